@@ -1,0 +1,20 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_role_groups(sender, **kwargs):
+    # post_migrate fires once per app; permissions of every app exist only after the last.
+    last = [c for c in apps.get_app_configs() if c.models_module is not None][-1]
+    if sender is last:
+        from accounts.services import role_groups_sync
+
+        role_groups_sync()
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        post_migrate.connect(_sync_role_groups, dispatch_uid="accounts.sync_role_groups")

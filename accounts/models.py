@@ -1,0 +1,35 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+mainland_mobile = RegexValidator(r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number, e.g. 13812345678."))
+
+
+class User(AbstractUser):
+    """Everyone who signs in: residents, station staff, officers, merchants and admins.
+
+    `email` stays because Oscar's guest checkout and EmailBackend use it.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True, validators=[mainland_mobile])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """Role codes from the user's groups (one query, cached on the instance)."""
+        names = self.groups.filter(name__in=Role.values).values_list("name", flat=True)
+        return frozenset(names)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles

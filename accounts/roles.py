@@ -1,0 +1,48 @@
+"""The roles people hold, as Django groups with permissions.
+
+A role says what kind of work someone does; *where* they do it (which station, region,
+department or merchant) is a scoped assignment kept by the app that owns that place.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    OPERATOR = "operator", _("Station operator")
+    LIAISON = "liaison", _("Grid liaison")
+    OFFICER = "officer", _("Department officer")
+    MERCHANT = "merchant", _("Merchant")
+    TOWNSHIP_ADMIN = "township_admin", _("Township admin")
+    COUNTY_ADMIN = "county_admin", _("County admin")
+
+
+# Model permissions each role's group carries ("app_label.codename").
+# Scope is never expressed here: selectors narrow every query by assignment.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.RESIDENT: [],
+    Role.OPERATOR: ["stations.view_station", "stations.view_grid", "stations.view_household"],
+    Role.LIAISON: ["stations.view_station", "stations.view_grid", "stations.view_household",
+                   "stations.change_household", "stations.add_household"],
+    Role.OFFICER: ["stations.view_station", "gov_services.view_department"],
+    Role.MERCHANT: ["partner.dashboard_access"],
+    Role.TOWNSHIP_ADMIN: ["stations.view_region", "stations.view_station", "stations.change_station",
+                          "stations.view_staffassignment", "stations.view_grid"],
+    Role.COUNTY_ADMIN: ["stations.view_region", "stations.view_station", "stations.add_station",
+                        "stations.change_station", "stations.view_staffassignment",
+                        "stations.add_staffassignment", "stations.change_staffassignment",
+                        "stations.view_grid", "gov_services.view_department",
+                        "gov_services.add_department", "gov_services.change_department"],
+}
+
+# Where each role works after sign-in, most senior first: someone holding two roles
+# lands in the workspace of the first one listed.
+ROLE_WORKSPACES: list[tuple[Role, str]] = [
+    (Role.COUNTY_ADMIN, "stations:county-home"),
+    (Role.TOWNSHIP_ADMIN, "stations:county-home"),
+    (Role.OFFICER, "gov_services:dept-home"),
+    (Role.OPERATOR, "stations:counter-home"),
+    (Role.LIAISON, "stations:counter-home"),
+    (Role.MERCHANT, "dashboard:index"),
+]

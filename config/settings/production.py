@@ -1,0 +1,36 @@
+"""Production: PostgreSQL, Redis broker and cache, secrets from the environment.
+
+Several gunicorn and Celery processes share nothing but the database and the broker.
+"""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env, fail, read, required
+
+DEBUG = False
+SECRET_KEY = required("SECRET_KEY", "<50 random characters>")
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    fail("SECRET_KEY", "is too short or too simple; use at least 50 random characters")
+ALLOWED_HOSTS = read("ALLOWED_HOSTS", env.list, [], "ALLOWED_HOSTS=cunzhan.example.cn")
+if not ALLOWED_HOSTS:
+    fail("ALLOWED_HOSTS", "must list the host names this site answers to, e.g. ALLOWED_HOSTS=cunzhan.example.cn")
+if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    fail("DATABASE_URL", "must point at PostgreSQL in production, e.g. postgres://cunzhan@127.0.0.1:5432/cunzhan")
+
+CACHES = {"default": read("CACHE_URL", env.cache_url, "redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/1")}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = read("SECURE_SSL_REDIRECT", env.bool, True, "SECURE_SSL_REDIRECT=true")
+SECURE_HSTS_SECONDS = read("SECURE_HSTS_SECONDS", env.int, 60 * 60 * 24 * 365, "SECURE_HSTS_SECONDS=31536000")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's page preview frames our own pages

@@ -1,0 +1,28 @@
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from config.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("api/", api.urls),
+    path("", include("accounts.urls")),
+    path("", include("stations.urls")),
+    path("", include("gov_services.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves every other path, so it comes last (../shared/notes/integration.md §4).
+urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,0 +1,30 @@
+"""Public station directory as JSON (the portal map and the counter's offline cache use it)."""
+
+from decimal import Decimal
+
+from ninja import Router, Schema
+
+from stations.selectors import public_station_directory
+
+router = Router(tags=["stations"])
+
+
+class StationOut(Schema):
+    code: str
+    name: str
+    village: str
+    township: str
+    tier: str
+    status: str
+    address: str
+    phone: str
+    opening_hours: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    services: list[str]
+
+
+@router.get("/stations/", response=list[StationOut], url_name="station-directory")
+def station_directory(request, township: str | None = None, status: str | None = None):
+    """Every station with its build status, as on the county's wall map; no personal data."""
+    return public_station_directory(township_code=township, status=status)

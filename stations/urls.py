@@ -1,0 +1,12 @@
+from django.urls import path
+
+from stations import views
+
+app_name = "stations"
+
+urlpatterns = [
+    path("counter/", views.CounterHomeView.as_view(), name="counter-home"),
+    path("county/", views.CountyHomeView.as_view(), name="county-home"),
+    path("county/stations/", views.StationListView.as_view(), name="station-list"),
+    path("county/stations/<int:pk>/", views.StationDetailView.as_view(), name="station-detail"),
+]

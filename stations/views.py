@@ -1,0 +1,86 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from stations import selectors
+from stations.models import Region, Station, StationService
+
+
+class CounterHomeView(LoginRequiredMixin, TemplateView):
+    """The operator's workspace: their own station, its staff and grids."""
+
+    template_name = "stations/counter_home.html"
+
+    def get_context_data(self, **kwargs):
+        station = selectors.counter_station_for(user=self.request.user)
+        if station is None:
+            raise PermissionDenied(_("Your account is not assigned to a station."))
+        return super().get_context_data(
+            station=station,
+            services=station.services.all(),
+            staff=selectors.station_staff(station=station),
+            grids=selectors.grid_list(user=self.request.user, station_id=station.pk),
+            **kwargs,
+        )
+
+
+class CountyHomeView(LoginRequiredMixin, TemplateView):
+    """The township/county back office: stations by township and status."""
+
+    template_name = "stations/county_home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        region = selectors.admin_region_for(user=user)
+        if region is None and user.is_superuser:
+            region = Region.get_root_nodes().filter(level=Region.Level.CITY).first()
+        if region is None:
+            raise PermissionDenied(_("Your account is not assigned to a township or county."))
+        summary = selectors.township_summary(region=region)
+        totals = {s: sum(row[s] for row in summary) for s in [*Station.Status.values, "total"]}
+        return super().get_context_data(
+            region=region, summary=summary, totals=totals, statuses=Station.Status.choices, **kwargs
+        )
+
+
+class StationListView(LoginRequiredMixin, ListView):
+    template_name = "stations/station_list.html"
+    context_object_name = "stations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        params = self.request.GET
+        township = params.get("township")
+        return selectors.station_list(
+            user=self.request.user,
+            township_id=int(township) if township and township.isdigit() else None,
+            status=params.get("status") or None,
+            service=params.get("service") or None,
+        )
+
+    def get_context_data(self, **kwargs):
+        townships = selectors.region_list(user=self.request.user).filter(level=Region.Level.TOWNSHIP)
+        return super().get_context_data(
+            townships=townships,
+            statuses=Station.Status.choices,
+            services=StationService.Kind.choices,
+            **kwargs,
+        )
+
+
+class StationDetailView(LoginRequiredMixin, DetailView):
+    template_name = "stations/station_detail.html"
+    context_object_name = "station"
+
+    def get_object(self, queryset=None):
+        return selectors.access_station_by_id(user=self.request.user, station_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        station = self.object
+        return super().get_context_data(
+            services=station.services.all(),
+            staff=selectors.station_staff(station=station),
+            grids=selectors.grid_list(user=self.request.user, station_id=station.pk),
+            **kwargs,
+        )
