@@ -1,0 +1,103 @@
+"""Writes to regions, stations and staff assignments. Each leaves an audit event."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import user_role_grant
+from core.audit import audit_event_record
+from stations.models import Grid, Region, StaffAssignment, Station, StationService
+
+
+@transaction.atomic
+def region_add(*, parent: Region | None, name: str, code: str, level: str, actor: User | None,
+               latitude=None, longitude=None, boundary=None) -> Region:
+    parent_level = parent.level if parent else None
+    if level not in Region.CHILD_LEVELS[parent_level]:
+        raise ValidationError(_("A %(level)s cannot sit under %(parent)s.")
+                              % {"level": Region.Level(level).label, "parent": parent or _("the top")})
+    fields = {"name": name, "code": code, "level": level, "latitude": latitude, "longitude": longitude,
+              "boundary": boundary or []}
+    Region(**fields).full_clean(exclude=["path", "depth", "numchild"])
+    region = parent.add_child(**fields) if parent else Region.add_root(**fields)
+    audit_event_record(actor=actor, action="region.added", target=region, data={"code": code, "level": level})
+    return region
+
+
+@transaction.atomic
+def station_create(*, village: Region, code: str, name: str, address: str, actor: User | None,
+                   tier: str = Station.Tier.STANDARD, status: str = Station.Status.PLANNED,
+                   services: list[str] = (), **fields) -> Station:
+    station = Station(village=village, code=code, name=name, address=address, tier=tier, status=status, **fields)
+    station.full_clean()
+    station.save()
+    StationService.objects.bulk_create([StationService(station=station, kind=kind) for kind in services])
+    audit_event_record(actor=actor, action="station.created", target=station,
+                       data={"tier": tier, "status": status, "services": list(services)})
+    return station
+
+
+@transaction.atomic
+def station_status_change(*, station: Station, status: str, reason: str, actor: User) -> Station:
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    if status == station.status:
+        return station
+    if status not in Station.Status.values:
+        raise ValidationError(_("Unknown station status: %(status)s") % {"status": status})
+    previous, station.status = station.status, status
+    if status == Station.Status.OPEN and station.opened_on is None:
+        station.opened_on = timezone.localdate()
+    station.save(update_fields=["status", "opened_on"])
+    audit_event_record(actor=actor, action="station.status_changed", target=station,
+                       data={"from": previous, "to": status, "reason": reason})
+    return station
+
+
+_ROLE_FOR_ASSIGNMENT = {
+    StaffAssignment.Role.OPERATOR: Role.OPERATOR,
+    StaffAssignment.Role.LIAISON: Role.LIAISON,
+    StaffAssignment.Role.TOWNSHIP_ADMIN: Role.TOWNSHIP_ADMIN,
+    StaffAssignment.Role.COUNTY_ADMIN: Role.COUNTY_ADMIN,
+}
+
+
+@transaction.atomic
+def staff_assign(*, user: User, role: str, actor: User | None, station: Station | None = None,
+                 region: Region | None = None, started_on: date | None = None) -> StaffAssignment:
+    """Give `user` a scoped role; also puts them in the role's permission group."""
+    assignment = StaffAssignment(user=user, role=role, station=station, region=region,
+                                 started_on=started_on or timezone.localdate())
+    if (role in (StaffAssignment.Role.OPERATOR, StaffAssignment.Role.LIAISON)) != (station is not None) or (
+        station is not None and region is not None
+    ):
+        raise ValidationError(_("Operators and liaisons serve a station; admins serve a region."))
+    assignment.full_clean()
+    assignment.save()
+    user_role_grant(user=user, role=_ROLE_FOR_ASSIGNMENT[role], actor=actor)
+    audit_event_record(actor=actor, action="staff.assigned", target=assignment,
+                       data={"role": role, "station": station and station.code, "region": region and region.code})
+    return assignment
+
+
+@transaction.atomic
+def staff_assignment_end(*, assignment: StaffAssignment, actor: User, ended_on: date | None = None) -> None:
+    assignment.ended_on = ended_on or timezone.localdate()
+    assignment.full_clean()
+    assignment.save(update_fields=["ended_on"])
+    audit_event_record(actor=actor, action="staff.assignment_ended", target=assignment,
+                       data={"ended_on": assignment.ended_on.isoformat()})
+
+
+@transaction.atomic
+def grid_create(*, station: Station, name: str, liaison: User | None, actor: User | None) -> Grid:
+    grid = Grid(station=station, name=name, liaison=liaison)
+    grid.full_clean()
+    grid.save()
+    audit_event_record(actor=actor, action="grid.created", target=grid,
+                       data={"liaison": liaison and liaison.username})
+    return grid
