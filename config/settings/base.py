@@ -17,6 +17,7 @@ ALLOWED_HOSTS = read("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost", "[::1
 CSRF_TRUSTED_ORIGINS = read("CSRF_TRUSTED_ORIGINS", env.list, [], "CSRF_TRUSTED_ORIGINS=https://cunzhan.example.cn")
 
 OUR_APPS = [
+    "demo",
     "core",
     "accounts",
     "stations",
@@ -186,6 +187,9 @@ STORAGES = {
 SITE_ID = 1
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# seed_demo creates accounts with a published password; production turns it off.
+DEMO_SEED_ALLOWED = True
+
 # Email: Oscar sends order mail synchronously; the demo must not need an SMTP server.
 EMAIL_BACKEND = read("EMAIL_BACKEND", env.str, "django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", env.str, "noreply@cunzhan.local", "noreply@county.gov.cn")
@@ -240,6 +244,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},  # Wagtail's inline index/reference tasks
+        "wagtail": {"level": "WARNING"},
+        "oscar.alerts": {"level": "WARNING"},
     },
 }
 

@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 from .base import DATABASES, env, fail, read, required
 
 DEBUG = False
+DEMO_SEED_ALLOWED = False
 SECRET_KEY = required("SECRET_KEY", "<50 random characters>")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     fail("SECRET_KEY", "is too short or too simple; use at least 50 random characters")
@@ -29,8 +30,10 @@ SECURE_SSL_REDIRECT = read("SECURE_SSL_REDIRECT", env.bool, True, "SECURE_SSL_RE
 SECURE_HSTS_SECONDS = read("SECURE_HSTS_SECONDS", env.int, 60 * 60 * 24 * 365, "SECURE_HSTS_SECONDS=31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Behind a TLS terminator cookies travel over HTTPS only; a local run over plain HTTP
+# (scripts/run-production.sh) turns both off with SECURE_SSL_REDIRECT=false.
+SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT
+CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's page preview frames our own pages

@@ -4,13 +4,14 @@ DATABASE_URL may point at PostgreSQL (CI runs the suite twice: SQLite, then Post
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, DATABASES, env, read
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+# CI's second run sets CACHE_URL to the machine's Redis; otherwise each process has its own.
+CACHES = {"default": read("CACHE_URL", env.cache_url, "locmemcache://tests", "redis://127.0.0.1:6379/1")}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STORAGES = {

@@ -1,0 +1,78 @@
+# Cunzhan — the two commands a new machine needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: lock demo test e2e lint bench install system-deps messages migrate seed serve production clean help
+
+help:
+	@echo "make demo    install, migrate, seed the demo county and serve at http://$(HOST):$(PORT)"
+	@echo "make test    the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
+	@echo "make e2e     browser journeys in headless Chromium (screenshots in artifacts/e2e/)"
+	@echo "make lint    ruff, import-linter layers, makemigrations --check, check --deploy"
+	@echo "make bench   benchmarks: ours against a baseline measured in the same run"
+	@echo "make production  gunicorn + Celery worker + beat against PostgreSQL and Redis"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency files change.
+$(STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) system-deps messages
+
+system-deps:
+	bash scripts/install-system-deps.sh --for base
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --no-input -v0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+serve:
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: seed serve
+
+test: install
+	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+e2e: install
+	bash scripts/install-system-deps.sh --for e2e
+	$(PY) -m pytest -m e2e tests/e2e -p no:xdist $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	SECRET_KEY=ci-dummy-secret-key-for-check-deploy-0123456789-abcdefghijklmnop \
+	ALLOWED_HOSTS=cunzhan.example.cn DATABASE_URL=postgres://cunzhan@127.0.0.1:5432/cunzhan \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	bash scripts/install-system-deps.sh --for bench
+	$(PY) -m benches
+
+production: install
+	bash scripts/run-production.sh
+
+clean:
+	rm -rf var artifacts
+
+lock: $(PY)
+	( echo "# Exact versions for reproducible installs (pip install -c constraints.txt -e '.[dev]')."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  $(PY) -m pip freeze --exclude-editable | grep -vi "^cunzhan" ) > constraints.txt

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from core.progress import Progress
+from gov_services.demo import seed_departments
+from portal.demo import seed_portal
+from shop.demo import MERCHANTS, seed_merchants
+from stations.demo import DEMO_PASSWORD, TOWNSHIPS, DemoCounty, demo_user, seed_grids, seed_regions, seed_staff, seed_stations
+
+
+class Command(BaseCommand):
+    help = "Build the demo county (idempotent) and print the demo logins. Refuses to run in production."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_SEED_ALLOWED:
+            raise CommandError("seed_demo refuses to run here: its accounts have a published password. "
+                               "It is for demos and development only.")
+        # regions (one step per township) + stations + staff + grids (one per open station) + …
+        steps = len(TOWNSHIPS) + 3 + 15 + len(MERCHANTS) + 2
+        with Progress(steps, self.stdout) as progress, transaction.atomic():
+            demo = seed_regions(progress)
+            seed_stations(demo, progress)
+            seed_staff(demo, progress)
+            seed_grids(demo, progress)
+            seed_departments(demo, progress)
+            seed_merchants(demo, progress)
+            seed_portal(demo, progress)
+            self._seed_people(demo, progress)
+        self._print_logins(demo)
+
+    def _seed_people(self, demo: DemoCounty, progress) -> None:
+        demo_user("resident", "刘桂兰", "13935000001")
+        demo.logins.append(("resident", "resident", "/shop/accounts/"))
+        admin = demo_user("admin", "系统管理员", "", is_staff=True, is_superuser=True)
+        demo.logins.append(("superuser", admin.username, "/admin/  /cms/  /county/"))
+        progress.step("people")
+
+    def _print_logins(self, demo: DemoCounty) -> None:
+        self.stdout.write(self.style.SUCCESS(f"\nDemo county ready: {demo.county.name}, "
+                                             f"{len(demo.stations)} stations."))
+        self.stdout.write(f"Sign in at http://127.0.0.1:8000/login/ — every demo password is {DEMO_PASSWORD}\n")
+        width = max(len(role) for role, _, _ in demo.logins)
+        for role, username, where in demo.logins:
+            self.stdout.write(f"  {role:<{width}}  {username:<16} → {where}")
