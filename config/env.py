@@ -19,8 +19,23 @@ def fail(name: str, why: str) -> None:
     sys.exit(f"Cunzhan configuration error: {name} {why}")
 
 
+_BOOLEANS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+
+
+def strict_bool(name: str, default: bool) -> bool:
+    """Like env.bool, but "DEBUG=maybe" is an error instead of a silent False."""
+    raw = env.str(name, default="")
+    if raw == "":
+        return default
+    if raw.strip().lower() not in _BOOLEANS:
+        raise ValueError(f"{raw!r} is not one of true/false/yes/no/on/off/1/0")
+    return _BOOLEANS[raw.strip().lower()]
+
+
 def read(name: str, reader, default, example: str):
     """Read `name` with the environ `reader` (env.str, env.bool, env.db_url …)."""
+    if reader == env.bool:
+        reader = strict_bool
     try:
         return reader(name, default=default)
     except Exception as exc:  # django-environ raises ValueError, ImproperlyConfigured, KeyError …

@@ -143,6 +143,8 @@ TEMPLATES = [
 DATABASES = {
     "default": read("DATABASE_URL", env.db_url, f"sqlite:///{BASE_DIR / 'var' / 'cunzhan.sqlite3'}", "postgres://user:pass@127.0.0.1:5432/cunzhan")
 }
+if not DATABASES["default"].get("ENGINE"):
+    fail("DATABASE_URL", "has an unknown scheme; use sqlite:///path or postgres://user:pass@host:5432/name")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A new connection costs ~7 ms (../shared/notes/performance.md).
