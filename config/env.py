@@ -5,6 +5,7 @@ technician editing `.env` needs to see which variable is wrong and why, nothing 
 """
 
 import sys
+import warnings
 from pathlib import Path
 
 import environ
@@ -32,10 +33,25 @@ def strict_bool(name: str, default: bool) -> bool:
     return _BOOLEANS[raw.strip().lower()]
 
 
+def strict_db_url(name: str, default: str) -> dict:
+    """Like env.db_url, but "nonsense://x" is an error instead of ENGINE="nonsense"."""
+    raw = env.str(name, default=default)
+    if not raw.strip():
+        raise ValueError("it is empty; leave it out for the SQLite default")
+    with warnings.catch_warnings():  # environ warns (a second, confusing line) before returning {}
+        warnings.simplefilter("ignore")
+        config = env.db_url(name, default=default)
+    if config.get("ENGINE") not in set(environ.Env.DB_SCHEMES.values()):
+        raise ValueError(f"unknown database scheme {raw.partition(':')[0]!r}")
+    return config
+
+
 def read(name: str, reader, default, example: str):
     """Read `name` with the environ `reader` (env.str, env.bool, env.db_url …)."""
     if reader == env.bool:
         reader = strict_bool
+    elif reader == env.db_url:
+        reader = strict_db_url
     try:
         return reader(name, default=default)
     except Exception as exc:  # django-environ raises ValueError, ImproperlyConfigured, KeyError …

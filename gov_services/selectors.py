@@ -11,6 +11,8 @@ def department_list(*, user) -> QuerySet[Department]:
     departments = Department.objects.select_related("region").order_by("code")
     if user.is_superuser:
         return departments
+    if not user.is_authenticated:
+        return departments.none()
     region = admin_region_for(user=user)
     if region is not None:
         return departments.filter(region__path__startswith=region.path)

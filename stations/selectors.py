@@ -14,6 +14,8 @@ from stations.models import Grid, Region, StaffAssignment, Station
 
 
 def active_assignments(*, user) -> QuerySet[StaffAssignment]:
+    if not user.is_authenticated:
+        return StaffAssignment.objects.none()
     today = timezone.localdate()
     return StaffAssignment.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=today), user=user, started_on__lte=today

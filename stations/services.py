@@ -20,7 +20,7 @@ def region_add(*, parent: Region | None, name: str, code: str, level: str, actor
     parent_level = parent.level if parent else None
     if level not in Region.CHILD_LEVELS[parent_level]:
         raise ValidationError(_("A %(level)s cannot sit under %(parent)s.")
-                              % {"level": Region.Level(level).label, "parent": parent or _("the top")})
+                              % {"level": dict(Region.Level.choices).get(level, level), "parent": parent or _("the top")})
     fields = {"name": name, "code": code, "level": level, "latitude": latitude, "longitude": longitude,
               "boundary": boundary or []}
     Region(**fields).full_clean(exclude=["path", "depth", "numchild"])
@@ -35,6 +35,8 @@ def station_create(*, village: Region, code: str, name: str, address: str, actor
                    services: list[str] = (), **fields) -> Station:
     station = Station(village=village, code=code, name=name, address=address, tier=tier, status=status, **fields)
     station.full_clean()
+    for kind in services:  # an unknown kind is refused before anything is saved
+        StationService(kind=kind).clean_fields(exclude=["station"])
     station.save()
     StationService.objects.bulk_create([StationService(station=station, kind=kind) for kind in services])
     audit_event_record(actor=actor, action="station.created", target=station,

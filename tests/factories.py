@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from gov_services.models import Department, DepartmentMembership
-from stations.models import Grid, Region, StaffAssignment, Station
+from stations.models import Grid, Household, Region, StaffAssignment, Station, StationService
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -54,12 +54,19 @@ def county_tree(townships: int = 2, villages_per_township: int = 2) -> dict:
 class StationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Station
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"ST{n:05d}")
     name = factory.Sequence(lambda n: f"测试服务站{n}")
     address = "村委会一楼"
     tier = Station.Tier.STANDARD
     status = Station.Status.OPEN
+
+    @factory.post_generation
+    def services(self, create, extracted, **kwargs):
+        """`StationFactory(services=["cash", …])` adds those StationService rows."""
+        if create and extracted:
+            StationService.objects.bulk_create([StationService(station=self, kind=kind) for kind in extracted])
 
 
 class StaffAssignmentFactory(factory.django.DjangoModelFactory):
@@ -75,6 +82,15 @@ class GridFactory(factory.django.DjangoModelFactory):
         model = Grid
 
     name = factory.Sequence(lambda n: f"第{n}网格")
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    house_number = factory.Sequence(lambda n: f"{n + 1}号")
+    head_name = factory.Sequence(lambda n: f"户主{n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     *WAGTAIL_APPS,
     *OSCAR_APPS,
     "django_celery_beat",
+    "ninja",  # its Swagger UI files are served locally only when installed as an app
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,7 +6,16 @@ from core.progress import Progress
 from gov_services.demo import seed_departments
 from portal.demo import seed_portal
 from shop.demo import MERCHANTS, seed_merchants
-from stations.demo import DEMO_PASSWORD, TOWNSHIPS, DemoCounty, demo_user, seed_grids, seed_regions, seed_staff, seed_stations
+from stations.demo import (
+    DEMO_PASSWORD,
+    TOWNSHIPS,
+    DemoCounty,
+    demo_user,
+    seed_grids,
+    seed_regions,
+    seed_staff,
+    seed_stations,
+)
 
 
 class Command(BaseCommand):
