@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gov_services.models import Department, DepartmentMembership
@@ -13,10 +13,11 @@ def department_list(*, user) -> QuerySet[Department]:
         return departments
     if not user.is_authenticated:
         return departments.none()
+    scope = Q(pk__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
     region = admin_region_for(user=user)
     if region is not None:
-        return departments.filter(region__path__startswith=region.path)
-    return departments.filter(memberships__user=user)
+        scope |= Q(region__path__startswith=region.path)
+    return departments.filter(scope)
 
 
 def access_department_by_id(*, user, department_id: int) -> Department:

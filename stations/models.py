@@ -61,6 +61,15 @@ class Station(models.Model):
         OPEN = "open", _("Open")
         SUSPENDED = "suspended", _("Suspended")
 
+    # Build status moves forward through construction; an open station may be suspended
+    # and reopened. Nothing goes back to "planned" once it is open.
+    TRANSITIONS = {
+        Status.PLANNED: {Status.BUILDING},
+        Status.BUILDING: {Status.OPEN, Status.PLANNED},
+        Status.OPEN: {Status.SUSPENDED},
+        Status.SUSPENDED: {Status.OPEN},
+    }
+
     code = models.CharField(_("station code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=80)
     village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stations", verbose_name=_("village"),
@@ -84,6 +93,9 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def allowed_statuses(self) -> list[tuple[str, str]]:
+        return [(s.value, s.label) for s in Station.Status if s in self.TRANSITIONS[self.status]]
 
     def clean(self) -> None:
         if self.village_id and self.village.level not in (Region.Level.VILLAGE, Region.Level.COMMUNITY):

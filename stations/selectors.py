@@ -143,7 +143,7 @@ def township_summary(*, region: Region) -> list[dict]:
 
 
 def public_station_directory(*, township_code: str | None = None, status: str | None = None) -> list[dict]:
-    """Stations as the public may see them: no staff, no households. Two queries."""
+    """Stations as the public may see them: no staff, no households. Three queries."""
     stations = Station.objects.select_related("village").prefetch_related("services").order_by("code")
     if township_code:
         township = Region.objects.filter(code=township_code, level=Region.Level.TOWNSHIP).first()

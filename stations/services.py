@@ -35,6 +35,8 @@ def station_create(*, village: Region, code: str, name: str, address: str, actor
                    services: list[str] = (), **fields) -> Station:
     station = Station(village=village, code=code, name=name, address=address, tier=tier, status=status, **fields)
     station.full_clean()
+    if len(set(services)) != len(services):
+        raise ValidationError(_("A service is listed twice."))
     for kind in services:  # an unknown kind is refused before anything is saved
         StationService(kind=kind).clean_fields(exclude=["station"])
     station.save()
@@ -46,11 +48,17 @@ def station_create(*, village: Region, code: str, name: str, address: str, actor
 
 @transaction.atomic
 def station_status_change(*, station: Station, status: str, reason: str, actor: User) -> Station:
+    """Move a station along Station.TRANSITIONS; returns the updated row (the caller's copy is stale)."""
     station = Station.objects.select_for_update().get(pk=station.pk)
     if status == station.status:
-        return station
+        return station  # a double submit changes nothing
     if status not in Station.Status.values:
         raise ValidationError(_("Unknown station status: %(status)s") % {"status": status})
+    if status not in Station.TRANSITIONS[station.status]:
+        raise ValidationError(_("A station that is %(current)s cannot become %(new)s.")
+                              % {"current": station.get_status_display(), "new": Station.Status(status).label})
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the change; it goes into the station's history."))
     previous, station.status = station.status, status
     if status == Station.Status.OPEN and station.opened_on is None:
         station.opened_on = timezone.localdate()
@@ -88,6 +96,9 @@ def staff_assign(*, user: User, role: str, actor: User | None, station: Station 
 
 @transaction.atomic
 def staff_assignment_end(*, assignment: StaffAssignment, actor: User, ended_on: date | None = None) -> None:
+    assignment = StaffAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.ended_on is not None:
+        raise ValidationError(_("This assignment already ended on %(date)s.") % {"date": assignment.ended_on})
     assignment.ended_on = ended_on or timezone.localdate()
     assignment.full_clean()
     assignment.save(update_fields=["ended_on"])
@@ -97,6 +108,10 @@ def staff_assignment_end(*, assignment: StaffAssignment, actor: User, ended_on: 
 
 @transaction.atomic
 def grid_create(*, station: Station, name: str, liaison: User | None, actor: User | None) -> Grid:
+    if liaison is not None and not station.staff.filter(
+        user=liaison, role=StaffAssignment.Role.LIAISON, ended_on__isnull=True
+    ).exists():
+        raise ValidationError(_("%(user)s is not a liaison at %(station)s.") % {"user": liaison, "station": station})
     grid = Grid(station=station, name=name, liaison=liaison)
     grid.full_clean()
     grid.save()

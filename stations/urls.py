@@ -9,4 +9,5 @@ urlpatterns = [
     path("county/", views.CountyHomeView.as_view(), name="county-home"),
     path("county/stations/", views.StationListView.as_view(), name="station-list"),
     path("county/stations/<int:pk>/", views.StationDetailView.as_view(), name="station-detail"),
+    path("county/stations/<int:pk>/status/", views.StationStatusChangeView.as_view(), name="station-status"),
 ]

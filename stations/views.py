@@ -1,9 +1,13 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from stations import selectors
+from core.audit import audit_events_for
+from stations import selectors, services
+from stations.forms import StationStatusForm
 from stations.models import Region, Station, StationService
 
 
@@ -78,9 +82,45 @@ class StationDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         station = self.object
+        can_change = self.request.user.has_perm("stations.change_station") and bool(station.allowed_statuses())
         return super().get_context_data(
             services=station.services.all(),
             staff=selectors.station_staff(station=station),
             grids=selectors.grid_list(user=self.request.user, station_id=station.pk),
+            status_form=StationStatusForm(station=station) if can_change else None,
+            history=audit_events_for(station)[:20],
             **kwargs,
         )
+
+
+class StationStatusChangeView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """An admin moves a station along its build status (planned → building → open …)."""
+
+    permission_required = "stations.change_station"
+    form_class = StationStatusForm
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "station": self.station}
+
+    def form_valid(self, form):
+        try:
+            services.station_status_change(station=self.station, status=form.cleaned_data["status"],
+                                           reason=form.cleaned_data["reason"], actor=self.request.user)
+        except ValidationError as error:
+            return self._back(error.messages)
+        messages.success(self.request, _("Station status updated."))
+        return redirect("stations:station-detail", pk=self.station.pk)
+
+    def form_invalid(self, form):
+        return self._back([e for errors in form.errors.values() for e in errors])
+
+    def _back(self, errors):
+        for error in errors:
+            messages.error(self.request, error)
+        return redirect("stations:station-detail", pk=self.station.pk)

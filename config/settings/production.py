@@ -3,9 +3,9 @@
 Several gunicorn and Celery processes share nothing but the database and the broker.
 """
 
-from .base import *  # noqa: F403
 from config.env import required
 
+from .base import *  # noqa: F403
 from .base import DATABASES, env, fail, read
 
 DEBUG = False
