@@ -57,6 +57,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	bash scripts/check-translations.sh
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	SECRET_KEY=ci-dummy-secret-key-for-check-deploy-0123456789-abcdefghijklmnop \
 	ALLOWED_HOSTS=cunzhan.example.cn DATABASE_URL=postgres://cunzhan@127.0.0.1:5432/cunzhan \

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from stations.selectors import public_station_directory
+from stations.selectors import public_region_list, public_station_directory
 
 router = Router(tags=["stations"])
 
@@ -28,3 +28,19 @@ class StationOut(Schema):
 def station_directory(request, township: str | None = None, status: str | None = None):
     """Every station with its build status, as on the county's wall map; no personal data."""
     return public_station_directory(township_code=township, status=status)
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+    boundary: list[list[float]]
+
+
+@router.get("/regions/", response=list[RegionOut], url_name="region-list")
+def region_list(request, level: str | None = None, within: str | None = None):
+    """The public region tree (city › county › township › village) with map outlines."""
+    return public_region_list(level=level, within_code=within)

@@ -165,3 +165,23 @@ def public_station_directory(*, township_code: str | None = None, status: str | 
         }
         for s in stations
     ]
+
+
+def public_region_list(*, level: str | None = None, within_code: str | None = None) -> list[dict]:
+    """Regions with their parent's code, for maps and pickers. Two queries, whatever the size."""
+    regions = Region.objects.order_by("path")
+    if within_code:
+        ancestor = Region.objects.filter(code=within_code).first()
+        if ancestor is None:
+            return []
+        regions = regions.filter(path__startswith=ancestor.path)
+    if level:
+        regions = regions.filter(level=level)
+    regions = list(regions)
+    parent_paths = {r.path[: -Region.steplen] for r in regions if r.depth > 1}
+    parents = dict(Region.objects.filter(path__in=parent_paths).values_list("path", "code"))
+    return [
+        {"code": r.code, "name": r.name, "level": r.level, "parent": parents.get(r.path[: -Region.steplen]),
+         "latitude": r.latitude, "longitude": r.longitude, "boundary": r.boundary}
+        for r in regions
+    ]

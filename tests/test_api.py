@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from stations.selectors import public_region_list
 from tests.factories import StaffAssignmentFactory, StationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,22 @@ def test_openapi_schema_describes_the_station_directory(client):
     assert "/api/stations/" in schema["paths"]
     station_out = schema["components"]["schemas"]["StationOut"]
     assert set(station_out["properties"]) == FIELDS
+
+
+def test_region_api_lists_the_tree_with_parent_codes_and_outlines(client, tree, django_assert_num_queries):
+    township = tree["townships"][0]
+    township.boundary = [[118.9, 39.4], [119.0, 39.4], [119.0, 39.5]]
+    township.save()
+    with django_assert_num_queries(2):
+        public_region_list(level="township")
+    rows = client.get("/api/regions/", {"level": "township"}).json()
+    assert [r["code"] for r in rows] == [t.code for t in tree["townships"]]
+    assert rows[0]["parent"] == tree["county"].code
+    assert rows[0]["boundary"] == [[118.9, 39.4], [119.0, 39.4], [119.0, 39.5]]
+
+
+def test_region_api_narrows_to_a_subtree_and_an_unknown_code_gives_nothing(client, tree):
+    rows = client.get("/api/regions/", {"within": tree["townships"][1].code}).json()
+    assert {r["code"] for r in rows} == {tree["townships"][1].code} | {
+        v.code for v in tree["villages"] if v.path.startswith(tree["townships"][1].path)}
+    assert client.get("/api/regions/", {"within": "999999"}).json() == []
