@@ -6,6 +6,7 @@ code, station code, username) and creates only what is missing.
 
 import random
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cache
 
@@ -29,14 +30,21 @@ TOWNSHIPS = [
 ]
 TOWNSHIP_HALF_SIZE = 0.065  # half the side of the square drawn for each township on the map
 
-# Tier and status cycle so the demo shows every kind of station; most are open.
+# One entry per village, in division-code order: every tier and status appears, the county
+# seat's township is furthest along and the outlying ones lag, as on Laoting's wall map.
+F, S, B = Station.Tier.FLAGSHIP, Station.Tier.STANDARD, Station.Tier.BASIC
+OPEN, BUILDING, PLANNED, SUSPENDED = (Station.Status.OPEN, Station.Status.BUILDING, Station.Status.PLANNED,
+                                      Station.Status.SUSPENDED)
 STATION_PLAN = [
-    (Station.Tier.FLAGSHIP, Station.Status.OPEN),
-    (Station.Tier.STANDARD, Station.Status.OPEN),
-    (Station.Tier.BASIC, Station.Status.OPEN),
-    (Station.Tier.STANDARD, Station.Status.BUILDING),
-    (Station.Tier.BASIC, Station.Status.PLANNED),
+    (F, OPEN), (S, OPEN), (S, OPEN), (F, OPEN), (B, OPEN),                   # 乐亭镇
+    (F, OPEN), (S, OPEN), (B, SUSPENDED), (B, BUILDING), (B, PLANNED),       # 汤家河镇
+    (S, OPEN), (B, OPEN), (S, OPEN), (B, BUILDING), (B, PLANNED),            # 胡家坨镇
+    (F, OPEN), (S, OPEN), (S, BUILDING), (B, BUILDING), (B, PLANNED),        # 闫各庄镇
+    (S, OPEN), (B, OPEN), (B, SUSPENDED), (B, PLANNED), (B, PLANNED),        # 马头营镇
 ]
+STAFFED = (OPEN, SUSPENDED)  # a suspended station keeps its people
+STAFFED_STATIONS = sum(status in STAFFED for _, status in STATION_PLAN)
+OPENED_ON = date(2025, 6, 1)
 TIER_SERVICES = {
     Station.Tier.FLAGSHIP: StationService.Kind.values,
     Station.Tier.STANDARD: ["gov_errands", "shop_pickup", "bill_payment", "mobile_topup", "parcels"],
@@ -113,7 +121,7 @@ def seed_stations(demo: DemoCounty, progress) -> None:
         code = f"LT{index + 1:03d}"
         station = Station.objects.filter(code=code).first()
         if station is None:
-            tier, status = STATION_PLAN[index % len(STATION_PLAN)]
+            tier, status = STATION_PLAN[index]
             station = services.station_create(
                 village=village, code=code, name=f"{village.name}综合服务站", actor=None,
                 address=f"{COUNTY[0]}{village.get_parent().name}{village.name}村委会一楼",
@@ -121,6 +129,7 @@ def seed_stations(demo: DemoCounty, progress) -> None:
                 phone=f"0315-46{index + 10:02d}{index * 37 % 100:02d}",
                 opening_hours="周一至周六 8:00–18:00" if tier != Station.Tier.BASIC else "周一至周五 8:30–17:30",
                 services=TIER_SERVICES[tier] if status != Station.Status.PLANNED else [],
+                opened_on=OPENED_ON if status in (OPEN, SUSPENDED) else None,
             )
         demo.stations.append(station)
     progress.step("stations")
@@ -139,7 +148,7 @@ def seed_staff(demo: DemoCounty, progress) -> None:
     tadmin = demo_user("township_admin", "李淑珍", "13930000002")
     _assign(tadmin, StaffAssignment.Role.TOWNSHIP_ADMIN, region=township)
     demo.logins.append(("township admin", "township_admin", f"/county/ ({township.name})"))
-    open_stations = [s for s in demo.stations if s.status == Station.Status.OPEN]
+    open_stations = [s for s in demo.stations if s.status in STAFFED]
     for index, station in enumerate(open_stations):
         username = "operator" if index == 0 else f"operator{index + 1:02d}"
         user = demo_user(username, SURNAMES[index] + GIVEN[index * 2: index * 2 + 2], f"1393100{index:04d}")
@@ -151,7 +160,7 @@ def seed_staff(demo: DemoCounty, progress) -> None:
 
 def seed_grids(demo: DemoCounty, progress) -> None:
     rng = random.Random(7)
-    open_stations = [s for s in demo.stations if s.status == Station.Status.OPEN]
+    open_stations = [s for s in demo.stations if s.status in STAFFED]
     for index, station in enumerate(open_stations):
         username = "liaison" if index == 0 else f"liaison{index + 1:02d}"
         liaison = demo_user(username, SURNAMES[-index - 1] + GIVEN[-2 * index - 2:][:2], f"1393200{index:04d}")

@@ -11,4 +11,5 @@ class StationStatusForm(forms.Form):
 
     def __init__(self, *args, station: Station, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = station.allowed_statuses()
+        # No pre-selected move: a careless submit must not send a station backwards.
+        self.fields["status"].choices = [("", _("— choose —")), *station.allowed_statuses()]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 division_code = RegexValidator(r"^\d{6}(\d{3}(\d{3})?)?$", _("Use the 6, 9 or 12-digit administrative division code."))
@@ -56,10 +57,11 @@ class Station(models.Model):
         BASIC = "basic", _("Basic")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        BUILDING = "building", _("Under construction")
-        OPEN = "open", _("Open")
-        SUSPENDED = "suspended", _("Suspended")
+        # Context keeps Oscar's basket "Open" from turning into a station's 运营中.
+        PLANNED = "planned", pgettext_lazy("station status", "Planned")
+        BUILDING = "building", pgettext_lazy("station status", "Under construction")
+        OPEN = "open", pgettext_lazy("station status", "Open")
+        SUSPENDED = "suspended", pgettext_lazy("station status", "Suspended")
 
     # Build status moves forward through construction; an open station may be suspended
     # and reopened. Nothing goes back to "planned" once it is open.

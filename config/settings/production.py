@@ -6,7 +6,7 @@ Several gunicorn and Celery processes share nothing but the database and the bro
 from config.env import required
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env, fail, read
+from .base import DATABASES, MIDDLEWARE, env, fail, read
 
 DEBUG = False
 DEMO_SEED_ALLOWED = False
@@ -22,6 +22,8 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 CACHES = {"default": read("CACHE_URL", env.cache_url, "redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/1")}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# WhiteNoise serves the collected, hashed static files from every web process (no CDN).
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

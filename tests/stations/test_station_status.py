@@ -8,7 +8,12 @@ from core.audit import audit_events_for
 from gov_services.selectors import department_list
 from stations import services
 from stations.models import Station
-from tests.factories import DepartmentFactory, DepartmentMembershipFactory, StaffAssignmentFactory, StationFactory
+from tests.factories import (
+    DepartmentFactory,
+    DepartmentMembershipFactory,
+    StaffAssignmentFactory,
+    StationFactory,
+)
 
 S = Station.Status
 

@@ -8,6 +8,7 @@ from portal.demo import seed_portal
 from shop.demo import MERCHANTS, seed_merchants
 from stations.demo import (
     DEMO_PASSWORD,
+    STAFFED_STATIONS,
     TOWNSHIPS,
     DemoCounty,
     demo_user,
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run here: its accounts have a published password. "
                                "It is for demos and development only.")
         # regions (one step per township) + stations + staff + grids (one per open station) + …
-        steps = len(TOWNSHIPS) + 3 + 15 + len(MERCHANTS) + 2
+        steps = len(TOWNSHIPS) + 3 + STAFFED_STATIONS + len(MERCHANTS) + 2
         with Progress(steps, self.stdout) as progress, transaction.atomic():
             demo = seed_regions(progress)
             seed_stations(demo, progress)

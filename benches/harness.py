@@ -1,0 +1,225 @@
+"""The pieces every benchmark shares: result rows and the table, progress lines, throwaway servers.
+
+A benchmark is a function `(ctx: Context) -> list[Row]` registered in benches/__main__.py. It measures
+our code and a baseline in the same run and returns rows; the harness prints one table. Nothing here
+asserts a timing: absolute figures on shared 2-core machines drift by up to 2x, ratios much less.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+VAR = ROOT / "var" / "bench"
+
+
+@dataclass
+class Row:
+    """One figure: ours against the baseline measured in the same run.
+
+    `fmt` formats both values ("{:,.0f} req/s"); `better` says which way is good ("higher"/"lower") and
+    only decorates the ratio. The ratio is always ours / baseline.
+    """
+
+    figure: str
+    ours: float | None
+    baseline: float | None
+    fmt: str = "{:,.1f}"
+    better: str = "higher"
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or not self.baseline:
+            return None
+        return self.ours / self.baseline
+
+
+@dataclass
+class Context:
+    duration: float = 10.0  # seconds of measured load per server
+    warmup: float = 2.0
+    threads: int = 2
+    connections: int = 16
+    repeat: int = 1  # interleaved runs per server; the table shows medians
+    loadgen: str = "auto"  # "auto" (wrk when installed), "wrk" or "python"
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def _cell(value: float | None, fmt: str) -> str:
+    return "—" if value is None else fmt.format(value)
+
+
+def format_table(rows: list[Row]) -> str:
+    """A Markdown table: figure | ours | baseline | ratio (ours / baseline; ↑ higher is better, ↓ lower)."""
+    header = ("figure", "ours", "baseline", "ratio")
+    body = []
+    for row in rows:
+        arrow = {"higher": " ↑", "lower": " ↓"}.get(row.better, "")
+        figure = row.figure + arrow + (f" ({row.note})" if row.note else "")
+        ratio = "—" if row.ratio is None else f"{row.ratio:.2f}×"
+        body.append((figure, _cell(row.ours, row.fmt), _cell(row.baseline, row.fmt), ratio))
+    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(4)]
+
+    def line(cells):
+        return (
+            "| "
+            + " | ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            )
+            + " |"
+        )
+
+    rule = "|" + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(header), rule, *(line(cells) for cells in body)])
+
+
+# --- servers -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_until_answers(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with status {proc.returncode} before answering {url}")
+        try:
+            fetch(url, timeout=2.0)
+            return
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer {url} within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def gunicorn(
+    app: str, *, env: dict[str, str], workers: int = 2, name: str = "server", log: Path | None = None
+) -> Iterator[str]:
+    """Serve `app` with gunicorn (sync workers) on a free loopback port; yield its base URL.
+
+    The server runs in its own process group, which is always stopped (TERM, then KILL) on exit.
+    """
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = log or VAR / f"{name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        str(VENV_BIN / "gunicorn"),
+        app,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--chdir",
+        str(ROOT),
+        "--log-level",
+        "warning",
+        "--timeout",
+        "60",
+    ]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_until_answers(url + "/", proc)
+        yield url
+    except RuntimeError as exc:
+        raise RuntimeError(f"{name}: {exc}; see {log}") from None
+    finally:
+        stop_group(proc)
+
+
+def stop_group(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def clean_env(**overrides: str) -> dict[str, str]:
+    """This process's environment without the project's configuration variables, plus `overrides`:
+    a benchmark says exactly which database, cache and broker its server uses."""
+    drop = {
+        "DATABASE_URL",
+        "CACHE_URL",
+        "REDIS_URL",
+        "CELERY_BROKER_URL",
+        "CELERY_RESULT_BACKEND",
+        "DJANGO_SETTINGS_MODULE",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "SECRET_KEY",
+        "CONN_MAX_AGE",
+    }
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=check,
+    )
+
+
+def migrated_sqlite(name: str, env: dict[str, str]) -> None:
+    """Bring var/bench/<name> up to date: reuse it when `migrate --check` says nothing is pending."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    path = VAR / name
+    if path.exists() and manage("migrate", "--check", env=env, check=False).returncode == 0:
+        progress(f"database {path.relative_to(ROOT)} is up to date")
+        return
+    progress(f"migrating {path.relative_to(ROOT)} (about a minute, once)…")
+    started = time.monotonic()
+    result = manage("migrate", "--no-input", env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
+    progress(f"migrated in {time.monotonic() - started:.0f} s")

@@ -1,0 +1,38 @@
+/* Cunzhan (村站): the "large text" switch. Loaded in <head> (not deferred) so the saved
+ * choice applies before the first paint; the button itself is wired once the page is parsed.
+ * Without JavaScript the button stays hidden and the page keeps its (already large) 18px type.
+ */
+(function () {
+  "use strict";
+  var KEY = "cunzhan.largeText";
+  var root = document.documentElement;
+
+  function stored() {
+    try { return window.localStorage.getItem(KEY) === "1"; } catch (e) { return false; }
+  }
+  function store(on) {
+    try { window.localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* private mode: session only */ }
+  }
+  function apply(on) {
+    root.classList.toggle("cz-large", on);
+    var buttons = document.querySelectorAll("[data-cz-large-text]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", on ? "true" : "false");
+    }
+  }
+
+  apply(stored());
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var buttons = document.querySelectorAll("[data-cz-large-text]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", function () {
+        var on = !root.classList.contains("cz-large");
+        store(on);
+        apply(on);
+      });
+    }
+    apply(root.classList.contains("cz-large"));
+  });
+})();

@@ -1,0 +1,185 @@
+"""Browser journeys: headless Chromium driven by Playwright (sync API) against pytest-django's live server.
+
+Run with `make e2e` (`pytest -m e2e tests/e2e`). Needs Debian's chromium (`scripts/install-system-deps.sh
+--for e2e`): Playwright cannot download its own browser here. Without it every e2e test is skipped with a
+banner, unless E2E_REQUIRE_BROWSER=1 (CI), which turns the skip into a failure.
+
+Fixtures
+- `browser`   one Chromium for the session.
+- `page`      a fresh context per test (locale zh-CN, Asia/Shanghai, base_url = the live server).
+- `shot`      `shot("01-home")` saves artifacts/e2e/<test-name>-01-home.png; a failing test always gets
+              artifacts/e2e/<test-name>-failure.png (see pytest_runtest_makereport below).
+- `sign_in`   fills the one sign-in page and returns the first page it lands on.
+
+Data is built per test with the factories (tests/factories.py, tests/conftest.py). Every test runs on a
+transactional database (the live server is another thread) with serialized rollback, so data that
+migrations create — Wagtail's home page and site, the role groups — is back for the next test.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.helpers import assert_ok
+
+E2E_DIR = Path(__file__).resolve().parent
+ARTIFACTS = E2E_DIR.parents[1] / "artifacts" / "e2e"  # git-ignored
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+# Without these Chromium tries to reach Google's services, and hangs or fails on this network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PASSWORD = "pass-1234-word"  # tests.factories.UserFactory
+TIMEOUT_MS = int(os.environ.get("E2E_TIMEOUT_MS", "10000"))
+NO_BROWSER = (
+    f"E2E TESTS SKIPPED: no Chromium at {CHROMIUM}. "
+    "Install it with `scripts/install-system-deps.sh --for e2e` (or set E2E_CHROMIUM=/path/to/chromium)."
+)
+BROWSER_REQUIRED = os.environ.get("E2E_REQUIRE_BROWSER", "").lower() in {"1", "true", "yes"}
+
+
+def _in_e2e(item) -> bool:
+    return E2E_DIR in Path(str(item.fspath)).resolve().parents
+
+
+def _browser_missing() -> bool:
+    return not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without a browser, mark the journeys skipped up front (or, with E2E_REQUIRE_BROWSER=1, let
+    `_browser_present` fail them), so no ~50 s test database is built for nothing."""
+    if not _browser_missing() or BROWSER_REQUIRED:
+        return
+    for item in items:
+        if _in_e2e(item):
+            item.add_marker(pytest.mark.skip(reason=NO_BROWSER))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if NO_BROWSER in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} {NO_BROWSER}", red=True, bold=True)
+    ran = [
+        r
+        for key in ("passed", "failed")
+        for r in terminalreporter.stats.get(key, [])
+        if getattr(r, "when", "") == "call" and "tests/e2e/" in r.nodeid
+    ]
+    if ran and ARTIFACTS.is_dir():
+        terminalreporter.write_line(f"e2e screenshots: {ARTIFACTS}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On any failure while a page is open (setup or the test itself), save the page as it was."""
+    report = yield
+    if report.failed and report.when in {"setup", "call"} and _in_e2e(item):
+        page = item.funcargs.get("page")
+        if page is not None and not page.is_closed():
+            path = ARTIFACTS / f"{_safe(item.name)}-failure.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+                report.sections.append(("e2e", f"screenshot at failure: {path}  (url {page.url})"))
+            except Exception as exc:  # a crashed page must not hide the real failure
+                report.sections.append(("e2e", f"could not save a failure screenshot: {exc!r}"))
+    return report
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name).strip("_")
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process: start from an empty folder
+        for old in ARTIFACTS.glob("*.png"):
+            old.unlink()
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_present():
+    """First fixture of every journey: without a browser, stop before the ~50 s database build."""
+    if _browser_missing():
+        if BROWSER_REQUIRED:
+            pytest.fail(
+                f"E2E_REQUIRE_BROWSER is set but there is no Chromium at {CHROMIUM}: "
+                "run scripts/install-system-deps.sh --for e2e"
+            )
+        pytest.skip(NO_BROWSER)
+
+
+@pytest.fixture(scope="session")
+def browser(_browser_present):
+    # Playwright's sync API runs an event loop in this thread, and Django's ORM refuses to run under
+    # one. Set here rather than at import so that a `make test` run (which imports this conftest
+    # while collecting) keeps Django's check.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _e2e_database(transactional_db, django_db_serialized_rollback):
+    """Committed data (the live server is another thread) and the migrations' data restored each test."""
+
+
+@pytest.fixture
+def page(browser, live_server, artifacts_dir):
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 1280, "height": 800},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shot(request, page, artifacts_dir):
+    """`shot("02-signed-in")` → artifacts/e2e/<test-name>-02-signed-in.png (full page)."""
+    prefix = _safe(request.node.name)
+
+    def save(step: str) -> Path:
+        path = artifacts_dir / f"{prefix}-{_safe(step)}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+@pytest.fixture
+def sign_in(page, shot):
+    """Open /login/, sign in (screenshot "<step>" of the filled form), and return the response of the
+    page the sign-in lands on, after the redirect; a refused sign-in lands back on /login/."""
+
+    def do(user, *, password: str = PASSWORD, step: str = "01-sign-in"):
+        assert_ok(page.goto("/login/"), "sign-in page")
+        form = page.locator("form:has(input[name='username'])")
+        form.locator("input[name='username']").fill(user.username)
+        form.locator("input[name='password']").fill(password)
+        shot(step)
+        with page.expect_navigation() as landing:
+            form.locator("[type='submit']").first.click()
+        return landing.value
+
+    return do

@@ -1,0 +1,67 @@
+"""Small helpers shared by the browser journeys. Selectors are kept structural (form actions, input
+names, element roles) so that they survive template rewrites."""
+
+import re
+from urllib.parse import urlsplit
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+LANGUAGE_SWITCH = 'form[action*="/i18n/setlang/"]'
+
+
+def assert_ok(response, what: str) -> None:
+    assert response is not None, f"{what}: no response"
+    assert response.ok, f"{what}: HTTP {response.status} at {response.url}"
+
+
+def path_of(page) -> str:
+    return urlsplit(page.url).path
+
+
+def html_lang(page) -> str:
+    return page.locator("html").get_attribute("lang") or ""
+
+
+def has_cjk(text: str) -> bool:
+    return bool(CJK.search(text or ""))
+
+
+def chrome_text(page) -> str:
+    """The text of the page's own chrome (header and navigation) — what translation should change —
+    falling back to the whole body when the template has neither."""
+    chrome = page.locator("header, nav")
+    if chrome.count():
+        return " ".join(chrome.all_inner_texts())
+    return page.locator("body").inner_text()
+
+
+def switch_language(page, code: str) -> None:
+    """Use the site's language switch: a form posting to /i18n/setlang/ with either one button per
+    language (name="language" value=<code>) or a <select name="language"> that submits itself on
+    change or has a submit button. Returns once the page in the new language has loaded."""
+    forms = page.locator(LANGUAGE_SWITCH)
+    expect(forms.first, "the page has no language switch (a form posting to /i18n/setlang/)").to_be_attached()
+    form = forms.first
+
+    button = form.locator(f'button[value="{code}"], input[type="submit"][value="{code}"]')
+    if button.count():
+        with page.expect_navigation():
+            button.first.click()
+        return
+
+    select = form.locator('select[name="language"]')
+    expect(
+        select, f"the language switch has neither a {code!r} button nor a language <select>"
+    ).to_have_count(1)
+    try:
+        with page.expect_navigation(timeout=3000):
+            select.select_option(code)  # a switch that submits itself on change
+        return
+    except PlaywrightTimeoutError:
+        pass
+    with page.expect_navigation():
+        form.locator('[type="submit"]').first.click()
