@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
+from accounts.roles import Role
+
 division_code = RegexValidator(r"^\d{6}(\d{3}(\d{3})?)?$", _("Use the 6, 9 or 12-digit administrative division code."))
 
 
@@ -138,16 +140,14 @@ class StaffAssignment(models.Model):
     that level. Ended assignments are kept (ended_on) so history stays readable.
     """
 
-    class Role(models.TextChoices):
-        OPERATOR = "operator", _("Station operator")
-        LIAISON = "liaison", _("Grid liaison")
-        TOWNSHIP_ADMIN = "township_admin", _("Township admin")
-        COUNTY_ADMIN = "county_admin", _("County admin")
+    Role = Role  # the project-wide roles; an assignment holds one of the scoped ones
+    SCOPED_ROLES = (Role.OPERATOR, Role.LIAISON, Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN)
+    STATION_ROLES = (Role.OPERATOR, Role.LIAISON)
 
     REGION_LEVEL = {Role.TOWNSHIP_ADMIN: Region.Level.TOWNSHIP, Role.COUNTY_ADMIN: Region.Level.COUNTY}
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_assignments")
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=[(r.value, r.label) for r in SCOPED_ROLES])
     station = models.ForeignKey(Station, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
     started_on = models.DateField(_("started on"))

@@ -68,27 +68,19 @@ def station_status_change(*, station: Station, status: str, reason: str, actor: 
     return station
 
 
-_ROLE_FOR_ASSIGNMENT = {
-    StaffAssignment.Role.OPERATOR: Role.OPERATOR,
-    StaffAssignment.Role.LIAISON: Role.LIAISON,
-    StaffAssignment.Role.TOWNSHIP_ADMIN: Role.TOWNSHIP_ADMIN,
-    StaffAssignment.Role.COUNTY_ADMIN: Role.COUNTY_ADMIN,
-}
-
-
 @transaction.atomic
 def staff_assign(*, user: User, role: str, actor: User | None, station: Station | None = None,
                  region: Region | None = None, started_on: date | None = None) -> StaffAssignment:
     """Give `user` a scoped role; also puts them in the role's permission group."""
     assignment = StaffAssignment(user=user, role=role, station=station, region=region,
                                  started_on=started_on or timezone.localdate())
-    if (role in (StaffAssignment.Role.OPERATOR, StaffAssignment.Role.LIAISON)) != (station is not None) or (
+    if (role in StaffAssignment.STATION_ROLES) != (station is not None) or (
         station is not None and region is not None
     ):
         raise ValidationError(_("Operators and liaisons serve a station; admins serve a region."))
     assignment.full_clean()
     assignment.save()
-    user_role_grant(user=user, role=_ROLE_FOR_ASSIGNMENT[role], actor=actor)
+    user_role_grant(user=user, role=Role(role), actor=actor)
     audit_event_record(actor=actor, action="staff.assigned", target=assignment,
                        data={"role": role, "station": station and station.code, "region": region and region.code})
     return assignment
