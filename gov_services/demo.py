@@ -1,7 +1,7 @@
 """Demo departments for `manage.py seed_demo`: the county bureaus and each township's service centre."""
 
-from gov_services import services
 from gov_services.models import Department, DepartmentMembership
+from gov_services.services import departments as services
 from stations.demo import DemoCounty, demo_user
 
 COUNTY_DEPARTMENTS = [

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from gov_services import selectors
+from gov_services.selectors import departments as selectors
 
 
 class DepartmentHomeView(LoginRequiredMixin, TemplateView):

@@ -14,6 +14,7 @@ CELERY_BROKER_URL = ""
 CACHES = {"default": read("CACHE_URL", env.cache_url, "locmemcache://tests", "redis://127.0.0.1:6379/1")}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

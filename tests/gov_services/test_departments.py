@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.roles import Role
-from gov_services import selectors
+from gov_services.selectors import departments as selectors
 from tests.factories import DepartmentFactory, DepartmentMembershipFactory, UserFactory, region
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.audit import audit_events_for
-from gov_services.selectors import department_list
+from gov_services.selectors.departments import department_list
 from stations import services
 from stations.models import Station
 from tests.factories import (

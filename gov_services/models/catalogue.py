@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import Region
+
+
+class Department(models.Model):
+    """A government department that works requests routed to it (民政局, 人社局, 乡镇便民服务中心 …)."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+        TOWNSHIP = "township", _("Township")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.COUNTY)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments",
+                               verbose_name=_("region served"))
+    phone = models.CharField(_("service phone"), max_length=20, blank=True)
+    is_dispatch_desk = models.BooleanField(
+        _("dispatch desk"), default=False,
+        help_text=_("Receives the appeals that no routing rule matches (one per county)."))
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentMembership(models.Model):
+    """An officer's scope: the department whose queue they work."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_memberships")
+    is_head = models.BooleanField(_("department head"), default=False)
+
+    class Meta:
+        verbose_name = _("department membership")
+        verbose_name_plural = _("department memberships")
+        constraints = [models.UniqueConstraint(fields=["department", "user"], name="membership_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.department}"
+
+
+class ServiceItem(models.Model):
+    """One entry of the county's service catalogue (e.g. 户籍证明, 最低生活保障申请).
+
+    `form_schema` defines the item's electronic form as data; gov_services/eforms.py turns
+    it into a Django form, so adding an item never needs code.
+    """
+
+    class Category(models.TextChoices):
+        LICENCE = "licence", _("Administrative licence")
+        PUBLIC_SERVICE = "public_service", _("Public service")
+        DAILY_MANAGEMENT = "daily_management", _("Daily management")
+        CONVENIENCE = "convenience", _("Convenience service")
+
+    class Level(models.TextChoices):
+        # Ordered from the village up: an item accepted at "village" can also be accepted higher.
+        VILLAGE = "village", _("Village")
+        COMMUNITY = "community", _("Community")
+        TOWNSHIP = "township", _("Township")
+        COUNTY = "county", _("County")
+        CITY = "city", _("City")
+
+    code = models.CharField(_("item code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    pinyin_initials = models.CharField(_("pinyin initials"), max_length=120, blank=True, db_index=True,
+                                       help_text=_("Filled from the name, e.g. hjzm for 户籍证明"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="service_items",
+                                   verbose_name=_("department"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    lowest_level = models.CharField(_("lowest accepting level"), max_length=10, choices=Level.choices,
+                                    default=Level.COUNTY)
+    description = models.TextField(_("description"), blank=True)
+    legal_limit_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"))
+    promised_limit_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
+    fee_fen = models.BigIntegerField(_("fee (fen)"), default=0, validators=[MinValueValidator(0)])
+    issues_certificate = models.BooleanField(_("ends in a certificate"), default=False)
+    online_allowed = models.BooleanField(_("residents may apply online"), default=False)
+    form_schema = models.JSONField(_("electronic form"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(name="promised_within_legal_limit",
+                                   condition=models.Q(promised_limit_days__lte=models.F("legal_limit_days"))),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequiredMaterial(models.Model):
+    """One line of an item's materials checklist (身份证 原件, 户口簿 复印件 …)."""
+
+    class Form(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        COPY = "copy", _("Copy")
+        SCAN = "scan", _("Scan")
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField(_("material"), max_length=120)
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices, default=Form.ORIGINAL)
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("required material")
+        verbose_name_plural = _("required materials")
+        ordering = ["item", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["item", "name", "form"], name="material_once_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_form_display()}）"

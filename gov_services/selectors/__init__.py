@@ -1,0 +1,1 @@
+"""Reads, one module per entity family; import the function from its module."""
