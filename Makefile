@@ -54,6 +54,7 @@ e2e: install
 	$(PY) -m pytest -m e2e tests/e2e -p no:xdist $(PYTEST_ARGS)
 
 lint: install
+	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run

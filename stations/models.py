@@ -137,7 +137,8 @@ class StaffAssignment(models.Model):
     """Where a person serves: the scope every selector narrows queries by.
 
     Operators and liaisons serve a station; township and county admins a region of
-    that level. Ended assignments are kept (ended_on) so history stays readable.
+    that level. Ended assignments are kept so history stays readable; `ended_on` is the
+    first day without access, so ending an assignment today takes effect at once.
     """
 
     Role = Role  # the project-wide roles; an assignment holds one of the scoped ones

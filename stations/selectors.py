@@ -18,7 +18,7 @@ def active_assignments(*, user) -> QuerySet[StaffAssignment]:
         return StaffAssignment.objects.none()
     today = timezone.localdate()
     return StaffAssignment.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=today), user=user, started_on__lte=today
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today), user=user, started_on__lte=today
     ).select_related("station", "station__village", "region")
 
 
@@ -112,7 +112,7 @@ def admin_region_for(*, user) -> Region | None:
 def station_staff(*, station: Station) -> QuerySet[StaffAssignment]:
     today = timezone.localdate()
     return (
-        station.staff.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), started_on__lte=today)
+        station.staff.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today), started_on__lte=today)
         .select_related("user")
         .order_by("role", "user__full_name")
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import user_role_grant
+from accounts.services import staff_user_get_or_create, user_role_grant
 from core.audit import audit_event_record
 from stations.models import Grid, Region, StaffAssignment, Station, StationService
 
@@ -110,3 +110,19 @@ def grid_create(*, station: Station, name: str, liaison: User | None, actor: Use
     audit_event_record(actor=actor, action="grid.created", target=grid,
                        data={"liaison": liaison and liaison.username})
     return grid
+
+
+@transaction.atomic
+def station_staff_add(*, station: Station, role: str, full_name: str, phone: str,
+                      actor: User) -> tuple[StaffAssignment, str | None]:
+    """Put a person (found or created by mobile number) to work at a station.
+
+    Returns the assignment and, for a new account, its initial password to hand over.
+    """
+    if role not in StaffAssignment.STATION_ROLES:
+        raise ValidationError(_("A station's staff are operators and liaisons."))
+    user, password = staff_user_get_or_create(full_name=full_name, phone=phone, actor=actor)
+    if station.staff.filter(user=user, role=role, ended_on__isnull=True).exists():
+        raise ValidationError(_("%(user)s already works here as %(role)s.")
+                              % {"user": user, "role": StaffAssignment.Role(role).label})
+    return staff_assign(user=user, role=role, station=station, actor=actor), password

@@ -10,4 +10,7 @@ urlpatterns = [
     path("county/stations/", views.StationListView.as_view(), name="station-list"),
     path("county/stations/<int:pk>/", views.StationDetailView.as_view(), name="station-detail"),
     path("county/stations/<int:pk>/status/", views.StationStatusChangeView.as_view(), name="station-status"),
+    path("county/stations/<int:pk>/staff/", views.StationStaffAddView.as_view(), name="station-staff-add"),
+    path("county/stations/<int:pk>/staff/<int:assignment_id>/end/", views.StationStaffEndView.as_view(),
+         name="station-staff-end"),
 ]

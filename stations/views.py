@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.audit import audit_events_for
 from stations import selectors, services
-from stations.forms import StationStatusForm
+from stations.forms import StationStaffForm, StationStatusForm
 from stations.models import Region, Station, StationService
 
 
@@ -88,6 +89,8 @@ class StationDetailView(LoginRequiredMixin, DetailView):
             staff=selectors.station_staff(station=station),
             grids=selectors.grid_list(user=self.request.user, station_id=station.pk),
             status_form=StationStatusForm(station=station) if can_change else None,
+            staff_form=StationStaffForm() if self.request.user.has_perm("stations.add_staffassignment") else None,
+            can_end_staff=self.request.user.has_perm("stations.change_staffassignment"),
             history=audit_events_for(station)[:20],
             **kwargs,
         )
@@ -124,3 +127,45 @@ class StationStatusChangeView(LoginRequiredMixin, PermissionRequiredMixin, FormV
         for error in errors:
             messages.error(self.request, error)
         return redirect("stations:station-detail", pk=self.station.pk)
+
+
+class StationStaffAddView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """A county admin puts an operator or liaison to work at a station (creating their login if new)."""
+
+    permission_required = "stations.add_staffassignment"
+    form_class = StationStaffForm
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            assignment, password = services.station_staff_add(station=self.station, actor=self.request.user,
+                                                              **form.cleaned_data)
+        except ValidationError as error:
+            return self._back(error.messages)
+        # Rendered, not redirected: the one-time password must not travel in a message cookie.
+        return render(self.request, "stations/staff_added.html",
+                      {"station": self.station, "assignment": assignment, "initial_password": password})
+
+    def form_invalid(self, form):
+        return self._back([e for errors in form.errors.values() for e in errors])
+
+    def _back(self, errors):
+        for error in errors:
+            messages.error(self.request, error)
+        return redirect("stations:station-detail", pk=self.station.pk)
+
+
+class StationStaffEndView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "stations.change_staffassignment"
+
+    def post(self, request, pk, assignment_id):
+        station = selectors.access_station_by_id(user=request.user, station_id=pk)
+        assignment = get_object_or_404(selectors.station_staff(station=station), pk=assignment_id)
+        services.staff_assignment_end(assignment=assignment, actor=request.user)
+        messages.success(request, _("%(user)s no longer works at this station.") % {"user": assignment.user})
+        return redirect("stations:station-detail", pk=station.pk)

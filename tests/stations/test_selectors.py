@@ -85,12 +85,15 @@ def test_an_assignment_that_ended_yesterday_gives_nothing(station):
     assert list(selectors.station_list(user=user)) == []
 
 
-def test_an_assignment_ending_today_still_counts_today(station):
+def test_an_assignment_ending_today_removes_access_at_once(station):
+    """ended_on is the first day without access: ending someone today locks them out now."""
     today = timezone.localdate()
     user = UserFactory(roles=[Role.OPERATOR])
     StaffAssignmentFactory(user=user, role="operator", station=station,
-                           started_on=today - timedelta(days=30), ended_on=today)
+                           started_on=today - timedelta(days=30), ended_on=today + timedelta(days=1))
     assert list(selectors.station_list(user=user)) == [station]
+    user.staff_assignments.update(ended_on=today)
+    assert list(selectors.station_list(user=user)) == []
 
 
 def test_an_assignment_starting_tomorrow_gives_nothing_yet(tree, stations_everywhere):

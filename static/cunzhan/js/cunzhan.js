@@ -36,3 +36,9 @@
     apply(root.classList.contains("cz-large"));
   });
 })();
+
+/* Forms marked data-confirm ask before they submit (ending an assignment, …). */
+document.addEventListener("submit", function (event) {
+  var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) { event.preventDefault(); }
+});
