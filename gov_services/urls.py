@@ -1,9 +1,13 @@
-from django.urls import path
+"""All gov_services pages, in the gov_services namespace. Each screen family has its own module;
+paths in urls_counter/urls_dept/urls_resident are written out from the site root."""
 
-from gov_services import views
+from django.urls import include, path
 
 app_name = "gov_services"
 
 urlpatterns = [
-    path("dept/", views.DepartmentHomeView.as_view(), name="dept-home"),
+    path("county/catalogue/", include("gov_services.urls_catalogue")),
+    path("", include("gov_services.urls_counter")),
+    path("", include("gov_services.urls_dept")),
+    path("", include("gov_services.urls_resident")),
 ]

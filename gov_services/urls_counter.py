@@ -1,0 +1,3 @@
+"""The operator's request pages inside the counter workspace (/counter/requests/ …)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The resident's side: online applications, my requests, public tracking and rating."""
+
+urlpatterns = []
