@@ -1,0 +1,182 @@
+"""Reads for service requests, narrowed by who asks.
+
+Scope (a user holding several roles sees the union):
+* an operator or liaison: the requests filed at the station they serve;
+* a department officer: the requests routed to their departments;
+* a township or county admin: the requests whose village lies in their region (the station's
+  village when the request has none of its own);
+* a resident: the requests filed for their account (applicant_user);
+* a superuser: everything; an anonymous visitor: nothing (they use `track_request`).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from gov_services.deadlines import add_working_days
+from gov_services.identifiers import is_valid_tracking_code, normalise_tracking_code
+from gov_services.models import Attachment, DepartmentMembership, RequestEvent, ServiceRequest
+from gov_services.selectors.calendar import work_calendar
+from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES
+from stations.models import StaffAssignment
+from stations.selectors import active_assignments
+
+QUEUE_BUCKETS = ("unassigned", "mine", "due_soon", "overdue", "all")
+# "Due soon" in the department queue: the deadline falls within this many working days.
+DUE_SOON_WORKING_DAYS = 2
+
+_LIST_RELATED = ("item", "department", "station", "village", "assignee")
+
+
+def _scope_filter(*, user) -> Q | None:
+    """A Q selecting the requests `user` may see, or None when that is every request. One query."""
+    if user.is_superuser:
+        return None
+    scope = Q(applicant_user=user) | Q(
+        department_id__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
+    for assignment in active_assignments(user=user):
+        if assignment.region_id:
+            path = assignment.region.path
+            scope |= Q(village__path__startswith=path) | Q(village__isnull=True,
+                                                           station__village__path__startswith=path)
+        else:
+            scope |= Q(station_id=assignment.station_id)
+    return scope
+
+
+def _visible(user) -> QuerySet[ServiceRequest]:
+    requests = ServiceRequest.objects.all()
+    if not user.is_authenticated:
+        return requests.none()
+    scope = _scope_filter(user=user)
+    return requests if scope is None else requests.filter(scope)
+
+
+def service_request_list(*, user, status: str | None = None, department_id: int | None = None,
+                         station_id: int | None = None, kind: str | None = None,
+                         query: str | None = None) -> QuerySet[ServiceRequest]:
+    """Requests in the user's scope, newest first; `query` matches the tracking code, the applicant's
+    name or phone, the subject or the item's name. Two queries (one for a superuser) when evaluated."""
+    requests = _visible(user)
+    if status:
+        requests = requests.filter(status=status)
+    if department_id:
+        requests = requests.filter(department_id=department_id)
+    if station_id:
+        requests = requests.filter(station_id=station_id)
+    if kind:
+        requests = requests.filter(kind=kind)
+    if query and query.strip():
+        text = query.strip()
+        matches = (Q(applicant_name__icontains=text) | Q(applicant_phone__contains=text)
+                   | Q(subject__icontains=text) | Q(item__name__icontains=text))
+        if is_valid_tracking_code(text):
+            matches |= Q(tracking_code=normalise_tracking_code(text))
+        requests = requests.filter(matches)
+    return requests.select_related(*_LIST_RELATED).order_by("-submitted_at", "-pk")
+
+
+def access_service_request_by_id(*, user, request_id: int) -> ServiceRequest:
+    request = service_request_list(user=user).filter(pk=request_id).first()
+    if request is None:
+        raise PermissionDenied(_("You may not see this request."))
+    return request
+
+
+def resident_request_list(*, user) -> QuerySet[ServiceRequest]:
+    """“My requests”: those filed for the user's own account, whatever other roles they hold."""
+    if not user.is_authenticated:
+        return ServiceRequest.objects.none()
+    return (ServiceRequest.objects.filter(applicant_user=user).select_related("item", "department")
+            .order_by("-submitted_at", "-pk"))
+
+
+def request_timeline(*, request: ServiceRequest, for_resident: bool) -> QuerySet[RequestEvent]:
+    """The request's events in order; the resident's view leaves out internal ones."""
+    events = RequestEvent.objects.filter(request=request).select_related("actor").order_by("at", "pk")
+    return events.filter(internal=False) if for_resident else events
+
+
+def track_request(*, tracking_code: str, phone_last4: str) -> ServiceRequest | None:
+    """The public tracking page: the request with this code whose phone ends in these four digits.
+
+    None for a wrong code or wrong digits alike. A well-formed code always costs one query and a
+    constant-time comparison, so the answer's timing says nothing about which part was wrong.
+    """
+    last4 = (phone_last4 or "").strip()
+    if not is_valid_tracking_code(tracking_code or "") or len(last4) != 4 or not last4.isdigit():
+        return None
+    code = normalise_tracking_code(tracking_code)
+    request = ServiceRequest.objects.select_related("item", "department").filter(tracking_code=code).first()
+    expected = request.applicant_phone[-4:] if request is not None else "----"
+    if not constant_time_compare(expected, last4) or request is None:
+        return None
+    return request
+
+
+def department_queue(*, user, bucket: str) -> QuerySet[ServiceRequest]:
+    """The open requests of the user's departments, by bucket, soonest deadline first.
+
+    unassigned: nobody holds it; mine: the user holds it; due_soon: the clock runs and the
+    deadline falls within DUE_SOON_WORKING_DAYS working days; overdue: the clock runs and the
+    deadline has passed; all: every open request. Returned requests (clock paused) are in
+    "all", "mine" and "unassigned" only. One query (two for due_soon, when the calendar is not cached).
+    """
+    if bucket not in QUEUE_BUCKETS:
+        raise ValueError(f"Unknown queue bucket {bucket!r}; use one of {QUEUE_BUCKETS}.")
+    requests = ServiceRequest.objects.filter(status__in=OPEN_STATUSES)
+    if not user.is_authenticated:
+        return requests.none()
+    if not user.is_superuser:
+        requests = requests.filter(
+            department_id__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
+    now = timezone.now()
+    if bucket == "unassigned":
+        requests = requests.filter(assignee__isnull=True)
+    elif bucket == "mine":
+        requests = requests.filter(assignee=user)
+    elif bucket == "due_soon":
+        soon = add_working_days(now, DUE_SOON_WORKING_DAYS, work_calendar())
+        requests = requests.filter(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__gte=now,
+                                   due_at__lte=soon)
+    elif bucket == "overdue":
+        requests = requests.filter(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__lt=now)
+    return requests.select_related(*_LIST_RELATED).order_by(F("due_at").asc(nulls_last=True), "submitted_at",
+                                                             "pk")
+
+
+def station_ledger(*, user, month: datetime.date | None = None, category: str | None = None,
+                   status: str | None = None) -> QuerySet[ServiceRequest]:
+    """The counter's service ledger (服务台账): requests filed at the user's station(s).
+
+    `month` is any date in the month wanted (local time); `category` is an item category or an
+    appeal category. One query.
+    """
+    requests = ServiceRequest.objects.all()
+    if not user.is_authenticated:
+        return requests.none()
+    if not user.is_superuser:
+        stations = active_assignments(user=user).filter(role__in=StaffAssignment.STATION_ROLES)
+        requests = requests.filter(station_id__in=stations.values("station_id"))
+    if month is not None:
+        start = timezone.make_aware(datetime.datetime(month.year, month.month, 1))
+        end = timezone.make_aware(datetime.datetime(month.year + month.month // 12, month.month % 12 + 1, 1))
+        requests = requests.filter(submitted_at__gte=start, submitted_at__lt=end)
+    if category:
+        requests = requests.filter(Q(item__category=category) | Q(appeal_category=category))
+    if status:
+        requests = requests.filter(status=status)
+    return requests.select_related("item", "department", "station", "filed_by").order_by("-submitted_at", "-pk")
+
+
+def attachment_for_download(*, user, attachment_id: int) -> Attachment:
+    """An attachment of a request the user may see; PermissionDenied otherwise. Two queries."""
+    attachment = (Attachment.objects.select_related("request")
+                  .filter(pk=attachment_id, request__in=_visible(user).values("pk")).first())
+    if attachment is None:
+        raise PermissionDenied(_("You may not open this file."))
+    return attachment

@@ -1,0 +1,301 @@
+"""Filing a request: every check first, then the request, its first event and its files, at once."""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from gov_services.eforms import clean_form_data
+from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
+from gov_services.models import Attachment, DepartmentMembership, RequestEvent, ServiceItem, ServiceRequest
+from gov_services.selectors.routing import appeal_department_for
+from gov_services.services.requests.access import (
+    admin_covers,
+    require_signed_in,
+    serves_station,
+    user_or_none,
+)
+from gov_services.services.requests.scans import CheckedFile, Upload, check_signature, check_upload
+from gov_services.workflow import Action
+from stations.models import Region, Station
+
+Status = ServiceRequest.Status
+Channel = ServiceRequest.Channel
+
+# Scans are required at the counter, where the operator holds the originals. Online and relayed
+# requests may arrive without them; the department then returns the request for supplement (补正).
+CHANNELS_REQUIRING_MATERIALS: Final = frozenset({Channel.COUNTER})
+# E-form errors are reported under "form_data.<field name>" ("form_data" for the whole form), so that
+# they stay apart from the request's own fields, which may share a name with an e-form field.
+FORM_DATA_ERROR_PREFIX: Final = "form_data"
+_TRACKING_CODE_ATTEMPTS: Final = 8
+
+
+def check_uploads(uploads: Iterable[Upload], *, item: ServiceItem | None,
+                  errors: dict[str, list[str]]) -> list[CheckedFile]:
+    """The uploads that pass (see scans.py); the reasons for the others go to errors["attachments"]."""
+    uploads = list(uploads)
+    if not uploads:
+        return []
+    checked = []
+    material_ids = set(item.materials.values_list("pk", flat=True)) if item is not None else set()
+    for upload in uploads:
+        file, problem = check_upload(upload)
+        if problem:
+            errors.setdefault("attachments", []).append(problem)
+        elif file.material_id is not None and file.material_id not in material_ids:
+            errors.setdefault("attachments", []).append(
+                _("“%(name)s” is filed under a material this service does not ask for.") % {"name": file.name})
+        else:
+            checked.append(file)
+    return checked
+
+
+def clean_form_data_into(schema: list, data: dict, errors: dict[str, list[str]]) -> dict:
+    """The e-form data cleaned by its schema; its errors go to `errors` under "form_data.<field>"."""
+    try:
+        return clean_form_data(schema, data)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            key = FORM_DATA_ERROR_PREFIX if name == "__all__" else f"{FORM_DATA_ERROR_PREFIX}.{name}"
+            errors.setdefault(key, []).extend(messages)
+        return {}
+
+
+def attachments_create(request: ServiceRequest, files: Sequence[CheckedFile], *, actor) -> list[Attachment]:
+    created = []
+    for file in files:
+        attachment = Attachment(request=request, material_id=file.material_id, original_name=file.name,
+                                content_type=file.content_type, size=len(file.content), sha256=file.sha256,
+                                uploaded_by=user_or_none(actor))
+        # The file is stored under a random name: the name the resident gave never reaches the disk.
+        attachment.file.save(f"{uuid.uuid4().hex}.{file.extension}", ContentFile(file.content), save=False)
+        attachment.save()
+        created.append(attachment)
+    return created
+
+
+@transaction.atomic
+def service_request_submit(
+    *,
+    actor: User,
+    idempotency_key: uuid.UUID,
+    kind: str,
+    item: ServiceItem | None = None,
+    appeal_category: str = "",
+    subject: str = "",
+    description: str = "",
+    place: str = "",
+    applicant_name: str,
+    applicant_id_number: str,
+    applicant_phone: str,
+    applicant_user: User | None = None,
+    consent: str,
+    channel: str,
+    station: Station | None = None,
+    village: Region | None = None,
+    form_data: dict,
+    attachments: Sequence[Upload] = (),
+    signature: bytes | None = None,
+) -> ServiceRequest:
+    """File an application (kind=application, for `item`) or an appeal (kind=appeal, with a category).
+
+    Everything is checked before anything is written. A ValidationError maps each field to its
+    messages (e-form fields under "form_data.<name>") and leaves no row and no file behind.
+    Sending the same form again (same `idempotency_key`, same content) returns the first request;
+    the same key with different content is refused. `village` defaults to the station's village.
+    `form_data` is for applications (checked against the item's e-form); appeals keep none.
+    """
+    require_signed_in(actor)
+    files_errors: dict[str, list[str]] = {}
+    checked_files = check_uploads(attachments, item=item, errors=files_errors)
+    fingerprint = _fingerprint(
+        actor=actor.pk, kind=kind, item=getattr(item, "pk", None), appeal_category=appeal_category,
+        subject=subject.strip(), description=description.strip(), place=place.strip(),
+        applicant_name=applicant_name.strip(), applicant_id_number=applicant_id_number.strip().upper(),
+        applicant_phone=applicant_phone.strip(), applicant_user=getattr(applicant_user, "pk", None),
+        consent=consent, channel=channel, station=getattr(station, "pk", None), village=getattr(village, "pk", None),
+        form_data=form_data, attachments=sorted((f.sha256, f.material_id or 0) for f in checked_files),
+        signature=hashlib.sha256(signature).hexdigest() if signature else None,
+    )
+    existing = ServiceRequest.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _replay(existing, fingerprint)
+
+    errors: dict[str, list[str]] = {}
+    if village is None and station is not None:
+        village = station.village
+    _check_filer(actor=actor, channel=channel, station=station, village=village, errors=errors)
+    errors.update(files_errors)
+    cleaned = _check_fields(
+        kind=kind, item=item, appeal_category=appeal_category, description=description,
+        applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
+        applicant_user=applicant_user, actor=actor, consent=consent, channel=channel, village=village,
+        form_data=form_data, signature=signature, errors=errors)
+    if item is not None and channel in CHANNELS_REQUIRING_MATERIALS:
+        covered = {f.material_id for f in checked_files}
+        for material in item.materials.filter(required=True):
+            if material.pk not in covered:
+                errors.setdefault("attachments", []).append(
+                    _("Attach a scan of: %(material)s.") % {"material": material})
+    if errors:
+        raise ValidationError(errors)
+
+    if kind == ServiceRequest.Kind.APPLICATION:
+        department = item.department
+    else:
+        county = _county_of(village)
+        if county is None:
+            raise ValidationError({"village": _("%(village)s lies in no county.") % {"village": village.name}})
+        department = appeal_department_for(county=county, category=appeal_category, village=village,
+                                           text=f"{subject}\n{description}")
+    self_filed = applicant_user is not None and applicant_user.pk == actor.pk
+    request = ServiceRequest(
+        idempotency_key=idempotency_key, kind=kind, item=item,
+        appeal_category=appeal_category if kind == ServiceRequest.Kind.APPEAL else "",
+        subject=subject.strip(), description=description.strip(), place=place.strip(),
+        applicant_name=applicant_name.strip(), applicant_id_number=cleaned["applicant_id_number"],
+        applicant_phone=cleaned["applicant_phone"], applicant_user=applicant_user,
+        filed_by=None if self_filed else actor, consent=consent, channel=channel, station=station,
+        village=village, form_data=cleaned["form_data"], status=Status.SUBMITTED, department=department,
+    )
+    winner = _insert_with_tracking_code(request)
+    if winner is not None:
+        return _replay(winner, fingerprint)
+    if signature:
+        request.signature.save(f"{uuid.uuid4().hex}.png", ContentFile(signature), save=False)
+        request.save(update_fields=["signature"])
+    # No AuditEvent: this RequestEvent, and the ones every move appends, are the request's audit trail.
+    RequestEvent.objects.create(request=request, actor=actor, action=Action.SUBMIT, to_status=Status.SUBMITTED,
+                                data={"fingerprint": fingerprint, "channel": channel})
+    attachments_create(request, checked_files, actor=actor)
+    return request
+
+
+def _fingerprint(**content) -> str:
+    """A digest of everything the form carried, to tell a resend from another form under the same key."""
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+                          .encode()).hexdigest()
+
+
+def _replay(existing: ServiceRequest, fingerprint: str) -> ServiceRequest:
+    first = existing.events.filter(action=Action.SUBMIT).order_by("at", "pk").first()
+    if first is None or first.data.get("fingerprint") != fingerprint:
+        raise ValidationError(
+            _("This form was already sent with different content. Reload the page to file a new request."),
+            code="idempotency_conflict")
+    return existing
+
+
+def _county_of(village: Region) -> Region | None:
+    step = Region.steplen
+    prefixes = [village.path[:end] for end in range(step, len(village.path) + 1, step)]
+    return Region.objects.filter(level=Region.Level.COUNTY, path__in=prefixes).first()
+
+
+def _check_filer(*, actor, channel: str, station: Station | None, village: Region | None,
+                 errors: dict[str, list[str]]) -> None:
+    """Refuse (PermissionDenied) someone who may not file this request; a missing station goes to `errors`."""
+    if channel in (Channel.COUNTER, Channel.LIAISON) and station is None:
+        errors.setdefault("station", []).append(_("A request filed at a station needs the station."))
+    if actor.is_superuser:
+        return
+    if station is not None:
+        if not serves_station(actor, station.pk):
+            raise PermissionDenied(_("You may only file requests for your own station."))
+        return
+    if channel == Channel.WEB or village is None:
+        return  # online, residents file for themselves (_check_fields); a missing village is an error there
+    if admin_covers(actor, village.path):
+        return
+    served = DepartmentMembership.objects.filter(user=actor).select_related("department__region")
+    if any(village.path.startswith(m.department.region.path) for m in served):
+        return
+    raise PermissionDenied(_("You may not file requests for %(village)s.") % {"village": village.name})
+
+
+def _check_fields(*, kind, item, appeal_category, description, applicant_name, applicant_id_number,
+                  applicant_phone, applicant_user, actor, consent, channel, village, form_data, signature,
+                  errors: dict[str, list[str]]) -> dict:
+    """Add every problem to `errors`; return the normalised ID number, phone and e-form data."""
+    cleaned: dict = {"form_data": {}}
+
+    def add(field: str, message) -> None:
+        errors.setdefault(field, []).append(str(message))
+
+    if kind == ServiceRequest.Kind.APPLICATION:
+        if item is None or not item.is_active:
+            add("item", _("Choose a service from the catalogue."))
+        elif channel == Channel.WEB and not item.online_allowed:
+            add("item", _("%(item)s cannot be applied for online; please go to your village station.")
+                % {"item": item.name})
+        else:
+            cleaned["form_data"] = clean_form_data_into(item.form_schema, form_data, errors)
+    elif kind == ServiceRequest.Kind.APPEAL:
+        if item is not None:
+            add("item", _("An appeal is described in words, not chosen from the catalogue."))
+        if appeal_category not in ServiceRequest.AppealCategory.values:
+            add("appeal_category", _("Choose what kind of appeal this is."))
+        if not description.strip():
+            add("description", _("Describe the problem or the request."))
+    else:
+        add("kind", _("Choose an application or an appeal."))
+    if not applicant_name.strip():
+        add("applicant_name", _("Enter the applicant's name."))
+    for field, validator, value in (("applicant_id_number", validate_id_number, applicant_id_number),
+                                    ("applicant_phone", validate_mobile, applicant_phone)):
+        try:
+            cleaned[field] = validator(value)
+        except ValidationError as error:
+            for message in error.messages:
+                add(field, message)
+    if channel not in Channel.values:
+        add("channel", _("Choose how the request came in."))
+    if village is None:
+        add("village", _("Choose the village the request concerns."))
+    elif village.level not in (Region.Level.VILLAGE, Region.Level.COMMUNITY):
+        add("village", _("Choose a village or community."))
+    for_self = applicant_user is not None and applicant_user.pk == actor.pk
+    if channel == Channel.WEB and not for_self:
+        add("applicant_user", _("Online, residents file requests for themselves only."))
+    if consent not in ServiceRequest.Consent.values:
+        add("consent", _("Record how the resident consented."))
+    elif consent == ServiceRequest.Consent.SELF and not for_self:
+        add("consent", _("A request filed on someone's behalf needs their consent: a signature, an SMS code "
+                         "or a witness."))
+    elif consent == ServiceRequest.Consent.SIGNATURE and not signature:
+        add("signature", _("The resident must sign on the pad."))
+    if signature:
+        problem = check_signature(signature)
+        if problem:
+            add("signature", problem)
+    return cleaned
+
+
+def _insert_with_tracking_code(request: ServiceRequest) -> ServiceRequest | None:
+    """Insert `request` under a fresh tracking code. None, or the request that already holds its key.
+
+    A concurrent submit with the same idempotency key waits on the unique index until the first one
+    commits, then fails here, and the first request is returned instead. A tracking-code collision
+    (rare) is retried with a new code.
+    """
+    for _attempt in range(_TRACKING_CODE_ATTEMPTS):
+        request.tracking_code = new_tracking_code()
+        try:
+            with transaction.atomic():
+                request.save(force_insert=True)
+            return None
+        except IntegrityError:
+            winner = ServiceRequest.objects.filter(idempotency_key=request.idempotency_key).first()
+            if winner is not None:
+                return winner
+            if not ServiceRequest.objects.filter(tracking_code=request.tracking_code).exists():
+                raise
+    raise RuntimeError("Could not find a free tracking code.")

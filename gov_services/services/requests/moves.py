@@ -1,0 +1,273 @@
+"""The workflow moves: one function per action of gov_services/workflow.py's table."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from gov_services.deadlines import add_working_days, extend_for_pause
+from gov_services.models import Department, FollowUp, Rating, RequestEvent, ServiceRequest
+from gov_services.selectors.calendar import work_calendar
+from gov_services.services.requests.access import (
+    place_path,
+    require_handler,
+    require_head,
+    require_member,
+    require_member_assignee,
+    require_resident_side,
+    require_staff_viewer,
+    user_or_none,
+)
+from gov_services.services.requests.intake import attachments_create, check_uploads, clean_form_data_into
+from gov_services.services.requests.scans import Upload
+from gov_services.workflow import APPEAL_LIMIT_DAYS, Action, transition
+
+Status = ServiceRequest.Status
+
+
+def _lock(request: ServiceRequest) -> ServiceRequest:
+    """Reload `request` (in place) with its row locked until the transaction ends."""
+    request.refresh_from_db(from_queryset=ServiceRequest.objects.select_for_update())
+    return request
+
+
+def _require_note(note: str, message: str) -> str:
+    if not note or not note.strip():
+        raise ValidationError({"note": message})
+    return note.strip()
+
+
+def _record(request: ServiceRequest, *, actor, action: Action, from_status: str, to_status: str,
+            note: str = "", internal: bool = False, data: dict | None = None) -> RequestEvent:
+    return RequestEvent.objects.create(request=request, actor=user_or_none(actor), action=action,
+                                       from_status=from_status, to_status=to_status, note=note.strip(),
+                                       internal=internal, data=data or {})
+
+
+def _move(request: ServiceRequest, *, actor, action: Action, to_status: str, note: str = "",
+          fields: Sequence[str] = (), data: dict | None = None) -> ServiceRequest:
+    from_status = request.status
+    request.status = to_status
+    request.save(update_fields=["status", *fields])
+    _record(request, actor=actor, action=action, from_status=from_status, to_status=to_status, note=note,
+            data=data)
+    return request
+
+
+@transaction.atomic
+def service_request_accept(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
+    """受理: the clock starts; due_at from the item's promised limit (appeals: APPEAL_LIMIT_DAYS)."""
+    _lock(request)
+    require_handler(request, actor)
+    to_status = transition(request.status, Action.ACCEPT)
+    now = timezone.now()
+    days = request.item.promised_limit_days if request.item_id else APPEAL_LIMIT_DAYS
+    request.accepted_at = now
+    request.due_at = add_working_days(now, days, work_calendar())
+    return _move(request, actor=actor, action=Action.ACCEPT, to_status=to_status, note=note,
+                 fields=["accepted_at", "due_at"], data={"limit_days": days})
+
+
+@transaction.atomic
+def service_request_return(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
+    """补正: back to the resident for missing material (`note` says what); the clock pauses."""
+    _lock(request)
+    require_handler(request, actor)
+    to_status = transition(request.status, Action.RETURN_FOR_SUPPLEMENT)
+    note = _require_note(note, _("Say what is missing, so that the resident can bring it."))
+    returned_from = request.status  # resubmit goes back here
+    request.paused_at = timezone.now()
+    return _move(request, actor=actor, action=Action.RETURN_FOR_SUPPLEMENT, to_status=to_status, note=note,
+                 fields=["paused_at"], data={"returned_from": returned_from})
+
+
+@transaction.atomic
+def service_request_resubmit(*, request: ServiceRequest, actor: User, note: str = "",
+                             form_data: dict | None = None, attachments: Sequence[Upload] = ()) -> ServiceRequest:
+    """The resident brings what was missing: back to where it was returned from; the clock resumes.
+
+    `form_data`, when given, replaces the e-form data (checked against the item's form);
+    `attachments` are added to the ones already there.
+    """
+    _lock(request)
+    require_resident_side(request, actor, message=_("Only the applicant or their station may resubmit this request."))
+    returned = request.events.filter(action=Action.RETURN_FOR_SUPPLEMENT).order_by("-at", "-pk").first()
+    to_status = transition(request.status, Action.RESUBMIT,
+                           returned_from=returned.data.get("returned_from") if returned else None)
+    errors: dict[str, list[str]] = {}
+    checked_files = check_uploads(attachments, item=request.item, errors=errors)
+    fields = ["paused_at"]
+    replace_form = form_data is not None and request.item_id is not None
+    cleaned = clean_form_data_into(request.item.form_schema, form_data, errors) if replace_form else None
+    if errors:
+        raise ValidationError(errors)
+    if replace_form:
+        request.form_data = cleaned
+        fields.append("form_data")
+    now = timezone.now()
+    data: dict = {"paused_from": request.paused_at.isoformat() if request.paused_at else None}
+    if request.due_at and request.paused_at:
+        request.due_at = extend_for_pause(request.due_at, request.paused_at, now, work_calendar())
+        fields.append("due_at")
+        data["due_at"] = request.due_at.isoformat()
+    request.paused_at = None
+    _move(request, actor=actor, action=Action.RESUBMIT, to_status=to_status, note=note, fields=fields, data=data)
+    attachments_create(request, checked_files, actor=actor)
+    return request
+
+
+@transaction.atomic
+def service_request_reject(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
+    """不予受理: the request is not accepted; the reason is shown to the resident."""
+    _lock(request)
+    require_handler(request, actor)
+    to_status = transition(request.status, Action.REJECT)
+    note = _require_note(note, _("Give the reason the request is not accepted."))
+    return _move(request, actor=actor, action=Action.REJECT, to_status=to_status, note=note)
+
+
+@transaction.atomic
+def service_request_start_review(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
+    _lock(request)
+    require_handler(request, actor)
+    to_status = transition(request.status, Action.START_REVIEW)
+    return _move(request, actor=actor, action=Action.START_REVIEW, to_status=to_status, note=note)
+
+
+@transaction.atomic
+def service_request_approve(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
+    _lock(request)
+    require_handler(request, actor)
+    to_status = transition(request.status, Action.APPROVE)
+    return _move(request, actor=actor, action=Action.APPROVE, to_status=to_status, note=note)
+
+
+@transaction.atomic
+def service_request_refuse(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
+    _lock(request)
+    require_handler(request, actor)
+    to_status = transition(request.status, Action.REFUSE)
+    note = _require_note(note, _("Give the reason the request is refused."))
+    return _move(request, actor=actor, action=Action.REFUSE, to_status=to_status, note=note)
+
+
+@transaction.atomic
+def service_request_complete(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
+    """办结: the result (approval or refusal) is issued to the resident."""
+    _lock(request)
+    require_handler(request, actor)
+    to_status = transition(request.status, Action.COMPLETE)
+    request.completed_at = timezone.now()
+    return _move(request, actor=actor, action=Action.COMPLETE, to_status=to_status, note=note,
+                 fields=["completed_at"])
+
+
+@transaction.atomic
+def service_request_rate(*, request: ServiceRequest, actor: User, score: int, comment: str = "") -> Rating:
+    """The resident's one rating; dissatisfied or worse (score ≤ 2) opens a follow-up for the department."""
+    _lock(request)
+    require_resident_side(request, actor, message=_("Only the applicant may rate this request."))
+    to_status = transition(request.status, Action.RATE)
+    if isinstance(score, bool) or not isinstance(score, int) or score not in Rating.Score.values:
+        raise ValidationError({"score": _("Choose a rating from very satisfied to very dissatisfied.")})
+    rating = Rating.objects.create(request=request, score=score, comment=comment.strip())
+    if score not in Rating.SATISFIED_SCORES:
+        FollowUp.objects.create(request=request)
+    _move(request, actor=actor, action=Action.RATE, to_status=to_status, note=comment,
+          data={"score": score})
+    return rating
+
+
+@transaction.atomic
+def service_request_close(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
+    _lock(request)
+    require_handler(request, actor, region_admin_may=True)
+    to_status = transition(request.status, Action.CLOSE)
+    return _move(request, actor=actor, action=Action.CLOSE, to_status=to_status, note=note)
+
+
+@transaction.atomic
+def service_request_reroute(*, request: ServiceRequest, actor: User, department: Department,
+                            note: str) -> ServiceRequest:
+    """Send the request to another department (it lands there unassigned); internal."""
+    _lock(request)
+    require_handler(request, actor, region_admin_may=True)
+    transition(request.status, Action.REROUTE)
+    note = _require_note(note, _("Say why the request goes to another department."))
+    if department.pk == request.department_id:
+        raise ValidationError({"department": _("The request is already with %(department)s.")
+                               % {"department": department.name}})
+    path = place_path(request)
+    if path and not path.startswith(department.region.path):
+        raise ValidationError({"department": _("%(department)s does not serve this request's village.")
+                               % {"department": department.name}})
+    data = {"from_department": request.department_id, "to_department": department.pk,
+            "from_assignee": request.assignee_id}
+    request.department, request.assignee = department, None
+    request.save(update_fields=["department", "assignee"])
+    _record(request, actor=actor, action=Action.REROUTE, from_status=request.status, to_status=request.status,
+            note=note, internal=True, data=data)
+    return request
+
+
+@transaction.atomic
+def service_request_claim(*, request: ServiceRequest, actor: User) -> ServiceRequest:
+    """An officer of the department takes an unassigned request."""
+    _lock(request)
+    require_member(request, actor)
+    transition(request.status, Action.CLAIM)
+    if request.assignee_id == actor.pk:
+        raise ValidationError(_("You already hold this request."), code="already_assigned")
+    if request.assignee_id:
+        raise PermissionDenied(_("%(name)s already holds this request.") % {"name": request.assignee})
+    return _reassign(request, actor=actor, action=Action.CLAIM, assignee=actor)
+
+
+@transaction.atomic
+def service_request_assign(*, request: ServiceRequest, actor: User, assignee: User) -> ServiceRequest:
+    """A department head gives the request to one of the department's officers."""
+    _lock(request)
+    require_head(request, actor)
+    transition(request.status, Action.ASSIGN)
+    require_member_assignee(request, assignee)
+    if request.assignee_id == assignee.pk:
+        raise ValidationError({"assignee": _("The request is already assigned to %(name)s.") % {"name": assignee}})
+    return _reassign(request, actor=actor, action=Action.ASSIGN, assignee=assignee)
+
+
+@transaction.atomic
+def service_request_transfer(*, request: ServiceRequest, actor: User, assignee: User, note: str) -> ServiceRequest:
+    """The assignee (or a head) hands the request to another officer of the same department."""
+    _lock(request)
+    require_handler(request, actor)
+    transition(request.status, Action.TRANSFER)
+    note = _require_note(note, _("Say why you hand the request over."))
+    if not request.assignee_id:
+        raise ValidationError(_("Nobody holds this request yet: claim or assign it instead."), code="unassigned")
+    require_member_assignee(request, assignee)
+    if request.assignee_id == assignee.pk:
+        raise ValidationError({"assignee": _("The request is already assigned to %(name)s.") % {"name": assignee}})
+    return _reassign(request, actor=actor, action=Action.TRANSFER, assignee=assignee, note=note)
+
+
+def _reassign(request: ServiceRequest, *, actor, action: Action, assignee: User, note: str = "") -> ServiceRequest:
+    data = {"from_assignee": request.assignee_id, "to_assignee": assignee.pk}
+    request.assignee = assignee
+    request.save(update_fields=["assignee"])
+    _record(request, actor=actor, action=action, from_status=request.status, to_status=request.status,
+            note=note, internal=True, data=data)
+    return request
+
+
+@transaction.atomic
+def service_request_note(*, request: ServiceRequest, actor: User, note: str, internal: bool = True) -> RequestEvent:
+    """A note on the timeline; internal ones are hidden from the resident."""
+    _lock(request)
+    require_staff_viewer(request, actor)
+    transition(request.status, Action.NOTE)
+    note = _require_note(note, _("Write the note."))
+    return _record(request, actor=actor, action=Action.NOTE, from_status=request.status,
+                   to_status=request.status, note=note, internal=internal)
