@@ -21,7 +21,9 @@ class Progress:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None and self.done < self.total:
+            self.step("done", self.total - self.done)  # estimates may overshoot; finishing is finishing
         if self.inline:
             self.out.write("\n")
         self.out.flush()

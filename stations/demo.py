@@ -137,7 +137,8 @@ def seed_stations(demo: DemoCounty, progress) -> None:
 
 def _assign(user: User, role: str, station=None, region=None) -> None:
     if not StaffAssignment.objects.filter(user=user, role=role, station=station, region=region).exists():
-        services.staff_assign(user=user, role=role, station=station, region=region, actor=None)
+        services.staff_assign(user=user, role=role, station=station, region=region, actor=None,
+                              started_on=OPENED_ON)  # before the demo's request history begins
 
 
 def seed_staff(demo: DemoCounty, progress) -> None:

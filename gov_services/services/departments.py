@@ -10,8 +10,9 @@ from stations.models import Region
 
 @transaction.atomic
 def department_create(*, code: str, name: str, level: str, region: Region, actor: User | None,
-                      phone: str = "") -> Department:
-    department = Department(code=code, name=name, level=level, region=region, phone=phone)
+                      phone: str = "", is_dispatch_desk: bool = False) -> Department:
+    department = Department(code=code, name=name, level=level, region=region, phone=phone,
+                            is_dispatch_desk=is_dispatch_desk)
     department.full_clean()
     department.save()
     audit_event_record(actor=actor, action="department.created", target=department, data={"level": level})

@@ -4,6 +4,8 @@ from django.db import transaction
 
 from core.progress import Progress
 from gov_services.demo import seed_departments
+from gov_services.demo_catalogue import seed_catalogue
+from gov_services.demo_requests import REQUEST_COUNT, seed_department_staff, seed_requests
 from portal.demo import seed_portal
 from shop.demo import MERCHANTS, seed_merchants
 from stations.demo import (
@@ -27,13 +29,17 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run here: its accounts have a published password. "
                                "It is for demos and development only.")
         # regions (one step per township) + stations + staff + grids (one per open station) + …
-        steps = len(TOWNSHIPS) + 3 + STAFFED_STATIONS + len(MERCHANTS) + 2
+        # one step per township, staffed station, merchant and 40 requests, plus seven single steps
+        steps = len(TOWNSHIPS) + STAFFED_STATIONS + len(MERCHANTS) + REQUEST_COUNT // 40 + 7
         with Progress(steps, self.stdout) as progress, transaction.atomic():
             demo = seed_regions(progress)
             seed_stations(demo, progress)
             seed_staff(demo, progress)
             seed_grids(demo, progress)
             seed_departments(demo, progress)
+            seed_catalogue(demo, progress)
+            seed_department_staff(demo, progress, demo_user)
+            seed_requests(demo, progress)
             seed_merchants(demo, progress)
             seed_portal(demo, progress)
             self._seed_people(demo, progress)
