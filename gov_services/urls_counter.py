@@ -1,3 +1,24 @@
-"""The operator's request pages inside the counter workspace (/counter/requests/ …)."""
+"""The operator's request pages inside the counter workspace (/counter/requests/ …).
 
-urlpatterns = []
+Included from gov_services/urls.py at the site root, inside the gov_services namespace.
+"""
+
+from django.urls import path
+
+from gov_services import views_counter as views
+
+urlpatterns = [
+    path("counter/requests/", views.CounterRequestListView.as_view(), name="counter-ledger"),
+    path("counter/requests/export.xlsx", views.CounterRequestExportView.as_view(), name="counter-ledger-export"),
+    path("counter/requests/new/", views.CounterItemSearchView.as_view(), name="counter-request-create"),
+    path("counter/requests/new/<int:item_id>/", views.CounterApplicationCreateView.as_view(),
+         name="counter-application-create"),
+    path("counter/requests/<int:pk>/", views.CounterRequestDetailView.as_view(), name="counter-request-detail"),
+    path("counter/requests/<int:pk>/supplement/", views.CounterRequestSupplementView.as_view(),
+         name="counter-request-supplement"),
+    path("counter/requests/<int:pk>/receipt/", views.CounterRequestReceiptView.as_view(),
+         name="counter-request-receipt"),
+    path("counter/appeals/new/", views.CounterAppealCreateView.as_view(), name="counter-appeal-create"),
+    path("counter/attachments/<int:pk>/", views.CounterAttachmentDownloadView.as_view(),
+         name="counter-attachment-download"),
+]

@@ -1,0 +1,497 @@
+"""The operator's request screens at the counter (/counter/requests/ …).
+
+Only the operators and liaisons of a station get in (`counter_station_for`), and only to the
+requests filed at that station: another station's request is a 403. Views parse input, check
+access, call one service or selector and render. The service's ValidationError maps fields to
+messages; `_put_back` shows each message beside the field it is about (e-form fields under
+"form_data.<name>", scans under "attachments"), in the language of the page.
+
+Idempotency: the application and appeal forms carry a key made when the form is first shown
+(uuid4). It survives a page shown again with errors, so a resend after a network drop, or a
+double click, returns the first request instead of filing a second one.
+"""
+
+import io
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView, TemplateView, View
+
+from gov_services.catalogue_io import format_fee_yuan
+from gov_services.eforms import build_form, display_rows, mask_mobile
+from gov_services.forms_counter import (
+    AppealForm,
+    ApplicationForm,
+    ItemSearchForm,
+    LedgerFilterForm,
+    ScanUploadForm,
+    SupplementForm,
+)
+from gov_services.identifiers import format_tracking_code
+from gov_services.models import ServiceItem, ServiceRequest
+from gov_services.selectors.catalogue import service_item_search
+from gov_services.selectors.requests import (
+    access_service_request_by_id,
+    attachment_for_download,
+    request_timeline,
+    station_ledger,
+)
+from gov_services.services.requests import (
+    FORM_DATA_ERROR_PREFIX,
+    MAX_ATTACHMENT_BYTES,
+    service_request_resubmit,
+    service_request_submit,
+)
+from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action, IllegalTransition
+from stations.selectors import counter_station_for
+
+Status = ServiceRequest.Status
+
+ITEM_RESULTS = 50
+LEDGER_PAGE_SIZE = 25
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Attachments are stored only as these (scans.py checks the content); anything else is served as bytes.
+DOWNLOAD_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Access
+# ---------------------------------------------------------------------------------------------
+
+class CounterAccessMixin(LoginRequiredMixin):
+    """The counter is for a station's operators and liaisons; `self.station` is theirs."""
+
+    station = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.station = counter_station_for(user=request.user)
+            if self.station is None:
+                raise PermissionDenied(_("The counter is for the operators and liaisons of a station."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_service_request(self, request_id: int) -> ServiceRequest:
+        """A request the user may see *and* that was filed at this counter's station."""
+        service_request = access_service_request_by_id(user=self.request.user, request_id=request_id)
+        if service_request.station_id != self.station.pk:
+            raise PermissionDenied(_("This request was not filed at your station."))
+        return service_request
+
+    def accepting_level(self) -> str:
+        """The level the station's office accepts at: its village's (a village or a community)."""
+        level = self.station.village.level
+        return level if level in ServiceItem.Level.values else ServiceItem.Level.VILLAGE
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers: display and error placement
+# ---------------------------------------------------------------------------------------------
+
+def deadline_state(service_request: ServiceRequest, now) -> str:
+    """How the ledger and the detail show the deadline: paused | pending | overdue | running | done."""
+    if service_request.status == Status.RETURNED:
+        return "paused"
+    if service_request.due_at is None:
+        return "pending" if service_request.status == Status.SUBMITTED else "done"
+    if service_request.status in CLOCK_RUNNING:
+        return "overdue" if service_request.due_at < now else "running"
+    return "done"
+
+
+def _add_new(form, field: str | None, messages_: list[str]) -> None:
+    """Add the service's messages to `form` (None: the whole form), skipping any already shown."""
+    shown = form.errors.get(field or NON_FIELD_ERRORS, [])
+    for message in messages_:
+        if message not in shown:
+            form.add_error(field, message)
+
+
+def _place_scan_errors(messages_: list[str], scans: ScanUploadForm) -> None:
+    """Put each "attachments" message beside the file input it is about, or above the scans.
+
+    The service reports every file problem under one key; a message naming a file (“name”) goes to
+    the input the file came from, "Attach a scan of: …" to that material's input.
+    """
+    files = scans.files_by_field()
+    for message in messages_:
+        targets = [name for name, material in scans.materials.items()
+                   if message == _("Attach a scan of: %(material)s.") % {"material": material}]
+        if not targets:
+            targets = [name for name, uploaded in files.items()
+                       if any(f"“{file.name[-200:]}”" in message for file in uploaded)]
+        _add_new(scans, targets[0] if len(targets) == 1 else None, [message])
+
+
+def _put_back(error: ValidationError, *, form, scans: ScanUploadForm | None = None, eform=None) -> None:
+    """Show the service's ValidationError on the page's forms."""
+    if not hasattr(error, "error_dict"):
+        # "idempotency_conflict": this key already filed a request with other content; the page offers
+        # a fresh form (a new key) rather than guessing which of the two the operator meant.
+        form.idempotency_conflict = getattr(error, "code", None) == "idempotency_conflict"
+        _add_new(form, None, error.messages)
+        return
+    for key, messages_ in error.message_dict.items():
+        if key == "attachments" and scans is not None:
+            _place_scan_errors(messages_, scans)
+        elif key == FORM_DATA_ERROR_PREFIX or key.startswith(FORM_DATA_ERROR_PREFIX + "."):
+            name = key[len(FORM_DATA_ERROR_PREFIX) + 1:] or None
+            if eform is None:
+                _add_new(form, None, messages_)
+            else:
+                _add_new(eform, name if name in eform.fields else None, messages_)
+        elif key in form.fields:
+            _add_new(form, key, messages_)
+        else:
+            _add_new(form, None, messages_)
+
+
+def _raw_eform_data(eform) -> dict:
+    """The e-form's values as the browser sent them; the service checks them against the item's schema."""
+    return {} if eform is None else {name: eform[name].data for name in eform.fields}
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. The ledger (台账) and its export
+# ---------------------------------------------------------------------------------------------
+
+class CounterRequestListView(CounterAccessMixin, ListView):
+    """Every request filed at the station, newest first, by month, category and status."""
+
+    template_name = "gov_services/counter_ledger.html"
+    context_object_name = "service_requests"
+    paginate_by = LEDGER_PAGE_SIZE
+
+    def get_filter_form(self) -> LedgerFilterForm:
+        if not hasattr(self, "filter_form"):
+            self.filter_form = LedgerFilterForm(self.request.GET, today=timezone.localdate())
+        return self.filter_form
+
+    def get_queryset(self):
+        return station_ledger(user=self.request.user, **self.get_filter_form().filters()).filter(station=self.station)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        rows = list(context["service_requests"])
+        for row in rows:
+            row.tracking_display = format_tracking_code(row.tracking_code)
+            row.deadline_state = deadline_state(row, now)
+        filters = self.get_filter_form().filters()
+        return {**context, "service_requests": rows, "station": self.station, "filter_form": self.get_filter_form(),
+                "filtered": any(filters.values())}
+
+
+LEDGER_COLUMNS = [  # header, column width
+    (gettext_lazy("Tracking code"), 14), (gettext_lazy("Submitted at"), 18), (gettext_lazy("Kind"), 10),
+    (gettext_lazy("Category"), 16), (gettext_lazy("Service item or subject"), 32), (gettext_lazy("Applicant"), 12),
+    (gettext_lazy("ID card number"), 22), (gettext_lazy("Mobile number"), 14), (gettext_lazy("Department"), 26),
+    (gettext_lazy("Status"), 14), (gettext_lazy("Deadline"), 18), (gettext_lazy("Filed by"), 14),
+]
+
+
+def _naive_local(value):
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def ledger_workbook(service_requests, *, title: str) -> bytes:
+    """The ledger rows as an XLSX file: one row per request, ID and mobile numbers masked."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index, (_header, width) in enumerate(LEDGER_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    header_cells = []
+    for header, _width in LEDGER_COLUMNS:
+        cell = WriteOnlyCell(sheet, value=str(header))
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in service_requests:
+        is_application = row.kind == ServiceRequest.Kind.APPLICATION
+        values = [
+            format_tracking_code(row.tracking_code), _naive_local(row.submitted_at), row.get_kind_display(),
+            row.item.get_category_display() if is_application else row.get_appeal_category_display(),
+            row.item.name if is_application else (row.subject or row.description[:60]),
+            row.applicant_name, row.masked_id_number, mask_mobile(row.applicant_phone),
+            row.department.name, row.get_status_display(), _naive_local(row.due_at),
+            (row.filed_by.get_full_name() or row.filed_by.get_username()) if row.filed_by else "",
+        ]
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
+            elif value is not None:
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class CounterRequestExportView(CounterAccessMixin, View):
+    """The ledger with the page's filters (all pages) as an XLSX file."""
+
+    def get(self, request):
+        filters = LedgerFilterForm(request.GET, today=timezone.localdate()).filters()
+        rows = station_ledger(user=request.user, **filters).filter(station=self.station)
+        content = ledger_workbook(rows, title=_("Service ledger"))
+        period = f"{filters['month']:%Y%m}" if filters["month"] else f"{timezone.localdate():%Y%m%d}"
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="ledger-{self.station.code}-{period}.xlsx"'
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Filing an application: find the item, then fill it in
+# ---------------------------------------------------------------------------------------------
+
+class CounterItemSearchView(CounterAccessMixin, TemplateView):
+    """Step 1: find the service by Chinese name, code or pinyin initials."""
+
+    template_name = "gov_services/counter_item_search.html"
+
+    def get_context_data(self, **kwargs):
+        form = ItemSearchForm(self.request.GET)
+        query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+        items = list(service_item_search(query=query, accepting_level=self.accepting_level())[:ITEM_RESULTS + 1])
+        for item in items:
+            item.fee_yuan = format_fee_yuan(item.fee_fen)
+        return super().get_context_data(form=form, query=query, items=items[:ITEM_RESULTS],
+                                        more=len(items) > ITEM_RESULTS, station=self.station, **kwargs)
+
+
+class CounterApplicationCreateView(CounterAccessMixin, View):
+    """Step 2: the item's checklist, scans, applicant, e-form, consent and signature; then file it."""
+
+    template_name = "gov_services/counter_application_form.html"
+
+    def get_item(self) -> ServiceItem:
+        item = service_item_search(accepting_level=self.accepting_level()).filter(pk=self.kwargs["item_id"]).first()
+        if item is None:
+            raise Http404(_("This service is not offered at your station."))
+        return item
+
+    def render_forms(self, item, materials, form, eform, scans):
+        has_errors = bool(form.errors or scans.errors or (eform is not None and eform.errors))
+        return TemplateResponse(self.request, self.template_name, {
+            "item": item, "fee_yuan": format_fee_yuan(item.fee_fen), "materials": materials, "form": form,
+            "eform": eform, "scans": scans, "station": self.station, "has_errors": has_errors,
+            "error_forms": [form, scans, eform], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        })
+
+    def get(self, request, item_id):
+        item = self.get_item()
+        materials = list(item.materials.all())
+        form = ApplicationForm(initial={"idempotency_key": uuid.uuid4()})
+        eform = build_form(item.form_schema, prefix="eform") if item.form_schema else None
+        return self.render_forms(item, materials, form, eform, ScanUploadForm(materials=materials))
+
+    def post(self, request, item_id):
+        item = self.get_item()
+        materials = list(item.materials.all())
+        form = ApplicationForm(request.POST)
+        eform = build_form(item.form_schema, data=request.POST, prefix="eform") if item.form_schema else None
+        scans = ScanUploadForm(request.POST, request.FILES, materials=materials)
+        if not (form.is_valid() & scans.is_valid()):
+            return self.render_forms(item, materials, form, eform, scans)
+        try:
+            service_request = service_request_submit(
+                actor=request.user, kind=ServiceRequest.Kind.APPLICATION, item=item,
+                channel=ServiceRequest.Channel.COUNTER, station=self.station, form_data=_raw_eform_data(eform),
+                attachments=scans.uploads(), **form.service_fields())
+        except ValidationError as error:
+            _put_back(error, form=form, scans=scans, eform=eform)
+            return self.render_forms(item, materials, form, eform, scans)
+        messages.success(request, _("Application filed. Print the receipt for the resident."))
+        return HttpResponseRedirect(reverse("gov_services:counter-request-receipt", args=[service_request.pk]))
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Filing an appeal (诉求)
+# ---------------------------------------------------------------------------------------------
+
+class CounterAppealCreateView(CounterAccessMixin, View):
+    """An appeal in the resident's words; the service routes it by category and village."""
+
+    template_name = "gov_services/counter_appeal_form.html"
+
+    def render_forms(self, form, scans):
+        return TemplateResponse(self.request, self.template_name, {
+            "form": form, "scans": scans, "station": self.station, "has_errors": bool(form.errors or scans.errors),
+            "error_forms": [form, scans], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        })
+
+    def other_label(self):
+        return _("Photos or documents (optional)")
+
+    def get(self, request):
+        return self.render_forms(AppealForm(initial={"idempotency_key": uuid.uuid4()}),
+                                 ScanUploadForm(other_label=self.other_label()))
+
+    def post(self, request):
+        form = AppealForm(request.POST)
+        scans = ScanUploadForm(request.POST, request.FILES, other_label=self.other_label())
+        if not (form.is_valid() & scans.is_valid()):
+            return self.render_forms(form, scans)
+        try:
+            service_request = service_request_submit(
+                actor=request.user, kind=ServiceRequest.Kind.APPEAL, channel=ServiceRequest.Channel.COUNTER,
+                station=self.station, form_data={}, attachments=scans.uploads(), **form.service_fields())
+        except ValidationError as error:
+            _put_back(error, form=form, scans=scans)
+            return self.render_forms(form, scans)
+        messages.success(request, _("Appeal filed and sent to %(department)s. Print the receipt for the resident.")
+                         % {"department": service_request.department.name})
+        return HttpResponseRedirect(reverse("gov_services:counter-request-receipt", args=[service_request.pk]))
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. A request at the counter: detail, supplement (补正), attachments
+# ---------------------------------------------------------------------------------------------
+
+def _timeline_rows(events) -> list[dict]:
+    rows = []
+    for event in events:
+        rows.append({
+            "at": event.at, "actor": event.actor, "note": event.note, "internal": event.internal,
+            "action": Action(event.action).label if event.action in Action.values else event.action,
+            "from": Status(event.from_status).label if event.from_status in Status.values else "",
+            "to": Status(event.to_status).label if event.to_status in Status.values else "",
+            "moved": bool(event.from_status) and event.from_status != event.to_status,
+        })
+    return rows
+
+
+class CounterRequestDetailView(CounterAccessMixin, View):
+    """Status, deadline, timeline (staff view), e-form data, scans; the supplement form when returned."""
+
+    template_name = "gov_services/counter_request_detail.html"
+
+    def render_detail(self, service_request, *, supplement=None, scans=None):
+        events = list(request_timeline(request=service_request, for_resident=False))
+        materials = list(service_request.item.materials.all()) if service_request.item_id else []
+        returned = service_request.status == Status.RETURNED
+        if returned and supplement is None:
+            supplement = SupplementForm()
+            scans = ScanUploadForm(materials=materials)
+        return_event = next((e for e in reversed(events) if e.action == Action.RETURN_FOR_SUPPLEMENT), None)
+        item = service_request.item
+        return TemplateResponse(self.request, self.template_name, {
+            "service_request": service_request, "station": self.station,
+            "tracking_display": format_tracking_code(service_request.tracking_code),
+            "deadline_state": deadline_state(service_request, timezone.now()),
+            "timeline": _timeline_rows(events),
+            "form_rows": display_rows(item.form_schema, service_request.form_data, mask=True) if item else [],
+            "attachments": service_request.attachments.select_related("material").order_by("uploaded_at", "pk"),
+            "supplement": supplement if returned else None, "scans": scans if returned else None,
+            "return_note": return_event.note if return_event else "",
+            "has_errors": bool(returned and (supplement.errors or scans.errors)),
+            "error_forms": [supplement, scans], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        })
+
+    def get(self, request, pk):
+        return self.render_detail(self.get_service_request(pk))
+
+
+class CounterRequestSupplementView(CounterRequestDetailView):
+    """补正 at the counter: the resident brings what was missing; new scans and a note go to the department."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        service_request = self.get_service_request(pk)
+        materials = list(service_request.item.materials.all()) if service_request.item_id else []
+        supplement = SupplementForm(request.POST)
+        scans = ScanUploadForm(request.POST, request.FILES, materials=materials)
+        detail_url = reverse("gov_services:counter-request-detail", args=[service_request.pk])
+        if not (supplement.is_valid() & scans.is_valid()):
+            return self.render_detail(service_request, supplement=supplement, scans=scans)
+        try:
+            service_request_resubmit(request=service_request, actor=request.user,
+                                     note=supplement.cleaned_data["note"], attachments=scans.uploads())
+        except IllegalTransition:
+            # A double click or a resend: the first one went through, or the department acted meanwhile.
+            messages.info(request, _("This request is no longer waiting for supplement; nothing more was sent."))
+            return HttpResponseRedirect(detail_url)
+        except ValidationError as error:
+            _put_back(error, form=supplement, scans=scans)
+            return self.render_detail(service_request, supplement=supplement, scans=scans)
+        messages.success(request, _("Supplement sent to %(department)s; the clock runs again.")
+                         % {"department": service_request.department.name})
+        return HttpResponseRedirect(detail_url)
+
+
+class CounterAttachmentDownloadView(CounterAccessMixin, View):
+    """A scan of one of the station's requests, streamed from private storage as a download."""
+
+    def get(self, request, pk):
+        attachment = attachment_for_download(user=request.user, attachment_id=pk)
+        if attachment.request.station_id != self.station.pk:
+            raise PermissionDenied(_("This file belongs to a request of another station."))
+        try:
+            handle = attachment.file.storage.open(attachment.file.name, "rb")
+        except FileNotFoundError:
+            raise Http404(_("The file is missing from storage.")) from None
+        content_type = (attachment.content_type if attachment.content_type in DOWNLOAD_CONTENT_TYPES
+                        else "application/octet-stream")
+        response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                                content_type=content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. The receipt slip (回执)
+# ---------------------------------------------------------------------------------------------
+
+def _track_path() -> str | None:
+    """The public tracking page, once it exists (gov_services:track)."""
+    try:
+        return reverse("gov_services:track")
+    except NoReverseMatch:
+        return None
+
+
+class CounterRequestReceiptView(CounterAccessMixin, TemplateView):
+    """A printable slip for the resident: the tracking code and how to follow the request."""
+
+    template_name = "gov_services/counter_receipt.html"
+
+    def get_context_data(self, **kwargs):
+        service_request = self.get_service_request(self.kwargs["pk"])
+        received: dict[str, int] = {}
+        for attachment in service_request.attachments.select_related("material").order_by("pk"):
+            label = str(attachment.material) if attachment.material else _("Other documents")
+            received[label] = received.get(label, 0) + 1
+        track_path = _track_path()
+        item = service_request.item
+        return super().get_context_data(
+            service_request=service_request, station=service_request.station,
+            tracking_display=format_tracking_code(service_request.tracking_code),
+            limit_days=item.promised_limit_days if item else APPEAL_LIMIT_DAYS,
+            fee_yuan=format_fee_yuan(item.fee_fen) if item and item.fee_fen else "",
+            received=sorted(received.items(), key=lambda pair: pair[0] == _("Other documents")),
+            track_url=self.request.build_absolute_uri(track_path) if track_path else "",
+            # The tracking page's deep link: its form with the code filled in (the digits are typed there).
+            track_link=f"{track_path}?{urlencode({'code': service_request.tracking_code})}" if track_path else "",
+            printed_at=timezone.now(), **kwargs)
+
