@@ -14,7 +14,7 @@ def workspace_url_for(user) -> str:
             return reverse(url_name)
     if user.is_superuser:
         return reverse("stations:county-home")
-    return reverse("customer:summary")
+    return reverse("gov_services:resident-service-request-list")
 
 
 class LoginView(auth_views.LoginView):

@@ -1,3 +1,23 @@
-"""The resident's side: online applications, my requests, public tracking and rating."""
+"""The resident's side: online applications, my requests, public tracking and rating.
 
-urlpatterns = []
+Included at the site root inside the gov_services namespace, so the paths are written in full
+and the names are gov_services:<name>.
+"""
+
+from django.urls import path
+
+from gov_services import views_resident as views
+
+urlpatterns = [
+    path("services/", views.ServiceItemBrowseView.as_view(), name="resident-service-item-list"),
+    path("services/<str:code>/", views.ServiceItemGuideView.as_view(), name="resident-service-item-detail"),
+    path("services/<str:code>/apply/", views.ServiceRequestApplyView.as_view(),
+         name="resident-service-request-create"),
+    path("me/requests/", views.ResidentServiceRequestListView.as_view(), name="resident-service-request-list"),
+    path("me/requests/<int:pk>/", views.ResidentServiceRequestDetailView.as_view(),
+         name="resident-service-request-detail"),
+    path("me/requests/<int:pk>/resubmit/", views.ServiceRequestResubmitView.as_view(),
+         name="resident-service-request-resubmit"),
+    path("me/requests/<int:pk>/rate/", views.ServiceRequestRateView.as_view(), name="resident-service-request-rate"),
+    path("track/", views.ServiceRequestTrackView.as_view(), name="track"),
+]

@@ -65,7 +65,7 @@ def test_merchant_lands_in_the_store_dashboard(client):
 
 
 def test_plain_resident_lands_in_their_customer_account(client, resident):
-    assert _sign_in(client, resident.username).url == reverse("customer:summary")
+    assert _sign_in(client, resident.username).url == reverse("gov_services:resident-service-request-list")
 
 
 def test_superuser_without_roles_lands_in_the_county_office(client, superuser):
@@ -126,7 +126,7 @@ def test_a_mobile_number_with_the_wrong_password_is_refused(client, operator):
 
 
 def test_sign_in_with_an_email_address(client, resident):
-    assert _sign_in(client, resident.email).url == reverse("customer:summary")
+    assert _sign_in(client, resident.email).url == reverse("gov_services:resident-service-request-list")
 
 
 def test_an_inactive_user_is_refused(client, operator):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.roles import Role
+from accounts.services import user_role_grant
 from core.progress import Progress
 from gov_services.demo import seed_departments
 from gov_services.demo_catalogue import seed_catalogue
@@ -46,8 +48,9 @@ class Command(BaseCommand):
         self._print_logins(demo)
 
     def _seed_people(self, demo: DemoCounty, progress) -> None:
-        demo_user("resident", "刘桂兰", "13935000001")
-        demo.logins.append(("resident", "resident", "/shop/accounts/"))
+        resident = demo_user("resident", "刘桂兰", "13935000001")
+        user_role_grant(user=resident, role=Role.RESIDENT, actor=None)
+        demo.logins.append(("resident", "resident", "/me/requests/"))
         admin = demo_user("admin", "系统管理员", "", is_staff=True, is_superuser=True)
         demo.logins.append(("superuser", admin.username, "/admin/  /cms/  /county/"))
         progress.step("people")
