@@ -25,15 +25,17 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.OPERATOR: ["stations.view_station", "stations.view_grid", "stations.view_household"],
     Role.LIAISON: ["stations.view_station", "stations.view_grid", "stations.view_household",
                    "stations.change_household", "stations.add_household"],
-    Role.OFFICER: ["stations.view_station", "gov_services.view_department"],
+    Role.OFFICER: ["stations.view_station", "gov_services.view_department", "gov_services.view_serviceitem"],
     Role.MERCHANT: ["partner.dashboard_access"],
     Role.TOWNSHIP_ADMIN: ["stations.view_region", "stations.view_station", "stations.change_station",
-                          "stations.view_staffassignment", "stations.view_grid"],
+                          "stations.view_staffassignment", "stations.view_grid", "gov_services.view_serviceitem"],
     Role.COUNTY_ADMIN: ["stations.view_region", "stations.view_station", "stations.add_station",
                         "stations.change_station", "stations.view_staffassignment",
                         "stations.add_staffassignment", "stations.change_staffassignment",
                         "stations.view_grid", "gov_services.view_department",
-                        "gov_services.add_department", "gov_services.change_department"],
+                        "gov_services.add_department", "gov_services.change_department",
+                        "gov_services.view_serviceitem", "gov_services.add_serviceitem",
+                        "gov_services.change_serviceitem"],
 }
 
 # Where each role works after sign-in, most senior first: someone holding two roles

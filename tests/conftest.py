@@ -76,3 +76,66 @@ def officer(department):
     user = UserFactory(roles=[Role.OFFICER])
     DepartmentMembershipFactory(department=department, user=user)
     return user
+
+
+@pytest.fixture
+def private_files(settings, tmp_path):
+    """Private storage (scans, signatures) in a fresh directory for the test; yields that directory."""
+    from django.utils.functional import empty
+
+    from core.storage import private_storage
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    private_storage._wrapped = empty  # re-read the setting on next use
+    yield settings.PRIVATE_MEDIA_ROOT
+    private_storage._wrapped = empty
+
+
+@pytest.fixture
+def request_item(department):
+    """An item of `department` to apply for, online too, with an e-form (one required text field),
+    a required ID-card scan and an optional household-register scan; promised in 5 working days."""
+    from tests.factories import RequiredMaterialFactory, ServiceItemFactory
+
+    item = ServiceItemFactory(
+        department=department, name="户籍证明（申请测试）", promised_limit_days=5, online_allowed=True,
+        form_schema=[{"name": "purpose", "type": "text", "label": "用途", "required": True}])
+    RequiredMaterialFactory(item=item, name="身份证", form="scan", required=True, position=1)
+    RequiredMaterialFactory(item=item, name="户口簿", form="scan", required=False, position=2)
+    return item
+
+
+@pytest.fixture
+def dispatch_desk(tree):
+    """The county's dispatch desk, where unmatched appeals go."""
+    return DepartmentFactory(region=tree["county"], is_dispatch_desk=True, name="县便民服务调度中心")
+
+
+# --- Service catalogue ------------------------------------------------------------------------
+
+CATALOGUE_PERMISSIONS = {
+    Role.COUNTY_ADMIN: ["add_serviceitem", "change_serviceitem", "view_serviceitem"],
+    Role.TOWNSHIP_ADMIN: ["view_serviceitem"],
+    Role.OFFICER: ["view_serviceitem"],
+}
+
+
+@pytest.fixture
+def catalogue_permissions(db):
+    """The catalogue permissions the roles are meant to carry (accounts/roles.py), granted here too
+    so the catalogue tests do not depend on when ROLE_PERMISSIONS picks them up."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codenames in CATALOGUE_PERMISSIONS.items():
+        Group.objects.get(name=role.value).permissions.add(
+            *Permission.objects.filter(content_type__app_label="gov_services", codename__in=codenames))
+
+
+@pytest.fixture
+def service_item(department):
+    from tests.factories import RequiredMaterialFactory, ServiceItemFactory
+
+    item = ServiceItemFactory(department=department, code="HJ-001", name="户籍证明")
+    RequiredMaterialFactory(item=item, name="身份证", form="original", position=0)
+    RequiredMaterialFactory(item=item, name="户口簿", form="copy", position=1)
+    return item

@@ -106,3 +106,122 @@ class DepartmentMembershipFactory(factory.django.DjangoModelFactory):
         model = DepartmentMembership
 
     user = factory.SubFactory(UserFactory)
+
+
+class RoutingRuleFactory(factory.django.DjangoModelFactory):
+    """Pass `county` and `department`; `region` (None: anywhere in the county) and `keyword` optional."""
+
+    class Meta:
+        model = "gov_services.RoutingRule"
+
+    category = "help"
+    region = None
+    keyword = ""
+
+
+def valid_id_number(n: int = 0) -> str:
+    """A checksum-valid 18-character resident ID number, different for each `n` (born 1980-01-01)."""
+    from gov_services.identifiers import id_check_character
+
+    first17 = f"13022519800101{n % 1000:03d}"
+    return first17 + id_check_character(first17)
+
+
+def _new_tracking_code() -> str:
+    from gov_services.identifiers import new_tracking_code
+
+    return new_tracking_code()
+
+
+class ServiceRequestFactory(factory.django.DjangoModelFactory):
+    """A submitted application, written directly (no event, no checks): for selector and access tests.
+
+    Pass `item` (its department is used) and `station` and/or `village`. Use the services to
+    move it; `status=` here only sets the column.
+    """
+
+    class Meta:
+        model = "gov_services.ServiceRequest"
+
+    tracking_code = factory.LazyFunction(lambda: _new_tracking_code())
+    idempotency_key = factory.Faker("uuid4", cast_to=None)
+    kind = "application"
+    applicant_name = factory.Sequence(lambda n: f"申请人{n}")
+    applicant_id_number = factory.Sequence(valid_id_number)
+    applicant_phone = factory.Sequence(lambda n: f"138{n:08d}")
+    consent = "witnessed"
+    channel = "counter"
+    department = factory.LazyAttribute(lambda r: r.item.department if r.item else None)
+    village = factory.LazyAttribute(lambda r: r.station.village if r.station else None)
+    station = None
+    form_data = factory.LazyFunction(dict)
+
+
+def jpeg_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
+    """A real JPEG (a scan stand-in) made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 180, 160)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def png_bytes(size: tuple[int, int] = (120, 40)) -> bytes:
+    """A real PNG (a signature-pad stand-in) made with Pillow."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("LA", size, (0, 0)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    """A minimal one-page PDF."""
+    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def upload(name: str, content: bytes, material=None, content_type: str | None = None):
+    """An uploaded file as the counter form sends it, filed under `material` (a RequiredMaterial)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile(name, content, content_type=content_type)
+    file.material_id = material.pk if material is not None else None
+    return file
+
+
+# --- Service catalogue (gov_services) ---------------------------------------------------------
+
+def _initials(item) -> str:
+    from gov_services.services.catalogue import pinyin_initials
+
+    return pinyin_initials(item.name)
+
+
+class ServiceItemFactory(factory.django.DjangoModelFactory):
+    """A catalogue item; pass `department=` (its region decides whose catalogue it is in)."""
+
+    class Meta:
+        model = "gov_services.ServiceItem"
+
+    code = factory.Sequence(lambda n: f"SI-{n:04d}")
+    name = factory.Sequence(lambda n: f"测试事项{n}")
+    pinyin_initials = factory.LazyAttribute(_initials)
+    category = "public_service"
+    lowest_level = "village"
+    legal_limit_days = 20
+    promised_limit_days = 10
+
+
+class RequiredMaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "gov_services.RequiredMaterial"
+
+    name = factory.Sequence(lambda n: f"材料{n}")
+    form = "original"

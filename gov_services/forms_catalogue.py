@@ -1,0 +1,166 @@
+"""Back-office forms for the service catalogue: the item, its materials checklist, the import upload.
+
+The forms check the shape of the input and give errors beside each field; the services in
+gov_services/services/catalogue.py have the last word (and their errors are put back on the form).
+"""
+
+import json
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
+from django.utils.translation import gettext_lazy as _
+
+from gov_services.catalogue_io import MAX_FILE_BYTES, promised_too_long
+from gov_services.eforms import validate_schema
+from gov_services.models import RequiredMaterial, ServiceItem
+
+SCHEMA_EXAMPLE = ('[{"name": "family_size", "type": "integer", "label": "家庭人口数", "required": true, "min": 1},\n'
+                  ' {"name": "reason", "type": "textarea", "label": "申请理由", "required": true}]')
+
+
+class SchemaJSONField(forms.JSONField):
+    """The e-form as editable, indented JSON; empty means "no form"."""
+
+    default_error_messages = {"invalid": _("This is not valid JSON. Check brackets, commas and quotes.")}
+
+    def prepare_value(self, value):
+        if isinstance(value, InvalidJSONInput):
+            return value
+        if value in (None, "", []):
+            return ""
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [] if value is None else value
+
+
+class ServiceItemForm(forms.ModelForm):
+    fee_yuan = forms.DecimalField(label=_("Fee (yuan)"), min_value=Decimal(0), max_digits=12, decimal_places=2,
+                                  initial=Decimal(0), help_text=_("0 for a free service."))
+    form_schema = SchemaJSONField(
+        label=_("Electronic form (JSON)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "cz-code",
+                                     "placeholder": SCHEMA_EXAMPLE}),
+        help_text=_("A list of fields: name, type (text, textarea, integer, decimal, date, choice, multichoice, "
+                    "boolean, id_number, phone), label, required, and rules. Leave empty for no form."))
+
+    field_order = ["code", "name", "department", "category", "lowest_level", "legal_limit_days",
+                   "promised_limit_days", "fee_yuan", "issues_certificate", "online_allowed", "is_active"]
+
+    class Meta:
+        model = ServiceItem
+        fields = ["code", "name", "department", "category", "lowest_level", "legal_limit_days",
+                  "promised_limit_days", "issues_certificate", "online_allowed", "is_active", "description",
+                  "form_schema"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        if self.instance.pk:
+            self.fields["fee_yuan"].initial = Decimal(self.instance.fee_fen) / 100
+
+    def clean_form_schema(self):
+        schema = self.cleaned_data["form_schema"]
+        validate_schema(schema)
+        return schema
+
+    def clean(self):
+        cleaned = super().clean()
+        legal, promised = cleaned.get("legal_limit_days"), cleaned.get("promised_limit_days")
+        if legal is not None and promised is not None and promised > legal:
+            self.add_error("promised_limit_days", promised_too_long(promised, legal))
+        return cleaned
+
+    def _post_clean(self):
+        # The instance is not ours to change here: the service re-reads and saves it. Only run the
+        # unique check on the code (the model's other rules are the service's to apply).
+        if "code" in self.cleaned_data:
+            clash = ServiceItem.objects.filter(code=self.cleaned_data["code"]).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("code", _("Another service item already has this code."))
+
+    def service_fields(self) -> dict:
+        """The cleaned values as keyword arguments for service_item_create / service_item_update."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["fee_fen"] = int(self.cleaned_data["fee_yuan"] * 100)
+        return data
+
+
+class MaterialForm(forms.Form):
+    name = forms.CharField(label=_("Material"), max_length=120)
+    form = forms.ChoiceField(label=_("Form"), choices=RequiredMaterial.Form.choices,
+                             initial=RequiredMaterial.Form.ORIGINAL)
+    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def has_changed(self):
+        """A row without a material name is an empty row, whatever its other cells say."""
+        return bool((self["name"].data or "").strip())
+
+
+class BaseMaterialFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        # Every row may be left empty (clearing a name drops the material, like ticking Remove).
+        return {**super().get_form_kwargs(index), "empty_permitted": True}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if (self.can_delete and self._should_delete_form(form)) or not form.cleaned_data:
+                continue
+            key = (form.cleaned_data["name"].strip(), form.cleaned_data["form"])
+            if key in seen:
+                raise ValidationError(_("“%(name)s” (%(form)s) is listed twice.")
+                                      % {"name": key[0], "form": dict(RequiredMaterial.Form.choices)[key[1]]})
+            seen.add(key)
+
+    def materials(self) -> list[dict]:
+        """The kept rows, in order, as dicts for the services."""
+        return [
+            {"name": form.cleaned_data["name"], "form": form.cleaned_data["form"],
+             "required": form.cleaned_data["required"], "note": form.cleaned_data["note"]}
+            for form in self.forms
+            if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+
+MaterialFormSet = forms.formset_factory(MaterialForm, formset=BaseMaterialFormSet, extra=3, can_delete=True,
+                                        max_num=60, validate_max=True)
+
+
+def material_initial(item: ServiceItem | None) -> list[dict]:
+    if item is None:
+        return []
+    return [{"name": m.name, "form": m.form, "required": m.required, "note": m.note} for m in item.materials.all()]
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(label=_("Catalogue file (.csv or .xlsx)"),
+                           help_text=_("One row per item; the first row holds the column headers."))
+    county = forms.ModelChoiceField(label=_("County"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+        only = list(counties[:2])
+        self.single_county = only[0] if len(only) == 1 else None
+        if self.single_county:  # nothing to choose: the admin's own county
+            self.fields["county"].required = False
+            self.fields["county"].widget = forms.HiddenInput()
+
+    def clean_county(self):
+        return self.single_county or self.cleaned_data["county"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // 1024 // 1024})
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a .csv or .xlsx file (a .xls file: save it as .xlsx first)."))
+        return upload

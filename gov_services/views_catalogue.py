@@ -1,0 +1,219 @@
+"""The service catalogue in the county back office (/county/catalogue/).
+
+County admins of the county (and superusers) create, edit, import and export items; township
+admins and department officers look (officers at their own department's items only); everyone
+else gets 403. Views parse input, check access, call one service or selector, and render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, View
+from django.views.generic.edit import FormView
+
+from core.audit import audit_events_for
+from gov_services import catalogue_io, eforms
+from gov_services.forms_catalogue import (
+    CatalogueImportForm,
+    MaterialFormSet,
+    ServiceItemForm,
+    material_initial,
+)
+from gov_services.models import ServiceItem
+from gov_services.selectors import catalogue as selectors
+from gov_services.services import catalogue as services
+
+
+class CatalogueAccessMixin(LoginRequiredMixin):
+    """The catalogue screens are for county/township staff and department officers only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not selectors.can_view_catalogue(user=request.user):
+            raise PermissionDenied(_("The service catalogue is for county, township and department staff."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _filters(params) -> dict:
+    category = params.get("category") or None
+    return {
+        "query": (params.get("q") or "").strip()[:50],
+        "department_id": _int_or_none(params.get("department")),
+        "category": category if category in ServiceItem.Category.values else None,
+        "online_only": params.get("online") == "1",
+    }
+
+
+class ServiceItemListView(CatalogueAccessMixin, ListView):
+    template_name = "gov_services/catalogue_list.html"
+    context_object_name = "items"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return selectors.service_item_list_for_admin(user=self.request.user, **_filters(self.request.GET))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for item in context["items"]:
+            item.fee_yuan = catalogue_io.format_fee_yuan(item.fee_fen)
+        user = self.request.user
+        return {
+            **context,
+            "departments": selectors.catalogue_department_list(user=user),
+            "categories": ServiceItem.Category.choices,
+            "can_edit": selectors.can_edit_catalogue(user=user),
+            "can_add": selectors.can_edit_catalogue(user=user, permission="gov_services.add_serviceitem"),
+            "filtered": any(_filters(self.request.GET).values()),
+        }
+
+
+class ServiceItemDetailView(CatalogueAccessMixin, DetailView):
+    template_name = "gov_services/catalogue_detail.html"
+    context_object_name = "item"
+
+    def get_object(self, queryset=None):
+        return selectors.access_service_item_by_id(user=self.request.user, item_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        item = self.object
+        user = self.request.user
+        try:
+            selectors.access_service_item_for_edit(user=user, item_id=item.pk)
+            can_edit = True
+        except PermissionDenied:
+            can_edit = False
+        preview = eforms.build_form(item.form_schema, prefix="preview") if item.form_schema else None
+        return super().get_context_data(
+            materials=item.materials.all(),
+            fee_yuan=catalogue_io.format_fee_yuan(item.fee_fen),
+            preview_form=preview,
+            schema_rows=[(f, eforms.field_label(f), eforms.describe_field(f)) for f in item.form_schema or []],
+            can_edit=can_edit,
+            history=audit_events_for(item)[:20],
+            **kwargs,
+        )
+
+
+class _ServiceItemEditMixin(CatalogueAccessMixin):
+    """Shared by create and edit: the item form, the materials formset, errors put back beside fields."""
+
+    template_name = "gov_services/catalogue_form.html"
+    item: ServiceItem | None = None
+
+    def forms(self, data=None):
+        departments = selectors.editable_department_list(user=self.request.user)
+        form = ServiceItemForm(data, instance=self.item or ServiceItem(), departments=departments)
+        formset = MaterialFormSet(data, prefix="materials", initial=None if data else material_initial(self.item))
+        return form, formset
+
+    def render_forms(self, form, formset, material_errors=()):
+        return TemplateResponse(self.request, self.template_name, {
+            "form": form, "formset": formset, "item": self.item, "material_errors": list(material_errors),
+            "view": self,
+        })
+
+    def get(self, request, *args, **kwargs):
+        return self.render_forms(*self.forms())
+
+    def post(self, request, *args, **kwargs):
+        form, formset = self.forms(request.POST)
+        if not (form.is_valid() & formset.is_valid()):
+            return self.render_forms(form, formset)
+        try:
+            item = self.save(form.service_fields(), formset.materials())
+        except ValidationError as error:
+            material_errors = []
+            for field, errors in error.message_dict.items():
+                if field == "materials":
+                    material_errors += errors
+                elif field in form.fields:
+                    for message in errors:
+                        form.add_error(field, message)
+                else:
+                    for message in errors:
+                        form.add_error(None, message)
+            return self.render_forms(form, formset, material_errors)
+        messages.success(request, self.success_message % {"name": item.name})
+        return HttpResponseRedirect(reverse("gov_services:service-item-detail", args=[item.pk]))
+
+
+class ServiceItemCreateView(_ServiceItemEditMixin, View):
+    success_message = gettext_lazy("Service item “%(name)s” created.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not selectors.can_edit_catalogue(
+                user=request.user, permission="gov_services.add_serviceitem"):
+            raise PermissionDenied(_("You may not add service items."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, fields, materials):
+        return services.service_item_create(actor=self.request.user, materials=materials, **fields)
+
+
+class ServiceItemUpdateView(_ServiceItemEditMixin, View):
+    success_message = gettext_lazy("Service item “%(name)s” saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.item = selectors.access_service_item_for_edit(user=request.user, item_id=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, fields, materials):
+        return services.service_item_update(item=self.item, actor=self.request.user, materials=materials, **fields)
+
+
+class CatalogueImportView(CatalogueAccessMixin, FormView):
+    """Upload a CSV/XLSX catalogue; shows every bad row, or what was created and updated."""
+
+    template_name = "gov_services/catalogue_import.html"
+    form_class = CatalogueImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.counties = selectors.import_county_list(user=request.user)
+            if not self.counties.exists():
+                raise PermissionDenied(_("You may not import into the service catalogue."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "counties": self.counties}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(columns=catalogue_io.COLUMNS,
+                                        required_columns=catalogue_io.REQUIRED_COLUMNS, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        result = services.catalogue_import(file=upload, filename=upload.name, actor=self.request.user,
+                                           county=form.cleaned_data["county"])
+        if result.ok:
+            messages.success(self.request, _("Catalogue imported: %(created)d created, %(updated)d updated, "
+                                             "%(unchanged)d unchanged.") % {
+                "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
+        status = 200 if result.ok else 422
+        return self.render_to_response(self.get_context_data(form=self.get_form_class()(counties=self.counties),
+                                                             result=result, filename=upload.name), status=status)
+
+
+class CatalogueExportView(CatalogueAccessMixin, View):
+    """The items in view (with the list's filters) as CSV or XLSX, in the import's format."""
+
+    def get(self, request, fmt):
+        if fmt not in catalogue_io.EXPORT_FORMATS:
+            raise Http404(_("Unknown export format."))
+        items = selectors.service_items_for_export(
+            items=selectors.service_item_list_for_admin(user=request.user, **_filters(request.GET)))
+        content_type, extension = catalogue_io.EXPORT_FORMATS[fmt]
+        response = HttpResponse(catalogue_io.catalogue_export(items=items, fmt=fmt), content_type=content_type)
+        filename = f"service-catalogue-{timezone.localdate():%Y%m%d}.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
