@@ -2,8 +2,17 @@
 
 from django.urls import path
 
-from gov_services import views
+from gov_services import views_dept as views
 
 urlpatterns = [
     path("dept/", views.DepartmentHomeView.as_view(), name="dept-home"),
+    path("dept/requests/<int:pk>/", views.DepartmentRequestDetailView.as_view(), name="dept-request-detail"),
+    path("dept/requests/<int:pk>/actions/", views.DepartmentRequestActionView.as_view(),
+         name="dept-request-action"),
+    path("dept/requests/<int:pk>/signature/", views.RequestSignatureView.as_view(), name="request-signature"),
+    path("dept/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="request-attachment"),
+    path("county/requests/", views.CountyRequestListView.as_view(), name="county-request-list"),
+    path("county/requests/<int:pk>/", views.CountyRequestDetailView.as_view(), name="county-request-detail"),
+    path("county/requests/<int:pk>/actions/", views.CountyRequestActionView.as_view(),
+         name="county-request-action"),
 ]
