@@ -113,24 +113,6 @@ def dispatch_desk(tree):
 
 # --- Service catalogue ------------------------------------------------------------------------
 
-CATALOGUE_PERMISSIONS = {
-    Role.COUNTY_ADMIN: ["add_serviceitem", "change_serviceitem", "view_serviceitem"],
-    Role.TOWNSHIP_ADMIN: ["view_serviceitem"],
-    Role.OFFICER: ["view_serviceitem"],
-}
-
-
-@pytest.fixture
-def catalogue_permissions(db):
-    """The catalogue permissions the roles are meant to carry (accounts/roles.py), granted here too
-    so the catalogue tests do not depend on when ROLE_PERMISSIONS picks them up."""
-    from django.contrib.auth.models import Group, Permission
-
-    for role, codenames in CATALOGUE_PERMISSIONS.items():
-        Group.objects.get(name=role.value).permissions.add(
-            *Permission.objects.filter(content_type__app_label="gov_services", codename__in=codenames))
-
-
 @pytest.fixture
 def service_item(department):
     from tests.factories import RequiredMaterialFactory, ServiceItemFactory

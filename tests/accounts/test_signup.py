@@ -15,7 +15,7 @@ from core.audit import audit_events_for
 from core.sms import BaseBackend
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.accounts.urls_with_signup")]
+pytestmark = pytest.mark.django_db
 
 PHONE = "13935001234"
 PASSWORD = "qiuShou-2025-mai"

@@ -287,7 +287,7 @@ def test_an_unknown_level_is_a_programming_error():
 # ---------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def scoped(tree, department, catalogue_permissions):
+def scoped(tree, department):
     """An item of the county bureau, of each township's centre and of a neighbouring county."""
     town0 = DepartmentFactory(region=tree["townships"][0], level="township")
     town1 = DepartmentFactory(region=tree["townships"][1], level="township")
@@ -363,14 +363,17 @@ def test_only_county_admins_of_the_county_may_edit(request, scoped, who, key, al
 
 
 def test_a_county_admin_without_the_change_permission_may_not_edit(tree, department):
+    from django.contrib.auth.models import Group
+
     from accounts.roles import Role
     from tests.factories import StaffAssignmentFactory
 
-    admin = UserFactory(roles=[Role.COUNTY_ADMIN])  # the role without catalogue_permissions granted
+    Group.objects.get(name=Role.COUNTY_ADMIN).permissions.remove(
+        *Group.objects.get(name=Role.COUNTY_ADMIN).permissions.filter(codename="change_serviceitem"))
+    admin = UserFactory(roles=[Role.COUNTY_ADMIN])
     StaffAssignmentFactory(user=admin, role="county_admin", region=tree["county"])
     item = ServiceItemFactory(department=department)
-    if admin.has_perm("gov_services.change_serviceitem"):
-        pytest.skip("ROLE_PERMISSIONS already grants the county admin the catalogue permissions")
+    assert not admin.has_perm("gov_services.change_serviceitem")
     with pytest.raises(PermissionDenied):
         selectors.access_service_item_for_edit(user=admin, item_id=item.pk)
 

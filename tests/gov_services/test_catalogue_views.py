@@ -13,7 +13,7 @@ from core.models import AuditEvent
 from gov_services.models import ServiceItem
 from tests.factories import DepartmentFactory, RequiredMaterialFactory, ServiceItemFactory, region
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_permissions")]
+pytestmark = pytest.mark.django_db
 
 SCHEMA = [{"name": "purpose", "type": "choice", "label": "用途", "required": True,
            "choices": [["job", "就业"], ["school", "入学"]]}]
