@@ -8,6 +8,7 @@ REQUIRE_POSTGRES=1 so that a misconfigured run fails instead of skipping them.
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 _skipped_for_postgres: list[str] = []
@@ -29,3 +30,9 @@ def pytest_terminal_summary(terminalreporter):
     if _skipped_for_postgres:
         terminalreporter.write_sep("!", f"{len(_skipped_for_postgres)} PostgreSQL-only tests SKIPPED (SQLite run)",
                                    yellow=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached calendars must not leak between tests (CI's second run shares Redis)."""
+    cache.clear()

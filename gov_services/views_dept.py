@@ -19,7 +19,7 @@ repeated moves (a double click). Their refusals come back as messages, never as 
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -229,18 +229,12 @@ class DepartmentHomeView(LoginRequiredMixin, View):
 # --- A request's page ----------------------------------------------------------------------------
 
 def _serving_departments(service_request: ServiceRequest) -> list[Department]:
-    """Departments a request may be rerouted to: those whose region holds its village (the county's
-    bureaus and the village's township centre), other than the one holding it.
-
-    TODO(selectors): belongs in selectors/departments.py as departments_serving(*, path); see the report.
-    """
+    """Departments a request may be rerouted to, other than the one holding it."""
     village = service_request.village or (service_request.station.village if service_request.station_id else None)
     if village is None:
         return []
-    step = Region.steplen
-    paths = [village.path[:end] for end in range(step, len(village.path) + 1, step)]
-    return list(Department.objects.filter(region__path__in=paths).exclude(pk=service_request.department_id)
-                .select_related("region").order_by("region__depth", "code"))
+    return list(department_selectors.departments_serving(path=village.path)
+                .exclude(pk=service_request.department_id))
 
 
 def _timeline(service_request: ServiceRequest) -> list:
@@ -559,27 +553,6 @@ class RequestSignatureView(LoginRequiredMixin, View):
 
 # --- /county/requests/ -----------------------------------------------------------------------------
 
-def _narrow(requests, filters: dict, *, townships: dict):
-    """The filters service_request_list does not take yet (township, category, dates, overdue).
-
-    TODO(selectors): belongs in service_request_list's parameters; see the report.
-    """
-    township = townships.get(filters.get("township"))
-    if filters.get("township"):
-        requests = requests.filter(Q(village__path__startswith=township.path)
-                                   | Q(village__isnull=True, station__village__path__startswith=township.path)
-                                   ) if township else requests.none()
-    if filters.get("category"):
-        requests = requests.filter(Q(item__category=filters["category"]) | Q(appeal_category=filters["category"]))
-    if filters.get("date_from"):
-        requests = requests.filter(submitted_at__gte=datetime.combine(filters["date_from"], time.min, SHANGHAI))
-    if filters.get("date_to"):
-        requests = requests.filter(submitted_at__lte=datetime.combine(filters["date_to"], time.max, SHANGHAI))
-    if filters.get("overdue"):
-        requests = requests.filter(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__lt=timezone.now())
-    return requests
-
-
 class CountyRequestListView(LoginRequiredMixin, View):
     """Every request in the admin's region, filtered, newest first, with counts by status."""
 
@@ -599,8 +572,9 @@ class CountyRequestListView(LoginRequiredMixin, View):
         filters = form.filters()
         requests = request_selectors.service_request_list(
             user=user, department_id=filters.get("department"), station_id=filters.get("station"),
-            kind=filters.get("kind"), query=filters.get("q"))
-        requests = _narrow(requests, filters, townships=townships)
+            kind=filters.get("kind"), query=filters.get("q"), township=townships.get(filters.get("township")),
+            category=filters.get("category"), submitted_from=filters.get("date_from"),
+            submitted_to=filters.get("date_to"), overdue=bool(filters.get("overdue")))
         by_status = dict(requests.order_by().values_list("status").annotate(n=Count("pk")))
         if filters.get("status"):
             requests = requests.filter(status=filters["status"])

@@ -3,6 +3,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gov_services.models import Department, DepartmentMembership
+from stations.models import Region
 from stations.selectors import admin_region_for
 
 
@@ -33,3 +34,11 @@ def memberships_of(*, user) -> QuerySet[DepartmentMembership]:
 
 def department_members(*, department: Department) -> QuerySet[DepartmentMembership]:
     return department.memberships.select_related("user").order_by("-is_head", "user__full_name")
+
+
+def departments_serving(*, path: str) -> QuerySet[Department]:
+    """Departments whose region holds the place at `path`: the county's bureaus and its township's centre."""
+    step = Region.steplen
+    paths = [path[:end] for end in range(step, len(path) + 1, step)]
+    return (Department.objects.filter(region__path__in=paths).select_related("region")
+            .order_by("region__depth", "code"))

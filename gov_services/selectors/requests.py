@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from gov_services.deadlines import add_working_days
+from gov_services.deadlines import SHANGHAI, add_working_days
 from gov_services.identifiers import is_valid_tracking_code, normalise_tracking_code
 from gov_services.models import Attachment, DepartmentMembership, RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
 from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES
-from stations.models import StaffAssignment
+from stations.models import Region, StaffAssignment
 from stations.selectors import active_assignments
 
 QUEUE_BUCKETS = ("unassigned", "mine", "due_soon", "overdue", "all")
@@ -58,10 +58,26 @@ def _visible(user) -> QuerySet[ServiceRequest]:
 
 def service_request_list(*, user, status: str | None = None, department_id: int | None = None,
                          station_id: int | None = None, kind: str | None = None,
-                         query: str | None = None) -> QuerySet[ServiceRequest]:
+                         query: str | None = None, township: Region | None = None, category: str | None = None,
+                         submitted_from: datetime.date | None = None, submitted_to: datetime.date | None = None,
+                         overdue: bool = False) -> QuerySet[ServiceRequest]:
     """Requests in the user's scope, newest first; `query` matches the tracking code, the applicant's
-    name or phone, the subject or the item's name. Two queries (one for a superuser) when evaluated."""
+    name or phone, the subject or the item's name; `category` is an item or an appeal category; the
+    dates are local (Asia/Shanghai) days. Two queries (one for a superuser) when evaluated."""
     requests = _visible(user)
+    if township is not None:
+        requests = requests.filter(Q(village__path__startswith=township.path)
+                                   | Q(village__isnull=True, station__village__path__startswith=township.path))
+    if category:
+        requests = requests.filter(Q(item__category=category) | Q(appeal_category=category))
+    if submitted_from:
+        requests = requests.filter(submitted_at__gte=datetime.datetime.combine(submitted_from, datetime.time.min,
+                                                                              SHANGHAI))
+    if submitted_to:
+        requests = requests.filter(submitted_at__lte=datetime.datetime.combine(submitted_to, datetime.time.max,
+                                                                              SHANGHAI))
+    if overdue:
+        requests = requests.filter(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__lt=timezone.now())
     if status:
         requests = requests.filter(status=status)
     if department_id:

@@ -365,8 +365,9 @@ def test_same_key_from_another_user_is_refused(submit, station):
     StaffAssignmentFactory(user=other, role="operator", station=station)
     key = uuid.uuid4()
     submit(idempotency_key=key)
-    with pytest.raises(ValidationError, match="different content"):
+    with pytest.raises(ValidationError) as refused:
         submit(idempotency_key=key, actor=other)
+    assert refused.value.code == "idempotency_conflict"
 
 
 def test_tracking_code_collision_is_retried_with_a_new_code(submit, monkeypatch):
