@@ -20,4 +20,5 @@ urlpatterns = [
          name="resident-service-request-resubmit"),
     path("me/requests/<int:pk>/rate/", views.ServiceRequestRateView.as_view(), name="resident-service-request-rate"),
     path("track/", views.ServiceRequestTrackView.as_view(), name="track"),
+    path("track/rate/", views.ServiceRequestTrackRateView.as_view(), name="track-rate"),
 ]

@@ -35,6 +35,7 @@ from gov_services.selectors.requests import request_timeline, resident_request_l
 from gov_services.services.requests import (
     FORM_DATA_ERROR_PREFIX,
     service_request_rate,
+    service_request_rate_by_tracking,
     service_request_resubmit,
     service_request_submit,
 )
@@ -484,11 +485,9 @@ class ServiceRequestTrackView(View):
 
     template_name = "gov_services/track.html"
 
-    def render(self, form, *, summary=None, limited=False, status=200):
-        rating_form = None
-        if summary and summary["can_rate"] and self.request.user.is_authenticated \
-                and summary["req"].applicant_user_id == self.request.user.pk:
-            rating_form = RatingForm(prefix="rating")
+    def render(self, form, *, summary=None, limited=False, status=200, rating_form=None):
+        if summary and summary["can_rate"] and rating_form is None:
+            rating_form = RatingForm(prefix="rating")  # the lookup's proof is also the right to rate
         return TemplateResponse(self.request, self.template_name, {
             "form": form, "limited": limited, "rating_form": rating_form,
             "track_minutes": TRACK_WINDOW // 60, **(summary or {}), "found": summary is not None,
@@ -525,3 +524,35 @@ class ServiceRequestTrackView(View):
             return self.render(form)
         _remember_tracked(request, code, last4)
         return redirect(f"{reverse('gov_services:track')}?code={format_tracking_code(code)}")
+
+
+class ServiceRequestTrackRateView(View):
+    """POST /track/rate/: rate from the tracking page. The proof is the one the lookup left in the
+    session (code + last four digits), so only someone who just tracked the request can rate it."""
+
+    def post(self, request):
+        try:
+            code = normalise_tracking_code((request.POST.get("code") or "")[:30])
+        except ValidationError:
+            return redirect("gov_services:track")
+        last4 = _tracked_last4(request, code)
+        back = f"{reverse('gov_services:track')}?code={format_tracking_code(code)}"
+        if last4 is None:
+            messages.info(request, _("Please enter the tracking code and the four digits again, then rate."))
+            return redirect(back)
+        form = RatingForm(request.POST, prefix="rating")
+        if form.is_valid():
+            try:
+                service_request_rate_by_tracking(tracking_code=code, phone_last4=last4,
+                                                 score=form.cleaned_data["score"], comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                if getattr(error, "code", None) != "illegal_transition":
+                    raise
+                messages.info(request, _("This request has already been rated. Each request is rated once."))
+                return redirect(back)
+            messages.success(request, rating_message(form.cleaned_data["score"]))
+            return redirect(back)
+        service_request = track_request(tracking_code=code, phone_last4=last4)
+        return ServiceRequestTrackView(request=request).render(
+            TrackForm(initial={"code": format_tracking_code(code)}), summary=request_summary(service_request),
+            rating_form=form)

@@ -75,7 +75,7 @@ def _sign_out(page) -> None:
         page.locator("form[action*='/logout/'] [type='submit']").first.click()
 
 
-def test_an_operator_files_a_request_the_officer_completes_it_and_the_resident_tracks_it(
+def test_an_operator_files_a_request_the_officer_completes_it_and_the_resident_tracks_and_rates_it(
     page, shot, sign_in, operator, officer, station, household_certificate, scan_file, private_files
 ):
     item, material = household_certificate
@@ -144,14 +144,22 @@ def test_an_operator_files_a_request_the_officer_completes_it_and_the_resident_t
     assert APPLICANT_PHONE not in page.content() and id_number not in page.content()
     shot("06-tracked")
 
+    # --- ... and rates it there, with no account -----------------------------------------------------
+    rate = page.locator("form[action='/track/rate/']")
+    rate.locator("input[name='rating-score'][value='5']").check()
+    with page.expect_navigation():
+        rate.locator("[type='submit']").click()
+    expect(page.locator(".cz-status-card .cz-rstatus--rated")).to_be_visible()
+    shot("07-rated")
+
     # --- What was written --------------------------------------------------------------------------
     assert ServiceRequest.objects.count() == 1
     request = ServiceRequest.objects.get()
-    assert request.status == ServiceRequest.Status.COMPLETED
+    assert request.status == ServiceRequest.Status.RATED and request.rating.score == 5
     assert request.station_id == station.pk and request.item_id == item.pk
     assert request.applicant_id_number == id_number and request.applicant_phone == APPLICANT_PHONE
     events = list(request.events.order_by("at", "pk").values_list("action", flat=True))
-    assert events == ["submit", *LIFECYCLE]
+    assert events == ["submit", *LIFECYCLE, "rate"]
     assert Attachment.objects.filter(request=request).count() == 1
     assert request.attachments.get().material_id == material.pk
     assert request.signature, "no signature file was stored"

@@ -355,19 +355,42 @@ def test_tracking_is_rate_limited_per_address(client, applicant, request_item, v
                        REMOTE_ADDR="10.9.9.9").status_code == 302
 
 
-def test_tracking_page_offers_rating_only_to_the_signed_in_applicant(client, applicant, request_item, village, officer):
+def test_anyone_who_tracked_the_request_can_rate_it_once_without_an_account(
+        client, applicant, request_item, village, officer):
+    """Most residents file at the counter and have no account: the code and four digits are the proof."""
     req = completed(applicant, request_item, village, officer)
-    follow = client.get(track(client, req.tracking_code, "1234").url)
-    assert follow.context["rating_form"] is None
-    assert reverse("accounts:login") in follow.content.decode()
-    client.force_login(applicant)
     track_url = track(client, req.tracking_code, "1234").url
-    page = client.get(track_url)
-    assert page.context["rating_form"] is not None
-    response = client.post(url("resident-service-request-rate", req.pk),
-                           {"rating-score": "1", "next": track_url})
+    assert client.get(track_url).context["rating_form"] is not None
+    response = client.post(url("track-rate"), {"code": req.tracking_code, "rating-score": "2",
+                                               "rating-comment": "等了太久"})
     assert response.url == track_url
-    assert FollowUp.objects.filter(request=req).exists()
+    req.refresh_from_db()
+    assert req.status == "rated" and req.rating.score == 2 and FollowUp.objects.filter(request=req).exists()
+    event = req.events.get(action="rate")
+    assert event.actor is None and event.data == {"score": 2, "via": "tracking"}
+    again = client.post(url("track-rate"), {"code": req.tracking_code, "rating-score": "5"}, follow=True)
+    assert [m.level_tag for m in again.context["messages"]][-1] == "info"
+    assert req.events.filter(action="rate").count() == 1
+
+
+def test_rating_from_the_tracking_page_needs_the_lookup_first(client, applicant, request_item, village, officer):
+    req = completed(applicant, request_item, village, officer)
+    response = client.post(url("track-rate"), {"code": req.tracking_code, "rating-score": "5"})
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.status == "completed" and not req.events.filter(action="rate").exists()
+
+
+def test_the_rating_service_refuses_a_wrong_proof(applicant, request_item, village, officer):
+    from django.core.exceptions import PermissionDenied
+
+    from gov_services.services.requests import service_request_rate_by_tracking
+
+    req = completed(applicant, request_item, village, officer)
+    with pytest.raises(PermissionDenied):
+        service_request_rate_by_tracking(tracking_code=req.tracking_code, phone_last4="0000", score=5)
+    req.refresh_from_db()
+    assert req.status == "completed"
 
 
 @pytest.mark.parametrize("name, masked", [("张小明", "张*明"), ("李娜", "李*"), ("欧阳修文", "欧**文"), ("王", "王")])

@@ -11,6 +11,7 @@ from accounts.models import User
 from gov_services.deadlines import add_working_days, extend_for_pause
 from gov_services.models import Department, FollowUp, Rating, RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
+from gov_services.selectors.requests import track_request
 from gov_services.services.requests.access import (
     place_path,
     require_handler,
@@ -170,6 +171,22 @@ def service_request_rate(*, request: ServiceRequest, actor: User, score: int, co
     """The resident's one rating; dissatisfied or worse (score ≤ 2) opens a follow-up for the department."""
     _lock(request)
     require_resident_side(request, actor, message=_("Only the applicant may rate this request."))
+    return _rate(request, actor=actor, score=score, comment=comment, via="account")
+
+
+@transaction.atomic
+def service_request_rate_by_tracking(*, tracking_code: str, phone_last4: str, score: int,
+                                     comment: str = "") -> Rating:
+    """The same rating from the public tracking page: holding the code and the phone's last four
+    digits is the proof, as it is for reading the request there. The event has no actor."""
+    request = track_request(tracking_code=tracking_code, phone_last4=phone_last4)
+    if request is None:
+        raise PermissionDenied(_("No request matches this tracking code and these four digits."))
+    _lock(request)
+    return _rate(request, actor=None, score=score, comment=comment, via="tracking")
+
+
+def _rate(request: ServiceRequest, *, actor, score: int, comment: str, via: str) -> Rating:
     to_status = transition(request.status, Action.RATE)
     if isinstance(score, bool) or not isinstance(score, int) or score not in Rating.Score.values:
         raise ValidationError({"score": _("Choose a rating from very satisfied to very dissatisfied.")})
@@ -177,7 +194,7 @@ def service_request_rate(*, request: ServiceRequest, actor: User, score: int, co
     if score not in Rating.SATISFIED_SCORES:
         FollowUp.objects.create(request=request)
     _move(request, actor=actor, action=Action.RATE, to_status=to_status, note=comment,
-          data={"score": score})
+          data={"score": score, "via": via})
     return rating
 
 
