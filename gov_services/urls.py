@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("gov_services.urls_counter")),
     path("", include("gov_services.urls_dept")),
     path("", include("gov_services.urls_resident")),
+    path("", include("gov_services.urls_settings")),
 ]

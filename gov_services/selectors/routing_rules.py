@@ -1,0 +1,116 @@
+"""Reads for the county settings screens: the appeal routing-rule table and the holiday calendar.
+
+Scope: a county admin edits their own county's rules (and the national holiday calendar the
+county maintains); a township admin sees their county's rules and the calendar, read-only; a
+superuser edits everything (the first county, unless another is asked for); anyone else nothing.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from gov_services.models import CalendarDay, Department, RoutingRule
+from stations.models import Region
+from stations.selectors import admin_region_for
+
+
+def _admin_region(user) -> Region | None:
+    if not user.is_authenticated:
+        return None
+    if "_settings_admin_region" not in user.__dict__:
+        user.__dict__["_settings_admin_region"] = admin_region_for(user=user)
+    return user.__dict__["_settings_admin_region"]
+
+
+def can_edit_settings(*, user) -> bool:
+    """County admins and superusers edit the routing rules and the holiday calendar."""
+    if user.is_superuser:
+        return True
+    region = _admin_region(user)
+    return region is not None and region.level == Region.Level.COUNTY
+
+
+def can_view_settings(*, user) -> bool:
+    """County admins, township admins and superusers see the settings screens."""
+    if can_edit_settings(user=user):
+        return True
+    region = _admin_region(user)
+    return region is not None and region.level == Region.Level.TOWNSHIP
+
+
+def settings_county_for(*, user, county_id: int | None = None) -> Region:
+    """The county whose settings the user sees, or PermissionDenied."""
+    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("path")
+    if user.is_superuser:
+        county = (counties.filter(pk=county_id).first() if county_id else None) or counties.first()
+        if county is None:
+            raise PermissionDenied(_("There is no county to configure yet."))
+        return county
+    region = _admin_region(user)
+    if region is None or region.level not in (Region.Level.COUNTY, Region.Level.TOWNSHIP):
+        raise PermissionDenied(_("The county settings are for county and township admins."))
+    if region.level == Region.Level.COUNTY:
+        return region
+    county = counties.filter(path=region.path[: Region.steplen * 2]).first()
+    if county is None:
+        raise PermissionDenied(_("The county settings are for county and township admins."))
+    return county
+
+
+def settings_county_list(*, user) -> QuerySet[Region]:
+    """Counties the user may switch between (only superusers have more than one)."""
+    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("path")
+    return counties if user.is_superuser else counties.none()
+
+
+def routing_rule_list(*, user, county: Region | None = None) -> QuerySet[RoutingRule]:
+    """The county's routing rules, by category then most specific first-ish (creation order)."""
+    if not can_view_settings(user=user):
+        raise PermissionDenied(_("The county settings are for county and township admins."))
+    county = county or settings_county_for(user=user)
+    return (RoutingRule.objects.filter(county=county)
+            .select_related("region", "department").order_by("category", "pk"))
+
+
+def access_routing_rule_by_id(*, user, rule_id: int) -> RoutingRule:
+    """One rule the user may change, or PermissionDenied (also for an id that does not exist)."""
+    if not can_edit_settings(user=user):
+        raise PermissionDenied(_("You may not change the routing rules."))
+    rules = RoutingRule.objects.select_related("county", "region", "department").filter(pk=rule_id)
+    if not user.is_superuser:
+        rules = rules.filter(county=_admin_region(user))
+    rule = rules.first()
+    if rule is None:
+        raise PermissionDenied(_("You may not change this routing rule."))
+    return rule
+
+
+def routing_region_choices(*, county: Region) -> QuerySet[Region]:
+    """Regions a rule may name: the county's townships, villages and communities."""
+    return Region.objects.filter(path__startswith=county.path, depth__gt=county.depth).order_by("path")
+
+
+def routing_department_choices(*, county: Region) -> QuerySet[Department]:
+    """Departments serving the county or a region within it."""
+    return Department.objects.filter(region__path__startswith=county.path).order_by("code")
+
+
+def routing_village_choices(*, county: Region) -> QuerySet[Region]:
+    """Villages and communities of the county (for the route tester)."""
+    return routing_region_choices(county=county).filter(
+        level__in=[Region.Level.VILLAGE, Region.Level.COMMUNITY])
+
+
+def calendar_day_list(*, user, year: int) -> QuerySet[CalendarDay]:
+    if not can_view_settings(user=user):
+        raise PermissionDenied(_("The county settings are for county and township admins."))
+    return CalendarDay.objects.filter(date__year=year).order_by("date")
+
+
+def access_calendar_day_by_id(*, user, day_id: int) -> CalendarDay:
+    if not can_edit_settings(user=user):
+        raise PermissionDenied(_("You may not change the holiday calendar."))
+    day = CalendarDay.objects.filter(pk=day_id).first()
+    if day is None:
+        raise PermissionDenied(_("You may not change this calendar day."))
+    return day
