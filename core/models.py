@@ -29,3 +29,41 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class SmsOutboxMessage(models.Model):
+    """One text message, from the moment a service asks for it until the gateway took it (or gave up).
+
+    The record of everything sent: staff see here whether a resident was told, and retry what failed.
+    Rows are written in the caller's transaction, so a rolled-back request leaves no message behind.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    phone = models.CharField(_("mobile number"), max_length=20)
+    text = models.TextField(_("text"))
+    purpose = models.CharField(_("purpose"), max_length=40)
+    reference = models.CharField(_("reference"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    gateway_id = models.CharField(_("gateway message id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="core_sms_status_created"),
+            models.Index(fields=["purpose", "created_at"], name="core_sms_purpose_created"),
+            models.Index(fields=["reference"], name="core_sms_reference"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} → {self.phone} ({self.status})"

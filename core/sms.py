@@ -1,16 +1,67 @@
 """SMS: the one module that knows about gateways.
 
-Backends are chosen by the SMS_BACKEND setting (a dotted path). The console backend is
-the embedded default: it writes the message to the log and nothing leaves the machine.
+Two ways to send:
+
+* `sms_enqueue` — what services call. It writes a row to the outbox (SmsOutboxMessage) inside the
+  caller's transaction and hands it to Celery once that transaction commits; the task retries with
+  exponential back-off and records the outcome on the row. It never raises into the caller.
+* `sms_send` — immediate, for the one case where the person is waiting and must see a failure at once
+  (the sign-up verification code, which must also never be stored in clear, so it skips the outbox).
+
+Backends are chosen by the SMS_BACKEND setting (a dotted path):
+
+* `core.sms.ConsoleBackend` — the embedded default: logs the message, nothing leaves the machine.
+* `core.sms.OutboxBackend` — tests: sends nothing; the outbox row is the whole record.
+* `core.sms.HttpGatewayBackend` — a JSON-over-HTTPS gateway of the kind Chinese SMS providers offer
+  (signed request, a sign name (短信签名) registered with the carrier, a reply carrying a code and
+  a message id), configured by the SMS_HTTP_* settings.
+
+A backend's `send` returns the gateway's message id, raises SmsTransientError when trying again
+later may help (timeout, 5xx, throttling) and SmsRejectedError when it cannot (invalid number,
+bad credentials): rejected messages fail at once instead of burning retries.
 """
 
+import base64
+import hashlib
+import hmac
+import json
 import logging
+import urllib.error
+import urllib.request
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from core.audit import audit_event_record
+from core.models import SmsOutboxMessage
 
 logger = logging.getLogger("cunzhan.sms")
+
+# Retries after the first attempt; with a broker, Celery spaces them 30 s, 1, 2, 4, 8, 16 min
+# apart (capped at 30, jittered): a gateway outage of half an hour still gets the message out.
+SMS_MAX_RETRIES = 6
+MAX_TEXT_LENGTH = 500  # gateways split long texts into 67-character parts and refuse beyond ~500
+ERROR_LENGTH = 1000
+
+
+class SmsError(Exception):
+    """Sending failed."""
+
+
+class SmsTransientError(SmsError):
+    """Sending failed in a way that may pass: try again later."""
+
+
+class SmsRejectedError(SmsError):
+    """The gateway refused the message for good: trying again sends nothing."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +79,92 @@ class BaseBackend:
 class ConsoleBackend(BaseBackend):
     def send(self, message: SmsMessage) -> str:
         logger.info("SMS to %s: %s", message.phone, message.text)
-        return f"console-{abs(hash((message.phone, message.text))):x}"
+        return f"console-{uuid.uuid4().hex[:16]}"
+
+
+class OutboxBackend(BaseBackend):
+    """Sends nothing: the outbox row is the record (tests, and a training installation)."""
+
+    def send(self, message: SmsMessage) -> str:
+        return f"outbox-{uuid.uuid4().hex[:16]}"
+
+
+# Gateway reply codes that no retry can cure. Anything else that is not "OK" (throttling,
+# "system busy", an empty balance the county can top up) is worth another try later.
+GATEWAY_PERMANENT_CODES = frozenset({
+    "isv.MOBILE_NUMBER_ILLEGAL",
+    "isv.INVALID_PARAMETERS",
+    "isv.SMS_SIGNATURE_ILLEGAL",
+    "isv.SMS_CONTENT_ILLEGAL",
+    "isv.BLACK_KEY_CONTROL_LIMIT",
+    "isv.ACCOUNT_NOT_EXISTS",
+    "isv.ACCOUNT_ABNORMAL",
+    "InvalidAccessKeyId.NotFound",
+    "SignatureDoesNotMatch",
+})
+
+
+def gateway_signature(*, fields: dict[str, str], key: str) -> str:
+    """HMAC-SHA256 over the fields sorted by name as `name=value&…`, base64 — what the gateway checks."""
+    canonical = "&".join(f"{name}={fields[name]}" for name in sorted(fields))
+    return base64.b64encode(hmac.new(key.encode(), canonical.encode(), hashlib.sha256).digest()).decode()
+
+
+class HttpGatewayBackend(BaseBackend):
+    """POST one signed JSON request per message; the reply is {"Code": "OK", "BizId": …, "Message": …}."""
+
+    def __init__(self) -> None:
+        self.url = settings.SMS_HTTP_URL
+        self.account = settings.SMS_HTTP_ACCOUNT
+        self.key = settings.SMS_HTTP_KEY
+        self.sign_name = settings.SMS_HTTP_SIGN_NAME
+        self.timeout = settings.SMS_HTTP_TIMEOUT
+
+    def request_body(self, message: SmsMessage) -> dict[str, str]:
+        fields = {
+            "AccessKeyId": self.account,
+            "PhoneNumbers": message.phone,
+            "SignName": self.sign_name,
+            "Content": message.text,
+            "Timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "SignatureNonce": uuid.uuid4().hex,
+        }
+        return {**fields, "Signature": gateway_signature(fields=fields, key=self.key)}
+
+    def send(self, message: SmsMessage) -> str:
+        if not (self.url and self.account and self.key):
+            raise SmsRejectedError("SMS_HTTP_URL, SMS_HTTP_ACCOUNT and SMS_HTTP_KEY must be set")
+        status, raw = self.post(json.dumps(self.request_body(message), ensure_ascii=False).encode())
+        return self.parse_reply(status, raw)
+
+    def post(self, body: bytes) -> tuple[int, bytes]:
+        """The transport: one HTTP POST; network trouble is transient."""
+        request = urllib.request.Request(self.url, data=body, method="POST",
+                                         headers={"Content-Type": "application/json; charset=utf-8",
+                                                  "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as error:
+            raise SmsTransientError(f"gateway unreachable: {error}") from error
+
+    @staticmethod
+    def parse_reply(status: int, raw: bytes) -> str:
+        try:
+            reply = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            reply = None
+        if not isinstance(reply, dict):
+            raise SmsTransientError(f"gateway answered HTTP {status} without a JSON reply")
+        code = str(reply.get("Code", ""))
+        if status == 200 and code == "OK":
+            return str(reply.get("BizId", ""))
+        detail = f"gateway code {code or '-'} (HTTP {status}): {reply.get('Message', '')}"
+        if code in GATEWAY_PERMANENT_CODES:
+            raise SmsRejectedError(detail)
+        raise SmsTransientError(detail)
 
 
 def get_backend() -> BaseBackend:
@@ -36,4 +172,174 @@ def get_backend() -> BaseBackend:
 
 
 def sms_send(*, phone: str, text: str) -> str:
+    """Send now, bypassing the outbox; raises on failure. Only for codes the person is waiting for."""
     return get_backend().send(SmsMessage(phone=phone, text=text))
+
+
+# --- the outbox --------------------------------------------------------------------------------
+
+
+class _Dispatch:
+    """The on-commit hook that hands one outbox row to Celery.
+
+    It carries its (purpose, reference, phone) key so that sms_enqueue can see, in the connection's
+    pending on-commit hooks, whether this transaction has already queued the same message. Django
+    drops those hooks on rollback (also of a savepoint), exactly when the row itself disappears.
+    """
+
+    def __init__(self, message_id: int, key: tuple[str, str, str]) -> None:
+        self.message_id = message_id
+        self.key = key
+
+    def __call__(self) -> None:
+        sms_dispatch(message_id=self.message_id)
+
+
+def sms_dispatch(*, message_id: int) -> None:
+    """Hand a queued row to Celery. A broker that is down leaves it queued for sms_outbox_redispatch."""
+    from core.tasks import sms_outbox_send  # the task module imports this one
+
+    try:
+        if sms_outbox_send.app.conf.task_always_eager:
+            _deliver_inline(message_id)
+        else:
+            sms_outbox_send.delay(message_id)
+    except Exception:  # never let a broker failure reach the request that triggered the message
+        logger.exception("SMS %s could not be handed to Celery; it stays queued", message_id)
+
+
+def _deliver_inline(message_id: int) -> None:
+    """Without a broker (the embedded demo, tests) there is nobody to wait for a back-off: try up to
+    SMS_MAX_RETRIES more times at once. Eager Celery cannot do this itself while it propagates errors."""
+    for attempt in range(SMS_MAX_RETRIES + 1):
+        try:
+            sms_outbox_deliver(message_id=message_id, last_attempt=attempt == SMS_MAX_RETRIES)
+            return
+        except SmsTransientError:
+            continue
+
+
+def _queued_in_this_transaction(key: tuple[str, str, str]) -> bool:
+    if not connection.in_atomic_block:
+        return False
+    return any(isinstance(hook, _Dispatch) and hook.key == key
+               for _savepoints, hook, *_rest in connection.run_on_commit)
+
+
+def sms_enqueue(*, phone: str, text: str, purpose: str, reference: str = "") -> None:
+    """Record the message in the outbox and send it through Celery after the current transaction commits.
+
+    Never raises into the caller's business flow: a failure to even queue is logged and dropped.
+    The same (purpose, reference, phone) queued twice inside one transaction is queued once.
+    """
+    phone = (phone or "").strip()
+    if not phone:
+        return
+    key = (purpose, reference, phone)
+    try:
+        if _queued_in_this_transaction(key):
+            return
+        with transaction.atomic():  # a savepoint: a failed insert must not poison the caller's transaction
+            message = SmsOutboxMessage.objects.create(phone=phone[:20], text=text[:MAX_TEXT_LENGTH],
+                                                      purpose=purpose[:40], reference=reference[:64])
+        transaction.on_commit(_Dispatch(message.pk, key))
+    except Exception:
+        logger.exception("SMS %s/%s to %s could not be queued", purpose, reference, phone)
+
+
+def _claim(message_id: int) -> SmsOutboxMessage | None:
+    """Count one attempt on a queued row; None when it is not queued or another worker claimed it first."""
+    message = SmsOutboxMessage.objects.filter(pk=message_id, status=SmsOutboxMessage.Status.QUEUED).first()
+    if message is None:
+        return None
+    now = timezone.now()
+    claimed = SmsOutboxMessage.objects.filter(
+        pk=message_id, status=SmsOutboxMessage.Status.QUEUED, attempts=message.attempts,
+    ).update(attempts=message.attempts + 1, last_attempt_at=now)
+    if not claimed:
+        return None
+    message.attempts += 1
+    message.last_attempt_at = now
+    return message
+
+
+def sms_outbox_deliver(*, message_id: int, last_attempt: bool) -> None:
+    """Make one attempt at a queued message and record the outcome on its row.
+
+    Raises SmsTransientError when the attempt failed in a way worth retrying and it was not the
+    last attempt (the Celery task retries it with back-off); otherwise the row ends sent or failed.
+    The HTTP call runs outside any transaction: no row lock is held while the gateway thinks.
+    """
+    message = _claim(message_id)
+    if message is None:
+        return
+    try:
+        gateway_id = get_backend().send(SmsMessage(phone=message.phone, text=message.text))
+    except SmsRejectedError as error:
+        _record_failure(message, error, final=True)
+        return
+    except Exception as error:  # timeouts, 5xx, a bug in a backend: all worth another try
+        _record_failure(message, error, final=last_attempt)
+        if last_attempt:
+            return
+        raise SmsTransientError(str(error)) from error
+    SmsOutboxMessage.objects.filter(pk=message.pk).update(
+        status=SmsOutboxMessage.Status.SENT, gateway_id=gateway_id[:100], sent_at=timezone.now(), last_error="")
+
+
+def _record_failure(message: SmsOutboxMessage, error: Exception, *, final: bool) -> None:
+    changes = {"last_error": f"{error.__class__.__name__}: {error}"[:ERROR_LENGTH]}
+    if final:
+        changes["status"] = SmsOutboxMessage.Status.FAILED
+        logger.warning("SMS %s to %s failed for good: %s", message.pk, message.phone, error)
+    SmsOutboxMessage.objects.filter(pk=message.pk).update(**changes)
+
+
+def sms_outbox_retry(*, user, message: SmsOutboxMessage) -> SmsOutboxMessage:
+    """Queue a failed message again (a county admin fixed the gateway or the number); audited."""
+    with transaction.atomic():
+        locked = SmsOutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if locked.status != SmsOutboxMessage.Status.FAILED:
+            raise ValidationError(_("Only a failed message can be sent again."), code="not_failed")
+        locked.status = SmsOutboxMessage.Status.QUEUED
+        locked.save(update_fields=["status"])
+        audit_event_record(actor=user, action="sms.retry", target=locked,
+                           data={"attempts": locked.attempts, "last_error": locked.last_error})
+        transaction.on_commit(_Dispatch(locked.pk, (locked.purpose, locked.reference, locked.phone)))
+    return locked
+
+
+def sms_outbox_redispatch(*, older_than_minutes: int = 10) -> int:
+    """Hand Celery again the rows queued long ago and never tried (their hand-off was lost); count them."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    stale = list(SmsOutboxMessage.objects.filter(
+        status=SmsOutboxMessage.Status.QUEUED, attempts=0, created_at__lt=cutoff,
+    ).values_list("pk", flat=True)[:1000])
+    for message_id in stale:
+        sms_dispatch(message_id=message_id)
+    return len(stale)
+
+
+# --- reads for the outbox screen (who may see it is the caller's business) -----------------------
+
+
+def sms_outbox_list(*, status: str | None = None, purpose: str | None = None, date_from=None, date_to=None,
+                    query: str | None = None):
+    """Outbox rows, newest first, narrowed by the filters given (dates are local calendar days)."""
+    rows = SmsOutboxMessage.objects.all()
+    if status:
+        rows = rows.filter(status=status)
+    if purpose:
+        rows = rows.filter(purpose=purpose)
+    if date_from:
+        rows = rows.filter(created_at__date__gte=date_from)
+    if date_to:
+        rows = rows.filter(created_at__date__lte=date_to)
+    if query:
+        query = query.strip().replace("-", "").upper()
+        rows = rows.filter(Q(phone__startswith=query) | Q(reference__startswith=query))
+    return rows
+
+
+def sms_outbox_purposes() -> list[str]:
+    return list(SmsOutboxMessage.objects.order_by("purpose").values_list("purpose", flat=True).distinct())

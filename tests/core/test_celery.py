@@ -38,14 +38,24 @@ def memory_broker():
     """Point the project's own Celery app at an in-process broker for one test."""
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url="memory://", result_backend="cache+memory://", task_always_eager=False)
+    _forget_backend(app)  # a backend built earlier in this process (none configured) is cached
     yield app
     app.conf.update(saved)
+    _forget_backend(app)
+
+
+def _forget_backend(celery_app) -> None:
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_housekeeping_task(memory_broker):
     """Serialization and routing through a real worker thread, not the eager shortcut."""
     _expired_session()
-    with start_worker(memory_broker, perform_ping_check=False, shutdown_timeout=10):
-        clear_expired_sessions.delay().get(timeout=20)
+    # An explicit connection: the app's producer pool may already hold one to the default broker
+    # (built by an earlier test in this process), which this worker does not consume.
+    with start_worker(memory_broker, perform_ping_check=False, shutdown_timeout=10), \
+            memory_broker.connection_for_write() as connection:
+        clear_expired_sessions.apply_async(connection=connection).get(timeout=20)
     assert not Session.objects.exists()

@@ -1,0 +1,239 @@
+"""The SMS outbox: queued in the caller's transaction, sent by Celery after commit, retried, visible."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from config.celery import app
+from core.audit import audit_events_for
+from core.models import SmsOutboxMessage
+from core.sms import (
+    BaseBackend,
+    SmsRejectedError,
+    SmsTransientError,
+    sms_enqueue,
+    sms_outbox_redispatch,
+    sms_outbox_retry,
+)
+from core.tasks import SMS_MAX_RETRIES, sms_outbox_send
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = SmsOutboxMessage.Status
+
+
+class FlakyBackend(BaseBackend):
+    """Fails with a transient error `failures` times, then sends."""
+
+    failures = 0
+    calls = 0
+
+    def send(self, message):
+        FlakyBackend.calls += 1
+        if FlakyBackend.calls <= FlakyBackend.failures:
+            raise SmsTransientError(f"gateway busy ({FlakyBackend.calls})")
+        return f"gw-{FlakyBackend.calls}"
+
+
+class RejectingBackend(BaseBackend):
+    calls = 0
+
+    def send(self, message):
+        RejectingBackend.calls += 1
+        raise SmsRejectedError("gateway code isv.MOBILE_NUMBER_ILLEGAL")
+
+
+@pytest.fixture
+def flaky(settings):
+    settings.SMS_BACKEND = "tests.core.test_sms_outbox.FlakyBackend"
+    FlakyBackend.failures, FlakyBackend.calls = 0, 0
+    return FlakyBackend
+
+
+@pytest.fixture
+def rejecting(settings):
+    settings.SMS_BACKEND = "tests.core.test_sms_outbox.RejectingBackend"
+    RejectingBackend.calls = 0
+    return RejectingBackend
+
+
+def enqueue(**overrides):
+    kwargs = {"phone": "13812345678", "text": "您的事项已办结", "purpose": "request_completed", "reference": "7KQ4M2XBY"}
+    kwargs.update(overrides)
+    sms_enqueue(**kwargs)
+
+
+def test_enqueue_records_a_queued_row_and_sends_it_only_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as hooks:
+        enqueue()
+    message = SmsOutboxMessage.objects.get()
+    assert (message.phone, message.purpose, message.reference, message.status) == (
+        "13812345678", "request_completed", "7KQ4M2XBY", Status.QUEUED)
+    assert message.attempts == 0
+    assert len(hooks) == 1
+    hooks[0]()
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert message.attempts == 1
+    assert message.gateway_id.startswith("outbox-")
+    assert message.sent_at is not None
+
+
+def test_the_same_message_queued_twice_in_one_transaction_is_queued_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        enqueue()
+        enqueue()
+        enqueue(phone="13900001111")  # another recipient is another message
+    assert SmsOutboxMessage.objects.count() == 2
+    assert len(hooks) == 2
+
+
+def test_a_rolled_back_transaction_leaves_no_message_and_does_not_block_the_next(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            enqueue()
+            raise RuntimeError("the request failed")
+        assert SmsOutboxMessage.objects.count() == 0
+        enqueue()
+    assert SmsOutboxMessage.objects.get().status == Status.SENT
+    assert len(hooks) == 1
+
+
+def test_a_message_that_cannot_be_queued_does_not_break_the_callers_transaction(monkeypatch):
+    def broken_create(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(SmsOutboxMessage.objects, "create", broken_create)
+    enqueue()  # no exception
+    assert UserFactory().pk  # the transaction still works
+
+
+def test_a_message_without_a_number_is_not_queued():
+    enqueue(phone="  ")
+    assert not SmsOutboxMessage.objects.exists()
+
+
+def test_a_transient_failure_is_retried_until_it_is_sent(flaky, django_capture_on_commit_callbacks):
+    flaky.failures = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue()
+    message = SmsOutboxMessage.objects.get()
+    assert message.status == Status.SENT
+    assert message.attempts == 3
+    assert message.gateway_id == "gw-3"
+    assert message.last_error == ""
+
+
+def test_a_message_that_keeps_failing_ends_failed_with_the_last_error(flaky, django_capture_on_commit_callbacks):
+    flaky.failures = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue()
+    message = SmsOutboxMessage.objects.get()
+    assert message.status == Status.FAILED
+    assert message.attempts == SMS_MAX_RETRIES + 1
+    assert flaky.calls == SMS_MAX_RETRIES + 1
+    assert "gateway busy" in message.last_error
+    assert message.sent_at is None
+
+
+def test_a_rejected_message_fails_at_once_without_retries(rejecting, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue()
+    message = SmsOutboxMessage.objects.get()
+    assert message.status == Status.FAILED
+    assert message.attempts == 1
+    assert rejecting.calls == 1
+    assert "MOBILE_NUMBER_ILLEGAL" in message.last_error
+
+
+@pytest.fixture
+def celery_keeps_errors():
+    """Eager Celery that records a task's errors instead of raising them: the way a worker runs it,
+    so that autoretry's Retry is followed (at once: eager mode does not wait for the countdown)."""
+    saved = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = saved
+
+
+def test_the_celery_task_retries_a_transient_failure_until_sent(flaky, celery_keeps_errors):
+    flaky.failures = 3
+    queued = SmsOutboxMessage.objects.create(phone="13812345678", text="t", purpose="p")
+    sms_outbox_send.delay(queued.pk)
+    queued.refresh_from_db()
+    assert (queued.status, queued.attempts, queued.gateway_id) == (Status.SENT, 4, "gw-4")
+
+
+def test_the_celery_task_marks_the_message_failed_after_its_last_retry(flaky, celery_keeps_errors):
+    flaky.failures = 100
+    queued = SmsOutboxMessage.objects.create(phone="13812345678", text="t", purpose="p")
+    result = sms_outbox_send.delay(queued.pk)
+    queued.refresh_from_db()
+    assert result.successful()  # the failure is on the row, not an exception in the worker's log
+    assert (queued.status, queued.attempts) == (Status.FAILED, SMS_MAX_RETRIES + 1)
+
+
+def test_the_task_uses_exponential_backoff():
+    assert sms_outbox_send.autoretry_for == (SmsTransientError,)
+    assert sms_outbox_send.retry_backoff == 30
+    assert sms_outbox_send.max_retries == SMS_MAX_RETRIES
+
+
+def test_a_message_already_sent_is_not_sent_again(flaky, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue()
+    sms_outbox_send.delay(SmsOutboxMessage.objects.get().pk)  # a duplicate delivery from the broker
+    assert flaky.calls == 1
+    assert SmsOutboxMessage.objects.get().attempts == 1
+
+
+def test_a_broker_failure_leaves_the_message_queued_and_the_caller_unharmed(monkeypatch,
+                                                                          django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("redis refused")
+
+    monkeypatch.setattr(sms_outbox_send, "delay", broker_down)
+    app.conf.task_always_eager = False  # a real broker, which is down
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            enqueue()
+    finally:
+        app.conf.task_always_eager = True
+    assert SmsOutboxMessage.objects.get().status == Status.QUEUED
+
+
+def test_redispatch_sends_old_messages_that_were_never_tried(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        enqueue(reference="OLD")
+        enqueue(reference="NEW")
+    SmsOutboxMessage.objects.filter(reference="OLD").update(created_at=timezone.now() - timezone.timedelta(hours=1))
+    assert sms_outbox_redispatch() == 1
+    statuses = dict(SmsOutboxMessage.objects.values_list("reference", "status"))
+    assert statuses == {"OLD": Status.SENT, "NEW": Status.QUEUED}
+
+
+def test_a_failed_message_can_be_sent_again_and_the_retry_is_audited(rejecting, settings,
+                                                                     django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue()
+    message = SmsOutboxMessage.objects.get()
+    admin = UserFactory()
+    settings.SMS_BACKEND = "core.sms.OutboxBackend"  # the gateway has been fixed
+    with django_capture_on_commit_callbacks(execute=True):
+        sms_outbox_retry(user=admin, message=message)
+    message.refresh_from_db()
+    assert message.status == Status.SENT
+    assert message.attempts == 2
+    event = audit_events_for(message).get()
+    assert (event.action, event.actor) == ("sms.retry", admin)
+    assert "MOBILE_NUMBER_ILLEGAL" in event.data["last_error"]
+
+
+def test_only_a_failed_message_can_be_sent_again(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue()
+    with pytest.raises(ValidationError):
+        sms_outbox_retry(user=UserFactory(), message=SmsOutboxMessage.objects.get())
+    assert not audit_events_for(SmsOutboxMessage.objects.get()).exists()
