@@ -37,3 +37,25 @@ class User(AbstractUser):
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
+
+
+class ApiKey(models.Model):
+    """A key with which a system (the county's WeChat account, the 12345 hotline's software) calls
+    /api/ as one user: the user's roles and region decide what the key may do. Only a hash of the
+    key is kept; the key is shown once when it is made."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_keys", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=80, help_text=_("Which system uses the key."))
+    prefix = models.CharField(_("key starts with"), max_length=8, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,4 +1,5 @@
-"""One-time SMS codes that prove a resident holds a mobile number (sign-up, password reset).
+"""One-time SMS codes that prove a resident holds a mobile number (sign-up, password reset), or that a
+resident at the counter agrees to a request being filed on their behalf (consent).
 
 Kept in the cache, never in the database, and never in clear: the cache holds an HMAC of the code
 (keyed with SECRET_KEY), so a leaked cache dump gives away no code. A code
@@ -32,7 +33,8 @@ from core.sms import sms_send
 
 SIGNUP: Final = "signup"
 PASSWORD_RESET: Final = "reset"
-PURPOSES: Final = (SIGNUP, PASSWORD_RESET)
+CONSENT: Final = "consent"
+PURPOSES: Final = (SIGNUP, PASSWORD_RESET, CONSENT)
 
 CODE_LENGTH: Final = 6
 CODE_TTL: Final = 10 * 60
@@ -61,6 +63,13 @@ def _digest(*parts: str) -> str:
 
 def _key(kind: str, purpose: str, phone: str) -> str:
     return f"cz:pc:{kind}:{purpose}:{_digest('phone', phone)[:32]}"
+
+
+def _code_keys(purpose: str, phone: str, scope: str) -> tuple[str, str]:
+    """The keys of the code and of its wrong-guess count. A scope (e.g. one counter form's key) binds
+    a code to that use only; throttling stays per number."""
+    scoped = f"{purpose}.{_digest('scope', scope)[:16]}" if scope else purpose
+    return _key("code", scoped, phone), _key("wrong", scoped, phone)
 
 
 def _ip_key(ip: str) -> str:
@@ -101,15 +110,20 @@ def ip_charge(*, ip: str) -> None:
                                 "Please try again later, or ask at your village station."), code=IP_HOURLY_LIMIT)
 
 
-def _message(code: str) -> str:
+def _message(code: str, purpose: str, about: str) -> str:
+    if purpose == CONSENT:
+        return _("Cunzhan: your village station is filing “%(about)s” for you. If you agree, tell the operator "
+                 "this code: %(code)s (valid for %(minutes)d minutes). If you did not ask for this, do not "
+                 "give it.") % {"about": about, "code": code, "minutes": CODE_TTL // 60}
     return _("Cunzhan verification code: %(code)s. It is valid for %(minutes)d minutes. "
              "Never tell it to anyone, not even station staff.") % {"code": code, "minutes": CODE_TTL // 60}
 
 
-def phone_code_send(*, phone: str, purpose: str, ip: str) -> None:
+def phone_code_send(*, phone: str, purpose: str, ip: str, scope: str = "", about: str = "") -> None:
     """Send a fresh code to `phone` by SMS, replacing any earlier one (and its wrong-guess count).
 
-    `phone` must already be validated. Raises ValidationError (codes THROTTLED, PHONE_HOURLY_LIMIT,
+    `phone` must already be validated. `scope` binds the code to one use (see _code_keys); `about`
+    names what a consent code agrees to. Raises ValidationError (codes THROTTLED, PHONE_HOURLY_LIMIT,
     IP_HOURLY_LIMIT, SEND_FAILED) without sending anything.
     """
     _check_purpose(purpose)
@@ -127,17 +141,18 @@ def phone_code_send(*, phone: str, purpose: str, ip: str) -> None:
         raise ValidationError(_("A code was sent to this number a moment ago. Please wait %(seconds)d seconds "
                                 "before asking for another.") % {"seconds": RESEND_AFTER}, code=THROTTLED)
     code = f"{secrets.randbelow(10 ** CODE_LENGTH):0{CODE_LENGTH}d}"
-    cache.set(_key("code", purpose, phone), _digest("code", purpose, phone, code), timeout=CODE_TTL)
-    cache.delete(_key("wrong", purpose, phone))
+    code_key, wrong_key = _code_keys(purpose, phone, scope)
+    cache.set(code_key, _digest("code", purpose, phone, code), timeout=CODE_TTL)
+    cache.delete(wrong_key)
     try:
-        sms_send(phone=phone, text=_message(code))
+        sms_send(phone=phone, text=_message(code, purpose, about))
     except Exception as error:  # any gateway failure: the resident may simply try again
-        cache.delete_many([_key("code", purpose, phone), _key("sent", purpose, phone)])
+        cache.delete_many([code_key, _key("sent", purpose, phone)])
         raise ValidationError(_("The text message could not be sent just now. Please check the number and "
                                 "try again in a minute."), code=SEND_FAILED) from error
 
 
-def phone_code_verify(*, phone: str, purpose: str, code: str) -> None:
+def phone_code_verify(*, phone: str, purpose: str, code: str, scope: str = "") -> None:
     """Accept the code sent to `phone` for `purpose` (it is then used up), or raise ValidationError.
 
     Codes: MALFORMED (not six digits; costs no attempt), EXPIRED (no live code), WRONG (attempts
@@ -148,14 +163,14 @@ def phone_code_verify(*, phone: str, purpose: str, code: str) -> None:
     if len(code) != CODE_LENGTH or not code.isdigit():
         raise ValidationError(_("The code has %(n)d digits; please type it as it is in the text message.")
                               % {"n": CODE_LENGTH}, code=MALFORMED)
-    code_key = _key("code", purpose, phone)
+    code_key, wrong_key = _code_keys(purpose, phone, scope)
     stored = cache.get(code_key)
     if stored is None:
         raise ValidationError(_("This code has expired or has been used. Please ask for a new code."), code=EXPIRED)
     if constant_time_compare(stored, _digest("code", purpose, phone, code)):
-        cache.delete_many([code_key, _key("wrong", purpose, phone)])
+        cache.delete_many([code_key, wrong_key])
         return
-    wrong = _count(_key("wrong", purpose, phone), window=CODE_TTL)
+    wrong = _count(wrong_key, window=CODE_TTL)
     if wrong >= MAX_WRONG_ATTEMPTS:
         cache.delete(code_key)
         raise ValidationError(_("The code was wrong %(n)d times, so it no longer works. Please ask for a new code.")

@@ -28,15 +28,36 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.OFFICER: ["stations.view_station", "gov_services.view_department", "gov_services.view_serviceitem"],
     Role.MERCHANT: ["partner.dashboard_access"],
     Role.TOWNSHIP_ADMIN: ["stations.view_region", "stations.view_station", "stations.change_station",
-                          "stations.view_staffassignment", "stations.view_grid", "gov_services.view_serviceitem"],
+                          "stations.view_staffassignment", "stations.view_grid", "gov_services.view_serviceitem",
+                          "shop.view_merchantapplication", "shop.view_merchant"],
     Role.COUNTY_ADMIN: ["stations.view_region", "stations.view_station", "stations.add_station",
                         "stations.change_station", "stations.view_staffassignment",
                         "stations.add_staffassignment", "stations.change_staffassignment",
                         "stations.view_grid", "gov_services.view_department",
                         "gov_services.add_department", "gov_services.change_department",
                         "gov_services.view_serviceitem", "gov_services.add_serviceitem",
-                        "gov_services.change_serviceitem"],
+                        "gov_services.change_serviceitem",
+                        "shop.view_merchantapplication", "shop.change_merchantapplication",
+                        "shop.view_merchant", "shop.change_merchant"],
 }
+
+# The station till (agency). Which station or region is still the selectors' business.
+_AGENCY_VIEW = ["agency.view_product", "agency.view_countertransaction", "agency.view_floatwallet",
+                "agency.view_floattopuprequest", "agency.view_dailycashclose", "agency.view_commissionstatement"]
+ROLE_PERMISSIONS[Role.OPERATOR] += [*_AGENCY_VIEW, "agency.add_countertransaction",
+                                    "agency.reverse_countertransaction", "agency.add_floattopuprequest",
+                                    "agency.add_dailycashclose"]
+ROLE_PERMISSIONS[Role.TOWNSHIP_ADMIN] += [*_AGENCY_VIEW, "agency.approve_dailycashclose",
+                                          "agency.reverse_countertransaction"]
+ROLE_PERMISSIONS[Role.COUNTY_ADMIN] += [*_AGENCY_VIEW, "agency.approve_dailycashclose",
+                                        "agency.reverse_countertransaction", "agency.approve_floattopuprequest",
+                                        "agency.change_floatwallet", "agency.add_commissionstatement",
+                                        "agency.approve_commissionstatement", "agency.pay_commissionstatement",
+                                        "agency.view_provider", "agency.add_provider", "agency.change_provider",
+                                        "agency.add_product", "agency.change_product",
+                                        "agency.view_commissionplan", "agency.add_commissionplan",
+                                        "agency.change_commissionplan", "agency.view_commissionplanversion",
+                                        "agency.add_commissionplanversion"]
 
 # Where each role works after sign-in, most senior first: someone holding two roles
 # lands in the workspace of the first one listed.

@@ -1,11 +1,19 @@
+import hashlib
 import secrets
+from datetime import timedelta
+from typing import Final
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ApiKey, User
 from accounts.roles import ROLE_PERMISSIONS, Role
 from core.audit import audit_event_record
+
+API_KEY_PREFIX: Final = "cz_"
+# last_used_at is for people deciding which keys to revoke; a write per call would be waste.
+LAST_USED_RESOLUTION: Final = timedelta(minutes=5)
 
 
 @transaction.atomic
@@ -55,3 +63,38 @@ def staff_user_get_or_create(*, full_name: str, phone: str, actor: User | None) 
     user.save()
     audit_event_record(actor=actor, action="user.created", target=user, data={"phone": phone})
     return user, password
+
+
+def api_key_create(*, user: User, name: str, actor: User | None) -> tuple[ApiKey, str]:
+    """Make an API key for `user`; return the row and the key, which is shown this once only."""
+    key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiKey.objects.create(user=user, name=name, prefix=key[len(API_KEY_PREFIX):][:8],
+                                        key_hash=api_key_hash(key))
+        audit_event_record(actor=actor, action="api_key.create", target=token, data={"user": user.pk})
+    return token, key
+
+
+def api_key_revoke(*, token: ApiKey, actor: User | None) -> None:
+    with transaction.atomic():
+        updated = ApiKey.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        if updated:
+            audit_event_record(actor=actor, action="api_key.revoke", target=token)
+
+
+def api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_key_authenticate(*, key: str) -> User | None:
+    """The active user behind a live key, or None."""
+    if not key.startswith(API_KEY_PREFIX):
+        return None
+    token = (ApiKey.objects.select_related("user")
+             .filter(key_hash=api_key_hash(key), revoked_at__isnull=True, user__is_active=True).first())
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
