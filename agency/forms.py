@@ -1,0 +1,255 @@
+"""Forms of the till's pages (agency/views_counter.py, agency/views_county.py).
+
+They only parse what the browser sent: yuan amounts into integer fen (through Decimal, never
+float), the idempotency key, choices. Whether an account number, an amount or a payment method
+is acceptable for a product is the services' decision (services.check_payment and the
+submit services); the views put their ValidationError messages back beside these fields.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest, Provider
+from agency.templatetags.agency_money import format_yuan
+
+KEY_LOST = _("This form has lost its key. Open the form again and fill it in once more.")
+STATEMENT_MONTHS = 24  # the statement pages offer the last 24 ended months
+RECEIPT_WIDTHS = (("80", _("80 mm roll")), ("58", _("58 mm roll")))
+_YUAN_JUNK = re.compile(r"[\s,，¥￥元]")
+
+
+def parse_yuan(text: str) -> int:
+    """"1,234.5" → 123450 fen. Accepts a ¥ sign, 元, grouping commas and spaces; at most two decimals.
+
+    Raises ValidationError with a message for the operator. Decimal keeps it exact (no float).
+    """
+    cleaned = _YUAN_JUNK.sub("", str(text or "")).replace("．", ".")
+    if not cleaned:
+        raise ValidationError(_("Enter the amount in yuan, e.g. 125.50."), code="required")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(_("Enter the amount in yuan with digits, e.g. 125.50."), code="invalid") from None
+    if not amount.is_finite():
+        raise ValidationError(_("Enter the amount in yuan with digits, e.g. 125.50."), code="invalid")
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(_("Yuan have at most two decimals (fen)."), code="precision")
+    fen = amount * 100
+    if abs(fen) >= 10**15:
+        raise ValidationError(_("This amount is too large."), code="too_large")
+    return int(fen)
+
+
+class YuanField(forms.Field):
+    """A yuan amount typed by a person, cleaned to integer fen (`min_fen` inclusive)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, min_fen: int | None = 0, **kwargs):
+        self.min_fen = min_fen
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "class": "cz-money-input", "maxlength": "20"})
+        return attrs
+
+    def to_python(self, value):
+        value = str(value).strip() if value is not None else ""
+        if value in self.empty_values:
+            return None
+        fen = parse_yuan(value[:40])
+        if self.min_fen is not None and fen < self.min_fen:
+            raise ValidationError(_("The amount must be at least %(low)s.") % {"low": format_yuan(self.min_fen)},
+                                  code="min_value")
+        return fen
+
+
+class KeyedForm(forms.Form):
+    """Every form that writes carries a key made when the form was first shown: a resend or a double
+    click returns the first result (the services are idempotent on it)."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, error_messages={
+        "required": KEY_LOST, "invalid": KEY_LOST})
+
+
+# --- Paying at the counter ------------------------------------------------------------------
+
+class PaymentForm(KeyedForm):
+    """Account, amount and how the resident pays, for one product. `step` says which button was pressed."""
+
+    STEPS = ("lookup", "review", "pay", "edit")
+
+    step = forms.ChoiceField(choices=[(s, s) for s in STEPS], initial="review", widget=forms.HiddenInput,
+                             required=False)
+    account_number = forms.CharField(label=_("Account number"), max_length=40, required=False,
+                                     widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                                                   "inputmode": "numeric", "class": "cz-mono"}))
+    payment_method = forms.ChoiceField(label=_("The resident pays by"), widget=forms.RadioSelect)
+    customer_name = forms.CharField(max_length=60, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, product, methods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product = product
+        label = product.account_label or _("Account number")
+        self.fields["account_number"].label = label
+        if product.amount_choices_fen:
+            self.fields["amount"] = forms.TypedChoiceField(
+                label=_("Amount"), coerce=int, widget=forms.RadioSelect, required=False, empty_value=None,
+                choices=[(str(fen), format_yuan(fen)) for fen in product.amount_choices_fen])
+        else:
+            self.fields["amount"] = YuanField(
+                label=_("Amount (yuan)"), min_fen=1, required=False,
+                help_text=_("From %(low)s to %(high)s.") % {"low": format_yuan(product.amount_min_fen),
+                                                           "high": format_yuan(product.amount_max_fen)})
+        choices = CounterTransaction.PaymentMethod
+        self.fields["payment_method"].choices = [(m, choices(m).label) for m in methods]
+        self.fields["payment_method"].initial = methods[0]
+        self.order_fields(["step", "idempotency_key", "account_number", "amount", "payment_method"])
+
+    @property
+    def step_name(self) -> str:
+        return self.cleaned_data.get("step") or "review"
+
+    def raw(self) -> dict[str, str]:
+        """The values as sent, for the hidden inputs of the confirmation page."""
+        return {name: self[name].value() or "" for name in
+                ("idempotency_key", "account_number", "amount", "payment_method", "customer_name")}
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it reversed?"), max_length=200,
+                             widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                             help_text=_("E.g. wrong account number, the resident changed their mind."))
+
+
+class ReceiptPrintForm(KeyedForm):
+    width = forms.ChoiceField(label=_("Printer"), choices=RECEIPT_WIDTHS, initial="80", widget=forms.RadioSelect)
+    format = forms.ChoiceField(choices=[("html", "HTML"), ("pdf", "PDF")], initial="html", widget=forms.HiddenInput)
+
+
+class TransactionFilterForm(forms.Form):
+    """The transactions page's filters (GET): a reference (from a resident's slip), or a day and a status.
+    Bad values are ignored."""
+
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=20,
+                                widget=forms.TextInput(attrs={"class": "cz-mono", "autocomplete": "off",
+                                                              "placeholder": "AG…"}))
+    on = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses")), *CounterTransaction.Status.choices])
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        reference = (data.get("reference") or "").strip().upper()
+        if reference:  # a slip's reference finds its transaction whatever the day
+            return {"reference": reference}
+        return {"on": data.get("on"), "status": data.get("status") or None}
+
+
+# --- Floats ---------------------------------------------------------------------------------
+
+class TopUpRequestForm(KeyedForm):
+    float_group = forms.ChoiceField(label=_("Float to top up"), choices=Provider.FloatGroup.choices)
+    amount = YuanField(label=_("Amount (yuan)"), min_fen=1)
+    bank_reference = forms.CharField(label=_("Bank transfer reference"), max_length=60, required=False,
+                                     help_text=_("The reference on the bank slip of the money you paid in."))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class DecisionForm(forms.Form):
+    """Approve or reject with a note (a rejection must say why: the service insists)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", pgettext_lazy("till decision", "Reject"))],
+                                 widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class ThresholdForm(forms.Form):
+    low_threshold = YuanField(label=_("Warn below (yuan)"), min_fen=0)
+
+
+class TopUpFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses")), *FloatTopUpRequest.Status.choices])
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {"status": self.cleaned_data.get("status") or None}
+
+
+# --- Daily close ------------------------------------------------------------------------------
+
+class CashCloseForm(KeyedForm):
+    counted = YuanField(label=_("Cash counted in the drawer (yuan)"), min_fen=0)
+    explanation = forms.CharField(
+        label=_("Explanation of any difference"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when the count differs from what the ledger expects; the township admin reviews it."))
+
+
+class CloseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses")), *DailyCashClose.Status.choices])
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {"status": self.cleaned_data.get("status") or None}
+
+
+# --- Statements -------------------------------------------------------------------------------
+
+def ended_months(today: datetime.date, count: int = STATEMENT_MONTHS) -> list[tuple[str, str]]:
+    """("2025-05", "2025年5月") for last month and the months before it, newest first."""
+    choices, year, month = [], today.year, today.month
+    for _step in range(count):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        choices.append((f"{year:04d}-{month:02d}", date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")))
+    return choices
+
+
+def month_of(text: str) -> datetime.date:
+    year, month = text.split("-")
+    return datetime.date(int(year), int(month), 1)
+
+
+class StatementGenerateForm(forms.Form):
+    month = forms.ChoiceField(label=_("Month"))
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = ended_months(today)
+
+    def clean_month(self) -> datetime.date:
+        return month_of(self.cleaned_data["month"])
+
+
+class StatementFilterForm(forms.Form):
+    month = forms.ChoiceField(label=_("Month"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses")), *CommissionStatement.Status.choices])
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [("", _("All months")), *ended_months(today)]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = self.cleaned_data
+        return {"month": month_of(data["month"]) if data.get("month") else None,
+                "status": data.get("status") or None}
+
+
+class MarkPaidForm(forms.Form):
+    payment_reference = forms.CharField(label=_("Bank payment reference"), max_length=60,
+                                        widget=forms.TextInput(attrs={"autocomplete": "off"}))

@@ -1,0 +1,29 @@
+"""agency models, split by concern: catalogue (providers, products, plans), ledger (accounts,
+journals, entries), till (counter transactions, floats, closes, statements)."""
+
+from agency.models.catalogue import CommissionPlan, CommissionPlanVersion, Product, Provider
+from agency.models.ledger import Account, Journal, LedgerEntry
+from agency.models.till import (
+    CommissionStatement,
+    CommissionStatementLine,
+    CounterTransaction,
+    DailyCashClose,
+    FloatTopUpRequest,
+    FloatWallet,
+)
+
+__all__ = [
+    "Account",
+    "CommissionPlan",
+    "CommissionPlanVersion",
+    "CommissionStatement",
+    "CommissionStatementLine",
+    "CounterTransaction",
+    "DailyCashClose",
+    "FloatTopUpRequest",
+    "FloatWallet",
+    "Journal",
+    "LedgerEntry",
+    "Product",
+    "Provider",
+]

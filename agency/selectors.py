@@ -1,0 +1,244 @@
+"""Reads of the station till. Every permission-dependent read starts here.
+
+Scope is the stations app's: an operator (or liaison) sees their station, a township or county
+admin the stations under their region, a superuser everything (stations.selectors.station_list).
+access_*_by_id raise PermissionDenied for rows out of scope and Http404 for rows that do not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agency.models import (
+    Account,
+    CommissionPlanVersion,
+    CommissionStatement,
+    CounterTransaction,
+    DailyCashClose,
+    FloatTopUpRequest,
+    FloatWallet,
+    Journal,
+    LedgerEntry,
+    Product,
+)
+from agency.services.ledger import Purpose, station_account_code
+from agency.services.statements import month_bounds
+from stations.models import Station
+from stations.selectors import station_list
+
+
+def _in_scope(queryset: QuerySet, *, user, station_field: str = "station") -> QuerySet:
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{station_field}__in": station_list(user=user).values("pk")})
+
+
+def _access(queryset: QuerySet, *, user, pk: int, message: str):
+    row = queryset.model.objects.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise PermissionDenied(message)
+    return row
+
+
+# --- catalogue ----------------------------------------------------------------------------------
+
+def product_list(*, active_only: bool = True) -> QuerySet[Product]:
+    """Products for the counter's picker, grouped by provider."""
+    products = Product.objects.select_related("provider").order_by("provider__name", "name")
+    return products.filter(is_active=True, provider__is_active=True) if active_only else products
+
+
+def product_get(*, product_id: int) -> Product:
+    product = Product.objects.select_related("provider").filter(pk=product_id).first()
+    if product is None:
+        raise Http404
+    return product
+
+
+def plan_version_list(*, plan_id: int) -> QuerySet[CommissionPlanVersion]:
+    return CommissionPlanVersion.objects.filter(plan_id=plan_id).order_by("-effective_from")
+
+
+# --- counter transactions -----------------------------------------------------------------------
+
+def counter_transaction_list(*, user, station_id: int | None = None, on: date | None = None,
+                             status: str | None = None, kind: str | None = None) -> QuerySet[CounterTransaction]:
+    txs = _in_scope(CounterTransaction.objects.all(), user=user)
+    if station_id:
+        txs = txs.filter(station_id=station_id)
+    if on:
+        start, end = _day_bounds(on)
+        txs = txs.filter(created_at__gte=start, created_at__lt=end)
+    if status:
+        txs = txs.filter(status=status)
+    if kind:
+        txs = txs.filter(kind=kind)
+    return txs.select_related("product__provider", "station", "created_by").order_by("-created_at", "-pk")
+
+
+def access_counter_transaction_by_id(*, user, transaction_id: int) -> CounterTransaction:
+    return _access(counter_transaction_list(user=user), user=user, pk=transaction_id,
+                   message=_("You may not see this transaction."))
+
+
+def counter_transaction_by_reference(*, user, reference: str) -> CounterTransaction | None:
+    return counter_transaction_list(user=user).filter(reference=reference.strip().upper()).first()
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+    return start, start + timedelta(days=1)
+
+
+# --- floats -------------------------------------------------------------------------------------
+
+def float_wallet_list(*, user, station_id: int | None = None) -> QuerySet[FloatWallet]:
+    wallets = _in_scope(FloatWallet.objects.all(), user=user)
+    if station_id:
+        wallets = wallets.filter(station_id=station_id)
+    return wallets.select_related("station").order_by("station__code", "float_group")
+
+
+def access_float_wallet_by_id(*, user, wallet_id: int) -> FloatWallet:
+    return _access(float_wallet_list(user=user), user=user, pk=wallet_id, message=_("You may not see this float."))
+
+
+def station_floats(*, station: Station) -> list[FloatWallet]:
+    """The station's wallets (with .available_fen and .is_low) — for the counter, after access is checked."""
+    return list(FloatWallet.objects.filter(station=station).order_by("float_group"))
+
+
+def float_top_up_request_list(*, user, status: str | None = None,
+                              station_id: int | None = None) -> QuerySet[FloatTopUpRequest]:
+    top_ups = _in_scope(FloatTopUpRequest.objects.all(), user=user)
+    if status:
+        top_ups = top_ups.filter(status=status)
+    if station_id:
+        top_ups = top_ups.filter(station_id=station_id)
+    return top_ups.select_related("station", "requested_by", "decided_by").order_by("-requested_at", "-pk")
+
+
+def access_float_top_up_request_by_id(*, user, top_up_id: int) -> FloatTopUpRequest:
+    return _access(float_top_up_request_list(user=user), user=user, pk=top_up_id,
+                   message=_("You may not see this top-up request."))
+
+
+# --- daily closes -------------------------------------------------------------------------------
+
+def daily_cash_close_list(*, user, status: str | None = None, station_id: int | None = None) -> QuerySet[DailyCashClose]:
+    closes = _in_scope(DailyCashClose.objects.all(), user=user)
+    if status:
+        closes = closes.filter(status=status)
+    if station_id:
+        closes = closes.filter(station_id=station_id)
+    return closes.select_related("station", "closed_by", "decided_by").order_by("-business_date", "station__code")
+
+
+def access_daily_cash_close_by_id(*, user, close_id: int) -> DailyCashClose:
+    return _access(daily_cash_close_list(user=user), user=user, pk=close_id,
+                   message=_("You may not see this cash close."))
+
+
+def daily_cash_close_for(*, station: Station, on: date | None = None) -> DailyCashClose | None:
+    return DailyCashClose.objects.filter(station=station, business_date=on or timezone.localdate()).first()
+
+
+# --- statements ---------------------------------------------------------------------------------
+
+def commission_statement_list(*, user, month: date | None = None, status: str | None = None,
+                              station_id: int | None = None) -> QuerySet[CommissionStatement]:
+    statements = _in_scope(CommissionStatement.objects.all(), user=user)
+    if month:
+        statements = statements.filter(month=month.replace(day=1))
+    if status:
+        statements = statements.filter(status=status)
+    if station_id:
+        statements = statements.filter(station_id=station_id)
+    return statements.select_related("station", "generated_by", "approved_by", "paid_by").order_by(
+        "-month", "station__code")
+
+
+def access_commission_statement_by_id(*, user, statement_id: int) -> CommissionStatement:
+    statement = _access(commission_statement_list(user=user), user=user, pk=statement_id,
+                        message=_("You may not see this statement."))
+    return statement
+
+
+# --- balances and the counter's summary ----------------------------------------------------------
+
+def account_balance_fen(*, account: Account | str, until=None) -> int:
+    """The balance of `account` (or the account with that code) from its entries (debit positive),
+    optionally up to a moment."""
+    entries = LedgerEntry.objects.filter(**({"account__code": account} if isinstance(account, str)
+                                            else {"account": account}))
+    if until is not None:
+        entries = entries.filter(journal__posted_at__lt=until)
+    return entries.aggregate(total=Sum("amount_fen"))["total"] or 0
+
+
+def station_commission_this_month_fen(*, station: Station) -> int:
+    """Net commission (after tax and clawbacks) posted to the station this month so far."""
+    start, end = month_bounds(timezone.localdate())
+    code = station_account_code(station, Purpose.COMMISSION)
+    total = (LedgerEntry.objects.filter(account__code=code, journal__posted_at__gte=start, journal__posted_at__lt=end)
+             .exclude(role=LedgerEntry.Role.PAYOUT).aggregate(total=Sum("amount_fen"))["total"] or 0)
+    return -total
+
+
+def station_till_summary(*, station: Station) -> dict:
+    """What the counter home shows: today's transactions, the floats, cash expected, commission this month."""
+    start, end = _day_bounds(timezone.localdate())
+    today = (CounterTransaction.objects.filter(station=station, created_at__gte=start, created_at__lt=end)
+             .select_related("product").order_by("-created_at", "-pk"))
+    return {
+        "transactions": list(today[:50]),
+        "succeeded_count": today.filter(status=CounterTransaction.Status.SUCCEEDED).count(),
+        "unknown_count": today.filter(Q(status=CounterTransaction.Status.UNKNOWN)).count(),
+        "floats": station_floats(station=station),
+        "expected_cash_fen": account_balance_fen(account=station_account_code(station, Purpose.CASH)),
+        "commission_this_month_fen": station_commission_this_month_fen(station=station),
+        "close": daily_cash_close_for(station=station),
+    }
+
+
+# --- ledger checks (tests, reports, an admin health page) ---------------------------------------
+
+def unbalanced_journals() -> QuerySet[Journal]:
+    """Journals whose entries do not add up to zero: always empty unless the database was tampered with."""
+    return Journal.objects.annotate(total=Sum("entries__amount_fen")).exclude(total=0)
+
+
+def ledger_total_fen() -> int:
+    """The sum of every entry in the ledger: zero."""
+    return LedgerEntry.objects.aggregate(total=Sum("amount_fen"))["total"] or 0
+
+
+def float_wallet_mismatches() -> list[tuple[FloatWallet, int]]:
+    """Wallets whose cached balance differs from their account's entries (with the ledger's figure)."""
+    derived = dict(LedgerEntry.objects.filter(account__purpose=Purpose.FLOAT).values("account_id")
+                   .annotate(total=Sum("amount_fen")).values_list("account_id", "total"))
+    return [(w, derived.get(w.account_id, 0)) for w in FloatWallet.objects.all()
+            if w.balance_fen != derived.get(w.account_id, 0)]
+
+
+def reserved_mismatches() -> list[tuple[FloatWallet, int]]:
+    """Wallets whose reservation differs from the amounts of their pending and unknown collect payments."""
+    open_ = (CounterTransaction.objects.filter(status__in=[CounterTransaction.Status.PENDING,
+                                                           CounterTransaction.Status.UNKNOWN],
+                                               kind=CounterTransaction.Kind.PROVIDER,
+                                               product__direction=Product.Direction.COLLECT)
+             .values("station_id", "product__provider__float_group").annotate(total=Sum("amount_fen")))
+    held = {(r["station_id"], r["product__provider__float_group"]): r["total"] for r in open_}
+    return [(w, held.get((w.station_id, w.float_group), 0)) for w in FloatWallet.objects.all()
+            if w.reserved_fen != held.get((w.station_id, w.float_group), 0)]

@@ -1,0 +1,98 @@
+"""The till's API for other apps: a government fee taken at the counter, a store cash sale, a
+station's commission on a store order. Each is a CounterTransaction of its own kind with its own
+reference, succeeded at once and posted in the same transaction; each is idempotent on the
+caller's key (same key → the first transaction; same key, other content → refused).
+agency knows nothing of gov_services or shop: they pass amounts and their own reference.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from agency.models import CounterTransaction, Journal
+from agency.services.access import require_operator, require_signed_in
+from agency.services.common import fingerprint, insert_with_reference, payment_lines, replay
+from agency.services.ledger import journal_post
+from agency.services.payments import card_methods
+from core.audit import audit_event_record
+from stations.models import Station
+
+Kind = CounterTransaction.Kind
+Method = CounterTransaction.PaymentMethod
+
+
+def government_fee_take(*, actor: User, station: Station, amount_fen: int, idempotency_key: uuid.UUID,
+                        external_reference: str, description: str = "",
+                        payment_method: str = Method.CASH) -> CounterTransaction:
+    """The resident pays a government fee at the counter (cash drawer → government fees held)."""
+    require_operator(actor, station)
+    return _record(actor=actor, station=station, kind=Kind.GOV_FEE, amount_fen=amount_fen, key=idempotency_key,
+                   external_reference=external_reference, description=description, payment_method=payment_method)
+
+
+def cash_sale_record(*, actor: User, station: Station, amount_fen: int, idempotency_key: uuid.UUID,
+                     external_reference: str, description: str = "",
+                     payment_method: str = Method.CASH) -> CounterTransaction:
+    """A store order paid at the counter (cash drawer → store sales held)."""
+    require_operator(actor, station)
+    return _record(actor=actor, station=station, kind=Kind.CASH_SALE, amount_fen=amount_fen, key=idempotency_key,
+                   external_reference=external_reference, description=description, payment_method=payment_method)
+
+
+def order_commission_post(*, actor: User | None, station: Station, commission_fen: int,
+                          idempotency_key: uuid.UUID, external_reference: str,
+                          description: str = "") -> CounterTransaction:
+    """The station's commission on a store order (the store owes it; the operator's tax is withheld at
+    settings.AGENCY_ORDER_COMMISSION_TAX_BP). `actor=None` when the store's own task posts it."""
+    if actor is not None:
+        require_signed_in(actor)
+    return _record(actor=actor, station=station, kind=Kind.ORDER_COMMISSION, amount_fen=commission_fen,
+                   key=idempotency_key, external_reference=external_reference, description=description,
+                   payment_method=Method.NONE)
+
+
+def _check(*, amount_fen: int, external_reference: str, payment_method: str, kind: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+        errors["amount_fen"] = [_("The amount must be more than zero.")]
+    elif amount_fen > settings.AGENCY_MAX_COUNTER_AMOUNT_FEN:
+        errors["amount_fen"] = [_("The amount must not exceed %(high).2f yuan.")
+                                % {"high": settings.AGENCY_MAX_COUNTER_AMOUNT_FEN / 100}]
+    if not external_reference.strip():
+        errors["external_reference"] = [_("A reference of the calling record is required.")]
+    allowed = (Method.NONE,) if kind == Kind.ORDER_COMMISSION else card_methods()
+    if payment_method not in allowed:
+        errors["payment_method"] = [_("This payment method is not available here.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _record(*, actor, station, kind, amount_fen, key, external_reference, description, payment_method):
+    _check(amount_fen=amount_fen, external_reference=external_reference, payment_method=payment_method, kind=kind)
+    print_ = fingerprint(kind=kind, station=station.pk, amount=amount_fen, ref=external_reference.strip(),
+                         description=description.strip(), method=payment_method)
+    existing = CounterTransaction.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return replay(existing, print_)
+    with transaction.atomic():
+        tx = CounterTransaction(
+            idempotency_key=key, fingerprint=print_, kind=kind, station=station, amount_fen=amount_fen,
+            commission_fen=amount_fen if kind == Kind.ORDER_COMMISSION else 0, payment_method=payment_method,
+            status=CounterTransaction.Status.SUCCEEDED, external_reference=external_reference.strip()[:60],
+            description=description.strip()[:200], created_by=actor if actor is not None else None,
+            completed_at=timezone.now())
+        winner = insert_with_reference(tx)
+        if winner is not None:
+            return replay(winner, print_)
+        journal_post(kind=Journal.Kind.PAYMENT, lines=payment_lines(tx), actor=actor, station=station,
+                     counter_transaction=tx, memo=f"{tx.reference} {tx.external_reference}")
+        audit_event_record(actor=actor, action=f"agency.{kind}.record", target=tx,
+                           data={"amount_fen": amount_fen, "external_reference": tx.external_reference})
+    return tx

@@ -1,0 +1,286 @@
+"""Counter payments through a provider: submit (idempotent), settle, resolve unknowns, reverse.
+
+Submitting runs in three steps, so that no database lock is held while the provider thinks:
+1. open (one transaction): lock the station's float wallet for the product's group, look for the
+   idempotency key again (a racing twin may have committed meanwhile), check the float (collect:
+   balance − reserved ≥ amount; payout: the drawer holds the cash), insert the transaction
+   `pending` under a fresh reference, reserve the amount on the wallet;
+2. ask the provider (adapter.pay), outside any transaction of ours;
+3. settle (one transaction): lock the transaction, then the wallet; succeeded → post the journal,
+   failed → nothing posted; either way the reservation is released. A timeout leaves it `unknown`
+   and reserved, until a status query (counter_transaction_resolve, or the reconciliation task)
+   settles it the same way.
+Called inside an outer transaction (ATOMIC_REQUESTS), the steps become savepoints and the wallet
+lock is held until the request ends: correct, only slower. Counter views that call
+counter_payment_submit are decorated with transaction.non_atomic_requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from agency.account_numbers import check_account_number, rule_of
+from agency.models import CounterTransaction, FloatWallet, Journal, Product
+from agency.providers import ProviderError, ProviderOutcome, adapter_for
+from agency.services.access import require_operator, require_operator_or_admin
+from agency.services.closes import expected_cash_fen
+from agency.services.common import (
+    fingerprint,
+    insert_with_reference,
+    locked_wallet,
+    payment_lines,
+    plan_version_in_force,
+    replay,
+    transaction_commission,
+)
+from agency.services.ledger import journal_post, journal_reverse
+from agency.states import TRANSACTION_TRANSITIONS, IllegalTransition, transition
+from agency.tariffs import NO_COMMISSION
+from core.audit import audit_event_record
+from stations.models import Station
+
+logger = logging.getLogger(__name__)
+Status = CounterTransaction.Status
+Method = CounterTransaction.PaymentMethod
+
+
+def check_payment(*, product: Product, account_number: str, amount_fen: int, payment_method: str) -> str:
+    """Every problem with what the operator entered, at once; returns the normalised account number."""
+    errors: dict[str, list[str]] = {}
+    number = ""
+    if not (product.is_active and product.provider.is_active):
+        errors.setdefault("product", []).append(_("%(product)s is not offered at the moment.") % {"product": product})
+    try:
+        number = check_account_number(account_number, rule_of(product))
+    except ValidationError as error:
+        errors.setdefault("account_number", []).extend(error.messages)
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
+        errors.setdefault("amount_fen", []).append(_("Enter the amount in yuan and fen."))
+    elif product.amount_choices_fen and amount_fen not in product.amount_choices_fen:
+        errors.setdefault("amount_fen", []).append(
+            _("Choose one of the fixed amounts: %(amounts)s yuan.")
+            % {"amounts": ", ".join(f"{a / 100:g}" for a in product.amount_choices_fen)})
+    elif not product.amount_min_fen <= amount_fen <= product.amount_max_fen:
+        errors.setdefault("amount_fen", []).append(
+            _("The amount must be between %(low).2f and %(high).2f yuan.")
+            % {"low": product.amount_min_fen / 100, "high": product.amount_max_fen / 100})
+    allowed = {Method.CASH} if product.direction == Product.Direction.PAYOUT else set(card_methods())
+    if payment_method not in allowed:
+        errors.setdefault("payment_method", []).append(_("This payment method is not available here."))
+    if errors:
+        raise ValidationError(errors)
+    return number
+
+
+def card_methods() -> tuple[str, ...]:
+    """Cash always; card only where Stripe is configured."""
+    return (Method.CASH, Method.CARD) if settings.STRIPE_SECRET_KEY else (Method.CASH,)
+
+
+def counter_payment_submit(*, actor: User, station: Station, product: Product, account_number: str,
+                           amount_fen: int, idempotency_key: uuid.UUID, payment_method: str = Method.CASH,
+                           customer_name: str = "") -> CounterTransaction:
+    """Pay a bill, top up a phone, collect a premium, pay out a withdrawal (see the module docstring).
+
+    Returns the transaction: succeeded, failed (failure_reason says why), unknown (the provider did
+    not answer), or — for a resend while the first is still with the provider — pending. The same
+    `idempotency_key` returns the first transaction; with other content it is refused
+    (ValidationError code "idempotency_conflict"). Too little float: ValidationError on
+    "amount_fen" (code "insufficient_float"); nothing is written.
+    """
+    require_operator(actor, station)
+    number = check_payment(product=product, account_number=account_number, amount_fen=amount_fen,
+                           payment_method=payment_method)
+    print_ = fingerprint(kind=CounterTransaction.Kind.PROVIDER, station=station.pk, product=product.pk,
+                         account=number, amount=amount_fen, method=payment_method, customer=customer_name.strip())
+    existing = CounterTransaction.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return replay(existing, print_)
+    tx, created = _open(actor=actor, station=station, product=product, number=number, amount_fen=amount_fen,
+                        key=idempotency_key, print_=print_, payment_method=payment_method,
+                        customer_name=customer_name.strip())
+    if not created:
+        return tx
+    adapter = adapter_for(product.provider)
+    outcome = call_provider(lambda: adapter.pay(product=product, account_number=number, amount_fen=amount_fen,
+                                                reference=tx.reference))
+    return settle(tx_id=tx.pk, outcome=outcome, actor=actor)
+
+
+def _open(*, actor, station, product, number, amount_fen, key, print_, payment_method, customer_name):
+    with transaction.atomic():
+        wallet = locked_wallet(station, product.provider.float_group)
+        winner = CounterTransaction.objects.filter(idempotency_key=key).first()
+        if winner is not None:  # a twin committed while we waited for the lock
+            return replay(winner, print_), False
+        collect = product.direction == Product.Direction.COLLECT
+        _check_funds(station=station, wallet=wallet, amount_fen=amount_fen, collect=collect)
+        version = plan_version_in_force(product.commission_plan, timezone.localdate())
+        tx = CounterTransaction(
+            idempotency_key=key, fingerprint=print_, kind=CounterTransaction.Kind.PROVIDER, station=station,
+            product=product, account_number=number, customer_name=customer_name, amount_fen=amount_fen,
+            fee_fen=product.customer_fee_fen, plan_version=version, payment_method=payment_method,
+            status=Status.PENDING, created_by=actor)
+        tx.commission_fen = (transaction_commission(tx) or NO_COMMISSION).total_fen
+        winner = insert_with_reference(tx)
+        if winner is not None:
+            return replay(winner, print_), False
+        if collect:
+            FloatWallet.objects.filter(pk=wallet.pk).update(reserved_fen=F("reserved_fen") + amount_fen)
+        audit_event_record(actor=actor, action="agency.transaction.submit", target=tx,
+                           data={"amount_fen": amount_fen, "product": product.code, "reference": tx.reference})
+    return tx, True
+
+
+def _check_funds(*, station: Station, wallet: FloatWallet, amount_fen: int, collect: bool) -> None:
+    if collect and wallet.available_fen < amount_fen:
+        message = _("Not enough float for %(group)s: %(available).2f yuan available. Ask the county for a "
+                    "top-up.") % {"group": wallet.get_float_group_display(), "available": wallet.available_fen / 100}
+        raise ValidationError({"amount_fen": ValidationError(message, code="insufficient_float")})
+    if not collect:
+        cash = expected_cash_fen(station)
+        if cash < amount_fen:
+            message = _("The cash drawer holds only %(cash).2f yuan.") % {"cash": cash / 100}
+            raise ValidationError({"amount_fen": ValidationError(message, code="insufficient_cash")})
+
+
+def call_provider(call: Callable[[], ProviderOutcome]) -> ProviderOutcome:
+    """The adapter's answer; an exception after the request left is an unknown outcome, not an error."""
+    try:
+        return call()
+    except ProviderError as error:
+        return ProviderOutcome("failed", message=str(error))
+    except Exception:  # network or provider fault: the payment may or may not have gone through
+        logger.exception("provider call failed")
+        return ProviderOutcome("unknown", message=_("No answer from the provider."))
+
+
+def settle(*, tx_id: int, outcome: ProviderOutcome, actor) -> CounterTransaction:
+    """Apply the provider's answer to a pending or unknown transaction (lock: transaction, then wallet)."""
+    with transaction.atomic():
+        tx = (CounterTransaction.objects.select_for_update(of=("self",))
+              .select_related("product__provider", "station__village", "plan_version").get(pk=tx_id))
+        if outcome.status == "unknown":
+            if tx.status == Status.PENDING:
+                tx.status = transition(TRANSACTION_TRANSITIONS, Status, tx.status, "time_out")
+                tx.failure_reason = outcome.message[:200]
+                tx.save(update_fields=["status", "failure_reason"])
+                audit_event_record(actor=actor, action="agency.transaction.unknown", target=tx)
+            return tx
+        action = "succeed" if outcome.status == "succeeded" else "fail"
+        try:
+            new_status = transition(TRANSACTION_TRANSITIONS, Status, tx.status, action)
+        except IllegalTransition:
+            return tx  # settled meanwhile (a status query raced the submit): the first answer stands
+        if tx.product.direction == Product.Direction.COLLECT:
+            wallet = locked_wallet(tx.station, tx.product.provider.float_group)
+            FloatWallet.objects.filter(pk=wallet.pk).update(reserved_fen=F("reserved_fen") - tx.amount_fen)
+        if new_status == Status.SUCCEEDED:
+            journal_post(kind=Journal.Kind.PAYMENT, lines=payment_lines(tx), actor=actor, station=tx.station,
+                         counter_transaction=tx, memo=tx.reference)
+            tx.provider_reference = outcome.provider_reference[:60]
+            tx.failure_reason = ""
+        else:
+            tx.failure_reason = (outcome.message or _("Declined by the provider."))[:200]
+        tx.status, tx.completed_at = new_status, timezone.now()
+        tx.save(update_fields=["status", "completed_at", "provider_reference", "failure_reason"])
+        audit_event_record(actor=actor, action=f"agency.transaction.{action}", target=tx,
+                           data={"provider_reference": tx.provider_reference, "reason": tx.failure_reason})
+    return tx
+
+
+def counter_transaction_resolve(*, actor: User | None, counter_transaction: CounterTransaction) -> CounterTransaction:
+    """Ask the provider what became of an unknown (or stale pending) payment and settle it.
+
+    Returns the transaction as it now is; still unknown if the provider still cannot say.
+    `actor=None` is the reconciliation task.
+    """
+    tx = counter_transaction
+    if actor is not None:
+        require_operator_or_admin(actor, tx.station)
+    if tx.kind != CounterTransaction.Kind.PROVIDER or tx.status not in (Status.UNKNOWN, Status.PENDING):
+        return tx
+    adapter = adapter_for(tx.product.provider)
+    outcome = call_provider(lambda: adapter.status(product=tx.product, account_number=tx.account_number,
+                                                   amount_fen=tx.amount_fen, reference=tx.reference))
+    if outcome.status == "unknown":
+        return tx
+    return settle(tx_id=tx.pk, outcome=outcome, actor=actor)
+
+
+def counter_transactions_reconcile(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> dict:
+    """Resolve every unknown transaction, and every pending one left behind by a crash, older than
+    `older_than`. Returns counts by resulting status (for the task's log)."""
+    cutoff = timezone.now() - older_than
+    stuck = (CounterTransaction.objects.filter(kind=CounterTransaction.Kind.PROVIDER, created_at__lt=cutoff)
+             .filter(Q(status=Status.UNKNOWN) | Q(status=Status.PENDING))
+             .select_related("product__provider", "station__village").order_by("created_at")[:limit])
+    counts: dict[str, int] = {}
+    for tx in stuck:
+        status = counter_transaction_resolve(actor=None, counter_transaction=tx).status
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def counter_transaction_reverse(*, actor: User, counter_transaction: CounterTransaction,
+                                reason: str) -> CounterTransaction:
+    """Undo a succeeded transaction within its window, once: the provider is asked first, then the
+    mirror journal is posted (cash back to the resident, float back, commission clawed back)."""
+    require_operator_or_admin(actor, counter_transaction.station)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the transaction is reversed.")})
+    with transaction.atomic():
+        tx = (CounterTransaction.objects.select_for_update(of=("self",))
+              .select_related("product__provider", "station__village").get(pk=counter_transaction.pk))
+        new_status = transition(TRANSACTION_TRANSITIONS, Status, tx.status, "reverse")
+        _check_window(tx)
+        journal = tx.journals.get(kind=Journal.Kind.PAYMENT)
+        if tx.kind == CounterTransaction.Kind.PROVIDER:
+            _reverse_at_provider(tx)
+        journal_reverse(journal=journal, actor=actor, memo=f"{tx.reference}: {reason.strip()}"[:200])
+        tx.status, tx.reversed_at, tx.reversed_by = new_status, timezone.now(), actor
+        tx.reversal_reason = reason.strip()[:200]
+        tx.save(update_fields=["status", "reversed_at", "reversed_by", "reversal_reason"])
+        audit_event_record(actor=actor, action="agency.transaction.reverse", target=tx, data={"reason": reason})
+    return tx
+
+
+def reversal_deadline(tx: CounterTransaction):
+    minutes = tx.product.reversal_window_minutes if tx.product_id else settings.AGENCY_REVERSAL_WINDOW_MINUTES
+    return (tx.completed_at or tx.created_at) + timedelta(minutes=minutes)
+
+
+def _check_window(tx: CounterTransaction) -> None:
+    if timezone.now() > reversal_deadline(tx):
+        raise ValidationError(_("The reversal window of this transaction closed at %(deadline)s.")
+                              % {"deadline": timezone.localtime(reversal_deadline(tx)).strftime("%Y-%m-%d %H:%M")},
+                              code="window_closed")
+
+
+def _reverse_at_provider(tx: CounterTransaction) -> None:
+    payout = tx.product.direction == Product.Direction.PAYOUT
+    wallet = locked_wallet(tx.station, tx.product.provider.float_group)
+    if payout and wallet.available_fen < tx.amount_fen:
+        raise ValidationError(_("Not enough float to take this withdrawal back."), code="insufficient_float")
+    if not payout:
+        cash = expected_cash_fen(tx.station)
+        if tx.payment_method == Method.CASH and cash < tx.total_fen:
+            raise ValidationError(_("The cash drawer holds too little to refund this payment."),
+                                  code="insufficient_cash")
+    adapter = adapter_for(tx.product.provider)
+    outcome = call_provider(lambda: adapter.reverse(product=tx.product, account_number=tx.account_number,
+                                                    reference=tx.reference, provider_reference=tx.provider_reference))
+    if outcome.status != "succeeded":
+        raise ValidationError(outcome.message or _("The provider did not confirm the reversal; try again later."),
+                              code="provider_refused")

@@ -1,0 +1,163 @@
+"""Monthly commission statements, read off the ledger; maker-checker; then paid.
+
+A statement covers the journals posted in one local calendar month on the station's commission
+account: gross commission by product (payments), clawbacks (reversals of them), tax withheld
+(net of tax given back on reversals), net = gross − clawbacks − tax. Generating a month again
+returns the statement already there, unchanged; a month can be generated once it has ended.
+A reversal posted next month is clawed back on next month's statement.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from agency.models import (
+    CommissionStatement,
+    CommissionStatementLine,
+    CounterTransaction,
+    Journal,
+    LedgerEntry,
+    Product,
+)
+from agency.services.access import require_region_admin, require_signed_in
+from agency.services.ledger import (
+    Line,
+    Purpose,
+    journal_post,
+    platform_account,
+    station_account,
+    station_account_code,
+)
+from agency.states import STATEMENT_TRANSITIONS, transition
+from core.audit import audit_event_record
+from stations.models import Station
+
+Status = CommissionStatement.Status
+Role = LedgerEntry.Role
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The first moment of `month` and of the next one, in the local time zone."""
+    start = month.replace(day=1)
+    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(start, datetime.min.time()), tz),
+            timezone.make_aware(datetime.combine(end, datetime.min.time()), tz))
+
+
+def statement_figures(station: Station, month: date) -> tuple[dict, list[dict]]:
+    """Totals and per-product lines for `station` in `month`, straight from the ledger (no writes)."""
+    start, end = month_bounds(month)
+    in_month = {"journal__posted_at__gte": start, "journal__posted_at__lt": end}
+    rows = (LedgerEntry.objects.filter(account__code=station_account_code(station, Purpose.COMMISSION),
+                                       role__in=[Role.COMMISSION, Role.TAX], **in_month)
+            .values("journal__counter_transaction__product", "journal__counter_transaction__kind", "role",
+                    "journal__kind")
+            .annotate(total=Sum("amount_fen"), journals=Count("journal", distinct=True)))
+    lines: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["journal__counter_transaction__product"], row["journal__counter_transaction__kind"] or "")
+        line = lines.setdefault(key, {"product_id": key[0], "kind": key[1], "transaction_count": 0, "gross_fen": 0,
+                                      "clawback_fen": 0, "tax_fen": 0})
+        if row["role"] == Role.TAX:
+            line["tax_fen"] += row["total"]
+        elif row["journal__kind"] == Journal.Kind.REVERSAL:
+            line["clawback_fen"] += row["total"]
+        else:
+            line["gross_fen"] -= row["total"]
+            line["transaction_count"] += row["journals"]
+    products = Product.objects.in_bulk([k[0] for k in lines if k[0]])
+    kinds = dict(CounterTransaction.Kind.choices)
+    result = []
+    for (product_id, kind), line in sorted(lines.items(), key=lambda item: str(item[0])):
+        line["net_fen"] = line["gross_fen"] - line["clawback_fen"] - line["tax_fen"]
+        line["label"] = str(products[product_id].name if product_id else kinds.get(kind, _("Other")))[:80]
+        result.append(line)
+    fees = LedgerEntry.objects.filter(account__code=station_account_code(station, Purpose.FEES), **in_month).aggregate(
+        total=Sum("amount_fen"))["total"] or 0
+    totals = {field: sum(line[field] for line in result)
+              for field in ("transaction_count", "gross_fen", "clawback_fen", "tax_fen", "net_fen")}
+    totals["fees_fen"] = -fees
+    return totals, result
+
+
+def commission_statement_generate(*, actor: User | None, station: Station, month: date) -> CommissionStatement:
+    """The station's statement for `month` (any day of it), generated once; `actor=None` is the system."""
+    if actor is not None:
+        require_region_admin(actor, station, county_only=True)
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise ValidationError({"month": _("A month's statement can be generated once the month has ended.")})
+    existing = CommissionStatement.objects.filter(station=station, month=month).first()
+    if existing is not None:
+        return existing
+    totals, lines = statement_figures(station, month)
+    try:
+        with transaction.atomic():
+            statement = CommissionStatement.objects.create(
+                station=station, month=month, generated_by=actor, generated_at=timezone.now(), **totals)
+            CommissionStatementLine.objects.bulk_create(
+                [CommissionStatementLine(statement=statement, product_id=line["product_id"], label=line["label"],
+                                         **{f: line[f] for f in ("transaction_count", "gross_fen", "clawback_fen",
+                                                                 "tax_fen", "net_fen")}) for line in lines])
+            audit_event_record(actor=actor, action="agency.statement.generate", target=statement,
+                               data={"net_fen": statement.net_fen})
+    except IntegrityError:  # generated concurrently (the task and a county admin): theirs stands
+        return CommissionStatement.objects.get(station=station, month=month)
+    return statement
+
+
+def commission_statements_generate_month(*, actor: User | None, month: date) -> list[CommissionStatement]:
+    """Statements for every station with commission or fees posted in `month` (idempotent)."""
+    start, end = month_bounds(month)
+    stations = Station.objects.filter(
+        ledger_accounts__purpose__in=[Purpose.COMMISSION, Purpose.FEES],
+        ledger_accounts__entries__journal__posted_at__gte=start,
+        ledger_accounts__entries__journal__posted_at__lt=end).distinct().select_related("village").order_by("code")
+    return [commission_statement_generate(actor=actor, station=station, month=month) for station in stations]
+
+
+def commission_statement_approve(*, actor: User, statement: CommissionStatement) -> CommissionStatement:
+    """The checker: a county admin other than the one who generated it."""
+    require_region_admin(actor, statement.station, county_only=True)
+    with transaction.atomic():
+        statement = CommissionStatement.objects.select_for_update().get(pk=statement.pk)
+        if statement.generated_by_id == actor.pk:
+            raise PermissionDenied(_("A statement is approved by someone other than the person who generated it."))
+        statement.status = transition(STATEMENT_TRANSITIONS, Status, statement.status, "approve")
+        statement.approved_by, statement.approved_at = actor, timezone.now()
+        statement.save(update_fields=["status", "approved_by", "approved_at"])
+        audit_event_record(actor=actor, action="agency.statement.approve", target=statement)
+    return statement
+
+
+def commission_statement_mark_paid(*, actor: User, statement: CommissionStatement,
+                                   payment_reference: str) -> CommissionStatement:
+    """Record the bank payment of an approved statement and post it (commission → platform bank)."""
+    require_signed_in(actor)
+    require_region_admin(actor, statement.station, county_only=True)
+    if not payment_reference.strip():
+        raise ValidationError({"payment_reference": _("Enter the bank payment reference.")})
+    with transaction.atomic():
+        statement = (CommissionStatement.objects.select_for_update(of=("self",)).select_related("station")
+                     .get(pk=statement.pk))
+        statement.status = transition(STATEMENT_TRANSITIONS, Status, statement.status, "pay")
+        if statement.net_fen > 0:
+            statement.payout_journal = journal_post(
+                kind=Journal.Kind.PAYOUT, actor=actor, station=statement.station,
+                memo=f"{statement.station.code} {statement.month:%Y-%m} {payment_reference.strip()}",
+                lines=[Line(station_account(statement.station, Purpose.COMMISSION), statement.net_fen, Role.PAYOUT),
+                       Line(platform_account(Purpose.PLATFORM_BANK), -statement.net_fen, Role.PAYOUT)])
+        statement.paid_by, statement.paid_at = actor, timezone.now()
+        statement.payment_reference = payment_reference.strip()[:60]
+        statement.save(update_fields=["status", "paid_by", "paid_at", "payment_reference", "payout_journal"])
+        audit_event_record(actor=actor, action="agency.statement.pay", target=statement,
+                           data={"payment_reference": statement.payment_reference})
+    return statement

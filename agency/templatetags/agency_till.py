@@ -1,0 +1,13 @@
+"""Display helpers of the till's pages: `{% load agency_till %}` then `{{ tx|masked_account }}`."""
+
+from django import template
+
+from agency.receipts import mask_account
+
+register = template.Library()
+
+
+@register.filter
+def masked_account(tx) -> str:
+    """The transaction's account number as pages show it (bank cards and ID numbers masked)."""
+    return mask_account(tx)

@@ -1,0 +1,50 @@
+"""The till's pages: the counter's (/counter/till/ …) and the back office's (/county/floats/ …)."""
+
+from django.urls import path
+
+from agency import views_counter as counter
+from agency import views_county as county
+
+app_name = "agency"
+
+urlpatterns = [
+    # At the counter
+    path("counter/till/", counter.TillView.as_view(), name="till"),
+    path("counter/till/pay/", counter.ProductPickView.as_view(), name="product-pick"),
+    path("counter/till/pay/<int:product_id>/", counter.PaymentCreateView.as_view(), name="payment-create"),
+    path("counter/till/transactions/", counter.TransactionListView.as_view(), name="transaction-list"),
+    path("counter/till/transactions/<int:pk>/", counter.TransactionDetailView.as_view(), name="transaction-detail"),
+    path("counter/till/transactions/<int:pk>/resolve/", counter.TransactionResolveView.as_view(),
+         name="transaction-resolve"),
+    path("counter/till/transactions/<int:pk>/reverse/", counter.TransactionReverseView.as_view(),
+         name="transaction-reverse"),
+    path("counter/till/transactions/<int:pk>/receipt/", counter.ReceiptPrintView.as_view(), name="receipt-print"),
+    path("counter/till/transactions/<int:pk>/receipt/<int:copy>/", counter.ReceiptView.as_view(), name="receipt"),
+    path("counter/till/transactions/<int:pk>/receipt/<int:copy>.pdf", counter.ReceiptPdfView.as_view(),
+         name="receipt-pdf"),
+    path("counter/till/floats/", counter.FloatTopUpCreateView.as_view(), name="counter-floats"),
+    path("counter/till/close/", counter.CashCloseView.as_view(), name="counter-close"),
+    path("counter/till/statements/", counter.CounterStatementListView.as_view(), name="counter-statements"),
+    path("counter/till/statements/<int:pk>/", county.CounterStatementDetailView.as_view(),
+         name="counter-statement-detail"),
+    # Back office
+    path("county/floats/", county.FloatAdminView.as_view(), name="county-floats"),
+    path("county/floats/top-ups/<int:pk>/decide/", county.TopUpDecideView.as_view(), name="top-up-decide"),
+    path("county/floats/wallets/<int:pk>/threshold/", county.WalletThresholdView.as_view(),
+         name="wallet-threshold"),
+    path("county/closes/", county.CloseAdminView.as_view(), name="county-closes"),
+    path("county/closes/<int:pk>/decide/", county.CloseDecideView.as_view(), name="close-decide"),
+    path("county/statements/", county.StatementAdminListView.as_view(), name="county-statements"),
+    path("county/statements/export.csv", county.StatementMonthCsvView.as_view(), name="statement-month-csv"),
+    path("county/statements/generate/", county.StatementGenerateView.as_view(), name="statement-generate"),
+    path("county/statements/<int:pk>/", county.StatementDetailView.as_view(), name="county-statement-detail"),
+    path("county/statements/<int:pk>/approve/", county.StatementApproveView.as_view(), name="statement-approve"),
+    path("county/statements/<int:pk>/pay/", county.StatementPayView.as_view(), name="statement-pay"),
+    # A statement's files, for whoever may see it (the station's operator, the admins above it)
+    path("county/statements/<int:pk>/statement.csv", county.StatementCsvView.as_view(), name="statement-csv"),
+    path("county/statements/<int:pk>/statement.pdf", county.StatementPdfView.as_view(), name="statement-pdf"),
+    path("counter/till/statements/<int:pk>/statement.csv", county.StatementCsvView.as_view(),
+         name="counter-statement-csv"),
+    path("counter/till/statements/<int:pk>/statement.pdf", county.StatementPdfView.as_view(),
+         name="counter-statement-pdf"),
+]

@@ -1,0 +1,93 @@
+"""What the till's counter and county pages share: who gets in, and how a service's errors are shown.
+
+The counter pages (views_counter.py) are for the operators of a station (`TillAccessMixin`); the
+back-office pages (views_county.py) for township and county admins (`BackOfficeMixin`). Which rows
+someone may see is always the selectors' business (agency.selectors, scoped by assignment);
+whether they may act, the services' (they raise PermissionDenied with a message that says why).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from stations.models import Region, Station
+from stations.selectors import active_assignments, admin_region_for
+
+# Service error keys → the form field that shows them.
+FIELD_OF_SERVICE_KEY = {
+    "amount_fen": "amount",
+    "counted_fen": "counted",
+    "low_threshold_fen": "low_threshold",
+}
+
+
+def till_station_for(*, user) -> Station | None:
+    """The station whose till this user keeps: their first active operator assignment."""
+    assignment = (active_assignments(user=user).filter(role=Role.OPERATOR, station__isnull=False)
+                  .order_by("started_on", "pk").first())
+    return assignment.station if assignment else None
+
+
+class TillAccessMixin(LoginRequiredMixin):
+    """The till is kept by the station's operators; `self.station` is theirs."""
+
+    station: Station | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.station = till_station_for(user=request.user)
+            if self.station is None:
+                raise PermissionDenied(_("The till is kept by the operators of a station."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def own(self, row):
+        """`row` (already in the user's scope) if it belongs to this till's station; 403 otherwise."""
+        if row.station_id != self.station.pk:
+            raise PermissionDenied(_("This belongs to another station."))
+        return row
+
+
+class BackOfficeMixin(LoginRequiredMixin):
+    """Township and county admins (and superusers); `self.region` is the widest region they hold."""
+
+    region: Region | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.region = admin_region_for(user=request.user)
+            if self.region is None and not request.user.is_superuser:
+                raise PermissionDenied(_("These pages are for township and county admins."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def place_service_errors(error: ValidationError, form) -> None:
+    """Show a service's ValidationError on `form`: each field's messages beside it, the rest on top.
+
+    A form whose key was already used with other content gets `idempotency_conflict = True`: the
+    page then offers a fresh form (a new key) rather than guessing which of the two was meant.
+    """
+    if getattr(error, "code", None) == "idempotency_conflict":
+        form.idempotency_conflict = True
+    if not hasattr(error, "error_dict"):
+        _add_new(form, None, error.messages)
+        return
+    for key, messages_ in error.message_dict.items():
+        field = FIELD_OF_SERVICE_KEY.get(key, key)
+        _add_new(form, field if field in form.fields else None, messages_)
+
+
+def _add_new(form, field: str | None, messages_: list[str]) -> None:
+    shown = form.errors.get(field or NON_FIELD_ERRORS, [])
+    for message in messages_:
+        if message not in shown:
+            form.add_error(field, message)
+
+
+def error_text(error: Exception) -> str:
+    """One line for a flash message from a ValidationError or PermissionDenied."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You may not do this.")

@@ -1,0 +1,411 @@
+"""The till's back office (/county/floats/, /county/closes/, /county/statements/ …) and the statement pages.
+
+Township and county admins see the stations under their region (the selectors scope every list);
+what they may decide is the services' business: top-ups, thresholds and statements are the county's,
+cash variances the township's (or the county's), and nobody approves what they did themselves.
+Buttons are shown to those whose role carries the permission; the services check again.
+
+A station's statement page is also the operator's (read-only, their station only): the same view
+under /counter/till/statements/<pk>/, with the counter's breadcrumbs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.generic import ListView, View
+
+from agency import selectors, services
+from agency.forms import (
+    CloseFilterForm,
+    DecisionForm,
+    MarkPaidForm,
+    StatementFilterForm,
+    StatementGenerateForm,
+    ThresholdForm,
+    TopUpFilterForm,
+)
+from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest
+from agency.templatetags.agency_money import yuan_plain
+from agency.views_common import BackOfficeMixin, TillAccessMixin, error_text, place_service_errors
+
+WALLETS_PAGE_SIZE = 60
+LIST_PAGE_SIZE = 40
+
+
+def with_default(query, **defaults):
+    """The query string with defaults for the filters it does not name ("status=" names "all")."""
+    data = query.copy()
+    for key, value in defaults.items():
+        data.setdefault(key, value)
+    return data
+
+
+def _back(request, default: str) -> HttpResponseRedirect:
+    """Back to the list the form was on (its query string kept), never off-site."""
+    target = request.POST.get("next", "")
+    return HttpResponseRedirect(target if target.startswith("/county/") else default)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Floats: top-up requests to decide, wallets and their warning thresholds
+# ---------------------------------------------------------------------------------------------
+
+class FloatAdminView(BackOfficeMixin, ListView):
+    """Top-up requests (those waiting first) and every wallet's balance, with its threshold."""
+
+    template_name = "agency/county_floats.html"
+    context_object_name = "wallets"
+    paginate_by = WALLETS_PAGE_SIZE
+
+    def get_queryset(self):
+        wallets = selectors.float_wallet_list(user=self.request.user)
+        if self.request.GET.get("low"):  # available (balance − held) below the warning threshold
+            wallets = wallets.filter(balance_fen__lt=F("reserved_fen") + F("low_threshold_fen"))
+        return wallets
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        filter_form = TopUpFilterForm(with_default(self.request.GET, status=FloatTopUpRequest.Status.REQUESTED))
+        top_ups = selectors.float_top_up_request_list(user=user, **filter_form.filters())
+        wallets = list(context["wallets"])
+        low_count = sum(w.is_low for w in selectors.float_wallet_list(user=user))  # every page's, not this one's
+        return {**context, "region": self.region, "wallets": wallets, "filter_form": filter_form,
+                "low_only": bool(self.request.GET.get("low")),
+                "top_ups": list(top_ups[:LIST_PAGE_SIZE]), "low_count": low_count,
+                "may_decide": user.has_perm("agency.approve_floattopuprequest"),
+                "may_set_threshold": user.has_perm("agency.change_floatwallet")}
+
+
+class TopUpDecideView(BackOfficeMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        top_up = selectors.access_float_top_up_request_by_id(user=request.user, top_up_id=pk)
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose approve or reject."))
+            return _back(request, reverse("agency:county-floats"))
+        note = form.cleaned_data["note"]
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.float_top_up_approve(actor=request.user, top_up=top_up, note=note)
+                messages.success(request, _("Top-up %(reference)s approved: the float is credited.")
+                                 % {"reference": top_up.reference})
+            else:
+                services.float_top_up_reject(actor=request.user, top_up=top_up, note=note)
+                messages.success(request, _("Top-up %(reference)s rejected.") % {"reference": top_up.reference})
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        return _back(request, reverse("agency:county-floats"))
+
+
+class WalletThresholdView(BackOfficeMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        wallet = selectors.access_float_wallet_by_id(user=request.user, wallet_id=pk)
+        form = ThresholdForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("low_threshold", [_("Enter an amount in yuan.")])))
+            return _back(request, reverse("agency:county-floats"))
+        try:
+            services.float_wallet_set_threshold(actor=request.user, wallet=wallet,
+                                                low_threshold_fen=form.cleaned_data["low_threshold"])
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Threshold of %(wallet)s saved.") % {"wallet": wallet})
+        return _back(request, reverse("agency:county-floats"))
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Daily closes: variances to approve
+# ---------------------------------------------------------------------------------------------
+
+class CloseAdminView(BackOfficeMixin, ListView):
+    """The stations' daily closes; by default those whose variance waits for a decision."""
+
+    template_name = "agency/county_closes.html"
+    context_object_name = "closes"
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_filter_form(self) -> CloseFilterForm:
+        if not hasattr(self, "filter_form"):
+            self.filter_form = CloseFilterForm(with_default(self.request.GET,
+                                                            status=DailyCashClose.Status.AWAITING_APPROVAL))
+        return self.filter_form
+
+    def get_queryset(self):
+        return selectors.daily_cash_close_list(user=self.request.user, **self.get_filter_form().filters())
+
+    def get_context_data(self, **kwargs):
+        waiting = selectors.daily_cash_close_list(user=self.request.user,
+                                                  status=DailyCashClose.Status.AWAITING_APPROVAL).count()
+        return super().get_context_data(region=self.region, filter_form=self.get_filter_form(), waiting=waiting,
+                                        may_decide=self.request.user.has_perm("agency.approve_dailycashclose"),
+                                        **kwargs)
+
+
+class CloseDecideView(BackOfficeMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        close = selectors.access_daily_cash_close_by_id(user=request.user, close_id=pk)
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose approve or reject."))
+            return _back(request, reverse("agency:county-closes"))
+        note = form.cleaned_data["note"]
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.daily_cash_close_approve(actor=request.user, close=close, note=note)
+                messages.success(request, _("The variance of %(close)s is approved and posted.") % {"close": close})
+            else:
+                services.daily_cash_close_reject(actor=request.user, close=close, note=note)
+                messages.success(request, _("The count of %(close)s is sent back to be done again.")
+                                 % {"close": close})
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        return _back(request, reverse("agency:county-closes"))
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Commission statements: generate a month, approve (another person), mark paid, export
+# ---------------------------------------------------------------------------------------------
+
+class StatementAdminListView(BackOfficeMixin, ListView):
+    template_name = "agency/statement_list.html"
+    context_object_name = "statements"
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_filter_form(self) -> StatementFilterForm:
+        if not hasattr(self, "filter_form"):
+            self.filter_form = StatementFilterForm(self.request.GET, today=timezone.localdate())
+        return self.filter_form
+
+    def get_queryset(self):
+        return selectors.commission_statement_list(user=self.request.user, **self.get_filter_form().filters())
+
+    def get_context_data(self, **kwargs):
+        statements = self.get_queryset()
+        totals = {f: sum(getattr(s, f) for s in statements) for f in ("gross_fen", "clawback_fen", "tax_fen", "net_fen")}
+        filters = self.get_filter_form().filters()
+        return super().get_context_data(
+            workspace="county", region=self.region, filter_form=self.get_filter_form(), totals=totals,
+            export_month=filters["month"],
+            generate_form=StatementGenerateForm(today=timezone.localdate()),
+            may_generate=self.request.user.has_perm("agency.add_commissionstatement"), **kwargs)
+
+
+class StatementGenerateView(BackOfficeMixin, View):
+    """Generate every station's statement for an ended month, now (a month takes well under a second).
+
+    Idempotent: a month already generated is left as it is.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not request.user.has_perm("agency.add_commissionstatement"):
+            raise PermissionDenied(_("Statements are generated by county admins."))
+        form = StatementGenerateForm(request.POST, today=timezone.localdate())
+        if not form.is_valid():
+            messages.error(request, _("Choose a month that has ended."))
+            return HttpResponseRedirect(reverse("agency:county-statements"))
+        month = form.cleaned_data["month"]
+        try:
+            statements = services.commission_statements_generate_month(actor=request.user, month=month)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+            return HttpResponseRedirect(reverse("agency:county-statements"))
+        messages.success(request, ngettext("%(count)d statement for %(month)s is ready.",
+                                           "%(count)d statements for %(month)s are ready.", len(statements))
+                         % {"count": len(statements), "month": f"{month:%Y-%m}"})
+        return HttpResponseRedirect(f"{reverse('agency:county-statements')}?month={month:%Y-%m}")
+
+
+class StatementPageMixin:
+    """One statement with its lines by product, and the actions its reader may take."""
+
+    workspace = "county"
+
+    def get_statement(self, pk: int) -> CommissionStatement:
+        return selectors.access_commission_statement_by_id(user=self.request.user, statement_id=pk)
+
+    def render_page(self, statement, *, paid_form=None, status: int = 200):
+        user = self.request.user
+        county = self.workspace == "county"
+        Status = CommissionStatement.Status
+        return TemplateResponse(self.request, "agency/statement_detail.html", {
+            "statement": statement, "lines": list(statement.lines.select_related("product").order_by("label")),
+            "workspace": self.workspace, "region": getattr(self, "region", None),
+            "station": statement.station,
+            "may_approve": county and statement.status == Status.GENERATED
+            and user.has_perm("agency.approve_commissionstatement"),
+            "is_maker": statement.generated_by_id is not None and statement.generated_by_id == user.pk,
+            "may_pay": county and statement.status == Status.APPROVED and user.has_perm("agency.pay_commissionstatement"),
+            "paid_form": paid_form or MarkPaidForm(),
+        }, status=status)
+
+
+class StatementDetailView(BackOfficeMixin, StatementPageMixin, View):
+    def get(self, request, pk):
+        return self.render_page(self.get_statement(pk))
+
+
+class CounterStatementDetailView(TillAccessMixin, StatementPageMixin, View):
+    """The operator's read-only view of their station's statement."""
+
+    workspace = "counter"
+
+    def get(self, request, pk):
+        return self.render_page(self.own(self.get_statement(pk)))
+
+
+class StatementApproveView(BackOfficeMixin, StatementPageMixin, View):
+    """The checker: a county admin other than the one who generated the statement."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        statement = self.get_statement(pk)
+        try:
+            services.commission_statement_approve(actor=request.user, statement=statement)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Statement approved. It can now be paid."))
+        return HttpResponseRedirect(reverse("agency:county-statement-detail", args=[statement.pk]))
+
+
+class StatementPayView(BackOfficeMixin, StatementPageMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        statement = self.get_statement(pk)
+        form = MarkPaidForm(request.POST)
+        if form.is_valid():
+            try:
+                services.commission_statement_mark_paid(actor=request.user, statement=statement,
+                                                        payment_reference=form.cleaned_data["payment_reference"])
+            except PermissionDenied as error:
+                messages.error(request, error_text(error))
+            except ValidationError as error:
+                place_service_errors(error, form)
+            else:
+                messages.success(request, _("Statement marked paid."))
+                return HttpResponseRedirect(reverse("agency:county-statement-detail", args=[statement.pk]))
+            if not form.errors:
+                return HttpResponseRedirect(reverse("agency:county-statement-detail", args=[statement.pk]))
+        statement.refresh_from_db()
+        return self.render_page(statement, paid_form=form, status=400)
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_response(rows: list[list], filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    # With a BOM, Excel on a station PC opens the Chinese text as UTF-8.
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+AMOUNT_HEADERS = [gettext_lazy("Transactions"), gettext_lazy("Gross commission (yuan)"),
+                  gettext_lazy("Clawed back (yuan)"), gettext_lazy("Tax withheld (yuan)"),
+                  gettext_lazy("Net commission (yuan)")]
+
+
+def _amounts(row) -> list:
+    return [row.transaction_count, yuan_plain(row.gross_fen), yuan_plain(row.clawback_fen),
+            yuan_plain(row.tax_fen), yuan_plain(row.net_fen)]
+
+
+def statement_csv_rows(statement: CommissionStatement) -> list[list]:
+    station = statement.station
+    rows = [[_("Station"), station.code, station.name], [_("Month"), f"{statement.month:%Y-%m}"],
+            [_("Status"), statement.get_status_display()], [],
+            [_("Item"), *[str(h) for h in AMOUNT_HEADERS]]]
+    rows += [[line.label, *_amounts(line)] for line in statement.lines.order_by("label")]
+    rows.append([_("Total"), *_amounts(statement)])
+    rows.append([_("Customer fees (yuan)"), yuan_plain(statement.fees_fen)])
+    if statement.payment_reference:
+        rows.append([_("Bank payment reference"), statement.payment_reference])
+    return rows
+
+
+class StatementAccessMixin:
+    """Exports are for whoever may see the statement: the station's operator or an admin above it."""
+
+    def get_statement(self, pk: int) -> CommissionStatement:
+        if not self.request.user.is_authenticated:
+            raise PermissionDenied(_("Sign in first."))
+        return selectors.access_commission_statement_by_id(user=self.request.user, statement_id=pk)
+
+
+class StatementCsvView(StatementAccessMixin, View):
+    def get(self, request, pk):
+        statement = self.get_statement(pk)
+        name = f"commission-{statement.station.code}-{statement.month:%Y-%m}.csv"
+        return _csv_response(statement_csv_rows(statement), name)
+
+
+class StatementPdfView(StatementAccessMixin, View):
+    def get(self, request, pk):
+        from core.pdf import render_pdf
+
+        statement = self.get_statement(pk)
+        html = render_to_string("agency/statement_pdf.html", {
+            "statement": statement, "lines": list(statement.lines.order_by("label")),
+            "printed_at": timezone.localtime()})
+        response = HttpResponse(render_pdf(html=html), content_type="application/pdf")
+        response["Content-Disposition"] = (f'inline; filename="commission-{statement.station.code}-'
+                                           f'{statement.month:%Y-%m}.pdf"')
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class StatementMonthCsvView(BackOfficeMixin, View):
+    """Every statement of a month in the admin's region, one row per station."""
+
+    def get(self, request):
+        filters = StatementFilterForm(request.GET, today=timezone.localdate()).filters()
+        statements = selectors.commission_statement_list(user=request.user, **filters)
+        rows = [[_("Station code"), _("Station"), _("Month"), _("Status"), *[str(h) for h in AMOUNT_HEADERS],
+                 _("Customer fees (yuan)"), _("Bank payment reference")]]
+        rows += [[s.station.code, s.station.name, f"{s.month:%Y-%m}", s.get_status_display(), *_amounts(s),
+                  yuan_plain(s.fees_fen), s.payment_reference] for s in statements]
+        period = f"{filters['month']:%Y-%m}" if filters["month"] else "all"
+        return _csv_response(rows, f"commission-statements-{period}.csv")
