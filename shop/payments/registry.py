@@ -1,0 +1,20 @@
+"""The providers the shop knows, in the order the checkout offers them."""
+
+from shop.payments.base import PaymentProvider
+from shop.payments.cash import CashProvider
+from shop.payments.simulator import CardSimulatorProvider
+from shop.payments.stripe_card import StripeCardProvider
+
+# A WeChat Pay or Alipay gateway is one more class with the same methods, added here.
+PROVIDERS: tuple[PaymentProvider, ...] = (CashProvider(), StripeCardProvider(), CardSimulatorProvider())
+
+
+def available_providers() -> list[PaymentProvider]:
+    return [provider for provider in PROVIDERS if provider.is_available()]
+
+
+def get_provider(code: str, *, available_only: bool = True) -> PaymentProvider:
+    for provider in PROVIDERS:
+        if provider.code == code and (provider.is_available() or not available_only):
+            return provider
+    raise LookupError(f"no payment provider {code!r}")

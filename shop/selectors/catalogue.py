@@ -1,0 +1,26 @@
+"""The storefront's product lists, read from the database.
+
+Oscar's catalogue pages ask haystack, whose SimpleEngine ignores every filter (category,
+public, …) and loads the whole table; these lists filter in SQL and leave out the goods of
+suspended merchants.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from oscar.core.loading import get_model
+
+from shop.selectors.merchants import suspended_partner_ids
+
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
+
+
+def product_browse_list(*, category=None, query: str = "") -> QuerySet:
+    sellable = StockRecord.objects.exclude(partner_id__in=suspended_partner_ids())
+    products = Product.objects.browsable().filter(
+        Exists(sellable.filter(product=OuterRef("pk"))) | Exists(sellable.filter(product__parent=OuterRef("pk"))))
+    if category is not None:
+        products = products.filter(categories__in=category.get_descendants_and_self()).distinct()
+    for term in query.split()[:5]:
+        products = products.filter(Q(title__icontains=term) | Q(description__icontains=term)
+                                   | Q(upc__iexact=term))
+    return products.base_queryset().order_by("-date_created", "-pk")

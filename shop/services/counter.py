@@ -1,0 +1,119 @@
+"""Counter sales: the operator rings up goods for a walk-in resident and takes cash into the till.
+
+Two kinds (CounterSale.Mode): goods on display are handed over at once — their parts are born
+"collected", the one way into the order flow that skips the table, because nothing travels — or
+an order is placed for the resident to collect later, and then moves like any other order.
+"""
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_class, get_model
+
+from accounts.models import User
+from agency import services as agency
+from core.audit import audit_event_record
+from shop.addresses import china_id
+from shop.models import CounterSale, OrderPart, OrderPartEvent
+from shop.services import payments, settlement
+from shop.services.orders import fen, order_parts_create
+from shop.shipping.methods import StationPickup
+from stations.models import StaffAssignment
+from stations.selectors import active_assignments, counter_station_for
+
+Basket = get_model("basket", "Basket")
+Product = get_model("catalogue", "Product")
+ShippingAddress = get_model("order", "ShippingAddress")
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+Selector = get_class("partner.strategy", "Selector")
+
+MAX_QUANTITY = 99
+
+
+def _operator_station(user: User):
+    station = counter_station_for(user=user)
+    if station is None or not active_assignments(user=user).filter(
+            role=StaffAssignment.Role.OPERATOR, station=station).exists():
+        raise PermissionDenied(_("Only a station's operator sells at its counter."))
+    return station
+
+
+def _basket(items: list[tuple[int, int]]):
+    if not items:
+        raise ValidationError(_("Add at least one item."))
+    basket = Basket.objects.create()
+    basket.strategy = Selector().strategy()
+    products = Product.objects.in_bulk([product_id for product_id, _qty in items])
+    for product_id, quantity in items:
+        product = products.get(product_id)
+        if product is None or not 1 <= quantity <= MAX_QUANTITY:
+            raise ValidationError(_("Choose a product and a quantity from 1 to %(max)d.") % {"max": MAX_QUANTITY})
+        info = basket.strategy.fetch_for_product(product)
+        allowed, reason = info.availability.is_purchase_permitted(quantity)
+        if not allowed:
+            raise ValidationError(_("%(title)s: %(reason)s") % {"title": product.title, "reason": reason})
+        basket.add_product(product, quantity)
+    return basket
+
+
+@transaction.atomic
+def counter_sale_create(*, user: User, idempotency_key: uuid.UUID, mode: str, items: list[tuple[int, int]],
+                        customer_name: str = "", phone: str = "") -> CounterSale:
+    """Ring up a sale; the same form sent twice returns the first sale."""
+    existing = CounterSale.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    station = _operator_station(user)
+    if mode not in CounterSale.Mode.values:
+        raise ValidationError(_("Choose the kind of sale."))
+    if mode == CounterSale.Mode.ORDER and not phone:
+        raise ValidationError(_("An order to collect later needs the resident's mobile number for the pick-up code."))
+    basket = _basket(items)
+    order = _place(basket, station, customer_name)
+    order_parts_create(order=order, method="pickup", station=station, recipient=customer_name or _("Walk-in customer"),
+                       phone=phone, payment_method="cash")
+    try:
+        with transaction.atomic():
+            sale = CounterSale.objects.create(idempotency_key=idempotency_key, order=order, station=station,
+                                              operator=user, mode=mode)
+    except IntegrityError:  # the same form, sent twice at once: the first one won
+        transaction.set_rollback(True)
+        return CounterSale.objects.get(idempotency_key=idempotency_key)
+    if mode == CounterSale.Mode.HAND_OVER:
+        _hand_over_now(sale, user)
+    audit_event_record(actor=user, action="counter_sale.created", target=sale,
+                       data={"order": str(order.number), "mode": mode, "till": sale.till_reference})
+    return sale
+
+
+def _place(basket, station, customer_name: str):
+    method = StationPickup()
+    charge = method.calculate(basket)
+    total = OrderTotalCalculator().calculate(basket, charge)
+    address = ShippingAddress.objects.create(first_name=customer_name or station.name, line1=station.address,
+                                             line4=station.name, country_id=china_id())
+    order = OrderCreator().place_order(basket=basket, total=total, shipping_method=method, shipping_charge=charge,
+                                       user=None, shipping_address=address,
+                                       order_number=OrderNumberGenerator().order_number(basket))
+    basket.submit()
+    return order
+
+
+def _hand_over_now(sale: CounterSale, user: User) -> None:
+    tx = agency.cash_sale_record(actor=user, station=sale.station, amount_fen=fen(sale.order.total_incl_tax),
+                                 idempotency_key=sale.idempotency_key, external_reference=str(sale.order.number),
+                                 description=_("Counter sale"))
+    sale.till_reference = tx.reference
+    sale.save(update_fields=["till_reference"])
+    for part in sale.order.parts.select_related("partner", "station"):
+        part.status, part.counter_sale_reference = OrderPart.Status.COLLECTED, tx.reference
+        payments.cash_taken_record(part=part, actor=user)
+        settlement.part_commission_post(part=part, actor=user)
+        part.save(update_fields=["status", "counter_sale_reference", "commission_fen", "commission_reference",
+                                 "updated_at"])
+        OrderPartEvent.objects.create(part=part, actor=user, from_status=OrderPart.Status.PLACED,
+                                      to_status=OrderPart.Status.COLLECTED, note=_("Counter sale"))

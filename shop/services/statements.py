@@ -1,0 +1,74 @@
+"""Monthly merchant statements: sales handed over in the month, less refunds paid in the month and the
+stations' commission, is what the store owes the merchant. Generated once a month has ended (by staff
+or the monthly task, actor None), approved by a different person."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.audit import audit_event_record
+from shop import order_flow
+from shop.models import Merchant, MerchantStatement, OrderPart, OrderPartEvent, Refund
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    start = month.replace(day=1)
+    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    tz = timezone.get_current_timezone()
+    return datetime(start.year, start.month, 1, tzinfo=tz), datetime(end.year, end.month, 1, tzinfo=tz)
+
+
+def statement_figures(*, merchant: Merchant, month: date) -> dict:
+    start, end = month_bounds(month)
+    events = OrderPartEvent.objects.filter(part__partner=merchant.partner, at__gte=start, at__lt=end)
+    handed = OrderPart.objects.filter(pk__in=events.filter(to_status__in=order_flow.HANDED_OVER).values("part"))
+    sums = handed.aggregate(goods=Sum("goods_fen"), delivery=Sum("delivery_fen"), commission=Sum("commission_fen"))
+    refunds = Refund.objects.filter(part__in=events.filter(to_status=OrderPart.Status.REFUNDED).values("part"))
+    sales = (sums["goods"] or 0) + (sums["delivery"] or 0)
+    refunds_fen = refunds.aggregate(total=Sum("amount_fen"))["total"] or 0
+    commission = sums["commission"] or 0
+    return {"parts_count": handed.count(), "sales_fen": sales, "refunds_fen": refunds_fen,
+            "commission_fen": commission, "net_fen": sales - refunds_fen - commission}
+
+
+@transaction.atomic
+def merchant_statement_generate(*, actor: User | None, merchant: Merchant, month: date) -> MerchantStatement:
+    """The merchant's statement for an ended month; generating it again returns the first one."""
+    month = month.replace(day=1)
+    if month_bounds(month)[1] > timezone.now():
+        raise ValidationError(_("A statement is made only once its month has ended."))
+    existing = MerchantStatement.objects.filter(merchant=merchant, month=month).first()
+    if existing is not None:
+        return existing
+    statement = MerchantStatement.objects.create(merchant=merchant, month=month, generated_by=actor,
+                                                 **statement_figures(merchant=merchant, month=month))
+    audit_event_record(actor=actor, action="merchant_statement.generated", target=statement,
+                       data={"net_fen": statement.net_fen, "month": month.isoformat()})
+    return statement
+
+
+def merchant_statements_generate_month(*, actor: User | None, month: date) -> list[MerchantStatement]:
+    return [merchant_statement_generate(actor=actor, merchant=merchant, month=month)
+            for merchant in Merchant.objects.order_by("pk")]
+
+
+@transaction.atomic
+def merchant_statement_approve(*, actor: User, statement_id: int) -> MerchantStatement:
+    if not actor.has_perm("shop.change_merchant"):
+        raise PermissionDenied(_("You may not approve merchant statements."))
+    statement = MerchantStatement.objects.select_for_update().get(pk=statement_id)
+    if statement.status != MerchantStatement.Status.GENERATED:
+        raise ValidationError(_("This statement is already approved."))
+    if statement.generated_by_id == actor.pk:
+        raise ValidationError(_("Someone other than the person who generated the statement approves it."))
+    statement.status, statement.approved_by, statement.approved_at = (
+        MerchantStatement.Status.APPROVED, actor, timezone.now())
+    statement.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_event_record(actor=actor, action="merchant_statement.approved", target=statement,
+                       data={"net_fen": statement.net_fen})
+    return statement

@@ -1,0 +1,72 @@
+"""Paying an order by card after it was placed, and the providers' webhooks."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from oscar.core.loading import get_model
+
+from shop.checkout.views import SESSION_ORDERS_KEY
+from shop.models import Payment
+from shop.payments import WebhookRejected, simulator
+from shop.services.payments import payment_webhook_receive
+
+Order = get_model("order", "Order")
+SIGNATURE_HEADERS = {"stripe": "HTTP_STRIPE_SIGNATURE", "card_sim": "HTTP_X_SIMULATOR_SIGNATURE"}
+
+
+def _order_for(request, number: str):
+    """The order, if it is the user's own or was placed in this browser."""
+    order = Order.objects.filter(number=number).first()
+    if order is None:
+        raise Http404
+    own = request.user.is_authenticated and order.user_id == request.user.pk
+    if not own and number not in request.session.get(SESSION_ORDERS_KEY, []):
+        raise PermissionDenied
+    return order
+
+
+class OrderPayView(View):
+    """The card page: Stripe's card element, or the demo simulator's buttons."""
+
+    def get(self, request, number):
+        order = _order_for(request, number)
+        payment = Payment.objects.filter(order=order).exclude(provider="cash").order_by("-pk").first()
+        if payment is None:
+            raise Http404
+        return render(request, "shop/order_pay.html", {
+            "order": order, "payment": payment, "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "is_simulator": payment.provider == "card_sim"})
+
+
+class OrderPaySimulateView(View):
+    """The demo simulator: sends a signed notification through the same path as a real webhook."""
+
+    def post(self, request, number):
+        order = _order_for(request, number)
+        payment = Payment.objects.filter(order=order, provider="card_sim").order_by("-pk").first()
+        if payment is None or not simulator.CardSimulatorProvider().is_available():
+            raise Http404
+        kind = "succeeded" if request.POST.get("outcome") == "succeeded" else "failed"
+        payload, signature = simulator.simulated_event(external_id=payment.external_id, kind=kind,
+                                                       amount_fen=payment.amount_fen)
+        payment_webhook_receive(provider_code="card_sim", payload=payload, signature=signature)
+        return redirect("shop:order-pay", number=number)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class PaymentWebhookView(View):
+    """Provider notifications: verified by signature, acted on once; a replay answers 200 and changes nothing."""
+
+    def post(self, request, provider):
+        if provider not in SIGNATURE_HEADERS:
+            raise Http404
+        try:
+            payment_webhook_receive(provider_code=provider, payload=request.body,
+                                    signature=request.META.get(SIGNATURE_HEADERS[provider], ""))
+        except WebhookRejected:
+            return HttpResponseBadRequest("signature")
+        return HttpResponse("ok")

@@ -1,0 +1,61 @@
+"""Monthly merchant statements: the county generates and approves them; a merchant reads their own."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from shop.models import MerchantStatement
+from shop.selectors import merchants as merchant_selectors
+from shop.services import statements as services
+
+
+def _month(text: str | None) -> date:
+    """"YYYY-MM" → its first day; last month when missing or malformed."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m").date()
+    except ValueError:
+        return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+class CountyMerchantStatementListView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "shop.view_merchant"
+    template_name = "shop/county_merchant_statements.html"
+
+    def get(self, request):
+        month = _month(request.GET.get("month"))
+        merchants = merchant_selectors.merchant_list(user=request.user)
+        statements = MerchantStatement.objects.filter(month=month, merchant__in=merchants).select_related(
+            "merchant__partner", "generated_by", "approved_by")
+        return render(request, self.template_name, {
+            "month": month, "statements": statements,
+            "can_change": request.user.has_perm("shop.change_merchant"),
+            "totals": {key: sum(getattr(s, key) for s in statements)
+                       for key in ("sales_fen", "refunds_fen", "commission_fen", "net_fen")}})
+
+    def post(self, request):
+        if not request.user.has_perm("shop.change_merchant"):
+            return redirect("shop:county-merchant-statements")
+        month = _month(request.POST.get("month"))
+        try:
+            if request.POST.get("approve"):
+                services.merchant_statement_approve(actor=request.user, statement_id=int(request.POST["approve"]))
+                messages.success(request, _("The statement is approved."))
+            else:
+                made = services.merchant_statements_generate_month(actor=request.user, month=month)
+                messages.success(request, _("%(n)d statements are ready.") % {"n": len(made)})
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        return redirect(f"{request.path}?month={month:%Y-%m}")
+
+
+class MerchantStatementListView(LoginRequiredMixin, View):
+    def get(self, request):
+        merchant = merchant_selectors.merchant_for_user(user=request.user)
+        statements = merchant.statements.all() if merchant else MerchantStatement.objects.none()
+        return render(request, "shop/merchant_statements.html", {"merchant": merchant, "statements": statements})
