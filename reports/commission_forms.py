@@ -1,0 +1,139 @@
+"""The commission report's filter bar (GET). A value that does not parse is reported beside its field
+and the report falls back to its default for it; the other filters still apply."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.commission_report import GROUP_CHOICES, CommissionParams, default_period
+
+MAX_DAYS = 3 * 366  # a range longer than this is refused: ask for whole years in turn
+
+
+def _check_dates(form: forms.Form, cleaned: dict) -> dict:
+    start, end = cleaned.get("date_from"), cleaned.get("date_to")
+    if start and end and start > end:
+        form.add_error("date_to", _("The end date is before the start date."))
+    elif start and end and (end - start).days > MAX_DAYS:
+        form.add_error("date_to", _("Choose at most three years at a time."))
+    return cleaned
+
+
+def _parsed(form: forms.Form) -> dict:
+    """The fields that parsed (a bound form's valid values), without the empty ones."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "")}
+
+
+def _period(data: dict, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The dates asked for, or the last full month; a date alone extends to the other end's default."""
+    start, end = default_period(today)
+    date_from = data.get("date_from") or (start if not data.get("date_to") else data["date_to"].replace(day=1))
+    date_to = data.get("date_to") or max(date_from, end)
+    if date_from > date_to or (date_to - date_from).days > MAX_DAYS:
+        return start, end
+    return date_from, date_to
+
+
+class CommissionFilterForm(forms.Form):
+    date_from = forms.DateField(label=gettext_lazy("Posted from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("Posted until"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=gettext_lazy("Rows by"), required=False, choices=GROUP_CHOICES)
+    township = forms.TypedChoiceField(label=gettext_lazy("Township"), required=False, coerce=int,
+                                      empty_value=None)
+    station = forms.TypedChoiceField(label=gettext_lazy("Station"), required=False, coerce=int, empty_value=None)
+    provider = forms.TypedChoiceField(label=gettext_lazy("Provider"), required=False, coerce=int, empty_value=None)
+    product = forms.TypedChoiceField(label=gettext_lazy("Product"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, townships=(), stations=(), providers=(), products=(), today: datetime.date,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["township"].choices = [("", _("All townships")), *townships]
+        self.fields["station"].choices = [("", _("All stations")), *stations]
+        self.fields["provider"].choices = [("", _("All providers")), *providers]
+        self.fields["product"].choices = [("", _("All products")), *products]
+        groups = list(GROUP_CHOICES)
+        if not townships:  # an operator: their station only, nothing to choose or group by
+            del self.fields["township"], self.fields["station"]
+            groups = [c for c in groups if c[0] not in ("township", "station")]
+        self.fields["group"].choices = groups
+        start, end = default_period(today)
+        self.fields["date_from"].widget.attrs["placeholder"] = start.isoformat()
+        self.fields["date_to"].widget.attrs["placeholder"] = end.isoformat()
+
+    @property
+    def default_group(self) -> str:
+        return self.fields["group"].choices[0][0]
+
+    def clean(self):
+        return _check_dates(self, super().clean())
+
+    def params(self) -> CommissionParams:
+        """The report's parameters: the fields that parsed, defaults for the rest."""
+        data = _parsed(self)
+        date_from, date_to = _period(data, self.today)
+        return CommissionParams(date_from=date_from, date_to=date_to, group=data.get("group") or self.default_group,
+                                township=data.get("township"), station=data.get("station"),
+                                provider=data.get("provider"), product=data.get("product"))
+
+    def filter_labels(self) -> list[str]:
+        """The narrowing filters in words (the export's "About" sheet and the PDF's heading)."""
+        params, labels = self.params(), []
+        for name in ("township", "station", "provider", "product"):
+            value = getattr(params, name)
+            if value is not None and name in self.fields:
+                choice = dict(self.fields[name].choices).get(value)
+                labels.append(f"{self.fields[name].label}: {choice}")
+        return labels
+
+
+SALES_GROUP_CHOICES = [
+    ("merchant", gettext_lazy("Merchant")),
+    ("station", gettext_lazy("Station")),
+    ("township", gettext_lazy("Township")),
+    ("month", gettext_lazy("Month")),
+]
+
+
+class ShopSalesFilterForm(forms.Form):
+    """The store sales report's filters; same rules as the commission report's."""
+
+    date_from = forms.DateField(label=gettext_lazy("Sold from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("Sold until"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=gettext_lazy("Rows by"), required=False, choices=SALES_GROUP_CHOICES)
+    township = forms.TypedChoiceField(label=gettext_lazy("Township"), required=False, coerce=int,
+                                      empty_value=None)
+    station = forms.TypedChoiceField(label=gettext_lazy("Station"), required=False, coerce=int, empty_value=None)
+    merchant = forms.TypedChoiceField(label=gettext_lazy("Merchant"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, townships=(), stations=(), merchants=(), today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["township"].choices = [("", _("All townships")), *townships]
+        self.fields["station"].choices = [("", _("All stations")), *stations]
+        self.fields["merchant"].choices = [("", _("All merchants")), *merchants]
+        groups = list(SALES_GROUP_CHOICES)
+        if not townships:  # an operator: their station only
+            del self.fields["township"], self.fields["station"]
+            groups = [c for c in groups if c[0] not in ("township", "station")]
+        self.fields["group"].choices = groups
+
+    def clean(self):
+        return _check_dates(self, super().clean())
+
+    def params(self) -> dict:
+        data = _parsed(self)
+        date_from, date_to = _period(data, self.today)
+        return {"date_from": date_from, "date_to": date_to, "group": data.get("group") or "merchant",
+                "township": data.get("township"), "station": data.get("station"), "merchant": data.get("merchant")}

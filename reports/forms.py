@@ -1,0 +1,75 @@
+"""The reports' filter bars (GET). A value that does not parse is reported beside its field and the
+report falls back to its default for it; the other filters still apply."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.gov_report import GROUP_CHOICES, RATE_LABELS, GovKpiParams, default_period
+
+
+class GovKpiFilterForm(forms.Form):
+    date_from = forms.DateField(label=gettext_lazy("Received from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("Received until"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=gettext_lazy("Rows by"), required=False, choices=GROUP_CHOICES)
+    rate = forms.ChoiceField(label=gettext_lazy("Rate to chart"), required=False,
+                             choices=list(RATE_LABELS.items()))
+    department = forms.TypedChoiceField(label=gettext_lazy("Department"), required=False, coerce=int,
+                                        empty_value=None)
+    township = forms.TypedChoiceField(label=gettext_lazy("Township"), required=False, coerce=int,
+                                      empty_value=None)
+    station = forms.TypedChoiceField(label=gettext_lazy("Station"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, departments=(), townships=(), stations=(), today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["department"].choices = [("", _("All departments")), *departments]
+        self.fields["township"].choices = [("", _("All townships")), *townships]
+        self.fields["station"].choices = [("", _("All stations")), *stations]
+        if not townships:
+            del self.fields["township"]
+            self.fields["group"].choices = [c for c in GROUP_CHOICES if c[0] != "township"]
+        if not stations:
+            del self.fields["station"]
+            self.fields["group"].choices = [c for c in self.fields["group"].choices if c[0] != "station"]
+        start, end = default_period(today)
+        self.fields["date_from"].widget.attrs["placeholder"] = start.isoformat()
+        self.fields["date_to"].widget.attrs["placeholder"] = end.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    def params(self) -> GovKpiParams:
+        """The report's parameters: the fields that parsed, defaults for the rest."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v not in (None, "")}
+        start, end = default_period(self.today)
+        date_from = data.get("date_from") or (start if not data.get("date_to") else data["date_to"].replace(day=1))
+        date_to = data.get("date_to") or max(date_from, end)
+        if date_from > date_to:
+            date_from, date_to = start, end
+        return GovKpiParams(date_from=date_from, date_to=date_to, group=data.get("group") or "department",
+                            rate=data.get("rate") or "completion_rate", department=data.get("department"),
+                            township=data.get("township"), station=data.get("station"))
+
+    def filter_labels(self) -> list[str]:
+        """The narrowing filters in words (the export's "About" sheet and the PDF's heading)."""
+        params, labels = self.params(), []
+        for name in ("department", "township", "station"):
+            value = getattr(params, name)
+            if value is not None and name in self.fields:
+                choice = dict(self.fields[name].choices).get(value)
+                labels.append(f"{self.fields[name].label}: {choice}")
+        return labels

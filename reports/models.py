@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.storage import private_storage_callable
+
+
+class ReportJob(models.Model):
+    """A report or export built in the background (Celery), with its progress for the page to show.
+
+    Status moves only through reports/services.py (queued → running → done | failed). The file is
+    private: only the user who asked for it downloads it, through an access-checked view.
+    """
+
+    class Kind(models.TextChoices):
+        GOV_KPIS = "gov_kpis", _("Government-service KPIs")
+        REQUEST_ROWS = "request_rows", _("Requests, one row each")
+        COMMISSIONS = "commissions", _("Commission report")
+        COMMISSION_ROWS = "commission_rows", _("Commission transactions, one row each")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    TRANSITIONS = {
+        Status.QUEUED: {Status.RUNNING, Status.FAILED},
+        Status.RUNNING: {Status.DONE, Status.FAILED},
+        Status.DONE: set(),
+        Status.FAILED: set(),
+    }
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_jobs",
+                             verbose_name=_("asked for by"))
+    idempotency_key = models.UUIDField(_("idempotency key"), unique=True)
+    kind = models.CharField(_("report"), max_length=20, choices=Kind.choices)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=120, blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True, storage=private_storage_callable)
+    filename = models.CharField(_("file name"), max_length=120, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("asked for at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_file_format_display()}) #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,156 @@
+"""Government-service KPI tables: the counts of reports/kpis.py, aggregated in the database.
+
+`kpi_table` costs a fixed number of queries whatever the number of requests or rows: one GROUP BY
+over the requests (with their rating and follow-up, one-to-one joins), one over their "returned for
+supplement" events, one over their supervision cards, one over (submission day, completion day)
+pairs for the median, and one per dimension for the labels. Python then only touches the grouped
+rows, never a request.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
+
+from gov_services.deadlines import SHANGHAI
+from gov_services.models import Rating, RequestEvent, ServiceRequest
+from gov_services.selectors.calendar import work_calendar
+from gov_services.workflow import Action
+from reports.kpis import Kpis, WorkingDayIndex, kpis_from_counts
+from reports.selectors.cards import card_counts
+from reports.selectors.dimensions import Period, dimension, filter_q, group_values, row_key, unknown_label
+from reports.selectors.scope import ReportScope
+from stations.models import Region
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    keys: tuple
+    labels: tuple[str, ...]
+    drill: tuple  # per dimension: the value of its drill-down query parameter (None: no drill-down)
+    kpis: Kpis
+
+
+@dataclass(frozen=True)
+class KpiTable:
+    dimensions: tuple[str, ...]
+    period: Period
+    rows: list[KpiRow] = field(default_factory=list)
+    total: Kpis = field(default_factory=Kpis)
+
+
+def _cohort_q(*, scope: ReportScope, period: Period, prefix: str = "", **filters) -> Q:
+    return scope.request_q(prefix) & period.request_q(prefix) & filter_q(prefix=prefix, **filters)
+
+
+def _request_counts(cohort: Q, dimensions: Sequence[str]) -> dict[tuple, dict]:
+    rows = group_values(ServiceRequest.objects.filter(cohort), dimensions).annotate(
+        received=Count("pk"),
+        accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+        completed=Count("pk", filter=Q(completed_at__isnull=False)),
+        completed_on_time=Count("pk", filter=Q(completed_at__isnull=False, due_at__isnull=False,
+                                               completed_at__lte=F("due_at"))),
+        rated=Count("rating"),
+        satisfied=Count("rating", filter=Q(rating__score__in=Rating.SATISFIED_SCORES)),
+        follow_ups=Count("follow_up"),
+    ).order_by()
+    return {row_key(row, dimensions): row for row in rows}
+
+
+def _return_counts(cohort_via_request: Q, dimensions: Sequence[str]) -> dict[tuple, int]:
+    rows = (group_values(RequestEvent.objects.filter(cohort_via_request, action=Action.RETURN_FOR_SUPPLEMENT),
+                   dimensions, prefix="request__")
+            .annotate(n=Count("pk")).order_by())
+    return {row_key(row, dimensions): row["n"] for row in rows}
+
+
+def _completion_days(cohort: Q, dimensions: Sequence[str]) -> dict[tuple, list[tuple[int, int]]]:
+    """Per key: (working days from submission to completion, how many requests) pairs."""
+    rows = list(group_values(ServiceRequest.objects.filter(cohort, completed_at__isnull=False), dimensions,
+                       d_from=TruncDate("submitted_at", tzinfo=SHANGHAI),
+                       d_to=TruncDate("completed_at", tzinfo=SHANGHAI))
+                .annotate(n=Count("pk")).order_by())
+    if not rows:
+        return {}
+    days = [d for row in rows for d in (row["d_from"], row["d_to"])]
+    index = WorkingDayIndex(work_calendar(), min(days), max(days))
+    out: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    for row in rows:
+        out[row_key(row, dimensions)].append((index.between(row["d_from"], row["d_to"]), row["n"]))
+    return out
+
+
+def _labels(dimensions: Sequence[str], keys: set[tuple]) -> list[dict]:
+    return [dimension(name).labels({key[i] for key in keys}) for i, name in enumerate(dimensions)]
+
+
+def _sort_key(row: KpiRow, dimensions: Sequence[str]):
+    # Months in time order, everything else by name; the "unknown" rows (None keys) last.
+    return tuple((k is None, str(k) if name == "month" else label)
+                 for name, k, label in zip(dimensions, row.keys, row.labels, strict=True))
+
+
+def kpi_table(*, scope: ReportScope, period: Period, dimensions: Sequence[str] = ("department",),
+              department_id: int | None = None, township: Region | None = None,
+              station_id: int | None = None) -> KpiTable:
+    """The KPIs of the requests received in `period` within `scope` (narrowed by the filters), one row
+    per combination of `dimensions` ("department", "township", "station", "village", "month", "item",
+    "category"), plus the total. `dimensions=()` gives the total only. Three queries, one more for the
+    supervision cards, and one per dimension named in the database (all but month and category); one
+    more when the work calendar is not cached; none when the scope is empty."""
+    dimensions = tuple(dimensions)
+    for name in dimensions:
+        dimension(name)  # unknown names fail before any query
+    if scope.is_empty:
+        return KpiTable(dimensions=dimensions, period=period)
+    filters = {"department_id": department_id, "township": township, "station_id": station_id}
+    cohort = _cohort_q(scope=scope, period=period, **filters)
+    via_request = _cohort_q(scope=scope, period=period, prefix="request__", **filters)
+    counts = _request_counts(cohort, dimensions)
+    returns = _return_counts(via_request, dimensions)
+    cards = card_counts(via_request, dimensions)
+    days = _completion_days(cohort, dimensions)
+
+    keys = set(counts) | set(cards)  # a card may count against a department that no longer holds the request
+    labels = _labels(dimensions, keys) if dimensions else []
+    rows = []
+    for key in keys:
+        row_counts = counts.get(key, {}) | {"returns": returns.get(key, 0), **cards.get(key, {})}
+        named = [labels[i].get(k) for i, k in enumerate(key)]
+        rows.append(KpiRow(
+            keys=key,
+            labels=tuple(n[0] if n else unknown_label(dimensions[i]) for i, n in enumerate(named)),
+            drill=tuple(n[1] if n else None for n in named),
+            kpis=kpis_from_counts(row_counts, day_counts=days.get(key, ()))))
+    rows.sort(key=lambda r: _sort_key(r, dimensions))
+    return KpiTable(dimensions=dimensions, period=period, rows=rows, total=_total(rows, days))
+
+
+def _total(rows: list[KpiRow], days: dict[tuple, list[tuple[int, int]]]) -> Kpis:
+    """Counts add up across rows (each request lies in exactly one); the median is taken again over
+    every row's distribution, never averaged."""
+    sums: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for name, value in row.kpis.as_dict().items():
+            if isinstance(value, int):
+                sums[name] += value
+    return kpis_from_counts(sums, day_counts=[pair for pairs in days.values() for pair in pairs])
+
+
+def kpi_totals(*, scope: ReportScope, period: Period, **filters) -> Kpis:
+    """The KPIs over the whole scope and period: `kpi_table(dimensions=())`'s total. Four queries."""
+    return kpi_table(scope=scope, period=period, dimensions=(), **filters).total
+
+
+def public_department_performance(*, first_month, last_month) -> KpiTable:
+    """The published figures (the portal's performance page): every department, by month, over the
+    months from `first_month` to `last_month` (any day in each; whole months are counted). No person
+    is named in it. Five queries (six when the work calendar is not cached)."""
+    start = first_month.replace(day=1)
+    end = (last_month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return kpi_table(scope=ReportScope.public(), period=Period(start, end), dimensions=("department", "month"))

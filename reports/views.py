@@ -1,0 +1,179 @@
+"""The reports screens under /county/reports/.
+
+Who gets in: anyone whose report scope is not empty (reports/selectors/scope.py) — township and
+county admins (their region), operators and liaisons (their station), officers (their departments)
+and superusers. Everyone sees only the figures of their scope; filter choices offer nothing outside it.
+
+Reports are read-only. The only write is asking for a background job (a PDF, a large export), whose
+page shows its progress and, once ready, the download; only the user who asked may see or fetch it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from reports.analytics_report import analytics_report
+from reports.exports import to_csv, to_xlsx
+from reports.forms import GovKpiFilterForm
+from reports.gov_report import COLUMNS, GovKpiReport, gov_kpi_report, page_columns
+from reports.models import ReportJob
+from reports.selectors.choices import department_choices, station_choices, township_choices
+from reports.selectors.jobs import access_report_job_by_id, recent_report_jobs
+from reports.selectors.scope import ReportScope, report_scope_for
+from reports.services import report_job_request
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GOV_JOB_BUTTONS = [
+    ("gov_kpis:pdf", gettext_lazy("PDF report with charts")),
+    ("request_rows:xlsx", gettext_lazy("Every request (XLSX)")),
+    ("request_rows:csv", gettext_lazy("Every request (CSV)")),
+]
+
+
+def require_scope(user) -> ReportScope:
+    scope = report_scope_for(user=user)
+    if scope.is_empty:
+        raise PermissionDenied(_("Reports are for station, department, township and county staff."))
+    return scope
+
+
+def _gov_kpi_form(request, scope: ReportScope) -> GovKpiFilterForm:
+    return GovKpiFilterForm(request.GET or None, departments=department_choices(scope=scope),
+                            townships=township_choices(scope=scope), stations=station_choices(scope=scope),
+                            today=timezone.localdate())
+
+
+def _gov_kpi_report(form: GovKpiFilterForm, scope: ReportScope) -> GovKpiReport:
+    return gov_kpi_report(scope=scope, params=form.params(), filter_labels=form.filter_labels(),
+                          link_requests=scope.is_regional,
+                          groups=tuple(value for value, _label in form.fields["group"].choices))
+
+
+def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class GovKpiReportView(LoginRequiredMixin, View):
+    """Government-service KPIs by department, township, station or month, with the monthly trend and
+    a ranking by the chosen rate; `?format=csv|xlsx` downloads what the page shows."""
+
+    template_name = "reports/gov_kpis.html"
+
+    def get(self, request):
+        scope = require_scope(request.user)
+        form = _gov_kpi_form(request, scope)
+        report = _gov_kpi_report(form, scope)
+        fmt = request.GET.get("format")
+        name = f"kpis-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}"
+        if fmt == "csv":
+            return _attachment(to_csv(report.sheets()[0]), filename=f"{name}.csv", content_type="text/csv")
+        if fmt == "xlsx":
+            return _attachment(to_xlsx(report.sheets()), filename=f"{name}.xlsx", content_type=XLSX)
+        return TemplateResponse(request, self.template_name, {
+            "form": form, "report": report, "columns": page_columns(), "rows": report.rows(),
+            "total_values": report.total_values(), "trend_chart": report.trend_chart(),
+            "ranking_chart": report.ranking_chart(), "ranking": report.ranking(),
+            "rate_columns": [name for name, _label, shown in COLUMNS if shown and name.endswith("_rate")],
+            "query": report.params.query(), "idempotency_key": uuid.uuid4(), "job_buttons": GOV_JOB_BUTTONS,
+            "jobs": recent_report_jobs(user=request.user), "regional": scope.is_regional,
+        })
+
+
+class RequestAnalyticsView(LoginRequiredMixin, View):
+    """What residents ask for (category, item), where (villages on the map), the monthly trend, the
+    busiest stations and repeat requests from one village on one topic; `?format=xlsx` downloads it."""
+
+    template_name = "reports/request_analytics.html"
+
+    def get(self, request):
+        scope = require_scope(request.user)
+        form = _gov_kpi_form(request, scope)
+        minimum = _int_between(request.GET.get("minimum"), default=3, low=2, high=50)
+        report = analytics_report(scope=scope, params=form.params(), minimum=minimum)
+        if request.GET.get("format") == "xlsx":
+            name = f"requests-analysis-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}.xlsx"
+            return _attachment(to_xlsx(report.sheets()), filename=name, content_type=XLSX)
+        return TemplateResponse(request, self.template_name, {
+            "form": form, "report": report, "query": report.params.query(), "minimum": minimum,
+            "category_chart": report.category_chart(), "item_chart": report.item_chart(),
+            "trend_chart": report.trend_chart(), "station_chart": report.station_chart(),
+            "map_chart": report.map_chart(), "regional": scope.is_regional,
+        })
+
+
+def _int_between(value, *, default: int, low: int, high: int) -> int:
+    return min(max(int(value), low), high) if value and str(value).isdigit() else default
+
+
+class ReportJobCreateView(LoginRequiredMixin, View):
+    """POST: queue a PDF report or a large export with the filters of the page it came from."""
+
+    def post(self, request):
+        scope = require_scope(request.user)
+        kind, _sep, file_format = request.POST.get("job", "").partition(":")
+        form = GovKpiFilterForm(_query_dict(request.POST.get("query", "")), departments=department_choices(scope=scope),
+                                townships=township_choices(scope=scope), stations=station_choices(scope=scope),
+                                today=timezone.localdate())
+        try:
+            key = uuid.UUID(request.POST.get("idempotency_key", ""))
+        except ValueError:
+            key = uuid.uuid4()
+        params = {"report": form.params().as_dict(), "filter_labels": form.filter_labels(),
+                  "language": request.LANGUAGE_CODE}
+        try:
+            job = report_job_request(user=request.user, kind=kind, file_format=file_format, params=params,
+                                     idempotency_key=key)
+        except ValidationError as error:
+            return HttpResponse("; ".join(error.messages), status=400)
+        return HttpResponseRedirect(reverse("reports:job-detail", args=[job.pk]))
+
+
+def _query_dict(query: str):
+    from django.http import QueryDict
+
+    return QueryDict(query, mutable=False) if query else None
+
+
+class ReportJobDetailView(LoginRequiredMixin, View):
+    """A job's page: a progress bar while it runs (refreshed by reports/job-progress.js, or by the
+    page reloading itself without JavaScript), the download link when ready, the reason if it failed."""
+
+    template_name = "reports/job_detail.html"
+
+    def get(self, request, pk):
+        job = access_report_job_by_id(user=request.user, job_id=pk)
+        return TemplateResponse(request, self.template_name, {"job": job})
+
+
+class ReportJobStatusView(LoginRequiredMixin, View):
+    """The job's progress as JSON, for the progress bar."""
+
+    def get(self, request, pk):
+        job = access_report_job_by_id(user=request.user, job_id=pk)
+        return JsonResponse({
+            "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
+            "step": _(job.step) if job.step else "", "finished": job.finished,
+            "download_url": reverse("reports:job-download", args=[job.pk]) if job.status == job.Status.DONE else None,
+        })
+
+
+class ReportJobDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = access_report_job_by_id(user=request.user, job_id=pk)
+        if job.status != ReportJob.Status.DONE or not job.file:
+            raise PermissionDenied(_("This report is not ready."))
+        content_type = {"pdf": "application/pdf", "xlsx": XLSX, "csv": "text/csv"}[job.file_format]
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
+                            content_type=content_type)
