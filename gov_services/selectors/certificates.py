@@ -1,0 +1,239 @@
+"""Reads for certificates, narrowed by who asks, and the public verification.
+
+Who sees a certificate (a user holding several roles sees the union):
+* the holder: certificates issued for their resident account (the wallet);
+* officers of the issuing department;
+* township and county admins whose region holds the request's village (or its station's village);
+* the staff of the station the request was filed at, when the certificate is to be printed there
+  (delivery "print at the station", or not chosen yet): they print it and hand it over;
+* a superuser: everything. Anyone else, and anonymous visitors: nothing (they use /verify/).
+
+County staff set up layouts, seals and keys: a county admin for the departments in their county.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Role
+from gov_services import certificate_tokens as tokens
+from gov_services.certificate_layout import mask_name
+from gov_services.models import (
+    Certificate,
+    CertificateType,
+    Department,
+    DepartmentMembership,
+    ServiceItem,
+    SigningKey,
+)
+from gov_services.selectors.catalogue import access_service_item_for_edit, service_item_list_for_admin
+from stations.models import StaffAssignment
+from stations.selectors import active_assignments
+
+_RELATED = ("certificate_type", "department", "request", "request__station", "holder_user", "signing_key")
+PUBLIC_KEYS_CACHE_KEY = "cz:cert:public-keys"
+
+
+# --- Staff and holder scope ------------------------------------------------------------------------
+
+def _scope_filter(*, user) -> Q | None:
+    if user.is_superuser:
+        return None
+    scope = Q(holder_user=user) | Q(
+        department_id__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
+    for assignment in active_assignments(user=user):
+        if assignment.region_id:
+            path = assignment.region.path
+            scope |= Q(request__village__path__startswith=path) | Q(
+                request__village__isnull=True, request__station__village__path__startswith=path)
+        elif assignment.role in StaffAssignment.STATION_ROLES:
+            scope |= Q(request__station_id=assignment.station_id,
+                       delivery__in=["", Certificate.Delivery.STATION])
+    return scope
+
+
+def certificate_list(*, user, department_id: int | None = None, status: str | None = None,
+                     query: str | None = None) -> QuerySet[Certificate]:
+    """Certificates in the user's scope, newest first; `query` matches the serial or the holder's name."""
+    certificates = Certificate.objects.select_related(*_RELATED)
+    if not user.is_authenticated:
+        return certificates.none()
+    scope = _scope_filter(user=user)
+    if scope is not None:
+        certificates = certificates.filter(scope)
+    if department_id:
+        certificates = certificates.filter(department_id=department_id)
+    if status:
+        certificates = certificates.filter(status=status)
+    if query and query.strip():
+        text = query.strip()
+        certificates = certificates.filter(Q(serial__icontains=text) | Q(holder_name__icontains=text))
+    return certificates.order_by("-issued_at", "-pk")
+
+
+def access_certificate_by_id(*, user, certificate_id: int) -> Certificate:
+    certificate = certificate_list(user=user).filter(pk=certificate_id).first()
+    if certificate is None:
+        raise PermissionDenied(_("You may not see this certificate."))
+    return certificate
+
+
+def wallet(*, user) -> QuerySet[Certificate]:
+    """“My certificates”: those issued for the user's own account, whatever other roles they hold."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    return (Certificate.objects.filter(holder_user=user).select_related(*_RELATED)
+            .order_by("-issued_at", "-pk"))
+
+
+def station_certificate_list(*, user) -> QuerySet[Certificate]:
+    """Valid certificates to print at the user's station(s): requests filed there, delivery at the station."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    stations = active_assignments(user=user).filter(role__in=StaffAssignment.STATION_ROLES)
+    return (Certificate.objects.filter(request__station_id__in=stations.values("station_id"),
+                                       delivery__in=["", Certificate.Delivery.STATION])
+            .select_related(*_RELATED).prefetch_related("prints").order_by("-issued_at", "-pk"))
+
+
+def is_issuing_officer(*, user, certificate: Certificate) -> bool:
+    return user.is_superuser or DepartmentMembership.objects.filter(
+        user=user, department_id=certificate.department_id).exists()
+
+
+def serves_request_station(*, user, certificate: Certificate) -> bool:
+    return certificate.request.station_id is not None and active_assignments(user=user).filter(
+        station_id=certificate.request.station_id, role__in=StaffAssignment.STATION_ROLES).exists()
+
+
+# --- County set-up -------------------------------------------------------------------------------------
+
+def _county_admin_region(user):
+    assignment = active_assignments(user=user).filter(role=Role.COUNTY_ADMIN, region__isnull=False).first()
+    return assignment.region if assignment else None
+
+
+def can_manage_certificates(*, user) -> bool:
+    return user.is_authenticated and (user.is_superuser or _county_admin_region(user) is not None)
+
+
+def certificate_department_list(*, user) -> QuerySet[Department]:
+    """Departments whose seal and keys the user manages: a county admin's county; all for a superuser."""
+    departments = Department.objects.select_related("region", "seal").order_by("code")
+    if user.is_superuser:
+        return departments
+    region = _county_admin_region(user) if user.is_authenticated else None
+    return departments.filter(region__path__startswith=region.path) if region else departments.none()
+
+
+def access_department_for_certificates(*, user, department_id: int) -> Department:
+    department = certificate_department_list(user=user).filter(pk=department_id).first()
+    if department is None:
+        raise PermissionDenied(_("Seals and signing keys are managed by the county's administrators."))
+    return department
+
+
+def certificate_item_list(*, user) -> QuerySet[ServiceItem]:
+    """Catalogue items that end in a certificate, in the user's back-office scope, with their type."""
+    if not can_manage_certificates(user=user):
+        return ServiceItem.objects.none()
+    return (service_item_list_for_admin(user=user).filter(issues_certificate=True)
+            .select_related("department", "certificate_type").order_by("department__code", "code"))
+
+
+def access_certificate_item_for_edit(*, user, item_id: int) -> ServiceItem:
+    """An item whose certificate layout the user may edit (the catalogue's edit rule), or PermissionDenied."""
+    if not can_manage_certificates(user=user):
+        raise PermissionDenied(_("Certificate layouts are edited by the county's administrators."))
+    item = access_service_item_for_edit(user=user, item_id=item_id)
+    if not item.issues_certificate:
+        raise PermissionDenied(_("This item does not end in a certificate."))
+    return item
+
+
+def certificate_type_for_item(*, item: ServiceItem) -> CertificateType | None:
+    return CertificateType.objects.filter(item=item).first()
+
+
+def department_keys(*, department: Department) -> QuerySet[SigningKey]:
+    return department.signing_keys.order_by("-created_at", "-pk")
+
+
+# --- Public verification ---------------------------------------------------------------------------
+
+def public_keys() -> list[dict]:
+    """Every signing key ever used (retired ones too, so old certificates still verify), for /verify/keys.json."""
+    keys = cache.get(PUBLIC_KEYS_CACHE_KEY)
+    if keys is None:
+        keys = [{"key_id": k.key_id, "algorithm": "Ed25519", "public_key": k.public_key,
+                 "department_code": k.department.code, "department": k.department.name,
+                 "created_at": k.created_at.isoformat(), "retired_at": k.retired_at.isoformat() if k.retired_at else None}
+                for k in SigningKey.objects.select_related("department").order_by("created_at", "pk")]
+        cache.set(PUBLIC_KEYS_CACHE_KEY, keys, timeout=300)
+    return keys
+
+
+def public_key_raw(key_id: str) -> bytes | None:
+    key = next((k for k in public_keys() if k["key_id"] == key_id), None)
+    return tokens.b64url_decode(key["public_key"]) if key else None
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What /verify/<token> shows. `state` is valid, revoked, expired or forged."""
+
+    state: str
+    reason: str = ""
+    title: str = ""
+    department: str = ""
+    issued_on: datetime.date | None = None
+    expires_on: datetime.date | None = None
+    holder_masked: str = ""
+    serial: str = ""
+    revoked_at: datetime.datetime | None = None
+    revocation_reason: str = ""
+
+    @property
+    def is_valid(self) -> bool:
+        return self.state == "valid"
+
+
+FORGED_REASONS = {
+    tokens.Outcome.MALFORMED: gettext_lazy("This is not a certificate code, or part of it was changed."),
+    tokens.Outcome.UNKNOWN_KEY: gettext_lazy("It is signed with a key that no department of ours has published."),
+    tokens.Outcome.BAD_SIGNATURE: gettext_lazy("The signature does not match: the code was altered or forged."),
+}
+
+
+def certificate_verify(*, token: str, today: datetime.date | None = None) -> VerifyResult:
+    """Check a token: its signature against the published keys, then the certificate it names
+    (revoked or expired). Never raises for bad input. Two queries at most (keys are cached)."""
+    checked = tokens.verify_token(token, public_key_for=public_key_raw)
+    if not checked.ok:
+        return VerifyResult("forged", reason=str(FORGED_REASONS[checked.outcome]))
+    claims = checked.claims
+    certificate = (Certificate.objects.select_related("certificate_type", "department", "signing_key")
+                   .filter(serial=claims.serial).first())
+    if certificate is None or certificate.token != token.strip():
+        return VerifyResult("forged", reason=_("No certificate with this serial number was issued with this code."))
+    facts = {"title": certificate.certificate_type.title, "department": certificate.department.name,
+             "issued_on": certificate.issued_on, "expires_on": certificate.expires_on,
+             "holder_masked": mask_name(certificate.holder_name), "serial": certificate.serial}
+    if certificate.status == Certificate.Status.REVOKED:
+        return VerifyResult("revoked", reason=_("The issuing department revoked this certificate."),
+                            revoked_at=certificate.revoked_at, revocation_reason=certificate.revocation_reason,
+                            **facts)
+    if claims.expired(today or timezone.localdate()):
+        return VerifyResult("expired", reason=_("The certificate's period of validity has ended."), **facts)
+    return VerifyResult("valid", **facts)
+
+
+def revoked_certificates() -> QuerySet[Certificate]:
+    return (Certificate.objects.filter(status=Certificate.Status.REVOKED).select_related("department", "signing_key")
+            .order_by("department__code", "revoked_at", "pk"))

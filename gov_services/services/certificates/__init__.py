@@ -1,0 +1,65 @@
+"""Writes for certificates (issue 5). Modules: setup.py (layouts, seals, keys, the county's PDF signer),
+issue.py (issue and render), delivery.py (revoke, mail, print log, wallet attachments, revocation list).
+
+Every function is keyword-only, takes the acting user (None only for the system: automatic
+issuance, demo seeding), runs in one transaction and leaves an AuditEvent; certificate moves also
+append a RequestEvent to the request's timeline. PDFs are rendered after commit by Celery.
+"""
+
+from gov_services.services.certificates.delivery import (
+    certificate_attach_to_request,
+    certificate_delivery_choose,
+    certificate_mail,
+    certificate_print_record,
+    certificate_revoke,
+    revocation_list_build,
+)
+from gov_services.services.certificates.issue import (
+    certificate_html,
+    certificate_issue,
+    certificate_issue_on_approval,
+    certificate_render_failed,
+    certificate_render_pdf_now,
+    certificate_render_retry,
+    next_serial,
+    printed_values,
+    qr_html,
+    verify_url,
+)
+from gov_services.services.certificates.setup import (
+    active_signing_key,
+    certificate_type_save,
+    county_of,
+    county_signer_create_demo,
+    county_signer_load,
+    department_seal_upload,
+    key_passphrase,
+    signing_key_rotate,
+)
+
+__all__ = [
+    "active_signing_key",
+    "certificate_attach_to_request",
+    "certificate_delivery_choose",
+    "certificate_html",
+    "certificate_issue",
+    "certificate_issue_on_approval",
+    "certificate_mail",
+    "certificate_print_record",
+    "certificate_render_failed",
+    "certificate_render_pdf_now",
+    "certificate_render_retry",
+    "certificate_revoke",
+    "certificate_type_save",
+    "county_of",
+    "county_signer_create_demo",
+    "county_signer_load",
+    "department_seal_upload",
+    "key_passphrase",
+    "next_serial",
+    "printed_values",
+    "qr_html",
+    "revocation_list_build",
+    "signing_key_rotate",
+    "verify_url",
+]

@@ -1,0 +1,234 @@
+"""County set-up for certificates: layouts per catalogue item, department seals, signing keys and
+the county's PDF signing certificate. County staff only; every change is audited."""
+
+import functools
+import hashlib
+import io
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from accounts.models import User
+from core.audit import audit_event_record
+from gov_services import certificate_layout as layout
+from gov_services import certificate_pki as pki
+from gov_services import certificate_tokens as tokens
+from gov_services.models import (
+    CertificateType,
+    CountySigningCertificate,
+    Department,
+    DepartmentSeal,
+    ServiceItem,
+    SigningKey,
+)
+from gov_services.selectors import certificates as selectors
+from gov_services.selectors.certificates import PUBLIC_KEYS_CACHE_KEY
+from stations.models import Region
+
+MAX_SEAL_BYTES = 2 * 1024 * 1024
+SEAL_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+
+
+def key_passphrase() -> bytes:
+    """The passphrase that encrypts every stored private key (settings.CERTIFICATE_KEY_PASSPHRASE,
+    else derived from SECRET_KEY: rotating SECRET_KEY then needs `manage.py certificate_keys_rewrap`)."""
+    secret = getattr(settings, "CERTIFICATE_KEY_PASSPHRASE", "") or settings.SECRET_KEY
+    return hashlib.sha256(b"cunzhan-certificate-keys|" + secret.encode("utf-8")).hexdigest().encode("ascii")
+
+
+def _require_staff(actor, *, department: Department | None = None, item: ServiceItem | None = None,
+                   county: Region | None = None) -> None:
+    """County staff in whose county the department (or the item's department) is; None is the system."""
+    if actor is None:
+        return
+    if not selectors.can_manage_certificates(user=actor):
+        raise PermissionDenied(_("Certificates are set up by the county's administrators."))
+    if department is not None:
+        selectors.access_department_for_certificates(user=actor, department_id=department.pk)
+    if item is not None:
+        selectors.access_certificate_item_for_edit(user=actor, item_id=item.pk)
+    if county is not None and not actor.is_superuser and not selectors.certificate_department_list(
+            user=actor).filter(region__path__startswith=county.path).exists():
+        raise PermissionDenied(_("You may not set up certificates for %(county)s.") % {"county": county.name})
+
+
+def county_of(region: Region) -> Region:
+    """The county a department's region belongs to (the region itself above county level)."""
+    if region.level == Region.Level.COUNTY:
+        return region
+    county = region.get_ancestors().filter(level=Region.Level.COUNTY).first()
+    return county or region
+
+
+# --- Layouts ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def certificate_type_save(*, item: ServiceItem, actor: User, code: str, title: str, body_html: str, css: str = "",
+                          validity_days: int | None = None, auto_issue: bool = False,
+                          is_active: bool = True) -> CertificateType:
+    """Create or change the certificate an item ends in. Refuses a layout with unknown placeholders,
+    scripts or external files (certificate_layout.layout_problems); nothing is saved then."""
+    _require_staff(actor, item=item)
+    if not item.issues_certificate:
+        raise ValidationError(_("“%(item)s” does not end in a certificate: tick that in the catalogue first.")
+                              % {"item": item.name})
+    ctype = CertificateType.objects.select_for_update().filter(item=item).first() or CertificateType(item=item)
+    before = {f: getattr(ctype, f) for f in ("code", "title", "validity_days", "auto_issue", "is_active")}
+    ctype.code, ctype.title, ctype.body_html, ctype.css = code.strip(), title.strip(), body_html, css
+    ctype.validity_days, ctype.auto_issue, ctype.is_active = validity_days, auto_issue, is_active
+    ctype.updated_by = actor
+    errors: dict[str, list[str]] = {}
+    try:
+        ctype.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    problems = layout.layout_problems(body_html, css, form_fields=[f["name"] for f in item.form_schema or []])
+    if problems:
+        errors.setdefault("body_html", []).extend(problems)
+    if errors:
+        raise ValidationError(errors)
+    created = ctype.pk is None
+    ctype.save()
+    changed = {f: getattr(ctype, f) for f in before if before[f] != getattr(ctype, f)}
+    audit_event_record(actor=actor, action="certificate_type.create" if created else "certificate_type.update",
+                       target=ctype, data={"item": item.code, **changed})
+    return ctype
+
+
+# --- Seals ------------------------------------------------------------------------------------------
+
+def _checked_seal(content: bytes) -> str:
+    """The file extension for a real PNG/JPEG image of sensible size; ValidationError otherwise."""
+    if len(content) > MAX_SEAL_BYTES:
+        raise ValidationError({"image": _("The seal image is larger than 2 MB.")})
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+            kind, size = image.format, image.size
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValidationError({"image": _("The seal must be a PNG or JPEG image.")}) from error
+    if kind not in SEAL_FORMATS:
+        raise ValidationError({"image": _("The seal must be a PNG or JPEG image.")})
+    if min(size) < 100 or max(size) > 4000:
+        raise ValidationError({"image": _("The seal image should be between 100 and 4000 pixels wide and high.")})
+    return SEAL_FORMATS[kind]
+
+
+@transaction.atomic
+def department_seal_upload(*, department: Department, content: bytes, actor: User) -> DepartmentSeal:
+    """Replace the department's seal. Only the system applies it, to the certificates it issues."""
+    _require_staff(actor, department=department)
+    extension = _checked_seal(content)
+    seal = DepartmentSeal.objects.select_for_update().filter(department=department).first() \
+        or DepartmentSeal(department=department)
+    previous = seal.sha256
+    seal.sha256 = hashlib.sha256(content).hexdigest()
+    seal.uploaded_by = actor
+    seal.image.save(f"{department.pk}-{seal.sha256[:16]}.{extension}", ContentFile(content), save=False)
+    seal.save()
+    audit_event_record(actor=actor, action="department_seal.upload", target=department,
+                       data={"sha256": seal.sha256, "previous_sha256": previous})
+    return seal
+
+
+# --- Signing keys -----------------------------------------------------------------------------------
+
+def _key_id(department: Department) -> str:
+    base = re.sub(r"[^A-Za-z0-9-]", "", department.code)[:20] or f"D{department.pk}"
+    number = department.signing_keys.count() + 1
+    while SigningKey.objects.filter(key_id=f"{base}-K{number}").exists():
+        number += 1
+    return f"{base}-K{number}"
+
+
+def _new_key(department: Department, actor) -> SigningKey:
+    private = tokens.generate_private_key()
+    key = SigningKey.objects.create(
+        department=department, key_id=_key_id(department), public_key=tokens.b64url(tokens.public_key_raw(private)),
+        private_key_pem=tokens.encrypt_private_key(private, key_passphrase()), created_by=actor)
+    transaction.on_commit(lambda: cache.delete(PUBLIC_KEYS_CACHE_KEY))
+    return key
+
+
+def active_signing_key(*, department: Department) -> SigningKey:
+    """The department's current key, made on first use (within the caller's transaction)."""
+    Department.objects.select_for_update().filter(pk=department.pk).first()  # one creator at a time
+    key = department.signing_keys.filter(retired_at__isnull=True).first()
+    if key is None:
+        key = _new_key(department, None)
+        audit_event_record(actor=None, action="signing_key.create", target=key, data={"department": department.code})
+    return key
+
+
+@transaction.atomic
+def signing_key_rotate(*, department: Department, actor: User) -> SigningKey:
+    """Retire the department's key and make a new one. Old certificates keep verifying: retired
+    keys stay published at /verify/keys.json."""
+    _require_staff(actor, department=department)
+    Department.objects.select_for_update().filter(pk=department.pk).first()
+    retired = list(department.signing_keys.filter(retired_at__isnull=True))
+    for key in retired:
+        key.retired_at = timezone.now()
+        key.save(update_fields=["retired_at"])
+    key = _new_key(department, actor)
+    audit_event_record(actor=actor, action="signing_key.rotate", target=key,
+                       data={"department": department.code, "retired": [k.key_id for k in retired]})
+    return key
+
+
+def private_key_of(key: SigningKey):
+    """The key's private half, opened once per process (the scrypt that protects it costs ~0.1 s)."""
+    return _decrypted(key.private_key_pem, key_passphrase())
+
+
+@functools.lru_cache(maxsize=64)
+def _decrypted(pem: str, passphrase: bytes):
+    return tokens.decrypt_private_key(pem, passphrase)
+
+
+# --- The county's PDF signing certificate ---------------------------------------------------------------
+
+def _replace_signer(county: Region, material: pki.SignerMaterial, actor, action: str) -> CountySigningCertificate:
+    now = timezone.now()
+    CountySigningCertificate.objects.filter(county=county, retired_at__isnull=True).update(retired_at=now)
+    signer = CountySigningCertificate.objects.create(
+        county=county, certificate_pem=material.certificate_pem, chain_pem=material.chain_pem,
+        private_key_pem=material.private_key_pem)
+    audit_event_record(actor=actor, action=action, target=signer, data={"county": county.code})
+    return signer
+
+
+@transaction.atomic
+def county_signer_create_demo(*, county: Region, actor: User | None) -> CountySigningCertificate:
+    """A demo CA and signing certificate for the county (seed_demo). Not trusted outside the demo."""
+    _require_staff(actor, county=county)
+    material = pki.demo_county_signer(county_name=county.name, passphrase=key_passphrase())
+    return _replace_signer(county, material, actor, "county_signer.create_demo")
+
+
+@transaction.atomic
+def county_signer_load(*, county: Region, actor: User | None, certificate_pem: str, chain_pem: str,
+                       private_key_pem: str, private_key_passphrase: bytes | None) -> CountySigningCertificate:
+    """Install the county's real signing certificate (from its CA): the key is re-encrypted with ours."""
+    _require_staff(actor, county=county)
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        key = serialization.load_pem_private_key(private_key_pem.encode("ascii"), password=private_key_passphrase)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(_("The private key cannot be read with this passphrase.")) from error
+    wrapped = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.BestAvailableEncryption(key_passphrase())).decode("ascii")
+    try:
+        pki.check_signer(certificate_pem=certificate_pem, private_key_pem=wrapped, passphrase=key_passphrase())
+    except ValueError as error:
+        raise ValidationError(_("The private key does not belong to the certificate.")) from error
+    material = pki.SignerMaterial(certificate_pem=certificate_pem, chain_pem=chain_pem, private_key_pem=wrapped)
+    return _replace_signer(county, material, actor, "county_signer.load")

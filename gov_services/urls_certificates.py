@@ -1,0 +1,39 @@
+"""Certificate pages (issue 5). Included at the site root inside the gov_services namespace, so the
+paths are written in full and the names are gov_services:<name>."""
+
+from django.urls import path, re_path
+
+from gov_services import views_certificates as views
+
+urlpatterns = [
+    # County set-up
+    path("county/certificates/templates/", views.CertificateTypeListView.as_view(), name="certificate-type-list"),
+    path("county/certificates/templates/<int:item_id>/", views.CertificateTypeEditView.as_view(),
+         name="certificate-type-edit"),
+    path("county/certificates/departments/<int:pk>/", views.DepartmentCertificateSetupView.as_view(),
+         name="certificate-department"),
+    path("county/certificates/departments/<int:pk>/seal/", views.DepartmentSealImageView.as_view(),
+         name="certificate-department-seal"),
+    path("county/certificates/departments/<int:pk>/rotate-key/", views.SigningKeyRotateView.as_view(),
+         name="certificate-key-rotate"),
+    # Department and station
+    path("dept/requests/<int:pk>/certificate/", views.CertificateIssueView.as_view(), name="certificate-issue"),
+    path("certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
+    path("certificates/<int:pk>/pdf/", views.CertificatePdfView.as_view(), name="certificate-pdf"),
+    path("certificates/<int:pk>/revoke/", views.CertificateRevokeView.as_view(), name="certificate-revoke"),
+    path("certificates/<int:pk>/mail/", views.CertificateMailView.as_view(), name="certificate-mail"),
+    path("certificates/<int:pk>/delivery/", views.CertificateDeliveryView.as_view(), name="certificate-delivery"),
+    path("certificates/<int:pk>/print/", views.CertificatePrintView.as_view(), name="certificate-print"),
+    path("certificates/<int:pk>/retry-pdf/", views.CertificateRenderRetryView.as_view(),
+         name="certificate-render-retry"),
+    path("counter/certificates/", views.StationCertificateListView.as_view(), name="certificate-station-list"),
+    # The resident's wallet
+    path("me/certificates/", views.WalletView.as_view(), name="certificate-wallet"),
+    path("me/certificates/<int:pk>/attach/", views.WalletAttachView.as_view(), name="certificate-wallet-attach"),
+    # Public verification (no sign-in); the fixed names come before the catch-all token path
+    path("verify/", views.VerifyView.as_view(), name="certificate-verify"),
+    path("verify/keys.json", views.PublicKeysView.as_view(), name="certificate-public-keys"),
+    path("verify/revocations.json", views.RevocationListView.as_view(), name="certificate-revocations"),
+    path("verify/format/", views.CertificateTokenDocView.as_view(), name="certificate-token-format"),
+    re_path(r"^verify/(?P<token>[^/]{1,600})/?$", views.VerifyTokenView.as_view(), name="certificate-verify-token"),
+]

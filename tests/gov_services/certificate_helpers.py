@@ -1,0 +1,100 @@
+"""Fixtures and helpers for the certificate tests (issue 5). Import the fixtures by name:
+
+    from tests.gov_services.certificate_helpers import cert_item, seal, approved, ...
+"""
+
+import io
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+
+from accounts.roles import Role
+from gov_services.models import ServiceRequest
+from gov_services.services import certificates as cert_services
+from gov_services.services import requests as request_services
+from tests.factories import ServiceItemFactory, ServiceRequestFactory, StaffAssignmentFactory, UserFactory
+
+HOLDER_NAME = "王秀英"
+
+
+def seal_png(size: int = 200) -> bytes:
+    """A red ring on transparency, like a scanned seal."""
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    from PIL import ImageDraw
+
+    ImageDraw.Draw(image).ellipse((8, 8, size - 8, size - 8), outline=(200, 0, 0, 255), width=8)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF as pdftotext (poppler-utils) extracts it; pypdf where poppler is missing."""
+    if shutil.which("pdftotext"):
+        result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                                check=True)
+        return result.stdout.decode("utf-8")
+    pypdf = pytest.importorskip("pypdf", reason="needs pdftotext (poppler-utils) or pypdf to read PDF text")
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture
+def cert_item(department):
+    """An item of `department` that ends in a certificate, with a purpose field, and its layout."""
+    item = ServiceItemFactory(
+        department=department, code="LT-GAJ-01", name="户籍证明", issues_certificate=True, online_allowed=True,
+        form_schema=[{"name": "purpose", "type": "choice", "label": "用途", "required": True,
+                      "choices": [["job", "就业"], ["school", "入学"]]}])
+    cert_services.certificate_type_save(
+        item=item, actor=None, code="HJZM", title="户籍证明", validity_days=180,
+        body_html=("<h1>{{ title }}</h1><p>编号 {{ serial }}</p><p>兹证明{{ holder_name }}户籍在{{ village }}。</p>"
+                   "<p>用途：{{ form.purpose }}</p><p>{{ department }} {{ issue_date }}</p>{{ seal }}{{ qr }}"),
+        css="h1 { font-size: 20pt; }")
+    return item
+
+
+@pytest.fixture
+def seal(department, private_files):
+    return cert_services.department_seal_upload(department=department, content=seal_png(), actor=None)
+
+
+@pytest.fixture
+def holder(db):
+    return UserFactory(roles=[Role.RESIDENT], full_name=HOLDER_NAME)
+
+
+def approved_request(item, station, officer, *, applicant_user=None, **fields) -> ServiceRequest:
+    """A request for `item` filed at `station`, accepted, reviewed and approved by `officer`."""
+    request = ServiceRequestFactory(item=item, station=station, applicant_name=HOLDER_NAME,
+                                    applicant_user=applicant_user, form_data={"purpose": "job"}, **fields)
+    request_services.service_request_accept(request=request, actor=officer)
+    request_services.service_request_start_review(request=request, actor=officer)
+    request_services.service_request_approve(request=request, actor=officer)
+    return request
+
+
+@pytest.fixture
+def approved(cert_item, station, officer, holder):
+    return approved_request(cert_item, station, officer, applicant_user=holder)
+
+
+@pytest.fixture
+def issued(approved, officer, seal, django_capture_on_commit_callbacks):
+    """A certificate issued by the officer, its PDF rendered by the (eager) task after commit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = cert_services.certificate_issue(request=approved, actor=officer)
+    certificate.refresh_from_db()
+    return certificate
+
+
+@pytest.fixture
+def station_operator(station):
+    user = UserFactory(roles=[Role.OPERATOR])
+    StaffAssignmentFactory(user=user, role="operator", station=station)
+    return user
