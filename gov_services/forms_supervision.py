@@ -1,0 +1,119 @@
+"""Forms of the supervision screens: board filters, the outcome of an escalation, the county's settings
+and escalation steps, the assessment month."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from gov_services.models import Card, Escalation, EscalationStep, SupervisionSettings
+
+_NUMBER = {"class": "cz-input", "inputmode": "numeric"}
+
+
+class BoardFilterForm(forms.Form):
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+    township = forms.TypedChoiceField(label=_("Township"), required=False, coerce=int, empty_value=None)
+    card = forms.ChoiceField(label=_("Card"), required=False,
+                             choices=[("", _("Yellow or red")), *Card.choices])
+
+    def __init__(self, *args, departments, townships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("All departments")), *departments]
+        self.fields["township"].choices = [("", _("All townships")), *townships]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "cz-select"
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid value (a stale link) is ignored rather than refused."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v}
+
+
+class EscalationFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status")), *Escalation.Status.choices])
+    tasks = forms.BooleanField(label=_("Only steps with a task"), required=False)
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return self.cleaned_data
+
+
+class EscalationOutcomeForm(forms.Form):
+    call_made = forms.BooleanField(label=_("The call was made (or the talk held)"), required=False)
+    outcome = forms.CharField(label=_("Outcome"), max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3, "class": "cz-input"}),
+                              help_text=_("What the department promised or explained, and by when."))
+
+
+class SupervisionSettingsForm(forms.Form):
+    yellow_percent = forms.IntegerField(label=_("Yellow card at (per cent of the time limit used)"), min_value=1,
+                                        max_value=299, widget=forms.NumberInput(attrs=_NUMBER))
+    red_percent = forms.IntegerField(label=_("Red card beyond (per cent of the time limit used)"), min_value=2,
+                                     max_value=300, widget=forms.NumberInput(attrs=_NUMBER),
+                                     help_text=_("100: as soon as the deadline has passed."))
+    returned_close_days = forms.IntegerField(
+        label=_("Close returned requests after (working days)"), min_value=1, max_value=250,
+        widget=forms.NumberInput(attrs=_NUMBER),
+        help_text=_("A request waiting for the resident's supplement this long is closed by the sweep."))
+    weight_on_time = forms.IntegerField(label=_("Weight: on-time rate"), min_value=0, max_value=100,
+                                        widget=forms.NumberInput(attrs=_NUMBER))
+    weight_satisfaction = forms.IntegerField(label=_("Weight: satisfaction rate"), min_value=0, max_value=100,
+                                             widget=forms.NumberInput(attrs=_NUMBER))
+    weight_red_cards = forms.IntegerField(label=_("Weight: red cards"), min_value=0, max_value=100,
+                                          widget=forms.NumberInput(attrs=_NUMBER))
+    weight_follow_ups = forms.IntegerField(label=_("Weight: follow-ups done"), min_value=0, max_value=100,
+                                           widget=forms.NumberInput(attrs=_NUMBER))
+
+    @classmethod
+    def initial_for(cls, config: SupervisionSettings) -> dict:
+        return {name: getattr(config, name) for name in cls.base_fields}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("yellow_percent") and data.get("red_percent") and data["yellow_percent"] >= data["red_percent"]:
+            self.add_error("red_percent", _("The red card must come after the yellow card."))
+        weights = [data.get(n) for n in ("weight_on_time", "weight_satisfaction", "weight_red_cards",
+                                          "weight_follow_ups")]
+        if all(w is not None for w in weights) and sum(weights) == 0:
+            raise ValidationError(_("At least one weight must be above zero."))
+        return data
+
+
+class EscalationStepForm(forms.Form):
+    label = forms.CharField(label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"class": "cz-input"}),
+                            help_text=_("E.g. 红牌督办电话."))
+    card = forms.ChoiceField(label=_("Card"), choices=Card.choices, widget=forms.Select(attrs={"class": "cz-select"}))
+    after_days = forms.IntegerField(label=_("After (working days holding the card)"), min_value=0, max_value=60,
+                                    initial=0, widget=forms.NumberInput(attrs=_NUMBER))
+    notify = forms.ChoiceField(label=_("Send an SMS to"), choices=EscalationStep.Notify.choices,
+                               widget=forms.Select(attrs={"class": "cz-select"}))
+    task = forms.ChoiceField(label=_("Task"), choices=EscalationStep.Task.choices,
+                             widget=forms.Select(attrs={"class": "cz-select"}))
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=100,
+                                  widget=forms.NumberInput(attrs=_NUMBER),
+                                  help_text=_("Steps are listed and taken in this order."))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    @classmethod
+    def initial_for(cls, step: EscalationStep) -> dict:
+        return {name: getattr(step, name) for name in cls.base_fields}
+
+
+class AssessmentMonthForm(forms.Form):
+    month = forms.CharField(label=_("Month"), required=False,
+                            widget=forms.DateInput(attrs={"type": "month", "class": "cz-input"}))
+
+    def month_or(self, default: datetime.date) -> datetime.date:
+        """The first day of the month asked for (YYYY-MM), or `default`'s month."""
+        text = (self.data.get("month") or "").strip() if self.is_bound else ""
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return datetime.date(year, month, 1)
+        except ValueError:
+            return default.replace(day=1)

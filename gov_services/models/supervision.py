@@ -1,0 +1,195 @@
+"""Supervision (电子监察): per-county settings and escalation steps, the cards and escalations the sweep
+issues, and a record of each sweep. The rules themselves live in gov_services/supervision.py.
+
+Idempotency lives in the database: a request holds each card at most once (request, level) and
+takes each escalation step at most once (request, step), so two sweeps running at the same moment
+cannot issue anything twice; each row names the sweep that issued it, which is how a sweep learns
+which of its inserts won.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from gov_services.models.catalogue import Department
+from gov_services.models.requests import ServiceRequest
+from stations.models import Region
+
+__all__ = ["Card", "Escalation", "EscalationStep", "SupervisionCard", "SupervisionSettings", "SupervisionSweep"]
+
+
+class Card(models.TextChoices):
+    YELLOW = "yellow", _("Yellow card")
+    RED = "red", _("Red card")
+
+
+class SupervisionSettings(models.Model):
+    """One county's supervision rules; defaults follow the Suning/Laoting practice (assumed figures)."""
+
+    county = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="supervision_settings",
+                                  limit_choices_to={"level": "county"}, verbose_name=_("county"))
+    yellow_percent = models.PositiveSmallIntegerField(
+        _("yellow card at (per cent of the time limit used)"), default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(299)])
+    red_percent = models.PositiveSmallIntegerField(
+        _("red card beyond (per cent of the time limit used)"), default=100,
+        validators=[MinValueValidator(2), MaxValueValidator(300)],
+        help_text=_("100: as soon as the deadline has passed."))
+    returned_close_days = models.PositiveSmallIntegerField(
+        _("close returned requests after (working days)"), default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+        help_text=_("A request waiting for the resident's supplement this long is closed by the sweep."))
+    weight_on_time = models.PositiveSmallIntegerField(_("weight: on-time rate"), default=40,
+                                                      validators=[MaxValueValidator(100)])
+    weight_satisfaction = models.PositiveSmallIntegerField(_("weight: satisfaction rate"), default=30,
+                                                           validators=[MaxValueValidator(100)])
+    weight_red_cards = models.PositiveSmallIntegerField(_("weight: red cards"), default=20,
+                                                        validators=[MaxValueValidator(100)])
+    weight_follow_ups = models.PositiveSmallIntegerField(_("weight: follow-ups done"), default=10,
+                                                         validators=[MaxValueValidator(100)])
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("supervision settings")
+        verbose_name_plural = _("supervision settings")
+        constraints = [
+            models.CheckConstraint(name="supervision_yellow_before_red",
+                                   condition=models.Q(yellow_percent__lt=models.F("red_percent"))),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.county)
+
+
+class EscalationStep(models.Model):
+    """One link of a county's escalation chain: when a request has held `card` for `after_days`
+    working days, notify someone and/or open a task for staff. Steps are deactivated, never deleted,
+    so that the escalations they issued keep pointing at them."""
+
+    class Notify(models.TextChoices):
+        NOBODY = "nobody", _("Nobody")
+        ASSIGNEE = "assignee", _("The officer handling it")
+        HEAD = "head", _("The department head")
+        BOTH = "both", _("The officer and the department head")
+
+    class Task(models.TextChoices):
+        NONE = "none", _("No task (notification only)")
+        CALL = "call", _("Supervision call by the county supervision office (督办电话)")
+        INTERVIEW = "interview", _("Referral to the organisation department (约谈)")
+
+    county = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="escalation_steps",
+                               limit_choices_to={"level": "county"}, verbose_name=_("county"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    label = models.CharField(_("name"), max_length=60)
+    card = models.CharField(_("card"), max_length=6, choices=Card.choices)
+    after_days = models.PositiveSmallIntegerField(_("after (working days holding the card)"), default=0,
+                                                  validators=[MaxValueValidator(60)])
+    notify = models.CharField(_("send an SMS to"), max_length=8, choices=Notify.choices, default=Notify.NOBODY)
+    task = models.CharField(_("task"), max_length=9, choices=Task.choices, default=Task.NONE)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+        ordering = ["county", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SupervisionSweep(models.Model):
+    """One run of the sweep: when it ran, for which moment, and what it issued."""
+
+    class Trigger(models.TextChoices):
+        BEAT = "beat", _("Scheduled")
+        COMMAND = "command", _("Command line")
+        DEMO = "demo", pgettext_lazy("sweep trigger", "Demo data")
+
+    at = models.DateTimeField(_("for the moment"))
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    trigger = models.CharField(_("trigger"), max_length=8, choices=Trigger.choices)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("supervision sweep")
+        verbose_name_plural = _("supervision sweeps")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_trigger_display()}"
+
+
+class SupervisionCard(models.Model):
+    """A yellow or red card a request received (once per level); kept after the request is done."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="supervision_cards",
+                                verbose_name=_("request"))
+    level = models.CharField(_("card"), max_length=6, choices=Card.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("department"))
+    issued_at = models.DateTimeField(_("issued at"))
+    sweep = models.ForeignKey(SupervisionSweep, on_delete=models.PROTECT, related_name="cards")
+
+    class Meta:
+        verbose_name = _("supervision card")
+        verbose_name_plural = _("supervision cards")
+        constraints = [models.UniqueConstraint(fields=["request", "level"], name="supervision_card_once")]
+        indexes = [
+            models.Index(fields=["level", "issued_at"]),
+            models.Index(fields=["department", "issued_at"]),
+            models.Index(fields=["sweep", "level"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.get_level_display()}"
+
+
+class Escalation(models.Model):
+    """A step of the chain taken for one request: a record staff can see and act on (call made, outcome).
+
+    Notification-only steps are recorded as `notified`; steps with a task start `open` until someone
+    records the outcome.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("escalation", "Open")
+        DONE = "done", pgettext_lazy("escalation", "Done")
+        NOTIFIED = "notified", _("Notified")
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="escalations",
+                                verbose_name=_("request"))
+    step = models.ForeignKey(EscalationStep, on_delete=models.PROTECT, related_name="escalations",
+                             verbose_name=_("step"))
+    label = models.CharField(_("step"), max_length=60)
+    card = models.CharField(_("card"), max_length=6, choices=Card.choices)
+    task = models.CharField(_("task"), max_length=9, choices=EscalationStep.Task.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("department"))
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("officer handling it"))
+    named_person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("department head named"))
+    issued_at = models.DateTimeField(_("issued at"))
+    sweep = models.ForeignKey(SupervisionSweep, on_delete=models.PROTECT, related_name="escalations")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    call_made_at = models.DateTimeField(_("call made at"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    handled_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["request", "step"], name="escalation_step_once")]
+        indexes = [
+            models.Index(fields=["status", "issued_at"]),
+            models.Index(fields=["sweep"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.label}"

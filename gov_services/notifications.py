@@ -1,0 +1,198 @@
+"""Text messages about service requests, to residents and to staff.
+
+Each message is a template rendered in the recipient's language (zh-hans unless told otherwise: the
+data model keeps no language preference per person, and the county's residents read Chinese) and
+handed to core.sms.sms_enqueue, which writes the outbox row in the caller's transaction and sends
+after commit. So a service calls these inside its transaction: a rolled-back move leaves no message,
+a committed one always has its row. Nothing here raises into the caller: a message that cannot be
+rendered is logged and skipped, never a reason to lose a resident's request.
+"""
+
+import logging
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from core.models import SmsOutboxMessage
+from core.sms import sms_enqueue
+from gov_services.identifiers import format_tracking_code
+from gov_services.models import ServiceRequest
+from stations.models import Region
+from stations.selectors import admin_region_for
+
+logger = logging.getLogger("cunzhan.notifications")
+
+DEFAULT_LANGUAGE = "zh-hans"
+NOTE_LENGTH = 60  # a return note is quoted, not copied whole: one SMS is 70 Chinese characters
+
+SUBMITTED = "request_submitted"
+RETURNED = "request_returned"
+COMPLETED = "request_completed"
+ASSIGNED = "request_assigned"
+CARD_YELLOW = "card_yellow"
+CARD_RED = "card_red"
+ESCALATION = "escalation"
+
+TEMPLATES = {
+    SUBMITTED: _("Your request %(code)s (%(service)s) has been received. Follow its progress at %(link)s"),
+    RETURNED: _("Your request %(code)s (%(service)s) needs more material: %(note)s. Please bring it to your "
+                "village station or add it online."),
+    COMPLETED: _("Your request %(code)s (%(service)s) is complete. Please rate our service at %(link)s"),
+    ASSIGNED: _("Request %(code)s (%(service)s) has been assigned to you.%(due)s"),
+    CARD_YELLOW: _("Yellow card: request %(code)s (%(service)s) is close to its time limit%(due)s. "
+                   "Please finish it in time."),
+    CARD_RED: _("Red card: request %(code)s (%(service)s) is overdue%(due)s. Please deal with it at once."),
+    ESCALATION: _("Supervision: request %(code)s (%(service)s) has been escalated: %(step)s."),
+}
+# Appended to a staff message when the request has a deadline; the leading space/comma is part of it.
+DUE_SUFFIXES = {
+    ASSIGNED: _(" Due %(due)s."),
+    CARD_YELLOW: _(" (due %(due)s)"),
+    CARD_RED: _(" (due %(due)s)"),
+}
+
+
+def track_url(service_request: ServiceRequest) -> str:
+    """The public tracking page for this request (code filled in), absolute, from SITE_URL."""
+    query = urlencode({"code": format_tracking_code(service_request.tracking_code)})
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('gov_services:track')}?{query}"
+
+
+def _service_label(service_request: ServiceRequest) -> str:
+    if service_request.item_id:
+        return service_request.item.name
+    return service_request.subject or str(service_request.get_appeal_category_display())
+
+
+def _due(purpose: str, service_request: ServiceRequest) -> str:
+    if purpose not in DUE_SUFFIXES or service_request.due_at is None:
+        return ""
+    day = timezone.localtime(service_request.due_at).strftime("%Y-%m-%d")
+    return str(DUE_SUFFIXES[purpose]) % {"due": day}
+
+
+def _shorten(text: str, length: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def render_message(purpose: str, service_request: ServiceRequest, *, language: str = DEFAULT_LANGUAGE,
+                   note: str = "", step: str = "") -> str:
+    """The text of one message, in `language`."""
+    with override(language):
+        return str(TEMPLATES[purpose]) % {
+            "code": format_tracking_code(service_request.tracking_code),
+            "service": _service_label(service_request),
+            "link": track_url(service_request),
+            "note": _shorten(note, NOTE_LENGTH),
+            "step": _shorten(str(step), NOTE_LENGTH),
+            "due": _due(purpose, service_request),
+        }
+
+
+def _send(purpose: str, service_request: ServiceRequest, phones: Iterable[str], *,
+          language: str = DEFAULT_LANGUAGE, note: str = "", step: str = "") -> None:
+    try:
+        text = render_message(purpose, service_request, language=language, note=note, step=step)
+    except Exception:  # a broken template must not cost the resident their request
+        logger.exception("SMS %s for request %s could not be rendered", purpose, service_request.pk)
+        return
+    for phone in dict.fromkeys(p for p in phones if p):  # each number once, in order
+        sms_enqueue(phone=phone, text=text, purpose=purpose, reference=service_request.tracking_code)
+
+
+def _staff_phones(recipients) -> list[str]:
+    return [user.phone for user in recipients if user is not None and getattr(user, "phone", "")]
+
+
+# --- to the resident ---------------------------------------------------------------------------
+
+
+def notify_resident_of_submission(*, service_request: ServiceRequest, language: str = DEFAULT_LANGUAGE) -> None:
+    _send(SUBMITTED, service_request, [service_request.applicant_phone], language=language)
+
+
+def notify_resident_of_return(*, service_request: ServiceRequest, note: str,
+                              language: str = DEFAULT_LANGUAGE) -> None:
+    _send(RETURNED, service_request, [service_request.applicant_phone], language=language, note=note)
+
+
+def notify_resident_of_completion(*, service_request: ServiceRequest, language: str = DEFAULT_LANGUAGE) -> None:
+    _send(COMPLETED, service_request, [service_request.applicant_phone], language=language)
+
+
+# --- to staff ----------------------------------------------------------------------------------
+
+
+def notify_staff_of_assignment(*, service_request: ServiceRequest, assignee,
+                               language: str = DEFAULT_LANGUAGE) -> None:
+    _send(ASSIGNED, service_request, _staff_phones([assignee]), language=language)
+
+
+def notify_staff_of_card(*, service_request: ServiceRequest, card: str, recipients,
+                         language: str = DEFAULT_LANGUAGE) -> None:
+    """card is "yellow" or "red"; recipients are users, those with no phone are skipped."""
+    purposes = {"yellow": CARD_YELLOW, "red": CARD_RED}
+    if card not in purposes:
+        raise ValueError(f"card must be 'yellow' or 'red', not {card!r}")
+    _send(purposes[card], service_request, _staff_phones(recipients), language=language)
+
+
+def notify_staff_of_escalation(*, service_request: ServiceRequest, step_label: str, recipients,
+                               language: str = DEFAULT_LANGUAGE) -> None:
+    """step_label names the escalation step (a lazy translation is rendered in `language`)."""
+    _send(ESCALATION, service_request, _staff_phones(recipients), language=language, step=step_label)
+
+
+# --- who may see the outbox ----------------------------------------------------------------------
+
+PURPOSE_LABELS = {
+    SUBMITTED: _("Request received (resident)"),
+    RETURNED: _("Returned for supplement (resident)"),
+    COMPLETED: _("Request completed (resident)"),
+    ASSIGNED: _("Request assigned (staff)"),
+    CARD_YELLOW: _("Yellow card (staff)"),
+    CARD_RED: _("Red card (staff)"),
+    ESCALATION: _("Escalation (staff)"),
+    # Purposes other modules queue (see their sms_enqueue calls).
+    "certificate_mailed": _("Certificate mailed (resident)"),
+    "pickup_code": _("Pick-up code (store)"),
+    "merchant_vetting": _("Merchant application decided (store)"),
+}
+
+
+def purpose_label(purpose: str) -> str:
+    return str(PURPOSE_LABELS.get(purpose, purpose))
+
+
+def can_manage_sms_outbox(*, user) -> bool:
+    """County admins and superusers see every text message and send failed ones again.
+
+    The outbox is the platform's: one county platform sends all of it, so it is not split by township.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    region = admin_region_for(user=user)
+    return region is not None and region.level == Region.Level.COUNTY
+
+
+def require_sms_outbox_manager(*, user) -> None:
+    if not can_manage_sms_outbox(user=user):
+        raise PermissionDenied(_("The text-message outbox is for county admins."))
+
+
+def access_sms_outbox_message_by_id(*, user, message_id: int) -> SmsOutboxMessage:
+    require_sms_outbox_manager(user=user)
+    message = SmsOutboxMessage.objects.filter(pk=message_id).first()
+    if message is None:
+        raise Http404(_("No such text message."))
+    return message

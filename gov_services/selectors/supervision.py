@@ -1,0 +1,345 @@
+"""Reads for supervision: the board, the escalation timeline and task list, the county's settings and
+steps, and the department assessment (人机考核).
+
+Who sees what:
+* a county admin: the requests, cards and escalations of their county; edits the settings and steps
+  and records the outcome of calls and referrals (the county supervision office's work);
+* a township admin: the same screens for the requests whose village lies in their township, read-only;
+* a superuser: any county (the first, unless another is asked for), and may edit;
+* anyone else: nothing (PermissionDenied).
+
+A request's place is its village, or its station's village; requests with neither (a phone appeal
+with no village) belong to the county of their department and only county-wide admins see them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext as _
+
+from gov_services.deadlines import SHANGHAI
+from gov_services.models import (
+    Card,
+    Department,
+    Escalation,
+    EscalationStep,
+    FollowUp,
+    Rating,
+    ServiceRequest,
+    SupervisionCard,
+    SupervisionSettings,
+    SupervisionSweep,
+)
+from gov_services.supervision import (
+    AssessmentWeights,
+    DepartmentFigures,
+    assessment_components,
+    assessment_score,
+)
+from gov_services.workflow import OPEN_STATUSES
+from stations.models import Region
+from stations.selectors import admin_region_for
+
+_NOT_ALLOWED = _("Supervision is for county and township admins.")
+
+
+# --- Who may look, who may act ----------------------------------------------------------------------
+
+def _admin_region(user) -> Region | None:
+    if not user.is_authenticated:
+        return None
+    if "_supervision_region" not in user.__dict__:
+        region = admin_region_for(user=user)
+        if region is not None and region.level not in (Region.Level.COUNTY, Region.Level.TOWNSHIP):
+            region = None
+        user.__dict__["_supervision_region"] = region
+    return user.__dict__["_supervision_region"]
+
+
+def can_view_supervision(*, user) -> bool:
+    return user.is_authenticated and (user.is_superuser or _admin_region(user) is not None)
+
+
+def can_manage_supervision(*, user) -> bool:
+    """County admins and superusers: settings, steps, and the outcome of calls and referrals."""
+    if not user.is_authenticated:
+        return False
+    region = _admin_region(user)
+    return user.is_superuser or (region is not None and region.level == Region.Level.COUNTY)
+
+
+def require_supervision_viewer(*, user) -> None:
+    if not can_view_supervision(user=user):
+        raise PermissionDenied(_NOT_ALLOWED)
+
+
+def supervision_county_for(*, user, county_id: int | None = None) -> Region:
+    """The county whose supervision the user sees, or PermissionDenied."""
+    require_supervision_viewer(user=user)
+    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("path")
+    if user.is_superuser:
+        county = (counties.filter(pk=county_id).first() if county_id else None) or counties.first()
+    else:
+        region = _admin_region(user)
+        county = counties.filter(path=region.path[: Region.steplen * 2]).first()
+    if county is None:
+        raise PermissionDenied(_("There is no county to supervise yet."))
+    return county
+
+
+def supervision_county_list(*, user) -> QuerySet[Region]:
+    """Counties the user may switch between (only superusers have more than one)."""
+    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("path")
+    return counties if user.is_superuser else counties.none()
+
+
+def supervision_scope_region(*, user, county: Region) -> Region:
+    """The region the user supervises within `county`: the county, or a township admin's township."""
+    region = _admin_region(user)
+    return region if region is not None and region.level == Region.Level.TOWNSHIP else county
+
+
+def _place_scope(region: Region, *, prefix: str = "") -> Q:
+    """Requests (through `prefix`, e.g. "request__") whose place lies in `region`."""
+    scope = (Q(**{f"{prefix}village__path__startswith": region.path})
+             | Q(**{f"{prefix}village__isnull": True, f"{prefix}station__village__path__startswith": region.path}))
+    if region.level == Region.Level.COUNTY:
+        scope |= Q(**{f"{prefix}village__isnull": True, f"{prefix}station__isnull": True,
+                      f"{prefix}department__region__path__startswith": region.path})
+    return scope
+
+
+# --- Settings and steps ------------------------------------------------------------------------------
+
+def supervision_settings_for(*, county: Region) -> SupervisionSettings:
+    """The county's settings; an unsaved instance with the defaults when it has none yet."""
+    return SupervisionSettings.objects.filter(county=county).first() or SupervisionSettings(county=county)
+
+
+def escalation_step_list(*, county: Region, active_only: bool = False) -> QuerySet[EscalationStep]:
+    steps = EscalationStep.objects.filter(county=county).order_by("position", "pk")
+    return steps.filter(is_active=True) if active_only else steps
+
+
+def access_escalation_step_by_id(*, user, step_id: int) -> EscalationStep:
+    """A step the user may change (a county admin's own county), or PermissionDenied."""
+    if not can_manage_supervision(user=user):
+        raise PermissionDenied(_("Only county admins may change the escalation chain."))
+    steps = EscalationStep.objects.select_related("county").filter(pk=step_id)
+    if not user.is_superuser:
+        steps = steps.filter(county=_admin_region(user))
+    step = steps.first()
+    if step is None:
+        raise PermissionDenied(_("You may not change this escalation step."))
+    return step
+
+
+def last_sweep() -> SupervisionSweep | None:
+    return SupervisionSweep.objects.filter(finished_at__isnull=False).order_by("-started_at", "-pk").first()
+
+
+# --- The board ---------------------------------------------------------------------------------------
+
+def _card_annotation():
+    red = SupervisionCard.objects.filter(request=OuterRef("pk"), level=Card.RED)
+    yellow = SupervisionCard.objects.filter(request=OuterRef("pk"), level=Card.YELLOW)
+    return Case(When(Exists(red), then=Value(Card.RED.value)), When(Exists(yellow), then=Value(Card.YELLOW.value)),
+                default=Value(""))
+
+
+def _open_in_scope(*, user, county: Region) -> QuerySet[ServiceRequest]:
+    require_supervision_viewer(user=user)
+    region = supervision_scope_region(user=user, county=county)
+    return ServiceRequest.objects.filter(_place_scope(region), status__in=OPEN_STATUSES)
+
+
+def _township_path():
+    return Substr(Coalesce("village__path", "station__village__path"), 1, Region.steplen * 3)
+
+
+@dataclass
+class BoardRow:
+    key: int | None
+    name: str
+    open: int = 0
+    yellow: int = 0
+    red: int = 0
+
+
+def board_summary(*, user, county: Region) -> dict:
+    """Open requests in scope with their current card (red wins over yellow), counted by department and
+    by township. Four grouped queries, whatever the number of requests."""
+    requests = _open_in_scope(user=user, county=county)
+    red_of = SupervisionCard.objects.filter(request=OuterRef("request_id"), level=Card.RED)
+    cards = SupervisionCard.objects.filter(request__in=requests.values("pk")).filter(
+        Q(level=Card.RED) | Q(level=Card.YELLOW) & ~Exists(red_of))
+    departments = {d.pk: d.name for d in Department.objects.filter(
+        pk__in=requests.values("department_id").distinct())}
+    by_department = {pk: BoardRow(pk, name) for pk, name in departments.items()}
+    for pk, n in requests.values_list("department_id").annotate(n=Count("pk")).order_by():
+        by_department[pk].open = n
+    for pk, level, n in cards.values_list("request__department_id", "level").annotate(n=Count("pk")).order_by():
+        setattr(by_department[pk], level, n)
+
+    townships = {r.path: r for r in Region.objects.filter(level=Region.Level.TOWNSHIP,
+                                                           path__startswith=county.path)}
+    by_township: dict[str | None, BoardRow] = {}
+
+    def township_row(path):
+        if path not in by_township:
+            town = townships.get(path)
+            by_township[path] = BoardRow(town.pk if town else None, town.name if town else _("No village given"))
+        return by_township[path]
+
+    for path, n in requests.annotate(town=_township_path()).values_list("town").annotate(n=Count("pk")).order_by():
+        township_row(path).open = n
+    for path, level, n in (cards.annotate(town=Substr(Coalesce("request__village__path",
+                                                               "request__station__village__path"),
+                                                      1, Region.steplen * 3))
+                           .values_list("town", "level").annotate(n=Count("pk")).order_by()):
+        setattr(township_row(path), level, n)
+    department_rows = sorted(by_department.values(), key=lambda r: (-r.red, -r.yellow, r.name))
+    township_rows = sorted(by_township.values(), key=lambda r: (r.key is None, -r.red, -r.yellow, r.name))
+    return {
+        "by_department": department_rows,
+        "by_township": township_rows,
+        "totals": BoardRow(None, "", open=sum(r.open for r in department_rows),
+                           yellow=sum(r.yellow for r in department_rows), red=sum(r.red for r in department_rows)),
+    }
+
+
+def board_request_list(*, user, county: Region, department_id: int | None = None,
+                       township: Region | None = None, card: str | None = None) -> QuerySet[ServiceRequest]:
+    """The drill-down: open requests in scope with a card (`card` narrows to one), soonest deadline first;
+    each row has `card` ("red"/"yellow")."""
+    requests = _open_in_scope(user=user, county=county).annotate(card=_card_annotation()).exclude(card="")
+    if department_id:
+        requests = requests.filter(department_id=department_id)
+    if township is not None:
+        requests = requests.filter(Q(village__path__startswith=township.path)
+                                   | Q(village__isnull=True, station__village__path__startswith=township.path))
+    if card in Card.values:
+        requests = requests.filter(card=card)
+    return (requests.select_related("item", "department", "station", "village", "assignee")
+            .order_by(F("due_at").asc(nulls_last=True), "pk"))
+
+
+def board_townships(*, user, county: Region) -> QuerySet[Region]:
+    region = supervision_scope_region(user=user, county=county)
+    return Region.objects.filter(level=Region.Level.TOWNSHIP, path__startswith=region.path).order_by("code")
+
+
+# --- Escalations -------------------------------------------------------------------------------------
+
+def escalation_list(*, user, county: Region, status: str | None = None, tasks_only: bool = False,
+                    department_id: int | None = None) -> QuerySet[Escalation]:
+    """Escalations of requests in scope, newest first (the timeline); `tasks_only` leaves out the
+    notification-only steps."""
+    require_supervision_viewer(user=user)
+    region = supervision_scope_region(user=user, county=county)
+    escalations = Escalation.objects.filter(_place_scope(region, prefix="request__"))
+    if status:
+        escalations = escalations.filter(status=status)
+    if tasks_only:
+        escalations = escalations.exclude(task=EscalationStep.Task.NONE)
+    if department_id:
+        escalations = escalations.filter(department_id=department_id)
+    return (escalations.select_related("request", "request__item", "department", "responsible", "named_person",
+                                       "handled_by")
+            .order_by("-issued_at", "-pk"))
+
+
+def access_escalation_by_id(*, user, escalation_id: int) -> Escalation:
+    """An escalation of a request in the user's scope, or PermissionDenied (also for a missing id)."""
+    if not can_view_supervision(user=user):
+        raise PermissionDenied(_NOT_ALLOWED)
+    escalations = Escalation.objects.select_related(
+        "request", "request__item", "request__village", "request__station__village", "department",
+        "responsible", "named_person", "handled_by").filter(pk=escalation_id)
+    if not user.is_superuser:
+        escalations = escalations.filter(_place_scope(_admin_region(user), prefix="request__"))
+    escalation = escalations.first()
+    if escalation is None:
+        raise PermissionDenied(_("You may not see this escalation."))
+    return escalation
+
+
+def request_cards(*, request: ServiceRequest) -> list[SupervisionCard]:
+    return list(SupervisionCard.objects.filter(request=request).order_by("issued_at", "pk"))
+
+
+# --- Department assessment (人机考核) ----------------------------------------------------------------
+
+def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[first moment, first moment of the next month) in Beijing time."""
+    start = datetime.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
+    nxt = datetime.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start, nxt
+
+
+@dataclass
+class AssessmentRow:
+    department: Department
+    figures: DepartmentFigures
+    components: dict
+    score: object
+    rank: int | None = None
+
+
+def _figures(departments: list[int], start, end) -> dict[int, dict]:
+    figures: dict[int, dict] = {pk: {} for pk in departments}
+    in_month = {"completed_at__gte": start, "completed_at__lt": end}
+    for pk, completed, on_time in (ServiceRequest.objects.filter(department_id__in=departments, **in_month)
+                                   .values_list("department_id")
+                                   .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(due_at__isnull=True)
+                                                                       | Q(completed_at__lte=F("due_at"))))
+                                   .order_by()):
+        figures[pk].update(completed=completed, on_time=on_time)
+    for pk, rated, satisfied in (Rating.objects.filter(request__department_id__in=departments, at__gte=start,
+                                                       at__lt=end)
+                                 .values_list("request__department_id")
+                                 .annotate(n=Count("pk"), ok=Count("pk", filter=Q(score__in=Rating.SATISFIED_SCORES)))
+                                 .order_by()):
+        figures[pk].update(rated=rated, satisfied=satisfied)
+    for pk, red in (SupervisionCard.objects.filter(department_id__in=departments, level=Card.RED,
+                                                   issued_at__gte=start, issued_at__lt=end)
+                    .values_list("department_id").annotate(n=Count("pk")).order_by()):
+        figures[pk]["red_cards"] = red
+    for pk, opened, done in (FollowUp.objects.filter(request__department_id__in=departments, opened_at__gte=start,
+                                                     opened_at__lt=end)
+                             .values_list("request__department_id")
+                             .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=FollowUp.Status.DONE)))
+                             .order_by()):
+        figures[pk].update(follow_ups=opened, follow_ups_done=done)
+    return figures
+
+
+def department_assessment(*, user, county: Region, month: datetime.date) -> list[AssessmentRow]:
+    """Every department of the county for `month`: figures, components, score, and rank (best first;
+    equal scores share a rank; departments without a score come last, unranked). Five queries."""
+    require_supervision_viewer(user=user)
+    config = supervision_settings_for(county=county)
+    weights = AssessmentWeights(on_time=config.weight_on_time, satisfaction=config.weight_satisfaction,
+                                red_cards=config.weight_red_cards, follow_ups=config.weight_follow_ups)
+    departments = list(Department.objects.filter(region__path__startswith=county.path).order_by("code"))
+    start, end = month_bounds(month)
+    raw = _figures([d.pk for d in departments], start, end)
+    rows = []
+    for department in departments:
+        figures = DepartmentFigures(**raw[department.pk])
+        rows.append(AssessmentRow(department, figures, assessment_components(figures),
+                                  assessment_score(figures, weights)))
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.department.code))
+    previous, rank = None, 0
+    for position, row in enumerate(rows, start=1):
+        if row.score is None:
+            break
+        if row.score != previous:
+            rank, previous = position, row.score
+        row.rank = rank
+    return rows

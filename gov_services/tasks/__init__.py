@@ -1,0 +1,6 @@
+"""Celery tasks of gov_services, one module per concern; Celery autodiscovers this package."""
+
+from gov_services.tasks import (
+    certificates,  # noqa: F401  (certificate PDFs)
+    supervision,  # noqa: F401  (the supervision sweep)
+)

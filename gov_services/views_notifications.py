@@ -1,0 +1,110 @@
+"""The text-message outbox for county admins (/county/sms/): every SMS the platform queued, whether
+it went out, and a way to send a failed one again.
+
+Views parse input, check access, call one service or selector, and render.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import View
+
+from core.models import SmsOutboxMessage
+from core.sms import sms_outbox_list, sms_outbox_purposes, sms_outbox_retry
+from gov_services.notifications import (
+    access_sms_outbox_message_by_id,
+    purpose_label,
+    require_sms_outbox_manager,
+)
+
+PAGE_SIZE = 50
+Status = SmsOutboxMessage.Status
+# The request-status colours of cunzhan.css: amber waiting, green done, red failed.
+STATUS_CSS = {Status.QUEUED: "cz-rstatus--returned", Status.SENT: "cz-rstatus--completed",
+              Status.FAILED: "cz-rstatus--rejected"}
+
+
+class SmsOutboxFilterForm(forms.Form):
+    """The filter bar (GET). A value that does not parse is shown beside its field and ignored."""
+
+    q = forms.CharField(label=gettext_lazy("Mobile number or tracking code"), required=False, max_length=30)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", gettext_lazy("Any status")), *Status.choices])
+    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), required=False)
+    date_from = forms.DateField(label=gettext_lazy("Queued from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("Queued until"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, purposes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [("", _("Any purpose")), *((p, purpose_label(p)) for p in purposes)]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in (None, "")}
+
+
+class SmsOutboxListView(LoginRequiredMixin, View):
+    template_name = "gov_services/notifications/sms_outbox_list.html"
+
+    def get(self, request):
+        require_sms_outbox_manager(user=request.user)
+        form = SmsOutboxFilterForm(request.GET or None, purposes=sms_outbox_purposes())
+        filters = form.filters()
+        rows = sms_outbox_list(purpose=filters.get("purpose"), date_from=filters.get("date_from"),
+                               date_to=filters.get("date_to"), query=filters.get("q"))
+        by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
+        if filters.get("status"):
+            rows = rows.filter(status=filters["status"])
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        for message in page.object_list:
+            message.purpose_label = purpose_label(message.purpose)
+            message.status_css = STATUS_CSS[message.status]
+        return TemplateResponse(request, self.template_name, {
+            "form": form,
+            "filtered": bool(filters),
+            "status": filters.get("status", ""),
+            "status_counts": [{"value": value, "label": label, "count": by_status.get(value, 0),
+                               "css": STATUS_CSS[value]}
+                              for value, label in Status.choices],
+            "total": sum(by_status.values()),
+            "page_obj": page,
+            "sms_messages": page.object_list,
+        })
+
+
+class SmsOutboxRetryView(LoginRequiredMixin, View):
+    """POST: queue a failed message again, then back to the list with its filters."""
+
+    def post(self, request, pk):
+        message = access_sms_outbox_message_by_id(user=request.user, message_id=pk)
+        try:
+            sms_outbox_retry(user=request.user, message=message)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The text message to %(phone)s is queued again.") % {"phone": message.phone})
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            back = reverse("gov_services:sms-outbox-list")
+        return HttpResponseRedirect(back)

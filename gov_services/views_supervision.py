@@ -1,0 +1,268 @@
+"""The supervision screens under /county/supervision/: the board of cards by department and township with
+drill-down, the escalation timeline and task list with the outcome form, the department assessment
+ranking, and the county's settings and escalation chain.
+
+Township and county admins (scoped to their region) and superusers look; county admins and superusers
+edit the settings and record outcomes. Everyone else gets 403. Views parse input, check access, call
+one service or selector, and render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import View
+
+from gov_services.forms_supervision import (
+    AssessmentMonthForm,
+    BoardFilterForm,
+    EscalationFilterForm,
+    EscalationOutcomeForm,
+    EscalationStepForm,
+    SupervisionSettingsForm,
+)
+from gov_services.identifiers import format_tracking_code
+from gov_services.models import Escalation
+from gov_services.selectors import supervision as selectors
+from gov_services.selectors.calendar import work_calendar
+from gov_services.services import supervision as services
+from gov_services.views_dept import deadline_hint
+
+PAGE_SIZE = 30
+
+
+def _int_or_none(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _errors_onto(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class SupervisionMixin(LoginRequiredMixin):
+    """Township and county admins look; `manage = True` views are for county admins and superusers."""
+
+    manage = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            allowed = (selectors.can_manage_supervision if self.manage else selectors.can_view_supervision)(
+                user=request.user)
+            if not allowed:
+                raise PermissionDenied(_("Supervision is for county and township admins.") if not self.manage
+                                       else _("Only county admins may change the supervision settings."))
+            self.county = selectors.supervision_county_for(user=request.user,
+                                                           county_id=_int_or_none(request.GET.get("county")))
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_context(self) -> dict:
+        user = self.request.user
+        return {"county": self.county, "counties": selectors.supervision_county_list(user=user),
+                "scope": selectors.supervision_scope_region(user=user, county=self.county),
+                "can_manage": selectors.can_manage_supervision(user=user)}
+
+
+def _decorate(rows) -> list:
+    rows, now, calendar = list(rows), timezone.now(), work_calendar()
+    for row in rows:
+        row.code_display = format_tracking_code(row.tracking_code)
+        row.hint = deadline_hint(row, now=now, calendar=calendar, soon_days=2)
+    return rows
+
+
+class SupervisionBoardView(SupervisionMixin, View):
+    template_name = "gov_services/supervision/board.html"
+
+    def get(self, request):
+        summary = selectors.board_summary(user=request.user, county=self.county)
+        open_tasks = selectors.escalation_list(user=request.user, county=self.county, status=Escalation.Status.OPEN,
+                                               tasks_only=True)
+        recent = selectors.escalation_list(user=request.user, county=self.county)[:8]
+        return TemplateResponse(request, self.template_name, {
+            **self.base_context(), **summary,
+            "open_task_count": open_tasks.count(), "recent": recent, "last_sweep": selectors.last_sweep(),
+        })
+
+
+class SupervisionRequestListView(SupervisionMixin, View):
+    """The drill-down: carded open requests by department, township and card."""
+
+    template_name = "gov_services/supervision/request_list.html"
+
+    def get(self, request):
+        user = request.user
+        townships = {t.pk: t for t in selectors.board_townships(user=user, county=self.county)}
+        summary_departments = selectors.board_summary(user=user, county=self.county)["by_department"]
+        form = BoardFilterForm(request.GET or None, departments=[(r.key, r.name) for r in summary_departments],
+                               townships=[(pk, t.name) for pk, t in townships.items()])
+        filters = form.filters()
+        requests = selectors.board_request_list(user=user, county=self.county,
+                                                department_id=filters.get("department"),
+                                                township=townships.get(filters.get("township")),
+                                                card=filters.get("card"))
+        page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = _decorate(page.object_list)
+        return TemplateResponse(request, self.template_name, {
+            **self.base_context(), "form": form, "filtered": bool(filters), "page_obj": page,
+            "requests": page.object_list})
+
+
+class EscalationListView(SupervisionMixin, View):
+    """The timeline of escalations (newest first); `?status=open&tasks=on` is the task list."""
+
+    template_name = "gov_services/supervision/escalation_list.html"
+
+    def get(self, request):
+        form = EscalationFilterForm(request.GET or None)
+        filters = form.filters()
+        escalations = selectors.escalation_list(user=request.user, county=self.county,
+                                                status=filters.get("status") or None,
+                                                tasks_only=bool(filters.get("tasks")))
+        page = Paginator(escalations, PAGE_SIZE).get_page(request.GET.get("page"))
+        return TemplateResponse(request, self.template_name, {
+            **self.base_context(), "form": form, "page_obj": page, "escalations": page.object_list,
+            "task_list": filters.get("status") == Escalation.Status.OPEN and filters.get("tasks")})
+
+
+class EscalationDetailView(SupervisionMixin, View):
+    """One escalation: the request, the step, and the form to record the call and its outcome."""
+
+    template_name = "gov_services/supervision/escalation_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.escalation = selectors.access_escalation_by_id(user=request.user, escalation_id=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, form, status=200):
+        escalation = self.escalation
+        may_record = (selectors.can_manage_supervision(user=self.request.user)
+                      and escalation.status == Escalation.Status.OPEN)
+        return TemplateResponse(self.request, self.template_name, {
+            **self.base_context(), "escalation": escalation, "sr": escalation.request,
+            "code_display": format_tracking_code(escalation.request.tracking_code),
+            "cards": selectors.request_cards(request=escalation.request),
+            "form": form if may_record else None}, status=status)
+
+    def get(self, request, pk):
+        return self.render_page(EscalationOutcomeForm())
+
+    def post(self, request, pk):
+        form = EscalationOutcomeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.escalation_record_outcome(escalation=self.escalation, actor=request.user,
+                                                   **form.cleaned_data)
+            except ValidationError as error:
+                if error.code == "already_recorded":
+                    messages.info(request, error.messages[0])
+                    return HttpResponseRedirect(request.path)
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("Outcome recorded."))
+                return HttpResponseRedirect(request.path)
+        return self.render_page(form, status=422)
+
+
+class DepartmentAssessmentView(SupervisionMixin, View):
+    """人机考核: departments ranked by their score for one month."""
+
+    template_name = "gov_services/supervision/assessment.html"
+
+    def get(self, request):
+        form = AssessmentMonthForm(request.GET or None)
+        month = form.month_or(timezone.localdate())
+        rows = selectors.department_assessment(user=request.user, county=self.county, month=month)
+        config = selectors.supervision_settings_for(county=self.county)
+        return TemplateResponse(request, self.template_name, {
+            **self.base_context(), "form": form, "month": month, "rows": rows, "config": config,
+            "month_value": f"{month:%Y-%m}"})
+
+
+class SupervisionSettingsView(SupervisionMixin, View):
+    """The county's thresholds, expiry and assessment weights, and its escalation chain (edit: county admins)."""
+
+    template_name = "gov_services/supervision/settings.html"
+
+    def render_page(self, form, status=200):
+        return TemplateResponse(self.request, self.template_name, {
+            **self.base_context(), "form": form,
+            "steps": selectors.escalation_step_list(county=self.county)}, status=status)
+
+    def get(self, request):
+        config = selectors.supervision_settings_for(county=self.county)
+        return self.render_page(SupervisionSettingsForm(initial=SupervisionSettingsForm.initial_for(config)))
+
+    def post(self, request):
+        if not selectors.can_manage_supervision(user=request.user):
+            raise PermissionDenied(_("Only county admins may change the supervision settings."))
+        form = SupervisionSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.supervision_settings_update(county=self.county, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("Supervision settings saved."))
+                return HttpResponseRedirect(_settings_url(request, self.county))
+        return self.render_page(form, status=422)
+
+
+def _settings_url(request, county) -> str:
+    url = reverse("gov_services:supervision-settings")
+    return f"{url}?county={county.pk}" if request.user.is_superuser else url
+
+
+class _StepEditView(SupervisionMixin, View):
+    template_name = "gov_services/supervision/step_form.html"
+    manage = True
+    step = None
+
+    def render_form(self, form, status=200):
+        return TemplateResponse(self.request, self.template_name, {
+            **self.base_context(), "form": form, "step": self.step,
+            "settings_url": _settings_url(self.request, self.county)}, status=status)
+
+    def get(self, request, *args, **kwargs):
+        initial = EscalationStepForm.initial_for(self.step) if self.step else None
+        return self.render_form(EscalationStepForm(initial=initial))
+
+    def post(self, request, *args, **kwargs):
+        form = EscalationStepForm(request.POST)
+        if form.is_valid():
+            try:
+                self.save(form.cleaned_data)
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("Escalation step saved."))
+                return HttpResponseRedirect(_settings_url(request, self.county))
+        return self.render_form(form, status=422)
+
+
+class EscalationStepCreateView(_StepEditView):
+    def save(self, data):
+        data.pop("is_active", None)
+        return services.escalation_step_create(county=self.county, actor=self.request.user, **data)
+
+
+class EscalationStepUpdateView(_StepEditView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.step = selectors.access_escalation_step_by_id(user=request.user, step_id=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, data):
+        self.county = self.step.county
+        return services.escalation_step_update(step=self.step, actor=self.request.user, **data)
