@@ -20,9 +20,9 @@ from gov_services.models import RequiredMaterial, ServiceItem, ServiceRequest
 
 Consent = ServiceRequest.Consent
 
-# How a resident at the counter consents. An SMS code needs a send-and-verify service that does not
-# exist yet, so the counter offers the pad and a witness only (see the report to the lead).
-COUNTER_CONSENTS = (Consent.SIGNATURE, Consent.WITNESSED)
+# How a resident at the counter consents: signing on the pad, a code texted to their phone (when
+# they cannot come to the pad's side or prefer it), or a witness when they can do neither.
+COUNTER_CONSENTS = (Consent.SIGNATURE, Consent.SMS_CODE, Consent.WITNESSED)
 SIGNATURE_DATA_URL_PREFIX = "data:image/png;base64,"
 LEDGER_MONTHS = 36  # the month filter offers this month and the 35 before it
 OTHER_FILES = "material-other"
@@ -114,6 +114,11 @@ class CounterRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}))
     consent = forms.ChoiceField(label=_("How the resident consents"), required=False, widget=forms.RadioSelect,
                                 choices=[(c.value, c.label) for c in COUNTER_CONSENTS], initial=Consent.SIGNATURE)
+    consent_code = forms.CharField(
+        label=_("Code from the resident's SMS"), max_length=6, required=False,
+        help_text=_("Send the code, then type the six digits the resident reads out."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "pattern": "[0-9]{6}", "class": "cz-mono", "size": "8"}))
     signature = SignatureField(label=_("Resident's signature"), required=False)
     # The signature drawn before the page came back with errors: the pad starts empty again, so the
     # earlier drawing rides along here and is used unless the resident signs anew.
@@ -142,8 +147,17 @@ class CounterRequestForm(forms.Form):
             "applicant_id_number": data["applicant_id_number"],
             "applicant_phone": data["applicant_phone"],
             "consent": data["consent"],
+            "consent_code": data.get("consent_code", "") if data["consent"] == Consent.SMS_CODE else "",
             "signature": self.signature_bytes(),
         }
+
+
+class ConsentCodeSendForm(forms.Form):
+    """The "send the code" button beside the consent: the form's key, the number, what is being filed."""
+
+    idempotency_key = forms.UUIDField()
+    applicant_phone = forms.CharField(max_length=24, required=False)
+    about = forms.CharField(max_length=120, required=False)
 
 
 class ApplicationForm(CounterRequestForm):
@@ -168,6 +182,31 @@ class AppealForm(CounterRequestForm):
         data = self.cleaned_data
         return {**super().service_fields(), "appeal_category": data["appeal_category"], "subject": data["subject"],
                 "description": data["description"], "place": data["place"]}
+
+
+class RelayedAppealForm(AppealForm):
+    """An appeal taken by phone (the county hotline) or from a WeChat message by township or county
+    staff: no station, so the village is chosen; the call-taker records the caller's consent."""
+
+    SERVICE_REQUIRED = (*AppealForm.SERVICE_REQUIRED, "channel", "village")
+    CHANNELS = (ServiceRequest.Channel.PHONE, ServiceRequest.Channel.WECHAT)
+
+    channel = forms.ChoiceField(label=_("How it came in"), widget=forms.RadioSelect,
+                                choices=[(c.value, c.label) for c in CHANNELS], initial=ServiceRequest.Channel.PHONE)
+    village = forms.TypedChoiceField(label=_("Village or community"), coerce=int, required=False)
+
+    def __init__(self, *args, villages: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [("", _("— choose —")), *villages]
+        self.fields["consent"].choices = [(Consent.WITNESSED.value, _("Given on the call or in the message"))]
+        self.fields["consent"].initial = Consent.WITNESSED
+        del self.fields["consent_code"], self.fields["signature"], self.fields["signature_kept"]
+
+    def signature_bytes(self) -> bytes | None:
+        return None
+
+    def service_fields(self) -> dict:
+        return {**super().service_fields(), "channel": self.cleaned_data["channel"]}
 
 
 class MultipleFileInput(forms.FileInput):

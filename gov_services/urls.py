@@ -11,4 +11,7 @@ urlpatterns = [
     path("", include("gov_services.urls_dept")),
     path("", include("gov_services.urls_resident")),
     path("", include("gov_services.urls_settings")),
+    path("", include("gov_services.urls_supervision")),
+    path("", include("gov_services.urls_certificates")),
+    path("", include("gov_services.urls_notifications")),
 ]

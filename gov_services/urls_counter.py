@@ -19,6 +19,7 @@ urlpatterns = [
     path("counter/requests/<int:pk>/receipt/", views.CounterRequestReceiptView.as_view(),
          name="counter-request-receipt"),
     path("counter/appeals/new/", views.CounterAppealCreateView.as_view(), name="counter-appeal-create"),
+    path("counter/consent-code/", views.CounterConsentCodeSendView.as_view(), name="counter-consent-code-send"),
     path("counter/attachments/<int:pk>/", views.CounterAttachmentDownloadView.as_view(),
          name="counter-attachment-download"),
 ]

@@ -1,8 +1,10 @@
-"""The department workspace (/dept/) and the admins' request list (/county/requests/)."""
+"""The department workspace (/dept/) and the admins' request list (/county/requests/), where admins
+also log appeals that came in by phone or WeChat."""
 
 from django.urls import path
 
 from gov_services import views_dept as views
+from gov_services.views_intake import RelayedAppealCreateView
 
 urlpatterns = [
     path("dept/", views.DepartmentHomeView.as_view(), name="dept-home"),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("dept/requests/<int:pk>/signature/", views.RequestSignatureView.as_view(), name="request-signature"),
     path("dept/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="request-attachment"),
     path("county/requests/", views.CountyRequestListView.as_view(), name="county-request-list"),
+    path("county/requests/new/", RelayedAppealCreateView.as_view(), name="county-appeal-create"),
     path("county/requests/<int:pk>/", views.CountyRequestDetailView.as_view(), name="county-request-detail"),
     path("county/requests/<int:pk>/actions/", views.CountyRequestActionView.as_view(),
          name="county-request-action"),

@@ -3,7 +3,7 @@
 Only the operators and liaisons of a station get in (`counter_station_for`), and only to the
 requests filed at that station: another station's request is a 403. Views parse input, check
 access, call one service or selector and render. The service's ValidationError maps fields to
-messages; `_put_back` shows each message beside the field it is about (e-form fields under
+messages; `place_service_errors` shows each message beside the field it is about (e-form fields under
 "form_data.<name>", scans under "attachments"), in the language of the page.
 
 Idempotency: the application and appeal forms carry a key made when the form is first shown
@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,11 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView, View
 
+from accounts.phone_codes import client_ip
 from gov_services.catalogue_io import format_fee_yuan
 from gov_services.eforms import build_form, display_rows, mask_mobile
 from gov_services.forms_counter import (
     AppealForm,
     ApplicationForm,
+    ConsentCodeSendForm,
     ItemSearchForm,
     LedgerFilterForm,
     ScanUploadForm,
@@ -49,11 +51,12 @@ from gov_services.selectors.requests import (
 from gov_services.services.requests import (
     FORM_DATA_ERROR_PREFIX,
     MAX_ATTACHMENT_BYTES,
+    consent_code_send,
     service_request_resubmit,
     service_request_submit,
 )
 from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action, IllegalTransition
-from stations.selectors import counter_station_for
+from stations.selectors import counter_station_for, is_only_liaison
 
 Status = ServiceRequest.Status
 
@@ -72,12 +75,16 @@ class CounterAccessMixin(LoginRequiredMixin):
     """The counter is for a station's operators and liaisons; `self.station` is theirs."""
 
     station = None
+    # What a liaison files was relayed from a household visit or a WeChat group (scans optional).
+    channel = ServiceRequest.Channel.COUNTER
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.station = counter_station_for(user=request.user)
             if self.station is None:
                 raise PermissionDenied(_("The counter is for the operators and liaisons of a station."))
+            if is_only_liaison(user=request.user):
+                self.channel = ServiceRequest.Channel.LIAISON
         return super().dispatch(request, *args, **kwargs)
 
     def get_service_request(self, request_id: int) -> ServiceRequest:
@@ -132,7 +139,7 @@ def _place_scan_errors(messages_: list[str], scans: ScanUploadForm) -> None:
         _add_new(scans, targets[0] if len(targets) == 1 else None, [message])
 
 
-def _put_back(error: ValidationError, *, form, scans: ScanUploadForm | None = None, eform=None) -> None:
+def place_service_errors(error: ValidationError, *, form, scans: ScanUploadForm | None = None, eform=None) -> None:
     """Show the service's ValidationError on the page's forms."""
     if not hasattr(error, "error_dict"):
         # "idempotency_conflict": this key already filed a request with other content; the page offers
@@ -315,10 +322,10 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
         try:
             service_request = service_request_submit(
                 actor=request.user, kind=ServiceRequest.Kind.APPLICATION, item=item,
-                channel=ServiceRequest.Channel.COUNTER, station=self.station, form_data=_raw_eform_data(eform),
+                channel=self.channel, station=self.station, form_data=_raw_eform_data(eform),
                 attachments=scans.uploads(), **form.service_fields())
         except ValidationError as error:
-            _put_back(error, form=form, scans=scans, eform=eform)
+            place_service_errors(error, form=form, scans=scans, eform=eform)
             return self.render_forms(item, materials, form, eform, scans)
         messages.success(request, _("Application filed. Print the receipt for the resident."))
         return HttpResponseRedirect(reverse("gov_services:counter-request-receipt", args=[service_request.pk]))
@@ -336,6 +343,7 @@ class CounterAppealCreateView(CounterAccessMixin, View):
     def render_forms(self, form, scans):
         return TemplateResponse(self.request, self.template_name, {
             "form": form, "scans": scans, "station": self.station, "has_errors": bool(form.errors or scans.errors),
+            "appeal_about": _("an appeal"),
             "error_forms": [form, scans], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
         })
 
@@ -353,14 +361,47 @@ class CounterAppealCreateView(CounterAccessMixin, View):
             return self.render_forms(form, scans)
         try:
             service_request = service_request_submit(
-                actor=request.user, kind=ServiceRequest.Kind.APPEAL, channel=ServiceRequest.Channel.COUNTER,
+                actor=request.user, kind=ServiceRequest.Kind.APPEAL, channel=self.channel,
                 station=self.station, form_data={}, attachments=scans.uploads(), **form.service_fields())
         except ValidationError as error:
-            _put_back(error, form=form, scans=scans)
+            place_service_errors(error, form=form, scans=scans)
             return self.render_forms(form, scans)
         messages.success(request, _("Appeal filed and sent to %(department)s. Print the receipt for the resident.")
                          % {"department": service_request.department.name})
         return HttpResponseRedirect(reverse("gov_services:counter-request-receipt", args=[service_request.pk]))
+
+
+class CounterConsentCodeSendView(CounterAccessMixin, View):
+    """Texts the resident a consent code for the form being filled in (the button beside the consent).
+
+    The page's script posts here and shows the answer beside the button (JSON). Without the script
+    the button posts the whole form here and a short page says what happened; the browser's Back
+    button returns to the form with what was typed still in it.
+    """
+
+    http_method_names = ["post"]
+    template_name = "gov_services/counter_consent_code_sent.html"
+
+    def post(self, request):
+        form = ConsentCodeSendForm(request.POST)
+        if not form.is_valid():
+            return self.answer(sent=False, message=_("This form has lost its key. Open the form again and fill it "
+                                                     "in once more."), status=400)
+        data = form.cleaned_data
+        try:
+            number = consent_code_send(actor=request.user, station=self.station, phone=data["applicant_phone"],
+                                       idempotency_key=data["idempotency_key"],
+                                       about=data["about"] or _("a request"), ip=client_ip(request))
+        except ValidationError as error:
+            return self.answer(sent=False, message=" ".join(error.messages), status=400)
+        return self.answer(sent=True, message=_("Code sent to %(phone)s. Ask the resident to read it out.")
+                           % {"phone": mask_mobile(number)})
+
+    def answer(self, *, sent: bool, message: str, status: int = 200):
+        if "application/json" in self.request.headers.get("Accept", ""):
+            return JsonResponse({"sent": sent, "message": message}, status=status)
+        return TemplateResponse(self.request, self.template_name, {"sent": sent, "message": message},
+                                status=status)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,7 +473,7 @@ class CounterRequestSupplementView(CounterRequestDetailView):
             messages.info(request, _("This request is no longer waiting for supplement; nothing more was sent."))
             return HttpResponseRedirect(detail_url)
         except ValidationError as error:
-            _put_back(error, form=supplement, scans=scans)
+            place_service_errors(error, form=supplement, scans=scans)
             return self.render_detail(service_request, supplement=supplement, scans=scans)
         messages.success(request, _("Supplement sent to %(department)s; the clock runs again.")
                          % {"department": service_request.department.name})

@@ -49,6 +49,7 @@ from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services import requests as services
+from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, IllegalTransition, allowed_actions
 from stations.models import Region
 from stations.selectors import admin_region_for, region_list, station_list
@@ -317,6 +318,7 @@ class _RequestPageMixin:
             "blocked_reason": blocked_reason,
             "action_url": reverse(f"gov_services:{self.mode}-request-action", args=[service_request.pk]),
             "is_assignee": service_request.assignee_id == user.pk,
+            "certificate_panel": certificate_panel(service_request, user) if self.mode == "dept" else None,
         }, status=status)
 
 

@@ -15,6 +15,8 @@ Each action is allowed from a set of statuses and leads to one status:
     complete               approved | refused                     completed    (result issued)
     rate                   completed                              rated        (by the resident, once)
     close                  rated | completed | rejected           closed
+    expire                 returned                               closed       (the supervision sweep: the
+                                                                               supplement never came)
 
 Actions that do not move the status (the request stays where it is):
 
@@ -24,7 +26,9 @@ Actions that do not move the status (the request stays where it is):
     note                   any status                                         (internal or public note)
 
 "submit" is the first event of every request; nothing transitions *to* it, so it is not in
-the table. Who may take an action is not this module's business: the services check that.
+the table. Neither are the supervision sweep's events (card_yellow, card_red, escalate): they
+record a card or an escalation step and never move the status. Who may take an action is not this
+module's business: the services check that.
 """
 
 from typing import Final
@@ -60,6 +64,10 @@ class Action(models.TextChoices):
     ASSIGN = "assign", _("Assign")
     TRANSFER = "transfer", _("Transfer")
     NOTE = "note", _("Note")
+    EXPIRE = "expire", _("Closed: supplement not brought")
+    CARD_YELLOW = "card_yellow", _("Yellow card")
+    CARD_RED = "card_red", _("Red card")
+    ESCALATE = "escalate", _("Escalated")
 
 
 # Targets that are not a fixed status.
@@ -81,6 +89,7 @@ TRANSITIONS: Final[dict[Action, tuple[frozenset[Status], str]]] = {
     Action.COMPLETE: (frozenset({Status.APPROVED, Status.REFUSED}), Status.COMPLETED),
     Action.RATE: (frozenset({Status.COMPLETED}), Status.RATED),
     Action.CLOSE: (frozenset({Status.RATED, Status.COMPLETED, Status.REJECTED}), Status.CLOSED),
+    Action.EXPIRE: (frozenset({Status.RETURNED}), Status.CLOSED),
     Action.REROUTE: (frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RETURNED}), SAME),
     Action.CLAIM: (_WORKING, SAME),
     Action.ASSIGN: (_WORKING, SAME),

@@ -1,4 +1,5 @@
 from gov_services.models.catalogue import Department, DepartmentMembership, RequiredMaterial, ServiceItem
+from gov_services.models.certificates import *  # noqa: F403  certificates (issue 5)
 from gov_services.models.requests import (
     Attachment,
     CalendarDay,
@@ -8,6 +9,7 @@ from gov_services.models.requests import (
     RoutingRule,
     ServiceRequest,
 )
+from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
 
 __all__ = [
     "Attachment",

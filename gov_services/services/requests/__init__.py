@@ -1,6 +1,6 @@
 """Writes for service requests: submit, and one function per workflow action.
 
-Import from here. Modules: intake.py (submit), moves.py (the actions), access.py (who may act),
+Import from here. Modules: intake.py (submit), consent.py (consent by SMS code), moves.py (the actions), access.py (who may act),
 scans.py (file content checks, pure).
 
 Every function is keyword-only, takes the acting user and runs in one transaction. Every move
@@ -34,10 +34,12 @@ Who may do what:
 A superuser passes every staff check (not the resident's: resubmit and rate).
 
 Notes on status moves (the reason for a rejection, what is missing) are shown to the resident;
-reroute, claim, assign and transfer are internal. There are no after-commit side effects yet: SMS
-to residents and staff belong to the supervision issue, which adds its transaction.on_commit calls.
+reroute, claim, assign and transfer are internal. Text messages (submitted, returned, completed,
+assigned) are written to the SMS outbox inside the move's transaction (gov_services/notifications.py)
+and sent by Celery only after it commits, so a rolled-back move sends nothing.
 """
 
+from gov_services.services.requests.consent import consent_code_send
 from gov_services.services.requests.intake import (
     CHANNELS_REQUIRING_MATERIALS,
     FORM_DATA_ERROR_PREFIX,
@@ -69,6 +71,7 @@ __all__ = [
     "MAX_ATTACHMENT_BYTES",
     "MAX_SIGNATURE_BYTES",
     "Upload",
+    "consent_code_send",
     "service_request_accept",
     "service_request_approve",
     "service_request_assign",

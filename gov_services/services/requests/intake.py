@@ -15,6 +15,7 @@ from accounts.models import User
 from gov_services.eforms import clean_form_data
 from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
 from gov_services.models import Attachment, DepartmentMembership, RequestEvent, ServiceItem, ServiceRequest
+from gov_services.notifications import notify_resident_of_submission
 from gov_services.selectors.routing import appeal_department_for
 from gov_services.services.requests.access import (
     admin_covers,
@@ -22,6 +23,7 @@ from gov_services.services.requests.access import (
     serves_station,
     user_or_none,
 )
+from gov_services.services.requests.consent import consent_code_check
 from gov_services.services.requests.scans import CheckedFile, Upload, check_signature, check_upload
 from gov_services.workflow import Action
 from stations.models import Region, Station
@@ -104,6 +106,7 @@ def service_request_submit(
     form_data: dict,
     attachments: Sequence[Upload] = (),
     signature: bytes | None = None,
+    consent_code: str = "",
 ) -> ServiceRequest:
     """File an application (kind=application, for `item`) or an appeal (kind=appeal, with a category).
 
@@ -111,6 +114,7 @@ def service_request_submit(
     messages (e-form fields under "form_data.<name>") and leaves no row and no file behind.
     Sending the same form again (same `idempotency_key`, same content) returns the first request;
     the same key with different content is refused. `village` defaults to the station's village.
+    Consent by SMS code needs `consent_code`, checked last (a code is used up when it is accepted).
     `form_data` is for applications (checked against the item's e-form); appeals keep none.
     """
     require_signed_in(actor)
@@ -147,6 +151,11 @@ def service_request_submit(
                     _("Attach a scan of: %(material)s.") % {"material": material})
     if errors:
         raise ValidationError(errors)
+    if consent == ServiceRequest.Consent.SMS_CODE:
+        try:
+            consent_code_check(phone=cleaned["applicant_phone"], idempotency_key=idempotency_key, code=consent_code)
+        except ValidationError as error:
+            raise ValidationError({"consent_code": error.messages}) from None
 
     if kind == ServiceRequest.Kind.APPLICATION:
         department = item.department
@@ -176,6 +185,7 @@ def service_request_submit(
     RequestEvent.objects.create(request=request, actor=actor, action=Action.SUBMIT, to_status=Status.SUBMITTED,
                                 data={"fingerprint": fingerprint, "channel": channel})
     attachments_create(request, checked_files, actor=actor)
+    notify_resident_of_submission(service_request=request)  # the outbox row now, the SMS after commit
     return request
 
 

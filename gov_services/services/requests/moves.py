@@ -10,6 +10,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from gov_services.deadlines import add_working_days, extend_for_pause
 from gov_services.models import Department, FollowUp, Rating, RequestEvent, ServiceRequest
+from gov_services.notifications import (
+    notify_resident_of_completion,
+    notify_resident_of_return,
+    notify_staff_of_assignment,
+)
 from gov_services.selectors.calendar import work_calendar
 from gov_services.selectors.requests import track_request
 from gov_services.services.requests.access import (
@@ -81,8 +86,10 @@ def service_request_return(*, request: ServiceRequest, actor: User, note: str) -
     note = _require_note(note, _("Say what is missing, so that the resident can bring it."))
     returned_from = request.status  # resubmit goes back here
     request.paused_at = timezone.now()
-    return _move(request, actor=actor, action=Action.RETURN_FOR_SUPPLEMENT, to_status=to_status, note=note,
-                 fields=["paused_at"], data={"returned_from": returned_from})
+    _move(request, actor=actor, action=Action.RETURN_FOR_SUPPLEMENT, to_status=to_status, note=note,
+          fields=["paused_at"], data={"returned_from": returned_from})
+    notify_resident_of_return(service_request=request, note=note)
+    return request
 
 
 @transaction.atomic
@@ -143,7 +150,12 @@ def service_request_approve(*, request: ServiceRequest, actor: User, note: str =
     _lock(request)
     require_handler(request, actor)
     to_status = transition(request.status, Action.APPROVE)
-    return _move(request, actor=actor, action=Action.APPROVE, to_status=to_status, note=note)
+    _move(request, actor=actor, action=Action.APPROVE, to_status=to_status, note=note)
+    # Imported here: certificates build on these request services (access checks), not the reverse.
+    from gov_services.services.certificates import certificate_issue_on_approval
+
+    certificate_issue_on_approval(request=request)  # issues only where the item's certificate is automatic
+    return request
 
 
 @transaction.atomic
@@ -162,8 +174,9 @@ def service_request_complete(*, request: ServiceRequest, actor: User, note: str 
     require_handler(request, actor)
     to_status = transition(request.status, Action.COMPLETE)
     request.completed_at = timezone.now()
-    return _move(request, actor=actor, action=Action.COMPLETE, to_status=to_status, note=note,
-                 fields=["completed_at"])
+    _move(request, actor=actor, action=Action.COMPLETE, to_status=to_status, note=note, fields=["completed_at"])
+    notify_resident_of_completion(service_request=request)
+    return request
 
 
 @transaction.atomic
@@ -276,6 +289,8 @@ def _reassign(request: ServiceRequest, *, actor, action: Action, assignee: User,
     request.save(update_fields=["assignee"])
     _record(request, actor=actor, action=action, from_status=request.status, to_status=request.status,
             note=note, internal=True, data=data)
+    if assignee.pk != getattr(actor, "pk", None):  # who claims a request knows it already
+        notify_staff_of_assignment(service_request=request, assignee=assignee)
     return request
 
 
