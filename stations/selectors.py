@@ -83,14 +83,15 @@ def access_region_by_id(*, user, region_id: int) -> Region:
 def grid_list(*, user, station_id: int | None = None) -> QuerySet[Grid]:
     """Grids in scope; a liaison additionally sees only the grids they walk."""
     grids = _scoped(Grid.objects.all(), user=user, path_field="station__village__path", station_field="station_id")
-    if not user.is_superuser and _is_only_liaison(user):
+    if not user.is_superuser and is_only_liaison(user=user):
         grids = grids.filter(liaison=user)
     if station_id:
         grids = grids.filter(station_id=station_id)
     return grids.select_related("liaison", "station").annotate(household_count=Count("households")).order_by("name")
 
 
-def _is_only_liaison(user) -> bool:
+def is_only_liaison(*, user) -> bool:
+    """A grid liaison with no other staff role: what they file is relayed from households (channel liaison)."""
     roles = {a.role for a in active_assignments(user=user)}
     return roles == {StaffAssignment.Role.LIAISON}
 
