@@ -1,11 +1,18 @@
-"""Portal home "/" (Wagtail HomePage through our whole stack) against a bare Django template view.
+"""Portal pages through our whole stack against a bare Django template view of the same size.
 
-Both are served by gunicorn with 2 sync workers on loopback and loaded the same way; the bare page is
-sized to match ours, so the ratio is the cost of our stack per request: middleware, sessions, Wagtail's
-site and page routing, SQLite reads, context processors and the real templates.
+Pages: the home page "/" and a service guide (Wagtail pages with the demo county's content), served
+from the whole-page cache (portal/page_cache.py) as anonymous visitors get them, and the guide once
+more from a server whose cache keeps nothing (PORTAL_PAGE_CACHE_SECONDS=0): what Wagtail costs
+uncached. Issue 8's target: the cached guide at ≥ 0.8× the bare view.
+
+Every server is gunicorn with 2 sync workers on loopback, loaded the same way; each bare page is
+sized to match the page it is compared with, so a ratio is the cost of our stack per request:
+middleware, sessions, Wagtail's site and page routing, database reads, context processors and the
+real templates (or, on a cache hit, the cache lookup and the CSRF token swap).
 
 Ours runs config.settings.local with DEBUG=false against var/bench/portal.sqlite3 (migrated once,
-reused while `migrate --check` is clean), local-memory cache, eager Celery. Production settings need
+reused while `migrate --check` is clean; the demo portal's pages are seeded into it once), a
+local-memory cache per worker, eager Celery. Production settings need
 PostgreSQL and Redis, so they are not what this figure measures.
 
 Settings keep database connections (CONN_MAX_AGE=60): this benchmark measured 2x the throughput
@@ -17,13 +24,14 @@ from __future__ import annotations
 import statistics
 
 from benches import load
-from benches.harness import VAR, Context, Row, clean_env, fetch, gunicorn, migrated_sqlite, progress
+from benches.harness import VAR, Context, Row, clean_env, fetch, gunicorn, manage, migrated_sqlite, progress
 
 DB_NAME = "portal.sqlite3"
 
 
-def ours_env() -> dict[str, str]:
+def ours_env(**extra: str) -> dict[str, str]:
     return clean_env(
+        **extra,
         DJANGO_SETTINGS_MODULE="config.settings.local",
         DEBUG="false",
         DATABASE_URL=f"sqlite:///{VAR / DB_NAME}",
@@ -65,37 +73,85 @@ def _median(runs: list[load.LoadResult], attr: str) -> float | None:
     return statistics.median(values) if values else None
 
 
+SEED_PORTAL = """
+from gov_services.demo import seed_departments
+from gov_services.demo_catalogue import seed_catalogue
+from portal.demo import seed_portal
+from portal.models import ServiceGuidePage
+from stations.demo import seed_regions, seed_stations
+
+class Quiet:
+    def step(self, *args, **kwargs):
+        pass
+
+guide = ServiceGuidePage.objects.live().filter(service_item__code="LT-MZJ-01").first()
+if guide is None:
+    demo = seed_regions(Quiet())
+    seed_stations(demo, Quiet())
+    seed_departments(demo, Quiet())
+    seed_catalogue(demo, Quiet())
+    seed_portal(demo, Quiet())
+    guide = ServiceGuidePage.objects.live().get(service_item__code="LT-MZJ-01")
+print(guide.url)
+"""
+
+
+def seeded_guide_path(env: dict[str, str]) -> str:
+    """The URL path of the demo guide for 最低生活保障申请, seeding the demo portal once if missing."""
+    progress("seeding the demo portal into the bench database (once)…")
+    result = manage("shell", "-c", SEED_PORTAL, env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"seeding the portal failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def _pages(ours_url: str, guide_path: str) -> dict[str, tuple[str, str]]:
+    """key → (label, URL) of the pages measured on the caching server."""
+    return {"home": ('portal home "/", cached', ours_url + "/"),
+            "guide": (f"service guide {guide_path}, cached", ours_url + guide_path)}
+
+
 def run(ctx: Context) -> list[Row]:
     migrated_sqlite(DB_NAME, ours_env())
-    runs: dict[str, list[load.LoadResult]] = {"bare": [], "ours": []}
-    progress("starting gunicorn for ours (config.wsgi, 2 sync workers)")
-    with gunicorn("config.wsgi:application", env=ours_env(), name="portal-home-ours") as ours_url:
-        page = _checked_page(ours_url + "/", "ours")
-        progress(f"starting gunicorn for the bare baseline (page sized to {len(page):,} bytes)")
-        with gunicorn("benches.bare.wsgi:application", env=bare_env(len(page)), name="portal-home-bare") as bare_url:
-            bare_page = _checked_page(bare_url + "/", "bare baseline")
-            urls = {"bare": bare_url, "ours": ours_url}
-            labels = {"bare": "bare Django template view", "ours": "portal home"}
-            for i in range(ctx.repeat):  # interleaved, so drift hits both servers alike
-                suffix = f" (run {i + 1}/{ctx.repeat})" if ctx.repeat > 1 else ""
-                for key in runs:
-                    runs[key].append(_measure(ctx, labels[key] + suffix, urls[key] + "/"))
-
+    guide_path = seeded_guide_path(ours_env())
+    runs: dict[str, list[load.LoadResult]] = {}
+    rows: list[Row] = []
+    progress("starting gunicorn for ours (config.wsgi, 2 sync workers) with and without the page cache")
+    with gunicorn("config.wsgi:application", env=ours_env(), name="portal-ours") as ours_url, \
+            gunicorn("config.wsgi:application", env=ours_env(PORTAL_PAGE_CACHE_SECONDS="0"),
+                     name="portal-ours-uncached") as uncached_url:
+        targets = {**_pages(ours_url, guide_path),
+                   "guide-uncached": (f"service guide {guide_path}, uncached", uncached_url + guide_path)}
+        sizes = {key: len(_checked_page(url, "ours")) for key, (_label, url) in targets.items()}
+        for key, (label, url) in targets.items():
+            progress(f"starting the bare baseline for {label} (page sized to {sizes[key]:,} bytes)")
+            with gunicorn("benches.bare.wsgi:application", env=bare_env(sizes[key]), name="portal-bare") as bare_url:
+                bare_size = len(_checked_page(bare_url + "/", "bare baseline"))
+                pair = {"bare": bare_url + "/", "ours": url}
+                runs = {"bare": [], "ours": []}
+                for i in range(ctx.repeat):  # interleaved, so drift hits both servers alike
+                    suffix = f" (run {i + 1}/{ctx.repeat})" if ctx.repeat > 1 else ""
+                    for side, target in pair.items():
+                        name = "bare Django template view" if side == "bare" else label
+                        runs[side].append(_measure(ctx, name + suffix, target))
+            rows += _rows(ctx, label, runs, sizes[key], bare_size)
     ctx.note(
         load.describe(runs["bare"][0].tool, ctx.threads, ctx.connections, ctx.duration)
         + f" after a {ctx.warmup:g} s warm-up, loopback; gunicorn 2 sync workers per server; "
         + (f"median of {ctx.repeat} interleaved runs" if ctx.repeat > 1 else "one run each (--repeat N for medians)")
     )
+    return rows
+
+
+def _rows(ctx: Context, title: str, runs: dict[str, list[load.LoadResult]], size: int, bare_size: int) -> list[Row]:
     for key, results in runs.items():
         problems = "; ".join(p for p in (r.problems() for r in results) if p)
         if problems:
-            ctx.note(f"portal home, {key}: {problems}")
-
+            ctx.note(f"{title}, {key}: {problems}")
     ours, bare = runs["ours"], runs["bare"]
-    title = 'portal home "/"'
     return [
         Row(f"{title}: throughput", _median(ours, "rps"), _median(bare, "rps"), "{:,.0f} req/s"),
         Row(f"{title}: p50 latency", _median(ours, "p50_ms"), _median(bare, "p50_ms"), "{:,.1f} ms", better="lower"),
         Row(f"{title}: p99 latency", _median(ours, "p99_ms"), _median(bare, "p99_ms"), "{:,.1f} ms", better="lower"),
-        Row(f"{title}: page size", len(page), len(bare_page), "{:,.0f} B", better=""),
+        Row(f"{title}: page size", size, bare_size, "{:,.0f} B", better=""),
     ]

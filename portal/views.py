@@ -1,0 +1,105 @@
+"""The portal's Django views (its Wagtail pages serve themselves): search, the station directory and
+map, the public performance figures, the sitemap and robots.txt. All public; all reads."""
+
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views import View
+from wagtail.models import Page, Site
+
+from portal import selectors, svg_map
+from portal.page_cache import mark_cacheable
+from stations.models import Station, StationService
+
+SEARCH_MAX_LENGTH = 50
+
+
+class PortalSearchView(View):
+    """/search/?q=低保: guides first (the usual reason to search), then news."""
+
+    template_name = "portal/search.html"
+
+    def get(self, request):
+        query = (request.GET.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
+        guides = selectors.guide_search(query=query) if query else []
+        news = selectors.news_search(query=query, limit=5) if query else []
+        return TemplateResponse(request, self.template_name, {
+            "query": query, "guides": guides, "news": news, "links": selectors.portal_links(),
+        })
+
+
+class StationDirectoryView(View):
+    """/stations/: every station with tier, status, services, hours and phone, on a map that needs no
+    internet. Filters: ?township=<division code>, ?service=<kind>, ?item=<catalogue code> (from a guide's
+    "apply at your station")."""
+
+    template_name = "portal/station_directory.html"
+
+    def get(self, request):
+        township = (request.GET.get("township") or "").strip()[:12]
+        service = (request.GET.get("service") or "").strip()[:20]
+        item_code = (request.GET.get("item") or "").strip()[:30]
+        directory = selectors.station_directory(township_code=township, service=service, item_code=item_code)
+        stations = directory["stations"]
+        townships = selectors.township_choices()
+        shown_townships = [t for t in townships if not township or t["code"] == township]
+        drawing = svg_map.draw(regions=shown_townships, stations=stations)
+        statuses, tiers, kinds = (dict(Station.Status.choices), dict(Station.Tier.choices),
+                                  dict(StationService.Kind.choices))
+        rows = [{**s, "status_label": statuses.get(s["status"], s["status"]), "tier_label": tiers.get(s["tier"], ""),
+                 "service_names": [kinds.get(k, k) for k in s["services"]]} for s in stations]
+        response = TemplateResponse(request, self.template_name, {
+            "stations": rows, "drawing": drawing, "townships": townships, "township": township,
+            "dots": [(dot, statuses.get(dot.status, dot.status)) for dot in drawing.dots],
+            "service": service if service in kinds else "", "services": StationService.Kind.choices,
+            "legend": [(value, label, sum(s["status"] == value for s in stations)) for value, label in statuses.items()],
+            "item": directory["item"], "item_at_station": directory["item_at_station"],
+            "filtered": bool(township or service or directory["item"]),
+        })
+        return mark_cacheable(response)
+
+
+class PerformanceView(View):
+    """/performance/: requests received, completion, on-time and satisfaction rates by department and
+    month, as the reports module computes them (issue 9's definitions). ?months=6 or 12 (default)."""
+
+    template_name = "portal/performance.html"
+
+    def get(self, request):
+        try:
+            months = int(request.GET.get("months", "12"))
+        except ValueError:
+            months = 12
+        if months not in selectors.PERFORMANCE_MONTHS:
+            months = 12
+        figures = selectors.public_performance(months=months)
+        departments = [{"row": row, "months": figures["department_months"].get(row.keys[0], [])}
+                       for row in figures["departments"]]
+        return mark_cacheable(TemplateResponse(request, self.template_name, {
+            **figures, "departments": departments, "months_shown": months,
+            "month_choices": selectors.PERFORMANCE_MONTHS,
+        }))
+
+
+class SitemapView(View):
+    """/sitemap.xml: every live public page of the site, plus the directory and the figures."""
+
+    def get(self, request):
+        site = Site.find_for_request(request)
+        urls = []
+        if site is not None:
+            pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True).specific()
+            for page in pages:
+                urls += page.get_sitemap_urls(request)
+        for name in ("portal:station-directory", "portal:performance"):
+            urls.append({"location": request.build_absolute_uri(reverse(name))})
+        return mark_cacheable(TemplateResponse(request, "portal/sitemap.xml", {"urlset": urls},
+                                               content_type="application/xml"))
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /cms/", "Disallow: /admin/", "Disallow: /counter/",
+             "Disallow: /county/", "Disallow: /dept/", "Disallow: /me/",
+             f"Sitemap: {request.build_absolute_uri(reverse('portal:sitemap'))}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+

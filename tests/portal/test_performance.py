@@ -1,0 +1,66 @@
+"""The public performance page reads the reports module's KPIs by department and month."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from portal.selectors import _month_start, public_performance
+from tests.factories import DepartmentFactory
+from tests.reports.factories import make_request
+
+URL = "/performance/"
+
+
+@pytest.fixture
+def history(tree):
+    """民政局: two requests this month (one completed on time and rated 5, one open); 人社局: one
+    request last month, completed late, rated 1."""
+    civil = DepartmentFactory(region=tree["county"], name="县民政局")
+    labour = DepartmentFactory(region=tree["county"], name="县人社局")
+    this_month = _month_start(timezone.localdate(), 0)
+    last_month = _month_start(timezone.localdate(), 1)
+    day = this_month.isoformat()
+    make_request(department=civil, submitted=day, accepted=day, due=(this_month + datetime.timedelta(days=20)).isoformat(),
+                 completed=day, score=5)
+    make_request(department=civil, submitted=day)
+    make_request(department=labour, submitted=last_month.isoformat(), accepted=last_month.isoformat(),
+                 due=last_month.isoformat(), completed=(last_month + datetime.timedelta(days=9)).isoformat(), score=1)
+    return civil, labour
+
+
+def test_page_shows_received_completion_on_time_and_satisfaction_by_department(client, history):
+    html = client.get(URL).content.decode()
+
+    assert "县民政局" in html and "县人社局" in html
+    civil_row = html[html.index("县民政局"):html.index("</tr>", html.index("县民政局"))]
+    assert ">2<" in civil_row and "50.0%" in civil_row and "100.0%" in civil_row
+    labour_row = html[html.index("县人社局"):html.index("</tr>", html.index("县人社局"))]
+    assert "0.0%" in labour_row  # completed late, rated unsatisfied
+
+
+def test_county_totals_and_months_come_from_the_reports_selectors(history):
+    figures = public_performance(months=12)
+
+    assert figures["total"].received == 3
+    assert str(figures["total"].completion_rate) == "66.7"
+    assert [row.kpis.received for row in figures["months"]] == [1, 2]
+    assert sum(len(rows) for rows in figures["department_months"].values()) == 2
+
+
+def test_figures_are_cached_for_the_hour(history, django_assert_num_queries):
+    public_performance(months=6)
+    with django_assert_num_queries(0):
+        public_performance(months=6)
+
+
+def test_only_six_or_twelve_months_are_offered(client, history):
+    assert client.get(URL, {"months": "6"}).status_code == 200
+    response = client.get(URL, {"months": "999"})
+    assert response.status_code == 200 and response.context["months_shown"] == 12
+
+
+def test_no_requests_shows_dashes_not_zero_percent(client, db):
+    html = client.get(URL).content.decode()
+
+    assert "—" in html and "%</dd>" not in html
