@@ -21,11 +21,24 @@ import time
 import traceback
 from collections.abc import Callable
 
-from benches import load, portal_home
+from benches import (
+    agency_payments,
+    certificate_render,
+    load,
+    portal_home,
+    reports_kpis,
+    store_pages,
+    supervision_sweep,
+)
 from benches.harness import Context, Row, format_table, progress
 
 BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "portal-home": portal_home.run,
+    "agency-payments": agency_payments.run,
+    "supervision-sweep": supervision_sweep.run,
+    "reports-kpis": reports_kpis.run,
+    "certificate-render": certificate_render.run,
+    "store-pages": store_pages.run,
 }
 
 

@@ -2,7 +2,9 @@
 
 from ninja import NinjaAPI
 
+from gov_services.api import router as requests_router
 from stations.api import router as stations_router
 
 api = NinjaAPI(title="Cunzhan API", version="1", urls_namespace="api")
 api.add_router("/", stations_router)
+api.add_router("/", requests_router)

@@ -19,6 +19,10 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("stations.urls")),
     path("", include("gov_services.urls")),
+    path("", include("agency.urls")),
+    path("", include("shop.urls")),
+    path("", include("reports.urls")),
+    path("", include("portal.urls")),
 ]
 
 if settings.DEBUG:

@@ -11,7 +11,8 @@
 # Groups ("base" is implied by every other group: the app itself needs it everywhere):
 #   base    required   fonts-noto-cjk (CJK serif/sans for PDFs and screenshots), fontconfig (fc-cache),
 #                      libpango-1.0-0 + libpangoft2-1.0-0 (WeasyPrint), libharfbuzz-subset0 (WeasyPrint
-#                      subsets CJK fonts ~60x faster with it), gettext (compilemessages)
+#                      subsets CJK fonts ~60x faster with it), gettext (compilemessages),
+#                      poppler-utils (pdftotext: tests check the text of issued certificate PDFs)
 #   e2e     optional   chromium (Playwright drives /usr/bin/chromium; it cannot download its own browser)
 #   bench   optional   wrk (load generator; benches fall back to a Python one without it)
 #   driver  optional   chromium-driver (only for Selenium-style tools; Playwright does not need it)
@@ -22,7 +23,7 @@
 # them, 0 (with a warning) if only optional ones are. Exit 2 on bad usage.
 set -euo pipefail
 
-REQUIRED_BASE=(fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
+REQUIRED_BASE=(fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext poppler-utils)
 OPTIONAL_E2E=(chromium)
 OPTIONAL_BENCH=(wrk)
 OPTIONAL_DRIVER=(chromium-driver)

@@ -11,6 +11,15 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_portal_page_cache():
+    """The whole-page cache (portal/page_cache.py) lives in the process's cache, which outlives a
+    test's rollback: start every test with none of the previous test's pages."""
+    from portal.page_cache import pages_changed
+
+    pages_changed()
+
+
 @pytest.fixture
 def tree(db):
     return county_tree()

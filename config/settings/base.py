@@ -5,6 +5,7 @@ environment (see config/env.py); with nothing set the project runs embedded: SQL
 eager Celery, local-memory cache, console SMS.
 """
 
+from celery.schedules import crontab
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  Oscar's documented way to get its defaults
@@ -48,25 +49,25 @@ WAGTAIL_APPS = [
 OSCAR_APPS = [
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "shop.shipping.apps.ShippingConfig",
     "oscar.apps.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
-    "oscar.apps.partner.apps.PartnerConfig",
+    "shop.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
-    "oscar.apps.search.apps.SearchConfig",
+    "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "shop.dashboard.orders.apps.OrdersDashboardConfig",
     "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Whole public pages for anonymous visitors, answered before routing (portal/page_cache.py).
+    "portal.page_cache.PageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -198,7 +201,15 @@ EMAIL_BACKEND = read("EMAIL_BACKEND", env.str, "django.core.mail.backends.consol
 DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", env.str, "noreply@cunzhan.local", "noreply@county.gov.cn")
 
 # SMS: core/sms.py resolves this dotted path; console prints, nothing leaves the machine.
-SMS_BACKEND = read("SMS_BACKEND", env.str, "core.sms.ConsoleBackend", "core.sms.ConsoleBackend")
+SMS_BACKEND = read("SMS_BACKEND", env.str, "core.sms.ConsoleBackend", "core.sms.HttpGatewayBackend")
+# core.sms.HttpGatewayBackend: the county's SMS provider (signed JSON POST; SIGN_NAME is the 短信签名).
+SMS_HTTP_URL = read("SMS_HTTP_URL", env.str, "", "https://sms.provider.example.cn/v1/send")
+SMS_HTTP_ACCOUNT = read("SMS_HTTP_ACCOUNT", env.str, "", "SMS_HTTP_ACCOUNT=LTAI5t…")
+SMS_HTTP_KEY = read("SMS_HTTP_KEY", env.str, "", "SMS_HTTP_KEY=<the provider's secret>")
+SMS_HTTP_SIGN_NAME = read("SMS_HTTP_SIGN_NAME", env.str, "村站", "SMS_HTTP_SIGN_NAME=乐亭村站")
+SMS_HTTP_TIMEOUT = read("SMS_HTTP_TIMEOUT", env.float, 10.0, "SMS_HTTP_TIMEOUT=10")
+# Absolute links in text messages (the tracking page) start with this.
+SITE_URL = read("SITE_URL", env.str, "http://127.0.0.1:8000", "https://cunzhan.example.cn")
 
 # Celery: with no broker, tasks run inline at commit so the demo needs no server.
 CELERY_BROKER_URL = read("CELERY_BROKER_URL", env.str, "", "redis://127.0.0.1:6379/0")
@@ -214,6 +225,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
+    # Cards and escalations: every 15 minutes is soon enough for working-day limits; idempotent.
+    "supervision-sweep": {
+        "task": "gov_services.tasks.supervision.supervision_sweep",
+        "schedule": 15 * 60,
+    },
+    "sms-outbox-redispatch-stale": {
+        "task": "core.tasks.sms_outbox_redispatch_stale",
+        "schedule": 5 * 60,
+    },
+    # Till: ask providers about payments left "unknown" (timeouts) or "pending" by a crash.
+    "agency-reconcile-unknown": {
+        "task": "agency.tasks.reconcile_unknown_transactions",
+        "schedule": 10 * 60,
+    },
+    # Last month's commission statements, early on the 1st (idempotent: a rerun changes nothing).
+    "agency-monthly-statements": {
+        "task": "agency.tasks.generate_commission_statements",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
+    },
+    # Last month's statements for the member merchants (what the county owes each one).
+    "shop-monthly-merchant-statements": {
+        "task": "shop.tasks.generate_merchant_statements",
+        "schedule": crontab(minute=45, hour=2, day_of_month=1),
+    },
 }
 
 # Stripe: unset keys hide card payment; cash at the counter always works.
@@ -221,12 +256,32 @@ STRIPE_SECRET_KEY = read("STRIPE_SECRET_KEY", env.str, "", "sk_test_…")
 STRIPE_PUBLISHABLE_KEY = read("STRIPE_PUBLISHABLE_KEY", env.str, "", "pk_test_…")
 STRIPE_WEBHOOK_SECRET = read("STRIPE_WEBHOOK_SECRET", env.str, "", "whsec_…")
 
+# Agency (the station till). Provider.adapter names one of these; the simulator is the only one
+# until a real provider's API is connected. Amounts in fen.
+AGENCY_PROVIDER_ADAPTERS = {
+    "simulator": {
+        "BACKEND": "agency.providers.simulator.SimulatorAdapter",
+        "OPTIONS": {
+            "latency_ms": read("AGENCY_SIMULATOR_LATENCY_MS", env.int, 0, "AGENCY_SIMULATOR_LATENCY_MS=300"),
+            "decline_rate": read("AGENCY_SIMULATOR_DECLINE_RATE", env.float, 0.0, "AGENCY_SIMULATOR_DECLINE_RATE=0.02"),
+            "timeout_rate": read("AGENCY_SIMULATOR_TIMEOUT_RATE", env.float, 0.0, "AGENCY_SIMULATOR_TIMEOUT_RATE=0.01"),
+        },
+    },
+}
+AGENCY_LOW_FLOAT_FEN = 50_000  # a new wallet warns below 500 yuan available
+AGENCY_REVERSAL_WINDOW_MINUTES = 30  # for government fees, cash sales and order commissions
+AGENCY_ORDER_COMMISSION_TAX_BP = 0  # tax withheld on store order commission (basis points)
+AGENCY_MAX_COUNTER_AMOUNT_FEN = 5_000_000  # 50,000 yuan: fees and sales recorded for other apps
+AGENCY_MAX_TOP_UP_FEN = 20_000_000  # 200,000 yuan per top-up request
+
 # Wagtail
 WAGTAIL_SITE_NAME = "村站 Cunzhan"
 WAGTAILADMIN_BASE_URL = read("WAGTAILADMIN_BASE_URL", env.str, "http://127.0.0.1:8000", "https://cunzhan.example.cn")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# jieba-segmented Chinese on the stock database backend (SQLite FTS5 / PostgreSQL): portal/zh_search.py.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "portal.zh_search"}}
+PORTAL_PAGE_CACHE_SECONDS = read("PORTAL_PAGE_CACHE_SECONDS", env.int, 600, "PORTAL_PAGE_CACHE_SECONDS=600")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 
 # Oscar (see ../shared/notes/integration.md §1)

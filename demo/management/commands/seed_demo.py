@@ -4,10 +4,13 @@ from django.db import transaction
 
 from accounts.roles import Role
 from accounts.services import user_role_grant
+from agency.demo import seed_agency
 from core.progress import Progress
 from gov_services.demo import seed_departments
 from gov_services.demo_catalogue import seed_catalogue
+from gov_services.demo_certificates import seed_certificates
 from gov_services.demo_requests import REQUEST_COUNT, seed_department_staff, seed_requests
+from gov_services.demo_supervision import seed_supervision
 from portal.demo import seed_portal
 from shop.demo import MERCHANTS, seed_merchants
 from stations.demo import (
@@ -42,6 +45,9 @@ class Command(BaseCommand):
             seed_catalogue(demo, progress)
             seed_department_staff(demo, progress, demo_user)
             seed_requests(demo, progress)
+            seed_agency(demo, progress)
+            seed_certificates(demo, progress)
+            seed_supervision(demo, progress)
             seed_merchants(demo, progress)
             seed_portal(demo, progress)
             self._seed_people(demo, progress)
@@ -50,7 +56,7 @@ class Command(BaseCommand):
     def _seed_people(self, demo: DemoCounty, progress) -> None:
         resident = demo_user("resident", "刘桂兰", "13935000001")
         user_role_grant(user=resident, role=Role.RESIDENT, actor=None)
-        demo.logins.append(("resident", "resident", "/me/requests/"))
+        demo.logins.append(("resident", "resident", "/me/requests/  /me/certificates/"))
         admin = demo_user("admin", "系统管理员", "", is_staff=True, is_superuser=True)
         demo.logins.append(("superuser", admin.username, "/admin/  /cms/  /county/"))
         progress.step("people")

@@ -1,0 +1,101 @@
+"""The till through the browser: an operator takes a resident's electricity bill in cash, prints the
+receipt (and a reprint, which says so), and closes the day with a drawer that matches the ledger."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from agency.models import CounterTransaction, DailyCashClose
+from core.models import AuditEvent
+from tests.agency.factories import ProductFactory, account_number, fund
+from tests.e2e.helpers import assert_ok, path_of
+
+pytestmark = pytest.mark.e2e
+
+ACCOUNT = account_number(42)  # a valid 10-digit State Grid customer number (mod-10 check digit)
+
+
+@pytest.fixture
+def electricity(station):
+    """State Grid's bill, 1–5,000 yuan, with the provider's account lookup; the station's float holds 2,000 yuan."""
+    product = ProductFactory(name="电费缴纳", provider__name="国网河北省电力有限公司", provider__code="state-grid")
+    fund(station, product.provider.float_group, 200_000)
+    return product
+
+
+def _click_and_wait(page, locator, what: str):
+    with page.expect_navigation() as landing:
+        locator.click()
+    assert_ok(landing.value, what)
+
+
+def test_an_operator_takes_an_electricity_bill_in_cash_prints_the_receipt_and_closes_the_day(
+    page, shot, sign_in, operator, station, electricity
+):
+    sign_in(operator, step="01-sign-in")
+    assert path_of(page) == "/counter/", f"signed in, but landed on {page.url}"
+
+    # --- The till, from the counter's tiles ------------------------------------------------------
+    _click_and_wait(page, page.locator("a.cz-entry[href='/counter/till/']"), "the till")
+    shot("02-till")
+    _click_and_wait(page, page.locator("a[href='/counter/till/pay/']").first, "the product picker")
+    _click_and_wait(page, page.locator(f"a[href='/counter/till/pay/{electricity.pk}/']"), "the payment form")
+
+    # --- Account, lookup, amount, cash -----------------------------------------------------------------
+    page.locator("input[name='account_number']").fill(ACCOUNT)
+    _click_and_wait(page, page.locator("#lookup-account"), "the account lookup")
+    expect(page.locator("#lookup-result")).to_contain_text("*")  # the holder's masked name
+    amount = page.locator("input[name='amount']")
+    expect(amount).not_to_have_value("")  # filled in with the amount due
+    amount.fill("123.45")
+    page.locator("input[name='payment_method'][value='cash']").check()
+    shot("03-payment-form")
+    _click_and_wait(page, page.locator("#review-payment"), "the confirmation")
+    expect(page.locator(".cz-error-summary")).to_have_count(0)
+    expect(page.locator("#confirm-account")).to_have_text(ACCOUNT)
+    expect(page.locator("#confirm-total")).to_have_text("¥123.45")
+    shot("04-confirm")
+    _click_and_wait(page, page.locator("#confirm-pay"), "the result")
+    expect(page.locator("h1[data-status='succeeded']")).to_be_visible()
+    reference = page.locator("#tx-reference").inner_text().strip()
+    assert re.fullmatch(r"AG\d{6}[2-9A-Z]{6}", reference), reference
+    shot("05-result")
+
+    # --- The receipt on a 58 mm roll, then a reprint ------------------------------------------------
+    page.locator("input[name='width'][value='58']").check()
+    _click_and_wait(page, page.locator("#print-receipt"), "the receipt")
+    expect(page.locator("article.slip")).to_contain_text(reference)
+    expect(page.locator("article.slip")).to_contain_text("¥123.45")
+    expect(page.locator("#reprint-mark")).to_have_count(0)
+    assert "size: 58mm" in page.content()
+    page.evaluate("window.print = function () { window.czPrinted = true; }")  # headless: no print dialog
+    page.locator("#print-now").click()
+    assert page.evaluate("window.czPrinted === true"), "the print button did not open the print dialog"
+    shot("06-receipt")
+    tx_path = f"/counter/till/transactions/{CounterTransaction.objects.get().pk}/"
+    _click_and_wait(page, page.locator(f".toolbar a[href='{tx_path}']"), "back to the transaction")
+    _click_and_wait(page, page.locator("#print-receipt"), "the reprint")
+    expect(page.locator("#reprint-mark")).to_contain_text("REPRINT")
+    shot("07-reprint")
+
+    # --- The day's close -----------------------------------------------------------------------------
+    assert_ok(page.goto("/counter/till/"), "the till again")
+    expect(page.locator("main")).to_contain_text(reference)
+    _click_and_wait(page, page.locator("a[href='/counter/till/close/']").first, "the daily close")
+    expect(page.locator("#expected-cash")).to_have_text("¥123.45")
+    page.locator("input[name='counted']").fill("123.45")
+    shot("08-close-form")
+    _click_and_wait(page, page.locator("#close-day"), "after closing")
+    expect(page.locator(".cz-error-summary")).to_have_count(0)
+    expect(page.locator("#close-result")).to_be_visible()
+    shot("09-closed")
+
+    # --- What was written ------------------------------------------------------------------------------
+    tx = CounterTransaction.objects.get()
+    assert (tx.reference, tx.status, tx.amount_fen, tx.payment_method) == (reference, "succeeded", 12_345, "cash")
+    assert tx.station_id == station.pk and tx.created_by_id == operator.pk and tx.customer_name
+    assert AuditEvent.objects.filter(action="agency.receipt.print").count() == 2
+    close = DailyCashClose.objects.get()
+    assert (close.station_id, close.expected_fen, close.counted_fen, close.status) == (station.pk, 12_345, 12_345,
+                                                                                       "balanced")
