@@ -26,6 +26,7 @@ from gov_services.services.certificates.issue import (
     qr_html,
     verify_url,
 )
+from gov_services.services.certificates.rewrap import RewrapError, certificate_keys_rewrap
 from gov_services.services.certificates.setup import (
     active_signing_key,
     certificate_type_save,
@@ -38,12 +39,14 @@ from gov_services.services.certificates.setup import (
 )
 
 __all__ = [
+    "RewrapError",
     "active_signing_key",
     "certificate_attach_to_request",
     "certificate_delivery_choose",
     "certificate_html",
     "certificate_issue",
     "certificate_issue_on_approval",
+    "certificate_keys_rewrap",
     "certificate_mail",
     "certificate_print_record",
     "certificate_render_failed",

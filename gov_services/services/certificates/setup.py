@@ -39,7 +39,10 @@ SEAL_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 def key_passphrase() -> bytes:
     """The passphrase that encrypts every stored private key (settings.CERTIFICATE_KEY_PASSPHRASE,
     else derived from SECRET_KEY: rotating SECRET_KEY then needs `manage.py certificate_keys_rewrap`)."""
-    secret = getattr(settings, "CERTIFICATE_KEY_PASSPHRASE", "") or settings.SECRET_KEY
+    return passphrase_from(getattr(settings, "CERTIFICATE_KEY_PASSPHRASE", "") or settings.SECRET_KEY)
+
+
+def passphrase_from(secret: str) -> bytes:
     return hashlib.sha256(b"cunzhan-certificate-keys|" + secret.encode("utf-8")).hexdigest().encode("ascii")
 
 
@@ -191,6 +194,11 @@ def private_key_of(key: SigningKey):
 @functools.lru_cache(maxsize=64)
 def _decrypted(pem: str, passphrase: bytes):
     return tokens.decrypt_private_key(pem, passphrase)
+
+
+def forget_opened_keys() -> None:
+    """Drop this process's opened keys (after a re-wrap they were sealed differently)."""
+    _decrypted.cache_clear()
 
 
 # --- The county's PDF signing certificate ---------------------------------------------------------------

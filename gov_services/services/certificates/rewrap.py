@@ -1,0 +1,55 @@
+"""Re-encrypt the stored private keys after the secret that protects them changed.
+
+Department signing keys (QR tokens) and the county's PDF signing keys are kept encrypted with a
+passphrase derived from settings.CERTIFICATE_KEY_PASSPHRASE, else SECRET_KEY (setup.key_passphrase).
+Rotating that secret would lock every key away; `manage.py certificate_keys_rewrap` opens each key
+with the old secret and seals it with the current one, all or nothing.
+"""
+
+from cryptography.hazmat.primitives import serialization
+from django.db import transaction
+
+from core.audit import audit_event_record
+from gov_services.models import CountySigningCertificate, SigningKey
+from gov_services.services.certificates import setup
+
+
+class RewrapError(ValueError):
+    """A key opens with neither the old nor the current secret; nothing was changed."""
+
+
+def _rewrapped(pem: str, *, old: bytes, new: bytes) -> str | None:
+    """The key sealed with `new`, or None when it already is (a second run changes nothing)."""
+    for password, already in ((old, False), (new, True)):
+        try:
+            key = serialization.load_pem_private_key(pem.encode("ascii"), password=password)
+        except (ValueError, TypeError):
+            continue
+        if already:
+            return None
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.BestAvailableEncryption(new)).decode("ascii")
+    raise RewrapError
+
+
+@transaction.atomic
+def certificate_keys_rewrap(*, old_secret: str) -> dict[str, int]:
+    """Seal every stored private key with the current secret; returns how many of each kind changed.
+    Raises RewrapError (and changes nothing) if any key opens with neither secret."""
+    old, new = setup.passphrase_from(old_secret), setup.key_passphrase()
+    counts = {"signing_keys": 0, "county_signers": 0}
+    for kind, model in (("signing_keys", SigningKey), ("county_signers", CountySigningCertificate)):
+        for row in model.objects.select_for_update().order_by("pk"):
+            try:
+                pem = _rewrapped(row.private_key_pem, old=old, new=new)
+            except RewrapError:
+                # An operator's command-line message, like the command's own output: English.
+                raise RewrapError(f"The key {model.__name__}#{row.pk} opens with neither the old nor the "
+                                  "current secret.") from None
+            if pem is not None:
+                row.private_key_pem = pem
+                row.save(update_fields=["private_key_pem"])
+                audit_event_record(actor=None, action="certificate_key.rewrap", target=row)
+                counts[kind] += 1
+    setup.forget_opened_keys()
+    return counts
