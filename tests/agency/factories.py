@@ -1,9 +1,12 @@
 """Factories and helpers for the till's tests."""
 
 import uuid
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from unittest import mock
 
 import factory
+from django.utils import timezone
 
 from agency.account_numbers import check_digit_for
 from agency.models import CommissionPlan, CommissionPlanVersion, Journal, LedgerEntry, Product, Provider
@@ -95,3 +98,19 @@ def error_codes(error) -> set[str]:
     if hasattr(error, "error_dict"):
         return {e.code for errors in error.error_dict.values() for e in errors}
     return {e.code for e in error.error_list}
+
+
+@contextmanager
+def posting_at(moment: datetime):
+    """Journals posted meanwhile carry `moment` as their posting time; nothing else's clock moves (access
+    checks, reversal windows). Posted journals are append-only (a trigger refuses UPDATE on PostgreSQL),
+    so a test cannot move them back in time afterwards; the demo posts its history the same way."""
+    clock = mock.MagicMock(wraps=timezone)
+    clock.now.return_value = moment
+    with mock.patch("agency.services.ledger.timezone", clock):
+        yield
+
+
+def last_month_moment() -> datetime:
+    """Three days before the first of this month, now: inside last month."""
+    return timezone.now().replace(day=1) - timedelta(days=3)

@@ -19,7 +19,7 @@ from agency.models import (
 )
 from agency.states import IllegalTransition
 from agency.tasks import generate_commission_statements
-from tests.agency.factories import account_number, key
+from tests.agency.factories import account_number, key, last_month_moment, posting_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,17 +155,15 @@ def test_a_rejected_close_is_counted_again(operator, station, township_admin):
 # --- statements ---------------------------------------------------------------------------------
 
 def _last_month_payments(operator, station, product, funded):
-    """Two paid bills and one reversed, all moved into last month."""
-    kept = [services.counter_payment_submit(actor=operator, station=station, product=product,
-                                            account_number=account_number(n), amount_fen=10_000 * n,
-                                            idempotency_key=key()) for n in (1, 2)]
-    undone = services.counter_payment_submit(actor=operator, station=station, product=product,
-                                             account_number=account_number(3), amount_fen=30_000,
-                                             idempotency_key=key())
-    services.counter_transaction_reverse(actor=operator, counter_transaction=undone, reason="输错")
-    last_month = timezone.now().replace(day=1) - timedelta(days=3)
-    # Test set-up only: SQLite has no append-only trigger; this moves the postings into last month.
-    Journal.objects.update(posted_at=last_month)
+    """Two paid bills and one reversed, all posted last month."""
+    with posting_at(last_month_moment()):
+        kept = [services.counter_payment_submit(actor=operator, station=station, product=product,
+                                                account_number=account_number(n), amount_fen=10_000 * n,
+                                                idempotency_key=key()) for n in (1, 2)]
+        undone = services.counter_payment_submit(actor=operator, station=station, product=product,
+                                                 account_number=account_number(3), amount_fen=30_000,
+                                                 idempotency_key=key())
+        services.counter_transaction_reverse(actor=operator, counter_transaction=undone, reason="输错")
     return kept, undone
 
 

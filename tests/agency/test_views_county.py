@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agency import services
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest, FloatWallet, Journal
-from tests.agency.factories import account_number, key
+from tests.agency.factories import account_number, key, last_month_moment, posting_at
 from tests.factories import StaffAssignmentFactory, StationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,12 +147,12 @@ def test_a_rejected_count_goes_back_to_the_operator(client, operator, station, c
 
 @pytest.fixture
 def last_month_paid(operator, station, product, funded):
-    """Two payments posted last month (set-up: postings moved back in time, SQLite has no trigger)."""
-    for n in (1, 2):
-        services.counter_payment_submit(actor=operator, station=station, product=product,
-                                        account_number=account_number(n), amount_fen=20_000 * n,
-                                        idempotency_key=key())
-    Journal.objects.update(posted_at=timezone.now().replace(day=1) - timedelta(days=3))
+    """Two payments posted last month."""
+    with posting_at(last_month_moment()):
+        for n in (1, 2):
+            services.counter_payment_submit(actor=operator, station=station, product=product,
+                                            account_number=account_number(n), amount_fen=20_000 * n,
+                                            idempotency_key=key())
     return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
