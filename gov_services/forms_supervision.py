@@ -2,12 +2,13 @@
 and escalation steps, the assessment month."""
 
 import datetime
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gov_services.models import Card, Escalation, EscalationStep, SupervisionSettings
+from gov_services.models import Card, Escalation, EscalationStep, FollowUpCallback, SupervisionSettings
 
 _NUMBER = {"class": "cz-input", "inputmode": "numeric"}
 
@@ -51,6 +52,32 @@ class EscalationOutcomeForm(forms.Form):
                               help_text=_("What the department promised or explained, and by when."))
 
 
+class FollowUpFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("Show"), required=False, choices=[
+        ("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done")), ("all", _("All"))],
+        widget=forms.Select(attrs={"class": "cz-select"}))
+
+    def chosen_state(self) -> str:
+        """The state asked for; open when none is given or it is not one we know (a stale link)."""
+        if self.is_bound and self.is_valid() and self.cleaned_data["state"]:
+            return self.cleaned_data["state"]
+        return "open"
+
+
+class FollowUpCallbackForm(forms.Form):
+    """The call back to a resident; `submission` is a one-time key so that a double submit records once."""
+
+    result = forms.ChoiceField(label=_("Result of the call"), choices=FollowUpCallback.Result.choices,
+                               widget=forms.RadioSelect)
+    outcome = forms.CharField(label=_("What the resident said and what was agreed"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4, "class": "cz-input"}))
+    submission = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+
 class SupervisionSettingsForm(forms.Form):
     yellow_percent = forms.IntegerField(label=_("Yellow card at (per cent of the time limit used)"), min_value=1,
                                         max_value=299, widget=forms.NumberInput(attrs=_NUMBER))
@@ -61,6 +88,10 @@ class SupervisionSettingsForm(forms.Form):
         label=_("Close returned requests after (working days)"), min_value=1, max_value=250,
         widget=forms.NumberInput(attrs=_NUMBER),
         help_text=_("A request waiting for the resident's supplement this long is closed by the sweep."))
+    follow_up_days = forms.IntegerField(
+        label=_("Call back after a bad rating within (working days)"), min_value=1, max_value=60, required=False,
+        widget=forms.NumberInput(attrs=_NUMBER),
+        help_text=_("A dissatisfied rating opens a follow-up: the resident is called back within this limit."))
     weight_on_time = forms.IntegerField(label=_("Weight: on-time rate"), min_value=0, max_value=100,
                                         widget=forms.NumberInput(attrs=_NUMBER))
     weight_satisfaction = forms.IntegerField(label=_("Weight: satisfaction rate"), min_value=0, max_value=100,

@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from gov_services.deadlines import ONE_DAY, SHANGHAI, WorkCalendar, end_of_day, local_date, start_of_day
+from gov_services.deadlines import (
+    ONE_DAY,
+    SHANGHAI,
+    WorkCalendar,
+    add_working_days,
+    end_of_day,
+    local_date,
+    start_of_day,
+)
 
 YELLOW = "yellow"
 RED = "red"
@@ -173,6 +181,25 @@ def steps_due(*, cards: Mapping[str, datetime], steps: Iterable[StepRule], done:
         if issued <= held_since_bound(now=now, days=step.after_days, calendar=calendar):
             due.append(step)
     return due
+
+
+# --- Follow-ups of bad ratings (回访) ----------------------------------------------------------------
+
+def follow_up_due(*, opened_at: datetime, days: int, calendar: WorkCalendar) -> datetime:
+    """The callback deadline: the end of the `days`-th working day after the rating (次日起算, as for
+    requests)."""
+    return add_working_days(opened_at, days, calendar)
+
+
+def follow_up_overdue_bound(*, now: datetime, days: int, calendar: WorkCalendar) -> datetime:
+    """A follow-up opened at or before this moment is overdue at `now`, one opened later is not.
+
+    Overdue ⇔ its deadline, the end of the `days`-th working day after it opened, lies before today
+    ⇔ at least `days` working days lie between its opening day and yesterday: the bound for
+    "held `days` working days" taken at the end of yesterday. One bound per county lets the database
+    pick the overdue rows.
+    """
+    return held_since_bound(now=now - ONE_DAY, days=days, calendar=calendar)
 
 
 # --- Department assessment (人机考核) ---------------------------------------------------------------

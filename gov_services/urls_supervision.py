@@ -12,6 +12,8 @@ urlpatterns = [
     path("county/supervision/escalations/", views.EscalationListView.as_view(), name="escalation-list"),
     path("county/supervision/escalations/<int:pk>/", views.EscalationDetailView.as_view(),
          name="escalation-detail"),
+    path("county/supervision/follow-ups/", views.FollowUpListView.as_view(), name="follow-up-list"),
+    path("county/supervision/follow-ups/<int:pk>/", views.FollowUpDetailView.as_view(), name="follow-up-detail"),
     path("county/supervision/assessment/", views.DepartmentAssessmentView.as_view(),
          name="department-assessment"),
     path("county/supervision/settings/", views.SupervisionSettingsView.as_view(), name="supervision-settings"),

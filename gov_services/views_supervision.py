@@ -24,10 +24,12 @@ from gov_services.forms_supervision import (
     EscalationFilterForm,
     EscalationOutcomeForm,
     EscalationStepForm,
+    FollowUpCallbackForm,
+    FollowUpFilterForm,
     SupervisionSettingsForm,
 )
 from gov_services.identifiers import format_tracking_code
-from gov_services.models import Escalation
+from gov_services.models import Escalation, FollowUp
 from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services import supervision as services
@@ -172,6 +174,67 @@ class EscalationDetailView(SupervisionMixin, View):
             else:
                 messages.success(request, _("Outcome recorded."))
                 return HttpResponseRedirect(request.path)
+        return self.render_page(form, status=422)
+
+
+class FollowUpListView(SupervisionMixin, View):
+    """Follow-ups of dissatisfied ratings in the user's region: open (oldest first), overdue, done."""
+
+    template_name = "gov_services/supervision/follow_up_list.html"
+
+    def get(self, request):
+        form = FollowUpFilterForm(request.GET or None)
+        state, now, calendar = form.chosen_state(), timezone.now(), work_calendar()
+        follow_ups = selectors.follow_up_list(user=request.user, county=self.county, state=state, now=now,
+                                              calendar=calendar)
+        page = Paginator(follow_ups, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        selectors.follow_up_deadlines(follow_ups=rows, county=self.county, now=now, calendar=calendar)
+        for row in rows:
+            row.code_display = format_tracking_code(row.request.tracking_code)
+        return TemplateResponse(request, self.template_name, {
+            **self.base_context(), "form": form, "state": state, "page_obj": page, "follow_ups": rows,
+            "counts": selectors.follow_up_counts(user=request.user, county=self.county, now=now,
+                                                 calendar=calendar)})
+
+
+class FollowUpDetailView(SupervisionMixin, View):
+    """One follow-up: the request, the rating, the callbacks so far, and the form to record a callback."""
+
+    template_name = "gov_services/supervision/follow_up_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.follow_up = selectors.access_follow_up_by_id(user=request.user, follow_up_id=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, form, status=200):
+        follow_up, now = self.follow_up, timezone.now()
+        selectors.follow_up_deadlines(follow_ups=[follow_up], county=self.county, now=now, calendar=work_calendar())
+        return TemplateResponse(self.request, self.template_name, {
+            **self.base_context(), "follow_up": follow_up, "sr": follow_up.request,
+            "rating": getattr(follow_up.request, "rating", None),
+            "code_display": format_tracking_code(follow_up.request.tracking_code),
+            "callbacks": selectors.follow_up_callbacks(follow_up=follow_up),
+            "form": form if follow_up.status == FollowUp.Status.OPEN else None}, status=status)
+
+    def get(self, request, pk):
+        return self.render_page(FollowUpCallbackForm())
+
+    def post(self, request, pk):
+        form = FollowUpCallbackForm(request.POST)
+        if form.is_valid():
+            try:
+                services.follow_up_record_callback(follow_up=self.follow_up, actor=request.user,
+                                                   **form.cleaned_data)
+            except ValidationError as error:
+                if error.code == "already_closed":
+                    messages.info(request, error.messages[0])
+                    return HttpResponseRedirect(request.get_full_path())
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("Callback recorded."))
+                return HttpResponseRedirect(request.get_full_path())
         return self.render_page(form, status=422)
 
 

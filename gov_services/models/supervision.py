@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gov_services.models.catalogue import Department
-from gov_services.models.requests import ServiceRequest
+from gov_services.models.requests import FollowUp, ServiceRequest
 from stations.models import Region
 
-__all__ = ["Card", "Escalation", "EscalationStep", "SupervisionCard", "SupervisionSettings", "SupervisionSweep"]
+__all__ = ["Card", "Escalation", "EscalationStep", "FollowUpCallback", "SupervisionCard", "SupervisionSettings", "SupervisionSweep"]
 
 
 class Card(models.TextChoices):
@@ -41,6 +41,10 @@ class SupervisionSettings(models.Model):
         _("close returned requests after (working days)"), default=20,
         validators=[MinValueValidator(1), MaxValueValidator(250)],
         help_text=_("A request waiting for the resident's supplement this long is closed by the sweep."))
+    follow_up_days = models.PositiveSmallIntegerField(
+        _("call back after a bad rating within (working days)"), default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("A dissatisfied rating opens a follow-up: the resident is called back within this limit."))
     weight_on_time = models.PositiveSmallIntegerField(_("weight: on-time rate"), default=40,
                                                       validators=[MaxValueValidator(100)])
     weight_satisfaction = models.PositiveSmallIntegerField(_("weight: satisfaction rate"), default=30,
@@ -193,3 +197,35 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.label}"
+
+
+class FollowUpCallback(models.Model):
+    """One call back to a resident who rated a request dissatisfied (回访), as recorded by staff.
+
+    A follow-up ends with the callback that resolves it; a callback that did not reach the resident, or
+    that sends the matter back to the department (reopened), leaves it open for another call. Rows
+    are never edited. `submission` is the form's one-time key: a double submit records one callback.
+    """
+
+    class Result(models.TextChoices):
+        RESOLVED = "resolved", _("Resolved: the resident accepts the explanation or remedy")
+        REOPENED = "reopened", _("Reopened: the department must act on it again, then call back")
+        NOT_REACHED = "not_reached", _("Resident not reached: call again")
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="callbacks",
+                                  verbose_name=_("follow-up"))
+    called_at = models.DateTimeField(_("called at"))
+    result = models.CharField(_("result"), max_length=11, choices=Result.choices)
+    outcome = models.TextField(_("what the resident said and what was agreed"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    submission = models.UUIDField(unique=True)
+
+    class Meta:
+        verbose_name = _("follow-up callback")
+        verbose_name_plural = _("follow-up callbacks")
+        ordering = ["called_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id} {self.get_result_display()}"

@@ -15,6 +15,7 @@ with no village) belong to the county of their department and only county-wide a
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -22,13 +23,14 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 
-from gov_services.deadlines import SHANGHAI
+from gov_services.deadlines import SHANGHAI, WorkCalendar
 from gov_services.models import (
     Card,
     Department,
     Escalation,
     EscalationStep,
     FollowUp,
+    FollowUpCallback,
     Rating,
     ServiceRequest,
     SupervisionCard,
@@ -40,6 +42,8 @@ from gov_services.supervision import (
     DepartmentFigures,
     assessment_components,
     assessment_score,
+    follow_up_due,
+    follow_up_overdue_bound,
 )
 from gov_services.workflow import OPEN_STATUSES
 from stations.models import Region
@@ -271,6 +275,66 @@ def access_escalation_by_id(*, user, escalation_id: int) -> Escalation:
 
 def request_cards(*, request: ServiceRequest) -> list[SupervisionCard]:
     return list(SupervisionCard.objects.filter(request=request).order_by("issued_at", "pk"))
+
+
+# --- Follow-ups of dissatisfied ratings (回访) ---------------------------------------------------------
+
+FOLLOW_UP_STATES = ("open", "overdue", "done", "all")
+
+
+def follow_up_list(*, user, county: Region, state: str, now: datetime.datetime,
+                   calendar: WorkCalendar) -> QuerySet[FollowUp]:
+    """Follow-ups of requests in the user's scope: `open`, `overdue` (open past the county's callback
+    limit), `done` or `all`; open ones oldest first (the most urgent call on top), the rest newest first."""
+    require_supervision_viewer(user=user)
+    region = supervision_scope_region(user=user, county=county)
+    follow_ups = FollowUp.objects.filter(_place_scope(region, prefix="request__"))
+    if state in ("open", "overdue"):
+        follow_ups = follow_ups.filter(status=FollowUp.Status.OPEN)
+    if state == "overdue":
+        days = supervision_settings_for(county=county).follow_up_days
+        follow_ups = follow_ups.filter(opened_at__lte=follow_up_overdue_bound(now=now, days=days,
+                                                                              calendar=calendar))
+    if state == "done":
+        follow_ups = follow_ups.filter(status=FollowUp.Status.DONE)
+    order = ("opened_at", "pk") if state in ("open", "overdue") else ("-opened_at", "-pk")
+    return (follow_ups.select_related("request", "request__item", "request__department", "request__rating")
+            .annotate(calls=Count("callbacks")).order_by(*order))
+
+
+def follow_up_counts(*, user, county: Region, now: datetime.datetime, calendar: WorkCalendar) -> dict[str, int]:
+    """How many follow-ups are open and how many of those are overdue (the tab's figures)."""
+    return {state: follow_up_list(user=user, county=county, state=state, now=now, calendar=calendar).count()
+            for state in ("open", "overdue")}
+
+
+def follow_up_deadlines(*, follow_ups: Iterable[FollowUp], county: Region, now: datetime.datetime,
+                        calendar: WorkCalendar) -> None:
+    """Set `due_at` and `overdue` on each follow-up shown (a page of them: computed in Python)."""
+    days = supervision_settings_for(county=county).follow_up_days
+    for follow_up in follow_ups:
+        follow_up.due_at = follow_up_due(opened_at=follow_up.opened_at, days=days, calendar=calendar)
+        follow_up.overdue = follow_up.status == FollowUp.Status.OPEN and now > follow_up.due_at
+
+
+def access_follow_up_by_id(*, user, follow_up_id: int) -> FollowUp:
+    """A follow-up of a request in the user's scope (county or township admin), or PermissionDenied
+    (also for a missing id, so that ids outside one's region cannot be probed)."""
+    if not can_view_supervision(user=user):
+        raise PermissionDenied(_NOT_ALLOWED)
+    follow_ups = FollowUp.objects.select_related(
+        "request", "request__item", "request__department", "request__rating", "request__village",
+        "request__station__village", "request__assignee").filter(pk=follow_up_id)
+    if not user.is_superuser:
+        follow_ups = follow_ups.filter(_place_scope(_admin_region(user), prefix="request__"))
+    follow_up = follow_ups.first()
+    if follow_up is None:
+        raise PermissionDenied(_("You may not see this follow-up."))
+    return follow_up
+
+
+def follow_up_callbacks(*, follow_up: FollowUp) -> list[FollowUpCallback]:
+    return list(follow_up.callbacks.select_related("recorded_by").order_by("called_at", "pk"))
 
 
 # --- Department assessment (人机考核) ----------------------------------------------------------------

@@ -15,20 +15,25 @@ SKIP LOCKED, so two sweeps never close the same request twice.
 
 from __future__ import annotations
 
+import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.models import SmsOutboxMessage
+from core.sms import MAX_TEXT_LENGTH, sms_dispatch
 from gov_services.deadlines import local_date
 from gov_services.models import (
     Card,
@@ -36,6 +41,8 @@ from gov_services.models import (
     DepartmentMembership,
     Escalation,
     EscalationStep,
+    FollowUp,
+    FollowUpCallback,
     RequestEvent,
     ServiceItem,
     ServiceRequest,
@@ -43,7 +50,7 @@ from gov_services.models import (
     SupervisionSettings,
     SupervisionSweep,
 )
-from gov_services.notifications import notify_staff_of_card, notify_staff_of_escalation
+from gov_services.notifications import CARD_RED, CARD_YELLOW, ESCALATION, render_message
 from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.supervision import Thresholds, card_bounds, held_since_bound
@@ -55,6 +62,9 @@ BATCH_SIZE = 2000
 # Batches that send text messages are smaller: each message is an outbox row in the batch's transaction.
 NOTIFY_BATCH_SIZE = 500
 CARD_ACTIONS = {Card.YELLOW: Action.CARD_YELLOW, Card.RED: Action.CARD_RED}
+CARD_PURPOSES = {Card.YELLOW: CARD_YELLOW, Card.RED: CARD_RED}
+ESCALATION_PURPOSE = ESCALATION
+logger = logging.getLogger("cunzhan.supervision")
 
 # The chain a county starts with (Laoting practice; the days are assumptions the county can change).
 DEFAULT_STEPS = (
@@ -86,21 +96,24 @@ def supervision_settings_ensure(*, county: Region) -> SupervisionSettings:
     return config
 
 
-_SETTING_FIELDS = ("yellow_percent", "red_percent", "returned_close_days", "weight_on_time",
+_SETTING_FIELDS = ("yellow_percent", "red_percent", "returned_close_days", "follow_up_days", "weight_on_time",
                    "weight_satisfaction", "weight_red_cards", "weight_follow_ups")
 
 
 @transaction.atomic
 def supervision_settings_update(*, county: Region, actor: User, yellow_percent: int, red_percent: int,
                                 returned_close_days: int, weight_on_time: int, weight_satisfaction: int,
-                                weight_red_cards: int, weight_follow_ups: int) -> SupervisionSettings:
+                                weight_red_cards: int, weight_follow_ups: int,
+                                follow_up_days: int | None = None) -> SupervisionSettings:
+    """Change the county's settings; `follow_up_days` None keeps the callback limit as it is."""
     config = supervision_settings_ensure(county=county)
     config = SupervisionSettings.objects.select_for_update().get(pk=config.pk)
     before = {name: getattr(config, name) for name in _SETTING_FIELDS}
     values = {"yellow_percent": yellow_percent, "red_percent": red_percent,
               "returned_close_days": returned_close_days, "weight_on_time": weight_on_time,
               "weight_satisfaction": weight_satisfaction, "weight_red_cards": weight_red_cards,
-              "weight_follow_ups": weight_follow_ups}
+              "weight_follow_ups": weight_follow_ups,
+              "follow_up_days": config.follow_up_days if follow_up_days is None else follow_up_days}
     if yellow_percent >= red_percent:
         raise ValidationError({"red_percent": _("The red card must come after the yellow card.")})
     if weight_on_time + weight_satisfaction + weight_red_cards + weight_follow_ups == 0:
@@ -154,7 +167,9 @@ def escalation_record_outcome(*, escalation: Escalation, actor: User, call_made:
     done. A second submit is refused, naming who recorded it first."""
     if not selectors.can_manage_supervision(user=actor):
         raise PermissionDenied(_("Only the county supervision office records the outcome."))
-    escalation = Escalation.objects.select_for_update().select_related("handled_by").get(pk=escalation.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to handled_by
+    escalation = (Escalation.objects.select_for_update(of=("self",)).select_related("handled_by")
+                  .get(pk=escalation.pk))
     if escalation.status != Escalation.Status.OPEN:
         raise ValidationError(
             _("This escalation was already recorded by %(name)s on %(date)s.") % {
@@ -178,6 +193,54 @@ def escalation_record_outcome(*, escalation: Escalation, actor: User, call_made:
     audit_event_record(actor=actor, action="escalation.outcome_recorded", target=escalation,
                        data={"call_made": call_made, "outcome": outcome})
     return escalation
+
+
+# --- Following up a dissatisfied rating (回访) ---------------------------------------------------------
+
+@transaction.atomic
+def follow_up_record_callback(*, follow_up: FollowUp, actor: User, submission, result: str, outcome: str,
+                              called_at: datetime | None = None) -> FollowUpCallback:
+    """Record a call back to the resident. RESOLVED closes the follow-up; REOPENED (the department must
+    act again) and NOT_REACHED leave it open for another call. Each leaves a RequestEvent and an audit event.
+
+    `submission` is the form's one-time key: submitting the same form twice returns the first callback
+    and records nothing more. A callback on a follow-up already closed is refused, naming who closed it.
+    """
+    selectors.access_follow_up_by_id(user=actor, follow_up_id=follow_up.pk)  # the service checks scope too
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("request").get(pk=follow_up.pk)
+    earlier = FollowUpCallback.objects.filter(submission=submission).first()
+    if earlier is not None:
+        if earlier.follow_up_id != follow_up.pk:
+            raise ValidationError(_("This form was already used for another follow-up."), code="reused")
+        return earlier
+    if follow_up.status != FollowUp.Status.OPEN:
+        last = follow_up.callbacks.select_related("recorded_by").order_by("-pk").first()
+        raise ValidationError(
+            _("This follow-up was already closed by %(name)s on %(date)s.") % {
+                "name": last.recorded_by if last else "—",
+                "date": timezone.localtime(follow_up.closed_at).strftime("%Y-%m-%d %H:%M")
+                if follow_up.closed_at else "—"},
+            code="already_closed")
+    if result not in FollowUpCallback.Result.values:
+        raise ValidationError({"result": _("Choose the result of the call.")})
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise ValidationError({"outcome": _("Write down what the resident said and what was agreed.")})
+    now = timezone.now()
+    callback = FollowUpCallback.objects.create(follow_up=follow_up, called_at=called_at or now, result=result,
+                                               outcome=outcome, recorded_by=actor, submission=submission)
+    if result == FollowUpCallback.Result.RESOLVED:
+        follow_up.status, follow_up.closed_at, follow_up.outcome = FollowUp.Status.DONE, now, outcome
+        follow_up.save(update_fields=["status", "closed_at", "outcome"])
+    request = follow_up.request
+    RequestEvent.objects.create(
+        request=request, actor=actor, action=Action.NOTE, from_status=request.status, to_status=request.status,
+        internal=True, note=f"{callback.get_result_display()}: {outcome}",
+        data={"follow_up": follow_up.pk, "callback": callback.pk, "result": result})
+    audit_event_record(actor=actor, action="follow_up.callback_recorded", target=follow_up,
+                       data={"callback": callback.pk, "result": result, "outcome": outcome,
+                             "status": follow_up.status})
+    return callback
 
 
 # --- The sweep ---------------------------------------------------------------------------------------
@@ -226,9 +289,8 @@ def _running(department_ids: list[int]):
                                          paused_at__isnull=True)
 
 
-def _card_candidates(plan: _CountyPlan, level: str, now: datetime, calendar) -> list[tuple]:
-    """(id, department, status, due_at) of running requests that deserve `level` now and do not hold it:
-    one indexed query."""
+def _card_candidates_qs(plan: _CountyPlan, level: str, now: datetime, calendar):
+    """Running requests that deserve `level` now and do not hold it: one indexed query."""
     lookup = "due_at__lte" if level == Card.YELLOW else "due_at__lt"
     bounds = {}
     for limit in {*plan.items_by_limit, APPEAL_LIMIT_DAYS}:
@@ -238,15 +300,25 @@ def _card_candidates(plan: _CountyPlan, level: str, now: datetime, calendar) -> 
     for limit, item_ids in plan.items_by_limit.items():
         condition |= Q(item_id__in=item_ids, **{lookup: bounds[limit]})
     held = SupervisionCard.objects.filter(request_id=OuterRef("pk"), level=level)
-    candidates = (_running(plan.department_ids).filter(due_at__lte=max(bounds.values())).filter(condition)
-                  .exclude(Exists(held)))
-    return list(candidates.order_by("pk").values_list("pk", "department_id", "status", "due_at"))
+    return (_running(plan.department_ids).filter(due_at__lte=max(bounds.values())).filter(condition)
+            .exclude(Exists(held)))
+
+
+def _set_based() -> bool:
+    """PostgreSQL writes cards, escalations and their events with INSERT … SELECT … ON CONFLICT; the
+    portable path (SQLite, the tests' default) reads the due rows into Python and bulk-inserts them.
+    Both issue exactly the same rows."""
+    return connection.vendor == "postgresql"
 
 
 def _issue_cards(sweep: SupervisionSweep, plan: _CountyPlan, level: str, now: datetime, calendar) -> int:
+    candidates = _card_candidates_qs(plan, level, now, calendar)
+    if _set_based():
+        return _issue_cards_sql(sweep, level, now, candidates)
     action, issued_total = CARD_ACTIONS[level], 0
     note = str(Card(level).label)
-    for rows in _chunks(_card_candidates(plan, level, now, calendar), BATCH_SIZE):
+    rows_due = list(candidates.order_by("pk").values_list("pk", "department_id", "status", "due_at"))
+    for rows in _chunks(rows_due, BATCH_SIZE):
         with transaction.atomic():
             SupervisionCard.objects.bulk_create(
                 [SupervisionCard(request_id=pk, level=level, department_id=dept, issued_at=now, sweep=sweep)
@@ -262,8 +334,52 @@ def _issue_cards(sweep: SupervisionSweep, plan: _CountyPlan, level: str, now: da
     return issued_total
 
 
-def _escalation_candidates(plan: _CountyPlan, step: EscalationStep, now: datetime, calendar) -> list[int]:
-    """Ids of running requests that have held the step's card long enough and not taken the step."""
+def _sql_of(queryset) -> tuple[str, tuple]:
+    """A queryset's SELECT as SQL and parameters, to be embedded in a hand-written statement."""
+    return queryset.order_by().query.sql_with_params()
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# datetime.isoformat() of an aware UTC datetime, in SQL: the event data is the same on both paths.
+_ISO_UTC = ("to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+            "extract(microseconds FROM {col})::bigint %% 1000000 = 0 THEN '' "
+            "ELSE to_char({col} AT TIME ZONE 'UTC', '.US') END || '+00:00'")
+
+
+def _issue_cards_sql(sweep: SupervisionSweep, level: str, now: datetime, candidates) -> int:
+    """One statement: the due rows, their cards (ON CONFLICT DO NOTHING against (request, level): a
+    concurrent sweep's card wins and this one writes nothing for it) and one RequestEvent per card this
+    statement inserted (RETURNING), all written by the database.
+
+    The events read status and deadline from the request row by primary key (an index lookup) rather
+    than joining back to the `due` CTE, whose size the planner cannot estimate."""
+    due_sql, due_params = _sql_of(candidates.values_list("pk", "department_id", "status", "due_at"))
+    sql = f"""
+        WITH due (id, department_id, status, due_at) AS ({due_sql}),
+        ins AS (
+            INSERT INTO {_table(SupervisionCard)} (request_id, level, department_id, issued_at, sweep_id)
+            SELECT id, %s, department_id, %s, %s FROM due ORDER BY id
+            ON CONFLICT (request_id, level) DO NOTHING
+            RETURNING request_id
+        )
+        INSERT INTO {_table(RequestEvent)} (request_id, at, actor_id, action, from_status, to_status, note,
+                                            internal, data)
+        SELECT r.id, %s, NULL, %s, r.status, r.status, %s, TRUE,
+               jsonb_build_object('card', %s::text, 'due_at', {_ISO_UTC.format(col="r.due_at")},
+                                  'sweep', %s::bigint)
+        FROM ins JOIN {_table(ServiceRequest)} r ON r.id = ins.request_id"""
+    params = (*due_params, level, now, sweep.pk,
+              timezone.now(), CARD_ACTIONS[level].value, str(Card(level).label), level, sweep.pk)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _escalation_candidates_qs(plan: _CountyPlan, step: EscalationStep, now: datetime, calendar):
+    """Cards of running requests that have been held long enough for the step, which they have not taken."""
     bound = held_since_bound(now=now, days=step.after_days, calendar=calendar)
     cards = SupervisionCard.objects.filter(
         level=step.card, issued_at__lte=bound, request__department_id__in=plan.department_ids,
@@ -272,7 +388,7 @@ def _escalation_candidates(plan: _CountyPlan, step: EscalationStep, now: datetim
     if step.card == Card.YELLOW:  # a red card's steps speak for a request that already holds one
         cards = cards.exclude(Exists(SupervisionCard.objects.filter(request_id=OuterRef("request_id"),
                                                                     level=Card.RED)))
-    return list(cards.order_by("request_id").values_list("request_id", flat=True))
+    return cards
 
 
 def _recipients(step: EscalationStep, request: ServiceRequest, heads: list[User]) -> list[User]:
@@ -287,50 +403,153 @@ def _recipients(step: EscalationStep, request: ServiceRequest, heads: list[User]
     return list({person.pk: person for person in people}.values())
 
 
-def _notify(step: EscalationStep, request: ServiceRequest, heads: list[User]) -> None:
-    recipients = _recipients(step, request, heads)
-    if not recipients:
-        return
-    if step.task == EscalationStep.Task.NONE:
-        notify_staff_of_card(service_request=request, card=step.card, recipients=recipients)
-    else:
-        notify_staff_of_escalation(service_request=request, step_label=step.label, recipients=recipients)
+def _step_message(step: EscalationStep, request: ServiceRequest) -> tuple[str, str] | None:
+    """(purpose, text) of the step's text about `request`, or None when it cannot be rendered (logged:
+    a broken template never costs the sweep its cards)."""
+    purpose = CARD_PURPOSES[step.card] if step.task == EscalationStep.Task.NONE else ESCALATION_PURPOSE
+    try:
+        return purpose, render_message(purpose, request, step=step.label)
+    except Exception:
+        logger.exception("SMS %s for request %s could not be rendered", purpose, request.pk)
+        return None
+
+
+def _notify_bulk(step: EscalationStep, plan: _CountyPlan, request_ids: Sequence[int]) -> int:
+    """Queue the step's texts for these requests: outbox rows written with bulk_create in the caller's
+    transaction (each (purpose, reference, phone) once, as sms_enqueue would), handed to Celery by
+    one on-commit hook per batch. Returns the number of messages queued."""
+    if step.notify == EscalationStep.Notify.NOBODY or not request_ids:
+        return 0
+    queued = 0
+    for batch in _chunks(list(request_ids), NOTIFY_BATCH_SIZE):
+        rows: dict[tuple[str, str, str], SmsOutboxMessage] = {}
+        for request in ServiceRequest.objects.filter(pk__in=batch).select_related("item", "assignee").order_by("pk"):
+            recipients = _recipients(step, request, plan.heads.get(request.department_id, []))
+            phones = [u.phone.strip() for u in recipients if getattr(u, "phone", "") and u.phone.strip()]
+            message = _step_message(step, request) if phones else None
+            if message is None:
+                continue
+            purpose, text = message
+            for phone in phones:
+                rows.setdefault((purpose, request.tracking_code, phone), SmsOutboxMessage(
+                    phone=phone[:20], text=text[:MAX_TEXT_LENGTH], purpose=purpose[:40],
+                    reference=request.tracking_code[:64]))
+        try:
+            with transaction.atomic():  # a savepoint: texts that cannot be queued never undo the cards
+                created = SmsOutboxMessage.objects.bulk_create(list(rows.values()))
+        except DatabaseError:
+            logger.exception("%s texts of step %s could not be queued", len(rows), step.pk)
+            continue
+        ids = [message.pk for message in created]
+        transaction.on_commit(partial(_dispatch_all, ids))
+        queued += len(ids)
+    return queued
+
+
+def _dispatch_all(message_ids: list[int]) -> None:
+    """After commit: hand each queued row to Celery (a row the broker misses is picked up again by the
+    beat's sms_outbox_redispatch)."""
+    for message_id in message_ids:
+        sms_dispatch(message_id=message_id)
+
+
+def _heads_named(plan: _CountyPlan, step: EscalationStep) -> dict[int, User]:
+    """department id → the head an interview step names (the first head); empty for other steps."""
+    if step.task != EscalationStep.Task.INTERVIEW:
+        return {}
+    return {dept: heads[0] for dept, heads in plan.heads.items() if heads}
+
+
+def _escalation_note(step: EscalationStep, head: User | None) -> str:
+    if step.task == EscalationStep.Task.INTERVIEW and head is not None:
+        return _("%(step)s: department head %(name)s") % {"step": step.label, "name": head}
+    return step.label
+
+
+def _escalation_status(step: EscalationStep) -> str:
+    return Escalation.Status.NOTIFIED if step.task == EscalationStep.Task.NONE else Escalation.Status.OPEN
 
 
 def _escalate(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationStep, now: datetime, calendar) -> int:
-    size = BATCH_SIZE if step.notify == EscalationStep.Notify.NOBODY else NOTIFY_BATCH_SIZE
-    status = Escalation.Status.NOTIFIED if step.task == EscalationStep.Task.NONE else Escalation.Status.OPEN
+    candidates = _escalation_candidates_qs(plan, step, now, calendar)
+    if _set_based():
+        return _escalate_sql(sweep, plan, step, now, candidates)
+    named = _heads_named(plan, step)
     issued_total = 0
-    for batch in _chunks(_escalation_candidates(plan, step, now, calendar), size):
+    batch_size = BATCH_SIZE if step.notify == EscalationStep.Notify.NOBODY else NOTIFY_BATCH_SIZE
+    for batch in _chunks(list(candidates.order_by("request_id").values_list("request_id", flat=True)), batch_size):
         with transaction.atomic():
-            requests = list(_running(plan.department_ids).filter(pk__in=batch).select_related("item", "assignee")
-                            .order_by("pk"))
-            named = {r.pk: (plan.heads.get(r.department_id) or [None])[0] for r in requests}
+            requests = list(_running(plan.department_ids).filter(pk__in=batch).order_by("pk")
+                            .only("pk", "department_id", "assignee_id", "status"))
             Escalation.objects.bulk_create(
                 [Escalation(request=r, step=step, label=step.label, card=step.card, task=step.task,
                             department_id=r.department_id, responsible_id=r.assignee_id,
-                            named_person=named[r.pk] if step.task == EscalationStep.Task.INTERVIEW else None,
-                            issued_at=now, sweep=sweep, status=status) for r in requests], ignore_conflicts=True)
+                            named_person=named.get(r.department_id), issued_at=now, sweep=sweep,
+                            status=_escalation_status(step)) for r in requests], ignore_conflicts=True)
             mine = set(Escalation.objects.filter(sweep=sweep, step=step, request_id__in=batch)
                        .values_list("request_id", flat=True))
             issued = [r for r in requests if r.pk in mine]
-            RequestEvent.objects.bulk_create([_escalation_event(r, step, named[r.pk], sweep) for r in issued])
-            for request in issued:
-                _notify(step, request, plan.heads.get(request.department_id, []))
+            RequestEvent.objects.bulk_create(
+                [_escalation_event(r, step, named.get(r.department_id), sweep) for r in issued])
+            _notify_bulk(step, plan, [r.pk for r in issued])
         issued_total += len(issued)
     return issued_total
 
 
+def _escalate_sql(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationStep, now: datetime,
+                  candidates) -> int:
+    """One statement per step: the due requests, their escalations (ON CONFLICT DO NOTHING against
+    (request, step)) and a RequestEvent for each escalation inserted; then the texts in bulk, in the
+    same transaction. The head an interview names, and the note naming them, come in as a JSON map
+    per department (a county has tens of departments, not millions)."""
+    named = _heads_named(plan, step)
+    heads_json = json.dumps({str(dept): head.pk for dept, head in named.items()})
+    notes_json = json.dumps({str(dept): _escalation_note(step, head) for dept, head in named.items()},
+                            ensure_ascii=False)
+    due_sql, due_params = _sql_of(candidates.values_list("request_id", "request__department_id",
+                                                         "request__assignee_id", "request__status"))
+    sql = f"""
+        WITH due (id, department_id, assignee_id, status) AS ({due_sql}),
+        ins AS (
+            INSERT INTO {_table(Escalation)} (request_id, step_id, label, card, task, department_id,
+                                              responsible_id, named_person_id, issued_at, sweep_id, status,
+                                              outcome)
+            SELECT id, %s, %s, %s, %s, department_id, assignee_id,
+                   (%s::jsonb ->> department_id::text)::bigint, %s, %s, %s, ''
+            FROM due ORDER BY id
+            ON CONFLICT (request_id, step_id) DO NOTHING
+            RETURNING request_id, department_id, named_person_id
+        ),
+        ev AS (
+            INSERT INTO {_table(RequestEvent)} (request_id, at, actor_id, action, from_status, to_status, note,
+                                                internal, data)
+            SELECT r.id, %s, NULL, %s, r.status, r.status,
+                   COALESCE(%s::jsonb ->> ins.department_id::text, %s), TRUE,
+                   jsonb_build_object('step', %s::bigint, 'card', %s::text, 'task', %s::text,
+                                      'sweep', %s::bigint, 'named_person', ins.named_person_id)
+            FROM ins JOIN {_table(ServiceRequest)} r ON r.id = ins.request_id
+            RETURNING request_id
+        )
+        SELECT request_id FROM ev ORDER BY request_id"""
+    params = (*due_params,
+              step.pk, step.label, step.card, step.task, heads_json, now, sweep.pk, _escalation_status(step),
+              timezone.now(), Action.ESCALATE.value, notes_json, step.label,
+              step.pk, step.card, step.task, sweep.pk)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            issued = [row[0] for row in cursor.fetchall()]
+        _notify_bulk(step, plan, issued)
+    return len(issued)
+
+
 def _escalation_event(request: ServiceRequest, step: EscalationStep, head: User | None,
                       sweep: SupervisionSweep) -> RequestEvent:
-    note = step.label
-    if step.task == EscalationStep.Task.INTERVIEW and head is not None:
-        note = _("%(step)s: department head %(name)s") % {"step": step.label, "name": head}
+    named = head.pk if head and step.task == EscalationStep.Task.INTERVIEW else None
     return RequestEvent(request=request, action=Action.ESCALATE, from_status=request.status,
-                        to_status=request.status, internal=True, note=note,
+                        to_status=request.status, internal=True, note=_escalation_note(step, head),
                         data={"step": step.pk, "card": step.card, "task": step.task, "sweep": sweep.pk,
-                              "named_person": head.pk if head and step.task == EscalationStep.Task.INTERVIEW
-                              else None})
+                              "named_person": named})
 
 
 def _expire_returned(plan: _CountyPlan, now: datetime, calendar) -> int:

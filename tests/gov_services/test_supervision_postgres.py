@@ -74,3 +74,43 @@ def test_two_concurrent_sweeps_issue_nothing_twice(office, tree, monkeypatch):
                   .filter(n__gt=1, purpose="card_yellow"))
     assert not duplicates.exists()
     assert SmsOutboxMessage.objects.filter(purpose="escalation").count() == 40  # to the head, once each
+
+
+def _issued():
+    """Everything a sweep wrote, without ids and sweeps (which differ between two runs)."""
+    cards = sorted(SupervisionCard.objects.values_list("request_id", "level", "department_id", "issued_at"))
+    escalations = sorted(Escalation.objects.values_list("request_id", "step_id", "label", "card", "task",
+                                                         "department_id", "responsible_id", "named_person_id",
+                                                         "issued_at", "status", "outcome"))
+    events = sorted((e.request_id, e.action, e.from_status, e.to_status, e.note, e.internal,
+                     tuple(sorted((k, v) for k, v in e.data.items() if k != "sweep")))
+                    for e in RequestEvent.objects.all())
+    messages = sorted(SmsOutboxMessage.objects.values_list("phone", "text", "purpose", "reference"))
+    return cards, escalations, events, messages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_set_based_path_writes_what_the_portable_path_writes(office, tree, monkeypatch):
+    """INSERT … SELECT on PostgreSQL and the Python path (SQLite) issue the same rows, events and texts."""
+    from gov_services.models import EscalationStep
+
+    supervision_settings_ensure(county=tree["county"])
+    EscalationStep.objects.filter(county=tree["county"], after_days=3).update(after_days=0)  # the interview too
+    for township in (0, 1):
+        office.accepted(ACCEPTED, township=township)
+        office.accepted(at(2025, 3, 5, 10), township=township, assignee=office.head)
+    office.accepted(ACCEPTED, due_at=at(2025, 3, 17, 15, 30).replace(microsecond=123456))
+    now = at(2025, 3, 18, 9)
+    outcomes = []
+    for set_based in (True, False):
+        monkeypatch.setattr(services, "_set_based", lambda value=set_based: value)
+        supervision_sweep_run(now=now)
+        supervision_sweep_run(now=now)  # and idempotent on both
+        outcomes.append(_issued())
+        with connection.cursor() as cursor:  # events are append-only on PostgreSQL: TRUNCATE, not DELETE
+            cursor.execute("TRUNCATE gov_services_supervisioncard, gov_services_escalation, "
+                           "gov_services_requestevent, core_smsoutboxmessage")
+    assert outcomes[0] == outcomes[1]
+    cards, escalations, events, messages = outcomes[0]
+    assert len(cards) == 6 and len(escalations) == 6 and len(events) == 12 and messages
+    assert any(row[7] == office.head.pk for row in escalations)  # the interview names the head
