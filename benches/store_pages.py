@@ -5,6 +5,10 @@ detail page, as an anonymous resident gets them, with the demo merchants' ~200 p
 reads products through shop/selectors/catalogue.py (SQL, suspended merchants left out) instead of
 haystack's SimpleEngine, which loads the whole product table on every request.
 
+Since the store-page cache (shop/page_cache.py) an anonymous visitor's repeat request is answered
+from the cache (keyed by language, emptied by any product, stock record, price or merchant change),
+so "ours" here measures the cached path; the first request after a change renders as before.
+
 Every server is gunicorn with 2 sync workers on loopback; each bare page is sized to match the page it
 is compared with. Ours runs config.settings.local with DEBUG=false on var/bench/store.sqlite3 (migrated
 once; the demo stations and merchants are seeded into it once).
@@ -33,7 +37,7 @@ if not Product.objects.exists():
     demo = seed_regions(Quiet())
     seed_stations(demo, Quiet())
     seed_staff(demo, Quiet())
-    seed_merchants(demo, Quiet())
+    seed_merchants(demo, Quiet(), orders=False)  # the catalogue is all these pages show
 product = Product.objects.filter(title__startswith="电饭煲").order_by("pk").first()
 print(product.get_absolute_url())
 """

@@ -53,6 +53,8 @@ urlpatterns = [
     path("shop/orders/<str:number>/pay/", views_payments.OrderPayView.as_view(), name="order-pay"),
     path("shop/orders/<str:number>/pay/simulate/", views_payments.OrderPaySimulateView.as_view(),
          name="order-pay-simulate"),
+    path("shop/payments/card-simulator/confirm/", views_payments.CardSimulatorConfirmView.as_view(),
+         name="card-simulator-confirm"),
     path("shop/payments/<str:provider>/webhook/", views_payments.PaymentWebhookView.as_view(),
          name="payment-webhook"),
 ]

@@ -1,8 +1,9 @@
-"""Paying an order by card after it was placed, and the providers' webhooks."""
+"""The demo card gateway the checkout's JS confirms cards with, the pay page for orders whose card
+payment is still open (placed before checkout took cards itself, or seeded), and the providers' webhooks."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -11,8 +12,8 @@ from oscar.core.loading import get_model
 
 from shop.checkout.views import SESSION_ORDERS_KEY
 from shop.models import Payment
-from shop.payments import WebhookRejected, simulator
-from shop.services.payments import payment_webhook_receive
+from shop.payments import WebhookRejected, decline_message, simulator
+from shop.services.payments import payment_webhook_receive, simulated_card_confirm
 
 Order = get_model("order", "Order")
 SIGNATURE_HEADERS = {"stripe": "HTTP_STRIPE_SIGNATURE", "card_sim": "HTTP_X_SIMULATOR_SIGNATURE"}
@@ -55,6 +56,22 @@ class OrderPaySimulateView(View):
                                                        amount_fen=payment.amount_fen)
         payment_webhook_receive(provider_code="card_sim", payload=payload, signature=signature)
         return redirect("shop:order-pay", number=number)
+
+
+class CardSimulatorConfirmView(View):
+    """The demo card gateway, called by our checkout JS as Stripe.js calls Stripe: confirms the
+    payment (client secret + card number) and answers JSON {status, error}. Card numbers never reach
+    the shop's own order forms. 404 when the simulator is off (Stripe keys set, or production)."""
+
+    def post(self, request):
+        if not simulator.CardSimulatorProvider().is_available():
+            raise Http404
+        status, code = simulated_card_confirm(client_secret=request.POST.get("client_secret", ""),
+                                              card_number=request.POST.get("card_number", ""))
+        body = {"status": status}
+        if code:
+            body.update(code=code, error=decline_message(code))
+        return JsonResponse(body, status=200 if status == "succeeded" else 402)
 
 
 @method_decorator(csrf_exempt, name="dispatch")

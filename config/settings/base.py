@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Whole public pages for anonymous visitors, answered before routing (portal/page_cache.py).
     "portal.page_cache.PageCacheMiddleware",
+    # Store lists and product pages for anonymous visitors (shop/page_cache.py).
+    "shop.page_cache.StorePageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

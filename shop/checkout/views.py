@@ -1,6 +1,8 @@
 """Oscar's checkout with our steps: fulfilment instead of an address book, a choice of payment
-provider, and after placing the order its split into one part per merchant (shop/services/orders.py)."""
+provider, the card paid on the preview page before the order is placed, and after placing the order
+its split into one part per merchant (shop/services/orders.py)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
@@ -10,7 +12,7 @@ from django.views import generic
 from oscar.apps.checkout import exceptions as checkout_exceptions
 from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.views import *  # noqa: F403  Oscar's forked module keeps every name
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_classes, get_model
 
 from shop.addresses import china_id
 from shop.checkout.forms import FulfilmentForm
@@ -19,11 +21,19 @@ from shop.models import Fulfilment
 from shop.payments import available_providers, get_provider
 from shop.selectors.shoppers import delivery_townships, pickup_stations, shopper_station_for
 from shop.services.orders import basket_vouchers_lock, fen, order_parts_create
-from shop.services.payments import payment_start
+from shop.services.payments import (
+    CardNotTaken,
+    attempt_order_number,
+    checkout_card_attach,
+    checkout_card_attempt,
+    checkout_card_verify,
+)
 from shop.services.shoppers import shopper_station_remember
 from stations.models import Region
 
 CheckoutSessionMixin = get_class("checkout.session", "CheckoutSessionMixin")
+Order = get_model("order", "Order")
+RedirectRequired, UnableToTakePayment = get_classes("payment.exceptions", ["RedirectRequired", "UnableToTakePayment"])
 SESSION_ORDERS_KEY = "shop_orders"  # order numbers this browser placed: it may open their pay page
 
 
@@ -92,7 +102,33 @@ class PaymentMethodView(CheckoutSessionMixin, generic.TemplateView):
 
 
 class PaymentDetailsView(oscar_views.PaymentDetailsView):
-    """Preview and place the order. Money is not taken here: cash at handover, a card on the pay page."""
+    """Preview, pay and place the order. Cash is taken at handover; a card is paid on this page
+    (our JS confirms it with the provider) and the order is placed only once the card went through.
+
+    Idempotency: the order number comes from the basket (Oscar's generator) and the card attempt is
+    keyed by basket and amount, so a double submit or a retried request finds the order already
+    placed and is sent to it — never a second order or a second payment.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and request.POST.get("action") == "place_order":
+            number = self._already_placed(request.POST)
+            if number is not None:
+                return self._to_placed_order(number)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _already_placed(self, data) -> str | None:
+        """The number of the order this very submission already became in this browser, if any."""
+        number = attempt_order_number(attempt_key=data.get("card_attempt", "")) or data.get("order_number", "")
+        # (numbers may be kept as int: Oscar's generator returns one before the order is reloaded)
+        if number and str(number) in {str(n) for n in self.request.session.get(SESSION_ORDERS_KEY, [])}:
+            return number
+        return None
+
+    def _to_placed_order(self, number: str):
+        order = Order.objects.get(number=number)
+        self.request.session["checkout_order_id"] = order.pk  # what Oscar's thank-you page reads
+        return redirect("checkout:thank-you")
 
     def get_pre_conditions(self, request):
         return [*super().get_pre_conditions(request), "check_fulfilment_and_payment_are_chosen"]
@@ -105,15 +141,45 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             raise checkout_exceptions.FailedPreCondition(
                 url=reverse("checkout:payment-method"), message=_("Choose how you will pay."))
 
+    def _provider(self):
+        code = self.checkout_session.payment_method()
+        return get_provider(code) if code in {p.code for p in available_providers()} else None
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        code = self.checkout_session.payment_method()
+        provider = self._provider()
         ctx["fulfilment"] = fulfilment_get(self.checkout_session)
-        ctx["payment_provider"] = get_provider(code) if code in {p.code for p in available_providers()} else None
+        ctx["payment_provider"] = provider
+        basket = self.request.basket
+        if basket.id and not basket.is_empty:
+            ctx["order_number"] = self.generate_order_number(basket)
+        if self.preview and provider is not None and not provider.settles_on_handover and ctx.get("order_total"):
+            # The card payment for exactly this basket and total (the same one on every reload).
+            ctx["card_payment"] = checkout_card_attempt(
+                basket_id=basket.id, order_number=ctx["order_number"], provider_code=provider.code,
+                amount_fen=fen(ctx["order_total"].incl_tax))
+            ctx["stripe_key"] = settings.STRIPE_PUBLISHABLE_KEY if provider.code == "stripe" else ""
         return ctx
 
+    def render_payment_details(self, request, **kwargs):
+        # Our card step lives on the preview page: a declined card shows its error there.
+        return self.render_preview(request, **kwargs)
+
     def handle_payment(self, order_number, total, **kwargs):
-        """Nothing is charged before the order exists; see place_order."""
+        """Cash: nothing now. Card: the attempt must have gone through at the provider (the signed
+        notification, not this check, marks it paid)."""
+        if Order.objects.filter(number=order_number).exists():
+            # A second submit that raced the first past dispatch(): the basket is the placed order's.
+            self.request.basket.submit()
+            self.request.session["checkout_order_id"] = Order.objects.get(number=order_number).pk
+            raise RedirectRequired(reverse("checkout:thank-you"))
+        provider = self._provider()
+        if provider is None or provider.settles_on_handover:
+            return
+        try:
+            checkout_card_verify(attempt_key=self.request.POST.get("card_attempt", ""), amount_fen=fen(total.incl_tax))
+        except CardNotTaken as error:
+            raise UnableToTakePayment(str(error)) from error
 
     def place_order(self, *args, **kwargs):
         # A savepoint: if a part or the card payment cannot be set up, Oscar shows the error on the
@@ -131,7 +197,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
                            township=Region.objects.filter(pk=data["township_id"]).first(), address=data["address"],
                            delivery_fee_fen=data["fee_fen"])
         if not provider.settles_on_handover:
-            payment_start(order=order, provider_code=provider.code, amount_fen=fen(order.total_incl_tax))
+            checkout_card_attach(attempt_key=self.request.POST.get("card_attempt", ""), order=order)
         self.request.session[SESSION_ORDERS_KEY] = [*self.request.session.get(SESSION_ORDERS_KEY, [])[-9:],
-                                                    order.number]
+                                                    str(order.number)]
         return order

@@ -14,7 +14,12 @@ class Payment(models.Model):
         FAILED = "failed", pgettext_lazy("payment", "Failed")
         CANCELLED = "cancelled", pgettext_lazy("payment", "Cancelled")
 
-    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="shop_payments")
+    # Empty while a card is paid inside the checkout: the order is placed only once the card went through.
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="shop_payments",
+                              null=True, blank=True)
+    # One card attempt per basket and amount ("basket-<id>-<provider>-<fen>"): reloading the checkout,
+    # a double submit or a network retry finds this row instead of starting a second payment.
+    attempt_key = models.CharField(max_length=80, blank=True)
     provider = models.CharField(_("payment method"), max_length=20)
     amount_fen = models.BigIntegerField(_("amount (fen)"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -29,6 +34,8 @@ class Payment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "external_id"], condition=~models.Q(external_id=""),
                                     name="payment_external_id_once"),
+            models.UniqueConstraint(fields=["attempt_key"], condition=~models.Q(attempt_key=""),
+                                    name="payment_attempt_once"),
             models.CheckConstraint(name="payment_amount_positive", condition=models.Q(amount_fen__gt=0)),
         ]
 

@@ -5,8 +5,8 @@ through a local simulator in the demo; a WeChat Pay or Alipay gateway is one mor
 registered in PROVIDERS. Nothing outside this package knows which providers exist.
 """
 
-from shop.payments.base import PaymentProvider, ProviderEvent, ProviderStart, WebhookRejected
+from shop.payments.base import PaymentProvider, ProviderEvent, ProviderStart, WebhookRejected, decline_message
 from shop.payments.registry import available_providers, get_provider
 
-__all__ = ["PaymentProvider", "ProviderEvent", "ProviderStart", "WebhookRejected", "available_providers",
+__all__ = ["PaymentProvider", "ProviderEvent", "ProviderStart", "WebhookRejected", "available_providers", "decline_message",
            "get_provider"]

@@ -3,6 +3,21 @@
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils.translation import gettext_lazy as _
+
+# What the resident reads when a card does not go through (codes as Stripe names them).
+DECLINE_MESSAGES = {
+    "card_declined": _("Your bank card was declined. Nothing was charged and your basket is unchanged: "
+                       "try another card, or choose cash at the station."),
+    "insufficient_funds": _("The card has too little money on it. Nothing was charged and your basket "
+                            "is unchanged: try another card, or choose cash at the station."),
+    "incorrect_number": _("That card number is not valid. Check the digits and try again."),
+}
+
+
+def decline_message(code: str) -> str:
+    return str(DECLINE_MESSAGES.get(code, DECLINE_MESSAGES["card_declined"]))
+
 
 @dataclass(frozen=True)
 class ProviderStart:
@@ -40,6 +55,11 @@ class PaymentProvider(Protocol):
     def is_available(self) -> bool: ...
 
     def start(self, *, payment_id: int, order_number: str, amount_fen: int) -> ProviderStart: ...
+
+    def intent_status(self, *, external_id: str) -> str | None:
+        """Ask the provider how a started card payment stands: "succeeded" (the card went through;
+        the signed notification still decides "paid"), "declined", "pending" — or None when the
+        provider keeps no state to ask, and only its notifications tell."""
 
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         """Give `amount_fen` back; returns the provider's refund reference. Raises on failure."""

@@ -16,6 +16,9 @@ class CashProvider:
     def start(self, *, payment_id: int, order_number: str, amount_fen: int) -> ProviderStart:
         return ProviderStart()
 
+    def intent_status(self, *, external_id: str) -> str | None:
+        return None
+
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         return f"cash-refund-{reference}"  # paid out of the till by the person who took it
 

@@ -31,6 +31,25 @@ def simulated_event(*, external_id: str, kind: str, amount_fen: int) -> tuple[by
     return payload, sign(payload)
 
 
+# The simulated gateway answers by card number, like Stripe's test cards; any other number that
+# passes the Luhn check goes through.
+DECLINED_CARDS = {"4000000000000002": "card_declined", "4000000000009995": "insufficient_funds"}
+
+
+def luhn_ok(number: str) -> bool:
+    digits = [int(d) for d in number]
+    checksum = sum(digits[-1::-2]) + sum(sum(divmod(2 * d, 10)) for d in digits[-2::-2])
+    return checksum % 10 == 0
+
+
+def card_outcome(card_number: str) -> str:
+    """What the simulated gateway answers for a card: "succeeded", a decline code, or "incorrect_number"."""
+    number = "".join(ch for ch in card_number if ch.isdigit())
+    if not 12 <= len(number) <= 19 or not luhn_ok(number):
+        return "incorrect_number"
+    return DECLINED_CARDS.get(number, "succeeded")
+
+
 class CardSimulatorProvider:
     code = "card_sim"
     label = _("Bank card (demo simulator, no real money)")
@@ -43,6 +62,9 @@ class CardSimulatorProvider:
     def start(self, *, payment_id: int, order_number: str, amount_fen: int) -> ProviderStart:
         intent = f"simpi_{uuid.uuid4().hex}"
         return ProviderStart(external_id=intent, client_secret=f"{intent}_secret_{uuid.uuid4().hex[:12]}")
+
+    def intent_status(self, *, external_id: str) -> str | None:
+        return None  # the simulator keeps no state: its signed notifications tell
 
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         return f"simre_{uuid.uuid4().hex}"

@@ -19,6 +19,11 @@ EVENT_KINDS = {
     "charge.refunded": "refunded",
 }
 
+# A PaymentIntent's status as the checkout reads it; "processing"/"requires_capture": the card was
+# accepted and the money follows (the webhook marks it paid).
+_INTENT_STATES = {"succeeded": "succeeded", "processing": "succeeded", "requires_capture": "succeeded",
+                  "canceled": "declined"}
+
 # Tests replace this with a stripe.HTTPClient that answers from recorded responses.
 http_client: stripe.HTTPClient | None = None
 
@@ -41,6 +46,10 @@ class StripeCardProvider:
                     "metadata": {"order": order_number, "payment": str(payment_id)}},
             options={"idempotency_key": f"cunzhan-payment-{payment_id}"})
         return ProviderStart(external_id=intent.id, client_secret=intent.client_secret)
+
+    def intent_status(self, *, external_id: str) -> str | None:
+        intent = _client().v1.payment_intents.retrieve(external_id)
+        return _INTENT_STATES.get(intent.status) or ("declined" if intent.get("last_payment_error") else "pending")
 
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         refund = _client().v1.refunds.create(

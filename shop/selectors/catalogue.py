@@ -8,14 +8,16 @@ suspended merchants.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from oscar.core.loading import get_model
 
-from shop.selectors.merchants import suspended_partner_ids
+from shop.models import Merchant
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
 
 def product_browse_list(*, category=None, query: str = "") -> QuerySet:
-    sellable = StockRecord.objects.exclude(partner_id__in=suspended_partner_ids())
+    # A subquery, not a list read first: one query fewer per page (no NULLs: NOT IN would drop every row).
+    suspended = Merchant.objects.filter(status=Merchant.Status.SUSPENDED, partner__isnull=False).values("partner_id")
+    sellable = StockRecord.objects.exclude(partner_id__in=suspended)
     products = Product.objects.browsable().filter(
         Exists(sellable.filter(product=OuterRef("pk"))) | Exists(sellable.filter(product__parent=OuterRef("pk"))))
     if category is not None:

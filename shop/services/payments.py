@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import audit_event_record
 from shop.models import OrderPart, Payment, PaymentEvent, Refund
-from shop.payments import ProviderEvent, get_provider
+from shop.payments import ProviderEvent, decline_message, get_provider
 
 
 @transaction.atomic
@@ -109,3 +109,92 @@ def payment_webhook_receive(*, provider_code: str, payload: bytes, signature: st
     provider = get_provider(provider_code, available_only=False)
     return payment_event_handle(provider_code=provider.code,
                                 event=provider.parse_webhook(payload=payload, signature=signature))
+
+
+# --- Card payment inside the checkout: the order is placed only after the card went through. ---
+
+class CardNotTaken(Exception):
+    """The card step of the checkout did not go through; the message is for the resident."""
+
+
+def card_attempt_key(*, basket_id: int, provider_code: str, amount_fen: int) -> str:
+    return f"basket-{basket_id}-{provider_code}-{amount_fen}"
+
+
+def checkout_card_attempt(*, basket_id: int, order_number: str, provider_code: str, amount_fen: int) -> Payment:
+    """The card payment for this basket and amount, started once (the key makes reloads and retries
+    find the same row, and so the same PaymentIntent). A changed basket total gets a new attempt."""
+    key = card_attempt_key(basket_id=basket_id, provider_code=provider_code, amount_fen=amount_fen)
+    existing = Payment.objects.filter(attempt_key=key).first()
+    if existing is not None:
+        return existing
+    provider = get_provider(provider_code)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(provider=provider.code, amount_fen=amount_fen, attempt_key=key)
+            started = provider.start(payment_id=payment.pk, order_number=order_number, amount_fen=amount_fen)
+            payment.external_id, payment.client_secret = started.external_id, started.client_secret
+            payment.save(update_fields=["external_id", "client_secret"])
+    except IntegrityError:  # a second tab or retry created it at the same moment
+        return Payment.objects.get(attempt_key=key)
+    audit_event_record(actor=None, action="payment.started", target=payment,
+                       data={"provider": provider.code, "amount_fen": amount_fen, "attempt": key})
+    return payment
+
+
+def checkout_card_verify(*, attempt_key: str, amount_fen: int) -> Payment:
+    """Before the order is placed: the attempt must be for this amount and the card must have gone
+    through. Locks the attempt row, so two submits of one checkout are taken one after the other.
+    Raises CardNotTaken (the basket stays as it is)."""
+    payment = Payment.objects.select_for_update().filter(attempt_key=attempt_key).first() if attempt_key else None
+    if payment is None or payment.amount_fen != amount_fen:
+        raise CardNotTaken(_("Your basket changed while you were paying. Nothing more was charged: "
+                             "check the order and pay again."))
+    if payment.status == Payment.Status.PAID:
+        return payment
+    provider = get_provider(payment.provider, available_only=False)
+    state = provider.intent_status(external_id=payment.external_id)
+    if state is None:  # no state at the provider: its (verified) notifications have told us
+        state = {Payment.Status.FAILED: "declined"}.get(payment.status, "pending")
+    if state == "declined":
+        raise CardNotTaken(decline_message("card_declined"))
+    if state != "succeeded":
+        raise CardNotTaken(_("The card payment has not gone through yet. Enter your card and press Pay."))
+    return payment
+
+
+def checkout_card_attach(*, attempt_key: str, order) -> Payment:
+    """The order now exists: the card payment belongs to it. Called inside the placing transaction."""
+    payment = Payment.objects.select_for_update().get(attempt_key=attempt_key)
+    payment.order = order
+    payment.save(update_fields=["order"])
+    audit_event_record(actor=None, action="payment.attached", target=payment,
+                       data={"order": order.number, "status": payment.status})
+    return payment
+
+
+def attempt_order_number(*, attempt_key: str) -> str | None:
+    """The order a card attempt already became, if any (a double submit is sent to it)."""
+    return (Payment.objects.filter(attempt_key=attempt_key, order__isnull=False)
+            .values_list("order__number", flat=True).first()) if attempt_key else None
+
+
+def simulated_card_confirm(*, client_secret: str, card_number: str) -> tuple[str, str]:
+    """The demo gateway confirming a card in the page, as Stripe.js does: ("succeeded", "") or
+    ("declined", code). It notifies us through the same signed path as a real webhook."""
+    from shop.payments import simulator
+
+    payment = Payment.objects.filter(provider="card_sim", client_secret=client_secret).first() \
+        if client_secret else None
+    if payment is None:
+        return "declined", "card_declined"
+    if payment.status == Payment.Status.PAID:
+        return "succeeded", ""  # a second press of Pay: already paid, nothing is sent again
+    outcome = simulator.card_outcome(card_number)
+    if outcome == "incorrect_number":
+        return "declined", outcome  # refused before the gateway charges anything, like Stripe.js
+    kind = "succeeded" if outcome == "succeeded" else "failed"
+    payload, signature = simulator.simulated_event(external_id=payment.external_id, kind=kind,
+                                                   amount_fen=payment.amount_fen)
+    payment_webhook_receive(provider_code="card_sim", payload=payload, signature=signature)
+    return ("succeeded", "") if kind == "succeeded" else ("declined", outcome)

@@ -79,3 +79,42 @@ def test_a_resident_orders_for_pick_up_the_merchant_confirms_the_operator_hands_
     part.refresh_from_db()
     assert part.status == OrderPart.Status.COLLECTED
     shot("09-handed-over")
+
+
+def test_a_resident_pays_by_card_inside_the_checkout_after_a_declined_card(
+        page, shot, sign_in, shop_world, station, resident, settings):
+    """The demo card simulator on the preview page: our own JS, no CDN. A declined card shows the
+    error and places nothing; a good card then pays and places exactly one order."""
+    from oscar.core.loading import get_model
+
+    from shop.models import Payment
+
+    settings.SHOP_CARD_SIMULATOR = True
+    Order = get_model("order", "Order")
+    sign_in(resident, step="c01-resident-signs-in")
+    assert_ok(page.goto(shop_world["product"].get_absolute_url()), "product page")
+    with page.expect_navigation():
+        page.locator("form[action*='/basket/add/'] [type='submit']").first.click()
+    assert_ok(page.goto("/shop/checkout/"), "checkout")
+    form = page.locator("form[data-fulfilment-form]")
+    form.locator("select[name='station']").select_option(str(station.pk))
+    form.locator("input[name='phone']").fill("13935000001")
+    with page.expect_navigation():
+        form.locator("[type='submit']").click()
+    page.wait_for_url(re.compile(r"/checkout/payment-method/"))
+    page.locator("input[name='provider'][value='card_sim']").check()
+    with page.expect_navigation():
+        page.locator("form [type='submit']").last.click()
+    page.wait_for_url(re.compile(r"/checkout/preview/"))
+    page.locator("#card-number").fill("4000 0000 0000 0002")
+    page.locator("#place-order").click()
+    expect(page.locator("[data-card-error]")).to_have_text(re.compile(r"拒绝|declined"))
+    shot("c02-card-declined")
+    assert not Order.objects.exists()
+    page.locator("#card-number").fill("4242 4242 4242 4242")
+    with page.expect_navigation():
+        page.locator("#place-order").click()
+    expect(page.locator("[data-order-parts]")).to_be_visible()
+    shot("c03-paid-and-placed")
+    assert Order.objects.count() == 1
+    assert Payment.objects.get().status == Payment.Status.PAID

@@ -21,12 +21,16 @@ class RecordedStripe(stripe.HTTPClient):
     def __init__(self):
         super().__init__()
         self.requests: list[tuple[str, str, dict, dict]] = []
+        self.intent_status = "requires_payment_method"  # what a retrieve answers (set by a test)
 
     def request(self, method, url, headers, post_data=None, *, _usage=None):
         form = {k: v[0] for k, v in parse_qs(post_data or "").items()} if isinstance(post_data, str) else {}
         self.requests.append((method, url, dict(headers or {}), form))
         if url.endswith("/v1/payment_intents") and method == "post":
             return json.dumps(_payment_intent(form)), 200, {"Request-Id": "req_pi"}
+        if "/v1/payment_intents/pi_" in url and method == "get":
+            intent = _payment_intent({"amount": "0", "currency": "cny"}) | {"status": self.intent_status}
+            return json.dumps(intent), 200, {"Request-Id": "req_pi_get"}
         if url.endswith("/v1/refunds") and method == "post":
             return json.dumps(_refund(form)), 200, {"Request-Id": "req_re"}
         return json.dumps({"error": {"type": "invalid_request_error", "message": "not recorded"}}), 404, {}
