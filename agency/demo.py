@@ -43,6 +43,8 @@ from stations.services import staff_assign
 
 NAMESPACE = uuid.UUID("3d0c6a57-0f2b-4d8e-9c55-7a1e2f6b9d21")  # demo idempotency keys are uuid5s
 HISTORY_MONTHS = 3  # the history starts on the 1st, three months before this one
+CARD_SHARE = 0.15  # of bill payments paid by bank card on the (simulated) reader, where one is configured
+CARD_DECLINED_FEN = 51  # the simulated reader declines amounts ending in .51 (insufficient funds)
 U, T, INS, B, L = (Provider.FloatGroup.UTILITIES, Provider.FloatGroup.TELECOM, Provider.FloatGroup.INSURANCE,
                  Provider.FloatGroup.BANKING, Provider.FloatGroup.LOGISTICS)
 SHARES = {"share_operator_bp": 7000, "share_township_bp": 1000, "share_county_bp": 1000, "share_platform_bp": 1000,
@@ -206,6 +208,8 @@ class TillHistory:
 
     def __init__(self, demo: DemoCounty, products: dict[str, Product]):
         self.rng = random.Random(20260801)
+        self.card_rng = random.Random(20261122)  # its own sequence: cards do not reshuffle the rest of the history
+        self.cards = CounterTransaction.PaymentMethod.CARD in services.card_methods()
         self.products = products
         self.now = timezone.now()
         self.today = timezone.localdate()
@@ -299,22 +303,28 @@ class TillHistory:
             when = (self.now - timedelta(minutes=12 * (len(plan) - index)) if day == self.today
                     else self.moment(day, minutes // 60, minutes % 60))
             # One of today's payments at the demo operator's counter waits for the provider's answer.
-            self.sell(station, when, index, unknown=day == self.today and index == 3)
+            self.sell(station, when, index, unknown=day == self.today and index == 3,
+                      declined_card=day == self.today and index == 1)
 
-    def sell(self, station: Station, when: datetime, index: int, unknown: bool = False) -> None:
+    def sell(self, station: Station, when: datetime, index: int, unknown: bool = False,
+             declined_card: bool = False) -> None:
         rng = self.rng
         code = "sgcc-electricity" if unknown else rng.choices(list(MIX), weights=list(MIX.values()))[0]
+        if declined_card:  # a bill of any amount, so the reader can decline it
+            code = "sgcc-electricity"
         product = self.products[code]
         roll = rng.random()
         ending = "9999" if unknown or roll < 0.03 else "0000" if roll < 0.05 else ""
         number = account_for(product, rng, ending)
         amount, name = self.amount_and_name(product, number)
+        method, amount = self.payment_method(product, amount, declined=declined_card)
         operator = self.operators[station]
         with _at(when):
             try:
                 tx = services.counter_payment_submit(
                     actor=operator, station=station, product=product, account_number=number, amount_fen=amount,
-                    idempotency_key=_key("tx", station.code, when.isoformat(), index), customer_name=name)
+                    idempotency_key=_key("tx", station.code, when.isoformat(), index), customer_name=name,
+                    payment_method=method)
             except ValidationError:
                 return  # too little float or cash in the drawer: the resident comes back another day
         self.counts["transactions"] += 1
@@ -326,6 +336,16 @@ class TillHistory:
             with _at(when + timedelta(minutes=rng.randint(2, 8))), suppress(ValidationError):
                 services.counter_transaction_reverse(actor=operator, counter_transaction=tx,
                                                      reason=rng.choice(REVERSAL_REASONS))
+
+    def payment_method(self, product: Product, amount: int, *, declined: bool) -> tuple[str, int]:
+        """Cash mostly; some residents pay bills by card, and one of today's cards is declined."""
+        method = CounterTransaction.PaymentMethod
+        card = self.card_rng.random() < CARD_SHARE
+        if not self.cards or product.direction != Product.Direction.COLLECT or not (card or declined):
+            return method.CASH, amount
+        if declined and not product.amount_choices_fen and amount + CARD_DECLINED_FEN <= product.amount_max_fen:
+            return method.CARD, amount + CARD_DECLINED_FEN
+        return method.CARD, amount
 
     def amount_and_name(self, product: Product, number: str) -> tuple[int, str]:
         name, due = "", None

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agency.models import CounterTransaction, Product
 from agency.services.access import require_operator_or_admin
@@ -99,11 +100,24 @@ def mask_account(tx: CounterTransaction) -> str:
     return number
 
 
+CARD_BRANDS = {"unionpay": gettext_lazy("UnionPay"), "visa": "Visa", "mastercard": "Mastercard", "amex": "American Express",
+               "jcb": "JCB", "discover": "Discover", "diners": "Diners Club"}
+
+
+def paid_by(tx: CounterTransaction) -> str:
+    """How the resident paid, as pages and slips say it: "Card •••• 1234 (UnionPay)" for a charged card."""
+    if tx.payment_method != CounterTransaction.PaymentMethod.CARD or not tx.card_last4:
+        return str(tx.get_payment_method_display())
+    text = _("Card •••• %(last4)s") % {"last4": tx.card_last4}
+    brand = CARD_BRANDS.get(tx.card_brand, tx.card_brand.title())
+    return f"{text} ({brand})" if brand else text
+
+
 def receipt_context(*, tx: CounterTransaction, copy: int, width: str, for_pdf: bool = False) -> dict:
     roll = width_of(width)
     return {
         "tx": tx, "station": tx.station, "copy": copy, "reprint": copy > 1, "roll": roll,
-        "width": str(roll.mm), "for_pdf": for_pdf, "account_display": mask_account(tx),
+        "width": str(roll.mm), "for_pdf": for_pdf, "account_display": mask_account(tx), "paid_by": paid_by(tx),
         "first_printed_at": first_printed_at(tx) if copy > 1 else None,
         "printed_at": timezone.localtime(), "is_payout": bool(tx.product_id and
                                                                 tx.product.direction == Product.Direction.PAYOUT),

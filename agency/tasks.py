@@ -27,5 +27,6 @@ def generate_commission_statements(month: str | None = None) -> int:
 
 @shared_task
 def reconcile_unknown_transactions() -> dict:
-    """Ask providers about payments that ended unknown (or were left pending by a crash)."""
+    """Ask providers about payments that ended unknown (or were left pending by a crash), and give back
+    what cards paid for payments that did not stand (refunds the terminal did not confirm)."""
     return counter_transactions_reconcile()

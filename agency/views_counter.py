@@ -175,6 +175,7 @@ class PaymentCreateView(TillAccessMixin, View):
             "amount_fen": data["amount"], "fee_fen": product.customer_fee_fen,
             "total_fen": data["amount"] + product.customer_fee_fen,
             "method_label": CounterTransaction.PaymentMethod(data["payment_method"]).label,
+            "is_card": data["payment_method"] == CounterTransaction.PaymentMethod.CARD,
             "due_differs": bool(found and found.amount_due_fen and found.amount_due_fen != data["amount"]),
             "is_payout": product.direction == Product.Direction.PAYOUT,
         })
@@ -232,6 +233,11 @@ EVENT_LABELS = {
     "agency.transaction.fail": gettext_lazy("Declined"),
     "agency.transaction.unknown": gettext_lazy("No answer from the provider"),
     "agency.transaction.reverse": gettext_lazy("Reversed"),
+    "agency.card.approved": gettext_lazy("Card charged"),
+    "agency.card.declined": gettext_lazy("Card declined"),
+    "agency.card.unknown": gettext_lazy("No answer from the card reader"),
+    "agency.card.refund": gettext_lazy("Refunded to the card"),
+    "agency.card.refund_failed": gettext_lazy("Card refund not confirmed"),
     "agency.receipt.print": gettext_lazy("Receipt printed"),
 }
 
@@ -247,6 +253,7 @@ def transaction_page_context(request, tx: CounterTransaction, *, reverse_form=No
         "printable": tx.status in PRINTABLE, "print_count": receipt_print_count(tx),
         "print_key": uuid.uuid4(), "print_form": ReceiptPrintForm(),
         "awaiting_provider": tx.status in (Status.UNKNOWN, Status.PENDING),
+        "card_owes_refund": tx.card_owes_refund,
         "events": [{"at": e.at, "actor": e.actor, "label": EVENT_LABELS.get(e.action, e.action), "data": e.data}
                    for e in audit_events_for(tx)[:20]],
     }
@@ -269,8 +276,11 @@ class TransactionResolveView(TransactionMixin, View):
 
     def post(self, request, pk):
         tx = self.get_transaction(pk)
+        card_was_owed = tx.card_owes_refund
         tx = services.counter_transaction_resolve(actor=request.user, counter_transaction=tx)
-        if tx.status == Status.SUCCEEDED:
+        if card_was_owed or tx.card_owes_refund:
+            card_message(request, tx)
+        elif tx.status == Status.SUCCEEDED:
             messages.success(request, _("The provider confirms the payment went through."))
         elif tx.status == Status.FAILED:
             messages.warning(request, _("The provider says the payment did not go through: give the money back."))
@@ -279,8 +289,10 @@ class TransactionResolveView(TransactionMixin, View):
         return HttpResponseRedirect(reverse("agency:transaction-detail", args=[tx.pk]))
 
 
+@non_atomic
 class TransactionReverseView(TransactionMixin, View):
-    """Undo a succeeded payment within its window, with a reason."""
+    """Undo a succeeded payment within its window, with a reason (a card is refunded after the
+    reversal commits, with no database lock held while the terminal answers)."""
 
     http_method_names = ["post"]
 
@@ -303,11 +315,26 @@ class TransactionReverseView(TransactionMixin, View):
             "station": self.station, **transaction_page_context(request, tx, reverse_form=form)}, status=400)
 
 
+def card_message(request, tx: CounterTransaction) -> None:
+    """Where the money taken from the card stands, after a check."""
+    card = CounterTransaction.CardStatus
+    if tx.card_status == card.REFUNDED:
+        messages.success(request, _("The card was refunded %(amount)s.") % {"amount": format_yuan(tx.total_fen)})
+    elif tx.card_status == card.DECLINED:
+        messages.success(request, _("The card terminal confirms the card was not charged."))
+    else:
+        messages.warning(request, _("The card terminal has not confirmed the refund yet. It is tried again "
+                                    "automatically; check again in a few minutes."))
+
+
 def reversal_message(tx: CounterTransaction) -> str:
     """What the operator must do with the money now."""
     if tx.product_id and tx.product.direction == Product.Direction.PAYOUT:
         return _("Reversed. Take %(amount)s back from the resident.") % {"amount": format_yuan(tx.amount_fen - tx.fee_fen)}
     if tx.payment_method == CounterTransaction.PaymentMethod.CARD:
+        if tx.card_status != CounterTransaction.CardStatus.REFUNDED:
+            return _("Reversed. The refund of %(amount)s to the resident's card is not confirmed yet; it is tried "
+                     "again automatically.") % {"amount": format_yuan(tx.total_fen)}
         return _("Reversed. %(amount)s goes back to the resident's card.") % {"amount": format_yuan(tx.total_fen)}
     return _("Reversed. Give the resident %(amount)s back in cash.") % {"amount": format_yuan(tx.total_fen)}
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from benches import (
     agency_payments,
     certificate_render,
+    commission_rollups,
     load,
     portal_home,
     reports_kpis,
@@ -37,6 +38,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "agency-payments": agency_payments.run,
     "supervision-sweep": supervision_sweep.run,
     "reports-kpis": reports_kpis.run,
+    "commission-rollups": commission_rollups.run,
     "certificate-render": certificate_render.run,
     "store-pages": store_pages.run,
 }

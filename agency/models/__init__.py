@@ -1,8 +1,10 @@
 """agency models, split by concern: catalogue (providers, products, plans), ledger (accounts,
-journals, entries), till (counter transactions, floats, closes, statements)."""
+journals, entries), rollups (the commission report's sums), till (counter transactions, floats,
+closes, statements)."""
 
 from agency.models.catalogue import CommissionPlan, CommissionPlanVersion, Product, Provider
 from agency.models.ledger import Account, Journal, LedgerEntry
+from agency.models.rollups import CommissionDayRollup, CommissionRollup
 from agency.models.till import (
     CommissionStatement,
     CommissionStatementLine,
@@ -14,8 +16,10 @@ from agency.models.till import (
 
 __all__ = [
     "Account",
+    "CommissionDayRollup",
     "CommissionPlan",
     "CommissionPlanVersion",
+    "CommissionRollup",
     "CommissionStatement",
     "CommissionStatementLine",
     "CounterTransaction",

@@ -37,6 +37,16 @@ class CounterTransaction(models.Model):
         CARD = "card", _("Card")
         NONE = "none", _("No payment (commission only)")
 
+    class CardStatus(models.TextChoices):
+        """Where the resident's card stands (card payments only; see agency/services/card_payments.py)."""
+
+        NONE = "", _("No card")
+        CHARGED = "charged", _("Charged")
+        DECLINED = "declined", _("Declined")
+        UNKNOWN = "unknown", _("Reader gave no answer")
+        REFUNDED = "refunded", _("Refunded to the card")
+        REFUND_PENDING = "refund_pending", _("Refund to the card pending")
+
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     idempotency_key = models.UUIDField(_("idempotency key"), unique=True)
     fingerprint = models.CharField(max_length=64)
@@ -68,6 +78,12 @@ class CounterTransaction(models.Model):
     reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("reversed by"))
     reversal_reason = models.CharField(_("reversal reason"), max_length=200, blank=True)
+    card_status = models.CharField(_("card"), max_length=14, choices=CardStatus.choices, blank=True, default="")
+    card_charge_id = models.CharField(_("card charge"), max_length=80, blank=True,
+                                      help_text=_("The card terminal's id of the charge"))
+    card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
+    card_last4 = models.CharField(_("card last four digits"), max_length=4, blank=True)
+    card_refund_id = models.CharField(_("card refund"), max_length=80, blank=True)
 
     class Meta:
         verbose_name = _("counter transaction")
@@ -87,6 +103,14 @@ class CounterTransaction(models.Model):
     def total_fen(self) -> int:
         """What changes hands with the resident: the amount plus the fee."""
         return self.amount_fen + self.fee_fen
+
+    @property
+    def card_owes_refund(self) -> bool:
+        """The card was (or may have been) charged for a payment that did not stand: money to give back."""
+        return (self.payment_method == self.PaymentMethod.CARD
+                and self.status in (self.Status.FAILED, self.Status.REVERSED)
+                and self.card_status in (self.CardStatus.CHARGED, self.CardStatus.UNKNOWN,
+                                         self.CardStatus.REFUND_PENDING))
 
 
 class FloatWallet(models.Model):

@@ -2,7 +2,8 @@
 
 Every posting goes through journal_post, which refuses an unbalanced journal before writing
 anything and moves the cached FloatWallet.balance_fen in the same transaction as the float
-entries. Nothing here checks permissions: the calling service has already done so.
+entries, and adds a counted journal to the commission rollups (agency/services/rollups.py) there
+too. Nothing here checks permissions: the calling service has already done so.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agency.models import Account, FloatWallet, Journal, LedgerEntry, Provider
+from agency.services.rollups import rollup_journal
 from agency.states import IllegalTransition
 from stations.models import Region, Station
 
@@ -99,6 +101,7 @@ def journal_post(*, kind: str, lines: Sequence[Line], actor=None, station: Stati
             [LedgerEntry(journal=journal, account=line.account, amount_fen=line.amount_fen, role=line.role)
              for line in lines])
         _move_cached_float_balances(lines)
+        rollup_journal(journal=journal, lines=lines)  # the report's sums, in the same transaction
     return journal
 
 

@@ -10,6 +10,11 @@ Submitting runs in three steps, so that no database lock is held while the provi
    failed → nothing posted; either way the reservation is released. A timeout leaves it `unknown`
    and reserved, until a status query (counter_transaction_resolve, or the reconciliation task)
    settles it the same way.
+A card payment charges the card between 1 and 2 (services/card_payments.py, also outside any
+transaction): declined, or no answer from the reader → the transaction fails (nothing posted, the
+reservation released) and the provider is never asked; approved → the provider is paid. A card
+charged for a payment that does not stand (the provider declines, a status query says failed, a
+reversal) is refunded automatically; while the provider's answer is unknown the charge is kept.
 Called inside an outer transaction (ATOMIC_REQUESTS), the steps become savepoints and the wallet
 lock is held until the request ends: correct, only slower. Counter views that call
 counter_payment_submit are decorated with transaction.non_atomic_requests.
@@ -31,9 +36,17 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agency.account_numbers import check_account_number, rule_of
+from agency.card_terminals import CardOutcome, terminal_name
 from agency.models import CounterTransaction, FloatWallet, Journal, Product
 from agency.providers import ProviderError, ProviderOutcome, adapter_for
 from agency.services.access import require_operator, require_operator_or_admin
+from agency.services.card_payments import (
+    card_charge,
+    card_charge_record,
+    card_decline_reason,
+    card_follow_up,
+    card_status_query,
+)
 from agency.services.closes import expected_cash_fen
 from agency.services.common import (
     fingerprint,
@@ -53,6 +66,9 @@ from stations.models import Station
 logger = logging.getLogger(__name__)
 Status = CounterTransaction.Status
 Method = CounterTransaction.PaymentMethod
+Card = CounterTransaction.CardStatus
+# How long a card payment may wait at the reader before a status query asks the terminal about it.
+CARD_READER_PATIENCE = timedelta(minutes=3)
 
 
 def check_payment(*, product: Product, account_number: str, amount_fen: int, payment_method: str) -> str:
@@ -84,8 +100,8 @@ def check_payment(*, product: Product, account_number: str, amount_fen: int, pay
 
 
 def card_methods() -> tuple[str, ...]:
-    """Cash always; card only where Stripe is configured."""
-    return (Method.CASH, Method.CARD) if settings.STRIPE_SECRET_KEY else (Method.CASH,)
+    """Cash always; card only where a card terminal is configured (settings.AGENCY_CARD_TERMINAL)."""
+    return (Method.CASH, Method.CARD) if terminal_name() else (Method.CASH,)
 
 
 def counter_payment_submit(*, actor: User, station: Station, product: Product, account_number: str,
@@ -112,10 +128,27 @@ def counter_payment_submit(*, actor: User, station: Station, product: Product, a
                         customer_name=customer_name.strip())
     if not created:
         return tx
+    if payment_method == Method.CARD:
+        tx = _take_card(tx, actor=actor)
+        if tx.status != Status.PENDING:
+            return tx
     adapter = adapter_for(product.provider)
     outcome = call_provider(lambda: adapter.pay(product=product, account_number=number, amount_fen=amount_fen,
                                                 reference=tx.reference))
-    return settle(tx_id=tx.pk, outcome=outcome, actor=actor)
+    return card_follow_up(settle(tx_id=tx.pk, outcome=outcome, actor=actor), actor=actor)
+
+
+def _take_card(tx: CounterTransaction, *, actor) -> CounterTransaction:
+    """Charge the card; unless it is approved, fail the transaction before the provider is asked."""
+    outcome = card_charge(tx)
+    tx = card_charge_record(tx_id=tx.pk, outcome=outcome, actor=actor)
+    if outcome.status != "approved":
+        tx = settle(tx_id=tx.pk, outcome=ProviderOutcome("failed", message=card_decline_reason(outcome)), actor=actor)
+        if outcome.status == "unknown":  # the answer was lost: ask once more at once, refund what was taken
+            tx = card_follow_up(tx, actor=actor)
+    elif tx.status != Status.PENDING:  # settled while the card was on the reader: the charge goes back
+        return card_follow_up(tx, actor=actor)
+    return tx
 
 
 def _open(*, actor, station, product, number, amount_fen, key, print_, payment_method, customer_name):
@@ -209,14 +242,33 @@ def counter_transaction_resolve(*, actor: User | None, counter_transaction: Coun
     tx = counter_transaction
     if actor is not None:
         require_operator_or_admin(actor, tx.station)
+    if tx.card_owes_refund:  # the payment is settled; only the card's money is still to give back
+        return card_follow_up(tx, actor=actor)
     if tx.kind != CounterTransaction.Kind.PROVIDER or tx.status not in (Status.UNKNOWN, Status.PENDING):
         return tx
+    if tx.payment_method == Method.CARD and tx.status == Status.PENDING and tx.card_status != Card.CHARGED:
+        return _resolve_card_first(tx, actor=actor)
     adapter = adapter_for(tx.product.provider)
     outcome = call_provider(lambda: adapter.status(product=tx.product, account_number=tx.account_number,
                                                    amount_fen=tx.amount_fen, reference=tx.reference))
     if outcome.status == "unknown":
         return tx
-    return settle(tx_id=tx.pk, outcome=outcome, actor=actor)
+    return card_follow_up(settle(tx_id=tx.pk, outcome=outcome, actor=actor), actor=actor)
+
+
+def _resolve_card_first(tx: CounterTransaction, *, actor) -> CounterTransaction:
+    """A card payment left pending before the reader's answer was kept (a crash, or the resident still
+    at the reader): once the reader has had its time, ask the terminal; a card not charged fails the
+    payment, a charged one lets the provider be asked as usual."""
+    if timezone.now() - tx.created_at < CARD_READER_PATIENCE:
+        return tx
+    tx = card_status_query(tx, actor=actor)
+    if tx.card_status == Card.DECLINED:
+        return settle(tx_id=tx.pk, outcome=ProviderOutcome("failed", message=card_decline_reason(
+            CardOutcome("declined"))), actor=actor)
+    if tx.card_status == Card.CHARGED:
+        return counter_transaction_resolve(actor=actor, counter_transaction=tx)
+    return tx
 
 
 def counter_transactions_reconcile(*, older_than: timedelta = timedelta(minutes=2), limit: int = 500) -> dict:
@@ -230,7 +282,18 @@ def counter_transactions_reconcile(*, older_than: timedelta = timedelta(minutes=
     for tx in stuck:
         status = counter_transaction_resolve(actor=None, counter_transaction=tx).status
         counts[status] = counts.get(status, 0) + 1
+    for tx in _cards_owed(cutoff, limit):
+        card = f"card_{card_follow_up(tx, actor=None).card_status}"
+        counts[card] = counts.get(card, 0) + 1
     return counts
+
+
+def _cards_owed(cutoff, limit: int):
+    """Settled card payments whose card may still hold money to give back (see card_owes_refund)."""
+    return (CounterTransaction.objects
+            .filter(payment_method=Method.CARD, status__in=(Status.FAILED, Status.REVERSED), created_at__lt=cutoff,
+                    card_status__in=(Card.CHARGED, Card.UNKNOWN, Card.REFUND_PENDING))
+            .select_related("station", "product__provider").order_by("created_at")[:limit])
 
 
 def counter_transaction_reverse(*, actor: User, counter_transaction: CounterTransaction,
@@ -253,7 +316,9 @@ def counter_transaction_reverse(*, actor: User, counter_transaction: CounterTran
         tx.reversal_reason = reason.strip()[:200]
         tx.save(update_fields=["status", "reversed_at", "reversed_by", "reversal_reason"])
         audit_event_record(actor=actor, action="agency.transaction.reverse", target=tx, data={"reason": reason})
-    return tx
+    # The card's money goes back after the reversal is committed (no lock held while the terminal
+    # answers); a refund it does not confirm stays pending for the reconciliation task.
+    return card_follow_up(tx, actor=actor)
 
 
 def reversal_deadline(tx: CounterTransaction):

@@ -270,6 +270,29 @@ AGENCY_PROVIDER_ADAPTERS = {
         },
     },
 }
+# The card reader on the counter (agency/card_terminals/): "" takes cash only; "stripe" is a Stripe
+# Terminal reader per station (AGENCY_STRIPE_READERS: station code → reader id); "simulator" a reader in
+# this process (the demo's and the tests').
+AGENCY_CARD_TERMINAL = read("AGENCY_CARD_TERMINAL", env.str, "stripe" if STRIPE_SECRET_KEY else "",
+                            "AGENCY_CARD_TERMINAL=simulator")
+AGENCY_CARD_TERMINALS = {
+    "simulator": {
+        "BACKEND": "agency.card_terminals.simulator.SimulatorTerminal",
+        "OPTIONS": {
+            "latency_ms": read("AGENCY_CARD_SIMULATOR_LATENCY_MS", env.int, 0, "AGENCY_CARD_SIMULATOR_LATENCY_MS=1500"),
+            "decline_rate": read("AGENCY_CARD_SIMULATOR_DECLINE_RATE", env.float, 0.0,
+                                 "AGENCY_CARD_SIMULATOR_DECLINE_RATE=0.03"),
+            "timeout_rate": read("AGENCY_CARD_SIMULATOR_TIMEOUT_RATE", env.float, 0.0,
+                                 "AGENCY_CARD_SIMULATOR_TIMEOUT_RATE=0.01"),
+        },
+    },
+    "stripe": {
+        "BACKEND": "agency.card_terminals.stripe_terminal.StripeTerminal",
+        "OPTIONS": {"wait_seconds": read("AGENCY_STRIPE_READER_WAIT_SECONDS", env.float, 90.0,
+                                         "AGENCY_STRIPE_READER_WAIT_SECONDS=90")},
+    },
+}
+AGENCY_STRIPE_READERS = read("AGENCY_STRIPE_READERS", env.dict, {}, "AGENCY_STRIPE_READERS=ST001=tmr_FDOt2wlRZEdpd7")
 AGENCY_LOW_FLOAT_FEN = 50_000  # a new wallet warns below 500 yuan available
 AGENCY_REVERSAL_WINDOW_MINUTES = 30  # for government fees, cash sales and order commissions
 AGENCY_ORDER_COMMISSION_TAX_BP = 0  # tax withheld on store order commission (basis points)

@@ -26,3 +26,4 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # ~50 s of migrations on the next run (new migrations are still applied).
     DATABASES["default"]["TEST"] = {"NAME": env.str("SQLITE_TEST_DB", default="")}
 LANGUAGE_CODE = "zh-hans"
+AGENCY_CARD_TERMINAL = "simulator"  # the till's card reader in tests (agency/card_terminals/simulator.py)

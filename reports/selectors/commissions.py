@@ -5,15 +5,21 @@ of commission-earning counter transactions (provider services and store order co
 the period, in the stations of the scope. A journal's month is the month it was posted in, Beijing
 time, as agency's monthly statements count it (a reversal is clawed back in the month it is posted).
 
-`commission_table` costs a fixed number of queries whatever the number of transactions: one GROUP BY
-over the journals (counts and volumes), one over their commission and tax entries (gross, clawbacks,
-tax, the tiers), one over the monthly statements (only when rows are stations, townships or months),
-and one per dimension named in the database (station, township, provider, product).
+`commission_table` reads agency's commission rollups (agency/models/rollups.py: the same sums per
+month and per day, station and product, kept as journals post): one GROUP BY over the month rows of the
+period's whole months, one over the day rows of its ragged ends (if any), one over the monthly
+statements (only when rows are stations, townships or months), and one per dimension named in the
+database. Its cost grows
+with stations × products × months, not with transactions. `source="ledger"` computes the same table
+from the raw rows instead — one GROUP BY over the journals (counts and volumes), one over their
+commission and tax entries — for the checks that the two agree and the benchmark's baseline. The
+drill-down to transactions (`commission_journal_list`) always reads the raw rows.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +30,8 @@ from django.utils.translation import gettext_lazy
 
 from agency.models import (
     Account,
+    CommissionDayRollup,
+    CommissionRollup,
     CommissionStatement,
     CounterTransaction,
     Journal,
@@ -31,6 +39,7 @@ from agency.models import (
     Product,
     Provider,
 )
+from agency.models.rollups import ALL_PRODUCTS, NO_PRODUCT, ROLLUP_SUMS
 from gov_services.deadlines import SHANGHAI, start_of_day
 from reports.commission_figures import CommissionFigures, figures_from_sums, total_of
 from reports.selectors.dimensions import TOWNSHIP_PATH_LENGTH, Period, dimension, month_key
@@ -78,6 +87,9 @@ class CommissionDimension:
     journal_expression: Callable[[str], Expression]  # the key from a Journal reached through a prefix
     labels: Callable[[Iterable], dict]  # keys → {key: (label, drill value)}
     statement_expression: Callable[[], Expression] | None = None  # None: statements have no such key
+    rollup_expression: Callable[[str], Expression] | None = None  # the key from a rollup, given its date field
+    # rollup keys found → {rollup key: report key}, when the rollup keeps a finer key (provider ← product)
+    rollup_fold: Callable[[Iterable], dict] | None = None
 
 
 def _by_pk(model, keys) -> dict:
@@ -97,18 +109,31 @@ def _township_expression(path_field: str) -> Expression:
     return Substr(F(path_field), 1, TOWNSHIP_PATH_LENGTH)
 
 
+def _providers_of_products(keys) -> dict:
+    """Rollups keep the product (its provider is the product's own); 0 is a store order commission."""
+    providers = dict(Product.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "provider_id"))
+    return {k: providers.get(k) for k in keys}
+
+
+def _products(keys) -> dict:
+    return {k: (None if k == NO_PRODUCT else k) for k in keys}
+
+
 DIMENSIONS: dict[str, CommissionDimension] = {d.name: d for d in (
     CommissionDimension("township", gettext_lazy("Township"),
                         lambda p: _township_expression(f"{p}station__village__path"), dimension("township").labels,
-                        lambda: _township_expression("station__village__path")),
+                        lambda: _township_expression("station__village__path"),
+                        lambda d: _township_expression("station__village__path")),
     CommissionDimension("station", gettext_lazy("Station"), lambda p: F(f"{p}station_id"),
-                        dimension("station").labels, lambda: F("station_id")),
+                        dimension("station").labels, lambda: F("station_id"), lambda d: F("station_id")),
     CommissionDimension("provider", gettext_lazy("Provider"),
-                        lambda p: F(f"{p}counter_transaction__product__provider_id"), _provider_labels),
+                        lambda p: F(f"{p}counter_transaction__product__provider_id"), _provider_labels,
+                        rollup_expression=lambda d: F("product_key"), rollup_fold=_providers_of_products),
     CommissionDimension("product", gettext_lazy("Product"), lambda p: F(f"{p}counter_transaction__product_id"),
-                        _product_labels),
+                        _product_labels, rollup_expression=lambda d: F("product_key"), rollup_fold=_products),
     CommissionDimension("month", gettext_lazy("Month"), lambda p: TruncMonth(f"{p}posted_at", tzinfo=SHANGHAI),
-                        dimension("month").labels, lambda: F("month")),
+                        dimension("month").labels, lambda: F("month"),
+                        lambda d: F("month") if d == "month" else TruncMonth("day")),
 )}
 
 
@@ -200,6 +225,70 @@ def _entry_sums(q_via_journal: Q, dimensions: Sequence[str]) -> dict[tuple, dict
     } for row in rows}
 
 
+def rollup_parts(period: Period) -> tuple[Q | None, Q | None]:
+    """The rollup rows that add up to exactly the period: a Q over the month rows of its whole months
+    and one over the day rows of the months it covers in part (at most the first and the last);
+    None where there are none."""
+    whole, ragged = [], None
+    for first in period.months:
+        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        low, high = max(first, period.start), min(last, period.end)
+        if (low, high) == (first, last):
+            whole.append(first)
+        else:
+            part = Q(day__gte=low, day__lte=high)
+            ragged = part if ragged is None else ragged | part
+    # whole months are consecutive: one range
+    return (Q(month__gte=whole[0], month__lte=whole[-1]) if whole else None), ragged
+
+
+def _rollup_filters_q(*, scope: ReportScope, filters: CommissionFilters, by_product: bool) -> Q:
+    """The scope and filters over either rollup table (the same journals as `journal_q`). Without a
+    provider or product to tell apart, the all-products rows: one per station instead of one per product."""
+    q = scope.station_q("station__")
+    if filters.township is not None:
+        q &= Q(station__village__path__startswith=filters.township.path)
+    if filters.station_id:
+        q &= Q(station_id=filters.station_id)
+    if filters.provider_id:
+        q &= Q(product_key__in=Product.objects.filter(provider_id=filters.provider_id).values("pk"))
+    if filters.product_id:
+        q &= Q(product_key=filters.product_id)
+    return q & (Q(product_key__gte=NO_PRODUCT) if by_product else Q(product_key=ALL_PRODUCTS))
+
+
+def _rollup_rows(model, date_field: str, q: Q, dimensions: Sequence[str]) -> list[dict]:
+    keys = {f"k_{name}": commission_dimension(name).rollup_expression(date_field) for name in dimensions}
+    return list(model.objects.filter(q).values(**(keys or {"k_all": Value(0)}))
+                .annotate(**{name: Sum(name) for name in ROLLUP_SUMS}).order_by())
+
+
+def _rollup_sums(*, scope: ReportScope, period: Period, filters: CommissionFilters,
+                 dimensions: Sequence[str]) -> dict[tuple, dict]:
+    """Every figure but the statements' from the rollups: a GROUP BY over the month rows, another over
+    the day rows when the period has ragged ends; then the finer rollup keys (a product standing for
+    its provider) folded into the report's in Python."""
+    by_product = filters.by_product or any(name in ("provider", "product") for name in dimensions)
+    narrow = _rollup_filters_q(scope=scope, filters=filters, by_product=by_product)
+    months, days = rollup_parts(period)
+    rows = []
+    if months is not None:
+        rows += _rollup_rows(CommissionRollup, "month", narrow & months, dimensions)
+    if days is not None:
+        rows += _rollup_rows(CommissionDayRollup, "day", narrow & days, dimensions)
+    folds = [commission_dimension(name).rollup_fold for name in dimensions]
+    maps = [fold({row[f"k_{name}"] for row in rows}) if fold else None
+            for name, fold in zip(dimensions, folds, strict=True)]
+    out: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(ROLLUP_SUMS, 0))
+    for row in rows:
+        key = _row_key({f"k_{name}": (m[row[f"k_{name}"]] if m is not None else row[f"k_{name}"])
+                        for name, m in zip(dimensions, maps, strict=True)}, dimensions)
+        sums = out[key]
+        for name in ROLLUP_SUMS:
+            sums[name] += row[name] or 0
+    return dict(out)
+
+
 def _statement_q(*, scope: ReportScope, period: Period, filters: CommissionFilters) -> Q:
     q = scope.station_q("station__") & Q(month__gte=period.start.replace(day=1), month__lte=period.end)
     if filters.township is not None:
@@ -230,13 +319,16 @@ def _sort_key(row: CommissionRow, dimensions: Sequence[str]):
 
 
 def commission_table(*, scope: ReportScope, period: Period, dimensions: Sequence[str] = ("township",),
-                     filters: CommissionFilters = CommissionFilters()) -> CommissionTable:
+                     filters: CommissionFilters = CommissionFilters(), source: str = "rollups") -> CommissionTable:
     """The commission figures in `scope` over `period`, one row per combination of `dimensions`
     ("township", "station", "provider", "product", "month"; `()` = the total only), plus the total.
 
-    Two queries, one more for the statements when every dimension is a station, township or month (and
-    no provider or product is filtered), and one per dimension named in the database (all but month).
-    None when the scope holds no station."""
+    From the rollups: one query (two from the ledger, `source="ledger"`), one more for the statements
+    when every dimension is a station, township or month (and no provider or product is filtered), and
+    one per dimension named in the database (all but month; provider two). None when the scope holds
+    no station."""
+    if source not in ("rollups", "ledger"):
+        raise ValueError(f"Unknown source {source!r}; use 'rollups' or 'ledger'.")
     dimensions = tuple(dimensions)
     for name in dimensions:
         commission_dimension(name)  # unknown names fail before any query
@@ -244,8 +336,12 @@ def commission_table(*, scope: ReportScope, period: Period, dimensions: Sequence
         commission_dimension(name).statement_expression is not None for name in dimensions)
     if not holds_stations(scope):
         return CommissionTable(dimensions=dimensions, period=period, has_statements=with_statements)
-    journals = _journal_sums(journal_q(scope=scope, period=period, filters=filters), dimensions)
-    entries = _entry_sums(journal_q(scope=scope, period=period, filters=filters, prefix="journal__"), dimensions)
+    if source == "rollups":
+        journals, entries = _rollup_sums(scope=scope, period=period, filters=filters, dimensions=dimensions), {}
+    else:
+        journals = _journal_sums(journal_q(scope=scope, period=period, filters=filters), dimensions)
+        entries = _entry_sums(journal_q(scope=scope, period=period, filters=filters, prefix="journal__"),
+                              dimensions)
     statements = (_statement_sums(scope=scope, period=period, filters=filters, dimensions=dimensions)
                   if with_statements else {})
     keys = set(journals) | set(entries) | set(statements)

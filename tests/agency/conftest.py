@@ -1,5 +1,6 @@
 import pytest
 
+from agency.card_terminals import terminal_cache_clear
 from agency.providers import adapter_cache_clear
 from tests.agency.factories import ProductFactory, fund
 
@@ -13,6 +14,17 @@ def _simulator(settings):
     adapter_cache_clear()
     yield
     adapter_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _card_simulator(settings):
+    """A fresh, fast simulated card reader for every till test (no latency, no random outcomes)."""
+    settings.AGENCY_CARD_TERMINAL = "simulator"
+    settings.AGENCY_CARD_TERMINALS = {"simulator": {
+        "BACKEND": "agency.card_terminals.simulator.SimulatorTerminal", "OPTIONS": {"seed": 1}}}
+    terminal_cache_clear()
+    yield
+    terminal_cache_clear()
 
 
 @pytest.fixture

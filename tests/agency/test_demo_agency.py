@@ -72,3 +72,11 @@ def test_the_demo_fills_the_till_with_months_of_sound_history_and_a_second_run_c
     before = _counts()
     seed_agency(demo, Progress(100, StringIO()))
     assert _counts() == before
+
+
+def test_the_demo_pays_some_bills_by_card_on_the_simulated_reader(demo):
+    seed_agency(demo, Progress(100, StringIO()))
+    cards = CounterTransaction.objects.filter(payment_method="card")
+    assert cards.filter(status="succeeded", card_status="charged").exclude(card_last4="").exists()
+    assert cards.filter(status="failed", card_status="declined").exists()  # one of today's, at LT001
+    assert not selectors.unbalanced_journals().exists() and selectors.ledger_total_fen() == 0

@@ -17,7 +17,7 @@ from agency.forms import parse_yuan
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest, Journal
 from agency.templatetags.agency_money import format_yuan, signed_yuan, yuan_plain
 from core.models import AuditEvent
-from tests.agency.factories import ProductFactory, account_number, key
+from tests.agency.factories import ProductFactory, account_number, key, last_month_moment, posting_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,12 +177,12 @@ def test_a_payment_beyond_the_float_is_refused_on_the_amount(client, operator, p
     assert not CounterTransaction.objects.exists()
 
 
-def test_card_is_offered_only_where_stripe_is_configured(client, operator, product, funded, settings):
+def test_card_is_offered_only_where_a_card_terminal_is_configured(client, operator, product, funded, settings):
     client.force_login(operator)
-    settings.STRIPE_SECRET_KEY = ""
+    settings.AGENCY_CARD_TERMINAL = ""
     choices = client.get(pay_url(product)).context["form"].fields["payment_method"].choices
     assert [value for value, _label in choices] == ["cash"]
-    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.AGENCY_CARD_TERMINAL = "simulator"
     choices = client.get(pay_url(product)).context["form"].fields["payment_method"].choices
     assert [value for value, _label in choices] == ["cash", "card"]
 
@@ -347,8 +347,8 @@ def test_a_variance_needs_an_explanation_and_then_waits_for_the_township(client,
 # --- statements, read-only at the counter --------------------------------------------------------
 
 def last_months_statement(operator, station, product, county_admin) -> CommissionStatement:
-    paid(operator, station, product, amount=50_000)
-    Journal.objects.update(posted_at=timezone.now().replace(day=1) - timedelta(days=3))  # set-up: last month
+    with posting_at(last_month_moment()):
+        paid(operator, station, product, amount=50_000)
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     return services.commission_statement_generate(actor=county_admin, station=station, month=month)
 

@@ -99,3 +99,36 @@ def test_an_operator_takes_an_electricity_bill_in_cash_prints_the_receipt_and_cl
     close = DailyCashClose.objects.get()
     assert (close.station_id, close.expected_fen, close.counted_fen, close.status) == (station.pk, 12_345, 12_345,
                                                                                        "balanced")
+
+
+def _card_payment(page, product, amount: str):
+    """The payment form to the result page, paying `amount` by card on the (simulated) reader."""
+    assert_ok(page.goto(f"/counter/till/pay/{product.pk}/"), "the payment form")
+    page.locator("input[name='account_number']").fill(ACCOUNT)
+    page.locator("input[name='amount']").fill(amount)
+    page.locator("input[name='payment_method'][value='card']").check()
+    _click_and_wait(page, page.locator("#review-payment"), "the confirmation")
+    expect(page.locator("#card-step")).to_be_visible()  # "present the card on the reader"
+    _click_and_wait(page, page.locator("#confirm-pay"), "the result")
+
+
+def test_an_operator_takes_a_bill_by_card_and_a_declined_card_is_shown_as_such(
+    page, shot, sign_in, operator, station, electricity
+):
+    sign_in(operator, step="10-sign-in")
+    _card_payment(page, electricity, "88.00")
+    shot("11-card-result")
+    expect(page.locator("h1[data-status='succeeded']")).to_be_visible()
+    paid = CounterTransaction.objects.get()
+    expect(page.locator("#tx-paid-by")).to_contain_text(f"•••• {paid.card_last4}")
+    page.locator("input[name='width'][value='80']").check()
+    _click_and_wait(page, page.locator("#print-receipt"), "the receipt")
+    expect(page.locator("#receipt-paid-by")).to_contain_text(f"•••• {paid.card_last4}")
+
+    _card_payment(page, electricity, "88.51")  # the simulated reader declines .51: insufficient funds
+    shot("12-card-declined")
+    expect(page.locator("h1[data-status='failed']")).to_be_visible()
+    expect(page.locator("#card-result")).to_be_visible()
+    declined = CounterTransaction.objects.exclude(pk=paid.pk).get()
+    assert (declined.status, declined.card_status, declined.journals.count()) == ("failed", "declined", 0)
+    assert (paid.status, paid.card_status, paid.payment_method) == ("succeeded", "charged", "card")

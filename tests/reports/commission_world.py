@@ -1,5 +1,5 @@
-"""Commission postings with known figures, made through agency's own services (real journals), then
-moved to known days (journals are append-only on PostgreSQL only; these tests run on SQLite).
+"""Commission postings with known figures, made through agency's own services (real journals, and the
+commission rollups they keep), each posted on a known day (tests.agency.factories.posting_at).
 
 Plan version of ProductFactory: 1 % of the amount, at least 0.10 yuan; operator 70 %, township 10 %,
 county 10 %, platform 10 %; tax 3 % of the operator's share (rounded half up). Store order commission:
@@ -23,9 +23,8 @@ import datetime
 import uuid
 
 from agency import services
-from agency.models import Journal
 from agency.providers import adapter_cache_clear
-from tests.agency.factories import ProductFactory, ProviderFactory, account_number, fund
+from tests.agency.factories import ProductFactory, ProviderFactory, account_number, fund, posting_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 from tests.reports.factories import at
 
@@ -49,26 +48,25 @@ def operator_of(station):
 
 def pay(*, operator, station, product, amount_fen: int, on: str, n: int = 1):
     """A succeeded provider payment whose journal is posted on `on` (Beijing 10:00)."""
-    tx = services.counter_payment_submit(actor=operator, station=station, product=product,
-                                         account_number=account_number(n), amount_fen=amount_fen,
-                                         idempotency_key=uuid.uuid4())
+    with posting_at(at(on)):
+        tx = services.counter_payment_submit(actor=operator, station=station, product=product,
+                                             account_number=account_number(n), amount_fen=amount_fen,
+                                             idempotency_key=uuid.uuid4())
     assert tx.status == "succeeded", tx.failure_reason
-    Journal.objects.filter(counter_transaction=tx, kind=Journal.Kind.PAYMENT).update(posted_at=at(on))
     return tx
 
 
 def reverse(*, operator, tx, on: str):
-    services.counter_transaction_reverse(actor=operator, counter_transaction=tx, reason="录错金额")
-    Journal.objects.filter(counter_transaction=tx, kind=Journal.Kind.REVERSAL).update(posted_at=at(on, 11))
+    with posting_at(at(on, 11)):
+        services.counter_transaction_reverse(actor=operator, counter_transaction=tx, reason="录错金额")
     tx.refresh_from_db()
     return tx
 
 
 def order_commission(*, station, commission_fen: int, on: str, order: str = "ORD-1"):
-    tx = services.order_commission_post(actor=None, station=station, commission_fen=commission_fen,
-                                        idempotency_key=uuid.uuid4(), external_reference=order)
-    Journal.objects.filter(counter_transaction=tx, kind=Journal.Kind.PAYMENT).update(posted_at=at(on, 15))
-    return tx
+    with posting_at(at(on, 15)):
+        return services.order_commission_post(actor=None, station=station, commission_fen=commission_fen,
+                                              idempotency_key=uuid.uuid4(), external_reference=order)
 
 
 def build_commission_world(*, settings, station, other_station, operator, county_admin) -> dict:

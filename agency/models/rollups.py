@@ -1,0 +1,88 @@
+"""Commission rollups: the commission report's sums, kept per month and per day as journals post.
+
+Derived tables, never a ledger. CommissionRollup holds one row per (month, station, product),
+CommissionDayRollup one per (day, station, product): the sums of the counted journals (payments and
+reversals of commission-earning counter transactions) posted then, Beijing time. A period of whole
+months reads month rows; its ragged ends read day rows. Two tables rather than one with a grain
+column, so that a county's month rows lie together on disk and are few (stations × products × months,
+whatever the number of transactions).
+
+`product_key` is the product's pk; NO_PRODUCT (0) a store order commission; ALL_PRODUCTS (−1) the row
+that sums every product of the station (what the report reads when it neither groups nor filters by
+provider or product: one row per station and month instead of one per product). A plain integer,
+because the key must be NOT NULL for the upsert's conflict target on SQLite and PostgreSQL alike.
+
+Maintained by agency/services/rollups.py in the posting's own database transaction (an
+INSERT … ON CONFLICT … DO UPDATE adding the journal's figures); rebuilt from the raw rows by
+`manage.py commission_rollups_rebuild`. Figures follow reports/commission_figures.py; money in fen.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import Station
+
+NO_PRODUCT = 0
+ALL_PRODUCTS = -1
+
+# The summed columns, in the order the upsert writes them.
+ROLLUP_SUMS = ("transactions", "volume_fen", "reversals", "reversed_volume_fen", "gross_fen", "clawback_fen",
+               "tax_fen", "operator_fen", "township_fen", "county_fen", "platform_fen")
+
+
+def _sum(label):
+    return models.BigIntegerField(label, default=0)
+
+
+class RollupSums(models.Model):
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+", verbose_name=_("station"),
+                                db_index=False)
+    product_key = models.IntegerField(
+        _("product"), help_text=_("Product id; 0 for a store order commission, -1 for all products"))
+    transactions = _sum(_("transactions"))
+    volume_fen = _sum(_("volume (fen)"))
+    reversals = _sum(_("reversals"))
+    reversed_volume_fen = _sum(_("reversed volume (fen)"))
+    gross_fen = _sum(_("gross commission (fen)"))
+    clawback_fen = _sum(_("clawbacks (fen)"))
+    tax_fen = _sum(_("tax withheld (fen)"))
+    operator_fen = _sum(_("operator share (fen)"))
+    township_fen = _sum(_("township share (fen)"))
+    county_fen = _sum(_("county share (fen)"))
+    platform_fen = _sum(_("platform share (fen)"))
+
+    class Meta:
+        abstract = True
+
+
+class CommissionRollup(RollupSums):
+    """A station's commission figures for a month (first day of the month, Beijing time)."""
+
+    month = models.DateField(_("month"))
+
+    class Meta:
+        verbose_name = _("commission rollup by month")
+        verbose_name_plural = _("commission rollups by month")
+        # The key serves a county's range of months; the index an operator's station.
+        constraints = [models.UniqueConstraint(fields=["month", "station", "product_key"],
+                                               name="agency_commission_rollup_key")]
+        indexes = [models.Index(fields=["station", "month"], name="agency_rollup_station_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} S{self.station_id} P{self.product_key}"
+
+
+class CommissionDayRollup(RollupSums):
+    """A station's commission figures for a day (Beijing time)."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("commission rollup by day")
+        verbose_name_plural = _("commission rollups by day")
+        constraints = [models.UniqueConstraint(fields=["day", "station", "product_key"],
+                                               name="agency_commission_day_rollup_key")]
+        indexes = [models.Index(fields=["station", "day"], name="agency_rollup_station_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} S{self.station_id} P{self.product_key}"
