@@ -54,7 +54,8 @@ class EscalationOutcomeForm(forms.Form):
 
 class FollowUpFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("Show"), required=False, choices=[
-        ("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done")), ("all", _("All"))],
+        ("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done")),
+        ("appealed", _("Rating appealed, awaiting decision")), ("all", _("All"))],
         widget=forms.Select(attrs={"class": "cz-select"}))
 
     def chosen_state(self) -> str:
@@ -148,3 +149,29 @@ class AssessmentMonthForm(forms.Form):
             return datetime.date(year, month, 1)
         except ValueError:
             return default.replace(day=1)
+
+
+class RatingAppealForm(forms.Form):
+    """The department's appeal of a dissatisfied rating; `submission` is a one-time key (one appeal on a
+    double submit)."""
+
+    reason = forms.CharField(label=_("Why the rating is unfair"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 4, "class": "cz-input"}),
+                             error_messages={"required": _("Say why the rating is unfair.")})
+    submission = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+
+
+class RatingAppealDecisionForm(forms.Form):
+    """The county's decision on a department's appeal of a rating."""
+
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        ("upheld", _("Uphold: set the rating aside (it no longer counts in the satisfaction rate)")),
+        ("rejected", _("Reject: the rating stands"))],
+        error_messages={"required": _("Choose to uphold or reject the appeal.")})
+    note = forms.CharField(label=_("The county's reasons"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3, "class": "cz-input"}),
+                           error_messages={"required": _("Write down the reasons for the decision.")})

@@ -11,6 +11,8 @@ urlpatterns = [
     path("dept/requests/<int:pk>/", views.DepartmentRequestDetailView.as_view(), name="dept-request-detail"),
     path("dept/requests/<int:pk>/actions/", views.DepartmentRequestActionView.as_view(),
          name="dept-request-action"),
+    path("dept/requests/<int:pk>/rating-appeal/", views.DepartmentRatingAppealView.as_view(),
+         name="dept-rating-appeal"),
     path("dept/requests/<int:pk>/signature/", views.RequestSignatureView.as_view(), name="request-signature"),
     path("dept/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="request-attachment"),
     path("county/requests/", views.CountyRequestListView.as_view(), name="county-request-list"),

@@ -19,6 +19,9 @@ urlpatterns = [
     path("me/requests/<int:pk>/resubmit/", views.ServiceRequestResubmitView.as_view(),
          name="resident-service-request-resubmit"),
     path("me/requests/<int:pk>/rate/", views.ServiceRequestRateView.as_view(), name="resident-service-request-rate"),
+    path("me/requests/<int:pk>/rerate/", views.ServiceRequestRerateView.as_view(),
+         name="resident-service-request-rerate"),
     path("track/", views.ServiceRequestTrackView.as_view(), name="track"),
     path("track/rate/", views.ServiceRequestTrackRateView.as_view(), name="track-rate"),
+    path("track/rerate/", views.ServiceRequestTrackRerateView.as_view(), name="track-rerate"),
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
          name="escalation-detail"),
     path("county/supervision/follow-ups/", views.FollowUpListView.as_view(), name="follow-up-list"),
     path("county/supervision/follow-ups/<int:pk>/", views.FollowUpDetailView.as_view(), name="follow-up-detail"),
+    path("county/supervision/follow-ups/<int:pk>/appeal/", views.FollowUpAppealDecideView.as_view(),
+         name="follow-up-appeal-decide"),
     path("county/supervision/assessment/", views.DepartmentAssessmentView.as_view(),
          name="department-assessment"),
     path("county/supervision/settings/", views.SupervisionSettingsView.as_view(), name="supervision-settings"),

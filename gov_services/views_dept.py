@@ -43,12 +43,15 @@ from gov_services.forms_dept import (
     CountyRequestFilterForm,
     RequestActionForm,
 )
+from gov_services.forms_supervision import RatingAppealForm
 from gov_services.identifiers import format_tracking_code, mask_id_number
-from gov_services.models import Department, DepartmentMembership, ServiceRequest
+from gov_services.models import Department, DepartmentMembership, Rating, ServiceRequest
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
+from gov_services.selectors import supervision as supervision_selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services import requests as services
+from gov_services.services import supervision as supervision_services
 from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, IllegalTransition, allowed_actions
 from stations.models import Region
@@ -319,6 +322,7 @@ class _RequestPageMixin:
             "action_url": reverse(f"gov_services:{self.mode}-request-action", args=[service_request.pk]),
             "is_assignee": service_request.assignee_id == user.pk,
             "certificate_panel": certificate_panel(service_request, user) if self.mode == "dept" else None,
+            "rating_panel": rating_panel(service_request) if self.mode == "dept" else None,
         }, status=status)
 
 
@@ -606,3 +610,45 @@ __all__ = [
     "DepartmentRequestDetailView",
     "RequestSignatureView",
 ]
+
+
+# --- The rating and the department's appeal of it (申诉) ------------------------------------------------
+
+def rating_panel(service_request: ServiceRequest) -> dict | None:
+    """The resident's rating as the department sees it, its appeal, and the appeal form while the
+    department may still appeal (a dissatisfied rating, once). None before the request is rated."""
+    rating = Rating.objects.filter(request=service_request).first()
+    if rating is None:
+        return None
+    may_appeal = supervision_selectors.appeal_refusal(rating=rating) is None
+    return {"rating": rating, "appeal": supervision_selectors.rating_appeal_of(rating=rating),
+            "form": RatingAppealForm() if may_appeal else None}
+
+
+class DepartmentRatingAppealView(LoginRequiredMixin, View):
+    """POST /dept/requests/<pk>/rating-appeal/: an officer or the head of the request's department
+    appeals the resident's dissatisfied rating to the county."""
+
+    def post(self, request, pk):
+        service_request, _member = _officer_request(request.user, pk)
+        detail = reverse("gov_services:dept-request-detail", args=[pk])
+        form = RatingAppealForm(request.POST)
+        rating = Rating.objects.filter(request=service_request).first()
+        if rating is None:
+            messages.error(request, _("This request has not been rated."))
+            return HttpResponseRedirect(detail)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return HttpResponseRedirect(detail)
+        try:
+            supervision_services.rating_appeal_submit(rating=rating, actor=request.user,
+                                                      submission=form.cleaned_data["submission"],
+                                                      reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(detail)
+        messages.success(request, _("The appeal has been sent to the county, which will decide on it."))
+        return HttpResponseRedirect(detail)

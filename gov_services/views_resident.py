@@ -32,10 +32,13 @@ from gov_services.identifiers import format_tracking_code, mask_id_number, norma
 from gov_services.models import Rating, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import service_item_search
 from gov_services.selectors.requests import request_timeline, resident_request_list, track_request
+from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests import (
     FORM_DATA_ERROR_PREFIX,
     service_request_rate,
     service_request_rate_by_tracking,
+    service_request_rerate,
+    service_request_rerate_by_tracking,
     service_request_resubmit,
     service_request_submit,
 )
@@ -125,6 +128,7 @@ EVENT_TITLES = {
     Action.RATE: gettext_lazy("Rated"),
     Action.CLOSE: gettext_lazy("Closed"),
     Action.NOTE: gettext_lazy("Message from the department"),
+    Action.RERATE: gettext_lazy("Rated again after the callback"),
 }
 
 
@@ -139,7 +143,7 @@ def resident_timeline(service_request: ServiceRequest) -> list[dict]:
             except ValueError:
                 title = event.action
         extra = ""
-        if event.action == Action.RATE and event.data.get("score") in Rating.Score.values:
+        if event.action in (Action.RATE, Action.RERATE) and event.data.get("score") in Rating.Score.values:
             extra = Rating.Score(event.data["score"]).label
         steps.append({"at": event.at, "title": title, "note": event.note, "extra": extra,
                       "action": event.action})
@@ -160,10 +164,16 @@ def _one_to_one(obj, name):
         return None
 
 
+def _can_rerate(rating, follow_up) -> bool:
+    """Only a rating with a follow-up can be re-rated (once, after a resolved callback)."""
+    return follow_up is not None and rerate_refusal(rating=rating) is None
+
+
 def request_summary(service_request: ServiceRequest) -> dict:
     """What both the resident's page and the tracking page show about a request (no ID number)."""
     timeline = resident_timeline(service_request)
     status = Status(service_request.status)
+    rating, follow_up = _one_to_one(service_request, "rating"), _one_to_one(service_request, "follow_up")
     return {
         "req": service_request,
         "title": service_request.item.name if service_request.item_id else (
@@ -174,9 +184,10 @@ def request_summary(service_request: ServiceRequest) -> dict:
         "clock_running": status in CLOCK_RUNNING and service_request.paused_at is None,
         "timeline": timeline,
         "missing": _missing_note(timeline) if status == Status.RETURNED else "",
-        "rating": _one_to_one(service_request, "rating"),
-        "follow_up": _one_to_one(service_request, "follow_up"),
+        "rating": rating,
+        "follow_up": follow_up,
         "can_rate": status == Status.COMPLETED,
+        "can_rerate": _can_rerate(rating, follow_up),
         "masked_name": mask_name(service_request.applicant_name),
     }
 
@@ -375,7 +386,7 @@ class _ResidentRequestMixin(LoginRequiredMixin):
         self.service_request = _own_request_or_404(request.user, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def render(self, *, resubmit_form=None, eform=None, rating_form=None, status=200):
+    def render(self, *, resubmit_form=None, eform=None, rating_form=None, rerate_form=None, status=200):
         req = self.service_request
         summary = request_summary(req)
         if req.status == Status.RETURNED:
@@ -391,9 +402,10 @@ class _ResidentRequestMixin(LoginRequiredMixin):
             "resubmit_form": resubmit_form, "eform": eform,
             "material_fields": resubmit_form.material_fields() if resubmit_form else [],
             "rating_form": rating_form or (RatingForm(prefix="rating") if summary["can_rate"] else None),
+            "rerate_form": rerate_form or (RatingForm(prefix="rerate") if summary["can_rerate"] else None),
             "errors": error_summary(resubmit_form if resubmit_form and resubmit_form.is_bound else None,
                                     eform if eform is not None and eform.is_bound else None,
-                                    rating_form),
+                                    rating_form, rerate_form),
         }, status=status)
 
 
@@ -473,6 +485,38 @@ class ServiceRequestRateView(_ResidentRequestMixin, View):
         return redirect(back)
 
 
+class ServiceRequestRerateView(_ResidentRequestMixin, View):
+    """POST /me/requests/<pk>/rerate/: the one re-rating after the department's callback resolved the
+    follow-up of a dissatisfied rating."""
+
+    def get(self, request, pk):
+        return redirect("gov_services:resident-service-request-detail", pk=pk)
+
+    def post(self, request, pk):
+        back = reverse("gov_services:resident-service-request-detail", kwargs={"pk": pk})
+        form = RatingForm(request.POST, prefix="rerate")
+        if not form.is_valid():
+            return self.render(rerate_form=form)
+        try:
+            service_request_rerate(request=self.service_request, actor=request.user,
+                                   score=form.cleaned_data["score"], comment=form.cleaned_data["comment"])
+        except PermissionDenied as error:
+            raise Http404(str(error)) from error
+        except ValidationError as error:
+            if getattr(error, "code", None) in RERATE_REFUSALS:
+                messages.info(request, " ".join(error.messages))
+                return redirect(back)
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render(rerate_form=form)
+        messages.success(request, _("Thank you for rating again."))
+        return redirect(back)
+
+
+# Refusals of a re-rating that are not the resident's typing: shown as a message, not a form error.
+RERATE_REFUSALS = ("not_rated", "already_rerated", "no_callback")
+
+
 # --- Public tracking ---------------------------------------------------------------------------
 
 class ServiceRequestTrackView(View):
@@ -485,11 +529,13 @@ class ServiceRequestTrackView(View):
 
     template_name = "gov_services/track.html"
 
-    def render(self, form, *, summary=None, limited=False, status=200, rating_form=None):
+    def render(self, form, *, summary=None, limited=False, status=200, rating_form=None, rerate_form=None):
         if summary and summary["can_rate"] and rating_form is None:
             rating_form = RatingForm(prefix="rating")  # the lookup's proof is also the right to rate
+        if summary and summary["can_rerate"] and rerate_form is None:
+            rerate_form = RatingForm(prefix="rerate")
         return TemplateResponse(self.request, self.template_name, {
-            "form": form, "limited": limited, "rating_form": rating_form,
+            "form": form, "limited": limited, "rating_form": rating_form, "rerate_form": rerate_form,
             "track_minutes": TRACK_WINDOW // 60, **(summary or {}), "found": summary is not None,
             "errors": error_summary(form) if form.is_bound else [],
         }, status=status)
@@ -556,3 +602,35 @@ class ServiceRequestTrackRateView(View):
         return ServiceRequestTrackView(request=request).render(
             TrackForm(initial={"code": format_tracking_code(code)}), summary=request_summary(service_request),
             rating_form=form)
+
+
+class ServiceRequestTrackRerateView(View):
+    """POST /track/rerate/: re-rate from the tracking page, with the proof the lookup left in the session."""
+
+    def post(self, request):
+        try:
+            code = normalise_tracking_code((request.POST.get("code") or "")[:30])
+        except ValidationError:
+            return redirect("gov_services:track")
+        last4 = _tracked_last4(request, code)
+        back = f"{reverse('gov_services:track')}?code={format_tracking_code(code)}"
+        if last4 is None:
+            messages.info(request, _("Please enter the tracking code and the four digits again, then rate."))
+            return redirect(back)
+        form = RatingForm(request.POST, prefix="rerate")
+        if form.is_valid():
+            try:
+                service_request_rerate_by_tracking(tracking_code=code, phone_last4=last4,
+                                                   score=form.cleaned_data["score"],
+                                                   comment=form.cleaned_data["comment"])
+            except ValidationError as error:
+                if getattr(error, "code", None) not in RERATE_REFUSALS:
+                    raise
+                messages.info(request, " ".join(error.messages))
+                return redirect(back)
+            messages.success(request, _("Thank you for rating again."))
+            return redirect(back)
+        service_request = track_request(tracking_code=code, phone_last4=last4)
+        return ServiceRequestTrackView(request=request).render(
+            TrackForm(initial={"code": format_tracking_code(code)}), summary=request_summary(service_request),
+            rerate_form=form)

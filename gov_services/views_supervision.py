@@ -26,10 +26,11 @@ from gov_services.forms_supervision import (
     EscalationStepForm,
     FollowUpCallbackForm,
     FollowUpFilterForm,
+    RatingAppealDecisionForm,
     SupervisionSettingsForm,
 )
 from gov_services.identifiers import format_tracking_code
-from gov_services.models import Escalation, FollowUp
+from gov_services.models import Escalation, FollowUp, RatingAppeal
 from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services import supervision as services
@@ -194,6 +195,8 @@ class FollowUpListView(SupervisionMixin, View):
             row.code_display = format_tracking_code(row.request.tracking_code)
         return TemplateResponse(request, self.template_name, {
             **self.base_context(), "form": form, "state": state, "page_obj": page, "follow_ups": rows,
+            "appealed": selectors.follow_up_list(user=request.user, county=self.county, state="appealed",
+                                                 now=now, calendar=calendar).count(),
             "counts": selectors.follow_up_counts(user=request.user, county=self.county, now=now,
                                                  calendar=calendar)})
 
@@ -208,12 +211,18 @@ class FollowUpDetailView(SupervisionMixin, View):
             self.follow_up = selectors.access_follow_up_by_id(user=request.user, follow_up_id=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
-    def render_page(self, form, status=200):
+    def render_page(self, form, status=200, decision_form=None):
         follow_up, now = self.follow_up, timezone.now()
         selectors.follow_up_deadlines(follow_ups=[follow_up], county=self.county, now=now, calendar=work_calendar())
+        rating = getattr(follow_up.request, "rating", None)
+        appeal = selectors.rating_appeal_of(rating=rating)
+        # Township admins see the appeal; only the county decides it.
+        decides = (appeal is not None and appeal.status == RatingAppeal.Status.PENDING
+                   and selectors.can_manage_supervision(user=self.request.user))
         return TemplateResponse(self.request, self.template_name, {
             **self.base_context(), "follow_up": follow_up, "sr": follow_up.request,
-            "rating": getattr(follow_up.request, "rating", None),
+            "rating": rating, "appeal": appeal,
+            "decision_form": (decision_form or RatingAppealDecisionForm()) if decides else None,
             "code_display": format_tracking_code(follow_up.request.tracking_code),
             "callbacks": selectors.follow_up_callbacks(follow_up=follow_up),
             "form": form if follow_up.status == FollowUp.Status.OPEN else None}, status=status)
@@ -236,6 +245,35 @@ class FollowUpDetailView(SupervisionMixin, View):
                 messages.success(request, _("Callback recorded."))
                 return HttpResponseRedirect(request.get_full_path())
         return self.render_page(form, status=422)
+
+
+class FollowUpAppealDecideView(FollowUpDetailView):
+    """POST …/follow-ups/<pk>/appeal/: the county upholds or rejects the department's appeal of the
+    rating (the service refuses anyone but an admin of the request's county)."""
+
+    def get(self, request, pk):
+        return HttpResponseRedirect(reverse("gov_services:follow-up-detail", args=[pk]))
+
+    def post(self, request, pk):
+        detail = reverse("gov_services:follow-up-detail", args=[pk])
+        appeal = selectors.rating_appeal_of(rating=getattr(self.follow_up.request, "rating", None))
+        if appeal is None:
+            return HttpResponseRedirect(detail)
+        form = RatingAppealDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.rating_appeal_decide(appeal=appeal, actor=request.user,
+                                              upheld=form.cleaned_data["decision"] == "upheld",
+                                              note=form.cleaned_data["note"])
+            except ValidationError as error:
+                if error.code == "already_decided":
+                    messages.info(request, error.messages[0])
+                    return HttpResponseRedirect(detail)
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("The appeal has been decided."))
+                return HttpResponseRedirect(detail)
+        return self.render_page(FollowUpCallbackForm(), status=422, decision_form=form)
 
 
 class DepartmentAssessmentView(SupervisionMixin, View):

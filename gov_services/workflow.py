@@ -68,6 +68,10 @@ class Action(models.TextChoices):
     CARD_YELLOW = "card_yellow", _("Yellow card")
     CARD_RED = "card_red", _("Red card")
     ESCALATE = "escalate", _("Escalated")
+    # Follow-up of a bad rating: none of these moves the status (they are not in TRANSITIONS).
+    RERATE = "rerate", _("Rated again after the callback")
+    RATING_APPEAL = "rating_appeal", _("Rating appealed by the department")
+    RATING_APPEAL_DECIDED = "rating_appeal_decided", _("Rating appeal decided by the county")
 
 
 # Targets that are not a fixed status.

@@ -180,6 +180,14 @@ class Rating(models.Model):
                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField(auto_now_add=True)
+    # The re-rating after a resolved callback (回访后再评价): it replaces `score`, which is what counts;
+    # the first score and comment are kept here. Only one re-rating: `rerated_at` set means done.
+    original_score = models.PositiveSmallIntegerField(_("first score"), choices=Score.choices, null=True,
+                                                      blank=True)
+    original_comment = models.TextField(_("first comment"), blank=True)
+    rerated_at = models.DateTimeField(_("re-rated at"), null=True, blank=True)
+    # The county upheld the department's appeal: the rating no longer counts in the satisfaction rate.
+    set_aside = models.BooleanField(_("set aside on appeal"), default=False)
 
     class Meta:
         verbose_name = _("rating")

@@ -17,7 +17,7 @@ from gov_services.models.catalogue import Department
 from gov_services.models.requests import FollowUp, ServiceRequest
 from stations.models import Region
 
-__all__ = ["Card", "Escalation", "EscalationStep", "FollowUpCallback", "SupervisionCard", "SupervisionSettings", "SupervisionSweep"]
+__all__ = ["Card", "Escalation", "EscalationStep", "FollowUpCallback", "RatingAppeal", "SupervisionCard", "SupervisionSettings", "SupervisionSweep"]
 
 
 class Card(models.TextChoices):
@@ -229,3 +229,41 @@ class FollowUpCallback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follow_up_id} {self.get_result_display()}"
+
+
+class RatingAppeal(models.Model):
+    """A department's appeal against a dissatisfied rating it finds unfair (申诉), decided by the county.
+
+    One per rating (the department appeals once). Upheld sets the rating aside: it no longer counts in
+    the satisfaction rate; rejected leaves it counting. `submission` is the form's one-time key.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending: the county decides")
+        UPHELD = "upheld", _("Upheld: the rating is set aside")
+        REJECTED = "rejected", _("Rejected: the rating stands")
+
+    rating = models.OneToOneField("gov_services.Rating", on_delete=models.CASCADE, related_name="appeal",
+                                  verbose_name=_("rating"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="rating_appeals",
+                                   verbose_name=_("department"))
+    score = models.PositiveSmallIntegerField(_("score appealed"))
+    reason = models.TextField(_("why the rating is unfair"))
+    appealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("appealed by"))
+    appealed_at = models.DateTimeField(_("appealed at"), auto_now_add=True)
+    submission = models.UUIDField(unique=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("the county's reasons"), blank=True)
+
+    class Meta:
+        verbose_name = _("rating appeal")
+        verbose_name_plural = _("rating appeals")
+        ordering = ["-appealed_at", "-pk"]
+        indexes = [models.Index(fields=["status", "appealed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} {self.get_status_display()}"

@@ -32,6 +32,7 @@ from gov_services.models import (
     FollowUp,
     FollowUpCallback,
     Rating,
+    RatingAppeal,
     ServiceRequest,
     SupervisionCard,
     SupervisionSettings,
@@ -279,7 +280,7 @@ def request_cards(*, request: ServiceRequest) -> list[SupervisionCard]:
 
 # --- Follow-ups of dissatisfied ratings (回访) ---------------------------------------------------------
 
-FOLLOW_UP_STATES = ("open", "overdue", "done", "all")
+FOLLOW_UP_STATES = ("open", "overdue", "done", "appealed", "all")
 
 
 def follow_up_list(*, user, county: Region, state: str, now: datetime.datetime,
@@ -297,8 +298,11 @@ def follow_up_list(*, user, county: Region, state: str, now: datetime.datetime,
                                                                               calendar=calendar))
     if state == "done":
         follow_ups = follow_ups.filter(status=FollowUp.Status.DONE)
-    order = ("opened_at", "pk") if state in ("open", "overdue") else ("-opened_at", "-pk")
-    return (follow_ups.select_related("request", "request__item", "request__department", "request__rating")
+    if state == "appealed":  # the department appealed the rating and the county has not decided yet
+        follow_ups = follow_ups.filter(request__rating__appeal__status=RatingAppeal.Status.PENDING)
+    order = ("opened_at", "pk") if state in ("open", "overdue", "appealed") else ("-opened_at", "-pk")
+    return (follow_ups.select_related("request", "request__item", "request__department", "request__rating",
+                                      "request__rating__appeal")
             .annotate(calls=Count("callbacks")).order_by(*order))
 
 
@@ -337,6 +341,60 @@ def follow_up_callbacks(*, follow_up: FollowUp) -> list[FollowUpCallback]:
     return list(follow_up.callbacks.select_related("recorded_by").order_by("called_at", "pk"))
 
 
+# --- Re-rating and appeals of ratings ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+
+
+def rerate_refusal(*, rating: Rating | None) -> Refusal | None:
+    """Why the resident may not rate the request again now; None when they may (once, after a callback
+    that resolved the follow-up of their dissatisfied rating)."""
+    if rating is None:
+        return Refusal("not_rated", _("This request has not been rated yet."))
+    if rating.rerated_at is not None:
+        return Refusal("already_rerated", _("You have already rated this request again. A request is re-rated "
+                                            "only once."))
+    resolved = FollowUpCallback.objects.filter(follow_up__request_id=rating.request_id,
+                                               result=FollowUpCallback.Result.RESOLVED).exists()
+    if not resolved:
+        return Refusal("no_callback", _("You can rate again once the department has called you back and the "
+                                        "matter is resolved."))
+    return None
+
+
+def rating_appeal_of(*, rating: Rating | None) -> RatingAppeal | None:
+    if rating is None:
+        return None
+    return RatingAppeal.objects.select_related("appealed_by", "decided_by").filter(rating=rating).first()
+
+
+def appeal_refusal(*, rating: Rating | None) -> Refusal | None:
+    """Why the department may not appeal this rating; None when it may (a dissatisfied rating, once)."""
+    if rating is None:
+        return Refusal("not_rated", _("This request has not been rated."))
+    if RatingAppeal.objects.filter(rating=rating).exists():
+        return Refusal("already_appealed", _("This rating has already been appealed. A rating is appealed once."))
+    if rating.score in Rating.SATISFIED_SCORES:
+        return Refusal("not_dissatisfied", _("Only a dissatisfied rating can be appealed."))
+    return None
+
+
+def access_rating_appeal_by_id(*, user, appeal_id: int) -> RatingAppeal:
+    """An appeal of a rating of a request in the user's scope (county or township admin)."""
+    if not can_view_supervision(user=user):
+        raise PermissionDenied(_NOT_ALLOWED)
+    appeals = RatingAppeal.objects.select_related("rating__request").filter(pk=appeal_id)
+    if not user.is_superuser:
+        appeals = appeals.filter(_place_scope(_admin_region(user), prefix="rating__request__"))
+    appeal = appeals.first()
+    if appeal is None:
+        raise PermissionDenied(_("You may not see this appeal."))
+    return appeal
+
+
 # --- Department assessment (人机考核) ----------------------------------------------------------------
 
 def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -364,8 +422,9 @@ def _figures(departments: list[int], start, end) -> dict[int, dict]:
                                                                        | Q(completed_at__lte=F("due_at"))))
                                    .order_by()):
         figures[pk].update(completed=completed, on_time=on_time)
+    # A rating the county set aside on appeal counts neither as rated nor as satisfied.
     for pk, rated, satisfied in (Rating.objects.filter(request__department_id__in=departments, at__gte=start,
-                                                       at__lt=end)
+                                                       at__lt=end, set_aside=False)
                                  .values_list("request__department_id")
                                  .annotate(n=Count("pk"), ok=Count("pk", filter=Q(score__in=Rating.SATISFIED_SCORES)))
                                  .order_by()):

@@ -43,6 +43,8 @@ from gov_services.models import (
     EscalationStep,
     FollowUp,
     FollowUpCallback,
+    Rating,
+    RatingAppeal,
     RequestEvent,
     ServiceItem,
     ServiceRequest,
@@ -241,6 +243,82 @@ def follow_up_record_callback(*, follow_up: FollowUp, actor: User, submission, r
                        data={"callback": callback.pk, "result": result, "outcome": outcome,
                              "status": follow_up.status})
     return callback
+
+
+# --- Appeals of ratings (申诉) -------------------------------------------------------------------------
+
+def _refuse(refusal) -> None:
+    if refusal is not None:
+        raise ValidationError(refusal.message, code=refusal.code)
+
+
+@transaction.atomic
+def rating_appeal_submit(*, rating: Rating, actor: User, submission, reason: str) -> RatingAppeal:
+    """The department (any of its officers, or its head) appeals a dissatisfied rating it finds unfair,
+    once. The county decides. `submission` is the form's one-time key: a double submit appeals once."""
+    rating = Rating.objects.select_for_update(of=("self",)).select_related("request__department").get(pk=rating.pk)
+    request = rating.request
+    if not actor.is_authenticated or not (actor.is_superuser or DepartmentMembership.objects.filter(
+            user=actor, department_id=request.department_id).exists()):
+        raise PermissionDenied(_("Only officers of %(department)s may appeal this rating.")
+                               % {"department": request.department.name})
+    earlier = RatingAppeal.objects.filter(submission=submission).first()
+    if earlier is not None:
+        if earlier.rating_id != rating.pk:
+            raise ValidationError(_("This form was already used for another appeal."), code="reused")
+        return earlier
+    _refuse(selectors.appeal_refusal(rating=rating))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the rating is unfair.")})
+    appeal = RatingAppeal.objects.create(rating=rating, department=request.department, score=rating.score,
+                                         reason=reason, appealed_by=actor, submission=submission)
+    # Internal: the resident is not told that the department disputes their rating.
+    RequestEvent.objects.create(
+        request=request, actor=actor, action=Action.RATING_APPEAL, from_status=request.status,
+        to_status=request.status, internal=True, note=reason, data={"appeal": appeal.pk, "score": rating.score})
+    audit_event_record(actor=actor, action="rating.appeal_submitted", target=appeal,
+                       data={"rating": rating.pk, "score": rating.score, "reason": reason})
+    return appeal
+
+
+@transaction.atomic
+def rating_appeal_decide(*, appeal: RatingAppeal, actor: User, upheld: bool, note: str) -> RatingAppeal:
+    """The county (its admins, within their county) upholds the appeal — the rating is set aside and no
+    longer counts in the satisfaction rate — or rejects it. Decided once; a second decision is refused,
+    naming who decided."""
+    if not selectors.can_manage_supervision(user=actor):
+        raise PermissionDenied(_("Only the county decides appeals of ratings."))
+    selectors.access_rating_appeal_by_id(user=actor, appeal_id=appeal.pk)  # the county's own requests only
+    appeal = (RatingAppeal.objects.select_for_update(of=("self",)).select_related("decided_by", "rating__request")
+              .get(pk=appeal.pk))
+    if appeal.status != RatingAppeal.Status.PENDING:
+        raise ValidationError(
+            _("This appeal was already decided by %(name)s on %(date)s.") % {
+                "name": appeal.decided_by or "—",
+                "date": timezone.localtime(appeal.decided_at).strftime("%Y-%m-%d %H:%M")
+                if appeal.decided_at else "—"},
+            code="already_decided")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Write down the reasons for the decision.")})
+    now = timezone.now()
+    appeal.status = RatingAppeal.Status.UPHELD if upheld else RatingAppeal.Status.REJECTED
+    appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, now, note
+    appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    rating = appeal.rating
+    if upheld:
+        rating.set_aside = True
+        rating.save(update_fields=["set_aside"])
+    request = rating.request
+    RequestEvent.objects.create(
+        request=request, actor=actor, action=Action.RATING_APPEAL_DECIDED, from_status=request.status,
+        to_status=request.status, internal=True, note=f"{appeal.get_status_display()}: {note}",
+        data={"appeal": appeal.pk, "status": appeal.status})
+    audit_event_record(actor=actor, action="rating.appeal_decided", target=appeal,
+                       data={"status": appeal.status, "note": note, "rating": rating.pk,
+                             "set_aside": rating.set_aside})
+    return appeal
 
 
 # --- The sweep ---------------------------------------------------------------------------------------

@@ -55,8 +55,9 @@ def _request_counts(cohort: Q, dimensions: Sequence[str]) -> dict[tuple, dict]:
         completed=Count("pk", filter=Q(completed_at__isnull=False)),
         completed_on_time=Count("pk", filter=Q(completed_at__isnull=False, due_at__isnull=False,
                                                completed_at__lte=F("due_at"))),
-        rated=Count("rating"),
-        satisfied=Count("rating", filter=Q(rating__score__in=Rating.SATISFIED_SCORES)),
+        # A rating the county set aside on appeal counts neither as rated nor as satisfied.
+        rated=Count("rating", filter=Q(rating__set_aside=False)),
+        satisfied=Count("rating", filter=Q(rating__score__in=Rating.SATISFIED_SCORES, rating__set_aside=False)),
         follow_ups=Count("follow_up"),
     ).order_by()
     return {row_key(row, dimensions): row for row in rows}

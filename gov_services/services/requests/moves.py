@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import audit_event_record
 from gov_services.deadlines import add_working_days, extend_for_pause
 from gov_services.models import Department, FollowUp, Rating, RequestEvent, ServiceRequest
 from gov_services.notifications import (
@@ -17,6 +18,7 @@ from gov_services.notifications import (
 )
 from gov_services.selectors.calendar import work_calendar
 from gov_services.selectors.requests import track_request
+from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests.access import (
     place_path,
     require_handler,
@@ -208,6 +210,46 @@ def _rate(request: ServiceRequest, *, actor, score: int, comment: str, via: str)
         FollowUp.objects.create(request=request)
     _move(request, actor=actor, action=Action.RATE, to_status=to_status, note=comment,
           data={"score": score, "via": via})
+    return rating
+
+
+@transaction.atomic
+def service_request_rerate(*, request: ServiceRequest, actor: User, score: int, comment: str = "") -> Rating:
+    """The resident's one re-rating, once the follow-up of a dissatisfied rating has a resolved callback
+    (回访后再评价). The new score is the one that counts; the first is kept on the rating."""
+    _lock(request)
+    require_resident_side(request, actor, message=_("Only the applicant may rate this request again."))
+    return _rerate(request, actor=actor, score=score, comment=comment, via="account")
+
+
+@transaction.atomic
+def service_request_rerate_by_tracking(*, tracking_code: str, phone_last4: str, score: int,
+                                       comment: str = "") -> Rating:
+    """The same re-rating from the public tracking page, with the same proof as the first rating."""
+    request = track_request(tracking_code=tracking_code, phone_last4=phone_last4)
+    if request is None:
+        raise PermissionDenied(_("No request matches this tracking code and these four digits."))
+    _lock(request)
+    return _rerate(request, actor=None, score=score, comment=comment, via="tracking")
+
+
+def _rerate(request: ServiceRequest, *, actor, score: int, comment: str, via: str) -> Rating:
+    # The request row is locked, so two re-ratings of one request run one after the other: the second
+    # finds `rerated_at` set and is refused.
+    rating = Rating.objects.filter(request=request).first()
+    refusal = rerate_refusal(rating=rating)
+    if refusal is not None:
+        raise ValidationError(refusal.message, code=refusal.code)
+    if isinstance(score, bool) or not isinstance(score, int) or score not in Rating.Score.values:
+        raise ValidationError({"score": _("Choose a rating from very satisfied to very dissatisfied.")})
+    first = {"score": rating.score, "comment": rating.comment}
+    rating.original_score, rating.original_comment = rating.score, rating.comment
+    rating.score, rating.comment, rating.rerated_at = score, comment.strip(), timezone.now()
+    rating.save(update_fields=["original_score", "original_comment", "score", "comment", "rerated_at"])
+    _record(request, actor=actor, action=Action.RERATE, from_status=request.status, to_status=request.status,
+            note=comment, data={"score": score, "original_score": first["score"], "via": via})
+    audit_event_record(actor=actor, action="rating.rerated", target=rating,
+                       data={"score": score, "first": first, "comment": rating.comment, "via": via})
     return rating
 
 
