@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.roles import Role
 from core.models import AuditEvent
@@ -122,11 +121,9 @@ def test_rerate_on_the_residents_page(client, office, resident, county_admin):
     request = _rated(office, resident)
     client.force_login(resident)
     page = reverse("gov_services:resident-service-request-detail", args=[request.pk])
-    with translation.override("en"):
-        assert "Rate again after the callback" not in client.get(page).content.decode()
+    assert "回访后再评价" not in client.get(page).content.decode()  # "Rate again after the callback"
     _resolve(request, county_admin)
-    with translation.override("en"):
-        assert "Rate again after the callback" in client.get(page).content.decode()
+    assert "回访后再评价" in client.get(page).content.decode()
     url = reverse("gov_services:resident-service-request-rerate", args=[request.pk])
     response = client.post(url, {"rerate-score": "5", "rerate-comment": "好"})
     assert response.status_code == 302
@@ -245,8 +242,7 @@ def test_the_department_appeals_from_its_request_page(client, office, resident, 
     request = _rated(office, resident)
     client.force_login(office.officer)
     page = reverse("gov_services:dept-request-detail", args=[request.pk])
-    with translation.override("en"):
-        assert "Appeal this rating" in client.get(page).content.decode()
+    assert "对该评价提出申诉" in client.get(page).content.decode()  # "Appeal this rating"
     url = reverse("gov_services:dept-rating-appeal", args=[request.pk])
     key = str(uuid.uuid4())
     assert client.post(url, {"reason": "不实", "submission": key}).status_code == 302
@@ -264,13 +260,11 @@ def test_the_county_decides_on_the_follow_up_page(client, office, resident, coun
     page = reverse("gov_services:follow-up-detail", args=[follow_up.pk])
     url = reverse("gov_services:follow-up-appeal-decide", args=[follow_up.pk])
     client.force_login(township_admin)
-    with translation.override("en"):
-        body = client.get(page).content.decode()
-    assert "居民所述与事实不符" in body and "Decide the appeal" not in body
+    body = client.get(page).content.decode()
+    assert "居民所述与事实不符" in body and "裁定申诉" not in body  # "Decide the appeal"
     assert client.post(url, {"decision": "upheld", "note": "x"}).status_code == 403
     client.force_login(county_admin)
-    with translation.override("en"):
-        assert "Decide the appeal" in client.get(page).content.decode()
+    assert "裁定申诉" in client.get(page).content.decode()
     assert client.post(url, {"decision": "upheld", "note": "经核实"}).status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == RatingAppeal.Status.UPHELD
