@@ -339,10 +339,21 @@ class _CountyPlan:
         return Thresholds(self.config.yellow_percent, self.config.red_percent)
 
 
+def _supervised_regions() -> list[Region]:
+    """Every county (its own and its townships' departments), and every city with departments of its own
+    (市直部门): no county's sweep covers those, and a city-level request must not sit unseen either."""
+    counties = list(Region.objects.filter(level=Region.Level.COUNTY).order_by("path"))
+    cities = list(Region.objects.filter(level=Region.Level.CITY, departments__isnull=False).distinct()
+                  .order_by("path"))
+    return cities + counties
+
+
 def _plan(county: Region) -> _CountyPlan:
+    """What a sweep needs for one county — or one city, whose own departments get its settings and chain."""
     config = supervision_settings_ensure(county=county)
-    department_ids = list(Department.objects.filter(region__path__startswith=county.path)
-                          .values_list("pk", flat=True))
+    departments = (Department.objects.filter(region=county) if county.level == Region.Level.CITY
+                   else Department.objects.filter(region__path__startswith=county.path))
+    department_ids = list(departments.values_list("pk", flat=True))
     items_by_limit: dict[int, list[int]] = defaultdict(list)
     for pk, limit in ServiceItem.objects.filter(department_id__in=department_ids).values_list(
             "pk", "promised_limit_days"):
@@ -356,10 +367,10 @@ def _plan(county: Region) -> _CountyPlan:
 
 
 def sweep_stage_count() -> int:
-    """How many stages a sweep will run (for a progress bar): per county, expiry + two cards + its steps."""
-    counties = Region.objects.filter(level=Region.Level.COUNTY).count()
+    """How many stages a sweep will run (for a progress bar): per county (or city), expiry + two cards + its
+    steps."""
     steps = EscalationStep.objects.filter(is_active=True).count()
-    return counties * 3 + steps
+    return len(_supervised_regions()) * 3 + steps
 
 
 def _running(department_ids: list[int]):
@@ -668,7 +679,7 @@ def supervision_sweep_run(*, now: datetime | None = None, trigger: str = Supervi
     counts: dict = {"expired": 0, Card.YELLOW.value: 0, Card.RED.value: 0, "escalations": 0, "steps": {}}
     stage = on_stage or (lambda label: None)
     with translation.override(django_settings.LANGUAGE_CODE):
-        for county in Region.objects.filter(level=Region.Level.COUNTY).order_by("path"):
+        for county in _supervised_regions():
             plan = _plan(county)
             counts["expired"] += _expire_returned(plan, now, calendar)
             stage(f"{county.name}: {_('returned requests')}")

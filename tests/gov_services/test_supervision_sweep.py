@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from core.models import SmsOutboxMessage
+from gov_services.deadlines import add_working_days
 from gov_services.models import (
     Escalation,
     EscalationStep,
@@ -16,12 +17,14 @@ from gov_services.models import (
     SupervisionCard,
     SupervisionSettings,
 )
+from gov_services.selectors.calendar import work_calendar
 from gov_services.services.supervision import (
     escalation_record_outcome,
     supervision_settings_ensure,
     supervision_settings_update,
     supervision_sweep_run,
 )
+from tests.factories import DepartmentFactory, ServiceItemFactory, ServiceRequestFactory
 from tests.gov_services.supervision_helpers import Office, at
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +231,18 @@ def test_the_supervise_command_sweeps_with_a_progress_bar(office):
     out = StringIO()
     call_command("supervise", "--at", "2025-03-18T09:00", stdout=out)
     assert "0 yellow, 0 red, 0 escalations" in out.getvalue()
+
+
+def test_a_city_departments_overdue_request_is_carded_under_the_citys_chain(office, tree):
+    """市直部门: no county's sweep covers a city-level department; the sweep gives the city its own chain."""
+    city_office = DepartmentFactory(region=tree["city"], name="市公积金中心")
+    item = ServiceItemFactory(department=city_office, promised_limit_days=10, legal_limit_days=20)
+    request = ServiceRequestFactory(item=item, department=city_office, station=office.stations[0],
+                                    status="accepted", accepted_at=ACCEPTED, assignee=office.officer,
+                                    due_at=add_working_days(ACCEPTED, 10, work_calendar()))
+    assert request.department == city_office
+    sweep = supervision_sweep_run(now=RED_TIME)
+    assert set(SupervisionCard.objects.filter(request=request).values_list("level", flat=True)) == {"yellow", "red"}
+    assert Escalation.objects.filter(request=request, task="call").exists()
+    assert SupervisionSettings.objects.filter(county=tree["city"]).exists()
+    assert supervision_sweep_run(now=RED_TIME).counts["red"] == 0 and sweep.counts["red"] == 1
