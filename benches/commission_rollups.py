@@ -207,12 +207,12 @@ INSERT INTO agency_countertransaction
    status, created_at, completed_at, payment_method {extra})
 SELECT i, 'B' || lpad(i::text, 12, '0'), gen_random_uuid(), '',
        CASE WHEN i %% 17 = 16 THEN 'order_commission' ELSE 'provider' END,
-       (%(stations)s::bigint[])[1 + (i * 7919) %% 400],
-       CASE WHEN i %% 17 < 16 THEN (%(products)s::bigint[])[1 + i %% 17] END,
+       (%(stations)s::bigint[])[(1 + (i * 7919) %% 400)::int],
+       CASE WHEN i %% 17 < 16 THEN (%(products)s::bigint[])[(1 + i %% 17)::int] END,
        a.amount, greatest(a.amount / 100, 10),
        CASE WHEN i %% 50 = 0 THEN 'reversed' ELSE 'succeeded' END, a.at, a.at,
        CASE WHEN i %% 17 = 16 THEN 'none' ELSE 'cash' END {extra_values}
-FROM generate_series(1, %(n)s) AS i,
+FROM generate_series(1, %(n)s::bigint) AS i,  -- bigint: i × 7919 passes 2^31
      LATERAL (SELECT 1000 + (i * 37) %% 50000 AS amount,
                      timestamptz '2024-01-01 00:00:00+08' + (i - 1) * (interval '730 days' / %(n)s) AS at) AS a
 """

@@ -50,6 +50,10 @@ class Region(MP_Node):
         return self.name
 
 
+# A township's path: the first three steps (city › county › township) of its villages' paths.
+TOWNSHIP_PATH_LENGTH = Region.steplen * 3
+
+
 class Station(models.Model):
     """A village service station (村级服务站): the counter where residents are served."""
 

@@ -4,7 +4,12 @@ closes, statements)."""
 
 from agency.models.catalogue import CommissionPlan, CommissionPlanVersion, Product, Provider
 from agency.models.ledger import Account, Journal, LedgerEntry
-from agency.models.rollups import CommissionDayRollup, CommissionRollup
+from agency.models.rollups import (
+    CommissionDayRollup,
+    CommissionRollup,
+    CommissionTownshipDayRollup,
+    CommissionTownshipRollup,
+)
 from agency.models.till import (
     CommissionStatement,
     CommissionStatementLine,
@@ -22,6 +27,8 @@ __all__ = [
     "CommissionRollup",
     "CommissionStatement",
     "CommissionStatementLine",
+    "CommissionTownshipDayRollup",
+    "CommissionTownshipRollup",
     "CounterTransaction",
     "DailyCashClose",
     "FloatTopUpRequest",

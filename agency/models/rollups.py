@@ -3,9 +3,15 @@
 Derived tables, never a ledger. CommissionRollup holds one row per (month, station, product),
 CommissionDayRollup one per (day, station, product): the sums of the counted journals (payments and
 reversals of commission-earning counter transactions) posted then, Beijing time. A period of whole
-months reads month rows; its ragged ends read day rows. Two tables rather than one with a grain
+months reads month rows; its ragged ends read day rows. Separate tables rather than one with a grain
 column, so that a county's month rows lie together on disk and are few (stations × products × months,
 whatever the number of transactions).
+
+The township tables (CommissionTownshipRollup, CommissionTownshipDayRollup) hold the same sums per
+township instead of per station, keyed by the township's path (the first three steps of its
+villages' paths, the key the report groups townships by): a county report that neither names nor
+groups by stations reads 20 townships' rows instead of 400 stations'. A station moved to another
+township (or a region tree re-arranged) needs `manage.py commission_rollups_rebuild`.
 
 `product_key` is the product's pk; NO_PRODUCT (0) a store order commission; ALL_PRODUCTS (−1) the row
 that sums every product of the station (what the report reads when it neither groups nor filters by
@@ -20,7 +26,7 @@ INSERT … ON CONFLICT … DO UPDATE adding the journal's figures); rebuilt from
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from stations.models import Station
+from stations.models import TOWNSHIP_PATH_LENGTH, Station
 
 NO_PRODUCT = 0
 ALL_PRODUCTS = -1
@@ -35,8 +41,6 @@ def _sum(label):
 
 
 class RollupSums(models.Model):
-    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+", verbose_name=_("station"),
-                                db_index=False)
     product_key = models.IntegerField(
         _("product"), help_text=_("Product id; 0 for a store order commission, -1 for all products"))
     transactions = _sum(_("transactions"))
@@ -55,7 +59,22 @@ class RollupSums(models.Model):
         abstract = True
 
 
-class CommissionRollup(RollupSums):
+class StationRollupSums(RollupSums):
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+", verbose_name=_("station"),
+                                db_index=False)
+
+    class Meta:
+        abstract = True
+
+
+class TownshipRollupSums(RollupSums):
+    township_path = models.CharField(_("township"), max_length=TOWNSHIP_PATH_LENGTH)
+
+    class Meta:
+        abstract = True
+
+
+class CommissionRollup(StationRollupSums):
     """A station's commission figures for a month (first day of the month, Beijing time)."""
 
     month = models.DateField(_("month"))
@@ -72,7 +91,7 @@ class CommissionRollup(RollupSums):
         return f"{self.month:%Y-%m} S{self.station_id} P{self.product_key}"
 
 
-class CommissionDayRollup(RollupSums):
+class CommissionDayRollup(StationRollupSums):
     """A station's commission figures for a day (Beijing time)."""
 
     day = models.DateField(_("day"))
@@ -86,3 +105,33 @@ class CommissionDayRollup(RollupSums):
 
     def __str__(self) -> str:
         return f"{self.day} S{self.station_id} P{self.product_key}"
+
+
+class CommissionTownshipRollup(TownshipRollupSums):
+    """A township's commission figures for a month: its stations' month rows summed."""
+
+    month = models.DateField(_("month"))
+
+    class Meta:
+        verbose_name = _("commission rollup by township and month")
+        verbose_name_plural = _("commission rollups by township and month")
+        constraints = [models.UniqueConstraint(fields=["month", "township_path", "product_key"],
+                                               name="agency_township_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} T{self.township_path} P{self.product_key}"
+
+
+class CommissionTownshipDayRollup(TownshipRollupSums):
+    """A township's commission figures for a day: its stations' day rows summed."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("commission rollup by township and day")
+        verbose_name_plural = _("commission rollups by township and day")
+        constraints = [models.UniqueConstraint(fields=["day", "township_path", "product_key"],
+                                               name="agency_township_day_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.day} T{self.township_path} P{self.product_key}"

@@ -33,6 +33,8 @@ from agency.models import (
     CommissionDayRollup,
     CommissionRollup,
     CommissionStatement,
+    CommissionTownshipDayRollup,
+    CommissionTownshipRollup,
     CounterTransaction,
     Journal,
     LedgerEntry,
@@ -87,7 +89,8 @@ class CommissionDimension:
     journal_expression: Callable[[str], Expression]  # the key from a Journal reached through a prefix
     labels: Callable[[Iterable], dict]  # keys → {key: (label, drill value)}
     statement_expression: Callable[[], Expression] | None = None  # None: statements have no such key
-    rollup_expression: Callable[[str], Expression] | None = None  # the key from a rollup, given its date field
+    # the key from a rollup row, given the table's date field and whether its rows are townships'
+    rollup_expression: Callable[[str, bool], Expression] | None = None
     # rollup keys found → {rollup key: report key}, when the rollup keeps a finer key (provider ← product)
     rollup_fold: Callable[[Iterable], dict] | None = None
 
@@ -123,17 +126,19 @@ DIMENSIONS: dict[str, CommissionDimension] = {d.name: d for d in (
     CommissionDimension("township", gettext_lazy("Township"),
                         lambda p: _township_expression(f"{p}station__village__path"), dimension("township").labels,
                         lambda: _township_expression("station__village__path"),
-                        lambda d: _township_expression("station__village__path")),
+                        lambda d, townships: F("township_path") if townships else _township_expression(
+                            "station__village__path")),
     CommissionDimension("station", gettext_lazy("Station"), lambda p: F(f"{p}station_id"),
-                        dimension("station").labels, lambda: F("station_id"), lambda d: F("station_id")),
+                        dimension("station").labels, lambda: F("station_id"), lambda d, townships: F("station_id")),
     CommissionDimension("provider", gettext_lazy("Provider"),
                         lambda p: F(f"{p}counter_transaction__product__provider_id"), _provider_labels,
-                        rollup_expression=lambda d: F("product_key"), rollup_fold=_providers_of_products),
+                        rollup_expression=lambda d, townships: F("product_key"), rollup_fold=_providers_of_products),
     CommissionDimension("product", gettext_lazy("Product"), lambda p: F(f"{p}counter_transaction__product_id"),
-                        _product_labels, rollup_expression=lambda d: F("product_key"), rollup_fold=_products),
+                        _product_labels, rollup_expression=lambda d, townships: F("product_key"),
+                        rollup_fold=_products),
     CommissionDimension("month", gettext_lazy("Month"), lambda p: TruncMonth(f"{p}posted_at", tzinfo=SHANGHAI),
                         dimension("month").labels, lambda: F("month"),
-                        lambda d: F("month") if d == "month" else TruncMonth("day")),
+                        lambda d, townships: F("month") if d == "month" else TruncMonth("day")),
 )}
 
 
@@ -242,14 +247,29 @@ def rollup_parts(period: Period) -> tuple[Q | None, Q | None]:
     return (Q(month__gte=whole[0], month__lte=whole[-1]) if whole else None), ragged
 
 
-def _rollup_filters_q(*, scope: ReportScope, filters: CommissionFilters, by_product: bool) -> Q:
-    """The scope and filters over either rollup table (the same journals as `journal_q`). Without a
-    provider or product to tell apart, the all-products rows: one per station instead of one per product."""
-    q = scope.station_q("station__")
-    if filters.township is not None:
-        q &= Q(station__village__path__startswith=filters.township.path)
-    if filters.station_id:
-        q &= Q(station_id=filters.station_id)
+def _by_township(*, scope: ReportScope, filters: CommissionFilters, dimensions: Sequence[str]) -> bool:
+    """Whether the township tables answer: nothing names or groups stations, and the scope is made of
+    whole townships (or larger regions)."""
+    return (not scope.station_ids and all(len(path) <= TOWNSHIP_PATH_LENGTH for path in scope.region_paths)
+            and not filters.station_id and "station" not in dimensions)
+
+
+def _rollup_filters_q(*, scope: ReportScope, filters: CommissionFilters, by_product: bool, townships: bool) -> Q:
+    """The scope and filters over a rollup table (the same journals as `journal_q`). Without a
+    provider or product to tell apart, the all-products rows: one per station (or township) instead
+    of one per product."""
+    if townships:
+        q = Q() if scope.everything else Q(township_path__in=[])
+        for path in scope.region_paths:
+            q |= Q(township_path__startswith=path)
+        if filters.township is not None:
+            q &= Q(township_path=filters.township.path[:TOWNSHIP_PATH_LENGTH])
+    else:
+        q = scope.station_q("station__")
+        if filters.township is not None:
+            q &= Q(station__village__path__startswith=filters.township.path)
+        if filters.station_id:
+            q &= Q(station_id=filters.station_id)
     if filters.provider_id:
         q &= Q(product_key__in=Product.objects.filter(provider_id=filters.provider_id).values("pk"))
     if filters.product_id:
@@ -257,8 +277,8 @@ def _rollup_filters_q(*, scope: ReportScope, filters: CommissionFilters, by_prod
     return q & (Q(product_key__gte=NO_PRODUCT) if by_product else Q(product_key=ALL_PRODUCTS))
 
 
-def _rollup_rows(model, date_field: str, q: Q, dimensions: Sequence[str]) -> list[dict]:
-    keys = {f"k_{name}": commission_dimension(name).rollup_expression(date_field) for name in dimensions}
+def _rollup_rows(model, date_field: str, q: Q, dimensions: Sequence[str], townships: bool) -> list[dict]:
+    keys = {f"k_{name}": commission_dimension(name).rollup_expression(date_field, townships) for name in dimensions}
     return list(model.objects.filter(q).values(**(keys or {"k_all": Value(0)}))
                 .annotate(**{name: Sum(name) for name in ROLLUP_SUMS}).order_by())
 
@@ -266,16 +286,20 @@ def _rollup_rows(model, date_field: str, q: Q, dimensions: Sequence[str]) -> lis
 def _rollup_sums(*, scope: ReportScope, period: Period, filters: CommissionFilters,
                  dimensions: Sequence[str]) -> dict[tuple, dict]:
     """Every figure but the statements' from the rollups: a GROUP BY over the month rows, another over
-    the day rows when the period has ragged ends; then the finer rollup keys (a product standing for
-    its provider) folded into the report's in Python."""
+    the day rows when the period has ragged ends — of the townships when no station is asked for,
+    else of the stations; then the finer rollup keys (a product standing for its provider) folded into
+    the report's in Python."""
     by_product = filters.by_product or any(name in ("provider", "product") for name in dimensions)
-    narrow = _rollup_filters_q(scope=scope, filters=filters, by_product=by_product)
+    townships = _by_township(scope=scope, filters=filters, dimensions=dimensions)
+    narrow = _rollup_filters_q(scope=scope, filters=filters, by_product=by_product, townships=townships)
+    month_table, day_table = ((CommissionTownshipRollup, CommissionTownshipDayRollup) if townships
+                              else (CommissionRollup, CommissionDayRollup))
     months, days = rollup_parts(period)
     rows = []
     if months is not None:
-        rows += _rollup_rows(CommissionRollup, "month", narrow & months, dimensions)
+        rows += _rollup_rows(month_table, "month", narrow & months, dimensions, townships)
     if days is not None:
-        rows += _rollup_rows(CommissionDayRollup, "day", narrow & days, dimensions)
+        rows += _rollup_rows(day_table, "day", narrow & days, dimensions, townships)
     folds = [commission_dimension(name).rollup_fold for name in dimensions]
     maps = [fold({row[f"k_{name}"] for row in rows}) if fold else None
             for name, fold in zip(dimensions, folds, strict=True)]

@@ -19,9 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from gov_services.deadlines import SHANGHAI, end_of_day, start_of_day
 from gov_services.models import Department, ServiceItem, ServiceRequest
-from stations.models import Region, Station
-
-TOWNSHIP_PATH_LENGTH = Region.steplen * 3  # city › county › township
+from stations.models import TOWNSHIP_PATH_LENGTH, Region, Station
 
 
 @dataclass(frozen=True)

@@ -9,19 +9,21 @@ import random
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from agency.models import CommissionDayRollup, CommissionRollup, CounterTransaction, Journal
 from agency.models.rollups import ALL_PRODUCTS
-from agency.services.rollups import rollups_rebuild
-from reports.selectors.commissions import commission_journal_list, commission_table
+from agency.services.rollups import ROLLUP_TABLES, rollups_rebuild
+from reports.selectors.commissions import CommissionFilters, commission_journal_list, commission_table
 from reports.selectors.scope import ReportScope
 from stations.models import Region
 from tests.reports.rollup_world import (
     PERIODS,
+    _table,
     apply,
     assert_rollups_equal_ledger,
     build_rollup_world,
@@ -40,7 +42,9 @@ def world(settings, tree, station, other_station):
 
 
 def _scopes(tree, station):
-    return [EVERYTHING, ReportScope(region_paths=(tree["county"].path,)), ReportScope(station_ids=(station.pk,))]
+    township = ReportScope(region_paths=(station.village.path[: Region.steplen * 3],))
+    return [EVERYTHING, ReportScope(region_paths=(tree["county"].path,)), township,
+            ReportScope(station_ids=(station.pk,))]
 
 
 def test_seeded_random_postings_and_reversals_roll_up_exactly(world, tree, station):
@@ -62,8 +66,8 @@ def test_the_incremental_rows_are_the_rows_a_rebuild_writes(world):
         apply(world, op, rng)
     incremental = rollup_snapshot()
     assert incremental
-    CommissionRollup.objects.all().delete()
-    CommissionDayRollup.objects.all().delete()
+    for model in ROLLUP_TABLES:
+        model.objects.all().delete()
     rollups_rebuild()
     assert rollup_snapshot() == incremental
 
@@ -143,8 +147,8 @@ def test_the_drill_down_still_lists_the_raw_journals(world, station):
     rng = random.Random(8)
     for op in random_ops(rng, 20):
         apply(world, op, rng)
-    CommissionRollup.objects.all().delete()  # the drill-down does not depend on them
-    CommissionDayRollup.objects.all().delete()
+    for model in ROLLUP_TABLES:  # the drill-down does not depend on them
+        model.objects.all().delete()
     journals = commission_journal_list(scope=EVERYTHING, period=PERIODS[0])
     assert journals.count() == Journal.objects.filter(
         kind__in=["payment", "reversal"], counter_transaction__kind__in=["provider", "order_commission"]).count()
@@ -154,3 +158,30 @@ def test_the_drill_down_still_lists_the_raw_journals(world, station):
 def test_an_unknown_source_is_refused(world):
     with pytest.raises(ValueError):
         commission_table(scope=EVERYTHING, period=PERIODS[0], dimensions=(), source="cache")
+
+
+def _tables_read(**kwargs) -> set[str]:
+    with CaptureQueriesContext(connection) as queries:
+        commission_table(**kwargs)
+    return {name for q in queries for name in ("commissionrollup", "commissiondayrollup", "commissiontownshiprollup",
+                                                 "commissiontownshipdayrollup") if f"agency_{name}\"" in q["sql"]}
+
+
+def test_township_rows_answer_unless_stations_are_named_or_grouped(world, tree, station):
+    rng = random.Random(17)
+    for op in random_ops(rng, 20):
+        apply(world, op, rng)
+    county, ragged = ReportScope(region_paths=(tree["county"].path,)), PERIODS[1]
+    assert _tables_read(scope=county, period=ragged, dimensions=("township",)) == {
+        "commissiontownshiprollup", "commissiontownshipdayrollup"}
+    assert _tables_read(scope=EVERYTHING, period=PERIODS[0], dimensions=("product", "month")) == {
+        "commissiontownshiprollup"}
+    assert _tables_read(scope=county, period=PERIODS[0], dimensions=("station",)) == {"commissionrollup"}
+    assert _tables_read(scope=county, period=PERIODS[0], dimensions=("month",),
+                        filters=CommissionFilters(station_id=station.pk)) == {"commissionrollup"}
+    assert _tables_read(scope=ReportScope(station_ids=(station.pk,)), period=PERIODS[0], dimensions=()) == {
+        "commissionrollup"}
+    village_scope = ReportScope(region_paths=(station.village.path,))  # finer than a township
+    assert _tables_read(scope=village_scope, period=PERIODS[0], dimensions=()) == {"commissionrollup"}
+    assert _table("rollups", scope=village_scope, period=PERIODS[0], dimensions=("month",)) == _table(
+        "ledger", scope=village_scope, period=PERIODS[0], dimensions=("month",))

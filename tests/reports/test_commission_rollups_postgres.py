@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from agency import services
-from agency.models import CommissionDayRollup, CommissionRollup
-from agency.services.rollups import rollups_rebuild
+from agency.models import CommissionRollup, CommissionTownshipRollup
+from agency.services.rollups import ROLLUP_TABLES, rollups_rebuild
 from reports.selectors.scope import ReportScope
 from stations.models import Region
 from tests.reports.rollup_world import (
@@ -39,10 +39,11 @@ def test_random_postings_and_reversals_roll_up_exactly_on_postgresql(world, tree
         apply(world, op, rng)
     assert assert_rollups_equal_ledger(world, [ReportScope(everything=True),
                                                ReportScope(region_paths=(tree["county"].path,)),
+                                               ReportScope(region_paths=(station.village.path[:12],)),
                                                ReportScope(station_ids=(station.pk,))]) > 100
     incremental = rollup_snapshot()
-    CommissionRollup.objects.all().delete()
-    CommissionDayRollup.objects.all().delete()
+    for model in ROLLUP_TABLES:
+        model.objects.all().delete()
     rollups_rebuild()
     assert rollup_snapshot() == incremental
 
@@ -71,3 +72,5 @@ def test_concurrent_postings_to_one_rollup_row_all_count(world, station):
     month_rows = CommissionRollup.objects.filter(station=station, product_key=0)
     assert [r.transactions for r in month_rows] == [6]
     assert month_rows[0].gross_fen == sum(100 + n for n in range(6))
+    township_rows = CommissionTownshipRollup.objects.filter(township_path=station.village.path[:12], product_key=0)
+    assert [(r.transactions, r.gross_fen) for r in township_rows] == [(6, month_rows[0].gross_fen)]
