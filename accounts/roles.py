@@ -29,7 +29,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.MERCHANT: ["partner.dashboard_access"],
     Role.TOWNSHIP_ADMIN: ["stations.view_region", "stations.view_station", "stations.change_station",
                           "stations.view_staffassignment", "stations.view_grid", "gov_services.view_serviceitem",
-                          "shop.view_merchantapplication", "shop.view_merchant"],
+                          "shop.view_merchantapplication", "shop.view_merchant", "shop.view_deliveryfee"],
     Role.COUNTY_ADMIN: ["stations.view_region", "stations.view_station", "stations.add_station",
                         "stations.change_station", "stations.view_staffassignment",
                         "stations.add_staffassignment", "stations.change_staffassignment",
@@ -38,7 +38,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
                         "gov_services.view_serviceitem", "gov_services.add_serviceitem",
                         "gov_services.change_serviceitem",
                         "shop.view_merchantapplication", "shop.change_merchantapplication",
-                        "shop.view_merchant", "shop.change_merchant"],
+                        "shop.view_merchant", "shop.change_merchant", "shop.view_deliveryfee",
+                        "shop.change_deliveryfee"],
 }
 
 # The station till (agency). Which station or region is still the selectors' business.

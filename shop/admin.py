@@ -1,11 +1,5 @@
-"""Django admin for the store's settings that have no screen of their own yet (superusers only)."""
+"""Django admin for the store's settings that have no screen of their own yet (superusers only).
 
-from django.contrib import admin
-
-from shop.models import DeliveryFee
-
-
-@admin.register(DeliveryFee)
-class DeliveryFeeAdmin(admin.ModelAdmin):
-    list_display = ["township", "fee_fen", "active"]
-    list_editable = ["fee_fen", "active"]
+None left: delivery fees moved to the county's screen (/county/shop/delivery-fees/), where every
+change is audited; an admin edit would bypass that history, so DeliveryFee is no longer registered.
+"""

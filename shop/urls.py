@@ -3,6 +3,7 @@ from django.urls import path
 from shop import (
     views_catalogue,
     views_counter,
+    views_delivery_fees,
     views_merchants,
     views_orders,
     views_payments,
@@ -36,6 +37,10 @@ urlpatterns = [
          name="county-application-approve"),
     path("county/merchants/applications/<int:pk>/reject/", views_merchants.ApplicationRejectView.as_view(),
          name="county-application-reject"),
+    path("county/shop/delivery-fees/", views_delivery_fees.CountyDeliveryFeeListView.as_view(),
+         name="county-delivery-fees"),
+    path("county/shop/delivery-fees/<int:township_id>/", views_delivery_fees.CountyDeliveryFeeEditView.as_view(),
+         name="county-delivery-fee-edit"),
     path("merchant/products/import/", views_catalogue.MerchantProductImportView.as_view(),
          name="merchant-product-import"),
     path("merchant/parts/<int:pk>/move/", views_orders.MerchantPartMoveView.as_view(), name="merchant-part-move"),
