@@ -36,7 +36,7 @@ ROW_HEADERS = [
 ]
 
 
-def _scope(job: ReportJob) -> ReportScope:
+def commission_job_scope(job: ReportJob) -> ReportScope:
     """The asker's scope now; nothing if they may no longer see commission figures."""
     user = job.user
     if not (user.is_active and (user.is_superuser or user.has_perm("agency.view_commissionstatement"))):
@@ -51,7 +51,7 @@ def _stamp() -> str:
 def build_commissions(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
     params = CommissionParams.from_dict(job.params["report"])
     progress(10, STEP_SUMMING)
-    report = commission_report(scope=_scope(job), params=params, filter_labels=job.params.get("filter_labels", []),
+    report = commission_report(scope=commission_job_scope(job), params=params, filter_labels=job.params.get("filter_labels", []),
                                groups=tuple(job.params.get("groups") or ()) or None)
     name = f"commissions-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{_stamp()}.{job.file_format}"
     if job.file_format == ReportJob.Format.CSV:
@@ -75,7 +75,7 @@ def build_commission_rows(job: ReportJob, progress: Progress) -> tuple[bytes, st
                 if params.township else None)
     filters = CommissionFilters(township=township, station_id=params.station, provider_id=params.provider,
                                 product_id=params.product)
-    journals = commission_journal_list(scope=_scope(job), period=params.period, filters=filters)
+    journals = commission_journal_list(scope=commission_job_scope(job), period=params.period, filters=filters)
     total = journals.count()
     progress(5, STEP_ROWS)
     sheet = Sheet(title=_("Commission transactions"), headers=[_(h) for h in ROW_HEADERS],

@@ -27,6 +27,7 @@ from reports.models import ReportJob
 from reports.selectors.request_rows import iterate_rows, request_row_list, township_names, township_of
 from reports.selectors.scope import report_scope_for
 from reports.services import report_job_fail, report_job_finish, report_job_progress, report_job_start
+from reports.shop_sales_jobs import build_shop_sales
 from stations.models import Region
 
 logger = logging.getLogger(__name__)
@@ -134,4 +135,5 @@ BUILDERS: dict[str, Callable[[ReportJob, Progress], tuple[bytes, str]]] = {
     ReportJob.Kind.REQUEST_ROWS: build_request_rows,
     ReportJob.Kind.COMMISSIONS: build_commissions,
     ReportJob.Kind.COMMISSION_ROWS: build_commission_rows,
+    ReportJob.Kind.SHOP_SALES: build_shop_sales,
 }

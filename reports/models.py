@@ -17,6 +17,7 @@ class ReportJob(models.Model):
         REQUEST_ROWS = "request_rows", _("Requests, one row each")
         COMMISSIONS = "commissions", _("Commission report")
         COMMISSION_ROWS = "commission_rows", _("Commission transactions, one row each")
+        SHOP_SALES = "shop_sales", _("Store sales report")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

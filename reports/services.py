@@ -23,6 +23,7 @@ FORMATS = {
     ReportJob.Kind.REQUEST_ROWS: {ReportJob.Format.XLSX, ReportJob.Format.CSV},
     ReportJob.Kind.COMMISSIONS: {ReportJob.Format.PDF, ReportJob.Format.XLSX, ReportJob.Format.CSV},
     ReportJob.Kind.COMMISSION_ROWS: {ReportJob.Format.XLSX, ReportJob.Format.CSV},
+    ReportJob.Kind.SHOP_SALES: {ReportJob.Format.PDF},  # the page itself downloads CSV and XLSX
 }
 
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("county/reports/commissions/jobs/", views_commissions.CommissionJobCreateView.as_view(),
          name="commission-job-create"),
     path("county/reports/shop-sales/", views_commissions.ShopSalesReportView.as_view(), name="shop-sales"),
+    path("county/reports/shop-sales/jobs/", views_commissions.ShopSalesJobCreateView.as_view(),
+         name="shop-sales-job-create"),
     path("county/reports/jobs/", views.ReportJobCreateView.as_view(), name="job-create"),
     path("county/reports/jobs/<int:pk>/", views.ReportJobDetailView.as_view(), name="job-detail"),
     path("county/reports/jobs/<int:pk>/status/", views.ReportJobStatusView.as_view(), name="job-status"),

@@ -1,5 +1,5 @@
 """The commission reports under /county/reports/commissions/ and the store sales report under
-/county/reports/shop-sales/.
+/county/reports/shop-sales/ (with their background PDF jobs).
 
 Who gets in: whoever may see commission statements (agency.view_commissionstatement: operators,
 township and county admins) and whose report scope holds stations — a county admin sees their county,
@@ -39,7 +39,7 @@ from reports.selectors.jobs import recent_report_jobs
 from reports.selectors.scope import ReportScope, report_scope_for
 from reports.selectors.shop_sales import merchant_choices
 from reports.services import report_job_request
-from reports.shop_sales_report import sales_values, shop_sales_report
+from reports.shop_sales_report import sales_params_as_dict, sales_values, shop_sales_report
 from stations.models import Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,6 +49,7 @@ COMMISSION_JOB_BUTTONS = [
     ("commission_rows:xlsx", gettext_lazy("Every transaction (XLSX)")),
     ("commission_rows:csv", gettext_lazy("Every transaction (CSV)")),
 ]
+SHOP_SALES_JOB_BUTTONS = [("shop_sales:pdf", gettext_lazy("PDF report with charts"))]
 
 
 def require_commission_scope(user) -> ReportScope:
@@ -157,20 +158,30 @@ class CommissionJobCreateView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("reports:job-detail", args=[job.pk]))
 
 
+def shop_sales_form(data, scope: ReportScope) -> ShopSalesFilterForm:
+    """The sales filters, offering only the townships, stations and merchants of `scope`."""
+    return ShopSalesFilterForm(data or None, townships=township_choices(scope=scope),
+                               stations=station_choices(scope=scope), merchants=merchant_choices(scope=scope),
+                               today=timezone.localdate())
+
+
+def shop_sales_filter_labels(form: ShopSalesFilterForm, params: dict) -> list[str]:
+    return [f"{form.fields[n].label}: {dict(form.fields[n].choices).get(params[n])}"
+            for n in ("township", "station", "merchant") if params.get(n) and n in form.fields]
+
+
 class ShopSalesReportView(LoginRequiredMixin, View):
     """Store sales and the stations' commission on them by merchant, station, township or month, with
-    the monthly trend and the merchant ranking; `?format=csv|xlsx` downloads what the page shows."""
+    the monthly trend and the merchant ranking; `?format=csv|xlsx` downloads what the page shows, and
+    the PDF with charts is prepared in the background (ShopSalesJobCreateView)."""
 
     template_name = "reports/shop_sales.html"
 
     def get(self, request):
         scope = require_commission_scope(request.user)
-        form = ShopSalesFilterForm(request.GET or None, townships=township_choices(scope=scope),
-                                   stations=station_choices(scope=scope), merchants=merchant_choices(scope=scope),
-                                   today=timezone.localdate())
+        form = shop_sales_form(request.GET, scope)
         params = form.params()
-        labels = [f"{form.fields[n].label}: {dict(form.fields[n].choices).get(params[n])}"
-                  for n in ("township", "station", "merchant") if params.get(n) and n in form.fields]
+        labels = shop_sales_filter_labels(form, params)
         report = shop_sales_report(scope=scope, params=params, filter_labels=labels,
                                    groups=tuple(value for value, _label in form.fields["group"].choices))
         name = f"shop-sales-{params['date_from']:%Y%m%d}-{params['date_to']:%Y%m%d}"
@@ -182,4 +193,32 @@ class ShopSalesReportView(LoginRequiredMixin, View):
             "form": form, "report": report, "rows": report.rows(), "headings": report.headings(),
             "total_values": sales_values(report.total), "trend_chart": report.trend_chart(),
             "merchant_chart": report.merchant_chart(), "query": report.query(), "regional": scope.is_regional,
+            "idempotency_key": uuid.uuid4(), "job_buttons": SHOP_SALES_JOB_BUTTONS,
+            "jobs": recent_report_jobs(user=request.user),
         })
+
+
+class ShopSalesJobCreateView(LoginRequiredMixin, View):
+    """POST: queue the store sales PDF with the filters of the page, under the same scope; a filter
+    outside the user's scope is not offered by the form, so it is dropped as on the page."""
+
+    def post(self, request):
+        scope = require_commission_scope(request.user)
+        kind, _sep, file_format = request.POST.get("job", "").partition(":")
+        if kind != ReportJob.Kind.SHOP_SALES:
+            return HttpResponse(_("This report is not available in that format."), status=400)
+        query = request.POST.get("query", "")
+        form = shop_sales_form(QueryDict(query) if query else None, scope)
+        params = form.params()
+        try:
+            key = uuid.UUID(request.POST.get("idempotency_key", ""))
+        except ValueError:
+            key = uuid.uuid4()
+        job_params = {"report": sales_params_as_dict(params), "language": request.LANGUAGE_CODE,
+                      "filter_labels": shop_sales_filter_labels(form, params)}
+        try:
+            job = report_job_request(user=request.user, kind=kind, file_format=file_format, params=job_params,
+                                     idempotency_key=key)
+        except ValidationError as error:
+            return HttpResponse("; ".join(error.messages), status=400)
+        return HttpResponseRedirect(reverse("reports:job-detail", args=[job.pk]))
