@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from shop.services.card_attempts import card_attempts_sweep
 from shop.services.statements import merchant_statements_generate_month
 
 
@@ -17,3 +18,9 @@ def generate_merchant_statements(month: str | None = None) -> int:
     else:
         first = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     return len(merchant_statements_generate_month(actor=None, month=first))
+
+
+@shared_task
+def sweep_abandoned_card_attempts() -> dict:
+    """Refund or cancel checkout card attempts left without an order past the grace period. Idempotent."""
+    return card_attempts_sweep()

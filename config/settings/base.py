@@ -251,12 +251,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.tasks.generate_merchant_statements",
         "schedule": crontab(minute=45, hour=2, day_of_month=1),
     },
+    # Checkout card attempts paid or started but never placed: refunded or cancelled (idempotent).
+    "shop-card-attempts-sweep": {
+        "task": "shop.tasks.sweep_abandoned_card_attempts",
+        "schedule": 15 * 60,
+    },
 }
 
 # Stripe: unset keys hide card payment; cash at the counter always works.
 STRIPE_SECRET_KEY = read("STRIPE_SECRET_KEY", env.str, "", "sk_test_…")
 STRIPE_PUBLISHABLE_KEY = read("STRIPE_PUBLISHABLE_KEY", env.str, "", "pk_test_…")
 STRIPE_WEBHOOK_SECRET = read("STRIPE_WEBHOOK_SECRET", env.str, "", "whsec_…")
+# A card attempt of the checkout left this long without an order is refunded or cancelled by the sweep
+# (the resident may still be on the page until then).
+SHOP_CARD_ATTEMPT_GRACE_MINUTES = read("SHOP_CARD_ATTEMPT_GRACE_MINUTES", env.int, 60,
+                                       "SHOP_CARD_ATTEMPT_GRACE_MINUTES=60")
 
 # Agency (the station till). Provider.adapter names one of these; the simulator is the only one
 # until a real provider's API is connected. Amounts in fen.

@@ -13,6 +13,9 @@ class Payment(models.Model):
         PAID = "paid", pgettext_lazy("payment", "Paid")
         FAILED = "failed", pgettext_lazy("payment", "Failed")
         CANCELLED = "cancelled", pgettext_lazy("payment", "Cancelled")
+        # The whole amount went back: a checkout card attempt that was paid but never became an order
+        # (refunds of an order's parts are Refund rows).
+        REFUNDED = "refunded", pgettext_lazy("payment", "Refunded")
 
     # Empty while a card is paid inside the checkout: the order is placed only once the card went through.
     order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="shop_payments",
@@ -27,6 +30,8 @@ class Payment(models.Model):
     client_secret = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    refund_external_id = models.CharField(_("refund reference"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -37,6 +42,10 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["attempt_key"], condition=~models.Q(attempt_key=""),
                                     name="payment_attempt_once"),
             models.CheckConstraint(name="payment_amount_positive", condition=models.Q(amount_fen__gt=0)),
+            # A whole refund is only for an attempt that never became an order, and says when it went back.
+            models.CheckConstraint(name="payment_refunded_without_order",
+                                   condition=~models.Q(status="refunded")
+                                   | models.Q(order__isnull=True, refunded_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

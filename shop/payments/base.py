@@ -12,6 +12,9 @@ DECLINE_MESSAGES = {
     "insufficient_funds": _("The card has too little money on it. Nothing was charged and your basket "
                             "is unchanged: try another card, or choose cash at the station."),
     "incorrect_number": _("That card number is not valid. Check the digits and try again."),
+    # Stripe's code for confirming a PaymentIntent that was cancelled (the sweep closes stale attempts).
+    "payment_intent_unexpected_state": _("This card payment was closed because the page was left open too "
+                                         "long. Nothing was charged: reload the page and pay again."),
 }
 
 
@@ -63,5 +66,10 @@ class PaymentProvider(Protocol):
 
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         """Give `amount_fen` back; returns the provider's refund reference. Raises on failure."""
+
+    def cancel(self, *, external_id: str) -> None:
+        """Close a started payment that was never paid, so that it can no longer take money (a card
+        attempt left behind in the checkout). Already closed counts as done. Raises on failure, e.g.
+        when the payment went through meanwhile (it is then refunded instead)."""
 
     def parse_webhook(self, *, payload: bytes, signature: str) -> ProviderEvent: ...

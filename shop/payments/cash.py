@@ -22,5 +22,8 @@ class CashProvider:
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         return f"cash-refund-{reference}"  # paid out of the till by the person who took it
 
+    def cancel(self, *, external_id: str) -> None:
+        return None  # nothing is held anywhere: cash is only taken when the goods are handed over
+
     def parse_webhook(self, *, payload: bytes, signature: str) -> ProviderEvent:
         raise WebhookRejected("cash has no webhooks")

@@ -69,6 +69,9 @@ class CardSimulatorProvider:
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         return f"simre_{uuid.uuid4().hex}"
 
+    def cancel(self, *, external_id: str) -> None:
+        return None  # no state here: the closed payment's status makes the demo gateway refuse it
+
     def parse_webhook(self, *, payload: bytes, signature: str) -> ProviderEvent:
         if not hmac.compare_digest(sign(payload), signature or ""):
             raise WebhookRejected("bad signature")

@@ -49,13 +49,26 @@ class StripeCardProvider:
 
     def intent_status(self, *, external_id: str) -> str | None:
         intent = _client().v1.payment_intents.retrieve(external_id)
-        return _INTENT_STATES.get(intent.status) or ("declined" if intent.get("last_payment_error") else "pending")
+        # (a StripeObject is not a dict: read the optional field from its dict form)
+        failed = intent.to_dict().get("last_payment_error")
+        return _INTENT_STATES.get(intent.status) or ("declined" if failed else "pending")
 
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         refund = _client().v1.refunds.create(
             params={"payment_intent": external_id, "amount": amount_fen, "metadata": {"part": reference}},
             options={"idempotency_key": f"cunzhan-refund-{reference}"})
         return refund.id
+
+    def cancel(self, *, external_id: str) -> None:
+        try:
+            _client().v1.payment_intents.cancel(external_id, params={"cancellation_reason": "abandoned"},
+                                                options={"idempotency_key": f"cunzhan-cancel-{external_id}"})
+        except stripe.InvalidRequestError as error:
+            # Stripe refuses to cancel twice and names the intent's state: already canceled is done;
+            # a succeeded one raises on (the caller refunds it instead).
+            intent = ((error.json_body or {}).get("error") or {}).get("payment_intent") or {}
+            if intent.get("status") != "canceled":
+                raise
 
     def parse_webhook(self, *, payload: bytes, signature: str) -> ProviderEvent:
         try:

@@ -11,6 +11,12 @@ from core.audit import audit_event_record
 from shop.models import OrderPart, Payment, PaymentEvent, Refund
 from shop.payments import ProviderEvent, decline_message, get_provider
 
+# The states a provider's "succeeded" notification moves to paid.
+PAYABLE = (Payment.Status.PENDING, Payment.Status.FAILED, Payment.Status.CANCELLED)
+# A card attempt closed by the sweep (services/card_attempts.py): its key is freed for a new attempt.
+CLOSED = (Payment.Status.CANCELLED, Payment.Status.REFUNDED)
+CLOSED_KEY_MARK = "~closed-"
+
 
 @transaction.atomic
 def payment_start(*, order, provider_code: str, amount_fen: int) -> Payment:
@@ -54,7 +60,9 @@ def _apply_event(record: PaymentEvent, provider_code: str, event: ProviderEvent)
         return  # not ours (another system on the same account) — recorded, nothing to do
     record.payment = payment
     record.save(update_fields=["payment"])
-    if event.kind == "succeeded" and payment.status != Payment.Status.PAID:
+    # A late "succeeded" for a cancelled attempt means the card was charged after all: it becomes paid
+    # (with no order, the sweep gives the money back). One already refunded in full stays refunded.
+    if event.kind == "succeeded" and payment.status in PAYABLE:
         if event.amount_fen != payment.amount_fen:
             audit_event_record(actor=None, action="payment.amount_mismatch", target=payment,
                                data={"expected": payment.amount_fen, "got": event.amount_fen})
@@ -121,6 +129,14 @@ def card_attempt_key(*, basket_id: int, provider_code: str, amount_fen: int) -> 
     return f"basket-{basket_id}-{provider_code}-{amount_fen}"
 
 
+def closed_attempt_key(payment: Payment) -> str:
+    """The key a closed attempt keeps: unique still, and no longer the basket's, so that the basket's
+    next checkout starts a fresh attempt (and a fresh PaymentIntent)."""
+    if CLOSED_KEY_MARK in payment.attempt_key:
+        return payment.attempt_key
+    return f"{payment.attempt_key}{CLOSED_KEY_MARK}{payment.pk}"
+
+
 def checkout_card_attempt(*, basket_id: int, order_number: str, provider_code: str, amount_fen: int) -> Payment:
     """The card payment for this basket and amount, started once (the key makes reloads and retries
     find the same row, and so the same PaymentIntent). A changed basket total gets a new attempt."""
@@ -144,16 +160,20 @@ def checkout_card_attempt(*, basket_id: int, order_number: str, provider_code: s
 
 def checkout_card_verify(*, attempt_key: str, amount_fen: int) -> Payment:
     """Before the order is placed: the attempt must be for this amount and the card must have gone
-    through. Locks the attempt row, so two submits of one checkout are taken one after the other.
-    Raises CardNotTaken (the basket stays as it is)."""
-    payment = Payment.objects.select_for_update().filter(attempt_key=attempt_key).first() if attempt_key else None
-    if payment is None or payment.amount_fen != amount_fen:
-        raise CardNotTaken(_("Your basket changed while you were paying. Nothing more was charged: "
-                             "check the order and pay again."))
+    through. Raises CardNotTaken (the basket stays as it is).
+
+    The provider is asked before the row is locked, so no lock is held while it answers; the row is
+    then locked and checked again. The lock (held until the placing commits) still takes two submits of
+    one checkout one after the other, and keeps the sweep from closing an attempt being placed."""
+    seen = _open_attempt(attempt_key, amount_fen)
+    state = None
+    if seen.status != Payment.Status.PAID:
+        state = get_provider(seen.provider, available_only=False).intent_status(external_id=seen.external_id)
+    payment = Payment.objects.select_for_update().get(pk=seen.pk)
+    if payment.attempt_key != attempt_key or payment.status in CLOSED:
+        raise CardNotTaken(card_attempt_closed_message())  # the sweep closed it while the provider answered
     if payment.status == Payment.Status.PAID:
         return payment
-    provider = get_provider(payment.provider, available_only=False)
-    state = provider.intent_status(external_id=payment.external_id)
     if state is None:  # no state at the provider: its (verified) notifications have told us
         state = {Payment.Status.FAILED: "declined"}.get(payment.status, "pending")
     if state == "declined":
@@ -161,6 +181,24 @@ def checkout_card_verify(*, attempt_key: str, amount_fen: int) -> Payment:
     if state != "succeeded":
         raise CardNotTaken(_("The card payment has not gone through yet. Enter your card and press Pay."))
     return payment
+
+
+def _open_attempt(attempt_key: str, amount_fen: int) -> Payment:
+    """The attempt under this key, read without a lock; CardNotTaken when it was closed or is for
+    another amount."""
+    payment = Payment.objects.filter(attempt_key=attempt_key).first() if attempt_key else None
+    if payment is None and attempt_key and Payment.objects.filter(
+            attempt_key__startswith=f"{attempt_key}{CLOSED_KEY_MARK}").exists():
+        raise CardNotTaken(card_attempt_closed_message())
+    if payment is None or payment.amount_fen != amount_fen:
+        raise CardNotTaken(_("Your basket changed while you were paying. Nothing more was charged: "
+                             "check the order and pay again."))
+    return payment
+
+
+def card_attempt_closed_message() -> str:
+    return _("This card payment was closed because the checkout was left open too long; any money it took "
+             "goes back to the card. Your basket is unchanged: pay again on this page.")
 
 
 def checkout_card_attach(*, attempt_key: str, order) -> Payment:
@@ -188,6 +226,8 @@ def simulated_card_confirm(*, client_secret: str, card_number: str) -> tuple[str
         if client_secret else None
     if payment is None:
         return "declined", "card_declined"
+    if payment.status in CLOSED:  # as Stripe refuses to confirm a cancelled PaymentIntent
+        return "declined", "payment_intent_unexpected_state"
     if payment.status == Payment.Status.PAID:
         return "succeeded", ""  # a second press of Pay: already paid, nothing is sent again
     outcome = simulator.card_outcome(card_number)
