@@ -19,7 +19,12 @@ from shop.checkout.forms import FulfilmentForm
 from shop.checkout.fulfilment import fulfilment_get, fulfilment_set
 from shop.models import Fulfilment
 from shop.payments import available_providers, get_provider
-from shop.selectors.shoppers import delivery_townships, pickup_stations, shopper_station_for
+from shop.selectors.shoppers import (
+    delivery_still_offered,
+    delivery_townships,
+    pickup_stations,
+    shopper_station_for,
+)
 from shop.services.orders import basket_vouchers_lock, fen, order_parts_create
 from shop.services.payments import (
     CardNotTaken,
@@ -173,6 +178,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             self.request.basket.submit()
             self.request.session["checkout_order_id"] = Order.objects.get(number=order_number).pk
             raise RedirectRequired(reverse("checkout:thank-you"))
+        self._check_delivery_still_offered()
         provider = self._provider()
         if provider is None or provider.settles_on_handover:
             return
@@ -180,6 +186,16 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             checkout_card_verify(attempt_key=self.request.POST.get("card_attempt", ""), amount_fen=fen(total.incl_tax))
         except CardNotTaken as error:
             raise UnableToTakePayment(str(error)) from error
+
+    def _check_delivery_still_offered(self) -> None:
+        # The fee shown is the fee charged; but a township whose delivery was stopped meanwhile gets none.
+        data = fulfilment_get(self.checkout_session) or {}
+        if data.get("method") == Fulfilment.Method.DELIVERY and not delivery_still_offered(
+                township_id=data.get("township_id")):
+            raise UnableToTakePayment(_(
+                "Home delivery to your township has just been stopped, so this order cannot be placed. Go back "
+                "to the delivery step and choose pick-up at your station; a card already charged is refunded "
+                "automatically."))
 
     def place_order(self, *args, **kwargs):
         # A savepoint: if a part or the card payment cannot be set up, Oscar shows the error on the

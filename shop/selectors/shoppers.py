@@ -31,3 +31,8 @@ def delivery_townships(*, partner_ids: set[int]) -> list[tuple[Region, int]]:
         return []  # a seller without a membership does not deliver
     served = set.intersection(*[{t.pk for t in m.townships.all()} for m in merchants])
     return [(fee.township, fee.fee_fen) for fee in fees if fee.township_id in served]
+
+
+def delivery_still_offered(*, township_id: int | None) -> bool:
+    """Whether the township has home delivery now (the county may turn it off while a resident checks out)."""
+    return bool(township_id) and DeliveryFee.objects.filter(township_id=township_id, active=True).exists()

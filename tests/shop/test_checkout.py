@@ -100,6 +100,25 @@ def test_home_delivery_is_offered_only_where_every_merchant_delivers_and_costs_t
     assert sorted(p.delivery_fen for p in order.parts.all()) == [500, 500]
 
 
+def test_delivery_stopped_while_the_resident_checks_out_places_no_order(shopper, goods, pickup_station, tree,
+                                                                         merchant_a):
+    township = tree["townships"][0]
+    fee = DeliveryFee.objects.create(township=township, fee_fen=500)
+    merchant_a.townships.add(township)
+    _add(shopper, goods["a"])
+    shopper.get(reverse("checkout:index"))
+    assert shopper.post(reverse("checkout:shipping-address"), {
+        "method": "delivery", "station": pickup_station.pk, "township": township.pk, "address": "城关村三组12号",
+        "recipient": "刘桂兰", "phone": "13935000001"}).status_code == 302
+    shopper.get(reverse("checkout:shipping-method"))
+    shopper.post(reverse("checkout:payment-method"), {"provider": "cash"})
+    fee.active = False  # the county stops delivery to this township meanwhile
+    fee.save()
+    refused = shopper.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert "已停止送货上门" in refused.content.decode()
+    assert not Fulfilment.objects.exists() and not OrderPart.objects.exists()
+
+
 def test_card_payment_is_hidden_without_stripe_and_simulator(shopper, goods, pickup_station, settings):
     settings.SHOP_CARD_SIMULATOR = False
     _add(shopper, goods["a"])
