@@ -79,5 +79,13 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('month', 'township_path', 'product_key'), name='agency_township_rollup_key')],
             },
         ),
+        migrations.AddIndex(
+            model_name='commissionrollup',
+            index=models.Index(fields=['product_key', 'month'], name='agency_rollup_product_month'),
+        ),
+        migrations.AddIndex(
+            model_name='commissiondayrollup',
+            index=models.Index(fields=['product_key', 'day'], name='agency_rollup_product_day'),
+        ),
         migrations.RunPython(township_rows_from_station_rows, migrations.RunPython.noop),
     ]

@@ -82,10 +82,12 @@ class CommissionRollup(StationRollupSums):
     class Meta:
         verbose_name = _("commission rollup by month")
         verbose_name_plural = _("commission rollups by month")
-        # The key serves a county's range of months; the index an operator's station.
+        # The key serves a county's range of months by product; the indexes an operator's station and
+        # the all-products rows a county's station ranking reads (a twentieth of the rows).
         constraints = [models.UniqueConstraint(fields=["month", "station", "product_key"],
                                                name="agency_commission_rollup_key")]
-        indexes = [models.Index(fields=["station", "month"], name="agency_rollup_station_month")]
+        indexes = [models.Index(fields=["station", "month"], name="agency_rollup_station_month"),
+                   models.Index(fields=["product_key", "month"], name="agency_rollup_product_month")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} S{self.station_id} P{self.product_key}"
@@ -101,7 +103,8 @@ class CommissionDayRollup(StationRollupSums):
         verbose_name_plural = _("commission rollups by day")
         constraints = [models.UniqueConstraint(fields=["day", "station", "product_key"],
                                                name="agency_commission_day_rollup_key")]
-        indexes = [models.Index(fields=["station", "day"], name="agency_rollup_station_day")]
+        indexes = [models.Index(fields=["station", "day"], name="agency_rollup_station_day"),
+                   models.Index(fields=["product_key", "day"], name="agency_rollup_product_day")]
 
     def __str__(self) -> str:
         return f"{self.day} S{self.station_id} P{self.product_key}"

@@ -276,6 +276,8 @@ def rollup_month_rebuild(month: datetime.date) -> int:
             tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ROLLUP_TABLES)
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+                # A month's GROUP BY sorts millions of entry rows: the default 4 MB spills them to disk.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
         for model in ROLLUP_TABLES:
             model.objects.filter(in_month[_date_field(model)]).delete()
         _rebuild_rows_of_month(month)
