@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-_skipped_for_postgres: list[str] = []
+_SKIP_REASON = "needs PostgreSQL: set DATABASE_URL=postgres://… to run it"
 
 
 @pytest.fixture(autouse=True)
@@ -22,14 +22,14 @@ def _postgres_only(request):
         return
     if os.environ.get("REQUIRE_POSTGRES"):
         pytest.fail("REQUIRE_POSTGRES is set but the test database is not PostgreSQL (check DATABASE_URL)")
-    _skipped_for_postgres.append(request.node.nodeid)
-    pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… to run it")
+    pytest.skip(_SKIP_REASON)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _skipped_for_postgres:
-        terminalreporter.write_sep("!", f"{len(_skipped_for_postgres)} PostgreSQL-only tests SKIPPED (SQLite run)",
-                                   yellow=True)
+    # Counted from the reports, which reach the controller from every xdist worker.
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if _SKIP_REASON in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} PostgreSQL-only tests SKIPPED (SQLite run)", yellow=True)
 
 
 @pytest.fixture(autouse=True)

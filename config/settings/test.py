@@ -3,6 +3,8 @@
 DATABASE_URL may point at PostgreSQL (CI runs the suite twice: SQLite, then PostgreSQL).
 """
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, env, read
 
@@ -12,6 +14,13 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""
 # CI's second run sets CACHE_URL to the machine's Redis; otherwise each process has its own.
 CACHES = {"default": read("CACHE_URL", env.cache_url, "locmemcache://tests", "redis://127.0.0.1:6379/1")}
+# `make test` runs in parallel (pytest-xdist) and every test starts by clearing the cache: on a
+# shared Redis each worker gets a database of its own (gw0 → the URL's, gw1 → the next, …), or one
+# worker's clear would empty another's cache in the middle of a test.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and "redis" in CACHES["default"]["BACKEND"].lower():
+    _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")
+    CACHES["default"]["LOCATION"] = f"{_base}/{int(_db or 0) + int(_worker[2:])}"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "core.sms.OutboxBackend"  # the outbox rows are what tests assert
 SITE_URL = "https://cunzhan.test"
