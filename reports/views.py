@@ -147,7 +147,7 @@ def _query_dict(query: str):
 
 
 class ReportJobDetailView(LoginRequiredMixin, View):
-    """A job's page: a progress bar while it runs (refreshed by reports/job-progress.js, or by the
+    """A job's page: a progress bar while it runs (refreshed by core/job-progress.js, or by the
     page reloading itself without JavaScript), the download link when ready, the reason if it failed."""
 
     template_name = "reports/job_detail.html"
