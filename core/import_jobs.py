@@ -67,17 +67,18 @@ def import_job_submit(*, user, kind: str, params: dict, upload, idempotency_key:
     for job in waiting:
         if job.params == params:
             return job
+    job = ImportJob(user=user, kind=kind, params=params, idempotency_key=idempotency_key,
+                    filename=upload.name[:200], sha256=digest.hexdigest())
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else "csv"
+    job.file.save(f"{uuid.uuid4().hex}.{extension[:5]}", upload, save=False)
     try:
         with transaction.atomic():
-            job = ImportJob(user=user, kind=kind, params=params, idempotency_key=idempotency_key,
-                            filename=upload.name[:200], sha256=digest.hexdigest())
-            extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else "csv"
-            job.file.save(f"{uuid.uuid4().hex}.{extension[:5]}", upload, save=False)
             job.save()
             audit_event_record(actor=user, action="import_job.submitted", target=job,
                                data={"kind": kind, "file": job.filename, "sha256": job.sha256, "params": params})
             transaction.on_commit(lambda: enqueue(job.pk))
     except IntegrityError:  # the same key committed by a concurrent request a moment ago
+        job.file.delete(save=False)
         return _own(ImportJob.objects.get(idempotency_key=idempotency_key), user, kind)
     return job
 

@@ -128,12 +128,13 @@ def _trimmed(cells: list[str]) -> list[str]:
 def _check_cells(line: int, cells: list[str], headers: list[str] | None, caps: Caps) -> None:
     if len(cells) > caps.max_columns:
         raise SpreadsheetError(too_many_columns(line, caps))
-    for position, text in enumerate(cells):
-        if len(text) > caps.max_cell_chars:
-            column = headers[position] if headers and position < len(headers) and headers[position] \
-                else column_letter(position + 1)
-            raise SpreadsheetError(_("Line %(line)d, column “%(column)s”: a cell holds more than %(max)d characters.")
-                                   % {"line": line, "column": column, "max": caps.max_cell_chars})
+    if max(map(len, cells), default=0) <= caps.max_cell_chars:
+        return
+    position = next(index for index, text in enumerate(cells) if len(text) > caps.max_cell_chars)
+    column = headers[position] if headers and position < len(headers) and headers[position] \
+        else column_letter(position + 1)
+    raise SpreadsheetError(_("Line %(line)d, column “%(column)s”: a cell holds more than %(max)d characters.")
+                           % {"line": line, "column": column, "max": caps.max_cell_chars})
 
 
 def too_many_rows(caps: Caps) -> str:
@@ -207,10 +208,10 @@ _EXCEL_TEXT_FORMULA = re.compile(r'="((?:[^"]|"")*)"')
 def csv_cell_text(text: str) -> str:
     """A CSV cell as its value: `="0301"` (how systems keep Excel from dropping leading zeros) is
     0301, and one leading apostrophe (the writer's "this is text" mark, see writer.csv_text) goes."""
-    match = _EXCEL_TEXT_FORMULA.fullmatch(text)
-    if match:
-        return match.group(1).replace('""', '"')
-    return text[1:] if text.startswith("'") else text
+    if text[:1] == "'":
+        return text[1:]
+    match = _EXCEL_TEXT_FORMULA.fullmatch(text) if text[:2] == '="' else None
+    return match.group(1).replace('""', '"') if match else text
 
 
 # ---------------------------------------------------------------------------------------------
