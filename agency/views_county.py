@@ -11,9 +11,6 @@ under /counter/till/statements/<pk>/, with the counter's breadcrumbs.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
@@ -40,6 +37,7 @@ from agency.forms import (
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest
 from agency.templatetags.agency_money import yuan_plain
 from agency.views_common import BackOfficeMixin, TillAccessMixin, error_text, place_service_errors
+from core.spreadsheets import CONTENT_TYPES, write_csv
 
 WALLETS_PAGE_SIZE = 60
 LIST_PAGE_SIZE = 40
@@ -317,27 +315,8 @@ class StatementPayView(BackOfficeMixin, StatementPageMixin, View):
 
 # --- exports ---------------------------------------------------------------------------------
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _csv_response(rows: list[list], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    # With a BOM, Excel on a station PC opens the Chinese text as UTF-8.
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(write_csv(rows), content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     patch_cache_control(response, private=True, no_store=True)
     return response

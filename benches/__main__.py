@@ -28,6 +28,7 @@ from benches import (
     load,
     portal_home,
     reports_kpis,
+    spreadsheet_imports,
     store_pages,
     supervision_sweep,
 )
@@ -41,6 +42,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "commission-rollups": commission_rollups.run,
     "certificate-render": certificate_render.run,
     "store-pages": store_pages.run,
+    "spreadsheet-imports": spreadsheet_imports.run,
 }
 
 

@@ -4,6 +4,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import private_storage_callable
+
 
 class AuditEvent(models.Model):
     """One state change anywhere in the project: who did what to which object, when.
@@ -67,3 +69,57 @@ class SmsOutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} → {self.phone} ({self.status})"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet import run in the background (Celery), with its progress and, once finished,
+    its report (what was created and updated, or every problem by line) for the page to show.
+
+    Status moves only through core/import_jobs.py (queued → running → done | failed). "Done" means
+    the file was checked: the report says whether it was imported or refused. The uploaded file is
+    private and deleted once the job is finished; its SHA-256 stays, so that the same file sent
+    twice while the first is still waiting starts one job.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Checking and importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    TRANSITIONS = {
+        Status.QUEUED: {Status.RUNNING, Status.FAILED},
+        Status.RUNNING: {Status.DONE, Status.FAILED},
+        Status.DONE: set(),
+        Status.FAILED: set(),
+    }
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs",
+                             verbose_name=_("started by"))
+    kind = models.CharField(_("import"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    idempotency_key = models.UUIDField(_("idempotency key"), unique=True)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True, storage=private_storage_callable)
+    filename = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=120, blank=True)
+    result = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("running since"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "kind", "sha256"], name="core_import_user_kind_sha")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

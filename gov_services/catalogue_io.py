@@ -29,36 +29,43 @@ name or note is written with a backslash: `证明\\:甲`.
 When an optional column is absent from the file, an updated item keeps its current value and a
 new item gets the default; when the column is present, an empty cell means the default.
 
-CSV files may be UTF-8 (with or without BOM) or GBK/GB18030, as Excel on Chinese Windows saves
-them; the encoding is detected. Exported CSV is UTF-8 with BOM, which Excel opens correctly.
-A text cell that would start with = + - @ is written with a leading apostrophe so a spreadsheet
-never runs it as a formula; the importer drops that apostrophe again.
+Files are read and written by core.spreadsheets (encodings, XLSX streaming, the caps in CAPS,
+formula-safe text); this module knows only what the catalogue's columns and cells mean.
 
 No ORM here: callers pass the county's departments in, and get parsed rows and problems back.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheets import (
+    Caps,
+    Column,
+    HeaderMap,
+    Problem,
+    Sheet,
+    Table,
+    code_text,
+    map_headers,
+    to_csv,
+    to_xlsx,
+)
 from gov_services.eforms import validate_schema
 
 # ---------------------------------------------------------------------------------------------
 # Columns
 # ---------------------------------------------------------------------------------------------
 
-# key, the Chinese header written on export, accepted aliases
-COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
+REQUIRED = ("code", "name", "department", "category", "legal_limit_days", "promised_limit_days")
+COLUMNS = [Column(key, header, aliases, required=key in REQUIRED) for key, header, aliases in [
     ("code", "事项编码", ("编码", "事项代码", "code", "item code", "item_code")),
     ("name", "事项名称", ("名称", "name", "item name")),
     ("department", "实施部门", ("部门", "实施主体", "department", "department code")),
@@ -75,11 +82,9 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("materials", "申请材料", ("材料", "所需材料", "materials")),
     ("form_schema", "电子表单", ("表单", "form", "form schema", "form_schema", "e-form", "eform")),
     ("description", "说明", ("事项说明", "描述", "办理说明", "description")),
-]
-REQUIRED_COLUMNS = ("code", "name", "department", "category", "legal_limit_days", "promised_limit_days")
-HEADER_OF = {key: header for key, header, _aliases in COLUMNS}
-# Model field → the column that carries it (for putting a model error on the right column).
-COLUMN_OF_FIELD = {"fee_fen": "fee", "department": "department"}
+]]
+# An e-form's JSON is the longest cell a catalogue has.
+CAPS = Caps(max_bytes=10 * 2**20, max_rows=5000, max_columns=30, max_cell_chars=20_000)
 
 CATEGORY_LABELS = {  # the file format is Chinese whatever the screen's language
     "licence": "行政许可", "public_service": "公共服务", "daily_management": "日常管理", "convenience": "便民服务",
@@ -102,65 +107,6 @@ REQUIRED_WORDS = {"必需", "必须", "必要", "必填", "required"}
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "有", "可以"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "✗", "无", "不可以", ""}
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 5000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _header_key(text: str) -> str:
-    """Headers compare without case, spaces, underscores, dashes or full-width brackets."""
-    text = (text or "").replace("\ufeff", "").replace("（", "(").replace("）", ")").strip().lower()
-    return re.sub(r"[\s_\-]+", "", text)
-
-
-HEADER_KEYS: dict[str, str] = {}
-for _key, _header, _aliases in COLUMNS:
-    for _alias in (_key, _header, *_aliases):
-        HEADER_KEYS[_header_key(_alias)] = _key
-
-
-# ---------------------------------------------------------------------------------------------
-# Results
-# ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One reason a file cannot be imported. `line` as a spreadsheet shows it (header = 1);
-    None for a problem with the file as a whole. `column` is the header as written in the file."""
-
-    line: int | None
-    column: str
-    message: str
-
-
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    created_codes: list[str] = field(default_factory=list)
-    updated_codes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def bad_lines(self) -> list[int]:
-        return sorted({p.line for p in self.problems if p.line is not None})
-
-
-@dataclass
-class Table:
-    """The cells of a file: the header texts and each non-blank data row with its line number."""
-
-    headers: list[str]
-    rows: list[tuple[int, list[str]]]
-
-
 @dataclass
 class ParsedRow:
     line: int
@@ -169,111 +115,9 @@ class ParsedRow:
     department_ref: str = ""
 
 
-class CatalogueFileError(Exception):
-    """The file as a whole cannot be read (wrong type, broken, wrong encoding, empty …)."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading files
-# ---------------------------------------------------------------------------------------------
-
-def read_table(file, filename: str) -> Table:
-    """The header and rows of an uploaded CSV or XLSX file; CatalogueFileError when unreadable."""
-    data = file.read() if hasattr(file, "read") else bytes(file)
-    if len(data) > MAX_FILE_BYTES:
-        raise CatalogueFileError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // 1024 // 1024})
-    if not data.strip():
-        raise CatalogueFileError(_("The file is empty."))
-    name = (filename or "").lower()
-    if name.endswith(".xlsx") or (data[:4] == b"PK\x03\x04" and not name.endswith(".csv")):
-        rows = _xlsx_rows(data)
-    elif name.endswith((".csv", ".txt")) or "." not in name:
-        rows = _csv_rows(data)
-    else:
-        raise CatalogueFileError(_("Upload a .csv or .xlsx file (a .xls file: save it as .xlsx first)."))
-    return _table(rows)
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first; otherwise GB18030, a superset of the GBK that Excel on
-    Chinese Windows writes. Chinese text that is really GBK almost never passes as UTF-8."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")  # a BOM says UTF-8; a decoding error here is a broken file
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as error:
-        raise CatalogueFileError(_("The file's encoding is neither UTF-8 nor GBK; save it as “CSV UTF-8”.")) \
-            from error
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = decode_csv(data)
-    except UnicodeDecodeError as error:
-        raise CatalogueFileError(_("The file's encoding is neither UTF-8 nor GBK; save it as “CSV UTF-8”.")) \
-            from error
-    if "\x00" in text:
-        raise CatalogueFileError(_("This is not a CSV text file."))
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), strict=True)]
-    except csv.Error as error:
-        raise CatalogueFileError(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
-
-
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook  # only imports and exports need it
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise CatalogueFileError(_("The file is not a readable .xlsx workbook.")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(v) for v in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    """A spreadsheet cell as text: 15.0 → "15", 12.5 → "12.5" (shortest repr, no binary noise)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _table(rows: list[list[str]]) -> Table:
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise CatalogueFileError(_("The first line must hold the column headers (事项编码, 事项名称, …)."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise CatalogueFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
-    headers = [cell.strip().replace("\ufeff", "") for cell in rows[0]]
-    body = [(line, cells) for line, cells in enumerate(rows[1:], start=2) if any(c.strip() for c in cells)]
-    return Table(headers=headers, rows=body)
-
-
 # ---------------------------------------------------------------------------------------------
 # Cell parsers: text in, value out, ValidationError with a message for the user
 # ---------------------------------------------------------------------------------------------
-
-def unformula(text: str) -> str:
-    """Drop the apostrophe that export puts before a cell that would look like a formula."""
-    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS) else text
-
 
 def parse_days(text: str) -> int:
     value = re.sub(r"(个?工作日|天|日)$", "", text.strip())
@@ -470,48 +314,17 @@ CELL_PARSERS = {
     "category": ("category", parse_category),
     "lowest_level": ("lowest_level", lambda text: parse_level(text) if text.strip() else "county"),
     "form_schema": ("form_schema", parse_schema),
-    "code": ("code", str.strip),
+    "code": ("code", code_text),
     "name": ("name", str.strip),
     "description": ("description", str.strip),
 }
 
 
-@dataclass
-class Columns:
-    """Where each known column sits in the file, and what the file calls it."""
-
-    index: dict[str, int]
-    header: dict[str, str]
-    ignored: list[str]
-
-    def label(self, key: str) -> str:
-        return self.header.get(key) or HEADER_OF.get(key, key)
-
-
-def map_columns(headers: list[str]) -> tuple[Columns, list[ImportProblem]]:
-    index, header, ignored, problems = {}, {}, [], []
-    for position, text in enumerate(headers):
-        key = HEADER_KEYS.get(_header_key(text))
-        if key is None:
-            if text:
-                ignored.append(text)
-            continue
-        if key in index:
-            problems.append(ImportProblem(1, text, _("Column “%(column)s” appears twice (as “%(first)s” too).")
-                                          % {"column": text, "first": header[key]}))
-            continue
-        index[key], header[key] = position, text
-    for key in REQUIRED_COLUMNS:
-        if key not in index:
-            problems.append(ImportProblem(1, HEADER_OF[key], _("The required column “%(column)s” is missing.")
-                                          % {"column": HEADER_OF[key]}))
-    return Columns(index=index, header=header, ignored=ignored), problems
-
-
-def parse_rows(table: Table, *, departments) -> tuple[list[ParsedRow], list[ImportProblem], Columns]:
+def parse_rows(table: Table, *, departments) -> tuple[list[ParsedRow], list[Problem], HeaderMap]:
     """Check every row's cells; `departments` are the county's Department rows (or objects with
     pk, code and name). Returns the parsed rows, every problem found, and the column map."""
-    columns, problems = map_columns(table.headers)
+    columns = map_headers(table.headers, COLUMNS)
+    problems = list(columns.problems)
     if problems:
         return [], problems, columns
     by_code = {d.code.strip().lower(): d for d in departments}
@@ -522,50 +335,48 @@ def parse_rows(table: Table, *, departments) -> tuple[list[ParsedRow], list[Impo
     parsed, first_line_of_code = [], {}
     for line, cells in table.rows:
         def cell(key, cells=cells):
-            position = columns.index.get(key)
-            value = cells[position] if position is not None and position < len(cells) else ""
-            return unformula(value)
+            return columns.cell(cells, key)
 
-        row_problems: list[ImportProblem] = []
+        row_problems: list[Problem] = []
         values: dict = {}
         for key, (field_name, parser) in CELL_PARSERS.items():
-            if key not in columns.index:
+            if not columns.has(key):
                 continue
             try:
                 values[field_name] = parser(cell(key))
             except ValidationError as error:
-                row_problems += [ImportProblem(line, columns.label(key), m) for m in error.messages]
+                row_problems += [Problem(line, columns.label(key), m) for m in error.messages]
 
         for key in ("code", "name"):
             if key in values and not values[key]:
-                row_problems.append(ImportProblem(line, columns.label(key), _("This cell may not be empty.")))
+                row_problems.append(Problem(line, columns.label(key), _("This cell may not be empty.")))
                 values.pop(key)
 
         reference = cell("department").strip()
         department = _department(reference, by_code, by_name)
         if isinstance(department, str):
-            row_problems.append(ImportProblem(line, columns.label("department"), department))
+            row_problems.append(Problem(line, columns.label("department"), department))
         else:
             values["department"] = department
 
         materials = None
-        if "materials" in columns.index:
+        if columns.has("materials"):
             try:
                 materials = parse_materials(cell("materials"))
             except ValidationError as error:
-                row_problems += [ImportProblem(line, columns.label("materials"), m) for m in error.messages]
+                row_problems += [Problem(line, columns.label("materials"), m) for m in error.messages]
 
         legal, promised = values.get("legal_limit_days"), values.get("promised_limit_days")
         if legal is not None and promised is not None and promised > legal:
-            row_problems.append(ImportProblem(line, columns.label("promised_limit_days"), promised_too_long(
+            row_problems.append(Problem(line, columns.label("promised_limit_days"), promised_too_long(
                 promised, legal)))
 
         code = values.get("code")
         if code:
             if code in first_line_of_code:
-                row_problems.append(ImportProblem(line, columns.label("code"),
-                                                  _("Item code “%(code)s” already appears on line %(line)d.")
-                                                  % {"code": code, "line": first_line_of_code[code]}))
+                row_problems.append(Problem(line, columns.label("code"),
+                                            _("Item code “%(code)s” already appears on line %(line)d.")
+                                            % {"code": code, "line": first_line_of_code[code]}))
             else:
                 first_line_of_code[code] = line
         problems += row_problems
@@ -598,14 +409,13 @@ def _department(reference: str, by_code: dict, by_name: dict):
 # Export
 # ---------------------------------------------------------------------------------------------
 
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def item_row(item) -> list:
-    """One item as export cells, in COLUMNS order (numbers stay numbers for XLSX)."""
+def item_row(item, *, fmt: str) -> list:
+    """One item as export cells, in COLUMNS order. In XLSX numbers stay numbers; in CSV the fee is
+    written as yuan with its two decimals ("12.50")."""
+    fee = format_fee_yuan(item.fee_fen) if fmt == "csv" else (Decimal(item.fee_fen) / 100 if item.fee_fen else 0)
     return [
         item.code,
         item.name,
@@ -614,7 +424,7 @@ def item_row(item) -> list:
         LEVEL_LABELS.get(item.lowest_level, item.lowest_level),
         item.legal_limit_days,
         item.promised_limit_days,
-        Decimal(item.fee_fen) / 100 if item.fee_fen else 0,
+        fee,
         format_bool(item.issues_certificate),
         format_bool(item.online_allowed),
         format_materials(item.materials.all()),
@@ -623,44 +433,13 @@ def item_row(item) -> list:
     ]
 
 
-def _safe_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def catalogue_export(*, items, fmt: str) -> bytes:
-    """The items as a CSV (UTF-8 with BOM) or XLSX file that catalogue_import reads back unchanged.
+    """The items as a CSV or XLSX file that catalogue_import reads back unchanged.
 
     `items` should come with `department` selected and `materials` prefetched (one query each).
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    headers = [header for _key, header, _aliases in COLUMNS]
-    if fmt == "csv":
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(headers)
-        for item in items:
-            row = item_row(item)
-            row[7] = format_fee_yuan(item.fee_fen)
-            writer.writerow([_safe_text(value) for value in row])
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(gettext_lazy("Service catalogue"))[:31])
-    sheet.append(headers)
-    for item in items:
-        cells = []
-        for value in item_row(item):
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet = Sheet(title=str(gettext_lazy("Service catalogue")), headers=[column.header for column in COLUMNS],
+                  rows=(item_row(item, fmt=fmt) for item in items))
+    return to_csv(sheet) if fmt == "csv" else to_xlsx([sheet])

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
-from gov_services.catalogue_io import MAX_FILE_BYTES, promised_too_long
+from core.forms import ImportUploadForm
+from gov_services.catalogue_io import CAPS, promised_too_long
 from gov_services.eforms import validate_schema
 from gov_services.models import RequiredMaterial, ServiceItem
 
@@ -140,13 +141,14 @@ def material_initial(item: ServiceItem | None) -> list[dict]:
     return [{"name": m.name, "form": m.form, "required": m.required, "note": m.note} for m in item.materials.all()]
 
 
-class CatalogueImportForm(forms.Form):
-    file = forms.FileField(label=_("Catalogue file (.csv or .xlsx)"),
-                           help_text=_("One row per item; the first row holds the column headers."))
+class CatalogueImportForm(ImportUploadForm):
+    caps = CAPS
     county = forms.ModelChoiceField(label=_("County"), queryset=None, empty_label=None)
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("Catalogue file (.csv or .xlsx)")
+        self.fields["file"].help_text = _("One row per item; the first row holds the column headers.")
         self.fields["county"].queryset = counties
         only = list(counties[:2])
         self.single_county = only[0] if len(only) == 1 else None
@@ -156,11 +158,3 @@ class CatalogueImportForm(forms.Form):
 
     def clean_county(self):
         return self.single_county or self.cleaned_data["county"]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // 1024 // 1024})
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError(_("Upload a .csv or .xlsx file (a .xls file: save it as .xlsx first)."))
-        return upload

@@ -18,6 +18,8 @@ from django.views.generic import DetailView, ListView, View
 from django.views.generic.edit import FormView
 
 from core.audit import audit_events_for
+from core.import_jobs import access_import_job_by_id, import_job_report
+from core.spreadsheets import CONTENT_TYPES
 from gov_services import catalogue_io, eforms
 from gov_services.forms_catalogue import (
     CatalogueImportForm,
@@ -172,7 +174,8 @@ class ServiceItemUpdateView(_ServiceItemEditMixin, View):
 
 
 class CatalogueImportView(CatalogueAccessMixin, FormView):
-    """Upload a CSV/XLSX catalogue; shows every bad row, or what was created and updated."""
+    """Upload a CSV/XLSX catalogue: it is imported in the background, and this page (?job=<id>)
+    shows the progress, then every bad row or what was created and updated."""
 
     template_name = "gov_services/catalogue_import.html"
     form_class = CatalogueImportForm
@@ -188,20 +191,19 @@ class CatalogueImportView(CatalogueAccessMixin, FormView):
         return {**super().get_form_kwargs(), "counties": self.counties}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(columns=catalogue_io.COLUMNS,
-                                        required_columns=catalogue_io.REQUIRED_COLUMNS, **kwargs)
+        context = super().get_context_data(columns=catalogue_io.COLUMNS, **kwargs)
+        if "job" in self.request.GET:
+            job = access_import_job_by_id(user=self.request.user, job_id=self.request.GET["job"],
+                                          kind=services.CATALOGUE_IMPORT)
+            context.update(job=job, report=import_job_report(job),
+                           status_url=reverse("gov_services:catalogue-import-job", args=[job.pk]))
+        return context
 
     def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        result = services.catalogue_import(file=upload, filename=upload.name, actor=self.request.user,
-                                           county=form.cleaned_data["county"])
-        if result.ok:
-            messages.success(self.request, _("Catalogue imported: %(created)d created, %(updated)d updated, "
-                                             "%(unchanged)d unchanged.") % {
-                "created": result.created, "updated": result.updated, "unchanged": result.unchanged})
-        status = 200 if result.ok else 422
-        return self.render_to_response(self.get_context_data(form=self.get_form_class()(counties=self.counties),
-                                                             result=result, filename=upload.name), status=status)
+        job = services.catalogue_import_submit(user=self.request.user, county=form.cleaned_data["county"],
+                                               upload=form.cleaned_data["file"],
+                                               idempotency_key=form.cleaned_data["idempotency_key"])
+        return HttpResponseRedirect(f"{reverse('gov_services:catalogue-import')}?job={job.pk}")
 
 
 class CatalogueExportView(CatalogueAccessMixin, View):
@@ -212,8 +214,7 @@ class CatalogueExportView(CatalogueAccessMixin, View):
             raise Http404(_("Unknown export format."))
         items = selectors.service_items_for_export(
             items=selectors.service_item_list_for_admin(user=request.user, **_filters(request.GET)))
-        content_type, extension = catalogue_io.EXPORT_FORMATS[fmt]
-        response = HttpResponse(catalogue_io.catalogue_export(items=items, fmt=fmt), content_type=content_type)
-        filename = f"service-catalogue-{timezone.localdate():%Y%m%d}.{extension}"
+        response = HttpResponse(catalogue_io.catalogue_export(items=items, fmt=fmt), content_type=CONTENT_TYPES[fmt])
+        filename = f"service-catalogue-{timezone.localdate():%Y%m%d}.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

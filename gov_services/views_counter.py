@@ -11,7 +11,6 @@ Idempotency: the application and appeal forms carry a key made when the form is 
 double click, returns the first request instead of filing a second one.
 """
 
-import io
 import uuid
 from urllib.parse import urlencode
 
@@ -24,10 +23,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView, View
 
 from accounts.phone_codes import client_ip
+from core.spreadsheets import CONTENT_TYPES, to_xlsx
 from gov_services.catalogue_io import format_fee_yuan
 from gov_services.eforms import build_form, display_rows, mask_mobile
 from gov_services.forms_counter import (
@@ -40,6 +39,7 @@ from gov_services.forms_counter import (
     SupplementForm,
 )
 from gov_services.identifiers import format_tracking_code
+from gov_services.ledger_export import ledger_sheet
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import service_item_search
 from gov_services.selectors.requests import (
@@ -62,7 +62,6 @@ Status = ServiceRequest.Status
 
 ITEM_RESULTS = 50
 LEDGER_PAGE_SIZE = 25
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Attachments are stored only as these (scans.py checks the content); anything else is served as bytes.
 DOWNLOAD_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 
@@ -198,69 +197,15 @@ class CounterRequestListView(CounterAccessMixin, ListView):
                 "filtered": any(filters.values())}
 
 
-LEDGER_COLUMNS = [  # header, column width
-    (gettext_lazy("Tracking code"), 14), (gettext_lazy("Submitted at"), 18), (gettext_lazy("Kind"), 10),
-    (gettext_lazy("Category"), 16), (gettext_lazy("Service item or subject"), 32), (gettext_lazy("Applicant"), 12),
-    (gettext_lazy("ID card number"), 22), (gettext_lazy("Mobile number"), 14), (gettext_lazy("Department"), 26),
-    (gettext_lazy("Status"), 14), (gettext_lazy("Deadline"), 18), (gettext_lazy("Filed by"), 14),
-]
-
-
-def _naive_local(value):
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def ledger_workbook(service_requests, *, title: str) -> bytes:
-    """The ledger rows as an XLSX file: one row per request, ID and mobile numbers masked."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, (_header, width) in enumerate(LEDGER_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for header, _width in LEDGER_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(header))
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in service_requests:
-        is_application = row.kind == ServiceRequest.Kind.APPLICATION
-        values = [
-            format_tracking_code(row.tracking_code), _naive_local(row.submitted_at), row.get_kind_display(),
-            row.item.get_category_display() if is_application else row.get_appeal_category_display(),
-            row.item.name if is_application else (row.subject or row.description[:60]),
-            row.applicant_name, row.masked_id_number, mask_mobile(row.applicant_phone),
-            row.department.name, row.get_status_display(), _naive_local(row.due_at),
-            (row.filed_by.get_full_name() or row.filed_by.get_username()) if row.filed_by else "",
-        ]
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula, whatever it starts with
-            elif value is not None:
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 class CounterRequestExportView(CounterAccessMixin, View):
     """The ledger with the page's filters (all pages) as an XLSX file."""
 
     def get(self, request):
         filters = LedgerFilterForm(request.GET, today=timezone.localdate()).filters()
         rows = station_ledger(user=request.user, **filters).filter(station=self.station)
-        content = ledger_workbook(rows, title=_("Service ledger"))
+        content = to_xlsx([ledger_sheet(rows, title=_("Service ledger"))])
         period = f"{filters['month']:%Y%m}" if filters["month"] else f"{timezone.localdate():%Y%m%d}"
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
         response["Content-Disposition"] = f'attachment; filename="ledger-{self.station.code}-{period}.xlsx"'
         patch_cache_control(response, private=True, no_store=True)
         return response

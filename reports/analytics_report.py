@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.spreadsheets import Sheet
 from reports import charts
-from reports.exports import Sheet
 from reports.gov_report import GovKpiParams
 from reports.selectors.request_analytics import (
     CountRow,

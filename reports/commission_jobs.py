@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.pdf import render_pdf
+from core.spreadsheets import Sheet, to_csv, to_xlsx
 from reports.commission_report import CommissionParams, commission_report, yuan
-from reports.exports import Sheet, to_csv, to_xlsx
 from reports.models import ReportJob
 from reports.selectors.commissions import CommissionFilters, commission_journal_list
 from reports.selectors.scope import ReportScope, report_scope_for

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core.spreadsheets import Sheet
 from reports import charts
 from reports.commission_figures import CommissionFigures
-from reports.exports import Sheet
 from reports.kpis import rank_by
 from reports.selectors.commissions import (
     CommissionFilters,

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from core.spreadsheets import Sheet
 from reports import charts
-from reports.exports import Sheet
 from reports.kpis import RATE_NAMES, Kpis, rank_by
 from reports.selectors.dimensions import Period, dimension
 from reports.selectors.gov_kpis import KpiRow, KpiTable, kpi_table

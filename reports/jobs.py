@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.pdf import render_pdf
+from core.spreadsheets import Sheet, to_csv, to_xlsx
 from gov_services.deadlines import local_date
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
 from reports.commission_jobs import build_commission_rows, build_commissions
-from reports.exports import Sheet, to_csv, to_xlsx
 from reports.gov_report import GovKpiParams, gov_kpi_report
 from reports.kpis import WorkingDayIndex
 from reports.models import ReportJob

@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheets import Sheet
 from reports import charts
 from reports.commission_report import yuan
-from reports.exports import Sheet
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
 from reports.selectors.shop_sales import DIMENSION_LABELS, SalesFigures, SalesTable, shop_sales_table

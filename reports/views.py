@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.spreadsheets import CONTENT_TYPES, to_csv, to_xlsx
 from reports.analytics_report import analytics_report
-from reports.exports import to_csv, to_xlsx
 from reports.forms import GovKpiFilterForm
 from reports.gov_report import COLUMNS, GovKpiReport, gov_kpi_report, page_columns
 from reports.models import ReportJob
@@ -32,7 +32,7 @@ from reports.selectors.jobs import access_report_job_by_id, recent_report_jobs
 from reports.selectors.scope import ReportScope, report_scope_for
 from reports.services import report_job_request
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = CONTENT_TYPES["xlsx"]
 GOV_JOB_BUTTONS = [
     ("gov_kpis:pdf", gettext_lazy("PDF report with charts")),
     ("request_rows:xlsx", gettext_lazy("Every request (XLSX)")),
@@ -147,7 +147,7 @@ def _query_dict(query: str):
 
 
 class ReportJobDetailView(LoginRequiredMixin, View):
-    """A job's page: a progress bar while it runs (refreshed by reports/job-progress.js, or by the
+    """A job's page: a progress bar while it runs (refreshed by core/job-progress.js, or by the
     page reloading itself without JavaScript), the download link when ready, the reason if it failed."""
 
     template_name = "reports/job_detail.html"

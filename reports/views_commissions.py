@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.spreadsheets import CONTENT_TYPES, to_csv, to_xlsx
 from reports.commission_forms import CommissionFilterForm, ShopSalesFilterForm
 from reports.commission_report import CommissionReport, commission_report
-from reports.exports import to_csv, to_xlsx
 from reports.models import ReportJob
 from reports.selectors.choices import station_choices, township_choices
 from reports.selectors.commissions import (
@@ -42,7 +42,7 @@ from reports.services import report_job_request
 from reports.shop_sales_report import sales_params_as_dict, sales_values, shop_sales_report
 from stations.models import Region
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = CONTENT_TYPES["xlsx"]
 TRANSACTIONS_PAGE_SIZE = 50
 COMMISSION_JOB_BUTTONS = [
     ("commissions:pdf", gettext_lazy("PDF report with charts")),

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from shop.services.card_attempts import card_attempts_sweep
+from shop.services.catalogue import product_import_job_run
 from shop.services.statements import merchant_statements_generate_month
 
 
@@ -24,3 +25,10 @@ def generate_merchant_statements(month: str | None = None) -> int:
 def sweep_abandoned_card_attempts() -> dict:
     """Refund or cancel checkout card attempts left without an order past the grace period. Idempotent."""
     return card_attempts_sweep()
+
+
+@shared_task(acks_late=True)
+def product_import_job(job_id: int) -> None:
+    """Check and import one merchant's uploaded product file. A second delivery finds the job started
+    and does nothing; a failure marks the job failed (no retry: the same file fails the same way)."""
+    product_import_job_run(job_id=job_id)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from core.views import ImportJobStatusView
 from shop import (
     views_catalogue,
     views_counter,
@@ -10,6 +11,7 @@ from shop import (
     views_statements,
     views_store,
 )
+from shop.services.catalogue import PRODUCT_IMPORT
 
 app_name = "shop"
 
@@ -43,6 +45,8 @@ urlpatterns = [
          name="county-delivery-fee-edit"),
     path("merchant/products/import/", views_catalogue.MerchantProductImportView.as_view(),
          name="merchant-product-import"),
+    path("merchant/products/import/jobs/<int:pk>/", ImportJobStatusView.as_view(kind=PRODUCT_IMPORT),
+         name="merchant-product-import-job"),
     path("merchant/parts/<int:pk>/move/", views_orders.MerchantPartMoveView.as_view(), name="merchant-part-move"),
     path("counter/sales/new/", views_counter.CounterSaleCreateView.as_view(), name="counter-sale-create"),
     path("counter/sales/<int:pk>/receipt/", views_counter.CounterSaleReceiptView.as_view(),

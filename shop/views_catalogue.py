@@ -1,43 +1,44 @@
 """A merchant's spreadsheet import of products (linked from their dashboard home)."""
 
-from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
 from django.views import View
 
+from core.forms import ImportUploadForm
+from core.import_jobs import access_import_job_by_id, import_job_report
 from shop import product_io
-from shop.services.catalogue import product_import
+from shop.services.catalogue import PRODUCT_IMPORT, product_import_submit
 
 
-class ProductImportForm(forms.Form):
-    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+class ProductImportForm(ImportUploadForm):
+    caps = product_io.CAPS
 
 
 class MerchantProductImportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Upload a spreadsheet: it is imported in the background, and this page (?job=<id>) shows the
+    progress, then every bad row or what was created and updated."""
+
     permission_required = "partner.dashboard_access"
     template_name = "shop/merchant_product_import.html"
 
     def get(self, request):
-        return self._render(ProductImportForm())
+        context = {}
+        if "job" in request.GET:
+            job = access_import_job_by_id(user=request.user, job_id=request.GET["job"], kind=PRODUCT_IMPORT)
+            context = {"job": job, "report": import_job_report(job),
+                       "status_url": reverse("shop:merchant-product-import-job", args=[job.pk])}
+        return self._render(ProductImportForm(), **context)
 
     def post(self, request):
         form = ProductImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(form, status=422)
-        upload = form.cleaned_data["file"]
-        try:
-            outcome = product_import(user=request.user, data=upload.read(product_io.MAX_FILE_BYTES + 1),
-                                     filename=upload.name)
-        except product_io.ProductFileError as error:
-            form.add_error("file", str(error))
-            return self._render(form, status=422)
-        return self._render(ProductImportForm(), outcome=outcome, filename=upload.name,
-                            status=200 if outcome.parsed.ok else 422)
+        job = product_import_submit(user=request.user, upload=form.cleaned_data["file"],
+                                    idempotency_key=form.cleaned_data["idempotency_key"])
+        return HttpResponseRedirect(f"{reverse('shop:merchant-product-import')}?job={job.pk}")
 
     def _render(self, form, status=200, **context):
-        headers = {key: header for key, header, _aliases in product_io.COLUMNS}
-        return render(self.request, self.template_name,
-                      {"form": form, "columns": product_io.COLUMNS, "required": product_io.REQUIRED,
-                       "headers": headers, **context}, status=status)
+        return render(self.request, self.template_name, {"form": form, "columns": product_io.COLUMNS, **context},
+                      status=status)

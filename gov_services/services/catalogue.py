@@ -6,6 +6,7 @@ Every change leaves an audit event (core.audit) in the same transaction; nothing
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,8 +16,17 @@ from pypinyin import Style, lazy_pinyin
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.import_jobs import (
+    STEP_CHECKING,
+    STEP_SAVING,
+    Progress,
+    import_job_run,
+    import_job_submit,
+    reading_progress,
+)
+from core.models import ImportJob
+from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
 from gov_services import catalogue_io
-from gov_services.catalogue_io import ImportProblem, ImportResult
 from gov_services.eforms import validate_schema
 from gov_services.models import Department, RequiredMaterial, ServiceItem
 from stations.models import Region
@@ -236,7 +246,27 @@ class _Planned:
     materials: list[dict] | None
 
 
-def catalogue_import(*, file, filename: str, actor: User | None, county: Region) -> ImportResult:
+CATALOGUE_IMPORT = "gov_services.catalogue"
+
+
+def catalogue_import_submit(*, user: User, county: Region, upload, idempotency_key: uuid.UUID) -> ImportJob:
+    """Queue the import of an uploaded file into `county`'s catalogue (core/import_jobs.py)."""
+    from gov_services.tasks.catalogue import catalogue_import_job
+
+    return import_job_submit(user=user, kind=CATALOGUE_IMPORT, params={"county_id": county.pk}, upload=upload,
+                             idempotency_key=idempotency_key, enqueue=catalogue_import_job.delay)
+
+
+def catalogue_import_job_run(*, job_id: int) -> ImportJob | None:
+    def run(job: ImportJob, file, progress: Progress) -> ImportReport:
+        county = Region.objects.get(pk=job.params["county_id"])
+        return catalogue_import(file=file, filename=job.filename, actor=job.user, county=county, progress=progress)
+
+    return import_job_run(job_id=job_id, run=run)
+
+
+def catalogue_import(*, file, filename: str, actor: User | None, county: Region,
+                     progress: Progress | None = None) -> ImportReport:
     """Create or update (by item code) every row of a CSV/XLSX file in `county`'s catalogue.
 
     Every row is checked first; one bad row and nothing is imported — the result lists every
@@ -247,15 +277,17 @@ def catalogue_import(*, file, filename: str, actor: User | None, county: Region)
     then bulk writes and one insert per audit event.
     """
     try:
-        table = catalogue_io.read_table(file, filename)
-    except catalogue_io.CatalogueFileError as error:
-        return ImportResult(problems=[ImportProblem(None, "", str(error))])
+        table = read_table(file, filename, caps=catalogue_io.CAPS, progress=reading_progress(progress))
+    except SpreadsheetError as error:
+        return ImportReport(problems=[Problem(None, "", str(error))])
 
+    if progress is not None:
+        progress(60, STEP_CHECKING)
     departments = list(Department.objects.filter(region__path__startswith=county.path).order_by("code"))
     rows, problems, columns = catalogue_io.parse_rows(table, departments=departments)
-    result = ImportResult(rows=len(table.rows), ignored_columns=columns.ignored)
+    result = ImportReport(rows=len(table.rows), ignored_columns=columns.ignored)
     if not rows and not problems:
-        problems = [ImportProblem(None, "", _("The file has a header but no item rows."))]
+        problems = [Problem(None, "", _("The file has a header but no item rows."))]
     if any(p.line == 1 for p in problems) or not rows:
         result.problems = problems
         return result
@@ -272,7 +304,7 @@ def catalogue_import(*, file, filename: str, actor: User | None, county: Region)
         code = row.values.get("code")
         current = existing.get(code) if code else None
         if current is not None and not current.department.region.path.startswith(county.path):
-            problems.append(ImportProblem(row.line, columns.label("code"),
+            problems.append(Problem(row.line, columns.label("code"),
                                           _("Item code “%(code)s” belongs to another county's catalogue.")
                                           % {"code": code}))
             continue
@@ -285,21 +317,20 @@ def catalogue_import(*, file, filename: str, actor: User | None, county: Region)
         if errors:
             for name, messages in errors.items():
                 column = columns.label(FIELD_COLUMN.get(name, name)) if name in FIELD_COLUMN else ""
-                problems += [ImportProblem(row.line, column, m) for m in messages]
+                problems += [Problem(row.line, column, m) for m in messages]
             continue
         planned.append(plan)
 
     if problems:  # in reading order: by line, then by column as the file has them
-        position = {columns.label(key): index for key, index in columns.index.items()}
-        result.problems = sorted(problems, key=lambda p: (p.line or 0, position.get(p.column, len(position))))
-        return result
+        position = columns.order()
+        return result.refuse(sorted(problems, key=lambda p: (p.line or 0, position.get(p.column, len(position)))))
+    if progress is not None:
+        progress(80, STEP_SAVING)
     try:
         _import_write(planned, result, actor=actor, county=county, filename=filename)
     except IntegrityError:
-        result.problems = [ImportProblem(None, "", _(
-            "The catalogue changed while this file was being imported; nothing was imported. Import it again."))]
-        result.created = result.updated = result.unchanged = 0
-        result.created_codes, result.updated_codes = [], []
+        result.refuse([Problem(None, "", _(
+            "The catalogue changed while this file was being imported; nothing was imported. Import it again."))])
     return result
 
 
@@ -317,7 +348,7 @@ def _plan_row(row: catalogue_io.ParsedRow, current: ServiceItem | None) -> _Plan
 
 
 @transaction.atomic
-def _import_write(planned: list[_Planned], result: ImportResult, *, actor, county: Region, filename: str) -> None:
+def _import_write(planned: list[_Planned], result: ImportReport, *, actor, county: Region, filename: str) -> None:
     new = [p for p in planned if p.is_new]
     ServiceItem.objects.bulk_create([p.item for p in new])
     to_create, to_update_materials, to_delete = [], [], []

@@ -1,6 +1,7 @@
 """Celery tasks of gov_services, one module per concern; Celery autodiscovers this package."""
 
 from gov_services.tasks import (
+    catalogue,  # noqa: F401  (catalogue imports)
     certificates,  # noqa: F401  (certificate PDFs)
     supervision,  # noqa: F401  (the supervision sweep)
 )

@@ -1,5 +1,5 @@
-"""Catalogue files: cell syntax, CSV/XLSX reading (UTF-8, BOM, GBK), import with every bad row reported,
-idempotent re-import, and export → import round trips."""
+"""Catalogue files: cell syntax, import with every bad row reported, idempotent re-import, the caps,
+and export → import round trips. Reading files as such is tested in tests/core/test_spreadsheets.py."""
 
 import csv
 import io
@@ -8,13 +8,15 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from core.models import AuditEvent
 from gov_services import catalogue_io as cio
 from gov_services.models import RequiredMaterial, ServiceItem
 from gov_services.services.catalogue import catalogue_import
 from tests.factories import DepartmentFactory, RequiredMaterialFactory, ServiceItemFactory, region
+from tests.spreadsheet_files import csv_bytes as _csv_bytes
+from tests.spreadsheet_files import xlsx_bytes as _xlsx_bytes
 
 
 @pytest.fixture(autouse=True)
@@ -37,22 +39,11 @@ def row(code="HJ-01", name="户籍证明", department="GA", category="公共服�
 
 
 def csv_bytes(rows, header=HEADER, encoding="utf-8"):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode(encoding)
+    return _csv_bytes(rows, header, encoding=encoding)
 
 
 def xlsx_bytes(rows, header=HEADER):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for cells in rows:
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return _xlsx_bytes(rows, header)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,47 +153,6 @@ def test_an_e_form_cell_must_be_valid_json_and_a_valid_schema():
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading files
-# ---------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
-def test_csv_is_read_in_utf8_with_or_without_bom_and_in_gbk(encoding):
-    table = cio.read_table(io.BytesIO(csv_bytes([row()], encoding=encoding)), "目录.csv")
-    assert table.headers == HEADER
-    assert table.rows == [(2, row())]
-
-
-def test_xlsx_cells_are_read_as_text_with_numbers_kept_exact():
-    data = xlsx_bytes([[*row(legal=15, promised=15.0, fee=12.5)[:10], None, None, None]])
-    table = cio.read_table(io.BytesIO(data), "目录.xlsx")
-    line, cells = table.rows[0]
-    assert line == 2 and cells[5:8] == ["15", "15", "12.5"] and cells[10] == ""
-
-
-def test_blank_rows_are_skipped_but_lines_keep_their_spreadsheet_numbers():
-    rows = [row(code="A"), ["", "", ""], row(code="B")]
-    assert [line for line, _cells in cio.read_table(io.BytesIO(csv_bytes(rows)), "x.csv").rows] == [2, 4]
-
-
-def test_a_cell_with_line_breaks_counts_as_one_spreadsheet_row():
-    rows = [row(code="A", materials="身份证:原件\n户口簿:复印件"), row(code="B")]
-    assert [line for line, _cells in cio.read_table(io.BytesIO(csv_bytes(rows)), "x.csv").rows] == [2, 3]
-
-
-@pytest.mark.parametrize("data, filename, fragment", [
-    (b"", "x.csv", "empty"),
-    (b"   \r\n", "x.csv", "empty"),
-    (b"PK\x03\x04broken", "x.xlsx", "not a readable .xlsx"),
-    (b"\xd0\xcf\x11\xe0old excel", "x.xls", ".xlsx"),
-    (b",,,\r\na,b\r\n", "x.csv", "column headers"),
-    ("事项编码\r\n\"未闭合".encode(), "x.csv", "malformed"),
-])
-def test_an_unreadable_file_gets_one_clear_reason(data, filename, fragment):
-    with pytest.raises(cio.CatalogueFileError, match=fragment):
-        cio.read_table(io.BytesIO(data), filename)
-
-
-# ---------------------------------------------------------------------------------------------
 # Import
 # ---------------------------------------------------------------------------------------------
 
@@ -217,8 +167,8 @@ def departments(tree):
     }
 
 
-def do_import(data, county, filename="目录.csv", actor=None):
-    return catalogue_import(file=io.BytesIO(data), filename=filename, actor=actor, county=county)
+def do_import(data, county, filename="目录.csv", actor=None, progress=None):
+    return catalogue_import(file=io.BytesIO(data), filename=filename, actor=actor, county=county, progress=progress)
 
 
 GOOD_ROWS = [
@@ -403,6 +353,35 @@ def test_a_bad_xlsx_row_is_reported_with_its_spreadsheet_line(tree, departments)
     result = do_import(xlsx_bytes([row(code="N-1"), row(code="N-2", fee=1.005)]), tree["county"],
                        filename="目录.xlsx")
     assert [(p.line, p.column) for p in result.problems] == [(3, "收费(元)")]
+
+
+@pytest.mark.django_db
+def test_item_codes_keep_their_leading_zeros_and_a_code_excel_cut_short_is_refused(tree, departments):
+    cells = [row(code="0301"), row(code="1.30225E+17")]
+    result = do_import(csv_bytes(cells), tree["county"])
+    assert [(p.line, p.column) for p in result.problems] == [(3, "事项编码")]
+    assert "turned into a number" in result.problems[0].message
+    assert do_import(xlsx_bytes([row(code="0301")]), tree["county"], filename="目录.xlsx").created_codes == ["0301"]
+    assert ServiceItem.objects.get().code == "0301"
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_row_cap_is_refused_naming_the_cap_and_nothing_is_imported(tree, departments):
+    rows = [row(code=f"P-{n:04d}") for n in range(cio.CAPS.max_rows + 1)]
+    result = do_import(xlsx_bytes(rows), tree["county"], filename="目录.xlsx")
+    assert [(p.line, p.message) for p in result.problems] == [
+        (None, "The file has more than 5000 rows; split it into files of at most 5000 rows.")]
+    assert not ServiceItem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_reports_its_progress_while_it_reads_checks_and_saves(tree, departments):
+    steps = []
+    rows = [row(code=f"P-{n:03d}") for n in range(450)]
+    result = do_import(csv_bytes(rows), tree["county"], progress=lambda percent, step: steps.append((percent, step)))
+    assert result.created == 450
+    assert steps == [(22, "Reading the file"), (44, "Reading the file"), (50, "Reading the file"),
+                     (60, "Checking every row"), (80, "Saving")]
 
 
 @pytest.mark.django_db

@@ -3,14 +3,17 @@
 import csv
 import io
 import json
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
-from core.models import AuditEvent
+from core.models import AuditEvent, ImportJob
 from gov_services.models import ServiceItem
+from gov_services.services.catalogue import catalogue_import_submit
 from tests.factories import DepartmentFactory, RequiredMaterialFactory, ServiceItemFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -287,48 +290,114 @@ def upload(text, name="目录.csv", encoding="utf-8-sig"):
     return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
 
 
-def test_importing_a_good_file_shows_the_summary_and_a_second_time_changes_nothing(client, county_admin,
-                                                                                   department):
+@pytest.fixture
+def _uploads(private_files):
+    """Uploaded catalogue files are stored in a temporary private folder until their job is done."""
+
+
+def post_import(client, capture, data):
+    """Upload, let the background job run at commit (as Celery does eagerly), follow to the job's page."""
+    with capture(execute=True):
+        response = client.post(url("catalogue-import"), data)
+    assert response.status_code == 302, response.content
+    job = ImportJob.objects.get(pk=response["Location"].rpartition("?job=")[2])
+    return job, client.get(response["Location"])
+
+
+@pytest.mark.usefixtures("_uploads")
+def test_importing_a_good_file_shows_the_report_on_its_page_and_a_second_time_changes_nothing(
+        client, county_admin, department, django_capture_on_commit_callbacks):
     text = (f"{HEADER}\r\nGA-01,户籍证明,{department.code},公共服务,村级,5,1,0,是,是,身份证:原件,,\r\n"
             f"GA-02,居住证明,{department.name},公共服务,村级,5,2,0,是,否,,,\r\n")
     login(client, county_admin)
-    response = client.post(url("catalogue-import"), {"file": upload(text)})
-    assert response.status_code == 200
-    result = response.context["result"]
-    assert result.ok and (result.created, result.updated, result.unchanged) == (2, 0, 0)
+    job, page = post_import(client, django_capture_on_commit_callbacks, {"file": upload(text)})
+    assert job.status == "done" and job.user == county_admin and not job.file
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert report.ok and (report.created, report.updated, report.unchanged) == (2, 0, 0)
+    assert "目录.csv imported" in page.content.decode()
     assert ServiceItem.objects.filter(code__in=["GA-01", "GA-02"]).count() == 2
-    again = client.post(url("catalogue-import"), {"file": upload(text)}).context["result"]
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    again, page = post_import(client, django_capture_on_commit_callbacks, {"file": upload(text)})
+    assert again.pk != job.pk
+    assert (page.context["report"].created, page.context["report"].updated, page.context["report"].unchanged) == (
+        0, 0, 2)
 
 
-def test_importing_a_bad_file_lists_every_bad_line_and_imports_nothing(client, county_admin, department):
+@pytest.mark.usefixtures("_uploads")
+def test_importing_a_bad_file_lists_every_bad_line_and_imports_nothing(client, county_admin, department,
+                                                                      django_capture_on_commit_callbacks):
     text = (f"{HEADER}\r\nGA-01,户籍证明,{department.code},公共服务,村级,5,1,0,是,是,,,\r\n"
             f"GA-02,居住证明,不存在,公共服务,村级,5,2,0,是,否,,,\r\n"
             f"GA-03,出生登记,{department.code},彩票,村级,5,9,0.001,是,否,,,\r\n")
-    response = login(client, county_admin).post(url("catalogue-import"), {"file": upload(text, encoding="gbk")})
-    assert response.status_code == 422
-    result = response.context["result"]
-    assert result.bad_lines == [3, 4]
-    assert {(p.line, p.column) for p in result.problems} == {(3, "实施部门"), (4, "事项类别"), (4, "承诺时限"),
+    login(client, county_admin)
+    _job, page = post_import(client, django_capture_on_commit_callbacks, {"file": upload(text, encoding="gbk")})
+    report = page.context["report"]
+    assert report.bad_lines == [3, 4]
+    assert {(p.line, p.column) for p in report.problems} == {(3, "实施部门"), (4, "事项类别"), (4, "承诺时限"),
                                                             (4, "收费(元)")}
-    html = response.content.decode()
+    html = page.content.decode()
     assert "不存在" in html and "cz-row--warn" in html
     assert not ServiceItem.objects.exists()
+
+
+@pytest.mark.usefixtures("_uploads")
+def test_a_double_submit_of_the_same_form_starts_one_job(client, county_admin, department,
+                                                        django_capture_on_commit_callbacks):
+    text = f"{HEADER}\r\nGA-01,户籍证明,{department.code},公共服务,村级,5,1,0,是,是,,,\r\n"
+    login(client, county_admin)
+    key = client.get(url("catalogue-import")).context["form"].initial["idempotency_key"]
+    first, _page = post_import(client, django_capture_on_commit_callbacks,
+                               {"file": upload(text), "idempotency_key": key})
+    second, _page = post_import(client, django_capture_on_commit_callbacks,
+                                {"file": upload(text), "idempotency_key": key})
+    assert first == second and ImportJob.objects.count() == 1
+    assert AuditEvent.objects.filter(action="service_item.created").count() == 1
+
+
+@pytest.mark.usefixtures("_uploads")
+def test_the_page_shows_a_progress_bar_while_the_import_runs_and_its_status_as_json(client, county_admin,
+                                                                                     department):
+    login(client, county_admin)
+    with translation.override("en"):  # the job is queued, not run: no worker in this test
+        job = catalogue_import_submit(user=county_admin, county=department.region, upload=upload("x"),
+                                      idempotency_key=uuid.uuid4())
+    ImportJob.objects.filter(pk=job.pk).update(status="running", progress=30, step="Reading the file")
+    page = client.get(url("catalogue-import"), {"job": job.pk})
+    html = page.content.decode()
+    assert page.status_code == 200 and "data-cz-job-reload" in html and 'value="30"' in html
+    assert "core/job-progress.js" in html and 'http-equiv="refresh"' in html
+    status = client.get(url("catalogue-import-job", job.pk)).json()
+    assert status == {"status": "running", "status_label": "Checking and importing", "progress": 30,
+                      "step": "Reading the file", "finished": False}
+
+
+@pytest.mark.usefixtures("_uploads")
+def test_another_users_import_is_not_found(client, county_admin, superuser, department):
+    job = catalogue_import_submit(user=superuser, county=department.region, upload=upload("x"),
+                                  idempotency_key=uuid.uuid4())
+    login(client, county_admin)
+    assert client.get(url("catalogue-import"), {"job": job.pk}).status_code == 404
+    assert client.get(url("catalogue-import-job", job.pk)).status_code == 404
+    assert client.get(url("catalogue-import"), {"job": "abc"}).status_code == 404
 
 
 def test_the_import_form_refuses_other_file_types(client, county_admin):
     response = login(client, county_admin).post(url("catalogue-import"),
                                                 {"file": upload("x", name="目录.xls")})
     assert response.status_code == 200 and "file" in response.context["form"].errors
+    assert not ImportJob.objects.exists()
 
 
-def test_a_superuser_picks_the_county_to_import_into(client, superuser, tree, department):
+@pytest.mark.usefixtures("_uploads")
+def test_a_superuser_picks_the_county_to_import_into(client, superuser, tree, department,
+                                                    django_capture_on_commit_callbacks):
     region("county", tree["city"])
     login(client, superuser)
     assert not client.get(url("catalogue-import")).context["form"].single_county
     text = f"{HEADER}\r\nGA-01,户籍证明,{department.code},公共服务,村级,5,1,0,是,是,,,\r\n"
-    response = client.post(url("catalogue-import"), {"file": upload(text), "county": tree["county"].pk})
-    assert response.context["result"].created == 1
+    job, page = post_import(client, django_capture_on_commit_callbacks,
+                            {"file": upload(text), "county": tree["county"].pk})
+    assert job.params["county_id"] == tree["county"].pk and page.context["report"].created == 1
 
 
 def test_csv_export_downloads_the_items_in_view_with_their_filters(client, county_admin, catalogue):

@@ -1,4 +1,6 @@
-// The progress bar of a background report: polls the job's status URL until it is finished.
+// The progress bar of a background job (a report, an import): polls the job's status URL until it
+// is finished. A box marked data-cz-job-reload reloads the page then, to show the result the
+// server renders (an import's report); otherwise the page reloads only when the job failed.
 // Without JavaScript the page reloads itself instead (a <noscript> refresh).
 (function () {
   "use strict";
@@ -6,6 +8,7 @@
     var box = document.querySelector("[data-cz-job-status]");
     if (!box) { return; }
     var url = box.getAttribute("data-cz-job-status");
+    var reloadWhenFinished = box.hasAttribute("data-cz-job-reload");
     var bar = box.querySelector("[data-cz-job-progress]");
     var label = box.querySelector("[data-cz-job-label]");
     var step = box.querySelector("[data-cz-job-step]");
@@ -18,9 +21,9 @@
           bar.textContent = job.progress + "%";
           label.textContent = job.status_label;
           step.textContent = job.step ? "· " + job.step : "";
-          if (job.status === "done") { done.hidden = false; }
+          if (job.status === "done" && done) { done.hidden = false; }
           if (job.finished) {
-            if (job.status === "failed") { window.location.reload(); }
+            if (reloadWhenFinished || job.status === "failed") { window.location.reload(); }
             return;
           }
           window.setTimeout(poll, 1500);

@@ -1,0 +1,230 @@
+"""Spreadsheet imports: refusing hostile or oversized workbooks and importing a normal 1,000-row service
+catalogue, with core.spreadsheets against the code before it (gov_services/catalogue_io.py's own reader
+at BENCH_IMPORTS_BASELINE, default e41a2ed), in the same run.
+
+Figures (seconds, lower is better; peak memory in MB):
+* refusing the 857 KB-style workbook: 5,000 rows × 4,000 cells, a sheet of about 300 MB that packs into
+  well under 1 MB (tests/spreadsheet_files.zip_bomb_xlsx) — what held a worker for 318 s. The old code
+  runs in its own process, stopped after BENCH_IMPORTS_OLD_LIMIT seconds (default 120); the row then
+  shows the limit as a lower bound of the old time;
+* refusing an ordinary 20,000-row XLSX (the catalogue's cap is 5,000 rows);
+* importing a 1,000-row catalogue (13 columns, materials, fees) into an empty county, CSV and XLSX,
+  each run inside a transaction that is rolled back, the median of BENCH_IMPORTS_RUNS runs (default 3),
+  old and new interleaved (who goes first alternates); both must create 1,000 items.
+The work runs in a child process (`python -m benches.spreadsheet_imports --child`) with Django set up
+against BENCH_IMPORTS_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/cz_imports_bench,
+migrated on first use); it prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+import types
+import zipfile
+
+from benches.harness import ROOT, Context, Row, clean_env, progress
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_imports_bench"
+BASELINE = os.environ.get("BENCH_IMPORTS_BASELINE", "e41a2ed")
+RUNS = int(os.environ.get("BENCH_IMPORTS_RUNS", "3"))
+OLD_LIMIT = float(os.environ.get("BENCH_IMPORTS_OLD_LIMIT", "120"))
+
+
+def run(ctx: Context) -> list[Row]:
+    url = os.environ.get("BENCH_IMPORTS_DATABASE_URL", DEFAULT_URL)
+    _create_database(url)
+    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false", DATABASE_URL=url,
+                    CACHE_URL="locmemcache://bench", CELERY_BROKER_URL="", LOG_LEVEL="WARNING",
+                    SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij")
+    progress(f"spreadsheet imports: ours and the reader at {BASELINE}, {RUNS} runs each")
+    r = _child_json(["--child"], env)
+    progress(f"spreadsheet imports: the old reader on the 857 KB-style workbook (stopped after {OLD_LIMIT:.0f} s)")
+    try:
+        old = _child_json(["--old-bomb"], env, timeout=OLD_LIMIT)
+        old_bomb, old_note = old["seconds"], f"old: {old['outcome']}"
+    except subprocess.TimeoutExpired:
+        old_bomb, old_note = OLD_LIMIT, f"old: still parsing after {OLD_LIMIT:.0f} s, stopped"
+    ctx.note(f"spreadsheet imports: baseline = gov_services/catalogue_io.py and services/catalogue.py at {BASELINE}; "
+             f"857 KB-style file {r['bomb_kb']:,} KB on disk, its sheet {r['bomb_mb']:,} MB unpacked; "
+             f"ours refused it with “{r['bomb_message']}”")
+    return [
+        Row("refuse the 857 KB-style workbook (300 MB sheet)", r["ours_bomb"], old_bomb, fmt="{:,.3f} s",
+            better="lower", note=old_note),
+        Row("peak Python memory refusing it (ours)", r["ours_bomb_mb"], None, fmt="{:,.1f} MB", better="lower",
+            note="tracemalloc"),
+        Row("refuse a 20,000-row XLSX (cap 5,000 rows)", r["ours_rows"], r["old_rows"], fmt="{:,.3f} s",
+            better="lower", note=f"peak {r['ours_rows_mb']:.1f} MB ours, {r['old_rows_mb']:.1f} MB old"),
+        Row("import a 1,000-row catalogue (CSV)", r["ours_csv"], r["old_csv"], fmt="{:,.2f} s", better="lower",
+            note=f"median of {RUNS}"),
+        Row("import a 1,000-row catalogue (XLSX)", r["ours_xlsx"], r["old_xlsx"], fmt="{:,.2f} s", better="lower",
+            note=f"median of {RUNS}"),
+    ]
+
+
+def _child_json(args: list[str], env: dict, timeout: float | None = None) -> dict:
+    child = subprocess.run([sys.executable, "-m", "benches.spreadsheet_imports", *args], env=env, cwd=ROOT,
+                           stdout=subprocess.PIPE, text=True, check=False, timeout=timeout)
+    if child.returncode != 0:
+        raise RuntimeError(f"the spreadsheet imports benchmark's child {args} failed with status {child.returncode}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            progress(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- the children: Django set up against the bench database ---------------------------------------
+
+def _setup():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _old_modules():
+    """The catalogue reader and import service as they were at BASELINE, loaded beside ours."""
+    import gov_services
+    import gov_services.catalogue_io  # ours, put back after the old service is loaded
+
+    def source(path: str) -> str:
+        return subprocess.run(["git", "show", f"{BASELINE}:{path}"], cwd=ROOT, check=True, stdout=subprocess.PIPE,
+                              text=True).stdout
+
+    old_io = sys.modules["old_catalogue_io"] = types.ModuleType("old_catalogue_io")  # dataclasses look it up
+    exec(compile(source("gov_services/catalogue_io.py"), "old catalogue_io.py", "exec"), old_io.__dict__)
+    old_service = sys.modules["old_catalogue_service"] = types.ModuleType("old_catalogue_service")
+    ours = sys.modules["gov_services.catalogue_io"]
+    sys.modules["gov_services.catalogue_io"], gov_services.catalogue_io = old_io, old_io
+    try:  # its `from gov_services import catalogue_io` must find the old module
+        exec(compile(source("gov_services/services/catalogue.py"), "old services/catalogue.py", "exec"),
+             old_service.__dict__)
+    finally:
+        sys.modules["gov_services.catalogue_io"], gov_services.catalogue_io = ours, ours
+    return old_io, old_service
+
+
+def _county():
+    from gov_services.models import Department
+    from stations.models import Region
+
+    county = Region.objects.filter(code="990100").first()
+    if county is None:
+        city = Region.add_root(name="基准市", code="9901", level="city")
+        county = city.add_child(name="基准县", code="990100", level="county")
+    for code, name in (("BGA", "基准县公安局"), ("BMZ", "基准县民政局")):
+        Department.objects.get_or_create(code=code, defaults={"name": name, "region": county})
+    return county
+
+
+def _catalogue_rows(count: int) -> tuple[list[str], list[list]]:
+    from gov_services.catalogue_io import COLUMNS
+
+    rows = [[f"B-{n:04d}", f"基准事项{n}", "BGA" if n % 2 else "BMZ", "公共服务", "村级", "20", "10",
+             f"{n % 50}.50", "是", "否", "身份证:原件;户口簿:复印件;照片:扫描件:可选", "", f"第 {n} 项的说明"]
+            for n in range(count)]
+    return [column.header for column in COLUMNS], rows
+
+
+def _timed(call) -> tuple[float, float, object]:
+    """(seconds, peak MB of Python allocations, result)."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        result = call()
+    finally:
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return seconds, peak, result
+
+
+def _child() -> None:
+    _setup()
+    from django.db import transaction
+
+    from gov_services.services.catalogue import catalogue_import
+    from tests.spreadsheet_files import csv_bytes, dense_sheet, xlsx_bytes, xlsx_with_sheet, zip_bomb_xlsx
+
+    _old_io, old_service = _old_modules()
+    county = _county()
+    header, rows = _catalogue_rows(1000)
+    files = {"csv": csv_bytes(rows, header), "xlsx": xlsx_bytes(rows, header)}
+    bomb = zip_bomb_xlsx()
+    many_rows = xlsx_with_sheet(dense_sheet(20_000, 13, references=True))
+
+    def ours_import(data, name):
+        return catalogue_import(file=io.BytesIO(data), filename=name, actor=None, county=county)
+
+    def old_import(data, name):
+        return old_service.catalogue_import(file=io.BytesIO(data), filename=name, actor=None, county=county)
+
+    ours_bomb, ours_bomb_mb, bomb_report = _timed(lambda: ours_import(bomb, "857kb.xlsx"))
+    assert not bomb_report.ok, "ours imported the 857 KB-style workbook"
+    ours_rows, ours_rows_mb, report = _timed(lambda: ours_import(many_rows, "rows.xlsx"))
+    assert "5000" in report.problems[0].message, report.problems
+    old_rows, old_rows_mb, result = _timed(lambda: old_import(many_rows, "rows.xlsx"))
+    assert not result.ok
+
+    times: dict[str, list[float]] = {"ours_csv": [], "old_csv": [], "ours_xlsx": [], "old_xlsx": []}
+    for run in range(RUNS):
+        for fmt, data in files.items():
+            pair = (("ours", ours_import), ("old", old_import))
+            for who, call in pair if run % 2 == 0 else pair[::-1]:  # alternate who goes first
+                with transaction.atomic():
+                    start = time.perf_counter()
+                    result = call(data, f"catalogue.{fmt}")
+                    times[f"{who}_{fmt}"].append(time.perf_counter() - start)
+                    assert result.ok and result.created == 1000, (who, fmt, result.problems[:3])
+                    transaction.set_rollback(True)
+    sheet = zipfile.ZipFile(io.BytesIO(bomb)).getinfo("xl/worksheets/sheet1.xml")
+    print(json.dumps({
+        "ours_bomb": ours_bomb, "ours_bomb_mb": ours_bomb_mb, "bomb_message": bomb_report.problems[0].message,
+        "bomb_kb": len(bomb) // 1024, "bomb_mb": sheet.file_size // 2**20,
+        "ours_rows": ours_rows, "ours_rows_mb": ours_rows_mb, "old_rows": old_rows, "old_rows_mb": old_rows_mb,
+        **{name: statistics.median(values) for name, values in times.items()},
+    }))
+
+
+def _old_bomb() -> None:
+    """The old reader on the 857 KB-style workbook, in a process of its own (the parent may stop it)."""
+    import django
+
+    django.setup()
+    from tests.spreadsheet_files import zip_bomb_xlsx
+
+    old_io, _old_service = _old_modules()
+    bomb = zip_bomb_xlsx()
+    start = time.perf_counter()
+    try:
+        table = old_io.read_table(io.BytesIO(bomb), "857kb.xlsx")
+        outcome = f"read {len(table.rows):,} rows"
+    except old_io.CatalogueFileError as error:
+        outcome = f"refused: {error}"
+    print(json.dumps({"seconds": time.perf_counter() - start, "outcome": outcome}))
+
+
+if __name__ == "__main__":
+    if "--child" in sys.argv:
+        _child()
+    elif "--old-bomb" in sys.argv:
+        _old_bomb()
+    else:
+        from benches.harness import format_table
+
+        print(format_table(run(Context())))

@@ -1,0 +1,40 @@
+"""Forms every app shares."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.spreadsheets import Caps
+from core.spreadsheets.reader import megabytes
+
+
+class ImportUploadForm(forms.Form):
+    """A spreadsheet to import, with the key that makes a double submit start one job.
+
+    Subclasses set `caps` (the importer's own); the size is checked here before the file is stored,
+    the rest while the background job reads it.
+    """
+
+    caps = Caps()
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.caps.max_bytes:
+            raise ValidationError(_("The file is larger than %(mb)s MB; split it into smaller files.")
+                                  % {"mb": megabytes(self.caps.max_bytes)})
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a .csv or .xlsx file (a .xls file: save it as .xlsx first)."))
+        return upload
+
+    def clean_idempotency_key(self):
+        return self.cleaned_data["idempotency_key"] or uuid.uuid4()
