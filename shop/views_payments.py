@@ -13,6 +13,7 @@ from oscar.core.loading import get_model
 from shop.checkout.views import SESSION_ORDERS_KEY
 from shop.models import Payment
 from shop.payments import WebhookRejected, decline_message, simulator
+from shop.payments.stripe_card import allows_stripe_js
 from shop.services.payments import payment_webhook_receive, simulated_card_confirm
 
 Order = get_model("order", "Order")
@@ -30,6 +31,7 @@ def _order_for(request, number: str):
     return order
 
 
+@method_decorator(allows_stripe_js, name="dispatch")
 class OrderPayView(View):
     """The card page: Stripe's card element, or the demo simulator's buttons."""
 
