@@ -42,7 +42,7 @@ class OrderPayView(View):
             raise Http404
         return render(request, "shop/order_pay.html", {
             "order": order, "payment": payment, "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
-            "is_simulator": payment.provider == "card_sim"})
+            "is_simulator": payment.provider == "card_sim" and settings.ENABLE_SIMULATORS})
 
 
 class OrderPaySimulateView(View):
@@ -81,7 +81,7 @@ class PaymentWebhookView(View):
     """Provider notifications: verified by signature, acted on once; a replay answers 200 and changes nothing."""
 
     def post(self, request, provider):
-        if provider not in SIGNATURE_HEADERS:
+        if provider not in SIGNATURE_HEADERS or (provider == "card_sim" and not settings.ENABLE_SIMULATORS):
             raise Http404
         try:
             payment_webhook_receive(provider_code=provider, payload=request.body,

@@ -15,7 +15,9 @@ from config.env import BASE_DIR, env, fail, read
 from core.csp import source_hash
 
 DEBUG = read("DEBUG", env.bool, False, "DEBUG=false")
-SECRET_KEY = read("SECRET_KEY", env.str, "dev-insecure-cunzhan-key-change-me-0123456789abcdef", "SECRET_KEY=<50 random chars>")
+# Published in this repository, so production refuses it (config/settings/production.py).
+DEVELOPMENT_SECRET_KEY = "dev-insecure-cunzhan-key-change-me-0123456789abcdef"
+SECRET_KEY = read("SECRET_KEY", env.str, DEVELOPMENT_SECRET_KEY, "SECRET_KEY=<50 random chars>")
 ALLOWED_HOSTS = read("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost", "[::1]", "testserver"], "ALLOWED_HOSTS=cunzhan.example.cn")
 CSRF_TRUSTED_ORIGINS = read("CSRF_TRUSTED_ORIGINS", env.list, [], "CSRF_TRUSTED_ORIGINS=https://cunzhan.example.cn")
 
@@ -310,6 +312,10 @@ STRIPE_WEBHOOK_SECRET = read("STRIPE_WEBHOOK_SECRET", env.str, "", "whsec_…")
 # (the resident may still be on the page until then).
 SHOP_CARD_ATTEMPT_GRACE_MINUTES = read("SHOP_CARD_ATTEMPT_GRACE_MINUTES", env.int, 60,
                                        "SHOP_CARD_ATTEMPT_GRACE_MINUTES=60")
+
+# Simulated gateways (the till's provider and card reader, the store's card gateway) and the URLs
+# that drive them. On in the demo and the tests; production turns them off unless a pilot asks.
+ENABLE_SIMULATORS = read("ENABLE_SIMULATORS", env.bool, True, "ENABLE_SIMULATORS=false")
 
 # Agency (the station till). Provider.adapter names one of these; the simulator is the only one
 # until a real provider's API is connected. Amounts in fen.
