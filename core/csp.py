@@ -2,9 +2,9 @@
 
 The site-wide policy is settings.CONTENT_SECURITY_POLICY: scripts from our own origin and inline
 scripts that carry the response's nonce (`<script nonce="{{ CSP_NONCE }}">`), nothing inline
-otherwise. Pages whose bundled JavaScript we do not write (Oscar's dashboard, Wagtail's admin) get
-directives of their own by URL prefix from settings.CSP_PATH_DIRECTIVES; a view that needs a third party (Stripe's
-card element) adds it with `csp_update` itself.
+otherwise. Pages whose JavaScript we do not write (Oscar's inline handlers, Wagtail's admin) get
+directives of their own by URL prefix from settings.CSP_PATH_DIRECTIVES; a view that needs a third
+party (Stripe's card element) adds it itself (`csp_update_when`).
 
 Whole-page caches keep a placeholder in place of a stored page's nonce and put the visitor's own
 nonce back when they serve it (as they do for the CSRF token), so every response has a fresh nonce
