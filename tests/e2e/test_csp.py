@@ -6,6 +6,7 @@ there), and with no script error."""
 import pytest
 
 from tests.e2e.helpers import assert_ok
+from tests.portal.factories import portal_home
 from tests.shop import factories
 
 pytestmark = pytest.mark.e2e
@@ -27,13 +28,11 @@ PAGES = {
 
 @pytest.fixture
 def world(tree, station, operator, officer, county_admin, resident, superuser, request_item):
-    from wagtail.models import Page
-
     merchant = factories.merchant(name="乐亭绿源合作社", townships=[tree["townships"][0]])
     product = factories.product(merchant.partner, title="农家土鸡蛋", price="36.00")
     return {"anonymous": None, "resident": resident, "operator": operator, "officer": officer,
             "county_admin": county_admin, "merchant": merchant.partner.users.get(), "superuser": superuser,
-            "paths": {"product": product.get_absolute_url(), "home": Page.objects.get(depth=2).pk}}
+            "paths": {"product": product.get_absolute_url(), "home": portal_home().pk}}
 
 
 @pytest.mark.parametrize("who", list(PAGES))
