@@ -22,7 +22,7 @@ PAGES = {
                      "/county/reports/", "/county/statements/", "/county/merchants/", "/county/stations/"],
     "merchant": ["/shop/dashboard/", "/shop/dashboard/catalogue/", "/shop/dashboard/orders/"],
     "superuser": ["/cms/", "/cms/pages/", "/cms/pages/{home}/edit/", "/cms/images/", "/admin/",
-                  "/admin/accounts/user/", "/shop/dashboard/catalogue/products/create/"],
+                  "/admin/accounts/user/", "/shop/dashboard/catalogue/products/{product_id}/"],
 }
 
 
@@ -32,7 +32,7 @@ def world(tree, station, operator, officer, county_admin, resident, superuser, r
     product = factories.product(merchant.partner, title="农家土鸡蛋", price="36.00")
     return {"anonymous": None, "resident": resident, "operator": operator, "officer": officer,
             "county_admin": county_admin, "merchant": merchant.partner.users.get(), "superuser": superuser,
-            "paths": {"product": product.get_absolute_url(), "home": portal_home().pk}}
+            "paths": {"product": product.get_absolute_url(), "product_id": product.pk, "home": portal_home().pk}}
 
 
 @pytest.mark.parametrize("who", list(PAGES))
