@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.portal.factories import portal_home
 from tests.shop import factories
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,7 @@ def inline_script_nonces(response) -> list[str | None]:
 
 @pytest.fixture
 def product(tree):
+    portal_home()  # Wagtail's pages, also after a transactional test has flushed the migrations' rows
     partner = factories.merchant(name="城关果园", townships=[tree["townships"][0]]).partner
     return factories.product(partner, title="苹果", price="8.00")
 
@@ -77,7 +79,8 @@ def test_every_kind_of_page_sends_a_policy_and_its_inline_scripts_carry_the_head
         assert set(scripts) == {header_nonce(response)}, f"{path}: {scripts} vs {rules['script-src']}"
 
 
-def test_only_wagtails_admin_allows_inline_scripts_and_only_oscar_pages_allow_its_handlers(client, superuser):
+def test_only_wagtails_admin_allows_inline_scripts_and_only_oscar_pages_allow_its_handlers(client, superuser,
+                                                                                           product):
     client.force_login(superuser)
     cms, dashboard, portal = client.get("/cms/"), client.get("/shop/dashboard/"), client.get("/")
     assert policy(cms)["script-src"] == ["'self'", "'unsafe-inline'"]
