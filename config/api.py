@@ -1,10 +1,9 @@
 """The JSON API under /api/: each app contributes a router; OpenAPI docs at /api/docs."""
 
-from ninja import NinjaAPI
-
+from core.api import CunzhanAPI
 from gov_services.api import router as requests_router
 from stations.api import router as stations_router
 
-api = NinjaAPI(title="Cunzhan API", version="1", urls_namespace="api")
+api = CunzhanAPI(title="Cunzhan API", version="1", urls_namespace="api")
 api.add_router("/", stations_router)
 api.add_router("/", requests_router)

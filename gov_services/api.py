@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from accounts.services import api_key_authenticate
+from core.api import ErrorOut, Text
 from gov_services.identifiers import normalise_tracking_code
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.selectors.requests import request_timeline, service_request_list
@@ -36,15 +37,15 @@ class RequestIn(Schema):
     idempotency_key: uuid.UUID
     kind: Literal["application", "appeal"]
     channel: Literal["api", "wechat", "phone"] = "api"
-    village_code: str
-    item_code: str = ""
-    appeal_category: str = ""
-    subject: str = ""
-    description: str = ""
-    place: str = ""
-    applicant_name: str
-    applicant_id_number: str
-    applicant_phone: str
+    village_code: Text
+    item_code: Text = ""
+    appeal_category: Text = ""
+    subject: Text = ""
+    description: Text = ""
+    place: Text = ""
+    applicant_name: Text
+    applicant_id_number: Text
+    applicant_phone: Text
     consent: Literal["witnessed"] = "witnessed"
     form_data: dict = {}
 
@@ -65,11 +66,6 @@ class RequestOut(Schema):
     events: list[EventOut] = []
 
 
-class ErrorsOut(Schema):
-    message: str
-    errors: dict[str, list[str]] = {}
-
-
 def _out(request: ServiceRequest, *, with_events: bool = False) -> dict:
     events = request_timeline(request=request, for_resident=True) if with_events else []
     return {
@@ -80,8 +76,8 @@ def _out(request: ServiceRequest, *, with_events: bool = False) -> dict:
     }
 
 
-@router.post("/requests/", response={201: RequestOut, 200: RequestOut, 403: ErrorsOut, 409: ErrorsOut,
-                                      422: ErrorsOut}, url_name="request-create")
+@router.post("/requests/", response={201: RequestOut, 200: RequestOut, 403: ErrorOut, 409: ErrorOut,
+                                      422: ErrorOut}, url_name="request-create")
 def request_create(request, payload: RequestIn):
     """File an application or an appeal. Sending the same idempotency_key again returns the first
     request (200); the same key with other content is refused (409). Errors come in the language of
@@ -111,8 +107,8 @@ def request_create(request, payload: RequestIn):
     return Status(200 if existed else 201, _out(filed))
 
 
-@router.get("/requests/{tracking_code}", response={200: RequestOut, 404: ErrorsOut}, url_name="request-detail")
-def request_detail(request, tracking_code: str):
+@router.get("/requests/{tracking_code}", response={200: RequestOut, 404: ErrorOut}, url_name="request-detail")
+def request_detail(request, tracking_code: Text):
     """A request the key's user may see, with its timeline as the resident sees it."""
     try:
         code = normalise_tracking_code(tracking_code)

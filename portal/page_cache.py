@@ -17,7 +17,7 @@ from writes that bypass signals (bulk updates) and of the "most used services" f
 
 CSRF: the page frame has forms (language switch). The token in a cached body is replaced with a
 placeholder when stored and with the visitor's own token when served, so every visitor gets a valid
-token and the CSRF cookie to match.
+token and the CSRF cookie to match. Likewise the CSP nonce (core/csp.py).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
+
+from core.csp import nonce_to_placeholder, placeholder_to_nonce
 
 GENERATION_KEY = "portal:pages:generation"
 CSRF_PLACEHOLDER = b"__portal_csrf_token__"
@@ -80,7 +82,7 @@ def _request_is_cacheable(request) -> bool:
 
 
 def _store(request, response) -> None:
-    body = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+    body = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", nonce_to_placeholder(request, response.content))
     entry = (body, response.get("Content-Type", "text/html; charset=utf-8"))
     cache.set(_key(request), entry, timeout=cache_seconds())
 
@@ -89,6 +91,7 @@ def _replay(request, entry) -> HttpResponse:
     body, content_type = entry
     if CSRF_PLACEHOLDER in body:
         body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    body = placeholder_to_nonce(request, body)
     response = HttpResponse(body, content_type=content_type)
     response["X-Portal-Cache"] = "hit"
     return response

@@ -18,7 +18,7 @@ show moves the generation on (`store_pages_changed`, connected in ShopConfig.rea
 expire unread. A TTL bounds staleness from writes that bypass signals (queryset.update()).
 
 CSRF: cached bodies hold a placeholder instead of the token; every visitor gets their own token
-(and the cookie to match) when the page is served.
+(and the cookie to match) when the page is served. Likewise the CSP nonce (core/csp.py).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
+from core.csp import nonce_to_placeholder, placeholder_to_nonce
 from shop.selectors.shoppers import SESSION_STATION_KEY
 
 GENERATION_KEY = "shop:pages:generation"
@@ -88,8 +89,8 @@ def _key(request) -> str:
     return f"shop:page:{generation()}:{language}:{request.get_host()}:{path}"
 
 
-def _store(key: str, response) -> None:
-    body = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+def _store(request, key: str, response) -> None:
+    body = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", nonce_to_placeholder(request, response.content))
     cache.set(key, (body, response.get("Content-Type", "text/html; charset=utf-8")), timeout=cache_seconds())
 
 
@@ -97,6 +98,7 @@ def _replay(request, entry) -> HttpResponse:
     body, content_type = entry
     if CSRF_PLACEHOLDER in body:
         body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    body = placeholder_to_nonce(request, body)
     response = HttpResponse(body, content_type=content_type)
     response[HEADER] = "hit"
     return response
@@ -121,7 +123,7 @@ class StorePageCacheMiddleware:
             response = self.get_response(request)
             response.cookies.pop(history, None)  # and leave the visitor's own history cookie alone
             if response.status_code == 200 and not response.streaming and not response.cookies:
-                _store(key, response)
+                _store(request, key, response)
                 response[HEADER] = "miss"
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response

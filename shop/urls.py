@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from core.views import ImportJobStatusView
@@ -60,10 +61,15 @@ urlpatterns = [
     # Under the store's prefix but not Oscar's: Oscar's URL patterns under shop/ do not match these.
     path("shop/my-station/", views_store.StationChooseView.as_view(), name="station-choose"),
     path("shop/orders/<str:number>/pay/", views_payments.OrderPayView.as_view(), name="order-pay"),
-    path("shop/orders/<str:number>/pay/simulate/", views_payments.OrderPaySimulateView.as_view(),
-         name="order-pay-simulate"),
-    path("shop/payments/card-simulator/confirm/", views_payments.CardSimulatorConfirmView.as_view(),
-         name="card-simulator-confirm"),
     path("shop/payments/<str:provider>/webhook/", views_payments.PaymentWebhookView.as_view(),
          name="payment-webhook"),
 ]
+
+# The demo card gateway: not routed at all unless simulators are enabled (production: a pilot only).
+if settings.ENABLE_SIMULATORS:
+    urlpatterns += [
+        path("shop/orders/<str:number>/pay/simulate/", views_payments.OrderPaySimulateView.as_view(),
+             name="order-pay-simulate"),
+        path("shop/payments/card-simulator/confirm/", views_payments.CardSimulatorConfirmView.as_view(),
+             name="card-simulator-confirm"),
+    ]

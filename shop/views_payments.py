@@ -13,6 +13,7 @@ from oscar.core.loading import get_model
 from shop.checkout.views import SESSION_ORDERS_KEY
 from shop.models import Payment
 from shop.payments import WebhookRejected, decline_message, simulator
+from shop.payments.stripe_card import allows_stripe_js
 from shop.services.payments import payment_webhook_receive, simulated_card_confirm
 
 Order = get_model("order", "Order")
@@ -30,6 +31,7 @@ def _order_for(request, number: str):
     return order
 
 
+@method_decorator(allows_stripe_js, name="dispatch")
 class OrderPayView(View):
     """The card page: Stripe's card element, or the demo simulator's buttons."""
 
@@ -40,7 +42,7 @@ class OrderPayView(View):
             raise Http404
         return render(request, "shop/order_pay.html", {
             "order": order, "payment": payment, "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
-            "is_simulator": payment.provider == "card_sim"})
+            "is_simulator": payment.provider == "card_sim" and settings.ENABLE_SIMULATORS})
 
 
 class OrderPaySimulateView(View):
@@ -79,7 +81,7 @@ class PaymentWebhookView(View):
     """Provider notifications: verified by signature, acted on once; a replay answers 200 and changes nothing."""
 
     def post(self, request, provider):
-        if provider not in SIGNATURE_HEADERS:
+        if provider not in SIGNATURE_HEADERS or (provider == "card_sim" and not settings.ENABLE_SIMULATORS):
             raise Http404
         try:
             payment_webhook_receive(provider_code=provider, payload=request.body,

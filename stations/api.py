@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
+from core.api import Text
 from stations.selectors import public_region_list, public_station_directory
 
 router = Router(tags=["stations"])
@@ -25,7 +26,7 @@ class StationOut(Schema):
 
 
 @router.get("/stations/", response=list[StationOut], url_name="station-directory")
-def station_directory(request, township: str | None = None, status: str | None = None):
+def station_directory(request, township: Text | None = None, status: Text | None = None):
     """Every station with its build status, as on the county's wall map; no personal data."""
     return public_station_directory(township_code=township, status=status)
 
@@ -41,6 +42,6 @@ class RegionOut(Schema):
 
 
 @router.get("/regions/", response=list[RegionOut], url_name="region-list")
-def region_list(request, level: str | None = None, within: str | None = None):
+def region_list(request, level: Text | None = None, within: Text | None = None):
     """The public region tree (city › county › township › village) with map outlines."""
     return public_region_list(level=level, within_code=within)

@@ -15,7 +15,8 @@ GOOD_SECRET = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP"
 READ_SETTINGS = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE']); print(settings.DEBUG)"
 
 
-CONFIG_VARIABLES = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL"}
+CONFIG_VARIABLES = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "ENABLE_SIMULATORS",
+                    "AGENCY_CARD_TERMINAL"}
 
 
 def _settings(module: str, **env: str) -> subprocess.CompletedProcess:
@@ -100,3 +101,89 @@ def test_production_loads_with_everything_set():
                        DATABASE_URL="postgres://cunzhan:pw@127.0.0.1:5432/cunzhan")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
+
+
+PRODUCTION = {"ALLOWED_HOSTS": "cunzhan.example.cn", "DATABASE_URL": "postgres://cunzhan@127.0.0.1:5432/cunzhan"}
+
+
+def test_production_refuses_the_development_secret_key_published_in_the_source():
+    from config.settings.base import DEVELOPMENT_SECRET_KEY
+
+    last = _assert_config_error(_settings("config.settings.production", SECRET_KEY=DEVELOPMENT_SECRET_KEY,
+                                          **PRODUCTION), "SECRET_KEY")
+    assert "development key" in last
+
+
+def test_production_names_the_length_of_a_short_secret_key():
+    last = _assert_config_error(_settings("config.settings.production", SECRET_KEY="k" * 10 + "abcdefghij" * 3,
+                                          **PRODUCTION), "SECRET_KEY")
+    assert "40 characters long" in last and "at least 50" in last
+
+
+def test_production_refuses_a_long_secret_key_made_of_too_few_characters():
+    last = _assert_config_error(_settings("config.settings.production", SECRET_KEY="abab" * 20, **PRODUCTION),
+                                "SECRET_KEY")
+    assert "only 2 different characters" in last
+
+
+def test_the_makefile_check_deploy_key_is_accepted_by_production():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    key = makefile.split("SECRET_KEY=", 1)[1].split()[0]
+    result = _settings("config.settings.production", SECRET_KEY=key, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_the_simulated_card_reader_unless_simulators_are_enabled():
+    last = _assert_config_error(_settings("config.settings.production", SECRET_KEY=GOOD_SECRET,
+                                          AGENCY_CARD_TERMINAL="simulator", **PRODUCTION), "AGENCY_CARD_TERMINAL")
+    assert "ENABLE_SIMULATORS" in last
+    piloted = _settings("config.settings.production", SECRET_KEY=GOOD_SECRET, AGENCY_CARD_TERMINAL="simulator",
+                        ENABLE_SIMULATORS="true", **PRODUCTION)
+    assert piloted.returncode == 0, piloted.stderr
+
+
+SIMULATORS = """
+import django
+django.setup()
+from types import SimpleNamespace
+from django.http import Http404
+from django.test import RequestFactory
+from django.urls import resolve
+from agency.providers import ProviderError, adapter_for
+from shop.payments.simulator import CardSimulatorProvider
+from shop.views_payments import PaymentWebhookView
+
+def routed(path):  # Wagtail's catch-all answers any path; only a shop pattern counts
+    match = resolve(path)
+    return match.url_name if match.app_name == "shop" else "-"
+
+def answer(call):
+    try:
+        return type(call()).__name__
+    except (Http404, ProviderError, LookupError) as error:
+        return type(error).__name__
+
+print(routed("/shop/payments/card-simulator/confirm/"), routed("/shop/orders/1/pay/simulate/"),
+      answer(lambda: PaymentWebhookView.as_view()(RequestFactory().post("/"), provider="card_sim")),
+      answer(lambda: adapter_for(SimpleNamespace(adapter="simulator"))),
+      CardSimulatorProvider().is_available())
+"""
+
+
+def _simulators(**env: str) -> list[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=GOOD_SECRET,
+                       CACHE_URL="locmemcache://", **PRODUCTION, **env)
+    result = subprocess.run([sys.executable, "-c", SIMULATORS], cwd=BASE_DIR, env=environment,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_routes_no_simulator_and_cannot_select_one():
+    assert _simulators() == ["-", "-", "Http404", "ProviderError", "False"]
+
+
+def test_a_pilot_turns_the_simulators_on_explicitly():
+    assert _simulators(ENABLE_SIMULATORS="true") == [
+        "card-simulator-confirm", "order-pay-simulate", "HttpResponseBadRequest", "SimulatorAdapter", "True"]

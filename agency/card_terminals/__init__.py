@@ -17,11 +17,6 @@ from django.utils.module_loading import import_string
 
 from agency.card_terminals.base import CardOutcome, CardTerminal, RefundOutcome
 
-DEFAULT_TERMINALS = {
-    "simulator": {"BACKEND": "agency.card_terminals.simulator.SimulatorTerminal", "OPTIONS": {}},
-    "stripe": {"BACKEND": "agency.card_terminals.stripe_terminal.StripeTerminal", "OPTIONS": {}},
-}
-
 __all__ = ["CardOutcome", "CardTerminal", "RefundOutcome", "terminal", "terminal_cache_clear", "terminal_name"]
 
 
@@ -35,8 +30,7 @@ def terminal() -> CardTerminal | None:
     name = terminal_name()
     if not name:
         return None
-    configured = getattr(settings, "AGENCY_CARD_TERMINALS", DEFAULT_TERMINALS)
-    config = configured.get(name) or DEFAULT_TERMINALS.get(name)
+    config = settings.AGENCY_CARD_TERMINALS.get(name)
     if config is None:
         raise LookupError(f"No card terminal configured under {name!r} (AGENCY_CARD_TERMINALS)")
     return _build(config["BACKEND"], tuple(sorted(config.get("OPTIONS", {}).items())))

@@ -7,7 +7,7 @@ outcomes ("failed", "unknown"); it raises ProviderError only where there is no a
 (a lookup of an account that does not exist, a provider that cannot look up).
 
 settings.AGENCY_PROVIDER_ADAPTERS maps the key a Provider names (`Provider.adapter`) to
-{"BACKEND": dotted class path, "OPTIONS": keyword arguments}; the simulator is the default.
+{"BACKEND": dotted class path, "OPTIONS": keyword arguments}; the simulator is the demo's.
 A real provider's HTTP API is one more class with these four methods.
 """
 
@@ -51,13 +51,10 @@ class ProviderAdapter(Protocol):
                 provider_reference: str) -> ProviderOutcome: ...
 
 
-DEFAULT_ADAPTERS = {"simulator": {"BACKEND": "agency.providers.simulator.SimulatorAdapter", "OPTIONS": {}}}
-
-
 def adapter_for(provider) -> ProviderAdapter:
-    """The adapter configured under `provider.adapter`."""
-    configured = getattr(settings, "AGENCY_PROVIDER_ADAPTERS", DEFAULT_ADAPTERS)
-    config = configured.get(provider.adapter) or DEFAULT_ADAPTERS.get(provider.adapter)
+    """The adapter configured under `provider.adapter` (production leaves the simulator out unless
+    ENABLE_SIMULATORS is set, so a provider still pointing at it fails here, loudly)."""
+    config = settings.AGENCY_PROVIDER_ADAPTERS.get(provider.adapter)
     if config is None:
         raise ProviderError(f"No adapter configured under {provider.adapter!r} (AGENCY_PROVIDER_ADAPTERS)")
     return _build(config["BACKEND"], tuple(sorted(config.get("OPTIONS", {}).items())))

@@ -6,14 +6,18 @@ eager Celery, local-memory cache, console SMS.
 """
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  Oscar's documented way to get its defaults
 
 from config.env import BASE_DIR, env, fail, read
+from core.csp import source_hash
 
 DEBUG = read("DEBUG", env.bool, False, "DEBUG=false")
-SECRET_KEY = read("SECRET_KEY", env.str, "dev-insecure-cunzhan-key-change-me-0123456789abcdef", "SECRET_KEY=<50 random chars>")
+# Published in this repository, so production refuses it (config/settings/production.py).
+DEVELOPMENT_SECRET_KEY = "dev-insecure-cunzhan-key-change-me-0123456789abcdef"
+SECRET_KEY = read("SECRET_KEY", env.str, DEVELOPMENT_SECRET_KEY, "SECRET_KEY=<50 random chars>")
 ALLOWED_HOSTS = read("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost", "[::1]", "testserver"], "ALLOWED_HOSTS=cunzhan.example.cn")
 CSRF_TRUSTED_ORIGINS = read("CSRF_TRUSTED_ORIGINS", env.list, [], "CSRF_TRUSTED_ORIGINS=https://cunzhan.example.cn")
 
@@ -90,6 +94,7 @@ INSTALLED_APPS = [
     *OSCAR_APPS,
     "django_celery_beat",
     "ninja",  # its Swagger UI files are served locally only when installed as an app
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -105,6 +110,8 @@ INSTALLED_APPS = [
 # Wagtail's redirect middleware goes last.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the page caches, so that a cached page gets a header (and a nonce) of its own.
+    "core.csp.PathPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +126,44 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Content-Security-Policy (core/csp.py). Scripts: our own files, and inline scripts only with the
+# response's nonce ({{ CSP_NONCE }}). Styles: our files and nonce'd <style> elements; style
+# *attributes* stay allowed, because bars and meters carry their data-driven width in one
+# (style="width: 40%"), and an attribute can neither run script nor select other elements.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Directives that replace the site-wide ones under a path prefix, for pages whose JavaScript we do
+# not write (measured in headless Chromium: tests/e2e/test_csp.py fails on any violation).
+# Oscar's templates (store and dashboard) keep a few fixed inline event handlers: exactly these
+# are allowed there, by hash.
+OSCAR_INLINE_HANDLERS = [
+    "window.location.href='/shop/basket/';",  # the mini-basket's "View basket"
+    "window.history.go(-1);return false",  # "cancel" on forms
+    "history.go(-1);return false",
+    "window.print()",  # "Print this page" after checkout
+    "javascript:history.go(-1);",  # "Return to previous page" on error pages
+    "window.close();return false;",  # dashboard pop-ups
+]
+CSP_PATH_DIRECTIVES = {
+    "/shop/": {"script-src-attr": [UNSAFE_HASHES, *map(source_hash, OSCAR_INLINE_HANDLERS)]},
+    # Wagtail's admin (editors only, signed in) renders its date pickers as inline scripts from form
+    # widgets, which have no request to take a nonce from, and its editors inject <style> elements.
+    "/cms/": {"script-src": [SELF, UNSAFE_INLINE], "style-src": [SELF, UNSAFE_INLINE]},
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -140,6 +185,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "core.context_processors.site_chrome",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -267,6 +313,10 @@ STRIPE_WEBHOOK_SECRET = read("STRIPE_WEBHOOK_SECRET", env.str, "", "whsec_…")
 SHOP_CARD_ATTEMPT_GRACE_MINUTES = read("SHOP_CARD_ATTEMPT_GRACE_MINUTES", env.int, 60,
                                        "SHOP_CARD_ATTEMPT_GRACE_MINUTES=60")
 
+# Simulated gateways (the till's provider and card reader, the store's card gateway) and the URLs
+# that drive them. On in the demo and the tests; production turns them off unless a pilot asks.
+ENABLE_SIMULATORS = read("ENABLE_SIMULATORS", env.bool, True, "ENABLE_SIMULATORS=false")
+
 # Agency (the station till). Provider.adapter names one of these; the simulator is the only one
 # until a real provider's API is connected. Amounts in fen.
 AGENCY_PROVIDER_ADAPTERS = {
@@ -310,6 +360,10 @@ AGENCY_MAX_TOP_UP_FEN = 20_000_000  # 200,000 yuan per top-up request
 
 # Wagtail
 WAGTAIL_SITE_NAME = "村站 Cunzhan"
+# The admin calls no third party: no Gravatar avatars (unreachable from China, and a leak of every
+# editor's e-mail hash) and no check for new Wagtail releases from the county's offline LAN.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = read("WAGTAILADMIN_BASE_URL", env.str, "http://127.0.0.1:8000", "https://cunzhan.example.cn")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

@@ -6,18 +6,44 @@ Several gunicorn and Celery processes share nothing but the database and the bro
 from config.env import required
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, env, fail, read
+from .base import (
+    AGENCY_CARD_TERMINAL,
+    AGENCY_CARD_TERMINALS,
+    AGENCY_PROVIDER_ADAPTERS,
+    DATABASES,
+    DEVELOPMENT_SECRET_KEY,
+    MIDDLEWARE,
+    env,
+    fail,
+    read,
+)
 
 DEBUG = False
 DEMO_SEED_ALLOWED = False
+NEW_KEY = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
 SECRET_KEY = required("SECRET_KEY", "<50 random characters>")
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-    fail("SECRET_KEY", "is too short or too simple; use at least 50 random characters")
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    fail("SECRET_KEY", f"is the development key published in the source code; {NEW_KEY}")
+if len(SECRET_KEY) < 50:
+    fail("SECRET_KEY", f"is {len(SECRET_KEY)} characters long; production needs at least 50, {NEW_KEY}")
+if len(set(SECRET_KEY)) < 5:
+    fail("SECRET_KEY", f"has only {len(set(SECRET_KEY))} different characters; it must be random, {NEW_KEY}")
 ALLOWED_HOSTS = read("ALLOWED_HOSTS", env.list, [], "ALLOWED_HOSTS=cunzhan.example.cn")
 if not ALLOWED_HOSTS:
     fail("ALLOWED_HOSTS", "must list the host names this site answers to, e.g. ALLOWED_HOSTS=cunzhan.example.cn")
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     fail("DATABASE_URL", "must point at PostgreSQL in production, e.g. postgres://cunzhan@127.0.0.1:5432/cunzhan")
+
+# Simulators move no real money and answer what they are told. Off unless a pilot turns them on: then
+# their URLs are not routed (shop/urls.py) and no adapter or card reader can name them.
+ENABLE_SIMULATORS = read("ENABLE_SIMULATORS", env.bool, False, "ENABLE_SIMULATORS=true (a pilot only)")
+SHOP_CARD_SIMULATOR = ENABLE_SIMULATORS
+if not ENABLE_SIMULATORS:
+    if AGENCY_CARD_TERMINAL == "simulator":
+        fail("AGENCY_CARD_TERMINAL", "is the simulator, which production refuses; use stripe (or leave it empty "
+             "for cash only), or set ENABLE_SIMULATORS=true for a pilot")
+    AGENCY_PROVIDER_ADAPTERS = {k: v for k, v in AGENCY_PROVIDER_ADAPTERS.items() if k != "simulator"}
+    AGENCY_CARD_TERMINALS = {k: v for k, v in AGENCY_CARD_TERMINALS.items() if k != "simulator"}
 
 CACHES = {"default": read("CACHE_URL", env.cache_url, "redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/1")}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

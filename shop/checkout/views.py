@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import generic
 from oscar.apps.checkout import exceptions as checkout_exceptions
@@ -19,6 +20,7 @@ from shop.checkout.forms import FulfilmentForm
 from shop.checkout.fulfilment import fulfilment_get, fulfilment_set
 from shop.models import Fulfilment
 from shop.payments import available_providers, get_provider
+from shop.payments.stripe_card import allows_stripe_js
 from shop.selectors.shoppers import (
     delivery_still_offered,
     delivery_townships,
@@ -106,6 +108,7 @@ class PaymentMethodView(CheckoutSessionMixin, generic.TemplateView):
         return redirect("checkout:preview")
 
 
+@method_decorator(allows_stripe_js, name="dispatch")
 class PaymentDetailsView(oscar_views.PaymentDetailsView):
     """Preview, pay and place the order. Cash is taken at handover; a card is paid on this page
     (our JS confirms it with the provider) and the order is placed only once the card went through.

@@ -57,7 +57,7 @@ class CardSimulatorProvider:
 
     def is_available(self) -> bool:
         has_stripe = bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
-        return not has_stripe and getattr(settings, "SHOP_CARD_SIMULATOR", settings.DEBUG)
+        return settings.ENABLE_SIMULATORS and not has_stripe and getattr(settings, "SHOP_CARD_SIMULATOR", settings.DEBUG)
 
     def start(self, *, payment_id: int, order_number: str, amount_fen: int) -> ProviderStart:
         intent = f"simpi_{uuid.uuid4().hex}"

@@ -9,6 +9,7 @@ import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.csp import csp_update_when
 from shop.payments.base import ProviderEvent, ProviderStart, WebhookRejected
 
 # Which Stripe event types mean what to the shop.
@@ -23,6 +24,14 @@ EVENT_KINDS = {
 # accepted and the money follows (the webhook marks it paid).
 _INTENT_STATES = {"succeeded": "succeeded", "processing": "succeeded", "requires_capture": "succeeded",
                   "canceled": "declined"}
+
+# What a page mounting Stripe's card element must allow (Stripe.js cannot be self-hosted): its
+# script, its iframes (card fields, 3-D Secure) and the API it calls.
+STRIPE_JS_CSP = {
+    "script-src": ["https://js.stripe.com"],
+    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    "connect-src": ["https://api.stripe.com"],
+}
 
 # Tests replace this with a stripe.HTTPClient that answers from recorded responses.
 http_client: stripe.HTTPClient | None = None
@@ -82,3 +91,7 @@ class StripeCardProvider:
             external_id, amount = obj.get("id") or "", obj.get("amount", 0)
         return ProviderEvent(event_id=event.id, kind=EVENT_KINDS.get(event.type, "other"),
                              external_id=external_id, amount_fen=int(amount or 0), raw_type=event.type)
+
+
+# For the views that mount the card element: Stripe.js is allowed there only, and only while Stripe is configured.
+allows_stripe_js = csp_update_when(lambda: StripeCardProvider().is_available(), STRIPE_JS_CSP)

@@ -93,3 +93,47 @@ def test_only_a_hash_of_the_key_is_kept_and_the_command_shows_the_key_once(count
     stored = ApiKey.objects.get()
     assert key.startswith("cz_") and key not in (stored.key_hash, stored.prefix)
     assert stored.prefix == key[3:11]
+
+
+def test_a_missing_key_is_answered_with_the_documented_error_body_in_chinese(client, tree):
+    response = client.post("/api/requests/", appeal(tree["villages"][0]), content_type="application/json")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
+    assert response.json() == {"message": "需要有效的 API 密钥：请以 Authorization: Bearer <密钥> 发送。", "errors": {}}
+
+
+def test_a_body_that_is_not_json_gets_400_and_nothing_is_filed(client, key):
+    response = client.post("/api/requests/", "{not json", content_type="application/json", **auth(key))
+    assert response.status_code == 400
+    assert response.json() == {"message": "请求正文不是有效的 JSON。", "errors": {}}
+    assert not ServiceRequest.objects.exists()
+
+
+def test_fields_the_schema_refuses_come_back_per_field_like_the_services_errors(client, key, tree):
+    body = appeal(tree["villages"][0], kind="complaint")
+    del body["applicant_name"]
+    response = post(client, body, key)
+    assert response.status_code == 422
+    assert response.json()["message"] == "请更正以下各项。"
+    assert set(response.json()["errors"]) == {"kind", "applicant_name"}
+
+
+@pytest.mark.parametrize("field", ["description", "applicant_name", "village_code"])
+def test_a_nul_character_in_a_text_field_is_refused_with_422_not_a_server_error(client, key, tree, dispatch_desk,
+                                                                                 field):
+    response = post(client, appeal(tree["villages"][0], **{field: "王\x00秀英"}), key)
+    assert response.status_code == 422 and field in response.json()["errors"]
+    assert not ServiceRequest.objects.exists()
+
+
+def test_a_nul_character_in_a_tracking_code_is_refused_with_422(client, key):
+    response = client.get("/api/requests/AB%00CD", **auth(key))
+    assert response.status_code == 422 and "tracking_code" in response.json()["errors"]
+
+
+def test_the_openapi_schema_documents_the_errors_every_operation_may_answer(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    create, detail = paths["/api/requests/"]["post"]["responses"], paths["/api/requests/{tracking_code}"]["get"]
+    assert {"400", "401", "403", "409", "422"} <= set(create)
+    assert {"401", "404", "422"} <= set(detail["responses"])
+    assert "401" not in paths["/api/stations/"]["get"]["responses"]
+    assert create["401"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}

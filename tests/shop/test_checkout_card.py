@@ -213,3 +213,17 @@ def test_two_place_order_requests_at_the_same_moment_make_one_order_and_one_paym
     assert all(getattr(r, "status_code", None) == 302 for r in results), results
     assert all(r.url.endswith(reverse("checkout:thank-you")) for r in results)
     assert Order.objects.count() == 1 and Payment.objects.count() == 1 and PaymentEvent.objects.count() == 1
+
+
+def test_stripe_js_is_allowed_on_the_card_page_only_and_only_while_stripe_is_configured(
+        shopper, pickup_station, stripe_on):
+    header = _preview(shopper, pickup_station, "stripe")["Content-Security-Policy"]
+    rules = {name: sources for name, *sources in (part.split() for part in header.split(";"))}
+    assert rules["script-src"][0] == "'self'" and "https://js.stripe.com" in rules["script-src"]
+    assert rules["frame-src"] == ["https://js.stripe.com", "https://hooks.stripe.com"]
+    assert rules["connect-src"] == ["'self'", "https://api.stripe.com"]
+    assert "stripe" not in shopper.get(reverse("basket:summary"))["Content-Security-Policy"]
+
+
+def test_without_stripe_keys_the_card_page_allows_no_third_party(shopper, pickup_station, simulator_on):
+    assert "stripe" not in _preview(shopper, pickup_station, "card_sim")["Content-Security-Policy"]
