@@ -18,3 +18,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_role_groups, dispatch_uid="accounts.sync_role_groups")
+        from accounts import lockout  # noqa: F401  its receiver audits lock-outs
