@@ -5,9 +5,9 @@ from typing import Final
 
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Case, Q, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,23 +51,63 @@ def user_role_grant(*, user: User, role: Role, actor: User | None) -> None:
 _PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-@transaction.atomic
-def staff_user_get_or_create(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str | None]:
-    """The user with this mobile number, or a new one signing in by that number.
+def _active_holder(phone: str) -> User | None:
+    """The active account that signs in with this number: its phone, or its username (residents')."""
+    return (User.objects.filter(Q(phone=phone) | Q(username=phone), is_active=True)
+            .order_by(Case(When(phone=phone, then=0), default=1), "pk").first())
 
-    Returns (user, initial_password); the password is None for an existing user and is
-    shown once to the admin who created the account, never stored in clear.
-    """
-    user = User.objects.filter(phone=phone).order_by("pk").first()
-    if user is not None:
-        return user, None
+
+def _new_phone_user(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str]:
+    """A new account signing in by `phone`, with a password to hand over once (never stored in clear)."""
     password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10))
-    user = User(username=phone, phone=phone, full_name=full_name)
+    username, suffix = phone, 1
+    while User.objects.filter(username=username).exists():  # a disabled account kept the plain number
+        suffix += 1
+        username = f"{phone}-{suffix}"
+    user = User(username=username, phone=phone, full_name=full_name)
     user.set_password(password)
     user.full_clean()
     user.save()
     audit_event_record(actor=actor, action="user.created", target=user, data={"phone": phone})
     return user, password
+
+
+@transaction.atomic
+def staff_user_get_or_create(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str | None]:
+    """The account with this mobile number, or a new one signing in by that number, for an
+    administrator who assigns its holder a role explicitly (station staff, department staff).
+
+    Returns (user, initial_password); the password is None for an existing user and is
+    shown once to the admin who created the account, never stored in clear.
+    """
+    user = _active_holder(phone)
+    if user is not None:
+        return user, None
+    return _new_phone_user(full_name=full_name, phone=phone, actor=actor)
+
+
+_APPLICANT_ROLES = frozenset({Role.RESIDENT, Role.MERCHANT})
+
+
+@transaction.atomic
+def applicant_user_get_or_create(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str | None]:
+    """The account of someone who applied on their own (a merchant's contact): their plain resident
+    or merchant account, or a new one. A number is what anyone can type into a form, so it never
+    brings in an account with any other role; one person holds several roles only when an
+    administrator assigns them.
+
+    Returns (user, initial_password) like staff_user_get_or_create; raises ValidationError when the
+    number belongs to a staff account.
+    """
+    user = _active_holder(phone)
+    if user is None:
+        return _new_phone_user(full_name=full_name, phone=phone, actor=actor)
+    if user.is_staff or user.is_superuser or not user.roles <= _APPLICANT_ROLES:
+        raise ValidationError(_("This mobile number belongs to a staff account. Ask the applicant for the "
+                                "number of the person who will run the shop; a staff member who really runs "
+                                "one is given the merchant role by the system administrator."),
+                              code="staff_phone")
+    return user, None
 
 
 def api_key_create(*, user: User, name: str, actor: User | None) -> tuple[ApiKey, str]:
