@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end with the browser and after STAFF_SESSION_IDLE_MINUTES; staff pages are no-store.
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Whole public pages for anonymous visitors, answered before routing (portal/page_cache.py).
     "portal.page_cache.PageCacheMiddleware",
@@ -199,6 +201,10 @@ AXES_ENABLE_ADMIN = False  # accounts/admin.py lists attempts; every lift goes t
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login-username", "login-password", "password1",
                              "password2", "code"]
 AXES_VERBOSE = False
+
+# Counter PCs are shared (accounts/middleware.py): a staff session ends when the browser closes and after
+# this many minutes without a request. Residents keep SESSION_COOKIE_AGE (two weeks).
+STAFF_SESSION_IDLE_MINUTES = read("STAFF_SESSION_IDLE_MINUTES", env.int, 30, "STAFF_SESSION_IDLE_MINUTES=30")
 
 LOGIN_URL = reverse_lazy("accounts:login")
 LOGIN_REDIRECT_URL = reverse_lazy("accounts:landing")
