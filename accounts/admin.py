@@ -1,4 +1,4 @@
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -61,6 +61,25 @@ class AccessAttemptAdmin(admin.ModelAdmin):
 
     def has_lift_permission(self, request):
         return request.user.has_perm("axes.delete_accessattempt")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Who signed in, from where and when (and when they signed out): read-only."""
+
+    list_display = ("attempt_time", "username", "ip_address", "logout_time", "path_info")
+    list_filter = ("attempt_time",)
+    search_fields = ("username", "ip_address")
+    exclude = ("http_accept", "session_hash")
 
     def has_add_permission(self, request):
         return False

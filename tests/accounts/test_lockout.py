@@ -146,6 +146,14 @@ def test_the_django_admin_has_actions_to_lift_a_lock(client, person, settings, s
     assert AuditEvent.objects.filter(action="login.lockout_lifted", actor=superuser).count() == 1
 
 
+def test_the_system_administrator_reads_who_signed_in_from_where(client, person, superuser):
+    sign_in(client, "wangxy", PASSWORD, REMOTE_ADDR="198.51.100.40")
+    client.logout()
+    client.force_login(superuser)
+    page = client.get(reverse("admin:axes_accesslog_changelist")).content.decode()
+    assert "wangxy" in page and "198.51.100.40" in page
+
+
 def test_a_locked_client_address_is_lifted_from_the_attempt_list(client, settings, superuser):
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 4
     for number in range(4):

@@ -1,16 +1,19 @@
 """One active account per mobile number: sign-in by number is never ambiguous, and a number typed into
 a merchant's application never hands a shop to somebody else's staff account."""
 
+import importlib
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Count
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.services import applicant_user_get_or_create
 from core.models import AuditEvent
@@ -112,34 +115,33 @@ def test_a_residents_own_account_becomes_their_shops_and_keeps_its_password(tree
 
 # --- The migration that resolves existing duplicates ------------------------------------------------------
 
-BEFORE = [("accounts", "0002_apikey")]
-AFTER = [("accounts", "0003_user_active_phone_unique")]
+@pytest.mark.django_db
+def test_the_migration_keeps_each_number_on_one_account_and_records_the_others(capsys):
+    """Run on the database as it was before the index (dropped inside the test's transaction, which
+    gives it back at the end, on SQLite as on PostgreSQL)."""
+    migration = importlib.import_module("accounts.migrations.0003_user_active_phone_unique")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX accounts_user_active_phone_unique")
+    now = timezone.now()
+    by_name = UserFactory(username="13900000001", phone="13900000001")
+    recent = UserFactory(username="recent", phone="13900000001", last_login=now)
+    older = UserFactory(username="older", phone="13900000002", last_login=now - timedelta(days=3))
+    newer = UserFactory(username="newer", phone="13900000002", last_login=now)
+    never = UserFactory(username="never", phone="13900000002")
+    disabled = UserFactory(username="disabled", phone="13900000002", is_active=False)
+    alone = UserFactory(username="alone", phone="13900000003")
 
+    migration.resolve_duplicate_phones(django_apps, None)
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_each_number_on_one_account_and_records_the_others():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    try:
-        User = executor.loader.project_state(BEFORE).apps.get_model("accounts", "User")
-        now = timezone.now()
-        by_name = User.objects.create(username="13900000001", phone="13900000001")
-        recent = User.objects.create(username="recent", phone="13900000001", last_login=now)
-        older = User.objects.create(username="older", phone="13900000002", last_login=now - timedelta(days=3))
-        newer = User.objects.create(username="newer", phone="13900000002", last_login=now)
-        never = User.objects.create(username="never", phone="13900000002")
-        disabled = User.objects.create(username="disabled", phone="13900000002", is_active=False)
-        alone = User.objects.create(username="alone", phone="13900000003")
-        executor = MigrationExecutor(connection)
-        executor.migrate(AFTER)
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
     phones = dict(User.objects.values_list("username", "phone"))
     assert phones[by_name.username] == "13900000001" and phones[recent.username] == ""
     assert phones[newer.username] == "13900000002"
     assert phones[older.username] == phones[never.username] == ""
     assert phones[disabled.username] == "13900000002" and phones[alone.username] == "13900000003"
+    assert not (User.objects.filter(is_active=True).exclude(phone="").values("phone")
+                .annotate(n=Count("pk")).filter(n__gt=1).exists())
     cleared = AuditEvent.objects.filter(action="user.phone_cleared")
-    assert sorted(cleared.values_list("target_repr", flat=True)) == ["never", "older", "recent"]
+    assert sorted(cleared.values_list("target_id", flat=True)) == sorted(str(u.pk) for u in (recent, older, never))
     assert {e.data["kept_by"] for e in cleared} == {"13900000001", "newer"}
+    printed = capsys.readouterr().out
+    assert "'older'" in printed and "139****0002" in printed and "13900000002" not in printed
