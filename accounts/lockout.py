@@ -24,7 +24,7 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -58,13 +58,15 @@ def attempt_username(request, credentials) -> str | None:
 
 
 def _account_username(typed: str) -> str | None:
-    names = list(User.objects.filter(Q(username=typed) | Q(phone=typed, is_active=True) | Q(email__iexact=typed))
-                 .values_list("username", "phone")[:3])
-    for rule in (lambda name, phone: name == typed, lambda name, phone: phone == typed):
-        found = [name for name, phone in names if rule(name, phone)]
-        if found:
-            return found[0]
-    return names[0][0] if len(names) == 1 else None  # an e-mail names an account only when it names one
+    """The username of the account the sign-in backends would try: by username, by active phone, or
+    by an e-mail address that only one account has."""
+    if User.objects.filter(username=typed).exists():
+        return typed
+    by_phone = User.objects.filter(phone=typed, is_active=True).values_list("username", flat=True).first()
+    if by_phone:
+        return by_phone
+    by_email = list(User.objects.filter(email__iexact=typed).values_list("username", flat=True)[:2])
+    return by_email[0] if len(by_email) == 1 else None
 
 
 def failure_limit(request, credentials) -> int:
