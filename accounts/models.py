@@ -21,6 +21,13 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # Sign-in by number (accounts/backends.py) must find one account; disabled ones keep theirs.
+            models.UniqueConstraint(
+                fields=["phone"], condition=models.Q(is_active=True) & ~models.Q(phone=""),
+                name="accounts_user_active_phone_unique",
+                violation_error_message=_("Another active account already has this mobile number.")),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username

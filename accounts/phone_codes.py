@@ -15,7 +15,9 @@ per-number limits do the real work.
 
 Every refusal is a ValidationError whose message can be shown to the resident as is and whose
 `code` says which rule refused it (see the constants below). Cache keys carry an HMAC of the
-number, never the number itself. Counters use cache.add + cache.incr, atomic on Redis and locmem.
+number, never the number itself. The hourly limits are django-ratelimit's counters; the wrong-guess
+count belongs to one code (a new code starts it afresh), so it is kept beside the code. Guessing
+across codes and numbers is throttled by accounts.lockout.code_guard, around the callers' checks.
 """
 
 import math
@@ -28,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_ratelimit.core import is_ratelimited
 
 from core.sms import sms_send
 
@@ -72,17 +75,20 @@ def _code_keys(purpose: str, phone: str, scope: str) -> tuple[str, str]:
     return _key("code", scoped, phone), _key("wrong", scoped, phone)
 
 
-def _ip_key(ip: str) -> str:
-    return f"cz:pc:ip:{_digest('ip', ip or '-')[:32]}"
+def _over_hourly_limit(group: str, value: str, limit: int) -> bool:
+    """Count one for `value` (an HMAC: no number or address in the cache) and say whether it is past
+    `limit` this hour. The key is given, so django-ratelimit needs no request."""
+    return is_ratelimited(None, group=f"cz.phone_codes.{group}", key=lambda _group, _request: value,
+                          rate=(limit, HOUR), increment=True)
 
 
-def _count(key: str, *, window: int) -> int:
-    """Add one to a fixed-window counter and return the new count."""
-    cache.add(key, 0, timeout=window)
+def _count_wrong(key: str) -> int:
+    """One more wrong guess at the code whose count is at `key`; the new count."""
+    cache.add(key, 0, timeout=CODE_TTL)
     try:
         return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
+    except ValueError:  # the code expired between add and incr
+        cache.set(key, 1, timeout=CODE_TTL)
         return 1
 
 
@@ -105,7 +111,7 @@ def ip_charge(*, ip: str) -> None:
     phone_code_send charges every send. Views charge the other answers that say something about a
     number (e.g. "this number already has an account"), so that numbers cannot be tried in bulk.
     """
-    if _count(_ip_key(ip), window=HOUR) > SENDS_PER_IP_PER_HOUR:
+    if _over_hourly_limit("ip", _digest("ip", ip or "-"), SENDS_PER_IP_PER_HOUR):
         raise ValidationError(_("Too many codes have been asked for from this network in the last hour. "
                                 "Please try again later, or ask at your village station."), code=IP_HOURLY_LIMIT)
 
@@ -132,7 +138,7 @@ def phone_code_send(*, phone: str, purpose: str, ip: str, scope: str = "", about
         raise ValidationError(_("A code was sent to this number a moment ago. Please wait %(seconds)d seconds "
                                 "before asking for another.") % {"seconds": wait}, code=THROTTLED)
     ip_charge(ip=ip)
-    if _count(_key("hourly", purpose, phone), window=HOUR) > SENDS_PER_PHONE_PER_HOUR:
+    if _over_hourly_limit(f"phone.{purpose}", _digest("phone", phone), SENDS_PER_PHONE_PER_HOUR):
         raise ValidationError(_("Too many codes have been sent to this number in the last hour. "
                                 "Please try again in an hour, or ask at your village station."),
                               code=PHONE_HOURLY_LIMIT)
@@ -170,7 +176,7 @@ def phone_code_verify(*, phone: str, purpose: str, code: str, scope: str = "") -
     if constant_time_compare(stored, _digest("code", purpose, phone, code)):
         cache.delete_many([code_key, wrong_key])
         return
-    wrong = _count(wrong_key, window=CODE_TTL)
+    wrong = _count_wrong(wrong_key)
     if wrong >= MAX_WRONG_ATTEMPTS:
         cache.delete(code_key)
         raise ValidationError(_("The code was wrong %(n)d times, so it no longer works. Please ask for a new code.")
@@ -181,7 +187,8 @@ def phone_code_verify(*, phone: str, purpose: str, code: str, scope: str = "") -
                           % {"left": left}, code=WRONG)
 
 
-def client_ip(request) -> str:
-    """The client's address as Django sees it. Behind a reverse proxy, the proxy must pass the real
-    address in REMOTE_ADDR (e.g. gunicorn's --forwarded-allow-ips with a proxy-fixing middleware)."""
-    return request.META.get("REMOTE_ADDR", "") or ""
+def is_wrong_code(error: ValidationError) -> bool:
+    """Whether `error` (phone_code_verify's, or a service's that files it under a field) says that a
+    code was guessed wrong, as opposed to expired, malformed or never sent."""
+    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return any(item.code in (WRONG, LOCKED) for errors in groups for item in errors)

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     MERCHANT = "merchant", _("Merchant")
     TOWNSHIP_ADMIN = "township_admin", _("Township admin")
     COUNTY_ADMIN = "county_admin", _("County admin")
+    EDITOR = "editor", _("Portal editor")
 
 
 # Model permissions each role's group carries ("app_label.codename").
@@ -27,6 +28,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
                    "stations.change_household", "stations.add_household"],
     Role.OFFICER: ["stations.view_station", "gov_services.view_department", "gov_services.view_serviceitem"],
     Role.MERCHANT: ["partner.dashboard_access"],
+    # Into the CMS; what an editor may do to which pages is Wagtail's (its Editors and Moderators groups).
+    Role.EDITOR: ["wagtailadmin.access_admin"],
     Role.TOWNSHIP_ADMIN: ["stations.view_region", "stations.view_station", "stations.change_station",
                           "stations.view_staffassignment", "stations.view_grid", "gov_services.view_serviceitem",
                           "shop.view_merchantapplication", "shop.view_merchant", "shop.view_deliveryfee"],
@@ -69,4 +72,5 @@ ROLE_WORKSPACES: list[tuple[Role, str]] = [
     (Role.OPERATOR, "stations:counter-home"),
     (Role.LIAISON, "stations:counter-home"),
     (Role.MERCHANT, "dashboard:index"),
+    (Role.EDITOR, "wagtailadmin_home"),
 ]

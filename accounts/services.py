@@ -3,10 +3,15 @@ import secrets
 from datetime import timedelta
 from typing import Final
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, Q, Sum, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.lockout import SMS_PREFIX, attempt_target
 from accounts.models import ApiKey, User
 from accounts.roles import ROLE_PERMISSIONS, Role
 from core.audit import audit_event_record
@@ -46,23 +51,63 @@ def user_role_grant(*, user: User, role: Role, actor: User | None) -> None:
 _PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-@transaction.atomic
-def staff_user_get_or_create(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str | None]:
-    """The user with this mobile number, or a new one signing in by that number.
+def _active_holder(phone: str) -> User | None:
+    """The active account that signs in with this number: its phone, or its username (residents')."""
+    return (User.objects.filter(Q(phone=phone) | Q(username=phone), is_active=True)
+            .order_by(Case(When(phone=phone, then=0), default=1), "pk").first())
 
-    Returns (user, initial_password); the password is None for an existing user and is
-    shown once to the admin who created the account, never stored in clear.
-    """
-    user = User.objects.filter(phone=phone).order_by("pk").first()
-    if user is not None:
-        return user, None
+
+def _new_phone_user(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str]:
+    """A new account signing in by `phone`, with a password to hand over once (never stored in clear)."""
     password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10))
-    user = User(username=phone, phone=phone, full_name=full_name)
+    username, suffix = phone, 1
+    while User.objects.filter(username=username).exists():  # a disabled account kept the plain number
+        suffix += 1
+        username = f"{phone}-{suffix}"
+    user = User(username=username, phone=phone, full_name=full_name)
     user.set_password(password)
     user.full_clean()
     user.save()
     audit_event_record(actor=actor, action="user.created", target=user, data={"phone": phone})
     return user, password
+
+
+@transaction.atomic
+def staff_user_get_or_create(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str | None]:
+    """The account with this mobile number, or a new one signing in by that number, for an
+    administrator who assigns its holder a role explicitly (station staff, department staff).
+
+    Returns (user, initial_password); the password is None for an existing user and is
+    shown once to the admin who created the account, never stored in clear.
+    """
+    user = _active_holder(phone)
+    if user is not None:
+        return user, None
+    return _new_phone_user(full_name=full_name, phone=phone, actor=actor)
+
+
+_APPLICANT_ROLES = frozenset({Role.RESIDENT, Role.MERCHANT})
+
+
+@transaction.atomic
+def applicant_user_get_or_create(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str | None]:
+    """The account of someone who applied on their own (a merchant's contact): their plain resident
+    or merchant account, or a new one. A number is what anyone can type into a form, so it never
+    brings in an account with any other role; one person holds several roles only when an
+    administrator assigns them.
+
+    Returns (user, initial_password) like staff_user_get_or_create; raises ValidationError when the
+    number belongs to a staff account.
+    """
+    user = _active_holder(phone)
+    if user is None:
+        return _new_phone_user(full_name=full_name, phone=phone, actor=actor)
+    if user.is_staff or user.is_superuser or not user.roles <= _APPLICANT_ROLES:
+        raise ValidationError(_("This mobile number belongs to a staff account. Ask the applicant for the "
+                                "number of the person who will run the shop; a staff member who really runs "
+                                "one is given the merchant role by the system administrator."),
+                              code="staff_phone")
+    return user, None
 
 
 def api_key_create(*, user: User, name: str, actor: User | None) -> tuple[ApiKey, str]:
@@ -98,3 +143,32 @@ def api_key_authenticate(*, key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def login_lockout_lift(*, actor: User, username: str = "", address: str = "") -> int:
+    """Lift a lock-out before it runs out: forget the failed attempts of the account `username` (from
+    every address, its number's SMS codes included) or of the client `address` (for every account).
+
+    For the system administrator (who may delete attempt rows). Returns how many attempt rows went;
+    with none, nothing was locked and no audit event is written.
+    """
+    if not actor.has_perm("axes.delete_accessattempt"):
+        raise PermissionDenied(_("Only the system administrator may lift a sign-in lock-out."))
+    if bool(username) == bool(address):
+        raise ValueError("name either an account or an address")
+    if username:
+        names = {username}
+        phone = User.objects.filter(username=username).values_list("phone", flat=True).first()
+        if phone:
+            names.add(f"{SMS_PREFIX}{phone}")
+        attempts = AccessAttempt.objects.filter(username__in=names)
+    else:
+        attempts = AccessAttempt.objects.filter(ip_address=address)
+    target = attempt_target(username=username or None, address=address or None)
+    failures = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+    count, _deleted = attempts.delete()
+    if count:
+        audit_event_record(actor=actor, action="login.lockout_lifted", target=target,
+                           data={"username": username, "address": address, "failures": failures})
+    return count

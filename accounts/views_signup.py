@@ -18,12 +18,14 @@ from django.views import View
 
 from accounts import phone_codes
 from accounts.forms_signup import PasswordResetForm, PhoneForm, SignupForm
+from accounts.lockout import code_guard
 from accounts.signup import (
     phone_account_exists,
     resident_account_create,
     resident_password_reset,
     sms_resettable_account,
 )
+from core.http import client_address
 
 SIGNUP_SESSION_KEY = "cz_signup"
 RESET_SESSION_KEY = "cz_password_reset"
@@ -79,7 +81,7 @@ class _PhoneStepView(View):
 
     def send(self, form, phone: str):
         try:
-            phone_codes.phone_code_send(phone=phone, purpose=self.purpose, ip=phone_codes.client_ip(self.request))
+            phone_codes.phone_code_send(phone=phone, purpose=self.purpose, ip=client_address(self.request))
         except ValidationError as error:
             if error.code != phone_codes.THROTTLED:
                 form.add_error("phone", error)
@@ -107,7 +109,7 @@ class SignupView(_PhoneStepView):
         phone = form.cleaned_data["phone"]
         if phone_account_exists(phone=phone):
             try:  # this answer says something about the number, so it costs like a send
-                phone_codes.ip_charge(ip=phone_codes.client_ip(request))
+                phone_codes.ip_charge(ip=client_address(request))
             except ValidationError as error:
                 form.add_error("phone", error)
                 return self.render(form)
@@ -132,7 +134,7 @@ class PasswordResetView(_PhoneStepView):
         if sms_resettable_account(phone=phone) is not None:
             return self.send(form, phone)
         try:
-            phone_codes.ip_charge(ip=phone_codes.client_ip(request))
+            phone_codes.ip_charge(ip=client_address(request))
         except ValidationError as error:
             form.add_error("phone", error)
             return self.render(form)
@@ -173,7 +175,8 @@ class _CodeStepView(View):
         if not form.is_valid():
             return self.render(form)
         try:
-            phone_codes.phone_code_verify(phone=self.phone, purpose=self.purpose, code=form.cleaned_data["code"])
+            with code_guard(request, phone=self.phone, failed=phone_codes.is_wrong_code):
+                phone_codes.phone_code_verify(phone=self.phone, purpose=self.purpose, code=form.cleaned_data["code"])
         except ValidationError as error:
             form.add_error("code", error)
             return self.render(form)
@@ -182,7 +185,7 @@ class _CodeStepView(View):
     def resend(self):
         try:
             phone_codes.phone_code_send(phone=self.phone, purpose=self.purpose,
-                                        ip=phone_codes.client_ip(self.request))
+                                        ip=client_address(self.request))
         except ValidationError as error:
             messages.error(self.request, error.messages[0])
         else:

@@ -450,7 +450,7 @@ def _county_finance(demo: DemoCounty):
         staff_assign(user=user, role=StaffAssignment.Role.COUNTY_ADMIN, region=demo.county, actor=None,
                      started_on=OPENED_ON)
     if not any(login[1] == "county_finance" for login in demo.logins):
-        demo.logins.append(("county finance", "county_finance", "/county/statements/"))
+        demo.logins.append(("county finance", "county_finance", "/county/  /county/statements/"))
     return user
 
 

@@ -4,6 +4,7 @@ django-environ raises deep inside settings import with a long traceback; a stati
 technician editing `.env` needs to see which variable is wrong and why, nothing else.
 """
 
+import ipaddress
 import sys
 import warnings
 from pathlib import Path
@@ -31,6 +32,11 @@ def strict_bool(name: str, default: bool) -> bool:
     if raw.strip().lower() not in _BOOLEANS:
         raise ValueError(f"{raw!r} is not one of true/false/yes/no/on/off/1/0")
     return _BOOLEANS[raw.strip().lower()]
+
+
+def networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of addresses or networks (10.0.0.5, 10.0.0.0/24, ::1); a typo is an error."""
+    return [str(ipaddress.ip_network(value.strip(), strict=False)) for value in env.list(name, default=default)]
 
 
 def strict_db_url(name: str, default: str) -> dict:

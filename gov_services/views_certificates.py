@@ -15,13 +15,13 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
+from django_ratelimit.core import is_ratelimited
 
 from core.audit import audit_events_for
 from gov_services import certificate_layout as layout
@@ -427,14 +427,8 @@ class WalletAttachView(LoginRequiredMixin, View):
 
 def verify_attempt_allowed(request) -> bool:
     """Count one verification from this client address; False once VERIFY_ATTEMPTS are used in the window."""
-    key = f"cz:verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=VERIFY_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=VERIFY_WINDOW)
-        count = 1
-    return count <= VERIFY_ATTEMPTS
+    return not is_ratelimited(request, group="gov_services.verify", key="ip",
+                              rate=(VERIFY_ATTEMPTS, VERIFY_WINDOW), increment=True)
 
 
 def decode_qr_photo(upload) -> str | None:

@@ -25,7 +25,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
-from accounts.phone_codes import client_ip
+from accounts.lockout import LOCKED_OUT, code_guard
+from accounts.phone_codes import is_wrong_code
+from core.http import client_address
 from core.spreadsheets import CONTENT_TYPES, to_xlsx
 from gov_services.catalogue_io import format_fee_yuan
 from gov_services.eforms import build_form, display_rows, mask_mobile
@@ -38,7 +40,7 @@ from gov_services.forms_counter import (
     ScanUploadForm,
     SupplementForm,
 )
-from gov_services.identifiers import format_tracking_code
+from gov_services.identifiers import format_tracking_code, validate_mobile
 from gov_services.ledger_export import ledger_sheet
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import service_item_search
@@ -265,8 +267,8 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
         if not (form.is_valid() & scans.is_valid()):
             return self.render_forms(item, materials, form, eform, scans)
         try:
-            service_request = service_request_submit(
-                actor=request.user, kind=ServiceRequest.Kind.APPLICATION, item=item,
+            service_request = _submit(
+                request, actor=request.user, kind=ServiceRequest.Kind.APPLICATION, item=item,
                 channel=self.channel, station=self.station, form_data=_raw_eform_data(eform),
                 attachments=scans.uploads(), **form.service_fields())
         except ValidationError as error:
@@ -274,6 +276,24 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
             return self.render_forms(item, materials, form, eform, scans)
         messages.success(request, _("Application filed. Print the receipt for the resident."))
         return HttpResponseRedirect(reverse("gov_services:counter-request-receipt", args=[service_request.pk]))
+
+
+def _submit(request, **fields) -> ServiceRequest:
+    """service_request_submit; a wrong consent code counts against the resident's number and this
+    counter's address (accounts.lockout), and a locked one is refused before the code is checked."""
+    if fields["consent"] != ServiceRequest.Consent.SMS_CODE:
+        return service_request_submit(**fields)
+    try:
+        phone = validate_mobile(fields["applicant_phone"])
+    except ValidationError:
+        return service_request_submit(**fields)  # the service says what is wrong with the number
+    try:
+        with code_guard(request, phone=phone, failed=is_wrong_code):
+            return service_request_submit(**fields)
+    except ValidationError as error:
+        if getattr(error, "code", None) == LOCKED_OUT:
+            raise ValidationError({"consent_code": error.messages}) from None
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,8 +325,8 @@ class CounterAppealCreateView(CounterAccessMixin, View):
         if not (form.is_valid() & scans.is_valid()):
             return self.render_forms(form, scans)
         try:
-            service_request = service_request_submit(
-                actor=request.user, kind=ServiceRequest.Kind.APPEAL, channel=self.channel,
+            service_request = _submit(
+                request, actor=request.user, kind=ServiceRequest.Kind.APPEAL, channel=self.channel,
                 station=self.station, form_data={}, attachments=scans.uploads(), **form.service_fields())
         except ValidationError as error:
             place_service_errors(error, form=form, scans=scans)
@@ -336,7 +356,7 @@ class CounterConsentCodeSendView(CounterAccessMixin, View):
         try:
             number = consent_code_send(actor=request.user, station=self.station, phone=data["applicant_phone"],
                                        idempotency_key=data["idempotency_key"],
-                                       about=data["about"] or _("a request"), ip=client_ip(request))
+                                       about=data["about"] or _("a request"), ip=client_address(request))
         except ValidationError as error:
             return self.answer(sent=False, message=" ".join(error.messages), status=400)
         return self.answer(sent=True, message=_("Code sent to %(phone)s. Ask the resident to read it out.")

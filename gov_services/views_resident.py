@@ -14,7 +14,6 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -25,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django_ratelimit.core import is_ratelimited
 
 from gov_services import eforms
 from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
@@ -55,24 +55,10 @@ _TRACK_SESSION_KEY = "cz_tracked"
 _TRACK_SESSION_MAX = 5
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or ""
-
-
-def _track_key(request) -> str:
-    return f"cz:track:{_client_ip(request)}"
-
-
 def track_attempt_allowed(request) -> bool:
     """Count one lookup from this client address; False once TRACK_ATTEMPTS are used in the window."""
-    key = _track_key(request)
-    cache.add(key, 0, timeout=TRACK_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=TRACK_WINDOW)
-        count = 1
-    return count <= TRACK_ATTEMPTS
+    return not is_ratelimited(request, group="gov_services.track", key="ip", rate=(TRACK_ATTEMPTS, TRACK_WINDOW),
+                              increment=True)
 
 
 def _remember_tracked(request, code: str, last4: str) -> None:

@@ -12,6 +12,8 @@ import datetime
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Page, Workflow, WorkflowPage
 
+from accounts.roles import Role
+from accounts.services import user_role_grant
 from gov_services.models import ServiceItem
 from portal import demo_content as content
 from portal.models import (
@@ -136,6 +138,8 @@ def seed_workflow(home: HomePage, editor, moderator) -> None:
 def seed_portal(demo: DemoCounty, progress) -> None:
     editor = demo_user("editor", "周文军", "13934000001")
     moderator = demo_user("moderator", "郑丽华", "13934000002")
+    for person in (editor, moderator):  # both work in the CMS; Wagtail's groups say on what
+        user_role_grant(user=person, role=Role.EDITOR, actor=None)
     home = HomePage.objects.first()
     if home is not None:
         seed_workflow(home, editor, moderator)

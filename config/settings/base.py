@@ -5,13 +5,15 @@ environment (see config/env.py); with nothing set the project runs embedded: SQL
 eager Celery, local-memory cache, console SMS.
 """
 
+from datetime import timedelta
+
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  Oscar's documented way to get its defaults
 
-from config.env import BASE_DIR, env, fail, read
+from config.env import BASE_DIR, env, fail, networks, read
 from core.csp import source_hash
 
 DEBUG = read("DEBUG", env.bool, False, "DEBUG=false")
@@ -19,6 +21,9 @@ DEBUG = read("DEBUG", env.bool, False, "DEBUG=false")
 DEVELOPMENT_SECRET_KEY = "dev-insecure-cunzhan-key-change-me-0123456789abcdef"
 SECRET_KEY = read("SECRET_KEY", env.str, DEVELOPMENT_SECRET_KEY, "SECRET_KEY=<50 random chars>")
 ALLOWED_HOSTS = read("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost", "[::1]", "testserver"], "ALLOWED_HOSTS=cunzhan.example.cn")
+# The reverse proxies (TLS terminator) in front of the web processes: only a request from one of these
+# may say, in X-Forwarded-For, whose request it carries (core/http.py). Unset: the peer is the client.
+TRUSTED_PROXIES = read("TRUSTED_PROXIES", networks, [], "TRUSTED_PROXIES=127.0.0.1,10.0.0.0/24")
 CSRF_TRUSTED_ORIGINS = read("CSRF_TRUSTED_ORIGINS", env.list, [], "CSRF_TRUSTED_ORIGINS=https://cunzhan.example.cn")
 
 OUR_APPS = [
@@ -104,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.humanize",
+    "axes",  # sign-in lock-outs (accounts/lockout.py)
 ]
 
 # Order from ../shared/notes/integration.md §6: Oscar's basket needs session and auth,
@@ -118,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end with the browser and after STAFF_SESSION_IDLE_MINUTES; staff pages are no-store.
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Whole public pages for anonymous visitors, answered before routing (portal/page_cache.py).
     "portal.page_cache.PageCacheMiddleware",
@@ -125,6 +133,8 @@ MIDDLEWARE = [
     "shop.page_cache.StorePageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns a locked-out sign-in on any form into accounts.lockout.lockout_response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Content-Security-Policy (core/csp.py). Scripts: our own files, and inline scripts only with the
@@ -204,13 +214,44 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": read("CACHE_URL", env.cache_url, "locmemcache://cunzhan", "redis://127.0.0.1:6379/1")}
+# Rate limits (tracking look-ups, /verify/, SMS sends) are django-ratelimit counters in that cache, by
+# client address (core/http.py). Not an installed app: its checks reject the embedded local-memory cache,
+# which is right for the one-process demo; production's Redis is shared by every web process.
+RATELIMIT_IP_META_KEY = "core.http.ratelimit_ip"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",  # first: refuses a locked account or address before any password check
     "django.contrib.auth.backends.ModelBackend",
     "accounts.backends.PhoneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
 ]
+# Guessing passwords and SMS codes (accounts/lockout.py): within LOGIN_LOCKOUT_MINUTES of the last failure,
+# LOGIN_FAILURE_LIMIT wrong passwords lock an account, SMS_CODE_FAILURE_LIMIT wrong codes a number and
+# LOGIN_ADDRESS_FAILURE_LIMIT failures of either kind a client address, for LOGIN_LOCKOUT_MINUTES.
+LOGIN_FAILURE_LIMIT = read("LOGIN_FAILURE_LIMIT", env.int, 5, "LOGIN_FAILURE_LIMIT=5")
+SMS_CODE_FAILURE_LIMIT = read("SMS_CODE_FAILURE_LIMIT", env.int, 10, "SMS_CODE_FAILURE_LIMIT=10")
+LOGIN_ADDRESS_FAILURE_LIMIT = read("LOGIN_ADDRESS_FAILURE_LIMIT", env.int, 30, "LOGIN_ADDRESS_FAILURE_LIMIT=30")
+LOGIN_LOCKOUT_MINUTES = read("LOGIN_LOCKOUT_MINUTES", env.int, 30, "LOGIN_LOCKOUT_MINUTES=30")
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: the handler reads them so
+AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempt_username"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ADMIN = False  # accounts/admin.py lists attempts; every lift goes through lockout_lift (audited)
+# Kept out of the attempt log's copy of the form (Oscar's form fields carry a prefix).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login-username", "login-password", "password1",
+                             "password2", "code"]
+AXES_VERBOSE = False
+
+# Counter PCs are shared (accounts/middleware.py): a staff session ends when the browser closes and after
+# this many minutes without a request. Residents keep SESSION_COOKIE_AGE (two weeks).
+STAFF_SESSION_IDLE_MINUTES = read("STAFF_SESSION_IDLE_MINUTES", env.int, 30, "STAFF_SESSION_IDLE_MINUTES=30")
+
 LOGIN_URL = reverse_lazy("accounts:login")
 LOGIN_REDIRECT_URL = reverse_lazy("accounts:landing")
 LOGOUT_REDIRECT_URL = "/"
@@ -393,6 +434,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},  # Wagtail's inline index/reference tasks
         "wagtail": {"level": "WARNING"},
         "oscar.alerts": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # each failure is a warning; lock-outs are audit events too
     },
 }
 

@@ -17,7 +17,7 @@ from oscar.core.loading import get_model
 
 from accounts.models import User, mainland_mobile
 from accounts.roles import Role
-from accounts.services import staff_user_get_or_create, user_role_grant
+from accounts.services import applicant_user_get_or_create, user_role_grant
 from core.audit import audit_event_record
 from core.sms import sms_enqueue
 from shop.credit_code import validate_credit_code
@@ -138,8 +138,8 @@ def merchant_application_approve(*, user: User, application_id: int, revet_on: d
         contact_phone=application.contact_phone, address=application.address, categories=application.categories,
         admitted_on=today, revet_on=revet_on)
     merchant.townships.set(application.townships.all())
-    account, password = staff_user_get_or_create(full_name=application.contact_name,
-                                                 phone=application.contact_phone, actor=user)
+    account, password = applicant_user_get_or_create(full_name=application.contact_name,
+                                                     phone=application.contact_phone, actor=user)
     merchant_user_link(partner=partner, user=account, actor=user)
     application.status = MerchantApplication.Status.APPROVED
     application.decided_at, application.decided_by, application.merchant = timezone.now(), user, merchant

@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -151,3 +152,21 @@ def test_a_code_is_used_once(operator, station, dispatch_desk, texts):
     # The same form sent again is a replay: the first request comes back without a second check.
     assert services.service_request_submit(idempotency_key=key, description="路灯坏了", **fields) == first
     assert ServiceRequest.objects.count() == 1
+
+
+def test_wrong_consent_codes_lock_the_number_and_the_attempt_log_keeps_no_form_data(
+        operator_client, request_item, form_for, texts, settings):
+    settings.SMS_CODE_FAILURE_LIMIT = 2
+    key = uuid.uuid4()
+    send_code(operator_client, key)
+    wrong = "000000" if code_in(texts) != "000000" else "111111"
+    create = reverse("gov_services:counter-application-create", args=[request_item.pk])
+    for _ in range(2):
+        assert operator_client.post(create, form_for(key, consent_code=wrong)).context["form"].errors["consent_code"]
+    response = operator_client.post(create, form_for(key, consent_code=code_in(texts)))
+    assert "锁定" in " ".join(response.context["form"].errors["consent_code"])
+    assert not ServiceRequest.objects.exists()
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == f"sms:{PHONE}" and attempt.failures_since_start == 2
+    kept = attempt.post_data + attempt.get_data
+    assert "王秀英" not in kept and valid_id_number(1) not in kept and "consent_code" not in kept

@@ -58,7 +58,7 @@ class Command(BaseCommand):
         user_role_grant(user=resident, role=Role.RESIDENT, actor=None)
         demo.logins.append(("resident", "resident", "/me/requests/  /me/certificates/"))
         admin = demo_user("admin", "系统管理员", "", is_staff=True, is_superuser=True)
-        demo.logins.append(("superuser", admin.username, "/admin/  /cms/  /county/"))
+        demo.logins.append(("superuser", admin.username, "/county/  /admin/  /cms/"))
         progress.step("people")
 
     def _print_logins(self, demo: DemoCounty) -> None:

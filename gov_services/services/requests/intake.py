@@ -155,7 +155,7 @@ def service_request_submit(
         try:
             consent_code_check(phone=cleaned["applicant_phone"], idempotency_key=idempotency_key, code=consent_code)
         except ValidationError as error:
-            raise ValidationError({"consent_code": error.messages}) from None
+            raise ValidationError({"consent_code": error.error_list}) from None  # codes kept: wrong or expired
 
     if kind == ServiceRequest.Kind.APPLICATION:
         department = item.department

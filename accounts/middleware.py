@@ -1,0 +1,83 @@
+"""Counter PCs are shared: a staff session ends when the browser closes and after
+STAFF_SESSION_IDLE_MINUTES without a request, and no staff page is kept in a browser's cache.
+
+Staff means every role but resident (and Django's staff and superusers). Merchants count too: their
+dashboard shows customers' names, phones and addresses, and a shop's PC is as shared as a counter's.
+Residents keep Django's longer session (SESSION_COOKIE_AGE) on their own phones.
+"""
+
+import time
+from functools import cache
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.roles import ROLE_WORKSPACES, Role
+
+LAST_SEEN = "cz_last_seen"
+STAFF_SESSION = "cz_staff"  # set at sign-in, so that no request pays a query to know
+_TOUCH_EVERY = 60  # seconds: the idle clock needs no finer grain, and each touch is a session write
+
+
+def is_staff_user(user) -> bool:
+    return bool(user is not None and user.is_authenticated
+                and (user.is_staff or user.is_superuser or user.roles - {Role.RESIDENT}))
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.middleware.staff_session")
+def _start_staff_session(sender, request, user, **kwargs):
+    """A staff member's session: a cookie that ends with the browser, and the idle clock started.
+    (A role granted later takes effect at the next sign-in.)"""
+    if request is not None and is_staff_user(user):
+        request.session[STAFF_SESSION] = True
+        request.session[LAST_SEEN] = int(time.time())
+        request.session.set_expiry(0)
+
+
+@cache
+def staff_path_prefixes() -> tuple[str, ...]:
+    """Every workspace a role lands in (/counter/, /dept/, /county/, /shop/dashboard/, /cms/) and the
+    Django admin: their pages, login pages included, are never cached by a browser."""
+    return tuple({reverse(url_name) for _role, url_name in ROLE_WORKSPACES} | {reverse("admin:index")})
+
+
+class StaffSessionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        was_staff = self._is_staff_session(request)
+        if was_staff and self._idle_too_long(request):
+            logout(request)
+            messages.info(request, _("You were signed out after %(minutes)d minutes without activity. "
+                                     "Please sign in again.") % {"minutes": settings.STAFF_SESSION_IDLE_MINUTES})
+        response = self.get_response(request)
+        is_staff = self._is_staff_session(request)  # the sign-in page may have just signed someone in
+        if is_staff:
+            self._touch(request)
+        if was_staff or is_staff or request.path.startswith(staff_path_prefixes()):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    @staticmethod
+    def _is_staff_session(request) -> bool:
+        # Visitors without a session cookie are not asked for one (that would add Vary: Cookie).
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.session.modified:
+            return False
+        return bool(request.session.get(STAFF_SESSION))
+
+    @staticmethod
+    def _idle_too_long(request) -> bool:
+        last_seen = request.session.get(LAST_SEEN, 0)
+        return time.time() - last_seen > settings.STAFF_SESSION_IDLE_MINUTES * 60
+
+    @staticmethod
+    def _touch(request) -> None:
+        now = time.time()
+        if now - request.session.get(LAST_SEEN, 0) >= _TOUCH_EVERY:
+            request.session[LAST_SEEN] = int(now)
