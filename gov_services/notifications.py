@@ -24,8 +24,7 @@ from core.models import SmsOutboxMessage
 from core.sms import sms_enqueue
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
-from stations.models import Region
-from stations.selectors import admin_region_for
+from stations.scope import scope_for
 
 logger = logging.getLogger("cunzhan.notifications")
 
@@ -177,12 +176,7 @@ def can_manage_sms_outbox(*, user) -> bool:
 
     The outbox is the platform's: one county platform sends all of it, so it is not split by township.
     """
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    region = admin_region_for(user=user)
-    return region is not None and region.level == Region.Level.COUNTY
+    return scope_for(user).is_county_admin
 
 
 def require_sms_outbox_manager(*, user) -> None:

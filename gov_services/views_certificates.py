@@ -43,7 +43,7 @@ from gov_services.selectors import requests as request_selectors
 from gov_services.services import certificates as services
 from gov_services.services.certificates.delivery import ATTACHABLE
 from gov_services.services.certificates.issue import ISSUABLE
-from gov_services.services.requests.access import require_handler
+from stations.scope import scope_for
 
 VERIFY_ATTEMPTS = 60        # verifications per client address …
 VERIFY_WINDOW = 10 * 60     # … per ten minutes
@@ -231,13 +231,8 @@ def certificate_panel(service_request: ServiceRequest, user) -> dict | None:
         return None
     certificate = service_request.certificates.filter(status=Certificate.Status.VALID).first()
     revoked = service_request.certificates.filter(status=Certificate.Status.REVOKED).count()
-    can_issue = False
-    if certificate is None and service_request.status in ISSUABLE:
-        try:
-            require_handler(service_request, user)
-            can_issue = True
-        except PermissionDenied:
-            can_issue = False
+    can_issue = (certificate is None and service_request.status in ISSUABLE
+                 and scope_for(user).can_handle_request(service_request))
     return {"certificate": certificate, "revoked_count": revoked, "can_issue": can_issue,
             "issue_url": reverse("gov_services:certificate-issue", args=[service_request.pk])}
 

@@ -1,7 +1,7 @@
 """The operator's request screens at the counter (/counter/requests/ …).
 
-Only the operators and liaisons of a station get in (`counter_station_for`), and only to the
-requests filed at that station: another station's request is a 403. Views parse input, check
+Only the operators and liaisons of a station get in (stations/scope.py; 403 for anyone else), and
+only to the requests filed at that station: another station's request is a 404, as a missing one. Views parse input, check
 access, call one service or selector and render. The service's ValidationError maps fields to
 messages; `place_service_errors` shows each message beside the field it is about (e-form fields under
 "form_data.<name>", scans under "attachments"), in the language of the page.
@@ -43,9 +43,9 @@ from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import service_item_search
 from gov_services.selectors.requests import (
-    access_service_request_by_id,
     attachment_for_download,
     request_timeline,
+    service_request_list,
     station_ledger,
 )
 from gov_services.services.requests import (
@@ -56,7 +56,7 @@ from gov_services.services.requests import (
     service_request_submit,
 )
 from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action, IllegalTransition
-from stations.selectors import counter_station_for, is_only_liaison
+from stations.scope import get_in_scope, scope_for
 
 Status = ServiceRequest.Status
 
@@ -80,19 +80,18 @@ class CounterAccessMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.station = counter_station_for(user=request.user)
-            if self.station is None:
+            scope = scope_for(request.user)
+            if not scope.is_counter_staff:
                 raise PermissionDenied(_("The counter is for the operators and liaisons of a station."))
-            if is_only_liaison(user=request.user):
+            self.station = scope.counter_station
+            if scope.is_only_liaison:
                 self.channel = ServiceRequest.Channel.LIAISON
         return super().dispatch(request, *args, **kwargs)
 
     def get_service_request(self, request_id: int) -> ServiceRequest:
-        """A request the user may see *and* that was filed at this counter's station."""
-        service_request = access_service_request_by_id(user=self.request.user, request_id=request_id)
-        if service_request.station_id != self.station.pk:
-            raise PermissionDenied(_("This request was not filed at your station."))
-        return service_request
+        """A request the user may see *and* that was filed at this counter's station; 404 otherwise."""
+        return get_in_scope(service_request_list(user=self.request.user).filter(station=self.station),
+                            pk=request_id)
 
     def accepting_level(self) -> str:
         """The level the station's office accepts at: its village's (a village or a community)."""
@@ -486,7 +485,7 @@ class CounterAttachmentDownloadView(CounterAccessMixin, View):
     def get(self, request, pk):
         attachment = attachment_for_download(user=request.user, attachment_id=pk)
         if attachment.request.station_id != self.station.pk:
-            raise PermissionDenied(_("This file belongs to a request of another station."))
+            raise Http404(_("Not found."))  # another station's file, answered as a missing one
         try:
             handle = attachment.file.storage.open(attachment.file.name, "rb")
         except FileNotFoundError:

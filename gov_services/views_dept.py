@@ -1,13 +1,15 @@
 """The department queue (/dept/), a request's page for its officers, and the admins' request list
 (/county/requests/), plus the access-checked file views both use.
 
-Who gets in:
-* /dept/…: officers (members of a department) and superusers. A request's page is for the officers
-  of the department that holds it now; everyone else, including an officer of another department
-  or one whose request was just rerouted away, gets 403.
-* /county/requests/…: township and county admins (an active region assignment) and superusers; an
-  admin sees the requests whose village lies in their region (service_request_list's scope).
+Who gets in (stations/scope.py):
+* /dept/…: officers (members of a department) and superusers; anyone else gets 403. A request's page
+  is for the officers of the department that holds it now; for anyone else, including an officer of
+  another department or one whose request was just rerouted away, it is a 404.
+* /county/requests/…: township and county admins and superusers (403 for anyone else); an admin sees
+  the requests whose place lies in their region, any other request is a 404.
 * attachments and the signature: whoever service_request_list lets see the request.
+
+The action panel offers exactly what the services allow: both ask the same scope predicates.
 
 ID numbers: lists mask them everywhere. A request's page shows the full number to the officers of
 the department handling it (they check it against the scans and need it to issue the result) and
@@ -55,7 +57,8 @@ from gov_services.services import supervision as supervision_services
 from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, IllegalTransition, allowed_actions
 from stations.models import Region
-from stations.selectors import admin_region_for, region_list, station_list
+from stations.scope import get_in_scope, scope_for
+from stations.selectors import region_list, station_list
 
 Status = ServiceRequest.Status
 
@@ -64,7 +67,21 @@ COUNTY_PAGE_SIZE = 30
 # Actions an admin of the region takes on the read-only page (the services allow them reroute and notes).
 ADMIN_ACTIONS = (Action.REROUTE, Action.NOTE)
 _STATUS_MOVES = frozenset({Action.ACCEPT, Action.RETURN_FOR_SUPPLEMENT, Action.REJECT, Action.START_REVIEW,
-                           Action.APPROVE, Action.REFUSE, Action.COMPLETE, Action.CLOSE})
+                           Action.APPROVE, Action.REFUSE, Action.COMPLETE})
+
+
+def may_take(scope, action: str, service_request: ServiceRequest) -> bool:
+    """Whether the user may take `action` on the request: the predicate its service enforces."""
+    if action in _STATUS_MOVES:
+        return scope.can_handle_request(service_request)
+    return {
+        Action.CLOSE: scope.can_reroute_request,  # an admin of its region may close it too
+        Action.REROUTE: scope.can_reroute_request,
+        Action.CLAIM: scope.can_claim_request,
+        Action.ASSIGN: scope.can_assign_request,
+        Action.TRANSFER: scope.can_transfer_request,
+        Action.NOTE: scope.can_note_request,
+    }[action](service_request)
 
 
 # --- The deadline hint (pure) ----------------------------------------------------------------------
@@ -135,30 +152,30 @@ def _safe_next(request, fallback: str) -> str:
 # --- Access --------------------------------------------------------------------------------------
 
 def _memberships(user) -> list[DepartmentMembership]:
-    memberships = list(department_selectors.memberships_of(user=user))
-    if not memberships and not user.is_superuser:
+    if not scope_for(user).is_department_staff:
         raise PermissionDenied(_("Your account is not a member of any department."))
-    return memberships
+    return list(department_selectors.memberships_of(user=user))
 
 
 def _officer_request(user, request_id: int) -> tuple[ServiceRequest, DepartmentMembership | None]:
     """The request if it is with one of the user's departments now (any department for a superuser),
-    with the user's membership of that department."""
+    with the user's membership of that department; 404 otherwise."""
     memberships = _memberships(user)
-    service_request = request_selectors.access_service_request_by_id(user=user, request_id=request_id)
+    department_ids = {m.department_id for m in memberships}
+    queue = request_selectors.service_request_list(user=user)
+    if not user.is_superuser:
+        queue = queue.filter(department_id__in=department_ids)
+    service_request = get_in_scope(queue, pk=request_id)
     member = next((m for m in memberships if m.department_id == service_request.department_id), None)
-    if member is None and not user.is_superuser:
-        raise PermissionDenied(_("This request is with %(department)s, not with your department.")
-                               % {"department": service_request.department.name})
     return service_request, member
 
 
 def _require_admin(user) -> Region | None:
     """The admin's region (None for a superuser who is no admin); PermissionDenied for anyone else."""
-    region = admin_region_for(user=user)
-    if region is None and not user.is_superuser:
+    scope = scope_for(user)
+    if not scope.is_county_staff:
         raise PermissionDenied(_("The request list is for township and county admins."))
-    return region
+    return scope.admin_region
 
 
 # --- /dept/: the queue ----------------------------------------------------------------------------
@@ -331,32 +348,14 @@ class DepartmentRequestDetailView(LoginRequiredMixin, _RequestPageMixin, View):
     mode = "dept"
 
     def available_actions(self, service_request, member) -> tuple[list[str], str]:
-        """What the panel offers: the actions the workflow allows now, narrowed to what this officer may
-        do (a mirror of the services' rules, for the buttons only: the services check again)."""
-        user = self.request.user
-        allowed = [a for a in allowed_actions(service_request.status) if a in STAFF_ACTIONS]
-        is_head = user.is_superuser or (member is not None and member.is_head)
-        holder = service_request.assignee_id
-        may_handle = is_head or not holder or holder == user.pk
-        blocked = ""
-        if not may_handle:
-            blocked = _("%(name)s holds this request: only they or the department head may move it.") % {
-                "name": service_request.assignee}
-        offered = []
-        for action in allowed:
-            if action in _STATUS_MOVES or action == Action.REROUTE:
-                ok = may_handle
-            elif action == Action.CLAIM:
-                ok = not holder
-            elif action == Action.ASSIGN:
-                ok = is_head
-            elif action == Action.TRANSFER:
-                ok = bool(holder) and may_handle
-            else:
-                ok = True
-            if ok:
-                offered.append(action)
-        return offered, blocked
+        """What the panel offers: the actions the workflow allows now that this officer may take (the
+        predicates the services enforce)."""
+        scope = scope_for(self.request.user)
+        blocked = "" if scope.can_handle_request(service_request) else _(
+            "%(name)s holds this request: only they or the department head may move it.") % {
+            "name": service_request.assignee}
+        return [a for a in allowed_actions(service_request.status)
+                if a in STAFF_ACTIONS and may_take(scope, a, service_request)], blocked
 
     def get(self, request, pk):
         service_request, member = _officer_request(request.user, pk)
@@ -368,7 +367,9 @@ class CountyRequestDetailView(LoginRequiredMixin, _RequestPageMixin, View):
     mode = "county"
 
     def available_actions(self, service_request, member) -> tuple[list[str], str]:
-        return [a for a in allowed_actions(service_request.status) if a in ADMIN_ACTIONS], ""
+        scope = scope_for(self.request.user)
+        return [a for a in allowed_actions(service_request.status)
+                if a in ADMIN_ACTIONS and may_take(scope, a, service_request)], ""
 
     def get(self, request, pk):
         _require_admin(request.user)

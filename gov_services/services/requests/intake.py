@@ -14,19 +14,15 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from gov_services.eforms import clean_form_data
 from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
-from gov_services.models import Attachment, DepartmentMembership, RequestEvent, ServiceItem, ServiceRequest
+from gov_services.models import Attachment, RequestEvent, ServiceItem, ServiceRequest
 from gov_services.notifications import notify_resident_of_submission
 from gov_services.selectors.routing import appeal_department_for
-from gov_services.services.requests.access import (
-    admin_covers,
-    require_signed_in,
-    serves_station,
-    user_or_none,
-)
+from gov_services.services.requests.access import require_signed_in, user_or_none
 from gov_services.services.requests.consent import consent_code_check
 from gov_services.services.requests.scans import CheckedFile, Upload, check_signature, check_upload
 from gov_services.workflow import Action
 from stations.models import Region, Station
+from stations.scope import scope_for
 
 Status = ServiceRequest.Status
 Channel = ServiceRequest.Channel
@@ -215,19 +211,12 @@ def _check_filer(*, actor, channel: str, station: Station | None, village: Regio
     """Refuse (PermissionDenied) someone who may not file this request; a missing station goes to `errors`."""
     if channel in (Channel.COUNTER, Channel.LIAISON) and station is None:
         errors.setdefault("station", []).append(_("A request filed at a station needs the station."))
-    if actor.is_superuser:
+    # Online, residents file for themselves (_check_fields); a missing village is an error there.
+    if scope_for(actor).can_file(station_id=station.pk if station else None,
+                                 village_path=village.path if village else None, online=channel == Channel.WEB):
         return
     if station is not None:
-        if not serves_station(actor, station.pk):
-            raise PermissionDenied(_("You may only file requests for your own station."))
-        return
-    if channel == Channel.WEB or village is None:
-        return  # online, residents file for themselves (_check_fields); a missing village is an error there
-    if admin_covers(actor, village.path):
-        return
-    served = DepartmentMembership.objects.filter(user=actor).select_related("department__region")
-    if any(village.path.startswith(m.department.region.path) for m in served):
-        return
+        raise PermissionDenied(_("You may only file requests for your own station."))
     raise PermissionDenied(_("You may not file requests for %(village)s.") % {"village": village.name})
 
 
