@@ -43,6 +43,7 @@ from gov_services.selectors import requests as request_selectors
 from gov_services.services import certificates as services
 from gov_services.services.certificates.delivery import ATTACHABLE
 from gov_services.services.certificates.issue import ISSUABLE
+from stations.mixins import CounterStaffMixin
 from stations.scope import scope_for
 
 VERIFY_ATTEMPTS = 60        # verifications per client address …
@@ -371,7 +372,7 @@ class CertificateRenderRetryView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("gov_services:certificate-detail", args=[pk]))
 
 
-class StationCertificateListView(LoginRequiredMixin, View):
+class StationCertificateListView(CounterStaffMixin, View):
     """/counter/certificates/: certificates of requests filed at the operator's station, to print."""
 
     def get(self, request):

@@ -327,18 +327,28 @@ class Scope:
 
     # -- query filters
 
+    def admin_paths(self, *, county_only: bool = False, whole_county: bool = False) -> tuple[str, ...]:
+        """The paths of the regions administered: only those of county posts (`county_only`), or each
+        widened to its county (`whole_county`: a township admin reads the county's catalogue)."""
+        paths = {post.path for post in self.regions if not county_only or post.role == Role.COUNTY_ADMIN}
+        if whole_county:
+            paths = {path[: Region.steplen * 2] for path in paths}
+        return tuple(sorted(paths))
+
     def q(self, *, place: str | tuple[str, ...] | None = None, station: str | None = None,
           department: str | None = None, partner: str | None = None, merchant: str | None = None,
-          owner: str | None = None, station_roles=STATION_ROLES) -> Q:
+          owner: str | None = None, station_roles=STATION_ROLES, county_only: bool = False,
+          whole_county: bool = False) -> Q:
         """A Q over any model, given the lookups of its dimensions: `place` the Region path of its place
         (several: the first that is set counts), `station` its station id, `department` its department id,
-        `partner`/`merchant` its seller, `owner` the resident's user id. Dimensions not named give no access.
+        `partner`/`merchant` its seller, `owner` the resident's user id. Dimensions not named give no access;
+        `county_only`/`whole_county` narrow or widen the admin's regions (see admin_paths).
         Q() for everything; NOTHING for nothing."""
         if self.everything:
             return Q()
         scope = NOTHING
         if place is not None:
-            for path in self.region_paths:
+            for path in self.admin_paths(county_only=county_only, whole_county=whole_county):
                 scope |= place_q(path, place)
         if station is not None:
             ids = sorted({p.station_id for p in self.stations if p.role in station_roles})

@@ -6,7 +6,6 @@ page); a station outside the admin's region is a 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from core.audit import audit_events_for
 from stations import selectors, services
 from stations.forms import StationStaffForm, StationStatusForm
+from stations.mixins import CounterStaffMixin, CountyStaffMixin
 from stations.models import Region, Station, StationService
 from stations.scope import (
     can_add_station_staff,
@@ -23,24 +23,6 @@ from stations.scope import (
     can_end_staff_assignment,
     scope_for,
 )
-
-
-class CounterStaffMixin(LoginRequiredMixin):
-    """The counter (/counter/…): a station's operators and liaisons; 403 for anyone else."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scope_for(request.user).is_counter_staff:
-            raise PermissionDenied(_("The counter is for the operators and liaisons of a station."))
-        return super().dispatch(request, *args, **kwargs)
-
-
-class CountyStaffMixin(LoginRequiredMixin):
-    """The back office (/county/…): township and county admins; 403 for anyone else."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not scope_for(request.user).is_county_staff:
-            raise PermissionDenied(_("The back office is for township and county admins."))
-        return super().dispatch(request, *args, **kwargs)
 
 
 class CounterHomeView(CounterStaffMixin, TemplateView):

@@ -203,6 +203,12 @@ def test_the_officer_revokes_and_the_page_shows_it(client, issued, officer):
     assert issued.status == "revoked" and issued.revocation_reason == "姓名有误"
 
 
+@pytest.mark.parametrize("who", ["holder", "officer", "county_admin"])
+def test_the_stations_print_list_is_forbidden_to_anyone_but_station_staff(client, request, issued, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(url("certificate-station-list")).status_code == 403
+
+
 def test_the_station_prints_and_hands_over_with_the_id_checked(client, issued, station_operator):
     client.force_login(station_operator)
     assert issued in client.get(url("certificate-station-list")).context["certificates"]
