@@ -213,7 +213,15 @@ def test_an_operator_cannot_act_on_another_stations_parcel_by_url(client, goods,
     elsewhere = factories.order((goods["a"], 1), station=other_station).parts.get()
     client.force_login(operator)
     response = client.post(reverse("shop:counter-parcel-hand-over", args=[elsewhere.pk]), {"code": "123456"})
-    assert response.status_code == 403
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.status != Status.COLLECTED and elsewhere.pickup_failures == 0
+
+
+@pytest.mark.parametrize("who", ["resident", "county_admin"])
+def test_the_parcel_shelf_is_forbidden_to_anyone_but_station_staff(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("shop:counter-parcels")).status_code == 403
 
 
 def test_the_counter_home_links_to_the_parcel_shelf(client, operator):
