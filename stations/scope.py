@@ -207,6 +207,11 @@ class Scope:
         return bool(self.merchants)
 
     @property
+    def can_see_commissions(self) -> bool:
+        """Commission figures and statements: operators (their station's) and admins (their region's)."""
+        return self.is_county_staff or self.is_till_keeper
+
+    @property
     def counter_station(self) -> Station | None:
         """The station whose counter the user works at: their earliest station post."""
         return self.stations[0].station if self.stations else None
@@ -344,23 +349,12 @@ class Scope:
         `partner`/`merchant` its seller, `owner` the resident's user id. Dimensions not named give no access;
         `county_only`/`whole_county` narrow or widen the admin's regions (see admin_paths).
         Q() for everything; NOTHING for nothing."""
-        if self.everything:
-            return Q()
-        scope = NOTHING
-        if place is not None:
-            for path in self.admin_paths(county_only=county_only, whole_county=whole_county):
-                scope |= place_q(path, place)
-        if station is not None:
-            ids = sorted({p.station_id for p in self.stations if p.role in station_roles})
-            if ids:
-                scope |= Q(**{f"{station}__in": ids})
-        for lookup, ids in ((department, self.department_ids), (partner, self.partner_ids),
-                            (merchant, self.merchant_ids)):
-            if lookup is not None and ids:
-                scope |= Q(**{f"{lookup}__in": ids})
-        if owner is not None and self.user_id is not None:
-            scope |= Q(**{owner: self.user_id})
-        return scope
+        return grants_q(everything=self.everything,
+                        region_paths=self.admin_paths(county_only=county_only, whole_county=whole_county),
+                        station_ids=sorted({p.station_id for p in self.stations if p.role in station_roles}),
+                        department_ids=self.department_ids, partner_ids=self.partner_ids,
+                        merchant_ids=self.merchant_ids, user_id=self.user_id, place=place, station=station,
+                        department=department, partner=partner, merchant=merchant, owner=owner)
 
     def filter(self, queryset: QuerySet, **lookups) -> QuerySet:
         """`queryset` narrowed by `q(**lookups)`; nothing for an anonymous visitor."""
@@ -394,6 +388,28 @@ def can_end_staff_assignment(user, assignment: StaffAssignment) -> bool:
     scope = scope_for(user)
     place = assignment.station.village.path if assignment.station_id else assignment.region.path
     return user.has_perm("stations.change_staffassignment") and scope.covers(place)
+
+
+def grants_q(*, everything: bool = False, region_paths=(), station_ids=(), department_ids=(), partner_ids=(),
+             merchant_ids=(), user_id: int | None = None, place: str | tuple[str, ...] | None = None,
+             station: str | None = None, department: str | None = None, partner: str | None = None,
+             merchant: str | None = None, owner: str | None = None) -> Q:
+    """The Q that Scope.q builds, from the grants themselves (reports keep their own frozen copy of them):
+    rows whose place lies under one of `region_paths`, at one of `station_ids`, of one of `department_ids`,
+    sold by one of `partner_ids`/`merchant_ids`, or owned by `user_id` — each through the lookup named."""
+    if everything:
+        return Q()
+    scope = NOTHING
+    if place is not None:
+        for path in region_paths:
+            scope |= place_q(path, place)
+    for lookup, ids in ((station, station_ids), (department, department_ids), (partner, partner_ids),
+                        (merchant, merchant_ids)):
+        if lookup is not None and ids:
+            scope |= Q(**{f"{lookup}__in": list(ids)})
+    if owner is not None and user_id is not None:
+        scope |= Q(**{owner: user_id})
+    return scope
 
 
 def place_q(path: str, place: str | tuple[str, ...], *, prefix: str = "") -> Q:
