@@ -31,7 +31,7 @@ from stations.models import Station
 from stations.scope import get_in_scope, scope_for
 
 
-def _in_scope(queryset: QuerySet, *, user) -> QuerySet:
+def _station_rows(queryset: QuerySet, *, user) -> QuerySet:
     return scope_for(user).filter(queryset, place="station__village__path", station="station_id")
 
 
@@ -58,7 +58,7 @@ def plan_version_list(*, plan_id: int) -> QuerySet[CommissionPlanVersion]:
 
 def counter_transaction_list(*, user, station_id: int | None = None, on: date | None = None,
                              status: str | None = None, kind: str | None = None) -> QuerySet[CounterTransaction]:
-    txs = _in_scope(CounterTransaction.objects.all(), user=user)
+    txs = _station_rows(CounterTransaction.objects.all(), user=user)
     if station_id:
         txs = txs.filter(station_id=station_id)
     if on:
@@ -87,7 +87,7 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 # --- floats -------------------------------------------------------------------------------------
 
 def float_wallet_list(*, user, station_id: int | None = None) -> QuerySet[FloatWallet]:
-    wallets = _in_scope(FloatWallet.objects.all(), user=user)
+    wallets = _station_rows(FloatWallet.objects.all(), user=user)
     if station_id:
         wallets = wallets.filter(station_id=station_id)
     return wallets.select_related("station").order_by("station__code", "float_group")
@@ -104,7 +104,7 @@ def station_floats(*, station: Station) -> list[FloatWallet]:
 
 def float_top_up_request_list(*, user, status: str | None = None,
                               station_id: int | None = None) -> QuerySet[FloatTopUpRequest]:
-    top_ups = _in_scope(FloatTopUpRequest.objects.all(), user=user)
+    top_ups = _station_rows(FloatTopUpRequest.objects.all(), user=user)
     if status:
         top_ups = top_ups.filter(status=status)
     if station_id:
@@ -119,7 +119,7 @@ def access_float_top_up_request_by_id(*, user, top_up_id: int) -> FloatTopUpRequ
 # --- daily closes -------------------------------------------------------------------------------
 
 def daily_cash_close_list(*, user, status: str | None = None, station_id: int | None = None) -> QuerySet[DailyCashClose]:
-    closes = _in_scope(DailyCashClose.objects.all(), user=user)
+    closes = _station_rows(DailyCashClose.objects.all(), user=user)
     if status:
         closes = closes.filter(status=status)
     if station_id:
@@ -139,7 +139,7 @@ def daily_cash_close_for(*, station: Station, on: date | None = None) -> DailyCa
 
 def commission_statement_list(*, user, month: date | None = None, status: str | None = None,
                               station_id: int | None = None) -> QuerySet[CommissionStatement]:
-    statements = _in_scope(CommissionStatement.objects.all(), user=user)
+    statements = _station_rows(CommissionStatement.objects.all(), user=user)
     if month:
         statements = statements.filter(month=month.replace(day=1))
     if status:

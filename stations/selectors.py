@@ -127,18 +127,3 @@ def _under_region(queryset: QuerySet, *, path_field: str, code: str, level: str 
     region = Region.objects.filter(code=code, **({"level": level} if level else {})).first()
     return None if region is None else queryset.filter(**{f"{path_field}__startswith": region.path})
 
-
-# Transitional: the apps still calling these move to stations.scope one by one.
-from stations.scope import active_assignments  # noqa: E402, F401
-
-
-def is_only_liaison(*, user) -> bool:
-    return scope_for(user).is_only_liaison
-
-
-def counter_station_for(*, user) -> Station | None:
-    return scope_for(user).counter_station
-
-
-def admin_region_for(*, user) -> Region | None:
-    return scope_for(user).admin_region

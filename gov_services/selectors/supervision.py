@@ -94,7 +94,7 @@ def supervision_scope_region(*, user, county: Region) -> Region:
     return region if region is not None and region.level == Region.Level.TOWNSHIP else county
 
 
-def _place_scope(region: Region, *, prefix: str = "") -> Q:
+def _in_region(region: Region, *, prefix: str = "") -> Q:
     """Requests (through `prefix`, e.g. "request__") whose place lies in `region`."""
     return place_q(region.path, ServiceRequest.PLACE, prefix=prefix)
 
@@ -140,7 +140,7 @@ def _card_annotation():
 def _open_in_scope(*, user, county: Region) -> QuerySet[ServiceRequest]:
     require_supervision_viewer(user=user)
     region = supervision_scope_region(user=user, county=county)
-    return ServiceRequest.objects.filter(_place_scope(region), status__in=OPEN_STATUSES)
+    return ServiceRequest.objects.filter(_in_region(region), status__in=OPEN_STATUSES)
 
 
 def _township_path():
@@ -206,7 +206,7 @@ def board_request_list(*, user, county: Region, department_id: int | None = None
     if department_id:
         requests = requests.filter(department_id=department_id)
     if township is not None:
-        requests = requests.filter(_place_scope(township))
+        requests = requests.filter(_in_region(township))
     if card in Card.values:
         requests = requests.filter(card=card)
     return (requests.select_related("item", "department", "station", "village", "assignee")
@@ -226,7 +226,7 @@ def escalation_list(*, user, county: Region, status: str | None = None, tasks_on
     notification-only steps."""
     require_supervision_viewer(user=user)
     region = supervision_scope_region(user=user, county=county)
-    escalations = Escalation.objects.filter(_place_scope(region, prefix="request__"))
+    escalations = Escalation.objects.filter(_in_region(region, prefix="request__"))
     if status:
         escalations = escalations.filter(status=status)
     if tasks_only:
@@ -263,7 +263,7 @@ def follow_up_list(*, user, county: Region, state: str, now: datetime.datetime,
     limit), `done` or `all`; open ones oldest first (the most urgent call on top), the rest newest first."""
     require_supervision_viewer(user=user)
     region = supervision_scope_region(user=user, county=county)
-    follow_ups = FollowUp.objects.filter(_place_scope(region, prefix="request__"))
+    follow_ups = FollowUp.objects.filter(_in_region(region, prefix="request__"))
     if state in ("open", "overdue"):
         follow_ups = follow_ups.filter(status=FollowUp.Status.OPEN)
     if state == "overdue":

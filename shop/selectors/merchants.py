@@ -16,7 +16,7 @@ from stations.scope import get_in_scope, scope_for
 REVET_WARNING_DAYS = 30
 
 
-def _scoped(queryset: QuerySet, *, user, own: str) -> QuerySet:
+def _merchant_rows(queryset: QuerySet, *, user, own: str) -> QuerySet:
     """Rows serving a township in the user's regions, or the user's own membership (`own` names it)."""
     scoped = scope_for(user).filter(queryset.model.objects.all(), place="townships__path", merchant=own)
     # The scope joins townships: narrow by primary key so a merchant serving two townships appears once.
@@ -24,7 +24,7 @@ def _scoped(queryset: QuerySet, *, user, own: str) -> QuerySet:
 
 
 def merchant_application_list(*, user, status: str | None = None) -> QuerySet[MerchantApplication]:
-    applications = _scoped(MerchantApplication.objects.all(), user=user, own="merchant_id")
+    applications = _merchant_rows(MerchantApplication.objects.all(), user=user, own="merchant_id")
     if status:
         applications = applications.filter(status=status)
     return applications.select_related("decided_by", "merchant__partner").prefetch_related("townships")
@@ -36,7 +36,7 @@ def access_merchant_application_by_id(*, user, application_id: int) -> MerchantA
 
 def merchant_list(*, user, status: str | None = None, revet_due: bool = False,
                   today: date | None = None) -> QuerySet[Merchant]:
-    merchants = _scoped(Merchant.objects.all(), user=user, own="pk")
+    merchants = _merchant_rows(Merchant.objects.all(), user=user, own="pk")
     if status:
         merchants = merchants.filter(status=status)
     if revet_due:

@@ -11,6 +11,7 @@ from accounts.models import User
 from accounts.roles import Role
 from stations import selectors
 from stations.models import Region, Station
+from stations.scope import active_assignments, scope_for
 from tests.factories import (
     GridFactory,
     HouseholdFactory,
@@ -282,55 +283,55 @@ def test_grid_list_costs_the_same_queries_however_many_grids(operator, station, 
         assert len([(g.liaison.username, g.station.name) for g in selectors.grid_list(user=next_request)]) == 11
 
 
-# --- counter_station_for / admin_region_for -------------------------------------------------------
+# --- the counter station and the admin region (stations/scope.py) -------------------------------------------------------
 
 
-def test_counter_station_for_an_operator_or_liaison_is_their_station(operator, liaison, station):
-    assert selectors.counter_station_for(user=operator) == station
-    assert selectors.counter_station_for(user=liaison) == station
+def test_the_counter_station_of_an_operator_or_liaison_is_their_station(operator, liaison, station):
+    assert scope_for(operator).counter_station == station
+    assert scope_for(liaison).counter_station == station
 
 
-def test_counter_station_for_an_admin_or_resident_is_none(county_admin, resident):
-    assert selectors.counter_station_for(user=county_admin) is None
-    assert selectors.counter_station_for(user=resident) is None
+def test_the_counter_station_of_an_admin_or_resident_is_none(county_admin, resident):
+    assert scope_for(county_admin).counter_station is None
+    assert scope_for(resident).counter_station is None
 
 
-def test_counter_station_for_is_the_earliest_active_assignment(station, other_station):
+def test_the_counter_station_of_is_the_earliest_active_assignment(station, other_station):
     today = timezone.localdate()
     user = UserFactory(roles=[Role.OPERATOR])
     StaffAssignmentFactory(user=user, role="operator", station=other_station, started_on=today)
     StaffAssignmentFactory(user=user, role="operator", station=station, started_on=today - timedelta(days=5))
-    assert selectors.counter_station_for(user=user) == station
+    assert scope_for(user).counter_station == station
 
 
-def test_counter_station_for_ignores_an_ended_assignment(station):
+def test_the_counter_station_of_ignores_an_ended_assignment(station):
     today = timezone.localdate()
     user = UserFactory(roles=[Role.OPERATOR])
     StaffAssignmentFactory(user=user, role="operator", station=station,
                            started_on=today - timedelta(days=9), ended_on=today - timedelta(days=1))
-    assert selectors.counter_station_for(user=user) is None
+    assert scope_for(user).counter_station is None
 
 
-def test_admin_region_for_is_the_widest_region_assigned(tree):
+def test_the_admin_region_of_is_the_widest_region_assigned(tree):
     user = UserFactory(roles=[Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN])
     StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][1])
     StaffAssignmentFactory(user=user, role="county_admin", region=tree["county"])
-    assert selectors.admin_region_for(user=user) == tree["county"]
+    assert scope_for(user).admin_region == tree["county"]
 
 
-def test_admin_region_for_a_township_admin_is_their_township(township_admin, tree):
-    assert selectors.admin_region_for(user=township_admin) == tree["townships"][0]
+def test_the_admin_region_of_a_township_admin_is_their_township(township_admin, tree):
+    assert scope_for(township_admin).admin_region == tree["townships"][0]
 
 
 def test_an_anonymous_visitor_has_no_counter_and_no_region(station):
-    assert selectors.counter_station_for(user=AnonymousUser()) is None
-    assert selectors.admin_region_for(user=AnonymousUser()) is None
-    assert list(selectors.active_assignments(user=AnonymousUser())) == []
+    assert scope_for(AnonymousUser()).counter_station is None
+    assert scope_for(AnonymousUser()).admin_region is None
+    assert list(active_assignments(user=AnonymousUser())) == []
 
 
-def test_admin_region_for_station_staff_is_none(operator, liaison):
-    assert selectors.admin_region_for(user=operator) is None
-    assert selectors.admin_region_for(user=liaison) is None
+def test_the_admin_region_of_station_staff_is_none(operator, liaison):
+    assert scope_for(operator).admin_region is None
+    assert scope_for(liaison).admin_region is None
 
 
 # --- station_staff --------------------------------------------------------------------------------
