@@ -41,7 +41,7 @@ from gov_services.forms_counter import (
 )
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import service_item_search
+from gov_services.selectors.catalogue import service_items_available_at
 from gov_services.selectors.requests import (
     attachment_for_download,
     request_timeline,
@@ -92,11 +92,6 @@ class CounterAccessMixin(LoginRequiredMixin):
         """A request the user may see *and* that was filed at this counter's station; 404 otherwise."""
         return get_in_scope(service_request_list(user=self.request.user).filter(station=self.station),
                             pk=request_id)
-
-    def accepting_level(self) -> str:
-        """The level the station's office accepts at: its village's (a village or a community)."""
-        level = self.station.village.level
-        return level if level in ServiceItem.Level.values else ServiceItem.Level.VILLAGE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +272,7 @@ class CounterItemSearchView(CounterAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = ItemSearchForm(self.request.GET)
         query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-        items = list(service_item_search(query=query, accepting_level=self.accepting_level())[:ITEM_RESULTS + 1])
+        items = list(service_items_available_at(place=self.station.village, query=query)[:ITEM_RESULTS + 1])
         for item in items:
             item.fee_yuan = format_fee_yuan(item.fee_fen)
         return super().get_context_data(form=form, query=query, items=items[:ITEM_RESULTS],
@@ -290,7 +285,7 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
     template_name = "gov_services/counter_application_form.html"
 
     def get_item(self) -> ServiceItem:
-        item = service_item_search(accepting_level=self.accepting_level()).filter(pk=self.kwargs["item_id"]).first()
+        item = service_items_available_at(place=self.station.village).filter(pk=self.kwargs["item_id"]).first()
         if item is None:
             raise Http404(_("This service is not offered at your station."))
         return item

@@ -69,6 +69,39 @@ def service_item_search(*, query: str = "", department_id: int | None = None, ca
 
 
 # ---------------------------------------------------------------------------------------------
+# Where an item can be filed: the same rule at the counter, online and in the filing service
+# ---------------------------------------------------------------------------------------------
+
+PLACE_LEVELS = (Region.Level.VILLAGE, Region.Level.COMMUNITY)
+
+
+def _enclosing_paths(path: str) -> list[str]:
+    """The paths of the region at `path` and of every region above it."""
+    return [path[:end] for end in range(Region.steplen, len(path) + 1, Region.steplen)]
+
+
+def service_items_available_at(*, place: Region, query: str = "", online_only: bool = False) -> QuerySet[ServiceItem]:
+    """The items a resident of `place` (a village or community) can file there — at its station's counter
+    or online for it: active, accepted at the place's level (the item's lowest accepting level is the
+    place's or below), and handled by a department whose region holds the place. One query."""
+    if place.level not in PLACE_LEVELS:
+        return ServiceItem.objects.none()
+    return service_item_search(query=query, online_only=online_only, accepting_level=place.level).filter(
+        department__region__path__in=_enclosing_paths(place.path))
+
+
+def service_item_available_at(*, item: ServiceItem, place: Region) -> bool:
+    return service_items_available_at(place=place).filter(pk=item.pk).exists()
+
+
+def places_offering(*, item: ServiceItem) -> QuerySet[Region]:
+    """The villages and communities where `item` is available (service_items_available_at, read the other
+    way: under the department's region, at a level that accepts the item)."""
+    levels = [level for level in PLACE_LEVELS if item.lowest_level in levels_accepted_at(level)]
+    return Region.objects.filter(path__startswith=item.department.region.path, level__in=levels)
+
+
+# ---------------------------------------------------------------------------------------------
 # Back-office scope (stations/scope.py)
 # ---------------------------------------------------------------------------------------------
 
