@@ -29,7 +29,7 @@ from shop.selectors.merchants import (
     can_vet_merchants,
     merchant_in_scope,
 )
-from stations.models import Region
+from stations.models import Region, common_region_path
 from stations.scope import require, scope_forget
 
 Partner = get_model("partner", "Partner")
@@ -183,7 +183,12 @@ def _tell_applicant(application: MerchantApplication, *, approved: bool) -> None
             text = _("Your member-merchant application %(ref)s was not approved: %(reason)s") % {
                 "ref": application.reference, "reason": application.decision_reason}
     sms_enqueue(phone=application.contact_phone, text=text, purpose="merchant_vetting",
-                reference=application.reference)
+                reference=application.reference, region_path=served_region_path(application))
+
+
+def served_region_path(application: MerchantApplication) -> str:
+    """The narrowest region holding every township the applicant serves (for the outbox's scope)."""
+    return common_region_path(township.path for township in application.townships.all())
 
 
 def _locked_merchant(*, user: User, merchant_id: int) -> Merchant:

@@ -91,12 +91,20 @@ def test_each_merchant_confirms_only_their_own_part(mixed_order, merchant_a, mer
     assert _part(mixed_order, merchant_b).status == Status.PLACED
 
 
-def test_arrival_at_the_station_texts_the_resident_a_six_digit_code(mixed_order, merchant_a, merchant_a_user,
-                                                                   operator):
-    part = _to_ready(_part(mixed_order, merchant_a), merchant_a_user, operator)
+def test_arrival_at_the_station_texts_the_resident_a_six_digit_code_the_outbox_never_shows(
+        mixed_order, merchant_a, merchant_a_user, operator, settings, django_capture_on_commit_callbacks):
+    from tests.core.test_sms_secrets import CapturingBackend
+
+    settings.SMS_BACKEND = "tests.core.test_sms_secrets.CapturingBackend"
+    CapturingBackend.sent, CapturingBackend.reject = [], False
+    with django_capture_on_commit_callbacks(execute=True):
+        part = _to_ready(_part(mixed_order, merchant_a), merchant_a_user, operator)
     assert len(part.pickup_code) == 6 and part.pickup_code.isdigit()
+    (text,) = [t for t in CapturingBackend.sent if part.reference in t]
+    assert part.pickup_code in text  # the resident gets the code …
     sms = SmsOutboxMessage.objects.get(purpose="pickup_code", reference=part.reference)
-    assert sms.phone == "13911112222" and part.pickup_code in sms.text
+    assert sms.phone == "13911112222" and part.pickup_code not in sms.text + sms.sealed_text  # … the outbox does not
+    assert "******" in sms.text and sms.region_path == part.station.village.path
 
 
 def test_an_operator_of_another_station_cannot_receive_the_parcel(mixed_order, merchant_a, merchant_a_user,
