@@ -43,7 +43,7 @@ from gov_services.selectors import requests as request_selectors
 from gov_services.services import certificates as services
 from gov_services.services.certificates.delivery import ATTACHABLE
 from gov_services.services.certificates.issue import ISSUABLE
-from stations.mixins import CounterStaffMixin
+from stations.mixins import CounterStaffMixin, DepartmentStaffMixin
 from stations.scope import scope_for
 
 VERIFY_ATTEMPTS = 60        # verifications per client address …
@@ -238,7 +238,7 @@ def certificate_panel(service_request: ServiceRequest, user) -> dict | None:
             "issue_url": reverse("gov_services:certificate-issue", args=[service_request.pk])}
 
 
-class CertificateIssueView(LoginRequiredMixin, View):
+class CertificateIssueView(DepartmentStaffMixin, View):
     def post(self, request, pk):
         service_request = request_selectors.access_service_request_by_id(user=request.user, request_id=pk)
         detail = reverse("gov_services:dept-request-detail", args=[pk])

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -56,6 +55,7 @@ from gov_services.services import requests as services
 from gov_services.services import supervision as supervision_services
 from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, IllegalTransition, allowed_actions
+from stations.mixins import CountyStaffMixin, DepartmentStaffMixin, RequestStaffMixin
 from stations.models import Region
 from stations.scope import get_in_scope, scope_for
 from stations.selectors import region_list, station_list
@@ -152,8 +152,7 @@ def _safe_next(request, fallback: str) -> str:
 # --- Access --------------------------------------------------------------------------------------
 
 def _memberships(user) -> list[DepartmentMembership]:
-    if not scope_for(user).is_department_staff:
-        raise PermissionDenied(_("Your account is not a member of any department."))
+    """The user's departments (the /dept/ pages let in department staff only: DepartmentStaffMixin)."""
     return list(department_selectors.memberships_of(user=user))
 
 
@@ -170,12 +169,10 @@ def _officer_request(user, request_id: int) -> tuple[ServiceRequest, DepartmentM
     return service_request, member
 
 
-def _require_admin(user) -> Region | None:
-    """The admin's region (None for a superuser who is no admin); PermissionDenied for anyone else."""
-    scope = scope_for(user)
-    if not scope.is_county_staff:
-        raise PermissionDenied(_("The request list is for township and county admins."))
-    return scope.admin_region
+def _admin_region(user) -> Region | None:
+    """The admin's region (None for a superuser who is no admin); the /county/ pages let in admins only
+    (CountyStaffMixin)."""
+    return scope_for(user).admin_region
 
 
 # --- /dept/: the queue ----------------------------------------------------------------------------
@@ -202,7 +199,7 @@ def _queue_counts(*, user, department_id: int | None) -> dict[str, int]:
     return {name: counts[name] or 0 for name in request_selectors.QUEUE_BUCKETS}
 
 
-class DepartmentHomeView(LoginRequiredMixin, View):
+class DepartmentHomeView(DepartmentStaffMixin, View):
     """The officer's work queue: buckets with counts, a department filter when they work for several,
     soonest deadline first; their departments and colleagues below the queue."""
 
@@ -343,7 +340,7 @@ class _RequestPageMixin:
         }, status=status)
 
 
-class DepartmentRequestDetailView(LoginRequiredMixin, _RequestPageMixin, View):
+class DepartmentRequestDetailView(DepartmentStaffMixin, _RequestPageMixin, View):
     template_name = "gov_services/dept_request_detail.html"
     mode = "dept"
 
@@ -362,7 +359,7 @@ class DepartmentRequestDetailView(LoginRequiredMixin, _RequestPageMixin, View):
         return self.render_page(request, service_request, member)
 
 
-class CountyRequestDetailView(LoginRequiredMixin, _RequestPageMixin, View):
+class CountyRequestDetailView(CountyStaffMixin, _RequestPageMixin, View):
     template_name = "gov_services/county_request_detail.html"
     mode = "county"
 
@@ -372,7 +369,6 @@ class CountyRequestDetailView(LoginRequiredMixin, _RequestPageMixin, View):
                 if a in ADMIN_ACTIONS and may_take(scope, a, service_request)], ""
 
     def get(self, request, pk):
-        _require_admin(request.user)
         service_request = request_selectors.access_service_request_by_id(user=request.user, request_id=pk)
         return self.render_page(request, service_request, None)
 
@@ -502,7 +498,7 @@ def _reason(error: PermissionDenied) -> str:
     return str(error) or _("you may not do this.")
 
 
-class DepartmentRequestActionView(LoginRequiredMixin, _RequestActionMixin, View):
+class DepartmentRequestActionView(DepartmentStaffMixin, _RequestActionMixin, View):
     detail_view = DepartmentRequestDetailView
 
     def load(self, request, pk):
@@ -515,11 +511,10 @@ class DepartmentRequestActionView(LoginRequiredMixin, _RequestActionMixin, View)
         return _safe_next(request, detail_url)
 
 
-class CountyRequestActionView(LoginRequiredMixin, _RequestActionMixin, View):
+class CountyRequestActionView(CountyStaffMixin, _RequestActionMixin, View):
     detail_view = CountyRequestDetailView
 
     def load(self, request, pk):
-        _require_admin(request.user)
         return request_selectors.access_service_request_by_id(user=request.user, request_id=pk), None
 
 
@@ -538,7 +533,7 @@ def _private_file_response(file, *, content_type: str, filename: str, download: 
     return response
 
 
-class AttachmentDownloadView(LoginRequiredMixin, View):
+class AttachmentDownloadView(RequestStaffMixin, View):
     """A request's scan, for whoever may see the request; inline (images, PDF) or ?download=1."""
 
     def get(self, request, pk):
@@ -547,7 +542,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
                                       filename=attachment.original_name, download=request.GET.get("download") == "1")
 
 
-class RequestSignatureView(LoginRequiredMixin, View):
+class RequestSignatureView(RequestStaffMixin, View):
     """The resident's signature from the pad (PNG), for whoever may see the request."""
 
     def get(self, request, pk):
@@ -560,14 +555,14 @@ class RequestSignatureView(LoginRequiredMixin, View):
 
 # --- /county/requests/ -----------------------------------------------------------------------------
 
-class CountyRequestListView(LoginRequiredMixin, View):
+class CountyRequestListView(CountyStaffMixin, View):
     """Every request in the admin's region, filtered, newest first, with counts by status."""
 
     template_name = "gov_services/county_request_list.html"
 
     def get(self, request):
         user = request.user
-        region = _require_admin(user)
+        region = _admin_region(user)
         scoped = request_selectors.service_request_list(user=user)
         townships = {r.pk: r for r in region_list(user=user).filter(level=Region.Level.TOWNSHIP).order_by("code")}
         department_choices = list(scoped.order_by("department__code").values_list("department_id", "department__name")
@@ -626,7 +621,7 @@ def rating_panel(service_request: ServiceRequest) -> dict | None:
             "form": RatingAppealForm() if may_appeal else None}
 
 
-class DepartmentRatingAppealView(LoginRequiredMixin, View):
+class DepartmentRatingAppealView(DepartmentStaffMixin, View):
     """POST /dept/requests/<pk>/rating-appeal/: an officer or the head of the request's department
     appeals the resident's dissatisfied rating to the county."""
 

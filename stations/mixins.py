@@ -12,14 +12,18 @@ from stations.scope import scope_for
 
 
 class WorkspaceMixin(LoginRequiredMixin):
-    """Lets in whoever's scope has `required_post` (a Scope property name); 403 for anyone else."""
+    """Lets in whoever's scope has `required_post` (a Scope property name, or a tuple: any of them);
+    403 for anyone else."""
 
-    required_post = ""
+    required_post: str | tuple[str, ...] = ()
     refusal = _("You may not open this page.")
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(scope_for(request.user), self.required_post):
-            raise PermissionDenied(self.refusal)
+        if request.user.is_authenticated:
+            scope = scope_for(request.user)
+            posts = (self.required_post,) if isinstance(self.required_post, str) else self.required_post
+            if not any(getattr(scope, post) for post in posts):
+                raise PermissionDenied(self.refusal)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -42,6 +46,13 @@ class CountyStaffMixin(WorkspaceMixin):
 
     required_post = "is_county_staff"
     refusal = _("The back office is for township and county admins.")
+
+
+class RequestStaffMixin(WorkspaceMixin):
+    """A request's files and certificates behind the counter: officers and admins."""
+
+    required_post = ("is_department_staff", "is_county_staff")
+    refusal = _("These files are for the department's officers and the region's admins.")
 
 
 class DepartmentStaffMixin(WorkspaceMixin):

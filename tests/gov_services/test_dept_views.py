@@ -497,9 +497,12 @@ def test_attachment_streams_inline_with_safe_headers_and_downloads_on_request(cl
     assert "filename*=utf-8''%E8%BA%AB%E4%BB%BD%E8%AF%81.jpg" in download["Content-Disposition"]
 
 
-@pytest.mark.parametrize("who", ["other_officer", "resident", "township_admin_elsewhere"])
+@pytest.mark.parametrize("who, status", [
+    ("other_officer", 404), ("township_admin_elsewhere", 404),  # staff: someone else's request
+    ("resident", 403),  # not staff at all
+])
 def test_attachment_and_signature_are_refused_to_those_who_may_not_see_the_request(client, request, filed, tree,
-                                                                                  who):
+                                                                                  who, status):
     if who == "township_admin_elsewhere":
         from tests.factories import StaffAssignmentFactory
 
@@ -509,8 +512,8 @@ def test_attachment_and_signature_are_refused_to_those_who_may_not_see_the_reque
         user = request.getfixturevalue(who)
     client.force_login(user)
     scan = filed.attachments.get()
-    assert client.get(reverse("gov_services:request-attachment", args=[scan.pk])).status_code == 404
-    assert client.get(reverse("gov_services:request-signature", args=[filed.pk])).status_code == 404
+    assert client.get(reverse("gov_services:request-attachment", args=[scan.pk])).status_code == status
+    assert client.get(reverse("gov_services:request-signature", args=[filed.pk])).status_code == status
 
 
 def test_signature_is_served_as_png_to_the_handling_officer(client, officer, filed):
