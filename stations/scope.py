@@ -26,8 +26,8 @@ Who sees what (a user holding several posts sees the union):
 | grid liaison | their station's requests; the grids they walk (a liaison with no other post: only those) | files relayed requests at their station |
 | department officer | the requests and certificates of their departments; their departments' catalogue items | moves requests of their department (once assigned: the assignee only); claims unassigned ones |
 | department head | as an officer | also assigns and moves any request of the department |
-| township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it; the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances |
-| county admin | the same for the whole county; the SMS outbox of the county | also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements |
+| township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it; the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again |
+| county admin | the same for the whole county | also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; vets merchants and sets delivery fees (with the role's permission) |
 | merchant | their own membership, products and order parts | moves their order parts |
 | superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate) |
 

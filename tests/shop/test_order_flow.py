@@ -235,3 +235,26 @@ def test_the_parcel_shelf_is_forbidden_to_anyone_but_station_staff(client, reque
 def test_the_counter_home_links_to_the_parcel_shelf(client, operator):
     client.force_login(operator)
     assert reverse("shop:counter-parcels") in client.get(reverse("stations:counter-home")).content.decode()
+
+
+@pytest.mark.parametrize("who, sees_a, sees_b", [
+    ("merchant_a_user", True, False),  # their own part only
+    ("resident", True, True),  # the buyer sees every part of their order
+    ("operator", True, True),  # the parcels of their station
+    ("township_admin", True, True),  # the station lies in their township
+    ("liaison", False, False),  # the parcel shelf is the operators'
+    ("officer", False, False),
+])
+def test_access_order_part_by_id_follows_the_scope(request, mixed_order, merchant_a, merchant_b, who, sees_a, sees_b):
+    from django.http import Http404
+
+    from shop.selectors.orders import access_order_part_by_id
+
+    user = request.getfixturevalue(who)
+    for merchant, sees in ((merchant_a, sees_a), (merchant_b, sees_b)):
+        part = _part(mixed_order, merchant)
+        if sees:
+            assert access_order_part_by_id(user=user, part_id=part.pk) == part
+        else:
+            with pytest.raises(Http404):
+                access_order_part_by_id(user=user, part_id=part.pk)
