@@ -125,3 +125,16 @@ def test_an_item_accepted_only_at_a_township_office_is_not_offered_online_from_a
     client.force_login(UserFactory(roles=[Role.RESIDENT]))
     response = client.get(reverse("gov_services:resident-service-request-create", args=[item.code]))
     assert response.status_code == 302 and response.url.endswith(f"/services/{item.code}/")
+
+
+def test_the_counters_search_costs_one_query_however_many_items(laoting, django_assert_num_queries):
+    from gov_services.selectors.catalogue import service_items_available_at
+
+    place = laoting["chengguan"]
+    with django_assert_num_queries(1):
+        few = [item.department.name for item in service_items_available_at(place=place)]
+    for index in range(20):
+        ServiceItemFactory(department=laoting["certificate"].department, name=f"证明{index}")
+    with django_assert_num_queries(1):
+        many = [item.department.name for item in service_items_available_at(place=place)]
+    assert (len(few), len(many)) == (2, 22)

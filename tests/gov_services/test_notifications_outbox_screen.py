@@ -227,3 +227,21 @@ def test_a_pick_up_code_shows_masked_on_the_screen(client, tree, county_admin):
     client.force_login(county_admin)
     page = client.get(LIST_URL).content.decode()
     assert "P-9" in page and "取货码******" in page and "482913" not in page
+
+
+def test_the_outbox_costs_the_same_queries_for_3_or_30_messages(client, tree, township_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        client.force_login(township_admin)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LIST_URL).status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        message(region_path=tree["villages"][0].path)
+    few = queries()
+    for _ in range(27):
+        message(region_path=tree["villages"][1].path)
+    assert queries() == few
