@@ -261,9 +261,6 @@ class Scope:
 
     # -- stations: seeing and acting
 
-    def can_see_station(self, station: Station) -> bool:
-        return self.serves_station(station.pk) or self.covers(station.village.path)
-
     def can_run_station(self, station: Station) -> bool:
         """Change its build status, put staff to work there (with the role's permission): its admins."""
         return self.covers(station.village.path)
@@ -279,10 +276,6 @@ class Scope:
         return self.can_keep_till(station) or self.covers(station.village.path)
 
     # -- requests (gov_services): the rules the services enforce and the views offer as buttons
-
-    def can_see_request(self, request: Casework) -> bool:
-        return (self.everything or self.is_user(request.applicant_user_id) or self.works_in(request.department_id)
-                or self.serves_station(request.station_id) or self.covers(request.place_path))
 
     def can_handle_request(self, request: Casework) -> bool:
         """Accept, return, review, approve, refuse, complete, close, transfer: an officer of its department;
