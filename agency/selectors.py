@@ -1,19 +1,17 @@
 """Reads of the station till. Every permission-dependent read starts here.
 
-Scope is the stations app's: an operator (or liaison) sees their station, a township or county
-admin the stations under their region, a superuser everything (stations.selectors.station_list).
-access_*_by_id raise PermissionDenied for rows out of scope and Http404 for rows that do not exist.
+Scope is stations/scope.py's: an operator (or liaison) sees their station's rows, a township or county
+admin the rows of the stations under their region, a superuser everything. access_*_by_id answer 404
+for a row out of scope, as for one that does not exist.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from agency.models import (
     Account,
@@ -30,25 +28,11 @@ from agency.models import (
 from agency.services.ledger import Purpose, station_account_code
 from agency.services.statements import month_bounds
 from stations.models import Station
-from stations.selectors import station_list
+from stations.scope import get_in_scope, scope_for
 
 
-def _in_scope(queryset: QuerySet, *, user, station_field: str = "station") -> QuerySet:
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(**{f"{station_field}__in": station_list(user=user).values("pk")})
-
-
-def _access(queryset: QuerySet, *, user, pk: int, message: str):
-    row = queryset.model.objects.filter(pk=pk).first()
-    if row is None:
-        raise Http404
-    row = queryset.filter(pk=pk).first()
-    if row is None:
-        raise PermissionDenied(message)
-    return row
+def _station_rows(queryset: QuerySet, *, user) -> QuerySet:
+    return scope_for(user).filter(queryset, place="station__village__path", station="station_id")
 
 
 # --- catalogue ----------------------------------------------------------------------------------
@@ -74,7 +58,7 @@ def plan_version_list(*, plan_id: int) -> QuerySet[CommissionPlanVersion]:
 
 def counter_transaction_list(*, user, station_id: int | None = None, on: date | None = None,
                              status: str | None = None, kind: str | None = None) -> QuerySet[CounterTransaction]:
-    txs = _in_scope(CounterTransaction.objects.all(), user=user)
+    txs = _station_rows(CounterTransaction.objects.all(), user=user)
     if station_id:
         txs = txs.filter(station_id=station_id)
     if on:
@@ -88,8 +72,7 @@ def counter_transaction_list(*, user, station_id: int | None = None, on: date | 
 
 
 def access_counter_transaction_by_id(*, user, transaction_id: int) -> CounterTransaction:
-    return _access(counter_transaction_list(user=user), user=user, pk=transaction_id,
-                   message=_("You may not see this transaction."))
+    return get_in_scope(counter_transaction_list(user=user), pk=transaction_id)
 
 
 def counter_transaction_by_reference(*, user, reference: str) -> CounterTransaction | None:
@@ -104,14 +87,14 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 # --- floats -------------------------------------------------------------------------------------
 
 def float_wallet_list(*, user, station_id: int | None = None) -> QuerySet[FloatWallet]:
-    wallets = _in_scope(FloatWallet.objects.all(), user=user)
+    wallets = _station_rows(FloatWallet.objects.all(), user=user)
     if station_id:
         wallets = wallets.filter(station_id=station_id)
     return wallets.select_related("station").order_by("station__code", "float_group")
 
 
 def access_float_wallet_by_id(*, user, wallet_id: int) -> FloatWallet:
-    return _access(float_wallet_list(user=user), user=user, pk=wallet_id, message=_("You may not see this float."))
+    return get_in_scope(float_wallet_list(user=user), pk=wallet_id)
 
 
 def station_floats(*, station: Station) -> list[FloatWallet]:
@@ -121,7 +104,7 @@ def station_floats(*, station: Station) -> list[FloatWallet]:
 
 def float_top_up_request_list(*, user, status: str | None = None,
                               station_id: int | None = None) -> QuerySet[FloatTopUpRequest]:
-    top_ups = _in_scope(FloatTopUpRequest.objects.all(), user=user)
+    top_ups = _station_rows(FloatTopUpRequest.objects.all(), user=user)
     if status:
         top_ups = top_ups.filter(status=status)
     if station_id:
@@ -130,14 +113,13 @@ def float_top_up_request_list(*, user, status: str | None = None,
 
 
 def access_float_top_up_request_by_id(*, user, top_up_id: int) -> FloatTopUpRequest:
-    return _access(float_top_up_request_list(user=user), user=user, pk=top_up_id,
-                   message=_("You may not see this top-up request."))
+    return get_in_scope(float_top_up_request_list(user=user), pk=top_up_id)
 
 
 # --- daily closes -------------------------------------------------------------------------------
 
 def daily_cash_close_list(*, user, status: str | None = None, station_id: int | None = None) -> QuerySet[DailyCashClose]:
-    closes = _in_scope(DailyCashClose.objects.all(), user=user)
+    closes = _station_rows(DailyCashClose.objects.all(), user=user)
     if status:
         closes = closes.filter(status=status)
     if station_id:
@@ -146,8 +128,7 @@ def daily_cash_close_list(*, user, status: str | None = None, station_id: int | 
 
 
 def access_daily_cash_close_by_id(*, user, close_id: int) -> DailyCashClose:
-    return _access(daily_cash_close_list(user=user), user=user, pk=close_id,
-                   message=_("You may not see this cash close."))
+    return get_in_scope(daily_cash_close_list(user=user), pk=close_id)
 
 
 def daily_cash_close_for(*, station: Station, on: date | None = None) -> DailyCashClose | None:
@@ -158,7 +139,7 @@ def daily_cash_close_for(*, station: Station, on: date | None = None) -> DailyCa
 
 def commission_statement_list(*, user, month: date | None = None, status: str | None = None,
                               station_id: int | None = None) -> QuerySet[CommissionStatement]:
-    statements = _in_scope(CommissionStatement.objects.all(), user=user)
+    statements = _station_rows(CommissionStatement.objects.all(), user=user)
     if month:
         statements = statements.filter(month=month.replace(day=1))
     if status:
@@ -170,9 +151,7 @@ def commission_statement_list(*, user, month: date | None = None, status: str | 
 
 
 def access_commission_statement_by_id(*, user, statement_id: int) -> CommissionStatement:
-    statement = _access(commission_statement_list(user=user), user=user, pk=statement_id,
-                        message=_("You may not see this statement."))
-    return statement
+    return get_in_scope(commission_statement_list(user=user), pk=statement_id)
 
 
 # --- balances and the counter's summary ----------------------------------------------------------

@@ -1,20 +1,22 @@
 """What the till's counter and county pages share: who gets in, and how a service's errors are shown.
 
 The counter pages (views_counter.py) are for the operators of a station (`TillAccessMixin`); the
-back-office pages (views_county.py) for township and county admins (`BackOfficeMixin`). Which rows
-someone may see is always the selectors' business (agency.selectors, scoped by assignment);
-whether they may act, the services' (they raise PermissionDenied with a message that says why).
+back-office pages (views_county.py) for township and county admins (`BackOfficeMixin`); anyone else
+gets 403. Which rows someone may see is always the selectors' business (agency.selectors, scoped by
+stations/scope.py: a foreign row is a 404); whether they may act, the services' (they raise
+PermissionDenied with a message that says why) — the pages offer a button where the same scope
+predicate allows it.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from stations.mixins import CountyStaffMixin, TillKeeperMixin
 from stations.models import Region, Station
-from stations.selectors import active_assignments, admin_region_for
+from stations.scope import scope_for
 
 # Service error keys → the form field that shows them.
 FIELD_OF_SERVICE_KEY = {
@@ -24,42 +26,31 @@ FIELD_OF_SERVICE_KEY = {
 }
 
 
-def till_station_for(*, user) -> Station | None:
-    """The station whose till this user keeps: their first active operator assignment."""
-    assignment = (active_assignments(user=user).filter(role=Role.OPERATOR, station__isnull=False)
-                  .order_by("started_on", "pk").first())
-    return assignment.station if assignment else None
-
-
-class TillAccessMixin(LoginRequiredMixin):
+class TillAccessMixin(TillKeeperMixin):
     """The till is kept by the station's operators; `self.station` is theirs."""
 
     station: Station | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.station = till_station_for(user=request.user)
-            if self.station is None:
-                raise PermissionDenied(_("The till is kept by the operators of a station."))
+            self.station = scope_for(request.user).till_station
         return super().dispatch(request, *args, **kwargs)
 
     def own(self, row):
-        """`row` (already in the user's scope) if it belongs to this till's station; 403 otherwise."""
+        """`row` (already in the user's scope) if it belongs to this till's station; 404 otherwise."""
         if row.station_id != self.station.pk:
-            raise PermissionDenied(_("This belongs to another station."))
+            raise Http404(_("Not found."))
         return row
 
 
-class BackOfficeMixin(LoginRequiredMixin):
+class BackOfficeMixin(CountyStaffMixin):
     """Township and county admins (and superusers); `self.region` is the widest region they hold."""
 
     region: Region | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.region = admin_region_for(user=request.user)
-            if self.region is None and not request.user.is_superuser:
-                raise PermissionDenied(_("These pages are for township and county admins."))
+            self.region = scope_for(request.user).admin_region
         return super().dispatch(request, *args, **kwargs)
 
 

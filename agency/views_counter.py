@@ -20,7 +20,7 @@ import uuid
 from itertools import groupby
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -48,6 +48,7 @@ from agency.receipts import PRINTABLE, receipt_html, receipt_pdf, receipt_print_
 from agency.templatetags.agency_money import format_yuan, yuan_plain
 from agency.views_common import TillAccessMixin, error_text, place_service_errors
 from core.audit import audit_events_for
+from stations.scope import scope_for
 
 Status = CounterTransaction.Status
 TRANSACTIONS_PAGE_SIZE = 30
@@ -245,8 +246,7 @@ EVENT_LABELS = {
 def transaction_page_context(request, tx: CounterTransaction, *, reverse_form=None) -> dict:
     """What the result page shows about `tx` (used again when the reversal form comes back)."""
     deadline = services.reversal_deadline(tx) if tx.status == Status.SUCCEEDED else None
-    may_reverse = bool(deadline and timezone.now() <= deadline
-                       and request.user.has_perm("agency.reverse_countertransaction"))
+    may_reverse = bool(deadline and timezone.now() <= deadline and scope_for(request.user).can_reverse_at(tx.station))
     return {
         "tx": tx, "reversal_deadline": deadline, "may_reverse": may_reverse,
         "reverse_form": reverse_form or ReverseForm(),
@@ -298,8 +298,6 @@ class TransactionReverseView(TransactionMixin, View):
 
     def post(self, request, pk):
         tx = self.get_transaction(pk)
-        if not request.user.has_perm("agency.reverse_countertransaction"):
-            raise PermissionDenied(_("You may not reverse transactions."))
         form = ReverseForm(request.POST)
         if form.is_valid():
             try:

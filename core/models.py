@@ -38,6 +38,11 @@ class SmsOutboxMessage(models.Model):
 
     The record of everything sent: staff see here whether a resident was told, and retry what failed.
     Rows are written in the caller's transaction, so a rolled-back request leaves no message behind.
+
+    `region_path` is the Region path of the place the message is about (a request's village, a parcel's
+    station …), stamped when it is queued: admins see the messages of their region (empty: superusers
+    only). A one-time secret in a message (a pick-up code) is masked in `text`; the clear text waits,
+    encrypted, in `sealed_text` until the gateway has taken it, and is then wiped (core/sms.py).
     """
 
     class Status(models.TextChoices):
@@ -49,6 +54,8 @@ class SmsOutboxMessage(models.Model):
     text = models.TextField(_("text"))
     purpose = models.CharField(_("purpose"), max_length=40)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
+    region_path = models.CharField(_("region"), max_length=64, blank=True)
+    sealed_text = models.TextField(_("sealed text"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -65,6 +72,7 @@ class SmsOutboxMessage(models.Model):
             models.Index(fields=["status", "created_at"], name="core_sms_status_created"),
             models.Index(fields=["purpose", "created_at"], name="core_sms_purpose_created"),
             models.Index(fields=["reference"], name="core_sms_reference"),
+            models.Index(fields=["region_path", "created_at"], name="core_sms_region_created"),
         ]
 
     def __str__(self) -> str:

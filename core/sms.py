@@ -5,6 +5,10 @@ Two ways to send:
 * `sms_enqueue` — what services call. It writes a row to the outbox (SmsOutboxMessage) inside the
   caller's transaction and hands it to Celery once that transaction commits; the task retries with
   exponential back-off and records the outcome on the row. It never raises into the caller.
+  The caller stamps the row with the region it is about (who may read it on the outbox screen) and
+  names the one-time secrets in the text (a pick-up code): the row keeps the text with them masked,
+  and the clear text encrypted (Fernet, a key derived from SECRET_KEY; SECRET_KEY_FALLBACKS still
+  open it after a rotation) only until the gateway has taken it.
 * `sms_send` — immediate, for the one case where the person is waiting and must see a failure at once
   (the sign-up verification code, which must also never be stored in clear, so it skips the outbox).
 
@@ -29,9 +33,11 @@ import logging
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -178,6 +184,31 @@ def sms_send(*, phone: str, text: str) -> str:
 
 # --- the outbox --------------------------------------------------------------------------------
 
+SECRET_MASK = "******"
+
+
+def _fernet() -> MultiFernet:
+    """Fernet keys derived from SECRET_KEY (and its fallbacks, so that a rotation opens older rows)."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(hashlib.sha256(b"cunzhan-sms-outbox|" + s.encode()).digest()))
+                        for s in secrets])
+
+
+def outbox_seal(text: str) -> str:
+    """The text encrypted for the outbox row (also used by the migration that sealed older rows)."""
+    return _fernet().encrypt(text.encode("utf-8")).decode("ascii")
+
+
+def _unseal(sealed: str) -> str:
+    return _fernet().decrypt(sealed.encode("ascii")).decode("utf-8")
+
+
+def mask_secrets(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, SECRET_MASK)
+    return text
+
 
 class _Dispatch:
     """The on-commit hook that hands one outbox row to Celery.
@@ -226,9 +257,12 @@ def _queued_in_this_transaction(key: tuple[str, str, str]) -> bool:
                for _savepoints, hook, *_rest in connection.run_on_commit)
 
 
-def sms_enqueue(*, phone: str, text: str, purpose: str, reference: str = "") -> None:
+def sms_enqueue(*, phone: str, text: str, purpose: str, reference: str = "", region_path: str = "",
+                secrets: Iterable[str] = ()) -> None:
     """Record the message in the outbox and send it through Celery after the current transaction commits.
 
+    `region_path` is the Region path of the place the message is about (who may read it); `secrets` are
+    one-time values in `text` (a pick-up code) that the outbox keeps only masked, and encrypted until sent.
     Never raises into the caller's business flow: a failure to even queue is logged and dropped.
     The same (purpose, reference, phone) queued twice inside one transaction is queued once.
     """
@@ -239,9 +273,12 @@ def sms_enqueue(*, phone: str, text: str, purpose: str, reference: str = "") -> 
     try:
         if _queued_in_this_transaction(key):
             return
+        text = text[:MAX_TEXT_LENGTH]
+        secrets = [secret for secret in secrets if secret]
         with transaction.atomic():  # a savepoint: a failed insert must not poison the caller's transaction
-            message = SmsOutboxMessage.objects.create(phone=phone[:20], text=text[:MAX_TEXT_LENGTH],
-                                                      purpose=purpose[:40], reference=reference[:64])
+            message = SmsOutboxMessage.objects.create(
+                phone=phone[:20], text=mask_secrets(text, secrets), sealed_text=outbox_seal(text) if secrets else "",
+                purpose=purpose[:40], reference=reference[:64], region_path=region_path[:64])
         transaction.on_commit(_Dispatch(message.pk, key))
     except Exception:
         logger.exception("SMS %s/%s to %s could not be queued", purpose, reference, phone)
@@ -274,7 +311,13 @@ def sms_outbox_deliver(*, message_id: int, last_attempt: bool) -> None:
     if message is None:
         return
     try:
-        gateway_id = get_backend().send(SmsMessage(phone=message.phone, text=message.text))
+        text = _unseal(message.sealed_text) if message.sealed_text else message.text
+    except InvalidToken:
+        _record_failure(message, SmsRejectedError("the sealed text cannot be opened with the current SECRET_KEY "
+                                                  "or its fallbacks"), final=True)
+        return
+    try:
+        gateway_id = get_backend().send(SmsMessage(phone=message.phone, text=text))
     except SmsRejectedError as error:
         _record_failure(message, error, final=True)
         return
@@ -283,8 +326,10 @@ def sms_outbox_deliver(*, message_id: int, last_attempt: bool) -> None:
         if last_attempt:
             return
         raise SmsTransientError(str(error)) from error
+    # The secret has done its work: the clear text is wiped, only the masked one stays.
     SmsOutboxMessage.objects.filter(pk=message.pk).update(
-        status=SmsOutboxMessage.Status.SENT, gateway_id=gateway_id[:100], sent_at=timezone.now(), last_error="")
+        status=SmsOutboxMessage.Status.SENT, gateway_id=gateway_id[:100], sent_at=timezone.now(), last_error="",
+        sealed_text="")
 
 
 def _record_failure(message: SmsOutboxMessage, error: Exception, *, final: bool) -> None:
@@ -320,13 +365,13 @@ def sms_outbox_redispatch(*, older_than_minutes: int = 10) -> int:
     return len(stale)
 
 
-# --- reads for the outbox screen (who may see it is the caller's business) -----------------------
+# --- reads for the outbox screen (who may see it is the caller's business: pass `rows` in scope) ----
 
 
-def sms_outbox_list(*, status: str | None = None, purpose: str | None = None, date_from=None, date_to=None,
-                    query: str | None = None):
-    """Outbox rows, newest first, narrowed by the filters given (dates are local calendar days)."""
-    rows = SmsOutboxMessage.objects.all()
+def sms_outbox_list(*, rows=None, status: str | None = None, purpose: str | None = None, date_from=None,
+                    date_to=None, query: str | None = None):
+    """Outbox rows (`rows`, or all), newest first, narrowed by the filters given (dates are local days)."""
+    rows = SmsOutboxMessage.objects.all() if rows is None else rows
     if status:
         rows = rows.filter(status=status)
     if purpose:
@@ -341,5 +386,6 @@ def sms_outbox_list(*, status: str | None = None, purpose: str | None = None, da
     return rows
 
 
-def sms_outbox_purposes() -> list[str]:
-    return list(SmsOutboxMessage.objects.order_by("purpose").values_list("purpose", flat=True).distinct())
+def sms_outbox_purposes(*, rows=None) -> list[str]:
+    rows = SmsOutboxMessage.objects.all() if rows is None else rows
+    return list(rows.order_by("purpose").values_list("purpose", flat=True).distinct())

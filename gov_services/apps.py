@@ -2,6 +2,21 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def department_posts(user_id: int) -> list:
+    """The user's department posts for stations.scope (one query)."""
+    from gov_services.models import DepartmentMembership
+    from stations.scope import DepartmentPost
+
+    rows = DepartmentMembership.objects.filter(user_id=user_id).order_by("pk").values_list(
+        "department_id", "is_head", "department__region__path")
+    return [DepartmentPost(department_id, is_head, path) for department_id, is_head, path in rows]
+
+
 class GovServicesConfig(AppConfig):
     name = "gov_services"
     verbose_name = _("Government services")
+
+    def ready(self):
+        from stations.scope import register_posts
+
+        register_posts("departments", department_posts)

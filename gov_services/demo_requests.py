@@ -19,6 +19,7 @@ from PIL import Image
 
 from gov_services.identifiers import id_check_character
 from gov_services.models import Department, DepartmentMembership, ServiceItem, ServiceRequest
+from gov_services.selectors.catalogue import service_items_available_at
 from gov_services.services.requests import intake, moves
 from stations.demo import GIVEN, SURNAMES, DemoCounty
 from stations.models import StaffAssignment, Station
@@ -73,7 +74,9 @@ def seed_requests(demo: DemoCounty, progress) -> None:
     stations = list(Station.objects.filter(status=Station.Status.OPEN).select_related("village"))
     operators = {a.station_id: a.user for a in StaffAssignment.objects.filter(
         role=StaffAssignment.Role.OPERATOR, ended_on__isnull=True).select_related("user")}
-    items = list(ServiceItem.objects.filter(is_active=True).prefetch_related("materials"))
+    # Each counter files what it may file: the items available at its village (the counter's catalogue).
+    items = {station.pk: list(service_items_available_at(place=station.village).prefetch_related("materials"))
+             for station in stations}
     officers = _officers_by_department()
     now = timezone.now()
     for index in range(REQUEST_COUNT):
@@ -81,7 +84,7 @@ def seed_requests(demo: DemoCounty, progress) -> None:
         submitted = now - timedelta(days=HISTORY_DAYS * (1 - index / REQUEST_COUNT), hours=rng.randint(0, 8))
         submitted = submitted.replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59))
         with _at(submitted):
-            request = _file(index, rng, station, operators[station.pk], items)
+            request = _file(index, rng, station, operators[station.pk], items[station.pk])
         old = (now - submitted).days > 30
         path = _weighted(rng, PATHS_OLD if old else PATHS_RECENT)
         _walk(request, path, rng, officers.get(request.department_id), operators[station.pk], submitted, now)

@@ -15,17 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from gov_services.eforms import IdNumberField, MobileField
 from gov_services.identifiers import normalise_tracking_code
 from gov_services.models import Rating, RequiredMaterial, ServiceItem
+from gov_services.selectors.catalogue import places_offering
 from stations.models import Region
 
 SCAN_ACCEPT = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
 
 
 def village_choices(item: ServiceItem) -> list[tuple[str, list[tuple[int, str]]]]:
-    """The villages and communities the item's department serves, grouped by township. Two queries."""
-    root = item.department.region
-    places = list(Region.objects.filter(path__startswith=root.path,
-                                        level__in=(Region.Level.VILLAGE, Region.Level.COMMUNITY))
-                  .order_by("path").only("pk", "name", "path"))
+    """The villages and communities where the item is available (the counter's rule), grouped by
+    township. Two queries."""
+    places = list(places_offering(item=item).order_by("path").only("pk", "name", "path"))
     township_paths = {place.path[: Region.steplen * 3] for place in places}
     townships = dict(Region.objects.filter(path__in=township_paths).values_list("path", "name"))
     groups: dict[str, list[tuple[int, str]]] = {}

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +23,7 @@ from core.models import SmsOutboxMessage
 from core.sms import sms_enqueue
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
-from stations.models import Region
-from stations.selectors import admin_region_for
+from stations.scope import get_in_scope, require, scope_for
 
 logger = logging.getLogger("cunzhan.notifications")
 
@@ -105,7 +103,8 @@ def _send(purpose: str, service_request: ServiceRequest, phones: Iterable[str], 
         logger.exception("SMS %s for request %s could not be rendered", purpose, service_request.pk)
         return
     for phone in dict.fromkeys(p for p in phones if p):  # each number once, in order
-        sms_enqueue(phone=phone, text=text, purpose=purpose, reference=service_request.tracking_code)
+        sms_enqueue(phone=phone, text=text, purpose=purpose, reference=service_request.tracking_code,
+                    region_path=service_request.place_path)
 
 
 def _staff_phones(recipients) -> list[str]:
@@ -173,26 +172,21 @@ def purpose_label(purpose: str) -> str:
 
 
 def can_manage_sms_outbox(*, user) -> bool:
-    """County admins and superusers see every text message and send failed ones again.
-
-    The outbox is the platform's: one county platform sends all of it, so it is not split by township.
-    """
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    region = admin_region_for(user=user)
-    return region is not None and region.level == Region.Level.COUNTY
+    """Township and county admins see the text messages of their region and send failed ones again;
+    a superuser sees every message (also those about no place)."""
+    return scope_for(user).is_county_staff
 
 
 def require_sms_outbox_manager(*, user) -> None:
-    if not can_manage_sms_outbox(user=user):
-        raise PermissionDenied(_("The text-message outbox is for county admins."))
+    require(can_manage_sms_outbox(user=user), _("The text-message outbox is for township and county admins."))
+
+
+def sms_outbox_in_scope(*, user) -> QuerySet[SmsOutboxMessage]:
+    """The outbox rows about a place in the user's region (each row's region_path, stamped when queued)."""
+    require_sms_outbox_manager(user=user)
+    return scope_for(user).filter(SmsOutboxMessage.objects.all(), place="region_path")
 
 
 def access_sms_outbox_message_by_id(*, user, message_id: int) -> SmsOutboxMessage:
-    require_sms_outbox_manager(user=user)
-    message = SmsOutboxMessage.objects.filter(pk=message_id).first()
-    if message is None:
-        raise Http404(_("No such text message."))
-    return message
+    """403 for anyone but admins; 404 for a message outside their region, as for a missing one."""
+    return get_in_scope(sms_outbox_in_scope(user=user), pk=message_id)

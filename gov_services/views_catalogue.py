@@ -87,12 +87,7 @@ class ServiceItemDetailView(CatalogueAccessMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         item = self.object
-        user = self.request.user
-        try:
-            selectors.access_service_item_for_edit(user=user, item_id=item.pk)
-            can_edit = True
-        except PermissionDenied:
-            can_edit = False
+        can_edit = selectors.can_edit_service_item(user=self.request.user, item=item)
         preview = eforms.build_form(item.form_schema, prefix="preview") if item.form_schema else None
         return super().get_context_data(
             materials=item.materials.all(),

@@ -43,7 +43,8 @@ from gov_services.selectors import requests as request_selectors
 from gov_services.services import certificates as services
 from gov_services.services.certificates.delivery import ATTACHABLE
 from gov_services.services.certificates.issue import ISSUABLE
-from gov_services.services.requests.access import require_handler
+from stations.mixins import CounterStaffMixin, DepartmentStaffMixin
+from stations.scope import scope_for
 
 VERIFY_ATTEMPTS = 60        # verifications per client address …
 VERIFY_WINDOW = 10 * 60     # … per ten minutes
@@ -231,18 +232,13 @@ def certificate_panel(service_request: ServiceRequest, user) -> dict | None:
         return None
     certificate = service_request.certificates.filter(status=Certificate.Status.VALID).first()
     revoked = service_request.certificates.filter(status=Certificate.Status.REVOKED).count()
-    can_issue = False
-    if certificate is None and service_request.status in ISSUABLE:
-        try:
-            require_handler(service_request, user)
-            can_issue = True
-        except PermissionDenied:
-            can_issue = False
+    can_issue = (certificate is None and service_request.status in ISSUABLE
+                 and scope_for(user).can_handle_request(service_request))
     return {"certificate": certificate, "revoked_count": revoked, "can_issue": can_issue,
             "issue_url": reverse("gov_services:certificate-issue", args=[service_request.pk])}
 
 
-class CertificateIssueView(LoginRequiredMixin, View):
+class CertificateIssueView(DepartmentStaffMixin, View):
     def post(self, request, pk):
         service_request = request_selectors.access_service_request_by_id(user=request.user, request_id=pk)
         detail = reverse("gov_services:dept-request-detail", args=[pk])
@@ -376,7 +372,7 @@ class CertificateRenderRetryView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("gov_services:certificate-detail", args=[pk]))
 
 
-class StationCertificateListView(LoginRequiredMixin, View):
+class StationCertificateListView(CounterStaffMixin, View):
     """/counter/certificates/: certificates of requests filed at the operator's station, to print."""
 
     def get(self, request):

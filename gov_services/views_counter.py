@@ -1,7 +1,7 @@
 """The operator's request screens at the counter (/counter/requests/ …).
 
-Only the operators and liaisons of a station get in (`counter_station_for`), and only to the
-requests filed at that station: another station's request is a 403. Views parse input, check
+Only the operators and liaisons of a station get in (stations/scope.py; 403 for anyone else), and
+only to the requests filed at that station: another station's request is a 404, as a missing one. Views parse input, check
 access, call one service or selector and render. The service's ValidationError maps fields to
 messages; `place_service_errors` shows each message beside the field it is about (e-form fields under
 "form_data.<name>", scans under "attachments"), in the language of the page.
@@ -43,11 +43,11 @@ from gov_services.forms_counter import (
 from gov_services.identifiers import format_tracking_code, validate_mobile
 from gov_services.ledger_export import ledger_sheet
 from gov_services.models import ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import service_item_search
+from gov_services.selectors.catalogue import service_items_available_at
 from gov_services.selectors.requests import (
-    access_service_request_by_id,
     attachment_for_download,
     request_timeline,
+    service_request_list,
     station_ledger,
 )
 from gov_services.services.requests import (
@@ -58,7 +58,7 @@ from gov_services.services.requests import (
     service_request_submit,
 )
 from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action, IllegalTransition
-from stations.selectors import counter_station_for, is_only_liaison
+from stations.scope import get_in_scope, scope_for
 
 Status = ServiceRequest.Status
 
@@ -81,24 +81,18 @@ class CounterAccessMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.station = counter_station_for(user=request.user)
-            if self.station is None:
+            scope = scope_for(request.user)
+            if not scope.is_counter_staff:
                 raise PermissionDenied(_("The counter is for the operators and liaisons of a station."))
-            if is_only_liaison(user=request.user):
+            self.station = scope.counter_station
+            if scope.is_only_liaison:
                 self.channel = ServiceRequest.Channel.LIAISON
         return super().dispatch(request, *args, **kwargs)
 
     def get_service_request(self, request_id: int) -> ServiceRequest:
-        """A request the user may see *and* that was filed at this counter's station."""
-        service_request = access_service_request_by_id(user=self.request.user, request_id=request_id)
-        if service_request.station_id != self.station.pk:
-            raise PermissionDenied(_("This request was not filed at your station."))
-        return service_request
-
-    def accepting_level(self) -> str:
-        """The level the station's office accepts at: its village's (a village or a community)."""
-        level = self.station.village.level
-        return level if level in ServiceItem.Level.values else ServiceItem.Level.VILLAGE
+        """A request the user may see *and* that was filed at this counter's station; 404 otherwise."""
+        return get_in_scope(service_request_list(user=self.request.user).filter(station=self.station),
+                            pk=request_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,7 +219,7 @@ class CounterItemSearchView(CounterAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = ItemSearchForm(self.request.GET)
         query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-        items = list(service_item_search(query=query, accepting_level=self.accepting_level())[:ITEM_RESULTS + 1])
+        items = list(service_items_available_at(place=self.station.village, query=query)[:ITEM_RESULTS + 1])
         for item in items:
             item.fee_yuan = format_fee_yuan(item.fee_fen)
         return super().get_context_data(form=form, query=query, items=items[:ITEM_RESULTS],
@@ -238,7 +232,7 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
     template_name = "gov_services/counter_application_form.html"
 
     def get_item(self) -> ServiceItem:
-        item = service_item_search(accepting_level=self.accepting_level()).filter(pk=self.kwargs["item_id"]).first()
+        item = service_items_available_at(place=self.station.village).filter(pk=self.kwargs["item_id"]).first()
         if item is None:
             raise Http404(_("This service is not offered at your station."))
         return item
@@ -451,7 +445,7 @@ class CounterAttachmentDownloadView(CounterAccessMixin, View):
     def get(self, request, pk):
         attachment = attachment_for_download(user=request.user, attachment_id=pk)
         if attachment.request.station_id != self.station.pk:
-            raise PermissionDenied(_("This file belongs to a request of another station."))
+            raise Http404(_("Not found."))  # another station's file, answered as a missing one
         try:
             handle = attachment.file.storage.open(attachment.file.name, "rb")
         except FileNotFoundError:

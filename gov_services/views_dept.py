@@ -1,13 +1,15 @@
 """The department queue (/dept/), a request's page for its officers, and the admins' request list
 (/county/requests/), plus the access-checked file views both use.
 
-Who gets in:
-* /dept/…: officers (members of a department) and superusers. A request's page is for the officers
-  of the department that holds it now; everyone else, including an officer of another department
-  or one whose request was just rerouted away, gets 403.
-* /county/requests/…: township and county admins (an active region assignment) and superusers; an
-  admin sees the requests whose village lies in their region (service_request_list's scope).
+Who gets in (stations/scope.py):
+* /dept/…: officers (members of a department) and superusers; anyone else gets 403. A request's page
+  is for the officers of the department that holds it now; for anyone else, including an officer of
+  another department or one whose request was just rerouted away, it is a 404.
+* /county/requests/…: township and county admins and superusers (403 for anyone else); an admin sees
+  the requests whose place lies in their region, any other request is a 404.
 * attachments and the signature: whoever service_request_list lets see the request.
+
+The action panel offers exactly what the services allow: both ask the same scope predicates.
 
 ID numbers: lists mask them everywhere. A request's page shows the full number to the officers of
 the department handling it (they check it against the scans and need it to issue the result) and
@@ -22,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -54,8 +55,10 @@ from gov_services.services import requests as services
 from gov_services.services import supervision as supervision_services
 from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, IllegalTransition, allowed_actions
+from stations.mixins import CountyStaffMixin, DepartmentStaffMixin, RequestStaffMixin
 from stations.models import Region
-from stations.selectors import admin_region_for, region_list, station_list
+from stations.scope import get_in_scope, scope_for
+from stations.selectors import region_list, station_list
 
 Status = ServiceRequest.Status
 
@@ -64,7 +67,21 @@ COUNTY_PAGE_SIZE = 30
 # Actions an admin of the region takes on the read-only page (the services allow them reroute and notes).
 ADMIN_ACTIONS = (Action.REROUTE, Action.NOTE)
 _STATUS_MOVES = frozenset({Action.ACCEPT, Action.RETURN_FOR_SUPPLEMENT, Action.REJECT, Action.START_REVIEW,
-                           Action.APPROVE, Action.REFUSE, Action.COMPLETE, Action.CLOSE})
+                           Action.APPROVE, Action.REFUSE, Action.COMPLETE})
+
+
+def may_take(scope, action: str, service_request: ServiceRequest) -> bool:
+    """Whether the user may take `action` on the request: the predicate its service enforces."""
+    if action in _STATUS_MOVES:
+        return scope.can_handle_request(service_request)
+    return {
+        Action.CLOSE: scope.can_reroute_request,  # an admin of its region may close it too
+        Action.REROUTE: scope.can_reroute_request,
+        Action.CLAIM: scope.can_claim_request,
+        Action.ASSIGN: scope.can_assign_request,
+        Action.TRANSFER: scope.can_transfer_request,
+        Action.NOTE: scope.can_note_request,
+    }[action](service_request)
 
 
 # --- The deadline hint (pure) ----------------------------------------------------------------------
@@ -135,30 +152,27 @@ def _safe_next(request, fallback: str) -> str:
 # --- Access --------------------------------------------------------------------------------------
 
 def _memberships(user) -> list[DepartmentMembership]:
-    memberships = list(department_selectors.memberships_of(user=user))
-    if not memberships and not user.is_superuser:
-        raise PermissionDenied(_("Your account is not a member of any department."))
-    return memberships
+    """The user's departments (the /dept/ pages let in department staff only: DepartmentStaffMixin)."""
+    return list(department_selectors.memberships_of(user=user))
 
 
 def _officer_request(user, request_id: int) -> tuple[ServiceRequest, DepartmentMembership | None]:
     """The request if it is with one of the user's departments now (any department for a superuser),
-    with the user's membership of that department."""
+    with the user's membership of that department; 404 otherwise."""
     memberships = _memberships(user)
-    service_request = request_selectors.access_service_request_by_id(user=user, request_id=request_id)
+    department_ids = {m.department_id for m in memberships}
+    queue = request_selectors.service_request_list(user=user)
+    if not user.is_superuser:
+        queue = queue.filter(department_id__in=department_ids)
+    service_request = get_in_scope(queue, pk=request_id)
     member = next((m for m in memberships if m.department_id == service_request.department_id), None)
-    if member is None and not user.is_superuser:
-        raise PermissionDenied(_("This request is with %(department)s, not with your department.")
-                               % {"department": service_request.department.name})
     return service_request, member
 
 
-def _require_admin(user) -> Region | None:
-    """The admin's region (None for a superuser who is no admin); PermissionDenied for anyone else."""
-    region = admin_region_for(user=user)
-    if region is None and not user.is_superuser:
-        raise PermissionDenied(_("The request list is for township and county admins."))
-    return region
+def _admin_region(user) -> Region | None:
+    """The admin's region (None for a superuser who is no admin); the /county/ pages let in admins only
+    (CountyStaffMixin)."""
+    return scope_for(user).admin_region
 
 
 # --- /dept/: the queue ----------------------------------------------------------------------------
@@ -185,7 +199,7 @@ def _queue_counts(*, user, department_id: int | None) -> dict[str, int]:
     return {name: counts[name] or 0 for name in request_selectors.QUEUE_BUCKETS}
 
 
-class DepartmentHomeView(LoginRequiredMixin, View):
+class DepartmentHomeView(DepartmentStaffMixin, View):
     """The officer's work queue: buckets with counts, a department filter when they work for several,
     soonest deadline first; their departments and colleagues below the queue."""
 
@@ -326,52 +340,35 @@ class _RequestPageMixin:
         }, status=status)
 
 
-class DepartmentRequestDetailView(LoginRequiredMixin, _RequestPageMixin, View):
+class DepartmentRequestDetailView(DepartmentStaffMixin, _RequestPageMixin, View):
     template_name = "gov_services/dept_request_detail.html"
     mode = "dept"
 
     def available_actions(self, service_request, member) -> tuple[list[str], str]:
-        """What the panel offers: the actions the workflow allows now, narrowed to what this officer may
-        do (a mirror of the services' rules, for the buttons only: the services check again)."""
-        user = self.request.user
-        allowed = [a for a in allowed_actions(service_request.status) if a in STAFF_ACTIONS]
-        is_head = user.is_superuser or (member is not None and member.is_head)
-        holder = service_request.assignee_id
-        may_handle = is_head or not holder or holder == user.pk
-        blocked = ""
-        if not may_handle:
-            blocked = _("%(name)s holds this request: only they or the department head may move it.") % {
-                "name": service_request.assignee}
-        offered = []
-        for action in allowed:
-            if action in _STATUS_MOVES or action == Action.REROUTE:
-                ok = may_handle
-            elif action == Action.CLAIM:
-                ok = not holder
-            elif action == Action.ASSIGN:
-                ok = is_head
-            elif action == Action.TRANSFER:
-                ok = bool(holder) and may_handle
-            else:
-                ok = True
-            if ok:
-                offered.append(action)
-        return offered, blocked
+        """What the panel offers: the actions the workflow allows now that this officer may take (the
+        predicates the services enforce)."""
+        scope = scope_for(self.request.user)
+        blocked = "" if scope.can_handle_request(service_request) else _(
+            "%(name)s holds this request: only they or the department head may move it.") % {
+            "name": service_request.assignee}
+        return [a for a in allowed_actions(service_request.status)
+                if a in STAFF_ACTIONS and may_take(scope, a, service_request)], blocked
 
     def get(self, request, pk):
         service_request, member = _officer_request(request.user, pk)
         return self.render_page(request, service_request, member)
 
 
-class CountyRequestDetailView(LoginRequiredMixin, _RequestPageMixin, View):
+class CountyRequestDetailView(CountyStaffMixin, _RequestPageMixin, View):
     template_name = "gov_services/county_request_detail.html"
     mode = "county"
 
     def available_actions(self, service_request, member) -> tuple[list[str], str]:
-        return [a for a in allowed_actions(service_request.status) if a in ADMIN_ACTIONS], ""
+        scope = scope_for(self.request.user)
+        return [a for a in allowed_actions(service_request.status)
+                if a in ADMIN_ACTIONS and may_take(scope, a, service_request)], ""
 
     def get(self, request, pk):
-        _require_admin(request.user)
         service_request = request_selectors.access_service_request_by_id(user=request.user, request_id=pk)
         return self.render_page(request, service_request, None)
 
@@ -501,7 +498,7 @@ def _reason(error: PermissionDenied) -> str:
     return str(error) or _("you may not do this.")
 
 
-class DepartmentRequestActionView(LoginRequiredMixin, _RequestActionMixin, View):
+class DepartmentRequestActionView(DepartmentStaffMixin, _RequestActionMixin, View):
     detail_view = DepartmentRequestDetailView
 
     def load(self, request, pk):
@@ -514,11 +511,10 @@ class DepartmentRequestActionView(LoginRequiredMixin, _RequestActionMixin, View)
         return _safe_next(request, detail_url)
 
 
-class CountyRequestActionView(LoginRequiredMixin, _RequestActionMixin, View):
+class CountyRequestActionView(CountyStaffMixin, _RequestActionMixin, View):
     detail_view = CountyRequestDetailView
 
     def load(self, request, pk):
-        _require_admin(request.user)
         return request_selectors.access_service_request_by_id(user=request.user, request_id=pk), None
 
 
@@ -537,7 +533,7 @@ def _private_file_response(file, *, content_type: str, filename: str, download: 
     return response
 
 
-class AttachmentDownloadView(LoginRequiredMixin, View):
+class AttachmentDownloadView(RequestStaffMixin, View):
     """A request's scan, for whoever may see the request; inline (images, PDF) or ?download=1."""
 
     def get(self, request, pk):
@@ -546,7 +542,7 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
                                       filename=attachment.original_name, download=request.GET.get("download") == "1")
 
 
-class RequestSignatureView(LoginRequiredMixin, View):
+class RequestSignatureView(RequestStaffMixin, View):
     """The resident's signature from the pad (PNG), for whoever may see the request."""
 
     def get(self, request, pk):
@@ -559,14 +555,14 @@ class RequestSignatureView(LoginRequiredMixin, View):
 
 # --- /county/requests/ -----------------------------------------------------------------------------
 
-class CountyRequestListView(LoginRequiredMixin, View):
+class CountyRequestListView(CountyStaffMixin, View):
     """Every request in the admin's region, filtered, newest first, with counts by status."""
 
     template_name = "gov_services/county_request_list.html"
 
     def get(self, request):
         user = request.user
-        region = _require_admin(user)
+        region = _admin_region(user)
         scoped = request_selectors.service_request_list(user=user)
         townships = {r.pk: r for r in region_list(user=user).filter(level=Region.Level.TOWNSHIP).order_by("code")}
         department_choices = list(scoped.order_by("department__code").values_list("department_id", "department__name")
@@ -625,7 +621,7 @@ def rating_panel(service_request: ServiceRequest) -> dict | None:
             "form": RatingAppealForm() if may_appeal else None}
 
 
-class DepartmentRatingAppealView(LoginRequiredMixin, View):
+class DepartmentRatingAppealView(DepartmentStaffMixin, View):
     """POST /dept/requests/<pk>/rating-appeal/: an officer or the head of the request's department
     appeals the resident's dissatisfied rating to the county."""
 

@@ -18,7 +18,8 @@ from gov_services.models import ServiceRequest
 from gov_services.services.requests import MAX_ATTACHMENT_BYTES, service_request_submit
 from gov_services.views_counter import place_service_errors
 from stations.models import Region
-from stations.selectors import admin_region_for, region_list
+from stations.scope import scope_for
+from stations.selectors import region_list
 
 VILLAGE_LEVELS = (Region.Level.VILLAGE, Region.Level.COMMUNITY)
 
@@ -29,7 +30,7 @@ class RelayedAppealCreateView(LoginRequiredMixin, View):
     template_name = "gov_services/county_intake_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and admin_region_for(user=request.user) is None:
+        if request.user.is_authenticated and not scope_for(request.user).is_county_staff:
             raise PermissionDenied(_("Calls and messages are logged by township and county admins."))
         return super().dispatch(request, *args, **kwargs)
 

@@ -1,5 +1,6 @@
-"""The text-message outbox for county admins (/county/sms/): every SMS the platform queued, whether
-it went out, and a way to send a failed one again.
+"""The text-message outbox for township and county admins (/county/sms/): every SMS the platform queued
+about a place in their region, whether it went out, and a way to send a failed one again. One-time
+codes show masked (core/sms.py).
 
 Views parse input, check access, call one service or selector, and render.
 """
@@ -20,11 +21,7 @@ from django.views.generic import View
 
 from core.models import SmsOutboxMessage
 from core.sms import sms_outbox_list, sms_outbox_purposes, sms_outbox_retry
-from gov_services.notifications import (
-    access_sms_outbox_message_by_id,
-    purpose_label,
-    require_sms_outbox_manager,
-)
+from gov_services.notifications import access_sms_outbox_message_by_id, purpose_label, sms_outbox_in_scope
 
 PAGE_SIZE = 50
 Status = SmsOutboxMessage.Status
@@ -67,10 +64,10 @@ class SmsOutboxListView(LoginRequiredMixin, View):
     template_name = "gov_services/notifications/sms_outbox_list.html"
 
     def get(self, request):
-        require_sms_outbox_manager(user=request.user)
-        form = SmsOutboxFilterForm(request.GET or None, purposes=sms_outbox_purposes())
+        in_scope = sms_outbox_in_scope(user=request.user)
+        form = SmsOutboxFilterForm(request.GET or None, purposes=sms_outbox_purposes(rows=in_scope))
         filters = form.filters()
-        rows = sms_outbox_list(purpose=filters.get("purpose"), date_from=filters.get("date_from"),
+        rows = sms_outbox_list(rows=in_scope, purpose=filters.get("purpose"), date_from=filters.get("date_from"),
                                date_to=filters.get("date_to"), query=filters.get("q"))
         by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
         if filters.get("status"):

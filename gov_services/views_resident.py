@@ -30,7 +30,7 @@ from gov_services import eforms
 from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
 from gov_services.identifiers import format_tracking_code, mask_id_number, normalise_tracking_code
 from gov_services.models import Rating, ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import service_item_search
+from gov_services.selectors.catalogue import places_offering, service_item_search
 from gov_services.selectors.requests import request_timeline, resident_request_list, track_request
 from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests import (
@@ -242,9 +242,11 @@ class ServiceItemGuideView(View):
 
     def get(self, request, code):
         item = _item_or_404(code)
+        offered_at_villages = places_offering(item=item).exists()
         return TemplateResponse(request, self.template_name, {
             "item": item, "materials": item.materials.all(), "fee_yuan": _yuan(item.fee_fen),
-            "signup_url": _signup_url(),
+            "signup_url": _signup_url(), "offered_at_villages": offered_at_villages,
+            "apply_online": item.online_allowed and offered_at_villages,
         })
 
 
@@ -264,6 +266,10 @@ class ServiceRequestApplyView(LoginRequiredMixin, View):
         if not self.item.online_allowed:
             messages.info(request, _("%(item)s cannot be applied for online. Please apply at your village "
                                      "station; the operator will help you.") % {"item": self.item.name})
+            return redirect("gov_services:resident-service-item-detail", code=self.item.code)
+        if not places_offering(item=self.item).exists():
+            messages.info(request, _("%(item)s is accepted only at the office of %(department)s, not from a "
+                                     "village.") % {"item": self.item.name, "department": self.item.department.name})
             return redirect("gov_services:resident-service-item-detail", code=self.item.code)
         return super().dispatch(request, *args, **kwargs)
 

@@ -20,6 +20,7 @@ from reports.models import ReportJob
 from reports.selectors.commissions import CommissionFilters, commission_journal_list
 from reports.selectors.scope import ReportScope, report_scope_for
 from stations.models import Region
+from stations.scope import scope_for
 
 Progress = Callable[[int, str], None]
 
@@ -39,7 +40,7 @@ ROW_HEADERS = [
 def commission_job_scope(job: ReportJob) -> ReportScope:
     """The asker's scope now; nothing if they may no longer see commission figures."""
     user = job.user
-    if not (user.is_active and (user.is_superuser or user.has_perm("agency.view_commissionstatement"))):
+    if not (user.is_active and scope_for(user).can_see_commissions):
         return ReportScope()
     return report_scope_for(user=user)
 

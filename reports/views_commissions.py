@@ -33,7 +33,6 @@ from reports.selectors.commissions import (
     commission_product_choices,
     commission_provider_choices,
     commission_statement_rows,
-    holds_stations,
 )
 from reports.selectors.jobs import recent_report_jobs
 from reports.selectors.scope import ReportScope, report_scope_for
@@ -41,6 +40,7 @@ from reports.selectors.shop_sales import merchant_choices
 from reports.services import report_job_request
 from reports.shop_sales_report import sales_params_as_dict, sales_values, shop_sales_report
 from stations.models import Region
+from stations.scope import scope_for
 
 XLSX = CONTENT_TYPES["xlsx"]
 TRANSACTIONS_PAGE_SIZE = 50
@@ -53,11 +53,9 @@ SHOP_SALES_JOB_BUTTONS = [("shop_sales:pdf", gettext_lazy("PDF report with chart
 
 
 def require_commission_scope(user) -> ReportScope:
-    scope = report_scope_for(user=user)
-    allowed = user.is_superuser or user.has_perm("agency.view_commissionstatement")
-    if not (allowed and holds_stations(scope)):
+    if not scope_for(user).can_see_commissions:
         raise PermissionDenied(_("Commission reports are for station operators and township and county admins."))
-    return scope
+    return report_scope_for(user=user)
 
 
 def commission_form(data, scope: ReportScope) -> CommissionFilterForm:

@@ -10,6 +10,17 @@ STORE_PAGE_MODELS = (
 )
 
 
+def merchant_posts(user_id: int) -> list:
+    """The user's merchant posts for stations.scope: the partner accounts they sell through (one query)."""
+    from oscar.core.loading import get_model
+
+    from stations.scope import MerchantPost
+
+    partner = get_model("partner", "Partner")
+    rows = partner.objects.filter(users=user_id).order_by("pk").values_list("pk", "merchant__pk")
+    return [MerchantPost(partner_id, merchant_id) for partner_id, merchant_id in rows]
+
+
 class ShopConfig(AppConfig):
     """Our side of the store. Oscar itself is customised only through forks under shop/."""
 
@@ -18,6 +29,10 @@ class ShopConfig(AppConfig):
 
     def ready(self):
         from django.apps import apps
+
+        from stations.scope import register_posts
+
+        register_posts("merchants", merchant_posts)
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from shop.page_cache import store_pages_changed

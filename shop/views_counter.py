@@ -3,8 +3,7 @@
 import uuid
 
 from django import forms
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -13,7 +12,8 @@ from accounts.models import mainland_mobile
 from shop.models import CounterSale
 from shop.selectors.catalogue import product_browse_list
 from shop.services.counter import MAX_QUANTITY, counter_sale_create
-from stations.selectors import counter_station_for
+from stations.mixins import TillKeeperMixin
+from stations.scope import scope_for
 
 ROWS = 5
 
@@ -46,7 +46,7 @@ class CounterSaleForm(forms.Form):
                 if data.get(f"product_{row}")]
 
 
-class CounterSaleCreateView(LoginRequiredMixin, View):
+class CounterSaleCreateView(TillKeeperMixin, View):
     template_name = "shop/counter_sale_form.html"
 
     def get(self, request):
@@ -67,15 +67,13 @@ class CounterSaleCreateView(LoginRequiredMixin, View):
         return self._render(form, status=422)
 
     def _render(self, form, status=200):
-        station = counter_station_for(user=self.request.user)
-        if station is None:
-            raise PermissionDenied(_("Your account is not assigned to a station."))
+        station = scope_for(self.request.user).till_station
         return render(self.request, self.template_name, {"form": form, "station": station}, status=status)
 
 
-class CounterSaleReceiptView(LoginRequiredMixin, View):
+class CounterSaleReceiptView(TillKeeperMixin, View):
     def get(self, request, pk):
-        station = counter_station_for(user=request.user)
+        station = scope_for(request.user).till_station
         sale = get_object_or_404(CounterSale.objects.select_related("order", "station", "operator"), pk=pk,
                                  station=station)
         return render(request, "shop/counter_sale_receipt.html",

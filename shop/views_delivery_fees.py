@@ -3,7 +3,6 @@ with its home-delivery fee, on or off, and who changed it. County admins change 
 see their own township's read-only (as on the member-merchant screens)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,13 +12,10 @@ from agency.templatetags.agency_money import yuan_plain
 from shop.forms_delivery_fees import DeliveryFeeForm
 from shop.selectors import delivery_fees as selectors
 from shop.services.delivery_fees import delivery_fee_set
-
-VIEW_PERMISSION = "shop.view_deliveryfee"
-CHANGE_PERMISSION = "shop.change_deliveryfee"
+from stations.mixins import CountyStaffMixin
 
 
-class CountyDeliveryFeeListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    permission_required = VIEW_PERMISSION
+class CountyDeliveryFeeListView(CountyStaffMixin, TemplateView):
     template_name = "shop/county_delivery_fees.html"
 
     def get_context_data(self, **kwargs):
@@ -28,29 +24,28 @@ class CountyDeliveryFeeListView(LoginRequiredMixin, PermissionRequiredMixin, Tem
         last_changes = selectors.delivery_fee_last_changes(fees=[fee for _township, fee in pairs if fee])
         rows = [{"township": township, "fee": fee, "last_change": last_changes.get(fee.pk) if fee else None}
                 for township, fee in pairs]
-        return super().get_context_data(rows=rows, can_change=self.request.user.has_perm(CHANGE_PERMISSION),
+        return super().get_context_data(rows=rows, can_change=selectors.can_change_delivery_fees(user=self.request.user),
                                         **kwargs)
 
 
-class CountyDeliveryFeeEditView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    """One township: its fee and history; the form for those who may change it (POST needs that too)."""
+class CountyDeliveryFeeEditView(CountyStaffMixin, TemplateView):
+    """One township: its fee and history; the form for those who may change it (the service refuses
+    anyone else: 403, nothing changed)."""
 
     template_name = "shop/county_delivery_fee_edit.html"
-
-    def get_permission_required(self):
-        return (CHANGE_PERMISSION,) if self.request.method == "POST" else (VIEW_PERMISSION,)
 
     def get_context_data(self, form=None, **kwargs):
         user = self.request.user
         township = selectors.access_delivery_township_by_id(user=user, township_id=self.kwargs["township_id"])
         fee = selectors.delivery_fee_of(township)
-        if form is None and user.has_perm(CHANGE_PERMISSION):
+        if form is None and selectors.can_change_delivery_fees(user=user):
             form = DeliveryFeeForm(initial={"fee": yuan_plain(fee.fee_fen) if fee else "",
                                             "active": fee.active if fee else True})
         return super().get_context_data(township=township, fee=fee, form=form,
                                         history=selectors.delivery_fee_history(fee=fee), **kwargs)
 
     def post(self, request, township_id):
+        selectors.access_delivery_township_by_id(user=request.user, township_id=township_id)
         form = DeliveryFeeForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data

@@ -3,7 +3,6 @@
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from shop import services
 from shop.forms_merchants import ApproveForm, MerchantApplicationForm, ReasonForm, RejectForm, RevetForm
 from shop.models import Merchant, MerchantApplication
 from shop.selectors import merchants as selectors
+from stations.mixins import CountyStaffMixin
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -62,10 +62,9 @@ class MerchantApplyDoneView(TemplateView):
     template_name = "shop/merchant_apply_done.html"
 
 
-class CountyMerchantListView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+class CountyMerchantListView(CountyStaffMixin, TemplateView):
     """Applications awaiting vetting, then every member merchant with its standing."""
 
-    permission_required = "shop.view_merchant"
     template_name = "shop/county_merchant_list.html"
 
     def get_context_data(self, **kwargs):
@@ -79,25 +78,22 @@ class CountyMerchantListView(LoginRequiredMixin, PermissionRequiredMixin, Templa
             show=show, statuses=Merchant.Status.choices, revet_due=selectors.revet_is_due, **kwargs)
 
 
-class CountyApplicationDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    permission_required = "shop.view_merchantapplication"
+class CountyApplicationDetailView(CountyStaffMixin, TemplateView):
     template_name = "shop/county_application_detail.html"
 
     def get_context_data(self, **kwargs):
         application = selectors.access_merchant_application_by_id(user=self.request.user,
                                                                   application_id=self.kwargs["pk"])
         can_vet = (application.status == MerchantApplication.Status.SUBMITTED
-                   and self.request.user.has_perm("shop.change_merchantapplication"))
+                   and selectors.can_vet_merchants(user=self.request.user))
         return super().get_context_data(
             application=application, history=audit_events_for(application),
             approve_form=kwargs.pop("approve_form", ApproveForm()) if can_vet else None,
             reject_form=kwargs.pop("reject_form", RejectForm()) if can_vet else None, **kwargs)
 
 
-class ApplicationLicenceView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class ApplicationLicenceView(CountyStaffMixin, View):
     """The licence scan, from private storage, to county staff who may see the application."""
-
-    permission_required = "shop.view_merchantapplication"
 
     def get(self, request, pk):
         application = selectors.access_merchant_application_by_id(user=request.user, application_id=pk)
@@ -107,10 +103,11 @@ class ApplicationLicenceView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return response
 
 
-class ApplicationApproveView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    permission_required = "shop.change_merchantapplication"
+class ApplicationApproveView(CountyStaffMixin, View):
+    """The service refuses (403) anyone whose role does not vet merchants."""
 
     def post(self, request, pk):
+        selectors.access_merchant_application_by_id(user=request.user, application_id=pk)
         form = ApproveForm(request.POST)
         if not form.is_valid():
             return self._again(request, pk, form)
@@ -128,10 +125,9 @@ class ApplicationApproveView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return _detail_with(request, pk, approve_form=form)
 
 
-class ApplicationRejectView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    permission_required = "shop.change_merchantapplication"
-
+class ApplicationRejectView(CountyStaffMixin, View):
     def post(self, request, pk):
+        selectors.access_merchant_application_by_id(user=request.user, application_id=pk)
         form = RejectForm(request.POST)
         if form.is_valid():
             try:
@@ -152,13 +148,12 @@ def _detail_with(request, pk, **forms):
     return render(request, view.template_name, context, status=422)
 
 
-class CountyMerchantDetailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
-    permission_required = "shop.view_merchant"
+class CountyMerchantDetailView(CountyStaffMixin, TemplateView):
     template_name = "shop/county_merchant_detail.html"
 
     def get_context_data(self, **kwargs):
         merchant = selectors.access_merchant_by_id(user=self.request.user, merchant_id=self.kwargs["pk"])
-        can_change = self.request.user.has_perm("shop.change_merchant")
+        can_change = selectors.can_manage_merchants(user=self.request.user)
         return super().get_context_data(
             merchant=merchant, history=audit_events_for(merchant)[:50],
             application=MerchantApplication.objects.filter(merchant=merchant).first(),
@@ -167,13 +162,15 @@ class CountyMerchantDetailView(LoginRequiredMixin, PermissionRequiredMixin, Temp
             revet_form=kwargs.pop("revet_form", RevetForm()) if can_change else None, **kwargs)
 
 
-class _MerchantActionView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    permission_required = "shop.change_merchant"
+class _MerchantActionView(CountyStaffMixin, View):
+    """The service refuses (403) anyone whose role does not manage merchants."""
+
     form_class = ReasonForm
     form_name = "status_form"
     done_message = ""
 
     def post(self, request, pk):
+        selectors.access_merchant_by_id(user=request.user, merchant_id=pk)
         form = self.form_class(request.POST)
         if form.is_valid():
             try:

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from shop import order_flow, services
 from shop.models import OrderPart
 from shop.selectors import orders as selectors
+from stations.mixins import CounterStaffMixin
 
 
 class MoveForm(forms.Form):
@@ -52,7 +53,7 @@ class MerchantPartMoveView(LoginRequiredMixin, View):
         return redirect("dashboard:order-detail", number=part.order.number)
 
 
-class CounterParcelListView(LoginRequiredMixin, TemplateView):
+class CounterParcelListView(CounterStaffMixin, TemplateView):
     """The station's parcel shelf: arriving, waiting for pick-up (hand over against the code), done."""
 
     template_name = "shop/counter_parcels.html"
@@ -62,7 +63,7 @@ class CounterParcelListView(LoginRequiredMixin, TemplateView):
                                         hand_over_form=HandOverForm(), labels=order_flow.ACTION_LABELS, **kwargs)
 
 
-class CounterParcelMoveView(LoginRequiredMixin, View):
+class CounterParcelMoveView(CounterStaffMixin, View):
     """Received at the station (the SMS with the code goes out), or returned."""
 
     def post(self, request, pk):
@@ -70,7 +71,7 @@ class CounterParcelMoveView(LoginRequiredMixin, View):
         return redirect("shop:counter-parcels")
 
 
-class CounterParcelHandOverView(LoginRequiredMixin, View):
+class CounterParcelHandOverView(CounterStaffMixin, View):
     def post(self, request, pk):
         part = selectors.access_order_part_by_id(user=request.user, part_id=pk)
         form = HandOverForm(request.POST)
@@ -86,7 +87,7 @@ class CounterParcelHandOverView(LoginRequiredMixin, View):
         return redirect("shop:counter-parcels")
 
 
-class CounterParcelCodeResendView(LoginRequiredMixin, View):
+class CounterParcelCodeResendView(CounterStaffMixin, View):
     def post(self, request, pk):
         part = selectors.access_order_part_by_id(user=request.user, part_id=pk)
         try:

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views import View
 from shop.models import MerchantStatement
 from shop.selectors import merchants as merchant_selectors
 from shop.services import statements as services
+from stations.mixins import CountyStaffMixin
 
 
 def _month(text: str | None) -> date:
@@ -23,8 +24,7 @@ def _month(text: str | None) -> date:
         return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-class CountyMerchantStatementListView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    permission_required = "shop.view_merchant"
+class CountyMerchantStatementListView(CountyStaffMixin, View):
     template_name = "shop/county_merchant_statements.html"
 
     def get(self, request):
@@ -34,12 +34,12 @@ class CountyMerchantStatementListView(LoginRequiredMixin, PermissionRequiredMixi
             "merchant__partner", "generated_by", "approved_by")
         return render(request, self.template_name, {
             "month": month, "statements": statements,
-            "can_change": request.user.has_perm("shop.change_merchant"),
+            "can_change": merchant_selectors.can_manage_merchants(user=request.user),
             "totals": {key: sum(getattr(s, key) for s in statements)
                        for key in ("sales_fen", "refunds_fen", "commission_fen", "net_fen")}})
 
     def post(self, request):
-        if not request.user.has_perm("shop.change_merchant"):
+        if not merchant_selectors.can_manage_merchants(user=request.user):
             return redirect("shop:county-merchant-statements")
         month = _month(request.POST.get("month"))
         try:

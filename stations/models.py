@@ -54,6 +54,18 @@ class Region(MP_Node):
 TOWNSHIP_PATH_LENGTH = Region.steplen * 3
 
 
+def common_region_path(paths) -> str:
+    """The path of the narrowest region holding every region at `paths` ("" for none, or none in common)."""
+    paths = list(paths)
+    if not paths:
+        return ""
+    common = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(common):
+            common = common[: -Region.steplen]
+    return common
+
+
 class Station(models.Model):
     """A village service station (村级服务站): the counter where residents are served."""
 

@@ -1,53 +1,16 @@
-"""Reads that depend on who is asking. Every scoped query in the project starts here.
+"""Reads of regions, stations, grids and staff. Who may see which is stations/scope.py's rule;
+access_*_by_id answer 404 for a row out of scope, as for one that does not exist."""
 
-Scope rules: a superuser sees everything; a county or township admin sees the regions
-and stations under the region they are assigned to; an operator or liaison sees only
-the station they serve. Anyone else sees nothing through these selectors.
-"""
-
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from stations.models import Grid, Region, StaffAssignment, Station
-
-
-def active_assignments(*, user) -> QuerySet[StaffAssignment]:
-    if not user.is_authenticated:
-        return StaffAssignment.objects.none()
-    today = timezone.localdate()
-    return StaffAssignment.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today), user=user, started_on__lte=today
-    ).select_related("station", "station__village", "region")
-
-
-def _scope_filter(*, user, path_field: str, station_field: str) -> Q | None:
-    """A Q selecting rows within the user's scope, or None when the scope is everything.
-
-    `path_field` names the Region.path of the row's place; `station_field` its station id.
-    """
-    if user.is_superuser:
-        return None
-    scope = Q(pk__in=[])
-    for assignment in active_assignments(user=user):
-        if assignment.region_id:
-            scope |= Q(**{f"{path_field}__startswith": assignment.region.path})
-        else:
-            scope |= Q(**{station_field: assignment.station_id})
-    return scope
-
-
-def _scoped(queryset: QuerySet, *, user, path_field: str, station_field: str) -> QuerySet:
-    if not user.is_authenticated:
-        return queryset.none()
-    scope = _scope_filter(user=user, path_field=path_field, station_field=station_field)
-    return queryset if scope is None else queryset.filter(scope)
+from stations.scope import get_in_scope, scope_for
 
 
 def station_list(*, user, township_id: int | None = None, status: str | None = None,
                  service: str | None = None) -> QuerySet[Station]:
-    stations = _scoped(Station.objects.all(), user=user, path_field="village__path", station_field="pk")
+    stations = scope_for(user).filter(Station.objects.all(), place="village__path", station="pk")
     if township_id:
         township = Region.objects.filter(pk=township_id, level=Region.Level.TOWNSHIP).first()
         stations = stations.filter(village__path__startswith=township.path) if township else stations.none()
@@ -59,55 +22,27 @@ def station_list(*, user, township_id: int | None = None, status: str | None = N
 
 
 def access_station_by_id(*, user, station_id: int) -> Station:
-    station = station_list(user=user).filter(pk=station_id).first()
-    if station is None:
-        raise PermissionDenied(_("You may not see this station."))
-    return station
+    return get_in_scope(station_list(user=user), pk=station_id)
 
 
 def region_list(*, user) -> QuerySet[Region]:
-    """Regions the user may see: their assigned region and everything under it.
-
-    An operator or liaison sees their station's village only.
-    """
-    return _scoped(Region.objects.all(), user=user, path_field="path", station_field="stations__pk").distinct()
+    """Regions the user may see: their assigned region and everything under it; an operator or
+    liaison their station's village."""
+    scope = scope_for(user)
+    return Region.objects.filter(scope.region_q()) if scope.is_authenticated else Region.objects.none()
 
 
 def access_region_by_id(*, user, region_id: int) -> Region:
-    region = region_list(user=user).filter(pk=region_id).first()
-    if region is None:
-        raise PermissionDenied(_("You may not see this region."))
-    return region
+    return get_in_scope(region_list(user=user), pk=region_id)
 
 
 def grid_list(*, user, station_id: int | None = None) -> QuerySet[Grid]:
-    """Grids in scope; a liaison additionally sees only the grids they walk."""
-    grids = _scoped(Grid.objects.all(), user=user, path_field="station__village__path", station_field="station_id")
-    if not user.is_superuser and is_only_liaison(user=user):
-        grids = grids.filter(liaison=user)
+    """Grids in scope; a liaison with no other post sees only the grids they walk."""
+    scope = scope_for(user)
+    grids = Grid.objects.filter(scope.grid_q()) if scope.is_authenticated else Grid.objects.none()
     if station_id:
         grids = grids.filter(station_id=station_id)
     return grids.select_related("liaison", "station").annotate(household_count=Count("households")).order_by("name")
-
-
-def is_only_liaison(*, user) -> bool:
-    """A grid liaison with no other staff role: what they file is relayed from households (channel liaison)."""
-    roles = {a.role for a in active_assignments(user=user)}
-    return roles == {StaffAssignment.Role.LIAISON}
-
-
-def counter_station_for(*, user) -> Station | None:
-    """The station an operator or liaison works at (their first active assignment)."""
-    assignment = (
-        active_assignments(user=user).filter(station__isnull=False).order_by("started_on", "pk").first()
-    )
-    return assignment.station if assignment else None
-
-
-def admin_region_for(*, user) -> Region | None:
-    """The widest region a township or county admin is assigned to."""
-    assignment = active_assignments(user=user).filter(region__isnull=False).order_by("region__depth").first()
-    return assignment.region if assignment else None
 
 
 def station_staff(*, station: Station) -> QuerySet[StaffAssignment]:
@@ -191,3 +126,4 @@ def _under_region(queryset: QuerySet, *, path_field: str, code: str, level: str 
     """Rows at or under the region with division `code`; None when there is no such region."""
     region = Region.objects.filter(code=code, **({"level": level} if level else {})).first()
     return None if region is None else queryset.filter(**{f"{path_field}__startswith": region.path})
+

@@ -1,4 +1,7 @@
-"""Writes to regions, stations and staff assignments. Each leaves an audit event."""
+"""Writes to regions, stations and staff assignments. Each leaves an audit event.
+
+Who may change a station or its staff is stations/scope.py's rule (the role's permission and a region
+holding the station); `actor=None` is the system (the demo seed, management commands)."""
 
 from datetime import date
 
@@ -12,6 +15,13 @@ from accounts.roles import Role
 from accounts.services import staff_user_get_or_create, user_role_grant
 from core.audit import audit_event_record
 from stations.models import Grid, Region, StaffAssignment, Station, StationService
+from stations.scope import (
+    can_add_station_staff,
+    can_change_station_status,
+    can_end_staff_assignment,
+    require,
+    scope_forget,
+)
 
 
 @transaction.atomic
@@ -49,6 +59,8 @@ def station_create(*, village: Region, code: str, name: str, address: str, actor
 @transaction.atomic
 def station_status_change(*, station: Station, status: str, reason: str, actor: User) -> Station:
     """Move a station along Station.TRANSITIONS; returns the updated row (the caller's copy is stale)."""
+    require(can_change_station_status(actor, station), _("Only the admins of %(station)s's region may change its "
+                                                          "status.") % {"station": station.name})
     station = Station.objects.select_for_update().get(pk=station.pk)
     if status == station.status:
         return station  # a double submit changes nothing
@@ -81,6 +93,7 @@ def staff_assign(*, user: User, role: str, actor: User | None, station: Station 
     assignment.full_clean()
     assignment.save()
     user_role_grant(user=user, role=Role(role), actor=actor)
+    scope_forget(user)
     audit_event_record(actor=actor, action="staff.assigned", target=assignment,
                        data={"role": role, "station": station and station.code, "region": region and region.code})
     return assignment
@@ -88,12 +101,16 @@ def staff_assign(*, user: User, role: str, actor: User | None, station: Station 
 
 @transaction.atomic
 def staff_assignment_end(*, assignment: StaffAssignment, actor: User, ended_on: date | None = None) -> None:
-    assignment = StaffAssignment.objects.select_for_update().get(pk=assignment.pk)
+    require(can_end_staff_assignment(actor, assignment), _("Only a county admin whose region holds this post may "
+                                                           "end it."))
+    given, assignment = assignment, StaffAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.ended_on is not None:
         raise ValidationError(_("This assignment already ended on %(date)s.") % {"date": assignment.ended_on})
     assignment.ended_on = ended_on or timezone.localdate()
     assignment.full_clean()
     assignment.save(update_fields=["ended_on"])
+    if StaffAssignment.user.is_cached(given):
+        scope_forget(given.user)
     audit_event_record(actor=actor, action="staff.assignment_ended", target=assignment,
                        data={"ended_on": assignment.ended_on.isoformat()})
 
@@ -119,6 +136,8 @@ def station_staff_add(*, station: Station, role: str, full_name: str, phone: str
 
     Returns the assignment and, for a new account, its initial password to hand over.
     """
+    require(can_add_station_staff(actor, station), _("Only a county admin whose region holds %(station)s may put "
+                                                     "staff to work there.") % {"station": station.name})
     if role not in StaffAssignment.STATION_ROLES:
         raise ValidationError(_("A station's staff are operators and liaisons."))
     user, password = staff_user_get_or_create(full_name=full_name, phone=phone, actor=actor)

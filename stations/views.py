@@ -1,5 +1,11 @@
+"""The counter's home (/counter/) and the back office's station pages (/county/…).
+
+Who gets in is stations/scope.py's rule: the counter for a station's operators and liaisons, the
+back office for township and county admins (403 for anyone else; anonymous visitors go to the login
+page); a station outside the admin's region is a 404.
+"""
+
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,18 +15,23 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from core.audit import audit_events_for
 from stations import selectors, services
 from stations.forms import StationStaffForm, StationStatusForm
+from stations.mixins import CounterStaffMixin, CountyStaffMixin
 from stations.models import Region, Station, StationService
+from stations.scope import (
+    can_add_station_staff,
+    can_change_station_status,
+    can_end_staff_assignment,
+    scope_for,
+)
 
 
-class CounterHomeView(LoginRequiredMixin, TemplateView):
+class CounterHomeView(CounterStaffMixin, TemplateView):
     """The operator's workspace: their own station, its staff and grids."""
 
     template_name = "stations/counter_home.html"
 
     def get_context_data(self, **kwargs):
-        station = selectors.counter_station_for(user=self.request.user)
-        if station is None:
-            raise PermissionDenied(_("Your account is not assigned to a station."))
+        station = scope_for(self.request.user).counter_station
         return super().get_context_data(
             station=station,
             services=station.services.all(),
@@ -30,18 +41,17 @@ class CounterHomeView(LoginRequiredMixin, TemplateView):
         )
 
 
-class CountyHomeView(LoginRequiredMixin, TemplateView):
+class CountyHomeView(CountyStaffMixin, TemplateView):
     """The township/county back office: stations by township and status."""
 
     template_name = "stations/county_home.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        region = selectors.admin_region_for(user=user)
-        if region is None and user.is_superuser:
+        region = scope_for(self.request.user).admin_region
+        if region is None:  # a superuser with no region of their own: the whole first city
             region = Region.get_root_nodes().filter(level=Region.Level.CITY).first()
         if region is None:
-            raise PermissionDenied(_("Your account is not assigned to a township or county."))
+            raise PermissionDenied(_("There is no region yet."))
         summary = selectors.township_summary(region=region)
         totals = {s: sum(row[s] for row in summary) for s in [*Station.Status.values, "total"]}
         return super().get_context_data(
@@ -49,7 +59,7 @@ class CountyHomeView(LoginRequiredMixin, TemplateView):
         )
 
 
-class StationListView(LoginRequiredMixin, ListView):
+class StationListView(CountyStaffMixin, ListView):
     template_name = "stations/station_list.html"
     context_object_name = "stations"
     paginate_by = 50
@@ -74,7 +84,7 @@ class StationListView(LoginRequiredMixin, ListView):
         )
 
 
-class StationDetailView(LoginRequiredMixin, DetailView):
+class StationDetailView(CountyStaffMixin, DetailView):
     template_name = "stations/station_detail.html"
     context_object_name = "station"
 
@@ -82,24 +92,28 @@ class StationDetailView(LoginRequiredMixin, DetailView):
         return selectors.access_station_by_id(user=self.request.user, station_id=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        station = self.object
-        can_change = self.request.user.has_perm("stations.change_station") and bool(station.allowed_statuses())
+        station, user = self.object, self.request.user
+        staff = list(selectors.station_staff(station=station))
+        for assignment in staff:
+            assignment.station = station  # the predicate reads the station's place
+            assignment.can_end = can_end_staff_assignment(user, assignment)
+        can_change = can_change_station_status(user, station) and bool(station.allowed_statuses())
         return super().get_context_data(
             services=station.services.all(),
-            staff=selectors.station_staff(station=station),
-            grids=selectors.grid_list(user=self.request.user, station_id=station.pk),
+            staff=staff,
+            grids=selectors.grid_list(user=user, station_id=station.pk),
             status_form=StationStatusForm(station=station) if can_change else None,
-            staff_form=StationStaffForm() if self.request.user.has_perm("stations.add_staffassignment") else None,
-            can_end_staff=self.request.user.has_perm("stations.change_staffassignment"),
+            staff_form=StationStaffForm() if can_add_station_staff(user, station) else None,
+            can_end_staff=any(assignment.can_end for assignment in staff),
             history=audit_events_for(station)[:20],
             **kwargs,
         )
 
 
-class StationStatusChangeView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """An admin moves a station along its build status (planned → building → open …)."""
+class StationStatusChangeView(CountyStaffMixin, FormView):
+    """An admin moves a station along its build status (planned → building → open …); the service
+    refuses anyone else (403, nothing changed)."""
 
-    permission_required = "stations.change_station"
     form_class = StationStatusForm
     http_method_names = ["post"]
 
@@ -129,10 +143,9 @@ class StationStatusChangeView(LoginRequiredMixin, PermissionRequiredMixin, FormV
         return redirect("stations:station-detail", pk=self.station.pk)
 
 
-class StationStaffAddView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+class StationStaffAddView(CountyStaffMixin, FormView):
     """A county admin puts an operator or liaison to work at a station (creating their login if new)."""
 
-    permission_required = "stations.add_staffassignment"
     form_class = StationStaffForm
     http_method_names = ["post"]
 
@@ -160,12 +173,15 @@ class StationStaffAddView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
         return redirect("stations:station-detail", pk=self.station.pk)
 
 
-class StationStaffEndView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    permission_required = "stations.change_staffassignment"
-
+class StationStaffEndView(CountyStaffMixin, View):
     def post(self, request, pk, assignment_id):
         station = selectors.access_station_by_id(user=request.user, station_id=pk)
         assignment = get_object_or_404(selectors.station_staff(station=station), pk=assignment_id)
-        services.staff_assignment_end(assignment=assignment, actor=request.user)
-        messages.success(request, _("%(user)s no longer works at this station.") % {"user": assignment.user})
+        try:
+            services.staff_assignment_end(assignment=assignment, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(user)s no longer works at this station.") % {"user": assignment.user})
         return redirect("stations:station-detail", pk=station.pk)

@@ -1,4 +1,5 @@
-"""Who may act on the till. Each check raises PermissionDenied with a message that says why.
+"""Why an act on the till is refused. The rules are stations/scope.py's predicates (the same ones the
+till's pages ask to offer their buttons):
 
 * counter work (payments, top-up requests, the daily count): an operator of the station;
 * approving a cash variance: a township or county admin whose region holds the station;
@@ -6,54 +7,36 @@
   region holds the station;
 * reversing: the station's operator, or an admin whose region holds it.
 A superuser passes every check. `actor=None` is the system (Celery, management commands) and is
-accepted only where a service says so.
+accepted only where a service says so. Each check raises PermissionDenied with a message that says why.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from stations.models import Station
-from stations.selectors import active_assignments
+from stations.scope import require, scope_for
 
 
 def require_signed_in(actor) -> None:
-    if actor is None or not actor.is_authenticated:
-        raise PermissionDenied(_("Sign in first."))
-
-
-def operates_station(actor, station: Station) -> bool:
-    return active_assignments(user=actor).filter(station_id=station.pk, role=Role.OPERATOR).exists()
-
-
-def admin_covers(actor, station: Station, roles=(Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN)) -> bool:
-    path = station.village.path
-    return any(path.startswith(a.region.path)
-               for a in active_assignments(user=actor).filter(region__isnull=False, role__in=roles))
+    require(actor is not None and actor.is_authenticated, _("Sign in first."))
 
 
 def require_operator(actor, station: Station) -> None:
     require_signed_in(actor)
-    if not actor.is_superuser and not operates_station(actor, station):
-        raise PermissionDenied(_("Only the operators of %(station)s may do this at its counter.")
-                               % {"station": station.name})
+    require(scope_for(actor).can_keep_till(station),
+            _("Only the operators of %(station)s may do this at its counter.") % {"station": station.name})
 
 
 def require_region_admin(actor, station: Station, *, county_only: bool = False) -> None:
     require_signed_in(actor)
-    if actor.is_superuser:
-        return
-    roles = (Role.COUNTY_ADMIN,) if county_only else (Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN)
-    if not admin_covers(actor, station, roles):
-        if county_only:
-            raise PermissionDenied(_("Only a county admin whose region holds %(station)s may do this.")
-                                   % {"station": station.name})
-        raise PermissionDenied(_("Only a township or county admin whose region holds %(station)s may do this.")
-                               % {"station": station.name})
+    if county_only:
+        message = _("Only a county admin whose region holds %(station)s may do this.")
+    else:
+        message = _("Only a township or county admin whose region holds %(station)s may do this.")
+    require(scope_for(actor).can_decide_for_station(station, county_only=county_only),
+            message % {"station": station.name})
 
 
 def require_operator_or_admin(actor, station: Station) -> None:
     require_signed_in(actor)
-    if actor.is_superuser or operates_station(actor, station) or admin_covers(actor, station):
-        return
-    raise PermissionDenied(_("You may not act on transactions of %(station)s.") % {"station": station.name})
+    require(scope_for(actor).can_reverse_at(station),
+            _("You may not act on transactions of %(station)s.") % {"station": station.name})

@@ -108,8 +108,18 @@ class ServiceRequest(models.Model):
             ),
         ]
 
+    # Where a request is, for scope (stations/scope.py): its village, else its station's village, else
+    # its department's region. The lookups, in that order, and the path of one request:
+    PLACE = ("village__path", "station__village__path", "department__region__path")
+
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.item or self.subject}"
+
+    @property
+    def place_path(self) -> str:
+        if self.village_id:
+            return self.village.path
+        return self.station.village.path if self.station_id else self.department.region.path
 
     @property
     def masked_id_number(self) -> str:

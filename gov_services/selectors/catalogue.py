@@ -9,13 +9,12 @@ Scope in the back office:
 * anyone else (operators, residents) sees nothing here: the counter uses `service_item_search`.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from gov_services.models import Department, DepartmentMembership, ServiceItem
+from gov_services.models import Department, ServiceItem
 from stations.models import Region
-from stations.selectors import admin_region_for
+from stations.scope import get_in_scope, require, scope_for
 
 LEVEL_ORDER: list[str] = list(ServiceItem.Level.values)  # village < community < township < county < city
 
@@ -70,57 +69,57 @@ def service_item_search(*, query: str = "", department_id: int | None = None, ca
 
 
 # ---------------------------------------------------------------------------------------------
-# Back-office scope
+# Where an item can be filed: the same rule at the counter, online and in the filing service
 # ---------------------------------------------------------------------------------------------
 
-def _admin_region(user) -> Region | None:
-    """admin_region_for, asked once per user object (one request): a list page checks scope,
-    filters and edit rights and would otherwise repeat the same query each time."""
-    if "_catalogue_admin_region" not in user.__dict__:
-        user.__dict__["_catalogue_admin_region"] = admin_region_for(user=user)
-    return user.__dict__["_catalogue_admin_region"]
+PLACE_LEVELS = (Region.Level.VILLAGE, Region.Level.COMMUNITY)
 
 
-def _county_path(region: Region) -> str:
-    """The path of the county containing `region` (a city's own path for a city admin)."""
-    depth = 2 if region.depth >= 2 else region.depth
-    return region.path[: Region.steplen * depth]
+def _enclosing_paths(path: str) -> list[str]:
+    """The paths of the region at `path` and of every region above it."""
+    return [path[:end] for end in range(Region.steplen, len(path) + 1, Region.steplen)]
 
 
-def _view_scope(user) -> Q | None:
-    """Items the user may see: a Q, or None for everything. Q(pk__in=[]) for nothing."""
-    if user.is_superuser:
-        return None
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    scope = Q(department_id__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
-    region = _admin_region(user)
-    if region is not None:
-        scope |= Q(department__region__path__startswith=_county_path(region))
-    return scope
+def service_items_available_at(*, place: Region, query: str = "", online_only: bool = False) -> QuerySet[ServiceItem]:
+    """The items a resident of `place` (a village or community) can file there — at its station's counter
+    or online for it: active, accepted at the place's level (the item's lowest accepting level is the
+    place's or below), and handled by a department whose region holds the place. One query."""
+    if place.level not in PLACE_LEVELS:
+        return ServiceItem.objects.none()
+    return service_item_search(query=query, online_only=online_only, accepting_level=place.level).filter(
+        department__region__path__in=_enclosing_paths(place.path))
 
 
-def _edit_region(user) -> Region | None:
-    """The region whose catalogue the user may edit: a county (or city) they administer."""
-    region = _admin_region(user)
-    if region is not None and region.level in (Region.Level.COUNTY, Region.Level.CITY):
-        return region
-    return None
+def service_item_available_at(*, item: ServiceItem, place: Region) -> bool:
+    return service_items_available_at(place=place).filter(pk=item.pk).exists()
+
+
+def places_offering(*, item: ServiceItem) -> QuerySet[Region]:
+    """The villages and communities where `item` is available (service_items_available_at, read the other
+    way: under the department's region, at a level that accepts the item)."""
+    levels = [level for level in PLACE_LEVELS if item.lowest_level in levels_accepted_at(level)]
+    return Region.objects.filter(path__startswith=item.department.region.path, level__in=levels)
+
+
+# ---------------------------------------------------------------------------------------------
+# Back-office scope (stations/scope.py)
+# ---------------------------------------------------------------------------------------------
+
+def _view_q(scope) -> Q:
+    """Items the user may see: their departments' items; an admin's whole county (a township's stations
+    accept county items too)."""
+    return scope.q(department="department_id", place="department__region__path", whole_county=True)
 
 
 def can_view_catalogue(*, user) -> bool:
     """Whether the back-office catalogue is open to the user at all (not to operators or residents)."""
-    if user.is_superuser:
-        return True
-    if not user.is_authenticated:
-        return False
-    return _admin_region(user) is not None or DepartmentMembership.objects.filter(user=user).exists()
+    scope = scope_for(user)
+    return scope.is_county_staff or scope.is_department_staff
 
 
 def can_edit_catalogue(*, user, permission: str = "gov_services.change_serviceitem") -> bool:
-    if user.is_superuser:
-        return True
-    return user.is_authenticated and user.has_perm(permission) and _edit_region(user) is not None
+    """County admins holding the permission edit their county's catalogue."""
+    return scope_for(user).is_county_admin and user.has_perm(permission)
 
 
 def service_item_list_for_admin(*, user, query: str = "", department_id: int | None = None,
@@ -128,63 +127,47 @@ def service_item_list_for_admin(*, user, query: str = "", department_id: int | N
     """The items in the user's back-office scope, inactive ones included, searchable like the counter."""
     items = service_item_search(query=query, department_id=department_id, category=category,
                                 online_only=online_only, include_inactive=True)
-    scope = _view_scope(user)
-    return items if scope is None else items.filter(scope)
+    scope = scope_for(user)
+    return items.filter(_view_q(scope)) if scope.is_authenticated else items.none()
 
 
 def access_service_item_by_id(*, user, item_id: int) -> ServiceItem:
-    """One item for the back office (read), or PermissionDenied — also for an id that does not exist."""
-    item = service_item_list_for_admin(user=user).filter(pk=item_id).first()
-    if item is None:
-        raise PermissionDenied(_("You may not see this service item."))
-    return item
+    """One item for the back office (read); 404 outside the user's scope, as for a missing one."""
+    return get_in_scope(service_item_list_for_admin(user=user), pk=item_id)
+
+
+def can_edit_service_item(*, user, item: ServiceItem) -> bool:
+    return can_edit_catalogue(user=user) and scope_for(user).covers(item.department.region.path, county_only=True)
 
 
 def access_service_item_for_edit(*, user, item_id: int) -> ServiceItem:
-    """One item the user may change, or PermissionDenied."""
-    if not can_edit_catalogue(user=user):
-        raise PermissionDenied(_("You may not change the service catalogue."))
-    items = ServiceItem.objects.select_related("department", "department__region").filter(pk=item_id)
-    if not user.is_superuser:
-        items = items.filter(department__region__path__startswith=_edit_region(user).path)
-    item = items.first()
-    if item is None:
-        raise PermissionDenied(_("You may not change this service item."))
-    return item
+    """One item the user may change: 403 for someone who edits no catalogue, 404 for an item outside
+    their county."""
+    require(can_edit_catalogue(user=user), _("You may not change the service catalogue."))
+    items = ServiceItem.objects.select_related("department", "department__region")
+    return get_in_scope(items.filter(scope_for(user).q(place="department__region__path", county_only=True)),
+                        pk=item_id)
 
 
 def catalogue_department_list(*, user) -> QuerySet[Department]:
     """Departments whose items the user may see (for the list's department filter)."""
-    departments = Department.objects.order_by("code")
-    if user.is_superuser:
-        return departments
-    if not user.is_authenticated:
-        return departments.none()
-    scope = Q(pk__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
-    region = _admin_region(user)
-    if region is not None:
-        scope |= Q(region__path__startswith=_county_path(region))
-    return departments.filter(scope)
+    return scope_for(user).filter(Department.objects.order_by("code"), department="pk", place="region__path",
+                                  whole_county=True)
 
 
 def editable_department_list(*, user) -> QuerySet[Department]:
     """Departments an item may be assigned to by this user (create and edit forms)."""
-    departments = Department.objects.order_by("code")
-    if user.is_superuser:
-        return departments
-    region = _edit_region(user) if can_edit_catalogue(user=user, permission="gov_services.add_serviceitem") \
-        or can_edit_catalogue(user=user) else None
-    return departments.filter(region__path__startswith=region.path) if region else departments.none()
+    if not (can_edit_catalogue(user=user) or can_edit_catalogue(user=user, permission="gov_services.add_serviceitem")):
+        return Department.objects.none()
+    return Department.objects.filter(scope_for(user).q(place="region__path", county_only=True)).order_by("code")
 
 
 def import_county_list(*, user) -> QuerySet[Region]:
     """Counties whose catalogue the user may import into: their own; every county for a superuser."""
-    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("path")
-    if user.is_superuser:
-        return counties
     if not (can_edit_catalogue(user=user) and user.has_perm("gov_services.add_serviceitem")):
-        return counties.none()
-    return counties.filter(path__startswith=_edit_region(user).path)
+        return Region.objects.none()
+    return Region.objects.filter(scope_for(user).q(place="path", county_only=True),
+                                 level=Region.Level.COUNTY).order_by("path")
 
 
 def service_items_for_export(*, items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:

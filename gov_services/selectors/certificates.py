@@ -7,6 +7,7 @@ Who sees a certificate (a user holding several roles sees the union):
 * the staff of the station the request was filed at, when the certificate is to be printed there
   (delivery "print at the station", or not chosen yet): they print it and hand it over;
 * a superuser: everything. Anyone else, and anonymous visitors: nothing (they use /verify/).
+A certificate out of scope is a 404, as one that does not exist.
 
 County staff set up layouts, seals and keys: a county admin for the departments in their county.
 """
@@ -17,24 +18,23 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import Role
 from gov_services import certificate_tokens as tokens
 from gov_services.certificate_layout import mask_name
 from gov_services.models import (
     Certificate,
     CertificateType,
     Department,
-    DepartmentMembership,
     ServiceItem,
+    ServiceRequest,
     SigningKey,
 )
 from gov_services.selectors.catalogue import access_service_item_for_edit, service_item_list_for_admin
-from stations.models import StaffAssignment
-from stations.selectors import active_assignments
+from stations.scope import get_in_scope, require, scope_for
 
 _RELATED = ("certificate_type", "department", "request", "request__station", "holder_user", "signing_key")
 PUBLIC_KEYS_CACHE_KEY = "cz:cert:public-keys"
@@ -42,31 +42,24 @@ PUBLIC_KEYS_CACHE_KEY = "cz:cert:public-keys"
 
 # --- Staff and holder scope ------------------------------------------------------------------------
 
-def _scope_filter(*, user) -> Q | None:
-    if user.is_superuser:
-        return None
-    scope = Q(holder_user=user) | Q(
-        department_id__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
-    for assignment in active_assignments(user=user):
-        if assignment.region_id:
-            path = assignment.region.path
-            scope |= Q(request__village__path__startswith=path) | Q(
-                request__village__isnull=True, request__station__village__path__startswith=path)
-        elif assignment.role in StaffAssignment.STATION_ROLES:
-            scope |= Q(request__station_id=assignment.station_id,
-                       delivery__in=["", Certificate.Delivery.STATION])
-    return scope
+# Certificates the station prints and hands over (the department chose so, or has not chosen yet).
+PRINTED_AT_STATION = Q(delivery__in=["", Certificate.Delivery.STATION])
+
+
+def _printed_at_their_station(scope) -> Q:
+    return scope.q(station="request__station_id") & PRINTED_AT_STATION
 
 
 def certificate_list(*, user, department_id: int | None = None, status: str | None = None,
                      query: str | None = None) -> QuerySet[Certificate]:
     """Certificates in the user's scope, newest first; `query` matches the serial or the holder's name."""
     certificates = Certificate.objects.select_related(*_RELATED)
-    if not user.is_authenticated:
+    scope = scope_for(user)
+    if not scope.is_authenticated:
         return certificates.none()
-    scope = _scope_filter(user=user)
-    if scope is not None:
-        certificates = certificates.filter(scope)
+    place = tuple(f"request__{lookup}" for lookup in ServiceRequest.PLACE)
+    certificates = certificates.filter(scope.q(owner="holder_user_id", department="department_id", place=place)
+                                       | _printed_at_their_station(scope))
     if department_id:
         certificates = certificates.filter(department_id=department_id)
     if status:
@@ -78,10 +71,7 @@ def certificate_list(*, user, department_id: int | None = None, status: str | No
 
 
 def access_certificate_by_id(*, user, certificate_id: int) -> Certificate:
-    certificate = certificate_list(user=user).filter(pk=certificate_id).first()
-    if certificate is None:
-        raise PermissionDenied(_("You may not see this certificate."))
-    return certificate
+    return get_in_scope(certificate_list(user=user), pk=certificate_id)
 
 
 def wallet(*, user) -> QuerySet[Certificate]:
@@ -94,49 +84,42 @@ def wallet(*, user) -> QuerySet[Certificate]:
 
 def station_certificate_list(*, user) -> QuerySet[Certificate]:
     """Valid certificates to print at the user's station(s): requests filed there, delivery at the station."""
-    if not user.is_authenticated:
+    scope = scope_for(user)
+    if not scope.is_counter_staff:
         return Certificate.objects.none()
-    stations = active_assignments(user=user).filter(role__in=StaffAssignment.STATION_ROLES)
-    return (Certificate.objects.filter(request__station_id__in=stations.values("station_id"),
-                                       delivery__in=["", Certificate.Delivery.STATION])
+    return (Certificate.objects.filter(Q(request__station_id__in=scope.station_ids) & PRINTED_AT_STATION)
             .select_related(*_RELATED).prefetch_related("prints").order_by("-issued_at", "-pk"))
 
 
 def is_issuing_officer(*, user, certificate: Certificate) -> bool:
-    return user.is_superuser or DepartmentMembership.objects.filter(
-        user=user, department_id=certificate.department_id).exists()
+    return scope_for(user).works_in(certificate.department_id)
 
 
 def serves_request_station(*, user, certificate: Certificate) -> bool:
-    return certificate.request.station_id is not None and active_assignments(user=user).filter(
-        station_id=certificate.request.station_id, role__in=StaffAssignment.STATION_ROLES).exists()
+    return scope_for(user).serves_station(certificate.request.station_id)
 
 
 # --- County set-up -------------------------------------------------------------------------------------
 
-def _county_admin_region(user):
-    assignment = active_assignments(user=user).filter(role=Role.COUNTY_ADMIN, region__isnull=False).first()
-    return assignment.region if assignment else None
-
-
 def can_manage_certificates(*, user) -> bool:
-    return user.is_authenticated and (user.is_superuser or _county_admin_region(user) is not None)
+    return scope_for(user).is_county_admin
+
+
+def require_certificate_manager(*, user) -> None:
+    require(can_manage_certificates(user=user), _("Seals and signing keys are managed by the county's "
+                                                  "administrators."))
 
 
 def certificate_department_list(*, user) -> QuerySet[Department]:
     """Departments whose seal and keys the user manages: a county admin's county; all for a superuser."""
     departments = Department.objects.select_related("region", "seal").order_by("code")
-    if user.is_superuser:
-        return departments
-    region = _county_admin_region(user) if user.is_authenticated else None
-    return departments.filter(region__path__startswith=region.path) if region else departments.none()
+    return departments.filter(scope_for(user).q(place="region__path", county_only=True))
 
 
 def access_department_for_certificates(*, user, department_id: int) -> Department:
-    department = certificate_department_list(user=user).filter(pk=department_id).first()
-    if department is None:
-        raise PermissionDenied(_("Seals and signing keys are managed by the county's administrators."))
-    return department
+    """403 for anyone who sets up no certificates; 404 for a department outside their county."""
+    require_certificate_manager(user=user)
+    return get_in_scope(certificate_department_list(user=user), pk=department_id)
 
 
 def certificate_item_list(*, user) -> QuerySet[ServiceItem]:
@@ -148,12 +131,13 @@ def certificate_item_list(*, user) -> QuerySet[ServiceItem]:
 
 
 def access_certificate_item_for_edit(*, user, item_id: int) -> ServiceItem:
-    """An item whose certificate layout the user may edit (the catalogue's edit rule), or PermissionDenied."""
+    """An item whose certificate layout the user may edit (the catalogue's edit rule): 403 for anyone who
+    edits no layouts, 404 for an item outside their county or one that ends in no certificate."""
     if not can_manage_certificates(user=user):
         raise PermissionDenied(_("Certificate layouts are edited by the county's administrators."))
     item = access_service_item_for_edit(user=user, item_id=item_id)
     if not item.issues_certificate:
-        raise PermissionDenied(_("This item does not end in a certificate."))
+        raise Http404(_("This item does not end in a certificate."))
     return item
 
 

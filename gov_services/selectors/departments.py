@@ -1,31 +1,18 @@
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
+from django.db.models import QuerySet
 
 from gov_services.models import Department, DepartmentMembership
 from stations.models import Region
-from stations.selectors import admin_region_for
+from stations.scope import get_in_scope, scope_for
 
 
 def department_list(*, user) -> QuerySet[Department]:
     """Departments in scope: an officer's own; an admin's within their region; all for a superuser."""
-    departments = Department.objects.select_related("region").order_by("code")
-    if user.is_superuser:
-        return departments
-    if not user.is_authenticated:
-        return departments.none()
-    scope = Q(pk__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
-    region = admin_region_for(user=user)
-    if region is not None:
-        scope |= Q(region__path__startswith=region.path)
-    return departments.filter(scope)
+    return scope_for(user).filter(Department.objects.select_related("region").order_by("code"),
+                                  department="pk", place="region__path")
 
 
 def access_department_by_id(*, user, department_id: int) -> Department:
-    department = department_list(user=user).filter(pk=department_id).first()
-    if department is None:
-        raise PermissionDenied(_("You may not see this department."))
-    return department
+    return get_in_scope(department_list(user=user), pk=department_id)
 
 
 def memberships_of(*, user) -> QuerySet[DepartmentMembership]:

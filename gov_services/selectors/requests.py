@@ -1,29 +1,26 @@
-"""Reads for service requests, narrowed by who asks.
-
-Scope (a user holding several roles sees the union):
+"""Reads for service requests, narrowed by who asks (stations/scope.py: a user holding several posts
+sees the union):
 * an operator or liaison: the requests filed at the station they serve;
 * a department officer: the requests routed to their departments;
-* a township or county admin: the requests whose village lies in their region (the station's
-  village when the request has none of its own);
+* a township or county admin: the requests whose place (ServiceRequest.PLACE) lies in their region;
 * a resident: the requests filed for their account (applicant_user);
 * a superuser: everything; an anonymous visitor: nothing (they use `track_request`).
+A request out of scope is a 404, as one that does not exist.
 """
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.translation import gettext as _
 
 from gov_services.deadlines import SHANGHAI, add_working_days
 from gov_services.identifiers import is_valid_tracking_code, normalise_tracking_code
-from gov_services.models import Attachment, DepartmentMembership, RequestEvent, ServiceRequest
+from gov_services.models import Attachment, RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
 from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES
-from stations.models import Region, StaffAssignment
-from stations.selectors import active_assignments
+from stations.models import Region
+from stations.scope import get_in_scope, place_q, scope_for
 
 QUEUE_BUCKETS = ("unassigned", "mine", "due_soon", "overdue", "all")
 # "Due soon" in the department queue: the deadline falls within this many working days.
@@ -32,28 +29,9 @@ DUE_SOON_WORKING_DAYS = 2
 _LIST_RELATED = ("item", "department", "station", "village", "assignee")
 
 
-def _scope_filter(*, user) -> Q | None:
-    """A Q selecting the requests `user` may see, or None when that is every request. One query."""
-    if user.is_superuser:
-        return None
-    scope = Q(applicant_user=user) | Q(
-        department_id__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
-    for assignment in active_assignments(user=user):
-        if assignment.region_id:
-            path = assignment.region.path
-            scope |= Q(village__path__startswith=path) | Q(village__isnull=True,
-                                                           station__village__path__startswith=path)
-        else:
-            scope |= Q(station_id=assignment.station_id)
-    return scope
-
-
 def _visible(user) -> QuerySet[ServiceRequest]:
-    requests = ServiceRequest.objects.all()
-    if not user.is_authenticated:
-        return requests.none()
-    scope = _scope_filter(user=user)
-    return requests if scope is None else requests.filter(scope)
+    return scope_for(user).filter(ServiceRequest.objects.all(), place=ServiceRequest.PLACE, station="station_id",
+                                  department="department_id", owner="applicant_user_id")
 
 
 def service_request_list(*, user, status: str | None = None, department_id: int | None = None,
@@ -63,11 +41,10 @@ def service_request_list(*, user, status: str | None = None, department_id: int 
                          overdue: bool = False) -> QuerySet[ServiceRequest]:
     """Requests in the user's scope, newest first; `query` matches the tracking code, the applicant's
     name or phone, the subject or the item's name; `category` is an item or an appeal category; the
-    dates are local (Asia/Shanghai) days. Two queries (one for a superuser) when evaluated."""
+    dates are local (Asia/Shanghai) days. One query when evaluated (and the scope's, once per request)."""
     requests = _visible(user)
     if township is not None:
-        requests = requests.filter(Q(village__path__startswith=township.path)
-                                   | Q(village__isnull=True, station__village__path__startswith=township.path))
+        requests = requests.filter(place_q(township.path, ServiceRequest.PLACE))
     if category:
         requests = requests.filter(Q(item__category=category) | Q(appeal_category=category))
     if submitted_from:
@@ -97,10 +74,7 @@ def service_request_list(*, user, status: str | None = None, department_id: int 
 
 
 def access_service_request_by_id(*, user, request_id: int) -> ServiceRequest:
-    request = service_request_list(user=user).filter(pk=request_id).first()
-    if request is None:
-        raise PermissionDenied(_("You may not see this request."))
-    return request
+    return get_in_scope(service_request_list(user=user), pk=request_id)
 
 
 def resident_request_list(*, user) -> QuerySet[ServiceRequest]:
@@ -144,12 +118,8 @@ def department_queue(*, user, bucket: str) -> QuerySet[ServiceRequest]:
     """
     if bucket not in QUEUE_BUCKETS:
         raise ValueError(f"Unknown queue bucket {bucket!r}; use one of {QUEUE_BUCKETS}.")
-    requests = ServiceRequest.objects.filter(status__in=OPEN_STATUSES)
-    if not user.is_authenticated:
-        return requests.none()
-    if not user.is_superuser:
-        requests = requests.filter(
-            department_id__in=DepartmentMembership.objects.filter(user=user).values("department_id"))
+    requests = scope_for(user).filter(ServiceRequest.objects.filter(status__in=OPEN_STATUSES),
+                                      department="department_id")
     now = timezone.now()
     if bucket == "unassigned":
         requests = requests.filter(assignee__isnull=True)
@@ -172,12 +142,7 @@ def station_ledger(*, user, month: datetime.date | None = None, category: str | 
     `month` is any date in the month wanted (local time); `category` is an item category or an
     appeal category. One query.
     """
-    requests = ServiceRequest.objects.all()
-    if not user.is_authenticated:
-        return requests.none()
-    if not user.is_superuser:
-        stations = active_assignments(user=user).filter(role__in=StaffAssignment.STATION_ROLES)
-        requests = requests.filter(station_id__in=stations.values("station_id"))
+    requests = scope_for(user).filter(ServiceRequest.objects.all(), station="station_id")
     if month is not None:
         start = timezone.make_aware(datetime.datetime(month.year, month.month, 1))
         end = timezone.make_aware(datetime.datetime(month.year + month.month // 12, month.month % 12 + 1, 1))
@@ -190,9 +155,6 @@ def station_ledger(*, user, month: datetime.date | None = None, category: str | 
 
 
 def attachment_for_download(*, user, attachment_id: int) -> Attachment:
-    """An attachment of a request the user may see; PermissionDenied otherwise. Two queries."""
-    attachment = (Attachment.objects.select_related("request")
-                  .filter(pk=attachment_id, request__in=_visible(user).values("pk")).first())
-    if attachment is None:
-        raise PermissionDenied(_("You may not open this file."))
-    return attachment
+    """An attachment of a request the user may see; 404 otherwise. One query (with the scope's)."""
+    return get_in_scope(Attachment.objects.select_related("request").filter(request__in=_visible(user).values("pk")),
+                        pk=attachment_id)

@@ -11,31 +11,17 @@ from django.utils.translation import gettext as _
 
 from gov_services.models import CalendarDay, Department, RoutingRule
 from stations.models import Region
-from stations.selectors import admin_region_for
-
-
-def _admin_region(user) -> Region | None:
-    if not user.is_authenticated:
-        return None
-    if "_settings_admin_region" not in user.__dict__:
-        user.__dict__["_settings_admin_region"] = admin_region_for(user=user)
-    return user.__dict__["_settings_admin_region"]
+from stations.scope import get_in_scope, require, scope_for
 
 
 def can_edit_settings(*, user) -> bool:
     """County admins and superusers edit the routing rules and the holiday calendar."""
-    if user.is_superuser:
-        return True
-    region = _admin_region(user)
-    return region is not None and region.level == Region.Level.COUNTY
+    return scope_for(user).is_county_admin
 
 
 def can_view_settings(*, user) -> bool:
     """County admins, township admins and superusers see the settings screens."""
-    if can_edit_settings(user=user):
-        return True
-    region = _admin_region(user)
-    return region is not None and region.level == Region.Level.TOWNSHIP
+    return scope_for(user).is_county_staff
 
 
 def settings_county_for(*, user, county_id: int | None = None) -> Region:
@@ -46,12 +32,8 @@ def settings_county_for(*, user, county_id: int | None = None) -> Region:
         if county is None:
             raise PermissionDenied(_("There is no county to configure yet."))
         return county
-    region = _admin_region(user)
-    if region is None or region.level not in (Region.Level.COUNTY, Region.Level.TOWNSHIP):
-        raise PermissionDenied(_("The county settings are for county and township admins."))
-    if region.level == Region.Level.COUNTY:
-        return region
-    county = counties.filter(path=region.path[: Region.steplen * 2]).first()
+    scope = scope_for(user)
+    county = counties.filter(path=scope.county_path).first() if scope.is_county_staff else None
     if county is None:
         raise PermissionDenied(_("The county settings are for county and township admins."))
     return county
@@ -73,16 +55,11 @@ def routing_rule_list(*, user, county: Region | None = None) -> QuerySet[Routing
 
 
 def access_routing_rule_by_id(*, user, rule_id: int) -> RoutingRule:
-    """One rule the user may change, or PermissionDenied (also for an id that does not exist)."""
-    if not can_edit_settings(user=user):
-        raise PermissionDenied(_("You may not change the routing rules."))
-    rules = RoutingRule.objects.select_related("county", "region", "department").filter(pk=rule_id)
-    if not user.is_superuser:
-        rules = rules.filter(county=_admin_region(user))
-    rule = rules.first()
-    if rule is None:
-        raise PermissionDenied(_("You may not change this routing rule."))
-    return rule
+    """One rule the user may change: 403 for someone who may not edit rules, 404 for another county's
+    (as for an id that does not exist)."""
+    require(can_edit_settings(user=user), _("You may not change the routing rules."))
+    rules = RoutingRule.objects.select_related("county", "region", "department")
+    return get_in_scope(rules.filter(scope_for(user).q(place="county__path", county_only=True)), pk=rule_id)
 
 
 def routing_region_choices(*, county: Region) -> QuerySet[Region]:
@@ -108,9 +85,5 @@ def calendar_day_list(*, user, year: int) -> QuerySet[CalendarDay]:
 
 
 def access_calendar_day_by_id(*, user, day_id: int) -> CalendarDay:
-    if not can_edit_settings(user=user):
-        raise PermissionDenied(_("You may not change the holiday calendar."))
-    day = CalendarDay.objects.filter(pk=day_id).first()
-    if day is None:
-        raise PermissionDenied(_("You may not change this calendar day."))
-    return day
+    require(can_edit_settings(user=user), _("You may not change the holiday calendar."))
+    return get_in_scope(CalendarDay.objects.all(), pk=day_id)

@@ -6,10 +6,11 @@ Who sees what:
   and records the outcome of calls and referrals (the county supervision office's work);
 * a township admin: the same screens for the requests whose village lies in their township, read-only;
 * a superuser: any county (the first, unless another is asked for), and may edit;
-* anyone else: nothing (PermissionDenied).
+* anyone else: nothing (PermissionDenied, 403); a request, escalation, follow-up or appeal outside the
+  admin's region is a 404, as a missing one.
 
-A request's place is its village, or its station's village; requests with neither (a phone appeal
-with no village) belong to the county of their department and only county-wide admins see them.
+A request's place is ServiceRequest.PLACE: its village, else its station's village, else its
+department's region (stations/scope.py).
 """
 
 from __future__ import annotations
@@ -48,39 +49,24 @@ from gov_services.supervision import (
 )
 from gov_services.workflow import OPEN_STATUSES
 from stations.models import Region
-from stations.selectors import admin_region_for
+from stations.scope import get_in_scope, place_q, require, scope_for
 
 _NOT_ALLOWED = _("Supervision is for county and township admins.")
 
 
 # --- Who may look, who may act ----------------------------------------------------------------------
 
-def _admin_region(user) -> Region | None:
-    if not user.is_authenticated:
-        return None
-    if "_supervision_region" not in user.__dict__:
-        region = admin_region_for(user=user)
-        if region is not None and region.level not in (Region.Level.COUNTY, Region.Level.TOWNSHIP):
-            region = None
-        user.__dict__["_supervision_region"] = region
-    return user.__dict__["_supervision_region"]
-
-
 def can_view_supervision(*, user) -> bool:
-    return user.is_authenticated and (user.is_superuser or _admin_region(user) is not None)
+    return scope_for(user).is_county_staff
 
 
 def can_manage_supervision(*, user) -> bool:
     """County admins and superusers: settings, steps, and the outcome of calls and referrals."""
-    if not user.is_authenticated:
-        return False
-    region = _admin_region(user)
-    return user.is_superuser or (region is not None and region.level == Region.Level.COUNTY)
+    return scope_for(user).is_county_admin
 
 
 def require_supervision_viewer(*, user) -> None:
-    if not can_view_supervision(user=user):
-        raise PermissionDenied(_NOT_ALLOWED)
+    require(can_view_supervision(user=user), _NOT_ALLOWED)
 
 
 def supervision_county_for(*, user, county_id: int | None = None) -> Region:
@@ -90,8 +76,7 @@ def supervision_county_for(*, user, county_id: int | None = None) -> Region:
     if user.is_superuser:
         county = (counties.filter(pk=county_id).first() if county_id else None) or counties.first()
     else:
-        region = _admin_region(user)
-        county = counties.filter(path=region.path[: Region.steplen * 2]).first()
+        county = counties.filter(path=scope_for(user).county_path).first()
     if county is None:
         raise PermissionDenied(_("There is no county to supervise yet."))
     return county
@@ -105,18 +90,18 @@ def supervision_county_list(*, user) -> QuerySet[Region]:
 
 def supervision_scope_region(*, user, county: Region) -> Region:
     """The region the user supervises within `county`: the county, or a township admin's township."""
-    region = _admin_region(user)
+    region = scope_for(user).admin_region
     return region if region is not None and region.level == Region.Level.TOWNSHIP else county
 
 
-def _place_scope(region: Region, *, prefix: str = "") -> Q:
+def _in_region(region: Region, *, prefix: str = "") -> Q:
     """Requests (through `prefix`, e.g. "request__") whose place lies in `region`."""
-    scope = (Q(**{f"{prefix}village__path__startswith": region.path})
-             | Q(**{f"{prefix}village__isnull": True, f"{prefix}station__village__path__startswith": region.path}))
-    if region.level == Region.Level.COUNTY:
-        scope |= Q(**{f"{prefix}village__isnull": True, f"{prefix}station__isnull": True,
-                      f"{prefix}department__region__path__startswith": region.path})
-    return scope
+    return place_q(region.path, ServiceRequest.PLACE, prefix=prefix)
+
+
+def _in_admins_region(user, *, prefix: str) -> Q:
+    """Rows of requests (through `prefix`) whose place lies in a region the user administers."""
+    return scope_for(user).q(place=tuple(f"{prefix}{lookup}" for lookup in ServiceRequest.PLACE))
 
 
 # --- Settings and steps ------------------------------------------------------------------------------
@@ -133,15 +118,10 @@ def escalation_step_list(*, county: Region, active_only: bool = False) -> QueryS
 
 def access_escalation_step_by_id(*, user, step_id: int) -> EscalationStep:
     """A step the user may change (a county admin's own county), or PermissionDenied."""
-    if not can_manage_supervision(user=user):
-        raise PermissionDenied(_("Only county admins may change the escalation chain."))
-    steps = EscalationStep.objects.select_related("county").filter(pk=step_id)
-    if not user.is_superuser:
-        steps = steps.filter(county=_admin_region(user))
-    step = steps.first()
-    if step is None:
-        raise PermissionDenied(_("You may not change this escalation step."))
-    return step
+    require(can_manage_supervision(user=user), _("Only county admins may change the escalation chain."))
+    steps = EscalationStep.objects.select_related("county").filter(scope_for(user).q(place="county__path",
+                                                                                      county_only=True))
+    return get_in_scope(steps, pk=step_id)
 
 
 def last_sweep() -> SupervisionSweep | None:
@@ -160,7 +140,7 @@ def _card_annotation():
 def _open_in_scope(*, user, county: Region) -> QuerySet[ServiceRequest]:
     require_supervision_viewer(user=user)
     region = supervision_scope_region(user=user, county=county)
-    return ServiceRequest.objects.filter(_place_scope(region), status__in=OPEN_STATUSES)
+    return ServiceRequest.objects.filter(_in_region(region), status__in=OPEN_STATUSES)
 
 
 def _township_path():
@@ -226,8 +206,7 @@ def board_request_list(*, user, county: Region, department_id: int | None = None
     if department_id:
         requests = requests.filter(department_id=department_id)
     if township is not None:
-        requests = requests.filter(Q(village__path__startswith=township.path)
-                                   | Q(village__isnull=True, station__village__path__startswith=township.path))
+        requests = requests.filter(_in_region(township))
     if card in Card.values:
         requests = requests.filter(card=card)
     return (requests.select_related("item", "department", "station", "village", "assignee")
@@ -247,7 +226,7 @@ def escalation_list(*, user, county: Region, status: str | None = None, tasks_on
     notification-only steps."""
     require_supervision_viewer(user=user)
     region = supervision_scope_region(user=user, county=county)
-    escalations = Escalation.objects.filter(_place_scope(region, prefix="request__"))
+    escalations = Escalation.objects.filter(_in_region(region, prefix="request__"))
     if status:
         escalations = escalations.filter(status=status)
     if tasks_only:
@@ -260,18 +239,13 @@ def escalation_list(*, user, county: Region, status: str | None = None, tasks_on
 
 
 def access_escalation_by_id(*, user, escalation_id: int) -> Escalation:
-    """An escalation of a request in the user's scope, or PermissionDenied (also for a missing id)."""
-    if not can_view_supervision(user=user):
-        raise PermissionDenied(_NOT_ALLOWED)
+    """An escalation of a request in the user's scope; 403 for anyone but admins, 404 for one outside
+    their region (as for a missing id)."""
+    require_supervision_viewer(user=user)
     escalations = Escalation.objects.select_related(
         "request", "request__item", "request__village", "request__station__village", "department",
-        "responsible", "named_person", "handled_by").filter(pk=escalation_id)
-    if not user.is_superuser:
-        escalations = escalations.filter(_place_scope(_admin_region(user), prefix="request__"))
-    escalation = escalations.first()
-    if escalation is None:
-        raise PermissionDenied(_("You may not see this escalation."))
-    return escalation
+        "responsible", "named_person", "handled_by").filter(_in_admins_region(user, prefix="request__"))
+    return get_in_scope(escalations, pk=escalation_id)
 
 
 def request_cards(*, request: ServiceRequest) -> list[SupervisionCard]:
@@ -289,7 +263,7 @@ def follow_up_list(*, user, county: Region, state: str, now: datetime.datetime,
     limit), `done` or `all`; open ones oldest first (the most urgent call on top), the rest newest first."""
     require_supervision_viewer(user=user)
     region = supervision_scope_region(user=user, county=county)
-    follow_ups = FollowUp.objects.filter(_place_scope(region, prefix="request__"))
+    follow_ups = FollowUp.objects.filter(_in_region(region, prefix="request__"))
     if state in ("open", "overdue"):
         follow_ups = follow_ups.filter(status=FollowUp.Status.OPEN)
     if state == "overdue":
@@ -322,19 +296,13 @@ def follow_up_deadlines(*, follow_ups: Iterable[FollowUp], county: Region, now: 
 
 
 def access_follow_up_by_id(*, user, follow_up_id: int) -> FollowUp:
-    """A follow-up of a request in the user's scope (county or township admin), or PermissionDenied
-    (also for a missing id, so that ids outside one's region cannot be probed)."""
-    if not can_view_supervision(user=user):
-        raise PermissionDenied(_NOT_ALLOWED)
+    """A follow-up of a request in the user's scope (county or township admin); 403 for anyone else,
+    404 outside their region (as for a missing id, so that ids outside one's region cannot be probed)."""
+    require_supervision_viewer(user=user)
     follow_ups = FollowUp.objects.select_related(
         "request", "request__item", "request__department", "request__rating", "request__village",
-        "request__station__village", "request__assignee").filter(pk=follow_up_id)
-    if not user.is_superuser:
-        follow_ups = follow_ups.filter(_place_scope(_admin_region(user), prefix="request__"))
-    follow_up = follow_ups.first()
-    if follow_up is None:
-        raise PermissionDenied(_("You may not see this follow-up."))
-    return follow_up
+        "request__station__village", "request__assignee").filter(_in_admins_region(user, prefix="request__"))
+    return get_in_scope(follow_ups, pk=follow_up_id)
 
 
 def follow_up_callbacks(*, follow_up: FollowUp) -> list[FollowUpCallback]:
@@ -383,16 +351,11 @@ def appeal_refusal(*, rating: Rating | None) -> Refusal | None:
 
 
 def access_rating_appeal_by_id(*, user, appeal_id: int) -> RatingAppeal:
-    """An appeal of a rating of a request in the user's scope (county or township admin)."""
-    if not can_view_supervision(user=user):
-        raise PermissionDenied(_NOT_ALLOWED)
-    appeals = RatingAppeal.objects.select_related("rating__request").filter(pk=appeal_id)
-    if not user.is_superuser:
-        appeals = appeals.filter(_place_scope(_admin_region(user), prefix="rating__request__"))
-    appeal = appeals.first()
-    if appeal is None:
-        raise PermissionDenied(_("You may not see this appeal."))
-    return appeal
+    """An appeal of a rating of a request in the user's scope (county or township admin); 404 outside it."""
+    require_supervision_viewer(user=user)
+    appeals = RatingAppeal.objects.select_related("rating__request").filter(
+        _in_admins_region(user, prefix="rating__request__"))
+    return get_in_scope(appeals, pk=appeal_id)
 
 
 # --- Department assessment (人机考核) ----------------------------------------------------------------

@@ -6,6 +6,7 @@ from accounts.services import user_role_grant
 from core.audit import audit_event_record
 from gov_services.models import Department, DepartmentMembership
 from stations.models import Region
+from stations.scope import scope_forget
 
 
 @transaction.atomic
@@ -24,6 +25,7 @@ def department_member_add(*, department: Department, user: User, actor: User | N
                           is_head: bool = False) -> DepartmentMembership:
     membership = DepartmentMembership.objects.create(department=department, user=user, is_head=is_head)
     user_role_grant(user=user, role=Role.OFFICER, actor=actor)
+    scope_forget(user)
     audit_event_record(actor=actor, action="department.member_added", target=membership,
                        data={"is_head": is_head})
     return membership

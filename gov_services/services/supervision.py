@@ -29,6 +29,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.audit import audit_event_record
@@ -58,6 +59,7 @@ from gov_services.selectors.calendar import work_calendar
 from gov_services.supervision import Thresholds, card_bounds, held_since_bound
 from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action, transition
 from stations.models import Region
+from stations.scope import require, scope_for
 
 Status = ServiceRequest.Status
 BATCH_SIZE = 2000
@@ -77,6 +79,8 @@ DEFAULT_STEPS = (
     {"label": "移交组织部约谈", "card": Card.RED, "after_days": 3, "notify": EscalationStep.Notify.HEAD,
      "task": EscalationStep.Task.INTERVIEW},
 )
+
+_OUTSIDE_REGION = gettext_lazy("This request lies outside your region.")
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -169,6 +173,7 @@ def escalation_record_outcome(*, escalation: Escalation, actor: User, call_made:
     done. A second submit is refused, naming who recorded it first."""
     if not selectors.can_manage_supervision(user=actor):
         raise PermissionDenied(_("Only the county supervision office records the outcome."))
+    require(scope_for(actor).can_supervise_request(escalation.request), _OUTSIDE_REGION)
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to handled_by
     escalation = (Escalation.objects.select_for_update(of=("self",)).select_related("handled_by")
                   .get(pk=escalation.pk))
@@ -208,7 +213,8 @@ def follow_up_record_callback(*, follow_up: FollowUp, actor: User, submission, r
     `submission` is the form's one-time key: submitting the same form twice returns the first callback
     and records nothing more. A callback on a follow-up already closed is refused, naming who closed it.
     """
-    selectors.access_follow_up_by_id(user=actor, follow_up_id=follow_up.pk)  # the service checks scope too
+    selectors.require_supervision_viewer(user=actor)
+    require(scope_for(actor).can_supervise_request(follow_up.request), _OUTSIDE_REGION)
     follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("request").get(pk=follow_up.pk)
     earlier = FollowUpCallback.objects.filter(submission=submission).first()
     if earlier is not None:
@@ -258,10 +264,8 @@ def rating_appeal_submit(*, rating: Rating, actor: User, submission, reason: str
     once. The county decides. `submission` is the form's one-time key: a double submit appeals once."""
     rating = Rating.objects.select_for_update(of=("self",)).select_related("request__department").get(pk=rating.pk)
     request = rating.request
-    if not actor.is_authenticated or not (actor.is_superuser or DepartmentMembership.objects.filter(
-            user=actor, department_id=request.department_id).exists()):
-        raise PermissionDenied(_("Only officers of %(department)s may appeal this rating.")
-                               % {"department": request.department.name})
+    require(scope_for(actor).works_in(request.department_id),
+            _("Only officers of %(department)s may appeal this rating.") % {"department": request.department.name})
     earlier = RatingAppeal.objects.filter(submission=submission).first()
     if earlier is not None:
         if earlier.rating_id != rating.pk:
@@ -289,7 +293,7 @@ def rating_appeal_decide(*, appeal: RatingAppeal, actor: User, upheld: bool, not
     naming who decided."""
     if not selectors.can_manage_supervision(user=actor):
         raise PermissionDenied(_("Only the county decides appeals of ratings."))
-    selectors.access_rating_appeal_by_id(user=actor, appeal_id=appeal.pk)  # the county's own requests only
+    require(scope_for(actor).can_supervise_request(appeal.rating.request), _OUTSIDE_REGION)
     appeal = (RatingAppeal.objects.select_for_update(of=("self",)).select_related("decided_by", "rating__request")
               .get(pk=appeal.pk))
     if appeal.status != RatingAppeal.Status.PENDING:

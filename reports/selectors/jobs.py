@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from reports.models import ReportJob
+from stations.scope import get_in_scope
 
 
 def recent_report_jobs(*, user, limit: int = 5) -> QuerySet[ReportJob]:
@@ -16,7 +15,6 @@ def recent_report_jobs(*, user, limit: int = 5) -> QuerySet[ReportJob]:
 
 
 def access_report_job_by_id(*, user, job_id: int) -> ReportJob:
-    job = ReportJob.objects.filter(pk=job_id).first() if user.is_authenticated else None
-    if job is None or job.user_id != user.pk:
-        raise PermissionDenied(_("You may not see this report."))
-    return job
+    """The asker's own report job; anyone else's is a 404, as a missing one."""
+    jobs = ReportJob.objects.filter(user_id=user.pk) if user.is_authenticated else ReportJob.objects.none()
+    return get_in_scope(jobs, pk=job_id)

@@ -1,18 +1,17 @@
 """Reads of the townships' home-delivery fees, scoped to who is asking.
 
-The townships an admin may see are stations' region scope (a county admin: every township of the
-county; a township admin: their own); a superuser sees all. Whether they may also change a fee is
-the permission `shop.change_deliveryfee` (county admins), checked by the service.
+The townships an admin may see are their region's (stations/scope.py: a county admin every township
+of the county, a township admin their own; a superuser all). Whether they may also change a fee is
+`can_change_delivery_fees` (the role's permission: county admins), which the service enforces.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from core.models import AuditEvent
 from shop.models import DeliveryFee
 from stations.models import Region
+from stations.scope import get_in_scope, scope_for
 from stations.selectors import region_list
 
 HISTORY_LIMIT = 50
@@ -20,17 +19,18 @@ HISTORY_LIMIT = 50
 
 def delivery_fee_township_list(*, user) -> QuerySet[Region]:
     """Townships in the user's region, each with `delivery_fee` (a DeliveryFee, or none: no delivery)."""
-    if not user.is_authenticated or not user.has_perm("shop.view_deliveryfee"):
+    if not scope_for(user).is_county_staff:
         return Region.objects.none()
     return (region_list(user=user).filter(level=Region.Level.TOWNSHIP)
             .select_related("delivery_fee").order_by("path"))
 
 
+def can_change_delivery_fees(*, user) -> bool:
+    return user.has_perm("shop.change_deliveryfee")
+
+
 def access_delivery_township_by_id(*, user, township_id: int) -> Region:
-    township = delivery_fee_township_list(user=user).filter(pk=township_id).first()
-    if township is None:
-        raise PermissionDenied(_("You may not see this township."))
-    return township
+    return get_in_scope(delivery_fee_township_list(user=user), pk=township_id)
 
 
 def delivery_fee_of(township: Region) -> DeliveryFee | None:

@@ -1,60 +1,42 @@
-"""Reads of merchants and their applications, scoped to who is asking.
+"""Reads of merchants and their applications, scoped to who is asking (stations/scope.py).
 
 A superuser sees every merchant; a county or township admin sees the merchants (and
 applications) serving at least one township in their region; a merchant's own users see
-their own membership; nobody else sees any.
+their own membership; nobody else sees any. One out of scope is a 404, as a missing one.
 """
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from shop.models import Merchant, MerchantApplication
-from stations.selectors import active_assignments
+from stations.scope import get_in_scope, scope_for
 
 REVET_WARNING_DAYS = 30
 
 
-def _region_scope(*, user, townships_field: str) -> Q | None:
-    """Rows serving a township in the user's regions; None means every row."""
-    if user.is_superuser:
-        return None
-    scope = Q(pk__in=[])
-    for assignment in active_assignments(user=user).filter(region__isnull=False):
-        scope |= Q(**{f"{townships_field}__path__startswith": assignment.region.path})
-    return scope
-
-
-def _scoped(queryset: QuerySet, *, user) -> QuerySet:
-    if not user.is_authenticated:
-        return queryset.none()
-    scope = _region_scope(user=user, townships_field="townships")
-    if scope is None:
-        return queryset
+def _merchant_rows(queryset: QuerySet, *, user, own: str) -> QuerySet:
+    """Rows serving a township in the user's regions, or the user's own membership (`own` names it)."""
+    scoped = scope_for(user).filter(queryset.model.objects.all(), place="townships__path", merchant=own)
     # The scope joins townships: narrow by primary key so a merchant serving two townships appears once.
-    return queryset.filter(pk__in=queryset.model.objects.filter(scope).values("pk"))
+    return queryset.filter(pk__in=scoped.values("pk"))
 
 
 def merchant_application_list(*, user, status: str | None = None) -> QuerySet[MerchantApplication]:
-    applications = _scoped(MerchantApplication.objects.all(), user=user)
+    applications = _merchant_rows(MerchantApplication.objects.all(), user=user, own="merchant_id")
     if status:
         applications = applications.filter(status=status)
     return applications.select_related("decided_by", "merchant__partner").prefetch_related("townships")
 
 
 def access_merchant_application_by_id(*, user, application_id: int) -> MerchantApplication:
-    application = merchant_application_list(user=user).filter(pk=application_id).first()
-    if application is None:
-        raise PermissionDenied(_("You may not see this application."))
-    return application
+    return get_in_scope(merchant_application_list(user=user), pk=application_id)
 
 
 def merchant_list(*, user, status: str | None = None, revet_due: bool = False,
                   today: date | None = None) -> QuerySet[Merchant]:
-    merchants = _scoped(Merchant.objects.all(), user=user)
+    merchants = _merchant_rows(Merchant.objects.all(), user=user, own="pk")
     if status:
         merchants = merchants.filter(status=status)
     if revet_due:
@@ -64,17 +46,33 @@ def merchant_list(*, user, status: str | None = None, revet_due: bool = False,
 
 
 def access_merchant_by_id(*, user, merchant_id: int) -> Merchant:
-    merchant = merchant_list(user=user).filter(pk=merchant_id).first()
-    if merchant is None:
-        raise PermissionDenied(_("You may not see this merchant."))
-    return merchant
+    return get_in_scope(merchant_list(user=user), pk=merchant_id)
+
+
+def can_vet_merchants(*, user) -> bool:
+    """Approve or reject applications: the role's permission (county admins)."""
+    return user.has_perm("shop.change_merchantapplication")
+
+
+def can_manage_merchants(*, user) -> bool:
+    """Suspend, reinstate, re-vet merchants and approve their statements (county admins)."""
+    return user.has_perm("shop.change_merchant")
+
+
+def merchant_in_scope(*, user, merchant_id: int) -> bool:
+    return merchant_list(user=user).filter(pk=merchant_id).exists()
+
+
+def application_in_scope(*, user, application_id: int) -> bool:
+    return merchant_application_list(user=user).filter(pk=application_id).exists()
 
 
 def merchant_for_user(*, user) -> Merchant | None:
     """The membership whose dashboard `user` works in (a merchant's own account)."""
-    if not user.is_authenticated:
+    merchant_ids = scope_for(user).merchant_ids
+    if not merchant_ids:
         return None
-    return Merchant.objects.filter(partner__users=user).select_related("partner").order_by("pk").first()
+    return Merchant.objects.filter(pk=merchant_ids[0]).select_related("partner").first()
 
 
 def suspended_partner_ids() -> frozenset[int]:

@@ -1,15 +1,14 @@
-"""Reads of order parts, scoped: a merchant sees their own parts, an operator the parcels of their
-station, a resident their own orders, county admins everything in their region."""
+"""Reads of order parts, scoped (stations/scope.py): a merchant sees their own parts, an operator the
+parcels of their station, a resident their own orders, admins everything in their region; a part out
+of scope is a 404, as a missing one."""
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
+from django.db.models import QuerySet
 
+from accounts.roles import Role
 from shop import order_flow
 from shop.models import OrderPart, Payment
 from shop.order_flow import Actor
-from stations.models import StaffAssignment
-from stations.selectors import active_assignments, counter_station_for
+from stations.scope import get_in_scope, scope_for
 
 Status = OrderPart.Status
 
@@ -17,31 +16,18 @@ Status = OrderPart.Status
 def order_part_list(*, user) -> QuerySet[OrderPart]:
     """Every part `user` may see."""
     parts = OrderPart.objects.select_related("order", "partner", "station", "order__fulfilment")
-    if not user.is_authenticated:
-        return parts.none()
-    if user.is_superuser:
-        return parts
-    scope = Q(partner__users=user) | Q(order__user=user)
-    for assignment in active_assignments(user=user):
-        if assignment.region_id:
-            scope |= Q(station__village__path__startswith=assignment.region.path)
-        elif assignment.role == StaffAssignment.Role.OPERATOR:
-            scope |= Q(station_id=assignment.station_id)
-    return parts.filter(pk__in=OrderPart.objects.filter(scope).values("pk"))
+    return scope_for(user).filter(parts, partner="partner_id", owner="order__user_id",
+                                  place="station__village__path", station="station_id",
+                                  station_roles=(Role.OPERATOR,))
 
 
 def access_order_part_by_id(*, user, part_id: int) -> OrderPart:
-    part = order_part_list(user=user).filter(pk=part_id).first()
-    if part is None:
-        raise PermissionDenied(_("You may not see this order."))
-    return part
+    return get_in_scope(order_part_list(user=user), pk=part_id)
 
 
 def station_parcels(*, user) -> dict:
     """The operator's counter: parcels on their way, waiting for pick-up, and recently handed over."""
-    station = counter_station_for(user=user)
-    if station is None:
-        raise PermissionDenied(_("Your account is not assigned to a station."))
+    station = scope_for(user).counter_station
     parts = OrderPart.objects.filter(station=station, method="pickup").select_related(
         "order", "partner", "order__fulfilment")
     return {
@@ -54,7 +40,7 @@ def station_parcels(*, user) -> dict:
 
 def merchant_part_panel(*, user, order) -> dict:
     """The merchant's own part of `order` for Oscar's order page: status, history, possible moves."""
-    part = OrderPart.objects.filter(order=order, partner__users=user).select_related(
+    part = OrderPart.objects.filter(order=order, partner_id__in=scope_for(user).partner_ids).select_related(
         "station", "order__fulfilment").first()
     if part is None:
         return {"part": None}
@@ -64,7 +50,8 @@ def merchant_part_panel(*, user, order) -> dict:
 
 
 def merchant_open_parts(*, user) -> QuerySet[OrderPart]:
-    return OrderPart.objects.filter(partner__users=user, status__in=order_flow.OPEN_STATUSES).select_related(
+    return OrderPart.objects.filter(partner_id__in=scope_for(user).partner_ids,
+                                    status__in=order_flow.OPEN_STATUSES).select_related(
         "order", "station").order_by("created_at")
 
 
@@ -74,14 +61,13 @@ def resident_order_parts(*, order) -> QuerySet[OrderPart]:
 
 def actor_kinds(*, user, part: OrderPart) -> list[Actor]:
     """In which capacities `user` may act on `part`: its merchant, its station's operator, an admin."""
+    scope = scope_for(user)
     kinds = []
-    if part.partner.users.filter(pk=user.pk).exists():
+    if scope.sells_as(part.partner_id):
         kinds.append(Actor.MERCHANT)
-    if active_assignments(user=user).filter(role=StaffAssignment.Role.OPERATOR, station_id=part.station_id).exists():
+    if scope.operates(part.station_id):
         kinds.append(Actor.OPERATOR)
-    if user.is_superuser or (user.has_perm("shop.change_merchant") and any(
-            a.region_id and part.station.village.path.startswith(a.region.path)
-            for a in active_assignments(user=user))):
+    if scope.everything or (user.has_perm("shop.change_merchant") and scope.covers(part.station.village.path)):
         kinds.append(Actor.ADMIN)
     return kinds
 

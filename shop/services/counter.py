@@ -7,7 +7,7 @@ an order is placed for the resident to collect later, and then moves like any ot
 
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
@@ -20,8 +20,7 @@ from shop.models import CounterSale, OrderPart, OrderPartEvent
 from shop.services import payments, settlement
 from shop.services.orders import fen, order_parts_create
 from shop.shipping.methods import StationPickup
-from stations.models import StaffAssignment
-from stations.selectors import active_assignments, counter_station_for
+from stations.scope import require, scope_for
 
 Basket = get_model("basket", "Basket")
 Product = get_model("catalogue", "Product")
@@ -35,10 +34,8 @@ MAX_QUANTITY = 99
 
 
 def _operator_station(user: User):
-    station = counter_station_for(user=user)
-    if station is None or not active_assignments(user=user).filter(
-            role=StaffAssignment.Role.OPERATOR, station=station).exists():
-        raise PermissionDenied(_("Only a station's operator sells at its counter."))
+    station = scope_for(user).till_station
+    require(station is not None, _("Only a station's operator sells at its counter."))
     return station
 
 

@@ -7,16 +7,17 @@ delivery fee (checkout pages are never cached), so there is nothing to empty.
 
 from typing import Final
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
 from shop.models import DeliveryFee
-from shop.selectors.delivery_fees import access_delivery_township_by_id
+from shop.selectors.delivery_fees import can_change_delivery_fees, delivery_fee_township_list
 from shop.templatetags.cunzhan_shop import yuan
 from stations.models import Region
+from stations.scope import require
 
 MAX_DELIVERY_FEE_FEN: Final = 100_000  # ¥1,000.00: far above any real fee, so a slip of the finger is caught
 REASON_MAX_LENGTH: Final = 300
@@ -39,10 +40,10 @@ def delivery_fee_set(*, user: User, township_id: int, fee_fen: int, active: bool
     the first creates (or changes) the row, the second finds nothing left to change and records
     nothing. The OneToOne on township backs this up in the database.
     """
-    if not user.has_perm("shop.change_deliveryfee"):
-        raise PermissionDenied(_("You may not change delivery fees."))
+    require(can_change_delivery_fees(user=user), _("You may not change delivery fees."))
     _check_fee(fee_fen)
-    township = access_delivery_township_by_id(user=user, township_id=township_id)
+    township = delivery_fee_township_list(user=user).filter(pk=township_id).first()
+    require(township is not None, _("This township lies outside your region."))
     Region.objects.select_for_update().filter(pk=township.pk).first()
     reason = reason.strip()[:REASON_MAX_LENGTH]
     fee, created = DeliveryFee.objects.get_or_create(township=township,

@@ -8,7 +8,7 @@ import secrets
 import uuid
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -23,8 +23,14 @@ from core.sms import sms_enqueue
 from shop.credit_code import validate_credit_code
 from shop.licence_files import check_licence
 from shop.models import Merchant, MerchantApplication, MerchantCategory
-from shop.selectors.merchants import access_merchant_application_by_id, access_merchant_by_id
-from stations.models import Region
+from shop.selectors.merchants import (
+    application_in_scope,
+    can_manage_merchants,
+    can_vet_merchants,
+    merchant_in_scope,
+)
+from stations.models import Region, common_region_path
+from stations.scope import require, scope_forget
 
 Partner = get_model("partner", "Partner")
 
@@ -32,9 +38,8 @@ MEMBERSHIP_YEARS_DEFAULT = 1
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-def _require(user: User, permission: str) -> None:
-    if not user.has_perm(permission):
-        raise PermissionDenied(_("You may not vet member merchants."))
+def _require_vetting(user: User) -> None:
+    require(can_vet_merchants(user=user), _("You may not vet member merchants."))
 
 
 def _reference() -> str:
@@ -106,8 +111,9 @@ def merchant_application_submit(*, idempotency_key: uuid.UUID, business_name: st
 
 
 def _locked_application(*, user: User, application_id: int) -> MerchantApplication:
-    _require(user, "shop.change_merchantapplication")
-    access_merchant_application_by_id(user=user, application_id=application_id)
+    _require_vetting(user)
+    require(application_in_scope(user=user, application_id=application_id),
+            _("This application is for townships outside your region."))
     application = MerchantApplication.objects.select_for_update().get(pk=application_id)
     if application.status != MerchantApplication.Status.SUBMITTED:
         raise ValidationError(_("This application was already decided: %(status)s.")
@@ -177,12 +183,17 @@ def _tell_applicant(application: MerchantApplication, *, approved: bool) -> None
             text = _("Your member-merchant application %(ref)s was not approved: %(reason)s") % {
                 "ref": application.reference, "reason": application.decision_reason}
     sms_enqueue(phone=application.contact_phone, text=text, purpose="merchant_vetting",
-                reference=application.reference)
+                reference=application.reference, region_path=served_region_path(application))
+
+
+def served_region_path(application: MerchantApplication) -> str:
+    """The narrowest region holding every township the applicant serves (for the outbox's scope)."""
+    return common_region_path(township.path for township in application.townships.all())
 
 
 def _locked_merchant(*, user: User, merchant_id: int) -> Merchant:
-    _require(user, "shop.change_merchant")
-    access_merchant_by_id(user=user, merchant_id=merchant_id)
+    require(can_manage_merchants(user=user), _("You may not vet member merchants."))
+    require(merchant_in_scope(user=user, merchant_id=merchant_id), _("This merchant serves no township of your region."))
     return Merchant.objects.select_for_update().select_related("partner").get(pk=merchant_id)
 
 
@@ -239,4 +250,5 @@ def merchant_user_link(*, partner, user: User, actor: User | None) -> None:
         return
     partner.users.add(user)
     user_role_grant(user=user, role=Role.MERCHANT, actor=actor)
+    scope_forget(user)
     audit_event_record(actor=actor, action="merchant.user_linked", target=partner, data={"user": user.username})

@@ -128,7 +128,8 @@ def _send_pickup_code(part: OrderPart, fulfilment: Fulfilment) -> None:
         text = _("Your order %(ref)s has arrived at %(station)s. Pick-up code %(code)s; show it at the counter "
                  "(%(hours)s).") % {"ref": part.reference, "station": station.name, "code": part.pickup_code,
                                     "hours": station.opening_hours or station.address}
-    sms_enqueue(phone=fulfilment.phone, text=text, purpose="pickup_code", reference=part.reference)
+    sms_enqueue(phone=fulfilment.phone, text=text, purpose="pickup_code", reference=part.reference,
+                region_path=station.village.path, secrets=[part.pickup_code])
 
 
 def _check_pickup_code(part: OrderPart, code: str) -> None:

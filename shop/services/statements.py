@@ -4,7 +4,7 @@ or the monthly task, actor None), approved by a different person."""
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -14,6 +14,8 @@ from accounts.models import User
 from core.audit import audit_event_record
 from shop import order_flow
 from shop.models import Merchant, MerchantStatement, OrderPart, OrderPartEvent, Refund
+from shop.selectors.merchants import can_manage_merchants, merchant_in_scope
+from stations.scope import require
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -59,9 +61,10 @@ def merchant_statements_generate_month(*, actor: User | None, month: date) -> li
 
 @transaction.atomic
 def merchant_statement_approve(*, actor: User, statement_id: int) -> MerchantStatement:
-    if not actor.has_perm("shop.change_merchant"):
-        raise PermissionDenied(_("You may not approve merchant statements."))
+    require(can_manage_merchants(user=actor), _("You may not approve merchant statements."))
     statement = MerchantStatement.objects.select_for_update().get(pk=statement_id)
+    require(merchant_in_scope(user=actor, merchant_id=statement.merchant_id),
+            _("This merchant serves no township of your region."))
     if statement.status != MerchantStatement.Status.GENERATED:
         raise ValidationError(_("This statement is already approved."))
     if statement.generated_by_id == actor.pk:

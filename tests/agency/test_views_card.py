@@ -124,7 +124,7 @@ def test_an_operator_of_another_station_cannot_see_or_refund_a_card_payment(clie
     stranger = UserFactory(roles=["operator"])
     StaffAssignmentFactory(user=stranger, role="operator", station=other_station)
     client.force_login(stranger)
-    assert client.get(reverse("agency:transaction-detail", args=[tx.pk])).status_code == 403
-    assert client.post(reverse("agency:transaction-resolve", args=[tx.pk])).status_code == 403
+    assert client.get(reverse("agency:transaction-detail", args=[tx.pk])).status_code == 404
+    assert client.post(reverse("agency:transaction-resolve", args=[tx.pk])).status_code == 404
     tx.refresh_from_db()
     assert tx.card_status == Card.REFUND_PENDING

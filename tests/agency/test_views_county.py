@@ -123,7 +123,7 @@ def test_a_township_admin_sees_only_their_townships_closes_and_approves_a_varian
     client.force_login(township_admin)
     page = client.get(reverse("agency:county-closes"))
     assert page.status_code == 200 and list(page.context["closes"]) == [mine]
-    assert client.post(reverse("agency:close-decide", args=[theirs.pk]), {"decision": "approve"}).status_code == 403
+    assert client.post(reverse("agency:close-decide", args=[theirs.pk]), {"decision": "approve"}).status_code == 404
     response = client.post(reverse("agency:close-decide", args=[mine.pk]), {"decision": "approve", "note": "已核实"})
     assert response.status_code == 302
     mine.refresh_from_db()
@@ -226,8 +226,8 @@ def test_an_admin_of_another_township_cannot_open_the_statement(client, county_a
     stranger = UserFactory(roles=["township_admin"])
     StaffAssignmentFactory(user=stranger, role="township_admin", region=tree["townships"][1])
     client.force_login(stranger)
-    assert client.get(reverse("agency:county-statement-detail", args=[statement.pk])).status_code == 403
-    assert client.get(reverse("agency:statement-pdf", args=[statement.pk])).status_code == 403
+    assert client.get(reverse("agency:county-statement-detail", args=[statement.pk])).status_code == 404
+    assert client.get(reverse("agency:statement-pdf", args=[statement.pk])).status_code == 404
     assert not client.get(reverse("agency:county-statements")).context["statements"]
 
 

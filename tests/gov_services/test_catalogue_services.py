@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import translation
 
 from core.audit import audit_events_for
@@ -9,6 +10,7 @@ from core.models import AuditEvent
 from gov_services.models import RequiredMaterial, ServiceItem
 from gov_services.selectors import catalogue as selectors
 from gov_services.services import catalogue as services
+from stations.scope import scope_for
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory, region
 
 
@@ -334,32 +336,34 @@ def test_access_service_item_by_id_within_scope(request, scoped, who, key):
     ("county_admin", "elsewhere"), ("township_admin", "elsewhere"), ("officer", "town0"), ("operator", "county"),
     ("resident", "county"),
 ])
-def test_access_service_item_by_id_outside_scope_is_refused(request, scoped, who, key):
-    with pytest.raises(PermissionDenied):
+def test_access_service_item_by_id_outside_scope_is_not_found(request, scoped, who, key):
+    with pytest.raises(Http404):
         selectors.access_service_item_by_id(user=request.getfixturevalue(who), item_id=scoped[key].pk)
 
 
-def test_access_service_item_by_id_refuses_an_unknown_id(superuser):
-    with pytest.raises(PermissionDenied):
+def test_access_service_item_by_id_answers_an_unknown_id_alike(superuser):
+    with pytest.raises(Http404):
         selectors.access_service_item_by_id(user=superuser, item_id=987654)
 
 
-@pytest.mark.parametrize("who, key, allowed", [
-    ("superuser", "elsewhere", True),
-    ("county_admin", "county", True),
-    ("county_admin", "town0", True),
-    ("county_admin", "elsewhere", False),
-    ("township_admin", "town0", False),
-    ("officer", "county", False),
-    ("operator", "county", False),
+@pytest.mark.parametrize("who, key, answer", [
+    ("superuser", "elsewhere", None),
+    ("county_admin", "county", None),
+    ("county_admin", "town0", None),
+    ("county_admin", "elsewhere", Http404),  # another county's item: not theirs
+    ("township_admin", "town0", PermissionDenied),  # no one who edits the catalogue
+    ("officer", "county", PermissionDenied),
+    ("operator", "county", PermissionDenied),
 ])
-def test_only_county_admins_of_the_county_may_edit(request, scoped, who, key, allowed):
+def test_only_county_admins_of_the_county_may_edit(request, scoped, who, key, answer):
     user = request.getfixturevalue(who)
-    if allowed:
+    if answer is None:
         assert selectors.access_service_item_for_edit(user=user, item_id=scoped[key].pk) == scoped[key]
+        assert selectors.can_edit_service_item(user=user, item=scoped[key])
     else:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(answer):
             selectors.access_service_item_for_edit(user=user, item_id=scoped[key].pk)
+        assert not selectors.can_edit_service_item(user=user, item=scoped[key])
 
 
 def test_a_county_admin_without_the_change_permission_may_not_edit(tree, department):
@@ -394,8 +398,9 @@ def test_who_may_open_the_back_office_catalogue(county_admin, township_admin, of
     assert not any(selectors.can_view_catalogue(user=u) for u in (operator, resident))
 
 
-def test_the_admin_list_is_two_queries(scoped, county_admin, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the admin's region, the items with their departments
+def test_the_admin_list_is_one_query(scoped, county_admin, django_assert_num_queries):
+    scope_for(county_admin)  # once per request
+    with django_assert_num_queries(1):  # the items with their departments
         assert [i.department.name for i in selectors.service_item_list_for_admin(user=county_admin)]
 
 

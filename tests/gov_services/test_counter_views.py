@@ -136,13 +136,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, filed):
         assert response.status_code == 302 and "login" in response["Location"], target
 
 
-def test_another_stations_operator_gets_403_on_the_request_its_receipt_and_its_files(client, filed, other_operator):
+def test_another_stations_operator_gets_404_on_the_request_its_receipt_and_its_files(client, filed, other_operator):
     client.force_login(other_operator)
     attachment = filed.attachments.get()
-    assert client.get(url("counter-request-detail", filed.pk)).status_code == 403
-    assert client.get(url("counter-request-receipt", filed.pk)).status_code == 403
-    assert client.get(url("counter-attachment-download", attachment.pk)).status_code == 403
-    assert client.post(url("counter-request-supplement", filed.pk), {"note": "x"}).status_code == 403
+    events = filed.events.count()
+    assert client.get(url("counter-request-detail", filed.pk)).status_code == 404
+    assert client.get(url("counter-request-receipt", filed.pk)).status_code == 404
+    assert client.get(url("counter-attachment-download", attachment.pk)).status_code == 404
+    assert client.post(url("counter-request-supplement", filed.pk), {"note": "x"}).status_code == 404
+    assert filed.events.count() == events
     assert client.get(url("counter-ledger")).context["service_requests"] == []
 
 

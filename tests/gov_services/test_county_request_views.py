@@ -93,8 +93,8 @@ def test_county_admin_sees_every_request_in_the_county_with_counts_by_status(cli
 def test_township_admin_sees_only_their_township(client, township_admin, world):
     client.force_login(township_admin)
     assert listed(client) == {world["new_here"], world["late_here"]}
-    assert client.get(detail_url(world["done_there"])).status_code == 403
-    assert client.get(detail_url(world["appeal_there"])).status_code == 403
+    assert client.get(detail_url(world["done_there"])).status_code == 404
+    assert client.get(detail_url(world["appeal_there"])).status_code == 404
     assert client.get(detail_url(world["new_here"])).status_code == 200
 
 
@@ -251,12 +251,12 @@ def test_township_admin_adds_an_internal_note(client, township_admin, world):
 def test_township_admin_cannot_act_outside_their_township(client, township_admin, world):
     client.force_login(township_admin)
     url = reverse("gov_services:county-request-action", args=[world["done_there"].pk])
-    assert client.post(url, {"action": "note", "note": "越权"}).status_code == 403
+    assert client.post(url, {"action": "note", "note": "越权"}).status_code == 404
     assert not RequestEvent.objects.filter(request=world["done_there"]).exists()
 
 
-def test_township_admin_of_another_township_gets_403(client, world, tree):
+def test_township_admin_of_another_township_gets_404(client, world, tree):
     other = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
     StaffAssignmentFactory(user=other, role="township_admin", region=tree["townships"][1])
     client.force_login(other)
-    assert client.get(detail_url(world["new_here"])).status_code == 403
+    assert client.get(detail_url(world["new_here"])).status_code == 404

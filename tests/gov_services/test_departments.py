@@ -2,11 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 
 from accounts.roles import Role
 from gov_services.selectors import departments as selectors
+from stations.scope import scope_for
 from tests.factories import DepartmentFactory, DepartmentMembershipFactory, UserFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,9 @@ def test_anonymous_visitor_sees_no_department(departments):
     assert list(selectors.department_list(user=AnonymousUser())) == []
 
 
-def test_department_list_is_two_queries(county_admin, departments, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the admin's region, the departments with their regions
+def test_department_list_is_one_query(county_admin, departments, django_assert_num_queries):
+    scope_for(county_admin)  # once per request
+    with django_assert_num_queries(1):  # the departments with their regions
         assert [d.region.name for d in selectors.department_list(user=county_admin)]
 
 
@@ -70,13 +72,13 @@ def test_access_department_by_id_in_scope(officer, township_admin, departments):
     ("officer", "town0"), ("township_admin", "town1"), ("township_admin", "county"),
     ("county_admin", "elsewhere"), ("resident", "county"),
 ])
-def test_access_department_by_id_outside_scope_is_refused(request, who, which, departments):
-    with pytest.raises(PermissionDenied):
+def test_access_department_by_id_outside_scope_is_not_found(request, who, which, departments):
+    with pytest.raises(Http404):
         selectors.access_department_by_id(user=request.getfixturevalue(who), department_id=departments[which].pk)
 
 
-def test_access_department_by_id_refuses_an_unknown_id(superuser):
-    with pytest.raises(PermissionDenied):
+def test_access_department_by_id_answers_an_unknown_id_alike(superuser):
+    with pytest.raises(Http404):
         selectors.access_department_by_id(user=superuser, department_id=987654)
 
 

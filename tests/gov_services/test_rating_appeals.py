@@ -251,7 +251,8 @@ def test_the_department_appeals_from_its_request_page(client, office, resident, 
     outsider = UserFactory(roles=[Role.OFFICER])
     DepartmentMembershipFactory(department=DepartmentFactory(region=tree["county"]), user=outsider)
     client.force_login(outsider)
-    assert client.post(url, {"reason": "不实", "submission": str(uuid.uuid4())}).status_code == 403
+    assert client.post(url, {"reason": "不实", "submission": str(uuid.uuid4())}).status_code == 404
+    assert RatingAppeal.objects.count() == 1
 
 
 def test_the_county_decides_on_the_follow_up_page(client, office, resident, county_admin, township_admin):

@@ -134,8 +134,8 @@ def test_a_county_admin_may_not_touch_another_countys_rule(client, county_admin,
     other_county = region("county", tree["city"], name="邻县")
     foreign = RoutingRuleFactory(county=other_county, department=DepartmentFactory(region=other_county))
     client.force_login(county_admin)
-    assert client.get(url("routing-rule-update", foreign.pk)).status_code == 403
-    assert client.post(url("routing-rule-delete", foreign.pk)).status_code == 403
+    assert client.get(url("routing-rule-update", foreign.pk)).status_code == 404
+    assert client.post(url("routing-rule-delete", foreign.pk)).status_code == 404
     assert RoutingRule.objects.filter(pk=foreign.pk).exists()
 
 

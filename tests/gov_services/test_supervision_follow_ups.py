@@ -88,7 +88,7 @@ def test_the_pages_are_scoped_for_a_township_admin(client, township_admin, offic
     assert [f.pk for f in response.context["follow_ups"]] == [mine.pk]
     assert response.context["follow_ups"][0].overdue
     assert response.context["counts"] == {"open": 1, "overdue": 1}
-    assert client.get(reverse("gov_services:follow-up-detail", args=[theirs.pk])).status_code == 403
+    assert client.get(reverse("gov_services:follow-up-detail", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("gov_services:follow-up-detail", args=[mine.pk])).status_code == 200
 
 

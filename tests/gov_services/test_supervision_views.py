@@ -69,7 +69,7 @@ def test_a_township_admin_sees_only_their_township(client, township_admin, carde
     shown = {e.request_id for e in client.get(ESCALATIONS).context["escalations"]}
     assert shown == {carded["mine"].pk}
     theirs = Escalation.objects.get(request=carded["theirs"])
-    assert client.get(reverse("gov_services:escalation-detail", args=[theirs.pk])).status_code == 403
+    assert client.get(reverse("gov_services:escalation-detail", args=[theirs.pk])).status_code == 404
 
 
 def test_the_drill_down_filters_by_department_and_card(client, county_admin, carded, office):

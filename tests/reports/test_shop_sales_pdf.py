@@ -114,7 +114,7 @@ def test_only_the_asker_sees_or_downloads_the_job(client, county_admin, other_to
     for user in (other_township_admin, operator):
         client.force_login(user)
         for name in ("job-detail", "job-status", "job-download"):
-            assert client.get(reverse(f"reports:{name}", args=[job.pk])).status_code == 403
+            assert client.get(reverse(f"reports:{name}", args=[job.pk])).status_code == 404
         assert _queue(client, key=key).status_code == 403  # someone else's idempotency key
     assert ReportJob.objects.count() == 1
 

@@ -110,8 +110,8 @@ def test_a_pdf_report_is_prepared_in_the_background_and_downloaded_by_its_owner_
         client.post(reverse("reports:job-create"), data)  # a double click
     assert ReportJob.objects.count() == 1 and callbacks == []
     client.force_login(township_admin)
-    assert client.get(reverse("reports:job-download", args=[job.pk])).status_code == 403
-    assert client.get(reverse("reports:job-detail", args=[job.pk])).status_code == 403
+    assert client.get(reverse("reports:job-download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("reports:job-detail", args=[job.pk])).status_code == 404
 
 
 def test_every_request_export_has_one_row_per_request_and_no_personal_data(

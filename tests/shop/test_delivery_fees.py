@@ -40,8 +40,9 @@ def test_a_county_admin_sees_every_township_of_the_county_with_its_fee_or_no_del
     first, second = tree["townships"]
     delivery_fee_set(user=county_admin, township_id=first.pk, fee_fen=350, active=True)
     county_tree()  # another county: its townships are not listed
-    # Session, user, savepoints (2), permissions (2), assignments, townships with fees, last changes, header.
-    with django_assert_num_queries(10):
+    # Session, user, savepoints (2), the scope (assignments, department and merchant posts), permissions (2),
+    # townships with fees, last changes, header.
+    with django_assert_num_queries(12):
         response = admin_client.get(LIST_URL)
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -62,7 +63,7 @@ def test_a_township_admin_sees_only_their_own_township_and_may_not_change_it(cli
     assert not response.context["can_change"]
     page = client.get(_edit_url(own))
     assert page.status_code == 200 and page.context["form"] is None and b'name="fee"' not in page.content
-    assert client.get(_edit_url(other)).status_code == 403
+    assert client.get(_edit_url(other)).status_code == 404
     assert client.post(_edit_url(own), {"fee": "0.00", "active": "on"}).status_code == 403
     assert DeliveryFee.objects.get(township=own).fee_fen == 500
     with pytest.raises(PermissionDenied):
@@ -85,8 +86,8 @@ def test_operators_merchants_and_residents_are_refused_and_visitors_sent_to_sign
 
 def test_another_countys_township_is_refused_by_url(admin_client, county_admin):
     foreign = county_tree()["townships"][0]
-    assert admin_client.get(_edit_url(foreign)).status_code == 403
-    assert admin_client.post(_edit_url(foreign), {"fee": "3.00", "active": "on"}).status_code == 403
+    assert admin_client.get(_edit_url(foreign)).status_code == 404
+    assert admin_client.post(_edit_url(foreign), {"fee": "3.00", "active": "on"}).status_code == 404
     with pytest.raises(PermissionDenied):
         delivery_fee_set(user=county_admin, township_id=foreign.pk, fee_fen=300, active=True)
     assert not DeliveryFee.objects.exists() and not _fee_events().exists()

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,10 +129,10 @@ def test_admins_see_only_applications_and_merchants_serving_their_region(tree, p
     assert list(selectors.merchant_application_list(user=township_admin)) == [here]
     for outsider in (operator, resident):
         assert not selectors.merchant_application_list(user=outsider).exists()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         selectors.access_merchant_application_by_id(user=township_admin, application_id=elsewhere.pk)
     far = merchant(townships=[tree["townships"][1]])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         selectors.access_merchant_by_id(user=township_admin, merchant_id=far.pk)
 
 
@@ -242,3 +243,37 @@ def test_operators_and_residents_cannot_open_the_vetting_desk(client, operator, 
     for user in (operator, resident):
         client.force_login(user)
         assert client.get(reverse("shop:county-merchant-list")).status_code == 403
+
+
+def test_another_countys_admin_gets_404_on_an_application_and_a_merchant_and_changes_nothing(
+        client, tree, private_files, county_admin):
+    from tests.factories import StaffAssignmentFactory, UserFactory, county_tree
+
+    application = _submit(tree)
+    member = merchant(townships=[tree["townships"][0]])
+    stranger = UserFactory(roles=["county_admin"])
+    StaffAssignmentFactory(user=stranger, role="county_admin", region=county_tree()["county"])
+    client.force_login(stranger)
+    for name, pk, data in (("shop:county-application-detail", application.pk, None),
+                           ("shop:county-application-approve", application.pk, {"revet_on": "2099-01-01"}),
+                           ("shop:county-application-reject", application.pk, {"reason": "越权"}),
+                           ("shop:county-merchant-detail", member.pk, None),
+                           ("shop:county-merchant-suspend", member.pk, {"reason": "越权"})):
+        response = client.post(reverse(name, args=[pk]), data) if data else client.get(reverse(name, args=[pk]))
+        assert response.status_code == 404, name
+    application.refresh_from_db()
+    member.refresh_from_db()
+    assert application.status == MerchantApplication.Status.SUBMITTED and member.status == "active"
+    with pytest.raises(PermissionDenied):  # the services refuse too, saying why
+        services.merchant_suspend(user=stranger, merchant_id=member.pk, reason="越权")
+
+
+def test_a_township_admin_sees_the_application_page_without_the_vetting_forms_and_is_refused_a_decision(client, tree, private_files, township_admin):
+    application = _submit(tree)
+    client.force_login(township_admin)
+    page = client.get(reverse("shop:county-application-detail", args=[application.pk]))
+    assert page.status_code == 200 and page.context["approve_form"] is None
+    response = client.post(reverse("shop:county-application-reject", args=[application.pk]), {"reason": "不行"})
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.status == MerchantApplication.Status.SUBMITTED

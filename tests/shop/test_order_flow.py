@@ -91,12 +91,20 @@ def test_each_merchant_confirms_only_their_own_part(mixed_order, merchant_a, mer
     assert _part(mixed_order, merchant_b).status == Status.PLACED
 
 
-def test_arrival_at_the_station_texts_the_resident_a_six_digit_code(mixed_order, merchant_a, merchant_a_user,
-                                                                   operator):
-    part = _to_ready(_part(mixed_order, merchant_a), merchant_a_user, operator)
+def test_arrival_at_the_station_texts_the_resident_a_six_digit_code_the_outbox_never_shows(
+        mixed_order, merchant_a, merchant_a_user, operator, settings, django_capture_on_commit_callbacks):
+    from tests.core.test_sms_secrets import CapturingBackend
+
+    settings.SMS_BACKEND = "tests.core.test_sms_secrets.CapturingBackend"
+    CapturingBackend.sent, CapturingBackend.reject = [], False
+    with django_capture_on_commit_callbacks(execute=True):
+        part = _to_ready(_part(mixed_order, merchant_a), merchant_a_user, operator)
     assert len(part.pickup_code) == 6 and part.pickup_code.isdigit()
+    (text,) = [t for t in CapturingBackend.sent if part.reference in t]
+    assert part.pickup_code in text  # the resident gets the code …
     sms = SmsOutboxMessage.objects.get(purpose="pickup_code", reference=part.reference)
-    assert sms.phone == "13911112222" and part.pickup_code in sms.text
+    assert sms.phone == "13911112222" and part.pickup_code not in sms.text + sms.sealed_text  # … the outbox does not
+    assert "******" in sms.text and sms.region_path == part.station.village.path
 
 
 def test_an_operator_of_another_station_cannot_receive_the_parcel(mixed_order, merchant_a, merchant_a_user,
@@ -213,9 +221,40 @@ def test_an_operator_cannot_act_on_another_stations_parcel_by_url(client, goods,
     elsewhere = factories.order((goods["a"], 1), station=other_station).parts.get()
     client.force_login(operator)
     response = client.post(reverse("shop:counter-parcel-hand-over", args=[elsewhere.pk]), {"code": "123456"})
-    assert response.status_code == 403
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.status != Status.COLLECTED and elsewhere.pickup_failures == 0
+
+
+@pytest.mark.parametrize("who", ["resident", "county_admin"])
+def test_the_parcel_shelf_is_forbidden_to_anyone_but_station_staff(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("shop:counter-parcels")).status_code == 403
 
 
 def test_the_counter_home_links_to_the_parcel_shelf(client, operator):
     client.force_login(operator)
     assert reverse("shop:counter-parcels") in client.get(reverse("stations:counter-home")).content.decode()
+
+
+@pytest.mark.parametrize("who, sees_a, sees_b", [
+    ("merchant_a_user", True, False),  # their own part only
+    ("resident", True, True),  # the buyer sees every part of their order
+    ("operator", True, True),  # the parcels of their station
+    ("township_admin", True, True),  # the station lies in their township
+    ("liaison", False, False),  # the parcel shelf is the operators'
+    ("officer", False, False),
+])
+def test_access_order_part_by_id_follows_the_scope(request, mixed_order, merchant_a, merchant_b, who, sees_a, sees_b):
+    from django.http import Http404
+
+    from shop.selectors.orders import access_order_part_by_id
+
+    user = request.getfixturevalue(who)
+    for merchant, sees in ((merchant_a, sees_a), (merchant_b, sees_b)):
+        part = _part(mixed_order, merchant)
+        if sees:
+            assert access_order_part_by_id(user=user, part_id=part.pk) == part
+        else:
+            with pytest.raises(Http404):
+                access_order_part_by_id(user=user, part_id=part.pk)

@@ -4,12 +4,14 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from stations import selectors
 from stations.models import Region, Station
+from stations.scope import active_assignments, scope_for
 from tests.factories import (
     GridFactory,
     HouseholdFactory,
@@ -93,7 +95,8 @@ def test_an_assignment_ending_today_removes_access_at_once(station):
                            started_on=today - timedelta(days=30), ended_on=today + timedelta(days=1))
     assert list(selectors.station_list(user=user)) == [station]
     user.staff_assignments.update(ended_on=today)
-    assert list(selectors.station_list(user=user)) == []
+    next_request = User.objects.get(pk=user.pk)  # the scope is computed once per request's user
+    assert list(selectors.station_list(user=next_request)) == []
 
 
 def test_an_assignment_starting_tomorrow_gives_nothing_yet(tree, stations_everywhere):
@@ -141,13 +144,15 @@ def test_station_list_filters_by_service_without_duplicates(county_admin, tree):
 def test_station_list_costs_the_same_queries_for_3_or_30_stations(county_admin, tree, django_assert_num_queries):
     for village in tree["villages"][:3]:
         StationFactory(village=village)
-    # One query for the admin's assignments, one for the stations (village joined in).
-    with django_assert_num_queries(2):
+    # Three for the admin's scope (assignments, departments, merchants; once per request), one for the
+    # stations (village joined in).
+    with django_assert_num_queries(4):
         few = [s.village.name for s in selectors.station_list(user=county_admin)]
     for i in range(27):
         StationFactory(village=tree["villages"][i % 4])
-    with django_assert_num_queries(2):
-        many = [s.village.name for s in selectors.station_list(user=county_admin)]
+    next_request = User.objects.get(pk=county_admin.pk)
+    with django_assert_num_queries(4):
+        many = [s.village.name for s in selectors.station_list(user=next_request)]
     assert (len(few), len(many)) == (3, 30)
 
 
@@ -166,12 +171,12 @@ def test_access_station_by_id_returns_a_station_in_scope(township_admin, station
 @pytest.mark.parametrize("who", ["operator", "township_admin", "resident", "anonymous"])
 def test_access_station_by_id_refuses_a_station_outside_scope(who, request, other_station):
     user = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         selectors.access_station_by_id(user=user, station_id=other_station.pk)
 
 
 def test_access_station_by_id_refuses_an_unknown_id_the_same_way(county_admin):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         selectors.access_station_by_id(user=county_admin, station_id=987_654)
 
 
@@ -211,13 +216,13 @@ def test_access_region_by_id_returns_a_region_in_scope(township_admin, tree):
 def test_access_region_by_id_refuses_regions_outside_a_township_admins_scope(which, township_admin, tree):
     target = {"city": tree["city"], "county": tree["county"], "other township": tree["townships"][1],
               "other village": tree["villages"][2]}[which]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         selectors.access_region_by_id(user=township_admin, region_id=target.pk)
 
 
 def test_access_region_by_id_refuses_an_operator_any_village_but_their_own(operator, tree):
     assert selectors.access_region_by_id(user=operator, region_id=tree["villages"][0].pk) == tree["villages"][0]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         selectors.access_region_by_id(user=operator, region_id=tree["villages"][1].pk)
 
 
@@ -269,63 +274,64 @@ def test_resident_and_anonymous_see_no_grid(resident, grids):
 
 def test_grid_list_costs_the_same_queries_however_many_grids(operator, station, django_assert_num_queries):
     GridFactory(station=station, liaison=UserFactory())
-    # assignments for the scope, assignments for the liaison check, grids with liaison and station joined
-    with django_assert_num_queries(3):
+    # three for the scope (once per request), the grids with liaison and station joined
+    with django_assert_num_queries(4):
         assert [(g.liaison.username, g.station.name) for g in selectors.grid_list(user=operator)]
     GridFactory.create_batch(10, station=station, liaison=UserFactory())
-    with django_assert_num_queries(3):
-        assert len([(g.liaison.username, g.station.name) for g in selectors.grid_list(user=operator)]) == 11
+    next_request = User.objects.get(pk=operator.pk)
+    with django_assert_num_queries(4):
+        assert len([(g.liaison.username, g.station.name) for g in selectors.grid_list(user=next_request)]) == 11
 
 
-# --- counter_station_for / admin_region_for -------------------------------------------------------
+# --- the counter station and the admin region (stations/scope.py) -------------------------------------------------------
 
 
-def test_counter_station_for_an_operator_or_liaison_is_their_station(operator, liaison, station):
-    assert selectors.counter_station_for(user=operator) == station
-    assert selectors.counter_station_for(user=liaison) == station
+def test_the_counter_station_of_an_operator_or_liaison_is_their_station(operator, liaison, station):
+    assert scope_for(operator).counter_station == station
+    assert scope_for(liaison).counter_station == station
 
 
-def test_counter_station_for_an_admin_or_resident_is_none(county_admin, resident):
-    assert selectors.counter_station_for(user=county_admin) is None
-    assert selectors.counter_station_for(user=resident) is None
+def test_the_counter_station_of_an_admin_or_resident_is_none(county_admin, resident):
+    assert scope_for(county_admin).counter_station is None
+    assert scope_for(resident).counter_station is None
 
 
-def test_counter_station_for_is_the_earliest_active_assignment(station, other_station):
+def test_the_counter_station_of_is_the_earliest_active_assignment(station, other_station):
     today = timezone.localdate()
     user = UserFactory(roles=[Role.OPERATOR])
     StaffAssignmentFactory(user=user, role="operator", station=other_station, started_on=today)
     StaffAssignmentFactory(user=user, role="operator", station=station, started_on=today - timedelta(days=5))
-    assert selectors.counter_station_for(user=user) == station
+    assert scope_for(user).counter_station == station
 
 
-def test_counter_station_for_ignores_an_ended_assignment(station):
+def test_the_counter_station_of_ignores_an_ended_assignment(station):
     today = timezone.localdate()
     user = UserFactory(roles=[Role.OPERATOR])
     StaffAssignmentFactory(user=user, role="operator", station=station,
                            started_on=today - timedelta(days=9), ended_on=today - timedelta(days=1))
-    assert selectors.counter_station_for(user=user) is None
+    assert scope_for(user).counter_station is None
 
 
-def test_admin_region_for_is_the_widest_region_assigned(tree):
+def test_the_admin_region_of_is_the_widest_region_assigned(tree):
     user = UserFactory(roles=[Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN])
     StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][1])
     StaffAssignmentFactory(user=user, role="county_admin", region=tree["county"])
-    assert selectors.admin_region_for(user=user) == tree["county"]
+    assert scope_for(user).admin_region == tree["county"]
 
 
-def test_admin_region_for_a_township_admin_is_their_township(township_admin, tree):
-    assert selectors.admin_region_for(user=township_admin) == tree["townships"][0]
+def test_the_admin_region_of_a_township_admin_is_their_township(township_admin, tree):
+    assert scope_for(township_admin).admin_region == tree["townships"][0]
 
 
 def test_an_anonymous_visitor_has_no_counter_and_no_region(station):
-    assert selectors.counter_station_for(user=AnonymousUser()) is None
-    assert selectors.admin_region_for(user=AnonymousUser()) is None
-    assert list(selectors.active_assignments(user=AnonymousUser())) == []
+    assert scope_for(AnonymousUser()).counter_station is None
+    assert scope_for(AnonymousUser()).admin_region is None
+    assert list(active_assignments(user=AnonymousUser())) == []
 
 
-def test_admin_region_for_station_staff_is_none(operator, liaison):
-    assert selectors.admin_region_for(user=operator) is None
-    assert selectors.admin_region_for(user=liaison) is None
+def test_the_admin_region_of_station_staff_is_none(operator, liaison):
+    assert scope_for(operator).admin_region is None
+    assert scope_for(liaison).admin_region is None
 
 
 # --- station_staff --------------------------------------------------------------------------------

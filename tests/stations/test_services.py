@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def actor(db):
-    return UserFactory(roles=[Role.COUNTY_ADMIN], username="county-clerk")
+def actor(tree):
+    user = UserFactory(roles=[Role.COUNTY_ADMIN], username="county-clerk")
+    StaffAssignmentFactory(user=user, role="county_admin", region=tree["county"])
+    return user
 
 
 def actions() -> list[str]:
@@ -246,7 +248,7 @@ def _refused(**kwargs):
     user = UserFactory()
     with pytest.raises(ValidationError):
         services.staff_assign(user=user, **kwargs)
-    assert not StaffAssignment.objects.exists()
+    assert not StaffAssignment.objects.filter(user=user).exists()
     assert not user.groups.exists()
     assert not AuditEvent.objects.exists()
 

@@ -75,7 +75,7 @@ def test_township_admin_cannot_change_a_station_outside_their_township(client, t
     client.force_login(township_admin)
     response = client.post(reverse("stations:station-status", args=[other_station.pk]),
                            {"status": S.SUSPENDED, "reason": "x"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     other_station.refresh_from_db()
     assert other_station.status == S.OPEN
 

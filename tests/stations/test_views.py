@@ -135,11 +135,10 @@ def test_station_list_filters_by_township_status_and_service(client, county_admi
     assert listed({"township": "not-a-number"}) == [open_cash, planned, far_open]
 
 
-def test_station_list_shows_nothing_to_a_resident(client, resident, station):
-    client.force_login(resident)
-    response = client.get(STATIONS)
-    assert response.status_code == 200
-    assert list(response.context["stations"]) == []
+@pytest.mark.parametrize("who", ["resident", "operator", "officer"])
+def test_station_list_is_forbidden_to_anyone_but_township_and_county_admins(client, request, who, station):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(STATIONS).status_code == 403
 
 
 def test_station_list_sends_anonymous_visitors_to_login(client):
@@ -169,12 +168,17 @@ def test_station_detail_in_scope(client, township_admin, station, operator):
     assert station.name in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["township_admin", "operator", "resident"])
-def test_station_detail_outside_scope_is_forbidden(client, request, who, other_station):
+def test_station_detail_outside_a_township_admins_region_is_not_found(client, township_admin, other_station):
+    client.force_login(township_admin)
+    assert client.get(reverse("stations:station-detail", kwargs={"pk": other_station.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["operator", "resident"])
+def test_station_detail_is_forbidden_outside_the_back_office(client, request, who, station):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("stations:station-detail", kwargs={"pk": other_station.pk})).status_code == 403
+    assert client.get(reverse("stations:station-detail", kwargs={"pk": station.pk})).status_code == 403
 
 
-def test_station_detail_of_an_unknown_station_is_forbidden_not_a_hint(client, county_admin):
+def test_station_detail_of_an_unknown_station_answers_as_one_out_of_scope(client, county_admin):
     client.force_login(county_admin)
-    assert client.get(reverse("stations:station-detail", kwargs={"pk": 987654})).status_code == 403
+    assert client.get(reverse("stations:station-detail", kwargs={"pk": 987654})).status_code == 404

@@ -98,7 +98,7 @@ def certificate_mail(*, certificate: Certificate, actor: User, address: str, tra
     audit_event_record(actor=actor, action="certificate.mail", target=certificate,
                        data={"tracking_number": certificate.mail_tracking_number})
     sms_enqueue(phone=certificate.request.applicant_phone, purpose="certificate_mailed",
-                reference=certificate.serial,
+                reference=certificate.serial, region_path=certificate.request.place_path,
                 text=f"【村站】您的{certificate.certificate_type.title}（编号{certificate.serial}）已寄出，"
                      f"快递单号{certificate.mail_tracking_number}。")
     return certificate

@@ -8,7 +8,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -28,9 +28,10 @@ from gov_services.models import (
     ServiceItem,
     SigningKey,
 )
-from gov_services.selectors import certificates as selectors
+from gov_services.selectors.catalogue import can_edit_catalogue
 from gov_services.selectors.certificates import PUBLIC_KEYS_CACHE_KEY
 from stations.models import Region
+from stations.scope import require, scope_for
 
 MAX_SEAL_BYTES = 2 * 1024 * 1024
 SEAL_FORMATS = {"PNG": "png", "JPEG": "jpg"}
@@ -48,18 +49,19 @@ def passphrase_from(secret: str) -> bytes:
 
 def _require_staff(actor, *, department: Department | None = None, item: ServiceItem | None = None,
                    county: Region | None = None) -> None:
-    """County staff in whose county the department (or the item's department) is; None is the system."""
+    """A county admin of the county holding the department (the item's department, the county);
+    None is the system."""
     if actor is None:
         return
-    if not selectors.can_manage_certificates(user=actor):
-        raise PermissionDenied(_("Certificates are set up by the county's administrators."))
-    if department is not None:
-        selectors.access_department_for_certificates(user=actor, department_id=department.pk)
+    scope = scope_for(actor)
+    require(scope.is_county_admin, _("Certificates are set up by the county's administrators."))
     if item is not None:
-        selectors.access_certificate_item_for_edit(user=actor, item_id=item.pk)
-    if county is not None and not actor.is_superuser and not selectors.certificate_department_list(
-            user=actor).filter(region__path__startswith=county.path).exists():
-        raise PermissionDenied(_("You may not set up certificates for %(county)s.") % {"county": county.name})
+        require(can_edit_catalogue(user=actor), _("Certificate layouts are edited by the county's administrators."))
+        department = item.department
+    place = department.region.path if department is not None else county.path if county is not None else None
+    if place is not None:
+        require(scope.covers(place, county_only=True),
+                _("You may not set up certificates outside your county."))
 
 
 def county_of(region: Region) -> Region:

@@ -4,14 +4,15 @@ idempotency key), so a code given for one request cannot consent to another."""
 
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.phone_codes import CONSENT, phone_code_send, phone_code_verify
 from gov_services.identifiers import validate_mobile
-from gov_services.services.requests.access import require_signed_in, serves_station
+from gov_services.services.requests.access import require_signed_in
 from stations.models import Station
+from stations.scope import require, scope_for
 
 
 def consent_code_send(*, actor: User, station: Station, phone: str, idempotency_key: uuid.UUID,
@@ -22,8 +23,7 @@ def consent_code_send(*, actor: User, station: Station, phone: str, idempotency_
     PermissionDenied for anyone who is not on the staff of `station`.
     """
     require_signed_in(actor)
-    if not serves_station(actor, station.pk):
-        raise PermissionDenied(_("You may only file requests for your own station."))
+    require(scope_for(actor).serves_station(station.pk), _("You may only file requests for your own station."))
     number = validate_mobile(phone)
     phone_code_send(phone=number, purpose=CONSENT, ip=ip, scope=str(idempotency_key), about=about[:40])
     return number

@@ -14,19 +14,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from gov_services.eforms import clean_form_data
 from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
-from gov_services.models import Attachment, DepartmentMembership, RequestEvent, ServiceItem, ServiceRequest
+from gov_services.models import Attachment, RequestEvent, ServiceItem, ServiceRequest
 from gov_services.notifications import notify_resident_of_submission
+from gov_services.selectors.catalogue import PLACE_LEVELS, service_item_available_at
 from gov_services.selectors.routing import appeal_department_for
-from gov_services.services.requests.access import (
-    admin_covers,
-    require_signed_in,
-    serves_station,
-    user_or_none,
-)
+from gov_services.services.requests.access import require_signed_in, user_or_none
 from gov_services.services.requests.consent import consent_code_check
 from gov_services.services.requests.scans import CheckedFile, Upload, check_signature, check_upload
 from gov_services.workflow import Action
 from stations.models import Region, Station
+from stations.scope import scope_for
 
 Status = ServiceRequest.Status
 Channel = ServiceRequest.Channel
@@ -142,7 +139,8 @@ def service_request_submit(
         kind=kind, item=item, appeal_category=appeal_category, description=description,
         applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
         applicant_user=applicant_user, actor=actor, consent=consent, channel=channel, village=village,
-        form_data=form_data, signature=signature, errors=errors)
+        place=station.village if station is not None else village, form_data=form_data, signature=signature,
+        errors=errors)
     if item is not None and channel in CHANNELS_REQUIRING_MATERIALS:
         covered = {f.material_id for f in checked_files}
         for material in item.materials.filter(required=True):
@@ -215,26 +213,23 @@ def _check_filer(*, actor, channel: str, station: Station | None, village: Regio
     """Refuse (PermissionDenied) someone who may not file this request; a missing station goes to `errors`."""
     if channel in (Channel.COUNTER, Channel.LIAISON) and station is None:
         errors.setdefault("station", []).append(_("A request filed at a station needs the station."))
-    if actor.is_superuser:
+    # Online, residents file for themselves (_check_fields); a missing village is an error there.
+    if scope_for(actor).can_file(station_id=station.pk if station else None,
+                                 village_path=village.path if village else None, online=channel == Channel.WEB):
         return
     if station is not None:
-        if not serves_station(actor, station.pk):
-            raise PermissionDenied(_("You may only file requests for your own station."))
-        return
-    if channel == Channel.WEB or village is None:
-        return  # online, residents file for themselves (_check_fields); a missing village is an error there
-    if admin_covers(actor, village.path):
-        return
-    served = DepartmentMembership.objects.filter(user=actor).select_related("department__region")
-    if any(village.path.startswith(m.department.region.path) for m in served):
-        return
+        raise PermissionDenied(_("You may only file requests for your own station."))
     raise PermissionDenied(_("You may not file requests for %(village)s.") % {"village": village.name})
 
 
 def _check_fields(*, kind, item, appeal_category, description, applicant_name, applicant_id_number,
-                  applicant_phone, applicant_user, actor, consent, channel, village, form_data, signature,
+                  applicant_phone, applicant_user, actor, consent, channel, village, place, form_data, signature,
                   errors: dict[str, list[str]]) -> dict:
-    """Add every problem to `errors`; return the normalised ID number, phone and e-form data."""
+    """Add every problem to `errors`; return the normalised ID number, phone and e-form data.
+
+    `place` is where the request is filed: the station's village at a counter, else the village. An
+    item is filed only where it is available (selectors.catalogue.service_items_available_at): the
+    counter's search, the online form and this check ask the same rule."""
     cleaned: dict = {"form_data": {}}
 
     def add(field: str, message) -> None:
@@ -246,6 +241,11 @@ def _check_fields(*, kind, item, appeal_category, description, applicant_name, a
         elif channel == Channel.WEB and not item.online_allowed:
             add("item", _("%(item)s cannot be applied for online; please go to your village station.")
                 % {"item": item.name})
+        elif place is not None and place.level in PLACE_LEVELS and not service_item_available_at(item=item,
+                                                                                              place=place):
+            add("item", _("%(item)s cannot be filed for %(place)s: it is handled by %(department)s, which does "
+                          "not accept it from there.") % {"item": item.name, "place": place.name,
+                                                          "department": item.department.name})
         else:
             cleaned["form_data"] = clean_form_data_into(item.form_schema, form_data, errors)
     elif kind == ServiceRequest.Kind.APPEAL:

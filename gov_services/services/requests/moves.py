@@ -20,7 +20,6 @@ from gov_services.selectors.calendar import work_calendar
 from gov_services.selectors.requests import track_request
 from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests.access import (
-    place_path,
     require_handler,
     require_head,
     require_member,
@@ -272,8 +271,7 @@ def service_request_reroute(*, request: ServiceRequest, actor: User, department:
     if department.pk == request.department_id:
         raise ValidationError({"department": _("The request is already with %(department)s.")
                                % {"department": department.name}})
-    path = place_path(request)
-    if path and not path.startswith(department.region.path):
+    if not request.place_path.startswith(department.region.path):
         raise ValidationError({"department": _("%(department)s does not serve this request's village.")
                                % {"department": department.name}})
     data = {"from_department": request.department_id, "to_department": department.pk,

@@ -18,6 +18,8 @@ from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.apps.dashboard.orders.views import *  # noqa: F403  Oscar's forked module keeps every name
 from oscar.core.loading import get_model
 
+from stations.scope import scope_for
+
 Line = get_model("order", "Line")
 Transaction = get_model("payment", "Transaction")
 
@@ -27,7 +29,8 @@ def _is_merchant_view(user) -> bool:
 
 
 def merchant_lines_q(user, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}partner__users": user})
+    """The lines the merchant sells (stations/scope.py's merchant posts)."""
+    return scope_for(user).q(partner=f"{prefix}partner_id")
 
 
 def queryset_orders_for_user(user):
@@ -58,7 +61,7 @@ class OrderListView(oscar_views.OrderListView):
             return queryset
         from shop.models import OrderPart
 
-        part_status = OrderPart.objects.filter(order=OuterRef("pk"), partner__users=user).values("status")[:1]
+        part_status = OrderPart.objects.filter(merchant_lines_q(user), order=OuterRef("pk")).values("status")[:1]
         return (queryset_orders_for_user(user).filter(pk__in=queryset.values("pk"))
                 .annotate(merchant_part_status=Subquery(part_status)).order_by("-date_placed"))
 
