@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 # Wagtail's redirect middleware goes last.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # NUL and lone surrogates anywhere in a request: a 400 before the session or any view reads them.
+    "core.text_input.UnstorableTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

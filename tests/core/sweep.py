@@ -1,0 +1,74 @@
+"""Helpers of the generated sweeps: every URL the resolver can build without arguments, and the
+POST forms a page offers (parsed from its HTML, so a new form is swept without a new test line)."""
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from django.urls import URLResolver, get_resolver
+
+# Wagtail serves every other path with a catch-all that has groups; its root is swept too.
+EXTRA_PATHS = ("/",)
+
+
+def _pattern_text(pattern) -> str:
+    text = pattern.pattern.regex.pattern.lstrip("^")
+    return text.removesuffix(r"\Z").removesuffix("$")
+
+
+def _walk(patterns, prefix: str = ""):
+    for pattern in patterns:
+        text = prefix + _pattern_text(pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, text)
+        else:
+            yield text
+
+
+def plain_paths() -> list[str]:
+    """Every URL path of the project that takes no argument ("/shop/search/", "/api/stations/", …)."""
+    paths = set(EXTRA_PATHS)
+    for regex in _walk(get_resolver().url_patterns):
+        if re.compile(regex).groups:
+            continue
+        literal = re.sub(r"\\(.)", r"\1", regex)
+        if not re.search(r"[\[\](){}*+?|]", literal):
+            paths.add("/" + literal)
+    return sorted(paths)
+
+
+@dataclass
+class Form:
+    action: str
+    enctype: str
+    fields: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self, page_path: str):
+        super().__init__()
+        self.page_path, self.forms, self._current = page_path, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._current = Form(action=attrs.get("action") or self.page_path,
+                                 enctype=attrs.get("enctype") or "application/x-www-form-urlencoded")
+            self.forms.append(self._current)
+        elif self._current is not None and tag in ("input", "select", "textarea", "button") and attrs.get("name"):
+            if attrs.get("type") == "file":
+                self._current.files.append(attrs["name"])
+            else:
+                self._current.fields.setdefault(attrs["name"], attrs.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
+
+
+def post_forms(html: str, page_path: str) -> list[Form]:
+    """The POST forms of a page, with their fields' names and default values."""
+    parser = _FormParser(page_path)
+    parser.feed(html)
+    return [form for form in parser.forms if form.action.startswith("/")]
