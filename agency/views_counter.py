@@ -45,9 +45,9 @@ from agency.forms import (
 from agency.models import CounterTransaction, DailyCashClose, Product
 from agency.providers import ProviderError, adapter_for
 from agency.receipts import PRINTABLE, receipt_html, receipt_pdf, receipt_print_count, receipt_print_record
-from agency.templatetags.agency_money import format_yuan, yuan_plain
 from agency.views_common import TillAccessMixin, error_text, place_service_errors
 from core.audit import audit_events_for
+from core.money import format_yuan, yuan_plain
 
 Status = CounterTransaction.Status
 TRANSACTIONS_PAGE_SIZE = 30

@@ -38,8 +38,8 @@ from agency.forms import (
     TopUpFilterForm,
 )
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest
-from agency.templatetags.agency_money import yuan_plain
 from agency.views_common import BackOfficeMixin, TillAccessMixin, error_text, place_service_errors
+from core.money import yuan_plain
 
 WALLETS_PAGE_SIZE = 60
 LIST_PAGE_SIZE = 40

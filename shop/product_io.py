@@ -23,9 +23,12 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from core.money import parse_yuan
 
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("sku", "商品编码", ("编码", "货号", "sku", "code", "partner sku")),
@@ -38,6 +41,7 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
 REQUIRED = ("sku", "title", "category", "price", "stock")
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+MAX_PRICE_FEN = 10**12  # Oscar's price column holds 12 digits, 2 of them decimals
 
 
 def _key(text: str) -> str:
@@ -128,14 +132,19 @@ def _text(value: str) -> str:
 
 
 def parse_price(text: str) -> Decimal:
-    text = text.replace("¥", "").replace("￥", "").replace("元", "").replace(",", "").strip()
+    """Yuan → Decimal with two places (core.money reads the digits: no exponent, NaN or float)."""
     try:
-        price = Decimal(text)
-    except InvalidOperation:
+        fen = parse_yuan(text)
+    except ValidationError as error:
+        if error.code in ("precision", "too_large"):
+            raise ValueError(_("A price is more than 0 yuan with at most 2 decimals.") if error.code == "precision"
+                             else error.messages[0]) from None
         raise ValueError(_("“%(value)s” is not an amount in yuan.") % {"value": text}) from None
-    if not price.is_finite() or price <= 0 or price != price.quantize(Decimal("0.01")):
+    if fen <= 0:
         raise ValueError(_("A price is more than 0 yuan with at most 2 decimals."))
-    return price.quantize(Decimal("0.01"))
+    if fen >= MAX_PRICE_FEN:
+        raise ValueError(_("This amount is too large."))
+    return Decimal(fen).scaleb(-2)
 
 
 def parse_stock(text: str) -> int:
