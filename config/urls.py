@@ -9,6 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api
 
+handler400 = "core.http.bad_request"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

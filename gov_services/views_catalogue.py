@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView, View
 from django.views.generic.edit import FormView
 
 from core.audit import audit_events_for
+from core.http import int_or_none
 from gov_services import catalogue_io, eforms
 from gov_services.forms_catalogue import (
     CatalogueImportForm,
@@ -39,15 +40,11 @@ class CatalogueAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _filters(params) -> dict:
     category = params.get("category") or None
     return {
         "query": (params.get("q") or "").strip()[:50],
-        "department_id": _int_or_none(params.get("department")),
+        "department_id": int_or_none(params.get("department")),
         "category": category if category in ServiceItem.Category.values else None,
         "online_only": params.get("online") == "1",
     }

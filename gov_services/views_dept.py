@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import User
+from core.http import int_or_none
 from gov_services.deadlines import SHANGHAI, working_days_between
 from gov_services.eforms import display_rows
 from gov_services.forms_dept import (
@@ -120,10 +121,6 @@ def _decorate(rows, *, now=None) -> list[ServiceRequest]:
     return rows
 
 
-def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
@@ -201,7 +198,7 @@ class DepartmentHomeView(LoginRequiredMixin, View):
             department_choices = [(d.pk, d.name) for d in department_selectors.department_list(user=user)]
         else:
             department_choices = [(m.department_id, m.department.name) for m in memberships]
-        department_id = _int_or_none(request.GET.get("department"))
+        department_id = int_or_none(request.GET.get("department"))
         if department_id not in {pk for pk, _name in department_choices}:
             department_id = None
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.http import int_or_none
 from reports.analytics_report import analytics_report
 from reports.exports import to_csv, to_xlsx
 from reports.forms import GovKpiFilterForm
@@ -100,7 +101,8 @@ class RequestAnalyticsView(LoginRequiredMixin, View):
     def get(self, request):
         scope = require_scope(request.user)
         form = _gov_kpi_form(request, scope)
-        minimum = _int_between(request.GET.get("minimum"), default=3, low=2, high=50)
+        asked = int_or_none(request.GET.get("minimum"), low=0)
+        minimum = 3 if asked is None else min(max(asked, 2), 50)
         report = analytics_report(scope=scope, params=form.params(), minimum=minimum)
         if request.GET.get("format") == "xlsx":
             name = f"requests-analysis-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}.xlsx"
@@ -111,10 +113,6 @@ class RequestAnalyticsView(LoginRequiredMixin, View):
             "trend_chart": report.trend_chart(), "station_chart": report.station_chart(),
             "map_chart": report.map_chart(), "regional": scope.is_regional,
         })
-
-
-def _int_between(value, *, default: int, low: int, high: int) -> int:
-    return min(max(int(value), low), high) if value and str(value).isdigit() else default
 
 
 class ReportJobCreateView(LoginRequiredMixin, View):
