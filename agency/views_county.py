@@ -22,7 +22,6 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import ListView, View
@@ -39,6 +38,7 @@ from agency.forms import (
 )
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest
 from agency.views_common import BackOfficeMixin, TillAccessMixin, error_text, place_service_errors
+from core.http import site_file_response
 from core.money import yuan_plain
 
 WALLETS_PAGE_SIZE = 60
@@ -337,10 +337,8 @@ def _csv_response(rows: list[list], filename: str) -> HttpResponse:
     for row in rows:
         writer.writerow([_cell(value) for value in row])
     # With a BOM, Excel on a station PC opens the Chinese text as UTF-8.
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return site_file_response(("\ufeff" + buffer.getvalue()).encode("utf-8"), filename=filename,
+                              content_type="text/csv; charset=utf-8")
 
 
 AMOUNT_HEADERS = [gettext_lazy("Transactions"), gettext_lazy("Gross commission (yuan)"),
@@ -390,11 +388,8 @@ class StatementPdfView(StatementAccessMixin, View):
         html = render_to_string("agency/statement_pdf.html", {
             "statement": statement, "lines": list(statement.lines.order_by("label")),
             "printed_at": timezone.localtime()})
-        response = HttpResponse(render_pdf(html=html), content_type="application/pdf")
-        response["Content-Disposition"] = (f'inline; filename="commission-{statement.station.code}-'
-                                           f'{statement.month:%Y-%m}.pdf"')
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return site_file_response(render_pdf(html=html), content_type="application/pdf", inline=True,
+                                  filename=f"commission-{statement.station.code}-{statement.month:%Y-%m}.pdf")
 
 
 class StatementMonthCsvView(BackOfficeMixin, View):

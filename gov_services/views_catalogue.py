@@ -8,7 +8,7 @@ else gets 403. Views parse input, check access, call one service or selector, an
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, View
 from django.views.generic.edit import FormView
 
 from core.audit import audit_events_for
-from core.http import int_or_none
+from core.http import int_or_none, site_file_response
 from gov_services import catalogue_io, eforms
 from gov_services.forms_catalogue import (
     CatalogueImportForm,
@@ -210,7 +210,5 @@ class CatalogueExportView(CatalogueAccessMixin, View):
         items = selectors.service_items_for_export(
             items=selectors.service_item_list_for_admin(user=request.user, **_filters(request.GET)))
         content_type, extension = catalogue_io.EXPORT_FORMATS[fmt]
-        response = HttpResponse(catalogue_io.catalogue_export(items=items, fmt=fmt), content_type=content_type)
-        filename = f"service-catalogue-{timezone.localdate():%Y%m%d}.{extension}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return site_file_response(catalogue_io.catalogue_export(items=items, fmt=fmt), content_type=content_type,
+                                  filename=f"service-catalogue-{timezone.localdate():%Y%m%d}.{extension}")

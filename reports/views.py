@@ -14,7 +14,7 @@ import uuid
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core.http import int_or_none
+from core.http import int_or_none, site_file_response
 from reports.analytics_report import analytics_report
 from reports.exports import to_csv, to_xlsx
 from reports.forms import GovKpiFilterForm
@@ -61,9 +61,7 @@ def _gov_kpi_report(form: GovKpiFilterForm, scope: ReportScope) -> GovKpiReport:
 
 
 def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return site_file_response(content, filename=filename, content_type=content_type)
 
 
 class GovKpiReportView(LoginRequiredMixin, View):
@@ -173,5 +171,4 @@ class ReportJobDownloadView(LoginRequiredMixin, View):
         if job.status != ReportJob.Status.DONE or not job.file:
             raise PermissionDenied(_("This report is not ready."))
         content_type = {"pdf": "application/pdf", "xlsx": XLSX, "csv": "text/csv"}[job.file_format]
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                            content_type=content_type)
+        return site_file_response(job.file, filename=job.filename, content_type=content_type)
