@@ -151,3 +151,16 @@ def test_the_department_seal_is_previewed_as_a_verified_image(client, county_adm
     response = client.get(reverse("gov_services:certificate-department-seal", args=[department.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline;") and "sandbox" in response["Content-Security-Policy"]
+
+
+def test_cms_documents_are_downloaded_with_nosniff_and_no_embedded_content(client, settings, tmp_path):
+    from wagtail.documents import get_document_model
+    from wagtail.models import Collection
+
+    settings.MEDIA_ROOT = tmp_path
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    document = get_document_model().objects.create(
+        title="规章", collection=collection, file=ContentFile(hostile_files.SOUND_PDF, name="rules.pdf"))
+    response = client.get(document.url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Security-Policy"] == "default-src 'none'"

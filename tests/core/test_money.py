@@ -246,3 +246,20 @@ def test_the_product_import_page_refuses_hostile_prices_and_imports_nothing(clie
     response = client.post(reverse("shop:merchant-product-import"), {"file": upload})
     assert response.status_code == 422
     assert not get_model("partner", "StockRecord").objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_merchants_product_page_refuses_hostile_prices_and_keeps_the_price(client, hostile):
+    from tests.core.sweep import post_forms
+
+    merchant = shop_factories.merchant()
+    product = shop_factories.product(merchant.partner, price="12.00")
+    get_model("catalogue", "ProductCategory").objects.create(product=product, category=create_from_breadcrumbs("禽蛋"))
+    client.force_login(merchant.partner.users.get())
+    url = reverse("dashboard:catalogue-product", args=[product.pk])
+    [form] = [f for f in post_forms(client.get(url).content.decode(), url) if "stockrecords-0-price" in f.fields]
+    for amount in hostile:
+        response = client.post(url, {**form.fields, "stockrecords-0-price": amount})
+        assert response.status_code == 200, amount
+        assert response.context["stockrecord_formset"].forms[0].errors["price"], amount
+    assert str(product.stockrecords.get().price) == "12.00"
