@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 

@@ -12,6 +12,9 @@ costs gigabytes of memory when it is drawn), a PDF that can act when it is opene
 launch, additional or opening actions, embedded files, rich media, XFA forms) — refused rather than
 sanitised, because a scan or a licence never needs any of these and rewriting a PDF is a parser of its
 own to trust — and web-page code hidden in any file (a JPEG/HTML polyglot).
+
+Forms we do not own (Oscar's product pictures, Wagtail's images and documents) and the QR photo use
+the same rules through `validate_image`, `validate_document` and `CheckedImageField`.
 """
 
 import io

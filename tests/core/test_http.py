@@ -65,3 +65,14 @@ def test_a_django_bad_request_uses_our_400_page_without_its_internal_message(set
     assert response.status_code == 400
     page = response.content.decode()
     assert "cz-error-page" in page and "evil.example" not in page
+
+
+@pytest.mark.django_db
+def test_the_cms_choosers_and_bulk_actions_answer_ids_that_are_not_ids_with_a_400(superuser):
+    client = Client(raise_request_exception=False)
+    client.force_login(superuser)
+    for path in ("/cms/images/chooser/chosen-multiple/", "/cms/choose-page/chosen-multiple/",
+                 "/cms/api/main/pages/find/", "/cms/bulk/wagtailimages/image/delete/"):
+        assert client.get(path, {"id": "1e5"}).status_code == 400, path
+    assert client.get("/cms/bulk/wagtailimages/image/delete/", {"id": "all"}).status_code not in (400, 500)
+    assert client.get("/cms/images/chooser/chosen-multiple/", {"id": "7"}).status_code == 200
