@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from core import uploads
 from gov_services.services.requests import scans
@@ -100,6 +101,7 @@ def test_the_pixel_limit_is_an_explicit_setting_that_pillow_follows_everywhere(s
     assert uploads.hazard(eighty_one, "image/png") is None
 
 
+@translation.override("en")
 def test_a_bomb_beyond_pillows_own_limit_is_named_a_too_large_image_not_a_broken_one():
     bomb = hostile_files.blank_png(20000, 20000)
     assert uploads.sniff(bomb) == "image/png"
@@ -134,6 +136,7 @@ def test_documents_must_be_what_their_extension_says(name, content, refused):
         assert upload.tell() == 0  # left for the form to save
 
 
+@translation.override("en")
 def test_the_checked_image_field_words_a_bomb_as_too_many_pixels_before_pillow_calls_it_broken():
     from django.core.exceptions import ValidationError
 
@@ -155,6 +158,7 @@ def _bmp() -> bytes:
     return buffer.getvalue()
 
 
+@translation.override("en")
 def test_a_scan_or_a_licence_with_a_hazard_is_refused_naming_the_file():
     checked, problem = scans.check_upload(SimpleUploadedFile("id.png", hostile_files.blank_png(9000, 9000)))
     assert checked is None and "id.png" in problem and "million pixels" in problem
