@@ -1,6 +1,6 @@
 """Forms of the till's pages (agency/views_counter.py, agency/views_county.py).
 
-They only parse what the browser sent: yuan amounts into integer fen (through Decimal, never
+They only parse what the browser sent: yuan amounts into integer fen (core.money's YuanField, never
 float), the idempotency key, choices. Whether an account number, an amount or a payment method
 is acceptable for a product is the services' decision (services.check_payment and the
 submit services); the views put their ValidationError messages back beside these fields.
@@ -9,69 +9,18 @@ submit services); the views put their ValidationError messages back beside these
 from __future__ import annotations
 
 import datetime
-import re
-from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest, Provider
-from agency.templatetags.agency_money import format_yuan
+from core.money import YuanField, format_yuan
 
 KEY_LOST = _("This form has lost its key. Open the form again and fill it in once more.")
 STATEMENT_MONTHS = 24  # the statement pages offer the last 24 ended months
 RECEIPT_WIDTHS = (("80", _("80 mm roll")), ("58", _("58 mm roll")))
-_YUAN_JUNK = re.compile(r"[\s,，¥￥元]")
-
-
-def parse_yuan(text: str) -> int:
-    """"1,234.5" → 123450 fen. Accepts a ¥ sign, 元, grouping commas and spaces; at most two decimals.
-
-    Raises ValidationError with a message for the operator. Decimal keeps it exact (no float).
-    """
-    cleaned = _YUAN_JUNK.sub("", str(text or "")).replace("．", ".")
-    if not cleaned:
-        raise ValidationError(_("Enter the amount in yuan, e.g. 125.50."), code="required")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValidationError(_("Enter the amount in yuan with digits, e.g. 125.50."), code="invalid") from None
-    if not amount.is_finite():
-        raise ValidationError(_("Enter the amount in yuan with digits, e.g. 125.50."), code="invalid")
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(_("Yuan have at most two decimals (fen)."), code="precision")
-    fen = amount * 100
-    if abs(fen) >= 10**15:
-        raise ValidationError(_("This amount is too large."), code="too_large")
-    return int(fen)
-
-
-class YuanField(forms.Field):
-    """A yuan amount typed by a person, cleaned to integer fen (`min_fen` inclusive)."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *, min_fen: int | None = 0, **kwargs):
-        self.min_fen = min_fen
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "decimal", "autocomplete": "off", "class": "cz-money-input", "maxlength": "20"})
-        return attrs
-
-    def to_python(self, value):
-        value = str(value).strip() if value is not None else ""
-        if value in self.empty_values:
-            return None
-        fen = parse_yuan(value[:40])
-        if self.min_fen is not None and fen < self.min_fen:
-            raise ValidationError(_("The amount must be at least %(low)s.") % {"low": format_yuan(self.min_fen)},
-                                  code="min_value")
-        return fen
 
 
 class KeyedForm(forms.Form):

@@ -45,9 +45,10 @@ from agency.forms import (
 from agency.models import CounterTransaction, DailyCashClose, Product
 from agency.providers import ProviderError, adapter_for
 from agency.receipts import PRINTABLE, receipt_html, receipt_pdf, receipt_print_count, receipt_print_record
-from agency.templatetags.agency_money import format_yuan, yuan_plain
 from agency.views_common import TillAccessMixin, error_text, place_service_errors
 from core.audit import audit_events_for
+from core.http import site_file_response
+from core.money import format_yuan, yuan_plain
 from stations.scope import scope_for
 
 Status = CounterTransaction.Status
@@ -386,10 +387,8 @@ class ReceiptPdfView(ReceiptMixin, View):
     def get(self, request, pk, copy):
         tx = self.get_transaction(pk)
         pdf = receipt_pdf(tx=tx, copy=self.get_copy(tx, copy), width=request.GET.get("width"))
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="receipt-{tx.reference}-{copy}.pdf"'
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return site_file_response(pdf, filename=f"receipt-{tx.reference}-{copy}.pdf", content_type="application/pdf",
+                                  inline=True)
 
 
 # ---------------------------------------------------------------------------------------------

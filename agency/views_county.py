@@ -21,7 +21,6 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import ListView, View
@@ -37,8 +36,9 @@ from agency.forms import (
     TopUpFilterForm,
 )
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest
-from agency.templatetags.agency_money import yuan_plain
 from agency.views_common import BackOfficeMixin, TillAccessMixin, error_text, place_service_errors
+from core.http import site_file_response
+from core.money import yuan_plain
 from core.spreadsheets import CONTENT_TYPES, write_csv
 from stations.scope import scope_for
 
@@ -319,10 +319,7 @@ class StatementPayView(BackOfficeMixin, StatementPageMixin, View):
 # --- exports ---------------------------------------------------------------------------------
 
 def _csv_response(rows: list[list], filename: str) -> HttpResponse:
-    response = HttpResponse(write_csv(rows), content_type=CONTENT_TYPES["csv"])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    return site_file_response(write_csv(rows), filename=filename, content_type=CONTENT_TYPES["csv"])
 
 
 AMOUNT_HEADERS = [gettext_lazy("Transactions"), gettext_lazy("Gross commission (yuan)"),
@@ -374,11 +371,8 @@ class StatementPdfView(StatementAccessMixin, View):
         html = render_to_string("agency/statement_pdf.html", {
             "statement": statement, "lines": list(statement.lines.order_by("label")),
             "printed_at": timezone.localtime()})
-        response = HttpResponse(render_pdf(html=html), content_type="application/pdf")
-        response["Content-Disposition"] = (f'inline; filename="commission-{statement.station.code}-'
-                                           f'{statement.month:%Y-%m}.pdf"')
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return site_file_response(render_pdf(html=html), content_type="application/pdf", inline=True,
+                                  filename=f"commission-{statement.station.code}-{statement.month:%Y-%m}.pdf")
 
 
 class StatementMonthCsvView(BackOfficeMixin, View):

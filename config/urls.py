@@ -8,11 +8,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api
+from portal.cms_ids import guard_id_lists
+
+handler400 = "core.http.bad_request"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("cms/", include(wagtailadmin_urls)),
+    path("cms/", include(guard_id_lists(wagtailadmin_urls.urlpatterns))),
     path("documents/", include(wagtaildocs_urls)),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("api/", api.urls),

@@ -5,7 +5,6 @@ gov_services/services/catalogue.py have the last word (and their errors are put 
 """
 
 import json
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ImportUploadForm
+from core.money import YuanField
 from gov_services.catalogue_io import CAPS, promised_too_long
 from gov_services.eforms import validate_schema
 from gov_services.models import RequiredMaterial, ServiceItem
@@ -39,8 +39,7 @@ class SchemaJSONField(forms.JSONField):
 
 
 class ServiceItemForm(forms.ModelForm):
-    fee_yuan = forms.DecimalField(label=_("Fee (yuan)"), min_value=Decimal(0), max_digits=12, decimal_places=2,
-                                  initial=Decimal(0), help_text=_("0 for a free service."))
+    fee_yuan = YuanField(label=_("Fee (yuan)"), min_fen=0, initial=0, help_text=_("0 for a free service."))
     form_schema = SchemaJSONField(
         label=_("Electronic form (JSON)"), required=False,
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "cz-code",
@@ -62,7 +61,7 @@ class ServiceItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         if self.instance.pk:
-            self.fields["fee_yuan"].initial = Decimal(self.instance.fee_fen) / 100
+            self.fields["fee_yuan"].initial = self.instance.fee_fen
 
     def clean_form_schema(self):
         schema = self.cleaned_data["form_schema"]
@@ -87,7 +86,7 @@ class ServiceItemForm(forms.ModelForm):
     def service_fields(self) -> dict:
         """The cleaned values as keyword arguments for service_item_create / service_item_update."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data["fee_fen"] = int(self.cleaned_data["fee_yuan"] * 100)
+        data["fee_fen"] = self.cleaned_data["fee_yuan"]
         return data
 
 

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import CheckedImageField
 from gov_services.models import CertificateType
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -75,8 +76,8 @@ class VerifyForm(forms.Form):
                            help_text=_("Paste the text under the QR code, or the address a phone camera shows."),
                            widget=forms.Textarea(attrs={"class": "cz-input cz-mono", "rows": 3,
                                                         "autocomplete": "off", "spellcheck": "false"}))
-    photo = forms.ImageField(label=_("Or a photo of the QR code"), required=False,
-                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    photo = CheckedImageField(label=_("Or a photo of the QR code"), required=False, formats=None, stored=False,
+                              widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

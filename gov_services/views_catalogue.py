@@ -8,7 +8,7 @@ else gets 403. Views parse input, check access, call one service or selector, an
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView, View
 from django.views.generic.edit import FormView
 
 from core.audit import audit_events_for
+from core.http import int_or_none, site_file_response
 from core.import_jobs import access_import_job_by_id, import_job_report
 from core.spreadsheets import CONTENT_TYPES
 from gov_services import catalogue_io, eforms
@@ -41,15 +42,11 @@ class CatalogueAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _filters(params) -> dict:
     category = params.get("category") or None
     return {
         "query": (params.get("q") or "").strip()[:50],
-        "department_id": _int_or_none(params.get("department")),
+        "department_id": int_or_none(params.get("department")),
         "category": category if category in ServiceItem.Category.values else None,
         "online_only": params.get("online") == "1",
     }
@@ -209,7 +206,5 @@ class CatalogueExportView(CatalogueAccessMixin, View):
             raise Http404(_("Unknown export format."))
         items = selectors.service_items_for_export(
             items=selectors.service_item_list_for_admin(user=request.user, **_filters(request.GET)))
-        response = HttpResponse(catalogue_io.catalogue_export(items=items, fmt=fmt), content_type=CONTENT_TYPES[fmt])
-        filename = f"service-catalogue-{timezone.localdate():%Y%m%d}.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return site_file_response(catalogue_io.catalogue_export(items=items, fmt=fmt), content_type=CONTENT_TYPES[fmt],
+                                  filename=f"service-catalogue-{timezone.localdate():%Y%m%d}.{fmt}")

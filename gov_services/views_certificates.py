@@ -16,7 +16,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.views import View
 from django_ratelimit.core import is_ratelimited
 
 from core.audit import audit_events_for
+from core.http import site_file_response, user_file_response
 from gov_services import certificate_layout as layout
 from gov_services import certificate_tokens as tokens
 from gov_services.forms_certificates import (
@@ -58,15 +59,8 @@ def _messages_of(error: ValidationError) -> str:
 def _private_pdf(certificate: Certificate, *, download: bool) -> FileResponse:
     if certificate.pdf_status != Certificate.PdfStatus.READY or not certificate.pdf:
         raise Http404(_("The PDF is still being prepared."))
-    try:
-        handle = certificate.pdf.open("rb")
-    except (FileNotFoundError, ValueError) as missing:
-        raise Http404(_("The file is missing from storage.")) from missing
-    response = FileResponse(handle, content_type="application/pdf", as_attachment=download,
-                            filename=f"{certificate.serial}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return site_file_response(certificate.pdf, filename=f"{certificate.serial}.pdf", content_type="application/pdf",
+                              inline=not download)
 
 
 # --- County set-up ---------------------------------------------------------------------------------
@@ -208,11 +202,7 @@ class DepartmentSealImageView(_CountyStaffMixin, View):
         seal = getattr(department, "seal", None)
         if seal is None:
             raise Http404(_("This department has no seal yet."))
-        response = FileResponse(seal.image.open("rb"), content_type="image/png"
-                                if seal.image.name.endswith(".png") else "image/jpeg")
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return user_file_response(seal.image, filename=f"seal-{department.pk}", preview=True)
 
 
 class SigningKeyRotateView(_CountyStaffMixin, View):
@@ -546,4 +536,5 @@ class CertificateTokenDocView(View):
         path = settings.BASE_DIR / "docs" / "certificate-token.md"
         if not path.exists():
             raise Http404
-        return HttpResponse(path.read_text(encoding="utf-8"), content_type="text/markdown; charset=utf-8")
+        return site_file_response(path.read_bytes(), filename=path.name, content_type="text/markdown; charset=utf-8",
+                                  inline=True)

@@ -17,17 +17,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, View
 
 from accounts.lockout import LOCKED_OUT, code_guard
 from accounts.phone_codes import is_wrong_code
-from core.http import client_address
+from core.http import client_address, site_file_response, user_file_response
 from core.spreadsheets import CONTENT_TYPES, to_xlsx
 from gov_services.catalogue_io import format_fee_yuan
 from gov_services.eforms import build_form, display_rows, mask_mobile
@@ -64,8 +63,6 @@ Status = ServiceRequest.Status
 
 ITEM_RESULTS = 50
 LEDGER_PAGE_SIZE = 25
-# Attachments are stored only as these (scans.py checks the content); anything else is served as bytes.
-DOWNLOAD_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,10 +198,8 @@ class CounterRequestExportView(CounterAccessMixin, View):
         rows = station_ledger(user=request.user, **filters).filter(station=self.station)
         content = to_xlsx([ledger_sheet(rows, title=_("Service ledger"))])
         period = f"{filters['month']:%Y%m}" if filters["month"] else f"{timezone.localdate():%Y%m%d}"
-        response = HttpResponse(content, content_type=CONTENT_TYPES["xlsx"])
-        response["Content-Disposition"] = f'attachment; filename="ledger-{self.station.code}-{period}.xlsx"'
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return site_file_response(content, filename=f"ledger-{self.station.code}-{period}.xlsx",
+                                  content_type=CONTENT_TYPES["xlsx"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -446,17 +441,7 @@ class CounterAttachmentDownloadView(CounterAccessMixin, View):
         attachment = attachment_for_download(user=request.user, attachment_id=pk)
         if attachment.request.station_id != self.station.pk:
             raise Http404(_("Not found."))  # another station's file, answered as a missing one
-        try:
-            handle = attachment.file.storage.open(attachment.file.name, "rb")
-        except FileNotFoundError:
-            raise Http404(_("The file is missing from storage.")) from None
-        content_type = (attachment.content_type if attachment.content_type in DOWNLOAD_CONTENT_TYPES
-                        else "application/octet-stream")
-        response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                                content_type=content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return user_file_response(attachment.file, filename=attachment.original_name)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import User
+from core.http import int_or_none, user_file_response
 from gov_services.deadlines import SHANGHAI, working_days_between
 from gov_services.eforms import display_rows
 from gov_services.forms_dept import (
@@ -137,10 +138,6 @@ def _decorate(rows, *, now=None) -> list[ServiceRequest]:
     return rows
 
 
-def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
@@ -215,7 +212,7 @@ class DepartmentHomeView(DepartmentStaffMixin, View):
             department_choices = [(d.pk, d.name) for d in department_selectors.department_list(user=user)]
         else:
             department_choices = [(m.department_id, m.department.name) for m in memberships]
-        department_id = _int_or_none(request.GET.get("department"))
+        department_id = int_or_none(request.GET.get("department"))
         if department_id not in {pk for pk, _name in department_choices}:
             department_id = None
 
@@ -520,26 +517,14 @@ class CountyRequestActionView(CountyStaffMixin, _RequestActionMixin, View):
 
 # --- Files ---------------------------------------------------------------------------------------
 
-def _private_file_response(file, *, content_type: str, filename: str, download: bool) -> FileResponse:
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, ValueError) as missing:
-        raise Http404(_("The file is missing from storage.")) from missing
-    response = FileResponse(handle, content_type=content_type, as_attachment=download, filename=filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    # The scan is shown on its own: nothing in it may run or load anything.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    return response
-
-
 class AttachmentDownloadView(RequestStaffMixin, View):
-    """A request's scan, for whoever may see the request; inline (images, PDF) or ?download=1."""
+    """A request's scan, for whoever may see the request: a sound image opens in the browser, anything
+    else (a PDF too) and ?download=1 download (core.http.user_file_response)."""
 
     def get(self, request, pk):
         attachment = request_selectors.attachment_for_download(user=request.user, attachment_id=pk)
-        return _private_file_response(attachment.file, content_type=attachment.content_type,
-                                      filename=attachment.original_name, download=request.GET.get("download") == "1")
+        return user_file_response(attachment.file, filename=attachment.original_name,
+                                  preview=request.GET.get("download") != "1")
 
 
 class RequestSignatureView(RequestStaffMixin, View):
@@ -549,8 +534,8 @@ class RequestSignatureView(RequestStaffMixin, View):
         service_request = request_selectors.access_service_request_by_id(user=request.user, request_id=pk)
         if not service_request.signature:
             raise Http404(_("This request has no signature."))
-        return _private_file_response(service_request.signature, content_type="image/png",
-                                      filename=f"signature-{service_request.tracking_code}.png", download=False)
+        return user_file_response(service_request.signature, filename=f"signature-{service_request.tracking_code}",
+                                  preview=True)
 
 
 # --- /county/requests/ -----------------------------------------------------------------------------

@@ -16,16 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from core.http import int_or_none
 from gov_services.forms_settings import CalendarDayForm, RouteTestForm, RoutingRuleForm
 from gov_services.models import CalendarDay
 from gov_services.selectors import routing_rules as selectors
 from gov_services.selectors.routing import appeal_department_for, dispatch_desk_for
 from gov_services.services import calendar as calendar_services
 from gov_services.services import routing as routing_services
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _errors_onto(form, error: ValidationError) -> None:
@@ -48,7 +45,7 @@ class SettingsViewMixin(LoginRequiredMixin):
                 raise PermissionDenied(_("The county settings are for county and township admins."))
             if self.needs_county:
                 self.county = selectors.settings_county_for(user=request.user,
-                                                            county_id=_int_or_none(request.GET.get("county")))
+                                                            county_id=int_or_none(request.GET.get("county")))
         return super().dispatch(request, *args, **kwargs)
 
     def list_url(self) -> str:
@@ -186,7 +183,7 @@ class CalendarDayListView(SettingsViewMixin, View):
 
     def get(self, request):
         today = timezone.localdate()
-        year = _int_or_none(request.GET.get("year"))
+        year = int_or_none(request.GET.get("year"))
         year = year if year and 1900 < year < 2200 else today.year
         days = list(selectors.calendar_day_list(user=request.user, year=year))
         return TemplateResponse(request, self.template_name, {

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from core.http import int_or_none
 from gov_services.forms_supervision import (
     AssessmentMonthForm,
     BoardFilterForm,
@@ -37,10 +38,6 @@ from gov_services.services import supervision as services
 from gov_services.views_dept import deadline_hint
 
 PAGE_SIZE = 30
-
-
-def _int_or_none(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
 
 
 def _errors_onto(form, error: ValidationError) -> None:
@@ -66,7 +63,7 @@ class SupervisionMixin(LoginRequiredMixin):
                 raise PermissionDenied(_("Supervision is for county and township admins.") if not self.manage
                                        else _("Only county admins may change the supervision settings."))
             self.county = selectors.supervision_county_for(user=request.user,
-                                                           county_id=_int_or_none(request.GET.get("county")))
+                                                           county_id=int_or_none(request.GET.get("county")))
         return super().dispatch(request, *args, **kwargs)
 
     def base_context(self) -> dict:

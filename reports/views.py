@@ -14,7 +14,7 @@ import uuid
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.http import int_or_none, site_file_response
 from core.spreadsheets import CONTENT_TYPES, to_csv, to_xlsx
 from reports.analytics_report import analytics_report
 from reports.forms import GovKpiFilterForm
@@ -60,9 +61,7 @@ def _gov_kpi_report(form: GovKpiFilterForm, scope: ReportScope) -> GovKpiReport:
 
 
 def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return site_file_response(content, filename=filename, content_type=content_type)
 
 
 class GovKpiReportView(LoginRequiredMixin, View):
@@ -100,7 +99,8 @@ class RequestAnalyticsView(LoginRequiredMixin, View):
     def get(self, request):
         scope = require_scope(request.user)
         form = _gov_kpi_form(request, scope)
-        minimum = _int_between(request.GET.get("minimum"), default=3, low=2, high=50)
+        asked = int_or_none(request.GET.get("minimum"), low=0)
+        minimum = 3 if asked is None else min(max(asked, 2), 50)
         report = analytics_report(scope=scope, params=form.params(), minimum=minimum)
         if request.GET.get("format") == "xlsx":
             name = f"requests-analysis-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}.xlsx"
@@ -111,10 +111,6 @@ class RequestAnalyticsView(LoginRequiredMixin, View):
             "trend_chart": report.trend_chart(), "station_chart": report.station_chart(),
             "map_chart": report.map_chart(), "regional": scope.is_regional,
         })
-
-
-def _int_between(value, *, default: int, low: int, high: int) -> int:
-    return min(max(int(value), low), high) if value and str(value).isdigit() else default
 
 
 class ReportJobCreateView(LoginRequiredMixin, View):
@@ -175,5 +171,4 @@ class ReportJobDownloadView(LoginRequiredMixin, View):
         if job.status != ReportJob.Status.DONE or not job.file:
             raise PermissionDenied(_("This report is not ready."))
         content_type = {"pdf": "application/pdf", "xlsx": XLSX, "csv": "text/csv"}[job.file_format]
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                            content_type=content_type)
+        return site_file_response(job.file, filename=job.filename, content_type=content_type)

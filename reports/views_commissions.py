@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from core.http import site_file_response
 from core.spreadsheets import CONTENT_TYPES, to_csv, to_xlsx
 from reports.commission_forms import CommissionFilterForm, ShopSalesFilterForm
 from reports.commission_report import CommissionReport, commission_report
@@ -73,9 +74,7 @@ def build_report(form: CommissionFilterForm, scope: ReportScope) -> CommissionRe
 
 
 def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return site_file_response(content, filename=filename, content_type=content_type)
 
 
 class CommissionReportView(LoginRequiredMixin, View):

@@ -1,10 +1,10 @@
-"""The county's delivery-fee form. It parses yuan into integer fen (agency's YuanField: Decimal, never
+"""The county's delivery-fee form. It parses yuan into integer fen (core.money's YuanField, never
 float); whether the fee is acceptable is the service's decision (shop/services/delivery_fees.py)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agency.forms import YuanField
+from core.money import YuanField
 from shop.services.delivery_fees import REASON_MAX_LENGTH
 
 

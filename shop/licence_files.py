@@ -1,8 +1,8 @@
 """The business-licence scan of a membership application, checked by content. Pure: no ORM.
 
 The same rule as the counter's scans (JPEG, PNG or PDF; the bytes decide, the name and the
-declared type may not claim another kind), shared through core/uploads.py; this module words
-the refusals for the applicant.
+declared type may not claim another kind; no hazard of core.uploads.hazard), shared through
+core/uploads.py; this module words the refusals for the applicant.
 """
 
 import hashlib
@@ -11,7 +11,14 @@ from typing import Final
 
 from django.utils.translation import gettext as _
 
-from core.uploads import MAX_UPLOAD_BYTES, canonical_extension, claims_another_kind, read_within, sniff
+from core.uploads import (
+    MAX_UPLOAD_BYTES,
+    canonical_extension,
+    claims_another_kind,
+    hazard,
+    read_within,
+    sniff,
+)
 
 __all__ = ["MAX_LICENCE_BYTES", "CheckedLicence", "check_licence", "sniff"]
 
@@ -38,6 +45,9 @@ def check_licence(upload) -> tuple[CheckedLicence | None, str | None]:
         return None, _("The licence scan must be a JPEG, PNG or PDF file (its content was checked, not its name).")
     if claims_another_kind(content_type=content_type, name=name, declared=getattr(upload, "content_type", None)):
         return None, _("“%(name)s” claims to be one kind of file but its content is another.") % {"name": name}
+    problem = hazard(content, content_type)
+    if problem:
+        return None, _("“%(name)s”: %(problem)s") % {"name": name, "problem": problem}
     return CheckedLicence(name=name, content=content, content_type=content_type,
                           extension=canonical_extension(content_type),
                           sha256=hashlib.sha256(content).hexdigest()), None

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.money import parse_yuan
 from core.spreadsheets import Caps, Column, HeaderMap, Problem, Table, code_text, map_headers
 
 REQUIRED = ("sku", "title", "category", "price", "stock")
@@ -38,6 +39,7 @@ COLUMNS = [Column(key, header, aliases, required=key in REQUIRED) for key, heade
 ]]
 CAPS = Caps(max_bytes=5 * 2**20, max_rows=2000, max_columns=20, max_cell_chars=5000)
 MAX_TITLE, MAX_SKU = 255, 128  # Oscar's product title and partner SKU
+MAX_PRICE_FEN = 10**12  # Oscar's price column holds 12 digits, 2 of them decimals
 
 
 @dataclass
@@ -52,14 +54,20 @@ class ProductRow:
 
 
 def parse_price(text: str) -> Decimal:
-    text = text.replace("¥", "").replace("￥", "").replace("元", "").replace(",", "").strip()
+    """Yuan → Decimal with two places (core.money reads the digits: no exponent, NaN or float)."""
     try:
-        price = Decimal(text)
-    except InvalidOperation:
+        fen = parse_yuan(text)
+    except ValidationError as error:
+        if error.code == "precision":
+            raise ValidationError(_("A price is more than 0 yuan with at most 2 decimals.")) from None
+        if error.code == "too_large":
+            raise
         raise ValidationError(_("“%(value)s” is not an amount in yuan.") % {"value": text}) from None
-    if not price.is_finite() or price <= 0 or price != price.quantize(Decimal("0.01")):
+    if fen <= 0:
         raise ValidationError(_("A price is more than 0 yuan with at most 2 decimals."))
-    return price.quantize(Decimal("0.01"))
+    if fen >= MAX_PRICE_FEN:
+        raise ValidationError(_("This amount is too large."))
+    return Decimal(fen).scaleb(-2)
 
 
 def parse_stock(text: str) -> int:

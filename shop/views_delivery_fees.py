@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from agency.templatetags.agency_money import yuan_plain
+from core.money import yuan_plain
 from shop.forms_delivery_fees import DeliveryFeeForm
 from shop.selectors import delivery_fees as selectors
 from shop.services.delivery_fees import delivery_fee_set

@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.audit import audit_events_for
+from core.http import user_file_response
 from shop import services
 from shop.forms_merchants import ApproveForm, MerchantApplicationForm, ReasonForm, RejectForm, RevetForm
 from shop.models import Merchant, MerchantApplication
@@ -97,10 +97,7 @@ class ApplicationLicenceView(CountyStaffMixin, View):
 
     def get(self, request, pk):
         application = selectors.access_merchant_application_by_id(user=request.user, application_id=pk)
-        response = FileResponse(application.licence.open("rb"), content_type=application.licence_content_type)
-        response["Content-Disposition"] = f'inline; filename="licence-{application.reference}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return user_file_response(application.licence, filename=f"licence-{application.reference}", preview=True)
 
 
 class ApplicationApproveView(CountyStaffMixin, View):

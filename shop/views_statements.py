@@ -5,11 +5,13 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.http import required_int
 from shop.models import MerchantStatement
 from shop.selectors import merchants as merchant_selectors
 from shop.services import statements as services
@@ -44,13 +46,16 @@ class CountyMerchantStatementListView(CountyStaffMixin, View):
         month = _month(request.POST.get("month"))
         try:
             if request.POST.get("approve"):
-                services.merchant_statement_approve(actor=request.user, statement_id=int(request.POST["approve"]))
+                statement_id = required_int(request.POST, "approve")
+                services.merchant_statement_approve(actor=request.user, statement_id=statement_id)
                 messages.success(request, _("The statement is approved."))
             else:
                 made = services.merchant_statements_generate_month(actor=request.user, month=month)
                 messages.success(request, _("%(n)d statements are ready.") % {"n": len(made)})
         except ValidationError as error:
             messages.error(request, error.messages[0])
+        except MerchantStatement.DoesNotExist:
+            raise Http404 from None
         return redirect(f"{request.path}?month={month:%Y-%m}")
 
 

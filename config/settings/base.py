@@ -77,7 +77,7 @@ OSCAR_APPS = [
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "shop.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -116,8 +116,11 @@ INSTALLED_APPS = [
 # Wagtail's redirect middleware goes last.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before the page caches, so that a cached page gets a header (and a nonce) of its own.
+    # Before the page caches, so that a cached page gets a header (and a nonce) of its own; before the
+    # text check too, so that its 400 page carries the policy.
     "core.csp.PathPolicyMiddleware",
+    # NUL and lone surrogates anywhere in a request: a 400 before the session or any view reads them.
+    "core.text_input.UnstorableTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -281,6 +284,9 @@ STORAGES = {
 }
 SITE_ID = 1
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Uploaded images with more pixels are refused (core/uploads.py): a 48-megapixel phone photo passes,
+# a decompression bomb does not. Pillow everywhere refuses twice this (core/apps.py).
+UPLOAD_MAX_IMAGE_PIXELS = read("UPLOAD_MAX_IMAGE_PIXELS", env.int, 50_000_000, "UPLOAD_MAX_IMAGE_PIXELS=50000000")
 
 # seed_demo creates accounts with a published password; production turns it off.
 DEMO_SEED_ALLOWED = True
@@ -412,6 +418,12 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "portal.zh_search"}}
 PORTAL_PAGE_CACHE_SECONDS = read("PORTAL_PAGE_CACHE_SECONDS", env.int, 600, "PORTAL_PAGE_CACHE_SECONDS=600")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
+# Editors' uploads pass the same content checks as everyone's (portal/forms.py), documents are
+# downloaded rather than opened in the browser, and images keep to our pixel limit.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.forms.CheckedDocumentForm"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.forms.CheckedImageForm"
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
 
 # Oscar (see ../shared/notes/integration.md §1)
 OSCAR_SHOP_NAME = _("Village station store")

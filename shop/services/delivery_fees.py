@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.money import format_yuan
 from shop.models import DeliveryFee
 from shop.selectors.delivery_fees import can_change_delivery_fees, delivery_fee_township_list
-from shop.templatetags.cunzhan_shop import yuan
 from stations.models import Region
 from stations.scope import require
 
@@ -28,7 +28,7 @@ def _check_fee(fee_fen: int) -> None:
         raise ValidationError({"fee_fen": _("A delivery fee cannot be negative.")}, code="negative")
     if fee_fen > MAX_DELIVERY_FEE_FEN:
         raise ValidationError({"fee_fen": _("A delivery fee is at most %(max)s.") % {
-            "max": yuan(MAX_DELIVERY_FEE_FEN)}}, code="too_large")
+            "max": format_yuan(MAX_DELIVERY_FEE_FEN)}}, code="too_large")
 
 
 @transaction.atomic

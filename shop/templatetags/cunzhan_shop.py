@@ -3,16 +3,6 @@ from django import template
 register = template.Library()
 
 
-@register.filter
-def yuan(fen) -> str:
-    """Integer fen as "¥12.50" (no float on the way)."""
-    if fen in (None, ""):
-        return "-"
-    fen = int(fen)
-    sign = "-" if fen < 0 else ""
-    return f"{sign}¥{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
-
-
 @register.simple_tag(takes_context=True)
 def shopper_station(context):
     """The resident's remembered station (or None), for the storefront's header."""

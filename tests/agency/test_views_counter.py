@@ -13,10 +13,10 @@ from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from agency import services
-from agency.forms import parse_yuan
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest, Journal
-from agency.templatetags.agency_money import format_yuan, signed_yuan, yuan_plain
 from core.models import AuditEvent
+from core.money import format_yuan, parse_yuan, yuan_plain
+from core.templatetags.money import signed_yuan
 from tests.agency.factories import ProductFactory, account_number, key, last_month_moment, posting_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 

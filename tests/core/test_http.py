@@ -1,76 +1,78 @@
-"""The client's address behind the TLS terminator: X-Forwarded-For is believed only from TRUSTED_PROXIES."""
+"""core.http: whole numbers from a request, and what pages answer to ids that are not ids."""
 
 import pytest
-from django.test import RequestFactory
+from django.http import QueryDict
+from django.test import Client
+from django.urls import reverse
 
-from core.http import client_address
-from gov_services.views_resident import TRACK_ATTEMPTS
-
-PROXY = "10.0.0.5"
-
-
-def address(remote_addr: str, forwarded_for: str | None = None) -> str:
-    extra = {"REMOTE_ADDR": remote_addr}
-    if forwarded_for is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
-    return client_address(RequestFactory().get("/", **extra))
+from core.http import InvalidParameter, int_or_none, required_int
 
 
-def test_without_trusted_proxies_the_peer_is_the_client_whatever_the_header_says(settings):
-    settings.TRUSTED_PROXIES = []
-    assert address("203.0.113.7", "198.51.100.1") == "203.0.113.7"
+@pytest.mark.parametrize(("value", "expected"), [
+    ("12", 12), (" 7 ", 7), ("9223372036854775807", 2**63 - 1),
+    ("abc", None), ("", None), (None, None), ("²", None), ("١٢", None), ("1e5", None), ("12.0", None),
+    ("0", None), ("-1", None), ("99999999999999999999", None), ("9" * 5000, None), (12, None),
+])
+def test_only_plain_whole_numbers_within_the_range_of_an_id_count(value, expected):
+    assert int_or_none(value) == expected
 
 
-def test_a_forwarded_for_header_from_an_untrusted_peer_is_ignored(settings):
-    settings.TRUSTED_PROXIES = [PROXY]
-    assert address("203.0.113.7", "198.51.100.1") == "203.0.113.7"
+def test_the_range_can_be_narrowed_or_opened_to_zero_and_negatives():
+    assert int_or_none("2030", low=1900, high=2200) == 2030 and int_or_none("2300", low=1900, high=2200) is None
+    assert int_or_none("-3", low=-10) == -3
 
 
-def test_the_trusted_proxy_says_who_the_client_is(settings):
-    settings.TRUSTED_PROXIES = [PROXY]
-    assert address(PROXY, "198.51.100.1") == "198.51.100.1"
-
-
-def test_what_the_client_wrote_in_front_of_the_proxys_entry_is_not_believed(settings):
-    settings.TRUSTED_PROXIES = [PROXY]
-    assert address(PROXY, "1.2.3.4, 198.51.100.1") == "198.51.100.1"
-
-
-def test_a_chain_of_trusted_proxies_is_walked_from_the_right(settings):
-    settings.TRUSTED_PROXIES = ["10.0.0.0/24", "192.0.2.1"]
-    assert address("10.0.0.9", "1.2.3.4, 198.51.100.1, 192.0.2.1") == "198.51.100.1"
-
-
-def test_garbage_in_the_header_falls_back_to_the_peer(settings):
-    settings.TRUSTED_PROXIES = [PROXY]
-    assert address(PROXY, "198.51.100.1, not-an-address") == PROXY
+def test_a_required_number_that_is_missing_or_bad_is_a_400_naming_the_field():
+    with pytest.raises(InvalidParameter, match="approve"):
+        required_int(QueryDict("approve=abc"), "approve")
+    with pytest.raises(InvalidParameter):
+        required_int(QueryDict(""), "approve")
+    assert required_int(QueryDict("approve=5"), "approve") == 5
 
 
 @pytest.mark.django_db
-def test_visitors_behind_the_proxy_each_get_their_own_tracking_allowance(client, settings):
-    """Before: every visitor had the proxy's address, so the whole county shared ten look-ups."""
-    settings.TRUSTED_PROXIES = [PROXY]
-
-    def track(visitor):
-        return client.post("/track/", {"code": "7KQ4-M2XB-Q9", "phone_last4": "1234"},
-                           REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=visitor)
-
-    for _ in range(TRACK_ATTEMPTS):
-        assert track("198.51.100.1").status_code != 429
-    assert track("198.51.100.1").status_code == 429
-    assert track("198.51.100.2").status_code != 429
-    # Coming round the proxy with a forged header buys no fresh allowance.
-    assert client.post("/track/", {"code": "7KQ4-M2XB-Q9", "phone_last4": "1234"}, REMOTE_ADDR="198.51.100.1",
-                       HTTP_X_FORWARDED_FOR="198.51.100.3").status_code == 429
+@pytest.mark.parametrize("value", ["abc", "²", "1e5", "-1", "99999999999999999999"])
+def test_approving_a_merchant_statement_by_a_bad_id_is_a_clear_400(county_admin, value):
+    client = Client(raise_request_exception=False)
+    client.force_login(county_admin)
+    response = client.post(reverse("shop:county-merchant-statements"), {"approve": value, "month": "2025-01"})
+    assert response.status_code == 400
+    assert "“approve”不是有效的编号" in response.content.decode()
 
 
-def test_a_malformed_trusted_proxies_setting_stops_start_up_with_one_line():
-    import os
-    import subprocess
-    import sys
+@pytest.mark.django_db
+def test_approving_a_merchant_statement_that_does_not_exist_is_a_404(county_admin):
+    client = Client(raise_request_exception=False)
+    client.force_login(county_admin)
+    response = client.post(reverse("shop:county-merchant-statements"), {"approve": "987654", "month": "2025-01"})
+    assert response.status_code == 404
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "TRUSTED_PROXIES": "10.0.0.300"}
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
-                            capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "TRUSTED_PROXIES is malformed" in result.stderr
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "-1", "abc"])
+def test_filters_given_bad_numbers_show_the_unfiltered_page(client, officer, department, county_admin, value):
+    client.force_login(officer)
+    assert client.get(reverse("gov_services:dept-home"), {"department": value}).status_code == 200
+    client.force_login(county_admin)
+    assert client.get(reverse("gov_services:service-item-list"), {"department": value}).status_code == 200
+    assert client.get(reverse("reports:request-analytics"), {"minimum": value}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_django_bad_request_uses_our_400_page_without_its_internal_message(settings):
+    client = Client(raise_request_exception=False)
+    response = client.get("/services/", HTTP_HOST="evil.example")  # DisallowedHost: a SuspiciousOperation
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "cz-error-page" in page and "evil.example" not in page
+
+
+@pytest.mark.django_db
+def test_the_cms_choosers_and_bulk_actions_answer_ids_that_are_not_ids_with_a_400(superuser):
+    client = Client(raise_request_exception=False)
+    client.force_login(superuser)
+    for path in ("/cms/images/chooser/chosen-multiple/", "/cms/choose-page/chosen-multiple/",
+                 "/cms/api/main/pages/find/", "/cms/bulk/wagtailimages/image/delete/"):
+        assert client.get(path, {"id": "1e5"}).status_code == 400, path
+    assert client.get("/cms/bulk/wagtailimages/image/delete/", {"id": "all"}).status_code not in (400, 500)
+    assert client.get("/cms/images/chooser/chosen-multiple/", {"id": "7"}).status_code == 200

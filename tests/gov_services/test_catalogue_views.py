@@ -251,7 +251,7 @@ def test_a_department_outside_the_county_cannot_be_chosen(client, county_admin, 
 def test_the_edit_form_starts_from_the_stored_item(client, county_admin, catalogue):
     response = login(client, county_admin).get(url("service-item-update", catalogue["hjzm"].pk))
     form, formset = response.context["form"], response.context["formset"]
-    assert form["fee_yuan"].value() == 12.5 or str(form["fee_yuan"].value()) == "12.5"
+    assert form["fee_yuan"].value() == "12.50"
     assert '"label": "用途"' in form["form_schema"].value()
     assert [f["name"].value() for f in formset.forms[:2]] == ["身份证", "户口簿"]
 

@@ -3,7 +3,6 @@ the county's PDF signing certificate. County staff only; every change is audited
 
 import functools
 import hashlib
-import io
 import re
 
 from django.conf import settings
@@ -13,9 +12,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
+from core import uploads
 from core.audit import audit_event_record
 from gov_services import certificate_layout as layout
 from gov_services import certificate_pki as pki
@@ -34,7 +33,6 @@ from stations.models import Region
 from stations.scope import require, scope_for
 
 MAX_SEAL_BYTES = 2 * 1024 * 1024
-SEAL_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 
 
 def key_passphrase() -> bytes:
@@ -113,17 +111,16 @@ def _checked_seal(content: bytes) -> str:
     """The file extension for a real PNG/JPEG image of sensible size; ValidationError otherwise."""
     if len(content) > MAX_SEAL_BYTES:
         raise ValidationError({"image": _("The seal image is larger than 2 MB.")})
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.verify()
-            kind, size = image.format, image.size
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ValidationError({"image": _("The seal must be a PNG or JPEG image.")}) from error
-    if kind not in SEAL_FORMATS:
+    content_type = uploads.sniff(content)
+    if content_type not in ("image/png", "image/jpeg"):
         raise ValidationError({"image": _("The seal must be a PNG or JPEG image.")})
-    if min(size) < 100 or max(size) > 4000:
+    size = uploads.image_size(content)  # None for a decompression bomb
+    if size is None or min(size) < 100 or max(size) > 4000:
         raise ValidationError({"image": _("The seal image should be between 100 and 4000 pixels wide and high.")})
-    return SEAL_FORMATS[kind]
+    problem = uploads.hazard(content, content_type)
+    if problem:
+        raise ValidationError({"image": problem})
+    return uploads.canonical_extension(content_type)
 
 
 @transaction.atomic

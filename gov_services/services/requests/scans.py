@@ -1,8 +1,9 @@
 """Scans and signatures, checked by their content and never by their name. Pure: no ORM.
 
 Accepted: JPEG, PNG and PDF up to MAX_ATTACHMENT_BYTES. The content rules (Pillow `verify()`, the
-PDF end-of-file marker, a name or declared type that may not claim another kind) live in
-core/uploads.py, shared with the store's licence scans; this module words the refusals.
+PDF end-of-file marker, a name or declared type that may not claim another kind, and the hazards:
+too many pixels, an active PDF, hidden web-page code) live in core/uploads.py, shared with the
+store's licence scans; this module words the refusals.
 """
 
 import hashlib
@@ -16,6 +17,7 @@ from core.uploads import (
     Upload,
     canonical_extension,
     claims_another_kind,
+    hazard,
     read_within,
     sniff,
 )
@@ -25,6 +27,7 @@ __all__ = ["MAX_ATTACHMENT_BYTES", "MAX_SIGNATURE_BYTES", "CheckedFile", "Upload
 
 MAX_ATTACHMENT_BYTES: Final = MAX_UPLOAD_BYTES
 MAX_SIGNATURE_BYTES: Final = 1024 * 1024
+MAX_SIGNATURE_PIXELS: Final = 2_000_000  # the pad draws about 600 × 200
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ def check_upload(upload: Upload) -> tuple[CheckedFile | None, str | None]:
             "name": name}
     if claims_another_kind(content_type=content_type, name=name, declared=getattr(upload, "content_type", None)):
         return None, _("“%(name)s” claims to be one kind of file but its content is another.") % {"name": name}
+    problem = hazard(content, content_type)
+    if problem:
+        return None, _("“%(name)s”: %(problem)s") % {"name": name, "problem": problem}
     material_id = getattr(upload, "material_id", None)
     return CheckedFile(name=name, content=content, content_type=content_type,
                        extension=canonical_extension(content_type), sha256=hashlib.sha256(content).hexdigest(),
@@ -64,4 +70,4 @@ def check_signature(signature: bytes) -> str | None:
         return _("The signature image is too large.")
     if sniff(signature) != "image/png":
         return _("The signature must be a PNG image from the signature pad.")
-    return None
+    return hazard(signature, "image/png", max_pixels=MAX_SIGNATURE_PIXELS)
