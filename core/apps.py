@@ -8,10 +8,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.db.models.signals import post_migrate, pre_migrate
         from PIL import Image
 
         from core import checks  # noqa: F401  registers the system checks
+        from core.db_invariants import create_sqlite_triggers, drop_sqlite_triggers
 
         # Every Pillow in the process (Oscar's thumbnails, Wagtail's renditions, the QR reader) refuses
         # an image of more than twice this many pixels; our own upload checks refuse more than this.
         Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
+        pre_migrate.connect(drop_sqlite_triggers, sender=self, dispatch_uid="core-drop-sqlite-triggers")
+        post_migrate.connect(create_sqlite_triggers, dispatch_uid="core-create-sqlite-triggers")

@@ -1,11 +1,12 @@
 """The double-entry ledger: accounts, journals and their entries. Append-only.
 
 An entry's `amount_fen` is signed: positive is a debit, negative a credit. Every journal's
-entries add up to zero, so the whole ledger always does too. Journals and entries are never
-updated or deleted (PostgreSQL refuses it with a trigger, migration 0002); a mistake is undone
-by a reversal journal that points at the original through `reverses` (one-to-one: once).
-Balances are sums of entries; the only cached figure is FloatWallet.balance_fen, which is
-moved in the same statement as the float entries and checked against them (selectors).
+entries add up to zero, so the whole ledger always does too. A journal declares how many lines
+it has (`line_count`); once it holds them it is posted, and journals and entries are never
+updated or deleted; a mistake is undone by a reversal journal that points at the original
+through `reverses` (one-to-one: once). The database holds these rules itself, on PostgreSQL and
+on SQLite (docs/database-invariants.md). Balances are sums of entries; the only cached figure is
+FloatWallet.balance_fen, which the database moves as float entries are inserted.
 """
 
 from django.conf import settings
@@ -78,12 +79,15 @@ class Journal(models.Model):
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="reversal", verbose_name=_("reverses"))
     memo = models.CharField(_("memo"), max_length=200, blank=True)
+    line_count = models.PositiveSmallIntegerField(
+        _("lines"), help_text=_("How many entries the journal has: no more can be added once they are in"))
 
     class Meta:
         verbose_name = _("journal")
         verbose_name_plural = _("journals")
         ordering = ["posted_at", "pk"]
         indexes = [models.Index(fields=["station", "posted_at"])]
+        constraints = [models.CheckConstraint(name="agency_journal_has_two_lines", condition=models.Q(line_count__gte=2))]
 
     def __str__(self) -> str:
         return f"J{self.pk} {self.get_kind_display()} {self.memo}"

@@ -1,5 +1,7 @@
 """The station till: counter transactions, float wallets and top-ups, daily cash closes and
-monthly commission statements. Status moves only through agency/states.py's tables."""
+monthly commission statements. Status moves only through agency/states.py's tables, and the
+database refuses any other move, a change to a settled row and any delete
+(docs/database-invariants.md)."""
 
 from django.conf import settings
 from django.db import models
@@ -116,8 +118,9 @@ class CounterTransaction(models.Model):
 class FloatWallet(models.Model):
     """A station's pre-funded balance for one provider group.
 
-    `balance_fen` caches the ledger balance of `account` (moved in the same transaction as every
-    float entry; selectors.float_wallet_check compares them). `reserved_fen` holds the amounts of
+    `balance_fen` caches the ledger balance of `account`: the database moves it as each float entry
+    is inserted and refuses any other change (docs/database-invariants.md); selectors.float_wallet_mismatches
+    compares them. `reserved_fen` holds the amounts of
     payments sent to a provider and not yet settled (pending or unknown): a payment needs
     balance − reserved ≥ its amount, checked under this row's lock.
     """
@@ -182,6 +185,10 @@ class FloatTopUpRequest(models.Model):
         verbose_name = _("float top-up request")
         verbose_name_plural = _("float top-up requests")
         ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="agency_top_up_approved_is_posted",
+                                   condition=~models.Q(status="approved") | models.Q(journal__isnull=False)),
+        ]
         permissions = [("approve_floattopuprequest", _("Can approve a float top-up"))]
 
     def __str__(self) -> str:
@@ -227,6 +234,8 @@ class DailyCashClose(models.Model):
             models.UniqueConstraint(fields=["station", "business_date"], name="agency_one_close_per_day"),
             models.CheckConstraint(name="agency_close_variance_is_difference",
                                    condition=models.Q(variance_fen=models.F("counted_fen") - models.F("expected_fen"))),
+            models.CheckConstraint(name="agency_close_approved_is_posted",
+                                   condition=~models.Q(status="approved") | models.Q(journal__isnull=False)),
         ]
         permissions = [("approve_dailycashclose", _("Can approve a cash variance"))]
 
@@ -278,6 +287,10 @@ class CommissionStatement(models.Model):
             models.CheckConstraint(name="agency_statement_checker_is_not_maker",
                                    condition=models.Q(approved_by__isnull=True)
                                    | ~models.Q(approved_by=models.F("generated_by"))),
+            # A paid statement says when, and its net commission (if any) left the station's account.
+            models.CheckConstraint(name="agency_statement_paid_is_posted",
+                                   condition=~models.Q(status="paid") | models.Q(paid_at__isnull=False)
+                                   & (models.Q(net_fen__lte=0) | models.Q(payout_journal__isnull=False))),
         ]
         permissions = [("approve_commissionstatement", _("Can approve a commission statement")),
                        ("pay_commissionstatement", _("Can mark a commission statement paid"))]

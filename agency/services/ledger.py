@@ -1,9 +1,10 @@
 """Posting to the ledger: accounts by purpose and owner, balanced journals, reversals (once).
 
 Every posting goes through journal_post, which refuses an unbalanced journal before writing
-anything and moves the cached FloatWallet.balance_fen in the same transaction as the float
-entries, and adds a counted journal to the commission rollups (agency/services/rollups.py) there
-too. Nothing here checks permissions: the calling service has already done so.
+anything and adds a counted journal to the commission rollups (agency/services/rollups.py) in the
+same transaction. The database checks the same again (docs/database-invariants.md): the journal
+holds the lines it declares and they sum to zero, and inserting float entries moves the cached
+FloatWallet.balance_fen. Nothing here checks permissions: the calling service has already done so.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agency.models import Account, FloatWallet, Journal, LedgerEntry, Provider
+from agency.models import Account, Journal, LedgerEntry, Provider
 from agency.services.rollups import rollup_journal
 from agency.states import IllegalTransition
 from stations.models import Region, Station
@@ -96,22 +96,13 @@ def journal_post(*, kind: str, lines: Sequence[Line], actor=None, station: Stati
     with transaction.atomic():
         journal = Journal.objects.create(
             kind=kind, posted_at=timezone.now(), posted_by=actor if actor is not None and actor.is_authenticated
-            else None, station=station, counter_transaction=counter_transaction, memo=memo[:200], reverses=reverses)
-        LedgerEntry.objects.bulk_create(
+            else None, station=station, counter_transaction=counter_transaction, memo=memo[:200], reverses=reverses,
+            line_count=len(lines))
+        LedgerEntry.objects.bulk_create(  # the database moves the float wallets' balances with these
             [LedgerEntry(journal=journal, account=line.account, amount_fen=line.amount_fen, role=line.role)
              for line in lines])
-        _move_cached_float_balances(lines)
         rollup_journal(journal=journal, lines=lines)  # the report's sums, in the same transaction
     return journal
-
-
-def _move_cached_float_balances(lines: Sequence[Line]) -> None:
-    moves: dict[int, int] = {}
-    for line in lines:
-        if line.account.purpose == Purpose.FLOAT:
-            moves[line.account.pk] = moves.get(line.account.pk, 0) + line.amount_fen
-    for account_id, amount in sorted(moves.items()):
-        FloatWallet.objects.filter(account_id=account_id).update(balance_fen=F("balance_fen") + amount)
 
 
 def journal_reverse(*, journal: Journal, actor=None, memo: str = "") -> Journal:

@@ -43,23 +43,20 @@ def payment_event_handle(*, provider_code: str, event: ProviderEvent) -> bool:
     """
     try:
         with transaction.atomic():
-            record = PaymentEvent.objects.create(provider=provider_code, event_id=event.event_id,
-                                                 kind=event.raw_type or event.kind,
-                                                 data={"external_id": event.external_id,
-                                                       "amount_fen": event.amount_fen})
-            _apply_event(record, provider_code, event)
+            payment = (Payment.objects.select_for_update().filter(provider=provider_code,
+                                                                  external_id=event.external_id).first()
+                       if event.external_id else None)
+            PaymentEvent.objects.create(provider=provider_code, event_id=event.event_id, payment=payment,
+                                        kind=event.raw_type or event.kind,
+                                        data={"external_id": event.external_id, "amount_fen": event.amount_fen})
+            if payment is not None:  # else not ours (another system on the same account): recorded, nothing to do
+                _apply_event(payment, event)
     except IntegrityError:
         return False
     return True
 
 
-def _apply_event(record: PaymentEvent, provider_code: str, event: ProviderEvent) -> None:
-    payment = (Payment.objects.select_for_update()
-               .filter(provider=provider_code, external_id=event.external_id).first() if event.external_id else None)
-    if payment is None:
-        return  # not ours (another system on the same account) — recorded, nothing to do
-    record.payment = payment
-    record.save(update_fields=["payment"])
+def _apply_event(payment: Payment, event: ProviderEvent) -> None:
     # A late "succeeded" for a cancelled attempt means the card was charged after all: it becomes paid
     # (with no order, the sweep gives the money back). One already refunded in full stays refunded.
     if event.kind == "succeeded" and payment.status in PAYABLE:

@@ -20,6 +20,7 @@ from agency.services.card_payments import card_charge_record
 from agency.services.payments import _open
 from core.models import AuditEvent
 from tests.agency.factories import ProductFactory, account_number, key
+from tests.clock import clock_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,14 @@ def pay_card(operator, station, product, amount=10_000, number=None, k=None):
     return services.counter_payment_submit(actor=operator, station=station, product=product,
                                            account_number=number or account_number(1), amount_fen=amount,
                                            idempotency_key=k or key(), payment_method=CARD)
+
+
+def _open_card_payment(operator, station, product, *, amount_fen: int) -> CounterTransaction:
+    """A card payment as a crash leaves it: opened (pending, the float reserved), the card not yet recorded."""
+    tx, created = _open(actor=operator, station=station, product=product, number="1234561234", amount_fen=amount_fen,
+                        key=key(), print_="x", payment_method=CARD, customer_name="")
+    assert created
+    return tx
 
 
 def balance(station, purpose: str) -> int:
@@ -186,11 +195,11 @@ def test_a_terminal_fault_is_an_unknown_answer_not_an_error(operator, station, p
 def test_an_unconfirmed_refund_stays_pending_and_reconciliation_retries_it(operator, station, plain, funded):
     reader = terminal()
     reader.refund_failure_rate = 1.0
-    tx = pay_card(operator, station, plain, amount=6_000, number="1234560000")
+    with clock_at(timezone.now() - timedelta(minutes=10)):
+        tx = pay_card(operator, station, plain, amount=6_000, number="1234560000")
     assert tx.status == Status.FAILED and tx.card_status == Card.REFUND_PENDING and tx.card_owes_refund
     assert card_actions(tx) == ["agency.card.approved", "agency.card.refund_failed"]
     reader.refund_failure_rate = 0.0
-    CounterTransaction.objects.filter(pk=tx.pk).update(created_at=timezone.now() - timedelta(minutes=10))
     counts = services.counter_transactions_reconcile()
     tx.refresh_from_db()
     assert tx.card_status == Card.REFUNDED and counts.get("card_refunded") == 1
@@ -200,20 +209,17 @@ def test_an_unconfirmed_refund_stays_pending_and_reconciliation_retries_it(opera
 
 
 def test_a_card_payment_left_pending_by_a_crash_is_settled_by_the_terminal(operator, station, plain, funded):
-    tx = pay_card(operator, station, plain, amount=2_051, number="1234561234")  # declined: nothing charged
-    CounterTransaction.objects.filter(pk=tx.pk).update(
-        status=Status.PENDING, card_status="", created_at=timezone.now() - timedelta(minutes=10))
-    FloatWallet.objects.filter(pk=funded.pk).update(reserved_fen=2_051)  # as the crash left it
-    tx.refresh_from_db()
+    with clock_at(timezone.now() - timedelta(minutes=10)):  # the process died before the reader answered
+        tx = _open_card_payment(operator, station, plain, amount_fen=2_051)  # .51: the reader declines it
+    terminal().charge(station=station, amount_fen=tx.total_fen, reference=tx.reference, idempotency_key=tx.reference)
+    assert FloatWallet.objects.get(pk=funded.pk).reserved_fen == 2_051
     resolved = services.counter_transaction_resolve(actor=operator, counter_transaction=tx)
     assert resolved.status == Status.FAILED and resolved.card_status == Card.DECLINED
     assert FloatWallet.objects.get(pk=funded.pk).reserved_fen == 0
 
 
 def test_a_fresh_pending_card_payment_is_left_at_the_reader(operator, station, plain, funded):
-    tx = pay_card(operator, station, plain, amount=2_051, number="1234561234")
-    CounterTransaction.objects.filter(pk=tx.pk).update(status=Status.PENDING, card_status="")
-    tx.refresh_from_db()
+    tx = _open_card_payment(operator, station, plain, amount_fen=2_051)
     assert services.counter_transaction_resolve(actor=operator, counter_transaction=tx).status == Status.PENDING
 
 
@@ -251,13 +257,11 @@ def test_a_reader_timeout_is_cleared_up_at_once_when_the_terminal_knows(operator
 
 
 def test_a_crash_after_a_lost_reader_answer_is_settled_by_the_terminal(operator, station, plain, funded):
-    tx, created = _open(actor=operator, station=station, product=plain, number="1234561234", amount_fen=2_000,
-                        key=key(), print_="x", payment_method=CARD, customer_name="")
-    assert created
-    terminal().charge(station=station, amount_fen=tx.total_fen, reference=tx.reference, idempotency_key=tx.reference)
-    card_charge_record(tx_id=tx.pk, outcome=CardOutcome("unknown"), actor=operator)  # then the process died
-    CounterTransaction.objects.filter(pk=tx.pk).update(created_at=timezone.now() - timedelta(minutes=10))
-    tx.refresh_from_db()
+    with clock_at(timezone.now() - timedelta(minutes=10)):
+        tx = _open_card_payment(operator, station, plain, amount_fen=2_000)
+        terminal().charge(station=station, amount_fen=tx.total_fen, reference=tx.reference,
+                          idempotency_key=tx.reference)
+        tx = card_charge_record(tx_id=tx.pk, outcome=CardOutcome("unknown"), actor=operator)  # then the process died
     assert tx.status == Status.PENDING and not tx.card_owes_refund  # not settled: nothing to give back yet
     services.counter_transactions_reconcile()
     tx.refresh_from_db()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.utils import translation
+from django.utils import timezone, translation
 
 from agency import selectors, services
 from agency.models import CounterTransaction, FloatWallet, Journal, LedgerEntry, Product
@@ -13,6 +13,7 @@ from agency.providers.simulator import _digest
 from agency.states import IllegalTransition
 from core.models import AuditEvent
 from tests.agency.factories import ProductFactory, account_number, error_codes, fund, key
+from tests.clock import clock_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,9 +167,8 @@ def test_reversal_mirrors_the_posting_once_and_claws_the_commission_back(operato
 
 
 def test_reversal_after_the_window_is_refused(operator, station, product, funded):
-    tx = pay(operator, station, product)
-    CounterTransaction.objects.filter(pk=tx.pk).update(
-        completed_at=tx.completed_at - timedelta(minutes=product.reversal_window_minutes + 1))
+    with clock_at(timezone.now() - timedelta(minutes=product.reversal_window_minutes + 1)):
+        tx = pay(operator, station, product)
     with pytest.raises(ValidationError) as error:
         services.counter_transaction_reverse(actor=operator, counter_transaction=tx, reason="太晚")
     assert error.value.code == "window_closed"

@@ -18,6 +18,7 @@ from core.models import AuditEvent
 from core.money import format_yuan, parse_yuan, yuan_plain
 from core.templatetags.money import signed_yuan
 from tests.agency.factories import ProductFactory, account_number, key, last_month_moment, posting_at
+from tests.clock import clock_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -226,8 +227,8 @@ def test_a_payment_is_reversed_within_its_window_with_a_reason(client, operator,
 
 
 def test_after_the_window_the_reversal_form_is_gone_and_a_post_is_refused(client, operator, station, product, funded):
-    tx = paid(operator, station, product)
-    CounterTransaction.objects.filter(pk=tx.pk).update(completed_at=timezone.now() - timedelta(hours=2))
+    with clock_at(timezone.now() - timedelta(hours=2)):
+        tx = paid(operator, station, product)
     client.force_login(operator)
     assert not client.get(reverse("agency:transaction-detail", args=[tx.pk])).context["may_reverse"]
     response = client.post(reverse("agency:transaction-reverse", args=[tx.pk]), {"reason": "晚了"})
@@ -388,9 +389,10 @@ def test_the_till_and_the_transaction_list_cost_the_same_queries_however_many_pa
 
 
 def test_a_slips_reference_finds_its_transaction_on_any_day(client, operator, station, product, funded):
-    tx = paid(operator, station, product)
+    operator.staff_assignments.update(started_on=timezone.localdate() - timedelta(days=60))
+    with clock_at(timezone.now() - timedelta(days=40)):
+        tx = paid(operator, station, product)
     paid(operator, station, product, number=account_number(2))
-    CounterTransaction.objects.filter(pk=tx.pk).update(created_at=timezone.now() - timedelta(days=40))
     client.force_login(operator)
     today = client.get(reverse("agency:transaction-list"))
     assert tx not in today.context["transactions"] and len(today.context["transactions"]) == 1

@@ -1,5 +1,5 @@
 """Store sales and station commission by merchant and station, on orders taken through shop's own flow
-(commission posted by shop's settlement), then moved to known days."""
+(commission posted by shop's settlement), on known days."""
 
 import csv
 import datetime
@@ -12,9 +12,11 @@ from agency.models import CommissionPlan, CommissionPlanVersion
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope, report_scope_for
 from reports.selectors.shop_sales import shop_sales_table
-from shop.models import OrderPart, OrderPartEvent
+from shop.models import OrderPart
 from shop.services import orders as shop_services
 from shop.services.settlement import STORE_PLAN_CODE
+from stations.models import StaffAssignment
+from tests.clock import clock_at
 from tests.reports.commission_world import operator_of
 from tests.reports.factories import at
 from tests.shop import factories
@@ -26,15 +28,15 @@ Status = OrderPart.Status
 
 
 def _sell(*, merchant, station, operator, price: str, quantity: int, on: str) -> OrderPart:
-    """An order for pick-up, confirmed, sent, received and handed over; the hand-over moved to `on`."""
+    """An order for pick-up, confirmed, sent, received and handed over, all on `on`."""
     merchant_user = merchant.partner.users.get()
     item = factories.product(merchant.partner, title="土鸡蛋", price=price)
-    part = factories.order((item, quantity), station=station).parts.get()
-    shop_services.order_part_move(user=merchant_user, part_id=part.pk, to_status=Status.CONFIRMED)
-    shop_services.order_part_move(user=merchant_user, part_id=part.pk, to_status=Status.SENT)
-    part = shop_services.order_part_move(user=operator, part_id=part.pk, to_status=Status.READY)
-    shop_services.order_part_hand_over(user=operator, part_id=part.pk, code=part.pickup_code)
-    OrderPartEvent.objects.filter(part=part, to_status=Status.COLLECTED).update(at=at(on))
+    with clock_at(at(on)):
+        part = factories.order((item, quantity), station=station).parts.get()
+        shop_services.order_part_move(user=merchant_user, part_id=part.pk, to_status=Status.CONFIRMED)
+        shop_services.order_part_move(user=merchant_user, part_id=part.pk, to_status=Status.SENT)
+        part = shop_services.order_part_move(user=operator, part_id=part.pk, to_status=Status.READY)
+        shop_services.order_part_hand_over(user=operator, part_id=part.pk, code=part.pickup_code)
     return OrderPart.objects.get(pk=part.pk)
 
 
@@ -49,10 +51,11 @@ def sales(tree, station, other_station, operator):
     a = factories.merchant(name="甲商户", townships=tree["townships"])
     b = factories.merchant(name="乙商户", townships=tree["townships"])
     other_operator = operator_of(other_station)
+    StaffAssignment.objects.update(started_on=date(2026, 1, 1))  # both operators at their counters since January
     _sell(merchant=a, station=station, operator=operator, price="80.00", quantity=1, on="2026-03-05")
     returned = _sell(merchant=a, station=station, operator=operator, price="30.00", quantity=1, on="2026-03-06")
-    shop_services.order_part_move(user=operator, part_id=returned.pk, to_status=Status.RETURNED, note="蛋壳破损")
-    OrderPartEvent.objects.filter(part=returned, to_status=Status.RETURNED).update(at=at("2026-03-08"))
+    with clock_at(at("2026-03-08")):
+        shop_services.order_part_move(user=operator, part_id=returned.pk, to_status=Status.RETURNED, note="蛋壳破损")
     _sell(merchant=b, station=other_station, operator=other_operator, price="10.00", quantity=2, on="2026-03-10")
     factories.order((factories.product(b.partner, price="5.00"), 1), station=station)  # not handed over
     return {"a": a, "b": b}

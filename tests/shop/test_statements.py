@@ -6,13 +6,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from shop.models import MerchantStatement, OrderPart, OrderPartEvent
+from shop.models import MerchantStatement, OrderPart
 from shop.services import orders as order_services
 from shop.services.statements import (
     merchant_statement_approve,
     merchant_statement_generate,
     merchant_statements_generate_month,
 )
+from tests.clock import clock_at
 from tests.shop import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,20 +33,19 @@ def _handed_over(merchant, merchant_user, operator, station, price="80.00"):
     return order_services.order_part_hand_over(user=operator, part_id=part.pk, code=part.pickup_code)
 
 
-def _into_last_month(part):
-    moment = timezone.now().replace(day=1) - timedelta(days=3)
-    OrderPartEvent.objects.filter(part=part).update(at=moment)
+def _last_month_moment():
+    return timezone.now().replace(day=1) - timedelta(days=3)
 
 
 def test_a_statement_counts_last_months_handed_over_sales_less_refunds_and_commission(
         merchant_a, merchant_a_user, operator, station, county_admin):
-    sold = _handed_over(merchant_a, merchant_a_user, operator, station, "80.00")
-    refunded = _handed_over(merchant_a, merchant_a_user, operator, station, "20.00")
-    order_services.order_part_move(user=operator, part_id=refunded.pk, to_status="returned", note="破损")
-    order_services.order_part_move(user=merchant_a_user, part_id=refunded.pk, to_status="refunded")
+    operator.staff_assignments.update(started_on=_last_month())  # at the counter since last month
+    with clock_at(_last_month_moment()):
+        sold = _handed_over(merchant_a, merchant_a_user, operator, station, "80.00")
+        refunded = _handed_over(merchant_a, merchant_a_user, operator, station, "20.00")
+        order_services.order_part_move(user=operator, part_id=refunded.pk, to_status="returned", note="破损")
+        order_services.order_part_move(user=merchant_a_user, part_id=refunded.pk, to_status="refunded")
     OrderPart.objects.filter(pk=sold.pk).update(commission_fen=240)
-    _into_last_month(sold)
-    _into_last_month(refunded)
     statement = merchant_statement_generate(actor=None, merchant=merchant_a, month=_last_month())
     assert (statement.parts_count, statement.sales_fen, statement.refunds_fen, statement.commission_fen,
             statement.net_fen) == (2, 10000, 2000, 240, 7760)

@@ -7,7 +7,7 @@ Every function is keyword-only, takes the acting user and runs in one transactio
 locks the request row first (SELECT … FOR UPDATE), then checks that the actor may act, then asks
 gov_services/workflow.py whether the move is legal from the status it *now* has, and appends
 exactly one RequestEvent. No AuditEvent is written: the RequestEvent rows are this entity's
-audit trail (append-only; PostgreSQL refuses UPDATE and DELETE on them). A move returns the
+audit trail (append-only: the database refuses UPDATE and DELETE on them). A move returns the
 instance it was given, reloaded and updated (rate returns the Rating, note the RequestEvent).
 
 Double clicks. A move is never applied twice: the second of two identical clicks waits for the
