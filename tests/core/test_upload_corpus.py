@@ -16,7 +16,7 @@ import pytest
 import segno
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
@@ -169,12 +169,14 @@ def _qr_photo(world):
 
 def _catalogue_import(client, world, upload):
     client.force_login(world["county_admin"])
-    return client.post(reverse("gov_services:catalogue-import"), {"file": upload, "county": world["county"].pk})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # imports run as jobs at commit
+        return client.post(reverse("gov_services:catalogue-import"), {"file": upload, "county": world["county"].pk})
 
 
 def _product_import(client, world, upload):
     client.force_login(world["merchant_user"])
-    return client.post(reverse("shop:merchant-product-import"), {"file": upload})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("shop:merchant-product-import"), {"file": upload})
 
 
 def _product_page(world) -> None:
