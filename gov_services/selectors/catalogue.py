@@ -80,14 +80,22 @@ def _enclosing_paths(path: str) -> list[str]:
     return [path[:end] for end in range(Region.steplen, len(path) + 1, Region.steplen)]
 
 
+def _fileable_at_level(level: str) -> Q:
+    """Items that may be filed for a place at `level`: those its offices accept (the item's lowest accepting
+    level is the place's or below), and those residents may apply for online — an operator filing such an
+    item at the counter does for the resident what they could do from home."""
+    return Q(lowest_level__in=levels_accepted_at(level)) | Q(online_allowed=True)
+
+
 def service_items_available_at(*, place: Region, query: str = "", online_only: bool = False) -> QuerySet[ServiceItem]:
     """The items a resident of `place` (a village or community) can file there — at its station's counter
-    or online for it: active, accepted at the place's level (the item's lowest accepting level is the
-    place's or below), and handled by a department whose region holds the place. One query."""
+    or, `online_only`, from home: active, fileable at the place's level (`_fileable_at_level`), and handled
+    by a department whose region holds the place. Online is the counter's list narrowed to the items that
+    allow it. One query."""
     if place.level not in PLACE_LEVELS:
         return ServiceItem.objects.none()
-    return service_item_search(query=query, online_only=online_only, accepting_level=place.level).filter(
-        department__region__path__in=_enclosing_paths(place.path))
+    return service_item_search(query=query, online_only=online_only).filter(
+        _fileable_at_level(place.level), department__region__path__in=_enclosing_paths(place.path))
 
 
 def service_item_available_at(*, item: ServiceItem, place: Region) -> bool:
@@ -96,8 +104,9 @@ def service_item_available_at(*, item: ServiceItem, place: Region) -> bool:
 
 def places_offering(*, item: ServiceItem) -> QuerySet[Region]:
     """The villages and communities where `item` is available (service_items_available_at, read the other
-    way: under the department's region, at a level that accepts the item)."""
-    levels = [level for level in PLACE_LEVELS if item.lowest_level in levels_accepted_at(level)]
+    way: under the department's region, at a level where the item is fileable)."""
+    levels = [level for level in PLACE_LEVELS
+              if item.online_allowed or item.lowest_level in levels_accepted_at(level)]
     return Region.objects.filter(path__startswith=item.department.region.path, level__in=levels)
 
 

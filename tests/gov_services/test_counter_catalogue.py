@@ -76,12 +76,12 @@ def test_the_chengguan_counter_cannot_file_hujiatuos_water_repair(client, laotin
 def test_the_counter_offers_the_stations_townships_items_and_the_countys(client, laoting):
     client.force_login(laoting["operator"])
     found = set(client.get(reverse("gov_services:counter-request-create")).context["items"])
-    assert found == {laoting["lamp_here"], laoting["certificate"]}
+    assert found == {laoting["lamp_here"], laoting["certificate"], laoting["township_office"]}
     filed = _file_at_the_counter(laoting, laoting["lamp_here"])
     assert filed.department == laoting["lamp_here"].department
 
 
-@pytest.mark.parametrize("item", ["community_only", "township_office", "county_office", "inactive"])
+@pytest.mark.parametrize("item", ["community_only", "county_office", "inactive"])
 def test_an_item_accepted_only_higher_up_or_elsewhere_is_not_filed_at_a_village_counter(laoting, item):
     with pytest.raises(ValidationError) as refused:
         _file_at_the_counter(laoting, laoting[item])
@@ -118,10 +118,29 @@ def test_online_the_resident_chooses_among_the_villages_where_the_item_is_availa
     assert not ServiceRequest.objects.exists()
 
 
-def test_an_item_accepted_only_at_a_township_office_is_not_offered_online_from_a_village(client, laoting):
+def test_an_item_residents_may_apply_for_online_is_filed_for_them_at_the_counter_too(laoting):
+    """无犯罪记录证明 is accepted at the county's offices only, but residents may apply for it from home: the
+    village operator may file it for a resident, as the resident could do on the phone."""
+    filed = _file_at_the_counter(laoting, laoting["township_office"])
+    assert filed.department.name == "县公安局"
+
+
+def test_an_item_accepted_higher_up_but_open_online_is_offered_online_from_every_village_of_its_department(
+        client, laoting):
     item = laoting["township_office"]
     guide = client.get(reverse("gov_services:resident-service-item-detail", args=[item.code]))
-    assert not guide.context["apply_online"] and "县公安局" in guide.content.decode()
+    assert guide.context["apply_online"]
+    client.force_login(UserFactory(roles=[Role.RESIDENT]))
+    page = client.get(reverse("gov_services:resident-service-request-create", args=[item.code]))
+    choices = {pk for _group, options in page.context["form"].fields["village"].choices[1:] for pk, _n in options}
+    assert choices == {laoting[name].pk for name in ("chengguan", "hujiatuo_village", "nanjie")}
+
+
+def test_an_item_accepted_only_at_a_county_office_and_not_online_sends_the_resident_to_that_office(client, laoting):
+    item = laoting["county_office"]
+    guide = client.get(reverse("gov_services:resident-service-item-detail", args=[item.code]))
+    assert not guide.context["apply_online"] and not guide.context["offered_at_villages"]
+    assert "县公安局" in guide.content.decode()
     client.force_login(UserFactory(roles=[Role.RESIDENT]))
     response = client.get(reverse("gov_services:resident-service-request-create", args=[item.code]))
     assert response.status_code == 302 and response.url.endswith(f"/services/{item.code}/")
@@ -137,4 +156,4 @@ def test_the_counters_search_costs_one_query_however_many_items(laoting, django_
         ServiceItemFactory(department=laoting["certificate"].department, name=f"证明{index}")
     with django_assert_num_queries(1):
         many = [item.department.name for item in service_items_available_at(place=place)]
-    assert (len(few), len(many)) == (2, 22)
+    assert (len(few), len(many)) == (3, 23)  # 路灯维修, 户籍证明 and the online 无犯罪记录证明
