@@ -131,10 +131,11 @@ def cells(pattern: Pattern, case: Case, world: World, method: str) -> list[Cell]
             continue
         if not has_workspace(case, role, method):
             # Refused at the door: asked about the first object (county A's), or the page itself.
-            thing = things[0] if things else None
+            thing = things[0] if things and (case.obj.kwargs or method == "POST") else None
             result.append(Cell(role, method, "no workspace", _url(pattern, case, thing), denial(case, role), thing))
             continue
-        if case.obj is None:
+        if case.obj is None or (not case.obj.kwargs and method == "GET"):
+            # No object in the URL (or only in a POST's form): one question about the page itself.
             if method == "GET" and case.get:
                 result.append(Cell(role, method, "", _url(pattern, case, None), case.ok))
             continue
