@@ -83,6 +83,14 @@ def render(cells: list[dict], unexercised: list[dict]) -> str:
         f"{len(cells)} failing cells in {len(rows)} rows (URL patterns).",
         "",
     ]
+    leaks: dict[str, set[str]] = defaultdict(set)
+    for cell in groups.get("leak", []):
+        if cell["role"]:
+            leaks[cell["key"]].add(f"{cell['method']} as {cell['role']} on {cell['variant']}")
+    if leaks:
+        lines += ["Leaks at a glance (security bugs):", ""]
+        lines += [f"- `{key}`: {'; '.join(sorted(found))}" for key, found in sorted(leaks.items())]
+        lines.append("")
     for cause, title, why in CAUSES:
         found = groups.get(cause)
         if not found:
@@ -90,6 +98,10 @@ def render(cells: list[dict], unexercised: list[dict]) -> str:
         lines += [f"## {title} — {len(found)} cells", ""]
         if why:
             lines += [why, ""]
+        per_row: dict[str, int] = defaultdict(int)
+        for cell in found:
+            per_row[cell["key"]] += 1
+        lines += ["Rows: " + ", ".join(f"`{key}` ({n})" for key, n in sorted(per_row.items())), ""]
         lines += ["| URL pattern | method | role | object | expected | got |", "| --- | --- | --- | --- | --- | --- |"]
         for c in sorted(found, key=lambda c: (c["key"], c["method"], c["role"], c["variant"])):
             got = c["got"].replace("|", "\\|")[:140]

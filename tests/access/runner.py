@@ -97,9 +97,9 @@ def case_values(pattern: Pattern, case: Case) -> dict:
     return fixed
 
 
-def _url(pattern: Pattern, case: Case, thing: Thing | None, *, missing: bool = False) -> str:
+def _url(pattern: Pattern, case: Case, world: World, thing: Thing | None, *, missing: bool = False) -> str:
     if case.url:
-        return case.url(world_of_url) if callable(case.url) else case.url
+        return case.url(world) if callable(case.url) else case.url
     return pattern.url(_values(pattern, case, thing, missing=missing))
 
 
@@ -132,25 +132,28 @@ def cells(pattern: Pattern, case: Case, world: World, method: str) -> list[Cell]
         if not has_workspace(case, role, method):
             # Refused at the door: asked about the first object (county A's), or the page itself.
             thing = things[0] if things and (case.obj.kwargs or method == "POST") else None
-            result.append(Cell(role, method, "no workspace", _url(pattern, case, thing), denial(case, role), thing))
+            result.append(Cell(role, method, "no workspace", _url(pattern, case, world, thing), denial(case, role),
+                                thing))
             continue
         if case.obj is None or (not case.obj.kwargs and method == "GET"):
             # No object in the URL (or only in a POST's form): one question about the page itself.
             if method == "GET" and case.get:
-                result.append(Cell(role, method, "", _url(pattern, case, None), case.ok))
+                result.append(Cell(role, method, "", _url(pattern, case, world, None), case.ok))
             continue
         own = _own(case, things, role)
         if method == "GET" and case.get and own is not None:
-            result.append(Cell(role, method, "own", _url(pattern, case, own), case.ok, own))
+            result.append(Cell(role, method, "own", _url(pattern, case, world, own), case.ok, own))
         elif own is None and case.who not in (PUBLIC, SIGNED_IN) and role != "superuser" and method == "GET":
             raise AssertionError(f"the world has no {case.obj.kind}[{case.obj.state}] of {role}'s own for "
                                  f"{pattern.key}: add one to tests/access/world.py")
         if case.who == PUBLIC:
             continue
         for label, thing in _foreign(case, things, role).items():
-            result.append(Cell(role, method, label, _url(pattern, case, thing), case.foreign, thing))
+            result.append(Cell(role, method, label, _url(pattern, case, world, thing), case.foreign, thing))
         if things and case.obj.kwargs and not case.obj.public and case.missing:
-            result.append(Cell(role, method, "missing id", _url(pattern, case, things[0], missing=True), NOT_FOUND))
+            # The URL names an id that does not exist; a POST's form is still filled from a real object.
+            result.append(Cell(role, method, "missing id", _url(pattern, case, world, things[0], missing=True),
+                               NOT_FOUND, things[0]))
     if method == "GET" and not case.get:
         for cell in result:
             cell.expected = NOT_SHOWN if cell.expected.name != "sign in" else cell.expected
@@ -199,7 +202,7 @@ def _sign_in_again(world: World) -> None:
 
 def _shows_anothers(case: Case, cell: Cell, response) -> bool:
     """A 200 for an object that is not the asker's: someone else's data was shown."""
-    return (response.status_code == 200 and cell.thing is not None
+    return (response.status_code == 200 and cell.thing is not None and cell.variant != "missing id"
             and _relation(case, cell.role, cell.thing) is not None)
 
 
@@ -212,12 +215,7 @@ def _post_data(post: Post, thing: Thing | None, world: World) -> dict:
     return post.data(thing, world) if callable(post.data) else dict(post.data)
 
 
-world_of_url: World | None = None  # the world a callable Case.url reads (set by run_row)
-
-
 def run_row(pattern: Pattern, case: Case, world: World) -> Outcome:
-    global world_of_url
-    world_of_url = world
     started = time.perf_counter()
     outcome = _run_row(pattern, case, world)
     outcome.seconds = time.perf_counter() - started
@@ -256,7 +254,8 @@ def _run_gets(pattern: Pattern, case: Case, world: World, outcome: Outcome) -> N
             response, error = _send(world, case, cell)
         outcome.requests += 1
         written = writes.tables()
-        if written and cell.variant != "own" and cell.thing is not None and _relation(case, cell.role, cell.thing):
+        if written and cell.variant not in ("own", "missing id") and cell.thing is not None \
+                and _relation(case, cell.role, cell.thing):
             outcome.fail(cell, f"the GET changed the database: {written}", leak=True, expected="no change")
         if response is None:
             outcome.fail(cell, error)
@@ -293,7 +292,7 @@ def _control(pattern: Pattern, case: Case, world: World, outcome: Outcome) -> No
     """The allowed POST: same data, the control role's own object; it must change the database."""
     role = case.post.control
     thing = _own(case, _things(world, case), role) if case.obj else None
-    cell = Cell(role, "POST", "control", _url(pattern, case, thing), case.post.control_ok, thing)
+    cell = Cell(role, "POST", "control", _url(pattern, case, world, thing), case.post.control_ok, thing)
     with transaction.atomic():
         before = db_changes.fingerprint(thing.obj if thing else None)
         with db_changes.journal() as writes:

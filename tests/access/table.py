@@ -283,7 +283,7 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:certificate-type-list": Case(COUNTY),
     "gov_services:certificate-type-edit": Case(COUNTY, Obj("service_item", item_id="pk"), post=Post(lambda t, w: {
         "code": t.obj.certificate_type.code, "title": t.obj.certificate_type.title + "（改）", "validity_days": 90,
-        "body_html": "<h1>{{ title }}</h1>{{ serial }}", "css": "", "is_active": "on"}, control="county_admin")),
+        "body_html": "<h1>{{ title }}</h1>{{ serial }}{{ seal }}{{ qr }}", "css": "", "is_active": "on"}, control="county_admin")),
     "gov_services:certificate-department": Case(COUNTY, Obj("department", pk="pk"), post=Post(
         lambda t, w: {"image": _seal()}, control="county_admin")),
     "gov_services:certificate-department-seal": Case(COUNTY, Obj("department", pk="pk"), ok=FILE),
@@ -300,7 +300,7 @@ EXPECTATIONS: dict[str, Case] = {
                                               post=Post({"delivery": "office"}, control="officer")),
     "gov_services:certificate-print": Case(STATION | DEPARTMENT, Obj("certificate", pk="pk"), get=False,
                                            post=Post(lambda t, w: {
-                                               "idempotency_key": key(), "collector_is_holder": "1",
+                                               "idempotency_key": key(), "collector_is_holder": "holder", "id_checked": "on",
                                                "collector_name": t.obj.holder_name,
                                                "collector_id_number": t.obj.request.applicant_id_number},
                                                control="operator")),
@@ -561,9 +561,10 @@ EXPECTATIONS: dict[str, Case] = {
     "customer:alerts-list": Case(SIGNED_IN),
     "customer:alert-create": Case(PUBLIC, Obj("product", public=True, pk="pk"), get=False,
                                   post=Unexercised("a stock alert for oneself")),
-    "customer:alerts-confirm": Case(PUBLIC, Obj("product_alert", public=True, key="key"), ok=ok(200, 302),
-                                    post=Unexercised("the emailed key is the proof")),
-    "customer:alerts-cancel-by-key": Case(PUBLIC, Obj("product_alert", public=True, key="key"), ok=ok(200, 302),
+    "customer:alerts-confirm": Case(PUBLIC, Obj("product_alert_by_mail", public=True, key="key"),
+                                    ok=ok(200, 302), post=Unexercised("the emailed key is the proof")),
+    "customer:alerts-cancel-by-key": Case(PUBLIC, Obj("product_alert_by_mail", public=True, key="key"),
+                                          ok=ok(200, 302),
                                           post=Unexercised("the emailed key is the proof")),
     "customer:alerts-cancel-by-pk": Case(SIGNED_IN, Obj("product_alert", pk="pk"), owner="resident", ok=ok(200, 302),
                                          post=Post({}, control="resident")),

@@ -481,7 +481,11 @@ def _oscar(world: World) -> None:
         world.add("user_address", address, tags=tags)
         product = side.merchants["M1"].partner.stockrecords.first().product
         alert = oscar.ProductAlertFactory(user=resident, product=product)
-        world.add("product_alert", alert, tags=tags, key=alert.key or "")
+        world.add("product_alert", alert, tags=tags)
+        # A visitor's alert by e-mail: its key (mailed to them) is the proof on the confirm and cancel links.
+        by_mail = oscar.ProductAlertFactory(user=None, email=f"{name}@example.cn", product=product,
+                                            status="Unconfirmed")
+        world.add("product_alert_by_mail", by_mail, tags=tags, key=by_mail.key)
         wishlist = oscar.WishListFactory(owner=resident)
         wishlist.add(product)
         line = wishlist.lines.get()
