@@ -10,7 +10,6 @@ import copy
 import logging
 import shutil
 import tempfile
-import time
 
 import pytest
 from django.db import transaction
@@ -24,9 +23,9 @@ SIMULATORS = {
         "BACKEND": "agency.providers.simulator.SimulatorAdapter",
         "OPTIONS": {"latency_ms": 0, "decline_rate": 0.0, "timeout_rate": 0.0, "seed": 1}}},
     "AGENCY_CARD_TERMINAL": "simulator",
-    "SHOP_CARD_SIMULATOR": True,  # the demo's card gateway, as `make demo` runs it
     "AGENCY_CARD_TERMINALS": {"simulator": {
         "BACKEND": "agency.card_terminals.simulator.SimulatorTerminal", "OPTIONS": {"seed": 1}}},
+    "SHOP_CARD_SIMULATOR": True,  # the demo's card gateway, as `make demo` runs it
 }
 
 
@@ -41,7 +40,7 @@ def _reset_cached_backends() -> None:
 
 
 @pytest.fixture(scope="module")
-def world(request, django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker):
     """The two-county world (tests/access/world.py), built once for the module and rolled back after it."""
     files = tempfile.mkdtemp(prefix="access-matrix-")
     settings = override_settings(PRIVATE_MEDIA_ROOT=f"{files}/private", MEDIA_ROOT=f"{files}/media", **SIMULATORS)
@@ -52,12 +51,9 @@ def world(request, django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            started = time.monotonic()
             built = build_world()
-            built.build_seconds = time.monotonic() - started
             built.clients = _clients(built)
             built.cookies = {role: copy.deepcopy(client.cookies) for role, client in built.clients.items()}
-            built.anonymous_client = built.clients["anonymous"]
             yield built
         finally:
             transaction.set_rollback(True)

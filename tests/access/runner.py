@@ -76,8 +76,10 @@ def _things(world: World, case: Case) -> list[Thing]:
 
 
 def _values(pattern: Pattern, case: Case, thing: Thing | None, *, missing: bool = False) -> dict:
+    """The URL's kwargs: the case's fixed values and the object's (an "=literal" is taken as it is);
+    with `missing`, the object's id replaced by one that does not exist."""
     if case.obj is None:
-        return dict(case_values(pattern, case))
+        return case_values(pattern, case)
     values = {}
     for position, (kwarg, attr) in enumerate(case.obj.kwargs.items()):
         if attr.startswith("="):
@@ -86,15 +88,14 @@ def _values(pattern: Pattern, case: Case, thing: Thing | None, *, missing: bool 
             values[kwarg] = thing.attrs[attr]
         if missing and position == 0:
             values[kwarg] = MISSING_INT if isinstance(values[kwarg], int) else MISSING_STR
-    return {**dict(case_values(pattern, case)), **values}
+    return {**case_values(pattern, case), **values}
 
 
 def case_values(pattern: Pattern, case: Case) -> dict:
     """Kwarg values the case fixes (or, for pages whose object does not matter, sample ones)."""
-    fixed = getattr(case, "values", None) or {}
-    if fixed == "sample":
+    if case.values == "sample":
         return sample_values(pattern)
-    return fixed
+    return dict(case.values)
 
 
 def _url(pattern: Pattern, case: Case, world: World, thing: Thing | None, *, missing: bool = False) -> str:

@@ -44,9 +44,6 @@ from tests.factories import (
 ROLES = ("anonymous", "resident", "operator", "liaison", "officer", "department_head", "township_admin",
          "county_admin", "county_finance", "merchant", "editor", "superuser")
 
-# Where each scoped role of side A works (the tags its own objects carry).
-
-PASSWORD = "pass-1234-word"  # tests/factories.py UserFactory's
 _phones = itertools.count(13700000001)
 
 
@@ -63,12 +60,6 @@ class Thing:
     attrs: dict
     tags: dict
     obj: object = field(repr=False, default=None)
-
-    @property
-    def label(self) -> str:
-        where = self.tags.get("station") or self.tags.get("merchant") or self.tags.get("department") \
-            or self.tags.get("township") or self.tags.get("user") or self.tags.get("county") or "-"
-        return f"{self.kind}[{self.state}]@{where}" if self.state else f"{self.kind}@{where}"
 
 
 @dataclass
@@ -95,6 +86,12 @@ class World:
     api_keys: dict = field(default_factory=dict)   # role → the raw key of that user's API key
     product: object = None                          # the till's product (a bill payment)
     document_url: str = ""                          # a Wagtail document's public URL
+    clients: dict = field(default_factory=dict)     # role → a test client signed in as the role's user
+    cookies: dict = field(default_factory=dict)     # role → the client's cookies right after signing in
+
+    @property
+    def anonymous_client(self):
+        return self.clients["anonymous"]
 
     def add(self, kind: str, obj, *, state: str = "", tags: dict, **attrs) -> Thing:
         thing = Thing(kind=kind, state=state, attrs={"pk": getattr(obj, "pk", None), **attrs}, tags=tags, obj=obj)
@@ -233,8 +230,10 @@ def _catalogue(world: World) -> None:
 # (side, station, department): the places requests are filed at and routed to.
 REQUEST_PLACES = (("A", "S11", "D1"), ("A", "S12", "D1"), ("A", "S21", "D1"), ("A", "S21", "D2"),
                   ("B", "S11", "D1"))
-REQUEST_STATES = ("submitted", "returned", "overdue", "approved", "completed", "rated_bad", "appealed",
-                  "called_back")
+# Every place gets a request in each state a page depends on: submitted, returned (for supplement),
+# overdue (accepted, red-carded and escalated by a sweep), approved, completed (with its certificate),
+# rated_bad (an open follow-up), appealed (the department appealed the rating), called_back (the
+# follow-up's callback done: the resident may rate again).
 _id_numbers = itertools.count(100)
 
 
