@@ -1,0 +1,94 @@
+"""The matrix's fixtures: one world per test module, rolled back when the module is done.
+
+The world is written inside a transaction the module opens (and rolls back at its end), so the
+other tests of the session never see it; each test then runs in a savepoint of its own, as
+pytest-django's `db` fixture does for any test. Signed-in clients are made once per module too:
+their sessions are rows of that same transaction.
+"""
+
+import copy
+import logging
+import shutil
+import tempfile
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+from django.utils.functional import empty
+
+from tests.access.world import ROLES, build_world
+
+SIMULATORS = {
+    "AGENCY_PROVIDER_ADAPTERS": {"simulator": {
+        "BACKEND": "agency.providers.simulator.SimulatorAdapter",
+        "OPTIONS": {"latency_ms": 0, "decline_rate": 0.0, "timeout_rate": 0.0, "seed": 1}}},
+    "AGENCY_CARD_TERMINAL": "simulator",
+    "AGENCY_CARD_TERMINALS": {"simulator": {
+        "BACKEND": "agency.card_terminals.simulator.SimulatorTerminal", "OPTIONS": {"seed": 1}}},
+    "SHOP_CARD_SIMULATOR": True,  # the demo's card gateway, as `make demo` runs it
+}
+
+
+def _reset_cached_backends() -> None:
+    from agency.card_terminals import terminal_cache_clear
+    from agency.providers import adapter_cache_clear
+    from core.storage import private_storage
+
+    private_storage._wrapped = empty  # re-read PRIVATE_MEDIA_ROOT on next use
+    adapter_cache_clear()
+    terminal_cache_clear()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The two-county world (tests/access/world.py), built once for the module and rolled back after it."""
+    files = tempfile.mkdtemp(prefix="access-matrix-")
+    settings = override_settings(PRIVATE_MEDIA_ROOT=f"{files}/private", MEDIA_ROOT=f"{files}/media", **SIMULATORS)
+    quiet = _quiet_loggers()
+    with django_db_blocker.unblock():
+        settings.enable()
+        _reset_cached_backends()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = build_world()
+            built.clients = _clients(built)
+            built.cookies = {role: copy.deepcopy(client.cookies) for role, client in built.clients.items()}
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            settings.disable()
+            _reset_cached_backends()
+            shutil.rmtree(files, ignore_errors=True)
+            for logger, level in quiet:
+                logger.setLevel(level)
+
+
+def _quiet_loggers() -> list[tuple[logging.Logger, int]]:
+    """Thousands of refusals are the point here: Django's log line (and traceback) for each 403 and 404,
+    and WeasyPrint's progress, would bury the one line that matters."""
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security", "weasyprint",
+                                                   "weasyprint.progress")]
+    saved = [(logger, logger.level) for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    return saved
+
+
+def _clients(world) -> dict[str, Client]:
+    """One client per role, signed in once (its session row lives in the module's transaction)."""
+    clients = {}
+    for role in ROLES:
+        client = Client()
+        user = world.actors[role]
+        if user is not None:
+            client.force_login(user)
+        clients[role] = client
+    return clients
+
+
+@pytest.fixture
+def in_world(world, db):
+    """The world, for a test that runs in a savepoint of the module's transaction."""
+    return world
