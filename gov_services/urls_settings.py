@@ -11,6 +11,7 @@ urlpatterns = [
     path("county/routing/<int:pk>/edit/", views.RoutingRuleUpdateView.as_view(), name="routing-rule-update"),
     path("county/routing/<int:pk>/delete/", views.RoutingRuleDeleteView.as_view(), name="routing-rule-delete"),
     path("county/calendar/", views.CalendarDayListView.as_view(), name="calendar-day-list"),
+    path("county/calendar/load/", views.CalendarYearLoadView.as_view(), name="calendar-year-load"),
     path("county/calendar/new/", views.CalendarDayCreateView.as_view(), name="calendar-day-create"),
     path("county/calendar/<int:pk>/delete/", views.CalendarDayDeleteView.as_view(), name="calendar-day-delete"),
 ]

@@ -19,6 +19,7 @@ from django.views.generic import View
 from core.http import int_or_none
 from gov_services.forms_settings import CalendarDayForm, RouteTestForm, RoutingRuleForm
 from gov_services.models import CalendarDay
+from gov_services.selectors import calendar as calendar_selectors
 from gov_services.selectors import routing_rules as selectors
 from gov_services.selectors.routing import appeal_department_for, dispatch_desk_for
 from gov_services.services import calendar as calendar_services
@@ -188,6 +189,9 @@ class CalendarDayListView(SettingsViewMixin, View):
         days = list(selectors.calendar_day_list(user=request.user, year=year))
         return TemplateResponse(request, self.template_name, {
             "year": year, "previous_year": year - 1, "next_year": year + 1,
+            "official_published": year in calendar_selectors.official_years(),
+            "official_loaded": any(d.source == CalendarDay.Source.OFFICIAL for d in days),
+            "missing_year": calendar_selectors.calendar_year_missing(today=today),
             "holidays": [d for d in days if d.kind == CalendarDay.Kind.HOLIDAY],
             "workdays": [d for d in days if d.kind == CalendarDay.Kind.WORKDAY],
             "can_edit": selectors.can_edit_settings(user=request.user),
@@ -217,6 +221,28 @@ class CalendarDayCreateView(SettingsViewMixin, View):
                     "date": day.date.isoformat(), "name": day.name})
                 return HttpResponseRedirect(_calendar_url(day.date.year))
         return self.render_form(form, status=422)
+
+
+class CalendarYearLoadView(SettingsViewMixin, View):
+    """Load a year's official holidays and make-up working days (a button on the calendar page)."""
+
+    needs_county = False
+    edit = True
+
+    def post(self, request):
+        year = int_or_none(request.POST.get("year"))
+        if year is None or not 1900 < year < 2200:
+            messages.error(request, _("Choose a year to load."))
+            return HttpResponseRedirect(_calendar_url())
+        try:
+            loaded = calendar_services.calendar_year_load(actor=request.user, year=year)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(year)s: %(added)s official days added; %(kept)s county adjustments kept.")
+                             % {"year": year, "added": loaded.added, "kept": len(loaded.kept)})
+        return HttpResponseRedirect(_calendar_url(year))
 
 
 class CalendarDayDeleteView(SettingsViewMixin, View):

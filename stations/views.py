@@ -14,6 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.audit import audit_events_for
 from stations import selectors, services
+from stations.attention import attention_for
 from stations.forms import StationStaffForm, StationStatusForm
 from stations.mixins import CounterStaffMixin, CountyStaffMixin
 from stations.models import Region, Station, StationService
@@ -55,7 +56,8 @@ class CountyHomeView(CountyStaffMixin, TemplateView):
         summary = selectors.township_summary(region=region)
         totals = {s: sum(row[s] for row in summary) for s in [*Station.Status.values, "total"]}
         return super().get_context_data(
-            region=region, summary=summary, totals=totals, statuses=Station.Status.choices, **kwargs
+            region=region, summary=summary, totals=totals, statuses=Station.Status.choices,
+            attention=attention_for(scope=scope_for(self.request.user), region=region), **kwargs
         )
 
 

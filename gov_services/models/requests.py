@@ -256,9 +256,16 @@ class CalendarDay(models.Model):
         HOLIDAY = "holiday", _("Public holiday")
         WORKDAY = "workday", _("Make-up working day")
 
+    class Source(models.TextChoices):
+        OFFICIAL = "official", _("State Council notice")
+        COUNTY = "county", _("County adjustment")
+
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=40)
+    # Official days are loaded from the published calendar (services.calendar.calendar_year_load);
+    # county days are the county's own adjustments, which a later load never overwrites.
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.COUNTY)
 
     class Meta:
         verbose_name = _("calendar day")

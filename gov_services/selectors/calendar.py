@@ -5,6 +5,9 @@ cache entry also expires on its own after an hour, so an edit made around the se
 migration, the shell) is picked up without a restart.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.db import connection, transaction
 
@@ -48,3 +51,50 @@ def calendar_changed() -> None:
     key = _cache_key()
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+
+
+# --- the published calendar -------------------------------------------------------------------------------
+# The State Council publishes each year's holidays and make-up working days every November; the
+# chinesecalendar library carries them (upgrade it when a new year is published).
+
+# The library names some holidays shorter than the notices do.
+_NOTICE_NAMES = {"清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
+
+
+@dataclass(frozen=True)
+class OfficialDay:
+    date: datetime.date
+    kind: str
+    name: str
+
+
+def official_years() -> list[int]:
+    """The years whose official calendar the installed library carries."""
+    from chinese_calendar.constants import holidays
+
+    return sorted({day.year for day in holidays})
+
+
+def official_days(year: int) -> list[OfficialDay]:
+    """The year's public holidays (every day of each span) and make-up working days, as published."""
+    from chinese_calendar.constants import Holiday, holidays, workdays
+
+    def name(value: str) -> str:
+        chinese = Holiday(value).chinese
+        return _NOTICE_NAMES.get(chinese, chinese)
+
+    days = [OfficialDay(date, CalendarDay.Kind.HOLIDAY, name(value))
+            for date, value in holidays.items() if date.year == year]
+    # Stored as the notices name them, in Chinese, whatever language the admin reads in.
+    days += [OfficialDay(date, CalendarDay.Kind.WORKDAY, f"{name(value)}调休上班")
+             for date, value in workdays.items() if date.year == year]
+    return sorted(days, key=lambda day: day.date)
+
+
+def calendar_year_missing(*, today: datetime.date) -> int | None:
+    """Next year, from November on, when the calendar holds no day of it yet (deadlines would count
+    its holidays as working days); otherwise None."""
+    if today.month < 11:
+        return None
+    next_year = today.year + 1
+    return None if CalendarDay.objects.filter(date__year=next_year).exists() else next_year

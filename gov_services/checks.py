@@ -1,0 +1,26 @@
+"""System checks of gov_services (run by `manage.py check`, runserver and migrate)."""
+
+from django.core.checks import Warning, register
+from django.db import DatabaseError
+from django.utils import timezone
+
+
+@register()
+def calendar_year_check(app_configs=None, **kwargs) -> list[Warning]:
+    """From November, warn when next year's working-day calendar is empty: every deadline that runs
+    past New Year would count the Spring Festival holidays as working days."""
+    from gov_services.selectors.calendar import calendar_year_missing
+
+    try:
+        year = calendar_year_missing(today=timezone.localdate())
+    except DatabaseError:  # no database yet, or not migrated: nothing to check
+        return []
+    if year is None:
+        return []
+    return [Warning(
+        f"The working-day calendar has no days for {year}: deadlines after New Year will count its public "
+        "holidays as working days.",
+        hint=f"Load the official {year} calendar on /county/calendar/?year={year}, or upgrade chinesecalendar "
+             "if it does not know the year yet.",
+        id="gov_services.W001",
+    )]
