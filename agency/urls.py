@@ -40,11 +40,11 @@ urlpatterns = [
     path("county/statements/<int:pk>/", county.StatementDetailView.as_view(), name="county-statement-detail"),
     path("county/statements/<int:pk>/approve/", county.StatementApproveView.as_view(), name="statement-approve"),
     path("county/statements/<int:pk>/pay/", county.StatementPayView.as_view(), name="statement-pay"),
-    # A statement's files, for whoever may see it (the station's operator, the admins above it)
+    # A statement's files: the admins' (any statement in their region) and the operator's (their station's)
     path("county/statements/<int:pk>/statement.csv", county.StatementCsvView.as_view(), name="statement-csv"),
     path("county/statements/<int:pk>/statement.pdf", county.StatementPdfView.as_view(), name="statement-pdf"),
-    path("counter/till/statements/<int:pk>/statement.csv", county.StatementCsvView.as_view(),
+    path("counter/till/statements/<int:pk>/statement.csv", county.CounterStatementCsvView.as_view(),
          name="counter-statement-csv"),
-    path("counter/till/statements/<int:pk>/statement.pdf", county.StatementPdfView.as_view(),
+    path("counter/till/statements/<int:pk>/statement.pdf", county.CounterStatementPdfView.as_view(),
          name="counter-statement-pdf"),
 ]

@@ -1,8 +1,8 @@
 """What the till's counter and county pages share: who gets in, and how a service's errors are shown.
 
 The counter pages (views_counter.py) are for the operators of a station (`TillAccessMixin`); the
-back-office pages (views_county.py) for township and county admins (`BackOfficeMixin`); anyone else
-gets 403. Which rows someone may see is always the selectors' business (agency.selectors, scoped by
+back-office pages (views_county.py) for township and county admins (`BackOfficeMixin`), their
+county-wide acts for county admins (`CountyOfficeMixin`); anyone else gets 403. Which rows someone may see is always the selectors' business (agency.selectors, scoped by
 stations/scope.py: a foreign row is a 404); whether they may act, the services' (they raise
 PermissionDenied with a message that says why) — the pages offer a button where the same scope
 predicate allows it.
@@ -14,7 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from stations.mixins import CountyStaffMixin, TillKeeperMixin
+from stations.mixins import CountyAdminMixin, CountyStaffMixin, TillKeeperMixin
 from stations.models import Region, Station
 from stations.scope import scope_for
 
@@ -52,6 +52,11 @@ class BackOfficeMixin(CountyStaffMixin):
         if request.user.is_authenticated:
             self.region = scope_for(request.user).admin_region
         return super().dispatch(request, *args, **kwargs)
+
+
+class CountyOfficeMixin(CountyAdminMixin, BackOfficeMixin):
+    """The back office's county-only acts (top-ups, thresholds, statements): a township admin gets 403
+    before the form is read, as anyone else without the workspace."""
 
 
 def place_service_errors(error: ValidationError, form) -> None:

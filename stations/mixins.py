@@ -48,6 +48,14 @@ class CountyStaffMixin(WorkspaceMixin):
     refusal = _("The back office is for township and county admins.")
 
 
+class CountyAdminMixin(WorkspaceMixin):
+    """The back office's county-wide acts (top-ups, thresholds, statements, station staff): county
+    admins only, refused before any form is read."""
+
+    required_post = "is_county_admin"
+    refusal = _("Only county admins may do this.")
+
+
 class RequestStaffMixin(WorkspaceMixin):
     """A request's files and certificates behind the counter: officers and admins."""
 

@@ -1,8 +1,9 @@
 """The counter's home (/counter/) and the back office's station pages (/county/…).
 
 Who gets in is stations/scope.py's rule: the counter for a station's operators and liaisons, the
-back office for township and county admins (403 for anyone else; anonymous visitors go to the login
-page); a station outside the admin's region is a 404.
+back office for township and county admins, putting staff to work (or ending it) for county admins
+(403 for anyone else; anonymous visitors go to the login page); a station outside the admin's region
+is a 404, looked up only once the visitor is let in.
 """
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from core.audit import audit_events_for
 from stations import selectors, services
 from stations.attention import attention_for
 from stations.forms import StationStaffForm, StationStatusForm
-from stations.mixins import CounterStaffMixin, CountyStaffMixin
+from stations.mixins import CounterStaffMixin, CountyAdminMixin, CountyStaffMixin
 from stations.models import Region, Station, StationService
 from stations.scope import (
     can_add_station_staff,
@@ -112,17 +113,32 @@ class StationDetailView(CountyStaffMixin, DetailView):
         )
 
 
-class StationStatusChangeView(CountyStaffMixin, FormView):
+class StationFormMixin:
+    """A form posted about one station of the admin's region: `self.station` is looked up after the
+    workspace check (someone without the workspace gets 403, not a 404) and before the form is read;
+    errors go back to the station's page as messages."""
+
+    http_method_names = ["post"]
+    station: Station
+
+    def post(self, request, *args, **kwargs):
+        self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        return self._back([e for errors in form.errors.values() for e in errors])
+
+    def _back(self, errors):
+        for error in errors:
+            messages.error(self.request, error)
+        return redirect("stations:station-detail", pk=self.station.pk)
+
+
+class StationStatusChangeView(CountyStaffMixin, StationFormMixin, FormView):
     """An admin moves a station along its build status (planned → building → open …); the service
     refuses anyone else (403, nothing changed)."""
 
     form_class = StationStatusForm
-    http_method_names = ["post"]
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "station": self.station}
@@ -136,25 +152,11 @@ class StationStatusChangeView(CountyStaffMixin, FormView):
         messages.success(self.request, _("Station status updated."))
         return redirect("stations:station-detail", pk=self.station.pk)
 
-    def form_invalid(self, form):
-        return self._back([e for errors in form.errors.values() for e in errors])
 
-    def _back(self, errors):
-        for error in errors:
-            messages.error(self.request, error)
-        return redirect("stations:station-detail", pk=self.station.pk)
-
-
-class StationStaffAddView(CountyStaffMixin, FormView):
+class StationStaffAddView(CountyAdminMixin, StationFormMixin, FormView):
     """A county admin puts an operator or liaison to work at a station (creating their login if new)."""
 
     form_class = StationStaffForm
-    http_method_names = ["post"]
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -166,16 +168,8 @@ class StationStaffAddView(CountyStaffMixin, FormView):
         return render(self.request, "stations/staff_added.html",
                       {"station": self.station, "assignment": assignment, "initial_password": password})
 
-    def form_invalid(self, form):
-        return self._back([e for errors in form.errors.values() for e in errors])
 
-    def _back(self, errors):
-        for error in errors:
-            messages.error(self.request, error)
-        return redirect("stations:station-detail", pk=self.station.pk)
-
-
-class StationStaffEndView(CountyStaffMixin, View):
+class StationStaffEndView(CountyAdminMixin, View):
     def post(self, request, pk, assignment_id):
         station = selectors.access_station_by_id(user=request.user, station_id=pk)
         assignment = get_object_or_404(selectors.station_staff(station=station), pk=assignment_id)

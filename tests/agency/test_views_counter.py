@@ -364,10 +364,13 @@ def test_the_operator_reads_their_statements_without_actions(client, operator, s
     assert detail.status_code == 200
     assert not detail.context["may_approve"] and not detail.context["may_pay"]
     assert client.get(reverse("agency:counter-statement-csv", args=[statement.pk])).status_code == 200
+    assert client.get(reverse("agency:counter-statement-pdf", args=[statement.pk])).status_code == 200
     assert client.post(reverse("agency:statement-approve", args=[statement.pk])).status_code == 403
+    # The back office's copy of the file is not the counter's: 403, whoever's the statement.
+    assert client.get(reverse("agency:statement-csv", args=[statement.pk])).status_code == 403
     client.force_login(other_operator(other_station))
-    assert client.get(reverse("agency:counter-statement-detail", args=[statement.pk])).status_code == 404
-    assert client.get(reverse("agency:statement-csv", args=[statement.pk])).status_code == 404
+    for name in ("agency:counter-statement-detail", "agency:counter-statement-csv"):
+        assert client.get(reverse(name, args=[statement.pk])).status_code == 404
 
 
 def test_the_till_and_the_transaction_list_cost_the_same_queries_however_many_payments(

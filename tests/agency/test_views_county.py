@@ -92,14 +92,22 @@ def test_a_rejection_needs_a_note_and_posts_nothing(client, operator, station, c
     assert request.status == "rejected" and not Journal.objects.exists()
 
 
-def test_a_township_admin_sees_top_ups_but_cannot_approve_them(client, operator, station, township_admin):
+def test_a_township_admin_sees_top_ups_but_cannot_approve_them_or_set_thresholds(
+        client, operator, station, township_admin):
     request = top_up(operator, station)
+    wallet = FloatWallet.objects.get(station=station)
+    threshold = wallet.low_threshold_fen
     client.force_login(township_admin)
     page = client.get(reverse("agency:county-floats"))
     assert list(page.context["top_ups"]) == [request] and not page.context["may_decide"]
-    client.post(reverse("agency:top-up-decide", args=[request.pk]), {"decision": "approve"})
+    # County-only acts: 403 before the form is read, valid or not.
+    for data in ({"decision": "approve"}, {}):
+        assert client.post(reverse("agency:top-up-decide", args=[request.pk]), data).status_code == 403
+    assert client.post(reverse("agency:wallet-threshold", args=[wallet.pk]),
+                       {"low_threshold": "1.00"}).status_code == 403
     request.refresh_from_db()
-    assert request.status == FloatTopUpRequest.Status.REQUESTED
+    wallet.refresh_from_db()
+    assert request.status == FloatTopUpRequest.Status.REQUESTED and wallet.low_threshold_fen == threshold
 
 
 def test_the_county_sets_a_wallets_warning_threshold_in_yuan(client, operator, station, county_admin):
@@ -201,7 +209,8 @@ def test_a_township_admin_reads_statements_but_cannot_generate_or_approve(
     page = client.get(reverse("agency:county-statements"))
     assert list(page.context["statements"]) == [statement] and not page.context["may_generate"]
     assert client.post(reverse("agency:statement-generate"), {"month": f"{last_month_paid:%Y-%m}"}).status_code == 403
-    client.post(reverse("agency:statement-approve", args=[statement.pk]))
+    assert client.post(reverse("agency:statement-approve", args=[statement.pk])).status_code == 403
+    assert client.post(reverse("agency:statement-pay", args=[statement.pk]), {}).status_code == 403
     statement.refresh_from_db()
     assert statement.status == "generated"
 
@@ -218,6 +227,9 @@ def test_a_statement_exports_as_csv_and_pdf(client, county_admin, station, produ
     assert station.code in month_csv.content.decode("utf-8-sig")
     pdf = client.get(reverse("agency:statement-pdf", args=[statement.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The counter's copies of the files are the station's operators' only.
+    for name in ("agency:counter-statement-csv", "agency:counter-statement-pdf"):
+        assert client.get(reverse(name, args=[statement.pk])).status_code == 403
 
 
 def test_an_admin_of_another_township_cannot_open_the_statement(client, county_admin, tree, station,

@@ -71,6 +71,17 @@ def test_operator_cannot_change_a_station_status(client, operator, station):
     assert station.status == S.OPEN
 
 
+def test_someone_without_the_back_office_gets_403_whichever_station_is_named(client, officer, resident,
+                                                                          station, other_station):
+    # Not a 404 that would tell them which ids exist: the workspace is refused before the station is looked up.
+    for user in (officer, resident):
+        client.force_login(user)
+        for pk in (station.pk, other_station.pk, 999_999):
+            response = client.post(reverse("stations:station-status", args=[pk]), {"status": S.SUSPENDED, "reason": "x"})
+            assert response.status_code == 403
+    assert set(Station.objects.values_list("status", flat=True)) == {S.OPEN}
+
+
 def test_township_admin_cannot_change_a_station_outside_their_township(client, township_admin, other_station):
     client.force_login(township_admin)
     response = client.post(reverse("stations:station-status", args=[other_station.pk]),
