@@ -341,7 +341,7 @@ def _record_failure(message: SmsOutboxMessage, error: Exception, *, final: bool)
 
 
 def sms_outbox_retry(*, user, message: SmsOutboxMessage) -> SmsOutboxMessage:
-    """Queue a failed message again (a county admin fixed the gateway or the number); audited."""
+    """Queue a failed message again (an admin of its region fixed the gateway or the number); audited."""
     with transaction.atomic():
         locked = SmsOutboxMessage.objects.select_for_update().get(pk=message.pk)
         if locked.status != SmsOutboxMessage.Status.FAILED:

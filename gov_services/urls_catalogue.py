@@ -3,15 +3,13 @@ inside the gov_services namespace (so the names below are gov_services:service-i
 
 from django.urls import path
 
-from core.views import ImportJobStatusView
 from gov_services import views_catalogue as views
-from gov_services.services.catalogue import CATALOGUE_IMPORT
 
 urlpatterns = [
     path("", views.ServiceItemListView.as_view(), name="service-item-list"),
     path("new/", views.ServiceItemCreateView.as_view(), name="service-item-create"),
     path("import/", views.CatalogueImportView.as_view(), name="catalogue-import"),
-    path("import/jobs/<int:pk>/", ImportJobStatusView.as_view(kind=CATALOGUE_IMPORT), name="catalogue-import-job"),
+    path("import/jobs/<int:pk>/", views.CatalogueImportJobView.as_view(), name="catalogue-import-job"),
     path("export/<str:fmt>/", views.CatalogueExportView.as_view(), name="catalogue-export"),
     path("<int:pk>/", views.ServiceItemDetailView.as_view(), name="service-item-detail"),
     path("<int:pk>/edit/", views.ServiceItemUpdateView.as_view(), name="service-item-update"),

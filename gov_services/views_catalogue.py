@@ -6,7 +6,6 @@ else gets 403. Views parse input, check access, call one service or selector, an
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -21,6 +20,7 @@ from core.audit import audit_events_for
 from core.http import int_or_none, site_file_response
 from core.import_jobs import access_import_job_by_id, import_job_report
 from core.spreadsheets import CONTENT_TYPES
+from core.views import ImportJobStatusView
 from gov_services import catalogue_io, eforms
 from gov_services.forms_catalogue import (
     CatalogueImportForm,
@@ -31,15 +31,25 @@ from gov_services.forms_catalogue import (
 from gov_services.models import ServiceItem
 from gov_services.selectors import catalogue as selectors
 from gov_services.services import catalogue as services
+from stations.mixins import WorkspaceMixin
 
 
-class CatalogueAccessMixin(LoginRequiredMixin):
+class CatalogueAccessMixin(WorkspaceMixin):
     """The catalogue screens are for county/township staff and department officers only."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not selectors.can_view_catalogue(user=request.user):
-            raise PermissionDenied(_("The service catalogue is for county, township and department staff."))
-        return super().dispatch(request, *args, **kwargs)
+    refusal = gettext_lazy("The service catalogue is for county, township and department staff.")
+
+    def has_workspace(self, user) -> bool:
+        return selectors.can_view_catalogue(user=user)
+
+
+class CatalogueImportAccessMixin(CatalogueAccessMixin):
+    """Importing, and an import's progress: county admins who may add items to a county of theirs."""
+
+    refusal = gettext_lazy("You may not import into the service catalogue.")
+
+    def has_workspace(self, user) -> bool:
+        return selectors.can_import_catalogue(user=user)
 
 
 def _filters(params) -> dict:
@@ -165,22 +175,15 @@ class ServiceItemUpdateView(_ServiceItemEditMixin, View):
         return services.service_item_update(item=self.item, actor=self.request.user, materials=materials, **fields)
 
 
-class CatalogueImportView(CatalogueAccessMixin, FormView):
+class CatalogueImportView(CatalogueImportAccessMixin, FormView):
     """Upload a CSV/XLSX catalogue: it is imported in the background, and this page (?job=<id>)
     shows the progress, then every bad row or what was created and updated."""
 
     template_name = "gov_services/catalogue_import.html"
     form_class = CatalogueImportForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.counties = selectors.import_county_list(user=request.user)
-            if not self.counties.exists():
-                raise PermissionDenied(_("You may not import into the service catalogue."))
-        return super().dispatch(request, *args, **kwargs)
-
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "counties": self.counties}
+        return {**super().get_form_kwargs(), "counties": selectors.import_county_list(user=self.request.user)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(columns=catalogue_io.COLUMNS, **kwargs)
@@ -196,6 +199,13 @@ class CatalogueImportView(CatalogueAccessMixin, FormView):
                                                upload=form.cleaned_data["file"],
                                                idempotency_key=form.cleaned_data["idempotency_key"])
         return HttpResponseRedirect(f"{reverse('gov_services:catalogue-import')}?job={job.pk}")
+
+
+class CatalogueImportJobView(CatalogueImportAccessMixin, ImportJobStatusView):
+    """An import's progress as JSON (core's view): 403 for anyone who may not import, then the user's
+    own job or a 404."""
+
+    kind = services.CATALOGUE_IMPORT
 
 
 class CatalogueExportView(CatalogueAccessMixin, View):

@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, JsonRespons
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django_ratelimit.core import is_ratelimited
 
@@ -44,8 +45,8 @@ from gov_services.selectors import requests as request_selectors
 from gov_services.services import certificates as services
 from gov_services.services.certificates.delivery import ATTACHABLE
 from gov_services.services.certificates.issue import ISSUABLE
-from stations.mixins import CounterStaffMixin, DepartmentStaffMixin
-from stations.scope import scope_for
+from stations.mixins import CounterStaffMixin, DepartmentStaffMixin, RequestFilesMixin
+from stations.scope import get_in_scope, scope_for
 
 VERIFY_ATTEMPTS = 60        # verifications per client address …
 VERIFY_WINDOW = 10 * 60     # … per ten minutes
@@ -245,7 +246,7 @@ class CertificateIssueView(DepartmentStaffMixin, View):
         return HttpResponseRedirect(reverse("gov_services:certificate-detail", args=[certificate.pk]))
 
 
-class CertificateDetailView(LoginRequiredMixin, View):
+class CertificateDetailView(RequestFilesMixin, View):
     template_name = "gov_services/certificates/detail.html"
 
     def get(self, request, pk):
@@ -276,15 +277,16 @@ class CertificateDetailView(LoginRequiredMixin, View):
         }, status=status)
 
 
-class CertificatePdfView(LoginRequiredMixin, View):
+class CertificatePdfView(RequestFilesMixin, View):
     def get(self, request, pk):
         certificate = selectors.access_certificate_by_id(user=request.user, certificate_id=pk)
         return _private_pdf(certificate, download=request.GET.get("download") == "1")
 
 
-class _CertificateActionView(LoginRequiredMixin, View):
-    """POST one change on a certificate; bad input re-renders the page with the errors, refusals
-    come back as a message. Nothing is half-saved."""
+class _CertificateActionView(DepartmentStaffMixin, View):
+    """POST one change on a certificate: the issuing department's (anyone else without a department
+    gets 403 before the form is read). Bad input re-renders the page with the errors, refusals come
+    back as a message. Nothing is half-saved."""
 
     form_class = None
     form_name = ""
@@ -341,7 +343,11 @@ class CertificateDeliveryView(_CertificateActionView):
 
 
 class CertificatePrintView(_CertificateActionView):
+    """Printed and handed over at the request's station, or at the issuing office."""
+
     form_class, form_name = PrintForm, "print"
+    required_post = ("is_counter_staff", "is_department_staff")
+    refusal = gettext_lazy("Certificates are printed at the resident's station or at the issuing office.")
 
     def perform(self, request, certificate, data) -> str:
         entry = services.certificate_print_record(certificate=certificate, actor=request.user, **data)
@@ -350,7 +356,7 @@ class CertificatePrintView(_CertificateActionView):
             "kind": kind, "name": entry.collector_name}
 
 
-class CertificateRenderRetryView(LoginRequiredMixin, View):
+class CertificateRenderRetryView(DepartmentStaffMixin, View):
     def post(self, request, pk):
         certificate = selectors.access_certificate_by_id(user=request.user, certificate_id=pk)
         try:
@@ -391,10 +397,10 @@ class WalletView(LoginRequiredMixin, View):
 class WalletAttachView(LoginRequiredMixin, View):
     def post(self, request, pk):
         wallet_url = reverse("gov_services:certificate-wallet")
-        certificate = selectors.wallet(user=request.user).filter(pk=pk).first()
+        certificate = get_in_scope(selectors.wallet(user=request.user), pk=pk)
         requests = _attachable_requests(request.user)
         form = AttachForm(request.POST, requests=requests)
-        if certificate is None or not form.is_valid():
+        if not form.is_valid():
             messages.error(request, _("Choose one of your certificates and one of your open requests."))
             return HttpResponseRedirect(wallet_url)
         target = next(r for r in requests if r.pk == form.cleaned_data["request_id"])

@@ -7,7 +7,8 @@ Who gets in (stations/scope.py):
   another department or one whose request was just rerouted away, it is a 404.
 * /county/requests/…: township and county admins and superusers (403 for anyone else); an admin sees
   the requests whose place lies in their region, any other request is a 404.
-* attachments and the signature: whoever service_request_list lets see the request.
+* attachments and the signature: staff and residents (RequestFilesMixin; 403 for anyone else), then
+  whoever service_request_list lets see the request (a 404 for any other request).
 
 The action panel offers exactly what the services allow: both ask the same scope predicates.
 
@@ -56,7 +57,7 @@ from gov_services.services import requests as services
 from gov_services.services import supervision as supervision_services
 from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, IllegalTransition, allowed_actions
-from stations.mixins import CountyStaffMixin, DepartmentStaffMixin, RequestStaffMixin
+from stations.mixins import CountyStaffMixin, DepartmentStaffMixin, RequestFilesMixin
 from stations.models import Region
 from stations.scope import get_in_scope, scope_for
 from stations.selectors import region_list, station_list
@@ -517,7 +518,7 @@ class CountyRequestActionView(CountyStaffMixin, _RequestActionMixin, View):
 
 # --- Files ---------------------------------------------------------------------------------------
 
-class AttachmentDownloadView(RequestStaffMixin, View):
+class AttachmentDownloadView(RequestFilesMixin, View):
     """A request's scan, for whoever may see the request: a sound image opens in the browser, anything
     else (a PDF too) and ?download=1 download (core.http.user_file_response)."""
 
@@ -527,7 +528,7 @@ class AttachmentDownloadView(RequestStaffMixin, View):
                                   preview=request.GET.get("download") != "1")
 
 
-class RequestSignatureView(RequestStaffMixin, View):
+class RequestSignatureView(RequestFilesMixin, View):
     """The resident's signature from the pad (PNG), for whoever may see the request."""
 
     def get(self, request, pk):

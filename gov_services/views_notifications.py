@@ -7,7 +7,6 @@ Views parse input, check access, call one service or selector, and render.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -22,6 +21,7 @@ from django.views.generic import View
 from core.models import SmsOutboxMessage
 from core.sms import sms_outbox_list, sms_outbox_purposes, sms_outbox_retry
 from gov_services.notifications import access_sms_outbox_message_by_id, purpose_label, sms_outbox_in_scope
+from stations.mixins import CountyStaffMixin
 
 PAGE_SIZE = 50
 Status = SmsOutboxMessage.Status
@@ -60,7 +60,7 @@ class SmsOutboxFilterForm(forms.Form):
         return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in (None, "")}
 
 
-class SmsOutboxListView(LoginRequiredMixin, View):
+class SmsOutboxListView(CountyStaffMixin, View):
     template_name = "gov_services/notifications/sms_outbox_list.html"
 
     def get(self, request):
@@ -89,8 +89,9 @@ class SmsOutboxListView(LoginRequiredMixin, View):
         })
 
 
-class SmsOutboxRetryView(LoginRequiredMixin, View):
-    """POST: queue a failed message again, then back to the list with its filters."""
+class SmsOutboxRetryView(CountyStaffMixin, View):
+    """POST: queue a failed message of the admin's region again (another region's is a 404), then back to
+    the list with its filters."""
 
     def post(self, request, pk):
         message = access_sms_outbox_message_by_id(user=request.user, message_id=pk)

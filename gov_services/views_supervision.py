@@ -8,14 +8,15 @@ one service or selector, and render.
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from core.http import int_or_none
@@ -36,6 +37,7 @@ from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services import supervision as services
 from gov_services.views_dept import deadline_hint
+from stations.mixins import WorkspaceMixin
 
 PAGE_SIZE = 30
 
@@ -50,21 +52,18 @@ def _errors_onto(form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class SupervisionMixin(LoginRequiredMixin):
-    """Township and county admins look; `manage = True` views are for county admins and superusers."""
+class SupervisionMixin(WorkspaceMixin):
+    """Township and county admins look (403 for anyone else); views that change the county's settings or
+    decide for it ask `is_county_admin` instead (county admins and superusers)."""
 
-    manage = False
+    required_post = "is_county_staff"
+    refusal = gettext_lazy("Supervision is for county and township admins.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            allowed = (selectors.can_manage_supervision if self.manage else selectors.can_view_supervision)(
-                user=request.user)
-            if not allowed:
-                raise PermissionDenied(_("Supervision is for county and township admins.") if not self.manage
-                                       else _("Only county admins may change the supervision settings."))
-            self.county = selectors.supervision_county_for(user=request.user,
-                                                           county_id=int_or_none(request.GET.get("county")))
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def county(self):
+        """The county being supervised (read once the workspace is checked)."""
+        return selectors.supervision_county_for(user=self.request.user,
+                                                county_id=int_or_none(self.request.GET.get("county")))
 
     def base_context(self) -> dict:
         user = self.request.user
@@ -140,10 +139,9 @@ class EscalationDetailView(SupervisionMixin, View):
 
     template_name = "gov_services/supervision/escalation_detail.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.escalation = selectors.access_escalation_by_id(user=request.user, escalation_id=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def escalation(self) -> Escalation:
+        return selectors.access_escalation_by_id(user=self.request.user, escalation_id=self.kwargs["pk"])
 
     def render_page(self, form, status=200):
         escalation = self.escalation
@@ -203,10 +201,10 @@ class FollowUpDetailView(SupervisionMixin, View):
 
     template_name = "gov_services/supervision/follow_up_detail.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.follow_up = selectors.access_follow_up_by_id(user=request.user, follow_up_id=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def follow_up(self) -> FollowUp:
+        """Read after the workspace check: someone without it gets 403 whichever follow-up they name."""
+        return selectors.access_follow_up_by_id(user=self.request.user, follow_up_id=self.kwargs["pk"])
 
     def render_page(self, form, status=200, decision_form=None):
         follow_up, now = self.follow_up, timezone.now()
@@ -246,10 +244,14 @@ class FollowUpDetailView(SupervisionMixin, View):
 
 class FollowUpAppealDecideView(FollowUpDetailView):
     """POST …/follow-ups/<pk>/appeal/: the county upholds or rejects the department's appeal of the
-    rating (the service refuses anyone but an admin of the request's county)."""
+    rating. Township admins, who see the appeal, get 403 here; the service also refuses anyone but an
+    admin of the request's county."""
+
+    required_post = "is_county_admin"
+    refusal = gettext_lazy("Only the county decides appeals of ratings.")
 
     def get(self, request, pk):
-        return HttpResponseRedirect(reverse("gov_services:follow-up-detail", args=[pk]))
+        return HttpResponseRedirect(reverse("gov_services:follow-up-detail", args=[self.follow_up.pk]))
 
     def post(self, request, pk):
         detail = reverse("gov_services:follow-up-detail", args=[pk])
@@ -324,7 +326,8 @@ def _settings_url(request, county) -> str:
 
 class _StepEditView(SupervisionMixin, View):
     template_name = "gov_services/supervision/step_form.html"
-    manage = True
+    required_post = "is_county_admin"
+    refusal = gettext_lazy("Only county admins may change the supervision settings.")
     step = None
 
     def render_form(self, form, status=200):

@@ -1,8 +1,9 @@
 """The reports screens under /county/reports/.
 
-Who gets in: anyone whose report scope is not empty (reports/selectors/scope.py) — township and
-county admins (their region), operators and liaisons (their station), officers (their departments)
-and superusers. Everyone sees only the figures of their scope; filter choices offer nothing outside it.
+Who gets in (ReportsMixin, 403 for anyone else): the staff of a station, a department or a region —
+township and county admins (their region), operators and liaisons (their station), officers (their
+departments) — and superusers, exactly those whose report scope is not empty (reports/selectors/scope.py).
+Everyone sees only the figures of their scope; filter choices offer nothing outside it.
 
 Reports are read-only. The only write is asking for a background job (a PDF, a large export), whose
 page shows its progress and, once ready, the download; only the user who asked may see or fetch it.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -32,6 +32,7 @@ from reports.selectors.choices import department_choices, station_choices, towns
 from reports.selectors.jobs import access_report_job_by_id, recent_report_jobs
 from reports.selectors.scope import ReportScope, report_scope_for
 from reports.services import report_job_request
+from stations.mixins import STAFF_POSTS, WorkspaceMixin
 
 XLSX = CONTENT_TYPES["xlsx"]
 GOV_JOB_BUTTONS = [
@@ -41,11 +42,12 @@ GOV_JOB_BUTTONS = [
 ]
 
 
-def require_scope(user) -> ReportScope:
-    scope = report_scope_for(user=user)
-    if scope.is_empty:
-        raise PermissionDenied(_("Reports are for station, department, township and county staff."))
-    return scope
+class ReportsMixin(WorkspaceMixin):
+    """The reports' workspace: any staff post (the same people whose report scope is not empty); checked
+    before a job or a filter is read."""
+
+    required_post = STAFF_POSTS
+    refusal = gettext_lazy("Reports are for station, department, township and county staff.")
 
 
 def _gov_kpi_form(request, scope: ReportScope) -> GovKpiFilterForm:
@@ -64,14 +66,14 @@ def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResp
     return site_file_response(content, filename=filename, content_type=content_type)
 
 
-class GovKpiReportView(LoginRequiredMixin, View):
+class GovKpiReportView(ReportsMixin, View):
     """Government-service KPIs by department, township, station or month, with the monthly trend and
     a ranking by the chosen rate; `?format=csv|xlsx` downloads what the page shows."""
 
     template_name = "reports/gov_kpis.html"
 
     def get(self, request):
-        scope = require_scope(request.user)
+        scope = report_scope_for(user=request.user)
         form = _gov_kpi_form(request, scope)
         report = _gov_kpi_report(form, scope)
         fmt = request.GET.get("format")
@@ -90,14 +92,14 @@ class GovKpiReportView(LoginRequiredMixin, View):
         })
 
 
-class RequestAnalyticsView(LoginRequiredMixin, View):
+class RequestAnalyticsView(ReportsMixin, View):
     """What residents ask for (category, item), where (villages on the map), the monthly trend, the
     busiest stations and repeat requests from one village on one topic; `?format=xlsx` downloads it."""
 
     template_name = "reports/request_analytics.html"
 
     def get(self, request):
-        scope = require_scope(request.user)
+        scope = report_scope_for(user=request.user)
         form = _gov_kpi_form(request, scope)
         asked = int_or_none(request.GET.get("minimum"), low=0)
         minimum = 3 if asked is None else min(max(asked, 2), 50)
@@ -113,11 +115,11 @@ class RequestAnalyticsView(LoginRequiredMixin, View):
         })
 
 
-class ReportJobCreateView(LoginRequiredMixin, View):
+class ReportJobCreateView(ReportsMixin, View):
     """POST: queue a PDF report or a large export with the filters of the page it came from."""
 
     def post(self, request):
-        scope = require_scope(request.user)
+        scope = report_scope_for(user=request.user)
         kind, _sep, file_format = request.POST.get("job", "").partition(":")
         form = GovKpiFilterForm(_query_dict(request.POST.get("query", "")), departments=department_choices(scope=scope),
                                 townships=township_choices(scope=scope), stations=station_choices(scope=scope),
@@ -142,7 +144,7 @@ def _query_dict(query: str):
     return QueryDict(query, mutable=False) if query else None
 
 
-class ReportJobDetailView(LoginRequiredMixin, View):
+class ReportJobDetailView(ReportsMixin, View):
     """A job's page: a progress bar while it runs (refreshed by core/job-progress.js, or by the
     page reloading itself without JavaScript), the download link when ready, the reason if it failed."""
 
@@ -153,7 +155,7 @@ class ReportJobDetailView(LoginRequiredMixin, View):
         return TemplateResponse(request, self.template_name, {"job": job})
 
 
-class ReportJobStatusView(LoginRequiredMixin, View):
+class ReportJobStatusView(ReportsMixin, View):
     """The job's progress as JSON, for the progress bar."""
 
     def get(self, request, pk):
@@ -165,7 +167,7 @@ class ReportJobStatusView(LoginRequiredMixin, View):
         })
 
 
-class ReportJobDownloadView(LoginRequiredMixin, View):
+class ReportJobDownloadView(ReportsMixin, View):
     def get(self, request, pk):
         job = access_report_job_by_id(user=request.user, job_id=pk)
         if job.status != ReportJob.Status.DONE or not job.file:

@@ -8,22 +8,27 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from stations.scope import scope_for
+from stations.scope import is_resident, scope_for
+
+# Any staff post: a station's, a department's or a region's (the superuser holds them all).
+STAFF_POSTS = ("is_counter_staff", "is_department_staff", "is_county_staff")
 
 
 class WorkspaceMixin(LoginRequiredMixin):
     """Lets in whoever's scope has `required_post` (a Scope property name, or a tuple: any of them);
-    403 for anyone else."""
+    403 for anyone else, before the view reads its object or its form."""
 
     required_post: str | tuple[str, ...] = ()
     refusal = _("You may not open this page.")
 
+    def has_workspace(self, user) -> bool:
+        scope = scope_for(user)
+        posts = (self.required_post,) if isinstance(self.required_post, str) else self.required_post
+        return any(getattr(scope, post) for post in posts)
+
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            scope = scope_for(request.user)
-            posts = (self.required_post,) if isinstance(self.required_post, str) else self.required_post
-            if not any(getattr(scope, post) for post in posts):
-                raise PermissionDenied(self.refusal)
+        if request.user.is_authenticated and not self.has_workspace(request.user):
+            raise PermissionDenied(self.refusal)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -56,11 +61,15 @@ class CountyAdminMixin(WorkspaceMixin):
     refusal = _("Only county admins may do this.")
 
 
-class RequestStaffMixin(WorkspaceMixin):
-    """A request's files and certificates behind the counter: officers and admins."""
+class RequestFilesMixin(WorkspaceMixin):
+    """A request's files and its certificates: the staff who may see requests (station, department,
+    region) and residents (their own; which rows is the selectors' business)."""
 
-    required_post = ("is_department_staff", "is_county_staff")
-    refusal = _("These files are for the department's officers and the region's admins.")
+    required_post = STAFF_POSTS
+    refusal = _("These files are for the staff who handle requests and for the applicants.")
+
+    def has_workspace(self, user) -> bool:
+        return super().has_workspace(user) or is_resident(user)
 
 
 class DepartmentStaffMixin(WorkspaceMixin):

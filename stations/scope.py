@@ -22,6 +22,7 @@ Who sees what (a user holding several posts sees the union):
 | --- | --- | --- |
 | anonymous visitor | public pages only; every staff page sends them to /login/ | nothing |
 | resident (any signed-in account) | the requests, certificates and orders filed for their own account | resubmits and rates their own requests |
+| … holding the resident role (`is_resident`) | also their requests' scans and signature and their certificates' pages (an editor or merchant without the role: 403) | |
 | operator | their station: its requests, ledger, till, floats, closes, statements, parcels, grids | files requests at their station only (the catalogue of the station's place); keeps the till; hands parcels over |
 | grid liaison | their station's requests; the grids they walk (a liaison with no other post: only those) | files relayed requests at their station |
 | department officer | the requests and certificates of their departments; their departments' catalogue items | moves requests of their department (once assigned: the assignee only); claims unassigned ones |
@@ -473,6 +474,13 @@ def get_in_scope(queryset: QuerySet, **lookup) -> Model:
     if row is None:
         raise Http404(_("Not found."))
     return row
+
+
+def is_resident(user) -> bool:
+    """Whether `user` holds the resident role: the applicant's side of request files and certificates
+    (an editor's or a merchant's account has no such side). A role, not a post: asked only where needed,
+    so that building a scope costs no query for it."""
+    return user is not None and user.is_authenticated and user.has_role(Role.RESIDENT)
 
 
 def require(allowed: bool, message: str) -> None:

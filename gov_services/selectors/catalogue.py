@@ -179,6 +179,11 @@ def import_county_list(*, user) -> QuerySet[Region]:
                                  level=Region.Level.COUNTY).order_by("path")
 
 
+def can_import_catalogue(*, user) -> bool:
+    """Whether the user may import into some county's catalogue (and follow their imports)."""
+    return import_county_list(user=user).exists()
+
+
 def service_items_for_export(*, items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
     """`items` ready for catalogue_io.catalogue_export: department selected, materials prefetched."""
     return items.select_related("department").prefetch_related("materials").order_by("code")

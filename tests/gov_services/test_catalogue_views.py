@@ -383,6 +383,16 @@ def test_another_users_import_is_not_found(client, county_admin, superuser, depa
     assert client.get(url("catalogue-import"), {"job": "abc"}).status_code == 404
 
 
+@pytest.mark.usefixtures("_uploads")
+def test_an_imports_progress_is_forbidden_to_those_who_may_not_import(client, county_admin, township_admin,
+                                                                       department):
+    job = catalogue_import_submit(user=county_admin, county=department.region, upload=upload("x"),
+                                  idempotency_key=uuid.uuid4())
+    login(client, township_admin)
+    assert client.get(url("catalogue-import-job", job.pk)).status_code == 403
+    assert client.get(url("catalogue-import-job", 987654)).status_code == 403
+
+
 def test_the_import_form_refuses_other_file_types(client, county_admin):
     response = login(client, county_admin).post(url("catalogue-import"),
                                                 {"file": upload("x", name="目录.xls")})

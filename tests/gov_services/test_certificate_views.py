@@ -96,6 +96,27 @@ def test_the_pdf_is_served_only_to_those_who_may_see_it(request, client, issued,
         assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("roles", [[Role.MERCHANT], []])
+def test_the_certificate_pages_are_forbidden_to_accounts_neither_staff_nor_resident(client, issued, roles):
+    client.force_login(UserFactory(roles=roles))
+    assert client.get(url("certificate-detail", issued.pk)).status_code == 403
+    assert client.get(url("certificate-pdf", issued.pk)).status_code == 403
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("certificate-revoke", {"reason": "信息有误"}), ("certificate-mail", {"address": "某地", "tracking_number": "EMS1"}),
+    ("certificate-delivery", {"delivery": "office"}), ("certificate-render-retry", {}),
+    ("certificate-print", {"collector_is_holder": "holder", "id_checked": "on"})])
+@pytest.mark.parametrize("who", ["county_admin", "holder"])
+def test_a_certificates_actions_are_forbidden_without_a_department_before_the_form_is_read(
+        request, client, issued, name, data, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(url(name, issued.pk), data)
+    issued.refresh_from_db()
+    assert response.status_code == 403 and issued.status == "valid" and not issued.delivery
+    assert not issued.prints.exists()
+
+
 def test_the_wallet_lists_only_the_residents_own_certificates(client, issued, holder, resident):
     client.force_login(holder)
     assert [c.pk for c in client.get(url("certificate-wallet")).context["certificates"]] == [issued.pk]
@@ -315,3 +336,12 @@ def test_the_resident_attaches_a_wallet_certificate_to_a_returned_request(client
     response = client.post(url("certificate-wallet-attach", issued.pk), {"request_id": later.pk})
     assert response.url == url("resident-service-request-detail", later.pk)
     assert later.attachments.get().sha256 == issued.pdf_sha256
+
+
+def test_attaching_a_certificate_that_is_not_in_ones_wallet_is_not_found(client, issued, holder, resident,
+                                                                         cert_item, station):
+    later = ServiceRequestFactory(item=cert_item, station=station, applicant_user=resident, status="returned")
+    client.force_login(resident)
+    assert client.post(url("certificate-wallet-attach", issued.pk), {"request_id": later.pk}).status_code == 404
+    assert client.post(url("certificate-wallet-attach", 987654), {"request_id": later.pk}).status_code == 404
+    assert not later.attachments.exists()

@@ -499,7 +499,8 @@ def test_attachment_streams_inline_with_safe_headers_and_downloads_on_request(cl
 
 @pytest.mark.parametrize("who, status", [
     ("other_officer", 404), ("township_admin_elsewhere", 404),  # staff: someone else's request
-    ("resident", 403),  # not staff at all
+    ("resident", 404),  # a resident: another applicant's request, as one that does not exist
+    ("merchant", 403), ("no_role", 403),  # neither staff nor resident: not their workspace
 ])
 def test_attachment_and_signature_are_refused_to_those_who_may_not_see_the_request(client, request, filed, tree,
                                                                                   who, status):
@@ -508,12 +509,22 @@ def test_attachment_and_signature_are_refused_to_those_who_may_not_see_the_reque
 
         user = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
         StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][1])
+    elif who in ("merchant", "no_role"):
+        user = UserFactory(roles=[Role.MERCHANT] if who == "merchant" else [])
     else:
         user = request.getfixturevalue(who)
     client.force_login(user)
     scan = filed.attachments.get()
     assert client.get(reverse("gov_services:request-attachment", args=[scan.pk])).status_code == status
     assert client.get(reverse("gov_services:request-signature", args=[filed.pk])).status_code == status
+
+
+@pytest.mark.parametrize("who", ["operator", "applicant"])
+def test_the_station_and_the_applicant_get_the_requests_files(client, filed, operator, resident, who):
+    ServiceRequest.objects.filter(pk=filed.pk).update(applicant_user=resident)
+    client.force_login(operator if who == "operator" else resident)
+    assert client.get(reverse("gov_services:request-attachment", args=[filed.attachments.get().pk])).status_code == 200
+    assert client.get(reverse("gov_services:request-signature", args=[filed.pk])).status_code == 200
 
 
 def test_signature_is_served_as_png_to_the_handling_officer(client, officer, filed):

@@ -264,7 +264,9 @@ def test_the_county_decides_on_the_follow_up_page(client, office, resident, coun
     body = client.get(page).content.decode()
     assert "居民所述与事实不符" in body and "裁定申诉" not in body  # "Decide the appeal"
     assert client.post(url, {"decision": "upheld", "note": "x"}).status_code == 403
+    assert client.get(url).status_code == 403  # the county's decision is not the township's page
     client.force_login(county_admin)
+    assert client.get(url).url == page
     assert "裁定申诉" in client.get(page).content.decode()
     assert client.post(url, {"decision": "upheld", "note": "经核实"}).status_code == 302
     appeal.refresh_from_db()

@@ -93,7 +93,8 @@ def test_xlsx_download_opens_and_matches_the_page(client, county_admin, kpi_worl
 
 
 def test_a_pdf_report_is_prepared_in_the_background_and_downloaded_by_its_owner_only(
-        client, county_admin, kpi_world, private_files, township_admin, django_capture_on_commit_callbacks):
+        client, county_admin, kpi_world, private_files, township_admin, resident,
+        django_capture_on_commit_callbacks):
     client.force_login(county_admin)
     key = str(uuid.uuid4())
     data = {"job": "gov_kpis:pdf", "query": "date_from=2026-03-01&date_to=2026-03-31", "idempotency_key": key}
@@ -112,6 +113,9 @@ def test_a_pdf_report_is_prepared_in_the_background_and_downloaded_by_its_owner_
     client.force_login(township_admin)
     assert client.get(reverse("reports:job-download", args=[job.pk])).status_code == 404
     assert client.get(reverse("reports:job-detail", args=[job.pk])).status_code == 404
+    client.force_login(resident)  # no staff post: not the reports' workspace
+    for name in ("job-detail", "job-status", "job-download"):
+        assert client.get(reverse(f"reports:{name}", args=[job.pk])).status_code == 403
 
 
 def test_every_request_export_has_one_row_per_request_and_no_personal_data(
