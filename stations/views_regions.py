@@ -6,6 +6,8 @@ the admin's is a 404, one they see but may not change (their own township, for i
 stations/scope.py decides both.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -228,10 +230,9 @@ class RegionImportApplyView(_ImportAccessMixin, View):
     def post(self, request, pk):
         checked = access_import_job_by_id(user=request.user, job_id=pk, kind=importer.REGION_IMPORT)
         form = RegionImportApplyForm(request.POST)
-        form.is_valid()
+        key = form.cleaned_data["idempotency_key"] if form.is_valid() else uuid.uuid4()
         try:
-            job = importer.region_import_apply_submit(user=request.user, checked=checked,
-                                                      idempotency_key=form.cleaned_data["idempotency_key"])
+            job = importer.region_import_apply_submit(user=request.user, checked=checked, idempotency_key=key)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

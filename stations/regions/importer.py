@@ -458,6 +458,7 @@ def region_import_apply(*, rows: list[Row], digest: str, actor: User | None,
                         progress: Progress | None = None) -> RegionImportReport:
     """Check `rows` again and, when the outcome is the one checked (`digest`) and nothing is refused, write
     every change in one transaction. Otherwise nothing is written: the report says why, or is a new check."""
+    report = RegionImportReport(rows=len(rows))
     try:
         with transaction.atomic():
             steps = _Planner(rows, actor).steps()
