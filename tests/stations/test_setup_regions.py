@@ -700,3 +700,15 @@ def test_the_tree_downloads_in_the_import_format(client, county_admin):
     assert text.splitlines()[0] == ",".join(HEADER)
     assert "130225100203,南街社区,130225100000,社区" in text
     assert client.get(reverse("stations:region-export", args=["pdf"])).status_code == 404
+
+
+def test_a_superuser_starts_an_empty_county_from_the_regions_page(client, zh, at_commit):
+    """The set-up journey's first step: no region yet, the import builds the tree."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    empty = page(client, REGIONS)
+    assert "尚无区划" in empty and reverse("stations:region-import") in empty
+    page(client, upload(client, at_commit, DEMO_FILE.read_bytes()))
+    checked = ImportJob.objects.get()
+    at_commit(lambda: client.post(reverse("stations:region-import-apply", args=[checked.pk])))
+    assert Region.objects.count() == 32
+    assert "乐亭县" in page(client, REGIONS)
