@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
@@ -114,7 +115,7 @@ class _RegionFormView(CountyStaffMixin, _RegionLookup, FormView):
 
 class RegionRenameView(_RegionFormView):
     form_class = RegionRenameForm
-    extra_context = {"title": _("Rename")}
+    extra_context = {"title": gettext_lazy("Rename")}
 
     def allowed(self, user, region):
         return can_change_region(user, region)
@@ -135,7 +136,7 @@ class RegionRenameView(_RegionFormView):
 class RegionVillageCreateView(_RegionFormView):
     form_class = VillageAddForm
     levels = (Region.Level.TOWNSHIP,)
-    extra_context = {"title": _("Add a village or community")}
+    extra_context = {"title": gettext_lazy("Add a village or community")}
 
     def allowed(self, user, region):
         return can_add_region(user, region)

@@ -570,7 +570,8 @@ def test_renaming_a_village_on_its_page_is_kept_in_its_history(client, township_
     village = by_code("130225100200")
     client.force_login(township_admin)
     url = reverse("stations:region-rename", args=[village.pk])
-    assert 'value="城关村"' in page(client, url)
+    form = page(client, url)
+    assert 'value="城关村"' in form and "<h1>更名</h1>" in form
     response = client.post(url, {"name": "城关社区"})
     assert response.status_code == 302 and response.url == reverse("stations:region-detail", args=[village.pk])
     body = page(client, response.url)
@@ -592,7 +593,8 @@ def test_adding_a_village_suggests_the_next_code_and_refuses_a_bad_one(client, t
     township = by_code(T1)
     client.force_login(township_admin)
     url = reverse("stations:region-village-create", args=[township.pk])
-    assert 'value="130225100205"' in page(client, url)
+    form = page(client, url)
+    assert 'value="130225100205"' in form and "<h1>添加村（社区）</h1>" in form
     refused = client.post(url, {"name": "新庄村", "code": "130225101205", "level": "village"})
     body = refused.content.decode()
     assert refused.status_code == 200 and "130225100" in body and "后接三位数字" in body
