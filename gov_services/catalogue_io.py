@@ -18,6 +18,7 @@ are accepted too (see COLUMNS). Column order does not matter and unknown columns
 | 申请材料 materials | see below |
 | 电子表单 form schema | the e-form as JSON (see gov_services/eforms.py); empty: no form |
 | 说明 description | free text |
+| 上级事项编码 parent code | for a sub-item (子项): its parent's item code, in this file or already in the catalogue; empty: a top-level item |
 
 **Materials** are separated by ";" (or "；" or a line break inside the cell). Each material is
 `名称[:形式[:必需|可选[:备注]]]` with ":" or "：" between the parts, for example
@@ -82,6 +83,7 @@ COLUMNS = [Column(key, header, aliases, required=key in REQUIRED) for key, heade
     ("materials", "申请材料", ("材料", "所需材料", "materials")),
     ("form_schema", "电子表单", ("表单", "form", "form schema", "form_schema", "e-form", "eform")),
     ("description", "说明", ("事项说明", "描述", "办理说明", "description")),
+    ("parent", "上级事项编码", ("上级事项", "父项编码", "主项编码", "parent", "parent code", "parent_code")),
 ]]
 # An e-form's JSON is the longest cell a catalogue has.
 CAPS = Caps(max_bytes=10 * 2**20, max_rows=5000, max_columns=30, max_cell_chars=20_000)
@@ -113,6 +115,7 @@ class ParsedRow:
     values: dict  # model field → value, only for the columns present in the file
     materials: list[dict] | None  # None when the file has no materials column
     department_ref: str = ""
+    parent_ref: str | None = None  # the parent's code; None when the file has no parent column
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,8 +382,15 @@ def parse_rows(table: Table, *, departments) -> tuple[list[ParsedRow], list[Prob
                                             % {"code": code, "line": first_line_of_code[code]}))
             else:
                 first_line_of_code[code] = line
+        parent_ref = None
+        if columns.has("parent"):
+            try:
+                parent_ref = code_text(cell("parent"))
+            except ValidationError as error:
+                row_problems += [Problem(line, columns.label("parent"), m) for m in error.messages]
         problems += row_problems
-        parsed.append(ParsedRow(line=line, values=values, materials=materials, department_ref=reference))
+        parsed.append(ParsedRow(line=line, values=values, materials=materials, department_ref=reference,
+                                parent_ref=parent_ref))
     return parsed, problems, columns
 
 
@@ -430,13 +440,14 @@ def item_row(item, *, fmt: str) -> list:
         format_materials(item.materials.all()),
         json.dumps(item.form_schema, ensure_ascii=False, separators=(",", ":")) if item.form_schema else "",
         item.description,
+        item.parent.code if item.parent_id else "",
     ]
 
 
 def catalogue_export(*, items, fmt: str) -> bytes:
     """The items as a CSV or XLSX file that catalogue_import reads back unchanged.
 
-    `items` should come with `department` selected and `materials` prefetched (one query each).
+    `items` should come with `department` and `parent` selected and `materials` prefetched (one query each).
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")

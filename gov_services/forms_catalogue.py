@@ -47,19 +47,23 @@ class ServiceItemForm(forms.ModelForm):
         help_text=_("A list of fields: name, type (text, textarea, integer, decimal, date, choice, multichoice, "
                     "boolean, id_number, phone), label, required, and rules. Leave empty for no form."))
 
-    field_order = ["code", "name", "department", "category", "lowest_level", "legal_limit_days",
+    field_order = ["code", "name", "department", "parent", "category", "lowest_level", "legal_limit_days",
                    "promised_limit_days", "fee_yuan", "issues_certificate", "online_allowed", "is_active"]
 
     class Meta:
         model = ServiceItem
         fields = ["code", "name", "department", "category", "lowest_level", "legal_limit_days",
                   "promised_limit_days", "issues_certificate", "online_allowed", "is_active", "description",
-                  "form_schema"]
+                  "form_schema", "parent"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+        # Only top-level items can be parents (one level deep); the service checks the department.
+        self.fields["parent"].queryset = ServiceItem.objects.filter(
+            department__in=departments, parent__isnull=True).exclude(pk=self.instance.pk).order_by("code")
+        self.fields["parent"].empty_label = _("— none: a top-level item —")
         if self.instance.pk:
             self.fields["fee_yuan"].initial = self.instance.fee_fen
 

@@ -87,6 +87,10 @@ class ServiceItem(models.Model):
     online_allowed = models.BooleanField(_("residents may apply online"), default=False)
     form_schema = models.JSONField(_("electronic form"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # One level deep (a licence and its 子项): the rules are in gov_services/services/catalogue.py.
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_items",
+                               verbose_name=_("parent item"),
+                               help_text=_("Set for a sub-item (子项): residents apply for the sub-item."))
 
     class Meta:
         verbose_name = _("service item")

@@ -185,5 +185,5 @@ def can_import_catalogue(*, user) -> bool:
 
 
 def service_items_for_export(*, items: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
-    """`items` ready for catalogue_io.catalogue_export: department selected, materials prefetched."""
-    return items.select_related("department").prefetch_related("materials").order_by("code")
+    """`items` ready for catalogue_io.catalogue_export: department and parent selected, materials prefetched."""
+    return items.select_related("department", "parent").prefetch_related("materials").order_by("code")

@@ -34,7 +34,7 @@ from stations.models import Region
 # The fields a caller may set; pinyin_initials is always derived from the name.
 ITEM_FIELDS = ("code", "name", "department", "category", "lowest_level", "description", "legal_limit_days",
                "promised_limit_days", "fee_fen", "issues_certificate", "online_allowed", "form_schema",
-               "is_active")
+               "is_active", "parent")
 MATERIAL_FIELDS = ("name", "form", "required", "note")
 
 
@@ -57,7 +57,7 @@ def _item_errors(item: ServiceItem, *, trusted: bool = False) -> dict[str, list[
     errors: dict[str, list[str]] = {}
     try:
         # The promised ≤ legal constraint is checked below with a message people understand.
-        item.full_clean(exclude=["department"] if trusted else None, validate_unique=not trusted,
+        item.full_clean(exclude=["department", "parent"] if trusted else None, validate_unique=not trusted,
                         validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
@@ -71,6 +71,40 @@ def _item_errors(item: ServiceItem, *, trusted: bool = False) -> dict[str, list[
             validate_schema(item.form_schema)
         except ValidationError as error:
             errors["form_schema"] = error.messages
+    return errors
+
+
+def parent_errors(item: ServiceItem, *, parent: ServiceItem | None, parent_of_parent: str | None,
+                  parent_department_id, has_sub_items: bool) -> list[str]:
+    """Why `item` may not be a sub-item of `parent` (one level deep, same department), or [].
+
+    Plain values in, so the import can pass what its file says about rows not yet saved.
+    """
+    if parent is None:
+        return []
+    if parent is item or (parent.pk and parent.pk == item.pk) or (parent.code and parent.code == item.code):
+        return [_("An item cannot be its own parent.")]
+    if parent_of_parent:
+        return [_("“%(parent)s” is itself a sub-item; sub-items go only one level deep.")
+                % {"parent": parent.code}]
+    if has_sub_items:
+        return [_("This item has sub-items of its own, so it cannot be a sub-item.")]
+    if parent_department_id != item.department_id:
+        return [_("The parent item “%(parent)s” belongs to another department.") % {"parent": parent.code}]
+    return []
+
+
+def _stored_parent_errors(item: ServiceItem) -> dict[str, list[str]]:
+    """parent_errors for a single item against what the database holds."""
+    errors: dict[str, list[str]] = {}
+    parent = item.parent
+    has_sub_items = bool(item.pk) and item.sub_items.exists()
+    if messages := parent_errors(item, parent=parent, parent_of_parent=parent.parent.code if parent and parent.parent_id else None,
+                                 parent_department_id=parent and parent.department_id,
+                                 has_sub_items=has_sub_items):
+        errors["parent"] = messages
+    if has_sub_items and item.sub_items.exclude(department_id=item.department_id).exists():
+        errors["department"] = [_("The item's sub-items stay with their department; move them first.")]
     return errors
 
 
@@ -141,7 +175,9 @@ def _apply_material_plan(create, update, delete) -> None:
 
 
 def _snapshot(item: ServiceItem) -> dict:
-    return {name: (item.department_id if name == "department" else getattr(item, name)) for name in ITEM_FIELDS}
+    values = {name: getattr(item, name) for name in ITEM_FIELDS if name not in ("department", "parent")}
+    # The parent by code: an import may name a parent that is not saved yet.
+    return {**values, "department": item.department_id, "parent": item.parent.code if item.parent else None}
 
 
 def _changes(before: dict, after: dict) -> dict:
@@ -172,7 +208,7 @@ def service_item_create(*, actor: User | None, materials: list[dict] | tuple = (
     item = ServiceItem(**fields)
     item.pinyin_initials = pinyin_initials(item.name)
     materials = _normalised_materials(materials)
-    errors = _item_errors(item)
+    errors = _item_errors(item) | _stored_parent_errors(item)
     if material_problems := _material_errors(materials):
         errors["materials"] = material_problems
     _raise_if(errors)
@@ -196,12 +232,13 @@ def service_item_update(*, item: ServiceItem, actor: User | None, materials: lis
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"service_item_update() got unknown fields: {sorted(unknown)}")
-    current = ServiceItem.objects.select_for_update(of=("self",)).select_related("department").get(pk=item.pk)
+    current = ServiceItem.objects.select_for_update(of=("self",)).select_related("department", "parent") \
+        .get(pk=item.pk)
     before, stored_initials = _snapshot(current), current.pinyin_initials
     for name, value in fields.items():
         setattr(current, name, [] if name == "form_schema" and value is None else value)
     current.pinyin_initials = pinyin_initials(current.name)
-    errors = _item_errors(current)
+    errors = _item_errors(current) | _stored_parent_errors(current)
     plan = None
     if materials is not None:
         materials = _normalised_materials(materials)
@@ -233,7 +270,7 @@ FIELD_COLUMN = {
     "lowest_level": "lowest_level", "legal_limit_days": "legal_limit_days",
     "promised_limit_days": "promised_limit_days", "fee_fen": "fee", "issues_certificate": "issues_certificate",
     "online_allowed": "online_allowed", "form_schema": "form_schema", "description": "description",
-    "materials": "materials",
+    "materials": "materials", "parent": "parent",
 }
 
 
@@ -244,6 +281,7 @@ class _Planned:
     is_new: bool
     changes: dict
     materials: list[dict] | None
+    before: dict | None = None  # the stored values of an existing item
 
 
 CATALOGUE_IMPORT = "gov_services.catalogue"
@@ -293,11 +331,13 @@ def catalogue_import(*, file, filename: str, actor: User | None, county: Region,
         return result
 
     codes = [row.values["code"] for row in rows if row.values.get("code")]
+    parent_refs = [row.parent_ref for row in rows if row.parent_ref]
     existing = {
         item.code: item
-        for item in ServiceItem.objects.filter(code__in=codes)
-        .select_related("department", "department__region").prefetch_related("materials")
+        for item in ServiceItem.objects.filter(code__in=codes + parent_refs)
+        .select_related("department", "department__region", "parent").prefetch_related("materials")
     }
+    stored_children = list(ServiceItem.objects.filter(parent__code__in=codes).values_list("code", "parent__code"))
     planned: list[_Planned] = []
     for row in rows:
         row_problems = [p for p in problems if p.line == row.line]
@@ -320,6 +360,7 @@ def catalogue_import(*, file, filename: str, actor: User | None, county: Region,
                 problems += [Problem(row.line, column, m) for m in messages]
             continue
         planned.append(plan)
+    problems += _plan_parents(rows, planned, existing, stored_children, county=county, columns=columns)
 
     if problems:  # in reading order: by line, then by column as the file has them
         position = columns.order()
@@ -344,13 +385,67 @@ def _plan_row(row: catalogue_io.ParsedRow, current: ServiceItem | None) -> _Plan
     for name, value in values.items():
         setattr(current, name, value)
     current.pinyin_initials = pinyin_initials(current.name)
-    return _Planned(row.line, current, False, _changes(before, _snapshot(current)), row.materials)
+    return _Planned(row.line, current, False, _changes(before, _snapshot(current)), row.materials, before)
+
+
+def _plan_parents(rows, planned: list[_Planned], existing: dict, stored_children: list[tuple[str, str]], *,
+                  county: Region, columns) -> list[Problem]:
+    """Set each planned item's parent from the 上级事项编码 column, checking the one-level rule
+    against the catalogue as it will be after the import (this file's rows win over what is stored)."""
+    file_parent = {row.values["code"]: row.parent_ref for row in rows if row.values.get("code")}
+    by_code = {p.item.code: p for p in planned}
+
+    def parent_after(code: str) -> str | None:
+        ref = file_parent.get(code)
+        if ref is not None:  # the file says (an empty cell: top-level)
+            return ref or None
+        item = existing.get(code)
+        return item.parent.code if item is not None and item.parent_id else None
+
+    has_children = {parent_after(code) for code in file_parent} | {
+        parent for child, parent in stored_children if file_parent.get(child) is None}
+    problems = []
+    rows_by_line = {row.line: row for row in rows}
+    for plan in planned:
+        ref = rows_by_line[plan.line].parent_ref
+        if ref is None:
+            continue  # no column: the stored parent stays
+        if ref in file_parent and ref not in by_code:
+            continue  # the parent's own row is refused; its problems say why
+        parent = by_code[ref].item if ref in by_code else existing.get(ref) if ref else None
+        if ref and (parent is None or not parent.department.region.path.startswith(county.path)):
+            messages = [_("No item with the code “%(code)s” in this file or in this county's catalogue.")
+                        % {"code": ref}]
+        else:
+            messages = parent_errors(plan.item, parent=parent, parent_of_parent=parent_after(ref) if ref else None,
+                                     parent_department_id=parent.department_id if parent else None,
+                                     has_sub_items=plan.item.code in has_children)
+        if messages:
+            problems += [Problem(plan.line, columns.label("parent"), m) for m in messages]
+            continue
+        plan.item.parent = parent
+        if not plan.is_new:
+            plan.changes = _changes(plan.before, _snapshot(plan.item))
+    return problems
 
 
 @transaction.atomic
 def _import_write(planned: list[_Planned], result: ImportReport, *, actor, county: Region, filename: str) -> None:
     new = [p for p in planned if p.is_new]
+    # A parent new in this file has no key yet: create the items first, then link them.
+    new_parents = {p.item.code: p.item.parent for p in planned if p.item.parent and p.item.parent.pk is None}
+    for p in new:
+        if p.item.code in new_parents:
+            p.item.parent = None
     ServiceItem.objects.bulk_create([p.item for p in new])
+    linked = []
+    for p in planned:
+        if p.item.code in new_parents:
+            p.item.parent = new_parents[p.item.code]
+            if p.is_new:
+                linked.append(p.item)
+    if linked:
+        ServiceItem.objects.bulk_update(linked, ["parent"])
     to_create, to_update_materials, to_delete = [], [], []
     changed: list[tuple[_Planned, dict | None]] = []
     for p in planned:
