@@ -98,6 +98,7 @@ class ServiceItemDetailView(CatalogueAccessMixin, DetailView):
         preview = eforms.build_form(item.form_schema, prefix="preview") if item.form_schema else None
         return super().get_context_data(
             materials=item.materials.all(),
+            sub_items=item.sub_items.order_by("code"),
             fee_yuan=catalogue_io.format_fee_yuan(item.fee_fen),
             preview_form=preview,
             schema_rows=[(f, eforms.field_label(f), eforms.describe_field(f)) for f in item.form_schema or []],

@@ -42,7 +42,7 @@ from gov_services.forms_counter import (
 from gov_services.identifiers import format_tracking_code, validate_mobile
 from gov_services.ledger_export import ledger_sheet
 from gov_services.models import ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import service_items_available_at
+from gov_services.selectors.catalogue import service_items_available_at, with_sub_items
 from gov_services.selectors.requests import (
     attachment_for_download,
     request_timeline,
@@ -214,7 +214,9 @@ class CounterItemSearchView(CounterAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = ItemSearchForm(self.request.GET)
         query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-        items = list(service_items_available_at(place=self.station.village, query=query)[:ITEM_RESULTS + 1])
+        available = service_items_available_at(place=self.station.village)
+        items = list(with_sub_items(service_items_available_at(place=self.station.village, query=query),
+                                    sub_items=available, nested=not query)[:ITEM_RESULTS + 1])
         for item in items:
             item.fee_yuan = format_fee_yuan(item.fee_fen)
         return super().get_context_data(form=form, query=query, items=items[:ITEM_RESULTS],

@@ -30,7 +30,7 @@ from gov_services import eforms
 from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
 from gov_services.identifiers import format_tracking_code, mask_id_number, normalise_tracking_code
 from gov_services.models import Rating, ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import places_offering, service_item_search
+from gov_services.selectors.catalogue import places_offering, service_item_search, with_sub_items
 from gov_services.selectors.requests import request_timeline, resident_request_list, track_request
 from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests import (
@@ -218,7 +218,8 @@ class ServiceItemBrowseView(View):
     def get(self, request):
         query = (request.GET.get("q") or "").strip()[:50]
         online_only = request.GET.get("online") == "1"
-        items = service_item_search(query=query, online_only=online_only)
+        items = with_sub_items(service_item_search(query=query, online_only=online_only),
+                               sub_items=service_item_search(), nested=not query)
         if not query:  # browsing: what can be done from the phone comes first
             items = items.order_by("-online_allowed", "code")
         page = Paginator(items, self.paginate_by).get_page(request.GET.get("page"))
@@ -243,10 +244,12 @@ class ServiceItemGuideView(View):
     def get(self, request, code):
         item = _item_or_404(code)
         offered_at_villages = places_offering(item=item).exists()
+        sub_items = list(service_item_search().filter(parent=item))  # a parent's sub-items are what one applies for
         return TemplateResponse(request, self.template_name, {
             "item": item, "materials": item.materials.all(), "fee_yuan": _yuan(item.fee_fen),
             "signup_url": _signup_url(), "offered_at_villages": offered_at_villages,
-            "apply_online": item.online_allowed and offered_at_villages,
+            "apply_online": item.online_allowed and offered_at_villages and not sub_items,
+            "sub_items": sub_items,
         })
 
 

@@ -9,7 +9,8 @@ Scope in the back office:
 * anyone else (operators, residents) sees nothing here: the counter uses `service_item_search`.
 """
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from gov_services.models import Department, ServiceItem
@@ -41,7 +42,7 @@ def service_item_search(*, query: str = "", department_id: int | None = None, ca
     Best matches first: exact code, then names / initials starting with the query, then the rest.
     One query (department selected).
     """
-    items = ServiceItem.objects.select_related("department")
+    items = ServiceItem.objects.select_related("department", "parent")
     if not include_inactive:
         items = items.filter(is_active=True)
     words = (query or "").split()
@@ -64,8 +65,22 @@ def service_item_search(*, query: str = "", department_id: int | None = None, ca
             default=Value(2), output_field=IntegerField(),
         )).order_by("match_rank", "code")
     else:
-        items = items.order_by("code")
+        items = items.order_by(*CATALOGUE_ORDER)
     return items
+
+
+# By code, each sub-item right after its parent.
+CATALOGUE_ORDER = (Coalesce("parent__code", "code"), F("parent_id").asc(nulls_first=True), "code")
+
+
+def with_sub_items(items: QuerySet[ServiceItem], *, sub_items: QuerySet[ServiceItem],
+                   nested: bool) -> QuerySet[ServiceItem]:
+    """`items`, each with `sub_item_list`: its sub-items among `sub_items` (those the reader may choose).
+    `nested` (browsing, no search words): sub-items of active parents are left out of `items`, as
+    they show under their parent."""
+    items = items.prefetch_related(Prefetch("sub_items", queryset=sub_items.order_by("code"),
+                                            to_attr="sub_item_list"))
+    return items.exclude(parent__is_active=True) if nested else items
 
 
 # ---------------------------------------------------------------------------------------------
