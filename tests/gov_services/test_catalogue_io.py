@@ -454,7 +454,7 @@ def test_csv_export_is_utf8_with_bom_and_chinese_headers_and_defuses_formulas(va
     data = _export("csv")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == HEADER
+    assert rows[0] == [*HEADER, "上级事项编码"]  # the sub-item's parent (test_catalogue_subitems.py)
     by_code = {r[0]: r for r in rows[1:]}
     assert by_code["R-1"][12].startswith("'=HYPERLINK")
     assert by_code["R-1"][10] == "身份证\\:正反面:扫描件:可选:注\\;见背面;-户口簿:复印件"
@@ -466,7 +466,7 @@ def test_csv_export_is_utf8_with_bom_and_chinese_headers_and_defuses_formulas(va
 def test_xlsx_export_writes_text_cells_as_text_never_as_formulas(varied_catalogue):
     sheet = load_workbook(io.BytesIO(_export("xlsx"))).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == HEADER
+    assert list(values[0]) == [*HEADER, "上级事项编码"]
     description = next(r for r in values if r[0] == "R-1")[12]
     assert description.startswith("=HYPERLINK")
     cell = next(row for row in sheet.iter_rows() if row[0].value == "R-1")[12]
