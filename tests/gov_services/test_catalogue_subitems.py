@@ -262,3 +262,15 @@ def test_the_counter_chooses_a_sub_item_not_the_parent(client, operator, licence
     html = response.content.decode()
     assert reverse("gov_services:counter-application-create", args=[licence["new"].pk]) in html
     assert reverse("gov_services:counter-application-create", args=[licence["parent"].pk]) not in html
+
+
+def test_the_demo_file_imports_a_licence_with_its_sub_items_and_again_changes_nothing(tree):
+    DepartmentFactory(region=tree["county"], code="LT-GAJ")
+    with open("demo/data/catalogue_subitems.csv", "rb") as file:
+        data = file.read()
+    first = _import(data, tree["county"])
+    assert first.ok, first.problems
+    assert first.created == 3
+    assert _relations() == {"LT-GAJ-20": None, "LT-GAJ-20-01": "LT-GAJ-20", "LT-GAJ-20-02": "LT-GAJ-20"}
+    again = _import(data, tree["county"])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
