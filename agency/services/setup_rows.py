@@ -64,7 +64,7 @@ def parse_slabs(text) -> list[dict]:
     """"100:0:0.30; 500:0:0.60; 以上:0.2:0" → bands of (upper limit in yuan, rate %, flat yuan each),
     ascending; the last band has no upper limit (以上, * or empty). Their order is agency/tariffs.py's
     to check; here only each band's numbers."""
-    bands = [band for band in _clean(text).replace("；", ";").split(";") if band.strip()]
+    bands = [band for band in re.split(r"[;\n]", _clean(text).replace("；", ";")) if band.strip()]
     if not bands:
         raise ValidationError(_("A slab tariff needs at least one band."), code="required")
     slabs = []
