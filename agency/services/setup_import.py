@@ -70,11 +70,12 @@ KIND_PREFIX = "agency.setup."
 
 
 class RowProblem(Exception):
-    """Problems found while planning a row: (column key or "", message) pairs."""
+    """Problems found while planning a row: (column key or "", message) pairs, and the row's line when the
+    batch planned has several rows (a plan's versions)."""
 
-    def __init__(self, problems: list[tuple[str, str]]):
+    def __init__(self, problems: list[tuple[str, str]], line: int | None = None):
         super().__init__(problems)
-        self.problems = problems
+        self.problems, self.line = problems, line
 
 
 # --- cells -----------------------------------------------------------------------------------------
@@ -152,7 +153,9 @@ class SetupSheet:
     title: object                    # lazy text for the pages
     permission: str
     cells: tuple[Cell, ...]
-    plan: Callable                   # (rows, header map, actor) → list[Planned]; raises RowProblem per row
+    plan: Callable                   # (rows, header map, actor) → list[Planned]; raises RowProblem per batch
+    key_fields: tuple[str, ...] = ("code",)  # what names a row: two rows of a file never share it
+    batched_by_code: bool = False    # rows with one code are planned together (a plan's versions)
 
     @property
     def columns(self) -> list[Column]:
@@ -335,7 +338,7 @@ def _version_spec(row: Row) -> dict:
     version = setup.plan_version_build(plan=None, **spec)
     errors = setup.version_errors(version)
     if errors:
-        raise RowProblem(_field_problems(PLANS, errors))
+        raise RowProblem(_field_problems(PLANS, errors), row.line)
     return {"effective_from": version.effective_from, **setup.terms_of(version)}
 
 
@@ -361,13 +364,14 @@ def _known_plan(plan: CommissionPlan, name: str, group: list[Row], specs: list[d
             if setup.terms_of(stored) != {k: v for k, v in spec.items() if k != "effective_from"}:
                 raise RowProblem([("effective_from", _(
                     "Plan “%(code)s” has a version from %(date)s with other terms. A version is never changed: "
-                    "give the new terms a new start date, today or later.") % {"code": plan.code, "date": day})])
+                    "give the new terms a new start date, today or later.") % {"code": plan.code, "date": day})],
+                    row.line)
             planned.append(_rename(row, plan, name, actor) if rename else Planned(row.line, _label(plan.code, spec),
                                                                                    "unchanged"))
             continue
         errors = setup.new_version_date_errors(plan, day)
         if errors:
-            raise RowProblem(_field_problems(PLANS, errors))
+            raise RowProblem(_field_problems(PLANS, errors), row.line)
         write = lambda spec=spec: setup.commission_plan_version_add(actor=actor, plan=plan, **spec)  # noqa: E731
         planned.append(Planned(row.line, _label(plan.code, spec), "create", write=write))
         if rename:
@@ -376,7 +380,7 @@ def _known_plan(plan: CommissionPlan, name: str, group: list[Row], specs: list[d
 
 
 def _rename(row: Row, plan: CommissionPlan, name: str, actor) -> Planned:
-    return Planned(row.line, plan.code, "update", [str(PLANS.cells[1].column.header)],
+    return Planned(row.line, plan.code, "update", _label_changes(PLANS, {"name": None}),
                    lambda: setup.commission_plan_rename(actor=actor, plan=plan, name=name))
 
 
@@ -473,7 +477,7 @@ PLANS = SetupSheet("plans", gettext_lazy("Commission plans"), "agency.add_commis
     Cell(_col("share_platform", "平台分成（%）", "平台分成", "platform share"), "share_platform_bp", _percent, 0,
          **_PERCENT_SHOWN),
     Cell(_col("tax_rate", "代扣税率（%）", "代扣税率", "tax rate"), "tax_rate_bp", _percent, 0, **_PERCENT_SHOWN),
-), _plan_plans)
+), _plan_plans, key_fields=("code", "effective_from"), batched_by_code=True)
 
 SHEETS = {sheet.key: sheet for sheet in (PROVIDERS, PRODUCTS, PLANS)}
 
@@ -494,8 +498,8 @@ def setup_import(*, sheet: SetupSheet, file, filename: str, actor, apply: bool,
     if columns.problems:
         return report.refuse(columns.problems)
     rows, problems = _read_rows(sheet, table, columns)
-    key = (lambda r: (r.values["code"], r.values["effective_from"])) if sheet is PLANS else (lambda r: r.values["code"])
-    repeated = _duplicates(rows, key, "effective_from" if sheet is PLANS else "code", columns)
+    repeated = _duplicates(rows, lambda r: tuple(r.values[name] for name in sheet.key_fields),
+                           sheet.column_of(sheet.key_fields[-1]), columns)
     problems += repeated
     if not table.rows:
         problems.append(Problem(None, "", _("The file has a header but no rows.")))
@@ -514,7 +518,7 @@ def setup_import(*, sheet: SetupSheet, file, filename: str, actor, apply: bool,
 
 def _plan(sheet: SetupSheet, rows: list[Row], columns: HeaderMap, actor, problems: list[Problem]) -> list[Planned]:
     """Plan the rows, a plan's rows together; every row's problems go into `problems`."""
-    if sheet is PLANS:
+    if sheet.batched_by_code:
         groups: dict[str, list[Row]] = {}
         for row in rows:
             groups.setdefault(row.values["code"], []).append(row)
@@ -526,7 +530,7 @@ def _plan(sheet: SetupSheet, rows: list[Row], columns: HeaderMap, actor, problem
         try:
             planned += sheet.plan(batch, columns, actor)
         except RowProblem as error:
-            problems += [Problem(batch[0].line, columns.label(column) if column else "", message)
+            problems += [Problem(error.line or batch[0].line, columns.label(column) if column else "", message)
                          for column, message in error.problems]
     return planned
 

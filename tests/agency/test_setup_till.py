@@ -273,13 +273,18 @@ def test_a_plan_row_may_add_a_version_from_today_on_but_never_change_one(county_
     changed = first.replace(",70,10,10,10,3", ",60,20,10,10,3")
     report = import_file("plans", f"{header}\n{changed}\n".encode(), county_admin)
     assert [(p.line, p.column) for p in report.problems] == [(2, "生效日期")]
+    assert "版本不能更改" in report.problems[0].message
+    backdated = changed.replace("2025-01-01", "2025-06-01")
+    report = import_file("plans", f"{header}\n{first}\n{backdated}\n".encode(), county_admin)
+    assert [(p.line, p.column) for p in report.problems] == [(3, "生效日期")]
     later = (today() + timedelta(days=30)).isoformat()
     report = import_file("plans", f"{header}\n{first}\n{changed.replace('2025-01-01', later)}\n".encode(), county_admin)
     assert (report.ok, report.created_codes, report.unchanged) == (True, [f"utility-slabs {later}"], 1)
     assert CommissionPlan.objects.get(code="utility-slabs").versions.count() == 2
 
 
-def test_a_check_job_keeps_its_file_until_it_is_applied_once(county_admin, django_capture_on_commit_callbacks):
+def test_a_check_job_keeps_its_file_until_it_is_applied_once(county_admin, django_capture_on_commit_callbacks,
+                                                             private_files):
     sheet = setup_import.SHEETS["providers"]
     upload = SimpleUploadedFile("providers.csv", (DEMO_DATA / "providers.csv").read_bytes())
     with django_capture_on_commit_callbacks(execute=True):
@@ -416,7 +421,8 @@ def test_the_plan_page_computes_a_preview_and_withdraws_terms_that_have_not_star
     assert list(version.plan.versions.all()) == [version]
 
 
-def test_a_file_is_checked_then_applied_from_the_import_page(client, county_admin, django_capture_on_commit_callbacks):
+def test_a_file_is_checked_then_applied_from_the_import_page(client, county_admin, django_capture_on_commit_callbacks,
+                                                             private_files):
     client.force_login(county_admin)
     url = reverse("agency:setup-import", args=["providers"])
     upload = SimpleUploadedFile("providers.csv", (DEMO_DATA / "providers.csv").read_bytes())
@@ -433,7 +439,7 @@ def test_a_file_is_checked_then_applied_from_the_import_page(client, county_admi
     assert Provider.objects.count() == len(demo.PROVIDERS)
 
 
-def test_a_bad_file_is_refused_on_the_import_page_with_its_lines(client, county_admin,
+def test_a_bad_file_is_refused_on_the_import_page_with_its_lines(client, county_admin, private_files,
                                                                  django_capture_on_commit_callbacks):
     client.force_login(county_admin)
     url = reverse("agency:setup-import", args=["providers"])
