@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -459,3 +460,25 @@ def test_the_export_is_a_csv_in_the_import_format(client, township_admin):
     text = b"".join(response.streaming_content).decode("utf-8-sig") if response.streaming else \
         response.content.decode("utf-8-sig")
     assert text.startswith("产品代码,产品名称,服务商代码") and "\r\nsgcc," in text
+
+
+def test_the_set_up_lists_cost_the_same_queries_however_many_rows(client, county_admin):
+    client.force_login(county_admin)
+    urls = (reverse("agency:setup-home"), reverse("agency:setup-product-list"))
+    ProductFactory()
+    client.get(urls[0])  # the session, the scope's posts
+    few = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        few.append(len(queries))
+    for _ in range(4):
+        version = CommissionPlanVersionFactory()
+        CommissionPlanVersionFactory(plan=version.plan, effective_from=today() + timedelta(days=3))
+        ProductFactory(commission_plan=version.plan)
+    many = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        many.append(len(queries))
+    assert many == few
