@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agency.models import CommissionPlan, CommissionPlanVersion, Product, Provider
 from agency.services.setup import terms_of
@@ -120,7 +121,7 @@ def place_errors(error: ValidationError, form: forms.Form) -> None:
 
 class ProviderForm(forms.Form):
     code = _code_field()
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("till set-up", "Name"), max_length=80)
     float_group = forms.ChoiceField(label=_("Kind of provider (float)"), choices=Provider.FloatGroup.choices,
                                     help_text=_("Its products draw on the station's float of this kind."))
     adapter = forms.ChoiceField(label=_("Connection"), help_text=_("How the till talks to the provider "
@@ -147,7 +148,7 @@ class ProductForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40, help_text=CODE_HELP,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "class": "cz-mono"}))
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.order_by("name"))
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("till set-up", "Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind"), choices=Product.Kind.choices)
     direction = forms.ChoiceField(label=_("Direction of the cash"), choices=Product.Direction.choices,
                                   widget=forms.RadioSelect, initial=Product.Direction.COLLECT)
@@ -230,7 +231,7 @@ class PlanTermsForm(forms.Form):
 
 class PlanCreateForm(PlanTermsForm):
     code = _code_field()
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("till set-up", "Name"), max_length=80)
     field_order = ["code", "name"]
 
 

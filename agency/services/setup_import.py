@@ -24,7 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from agency.models import CommissionPlan, CommissionPlanVersion, Product, Provider
 from agency.services import setup
@@ -419,7 +419,7 @@ PROVIDERS = SetupSheet("providers", gettext_lazy("Providers"), "agency.add_provi
     _ACTIVE,
 ), _plan_providers)
 
-PRODUCTS = SetupSheet("products", gettext_lazy("Products"), "agency.add_product", (
+PRODUCTS = SetupSheet("products", pgettext_lazy("till set-up", "Products"), "agency.add_product", (
     Cell(_col("code", "产品代码", "代码", "product code", required=True), "code", _code, required_cell=True),
     Cell(_col("name", "产品名称", "名称", "name", required=True), "name", _text(80), required_cell=True),
     Cell(_col("provider", "服务商代码", "服务商", "provider", required=True), "provider", _code, required_cell=True,
