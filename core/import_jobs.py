@@ -11,9 +11,9 @@ form key) returns the first job; the same file sent again while its first job is
 running returns that job too.
 
 A dry run first: a job submitted with `params["preview"] = True` is one whose run function writes
-nothing and reports what it would do. When that report is clean the job keeps its file, and
-`import_job_apply` hands the file to a new job that imports it for real (checking every row again,
-since the data may have changed in between). A preview is applied once.
+nothing and reports what it would do. When that report is clean and would change something, the job
+keeps its file, and `import_job_apply` hands the file to a new job that imports it for real (checking
+every row again, since the data may have changed in between). A preview is applied once.
 """
 
 from __future__ import annotations
@@ -175,8 +175,8 @@ def _end(job: ImportJob, status: str, *, report: ImportReport | None = None, err
     _transition(job, status)
     job.result = report.as_dict() if report is not None else {}
     job.error, job.progress, job.step, job.finished_at = error[:2000], 100, "", timezone.now()
-    if not (report is not None and report.ok and job.params.get("preview")):
-        job.file.delete(save=False)  # the report is what stays; the upload is not kept (but for applying)
+    if not (job.params.get("preview") and report is not None and report.ok and (report.created or report.updated)):
+        job.file.delete(save=False)  # the report is what stays; the upload is not kept (but to be applied)
     job.save(update_fields=["status", "result", "error", "progress", "step", "finished_at", "file"])
     data = {"error": job.error} if error else {key: job.result[key] for key in
                                                ("rows", "created", "updated", "unchanged", "problem_count")}

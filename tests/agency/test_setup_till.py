@@ -482,3 +482,16 @@ def test_the_set_up_lists_cost_the_same_queries_however_many_rows(client, county
             client.get(url)
         many.append(len(queries))
     assert many == few
+
+
+def test_checking_a_file_that_changes_nothing_offers_nothing_to_apply(client, county_admin, private_files,
+                                                                      django_capture_on_commit_callbacks):
+    import_file("providers", (DEMO_DATA / "providers.csv").read_bytes(), county_admin)
+    client.force_login(county_admin)
+    upload = SimpleUploadedFile("providers.csv", (DEMO_DATA / "providers.csv").read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("agency:setup-import", args=["providers"]),
+                               {"file": upload, "idempotency_key": uuid.uuid4()})
+    page = client.get(response["Location"]).content.decode()
+    assert "文件与现有数据一致，无需应用" in page and 'name="check_job"' not in page
+    assert not ImportJob.objects.get().file

@@ -146,9 +146,12 @@ def test_a_clean_preview_keeps_its_file_for_the_one_job_that_applies_it(county_a
                          enqueue=queued.append)
 
 
-def test_a_preview_that_found_problems_keeps_no_file_and_cannot_be_applied(county_admin, superuser):
+@pytest.mark.parametrize("report", [ImportReport(problems=[Problem(2, "编码", "不能为空。")]),
+                                    ImportReport(rows=1, unchanged=1)], ids=["problems", "nothing to change"])
+def test_a_preview_that_found_problems_or_nothing_to_change_keeps_no_file_and_cannot_be_applied(
+        county_admin, superuser, report):
     preview = submit(county_admin, params={"preview": True})
-    import_job_run(job_id=preview.pk, run=lambda *args: ImportReport(problems=[Problem(2, "编码", "不能为空。")]))
+    import_job_run(job_id=preview.pk, run=lambda *args: report)
     preview.refresh_from_db()
     assert not preview.file
     with pytest.raises(ValidationError):
