@@ -6,6 +6,11 @@ line goes in, and a transaction inserted as succeeded is not checked for its jou
 The state machines are read from agency/states.py.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest
 from agency.states import (
     CLOSE_TRANSITIONS,
@@ -154,4 +159,23 @@ def _top_ups_and_closes() -> list[Trigger]:
     ]
 
 
-SQLITE_TRIGGERS = [*_ledger(), *_floats(), *_transactions(), *_statements(), *_top_ups_and_closes()]
+def local_today_sql() -> str:
+    """SQLite's today in settings.TIME_ZONE: its UTC date moved by the zone's offset now (a zone with
+    summer time is an hour off half the year, until the next migrate makes the triggers again)."""
+    offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset()
+    return f"date('now', '{int(offset.total_seconds()) // 60:+d} minutes')"
+
+
+def _plan_versions() -> list[Trigger]:
+    """A version is never changed; one that has started is never removed (services/setup.py)."""
+    table = "agency_commissionplanversion"
+    return [
+        Trigger(f"cz_{table}_no_update", f"BEFORE UPDATE ON {table} "
+                + refuse("a commission plan version is never changed: a new version replaces it from a date")),
+        Trigger(f"cz_{table}_started_is_kept", f"BEFORE DELETE ON {table} WHEN OLD.effective_from <= "
+                f"{local_today_sql()} " + refuse("a commission plan version that has started is kept")),
+    ]
+
+
+SQLITE_TRIGGERS = [*_ledger(), *_floats(), *_transactions(), *_statements(), *_top_ups_and_closes(),
+                   *_plan_versions()]

@@ -30,3 +30,12 @@ def reconcile_unknown_transactions() -> dict:
     """Ask providers about payments that ended unknown (or were left pending by a crash), and give back
     what cards paid for payments that did not stand (refunds the terminal did not confirm)."""
     return counter_transactions_reconcile()
+
+
+@shared_task(acks_late=True)
+def setup_import_job(job_id: int) -> None:
+    """Check (or import) one uploaded file of the till's set-up (agency/services/setup_import.py). A second
+    delivery finds the job started and does nothing; a failure marks it failed (no retry: it would fail again)."""
+    from agency.services.setup_import import setup_import_job_run
+
+    setup_import_job_run(job_id=job_id)

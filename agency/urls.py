@@ -1,6 +1,6 @@
 """The till's pages: the counter's (/counter/till/ …) and the back office's (/county/floats/ …)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from agency import views_counter as counter
 from agency import views_county as county
@@ -28,6 +28,7 @@ urlpatterns = [
     path("counter/till/statements/<int:pk>/", county.CounterStatementDetailView.as_view(),
          name="counter-statement-detail"),
     # Back office
+    path("county/till-setup/", include("agency.urls_setup")),
     path("county/floats/", county.FloatAdminView.as_view(), name="county-floats"),
     path("county/floats/top-ups/<int:pk>/decide/", county.TopUpDecideView.as_view(), name="top-up-decide"),
     path("county/floats/wallets/<int:pk>/threshold/", county.WalletThresholdView.as_view(),

@@ -9,6 +9,11 @@ An app owns its kind of import: it submits with the Celery task that runs it, an
 `import_job_run` with a function (job, file, progress) → ImportReport. A double submit (the same
 form key) returns the first job; the same file sent again while its first job is still waiting or
 running returns that job too.
+
+A dry run first: a job submitted with `params["preview"] = True` is one whose run function writes
+nothing and reports what it would do. When that report is clean and would change something, the job
+keeps its file, and `import_job_apply` hands the file to a new job that imports it for real (checking
+every row again, since the data may have changed in between). A preview is applied once.
 """
 
 from __future__ import annotations
@@ -83,6 +88,31 @@ def import_job_submit(*, user, kind: str, params: dict, upload, idempotency_key:
     return job
 
 
+def import_job_apply(*, user, preview_job_id, kind: str, idempotency_key: uuid.UUID,
+                     enqueue: Callable[[int], object]) -> ImportJob:
+    """The import a finished, clean preview described: a new job on the preview's file (handed over, so a
+    preview is applied once), queued after the commit. The same key again returns that job."""
+    existing = ImportJob.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _own(existing, user, kind)
+    with transaction.atomic():
+        preview = access_import_job_by_id(user=user, job_id=preview_job_id, kind=kind)
+        preview = ImportJob.objects.select_for_update().get(pk=preview.pk)
+        if not (preview.params.get("preview") and preview.status == Status.DONE and preview.file):
+            raise ValidationError(_("This check cannot be applied (it found problems, or it was applied already). "
+                                    "Upload the file again."), code="not_applicable")
+        job = ImportJob(user=user, kind=kind, params={**preview.params, "preview": False, "preview_of": preview.pk},
+                        idempotency_key=idempotency_key, filename=preview.filename, sha256=preview.sha256)
+        job.file.name = preview.file.name
+        job.save()
+        preview.file = ""
+        preview.save(update_fields=["file"])
+        audit_event_record(actor=user, action="import_job.submitted", target=job,
+                           data={"kind": kind, "file": job.filename, "sha256": job.sha256, "params": job.params})
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
 def _own(job: ImportJob, user, kind: str) -> ImportJob:
     if job.user_id != user.pk or job.kind != kind:
         raise Http404(_("No such import."))
@@ -145,7 +175,8 @@ def _end(job: ImportJob, status: str, *, report: ImportReport | None = None, err
     _transition(job, status)
     job.result = report.as_dict() if report is not None else {}
     job.error, job.progress, job.step, job.finished_at = error[:2000], 100, "", timezone.now()
-    job.file.delete(save=False)  # the report is what stays; the upload is not kept
+    if not (job.params.get("preview") and report is not None and report.ok and (report.created or report.updated)):
+        job.file.delete(save=False)  # the report is what stays; the upload is not kept (but to be applied)
     job.save(update_fields=["status", "result", "error", "progress", "step", "finished_at", "file"])
     data = {"error": job.error} if error else {key: job.result[key] for key in
                                                ("rows", "created", "updated", "unchanged", "problem_count")}

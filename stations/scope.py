@@ -28,7 +28,7 @@ Who sees what (a user holding several posts sees the union):
 | department officer | the requests and certificates of their departments; their departments' catalogue items | moves requests of their department (once assigned: the assignee only); claims unassigned ones |
 | department head | as an officer | also assigns and moves any request of the department |
 | township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it; the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages |
-| county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; vets merchants and sets delivery fees (with the role's permission) |
+| county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; sets up the till's providers, products and commission plans (shared by the platform's counties; township admins read them); vets merchants and sets delivery fees (with the role's permission) |
 | merchant | their own membership, products and order parts | moves their order parts |
 | superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate) |
 
@@ -408,6 +408,13 @@ def can_change_region(user, region: Region) -> bool:
 
 def can_add_region(user, parent: Region | None) -> bool:
     return user.has_perm("stations.add_region") and scope_for(user).can_add_region_under(parent)
+
+
+def can_set_up_till(user, permission: str = "agency.change_product") -> bool:
+    """Providers, products and commission plans are one catalogue shared by every county on the platform
+    (they carry no region): county admins holding the role's permission set them up; township admins
+    only read them (the back office's workspace)."""
+    return user.has_perm(permission) and scope_for(user).is_county_admin
 
 
 def grants_q(*, everything: bool = False, region_paths=(), station_ids=(), department_ids=(), partner_ids=(),

@@ -105,11 +105,17 @@ def locked_wallet(station: Station, float_group: str) -> FloatWallet:
     return wallet
 
 
+def commission_under(version: CommissionPlanVersion, amount_fen: int) -> Commission:
+    """What a plan version pays on `amount_fen`: the till's one computation of a provider commission
+    (the set-up's preview calculator asks it too, so what a county previews is what the till posts)."""
+    return commission_for(tariff_from_version(version), amount_fen)
+
+
 def transaction_commission(tx: CounterTransaction) -> Commission | None:
     if tx.kind == Kind.ORDER_COMMISSION:
         return commission_of_fixed_amount(tx.commission_fen, tax_rate_bp=settings.AGENCY_ORDER_COMMISSION_TAX_BP)
     if tx.plan_version_id:
-        return commission_for(tariff_from_version(tx.plan_version), tx.amount_fen)
+        return commission_under(tx.plan_version, tx.amount_fen)
     return None
 
 

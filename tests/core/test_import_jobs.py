@@ -4,6 +4,7 @@ run, a stored report, one job for a double submit, failures shown, other users' 
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -12,6 +13,7 @@ from django.utils import translation
 from core.import_jobs import (
     STEP_READING,
     access_import_job_by_id,
+    import_job_apply,
     import_job_report,
     import_job_run,
     import_job_status,
@@ -123,3 +125,38 @@ def test_another_users_job_or_another_kind_is_not_found(county_admin, superuser)
     with pytest.raises(Http404):
         submit(county_admin, key=job.idempotency_key)
     assert access_import_job_by_id(user=superuser, job_id=str(job.pk), kind=KIND) == job
+
+
+def test_a_clean_preview_keeps_its_file_for_the_one_job_that_applies_it(county_admin):
+    preview = submit(county_admin, params={"preview": True})
+    import_job_run(job_id=preview.pk, run=lambda job, file, progress: ImportReport(rows=1, created=1))
+    preview.refresh_from_db()
+    assert preview.status == "done" and preview.file
+    queued = []
+    job = import_job_apply(user=county_admin, preview_job_id=preview.pk, kind=KIND, idempotency_key=uuid.uuid4(),
+                           enqueue=queued.append)
+    preview.refresh_from_db()
+    assert not preview.file and job.file.read() == b"a,b\r\n1,2\r\n"
+    assert job.params == {"preview": False, "preview_of": preview.pk, "language": "zh-hans"}
+    seen = []
+    import_job_run(job_id=job.pk, run=lambda running, file, progress: seen.append(file.read()) or ImportReport())
+    assert seen == [b"a,b\r\n1,2\r\n"]
+    with pytest.raises(ValidationError):
+        import_job_apply(user=county_admin, preview_job_id=preview.pk, kind=KIND, idempotency_key=uuid.uuid4(),
+                         enqueue=queued.append)
+
+
+@pytest.mark.parametrize("report", [ImportReport(problems=[Problem(2, "编码", "不能为空。")]),
+                                    ImportReport(rows=1, unchanged=1)], ids=["problems", "nothing to change"])
+def test_a_preview_that_found_problems_or_nothing_to_change_keeps_no_file_and_cannot_be_applied(
+        county_admin, superuser, report):
+    preview = submit(county_admin, params={"preview": True})
+    import_job_run(job_id=preview.pk, run=lambda *args: report)
+    preview.refresh_from_db()
+    assert not preview.file
+    with pytest.raises(ValidationError):
+        import_job_apply(user=county_admin, preview_job_id=preview.pk, kind=KIND, idempotency_key=uuid.uuid4(),
+                         enqueue=lambda job_id: None)
+    with pytest.raises(Http404):
+        import_job_apply(user=superuser, preview_job_id=preview.pk, kind=KIND, idempotency_key=uuid.uuid4(),
+                         enqueue=lambda job_id: None)
