@@ -58,7 +58,7 @@ class CountyHomeView(CountyStaffMixin, TemplateView):
         totals = {s: sum(row[s] for row in summary) for s in [*Station.Status.values, "total"]}
         return super().get_context_data(
             region=region, summary=summary, totals=totals, statuses=Station.Status.choices,
-            attention=attention_for(scope=scope_for(self.request.user), region=region), **kwargs
+            attention=attention_for(user=self.request.user, region=region), **kwargs
         )
 
 
