@@ -18,9 +18,10 @@ class GovServicesConfig(AppConfig):
 
     def ready(self):
         from gov_services import checks  # noqa: F401 (registers the system checks)
-        from gov_services.attention import calendar_attention
+        from gov_services.attention import SOURCES
         from stations.attention import register_attention
         from stations.scope import register_posts
 
         register_posts("departments", department_posts)
-        register_attention(calendar_attention)
+        for source in SOURCES:
+            register_attention(source)

@@ -30,9 +30,13 @@ class ShopConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from shop.attention import SOURCES
+        from stations.attention import register_attention
         from stations.scope import register_posts
 
         register_posts("merchants", merchant_posts)
+        for source in SOURCES:
+            register_attention(source)
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from shop.page_cache import store_pages_changed

@@ -19,6 +19,7 @@ from stations.attention import attention_for
 from stations.forms import StationStaffForm, StationStatusForm
 from stations.mixins import CounterStaffMixin, CountyAdminMixin, CountyStaffMixin
 from stations.models import Region, Station, StationService
+from stations.navigation import navigation_for
 from stations.scope import (
     can_add_station_staff,
     can_change_station_status,
@@ -44,7 +45,7 @@ class CounterHomeView(CounterStaffMixin, TemplateView):
 
 
 class CountyHomeView(CountyStaffMixin, TemplateView):
-    """The township/county back office: stations by township and status."""
+    """The township/county back office: what needs action, the links by topic, stations by township."""
 
     template_name = "stations/county_home.html"
 
@@ -58,7 +59,8 @@ class CountyHomeView(CountyStaffMixin, TemplateView):
         totals = {s: sum(row[s] for row in summary) for s in [*Station.Status.values, "total"]}
         return super().get_context_data(
             region=region, summary=summary, totals=totals, statuses=Station.Status.choices,
-            attention=attention_for(scope=scope_for(self.request.user), region=region), **kwargs
+            attention=attention_for(user=self.request.user, region=region),
+            navigation=navigation_for(scope_for(self.request.user)), **kwargs
         )
 
 

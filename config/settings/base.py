@@ -258,6 +258,8 @@ STAFF_SESSION_IDLE_MINUTES = read("STAFF_SESSION_IDLE_MINUTES", env.int, 30, "ST
 LOGIN_URL = reverse_lazy("accounts:login")
 LOGIN_REDIRECT_URL = reverse_lazy("accounts:landing")
 LOGOUT_REDIRECT_URL = "/"
+# The back office's navigation, declared in config and rendered by stations (stations/navigation.py).
+COUNTY_NAVIGATION = "config.navigation.COUNTY_NAVIGATION"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

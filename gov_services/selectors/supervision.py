@@ -73,8 +73,11 @@ def supervision_county_for(*, user, county_id: int | None = None) -> Region:
     """The county whose supervision the user sees, or PermissionDenied."""
     require_supervision_viewer(user=user)
     counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("path")
+    region = scope_for(user).admin_region
     if user.is_superuser:
         county = (counties.filter(pk=county_id).first() if county_id else None) or counties.first()
+    elif region.level == Region.Level.COUNTY:  # a county admin's own county, already loaded with the post
+        county = region
     else:
         county = counties.filter(path=scope_for(user).county_path).first()
     if county is None:
@@ -88,10 +91,13 @@ def supervision_county_list(*, user) -> QuerySet[Region]:
     return counties if user.is_superuser else counties.none()
 
 
-def supervision_scope_region(*, user, county: Region) -> Region:
-    """The region the user supervises within `county`: the county, or a township admin's township."""
+def supervision_scope_region(*, user, county: Region | None = None) -> Region:
+    """The region the user supervises within `county` (by default their own): the county, or a township
+    admin's township."""
     region = scope_for(user).admin_region
-    return region if region is not None and region.level == Region.Level.TOWNSHIP else county
+    if region is not None and region.level == Region.Level.TOWNSHIP:
+        return region
+    return county or supervision_county_for(user=user)
 
 
 def _in_region(region: Region, *, prefix: str = "") -> Q:
@@ -137,7 +143,7 @@ def _card_annotation():
                 default=Value(""))
 
 
-def _open_in_scope(*, user, county: Region) -> QuerySet[ServiceRequest]:
+def _open_in_scope(*, user, county: Region | None) -> QuerySet[ServiceRequest]:
     require_supervision_viewer(user=user)
     region = supervision_scope_region(user=user, county=county)
     return ServiceRequest.objects.filter(_in_region(region), status__in=OPEN_STATUSES)
@@ -198,10 +204,10 @@ def board_summary(*, user, county: Region) -> dict:
     }
 
 
-def board_request_list(*, user, county: Region, department_id: int | None = None,
+def board_request_list(*, user, county: Region | None = None, department_id: int | None = None,
                        township: Region | None = None, card: str | None = None) -> QuerySet[ServiceRequest]:
     """The drill-down: open requests in scope with a card (`card` narrows to one), soonest deadline first;
-    each row has `card` ("red"/"yellow")."""
+    each row has `card` ("red"/"yellow"). `county` by default the user's own."""
     requests = _open_in_scope(user=user, county=county).annotate(card=_card_annotation()).exclude(card="")
     if department_id:
         requests = requests.filter(department_id=department_id)
@@ -220,10 +226,10 @@ def board_townships(*, user, county: Region) -> QuerySet[Region]:
 
 # --- Escalations -------------------------------------------------------------------------------------
 
-def escalation_list(*, user, county: Region, status: str | None = None, tasks_only: bool = False,
+def escalation_list(*, user, county: Region | None = None, status: str | None = None, tasks_only: bool = False,
                     department_id: int | None = None) -> QuerySet[Escalation]:
     """Escalations of requests in scope, newest first (the timeline); `tasks_only` leaves out the
-    notification-only steps."""
+    notification-only steps. `county` by default the user's own."""
     require_supervision_viewer(user=user)
     region = supervision_scope_region(user=user, county=county)
     escalations = Escalation.objects.filter(_in_region(region, prefix="request__"))
