@@ -9,6 +9,12 @@ An app owns its kind of import: it submits with the Celery task that runs it, an
 `import_job_run` with a function (job, file, progress) → ImportReport. A double submit (the same
 form key) returns the first job; the same file sent again while its first job is still waiting or
 running returns that job too.
+
+A dry run first, where an import offers one: the app submits with `params["preview"] = True` and its
+run function checks every row and reports what it would create, change or refuse without writing. A
+preview that found no problem keeps its file; `import_job_apply` then imports that same stored file as
+a new job (the rows are checked again, since data may have changed in between). A user keeps at most
+one preview file per kind: a new preview discards the files of older ones.
 """
 
 from __future__ import annotations
@@ -67,6 +73,8 @@ def import_job_submit(*, user, kind: str, params: dict, upload, idempotency_key:
     for job in waiting:
         if job.params == params:
             return job
+    if params.get("preview"):
+        _discard_preview_files(user=user, kind=kind)
     job = ImportJob(user=user, kind=kind, params=params, idempotency_key=idempotency_key,
                     filename=upload.name[:200], sha256=digest.hexdigest())
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else "csv"
@@ -81,6 +89,40 @@ def import_job_submit(*, user, kind: str, params: dict, upload, idempotency_key:
         job.file.delete(save=False)
         return _own(ImportJob.objects.get(idempotency_key=idempotency_key), user, kind)
     return job
+
+
+def import_job_apply(*, user, preview: ImportJob, idempotency_key: uuid.UUID,
+                     enqueue: Callable[[int], object]) -> ImportJob:
+    """Import the file that `preview` (the user's own dry run) checked: a new job of its kind on the same
+    stored file. Refused unless the preview finished without a problem and still holds its file; a second
+    apply of one preview (a double click, a replayed form) returns the first apply job."""
+    existing = ImportJob.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _own(existing, user, preview.kind)
+    with transaction.atomic():
+        preview = _own(ImportJob.objects.select_for_update().get(pk=preview.pk), user, preview.kind)
+        applied = ImportJob.objects.filter(user=user, kind=preview.kind, params__applies=preview.pk).first()
+        if applied is not None:
+            return applied
+        report = import_job_report(preview)
+        if not preview.params.get("preview") or report is None or not report.ok or not preview.file:
+            raise ValidationError(_("This check can no longer be imported; upload the file again."))
+        job = ImportJob.objects.create(
+            user=user, kind=preview.kind, params={**preview.params, "preview": False, "applies": preview.pk},
+            idempotency_key=idempotency_key, filename=preview.filename, sha256=preview.sha256,
+            file=preview.file.name)
+        preview.file = ""  # the apply job owns the file now, and deletes it when it finishes
+        preview.save(update_fields=["file"])
+        audit_event_record(actor=user, action="import_job.submitted", target=job,
+                           data={"kind": job.kind, "file": job.filename, "sha256": job.sha256, "applies": preview.pk})
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def _discard_preview_files(*, user, kind: str) -> None:
+    for old in ImportJob.objects.filter(user=user, kind=kind, status=Status.DONE, params__preview=True).exclude(file=""):
+        old.file.delete(save=False)
+        old.save(update_fields=["file"])
 
 
 def _own(job: ImportJob, user, kind: str) -> ImportJob:
@@ -145,7 +187,8 @@ def _end(job: ImportJob, status: str, *, report: ImportReport | None = None, err
     _transition(job, status)
     job.result = report.as_dict() if report is not None else {}
     job.error, job.progress, job.step, job.finished_at = error[:2000], 100, "", timezone.now()
-    job.file.delete(save=False)  # the report is what stays; the upload is not kept
+    if not (job.params.get("preview") and report is not None and report.ok):
+        job.file.delete(save=False)  # the report is what stays; the upload is kept only for a preview's apply
     job.save(update_fields=["status", "result", "error", "progress", "step", "finished_at", "file"])
     data = {"error": job.error} if error else {key: job.result[key] for key in
                                                ("rows", "created", "updated", "unchanged", "problem_count")}
