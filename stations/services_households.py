@@ -188,6 +188,7 @@ def _apply(household: Household, values: dict, members: list[dict], *, existing:
         household.save(update_fields=fields)
     if "members" in changed:
         by_number = {member.id_number: member for member in existing}
+        heads = {m.pk for m in existing if m.relation == HouseholdMember.Relation.HEAD}  # before any change
         wanted = {member["id_number"] for member in members}
         HouseholdMember.objects.filter(pk__in=[m.pk for m in existing if m.id_number not in wanted]).delete()
         updates, creates = [], []
@@ -199,8 +200,7 @@ def _apply(household: Household, values: dict, members: list[dict], *, existing:
                 row.name, row.relation, row.phone = member["name"], member["relation"], member["phone"]
                 updates.append(row)
         # One head per household, checked row by row: whoever stops being the head is saved first.
-        leaving = {m.pk for m in existing if m.relation == HouseholdMember.Relation.HEAD}
-        for batch in ([m for m in updates if m.pk in leaving], [m for m in updates if m.pk not in leaving]):
+        for batch in ([m for m in updates if m.pk in heads], [m for m in updates if m.pk not in heads]):
             if batch:
                 HouseholdMember.objects.bulk_update(batch, ["name", "relation", "phone"])
         HouseholdMember.objects.bulk_create(creates)
