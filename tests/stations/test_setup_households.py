@@ -2,6 +2,7 @@
 masked in lists and audited when shown in full, and the household import (dry run, all-or-nothing apply,
 idempotent re-import) — services, scope, pages and the import."""
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -371,3 +372,16 @@ def test_the_import_page_checks_the_file_then_imports_it_once(client, county_adm
     with django_capture_on_commit_callbacks(execute=True):
         stale = client.post(apply_url, {"idempotency_key": "6f1c1f4e-2a39-4a36-9d2e-0d0c8b7a1e11"})
     assert ImportJob.objects.count() == 2 and stale.status_code == 302
+
+
+@pytest.mark.usefixtures("_uploads")
+def test_a_dry_run_that_found_a_problem_keeps_no_file_and_cannot_be_applied(county_admin, lt001,
+                                                                          django_capture_on_commit_callbacks):
+    upload = SimpleUploadedFile("bad.csv", f"{HEADER}\nLT001,第九网格,1号,王建国,,,,,,,,\n".encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = services.household_import_submit(user=county_admin, upload=upload, idempotency_key=uuid.uuid4())
+    preview.refresh_from_db()
+    assert preview.status == "done" and not preview.result["created"] and not preview.file
+    with pytest.raises(ValidationError):
+        services.household_import_apply(user=county_admin, preview=preview, idempotency_key=uuid.uuid4())
+    assert ImportJob.objects.count() == 1 and not Household.objects.exists()
