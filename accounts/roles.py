@@ -47,6 +47,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
                         "shop.change_deliveryfee"],
 }
 
+# Grids and households: the admins set up grids and keep (and import) households; liaisons keep theirs.
+_GRIDS_AND_HOUSEHOLDS = ["stations.add_grid", "stations.change_grid", "stations.view_household",
+                         "stations.add_household", "stations.change_household"]
+ROLE_PERMISSIONS[Role.TOWNSHIP_ADMIN] += _GRIDS_AND_HOUSEHOLDS
+ROLE_PERMISSIONS[Role.COUNTY_ADMIN] += _GRIDS_AND_HOUSEHOLDS
+
 # The station till (agency). Which station or region is still the selectors' business.
 _AGENCY_VIEW = ["agency.view_product", "agency.view_countertransaction", "agency.view_floatwallet",
                 "agency.view_floattopuprequest", "agency.view_dailycashclose", "agency.view_commissionstatement"]

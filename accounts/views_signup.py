@@ -26,6 +26,7 @@ from accounts.signup import (
     sms_resettable_account,
 )
 from core.http import client_address
+from core.masking import mask_mobile
 
 SIGNUP_SESSION_KEY = "cz_signup"
 RESET_SESSION_KEY = "cz_password_reset"
@@ -41,10 +42,6 @@ def _safe_next(request, value: str | None) -> str:
                                                  require_https=request.is_secure()):
         return value
     return ""
-
-
-def mask_phone(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else phone
 
 
 def _add_service_error(form, error: ValidationError) -> None:
@@ -160,7 +157,7 @@ class _CodeStepView(View):
 
     def render(self, form):
         return TemplateResponse(self.request, self.template_name, {
-            "form": form, "phone_masked": mask_phone(self.phone), "first_step": self.first_step,
+            "form": form, "phone_masked": mask_mobile(self.phone), "first_step": self.first_step,
             "resend_wait": phone_codes.seconds_until_resend(phone=self.phone, purpose=self.purpose),
             "password_help": form.password_help(),
         })
@@ -190,7 +187,7 @@ class _CodeStepView(View):
             messages.error(self.request, error.messages[0])
         else:
             messages.success(self.request, _("A new code has been sent to %(phone)s.")
-                             % {"phone": mask_phone(self.phone)})
+                             % {"phone": mask_mobile(self.phone)})
         return redirect(self.request.path)
 
     def done(self, form):

@@ -40,6 +40,7 @@ STORE = NavGroup("store", pgettext_lazy("navigation group", "Store"), (
 SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
     NavLink(_("Regions"), "stations:region-list"),
     NavLink(_("All stations"), "stations:station-list"),
+    NavLink(_("Grids and households"), "stations:grid-list"),
     NavLink(_("Appeal routing"), "gov_services:routing-rule-list"),
     NavLink(_("Holiday calendar"), "gov_services:calendar-day-list"),
     NavLink(_("Certificate templates"), "gov_services:certificate-type-list", allowed=COUNTY_ADMIN),

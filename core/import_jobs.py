@@ -10,10 +10,11 @@ An app owns its kind of import: it submits with the Celery task that runs it, an
 form key) returns the first job; the same file sent again while its first job is still waiting or
 running returns that job too.
 
-A dry run first: a job submitted with `params["preview"] = True` is one whose run function writes
-nothing and reports what it would do. When that report is clean and would change something, the job
-keeps its file, and `import_job_apply` hands the file to a new job that imports it for real (checking
-every row again, since the data may have changed in between). A preview is applied once.
+A dry run first, where an import offers one: the app submits with `params["preview"] = True` and its
+run function checks every row and reports what it would create, change or refuse without writing. A
+preview that found no problem keeps its file; `import_job_apply` then imports that same stored file as
+a new job (the rows are checked again, since data may have changed in between). A user keeps at most
+one preview file per kind: a new preview discards the files of older ones.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def import_job_submit(*, user, kind: str, params: dict, upload, idempotency_key:
     for job in waiting:
         if job.params == params:
             return job
+    if params.get("preview"):
+        _discard_preview_files(user=user, kind=kind)
     job = ImportJob(user=user, kind=kind, params=params, idempotency_key=idempotency_key,
                     filename=upload.name[:200], sha256=digest.hexdigest())
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else "csv"
@@ -98,6 +101,9 @@ def import_job_apply(*, user, preview_job_id, kind: str, idempotency_key: uuid.U
     with transaction.atomic():
         preview = access_import_job_by_id(user=user, job_id=preview_job_id, kind=kind)
         preview = ImportJob.objects.select_for_update().get(pk=preview.pk)
+        applied = ImportJob.objects.filter(user=user, kind=kind, params__preview_of=preview.pk).first()
+        if applied is not None:  # a double click or a replayed form with a new key: the first apply
+            return applied
         if not (preview.params.get("preview") and preview.status == Status.DONE and preview.file):
             raise ValidationError(_("This check cannot be applied (it found problems, or it was applied already). "
                                     "Upload the file again."), code="not_applicable")
@@ -111,6 +117,12 @@ def import_job_apply(*, user, preview_job_id, kind: str, idempotency_key: uuid.U
                            data={"kind": kind, "file": job.filename, "sha256": job.sha256, "params": job.params})
         transaction.on_commit(lambda: enqueue(job.pk))
     return job
+
+
+def _discard_preview_files(*, user, kind: str) -> None:
+    for old in ImportJob.objects.filter(user=user, kind=kind, status=Status.DONE, params__preview=True).exclude(file=""):
+        old.file.delete(save=False)
+        old.save(update_fields=["file"])
 
 
 def _own(job: ImportJob, user, kind: str) -> ImportJob:

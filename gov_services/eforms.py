@@ -30,7 +30,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from gov_services.identifiers import mask_id_number, validate_id_number, validate_mobile
+from core.masking import mask_id_number, mask_mobile
+from core.validators import validate_id_number, validate_mobile
 
 TEXT, TEXTAREA, INTEGER, DECIMAL, DATE = "text", "textarea", "integer", "decimal", "date"
 CHOICE, MULTICHOICE, BOOLEAN, ID_NUMBER, PHONE = "choice", "multichoice", "boolean", "id_number", "phone"
@@ -408,11 +409,6 @@ def clean_form_data(schema: list[dict], data: dict) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Display
 # ---------------------------------------------------------------------------------------------
-
-def mask_mobile(value: str) -> str:
-    """139****0001."""
-    return value[:3] + "****" + value[-4:] if len(value) == 11 else "*" * len(value)
-
 
 def display_rows(schema: list[dict], cleaned: dict, *, mask: bool = False) -> list[tuple[str, str]]:
     """(label, value as text) for each field of submitted data, in schema order.

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_ratelimit.core import is_ratelimited
 
+from core.masking import mask_name
 from gov_services import eforms
 from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
 from gov_services.identifiers import format_tracking_code, mask_id_number, normalise_tracking_code
@@ -75,16 +76,6 @@ def _tracked_last4(request, code: str) -> str | None:
 
 
 # --- Presentation helpers ----------------------------------------------------------------------
-
-def mask_name(name: str) -> str:
-    """张*明: the first and last character kept, the middle hidden (张* for two characters)."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
 
 STATUS_NEXT = {
     Status.SUBMITTED: gettext_lazy("The department will check your request. It will accept it, or tell you "

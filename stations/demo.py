@@ -181,8 +181,8 @@ def _households(grid: Grid, rng: random.Random, count: int) -> list[Household]:
         Household(
             grid=grid, house_number=f"{grid.name[1]}-{n + 1:03d}",
             head_name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
-            phone=f"139{rng.randint(10**7, 10**8 - 1)}", members=rng.randint(1, 6),
-            elderly_alone=rng.random() < 0.08, disabled_member=rng.random() < 0.04,
+            phone=f"139{rng.randint(10**7, 10**8 - 1)}",
+            elderly_alone=rng.random() < 0.08, disabled_member=rng.random() < 0.04, low_income=rng.random() < 0.06,
         )
         for n in range(count)
     ]

@@ -77,3 +77,20 @@ class DepartmentStaffMixin(WorkspaceMixin):
 
     required_post = "is_department_staff"
     refusal = _("Your account is not a member of any department.")
+
+
+class GridStaffMixin(WorkspaceMixin):
+    """Grids and households (/grids/…, /households/…): a station's operators and liaisons, and township and
+    county admins. Which grids each sees is the selectors' business (Scope.grid_q)."""
+
+    required_post = ("is_counter_staff", "is_county_staff")
+    refusal = _("Grids and households are for a station's staff and the region's admins.")
+
+
+class HouseholdKeeperMixin(GridStaffMixin):
+    """Adding and editing households: liaisons and admins (their role's change_household); operators read them."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("stations.change_household"):
+            raise PermissionDenied(_("Households are kept by the grid's liaison and the region's admins."))
+        return super().dispatch(request, *args, **kwargs)

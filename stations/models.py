@@ -216,15 +216,21 @@ class Grid(models.Model):
 
 
 class Household(models.Model):
-    """A household in a grid. Only what the liaison needs to reach and help it."""
+    """A household in a grid. Only what the liaison needs to reach and help it: who lives there
+    (HouseholdMember), a contact phone and the flags the care programme works from. Personal data:
+    lists show it masked (core/masking.py); the full record is for those stations/scope.py names, and
+    each time it is shown an audit event says who saw it (stations/services_households.py)."""
 
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="households")
     house_number = models.CharField(_("house number"), max_length=20)
     head_name = models.CharField(_("head of household"), max_length=60)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    members = models.PositiveSmallIntegerField(_("members"), default=1, validators=[MinValueValidator(1)])
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     elderly_alone = models.BooleanField(_("elderly living alone"), default=False)
     disabled_member = models.BooleanField(_("has a disabled member"), default=False)
+    low_income = models.BooleanField(_("low income"), default=False,
+                                     help_text=_("Receives subsistence allowance (低保) or is otherwise in hardship."))
+
+    CARE_FLAGS = ("elderly_alone", "disabled_member", "low_income")
 
     class Meta:
         verbose_name = _("household")
@@ -232,4 +238,38 @@ class Household(models.Model):
         constraints = [models.UniqueConstraint(fields=["grid", "house_number"], name="house_number_per_grid")]
 
     def __str__(self) -> str:
-        return f"{self.house_number} {self.head_name}"
+        return f"{self.grid.name} {self.house_number}" if Household.grid.is_cached(self) else self.house_number
+
+
+class HouseholdMember(models.Model):
+    """A person registered in a household, as the household register (户口簿) lists them."""
+
+    class Relation(models.TextChoices):
+        HEAD = "head", _("Head of household")
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        CHILD_IN_LAW = "child_in_law", _("Son- or daughter-in-law")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        PARENT = "parent", _("Parent")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        SIBLING = "sibling", _("Brother or sister")
+        OTHER = "other", _("Other relative")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=60)
+    id_number = models.CharField(_("ID card number"), max_length=18)
+    relation = models.CharField(_("relation to the head"), max_length=20, choices=Relation.choices)
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["household", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "id_number"], name="member_once_per_household"),
+            models.UniqueConstraint(fields=["household"], condition=models.Q(relation="head"),
+                                    name="one_head_per_household"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_relation_display()

@@ -23,14 +23,21 @@ Who sees what (a user holding several posts sees the union):
 | anonymous visitor | public pages only; every staff page sends them to /login/ | nothing |
 | resident (any signed-in account) | the requests, certificates and orders filed for their own account | resubmits and rates their own requests |
 | … holding the resident role (`is_resident`) | also their requests' scans and signature and their certificates' pages (an editor or merchant without the role: 403) | |
-| operator | their station: its requests, ledger, till, floats, closes, statements, parcels, grids | files requests at their station only (the catalogue of the station's place); keeps the till; hands parcels over |
-| grid liaison | their station's requests; the grids they walk (a liaison with no other post: only those) | files relayed requests at their station |
+| operator | their station: its requests, ledger, till, floats, closes, statements, parcels, grids and households (in full) | files requests at their station only (the catalogue of the station's place); keeps the till; hands parcels over |
+| grid liaison | their station's requests; the grids they walk (a liaison with no other post: only those), their households in full | files relayed requests at their station; keeps the households of the grids they walk |
 | department officer | the requests and certificates of their departments; their departments' catalogue items | moves requests of their department (once assigned: the assignee only); claims unassigned ones |
 | department head | as an officer | also assigns and moves any request of the department |
-| township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it; the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages |
+| township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it, grids and households (in full); the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages; sets up grids, chooses their liaisons, keeps and imports households |
 | county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; sets up the till's providers, products and commission plans (shared by the platform's counties; township admins read them); vets merchants and sets delivery fees (with the role's permission) |
 | merchant | their own membership, products and order parts | moves their order parts |
 | superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate) |
+
+Households' personal data (names, ID and phone numbers) is shown masked wherever it is listed
+(core/masking.py); in full only on a household's own page, to those `can_see_households_in_full` names
+(the grid's liaison, the station's operators, the admins of its place), and every such showing is an
+audit event. The operator reads households but does not keep them (the role has no change_household):
+the liaison who walks the grid and the admins do. Setting up a grid and choosing its liaison is
+running the station (`can_run_station`): the admins' work, as putting staff there is.
 
 A place is a Region path (city › county › township › village, treebeard materialised paths): a row lies
 in a region when its place's path starts with the region's path. A request's place is its village, else
@@ -54,7 +61,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from stations.models import Region, StaffAssignment, Station
+from stations.models import Grid, Region, StaffAssignment, Station
 
 STATION_ROLES = (Role.OPERATOR, Role.LIAISON)
 NOTHING = Q(pk__in=[])
@@ -294,6 +301,14 @@ class Scope:
         (the city and county rows of a township's file)."""
         return self.everything or any(path.startswith(p.path) or p.path.startswith(path) for p in self.regions)
 
+    # -- grids and households
+
+    def can_see_households_in_full(self, grid: Grid) -> bool:
+        """A grid's households with names, ID and phone numbers unmasked: the grid's liaison, its station's
+        operators, the admins whose region holds it. Anyone else who sees the grid sees them masked."""
+        return (self.everything or self.is_user(grid.liaison_id) or self.operates(grid.station_id)
+                or self.covers(grid.station.village.path))
+
     # -- requests (gov_services): the rules the services enforce and the views offer as buttons
 
     def can_handle_request(self, request: Casework) -> bool:
@@ -380,10 +395,11 @@ class Scope:
             return Q()
         return self.q(place="path") | Q(path__in=sorted({p.village_path for p in self.stations}))
 
-    def grid_q(self) -> Q:
-        """Grids: those of the stations in scope; a liaison with no other post only the grids they walk."""
-        scope = self.q(place="station__village__path", station="station_id")
-        return scope & Q(liaison_id=self.user_id) if self.is_only_liaison else scope
+    def grid_q(self, *, prefix: str = "") -> Q:
+        """Grids: those of the stations in scope; a liaison with no other post only the grids they walk.
+        With `prefix` ("grid__"), the same over a model that has a grid (households)."""
+        scope = self.q(place=f"{prefix}station__village__path", station=f"{prefix}station_id")
+        return scope & Q(**{f"{prefix}liaison_id": self.user_id}) if self.is_only_liaison else scope
 
 
 # --- Acts that need a role's permission as well as the place -------------------------------------------
@@ -394,6 +410,25 @@ def can_change_station_status(user, station: Station) -> bool:
 
 def can_add_station_staff(user, station: Station) -> bool:
     return user.has_perm("stations.add_staffassignment") and scope_for(user).can_run_station(station)
+
+
+def can_plan_grids(user, station: Station) -> bool:
+    """Set up a station's grids: the admins who run the station."""
+    return user.has_perm("stations.add_grid") and scope_for(user).can_run_station(station)
+
+
+def can_change_grid_liaison(user, grid: Grid) -> bool:
+    return user.has_perm("stations.change_grid") and scope_for(user).can_run_station(grid.station)
+
+
+def can_keep_households(user, grid: Grid) -> bool:
+    """Add and edit a grid's households: its liaison and the admins (operators only read them)."""
+    return user.has_perm("stations.change_household") and scope_for(user).can_see_households_in_full(grid)
+
+
+def can_import_households(user) -> bool:
+    """Import households (into the stations of their region, row by row): township and county admins."""
+    return user.has_perm("stations.add_household") and scope_for(user).is_county_staff
 
 
 def can_end_staff_assignment(user, assignment: StaffAssignment) -> bool:

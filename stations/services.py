@@ -1,4 +1,5 @@
-"""Writes to regions, stations and staff assignments. Each leaves an audit event.
+"""Writes to regions, stations and staff assignments (grids and households: services_households.py). Each
+leaves an audit event.
 
 Who may change a station or its staff is stations/scope.py's rule (the role's permission and a region
 holding the station); `actor=None` is the system (the demo seed, management commands)."""
@@ -14,7 +15,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import staff_user_get_or_create, user_role_grant
 from core.audit import audit_event_record
-from stations.models import Grid, Region, StaffAssignment, Station, StationService
+from stations.models import Region, StaffAssignment, Station, StationService
 from stations.regions import codes
 from stations.regions.paths import paths_followed
 from stations.scope import (
@@ -24,6 +25,7 @@ from stations.scope import (
     require,
     scope_forget,
 )
+from stations.services_households import grid_create  # noqa: F401  (grids and households live there)
 
 
 @transaction.atomic
@@ -125,20 +127,6 @@ def staff_assignment_end(*, assignment: StaffAssignment, actor: User, ended_on: 
         scope_forget(given.user)
     audit_event_record(actor=actor, action="staff.assignment_ended", target=assignment,
                        data={"ended_on": assignment.ended_on.isoformat()})
-
-
-@transaction.atomic
-def grid_create(*, station: Station, name: str, liaison: User | None, actor: User | None) -> Grid:
-    if liaison is not None and not station.staff.filter(
-        user=liaison, role=StaffAssignment.Role.LIAISON, ended_on__isnull=True
-    ).exists():
-        raise ValidationError(_("%(user)s is not a liaison at %(station)s.") % {"user": liaison, "station": station})
-    grid = Grid(station=station, name=name, liaison=liaison)
-    grid.full_clean()
-    grid.save()
-    audit_event_record(actor=actor, action="grid.created", target=grid,
-                       data={"liaison": liaison and liaison.username})
-    return grid
 
 
 @transaction.atomic

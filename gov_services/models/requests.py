@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask_id_number
 from core.storage import private_storage_callable
 from gov_services.models.catalogue import Department, ServiceItem
 from stations.models import Region, Station
@@ -123,8 +124,7 @@ class ServiceRequest(models.Model):
 
     @property
     def masked_id_number(self) -> str:
-        number = self.applicant_id_number
-        return f"{number[:6]}********{number[-4:]}" if len(number) == 18 else "*" * len(number)
+        return mask_id_number(self.applicant_id_number)
 
 
 class RequestEvent(models.Model):

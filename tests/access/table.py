@@ -46,6 +46,7 @@ from tests.access.policy import (
 )
 
 MISSING = 987654321
+HOUSEHOLD_KEEPERS = frozenset({"liaison"}) | REGION
 REDIRECT = ok(302)
 # A form naming another's object in its body: re-shown with an error, or refused — not carried out (302).
 FORM_REFUSED = Expect("form refused", (200, 400, 403, 404, 422))
@@ -227,6 +228,29 @@ EXPECTATIONS: dict[str, Case] = {
     "stations:region-import-apply": Case(REGION, values={"pk": MISSING}, get=False, post=Post(
         {}, why_no_control="applies a checked import of one's own; tests/stations/test_setup_regions.py covers it")),
     "stations:region-export": Case(REGION, ok=FILE, values={"fmt": "csv"}),
+    # --- stations: grids and households (issue 16). The admins set up grids and import households in the back
+    # office; a grid's and a household's pages are for its station's staff and the region's admins, and only the
+    # grid's liaison and the admins keep households (operators read them: their role has no change_household).
+    "stations:grid-list": Case(REGION),
+    # The station is in the form: another township's or county's is refused (404) and nothing is saved.
+    "stations:grid-create": Case(REGION, Obj("station"), foreign=FORM_REFUSED, post=Post(
+        lambda t, w: {"station": t.attrs["pk"], "name": "矩阵网格", "liaison": ""}, control="county_admin")),
+    "stations:grid-liaison": Case(REGION, Obj("grid", pk="pk"), post=Post({"liaison": ""}, control="county_admin")),
+    "stations:grid-detail": Case(STATION | REGION, Obj("grid", pk="pk")),
+    "stations:household-create": Case(HOUSEHOLD_KEEPERS, Obj("grid", pk="pk"), post=Post(
+        {"house_number": "矩阵-2", "head_name": "李桂兰", "phone": "13900000002", "members-TOTAL_FORMS": 0,
+         "members-INITIAL_FORMS": 0}, control="liaison")),
+    # Showing a household in full writes its audit event: the own GETs write, the refused ones must not.
+    "stations:household-detail": Case(STATION | REGION, Obj("household", pk="pk")),
+    "stations:household-update": Case(HOUSEHOLD_KEEPERS, Obj("household", pk="pk"), post=Post(
+        lambda t, w: {"house_number": t.obj.house_number, "head_name": t.obj.head_name, "phone": "13900000003",
+                      "members-TOTAL_FORMS": 0, "members-INITIAL_FORMS": 0}, control="liaison")),
+    "stations:household-import": Case(REGION, post=Post(
+        {}, why_no_control="an import needs a spreadsheet; tests/stations/test_setup_households.py covers it")),
+    # An import job is its starter's own ("user" tag): anyone else's is a 404.
+    "stations:household-import-job": Case(REGION, Obj("household_import", pk="pk")),
+    "stations:household-import-apply": Case(REGION, Obj("household_import", pk="pk"), get=False, post=Post(
+        lambda t, w: {"idempotency_key": key()}, control="county_admin")),
 
     # --- the service catalogue (back office) ----------------------------------------------------------------
     "gov_services:service-item-list": Case(REGION | DEPARTMENT),

@@ -112,6 +112,7 @@ def build_world() -> World:
     _catalogue(world)
     _requests(world)
     _till(world)
+    _grids(world)
     _shop(world)
     _oscar(world)
     _reports(world)
@@ -400,6 +401,48 @@ def _till(world: World) -> None:
         close = services.daily_cash_close_submit(actor=operator, station=station, counted_fen=500,
                                                  idempotency_key=uuid.uuid4(), explanation="少了五元")
         world.add("close", close, tags=tags)
+
+
+# --- grids and households ---------------------------------------------------------------------------------
+
+GRID_STATIONS = (("A", "S11"), ("A", "S12"), ("A", "S21"), ("B", "S11"))
+HOUSEHOLD_FILE = ("服务站编码,网格,门牌号,户主姓名,成员姓名,身份证号,与户主关系\n"
+                  "{station},第一网格,矩阵-1,王秀英,王秀英,{id_number},户主\n")
+
+
+def _grids(world: World) -> None:
+    """A grid with one household at S11 (the grid _places set up, walked by the liaison), S12 and S21 of county
+    A and S11 of B; and each of county A's region admins' household imports, checked by a dry run and ready to
+    apply (stations/services_households.py)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from stations.models import Grid
+    from stations.services_households import (
+        grid_create,
+        household_create,
+        household_import_job_run,
+        household_import_submit,
+    )
+
+    for name, key in GRID_STATIONS:
+        side = world.sides[name]
+        station = side.stations[key]
+        grid = Grid.objects.filter(station=station).first() or grid_create(
+            station=station, name="第一网格", liaison=None, actor=None)
+        world.add("grid", grid, tags=side.tags_of_station(key))
+        household = household_create(grid=grid, house_number="1号", head_name="张建国", phone="13900000001",
+                                     elderly_alone=True, actor=None, members=[
+                                         {"name": "张建国", "id_number": valid_id_number(next(_id_numbers)),
+                                          "relation": "head", "phone": ""}])
+        world.add("household", household, tags=side.tags_of_station(key))
+    a = world.sides["A"]
+    for role in ("township_admin", "county_admin", "county_finance", "superuser"):
+        text = HOUSEHOLD_FILE.format(station=a.stations["S11"].code, id_number=valid_id_number(next(_id_numbers)))
+        job = household_import_submit(user=world.actors[role], idempotency_key=uuid.uuid4(),
+                                      upload=SimpleUploadedFile("households.csv", text.encode()))
+        job = household_import_job_run(job_id=job.pk)  # what Celery does after the commit
+        assert job.status == "done" and job.result["created"] == 1, (job.error, job.result)
+        world.add("household_import", job, tags={"county": "A", "user": f"A.{role}"})
 
 
 # --- the store ------------------------------------------------------------------------------------------

@@ -1,0 +1,12 @@
+"""Household imports run here, after the upload is committed (never in a web request)."""
+
+from celery import shared_task
+
+from stations.services_households import household_import_job_run
+
+
+@shared_task(acks_late=True)
+def household_import_job(job_id: int) -> None:
+    """Check (a dry run) or import one uploaded household file. A second delivery finds the job started and
+    does nothing; a failure marks the job failed (a file that failed once fails again, so no retry)."""
+    household_import_job_run(job_id=job_id)
