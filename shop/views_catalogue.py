@@ -1,6 +1,6 @@
 """A merchant's spreadsheet import of products (linked from their dashboard home)."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,13 +10,14 @@ from core.forms import ImportUploadForm
 from core.import_jobs import access_import_job_by_id, import_job_report
 from shop import product_io
 from shop.services.catalogue import PRODUCT_IMPORT, product_import_submit
+from stations.mixins import MerchantMixin
 
 
 class ProductImportForm(ImportUploadForm):
     caps = product_io.CAPS
 
 
-class MerchantProductImportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class MerchantProductImportView(MerchantMixin, PermissionRequiredMixin, View):
     """Upload a spreadsheet: it is imported in the background, and this page (?job=<id>) shows the
     progress, then every bad row or what was created and updated."""
 

@@ -60,3 +60,11 @@ class DepartmentStaffMixin(WorkspaceMixin):
 
     required_post = "is_department_staff"
     refusal = _("Your account is not a member of any department.")
+
+
+class MerchantMixin(WorkspaceMixin):
+    """A member merchant's own pages (/merchant/…): the users of a merchant. Not the superuser, who has no
+    merchant of their own to act for."""
+
+    required_post = "is_merchant"
+    refusal = _("These pages are for the users of a member merchant.")

@@ -42,7 +42,7 @@ def access_payable_order_by_number(*, user, number: str, placed_here: Iterable[s
 
 def station_parcels(*, user) -> dict:
     """The operator's counter: parcels on their way, waiting for pick-up, and recently handed over."""
-    station = scope_for(user).counter_station
+    station = scope_for(user).till_station  # the station they operate (not one where they are a liaison)
     parts = OrderPart.objects.filter(station=station, method="pickup").select_related(
         "order", "partner", "order__fulfilment")
     return {
