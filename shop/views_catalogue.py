@@ -8,6 +8,7 @@ from django.views import View
 
 from core.forms import ImportUploadForm
 from core.import_jobs import access_import_job_by_id, import_job_report
+from core.views import ImportJobStatusView
 from shop import product_io
 from shop.services.catalogue import PRODUCT_IMPORT, product_import_submit
 from stations.mixins import MerchantMixin
@@ -43,3 +44,9 @@ class MerchantProductImportView(MerchantMixin, PermissionRequiredMixin, View):
     def _render(self, form, status=200, **context):
         return render(self.request, self.template_name, {"form": form, "columns": product_io.COLUMNS, **context},
                       status=status)
+
+
+class MerchantImportJobStatusView(MerchantMixin, ImportJobStatusView):
+    """The import's progress for its page: merchants only, as the page."""
+
+    kind = PRODUCT_IMPORT

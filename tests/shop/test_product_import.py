@@ -178,3 +178,4 @@ def test_only_merchants_open_the_import_page(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse(URL)).status_code == 403
     assert client.post(reverse(URL), {}).status_code == 403
+    assert client.get(reverse("shop:merchant-product-import-job", args=[987654321])).status_code == 403
