@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.urls import path
 
-from core.views import ImportJobStatusView
 from shop import (
     views_catalogue,
     views_counter,
@@ -12,7 +11,6 @@ from shop import (
     views_statements,
     views_store,
 )
-from shop.services.catalogue import PRODUCT_IMPORT
 
 app_name = "shop"
 
@@ -46,7 +44,7 @@ urlpatterns = [
          name="county-delivery-fee-edit"),
     path("merchant/products/import/", views_catalogue.MerchantProductImportView.as_view(),
          name="merchant-product-import"),
-    path("merchant/products/import/jobs/<int:pk>/", ImportJobStatusView.as_view(kind=PRODUCT_IMPORT),
+    path("merchant/products/import/jobs/<int:pk>/", views_catalogue.MerchantImportJobStatusView.as_view(),
          name="merchant-product-import-job"),
     path("merchant/parts/<int:pk>/move/", views_orders.MerchantPartMoveView.as_view(), name="merchant-part-move"),
     path("counter/sales/new/", views_counter.CounterSaleCreateView.as_view(), name="counter-sale-create"),

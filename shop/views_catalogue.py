@@ -1,6 +1,6 @@
 """A merchant's spreadsheet import of products (linked from their dashboard home)."""
 
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,15 +8,17 @@ from django.views import View
 
 from core.forms import ImportUploadForm
 from core.import_jobs import access_import_job_by_id, import_job_report
+from core.views import ImportJobStatusView
 from shop import product_io
 from shop.services.catalogue import PRODUCT_IMPORT, product_import_submit
+from stations.mixins import MerchantMixin
 
 
 class ProductImportForm(ImportUploadForm):
     caps = product_io.CAPS
 
 
-class MerchantProductImportView(LoginRequiredMixin, PermissionRequiredMixin, View):
+class MerchantProductImportView(MerchantMixin, PermissionRequiredMixin, View):
     """Upload a spreadsheet: it is imported in the background, and this page (?job=<id>) shows the
     progress, then every bad row or what was created and updated."""
 
@@ -42,3 +44,9 @@ class MerchantProductImportView(LoginRequiredMixin, PermissionRequiredMixin, Vie
     def _render(self, form, status=200, **context):
         return render(self.request, self.template_name, {"form": form, "columns": product_io.COLUMNS, **context},
                       status=status)
+
+
+class MerchantImportJobStatusView(MerchantMixin, ImportJobStatusView):
+    """The import's progress for its page: merchants only, as the page."""
+
+    kind = PRODUCT_IMPORT

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -13,7 +12,13 @@ from django.views.generic import TemplateView
 from shop import order_flow, services
 from shop.models import OrderPart
 from shop.selectors import orders as selectors
-from stations.mixins import CounterStaffMixin
+from stations.mixins import MerchantMixin, TillKeeperMixin
+
+
+class ParcelShelfMixin(TillKeeperMixin):
+    """The station's parcel shelf is its operators' work, like the till (a liaison hands nothing over)."""
+
+    refusal = gettext_lazy("Parcels are received and handed over by the operators of a station.")
 
 
 class MoveForm(forms.Form):
@@ -45,7 +50,7 @@ def _move(request, pk: int) -> OrderPart:
     return part
 
 
-class MerchantPartMoveView(LoginRequiredMixin, View):
+class MerchantPartMoveView(MerchantMixin, View):
     """A merchant confirms, sends, delivers, cancels or refunds their part of an order."""
 
     def post(self, request, pk):
@@ -53,7 +58,7 @@ class MerchantPartMoveView(LoginRequiredMixin, View):
         return redirect("dashboard:order-detail", number=part.order.number)
 
 
-class CounterParcelListView(CounterStaffMixin, TemplateView):
+class CounterParcelListView(ParcelShelfMixin, TemplateView):
     """The station's parcel shelf: arriving, waiting for pick-up (hand over against the code), done."""
 
     template_name = "shop/counter_parcels.html"
@@ -63,7 +68,7 @@ class CounterParcelListView(CounterStaffMixin, TemplateView):
                                         hand_over_form=HandOverForm(), labels=order_flow.ACTION_LABELS, **kwargs)
 
 
-class CounterParcelMoveView(CounterStaffMixin, View):
+class CounterParcelMoveView(ParcelShelfMixin, View):
     """Received at the station (the SMS with the code goes out), or returned."""
 
     def post(self, request, pk):
@@ -71,7 +76,7 @@ class CounterParcelMoveView(CounterStaffMixin, View):
         return redirect("shop:counter-parcels")
 
 
-class CounterParcelHandOverView(CounterStaffMixin, View):
+class CounterParcelHandOverView(ParcelShelfMixin, View):
     def post(self, request, pk):
         part = selectors.access_order_part_by_id(user=request.user, part_id=pk)
         form = HandOverForm(request.POST)
@@ -87,7 +92,7 @@ class CounterParcelHandOverView(CounterStaffMixin, View):
         return redirect("shop:counter-parcels")
 
 
-class CounterParcelCodeResendView(CounterStaffMixin, View):
+class CounterParcelCodeResendView(ParcelShelfMixin, View):
     def post(self, request, pk):
         part = selectors.access_order_part_by_id(user=request.user, part_id=pk)
         try:

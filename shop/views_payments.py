@@ -2,33 +2,26 @@
 payment is still open (placed before checkout took cards itself, or seeded), and the providers' webhooks."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from oscar.core.loading import get_model
 
 from shop.checkout.views import SESSION_ORDERS_KEY
 from shop.models import Payment
 from shop.payments import WebhookRejected, decline_message, simulator
 from shop.payments.stripe_card import allows_stripe_js
+from shop.selectors import orders as order_selectors
 from shop.services.payments import payment_webhook_receive, simulated_card_confirm
 
-Order = get_model("order", "Order")
 SIGNATURE_HEADERS = {"stripe": "HTTP_STRIPE_SIGNATURE", "card_sim": "HTTP_X_SIMULATOR_SIGNATURE"}
 
 
 def _order_for(request, number: str):
-    """The order, if it is the user's own or was placed in this browser."""
-    order = Order.objects.filter(number=number).first()
-    if order is None:
-        raise Http404
-    own = request.user.is_authenticated and order.user_id == request.user.pk
-    if not own and number not in request.session.get(SESSION_ORDERS_KEY, []):
-        raise PermissionDenied
-    return order
+    """The order, if it is the user's own or was placed in this browser; anyone else's is not found."""
+    return order_selectors.access_payable_order_by_number(
+        user=request.user, number=number, placed_here=request.session.get(SESSION_ORDERS_KEY, []))
 
 
 @method_decorator(allows_stripe_js, name="dispatch")

@@ -3,9 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +13,8 @@ from core.http import required_int
 from shop.models import MerchantStatement
 from shop.selectors import merchants as merchant_selectors
 from shop.services import statements as services
-from stations.mixins import CountyStaffMixin
+from stations.mixins import CountyStaffMixin, MerchantMixin
+from stations.scope import require
 
 
 def _month(text: str | None) -> date:
@@ -31,9 +30,8 @@ class CountyMerchantStatementListView(CountyStaffMixin, View):
 
     def get(self, request):
         month = _month(request.GET.get("month"))
-        merchants = merchant_selectors.merchant_list(user=request.user)
-        statements = MerchantStatement.objects.filter(month=month, merchant__in=merchants).select_related(
-            "merchant__partner", "generated_by", "approved_by")
+        statements = merchant_selectors.merchant_statement_list(user=request.user).filter(month=month)
+        statements = statements.select_related("merchant__partner", "generated_by", "approved_by")
         return render(request, self.template_name, {
             "month": month, "statements": statements,
             "can_change": merchant_selectors.can_manage_merchants(user=request.user),
@@ -41,8 +39,8 @@ class CountyMerchantStatementListView(CountyStaffMixin, View):
                        for key in ("sales_fen", "refunds_fen", "commission_fen", "net_fen")}})
 
     def post(self, request):
-        if not merchant_selectors.can_manage_merchants(user=request.user):
-            return redirect("shop:county-merchant-statements")
+        require(merchant_selectors.can_manage_merchants(user=request.user),
+                _("Only the county's admins generate and approve merchant statements."))
         month = _month(request.POST.get("month"))
         try:
             if request.POST.get("approve"):
@@ -54,12 +52,10 @@ class CountyMerchantStatementListView(CountyStaffMixin, View):
                 messages.success(request, _("%(n)d statements are ready.") % {"n": len(made)})
         except ValidationError as error:
             messages.error(request, error.messages[0])
-        except MerchantStatement.DoesNotExist:
-            raise Http404 from None
         return redirect(f"{request.path}?month={month:%Y-%m}")
 
 
-class MerchantStatementListView(LoginRequiredMixin, View):
+class MerchantStatementListView(MerchantMixin, View):
     def get(self, request):
         merchant = merchant_selectors.merchant_for_user(user=request.user)
         statements = merchant.statements.all() if merchant else MerchantStatement.objects.none()

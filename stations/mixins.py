@@ -94,3 +94,11 @@ class HouseholdKeeperMixin(GridStaffMixin):
         if request.user.is_authenticated and not request.user.has_perm("stations.change_household"):
             raise PermissionDenied(_("Households are kept by the grid's liaison and the region's admins."))
         return super().dispatch(request, *args, **kwargs)
+
+
+class MerchantMixin(WorkspaceMixin):
+    """A member merchant's own pages (/merchant/…): the users of a merchant. Not the superuser, who has no
+    merchant of their own to act for."""
+
+    required_post = "is_merchant"
+    refusal = _("These pages are for the users of a member merchant.")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from shop.models import Merchant, MerchantApplication
+from shop.models import Merchant, MerchantApplication, MerchantStatement
 from stations.scope import get_in_scope, scope_for
 
 REVET_WARNING_DAYS = 30
@@ -47,6 +47,11 @@ def merchant_list(*, user, status: str | None = None, revet_due: bool = False,
 
 def access_merchant_by_id(*, user, merchant_id: int) -> Merchant:
     return get_in_scope(merchant_list(user=user), pk=merchant_id)
+
+
+def merchant_statement_list(*, user) -> QuerySet[MerchantStatement]:
+    """The statements of the merchants `user` sees."""
+    return MerchantStatement.objects.filter(merchant__in=merchant_list(user=user))
 
 
 def can_vet_merchants(*, user) -> bool:

@@ -2,14 +2,18 @@
 parcels of their station, a resident their own orders, admins everything in their region; a part out
 of scope is a 404, as a missing one."""
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from oscar.core.loading import get_model
 
 from accounts.roles import Role
 from shop import order_flow
 from shop.models import OrderPart, Payment
 from shop.order_flow import Actor
-from stations.scope import get_in_scope, scope_for
+from stations.scope import get_in_scope, grants_q, scope_for
 
+Order = get_model("order", "Order")
 Status = OrderPart.Status
 
 
@@ -25,9 +29,20 @@ def access_order_part_by_id(*, user, part_id: int) -> OrderPart:
     return get_in_scope(order_part_list(user=user), pk=part_id)
 
 
+def payable_order_list(*, user, placed_here: Iterable[str] = ()) -> QuerySet:
+    """The orders `user` may pay for: their account's own (only those, whatever their posts: paying is the
+    shopper's business) and those placed in this browser (`placed_here`: a guest's)."""
+    own = grants_q(user_id=scope_for(user).user_id, owner="user_id")
+    return Order.objects.filter(own | Q(number__in=[str(number) for number in placed_here]))
+
+
+def access_payable_order_by_number(*, user, number: str, placed_here: Iterable[str] = ()):
+    return get_in_scope(payable_order_list(user=user, placed_here=placed_here), number=number)
+
+
 def station_parcels(*, user) -> dict:
     """The operator's counter: parcels on their way, waiting for pick-up, and recently handed over."""
-    station = scope_for(user).counter_station
+    station = scope_for(user).till_station  # the station they operate (not one where they are a liaison)
     parts = OrderPart.objects.filter(station=station, method="pickup").select_related(
         "order", "partner", "order__fulfilment")
     return {

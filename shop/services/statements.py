@@ -14,7 +14,7 @@ from accounts.models import User
 from core.audit import audit_event_record
 from shop import order_flow
 from shop.models import Merchant, MerchantStatement, OrderPart, OrderPartEvent, Refund
-from shop.selectors.merchants import can_manage_merchants, merchant_in_scope
+from shop.selectors.merchants import can_manage_merchants, merchant_statement_list
 from stations.scope import require
 
 
@@ -62,9 +62,9 @@ def merchant_statements_generate_month(*, actor: User | None, month: date) -> li
 @transaction.atomic
 def merchant_statement_approve(*, actor: User, statement_id: int) -> MerchantStatement:
     require(can_manage_merchants(user=actor), _("You may not approve merchant statements."))
-    statement = MerchantStatement.objects.select_for_update().get(pk=statement_id)
-    require(merchant_in_scope(user=actor, merchant_id=statement.merchant_id),
-            _("This merchant serves no township of your region."))
+    statement = merchant_statement_list(user=actor).select_for_update().filter(pk=statement_id).first()
+    if statement is None:  # another region's statement is refused as one that does not exist
+        raise ValidationError(_("There is no such statement in your region."))
     if statement.status != MerchantStatement.Status.GENERATED:
         raise ValidationError(_("This statement is already approved."))
     if statement.generated_by_id == actor.pk:

@@ -664,8 +664,9 @@ EXPECTATIONS: dict[str, Case] = {
     "customer:order-list": Case(SIGNED_IN),
     "customer:order": Case(SIGNED_IN, Obj("order", order_number="number"), owner="resident",
                            post=Post({"action": "reorder"}, control="resident")),
+    # POST only (shop/customer/views.py): the target of each line's "re-order" button; Oscar gives a line no page.
     "customer:order-line": Case(SIGNED_IN, Obj("order_line", order_number="number", line_id="pk"), owner="resident",
-                                post=Post({"action": "reorder"}, control="resident")),
+                                get=False, post=Post({"action": "reorder"}, control="resident")),
     "customer:anon-order": Case(PUBLIC, Obj("order", public=True, order_number="number", hash="hash"),
                                 ok=ok(200, 302)),
     "customer:anon-order-form": Case(PUBLIC, Obj("order", public=True, order_number="number", hash="hash"),

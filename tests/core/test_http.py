@@ -41,11 +41,14 @@ def test_approving_a_merchant_statement_by_a_bad_id_is_a_clear_400(county_admin,
 
 
 @pytest.mark.django_db
-def test_approving_a_merchant_statement_that_does_not_exist_is_a_404(county_admin):
+def test_approving_a_merchant_statement_that_does_not_exist_goes_back_with_an_error(county_admin):
+    # The same answer as for another region's statement (tests/shop/test_statements.py).
     client = Client(raise_request_exception=False)
     client.force_login(county_admin)
-    response = client.post(reverse("shop:county-merchant-statements"), {"approve": "987654", "month": "2025-01"})
-    assert response.status_code == 404
+    url = reverse("shop:county-merchant-statements")
+    response = client.post(url, {"approve": "987654", "month": "2025-01"}, follow=True)
+    assert response.redirect_chain == [(f"{url}?month=2025-01", 302)]
+    assert "您的辖区内没有这张结算单。" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -181,9 +181,9 @@ def test_a_notification_with_the_wrong_amount_does_not_mark_the_order_paid(goods
     assert json.loads(payload)["amount"] == 1
 
 
-def test_someone_elses_pay_page_is_forbidden(client, goods, station, resident):
+def test_someone_elses_pay_page_is_not_found(client, goods, station, resident):
     order = factories.order((goods["a"], 1), station=station, payment_method="card_sim", user=resident)
-    assert client.get(reverse("shop:order-pay", args=[order.number])).status_code == 403
+    assert client.get(reverse("shop:order-pay", args=[order.number])).status_code == 404
 
 
 def test_a_basket_cannot_be_checked_out_once_its_merchant_is_suspended(shopper, goods, merchant_a, county_admin):

@@ -83,10 +83,10 @@ def test_a_merchant_cannot_open_an_order_without_their_lines(client, merchant_a_
 def test_a_merchant_cannot_take_oscar_order_wide_actions(client, merchant_a_user, mixed_order):
     client.force_login(merchant_a_user)
     url = reverse("dashboard:order-detail", args=[mixed_order.number])
-    client.post(url, {"order_action": "save_note", "message": "偷看"})
+    assert client.post(url, {"order_action": "save_note", "message": "偷看"}).status_code == 403
     line = mixed_order.lines.get(title="甲的鸡蛋")
-    client.post(url, {"line_action": "create_payment_event", "selected_line": [line.pk],
-                      f"selected_line_qty_{line.pk}": "1", "payment_event_type": "paid"})
+    assert client.post(url, {"line_action": "create_payment_event", "selected_line": [line.pk],
+                             f"selected_line_qty_{line.pk}": "1", "payment_event_type": "paid"}).status_code == 403
     assert not mixed_order.notes.exists()
     assert not mixed_order.payment_events.exists()
     address = reverse("dashboard:order-shipping-address", args=[mixed_order.number])

@@ -226,15 +226,31 @@ def test_an_operator_cannot_act_on_another_stations_parcel_by_url(client, goods,
     assert elsewhere.status != Status.COLLECTED and elsewhere.pickup_failures == 0
 
 
-@pytest.mark.parametrize("who", ["resident", "county_admin"])
-def test_the_parcel_shelf_is_forbidden_to_anyone_but_station_staff(client, request, who):
+@pytest.mark.parametrize("who", ["resident", "county_admin", "liaison"])
+def test_the_parcel_shelf_is_forbidden_to_anyone_but_a_stations_operators(client, request, who, mixed_order,
+                                                                           merchant_a):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("shop:counter-parcels")).status_code == 403
+    part = _part(mixed_order, merchant_a)
+    assert client.post(reverse("shop:counter-parcel-move", args=[part.pk]), {"to_status": "ready"}).status_code == 403
 
 
-def test_the_counter_home_links_to_the_parcel_shelf(client, operator):
+def test_the_counter_home_links_operators_but_not_liaisons_to_the_parcel_shelf(client, operator, liaison):
     client.force_login(operator)
     assert reverse("shop:counter-parcels") in client.get(reverse("stations:counter-home")).content.decode()
+    client.force_login(liaison)
+    assert reverse("shop:counter-parcels") not in client.get(reverse("stations:counter-home")).content.decode()
+
+
+@pytest.mark.parametrize("who", ["county_admin", "operator", "superuser"])
+def test_only_a_merchant_moves_a_part_from_the_merchant_pages(client, request, who, mixed_order, merchant_a):
+    part = _part(mixed_order, merchant_a)
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(reverse("shop:merchant-part-move", args=[part.pk]), {"to_status": "cancelled",
+                                                                                  "note": "不要了"})
+    assert response.status_code == 403
+    part.refresh_from_db()
+    assert part.status == Status.PLACED
 
 
 @pytest.mark.parametrize("who, sees_a, sees_b", [

@@ -173,6 +173,9 @@ def test_a_file_over_the_size_cap_is_refused_by_the_form_before_it_is_stored(cli
     assert "larger than 5 MB" in response.content.decode()
 
 
-def test_residents_cannot_open_the_import_page(client, resident):
-    client.force_login(resident)
+@pytest.mark.parametrize("who", ["resident", "superuser"])  # the superuser has no merchant to import for
+def test_only_merchants_open_the_import_page(client, request, who):
+    client.force_login(request.getfixturevalue(who))
     assert client.get(reverse(URL)).status_code == 403
+    assert client.post(reverse(URL), {}).status_code == 403
+    assert client.get(reverse("shop:merchant-product-import-job", args=[987654321])).status_code == 403

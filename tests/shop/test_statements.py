@@ -93,3 +93,32 @@ def test_the_monthly_task_generates_last_months_statements(merchant_a):
     assert MerchantStatement.objects.get().month == _last_month()
     assert generate_merchant_statements(_last_month().strftime("%Y-%m")) == 1
     assert MerchantStatement.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["resident", "county_admin", "superuser"])
+def test_the_merchant_statements_page_is_for_merchants_only(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("shop:merchant-statements")).status_code == 403
+
+
+def test_a_township_admin_reads_statements_but_only_the_county_generates_them(client, township_admin, merchant_a):
+    client.force_login(township_admin)
+    url = reverse("shop:county-merchant-statements")
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"month": _last_month().strftime("%Y-%m")}).status_code == 403
+    assert not MerchantStatement.objects.exists()
+
+
+def test_another_regions_statement_is_refused_as_one_that_does_not_exist(client, county_admin, superuser):
+    elsewhere = factories.merchant(name="外县商户")  # serves no township of the county admin's
+    statement = merchant_statement_generate(actor=superuser, merchant=elsewhere, month=_last_month())
+    client.force_login(county_admin)
+    url = reverse("shop:county-merchant-statements")
+    answers = []
+    for statement_id in (statement.pk, 987654321):
+        response = client.post(url, {"approve": statement_id}, follow=True)
+        answers.append((response.redirect_chain, [(m.level_tag, str(m)) for m in response.context["messages"]]))
+    assert answers[0] == answers[1] and answers[0][1][0][0] == "error"
+    statement.refresh_from_db()
+    assert statement.status == MerchantStatement.Status.GENERATED
+

@@ -100,15 +100,11 @@ class OrderDetailView(oscar_views.OrderDetailView):
             lines = lines.filter(merchant_lines_q(self.request.user))
         return lines
 
-    def handle_order_action(self, request, order, action):
+    def post(self, request, *args, **kwargs):
+        """Order-wide and line actions and notes are the staff's: a merchant's part moves by its own form."""
         if _is_merchant_view(request.user):
-            return self.reload_page(error=_("Invalid action"))
-        return super().handle_order_action(request, order, action)
-
-    def handle_line_action(self, request, order, action):
-        if _is_merchant_view(request.user):
-            return self.reload_page(error=_("Invalid action"))
-        return super().handle_line_action(request, order, action)
+            raise PermissionDenied(_("A merchant moves their part of the order; the order itself is the store's."))
+        return super().post(request, *args, **kwargs)
 
     def get_payment_transactions(self):
         if _is_merchant_view(self.request.user):
