@@ -532,6 +532,9 @@ EXPECTATIONS: dict[str, Case] = {
     # --- the store: merchants and the counter ------------------------------------------------------------------------
     "shop:merchant-product-import": Case(MERCHANT, superuser=False, post=Post(
         {}, why_no_control="an import needs a spreadsheet; tests/shop/test_product_import.py covers it")),
+    # A job is its starter's own: any other id answers 404 (the world has no import jobs; one's own job and
+    # another merchant's are covered in tests/shop/test_product_import.py).
+    "shop:merchant-product-import-job": Case(MERCHANT, values={"pk": MISSING}, ok=NOT_FOUND, superuser=False),
     "shop:merchant-part-move": Case(MERCHANT, Obj("order_part", pk="pk"), get=False, superuser=False,
                                     post=Post({"to_status": "confirmed", "note": ""}, control="merchant")),
     "shop:counter-sale-create": Case(OPERATOR, superuser=False, post=Post(lambda t, w: {
