@@ -1,7 +1,7 @@
-"""Turn the matrix's failing cells into tests/access/KNOWN_FAILURES.md, grouped by cause.
+"""Turn the matrix's failing cells into a Markdown report, grouped by cause.
 
     ACCESS_MATRIX_RESULTS=var/matrix.jsonl pytest tests/access -p no:xdist
-    python -m tests.access.report var/matrix.jsonl > tests/access/KNOWN_FAILURES.md
+    python -m tests.access.report var/matrix.jsonl > var/matrix-failures.md
 
 Leaks (someone else's object shown with 200, or a refused POST that changed the database) come first.
 """

@@ -311,7 +311,7 @@ def _control(pattern: Pattern, case: Case, world: World, outcome: Outcome) -> No
 
 
 def record(outcome: Outcome) -> None:
-    """Append the row's failing cells to $ACCESS_MATRIX_RESULTS (JSON lines), for KNOWN_FAILURES.md."""
+    """Append the row's failing cells to $ACCESS_MATRIX_RESULTS (JSON lines), for tests/access/report.py."""
     path = os.environ.get("ACCESS_MATRIX_RESULTS")
     if not path:
         return

@@ -8,8 +8,8 @@ database). From that the runner derives every cell: anonymous → sign in; no wo
 own object → `ok`; an object of another station / department / township / county / merchant /
 resident, or a missing id → 404.
 
-This is the target policy (issue 14), not what the code answers today: the cells that differ are
-listed in tests/access/KNOWN_FAILURES.md until the scope layer catches up.
+Every cell is asserted: a change that makes a page answer otherwise fails the suite. When many cells
+fail at once, `python -m tests.access.report` groups them by cause (see tests/access/report.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ tests/access/policy.py; the world the questions are asked about is tests/access/
 A new URL pattern without a row in the table fails here, saying how to add one.
 
 Set ACCESS_MATRIX_RESULTS=path to collect every failing cell as JSON lines
-(`python -m tests.access.report path` turns them into KNOWN_FAILURES.md).
+(`python -m tests.access.report path` turns them into a report grouped by cause).
 """
 
 import pytest
