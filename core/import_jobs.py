@@ -9,6 +9,11 @@ An app owns its kind of import: it submits with the Celery task that runs it, an
 `import_job_run` with a function (job, file, progress) → ImportReport. A double submit (the same
 form key) returns the first job; the same file sent again while its first job is still waiting or
 running returns that job too.
+
+An import may be previewed first (`import_job_preview_submit`): the job runs as a dry run
+(params["dry_run"]) whose report says what the file would create, change and refuse, row by row,
+and writes nothing. A clean preview keeps its upload until `import_job_apply` hands it to a new job
+that checks it again and writes (or until the same user previews another file of that kind).
 """
 
 from __future__ import annotations
@@ -145,7 +150,8 @@ def _end(job: ImportJob, status: str, *, report: ImportReport | None = None, err
     _transition(job, status)
     job.result = report.as_dict() if report is not None else {}
     job.error, job.progress, job.step, job.finished_at = error[:2000], 100, "", timezone.now()
-    job.file.delete(save=False)  # the report is what stays; the upload is not kept
+    if not (report is not None and report.ok and job.params.get("dry_run")):
+        job.file.delete(save=False)  # the report is what stays; the upload is not kept (but see previews)
     job.save(update_fields=["status", "result", "error", "progress", "step", "finished_at", "file"])
     data = {"error": job.error} if error else {key: job.result[key] for key in
                                                ("rows", "created", "updated", "unchanged", "problem_count")}
@@ -158,3 +164,52 @@ def _transition(job: ImportJob, to_status: str) -> None:
         raise ValidationError(_("An import cannot go from “%(from)s” to “%(to)s”.")
                               % {"from": job.get_status_display(), "to": Status(to_status).label})
     job.status = to_status
+
+
+# --- Preview, then apply ---------------------------------------------------------------------------------
+
+def import_job_preview_submit(*, user, kind: str, params: dict, upload, idempotency_key: uuid.UUID,
+                              enqueue: Callable[[int], object]) -> ImportJob:
+    """Queue a dry run of `upload`; the user's earlier previews of this kind give up their kept files."""
+    job = import_job_submit(user=user, kind=kind, params={**params, "dry_run": True}, upload=upload,
+                            idempotency_key=idempotency_key, enqueue=enqueue)
+    for old in ImportJob.objects.filter(user=user, kind=kind, status=Status.DONE).exclude(file="").exclude(pk=job.pk):
+        old.file.delete(save=True)
+    return job
+
+
+def import_job_is_preview(job: ImportJob) -> bool:
+    return bool(job.params.get("dry_run"))
+
+
+def import_job_applied(job: ImportJob) -> ImportJob | None:
+    """The job that applied this preview, if any."""
+    return ImportJob.objects.filter(user=job.user_id, kind=job.kind, params__applies=job.pk).first()
+
+
+@transaction.atomic
+def import_job_apply(*, user, preview_id, kind: str, idempotency_key: uuid.UUID,
+                     enqueue: Callable[[int], object]) -> ImportJob:
+    """Import the file a clean preview checked: a new job (checking everything again, then writing) on the
+    kept upload. Applying the same preview again returns the first apply job."""
+    existing = ImportJob.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _own(existing, user, kind)
+    preview = access_import_job_by_id(user=user, job_id=preview_id, kind=kind)
+    preview = ImportJob.objects.select_for_update().get(pk=preview.pk)
+    applied = import_job_applied(preview)
+    if applied is not None:
+        return applied
+    report = import_job_report(preview)
+    if not import_job_is_preview(preview) or report is None or not report.ok or not preview.file:
+        raise ValidationError(_("Only a checked file without problems can be imported; upload it again."))
+    job = ImportJob(user=user, kind=kind, params={**preview.params, "dry_run": False, "applies": preview.pk},
+                    idempotency_key=idempotency_key, filename=preview.filename, sha256=preview.sha256)
+    job.file.name = preview.file.name  # the upload changes hands: the apply job deletes it when it ends
+    job.save()
+    preview.file = ""
+    preview.save(update_fields=["file"])
+    audit_event_record(actor=user, action="import_job.submitted", target=job,
+                       data={"kind": kind, "file": job.filename, "sha256": job.sha256, "applies": preview.pk})
+    transaction.on_commit(lambda: enqueue(job.pk))
+    return job

@@ -20,6 +20,7 @@ from stations.models import Region, Station, StationService
 from stations.scope import (
     can_add_station_staff,
     can_change_station_status,
+    can_edit_station,
     can_end_staff_assignment,
     scope_for,
 )
@@ -103,7 +104,9 @@ class StationDetailView(CountyStaffMixin, DetailView):
             staff=staff,
             grids=selectors.grid_list(user=user, station_id=station.pk),
             status_form=StationStatusForm(station=station) if can_change else None,
-            staff_form=StationStaffForm() if can_add_station_staff(user, station) else None,
+            staff_form=(StationStaffForm(accounts=selectors.staff_account_list(user=user))
+                        if can_add_station_staff(user, station) else None),
+            can_edit=can_edit_station(user, station),
             can_end_staff=any(assignment.can_end for assignment in staff),
             history=audit_events_for(station)[:20],
             **kwargs,
@@ -153,6 +156,9 @@ class StationStaffAddView(CountyStaffMixin, FormView):
         if request.user.is_authenticated:
             self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "accounts": selectors.staff_account_list(user=self.request.user)}
 
     def form_valid(self, form):
         try:

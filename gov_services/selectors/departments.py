@@ -16,11 +16,11 @@ def access_department_by_id(*, user, department_id: int) -> Department:
 
 
 def memberships_of(*, user) -> QuerySet[DepartmentMembership]:
-    return DepartmentMembership.objects.filter(user=user).select_related("department", "department__region")
+    return DepartmentMembership.objects.active().filter(user=user).select_related("department", "department__region")
 
 
 def department_members(*, department: Department) -> QuerySet[DepartmentMembership]:
-    return department.memberships.select_related("user").order_by("-is_head", "user__full_name")
+    return department.memberships.active().select_related("user").order_by("-is_head", "user__full_name")
 
 
 def departments_serving(*, path: str) -> QuerySet[Department]:
