@@ -57,6 +57,12 @@ def _active_holder(phone: str) -> User | None:
             .order_by(Case(When(phone=phone, then=0), default=1), "pk").first())
 
 
+def phone_account(phone: str) -> User | None:
+    """The active account that signs in with this number (a staff import tells a re-imported row from a
+    new person by it; it never gives that account a post)."""
+    return _active_holder(phone)
+
+
 def _new_phone_user(*, full_name: str, phone: str, actor: User | None,
                     with_password: bool = True) -> tuple[User, str | None]:
     """A new account signing in by `phone`, with a password to hand over once (never stored in clear);
