@@ -20,6 +20,5 @@ urlpatterns = [
          name="setup-department-member-end"),
     path("county/setup/staff/", views.StaffListView.as_view(), name="setup-staff-list"),
     path("county/setup/staff/import/", views.StaffImportView.as_view(), name="setup-staff-import"),
-    path("county/setup/staff/<int:account_id>/password/", views.StaffPasswordView.as_view(),
-         name="setup-staff-password"),
+    path("county/setup/staff/password/", views.StaffPasswordView.as_view(), name="setup-staff-password"),
 ]

@@ -188,8 +188,9 @@ class StaffListView(SetupMixin, View):
 class StaffPasswordView(SetupMixin, View):
     """A new one-time password for a staff account (an imported one has none yet): shown once."""
 
-    def post(self, request, account_id):
-        account = selectors.access_staff_account_by_id(user=request.user, account_id=account_id)
+    def post(self, request):
+        account = selectors.access_staff_account_by_id(user=request.user,
+                                                       account_id=int_or_none(request.POST.get("account")))
         password = staff_password_issue(user=account, actor=request.user)
         return TemplateResponse(request, "gov_services/setup/member_added.html",
                                 {"account": account, "initial_password": password})

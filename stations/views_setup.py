@@ -19,7 +19,7 @@ from core.import_views import PreviewImportView
 from stations import selectors, services, station_import, station_io
 from stations.forms import StationForm
 from stations.mixins import CountyStaffMixin
-from stations.scope import can_edit_station
+from stations.scope import can_edit_station, scope_for
 
 
 def errors_onto(form, error: ValidationError) -> None:
@@ -76,7 +76,8 @@ class StationUpdateView(_StationFormView):
     """A station's details and services; 404 outside the admin's region."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        # The workspace first (403 for staff without it), then the station (404 outside the region).
+        if request.user.is_authenticated and scope_for(request.user).is_county_staff:
             self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
             if not can_edit_station(request.user, self.station):
                 raise PermissionDenied(_("You may not edit this station."))

@@ -155,7 +155,7 @@ def test_the_create_form_refuses_a_wrong_level_in_chinese_and_keeps_what_was_typ
         "code": "WEB-1", "name": "网页部门", "level": "township", "region": tree["county"].pk})
     assert response.status_code == 422
     html = response.content.decode()
-    assert "乡镇级部门" in html and 'value="网页部门"' in html and not Department.objects.filter(code="WEB-1").exists()
+    assert "部门须服务同层级的区划" in html and 'value="网页部门"' in html and not Department.objects.filter(code="WEB-1").exists()
     response = client.post(reverse("gov_services:setup-department-create"), {
         "code": "WEB-1", "name": "网页部门", "level": "county", "region": tree["county"].pk, "phone": ""})
     assert response.status_code == 302 and Department.objects.filter(code="WEB-1").exists()
@@ -174,10 +174,11 @@ def test_adding_a_member_from_the_page_shows_the_password_once(client, departmen
 
 def test_a_password_is_issued_for_staff_in_scope_only(client, county_admin, officer, resident):
     client.force_login(county_admin)
-    response = client.post(reverse("gov_services:setup-staff-password", args=[officer.pk]))
+    url = reverse("gov_services:setup-staff-password")
+    response = client.post(url, {"account": officer.pk})
     officer.refresh_from_db()
     assert response.status_code == 200 and officer.check_password(response.context["initial_password"])
-    assert client.post(reverse("gov_services:setup-staff-password", args=[resident.pk])).status_code == 404
+    assert client.post(url, {"account": resident.pk}).status_code == 404
     assert client.get(reverse("gov_services:setup-staff-list")).status_code == 200
 
 
