@@ -19,7 +19,12 @@ from django.views import View
 
 from core.forms import ImportUploadForm
 from core.http import int_or_none
-from core.import_jobs import access_import_job_by_id, import_job_applied, import_job_is_preview, import_job_report
+from core.import_jobs import (
+    access_import_job_by_id,
+    import_job_applied,
+    import_job_is_preview,
+    import_job_report,
+)
 from core.views import ImportJobStatusView
 
 
@@ -67,9 +72,7 @@ class PreviewImportView(View):
             try:
                 job = self.apply(user=request.user, preview_id=preview_id, idempotency_key=key)
             except ValidationError as error:
-                form = self.form_class()
-                form.add_error(None, error)
-                return self.render(form, status=422)
+                return self.render(self.form_class(), status=422, errors=error.messages)
             return HttpResponseRedirect(f"{request.path}?job={job.pk}")
         form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
@@ -78,9 +81,9 @@ class PreviewImportView(View):
                            idempotency_key=form.cleaned_data["idempotency_key"])
         return HttpResponseRedirect(f"{request.path}?job={job.pk}")
 
-    def render(self, form, status: int = 200):
+    def render(self, form, status: int = 200, errors=()):
         context = {"form": form, "columns": self.columns, "title": self.title, "format_help": self.format_help,
-                   **self.page_context()}
+                   "errors": [*form.non_field_errors(), *errors], **self.page_context()}
         if "job" in self.request.GET:
             job = access_import_job_by_id(user=self.request.user, job_id=self.request.GET["job"], kind=self.kind)
             context.update(job=job, report=import_job_report(job), is_preview=import_job_is_preview(job),

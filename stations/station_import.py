@@ -153,8 +153,8 @@ def _row_problems(row, columns, village: Region, station: Station | None) -> lis
         return [Problem(row.line, columns.label("status"), _("A new station cannot start closed."))]
     candidate = Station(**{**_current(station), **values, "village": village,
                            "status": station.status if station else (row.status or Station.Status.PLANNED)})
-    if station is not None:
-        candidate.pk = station.pk
+    if station is not None:  # checked as the row it would update, not as a second station with its id and code
+        candidate.pk, candidate._state.adding = station.pk, False
     try:
         candidate.full_clean()
     except ValidationError as error:
