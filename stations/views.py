@@ -121,7 +121,8 @@ class StationStatusChangeView(CountyStaffMixin, FormView):
     http_method_names = ["post"]
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        # The workspace first (403 for someone without it), then the station (404 outside the region).
+        if request.user.is_authenticated and scope_for(request.user).is_county_staff:
             self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -153,7 +154,8 @@ class StationStaffAddView(CountyStaffMixin, FormView):
     http_method_names = ["post"]
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        # The workspace first (403 for someone without it), then the station (404 outside the region).
+        if request.user.is_authenticated and scope_for(request.user).is_county_staff:
             self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
