@@ -45,12 +45,12 @@ def region_add(*, parent: Region | None, name: str, code: str, level: str, actor
 def station_create(*, village: Region, code: str, name: str, address: str, actor: User | None,
                    tier: str = Station.Tier.STANDARD, status: str = Station.Status.PLANNED,
                    services: list[str] = (), **fields) -> Station:
+    station = Station(village=village, code=code, name=name, address=address, tier=tier, status=status, **fields)
+    station.full_clean()  # a place that is no village is refused as such, whoever asks
+    _check_services(services)
     if actor is not None:
         require(can_set_up_station(actor, village), _("Only the admins of %(village)s's region may set up a "
                                                       "station there.") % {"village": village.name})
-    station = Station(village=village, code=code, name=name, address=address, tier=tier, status=status, **fields)
-    station.full_clean()
-    _check_services(services)
     station.save()
     StationService.objects.bulk_create([StationService(station=station, kind=kind) for kind in services])
     audit_event_record(actor=actor, action="station.created", target=station,
