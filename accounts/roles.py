@@ -31,7 +31,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # Into the CMS; what an editor may do to which pages is Wagtail's (its Editors and Moderators groups).
     Role.EDITOR: ["wagtailadmin.access_admin"],
     Role.TOWNSHIP_ADMIN: ["stations.view_region", "stations.add_region", "stations.change_region",
-                          "stations.view_station", "stations.change_station",
+                          "stations.view_station", "stations.add_station", "stations.change_station",
                           "stations.view_staffassignment", "stations.view_grid", "gov_services.view_serviceitem",
                           "shop.view_merchantapplication", "shop.view_merchant", "shop.view_deliveryfee"],
     Role.COUNTY_ADMIN: ["stations.view_region", "stations.add_region", "stations.change_region",

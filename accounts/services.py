@@ -57,33 +57,66 @@ def _active_holder(phone: str) -> User | None:
             .order_by(Case(When(phone=phone, then=0), default=1), "pk").first())
 
 
-def _new_phone_user(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str]:
-    """A new account signing in by `phone`, with a password to hand over once (never stored in clear)."""
-    password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10))
+def phone_account(phone: str) -> User | None:
+    """The active account that signs in with this number (a staff import tells a re-imported row from a
+    new person by it; it never gives that account a post)."""
+    return _active_holder(phone)
+
+
+def _new_phone_user(*, full_name: str, phone: str, actor: User | None,
+                    with_password: bool = True) -> tuple[User, str | None]:
+    """A new account signing in by `phone`, with a password to hand over once (never stored in clear);
+    without one (`with_password=False`) until an administrator issues it (staff_password_issue)."""
+    password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10)) if with_password else None
     username, suffix = phone, 1
     while User.objects.filter(username=username).exists():  # a disabled account kept the plain number
         suffix += 1
         username = f"{phone}-{suffix}"
     user = User(username=username, phone=phone, full_name=full_name)
-    user.set_password(password)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
     user.full_clean()
     user.save()
     audit_event_record(actor=actor, action="user.created", target=user, data={"phone": phone})
     return user, password
 
 
-@transaction.atomic
-def staff_user_get_or_create(*, full_name: str, phone: str, actor: User | None) -> tuple[User, str | None]:
-    """The account with this mobile number, or a new one signing in by that number, for an
-    administrator who assigns its holder a role explicitly (station staff, department staff).
+def phone_taken_error() -> ValidationError:
+    return ValidationError({"phone": _(
+        "This mobile number already belongs to an account. A new account needs a number of its own; to give a "
+        "person who already has an account another post, choose their existing account.")}, code="phone_taken")
 
-    Returns (user, initial_password); the password is None for an existing user and is
-    shown once to the admin who created the account, never stored in clear.
+
+@transaction.atomic
+def staff_account_create(*, full_name: str, phone: str, actor: User | None,
+                         with_password: bool = True) -> tuple[User, str | None]:
+    """A new account for a staff member, signing in by `phone`, for an administrator who then gives it a
+    post explicitly (station staff, department staff).
+
+    Refused (ValidationError on "phone") when an active account already has the number: one person holds
+    several roles only when an administrator assigns their existing account by choosing it, never because
+    a typed number matched someone's account. Returns (user, initial_password); the password is shown
+    once to the admin, never stored in clear (None with `with_password=False`: issued later).
     """
-    user = _active_holder(phone)
-    if user is not None:
-        return user, None
-    return _new_phone_user(full_name=full_name, phone=phone, actor=actor)
+    if _active_holder(phone) is not None:
+        raise phone_taken_error()
+    return _new_phone_user(full_name=full_name, phone=phone, actor=actor, with_password=with_password)
+
+
+@transaction.atomic
+def staff_password_issue(*, user: User, actor: User) -> str:
+    """A new one-time password for a staff account, to hand over (shown once, never stored in clear).
+    The caller checks that the account is within the actor's scope; system administrators' accounts
+    are never reset here."""
+    if user.is_superuser or user.is_staff or not user.is_active:
+        raise PermissionDenied(_("This account's password is not reset here."))
+    password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_event_record(actor=actor, action="user.password_issued", target=user, data={})
+    return password
 
 
 _APPLICANT_ROLES = frozenset({Role.RESIDENT, Role.MERCHANT})
@@ -96,7 +129,7 @@ def applicant_user_get_or_create(*, full_name: str, phone: str, actor: User | No
     brings in an account with any other role; one person holds several roles only when an
     administrator assigns them.
 
-    Returns (user, initial_password) like staff_user_get_or_create; raises ValidationError when the
+    Returns (user, initial_password) like staff_account_create; raises ValidationError when the
     number belongs to a staff account.
     """
     user = _active_holder(phone)

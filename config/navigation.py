@@ -41,6 +41,7 @@ SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
     NavLink(_("Regions"), "stations:region-list"),
     NavLink(_("All stations"), "stations:station-list"),
     NavLink(_("Grids and households"), "stations:grid-list"),
+    NavLink(_("Departments and staff"), "gov_services:setup-department-list", allowed=COUNTY_ADMIN),
     NavLink(_("Appeal routing"), "gov_services:routing-rule-list"),
     NavLink(_("Holiday calendar"), "gov_services:calendar-day-list"),
     NavLink(_("Certificate templates"), "gov_services:certificate-type-list", allowed=COUNTY_ADMIN),

@@ -201,3 +201,21 @@ def _transition(job: ImportJob, to_status: str) -> None:
         raise ValidationError(_("An import cannot go from “%(from)s” to “%(to)s”.")
                               % {"from": job.get_status_display(), "to": Status(to_status).label})
     job.status = to_status
+
+
+# --- Preview, then apply: the helpers the set-up imports share -------------------------------------------
+
+def import_job_preview_submit(*, user, kind: str, params: dict, upload, idempotency_key: uuid.UUID,
+                              enqueue: Callable[[int], object]) -> ImportJob:
+    """Queue a dry run of `upload` (the user's earlier previews of this kind give up their kept files)."""
+    return import_job_submit(user=user, kind=kind, params={**params, "preview": True}, upload=upload,
+                             idempotency_key=idempotency_key, enqueue=enqueue)
+
+
+def import_job_is_preview(job: ImportJob) -> bool:
+    return bool(job.params.get("preview"))
+
+
+def import_job_applied(job: ImportJob) -> ImportJob | None:
+    """The job that applied this preview, if any."""
+    return ImportJob.objects.filter(user=job.user_id, kind=job.kind, params__preview_of=job.pk).first()

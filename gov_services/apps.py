@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def department_posts(user_id: int) -> list:
-    """The user's department posts for stations.scope (one query)."""
+    """The user's department posts in force today, for stations.scope (one query): a membership ended
+    today gives no post on the officer's next request."""
     from gov_services.models import DepartmentMembership
     from stations.scope import DepartmentPost
 
-    rows = DepartmentMembership.objects.filter(user_id=user_id).order_by("pk").values_list(
+    rows = DepartmentMembership.objects.active().filter(user_id=user_id).order_by("pk").values_list(
         "department_id", "is_head", "department__region__path")
     return [DepartmentPost(department_id, is_head, path) for department_id, is_head, path in rows]
 

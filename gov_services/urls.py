@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("gov_services.urls_supervision")),
     path("", include("gov_services.urls_certificates")),
     path("", include("gov_services.urls_notifications")),
+    path("", include("gov_services.urls_setup")),
 ]

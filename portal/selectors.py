@@ -165,8 +165,9 @@ def latest_news(*, limit: int = 5) -> list[NewsPage]:
 # --- Phones, links, stations ----------------------------------------------------------------
 
 def department_phone_list() -> list[Department]:
-    """Departments with a service phone, as the catalogue records them (county bureaus first)."""
-    return list(Department.objects.exclude(phone="").select_related("region").order_by("region__depth", "code"))
+    """Active departments with a service phone, as the catalogue records them (county bureaus first)."""
+    return list(Department.objects.filter(is_active=True).exclude(phone="").select_related("region")
+                .order_by("region__depth", "code"))
 
 
 def portal_links() -> dict[str, str]:

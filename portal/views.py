@@ -44,7 +44,8 @@ class StationDirectoryView(View):
         townships = selectors.township_choices()
         shown_townships = [t for t in townships if not township or t["code"] == township]
         drawing = svg_map.draw(regions=shown_townships, stations=stations)
-        statuses, tiers, kinds = (dict(Station.Status.choices), dict(Station.Tier.choices),
+        statuses, tiers, kinds = ({k: v for k, v in Station.Status.choices if k != Station.Status.CLOSED},
+                                  dict(Station.Tier.choices),
                                   dict(StationService.Kind.choices))
         rows = [{**s, "status_label": statuses.get(s["status"], s["status"]), "tier_label": tiers.get(s["tier"], ""),
                  "service_names": [kinds.get(k, k) for k in s["services"]]} for s in stations]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
@@ -80,14 +81,17 @@ class Station(models.Model):
         BUILDING = "building", pgettext_lazy("station status", "Under construction")
         OPEN = "open", pgettext_lazy("station status", "Open")
         SUSPENDED = "suspended", pgettext_lazy("station status", "Suspended")
+        CLOSED = "closed", pgettext_lazy("station status", "Closed")
 
     # Build status moves forward through construction; an open station may be suspended
-    # and reopened. Nothing goes back to "planned" once it is open.
+    # and reopened. Nothing goes back to "planned" once it is open. Any station may be closed
+    # for good (a plan dropped, a village merged); a closed station stays in the records.
     TRANSITIONS = {
-        Status.PLANNED: {Status.BUILDING},
-        Status.BUILDING: {Status.OPEN, Status.PLANNED},
-        Status.OPEN: {Status.SUSPENDED},
-        Status.SUSPENDED: {Status.OPEN},
+        Status.PLANNED: {Status.BUILDING, Status.CLOSED},
+        Status.BUILDING: {Status.OPEN, Status.PLANNED, Status.CLOSED},
+        Status.OPEN: {Status.SUSPENDED, Status.CLOSED},
+        Status.SUSPENDED: {Status.OPEN, Status.CLOSED},
+        Status.CLOSED: set(),
     }
 
     code = models.CharField(_("station code"), max_length=20, unique=True)
@@ -149,6 +153,13 @@ class StationService(models.Model):
         return self.get_kind_display()
 
 
+class StaffAssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """Assignments in force today (`ended_on` is the first day without access)."""
+        today = timezone.localdate()
+        return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=today), started_on__lte=today)
+
+
 class StaffAssignment(models.Model):
     """Where a person serves: the scope every selector narrows queries by.
 
@@ -169,6 +180,8 @@ class StaffAssignment(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = StaffAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff assignment")

@@ -27,8 +27,8 @@ Who sees what (a user holding several posts sees the union):
 | grid liaison | their station's requests; the grids they walk (a liaison with no other post: only those), their households in full | files relayed requests at their station; keeps the households of the grids they walk |
 | department officer | the requests and certificates of their departments; their departments' catalogue items | moves requests of their department (once assigned: the assignee only); claims unassigned ones |
 | department head | as an officer | also assigns and moves any request of the department |
-| township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it, grids and households (in full); the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages; sets up grids, chooses their liaisons, keeps and imports households |
-| county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; sets up the till's providers, products and commission plans (shared by the platform's counties; township admins read them); vets merchants and sets delivery fees (with the role's permission) |
+| township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it, grids and households (in full); the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages; creates, edits, imports, suspends and closes its stations; sets up grids, chooses their liaisons, keeps and imports households |
+| county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; sets up the till's providers, products and commission plans (shared by the platform's counties; township admins read them); vets merchants and sets delivery fees; sets up departments (the county's, its townships', and the city-level ones at its city) and their staff (with the role's permission) |
 | merchant | their own membership, products and order parts | moves their order parts |
 | superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate) |
 
@@ -57,7 +57,6 @@ from typing import Protocol
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
@@ -357,6 +356,26 @@ class Scope:
             return self.is_authenticated
         return self.covers(village_path) or any(village_path.startswith(p.region_path) for p in self.departments)
 
+    # -- set-up: departments (gov_services' Department, by its region's path and level)
+
+    def sets_up_department_at(self, path: str | None, level: str) -> bool:
+        """A county admin sets up the departments of their county (its bureaus, its townships' service
+        centres) and the city-level (市直) departments at their county's city, which serve it too."""
+        if self.everything:
+            return True
+        if self.covers(path, county_only=True):
+            return True
+        return level == Region.Level.CITY and bool(path) and any(
+            post.path.startswith(path) for post in self.regions if post.role == Role.COUNTY_ADMIN)
+
+    def department_setup_q(self) -> Q:
+        """The departments `sets_up_department_at` allows, as a filter on Department."""
+        if self.everything:
+            return Q()
+        cities = sorted({path[: Region.steplen] for path in self.admin_paths(county_only=True)})
+        q = self.q(place="region__path", county_only=True)
+        return q | Q(level=Region.Level.CITY, region__path__in=cities) if cities else q
+
     # -- query filters
 
     def admin_paths(self, *, county_only: bool = False, whole_county: bool = False) -> tuple[str, ...]:
@@ -404,8 +423,28 @@ class Scope:
 
 # --- Acts that need a role's permission as well as the place -------------------------------------------
 
-def can_change_station_status(user, station: Station) -> bool:
+def can_edit_station(user, station: Station) -> bool:
+    """Edit its details, change its status (suspend, close …): its region's admins."""
     return user.has_perm("stations.change_station") and scope_for(user).can_run_station(station)
+
+
+def can_change_station_status(user, station: Station) -> bool:
+    return can_edit_station(user, station)
+
+
+def can_set_up_station(user, village: Region) -> bool:
+    """Create a station in `village` (by hand or by import): an admin whose region holds it."""
+    return user.has_perm("stations.add_station") and scope_for(user).covers(village.path)
+
+
+def can_set_up_departments(user) -> bool:
+    """The departments' set-up screens: county admins (with the role's permission)."""
+    return user.has_perm("gov_services.change_department") and scope_for(user).is_county_admin
+
+
+def can_set_up_department_at(user, region: Region) -> bool:
+    """Register a department serving `region`: see Scope.sets_up_department_at."""
+    return can_set_up_departments(user) and scope_for(user).sets_up_department_at(region.path, region.level)
 
 
 def can_add_station_staff(user, station: Station) -> bool:
@@ -527,10 +566,7 @@ def active_assignments(*, user) -> QuerySet[StaffAssignment]:
     """The user's assignments in force today (with their station, village and region)."""
     if not user.is_authenticated:
         return StaffAssignment.objects.none()
-    today = timezone.localdate()
-    return StaffAssignment.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today), user=user, started_on__lte=today
-    ).select_related("station", "station__village", "region")
+    return StaffAssignment.objects.active().filter(user=user).select_related("station", "station__village", "region")
 
 
 # --- Answers -------------------------------------------------------------------------------------------

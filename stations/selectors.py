@@ -1,9 +1,9 @@
 """Reads of regions, stations, grids and staff. Who may see which is stations/scope.py's rule;
 access_*_by_id answer 404 for a row out of scope, as for one that does not exist."""
 
-from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, QuerySet
 
+from accounts.models import User
 from stations.models import Grid, Region, StaffAssignment, Station
 from stations.scope import get_in_scope, scope_for
 
@@ -46,9 +46,8 @@ def grid_list(*, user, station_id: int | None = None) -> QuerySet[Grid]:
 
 
 def station_staff(*, station: Station) -> QuerySet[StaffAssignment]:
-    today = timezone.localdate()
     return (
-        station.staff.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today), started_on__lte=today)
+        station.staff.active()
         .select_related("user")
         .order_by("role", "user__full_name")
     )
@@ -79,8 +78,9 @@ def township_summary(*, region: Region) -> list[dict]:
 
 
 def public_station_directory(*, township_code: str | None = None, status: str | None = None) -> list[dict]:
-    """Stations as the public may see them: no staff, no households. Three queries (four when narrowed)."""
-    stations = Station.objects.select_related("village").prefetch_related("services").order_by("code")
+    """Stations as the public may see them (not closed ones): no staff, no households. Three queries (four
+    when narrowed)."""
+    stations = Station.objects.exclude(status=Station.Status.CLOSED).select_related("village").prefetch_related("services").order_by("code")
     if township_code:
         stations = _under_region(stations, path_field="village__path", code=township_code,
                                  level=Region.Level.TOWNSHIP)
@@ -127,3 +127,17 @@ def _under_region(queryset: QuerySet, *, path_field: str, code: str, level: str 
     region = Region.objects.filter(code=code, **({"level": level} if level else {})).first()
     return None if region is None else queryset.filter(**{f"{path_field}__startswith": region.path})
 
+
+
+def staff_account_list(*, user) -> QuerySet[User]:
+    """Active accounts holding a post in force at a station or region the user administers as a county
+    admin: those the admin may explicitly give another post."""
+    posts = StaffAssignment.objects.active().filter(
+        scope_for(user).q(place=("station__village__path", "region__path"), county_only=True))
+    return User.objects.filter(is_active=True, pk__in=posts.values("user_id")).order_by("full_name", "pk")
+
+
+def setup_village_list(*, user) -> QuerySet[Region]:
+    """Villages and communities where the user may set up a station: those of the regions they administer."""
+    return Region.objects.filter(scope_for(user).q(place="path"),
+                                 level__in=[Region.Level.VILLAGE, Region.Level.COMMUNITY]).order_by("code")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import staff_user_get_or_create, user_role_grant
+from accounts.services import staff_account_create, user_role_grant
 from core.audit import audit_event_record
 from stations.models import Region, StaffAssignment, Station, StationService
 from stations.regions import codes
@@ -21,7 +21,9 @@ from stations.regions.paths import paths_followed
 from stations.scope import (
     can_add_station_staff,
     can_change_station_status,
+    can_edit_station,
     can_end_staff_assignment,
+    can_set_up_station,
     require,
     scope_forget,
 )
@@ -58,16 +60,72 @@ def station_create(*, village: Region, code: str, name: str, address: str, actor
                    tier: str = Station.Tier.STANDARD, status: str = Station.Status.PLANNED,
                    services: list[str] = (), **fields) -> Station:
     station = Station(village=village, code=code, name=name, address=address, tier=tier, status=status, **fields)
-    station.full_clean()
-    if len(set(services)) != len(services):
-        raise ValidationError(_("A service is listed twice."))
-    for kind in services:  # an unknown kind is refused before anything is saved
-        StationService(kind=kind).clean_fields(exclude=["station"])
+    station.full_clean()  # a place that is no village is refused as such, whoever asks
+    _check_services(services)
+    if actor is not None:
+        require(can_set_up_station(actor, village), _("Only the admins of %(village)s's region may set up a "
+                                                      "station there.") % {"village": village.name})
     station.save()
     StationService.objects.bulk_create([StationService(station=station, kind=kind) for kind in services])
     audit_event_record(actor=actor, action="station.created", target=station,
                        data={"tier": tier, "status": status, "services": list(services)})
     return station
+
+
+def _check_services(services) -> None:
+    if len(set(services)) != len(services):
+        raise ValidationError({"services": _("A service is listed twice.")})
+    for kind in services:  # an unknown kind is refused before anything is saved
+        StationService(kind=kind).clean_fields(exclude=["station"])
+
+
+# What an edit may change; status moves only through station_status_change, the code never.
+STATION_EDITABLE = ("name", "village", "tier", "address", "opening_hours", "phone", "latitude", "longitude",
+                    "opened_on")
+
+
+@transaction.atomic
+def station_update(*, station: Station, actor: User | None, services: list[str] | None = None,
+                   **fields) -> dict:
+    """Change a station's details (STATION_EDITABLE) and, when given, the services it offers.
+
+    Returns what changed ({} when nothing did: a double submit or a re-import writes nothing).
+    A new village must lie in the actor's region too."""
+    if actor is not None:
+        require(can_edit_station(actor, station), _("Only the admins of %(station)s's region may edit it.")
+                % {"station": station.name})
+    unknown = set(fields) - set(STATION_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    station = Station.objects.select_for_update().select_related("village").get(pk=station.pk)
+    if actor is not None and "village" in fields and fields["village"] != station.village:
+        require(can_set_up_station(actor, fields["village"]), _("That village is outside your region."))
+    changes = {}
+    for name, value in fields.items():
+        before = getattr(station, name)
+        if before != value:
+            changes[name] = [_plain(before), _plain(value)]
+            setattr(station, name, value)
+    station.full_clean()
+    if services is not None:
+        _check_services(services)
+        current = set(station.services.values_list("kind", flat=True))
+        if current != set(services):
+            changes["services"] = [sorted(current), sorted(services)]
+            station.services.exclude(kind__in=services).delete()
+            StationService.objects.bulk_create([StationService(station=station, kind=kind)
+                                                for kind in services if kind not in current])
+    if changes:
+        station.save()
+        audit_event_record(actor=actor, action="station.updated", target=station, data={"changes": changes})
+    return changes
+
+
+def _plain(value):
+    """A value as the audit trail keeps it (JSON): regions by code, decimals as text."""
+    if isinstance(value, Region):
+        return value.code
+    return None if value is None else str(value) if not isinstance(value, (str, int)) else value
 
 
 @transaction.atomic
@@ -91,6 +149,9 @@ def station_status_change(*, station: Station, status: str, reason: str, actor: 
     station.save(update_fields=["status", "opened_on"])
     audit_event_record(actor=actor, action="station.status_changed", target=station,
                        data={"from": previous, "to": status, "reason": reason})
+    if status == Station.Status.CLOSED:  # nobody works at a closed counter: its staff lose it today
+        for assignment in station.staff.filter(ended_on__isnull=True):
+            _assignment_end(assignment, actor=actor)
     return station
 
 
@@ -117,6 +178,10 @@ def staff_assign(*, user: User, role: str, actor: User | None, station: Station 
 def staff_assignment_end(*, assignment: StaffAssignment, actor: User, ended_on: date | None = None) -> None:
     require(can_end_staff_assignment(actor, assignment), _("Only a county admin whose region holds this post may "
                                                            "end it."))
+    _assignment_end(assignment, actor=actor, ended_on=ended_on)
+
+
+def _assignment_end(assignment: StaffAssignment, *, actor: User | None, ended_on: date | None = None) -> None:
     given, assignment = assignment, StaffAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.ended_on is not None:
         raise ValidationError(_("This assignment already ended on %(date)s.") % {"date": assignment.ended_on})
@@ -130,9 +195,10 @@ def staff_assignment_end(*, assignment: StaffAssignment, actor: User, ended_on: 
 
 
 @transaction.atomic
-def station_staff_add(*, station: Station, role: str, full_name: str, phone: str,
-                      actor: User) -> tuple[StaffAssignment, str | None]:
-    """Put a person (found or created by mobile number) to work at a station.
+def station_staff_add(*, station: Station, role: str, actor: User, full_name: str = "", phone: str = "",
+                      account: User | None = None) -> tuple[StaffAssignment, str | None]:
+    """Put a person to work at a station: an `account` the admin chose explicitly, or a new account for
+    `full_name` and `phone` (refused when the number already has an account: accounts.services).
 
     Returns the assignment and, for a new account, its initial password to hand over.
     """
@@ -140,8 +206,12 @@ def station_staff_add(*, station: Station, role: str, full_name: str, phone: str
                                                      "staff to work there.") % {"station": station.name})
     if role not in StaffAssignment.STATION_ROLES:
         raise ValidationError(_("A station's staff are operators and liaisons."))
-    user, password = staff_user_get_or_create(full_name=full_name, phone=phone, actor=actor)
-    if station.staff.filter(user=user, role=role, ended_on__isnull=True).exists():
+    if station.status == Station.Status.CLOSED:
+        raise ValidationError(_("%(station)s is closed.") % {"station": station.name})
+    password = None
+    if account is None:
+        account, password = staff_account_create(full_name=full_name, phone=phone, actor=actor)
+    elif station.staff.filter(user=account, role=role, ended_on__isnull=True).exists():
         raise ValidationError(_("%(user)s already works here as %(role)s.")
-                              % {"user": user, "role": StaffAssignment.Role(role).label})
-    return staff_assign(user=user, role=role, station=station, actor=actor), password
+                              % {"user": account, "role": StaffAssignment.Role(role).label})
+    return staff_assign(user=account, role=role, station=station, actor=actor), password

@@ -15,4 +15,5 @@ urlpatterns = [
          name="station-staff-end"),
     path("county/regions/", include("stations.urls_regions")),
     path("", include("stations.urls_households")),
+    path("", include("stations.urls_setup_stations")),
 ]

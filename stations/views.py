@@ -23,6 +23,7 @@ from stations.navigation import navigation_for
 from stations.scope import (
     can_add_station_staff,
     can_change_station_status,
+    can_edit_station,
     can_end_staff_assignment,
     scope_for,
 )
@@ -108,7 +109,9 @@ class StationDetailView(CountyStaffMixin, DetailView):
             staff=staff,
             grids=selectors.grid_list(user=user, station_id=station.pk),
             status_form=StationStatusForm(station=station) if can_change else None,
-            staff_form=StationStaffForm() if can_add_station_staff(user, station) else None,
+            staff_form=(StationStaffForm(accounts=selectors.staff_account_list(user=user))
+                        if can_add_station_staff(user, station) else None),
+            can_edit=can_edit_station(user, station),
             can_end_staff=any(assignment.can_end for assignment in staff),
             history=audit_events_for(station)[:20],
             **kwargs,
@@ -159,6 +162,9 @@ class StationStaffAddView(CountyAdminMixin, StationFormMixin, FormView):
     """A county admin puts an operator or liaison to work at a station (creating their login if new)."""
 
     form_class = StationStaffForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "accounts": selectors.staff_account_list(user=self.request.user)}
 
     def form_valid(self, form):
         try:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stations.models import Region
@@ -23,6 +24,8 @@ class Department(models.Model):
     is_dispatch_desk = models.BooleanField(
         _("dispatch desk"), default=False,
         help_text=_("Receives the appeals that no routing rule matches (one per county)."))
+    # A deactivated department keeps its history but takes no new members (set-up screens).
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("department")
@@ -33,17 +36,30 @@ class Department(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        """Memberships in force today: `ended_on` is the first day without access (as for StaffAssignment)."""
+        today = timezone.localdate()
+        return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=today), started_on__lte=today)
+
+
 class DepartmentMembership(models.Model):
-    """An officer's scope: the department whose queue they work."""
+    """An officer's scope: the department whose queue they work. Ended memberships are kept for the
+    record; an officer who leaves loses the department's queue on their next request."""
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_memberships")
     is_head = models.BooleanField(_("department head"), default=False)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("department membership")
         verbose_name_plural = _("department memberships")
-        constraints = [models.UniqueConstraint(fields=["department", "user"], name="membership_once")]
+        constraints = [models.UniqueConstraint(fields=["department", "user"], condition=models.Q(ended_on__isnull=True),
+                                               name="membership_once")]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.department}"

@@ -1,8 +1,11 @@
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from accounts.models import User
 from gov_services.models import Department, DepartmentMembership
+from stations import selectors as station_selectors
 from stations.models import Region
-from stations.scope import get_in_scope, scope_for
+from stations.scope import can_set_up_departments, get_in_scope, require, scope_for
 
 
 def department_list(*, user) -> QuerySet[Department]:
@@ -16,11 +19,11 @@ def access_department_by_id(*, user, department_id: int) -> Department:
 
 
 def memberships_of(*, user) -> QuerySet[DepartmentMembership]:
-    return DepartmentMembership.objects.filter(user=user).select_related("department", "department__region")
+    return DepartmentMembership.objects.active().filter(user=user).select_related("department", "department__region")
 
 
 def department_members(*, department: Department) -> QuerySet[DepartmentMembership]:
-    return department.memberships.select_related("user").order_by("-is_head", "user__full_name")
+    return department.memberships.active().select_related("user").order_by("-is_head", "user__full_name")
 
 
 def departments_serving(*, path: str) -> QuerySet[Department]:
@@ -29,3 +32,74 @@ def departments_serving(*, path: str) -> QuerySet[Department]:
     paths = [path[:end] for end in range(step, len(path) + 1, step)]
     return (Department.objects.filter(region__path__in=paths).select_related("region")
             .order_by("region__depth", "code"))
+
+
+# --- Set-up (issue 16): the county admin's departments and staff --------------------------------------
+
+def setup_department_list(*, user) -> QuerySet[Department]:
+    """Departments the user sets up (stations/scope.py: Scope.department_setup_q), active ones first."""
+    if not can_set_up_departments(user):
+        return Department.objects.none()
+    return (Department.objects.filter(scope_for(user).department_setup_q()).select_related("region")
+            .order_by("-is_active", "region__depth", "code"))
+
+
+def member_counts(*, departments) -> dict[int, int]:
+    """Department id → members in force. One query."""
+    rows = (DepartmentMembership.objects.active().filter(department__in=departments)
+            .values("department_id").annotate(n=Count("pk")))
+    return {row["department_id"]: row["n"] for row in rows}
+
+
+def access_setup_department_by_id(*, user, department_id: int) -> Department:
+    """403 for someone who sets up no departments; 404 for one outside their county, as for none."""
+    require(can_set_up_departments(user), _("Departments are set up by county admins."))
+    return get_in_scope(setup_department_list(user=user), pk=department_id)
+
+
+def setup_region_choices(*, user) -> QuerySet[Region]:
+    """Where a department may sit: the admin's county and its townships, and the county's city (市直)."""
+    if not can_set_up_departments(user):
+        return Region.objects.none()
+    scope = scope_for(user)
+    levels = [Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP]
+    if scope.everything:
+        return Region.objects.filter(level__in=levels).order_by("path")
+    cities = {path[: Region.steplen] for path in scope.admin_paths(county_only=True)}
+    return Region.objects.filter(scope.q(place="path", county_only=True) | Q(path__in=sorted(cities)),
+                                 level__in=levels).order_by("path")
+
+
+def setup_member_by_id(*, department: Department, membership_id: int | None) -> DepartmentMembership:
+    return get_in_scope(department.memberships.active().select_related("user", "department__region"),
+                        pk=membership_id)
+
+
+def staff_account_list(*, user) -> QuerySet[User]:
+    """Accounts a county admin may explicitly give a post: staff at their stations and regions
+    (stations.selectors) and members of the departments they set up."""
+    members = DepartmentMembership.objects.active().filter(department__in=setup_department_list(user=user))
+    station_staff = station_selectors.staff_account_list(user=user)
+    return (User.objects.filter(Q(pk__in=station_staff.values("pk")) | Q(pk__in=members.values("user_id")),
+                                is_active=True).order_by("full_name", "pk"))
+
+
+def access_staff_account_by_id(*, user, account_id: int | None) -> User:
+    require(can_set_up_departments(user), _("Staff accounts are managed by county admins."))
+    return get_in_scope(staff_account_list(user=user), pk=account_id)
+
+
+def staff_posts(*, accounts) -> dict[int, list[str]]:
+    """Each account's posts in force, as text ("代办员 · 城关村综合服务站"), for the staff list. Two queries."""
+    from stations.models import StaffAssignment
+
+    posts: dict[int, list[str]] = {}
+    for assignment in (StaffAssignment.objects.active().filter(user__in=accounts)
+                       .select_related("station", "region").order_by("role", "pk")):
+        posts.setdefault(assignment.user_id, []).append(
+            f"{assignment.get_role_display()} · {assignment.station or assignment.region}")
+    for membership in (DepartmentMembership.objects.active().filter(user__in=accounts)
+                       .select_related("department").order_by("pk")):
+        role = _("Department head") if membership.is_head else _("Department officer")
+        posts.setdefault(membership.user_id, []).append(f"{role} · {membership.department}")
+    return posts

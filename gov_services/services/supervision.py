@@ -363,7 +363,7 @@ def _plan(county: Region) -> _CountyPlan:
             "pk", "promised_limit_days"):
         items_by_limit[limit].append(pk)
     heads: dict[int, list[User]] = defaultdict(list)
-    for membership in (DepartmentMembership.objects.filter(department_id__in=department_ids, is_head=True)
+    for membership in (DepartmentMembership.objects.active().filter(department_id__in=department_ids, is_head=True)
                        .select_related("user").order_by("pk")):
         heads[membership.department_id].append(membership.user)
     steps = list(selectors.escalation_step_list(county=county, active_only=True))

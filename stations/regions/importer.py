@@ -518,7 +518,7 @@ def _parent(step: _Step, created: dict[str, int]) -> Region | None:
 
 def region_import_submit(*, user: User, upload, idempotency_key: uuid.UUID) -> ImportJob:
     """Queue the check of an uploaded file (core/import_jobs.py)."""
-    from stations.tasks import region_import_job
+    from stations.tasks.regions import region_import_job
 
     return import_job_submit(user=user, kind=REGION_IMPORT, params={"apply": False}, upload=upload,
                              idempotency_key=idempotency_key, enqueue=region_import_job.delay)
@@ -527,7 +527,7 @@ def region_import_submit(*, user: User, upload, idempotency_key: uuid.UUID) -> I
 def region_import_apply_submit(*, user: User, checked: ImportJob, idempotency_key: uuid.UUID) -> ImportJob:
     """Queue applying a finished check of the user's: the job's file is the rows as checked, with the digest
     of the outcome they were shown."""
-    from stations.tasks import region_import_job
+    from stations.tasks.regions import region_import_job
 
     report = region_import_report(checked)
     if report is None or not report.can_apply:

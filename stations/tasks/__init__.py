@@ -1,3 +1,3 @@
 """Celery tasks of stations, one module per concern; Celery autodiscovers this package."""
 
-from stations.tasks import households  # noqa: F401  (household imports)
+from stations.tasks import households, regions, station_imports  # noqa: F401  (the imports' jobs)

@@ -206,6 +206,15 @@ EXPECTATIONS: dict[str, Case] = {
         {"role": "liaison", "full_name": "新联络员", "phone": "13812340001"}, control="county_admin")),
     "stations:station-staff-end": Case(COUNTY, Obj("staff_assignment", pk="station", assignment_id="pk"), get=False,
                                        post=Post({}, control="county_admin")),
+    # Setting up stations (issue 16): the village is in the form, so one outside the admin's region is refused.
+    "stations:station-create": Case(REGION, Obj("station"), foreign=FORM_REFUSED, post=Post(lambda t, w: {
+        "code": "MX-NEW-ST", "name": "矩阵新站", "village": t.obj.village_id, "tier": "basic", "status": "planned",
+        "address": "村委会"}, control="county_admin")),
+    "stations:station-update": Case(REGION, Obj("station", pk="pk"), post=Post(lambda t, w: {
+        "name": t.obj.name + "（改）", "village": t.obj.village_id, "tier": t.obj.tier, "address": t.obj.address,
+        "services": ["gov_errands"]}, control="county_admin")),
+    "stations:station-import": Case(REGION, post=Post(
+        {}, why_no_control="an import needs a spreadsheet; tests/stations/test_setup_stations.py covers it")),
 
     # --- stations: the region tree (issue 16) --------------------------------------------------------------------
     "stations:region-list": Case(REGION),
@@ -259,6 +268,33 @@ EXPECTATIONS: dict[str, Case] = {
         "code": "MX-NEW", "name": "矩阵新事项", "department": t.attrs["pk"], "category": "public_service",
         "lowest_level": "village", "legal_limit_days": 10, "promised_limit_days": 5, "fee_yuan": "0",
         "materials-TOTAL_FORMS": 0, "materials-INITIAL_FORMS": 0}, control="county_admin")),
+    # --- setting up departments and staff (issue 16): county admins only ----------------------------------------
+    "gov_services:setup-department-list": Case(COUNTY),
+    # The region is in the form: another county's is refused like any bad choice, and nothing is saved.
+    "gov_services:setup-department-create": Case(COUNTY, Obj("county"), foreign=FORM_REFUSED, post=Post(
+        lambda t, w: {"code": "MX-NEW-D", "name": "矩阵新部门", "level": "county", "region": t.attrs["pk"]},
+        control="county_admin")),
+    "gov_services:setup-department-import": Case(COUNTY, post=Post(
+        {}, why_no_control="an import needs a spreadsheet; tests/gov_services/test_setup_departments.py covers it")),
+    "gov_services:setup-department-detail": Case(COUNTY, Obj("department", pk="pk")),
+    "gov_services:setup-department-update": Case(COUNTY, Obj("department", pk="pk"), post=Post(lambda t, w: {
+        "name": t.obj.name + "（改）", "level": t.obj.level, "region": t.obj.region_id, "phone": t.obj.phone,
+        "is_dispatch_desk": "on" if t.obj.is_dispatch_desk else ""}, control="county_admin")),
+    "gov_services:setup-department-active": Case(COUNTY, Obj("department", pk="pk"), get=False, post=Post(
+        {"active": "0", "reason": "矩阵"}, why_no_control=(
+            "every department of the world has items and open requests, so none may be deactivated; "
+            "tests/gov_services/test_setup_departments.py covers deactivating"))),
+    "gov_services:setup-department-member-add": Case(COUNTY, Obj("department", pk="pk"), get=False, post=Post(
+        {"full_name": "矩阵科员", "phone": "13812349001"}, control="county_admin")),
+    "gov_services:setup-department-member-end": Case(COUNTY, Obj("department", pk="pk"), get=False, post=Post(
+        lambda t, w: {"membership": t.obj.memberships.active().first().pk}, control="county_admin")),
+    "gov_services:setup-staff-list": Case(COUNTY),
+    "gov_services:setup-staff-import": Case(COUNTY, post=Post(
+        {}, why_no_control="an import needs a spreadsheet; tests/gov_services/test_setup_departments.py covers it")),
+    # The account is in the form: someone outside the admin's county is not found, and keeps their password.
+    "gov_services:setup-staff-password": Case(COUNTY, Obj("staff_assignment"), get=False, foreign=FORM_REFUSED,
+                                              post=Post(lambda t, w: {"account": t.obj.user_id},
+                                                        control="county_admin")),
     "gov_services:catalogue-import": Case(COUNTY, post=Post(
         {}, why_no_control="an import needs a spreadsheet; tests/gov_services/test_catalogue_io.py covers it")),
     # An import's progress (JSON) is for those who may import, like the import itself. The world holds no

@@ -363,8 +363,8 @@ def test_township_summary_counts_stations_per_township_and_status(tree, mixed_st
         summary = selectors.township_summary(region=tree["county"])
     t0, t1 = tree["townships"]
     assert summary == [
-        {"township": t0, "total": 3, "planned": 1, "building": 0, "open": 2, "suspended": 0},
-        {"township": t1, "total": 3, "planned": 0, "building": 1, "open": 1, "suspended": 1},
+        {"township": t0, "total": 3, "planned": 1, "building": 0, "open": 2, "suspended": 0, "closed": 0},
+        {"township": t1, "total": 3, "planned": 0, "building": 1, "open": 1, "suspended": 1, "closed": 0},
     ]
 
 
@@ -377,7 +377,7 @@ def test_township_summary_lists_townships_without_stations_with_zeros(tree):
 def test_township_summary_for_a_township_is_that_township_alone(tree, mixed_statuses):
     summary = selectors.township_summary(region=tree["townships"][1])
     assert summary == [
-        {"township": tree["townships"][1], "total": 3, "planned": 0, "building": 1, "open": 1, "suspended": 1},
+        {"township": tree["townships"][1], "total": 3, "planned": 0, "building": 1, "open": 1, "suspended": 1, "closed": 0},
     ]
 
 

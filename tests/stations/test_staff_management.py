@@ -20,12 +20,21 @@ def test_a_new_operator_gets_a_login_by_phone_and_a_one_time_password(station, c
     assert audit_events_for(user).filter(action="user.created").count() == 1
 
 
-def test_an_existing_person_is_found_by_phone_and_keeps_their_password(station, county_admin):
+def test_a_typed_number_never_brings_in_an_existing_account(station, county_admin):
     existing = UserFactory(phone="13800002222")
-    assignment, password = services.station_staff_add(station=station, role="liaison", full_name="别名",
-                                                      phone="13800002222", actor=county_admin)
-    assert assignment.user == existing and password is None
-    assert existing.check_password("pass-1234-word")
+    with pytest.raises(ValidationError) as refused:
+        services.station_staff_add(station=station, role="liaison", full_name="别名", phone="13800002222",
+                                   actor=county_admin)
+    assert "phone" in refused.value.message_dict
+    assert not station.staff.exists() and existing.roles == frozenset()
+
+
+def test_an_existing_account_chosen_explicitly_gets_a_second_post_and_keeps_its_password(station, county_admin,
+                                                                                         operator):
+    assignment, password = services.station_staff_add(station=station, role="liaison", account=operator,
+                                                      actor=county_admin)
+    assert assignment.user == operator and password is None
+    assert {"operator", "liaison"} <= operator.roles and operator.check_password("pass-1234-word")
 
 
 def test_adding_the_same_person_twice_is_refused_and_saves_nothing_more(station, county_admin):

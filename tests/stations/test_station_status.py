@@ -22,6 +22,8 @@ S = Station.Status
     (S.PLANNED, S.BUILDING, True), (S.PLANNED, S.OPEN, False), (S.BUILDING, S.OPEN, True),
     (S.BUILDING, S.PLANNED, True), (S.OPEN, S.SUSPENDED, True), (S.OPEN, S.PLANNED, False),
     (S.OPEN, S.BUILDING, False), (S.SUSPENDED, S.OPEN, True), (S.SUSPENDED, S.PLANNED, False),
+    (S.PLANNED, S.CLOSED, True), (S.OPEN, S.CLOSED, True), (S.SUSPENDED, S.CLOSED, True), (S.CLOSED, S.OPEN, False),
+    (S.CLOSED, S.PLANNED, False),
 ])
 def test_station_status_follows_the_transition_table(tree, county_admin, start, end, allowed):
     station = StationFactory(village=tree["villages"][0], status=start)

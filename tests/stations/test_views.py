@@ -70,7 +70,8 @@ def test_county_admin_sees_the_township_summary(client, county_admin, tree):
     assert response.context["region"] == tree["county"]
     summary = {row["township"]: (row["open"], row["planned"], row["total"]) for row in response.context["summary"]}
     assert summary == {t0: (1, 1, 2), t1: (1, 0, 1)}
-    assert response.context["totals"] == {"planned": 1, "building": 0, "open": 2, "suspended": 0, "total": 3}
+    assert response.context["totals"] == {"planned": 1, "building": 0, "open": 2, "suspended": 0, "closed": 0,
+                                                "total": 3}
     body = response.content.decode()
     assert t0.name in body and t1.name in body
 

@@ -47,7 +47,7 @@ def require_head(request: ServiceRequest, actor) -> None:
 
 def require_member_assignee(request: ServiceRequest, assignee: User) -> None:
     """The person a request is given to must be an officer of its department (a ValidationError)."""
-    if not DepartmentMembership.objects.filter(user=assignee, department_id=request.department_id).exists():
+    if not DepartmentMembership.objects.active().filter(user=assignee, department_id=request.department_id).exists():
         raise ValidationError({"assignee": _("%(name)s is not an officer of %(department)s.")
                                % {"name": assignee, "department": request.department.name}})
 
