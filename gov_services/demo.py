@@ -2,7 +2,7 @@
 
 from gov_services.models import Department, DepartmentMembership, RoutingRule
 from gov_services.services import departments as services
-from stations.demo import DemoCounty, demo_user
+from stations.demo import OPENED_ON, DemoCounty, demo_user
 
 COUNTY_DEPARTMENTS = [
     ("MZJ", "县民政局", "0315-4621101"),
@@ -30,7 +30,9 @@ def _department(code, name, level, region, phone, **extra) -> Department:
 
 def _member(department, user, is_head=False) -> None:
     if not DepartmentMembership.objects.filter(department=department, user=user).exists():
-        services.department_member_add(department=department, user=user, is_head=is_head, actor=None)
+        # From the day the stations opened, before the demo's request history begins.
+        services.department_member_add(department=department, user=user, is_head=is_head, actor=None,
+                                       started_on=OPENED_ON)
 
 
 def seed_departments(demo: DemoCounty, progress) -> None:

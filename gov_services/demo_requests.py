@@ -21,7 +21,7 @@ from gov_services.identifiers import id_check_character
 from gov_services.models import Department, DepartmentMembership, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import service_items_available_at
 from gov_services.services.requests import intake, moves
-from stations.demo import GIVEN, SURNAMES, DemoCounty
+from stations.demo import GIVEN, OPENED_ON, SURNAMES, DemoCounty
 from stations.models import StaffAssignment, Station
 
 REQUEST_COUNT = 240
@@ -196,5 +196,5 @@ def seed_department_staff(demo: DemoCounty, progress, demo_user) -> None:
         user = demo_user(f"officer_{department.code.lower().replace('-', '_')}",
                          SURNAMES[(index * 7) % len(SURNAMES)] + GIVEN[index % 20: index % 20 + 2],
                          f"139360{index:05d}")
-        department_member_add(department=department, user=user, is_head=True, actor=None)
+        department_member_add(department=department, user=user, is_head=True, actor=None, started_on=OPENED_ON)
     progress.step("department staff")

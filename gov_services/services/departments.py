@@ -113,7 +113,7 @@ def _check_idle(department: Department) -> None:
 @transaction.atomic
 def department_member_add(*, department: Department, actor: User | None, user: User | None = None,
                           full_name: str = "", phone: str = "", is_head: bool = False,
-                          with_password: bool = True) -> DepartmentMembership:
+                          with_password: bool = True, started_on: date | None = None) -> DepartmentMembership:
     """Make `user` (an account the admin chose) or a new account (`full_name`, `phone`) an officer or head of
     the department. A new account's one-time password is on the membership as `initial_password`, shown
     to the admin once (None for an existing account, or `with_password=False`: issued later)."""
@@ -128,7 +128,7 @@ def department_member_add(*, department: Department, actor: User | None, user: U
         raise ValidationError(_("%(user)s is already a member of %(department)s.")
                               % {"user": user, "department": department.name})
     membership = DepartmentMembership.objects.create(department=department, user=user, is_head=is_head,
-                                                     started_on=timezone.localdate())
+                                                     started_on=started_on or timezone.localdate())
     user_role_grant(user=user, role=Role.OFFICER, actor=actor)
     scope_forget(user)
     audit_event_record(actor=actor, action="department.member_added", target=membership,

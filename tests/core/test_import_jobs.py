@@ -141,9 +141,10 @@ def test_a_clean_preview_keeps_its_file_for_the_one_job_that_applies_it(county_a
     seen = []
     import_job_run(job_id=job.pk, run=lambda running, file, progress: seen.append(file.read()) or ImportReport())
     assert seen == [b"a,b\r\n1,2\r\n"]
-    with pytest.raises(ValidationError):
-        import_job_apply(user=county_admin, preview_job_id=preview.pk, kind=KIND, idempotency_key=uuid.uuid4(),
-                         enqueue=queued.append)
+    # Applied again with a new key (a second tab, a replayed form): the first apply, nothing queued.
+    assert import_job_apply(user=county_admin, preview_job_id=preview.pk, kind=KIND, idempotency_key=uuid.uuid4(),
+                            enqueue=queued.append) == job
+    assert ImportJob.objects.filter(params__preview_of=preview.pk).count() == 1
 
 
 @pytest.mark.parametrize("report", [ImportReport(problems=[Problem(2, "编码", "不能为空。")]),
