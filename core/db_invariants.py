@@ -96,6 +96,16 @@ def _sqlite_triggers(app_config) -> list[Trigger]:
     return list(getattr(import_module(f"{app_config.name}.db_invariants"), "SQLITE_TRIGGERS", []))
 
 
+def append_only_tables() -> frozenset[str]:
+    """The tables whose rows are never updated (append_only, as every app declares it): a service that
+    would move a reference held by such a row refuses instead of meeting the database's refusal."""
+    from django.apps import apps
+
+    suffix = "_no_update"
+    return frozenset(trigger.name[len(PREFIX):-len(suffix)] for app_config in apps.get_app_configs()
+                     for trigger in _sqlite_triggers(app_config) if trigger.name.endswith(suffix))
+
+
 def drop_sqlite_triggers(*, using: str, **kwargs) -> None:
     """pre_migrate: SQLite's rebuilt tables must not meet triggers that name them."""
     from django.db import connections

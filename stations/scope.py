@@ -27,8 +27,8 @@ Who sees what (a user holding several posts sees the union):
 | grid liaison | their station's requests; the grids they walk (a liaison with no other post: only those) | files relayed requests at their station |
 | department officer | the requests and certificates of their departments; their departments' catalogue items | moves requests of their department (once assigned: the assignee only); claims unassigned ones |
 | department head | as an officer | also assigns and moves any request of the department |
-| township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it; the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again |
-| county admin | the same for the whole county | also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; vets merchants and sets delivery fees (with the role's permission) |
+| township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it; the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages |
+| county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; vets merchants and sets delivery fees (with the role's permission) |
 | merchant | their own membership, products and order parts | moves their order parts |
 | superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate) |
 
@@ -276,6 +276,24 @@ class Scope:
     def can_reverse_at(self, station: Station) -> bool:
         return self.can_keep_till(station) or self.covers(station.village.path)
 
+    # -- regions: the administrative tree's set-up
+
+    def can_change_region(self, region: Region) -> bool:
+        """Rename, move or merge it: a region strictly inside one the user administers (a township admin
+        their township's villages, a county admin its townships and villages); the region of the post
+        itself and everything above it are set from above (a superuser)."""
+        return self.everything or any(region.path.startswith(p.path) and len(region.path) > len(p.path)
+                                      for p in self.regions)
+
+    def can_add_region_under(self, parent: Region | None) -> bool:
+        """Add a region under `parent` (None: a new top of the tree, a superuser only)."""
+        return self.everything if parent is None else self.covers(parent.path)
+
+    def sees_region_path(self, path: str) -> bool:
+        """A region an import may name as it is: one the user administers, or one above their post
+        (the city and county rows of a township's file)."""
+        return self.everything or any(path.startswith(p.path) or p.path.startswith(path) for p in self.regions)
+
     # -- requests (gov_services): the rules the services enforce and the views offer as buttons
 
     def can_handle_request(self, request: Casework) -> bool:
@@ -382,6 +400,14 @@ def can_end_staff_assignment(user, assignment: StaffAssignment) -> bool:
     scope = scope_for(user)
     place = assignment.station.village.path if assignment.station_id else assignment.region.path
     return user.has_perm("stations.change_staffassignment") and scope.covers(place)
+
+
+def can_change_region(user, region: Region) -> bool:
+    return user.has_perm("stations.change_region") and scope_for(user).can_change_region(region)
+
+
+def can_add_region(user, parent: Region | None) -> bool:
+    return user.has_perm("stations.add_region") and scope_for(user).can_add_region_under(parent)
 
 
 def grants_q(*, everything: bool = False, region_paths=(), station_ids=(), department_ids=(), partner_ids=(),

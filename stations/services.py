@@ -15,6 +15,8 @@ from accounts.roles import Role
 from accounts.services import staff_user_get_or_create, user_role_grant
 from core.audit import audit_event_record
 from stations.models import Grid, Region, StaffAssignment, Station, StationService
+from stations.regions import codes
+from stations.regions.paths import paths_followed
 from stations.scope import (
     can_add_station_staff,
     can_change_station_status,
@@ -27,14 +29,24 @@ from stations.scope import (
 @transaction.atomic
 def region_add(*, parent: Region | None, name: str, code: str, level: str, actor: User | None,
                latitude=None, longitude=None, boundary=None) -> Region:
+    """Add a region under `parent` (a fresh instance: treebeard reads its path and child count). No scope
+    check: the system's, and the region import's, which checks every row (stations/regions/)."""
     parent_level = parent.level if parent else None
     if level not in Region.CHILD_LEVELS[parent_level]:
         raise ValidationError(_("A %(level)s cannot sit under %(parent)s.")
                               % {"level": dict(Region.Level.choices).get(level, level), "parent": parent or _("the top")})
     fields = {"name": name, "code": code, "level": level, "latitude": latitude, "longitude": longitude,
               "boundary": boundary or []}
+    try:
+        twin = Region.objects.filter(code__in=codes.short_forms(codes.canonical(code))).first()
+    except ValidationError:
+        twin = None  # not a code: full_clean says so
+    if twin is not None:  # 130225 and 130225000000 are one code
+        raise ValidationError({"code": _("Division code %(code)s is already %(region)s's.")
+                                       % {"code": code, "region": twin.name}})
     Region(**fields).full_clean(exclude=["path", "depth", "numchild"])
-    region = parent.add_child(**fields) if parent else Region.add_root(**fields)
+    with paths_followed(parent.path if parent else ""):  # later siblings may shift to keep code order
+        region = parent.add_child(**fields) if parent else Region.add_root(**fields)
     audit_event_record(actor=actor, action="region.added", target=region, data={"code": code, "level": level})
     return region
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from stations import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("county/stations/<int:pk>/staff/", views.StationStaffAddView.as_view(), name="station-staff-add"),
     path("county/stations/<int:pk>/staff/<int:assignment_id>/end/", views.StationStaffEndView.as_view(),
          name="station-staff-end"),
+    path("county/regions/", include("stations.urls_regions")),
 ]

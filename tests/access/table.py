@@ -125,6 +125,12 @@ def _api_application(thing, world) -> dict:
             "applicant_phone": "13912345678"}
 
 
+def _village_url(name: str, world, station_key: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=[world.sides["A"].stations[station_key].village_id])
+
+
 def _wallet_attach(thing, world) -> dict:
     requests = [t for t in world.of("request", "returned") if t.tags.get("resident") == "A"]
     return {"request_id": requests[0].attrs["pk"]}
@@ -154,6 +160,28 @@ EXPECTATIONS: dict[str, Case] = {
         {"role": "liaison", "full_name": "新联络员", "phone": "13812340001"}, control="county_admin")),
     "stations:station-staff-end": Case(COUNTY, Obj("staff_assignment", pk="station", assignment_id="pk"), get=False,
                                        post=Post({}, control="county_admin")),
+
+    # --- stations: the region tree (issue 16) --------------------------------------------------------------------
+    "stations:region-list": Case(REGION),
+    "stations:region-detail": Case(REGION, Obj("township", pk="pk")),
+    # Asked of townships: a township admin renames their township's villages, not the township their post is
+    # in (403); tests/stations/test_setup_regions.py covers the villages.
+    "stations:region-rename": Case(COUNTY, Obj("township", pk="pk"), post=Post(
+        {"name": "矩阵改名镇"}, control="county_admin")),
+    "stations:region-village-create": Case(REGION, Obj("township", pk="pk"), post=Post(lambda t, w: {
+        "name": "矩阵新村", "code": (t.obj.code + "000")[:9] + "399", "level": "village"}, control="county_admin")),
+    # The world has no village Things: asked about S11's village, which every admin of county A may change;
+    # another township's or county's village (404) is covered in tests/stations/test_setup_regions.py.
+    "stations:region-merge": Case(REGION, url=lambda w: _village_url("stations:region-merge", w, "S11"),
+                                  post=Post(lambda t, w: {"into": w.sides["A"].stations["S12"].village_id,
+                                                          "reason": "矩阵合并"}, control="county_admin")),
+    "stations:region-import": Case(REGION, post=Post(
+        {}, why_no_control="an import needs a spreadsheet; tests/stations/test_setup_regions.py covers it")),
+    # A job is its starter's own: any other id answers 404 (there are no import jobs in the world).
+    "stations:region-import-job": Case(REGION, values={"pk": MISSING}, ok=NOT_FOUND),
+    "stations:region-import-apply": Case(REGION, values={"pk": MISSING}, get=False, post=Post(
+        {}, why_no_control="applies a checked import of one's own; tests/stations/test_setup_regions.py covers it")),
+    "stations:region-export": Case(REGION, ok=FILE, values={"fmt": "csv"}),
 
     # --- the service catalogue (back office) ----------------------------------------------------------------
     "gov_services:service-item-list": Case(REGION | DEPARTMENT),

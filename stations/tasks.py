@@ -1,0 +1,12 @@
+"""Region imports run here, after the upload is committed (never in a web request)."""
+
+from celery import shared_task
+
+from stations.regions.importer import region_import_job_run
+
+
+@shared_task(acks_late=True)
+def region_import_job(job_id: int) -> None:
+    """Check, or apply, one region import. A second delivery finds the job started and does nothing; a
+    failure marks the job failed (a file that failed once fails again, so no retry)."""
+    region_import_job_run(job_id=job_id)
