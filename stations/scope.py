@@ -392,6 +392,11 @@ def can_change_station_status(user, station: Station) -> bool:
     return user.has_perm("stations.change_station") and scope_for(user).can_run_station(station)
 
 
+def can_edit_station(user, station: Station) -> bool:
+    """Edit its details (its position on the map …): its region's admins."""
+    return user.has_perm("stations.change_station") and scope_for(user).can_run_station(station)
+
+
 def can_add_station_staff(user, station: Station) -> bool:
     return user.has_perm("stations.add_staffassignment") and scope_for(user).can_run_station(station)
 
