@@ -14,4 +14,5 @@ urlpatterns = [
     path("county/stations/<int:pk>/staff/<int:assignment_id>/end/", views.StationStaffEndView.as_view(),
          name="station-staff-end"),
     path("county/regions/", include("stations.urls_regions")),
+    path("", include("stations.urls_map")),
 ]

@@ -22,6 +22,7 @@ from stations.models import Region, Station, StationService
 from stations.scope import (
     can_add_station_staff,
     can_change_station_status,
+    can_edit_station,
     can_end_staff_assignment,
     scope_for,
 )
@@ -108,6 +109,7 @@ class StationDetailView(CountyStaffMixin, DetailView):
             status_form=StationStatusForm(station=station) if can_change else None,
             staff_form=StationStaffForm() if can_add_station_staff(user, station) else None,
             can_end_staff=any(assignment.can_end for assignment in staff),
+            can_edit=can_edit_station(user, station),
             history=audit_events_for(station)[:20],
             **kwargs,
         )
