@@ -14,6 +14,7 @@ listed in tests/access/KNOWN_FAILURES.md until the scope layer catches up.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -73,6 +74,13 @@ CMS_REFUSED = Expect("sent away by Wagtail", (302,), "/cms/")
 def cms(who=EDITOR) -> Case:
     """A CMS index page: editors (with who) get in, everyone else is sent away."""
     return Case(who, login_url=CMS_LOGIN, refuse=CMS_REFUSED)
+
+
+def _outline_of(township) -> str:
+    """A GeoJSON file outlining `township` with a small square, as the outline page's save button sends it."""
+    ring = [[118.9, 39.4], [119.0, 39.4], [119.0, 39.5], [118.9, 39.5], [118.9, 39.4]]
+    return json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "code": township.code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]})
 
 
 def key() -> str:
@@ -182,6 +190,14 @@ EXPECTATIONS: dict[str, Case] = {
     "stations:region-import-apply": Case(REGION, values={"pk": MISSING}, get=False, post=Post(
         {}, why_no_control="applies a checked import of one's own; tests/stations/test_setup_regions.py covers it")),
     "stations:region-export": Case(REGION, ok=FILE, values={"fmt": "csv"}),
+
+    # --- stations: the county map (issue 16) ---------------------------------------------------------------------
+    # Township outlines: county admins; the save names its townships in its body, each checked against the
+    # admin's county (another county's township is refused and nothing saved: tests/stations/test_setup_map.py).
+    "stations:township-outlines": Case(COUNTY, post=Post(lambda t, w: {"geojson": _outline_of(w.sides["A"].townships[
+        "T1"])}, control="county_admin")),
+    "stations:station-location": Case(REGION, Obj("station", pk="pk"), post=Post(
+        {"latitude": "39.512345", "longitude": "118.512345"}, control="county_admin")),
 
     # --- the service catalogue (back office) ----------------------------------------------------------------
     "gov_services:service-item-list": Case(REGION | DEPARTMENT),
