@@ -396,6 +396,16 @@ def test_the_county_home_shows_the_map_with_stations_at_their_positions(client, 
     assert reverse("stations:township-outlines") in html  # the set-up link
 
 
+def test_names_in_the_map_data_cannot_end_its_script_element(client, tree, county_admin):
+    name = '服务站</script><script>alert("x")</script>&'
+    StationFactory(village=tree["villages"][0], name=name, latitude=Decimal("39.4"), longitude=Decimal("118.9"))
+
+    html = zh(client, county_admin).get("/county/").content.decode()
+
+    assert "<script>alert" not in html
+    assert map_data(html)["points"][0]["name"] == name
+
+
 def test_leaflet_is_loaded_only_by_the_pages_with_a_map(client, tree, county_admin):
     html = zh(client, county_admin).get("/county/stations/").content.decode()
 
@@ -438,7 +448,7 @@ def test_a_station_is_put_where_the_map_was_clicked(client, tree, county_admin):
     zh(client, county_admin)
 
     page = client.get(location_url(station))
-    assert page.status_code == 200 and '"mode": "pick"' in page.content.decode()
+    assert page.status_code == 200 and map_data(page.content.decode())["mode"] == "pick"
     assert 'id="id_latitude"' in page.content.decode()
 
     response = client.post(location_url(station), {"latitude": "39.412345", "longitude": "118.912345"})
