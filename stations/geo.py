@@ -107,11 +107,11 @@ def _feature(number: int, raw, budget: _Budget) -> Feature:
         return feature
     properties = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
     feature.code, feature.name = _property(properties, CODE_KEYS), _property(properties, NAME_KEYS)
-    polygons, problems = _polygons_of(raw.get("geometry"), budget)
+    shape, problems = _polygons_of(raw.get("geometry"), budget)
     feature.problems.extend(problems[:PROBLEMS_PER_FEATURE])
     if not problems:
-        feature.points_in = count_points(polygons)
-        feature.geometry = multipolygon(simplified(polygons))
+        feature.points_in = count_points(shape)
+        feature.geometry = multipolygon(simplified(shape))
         feature.points_out = count_points(feature.geometry["coordinates"])
     return feature
 
@@ -141,7 +141,7 @@ def _polygons_of(geometry, budget: _Budget) -> tuple[list[Polygon], list[str]]:
                     % {"type": str(kind)[:30]}]
     if not isinstance(coordinates, list) or not coordinates:
         return [], [_("Its geometry has no coordinates.")]
-    polygons, problems = [], []
+    shape, problems = [], []
     for polygon in coordinates:
         if not isinstance(polygon, list) or not polygon:
             problems.append(_("A polygon has no rings."))
@@ -151,8 +151,8 @@ def _polygons_of(geometry, budget: _Budget) -> tuple[list[Polygon], list[str]]:
             checked, ring_problems = _ring(ring, budget)
             problems.extend(ring_problems)
             rings.append(checked)
-        polygons.append(rings)
-    return polygons, problems
+        shape.append(rings)
+    return shape, problems
 
 
 def _ring(ring, budget: _Budget) -> tuple[Ring, list[str]]:

@@ -72,14 +72,14 @@ class OutlineCheck:
 def township_outlines_check(*, actor: User | None, data: bytes) -> OutlineCheck:
     """What saving `data` would do; nothing is written. A file that cannot be read at all: ValidationError
     keyed "file"."""
-    return _check(actor=actor, data=data, townships=outline_townships(user=actor))
+    return _check(data=data, townships=outline_townships(user=actor))
 
 
 @transaction.atomic
 def township_outlines_save(*, actor: User | None, data: bytes) -> OutlineCheck:
     """Check `data` again and store every outline in it, or none: one refused feature and nothing is
     written (ValidationError keyed "file"). Returns the check, whose outcomes say what was saved."""
-    check = _check(actor=actor, data=data, townships=outline_townships(user=actor).select_for_update())
+    check = _check(data=data, townships=outline_townships(user=actor).select_for_update())
     if not check.ok:
         raise ValidationError({"file": _("%(count)d of the file's features were refused; nothing was saved.")
                                        % {"count": check.count(REFUSED)}})
@@ -94,7 +94,7 @@ def township_outlines_save(*, actor: User | None, data: bytes) -> OutlineCheck:
     return check
 
 
-def _check(*, actor, data: bytes, townships) -> OutlineCheck:
+def _check(*, data: bytes, townships) -> OutlineCheck:
     features = geo.read_features(data)
     townships = list(townships)
     by_code = {codes.canonical(t.code): t for t in townships}
