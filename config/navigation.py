@@ -39,6 +39,7 @@ STORE = NavGroup("store", pgettext_lazy("navigation group", "Store"), (
 
 SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
     NavLink(_("Regions"), "stations:region-list"),
+    NavLink(_("Township outlines (map)"), "stations:township-outlines", allowed=COUNTY_ADMIN),
     NavLink(_("All stations"), "stations:station-list"),
     NavLink(_("Grids and households"), "stations:grid-list"),
     NavLink(_("Departments and staff"), "gov_services:setup-department-list", allowed=COUNTY_ADMIN),

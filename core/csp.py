@@ -17,6 +17,7 @@ import base64
 import hashlib
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from csp.decorators import csp_update
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -59,6 +60,15 @@ def source_hash(source: str) -> str:
     """The CSP source expression that allows exactly this inline code ('sha256-…')."""
     digest = base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
     return f"'sha256-{digest}'"
+
+
+def url_source(url: str) -> str | None:
+    """The CSP source expression for the host of a URL template ("https://{s}.tiles.example/{z}/…" →
+    "https://*.tiles.example"); None unless it is an http(s) URL."""
+    parts = urlsplit(url.replace("{s}", "s-placeholder"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return f"{parts.scheme}://{parts.netloc.replace('s-placeholder', '*')}"
 
 
 def nonce_to_placeholder(request, body: bytes) -> bytes:

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.views import View
 from wagtail.models import Page, Site
 
-from portal import selectors, svg_map
+from portal import selectors
 from portal.page_cache import mark_cacheable
 from stations.models import Station, StationService
+from stations.selectors_map import public_map
 
 SEARCH_MAX_LENGTH = 50
 
@@ -29,8 +30,8 @@ class PortalSearchView(View):
 
 
 class StationDirectoryView(View):
-    """/stations/: every station with tier, status, services, hours and phone, on a map that needs no
-    internet. Filters: ?township=<division code>, ?service=<kind>, ?item=<catalogue code> (from a guide's
+    """/stations/: every station with tier, status, services, hours and phone, on the county map (which needs
+    no internet). Filters: ?township=<division code>, ?service=<kind>, ?item=<catalogue code> (from a guide's
     "apply at your station")."""
 
     template_name = "portal/station_directory.html"
@@ -42,18 +43,15 @@ class StationDirectoryView(View):
         directory = selectors.station_directory(township_code=township, service=service, item_code=item_code)
         stations = directory["stations"]
         townships = selectors.township_choices()
-        shown_townships = [t for t in townships if not township or t["code"] == township]
-        drawing = svg_map.draw(regions=shown_townships, stations=stations)
         statuses, tiers, kinds = ({k: v for k, v in Station.Status.choices if k != Station.Status.CLOSED},
                                   dict(Station.Tier.choices),
                                   dict(StationService.Kind.choices))
         rows = [{**s, "status_label": statuses.get(s["status"], s["status"]), "tier_label": tiers.get(s["tier"], ""),
                  "service_names": [kinds.get(k, k) for k in s["services"]]} for s in stations]
         response = TemplateResponse(request, self.template_name, {
-            "stations": rows, "drawing": drawing, "townships": townships, "township": township,
-            "dots": [(dot, statuses.get(dot.status, dot.status)) for dot in drawing.dots],
+            "stations": rows, "townships": townships, "township": township,
+            "map": public_map(stations=stations, townships=townships, selected=township),
             "service": service if service in kinds else "", "services": StationService.Kind.choices,
-            "legend": [(value, label, sum(s["status"] == value for s in stations)) for value, label in statuses.items()],
             "item": directory["item"], "item_at_station": directory["item_at_station"],
             "filtered": bool(township or service or directory["item"]),
         })

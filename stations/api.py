@@ -38,7 +38,8 @@ class RegionOut(Schema):
     parent: str | None
     latitude: Decimal | None
     longitude: Decimal | None
-    boundary: list[list[float]]
+    boundary: list[list[float]]  # the largest polygon's outer ring, as before outlines were uploaded
+    geometry: dict | None  # the whole outline: a GeoJSON MultiPolygon
 
 
 @router.get("/regions/", response=list[RegionOut], url_name="region-list")

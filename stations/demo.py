@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import User
 from stations import services
 from stations.models import Grid, Household, Region, StaffAssignment, Station, StationService
+from stations.services_map import township_outlines_save
 
 DEMO_PASSWORD = "cunzhan-demo"
 
@@ -28,7 +30,8 @@ TOWNSHIPS = [
     ("闫各庄镇", "103", (0.12, -0.10), ["闫各庄村", "郑庄村", "新寨村", "黄庄村", "庞各庄村"]),
     ("马头营镇", "104", (-0.10, -0.12), ["马头营村", "东高庄村", "李家庄村", "前毛庄村", "杨家泊村"]),
 ]
-TOWNSHIP_HALF_SIZE = 0.065  # half the side of the square drawn for each township on the map
+# The townships' outlines for the map, uploaded as a county would (stations/services_map.py).
+TOWNSHIP_OUTLINES = Path(__file__).resolve().parents[1] / "demo" / "data" / "township-outlines.geojson"
 
 # One entry per village, in division-code order: every tier and status appears, the county
 # seat's township is furthest along and the outlying ones lag, as on Laoting's wall map.
@@ -87,12 +90,6 @@ def _region(parent: Region | None, name: str, code: str, level: str, lat=None, l
                                latitude=lat, longitude=lng, boundary=boundary)
 
 
-def _square(lat: Decimal, lng: Decimal, half: float) -> list[list[float]]:
-    la, ln = float(lat), float(lng)
-    return [[round(ln + dx, 5), round(la + dy, 5)] for dx, dy in
-            [(-half, -half), (half, -half), (half, half), (-half, half)]]
-
-
 def seed_regions(progress) -> DemoCounty:
     county_lat, county_lng = COUNTY[2], COUNTY[3]
     city = _region(None, CITY[0], CITY[1], Region.Level.CITY)
@@ -102,8 +99,7 @@ def seed_regions(progress) -> DemoCounty:
     for name, suffix, (dlat, dlng), villages in TOWNSHIPS:
         lat = county_lat + Decimal(str(dlat))
         lng = county_lng + Decimal(str(dlng))
-        township = _region(county, name, COUNTY[1] + suffix, Region.Level.TOWNSHIP, lat, lng,
-                           _square(lat, lng, TOWNSHIP_HALF_SIZE))
+        township = _region(county, name, COUNTY[1] + suffix, Region.Level.TOWNSHIP, lat, lng)
         demo.townships.append(township)
         for index, village in enumerate(villages):
             level = Region.Level.COMMUNITY if village.endswith("社区") else Region.Level.VILLAGE
@@ -111,6 +107,7 @@ def seed_regions(progress) -> DemoCounty:
             vlng = lng + Decimal(str(round(rng.uniform(-0.05, 0.05), 6)))
             _region(township, village, f"{township.code}{200 + index:03d}", level, vlat, vlng)
         progress.step(f"{name}")
+    township_outlines_save(actor=None, data=TOWNSHIP_OUTLINES.read_bytes())
     return demo
 
 

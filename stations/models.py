@@ -37,7 +37,8 @@ class Region(MP_Node):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    # Outline for the offline SVG map: [[lng, lat], …]; empty where not surveyed.
+    # The township's outline for the county map: a GeoJSON MultiPolygon uploaded by the county, [] where
+    # there is none (stations/geo.py; read it through geo.polygons, which also knows an older bare ring).
     boundary = models.JSONField(_("boundary"), default=list, blank=True)
 
     node_order_by = ["code"]

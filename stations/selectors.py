@@ -4,6 +4,7 @@ access_*_by_id answer 404 for a row out of scope, as for one that does not exist
 from django.db.models import Count, QuerySet
 
 from accounts.models import User
+from stations import geo
 from stations.models import Grid, Region, StaffAssignment, Station
 from stations.scope import get_in_scope, scope_for
 
@@ -104,7 +105,8 @@ def public_station_directory(*, township_code: str | None = None, status: str | 
 
 
 def public_region_list(*, level: str | None = None, within_code: str | None = None) -> list[dict]:
-    """Regions with their parent's code, for maps and pickers. Two queries (three when narrowed)."""
+    """Regions with their parent's code, for maps and pickers: `geometry` the outline as GeoJSON, `boundary`
+    its largest ring alone (what the API gave before outlines were uploaded). Two queries (three when narrowed)."""
     regions = Region.objects.order_by("path")
     if within_code:
         regions = _under_region(regions, path_field="path", code=within_code)
@@ -117,7 +119,8 @@ def public_region_list(*, level: str | None = None, within_code: str | None = No
     parents = dict(Region.objects.filter(path__in=parent_paths).values_list("path", "code"))
     return [
         {"code": r.code, "name": r.name, "level": r.level, "parent": parents.get(r.path[: -Region.steplen]),
-         "latitude": r.latitude, "longitude": r.longitude, "boundary": r.boundary}
+         "latitude": r.latitude, "longitude": r.longitude, "boundary": geo.outer_ring(r.boundary),
+         "geometry": geo.geometry(r.boundary)}
         for r in regions
     ]
 

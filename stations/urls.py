@@ -16,4 +16,5 @@ urlpatterns = [
     path("county/regions/", include("stations.urls_regions")),
     path("", include("stations.urls_households")),
     path("", include("stations.urls_setup_stations")),
+    path("", include("stations.urls_map")),
 ]

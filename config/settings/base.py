@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  Oscar's documented way to get its defaults
 
 from config.env import BASE_DIR, env, fail, networks, read
-from core.csp import source_hash
+from core.csp import source_hash, url_source
 
 DEBUG = read("DEBUG", env.bool, False, "DEBUG=false")
 # Published in this repository, so production refuses it (config/settings/production.py).
@@ -171,6 +171,16 @@ OSCAR_INLINE_HANDLERS = [
     "javascript:history.go(-1);",  # "Return to previous page" on error pages
     "window.close();return false;",  # dashboard pop-ups
 ]
+# The county map (stations/templates/stations/_map.html) draws township outlines and stations with Leaflet
+# from our own static files, and works with no internet. Under them, a tile layer only when MAP_TILE_URL
+# is set: a tile server on the county's network, or 天地图 (CGCS2000, like surveyed outlines; AMap's tiles
+# are shifted by GCJ-02 and would not line up). Its host is then allowed to serve images.
+MAP_TILE_URL = read("MAP_TILE_URL", env.str, "", "MAP_TILE_URL=https://tiles.county.example/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = read("MAP_TILE_ATTRIBUTION", env.str, "", "MAP_TILE_ATTRIBUTION=© 天地图")
+if MAP_TILE_URL:
+    if url_source(MAP_TILE_URL) is None:
+        fail("MAP_TILE_URL", "must be an http(s) URL, e.g. https://tiles.county.example/{z}/{x}/{y}.png")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(url_source(MAP_TILE_URL))
 CSP_PATH_DIRECTIVES = {
     "/shop/": {"script-src-attr": [UNSAFE_HASHES, *map(source_hash, OSCAR_INLINE_HANDLERS)]},
     # Wagtail's admin (editors only, signed in) renders its date pickers as inline scripts from form

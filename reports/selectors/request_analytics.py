@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from gov_services.models import ServiceItem, ServiceRequest
 from reports.selectors.dimensions import Period, dimension, filter_q, group_values, row_key, unknown_label
 from reports.selectors.scope import ReportScope
+from stations import geo
 from stations.models import Region
 
 
@@ -94,5 +95,5 @@ def village_map(*, scope: ReportScope, period: Period, **filters) -> dict:
         for path in scope.region_paths:
             inside |= Q(path__startswith=path)
         townships = townships.filter(inside) if scope.region_paths else townships.none()
-    outlines = [(name, boundary) for name, boundary in townships.values_list("name", "boundary")]
+    outlines = [(name, geo.outer_ring(boundary)) for name, boundary in townships.values_list("name", "boundary")]
     return {"outlines": outlines, "points": points}

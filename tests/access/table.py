@@ -14,6 +14,7 @@ fail at once, `python -m tests.access.report` groups them by cause (see tests/ac
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -74,6 +75,13 @@ CMS_REFUSED = Expect("sent away by Wagtail", (302,), "/cms/")
 def cms(who=EDITOR) -> Case:
     """A CMS index page: editors (with who) get in, everyone else is sent away."""
     return Case(who, login_url=CMS_LOGIN, refuse=CMS_REFUSED)
+
+
+def _outline_of(township) -> str:
+    """A GeoJSON file outlining `township` with a small square, as the outline page's save button sends it."""
+    ring = [[118.9, 39.4], [119.0, 39.4], [119.0, 39.5], [118.9, 39.5], [118.9, 39.4]]
+    return json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "code": township.code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]})
 
 
 def key() -> str:
@@ -260,6 +268,14 @@ EXPECTATIONS: dict[str, Case] = {
     "stations:household-import-job": Case(REGION, Obj("household_import", pk="pk")),
     "stations:household-import-apply": Case(REGION, Obj("household_import", pk="pk"), get=False, post=Post(
         lambda t, w: {"idempotency_key": key()}, control="county_admin")),
+
+    # --- stations: the county map (issue 16) ---------------------------------------------------------------------
+    # Township outlines: county admins; the save names its townships in its body, each checked against the
+    # admin's county (another county's township is refused and nothing saved: tests/stations/test_setup_map.py).
+    "stations:township-outlines": Case(COUNTY, post=Post(lambda t, w: {"geojson": _outline_of(w.sides["A"].townships[
+        "T1"])}, control="county_admin")),
+    "stations:station-location": Case(REGION, Obj("station", pk="pk"), post=Post(
+        {"latitude": "39.512345", "longitude": "118.512345"}, control="county_admin")),
 
     # --- the service catalogue (back office) ----------------------------------------------------------------
     "gov_services:service-item-list": Case(REGION | DEPARTMENT),
