@@ -27,7 +27,7 @@ class ErrorOut(Schema):
 
 
 ERROR_RESPONSES = {
-    "400": "The request body is not JSON.",
+    "400": "The request body is not JSON, or holds text no database stores (NUL, lone surrogates).",
     "422": "A parameter or field is missing or malformed; `errors` names each one.",
 }
 AUTH_ERROR_RESPONSES = {"401": "No valid API key (send `Authorization: Bearer <key>`)."}
