@@ -10,8 +10,17 @@ from django.utils.translation import gettext as _
 
 from agency import selectors
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest
-from stations.attention import counted
+from agency.selectors_setup import setup_product_list
+from stations.attention import Attention, counted
 from stations.scope import scope_for
+
+
+def till_setup_attention(user, region):
+    """Set-up step 5: with no product the till takes no payment."""
+    if not scope_for(user).is_county_admin or setup_product_list().filter(is_active=True).exists():
+        return []
+    return [Attention(label=_("Set-up, step 5: the till's providers, commission plans and products"),
+                      url=reverse("agency:setup-home"))]
 
 
 def close_attention(user, region):
@@ -40,4 +49,4 @@ def statement_attention(user, region):
                    f"{reverse('agency:county-statements')}?status={status.value}", count)
 
 
-SOURCES = (close_attention, top_up_attention, statement_attention)
+SOURCES = (till_setup_attention, close_attention, top_up_attention, statement_attention)

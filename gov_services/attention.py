@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gov_services.models import Card, Escalation
+from gov_services.models import Card, DepartmentMembership, Escalation
+from gov_services.selectors import catalogue as catalogue_selectors
+from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
 from gov_services.selectors import supervision as supervision_selectors
 from gov_services.selectors.calendar import calendar_year_missing
@@ -51,4 +53,26 @@ def escalation_task_attention(user, region):
     return counted(_("Escalation tasks to record"), url, count)
 
 
-SOURCES = (calendar_attention, overdue_attention, red_card_attention, escalation_task_attention)
+def department_setup_attention(user, region):
+    """Active departments nobody works for (their requests would wait unseen); with no department at all,
+    set-up step 3."""
+    departments = department_selectors.setup_department_list(user=user).filter(is_active=True)
+    url = reverse("gov_services:setup-department-list")
+    staffed = DepartmentMembership.objects.active().values("department_id")
+    count = departments.exclude(pk__in=staffed).count()
+    if count:
+        return counted(_("Departments with nobody to work their requests"), url, count, urgent=True)
+    if scope_for(user).is_county_admin and not departments.exists():
+        return [Attention(label=_("Set-up, step 3: add the departments and their officers"), url=url)]
+    return []
+
+
+def catalogue_setup_attention(user, region):
+    """Set-up step 4: a county whose stations can file nothing yet."""
+    if not scope_for(user).is_county_admin or catalogue_selectors.service_item_list_for_admin(user=user).exists():
+        return []
+    return [Attention(label=_("Set-up, step 4: import or add the service catalogue"),
+                      url=reverse("gov_services:catalogue-import"))]
+
+
+SOURCES = (department_setup_attention, catalogue_setup_attention, calendar_attention, overdue_attention, red_card_attention, escalation_task_attention)

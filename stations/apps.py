@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class StationsConfig(AppConfig):
     name = "stations"
     verbose_name = _("Stations and regions")
+
+    def ready(self):
+        from stations.attention import SOURCES, register_attention
+
+        for source in SOURCES:
+            register_attention(source)

@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from stations.models import Region
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from stations.models import Region, StaffAssignment, Station
+from stations.scope import scope_for
+from stations.selectors import station_list
 
 
 @dataclass(frozen=True)
@@ -45,3 +50,32 @@ def attention_for(*, user, region: Region) -> list[Attention]:
     """Every registered source's items for this user and region, the urgent first."""
     items = [item for source in _SOURCES for item in source(user, region)]
     return sorted(items, key=lambda item: not item.urgent)
+
+
+# --- stations' own items: the set-up steps a new county still has to take, then the gaps that stay ---------
+
+def region_setup_attention(user, region: Region):
+    """A county with no townships yet: its tree is imported first (everything else hangs on it)."""
+    if not scope_for(user).is_county_admin or region.level != Region.Level.COUNTY:
+        return []
+    if Region.objects.filter(path__startswith=region.path, level=Region.Level.TOWNSHIP).exists():
+        return []
+    return [Attention(label=_("Set-up, step 1: import the county's townships and villages"),
+                      url=reverse("stations:region-import"))]
+
+
+def station_setup_attention(user, region: Region):
+    """Open stations where nobody is posted to the counter; with no station at all, set-up step 2."""
+    stations = station_list(user=user)
+    staffed = StaffAssignment.objects.active().filter(role=StaffAssignment.Role.OPERATOR).values("station_id")
+    count = stations.filter(status=Station.Status.OPEN).exclude(pk__in=staffed).count()
+    if count:
+        return counted(_("Open stations without an operator"),
+                       f"{reverse('stations:station-list')}?status={Station.Status.OPEN.value}", count)
+    if scope_for(user).is_county_admin and not stations.exists():
+        return [Attention(label=_("Set-up, step 2: add or import the stations"),
+                          url=reverse("stations:station-import"))]
+    return []
+
+
+SOURCES = (region_setup_attention, station_setup_attention)

@@ -65,3 +65,20 @@ def switch_language(page, code: str) -> None:
         pass
     with page.expect_navigation():
         form.locator('[type="submit"]').first.click()
+
+
+def sign_on_pad(page) -> None:
+    """Draw a stroke on the signature pad with the mouse (pointer events), then check it was captured."""
+    pad = page.locator("[data-signature-pad]")
+    canvas = pad.locator("canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box and box["width"] > 50 and box["height"] > 20, f"the signature pad is too small: {box}"
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x + w * 0.15, y + h * 0.6)
+    page.mouse.down()
+    for step in range(1, 13):
+        page.mouse.move(x + w * (0.15 + 0.05 * step), y + h * (0.6 - 0.3 * (step % 2)), steps=3)
+    page.mouse.up()
+    signature = pad.locator("input[name='signature']")
+    expect(signature).to_have_value(re.compile(r"^data:image/png;base64,"))

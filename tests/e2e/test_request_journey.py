@@ -1,13 +1,12 @@
 """A request's whole life through the browser: filed at a village counter, handled by the department,
 followed by the resident on the public tracking page."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect
 
 from gov_services.models import Attachment, ServiceRequest
-from tests.e2e.helpers import assert_ok, path_of
+from tests.e2e.helpers import assert_ok, path_of, sign_on_pad
 from tests.factories import RequiredMaterialFactory, ServiceItemFactory, png_bytes, valid_id_number
 
 pytestmark = pytest.mark.e2e
@@ -38,23 +37,6 @@ def scan_file(tmp_path):
     path = tmp_path / "id-card.png"
     path.write_bytes(png_bytes((200, 120)))
     return path
-
-
-def _sign_on_pad(page) -> None:
-    """Draw a stroke on the signature pad with the mouse (pointer events), then check it was captured."""
-    pad = page.locator("[data-signature-pad]")
-    canvas = pad.locator("canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    assert box and box["width"] > 50 and box["height"] > 20, f"the signature pad is too small: {box}"
-    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
-    page.mouse.move(x + w * 0.15, y + h * 0.6)
-    page.mouse.down()
-    for step in range(1, 13):
-        page.mouse.move(x + w * (0.15 + 0.05 * step), y + h * (0.6 - 0.3 * (step % 2)), steps=3)
-    page.mouse.up()
-    signature = pad.locator("input[name='signature']")
-    expect(signature).to_have_value(re.compile(r"^data:image/png;base64,"))
 
 
 def _act(page, action: str) -> None:
@@ -98,7 +80,7 @@ def test_an_operator_files_a_request_the_officer_completes_it_and_the_resident_t
     form.locator("input[name='applicant_phone']").fill(APPLICANT_PHONE)
     form.locator(f"input[type='file'][name='material-{material.pk}']").set_input_files(str(scan_file))
     form.locator("input[name='consent'][value='signature']").check()
-    _sign_on_pad(page)
+    sign_on_pad(page)
     shot("02-application-filled")
 
     with page.expect_navigation() as landing:

@@ -8,25 +8,35 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agency.attention import close_attention, statement_attention, top_up_attention
+from agency.attention import close_attention, statement_attention, till_setup_attention, top_up_attention
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest
-from gov_services.attention import escalation_task_attention, overdue_attention, red_card_attention
+from gov_services.attention import (
+    catalogue_setup_attention,
+    department_setup_attention,
+    escalation_task_attention,
+    overdue_attention,
+    red_card_attention,
+)
 from gov_services.deadlines import SHANGHAI
 from gov_services.models import Escalation, EscalationStep, SupervisionCard, SupervisionSweep
 from shop.attention import application_attention
 from shop.models import MerchantApplication
 from stations import attention
-from stations.attention import Attention, attention_for
+from stations.attention import Attention, attention_for, region_setup_attention, station_setup_attention
 from stations.navigation import county_navigation, navigation_for
 from stations.scope import Scope, scope_for
+from tests.agency.factories import ProductFactory
 from tests.clock import clock_at
 from tests.factories import (
     DepartmentFactory,
+    DepartmentMembershipFactory,
     ServiceItemFactory,
     ServiceRequestFactory,
+    StaffAssignmentFactory,
     StationFactory,
     UserFactory,
     county_tree,
+    region,
 )
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +122,19 @@ def test_nothing_to_do_in_the_viewers_region_shows_nothing(tree, township_admin,
         assert list(source(user, scope_for(user).admin_region)) == []
 
 
+def _a_county_set_up(tree) -> None:
+    """Everything the set-up steps ask for: townships (the tree), a staffed station, a staffed department,
+    a catalogue item and a till product."""
+    station = StationFactory(village=tree["villages"][0])
+    StaffAssignmentFactory(user=UserFactory(), role="operator", station=station)
+    department = DepartmentFactory(region=tree["county"])
+    DepartmentMembershipFactory(department=department)
+    ServiceItemFactory(department=department)
+    ProductFactory()
+
+
 def test_with_nothing_to_do_the_home_has_no_needs_action_list(client, tree, county_admin):
+    _a_county_set_up(tree)
     client.force_login(county_admin)
     june = timezone.localdate().replace(month=6, day=1) + datetime.timedelta(days=366)
     with clock_at(datetime.datetime.combine(june, datetime.time(9), SHANGHAI)):  # no calendar reminder before November
@@ -134,8 +156,10 @@ def test_the_home_lists_each_item_with_a_link_its_viewer_may_open(request, clien
     client.force_login(user)
     response = client.get(reverse("stations:county-home"))
     items = response.context["attention"]
-    expected = {overdue_attention, red_card_attention, close_attention}
+    # …and the gaps the fixture leaves: its stations have no operator, its departments nobody to work them
+    expected = {overdue_attention, red_card_attention, close_attention, station_setup_attention}
     if role == "county_admin":
+        expected |= {department_setup_attention}
         expected |= {escalation_task_attention, top_up_attention, statement_attention, application_attention}
     assert len([item for item in items if item.count]) == len(expected)
     assert [item.urgent for item in items] == sorted((item.urgent for item in items), reverse=True)
@@ -143,6 +167,53 @@ def test_the_home_lists_each_item_with_a_link_its_viewer_may_open(request, clien
     for item in items:
         assert item.url.replace("&", "&amp;") in page
         assert client.get(item.url).status_code == 200, item.url
+
+
+# --- A new county's set-up steps, then the gaps that stay -------------------------------------------
+
+SET_UP_STEPS = [region_setup_attention, station_setup_attention, department_setup_attention,
+                catalogue_setup_attention, till_setup_attention]
+
+
+def test_a_new_county_is_led_through_its_set_up_steps_in_order(client):
+    city = region("city", name="唐山市")
+    county = region("county", city, name="乐亭县")
+    admin = UserFactory(roles=["county_admin"])
+    StaffAssignmentFactory(user=admin, role="county_admin", region=county)
+    steps = [item for source in SET_UP_STEPS for item in source(admin, county)]
+    assert [item.label.split("：")[0] for item in steps] == [f"开始设置第 {n} 步" for n in range(1, 6)]
+    client.force_login(admin)
+    page = client.get(reverse("stations:county-home")).content.decode()
+    for item in steps:  # each step links to where it is done, and that page opens
+        assert item.url in page and client.get(item.url).status_code == 200, item.url
+
+
+def test_the_set_up_steps_are_gone_once_the_county_is_set_up(tree, county_admin):
+    _a_county_set_up(tree)
+    assert [item for source in SET_UP_STEPS for item in source(county_admin, tree["county"])] == []
+
+
+def test_the_gaps_count_open_stations_without_an_operator_and_departments_without_staff_in_the_region_only(
+    tree, township_admin, county_admin
+):
+    _a_county_set_up(tree)
+    StationFactory(village=tree["villages"][0])  # the township admin's township
+    StationFactory(village=tree["villages"][-1])  # the county's other township
+    StationFactory(village=tree["villages"][-1], status="building")  # not open: nobody needed yet
+    DepartmentFactory(region=tree["county"])
+    other = county_tree()
+    StationFactory(village=other["villages"][0])
+    DepartmentFactory(region=other["county"])
+    assert [item.count for item in station_setup_attention(county_admin, tree["county"])] == [2]
+    assert [item.count for item in station_setup_attention(township_admin, tree["townships"][0])] == [1]
+    gap = department_setup_attention(county_admin, tree["county"])
+    assert [(item.count, item.urgent) for item in gap] == [(1, True)]
+    assert department_setup_attention(township_admin, tree["townships"][0]) == []  # not theirs to staff
+
+
+def test_a_township_admin_is_not_given_the_countys_set_up_steps(township_admin, tree):
+    township = tree["townships"][0]
+    assert [item for source in SET_UP_STEPS for item in source(township_admin, township)] == []
 
 
 # --- Navigation ------------------------------------------------------------------------------------
