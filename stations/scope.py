@@ -291,6 +291,11 @@ class Scope:
         return self.everything or any(region.path.startswith(p.path) and len(region.path) > len(p.path)
                                       for p in self.regions)
 
+    def can_place_region(self, region: Region) -> bool:
+        """Set its position on the map: any region the user may change, and also the region of their own post
+        (a county admin centres their county's map; its name and place in the tree stay set from above)."""
+        return self.can_change_region(region) or any(region.pk == p.region_id for p in self.regions)
+
     def can_add_region_under(self, parent: Region | None) -> bool:
         """Add a region under `parent` (None: a new top of the tree, a superuser only)."""
         return self.everything if parent is None else self.covers(parent.path)
@@ -478,6 +483,10 @@ def can_end_staff_assignment(user, assignment: StaffAssignment) -> bool:
 
 def can_change_region(user, region: Region) -> bool:
     return user.has_perm("stations.change_region") and scope_for(user).can_change_region(region)
+
+
+def can_place_region(user, region: Region) -> bool:
+    return user.has_perm("stations.change_region") and scope_for(user).can_place_region(region)
 
 
 def can_add_region(user, parent: Region | None) -> bool:

@@ -66,7 +66,7 @@ from stations.models import Region, common_region_path
 from stations.regions import codes
 from stations.regions.selectors import merged_away
 from stations.regions.services import region_move, region_update
-from stations.scope import can_add_region, can_change_region, scope_for
+from stations.scope import can_add_region, can_change_region, can_place_region, scope_for
 from stations.services import region_add
 
 REGION_IMPORT = "stations.regions"
@@ -380,6 +380,8 @@ class _Planner:
     def _may_change(self, region: Region, step: _Step) -> bool:
         if self.actor is None:
             return True
+        if step.kinds == [LOCATE]:
+            return can_place_region(self.actor, region)
         if not can_change_region(self.actor, region):
             return False
         if MOVE in step.kinds:

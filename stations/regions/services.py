@@ -20,7 +20,7 @@ from stations.models import Region, common_region_path
 from stations.regions import codes
 from stations.regions.paths import paths_followed, paths_restamp
 from stations.regions.selectors import MERGED_AWAY, MERGED_IN, VILLAGE_LEVELS, merge_references
-from stations.scope import can_add_region, can_change_region, require
+from stations.scope import can_add_region, can_change_region, can_place_region, require
 from stations.services import region_add
 
 FIELDS = ("name", "level", "latitude", "longitude")  # what region_update may change
@@ -31,7 +31,12 @@ def _fresh(region: Region) -> Region:
     return Region.objects.select_for_update().get(pk=region.pk)
 
 
-def _may_change(actor: User | None, region: Region) -> None:
+POSITION = {"latitude", "longitude"}
+
+
+def _may_change(actor: User | None, region: Region, fields=()) -> None:
+    if actor is not None and fields and set(fields) <= POSITION and can_place_region(actor, region):
+        return
     require(actor is None or can_change_region(actor, region),
             _("You may not change %(region)s: it is set by the administrators above your region.")
             % {"region": region.name})
@@ -89,7 +94,7 @@ def region_update(*, region: Region, actor: User | None, **fields) -> Region:
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"region_update() got unknown fields: {sorted(unknown)}")
-    _may_change(actor, region)
+    _may_change(actor, region, fields)
     region = _fresh(region)
     changes = {name: [_text(getattr(region, name)), _text(value)] for name, value in fields.items()
                if getattr(region, name) != value}

@@ -306,6 +306,23 @@ def test_a_township_admin_may_not_rename_their_own_township_by_file(county, town
     assert not report.ok and "only the regions under 乐亭镇" in report.problems[0].message
 
 
+def test_an_admin_places_their_own_region_on_the_map_but_renames_or_places_nothing_above_it(
+    county, county_admin, township_admin
+):
+    def check(row, actor):
+        return region_import_check(file=csv_file([row]), filename="r.csv", actor=actor)
+
+    moved = region_import(file=csv_file([[COUNTY, "乐亭县", CITY, "县", "39.5", "118.95"]]), filename="r.csv",
+                          actor=county_admin)
+    assert moved.applied, moved.problems
+    assert (by_code(COUNTY).latitude, by_code(COUNTY).longitude) == (Decimal("39.5"), Decimal("118.95"))
+    assert AuditEvent.objects.filter(action="region.changed", actor=county_admin).count() == 1
+    assert not check([COUNTY, "乐亭区", CITY, "县", "39.6", "118.95"], county_admin).ok  # the name is set above
+    assert not check([CITY, "唐山市", "", "市", "39.6", "118.2"], county_admin).ok  # the city is not theirs
+    assert not check([COUNTY, "乐亭县", CITY, "县", "39.7", "118.95"], township_admin).ok
+    assert check([T1, "乐亭镇", COUNTY, "乡镇", "39.43", "118.92"], township_admin).ok
+
+
 def test_a_superuser_builds_the_tree_from_an_empty_database():
     superuser = UserFactory(is_superuser=True, is_staff=True)
     report = region_import(file=DEMO_FILE.read_bytes(), filename="regions.csv", actor=superuser)
