@@ -93,7 +93,8 @@ def _county_open(*, county_code, county_name, city_name, actor, existing_usernam
     city = county = None
     if code is not None:
         city = _region_by_code(city_code)
-        county = _region_by_code(code)
+        # Locked: a second opening of this county (a double submit) waits here, then finds the first one's work.
+        county = _region_by_code(code, lock=True)
         if city is not None and city.level != Region.Level.CITY:
             bad("county_code", _("Division code %(code)s is %(region)s's, which is no city.")
                 % {"code": city_code, "region": city.name})
@@ -139,9 +140,10 @@ def _county_open(*, county_code, county_name, city_name, actor, existing_usernam
     return CountyOpening(city=city, county=county, assignment=assignment, created=created)
 
 
-def _region_by_code(code: str) -> Region | None:
+def _region_by_code(code: str, *, lock: bool = False) -> Region | None:
     """The region with this (canonical) code, however it is stored (130225 and 130225000000 are one code)."""
-    return Region.objects.filter(code__in=codes.short_forms(code)).first()
+    regions = Region.objects.filter(code__in=codes.short_forms(code))
+    return (regions.select_for_update() if lock else regions).first()
 
 
 def _active_admin_post(user: User, role: str, region: Region) -> StaffAssignment | None:
@@ -192,6 +194,7 @@ def admin_post_give(*, region: Region, role: str, actor: User, account: User | N
                                             "level": StaffAssignment.REGION_LEVEL[role].label}})
     require(can_give_admin_post(actor, region, role),
             _("Only a county admin of %(region)s's county may give this post.") % {"region": region.name})
+    Region.objects.select_for_update().filter(pk=region.pk).first()  # one post at a time per region: no twins
     password = None
     if account is None:
         account, password = staff_account_create(full_name=full_name, phone=phone, actor=actor)
