@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Final
 
 from axes.models import AccessAttempt
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -103,6 +104,55 @@ def staff_account_create(*, full_name: str, phone: str, actor: User | None,
     if _active_holder(phone) is not None:
         raise phone_taken_error()
     return _new_phone_user(full_name=full_name, phone=phone, actor=actor, with_password=with_password)
+
+
+def named_account_problems(*, username: str, full_name: str, phone: str, password: str) -> dict[str, list[str]]:
+    """What would refuse named_account_create, by field ({} when nothing would): for a caller that checks
+    everything it was given before it writes anything."""
+    username, full_name, phone = username.strip(), " ".join(full_name.split()), phone.strip()
+    errors: dict[str, list[str]] = {}
+    if not full_name:
+        errors["full_name"] = [_("Give the person's full name.")]
+    if not username:
+        errors["username"] = [_("Give the login name.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("The login name %(username)s is taken.") % {"username": username}]
+    if not phone:
+        errors["phone"] = [_("Give the person's mobile number.")]
+    elif _active_holder(phone) is not None:
+        errors.update(phone_taken_error().message_dict)
+    user = User(username=username, full_name=full_name, phone=phone)
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        errors["password"] = list(error.messages)
+    try:
+        user.full_clean(exclude=["password", *errors])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+@transaction.atomic
+def named_account_create(*, username: str, full_name: str, phone: str, password: str,
+                         actor: User | None) -> User:
+    """A new staff account with a login name and an initial password the administrator chose (a county's
+    first admin, made by the platform's superuser, who hands both over). The password is checked against
+    the site's password rules and stored hashed.
+
+    Refused (ValidationError keyed by field, see named_account_problems): a login name already taken, a
+    number an active account already signs in with (one person holds several roles only when an
+    administrator chooses their existing account), a weak password."""
+    errors = named_account_problems(username=username, full_name=full_name, phone=phone, password=password)
+    if errors:
+        raise ValidationError(errors)
+    user = User(username=username.strip(), full_name=" ".join(full_name.split()), phone=phone.strip())
+    user.set_password(password)
+    user.save()
+    audit_event_record(actor=actor, action="user.created", target=user,
+                       data={"phone": user.phone, "username": user.username})
+    return user
 
 
 @transaction.atomic

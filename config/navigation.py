@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from stations.navigation import NavGroup, NavLink
 
 COUNTY_ADMIN = "is_county_admin"  # county-wide work; a township admin gets 403 there
+PLATFORM = "is_platform_admin"  # the superuser's own work: opening counties
 
 REQUESTS = NavGroup("requests", pgettext_lazy("navigation group", "Service requests"), (
     NavLink(_("Requests"), "gov_services:county-request-list"),
@@ -38,11 +39,13 @@ STORE = NavGroup("store", pgettext_lazy("navigation group", "Store"), (
 ))
 
 SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
+    NavLink(_("Counties"), "stations:county-list", allowed=PLATFORM),
     NavLink(_("Regions"), "stations:region-list"),
     NavLink(_("Township outlines (map)"), "stations:township-outlines", allowed=COUNTY_ADMIN),
     NavLink(_("All stations"), "stations:station-list"),
     NavLink(_("Grids and households"), "stations:grid-list"),
     NavLink(_("Departments and staff"), "gov_services:setup-department-list", allowed=COUNTY_ADMIN),
+    NavLink(_("Admin posts"), "gov_services:setup-admin-list", allowed=COUNTY_ADMIN),
     NavLink(_("Appeal routing"), "gov_services:routing-rule-list"),
     NavLink(_("Holiday calendar"), "gov_services:calendar-day-list"),
     NavLink(_("Certificate templates"), "gov_services:certificate-type-list", allowed=COUNTY_ADMIN),

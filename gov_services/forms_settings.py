@@ -14,12 +14,16 @@ class RoutingRuleForm(forms.Form):
                                     help_text=_("Only appeals from villages in this region match."))
     keyword = forms.CharField(label=_("Keyword"), max_length=30, required=False,
                               help_text=_("Optional: match only appeals whose text contains it."))
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None,
+                                        help_text=_("The county's departments and township centres, and the "
+                                                    "city-level (市直) departments of its city."))
 
     def __init__(self, *args, regions, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["department"].queryset = departments
+        self.fields["department"].label_from_instance = (
+            lambda department: f"{department.name}（{department.get_level_display()}）")
 
     @classmethod
     def initial_for(cls, rule) -> dict:

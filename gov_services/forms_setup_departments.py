@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from gov_services.models import Department
 from stations.forms import StaffAccountFields
+from stations.models import StaffAssignment
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -42,3 +44,32 @@ class DepartmentMemberForm(StaffAccountFields):
 class DepartmentActiveForm(forms.Form):
     active = forms.TypedChoiceField(choices=[("0", "0"), ("1", "1")], coerce=lambda value: value == "1")
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class DepartmentMemberRoleForm(forms.Form):
+    """Officer ↔ head of the same department, in place: which membership and its new post."""
+
+    membership = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    role = forms.ChoiceField(choices=[("officer", _("Department officer")), ("head", _("Department head"))])
+
+
+class AdminPostForm(StaffAccountFields):
+    """A township-admin or county-admin post: the role, the township or county, and whom it is for."""
+
+    role = forms.ChoiceField(label=_("Post"), choices=[(Role.TOWNSHIP_ADMIN.value, Role.TOWNSHIP_ADMIN.label),
+                                                      (Role.COUNTY_ADMIN.value, Role.COUNTY_ADMIN.label)])
+    region = RegionChoiceField(label=_("Township or county"), queryset=None,
+                               help_text=_("A township admin serves a township; a county admin the county."))
+    field_order = ["role", "region", "account", "full_name", "phone"]
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+    def clean(self):
+        data = super().clean()
+        role, region = data.get("role"), data.get("region")
+        if role and region is not None and region.level != StaffAssignment.REGION_LEVEL[Role(role)]:
+            self.add_error("region", _("A township admin serves a township, a county admin a county: choose a "
+                                       "region of that level."))
+        return data

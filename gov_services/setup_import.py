@@ -5,8 +5,10 @@ the services the screens use (scope, validation, audit); re-importing the same f
 Departments (demo/data/departments.csv): 部门编码* | 部门名称* | 层级* (市直 / 县级 / 乡镇) |
 所属区划* (the city's, county's or township's division code) | 服务电话 | 调度中心 (是 / 否).
 
-Staff (demo/data/staff.csv): 姓名* | 手机号* | 角色* (代办员 / 联络员 / 科员 / 部门负责人) | 服务站编码 (for
-代办员 and 联络员) | 部门编码 (for 科员 and 部门负责人) | 已有账号. A row whose number has no account makes a new
+Staff (demo/data/staff.csv): 姓名* | 手机号* | 角色* (代办员 / 联络员 / 科员 / 部门负责人 / 乡镇管理员 / 县级管理员) |
+服务站编码 (for 代办员 and 联络员) | 部门编码 (for 科员 and 部门负责人) | 已有账号 | 所属区划 (for 乡镇管理员 the
+township's division code; for 县级管理员 the county's, which may be left empty by an admin of one county; the
+column may be left out of a file without admins). A row whose number has no account makes a new
 account (rows of the file with the same number and name are that one new person); its password is issued
 by the admin on the staff page. A number that already has an account never gives that account a post: the
 row is refused unless the account already holds exactly that post (a re-import), or the row names the
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User, mainland_mobile
+from accounts.roles import Role
 from accounts.services import phone_account, staff_account_create
 from core.audit import audit_event_record
 from core.import_jobs import (
@@ -51,9 +54,12 @@ from gov_services.eforms import mask_mobile
 from gov_services.models import Department
 from gov_services.selectors import departments as selectors
 from gov_services.services import departments as services
-from stations.models import Station
+from stations import selectors as station_selectors
+from stations.models import Region, StaffAssignment, Station
+from stations.regions import codes as region_codes
 from stations.scope import scope_for
 from stations.services import station_staff_add
+from stations.services_admins import admin_post_give
 
 DEPARTMENT_IMPORT = "gov_services.departments"
 STAFF_IMPORT = "gov_services.staff"
@@ -80,11 +86,17 @@ STAFF_COLUMNS = [Column(key, header, aliases, required=key in ("full_name", "pho
     ("station", "服务站编码", ("服务站", "station", "station code")),
     ("department", "部门编码", ("部门", "department", "department code")),
     ("account", "已有账号", ("账号", "account", "username")),
+    ("region", "所属区划", ("区划代码", "乡镇代码", "区划", "region", "region code")),
 ]]
 STATION_ROLES = {"代办员": "operator", "operator": "operator", "联络员": "liaison", "民情联络员": "liaison",
                  "网格联络员": "liaison", "liaison": "liaison"}
 DEPARTMENT_ROLES = {"科员": "officer", "部门科员": "officer", "工作人员": "officer", "officer": "officer",
                     "部门负责人": "head", "负责人": "head", "head": "head"}
+ADMIN_ROLES = {"乡镇管理员": "township_admin", "乡镇级管理员": "township_admin", "township admin": "township_admin",
+               "township_admin": "township_admin", "县级管理员": "county_admin", "县管理员": "county_admin",
+               "county admin": "county_admin", "county_admin": "county_admin"}
+ROLE_LABELS = {"operator": "代办员", "liaison": "联络员", "officer": "科员", "head": "部门负责人",
+               "township_admin": "乡镇管理员", "county_admin": "县级管理员"}
 
 
 # --- submitting and running ---------------------------------------------------------------------------------
@@ -250,6 +262,7 @@ def staff_import(*, file, filename: str, actor: User, dry_run: bool,
     stations = {s.code: s for s in Station.objects.filter(
         scope_for(actor).q(place="village__path", county_only=True)).select_related("village")}
     departments = {d.code: d for d in selectors.setup_department_list(user=actor)}
+    regions = {region_codes.canonical(r.code): r for r in station_selectors.admin_post_region_choices(user=actor)}
     accounts = {u.username: u for u in selectors.staff_account_list(user=actor)}
     plans, problems, new_people, seen_posts = [], [], {}, {}
     for line, cells in rows:
@@ -264,8 +277,9 @@ def staff_import(*, file, filename: str, actor: User, dry_run: bool,
         except ValidationError as error:
             bad("phone", error.messages[0])
         post = _staff_post(header.cell(cells, "role"), header.cell(cells, "station"),
-                           header.cell(cells, "department"), stations, departments)
-        if isinstance(post, tuple) and isinstance(post[0], str) and post[0] in ("role", "station", "department"):
+                           header.cell(cells, "department"), header.cell(cells, "region"), stations, departments,
+                           regions)
+        if isinstance(post[0], str) and post[0] in ("role", "station", "department", "region"):
             bad(post[0], post[1])
         account_name = header.cell(cells, "account").strip()
         account = accounts.get(account_name) if account_name else None
@@ -325,6 +339,8 @@ def staff_import(*, file, filename: str, actor: User, dry_run: bool,
                 created[values["phone"]] = account
             if isinstance(values["place"], Station):
                 station_staff_add(station=values["place"], role=values["role"], account=account, actor=actor)
+            elif isinstance(values["place"], Region):
+                admin_post_give(region=values["place"], role=values["role"], account=account, actor=actor)
             else:
                 services.department_member_add(department=values["place"], user=account, actor=actor,
                                                is_head=values["role"] == "head")
@@ -333,10 +349,10 @@ def staff_import(*, file, filename: str, actor: User, dry_run: bool,
                   action="staff.imported", filename=filename)
 
 
-def _staff_post(role_text, station_code, department_code, stations, departments):
-    """(role, Station or Department), or (column key, message)."""
+def _staff_post(role_text, station_code, department_code, region_code, stations, departments, regions):
+    """(role, Station, Department or Region), or (column key, message)."""
     word = role_text.strip().lower()
-    station_code, department_code = station_code.strip(), department_code.strip()
+    station_code, department_code, region_code = station_code.strip(), department_code.strip(), region_code.strip()
     if word in STATION_ROLES:
         station = stations.get(station_code)
         if station is None:
@@ -354,22 +370,45 @@ def _staff_post(role_text, station_code, department_code, stations, departments)
         if not department.is_active:
             return "department", _("%(department)s is no longer active.") % {"department": department.name}
         return DEPARTMENT_ROLES[word], department
-    return "role", _("Unknown role “%(value)s”; use 代办员, 联络员, 科员 or 部门负责人.") % {"value": role_text}
+    if word in ADMIN_ROLES:
+        return _admin_post(ADMIN_ROLES[word], region_code, regions)
+    return "role", _("Unknown role “%(value)s”; use 代办员, 联络员, 科员, 部门负责人, 乡镇管理员 or 县级管理员.") % {
+        "value": role_text}
+
+
+def _admin_post(role: str, region_code: str, regions: dict[str, Region]):
+    """A 乡镇管理员 names their township by its division code in 所属区划; a 县级管理员 their county (or nothing,
+    when the importing admin has one county)."""
+    level = StaffAssignment.REGION_LEVEL[role]
+    if not region_code:
+        counties = [region for region in regions.values() if region.level == Region.Level.COUNTY]
+        if role == Role.COUNTY_ADMIN and len(counties) == 1:
+            return role, counties[0]
+        return "region", (_("A 乡镇管理员 needs the township's division code.") if role == Role.TOWNSHIP_ADMIN
+                          else _("A 县级管理员 needs the county's division code."))
+    try:
+        region = regions.get(region_codes.canonical(code_text(region_code)))
+    except ValidationError as error:
+        return "region", error.messages[0]
+    if region is None or region.level != level:
+        return "region", (_("No township with the code “%(code)s” in your county.") if role == Role.TOWNSHIP_ADMIN
+                          else _("“%(code)s” is not the code of your county.")) % {"code": region_code}
+    return role, region
 
 
 def _role_label(role: str) -> str:
-    return {"operator": "代办员", "liaison": "联络员", "officer": "科员", "head": "部门负责人"}[role]
+    return ROLE_LABELS[role]
 
 
 def _holds(user: User, role: str, place) -> bool | str:
     """True when `user` holds exactly this post; a message when they hold it otherwise (officer ↔ head)."""
-    if isinstance(place, Station):
+    if isinstance(place, (Station, Region)):
         return place.staff.active().filter(user=user, role=role).exists()
     membership = place.memberships.active().filter(user=user).first()
     if membership is None:
         return False
     if membership.is_head == (role == "head"):
         return True
-    return _("%(user)s is already a member of %(department)s as %(role)s; end that membership on the department's "
-             "page first.") % {"user": user, "department": place.name,
-                               "role": _role_label("head" if membership.is_head else "officer")}
+    return _("%(user)s is already a member of %(department)s as %(role)s; an import does not change it: change "
+             "between officer and head on the staff page.") % {
+        "user": user, "department": place.name, "role": _role_label("head" if membership.is_head else "officer")}

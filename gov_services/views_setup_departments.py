@@ -22,7 +22,12 @@ from core.forms import ImportUploadForm
 from core.http import int_or_none
 from core.import_views import PreviewImportView
 from gov_services import setup_import
-from gov_services.forms_setup_departments import DepartmentActiveForm, DepartmentForm, DepartmentMemberForm
+from gov_services.forms_setup_departments import (
+    DepartmentActiveForm,
+    DepartmentForm,
+    DepartmentMemberForm,
+    DepartmentMemberRoleForm,
+)
 from gov_services.selectors import departments as selectors
 from gov_services.services import departments as services
 from stations.scope import can_set_up_departments
@@ -175,14 +180,46 @@ class DepartmentMemberEndView(_DepartmentPageMixin, View):
         return self.back()
 
 
+class DepartmentMemberRoleView(_DepartmentPageMixin, View):
+    """An officer becomes the head, or the head an officer, in place (the membership ends today and a new one
+    starts today). From the department's page or the staff list (`back=staff`), to which it returns."""
+
+    def post(self, request, pk):
+        form = DepartmentMemberRoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose officer or head."))
+            return self.back_to(request)
+        membership = selectors.setup_membership_by_id(department=self.department,
+                                                      membership_id=form.cleaned_data["membership"])
+        is_head = form.cleaned_data["role"] == "head"
+        try:
+            services.department_member_role_change(membership=membership, is_head=is_head, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, (_("%(user)s is now head of %(department)s.") if is_head
+                                       else _("%(user)s is now an officer of %(department)s."))
+                             % {"user": membership.user, "department": self.department.name})
+        return self.back_to(request)
+
+    def back_to(self, request):
+        if request.POST.get("back") == "staff":
+            return HttpResponseRedirect(reverse("gov_services:setup-staff-list"))
+        return self.back()
+
+
 class StaffListView(SetupMixin, View):
-    """Everyone who works at the admin's stations and departments, with their posts."""
+    """Everyone who works at the admin's stations and departments, with their posts; a department post of a
+    department the admin sets up changes between officer and head here."""
 
     def get(self, request):
         accounts = list(selectors.staff_account_list(user=request.user)[:1000])
         posts = selectors.staff_posts(accounts=accounts)
         return TemplateResponse(request, "gov_services/setup/staff_list.html", {
-            "people": [(account, posts.get(account.pk, [])) for account in accounts]})
+            "people": [(account, posts.get(account.pk, [])) for account in accounts],
+            "departments_set_up": set(selectors.setup_department_list(user=request.user).values_list("pk", flat=True)),
+        })
 
 
 class StaffPasswordView(SetupMixin, View):
@@ -235,10 +272,11 @@ class StaffImportView(_SetupImportView):
     columns = setup_import.STAFF_COLUMNS
     title = gettext_lazy("Import staff")
     format_help = gettext_lazy(
-        "角色: 代办员 or 联络员 (with 服务站编码), 科员 or 部门负责人 (with 部门编码). A number that has no account "
-        "makes a new account, whose password you issue on the staff page. A number that already has an account "
-        "is refused unless the row names that account in 已有账号: one person holds several posts only when you "
-        "say so. Example: demo/data/staff.csv.")
+        "角色: 代办员 or 联络员 (with 服务站编码), 科员 or 部门负责人 (with 部门编码), 乡镇管理员 (with the township's "
+        "division code in 所属区划) or 县级管理员 (所属区划: the county's code, or empty for your own county). A "
+        "number that has no account makes a new account, whose password you issue on the staff page. A number "
+        "that already has an account is refused unless the row names that account in 已有账号: one person holds "
+        "several posts only when you say so. Example: demo/data/staff.csv.")
 
     def page_context(self) -> dict:
         url = reverse("gov_services:setup-staff-list")

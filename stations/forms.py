@@ -93,3 +93,32 @@ class StationForm(forms.Form):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise forms.ValidationError(_("Give both latitude and longitude, or neither."))
         return data
+
+
+class CountyOpenForm(forms.Form):
+    """Opening a county (the superuser): the county by its division code and name, its city's name when the
+    city is new, and its first county admin — an existing account by login name, or a new account."""
+
+    county_code = forms.CharField(
+        label=_("County division code"), max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{6}([0-9]{6})?", "autocomplete": "off"}),
+        help_text=_("Six digits (GB/T 2260, e.g. 130225) or the twelve of the 统计用区划代码. The first four digits "
+                    "name its city, the first two its province."))
+    county_name = forms.CharField(label=_("County name"), max_length=60, help_text=_("E.g. 乐亭县"))
+    city_name = forms.CharField(label=_("City name"), max_length=60, required=False,
+                                help_text=_("E.g. 唐山市. Needed when the city is not on the platform yet; "
+                                            "otherwise it must be the name on record."))
+    existing_username = forms.CharField(
+        label=_("Existing account (login name)"), max_length=150, required=False,
+        help_text=_("To make someone who already has an account the county admin, type their login name. "
+                    "Otherwise leave this empty and fill in the new account below."))
+    username = forms.CharField(label=_("Login name"), max_length=150, required=False,
+                               widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    full_name = forms.CharField(label=_("Full name"), max_length=60, required=False)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, validators=[mainland_mobile], required=False,
+                            help_text=_("They may also sign in with this number."))
+    password = forms.CharField(label=_("Initial password"), required=False, strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                               help_text=_("At least eight characters, not only digits. Hand it over in person."))
+
+    ACCOUNT_FIELDS = ("username", "full_name", "phone", "password")

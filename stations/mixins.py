@@ -61,6 +61,13 @@ class CountyAdminMixin(WorkspaceMixin):
     refusal = _("Only county admins may do this.")
 
 
+class PlatformAdminMixin(WorkspaceMixin):
+    """The platform's own pages (/county/counties/…): the superuser, who opens counties."""
+
+    required_post = "is_platform_admin"
+    refusal = _("Counties are opened by the platform's administrator.")
+
+
 class RequestFilesMixin(WorkspaceMixin):
     """A request's files and its certificates: the staff who may see requests (station, department,
     region) and residents (their own; which rows is the selectors' business)."""

@@ -28,9 +28,9 @@ Who sees what (a user holding several posts sees the union):
 | department officer | the requests and certificates of their departments; their departments' catalogue items | moves requests of their department (once assigned: the assignee only); claims unassigned ones |
 | department head | as an officer | also assigns and moves any request of the department |
 | township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it, grids and households (in full); the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages; creates, edits, imports, suspends and closes its stations; sets up grids, chooses their liaisons, keeps and imports households |
-| county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; sets up the till's providers, products and commission plans (shared by the platform's counties; township admins read them); vets merchants and sets delivery fees; sets up departments (the county's, its townships', and the city-level ones at its city) and their staff (with the role's permission) |
+| county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; sets up the till's providers, products and commission plans (shared by the platform's counties; township admins read them); vets merchants and sets delivery fees; sets up departments (the county's, its townships', and the city-level ones at its city) and their staff (with the role's permission); gives and ends the township-admin posts of its townships and the county-admin posts of its county (never ends its own) |
 | merchant | their own membership, products and order parts | moves their order parts |
-| superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate) |
+| superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate); opens a county (its city and county regions and its first county admin) |
 
 Households' personal data (names, ID and phone numbers) is shown masked wherever it is listed
 (core/masking.py); in full only on a household's own page, to those `can_see_households_in_full` names
@@ -190,6 +190,12 @@ class Scope:
         return self.everything or any(post.role == Role.COUNTY_ADMIN for post in self.regions)
 
     @property
+    def is_platform_admin(self) -> bool:
+        """The platform's own work (/county/counties/…): opening a county and naming its first county admin.
+        The superuser made by `createsuperuser`; no post gives it."""
+        return self.everything
+
+    @property
     def is_counter_staff(self) -> bool:
         """The counter (/counter/…): operators and liaisons of a station."""
         return bool(self.stations)
@@ -304,6 +310,24 @@ class Scope:
         """A region an import may name as it is: one the user administers, or one above their post
         (the city and county rows of a township's file)."""
         return self.everything or any(path.startswith(p.path) or p.path.startswith(path) for p in self.regions)
+
+    # -- admin posts: township and county admins (StaffAssignment with a region)
+
+    def can_give_admin_post(self, region: Region, role: str) -> bool:
+        """Make someone admin of `region`: a county admin gives township-admin posts for the townships of
+        their county and county-admin posts for their own county; a township admin gives none; the
+        superuser any."""
+        level = StaffAssignment.REGION_LEVEL.get(role)
+        if level is None or region.level != level:
+            return False
+        return self.everything or self.covers(region.path, county_only=True)
+
+    def can_end_admin_post(self, assignment: StaffAssignment) -> bool:
+        """End an admin post: whoever may give it, except on their own post (a county admin who leaves is
+        ended by another county admin or the superuser, so a county is never left without one by mistake)."""
+        if assignment.region_id is None or (not self.everything and self.is_user(assignment.user_id)):
+            return False
+        return self.can_give_admin_post(assignment.region, assignment.role)
 
     # -- grids and households
 
@@ -479,6 +503,26 @@ def can_end_staff_assignment(user, assignment: StaffAssignment) -> bool:
     scope = scope_for(user)
     place = assignment.station.village.path if assignment.station_id else assignment.region.path
     return user.has_perm("stations.change_staffassignment") and scope.covers(place)
+
+
+def can_open_county(user) -> bool:
+    """Open a county on the platform (its city and county regions, its first county admin): the superuser."""
+    return user.is_superuser and scope_for(user).is_platform_admin
+
+
+def can_manage_admin_posts(user) -> bool:
+    """The admin posts screen (/county/setup/admins/): county admins with the role's permission to assign
+    staff, and the superuser. A township admin gives no admin posts (403)."""
+    return user.has_perm("stations.add_staffassignment") and scope_for(user).is_county_admin
+
+
+def can_give_admin_post(user, region: Region, role: str) -> bool:
+    return can_manage_admin_posts(user) and scope_for(user).can_give_admin_post(region, role)
+
+
+def can_end_admin_post(user, assignment: StaffAssignment) -> bool:
+    return (user.has_perm("stations.change_staffassignment") and can_manage_admin_posts(user)
+            and scope_for(user).can_end_admin_post(assignment))
 
 
 def can_change_region(user, region: Region) -> bool:

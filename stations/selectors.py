@@ -1,12 +1,15 @@
 """Reads of regions, stations, grids and staff. Who may see which is stations/scope.py's rule;
 access_*_by_id answer 404 for a row out of scope, as for one that does not exist."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from stations import geo
 from stations.models import Grid, Region, StaffAssignment, Station
-from stations.scope import get_in_scope, scope_for
+from stations.scope import can_manage_admin_posts, get_in_scope, scope_for
 
 
 def station_list(*, user, township_id: int | None = None, status: str | None = None,
@@ -144,3 +147,65 @@ def setup_village_list(*, user) -> QuerySet[Region]:
     """Villages and communities where the user may set up a station: those of the regions they administer."""
     return Region.objects.filter(scope_for(user).q(place="path"),
                                  level__in=[Region.Level.VILLAGE, Region.Level.COMMUNITY]).order_by("code")
+
+
+# --- admin posts and the platform's counties --------------------------------------------------------------
+
+ADMIN_POST_LEVELS = (Region.Level.TOWNSHIP, Region.Level.COUNTY)
+
+
+def admin_post_list(*, user) -> QuerySet[StaffAssignment]:
+    """Township- and county-admin posts, in force and ended, in the counties the user administers as a
+    county admin (every county for the superuser); nothing for anyone else. Newest first within a region."""
+    if not can_manage_admin_posts(user):
+        return StaffAssignment.objects.none()
+    return (StaffAssignment.objects.filter(region__isnull=False)
+            .filter(scope_for(user).q(place="region__path", county_only=True))
+            .select_related("user", "region").order_by("region__path", "-started_on", "-pk"))
+
+
+def admin_posts_current(*, user) -> QuerySet[StaffAssignment]:
+    return admin_post_list(user=user).active()
+
+
+def admin_posts_past(*, user) -> QuerySet[StaffAssignment]:
+    """Posts that have ended (`ended_on` is the first day without access), the latest ended first."""
+    return admin_post_list(user=user).filter(ended_on__lte=timezone.localdate()).order_by("-ended_on", "-pk")
+
+
+def access_admin_post_by_id(*, user, assignment_id: int | None) -> StaffAssignment:
+    """An admin post the admins' screen lists, in force or ended (ending it twice says it has ended): 404 for
+    another county's, as for none."""
+    return get_in_scope(admin_post_list(user=user), pk=assignment_id)
+
+
+def admin_post_region_choices(*, user) -> QuerySet[Region]:
+    """The townships and counties the user may give admin posts for: those of their county (all for the
+    superuser); a county first, then its townships."""
+    if not can_manage_admin_posts(user):
+        return Region.objects.none()
+    return Region.objects.filter(scope_for(user).q(place="path", county_only=True),
+                                 level__in=ADMIN_POST_LEVELS).order_by("path")
+
+
+@dataclass
+class CountyRow:
+    county: Region
+    city: Region
+    admins: list[StaffAssignment]
+
+
+def county_overview(*, user) -> list[CountyRow]:
+    """Every county on the platform with its city and its county admins in force (the superuser's counties
+    page; nobody else's). Three queries."""
+    if not scope_for(user).is_platform_admin:
+        return []
+    counties = list(Region.objects.filter(level=Region.Level.COUNTY).order_by("path"))
+    cities = {city.path: city for city in Region.objects.filter(
+        path__in={county.path[: Region.steplen] for county in counties})}
+    admins: dict[int, list[StaffAssignment]] = {}
+    for post in (StaffAssignment.objects.active().filter(role=StaffAssignment.Role.COUNTY_ADMIN,
+                                                         region__in=counties)
+                 .select_related("user").order_by("started_on", "pk")):
+        admins.setdefault(post.region_id, []).append(post)
+    return [CountyRow(county, cities[county.path[: Region.steplen]], admins.get(county.pk, [])) for county in counties]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from stations import views
+from stations import views, views_counties
 
 app_name = "stations"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("county/stations/<int:pk>/staff/", views.StationStaffAddView.as_view(), name="station-staff-add"),
     path("county/stations/<int:pk>/staff/<int:assignment_id>/end/", views.StationStaffEndView.as_view(),
          name="station-staff-end"),
+    path("county/counties/", views_counties.CountyListView.as_view(), name="county-list"),
+    path("county/counties/new/", views_counties.CountyOpenView.as_view(), name="county-open"),
     path("county/regions/", include("stations.urls_regions")),
     path("", include("stations.urls_households")),
     path("", include("stations.urls_setup_stations")),

@@ -7,7 +7,7 @@ is a 404, looked up only once the visitor is let in.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -46,16 +46,22 @@ class CounterHomeView(CounterStaffMixin, TemplateView):
 
 
 class CountyHomeView(CountyStaffMixin, TemplateView):
-    """The township/county back office: what needs action, the links by topic, stations by township."""
+    """The township/county back office: what needs action, the links by topic, stations by township.
+    A superuser with no region of their own sees the first city; on a platform with no region yet they are
+    sent to the counties page, whose first step is opening a county."""
 
     template_name = "stations/county_home.html"
 
+    def get(self, request, *args, **kwargs):
+        self.region = scope_for(request.user).admin_region
+        if self.region is None:  # a superuser with no region of their own: the whole first city
+            self.region = Region.get_root_nodes().filter(level=Region.Level.CITY).first()
+        if self.region is None:
+            return redirect("stations:county-list")
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        region = scope_for(self.request.user).admin_region
-        if region is None:  # a superuser with no region of their own: the whole first city
-            region = Region.get_root_nodes().filter(level=Region.Level.CITY).first()
-        if region is None:
-            raise PermissionDenied(_("There is no region yet."))
+        region = self.region
         summary = selectors.township_summary(region=region)
         totals = {s: sum(row[s] for row in summary) for s in [*Station.Status.values, "total"]}
         return super().get_context_data(

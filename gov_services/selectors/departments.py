@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -75,6 +77,12 @@ def setup_member_by_id(*, department: Department, membership_id: int | None) -> 
                         pk=membership_id)
 
 
+def setup_membership_by_id(*, department: Department, membership_id: int | None) -> DepartmentMembership:
+    """A membership of the department, in force or ended (a role change submitted twice names the one it
+    ended); 404 for another department's, as for none."""
+    return get_in_scope(department.memberships.select_related("user", "department__region"), pk=membership_id)
+
+
 def staff_account_list(*, user) -> QuerySet[User]:
     """Accounts a county admin may explicitly give a post: staff at their stations and regions
     (stations.selectors) and members of the departments they set up."""
@@ -89,17 +97,26 @@ def access_staff_account_by_id(*, user, account_id: int | None) -> User:
     return get_in_scope(staff_account_list(user=user), pk=account_id)
 
 
-def staff_posts(*, accounts) -> dict[int, list[str]]:
-    """Each account's posts in force, as text ("代办员 · 城关村综合服务站"), for the staff list. Two queries."""
+@dataclass(frozen=True)
+class StaffPost:
+    """One post in force, as the staff list shows it: its text ("代办员 · 城关村综合服务站") and, for a
+    department post, the membership (whose officer ↔ head role the list changes in place)."""
+
+    text: str
+    membership: DepartmentMembership | None = None
+
+
+def staff_posts(*, accounts) -> dict[int, list[StaffPost]]:
+    """Each account's posts in force, for the staff list. Two queries."""
     from stations.models import StaffAssignment
 
-    posts: dict[int, list[str]] = {}
+    posts: dict[int, list[StaffPost]] = {}
     for assignment in (StaffAssignment.objects.active().filter(user__in=accounts)
                        .select_related("station", "region").order_by("role", "pk")):
         posts.setdefault(assignment.user_id, []).append(
-            f"{assignment.get_role_display()} · {assignment.station or assignment.region}")
+            StaffPost(f"{assignment.get_role_display()} · {assignment.station or assignment.region}"))
     for membership in (DepartmentMembership.objects.active().filter(user__in=accounts)
                        .select_related("department").order_by("pk")):
         role = _("Department head") if membership.is_head else _("Department officer")
-        posts.setdefault(membership.user_id, []).append(f"{role} · {membership.department}")
+        posts.setdefault(membership.user_id, []).append(StaffPost(f"{role} · {membership.department}", membership))
     return posts

@@ -6,7 +6,7 @@ superuser edits everything (the first county, unless another is asked for); anyo
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gov_services.models import CalendarDay, Department, RoutingRule
@@ -68,8 +68,11 @@ def routing_region_choices(*, county: Region) -> QuerySet[Region]:
 
 
 def routing_department_choices(*, county: Region) -> QuerySet[Department]:
-    """Departments serving the county or a region within it."""
-    return Department.objects.filter(region__path__startswith=county.path).order_by("code")
+    """Departments serving the county or a region within it, and the city-level (市直) departments of its
+    city, which serve it too (a rule may send appeals to the city's 公积金中心). City, county, then township."""
+    city = Q(level=Department.Level.CITY, region__path=county.path[: Region.steplen])
+    return (Department.objects.filter(Q(region__path__startswith=county.path) | city).select_related("region")
+            .order_by("region__depth", "code"))
 
 
 def routing_village_choices(*, county: Region) -> QuerySet[Region]:

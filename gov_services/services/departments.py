@@ -145,6 +145,36 @@ def department_member_end(*, membership: DepartmentMembership, actor: User | Non
     _membership_end(membership, actor=actor, ended_on=ended_on)
 
 
+@transaction.atomic
+def department_member_role_change(*, membership: DepartmentMembership, is_head: bool,
+                                  actor: User | None) -> DepartmentMembership:
+    """An officer becomes the department's head, or a head an officer, in place: the membership in force ends
+    today and a new one with the other post starts today, so the dated history shows both. Returns the
+    membership in force afterwards; when it already holds that post (a double submit) nothing is written."""
+    _require_setup(actor, membership.department.region)
+    current = DepartmentMembership.objects.select_for_update().select_related("user", "department").get(
+        pk=membership.pk)
+    if current.ended_on is not None and current.ended_on <= timezone.localdate():
+        successor = (current.department.memberships.active().filter(user=current.user_id)
+                     .select_related("user", "department").first())
+        if successor is not None and successor.is_head == is_head:
+            return successor  # the same change, submitted again
+        raise ValidationError(_("This membership already ended on %(date)s.") % {"date": current.ended_on})
+    if current.is_head == is_head:
+        return current
+    if not current.department.is_active:
+        raise ValidationError(_("%(department)s is no longer active.") % {"department": current.department.name})
+    _membership_end(current, actor=actor)
+    today = timezone.localdate()
+    successor = DepartmentMembership.objects.create(department=current.department, user=current.user,
+                                                    is_head=is_head, started_on=today)
+    scope_forget(current.user)
+    audit_event_record(actor=actor, action="department.member_role_changed", target=successor, data={
+        "department": current.department.code, "from": "head" if current.is_head else "officer",
+        "to": "head" if is_head else "officer", "previous": current.pk, "on": today.isoformat()})
+    return successor
+
+
 def _membership_end(membership: DepartmentMembership, *, actor: User | None, ended_on: date | None = None) -> None:
     given, membership = membership, DepartmentMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.ended_on is not None:

@@ -183,6 +183,12 @@ def _setup_terms(thing, world) -> dict:
             "share_platform": "10", "tax_rate": "3", "action": "save"}
 
 
+def _role_change(thing, world) -> dict:
+    """The department's first member in force changes post: an officer becomes head, a head an officer."""
+    membership = thing.obj.memberships.active().order_by("pk").first()
+    return {"membership": membership.pk, "role": "officer" if membership.is_head else "head"}
+
+
 def _setup_file(thing, world) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -223,6 +229,12 @@ EXPECTATIONS: dict[str, Case] = {
         "services": ["gov_errands"]}, control="county_admin")),
     "stations:station-import": Case(REGION, post=Post(
         {}, why_no_control="an import needs a spreadsheet; tests/stations/test_setup_stations.py covers it")),
+
+    # --- the platform's counties (issue 16): the superuser opens a county and names its first county admin -------
+    "stations:county-list": Case(NOBODY),
+    "stations:county-open": Case(NOBODY, post=Post({
+        "county_code": "139901", "county_name": "矩阵县", "city_name": "矩阵市", "username": "mx-county-admin",
+        "full_name": "矩阵县管理员", "phone": "13812349201", "password": "Matrix-pass-2026"}, control="superuser")),
 
     # --- stations: the region tree (issue 16) --------------------------------------------------------------------
     "stations:region-list": Case(REGION),
@@ -311,6 +323,18 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:setup-staff-password": Case(COUNTY, Obj("staff_assignment"), get=False, foreign=FORM_REFUSED,
                                               post=Post(lambda t, w: {"account": t.obj.user_id},
                                                         control="county_admin")),
+    # Officer ↔ head in place: the membership is in the form; another county's department is not found.
+    "gov_services:setup-department-member-role": Case(COUNTY, Obj("department", pk="pk"), get=False, post=Post(
+        _role_change, control="county_admin")),
+    # Admin posts: county admins give township-admin posts in their county (another county's township is refused
+    # as a bad choice, and nothing saved) and end them; a township admin gets 403 (tests/gov_services/
+    # test_setup_admins.py covers county-admin posts and one's own post).
+    "gov_services:setup-admin-list": Case(COUNTY),
+    "gov_services:setup-admin-give": Case(COUNTY, Obj("township"), get=False, foreign=FORM_REFUSED, post=Post(
+        lambda t, w: {"role": "township_admin", "region": t.attrs["pk"], "full_name": "矩阵镇管理员",
+                      "phone": "13812349101"}, control="county_admin")),
+    "gov_services:setup-admin-end": Case(COUNTY, Obj("admin_post", pk="pk"), get=False,
+                                         post=Post({}, control="county_admin")),
     "gov_services:catalogue-import": Case(COUNTY, post=Post(
         {}, why_no_control="an import needs a spreadsheet; tests/gov_services/test_catalogue_io.py covers it")),
     # An import's progress (JSON) is for those who may import, like the import itself. The world holds no

@@ -171,7 +171,8 @@ def _places(world: World, name: str) -> Side:
     DepartmentMembershipFactory(department=side.departments["D2"], user=d2_officer, is_head=True)
     users["d2_officer"] = d2_officer
     users["township_admin"] = _user(Role.TOWNSHIP_ADMIN, full_name=f"{name}镇管理员")
-    StaffAssignmentFactory(user=users["township_admin"], role="township_admin", region=side.townships["T1"])
+    post = StaffAssignmentFactory(user=users["township_admin"], role="township_admin", region=side.townships["T1"])
+    world.add("admin_post", post, tags={"county": name, "township": f"{name}.T1"})
     users["county_admin"] = _user(Role.COUNTY_ADMIN, full_name=f"{name}县管理员")
     StaffAssignmentFactory(user=users["county_admin"], role="county_admin", region=side.county)
     users["county_finance"] = _user(Role.COUNTY_ADMIN, full_name=f"{name}县会计")

@@ -280,3 +280,24 @@ def test_require_raises_permission_denied_with_the_reason():
     require(True, "never shown")
     with pytest.raises(PermissionDenied, match="只有"):
         require(False, "只有县级管理员可以这样做。")
+
+
+# --- Admin posts and opening counties ---------------------------------------------------------------------
+
+def test_admin_posts_are_given_by_the_county_admin_of_their_county_only(tree, county_admin, township_admin,
+                                                                        superuser):
+    from stations.models import StaffAssignment
+    from tests.factories import county_tree
+
+    township, county, elsewhere = tree["townships"][0], tree["county"], county_tree()
+    county_scope, township_scope = scope_for(county_admin), scope_for(township_admin)
+    assert county_scope.can_give_admin_post(township, Role.TOWNSHIP_ADMIN)
+    assert county_scope.can_give_admin_post(county, Role.COUNTY_ADMIN)
+    assert not county_scope.can_give_admin_post(county, Role.TOWNSHIP_ADMIN)  # a level the role does not serve
+    assert not county_scope.can_give_admin_post(elsewhere["townships"][0], Role.TOWNSHIP_ADMIN)
+    assert not county_scope.can_give_admin_post(tree["city"], Role.COUNTY_ADMIN)
+    assert not township_scope.can_give_admin_post(township, Role.TOWNSHIP_ADMIN)
+    own, theirs = (StaffAssignment.objects.get(user=user) for user in (county_admin, township_admin))
+    assert county_scope.can_end_admin_post(theirs) and not county_scope.can_end_admin_post(own)
+    assert scope_for(superuser).can_end_admin_post(own) and scope_for(superuser).is_platform_admin
+    assert not county_scope.is_platform_admin and not township_scope.can_end_admin_post(theirs)
