@@ -111,20 +111,23 @@ def test_a_county_sets_itself_up_from_an_empty_database_and_its_first_visit_is_s
     _commission_report_shows_it(page, shot, reference)
 
 
-def _open_the_county(page, shot) -> None:  # DEV ONLY
-    import datetime
-    from decimal import Decimal
-
-    from accounts.models import User
-    from accounts.roles import Role
-    from accounts.services import user_role_grant
-    from stations import services
-    from stations.models import StaffAssignment
-    city = services.region_add(parent=None, name="唐山市", code="130200", level="city", actor=None)
-    county = services.region_add(parent=city, name="乐亭县", code="130225", level="county", actor=None, latitude=Decimal("39.4256"), longitude=Decimal("118.9124"))
-    u = User.objects.create_user(username="lt-admin", password=ADMIN_PASSWORD, full_name="孙立新", phone="13931990001")
-    user_role_grant(user=u, role=Role.COUNTY_ADMIN, actor=None)
-    StaffAssignment.objects.create(user=u, role="county_admin", region=county, started_on=datetime.date(2025,1,1))
+def _open_the_county(page, shot) -> None:
+    """The superuser, on an empty platform, is led to open the first county and its first county admin."""
+    _sign_in(page, "root", ROOT_PASSWORD, "the superuser's sign-in")
+    assert path_of(page) == "/county/counties/", f"the superuser landed on {page.url}"
+    shot("01-superuser-home")
+    _go(page, page.locator("a[href='/county/counties/new/']").first, "opening a county")
+    form = page.locator("main form[method='post']:has(input[name='county_code'])")
+    for name, value in (("county_code", "130225"), ("county_name", "乐亭县"), ("city_name", "唐山市"),
+                        ("username", "lt-admin"), ("full_name", "孙立新"), ("phone", "13931990001"),
+                        ("password", ADMIN_PASSWORD)):
+        form.locator(f"input[name='{name}']").fill(value)
+    shot("02-open-county")
+    _go(page, form.locator("[type='submit']").first, "opening the county")
+    _no_errors(page, "opening the county")
+    assert path_of(page) == "/county/counties/"
+    expect(page.locator("main")).to_contain_text("乐亭县")
+    _sign_out(page)
 
 
 def _add_a_department_with_an_officer(page, shot) -> tuple[str, str]:
