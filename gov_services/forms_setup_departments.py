@@ -17,7 +17,7 @@ class RegionChoiceField(forms.ModelChoiceField):
 class DepartmentForm(forms.Form):
     code = forms.CharField(label=_("Department code"), max_length=20,
                            help_text=_("E.g. LT-MZJ; imports and reports name the department by it. It never changes."))
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=_("Department name"), max_length=80)
     level = forms.ChoiceField(label=_("Level"), choices=Department.Level.choices, initial=Department.Level.COUNTY,
                               help_text=_("City-level (市直), county or township (乡镇便民服务中心)."))
     region = RegionChoiceField(label=_("Region served"), queryset=None,

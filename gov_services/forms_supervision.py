@@ -118,7 +118,7 @@ class SupervisionSettingsForm(forms.Form):
 
 
 class EscalationStepForm(forms.Form):
-    label = forms.CharField(label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"class": "cz-input"}),
+    label = forms.CharField(label=_("Step name"), max_length=60, widget=forms.TextInput(attrs={"class": "cz-input"}),
                             help_text=_("E.g. 红牌督办电话."))
     card = forms.ChoiceField(label=_("Card"), choices=Card.choices, widget=forms.Select(attrs={"class": "cz-select"}))
     after_days = forms.IntegerField(label=_("After (working days holding the card)"), min_value=0, max_value=60,

@@ -19,7 +19,7 @@ class RegionRenameForm(forms.Form):
 
 
 class VillageAddForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("Village or community name"), max_length=60)
     code = forms.CharField(label=_("Division code"), max_length=12, min_length=12,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{12}",
                                                          "autocomplete": "off"}),
