@@ -48,6 +48,17 @@ def user_role_grant(*, user: User, role: Role, actor: User | None) -> None:
     audit_event_record(actor=actor, action="role.granted", target=user, data={"role": role.value})
 
 
+@transaction.atomic
+def user_role_revoke(*, user: User, role: Role, actor: User | None) -> None:
+    """Take a role away (its last post ended): the person no longer lands on that role's workspace."""
+    group = Group.objects.get(name=role.value)
+    if not user.groups.filter(pk=group.pk).exists():
+        return
+    user.groups.remove(group)
+    user.__dict__.pop("roles", None)
+    audit_event_record(actor=actor, action="role.revoked", target=user, data={"role": role.value})
+
+
 # No 0/O/1/l/I: the admin reads this password aloud or writes it on paper.
 _PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ"
 

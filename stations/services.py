@@ -7,13 +7,13 @@ holding the station); `actor=None` is the system (the demo seed, management comm
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import staff_account_create, user_role_grant
+from accounts.services import staff_account_create, user_role_grant, user_role_revoke
 from core.audit import audit_event_record
 from stations.models import Region, StaffAssignment, Station, StationService
 from stations.regions import codes
@@ -192,6 +192,19 @@ def _assignment_end(assignment: StaffAssignment, *, actor: User | None, ended_on
         scope_forget(given.user)
     audit_event_record(actor=actor, action="staff.assignment_ended", target=assignment,
                        data={"ended_on": assignment.ended_on.isoformat()})
+    _role_revoked_with_last_post(assignment, actor=actor)
+
+
+def _role_revoked_with_last_post(assignment: StaffAssignment, *, actor: User | None) -> None:
+    """Ending someone's last post of a role today ends the role too, so they no longer land on a workspace
+    they may not open. A post ending on a later date keeps the role until then (its posts refuse access
+    from that day; the role is settled when an admin next ends a post)."""
+    today = timezone.localdate()
+    if assignment.ended_on > today:
+        return
+    posts = StaffAssignment.objects.filter(user_id=assignment.user_id, role=assignment.role)
+    if not posts.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=today)).exists():
+        user_role_revoke(user=assignment.user, role=Role(assignment.role), actor=actor)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import staff_account_create, user_role_grant
+from accounts.services import staff_account_create, user_role_grant, user_role_revoke
 from core.audit import audit_event_record
 from gov_services.models import Department, DepartmentMembership, RoutingRule, ServiceItem, ServiceRequest
 from gov_services.workflow import OPEN_STATUSES
@@ -87,8 +87,9 @@ def department_active_set(*, department: Department, active: bool, actor: User |
         return
     if not active:
         _check_idle(department)
-        for membership in department.memberships.active():
+        for membership in department.memberships.active().select_related("user"):
             _membership_end(membership, actor=actor)
+            _officer_role_revoked_with_last_membership(membership.user, actor=actor)
     department.is_active = active
     department.save(update_fields=["is_active"])
     audit_event_record(actor=actor, action="department.activated" if active else "department.deactivated",
@@ -143,6 +144,8 @@ def department_member_end(*, membership: DepartmentMembership, actor: User | Non
     """The officer leaves the department: from `ended_on` (default today) they no longer have its queue."""
     _require_setup(actor, membership.department.region)
     _membership_end(membership, actor=actor, ended_on=ended_on)
+    if not ended_on or ended_on <= timezone.localdate():
+        _officer_role_revoked_with_last_membership(membership.user, actor=actor)
 
 
 @transaction.atomic
@@ -173,6 +176,15 @@ def department_member_role_change(*, membership: DepartmentMembership, is_head: 
         "department": current.department.code, "from": "head" if current.is_head else "officer",
         "to": "head" if is_head else "officer", "previous": current.pk, "on": today.isoformat()})
     return successor
+
+
+def _officer_role_revoked_with_last_membership(user: User, *, actor: User | None) -> None:
+    """Leaving one's last department today ends the officer role too (stations.services does the same for
+    posts), so the person no longer lands on a department queue they may not open."""
+    memberships = DepartmentMembership.objects.filter(user=user)
+    if memberships.active().exists() or memberships.filter(started_on__gt=timezone.localdate()).exists():
+        return
+    user_role_revoke(user=user, role=Role.OFFICER, actor=actor)
 
 
 def _membership_end(membership: DepartmentMembership, *, actor: User | None, ended_on: date | None = None) -> None:

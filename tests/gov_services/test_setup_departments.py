@@ -124,8 +124,11 @@ def test_an_officer_who_leaves_loses_the_queue_on_their_next_request(client, dep
     membership.refresh_from_db()
     assert membership.ended_on is not None
     assert client.get(reverse("gov_services:dept-home")).status_code == 403  # the same session, next request
+    officer.refresh_from_db()
+    assert "officer" not in {group.name for group in officer.groups.all()}  # lands as a resident from now on
     services.department_member_add(department=department, actor=county_admin, user=officer)  # may come back
     assert client.get(reverse("gov_services:dept-home")).status_code == 200
+    assert "officer" in {group.name for group in officer.groups.all()}
 
 
 # --- views -------------------------------------------------------------------------------------------------

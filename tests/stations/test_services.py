@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from core.models import AuditEvent
 from stations import services
@@ -296,7 +298,7 @@ def test_ending_an_assignment_sets_the_day_and_audits_it(station, actor):
     services.staff_assignment_end(assignment=assignment, actor=actor)
     assignment.refresh_from_db()
     assert assignment.ended_on == timezone.localdate()
-    (event,) = AuditEvent.objects.all()
+    (event,) = AuditEvent.objects.filter(action="staff.assignment_ended")
     assert (event.action, event.actor, event.target_id) == ("staff.assignment_ended", actor, str(assignment.pk))
     assert event.data == {"ended_on": timezone.localdate().isoformat()}
 
@@ -309,6 +311,31 @@ def test_an_assignment_ended_yesterday_removes_the_scope(station, actor):
     assert list(station_list(user=assignment.user)) == [station]
     services.staff_assignment_end(assignment=assignment, actor=actor, ended_on=today - timedelta(days=1))
     assert list(station_list(user=assignment.user)) == []
+
+
+def test_ending_the_last_post_of_a_role_ends_the_role_and_the_person_lands_as_a_resident(station, actor, client):
+    from accounts.views import workspace_url_for
+
+    today = timezone.localdate()
+    user = UserFactory(roles=[Role.OPERATOR])
+    first = StaffAssignmentFactory(user=user, role="operator", station=station, started_on=today - timedelta(days=9))
+    second = StaffAssignmentFactory(user=user, role="operator", station=StationFactory(village=station.village),
+                                    started_on=today - timedelta(days=9))
+    services.staff_assignment_end(assignment=first, actor=actor)
+    assert Role.OPERATOR in User.objects.get(pk=user.pk).roles  # still posted at the other station
+    services.staff_assignment_end(assignment=second, actor=actor)
+    user = User.objects.get(pk=user.pk)
+    assert Role.OPERATOR not in user.roles
+    assert AuditEvent.objects.filter(action="role.revoked", actor=actor, data={"role": "operator"}).count() == 1
+    assert workspace_url_for(user) == reverse("gov_services:resident-service-request-list")
+
+
+def test_a_post_ending_on_a_later_day_keeps_the_role_until_then(station, actor):
+    today = timezone.localdate()
+    user = UserFactory(roles=[Role.OPERATOR])
+    post = StaffAssignmentFactory(user=user, role="operator", station=station, started_on=today - timedelta(days=9))
+    services.staff_assignment_end(assignment=post, actor=actor, ended_on=today + timedelta(days=5))
+    assert Role.OPERATOR in User.objects.get(pk=user.pk).roles
 
 
 def test_an_assignment_cannot_end_before_it_starts(station, actor):
@@ -366,7 +393,8 @@ def test_a_station_lifecycle_leaves_one_audit_event_per_change(tree, actor):
     services.grid_create(station=station, name="一组", liaison=None, actor=actor)
     services.staff_assignment_end(assignment=assignment, actor=actor)
     assert actions() == ["station.created", "station.status_changed", "station.status_changed",
-                         "role.granted", "staff.assigned", "grid.created", "staff.assignment_ended"]
+                         "role.granted", "staff.assigned", "grid.created", "staff.assignment_ended",
+                         "role.revoked"]
     assert set(AuditEvent.objects.values_list("actor", flat=True)) == {actor.pk}
 
 
