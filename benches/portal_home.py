@@ -74,11 +74,11 @@ def _median(runs: list[load.LoadResult], attr: str) -> float | None:
 
 
 SEED_PORTAL = """
-from gov_services.demo import seed_departments
-from gov_services.demo_catalogue import seed_catalogue
-from portal.demo import seed_portal
+from demo.seeding.departments import seed_departments
+from demo.seeding.catalogue import seed_catalogue
+from demo.seeding.portal import seed_portal
 from portal.models import ServiceGuidePage
-from stations.demo import seed_regions, seed_stations
+from demo.seeding.county import seed_regions, seed_stations
 
 class Quiet:
     def step(self, *args, **kwargs):

@@ -25,8 +25,8 @@ DB_NAME = "store.sqlite3"
 
 SEED_STORE = """
 from oscar.core.loading import get_model
-from shop.demo import seed_merchants
-from stations.demo import seed_regions, seed_staff, seed_stations
+from demo.seeding.shop import seed_merchants
+from demo.seeding.county import seed_regions, seed_staff, seed_stations
 
 class Quiet:
     def step(self, *args, **kwargs):

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from agency import selectors
-from agency.demo import seed_agency
 from agency.models import (
     CommissionStatement,
     CounterTransaction,
@@ -17,7 +16,8 @@ from agency.models import (
     Provider,
 )
 from core.progress import Progress
-from stations.demo import seed_regions, seed_staff, seed_stations
+from demo.seeding.agency import seed_agency
+from demo.seeding.county import seed_regions, seed_staff, seed_stations
 from stations.models import Station
 
 

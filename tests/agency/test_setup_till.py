@@ -15,11 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agency import demo, selectors_setup
+from agency import selectors_setup
 from agency.models import CommissionPlan, CommissionPlanVersion, LedgerEntry, Product, Provider
 from agency.services import setup, setup_import
 from core.models import AuditEvent, ImportJob
 from core.spreadsheets import to_csv
+from demo.seeding import agency as demo
 from tests.agency.factories import (
     CommissionPlanVersionFactory,
     ProductFactory,

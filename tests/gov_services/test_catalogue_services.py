@@ -417,10 +417,10 @@ class _Progress:
 
 
 def test_the_demo_catalogue_is_believable_and_seeding_twice_adds_nothing():
-    from gov_services.demo import seed_departments
-    from gov_services.demo_catalogue import ITEMS, seed_catalogue
+    from demo.seeding.catalogue import ITEMS, seed_catalogue
+    from demo.seeding.county import seed_regions
+    from demo.seeding.departments import seed_departments
     from gov_services.eforms import build_form, validate_schema
-    from stations.demo import seed_regions
 
     progress = _Progress()
     demo = seed_regions(progress)

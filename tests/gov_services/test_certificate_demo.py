@@ -1,10 +1,10 @@
-"""The demo seeding of certificates (gov_services/demo_certificates.py): complete and idempotent."""
+"""The demo seeding of certificates (demo/seeding/certificates.py): complete and idempotent."""
 
 from types import SimpleNamespace
 
 import pytest
 
-from gov_services.demo_certificates import RESIDENT, seal_image, seed_certificates
+from demo.seeding.certificates import RESIDENT, seal_image, seed_certificates
 from gov_services.models import (
     Certificate,
     CertificateType,

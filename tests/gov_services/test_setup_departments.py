@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import User
+from demo.seeding.county import seed_regions
 from gov_services.models import Department, DepartmentMembership
 from gov_services.services import departments as services
 from gov_services.setup_import import department_import, staff_import
-from stations.demo import seed_regions
 from stations.station_import import station_import
 from tests.factories import (
     DepartmentFactory,

@@ -1,12 +1,12 @@
-"""portal/demo.py builds a portal with real content for the demo county, and running it again adds nothing."""
+"""demo/seeding/portal.py builds a portal with real content for the demo county, and running it again adds nothing."""
 
 from django.contrib.auth.models import Group
 
-from gov_services.demo import seed_departments
-from gov_services.demo_catalogue import ITEMS, seed_catalogue
-from portal.demo import seed_portal
+from demo.seeding.catalogue import ITEMS, seed_catalogue
+from demo.seeding.county import seed_regions, seed_stations
+from demo.seeding.departments import seed_departments
+from demo.seeding.portal import seed_portal
 from portal.models import GuideIndexPage, LifeEvent, NewsPage, PhoneDirectoryPage, ServiceGuidePage
-from stations.demo import seed_regions, seed_stations
 
 
 class _Quiet:

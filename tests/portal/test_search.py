@@ -5,12 +5,12 @@ and `DATABASE_URL=postgres://…` use PostgreSQL) — the same table must hold o
 import pytest
 from django.urls import reverse
 
-from gov_services.demo import seed_departments
-from gov_services.demo_catalogue import seed_catalogue
-from portal.demo import seed_guides, seed_life_events
+from demo.seeding.catalogue import seed_catalogue
+from demo.seeding.county import seed_regions
+from demo.seeding.departments import seed_departments
+from demo.seeding.portal import seed_guides, seed_life_events
 from portal.models import ServiceGuidePage
 from portal.selectors import guide_search
-from stations.demo import seed_regions
 
 # query → catalogue code of the guide that must be the first result (a tuple: any of them first)
 TOP_RESULT = {

@@ -511,7 +511,7 @@ def inside(point, ring) -> bool:
 
 
 def test_the_demo_uploads_its_outlines_and_every_village_lies_in_its_own_township():
-    from stations.demo import TOWNSHIP_OUTLINES, seed_regions
+    from demo.seeding.county import TOWNSHIP_OUTLINES, seed_regions
 
     class Quiet:
         def step(self, _label):

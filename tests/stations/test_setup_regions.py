@@ -13,7 +13,7 @@ from django.utils import translation
 
 from accounts.roles import Role
 from core.models import AuditEvent, ImportJob, SmsOutboxMessage
-from stations.demo import seed_regions
+from demo.seeding.county import seed_regions
 from stations.models import Region, Station
 from stations.regions import codes
 from stations.regions import services as region_services

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from core.audit import audit_events_for
 from core.models import ImportJob
+from demo.seeding.county import seed_regions
 from stations import services
-from stations.demo import seed_regions
 from stations.models import Station
 from stations.station_import import station_import
 from tests.factories import StaffAssignmentFactory, UserFactory

@@ -4,16 +4,11 @@ from django.db import transaction
 
 from accounts.roles import Role
 from accounts.services import user_role_grant
-from agency.demo import seed_agency
 from core.progress import Progress
-from gov_services.demo import seed_departments
-from gov_services.demo_catalogue import seed_catalogue
-from gov_services.demo_certificates import seed_certificates
-from gov_services.demo_requests import REQUEST_COUNT, seed_department_staff, seed_requests
-from gov_services.demo_supervision import seed_supervision
-from portal.demo import seed_portal
-from shop.demo import MERCHANTS, seed_merchants
-from stations.demo import (
+from demo.seeding.agency import seed_agency
+from demo.seeding.catalogue import seed_catalogue
+from demo.seeding.certificates import seed_certificates
+from demo.seeding.county import (
     DEMO_PASSWORD,
     STAFFED_STATIONS,
     TOWNSHIPS,
@@ -24,6 +19,11 @@ from stations.demo import (
     seed_staff,
     seed_stations,
 )
+from demo.seeding.departments import seed_departments
+from demo.seeding.portal import seed_portal
+from demo.seeding.service_requests import REQUEST_COUNT, seed_department_staff, seed_requests
+from demo.seeding.shop import MERCHANTS, seed_merchants
+from demo.seeding.supervision import seed_supervision
 
 
 class Command(BaseCommand):

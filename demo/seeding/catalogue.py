@@ -188,7 +188,7 @@ ITEMS = [
 
 
 def seed_catalogue(demo, progress) -> None:
-    """Create the demo catalogue items that are missing (by code). `demo` is stations.demo.DemoCounty."""
+    """Create the demo catalogue items that are missing (by code). `demo` is demo.seeding.county.DemoCounty."""
     existing = set(ServiceItem.objects.filter(code__in=[row[0] for row in ITEMS]).values_list("code", flat=True))
     departments = {d.code: d for d in Department.objects.filter(region__path__startswith=demo.county.path)}
     for (code, name, department, category, level, legal, promised, fee_fen, certificate, online,

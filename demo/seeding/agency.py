@@ -6,7 +6,7 @@ payments through the provider simulator, reversals, status queries, daily closes
 decided by the township, statements generated, approved by a second county admin and paid), so the
 ledger, the audit trail and the statements are what the system itself would have produced. To give
 them a history each step runs "at" a past moment by pinning `django.utils.timezone.now`, as
-gov_services/demo_requests.py does — demo code only.
+demo/seeding/service_requests.py does.
 
 Idempotent: the catalogue is looked up by code; the history is written once (skipped when the first
 demo top-up exists). A few hundred transactions: a few seconds on SQLite.
@@ -37,7 +37,7 @@ from agency.models import (
     Provider,
 )
 from agency.providers import ProviderError, adapter_for
-from stations.demo import OPENED_ON, DemoCounty, demo_user
+from demo.seeding.county import OPENED_ON, DemoCounty, demo_user
 from stations.models import StaffAssignment, Station
 from stations.services import staff_assign
 

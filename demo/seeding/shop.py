@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
 from agency.models import CommissionPlan, CommissionPlanVersion
+from demo.seeding.county import DemoCounty, demo_user
 from shop.addresses import china_id
 from shop.credit_code import check_character
 from shop.models import DeliveryFee, Fulfilment, Merchant, MerchantApplication, OrderPart
@@ -29,7 +30,6 @@ from shop.services import merchants as merchant_services
 from shop.services import orders as order_services
 from shop.services.settlement import STORE_PLAN_CODE
 from shop.shipping.methods import StationPickup, TownshipDelivery
-from stations.demo import DemoCounty, demo_user
 from stations.models import Station
 
 Partner = get_model("partner", "Partner")

@@ -17,11 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from demo.seeding.county import GIVEN, OPENED_ON, SURNAMES, DemoCounty
 from gov_services.identifiers import id_check_character
 from gov_services.models import Department, DepartmentMembership, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import service_items_available_at
 from gov_services.services.requests import intake, moves
-from stations.demo import GIVEN, OPENED_ON, SURNAMES, DemoCounty
 from stations.models import StaffAssignment, Station
 
 REQUEST_COUNT = 240

@@ -1,8 +1,8 @@
 """Demo departments for `manage.py seed_demo`: the county bureaus and each township's service centre."""
 
+from demo.seeding.county import OPENED_ON, DemoCounty, demo_user
 from gov_services.models import Department, DepartmentMembership, RoutingRule
 from gov_services.services import departments as services
-from stations.demo import OPENED_ON, DemoCounty, demo_user
 
 COUNTY_DEPARTMENTS = [
     ("MZJ", "县民政局", "0315-4621101"),

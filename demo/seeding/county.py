@@ -31,7 +31,7 @@ TOWNSHIPS = [
     ("马头营镇", "104", (-0.10, -0.12), ["马头营村", "东高庄村", "李家庄村", "前毛庄村", "杨家泊村"]),
 ]
 # The townships' outlines for the map, uploaded as a county would (stations/services_map.py).
-TOWNSHIP_OUTLINES = Path(__file__).resolve().parents[1] / "demo" / "data" / "township-outlines.geojson"
+TOWNSHIP_OUTLINES = Path(__file__).resolve().parents[1] / "data" / "township-outlines.geojson"
 
 # One entry per village, in division-code order: every tier and status appears, the county
 # seat's township is furthest along and the outlying ones lag, as on Laoting's wall map.
