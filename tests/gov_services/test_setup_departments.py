@@ -207,6 +207,13 @@ def test_the_demo_departments_preview_import_and_import_again_to_no_change(demo_
     assert (again.created, again.updated, again.unchanged) == (0, 0, 17)
 
 
+def test_a_department_file_may_write_a_region_code_with_or_without_its_trailing_zeros(demo_county):
+    text = "部门编码,部门名称,层级,所属区划\nX-1,县甲局,县级,130225000000\nX-2,乐亭镇乙站,乡镇,130225100\n"
+    report = _run(department_import, text.encode(), demo_county.admin)
+    assert report.ok and report.created == 2
+    assert Department.objects.get(code="X-2").region.name == "乐亭镇"
+
+
 def _demo_setup(demo_county):
     assert station_import(file=io.BytesIO((DATA / "stations.csv").read_bytes()), filename="s.csv",
                           actor=demo_county.admin, dry_run=False).ok

@@ -125,6 +125,12 @@ def test_a_code_may_be_stored_without_its_trailing_zeros():
     assert codes.short_forms("130225100203") == {"130225100203"}
 
 
+def test_a_code_someone_types_finds_the_region_however_it_is_stored():
+    assert codes.stored_forms(" 130225 ") == {"130225000000", "130225000", "130225"}
+    assert codes.stored_forms("130225100000") == {"130225100000", "130225100"}
+    assert codes.stored_forms("LT-9") == {"LT-9"}  # not a division code: as it is
+
+
 @pytest.mark.parametrize("code, level", [("130225100001", "community"), ("130225100199", "community"),
                                          ("130225100200", "village"), ("130225100399", "village")])
 def test_residents_committees_are_communities_and_villagers_committees_villages(code, level):
