@@ -14,7 +14,8 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from PIL import Image, ImageDraw, ImageFont
 
-from demo.seeding.county import DemoCounty, demo_user
+from demo.seeding.county import DemoCounty
+from demo.seeding.people import demo_user
 from gov_services import certificate_layout as layout
 from gov_services.models import (
     Certificate,

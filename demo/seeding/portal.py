@@ -15,7 +15,8 @@ from wagtail.models import Page, Workflow, WorkflowPage
 from accounts.roles import Role
 from accounts.services import user_role_grant
 from demo.seeding import portal_content as content
-from demo.seeding.county import DemoCounty, demo_user
+from demo.seeding.county import DemoCounty
+from demo.seeding.people import demo_user
 from gov_services.models import ServiceItem
 from portal.models import (
     GuideIndexPage,
@@ -150,6 +151,4 @@ def seed_portal(demo: DemoCounty, progress) -> None:
         seed_guides(home, people, seed_life_events())
         seed_news(home, people)
         seed_phones(home, people)
-    demo.logins.append(("county editor (Wagtail)", "editor", "/cms/"))
-    demo.logins.append(("portal moderator (Wagtail)", "moderator", "/cms/"))
     progress.step("portal")

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from demo.seeding.catalogue import seed_catalogue
-from demo.seeding.county import seed_regions
-from demo.seeding.departments import seed_departments
+from demo.seeding.county import seed_admins, seed_departments, seed_regions
 from demo.seeding.portal import seed_guides, seed_life_events
 from portal.models import ServiceGuidePage
 from portal.selectors import guide_search
@@ -53,6 +52,7 @@ class _Quiet:
 @pytest.fixture
 def demo_guides(db, home):
     demo = seed_regions(_Quiet())
+    seed_admins(demo, _Quiet())
     seed_departments(demo, _Quiet())
     seed_catalogue(demo, _Quiet())
     seed_guides(home, (None, None), seed_life_events())
