@@ -1,3 +1,4 @@
+import logging
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from accounts.roles import Role
 from core.models import AuditEvent, ImportJob
+from demo.management.commands.seed_demo import quiet
 from gov_services.models import Department, DepartmentMembership, ServiceItem, ServiceRequest
 from stations.models import Household, Region, Station
 
@@ -91,6 +93,21 @@ def test_seed_demo_builds_the_county_prints_every_login_and_a_second_run_changes
     before = _row_counts()
     call_command("seed_demo", stdout=StringIO())
     assert _row_counts() == before
+
+
+def test_while_seeding_the_console_shows_no_informational_logs_and_no_broker_warning(caplog):
+    with caplog.at_level(logging.INFO), quiet():
+        logging.getLogger("cunzhan.sms").info("SMS to 13900000000: 您的事项已受理")
+        logging.getLogger("weasyprint.progress").info("Step 1 - Fetching and parsing HTML")
+        logging.getLogger("fontTools.subset").info("maxp pruned")
+        logging.getLogger("kombu.connection").warning("No hostname was supplied. Reverting to default 'localhost'")
+        logging.getLogger("gov_services").warning("a real problem")
+    assert [record.getMessage() for record in caplog.records] == ["a real problem"]
+    caplog.clear()
+    with caplog.at_level(logging.INFO):  # afterwards, as configured again
+        logging.getLogger("cunzhan.sms").info("SMS to 13900000000: 您的事项已办结")
+        logging.getLogger("kombu.connection").warning("No hostname was supplied.")
+    assert len(caplog.records) == 2
 
 
 @pytest.mark.django_db

@@ -1,3 +1,6 @@
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -37,7 +40,7 @@ class Command(BaseCommand):
         if not settings.DEMO_SEED_ALLOWED:
             raise CommandError("seed_demo refuses to run here: its accounts have a published password. "
                                "It is for demos and development only.")
-        with Progress(STEPS, self.stdout) as progress, transaction.atomic():
+        with quiet(), Progress(STEPS, self.stdout) as progress, transaction.atomic():
             demo = seed_regions(progress)  # the county's master data, imported from demo/data/ …
             seed_admins(demo, progress)
             seed_stations(demo, progress)
@@ -79,3 +82,18 @@ class Command(BaseCommand):
         for role, username, where in logins:
             self.stdout.write(f"  {role:<{width}}  {username:<16} → {where}")
 
+
+@contextmanager
+def quiet():
+    """While seeding, the console shows the progress bar only: no informational logs (the console SMS
+    backend's texts, WeasyPrint's and fontTools' steps, Celery's eager task results) and no warning from
+    kombu about the broker the embedded demo does not use. The texts are still in the SMS outbox."""
+    kombu = logging.getLogger("kombu")
+    disabled, kombu_level = logging.root.manager.disable, kombu.level
+    logging.disable(logging.INFO)
+    kombu.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logging.disable(disabled)
+        kombu.setLevel(kombu_level)
