@@ -33,10 +33,17 @@ def demo_user(username: str, full_name: str, phone: str = "", **flags) -> User:
 
 
 def demo_login(user: User, *, username: str) -> None:
-    """Let an account the files brought in sign in as `username` with the published password; idempotent."""
-    if (user.username, user.password) != (username, demo_password_hash()):
-        user.username, user.password = username, demo_password_hash()
-        user.save(update_fields=["username", "password"])
+    """Let an account the files brought in sign in as `username`, with the published password unless it
+    has one already; idempotent."""
+    changed = []
+    if user.username != username:
+        user.username = username
+        changed.append("username")
+    if not user.has_usable_password():
+        user.password = demo_password_hash()
+        changed.append("password")
+    if changed:
+        user.save(update_fields=changed)
 
 
 @cache
