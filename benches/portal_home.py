@@ -74,11 +74,10 @@ def _median(runs: list[load.LoadResult], attr: str) -> float | None:
 
 
 SEED_PORTAL = """
-from gov_services.demo import seed_departments
-from gov_services.demo_catalogue import seed_catalogue
-from portal.demo import seed_portal
+from demo.seeding.catalogue import seed_catalogue
+from demo.seeding.county import seed_admins, seed_departments, seed_regions, seed_stations
+from demo.seeding.portal import seed_portal
 from portal.models import ServiceGuidePage
-from stations.demo import seed_regions, seed_stations
 
 class Quiet:
     def step(self, *args, **kwargs):
@@ -87,6 +86,7 @@ class Quiet:
 guide = ServiceGuidePage.objects.live().filter(service_item__code="LT-MZJ-01").first()
 if guide is None:
     demo = seed_regions(Quiet())
+    seed_admins(demo, Quiet())
     seed_stations(demo, Quiet())
     seed_departments(demo, Quiet())
     seed_catalogue(demo, Quiet())

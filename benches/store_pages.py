@@ -25,8 +25,8 @@ DB_NAME = "store.sqlite3"
 
 SEED_STORE = """
 from oscar.core.loading import get_model
-from shop.demo import seed_merchants
-from stations.demo import seed_regions, seed_staff, seed_stations
+from demo.seeding.shop import seed_merchants
+from demo.seeding.county import seed_admins, seed_departments, seed_regions, seed_staff, seed_stations
 
 class Quiet:
     def step(self, *args, **kwargs):
@@ -35,7 +35,9 @@ class Quiet:
 Product = get_model("catalogue", "Product")
 if not Product.objects.exists():
     demo = seed_regions(Quiet())
+    seed_admins(demo, Quiet())
     seed_stations(demo, Quiet())
+    seed_departments(demo, Quiet())
     seed_staff(demo, Quiet())
     seed_merchants(demo, Quiet(), orders=False)  # the catalogue is all these pages show
 product = Product.objects.filter(title__startswith="电饭煲").order_by("pk").first()

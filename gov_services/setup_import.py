@@ -178,7 +178,7 @@ def department_import(*, file, filename: str, actor: User, dry_run: bool,
     rows, header, report = _read(file, filename, DEPARTMENT_COLUMNS, progress)
     if rows is None:
         return report
-    regions = {r.code: r for r in selectors.setup_region_choices(user=actor)}
+    regions = {division_code(r.code): r for r in selectors.setup_region_choices(user=actor)}
     codes = [header.cell(cells, "code").strip() for _line, cells in rows]
     mine = {d.code: d for d in selectors.setup_department_list(user=actor).filter(code__in=codes)}
     others = set(Department.objects.filter(code__in=codes).exclude(code__in=mine).values_list("code", flat=True))
@@ -199,7 +199,7 @@ def department_import(*, file, filename: str, actor: User, dry_run: bool,
         level = LEVEL_WORDS.get(header.cell(cells, "level").strip().lower())
         if level is None:
             bad("level", _("Unknown level “%(value)s”; use 市直, 县级 or 乡镇.") % {"value": header.cell(cells, "level")})
-        region = regions.get(header.cell(cells, "region").strip())
+        region = regions.get(division_code(header.cell(cells, "region")))
         if region is None:
             bad("region", _("No city, county or township with the code “%(code)s” where you set up departments.")
                 % {"code": header.cell(cells, "region")})
@@ -347,6 +347,16 @@ def staff_import(*, file, filename: str, actor: User, dry_run: bool,
 
     return _apply(plans, write, actor=actor, report=report, dry_run=dry_run, progress=progress,
                   action="staff.imported", filename=filename)
+
+
+def division_code(text: str) -> str:
+    """A region's code in its 12-digit form, so that 130225, 130225000 and 130225000000 name one region
+    however the tree stores it; text that is no division code, as it is."""
+    text = text.strip()
+    try:
+        return region_codes.canonical(text)
+    except ValidationError:
+        return text
 
 
 def _staff_post(role_text, station_code, department_code, region_code, stations, departments, regions):

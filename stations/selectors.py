@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from stations import geo
 from stations.models import Grid, Region, StaffAssignment, Station
+from stations.regions import codes
 from stations.scope import can_manage_admin_posts, get_in_scope, scope_for
 
 
@@ -130,7 +131,7 @@ def public_region_list(*, level: str | None = None, within_code: str | None = No
 
 def _under_region(queryset: QuerySet, *, path_field: str, code: str, level: str | None = None) -> QuerySet | None:
     """Rows at or under the region with division `code`; None when there is no such region."""
-    region = Region.objects.filter(code=code, **({"level": level} if level else {})).first()
+    region = Region.objects.filter(code__in=codes.stored_forms(code), **({"level": level} if level else {})).first()
     return None if region is None else queryset.filter(**{f"{path_field}__startswith": region.path})
 
 

@@ -55,6 +55,16 @@ def short_forms(code: str) -> set[str]:
     return forms
 
 
+def stored_forms(text: str) -> set[str]:
+    """The forms in which a code someone typed may be stored ("130225" finds a county stored as
+    "130225000000", and the other way round); text that is no division code, as it is."""
+    text = (text or "").strip()
+    try:
+        return short_forms(canonical(text))
+    except ValidationError:
+        return {text}
+
+
 def _depth(code: str) -> int:
     """The index in GROUPS of the last group that is not zero; -1 for all zeros."""
     return max((index for index, (start, end) in enumerate(GROUPS) if int(code[start:end])), default=-1)

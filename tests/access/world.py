@@ -38,7 +38,7 @@ from tests.factories import (
     valid_id_number,
 )
 
-# The roles of the matrix. `county_finance` is not a Role of its own: the demo (agency/demo.py
+# The roles of the matrix. `county_finance` is not a Role of its own: the demo (demo/seeding/agency.py
 # `_county_finance`) makes it a second county-admin assignment, so that statements are approved by
 # someone other than their maker; the matrix builds it the same way.
 ROLES = ("anonymous", "resident", "operator", "liaison", "officer", "department_head", "township_admin",

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from agency import selectors
-from agency.demo import seed_agency
 from agency.models import (
     CommissionStatement,
     CounterTransaction,
@@ -17,7 +16,8 @@ from agency.models import (
     Provider,
 )
 from core.progress import Progress
-from stations.demo import seed_regions, seed_staff, seed_stations
+from demo.seeding.agency import seed_agency, seed_till
+from demo.seeding.county import seed_admins, seed_departments, seed_regions, seed_staff, seed_stations
 from stations.models import Station
 
 
@@ -25,8 +25,8 @@ from stations.models import Station
 def demo(db):
     progress = Progress(100, StringIO())
     county = seed_regions(progress)
-    seed_stations(county, progress)
-    seed_staff(county, progress)
+    for seed in (seed_admins, seed_stations, seed_departments, seed_staff, seed_till):
+        seed(county, progress)
     return county
 
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agency import demo, selectors_setup
+from agency import selectors_setup
 from agency.models import CommissionPlan, CommissionPlanVersion, LedgerEntry, Product, Provider
 from agency.services import setup, setup_import
 from core.models import AuditEvent, ImportJob
@@ -214,18 +214,37 @@ def import_demo_files(actor, *, apply: bool = True) -> list:
             for kind, name in DEMO_FILES]
 
 
+def rows_in(name: str) -> int:
+    return len((DEMO_DATA / name).read_text("utf-8-sig").splitlines()) - 1
+
+
+PROVIDER_ROWS, PLAN_ROWS, PRODUCT_ROWS = (rows_in(name) for _kind, name in DEMO_FILES)
+SHARES = {"share_operator_bp": 7000, "share_township_bp": 1000, "share_county_bp": 1000, "share_platform_bp": 1000,
+          "tax_rate_bp": 300}
+
+
 def test_the_demo_files_import_into_an_empty_database_as_the_demo_catalogue(county_admin):
     reports = import_demo_files(county_admin)
     assert [(r.ok, r.created, r.updated, r.unchanged) for r in reports] == [
-        (True, len(demo.PROVIDERS), 0, 0), (True, len(demo.PLANS), 0, 0), (True, len(demo.PRODUCTS), 0, 0)]
-    for code, provider, name, kind, plan, fields in demo.PRODUCTS:
-        product = Product.objects.select_related("provider", "commission_plan").get(code=code)
-        assert (product.provider.code, product.name, product.kind, product.commission_plan.code) == (
-            provider, name, kind, plan)
-        assert {field: getattr(product, field) for field in fields} == fields
-    for code, (name, fields) in demo.PLANS.items():
+        (True, PROVIDER_ROWS, 0, 0), (True, PLAN_ROWS, 0, 0), (True, PRODUCT_ROWS, 0, 0)]
+    assert set(Product.objects.values_list("kind", flat=True)) == set(Product.Kind.values)
+    electricity = Product.objects.select_related("provider", "commission_plan").get(code="sgcc-electricity")
+    assert (electricity.provider.code, electricity.name, electricity.kind, electricity.commission_plan.code) == (
+        "state-grid", "电费缴纳", "electricity", "utility-slabs")
+    assert (electricity.account_check_digit, electricity.account_min_length, electricity.amount_min_fen,
+            electricity.amount_max_fen, electricity.lookup_supported) == ("mod10_31", 10, 100, 500_000, True)
+    withdrawal = Product.objects.get(code="psbc-withdrawal")
+    assert (withdrawal.direction, withdrawal.account_check_digit, withdrawal.customer_fee_fen) == ("payout", "luhn", 100)
+    assert Product.objects.get(code="cmcc-topup").amount_choices_fen == [3_000, 5_000, 10_000, 20_000]
+    for code, name, terms in [
+        ("utility-slabs", "水电费 阶梯佣金", {**SHARES, "method": "slabs", "max_fen": 500, "slabs": [
+            {"up_to_fen": 10_000, "rate_bp": 0, "flat_fen": 30}, {"up_to_fen": 50_000, "rate_bp": 0, "flat_fen": 60},
+            {"up_to_fen": None, "rate_bp": 20, "flat_fen": 0}]}),
+        ("insurance-8pct", "保险代理 8%", {**SHARES, "method": "percentage", "rate_bp": 800, "min_fen": 100}),
+        ("store-order", "会员商城订单佣金", {"method": "percentage", "rate_bp": 300, "min_fen": 50}),
+    ]:
         version = CommissionPlanVersion.objects.get(plan__code=code)
-        expected = setup.plan_version_build(plan=None, effective_from=date(2025, 1, 1), **demo.SHARES, **fields)
+        expected = setup.plan_version_build(plan=None, effective_from=date(2025, 1, 1), **terms)
         assert (version.plan.name, version.effective_from, setup.terms_of(version)) == (
             name, date(2025, 1, 1), setup.terms_of(expected))
 
@@ -235,7 +254,7 @@ def test_importing_the_same_files_again_changes_nothing(county_admin):
     events = AuditEvent.objects.count()
     again = import_demo_files(county_admin)
     assert [(r.created, r.updated, r.unchanged) for r in again] == [
-        (0, 0, len(demo.PROVIDERS)), (0, 0, len(demo.PLANS)), (0, 0, len(demo.PRODUCTS))]
+        (0, 0, PROVIDER_ROWS), (0, 0, PLAN_ROWS), (0, 0, PRODUCT_ROWS)]
     assert AuditEvent.objects.count() == events
 
 
@@ -248,7 +267,7 @@ def test_a_check_reports_what_would_change_and_writes_nothing(county_admin):
     report = import_file("products", changed.encode(), county_admin, apply=False)
     assert report.created_codes == ["new-water"]
     assert report.updated_codes == ["sgcc-electricity（最高金额（元））"]
-    assert report.unchanged == len(demo.PRODUCTS) - 1
+    assert report.unchanged == PRODUCT_ROWS - 1
     assert not Product.objects.filter(code="new-water").exists()
     assert Product.objects.get(code="sgcc-electricity").amount_max_fen == 500_000
 
@@ -292,7 +311,7 @@ def test_a_check_job_keeps_its_file_until_it_is_applied_once(county_admin, djang
         check = setup_import.setup_import_check_submit(user=county_admin, sheet=sheet, upload=upload,
                                                        idempotency_key=uuid.uuid4())
     check.refresh_from_db()
-    assert (check.status, check.result["created"], bool(check.file)) == ("done", len(demo.PROVIDERS), True)
+    assert (check.status, check.result["created"], bool(check.file)) == ("done", PROVIDER_ROWS, True)
     assert not Provider.objects.exists()
     key = uuid.uuid4()
     with django_capture_on_commit_callbacks(execute=True):
@@ -301,8 +320,8 @@ def test_a_check_job_keeps_its_file_until_it_is_applied_once(county_admin, djang
     job.refresh_from_db()
     check.refresh_from_db()
     assert (job.status, job.result["created"], bool(job.file), bool(check.file)) == (
-        "done", len(demo.PROVIDERS), False, False)
-    assert Provider.objects.count() == len(demo.PROVIDERS)
+        "done", PROVIDER_ROWS, False, False)
+    assert Provider.objects.count() == PROVIDER_ROWS
     assert setup_import.setup_import_apply_submit(user=county_admin, sheet=sheet, check_job_id=check.pk,
                                                   idempotency_key=key) == job
     # A second apply with a new key (another tab) is the first apply: the file is imported once.
@@ -437,7 +456,7 @@ def test_a_file_is_checked_then_applied_from_the_import_page(client, county_admi
         response = client.post(url, {"check_job": check.pk, "idempotency_key": uuid.uuid4()})
     page = client.get(response["Location"]).content.decode()
     assert 'data-import-result="applied"' in page
-    assert Provider.objects.count() == len(demo.PROVIDERS)
+    assert Provider.objects.count() == PROVIDER_ROWS
 
 
 def test_a_bad_file_is_refused_on_the_import_page_with_its_lines(client, county_admin, private_files,

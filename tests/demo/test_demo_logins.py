@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from accounts.roles import Role
-from stations.demo import DEMO_PASSWORD
+from demo.seeding.people import DEMO_PASSWORD
 
 # The ones that landed elsewhere before (the merchant on a 403, the editors on "my requests").
 EXPECTED = {"merchant": "/shop/dashboard/", "county_finance": "/county/", "editor": "/cms/", "moderator": "/cms/"}

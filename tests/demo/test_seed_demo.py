@@ -1,3 +1,4 @@
+import logging
 import os
 import subprocess
 import sys
@@ -9,15 +10,54 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.roles import Role
-from gov_services.models import ServiceItem, ServiceRequest
-from stations.models import Region, Station
+from core.models import AuditEvent, ImportJob
+from demo.management.commands.seed_demo import quiet
+from gov_services.models import Department, DepartmentMembership, ServiceItem, ServiceRequest
+from stations.models import Household, Region, Station
+
+# What each set-up import brought in from demo/data/: (kind, file) → what its check counted to create.
+IMPORTED = {
+    ("stations.regions", "regions.csv"): 32,  # the province row is left out
+    ("stations.stations", "stations.csv"): 25,
+    ("gov_services.departments", "departments.csv"): 17,
+    ("gov_services.staff", "staff.csv"): 50,
+    ("stations.households", "households.csv"): 56,
+    ("agency.setup.providers", "providers.csv"): 12,
+    ("agency.setup.plans", "commission_plans.csv"): 7,
+    ("agency.setup.products", "products.csv"): 13,
+}
+CATALOGUE = {"catalogue.csv": 44, "catalogue_subitems.csv": 3}  # imported at once, without a check
 
 
 def _row_counts() -> dict[str, int]:
     return {model._meta.label: model.objects.count() for model in apps.get_models()
-            if model._meta.app_label in {"core", "accounts", "stations", "gov_services", "partner", "catalogue",
-                                         "wagtailcore"}
-            and model._meta.managed and not model._meta.proxy}
+            if model._meta.managed and not model._meta.proxy}
+
+
+def _assert_master_data_came_through_the_imports() -> None:
+    jobs = list(ImportJob.objects.select_related("user").order_by("pk"))
+    assert all(job.status == "done" and not job.result["problems"] for job in jobs)
+    for (kind, name), created in IMPORTED.items():
+        check, applied = [job for job in jobs if (job.kind, job.filename) == (kind, name)]
+        # Checked first (a preview that writes nothing), then that check applied.
+        assert check.params.get("preview") or check.params.get("apply") is False, name
+        assert check.pk in (applied.params.get("preview_of"), applied.params.get("checked")), name
+        assert (check.result["created"], applied.result["created"]) == (created, created), name
+        expected_user = "admin" if kind == "stations.regions" else "county_admin"
+        assert check.user.username == applied.user.username == expected_user, name
+    catalogue = {job.filename: job.result["created"] for job in jobs if job.kind == "gov_services.catalogue"}
+    assert catalogue == CATALOGUE
+    assert len(jobs) == 2 * len(IMPORTED) + len(CATALOGUE)
+    # The imports' own audit trail, by the county admin.
+    for action in ("stations.imported", "departments.imported", "staff.imported", "catalogue.imported"):
+        assert AuditEvent.objects.filter(action=action, actor__username="county_admin").exists(), action
+    assert AuditEvent.objects.filter(action="household.imported").count() == 56
+    assert AuditEvent.objects.filter(action="region.added", actor__username="admin").count() == 32
+    assert Region.objects.get(level="county").code == "130225000000"  # as the file writes it
+    assert Household.objects.filter(grid__station__code="LT001").count() == Household.objects.count() == 56
+    # Every department has a head to work its queue, from the staff file.
+    assert not Department.objects.exclude(memberships__is_head=True).exists()
+    assert DepartmentMembership.objects.count() == 18
 
 
 @pytest.mark.django_db
@@ -48,10 +88,26 @@ def test_seed_demo_builds_the_county_prints_every_login_and_a_second_run_changes
     statuses = set(ServiceRequest.objects.values_list("status", flat=True))
     assert statuses >= {"submitted", "accepted", "under_review", "returned", "completed", "rated", "closed"}
     assert ServiceRequest.objects.filter(kind="appeal").exists()
+    _assert_master_data_came_through_the_imports()
 
     before = _row_counts()
     call_command("seed_demo", stdout=StringIO())
     assert _row_counts() == before
+
+
+def test_while_seeding_the_console_shows_no_informational_logs_and_no_broker_warning(caplog):
+    with caplog.at_level(logging.INFO), quiet():
+        logging.getLogger("cunzhan.sms").info("SMS to 13900000000: 您的事项已受理")
+        logging.getLogger("weasyprint.progress").info("Step 1 - Fetching and parsing HTML")
+        logging.getLogger("fontTools.subset").info("maxp pruned")
+        logging.getLogger("kombu.connection").warning("No hostname was supplied. Reverting to default 'localhost'")
+        logging.getLogger("gov_services").warning("a real problem")
+    assert [record.getMessage() for record in caplog.records] == ["a real problem"]
+    caplog.clear()
+    with caplog.at_level(logging.INFO):  # afterwards, as configured again
+        logging.getLogger("cunzhan.sms").info("SMS to 13900000000: 您的事项已办结")
+        logging.getLogger("kombu.connection").warning("No hostname was supplied.")
+    assert len(caplog.records) == 2
 
 
 @pytest.mark.django_db

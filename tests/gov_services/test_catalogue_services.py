@@ -417,17 +417,24 @@ class _Progress:
 
 
 def test_the_demo_catalogue_is_believable_and_seeding_twice_adds_nothing():
-    from gov_services.demo import seed_departments
-    from gov_services.demo_catalogue import ITEMS, seed_catalogue
+    from core.models import AuditEvent, ImportJob
+    from demo.seeding.catalogue import seed_catalogue
+    from demo.seeding.county import seed_admins, seed_departments, seed_regions
     from gov_services.eforms import build_form, validate_schema
-    from stations.demo import seed_regions
 
     progress = _Progress()
     demo = seed_regions(progress)
+    seed_admins(demo, progress)
     seed_departments(demo, progress)
     seed_catalogue(demo, progress)
-    items = list(ServiceItem.objects.select_related("department").prefetch_related("materials"))
-    assert len(items) == len(ITEMS) >= 40
+    items = list(ServiceItem.objects.select_related("department", "parent").prefetch_related("materials"))
+    assert len(items) >= 40
+    # Through the catalogue import, as the county admin: one job per file, its audit events.
+    jobs = ImportJob.objects.filter(kind="gov_services.catalogue", user__username="county_admin")
+    assert sorted(jobs.values_list("filename", flat=True)) == ["catalogue.csv", "catalogue_subitems.csv"]
+    assert sum(job.result["created"] for job in jobs) == len(items)
+    assert AuditEvent.objects.filter(action="catalogue.imported").count() == 2
+    assert {item.code for item in items if item.parent} == {"LT-GAJ-20-01", "LT-GAJ-20-02"}
     assert len({item.department.code for item in items}) >= 14  # every bureau and the township centres
     assert {item.lowest_level for item in items} >= {"village", "township", "county"}
     assert {item.category for item in items} == set(ServiceItem.Category.values)
@@ -444,6 +451,6 @@ def test_the_demo_catalogue_is_believable_and_seeding_twice_adds_nothing():
             "有线电视故障报修", "路灯维修", "临时救助", "残疾人证办理", "农机购置补贴", "高龄津贴", "居住证明"} <= names
     assert progress.steps[-1] == "service catalogue"
 
-    events = AuditEvent.objects.count()
+    before = ServiceItem.objects.count(), ImportJob.objects.count(), AuditEvent.objects.count()
     seed_catalogue(demo, progress)
-    assert ServiceItem.objects.count() == len(ITEMS) and AuditEvent.objects.count() == events
+    assert (ServiceItem.objects.count(), ImportJob.objects.count(), AuditEvent.objects.count()) == before

@@ -1,10 +1,10 @@
-"""The demo seeding of certificates (gov_services/demo_certificates.py): complete and idempotent."""
+"""The demo seeding of certificates (demo/seeding/certificates.py): complete and idempotent."""
 
 from types import SimpleNamespace
 
 import pytest
 
-from gov_services.demo_certificates import RESIDENT, seal_image, seed_certificates
+from demo.seeding.certificates import RESIDENT, seal_image, seed_certificates
 from gov_services.models import (
     Certificate,
     CertificateType,
@@ -31,7 +31,7 @@ def test_seeding_twice_sets_up_the_county_once_and_fills_the_residents_wallet(
                                            {"name": "contact_phone", "type": "phone", "label": "联系电话",
                                             "required": True}])
     DepartmentMembershipFactory(department=department, user=UserFactory(), is_head=True)
-    demo = SimpleNamespace(county=tree["county"], stations=[station], logins=[])
+    demo = SimpleNamespace(county=tree["county"], stations=[station])
     with django_capture_on_commit_callbacks(execute=True):
         seed_certificates(demo, _Progress())
     counts = [m.objects.count() for m in (Certificate, CertificateType, CountySigningCertificate, DepartmentSeal,

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import User
+from demo.seeding.county import seed_regions
 from gov_services.models import Department, DepartmentMembership
 from gov_services.services import departments as services
 from gov_services.setup_import import department_import, staff_import
-from stations.demo import seed_regions
 from stations.station_import import station_import
 from tests.factories import (
     DepartmentFactory,
@@ -210,6 +210,13 @@ def test_the_demo_departments_preview_import_and_import_again_to_no_change(demo_
     assert (again.created, again.updated, again.unchanged) == (0, 0, 17)
 
 
+def test_a_department_file_may_write_a_region_code_with_or_without_its_trailing_zeros(demo_county):
+    text = "部门编码,部门名称,层级,所属区划\nX-1,县甲局,县级,130225000000\nX-2,乐亭镇乙站,乡镇,130225100\n"
+    report = _run(department_import, text.encode(), demo_county.admin)
+    assert report.ok and report.created == 2
+    assert Department.objects.get(code="X-2").region.name == "乐亭镇"
+
+
 def _demo_setup(demo_county):
     assert station_import(file=io.BytesIO((DATA / "stations.csv").read_bytes()), filename="s.csv",
                           actor=demo_county.admin, dry_run=False).ok
@@ -220,14 +227,14 @@ def test_the_demo_staff_file_makes_accounts_without_passwords_and_a_second_impor
     _demo_setup(demo_county)
     data = (DATA / "staff.csv").read_bytes()
     preview = _run(staff_import, data, demo_county.admin, dry_run=True)
-    assert preview.ok and preview.created == 34 and not User.objects.filter(phone="13933000001").exists()
+    assert preview.ok and preview.created == 50 and not User.objects.filter(phone="13933000001").exists()
     assert "139****0000" in preview.created_codes[0]  # numbers are masked in the stored report
-    assert _run(staff_import, data, demo_county.admin).created == 34
+    assert _run(staff_import, data, demo_county.admin).created == 50
     head = User.objects.get(phone="13933000001")
     assert not head.has_usable_password() and DepartmentMembership.objects.get(user=head).is_head
     assert User.objects.get(phone="13931000000").staff_assignments.get().station.code == "LT001"
     again = _run(staff_import, data, demo_county.admin)
-    assert again.ok and (again.created, again.unchanged) == (0, 34)
+    assert again.ok and (again.created, again.unchanged) == (0, 50)
 
 
 def test_a_staff_row_never_gives_a_post_to_an_account_found_by_its_number(demo_county):

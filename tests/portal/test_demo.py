@@ -1,12 +1,14 @@
-"""portal/demo.py builds a portal with real content for the demo county, and running it again adds nothing."""
+"""demo/seeding/portal.py builds a portal with real content for the demo county, and running it again adds nothing."""
+
+import csv
 
 from django.contrib.auth.models import Group
 
-from gov_services.demo import seed_departments
-from gov_services.demo_catalogue import ITEMS, seed_catalogue
-from portal.demo import seed_portal
+from demo.seeding.catalogue import seed_catalogue
+from demo.seeding.county import seed_admins, seed_departments, seed_regions, seed_stations
+from demo.seeding.imports import DATA
+from demo.seeding.portal import seed_portal
 from portal.models import GuideIndexPage, LifeEvent, NewsPage, PhoneDirectoryPage, ServiceGuidePage
-from stations.demo import seed_regions, seed_stations
 
 
 class _Quiet:
@@ -21,6 +23,7 @@ def _counts():
 
 def test_demo_portal_has_a_guide_for_every_catalogue_item_news_and_phones_and_is_idempotent(home, client):
     demo = seed_regions(_Quiet())
+    seed_admins(demo, _Quiet())
     seed_stations(demo, _Quiet())
     seed_departments(demo, _Quiet())
     seed_catalogue(demo, _Quiet())
@@ -31,7 +34,8 @@ def test_demo_portal_has_a_guide_for_every_catalogue_item_news_and_phones_and_is
 
     assert _counts() == first
     guides = ServiceGuidePage.objects.live()
-    assert sorted(g.service_item.code for g in guides) == sorted(row[0] for row in ITEMS)
+    with (DATA / "catalogue.csv").open(encoding="utf-8-sig") as file:
+        assert sorted(g.service_item.code for g in guides) == sorted(row["事项编码"] for row in csv.DictReader(file))
     assert all(g.steps and g.faqs and g.purpose and g.search_keywords for g in guides)
     assert NewsPage.objects.live().count() >= 10
     assert first[2] >= 8 and all(event.guides.exists() for event in LifeEvent.objects.all())

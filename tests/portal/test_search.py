@@ -5,12 +5,11 @@ and `DATABASE_URL=postgres://…` use PostgreSQL) — the same table must hold o
 import pytest
 from django.urls import reverse
 
-from gov_services.demo import seed_departments
-from gov_services.demo_catalogue import seed_catalogue
-from portal.demo import seed_guides, seed_life_events
+from demo.seeding.catalogue import seed_catalogue
+from demo.seeding.county import seed_admins, seed_departments, seed_regions
+from demo.seeding.portal import seed_guides, seed_life_events
 from portal.models import ServiceGuidePage
 from portal.selectors import guide_search
-from stations.demo import seed_regions
 
 # query → catalogue code of the guide that must be the first result (a tuple: any of them first)
 TOP_RESULT = {
@@ -53,6 +52,7 @@ class _Quiet:
 @pytest.fixture
 def demo_guides(db, home):
     demo = seed_regions(_Quiet())
+    seed_admins(demo, _Quiet())
     seed_departments(demo, _Quiet())
     seed_catalogue(demo, _Quiet())
     seed_guides(home, (None, None), seed_life_events())

@@ -423,6 +423,13 @@ def test_public_directory_filters_by_township_code(tree, stations_everywhere):
     assert {r["township"] for r in rows} == {tree["townships"][1].name}
 
 
+def test_public_directory_finds_a_township_by_any_form_of_its_division_code(tree, stations_everywhere):
+    township = tree["townships"][1]  # stored with nine digits
+    assert len(township.code) == 9
+    rows = selectors.public_station_directory(township_code=township.code + "000")
+    assert [r["code"] for r in rows] == _codes(stations_everywhere[2:])
+
+
 def test_public_directory_with_an_unknown_township_is_empty(tree, stations_everywhere):
     assert selectors.public_station_directory(township_code="000000000") == []
     # A village's code is not a township's.

@@ -511,7 +511,8 @@ def inside(point, ring) -> bool:
 
 
 def test_the_demo_uploads_its_outlines_and_every_village_lies_in_its_own_township():
-    from stations.demo import TOWNSHIP_OUTLINES, seed_regions
+    from demo.seeding.county import OUTLINES, seed_regions
+    from demo.seeding.imports import demo_file
 
     class Quiet:
         def step(self, _label):
@@ -525,5 +526,5 @@ def test_the_demo_uploads_its_outlines_and_every_village_lies_in_its_own_townshi
         for village in township.get_children():
             point = (float(village.longitude), float(village.latitude))
             assert [pk for pk, ring in rings.items() if inside(point, ring)] == [township.pk], village.name
-    again = services_map.township_outlines_check(actor=None, data=TOWNSHIP_OUTLINES.read_bytes())
+    again = services_map.township_outlines_check(actor=None, data=demo_file(OUTLINES))
     assert again.counts["unchanged"] == len(demo.townships)

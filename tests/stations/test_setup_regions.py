@@ -13,7 +13,7 @@ from django.utils import translation
 
 from accounts.roles import Role
 from core.models import AuditEvent, ImportJob, SmsOutboxMessage
-from stations.demo import seed_regions
+from demo.seeding.county import seed_regions
 from stations.models import Region, Station
 from stations.regions import codes
 from stations.regions import services as region_services
@@ -125,6 +125,12 @@ def test_a_code_may_be_stored_without_its_trailing_zeros():
     assert codes.short_forms("130225100203") == {"130225100203"}
 
 
+def test_a_code_someone_types_finds_the_region_however_it_is_stored():
+    assert codes.stored_forms(" 130225 ") == {"130225000000", "130225000", "130225"}
+    assert codes.stored_forms("130225100000") == {"130225100000", "130225100"}
+    assert codes.stored_forms("LT-9") == {"LT-9"}  # not a division code: as it is
+
+
 @pytest.mark.parametrize("code, level", [("130225100001", "community"), ("130225100199", "community"),
                                          ("130225100200", "village"), ("130225100399", "village")])
 def test_residents_committees_are_communities_and_villagers_committees_villages(code, level):
@@ -168,17 +174,20 @@ def test_importing_the_same_file_again_changes_nothing(county):
     assert dict(Region.objects.values_list("code", "path")) == paths
 
 
-def test_the_demo_seed_and_the_demo_file_describe_the_same_tree():
-    """seed_demo still builds its regions in code (short codes); the file matches them row for row."""
-
+def test_the_demo_seed_imports_the_demo_file_as_the_superuser_checked_then_applied():
     class Progress:
         def step(self, _label):
             pass
 
-    seed_regions(Progress())
+    demo = seed_regions(Progress())
+    assert (demo.city.code, demo.county.code) == (CITY, COUNTY) and len(demo.townships) == 5
+    check, applied = ImportJob.objects.filter(kind="stations.regions").order_by("pk")
+    assert check.user == applied.user == demo.admin and demo.admin.is_superuser
+    assert (applied.params["checked"], applied.result["applied"], applied.result["created"]) == (check.pk, True, 32)
     checked = region_import_check(file=DEMO_FILE.read_bytes(), filename="regions.csv", actor=None)
-    assert checked.ok, checked.problems
-    assert (checked.created, checked.updated, checked.unchanged) == (0, 0, 32)
+    assert checked.ok and (checked.created, checked.updated, checked.unchanged) == (0, 0, 32)
+    seed_regions(Progress())
+    assert ImportJob.objects.count() == 2 and Region.objects.count() == 32
 
 
 def test_an_xlsx_file_imports_like_the_csv(county):
@@ -419,7 +428,9 @@ def test_a_village_added_by_hand_is_refused_with_the_field_to_correct(county, co
 def test_a_short_stored_code_is_the_same_code():
     from stations.services import region_add
 
-    seed_regions(type("P", (), {"step": lambda self, label: None})())  # stores 130225100 for 乐亭镇
+    city = region_add(parent=None, name="唐山市", code="130200", level="city", actor=None)
+    county = region_add(parent=city, name="乐亭县", code="130225", level="county", actor=None)
+    region_add(parent=county, name="乐亭镇", code="130225100", level="township", actor=None)
     with pytest.raises(ValidationError, match="already 乐亭镇's"):
         region_add(parent=by_code(COUNTY), name="乐亭街道", code="130225100000", level="township", actor=None)
 

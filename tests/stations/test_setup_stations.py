@@ -13,12 +13,13 @@ from django.urls import reverse
 from core.audit import audit_events_for
 from core.models import ImportJob
 from stations import services
-from stations.demo import seed_regions
-from stations.models import Station
+from stations.models import Region, Station
+from stations.regions.importer import region_import
 from stations.station_import import station_import
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 DEMO_STATIONS = Path(__file__).resolve().parents[2] / "demo" / "data" / "stations.csv"
+DEMO_REGIONS = DEMO_STATIONS.with_name("regions.csv")
 
 
 def _station(village, actor, **extra):
@@ -144,10 +145,12 @@ def test_an_operator_gets_403_on_the_set_up_pages(client, operator, station):
 
 @pytest.fixture
 def demo_county(db):
-    demo = seed_regions(SimpleNamespace(step=lambda *a: None))
+    """The demo county's regions, imported from the demo's file by the system (no import jobs)."""
+    assert region_import(file=DEMO_REGIONS.read_bytes(), filename="regions.csv", actor=None).applied
+    county = Region.objects.get(level="county")
     admin = UserFactory(roles=["county_admin"])
-    StaffAssignmentFactory(user=admin, role="county_admin", region=demo.county)
-    return SimpleNamespace(county=demo.county, townships=demo.townships, admin=admin)
+    StaffAssignmentFactory(user=admin, role="county_admin", region=county)
+    return SimpleNamespace(county=county, townships=list(county.get_children().order_by("code")), admin=admin)
 
 
 def _import(data: bytes, actor, *, dry_run, filename="服务站.csv"):

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gov_services.services import certificates as services
 from stations.models import Region
+from stations.regions import codes
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--key-passphrase-env", default="", help="environment variable holding the key's passphrase")
 
     def handle(self, *args, **options):
-        county = Region.objects.filter(code=options["county"], level=Region.Level.COUNTY).first()
+        county = Region.objects.filter(code__in=codes.stored_forms(options["county"]), level=Region.Level.COUNTY).first()
         if county is None:
             raise CommandError(f"No county with division code {options['county']}.")
         if options["demo"]:

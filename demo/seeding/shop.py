@@ -8,7 +8,7 @@ found by credit code, products by their merchant's code, orders by the resident'
 
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -21,15 +21,14 @@ from oscar.core.loading import get_class, get_model
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from agency.models import CommissionPlan, CommissionPlanVersion
+from demo.seeding.county import DemoCounty
+from demo.seeding.people import demo_resident, demo_user
 from shop.addresses import china_id
 from shop.credit_code import check_character
 from shop.models import DeliveryFee, Fulfilment, Merchant, MerchantApplication, OrderPart
 from shop.services import merchants as merchant_services
 from shop.services import orders as order_services
-from shop.services.settlement import STORE_PLAN_CODE
 from shop.shipping.methods import StationPickup, TownshipDelivery
-from stations.demo import DemoCounty, demo_user
 from stations.models import Station
 
 Partner = get_model("partner", "Partner")
@@ -148,7 +147,6 @@ def seed_merchants(demo: DemoCounty, progress, *, orders: bool = True) -> None:
     product_class, _created = ProductClass.objects.get_or_create(
         name="实物商品", defaults={"requires_shipping": True, "track_stock": True})
     _delivery_fees(demo)
-    _store_plan()
     for index, (username, business, serial, townships, categories, standing, goods) in enumerate(MERCHANTS):
         member = _merchant(demo, admin, index, username, business, serial, townships, categories, standing)
         if member is not None:
@@ -158,8 +156,6 @@ def seed_merchants(demo: DemoCounty, progress, *, orders: bool = True) -> None:
                         _product(member.partner, product_class, f"M{serial:02d}-{sku_no:02d}{variant_no}{grade}",
                                  f"{prefix}{title}（{variant}）", category,
                                  Decimal(price) * (1 + Decimal(variant_no) / 4) * markup)
-        if username == "merchant":
-            demo.logins.append(("merchant", username, f"/shop/dashboard/ ({business})"))
         progress.step(business)
     if orders:
         _orders(demo)
@@ -169,14 +165,6 @@ def _delivery_fees(demo: DemoCounty) -> None:
     for township, fee in zip(demo.townships, TOWNSHIP_FEES, strict=True):
         if fee is not None:
             DeliveryFee.objects.get_or_create(township=township, defaults={"fee_fen": fee})
-
-
-def _store_plan() -> None:
-    """The till's plan for store orders: 3 % of the goods, at least 0.50 yuan (agency owns plans; demo only)."""
-    plan, _created = CommissionPlan.objects.get_or_create(code=STORE_PLAN_CODE, defaults={"name": "会员商城订单佣金"})
-    if not plan.versions.exists():
-        CommissionPlanVersion.objects.create(plan=plan, effective_from=date(2025, 1, 1), method="percentage",
-                                             rate_bp=300, min_fen=50)
 
 
 def _merchant(demo, admin, index, username, business, serial, townships, categories, standing):
@@ -269,7 +257,7 @@ ORDER_PLAN = [
 
 
 def _orders(demo: DemoCounty) -> None:
-    resident = demo_user("resident", "刘桂兰", "13935000001")
+    resident = demo_resident()
     if Fulfilment.objects.filter(order__user=resident).exists():
         return
     station = Station.objects.filter(code="LT001").first()  # the demo operator's station

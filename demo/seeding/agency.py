@@ -1,14 +1,14 @@
-"""The till's demo for `manage.py seed_demo`: providers, products, commission plans, funded floats and
-a few months of counter work across the demo county's open stations.
+"""The till's demo for `manage.py seed_demo`: the county admin imports the providers, commission plans and
+products (demo/data/providers.csv, commission_plans.csv, products.csv, through the till set-up's imports);
+then floats are funded and a few months of counter work are done across the demo county's open stations.
 
-Everything after the catalogue goes through the real services (top-ups approved by the county,
-payments through the provider simulator, reversals, status queries, daily closes with variances
-decided by the township, statements generated, approved by a second county admin and paid), so the
-ledger, the audit trail and the statements are what the system itself would have produced. To give
-them a history each step runs "at" a past moment by pinning `django.utils.timezone.now`, as
-gov_services/demo_requests.py does — demo code only.
+The history goes through the real services (top-ups approved by the county, payments through the
+provider simulator, reversals, status queries, daily closes with variances decided by the township,
+statements generated, approved by a second county admin and paid), so the ledger, the audit trail and
+the statements are what the system itself would have produced. To give them a history each step runs
+"at" a past moment (demo/seeding/clock.py).
 
-Idempotent: the catalogue is looked up by code; the history is written once (skipped when the first
+Idempotent: the imports find their earlier jobs; the history is written once (skipped when the first
 demo top-up exists). A few hundred transactions: a few seconds on SQLite.
 """
 
@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import random
 import uuid
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
-from unittest import mock
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.models import User
 from agency import services
 from agency.account_numbers import check_account_number, check_digit_for, rule_of
 from agency.models import (
-    CommissionPlan,
-    CommissionPlanVersion,
     CommissionStatement,
     CounterTransaction,
     DailyCashClose,
@@ -37,9 +35,16 @@ from agency.models import (
     Provider,
 )
 from agency.providers import ProviderError, adapter_for
-from stations.demo import OPENED_ON, DemoCounty, demo_user
+from agency.services.setup_import import (
+    SHEETS,
+    setup_import_apply_submit,
+    setup_import_check_submit,
+    setup_import_job_run,
+)
+from demo.seeding.clock import SET_UP_AT, at
+from demo.seeding.county import DemoCounty
+from demo.seeding.imports import import_demo_file
 from stations.models import StaffAssignment, Station
-from stations.services import staff_assign
 
 NAMESPACE = uuid.UUID("3d0c6a57-0f2b-4d8e-9c55-7a1e2f6b9d21")  # demo idempotency keys are uuid5s
 HISTORY_MONTHS = 3  # the history starts on the 1st, three months before this one
@@ -47,84 +52,11 @@ CARD_SHARE = 0.15  # of bill payments paid by bank card on the (simulated) reade
 CARD_DECLINED_FEN = 51  # the simulated reader declines amounts ending in .51 (insufficient funds)
 U, T, INS, B, L = (Provider.FloatGroup.UTILITIES, Provider.FloatGroup.TELECOM, Provider.FloatGroup.INSURANCE,
                  Provider.FloatGroup.BANKING, Provider.FloatGroup.LOGISTICS)
-SHARES = {"share_operator_bp": 7000, "share_township_bp": 1000, "share_county_bp": 1000, "share_platform_bp": 1000,
-          "tax_rate_bp": 300}
+# The till set-up's files, in the order they import: products name their provider and plan.
+TILL_FILES = (("providers", "providers.csv"), ("plans", "commission_plans.csv"), ("products", "products.csv"))
 
-PROVIDERS = [  # code, name, float group
-    ("state-grid", "国网河北省电力有限公司", U),
-    ("laoting-water", "乐亭县自来水公司", U),
-    ("hebei-cable", "河北广电网络集团", U),
-    ("china-mobile", "中国移动", T),
-    ("china-unicom", "中国联通", T),
-    ("china-telecom", "中国电信", T),
-    ("laoting-social-insurance", "乐亭县社会保险事业管理局", INS),
-    ("picc", "中国人民财产保险", INS),
-    ("hebei-rcc", "河北省农村信用社", B),
-    ("psbc", "中国邮政储蓄银行", B),
-    ("china-post", "中国邮政快递", L),
-    ("zto", "中通快递", L),
-]
-PLANS = {  # code: (name, method fields)
-    "utility-slabs": ("水电费 阶梯佣金", {"method": "slabs", "slabs": [
-        {"up_to_fen": 10_000, "rate_bp": 0, "flat_fen": 30}, {"up_to_fen": 50_000, "rate_bp": 0, "flat_fen": 60},
-        {"up_to_fen": None, "rate_bp": 20, "flat_fen": 0}], "max_fen": 500}),
-    "telecom-2pct": ("话费充值 2%", {"method": "percentage", "rate_bp": 200}),
-    "insurance-8pct": ("保险代理 8%", {"method": "percentage", "rate_bp": 800, "min_fen": 100}),
-    "pension-flat": ("养老保险代缴 每笔", {"method": "flat", "flat_fen": 200}),
-    "bank-slabs": ("助农取款/存款 阶梯", {"method": "slabs", "slabs": [
-        {"up_to_fen": 100_000, "rate_bp": 0, "flat_fen": 100}, {"up_to_fen": None, "rate_bp": 10, "flat_fen": 100}],
-        "max_fen": 600}),
-    "parcel-flat": ("快递代收 每件", {"method": "flat", "flat_fen": 50}),
-}
 K = Product.Kind
-MOBILE_AMOUNTS = [3_000, 5_000, 10_000, 20_000]
-PRODUCTS = [  # code, provider, name, kind, plan, rule fields, limits and the rest
-    ("sgcc-electricity", "state-grid", "电费缴纳", K.ELECTRICITY, "utility-slabs",
-     {"account_label": "户号", "account_min_length": 10, "account_max_length": 10, "account_check_digit": "mod10_31",
-      "amount_min_fen": 100, "amount_max_fen": 500_000, "lookup_supported": True}),
-    ("laoting-water", "laoting-water", "水费缴纳", K.WATER, "utility-slabs",
-     {"account_label": "用户编号", "account_min_length": 8, "account_max_length": 8, "amount_min_fen": 100,
-      "amount_max_fen": 200_000, "lookup_supported": True}),
-    ("hebei-cable-tv", "hebei-cable", "有线电视收视费", K.CABLE_TV, "utility-slabs",
-     {"account_label": "智能卡号", "account_min_length": 11, "account_max_length": 11, "amount_min_fen": 1_000,
-      "amount_max_fen": 60_000, "amount_choices_fen": [13_800, 27_600], "lookup_supported": True}),
-    ("cmcc-topup", "china-mobile", "移动话费充值", K.MOBILE_TOPUP, "telecom-2pct",
-     {"account_label": "手机号码", "account_min_length": 11, "account_max_length": 11, "account_check_digit": "mobile",
-      "amount_min_fen": 1_000, "amount_max_fen": 50_000, "amount_choices_fen": MOBILE_AMOUNTS,
-      "reversal_window_minutes": 10}),
-    ("cucc-topup", "china-unicom", "联通话费充值", K.MOBILE_TOPUP, "telecom-2pct",
-     {"account_label": "手机号码", "account_min_length": 11, "account_max_length": 11, "account_check_digit": "mobile",
-      "amount_min_fen": 1_000, "amount_max_fen": 50_000, "amount_choices_fen": MOBILE_AMOUNTS,
-      "reversal_window_minutes": 10}),
-    ("ctcc-topup", "china-telecom", "电信话费充值", K.MOBILE_TOPUP, "telecom-2pct",
-     {"account_label": "手机号码", "account_min_length": 11, "account_max_length": 11, "account_check_digit": "mobile",
-      "amount_min_fen": 1_000, "amount_max_fen": 50_000, "amount_choices_fen": MOBILE_AMOUNTS,
-      "reversal_window_minutes": 10}),
-    ("rural-pension", "laoting-social-insurance", "城乡居民养老保险缴费", K.PENSION, "pension-flat",
-     {"account_label": "社会保障号码", "account_min_length": 18, "account_max_length": 18,
-      "account_digits_only": False, "amount_min_fen": 20_000, "amount_max_fen": 500_000,
-      "amount_choices_fen": [20_000, 30_000, 50_000, 100_000], "reversal_window_minutes": 60}),
-    ("picc-accident", "picc", "农村意外伤害保险", K.INSURANCE, "insurance-8pct",
-     {"account_label": "投保人手机号", "account_min_length": 11, "account_max_length": 11,
-      "account_check_digit": "mobile", "amount_min_fen": 5_000, "amount_max_fen": 20_000,
-      "amount_choices_fen": [5_000, 10_000, 20_000], "reversal_window_minutes": 60}),
-    ("rcc-withdrawal", "hebei-rcc", "助农取款（农信社）", K.CASH_WITHDRAWAL, "bank-slabs",
-     {"direction": "payout", "account_label": "银行卡号", "account_min_length": 16, "account_max_length": 19,
-      "account_check_digit": "luhn", "amount_min_fen": 1_000, "amount_max_fen": 200_000}),
-    ("rcc-deposit", "hebei-rcc", "现金存款（农信社）", K.CASH_DEPOSIT, "bank-slabs",
-     {"account_label": "银行卡号", "account_min_length": 16, "account_max_length": 19,
-      "account_check_digit": "luhn", "amount_min_fen": 1_000, "amount_max_fen": 500_000}),
-    ("psbc-withdrawal", "psbc", "助农取款（邮储）", K.CASH_WITHDRAWAL, "bank-slabs",
-     {"direction": "payout", "account_label": "银行卡号", "account_min_length": 16, "account_max_length": 19,
-      "account_check_digit": "luhn", "amount_min_fen": 1_000, "amount_max_fen": 200_000, "customer_fee_fen": 100}),
-    ("post-parcel", "china-post", "邮政包裹代收费", K.PARCEL, "parcel-flat",
-     {"account_label": "运单号", "account_min_length": 13, "account_max_length": 13, "amount_min_fen": 100,
-      "amount_max_fen": 1_000, "amount_choices_fen": [100, 200, 300]}),
-    ("zto-parcel", "zto", "中通包裹代收费", K.PARCEL, "parcel-flat",
-     {"account_label": "运单号", "account_min_length": 12, "account_max_length": 12, "amount_min_fen": 100,
-      "amount_max_fen": 1_000, "amount_choices_fen": [100, 200]}),
-]
-# How often each product is sold (weights), and the opening float per group (fen).
+# How often each product (by its code in products.csv) is sold (weights), and the opening float per group (fen).
 MIX = {"sgcc-electricity": 26, "laoting-water": 8, "hebei-cable-tv": 5, "cmcc-topup": 16, "cucc-topup": 7,
        "ctcc-topup": 5, "rural-pension": 4, "picc-accident": 3, "rcc-withdrawal": 9, "rcc-deposit": 4,
        "psbc-withdrawal": 4, "post-parcel": 5, "zto-parcel": 4}
@@ -136,32 +68,25 @@ REVERSAL_REASONS = ["户号输错", "居民改主意了", "金额输错", "重�
 VARIANCE_NOTES = ["找零时多给了居民", "收到一张残币未入账", "清点时漏记一笔现金", "硬币清点有误"]
 
 
-@contextmanager
-def _at(moment: datetime):
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
 def _key(*parts) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts))
 
 
-# --- catalogue ---------------------------------------------------------------------------------
+# --- the till's set-up --------------------------------------------------------------------------
 
-def seed_agency_catalogue() -> dict[str, Product]:
-    providers = {}
-    for code, name, group in PROVIDERS:
-        providers[code], _ = Provider.objects.get_or_create(code=code, defaults={"name": name, "float_group": group})
-    plans = {}
-    for code, (name, fields) in PLANS.items():
-        plans[code], created = CommissionPlan.objects.get_or_create(code=code, defaults={"name": name})
-        if created:
-            CommissionPlanVersion.objects.create(plan=plans[code], effective_from=date(2025, 1, 1), **SHARES, **fields)
-    products = {}
-    for code, provider, name, kind, plan, fields in PRODUCTS:
-        products[code], _ = Product.objects.get_or_create(code=code, defaults={
-            "provider": providers[provider], "name": name, "kind": kind, "commission_plan": plans[plan], **fields})
-    return products
+def seed_till(demo: DemoCounty, progress) -> None:
+    """The county admin imports the till's providers, commission plans and products (checked, then applied)."""
+    admin = demo.county_admin
+    with at(SET_UP_AT):
+        for key, name in TILL_FILES:
+            sheet = SHEETS[key]
+            import_demo_file(
+                name, run=setup_import_job_run,
+                submit=lambda upload, idempotency_key, sheet=sheet: setup_import_check_submit(
+                    user=admin, sheet=sheet, upload=upload, idempotency_key=idempotency_key),
+                apply=lambda check, idempotency_key, sheet=sheet: setup_import_apply_submit(
+                    user=admin, sheet=sheet, check_job_id=check.pk, idempotency_key=idempotency_key))
+    progress.step("till set-up")
 
 
 # --- account numbers the simulator and the rules both accept ------------------------------------
@@ -223,9 +148,9 @@ class TillHistory:
         self.operators = {a.station: a.user for a in assignments}
         self.stations = list(self.operators)
         self.busy = self.stations[0] if self.stations else None  # the demo operator's station: busiest
-        self.county_admin = demo_user("county_admin", "王建国", "13930000001")
-        self.township_admin = demo_user("township_admin", "李淑珍", "13930000002")
-        self.finance = _county_finance(demo)
+        admins = User.objects.in_bulk(["county_admin", "township_admin", "county_finance"], field_name="username")
+        self.county_admin, self.township_admin = admins["county_admin"], admins["township_admin"]
+        self.finance = admins["county_finance"]  # a second county admin: statements are checked by another
         self.township_path = demo.townships[0].path if demo.townships else "-"
         self.counts = {"transactions": 0}
 
@@ -253,13 +178,13 @@ class TillHistory:
     # floats -------------------------------------------------------------------------------------
     def top_up(self, station, group, amount, when: datetime, *, approve=True, tag="") -> FloatTopUpRequest:
         operator = self.operators[station]
-        with _at(when):
+        with at(when):
             request = services.float_top_up_request(
                 actor=operator, station=station, float_group=group, amount_fen=amount,
                 idempotency_key=_key("top-up", station.code, group, when.isoformat(), tag),
                 bank_reference=f"HB{when:%Y%m%d}{self.rng.randint(1000, 9999)}")
         if approve:
-            with _at(min(when + timedelta(minutes=40), self.now - timedelta(seconds=30))):
+            with at(min(when + timedelta(minutes=40), self.now - timedelta(seconds=30))):
                 services.float_top_up_approve(actor=self.county_admin, top_up=request, note="已到账")
         return request
 
@@ -267,7 +192,7 @@ class TillHistory:
         for station in self.stations:
             for group, amount in OPENING_FLOAT.items():
                 self.top_up(station, group, amount, self.moment(day, 8, 0))
-            with _at(self.moment(day, 9, 0)):
+            with at(self.moment(day, 9, 0)):
                 for group, threshold in THRESHOLDS.items():
                     wallet = FloatWallet.objects.get(station=station, float_group=group)
                     services.float_wallet_set_threshold(actor=self.county_admin, wallet=wallet,
@@ -283,9 +208,9 @@ class TillHistory:
 
     def refused_top_up(self, day: date) -> None:
         """A transfer the county cannot find is refused; the station sends the right slip the next day."""
-        station = self.station_at(2)
+        station = self.stationat(2)
         refused = self.top_up(station, L, 50_000, self.moment(day, 16, 0), approve=False, tag="refused")
-        with _at(self.moment(day, 16, 30)):
+        with at(self.moment(day, 16, 30)):
             services.float_top_up_reject(actor=self.county_admin, top_up=refused,
                                          note="银行流水中未查到此笔转账，请核对后重新提交")
         self.top_up(station, L, 50_000, self.moment(day + timedelta(days=1), 9, 0), tag="resent")
@@ -319,7 +244,7 @@ class TillHistory:
         amount, name = self.amount_and_name(product, number)
         method, amount = self.payment_method(product, amount, declined=declined_card)
         operator = self.operators[station]
-        with _at(when):
+        with at(when):
             try:
                 tx = services.counter_payment_submit(
                     actor=operator, station=station, product=product, account_number=number, amount_fen=amount,
@@ -329,11 +254,11 @@ class TillHistory:
                 return  # too little float or cash in the drawer: the resident comes back another day
         self.counts["transactions"] += 1
         if tx.status == CounterTransaction.Status.UNKNOWN and (self.today - when.date()).days > 1:
-            with _at(when + timedelta(minutes=rng.randint(3, 25))):
+            with at(when + timedelta(minutes=rng.randint(3, 25))):
                 services.counter_transaction_resolve(actor=operator, counter_transaction=tx)
         elif tx.status == CounterTransaction.Status.SUCCEEDED and rng.random() < 0.04:
             # suppress: when the drawer cannot refund it, the payment stands
-            with _at(when + timedelta(minutes=rng.randint(2, 8))), suppress(ValidationError):
+            with at(when + timedelta(minutes=rng.randint(2, 8))), suppress(ValidationError):
                 services.counter_transaction_reverse(actor=operator, counter_transaction=tx,
                                                      reason=rng.choice(REVERSAL_REASONS))
 
@@ -368,14 +293,14 @@ class TillHistory:
         older than two days (one is sent back and counted again); the recent ones wait for the demo's
         admins, one of them in the demo township admin's township."""
         age = (self.today - day).days
-        forced = {1: self.station_at(1), 4: self.station_at(0), 5: self.station_at(3)}
+        forced = {1: self.stationat(1), 4: self.stationat(0), 5: self.stationat(3)}
         for station in self.stations:
             expected = services.expected_cash_fen(station)
             variance = 0
             if forced.get(age) == station or self.rng.random() < 0.05:
                 variance = self.rng.choice([-2_000, -1_000, -500, -50, 100, 1_000])
             counted = max(0, expected + variance)
-            with _at(self.moment(day, 18, 10)):
+            with at(self.moment(day, 18, 10)):
                 close = services.daily_cash_close_submit(
                     actor=self.operators[station], station=station, counted_fen=counted,
                     explanation=self.rng.choice(VARIANCE_NOTES) if counted != expected else "",
@@ -383,12 +308,12 @@ class TillHistory:
             if close.status == DailyCashClose.Status.AWAITING_APPROVAL and age > 2:
                 self.decide_close(close, day, station, refuse=age == 5 and station == forced[5])
 
-    def station_at(self, index: int) -> Station:
+    def stationat(self, index: int) -> Station:
         return self.stations[min(index, len(self.stations) - 1)]
 
     def decide_close(self, close: DailyCashClose, day: date, station: Station, *, refuse: bool) -> None:
         admin = self.township_admin if station.village.path.startswith(self.township_path) else self.county_admin
-        with _at(self.moment(day + timedelta(days=1), 8, 15)):
+        with at(self.moment(day + timedelta(days=1), 8, 15)):
             if refuse:
                 services.daily_cash_close_reject(actor=admin, close=close, note="请重新清点钱箱，核对当日流水")
                 services.daily_cash_close_submit(actor=self.operators[station], station=station,
@@ -408,14 +333,14 @@ class TillHistory:
         newest = last_month == (self.today.replace(day=1) - timedelta(days=1)).replace(day=1)
         maker, checker = (self.finance, None) if newest else (self.county_admin, self.finance)
         if day.day == 3 or (newest and day == self.today and day.day < 3):
-            with _at(self.moment(day, 9, 0)):
+            with at(self.moment(day, 9, 0)):
                 services.commission_statements_generate_month(actor=maker, month=last_month)
         if checker and day.day in (5, 10):
             self.approve_and_pay(last_month, day, checker)
 
     def approve_and_pay(self, month: date, day: date, checker) -> None:
         statements = CommissionStatement.objects.filter(month=month).select_related("station")
-        with _at(self.moment(day, 10, 0)):
+        with at(self.moment(day, 10, 0)):
             for statement in statements:
                 try:
                     if day.day == 5:
@@ -435,32 +360,20 @@ class TillHistory:
         when = self.now - timedelta(minutes=90)
         wallet = FloatWallet.objects.get(station=self.busy, float_group=T)
         if not wallet.is_low:
-            with _at(when):
+            with at(when):
                 services.float_wallet_set_threshold(actor=self.county_admin, wallet=wallet,
                                                     low_threshold_fen=(wallet.available_fen // 10_000 + 3) * 10_000)
         self.top_up(self.busy, T, 200_000, when + timedelta(minutes=5), approve=False, tag="pending")
-        self.top_up(self.station_at(len(self.stations) - 1), B, 500_000, when + timedelta(minutes=10), approve=False,
+        self.top_up(self.stationat(len(self.stations) - 1), B, 500_000, when + timedelta(minutes=10), approve=False,
                     tag="pending")
 
 
-def _county_finance(demo: DemoCounty):
-    """The county's second admin (finance), so that statements are approved by someone other than their maker."""
-    user = demo_user("county_finance", "赵会计", "13930000003")
-    if not StaffAssignment.objects.filter(user=user, role=StaffAssignment.Role.COUNTY_ADMIN).exists():
-        staff_assign(user=user, role=StaffAssignment.Role.COUNTY_ADMIN, region=demo.county, actor=None,
-                     started_on=OPENED_ON)
-    if not any(login[1] == "county_finance" for login in demo.logins):
-        demo.logins.append(("county finance", "county_finance", "/county/  /county/statements/"))
-    return user
-
-
 def seed_agency(demo: DemoCounty, progress) -> None:
-    products = seed_agency_catalogue()
-    progress.step("till catalogue")
+    """The till's history, once (after seed_till)."""
     if FloatTopUpRequest.objects.exists():
-        _county_finance(demo)
         progress.step("till history (already there)")
         return
+    products = {product.code: product for product in Product.objects.select_related("provider")}
     history = TillHistory(demo, products)
     history.run(progress)
     progress.step(f"till: {history.counts['transactions']} transactions")

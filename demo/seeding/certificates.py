@@ -14,6 +14,8 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from PIL import Image, ImageDraw, ImageFont
 
+from demo.seeding.county import DemoCounty
+from demo.seeding.people import demo_user
 from gov_services import certificate_layout as layout
 from gov_services.models import (
     Certificate,
@@ -26,7 +28,6 @@ from gov_services.models import (
 )
 from gov_services.services import certificates as services
 from gov_services.services.requests import intake, moves
-from stations.demo import DemoCounty, demo_user
 
 ISSUED_PER_ITEM = 2
 SEAL_FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")

@@ -2,26 +2,26 @@
 
 Every request goes through the real services, so its events, deadlines and ratings are what
 the system would have produced. To give them a believable history the seeder runs each step
-"at" a past moment by pinning `django.utils.timezone.now` — demo code only.
+"at" a past moment (demo/seeding/clock.py).
 """
 
 import io
 import random
 import re
 import uuid
-from contextlib import contextmanager
-from datetime import datetime, timedelta
-from unittest import mock
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from demo.seeding.clock import at
+from demo.seeding.county import DemoCounty
+from demo.seeding.people import GIVEN, SURNAMES
 from gov_services.identifiers import id_check_character
-from gov_services.models import Department, DepartmentMembership, ServiceItem, ServiceRequest
+from gov_services.models import DepartmentMembership, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import service_items_available_at
 from gov_services.services.requests import intake, moves
-from stations.demo import GIVEN, OPENED_ON, SURNAMES, DemoCounty
 from stations.models import StaffAssignment, Station
 
 REQUEST_COUNT = 240
@@ -60,12 +60,6 @@ APPEALS = [
 ]
 
 
-@contextmanager
-def _at(moment: datetime):
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
-
-
 def seed_requests(demo: DemoCounty, progress) -> None:
     if ServiceRequest.objects.exists():
         progress.step("requests (already there)", REQUEST_COUNT // 40)
@@ -83,7 +77,7 @@ def seed_requests(demo: DemoCounty, progress) -> None:
         station = rng.choice(stations)
         submitted = now - timedelta(days=HISTORY_DAYS * (1 - index / REQUEST_COUNT), hours=rng.randint(0, 8))
         submitted = submitted.replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59))
-        with _at(submitted):
+        with at(submitted):
             request = _file(index, rng, station, operators[station.pk], items[station.pk])
         old = (now - submitted).days > 30
         path = _weighted(rng, PATHS_OLD if old else PATHS_RECENT)
@@ -127,7 +121,7 @@ def _walk(request, path, rng, officer, operator, submitted, now) -> None:
         moment += timedelta(hours=rng.randint(2, 70))
         if moment >= now:
             return
-        with _at(moment):
+        with at(moment):
             request = _move(request, action, rng, officer, operator)
 
 
@@ -186,15 +180,3 @@ def _form_data(schema: list[dict], id_number: str, phone: str, rng: random.Rando
                 "textarea": "家庭困难，特此申请。",
             }.get(kind, "已核实")
     return data
-
-
-def seed_department_staff(demo: DemoCounty, progress, demo_user) -> None:
-    """One officer for every department without members, so every queue has someone to work it."""
-    from gov_services.services.departments import department_member_add
-
-    for index, department in enumerate(Department.objects.filter(memberships__isnull=True).order_by("code")):
-        user = demo_user(f"officer_{department.code.lower().replace('-', '_')}",
-                         SURNAMES[(index * 7) % len(SURNAMES)] + GIVEN[index % 20: index % 20 + 2],
-                         f"139360{index:05d}")
-        department_member_add(department=department, user=user, is_head=True, actor=None, started_on=OPENED_ON)
-    progress.step("department staff")

@@ -9,13 +9,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
+from demo.seeding.county import DemoCounty
 from gov_services.models import Escalation, EscalationStep, SupervisionSweep
 from gov_services.services.supervision import (
     escalation_record_outcome,
     supervision_settings_ensure,
     supervision_sweep_run,
 )
-from stations.demo import DemoCounty
 
 SWEEP_DAYS_AGO = (10, 6, 3, 1, 0)
 

@@ -14,8 +14,10 @@ from wagtail.models import Page, Workflow, WorkflowPage
 
 from accounts.roles import Role
 from accounts.services import user_role_grant
+from demo.seeding import portal_content as content
+from demo.seeding.county import DemoCounty
+from demo.seeding.people import demo_user
 from gov_services.models import ServiceItem
-from portal import demo_content as content
 from portal.models import (
     GuideIndexPage,
     HomePage,
@@ -25,7 +27,6 @@ from portal.models import (
     PhoneDirectoryPage,
     ServiceGuidePage,
 )
-from stations.demo import DemoCounty, demo_user
 
 HOME_INTRO = "在家门口办政务、买好货、缴费充值——乐亭县村级综合服务站，一站搞定。"
 HOME_BODY = (
@@ -150,6 +151,4 @@ def seed_portal(demo: DemoCounty, progress) -> None:
         seed_guides(home, people, seed_life_events())
         seed_news(home, people)
         seed_phones(home, people)
-    demo.logins.append(("county editor (Wagtail)", "editor", "/cms/"))
-    demo.logins.append(("portal moderator (Wagtail)", "moderator", "/cms/"))
     progress.step("portal")

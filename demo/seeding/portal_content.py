@@ -1,4 +1,4 @@
-"""Text for the demo portal (portal/demo.py): a guide for every demo catalogue item, life events,
+"""Text for the demo portal (demo/seeding/portal.py): a guide for every demo catalogue item, life events,
 news and service phone numbers. Written as a county's editors would write it; the facts the
 catalogue holds (materials, fees, time limits, levels) are deliberately NOT repeated here."""
 
