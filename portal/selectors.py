@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.money import yuan_plain
 from gov_services.models import Department, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import levels_accepted_at, service_item_search
 from portal import zh_text
@@ -51,10 +52,6 @@ def offices_accepting(lowest_level: str) -> list:
     return [OFFICE_AT_LEVEL[level] for level in levels or ["city"]]
 
 
-def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
 # --- Guides ----------------------------------------------------------------------------------
 
 def guide_facts(*, item_id: int) -> dict | None:
@@ -69,7 +66,7 @@ def guide_facts(*, item_id: int) -> dict | None:
         "item": item,
         "department": item.department,
         "materials": list(item.materials.all()),
-        "fee_yuan": _yuan(item.fee_fen),
+        "fee_yuan": yuan_plain(item.fee_fen),
         "offices": offices,
         "offices_text": gettext(", ").join(str(o) for o in offices),
         "at_station": at_station,

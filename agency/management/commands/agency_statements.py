@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agency.services import commission_statements_generate_month
 from agency.tasks import last_month, parse_month
+from core.money import yuan_plain
 
 
 class Command(BaseCommand):
@@ -21,5 +22,5 @@ class Command(BaseCommand):
             raise CommandError("; ".join(getattr(error, "messages", [str(error)]))) from error
         for statement in statements:
             self.stdout.write(f"{statement.station.code} {statement.month:%Y-%m} {statement.get_status_display()} "
-                              f"net {statement.net_fen / 100:.2f}")
+                              f"net {yuan_plain(statement.net_fen)}")
         self.stdout.write(self.style.SUCCESS(f"{len(statements)} statements for {first:%Y-%m}"))
