@@ -72,9 +72,9 @@ def test_a_bad_fee_is_refused_with_a_reason(text, fragment):
 
 @pytest.mark.parametrize("fen, text", [(0, "0.00"), (1, "0.01"), (500, "5.00"), (1250, "12.50"), (120000, "1200.00")])
 @pytest.mark.django_db
-def test_fees_are_written_as_yuan_with_two_decimals_and_read_back(fen, text):
+def test_fees_are_written_as_yuan_with_two_decimals_and_read_back(department, fen, text):
     fee = [column.key for column in cio.COLUMNS].index("fee")
-    item = ServiceItemFactory(fee_fen=fen)
+    item = ServiceItemFactory(department=department, fee_fen=fen)
     assert cio.item_row(item, fmt="csv")[fee] == text and cio.item_row(item, fmt="xlsx")[fee] == Decimal(text)
     assert cio.parse_fee_fen(text) == fen
 
