@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.money import yuan_plain
+from core.timeutil import month_start
 from gov_services.models import Department, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import levels_accepted_at, service_item_search
 from portal import zh_text
@@ -212,17 +213,12 @@ PERFORMANCE_MONTHS = (6, 12)
 PERFORMANCE_CACHE_SECONDS = 60 * 60
 
 
-def _month_start(day: datetime.date, back: int) -> datetime.date:
-    month = day.year * 12 + day.month - 1 - back
-    return datetime.date(month // 12, month % 12 + 1, 1)
-
-
 def public_performance(*, months: int = 12, today: datetime.date | None = None) -> dict:
     """The published figures over the last `months` months (this one included): the county's total,
     each department's, the county by month, and each department by month — from the reports module's
     selectors. Cached for an hour per period (about fifteen queries when computed)."""
     today = today or timezone.localdate()
-    first, last = _month_start(today, months - 1), _month_start(today, 0)
+    first, last = month_start(today, -(months - 1)), month_start(today)
     # Under the page-cache generation too, so that a publish (or a test's fresh cache) recounts.
     key = f"portal:performance:{generation()}:{first:%Y%m}:{last:%Y%m}"
     figures = cache.get(key)

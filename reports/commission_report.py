@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.money import yuan_decimal
 from core.spreadsheets import Sheet
+from core.timeutil import last_full_month, month_end, parse_month
 from reports import charts
 from reports.commission_figures import CommissionFigures
 from reports.kpis import rank_by
@@ -70,8 +71,8 @@ STATEMENT_COLUMNS = [
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The last full month: the one whose statements are being reviewed."""
-    last = today.replace(day=1) - datetime.timedelta(days=1)
-    return last.replace(day=1), last
+    first = last_full_month(today)
+    return first, month_end(first)
 
 
 @dataclass(frozen=True)
@@ -171,8 +172,8 @@ class CommissionReport:
         if group == "station":  # the bottom of the drill-down: the station's transactions
             return reverse("reports:commission-transactions") + "?" + self.params.query(station=value, group="station")
         if group == "month":
-            first = datetime.date.fromisoformat(f"{value}-01")
-            last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            first = parse_month(value)
+            last = month_end(first)
             changes = {"date_from": max(first, self.params.date_from), "date_to": min(last, self.params.date_to)}
         else:
             changes = {group: value}

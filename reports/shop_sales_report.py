@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from core.money import yuan_decimal
 from core.spreadsheets import Sheet
+from core.timeutil import month_end, parse_month
 from reports import charts
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
@@ -81,8 +82,8 @@ class ShopSalesReport:
         if value is None or following not in self.groups:
             return None
         if group == "month":
-            first = datetime.date.fromisoformat(f"{value}-01")
-            last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            first = parse_month(value)
+            last = month_end(first)
             return "?" + self.query(group=following, date_from=max(first, self.params["date_from"]),
                                     date_to=min(last, self.params["date_to"]))
         return "?" + self.query(group=following, **{group: value})

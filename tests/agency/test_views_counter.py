@@ -15,6 +15,7 @@ from agency import services
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest, Journal
 from core.models import AuditEvent
 from core.money import yuan_plain
+from core.timeutil import last_full_month
 from tests.agency.factories import ProductFactory, account_number, key, last_month_moment, posting_at
 from tests.clock import clock_at
 from tests.factories import StaffAssignmentFactory, UserFactory
@@ -322,7 +323,7 @@ def test_a_variance_needs_an_explanation_and_then_waits_for_the_township(client,
 def last_months_statement(operator, station, product, county_admin) -> CommissionStatement:
     with posting_at(last_month_moment()):
         paid(operator, station, product, amount=50_000)
-    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    month = last_full_month()
     return services.commission_statement_generate(actor=county_admin, station=station, month=month)
 
 

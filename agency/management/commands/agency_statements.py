@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from agency.services import commission_statements_generate_month
-from agency.tasks import last_month, parse_month
 from core.money import yuan_plain
+from core.timeutil import last_full_month, parse_month
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, month=None, **options):
         try:
-            first = parse_month(month) if month else last_month()
+            first = parse_month(month) if month else last_full_month()
         except ValueError as error:
             raise CommandError(f"--month takes YYYY-MM, not {month!r}") from error
         try:
