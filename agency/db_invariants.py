@@ -7,9 +7,6 @@ The state machines are read from agency/states.py.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest
 from agency.states import (
@@ -30,6 +27,7 @@ from core.db_invariants import (
     sql_list,
     status_moves,
 )
+from core.timeutil import COUNTY_TZ
 
 Tx = CounterTransaction.Status
 Close = DailyCashClose.Status
@@ -160,9 +158,9 @@ def _top_ups_and_closes() -> list[Trigger]:
 
 
 def local_today_sql() -> str:
-    """SQLite's today in settings.TIME_ZONE: its UTC date moved by the zone's offset now (a zone with
-    summer time is an hour off half the year, until the next migrate makes the triggers again)."""
-    offset = datetime.now(ZoneInfo(settings.TIME_ZONE)).utcoffset()
+    """SQLite's today in the county (core.timeutil): its UTC date moved by the zone's offset (+08:00,
+    Beijing time has no summer time)."""
+    offset = datetime.now(COUNTY_TZ).utcoffset()
     return f"date('now', '{int(offset.total_seconds()) // 60:+d} minutes')"
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest, Provider
 from core.money import YuanField, format_yuan
+from core.timeutil import last_full_month, month_choices, parse_month
 
 KEY_LOST = _("This form has lost its key. Open the form again and fill it in once more.")
 STATEMENT_MONTHS = 24  # the statement pages offer the last 24 ended months
@@ -158,29 +158,15 @@ class CloseFilterForm(forms.Form):
 
 # --- Statements -------------------------------------------------------------------------------
 
-def ended_months(today: datetime.date, count: int = STATEMENT_MONTHS) -> list[tuple[str, str]]:
-    """("2025-05", "2025年5月") for last month and the months before it, newest first."""
-    choices, year, month = [], today.year, today.month
-    for _step in range(count):
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        choices.append((f"{year:04d}-{month:02d}", date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")))
-    return choices
-
-
-def month_of(text: str) -> datetime.date:
-    year, month = text.split("-")
-    return datetime.date(int(year), int(month), 1)
-
-
 class StatementGenerateForm(forms.Form):
     month = forms.ChoiceField(label=_("Month"))
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = ended_months(today)
+        self.fields["month"].choices = month_choices(last_full_month(today), STATEMENT_MONTHS)
 
     def clean_month(self) -> datetime.date:
-        return month_of(self.cleaned_data["month"])
+        return parse_month(self.cleaned_data["month"])
 
 
 class StatementFilterForm(forms.Form):
@@ -190,12 +176,12 @@ class StatementFilterForm(forms.Form):
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [("", _("All months")), *ended_months(today)]
+        self.fields["month"].choices = [("", _("All months")), *month_choices(last_full_month(today), STATEMENT_MONTHS)]
 
     def filters(self) -> dict:
         self.is_valid()
         data = self.cleaned_data
-        return {"month": month_of(data["month"]) if data.get("month") else None,
+        return {"month": parse_month(data["month"]) if data.get("month") else None,
                 "status": data.get("status") or None}
 
 

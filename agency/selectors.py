@@ -7,7 +7,7 @@ for a row out of scope, as for one that does not exist.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
@@ -26,7 +26,7 @@ from agency.models import (
     Product,
 )
 from agency.services.ledger import Purpose, station_account_code
-from agency.services.statements import month_bounds
+from core.timeutil import day_bounds, month_bounds
 from stations.models import Station
 from stations.scope import get_in_scope, scope_for
 
@@ -62,7 +62,7 @@ def counter_transaction_list(*, user, station_id: int | None = None, on: date | 
     if station_id:
         txs = txs.filter(station_id=station_id)
     if on:
-        start, end = _day_bounds(on)
+        start, end = day_bounds(on)
         txs = txs.filter(created_at__gte=start, created_at__lt=end)
     if status:
         txs = txs.filter(status=status)
@@ -77,11 +77,6 @@ def access_counter_transaction_by_id(*, user, transaction_id: int) -> CounterTra
 
 def counter_transaction_by_reference(*, user, reference: str) -> CounterTransaction | None:
     return counter_transaction_list(user=user).filter(reference=reference.strip().upper()).first()
-
-
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
-    return start, start + timedelta(days=1)
 
 
 # --- floats -------------------------------------------------------------------------------------
@@ -177,7 +172,7 @@ def station_commission_this_month_fen(*, station: Station) -> int:
 
 def station_till_summary(*, station: Station) -> dict:
     """What the counter home shows: today's transactions, the floats, cash expected, commission this month."""
-    start, end = _day_bounds(timezone.localdate())
+    start, end = day_bounds(timezone.localdate())
     today = (CounterTransaction.objects.filter(station=station, created_at__gte=start, created_at__lt=end)
              .select_related("product").order_by("-created_at", "-pk"))
     return {

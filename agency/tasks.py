@@ -1,28 +1,16 @@
 """Celery tasks of the till: monthly statements and the reconciliation of unknown payments."""
 
-from datetime import date
-
 from celery import shared_task
-from django.utils import timezone
 
 from agency.services import commission_statements_generate_month, counter_transactions_reconcile
-
-
-def parse_month(text: str) -> date:
-    """ "2025-06" → date(2025, 6, 1); ValueError on anything else."""
-    year, month = text.split("-")
-    return date(int(year), int(month), 1)
-
-
-def last_month() -> date:
-    first = timezone.localdate().replace(day=1)
-    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+from core.timeutil import last_full_month, parse_month
 
 
 @shared_task
 def generate_commission_statements(month: str | None = None) -> int:
     """Generate every station's statement for `month` ("YYYY-MM"; default last month). Idempotent."""
-    return len(commission_statements_generate_month(actor=None, month=parse_month(month) if month else last_month()))
+    month = parse_month(month) if month else last_full_month()
+    return len(commission_statements_generate_month(actor=None, month=month))
 
 
 @shared_task

@@ -229,7 +229,7 @@ def _raw_table(period, county_path: str | None) -> dict:
 
     from django.db import connection
 
-    from gov_services.deadlines import end_of_day, start_of_day
+    from core.timeutil import end_of_day, start_of_day
     from gov_services.selectors.calendar import work_calendar
     from gov_services.workflow import Action
     from reports.kpis import WorkingDayIndex, weighted_median

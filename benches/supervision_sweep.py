@@ -86,9 +86,9 @@ def _child() -> None:
 def _now():
     from datetime import datetime
 
-    from gov_services.deadlines import SHANGHAI
+    from core.timeutil import COUNTY_TZ
 
-    return datetime(2025, 6, 11, 10, 0, tzinfo=SHANGHAI)  # a Wednesday with no holiday near
+    return datetime(2025, 6, 11, 10, 0, tzinfo=COUNTY_TZ)  # a Wednesday with no holiday near
 
 
 def _world() -> dict:

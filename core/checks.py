@@ -1,8 +1,10 @@
 """Start-up system checks (run by `manage.py check`, runserver, migrate and the test runner)."""
 
-from django.core.checks import Warning, register
+from django.conf import settings
+from django.core.checks import Error, Warning, register
 
 from core.pdf import harfbuzz_subset_available
+from core.timeutil import COUNTY_TZ
 
 
 @register("pdf")
@@ -15,4 +17,17 @@ def harfbuzz_subset_check(app_configs=None, **kwargs) -> list[Warning]:
         "libharfbuzz-subset is missing: PDFs with Chinese text will render about 60 times slower.",
         hint="Install the Debian package libharfbuzz-subset0 (scripts/install-system-deps.sh --for base).",
         id="core.W001",
+    )]
+
+
+@register()
+def county_time_zone_check(app_configs=None, **kwargs) -> list[Error]:
+    """Django's local time (settings.TIME_ZONE) and the county's (core.timeutil.COUNTY_TZ) must be one zone,
+    or a page's "today" and a deadline's day could differ around midnight."""
+    if COUNTY_TZ.key == settings.TIME_ZONE:
+        return []
+    return [Error(
+        f"settings.TIME_ZONE is {settings.TIME_ZONE!r} but the county keeps {COUNTY_TZ.key} (core/timeutil.py).",
+        hint=f"Set TIME_ZONE = {COUNTY_TZ.key!r}.",
+        id="core.E001",
     )]

@@ -2,7 +2,8 @@
 
 `parse_yuan` turns what a person typed into fen, `format_yuan` / `yuan_plain` turn fen into text, and
 `YuanField` is the form field; templates use the filters of `{% load money %}`
-(core/templatetags/money.py).
+(core/templatetags/money.py). Where a library wants Decimal yuan (Oscar's prices, number cells of a
+spreadsheet), `yuan_decimal` and `fen_from_decimal` cross over exactly.
 
 The parser reads digits itself instead of handing the text to Decimal: "1e999999", "NaN", "Infinity"
 and a thousand-digit number are refused with a message before any arithmetic, so no exponent can
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -70,6 +72,25 @@ def format_yuan(value) -> str:
         return ""
     whole, cents = divmod(abs(fen), 100)
     return f"{MINUS if fen < 0 else ''}¥{whole:,}.{cents:02d}"
+
+
+def yuan_decimal(value) -> Decimal | None:
+    """Decimal("1234.56") from 123456 fen, always two places (Decimal("0.00") from 0): exact, for Oscar's
+    prices and number cells of a spreadsheet; None when not fen."""
+    text = yuan_plain(value)
+    return Decimal(text) if text else None
+
+
+def fen_from_decimal(amount: Decimal | int) -> int:
+    """Oscar's Decimal yuan (or whole yuan) → integer fen; a fraction of a fen, which Oscar's two-place
+    prices never carry, rounds half to even. Float and NaN/Infinity are refused (ValueError)."""
+    if isinstance(amount, int) and not isinstance(amount, bool):
+        return amount * 100
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount.adjusted() > 40:
+        raise ValueError(f"Not a finite Decimal amount of yuan: {amount!r}")
+    with localcontext() as exact:
+        exact.prec = len(amount.as_tuple().digits) + 45  # room for every digit: never rounds but to the fen
+        return int(amount.scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def format_signed_yuan(value) -> str:

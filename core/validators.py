@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-_SHANGHAI = ZoneInfo("Asia/Shanghai")
+from core.timeutil import local_date
 
 
 def fold(value: str) -> str:
@@ -61,7 +60,7 @@ def validate_id_number(value: str, *, today: date | None = None) -> str:
         raise ValidationError(
             _("The birth date in this ID card number (%(digits)s) does not exist."),
             code="id_birth_date", params={"digits": number[6:14]})
-    if born > (today or datetime.now(_SHANGHAI).date()):
+    if born > (today or local_date()):
         raise ValidationError(
             _("The birth date in this ID card number (%(digits)s) is in the future."),
             code="id_birth_future", params={"digits": number[6:14]})

@@ -41,12 +41,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.money import parse_yuan, yuan_decimal, yuan_plain
 from core.spreadsheets import (
     Caps,
     Column,
@@ -130,31 +130,21 @@ def parse_days(text: str) -> int:
 
 
 def parse_fee_fen(text: str) -> int:
-    """Yuan with at most two decimals → integer fen, through Decimal (never float)."""
-    value = text.strip().replace(",", "").replace("，", "")
-    value = re.sub(r"^[¥￥]", "", value)
-    value = re.sub(r"元$", "", value).strip()
-    if value in ("", "免费", "无"):
+    """Yuan with at most two decimals → integer fen (core.money reads the digits); empty, 免费 or 无: free."""
+    if text.strip() in ("", "免费", "无"):
         return 0
-    if value.startswith("-"):
-        raise ValidationError(_("The fee “%(value)s” is negative.") % {"value": text})
-    if not re.fullmatch(r"\d{1,12}(\.\d+)?", value):
-        raise ValidationError(_("The fee “%(value)s” is not an amount in yuan, e.g. 12.50.") % {"value": text})
     try:
-        amount = Decimal(value)
-    except InvalidOperation as error:  # pragma: no cover - the pattern above admits only decimals
-        raise ValidationError(_("The fee “%(value)s” is not an amount in yuan.") % {"value": text}) from error
-    fen = amount * 100
-    if fen != fen.to_integral_value():
-        raise ValidationError(_("The fee “%(value)s” has more than two decimal places (fen).") % {"value": text})
-    return int(fen)
-
-
-def format_fee_yuan(fen: int) -> str:
-    """1250 → "12.50", 0 → "0", 500 → "5.00"."""
-    if not fen:
-        return "0"
-    return f"{Decimal(fen) / 100:.2f}"
+        fen = parse_yuan(text)
+    except ValidationError as error:
+        if error.code == "precision":
+            raise ValidationError(_("The fee “%(value)s” has more than two decimal places (fen).")
+                                  % {"value": text}) from None
+        if error.code == "too_large":
+            raise
+        raise ValidationError(_("The fee “%(value)s” is not an amount in yuan, e.g. 12.50.") % {"value": text}) from None
+    if fen < 0:
+        raise ValidationError(_("The fee “%(value)s” is negative.") % {"value": text})
+    return fen
 
 
 def parse_bool(text: str) -> bool:
@@ -425,7 +415,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 def item_row(item, *, fmt: str) -> list:
     """One item as export cells, in COLUMNS order. In XLSX numbers stay numbers; in CSV the fee is
     written as yuan with its two decimals ("12.50")."""
-    fee = format_fee_yuan(item.fee_fen) if fmt == "csv" else (Decimal(item.fee_fen) / 100 if item.fee_fen else 0)
+    fee = yuan_plain(item.fee_fen) if fmt == "csv" else yuan_decimal(item.fee_fen)
     return [
         item.code,
         item.name,

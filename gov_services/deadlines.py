@@ -1,8 +1,8 @@
 """The working-day clock: pure code, no ORM (the calendar comes from selectors/calendar.py).
 
-Every rule here counts *Beijing-time calendar days*: whatever the server's TIME_ZONE, a request
-accepted at 23:30 in Shanghai was accepted on that Shanghai date. Asia/Shanghai has had no
-daylight-saving time since 1991, so every local day is exactly 24 hours long.
+Every rule here counts *Beijing-time calendar days* (core/timeutil.py: the county's zone, its dates
+and day bounds): a request accepted at 23:30 in Shanghai was accepted on that Shanghai date, and
+every local day is exactly 24 hours long.
 
 The counting rule, used consistently by every function below (Chinese administrative practice,
 期限从次日起算):
@@ -19,10 +19,10 @@ The counting rule, used consistently by every function below (Chinese administra
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from core.timeutil import end_of_day, local_date, start_of_day
+
 ONE_DAY = timedelta(days=1)
 _SECONDS_PER_DAY = 24 * 60 * 60
 
@@ -53,27 +53,6 @@ class WorkCalendar:
         if d in self.workdays:
             return True
         return d.weekday() < 5
-
-
-def _local(moment: datetime) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("The working-day clock needs aware datetimes, not naive ones.")
-    return moment.astimezone(SHANGHAI)
-
-
-def local_date(moment: datetime) -> date:
-    """The Beijing-time calendar date of an aware datetime."""
-    return _local(moment).date()
-
-
-def start_of_day(d: date) -> datetime:
-    """00:00 local time on `d`, as an aware datetime."""
-    return datetime.combine(d, time.min, tzinfo=SHANGHAI)
-
-
-def end_of_day(d: date) -> datetime:
-    """23:59:59.999999 local time on `d`, as an aware datetime."""
-    return datetime.combine(d, time.max, tzinfo=SHANGHAI)
 
 
 def _nth_working_day_after(d: date, n: int, calendar: WorkCalendar) -> date:

@@ -13,9 +13,9 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.timeutil import month_choices, parse_month
 from gov_services.models import RequiredMaterial, ServiceItem, ServiceRequest
 
 Consent = ServiceRequest.Consent
@@ -34,15 +34,6 @@ class ItemSearchForm(forms.Form):
                                                       "placeholder": _("e.g. 户籍证明, hjzm or LT-GAJ-01")}))
 
 
-def month_choices(today: datetime.date, count: int = LEDGER_MONTHS) -> list[tuple[str, str]]:
-    """("2025-06", "2025年6月") for this month and the months before it, newest first."""
-    choices, year, month = [], today.year, today.month
-    for _step in range(count):
-        choices.append((f"{year:04d}-{month:02d}", date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return choices
-
-
 class LedgerFilterForm(forms.Form):
     """The ledger's filters (GET). An unknown value is reported beside its filter and ignored."""
 
@@ -53,7 +44,7 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [("", _("All months")), *month_choices(today)]
+        self.fields["month"].choices = [("", _("All months")), *month_choices(today, LEDGER_MONTHS)]
         self.fields["category"].choices = [
             ("", _("All categories")),
             (_("Applications"), ServiceItem.Category.choices),
@@ -64,10 +55,7 @@ class LedgerFilterForm(forms.Form):
         """Keyword arguments for station_ledger: month (a date), category, status; None when not set."""
         self.is_valid()  # fields with errors are left out of cleaned_data
         data = self.cleaned_data
-        month = data.get("month") or None
-        if month:
-            year, number = month.split("-")
-            month = datetime.date(int(year), int(number), 1)
+        month = parse_month(data["month"]) if data.get("month") else None
         return {"month": month, "category": data.get("category") or None, "status": data.get("status") or None}
 
 

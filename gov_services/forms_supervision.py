@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.timeutil import month_start, parse_month
 from gov_services.models import Card, Escalation, EscalationStep, FollowUpCallback, SupervisionSettings
 
 _NUMBER = {"class": "cz-input", "inputmode": "numeric"}
@@ -143,12 +144,10 @@ class AssessmentMonthForm(forms.Form):
 
     def month_or(self, default: datetime.date) -> datetime.date:
         """The first day of the month asked for (YYYY-MM), or `default`'s month."""
-        text = (self.data.get("month") or "").strip() if self.is_bound else ""
         try:
-            year, month = (int(part) for part in text.split("-"))
-            return datetime.date(year, month, 1)
+            return parse_month((self.data.get("month") or "") if self.is_bound else "")
         except ValueError:
-            return default.replace(day=1)
+            return month_start(default)
 
 
 class RatingAppealForm(forms.Form):

@@ -24,14 +24,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.timeutil import COUNTY_TZ, end_of_day, local_date, start_of_day
 from gov_services.deadlines import (
     ONE_DAY,
-    SHANGHAI,
     WorkCalendar,
     add_working_days,
-    end_of_day,
-    local_date,
-    start_of_day,
 )
 
 YELLOW = "yellow"
@@ -72,7 +69,7 @@ def shift_working_time(moment: datetime, offset: timedelta, calendar: WorkCalend
     Many moments qualify when non-working days sit next to the answer (all of a weekend is "the same
     working time"): `latest` picks the last of them, otherwise the first.
     """
-    moment = moment.astimezone(SHANGHAI)
+    moment = moment.astimezone(COUNTY_TZ)
     if offset > _ZERO or (offset == _ZERO and latest):
         return _forward(moment, offset, calendar, latest)
     return _backward(moment, -offset, calendar, latest)

@@ -19,6 +19,7 @@ from django.views.generic.edit import FormView
 from core.audit import audit_events_for
 from core.http import int_or_none, site_file_response
 from core.import_jobs import access_import_job_by_id, import_job_report
+from core.money import yuan_plain
 from core.spreadsheets import CONTENT_TYPES
 from core.views import ImportJobStatusView
 from gov_services import catalogue_io, eforms
@@ -73,7 +74,7 @@ class ServiceItemListView(CatalogueAccessMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for item in context["items"]:
-            item.fee_yuan = catalogue_io.format_fee_yuan(item.fee_fen)
+            item.fee_yuan = yuan_plain(item.fee_fen)
         user = self.request.user
         return {
             **context,
@@ -99,7 +100,7 @@ class ServiceItemDetailView(CatalogueAccessMixin, DetailView):
         return super().get_context_data(
             materials=item.materials.all(),
             sub_items=item.sub_items.order_by("code"),
-            fee_yuan=catalogue_io.format_fee_yuan(item.fee_fen),
+            fee_yuan=yuan_plain(item.fee_fen),
             preview_form=preview,
             schema_rows=[(f, eforms.field_label(f), eforms.describe_field(f)) for f in item.form_schema or []],
             can_edit=can_edit,

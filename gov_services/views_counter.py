@@ -27,8 +27,8 @@ from django.views.generic import ListView, TemplateView, View
 from accounts.lockout import LOCKED_OUT, code_guard
 from accounts.phone_codes import is_wrong_code
 from core.http import client_address, site_file_response, user_file_response
+from core.money import yuan_plain
 from core.spreadsheets import CONTENT_TYPES, to_xlsx
-from gov_services.catalogue_io import format_fee_yuan
 from gov_services.eforms import build_form, display_rows, mask_mobile
 from gov_services.forms_counter import (
     AppealForm,
@@ -218,7 +218,7 @@ class CounterItemSearchView(CounterAccessMixin, TemplateView):
         items = list(with_sub_items(service_items_available_at(place=self.station.village, query=query),
                                     sub_items=available, nested=not query)[:ITEM_RESULTS + 1])
         for item in items:
-            item.fee_yuan = format_fee_yuan(item.fee_fen)
+            item.fee_yuan = yuan_plain(item.fee_fen)
         return super().get_context_data(form=form, query=query, items=items[:ITEM_RESULTS],
                                         more=len(items) > ITEM_RESULTS, station=self.station, **kwargs)
 
@@ -237,7 +237,7 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
     def render_forms(self, item, materials, form, eform, scans):
         has_errors = bool(form.errors or scans.errors or (eform is not None and eform.errors))
         return TemplateResponse(self.request, self.template_name, {
-            "item": item, "fee_yuan": format_fee_yuan(item.fee_fen), "materials": materials, "form": form,
+            "item": item, "fee_yuan": yuan_plain(item.fee_fen), "materials": materials, "form": form,
             "eform": eform, "scans": scans, "station": self.station, "has_errors": has_errors,
             "error_forms": [form, scans, eform], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
         })
@@ -475,7 +475,7 @@ class CounterRequestReceiptView(CounterAccessMixin, TemplateView):
             service_request=service_request, station=service_request.station,
             tracking_display=format_tracking_code(service_request.tracking_code),
             limit_days=item.promised_limit_days if item else APPEAL_LIMIT_DAYS,
-            fee_yuan=format_fee_yuan(item.fee_fen) if item and item.fee_fen else "",
+            fee_yuan=yuan_plain(item.fee_fen) if item and item.fee_fen else "",
             received=sorted(received.items(), key=lambda pair: pair[0] == _("Other documents")),
             track_url=self.request.build_absolute_uri(track_path) if track_path else "",
             # The tracking page's deep link: its form with the code filled in (the digits are typed there).

@@ -38,7 +38,8 @@ from django.views import View
 
 from accounts.models import User
 from core.http import int_or_none, user_file_response
-from gov_services.deadlines import SHANGHAI, working_days_between
+from core.timeutil import local_date
+from gov_services.deadlines import working_days_between
 from gov_services.eforms import display_rows
 from gov_services.forms_dept import (
     ACTION_SPECS,
@@ -381,7 +382,7 @@ def _perform(action: str, *, service_request: ServiceRequest, actor, data: dict,
     kwargs = {"request": service_request, "actor": actor}
     if action == Action.ACCEPT:
         services.service_request_accept(**kwargs, note=note)
-        due = timezone.localtime(service_request.due_at, SHANGHAI).date()
+        due = local_date(service_request.due_at)
         return _("%(code)s accepted. It is due by the end of %(due)s.") % {"code": code, "due": due.isoformat()}
     if action == Action.RETURN_FOR_SUPPLEMENT:
         services.service_request_return(**kwargs, note=note)

@@ -27,6 +27,7 @@ from django.views import View
 from django_ratelimit.core import is_ratelimited
 
 from core.masking import mask_name
+from core.money import yuan_plain
 from gov_services import eforms
 from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
 from gov_services.identifiers import format_tracking_code, mask_id_number, normalise_tracking_code
@@ -237,15 +238,11 @@ class ServiceItemGuideView(View):
         offered_at_villages = places_offering(item=item).exists()
         sub_items = list(service_item_search().filter(parent=item))  # a parent's sub-items are what one applies for
         return TemplateResponse(request, self.template_name, {
-            "item": item, "materials": item.materials.all(), "fee_yuan": _yuan(item.fee_fen),
+            "item": item, "materials": item.materials.all(), "fee_yuan": yuan_plain(item.fee_fen),
             "signup_url": _signup_url(), "offered_at_villages": offered_at_villages,
             "apply_online": item.online_allowed and offered_at_villages and not sub_items,
             "sub_items": sub_items,
         })
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 class ServiceRequestApplyView(LoginRequiredMixin, View):
@@ -270,7 +267,7 @@ class ServiceRequestApplyView(LoginRequiredMixin, View):
     def render(self, form, eform):
         return TemplateResponse(self.request, self.template_name, {
             "item": self.item, "form": form, "eform": eform, "material_fields": form.material_fields(),
-            "fee_yuan": _yuan(self.item.fee_fen), "errors": error_summary(form, eform),
+            "fee_yuan": yuan_plain(self.item.fee_fen), "errors": error_summary(form, eform),
         })
 
     def get(self, request, code):

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.money import yuan_plain
+from core.timeutil import month_start
 from gov_services.models import Department, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import levels_accepted_at, service_item_search
 from portal import zh_text
@@ -51,10 +53,6 @@ def offices_accepting(lowest_level: str) -> list:
     return [OFFICE_AT_LEVEL[level] for level in levels or ["city"]]
 
 
-def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
 # --- Guides ----------------------------------------------------------------------------------
 
 def guide_facts(*, item_id: int) -> dict | None:
@@ -69,7 +67,7 @@ def guide_facts(*, item_id: int) -> dict | None:
         "item": item,
         "department": item.department,
         "materials": list(item.materials.all()),
-        "fee_yuan": _yuan(item.fee_fen),
+        "fee_yuan": yuan_plain(item.fee_fen),
         "offices": offices,
         "offices_text": gettext(", ").join(str(o) for o in offices),
         "at_station": at_station,
@@ -215,17 +213,12 @@ PERFORMANCE_MONTHS = (6, 12)
 PERFORMANCE_CACHE_SECONDS = 60 * 60
 
 
-def _month_start(day: datetime.date, back: int) -> datetime.date:
-    month = day.year * 12 + day.month - 1 - back
-    return datetime.date(month // 12, month % 12 + 1, 1)
-
-
 def public_performance(*, months: int = 12, today: datetime.date | None = None) -> dict:
     """The published figures over the last `months` months (this one included): the county's total,
     each department's, the county by month, and each department by month — from the reports module's
     selectors. Cached for an hour per period (about fifteen queries when computed)."""
     today = today or timezone.localdate()
-    first, last = _month_start(today, months - 1), _month_start(today, 0)
+    first, last = month_start(today, -(months - 1)), month_start(today)
     # Under the page-cache generation too, so that a publish (or a test's fresh cache) recounts.
     key = f"portal:performance:{generation()}:{first:%Y%m}:{last:%Y%m}"
     figures = cache.get(key)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.money import yuan_decimal
 from core.pdf import render_pdf
 from core.spreadsheets import Sheet, to_csv, to_xlsx
-from reports.commission_report import CommissionParams, commission_report, yuan
+from reports.commission_report import CommissionParams, commission_report
 from reports.models import ReportJob
 from reports.selectors.commissions import CommissionFilters, commission_journal_list
 from reports.selectors.scope import ReportScope, report_scope_for
@@ -94,8 +95,8 @@ def journal_row(journal) -> list:
     return [journal.posted_at, tx.reference, journal.get_kind_display(), journal.station.name if journal.station else "",
             product.provider.name if product else _("Store (member merchants)"),
             product.name if product else _("Store order commission"),
-            yuan(sign * tx.amount_fen) if tx.kind == tx.Kind.PROVIDER else None,
-            yuan(journal.commission_fen or 0), yuan(journal.operator_fen or 0), yuan(journal.tax_fen or 0)]
+            yuan_decimal(sign * tx.amount_fen) if tx.kind == tx.Kind.PROVIDER else None,
+            yuan_decimal(journal.commission_fen or 0), yuan_decimal(journal.operator_fen or 0), yuan_decimal(journal.tax_fen or 0)]
 
 
 def _rows(journals, total: int, progress: Progress):

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from core.money import yuan_decimal
 from core.spreadsheets import Sheet
+from core.timeutil import last_full_month, month_end, parse_month
 from reports import charts
 from reports.commission_figures import CommissionFigures
 from reports.kpis import rank_by
@@ -67,15 +69,10 @@ STATEMENT_COLUMNS = [
 ]
 
 
-def yuan(fen: int | None) -> Decimal | None:
-    """Integer fen as yuan, exactly (Decimal with two places)."""
-    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
-
-
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The last full month: the one whose statements are being reviewed."""
-    last = today.replace(day=1) - datetime.timedelta(days=1)
-    return last.replace(day=1), last
+    first = last_full_month(today)
+    return first, month_end(first)
 
 
 @dataclass(frozen=True)
@@ -119,7 +116,7 @@ def _columns(with_statements: bool) -> list[tuple]:
 
 def _value(figures: CommissionFigures, name: str, kind: str):
     value = getattr(figures, name)
-    return yuan(value) if kind == "fen" else value
+    return yuan_decimal(value) if kind == "fen" else value
 
 
 def figure_values(figures: CommissionFigures, *, with_statements: bool, every: bool = False) -> list:
@@ -175,8 +172,8 @@ class CommissionReport:
         if group == "station":  # the bottom of the drill-down: the station's transactions
             return reverse("reports:commission-transactions") + "?" + self.params.query(station=value, group="station")
         if group == "month":
-            first = datetime.date.fromisoformat(f"{value}-01")
-            last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            first = parse_month(value)
+            last = month_end(first)
             changes = {"date_from": max(first, self.params.date_from), "date_to": min(last, self.params.date_to)}
         else:
             changes = {group: value}
@@ -189,12 +186,12 @@ class CommissionReport:
 
     def trend_chart(self):
         return charts.trend_chart([row.labels[0] for row in self.trend.rows],
-                                  [yuan(row.figures.net_fen) for row in self.trend.rows],
+                                  [yuan_decimal(row.figures.net_fen) for row in self.trend.rows],
                                   title=_("Net commission by month (yuan)"), count_label=_("Net commission"))
 
     def product_shares(self) -> list[tuple[str, Decimal]]:
         rows = sorted(self.products.rows, key=lambda r: -r.figures.gross_fen)
-        return [(row.labels[0], yuan(max(row.figures.gross_fen, 0))) for row in rows]
+        return [(row.labels[0], yuan_decimal(max(row.figures.gross_fen, 0))) for row in rows]
 
     def product_chart(self):
         return charts.share_chart(self.product_shares(), title=_("Share of gross commission by product"))
@@ -203,7 +200,7 @@ class CommissionReport:
         return rank_by(self.stations.rows, key=lambda row: row.figures.net_fen)
 
     def station_chart(self):
-        rows = [(row.labels[0], yuan(row.figures.net_fen)) for _rank, row in self.station_ranking()[:RANKED]]
+        rows = [(row.labels[0], yuan_decimal(row.figures.net_fen)) for _rank, row in self.station_ranking()[:RANKED]]
         return charts.bar_chart(rows, title=_("Stations ranked by net commission (yuan)"), unit="")
 
     # --- files ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.spreadsheets import Sheet
+from core.timeutil import month_end, parse_month
 from reports import charts
 from reports.kpis import RATE_NAMES, Kpis, rank_by
 from reports.selectors.dimensions import Period, dimension
@@ -150,8 +151,8 @@ class GovKpiReport:
                 {"station": value, "date_from": self.params.date_from.isoformat(),
                  "date_to": self.params.date_to.isoformat()})
         if group == "month":
-            first = datetime.date.fromisoformat(f"{value}-01")
-            last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            first = parse_month(value)
+            last = month_end(first)
             changes = {"date_from": max(first, self.params.date_from), "date_to": min(last, self.params.date_to)}
         else:
             changes = {group: value}

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from core.pdf import render_pdf
 from core.spreadsheets import Sheet, to_csv, to_xlsx
-from gov_services.deadlines import local_date
+from core.timeutil import local_date
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
 from reports.commission_jobs import build_commission_rows, build_commissions

@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.money import yuan_decimal
 from core.spreadsheets import Sheet
+from core.timeutil import month_end, parse_month
 from reports import charts
-from reports.commission_report import yuan
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
 from reports.selectors.shop_sales import DIMENSION_LABELS, SalesFigures, SalesTable, shop_sales_table
@@ -35,7 +36,7 @@ SHARED_MERCHANTS = 9  # merchants with a slice of their own in the share chart; 
 
 
 def sales_values(figures: SalesFigures) -> list:
-    return [yuan(getattr(figures, name)) if money else getattr(figures, name) for name, _l, money in SALES_COLUMNS]
+    return [yuan_decimal(getattr(figures, name)) if money else getattr(figures, name) for name, _l, money in SALES_COLUMNS]
 
 
 def sales_params_as_dict(params: dict) -> dict:
@@ -81,8 +82,8 @@ class ShopSalesReport:
         if value is None or following not in self.groups:
             return None
         if group == "month":
-            first = datetime.date.fromisoformat(f"{value}-01")
-            last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            first = parse_month(value)
+            last = month_end(first)
             return "?" + self.query(group=following, date_from=max(first, self.params["date_from"]),
                                     date_to=min(last, self.params["date_to"]))
         return "?" + self.query(group=following, **{group: value})
@@ -92,13 +93,13 @@ class ShopSalesReport:
                 for r in self.table.rows]
 
     def trend_chart(self):
-        return charts.trend_chart([r.labels[0] for r in self.trend.rows], [yuan(r.figures.goods_fen)
+        return charts.trend_chart([r.labels[0] for r in self.trend.rows], [yuan_decimal(r.figures.goods_fen)
                                                                            for r in self.trend.rows],
                                   title=_("Goods sold by month (yuan)"), count_label=_("Goods sold"))
 
     def merchant_chart(self):
         ranked = sorted(self.merchants.rows, key=lambda r: -r.figures.goods_fen)[:15]
-        return charts.bar_chart([(r.labels[0], yuan(r.figures.goods_fen)) for r in ranked],
+        return charts.bar_chart([(r.labels[0], yuan_decimal(r.figures.goods_fen)) for r in ranked],
                                 title=_("Merchants ranked by goods sold (yuan)"))
 
     def merchant_shares(self) -> list[tuple[str, Decimal]]:
@@ -108,7 +109,7 @@ class ShopSalesReport:
         rest = sum(r.figures.goods_fen for r in ranked[SHARED_MERCHANTS:])
         if rest:
             shares.append((_("Other merchants"), rest))
-        return [(label, yuan(fen)) for label, fen in shares]
+        return [(label, yuan_decimal(fen)) for label, fen in shares]
 
     def merchant_share_chart(self):
         return charts.share_chart(self.merchant_shares(), title=_("Share of goods sold by merchant"))

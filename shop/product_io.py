@@ -25,7 +25,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.money import parse_yuan
+from core.money import parse_yuan, yuan_decimal
 from core.spreadsheets import Caps, Column, HeaderMap, Problem, Table, code_text, map_headers
 
 REQUIRED = ("sku", "title", "category", "price", "stock")
@@ -67,7 +67,7 @@ def parse_price(text: str) -> Decimal:
         raise ValidationError(_("A price is more than 0 yuan with at most 2 decimals."))
     if fen >= MAX_PRICE_FEN:
         raise ValidationError(_("This amount is too large."))
-    return Decimal(fen).scaleb(-2)
+    return yuan_decimal(fen)
 
 
 def parse_stock(text: str) -> int:

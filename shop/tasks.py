@@ -1,10 +1,9 @@
 """Celery tasks of the store (autodiscovered: config/celery.py)."""
 
-from datetime import date, timedelta
 
 from celery import shared_task
-from django.utils import timezone
 
+from core.timeutil import last_full_month, parse_month
 from shop.services.card_attempts import card_attempts_sweep
 from shop.services.catalogue import product_import_job_run
 from shop.services.statements import merchant_statements_generate_month
@@ -13,11 +12,7 @@ from shop.services.statements import merchant_statements_generate_month
 @shared_task
 def generate_merchant_statements(month: str | None = None) -> int:
     """Every merchant's statement for `month` ("YYYY-MM"; default last month). Idempotent, so a rerun is safe."""
-    if month:
-        year, number = month.split("-")
-        first = date(int(year), int(number), 1)
-    else:
-        first = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    first = parse_month(month) if month else last_full_month()
     return len(merchant_statements_generate_month(actor=None, month=first))
 
 

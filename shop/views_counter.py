@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.models import mainland_mobile
+from core.money import fen_from_decimal, format_yuan
 from shop.models import CounterSale
 from shop.selectors.catalogue import product_browse_list
 from shop.services.counter import MAX_QUANTITY, counter_sale_create
@@ -29,7 +30,7 @@ class CounterSaleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("— product —"))] + [
-            (p.pk, f"{p.title} · ¥{p.stockrecords.all()[0].price}") for p in product_browse_list()
+            (p.pk, f"{p.title} · {format_yuan(fen_from_decimal(p.stockrecords.all()[0].price))}") for p in product_browse_list()
             if p.stockrecords.all()]
         for row in range(ROWS):
             self.fields[f"product_{row}"] = forms.TypedChoiceField(label=_("Product"), choices=choices, coerce=int,

@@ -1,15 +1,15 @@
 """Monthly merchant statements: the county generates and approves them; a merchant reads their own."""
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core.http import required_int
+from core.timeutil import last_full_month, parse_month
 from shop.models import MerchantStatement
 from shop.selectors import merchants as merchant_selectors
 from shop.services import statements as services
@@ -20,9 +20,9 @@ from stations.scope import require
 def _month(text: str | None) -> date:
     """"YYYY-MM" → its first day; last month when missing or malformed."""
     try:
-        return datetime.strptime(text or "", "%Y-%m").date()
+        return parse_month(text or "")
     except ValueError:
-        return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+        return last_full_month()
 
 
 class CountyMerchantStatementListView(CountyStaffMixin, View):

@@ -22,6 +22,7 @@ from agency.services.common import fingerprint, insert_with_reference, payment_l
 from agency.services.ledger import journal_post
 from agency.services.payments import card_methods
 from core.audit import audit_event_record
+from core.money import yuan_plain
 from stations.models import Station
 
 Kind = CounterTransaction.Kind
@@ -63,8 +64,8 @@ def _check(*, amount_fen: int, external_reference: str, payment_method: str, kin
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
         errors["amount_fen"] = [_("The amount must be more than zero.")]
     elif amount_fen > settings.AGENCY_MAX_COUNTER_AMOUNT_FEN:
-        errors["amount_fen"] = [_("The amount must not exceed %(high).2f yuan.")
-                                % {"high": settings.AGENCY_MAX_COUNTER_AMOUNT_FEN / 100}]
+        errors["amount_fen"] = [_("The amount must not exceed %(high)s yuan.")
+                                % {"high": yuan_plain(settings.AGENCY_MAX_COUNTER_AMOUNT_FEN)}]
     if not external_reference.strip():
         errors["external_reference"] = [_("A reference of the calling record is required.")]
     allowed = (Method.NONE,) if kind == Kind.ORDER_COMMISSION else card_methods()

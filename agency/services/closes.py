@@ -22,6 +22,7 @@ from agency.services.access import require_operator, require_region_admin
 from agency.services.ledger import Line, Purpose, journal_post, station_account, station_account_code
 from agency.states import CLOSE_TRANSITIONS, transition
 from core.audit import audit_event_record
+from core.money import yuan_plain
 from stations.models import Station
 
 Status = DailyCashClose.Status
@@ -57,8 +58,8 @@ def daily_cash_close_submit(*, actor: User, station: Station, counted_fen: int, 
         expected = expected_cash_fen(station)
         variance = counted_fen - expected
         if variance and not explanation.strip():
-            raise ValidationError({"explanation": _("The count differs from the ledger by %(variance).2f yuan: "
-                                                    "explain the difference.") % {"variance": variance / 100}})
+            raise ValidationError({"explanation": _("The count differs from the ledger by %(variance)s yuan: "
+                                                    "explain the difference.") % {"variance": yuan_plain(variance)}})
         close = close or DailyCashClose(station=station, business_date=business_date)
         close.idempotency_key, close.expected_fen, close.counted_fen = idempotency_key, expected, counted_fen
         close.variance_fen, close.explanation = variance, explanation.strip()

@@ -18,6 +18,7 @@ from agency.services.common import fingerprint, insert_with_reference, locked_wa
 from agency.services.ledger import Line, Purpose, float_account, journal_post, station_account
 from agency.states import TOP_UP_TRANSITIONS, transition
 from core.audit import audit_event_record
+from core.money import yuan_plain
 from stations.models import Station
 
 Status = FloatTopUpRequest.Status
@@ -33,7 +34,7 @@ def float_top_up_request(*, actor: User, station: Station, float_group: str, amo
     if not isinstance(amount_fen, int) or amount_fen <= 0:
         errors["amount_fen"] = [_("The amount must be more than zero.")]
     elif amount_fen > settings.AGENCY_MAX_TOP_UP_FEN:
-        errors["amount_fen"] = [_("A top-up may not exceed %(high).2f yuan.") % {"high": settings.AGENCY_MAX_TOP_UP_FEN / 100}]
+        errors["amount_fen"] = [_("A top-up may not exceed %(high)s yuan.") % {"high": yuan_plain(settings.AGENCY_MAX_TOP_UP_FEN)}]
     if errors:
         raise ValidationError(errors)
     print_ = fingerprint(station=station.pk, group=float_group, amount=amount_fen, bank=bank_reference.strip(),

@@ -61,6 +61,7 @@ from agency.services.ledger import journal_post, journal_reverse
 from agency.states import TRANSACTION_TRANSITIONS, IllegalTransition, transition
 from agency.tariffs import NO_COMMISSION
 from core.audit import audit_event_record
+from core.money import yuan_plain
 from stations.models import Station
 
 logger = logging.getLogger(__name__)
@@ -86,11 +87,11 @@ def check_payment(*, product: Product, account_number: str, amount_fen: int, pay
     elif product.amount_choices_fen and amount_fen not in product.amount_choices_fen:
         errors.setdefault("amount_fen", []).append(
             _("Choose one of the fixed amounts: %(amounts)s yuan.")
-            % {"amounts": ", ".join(f"{a / 100:g}" for a in product.amount_choices_fen)})
+            % {"amounts": ", ".join(yuan_plain(a) for a in product.amount_choices_fen)})
     elif not product.amount_min_fen <= amount_fen <= product.amount_max_fen:
         errors.setdefault("amount_fen", []).append(
-            _("The amount must be between %(low).2f and %(high).2f yuan.")
-            % {"low": product.amount_min_fen / 100, "high": product.amount_max_fen / 100})
+            _("The amount must be between %(low)s and %(high)s yuan.")
+            % {"low": yuan_plain(product.amount_min_fen), "high": yuan_plain(product.amount_max_fen)})
     allowed = {Method.CASH} if product.direction == Product.Direction.PAYOUT else set(card_methods())
     if payment_method not in allowed:
         errors.setdefault("payment_method", []).append(_("This payment method is not available here."))
@@ -178,13 +179,14 @@ def _open(*, actor, station, product, number, amount_fen, key, print_, payment_m
 
 def _check_funds(*, station: Station, wallet: FloatWallet, amount_fen: int, collect: bool) -> None:
     if collect and wallet.available_fen < amount_fen:
-        message = _("Not enough float for %(group)s: %(available).2f yuan available. Ask the county for a "
-                    "top-up.") % {"group": wallet.get_float_group_display(), "available": wallet.available_fen / 100}
+        message = _("Not enough float for %(group)s: %(available)s yuan available. Ask the county for a "
+                    "top-up.") % {"group": wallet.get_float_group_display(),
+                                  "available": yuan_plain(wallet.available_fen)}
         raise ValidationError({"amount_fen": ValidationError(message, code="insufficient_float")})
     if not collect:
         cash = expected_cash_fen(station)
         if cash < amount_fen:
-            message = _("The cash drawer holds only %(cash).2f yuan.") % {"cash": cash / 100}
+            message = _("The cash drawer holds only %(cash)s yuan.") % {"cash": yuan_plain(cash)}
             raise ValidationError({"amount_fen": ValidationError(message, code="insufficient_cash")})
 
 

@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Sequence
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncDate
-from django.utils import timezone
 
 from agency.models import (
     Account,
@@ -42,9 +40,9 @@ from agency.models import (
     LedgerEntry,
 )
 from agency.models.rollups import ALL_PRODUCTS, NO_PRODUCT, ROLLUP_SUMS
+from core.timeutil import COUNTY_TZ, local_date, month_bounds, months_between, next_month_start
 from stations.models import TOWNSHIP_PATH_LENGTH, Region, Station
 
-BEIJING = ZoneInfo("Asia/Shanghai")  # a journal's day and month are Beijing's, as the statements count them
 EARNING_KINDS = (CounterTransaction.Kind.PROVIDER, CounterTransaction.Kind.ORDER_COMMISSION)
 COUNTED_JOURNALS = (Journal.Kind.PAYMENT, Journal.Kind.REVERSAL)
 PAYMENT, REVERSAL = Journal.Kind.PAYMENT, Journal.Kind.REVERSAL
@@ -108,7 +106,7 @@ def rollup_journal(*, journal: Journal, lines: Sequence) -> None:
     if not is_counted(kind=journal.kind, counter_transaction=tx, station_id=journal.station_id):
         return
     figures = journal_figures(kind=journal.kind, counter_transaction=tx, lines=lines)
-    day = timezone.localtime(journal.posted_at, BEIJING).date()
+    day = local_date(journal.posted_at)  # a journal's day and month are Beijing's, as the statements count them
     sums = tuple(figures[name] for name in ROLLUP_SUMS)
     products = (tx.product_id or NO_PRODUCT, ALL_PRODUCTS)
     stations = [(journal.station_id, product, sums) for product in products]
@@ -156,23 +154,13 @@ def rollup_add(model, date: datetime.date, rows: Sequence[tuple]) -> None:
 
 # --- rebuilding from the raw rows -------------------------------------------------------------------
 
-def _month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    following = _following(month)
-    return (datetime.datetime.combine(month, datetime.time(), BEIJING),
-            datetime.datetime.combine(following, datetime.time(), BEIJING))
-
-
-def _following(month: datetime.date) -> datetime.date:
-    return (month + datetime.timedelta(days=32)).replace(day=1)
-
-
 def _counted_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}kind__in": COUNTED_JOURNALS, f"{prefix}counter_transaction__kind__in": EARNING_KINDS,
                 f"{prefix}station__isnull": False})
 
 
 def _day_keys(prefix: str = "") -> dict:
-    return {"k_day": TruncDate(f"{prefix}posted_at", tzinfo=BEIJING), "k_station": F(f"{prefix}station_id"),
+    return {"k_day": TruncDate(f"{prefix}posted_at", tzinfo=COUNTY_TZ), "k_station": F(f"{prefix}station_id"),
             "k_product": Coalesce(F(f"{prefix}counter_transaction__product_id"), Value(NO_PRODUCT))}
 
 
@@ -237,10 +225,10 @@ def _rebuild_rows_of_month(month: datetime.date) -> None:
     """The month's rows, written by the database: the station day rows from the raw rows (journal
     counts, then entry sums added), their all-products rows, then the station month rows and both
     township tables summed from the station day rows."""
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     for queryset in (_raw_journal_sums(start, end), _raw_entry_sums(start, end)):
         _insert_select(CommissionDayRollup, queryset)
-    in_month = Q(day__gte=month, day__lt=_following(month))
+    in_month = Q(day__gte=month, day__lt=next_month_start(month))
     every = {"k_day": F("day"), "k_station": F("station_id"), "k_product": Value(ALL_PRODUCTS)}
     _insert_select(CommissionDayRollup, _sum_rows(CommissionDayRollup, in_month & Q(product_key__gte=NO_PRODUCT),
                                                   every))
@@ -258,19 +246,13 @@ def rollup_months() -> list[datetime.date]:
     bounds = Journal.objects.filter(_counted_q()).aggregate(first=Min("posted_at"), last=Max("posted_at"))
     if bounds["first"] is None:
         return []
-    month = timezone.localtime(bounds["first"], BEIJING).date().replace(day=1)
-    last = timezone.localtime(bounds["last"], BEIJING).date().replace(day=1)
-    months = []
-    while month <= last:
-        months.append(month)
-        month = _following(month)
-    return months
+    return months_between(local_date(bounds["first"]), local_date(bounds["last"]))
 
 
 def rollup_month_rebuild(month: datetime.date) -> int:
     """Rewrite one month's rows from the raw rows, in one transaction; returns the rows written."""
     month = month.replace(day=1)
-    in_month = {"month": Q(month=month), "day": Q(day__gte=month, day__lt=_following(month))}
+    in_month = {"month": Q(month=month), "day": Q(day__gte=month, day__lt=next_month_start(month))}
     with transaction.atomic():
         if connection.vendor == "postgresql":  # see the module docstring
             tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ROLLUP_TABLES)
@@ -296,7 +278,7 @@ def rollups_rebuild(months: Iterable[datetime.date] | None = None,
             elif _date_field(model) == "month":
                 model.objects.exclude(month__in=months).delete()
             else:
-                model.objects.exclude(day__gte=months[0], day__lt=_following(months[-1])).delete()
+                model.objects.exclude(day__gte=months[0], day__lt=next_month_start(months[-1])).delete()
     written = 0
     for month in months:
         count = rollup_month_rebuild(month)

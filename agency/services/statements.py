@@ -9,7 +9,7 @@ A reversal posted next month is clawed back on next month's statement.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -37,19 +37,11 @@ from agency.services.ledger import (
 )
 from agency.states import STATEMENT_TRANSITIONS, transition
 from core.audit import audit_event_record
+from core.timeutil import month_bounds
 from stations.models import Station
 
 Status = CommissionStatement.Status
 Role = LedgerEntry.Role
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """The first moment of `month` and of the next one, in the local time zone."""
-    start = month.replace(day=1)
-    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(start, datetime.min.time()), tz),
-            timezone.make_aware(datetime.combine(end, datetime.min.time()), tz))
 
 
 def statement_figures(station: Station, month: date) -> tuple[dict, list[dict]]:

@@ -14,7 +14,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from gov_services.deadlines import SHANGHAI, add_working_days
+from core.timeutil import end_of_day, month_bounds, start_of_day
+from gov_services.deadlines import add_working_days
 from gov_services.identifiers import is_valid_tracking_code, normalise_tracking_code
 from gov_services.models import Attachment, RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
@@ -48,11 +49,9 @@ def service_request_list(*, user, status: str | None = None, department_id: int 
     if category:
         requests = requests.filter(Q(item__category=category) | Q(appeal_category=category))
     if submitted_from:
-        requests = requests.filter(submitted_at__gte=datetime.datetime.combine(submitted_from, datetime.time.min,
-                                                                              SHANGHAI))
+        requests = requests.filter(submitted_at__gte=start_of_day(submitted_from))
     if submitted_to:
-        requests = requests.filter(submitted_at__lte=datetime.datetime.combine(submitted_to, datetime.time.max,
-                                                                              SHANGHAI))
+        requests = requests.filter(submitted_at__lte=end_of_day(submitted_to))
     if overdue:
         requests = requests.filter(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__lt=timezone.now())
     if status:
@@ -144,8 +143,7 @@ def station_ledger(*, user, month: datetime.date | None = None, category: str | 
     """
     requests = scope_for(user).filter(ServiceRequest.objects.all(), station="station_id")
     if month is not None:
-        start = timezone.make_aware(datetime.datetime(month.year, month.month, 1))
-        end = timezone.make_aware(datetime.datetime(month.year + month.month // 12, month.month % 12 + 1, 1))
+        start, end = month_bounds(month)
         requests = requests.filter(submitted_at__gte=start, submitted_at__lt=end)
     if category:
         requests = requests.filter(Q(item__category=category) | Q(appeal_category=category))

@@ -24,7 +24,8 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 
-from gov_services.deadlines import SHANGHAI, WorkCalendar
+from core.timeutil import month_bounds
+from gov_services.deadlines import WorkCalendar
 from gov_services.models import (
     Card,
     Department,
@@ -365,13 +366,6 @@ def access_rating_appeal_by_id(*, user, appeal_id: int) -> RatingAppeal:
 
 
 # --- Department assessment (人机考核) ----------------------------------------------------------------
-
-def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[first moment, first moment of the next month) in Beijing time."""
-    start = datetime.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
-    nxt = datetime.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=SHANGHAI)
-    return start, nxt
-
 
 @dataclass
 class AssessmentRow:

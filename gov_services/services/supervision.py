@@ -35,7 +35,7 @@ from accounts.models import User
 from core.audit import audit_event_record
 from core.models import SmsOutboxMessage
 from core.sms import MAX_TEXT_LENGTH, sms_dispatch
-from gov_services.deadlines import local_date
+from core.timeutil import local_date
 from gov_services.models import (
     Card,
     Department,

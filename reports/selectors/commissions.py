@@ -42,7 +42,7 @@ from agency.models import (
     Provider,
 )
 from agency.models.rollups import ALL_PRODUCTS, NO_PRODUCT, ROLLUP_SUMS
-from gov_services.deadlines import SHANGHAI, start_of_day
+from core.timeutil import COUNTY_TZ, month_end, start_of_day
 from reports.commission_figures import CommissionFigures, figures_from_sums, total_of
 from reports.selectors.dimensions import TOWNSHIP_PATH_LENGTH, Period, dimension, month_key
 from reports.selectors.scope import ReportScope
@@ -136,7 +136,7 @@ DIMENSIONS: dict[str, CommissionDimension] = {d.name: d for d in (
     CommissionDimension("product", gettext_lazy("Product"), lambda p: F(f"{p}counter_transaction__product_id"),
                         _product_labels, rollup_expression=lambda d, townships: F("product_key"),
                         rollup_fold=_products),
-    CommissionDimension("month", gettext_lazy("Month"), lambda p: TruncMonth(f"{p}posted_at", tzinfo=SHANGHAI),
+    CommissionDimension("month", gettext_lazy("Month"), lambda p: TruncMonth(f"{p}posted_at", tzinfo=COUNTY_TZ),
                         dimension("month").labels, lambda: F("month"),
                         lambda d, townships: F("month") if d == "month" else TruncMonth("day")),
 )}
@@ -236,7 +236,7 @@ def rollup_parts(period: Period) -> tuple[Q | None, Q | None]:
     None where there are none."""
     whole, ragged = [], None
     for first in period.months:
-        last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        last = month_end(first)
         low, high = max(first, period.start), min(last, period.end)
         if (low, high) == (first, last):
             whole.append(first)

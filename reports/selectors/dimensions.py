@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gov_services.deadlines import SHANGHAI, end_of_day, start_of_day
+from core.timeutil import COUNTY_TZ, end_of_day, local_date, months_between, start_of_day
 from gov_services.models import Department, ServiceItem, ServiceRequest
 from stations.models import TOWNSHIP_PATH_LENGTH, Region, Station
 
@@ -40,11 +40,7 @@ class Period:
     @property
     def months(self) -> list[datetime.date]:
         """The first day of every month the period touches."""
-        months, month = [], self.start.replace(day=1)
-        while month <= self.end:
-            months.append(month)
-            month = (month + datetime.timedelta(days=32)).replace(day=1)
-        return months
+        return months_between(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -98,7 +94,7 @@ def _category_labels(keys) -> dict:
 
 
 def _month_expression(prefix: str) -> Expression:
-    return TruncMonth(f"{prefix}submitted_at", tzinfo=SHANGHAI)
+    return TruncMonth(f"{prefix}submitted_at", tzinfo=COUNTY_TZ)
 
 
 DIMENSIONS: dict[str, Dimension] = {
@@ -130,7 +126,7 @@ def month_key(value) -> datetime.date | None:
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
-        return value.astimezone(SHANGHAI).date() if value.tzinfo else value.date()
+        return local_date(value) if value.tzinfo else value.date()
     return value
 
 

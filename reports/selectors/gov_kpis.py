@@ -9,7 +9,6 @@ rows, never a request.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
-from gov_services.deadlines import SHANGHAI
+from core.timeutil import COUNTY_TZ, month_end, month_start
 from gov_services.models import Rating, RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
 from gov_services.workflow import Action
@@ -73,8 +72,8 @@ def _return_counts(cohort_via_request: Q, dimensions: Sequence[str]) -> dict[tup
 def _completion_days(cohort: Q, dimensions: Sequence[str]) -> dict[tuple, list[tuple[int, int]]]:
     """Per key: (working days from submission to completion, how many requests) pairs."""
     rows = list(group_values(ServiceRequest.objects.filter(cohort, completed_at__isnull=False), dimensions,
-                       d_from=TruncDate("submitted_at", tzinfo=SHANGHAI),
-                       d_to=TruncDate("completed_at", tzinfo=SHANGHAI))
+                       d_from=TruncDate("submitted_at", tzinfo=COUNTY_TZ),
+                       d_to=TruncDate("completed_at", tzinfo=COUNTY_TZ))
                 .annotate(n=Count("pk")).order_by())
     if not rows:
         return {}
@@ -152,6 +151,5 @@ def public_department_performance(*, first_month, last_month) -> KpiTable:
     """The published figures (the portal's performance page): every department, by month, over the
     months from `first_month` to `last_month` (any day in each; whole months are counted). No person
     is named in it. Five queries (six when the work calendar is not cached)."""
-    start = first_month.replace(day=1)
-    end = (last_month.replace(day=1) + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    start, end = month_start(first_month), month_end(last_month)
     return kpi_table(scope=ReportScope.public(), period=Period(start, end), dimensions=("department", "month"))

@@ -22,7 +22,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gov_services.deadlines import SHANGHAI, start_of_day
+from core.timeutil import COUNTY_TZ, start_of_day
 from reports.selectors.dimensions import TOWNSHIP_PATH_LENGTH, Period, dimension, month_key
 from reports.selectors.scope import ReportScope
 from shop.models import OrderPart, OrderPartEvent
@@ -35,7 +35,7 @@ _EXPRESSIONS = {
     "merchant": lambda: F("part__partner_id"),
     "station": lambda: F("part__station_id"),
     "township": lambda: Substr(F("part__station__village__path"), 1, TOWNSHIP_PATH_LENGTH),
-    "month": lambda: TruncMonth("at", tzinfo=SHANGHAI),
+    "month": lambda: TruncMonth("at", tzinfo=COUNTY_TZ),
 }
 
 

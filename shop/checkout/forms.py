@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout.forms import *  # noqa: F403  Oscar's forked module keeps every name
 
 from accounts.models import mainland_mobile
+from core.money import format_yuan
 from shop.models import Fulfilment
 
 
@@ -28,7 +29,7 @@ class FulfilmentForm(forms.Form):
         self.fees = {township.pk: fee for township, fee in townships}
         self.townships = {township.pk: township for township, _fee in townships}
         self.fields["township"].choices = [("", _("— choose —"))] + [
-            (t.pk, f"{t.name} · ¥{fee / 100:.2f}") for t, fee in townships]
+            (t.pk, f"{t.name} · {format_yuan(fee)}") for t, fee in townships]
         if not townships:
             self.fields["method"].choices = [(Fulfilment.Method.PICKUP, Fulfilment.Method.PICKUP.label)]
 

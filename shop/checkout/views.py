@@ -15,6 +15,7 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.views import *  # noqa: F403  Oscar's forked module keeps every name
 from oscar.core.loading import get_class, get_classes, get_model
 
+from core.money import fen_from_decimal
 from shop.addresses import china_id
 from shop.checkout.forms import FulfilmentForm
 from shop.checkout.fulfilment import fulfilment_get, fulfilment_set
@@ -27,7 +28,7 @@ from shop.selectors.shoppers import (
     pickup_stations,
     shopper_station_for,
 )
-from shop.services.orders import basket_vouchers_lock, fen, order_parts_create
+from shop.services.orders import basket_vouchers_lock, order_parts_create
 from shop.services.payments import (
     CardNotTaken,
     attempt_order_number,
@@ -165,7 +166,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             # The card payment for exactly this basket and total (the same one on every reload).
             ctx["card_payment"] = checkout_card_attempt(
                 basket_id=basket.id, order_number=ctx["order_number"], provider_code=provider.code,
-                amount_fen=fen(ctx["order_total"].incl_tax))
+                amount_fen=fen_from_decimal(ctx["order_total"].incl_tax))
             ctx["stripe_key"] = settings.STRIPE_PUBLISHABLE_KEY if provider.code == "stripe" else ""
         return ctx
 
@@ -186,7 +187,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         if provider is None or provider.settles_on_handover:
             return
         try:
-            checkout_card_verify(attempt_key=self.request.POST.get("card_attempt", ""), amount_fen=fen(total.incl_tax))
+            checkout_card_verify(attempt_key=self.request.POST.get("card_attempt", ""), amount_fen=fen_from_decimal(total.incl_tax))
         except CardNotTaken as error:
             raise UnableToTakePayment(str(error)) from error
 

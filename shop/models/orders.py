@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import mainland_mobile
+from core.money import format_yuan
 
 
 class ShopperStation(models.Model):
@@ -37,7 +38,7 @@ class DeliveryFee(models.Model):
         constraints = [models.CheckConstraint(name="delivery_fee_not_negative", condition=models.Q(fee_fen__gte=0))]
 
     def __str__(self) -> str:
-        return f"{self.township} ¥{self.fee_fen / 100:.2f}"
+        return f"{self.township} {format_yuan(self.fee_fen)}"
 
 
 class Fulfilment(models.Model):

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.money import format_yuan
+
 
 class Payment(models.Model):
     """One attempt to pay one order through one provider. Amounts in fen."""
@@ -49,7 +51,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} {self.order_id} ¥{self.amount_fen / 100:.2f}"
+        return f"{self.provider} {self.order_id} {format_yuan(self.amount_fen)}"
 
 
 class PaymentEvent(models.Model):
@@ -85,4 +87,4 @@ class Refund(models.Model):
         verbose_name_plural = _("refunds")
 
     def __str__(self) -> str:
-        return f"{self.part} ¥{self.amount_fen / 100:.2f}"
+        return f"{self.part} {format_yuan(self.amount_fen)}"

@@ -15,10 +15,11 @@ from oscar.core.loading import get_class, get_model
 from accounts.models import User
 from agency import services as agency
 from core.audit import audit_event_record
+from core.money import fen_from_decimal
 from shop.addresses import china_id
 from shop.models import CounterSale, OrderPart, OrderPartEvent
 from shop.services import payments, settlement
-from shop.services.orders import fen, order_parts_create
+from shop.services.orders import order_parts_create
 from shop.shipping.methods import StationPickup
 from stations.scope import require, scope_for
 
@@ -101,7 +102,7 @@ def _place(basket, station, customer_name: str):
 
 
 def _hand_over_now(sale: CounterSale, user: User) -> None:
-    tx = agency.cash_sale_record(actor=user, station=sale.station, amount_fen=fen(sale.order.total_incl_tax),
+    tx = agency.cash_sale_record(actor=user, station=sale.station, amount_fen=fen_from_decimal(sale.order.total_incl_tax),
                                  idempotency_key=sale.idempotency_key, external_reference=str(sale.order.number),
                                  description=_("Counter sale"))
     sale.till_reference = tx.reference

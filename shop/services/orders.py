@@ -4,7 +4,6 @@ pick-up code) by the station's operator, returned or refunded."""
 
 import secrets
 from collections import defaultdict
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.money import fen_from_decimal
 from core.sms import sms_enqueue
 from shop import order_flow
 from shop.models import Fulfilment, OrderPart, OrderPartEvent
@@ -24,11 +24,6 @@ from stations.models import Station
 
 Status = OrderPart.Status
 MAX_PICKUP_FAILURES = 5
-
-
-def fen(amount: Decimal) -> int:
-    """Oscar keeps money as Decimal yuan; we keep integer fen."""
-    return int((amount * 100).quantize(Decimal("1")))
 
 
 @transaction.atomic
@@ -44,7 +39,7 @@ def order_parts_create(*, order, method: str, station: Station, recipient: str, 
                               payment_method=payment_method)
     goods: dict[int, int] = defaultdict(int)
     for line in order.lines.all():
-        goods[line.partner_id] += fen(line.line_price_incl_tax)
+        goods[line.partner_id] += fen_from_decimal(line.line_price_incl_tax)
     parts = []
     for index, (partner_id, goods_fen) in enumerate(sorted(goods.items()), start=1):
         part = OrderPart.objects.create(

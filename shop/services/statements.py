@@ -2,7 +2,7 @@
 stations' commission, is what the store owes the merchant. Generated once a month has ended (by staff
 or the monthly task, actor None), approved by a different person."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,17 +12,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.timeutil import month_bounds
 from shop import order_flow
 from shop.models import Merchant, MerchantStatement, OrderPart, OrderPartEvent, Refund
 from shop.selectors.merchants import can_manage_merchants, merchant_statement_list
 from stations.scope import require
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    start = month.replace(day=1)
-    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    tz = timezone.get_current_timezone()
-    return datetime(start.year, start.month, 1, tzinfo=tz), datetime(end.year, end.month, 1, tzinfo=tz)
 
 
 def statement_figures(*, merchant: Merchant, month: date) -> dict:

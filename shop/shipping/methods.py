@@ -1,11 +1,11 @@
 """The two ways goods reach a resident, as Oscar shipping methods. Prices are Decimal yuan for Oscar."""
 
-from decimal import Decimal
-
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.shipping import methods as oscar_methods
 from oscar.apps.shipping.methods import *  # noqa: F403  Oscar's forked module keeps every name
 from oscar.core import prices
+
+from core.money import yuan_decimal
 
 
 class StationPickup(oscar_methods.Free):
@@ -20,7 +20,7 @@ class TownshipDelivery(oscar_methods.Base):
     name = _("Home delivery")
 
     def __init__(self, *, fee_fen: int, merchants: int):
-        self.fee = Decimal(fee_fen * max(merchants, 1)) / 100
+        self.fee = yuan_decimal(fee_fen * max(merchants, 1))
 
     def calculate(self, basket):
         return prices.Price(currency=basket.currency, excl_tax=self.fee, incl_tax=self.fee)

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.timeutil import last_full_month
 from tests.access.patterns import Pattern
 from tests.access.policy import (
     COUNTY,
@@ -89,7 +90,7 @@ def key() -> str:
 
 
 def last_month() -> str:
-    return f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"
+    return f"{last_full_month():%Y-%m}"
 
 
 def _applicant(thing, world) -> dict:

@@ -23,6 +23,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.timeutil import last_full_month
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
@@ -371,7 +372,7 @@ def _till(world: World) -> None:
 
     world.product = product = ProductFactory()
     world.add("till_product", product, tags={"global": True})
-    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    month = last_full_month()
     numbers = itertools.count(1)
     for name, key in TILL_STATIONS:
         side = world.sides[name]
@@ -458,7 +459,7 @@ def _shop(world: World) -> None:
     from tests.shop import factories as shop_factories
 
     Note = get_model("order", "OrderNote")
-    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    last_month = last_full_month()
     for name, side in world.sides.items():
         for key, township_key in (("M1", "T1"), ("M2", "T2")) if name == "A" else (("M1", "T1"),):
             user = _user(Role.MERCHANT, full_name=f"{name}{key}店主")

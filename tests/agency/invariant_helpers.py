@@ -1,12 +1,11 @@
 """What the database-invariant tests share (test_database_invariants*.py)."""
 
-from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from agency import selectors, services
+from core.timeutil import last_full_month
 from tests.agency.factories import account_number, key, last_month_moment, posting_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
@@ -46,7 +45,7 @@ def second_county_admin(tree):
 
 
 def last_month():
-    return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    return last_full_month()
 
 
 def till_day(*, operator, station, product, plain, county_admin, township_admin, checker):

@@ -26,6 +26,7 @@ from agency import selectors, services
 from agency.models import CommissionStatement, CounterTransaction, FloatWallet, LedgerEntry
 from agency.services.statements import statement_figures
 from agency.states import IllegalTransition
+from core.timeutil import next_month_start
 from tests.agency.factories import ProductFactory, key
 from tests.factories import StaffAssignmentFactory, UserFactory
 
@@ -149,7 +150,7 @@ class TillMachine(RuleBasedStateMachine):
     def statement_for_this_month(self):
         month = timezone.localdate().replace(day=1)
         totals, _lines = statement_figures(self.station, month)
-        next_month = (month + timedelta(days=32)).replace(day=1)
+        next_month = next_month_start(month)
         with mock.patch("django.utils.timezone.localdate", return_value=next_month):
             statement = services.commission_statement_generate(actor=self.world["county_admin"],
                                                                station=self.station, month=month)

@@ -1,6 +1,5 @@
 """The till's other services: the API for other apps, float top-ups, daily closes, statements."""
 
-from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from agency.models import (
 )
 from agency.states import IllegalTransition
 from agency.tasks import generate_commission_statements
+from core.timeutil import last_full_month
 from tests.agency.factories import account_number, key, last_month_moment, posting_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
@@ -170,7 +170,7 @@ def _last_month_payments(operator, station, product, funded):
 def test_a_statement_reads_gross_clawback_tax_and_net_off_the_ledger(operator, station, product, funded,
                                                                      county_admin, tree):
     _last_month_payments(operator, station, product, funded)
-    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    month = last_full_month()
     statement = services.commission_statement_generate(actor=county_admin, station=station, month=month)
     # 1 % commission of 100, 200 and 300 yuan: operator 70 % = 70, 140, 210 fen; tax 3 % = 2, 4, 6 fen.
     assert (statement.gross_fen, statement.clawback_fen, statement.tax_fen) == (420, 210, 6)
@@ -193,15 +193,8 @@ def test_this_month_cannot_be_generated_yet(station, county_admin):
 
 def test_command_and_task_generate_each_month_once(operator, station, product, funded):
     _last_month_payments(operator, station, product, funded)
-    month = (timezone.localdate().replace(day=1) - timedelta(days=1))
+    month = last_full_month()
     call_command("agency_statements", "--month", f"{month:%Y-%m}")
     assert generate_commission_statements(month=f"{month:%Y-%m}") == 1
     assert CommissionStatement.objects.count() == 1
     assert LedgerEntry.objects.filter(journal__kind="payout").count() == 0
-
-
-def test_month_bounds_cover_december():
-    from agency.services.statements import month_bounds
-
-    start, end = month_bounds(date(2025, 12, 15))
-    assert (start.month, end.year, end.month) == (12, 2026, 1)

@@ -5,7 +5,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
@@ -15,8 +14,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from agency import services
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest, Journal
 from core.models import AuditEvent
-from core.money import format_yuan, parse_yuan, yuan_plain
-from core.templatetags.money import signed_yuan
+from core.money import yuan_plain
+from core.timeutil import last_full_month
 from tests.agency.factories import ProductFactory, account_number, key, last_month_moment, posting_at
 from tests.clock import clock_at
 from tests.factories import StaffAssignmentFactory, UserFactory
@@ -44,32 +43,6 @@ def paid(operator, station, product, amount=10_000, number=None):
     return services.counter_payment_submit(actor=operator, station=station, product=product,
                                            account_number=number or account_number(1), amount_fen=amount,
                                            idempotency_key=key())
-
-
-# --- money in and out of text -------------------------------------------------------------------
-
-@pytest.mark.parametrize("text, fen", [("123.45", 12345), ("1,234.5", 123450), ("¥12", 1200), ("0.1", 10),
-                                       ("12元", 1200), (" 7.00 ", 700), ("1.230", 123), ("１２．５", 1250)])  # full-width from a Chinese IME
-def test_yuan_typed_by_a_person_becomes_exact_fen(text, fen):
-    if fen is None:
-        with pytest.raises(ValidationError):
-            parse_yuan(text)
-    else:
-        assert parse_yuan(text) == fen
-
-
-@pytest.mark.parametrize("text", ["1.005", "abc", "", "NaN", "1e20"])
-def test_amounts_with_fractions_of_fen_or_no_digits_are_refused(text):
-    with pytest.raises(ValidationError):
-        parse_yuan(text)
-
-
-def test_fen_are_shown_as_yuan_with_grouping_and_a_real_minus():
-    assert format_yuan(123456) == "¥1,234.56"
-    assert format_yuan(-1200) == "−¥12.00"
-    assert format_yuan(5) == "¥0.05"
-    assert format_yuan(None) == "" and yuan_plain(123456) == "1234.56"
-    assert signed_yuan(100) == "+¥1.00" and signed_yuan(0) == "¥0.00"
 
 
 # --- the till ------------------------------------------------------------------------------------
@@ -350,7 +323,7 @@ def test_a_variance_needs_an_explanation_and_then_waits_for_the_township(client,
 def last_months_statement(operator, station, product, county_admin) -> CommissionStatement:
     with posting_at(last_month_moment()):
         paid(operator, station, product, amount=50_000)
-    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    month = last_full_month()
     return services.commission_statement_generate(actor=county_admin, station=station, month=month)
 
 

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from agency import services
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest, FloatWallet, Journal
+from core.timeutil import last_full_month
 from tests.agency.factories import account_number, key, last_month_moment, posting_at
 from tests.factories import StaffAssignmentFactory, StationFactory, UserFactory
 
@@ -161,7 +161,7 @@ def last_month_paid(operator, station, product, funded):
             services.counter_payment_submit(actor=operator, station=station, product=product,
                                             account_number=account_number(n), amount_fen=20_000 * n,
                                             idempotency_key=key())
-    return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    return last_full_month()
 
 
 def test_a_month_is_generated_approved_by_another_county_admin_and_marked_paid(

@@ -14,7 +14,17 @@ from oscar.core.loading import get_class, get_model
 
 from agency.forms import CashCloseForm, PaymentForm, ThresholdForm, TopUpRequestForm
 from agency.models import CounterTransaction, DailyCashClose, FloatTopUpRequest
-from core.money import YuanField, format_signed_yuan, format_yuan, parse_yuan, yuan_plain
+from core.money import (
+    MAX_YUAN_DIGITS,
+    YuanField,
+    fen_from_decimal,
+    fen_of,
+    format_signed_yuan,
+    format_yuan,
+    parse_yuan,
+    yuan_decimal,
+    yuan_plain,
+)
 from gov_services.forms_catalogue import ServiceItemForm
 from gov_services.models import Department, ServiceItem
 from shop.forms_delivery_fees import DeliveryFeeForm
@@ -60,6 +70,56 @@ def test_fen_are_shown_as_yuan_with_grouping_and_a_real_minus():
     assert format_yuan(None) == "" and format_yuan("abc") == "" and format_yuan(True) == ""
     assert yuan_plain(123456) == "1234.56" and yuan_plain(-5) == "-0.05" and yuan_plain(None) == ""
     assert format_signed_yuan(100) == "+¥1.00" and format_signed_yuan(0) == "¥0.00"
+
+
+@pytest.mark.parametrize("text", ["abc", "1.005", "1e20", "12,34.5.6", "¥-", "1 2 3.4.5", "\u202e12", "12%"])
+def test_more_text_that_is_no_amount_is_refused(text):
+    with pytest.raises(ValidationError):
+        parse_yuan(text)
+
+
+def test_the_largest_amount_is_thirteen_digits_of_yuan_and_one_more_is_refused():
+    largest = "9" * MAX_YUAN_DIGITS + ".99"
+    assert parse_yuan(largest) == 10**15 - 1 and parse_yuan("-" + largest) == -(10**15 - 1)
+    assert parse_yuan("0" * 40 + "1") == 100  # leading zeros are no size
+    with pytest.raises(ValidationError) as refused:
+        parse_yuan("1" + "0" * MAX_YUAN_DIGITS)
+    assert refused.value.code == "too_large"
+
+
+def test_zero_fen_is_shown_as_zero_yuan_everywhere():
+    assert parse_yuan("0") == parse_yuan("0.00") == parse_yuan("-0.00") == 0
+    assert format_yuan(0) == "¥0.00" and yuan_plain(0) == "0.00" and format_signed_yuan(0) == "¥0.00"
+    assert yuan_decimal(0) == Decimal("0.00") and str(yuan_decimal(0)) == "0.00"
+
+
+def test_thousands_are_grouped_on_screens_and_never_in_inputs_or_files():
+    assert format_yuan(123456789012) == "¥1,234,567,890.12" and yuan_plain(123456789012) == "1234567890.12"
+    assert format_yuan(99999) == "¥999.99" and format_yuan(100000) == "¥1,000.00"
+    assert format_signed_yuan(-100000) == "−¥1,000.00" and format_signed_yuan(1) == "+¥0.01"
+
+
+def test_fen_are_whole_numbers_of_fen_or_nothing():
+    assert fen_of(12) == 12 and fen_of("12") == 12 and fen_of("-3") == -3
+    for not_fen in (None, "", "1.5", True, False, 1.0, "abc", [1]):
+        assert fen_of(not_fen) is None, not_fen
+        assert yuan_plain(not_fen) == "" and format_yuan(not_fen) == "" and yuan_decimal(not_fen) is None
+
+
+def test_fen_cross_over_to_decimal_yuan_exactly_and_back():
+    for fen in (0, 1, -1, 5, 99, 100, 1250, 123456, -1200, 10**15 - 1, 10**30 + 1):
+        assert yuan_decimal(fen).as_tuple().exponent == -2, fen
+        assert fen_from_decimal(yuan_decimal(fen)) == fen, fen
+    assert yuan_decimal(1250) == Decimal("12.50") and str(yuan_decimal(-5)) == "-0.05"
+
+
+def test_oscar_decimal_prices_become_fen_and_floats_never_do():
+    assert fen_from_decimal(Decimal("12.5")) == 1250 and fen_from_decimal(Decimal("0.00")) == 0
+    assert fen_from_decimal(7) == 700 and fen_from_decimal(Decimal("-3.10")) == -310
+    assert fen_from_decimal(Decimal("0.005")) == 0 and fen_from_decimal(Decimal("0.015")) == 2  # half to even
+    for bad in (12.5, Decimal("NaN"), Decimal("Infinity"), Decimal("1E+99"), "12.50", True, None):
+        with pytest.raises(ValueError):
+            fen_from_decimal(bad)
 
 
 def test_what_is_shown_reads_back_as_the_same_fen():

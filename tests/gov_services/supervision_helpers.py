@@ -4,7 +4,8 @@ an item promised in 10 working days, and requests accepted at a given moment."""
 from datetime import date, datetime, time
 
 from accounts.roles import Role
-from gov_services.deadlines import SHANGHAI, add_working_days
+from core.timeutil import COUNTY_TZ
+from gov_services.deadlines import add_working_days
 from gov_services.selectors.calendar import work_calendar
 from tests.factories import (
     DepartmentFactory,
@@ -17,11 +18,11 @@ from tests.factories import (
 
 
 def at(y, m, d, hh=9, mm=0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+    return datetime(y, m, d, hh, mm, tzinfo=COUNTY_TZ)
 
 
 def end_of(y, m, d) -> datetime:
-    return datetime.combine(date(y, m, d), time.max, tzinfo=SHANGHAI)
+    return datetime.combine(date(y, m, d), time.max, tzinfo=COUNTY_TZ)
 
 
 class Office:

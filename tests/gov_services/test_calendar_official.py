@@ -2,13 +2,13 @@
 county adjustments that a load never overwrites, and the warning from November when next year is empty."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import AuditEvent
+from core.timeutil import COUNTY_TZ
 from gov_services.checks import calendar_year_check
 from gov_services.models import CalendarDay
 from gov_services.selectors.calendar import (
@@ -23,7 +23,6 @@ from tests.clock import clock_at
 pytestmark = pytest.mark.django_db
 
 LOAD = reverse("gov_services:calendar-year-load")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_the_published_2024_calendar_is_read_with_the_notices_names():
@@ -80,10 +79,10 @@ def test_next_year_is_missing_only_from_november_and_only_while_empty():
 
 
 def test_manage_py_check_warns_when_next_year_is_missing():
-    with clock_at(datetime.datetime(2026, 12, 6, 9, tzinfo=SHANGHAI)):
+    with clock_at(datetime.datetime(2026, 12, 6, 9, tzinfo=COUNTY_TZ)):
         warnings = calendar_year_check(databases=["default"])
     assert [w.id for w in warnings] == ["gov_services.W001"] and "2027" in warnings[0].msg
-    with clock_at(datetime.datetime(2026, 6, 1, 9, tzinfo=SHANGHAI)):
+    with clock_at(datetime.datetime(2026, 6, 1, 9, tzinfo=COUNTY_TZ)):
         assert calendar_year_check(databases=["default"]) == []
     assert calendar_year_check() == []  # no database asked for (Celery's model check): never touched
 
@@ -117,11 +116,11 @@ def test_only_county_admins_load_a_year(client, request, who):
 
 def test_the_county_home_asks_for_next_years_calendar_from_november(client, county_admin, township_admin):
     client.force_login(county_admin)
-    with clock_at(datetime.datetime(2026, 12, 6, 9, tzinfo=SHANGHAI)):
+    with clock_at(datetime.datetime(2026, 12, 6, 9, tzinfo=COUNTY_TZ)):
         page = client.get(reverse("stations:county-home")).content.decode()
     assert 'id="attention"' in page and "?year=2027" in page
-    with clock_at(datetime.datetime(2026, 6, 1, 9, tzinfo=SHANGHAI)):
+    with clock_at(datetime.datetime(2026, 6, 1, 9, tzinfo=COUNTY_TZ)):
         assert "?year=2027" not in client.get(reverse("stations:county-home")).content.decode()
     client.force_login(township_admin)  # cannot load it: not asked to
-    with clock_at(datetime.datetime(2026, 12, 6, 9, tzinfo=SHANGHAI)):
+    with clock_at(datetime.datetime(2026, 12, 6, 9, tzinfo=COUNTY_TZ)):
         assert "?year=2027" not in client.get(reverse("stations:county-home")).content.decode()

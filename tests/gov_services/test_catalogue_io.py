@@ -4,6 +4,7 @@ and export → import round trips. Reading files as such is tested in tests/core
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -52,7 +53,8 @@ def xlsx_bytes(rows, header=HEADER):
 
 @pytest.mark.parametrize("text, fen", [
     ("0", 0), ("", 0), ("免费", 0), ("12", 1200), ("12.5", 1250), ("12.50", 1250), ("0.01", 1), ("20元", 2000),
-    ("¥1,200.00", 120000), ("￥ 80", 8000), (" 3.3 ", 330), ("0.1", 10), ("999999.99", 99999999),
+    ("¥1,200.00", 120000), ("￥ 80", 8000), (" 3.3 ", 330), ("0.1", 10), ("999999.99", 99999999), ("无", 0),
+    ("12.", 1200), ("１２.５", 1250), ("-0", 0),  # read as every money field of the project reads them (core.money)
 ])
 def test_fee_in_yuan_becomes_exact_fen(text, fen):
     assert cio.parse_fee_fen(text) == fen
@@ -60,17 +62,20 @@ def test_fee_in_yuan_becomes_exact_fen(text, fen):
 
 @pytest.mark.parametrize("text, fragment", [
     ("12.345", "more than two decimal places"), ("0.001", "more than two decimal places"),
-    ("-1", "negative"), ("abc", "not an amount"), ("1e3", "not an amount"), ("12.", "not an amount"),
-    ("1.2.3", "not an amount"),
+    ("-1", "negative"), ("abc", "not an amount"), ("1e3", "not an amount"), ("NaN", "not an amount"),
+    ("1.2.3", "not an amount"), ("9" * 14, "too large"),
 ])
 def test_a_bad_fee_is_refused_with_a_reason(text, fragment):
     with pytest.raises(ValidationError, match=fragment):
         cio.parse_fee_fen(text)
 
 
-@pytest.mark.parametrize("fen, text", [(0, "0"), (1, "0.01"), (500, "5.00"), (1250, "12.50"), (120000, "1200.00")])
-def test_fen_are_written_as_yuan_with_two_decimals(fen, text):
-    assert cio.format_fee_yuan(fen) == text
+@pytest.mark.parametrize("fen, text", [(0, "0.00"), (1, "0.01"), (500, "5.00"), (1250, "12.50"), (120000, "1200.00")])
+@pytest.mark.django_db
+def test_fees_are_written_as_yuan_with_two_decimals_and_read_back(department, fen, text):
+    fee = [column.key for column in cio.COLUMNS].index("fee")
+    item = ServiceItemFactory(department=department, fee_fen=fen)
+    assert cio.item_row(item, fmt="csv")[fee] == text and cio.item_row(item, fmt="xlsx")[fee] == Decimal(text)
     assert cio.parse_fee_fen(text) == fen
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.apps import apps
 
+from core.timeutil import COUNTY_TZ
 from gov_services.deadlines import (
-    SHANGHAI,
     WorkCalendar,
     add_working_days,
     extend_for_pause,
@@ -27,11 +27,11 @@ PLAIN = WorkCalendar()
 
 def at(y, m, d, hh=10, mm=0) -> datetime:
     """An aware Beijing-time moment."""
-    return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+    return datetime(y, m, d, hh, mm, tzinfo=COUNTY_TZ)
 
 
 def end_of(y, m, d) -> datetime:
-    return datetime.combine(date(y, m, d), time.max, tzinfo=SHANGHAI)
+    return datetime.combine(date(y, m, d), time.max, tzinfo=COUNTY_TZ)
 
 
 # --- the calendar ----------------------------------------------------------------------------
@@ -191,14 +191,14 @@ def test_days_are_counted_in_beijing_time_whatever_the_input_zone(start_utc, due
 
 def test_deadline_is_an_aware_beijing_datetime_at_the_last_microsecond():
     due = add_working_days(datetime(2025, 3, 3, 2, 0, tzinfo=UTC), 1, CHINA)
-    assert due.tzinfo is SHANGHAI
+    assert due.tzinfo is COUNTY_TZ
     assert due.utcoffset() == timedelta(hours=8)
     assert (due.hour, due.minute, due.second, due.microsecond) == (23, 59, 59, 999999)
     assert due.astimezone(UTC) == datetime(2025, 3, 4, 15, 59, 59, 999999, tzinfo=UTC)
 
 
 def test_asia_shanghai_has_no_daylight_saving_in_our_years():
-    offsets = {datetime(2025, 1, 1, tzinfo=SHANGHAI).replace(month=m).utcoffset() for m in range(1, 13)}
+    offsets = {datetime(2025, 1, 1, tzinfo=COUNTY_TZ).replace(month=m).utcoffset() for m in range(1, 13)}
     assert offsets == {timedelta(hours=8)}
     # a 30-working-day limit over six weeks ends at 23:59:59.999999 local time, +08:00
     due = add_working_days(at(2025, 3, 3, 12), 30, PLAIN)

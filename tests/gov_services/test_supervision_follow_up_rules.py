@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gov_services.deadlines import SHANGHAI, WorkCalendar
+from core.timeutil import COUNTY_TZ
+from gov_services.deadlines import WorkCalendar
 from gov_services.supervision import follow_up_due, follow_up_overdue_bound
 
 # Labour Day 2025: 1–5 May off, Sunday 27 April and Saturday 10 May worked.
@@ -15,14 +16,14 @@ CALENDAR = WorkCalendar(holidays={date(2025, 5, d) for d in range(1, 6)},
 
 
 def test_deadline_counts_working_days_from_the_day_after_the_rating():
-    opened = datetime(2025, 4, 25, 16, 0, tzinfo=SHANGHAI)  # Friday
+    opened = datetime(2025, 4, 25, 16, 0, tzinfo=COUNTY_TZ)  # Friday
     # Sun 27 (make-up), Mon 28, Tue 29, Wed 30, then the holiday, then Tue 6 May is the fifth
     assert follow_up_due(opened_at=opened, days=5, calendar=CALENDAR).date() == date(2025, 5, 6)
     assert follow_up_due(opened_at=opened, days=15, calendar=CALENDAR).date() == date(2025, 5, 19)
 
 
 moments = st.datetimes(min_value=datetime(2025, 4, 1), max_value=datetime(2025, 6, 30),
-                       timezones=st.just(SHANGHAI))
+                       timezones=st.just(COUNTY_TZ))
 
 
 @settings(max_examples=300, deadline=None)

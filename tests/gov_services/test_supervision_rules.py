@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gov_services.deadlines import SHANGHAI, WorkCalendar
+from core.timeutil import COUNTY_TZ
+from gov_services.deadlines import WorkCalendar
 from gov_services.supervision import (
     RED,
     YELLOW,
@@ -39,11 +40,11 @@ US = timedelta(microseconds=1)
 
 
 def at(y, m, d, hh=10, mm=0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+    return datetime(y, m, d, hh, mm, tzinfo=COUNTY_TZ)
 
 
 def end_of(y, m, d) -> datetime:
-    return datetime.combine(date(y, m, d), time.max, tzinfo=SHANGHAI)
+    return datetime.combine(date(y, m, d), time.max, tzinfo=COUNTY_TZ)
 
 
 # --- Cards ---------------------------------------------------------------------------------------------
@@ -114,7 +115,7 @@ def test_thresholds_refuse_yellow_after_red():
 
 
 _moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026, 12, 1)).map(
-    lambda d: d.replace(tzinfo=SHANGHAI))
+    lambda d: d.replace(tzinfo=COUNTY_TZ))
 
 
 @settings(max_examples=300, deadline=None)
@@ -122,7 +123,7 @@ _moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026,
        red=st.integers(100, 200), end_of_day=st.booleans())
 def test_bounds_and_card_for_agree_on_any_moment(now, due, limit, yellow, red, end_of_day):
     if end_of_day:
-        due = datetime.combine(due.date(), time.max, tzinfo=SHANGHAI)
+        due = datetime.combine(due.date(), time.max, tzinfo=COUNTY_TZ)
     thresholds = Thresholds(yellow, red)
     bounds = card_bounds(now=now, limit_days=limit, thresholds=thresholds, calendar=CHINA)
     by_bounds = RED if due < bounds.red_due_before else YELLOW if due <= bounds.yellow_due_by else None

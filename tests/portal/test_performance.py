@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from portal.selectors import _month_start, public_performance
+from core.timeutil import month_start
+from portal.selectors import public_performance
 from tests.factories import DepartmentFactory
 from tests.reports.factories import make_request
 
@@ -18,8 +19,8 @@ def history(tree):
     request last month, completed late, rated 1."""
     civil = DepartmentFactory(region=tree["county"], name="县民政局")
     labour = DepartmentFactory(region=tree["county"], name="县人社局")
-    this_month = _month_start(timezone.localdate(), 0)
-    last_month = _month_start(timezone.localdate(), 1)
+    this_month = month_start(timezone.localdate())
+    last_month = month_start(timezone.localdate(), -1)
     day = this_month.isoformat()
     make_request(department=civil, submitted=day, accepted=day, due=(this_month + datetime.timedelta(days=20)).isoformat(),
                  completed=day, score=5)

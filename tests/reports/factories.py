@@ -3,7 +3,7 @@ that every KPI has a known answer. Times are Asia/Shanghai wall-clock times."""
 
 import datetime
 
-from gov_services.deadlines import SHANGHAI
+from core.timeutil import COUNTY_TZ
 from gov_services.models import FollowUp, Rating, RequestEvent, ServiceRequest
 from gov_services.workflow import Action
 from tests.factories import ServiceItemFactory, ServiceRequestFactory
@@ -11,7 +11,7 @@ from tests.factories import ServiceItemFactory, ServiceRequestFactory
 
 def at(day: str, hour: int = 10) -> datetime.datetime:
     """"2026-03-02" at `hour`:00 Beijing time."""
-    return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour), SHANGHAI)
+    return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour), COUNTY_TZ)
 
 
 def make_request(*, item=None, department=None, station=None, village=None, submitted: str,

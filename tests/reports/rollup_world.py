@@ -26,7 +26,7 @@ from agency.models import (
 )
 from agency.models.rollups import ROLLUP_SUMS
 from agency.services import ledger as ledger_module
-from agency.services.rollups import BEIJING
+from core.timeutil import COUNTY_TZ
 from reports.selectors.commissions import CommissionFilters, commission_table
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
@@ -51,7 +51,7 @@ def random_moment(rng: random.Random, after: datetime.datetime | None = None) ->
         day = rng.choice(EDGE_DAYS)
     else:
         day = YEAR_START + datetime.timedelta(days=rng.randrange(DAYS))
-    when = datetime.datetime.combine(day, datetime.time(rng.choice(HOURS), rng.randrange(60)), BEIJING)
+    when = datetime.datetime.combine(day, datetime.time(rng.choice(HOURS), rng.randrange(60)), COUNTY_TZ)
     return max(when, after + datetime.timedelta(minutes=1)) if after else when
 
 

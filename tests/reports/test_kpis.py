@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from gov_services.deadlines import SHANGHAI, WorkCalendar, working_days_between
+from core.timeutil import COUNTY_TZ
+from gov_services.deadlines import WorkCalendar, working_days_between
 from reports.kpis import Kpis, WorkingDayIndex, kpis_from_counts, percent, rank_by, weighted_median
 
 
@@ -59,8 +60,8 @@ def test_working_day_index_counts_as_the_deadline_clock_counts():
     days = [first + datetime.timedelta(days=n) for n in range(31)]
     for a in days[::3]:
         for b in days[::2]:
-            expected = working_days_between(datetime.datetime.combine(a, datetime.time(9), SHANGHAI),
-                                            datetime.datetime.combine(b, datetime.time(17), SHANGHAI), calendar)
+            expected = working_days_between(datetime.datetime.combine(a, datetime.time(9), COUNTY_TZ),
+                                            datetime.datetime.combine(b, datetime.time(17), COUNTY_TZ), calendar)
             assert index.between(a, b) == expected, (a, b)
 
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.timeutil import last_full_month
 from shop.models import MerchantStatement, OrderPart
 from shop.services import orders as order_services
 from shop.services.statements import (
@@ -21,7 +22,7 @@ Status = OrderPart.Status
 
 
 def _last_month() -> date:
-    return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    return last_full_month()
 
 
 def _handed_over(merchant, merchant_user, operator, station, price="80.00"):

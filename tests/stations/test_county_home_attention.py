@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agency.attention import close_attention, statement_attention, till_setup_attention, top_up_attention
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest
+from core.timeutil import COUNTY_TZ
 from gov_services.attention import (
     catalogue_setup_attention,
     department_setup_attention,
@@ -17,7 +18,6 @@ from gov_services.attention import (
     overdue_attention,
     red_card_attention,
 )
-from gov_services.deadlines import SHANGHAI
 from gov_services.models import Escalation, EscalationStep, SupervisionCard, SupervisionSweep
 from shop.attention import application_attention
 from shop.models import MerchantApplication
@@ -137,7 +137,7 @@ def test_with_nothing_to_do_the_home_has_no_needs_action_list(client, tree, coun
     _a_county_set_up(tree)
     client.force_login(county_admin)
     june = timezone.localdate().replace(month=6, day=1) + datetime.timedelta(days=366)
-    with clock_at(datetime.datetime.combine(june, datetime.time(9), SHANGHAI)):  # no calendar reminder before November
+    with clock_at(datetime.datetime.combine(june, datetime.time(9), COUNTY_TZ)):  # no calendar reminder before November
         assert attention_for(user=county_admin, region=tree["county"]) == []
         page = client.get(reverse("stations:county-home")).content.decode()
     assert 'id="attention"' not in page

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from agency.services import commission_statements_generate_month
-from agency.tasks import last_month, parse_month
+from core.money import yuan_plain
+from core.timeutil import last_full_month, parse_month
 
 
 class Command(BaseCommand):
@@ -12,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, month=None, **options):
         try:
-            first = parse_month(month) if month else last_month()
+            first = parse_month(month) if month else last_full_month()
         except ValueError as error:
             raise CommandError(f"--month takes YYYY-MM, not {month!r}") from error
         try:
@@ -21,5 +22,5 @@ class Command(BaseCommand):
             raise CommandError("; ".join(getattr(error, "messages", [str(error)]))) from error
         for statement in statements:
             self.stdout.write(f"{statement.station.code} {statement.month:%Y-%m} {statement.get_status_display()} "
-                              f"net {statement.net_fen / 100:.2f}")
+                              f"net {yuan_plain(statement.net_fen)}")
         self.stdout.write(self.style.SUCCESS(f"{len(statements)} statements for {first:%Y-%m}"))

@@ -12,7 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from agency.services.rollups import rollup_months, rollups_rebuild
-from agency.tasks import parse_month
+from core.timeutil import parse_month
 
 BAR = 30
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.progress import Progress
-from gov_services.deadlines import SHANGHAI
+from core.timeutil import COUNTY_TZ
 from gov_services.models import SupervisionSweep
 from gov_services.services.supervision import supervision_sweep_run, sweep_stage_count
 
@@ -35,4 +35,4 @@ class Command(BaseCommand):
             moment = datetime.fromisoformat(text)
         except ValueError as error:
             raise CommandError(f"--at: {error}") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+        return moment if moment.tzinfo else moment.replace(tzinfo=COUNTY_TZ)
