@@ -31,5 +31,5 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves every other path, so it comes last (../shared/notes/integration.md §4).
+# Wagtail serves every other path, so it comes last.
 urlpatterns.append(path("", include(wagtail_urls)))

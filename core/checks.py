@@ -10,7 +10,7 @@ from core.timeutil import COUNTY_TZ
 @register("pdf")
 def harfbuzz_subset_check(app_configs=None, **kwargs) -> list[Warning]:
     """Without libharfbuzz-subset WeasyPrint subsets CJK fonts with fontTools: ~8 s per certificate
-    instead of ~0.13 s (../shared/notes/integration.md §3). Rendering still works, so only warn."""
+    instead of ~0.13 s. Rendering still works, so only warn."""
     if harfbuzz_subset_available():
         return []
     return [Warning(

@@ -1,7 +1,7 @@
 """Whole-page cache for the public portal, emptied whenever anything it shows changes.
 
 Why: an uncached Wagtail page spends most of its time in site and page routing, not rendering
-(../shared/notes/performance.md), so fragment caching barely helps. This middleware answers a cached
+(measured: see benches/), so fragment caching barely helps. This middleware answers a cached
 page before URL resolution, Wagtail routing or any database query, at close to bare-Django speed.
 
 What is cached: only responses a view marks with `mark_cacheable()` (the portal's page models do it in

@@ -2,7 +2,7 @@
 a product, stock record, price, picture, category or merchant changes.
 
 Why: Oscar's list and detail pages cost tens of queries and a deep template render each, and the
-detail view writes its view counter on every visit (../shared/notes/performance.md); most visitors
+detail view writes its view counter on every visit (measured: see benches/); most visitors
 are anonymous and see the same page. This middleware answers them from the cache.
 
 Which requests: GET/HEAD under the catalogue (not its review forms), by a visitor who is not signed

@@ -112,7 +112,7 @@ INSTALLED_APPS = [
     "axes",  # sign-in lock-outs (accounts/lockout.py)
 ]
 
-# Order from ../shared/notes/integration.md §6: Oscar's basket needs session and auth,
+# Oscar's basket needs session and auth,
 # Wagtail's redirect middleware goes last.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -441,7 +441,7 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.forms.CheckedImageForm"
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
 
-# Oscar (see ../shared/notes/integration.md §1)
+# Oscar
 OSCAR_SHOP_NAME = _("Village station store")
 OSCAR_SLUG_ALLOW_UNICODE = True
 OSCAR_DEFAULT_CURRENCY = "CNY"
