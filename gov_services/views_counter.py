@@ -27,9 +27,10 @@ from django.views.generic import ListView, TemplateView, View
 from accounts.lockout import LOCKED_OUT, code_guard
 from accounts.phone_codes import is_wrong_code
 from core.http import client_address, site_file_response, user_file_response
+from core.masking import mask_mobile
 from core.spreadsheets import CONTENT_TYPES, to_xlsx
 from gov_services.catalogue_io import format_fee_yuan
-from gov_services.eforms import build_form, display_rows, mask_mobile
+from gov_services.eforms import build_form, display_rows
 from gov_services.forms_counter import (
     AppealForm,
     ApplicationForm,
