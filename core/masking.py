@@ -12,19 +12,19 @@ The one masking policy of the project; no app masks personal data any other way.
 
 The birth date in an ID number is never shown masked. Anything that is not the shape its mask
 expects (a short or mistyped ID number, a landline) is masked completely, character for character,
-so a page never shows more than the policy allows. Names keep only their first character whatever
-the surname: a compound surname (欧阳) is not told apart, there is no list of surnames to keep up.
-A single-character name is shown as it is (it is the first character).
+so a page never shows more than the policy allows. A name is cut the same way whatever its surname:
+a compound surname (欧阳) is not told apart, there is no list of surnames to keep up. A
+single-character name is shown as it is (it is the first character).
 
-Who sees what:
-- in full: the people stations/scope.py names for the record — a household's own page for its
-  grid's liaison, its station's operators and the admins above it; a request's page for the
-  officers of its department and the operator who filed it; the resident their own. Opening a
-  household in full records an audit event (core/audit.py).
-- masked: every list and export (household lists, request lists, the counter's service ledger),
-  admins who supervise a request but do not work it, receipts and till slips (account numbers that
-  are ID numbers or bank cards), the public tracking and certificate-verification pages (name only),
-  the text of an SMS confirmation (phone), and what a bill provider's look-up returns (name).
+Who sees what (who may see a record at all is stations/scope.py's rule):
+- in full: a household's own page, for those scope's `can_see_households_in_full` names (the grid's
+  liaison, its station's operators, the admins of its place), each showing an audit event
+  (core/audit.py); a request's page, ID and phone numbers in its e-form too, for the officers of
+  the department handling it (they check the number against the scans and issue the result).
+- masked: every list and export (households, requests, the counter's service ledger); a request's
+  page for the counter, the resident and the admins who supervise it; receipts, till slips and the
+  certificate's default layout; the import reports of staff files; the message that a code was sent (phone);
+  the public tracking and certificate-check pages (name); a bill provider's look-up (name).
 """
 
 from __future__ import annotations
