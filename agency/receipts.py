@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from agency.models import CounterTransaction, Product
 from agency.services.access import require_operator_or_admin
 from core.audit import audit_event_record
+from core.masking import mask_bank_card, mask_id_number
 from core.models import AuditEvent
 
 PRINT_ACTION = "agency.receipt.print"
@@ -87,16 +88,16 @@ def first_printed_at(tx: CounterTransaction):
 
 
 def mask_account(tx: CounterTransaction) -> str:
-    """How pages and slips show an account number. Bank cards as 6217 **** **** 1234 and resident ID
-    numbers (pension accounts) as 1302**********0317; utility and phone numbers in full (the resident
-    checks them on the slip)."""
+    """How pages and slips show an account number, by core/masking.py's policy: bank cards as
+    6217 **** **** 1234 and resident ID numbers (pension accounts) as 130225********031X; utility and
+    phone numbers in full (the resident checks them on the slip)."""
     number = tx.account_number
     if not tx.product_id or len(number) < 10:
         return number
     if tx.product.account_check_digit == Product.CheckDigit.LUHN:
-        return f"{number[:4]} **** **** {number[-4:]}"
+        return mask_bank_card(number)
     if tx.product.kind == Product.Kind.PENSION:
-        return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
+        return mask_id_number(number)
     return number
 
 

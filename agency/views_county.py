@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -45,7 +45,7 @@ from agency.views_common import (
 )
 from core.http import site_file_response
 from core.money import yuan_plain
-from core.spreadsheets import CONTENT_TYPES, write_csv
+from core.spreadsheets import spreadsheet_response, write_csv
 from stations.scope import scope_for
 
 WALLETS_PAGE_SIZE = 60
@@ -327,10 +327,6 @@ class StatementPayView(CountyOfficeMixin, StatementPageMixin, View):
 
 # --- exports ---------------------------------------------------------------------------------
 
-def _csv_response(rows: list[list], filename: str) -> HttpResponse:
-    return site_file_response(write_csv(rows), filename=filename, content_type=CONTENT_TYPES["csv"])
-
-
 AMOUNT_HEADERS = [gettext_lazy("Transactions"), gettext_lazy("Gross commission (yuan)"),
                   gettext_lazy("Clawed back (yuan)"), gettext_lazy("Tax withheld (yuan)"),
                   gettext_lazy("Net commission (yuan)")]
@@ -360,7 +356,7 @@ class StatementCsvMixin:
     def get(self, request, pk):
         statement = self.get_statement(pk)
         name = f"commission-{statement.station.code}-{statement.month:%Y-%m}.csv"
-        return _csv_response(statement_csv_rows(statement), name)
+        return spreadsheet_response(write_csv(statement_csv_rows(statement)), fmt="csv", filename=name)
 
 
 class StatementPdfMixin:
@@ -404,4 +400,4 @@ class StatementMonthCsvView(BackOfficeMixin, View):
         rows += [[s.station.code, s.station.name, f"{s.month:%Y-%m}", s.get_status_display(), *_amounts(s),
                   yuan_plain(s.fees_fen), s.payment_reference] for s in statements]
         period = f"{filters['month']:%Y-%m}" if filters["month"] else "all"
-        return _csv_response(rows, f"commission-statements-{period}.csv")
+        return spreadsheet_response(write_csv(rows), fmt="csv", filename=f"commission-statements-{period}.csv")

@@ -34,9 +34,9 @@ from agency.forms_setup import (
 from agency.services import setup as services
 from agency.services import setup_import
 from core.audit import audit_events_for
-from core.http import int_or_none, site_file_response
+from core.http import int_or_none
 from core.import_jobs import access_import_job_by_id, import_job_report
-from core.spreadsheets import CONTENT_TYPES, to_csv, to_xlsx
+from core.spreadsheets import FORMATS, spreadsheet_response
 from core.views import ImportJobStatusView
 from stations.mixins import CountyStaffMixin
 from stations.scope import can_set_up_till
@@ -379,9 +379,7 @@ class SetupExportView(SetupReadMixin, View):
 
     def get(self, request, kind, fmt):
         sheet = _sheet(kind)
-        if fmt not in CONTENT_TYPES:
+        if fmt not in FORMATS:
             raise Http404(_("Unknown export format."))
         table = setup_import.setup_export(sheet=sheet, rows=selectors.setup_export_rows(kind=kind))
-        content = to_csv(table) if fmt == "csv" else to_xlsx([table])
-        return site_file_response(content, content_type=CONTENT_TYPES[fmt],
-                                  filename=f"till-{kind}-{timezone.localdate():%Y%m%d}.{fmt}")
+        return spreadsheet_response(table, fmt=fmt, filename=f"till-{kind}-{timezone.localdate():%Y%m%d}")

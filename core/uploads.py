@@ -29,6 +29,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from core.spreadsheets import SpreadsheetError, decode_text
+
 MAX_UPLOAD_BYTES: Final = 10 * 1024 * 1024
 
 KINDS: Final = {  # content type: (magic bytes, Pillow format or None, extensions the name may have)
@@ -247,7 +249,7 @@ def validate_image(upload: Upload, *, formats: tuple[str, ...] | None = WEB_IMAG
 
 def validate_document(upload: Upload) -> None:
     """ValidationError unless the upload's content is what its extension says: a PDF that passes `hazard`,
-    an Office or zip file that is a zip, or text (UTF-8 or GB 18030, no NUL) for .csv and .txt."""
+    an Office or zip file that is a zip, or text (UTF-8, UTF-16 with its BOM or GB 18030, no NUL) for .csv and .txt."""
     content = _content_of(upload)
     extension = extension_of(getattr(upload, "name", "") or "")
     if extension == "pdf":
@@ -268,15 +270,11 @@ def validate_document(upload: Upload) -> None:
 
 
 def _is_text(content: bytes) -> bool:
-    if b"\x00" in content:
+    """Text in an encoding the spreadsheet reader reads (core.spreadsheets.decode_text), with no NUL."""
+    try:
+        return "\x00" not in decode_text(content)
+    except SpreadsheetError:
         return False
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
 
 
 class CheckedImageField(forms.ImageField):

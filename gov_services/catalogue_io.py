@@ -56,8 +56,7 @@ from core.spreadsheets import (
     Table,
     code_text,
     map_headers,
-    to_csv,
-    to_xlsx,
+    write_sheets,
 )
 from gov_services.eforms import validate_schema
 
@@ -443,4 +442,4 @@ def catalogue_export(*, items, fmt: str) -> bytes:
         raise ValueError(f"unknown export format {fmt!r}")
     sheet = Sheet(title=str(gettext_lazy("Service catalogue")), headers=[column.header for column in COLUMNS],
                   rows=(item_row(item, fmt=fmt) for item in items))
-    return to_csv(sheet) if fmt == "csv" else to_xlsx([sheet])
+    return write_sheets(sheet, fmt)

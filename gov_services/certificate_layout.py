@@ -117,9 +117,3 @@ def document(*, title: str, body: str, css: str) -> str:
 def chinese_date(value: datetime.date | None) -> str:
     """2026年1月5日 (certificates are dated in Chinese whatever the screen language)."""
     return f"{value.year}年{value.month}月{value.day}日" if value else "长期有效"
-
-
-def mask_name(name: str) -> str:
-    """张** for 张三丰: the verification page shows only the family name's first character."""
-    name = (name or "").strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""

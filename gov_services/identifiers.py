@@ -1,8 +1,8 @@
 """Identifiers a resident gives or receives: resident ID number, mobile number, tracking code.
 
-Pure functions (no ORM). The ID number and the mobile number are checked by core/validators.py and
-masked by core/masking.py (every app shares them; they are named here too for gov_services' callers);
-the tracking code is gov_services' own. Validators return the normalised value or raise
+Pure functions (no ORM). The ID number and the mobile number are checked by core/validators.py
+(every app shares them; the checks are named here too for gov_services' callers) and masked by
+core/masking.py; the tracking code is gov_services' own. Validators return the normalised value or raise
 ValidationError with a message meant for the field it came from. Input typed with a Chinese IME is
 welcome: full-width digits and letters (１２３Ｘ) are folded to ASCII first (Unicode NFKC).
 """
@@ -15,13 +15,12 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.masking import mask_id_number
 from core.validators import ID_CHECK_CHARS, id_check_character, validate_id_number, validate_mobile
 from core.validators import fold as _fold
 
 __all__ = [
     "ID_CHECK_CHARS", "TRACKING_ALPHABET", "format_tracking_code", "id_check_character", "is_valid_tracking_code",
-    "mask_id_number", "new_tracking_code", "normalise_tracking_code", "tracking_check_symbol",
+    "new_tracking_code", "normalise_tracking_code", "tracking_check_symbol",
     "validate_id_number", "validate_mobile",
 ]
 

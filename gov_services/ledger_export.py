@@ -3,8 +3,8 @@ numbers masked. Written by core.spreadsheets."""
 
 from django.utils.translation import gettext_lazy
 
+from core.masking import mask_mobile
 from core.spreadsheets import Sheet
-from gov_services.eforms import mask_mobile
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
 

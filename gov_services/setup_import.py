@@ -38,6 +38,7 @@ from core.import_jobs import (
     import_job_run,
     reading_progress,
 )
+from core.masking import mask_mobile
 from core.models import ImportJob
 from core.spreadsheets import (
     Caps,
@@ -50,7 +51,6 @@ from core.spreadsheets import (
     read_table,
 )
 from gov_services.catalogue_io import parse_bool
-from gov_services.eforms import mask_mobile
 from gov_services.models import Department
 from gov_services.selectors import departments as selectors
 from gov_services.services import departments as services

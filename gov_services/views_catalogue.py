@@ -17,10 +17,10 @@ from django.views.generic import DetailView, ListView, View
 from django.views.generic.edit import FormView
 
 from core.audit import audit_events_for
-from core.http import int_or_none, site_file_response
+from core.http import int_or_none
 from core.import_jobs import access_import_job_by_id, import_job_report
 from core.money import yuan_plain
-from core.spreadsheets import CONTENT_TYPES
+from core.spreadsheets import spreadsheet_response
 from core.views import ImportJobStatusView
 from gov_services import catalogue_io, eforms
 from gov_services.forms_catalogue import (
@@ -218,5 +218,5 @@ class CatalogueExportView(CatalogueAccessMixin, View):
             raise Http404(_("Unknown export format."))
         items = selectors.service_items_for_export(
             items=selectors.service_item_list_for_admin(user=request.user, **_filters(request.GET)))
-        return site_file_response(catalogue_io.catalogue_export(items=items, fmt=fmt), content_type=CONTENT_TYPES[fmt],
-                                  filename=f"service-catalogue-{timezone.localdate():%Y%m%d}.{fmt}")
+        return spreadsheet_response(catalogue_io.catalogue_export(items=items, fmt=fmt), fmt=fmt,
+                                    filename=f"service-catalogue-{timezone.localdate():%Y%m%d}")

@@ -26,6 +26,7 @@ from django_ratelimit.core import is_ratelimited
 
 from core.audit import audit_events_for
 from core.http import site_file_response, user_file_response
+from core.masking import mask_id_number
 from gov_services import certificate_layout as layout
 from gov_services import certificate_tokens as tokens
 from gov_services.forms_certificates import (
@@ -93,7 +94,7 @@ def _sample_values(item) -> dict[str, str]:
     """Placeholder values for the preview: a sample holder, each form field shown by its label."""
     name, number = SAMPLE_HOLDER
     values = {"title": item.name, "serial": "130225-2026-000001", "holder_name": name,
-              "holder_id_masked": f"{number[:6]}********{number[-4:]}", "holder_id_number": number,
+              "holder_id_masked": mask_id_number(number), "holder_id_number": number,
               "issue_date": "2026年1月5日", "expiry_date": "2026年7月4日", "department": item.department.name,
               "county": item.department.region.name, "village": "示例村"}
     for field in item.form_schema or []:

@@ -26,10 +26,11 @@ from django.views.generic import ListView, TemplateView, View
 
 from accounts.lockout import LOCKED_OUT, code_guard
 from accounts.phone_codes import is_wrong_code
-from core.http import client_address, site_file_response, user_file_response
+from core.http import client_address, user_file_response
+from core.masking import mask_mobile
 from core.money import yuan_plain
-from core.spreadsheets import CONTENT_TYPES, to_xlsx
-from gov_services.eforms import build_form, display_rows, mask_mobile
+from core.spreadsheets import spreadsheet_response
+from gov_services.eforms import build_form, display_rows
 from gov_services.forms_counter import (
     AppealForm,
     ApplicationForm,
@@ -196,10 +197,9 @@ class CounterRequestExportView(CounterAccessMixin, View):
     def get(self, request):
         filters = LedgerFilterForm(request.GET, today=timezone.localdate()).filters()
         rows = station_ledger(user=request.user, **filters).filter(station=self.station)
-        content = to_xlsx([ledger_sheet(rows, title=_("Service ledger"))])
         period = f"{filters['month']:%Y%m}" if filters["month"] else f"{timezone.localdate():%Y%m%d}"
-        return site_file_response(content, filename=f"ledger-{self.station.code}-{period}.xlsx",
-                                  content_type=CONTENT_TYPES["xlsx"])
+        return spreadsheet_response([ledger_sheet(rows, title=_("Service ledger"))], fmt="xlsx",
+                                    filename=f"ledger-{self.station.code}-{period}.xlsx")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from django.views import View
 
 from accounts.models import User
 from core.http import int_or_none, user_file_response
+from core.masking import mask_id_number
 from core.timeutil import local_date
 from gov_services.deadlines import working_days_between
 from gov_services.eforms import display_rows
@@ -48,7 +49,7 @@ from gov_services.forms_dept import (
     RequestActionForm,
 )
 from gov_services.forms_supervision import RatingAppealForm
-from gov_services.identifiers import format_tracking_code, mask_id_number
+from gov_services.identifiers import format_tracking_code
 from gov_services.models import Department, DepartmentMembership, Rating, ServiceRequest
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors

@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_ratelimit.core import is_ratelimited
 
-from core.masking import mask_name
+from core.masking import mask_id_number, mask_name
 from core.money import yuan_plain
 from gov_services import eforms
 from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
-from gov_services.identifiers import format_tracking_code, mask_id_number, normalise_tracking_code
+from gov_services.identifiers import format_tracking_code, normalise_tracking_code
 from gov_services.models import Rating, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import places_offering, service_item_search, with_sub_items
 from gov_services.selectors.requests import request_timeline, resident_request_list, track_request

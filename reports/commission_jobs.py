@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from core.money import yuan_decimal
 from core.pdf import render_pdf
-from core.spreadsheets import Sheet, to_csv, to_xlsx
+from core.spreadsheets import Sheet, to_csv, to_xlsx, write_sheets
 from reports.commission_report import CommissionParams, commission_report
 from reports.models import ReportJob
 from reports.selectors.commissions import CommissionFilters, commission_journal_list
@@ -82,7 +82,7 @@ def build_commission_rows(job: ReportJob, progress: Progress) -> tuple[bytes, st
     progress(5, STEP_ROWS)
     sheet = Sheet(title=_("Commission transactions"), headers=[_(h) for h in ROW_HEADERS],
                   widths=[17, 18, 10, 20, 16, 20, 12, 12, 12, 12], rows=_rows(journals, total, progress))
-    content = to_xlsx([sheet]) if job.file_format == ReportJob.Format.XLSX else to_csv(sheet)
+    content = write_sheets(sheet, job.file_format)
     name = f"commission-transactions-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{_stamp()}"
     return content, f"{name}.{job.file_format}"
 

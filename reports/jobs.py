@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.pdf import render_pdf
-from core.spreadsheets import Sheet, to_csv, to_xlsx
+from core.spreadsheets import Sheet, to_csv, to_xlsx, write_sheets
 from core.timeutil import local_date
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
@@ -100,7 +100,7 @@ def build_request_rows(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
     sheet = Sheet(title=_("Requests"), headers=[_(h) for h in REQUEST_ROW_HEADERS],
                   widths=[14, 17, 8, 12, 30, 20, 12, 12, 16, 10, 10, 17, 17, 17, 10, 8, 8],
                   rows=_request_rows(rows, total, params, progress))
-    content = to_xlsx([sheet]) if job.file_format == ReportJob.Format.XLSX else to_csv(sheet)
+    content = write_sheets(sheet, job.file_format)
     return content, f"requests-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{_stamp()}.{job.file_format}"
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.http import int_or_none, site_file_response
-from core.spreadsheets import CONTENT_TYPES, to_csv, to_xlsx
+from core.spreadsheets import CONTENT_TYPES, FORMATS, spreadsheet_response
 from reports.analytics_report import analytics_report
 from reports.forms import GovKpiFilterForm
 from reports.gov_report import COLUMNS, GovKpiReport, gov_kpi_report, page_columns
@@ -34,7 +34,6 @@ from reports.selectors.scope import ReportScope, report_scope_for
 from reports.services import report_job_request
 from stations.mixins import STAFF_POSTS, WorkspaceMixin
 
-XLSX = CONTENT_TYPES["xlsx"]
 GOV_JOB_BUTTONS = [
     ("gov_kpis:pdf", gettext_lazy("PDF report with charts")),
     ("request_rows:xlsx", gettext_lazy("Every request (XLSX)")),
@@ -62,10 +61,6 @@ def _gov_kpi_report(form: GovKpiFilterForm, scope: ReportScope) -> GovKpiReport:
                           groups=tuple(value for value, _label in form.fields["group"].choices))
 
 
-def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    return site_file_response(content, filename=filename, content_type=content_type)
-
-
 class GovKpiReportView(ReportsMixin, View):
     """Government-service KPIs by department, township, station or month, with the monthly trend and
     a ranking by the chosen rate; `?format=csv|xlsx` downloads what the page shows."""
@@ -78,10 +73,8 @@ class GovKpiReportView(ReportsMixin, View):
         report = _gov_kpi_report(form, scope)
         fmt = request.GET.get("format")
         name = f"kpis-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}"
-        if fmt == "csv":
-            return _attachment(to_csv(report.sheets()[0]), filename=f"{name}.csv", content_type="text/csv")
-        if fmt == "xlsx":
-            return _attachment(to_xlsx(report.sheets()), filename=f"{name}.xlsx", content_type=XLSX)
+        if fmt in FORMATS:
+            return spreadsheet_response(report.sheets(), fmt=fmt, filename=name)
         return TemplateResponse(request, self.template_name, {
             "form": form, "report": report, "columns": page_columns(), "rows": report.rows(),
             "total_values": report.total_values(), "trend_chart": report.trend_chart(),
@@ -106,7 +99,7 @@ class RequestAnalyticsView(ReportsMixin, View):
         report = analytics_report(scope=scope, params=form.params(), minimum=minimum)
         if request.GET.get("format") == "xlsx":
             name = f"requests-analysis-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}.xlsx"
-            return _attachment(to_xlsx(report.sheets()), filename=name, content_type=XLSX)
+            return spreadsheet_response(report.sheets(), fmt="xlsx", filename=name)
         return TemplateResponse(request, self.template_name, {
             "form": form, "report": report, "query": report.params.query(), "minimum": minimum,
             "category_chart": report.category_chart(), "item_chart": report.item_chart(),
@@ -172,5 +165,5 @@ class ReportJobDownloadView(ReportsMixin, View):
         job = access_report_job_by_id(user=request.user, job_id=pk)
         if job.status != ReportJob.Status.DONE or not job.file:
             raise PermissionDenied(_("This report is not ready."))
-        content_type = {"pdf": "application/pdf", "xlsx": XLSX, "csv": "text/csv"}[job.file_format]
+        content_type = CONTENT_TYPES.get(job.file_format, "application/pdf")
         return site_file_response(job.file, filename=job.filename, content_type=content_type)

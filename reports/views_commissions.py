@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from core.http import site_file_response
-from core.spreadsheets import CONTENT_TYPES, to_csv, to_xlsx
+from core.spreadsheets import FORMATS, spreadsheet_response
 from reports.commission_forms import CommissionFilterForm, ShopSalesFilterForm
 from reports.commission_report import CommissionReport, commission_report
 from reports.models import ReportJob
@@ -43,7 +42,6 @@ from reports.shop_sales_report import sales_params_as_dict, sales_values, shop_s
 from stations.models import Region
 from stations.scope import scope_for
 
-XLSX = CONTENT_TYPES["xlsx"]
 TRANSACTIONS_PAGE_SIZE = 50
 COMMISSION_JOB_BUTTONS = [
     ("commissions:pdf", gettext_lazy("PDF report with charts")),
@@ -73,10 +71,6 @@ def build_report(form: CommissionFilterForm, scope: ReportScope) -> CommissionRe
                              groups=tuple(value for value, _label in form.fields["group"].choices))
 
 
-def _attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    return site_file_response(content, filename=filename, content_type=content_type)
-
-
 class CommissionReportView(LoginRequiredMixin, View):
     """Commission by township, station, provider, product or month, with the monthly trend, the share
     by product and the station ranking; `?format=csv|xlsx` downloads what the page shows."""
@@ -89,10 +83,8 @@ class CommissionReportView(LoginRequiredMixin, View):
         report = build_report(form, scope)
         fmt = request.GET.get("format")
         name = f"commissions-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}"
-        if fmt == "csv":
-            return _attachment(to_csv(report.sheets()[0]), filename=f"{name}.csv", content_type="text/csv")
-        if fmt == "xlsx":
-            return _attachment(to_xlsx(report.sheets()), filename=f"{name}.xlsx", content_type=XLSX)
+        if fmt in FORMATS:
+            return spreadsheet_response(report.sheets(), fmt=fmt, filename=name)
         return TemplateResponse(request, self.template_name, {
             "form": form, "report": report, "rows": report.rows(), "headings": report.headings(),
             "money": report.money_columns(), "total_values": report.total_values(),
@@ -182,10 +174,8 @@ class ShopSalesReportView(LoginRequiredMixin, View):
         report = shop_sales_report(scope=scope, params=params, filter_labels=labels,
                                    groups=tuple(value for value, _label in form.fields["group"].choices))
         name = f"shop-sales-{params['date_from']:%Y%m%d}-{params['date_to']:%Y%m%d}"
-        if request.GET.get("format") == "csv":
-            return _attachment(to_csv(report.sheets()[0]), filename=f"{name}.csv", content_type="text/csv")
-        if request.GET.get("format") == "xlsx":
-            return _attachment(to_xlsx(report.sheets()), filename=f"{name}.xlsx", content_type=XLSX)
+        if (fmt := request.GET.get("format")) in FORMATS:
+            return spreadsheet_response(report.sheets(), fmt=fmt, filename=name)
         return TemplateResponse(request, self.template_name, {
             "form": form, "report": report, "rows": report.rows(), "headings": report.headings(),
             "total_values": sales_values(report.total), "trend_chart": report.trend_chart(),

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
-from core.http import int_or_none, site_file_response
+from core.http import int_or_none
 from core.import_jobs import access_import_job_by_id
-from core.spreadsheets import CONTENT_TYPES
+from core.spreadsheets import spreadsheet_response
 from core.views import ImportJobStatusView
 from stations.forms_regions import (
     RegionImportApplyForm,
@@ -252,5 +252,4 @@ class RegionExportView(CountyStaffMixin, View):
         if fmt not in importer.EXPORT_FORMATS:
             raise Http404(_("Unknown export format."))
         data = importer.region_export(roots=selectors.region_roots(user=request.user), fmt=fmt)
-        return site_file_response(data, content_type=CONTENT_TYPES[fmt],
-                                  filename=f"regions-{timezone.localdate():%Y%m%d}.{fmt}")
+        return spreadsheet_response(data, fmt=fmt, filename=f"regions-{timezone.localdate():%Y%m%d}")

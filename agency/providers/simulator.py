@@ -19,6 +19,7 @@ import time
 from django.utils.translation import gettext as _
 
 from agency.providers import AccountLookup, ProviderError, ProviderOutcome
+from core.masking import mask_name
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ["秀英", "桂兰", "建国", "淑珍", "志强", "海燕", "国华", "玉兰", "振华", "春梅", "德明", "丽娟"]
@@ -47,11 +48,10 @@ class SimulatorAdapter:
             raise ProviderError(_("The provider knows no account %(number)s.") % {"number": account_number})
         seed = _digest(account_number)
         name = SURNAMES[seed % len(SURNAMES)] + GIVEN[(seed // 20) % len(GIVEN)]
-        masked = name[0] + "*" + name[-1] if len(name) > 2 else name[0] + "*"
         due = None
         if product.kind in BILLS:
             due = max(product.amount_min_fen, min(product.amount_max_fen, 3_000 + (seed % 270) * 100))
-        return AccountLookup(customer_name=masked, amount_due_fen=due)
+        return AccountLookup(customer_name=mask_name(name), amount_due_fen=due)
 
     def pay(self, *, product, account_number: str, amount_fen: int, reference: str) -> ProviderOutcome:
         self._wait()

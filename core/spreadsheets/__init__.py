@@ -8,15 +8,26 @@ file is refused at the cap, never parsed whole. Cells come back as text that kee
 written (no 1.3E+17, no lost leading zeros). `map_headers` finds the columns by Chinese or
 English header, in any order.
 
-Writing (`Sheet`, `to_csv`, `to_xlsx`, `write_csv`): CSV in UTF-8 with BOM (Excel opens Chinese
-correctly) and XLSX with bold, frozen headings; text is never written as a formula.
+Writing (`Sheet`, `write_sheets`, `to_csv`, `to_xlsx`, `write_csv`): CSV in UTF-8 with BOM (Excel
+opens Chinese correctly) and XLSX with bold, frozen headings, written row by row (write-only mode);
+text is never written as a formula, so codes stay text. `spreadsheet_response` is the download.
 """
 
 from core.spreadsheets.headers import Column, HeaderMap, ImportReport, Problem, code_text, map_headers
-from core.spreadsheets.reader import Caps, SpreadsheetError, Table, read_table
-from core.spreadsheets.writer import CONTENT_TYPES, Sheet, to_csv, to_xlsx, write_csv
+from core.spreadsheets.reader import Caps, SpreadsheetError, Table, decode_text, read_table
+from core.spreadsheets.writer import (
+    CONTENT_TYPES,
+    FORMATS,
+    Sheet,
+    spreadsheet_response,
+    to_csv,
+    to_xlsx,
+    write_csv,
+    write_sheets,
+)
 
 __all__ = [
-    "CONTENT_TYPES", "Caps", "Column", "HeaderMap", "ImportReport", "Problem", "Sheet", "SpreadsheetError",
-    "Table", "code_text", "map_headers", "read_table", "to_csv", "to_xlsx", "write_csv",
+    "CONTENT_TYPES", "FORMATS", "Caps", "Column", "HeaderMap", "ImportReport", "Problem", "Sheet", "SpreadsheetError",
+    "Table", "code_text", "decode_text", "map_headers", "read_table", "spreadsheet_response", "to_csv", "to_xlsx",
+    "write_csv", "write_sheets",
 ]

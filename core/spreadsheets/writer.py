@@ -6,6 +6,11 @@ injection): in XLSX by its cell type, in CSV by a leading apostrophe, which the 
 (core/spreadsheets/reader.csv_cell_text), so an exported file imports back unchanged. Aware
 datetimes are written in the project's time zone (Excel has none). Decimals are written as
 numbers with as many places as they carry, never through float.
+
+`write_sheets` writes sheets in a format by its name ("csv" or "xlsx"); `spreadsheet_response` hands
+a spreadsheet out as a download (core.http.site_file_response: a Chinese file name goes as RFC 5987
+`filename*`). Rows may be any iterable: XLSX is written row by row in openpyxl's write-only mode, so a
+big export streams from a queryset's iterator without holding its rows.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.functional import Promise
 
+FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -84,6 +90,27 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def write_sheets(sheets: Sheet | Sequence[Sheet], fmt: str) -> bytes:
+    """The sheets as an XLSX workbook (a worksheet each) or as CSV (the first sheet: CSV holds one)."""
+    sheets = [sheets] if isinstance(sheets, Sheet) else list(sheets)
+    if fmt == "xlsx":
+        return to_xlsx(sheets)
+    if fmt == "csv":
+        return to_csv(sheets[0])
+    raise ValueError(f"unknown spreadsheet format {fmt!r}")
+
+
+def spreadsheet_response(content: bytes | Sheet | Sequence[Sheet], *, fmt: str, filename: str):
+    """A spreadsheet the site made, as a download: `content` is the file (bytes, e.g. from write_csv)
+    or the sheets to write in `fmt`. `filename` gets the format's extension when it lacks it."""
+    from core.http import site_file_response  # core.http → core.uploads reads text with this package
+
+    data = content if isinstance(content, bytes) else write_sheets(content, fmt)
+    if not filename.lower().endswith(f".{fmt}"):
+        filename = f"{filename}.{fmt}"
+    return site_file_response(data, filename=filename, content_type=CONTENT_TYPES[fmt])
 
 
 def _write_sheet(workbook, sheet: Sheet) -> None:

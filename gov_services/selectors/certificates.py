@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.masking import mask_name
 from gov_services import certificate_tokens as tokens
-from gov_services.certificate_layout import mask_name
 from gov_services.models import (
     Certificate,
     CertificateType,

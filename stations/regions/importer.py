@@ -59,8 +59,7 @@ from core.spreadsheets import (
     code_text,
     map_headers,
     read_table,
-    to_csv,
-    to_xlsx,
+    write_sheets,
 )
 from stations.models import Region, common_region_path
 from stations.regions import codes
@@ -573,4 +572,4 @@ def region_export(*, roots: list[Region], fmt: str) -> bytes:
         rows.append([code, region.name, parent, codes.level_word(region.level), region.latitude, region.longitude])
     sheet = Sheet(title=_("Regions"), headers=[column.header for column in COLUMNS], rows=rows,
                   widths=(16, 20, 16, 8, 12, 12))
-    return to_csv(sheet) if fmt == "csv" else to_xlsx([sheet])
+    return write_sheets(sheet, fmt)

@@ -23,9 +23,11 @@ from core.spreadsheets import (
     code_text,
     map_headers,
     read_table,
+    spreadsheet_response,
     to_csv,
     to_xlsx,
     write_csv,
+    write_sheets,
 )
 from core.spreadsheets.reader import cell_text
 from tests.spreadsheet_files import csv_bytes, dense_sheet, xlsx_bytes, xlsx_with_sheet, zip_bomb_xlsx
@@ -276,3 +278,50 @@ def test_xlsx_writes_text_as_text_never_formulas_numbers_as_numbers_and_local_ti
     assert ws["A2"].value == "=1+1" and ws["A2"].data_type == "s"
     assert ws["B2"].value == 12.5 and ws["B2"].number_format == "0.00"
     assert ws["C2"].value == datetime.datetime(2026, 3, 1, 8, 30) and ws["A1"].font.bold and ws["A3"].font.bold
+
+
+def test_codes_written_to_xlsx_stay_text_and_read_back_as_written():
+    codes = ["000301", "130225199001011234", "13800138000", "1.5E+3", "007"]
+    data = to_xlsx([Sheet(title="codes", headers=["a", "b", "c", "d", "e"], rows=[codes])])
+    assert [cell.data_type for cell in load_workbook(io.BytesIO(data)).worksheets[0][2]] == ["s"] * 5
+    assert read_table(data, "codes.xlsx").rows == [(2, codes)]
+
+
+def test_xlsx_rows_may_come_from_a_generator_of_twenty_thousand_rows():
+    taken = []
+
+    def rows():
+        for n in range(20_000):
+            taken.append(n)
+            yield [f"{n:06d}", n]
+
+    data = write_sheets(Sheet(title="big", headers=["code", "n"], rows=rows()), "xlsx")
+    assert len(taken) == 20_000
+    last = list(load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(min_row=20_001, values_only=True))
+    assert last == [("019999", 19999)]
+
+
+def test_write_sheets_writes_every_sheet_to_xlsx_and_the_first_to_csv_and_refuses_other_formats():
+    first, second = Sheet(title="一", headers=["a"], rows=[["1"]]), Sheet(title="二", headers=["b"], rows=[["2"]])
+    assert load_workbook(io.BytesIO(write_sheets([first, second], "xlsx"))).sheetnames == ["一", "二"]
+    assert write_sheets([first, second], "csv") == to_csv(first) == write_sheets(first, "csv")
+    with pytest.raises(ValueError):
+        write_sheets(first, "pdf")
+
+
+def test_a_spreadsheet_download_has_its_type_and_a_chinese_file_name_the_browser_decodes():
+    sheet = Sheet(title="台账", headers=["编码"], rows=[["0301"]])
+    response = spreadsheet_response([sheet], fmt="xlsx", filename="服务台账-202603")
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''")
+    assert disposition.endswith("%E6%9C%8D%E5%8A%A1%E5%8F%B0%E8%B4%A6-202603.xlsx")
+    assert response["X-Content-Type-Options"] == "nosniff" and response["Cache-Control"] == "private, no-store"
+    assert read_table(response.content, "x.xlsx").rows == [(2, ["0301"])]
+
+
+def test_a_csv_download_is_utf8_with_bom_and_keeps_the_extension_it_was_given():
+    response = spreadsheet_response(write_csv([["月份", "2026-03"]]), fmt="csv", filename="statement-2026-03.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="statement-2026-03.csv"'
+    assert response.content.startswith("\ufeff月份".encode())

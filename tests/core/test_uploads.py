@@ -121,6 +121,8 @@ def test_an_object_stream_that_cannot_be_read_here_is_refused_rather_than_truste
     ("form.docx", hostile_files.a_zip(), False),
     ("form.docx", hostile_files.HTML, True),
     ("list.csv", "姓名,电话\n张三,1\n".encode("gb18030"), False),
+    ("list.csv", "\ufeff姓名,电话\n张三,1\n".encode("utf-8"), False),
+    ("list.txt", "姓名\t电话\n张三\t1\n".encode("utf-16"), False),  # Excel's "Unicode text", with its BOM
     ("list.txt", hostile_files.EXE, True),
     ("list.txt", b"\xff\xfe\x00\x00garbage", True),
 ])

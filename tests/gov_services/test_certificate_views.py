@@ -249,7 +249,7 @@ def test_verify_by_url_shows_valid_with_the_holder_masked(client, issued):
     response = client.get(f"/verify/{issued.token}")
     body = response.content.decode()
     assert response.status_code == 200 and 'id="verify-valid"' in body
-    assert "王**" in body and HOLDER_NAME not in body and issued.department.name in body
+    assert "王*英" in body and HOLDER_NAME not in body and issued.department.name in body
 
 
 @pytest.mark.parametrize("token", ["CZ1.bogus", "not-a-token", "CZ1." + "A" * 590])

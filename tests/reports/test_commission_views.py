@@ -110,7 +110,7 @@ def test_csv_download_has_the_rows_and_total_of_the_page(client, county_admin, w
     client.force_login(county_admin)
     page = client.get(URL, {**MARCH, "group": "product"}).context["report"]
     response = client.get(URL, {**MARCH, "group": "product", "format": "csv"})
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(lines) == 1 + len(page.table.rows) + 1
     assert lines[-1][1] == "6" and "12.50" in lines[-1] and "11.37" in lines[-1]

@@ -70,7 +70,7 @@ def test_csv_download_has_the_rows_and_total_of_the_page(client, county_admin, k
     client.force_login(county_admin)
     page = client.get(URL, MARCH).context["report"]
     response = client.get(URL, {**MARCH, "format": "csv"})
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(lines) == 1 + len(page.table.rows) + 1
     total = lines[-1]

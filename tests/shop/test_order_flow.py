@@ -212,6 +212,8 @@ def test_the_counter_shelf_lists_only_this_stations_parcels_and_hands_over_with_
     page = client.get(reverse("shop:counter-parcels")).content.decode()
     assert part.reference in page and elsewhere.reference not in page
     assert part.pickup_code not in page  # the operator asks the resident for it
+    phone = mixed_order.fulfilment.phone
+    assert phone and phone not in page and f"{phone[:3]}****{phone[-4:]}" in page
     client.post(reverse("shop:counter-parcel-hand-over", args=[part.pk]), {"code": part.pickup_code})
     part.refresh_from_db()
     assert part.status == Status.COLLECTED

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.masking import mask_id_number
 from core.sms import sms_enqueue
 from gov_services import certificate_tokens as tokens
-from gov_services.identifiers import mask_id_number, validate_id_number
+from gov_services.identifiers import validate_id_number
 from gov_services.models import (
     Attachment,
     Certificate,

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.masking import mask_id_number
 from core.pdf import render_pdf, sign_pdf
 from gov_services import certificate_layout as layout
 from gov_services import certificate_tokens as tokens
 from gov_services.eforms import display_rows
-from gov_services.identifiers import mask_id_number
 from gov_services.models import (
     Certificate,
     CertificateSerialCounter,
