@@ -1,7 +1,7 @@
 """A catalogue item with active sub-items (子项) is never filed itself (issue 16): the filing service refuses it
 with a zh-hans message naming the sub-items, whichever channel files it — the counter, the resident's online
 form, the hotline's and the API's — also when the parent's page is opened by its URL; the pickers offer the
-sub-items under their parent instead."""
+sub-items under their parent instead. The `licence` fixture (a parent and two sub-items) is in conftest.py."""
 
 import uuid
 
@@ -12,25 +12,11 @@ from django.urls import reverse
 from accounts.services import api_key_create
 from gov_services.models import ServiceRequest
 from gov_services.services.requests import service_request_submit
-from tests.factories import ServiceItemFactory, valid_id_number
+from tests.factories import valid_id_number
 
 pytestmark = pytest.mark.django_db
 
 REFUSAL = "须按子项办理"  # “%(item)s”须按子项办理，请选择相应的子项：…
-
-
-@pytest.fixture
-def licence(department):
-    """食品经营许可 with two sub-items, all fileable at a village and online."""
-    parent = ServiceItemFactory(department=department, code="XK-01", name="食品经营许可", lowest_level="village",
-                                online_allowed=True)
-    return {
-        "parent": parent,
-        "new": ServiceItemFactory(department=department, code="XK-01-01", name="食品经营许可（新办）",
-                                  parent=parent, lowest_level="village", online_allowed=True),
-        "renew": ServiceItemFactory(department=department, code="XK-01-02", name="食品经营许可（延续）",
-                                    parent=parent, lowest_level="village", online_allowed=True),
-    }
 
 
 def submit(item, *, actor, channel, station=None, village=None, applicant_user=None, consent="witnessed"):
