@@ -35,7 +35,7 @@ from agency.services import setup as services
 from agency.services import setup_import
 from core.audit import audit_events_for
 from core.http import int_or_none
-from core.import_jobs import access_import_job_by_id, import_job_report
+from core.import_views import ImportPageMixin
 from core.spreadsheets import FORMATS, spreadsheet_response
 from core.views import ImportJobStatusView
 from stations.mixins import CountyStaffMixin
@@ -315,7 +315,7 @@ class PlanVersionWithdrawView(SetupEditMixin, View):
 
 # --- imports and exports ---------------------------------------------------------------------------------
 
-class SetupImportView(SetupEditMixin, View):
+class SetupImportView(SetupEditMixin, ImportPageMixin, View):
     """Upload a file: it is checked in the background and this page (?job=<id>) shows what it would do;
     "apply" then imports it (checked again), and the page shows what was done."""
 
@@ -326,14 +326,21 @@ class SetupImportView(SetupEditMixin, View):
         self.permission = self.sheet.permission
         return super().dispatch(request, *args, **kwargs)
 
+    def import_kind(self) -> str:
+        return self.sheet.kind
+
+    def job_status_url(self, job) -> str:
+        return reverse("agency:setup-import-job", args=[self.sheet.key, job.pk])
+
     def render(self, form, apply_error: str = ""):
-        context = {"form": form, "sheet": self.sheet, "apply_error": apply_error, "sheets": setup_import.SHEETS.values()}
-        if "job" in self.request.GET:
-            job = access_import_job_by_id(user=self.request.user, job_id=self.request.GET["job"], kind=self.sheet.kind)
-            context.update(job=job, report=import_job_report(job), is_check=bool(job.params.get("preview")),
-                           applicable=bool(job.params.get("preview") and job.file),
-                           apply_form=SetupApplyForm(initial={"check_job": job.pk, "idempotency_key": uuid.uuid4()}),
-                           status_url=reverse("agency:setup-import-job", args=[self.sheet.key, job.pk]))
+        context = {"form": form, "sheet": self.sheet, "columns": self.sheet.columns, "apply_error": apply_error,
+                   "sheets": setup_import.SHEETS.values(), "title": _("Import %(what)s") % {"what": self.sheet.title},
+                   "done_url": reverse("agency:setup-home"), "done_label": _("Back to the till set-up"),
+                   **self.job_context()}
+        if "job" in context:
+            job = context["job"]
+            context.update(applicable=bool(context["is_preview"] and job.file), apply_form=SetupApplyForm(
+                initial={"check_job": job.pk, "idempotency_key": uuid.uuid4()}))
         return TemplateResponse(self.request, self.template_name, context)
 
     def get(self, request, kind):
@@ -348,7 +355,7 @@ class SetupImportView(SetupEditMixin, View):
         job = setup_import.setup_import_check_submit(user=request.user, sheet=self.sheet,
                                                      upload=form.cleaned_data["file"],
                                                      idempotency_key=form.cleaned_data["idempotency_key"])
-        return self._to(job)
+        return self.to_job(job)
 
     def apply(self, request):
         form = SetupApplyForm(request.POST)
@@ -360,10 +367,8 @@ class SetupImportView(SetupEditMixin, View):
                                                          idempotency_key=form.cleaned_data["idempotency_key"])
         except ValidationError as error:
             return self.render(SetupImportForm(), apply_error=" ".join(error.messages))
-        return self._to(job)
+        return self.to_job(job)
 
-    def _to(self, job):
-        return HttpResponseRedirect(f"{reverse('agency:setup-import', args=[self.sheet.key])}?job={job.pk}")
 
 
 class SetupImportJobStatusView(SetupEditMixin, ImportJobStatusView):

@@ -1,6 +1,8 @@
-"""One page for an import that is previewed before it is applied (core/import_jobs.py).
+"""Import pages (core/import_jobs.py): the part every one shares (ImportPageMixin: the job the page follows,
+shown by core/templates/core/import_preview_page.html), and one whole page for an import that is previewed
+before it is applied (PreviewImportView).
 
-GET shows the upload form and, with ?job=<id>, that job: its progress, then its report — for a
+PreviewImportView: GET shows the upload form and, with ?job=<id>, that job: its progress, then its report — for a
 preview, what the file would create, change and refuse row by row, with an "Import" button when
 nothing is refused; for an applied file, what it did. ?job=<id>&status=1 answers the progress bar's
 JSON. POST with a file starts a preview; POST with `apply=<preview id>` applies it. Jobs are the
@@ -28,11 +30,39 @@ from core.import_jobs import (
 from core.views import ImportJobStatusView
 
 
-class PreviewImportView(View):
-    """Mix in a workspace mixin first (LoginRequired); set the attributes below."""
+class ImportPageMixin:
+    """The job an import page follows (?job=<id>: the user's own, a 404 for anyone else's) with its report,
+    and the way back to the page after an upload. Set `kind` (or override import_kind)."""
 
     kind = ""
     template_name = "core/import_preview_page.html"
+
+    def import_kind(self) -> str:
+        return self.kind
+
+    def job_report(self, job):
+        return import_job_report(job)
+
+    def job_status_url(self, job) -> str:
+        """Where the progress bar asks for the job's progress (JSON)."""
+        return f"{self.request.path}?job={job.pk}&status=1"
+
+    def job_context(self) -> dict:
+        """job, report, is_preview and status_url for the template; {} without ?job=."""
+        if "job" not in self.request.GET:
+            return {}
+        job = access_import_job_by_id(user=self.request.user, job_id=self.request.GET["job"], kind=self.import_kind())
+        return {"job": job, "report": self.job_report(job), "is_preview": import_job_is_preview(job),
+                "status_url": self.job_status_url(job)}
+
+    def to_job(self, job, page: str | None = None) -> HttpResponseRedirect:
+        """Back to the import page (this one unless `page` is given), following `job`."""
+        return HttpResponseRedirect(f"{page or self.request.path}?job={job.pk}")
+
+
+class PreviewImportView(ImportPageMixin, View):
+    """Mix in a workspace mixin first (LoginRequired); set the attributes below."""
+
     form_class = ImportUploadForm
     columns = ()
     title = ""
@@ -73,22 +103,19 @@ class PreviewImportView(View):
                 job = self.apply(user=request.user, preview_id=preview_id, idempotency_key=key)
             except ValidationError as error:
                 return self.render(self.form_class(), status=422, errors=error.messages)
-            return HttpResponseRedirect(f"{request.path}?job={job.pk}")
+            return self.to_job(job)
         form = self.form_class(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form, status=422)
         job = self.preview(user=request.user, upload=form.cleaned_data["file"],
                            idempotency_key=form.cleaned_data["idempotency_key"])
-        return HttpResponseRedirect(f"{request.path}?job={job.pk}")
+        return self.to_job(job)
 
     def render(self, form, status: int = 200, errors=()):
         context = {"form": form, "columns": self.columns, "title": self.title, "format_help": self.format_help,
-                   "errors": [*form.non_field_errors(), *errors], **self.page_context()}
-        if "job" in self.request.GET:
-            job = access_import_job_by_id(user=self.request.user, job_id=self.request.GET["job"], kind=self.kind)
-            context.update(job=job, report=import_job_report(job), is_preview=import_job_is_preview(job),
-                           applied=import_job_applied(job) if import_job_is_preview(job) else None,
-                           apply_key=uuid.uuid4(), status_url=f"{self.request.path}?job={job.pk}&status=1")
+                   "errors": list(errors), **self.page_context(), **self.job_context()}
+        if context.get("is_preview"):
+            context.update(applied=import_job_applied(context["job"]), apply_key=uuid.uuid4())
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
 

@@ -18,7 +18,7 @@ from django.views.generic.edit import FormView
 
 from core.audit import audit_events_for
 from core.http import int_or_none
-from core.import_jobs import access_import_job_by_id, import_job_report
+from core.import_views import ImportPageMixin
 from core.money import yuan_plain
 from core.spreadsheets import spreadsheet_response
 from core.views import ImportJobStatusView
@@ -177,30 +177,30 @@ class ServiceItemUpdateView(_ServiceItemEditMixin, View):
         return services.service_item_update(item=self.item, actor=self.request.user, materials=materials, **fields)
 
 
-class CatalogueImportView(CatalogueImportAccessMixin, FormView):
+class CatalogueImportView(CatalogueImportAccessMixin, ImportPageMixin, FormView):
     """Upload a CSV/XLSX catalogue: it is imported in the background, and this page (?job=<id>)
     shows the progress, then every bad row or what was created and updated."""
 
     template_name = "gov_services/catalogue_import.html"
     form_class = CatalogueImportForm
+    kind = services.CATALOGUE_IMPORT
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "counties": selectors.import_county_list(user=self.request.user)}
 
+    def job_status_url(self, job) -> str:
+        return reverse("gov_services:catalogue-import-job", args=[job.pk])
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(columns=catalogue_io.COLUMNS, **kwargs)
-        if "job" in self.request.GET:
-            job = access_import_job_by_id(user=self.request.user, job_id=self.request.GET["job"],
-                                          kind=services.CATALOGUE_IMPORT)
-            context.update(job=job, report=import_job_report(job),
-                           status_url=reverse("gov_services:catalogue-import-job", args=[job.pk]))
-        return context
+        catalogue = reverse("gov_services:service-item-list")
+        return super().get_context_data(
+            columns=catalogue_io.COLUMNS, title=_("Import the catalogue"), done_url=catalogue,
+            done_label=_("Back to the catalogue"), **self.job_context(), **kwargs)
 
     def form_valid(self, form):
-        job = services.catalogue_import_submit(user=self.request.user, county=form.cleaned_data["county"],
-                                               upload=form.cleaned_data["file"],
-                                               idempotency_key=form.cleaned_data["idempotency_key"])
-        return HttpResponseRedirect(f"{reverse('gov_services:catalogue-import')}?job={job.pk}")
+        return self.to_job(services.catalogue_import_submit(
+            user=self.request.user, county=form.cleaned_data["county"], upload=form.cleaned_data["file"],
+            idempotency_key=form.cleaned_data["idempotency_key"]))
 
 
 class CatalogueImportJobView(CatalogueImportAccessMixin, ImportJobStatusView):

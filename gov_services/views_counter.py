@@ -43,7 +43,7 @@ from gov_services.forms_counter import (
 from gov_services.identifiers import format_tracking_code, validate_mobile
 from gov_services.ledger_export import ledger_sheet
 from gov_services.models import ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import service_items_available_at, with_sub_items
+from gov_services.selectors.catalogue import parent_item_refusal, service_items_available_at, with_sub_items
 from gov_services.selectors.requests import (
     attachment_for_download,
     request_timeline,
@@ -244,6 +244,10 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
 
     def get(self, request, item_id):
         item = self.get_item()
+        if refusal := parent_item_refusal(item=item):  # its sub-items are filed: the search lists them
+            messages.info(request, refusal)
+            search = reverse("gov_services:counter-request-create")
+            return HttpResponseRedirect(f"{search}?{urlencode({'q': item.code})}")
         materials = list(item.materials.all())
         form = ApplicationForm(initial={"idempotency_key": uuid.uuid4()})
         eform = build_form(item.form_schema, prefix="eform") if item.form_schema else None

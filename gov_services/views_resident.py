@@ -32,7 +32,12 @@ from gov_services import eforms
 from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
 from gov_services.identifiers import format_tracking_code, normalise_tracking_code
 from gov_services.models import Rating, ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import places_offering, service_item_search, with_sub_items
+from gov_services.selectors.catalogue import (
+    parent_item_refusal,
+    places_offering,
+    service_item_search,
+    with_sub_items,
+)
 from gov_services.selectors.requests import request_timeline, resident_request_list, track_request
 from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests import (
@@ -254,6 +259,9 @@ class ServiceRequestApplyView(LoginRequiredMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.item = _item_or_404(kwargs["code"])
+        if request.method == "GET" and (refusal := parent_item_refusal(item=self.item)):
+            messages.info(request, refusal)  # the guide lists the sub-items to apply for
+            return redirect("gov_services:resident-service-item-detail", code=self.item.code)
         if not self.item.online_allowed:
             messages.info(request, _("%(item)s cannot be applied for online. Please apply at your village "
                                      "station; the operator will help you.") % {"item": self.item.name})

@@ -73,9 +73,11 @@ class StationForm(forms.Form):
     services = forms.MultipleChoiceField(label=_("Services offered"), choices=StationService.Kind.choices,
                                          required=False, widget=forms.CheckboxSelectMultiple)
     latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, min_value=-90,
-                                  max_value=90, required=False, help_text=_("Decimal degrees, e.g. 39.4256"))
+                                  max_value=90, required=False, help_text=_("Decimal degrees, e.g. 39.4256"),
+                                  widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
     longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, min_value=-180,
-                                   max_value=180, required=False, help_text=_("Decimal degrees, e.g. 118.9124"))
+                                   max_value=180, required=False, help_text=_("Decimal degrees, e.g. 118.9124"),
+                                   widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
     opened_on = forms.DateField(label=_("Opened on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, villages, station: Station | None = None, **kwargs):

@@ -293,3 +293,63 @@ def _distance(point, start, end) -> float:
         return math.hypot(px - ax, py - ay)
     t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
     return math.hypot(px - ax - t * dx, py - ay - t * dy)
+
+
+# --- a station's position ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Area:
+    """Where a position may lie: a box in decimal degrees, and the place it is ("" for China's own)."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+    place: str = ""
+
+
+# Mainland China, Hainan and the islands of the South China Sea, with a little to spare: a position
+# outside it is a typing slip (swapped degrees, a missing digit), not a village.
+CHINA = Area(south=3.5, west=73.4, north=53.6, east=135.1)
+# How far past its outlines' box a county's positions may lie: outlines are thinned (see simplified),
+# and a station on the border must not be refused for it. About two kilometres.
+AREA_MARGIN = 0.02
+
+
+def outlined_area(outlines: list[list[Polygon]], place: str) -> Area | None:
+    """The box around `outlines` (stored boundaries' polygons, e.g. a county's townships), widened by
+    AREA_MARGIN; None when there is no outline."""
+    points = [point for polygons_ in outlines for polygon in polygons_ for ring in polygon for point in ring]
+    if not points:
+        return None
+    lngs, lats = [p[0] for p in points], [p[1] for p in points]
+    return Area(south=min(lats) - AREA_MARGIN, west=min(lngs) - AREA_MARGIN, north=max(lats) + AREA_MARGIN,
+                east=max(lngs) + AREA_MARGIN, place=place)
+
+
+def position_problems(latitude, longitude, area: Area) -> dict[str, list[str]]:
+    """What is wrong with a position (Decimals or floats, both given) inside `area`, by field ("latitude",
+    "longitude", "__all__"); {} when nothing is."""
+    lat, lng = float(latitude), float(longitude)
+    problems: dict[str, list[str]] = {}
+    for name, value, low, high in (("latitude", lat, area.south, area.north), ("longitude", lng, area.west, area.east)):
+        if low <= value <= high:
+            continue
+        values = {"value": _degrees(value), "low": _degrees(low), "high": _degrees(high), "place": area.place}
+        if area.place:
+            message = (_("Latitude %(value)s is outside %(place)s: its outlines run from %(low)s to %(high)s.")
+                       if name == "latitude" else
+                       _("Longitude %(value)s is outside %(place)s: its outlines run from %(low)s to %(high)s."))
+        else:
+            message = (_("Latitude %(value)s is outside China: use a value from %(low)s to %(high)s.")
+                       if name == "latitude" else
+                       _("Longitude %(value)s is outside China: use a value from %(low)s to %(high)s."))
+        problems[name] = [message % values]
+    if len(problems) == 2 and area.south <= lng <= area.north and area.west <= lat <= area.east:
+        problems["__all__"] = [_("The latitude and longitude look swapped: latitude is the smaller number here "
+                                 "(north–south), longitude the larger (east–west).")]
+    return problems
+
+
+def _degrees(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".")

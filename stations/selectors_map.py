@@ -58,8 +58,33 @@ def public_map(*, stations: list[dict], townships: list[dict], selected: str = "
 
 def picker_map(*, region: Region, inputs: tuple[str, str] = ("id_latitude", "id_longitude")) -> dict:
     """A point to choose (a station's position), with the townships under `region` as a guide: a click
-    fills the inputs whose ids are `inputs` (latitude, longitude); their values place the marker."""
-    return map_payload(mode=PICK, townships=townships_under(region), points=[], pick={"inputs": list(inputs)})
+    fills the inputs whose ids are `inputs` (latitude, longitude); their values place the marker. Where no
+    township is outlined the map opens on `region`'s own position, when it has one."""
+    centre = [float(region.latitude), float(region.longitude)] \
+        if region.latitude is not None and region.longitude is not None else None
+    return map_payload(mode=PICK, townships=townships_under(region), points=[],
+                       pick={"inputs": list(inputs), "centre": centre})
+
+
+def county_of(region: Region) -> Region | None:
+    """The county `region` lies in (itself when it is one); None above county level."""
+    if region.depth < 2:
+        return None
+    if region.depth == 2:
+        return region
+    return Region.objects.filter(path=region.path[: Region.steplen * 2]).first()
+
+
+def position_area(*, county: Region | None) -> geo.Area:
+    """Where a station of `county` may be put: inside the box of its township outlines once every one of its
+    townships is outlined (a county half outlined would refuse the rest), else anywhere in China."""
+    if county is None:
+        return geo.CHINA
+    boundaries = list(townships_under(county).values_list("boundary", flat=True))
+    outlines = [geo.polygons(boundary) for boundary in boundaries]
+    if not outlines or not all(outlines):
+        return geo.CHINA
+    return geo.outlined_area(outlines, county.name) or geo.CHINA
 
 
 def map_payload(*, mode: str, townships, points: list[dict], selected: str = "", pick: dict | None = None) -> dict:

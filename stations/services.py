@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import staff_account_create, user_role_grant, user_role_revoke
 from core.audit import audit_event_record
+from stations import geo
 from stations.models import Region, StaffAssignment, Station, StationService
 from stations.regions import codes
 from stations.regions.paths import paths_followed
@@ -27,6 +28,7 @@ from stations.scope import (
     require,
     scope_forget,
 )
+from stations.selectors_map import county_of, position_area
 from stations.services_households import grid_create  # noqa: F401  (grids and households live there)
 
 
@@ -61,6 +63,7 @@ def station_create(*, village: Region, code: str, name: str, address: str, actor
                    services: list[str] = (), **fields) -> Station:
     station = Station(village=village, code=code, name=name, address=address, tier=tier, status=status, **fields)
     station.full_clean()  # a place that is no village is refused as such, whoever asks
+    station_position_check(village=village, latitude=station.latitude, longitude=station.longitude)
     _check_services(services)
     if actor is not None:
         require(can_set_up_station(actor, village), _("Only the admins of %(village)s's region may set up a "
@@ -70,6 +73,16 @@ def station_create(*, village: Region, code: str, name: str, address: str, actor
     audit_event_record(actor=actor, action="station.created", target=station,
                        data={"tier": tier, "status": status, "services": list(services)})
     return station
+
+
+def station_position_check(*, village: Region, latitude, longitude) -> None:
+    """Refuse a position outside the village's county (the box of its township outlines, once they are all
+    uploaded) or, before that, outside China: ValidationError by field. No position at all is fine."""
+    if latitude is None or longitude is None:
+        return  # half a position is the model's error (Station.clean)
+    problems = geo.position_problems(latitude, longitude, position_area(county=county_of(village)))
+    if problems:
+        raise ValidationError(problems)
 
 
 def _check_services(services) -> None:
@@ -107,6 +120,8 @@ def station_update(*, station: Station, actor: User | None, services: list[str] 
             changes[name] = [_plain(before), _plain(value)]
             setattr(station, name, value)
     station.full_clean()
+    if changes.keys() & {"latitude", "longitude", "village"}:  # a position saved before outlines stays
+        station_position_check(village=station.village, latitude=station.latitude, longitude=station.longitude)
     if services is not None:
         _check_services(services)
         current = set(station.services.values_list("kind", flat=True))

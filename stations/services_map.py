@@ -27,6 +27,7 @@ from stations.models import Region, Station
 from stations.regions import codes
 from stations.scope import can_edit_station, require
 from stations.selectors_map import outline_townships
+from stations.services import station_position_check
 
 ADDED, CHANGED, UNCHANGED, REFUSED = "added", "changed", "unchanged", "refused"
 OUTLINE_SET = "region.outline_set"
@@ -161,6 +162,7 @@ def station_location_set(*, station: Station, latitude, longitude, actor: User |
     if changes:
         station.latitude, station.longitude = latitude, longitude
         station.full_clean()
+        station_position_check(village=station.village, latitude=latitude, longitude=longitude)
         station.save(update_fields=["latitude", "longitude"])
         audit_event_record(actor=actor, action="station.updated", target=station, data={"changes": changes})
     return changes

@@ -29,10 +29,11 @@ from core.import_jobs import (
 )
 from core.models import ImportJob
 from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
-from stations import station_io
+from stations import geo, station_io
 from stations.models import Region, Station
 from stations.scope import scope_for
 from stations.selectors import setup_village_list
+from stations.selectors_map import county_of, position_area
 from stations.services import STATION_EDITABLE, station_create, station_update
 
 STATION_IMPORT = "stations.stations"
@@ -123,7 +124,7 @@ def _plan(rows, columns, *, actor: User) -> tuple[list[_Plan], list[Problem]]:
     existing = {s.code: s for s in Station.objects.filter(code__in=codes).select_related("village")
                 .prefetch_related("services")}
     scope = scope_for(actor)
-    plans, problems = [], []
+    plans, problems, areas = [], [], {}
     for row in rows:
         problems += row.problems
         village = station_io.village_lookup(row.village_ref, by_code, by_name) if row.village_ref else None
@@ -136,7 +137,7 @@ def _plan(rows, columns, *, actor: User) -> tuple[list[_Plan], list[Problem]]:
             continue
         if row.problems or not isinstance(village, Region):
             continue
-        row_problems = _row_problems(row, columns, village, station)
+        row_problems = _row_problems(row, columns, village, station, areas)
         if row_problems:
             problems += row_problems
             continue
@@ -144,7 +145,7 @@ def _plan(rows, columns, *, actor: User) -> tuple[list[_Plan], list[Problem]]:
     return plans, problems
 
 
-def _row_problems(row, columns, village: Region, station: Station | None) -> list[Problem]:
+def _row_problems(row, columns, village: Region, station: Station | None, areas: dict) -> list[Problem]:
     values = row.values
     if station is not None and row.status is not None and row.status != station.status:
         return [Problem(row.line, columns.label("status"), _(
@@ -159,10 +160,21 @@ def _row_problems(row, columns, village: Region, station: Station | None) -> lis
     try:
         candidate.full_clean()
     except ValidationError as error:
-        known = dict(_field_columns())
-        return [Problem(row.line, columns.label(name) if name in known else "", message)
-                for name, messages in error.message_dict.items() for message in messages]
-    return []
+        return _problems(row, columns, error.message_dict)
+    position = (candidate.latitude, candidate.longitude)
+    if None in position or (station is not None and position == (station.latitude, station.longitude)
+                            and village == station.village):
+        return []  # no position, or the one saved already (perhaps before the outlines were)
+    county = village.path[: Region.steplen * 2]
+    if county not in areas:
+        areas[county] = position_area(county=county_of(village))
+    return _problems(row, columns, geo.position_problems(*position, areas[county]))
+
+
+def _problems(row, columns, by_field: dict[str, list[str]]) -> list[Problem]:
+    known = dict(_field_columns())
+    return [Problem(row.line, columns.label(name) if name in known else "", message)
+            for name, messages in by_field.items() for message in messages]
 
 
 def _field_columns():

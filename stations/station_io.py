@@ -14,7 +14,7 @@ reported). demo/data/stations.csv is an example.
 | 状态 status | for a new station: 规划中 / 建设中 / 运营中 / 暂停服务 (or planned / building / open / suspended); empty: 规划中. An existing station's status is changed on its page, not by import |
 | 服务项目 services | the services offered, separated by ";" or "、": 政务代办;商城自提;生活缴费 … (or gov_errands …) |
 | 开放时间 opening hours / 电话 phone | as residents should read them |
-| 纬度 latitude / 经度 longitude | decimal degrees (39.4256, 118.9124); both or neither |
+| 纬度 latitude / 经度 longitude | decimal degrees (39.4256, 118.9124); both or neither; inside the county (the box of its township outlines, once every township is outlined; before that, inside China) |
 | 开业日期 opened on | YYYY-MM-DD |
 
 When an optional column is absent, an existing station keeps its value; when present, an empty cell

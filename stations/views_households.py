@@ -21,7 +21,8 @@ from django.views.generic import FormView, ListView
 
 from core.audit import audit_events_for
 from core.http import int_or_none
-from core.import_jobs import access_import_job_by_id, import_job_report
+from core.import_jobs import access_import_job_by_id
+from core.import_views import ImportPageMixin
 from core.views import ImportJobStatusView
 from stations import households_io, selectors_households
 from stations import services_households as services
@@ -265,30 +266,31 @@ class HouseholdImportMixin(CountyStaffMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class HouseholdImportView(HouseholdImportMixin, FormView):
+class HouseholdImportView(HouseholdImportMixin, ImportPageMixin, FormView):
     """Upload a CSV/XLSX file: it is checked in the background (a dry run); this page (?job=<id>) shows the
     progress, then what would be created and changed or every bad row, and the button that imports it."""
 
     template_name = "stations/household_import.html"
     form_class = HouseholdImportForm
+    kind = services.HOUSEHOLD_IMPORT
+
+    def job_status_url(self, job) -> str:
+        return reverse("stations:household-import-job", args=[job.pk])
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(columns=households_io.COLUMNS,
-                                           relations=households_io.RELATION_LABELS.values(), **kwargs)
-        if "job" in self.request.GET:
-            job = access_import_job_by_id(user=self.request.user, job_id=self.request.GET["job"],
-                                          kind=services.HOUSEHOLD_IMPORT)
-            report = import_job_report(job)
-            context.update(job=job, report=report, preview=bool(job.params.get("preview")),
-                           status_url=reverse("stations:household-import-job", args=[job.pk]),
-                           apply_form=ImportApplyForm(initial={"idempotency_key": uuid.uuid4()})
-                           if report is not None and report.ok and job.file else None)
+        context = super().get_context_data(
+            columns=households_io.COLUMNS, relations=households_io.RELATION_LABELS.values(),
+            title=_("Import households"), back_url=reverse("stations:grid-list"), back_label=_("Grids and households"),
+            done_url=reverse("stations:grid-list"), done_label=_("Back to the grids"), **kwargs)
+        context.update(self.job_context())
+        job, report = context.get("job"), context.get("report")
+        context["apply_form"] = ImportApplyForm(initial={"idempotency_key": uuid.uuid4()}) \
+            if report is not None and report.ok and job.file else None
         return context
 
     def form_valid(self, form):
-        job = services.household_import_submit(user=self.request.user, upload=form.cleaned_data["file"],
-                                               idempotency_key=form.cleaned_data["idempotency_key"])
-        return HttpResponseRedirect(f"{reverse('stations:household-import')}?job={job.pk}")
+        return self.to_job(services.household_import_submit(user=self.request.user, upload=form.cleaned_data["file"],
+                                                            idempotency_key=form.cleaned_data["idempotency_key"]))
 
 
 class HouseholdImportApplyView(HouseholdImportMixin, View):

@@ -16,7 +16,6 @@ from django.views import View
 from stations import geo, selectors, selectors_map, services_map
 from stations.forms_map import OutlineSaveForm, OutlineUploadForm, StationLocationForm
 from stations.mixins import CountyAdminMixin, CountyStaffMixin
-from stations.models import Region
 from stations.scope import can_edit_station, scope_for
 
 
@@ -102,7 +101,7 @@ class StationLocationView(CountyStaffMixin, View):
         return self.render(form, status=422)
 
     def render(self, form, status=200):
-        county = Region.objects.filter(path=self.station.village.path[: Region.steplen * 2]).first()
+        county = selectors_map.county_of(self.station.village)
         if county is None:
             raise Http404(_("Not found."))
         return TemplateResponse(self.request, self.template_name, {

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from core.http import int_or_none
 from core.import_jobs import access_import_job_by_id
+from core.import_views import ImportPageMixin
 from core.spreadsheets import spreadsheet_response
 from core.views import ImportJobStatusView
 from stations.forms_regions import (
@@ -200,27 +201,30 @@ class _ImportAccessMixin(CountyStaffMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class RegionImportView(_ImportAccessMixin, FormView):
+class RegionImportView(_ImportAccessMixin, ImportPageMixin, FormView):
     """Upload a file of division codes: it is checked in the background, and this page (?job=<id>) shows
     what applying it would do, row by row, with the button that applies it — or what was applied."""
 
     template_name = "stations/region_import.html"
     form_class = RegionImportForm
+    kind = importer.REGION_IMPORT
+
+    def job_report(self, job):
+        return importer.region_import_report(job)
+
+    def job_status_url(self, job) -> str:
+        return reverse("stations:region-import-job", args=[job.pk])
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(columns=importer.COLUMNS, **kwargs)
-        if "job" in self.request.GET:
-            job = access_import_job_by_id(user=self.request.user, job_id=self.request.GET["job"],
-                                          kind=importer.REGION_IMPORT)
-            report = importer.region_import_report(job)
-            context.update(job=job, report=report, status_url=reverse("stations:region-import-job", args=[job.pk]),
-                           apply_form=RegionImportApplyForm() if report and report.can_apply else None)
+        context = super().get_context_data(columns=importer.COLUMNS, title=_("Import division codes"), **kwargs)
+        context.update(self.job_context())
+        report = context.get("report")
+        context["apply_form"] = RegionImportApplyForm() if report and report.can_apply else None
         return context
 
     def form_valid(self, form):
-        job = importer.region_import_submit(user=self.request.user, upload=form.cleaned_data["file"],
-                                            idempotency_key=form.cleaned_data["idempotency_key"])
-        return HttpResponseRedirect(f"{reverse('stations:region-import')}?job={job.pk}")
+        return self.to_job(importer.region_import_submit(user=self.request.user, upload=form.cleaned_data["file"],
+                                                         idempotency_key=form.cleaned_data["idempotency_key"]))
 
 
 class RegionImportApplyView(_ImportAccessMixin, View):

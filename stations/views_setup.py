@@ -16,7 +16,7 @@ from django.views import View
 
 from core.forms import ImportUploadForm
 from core.import_views import PreviewImportView
-from stations import selectors, services, station_import, station_io
+from stations import selectors, selectors_map, services, station_import, station_io
 from stations.forms import StationForm
 from stations.mixins import CountyStaffMixin
 from stations.scope import can_edit_station, scope_for
@@ -40,8 +40,16 @@ class _StationFormView(CountyStaffMixin, View):
         return StationForm(data, villages=selectors.setup_village_list(user=self.request.user), station=self.station)
 
     def render_form(self, form, status=200):
-        return TemplateResponse(self.request, self.template_name, {"form": form, "station": self.station},
-                                status=status)
+        return TemplateResponse(self.request, self.template_name, {
+            "form": form, "station": self.station, "picker": self.picker()}, status=status)
+
+    def picker(self) -> dict | None:
+        """The map the position is picked on: the station's county, or (a new station) the admin's region."""
+        if self.station is not None:
+            region = selectors_map.county_of(self.station.village)
+        else:
+            region = selectors_map.home_region(user=self.request.user)
+        return selectors_map.picker_map(region=region) if region is not None else None
 
     def get(self, request, *args, **kwargs):
         return self.render_form(self.form())

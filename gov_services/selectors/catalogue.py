@@ -83,6 +83,21 @@ def with_sub_items(items: QuerySet[ServiceItem], *, sub_items: QuerySet[ServiceI
     return items.exclude(parent__is_active=True) if nested else items
 
 
+def sub_items_to_choose(*, item: ServiceItem) -> QuerySet[ServiceItem]:
+    """`item`'s active sub-items: while it has any, one of them is filed, never `item` itself."""
+    return item.sub_items.filter(is_active=True).order_by("code")
+
+
+def parent_item_refusal(*, item: ServiceItem) -> str:
+    """Why `item` cannot be filed as it is ("" when it can): it has active sub-items, one of which is filed.
+    The filing service refuses with this message; the counter and the online form say it before a form."""
+    names = list(sub_items_to_choose(item=item).values_list("name", flat=True))
+    if not names:
+        return ""
+    return _("“%(item)s” is filed as one of its sub-items; choose the one that fits: %(sub_items)s.") % {
+        "item": item.name, "sub_items": "、".join(names)}
+
+
 # ---------------------------------------------------------------------------------------------
 # Where an item can be filed: the same rule at the counter, online and in the filing service
 # ---------------------------------------------------------------------------------------------

@@ -354,7 +354,7 @@ def test_the_import_page_checks_the_file_then_imports_it_once(client, county_adm
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"file": upload})
     preview_page = client.get(response["Location"])
-    assert preview_page.context["preview"] and preview_page.context["report"].created == 56
+    assert preview_page.context["is_preview"] and preview_page.context["report"].created == 56
     assert "导入此文件" in preview_page.content.decode() and not Household.objects.exists()
 
     preview = ImportJob.objects.get()
@@ -367,7 +367,7 @@ def test_the_import_page_checks_the_file_then_imports_it_once(client, county_adm
     assert first["Location"] == second["Location"] and ImportJob.objects.count() == 2
     assert Household.objects.count() == 56
     done = client.get(first["Location"])
-    assert done.context["report"].created == 56 and not done.context["preview"]
+    assert done.context["report"].created == 56 and not done.context["is_preview"]
     # The preview's file went to the apply job, which deleted it when done: a stale apply is refused.
     with django_capture_on_commit_callbacks(execute=True):
         stale = client.post(apply_url, {"idempotency_key": "6f1c1f4e-2a39-4a36-9d2e-0d0c8b7a1e11"})

@@ -16,7 +16,7 @@ from gov_services.eforms import clean_form_data
 from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
 from gov_services.models import Attachment, RequestEvent, ServiceItem, ServiceRequest
 from gov_services.notifications import notify_resident_of_submission
-from gov_services.selectors.catalogue import PLACE_LEVELS, service_item_available_at
+from gov_services.selectors.catalogue import PLACE_LEVELS, parent_item_refusal, service_item_available_at
 from gov_services.selectors.routing import appeal_department_for
 from gov_services.services.requests.access import require_signed_in, user_or_none
 from gov_services.services.requests.consent import consent_code_check
@@ -229,7 +229,8 @@ def _check_fields(*, kind, item, appeal_category, description, applicant_name, a
 
     `place` is where the request is filed: the station's village at a counter, else the village. An
     item is filed only where it is available (selectors.catalogue.service_items_available_at): the
-    counter's search, the online form and this check ask the same rule."""
+    counter's search, the online form and this check ask the same rule. An item with active sub-items is
+    never filed itself: one of its sub-items is (selectors.catalogue.parent_item_refusal)."""
     cleaned: dict = {"form_data": {}}
 
     def add(field: str, message) -> None:
@@ -238,6 +239,8 @@ def _check_fields(*, kind, item, appeal_category, description, applicant_name, a
     if kind == ServiceRequest.Kind.APPLICATION:
         if item is None or not item.is_active:
             add("item", _("Choose a service from the catalogue."))
+        elif refusal := parent_item_refusal(item=item):
+            add("item", refusal)
         elif channel == Channel.WEB and not item.online_allowed:
             add("item", _("%(item)s cannot be applied for online; please go to your village station.")
                 % {"item": item.name})

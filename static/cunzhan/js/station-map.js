@@ -5,7 +5,7 @@
  *
  * JSON (stations/selectors_map.py map_payload): mode "status" | "pick"; townships, a GeoJSON
  * FeatureCollection (properties: code, name, selected); points [{code, name, status, status_label, url,
- * lat, lng}]; tiles {url, attribution} or null; pick {latitude, longitude, inputs: [lat id, lng id]}.
+ * lat, lng}]; tiles {url, attribution} or null; pick {inputs: [lat id, lng id], centre: [lat, lng] or null}.
  *
  * Colours and shapes are CSS classes (static/cunzhan/css/map.css); nothing here writes markup from data
  * (names go in as text), and no inline script or style attribute is needed: the page's CSP holds.
@@ -14,11 +14,13 @@
   "use strict";
 
   var PICK_ZOOM = 14;
+  var CENTRE_ZOOM = 11;  // about a county's width
 
   function setUp(canvas) {
     var source = document.getElementById(canvas.getAttribute("data-cz-map"));
     if (!source || !window.L || canvas.getAttribute("data-cz-map-ready")) { return; }
     canvas.setAttribute("data-cz-map-ready", "1");
+    canvas.parentNode.classList.add("cz-map--ready");  // a picker's map is shown only now (map.css)
     var data = JSON.parse(source.textContent);
     var map = L.map(canvas, {
       scrollWheelZoom: false,  // the page scrolls past the map; the +/− buttons and pinching zoom it
@@ -57,14 +59,20 @@
       bounds.extend(marker.getLatLng());
     });
 
+    var centre = null;
     if (data.mode === "pick" && data.pick) {
       var at = picker(map, data.pick);
-      if (at) { map.setView(at, PICK_ZOOM); return; }
+      // Over tiles, close in on the position set; over outlines only, the county with it.
+      if (at && data.tiles) { map.setView(at, PICK_ZOOM); return; }
+      if (at) { bounds.extend(at); }
+      centre = data.pick.centre;
     }
     if (selected.isValid()) {
       map.fitBounds(selected, { padding: [16, 16] });
     } else if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [16, 16], maxZoom: PICK_ZOOM });
+    } else if (centre) {
+      map.setView(centre, CENTRE_ZOOM);  // no outline yet: the region's own position
     } else {
       map.setView([35, 105], 4);  // nothing to show yet: China
     }
@@ -116,7 +124,10 @@
       var lat = parseFloat(latitude.value), lng = parseFloat(longitude.value);
       if (isFinite(lat) && isFinite(lng) && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
         place(L.latLng(lat, lng), false);
-        map.panTo([lat, lng]);
+        if (!map.getBounds().contains([lat, lng])) { map.panTo([lat, lng]); }
+      } else if (marker && !latitude.value.trim() && !longitude.value.trim()) {
+        map.removeLayer(marker);  // both emptied: the position is not known
+        marker = null;
       }
     }
 
