@@ -22,6 +22,19 @@ def _fresh_page_caches():
     store_pages_changed()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language (zh-hans). A request through the test client activates its
+    language in the thread and Django leaves it active afterwards, so without this a test that asked for
+    English would switch the next test's service messages to English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def tree(db):
     return county_tree()
