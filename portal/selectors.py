@@ -18,12 +18,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.money import yuan_plain
+from core.page_cache import generation
 from core.timeutil import month_start
 from gov_services.models import Department, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import levels_accepted_at, service_item_search
 from portal import zh_text
 from portal.models import SECTION_SLUGS, GuideIndexPage, LifeEvent, NewsIndexPage, NewsPage, ServiceGuidePage
-from portal.page_cache import generation
 from reports.selectors.gov_kpis import kpi_table, public_department_performance
 from reports.selectors.scope import ReportScope
 from stations.models import Region, Station, StationService

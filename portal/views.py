@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.views import View
 from wagtail.models import Page, Site
 
+from core.page_cache import mark_cacheable
 from portal import selectors
-from portal.page_cache import mark_cacheable
 from stations.models import Station, StationService
 from stations.selectors_map import public_map
 
