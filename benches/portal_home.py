@@ -1,7 +1,7 @@
 """Portal pages through our whole stack against a bare Django template view of the same size.
 
 Pages: the home page "/" and a service guide (Wagtail pages with the demo county's content), served
-from the whole-page cache (portal/page_cache.py) as anonymous visitors get them, and the guide once
+from the whole-page cache (core/page_cache.py) as anonymous visitors get them, and the guide once
 more from a server whose cache keeps nothing (PORTAL_PAGE_CACHE_SECONDS=0): what Wagtail costs
 uncached. Issue 8's target: the cached guide at ≥ 0.8× the bare view.
 

@@ -12,7 +12,7 @@ later runs measure only, in under 3 minutes.
 Figures (seconds, lower is better), each the median of BENCH_REPORTS_RUNS runs (default 3) after a
 warm-up (the run that checks the figures agree):
 * ours — reports.selectors.gov_kpis.kpi_table(dimensions=("department",)) for the whole year, in the
-  public scope (the portal's performance page) and in a county admin's scope (requests whose village,
+  public scope (the public performance page) and in a county admin's scope (requests whose village,
   or whose station's village, lies in the county);
 * baseline — the same figures from four hand-written GROUP BY queries with FILTER aggregates and the
   same median of working days, in Python, from (submission day, completion day) pairs.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -18,14 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.money import yuan_plain
-from core.timeutil import month_start
 from gov_services.models import Department, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import levels_accepted_at, service_item_search
 from portal import zh_text
 from portal.models import SECTION_SLUGS, GuideIndexPage, LifeEvent, NewsIndexPage, NewsPage, ServiceGuidePage
-from portal.page_cache import generation
-from reports.selectors.gov_kpis import kpi_table, public_department_performance
-from reports.selectors.scope import ReportScope
 from stations.models import Region, Station, StationService
 from stations.selectors import public_region_list, public_station_directory
 
@@ -175,7 +170,7 @@ def portal_links() -> dict[str, str]:
         **{name: f"/{slug}/" for name, slug in SECTION_SLUGS.items()},
         "stations": reverse("portal:station-directory"),
         "search": reverse("portal:search"),
-        "performance": reverse("portal:performance"),
+        "performance": reverse("reports:public-performance"),
     }
 
 
@@ -205,34 +200,3 @@ def station_directory(*, township_code: str = "", service: str = "", item_code: 
             village_levels.get(s["code"], "village"))]
     return {"stations": stations, "item": item,
             "item_at_station": item is not None and item.lowest_level in levels_accepted_at("community")}
-
-
-# --- Public performance figures (reports module) ----------------------------------------------
-
-PERFORMANCE_MONTHS = (6, 12)
-PERFORMANCE_CACHE_SECONDS = 60 * 60
-
-
-def public_performance(*, months: int = 12, today: datetime.date | None = None) -> dict:
-    """The published figures over the last `months` months (this one included): the county's total,
-    each department's, the county by month, and each department by month — from the reports module's
-    selectors. Cached for an hour per period (about fifteen queries when computed)."""
-    today = today or timezone.localdate()
-    first, last = month_start(today, -(months - 1)), month_start(today)
-    # Under the page-cache generation too, so that a publish (or a test's fresh cache) recounts.
-    key = f"portal:performance:{generation()}:{first:%Y%m}:{last:%Y%m}"
-    figures = cache.get(key)
-    if figures is None:
-        by_department_month = public_department_performance(first_month=first, last_month=last)
-        period = by_department_month.period
-        by_department = kpi_table(scope=ReportScope.public(), period=period, dimensions=("department",))
-        by_month = kpi_table(scope=ReportScope.public(), period=period, dimensions=("month",))
-        months_of = {}
-        for row in by_department_month.rows:
-            months_of.setdefault(row.keys[0], []).append(row)
-        figures = {
-            "period": period, "total": by_department.total, "departments": by_department.rows,
-            "months": by_month.rows, "department_months": months_of,
-        }
-        cache.set(key, figures, timeout=PERFORMANCE_CACHE_SECONDS)
-    return figures

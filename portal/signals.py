@@ -1,4 +1,4 @@
-"""Empty the whole-page cache when anything a public page shows changes (portal/page_cache.py).
+"""Empty the whole-page cache when anything a public page shows changes (core/page_cache.py).
 
 Pages show their own content and, read live from other apps, the catalogue (materials, fees, time
 limits, departments' phones) and the station network (directory and map). No domain logic here:
@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from portal.page_cache import pages_changed
+from core.page_cache import pages_changed
 
 UID = "portal.page_cache"
 

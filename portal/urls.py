@@ -9,7 +9,6 @@ app_name = "portal"
 urlpatterns = [
     path("search/", views.PortalSearchView.as_view(), name="search"),
     path("stations/", views.StationDirectoryView.as_view(), name="station-directory"),
-    path("performance/", views.PerformanceView.as_view(), name="performance"),
     path("sitemap.xml", views.SitemapView.as_view(), name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -1,5 +1,6 @@
 """The portal's Django views (its Wagtail pages serve themselves): search, the station directory and
-map, the public performance figures, the sitemap and robots.txt. All public; all reads."""
+map, the sitemap and robots.txt. All public; all reads. (The performance figures at /performance/ are
+a public page of reports; the sitemap and the site frame link to it by URL name.)"""
 
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -7,8 +8,8 @@ from django.urls import reverse
 from django.views import View
 from wagtail.models import Page, Site
 
+from core.page_cache import mark_cacheable
 from portal import selectors
-from portal.page_cache import mark_cacheable
 from stations.models import Station, StationService
 from stations.selectors_map import public_map
 
@@ -58,28 +59,6 @@ class StationDirectoryView(View):
         return mark_cacheable(response)
 
 
-class PerformanceView(View):
-    """/performance/: requests received, completion, on-time and satisfaction rates by department and
-    month, as the reports module computes them (issue 9's definitions). ?months=6 or 12 (default)."""
-
-    template_name = "portal/performance.html"
-
-    def get(self, request):
-        try:
-            months = int(request.GET.get("months", "12"))
-        except ValueError:
-            months = 12
-        if months not in selectors.PERFORMANCE_MONTHS:
-            months = 12
-        figures = selectors.public_performance(months=months)
-        departments = [{"row": row, "months": figures["department_months"].get(row.keys[0], [])}
-                       for row in figures["departments"]]
-        return mark_cacheable(TemplateResponse(request, self.template_name, {
-            **figures, "departments": departments, "months_shown": months,
-            "month_choices": selectors.PERFORMANCE_MONTHS,
-        }))
-
-
 class SitemapView(View):
     """/sitemap.xml: every live public page of the site, plus the directory and the figures."""
 
@@ -90,7 +69,7 @@ class SitemapView(View):
             pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True).specific()
             for page in pages:
                 urls += page.get_sitemap_urls(request)
-        for name in ("portal:station-directory", "portal:performance"):
+        for name in ("portal:station-directory", "reports:public-performance"):
             urls.append({"location": request.build_absolute_uri(reverse(name))})
         return mark_cacheable(TemplateResponse(request, "portal/sitemap.xml", {"urlset": urls},
                                                content_type="application/xml"))

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from reports import views, views_commissions
+from reports import views, views_commissions, views_public
 
 app_name = "reports"
 
 urlpatterns = [
+    # The public site's performance figures (linked from the site footer and the portal's sitemap).
+    path("performance/", views_public.PublicPerformanceView.as_view(), name="public-performance"),
     path("county/reports/", views.GovKpiReportView.as_view(), name="gov-kpis"),
     path("county/reports/requests/", views.RequestAnalyticsView.as_view(), name="request-analytics"),
     path("county/reports/commissions/", views_commissions.CommissionReportView.as_view(), name="commissions"),

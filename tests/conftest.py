@@ -13,9 +13,9 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _fresh_page_caches():
-    """The whole-page caches (portal/page_cache.py, shop/page_cache.py) live in the process's cache,
+    """The whole-page caches (core/page_cache.py, shop/page_cache.py) live in the process's cache,
     which outlives a test's rollback: start every test with none of the previous test's pages."""
-    from portal.page_cache import pages_changed
+    from core.page_cache import pages_changed
     from shop.page_cache import store_pages_changed
 
     pages_changed()

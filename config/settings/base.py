@@ -130,8 +130,8 @@ MIDDLEWARE = [
     # Staff sessions end with the browser and after STAFF_SESSION_IDLE_MINUTES; staff pages are no-store.
     "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Whole public pages for anonymous visitors, answered before routing (portal/page_cache.py).
-    "portal.page_cache.PageCacheMiddleware",
+    # Whole public pages for anonymous visitors, answered before routing (core/page_cache.py).
+    "core.page_cache.PageCacheMiddleware",
     # Store lists and product pages for anonymous visitors (shop/page_cache.py).
     "shop.page_cache.StorePageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",

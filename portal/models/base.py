@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from portal.page_cache import mark_cacheable
+from core.page_cache import mark_cacheable
 from portal.zh_search import ZhAutocompleteField, ZhSearchField
 
 
@@ -17,7 +17,7 @@ def zh_page_search_fields(*fields, title_also: tuple[str, ...] = ()) -> list:
 
 
 class CachedPageMixin:
-    """Lets portal.page_cache keep the public rendering of this page (not previews, not private pages)."""
+    """Lets core.page_cache keep the public rendering of this page (not previews, not private pages)."""
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)

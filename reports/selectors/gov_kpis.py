@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 
-from core.timeutil import COUNTY_TZ, month_end, month_start
+from core.timeutil import COUNTY_TZ
 from gov_services.models import Rating, RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
 from gov_services.workflow import Action
@@ -146,10 +146,3 @@ def kpi_totals(*, scope: ReportScope, period: Period, **filters) -> Kpis:
     """The KPIs over the whole scope and period: `kpi_table(dimensions=())`'s total. Four queries."""
     return kpi_table(scope=scope, period=period, dimensions=(), **filters).total
 
-
-def public_department_performance(*, first_month, last_month) -> KpiTable:
-    """The published figures (the portal's performance page): every department, by month, over the
-    months from `first_month` to `last_month` (any day in each; whole months are counted). No person
-    is named in it. Five queries (six when the work calendar is not cached)."""
-    start, end = month_start(first_month), month_end(last_month)
-    return kpi_table(scope=ReportScope.public(), period=Period(start, end), dimensions=("department", "month"))

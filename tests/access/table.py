@@ -640,6 +640,8 @@ EXPECTATIONS: dict[str, Case] = {
             world, pattern))),
 
     # --- reports -------------------------------------------------------------------------------------------------
+    # The county's published figures: a page of the public site (/performance/).
+    "reports:public-performance": Case(PUBLIC),
     "reports:gov-kpis": Case(STAFF),
     "reports:request-analytics": Case(STAFF),
     # Commission and store-sales figures are the till's and the counter's: for station operators and admins.
@@ -661,7 +663,6 @@ EXPECTATIONS: dict[str, Case] = {
     # --- the portal ------------------------------------------------------------------------------------------------
     "portal:search": Case(PUBLIC),
     "portal:station-directory": Case(PUBLIC),
-    "portal:performance": Case(PUBLIC),
     "portal:sitemap": Case(PUBLIC),
     "portal:robots": Case(PUBLIC),
     "wagtail_serve": Case(PUBLIC, url="/", note="the portal's pages; '/' is the home page"),

@@ -1,4 +1,4 @@
-"""The whole-page cache (portal/page_cache.py): anonymous visitors get a stored page; publishing, or a
+"""The whole-page cache (core/page_cache.py): anonymous visitors get a stored page; publishing, or a
 change to what a page shows from another app, empties it; signed-in people and flash messages bypass
 it; every visitor gets their own CSRF token."""
 
@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from portal.page_cache import PageCacheMiddleware, mark_cacheable
+from core.page_cache import PageCacheMiddleware, mark_cacheable
 from tests.factories import StationFactory, UserFactory
 from tests.portal.factories import publish
 

@@ -7,7 +7,8 @@ import pytest
 
 from gov_services.selectors.calendar import work_calendar
 from reports.selectors.dimensions import Period
-from reports.selectors.gov_kpis import kpi_table, kpi_totals, public_department_performance
+from reports.selectors.gov_kpis import kpi_table, kpi_totals
+from reports.selectors.public import public_department_performance
 from reports.selectors.scope import ReportScope, report_scope_for
 from tests.factories import ServiceItemFactory
 from tests.reports.factories import make_request

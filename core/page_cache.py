@@ -1,19 +1,21 @@
-"""Whole-page cache for the public portal, emptied whenever anything it shows changes.
+"""Whole-page cache for the public site, emptied whenever anything it shows changes.
 
 Why: an uncached Wagtail page spends most of its time in site and page routing, not rendering
 (measured: see benches/), so fragment caching barely helps. This middleware answers a cached
 page before URL resolution, Wagtail routing or any database query, at close to bare-Django speed.
 
 What is cached: only responses a view marks with `mark_cacheable()` (the portal's page models do it in
-`serve()`, the station directory and the phone page views too), only for GET/HEAD by an anonymous
-visitor with no flash messages waiting, only HTTP 200. Signed-in people (editors, staff) always get a
-fresh page, with the Wagtail user bar. Private pages (view restrictions) are never marked.
+`serve()`, and so do the public site's own views: the station directory, the sitemap, the performance
+figures), only for GET/HEAD by an anonymous visitor with no flash messages waiting, only HTTP 200.
+Signed-in people (editors, staff) always get a fresh page, with the Wagtail user bar. Private pages
+(view restrictions) are never marked.
 
 The key holds the language, host and full path (query string included) and a *generation* number.
 Publishing, unpublishing, moving or deleting a page, editing a life event, and any change to the
 catalogue items, departments or stations a page shows from other apps, moves the generation on
-(`pages_changed`); the old entries are simply never read again and expire. A TTL bounds staleness
-from writes that bypass signals (bulk updates) and of the "most used services" figures.
+(`pages_changed`, connected in portal/signals.py); the old entries are simply never read again and
+expire. A TTL bounds staleness from writes that bypass signals (bulk updates) and of the "most used
+services" figures.
 
 CSRF: the page frame has forms (language switch). The token in a cached body is replaced with a
 placeholder when stored and with the visitor's own token when served, so every visitor gets a valid

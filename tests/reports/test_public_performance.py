@@ -1,4 +1,5 @@
-"""The public performance page reads the reports module's KPIs by department and month."""
+"""The public performance page (/performance/, served by reports) shows the staff reports' KPIs by
+department and month, on the public site: in its footer and sitemap, kept by the whole-page cache."""
 
 import datetime
 
@@ -6,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from core.timeutil import month_start
-from portal.selectors import public_performance
+from reports.selectors.public import public_performance
 from tests.factories import DepartmentFactory
 from tests.reports.factories import make_request
 
@@ -40,7 +41,7 @@ def test_page_shows_received_completion_on_time_and_satisfaction_by_department(c
     assert "0.0%" in labour_row  # completed late, rated unsatisfied
 
 
-def test_county_totals_and_months_come_from_the_reports_selectors(history):
+def test_county_totals_and_months_come_from_the_kpi_tables(history):
     figures = public_performance(months=12)
 
     assert figures["total"].received == 3
@@ -65,3 +66,18 @@ def test_no_requests_shows_dashes_not_zero_percent(client, db):
     html = client.get(URL).content.decode()
 
     assert "—" in html and "%</dd>" not in html
+
+
+def test_the_sitemap_and_the_site_footer_link_to_the_page(client, db):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    footer = client.get("/stations/").content.decode().split('<footer class="cz-footer">')[1]
+
+    assert f"<loc>http://testserver{URL}</loc>" in sitemap
+    assert f'href="{URL}"' in footer
+
+
+def test_an_anonymous_visitor_gets_the_page_from_the_whole_page_cache(client, history):
+    first, second = client.get(URL), client.get(URL)
+
+    assert first["X-Portal-Cache"] == "miss" and second["X-Portal-Cache"] == "hit"
+    assert "县民政局" in second.content.decode()
