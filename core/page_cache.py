@@ -1,4 +1,6 @@
-"""Whole-page cache for the public site, emptied whenever anything it shows changes.
+"""Whole-page caches (`PageCache`): the public site's here, the store's in shop/page_cache.py.
+
+The public site's is emptied whenever anything it shows changes.
 
 Why: an uncached Wagtail page spends most of its time in site and page routing, not rendering
 (measured: see benches/), so fragment caching barely helps. This middleware answers a cached
@@ -36,41 +38,69 @@ from django.utils.cache import patch_vary_headers
 
 from core.csp import nonce_to_placeholder, placeholder_to_nonce
 
-GENERATION_KEY = "portal:pages:generation"
-CSRF_PLACEHOLDER = b"__portal_csrf_token__"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 _MARK = "_portal_cacheable"
 
 
-def cache_seconds() -> int:
-    return getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 600)
+class PageCache:
+    """One named whole-page cache: its generation, keys, and the storing and replaying of a body with the
+    visitor's own CSRF token and CSP nonce put back. The public site's and the store's are two of these;
+    each middleware decides which requests and responses it keeps."""
+
+    def __init__(self, name: str, *, header: str, seconds_setting: str, default_seconds: int):
+        self.name = name
+        self.header = header
+        self.seconds_setting = seconds_setting
+        self.default_seconds = default_seconds
+        self.generation_key = f"{name}:pages:generation"
+        self.csrf_placeholder = f"__{name}_csrf_token__".encode()
+
+    def seconds(self) -> int:
+        return getattr(settings, self.seconds_setting, self.default_seconds)
+
+    def generation(self) -> int:
+        value = cache.get(self.generation_key)
+        if value is None:
+            value = time.time_ns()
+            cache.add(self.generation_key, value, timeout=None)
+            value = cache.get(self.generation_key, value)
+        return value
+
+    def changed(self, **kwargs) -> None:
+        """Forget every cached page (a signal receiver, hence **kwargs). A fresh number rather than +1, so
+        that a cache that lost the key never returns to a number old entries were stored under."""
+        cache.set(self.generation_key, time.time_ns(), timeout=None)
+
+    def key(self, request) -> str:
+        language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+        path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
+        return f"{self.name}:page:{self.generation()}:{language}:{request.get_host()}:{path}"
+
+    def store(self, request, key: str, response) -> None:
+        body = _CSRF_INPUT.sub(rb"\1" + self.csrf_placeholder + rb"\2",
+                               nonce_to_placeholder(request, response.content))
+        cache.set(key, (body, response.get("Content-Type", "text/html; charset=utf-8")), timeout=self.seconds())
+        response[self.header] = "miss"
+
+    def replay(self, request, entry) -> HttpResponse:
+        body, content_type = entry
+        if self.csrf_placeholder in body:
+            body = body.replace(self.csrf_placeholder, get_token(request).encode())
+        response = HttpResponse(placeholder_to_nonce(request, body), content_type=content_type)
+        response[self.header] = "hit"
+        return response
+
+
+PUBLIC_PAGES = PageCache("portal", header="X-Portal-Cache", seconds_setting="PORTAL_PAGE_CACHE_SECONDS",
+                         default_seconds=600)
+generation = PUBLIC_PAGES.generation
+pages_changed = PUBLIC_PAGES.changed
 
 
 def mark_cacheable(response):
     """Let the middleware keep this response for anonymous visitors. Returns the response."""
     setattr(response, _MARK, True)
     return response
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = time.time_ns()
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
-    return value
-
-
-def pages_changed(**kwargs) -> None:
-    """Forget every cached page (a signal receiver, hence **kwargs). A fresh number rather than
-    +1, so that a cache that lost the key never returns to a number old entries were stored under."""
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-def _key(request) -> str:
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-    return f"portal:page:{generation()}:{language}:{request.get_host()}:{path}"
 
 
 def _request_is_cacheable(request) -> bool:
@@ -83,22 +113,6 @@ def _request_is_cacheable(request) -> bool:
     return not (messages is not None and len(messages))
 
 
-def _store(request, response) -> None:
-    body = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", nonce_to_placeholder(request, response.content))
-    entry = (body, response.get("Content-Type", "text/html; charset=utf-8"))
-    cache.set(_key(request), entry, timeout=cache_seconds())
-
-
-def _replay(request, entry) -> HttpResponse:
-    body, content_type = entry
-    if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-    body = placeholder_to_nonce(request, body)
-    response = HttpResponse(body, content_type=content_type)
-    response["X-Portal-Cache"] = "hit"
-    return response
-
-
 class PageCacheMiddleware:
     """Serve and keep whole public pages. Sits after the session, locale, CSRF, auth and messages
     middleware (it needs their answers) and after clickjacking (whose header a hit still gets)."""
@@ -109,14 +123,14 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _request_is_cacheable(request):
             return self.get_response(request)
-        entry = cache.get(_key(request))
+        key = PUBLIC_PAGES.key(request)
+        entry = cache.get(key)
         if entry is not None:
-            response = _replay(request, entry)
+            response = PUBLIC_PAGES.replay(request, entry)
         else:
             response = self.get_response(request)
             if (getattr(response, _MARK, False) and response.status_code == 200
                     and not response.streaming and not response.cookies and _request_is_cacheable(request)):
-                _store(request, response)
-                response["X-Portal-Cache"] = "miss"
+                PUBLIC_PAGES.store(request, key, response)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response

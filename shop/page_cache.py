@@ -23,53 +23,25 @@ CSRF: cached bodies hold a placeholder instead of the token; every visitor gets 
 
 from __future__ import annotations
 
-import hashlib
-import re
-import time
-
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from core.csp import nonce_to_placeholder, placeholder_to_nonce
+from core.page_cache import PageCache
 from shop.selectors.shoppers import SESSION_STATION_KEY
 
-GENERATION_KEY = "shop:pages:generation"
-CSRF_PLACEHOLDER = b"__shop_csrf_token__"
-_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")')
-HEADER = "X-Store-Cache"
-
-
-def cache_seconds() -> int:
-    return getattr(settings, "SHOP_PAGE_CACHE_SECONDS", 300)
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    return value
-
-
-def store_pages_changed(**kwargs) -> None:
-    """Forget every cached store page (a signal receiver). A fresh number, not +1, so a cache that
-    lost the key never comes back to a number old entries were stored under."""
-    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-def _catalogue_prefix() -> str:
-    return reverse("catalogue:index")
+STORE_PAGES = PageCache("shop", header="X-Store-Cache", seconds_setting="SHOP_PAGE_CACHE_SECONDS",
+                        default_seconds=300)
+HEADER = STORE_PAGES.header
+store_pages_changed = STORE_PAGES.changed
 
 
 def _request_is_cacheable(request) -> bool:
     if request.method not in ("GET", "HEAD") or not getattr(settings, "SHOP_PAGE_CACHE", True):
         return False
     path = request.path
-    if not path.startswith(_catalogue_prefix()) or "/reviews/" in path:
+    if not path.startswith(reverse("catalogue:index")) or "/reviews/" in path:
         return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -83,27 +55,6 @@ def _request_is_cacheable(request) -> bool:
     return not (session is not None and session.get(SESSION_STATION_KEY))
 
 
-def _key(request) -> str:
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    path = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-    return f"shop:page:{generation()}:{language}:{request.get_host()}:{path}"
-
-
-def _store(request, key: str, response) -> None:
-    body = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", nonce_to_placeholder(request, response.content))
-    cache.set(key, (body, response.get("Content-Type", "text/html; charset=utf-8")), timeout=cache_seconds())
-
-
-def _replay(request, entry) -> HttpResponse:
-    body, content_type = entry
-    if CSRF_PLACEHOLDER in body:
-        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-    body = placeholder_to_nonce(request, body)
-    response = HttpResponse(body, content_type=content_type)
-    response[HEADER] = "hit"
-    return response
-
-
 class StorePageCacheMiddleware:
     """Sits after the session, locale, CSRF, auth and messages middleware (it needs their answers)."""
 
@@ -113,17 +64,16 @@ class StorePageCacheMiddleware:
     def __call__(self, request):
         if not _request_is_cacheable(request):
             return self.get_response(request)
-        key = _key(request)
+        key = STORE_PAGES.key(request)
         entry = cache.get(key)
         if entry is not None:
-            response = _replay(request, entry)
+            response = STORE_PAGES.replay(request, entry)
         else:
             history = settings.OSCAR_RECENTLY_VIEWED_COOKIE_NAME
             request.COOKIES.pop(history, None)  # render as for a first visit: no personal strip
             response = self.get_response(request)
             response.cookies.pop(history, None)  # and leave the visitor's own history cookie alone
             if response.status_code == 200 and not response.streaming and not response.cookies:
-                _store(request, key, response)
-                response[HEADER] = "miss"
+                STORE_PAGES.store(request, key, response)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response
