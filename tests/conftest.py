@@ -22,6 +22,16 @@ def _fresh_page_caches():
     store_pages_changed()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (zh-hans): LocaleMiddleware activates the language a
+    request asks for and leaves it active in the thread, so one test's English request would otherwise
+    turn the next test's messages English (which test runs next depends on the xdist worker)."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def tree(db):
     return county_tree()
