@@ -8,9 +8,10 @@ from django.urls import reverse
 from gov_services.demo import seed_departments
 from gov_services.demo_catalogue import seed_catalogue
 from portal.demo import seed_guides, seed_life_events
-from portal.models import ServiceGuidePage
+from portal.models import HomePage, ServiceGuidePage
 from portal.selectors import guide_search
 from stations.demo import seed_regions
+from tests.module_db import module_transaction
 
 # query → catalogue code of the guide that must be the first result (a tuple: any of them first)
 TOP_RESULT = {
@@ -50,12 +51,20 @@ class _Quiet:
         pass
 
 
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    """The demo county's guides, seeded once for the module (tests/module_db.py): seeding takes seconds."""
+    with module_transaction(django_db_blocker):
+        with django_db_blocker.unblock():
+            demo = seed_regions(_Quiet())
+            seed_departments(demo, _Quiet())
+            seed_catalogue(demo, _Quiet())
+            seed_guides(HomePage.objects.get(), (None, None), seed_life_events())
+        yield
+
+
 @pytest.fixture
-def demo_guides(db, home):
-    demo = seed_regions(_Quiet())
-    seed_departments(demo, _Quiet())
-    seed_catalogue(demo, _Quiet())
-    seed_guides(home, (None, None), seed_life_events())
+def demo_guides(_seeded, db):
     return {g.service_item.code: g for g in ServiceGuidePage.objects.select_related("service_item")}
 
 
