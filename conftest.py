@@ -1,4 +1,5 @@
-"""Root pytest plugin: the `postgres` marker, and emptying the database between transactional tests.
+"""Root pytest plugin: the test database copied from a migrated template, the `postgres` marker, and
+emptying the database between transactional tests.
 
 Tests that need PostgreSQL semantics (row locks, triggers, concurrency) are skipped where
 the database is SQLite — loudly, with a count at the end — and CI's PostgreSQL run sets
@@ -16,6 +17,48 @@ from django.db.backends.sqlite3.base import DatabaseOperations as SqliteOperatio
 from core.db_invariants import PREFIX as SQLITE_TRIGGER_PREFIX
 
 _SKIP_REASON = "needs PostgreSQL: set DATABASE_URL=postgres://… to run it"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                    django_db_keepdb, django_db_createdb):
+    """pytest-django's database setup, but each process copies a template migrated once (tests/db_template.py)
+    instead of running the migrations itself. `--create-db` rebuilds the template; `--reuse-db` keeps the
+    process's copy (on PostgreSQL) after the run."""
+    from django.db import connections
+    from django.test.utils import get_unique_databases_and_mirrors, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    from tests import db_template
+
+    verbosity = request.config.option.verbose
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    test_databases, mirrored_aliases = get_unique_databases_and_mirrors(aliases)
+    old_config = []
+    with django_db_blocker.unblock():
+        for real_name, db_aliases in test_databases.values():
+            first, *others = db_aliases
+            connection = connections[first]
+            if not db_template.supported(connection):
+                raise pytest.UsageError(f"no test database template for {connection.vendor}")
+            db_template.database_from_template(connection, worker=db_template.worker_id(request.config),
+                                               rebuild=django_db_createdb, migrations=django_db_use_migrations,
+                                               verbosity=verbosity)
+            old_config.append((connection, real_name, True))
+            for alias in others:
+                old_config.append((connections[alias], real_name, False))
+                connections[alias].creation.set_as_test_mirror(connection.settings_dict)
+        for alias, mirror_alias in mirrored_aliases.items():
+            connections[alias].creation.set_as_test_mirror(connections[mirror_alias].settings_dict)
+        for alias in serialized_aliases:
+            connections[alias]._test_serialized_contents = connections[alias].creation.serialize_db_to_string()
+
+    yield
+
+    with django_db_blocker.unblock():
+        teardown_databases(old_config, verbosity=verbosity, keepdb=django_db_keepdb)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from gov_services.models import Department, DepartmentMembership
+from portal.page_cache import pages_changed
 from stations.models import Grid, Household, Region, StaffAssignment, Station, StationService
 
 
@@ -33,16 +34,53 @@ _codes = iter(range(10**5, 10**6))
 
 
 def region(level: str, parent: Region | None = None, name: str | None = None) -> Region:
-    code = str(next(_codes)) + {"city": "", "county": "", "township": "000", "village": "000000",
-                                "community": "000000"}[level]
+    code = _code(level)
     fields = {"name": name or f"{level}-{code}", "code": code, "level": level}
     return parent.add_child(**fields) if parent else Region.add_root(**fields)
 
 
 def county_tree(townships: int = 2, villages_per_township: int = 2) -> dict:
-    """A city › county › townships › villages tree; returns the nodes by kind."""
-    city = region("city", name="测试市")
-    county = region("county", city, name="测试县")
+    """A city › county › townships › villages tree; returns the nodes by kind.
+
+    Most tests start from one, so it is written in one INSERT with the paths treebeard gives nodes added
+    one by one (~4 queries each): the new city is the last root, each node's children are numbered from
+    1. Where an existing root's code sorts after the new city's, treebeard would put the city before it
+    and renumber, so that case adds the nodes one by one."""
+    codes = {level: _code(level) for level in ("city", "county")}
+    last_root = Region.get_last_root_node()
+    if last_root is not None and Region.get_root_nodes().filter(code__gt=codes["city"]).exists():
+        return _county_tree_one_by_one(codes, townships, villages_per_township)
+    city = _node("city", codes["city"], "测试市",
+                 last_root._inc_path() if last_root else Region._get_path(None, 1, 1), children=1)
+    county = _node("county", codes["county"], "测试县", _child_path(city, 1), children=townships)
+    towns, villages = [], []
+    for t in range(townships):
+        town = _node("township", _code("township"), f"测试镇{t}", _child_path(county, t + 1),
+                     children=villages_per_township)
+        towns.append(town)
+        villages += [_node("village", _code("village"), f"测试村{t}-{v}", _child_path(town, v + 1))
+                     for v in range(villages_per_township)]
+    Region.objects.bulk_create([city, county, *towns, *villages])
+    pages_changed()  # what saving a Region does (portal/signals.py)
+    return {"city": city, "county": county, "townships": towns, "villages": villages}
+
+
+def _code(level: str) -> str:
+    return str(next(_codes)) + {"city": "", "county": "", "township": "000", "village": "000000",
+                                "community": "000000"}[level]
+
+
+def _node(level: str, code: str, name: str, path: str, *, children: int = 0) -> Region:
+    return Region(name=name, code=code, level=level, path=path, depth=len(path) // Region.steplen, numchild=children)
+
+
+def _child_path(parent: Region, position: int) -> str:
+    return Region._get_path(parent.path, parent.depth + 1, position)
+
+
+def _county_tree_one_by_one(codes: dict, townships: int, villages_per_township: int) -> dict:
+    city = Region.add_root(name="测试市", code=codes["city"], level="city")
+    county = city.add_child(name="测试县", code=codes["county"], level="county")
     towns, villages = [], []
     for t in range(townships):
         town = region("township", county, name=f"测试镇{t}")

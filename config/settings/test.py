@@ -6,7 +6,7 @@ DATABASE_URL may point at PostgreSQL (CI runs the suite twice: SQLite, then Post
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, env, read
+from .base import BASE_DIR, env, read
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -30,9 +30,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # In memory by default; SQLITE_TEST_DB names a file so that `pytest --reuse-db` skips the
-    # ~50 s of migrations on the next run (new migrations are still applied).
-    DATABASES["default"]["TEST"] = {"NAME": env.str("SQLITE_TEST_DB", default="")}
+# The test database is copied from a template migrated once (tests/db_template.py, used by the root
+# conftest.py): on SQLite each test process gets an in-memory copy, on PostgreSQL a database of its own.
 LANGUAGE_CODE = "zh-hans"
 AGENCY_CARD_TERMINAL = "simulator"  # the till's card reader in tests (agency/card_terminals/simulator.py)
