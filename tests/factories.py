@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from core.page_cache import pages_changed
 from gov_services.models import Department, DepartmentMembership
-from portal.page_cache import pages_changed
 from stations.models import Grid, Household, Region, StaffAssignment, Station, StationService
 
 
