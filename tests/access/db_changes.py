@@ -103,8 +103,16 @@ WATCHED = ("core_auditevent", "gov_services_requestevent", "agency_journal", "ag
            "shop_orderpartevent", "core_smsoutboxmessage")
 
 
+_TABLES: dict[str, list[str]] = {}
+
+
 def _tables() -> list[str]:
-    return sorted(t for t in connection.introspection.django_table_names(only_existing=True) if t not in NOISE)
+    """The tables to count, introspected once per database (the tests change rows, never the schema)."""
+    name = connection.settings_dict["NAME"]
+    if name not in _TABLES:
+        _TABLES[name] = sorted(t for t in connection.introspection.django_table_names(only_existing=True)
+                               if t not in NOISE)
+    return _TABLES[name]
 
 
 def fingerprint(obj=None) -> str:
