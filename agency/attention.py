@@ -20,7 +20,7 @@ def till_setup_attention(user, region):
     if not scope_for(user).is_county_admin or setup_product_list().filter(is_active=True).exists():
         return []
     return [Attention(label=_("Set-up, step 5: the till's providers, commission plans and products"),
-                      url=reverse("agency:setup-home"))]
+                      url=reverse("agency:setup-home"), step=5)]
 
 
 def close_attention(user, region):

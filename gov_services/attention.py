@@ -63,7 +63,7 @@ def department_setup_attention(user, region):
     if count:
         return counted(_("Departments with nobody to work their requests"), url, count, urgent=True)
     if scope_for(user).is_county_admin and not departments.exists():
-        return [Attention(label=_("Set-up, step 3: add the departments and their officers"), url=url)]
+        return [Attention(label=_("Set-up, step 3: add the departments and their officers"), url=url, step=3)]
     return []
 
 
@@ -72,7 +72,7 @@ def catalogue_setup_attention(user, region):
     if not scope_for(user).is_county_admin or catalogue_selectors.service_item_list_for_admin(user=user).exists():
         return []
     return [Attention(label=_("Set-up, step 4: import or add the service catalogue"),
-                      url=reverse("gov_services:catalogue-import"))]
+                      url=reverse("gov_services:catalogue-import"), step=4)]
 
 
 SOURCES = (department_setup_attention, catalogue_setup_attention, calendar_attention, overdue_attention, red_card_attention, escalation_task_attention)

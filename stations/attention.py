@@ -27,6 +27,7 @@ class Attention:
     url: str             # where it is done
     count: int | None = None
     urgent: bool = False  # past a deadline or blocking work (shown first, in the warning colour)
+    step: int | None = None  # a new county's set-up step: listed in step order, before the rest
 
 
 # source(user, region): `user` is who asks (the selectors take the user and scope by stations.scope);
@@ -49,7 +50,7 @@ def counted(label: str, url: str, count: int, *, urgent: bool = False) -> list[A
 def attention_for(*, user, region: Region) -> list[Attention]:
     """Every registered source's items for this user and region, the urgent first."""
     items = [item for source in _SOURCES for item in source(user, region)]
-    return sorted(items, key=lambda item: not item.urgent)
+    return sorted(items, key=lambda item: (not item.urgent, item.step is None, item.step or 0))
 
 
 # --- stations' own items: the set-up steps a new county still has to take, then the gaps that stay ---------
@@ -61,7 +62,7 @@ def region_setup_attention(user, region: Region):
     if Region.objects.filter(path__startswith=region.path, level=Region.Level.TOWNSHIP).exists():
         return []
     return [Attention(label=_("Set-up, step 1: import the county's townships and villages"),
-                      url=reverse("stations:region-import"))]
+                      url=reverse("stations:region-import"), step=1)]
 
 
 def station_setup_attention(user, region: Region):
@@ -74,7 +75,7 @@ def station_setup_attention(user, region: Region):
                        f"{reverse('stations:station-list')}?status={Station.Status.OPEN.value}", count)
     if scope_for(user).is_county_admin and not stations.exists():
         return [Attention(label=_("Set-up, step 2: add or import the stations"),
-                          url=reverse("stations:station-import"))]
+                          url=reverse("stations:station-import"), step=2)]
     return []
 
 

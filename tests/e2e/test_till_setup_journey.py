@@ -32,7 +32,7 @@ def test_a_county_admin_sets_up_the_till_on_a_phone(page, shot, sign_in, county_
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(county_admin)
     assert_ok(page.goto("/county/"), "the county home")
-    _submit(page, page.locator("a[href='/county/till-setup/']"), "the till set-up")
+    _submit(page, page.get_by_role("link", name="代收代付设置", exact=True), "the till set-up")
     shot("01-set-up")
     _no_sideways_scroll(page)
 

@@ -182,6 +182,8 @@ def test_a_new_county_is_led_through_its_set_up_steps_in_order(client):
     StaffAssignmentFactory(user=admin, role="county_admin", region=county)
     steps = [item for source in SET_UP_STEPS for item in source(admin, county)]
     assert [item.label.split("：")[0] for item in steps] == [f"开始设置第 {n} 步" for n in range(1, 6)]
+    listed = [item.step for item in attention_for(user=admin, region=county) if item.step]
+    assert listed == [1, 2, 3, 4, 5]  # in step order, whichever app registered its source first
     client.force_login(admin)
     page = client.get(reverse("stations:county-home")).content.decode()
     for item in steps:  # each step links to where it is done, and that page opens
