@@ -4,6 +4,8 @@
     python -m benches --only portal-home    # one of them (see --list)
     python -m benches --repeat 3            # median of 3 interleaved runs (figures drift on shared cores)
     python -m benches --loadgen python      # force the Python load generator
+    python -m benches --short               # every benchmark on small data, ~1 s of load (CI: a broken
+                                            # bench fails the run; goals are not judged)
 
 Adding a benchmark: write `benches/<name>.py` with `run(ctx: Context) -> list[Row]` that measures ours
 and a baseline in the same run, and list it in BENCHMARKS below. Benchmarks never assert timings.
@@ -65,7 +67,13 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="auto = wrk when installed, else the Python generator",
     )
+    parser.add_argument(
+        "--short", action="store_true",
+        help="small data and 1 s of load per figure: proves every bench runs; goals are not judged",
+    )
     args = parser.parse_args(argv)
+    if args.short:
+        args.duration, args.warmup, args.repeat = 1.0, 0.5, 1
     # Turn TERM/HUP into an exception so that every server's `finally` stops its process group.
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
@@ -90,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         connections=args.connections,
         repeat=max(1, args.repeat),
         loadgen=args.loadgen,
+        short=args.short,
     )
     rows: list[Row] = []
     failed: list[str] = []
@@ -110,8 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(format_table(rows))
     print(
-        "\nratio = ours / baseline (↑ higher is better, ↓ lower is better); baseline measured in the same run."
+        "\nratio = ours / baseline (↑ higher is better, ↓ lower is better); baseline measured in the same run;"
+        " goal ✓ met / ✗ missed in this run" + (" (--short: small data, goals not judged)" if args.short else "")
     )
+    missed = [row.figure for row in rows if row.met is False]
+    if missed:
+        print(f"- goals missed in this run: {len(missed)} of {sum(1 for row in rows if row.goal)}")
     for note in ctx.notes:
         print(f"- {note}")
     return 1 if failed else 0
