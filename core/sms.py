@@ -390,14 +390,40 @@ def _claim(message_id: int, expected_attempts: int | None = None) -> SmsOutboxMe
     return message
 
 
+def _claim_many(tokens: Sequence[tuple[int, int]]) -> dict[int, SmsOutboxMessage]:
+    """_claim for a batch in one UPDATE … RETURNING: the queued rows still at the attempt count they were
+    handed out with; id → the row as claimed."""
+    if not tokens:
+        return {}
+    table = connection.ops.quote_name(SmsOutboxMessage._meta.db_table)
+    now = timezone.now()
+    pairs = ", ".join(["(%s, %s)"] * len(tokens))
+    sql = (f"UPDATE {table} SET attempts = attempts + 1, last_attempt_at = %s "
+           f"WHERE status = %s AND (id, attempts) IN (VALUES {pairs}) RETURNING id")
+    params = [connection.ops.adapt_datetimefield_value(now), SmsOutboxMessage.Status.QUEUED.value]
+    for message_id, attempts in tokens:
+        params += [message_id, attempts]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        claimed = [row[0] for row in cursor.fetchall()]
+    return SmsOutboxMessage.objects.in_bulk(claimed)
+
+
 def sms_outbox_deliver_batch(*, tokens: Sequence[tuple[int, int]], last_attempt: bool) -> list[tuple[int, int]]:
     """One attempt at each (message id, attempts when handed out) of a batch; returns the pairs to try
     again later (transient failures, with their new attempt count). Rows already sent, failed for good
-    or claimed by another delivery are skipped, so a batch delivered again sends nothing twice."""
+    or claimed by another delivery are skipped, so a batch delivered again sends nothing twice.
+
+    The batch is claimed in one statement; a message it could not claim is looked at alone (sent
+    already, or claimed by a delivery whose worker died long ago, which this one takes over)."""
+    claimed = _claim_many(tokens)
     again = []
     for message_id, attempts in tokens:
         try:
-            sms_outbox_deliver(message_id=message_id, last_attempt=last_attempt, expected_attempts=attempts)
+            if message_id in claimed:
+                _attempt(claimed[message_id], last_attempt=last_attempt)
+            else:
+                sms_outbox_deliver(message_id=message_id, last_attempt=last_attempt, expected_attempts=attempts)
         except SmsTransientError:
             again.append((message_id, attempts + 1))
     return again
@@ -413,6 +439,11 @@ def sms_outbox_deliver(*, message_id: int, last_attempt: bool, expected_attempts
     message = _claim(message_id, expected_attempts)
     if message is None:
         return
+    _attempt(message, last_attempt=last_attempt)
+
+
+def _attempt(message: SmsOutboxMessage, *, last_attempt: bool) -> None:
+    """Send a claimed row and record the outcome (see sms_outbox_deliver)."""
     try:
         text = _unseal(message.sealed_text) if message.sealed_text else message.text
     except InvalidToken:

@@ -307,3 +307,12 @@ def test_without_a_broker_a_batch_is_delivered_at_once_with_its_retries(flaky, d
         sms_enqueue_many(_many(2))
     assert set(SmsOutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
     assert flaky.calls == 4
+
+
+def test_a_batch_is_claimed_in_one_statement_and_each_sent_message_recorded_at_once(
+        flaky, django_assert_num_queries):
+    sms_enqueue_many(_many(5))
+    tokens = [(pk, 0) for pk in SmsOutboxMessage.objects.values_list("pk", flat=True)]
+    with django_assert_num_queries(2 + 5):  # claim, read the claimed rows; one "sent" per message
+        assert sms_outbox_deliver_batch(tokens=tokens, last_attempt=False) == []
+    assert flaky.calls == 5 and set(SmsOutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
