@@ -9,6 +9,12 @@ Two ways to send:
   names the one-time secrets in the text (a pick-up code): the row keeps the text with them masked,
   and the clear text encrypted (Fernet, a key derived from SECRET_KEY; SECRET_KEY_FALLBACKS still
   open it after a rotation) only until the gateway has taken it.
+* `sms_enqueue_many` — the same for many messages at once (the supervision sweep's digests): one
+  INSERT per thousand rows in the caller's transaction and, after commit, one Celery task per
+  SMS_BATCH_SIZE messages (`sms_outbox_send_batch`). Each message is handed out with the number of
+  attempts it had; a delivery claims a row only while that number is unchanged, so a batch delivered
+  twice (a broker redelivery, the redispatch of a batch that waited long in the queue, a retry) never
+  sends a message twice: the row's status, attempts and sent_at say what was sent.
 * `sms_send` — immediate, for the one case where the person is waiting and must see a failure at once
   (the sign-up verification code, which must also never be stored in clear, so it skips the outbox).
 
@@ -33,9 +39,10 @@ import logging
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -56,6 +63,11 @@ logger = logging.getLogger("cunzhan.sms")
 SMS_MAX_RETRIES = 6
 MAX_TEXT_LENGTH = 500  # gateways split long texts into 67-character parts and refuse beyond ~500
 ERROR_LENGTH = 1000
+# Messages per Celery task when many are queued at once (sms_enqueue_many, the redispatch).
+SMS_BATCH_SIZE = 200
+# A row claimed by a delivery that has not finished after this long is taken over (its worker died):
+# longer than the gateway's timeout and the longest back-off between retries.
+SMS_CLAIM_LEASE = timedelta(hours=1)
 
 
 class SmsError(Exception):
@@ -74,6 +86,17 @@ class SmsRejectedError(SmsError):
 class SmsMessage:
     phone: str
     text: str
+
+
+@dataclass(frozen=True)
+class OutgoingSms:
+    """One message for sms_enqueue_many (no secrets: those go through sms_enqueue)."""
+
+    phone: str
+    text: str
+    purpose: str
+    reference: str = ""
+    region_path: str = ""
 
 
 class BaseBackend:
@@ -239,6 +262,37 @@ def sms_dispatch(*, message_id: int) -> None:
         logger.exception("SMS %s could not be handed to Celery; it stays queued", message_id)
 
 
+def sms_dispatch_batch(*, tokens: Sequence[tuple[int, int]]) -> None:
+    """Hand Celery one task for these (message id, attempts when handed out) pairs; without a broker,
+    deliver them now. A broker that is down leaves them queued for sms_outbox_redispatch."""
+    from core.tasks import sms_outbox_send_batch  # the task module imports this one
+
+    tokens = [(int(message_id), int(attempts)) for message_id, attempts in tokens]
+    if not tokens:
+        return
+    try:
+        if sms_outbox_send_batch.app.conf.task_always_eager:
+            _deliver_batch_inline(tokens)
+        else:
+            sms_outbox_send_batch.delay([list(token) for token in tokens])
+    except Exception:
+        logger.exception("%s SMS could not be handed to Celery; they stay queued", len(tokens))
+
+
+def _deliver_batch_inline(tokens: list[tuple[int, int]]) -> None:
+    """sms_outbox_send_batch without a broker: the failed ones are tried again at once, up to
+    SMS_MAX_RETRIES more times (as _deliver_inline does for one message)."""
+    for attempt in range(SMS_MAX_RETRIES + 1):
+        tokens = sms_outbox_deliver_batch(tokens=tokens, last_attempt=attempt == SMS_MAX_RETRIES)
+        if not tokens:
+            return
+
+
+def _chunks(items: Sequence, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def _deliver_inline(message_id: int) -> None:
     """Without a broker (the embedded demo, tests) there is nobody to wait for a back-off: try up to
     SMS_MAX_RETRIES more times at once. Eager Celery cannot do this itself while it propagates errors."""
@@ -284,12 +338,48 @@ def sms_enqueue(*, phone: str, text: str, purpose: str, reference: str = "", reg
         logger.exception("SMS %s/%s to %s could not be queued", purpose, reference, phone)
 
 
-def _claim(message_id: int) -> SmsOutboxMessage | None:
-    """Count one attempt on a queued row; None when it is not queued or another worker claimed it first."""
+def sms_enqueue_many(messages: Iterable[OutgoingSms]) -> int:
+    """Record many messages in the outbox in the caller's transaction (bulk INSERTs) and, once it commits,
+    hand them to Celery one task per SMS_BATCH_SIZE messages. Each (purpose, reference, phone) once;
+    messages without a number are skipped. Never raises into the caller (a failure to queue is logged
+    and the caller's transaction goes on). Returns how many rows were queued."""
+    rows: dict[tuple[str, str, str], SmsOutboxMessage] = {}
+    for message in messages:
+        phone = (message.phone or "").strip()
+        key = (message.purpose, message.reference, phone)
+        if not phone or key in rows:
+            continue
+        rows[key] = SmsOutboxMessage(phone=phone[:20], text=message.text[:MAX_TEXT_LENGTH],
+                                     purpose=message.purpose[:40], reference=message.reference[:64],
+                                     region_path=message.region_path[:64])
+    if not rows:
+        return 0
+    try:
+        with transaction.atomic():  # a savepoint: a failed insert must not poison the caller's transaction
+            created = SmsOutboxMessage.objects.bulk_create(list(rows.values()), batch_size=1000)
+    except Exception:
+        logger.exception("%s SMS could not be queued", len(rows))
+        return 0
+    ids = [message.pk for message in created]
+    for chunk in _chunks(ids, SMS_BATCH_SIZE):
+        transaction.on_commit(partial(sms_dispatch_batch, tokens=[(message_id, 0) for message_id in chunk]))
+    return len(ids)
+
+
+def _claim(message_id: int, expected_attempts: int | None = None) -> SmsOutboxMessage | None:
+    """Count one attempt on a queued row; None when it is not queued or another worker claimed it first.
+
+    `expected_attempts` is the count the row had when this delivery was handed out: when it has moved
+    on, another delivery of the same message claimed it (and is sending it, or has failed and will
+    retry it itself), so this one does nothing — unless that claim is older than SMS_CLAIM_LEASE (its
+    worker died), when this one takes over."""
     message = SmsOutboxMessage.objects.filter(pk=message_id, status=SmsOutboxMessage.Status.QUEUED).first()
     if message is None:
         return None
     now = timezone.now()
+    if (expected_attempts is not None and message.attempts != expected_attempts
+            and message.last_attempt_at is not None and message.last_attempt_at > now - SMS_CLAIM_LEASE):
+        return None
     claimed = SmsOutboxMessage.objects.filter(
         pk=message_id, status=SmsOutboxMessage.Status.QUEUED, attempts=message.attempts,
     ).update(attempts=message.attempts + 1, last_attempt_at=now)
@@ -300,16 +390,60 @@ def _claim(message_id: int) -> SmsOutboxMessage | None:
     return message
 
 
-def sms_outbox_deliver(*, message_id: int, last_attempt: bool) -> None:
+def _claim_many(tokens: Sequence[tuple[int, int]]) -> dict[int, SmsOutboxMessage]:
+    """_claim for a batch in one UPDATE … RETURNING: the queued rows still at the attempt count they were
+    handed out with; id → the row as claimed."""
+    if not tokens:
+        return {}
+    table = connection.ops.quote_name(SmsOutboxMessage._meta.db_table)
+    now = timezone.now()
+    pairs = ", ".join(["(%s, %s)"] * len(tokens))
+    sql = (f"UPDATE {table} SET attempts = attempts + 1, last_attempt_at = %s "
+           f"WHERE status = %s AND (id, attempts) IN (VALUES {pairs}) RETURNING id")
+    params = [connection.ops.adapt_datetimefield_value(now), SmsOutboxMessage.Status.QUEUED.value]
+    for message_id, attempts in tokens:
+        params += [message_id, attempts]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        claimed = [row[0] for row in cursor.fetchall()]
+    return SmsOutboxMessage.objects.in_bulk(claimed)
+
+
+def sms_outbox_deliver_batch(*, tokens: Sequence[tuple[int, int]], last_attempt: bool) -> list[tuple[int, int]]:
+    """One attempt at each (message id, attempts when handed out) of a batch; returns the pairs to try
+    again later (transient failures, with their new attempt count). Rows already sent, failed for good
+    or claimed by another delivery are skipped, so a batch delivered again sends nothing twice.
+
+    The batch is claimed in one statement; a message it could not claim is looked at alone (sent
+    already, or claimed by a delivery whose worker died long ago, which this one takes over)."""
+    claimed = _claim_many(tokens)
+    again = []
+    for message_id, attempts in tokens:
+        try:
+            if message_id in claimed:
+                _attempt(claimed[message_id], last_attempt=last_attempt)
+            else:
+                sms_outbox_deliver(message_id=message_id, last_attempt=last_attempt, expected_attempts=attempts)
+        except SmsTransientError:
+            again.append((message_id, attempts + 1))
+    return again
+
+
+def sms_outbox_deliver(*, message_id: int, last_attempt: bool, expected_attempts: int | None = None) -> None:
     """Make one attempt at a queued message and record the outcome on its row.
 
     Raises SmsTransientError when the attempt failed in a way worth retrying and it was not the
     last attempt (the Celery task retries it with back-off); otherwise the row ends sent or failed.
     The HTTP call runs outside any transaction: no row lock is held while the gateway thinks.
     """
-    message = _claim(message_id)
+    message = _claim(message_id, expected_attempts)
     if message is None:
         return
+    _attempt(message, last_attempt=last_attempt)
+
+
+def _attempt(message: SmsOutboxMessage, *, last_attempt: bool) -> None:
+    """Send a claimed row and record the outcome (see sms_outbox_deliver)."""
     try:
         text = _unseal(message.sealed_text) if message.sealed_text else message.text
     except InvalidToken:
@@ -355,13 +489,17 @@ def sms_outbox_retry(*, user, message: SmsOutboxMessage) -> SmsOutboxMessage:
 
 
 def sms_outbox_redispatch(*, older_than_minutes: int = 10) -> int:
-    """Hand Celery again the rows queued long ago and never tried (their hand-off was lost); count them."""
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    """Hand Celery again the rows queued long ago and never tried (their hand-off was lost), and those
+    whose delivery claimed them longer than SMS_CLAIM_LEASE ago and never finished (its worker died), in
+    batches; count them. A row whose first hand-off is merely slow is claimed by one of the two only."""
+    now = timezone.now()
     stale = list(SmsOutboxMessage.objects.filter(
-        status=SmsOutboxMessage.Status.QUEUED, attempts=0, created_at__lt=cutoff,
-    ).values_list("pk", flat=True)[:1000])
-    for message_id in stale:
-        sms_dispatch(message_id=message_id)
+        Q(attempts=0, created_at__lt=now - timedelta(minutes=older_than_minutes))
+        | Q(attempts__gt=0, last_attempt_at__lt=now - SMS_CLAIM_LEASE),
+        status=SmsOutboxMessage.Status.QUEUED,
+    ).order_by("pk").values_list("pk", "attempts")[:1000])
+    for chunk in _chunks(stale, SMS_BATCH_SIZE):
+        sms_dispatch_batch(tokens=chunk)
     return len(stale)
 
 

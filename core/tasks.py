@@ -1,7 +1,17 @@
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.core.management import call_command
 
-from core.sms import SMS_MAX_RETRIES, SmsTransientError, sms_outbox_deliver, sms_outbox_redispatch
+from core.sms import (
+    SMS_MAX_RETRIES,
+    SmsTransientError,
+    sms_outbox_deliver,
+    sms_outbox_deliver_batch,
+    sms_outbox_redispatch,
+)
+
+# The back-off of the batch task: as sms_outbox_send's (30 s, doubling, at most 30 min, jittered).
+SMS_RETRY_BACKOFF, SMS_RETRY_BACKOFF_MAX = 30, 30 * 60
 
 
 @shared_task
@@ -16,6 +26,19 @@ def sms_outbox_send(self, message_id: int) -> None:
     """Try one outbox message; a transient failure raises and Celery retries it with exponential back-off.
     After the last retry the row is marked failed and shows on the outbox screen (/county/sms/)."""
     sms_outbox_deliver(message_id=message_id, last_attempt=self.request.retries >= self.max_retries)
+
+
+@shared_task(bind=True, max_retries=SMS_MAX_RETRIES, acks_late=True, ignore_result=True)
+def sms_outbox_send_batch(self, tokens: list[list[int]]) -> None:
+    """Try a batch of outbox messages, each given as [message id, attempts when handed out]. The ones
+    that failed in a way worth retrying are retried together, with exponential back-off; those sent (or
+    claimed by another delivery) are never tried again, so a redelivered batch sends nothing twice."""
+    again = sms_outbox_deliver_batch(tokens=[tuple(token) for token in tokens],
+                                     last_attempt=self.request.retries >= self.max_retries)
+    if again:
+        countdown = get_exponential_backoff_interval(SMS_RETRY_BACKOFF, self.request.retries,
+                                                     SMS_RETRY_BACKOFF_MAX, full_jitter=True)
+        raise self.retry(args=[[list(token) for token in again]], countdown=countdown)
 
 
 @shared_task

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from core.models import SmsOutboxMessage
 from core.sms import sms_enqueue
@@ -37,6 +37,7 @@ ASSIGNED = "request_assigned"
 CARD_YELLOW = "card_yellow"
 CARD_RED = "card_red"
 ESCALATION = "escalation"
+DIGEST = "supervision_digest"
 
 TEMPLATES = {
     SUBMITTED: _("Your request %(code)s (%(service)s) has been received. Follow its progress at %(link)s"),
@@ -93,6 +94,38 @@ def render_message(purpose: str, service_request: ServiceRequest, *, language: s
             "step": _shorten(str(step), NOTE_LENGTH),
             "due": _due(purpose, service_request),
         }
+
+
+# --- the supervision sweep's digest: one text per person per sweep -------------------------------
+
+
+def _digest_part(purpose: str, count: int) -> str:
+    if purpose == CARD_YELLOW:
+        return ngettext("%(n)s request close to its time limit (yellow card)",
+                        "%(n)s requests close to their time limit (yellow cards)", count) % {"n": count}
+    if purpose == CARD_RED:
+        return ngettext("%(n)s request overdue (red card)", "%(n)s requests overdue (red cards)", count) % {
+            "n": count}
+    return ngettext("%(n)s request escalated by supervision", "%(n)s requests escalated by supervision",
+                    count) % {"n": count}
+
+
+def digest_url(counts: dict[str, int]) -> str:
+    """The department queue the digest points to: overdue requests when any of its requests is red or
+    escalated, else those due soon. Absolute, from SITE_URL."""
+    bucket = "due_soon" if set(counts) <= {CARD_YELLOW} else "overdue"
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('gov_services:dept-home')}?{urlencode({'bucket': bucket})}"
+
+
+def render_digest(counts: dict[str, int], *, language: str = DEFAULT_LANGUAGE) -> str:
+    """The sweep's one text to a person about several requests: how many got a yellow card, a red card,
+    an escalation (`counts` by purpose: CARD_YELLOW, CARD_RED, ESCALATION), and where to see them."""
+    counts = {purpose: n for purpose, n in counts.items() if n}
+    with override(language):
+        parts = [_digest_part(purpose, counts[purpose]) for purpose in (CARD_YELLOW, CARD_RED, ESCALATION)
+                 if purpose in counts]
+        return str(_("Supervision: you have %(items)s. Please deal with them: %(link)s")) % {
+            "items": str(_(", ")).join(parts), "link": digest_url(counts)}
 
 
 def _send(purpose: str, service_request: ServiceRequest, phones: Iterable[str], *,
@@ -160,6 +193,7 @@ PURPOSE_LABELS = {
     CARD_YELLOW: _("Yellow card (staff)"),
     CARD_RED: _("Red card (staff)"),
     ESCALATION: _("Escalation (staff)"),
+    DIGEST: _("Supervision digest (staff)"),
     # Purposes other modules queue (see their sms_enqueue calls).
     "certificate_mailed": _("Certificate mailed (resident)"),
     "pickup_code": _("Pick-up code (store)"),

@@ -1,16 +1,23 @@
 """Writes of supervision: the sweep that issues cards, escalates and closes stale returned requests;
 the outcome staff record on an escalation; a county's settings and escalation steps.
 
-The sweep (`supervision_sweep_run`) is set-based: for each county it asks the database, with one
-indexed query per card level and per step, for the requests that need something *now*, and only
-those ever reach Python. Writes are batched (bulk_create … ignore_conflicts) and each batch is one
-transaction: the cards or escalations, their RequestEvents and the text messages land together.
+The sweep is set-based and swept region by region (a county, or a city with departments of its own):
+`supervision_sweep_open` records the sweep, `supervision_sweep_region_run` sweeps one region — in turn
+in this process (`supervision_sweep_run`: the command, the demo) or one Celery task per region in
+parallel (the beat's task). For each region it asks the database, with one indexed query per card
+level and per step, for the requests that need something *now*, and only those ever reach Python; on
+PostgreSQL one INSERT … SELECT … ON CONFLICT per level and step writes the rows and their RequestEvents.
 
-Idempotency: the unique keys (request, level) and (request, step) let only one sweep insert a
-row; each row carries its sweep's id, so after inserting a batch a sweep reads back which rows are
-its own and writes events and messages for those alone. A second run at the same moment — or a
-concurrent one — issues nothing new. Stale returned requests are closed under row locks taken with
-SKIP LOCKED, so two sweeps never close the same request twice.
+A region's cards, escalations, events, texts and counts are one transaction. The texts are one per
+person per region and sweep: the officer or head concerned by several new cards and escalations gets a
+digest counting them with a link to the department queue (one request: the text about it), queued in
+the outbox with bulk INSERTs and sent after commit by one Celery task per batch (core.sms).
+
+Idempotency: the unique keys (request, level) and (request, step) let only one sweep insert a row; each
+row carries its sweep's id, so a sweep knows which rows are its own and writes events and texts for
+those alone. A second run at the same moment — or a concurrent one — issues nothing new and texts
+nobody. Stale returned requests are closed under row locks taken with SKIP LOCKED, so two sweeps never
+close the same request twice.
 """
 
 from __future__ import annotations
@@ -21,11 +28,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,8 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core.audit import audit_event_record
-from core.models import SmsOutboxMessage
-from core.sms import MAX_TEXT_LENGTH, sms_dispatch
+from core.sms import OutgoingSms, sms_enqueue_many
 from core.timeutil import local_date
 from gov_services.models import (
     Card,
@@ -53,7 +58,14 @@ from gov_services.models import (
     SupervisionSettings,
     SupervisionSweep,
 )
-from gov_services.notifications import CARD_RED, CARD_YELLOW, ESCALATION, render_message
+from gov_services.notifications import (
+    CARD_RED,
+    CARD_YELLOW,
+    DIGEST,
+    ESCALATION,
+    render_digest,
+    render_message,
+)
 from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.supervision import Thresholds, card_bounds, held_since_bound
@@ -63,8 +75,6 @@ from stations.scope import require, scope_for
 
 Status = ServiceRequest.Status
 BATCH_SIZE = 2000
-# Batches that send text messages are smaller: each message is an outbox row in the batch's transaction.
-NOTIFY_BATCH_SIZE = 500
 CARD_ACTIONS = {Card.YELLOW: Action.CARD_YELLOW, Card.RED: Action.CARD_RED}
 CARD_PURPOSES = {Card.YELLOW: CARD_YELLOW, Card.RED: CARD_RED}
 ESCALATION_PURPOSE = ESCALATION
@@ -484,66 +494,68 @@ def _escalation_candidates_qs(plan: _CountyPlan, step: EscalationStep, now: date
     return cards
 
 
-def _recipients(step: EscalationStep, request: ServiceRequest, heads: list[User]) -> list[User]:
-    """Who gets the step's text: the officer holding the request (its heads while nobody does), the
-    department heads, or both."""
-    wanted = step.notify
-    people: list[User] = []
-    if wanted in (EscalationStep.Notify.ASSIGNEE, EscalationStep.Notify.BOTH):
-        people += [request.assignee] if request.assignee_id else heads
-    if wanted in (EscalationStep.Notify.HEAD, EscalationStep.Notify.BOTH):
-        people += heads
-    return list({person.pk: person for person in people}.values())
+class _Notices:
+    """Who is to be told what by this county's sweep: user id → purpose (yellow card, red card,
+    escalation) → {request id: step label}. Filled step by step from the escalations the sweep itself
+    inserted, so a second sweep at the same moment, which inserts none, tells nobody anything."""
 
+    def __init__(self, plan: _CountyPlan) -> None:
+        self.plan = plan
+        self.by_user: dict[int, dict[str, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))
 
-def _step_message(step: EscalationStep, request: ServiceRequest) -> tuple[str, str] | None:
-    """(purpose, text) of the step's text about `request`, or None when it cannot be rendered (logged:
-    a broken template never costs the sweep its cards)."""
-    purpose = CARD_PURPOSES[step.card] if step.task == EscalationStep.Task.NONE else ESCALATION_PURPOSE
-    try:
-        return purpose, render_message(purpose, request, step=step.label)
-    except Exception:
-        logger.exception("SMS %s for request %s could not be rendered", purpose, request.pk)
-        return None
+    def add(self, step: EscalationStep, issued: Sequence[tuple[int, int, int | None]]) -> None:
+        """`issued`: (request id, department id, officer handling it) of each escalation the step took.
+        The officer is told (the department heads while nobody holds the request), the heads, or both."""
+        if step.notify == EscalationStep.Notify.NOBODY:
+            return
+        purpose = CARD_PURPOSES[step.card] if step.task == EscalationStep.Task.NONE else ESCALATION_PURPOSE
+        to_officer = step.notify in (EscalationStep.Notify.ASSIGNEE, EscalationStep.Notify.BOTH)
+        to_heads = step.notify in (EscalationStep.Notify.HEAD, EscalationStep.Notify.BOTH)
+        label = str(step.label)
+        for request_id, department_id, responsible_id in issued:
+            heads = [head.pk for head in self.plan.heads.get(department_id, [])]
+            people = set(heads) if to_heads else set()
+            if to_officer:
+                people.update([responsible_id] if responsible_id else heads)
+            for person in people:
+                self.by_user[person][purpose].setdefault(request_id, label)
 
-
-def _notify_bulk(step: EscalationStep, plan: _CountyPlan, request_ids: Sequence[int]) -> int:
-    """Queue the step's texts for these requests: outbox rows written with bulk_create in the caller's
-    transaction (each (purpose, reference, phone) once, as sms_enqueue would), handed to Celery by
-    one on-commit hook per batch. Returns the number of messages queued."""
-    if step.notify == EscalationStep.Notify.NOBODY or not request_ids:
-        return 0
-    queued = 0
-    for batch in _chunks(list(request_ids), NOTIFY_BATCH_SIZE):
-        rows: dict[tuple[str, str, str], SmsOutboxMessage] = {}
-        for request in ServiceRequest.objects.filter(pk__in=batch).select_related("item", "assignee").order_by("pk"):
-            recipients = _recipients(step, request, plan.heads.get(request.department_id, []))
-            phones = [u.phone.strip() for u in recipients if getattr(u, "phone", "") and u.phone.strip()]
-            message = _step_message(step, request) if phones else None
-            if message is None:
+    def messages(self, sweep: SupervisionSweep) -> list[OutgoingSms]:
+        """One text per person with a phone: about the request itself when there is one, else a digest
+        counting them by purpose, linking to the department's queue."""
+        if not self.by_user:
+            return []
+        phones = {pk: phone.strip() for pk, phone in User.objects.filter(pk__in=list(self.by_user))
+                  .exclude(phone="").values_list("pk", "phone") if phone.strip()}
+        singles: dict[int, tuple[str, str, str]] = {}  # user → (purpose, request id, step label)
+        messages = []
+        reference = f"S{sweep.pk}-{self.plan.county.pk}"
+        for person, by_purpose in self.by_user.items():
+            if person not in phones:
                 continue
-            purpose, text = message
-            for phone in phones:
-                rows.setdefault((purpose, request.tracking_code, phone), SmsOutboxMessage(
-                    phone=phone[:20], text=text[:MAX_TEXT_LENGTH], purpose=purpose[:40],
-                    reference=request.tracking_code[:64]))
-        try:
-            with transaction.atomic():  # a savepoint: texts that cannot be queued never undo the cards
-                created = SmsOutboxMessage.objects.bulk_create(list(rows.values()))
-        except DatabaseError:
-            logger.exception("%s texts of step %s could not be queued", len(rows), step.pk)
-            continue
-        ids = [message.pk for message in created]
-        transaction.on_commit(partial(_dispatch_all, ids))
-        queued += len(ids)
-    return queued
-
-
-def _dispatch_all(message_ids: list[int]) -> None:
-    """After commit: hand each queued row to Celery (a row the broker misses is picked up again by the
-    beat's sms_outbox_redispatch)."""
-    for message_id in message_ids:
-        sms_dispatch(message_id=message_id)
+            if sum(len(requests) for requests in by_purpose.values()) == 1:
+                [(purpose, requests)] = [(p, r) for p, r in by_purpose.items() if r]
+                [(request_id, label)] = requests.items()
+                singles[person] = (purpose, request_id, label)
+                continue
+            try:
+                text = render_digest({purpose: len(requests) for purpose, requests in by_purpose.items()})
+            except Exception:
+                logger.exception("The supervision digest for user %s could not be rendered", person)
+                continue
+            messages.append(OutgoingSms(phone=phones[person], text=text, purpose=DIGEST, reference=reference,
+                                        region_path=self.plan.county.path))
+        requests = ServiceRequest.objects.select_related("item").in_bulk({r for _p, r, _l in singles.values()})
+        for person, (purpose, request_id, label) in singles.items():
+            request = requests[request_id]
+            try:
+                text = render_message(purpose, request, step=label)
+            except Exception:
+                logger.exception("SMS %s for request %s could not be rendered", purpose, request_id)
+                continue
+            messages.append(OutgoingSms(phone=phones[person], text=text, purpose=purpose,
+                                        reference=request.tracking_code, region_path=request.place_path))
+        return messages
 
 
 def _heads_named(plan: _CountyPlan, step: EscalationStep) -> dict[int, User]:
@@ -563,14 +575,15 @@ def _escalation_status(step: EscalationStep) -> str:
     return Escalation.Status.NOTIFIED if step.task == EscalationStep.Task.NONE else Escalation.Status.OPEN
 
 
-def _escalate(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationStep, now: datetime, calendar) -> int:
+def _escalate(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationStep, now: datetime,
+              calendar) -> list[tuple[int, int, int | None]]:
+    """Take the step for every request due it; (request id, department id, officer) of each one taken."""
     candidates = _escalation_candidates_qs(plan, step, now, calendar)
     if _set_based():
         return _escalate_sql(sweep, plan, step, now, candidates)
     named = _heads_named(plan, step)
-    issued_total = 0
-    batch_size = BATCH_SIZE if step.notify == EscalationStep.Notify.NOBODY else NOTIFY_BATCH_SIZE
-    for batch in _chunks(list(candidates.order_by("request_id").values_list("request_id", flat=True)), batch_size):
+    issued_all: list[tuple[int, int, int | None]] = []
+    for batch in _chunks(list(candidates.order_by("request_id").values_list("request_id", flat=True)), BATCH_SIZE):
         with transaction.atomic():
             requests = list(_running(plan.department_ids).filter(pk__in=batch).order_by("pk")
                             .only("pk", "department_id", "assignee_id", "status"))
@@ -584,16 +597,15 @@ def _escalate(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationStep, 
             issued = [r for r in requests if r.pk in mine]
             RequestEvent.objects.bulk_create(
                 [_escalation_event(r, step, named.get(r.department_id), sweep) for r in issued])
-            _notify_bulk(step, plan, [r.pk for r in issued])
-        issued_total += len(issued)
-    return issued_total
+        issued_all += [(r.pk, r.department_id, r.assignee_id) for r in issued]
+    return issued_all
 
 
 def _escalate_sql(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationStep, now: datetime,
-                  candidates) -> int:
+                  candidates) -> list[tuple[int, int, int | None]]:
     """One statement per step: the due requests, their escalations (ON CONFLICT DO NOTHING against
-    (request, step)) and a RequestEvent for each escalation inserted; then the texts in bulk, in the
-    same transaction. The head an interview names, and the note naming them, come in as a JSON map
+    (request, step)) and a RequestEvent for each escalation inserted; it returns (request, department,
+    officer) of each escalation inserted. The head an interview names, and the note naming them, come in as a JSON map
     per department (a county has tens of departments, not millions)."""
     named = _heads_named(plan, step)
     heads_json = json.dumps({str(dept): head.pk for dept, head in named.items()})
@@ -611,7 +623,7 @@ def _escalate_sql(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationSt
                    (%s::jsonb ->> department_id::text)::bigint, %s, %s, %s, ''
             FROM due ORDER BY id
             ON CONFLICT (request_id, step_id) DO NOTHING
-            RETURNING request_id, department_id, named_person_id
+            RETURNING request_id, department_id, responsible_id, named_person_id
         ),
         ev AS (
             INSERT INTO {_table(RequestEvent)} (request_id, at, actor_id, action, from_status, to_status, note,
@@ -623,17 +635,14 @@ def _escalate_sql(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationSt
             FROM ins JOIN {_table(ServiceRequest)} r ON r.id = ins.request_id
             RETURNING request_id
         )
-        SELECT request_id FROM ev ORDER BY request_id"""
+        SELECT ins.request_id, ins.department_id, ins.responsible_id FROM ins ORDER BY ins.request_id"""
     params = (*due_params,
               step.pk, step.label, step.card, step.task, heads_json, now, sweep.pk, _escalation_status(step),
               timezone.now(), Action.ESCALATE.value, notes_json, step.label,
               step.pk, step.card, step.task, sweep.pk)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            issued = [row[0] for row in cursor.fetchall()]
-        _notify_bulk(step, plan, issued)
-    return len(issued)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _escalation_event(request: ServiceRequest, step: EscalationStep, head: User | None,
@@ -669,32 +678,85 @@ def _expire_returned(plan: _CountyPlan, now: datetime, calendar) -> int:
     return closed_total
 
 
+def _empty_counts(region_ids: list[int]) -> dict:
+    return {"expired": 0, Card.YELLOW.value: 0, Card.RED.value: 0, "escalations": 0, "texts": 0, "steps": {},
+            "regions": region_ids, "regions_done": []}
+
+
+def supervision_sweep_open(*, now: datetime | None = None,
+                           trigger: str = SupervisionSweep.Trigger.COMMAND) -> SupervisionSweep:
+    """Record a sweep for the moment `now` (default: now) over every county (and city with departments
+    of its own); each is then swept by supervision_sweep_region_run, in turn or in parallel."""
+    region_ids = [region.pk for region in _supervised_regions()]
+    return SupervisionSweep.objects.create(at=now or timezone.now(), trigger=trigger,
+                                           counts=_empty_counts(region_ids),
+                                           finished_at=None if region_ids else timezone.now())
+
+
+def _merge_counts(sweep: SupervisionSweep, region: Region, counts: dict) -> SupervisionSweep:
+    """Add one region's counts to the sweep's (row-locked: regions finish in parallel); the last region
+    to finish stamps the sweep finished."""
+    locked = SupervisionSweep.objects.select_for_update().get(pk=sweep.pk)
+    total = locked.counts or _empty_counts([region.pk])
+    for name in ("expired", Card.YELLOW.value, Card.RED.value, "escalations", "texts"):
+        total[name] = total.get(name, 0) + counts[name]
+    total.setdefault("steps", {}).update(counts["steps"])
+    done = total.setdefault("regions_done", [])
+    if region.pk not in done:
+        done.append(region.pk)
+    locked.counts = total
+    if set(total.get("regions", [])) <= set(done):
+        locked.finished_at = timezone.now()
+    locked.save(update_fields=["counts", "finished_at"])
+    return locked
+
+
+def supervision_sweep_region_run(*, sweep: SupervisionSweep, region: Region,
+                                 on_stage: Callable[[str], None] | None = None) -> dict:
+    """Sweep one county (or city) for the sweep's moment: close stale returned requests, issue yellow
+    then red cards, take every active escalation step that is due, and text each person concerned once.
+
+    Cards, escalations, their events, the texts and the sweep's counts are one transaction: a sweep that
+    fails half-way issued nothing, and the next one issues it all with its texts. Idempotent: run again
+    for the same moment (a redelivered task, a second sweep, a concurrent one) it issues nothing new and
+    texts nobody. Returns this region's counts."""
+    now = sweep.at
+    stage = on_stage or (lambda label: None)
+    counts: dict = {"expired": 0, Card.YELLOW.value: 0, Card.RED.value: 0, "escalations": 0, "texts": 0,
+                    "steps": {}}
+    calendar = work_calendar()
+    with translation.override(django_settings.LANGUAGE_CODE):
+        plan = _plan(region)
+        counts["expired"] = _expire_returned(plan, now, calendar)
+        stage(f"{region.name}: {_('returned requests')}")
+        with transaction.atomic():
+            for level in (Card.YELLOW, Card.RED):
+                counts[level.value] = _issue_cards(sweep, plan, level, now, calendar)
+                stage(f"{region.name}: {level.label}")
+            notices = _Notices(plan)
+            for step in plan.steps:
+                issued = _escalate(sweep, plan, step, now, calendar)
+                notices.add(step, issued)
+                counts["escalations"] += len(issued)
+                counts["steps"][str(step.pk)] = len(issued)
+                stage(f"{region.name}: {step.label}")
+            counts["texts"] = sms_enqueue_many(notices.messages(sweep))
+            _merge_counts(sweep, region, counts)
+    return counts
+
+
 def supervision_sweep_run(*, now: datetime | None = None, trigger: str = SupervisionSweep.Trigger.COMMAND,
                           on_stage: Callable[[str], None] | None = None) -> SupervisionSweep:
-    """Walk every county's open requests once for the moment `now` (default: now): close stale returned
-    requests, issue yellow then red cards, then take every active escalation step that is due.
+    """Sweep every county (and city with departments of its own) for the moment `now` (default: now),
+    one after another in this process; the beat's task fans the regions out to workers instead
+    (gov_services.tasks.supervision).
 
     Returns the sweep with its counts. Safe to run again or concurrently: nothing is issued twice.
     `on_stage(label)` is called after each stage (the command's progress bar).
     """
-    now = now or timezone.now()
-    calendar = work_calendar()
-    sweep = SupervisionSweep.objects.create(at=now, trigger=trigger)
-    counts: dict = {"expired": 0, Card.YELLOW.value: 0, Card.RED.value: 0, "escalations": 0, "steps": {}}
-    stage = on_stage or (lambda label: None)
-    with translation.override(django_settings.LANGUAGE_CODE):
-        for county in _supervised_regions():
-            plan = _plan(county)
-            counts["expired"] += _expire_returned(plan, now, calendar)
-            stage(f"{county.name}: {_('returned requests')}")
-            for level in (Card.YELLOW, Card.RED):
-                counts[level.value] += _issue_cards(sweep, plan, level, now, calendar)
-                stage(f"{county.name}: {level.label}")
-            for step in plan.steps:
-                n = _escalate(sweep, plan, step, now, calendar)
-                counts["escalations"] += n
-                counts["steps"][str(step.pk)] = n
-                stage(f"{county.name}: {step.label}")
-    sweep.counts, sweep.finished_at = counts, timezone.now()
-    sweep.save(update_fields=["counts", "finished_at"])
+    sweep = supervision_sweep_open(now=now, trigger=trigger)
+    regions = Region.objects.in_bulk(sweep.counts["regions"])
+    for region_id in sweep.counts["regions"]:
+        supervision_sweep_region_run(sweep=sweep, region=regions[region_id], on_stage=on_stage)
+    sweep.refresh_from_db()
     return sweep

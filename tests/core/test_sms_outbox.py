@@ -6,17 +6,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app
+from core import sms
 from core.audit import audit_events_for
 from core.models import SmsOutboxMessage
 from core.sms import (
     BaseBackend,
+    OutgoingSms,
     SmsRejectedError,
     SmsTransientError,
     sms_enqueue,
+    sms_enqueue_many,
+    sms_outbox_deliver_batch,
     sms_outbox_redispatch,
     sms_outbox_retry,
 )
-from core.tasks import SMS_MAX_RETRIES, sms_outbox_send
+from core.tasks import SMS_MAX_RETRIES, sms_outbox_send, sms_outbox_send_batch
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -237,3 +241,78 @@ def test_only_a_failed_message_can_be_sent_again(django_capture_on_commit_callba
     with pytest.raises(ValidationError):
         sms_outbox_retry(user=UserFactory(), message=SmsOutboxMessage.objects.get())
     assert not audit_events_for(SmsOutboxMessage.objects.get()).exists()
+
+
+# --- many at once: bulk rows, one task per batch, nothing sent twice --------------------------------------
+
+def _many(n, **overrides):
+    return [OutgoingSms(**{"phone": f"1381234{i:04d}", "text": f"督办提醒 {i}", "purpose": "supervision_digest",
+                           "reference": "S1-1", **overrides}) for i in range(n)]
+
+
+def test_many_messages_are_queued_in_bulk_and_handed_over_one_task_per_batch(
+        monkeypatch, flaky, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    monkeypatch.setattr(sms, "SMS_BATCH_SIZE", 2)
+    with django_capture_on_commit_callbacks(execute=False) as hooks, django_assert_max_num_queries(3):
+        assert sms_enqueue_many([*_many(5), *_many(1), OutgoingSms(phone=" ", text="x", purpose="p")]) == 5
+    assert len(hooks) == 3 and SmsOutboxMessage.objects.filter(status=Status.QUEUED).count() == 5
+    for hook in hooks:
+        hook()
+    assert flaky.calls == 5 and set(SmsOutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_batch_delivered_twice_sends_each_message_once(flaky):
+    sms_enqueue_many(_many(3))
+    tokens = [(pk, 0) for pk in SmsOutboxMessage.objects.values_list("pk", flat=True)]
+    assert sms_outbox_deliver_batch(tokens=tokens, last_attempt=False) == []
+    assert sms_outbox_deliver_batch(tokens=tokens, last_attempt=False) == []  # the broker's redelivery
+    assert flaky.calls == 3
+    assert set(SmsOutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_batch_leaves_alone_a_message_another_delivery_is_sending_until_that_one_is_long_dead(flaky):
+    sms_enqueue_many(_many(1))
+    message = SmsOutboxMessage.objects.get()
+    SmsOutboxMessage.objects.filter(pk=message.pk).update(attempts=1, last_attempt_at=timezone.now())
+    sms_outbox_deliver_batch(tokens=[(message.pk, 0)], last_attempt=False)
+    assert flaky.calls == 0
+    SmsOutboxMessage.objects.filter(pk=message.pk).update(last_attempt_at=timezone.now() - timezone.timedelta(hours=2))
+    assert sms_outbox_redispatch() == 1   # its worker died: handed out again, and sent
+    message.refresh_from_db()
+    assert (flaky.calls, message.status, message.attempts) == (1, Status.SENT, 2)
+
+
+def test_the_batch_task_retries_only_the_messages_that_failed(flaky, celery_keeps_errors):
+    flaky.failures = 1
+    sms_enqueue_many(_many(3))
+    pks = sorted(SmsOutboxMessage.objects.values_list("pk", flat=True))
+    result = sms_outbox_send_batch.delay([[pk, 0] for pk in pks])
+    assert result.successful()
+    assert flaky.calls == 4
+    assert [SmsOutboxMessage.objects.get(pk=pk).attempts for pk in pks] == [2, 1, 1]
+    assert set(SmsOutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_the_batch_task_marks_what_keeps_failing_failed_after_its_last_retry(flaky, celery_keeps_errors):
+    flaky.failures = 1000
+    sms_enqueue_many(_many(2))
+    pks = sorted(SmsOutboxMessage.objects.values_list("pk", flat=True))
+    sms_outbox_send_batch.delay([[pk, 0] for pk in pks])
+    assert set(SmsOutboxMessage.objects.values_list("status", "attempts")) == {(Status.FAILED, SMS_MAX_RETRIES + 1)}
+
+
+def test_without_a_broker_a_batch_is_delivered_at_once_with_its_retries(flaky, django_capture_on_commit_callbacks):
+    flaky.failures = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        sms_enqueue_many(_many(2))
+    assert set(SmsOutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert flaky.calls == 4
+
+
+def test_a_batch_is_claimed_in_one_statement_and_each_sent_message_recorded_at_once(
+        flaky, django_assert_num_queries):
+    sms_enqueue_many(_many(5))
+    tokens = [(pk, 0) for pk in SmsOutboxMessage.objects.values_list("pk", flat=True)]
+    with django_assert_num_queries(2 + 5):  # claim, read the claimed rows; one "sent" per message
+        assert sms_outbox_deliver_batch(tokens=tokens, last_attempt=False) == []
+    assert flaky.calls == 5 and set(SmsOutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}

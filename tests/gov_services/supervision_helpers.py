@@ -28,11 +28,11 @@ def end_of(y, m, d) -> datetime:
 class Office:
     """A county department with its head and one officer, an item and a station in each township."""
 
-    def __init__(self, tree):
+    def __init__(self, tree, *, phones: tuple[str, str] = ("13900000001", "13900000002")):
         self.tree = tree
         self.department = DepartmentFactory(region=tree["county"], name="县民政局")
-        self.head = UserFactory(roles=[Role.OFFICER], full_name="张局长", phone="13900000001")
-        self.officer = UserFactory(roles=[Role.OFFICER], full_name="李科员", phone="13900000002")
+        self.head = UserFactory(roles=[Role.OFFICER], full_name="张局长", phone=phones[0])
+        self.officer = UserFactory(roles=[Role.OFFICER], full_name="李科员", phone=phones[1])
         DepartmentMembershipFactory(department=self.department, user=self.head, is_head=True)
         DepartmentMembershipFactory(department=self.department, user=self.officer)
         self.item = ServiceItemFactory(department=self.department, name="低保申请", promised_limit_days=10,

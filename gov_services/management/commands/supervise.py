@@ -26,8 +26,8 @@ class Command(BaseCommand):
         counts = sweep.counts
         self.stdout.write(self.style.SUCCESS(
             f"Sweep {sweep.pk} for {timezone.localtime(now):%Y-%m-%d %H:%M}: {counts['yellow']} yellow, "
-            f"{counts['red']} red, {counts['escalations']} escalations, {counts['expired']} returned closed "
-            f"in {(sweep.finished_at - sweep.started_at).total_seconds():.1f} s."))
+            f"{counts['red']} red, {counts['escalations']} escalations, {counts['expired']} returned closed, "
+            f"{counts.get('texts', 0)} texts in {(sweep.finished_at - sweep.started_at).total_seconds():.1f} s."))
 
     @staticmethod
     def _moment(text: str) -> datetime:
