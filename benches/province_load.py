@@ -11,10 +11,12 @@ so the run is bounded whatever the server does.
 
 Mix (BENCH_PROVINCE_MIX, default "payment=85,filing=10,report=5") at BENCH_PROVINCE_RATE actions/s
 (default 100) for BENCH_PROVINCE_SECONDS (default 60) after a 5 s warm-up at the same rate; --short: 10/s
-for 3 s on 4 stations. The target is either a running province (BENCH_PROVINCE_URL, comma-separated base
-URLs, with BENCH_PROVINCE_DATABASE_URL naming its primary — scripts/province/up.sh prints both), or, by
-default, gunicorn started here: BENCH_PROVINCE_SERVERS servers (default 2) × BENCH_PROVINCE_WORKERS sync
-workers (default 2) on PostgreSQL BENCH_PROVINCE_DATABASE_URL (default
+for 3 s on 4 stations. BENCH_PROVINCE_STATIONS (default 60) operators work at once, at most one action
+each (an operator serves one resident at a time): by Little's law 100/s at 0.6 s a payment needs 60.
+The target is either a running province (BENCH_PROVINCE_URL, comma-separated base URLs, with
+BENCH_PROVINCE_DATABASE_URL naming its primary — scripts/province/up.sh prints both), or, by default,
+gunicorn started here: BENCH_PROVINCE_SERVERS servers (default 2) × BENCH_PROVINCE_WORKERS sync workers
+(default 2) on PostgreSQL BENCH_PROVINCE_DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/cz_province_bench), report pages reading from
 BENCH_PROVINCE_REPLICA_URL when set. The stations, operators, products and catalogue item are made once in
 one transaction (`python -m benches.province_load --world N` prints them) and reused.
@@ -35,8 +37,10 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from benches.harness import ROOT, Context, Row, clean_env, gunicorn, manage, progress
 
@@ -44,7 +48,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_province_bench"
 PASSWORD = "province-bench-pass-2026"  # bench operators only, in the bench database
 RATE = float(os.environ.get("BENCH_PROVINCE_RATE", "100"))
 SECONDS = float(os.environ.get("BENCH_PROVINCE_SECONDS", "60"))
-STATIONS = int(os.environ.get("BENCH_PROVINCE_STATIONS", "20"))
+STATIONS = int(os.environ.get("BENCH_PROVINCE_STATIONS", "60"))
 GIVE_UP = float(os.environ.get("BENCH_PROVINCE_GIVE_UP", "5"))
 MIX = os.environ.get("BENCH_PROVINCE_MIX", "payment=85,filing=10,report=5")
 KINDS = ("payment", "filing", "report")
@@ -121,6 +125,7 @@ class Outcome:
 class Results:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the web servers' CPU over the measured part
 
     def of(self, kind: str | None = None, status: str | None = "ok") -> list[Outcome]:
         return [
@@ -209,6 +214,30 @@ def _action(kind: str, client: Client, world: dict, n: int) -> str:
     return client.get("/county/reports/", {"date_from": today[:8] + "01", "date_to": today})
 
 
+def server_cpu_seconds(bases: list[str]) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn masters serving `bases` and their workers."""
+    ports = {urlsplit(base).port for base in bases}
+    stats: dict[str, list[str]] = {}
+    masters = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        stats[pid] = stat[stat.rfind(")") + 2 :].split()
+        if "gunicorn" in command and any(f"127.0.0.1:{port}" in command for port in ports):
+            masters.add(pid)
+    ticks = sum(
+        int(fields[11]) + int(fields[12])
+        for pid, fields in stats.items()
+        if pid in masters or fields[1] in masters
+    )
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def drive(
     bases: list[str], world: dict, *, rate: float, seconds: float, warmup: float, seed: int = 24
 ) -> Results:
@@ -217,14 +246,12 @@ def drive(
     kinds = [k for k in KINDS if float(weights.get(k, 0)) > 0]
     operators: queue.Queue[Client] = queue.Queue()
     admins: queue.Queue[Client] = queue.Queue()
-    for i, username in enumerate(world["operators"]):
-        client = Client(bases[i % len(bases)], username)
-        client.login()
-        operators.put(client)
-    for i in range(2):
-        client = Client(bases[i % len(bases)], world["admin"])
-        client.login()
-        admins.put(client)
+    clients = [Client(bases[i % len(bases)], username) for i, username in enumerate(world["operators"])]
+    clients += [Client(bases[i % len(bases)], world["admin"]) for i in range(2)]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # sign-ins hash passwords: a few at a time
+        list(pool.map(Client.login, clients))
+    for client in clients:
+        (admins if client.username == world["admin"] else operators).put(client)
     rng = random.Random(seed)
     total = int((warmup + seconds) * rate)
     plan = rng.choices(kinds, weights=[float(weights[k]) for k in kinds], k=total)
@@ -257,6 +284,8 @@ def drive(
         thread.start()
     start = time.monotonic() + 0.2
     for n, kind in enumerate(plan):
+        if n == int(warmup * rate):
+            cpu_before = server_cpu_seconds(bases)
         due = start + n / rate
         time.sleep(max(0.0, due - time.monotonic()))
         work.put((n, kind, due))
@@ -264,6 +293,7 @@ def drive(
         work.put(None)
     for thread in threads:
         thread.join(timeout=GIVE_UP + 120)
+    results.cpu_seconds = server_cpu_seconds(bases) - cpu_before
     results.seconds = max(
         seconds, max((o.due + (o.latency or 0) for o in results.outcomes), default=0) - (start + warmup)
     )
@@ -365,6 +395,18 @@ def run(ctx: Context) -> list[Row]:
                     note=f"{len(results.of(kind)):,} done",
                 )
             )
+    if ok:
+        cores = results.cpu_seconds / len(ok) * rate
+        rows.append(
+            Row(
+                "province counter day: web CPU per completed action",
+                results.cpu_seconds / len(ok) * 1000,
+                None,
+                "{:,.0f} ms",
+                better="lower",
+                note=f"gunicorn workers; {cores:.1f} cores' worth at {rate}/s",
+            )
+        )
     rows.append(
         Row(
             "province counter day: missed or failed actions",

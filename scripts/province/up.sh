@@ -70,13 +70,17 @@ hot_standby = on
 hot_standby_feedback = on
 max_connections = 100
 shared_buffers = 128MB
+# The first start syncs the copied files: one syncfs() instead of an fsync per file.
+recovery_init_sync_method = syncfs
 EOF
         printf 'local all all trust\nhost all all 127.0.0.1/32 trust\n' >"$REPLICA_DIR.partial/pg_hba.conf"
+        : >"$REPLICA_DIR.partial/pg_ident.conf"
         chown postgres: "$REPLICA_DIR.partial"/*.conf
         mv "$REPLICA_DIR.partial" "$REPLICA_DIR"   # complete: only now is it taken for a replica
     fi
     say "starting the replica on 127.0.0.1:$REPLICA_PORT"
-    as_postgres "$PGBIN/pg_ctl" -D "$REPLICA_DIR" -l "$VAR/log/replica.log" -w start >/dev/null
+    touch "$VAR/log/replica.log" && chown postgres: "$VAR/log/replica.log"
+    as_postgres "$PGBIN/pg_ctl" -D "$REPLICA_DIR" -l "$VAR/log/replica.log" -w -t 600 start >/dev/null
 fi
 REPLICA_URL=postgres://postgres@127.0.0.1:$REPLICA_PORT/$DB_NAME
 in_recovery=$(psql -h 127.0.0.1 -p "$REPLICA_PORT" -U postgres -d "$DB_NAME" -qAt -c "SELECT pg_is_in_recovery()")
