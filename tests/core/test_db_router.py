@@ -4,6 +4,11 @@ In tests the `replica` alias is a mirror of `default` (Django's TEST MIRROR) and
 so that it sees the test's own rows; a recording router tells which alias each query was sent to.
 """
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connections, router
@@ -148,3 +153,45 @@ def test_a_report_job_reads_from_the_replica_and_writes_its_result_to_the_primar
     assert job.status == "done"
     assert ("gov_services.servicerequest", REPLICA) in replica
     assert ("reports.reportjob", REPLICA) not in replica
+
+
+def _settings_with(**env: str) -> subprocess.CompletedProcess:
+    """The settings imported in a fresh interpreter with `env`: databases, routers, cursors."""
+    code = (
+        "import json; from django.conf import settings; print(json.dumps({alias: [db['PORT'], "
+        "db['ATOMIC_REQUESTS'], db.get('DISABLE_SERVER_SIDE_CURSORS', False), db.get('TEST', {}).get('MIRROR')] "
+        "for alias, db in settings.DATABASES.items()} | {'routers': settings.DATABASE_ROUTERS}))"
+    )
+    drop = {"DATABASE_URL", "REPLICA_DATABASE_URL", "DATABASE_POOLER", "DATABASE_POOL_MAX_SIZE"}
+    environment = {k: v for k, v in os.environ.items() if k not in drop}
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.local", **env)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_replica_database_url_adds_the_replica_alias_and_the_router():
+    result = _settings_with(
+        DATABASE_URL="postgres://cunzhan@127.0.0.1:6432/cunzhan",
+        REPLICA_DATABASE_URL="postgres://cunzhan@127.0.0.1:5433/cunzhan",
+        DATABASE_POOLER="pgbouncer",
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    # The primary through pgbouncer: no server-side cursors; the replica reached directly, no request transaction.
+    assert found["default"] == [6432, True, True, None]
+    assert found["replica"] == [5433, False, False, "default"]
+    assert found["routers"] == ["config.db_router.ReplicaRouter"]
+
+
+def test_without_a_replica_there_is_one_database_and_no_router():
+    result = _settings_with()
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(found) == {"default", "routers"} and found["routers"] == []
+
+
+def test_an_unknown_pooler_stops_start_up_with_one_line():
+    result = _settings_with(DATABASE_POOLER="pgpool")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1].startswith("Cunzhan configuration error: DATABASE_POOLER ")
