@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Tests run in parallel, one worker per core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: lock demo test e2e lint bench install system-deps messages migrate seed serve production clean help
+.PHONY: lock demo test e2e lint bench bench-short province province-down install system-deps messages migrate seed serve production clean help
 
 help:
 	@echo "make demo    install, migrate, seed the demo county and serve at http://$(HOST):$(PORT)"
@@ -17,6 +17,8 @@ help:
 	@echo "make e2e     browser journeys in headless Chromium (screenshots in artifacts/e2e/)"
 	@echo "make lint    ruff, import-linter layers, makemigrations --check, check --deploy"
 	@echo "make bench   benchmarks: ours against a baseline measured in the same run"
+	@echo "make bench-short  every benchmark on small data (CI: a broken bench fails the run)"
+	@echo "make province     primary + read replica + pgbouncer + gunicorn and Celery processes (docs/scale.md)"
 	@echo "make production  gunicorn + Celery worker + beat against PostgreSQL and Redis"
 
 $(PY):
@@ -69,6 +71,15 @@ lint: install
 bench: install
 	bash scripts/install-system-deps.sh --for bench
 	$(PY) -m benches
+
+bench-short: install
+	$(PY) -m benches --short
+
+province: install
+	bash scripts/province/up.sh
+
+province-down:
+	bash scripts/province/down.sh
 
 production: install
 	bash scripts/run-production.sh

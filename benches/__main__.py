@@ -29,6 +29,7 @@ from benches import (
     commission_rollups,
     load,
     portal_home,
+    province_load,
     reports_kpis,
     spreadsheet_imports,
     store_pages,
@@ -45,6 +46,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "certificate-render": certificate_render.run,
     "store-pages": store_pages.run,
     "spreadsheet-imports": spreadsheet_imports.run,
+    "province-load": province_load.run,
 }
 
 

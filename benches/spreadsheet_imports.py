@@ -11,6 +11,7 @@ Figures (seconds, lower is better; peak memory in MB):
 * importing a 1,000-row catalogue (13 columns, materials, fees) into an empty county, CSV and XLSX,
   each run inside a transaction that is rolled back, the median of BENCH_IMPORTS_RUNS runs (default 3),
   old and new interleaved (who goes first alternates); both must create 1,000 items.
+Under --short: a 100-row catalogue, a 6,000-row XLSX to refuse, one run, the old reader stopped after 5 s.
 The work runs in a child process (`python -m benches.spreadsheet_imports --child`) with Django set up
 against BENCH_IMPORTS_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/cz_imports_bench,
 migrated on first use); it prints one JSON line.
@@ -35,44 +36,102 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_imports_bench"
 BASELINE = os.environ.get("BENCH_IMPORTS_BASELINE", "e41a2ed")
 RUNS = int(os.environ.get("BENCH_IMPORTS_RUNS", "3"))
 OLD_LIMIT = float(os.environ.get("BENCH_IMPORTS_OLD_LIMIT", "120"))
+# Set by the parent for its children (smaller under --short).
+ROWS = int(os.environ.get("BENCH_IMPORTS_ROWS", "1000"))
+MANY_ROWS = int(os.environ.get("BENCH_IMPORTS_MANY_ROWS", "20000"))
 
 
 def run(ctx: Context) -> list[Row]:
     url = os.environ.get("BENCH_IMPORTS_DATABASE_URL", DEFAULT_URL)
     _create_database(url)
-    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false", DATABASE_URL=url,
-                    CACHE_URL="locmemcache://bench", CELERY_BROKER_URL="", LOG_LEVEL="WARNING",
-                    SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij")
-    progress(f"spreadsheet imports: ours and the reader at {BASELINE}, {RUNS} runs each")
+    runs, rows, many, limit = ctx.scaled(RUNS, 1), ctx.scaled(1000, 100), ctx.scaled(20_000, 6_000), OLD_LIMIT
+    if ctx.short:
+        limit = min(OLD_LIMIT, 5.0)
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DEBUG="false",
+        DATABASE_URL=url,
+        CACHE_URL="locmemcache://bench",
+        CELERY_BROKER_URL="",
+        LOG_LEVEL="WARNING",
+        BENCH_IMPORTS_RUNS=str(runs),
+        BENCH_IMPORTS_ROWS=str(rows),
+        BENCH_IMPORTS_MANY_ROWS=str(many),
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
+    )
+    progress(f"spreadsheet imports: ours and the reader at {BASELINE}, {runs} runs each")
     r = _child_json(["--child"], env)
-    progress(f"spreadsheet imports: the old reader on the 857 KB-style workbook (stopped after {OLD_LIMIT:.0f} s)")
+    progress(
+        f"spreadsheet imports: the old reader on the 857 KB-style workbook (stopped after {limit:.0f} s)"
+    )
     try:
-        old = _child_json(["--old-bomb"], env, timeout=OLD_LIMIT)
+        old = _child_json(["--old-bomb"], env, timeout=limit)
         old_bomb, old_note = old["seconds"], f"old: {old['outcome']}"
     except subprocess.TimeoutExpired:
-        old_bomb, old_note = OLD_LIMIT, f"old: still parsing after {OLD_LIMIT:.0f} s, stopped"
-    ctx.note(f"spreadsheet imports: baseline = gov_services/catalogue_io.py and services/catalogue.py at {BASELINE}; "
-             f"857 KB-style file {r['bomb_kb']:,} KB on disk, its sheet {r['bomb_mb']:,} MB unpacked; "
-             f"ours refused it with “{r['bomb_message']}”")
+        old_bomb, old_note = limit, f"old: still parsing after {limit:.0f} s, stopped"
+    ctx.note(
+        f"spreadsheet imports: baseline = gov_services/catalogue_io.py and services/catalogue.py at {BASELINE}; "
+        f"857 KB-style file {r['bomb_kb']:,} KB on disk, its sheet {r['bomb_mb']:,} MB unpacked; "
+        f"ours refused it with “{r['bomb_message']}”"
+    )
     return [
-        Row("refuse the 857 KB-style workbook (300 MB sheet)", r["ours_bomb"], old_bomb, fmt="{:,.3f} s",
-            better="lower", note=old_note),
-        Row("peak Python memory refusing it (ours)", r["ours_bomb_mb"], None, fmt="{:,.1f} MB", better="lower",
-            note="tracemalloc"),
-        Row("refuse a 20,000-row XLSX (cap 5,000 rows)", r["ours_rows"], r["old_rows"], fmt="{:,.3f} s",
-            better="lower", note=f"peak {r['ours_rows_mb']:.1f} MB ours, {r['old_rows_mb']:.1f} MB old"),
-        Row("import a 1,000-row catalogue (CSV)", r["ours_csv"], r["old_csv"], fmt="{:,.2f} s", better="lower",
-            note=f"median of {RUNS}"),
-        Row("import a 1,000-row catalogue (XLSX)", r["ours_xlsx"], r["old_xlsx"], fmt="{:,.2f} s", better="lower",
-            note=f"median of {RUNS}"),
+        Row(
+            "refuse the 857 KB-style workbook (300 MB sheet)",
+            r["ours_bomb"],
+            old_bomb,
+            fmt="{:,.3f} s",
+            better="lower",
+            note=old_note,
+        ),
+        Row(
+            "peak Python memory refusing it (ours)",
+            r["ours_bomb_mb"],
+            None,
+            fmt="{:,.1f} MB",
+            better="lower",
+            note="tracemalloc",
+        ),
+        Row(
+            f"refuse a {many:,}-row XLSX (cap 5,000 rows)",
+            r["ours_rows"],
+            r["old_rows"],
+            fmt="{:,.3f} s",
+            better="lower",
+            note=f"peak {r['ours_rows_mb']:.1f} MB ours, {r['old_rows_mb']:.1f} MB old",
+        ),
+        Row(
+            f"import a {rows:,}-row catalogue (CSV)",
+            r["ours_csv"],
+            r["old_csv"],
+            fmt="{:,.2f} s",
+            better="lower",
+            note=f"median of {runs}",
+        ),
+        Row(
+            f"import a {rows:,}-row catalogue (XLSX)",
+            r["ours_xlsx"],
+            r["old_xlsx"],
+            fmt="{:,.2f} s",
+            better="lower",
+            note=f"median of {runs}",
+        ),
     ]
 
 
 def _child_json(args: list[str], env: dict, timeout: float | None = None) -> dict:
-    child = subprocess.run([sys.executable, "-m", "benches.spreadsheet_imports", *args], env=env, cwd=ROOT,
-                           stdout=subprocess.PIPE, text=True, check=False, timeout=timeout)
+    child = subprocess.run(
+        [sys.executable, "-m", "benches.spreadsheet_imports", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
     if child.returncode != 0:
-        raise RuntimeError(f"the spreadsheet imports benchmark's child {args} failed with status {child.returncode}")
+        raise RuntimeError(
+            f"the spreadsheet imports benchmark's child {args} failed with status {child.returncode}"
+        )
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
@@ -87,6 +146,7 @@ def _create_database(url: str) -> None:
 
 
 # --- the children: Django set up against the bench database ---------------------------------------
+
 
 def _setup():
     import django
@@ -103,8 +163,9 @@ def _old_modules():
     import gov_services.catalogue_io  # ours, put back after the old service is loaded
 
     def source(path: str) -> str:
-        return subprocess.run(["git", "show", f"{BASELINE}:{path}"], cwd=ROOT, check=True, stdout=subprocess.PIPE,
-                              text=True).stdout
+        return subprocess.run(
+            ["git", "show", f"{BASELINE}:{path}"], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
+        ).stdout
 
     old_io = sys.modules["old_catalogue_io"] = types.ModuleType("old_catalogue_io")  # dataclasses look it up
     exec(compile(source("gov_services/catalogue_io.py"), "old catalogue_io.py", "exec"), old_io.__dict__)
@@ -112,8 +173,10 @@ def _old_modules():
     ours = sys.modules["gov_services.catalogue_io"]
     sys.modules["gov_services.catalogue_io"], gov_services.catalogue_io = old_io, old_io
     try:  # its `from gov_services import catalogue_io` must find the old module
-        exec(compile(source("gov_services/services/catalogue.py"), "old services/catalogue.py", "exec"),
-             old_service.__dict__)
+        exec(
+            compile(source("gov_services/services/catalogue.py"), "old services/catalogue.py", "exec"),
+            old_service.__dict__,
+        )
     finally:
         sys.modules["gov_services.catalogue_io"], gov_services.catalogue_io = ours, ours
     return old_io, old_service
@@ -135,9 +198,24 @@ def _county():
 def _catalogue_rows(count: int) -> tuple[list[str], list[list]]:
     from gov_services.catalogue_io import COLUMNS
 
-    rows = [[f"B-{n:04d}", f"基准事项{n}", "BGA" if n % 2 else "BMZ", "公共服务", "村级", "20", "10",
-             f"{n % 50}.50", "是", "否", "身份证:原件;户口簿:复印件;照片:扫描件:可选", "", f"第 {n} 项的说明"]
-            for n in range(count)]
+    rows = [
+        [
+            f"B-{n:04d}",
+            f"基准事项{n}",
+            "BGA" if n % 2 else "BMZ",
+            "公共服务",
+            "村级",
+            "20",
+            "10",
+            f"{n % 50}.50",
+            "是",
+            "否",
+            "身份证:原件;户口簿:复印件;照片:扫描件:可选",
+            "",
+            f"第 {n} 项的说明",
+        ]
+        for n in range(count)
+    ]
     return [column.header for column in COLUMNS], rows
 
 
@@ -163,10 +241,10 @@ def _child() -> None:
 
     _old_io, old_service = _old_modules()
     county = _county()
-    header, rows = _catalogue_rows(1000)
+    header, rows = _catalogue_rows(ROWS)
     files = {"csv": csv_bytes(rows, header), "xlsx": xlsx_bytes(rows, header)}
     bomb = zip_bomb_xlsx()
-    many_rows = xlsx_with_sheet(dense_sheet(20_000, 13, references=True))
+    many_rows = xlsx_with_sheet(dense_sheet(MANY_ROWS, 13, references=True))
 
     def ours_import(data, name):
         return catalogue_import(file=io.BytesIO(data), filename=name, actor=None, county=county)
@@ -190,15 +268,25 @@ def _child() -> None:
                     start = time.perf_counter()
                     result = call(data, f"catalogue.{fmt}")
                     times[f"{who}_{fmt}"].append(time.perf_counter() - start)
-                    assert result.ok and result.created == 1000, (who, fmt, result.problems[:3])
+                    assert result.ok and result.created == ROWS, (who, fmt, result.problems[:3])
                     transaction.set_rollback(True)
     sheet = zipfile.ZipFile(io.BytesIO(bomb)).getinfo("xl/worksheets/sheet1.xml")
-    print(json.dumps({
-        "ours_bomb": ours_bomb, "ours_bomb_mb": ours_bomb_mb, "bomb_message": bomb_report.problems[0].message,
-        "bomb_kb": len(bomb) // 1024, "bomb_mb": sheet.file_size // 2**20,
-        "ours_rows": ours_rows, "ours_rows_mb": ours_rows_mb, "old_rows": old_rows, "old_rows_mb": old_rows_mb,
-        **{name: statistics.median(values) for name, values in times.items()},
-    }))
+    print(
+        json.dumps(
+            {
+                "ours_bomb": ours_bomb,
+                "ours_bomb_mb": ours_bomb_mb,
+                "bomb_message": bomb_report.problems[0].message,
+                "bomb_kb": len(bomb) // 1024,
+                "bomb_mb": sheet.file_size // 2**20,
+                "ours_rows": ours_rows,
+                "ours_rows_mb": ours_rows_mb,
+                "old_rows": old_rows,
+                "old_rows_mb": old_rows_mb,
+                **{name: statistics.median(values) for name, values in times.items()},
+            }
+        )
+    )
 
 
 def _old_bomb() -> None:

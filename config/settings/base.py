@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # GET requests of the report pages read from the replica, when there is one (config/db_router.py).
+    "config.db_router.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff sessions end with the browser and after STAFF_SESSION_IDLE_MINUTES; staff pages are no-store.
     "accounts.middleware.StaffSessionMiddleware",
@@ -224,6 +226,43 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # schema parsing; `make bench` measured 2x the portal's throughput with reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = read("CONN_MAX_AGE", env.int, 60, "CONN_MAX_AGE=60")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connection pooling, for many processes against one PostgreSQL (docs/scale.md). With pgbouncer in
+# transaction mode in front of the server (scripts/province/up.sh), one server connection serves many
+# clients between their transactions: a cursor may not outlive its transaction there, so Django's
+# server-side cursors (.iterator() on PostgreSQL) are turned off.
+DATABASE_POOLER = read("DATABASE_POOLER", env.str, "", "DATABASE_POOLER=pgbouncer (or leave it empty)")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    fail("DATABASE_POOLER", f"is {DATABASE_POOLER!r}; the only pooler known is pgbouncer (or leave it empty)")
+# Django's own psycopg pool, one per process (needs the psycopg-pool package): a process with threads
+# (gunicorn gthread, Celery threads) shares up to this many connections. Sync gunicorn workers and Celery
+# prefork children serve one request at a time, where it is no better than CONN_MAX_AGE; pgbouncer is
+# what pools *across* processes.
+DATABASE_POOL_MAX_SIZE = read("DATABASE_POOL_MAX_SIZE", env.int, 0, "DATABASE_POOL_MAX_SIZE=4 (0: no pool)")
+# A read replica of the default database (streaming replication): report pages and report jobs read
+# from it through config.db_router.ReplicaRouter; every write goes to the primary.
+REPLICA_DATABASE_URL = read("REPLICA_DATABASE_URL", env.str, "", "postgres://cunzhan@127.0.0.1:5433/cunzhan")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **read("REPLICA_DATABASE_URL", env.db_url, "", "postgres://cunzhan@127.0.0.1:5433/cunzhan"),
+        # Report pages read outside the request's transaction: no transaction per request on the replica.
+        "ATOMIC_REQUESTS": False,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+if DATABASE_POOLER == "pgbouncer":  # the replica is reached directly: its report reads may stream
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+for _database in DATABASES.values():
+    if DATABASE_POOL_MAX_SIZE and _database["ENGINE"].endswith("postgresql"):
+        try:
+            import psycopg_pool  # noqa: F401
+        except ImportError:
+            fail("DATABASE_POOL_MAX_SIZE", "needs the psycopg-pool package (pip install 'psycopg[pool]')")
+        _database.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DATABASE_POOL_MAX_SIZE}
+        _database["CONN_MAX_AGE"] = 0  # Django refuses persistent connections beside a pool
+# Which requests and tasks may read from the replica (config/db_router.py).
+REPLICA_READ_NAMESPACES = ["reports"]
+REPLICA_READ_TASKS = ["reports.tasks.run_report_job"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": read("CACHE_URL", env.cache_url, "locmemcache://cunzhan", "redis://127.0.0.1:6379/1")}
