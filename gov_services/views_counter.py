@@ -30,6 +30,7 @@ from core.http import client_address, user_file_response
 from core.masking import mask_mobile
 from core.money import yuan_plain
 from core.spreadsheets import spreadsheet_response
+from core.state_machine import TransitionNotAllowed
 from gov_services.eforms import build_form, display_rows
 from gov_services.forms_counter import (
     AppealForm,
@@ -57,7 +58,7 @@ from gov_services.services.requests import (
     service_request_resubmit,
     service_request_submit,
 )
-from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action, IllegalTransition
+from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action
 from stations.scope import get_in_scope, scope_for
 
 Status = ServiceRequest.Status
@@ -428,7 +429,7 @@ class CounterRequestSupplementView(CounterRequestDetailView):
         try:
             service_request_resubmit(request=service_request, actor=request.user,
                                      note=supplement.cleaned_data["note"], attachments=scans.uploads())
-        except IllegalTransition:
+        except TransitionNotAllowed:
             # A double click or a resend: the first one went through, or the department acted meanwhile.
             messages.info(request, _("This request is no longer waiting for supplement; nothing more was sent."))
             return HttpResponseRedirect(detail_url)

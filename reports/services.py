@@ -27,13 +27,6 @@ FORMATS = {
 }
 
 
-def _transition(job: ReportJob, to_status: str) -> None:
-    if to_status not in ReportJob.TRANSITIONS[job.status]:
-        raise ValidationError(_("A report job cannot go from “%(from)s” to “%(to)s”.")
-                              % {"from": job.get_status_display(), "to": Status(to_status).label})
-    job.status = to_status
-
-
 def report_job_request(*, user, kind: str, file_format: str, params: dict,
                        idempotency_key: uuid.UUID) -> ReportJob:
     """Queue a report for `user`; the file is built by Celery after the commit. A second call with
@@ -78,7 +71,7 @@ def report_job_start(*, job_id: int) -> ReportJob | None:
     job = ReportJob.objects.select_for_update().get(pk=job_id)
     if job.status != Status.QUEUED:
         return None
-    _transition(job, Status.RUNNING)
+    ReportJob.TRANSITIONS.move(job, Status.RUNNING)
     job.started_at = timezone.now()
     job.save(update_fields=["status", "started_at"])
     return job
@@ -87,7 +80,7 @@ def report_job_start(*, job_id: int) -> ReportJob | None:
 @transaction.atomic
 def report_job_finish(*, job: ReportJob, content: bytes, filename: str) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    _transition(job, Status.DONE)
+    ReportJob.TRANSITIONS.move(job, Status.DONE)
     job.file.save(filename, ContentFile(content), save=False)
     job.filename, job.progress, job.step, job.finished_at = filename, 100, "", timezone.now()
     job.save(update_fields=["status", "file", "filename", "progress", "step", "finished_at"])
@@ -98,7 +91,7 @@ def report_job_finish(*, job: ReportJob, content: bytes, filename: str) -> Repor
 @transaction.atomic
 def report_job_fail(*, job: ReportJob, error: str) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    _transition(job, Status.FAILED)
+    ReportJob.TRANSITIONS.move(job, Status.FAILED)
     job.error, job.finished_at = error[:2000], timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
     audit_event_record(actor=job.user, action="report_job.failed", target=job, data={"error": job.error})

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agency import states
 from agency.models import (
     CommissionStatement,
     CommissionStatementLine,
@@ -35,7 +36,6 @@ from agency.services.ledger import (
     station_account,
     station_account_code,
 )
-from agency.states import STATEMENT_TRANSITIONS, transition
 from core.audit import audit_event_record
 from core.timeutil import month_bounds
 from stations.models import Station
@@ -123,7 +123,7 @@ def commission_statement_approve(*, actor: User, statement: CommissionStatement)
         statement = CommissionStatement.objects.select_for_update().get(pk=statement.pk)
         if statement.generated_by_id == actor.pk:
             raise PermissionDenied(_("A statement is approved by someone other than the person who generated it."))
-        statement.status = transition(STATEMENT_TRANSITIONS, Status, statement.status, "approve")
+        states.STATEMENT.move(statement, "approve")
         statement.approved_by, statement.approved_at = actor, timezone.now()
         statement.save(update_fields=["status", "approved_by", "approved_at"])
         audit_event_record(actor=actor, action="agency.statement.approve", target=statement)
@@ -140,7 +140,7 @@ def commission_statement_mark_paid(*, actor: User, statement: CommissionStatemen
     with transaction.atomic():
         statement = (CommissionStatement.objects.select_for_update(of=("self",)).select_related("station")
                      .get(pk=statement.pk))
-        statement.status = transition(STATEMENT_TRANSITIONS, Status, statement.status, "pay")
+        states.STATEMENT.move(statement, "pay")
         if statement.net_fen > 0:
             statement.payout_journal = journal_post(
                 kind=Journal.Kind.PAYOUT, actor=actor, station=statement.station,

@@ -109,6 +109,6 @@ def test_a_double_clicked_reversal_reverses_once(operator, station, product, fun
             actor=operator, counter_transaction=CounterTransaction.objects.get(pk=tx.pk), reason="重复")
 
     results = run_together([reverse, reverse])
-    assert sorted(type(r).__name__ for r in results) == ["CounterTransaction", "IllegalTransition"], results
+    assert sorted(type(r).__name__ for r in results) == ["CounterTransaction", "TransitionNotAllowed"], results
     assert Journal.objects.filter(kind=Journal.Kind.REVERSAL).count() == 1
     assert_ledger_sound()

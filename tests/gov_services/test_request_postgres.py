@@ -7,10 +7,10 @@ import uuid
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from core.state_machine import TransitionNotAllowed
 from gov_services.models import Attachment, RequestEvent, ServiceRequest
 from gov_services.services import requests as services
 from gov_services.services.requests import intake
-from gov_services.workflow import IllegalTransition
 from tests.factories import jpeg_bytes, png_bytes, upload, valid_id_number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("private_files")]
@@ -93,7 +93,7 @@ def test_concurrent_double_click_on_accept_moves_once(operator, station, request
         return services.service_request_accept(request=request, actor=officer)
 
     results = _run_together(click, click)
-    assert sorted(type(r).__name__ for r in results) == ["IllegalTransition", "ServiceRequest"], results
-    assert any(isinstance(r, IllegalTransition) for r in results)
+    assert sorted(type(r).__name__ for r in results) == ["ServiceRequest", "TransitionNotAllowed"], results
+    assert any(isinstance(r, TransitionNotAllowed) for r in results)
     assert RequestEvent.objects.filter(request=filed, action="accept").count() == 1
     assert ServiceRequest.objects.get(pk=filed.pk).status == ServiceRequest.Status.ACCEPTED

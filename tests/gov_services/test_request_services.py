@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 
 from accounts.roles import Role
+from core.state_machine import TransitionNotAllowed
 from gov_services.deadlines import WorkCalendar, add_working_days
 from gov_services.identifiers import is_valid_tracking_code
 from gov_services.models import Attachment, FollowUp, Rating, RequestEvent, ServiceRequest
 from gov_services.services import requests as services
 from gov_services.services.requests import intake
-from gov_services.workflow import APPEAL_LIMIT_DAYS, IllegalTransition
+from gov_services.workflow import APPEAL_LIMIT_DAYS
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
@@ -402,7 +403,7 @@ def test_double_click_on_accept_is_refused_and_records_one_event(filed, officer)
     services.service_request_accept(request=filed, actor=officer)
     stale = ServiceRequest.objects.get(pk=filed.pk)
     stale.status = S.SUBMITTED  # the second click was rendered before the first landed
-    with pytest.raises(IllegalTransition) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         services.service_request_accept(request=stale, actor=officer)
     assert refused.value.code == "illegal_transition" and stale.status == S.ACCEPTED
     assert len(events(filed, "accept")) == 1
@@ -504,7 +505,7 @@ def test_only_the_applicant_or_their_station_may_resubmit(request, filed, office
 
 
 def test_resubmit_of_a_request_that_is_not_returned_is_illegal(filed, operator):
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.service_request_resubmit(request=filed, actor=operator)
 
 
@@ -516,7 +517,7 @@ def test_reject_needs_a_reason_and_is_only_possible_before_acceptance(submit, of
     assert filed.status == S.REJECTED
     accepted = submit()
     services.service_request_accept(request=accepted, actor=officer)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.service_request_reject(request=accepted, actor=officer, note="x")
 
 
@@ -545,7 +546,7 @@ def test_refusal_needs_a_reason_and_is_then_completed(filed, officer):
 
 def test_approve_before_review_is_illegal(filed, officer):
     services.service_request_accept(request=filed, actor=officer)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.service_request_approve(request=filed, actor=officer)
 
 
@@ -554,7 +555,7 @@ def test_resident_rates_once_and_satisfied_opens_no_follow_up(applicant, officer
     rating = services.service_request_rate(request=applicant, actor=resident, score=4, comment="满意")
     assert (rating.score, rating.comment, rating.request) == (4, "满意", applicant)
     assert not FollowUp.objects.exists()
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.service_request_rate(request=applicant, actor=resident, score=1)
     assert Rating.objects.count() == 1 and len(events(applicant, "rate")) == 1
 
@@ -588,7 +589,7 @@ def test_officers_and_other_residents_cannot_rate(request, filed, officer, who):
 
 
 def test_rating_before_completion_is_illegal(applicant, resident):
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.service_request_rate(request=applicant, actor=resident, score=5)
 
 
@@ -638,7 +639,7 @@ def test_admin_of_the_region_may_reroute_but_not_one_elsewhere(filed, county_adm
 
 def test_reroute_after_completion_is_illegal(filed, officer, tree):
     completed(filed, officer)
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.service_request_reroute(request=filed, actor=officer,
                                          department=DepartmentFactory(region=tree["county"]), note="x")
 

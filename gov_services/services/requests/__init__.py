@@ -11,7 +11,7 @@ audit trail (append-only: the database refuses UPDATE and DELETE on them). A mov
 instance it was given, reloaded and updated (rate returns the Rating, note the RequestEvent).
 
 Double clicks. A move is never applied twice: the second of two identical clicks waits for the
-first's row lock, then sees the new status and is refused with IllegalTransition (e.g. "Accept is
+first's row lock, then sees the new status and is refused with TransitionNotAllowed (e.g. "Accept is
 not possible while the request is Accepted"); a repeated claim or assign is refused as "already
 assigned". Nothing is written by the refused call, so views can simply show the message. Notes are
 the exception: two notes with the same text are two notes. A repeated *submit* is different: the
