@@ -25,13 +25,14 @@ import uuid
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.audit import audit_event_record
+from core.idempotency import insert_once
 from core.models import ImportJob
 from core.spreadsheets import ImportReport
 from core.state_machine import StateMachine
@@ -82,15 +83,14 @@ def import_job_submit(*, user, kind: str, params: dict, upload, idempotency_key:
                     filename=upload.name[:200], sha256=digest.hexdigest())
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else "csv"
     job.file.save(f"{uuid.uuid4().hex}.{extension[:5]}", upload, save=False)
-    try:
-        with transaction.atomic():
-            job.save()
-            audit_event_record(actor=user, action="import_job.submitted", target=job,
-                               data={"kind": kind, "file": job.filename, "sha256": job.sha256, "params": params})
-            transaction.on_commit(lambda: enqueue(job.pk))
-    except IntegrityError:  # the same key committed by a concurrent request a moment ago
-        job.file.delete(save=False)
-        return _own(ImportJob.objects.get(idempotency_key=idempotency_key), user, kind)
+    with transaction.atomic():
+        winner = insert_once(job)
+        if winner is not None:  # the same key committed by a concurrent request a moment ago
+            job.file.delete(save=False)
+            return _own(winner, user, kind)
+        audit_event_record(actor=user, action="import_job.submitted", target=job,
+                           data={"kind": kind, "file": job.filename, "sha256": job.sha256, "params": params})
+        transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
 

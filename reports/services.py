@@ -7,11 +7,12 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_event_record
+from core.idempotency import create_once
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -33,18 +34,14 @@ def report_job_request(*, user, kind: str, file_format: str, params: dict,
     the same key (a double click, a retried POST) returns the first job and queues nothing."""
     if kind not in ReportJob.Kind.values or file_format not in FORMATS[kind]:
         raise ValidationError(_("This report is not available in that format."))
-    existing = ReportJob.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _same_user(existing, user)
-    try:
-        with transaction.atomic():
-            job = ReportJob.objects.create(user=user, kind=kind, file_format=file_format, params=params,
-                                           idempotency_key=idempotency_key)
+    with transaction.atomic():
+        job, created = create_once(
+            ReportJob, key={"idempotency_key": idempotency_key}, replay=lambda first: _same_user(first, user),
+            build=lambda: ReportJob(user=user, kind=kind, file_format=file_format, params=params))
+        if created:
             audit_event_record(actor=user, action="report_job.requested", target=job,
                                data={"kind": kind, "format": file_format, "params": params})
             transaction.on_commit(lambda: _enqueue(job.pk))
-    except IntegrityError:  # the same key committed by a concurrent request a moment ago
-        return _same_user(ReportJob.objects.get(idempotency_key=idempotency_key), user)
     return job
 
 

@@ -22,6 +22,7 @@ from agency.models import DailyCashClose, Journal, LedgerEntry
 from agency.services.access import require_operator, require_region_admin
 from agency.services.ledger import Line, Purpose, journal_post, station_account, station_account_code
 from core.audit import audit_event_record
+from core.idempotency import idempotency_conflict
 from core.money import yuan_plain
 from stations.models import Station
 
@@ -46,8 +47,7 @@ def daily_cash_close_submit(*, actor: User, station: Station, counted_fen: int, 
     if existing is not None:
         if (existing.station_id, existing.counted_fen, existing.explanation) != (station.pk, counted_fen,
                                                                                  explanation.strip()):
-            raise ValidationError(_("This form was already sent with different content. Reload the page to "
-                                    "start a new transaction."), code="idempotency_conflict")
+            raise idempotency_conflict()
         return existing
     with transaction.atomic():
         Station.objects.select_for_update().filter(pk=station.pk).first()  # one close at a time per station

@@ -15,9 +15,10 @@ from accounts.models import User
 from agency import states
 from agency.models import FloatTopUpRequest, FloatWallet, Journal, LedgerEntry, Provider
 from agency.services.access import require_operator, require_region_admin
-from agency.services.common import fingerprint, insert_with_reference, locked_wallet, wallet_for
+from agency.services.common import insert_with_reference, locked_wallet, wallet_for
 from agency.services.ledger import Line, Purpose, float_account, journal_post, station_account
 from core.audit import audit_event_record
+from core.idempotency import fingerprint, idempotency_conflict
 from core.money import yuan_plain
 from stations.models import Station
 
@@ -58,8 +59,7 @@ def float_top_up_request(*, actor: User, station: Station, float_group: str, amo
 def _replay(existing: FloatTopUpRequest, print_: str) -> FloatTopUpRequest:
     same = (existing.station_id, existing.float_group, existing.amount_fen, existing.bank_reference, existing.note)
     if fingerprint(station=same[0], group=same[1], amount=same[2], bank=same[3], note=same[4]) != print_:
-        raise ValidationError(_("This form was already sent with different content. Reload the page to start a "
-                                "new transaction."), code="idempotency_conflict")
+        raise idempotency_conflict()
     return existing
 
 
