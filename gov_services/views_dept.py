@@ -39,6 +39,7 @@ from django.views import View
 from accounts.models import User
 from core.http import int_or_none, user_file_response
 from core.masking import mask_id_number
+from core.service_errors import errors_onto
 from core.state_machine import TransitionNotAllowed
 from core.timeutil import local_date
 from gov_services.deadlines import working_days_between
@@ -479,8 +480,7 @@ class _RequestActionMixin:
             if not hasattr(error, "error_dict"):
                 messages.warning(request, _("Nothing was done: %(reason)s") % {"reason": " ".join(error.messages)})
                 return HttpResponseRedirect(detail_url)
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            errors_onto(form, error)
             return page.render_page(request, service_request, member, bound=form)
         messages.success(request, message)
         return HttpResponseRedirect(self.success_url(request, service_request, action, detail_url))

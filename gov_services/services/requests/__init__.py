@@ -41,6 +41,7 @@ and sent by Celery only after it commits, so a rolled-back move sends nothing.
 
 from gov_services.services.requests.consent import consent_code_send
 from gov_services.services.requests.intake import (
+    ATTACHMENTS,
     CHANNELS_REQUIRING_MATERIALS,
     FORM_DATA_ERROR_PREFIX,
     service_request_submit,
@@ -68,6 +69,7 @@ from gov_services.services.requests.moves import (
 from gov_services.services.requests.scans import MAX_ATTACHMENT_BYTES, MAX_SIGNATURE_BYTES, Upload
 
 __all__ = [
+    "ATTACHMENTS",
     "CHANNELS_REQUIRING_MATERIALS",
     "FORM_DATA_ERROR_PREFIX",
     "MAX_ATTACHMENT_BYTES",

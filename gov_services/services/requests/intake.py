@@ -35,11 +35,18 @@ CHANNELS_REQUIRING_MATERIALS: Final = frozenset({Channel.COUNTER})
 # E-form errors are reported under "form_data.<field name>" ("form_data" for the whole form), so that
 # they stay apart from the request's own fields, which may share a name with an e-form field.
 FORM_DATA_ERROR_PREFIX: Final = "form_data"
+ATTACHMENTS: Final = "attachments"  # the key of scan problems: "attachments.<material id>" (attachment_key)
+
+
+def attachment_key(material_id: int | str | None) -> str:
+    """The error key of a scan: "attachments.<material id>", or "attachments.other" for other documents."""
+    return f"{ATTACHMENTS}.{material_id}" if material_id not in (None, "") else f"{ATTACHMENTS}.other"
 
 
 def check_uploads(uploads: Iterable[Upload], *, item: ServiceItem | None,
                   errors: dict[str, list[str]]) -> list[CheckedFile]:
-    """The uploads that pass (see scans.py); the reasons for the others go to errors["attachments"]."""
+    """The uploads that pass (see scans.py); the reasons for the others go to `errors`, keyed by the
+    material each file was given for (`attachment_key`)."""
     uploads = list(uploads)
     if not uploads:
         return []
@@ -48,9 +55,9 @@ def check_uploads(uploads: Iterable[Upload], *, item: ServiceItem | None,
     for upload in uploads:
         file, problem = check_upload(upload)
         if problem:
-            errors.setdefault("attachments", []).append(problem)
+            errors.setdefault(attachment_key(getattr(upload, "material_id", None)), []).append(problem)
         elif file.material_id is not None and file.material_id not in material_ids:
-            errors.setdefault("attachments", []).append(
+            errors.setdefault(ATTACHMENTS, []).append(
                 _("“%(name)s” is filed under a material this service does not ask for.") % {"name": file.name})
         else:
             checked.append(file)
@@ -145,7 +152,7 @@ def service_request_submit(
         covered = {f.material_id for f in checked_files}
         for material in item.materials.filter(required=True):
             if material.pk not in covered:
-                errors.setdefault("attachments", []).append(
+                errors.setdefault(attachment_key(material.pk), []).append(
                     _("Attach a scan of: %(material)s.") % {"material": material})
     if errors:
         raise ValidationError(errors)
