@@ -29,29 +29,33 @@ def errors_onto(
     *,
     parts: Mapping[str, Part] | None = None,
     fields: Mapping[str, str] | None = None,
+    fallback: str | None = None,
 ) -> None:
-    """Put `error`'s messages on `form` (and on the forms of the page's `parts`)."""
+    """Put `error`'s messages on `form` (and on the forms of the page's `parts`); those that name no
+    field of the form go beside `fallback`, or to the top."""
     if getattr(error, "code", None) == "idempotency_conflict":
         form.idempotency_conflict = True
     if not hasattr(error, "error_dict"):
-        add_new(form, None, error.messages)
+        add_new(form, fallback, error.messages)
         return
     for key, messages in error.message_dict.items():
-        target, field = _place(form, key, parts or {}, fields or {})
+        target, field = _place(form, key, parts or {}, fields or {}, fallback)
         add_new(target, field, messages)
 
 
-def _place(form: forms.Form, key: str, parts: Mapping[str, Part], fields: Mapping[str, str]):
+def _place(
+    form: forms.Form, key: str, parts: Mapping[str, Part], fields: Mapping[str, str], fallback: str | None
+):
     head, _dot, rest = key.partition(".")
     if head in parts:
         part = parts[head]
-        if part is None:  # the page does not show that part: the messages go on top
-            return form, None
+        if part is None:  # the page does not show that part
+            return form, fallback
         part_form, name_of = part if isinstance(part, tuple) else (part, None)
         name = (name_of(rest) if name_of else rest) if rest else None
         return part_form, name if name in part_form.fields else None
     field = fields.get(key, key)
-    return form, field if field in form.fields else None
+    return form, field if field in form.fields else fallback
 
 
 def add_new(form: forms.Form, field: str | None, messages) -> None:

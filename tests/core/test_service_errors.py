@@ -67,3 +67,10 @@ def test_a_part_the_page_does_not_show_goes_on_top_of_the_form():
     form = _bound(PersonForm)
     errors_onto(form, ValidationError({"form_data.name": ["Required."]}), parts={"form_data": None})
     assert form.non_field_errors() == ["Required."]
+
+
+def test_messages_that_name_no_field_may_go_beside_a_fallback_field():
+    form = _bound(PersonForm)
+    errors_onto(form, ValidationError({"grid": ["No such grid."]}), fallback="name")
+    errors_onto(form, ValidationError("Refused."), fallback="name")
+    assert form.errors["name"] == ["No such grid.", "Refused."]
