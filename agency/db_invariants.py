@@ -8,13 +8,8 @@ The state machines are read from agency/states.py.
 
 from datetime import datetime
 
+from agency import states
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest
-from agency.states import (
-    CLOSE_TRANSITIONS,
-    STATEMENT_TRANSITIONS,
-    TOP_UP_TRANSITIONS,
-    TRANSACTION_TRANSITIONS,
-)
 from core.db_invariants import (
     Trigger,
     append_only,
@@ -33,12 +28,12 @@ Tx = CounterTransaction.Status
 Close = DailyCashClose.Status
 Card = CounterTransaction.CardStatus
 
-TRANSACTION_MOVES = moves(TRANSACTION_TRANSITIONS, created=(Tx.PENDING, Tx.SUCCEEDED))
-TOP_UP_MOVES = moves(TOP_UP_TRANSITIONS, created=(FloatTopUpRequest.Status.REQUESTED,))
+TRANSACTION_MOVES = moves(states.TRANSACTION, created=(Tx.PENDING, Tx.SUCCEEDED))
+TOP_UP_MOVES = moves(states.TOP_UP, created=(FloatTopUpRequest.Status.REQUESTED,))
 # A rejected count is replaced by the next count (services/closes.py daily_cash_close_submit).
-CLOSE_MOVES = moves(CLOSE_TRANSITIONS, created=(Close.BALANCED, Close.AWAITING_APPROVAL),
+CLOSE_MOVES = moves(states.CLOSE, created=(Close.BALANCED, Close.AWAITING_APPROVAL),
                     also=(f"{Close.REJECTED}>{Close.BALANCED}", f"{Close.REJECTED}>{Close.AWAITING_APPROVAL}"))
-STATEMENT_MOVES = moves(STATEMENT_TRANSITIONS, created=(CommissionStatement.Status.GENERATED,))
+STATEMENT_MOVES = moves(states.STATEMENT, created=(CommissionStatement.Status.GENERATED,))
 # The card's own state machine (services/card_payments.py): the reader's answer is kept once known,
 # a charge is refunded (or waits for its refund) once.
 CARD_MOVES = (f">{Card.CHARGED}", f">{Card.DECLINED}", f">{Card.UNKNOWN}", f"{Card.UNKNOWN}>{Card.CHARGED}",

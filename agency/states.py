@@ -16,45 +16,30 @@ Statement:     approve: generated → approved; pay: approved → paid.
 
 from typing import Final
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
-
 from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest
+from core.state_machine import StateMachine, Transition
 
 Tx = CounterTransaction.Status
+TopUp, Close, Statement = FloatTopUpRequest.Status, DailyCashClose.Status, CommissionStatement.Status
 
-TRANSACTION_TRANSITIONS: Final[dict[str, tuple[frozenset[str], str]]] = {
-    "succeed": (frozenset({Tx.PENDING, Tx.UNKNOWN}), Tx.SUCCEEDED),
-    "fail": (frozenset({Tx.PENDING, Tx.UNKNOWN}), Tx.FAILED),
-    "time_out": (frozenset({Tx.PENDING}), Tx.UNKNOWN),
-    "reverse": (frozenset({Tx.SUCCEEDED}), Tx.REVERSED),
-}
-TOP_UP_TRANSITIONS: Final = {
-    "approve": (frozenset({FloatTopUpRequest.Status.REQUESTED}), FloatTopUpRequest.Status.APPROVED),
-    "reject": (frozenset({FloatTopUpRequest.Status.REQUESTED}), FloatTopUpRequest.Status.REJECTED),
-}
-CLOSE_TRANSITIONS: Final = {
-    "approve": (frozenset({DailyCashClose.Status.AWAITING_APPROVAL}), DailyCashClose.Status.APPROVED),
-    "reject": (frozenset({DailyCashClose.Status.AWAITING_APPROVAL}), DailyCashClose.Status.REJECTED),
-}
-STATEMENT_TRANSITIONS: Final = {
-    "approve": (frozenset({CommissionStatement.Status.GENERATED}), CommissionStatement.Status.APPROVED),
-    "pay": (frozenset({CommissionStatement.Status.APPROVED}), CommissionStatement.Status.PAID),
-}
+TRANSACTION: Final = StateMachine(Tx, [
+    Transition("succeed", frozenset({Tx.PENDING, Tx.UNKNOWN}), Tx.SUCCEEDED),
+    Transition("fail", frozenset({Tx.PENDING, Tx.UNKNOWN}), Tx.FAILED),
+    Transition("time_out", frozenset({Tx.PENDING}), Tx.UNKNOWN),
+    Transition("reverse", frozenset({Tx.SUCCEEDED}), Tx.REVERSED),
+])
+TOP_UP: Final = StateMachine(TopUp, [
+    Transition("approve", frozenset({TopUp.REQUESTED}), TopUp.APPROVED),
+    Transition("reject", frozenset({TopUp.REQUESTED}), TopUp.REJECTED),
+])
+CLOSE: Final = StateMachine(Close, [
+    Transition("approve", frozenset({Close.AWAITING_APPROVAL}), Close.APPROVED),
+    Transition("reject", frozenset({Close.AWAITING_APPROVAL}), Close.REJECTED),
+])
+STATEMENT: Final = StateMachine(Statement, [
+    Transition("approve", frozenset({Statement.GENERATED}), Statement.APPROVED),
+    Transition("pay", frozenset({Statement.APPROVED}), Statement.PAID),
+])
 
 # Statuses a transaction does not leave by itself: nothing more will happen without a person.
 FINAL_TRANSACTION_STATUSES: Final = frozenset({Tx.SUCCEEDED, Tx.FAILED, Tx.REVERSED})
-
-
-class IllegalTransition(ValidationError):
-    """A move the current status does not allow."""
-
-
-def transition(table: dict, status_choices, status: str, action: str) -> str:
-    """The status after `action` from `status` under `table`; IllegalTransition if not allowed."""
-    sources, target = table[action]
-    if status not in sources:
-        raise IllegalTransition(
-            gettext("This is not possible while the status is “%(status)s”."),
-            code="illegal_transition", params={"status": status_choices(status).label})
-    return target

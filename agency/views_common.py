@@ -10,7 +10,7 @@ predicate allows it.
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -57,29 +57,6 @@ class BackOfficeMixin(CountyStaffMixin):
 class CountyOfficeMixin(CountyAdminMixin, BackOfficeMixin):
     """The back office's county-only acts (top-ups, thresholds, statements): a township admin gets 403
     before the form is read, as anyone else without the workspace."""
-
-
-def place_service_errors(error: ValidationError, form) -> None:
-    """Show a service's ValidationError on `form`: each field's messages beside it, the rest on top.
-
-    A form whose key was already used with other content gets `idempotency_conflict = True`: the
-    page then offers a fresh form (a new key) rather than guessing which of the two was meant.
-    """
-    if getattr(error, "code", None) == "idempotency_conflict":
-        form.idempotency_conflict = True
-    if not hasattr(error, "error_dict"):
-        _add_new(form, None, error.messages)
-        return
-    for key, messages_ in error.message_dict.items():
-        field = FIELD_OF_SERVICE_KEY.get(key, key)
-        _add_new(form, field if field in form.fields else None, messages_)
-
-
-def _add_new(form, field: str | None, messages_: list[str]) -> None:
-    shown = form.errors.get(field or NON_FIELD_ERRORS, [])
-    for message in messages_:
-        if message not in shown:
-            form.add_error(field, message)
 
 
 def error_text(error: Exception) -> str:

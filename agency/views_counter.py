@@ -45,10 +45,11 @@ from agency.forms import (
 from agency.models import CounterTransaction, DailyCashClose, Product
 from agency.providers import ProviderError, adapter_for
 from agency.receipts import PRINTABLE, receipt_html, receipt_pdf, receipt_print_count, receipt_print_record
-from agency.views_common import TillAccessMixin, error_text, place_service_errors
+from agency.views_common import FIELD_OF_SERVICE_KEY, TillAccessMixin, error_text
 from core.audit import audit_events_for
 from core.http import site_file_response
 from core.money import format_yuan, yuan_plain
+from core.service_errors import errors_onto
 from stations.scope import scope_for
 
 Status = CounterTransaction.Status
@@ -135,7 +136,7 @@ class PaymentCreateView(TillAccessMixin, View):
                                             amount_fen=form.cleaned_data["amount"],
                                             payment_method=form.cleaned_data["payment_method"])
         except ValidationError as error:
-            place_service_errors(error, form)
+            errors_onto(form, error, fields=FIELD_OF_SERVICE_KEY)
             return self.render_form(product, form, status=400)
         if step == "review":
             return self.review(product, form, number)
@@ -190,7 +191,7 @@ class PaymentCreateView(TillAccessMixin, View):
                 amount_fen=data["amount"], idempotency_key=data["idempotency_key"],
                 payment_method=data["payment_method"], customer_name=data.get("customer_name") or "")
         except ValidationError as error:
-            place_service_errors(error, form)
+            errors_onto(form, error, fields=FIELD_OF_SERVICE_KEY)
             return self.render_form(product, form, status=400)
         return HttpResponseRedirect(reverse("agency:transaction-detail", args=[tx.pk]))
 
@@ -305,7 +306,7 @@ class TransactionReverseView(TransactionMixin, View):
                 tx = services.counter_transaction_reverse(actor=request.user, counter_transaction=tx,
                                                           reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                place_service_errors(error, form)
+                errors_onto(form, error, fields=FIELD_OF_SERVICE_KEY)
             else:
                 messages.success(request, reversal_message(tx))
                 return HttpResponseRedirect(reverse("agency:transaction-detail", args=[tx.pk]))
@@ -417,7 +418,7 @@ class FloatTopUpCreateView(TillAccessMixin, View):
                 actor=request.user, station=self.station, float_group=data["float_group"], amount_fen=data["amount"],
                 idempotency_key=data["idempotency_key"], bank_reference=data["bank_reference"], note=data["note"])
         except ValidationError as error:
-            place_service_errors(error, form)
+            errors_onto(form, error, fields=FIELD_OF_SERVICE_KEY)
             return self.render_page(form, status=400)
         messages.success(request, _("Top-up request %(reference)s sent to the county.") % {"reference": top_up.reference})
         return HttpResponseRedirect(reverse("agency:counter-floats"))
@@ -453,7 +454,7 @@ class CashCloseView(TillAccessMixin, View):
                                                      counted_fen=data["counted"], explanation=data["explanation"],
                                                      idempotency_key=data["idempotency_key"])
         except ValidationError as error:
-            place_service_errors(error, form)
+            errors_onto(form, error, fields=FIELD_OF_SERVICE_KEY)
             return self.render_page(form, status=400)
         if close.status == DailyCashClose.Status.BALANCED:
             messages.success(request, _("The day is closed: the drawer matches the ledger."))

@@ -37,14 +37,15 @@ from agency.forms import (
 )
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest
 from agency.views_common import (
+    FIELD_OF_SERVICE_KEY,
     BackOfficeMixin,
     CountyOfficeMixin,
     TillAccessMixin,
     error_text,
-    place_service_errors,
 )
 from core.http import site_file_response
 from core.money import yuan_plain
+from core.service_errors import errors_onto
 from core.spreadsheets import spreadsheet_response, write_csv
 from stations.scope import scope_for
 
@@ -315,7 +316,7 @@ class StatementPayView(CountyOfficeMixin, StatementPageMixin, View):
             except PermissionDenied as error:
                 messages.error(request, error_text(error))
             except ValidationError as error:
-                place_service_errors(error, form)
+                errors_onto(form, error, fields=FIELD_OF_SERVICE_KEY)
             else:
                 messages.success(request, _("Statement marked paid."))
                 return HttpResponseRedirect(reverse("agency:county-statement-detail", args=[statement.pk]))

@@ -15,6 +15,8 @@ from importlib import import_module
 
 from django.utils.module_loading import module_has_submodule
 
+from core.state_machine import StateMachine
+
 PREFIX = "cz_"  # every trigger made here, so that the set can be dropped and made again whole
 
 
@@ -50,10 +52,9 @@ def kept(table: str) -> list[Trigger]:
     return [Trigger(f"{PREFIX}{table}_kept", f"BEFORE DELETE ON {table} {refuse(f'{table} rows are kept: DELETE refused')}")]
 
 
-def moves(transitions: dict, *, created: Iterable[str], also: Iterable[str] = ()) -> tuple[str, ...]:
-    """A state machine's moves as "from>to" (">to" for a status a row is created with), from a
-    transition table of agency/states.py's shape {action: (sources, target)}."""
-    pairs = {f"{source}>{target}" for sources, target in transitions.values() for source in sources}
+def moves(machine: StateMachine, *, created: Iterable[str], also: Iterable[str] = ()) -> tuple[str, ...]:
+    """A state machine's moves as "from>to" (">to" for a status a row is created with)."""
+    pairs = {f"{source}>{target}" for source, target in machine.pairs()}
     return tuple(sorted(pairs | {f">{status}" for status in created} | set(also)))
 
 

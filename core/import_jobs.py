@@ -25,18 +25,22 @@ import uuid
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.audit import audit_event_record
+from core.idempotency import insert_once
 from core.models import ImportJob
 from core.spreadsheets import ImportReport
+from core.state_machine import StateMachine
 
 logger = logging.getLogger(__name__)
 Status = ImportJob.Status
+_MACHINE = StateMachine.from_moves(Status, ImportJob.TRANSITIONS,
+                                   refused=gettext_lazy("An import cannot go from “%(from)s” to “%(to)s”."))
 Progress = Callable[[int, str], None]  # (percent, step as a gettext_noop msgid)
 Run = Callable[[ImportJob, object, Progress], ImportReport]
 
@@ -79,15 +83,14 @@ def import_job_submit(*, user, kind: str, params: dict, upload, idempotency_key:
                     filename=upload.name[:200], sha256=digest.hexdigest())
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else "csv"
     job.file.save(f"{uuid.uuid4().hex}.{extension[:5]}", upload, save=False)
-    try:
-        with transaction.atomic():
-            job.save()
-            audit_event_record(actor=user, action="import_job.submitted", target=job,
-                               data={"kind": kind, "file": job.filename, "sha256": job.sha256, "params": params})
-            transaction.on_commit(lambda: enqueue(job.pk))
-    except IntegrityError:  # the same key committed by a concurrent request a moment ago
-        job.file.delete(save=False)
-        return _own(ImportJob.objects.get(idempotency_key=idempotency_key), user, kind)
+    with transaction.atomic():
+        winner = insert_once(job)
+        if winner is not None:  # the same key committed by a concurrent request a moment ago
+            job.file.delete(save=False)
+            return _own(winner, user, kind)
+        audit_event_record(actor=user, action="import_job.submitted", target=job,
+                           data={"kind": kind, "file": job.filename, "sha256": job.sha256, "params": params})
+        transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
 
@@ -175,7 +178,7 @@ def _start(job_id: int) -> ImportJob | None:
     job = ImportJob.objects.select_for_update().get(pk=job_id)
     if job.status != Status.QUEUED:
         return None
-    _transition(job, Status.RUNNING)
+    _MACHINE.move(job, Status.RUNNING)
     job.started_at = timezone.now()
     job.save(update_fields=["status", "started_at"])
     return job
@@ -184,7 +187,7 @@ def _start(job_id: int) -> ImportJob | None:
 @transaction.atomic
 def _end(job: ImportJob, status: str, *, report: ImportReport | None = None, error: str = "") -> ImportJob:
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    _transition(job, status)
+    _MACHINE.move(job, status)
     job.result = report.as_dict() if report is not None else {}
     job.error, job.progress, job.step, job.finished_at = error[:2000], 100, "", timezone.now()
     if not (job.params.get("preview") and report is not None and report.ok and (report.created or report.updated)):
@@ -196,11 +199,6 @@ def _end(job: ImportJob, status: str, *, report: ImportReport | None = None, err
     return job
 
 
-def _transition(job: ImportJob, to_status: str) -> None:
-    if to_status not in ImportJob.TRANSITIONS[job.status]:
-        raise ValidationError(_("An import cannot go from “%(from)s” to “%(to)s”.")
-                              % {"from": job.get_status_display(), "to": Status(to_status).label})
-    job.status = to_status
 
 
 # --- Preview, then apply: the helpers the set-up imports share -------------------------------------------

@@ -240,8 +240,10 @@ class ScanUploadForm(forms.Form):
                 files.append(file)
         return files
 
-    def files_by_field(self) -> dict[str, list]:
-        return {name: list(self.cleaned_data.get(name, [])) for name in self.fields}
+    @staticmethod
+    def field_of_material(material_id: str) -> str:
+        """The input of a service error key "attachments.<material id>" ("other": other documents)."""
+        return OTHER_FILES if material_id == "other" else f"material-{material_id}"
 
 
 class SupplementForm(forms.Form):

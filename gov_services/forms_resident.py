@@ -50,6 +50,11 @@ class _MaterialUploadsMixin:
                 help_text=material.note or _("A photo or scan: JPEG, PNG or PDF, up to 10 MB."),
                 widget=forms.ClearableFileInput(attrs={"accept": SCAN_ACCEPT}))
 
+    @staticmethod
+    def field_of_material(material_id: str) -> str:
+        """The input of a service error key "attachments.<material id>"."""
+        return f"material_{material_id}"
+
     def material_fields(self):
         return [self[material_field_name(material)] for material in self.materials]
 

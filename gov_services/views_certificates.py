@@ -27,6 +27,7 @@ from django_ratelimit.core import is_ratelimited
 from core.audit import audit_events_for
 from core.http import site_file_response, user_file_response
 from core.masking import mask_id_number
+from core.service_errors import errors_onto
 from gov_services import certificate_layout as layout
 from gov_services import certificate_tokens as tokens
 from gov_services.forms_certificates import (
@@ -155,9 +156,7 @@ class CertificateTypeEditView(_CountyStaffMixin, View):
         try:
             services.certificate_type_save(item=item, actor=request.user, **data)
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items() if hasattr(error, "error_dict") else [
-                    (None, error.messages)]:
-                form.add_error(field if field in form.fields else None, field_errors)
+            errors_onto(form, error)
             return self._render(request, item, ctype, form, status=400)
         messages.success(request, _("The certificate layout of “%(item)s” is saved. Certificates issued from now "
                                     "on use it.") % {"item": item.name})
@@ -309,8 +308,7 @@ class _CertificateActionView(DepartmentStaffMixin, View):
             return HttpResponseRedirect(detail)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                errors_onto(form, error)
                 return page.render_page(request, certificate, forms={self.form_name: form}, status=400)
             messages.warning(request, _("Nothing was done: %(reason)s") % {"reason": _messages_of(error)})
             return HttpResponseRedirect(detail)

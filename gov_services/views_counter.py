@@ -4,7 +4,7 @@ Only the operators and liaisons of a station get in (stations/scope.py; 403 for 
 only to the requests filed at that station: another station's request is a 404, as a missing one. Views parse input, check
 access, call one service or selector and render. The service's ValidationError maps fields to
 messages; `place_service_errors` shows each message beside the field it is about (e-form fields under
-"form_data.<name>", scans under "attachments"), in the language of the page.
+"form_data.<name>", scans under "attachments.<material id>"), in the language of the page.
 
 Idempotency: the application and appeal forms carry a key made when the form is first shown
 (uuid4). It survives a page shown again with errors, so a resend after a network drop, or a
@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -29,7 +29,9 @@ from accounts.phone_codes import is_wrong_code
 from core.http import client_address, user_file_response
 from core.masking import mask_mobile
 from core.money import yuan_plain
+from core.service_errors import errors_onto
 from core.spreadsheets import spreadsheet_response
+from core.state_machine import TransitionNotAllowed
 from gov_services.eforms import build_form, display_rows
 from gov_services.forms_counter import (
     AppealForm,
@@ -51,13 +53,14 @@ from gov_services.selectors.requests import (
     station_ledger,
 )
 from gov_services.services.requests import (
+    ATTACHMENTS,
     FORM_DATA_ERROR_PREFIX,
     MAX_ATTACHMENT_BYTES,
     consent_code_send,
     service_request_resubmit,
     service_request_submit,
 )
-from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action, IllegalTransition
+from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action
 from stations.scope import get_in_scope, scope_for
 
 Status = ServiceRequest.Status
@@ -108,51 +111,11 @@ def deadline_state(service_request: ServiceRequest, now) -> str:
     return "done"
 
 
-def _add_new(form, field: str | None, messages_: list[str]) -> None:
-    """Add the service's messages to `form` (None: the whole form), skipping any already shown."""
-    shown = form.errors.get(field or NON_FIELD_ERRORS, [])
-    for message in messages_:
-        if message not in shown:
-            form.add_error(field, message)
-
-
-def _place_scan_errors(messages_: list[str], scans: ScanUploadForm) -> None:
-    """Put each "attachments" message beside the file input it is about, or above the scans.
-
-    The service reports every file problem under one key; a message naming a file (“name”) goes to
-    the input the file came from, "Attach a scan of: …" to that material's input.
-    """
-    files = scans.files_by_field()
-    for message in messages_:
-        targets = [name for name, material in scans.materials.items()
-                   if message == _("Attach a scan of: %(material)s.") % {"material": material}]
-        if not targets:
-            targets = [name for name, uploaded in files.items()
-                       if any(f"“{file.name[-200:]}”" in message for file in uploaded)]
-        _add_new(scans, targets[0] if len(targets) == 1 else None, [message])
-
-
 def place_service_errors(error: ValidationError, *, form, scans: ScanUploadForm | None = None, eform=None) -> None:
-    """Show the service's ValidationError on the page's forms."""
-    if not hasattr(error, "error_dict"):
-        # "idempotency_conflict": this key already filed a request with other content; the page offers
-        # a fresh form (a new key) rather than guessing which of the two the operator meant.
-        form.idempotency_conflict = getattr(error, "code", None) == "idempotency_conflict"
-        _add_new(form, None, error.messages)
-        return
-    for key, messages_ in error.message_dict.items():
-        if key == "attachments" and scans is not None:
-            _place_scan_errors(messages_, scans)
-        elif key == FORM_DATA_ERROR_PREFIX or key.startswith(FORM_DATA_ERROR_PREFIX + "."):
-            name = key[len(FORM_DATA_ERROR_PREFIX) + 1:] or None
-            if eform is None:
-                _add_new(form, None, messages_)
-            else:
-                _add_new(eform, name if name in eform.fields else None, messages_)
-        elif key in form.fields:
-            _add_new(form, key, messages_)
-        else:
-            _add_new(form, None, messages_)
+    """Show the service's ValidationError on the page's forms: e-form fields on the e-form, scans beside
+    the input of their material (the service keys them "attachments.<material id>")."""
+    errors_onto(form, error, parts={FORM_DATA_ERROR_PREFIX: eform,
+                                    ATTACHMENTS: (scans, scans.field_of_material) if scans is not None else None})
 
 
 def _raw_eform_data(eform) -> dict:
@@ -428,7 +391,7 @@ class CounterRequestSupplementView(CounterRequestDetailView):
         try:
             service_request_resubmit(request=service_request, actor=request.user,
                                      note=supplement.cleaned_data["note"], attachments=scans.uploads())
-        except IllegalTransition:
+        except TransitionNotAllowed:
             # A double click or a resend: the first one went through, or the department acted meanwhile.
             messages.info(request, _("This request is no longer waiting for supplement; nothing more was sent."))
             return HttpResponseRedirect(detail_url)

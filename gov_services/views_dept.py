@@ -39,6 +39,8 @@ from django.views import View
 from accounts.models import User
 from core.http import int_or_none, user_file_response
 from core.masking import mask_id_number
+from core.service_errors import errors_onto
+from core.state_machine import TransitionNotAllowed
 from core.timeutil import local_date
 from gov_services.deadlines import working_days_between
 from gov_services.eforms import display_rows
@@ -58,7 +60,7 @@ from gov_services.selectors.calendar import work_calendar
 from gov_services.services import requests as services
 from gov_services.services import supervision as supervision_services
 from gov_services.views_certificates import certificate_panel
-from gov_services.workflow import CLOCK_RUNNING, Action, IllegalTransition, allowed_actions
+from gov_services.workflow import CLOCK_RUNNING, Action, allowed_actions
 from stations.mixins import CountyStaffMixin, DepartmentStaffMixin, RequestFilesMixin
 from stations.models import Region
 from stations.scope import get_in_scope, scope_for
@@ -468,7 +470,7 @@ class _RequestActionMixin:
             message = _perform(action, service_request=service_request, actor=request.user,
                                data=form.cleaned_data, members={pk_: m.user for pk_, m in members.items()},
                                departments=departments)
-        except IllegalTransition:
+        except TransitionNotAllowed:
             messages.warning(request, self.stale_message(service_request, action))
             return HttpResponseRedirect(detail_url)
         except PermissionDenied as error:
@@ -478,8 +480,7 @@ class _RequestActionMixin:
             if not hasattr(error, "error_dict"):
                 messages.warning(request, _("Nothing was done: %(reason)s") % {"reason": " ".join(error.messages)})
                 return HttpResponseRedirect(detail_url)
-            for field, field_errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            errors_onto(form, error)
             return page.render_page(request, service_request, member, bound=form)
         messages.success(request, message)
         return HttpResponseRedirect(self.success_url(request, service_request, action, detail_url))

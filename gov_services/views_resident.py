@@ -28,6 +28,7 @@ from django_ratelimit.core import is_ratelimited
 
 from core.masking import mask_id_number, mask_name
 from core.money import yuan_plain
+from core.service_errors import errors_onto
 from gov_services import eforms
 from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
 from gov_services.identifiers import format_tracking_code, normalise_tracking_code
@@ -41,6 +42,7 @@ from gov_services.selectors.catalogue import (
 from gov_services.selectors.requests import request_timeline, resident_request_list, track_request
 from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests import (
+    ATTACHMENTS,
     FORM_DATA_ERROR_PREFIX,
     service_request_rate,
     service_request_rate_by_tracking,
@@ -325,23 +327,11 @@ class ServiceRequestApplyView(LoginRequiredMixin, View):
 
 def _errors_to_forms(error: ValidationError, form, eform=None) -> None:
     """A service's errors beside the fields they concern; anything else at the top of the form."""
-    if not hasattr(error, "error_dict"):
-        if getattr(error, "code", None) == "idempotency_conflict":
-            form.add_error(None, _("This form was already sent with different content. Check “My requests” "
-                                   "first; to file a new request, open the service again."))
-        else:
-            form.add_error(None, error)
+    if getattr(error, "code", None) == "idempotency_conflict":
+        form.add_error(None, _("This form was already sent with different content. Check “My requests” "
+                               "first; to file a new request, open the service again."))
         return
-    for key, messages_ in error.message_dict.items():
-        if key == FORM_DATA_ERROR_PREFIX and eform is not None:
-            eform.add_error(None, messages_)
-        elif key.startswith(FORM_DATA_ERROR_PREFIX + ".") and eform is not None:
-            name = key.split(".", 1)[1]
-            eform.add_error(name if name in eform.fields else None, messages_)
-        elif key in form.fields:
-            form.add_error(key, messages_)
-        else:  # item, attachments, applicant_user, consent …
-            form.add_error(None, messages_)
+    errors_onto(form, error, parts={FORM_DATA_ERROR_PREFIX: eform, ATTACHMENTS: (form, form.field_of_material)})
 
 
 # --- My requests -------------------------------------------------------------------------------

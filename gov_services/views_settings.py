@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from core.http import int_or_none
+from core.service_errors import errors_onto
 from gov_services.forms_settings import CalendarDayForm, RouteTestForm, RoutingRuleForm
 from gov_services.models import CalendarDay
 from gov_services.selectors import calendar as calendar_selectors
@@ -24,13 +25,6 @@ from gov_services.selectors import routing_rules as selectors
 from gov_services.selectors.routing import appeal_department_for, dispatch_desk_for
 from gov_services.services import calendar as calendar_services
 from gov_services.services import routing as routing_services
-
-
-def _errors_onto(form, error: ValidationError) -> None:
-    """Put a service's ValidationError beside the form's fields (the rest at the top)."""
-    for field, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class SettingsViewMixin(LoginRequiredMixin):
@@ -113,7 +107,7 @@ class _RoutingRuleEditView(SettingsViewMixin, View):
             try:
                 self.save(form.cleaned_data)
             except ValidationError as error:
-                _errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, self.success_message)
                 return HttpResponseRedirect(self.list_url())
@@ -215,7 +209,7 @@ class CalendarDayCreateView(SettingsViewMixin, View):
             try:
                 day = calendar_services.calendar_day_add(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("%(date)s %(name)s added to the calendar.") % {
                     "date": day.date.isoformat(), "name": day.name})

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.service_errors import errors_onto
 from gov_services.forms_setup_departments import AdminPostForm
 from gov_services.selectors import departments as department_selectors
 from stations import selectors
 from stations.scope import can_end_admin_post, can_manage_admin_posts
 from stations.services_admins import admin_post_end, admin_post_give
-from stations.views_setup import errors_onto
 
 
 class AdminPostsMixin(LoginRequiredMixin):

@@ -21,6 +21,7 @@ from core.audit import audit_events_for
 from core.forms import ImportUploadForm
 from core.http import int_or_none
 from core.import_views import PreviewImportView
+from core.service_errors import errors_onto
 from gov_services import setup_import
 from gov_services.forms_setup_departments import (
     DepartmentActiveForm,
@@ -31,7 +32,6 @@ from gov_services.forms_setup_departments import (
 from gov_services.selectors import departments as selectors
 from gov_services.services import departments as services
 from stations.scope import can_set_up_departments
-from stations.views_setup import errors_onto
 
 
 class SetupMixin(LoginRequiredMixin):

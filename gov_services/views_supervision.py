@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from core.http import int_or_none
+from core.service_errors import errors_onto
 from gov_services.forms_supervision import (
     AssessmentMonthForm,
     BoardFilterForm,
@@ -40,16 +41,6 @@ from gov_services.views_dept import deadline_hint
 from stations.mixins import WorkspaceMixin
 
 PAGE_SIZE = 30
-
-
-def _errors_onto(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class SupervisionMixin(WorkspaceMixin):
@@ -166,7 +157,7 @@ class EscalationDetailView(SupervisionMixin, View):
                 if error.code == "already_recorded":
                     messages.info(request, error.messages[0])
                     return HttpResponseRedirect(request.path)
-                _errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("Outcome recorded."))
                 return HttpResponseRedirect(request.path)
@@ -235,7 +226,7 @@ class FollowUpDetailView(SupervisionMixin, View):
                 if error.code == "already_closed":
                     messages.info(request, error.messages[0])
                     return HttpResponseRedirect(request.get_full_path())
-                _errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("Callback recorded."))
                 return HttpResponseRedirect(request.get_full_path())
@@ -268,7 +259,7 @@ class FollowUpAppealDecideView(FollowUpDetailView):
                 if error.code == "already_decided":
                     messages.info(request, error.messages[0])
                     return HttpResponseRedirect(detail)
-                _errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("The appeal has been decided."))
                 return HttpResponseRedirect(detail)
@@ -312,7 +303,7 @@ class SupervisionSettingsView(SupervisionMixin, View):
             try:
                 services.supervision_settings_update(county=self.county, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("Supervision settings saved."))
                 return HttpResponseRedirect(_settings_url(request, self.county))
@@ -345,7 +336,7 @@ class _StepEditView(SupervisionMixin, View):
             try:
                 self.save(form.cleaned_data)
             except ValidationError as error:
-                _errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("Escalation step saved."))
                 return HttpResponseRedirect(_settings_url(request, self.county))

@@ -33,11 +33,10 @@ module's business: the services check that.
 
 from typing import Final
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.state_machine import SAME, StateMachine, Transition
 from gov_services.models.requests import ServiceRequest
 
 Status = ServiceRequest.Status
@@ -75,34 +74,38 @@ class Action(models.TextChoices):
 
 
 # Targets that are not a fixed status.
-SAME: Final = "=same"                    # non-status actions: the status does not change
 RETURNED_FROM: Final = "=returned-from"  # resubmit: back to where the request was returned from
 
 _WORKING = frozenset({Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.UNDER_REVIEW,
                       Status.APPROVED, Status.REFUSED})
 
-TRANSITIONS: Final[dict[Action, tuple[frozenset[Status], str]]] = {
-    Action.ACCEPT: (frozenset({Status.SUBMITTED}), Status.ACCEPTED),
-    Action.RETURN_FOR_SUPPLEMENT: (frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW}),
-                                   Status.RETURNED),
-    Action.RESUBMIT: (frozenset({Status.RETURNED}), RETURNED_FROM),
-    Action.REJECT: (frozenset({Status.SUBMITTED}), Status.REJECTED),
-    Action.START_REVIEW: (frozenset({Status.ACCEPTED}), Status.UNDER_REVIEW),
-    Action.APPROVE: (frozenset({Status.UNDER_REVIEW}), Status.APPROVED),
-    Action.REFUSE: (frozenset({Status.UNDER_REVIEW}), Status.REFUSED),
-    Action.COMPLETE: (frozenset({Status.APPROVED, Status.REFUSED}), Status.COMPLETED),
-    Action.RATE: (frozenset({Status.COMPLETED}), Status.RATED),
-    Action.CLOSE: (frozenset({Status.RATED, Status.COMPLETED, Status.REJECTED}), Status.CLOSED),
-    Action.EXPIRE: (frozenset({Status.RETURNED}), Status.CLOSED),
-    Action.REROUTE: (frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RETURNED}), SAME),
-    Action.CLAIM: (_WORKING, SAME),
-    Action.ASSIGN: (_WORKING, SAME),
-    Action.TRANSFER: (_WORKING, SAME),
-    Action.NOTE: (frozenset(Status), SAME),
-}
+TRANSITIONS: Final = (
+    Transition(Action.ACCEPT, frozenset({Status.SUBMITTED}), Status.ACCEPTED),
+    Transition(Action.RETURN_FOR_SUPPLEMENT, frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW}),
+               Status.RETURNED),
+    Transition(Action.RESUBMIT, frozenset({Status.RETURNED}), RETURNED_FROM),
+    Transition(Action.REJECT, frozenset({Status.SUBMITTED}), Status.REJECTED),
+    Transition(Action.START_REVIEW, frozenset({Status.ACCEPTED}), Status.UNDER_REVIEW),
+    Transition(Action.APPROVE, frozenset({Status.UNDER_REVIEW}), Status.APPROVED),
+    Transition(Action.REFUSE, frozenset({Status.UNDER_REVIEW}), Status.REFUSED),
+    Transition(Action.COMPLETE, frozenset({Status.APPROVED, Status.REFUSED}), Status.COMPLETED),
+    Transition(Action.RATE, frozenset({Status.COMPLETED}), Status.RATED),
+    Transition(Action.CLOSE, frozenset({Status.RATED, Status.COMPLETED, Status.REJECTED}), Status.CLOSED),
+    Transition(Action.EXPIRE, frozenset({Status.RETURNED}), Status.CLOSED),
+    Transition(Action.REROUTE, frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RETURNED}),
+               SAME),
+    Transition(Action.CLAIM, _WORKING, SAME),
+    Transition(Action.ASSIGN, _WORKING, SAME),
+    Transition(Action.TRANSFER, _WORKING, SAME),
+    Transition(Action.NOTE, frozenset(Status), SAME),
+)
+MACHINE: Final = StateMachine(
+    Status, TRANSITIONS, actions=Action,
+    refused=_("“%(action)s” is not possible while the request is “%(status)s”."),
+    unknown=_("“%(action)s” is not a workflow action."))
 
 # Statuses a request can be returned from, hence the only ones resubmit may go back to.
-RETURNABLE: Final = TRANSITIONS[Action.RETURN_FOR_SUPPLEMENT][0]
+RETURNABLE: Final = next(t.sources for t in TRANSITIONS if t.action == Action.RETURN_FOR_SUPPLEMENT)
 
 # Statuses in which the department still owes the resident something (its work queue).
 OPEN_STATUSES: Final = _WORKING
@@ -111,24 +114,13 @@ OPEN_STATUSES: Final = _WORKING
 CLOCK_RUNNING: Final = frozenset({Status.ACCEPTED, Status.UNDER_REVIEW, Status.APPROVED, Status.REFUSED})
 
 
-class IllegalTransition(ValidationError):
-    """An action that the request's current status does not allow."""
-
-
 def transition(status: str, action: str, *, returned_from: str | None = None) -> str:
-    """The status after `action` on a request in `status`; raises IllegalTransition if not allowed.
+    """The status after `action` on a request in `status`; raises TransitionNotAllowed if not allowed.
 
     `returned_from` is required for resubmit: the status stored in the return event's data.
     """
     status, action = Status(status), Action(action)
-    if action not in TRANSITIONS:
-        raise IllegalTransition(gettext("“%(action)s” is not a workflow action."),
-                                code="illegal_transition", params={"action": action.label})
-    sources, target = TRANSITIONS[action]
-    if status not in sources:
-        raise IllegalTransition(
-            gettext("“%(action)s” is not possible while the request is “%(status)s”."),
-            code="illegal_transition", params={"status": status.label, "action": action.label})
+    target = MACHINE.target(status, action)
     if target == SAME:
         return status
     if target == RETURNED_FROM:
@@ -140,4 +132,4 @@ def transition(status: str, action: str, *, returned_from: str | None = None) ->
 
 def allowed_actions(status: str) -> list[Action]:
     """Actions the table allows in `status`, in table order (for the screens' buttons)."""
-    return [action for action, (sources, _target) in TRANSITIONS.items() if Status(status) in sources]
+    return [Action(action) for action in MACHINE.allowed_actions(Status(status))]

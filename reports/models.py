@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.state_machine import StateMachine
 from core.storage import private_storage_callable
 
 
@@ -30,12 +31,10 @@ class ReportJob(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
-    TRANSITIONS = {
+    TRANSITIONS = StateMachine.from_moves(Status, {
         Status.QUEUED: {Status.RUNNING, Status.FAILED},
         Status.RUNNING: {Status.DONE, Status.FAILED},
-        Status.DONE: set(),
-        Status.FAILED: set(),
-    }
+    }, refused=_("A report job cannot go from “%(from)s” to “%(to)s”."))
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_jobs",
                              verbose_name=_("asked for by"))

@@ -7,11 +7,12 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_event_record
+from core.idempotency import create_once
 from reports.models import ReportJob
 
 logger = logging.getLogger(__name__)
@@ -27,31 +28,20 @@ FORMATS = {
 }
 
 
-def _transition(job: ReportJob, to_status: str) -> None:
-    if to_status not in ReportJob.TRANSITIONS[job.status]:
-        raise ValidationError(_("A report job cannot go from “%(from)s” to “%(to)s”.")
-                              % {"from": job.get_status_display(), "to": Status(to_status).label})
-    job.status = to_status
-
-
 def report_job_request(*, user, kind: str, file_format: str, params: dict,
                        idempotency_key: uuid.UUID) -> ReportJob:
     """Queue a report for `user`; the file is built by Celery after the commit. A second call with
     the same key (a double click, a retried POST) returns the first job and queues nothing."""
     if kind not in ReportJob.Kind.values or file_format not in FORMATS[kind]:
         raise ValidationError(_("This report is not available in that format."))
-    existing = ReportJob.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _same_user(existing, user)
-    try:
-        with transaction.atomic():
-            job = ReportJob.objects.create(user=user, kind=kind, file_format=file_format, params=params,
-                                           idempotency_key=idempotency_key)
+    with transaction.atomic():
+        job, created = create_once(
+            ReportJob, key={"idempotency_key": idempotency_key}, replay=lambda first: _same_user(first, user),
+            build=lambda: ReportJob(user=user, kind=kind, file_format=file_format, params=params))
+        if created:
             audit_event_record(actor=user, action="report_job.requested", target=job,
                                data={"kind": kind, "format": file_format, "params": params})
             transaction.on_commit(lambda: _enqueue(job.pk))
-    except IntegrityError:  # the same key committed by a concurrent request a moment ago
-        return _same_user(ReportJob.objects.get(idempotency_key=idempotency_key), user)
     return job
 
 
@@ -78,7 +68,7 @@ def report_job_start(*, job_id: int) -> ReportJob | None:
     job = ReportJob.objects.select_for_update().get(pk=job_id)
     if job.status != Status.QUEUED:
         return None
-    _transition(job, Status.RUNNING)
+    ReportJob.TRANSITIONS.move(job, Status.RUNNING)
     job.started_at = timezone.now()
     job.save(update_fields=["status", "started_at"])
     return job
@@ -87,7 +77,7 @@ def report_job_start(*, job_id: int) -> ReportJob | None:
 @transaction.atomic
 def report_job_finish(*, job: ReportJob, content: bytes, filename: str) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    _transition(job, Status.DONE)
+    ReportJob.TRANSITIONS.move(job, Status.DONE)
     job.file.save(filename, ContentFile(content), save=False)
     job.filename, job.progress, job.step, job.finished_at = filename, 100, "", timezone.now()
     job.save(update_fields=["status", "file", "filename", "progress", "step", "finished_at"])
@@ -98,7 +88,7 @@ def report_job_finish(*, job: ReportJob, content: bytes, filename: str) -> Repor
 @transaction.atomic
 def report_job_fail(*, job: ReportJob, error: str) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    _transition(job, Status.FAILED)
+    ReportJob.TRANSITIONS.move(job, Status.FAILED)
     job.error, job.finished_at = error[:2000], timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])
     audit_event_record(actor=job.user, action="report_job.failed", target=job, data={"error": job.error})

@@ -23,10 +23,9 @@ station is checked by the services.
 from enum import StrEnum
 from typing import Final
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.state_machine import StateMachine, Transition
 from shop.models.orders import Fulfilment, OrderPart
 
 Status = OrderPart.Status
@@ -41,21 +40,30 @@ class Actor(StrEnum):
 
 _BOTH: Final = frozenset({PICKUP, DELIVERY})
 
-# (from, to): (actors who may make the move, fulfilment methods it applies to)
-TRANSITIONS: Final[dict[tuple[Status, Status], tuple[frozenset[Actor], frozenset[str]]]] = {
-    (Status.PLACED, Status.CONFIRMED): (frozenset({Actor.MERCHANT}), _BOTH),
-    (Status.PLACED, Status.CANCELLED): (frozenset({Actor.MERCHANT, Actor.ADMIN}), _BOTH),
-    (Status.CONFIRMED, Status.SENT): (frozenset({Actor.MERCHANT}), _BOTH),
-    (Status.CONFIRMED, Status.CANCELLED): (frozenset({Actor.MERCHANT, Actor.ADMIN}), _BOTH),
-    (Status.SENT, Status.READY): (frozenset({Actor.OPERATOR}), frozenset({PICKUP})),
-    (Status.SENT, Status.DELIVERED): (frozenset({Actor.MERCHANT}), frozenset({DELIVERY})),
-    (Status.READY, Status.COLLECTED): (frozenset({Actor.OPERATOR}), frozenset({PICKUP})),
-    (Status.READY, Status.RETURNED): (frozenset({Actor.OPERATOR}), frozenset({PICKUP})),
-    (Status.COLLECTED, Status.RETURNED): (frozenset({Actor.OPERATOR}), frozenset({PICKUP})),
-    (Status.DELIVERED, Status.RETURNED): (frozenset({Actor.MERCHANT}), frozenset({DELIVERY})),
-    (Status.CANCELLED, Status.REFUNDED): (frozenset({Actor.MERCHANT, Actor.ADMIN}), _BOTH),
-    (Status.RETURNED, Status.REFUNDED): (frozenset({Actor.MERCHANT, Actor.ADMIN}), _BOTH),
-}
+
+def _move(old: Status, new: Status, actors: set[Actor], methods: frozenset[str] = _BOTH) -> Transition:
+    # The action is the new status; the move applies to these fulfilment methods, then these actors.
+    return Transition(new, frozenset({old}), new, only={"method": methods, "actor": frozenset(actors)})
+
+
+TRANSITIONS: Final = (
+    _move(Status.PLACED, Status.CONFIRMED, {Actor.MERCHANT}),
+    _move(Status.PLACED, Status.CANCELLED, {Actor.MERCHANT, Actor.ADMIN}),
+    _move(Status.CONFIRMED, Status.SENT, {Actor.MERCHANT}),
+    _move(Status.CONFIRMED, Status.CANCELLED, {Actor.MERCHANT, Actor.ADMIN}),
+    _move(Status.SENT, Status.READY, {Actor.OPERATOR}, frozenset({PICKUP})),
+    _move(Status.SENT, Status.DELIVERED, {Actor.MERCHANT}, frozenset({DELIVERY})),
+    _move(Status.READY, Status.COLLECTED, {Actor.OPERATOR}, frozenset({PICKUP})),
+    _move(Status.READY, Status.RETURNED, {Actor.OPERATOR}, frozenset({PICKUP})),
+    _move(Status.COLLECTED, Status.RETURNED, {Actor.OPERATOR}, frozenset({PICKUP})),
+    _move(Status.DELIVERED, Status.RETURNED, {Actor.MERCHANT}, frozenset({DELIVERY})),
+    _move(Status.CANCELLED, Status.REFUNDED, {Actor.MERCHANT, Actor.ADMIN}),
+    _move(Status.RETURNED, Status.REFUNDED, {Actor.MERCHANT, Actor.ADMIN}),
+)
+MACHINE: Final = StateMachine(
+    Status, TRANSITIONS, code="illegal_move",
+    refused=_("An order part that is “%(from)s” cannot become “%(to)s”."),
+    refused_when={"actor": (_("You may not make this order part “%(to)s”."), "not_your_move")})
 
 # Moves after which the resident has the goods: the station's commission and the merchant's payable.
 HANDED_OVER: Final = frozenset({Status.COLLECTED, Status.DELIVERED})
@@ -77,21 +85,11 @@ ACTION_LABELS: Final = {
 }
 
 
-class IllegalMove(ValidationError):
-    """A move the table does not allow for this part, method or actor."""
-
-
 def check_move(status: str, new: str, *, method: str, actor: Actor) -> None:
-    rule = TRANSITIONS.get((Status(status), Status(new)))
-    if rule is None or method not in rule[1]:
-        raise IllegalMove(gettext("An order part that is “%(from)s” cannot become “%(to)s”.")
-                          % {"from": Status(status).label, "to": Status(new).label}, code="illegal_move")
-    if actor not in rule[0]:
-        raise IllegalMove(gettext("You may not make this order part “%(to)s”.") % {"to": Status(new).label},
-                          code="not_your_move")
+    """Raises TransitionNotAllowed (code "illegal_move", or "not_your_move" for the wrong actor)."""
+    MACHINE.check(Status(status), Status(new), method=method, actor=actor)
 
 
 def allowed_moves(status: str, *, method: str, actor: Actor) -> list[Status]:
     """Statuses `actor` may move a part in `status` to, in table order (for the screens' buttons)."""
-    return [new for (old, new), (actors, methods) in TRANSITIONS.items()
-            if old == status and actor in actors and method in methods]
+    return [Status(new) for new in MACHINE.allowed_actions(status, method=method, actor=actor)]

@@ -12,20 +12,12 @@ from django.views.generic import TemplateView
 
 from core.audit import audit_events_for
 from core.http import user_file_response
+from core.service_errors import errors_onto
 from shop import services
 from shop.forms_merchants import ApproveForm, MerchantApplicationForm, ReasonForm, RejectForm, RevetForm
 from shop.models import Merchant, MerchantApplication
 from shop.selectors import merchants as selectors
 from stations.mixins import CountyStaffMixin
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError onto the form, field by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 class MerchantApplyView(View):
@@ -47,7 +39,7 @@ class MerchantApplyView(View):
                     contact_phone=data["contact_phone"], address=data["address"], categories=data["categories"],
                     township_ids=[t.pk for t in data["townships"]], note=data["note"], actor=request.user)
             except ValidationError as error:
-                _form_errors(form, error)
+                errors_onto(form, error)
             else:
                 return redirect("shop:merchant-apply-done", reference=application.reference)
         return self._render(form, status=422)
@@ -112,7 +104,7 @@ class ApplicationApproveView(CountyStaffMixin, View):
             merchant, account, password = services.merchant_application_approve(
                 user=request.user, application_id=pk, revet_on=form.cleaned_data["revet_on"])
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_onto(form, error)
             return self._again(request, pk, form)
         # Rendered, not redirected: the one-time password must not travel in a message cookie.
         return render(request, "shop/county_merchant_admitted.html",
@@ -131,7 +123,7 @@ class ApplicationRejectView(CountyStaffMixin, View):
                 services.merchant_application_reject(user=request.user, application_id=pk,
                                                      reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                _form_errors(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("The application was rejected and the applicant told why."))
                 return redirect("shop:county-merchant-list")
@@ -173,7 +165,7 @@ class _MerchantActionView(CountyStaffMixin, View):
             try:
                 self.act(request.user, pk, form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, self.done_message)
                 return redirect("shop:county-merchant-detail", pk=pk)

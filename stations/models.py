@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 from accounts.roles import Role
+from core.state_machine import StateMachine
 
 division_code = RegexValidator(r"^\d{6}(\d{3}(\d{3})?)?$", _("Use the 6, 9 or 12-digit administrative division code."))
 
@@ -87,13 +88,12 @@ class Station(models.Model):
     # Build status moves forward through construction; an open station may be suspended
     # and reopened. Nothing goes back to "planned" once it is open. Any station may be closed
     # for good (a plan dropped, a village merged); a closed station stays in the records.
-    TRANSITIONS = {
+    TRANSITIONS = StateMachine.from_moves(Status, {
         Status.PLANNED: {Status.BUILDING, Status.CLOSED},
         Status.BUILDING: {Status.OPEN, Status.PLANNED, Status.CLOSED},
         Status.OPEN: {Status.SUSPENDED, Status.CLOSED},
         Status.SUSPENDED: {Status.OPEN, Status.CLOSED},
-        Status.CLOSED: set(),
-    }
+    }, refused=_("A station that is %(from)s cannot become %(to)s."))
 
     code = models.CharField(_("station code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=80)
@@ -120,7 +120,8 @@ class Station(models.Model):
         return self.name
 
     def allowed_statuses(self) -> list[tuple[str, str]]:
-        return [(s.value, s.label) for s in Station.Status if s in self.TRANSITIONS[self.status]]
+        allowed = self.TRANSITIONS.allowed_actions(self.status)
+        return [(s.value, s.label) for s in Station.Status if s in allowed]
 
     def clean(self) -> None:
         if self.village_id and self.village.level not in (Region.Level.VILLAGE, Region.Level.COMMUNITY):

@@ -153,12 +153,10 @@ def station_status_change(*, station: Station, status: str, reason: str, actor: 
         return station  # a double submit changes nothing
     if status not in Station.Status.values:
         raise ValidationError(_("Unknown station status: %(status)s") % {"status": status})
-    if status not in Station.TRANSITIONS[station.status]:
-        raise ValidationError(_("A station that is %(current)s cannot become %(new)s.")
-                              % {"current": station.get_status_display(), "new": Station.Status(status).label})
+    Station.TRANSITIONS.check(station.status, status)
     if not reason.strip():
         raise ValidationError(_("Give a reason for the change; it goes into the station's history."))
-    previous, station.status = station.status, status
+    previous = Station.TRANSITIONS.move(station, status)
     if status == Station.Status.OPEN and station.opened_on is None:
         station.opened_on = timezone.localdate()
     station.save(update_fields=["status", "opened_on"])

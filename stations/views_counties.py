@@ -12,11 +12,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from core.service_errors import errors_onto
 from stations import selectors
 from stations.forms import CountyOpenForm
 from stations.mixins import PlatformAdminMixin
 from stations.services_admins import county_open
-from stations.views_setup import errors_onto
 
 
 class CountyListView(PlatformAdminMixin, TemplateView):

@@ -23,6 +23,7 @@ from core.audit import audit_events_for
 from core.http import int_or_none
 from core.import_jobs import access_import_job_by_id
 from core.import_views import ImportPageMixin
+from core.service_errors import errors_onto
 from core.views import ImportJobStatusView
 from stations import households_io, selectors_households
 from stations import services_households as services
@@ -45,15 +46,6 @@ from stations.scope import (
     scope_for,
 )
 from stations.selectors import access_station_by_id, region_list, station_list
-
-
-def _put_back(form, error: ValidationError, *, fallback: str | None = None) -> None:
-    """A service's ValidationError beside the form's fields (unknown keys: `fallback`, else the form's top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(fallback, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else fallback, errors)
 
 
 class LoadsObjectMixin:
@@ -105,7 +97,7 @@ class GridCreateView(CountyStaffMixin, View):
             try:
                 grid = services.grid_create(station=station, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _put_back(form, error, fallback="name")
+                errors_onto(form, error, fallback="name")
             else:
                 messages.success(request, _("Grid “%(name)s” set up at %(station)s.")
                                  % {"name": grid.name, "station": station.name})
@@ -153,7 +145,7 @@ class GridLiaisonChangeView(CountyStaffMixin, LoadsObjectMixin, FormView):
         try:
             services.grid_liaison_change(grid=self.grid, liaison=form.cleaned_data["liaison"], actor=self.request.user)
         except ValidationError as error:
-            _put_back(form, error, fallback="liaison")
+            errors_onto(form, error, fallback="liaison")
             return self.form_invalid(form)
         messages.success(self.request, _("The grid's liaison is saved."))
         return redirect("stations:grid-detail", pk=self.grid.pk)

@@ -22,6 +22,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from core.http import int_or_none
 from core.import_jobs import access_import_job_by_id
 from core.import_views import ImportPageMixin
+from core.service_errors import errors_onto
 from core.spreadsheets import spreadsheet_response
 from core.views import ImportJobStatusView
 from stations.forms_regions import (
@@ -38,15 +39,6 @@ from stations.regions import importer, selectors, services
 from stations.regions.selectors import VILLAGE_LEVELS
 from stations.scope import can_add_region, can_change_region
 from stations.selectors import access_region_by_id
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: by field where the form has it, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, found in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, found)
-    else:
-        form.add_error(None, error.messages)
 
 
 class RegionListView(CountyStaffMixin, TemplateView):
@@ -129,7 +121,7 @@ class RegionRenameView(_RegionFormView):
         try:
             region = services.region_rename(region=self.region, name=form.cleaned_data["name"], actor=self.request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_onto(form, error)
             return self.form_invalid(form)
         return self.done(region, _("%(old)s is now called %(new)s.") % {"old": old, "new": region.name})
 
@@ -149,7 +141,7 @@ class RegionVillageCreateView(_RegionFormView):
         try:
             village = services.region_village_add(township=self.region, actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_onto(form, error)
             return self.form_invalid(form)
         return self.done(village, _("%(name)s added under %(township)s.")
                          % {"name": village.name, "township": self.region.name})
@@ -188,7 +180,7 @@ class RegionMergeView(_RegionFormView):
             services.region_merge(source=self.region, into=into, reason=form.cleaned_data["reason"],
                                   actor=self.request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_onto(form, error)
             return self.form_invalid(form)
         return self.done(into, _("%(source)s has been merged into %(into)s.")
                          % {"source": self.region.name, "into": into.name})

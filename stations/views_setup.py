@@ -16,20 +16,11 @@ from django.views import View
 
 from core.forms import ImportUploadForm
 from core.import_views import PreviewImportView
+from core.service_errors import errors_onto
 from stations import selectors, selectors_map, services, station_import, station_io
 from stations.forms import StationForm
 from stations.mixins import CountyStaffMixin
 from stations.scope import can_edit_station, scope_for
-
-
-def errors_onto(form, error: ValidationError) -> None:
-    """A service's ValidationError beside the form's fields (the rest at the top)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class _StationFormView(CountyStaffMixin, View):

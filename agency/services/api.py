@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agency.models import CounterTransaction, Journal
 from agency.services.access import require_operator, require_signed_in
-from agency.services.common import fingerprint, insert_with_reference, payment_lines, replay
+from agency.services.common import insert_with_reference, payment_lines, replay
 from agency.services.ledger import journal_post
 from agency.services.payments import card_methods
 from core.audit import audit_event_record
+from core.idempotency import fingerprint
 from core.money import yuan_plain
 from stations.models import Station
 

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agency import states
 from agency.models import DailyCashClose, Journal, LedgerEntry
 from agency.services.access import require_operator, require_region_admin
 from agency.services.ledger import Line, Purpose, journal_post, station_account, station_account_code
-from agency.states import CLOSE_TRANSITIONS, transition
 from core.audit import audit_event_record
+from core.idempotency import idempotency_conflict
 from core.money import yuan_plain
 from stations.models import Station
 
@@ -46,8 +47,7 @@ def daily_cash_close_submit(*, actor: User, station: Station, counted_fen: int, 
     if existing is not None:
         if (existing.station_id, existing.counted_fen, existing.explanation) != (station.pk, counted_fen,
                                                                                  explanation.strip()):
-            raise ValidationError(_("This form was already sent with different content. Reload the page to "
-                                    "start a new transaction."), code="idempotency_conflict")
+            raise idempotency_conflict()
         return existing
     with transaction.atomic():
         Station.objects.select_for_update().filter(pk=station.pk).first()  # one close at a time per station
@@ -78,7 +78,7 @@ def daily_cash_close_approve(*, actor: User, close: DailyCashClose, note: str = 
     with transaction.atomic():
         close = DailyCashClose.objects.select_for_update().select_related("station__village").get(pk=close.pk)
         _not_own(close, actor)
-        close.status = transition(CLOSE_TRANSITIONS, Status, close.status, "approve")
+        states.CLOSE.move(close, "approve")
         role = LedgerEntry.Role.VARIANCE
         close.journal = journal_post(
             kind=Journal.Kind.VARIANCE, actor=actor, station=close.station,
@@ -98,7 +98,7 @@ def daily_cash_close_reject(*, actor: User, close: DailyCashClose, note: str) ->
     with transaction.atomic():
         close = DailyCashClose.objects.select_for_update().get(pk=close.pk)
         _not_own(close, actor)
-        close.status = transition(CLOSE_TRANSITIONS, Status, close.status, "reject")
+        states.CLOSE.move(close, "reject")
         _decide(close, actor, note)
         audit_event_record(actor=actor, action="agency.close.reject", target=close, data={"note": note})
     return close

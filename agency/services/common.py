@@ -3,16 +3,11 @@ counter transaction posts, and the float wallet lock."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from agency.models import CommissionPlan, CommissionPlanVersion, CounterTransaction, FloatWallet, LedgerEntry
 from agency.services.ledger import (
@@ -26,29 +21,18 @@ from agency.services.ledger import (
     station_regions,
 )
 from agency.tariffs import Commission, commission_for, commission_of_fixed_amount, tariff_from_version
+from core.idempotency import fingerprint, idempotency_conflict, insert_once  # noqa: F401 (fingerprint: payments' import)
 from stations.models import Station
 
 Role = LedgerEntry.Role
 Kind = CounterTransaction.Kind
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the counter
-_REFERENCE_ATTEMPTS = 8
 
 
 def new_reference(prefix: str = "AG") -> str:
     """AG + the local date + 6 characters, e.g. AG250615K7M2QX: unique, short enough to read out."""
     tail = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
     return f"{prefix}{timezone.localdate():%y%m%d}{tail}"
-
-
-def fingerprint(**content) -> str:
-    """A digest of what a request carried, to tell a resend from other content under the same key."""
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
-
-
-def idempotency_conflict() -> ValidationError:
-    return ValidationError(
-        _("This form was already sent with different content. Reload the page to start a new transaction."),
-        code="idempotency_conflict")
 
 
 def replay(existing, expected_fingerprint: str):
@@ -60,22 +44,9 @@ def replay(existing, expected_fingerprint: str):
 
 def insert_with_reference(row, *, prefix: str = "AG"):
     """Insert `row` (with `reference` and a unique `idempotency_key`); None, or the row already holding
-    the key. A concurrent insert with the same key waits on the unique index until the first commits,
-    then fails here, and the first row is returned instead. A reference collision is retried."""
-    model = type(row)
-    for _attempt in range(_REFERENCE_ATTEMPTS):
-        row.reference = new_reference(prefix)
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-            return None
-        except IntegrityError:
-            winner = model.objects.filter(idempotency_key=row.idempotency_key).first()
-            if winner is not None:
-                return winner
-            if not model.objects.filter(reference=row.reference).exists():
-                raise
-    raise RuntimeError("Could not find a free reference.")
+    the key (core/idempotency.py: a concurrent send waits on the unique index, a reference collision
+    is retried)."""
+    return insert_once(row, code="reference", new_code=lambda: new_reference(prefix))
 
 
 def plan_version_in_force(plan: CommissionPlan | None, on: date) -> CommissionPlanVersion | None:

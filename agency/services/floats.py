@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agency import states
 from agency.models import FloatTopUpRequest, FloatWallet, Journal, LedgerEntry, Provider
 from agency.services.access import require_operator, require_region_admin
-from agency.services.common import fingerprint, insert_with_reference, locked_wallet, wallet_for
+from agency.services.common import insert_with_reference, locked_wallet, wallet_for
 from agency.services.ledger import Line, Purpose, float_account, journal_post, station_account
-from agency.states import TOP_UP_TRANSITIONS, transition
 from core.audit import audit_event_record
+from core.idempotency import fingerprint, idempotency_conflict
 from core.money import yuan_plain
 from stations.models import Station
 
@@ -58,8 +59,7 @@ def float_top_up_request(*, actor: User, station: Station, float_group: str, amo
 def _replay(existing: FloatTopUpRequest, print_: str) -> FloatTopUpRequest:
     same = (existing.station_id, existing.float_group, existing.amount_fen, existing.bank_reference, existing.note)
     if fingerprint(station=same[0], group=same[1], amount=same[2], bank=same[3], note=same[4]) != print_:
-        raise ValidationError(_("This form was already sent with different content. Reload the page to start a "
-                                "new transaction."), code="idempotency_conflict")
+        raise idempotency_conflict()
     return existing
 
 
@@ -70,7 +70,7 @@ def float_top_up_approve(*, actor: User, top_up: FloatTopUpRequest, note: str = 
         top_up = FloatTopUpRequest.objects.select_for_update().select_related("station__village").get(pk=top_up.pk)
         if top_up.requested_by_id == actor.pk:
             raise PermissionDenied(_("You may not approve your own top-up request."))
-        top_up.status = transition(TOP_UP_TRANSITIONS, Status, top_up.status, "approve")
+        states.TOP_UP.move(top_up, "approve")
         locked_wallet(top_up.station, top_up.float_group)
         top_up.journal = journal_post(
             kind=Journal.Kind.TOP_UP, actor=actor, station=top_up.station, memo=top_up.reference,
@@ -88,7 +88,7 @@ def float_top_up_reject(*, actor: User, top_up: FloatTopUpRequest, note: str) ->
         raise ValidationError({"note": _("Say why the top-up is rejected.")})
     with transaction.atomic():
         top_up = FloatTopUpRequest.objects.select_for_update().get(pk=top_up.pk)
-        top_up.status = transition(TOP_UP_TRANSITIONS, Status, top_up.status, "reject")
+        states.TOP_UP.move(top_up, "reject")
         _decide(top_up, actor, note)
         audit_event_record(actor=actor, action="agency.top_up.reject", target=top_up, data={"note": note})
     return top_up

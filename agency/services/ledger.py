@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from agency.models import Account, Journal, LedgerEntry, Provider
 from agency.services.rollups import rollup_journal
-from agency.states import IllegalTransition
+from core.state_machine import TransitionNotAllowed
 from stations.models import Region, Station
 
 Purpose = Account.Purpose
@@ -109,9 +109,9 @@ def journal_reverse(*, journal: Journal, actor=None, memo: str = "") -> Journal:
     """Post the mirror image of `journal`, linked to it. A journal is reversed once: a second attempt
     is refused (also when two race: the one-to-one `reverses` column lets only one in)."""
     if journal.kind == Journal.Kind.REVERSAL:
-        raise IllegalTransition(_("A reversal cannot itself be reversed."), code="reverse_reversal")
+        raise TransitionNotAllowed(_("A reversal cannot itself be reversed."), code="reverse_reversal")
     if Journal.objects.filter(reverses=journal).exists():
-        raise IllegalTransition(_("This posting has already been reversed."), code="already_reversed")
+        raise TransitionNotAllowed(_("This posting has already been reversed."), code="already_reversed")
     lines = [Line(e.account, -e.amount_fen, e.role) for e in journal.entries.select_related("account")]
     try:
         with transaction.atomic():
@@ -120,5 +120,5 @@ def journal_reverse(*, journal: Journal, actor=None, memo: str = "") -> Journal:
                                 memo=memo or f"reverses J{journal.pk}")
     except IntegrityError as error:
         if Journal.objects.filter(reverses=journal).exists():
-            raise IllegalTransition(_("This posting has already been reversed."), code="already_reversed") from error
+            raise TransitionNotAllowed(_("This posting has already been reversed."), code="already_reversed") from error
         raise

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agency import states
 from agency.account_numbers import check_account_number, rule_of
 from agency.card_terminals import CardOutcome, terminal_name
 from agency.models import CounterTransaction, FloatWallet, Journal, Product
@@ -58,10 +59,10 @@ from agency.services.common import (
     transaction_commission,
 )
 from agency.services.ledger import journal_post, journal_reverse
-from agency.states import TRANSACTION_TRANSITIONS, IllegalTransition, transition
 from agency.tariffs import NO_COMMISSION
 from core.audit import audit_event_record
 from core.money import yuan_plain
+from core.state_machine import TransitionNotAllowed
 from stations.models import Station
 
 logger = logging.getLogger(__name__)
@@ -208,15 +209,15 @@ def settle(*, tx_id: int, outcome: ProviderOutcome, actor) -> CounterTransaction
               .select_related("product__provider", "station__village", "plan_version").get(pk=tx_id))
         if outcome.status == "unknown":
             if tx.status == Status.PENDING:
-                tx.status = transition(TRANSACTION_TRANSITIONS, Status, tx.status, "time_out")
+                states.TRANSACTION.move(tx, "time_out")
                 tx.failure_reason = outcome.message[:200]
                 tx.save(update_fields=["status", "failure_reason"])
                 audit_event_record(actor=actor, action="agency.transaction.unknown", target=tx)
             return tx
         action = "succeed" if outcome.status == "succeeded" else "fail"
         try:
-            new_status = transition(TRANSACTION_TRANSITIONS, Status, tx.status, action)
-        except IllegalTransition:
+            new_status = states.TRANSACTION.target(tx.status, action)
+        except TransitionNotAllowed:
             return tx  # settled meanwhile (a status query raced the submit): the first answer stands
         if tx.product.direction == Product.Direction.COLLECT:
             wallet = locked_wallet(tx.station, tx.product.provider.float_group)
@@ -308,7 +309,7 @@ def counter_transaction_reverse(*, actor: User, counter_transaction: CounterTran
     with transaction.atomic():
         tx = (CounterTransaction.objects.select_for_update(of=("self",))
               .select_related("product__provider", "station__village").get(pk=counter_transaction.pk))
-        new_status = transition(TRANSACTION_TRANSITIONS, Status, tx.status, "reverse")
+        new_status = states.TRANSACTION.target(tx.status, "reverse")
         _check_window(tx)
         journal = tx.journals.get(kind=Journal.Kind.PAYMENT)
         if tx.kind == CounterTransaction.Kind.PROVIDER:

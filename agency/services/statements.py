@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agency import states
 from agency.models import (
     CommissionStatement,
     CommissionStatementLine,
@@ -35,8 +36,8 @@ from agency.services.ledger import (
     station_account,
     station_account_code,
 )
-from agency.states import STATEMENT_TRANSITIONS, transition
 from core.audit import audit_event_record
+from core.idempotency import create_once
 from core.timeutil import month_bounds
 from stations.models import Station
 
@@ -87,22 +88,23 @@ def commission_statement_generate(*, actor: User | None, station: Station, month
     month = month.replace(day=1)
     if month >= timezone.localdate().replace(day=1):
         raise ValidationError({"month": _("A month's statement can be generated once the month has ended.")})
-    existing = CommissionStatement.objects.filter(station=station, month=month).first()
-    if existing is not None:
-        return existing
-    totals, lines = statement_figures(station, month)
-    try:
-        with transaction.atomic():
-            statement = CommissionStatement.objects.create(
-                station=station, month=month, generated_by=actor, generated_at=timezone.now(), **totals)
-            CommissionStatementLine.objects.bulk_create(
-                [CommissionStatementLine(statement=statement, product_id=line["product_id"], label=line["label"],
-                                         **{f: line[f] for f in ("transaction_count", "gross_fen", "clawback_fen",
-                                                                 "tax_fen", "net_fen")}) for line in lines])
-            audit_event_record(actor=actor, action="agency.statement.generate", target=statement,
-                               data={"net_fen": statement.net_fen})
-    except IntegrityError:  # generated concurrently (the task and a county admin): theirs stands
-        return CommissionStatement.objects.get(station=station, month=month)
+    lines: list[dict] = []
+
+    def build() -> CommissionStatement:
+        totals, figures = statement_figures(station, month)
+        lines.extend(figures)
+        return CommissionStatement(generated_by=actor, generated_at=timezone.now(), **totals)
+
+    with transaction.atomic():  # generated concurrently (the task and a county admin): the first stands
+        statement, created = create_once(CommissionStatement, key={"station": station, "month": month}, build=build)
+        if not created:
+            return statement
+        CommissionStatementLine.objects.bulk_create(
+            [CommissionStatementLine(statement=statement, product_id=line["product_id"], label=line["label"],
+                                     **{f: line[f] for f in ("transaction_count", "gross_fen", "clawback_fen",
+                                                             "tax_fen", "net_fen")}) for line in lines])
+        audit_event_record(actor=actor, action="agency.statement.generate", target=statement,
+                           data={"net_fen": statement.net_fen})
     return statement
 
 
@@ -123,7 +125,7 @@ def commission_statement_approve(*, actor: User, statement: CommissionStatement)
         statement = CommissionStatement.objects.select_for_update().get(pk=statement.pk)
         if statement.generated_by_id == actor.pk:
             raise PermissionDenied(_("A statement is approved by someone other than the person who generated it."))
-        statement.status = transition(STATEMENT_TRANSITIONS, Status, statement.status, "approve")
+        states.STATEMENT.move(statement, "approve")
         statement.approved_by, statement.approved_at = actor, timezone.now()
         statement.save(update_fields=["status", "approved_by", "approved_at"])
         audit_event_record(actor=actor, action="agency.statement.approve", target=statement)
@@ -140,7 +142,7 @@ def commission_statement_mark_paid(*, actor: User, statement: CommissionStatemen
     with transaction.atomic():
         statement = (CommissionStatement.objects.select_for_update(of=("self",)).select_related("station")
                      .get(pk=statement.pk))
-        statement.status = transition(STATEMENT_TRANSITIONS, Status, statement.status, "pay")
+        states.STATEMENT.move(statement, "pay")
         if statement.net_fen > 0:
             statement.payout_journal = journal_post(
                 kind=Journal.Kind.PAYOUT, actor=actor, station=statement.station,

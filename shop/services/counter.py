@@ -8,13 +8,14 @@ an order is placed for the resident to collect later, and then moves like any ot
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
 from accounts.models import User
 from agency import services as agency
 from core.audit import audit_event_record
+from core.idempotency import create_once
 from core.money import fen_from_decimal
 from shop.addresses import china_id
 from shop.models import CounterSale, OrderPart, OrderPartEvent
@@ -62,25 +63,25 @@ def _basket(items: list[tuple[int, int]]):
 def counter_sale_create(*, user: User, idempotency_key: uuid.UUID, mode: str, items: list[tuple[int, int]],
                         customer_name: str = "", phone: str = "") -> CounterSale:
     """Ring up a sale; the same form sent twice returns the first sale."""
-    existing = CounterSale.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    station = _operator_station(user)
-    if mode not in CounterSale.Mode.values:
-        raise ValidationError(_("Choose the kind of sale."))
-    if mode == CounterSale.Mode.ORDER and not phone:
-        raise ValidationError(_("An order to collect later needs the resident's mobile number for the pick-up code."))
-    basket = _basket(items)
-    order = _place(basket, station, customer_name)
-    order_parts_create(order=order, method="pickup", station=station, recipient=customer_name or _("Walk-in customer"),
-                       phone=phone, payment_method="cash")
-    try:
-        with transaction.atomic():
-            sale = CounterSale.objects.create(idempotency_key=idempotency_key, order=order, station=station,
-                                              operator=user, mode=mode)
-    except IntegrityError:  # the same form, sent twice at once: the first one won
-        transaction.set_rollback(True)
-        return CounterSale.objects.get(idempotency_key=idempotency_key)
+
+    def build() -> CounterSale:
+        station = _operator_station(user)
+        if mode not in CounterSale.Mode.values:
+            raise ValidationError(_("Choose the kind of sale."))
+        if mode == CounterSale.Mode.ORDER and not phone:
+            raise ValidationError(_("An order to collect later needs the resident's mobile number for the pick-up "
+                                    "code."))
+        basket = _basket(items)
+        order = _place(basket, station, customer_name)
+        order_parts_create(order=order, method="pickup", station=station,
+                           recipient=customer_name or _("Walk-in customer"), phone=phone, payment_method="cash")
+        return CounterSale(order=order, station=station, operator=user, mode=mode)
+
+    # A concurrent send of the same form wins: the order placed here is undone with the savepoint.
+    sale, created = create_once(CounterSale, key={"idempotency_key": idempotency_key}, build=build)
+    if not created:
+        return sale
+    order = sale.order
     if mode == CounterSale.Mode.HAND_OVER:
         _hand_over_now(sale, user)
     audit_event_record(actor=user, action="counter_sale.created", target=sale,

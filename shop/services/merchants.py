@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
@@ -19,6 +19,7 @@ from accounts.models import User, mainland_mobile
 from accounts.roles import Role
 from accounts.services import applicant_user_get_or_create, user_role_grant
 from core.audit import audit_event_record
+from core.idempotency import create_once
 from core.sms import sms_enqueue
 from shop.credit_code import validate_credit_code
 from shop.licence_files import check_licence
@@ -81,29 +82,31 @@ def merchant_application_submit(*, idempotency_key: uuid.UUID, business_name: st
                                 township_ids: list[int], note: str = "", actor: User | None = None
                                 ) -> MerchantApplication:
     """File an application. A second submit of the same form returns the first application."""
-    existing = MerchantApplication.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    values, townships = _clean_application(
-        business_name=business_name, credit_code=credit_code, contact_name=contact_name,
-        contact_phone=contact_phone, address=address, categories=categories, township_ids=township_ids)
-    if MerchantApplication.objects.filter(credit_code=values["credit_code"],
-                                          status=MerchantApplication.Status.SUBMITTED).exists():
-        raise ValidationError({"credit_code": [_("An application for this credit code is already awaiting vetting.")]})
-    checked, problem = check_licence(licence) if licence else (None, _("Attach a scan of the business licence."))
-    if problem:
-        raise ValidationError({"licence": [problem]})
-    application = MerchantApplication(idempotency_key=idempotency_key, reference=_reference(), note=note.strip(),
-                                      licence_content_type=checked.content_type, licence_sha256=checked.sha256,
-                                      **values)
-    # Stored under a random name in private storage: only county staff's views serve it.
-    application.licence.save(f"{uuid.uuid4().hex}.{checked.extension}", ContentFile(checked.content), save=False)
-    try:
-        with transaction.atomic():
-            application.save()
-    except IntegrityError:  # the same key, submitted twice at once: the first one won
-        application.licence.delete(save=False)
-        return MerchantApplication.objects.get(idempotency_key=idempotency_key)
+    townships: list[Region] = []
+
+    def build() -> MerchantApplication:
+        values, chosen = _clean_application(
+            business_name=business_name, credit_code=credit_code, contact_name=contact_name,
+            contact_phone=contact_phone, address=address, categories=categories, township_ids=township_ids)
+        if MerchantApplication.objects.filter(credit_code=values["credit_code"],
+                                              status=MerchantApplication.Status.SUBMITTED).exists():
+            raise ValidationError({"credit_code": [_("An application for this credit code is already awaiting "
+                                                     "vetting.")]})
+        checked, problem = check_licence(licence) if licence else (None, _("Attach a scan of the business licence."))
+        if problem:
+            raise ValidationError({"licence": [problem]})
+        townships.extend(chosen)
+        application = MerchantApplication(note=note.strip(), licence_content_type=checked.content_type,
+                                          licence_sha256=checked.sha256, **values)
+        # Stored under a random name in private storage: only county staff's views serve it.
+        application.licence.save(f"{uuid.uuid4().hex}.{checked.extension}", ContentFile(checked.content), save=False)
+        return application
+
+    application, created = create_once(
+        MerchantApplication, key={"idempotency_key": idempotency_key}, build=build, code="reference",
+        new_code=_reference, on_lost=lambda lost: lost.licence.delete(save=False))
+    if not created:
+        return application
     application.townships.set(townships)
     audit_event_record(actor=actor, action="merchant_application.submitted", target=application,
                        data={"credit_code": application.credit_code, "townships": [t.code for t in townships]})

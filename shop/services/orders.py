@@ -14,6 +14,7 @@ from accounts.models import User
 from core.audit import audit_event_record
 from core.money import fen_from_decimal
 from core.sms import sms_enqueue
+from core.state_machine import TransitionNotAllowed
 from shop import order_flow
 from shop.models import Fulfilment, OrderPart, OrderPartEvent
 from shop.order_flow import Actor
@@ -82,7 +83,7 @@ def _actor_for_move(part: OrderPart, to_status: str, kinds: list[Actor]) -> Acto
     for kind in kinds:
         try:
             order_flow.check_move(part.status, to_status, method=part.method, actor=kind)
-        except order_flow.IllegalMove as refused:
+        except TransitionNotAllowed as refused:
             error = error or refused
         else:
             return kind

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.idempotency import create_once
 from shop.models import OrderPart, Payment, PaymentEvent, Refund
 from shop.payments import ProviderEvent, decline_message, get_provider
 
@@ -138,18 +139,15 @@ def checkout_card_attempt(*, basket_id: int, order_number: str, provider_code: s
     """The card payment for this basket and amount, started once (the key makes reloads and retries
     find the same row, and so the same PaymentIntent). A changed basket total gets a new attempt."""
     key = card_attempt_key(basket_id=basket_id, provider_code=provider_code, amount_fen=amount_fen)
-    existing = Payment.objects.filter(attempt_key=key).first()
-    if existing is not None:
-        return existing
-    provider = get_provider(provider_code)
-    try:
-        with transaction.atomic():
-            payment = Payment.objects.create(provider=provider.code, amount_fen=amount_fen, attempt_key=key)
-            started = provider.start(payment_id=payment.pk, order_number=order_number, amount_fen=amount_fen)
-            payment.external_id, payment.client_secret = started.external_id, started.client_secret
-            payment.save(update_fields=["external_id", "client_secret"])
-    except IntegrityError:  # a second tab or retry created it at the same moment
-        return Payment.objects.get(attempt_key=key)
+    with transaction.atomic():  # a provider that cannot start leaves no attempt behind
+        payment, created = create_once(Payment, key={"attempt_key": key}, build=lambda: Payment(
+            provider=get_provider(provider_code).code, amount_fen=amount_fen))
+        if not created:  # a reload, a retry, or a second tab at the same moment
+            return payment
+        provider = get_provider(provider_code)
+        started = provider.start(payment_id=payment.pk, order_number=order_number, amount_fen=amount_fen)
+        payment.external_id, payment.client_secret = started.external_id, started.client_secret
+        payment.save(update_fields=["external_id", "client_secret"])
     audit_event_record(actor=None, action="payment.started", target=payment,
                        data={"provider": provider.code, "amount_fen": amount_fen, "attempt": key})
     return payment

@@ -1,7 +1,6 @@
 """Ledger guarantees that need PostgreSQL: the append-only trigger, a retry storm on one key,
 concurrent payments against a small float (row locks), a double-clicked reversal."""
 
-import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -9,30 +8,9 @@ from django.db import IntegrityError, connection, transaction
 from agency import selectors, services
 from agency.models import CounterTransaction, FloatWallet, Journal, LedgerEntry
 from tests.agency.factories import account_number, error_codes, fund, key
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.postgres
-
-
-def run_together(calls):
-    """Run the callables in threads released at the same moment; results (or exceptions) in order."""
-    results: list = [None] * len(calls)
-    barrier = threading.Barrier(len(calls), timeout=60)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:  # handed back to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def assert_ledger_sound():
@@ -71,7 +49,7 @@ def test_fifty_concurrent_submissions_with_one_key_post_once(operator, station, 
         return services.counter_payment_submit(actor=operator, station=station, product=product,
                                                account_number=account_number(1), amount_fen=10_000, idempotency_key=k)
 
-    results = run_together([submit] * 50)
+    results = run_together(*[submit] * 50)
     assert all(isinstance(r, CounterTransaction) for r in results), [r for r in results if isinstance(r, Exception)]
     assert len({r.pk for r in results}) == 1
     assert CounterTransaction.objects.count() == 1
@@ -89,7 +67,7 @@ def test_concurrent_payments_never_overdraw_a_small_float(operator, station, pro
                                                        account_number=account_number(n), amount_fen=15_000,
                                                        idempotency_key=key())
 
-    results = run_together([submit(n) for n in range(20)])
+    results = run_together(*[submit(n) for n in range(20)])
     paid = [r for r in results if isinstance(r, CounterTransaction)]
     refused = [r for r in results if not isinstance(r, CounterTransaction)]
     assert len(paid) == 6  # 6 × 150 yuan fit in 1000 yuan, the 7th does not
@@ -108,7 +86,7 @@ def test_a_double_clicked_reversal_reverses_once(operator, station, product, fun
         return services.counter_transaction_reverse(
             actor=operator, counter_transaction=CounterTransaction.objects.get(pk=tx.pk), reason="重复")
 
-    results = run_together([reverse, reverse])
-    assert sorted(type(r).__name__ for r in results) == ["CounterTransaction", "IllegalTransition"], results
+    results = run_together(reverse, reverse)
+    assert sorted(type(r).__name__ for r in results) == ["CounterTransaction", "TransitionNotAllowed"], results
     assert Journal.objects.filter(kind=Journal.Kind.REVERSAL).count() == 1
     assert_ledger_sound()

@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 from agency import selectors, services
 from agency.models import CommissionStatement, CounterTransaction, FloatWallet, LedgerEntry
 from agency.services.statements import statement_figures
-from agency.states import IllegalTransition
+from core.state_machine import TransitionNotAllowed
 from core.timeutil import next_month_start
 from tests.agency.factories import ProductFactory, key
 from tests.factories import StaffAssignmentFactory, UserFactory
@@ -120,7 +120,7 @@ class TillMachine(RuleBasedStateMachine):
         if tx.kind == CounterTransaction.Kind.PROVIDER:
             self.float += tx.amount_fen
         if twice:
-            with pytest.raises(IllegalTransition):
+            with pytest.raises(TransitionNotAllowed):
                 services.counter_transaction_reverse(actor=self.operator, counter_transaction=tx, reason="again")
 
     @rule(amount=st.integers(1, 50_000))

@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 from agency import selectors, services
 from agency.models import CounterTransaction, FloatWallet, Journal, LedgerEntry, Product
 from agency.providers.simulator import _digest
-from agency.states import IllegalTransition
 from core.models import AuditEvent
+from core.state_machine import TransitionNotAllowed
 from tests.agency.factories import ProductFactory, account_number, error_codes, fund, key
 from tests.clock import clock_at
 from tests.factories import StaffAssignmentFactory, UserFactory
@@ -160,7 +160,7 @@ def test_reversal_mirrors_the_posting_once_and_claws_the_commission_back(operato
     assert (after["cash"], after["commission"], after["float"]) == (0, 0, 100_000)
     assert selectors.account_balance_fen(account="tax") == 0
     assert FloatWallet.objects.get(pk=funded.pk).balance_fen == 100_000
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.counter_transaction_reverse(actor=operator, counter_transaction=tx, reason="again")
     assert Journal.objects.filter(kind=Journal.Kind.REVERSAL).count() == 1
     assert_ledger_sound()
@@ -178,7 +178,7 @@ def test_reversal_after_the_window_is_refused(operator, station, product, funded
 def test_a_failed_payment_cannot_be_reversed(operator, station, funded):
     product = ProductFactory(account_check_digit="none")
     tx = pay(operator, station, product, number="1234560000")
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.counter_transaction_reverse(actor=operator, counter_transaction=tx, reason="x")
 
 

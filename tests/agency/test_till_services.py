@@ -16,8 +16,8 @@ from agency.models import (
     Journal,
     LedgerEntry,
 )
-from agency.states import IllegalTransition
 from agency.tasks import generate_commission_statements
+from core.state_machine import TransitionNotAllowed
 from core.timeutil import last_full_month
 from tests.agency.factories import account_number, key, last_month_moment, posting_at
 from tests.factories import StaffAssignmentFactory, UserFactory
@@ -96,7 +96,7 @@ def test_a_top_up_approved_by_the_county_funds_the_float(operator, station, coun
     wallet = FloatWallet.objects.get(station=station, float_group="telecom")
     assert wallet.balance_fen == 200_000
     assert selectors.account_balance_fen(account=wallet.account) == 200_000
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         services.float_top_up_approve(actor=county_admin, top_up=top_up)
     assert Journal.objects.filter(kind=Journal.Kind.TOP_UP).count() == 1
 

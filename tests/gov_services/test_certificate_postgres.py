@@ -1,39 +1,16 @@
 """Certificate guarantees that need PostgreSQL: serial numbers stay unique when officers issue at the
 same moment (the counter row lock), and a double click issues one certificate (the request row lock)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from gov_services.models import Certificate
 from gov_services.services import certificates as services
+from tests.concurrency import run_together
 from tests.factories import valid_id_number
 from tests.gov_services.certificate_helpers import approved_request, cert_item, seal  # noqa: F401  fixtures
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("private_files")]
-
-
-def _together(calls):
-    """Start the callables in threads at the same moment (a barrier); results or exceptions in order."""
-    results: list = [None] * len(calls)
-    barrier = threading.Barrier(len(calls))
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # handed back to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 @pytest.fixture
@@ -48,7 +25,7 @@ def no_render(monkeypatch):
 def test_concurrent_issues_get_distinct_consecutive_serials(cert_item, seal, station, officer, no_render):  # noqa: F811
     requests = [approved_request(cert_item, station, officer, applicant_id_number=valid_id_number(n))
                 for n in range(6)]
-    results = _together([lambda r=r: services.certificate_issue(request=r, actor=officer) for r in requests])
+    results = run_together(*[lambda r=r: services.certificate_issue(request=r, actor=officer) for r in requests])
     assert all(isinstance(r, Certificate) for r in results), results
     numbers = sorted(c.number for c in results)
     assert numbers == [1, 2, 3, 4, 5, 6]
@@ -58,6 +35,6 @@ def test_concurrent_issues_get_distinct_consecutive_serials(cert_item, seal, sta
 @pytest.mark.django_db(transaction=True)
 def test_a_concurrent_double_click_issues_one_certificate(cert_item, seal, station, officer, no_render):  # noqa: F811
     request = approved_request(cert_item, station, officer)
-    results = _together([lambda: services.certificate_issue(request=request, actor=officer)] * 2)
+    results = run_together(*[lambda: services.certificate_issue(request=request, actor=officer)] * 2)
     assert all(isinstance(r, Certificate) for r in results), results
     assert results[0].pk == results[1].pk and Certificate.objects.count() == 1

@@ -5,12 +5,13 @@ import threading
 import uuid
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
+from core.state_machine import TransitionNotAllowed
 from gov_services.models import Attachment, RequestEvent, ServiceRequest
 from gov_services.services import requests as services
 from gov_services.services.requests import intake
-from gov_services.workflow import IllegalTransition
+from tests.concurrency import run_together
 from tests.factories import jpeg_bytes, png_bytes, upload, valid_id_number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("private_files")]
@@ -24,26 +25,6 @@ def _form(operator, station, request_item, key):
         "attachments": [upload("身份证.jpg", jpeg_bytes(), request_item.materials.get(name="身份证"))],
         "signature": png_bytes(),
     }
-
-
-def _run_together(*calls):
-    """Run the callables in threads at the same moment; return their results (or exceptions) in order."""
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            results[index] = call()
-        except Exception as error:  # handed back to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.django_db
@@ -63,16 +44,16 @@ def test_concurrent_double_submit_creates_one_request_and_both_get_it(operator, 
     key = uuid.uuid4()
     barrier = threading.Barrier(2, timeout=30)
     inserted: list[bool] = []
-    original = intake._insert_with_tracking_code
+    original = intake.insert_once
 
-    def racing_insert(request):
+    def racing_insert(request, **options):
         barrier.wait()  # both have passed the "already filed?" look-up before either inserts
-        winner = original(request)
+        winner = original(request, **options)
         inserted.append(winner is None)
         return winner
 
-    monkeypatch.setattr(intake, "_insert_with_tracking_code", racing_insert)
-    first, second = _run_together(
+    monkeypatch.setattr(intake, "insert_once", racing_insert)
+    first, second = run_together(
         lambda: services.service_request_submit(**_form(operator, station, request_item, key)),
         lambda: services.service_request_submit(**_form(operator, station, request_item, key)),
     )
@@ -92,8 +73,8 @@ def test_concurrent_double_click_on_accept_moves_once(operator, station, request
         barrier.wait()
         return services.service_request_accept(request=request, actor=officer)
 
-    results = _run_together(click, click)
-    assert sorted(type(r).__name__ for r in results) == ["IllegalTransition", "ServiceRequest"], results
-    assert any(isinstance(r, IllegalTransition) for r in results)
+    results = run_together(click, click)
+    assert sorted(type(r).__name__ for r in results) == ["ServiceRequest", "TransitionNotAllowed"], results
+    assert any(isinstance(r, TransitionNotAllowed) for r in results)
     assert RequestEvent.objects.filter(request=filed, action="accept").count() == 1
     assert ServiceRequest.objects.get(pk=filed.pk).status == ServiceRequest.Status.ACCEPTED

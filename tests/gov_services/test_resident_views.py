@@ -191,14 +191,15 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(client, applic
     assert not ServiceRequest.objects.exists()
 
 
-def test_a_disguised_file_is_refused_and_nothing_is_saved(client, applicant, request_item, village, private_files):
+def test_a_disguised_file_is_refused_beside_its_input_and_nothing_is_saved(client, applicant, request_item, village,
+                                                                          private_files):
     client.force_login(applicant)
     id_card = request_item.materials.get(name="身份证")
     fake = SimpleUploadedFile("id.jpg", b"MZ\x90\x00 not really a photo", content_type="image/jpeg")
     response = client.post(url("resident-service-request-create", request_item.code),
                            apply_data(request_item, village, **{f"material_{id_card.pk}": fake}))
     assert response.status_code == 200
-    assert "id.jpg" in " ".join(response.context["form"].non_field_errors())
+    assert "id.jpg" in " ".join(response.context["form"].errors[f"material_{id_card.pk}"])
     assert not ServiceRequest.objects.exists()
 
 

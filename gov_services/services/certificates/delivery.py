@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.idempotency import create_once
 from core.masking import mask_id_number
 from core.sms import sms_enqueue
 from gov_services import certificate_tokens as tokens
@@ -144,26 +145,32 @@ def certificate_print_record(*, certificate: Certificate, actor: User, idempoten
                              id_checked: bool) -> CertificatePrint:
     """Log a print (or reprint) and the hand-over: by station staff at the request's station or by an
     officer of the issuing department at the office. The collector's ID must have been checked."""
-    existing = CertificatePrint.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    certificate = _lock(certificate)
-    require_signed_in(actor)
-    at_station = selectors.serves_request_station(user=actor, certificate=certificate)
-    if not at_station and not selectors.is_issuing_officer(user=actor, certificate=certificate):
-        raise PermissionDenied(_("Certificates are printed at the resident's station or at the issuing office."))
-    _require_valid(certificate)
-    if certificate.pdf_status != Certificate.PdfStatus.READY:
-        raise ValidationError(_("The PDF is still being prepared: try again in a minute."), code="pdf_pending")
-    if not id_checked:
-        raise ValidationError({"id_checked": _("Check the collector's ID card before handing the certificate over.")})
-    number = _collector(certificate, name=collector_name, id_number=collector_id_number,
-                        is_holder=collector_is_holder)
-    entry = CertificatePrint.objects.create(
-        certificate=certificate, idempotency_key=idempotency_key, printed_by=actor,
-        station=certificate.request.station if at_station else None,
-        is_reprint=certificate.prints.exists(), collector_name=collector_name.strip(),
-        collector_id_masked=mask_id_number(number), collector_is_holder=collector_is_holder, id_checked=True)
+    at_station = False
+
+    def build() -> CertificatePrint:
+        nonlocal at_station
+        locked = _lock(certificate)
+        require_signed_in(actor)
+        at_station = selectors.serves_request_station(user=actor, certificate=locked)
+        if not at_station and not selectors.is_issuing_officer(user=actor, certificate=locked):
+            raise PermissionDenied(_("Certificates are printed at the resident's station or at the issuing office."))
+        _require_valid(locked)
+        if locked.pdf_status != Certificate.PdfStatus.READY:
+            raise ValidationError(_("The PDF is still being prepared: try again in a minute."), code="pdf_pending")
+        if not id_checked:
+            raise ValidationError({"id_checked": _("Check the collector's ID card before handing the certificate "
+                                                   "over.")})
+        number = _collector(locked, name=collector_name, id_number=collector_id_number,
+                            is_holder=collector_is_holder)
+        return CertificatePrint(
+            certificate=locked, printed_by=actor, station=locked.request.station if at_station else None,
+            is_reprint=locked.prints.exists(), collector_name=collector_name.strip(),
+            collector_id_masked=mask_id_number(number), collector_is_holder=collector_is_holder, id_checked=True)
+
+    entry, created = create_once(CertificatePrint, key={"idempotency_key": idempotency_key}, build=build)
+    if not created:
+        return entry
+    certificate = entry.certificate
     if not certificate.delivery:
         certificate.delivery = Certificate.Delivery.STATION if at_station else Certificate.Delivery.OFFICE
         certificate.save(update_fields=["delivery"])

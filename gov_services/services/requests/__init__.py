@@ -11,7 +11,7 @@ audit trail (append-only: the database refuses UPDATE and DELETE on them). A mov
 instance it was given, reloaded and updated (rate returns the Rating, note the RequestEvent).
 
 Double clicks. A move is never applied twice: the second of two identical clicks waits for the
-first's row lock, then sees the new status and is refused with IllegalTransition (e.g. "Accept is
+first's row lock, then sees the new status and is refused with TransitionNotAllowed (e.g. "Accept is
 not possible while the request is Accepted"); a repeated claim or assign is refused as "already
 assigned". Nothing is written by the refused call, so views can simply show the message. Notes are
 the exception: two notes with the same text are two notes. A repeated *submit* is different: the
@@ -41,6 +41,7 @@ and sent by Celery only after it commits, so a rolled-back move sends nothing.
 
 from gov_services.services.requests.consent import consent_code_send
 from gov_services.services.requests.intake import (
+    ATTACHMENTS,
     CHANNELS_REQUIRING_MATERIALS,
     FORM_DATA_ERROR_PREFIX,
     service_request_submit,
@@ -68,6 +69,7 @@ from gov_services.services.requests.moves import (
 from gov_services.services.requests.scans import MAX_ATTACHMENT_BYTES, MAX_SIGNATURE_BYTES, Upload
 
 __all__ = [
+    "ATTACHMENTS",
     "CHANNELS_REQUIRING_MATERIALS",
     "FORM_DATA_ERROR_PREFIX",
     "MAX_ATTACHMENT_BYTES",

@@ -1,17 +1,18 @@
 """Filing a request: every check first, then the request, its first event and its files, at once."""
 
 import hashlib
-import json
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.idempotency import fingerprint as form_fingerprint
+from core.idempotency import idempotency_conflict, insert_once
 from gov_services.eforms import clean_form_data
 from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
 from gov_services.models import Attachment, RequestEvent, ServiceItem, ServiceRequest
@@ -34,12 +35,18 @@ CHANNELS_REQUIRING_MATERIALS: Final = frozenset({Channel.COUNTER})
 # E-form errors are reported under "form_data.<field name>" ("form_data" for the whole form), so that
 # they stay apart from the request's own fields, which may share a name with an e-form field.
 FORM_DATA_ERROR_PREFIX: Final = "form_data"
-_TRACKING_CODE_ATTEMPTS: Final = 8
+ATTACHMENTS: Final = "attachments"  # the key of scan problems: "attachments.<material id>" (attachment_key)
+
+
+def attachment_key(material_id: int | str | None) -> str:
+    """The error key of a scan: "attachments.<material id>", or "attachments.other" for other documents."""
+    return f"{ATTACHMENTS}.{material_id}" if material_id not in (None, "") else f"{ATTACHMENTS}.other"
 
 
 def check_uploads(uploads: Iterable[Upload], *, item: ServiceItem | None,
                   errors: dict[str, list[str]]) -> list[CheckedFile]:
-    """The uploads that pass (see scans.py); the reasons for the others go to errors["attachments"]."""
+    """The uploads that pass (see scans.py); the reasons for the others go to `errors`, keyed by the
+    material each file was given for (`attachment_key`)."""
     uploads = list(uploads)
     if not uploads:
         return []
@@ -48,9 +55,9 @@ def check_uploads(uploads: Iterable[Upload], *, item: ServiceItem | None,
     for upload in uploads:
         file, problem = check_upload(upload)
         if problem:
-            errors.setdefault("attachments", []).append(problem)
+            errors.setdefault(attachment_key(getattr(upload, "material_id", None)), []).append(problem)
         elif file.material_id is not None and file.material_id not in material_ids:
-            errors.setdefault("attachments", []).append(
+            errors.setdefault(ATTACHMENTS, []).append(
                 _("“%(name)s” is filed under a material this service does not ask for.") % {"name": file.name})
         else:
             checked.append(file)
@@ -117,7 +124,7 @@ def service_request_submit(
     require_signed_in(actor)
     files_errors: dict[str, list[str]] = {}
     checked_files = check_uploads(attachments, item=item, errors=files_errors)
-    fingerprint = _fingerprint(
+    fingerprint = form_fingerprint(
         actor=actor.pk, kind=kind, item=getattr(item, "pk", None), appeal_category=appeal_category,
         subject=subject.strip(), description=description.strip(), place=place.strip(),
         applicant_name=applicant_name.strip(), applicant_id_number=applicant_id_number.strip().upper(),
@@ -145,7 +152,7 @@ def service_request_submit(
         covered = {f.material_id for f in checked_files}
         for material in item.materials.filter(required=True):
             if material.pk not in covered:
-                errors.setdefault("attachments", []).append(
+                errors.setdefault(attachment_key(material.pk), []).append(
                     _("Attach a scan of: %(material)s.") % {"material": material})
     if errors:
         raise ValidationError(errors)
@@ -173,7 +180,7 @@ def service_request_submit(
         filed_by=None if self_filed else actor, consent=consent, channel=channel, station=station,
         village=village, form_data=cleaned["form_data"], status=Status.SUBMITTED, department=department,
     )
-    winner = _insert_with_tracking_code(request)
+    winner = insert_once(request, code="tracking_code", new_code=new_tracking_code)
     if winner is not None:
         return _replay(winner, fingerprint)
     if signature:
@@ -187,18 +194,11 @@ def service_request_submit(
     return request
 
 
-def _fingerprint(**content) -> str:
-    """A digest of everything the form carried, to tell a resend from another form under the same key."""
-    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
-                          .encode()).hexdigest()
-
-
 def _replay(existing: ServiceRequest, fingerprint: str) -> ServiceRequest:
     first = existing.events.filter(action=Action.SUBMIT).order_by("at", "pk").first()
     if first is None or first.data.get("fingerprint") != fingerprint:
-        raise ValidationError(
-            _("This form was already sent with different content. Reload the page to file a new request."),
-            code="idempotency_conflict")
+        raise idempotency_conflict(
+            _("This form was already sent with different content. Reload the page to file a new request."))
     return existing
 
 
@@ -290,25 +290,3 @@ def _check_fields(*, kind, item, appeal_category, description, applicant_name, a
         if problem:
             add("signature", problem)
     return cleaned
-
-
-def _insert_with_tracking_code(request: ServiceRequest) -> ServiceRequest | None:
-    """Insert `request` under a fresh tracking code. None, or the request that already holds its key.
-
-    A concurrent submit with the same idempotency key waits on the unique index until the first one
-    commits, then fails here, and the first request is returned instead. A tracking-code collision
-    (rare) is retried with a new code.
-    """
-    for _attempt in range(_TRACKING_CODE_ATTEMPTS):
-        request.tracking_code = new_tracking_code()
-        try:
-            with transaction.atomic():
-                request.save(force_insert=True)
-            return None
-        except IntegrityError:
-            winner = ServiceRequest.objects.filter(idempotency_key=request.idempotency_key).first()
-            if winner is not None:
-                return winner
-            if not ServiceRequest.objects.filter(tracking_code=request.tracking_code).exists():
-                raise
-    raise RuntimeError("Could not find a free tracking code.")
