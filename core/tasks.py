@@ -1,7 +1,12 @@
+import logging
+
 from celery import shared_task
 from django.core.management import call_command
 
+from core.partitioning import partitions_ensure
 from core.sms import SMS_MAX_RETRIES, SmsTransientError, sms_outbox_deliver, sms_outbox_redispatch
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -22,3 +27,36 @@ def sms_outbox_send(self, message_id: int) -> None:
 def sms_outbox_redispatch_stale() -> int:
     """Every few minutes: re-hand to Celery messages whose first hand-off was lost (broker down)."""
     return sms_outbox_redispatch()
+
+
+@shared_task
+def db_partitions_ahead() -> dict:
+    """Daily: make the coming months' partitions of the month-partitioned tables (PostgreSQL; a no-op on
+    SQLite) and log what is old enough to archive and what fell into a default partition. Never drops."""
+    reports = partitions_ensure()
+    for report in reports:
+        if report.created:
+            logger.info("partitions created: %s", ", ".join(report.created))
+        if report.blocked or report.default_rows:
+            logger.warning(
+                "%s: %d rows in its default partition; months not created: %s",
+                report.table,
+                report.default_rows,
+                ", ".join(f"{m:%Y-%m}" for m in report.blocked) or "none",
+            )
+        if report.archivable:
+            logger.info(
+                "%s: %d partitions older than the retention may be archived: %s",
+                report.table,
+                len(report.archivable),
+                ", ".join(p.name for p in report.archivable),
+            )
+    return {
+        report.table: {
+            "created": report.created,
+            "default_rows": report.default_rows,
+            "blocked": [f"{m:%Y-%m}" for m in report.blocked],
+            "archivable": [p.name for p in report.archivable],
+        }
+        for report in reports
+    }
