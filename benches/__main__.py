@@ -28,6 +28,7 @@ from benches import (
     certificate_render,
     commission_rollups,
     load,
+    partitioning,
     portal_home,
     reports_kpis,
     spreadsheet_imports,
@@ -45,6 +46,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "certificate-render": certificate_render.run,
     "store-pages": store_pages.run,
     "spreadsheet-imports": spreadsheet_imports.run,
+    "partitioning": partitioning.run,
 }
 
 
