@@ -466,3 +466,53 @@ def partitions_ensure(
         report.archivable = [p for p in report.partitions if p.month and p.month < cutoff]
         reports.append(report)
     return reports
+
+
+def partitions_move_default(*, connection=default_connection) -> dict[str, int]:
+    """Give the rows sitting in each table's default partition the month partitions they belong to (as
+    the tables' owner, in one transaction): detach the default partition (which drops the row triggers
+    PostgreSQL cloned onto it, append-only among them), make the months' partitions, move the rows
+    through the parent, attach it again. Returns the rows moved per table. Rows more than
+    MONTHS_BACK_LIMIT months old, or past the months ahead, stay where they are."""
+    if connection.vendor != "postgresql":
+        return {}
+    from django.db import transaction
+
+    quote = connection.ops.quote_name
+    time_zone = settings.TIME_ZONE
+    current = month_start(datetime.datetime.now(datetime.UTC), time_zone)
+    low = add_months(current, -MONTHS_BACK_LIMIT)
+    moved = {}
+    for table, column in partitioned_tables(connection):
+        default = f"{table}_default"
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [default])
+            if not cursor.fetchone()[0]:
+                continue
+            cursor.execute(
+                f"SELECT DISTINCT date_trunc('month', {quote(column)} AT TIME ZONE %s)::date FROM {quote(default)}",
+                [time_zone],
+            )
+            months = sorted(m for (m,) in cursor.fetchall() if low <= m <= add_months(current, MONTHS_AHEAD))
+            if not months:
+                continue
+            cursor.execute(f"ALTER TABLE {quote(table)} DETACH PARTITION {quote(default)}")
+            count = 0
+            for month in months:
+                cursor.execute(
+                    "SELECT cunzhan_month_partition(%s::regclass, %s, %s)", [table, month, time_zone]
+                )
+                following = add_months(month, 1)
+                cursor.execute(
+                    f"WITH moved AS (DELETE FROM {quote(default)} WHERE {quote(column)} >= %s AND {quote(column)} < %s"
+                    f" RETURNING *) INSERT INTO {quote(table)} SELECT * FROM moved",
+                    [_local_midnight(month, time_zone), _local_midnight(following, time_zone)],
+                )
+                count += cursor.rowcount
+            cursor.execute(f"ALTER TABLE {quote(table)} ATTACH PARTITION {quote(default)} DEFAULT")
+            moved[table] = count
+    return moved
+
+
+def _local_midnight(month: datetime.date, time_zone: str) -> datetime.datetime:
+    return datetime.datetime(month.year, month.month, 1, tzinfo=zoneinfo.ZoneInfo(time_zone))

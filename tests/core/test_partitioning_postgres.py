@@ -266,6 +266,23 @@ def test_the_maintenance_makes_the_months_ahead_and_reports_without_dropping():
     assert len(_month_partitions("core_auditevent")) == len(audit.partitions) - 1  # nothing dropped
 
 
+def test_rows_in_the_default_partition_are_moved_into_partitions_made_for_their_months(capsys):
+    from django.core.management import call_command
+
+    months_ago = add_months(month_start(datetime.datetime.now(datetime.UTC)), -14)
+    stray = _audit_at(datetime.datetime(months_ago.year, months_ago.month, 3, 9, tzinfo=SHANGHAI))
+    ancient = _audit_at(datetime.datetime(1999, 1, 1, tzinfo=SHANGHAI))
+    assert _partition_of("core_auditevent", stray.pk) == "core_auditevent_default"
+    call_command("db_partitions", "--move-default")
+    assert "core_auditevent: moved 1 rows out of core_auditevent_default" in capsys.readouterr().out
+    assert _partition_of("core_auditevent", stray.pk) == f"core_auditevent_p{months_ago:%Y_%m}"
+    assert _partition_of("core_auditevent", ancient.pk) == "core_auditevent_default"  # older than the limit
+    assert AuditEvent.objects.get(pk=stray.pk).at == stray.at
+    for target in ("core_auditevent_default", f"core_auditevent_p{months_ago:%Y_%m}"):  # guarded again
+        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+            _execute(f"DELETE FROM {target}")
+
+
 def test_the_applications_role_can_make_next_months_partition_through_the_function():
     role = f"cz_test_role_{uuid4().hex[:10]}"
     with connection.cursor() as cursor:

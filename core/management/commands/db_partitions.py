@@ -5,7 +5,7 @@ anything; months older than the retention are listed for an operator to archive.
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from core.partitioning import MONTHS_AHEAD, partitions_ensure
+from core.partitioning import MONTHS_AHEAD, partitions_ensure, partitions_move_default
 
 
 class Command(BaseCommand):
@@ -29,11 +29,20 @@ class Command(BaseCommand):
             "(default settings.PARTITION_RETENTION_MONTHS)",
         )
         parser.add_argument("--report-only", action="store_true", help="create nothing, only report")
+        parser.add_argument(
+            "--move-default",
+            action="store_true",
+            help="first move rows out of the default partitions into month partitions made for them "
+            "(as the tables' owner; docs/partitioning.md)",
+        )
 
-    def handle(self, *args, ahead, retention, report_only, **options):
+    def handle(self, *args, ahead, retention, report_only, move_default, **options):
         if connection.vendor != "postgresql":
             self.stdout.write(f"Partitioning is PostgreSQL only: nothing to do on {connection.vendor}.")
             return
+        if move_default and not report_only:
+            for table, count in partitions_move_default().items():
+                self.stdout.write(f"{table}: moved {count:,} rows out of {table}_default")
         reports = partitions_ensure(months_ahead=ahead, retention_months=retention, create=not report_only)
         for report in reports:
             months = [p for p in report.partitions if p.month]
