@@ -80,6 +80,7 @@ DECLARE
     low timestamptz;
     high timestamptz;
     busy boolean;
+    grant_row record;
 BEGIN
     SELECT n.nspname, c.relname, a.attname, NULLIF(p.partdefid, 0)::regclass
       INTO schema_name, parent_name, key_column, default_part
@@ -107,6 +108,22 @@ BEGIN
     END IF;
     EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES FROM (%L) TO (%L)', schema_name, part_name,
                    schema_name, parent_name, low, high);
+    -- The new table got the owner's default privileges (core/db_app_role.py grants UPDATE and DELETE by
+    -- default); give it exactly the parent's instead, so an append-only parent's partition is one too.
+    FOR grant_row IN
+        SELECT DISTINCT a.grantee::regrole AS grantee FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = format('%I.%I', schema_name, part_name)::regclass AND a.grantee <> c.relowner
+          AND a.grantee <> 0
+    LOOP
+        EXECUTE format('REVOKE ALL ON %I.%I FROM %s', schema_name, part_name, grant_row.grantee);
+    END LOOP;
+    FOR grant_row IN
+        SELECT a.grantee::regrole AS grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+        WHERE c.oid = parent AND a.grantee <> c.relowner AND a.grantee <> 0
+    LOOP
+        EXECUTE format('GRANT %s ON %I.%I TO %s', grant_row.privilege_type, schema_name, part_name,
+                       grant_row.grantee);
+    END LOOP;
     PERFORM {schema}.cunzhan_partition_guard(format('%I.%I', schema_name, part_name)::regclass);
     RETURN 'created';
 END;

@@ -304,6 +304,20 @@ def test_the_applications_role_can_make_next_months_partition_through_the_functi
     assert bound == [("FOR VALUES FROM ('2033-01-31 16:00:00+00') TO ('2033-02-28 16:00:00+00')",)]
 
 
+def test_a_partition_made_later_has_exactly_its_parents_grants():
+    from core.db_app_role import app_role_grant
+
+    role = f"cz_test_role_{uuid4().hex[:10]}"
+    _execute(f"CREATE ROLE {role} NOLOGIN")
+    app_role_grant(role=role)  # default privileges included: UPDATE and DELETE on tables made later
+    _fetch("SELECT cunzhan_month_partition('core_auditevent'::regclass, '2034-05-01', 'Asia/Shanghai')")
+    _fetch("SELECT cunzhan_month_partition('core_smsoutboxmessage'::regclass, '2034-05-01', 'Asia/Shanghai')")
+    privileges = "SELECT has_table_privilege(%s, %s, 'INSERT'), has_table_privilege(%s, %s, 'UPDATE')"
+    assert _fetch(privileges, [role, "core_auditevent_p2034_05"] * 2) == [(True, False)]
+    assert _fetch(privileges, [role, "core_auditevent"] * 2) == [(True, False)]
+    assert _fetch(privileges, [role, "core_smsoutboxmessage_p2034_05"] * 2) == [(True, True)]
+
+
 def test_the_celery_task_and_the_command_report(capsys):
     from django.core.management import call_command
 
