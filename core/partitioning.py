@@ -29,6 +29,7 @@ the months old enough to archive, and an operator archives them (docs/partitioni
 from __future__ import annotations
 
 import datetime
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -264,6 +265,9 @@ def _copy_rows(cursor, source: str, target: str, batch_rows: int) -> int:
     return count
 
 
+_INDEX = re.compile(r"^(CREATE (?:UNIQUE )?INDEX) (\S+) ON (?:ONLY )?(\S+) (USING .*)$", re.DOTALL)
+
+
 def _convert(
     schema_editor,
     table: str,
@@ -273,17 +277,19 @@ def _convert(
     batch_rows: int,
     now: datetime.datetime | None,
 ) -> None:
+    """Build the new table beside the old one (rows, primary key, indexes, foreign keys, statistics) while
+    the old one takes reads but no writes, then swap them: only the swap holds readers out."""
     connection = schema_editor.connection
     if connection.vendor != "postgresql":
         return
     quote = connection.ops.quote_name
     time_zone = settings.TIME_ZONE
-    old = f"{table}__old"
+    new = f"{table}__new"
     with connection.cursor() as cursor:
         cursor.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass", [table])
         if (cursor.fetchone()[0] == "p") == (column is not None):
             return  # already in the shape asked for
-        cursor.execute(f"LOCK TABLE {quote(table)} IN EXCLUSIVE MODE")
+        cursor.execute(f"LOCK TABLE {quote(table)} IN EXCLUSIVE MODE")  # reads go on, writes wait
         shape = _read_shape(cursor, table, quote)
         if column is not None:
             cursor.execute(
@@ -302,15 +308,14 @@ def _convert(
             # Rows inserted earlier in this transaction wait for their (deferred) key checks, and a table with
             # pending checks cannot be dropped: check them now.
             cursor.execute(f"SET CONSTRAINTS {', '.join(quote(name) for name in foreign_keys)} IMMEDIATE")
-        cursor.execute(f"ALTER TABLE {quote(table)} RENAME TO {quote(old)}")
         cursor.execute(
-            f"CREATE TABLE {quote(table)} (LIKE {quote(old)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
+            f"CREATE TABLE {quote(new)} (LIKE {quote(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
             " INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)"
             + (f" PARTITION BY RANGE ({quote(column)})" if column else "")
         )
         if column is not None:
             current = month_start(now or datetime.datetime.now(datetime.UTC), time_zone)
-            cursor.execute(f"SELECT min({quote(column)}) FROM {quote(old)}")
+            cursor.execute(f"SELECT min({quote(column)}) FROM {quote(table)}")
             (oldest,) = cursor.fetchone()
             first = current
             if oldest is not None:
@@ -319,12 +324,47 @@ def _convert(
                 )
             for month in months_between(first, add_months(current, months_ahead)):
                 cursor.execute(
-                    "SELECT cunzhan_month_partition(%s::regclass, %s, %s)", [table, month, time_zone]
+                    "SELECT cunzhan_month_partition(%s::regclass, %s, %s)", [new, month, time_zone]
                 )
-            cursor.execute(f"CREATE TABLE {quote(table + '_default')} PARTITION OF {quote(table)} DEFAULT")
-        _copy_rows(cursor, quote(old), quote(table), batch_rows)
-        cursor.execute(f"DROP TABLE {quote(old)}")
-        # What the old table carried, under the old names, which are free again.
+            cursor.execute(f"CREATE TABLE {quote(new + '_default')} PARTITION OF {quote(new)} DEFAULT")
+        _copy_rows(cursor, quote(table), quote(new), batch_rows)
+        # The keys and indexes under provisional names (index names are unique in the schema).
+        primary_key = f"id, {quote(column)}" if column else "id"
+        cursor.execute(
+            f"ALTER TABLE {quote(new)} ADD CONSTRAINT {quote(new + '_pkey')} PRIMARY KEY ({primary_key})"
+        )
+        indexes = []
+        for definition in shape.indexes:
+            match = _INDEX.match(definition)
+            if match is None:
+                raise PartitioningRefused(f"{table}: an index this code cannot copy: {definition}")
+            name = match[2].strip('"')
+            indexes.append(name)
+            cursor.execute(f"{match[1]} {quote(name + '__new')} ON {quote(new)} {match[4]}")
+        for name, definition in shape.constraints:
+            cursor.execute(f"ALTER TABLE {quote(new)} ADD CONSTRAINT {quote(name)} {definition}")
+        cursor.execute(f"ANALYZE {quote(new)}")
+        # The swap: from here until the migration commits, readers of the table wait too.
+        cursor.execute(f"DROP TABLE {quote(table)}")
+        cursor.execute(f"ALTER TABLE {quote(new)} RENAME TO {quote(table)}")
+        for partition in _partitions(cursor, table):
+            if partition.startswith(new):
+                cursor.execute(
+                    f"ALTER TABLE {quote(partition)} RENAME TO {quote(table + partition[len(new) :])}"
+                )
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_index x ON x.indrelid = i.inhrelid"
+            " JOIN pg_class c ON c.oid = x.indexrelid WHERE i.inhparent = %s::regclass",
+            [table],
+        )
+        for (index,) in cursor.fetchall():  # the partitions' own indexes, named after them when made
+            if index.startswith(new + "_"):
+                cursor.execute(f"ALTER INDEX {quote(index)} RENAME TO {quote(table + index[len(new) :])}")
+        cursor.execute(
+            f"ALTER TABLE {quote(table)} RENAME CONSTRAINT {quote(new + '_pkey')} TO {quote(table + '_pkey')}"
+        )
+        for name in indexes:
+            cursor.execute(f"ALTER INDEX {quote(name + '__new')} RENAME TO {quote(name)}")
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
         (sequence,) = cursor.fetchone()
         if sequence:
@@ -333,14 +373,6 @@ def _convert(
                 cursor.execute("SELECT setval(%s, %s, %s)", [f"{table}_id_seq", *shape.sequence])
             for grantee, privilege in shape.sequence_grants:
                 cursor.execute(f"GRANT {privilege} ON SEQUENCE {quote(table + '_id_seq')} TO {grantee}")
-        primary_key = f"id, {quote(column)}" if column else "id"
-        cursor.execute(
-            f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(table + '_pkey')} PRIMARY KEY ({primary_key})"
-        )
-        for definition in shape.indexes:
-            cursor.execute(definition)
-        for name, definition in shape.constraints:
-            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
         for definition in shape.triggers:
             cursor.execute(definition)
         for grantee, privilege in shape.grants:
@@ -351,7 +383,6 @@ def _convert(
             cursor.execute("SELECT cunzhan_partition_guard(%s::regclass)", [partition])
             for grantee, privilege in shape.grants:
                 cursor.execute(f"GRANT {privilege} ON {partition} TO {grantee}")
-        cursor.execute(f"ANALYZE {quote(table)}")
 
 
 def table_partition_by_month(
