@@ -28,6 +28,7 @@ from benches import (
     certificate_render,
     commission_rollups,
     load,
+    partitioning,
     portal_home,
     province_load,
     reports_kpis,
@@ -47,6 +48,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "store-pages": store_pages.run,
     "spreadsheet-imports": spreadsheet_imports.run,
     "province-load": province_load.run,
+    "partitioning": partitioning.run,
 }
 
 

@@ -1,7 +1,10 @@
+import logging
+
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.core.management import call_command
 
+from core.partitioning import partitions_ensure
 from core.sms import (
     SMS_MAX_RETRIES,
     SmsTransientError,
@@ -12,6 +15,8 @@ from core.sms import (
 
 # The back-off of the batch task: as sms_outbox_send's (30 s, doubling, at most 30 min, jittered).
 SMS_RETRY_BACKOFF, SMS_RETRY_BACKOFF_MAX = 30, 30 * 60
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -45,3 +50,36 @@ def sms_outbox_send_batch(self, tokens: list[list[int]]) -> None:
 def sms_outbox_redispatch_stale() -> int:
     """Every few minutes: re-hand to Celery messages whose first hand-off was lost (broker down)."""
     return sms_outbox_redispatch()
+
+
+@shared_task
+def db_partitions_ahead() -> dict:
+    """Daily: make the coming months' partitions of the month-partitioned tables (PostgreSQL; a no-op on
+    SQLite) and log what is old enough to archive and what fell into a default partition. Never drops."""
+    reports = partitions_ensure()
+    for report in reports:
+        if report.created:
+            logger.info("partitions created: %s", ", ".join(report.created))
+        if report.blocked or report.default_rows:
+            logger.warning(
+                "%s: %d rows in its default partition; months not created: %s",
+                report.table,
+                report.default_rows,
+                ", ".join(f"{m:%Y-%m}" for m in report.blocked) or "none",
+            )
+        if report.archivable:
+            logger.info(
+                "%s: %d partitions older than the retention may be archived: %s",
+                report.table,
+                len(report.archivable),
+                ", ".join(p.name for p in report.archivable),
+            )
+    return {
+        report.table: {
+            "created": report.created,
+            "default_rows": report.default_rows,
+            "blocked": [f"{m:%Y-%m}" for m in report.blocked],
+            "archivable": [p.name for p in report.archivable],
+        }
+        for report in reports
+    }

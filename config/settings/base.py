@@ -362,6 +362,8 @@ SITE_URL = read("SITE_URL", env.str, "http://127.0.0.1:8000", "https://cunzhan.e
 # Celery: with no broker, tasks run inline at commit so the demo needs no server.
 CELERY_BROKER_URL = read("CELERY_BROKER_URL", env.str, "", "redis://127.0.0.1:6379/0")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Month partitions older than this are listed as archivable by `manage.py db_partitions` (never dropped).
+PARTITION_RETENTION_MONTHS = read("PARTITION_RETENTION_MONTHS", env.int, 24, "PARTITION_RETENTION_MONTHS=24")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = read("CELERY_RESULT_BACKEND", env.str, None, "redis://127.0.0.1:6379/2")
 CELERY_TASK_ACKS_LATE = True
@@ -377,6 +379,11 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-sweep": {
         "task": "gov_services.tasks.supervision.supervision_sweep",
         "schedule": 15 * 60,
+    },
+    # PostgreSQL: the coming months' partitions of the audit trail, outbox and request events (never drops).
+    "db-partitions-ahead": {
+        "task": "core.tasks.db_partitions_ahead",
+        "schedule": crontab(minute=10, hour=3),
     },
     "sms-outbox-redispatch-stale": {
         "task": "core.tasks.sms_outbox_redispatch_stale",
