@@ -78,7 +78,7 @@ def _category_tags(category_ids) -> list[str]:
     Category = apps.get_model("catalogue", "Category")
     tags = set()
     for category in Category.objects.filter(pk__in=category_ids):
-        tags.update(f"cat:{pk}" for pk in category.get_ancestors_and_self().values_list("pk", flat=True))
+        tags.update(f"cat:{c.pk}" for c in category.get_ancestors_and_self())  # a list in Oscar
     return sorted(tags)
 
 

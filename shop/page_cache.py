@@ -110,14 +110,17 @@ class StorePageCacheMiddleware:
         return response
 
     def _render_and_store(self, request, key):
+        if STORE_PAGES.seconds() <= 0:  # the cache keeps nothing: just render
+            return self.get_response(request)
         versions = STORE_PAGES.versions([ALL])  # before rendering: see PageCache.store
+        state = regions.visitor_state(request)
+        if state:
+            regions.expect_blanks(request, state, lambda: _blank_request(request))
         response = self.get_response(request)
         if response.status_code != 200 or response.streaming or not _request_is_cacheable(request):
             return response
         tags = getattr(request, _TAGS, set()) - {ALL}
-        body = response.content
-        if regions.visitor_state(request):
-            body = regions.blank(_blank_request(request), body)
+        body = regions.with_blanks(request, response.content) if state else response.content
         match = getattr(request, "resolver_match", None)
         page = {}
         if match is not None and match.url_name == "detail" and "pk" in match.kwargs:

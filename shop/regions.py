@@ -35,6 +35,7 @@ from django.utils.html import escape
 from oscar.core.loading import get_class, get_model
 
 RENDERING = "_store_region_rendering"  # set on the request while a region renders (no page tags)
+_BLANKS = "_store_region_blanks"  # while a page to be stored renders: its regions as nobody sees them
 NEXT = "__store_region_next__"  # the page's own address in a region (links back), put in when served
 _REGION = re.compile(rb"<!--cz:region (\w+) ?(\d*)-->(.*?)<!--/cz:region-->", re.S)
 
@@ -206,9 +207,20 @@ def _wrap(request, name: str, product_id, html: str) -> str:
 
 
 def render(request, name: str, product_id: int | None = None, *, page_context=None) -> str:
-    """The region `name` for this request, between its markers."""
+    """The region `name` for this request, between its markers. While a page is rendered to be stored
+    (`expect_blanks`), a region that shows what this visitor has is rendered a second time as a visitor
+    with nothing sees it, from the same page context, for the stored copy (`with_blanks`)."""
     html, _tags = _render_html(request, name, product_id, page_context)
+    blanks = getattr(request, _BLANKS, None)
+    if blanks is not None and REGIONS[name].depends & blanks["state"]:
+        if "request" not in blanks:
+            blanks["request"] = blanks.pop("make")()
+        blanks[name, product_id] = _render_html(blanks["request"], name, product_id, page_context)[0]
     return _wrap(request, name, product_id, html)
+
+
+def expect_blanks(request, state: frozenset[str], make_blank_request: Callable) -> None:
+    setattr(request, _BLANKS, {"state": state, "make": make_blank_request})
 
 
 def _cached_regions(request, wanted: list[tuple[str, int | None]]) -> dict:
@@ -276,10 +288,24 @@ def personalise(request, body: bytes, *, page: dict) -> bytes:
     return _splice(request, body, lambda region: bool(region.depends & state), keep=True)
 
 
-def blank(blank_request, body: bytes) -> bytes:
+def with_blanks(request, body: bytes) -> bytes:
     """A page rendered for someone with a basket, a station … as an anonymous visitor with nothing
-    would have got it: every region re-rendered for `blank_request`."""
-    return _splice(blank_request, body, lambda region: True, keep=False)
+    would have got it: the regions that show what they have, as `render` rendered them blank."""
+    blanks = getattr(request, _BLANKS)
+    state = blanks["state"]
+
+    def replace(match):
+        name, pid = match.group(1).decode(), int(match.group(2)) if match.group(2) else None
+        region = REGIONS.get(name)
+        if region is None or not region.depends & state:
+            return match.group(0)
+        if (name, pid) not in blanks:  # not rendered through the tag: render it now, without the page
+            if "request" not in blanks:
+                blanks["request"] = blanks.pop("make")()
+            blanks[name, pid] = _render_html(blanks["request"], name, pid, None)[0]
+        return _wrap(blanks["request"], name, pid, blanks[name, pid]).encode()
+
+    return _REGION.sub(replace, body)
 
 
 def remember_viewed(request, response, product_id: int) -> None:
