@@ -246,6 +246,9 @@ def _render_and_keep(request, name: str, product_id) -> str:
 
     before = STORE_PAGES.versions([ALL])
     html, tags = _render_html(request, name, product_id, None)
+    # Kept with the CSRF placeholder, as the page is (the token changes at sign-in): the served page gets
+    # the visitor's current token put back (PageCache.personal_body).
+    html = STORE_PAGES.without_csrf_token(html)
     versions = {**before, **STORE_PAGES.versions(set(tags) - {ALL})}
     cache.set(
         _visitor_key(request, REGIONS[name], product_id), (html, versions), timeout=STORE_PAGES.seconds()

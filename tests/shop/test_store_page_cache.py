@@ -156,3 +156,19 @@ def test_staff_get_a_fresh_page(client, eggs, superuser):
     client.force_login(superuser)
     client.get(eggs.get_absolute_url())
     assert HEADER not in client.get(eggs.get_absolute_url())
+
+
+def test_a_personal_region_from_the_cache_carries_the_visitors_current_csrf_token(eggs, resident):
+    import re
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(resident)
+    url = eggs.get_absolute_url()
+    for _ in range(3):  # the page, then the resident's add-to-basket form, are kept
+        client.get(url)
+    del client.cookies["csrftoken"]  # a new CSRF secret, as after signing in again
+    page = client.get(url).content.decode()
+    form = page.split('id="add_to_basket_form"', 1)[1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    added = client.post(reverse("basket:add", args=[eggs.pk]), {"quantity": 1, "csrfmiddlewaretoken": token})
+    assert added.status_code == 302
