@@ -47,20 +47,26 @@ def bare_env(page_bytes: int) -> dict[str, str]:
     return clean_env(DJANGO_SETTINGS_MODULE="benches.bare.settings", BENCH_BARE_BYTES=str(page_bytes))
 
 
-def _checked_page(url: str, who: str) -> bytes:
-    status, body = fetch(url)
+def _checked_page(url: str, who: str, headers: dict[str, str] | None = None) -> bytes:
+    if headers:
+        import urllib.request
+
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
+            status, body = response.status, response.read()
+    else:
+        status, body = fetch(url)
     if status != 200:
         raise RuntimeError(f"{who} answered {url} with HTTP {status}; not measuring an error page")
     return body
 
 
-def _measure(ctx: Context, label: str, url: str) -> load.LoadResult:
+def _measure(ctx: Context, label: str, url: str, headers: dict[str, str] | None = None) -> load.LoadResult:
+    """Warm up, then measure `url` (with `headers` on every request, e.g. a visitor's cookies)."""
+    kwargs = {"threads": ctx.threads, "connections": ctx.connections, "tool": ctx.loadgen, "headers": headers}
     progress(f"warming up {label}… {ctx.warmup:g} s")
-    load.run(url, seconds=ctx.warmup, threads=ctx.threads, connections=ctx.connections, tool=ctx.loadgen)
+    load.run(url, seconds=ctx.warmup, **kwargs)
     progress(f"measuring {label}… {ctx.duration:g} s")
-    result = load.run(
-        url, seconds=ctx.duration, threads=ctx.threads, connections=ctx.connections, tool=ctx.loadgen
-    )
+    result = load.run(url, seconds=ctx.duration, **kwargs)
     progress(
         f"  {label}: {result.rps:,.0f} req/s, p50 {result.p50_ms or 0:.1f} ms, p99 {result.p99_ms or 0:.1f} ms,"
         f" {result.requests:,} requests" + (f" — {result.problems()}" if result.problems() else "")

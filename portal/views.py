@@ -56,7 +56,11 @@ class StationDirectoryView(View):
             "item": directory["item"], "item_at_station": directory["item_at_station"],
             "filtered": bool(township or service or directory["item"]),
         })
-        return mark_cacheable(response)
+        # Narrowed to a township, the page shows only its stations: another township's do not forget it.
+        tags = ["regions", f"stations:{township}" if township else "stations"]
+        if directory["item"] is not None:
+            tags.append(f"item:{directory['item'].pk}")
+        return mark_cacheable(response, tags=tags)
 
 
 class SitemapView(View):

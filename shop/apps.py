@@ -1,14 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# What the cached store pages show (shop/page_cache.py): a change to any of these empties them.
-STORE_PAGE_MODELS = (
-    ("catalogue", "Product"), ("catalogue", "ProductImage"), ("catalogue", "Category"),
-    ("catalogue", "ProductCategory"), ("catalogue", "ProductAttributeValue"), ("catalogue", "ProductClass"),
-    ("catalogue", "ProductRecommendation"), ("partner", "StockRecord"), ("partner", "Partner"),
-    ("reviews", "ProductReview"), ("shop", "Merchant"),
-)
-
 
 def merchant_posts(user_id: int) -> list:
     """The user's merchant posts for stations.scope: the partner accounts they sell through (one query)."""
@@ -28,8 +20,6 @@ class ShopConfig(AppConfig):
     verbose_name = _("Member-merchant store")
 
     def ready(self):
-        from django.apps import apps
-
         from shop.attention import SOURCES
         from stations.attention import register_attention
         from stations.scope import register_posts
@@ -37,13 +27,21 @@ class ShopConfig(AppConfig):
         register_posts("merchants", merchant_posts)
         for source in SOURCES:
             register_attention(source)
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from shop import cache_signals
 
-        from shop.page_cache import store_pages_changed
+        cache_signals.connect()
+        self._no_write_on_product_views()
 
-        for app_label, model_name in STORE_PAGE_MODELS:
-            model = apps.get_model(app_label, model_name)
-            post_save.connect(store_pages_changed, sender=model, dispatch_uid=f"shop-pages-{model_name}-save")
-            post_delete.connect(store_pages_changed, sender=model, dispatch_uid=f"shop-pages-{model_name}-delete")
-        product = apps.get_model("catalogue", "Product")
-        m2m_changed.connect(store_pages_changed, sender=product.categories.through, dispatch_uid="shop-pages-m2m")
+    @staticmethod
+    def _no_write_on_product_views():
+        """Oscar's analytics count every product view with an UPDATE (and, for a signed-in visitor, an
+        INSERT of the view and an UPDATE of their record) inside the page's request: on SQLite concurrent
+        views fail with "database is locked", on PostgreSQL every view of a product queues on its one
+        counter row, and a page served from the store cache (shop/page_cache.py) never runs the view, so
+        the count was wrong anyway. Nothing here reads the view counts, so the receiver is disconnected
+        (not buffered); basket additions, searches and purchases, written when the visitor writes
+        anyway, are still counted."""
+        from oscar.apps.analytics import receivers
+        from oscar.apps.catalogue.signals import product_viewed
+
+        product_viewed.disconnect(receivers.receive_product_view)

@@ -479,6 +479,8 @@ WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 # jieba-segmented Chinese on the stock database backend (SQLite FTS5 / PostgreSQL): portal/zh_search.py.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "portal.zh_search"}}
 PORTAL_PAGE_CACHE_SECONDS = read("PORTAL_PAGE_CACHE_SECONDS", env.int, 600, "PORTAL_PAGE_CACHE_SECONDS=600")
+# The store pages and their personal regions (shop/page_cache.py); 0 keeps nothing (every page rendered).
+SHOP_PAGE_CACHE_SECONDS = read("SHOP_PAGE_CACHE_SECONDS", env.int, 300, "SHOP_PAGE_CACHE_SECONDS=300")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "zip"]
 # Editors' uploads pass the same content checks as everyone's (portal/forms.py), documents are
 # downloaded rather than opened in the browser, and images keep to our pixel limit.

@@ -19,10 +19,16 @@ def zh_page_search_fields(*fields, title_also: tuple[str, ...] = ()) -> list:
 class CachedPageMixin:
     """Lets core.page_cache keep the public rendering of this page (not previews, not private pages)."""
 
+    # What the page shows from other apps, as tags of core.page_cache (portal/signals.py invalidates them).
+    cache_tags: tuple[str, ...] = ()
+
+    def page_cache_tags(self) -> tuple[str, ...]:
+        return self.cache_tags
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         if not getattr(request, "is_preview", False) and not self.get_view_restrictions().exists():
-            mark_cacheable(response)
+            mark_cacheable(response, tags=self.page_cache_tags())
         return response
 
 

@@ -57,6 +57,7 @@ class GuideIndexPage(SectionPageMixin, CachedPageMixin, RoutablePageMixin, Page)
     subpage_types = ["portal.ServiceGuidePage"]
     section = "guides"
     template = "portal/guide_index_page.html"
+    cache_tags = ("guides",)
 
     class Meta:
         verbose_name = _("guide index")
@@ -127,6 +128,9 @@ class ServiceGuidePage(CachedPageMixin, RoutablePageMixin, Page):
     parent_page_types = ["portal.GuideIndexPage"]
     subpage_types: list[str] = []
     template = "portal/service_guide_page.html"
+
+    def page_cache_tags(self) -> tuple[str, ...]:
+        return (f"item:{self.service_item_id}",) if self.service_item_id else ()
 
     class Meta:
         verbose_name = _("service guide")

@@ -18,6 +18,7 @@ class HomePage(CachedPageMixin, Page):
     search_fields = zh_page_search_fields(ZhSearchField("intro"), ZhSearchField("body"))
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+    cache_tags = ("guides", "regions")  # the most used guides, the township picker
 
     class Meta:
         verbose_name = _("home page")

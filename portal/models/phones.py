@@ -21,6 +21,7 @@ class PhoneDirectoryPage(SectionPageMixin, CachedPageMixin, Page):
     parent_page_types = ["portal.HomePage"]
     subpage_types: list[str] = []
     section = "phones"
+    cache_tags = ("phones",)
 
     class Meta:
         verbose_name = _("service phone numbers")

@@ -29,6 +29,23 @@ class MerchantStanding(oscar_strategy.Default):
             self._suspended = suspended_partner_ids()
         return self._suspended
 
+    def fetch_for_product(self, product, stockrecord=None):
+        self._shown(product)
+        return super().fetch_for_product(product, stockrecord)
+
+    def fetch_for_parent(self, product):
+        self._shown(product)
+        return super().fetch_for_parent(product)
+
+    def _shown(self, product) -> None:
+        """The cached store page being rendered shows this product's price and availability: it depends on
+        the product and its parent (shop/page_cache.py; a merchant's change forgets its products)."""
+        if self.request is None:
+            return
+        from shop.page_cache import add_tags
+
+        add_tags(self.request, f"p:{product.pk}", *([f"p:{product.parent_id}"] if product.parent_id else []))
+
     def select_stockrecord(self, product):
         for stockrecord in product.stockrecords.all():
             if stockrecord.partner_id not in self.suspended_partner_ids:

@@ -12,3 +12,16 @@ def shopper_station(context):
     from shop.selectors.shoppers import shopper_station_for
 
     return shopper_station_for(user=request.user, session=request.session)
+
+
+@register.simple_tag(takes_context=True)
+def store_region(context, name, product_id=None):
+    """A personal part of a cached store page (shop/regions.py), rendered for this visitor."""
+    from django.utils.safestring import mark_safe
+
+    from shop import regions
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    return mark_safe(regions.render(request, name, int(product_id) if product_id else None, page_context=context))

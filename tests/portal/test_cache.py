@@ -137,3 +137,47 @@ def test_private_pages_are_never_cached(client, guide, restriction):
     second = client.get(guide.url)
 
     assert first.status_code in (200, 302) and "X-Portal-Cache" not in second
+
+
+def _village_in(tree, township):
+    return next(v for v in tree["villages"] if v.path.startswith(township.path))
+
+
+def test_a_station_saved_in_one_township_keeps_the_other_townships_pages_and_the_guides(client, tree, guide):
+    here, there = tree["townships"][0], tree["townships"][1]
+    StationFactory(village=_village_in(tree, here), name="甲村服务站")
+    pages = [f"/stations/?township={here.code}", guide.url, "/"]
+    for url in pages:
+        client.get(url)
+        assert client.get(url)["X-Portal-Cache"] == "hit"
+
+    StationFactory(village=_village_in(tree, there), name="乙村服务站")
+
+    for url in pages:
+        assert client.get(url)["X-Portal-Cache"] == "hit", url
+    everything = client.get("/stations/")  # the unfiltered directory shows every station
+    assert everything["X-Portal-Cache"] == "miss" and "乙村服务站" in everything.content.decode()
+    there_page = client.get(f"/stations/?township={there.code}")
+    assert "乙村服务站" in there_page.content.decode()
+
+
+def test_a_station_moved_to_another_township_leaves_the_old_townships_directory(client, tree):
+    here, there = tree["townships"][0], tree["townships"][1]
+    station = StationFactory(village=_village_in(tree, here), name="甲村服务站")
+    url = f"/stations/?township={here.code}"
+    assert "甲村服务站" in client.get(url).content.decode()
+
+    station.village = _village_in(tree, there)
+    station.save()
+
+    assert "甲村服务站" not in client.get(url).content.decode()
+
+
+def test_editing_a_catalogue_item_refreshes_its_guide_and_not_the_station_directory(client, tree, guide, service_item):
+    client.get(guide.url)
+    client.get("/stations/")
+    service_item.name = "户籍证明开具（新）"
+    service_item.save()
+
+    assert client.get("/stations/")["X-Portal-Cache"] == "hit"
+    assert client.get(guide.url)["X-Portal-Cache"] == "miss"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.views.generic import ListView
 from oscar.apps.search.views.base import *  # noqa: F403  Oscar's forked module keeps every name
 
+from shop.page_cache import add_tags
 from shop.selectors.catalogue import product_browse_list
 
 
@@ -33,4 +34,7 @@ class BaseSearchView(ListView):
         ctx["page_obj"].object_list = [Hit(p) for p in ctx["page_obj"].object_list]
         ctx[self.context_object_name] = ctx["page_obj"].object_list
         ctx.update(page=ctx["page_obj"], query=self.get_query(), has_facets=False, selected_facets=[], form=None)
+        # Which products are on this page is forgotten with "list" (any category: "cat:<id>"; by text: "search").
+        add_tags(self.request, "list", *([f"cat:{self.category.pk}"] if self.category else []),
+                 *(["search"] if self.get_query() else []))
         return ctx
