@@ -216,7 +216,7 @@ def gov_kpi_report(*, scope: ReportScope, params: GovKpiParams, filter_labels: l
         filters["station_id"] = -1  # a township that does not exist narrows to nothing
     table = kpi_table(scope=scope, period=params.period, dimensions=(params.group,), **filters)
     trend = (table if params.group == "month" else
-             kpi_table(scope=scope, period=params.period, dimensions=("month",), **filters))
+             kpi_table(scope=scope, period=params.period, dimensions=("month",), median_total=False, **filters))
     return GovKpiReport(params=params, table=table, trend=trend, township=township,
                         filter_labels=list(filter_labels), link_requests=link_requests,
                         groups=tuple(groups or (name for name, _label in GROUP_CHOICES)))

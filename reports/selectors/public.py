@@ -26,7 +26,8 @@ def public_department_performance(*, first_month, last_month) -> KpiTable:
     """Every department, by month, over the months from `first_month` to `last_month` (any day in
     each; whole months are counted). Five queries (six when the work calendar is not cached)."""
     start, end = month_start(first_month), month_end(last_month)
-    return kpi_table(scope=ReportScope.public(), period=Period(start, end), dimensions=("department", "month"))
+    return kpi_table(scope=ReportScope.public(), period=Period(start, end), dimensions=("department", "month"),
+                     median_total=False)
 
 
 def public_performance(*, months: int = 12, today: datetime.date | None = None) -> dict:
@@ -42,7 +43,8 @@ def public_performance(*, months: int = 12, today: datetime.date | None = None) 
         by_department_month = public_department_performance(first_month=first, last_month=last)
         period = by_department_month.period
         by_department = kpi_table(scope=ReportScope.public(), period=period, dimensions=("department",))
-        by_month = kpi_table(scope=ReportScope.public(), period=period, dimensions=("month",))
+        # The total (and its median) is by_department's: by month only its rows are needed.
+        by_month = kpi_table(scope=ReportScope.public(), period=period, dimensions=("month",), median_total=False)
         months_of = {}
         for row in by_department_month.rows:
             months_of.setdefault(row.keys[0], []).append(row)
