@@ -8,17 +8,20 @@
   requests, and no names of people are ever in a report.
 
 A user holding several roles sees the union. The public performance page uses `ReportScope.public()`
-(every request, county-wide figures only). The filters are the scope module's (`grants_q`); this class
-only keeps the grants a report needs, so that a long-running export keeps the scope it was asked with.
+(every request, county-wide figures only). The filters are the scope module's (`grants_q`), except the
+requests' place filter, which reports write with ids instead of path joins (the same rows, see
+`request_q`); this class only keeps the grants a report needs, so that a long-running export keeps the
+scope it was asked with.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from gov_services.models import ServiceRequest
+from gov_services.models import Department
+from stations.models import Region, Station
 from stations.scope import Scope, grants_q, scope_for
 
 
@@ -52,13 +55,40 @@ class ReportScope:
                         department_ids=self.department_ids, **lookups)
 
     def request_q(self, prefix: str = "") -> Q:
-        """Q over ServiceRequest (reached through `prefix`, e.g. "request__") for this scope."""
-        return self._q(place=tuple(f"{prefix}{lookup}" for lookup in ServiceRequest.PLACE),
-                       station=f"{prefix}station_id", department=f"{prefix}department_id")
+        """Q over ServiceRequest (reached through `prefix`, e.g. "request__") for this scope.
+
+        The same requests as the scope module's place filter (`grants_q(place=ServiceRequest.PLACE)`: a
+        request's village, else its station's village, else its department's region, under one of the
+        paths), written without joins or LIKE on the request's side: the regions under the paths are a
+        subquery on the small region table, and the request is matched by its own village, station and
+        department ids (tests/reports/test_scope_filters.py checks the two agree)."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        if self.region_paths:
+            regions = regions_under(self.region_paths)
+            q |= (Q(**{f"{prefix}village_id__in": regions})
+                  | Q(**{f"{prefix}village_id__isnull": True,
+                         f"{prefix}station_id__in": Station.objects.filter(village__in=regions).values("pk")})
+                  | Q(**{f"{prefix}village_id__isnull": True, f"{prefix}station_id__isnull": True,
+                         f"{prefix}department_id__in": Department.objects.filter(region__in=regions).values("pk")}))
+        if self.station_ids:
+            q |= Q(**{f"{prefix}station_id__in": list(self.station_ids)})
+        if self.department_ids:
+            q |= Q(**{f"{prefix}department_id__in": list(self.department_ids)})
+        return q
 
     def station_q(self, prefix: str = "") -> Q:
         """Q over Station (reached through `prefix`) for this scope; officers see no stations."""
         return self._q(place=f"{prefix}village__path", station=f"{prefix}pk")
+
+
+def regions_under(paths) -> QuerySet:
+    """The ids of the regions at or under any of `paths` (a subquery: the region table is small)."""
+    inside = Q(pk__in=[])
+    for path in paths:
+        inside |= Q(path__startswith=path)
+    return Region.objects.filter(inside).values("pk")
 
 
 def report_scope_for(*, user) -> ReportScope:
