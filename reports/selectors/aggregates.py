@@ -17,8 +17,10 @@ from __future__ import annotations
 import datetime
 import json
 import math
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connections, router
 from django.db.models import Aggregate, FloatField, Func, IntegerField
 
 from gov_services.deadlines import ONE_DAY, WorkCalendar
@@ -150,3 +152,50 @@ class WorkingDays(Func):
         raise NotImplementedError(
             f"WorkingDays is written for PostgreSQL and SQLite, not {connection.vendor}."
         )
+
+
+def grouped_several_ways(
+    queryset,
+    groupings: Sequence[Sequence[str]],
+    keys: dict[str, object],
+    columns: dict[str, object],
+    aggregates: dict[str, tuple[str, str | None]],
+) -> list[list[dict]]:
+    """One query that aggregates `queryset`'s rows by each of `groupings` (and by nothing, for `()`):
+    the rows are read, joined and computed once (a CTE, which PostgreSQL materialises once because it
+    is read several times), then grouped once per grouping, the groups glued with UNION ALL — what
+    GROUP BY GROUPING SETS does, written so that SQLite runs it too.
+
+    `keys`: {alias: expression} of every key a grouping names (a grouping is a tuple of aliases);
+    `columns`: {alias: expression}, per-row values the aggregates read; `aggregates`: {name: (kind,
+    column alias)} with kind "count" (rows; column None), "sum" or "median" (percentile_cont 0.5).
+    Returns, per grouping, its grouped rows as dicts of the grouping's keys and the aggregates' names
+    (keys as the database gives them, without Django's converters: callers normalise them)."""
+    db = router.db_for_read(queryset.model)
+    connection = connections[db]
+    inner = queryset.values(**keys, **columns).order_by()
+    inner_sql, params = inner.query.get_compiler(using=db).as_sql()
+    q = connection.ops.quote_name
+    median = (
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY {})"
+        if connection.vendor == "postgresql"
+        else "cz_percentile_cont({}, 0.5)"
+    )
+    templates = {"count": "COUNT(*)", "sum": "SUM({})", "median": median}
+    names = list(aggregates)
+    selected = ", ".join(
+        templates[kind].format(q(column) if column else "") for kind, column in aggregates.values()
+    )
+    branches = []
+    for i, grouping in enumerate(groupings):
+        key_columns = ", ".join(q(alias) if alias in grouping else "NULL" for alias in keys)
+        group_by = f" GROUP BY {', '.join(q(alias) for alias in grouping)}" if grouping else ""
+        branches.append(f"SELECT {i}, {key_columns}{', ' if keys else ''}{selected} FROM cz_rows{group_by}")
+    sql = f"WITH cz_rows AS ({inner_sql}) " + " UNION ALL ".join(branches)
+    out: list[list[dict]] = [[] for _ in groupings]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for record in cursor.fetchall():
+            values = dict(zip([*keys, *names], record[1:], strict=True))
+            out[record[0]].append({name: values[name] for name in (*groupings[record[0]], *names)})
+    return out

@@ -125,6 +125,8 @@ def month_key(value) -> datetime.date | None:
     """TruncMonth gives a datetime on PostgreSQL and SQLite alike; reports key months by their first day."""
     if value is None:
         return None
+    if isinstance(value, str):  # SQLite's, read without Django's converters (aggregates.grouped_several_ways)
+        value = datetime.datetime.fromisoformat(value)
     if isinstance(value, datetime.datetime):
         return local_date(value) if value.tzinfo else value.date()
     return value
