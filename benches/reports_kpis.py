@@ -13,8 +13,9 @@ for ratings of 2 or less; a "returned for supplement" event on every 20th reques
 
 Each county is built in one transaction whose last statement writes its row in bench_reports_marker: a
 county without its marker row has no rows at all (a failure rolls everything back), so a rerun builds
-exactly the counties that are missing and reuses the rest. A change of BENCH_REPORTS_PER_COUNTY empties
-the requests and the markers first. Only the bench database is touched: BENCH_REPORTS_DATABASE_URL
+exactly the counties that are missing and reuses the rest. A change of BENCH_REPORTS_PER_COUNTY (or
+BENCH_REPORTS_REBUILD=1) empties the requests and the markers first. The growth curve is measured while
+the counties are built: a rerun on a province already built measures its largest size only. Only the bench database is touched: BENCH_REPORTS_DATABASE_URL
 (default postgres://postgres@127.0.0.1:5432/cz_reports_bench), migrated on first use.
 
 Figures (seconds, lower is better), each the median of BENCH_REPORTS_RUNS rounds (default 3) after a
@@ -80,16 +81,20 @@ def run(ctx: Context) -> list[Row]:
 def _rows(ctx: Context, result: dict, per_county: int, runs: int) -> list[Row]:
     steps = result["steps"]
     first, last = steps[0], steps[-1]
+    if first["counties"] > 1:  # a rerun on a province already built: only its figures, judged against 2 s
+        first = None
     ctx.note(f"reports: {per_county:,} requests per county over two years on PostgreSQL, counties "
              f"{', '.join(str(s['counties']) for s in steps)}; median of {runs} interleaved rounds after a "
              "warm-up; ours and the hand-written SQL agree on every KPI figure")
-    rows = [Row(f"KPI table by department, county admin, this year, {first['rows']:,} requests",
-                first["ours_table"], first["raw_table"], fmt="{:,.3f} s", better="lower",
-                note="vs hand-written SQL", goal="< 1 s", met=ctx.judge(first["ours_table"] < 1.0))]
-    for name, seconds in first["pages"].items():
-        rows.append(Row(f"page: {name}, {first['rows']:,} requests", seconds, None, fmt="{:,.3f} s",
-                        better="lower", goal="< 1 s", met=ctx.judge(seconds < 1.0)))
-    if len(steps) > 1:
+    rows = []
+    if first is not None:
+        rows.append(Row(f"KPI table by department, county admin, this year, {first['rows']:,} requests",
+                        first["ours_table"], first["raw_table"], fmt="{:,.3f} s", better="lower",
+                        note="vs hand-written SQL", goal="< 1 s", met=ctx.judge(first["ours_table"] < 1.0)))
+        for name, seconds in first["pages"].items():
+            rows.append(Row(f"page: {name}, {first['rows']:,} requests", seconds, None, fmt="{:,.3f} s",
+                            better="lower", goal="< 1 s", met=ctx.judge(seconds < 1.0)))
+    if last["counties"] > 1:
         rows.append(Row(f"KPI table by department, county admin, this year, {last['rows']:,} requests",
                         last["ours_table"], last["raw_table"], fmt="{:,.3f} s", better="lower",
                         note="vs hand-written SQL", goal="< 2 s", met=ctx.judge(last["ours_table"] < 2.0)))
@@ -128,9 +133,13 @@ def _child() -> None:
 
     progress("migrating the bench database (minutes, the first time only)…")
     call_command("migrate", verbosity=0, interactive=False)
-    _prepare_markers()
+    built = _prepare_markers()
     steps = []
     for counties in COUNTIES:
+        if counties < built:  # the database holds more already: this size can no longer be measured
+            progress(f"skipping the {counties}-county step: {built} counties are built "
+                     "(BENCH_REPORTS_REBUILD=1 starts the growth curve again)")
+            continue
         worlds = [_world(c) for c in range(counties)]
         for world in worlds:
             _build_county(world)
@@ -180,8 +189,9 @@ def _world(c: int) -> dict:
             "admin": admin, "superuser": superuser}
 
 
-def _prepare_markers() -> None:
-    """The marker table; when the rows per county changed, empty the requests and the markers."""
+def _prepare_markers() -> int:
+    """The marker table; when the rows per county changed (or BENCH_REPORTS_REBUILD=1), empty the requests
+    and the markers. Returns how many counties are built."""
     from django.db import connection, transaction
 
     with transaction.atomic(), connection.cursor() as cursor:
@@ -193,10 +203,12 @@ def _prepare_markers() -> None:
         marked = cursor.fetchone()[0]
         cursor.execute("SELECT EXISTS (SELECT 1 FROM gov_services_servicerequest)")
         any_rows = cursor.fetchone()[0]
-        if stale or (any_rows and not marked):
+        if stale or (any_rows and not marked) or os.environ.get("BENCH_REPORTS_REBUILD") == "1":
             progress("the requests were made for another size (or by an older bench): emptying them")
             cursor.execute("TRUNCATE gov_services_servicerequest RESTART IDENTITY CASCADE")
             cursor.execute("DELETE FROM bench_reports_marker")
+        cursor.execute("SELECT count(*) FROM bench_reports_marker")
+        return cursor.fetchone()[0]
 
 
 def _build_county(world: dict) -> None:
