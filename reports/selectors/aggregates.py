@@ -188,7 +188,11 @@ def grouped_several_ways(
     )
     branches = []
     for i, grouping in enumerate(groupings):
-        key_columns = ", ".join(q(alias) if alias in grouping else "NULL" for alias in keys)
+        # A key this grouping does not have is NULL, typed as the key (a bare NULL would be typed text
+        # by PostgreSQL when two branches in a row have it, and then fail to match a date or a number).
+        key_columns = ", ".join(
+            q(alias) if alias in grouping else f"MIN(CASE WHEN 1 = 0 THEN {q(alias)} END)" for alias in keys
+        )
         group_by = f" GROUP BY {', '.join(q(alias) for alias in grouping)}" if grouping else ""
         branches.append(f"SELECT {i}, {key_columns}{', ' if keys else ''}{selected} FROM cz_rows{group_by}")
     sql = f"WITH cz_rows AS ({inner_sql}) " + " UNION ALL ".join(branches)
