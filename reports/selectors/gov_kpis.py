@@ -68,7 +68,12 @@ def _keyed(rows: list[dict], dimensions: Sequence[str]) -> dict[tuple, dict]:
     return {row_key(row, dimensions): row for row in rows}
 
 
-def _request_counts(cohort: Q, groupings, days: WorkingDays) -> list[dict[tuple, dict]]:
+def _request_counts(cohort: Q, dimensions: Sequence[str]) -> dict[tuple, dict]:
+    """The counts (no median) of the requests matching `cohort`, by `dimensions`. One query."""
+    return _grouped_request_counts(cohort, [tuple(dimensions)], None)[0]
+
+
+def _grouped_request_counts(cohort: Q, groupings, days: WorkingDays | None) -> list[dict[tuple, dict]]:
     names = {name for grouping in groupings for name in grouping}
     columns = {
         "c_accepted": _one(Q(accepted_at__isnull=False)),
@@ -78,14 +83,17 @@ def _request_counts(cohort: Q, groupings, days: WorkingDays) -> list[dict[tuple,
         "c_rated": _one(Q(rating__set_aside=False)),
         "c_satisfied": _one(Q(rating__score__in=Rating.SATISFIED_SCORES, rating__set_aside=False)),
         "c_follow_up": _one(Q(follow_up__isnull=False)),
-        # Rating and follow-up are one-to-one: the joins never repeat a request, so the median is over
-        # each completed request once (an open request's days are NULL, which it ignores).
-        "c_days": days,
     }
+    # Rating and follow-up are one-to-one: the joins never repeat a request, so the median is over each
+    # completed request once (an open request's days are NULL, which it ignores).
+    if days is not None:
+        columns["c_days"] = days
     aggregates = {"received": ("count", None), "accepted": ("sum", "c_accepted"),
                   "completed": ("sum", "c_completed"), "completed_on_time": ("sum", "c_on_time"),
                   "rated": ("sum", "c_rated"), "satisfied": ("sum", "c_satisfied"),
-                  "follow_ups": ("sum", "c_follow_up"), "median_days": ("median", "c_days")}
+                  "follow_ups": ("sum", "c_follow_up")}
+    if days is not None:
+        aggregates["median_days"] = ("median", "c_days")
     grouped = grouped_several_ways(ServiceRequest.objects.filter(cohort), _aliases(groupings), _keys(names, ""),
                                    columns, aggregates)
     return [_keyed(rows, grouping) for rows, grouping in zip(grouped, groupings, strict=True)]
@@ -160,7 +168,7 @@ def kpi_tables(*, scope: ReportScope, period: Period, groupings: Sequence[Sequen
     cohort = _cohort_q(scope=scope, period=period, **filters)
     via_request = _cohort_q(scope=scope, period=period, prefix="request__", **filters)
     asked = [*groupings, ()]  # and the total
-    counts = _request_counts(cohort, asked, days_to_complete(period))
+    counts = _grouped_request_counts(cohort, asked, days_to_complete(period))
     returns = _return_counts(via_request, asked)
     cards = _card_counts(via_request, asked)
     total = _kpis(counts[-1].get((), {}), returns[-1].get((), 0), cards[-1].get((), {}))
