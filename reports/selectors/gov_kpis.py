@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.timeutil import COUNTY_TZ
-from gov_services.models import Card, FollowUp, Rating, RequestEvent, ServiceRequest, SupervisionCard
+from gov_services.models import Card, Rating, RequestEvent, ServiceRequest, SupervisionCard
 from gov_services.selectors.calendar import work_calendar
 from gov_services.workflow import Action
 from reports.kpis import Kpis, kpis_from_counts
@@ -80,10 +80,9 @@ def _grouped_request_counts(cohort: Q, groupings, days: WorkingDays | None) -> l
         "c_completed": _one(Q(completed_at__isnull=False)),
         "c_on_time": _one(Q(completed_at__isnull=False, due_at__isnull=False, completed_at__lte=F("due_at"))),
         # A rating the county set aside on appeal counts neither as rated nor as satisfied.
-        "c_rated": _one(Exists(Rating.objects.filter(request=OuterRef("pk"), set_aside=False))),
-        "c_satisfied": _one(Exists(Rating.objects.filter(request=OuterRef("pk"), set_aside=False,
-                                                         score__in=Rating.SATISFIED_SCORES))),
-        "c_follow_up": _one(Exists(FollowUp.objects.filter(request=OuterRef("pk")))),
+        "c_rated": _one(Q(rating__set_aside=False)),
+        "c_satisfied": _one(Q(rating__score__in=Rating.SATISFIED_SCORES, rating__set_aside=False)),
+        "c_follow_up": _one(Q(follow_up__isnull=False)),
     }
     # Rating and follow-up are one-to-one: the joins never repeat a request, so the median is over each
     # completed request once (an open request's days are NULL, which it ignores).
