@@ -156,7 +156,7 @@ def _defaults(model, given: set[str]) -> tuple[list[str], list]:
 def _generate(world: dict) -> dict:
     """(Re)generate the raw rows when their number is not ROWS, then rebuild the rollups."""
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from agency.models import CommissionDayRollup, CommissionRollup, CounterTransaction
 
@@ -168,8 +168,12 @@ def _generate(world: dict) -> dict:
         if fresh:
             progress(f"generating {ROWS:,} transactions with SQL…")
             started = time.monotonic()
-            cursor.execute("TRUNCATE agency_ledgerentry, agency_journal, agency_countertransaction, "
-                           "agency_commissionrollup, agency_commissiondayrollup RESTART IDENTITY CASCADE")
+            # Ledger entries are append-only (a trigger refuses TRUNCATE); this throwaway database is
+            # emptied with triggers off for this one transaction.
+            with transaction.atomic():
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute("TRUNCATE agency_ledgerentry, agency_journal, agency_countertransaction, "
+                               "agency_commissionrollup, agency_commissiondayrollup RESTART IDENTITY CASCADE")
             given = {"reference", "idempotency_key", "fingerprint", "kind", "station_id", "product_id",
                      "amount_fen", "commission_fen", "status", "created_at", "completed_at", "payment_method"}
             extra_columns, extra_values = _defaults(CounterTransaction, given)
