@@ -19,7 +19,7 @@ from core.timeutil import month_end, parse_month
 from reports import charts
 from reports.kpis import RATE_NAMES, Kpis, rank_by
 from reports.selectors.dimensions import Period, dimension
-from reports.selectors.gov_kpis import KpiRow, KpiTable, kpi_table
+from reports.selectors.gov_kpis import KpiRow, KpiTable, kpi_table, kpi_tables
 from reports.selectors.scope import ReportScope
 from stations.models import Region
 
@@ -214,9 +214,12 @@ def gov_kpi_report(*, scope: ReportScope, params: GovKpiParams, filter_labels: l
     filters = {"department_id": params.department, "station_id": params.station, "township": township}
     if params.township and township is None:
         filters["station_id"] = -1  # a township that does not exist narrows to nothing
-    table = kpi_table(scope=scope, period=params.period, dimensions=(params.group,), **filters)
-    trend = (table if params.group == "month" else
-             kpi_table(scope=scope, period=params.period, dimensions=("month",), **filters))
+    # The table and the monthly trend from the same three queries (the requests are read once).
+    if params.group == "month":
+        table = trend = kpi_table(scope=scope, period=params.period, dimensions=("month",), **filters)
+    else:
+        table, trend = kpi_tables(scope=scope, period=params.period, groupings=[(params.group,), ("month",)],
+                                  **filters)
     return GovKpiReport(params=params, table=table, trend=trend, township=township,
                         filter_labels=list(filter_labels), link_requests=link_requests,
                         groups=tuple(groups or (name for name, _label in GROUP_CHOICES)))

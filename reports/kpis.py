@@ -132,10 +132,13 @@ COUNT_NAMES = tuple(f.name for f in fields(Kpis) if f.name != "median_days_to_co
 RATE_NAMES = ("accepted_rate", "completion_rate", "on_time_rate", "rated_rate", "satisfaction_rate")
 
 
-def kpis_from_counts(counts: dict, *, day_counts: Iterable[tuple[int, int]] = ()) -> Kpis:
-    """A Kpis from a dict of the count fields (missing ones are 0) and (working days, n) pairs."""
+def kpis_from_counts(counts: dict, *, day_counts: Iterable[tuple[int, int]] = (),
+                     median: Decimal | None = None) -> Kpis:
+    """A Kpis from a dict of the count fields (missing ones are 0) and either (working days, n) pairs
+    or the median itself (as the database computed it)."""
+    pairs = list(day_counts)
     return Kpis(**{name: int(counts.get(name) or 0) for name in COUNT_NAMES},
-                median_days_to_complete=weighted_median(day_counts))
+                median_days_to_complete=weighted_median(pairs) if pairs else median)
 
 
 def rank_by(rows: list, *, key, reverse: bool = True) -> list[tuple[int, object]]:

@@ -100,6 +100,10 @@ class ServiceRequest(models.Model):
             models.Index(fields=["department", "status", "due_at"]),
             models.Index(fields=["station", "submitted_at"]),
             models.Index(fields=["status", "due_at"]),
+            # Reports take the requests received in a period: a range scan, not every request ever filed;
+            # a county's, by its villages (with the station index above for requests filed at a counter).
+            models.Index(fields=["submitted_at"], name="gov_request_submitted_at_idx"),
+            models.Index(fields=["village", "submitted_at"], name="gov_request_village_sub_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -125,6 +125,8 @@ def month_key(value) -> datetime.date | None:
     """TruncMonth gives a datetime on PostgreSQL and SQLite alike; reports key months by their first day."""
     if value is None:
         return None
+    if isinstance(value, str):  # SQLite's, read without Django's converters (aggregates.grouped_several_ways)
+        value = datetime.datetime.fromisoformat(value)
     if isinstance(value, datetime.datetime):
         return local_date(value) if value.tzinfo else value.date()
     return value
@@ -145,8 +147,11 @@ def filter_q(*, prefix: str = "", department_id: int | None = None, township: Re
     if station_id:
         q &= Q(**{f"{prefix}station_id": station_id})
     if township is not None:
-        q &= Q(**{f"{prefix}village__path__startswith": township.path}) | Q(
-            **{f"{prefix}village__isnull": True, f"{prefix}station__village__path__startswith": township.path})
+        # The request's village, else its station's village, lies in the township: ids, not path joins.
+        villages = Region.objects.filter(path__startswith=township.path).values("pk")
+        q &= Q(**{f"{prefix}village_id__in": villages}) | Q(
+            **{f"{prefix}village_id__isnull": True,
+               f"{prefix}station_id__in": Station.objects.filter(village__in=villages).values("pk")})
     return q
 
 

@@ -1,28 +1,32 @@
 """Government-service KPI tables: the counts of reports/kpis.py, aggregated in the database.
 
-`kpi_table` costs a fixed number of queries whatever the number of requests or rows: one GROUP BY
-over the requests (with their rating and follow-up, one-to-one joins), one over their "returned for
-supplement" events, one over their supervision cards, one over (submission day, completion day)
-pairs for the median, and one per dimension for the labels. Python then only touches the grouped
-rows, never a request.
+`kpi_tables` gives several tables over the same requests (a report page's table and its monthly
+trend, say) at the cost of one: three queries whatever the number of requests, rows or tables — one
+over the requests (with their rating and follow-up, one-to-one joins) that counts them and takes each
+row's and the total's median working days to complete in the database, one over their "returned for
+supplement" events, one over their supervision cards; each reads its rows once and groups them once
+per table (reports/selectors/aggregates.py's `grouped_several_ways`) — and one label query per
+dimension. Python then only touches the grouped rows, never a request.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from core.timeutil import COUNTY_TZ
-from gov_services.models import Rating, RequestEvent, ServiceRequest
+from gov_services.models import Card, Rating, RequestEvent, ServiceRequest, SupervisionCard
 from gov_services.selectors.calendar import work_calendar
 from gov_services.workflow import Action
-from reports.kpis import Kpis, WorkingDayIndex, kpis_from_counts
-from reports.selectors.cards import card_counts
-from reports.selectors.dimensions import Period, dimension, filter_q, group_values, row_key, unknown_label
+from reports.kpis import Kpis, kpis_from_counts
+from reports.selectors.aggregates import WorkingDayOrdinals, WorkingDays, grouped_several_ways, one_decimal
+from reports.selectors.dimensions import Period, dimension, filter_q, row_key, unknown_label
 from reports.selectors.scope import ReportScope
 from stations.models import Region
 
@@ -47,42 +51,87 @@ def _cohort_q(*, scope: ReportScope, period: Period, prefix: str = "", **filters
     return scope.request_q(prefix) & period.request_q(prefix) & filter_q(prefix=prefix, **filters)
 
 
-def _request_counts(cohort: Q, dimensions: Sequence[str]) -> dict[tuple, dict]:
-    rows = group_values(ServiceRequest.objects.filter(cohort), dimensions).annotate(
-        received=Count("pk"),
-        accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-        completed=Count("pk", filter=Q(completed_at__isnull=False)),
-        completed_on_time=Count("pk", filter=Q(completed_at__isnull=False, due_at__isnull=False,
-                                               completed_at__lte=F("due_at"))),
-        # A rating the county set aside on appeal counts neither as rated nor as satisfied.
-        rated=Count("rating", filter=Q(rating__set_aside=False)),
-        satisfied=Count("rating", filter=Q(rating__score__in=Rating.SATISFIED_SCORES, rating__set_aside=False)),
-        follow_ups=Count("follow_up"),
-    ).order_by()
+def _one(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _keys(names: set[str], prefix: str, *, department=None) -> dict:
+    return {f"k_{name}": (department if name == "department" and department is not None
+                          else dimension(name).expression(prefix)) for name in sorted(names)}
+
+
+def _aliases(groupings) -> list[tuple[str, ...]]:
+    return [tuple(f"k_{name}" for name in grouping) for grouping in groupings]
+
+
+def _keyed(rows: list[dict], dimensions: Sequence[str]) -> dict[tuple, dict]:
     return {row_key(row, dimensions): row for row in rows}
 
 
-def _return_counts(cohort_via_request: Q, dimensions: Sequence[str]) -> dict[tuple, int]:
-    rows = (group_values(RequestEvent.objects.filter(cohort_via_request, action=Action.RETURN_FOR_SUPPLEMENT),
-                   dimensions, prefix="request__")
-            .annotate(n=Count("pk")).order_by())
-    return {row_key(row, dimensions): row["n"] for row in rows}
+def _request_counts(cohort: Q, dimensions: Sequence[str]) -> dict[tuple, dict]:
+    """The counts (no median) of the requests matching `cohort`, by `dimensions`. One query."""
+    return _grouped_request_counts(cohort, [tuple(dimensions)], None)[0]
 
 
-def _completion_days(cohort: Q, dimensions: Sequence[str]) -> dict[tuple, list[tuple[int, int]]]:
-    """Per key: (working days from submission to completion, how many requests) pairs."""
-    rows = list(group_values(ServiceRequest.objects.filter(cohort, completed_at__isnull=False), dimensions,
-                       d_from=TruncDate("submitted_at", tzinfo=COUNTY_TZ),
-                       d_to=TruncDate("completed_at", tzinfo=COUNTY_TZ))
-                .annotate(n=Count("pk")).order_by())
-    if not rows:
-        return {}
-    days = [d for row in rows for d in (row["d_from"], row["d_to"])]
-    index = WorkingDayIndex(work_calendar(), min(days), max(days))
-    out: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
-    for row in rows:
-        out[row_key(row, dimensions)].append((index.between(row["d_from"], row["d_to"]), row["n"]))
-    return out
+def _grouped_request_counts(cohort: Q, groupings, days: WorkingDays | None) -> list[dict[tuple, dict]]:
+    names = {name for grouping in groupings for name in grouping}
+    columns = {
+        "c_accepted": _one(Q(accepted_at__isnull=False)),
+        "c_completed": _one(Q(completed_at__isnull=False)),
+        "c_on_time": _one(Q(completed_at__isnull=False, due_at__isnull=False, completed_at__lte=F("due_at"))),
+        # A rating the county set aside on appeal counts neither as rated nor as satisfied.
+        "c_rated": _one(Q(rating__set_aside=False)),
+        "c_satisfied": _one(Q(rating__score__in=Rating.SATISFIED_SCORES, rating__set_aside=False)),
+        "c_follow_up": _one(Q(follow_up__isnull=False)),
+    }
+    # Rating and follow-up are one-to-one: the joins never repeat a request, so the median is over each
+    # completed request once (an open request's days are NULL, which it ignores).
+    if days is not None:
+        columns["c_days"] = days
+    aggregates = {"received": ("count", None), "accepted": ("sum", "c_accepted"),
+                  "completed": ("sum", "c_completed"), "completed_on_time": ("sum", "c_on_time"),
+                  "rated": ("sum", "c_rated"), "satisfied": ("sum", "c_satisfied"),
+                  "follow_ups": ("sum", "c_follow_up")}
+    if days is not None:
+        aggregates["median_days"] = ("median", "c_days")
+    grouped = grouped_several_ways(ServiceRequest.objects.filter(cohort), _aliases(groupings), _keys(names, ""),
+                                   columns, aggregates)
+    return [_keyed(rows, grouping) for rows, grouping in zip(grouped, groupings, strict=True)]
+
+
+def _return_counts(cohort_via_request: Q, groupings) -> list[dict[tuple, int]]:
+    names = {name for grouping in groupings for name in grouping}
+    grouped = grouped_several_ways(
+        RequestEvent.objects.filter(cohort_via_request, action=Action.RETURN_FOR_SUPPLEMENT), _aliases(groupings),
+        _keys(names, "request__"), {}, {"n": ("count", None)})
+    return [{key: row["n"] for key, row in _keyed(rows, grouping).items()}
+            for rows, grouping in zip(grouped, groupings, strict=True)]
+
+
+def _card_counts(cohort_via_request: Q, groupings) -> list[dict[tuple, dict]]:
+    """Yellow and red supervision cards (gov_services' SupervisionCard) of the cohort's requests.
+
+    A card is counted with the request it was issued on, so it falls in the same period as the request
+    (the cohort: requests received in the period). By department, a card counts against the department
+    that held the request when the card was issued (SupervisionCard.department), not the one holding it
+    now: a request rerouted after its red card does not move the card."""
+    names = {name for grouping in groupings for name in grouping}
+    grouped = grouped_several_ways(
+        SupervisionCard.objects.filter(cohort_via_request), _aliases(groupings),
+        _keys(names, "request__", department=F("department_id")),
+        {"c_yellow": _one(Q(level=Card.YELLOW)), "c_red": _one(Q(level=Card.RED))},
+        {"yellow_cards": ("sum", "c_yellow"), "red_cards": ("sum", "c_red")})
+    return [_keyed(rows, grouping) for rows, grouping in zip(grouped, groupings, strict=True)]
+
+
+def days_to_complete(period: Period) -> WorkingDays:
+    """Working days from a request's local submission day to its completion day (NULL while open)."""
+    # The span covers every completion day a cohort can have: a month before the period (a clock set
+    # wrong) to a year and a half after today or the period's end.
+    first = period.start - datetime.timedelta(days=31)
+    last = max(period.end, timezone.localdate()) + datetime.timedelta(days=550)
+    return WorkingDays(TruncDate("submitted_at", tzinfo=COUNTY_TZ), TruncDate("completed_at", tzinfo=COUNTY_TZ),
+                       ordinals=WorkingDayOrdinals(work_calendar(), first, last))
 
 
 def _labels(dimensions: Sequence[str], keys: set[tuple]) -> list[dict]:
@@ -95,54 +144,64 @@ def _sort_key(row: KpiRow, dimensions: Sequence[str]):
                  for name, k, label in zip(dimensions, row.keys, row.labels, strict=True))
 
 
-def kpi_table(*, scope: ReportScope, period: Period, dimensions: Sequence[str] = ("department",),
-              department_id: int | None = None, township: Region | None = None,
-              station_id: int | None = None) -> KpiTable:
-    """The KPIs of the requests received in `period` within `scope` (narrowed by the filters), one row
-    per combination of `dimensions` ("department", "township", "station", "village", "month", "item",
-    "category"), plus the total. `dimensions=()` gives the total only. Three queries, one more for the
-    supervision cards, and one per dimension named in the database (all but month and category); one
-    more when the work calendar is not cached; none when the scope is empty."""
-    dimensions = tuple(dimensions)
-    for name in dimensions:
-        dimension(name)  # unknown names fail before any query
+def _kpis(counts: dict, returns: int, cards: dict) -> Kpis:
+    row_counts = {k: v for k, v in counts.items() if k != "median_days"} | {"returns": returns, **cards}
+    return kpis_from_counts(row_counts, median=one_decimal(counts.get("median_days")))
+
+
+def kpi_tables(*, scope: ReportScope, period: Period, groupings: Sequence[Sequence[str]],
+               department_id: int | None = None, township: Region | None = None,
+               station_id: int | None = None) -> list[KpiTable]:
+    """The KPIs of the requests received in `period` within `scope` (narrowed by the filters), as one
+    table per grouping: a grouping is a tuple of dimensions ("department", "township", "station",
+    "village", "month", "item", "category"), one row per combination, plus the total (`()`: the total
+    only). Three queries for all the tables together, one more per dimension named in the database
+    (all but month and category), one more when the work calendar is not cached; none when the scope
+    is empty."""
+    groupings = [tuple(grouping) for grouping in groupings]
+    for grouping in groupings:
+        for name in grouping:
+            dimension(name)  # unknown names fail before any query
     if scope.is_empty:
-        return KpiTable(dimensions=dimensions, period=period)
+        return [KpiTable(dimensions=grouping, period=period) for grouping in groupings]
     filters = {"department_id": department_id, "township": township, "station_id": station_id}
     cohort = _cohort_q(scope=scope, period=period, **filters)
     via_request = _cohort_q(scope=scope, period=period, prefix="request__", **filters)
-    counts = _request_counts(cohort, dimensions)
-    returns = _return_counts(via_request, dimensions)
-    cards = card_counts(via_request, dimensions)
-    days = _completion_days(cohort, dimensions)
+    asked = [*groupings, ()]  # and the total
+    counts = _grouped_request_counts(cohort, asked, days_to_complete(period))
+    returns = _return_counts(via_request, asked)
+    cards = _card_counts(via_request, asked)
+    total = _kpis(counts[-1].get((), {}), returns[-1].get((), 0), cards[-1].get((), {}))
+    # One label query per dimension, for the keys of every table that has it.
+    keys_of: dict[str, set] = defaultdict(set)
+    for i, dimensions in enumerate(groupings):
+        for key in set(counts[i]) | set(cards[i]):
+            for name, k in zip(dimensions, key, strict=True):
+                keys_of[name].add(k)
+    labels_of = {name: dimension(name).labels(keys) for name, keys in keys_of.items()}
+    tables = []
+    for i, dimensions in enumerate(groupings):
+        keys = set(counts[i]) | set(cards[i])  # a card may count against a department no longer holding it
+        rows = []
+        for key in keys:
+            named = [labels_of[name].get(k) for name, k in zip(dimensions, key, strict=True)]
+            rows.append(KpiRow(
+                keys=key,
+                labels=tuple(n[0] if n else unknown_label(dimensions[d]) for d, n in enumerate(named)),
+                drill=tuple(n[1] if n else None for n in named),
+                kpis=_kpis(counts[i].get(key, {}), returns[i].get(key, 0), cards[i].get(key, {}))))
+        rows.sort(key=lambda r, dimensions=dimensions: _sort_key(r, dimensions))
+        tables.append(KpiTable(dimensions=dimensions, period=period, rows=rows, total=total))
+    return tables
 
-    keys = set(counts) | set(cards)  # a card may count against a department that no longer holds the request
-    labels = _labels(dimensions, keys) if dimensions else []
-    rows = []
-    for key in keys:
-        row_counts = counts.get(key, {}) | {"returns": returns.get(key, 0), **cards.get(key, {})}
-        named = [labels[i].get(k) for i, k in enumerate(key)]
-        rows.append(KpiRow(
-            keys=key,
-            labels=tuple(n[0] if n else unknown_label(dimensions[i]) for i, n in enumerate(named)),
-            drill=tuple(n[1] if n else None for n in named),
-            kpis=kpis_from_counts(row_counts, day_counts=days.get(key, ()))))
-    rows.sort(key=lambda r: _sort_key(r, dimensions))
-    return KpiTable(dimensions=dimensions, period=period, rows=rows, total=_total(rows, days))
 
-
-def _total(rows: list[KpiRow], days: dict[tuple, list[tuple[int, int]]]) -> Kpis:
-    """Counts add up across rows (each request lies in exactly one); the median is taken again over
-    every row's distribution, never averaged."""
-    sums: dict[str, int] = defaultdict(int)
-    for row in rows:
-        for name, value in row.kpis.as_dict().items():
-            if isinstance(value, int):
-                sums[name] += value
-    return kpis_from_counts(sums, day_counts=[pair for pairs in days.values() for pair in pairs])
+def kpi_table(*, scope: ReportScope, period: Period, dimensions: Sequence[str] = ("department",),
+              **filters) -> KpiTable:
+    """One table of `kpi_tables`: by `dimensions`, plus the total; `dimensions=()` gives the total only.
+    Three queries, and one per dimension named in the database."""
+    return kpi_tables(scope=scope, period=period, groupings=[tuple(dimensions)], **filters)[0]
 
 
 def kpi_totals(*, scope: ReportScope, period: Period, **filters) -> Kpis:
-    """The KPIs over the whole scope and period: `kpi_table(dimensions=())`'s total. Four queries."""
+    """The KPIs over the whole scope and period: `kpi_table(dimensions=())`'s total. Three queries."""
     return kpi_table(scope=scope, period=period, dimensions=(), **filters).total
-

@@ -6,12 +6,14 @@ only touches the grouped rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import Coalesce
 
 from gov_services.models import ServiceItem, ServiceRequest
+from reports.selectors.aggregates import grouped_several_ways
 from reports.selectors.dimensions import Period, dimension, filter_q, group_values, row_key, unknown_label
 from reports.selectors.scope import ReportScope
 from stations import geo
@@ -53,6 +55,31 @@ def request_counts(*, scope: ReportScope, period: Period, by: str, limit: int | 
             for key, row in zip(keys, rows, strict=True)]
 
 
+def request_counts_by(*, scope: ReportScope, period: Period, by: Sequence[str],
+                      limits: dict[str, int] | None = None, **filters) -> dict[str, list[CountRow]]:
+    """`request_counts` for each dimension of `by`, from one read of the requests (grouped once per
+    dimension, reports/selectors/aggregates.py), in the same order, each cut to its limit in `limits`.
+    One query, and one label query per dimension named in the database."""
+    if scope.is_empty:
+        return {name: [] for name in by}
+    grouped = grouped_several_ways(_requests(scope, period, filters), [(f"k_{name}",) for name in by],
+                                   {f"k_{name}": dimension(name).expression("") for name in by}, {},
+                                   {"n": ("count", None)})
+    out = {}
+    for name, rows in zip(by, grouped, strict=True):
+        counted = [(row_key(row, (name,))[0], row["n"]) for row in rows]
+        # As request_counts orders them: months in time order, the rest most first, then by key; None last.
+        if name == "month":
+            counted.sort(key=lambda pair: (pair[0] is None, pair[0] or 0))
+        else:
+            counted.sort(key=lambda pair: (-pair[1], pair[0] is None, pair[0] if pair[0] is not None else 0))
+        counted = counted[:(limits or {}).get(name)]
+        labels = dimension(name).labels({key for key, _n in counted})
+        out[name] = [CountRow(key, labels[key][0] if key in labels else unknown_label(name), n)
+                     for key, n in counted]
+    return out
+
+
 def repeat_requests(*, scope: ReportScope, period: Period, minimum: int = 3, limit: int = 50,
                     **filters) -> list[RepeatRow]:
     """Villages asking about the same topic (the same catalogue item, or appeals of the same category)
@@ -73,13 +100,16 @@ def repeat_requests(*, scope: ReportScope, period: Period, minimum: int = 3, lim
                       count=r["n"], first=r["first"], last=r["last"]) for r in rows]
 
 
-def village_map(*, scope: ReportScope, period: Period, **filters) -> dict:
+def village_map(*, scope: ReportScope, period: Period, village_counts: list[CountRow] | None = None,
+                **filters) -> dict:
     """The map's data: township outlines in scope and, per village with requests, its point and count.
-    A village without coordinates of its own takes its station's. Three queries."""
+    A village without coordinates of its own takes its station's. Three queries (two when given every
+    village's count, `request_counts(by="village")`, already)."""
     if scope.is_empty:
         return {"outlines": [], "points": []}
-    counts = {row.key: row.count for row in request_counts(scope=scope, period=period, by="village", **filters)
-              if row.key}
+    if village_counts is None:
+        village_counts = request_counts(scope=scope, period=period, by="village", **filters)
+    counts = {row.key: row.count for row in village_counts if row.key}
     villages = Region.objects.filter(pk__in=counts).values("pk", "name", "latitude", "longitude",
                                                            "stations__latitude", "stations__longitude")
     points, seen = [], set()
