@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gov_services', '0013_department_active_membership_ended_on'),
+        ('gov_services', '0014_requestevent_partitioned_by_month'),
     ]
 
     operations = [
