@@ -126,9 +126,19 @@ def browser(_browser_present):
     # one. Set here rather than at import so that a `make test` run (which imports this conftest
     # while collecting) keeps Django's check.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # That loop also moves this thread's database connections: Django keeps them in an asgiref Local, which
+    # uses plain thread-local storage while no loop runs here and a context-local one, empty at first, while one
+    # does. Without this, every test after this point would get new connection objects instead of the ones
+    # setup_databases made (before or after this), which hold `_test_serialized_contents`: the serialized
+    # rollback would silently restore nothing, and a journey would see the migrations' data (Wagtail's home
+    # page, the official calendar, ...) only if no journey had run before it.
+    this_threads = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in this_threads.items():
+            connections[alias] = connection
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
@@ -137,6 +147,14 @@ def browser(_browser_present):
 @pytest.fixture(autouse=True)
 def _e2e_database(transactional_db, django_db_serialized_rollback):
     """Committed data (the live server is another thread) and the migrations' data restored each test."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    # Django restores the data only from a connection that carries it; without it it restores nothing, silently.
+    if not hasattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents"):
+        pytest.fail(
+            "this journey's database connection has no serialized contents to restore the migrations' "
+            "data from (is it a connection setup_databases made? see the `browser` fixture)"
+        )
 
 
 @pytest.fixture
