@@ -168,12 +168,6 @@ def _generate(world: dict) -> dict:
         if fresh:
             progress(f"generating {ROWS:,} transactions with SQL…")
             started = time.monotonic()
-            # Ledger entries are append-only (a trigger refuses TRUNCATE); this throwaway database is
-            # emptied with triggers off for this one transaction.
-            with transaction.atomic():
-                cursor.execute("SET LOCAL session_replication_role = replica")
-                cursor.execute("TRUNCATE agency_ledgerentry, agency_journal, agency_countertransaction, "
-                               "agency_commissionrollup, agency_commissiondayrollup RESTART IDENTITY CASCADE")
             given = {"reference", "idempotency_key", "fingerprint", "kind", "station_id", "product_id",
                      "amount_fen", "commission_fen", "status", "created_at", "completed_at", "payment_method"}
             extra_columns, extra_values = _defaults(CounterTransaction, given)
@@ -182,9 +176,16 @@ def _generate(world: dict) -> dict:
                     "operators": world["accounts"]["operator"], "townships": world["accounts"]["township"]}
             sql = _TRANSACTIONS.format(extra="".join(f", {c}" for c in extra_columns),
                                        extra_values="".join(f", %(extra{i})s" for i in range(len(extra_values))))
-            cursor.execute(sql, {**args, **{f"extra{i}": v for i, v in enumerate(extra_values)}})
-            for statement in _DERIVED:
-                cursor.execute(statement, args)
+            # All or nothing, with the database's triggers off for this one transaction: the ledger is
+            # append-only (TRUNCATE is refused) and the transactions' state machine admits a row only as
+            # pending, while this throwaway database is written directly in its final states.
+            with transaction.atomic():
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute("TRUNCATE agency_ledgerentry, agency_journal, agency_countertransaction, "
+                               "agency_commissionrollup, agency_commissiondayrollup RESTART IDENTITY CASCADE")
+                cursor.execute(sql, {**args, **{f"extra{i}": v for i, v in enumerate(extra_values)}})
+                for statement in _DERIVED:
+                    cursor.execute(statement, args)
             cursor.execute("ANALYZE")
             progress(f"  generated in {time.monotonic() - started:.0f} s")
         cursor.execute("SELECT count(*) FROM agency_journal")
@@ -225,11 +226,12 @@ FROM generate_series(1, %(n)s::bigint) AS i,  -- bigint: i × 7919 passes 2^31
 """
 _DERIVED = [
     """SELECT setval(pg_get_serial_sequence('agency_countertransaction', 'id'), %(n)s)""",
-    """INSERT INTO agency_journal (id, kind, posted_at, station_id, counter_transaction_id, memo)
-       SELECT id, 'payment', completed_at, station_id, id, reference FROM agency_countertransaction""",
+    # A journal's line_count (at least 2) is set to its entries' number once they are written, below.
+    """INSERT INTO agency_journal (id, kind, posted_at, station_id, counter_transaction_id, memo, line_count)
+       SELECT id, 'payment', completed_at, station_id, id, reference, 2 FROM agency_countertransaction""",
     """SELECT setval(pg_get_serial_sequence('agency_journal', 'id'), %(n)s)""",
-    """INSERT INTO agency_journal (kind, posted_at, station_id, counter_transaction_id, reverses_id, memo)
-       SELECT 'reversal', completed_at + interval '1 hour', station_id, id, id, reference
+    """INSERT INTO agency_journal (kind, posted_at, station_id, counter_transaction_id, reverses_id, memo, line_count)
+       SELECT 'reversal', completed_at + interval '1 hour', station_id, id, id, reference, 2
        FROM agency_countertransaction WHERE status = 'reversed'""",
     """SELECT setval(pg_get_serial_sequence('agency_journal', 'id'), (SELECT max(id) FROM agency_journal))""",
     # The entries on commission accounts, by share: sign −1 credits a payment, +1 debits it back.
@@ -249,6 +251,9 @@ _DERIVED = [
          ((%(operators)s::bigint[])[array_position(s.st, t.station_id)], -((s.op * 300 + 5000) / 10000), 'tax')
        ) AS x(account, amount, role)
        WHERE x.amount <> 0""",
+    """UPDATE agency_journal j SET line_count = e.lines
+       FROM (SELECT journal_id, count(*) AS lines FROM agency_ledgerentry GROUP BY journal_id) e
+       WHERE e.journal_id = j.id""",
 ]
 
 
