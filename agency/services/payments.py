@@ -218,9 +218,9 @@ def settle(*, tx_id: int, outcome: ProviderOutcome, actor) -> CounterTransaction
             new_status = transition(TRANSACTION_TRANSITIONS, Status, tx.status, action)
         except IllegalTransition:
             return tx  # settled meanwhile (a status query raced the submit): the first answer stands
-        if tx.product.direction == Product.Direction.COLLECT:
-            wallet = locked_wallet(tx.station, tx.product.provider.float_group)
-            FloatWallet.objects.filter(pk=wallet.pk).update(reserved_fen=F("reserved_fen") - tx.amount_fen)
+        if tx.product.direction == Product.Direction.COLLECT:  # the UPDATE takes the wallet's lock
+            FloatWallet.objects.filter(station=tx.station, float_group=tx.product.provider.float_group).update(
+                reserved_fen=F("reserved_fen") - tx.amount_fen)
         if new_status == Status.SUCCEEDED:
             journal_post(kind=Journal.Kind.PAYMENT, lines=payment_lines(tx), actor=actor, station=tx.station,
                          counter_transaction=tx, memo=tx.reference)
