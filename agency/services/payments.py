@@ -2,7 +2,7 @@
 
 Submitting runs in three steps, so that no database lock is held while the provider thinks:
 1. open (one transaction): lock the station's float wallet for the product's group, look for the
-   idempotency key again (a racing twin may have committed meanwhile), check the float (collect:
+   idempotency key (a resend, or a racing twin that committed while we waited, returns the first), check the float (collect:
    balance − reserved ≥ amount; payout: the drawer holds the cash), insert the transaction
    `pending` under a fresh reference, reserve the amount on the wallet;
 2. ask the provider (adapter.pay), outside any transaction of ours;
@@ -121,9 +121,7 @@ def counter_payment_submit(*, actor: User, station: Station, product: Product, a
                            payment_method=payment_method)
     print_ = fingerprint(kind=CounterTransaction.Kind.PROVIDER, station=station.pk, product=product.pk,
                          account=number, amount=amount_fen, method=payment_method, customer=customer_name.strip())
-    existing = _by_key(idempotency_key)
-    if existing is not None:
-        return replay(existing, print_)
+    # The key is looked up once, under the float lock (_open): a resend finds the first transaction there.
     tx, created = _open(actor=actor, station=station, product=product, number=number, amount_fen=amount_fen,
                         key=idempotency_key, print_=print_, payment_method=payment_method,
                         customer_name=customer_name.strip())

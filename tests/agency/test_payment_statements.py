@@ -16,9 +16,11 @@ from agency.models import CounterTransaction, Journal
 from tests.agency.factories import account_number, key
 
 pytestmark = pytest.mark.django_db
-# Before the chart cache, the station rollup rows and the one-statement wallet release: 37 (with 23
-# reads). Now: 9 reads and writes to open (with its savepoints), 10 to settle.
-MOST_STATEMENTS = 21
+# Before the chart cache, the station rollup rows and the one-statement wallet release: 37 (23 of them
+# reads). Now 20: open — lock the float, the key, the plan version, the insert (in its own savepoint),
+# the reservation, the audit event; settle — lock the transaction, release, the journal, its entries,
+# the month and day rollup rows, the status, the audit event; and each step's SAVEPOINT / RELEASE.
+MOST_STATEMENTS = 20
 MOST_TRANSACTIONS = 2  # open, settle: no lock is held while the provider answers
 
 
