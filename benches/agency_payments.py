@@ -103,7 +103,7 @@ def _measure(env: dict[str, str], mode: str, clients: int, seconds: float, warmu
 def run(ctx: Context) -> list[Row]:
     env = bench_env()
     _migrated(env)
-    clients_list = (1, ctx.scaled(8, 2))
+    clients_list = (1, 8) if not ctx.short else (2,)  # --short: one figure, two clients, to prove the path
     repeat = max(ctx.repeat, ctx.scaled(3, 1))
     warmup = min(ctx.warmup, 1.0) if ctx.short else ctx.warmup
     runs: dict[tuple[str, int], list[dict]] = {}
