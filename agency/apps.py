@@ -12,3 +12,10 @@ class AgencyConfig(AppConfig):
 
         for source in SOURCES:
             register_attention(source)
+
+        from django.db.models.signals import post_migrate
+
+        from agency.chart import chart_cache_clear
+
+        # `flush` (and so a transactional test's teardown) empties the tables and then sends post_migrate.
+        post_migrate.connect(chart_cache_clear, dispatch_uid="agency_chart_cache_clear")

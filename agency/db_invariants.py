@@ -48,6 +48,7 @@ STATEMENT_FIGURES = ("station_id", "month", "transaction_count", "gross_fen", "c
 _LINES = "(SELECT count(*) FROM agency_ledgerentry WHERE journal_id = NEW.journal_id)"
 _DECLARED = "(SELECT line_count FROM agency_journal WHERE id = NEW.journal_id)"
 _FLOAT_BALANCE = "(SELECT coalesce(sum(amount_fen), 0) FROM agency_ledgerentry WHERE account_id = NEW.account_id)"
+_LEDGER_BALANCE = _FLOAT_BALANCE
 
 
 def _ledger() -> list[Trigger]:
@@ -80,6 +81,26 @@ def _floats() -> list[Trigger]:
                 f"BEFORE UPDATE OF balance_fen ON agency_floatwallet WHEN NEW.balance_fen <> OLD.balance_fen "
                 f"AND NEW.balance_fen <> {_FLOAT_BALANCE} "
                 + refuse("a float wallet balance moves only with float entries posted to the ledger")),
+    ]
+
+
+def _cash_balances() -> list[Trigger]:
+    """A drawer's running balance (agency/migrations/0010 on PostgreSQL)."""
+    return [
+        *kept("agency_cashbalance"),
+        Trigger("cz_agency_ledgerentry_moves_cash_balance",
+                "AFTER INSERT ON agency_ledgerentry BEGIN UPDATE agency_cashbalance "
+                "SET balance_fen = balance_fen + NEW.amount_fen WHERE account_id = NEW.account_id; END"),
+        Trigger("cz_agency_cashbalance_starts_at_ledger",
+                f"BEFORE INSERT ON agency_cashbalance WHEN NEW.balance_fen <> {_LEDGER_BALANCE} "
+                + refuse("a cash balance starts at the balance of its ledger account")),
+        Trigger("cz_agency_cashbalance_keeps_account",
+                "BEFORE UPDATE ON agency_cashbalance WHEN NEW.account_id <> OLD.account_id "
+                + refuse("a cash balance keeps its account")),
+        Trigger("cz_agency_cashbalance_balance_is_ledger",
+                "BEFORE UPDATE OF balance_fen ON agency_cashbalance WHEN NEW.balance_fen <> OLD.balance_fen "
+                f"AND NEW.balance_fen <> {_LEDGER_BALANCE} "
+                + refuse("a cash balance moves only with cash entries posted to the ledger")),
     ]
 
 
@@ -170,5 +191,5 @@ def _plan_versions() -> list[Trigger]:
     ]
 
 
-SQLITE_TRIGGERS = [*_ledger(), *_floats(), *_transactions(), *_statements(), *_top_ups_and_closes(),
+SQLITE_TRIGGERS = [*_ledger(), *_floats(), *_cash_balances(), *_transactions(), *_statements(), *_top_ups_and_closes(),
                    *_plan_versions()]

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from agency.models import (
     Account,
+    CashBalance,
     CommissionPlanVersion,
     CommissionStatement,
     CounterTransaction,
@@ -25,7 +26,7 @@ from agency.models import (
     LedgerEntry,
     Product,
 )
-from agency.services.ledger import Purpose, station_account_code
+from agency.services.ledger import Purpose, station_account_code, station_cash_fen
 from core.timeutil import day_bounds, month_bounds
 from stations.models import Station
 from stations.scope import get_in_scope, scope_for
@@ -180,7 +181,7 @@ def station_till_summary(*, station: Station) -> dict:
         "succeeded_count": today.filter(status=CounterTransaction.Status.SUCCEEDED).count(),
         "unknown_count": today.filter(Q(status=CounterTransaction.Status.UNKNOWN)).count(),
         "floats": station_floats(station=station),
-        "expected_cash_fen": account_balance_fen(account=station_account_code(station, Purpose.CASH)),
+        "expected_cash_fen": station_cash_fen(station),
         "commission_this_month_fen": station_commission_this_month_fen(station=station),
         "close": daily_cash_close_for(station=station),
     }
@@ -204,6 +205,18 @@ def float_wallet_mismatches() -> list[tuple[FloatWallet, int]]:
                    .annotate(total=Sum("amount_fen")).values_list("account_id", "total"))
     return [(w, derived.get(w.account_id, 0)) for w in FloatWallet.objects.all()
             if w.balance_fen != derived.get(w.account_id, 0)]
+
+
+def cash_balance_mismatches() -> list[tuple[Account, int | None, int]]:
+    """Cash accounts whose running balance (CashBalance) differs from their entries, or has no row:
+    (account, running balance or None, the ledger's figure). Always empty unless the database was
+    tampered with."""
+    derived = dict(LedgerEntry.objects.filter(account__purpose=Purpose.CASH).values("account_id")
+                   .annotate(total=Sum("amount_fen")).values_list("account_id", "total"))
+    running = dict(CashBalance.objects.values_list("account_id", "balance_fen"))
+    return [(account, running.get(account.pk), derived.get(account.pk, 0))
+            for account in Account.objects.filter(purpose=Purpose.CASH).order_by("code")
+            if running.get(account.pk) != derived.get(account.pk, 0)]
 
 
 def reserved_mismatches() -> list[tuple[FloatWallet, int]]:

@@ -1,15 +1,29 @@
-"""Counter payments per second on PostgreSQL through agency's service, against raw psycopg inserts of
-the same rows in the same run, with 1 and 8 concurrent clients.
+"""Counter payments per second on PostgreSQL through agency's service, against raw psycopg doing the same
+work in the same run, with 1 and 8 concurrent clients.
 
 Ours: agency.services.counter_payment_submit with the provider simulator at zero latency — permission
-check, validation, idempotency look-up, float row lock, pending insert, reservation, the provider call,
-settlement with the balanced journal, two audit events. Baseline: per payment, one transaction of
-plain INSERTs of the rows ours writes (the transaction, its journal and entries, two audit events) and
-one UPDATE of the wallet, with psycopg and no Django. The ratio is the cost of doing it safely in
-Django. Each client is a process with its own station (its own float lock); clients run in parallel.
+check, validation, idempotency look-ups, float row lock, pending insert under a fresh reference,
+reservation, the provider call, settlement with the balanced journal, the commission rollups, the status
+change, two audit events: two transactions, so that no lock is held while the provider answers.
+
+Baseline: the same work with psycopg and no Django, statement for statement what the database must do
+for it — the same two transactions: look the key up; then lock the float wallet (SELECT … FOR UPDATE),
+look the key up again, read the plan version in force, insert the pending transaction, reserve the
+amount, insert the audit event, commit; then lock the transaction, release the reservation, insert the
+journal and its nine entries (principal, the commission split, the tax), add the journal to the station's
+month and day rollup rows (the same INSERT … ON CONFLICT statement ours runs), mark the transaction
+succeeded, insert the second audit event, commit. The database's own rules (triggers, constraints) run
+for both alike. The ratio is the cost of doing it in Django.
+
+Each client is a process with its own station (its own float lock), all stations in one township (a row
+shared by the township would make them queue); clients run in parallel, each warms up (connection, chart
+cache) before its measured window. Ours and raw alternate, and the whole is repeated (`--repeat`, at
+least 3 outside --short): the table shows medians. Also reported: the SQL statements one payment sends
+(BEGIN and COMMIT not counted, on either side) and the client process's CPU per payment.
 
 Database: BENCH_AGENCY_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/cz_agency_bench),
-migrated once and reused while `migrate --check` is clean.
+migrated once and reused while `migrate --check` is clean. The bench's stations, users and product are
+made in one transaction, so an interrupted set-up leaves nothing half made.
 """
 
 from __future__ import annotations
@@ -17,6 +31,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -24,19 +39,45 @@ import time
 from benches.harness import ROOT, Context, Row, clean_env, manage, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_agency_bench"
-CLIENTS = (1, 8)
-ENTRY_COLUMNS = ("journal_id", "account_id", "amount_fen", "role")
+GOAL = 0.5
 
 
 def bench_env() -> dict[str, str]:
     return clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false",
-        DATABASE_URL=os.environ.get("BENCH_AGENCY_DATABASE_URL", DEFAULT_URL), CACHE_URL="locmemcache://bench",
-        CELERY_BROKER_URL="", LOG_LEVEL="WARNING", AGENCY_SIMULATOR_LATENCY_MS="0",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij")
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DEBUG="false",
+        DATABASE_URL=os.environ.get("BENCH_AGENCY_DATABASE_URL", DEFAULT_URL),
+        CACHE_URL="locmemcache://bench",
+        CELERY_BROKER_URL="",
+        LOG_LEVEL="WARNING",
+        AGENCY_SIMULATOR_LATENCY_MS="0",
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
+    )
+
+
+def _database(url: str) -> None:
+    """Create the bench's database if it is not there yet."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as db:
+        if db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            progress(f"creating database {name}")
+            db.execute(f'CREATE DATABASE "{name}"')
 
 
 def _migrated(env: dict[str, str]) -> None:
+    _database(env["DATABASE_URL"])
     if manage("migrate", "--check", env=env, check=False).returncode == 0:
         progress("agency bench database is up to date")
         return
@@ -46,33 +87,89 @@ def _migrated(env: dict[str, str]) -> None:
         raise RuntimeError(f"migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
 
 
+def _measure(env: dict[str, str], mode: str, clients: int, seconds: float, warmup: float) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "benches.agency_payments", mode, str(clients), str(seconds), str(warmup)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{mode} worker failed: {done.stderr[-1500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run(ctx: Context) -> list[Row]:
     env = bench_env()
     _migrated(env)
-    rates: dict[tuple[str, int], float] = {}
-    for clients in CLIENTS:
-        for mode in ("raw", "ours"):  # interleaved, so drift hits both alike
-            progress(f"measuring {mode} with {clients} client(s)… {ctx.duration:g} s")
-            done = subprocess.run([sys.executable, "-m", "benches.agency_payments", mode, str(clients),
-                                   str(ctx.duration)], env=env, cwd=ROOT, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise RuntimeError(f"{mode} worker failed: {done.stderr[-1500:]}")
-            result = json.loads(done.stdout.strip().splitlines()[-1])
-            rates[(mode, clients)] = result["rate"]
-            progress(f"  {mode}, {clients} client(s): {result['rate']:,.0f} payments/s ({result['count']:,})")
-    ctx.note("agency payments: PostgreSQL, provider simulator without latency; each client a process with its own "
-             "station; baseline = the same rows inserted with psycopg, one transaction per payment")
-    return [Row(f"agency counter payments, {c} client{'s' if c > 1 else ''}", rates[("ours", c)],
-                rates[("raw", c)], "{:,.0f} pay/s") for c in CLIENTS]
+    clients_list = (1, 8) if not ctx.short else (2,)  # --short: one figure, two clients, to prove the path
+    repeat = max(ctx.repeat, ctx.scaled(3, 1))
+    warmup = min(ctx.warmup, 1.0) if ctx.short else ctx.warmup
+    runs: dict[tuple[str, int], list[dict]] = {}
+    for clients in clients_list:
+        for i in range(repeat):
+            order = ("raw", "ours") if i % 2 == 0 else ("ours", "raw")  # alternate, so drift hits both alike
+            for mode in order:
+                result = _measure(env, mode, clients, ctx.duration, warmup)
+                runs.setdefault((mode, clients), []).append(result)
+                progress(
+                    f"  {mode}, {clients} client(s), run {i + 1}/{repeat}: {result['rate']:,.0f} payments/s "
+                    f"({result['count']:,}; {result['cpu_ms']:.1f} ms client CPU each)"
+                )
+
+    def median(mode: str, clients: int, key: str) -> float:
+        return statistics.median(r[key] for r in runs[(mode, clients)])
+
+    ctx.note(
+        f"agency payments: PostgreSQL, provider simulator without latency; each client a process with its "
+        f"own station, all in one township; baseline = the same statements with psycopg (two transactions per "
+        f"payment); median of {repeat} alternating runs of {ctx.duration:g} s after {warmup:g} s of warm-up"
+    )
+    rows = []
+    for c in clients_list:
+        ours, raw = median("ours", c, "rate"), median("raw", c, "rate")
+        rows.append(
+            Row(
+                f"agency counter payments, {c} client{'s' if c > 1 else ''}",
+                ours,
+                raw,
+                "{:,.0f} pay/s",
+                goal=f"≥ {GOAL}×",
+                met=ctx.judge(ours / raw >= GOAL if raw else False),
+            )
+        )
+    c = clients_list[-1]
+    rows.append(
+        Row(
+            f"agency payment: client CPU per payment, {c} clients",
+            median("ours", c, "cpu_ms"),
+            median("raw", c, "cpu_ms"),
+            "{:,.2f} ms",
+            better="lower",
+        )
+    )
+    rows.append(
+        Row(
+            "agency payment: SQL statements per payment (without BEGIN/COMMIT)",
+            median("ours", c, "statements"),
+            median("raw", c, "statements"),
+            "{:,.0f}",
+            better="lower",
+        )
+    )
+    return rows
 
 
 # --- the worker (a separate process with Django set up) ------------------------------------------
 
+
 def _world(clients: int) -> dict:
-    """Stations, operators and a product for the run; created once, reused by later runs."""
+    """Stations, operators and a product for the run; created once (in one transaction), reused later."""
     from datetime import date, timedelta
 
     from django.contrib.auth.models import Group
+    from django.db import transaction
 
     from accounts.models import User
     from accounts.roles import Role
@@ -85,62 +182,120 @@ def _world(clients: int) -> dict:
         found = Region.objects.filter(code=code).first()
         return found or (parent.add_child if parent else Region.add_root)(code=code, name=name, level=level)
 
-    city = node("990000", "基准市", "city")
-    county = node("990100", "基准县", "county", city)
-    township = node("990101000", "基准镇", "township", county)
-    provider, _ = Provider.objects.get_or_create(code="bench-grid", defaults={"name": "基准电网", "float_group": "utilities"})
-    plan, _ = CommissionPlan.objects.get_or_create(code="bench-plan", defaults={"name": "基准佣金"})
-    CommissionPlanVersion.objects.get_or_create(plan=plan, effective_from=date(2020, 1, 1), defaults={
-        "method": "percentage", "rate_bp": 100, "share_operator_bp": 7000, "share_township_bp": 1000,
-        "share_county_bp": 1000, "share_platform_bp": 1000, "tax_rate_bp": 300})
-    product, _ = Product.objects.get_or_create(code="bench-electricity", defaults={
-        "provider": provider, "name": "基准电费", "kind": "electricity", "amount_min_fen": 1,
-        "amount_max_fen": 10**9, "commission_plan": plan, "account_check_digit": "none"})
-    pairs = []
-    for n in range(clients):
-        village = node(f"990101{n + 1:03d}000", f"基准村{n}", "village", township)
-        station, _ = Station.objects.get_or_create(code=f"BENCH{n:02d}", defaults={
-            "name": f"基准站{n}", "village": village, "address": "—", "status": "open"})
-        user, created = User.objects.get_or_create(username=f"bench-operator-{n}")
-        if created:
-            user.groups.add(Group.objects.get(name=Role.OPERATOR))
-            StaffAssignment.objects.create(user=user, role="operator", station=station,
-                                           started_on=date.today() - timedelta(days=1))
-        wallet = wallet_for(station, "utilities")
-        station_account(station, "cash")  # the baseline writes to it from its first run
-        if wallet.balance_fen < 10**13:
-            journal_post(kind="top_up", station=station, lines=[
-                Line(float_account(station, "utilities"), 10**14, "top_up"),
-                Line(station_account(station, "funding"), -10**14, "top_up")])
-        pairs.append((station.pk, user.pk))
+    with transaction.atomic():
+        city = node("990000", "基准市", "city")
+        county = node("990100", "基准县", "county", city)
+        township = node("990101000", "基准镇", "township", county)
+        provider, _ = Provider.objects.get_or_create(
+            code="bench-grid", defaults={"name": "基准电网", "float_group": "utilities"}
+        )
+        plan, _ = CommissionPlan.objects.get_or_create(code="bench-plan", defaults={"name": "基准佣金"})
+        CommissionPlanVersion.objects.get_or_create(
+            plan=plan,
+            effective_from=date(2020, 1, 1),
+            defaults={
+                "method": "percentage",
+                "rate_bp": 100,
+                "share_operator_bp": 7000,
+                "share_township_bp": 1000,
+                "share_county_bp": 1000,
+                "share_platform_bp": 1000,
+                "tax_rate_bp": 300,
+            },
+        )
+        product, _ = Product.objects.get_or_create(
+            code="bench-electricity",
+            defaults={
+                "provider": provider,
+                "name": "基准电费",
+                "kind": "electricity",
+                "amount_min_fen": 1,
+                "amount_max_fen": 10**9,
+                "commission_plan": plan,
+                "account_check_digit": "none",
+            },
+        )
+        pairs = []
+        for n in range(clients):
+            village = node(f"990101{n + 1:03d}000", f"基准村{n}", "village", township)
+            station, _ = Station.objects.get_or_create(
+                code=f"BENCH{n:02d}",
+                defaults={"name": f"基准站{n}", "village": village, "address": "—", "status": "open"},
+            )
+            user, created = User.objects.get_or_create(username=f"bench-operator-{n}")
+            if created:
+                user.groups.add(Group.objects.get(name=Role.OPERATOR))
+                StaffAssignment.objects.create(
+                    user=user, role="operator", station=station, started_on=date.today() - timedelta(days=1)
+                )
+            wallet = wallet_for(station, "utilities")
+            station_account(station, "cash")
+            if wallet.balance_fen < 10**13:
+                journal_post(
+                    kind="top_up",
+                    station=station,
+                    lines=[
+                        Line(float_account(station, "utilities"), 10**14, "top_up"),
+                        Line(station_account(station, "funding"), -(10**14), "top_up"),
+                    ],
+                )
+            pairs.append((station.pk, user.pk))
     return {"product": product.pk, "pairs": pairs}
 
 
-def _ours(args) -> int:
-    station_id, user_id, product_id, seconds = args
+def _loop(pay, seconds: float, warmup: float) -> tuple[int, float, float]:
+    """Pay during `warmup` seconds, then count the payments of `seconds`: (count, elapsed, CPU seconds)."""
+    deadline = time.monotonic() + warmup
+    n = 0
+    while time.monotonic() < deadline:
+        pay(n)
+        n += 1
+    count, cpu, started = 0, time.process_time(), time.monotonic()
+    deadline = started + seconds
+    while time.monotonic() < deadline:
+        pay(n + count)
+        count += 1
+    return count, time.monotonic() - started, time.process_time() - cpu
+
+
+def _ours(args) -> dict:
+    station_id, user_id, product_id, seconds, warmup = args
     import django
 
     django.setup()
     import uuid
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
     from agency.models import Product
     from agency.services import counter_payment_submit
     from stations.models import Station
 
-    station, user = Station.objects.get(pk=station_id), User.objects.get(pk=user_id)
+    station = Station.objects.select_related("village").get(pk=station_id)
+    user = User.objects.get(pk=user_id)
     product = Product.objects.select_related("provider", "commission_plan").get(pk=product_id)
-    count, deadline = 0, time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        tx = counter_payment_submit(actor=user, station=station, product=product, account_number=f"{count:08d}12",
-                                    amount_fen=10_000 + count % 1000, idempotency_key=uuid.uuid4())
+
+    def pay(n: int) -> None:
+        tx = counter_payment_submit(
+            actor=user,
+            station=station,
+            product=product,
+            account_number=f"{n:08d}12",
+            amount_fen=10_000 + n % 1000,
+            idempotency_key=uuid.uuid4(),
+        )
         assert tx.status == "succeeded", tx.status
-        count += 1
-    return count
+
+    count, elapsed, cpu = _loop(pay, seconds, warmup)
+    with CaptureQueriesContext(connection) as queries:
+        pay(10**6)
+    return {"count": count, "elapsed": elapsed, "cpu": cpu, "statements": len(queries.captured_queries)}
 
 
-def _raw(args) -> int:
-    station_id, user_id, product_id, seconds = args
+def _raw(args) -> dict:
+    station_id, user_id, product_id, seconds, warmup = args
     import django
 
     django.setup()
@@ -149,50 +304,193 @@ def _raw(args) -> int:
     import psycopg
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
+    from django.utils import timezone
 
-    from agency.models import Account, CounterTransaction, FloatWallet
+    from agency.models import CommissionDayRollup, CommissionRollup, CounterTransaction, FloatWallet, Product
+    from agency.services.common import plan_version_in_force
+    from agency.services.ledger import (
+        float_account,
+        platform_account,
+        provider_account,
+        region_commission_account,
+        station_account,
+        station_regions,
+    )
+    from agency.services.rollups import _columns, _upsert_sql
+    from core.timeutil import local_date
+    from stations.models import TOWNSHIP_PATH_LENGTH, Station
 
-    wallet = FloatWallet.objects.get(station_id=station_id)
-    cash = Account.objects.get(code=f"cash:{wallet.station.code}").pk
+    station = Station.objects.select_related("village").get(pk=station_id)
+    product = Product.objects.select_related("provider", "commission_plan").get(pk=product_id)
+    wallet = FloatWallet.objects.get(station=station, float_group="utilities")
+    township, county = station_regions(station)
+    accounts = {
+        "cash": station_account(station, "cash").pk,
+        "float": float_account(station, "utilities").pk,
+        "provider": provider_account(product.provider).pk,
+        "mine": station_account(station, "commission").pk,
+        "township": region_commission_account(township).pk,
+        "county": region_commission_account(county).pk,
+        "platform": platform_account("commission").pk,
+        "tax": platform_account("tax").pk,
+    }
     content_type = ContentType.objects.get_for_model(CounterTransaction).pk
+    plan_id = product.commission_plan_id
+    version = plan_version_in_force(product.commission_plan, timezone.localdate())
+    township_path = station.village.path[:TOWNSHIP_PATH_LENGTH]
+    rollup_sql = {
+        model: _upsert_sql(
+            model,
+            _columns(model),
+            "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(_columns(model))) + ")"] * 2),
+        )
+        for model in (CommissionRollup, CommissionDayRollup)
+    }
     params = connection.get_connection_params()
     connection.close()
     conninfo = {k: v for k, v in params.items() if k in ("dbname", "user", "password", "host", "port")}
-    count, deadline = 0, time.monotonic() + seconds
+    statements = 0
+
+    def execute(cur, sql, args=()):
+        nonlocal statements
+        statements += 1
+        cur.execute(sql, args)
+
     with psycopg.connect(**conninfo) as db:
-        while time.monotonic() < deadline:
-            amount = 10_000 + count % 1000
-            with db.transaction(), db.cursor() as cur:
-                cur.execute(
-                    "INSERT INTO agency_countertransaction (reference, idempotency_key, fingerprint, kind, station_id,"
-                    " product_id, account_number, customer_name, amount_fen, fee_fen, commission_fen, payment_method,"
-                    " status, provider_reference, failure_reason, external_reference, description, created_by_id,"
-                    " created_at, completed_at, reversal_reason) VALUES (%s, %s, %s, 'provider', %s, %s, %s, '', %s,"
-                    " 0, 100, 'cash', 'succeeded', 'SIM', '', '', '', %s, now(), now(), '') RETURNING id",
-                    (f"RB{uuid.uuid4().hex[:16]}", uuid.uuid4(), "0" * 64, station_id, product_id,
-                     f"{count:010d}", amount, user_id))
-                tx_id = cur.fetchone()[0]
-                cur.execute("INSERT INTO agency_journal (kind, posted_at, posted_by_id, station_id, "
-                            "counter_transaction_id, memo) VALUES ('payment', now(), %s, %s, %s, '') RETURNING id",
-                            (user_id, station_id, tx_id))
-                journal_id = cur.fetchone()[0]
-                # The nine entries ours posts: principal (2), commission split (5), tax (2); balanced.
-                commission = [100, -70, -10, -10, -10, 2, -2]
-                lines = [(journal_id, cash, amount, "principal"), (journal_id, wallet.account_id, -amount, "principal"),
-                         *((journal_id, cash, c, "commission") for c in commission)]
-                cur.executemany("INSERT INTO agency_ledgerentry (journal_id, account_id, amount_fen, role) "
-                                "VALUES (%s, %s, %s, %s)", lines)
-                cur.executemany("INSERT INTO core_auditevent (at, actor_id, action, target_type_id, target_id, "
-                                "target_repr, data) VALUES (now(), %s, %s, %s, %s, '', '{}')",
-                                [(user_id, "agency.transaction.submit", content_type, str(tx_id)),
-                                 (user_id, "agency.transaction.succeed", content_type, str(tx_id))])
-                cur.execute("UPDATE agency_floatwallet SET balance_fen = balance_fen - %s WHERE id = %s",
-                            (amount, wallet.pk))
-            count += 1
-    return count
+
+        def pay(n: int) -> None:
+            amount, key = 10_000 + n % 1000, uuid.uuid4()
+            # The commission (1 %: operator 70 %, township 10 %, county 10 %, platform the rest; tax 3 %).
+            total = amount // 100
+            operator, town, county_share = total * 7 // 10, total // 10, total // 10
+            platform, tax = total - operator - town - county_share, operator * 3 // 100
+            with db.cursor() as cur:
+                execute(cur, "SELECT id FROM agency_countertransaction WHERE idempotency_key = %s", (key,))
+                assert cur.fetchone() is None
+                with db.transaction():  # open: lock the float, insert pending, reserve
+                    execute(
+                        cur,
+                        "SELECT id, balance_fen, reserved_fen FROM agency_floatwallet WHERE station_id = %s "
+                        "AND float_group = 'utilities' FOR UPDATE",
+                        (station_id,),
+                    )
+                    _wallet, balance, reserved = cur.fetchone()
+                    assert balance - reserved >= amount
+                    execute(
+                        cur, "SELECT id FROM agency_countertransaction WHERE idempotency_key = %s", (key,)
+                    )
+                    assert cur.fetchone() is None
+                    execute(
+                        cur,
+                        "SELECT id FROM agency_commissionplanversion WHERE plan_id = %s AND "
+                        "effective_from <= %s ORDER BY effective_from DESC LIMIT 1",
+                        (plan_id, timezone.localdate()),
+                    )
+                    assert cur.fetchone()[0] == version.pk
+                    execute(
+                        cur,
+                        "INSERT INTO agency_countertransaction (reference, idempotency_key, fingerprint, "
+                        "kind, station_id, product_id, account_number, customer_name, amount_fen, fee_fen, "
+                        "commission_fen, plan_version_id, payment_method, status, provider_reference, "
+                        "failure_reason, external_reference, description, created_by_id, created_at, "
+                        "reversal_reason, card_status, card_charge_id, card_brand, card_last4, "
+                        "card_refund_id) VALUES (%s, %s, %s, 'provider', %s, %s, %s, '', %s, 0, %s, %s, "
+                        "'cash', 'pending', '', '', '', '', %s, now(), '', '', '', '', '', '') RETURNING id",
+                        (
+                            f"RB{uuid.uuid4().hex[:16]}",
+                            key,
+                            "0" * 64,
+                            station_id,
+                            product_id,
+                            f"{n:08d}12",
+                            amount,
+                            total,
+                            version.pk,
+                            user_id,
+                        ),
+                    )
+                    tx_id = cur.fetchone()[0]
+                    execute(
+                        cur,
+                        "UPDATE agency_floatwallet SET reserved_fen = reserved_fen + %s WHERE id = %s",
+                        (amount, wallet.pk),
+                    )
+                    execute(
+                        cur,
+                        "INSERT INTO core_auditevent (at, actor_id, action, target_type_id, target_id, "
+                        "target_repr, data) VALUES (now(), %s, 'agency.transaction.submit', %s, %s, '', "
+                        "%s)",
+                        (user_id, content_type, str(tx_id), json.dumps({"amount_fen": amount})),
+                    )
+                with db.transaction():  # settle: lock the transaction, release, post, roll up, mark succeeded
+                    execute(
+                        cur, "SELECT status FROM agency_countertransaction WHERE id = %s FOR UPDATE", (tx_id,)
+                    )
+                    assert cur.fetchone()[0] == "pending"
+                    execute(
+                        cur,
+                        "UPDATE agency_floatwallet SET reserved_fen = reserved_fen - %s WHERE station_id = %s "
+                        "AND float_group = 'utilities'",
+                        (amount, station_id),
+                    )
+                    execute(
+                        cur,
+                        "INSERT INTO agency_journal (kind, posted_at, posted_by_id, station_id, "
+                        "counter_transaction_id, memo, line_count) VALUES ('payment', now(), %s, %s, %s, "
+                        "'', 9) RETURNING id",
+                        (user_id, station_id, tx_id),
+                    )
+                    journal_id = cur.fetchone()[0]
+                    lines = [
+                        (accounts["cash"], amount, "principal"),
+                        (accounts["float"], -amount, "principal"),
+                        (accounts["provider"], total, "commission"),
+                        (accounts["mine"], -operator, "commission"),
+                        (accounts["township"], -town, "commission"),
+                        (accounts["county"], -county_share, "commission"),
+                        (accounts["platform"], -platform, "commission"),
+                        (accounts["mine"], tax, "tax"),
+                        (accounts["tax"], -tax, "tax"),
+                    ]
+                    execute(
+                        cur,
+                        "INSERT INTO agency_ledgerentry (journal_id, account_id, amount_fen, role) VALUES "
+                        + ", ".join(["(%s, %s, %s, %s)"] * len(lines)),
+                        [v for line in lines for v in (journal_id, *line)],
+                    )
+                    sums = (1, amount, 0, 0, total, 0, tax, operator, town, county_share, platform)
+                    day = local_date(timezone.now())
+                    for model, date in ((CommissionRollup, day.replace(day=1)), (CommissionDayRollup, day)):
+                        execute(
+                            cur,
+                            rollup_sql[model],
+                            [
+                                v
+                                for product_key in (product_id, -1)
+                                for v in (date, station_id, product_key, township_path, *sums)
+                            ],
+                        )
+                    execute(
+                        cur,
+                        "UPDATE agency_countertransaction SET status = 'succeeded', provider_reference = %s, "
+                        "failure_reason = '', completed_at = now() WHERE id = %s",
+                        (f"SIM{n}", tx_id),
+                    )
+                    execute(
+                        cur,
+                        "INSERT INTO core_auditevent (at, actor_id, action, target_type_id, target_id, "
+                        "target_repr, data) VALUES (now(), %s, 'agency.transaction.succeed', %s, %s, '', "
+                        "%s)",
+                        (user_id, content_type, str(tx_id), json.dumps({"provider_reference": n})),
+                    )
+
+        count, elapsed, cpu = _loop(pay, seconds, warmup)
+        before = statements
+        pay(10**6)
+    return {"count": count, "elapsed": elapsed, "cpu": cpu, "statements": statements - before}
 
 
-def worker(mode: str, clients: int, seconds: float) -> dict:
+def worker(mode: str, clients: int, seconds: float, warmup: float) -> dict:
     import django
 
     django.setup()
@@ -200,14 +498,20 @@ def worker(mode: str, clients: int, seconds: float) -> dict:
 
     world = _world(clients)
     connection.close()  # the children open their own
-    jobs = [(station_id, user_id, world["product"], seconds) for station_id, user_id in world["pairs"]]
-    started = time.monotonic()
+    jobs = [
+        (station_id, user_id, world["product"], seconds, warmup) for station_id, user_id in world["pairs"]
+    ]
     with multiprocessing.get_context("fork").Pool(clients) as pool:
-        counts = pool.map(_ours if mode == "ours" else _raw, jobs)
-    elapsed = time.monotonic() - started
-    return {"count": sum(counts), "rate": sum(counts) / max(elapsed, seconds)}
+        results = pool.map(_ours if mode == "ours" else _raw, jobs)
+    count = sum(r["count"] for r in results)
+    return {
+        "count": count,
+        "rate": sum(r["count"] / r["elapsed"] for r in results),
+        "cpu_ms": 1000 * sum(r["cpu"] for r in results) / max(count, 1),
+        "statements": results[0]["statements"],
+    }
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    print(json.dumps(worker(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]))))
+    print(json.dumps(worker(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]))))

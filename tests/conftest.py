@@ -23,6 +23,17 @@ def _fresh_page_caches():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_chart_of_accounts():
+    """agency's chart cache (agency/chart.py) keeps committed accounts for the process; a test's rows are
+    rolled back (and their ids reused), so every test starts and ends with an empty cache."""
+    from agency.chart import chart_cache_clear
+
+    chart_cache_clear()
+    yield
+    chart_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Every test starts in the site's language (zh-hans). A request through the test client activates its
     language in the thread and Django leaves it active afterwards, so without this a test that asked for

@@ -3,13 +3,8 @@ journals, entries), rollups (the commission report's sums), till (counter transa
 closes, statements)."""
 
 from agency.models.catalogue import CommissionPlan, CommissionPlanVersion, Product, Provider
-from agency.models.ledger import Account, Journal, LedgerEntry
-from agency.models.rollups import (
-    CommissionDayRollup,
-    CommissionRollup,
-    CommissionTownshipDayRollup,
-    CommissionTownshipRollup,
-)
+from agency.models.ledger import Account, CashBalance, Journal, LedgerEntry
+from agency.models.rollups import CommissionDayRollup, CommissionRollup
 from agency.models.till import (
     CommissionStatement,
     CommissionStatementLine,
@@ -21,14 +16,13 @@ from agency.models.till import (
 
 __all__ = [
     "Account",
+    "CashBalance",
     "CommissionDayRollup",
     "CommissionPlan",
     "CommissionPlanVersion",
     "CommissionRollup",
     "CommissionStatement",
     "CommissionStatementLine",
-    "CommissionTownshipDayRollup",
-    "CommissionTownshipRollup",
     "CounterTransaction",
     "DailyCashClose",
     "FloatTopUpRequest",

@@ -5,8 +5,9 @@ entries add up to zero, so the whole ledger always does too. A journal declares 
 it has (`line_count`); once it holds them it is posted, and journals and entries are never
 updated or deleted; a mistake is undone by a reversal journal that points at the original
 through `reverses` (one-to-one: once). The database holds these rules itself, on PostgreSQL and
-on SQLite (docs/database-invariants.md). Balances are sums of entries; the only cached figure is
-FloatWallet.balance_fen, which the database moves as float entries are inserted.
+on SQLite (docs/database-invariants.md). Balances are sums of entries; the cached figures are
+FloatWallet.balance_fen and CashBalance.balance_fen, which the database moves as float and cash
+entries are inserted.
 """
 
 from django.conf import settings
@@ -106,7 +107,8 @@ class LedgerEntry(models.Model):
         PAYOUT = "payout", _("Payout")
 
     journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    # No index of its own: the (account, journal) index below serves every look-up by account.
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries", db_index=False)
     amount_fen = models.BigIntegerField(_("amount (fen)"), help_text=_("Debit positive, credit negative"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
 
@@ -119,3 +121,23 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account.code} {self.amount_fen:+d}"
+
+
+class CashBalance(models.Model):
+    """The running balance of a station's cash drawer account, kept with each posting.
+
+    The database moves `balance_fen` as entries on the account are inserted, in the INSERT's own
+    statement, and refuses any other change (docs/database-invariants.md), as it does for
+    FloatWallet.balance_fen; selectors.cash_balance_mismatches compares it with the ledger. What the
+    drawer should hold is read off this row, not summed over every entry ever posted.
+    """
+
+    account = models.OneToOneField(Account, on_delete=models.PROTECT, primary_key=True, related_name="cash_balance")
+    balance_fen = models.BigIntegerField(_("balance (fen)"), default=0)
+
+    class Meta:
+        verbose_name = _("cash balance")
+        verbose_name_plural = _("cash balances")
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.balance_fen:+d}"

@@ -7,11 +7,12 @@ months reads month rows; its ragged ends read day rows. Separate tables rather t
 column, so that a county's month rows lie together on disk and are few (stations × products × months,
 whatever the number of transactions).
 
-The township tables (CommissionTownshipRollup, CommissionTownshipDayRollup) hold the same sums per
-township instead of per station, keyed by the township's path (the first three steps of its
-villages' paths, the key the report groups townships by): a county report that neither names nor
-groups by stations reads 20 townships' rows instead of 400 stations'. A station moved to another
-township (or a region tree re-arranged) needs `manage.py commission_rollups_rebuild`.
+Each row also carries its station's township path (the first three steps of its village's path, the
+key the report groups townships by), so that a county report that neither names nor groups by stations
+sums a township's rows by that column with no join. There is no row per township: every payment of a
+township would update it, inside the payment's transaction, and a township's counters would queue on
+that one row; a station's rows are written only by its own postings. A station moved to another township (or a region tree re-arranged) needs
+`manage.py commission_rollups_rebuild`.
 
 `product_key` is the product's pk; NO_PRODUCT (0) a store order commission; ALL_PRODUCTS (−1) the row
 that sums every product of the station (what the report reads when it neither groups nor filters by
@@ -19,7 +20,8 @@ provider or product: one row per station and month instead of one per product). 
 because the key must be NOT NULL for the upsert's conflict target on SQLite and PostgreSQL alike.
 
 Maintained by agency/services/rollups.py in the posting's own database transaction (an
-INSERT … ON CONFLICT … DO UPDATE adding the journal's figures); rebuilt from the raw rows by
+INSERT … ON CONFLICT … DO UPDATE adding the journal's figures; the sums are not indexed, so the
+update is a HOT one); rebuilt from the raw rows by
 `manage.py commission_rollups_rebuild`. Figures follow reports/commission_figures.py; money in fen.
 """
 
@@ -62,13 +64,8 @@ class RollupSums(models.Model):
 class StationRollupSums(RollupSums):
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+", verbose_name=_("station"),
                                 db_index=False)
-
-    class Meta:
-        abstract = True
-
-
-class TownshipRollupSums(RollupSums):
-    township_path = models.CharField(_("township"), max_length=TOWNSHIP_PATH_LENGTH)
+    township_path = models.CharField(_("township"), max_length=TOWNSHIP_PATH_LENGTH, default="",
+                                     help_text=_("The path of the station's township when the row was written"))
 
     class Meta:
         abstract = True
@@ -87,7 +84,8 @@ class CommissionRollup(StationRollupSums):
         constraints = [models.UniqueConstraint(fields=["month", "station", "product_key"],
                                                name="agency_commission_rollup_key")]
         indexes = [models.Index(fields=["station", "month"], name="agency_rollup_station_month"),
-                   models.Index(fields=["product_key", "month"], name="agency_rollup_product_month")]
+                   models.Index(fields=["product_key", "month", "township_path"],
+                                name="agency_rollup_product_month_tp")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} S{self.station_id} P{self.product_key}"
@@ -104,37 +102,8 @@ class CommissionDayRollup(StationRollupSums):
         constraints = [models.UniqueConstraint(fields=["day", "station", "product_key"],
                                                name="agency_commission_day_rollup_key")]
         indexes = [models.Index(fields=["station", "day"], name="agency_rollup_station_day"),
-                   models.Index(fields=["product_key", "day"], name="agency_rollup_product_day")]
+                   models.Index(fields=["product_key", "day", "township_path"],
+                                name="agency_rollup_product_day_tp")]
 
     def __str__(self) -> str:
         return f"{self.day} S{self.station_id} P{self.product_key}"
-
-
-class CommissionTownshipRollup(TownshipRollupSums):
-    """A township's commission figures for a month: its stations' month rows summed."""
-
-    month = models.DateField(_("month"))
-
-    class Meta:
-        verbose_name = _("commission rollup by township and month")
-        verbose_name_plural = _("commission rollups by township and month")
-        constraints = [models.UniqueConstraint(fields=["month", "township_path", "product_key"],
-                                               name="agency_township_rollup_key")]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} T{self.township_path} P{self.product_key}"
-
-
-class CommissionTownshipDayRollup(TownshipRollupSums):
-    """A township's commission figures for a day: its stations' day rows summed."""
-
-    day = models.DateField(_("day"))
-
-    class Meta:
-        verbose_name = _("commission rollup by township and day")
-        verbose_name_plural = _("commission rollups by township and day")
-        constraints = [models.UniqueConstraint(fields=["day", "township_path", "product_key"],
-                                               name="agency_township_day_rollup_key")]
-
-    def __str__(self) -> str:
-        return f"{self.day} T{self.township_path} P{self.product_key}"

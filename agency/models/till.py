@@ -49,12 +49,12 @@ class CounterTransaction(models.Model):
         REFUNDED = "refunded", _("Refunded to the card")
         REFUND_PENDING = "refund_pending", _("Refund to the card pending")
 
-    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    reference = models.CharField(_("reference"), max_length=20)  # unique: see Meta (no LIKE index)
     idempotency_key = models.UUIDField(_("idempotency key"), unique=True)
     fingerprint = models.CharField(max_length=64)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="counter_transactions",
-                                verbose_name=_("station"))
+                                verbose_name=_("station"), db_index=False)  # (station, created_at) serves it
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="transactions", verbose_name=_("product"))
     account_number = models.CharField(_("account number"), max_length=40, blank=True)
@@ -78,7 +78,7 @@ class CounterTransaction(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
     reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("reversed by"))
+                                    related_name="+", verbose_name=_("reversed by"), db_index=False)
     reversal_reason = models.CharField(_("reversal reason"), max_length=200, blank=True)
     card_status = models.CharField(_("card"), max_length=14, choices=CardStatus.choices, blank=True, default="")
     card_charge_id = models.CharField(_("card charge"), max_length=80, blank=True,
@@ -91,10 +91,20 @@ class CounterTransaction(models.Model):
         verbose_name = _("counter transaction")
         verbose_name_plural = _("counter transactions")
         ordering = ["-created_at", "-pk"]
+        # Every index is written on each insert, and again on each status change that is not a HOT
+        # update: few of them, and partial where most rows need no entry. The open ones (pending,
+        # unknown) are what the reconciliation looks for; a reversal's operator and the calling app's
+        # reference are on a few rows only. The reference is unique by a constraint rather than
+        # unique=True, which on PostgreSQL adds a second (LIKE) index nobody uses.
+        constraints = [models.UniqueConstraint(fields=["reference"], name="agency_transaction_reference_unique")]
         indexes = [
             models.Index(fields=["station", "created_at"]),
-            models.Index(fields=["status", "created_at"]),
-            models.Index(fields=["kind", "external_reference"]),
+            models.Index(fields=["created_at"], name="agency_transaction_open",
+                         condition=models.Q(status__in=["pending", "unknown"])),
+            models.Index(fields=["kind", "external_reference"], name="agency_transaction_external",
+                         condition=~models.Q(external_reference="")),
+            models.Index(fields=["reversed_by"], name="agency_transaction_reversed_by",
+                         condition=models.Q(reversed_by__isnull=False)),
         ]
         permissions = [("reverse_countertransaction", _("Can reverse a counter transaction"))]
 

@@ -12,7 +12,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,13 @@ from accounts.models import User
 from agency import states
 from agency.models import DailyCashClose, Journal, LedgerEntry
 from agency.services.access import require_operator, require_region_admin
-from agency.services.ledger import Line, Purpose, journal_post, station_account, station_account_code
+from agency.services.ledger import (
+    Line,
+    Purpose,
+    journal_post,
+    station_account,
+    station_cash_fen,
+)
 from core.audit import audit_event_record
 from core.idempotency import idempotency_conflict
 from core.money import yuan_plain
@@ -30,9 +35,8 @@ Status = DailyCashClose.Status
 
 
 def expected_cash_fen(station: Station) -> int:
-    """What the drawer should hold now: the balance of the station's cash account."""
-    code = station_account_code(station, Purpose.CASH)
-    return LedgerEntry.objects.filter(account__code=code).aggregate(total=Sum("amount_fen"))["total"] or 0
+    """What the drawer should hold now: the running balance of the station's cash account."""
+    return station_cash_fen(station)
 
 
 def daily_cash_close_submit(*, actor: User, station: Station, counted_fen: int, idempotency_key: uuid.UUID,

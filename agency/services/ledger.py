@@ -17,7 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agency.models import Account, Journal, LedgerEntry, Provider
+from agency.chart import cached
+from agency.models import Account, CashBalance, Journal, LedgerEntry, Provider
 from agency.services.rollups import rollup_journal
 from core.state_machine import TransitionNotAllowed
 from stations.models import Region, Station
@@ -37,12 +38,19 @@ class Line:
 
 
 def _account(code: str, **fields) -> Account:
+    """The account with `code`, from the chart cache (agency/chart.py) or the database, created on first use."""
+    return cached("account", code, lambda: _account_row(code, **fields))
+
+
+def _account_row(code: str, **fields) -> Account:
     account = Account.objects.filter(code=code).first()
     if account is not None:
         return account
     with translation.override(settings.LANGUAGE_CODE):  # names are stored in the county's language
         name = " · ".join(str(p) for p in fields.pop("name_parts"))
-    account, _created = Account.objects.get_or_create(code=code, defaults={**fields, "name": name[:120]})
+    account, created = Account.objects.get_or_create(code=code, defaults={**fields, "name": name[:120]})
+    if created and account.purpose == Purpose.CASH:  # a new drawer: its running balance starts at zero
+        CashBalance.objects.create(account=account)
     return account
 
 
@@ -55,6 +63,13 @@ def station_account(station: Station, purpose: str) -> Account:
     variance), created on first use."""
     return _account(station_account_code(station, purpose), purpose=purpose, station=station,
                     name_parts=(station.name, Purpose(purpose).label))
+
+
+def station_cash_fen(station: Station) -> int:
+    """What the station's drawer should hold now: its cash account's running balance (CashBalance,
+    moved by the database with each posting), not a sum over every entry ever posted. One query."""
+    code = station_account_code(station, Purpose.CASH)
+    return CashBalance.objects.filter(account__code=code).values_list("balance_fen", flat=True).first() or 0
 
 
 def float_account(station: Station, float_group: str) -> Account:
@@ -80,9 +95,13 @@ def platform_account(purpose: str) -> Account:
 
 
 def station_regions(station: Station) -> tuple[Region | None, Region | None]:
-    """The township and the county the station lies in (one query)."""
+    """The township and the county the station lies in (one query, then the chart cache's: a village's
+    path names its township and county, so a station moved or a tree re-arranged has another key)."""
+    return cached("regions", station.village.path, lambda: _station_regions(station.village.path))
+
+
+def _station_regions(path: str) -> tuple[Region | None, Region | None]:
     step = Region.steplen
-    path = station.village.path
     found = {r.level: r for r in Region.objects.filter(path__in=[path[: step * 2], path[: step * 3]])}
     return found.get(Region.Level.TOWNSHIP), found.get(Region.Level.COUNTY)
 
@@ -93,7 +112,8 @@ def journal_post(*, kind: str, lines: Sequence[Line], actor=None, station: Stati
     lines = [line for line in lines if line.amount_fen != 0]
     if len(lines) < 2 or sum(line.amount_fen for line in lines) != 0:
         raise UnbalancedJournal(f"journal {kind!r} does not balance: {[(ln.account.code, ln.amount_fen) for ln in lines]}")
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a failure here fails the caller's whole transaction.
+    with transaction.atomic(savepoint=False):
         journal = Journal.objects.create(
             kind=kind, posted_at=timezone.now(), posted_by=actor if actor is not None and actor.is_authenticated
             else None, station=station, counter_transaction=counter_transaction, memo=memo[:200], reverses=reverses,
@@ -101,7 +121,7 @@ def journal_post(*, kind: str, lines: Sequence[Line], actor=None, station: Stati
         LedgerEntry.objects.bulk_create(  # the database moves the float wallets' balances with these
             [LedgerEntry(journal=journal, account=line.account, amount_fen=line.amount_fen, role=line.role)
              for line in lines])
-        rollup_journal(journal=journal, lines=lines)  # the report's sums, in the same transaction
+        rollup_journal(journal=journal, lines=lines, station=station)  # the report's sums, same transaction
     return journal
 
 

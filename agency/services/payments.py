@@ -2,7 +2,7 @@
 
 Submitting runs in three steps, so that no database lock is held while the provider thinks:
 1. open (one transaction): lock the station's float wallet for the product's group, look for the
-   idempotency key again (a racing twin may have committed meanwhile), check the float (collect:
+   idempotency key (a resend, or a racing twin that committed while we waited, returns the first), check the float (collect:
    balance − reserved ≥ amount; payout: the drawer holds the cash), insert the transaction
    `pending` under a fresh reference, reserve the amount on the wallet;
 2. ask the provider (adapter.pay), outside any transaction of ours;
@@ -122,9 +122,7 @@ def counter_payment_submit(*, actor: User, station: Station, product: Product, a
                            payment_method=payment_method)
     print_ = fingerprint(kind=CounterTransaction.Kind.PROVIDER, station=station.pk, product=product.pk,
                          account=number, amount=amount_fen, method=payment_method, customer=customer_name.strip())
-    existing = CounterTransaction.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return replay(existing, print_)
+    # The key is looked up once, under the float lock (_open): a resend finds the first transaction there.
     tx, created = _open(actor=actor, station=station, product=product, number=number, amount_fen=amount_fen,
                         key=idempotency_key, print_=print_, payment_method=payment_method,
                         customer_name=customer_name.strip())
@@ -137,7 +135,29 @@ def counter_payment_submit(*, actor: User, station: Station, product: Product, a
     adapter = adapter_for(product.provider)
     outcome = call_provider(lambda: adapter.pay(product=product, account_number=number, amount_fen=amount_fen,
                                                 reference=tx.reference))
-    return card_follow_up(settle(tx_id=tx.pk, outcome=outcome, actor=actor), actor=actor)
+    return card_follow_up(settle(tx_id=tx.pk, outcome=outcome, actor=actor, known=tx), actor=actor)
+
+
+def _by_key(key: uuid.UUID) -> CounterTransaction | None:
+    """The transaction holding `key`, if any: a narrow look-up first (the usual answer is none), the
+    whole row only when there is one."""
+    pk = CounterTransaction.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
+    return None if pk is None else CounterTransaction.objects.get(pk=pk)
+
+
+def _locked(tx_id: int, known: CounterTransaction | None) -> CounterTransaction:
+    """The transaction, locked until the end of the transaction, with its product, provider, station,
+    village and plan version. `known` is the caller's own copy, just written, with those loaded: then
+    only the status is read under the lock, and the copy is used if the status is still the one it
+    holds (anything else re-reads the whole row)."""
+    locked = CounterTransaction.objects.select_for_update(of=("self",)).filter(pk=tx_id)
+    if (known is not None and known.pk == tx_id and CounterTransaction.product.is_cached(known)
+            and Product.provider.is_cached(known.product) and CounterTransaction.station.is_cached(known)
+            and Station.village.is_cached(known.station)
+            and (known.plan_version_id is None or CounterTransaction.plan_version.is_cached(known))
+            and locked.values_list("status", flat=True).get() == known.status):
+        return known
+    return locked.select_related("product__provider", "station__village", "plan_version").get()
 
 
 def _take_card(tx: CounterTransaction, *, actor) -> CounterTransaction:
@@ -156,7 +176,7 @@ def _take_card(tx: CounterTransaction, *, actor) -> CounterTransaction:
 def _open(*, actor, station, product, number, amount_fen, key, print_, payment_method, customer_name):
     with transaction.atomic():
         wallet = locked_wallet(station, product.provider.float_group)
-        winner = CounterTransaction.objects.filter(idempotency_key=key).first()
+        winner = _by_key(key)
         if winner is not None:  # a twin committed while we waited for the lock
             return replay(winner, print_), False
         collect = product.direction == Product.Direction.COLLECT
@@ -202,11 +222,12 @@ def call_provider(call: Callable[[], ProviderOutcome]) -> ProviderOutcome:
         return ProviderOutcome("unknown", message=_("No answer from the provider."))
 
 
-def settle(*, tx_id: int, outcome: ProviderOutcome, actor) -> CounterTransaction:
-    """Apply the provider's answer to a pending or unknown transaction (lock: transaction, then wallet)."""
+def settle(*, tx_id: int, outcome: ProviderOutcome, actor, known: CounterTransaction | None = None
+           ) -> CounterTransaction:
+    """Apply the provider's answer to a pending or unknown transaction (lock: transaction, then wallet).
+    `known`: the caller's copy of the transaction (see _locked)."""
     with transaction.atomic():
-        tx = (CounterTransaction.objects.select_for_update(of=("self",))
-              .select_related("product__provider", "station__village", "plan_version").get(pk=tx_id))
+        tx = _locked(tx_id, known)
         if outcome.status == "unknown":
             if tx.status == Status.PENDING:
                 states.TRANSACTION.move(tx, "time_out")
@@ -219,9 +240,9 @@ def settle(*, tx_id: int, outcome: ProviderOutcome, actor) -> CounterTransaction
             new_status = states.TRANSACTION.target(tx.status, action)
         except TransitionNotAllowed:
             return tx  # settled meanwhile (a status query raced the submit): the first answer stands
-        if tx.product.direction == Product.Direction.COLLECT:
-            wallet = locked_wallet(tx.station, tx.product.provider.float_group)
-            FloatWallet.objects.filter(pk=wallet.pk).update(reserved_fen=F("reserved_fen") - tx.amount_fen)
+        if tx.product.direction == Product.Direction.COLLECT:  # the UPDATE takes the wallet's lock
+            FloatWallet.objects.filter(station=tx.station, float_group=tx.product.provider.float_group).update(
+                reserved_fen=F("reserved_fen") - tx.amount_fen)
         if new_status == Status.SUCCEEDED:
             journal_post(kind=Journal.Kind.PAYMENT, lines=payment_lines(tx), actor=actor, station=tx.station,
                          counter_transaction=tx, memo=tx.reference)

@@ -1,10 +1,11 @@
 """Commission rollups (agency/models/rollups.py): added to as journals post, rebuilt from the raw rows.
 
 `rollup_journal` runs inside journal_post's transaction, so a journal and its rollup figures commit or
-roll back together. It adds the journal's figures to its station's and its township's month rows and
-day rows (its product's and the all-products row of each) with one INSERT … ON CONFLICT … DO UPDATE
-SET x = x + excluded.x per table (the same statement on SQLite and PostgreSQL): concurrent postings
-to the same row serialise on the row, and none is lost.
+roll back together. It adds the journal's figures to its station's month rows and day rows (its
+product's and the all-products row of each, stamped with the station's township) with one INSERT … ON
+CONFLICT … DO UPDATE SET x = x + excluded.x per table (the same statement on SQLite and PostgreSQL):
+concurrent postings to the same row serialise on the row, and none is lost. Only the station's own
+postings touch its rows: no row is shared by the stations of a township.
 
 The figures of one journal, as reports/commission_figures.py defines them (debit +, credit −):
 transactions / reversals count the journal by kind; volume / reversed volume its transaction's amount
@@ -29,12 +30,11 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncDate
 
+from agency.chart import cached
 from agency.models import (
     Account,
     CommissionDayRollup,
     CommissionRollup,
-    CommissionTownshipDayRollup,
-    CommissionTownshipRollup,
     CounterTransaction,
     Journal,
     LedgerEntry,
@@ -47,9 +47,8 @@ EARNING_KINDS = (CounterTransaction.Kind.PROVIDER, CounterTransaction.Kind.ORDER
 COUNTED_JOURNALS = (Journal.Kind.PAYMENT, Journal.Kind.REVERSAL)
 PAYMENT, REVERSAL = Journal.Kind.PAYMENT, Journal.Kind.REVERSAL
 COMMISSION, TAX = LedgerEntry.Role.COMMISSION, LedgerEntry.Role.TAX
-ROLLUP_TABLES = (CommissionRollup, CommissionDayRollup, CommissionTownshipRollup, CommissionTownshipDayRollup)
-MONTH_TABLES = (CommissionRollup, CommissionTownshipRollup)
-STATION_TABLES = (CommissionRollup, CommissionDayRollup)
+ROLLUP_TABLES = (CommissionRollup, CommissionDayRollup)
+MONTH_TABLES = (CommissionRollup,)
 
 
 def is_counted(*, kind: str, counter_transaction, station_id: int | None) -> bool:
@@ -62,8 +61,9 @@ def _tiers_of(accounts: Iterable[Account]) -> dict[int, str | None]:
     """{account pk: tier} for commission accounts: the station's is the operator's, a township's or a
     county's region account theirs, the platform's has no owner. One query, for the region levels."""
     accounts = list(accounts)
-    regions = {a.region_id for a in accounts if a.region_id and a.station_id is None}
-    levels = dict(Region.objects.filter(pk__in=regions).values_list("pk", "level")) if regions else {}
+    regions = frozenset(a.region_id for a in accounts if a.region_id and a.station_id is None)
+    levels = cached("region_levels", regions, lambda: dict(
+        Region.objects.filter(pk__in=regions).values_list("pk", "level"))) if regions else {}
     tiers: dict[int, str | None] = {}
     for account in accounts:
         if account.station_id is not None:
@@ -99,31 +99,35 @@ def journal_figures(*, kind: str, counter_transaction: CounterTransaction, lines
     return figures
 
 
-def rollup_journal(*, journal: Journal, lines: Sequence) -> None:
-    """Add a just-posted journal to its month and day rows, station's and township's (a no-op for
-    journals the report does not count). Call inside the posting's transaction."""
+def _village_path(station_id: int, station: Station | None) -> str:
+    if station is not None and station.pk == station_id and Station.village.is_cached(station):
+        return station.village.path
+    return Station.objects.filter(pk=station_id).values_list("village__path", flat=True).get()
+
+
+def rollup_journal(*, journal: Journal, lines: Sequence, station: Station | None = None) -> None:
+    """Add a just-posted journal to its station's month and day rows (a no-op for journals the report
+    does not count). Call inside the posting's transaction; `station`, with its village loaded, saves
+    a query."""
     tx = journal.counter_transaction
     if not is_counted(kind=journal.kind, counter_transaction=tx, station_id=journal.station_id):
         return
     figures = journal_figures(kind=journal.kind, counter_transaction=tx, lines=lines)
     day = local_date(journal.posted_at)  # a journal's day and month are Beijing's, as the statements count them
     sums = tuple(figures[name] for name in ROLLUP_SUMS)
-    products = (tx.product_id or NO_PRODUCT, ALL_PRODUCTS)
-    stations = [(journal.station_id, product, sums) for product in products]
-    village_path = Station.objects.filter(pk=journal.station_id).values_list("village__path", flat=True).get()
-    townships = [(village_path[:TOWNSHIP_PATH_LENGTH], product, sums) for product in products]
+    township = _village_path(journal.station_id, station)[:TOWNSHIP_PATH_LENGTH]
+    rows = [(journal.station_id, product, township, sums) for product in (tx.product_id or NO_PRODUCT, ALL_PRODUCTS)]
     for model, date in ((CommissionRollup, day.replace(day=1)), (CommissionDayRollup, day)):
-        rollup_add(model, date, stations)
-    for model, date in ((CommissionTownshipRollup, day.replace(day=1)), (CommissionTownshipDayRollup, day)):
-        rollup_add(model, date, townships)
+        rollup_add(model, date, rows)
 
 
 def _date_field(model) -> str:
     return "month" if model in MONTH_TABLES else "day"
 
 
-def _key_field(model) -> str:
-    return "station_id" if model in STATION_TABLES else "township_path"
+def _columns(model) -> tuple[str, ...]:
+    """A rollup table's columns in the order its writers give them: the key, the township, the sums."""
+    return (_date_field(model), "station_id", "product_key", "township_path", *ROLLUP_SUMS)
 
 
 def _upsert_sql(model, columns: Sequence[str], source: str) -> str:
@@ -132,22 +136,22 @@ def _upsert_sql(model, columns: Sequence[str], source: str) -> str:
     in an upsert's SELECT, hence `WHERE true`)."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    key = (_date_field(model), _key_field(model), "product_key")
-    sums = [c for c in columns if c not in key]
+    key = (_date_field(model), "station_id", "product_key")
+    sums = [c for c in columns if c in ROLLUP_SUMS]
     updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in sums)
     return (f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) {source} "
             f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO UPDATE SET {updates}")
 
 
 def rollup_add(model, date: datetime.date, rows: Sequence[tuple]) -> None:
-    """Add `rows` — (station id or township path, product key, sums in ROLLUP_SUMS order) — of `date`
+    """Add `rows` — (station id, product key, township path, sums in ROLLUP_SUMS order) — of `date`
     to `model`'s table, creating the rows that are not there yet. One statement. Django's
     bulk_create(update_conflicts=True) would overwrite, not add."""
-    columns = (_date_field(model), _key_field(model), "product_key", *ROLLUP_SUMS)
+    columns = _columns(model)
     placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
     params = []
-    for key, product, sums in rows:
-        params += [connection.ops.adapt_datefield_value(date), key, product, *sums]
+    for station_id, product, township, sums in rows:
+        params += [connection.ops.adapt_datefield_value(date), station_id, product, township, *sums]
     with connection.cursor() as cursor:
         cursor.execute(_upsert_sql(model, columns, f"VALUES {placeholders}"), params)
 
@@ -161,7 +165,8 @@ def _counted_q(prefix: str = "") -> Q:
 
 def _day_keys(prefix: str = "") -> dict:
     return {"k_day": TruncDate(f"{prefix}posted_at", tzinfo=COUNTY_TZ), "k_station": F(f"{prefix}station_id"),
-            "k_product": Coalesce(F(f"{prefix}counter_transaction__product_id"), Value(NO_PRODUCT))}
+            "k_product": Coalesce(F(f"{prefix}counter_transaction__product_id"), Value(NO_PRODUCT)),
+            "k_township": Substr(F(f"{prefix}station__village__path"), 1, TOWNSHIP_PATH_LENGTH)}
 
 
 def _sum0(expression, **extra):
@@ -213,32 +218,28 @@ def _sum_rows(model, q: Q, keys: dict) -> QuerySet:
 
 
 def _insert_select(model, queryset: QuerySet) -> None:
-    """Add the rows `queryset` selects — date, key, product, then the sums in ROLLUP_SUMS order — to
-    `model`'s table."""
+    """Add the rows `queryset` selects — date, station, product, township, then the sums in ROLLUP_SUMS
+    order — to `model`'s table."""
     sql, params = queryset.query.sql_with_params()
-    columns = (_date_field(model), _key_field(model), "product_key", *ROLLUP_SUMS)
+    columns = _columns(model)
     with connection.cursor() as cursor:
         cursor.execute(_upsert_sql(model, columns, f"SELECT * FROM ({sql}) AS rows WHERE true"), params)
 
 
 def _rebuild_rows_of_month(month: datetime.date) -> None:
-    """The month's rows, written by the database: the station day rows from the raw rows (journal
-    counts, then entry sums added), their all-products rows, then the station month rows and both
-    township tables summed from the station day rows."""
+    """The month's rows, written by the database: the day rows from the raw rows (journal counts, then
+    entry sums added), their all-products rows, then the month rows summed from the day rows."""
     start, end = month_bounds(month)
     for queryset in (_raw_journal_sums(start, end), _raw_entry_sums(start, end)):
         _insert_select(CommissionDayRollup, queryset)
     in_month = Q(day__gte=month, day__lt=next_month_start(month))
-    every = {"k_day": F("day"), "k_station": F("station_id"), "k_product": Value(ALL_PRODUCTS)}
+    every = {"k_day": F("day"), "k_station": F("station_id"), "k_product": Value(ALL_PRODUCTS),
+             "k_township": F("township_path")}
     _insert_select(CommissionDayRollup, _sum_rows(CommissionDayRollup, in_month & Q(product_key__gte=NO_PRODUCT),
                                                   every))
-    township = Substr(F("station__village__path"), 1, TOWNSHIP_PATH_LENGTH)
-    for model, keys in (
-        (CommissionRollup, {"k_month": Value(month), "k_station": F("station_id"), "k_product": F("product_key")}),
-        (CommissionTownshipDayRollup, {"k_day": F("day"), "k_township": township, "k_product": F("product_key")}),
-        (CommissionTownshipRollup, {"k_month": Value(month), "k_township": township, "k_product": F("product_key")}),
-    ):
-        _insert_select(model, _sum_rows(CommissionDayRollup, in_month, keys))
+    _insert_select(CommissionRollup, _sum_rows(CommissionDayRollup, in_month, {
+        "k_month": Value(month), "k_station": F("station_id"), "k_product": F("product_key"),
+        "k_township": F("township_path")}))
 
 
 def rollup_months() -> list[datetime.date]:

@@ -13,7 +13,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,6 @@ from agency.services.ledger import (
     journal_post,
     platform_account,
     station_account,
-    station_account_code,
 )
 from core.audit import audit_event_record
 from core.idempotency import create_once
@@ -47,18 +46,35 @@ Role = LedgerEntry.Role
 
 def statement_figures(station: Station, month: date) -> tuple[dict, list[dict]]:
     """Totals and per-product lines for `station` in `month`, straight from the ledger (no writes)."""
+    return month_statement_figures(month, station_ids=[station.pk]).get(station.pk, _no_figures())
+
+
+def _no_figures() -> tuple[dict, list[dict]]:
+    return {field: 0 for field in ("transaction_count", "gross_fen", "clawback_fen", "tax_fen", "net_fen",
+                                   "fees_fen")}, []
+
+
+def month_statement_figures(month: date, *, station_ids: list[int] | None = None) -> dict[int, tuple[dict, list[dict]]]:
+    """{station id: (totals, lines)} for every station (or those of `station_ids`) with commission or fees
+    posted in `month`: two GROUP BY queries over the month's journals (the posting-time index picks
+    them), not one pass per station over each station's whole history."""
     start, end = month_bounds(month)
-    in_month = {"journal__posted_at__gte": start, "journal__posted_at__lt": end}
-    rows = (LedgerEntry.objects.filter(account__code=station_account_code(station, Purpose.COMMISSION),
-                                       role__in=[Role.COMMISSION, Role.TAX], **in_month)
-            .values("journal__counter_transaction__product", "journal__counter_transaction__kind", "role",
-                    "journal__kind")
-            .annotate(total=Sum("amount_fen"), journals=Count("journal", distinct=True)))
-    lines: dict[tuple, dict] = {}
+    in_month = Q(journal__posted_at__gte=start, journal__posted_at__lt=end, account__station__isnull=False)
+    if station_ids is not None:
+        in_month &= Q(account__station_id__in=station_ids)
+    rows = (LedgerEntry.objects.filter(in_month, account__purpose=Purpose.COMMISSION)
+            .values("account__station_id", "journal__counter_transaction__product",
+                    "journal__counter_transaction__kind", "role", "journal__kind")
+            .annotate(total=Sum("amount_fen"), journals=Count("journal", distinct=True)).order_by())
+    lines: dict[int, dict[tuple, dict]] = {}
     for row in rows:
+        by_key = lines.setdefault(row["account__station_id"], {})  # a payout alone still makes a statement
+        if row["role"] not in (Role.COMMISSION, Role.TAX):
+            continue
         key = (row["journal__counter_transaction__product"], row["journal__counter_transaction__kind"] or "")
-        line = lines.setdefault(key, {"product_id": key[0], "kind": key[1], "transaction_count": 0, "gross_fen": 0,
-                                      "clawback_fen": 0, "tax_fen": 0})
+        line = by_key.setdefault(key, {
+            "product_id": key[0], "kind": key[1], "transaction_count": 0, "gross_fen": 0, "clawback_fen": 0,
+            "tax_fen": 0})
         if row["role"] == Role.TAX:
             line["tax_fen"] += row["total"]
         elif row["journal__kind"] == Journal.Kind.REVERSAL:
@@ -66,19 +82,22 @@ def statement_figures(station: Station, month: date) -> tuple[dict, list[dict]]:
         else:
             line["gross_fen"] -= row["total"]
             line["transaction_count"] += row["journals"]
-    products = Product.objects.in_bulk([k[0] for k in lines if k[0]])
+    fees = dict(LedgerEntry.objects.filter(in_month, account__purpose=Purpose.FEES).values("account__station_id")
+                .annotate(total=Sum("amount_fen")).values_list("account__station_id", "total").order_by())
+    products = Product.objects.in_bulk({k[0] for by_key in lines.values() for k in by_key if k[0]})
     kinds = dict(CounterTransaction.Kind.choices)
-    result = []
-    for (product_id, kind), line in sorted(lines.items(), key=lambda item: str(item[0])):
-        line["net_fen"] = line["gross_fen"] - line["clawback_fen"] - line["tax_fen"]
-        line["label"] = str(products[product_id].name if product_id else kinds.get(kind, _("Other")))[:80]
-        result.append(line)
-    fees = LedgerEntry.objects.filter(account__code=station_account_code(station, Purpose.FEES), **in_month).aggregate(
-        total=Sum("amount_fen"))["total"] or 0
-    totals = {field: sum(line[field] for line in result)
-              for field in ("transaction_count", "gross_fen", "clawback_fen", "tax_fen", "net_fen")}
-    totals["fees_fen"] = -fees
-    return totals, result
+    figures = {}
+    for station_id in lines.keys() | fees.keys():
+        result = []
+        for (product_id, kind), line in sorted(lines.get(station_id, {}).items(), key=lambda item: str(item[0])):
+            line["net_fen"] = line["gross_fen"] - line["clawback_fen"] - line["tax_fen"]
+            line["label"] = str(products[product_id].name if product_id else kinds.get(kind, _("Other")))[:80]
+            result.append(line)
+        totals = {field: sum(line[field] for line in result)
+                  for field in ("transaction_count", "gross_fen", "clawback_fen", "tax_fen", "net_fen")}
+        totals["fees_fen"] = -(fees.get(station_id) or 0)
+        figures[station_id] = (totals, result)
+    return figures
 
 
 def commission_statement_generate(*, actor: User | None, station: Station, month: date) -> CommissionStatement:
@@ -88,11 +107,16 @@ def commission_statement_generate(*, actor: User | None, station: Station, month
     month = month.replace(day=1)
     if month >= timezone.localdate().replace(day=1):
         raise ValidationError({"month": _("A month's statement can be generated once the month has ended.")})
-    lines: list[dict] = []
+    existing = CommissionStatement.objects.filter(station=station, month=month).first()
+    if existing is not None:
+        return existing
+    return _generate(actor=actor, station=station, month=month, figures=statement_figures(station, month))
+
+
+def _generate(*, actor, station: Station, month: date, figures: tuple[dict, list[dict]]) -> CommissionStatement:
+    totals, lines = figures
 
     def build() -> CommissionStatement:
-        totals, figures = statement_figures(station, month)
-        lines.extend(figures)
         return CommissionStatement(generated_by=actor, generated_at=timezone.now(), **totals)
 
     with transaction.atomic():  # generated concurrently (the task and a county admin): the first stands
@@ -109,13 +133,20 @@ def commission_statement_generate(*, actor: User | None, station: Station, month
 
 
 def commission_statements_generate_month(*, actor: User | None, month: date) -> list[CommissionStatement]:
-    """Statements for every station with commission or fees posted in `month` (idempotent)."""
-    start, end = month_bounds(month)
-    stations = Station.objects.filter(
-        ledger_accounts__purpose__in=[Purpose.COMMISSION, Purpose.FEES],
-        ledger_accounts__entries__journal__posted_at__gte=start,
-        ledger_accounts__entries__journal__posted_at__lt=end).distinct().select_related("village").order_by("code")
-    return [commission_statement_generate(actor=actor, station=station, month=month) for station in stations]
+    """Statements for every station with commission or fees posted in `month` (idempotent): the month's
+    figures of every station read at once (month_statement_figures), then one statement per station
+    that has none yet."""
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise ValidationError({"month": _("A month's statement can be generated once the month has ended.")})
+    figures = month_statement_figures(month)
+    existing = {s.station_id: s for s in CommissionStatement.objects.filter(month=month, station_id__in=figures)}
+    stations = Station.objects.filter(pk__in=figures).select_related("village").order_by("code")
+    if actor is not None:
+        for station in stations:
+            require_region_admin(actor, station, county_only=True)
+    return [existing.get(station.pk) or _generate(actor=actor, station=station, month=month,
+                                                  figures=figures[station.pk]) for station in stations]
 
 
 def commission_statement_approve(*, actor: User, statement: CommissionStatement) -> CommissionStatement:

@@ -33,8 +33,6 @@ from agency.models import (
     CommissionDayRollup,
     CommissionRollup,
     CommissionStatement,
-    CommissionTownshipDayRollup,
-    CommissionTownshipRollup,
     CounterTransaction,
     Journal,
     LedgerEntry,
@@ -126,8 +124,7 @@ DIMENSIONS: dict[str, CommissionDimension] = {d.name: d for d in (
     CommissionDimension("township", gettext_lazy("Township"),
                         lambda p: _township_expression(f"{p}station__village__path"), dimension("township").labels,
                         lambda: _township_expression("station__village__path"),
-                        lambda d, townships: F("township_path") if townships else _township_expression(
-                            "station__village__path")),
+                        lambda d, townships: F("township_path")),
     CommissionDimension("station", gettext_lazy("Station"), lambda p: F(f"{p}station_id"),
                         dimension("station").labels, lambda: F("station_id"), lambda d, townships: F("station_id")),
     CommissionDimension("provider", gettext_lazy("Provider"),
@@ -248,8 +245,8 @@ def rollup_parts(period: Period) -> tuple[Q | None, Q | None]:
 
 
 def _by_township(*, scope: ReportScope, filters: CommissionFilters, dimensions: Sequence[str]) -> bool:
-    """Whether the township tables answer: nothing names or groups stations, and the scope is made of
-    whole townships (or larger regions)."""
+    """Whether the rollup rows are narrowed by their township column alone (no join to the stations):
+    nothing names or groups stations, and the scope is made of whole townships (or larger regions)."""
     return (not scope.station_ids and all(len(path) <= TOWNSHIP_PATH_LENGTH for path in scope.region_paths)
             and not filters.station_id and "station" not in dimensions)
 
@@ -286,20 +283,18 @@ def _rollup_rows(model, date_field: str, q: Q, dimensions: Sequence[str], townsh
 def _rollup_sums(*, scope: ReportScope, period: Period, filters: CommissionFilters,
                  dimensions: Sequence[str]) -> dict[tuple, dict]:
     """Every figure but the statements' from the rollups: a GROUP BY over the month rows, another over
-    the day rows when the period has ragged ends — of the townships when no station is asked for,
-    else of the stations; then the finer rollup keys (a product standing for its provider) folded into
+    the day rows when the period has ragged ends (narrowed by the rows' township when no station is
+    asked for, else through their stations); then the finer rollup keys (a product standing for its provider) folded into
     the report's in Python."""
     by_product = filters.by_product or any(name in ("provider", "product") for name in dimensions)
     townships = _by_township(scope=scope, filters=filters, dimensions=dimensions)
     narrow = _rollup_filters_q(scope=scope, filters=filters, by_product=by_product, townships=townships)
-    month_table, day_table = ((CommissionTownshipRollup, CommissionTownshipDayRollup) if townships
-                              else (CommissionRollup, CommissionDayRollup))
     months, days = rollup_parts(period)
     rows = []
     if months is not None:
-        rows += _rollup_rows(month_table, "month", narrow & months, dimensions, townships)
+        rows += _rollup_rows(CommissionRollup, "month", narrow & months, dimensions, townships)
     if days is not None:
-        rows += _rollup_rows(day_table, "day", narrow & days, dimensions, townships)
+        rows += _rollup_rows(CommissionDayRollup, "day", narrow & days, dimensions, townships)
     folds = [commission_dimension(name).rollup_fold for name in dimensions]
     maps = [fold({row[f"k_{name}"] for row in rows}) if fold else None
             for name, fold in zip(dimensions, folds, strict=True)]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from agency import selectors, services
 from agency.models import (
+    CashBalance,
     CommissionStatement,
     CounterTransaction,
     DailyCashClose,
@@ -130,6 +131,33 @@ def test_a_float_wallet_starts_at_its_accounts_ledger_balance(station, product, 
     refused("INSERT INTO agency_floatwallet (station_id, float_group, account_id, balance_fen, reserved_fen, "
             "low_threshold_fen) VALUES (%s, 'banking', %s, 500000, 0, 0)",
             [station.pk, station_account(station, Purpose.FUNDING).pk])
+
+
+# --- cash balances -------------------------------------------------------------------------------
+
+def test_a_drawers_running_balance_moves_with_its_cash_entries_and_nothing_else(operator, station, product, funded):
+    pay(operator, station, product, amount=30_000)
+    cash = station_account(station, Purpose.CASH)
+    assert services.expected_cash_fen(station) == 30_000 == selectors.account_balance_fen(account=cash)
+    refused(f"UPDATE agency_cashbalance SET balance_fen = balance_fen + 100 WHERE account_id = {cash.pk}")
+    other = station_account(station, Purpose.FUNDING)
+    refused(f"UPDATE agency_cashbalance SET account_id = {other.pk} WHERE account_id = {cash.pk}")
+    refused(f"DELETE FROM agency_cashbalance WHERE account_id = {cash.pk}")
+    refused("INSERT INTO agency_cashbalance (account_id, balance_fen) VALUES (%s, 100)", [other.pk])
+    assert CashBalance.objects.get(pk=cash.pk).balance_fen == 30_000
+    assert_ledger_sound()
+
+
+def test_a_tampered_running_balance_is_found_by_the_check(operator, station, product, funded):
+    pay(operator, station, product, amount=30_000)
+    cash = station_account(station, Purpose.CASH)
+    with connection.cursor() as cursor:  # past the triggers: the check must still see it
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER cz_agency_cashbalance_balance_is_ledger")
+        else:
+            cursor.execute("SET LOCAL session_replication_role = replica")  # no triggers, till the test ends
+        cursor.execute(f"UPDATE agency_cashbalance SET balance_fen = 1 WHERE account_id = {cash.pk}")
+    assert selectors.cash_balance_mismatches() == [(cash, 1, 30_000)]
 
 
 # --- counter transactions -----------------------------------------------------------------------

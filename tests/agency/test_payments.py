@@ -36,6 +36,7 @@ def assert_ledger_sound():
     assert not selectors.unbalanced_journals().exists()
     assert selectors.ledger_total_fen() == 0
     assert selectors.float_wallet_mismatches() == []
+    assert selectors.cash_balance_mismatches() == []
     assert selectors.reserved_mismatches() == []
 
 

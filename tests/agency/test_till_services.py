@@ -16,10 +16,11 @@ from agency.models import (
     Journal,
     LedgerEntry,
 )
+from agency.services.statements import month_statement_figures
 from agency.tasks import generate_commission_statements
 from core.state_machine import TransitionNotAllowed
 from core.timeutil import last_full_month
-from tests.agency.factories import account_number, key, last_month_moment, posting_at
+from tests.agency.factories import account_number, fund, key, last_month_moment, posting_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +185,25 @@ def test_a_statement_reads_gross_clawback_tax_and_net_off_the_ledger(operator, s
     paid = services.commission_statement_mark_paid(actor=county_admin, statement=statement, payment_reference="PAY1")
     assert paid.status == CommissionStatement.Status.PAID
     assert selectors.account_balance_fen(account=f"commission:{station.code}") == 0
+
+
+def test_a_months_statements_read_every_stations_figures_at_once(operator, station, other_station, product,
+                                                                 funded, django_assert_max_num_queries):
+    _last_month_payments(operator, station, product, funded)
+    helper = UserFactory()
+    StaffAssignmentFactory(user=helper, station=other_station, role="operator")
+    fund(other_station, product.float_group, 100_000)
+    with posting_at(last_month_moment()):
+        services.counter_payment_submit(actor=helper, station=other_station, product=product,
+                                        account_number=account_number(4), amount_fen=50_000, idempotency_key=key())
+    month = last_full_month()
+    one_by_one = {s.pk: services.statement_figures(s, month) for s in (station, other_station)}
+    with django_assert_max_num_queries(3):  # commission rows, fees, products: whatever the number of stations
+        figures = month_statement_figures(month)
+    assert figures == one_by_one
+    statements = services.commission_statements_generate_month(actor=None, month=month)
+    assert {s.station_id: s.net_fen for s in statements} == {pk: f[0]["net_fen"] for pk, f in figures.items()}
+    assert services.commission_statements_generate_month(actor=None, month=month) == statements
 
 
 def test_this_month_cannot_be_generated_yet(station, county_admin):

@@ -20,8 +20,6 @@ from agency import services
 from agency.models import (
     CommissionDayRollup,
     CommissionRollup,
-    CommissionTownshipDayRollup,
-    CommissionTownshipRollup,
     CounterTransaction,
 )
 from agency.models.rollups import ROLLUP_SUMS
@@ -115,12 +113,11 @@ def random_ops(rng: random.Random, n: int) -> list[tuple]:
 
 
 def rollup_snapshot() -> dict[tuple, tuple]:
-    """Every rollup row, month and day, station's and township's, by its key."""
-    tables = ((CommissionRollup, "month", "station_id"), (CommissionDayRollup, "day", "station_id"),
-              (CommissionTownshipRollup, "month", "township_path"), (CommissionTownshipDayRollup, "day", "township_path"))
-    return {(model.__name__, getattr(r, date_field), getattr(r, key), r.product_key):
-            tuple(getattr(r, n) for n in ROLLUP_SUMS)
-            for model, date_field, key in tables for r in model.objects.all()}
+    """Every rollup row, month and day, by its key: its township and its sums."""
+    tables = ((CommissionRollup, "month"), (CommissionDayRollup, "day"))
+    return {(model.__name__, getattr(r, date_field), r.station_id, r.product_key):
+            (r.township_path, *(getattr(r, n) for n in ROLLUP_SUMS))
+            for model, date_field in tables for r in model.objects.all()}
 
 
 PERIODS = [
