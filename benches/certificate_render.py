@@ -1,5 +1,5 @@
 """Certificate PDFs: our issue path (fill the layout, seal, signed QR, render through core/pdf.py, PAdES
-sign) against bare WeasyPrint rendering the very same HTML, in the same warm process (issue 5).
+sign) against bare WeasyPrint rendering the very same HTML, in the same warm process.
 
 Figures: certificates per second (higher is better; the issue asks for a ratio of at least 0.8) and the
 warm time per PDF (lower is better). Renders are interleaved ours / bare so drift hits both alike.

@@ -21,7 +21,7 @@ postgres://postgres@127.0.0.1:5432/cz_province_bench), report pages reading from
 BENCH_PROVINCE_REPLICA_URL when set. The stations, operators, products and catalogue item are made once in
 one transaction (`python -m benches.province_load --world N` prints them) and reused.
 
-No baseline: the figures are absolute, against the goals of issue 24 (p99 < 1 s at 100 tx/s). Python's
+No baseline: the figures are absolute, against the goal (p99 < 1 s at 100 tx/s). Python's
 `requests` drives the load from this process; the machine's `uptime` load is noted with the figures.
 """
 

@@ -1,4 +1,4 @@
-"""Certificate pages (issue 5). Included at the site root inside the gov_services namespace, so the
+"""Certificate pages. Included at the site root inside the gov_services namespace, so the
 paths are written in full and the names are gov_services:<name>."""
 
 from django.urls import path, re_path

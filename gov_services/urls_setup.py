@@ -1,4 +1,4 @@
-"""Setting up departments, staff and admin posts (issue 16), in the gov_services namespace (gov_services/urls.py)."""
+"""Setting up departments, staff and admin posts, in the gov_services namespace (gov_services/urls.py)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Admin posts (issue 16): a county admin gives and ends the township-admin posts of their county's townships
+"""Admin posts: a county admin gives and ends the township-admin posts of their county's townships
 and the county-admin posts of their county, and reads who held which post when.
 
 County admins (and the superuser) only: a township admin and everyone else gets 403

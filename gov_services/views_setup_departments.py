@@ -1,4 +1,4 @@
-"""Setting up departments and their staff (issue 16): county departments, township service centres and
+"""Setting up departments and their staff: county departments, township service centres and
 city-level (市直) departments; their officers and heads; staff accounts; imports of both.
 
 County admins (and superusers) only: everyone else gets 403, a department or account outside the admin's

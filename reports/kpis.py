@@ -1,6 +1,6 @@
 """Government-service KPIs as pure arithmetic (no ORM): the counts come from reports/selectors.
 
-The definitions (issue 9), over a period and a scope; every count is of the requests *received in
+The definitions, over a period and a scope; every count is of the requests *received in
 the period* (the cohort), so that each rate stays between 0 and 100 %:
 
 * received          requests submitted in the period;

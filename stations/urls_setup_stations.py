@@ -1,4 +1,4 @@
-"""Setting up stations (issue 16), in the stations namespace: included from stations/urls.py."""
+"""Setting up stations, in the stations namespace: included from stations/urls.py."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Setting up stations in the back office: create, edit, import (issue 16). Suspending and closing are
+"""Setting up stations in the back office: create, edit, import. Suspending and closing are
 the station page's status form (views.StationStatusChangeView).
 
 Township and county admins set up the stations of their region (stations/scope.py): the villages

@@ -1,4 +1,4 @@
-"""Demo certificates for `manage.py seed_demo` (issue 5): the county's demo CA and PDF signing
+"""Demo certificates for `manage.py seed_demo`: the county's demo CA and PDF signing
 certificate, a seal for every department whose items end in a certificate, a layout per such item,
 a few certificates issued from approved demo requests, and one in the demo resident's wallet.
 

@@ -1,5 +1,5 @@
 from gov_services.models.catalogue import Department, DepartmentMembership, RequiredMaterial, ServiceItem
-from gov_services.models.certificates import *  # noqa: F403  certificates (issue 5)
+from gov_services.models.certificates import *  # noqa: F403  certificates
 from gov_services.models.requests import (
     Attachment,
     CalendarDay,

@@ -36,7 +36,7 @@ def departments_serving(*, path: str) -> QuerySet[Department]:
             .order_by("region__depth", "code"))
 
 
-# --- Set-up (issue 16): the county admin's departments and staff --------------------------------------
+# --- Set-up: the county admin's departments and staff --------------------------------------
 
 def setup_department_list(*, user) -> QuerySet[Department]:
     """Departments the user sets up (stations/scope.py: Scope.department_setup_q), active ones first."""

@@ -1,7 +1,7 @@
 """The access policy the matrix asserts, as data: who has which workspace, what "own" means for each
 role, and what each kind of visitor must get back.
 
-The target (issue 14, "One scope and access layer"):
+The target ("One scope and access layer"):
 * a public page answers 200 to everyone;
 * an anonymous visitor on a staff or personal page is sent to sign in (/login/; 401 on the API;
   the Django admin and Wagtail send to their own sign-in pages);

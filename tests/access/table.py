@@ -221,7 +221,7 @@ EXPECTATIONS: dict[str, Case] = {
         {"role": "liaison", "full_name": "新联络员", "phone": "13812340001"}, control="county_admin")),
     "stations:station-staff-end": Case(COUNTY, Obj("staff_assignment", pk="station", assignment_id="pk"), get=False,
                                        post=Post({}, control="county_admin")),
-    # Setting up stations (issue 16): the village is in the form, so one outside the admin's region is refused.
+    # Setting up stations: the village is in the form, so one outside the admin's region is refused.
     "stations:station-create": Case(REGION, Obj("station"), foreign=FORM_REFUSED, post=Post(lambda t, w: {
         "code": "MX-NEW-ST", "name": "矩阵新站", "village": t.obj.village_id, "tier": "basic", "status": "planned",
         "address": "村委会"}, control="county_admin")),
@@ -231,13 +231,13 @@ EXPECTATIONS: dict[str, Case] = {
     "stations:station-import": Case(REGION, post=Post(
         {}, why_no_control="an import needs a spreadsheet; tests/stations/test_setup_stations.py covers it")),
 
-    # --- the platform's counties (issue 16): the superuser opens a county and names its first county admin -------
+    # --- the platform's counties: the superuser opens a county and names its first county admin -------
     "stations:county-list": Case(NOBODY),
     "stations:county-open": Case(NOBODY, post=Post({
         "county_code": "139901", "county_name": "矩阵县", "city_name": "矩阵市", "username": "mx-county-admin",
         "full_name": "矩阵县管理员", "phone": "13812349201", "password": "Matrix-pass-2026"}, control="superuser")),
 
-    # --- stations: the region tree (issue 16) --------------------------------------------------------------------
+    # --- stations: the region tree --------------------------------------------------------------------
     "stations:region-list": Case(REGION),
     "stations:region-detail": Case(REGION, Obj("township", pk="pk")),
     # Asked of townships: a township admin renames their township's villages, not the township their post is
@@ -258,7 +258,7 @@ EXPECTATIONS: dict[str, Case] = {
     "stations:region-import-apply": Case(REGION, values={"pk": MISSING}, get=False, post=Post(
         {}, why_no_control="applies a checked import of one's own; tests/stations/test_setup_regions.py covers it")),
     "stations:region-export": Case(REGION, ok=FILE, values={"fmt": "csv"}),
-    # --- stations: grids and households (issue 16). The admins set up grids and import households in the back
+    # --- stations: grids and households. The admins set up grids and import households in the back
     # office; a grid's and a household's pages are for its station's staff and the region's admins, and only the
     # grid's liaison and the admins keep households (operators read them: their role has no change_household).
     "stations:grid-list": Case(REGION),
@@ -282,7 +282,7 @@ EXPECTATIONS: dict[str, Case] = {
     "stations:household-import-apply": Case(REGION, Obj("household_import", pk="pk"), get=False, post=Post(
         lambda t, w: {"idempotency_key": key()}, control="county_admin")),
 
-    # --- stations: the county map (issue 16) ---------------------------------------------------------------------
+    # --- stations: the county map ---------------------------------------------------------------------
     # Township outlines: county admins; the save names its townships in its body, each checked against the
     # admin's county (another county's township is refused and nothing saved: tests/stations/test_setup_map.py).
     "stations:township-outlines": Case(COUNTY, post=Post(lambda t, w: {"geojson": _outline_of(w.sides["A"].townships[
@@ -297,7 +297,7 @@ EXPECTATIONS: dict[str, Case] = {
         "code": "MX-NEW", "name": "矩阵新事项", "department": t.attrs["pk"], "category": "public_service",
         "lowest_level": "village", "legal_limit_days": 10, "promised_limit_days": 5, "fee_yuan": "0",
         "materials-TOTAL_FORMS": 0, "materials-INITIAL_FORMS": 0}, control="county_admin")),
-    # --- setting up departments and staff (issue 16): county admins only ----------------------------------------
+    # --- setting up departments and staff: county admins only ----------------------------------------
     "gov_services:setup-department-list": Case(COUNTY),
     # The region is in the form: another county's is refused like any bad choice, and nothing is saved.
     "gov_services:setup-department-create": Case(COUNTY, Obj("county"), foreign=FORM_REFUSED, post=Post(

@@ -1,4 +1,4 @@
-"""Setting up the till (issue 16): providers, products, commission plans with versions, the preview
+"""Setting up the till: providers, products, commission plans with versions, the preview
 calculator, the database's refusal to change a version, and the spreadsheet imports."""
 
 from __future__ import annotations

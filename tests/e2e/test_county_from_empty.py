@@ -1,4 +1,4 @@
-"""A county adopts Cunzhan, from an empty database, through the browser only (issue 16's "done when").
+"""A county adopts Cunzhan, from an empty database, through the browser only.
 
 `createsuperuser` makes the one account there is; the superuser opens the county and its first county admin;
 the county admin imports the regions and stations from the demo's spreadsheets, adds a department with an

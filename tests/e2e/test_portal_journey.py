@@ -1,4 +1,4 @@
-"""A resident finds a guide by searching in Chinese and goes on to apply online (issue 8)."""
+"""A resident finds a guide by searching in Chinese and goes on to apply online."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,4 +1,4 @@
-"""The county map in a real browser (issue 16): a county admin uploads township outlines, sees the stations
+"""The county map in a real browser: a county admin uploads township outlines, sees the stations
 by build status on the county home's map, puts a station where they click; the public directory draws the
 same map. Leaflet comes from our own static files, and the pages' CSP reports no violation."""
 

@@ -1,4 +1,4 @@
-"""A new station's position picked on the county map in the station form (issue 16): a click or a dragged
+"""A new station's position picked on the county map in the station form: a click or a dragged
 marker fills the latitude and longitude, typed degrees move the marker; township outlines only, no tiles, no
 request leaves the site; usable on a 375 px phone; without JavaScript the form is its two inputs."""
 

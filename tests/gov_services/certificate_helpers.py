@@ -1,4 +1,4 @@
-"""Fixtures and helpers for the certificate tests (issue 5). Import the fixtures by name:
+"""Fixtures and helpers for the certificate tests. Import the fixtures by name:
 
     from tests.gov_services.certificate_helpers import cert_item, seal, approved, ...
 """

@@ -1,4 +1,4 @@
-"""A catalogue item with active sub-items (子项) is never filed itself (issue 16): the filing service refuses it
+"""A catalogue item with active sub-items (子项) is never filed itself: the filing service refuses it
 with a zh-hans message naming the sub-items, whichever channel files it — the counter, the resident's online
 form, the hotline's and the API's — also when the parent's page is opened by its URL; the pickers offer the
 sub-items under their parent instead. The `licence` fixture (a parent and two sub-items) is in conftest.py."""

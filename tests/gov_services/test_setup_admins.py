@@ -1,4 +1,4 @@
-"""Admin posts (issue 16): a county admin gives and ends township-admin posts in their county and county-admin
+"""Admin posts: a county admin gives and ends township-admin posts in their county and county-admin
 posts of their county; ending one takes the back office away at once; past posts stay listed with their dates.
 Also: the staff import's 乡镇管理员 and 县级管理员 rows, and a department member's officer ↔ head change in place."""
 

@@ -1,4 +1,4 @@
-"""Setting up departments and staff (issue 16): county, township and city-level departments, their officers
+"""Setting up departments and staff: county, township and city-level departments, their officers
 and heads, staff accounts made explicitly, imports previewed then applied — within the admin's county."""
 
 import io

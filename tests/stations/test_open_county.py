@@ -1,4 +1,4 @@
-"""Opening a county (issue 16): from an empty platform, the superuser made by `createsuperuser` opens a county —
+"""Opening a county: from an empty platform, the superuser made by `createsuperuser` opens a county —
 its city and county by division code, its first county admin — and that admin signs in to the county's back
 office. Reused regions by code, idempotent on a double submit, refusals in Chinese with nothing saved."""
 

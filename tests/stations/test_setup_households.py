@@ -1,4 +1,4 @@
-"""Grids and households (issue 16): set-up by the admins, households kept with their members, personal data
+"""Grids and households: set-up by the admins, households kept with their members, personal data
 masked in lists and audited when shown in full, and the household import (dry run, all-or-nothing apply,
 idempotent re-import) — services, scope, pages and the import."""
 

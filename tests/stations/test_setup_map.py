@@ -1,4 +1,4 @@
-"""The county map (issue 16): township outlines uploaded as GeoJSON (checked, scoped, saved all or nothing,
+"""The county map: township outlines uploaded as GeoJSON (checked, scoped, saved all or nothing,
 idempotent), light enough for a slow line; a station's position picked on the map; the one map component
 on the county home, the public directory and the picker."""
 

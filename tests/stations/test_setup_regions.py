@@ -1,4 +1,4 @@
-"""Setting up the administrative tree (issue 16, regions): official codes, adding, renaming and merging by
+"""Setting up the administrative tree (regions): official codes, adding, renaming and merging by
 hand, the import of division codes (check, apply, refusals, idempotence, scope) and the pages."""
 
 import csv

@@ -1,4 +1,4 @@
-"""Setting up stations (issue 16): create, edit, suspend and close, import with a preview — each within the
+"""Setting up stations: create, edit, suspend and close, import with a preview — each within the
 admin's region (a township admin only their township)."""
 
 import io

@@ -1,4 +1,4 @@
-"""A station's position (issue 16): picked on the county map in the station form, typed, or imported, and
+"""A station's position: picked on the county map in the station form, typed, or imported, and
 refused on the server when it lies outside the county (the box of its township outlines, once every township
 is outlined) or, before the outlines are uploaded, outside China — in Chinese, keeping what was typed."""
 

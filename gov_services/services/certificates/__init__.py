@@ -1,4 +1,4 @@
-"""Writes for certificates (issue 5). Modules: setup.py (layouts, seals, keys, the county's PDF signer),
+"""Writes for certificates. Modules: setup.py (layouts, seals, keys, the county's PDF signer),
 issue.py (issue and render), delivery.py (revoke, mail, print log, wallet attachments, revocation list).
 
 Every function is keyword-only, takes the acting user (None only for the system: automatic
