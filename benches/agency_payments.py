@@ -36,7 +36,7 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, manage, progress
+from benches.harness import ROOT, Context, Row, clean_env, manage, postgres_database_ensure, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_agency_bench"
 GOAL = 0.5
@@ -55,29 +55,8 @@ def bench_env() -> dict[str, str]:
     )
 
 
-def _database(url: str) -> None:
-    """Create the bench's database if it is not there yet."""
-    from urllib.parse import urlsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as db:
-        if db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
-            progress(f"creating database {name}")
-            db.execute(f'CREATE DATABASE "{name}"')
-
-
 def _migrated(env: dict[str, str]) -> None:
-    _database(env["DATABASE_URL"])
+    postgres_database_ensure(env["DATABASE_URL"])
     if manage("migrate", "--check", env=env, check=False).returncode == 0:
         progress("agency bench database is up to date")
         return

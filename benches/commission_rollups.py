@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, progress
+from benches.harness import ROOT, Context, Row, clean_env, postgres_database_ensure, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_rollups_bench"
 ROWS = int(os.environ.get("BENCH_ROLLUPS_ROWS", "10000000"))
@@ -44,7 +44,7 @@ def run(ctx: Context) -> list[Row]:
     if ctx.short:  # its own database: the full data is reused by size, so small data must not replace it
         url = os.environ.get("BENCH_ROLLUPS_SHORT_DATABASE_URL", url + "_short")
     rows, runs = ctx.scaled(ROWS, 20_000), ctx.scaled(RUNS, 1)
-    _create_database(url)
+    postgres_database_ensure(url)
     env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false", DATABASE_URL=url,
                     CACHE_URL="locmemcache://bench", CELERY_BROKER_URL="", LOG_LEVEL="WARNING",
                     SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
@@ -66,16 +66,6 @@ def run(ctx: Context) -> list[Row]:
         Row("operator's report (one station), 24 whole months", r["ours_station"], r["raw_station"],
             fmt="{:,.1f} ms", better="lower", note="rollups vs GROUP BY over the ledger"),
     ]
-
-
-def _create_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            progress(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- the child: Django set up against the bench database ---------------------------------------------

@@ -246,3 +246,15 @@ def migrated_sqlite(name: str, env: dict[str, str]) -> None:
     if result.returncode != 0:
         raise RuntimeError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
     progress(f"migrated in {time.monotonic() - started:.0f} s")
+
+
+def postgres_database_ensure(url: str) -> None:
+    """Create the PostgreSQL database a benchmark's URL names if it is not there yet (each bench has its
+    own, so that its data is never another's)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            progress(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')

@@ -34,14 +34,14 @@ import sys
 import time
 import zoneinfo
 
-from benches.harness import ROOT, Context, Row, clean_env, progress
+from benches.harness import ROOT, Context, Row, clean_env, postgres_database_ensure, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_partition_bench"
 
 
 def run(ctx: Context) -> list[Row]:
     url = os.environ.get("BENCH_PARTITION_DATABASE_URL", DEFAULT_URL)
-    _create_database(url)
+    postgres_database_ensure(url)
     months = int(os.environ.get("BENCH_PARTITION_MONTHS", ctx.scaled(24, 6)))
     per_month = int(os.environ.get("BENCH_PARTITION_ROWS_PER_MONTH", ctx.scaled(100_000, 2_000)))
     runs = int(os.environ.get("BENCH_PARTITION_RUNS", ctx.scaled(5, 1)))
@@ -122,16 +122,6 @@ def run(ctx: Context) -> list[Row]:
             met=ctx.judge(r["target_part"] < 5.0),
         ),
     ]
-
-
-def _create_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            progress(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- the child: Django set up against the bench database (not migrated) -------------------------------

@@ -42,7 +42,16 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from benches.harness import ROOT, Context, Row, clean_env, gunicorn, manage, progress
+from benches.harness import (
+    ROOT,
+    Context,
+    Row,
+    clean_env,
+    gunicorn,
+    manage,
+    postgres_database_ensure,
+    progress,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_province_bench"
 PASSWORD = "province-bench-pass-2026"  # bench operators only, in the bench database
@@ -75,16 +84,6 @@ def server_env(**overrides: str) -> dict[str, str]:
         **extra,
         **overrides,
     )
-
-
-def _create_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            progress(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _migrated(env: dict[str, str]) -> None:
@@ -309,7 +308,7 @@ def run(ctx: Context) -> list[Row]:
     warmup = ctx.scaled(5, 1)
     stations = ctx.scaled(STATIONS, 4)
     env = server_env()
-    _create_database(_database_url())
+    postgres_database_ensure(_database_url())
     _migrated(env)
     progress(f"province: building {stations} stations with operators (once)…")
     world = _world(env, stations)

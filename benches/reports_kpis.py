@@ -45,7 +45,7 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, progress
+from benches.harness import ROOT, Context, Row, clean_env, postgres_database_ensure, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_reports_bench"
 PER_COUNTY = int(os.environ.get("BENCH_REPORTS_PER_COUNTY", "150000"))
@@ -61,7 +61,7 @@ def run(ctx: Context) -> list[Row]:
     url = os.environ.get("BENCH_REPORTS_DATABASE_URL", DEFAULT_URL)
     if ctx.short:
         url = os.environ.get("BENCH_REPORTS_SHORT_DATABASE_URL", url + "_short")
-    _create_database(url)
+    postgres_database_ensure(url)
     per_county = ctx.scaled(PER_COUNTY, 2000)
     counties = [1, 2] if ctx.short else COUNTIES
     runs = ctx.scaled(RUNS, 1)
@@ -106,16 +106,6 @@ def _rows(ctx: Context, result: dict, per_county: int, runs: int) -> list[Row]:
         f"{s['pages'][ANALYTICS_PAGE]:.3f} s, province KPI {s['pages'][PROVINCE_PAGE]:.3f} s" for s in steps)
     ctx.note(f"reports growth (requests → seconds): {curve}")
     return rows
-
-
-def _create_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            progress(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- the child: Django set up against the bench database ---------------------------------------------

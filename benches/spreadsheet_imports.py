@@ -30,7 +30,7 @@ import tracemalloc
 import types
 import zipfile
 
-from benches.harness import ROOT, Context, Row, clean_env, progress
+from benches.harness import ROOT, Context, Row, clean_env, postgres_database_ensure, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_imports_bench"
 BASELINE = os.environ.get("BENCH_IMPORTS_BASELINE", "e41a2ed")
@@ -43,7 +43,7 @@ MANY_ROWS = int(os.environ.get("BENCH_IMPORTS_MANY_ROWS", "20000"))
 
 def run(ctx: Context) -> list[Row]:
     url = os.environ.get("BENCH_IMPORTS_DATABASE_URL", DEFAULT_URL)
-    _create_database(url)
+    postgres_database_ensure(url)
     runs, rows, many, limit = ctx.scaled(RUNS, 1), ctx.scaled(1000, 100), ctx.scaled(20_000, 6_000), OLD_LIMIT
     if ctx.short:
         limit = min(OLD_LIMIT, 5.0)
@@ -133,16 +133,6 @@ def _child_json(args: list[str], env: dict, timeout: float | None = None) -> dic
             f"the spreadsheet imports benchmark's child {args} failed with status {child.returncode}"
         )
     return json.loads(child.stdout.strip().splitlines()[-1])
-
-
-def _create_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            progress(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- the children: Django set up against the bench database ---------------------------------------

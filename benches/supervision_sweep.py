@@ -33,7 +33,7 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, progress
+from benches.harness import ROOT, Context, Row, clean_env, postgres_database_ensure, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_supervision"
 GOAL_SECONDS = 60
@@ -47,7 +47,7 @@ OFFICERS = 50  # per department
 def run(ctx: Context) -> list[Row]:
     url = os.environ.get("BENCH_SUPERVISION_DATABASE_URL", DEFAULT_URL)
     rows = int(os.environ.get("BENCH_SUPERVISION_ROWS") or ctx.scaled(1_000_000, 20_000))
-    _create_database(url)
+    postgres_database_ensure(url)
     env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false", DATABASE_URL=url,
                     CACHE_URL="locmemcache://bench", CELERY_BROKER_URL="", LOG_LEVEL="WARNING",
                     SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
@@ -74,16 +74,6 @@ def run(ctx: Context) -> list[Row]:
         Row("supervision sweep, same moment again (issues nothing)", result["second"], result["baseline_due"],
             fmt="{:,.2f} s", better="lower", note="vs SELECT the rows due a card"),
     ]
-
-
-def _create_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            progress(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- the child: Django set up against the bench database ---------------------------------------------
