@@ -22,7 +22,7 @@ def test_twenty_concurrent_card_submissions_with_one_key_charge_once(operator, s
                                                account_number=account_number(1), amount_fen=10_000,
                                                idempotency_key=k, payment_method="card")
 
-    results = run_together([submit] * 20)
+    results = run_together(*[submit] * 20)
     assert all(isinstance(r, CounterTransaction) for r in results), [r for r in results if isinstance(r, Exception)]
     assert len({r.pk for r in results}) == 1 and CounterTransaction.objects.count() == 1
     reader = terminal()
@@ -41,7 +41,7 @@ def test_a_double_clicked_card_reversal_refunds_once(operator, station, product,
     def reverse():
         return services.counter_transaction_reverse(actor=operator, counter_transaction=tx, reason="重复")
 
-    results = run_together([reverse] * 2)
+    results = run_together(reverse, reverse)
     assert sum(isinstance(r, CounterTransaction) for r in results) == 1, results
     tx.refresh_from_db()
     assert tx.status == CounterTransaction.Status.REVERSED and tx.card_status == Card.REFUNDED

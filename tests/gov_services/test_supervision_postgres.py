@@ -1,16 +1,15 @@
 """Two sweeps at the same moment on PostgreSQL: the unique keys let each card, escalation and closing
 happen once, with one RequestEvent each, and each person concerned gets one text."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 
 from core.models import SmsOutboxMessage
 from gov_services.models import Escalation, RequestEvent, ServiceRequest, SupervisionCard
 from gov_services.services import supervision as services
 from gov_services.services.supervision import supervision_settings_ensure, supervision_sweep_run
+from tests.concurrency import run_together
 from tests.gov_services.supervision_helpers import Office, at
 
 pytestmark = pytest.mark.postgres
@@ -23,26 +22,6 @@ def office(tree):
 ACCEPTED = at(2025, 3, 3, 10)
 
 
-def _run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # handed back to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_issue_nothing_twice(office, tree, monkeypatch):
@@ -51,7 +30,7 @@ def test_two_concurrent_sweeps_issue_nothing_twice(office, tree, monkeypatch):
     running = [office.accepted(ACCEPTED) for _ in range(40)]
     returned = [office.accepted(ACCEPTED, status="returned", paused_at=at(2025, 1, 6)) for _ in range(10)]
     now = at(2025, 3, 21, 9)   # overdue since Tuesday: yellow and red cards and the supervision call
-    first, second = _run_together(lambda: supervision_sweep_run(now=now), lambda: supervision_sweep_run(now=now))
+    first, second = run_together(lambda: supervision_sweep_run(now=now), lambda: supervision_sweep_run(now=now))
     assert not isinstance(first, Exception), first
     assert not isinstance(second, Exception), second
 
