@@ -63,6 +63,11 @@ class ServiceRequest(models.Model):
     subject = models.CharField(_("subject"), max_length=120, blank=True)
     description = models.TextField(_("description"), blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    # A point on the map (WGS-84, as a phone's GPS and Open311 give it), where the resident says the problem is.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # The resident agreed that the problem (never who reported it) may be shown on the public list and map.
+    is_public = models.BooleanField(_("may be shown publicly"), default=False)
 
     applicant_name = models.CharField(_("applicant"), max_length=60)
     applicant_id_number = models.CharField(_("ID card number"), max_length=18)
