@@ -6,10 +6,16 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.commission_report import GROUP_CHOICES, CommissionParams, default_period
+from reports.selectors.choices import station_choices, township_choices
+from reports.selectors.commissions import commission_product_choices, commission_provider_choices
+from reports.selectors.scope import ReportScope
+from reports.selectors.shop_sales import merchant_choices
+from reports.shop_sales_report import sales_params_as_dict
 
 MAX_DAYS = 3 * 366  # a range longer than this is refused: ask for whole years in turn
 
@@ -137,3 +143,36 @@ class ShopSalesFilterForm(forms.Form):
         date_from, date_to = _period(data, self.today)
         return {"date_from": date_from, "date_to": date_to, "group": data.get("group") or "merchant",
                 "township": data.get("township"), "station": data.get("station"), "merchant": data.get("merchant")}
+
+
+def commission_form(data, *, scope: ReportScope) -> CommissionFilterForm:
+    """The commission filters (`data`: a query dict, or None for the defaults), offering only the
+    townships and stations of `scope`; the products of the chosen provider."""
+    provider = data.get("provider") if data else None
+    return CommissionFilterForm(
+        data or None, townships=township_choices(scope=scope), stations=station_choices(scope=scope),
+        providers=commission_provider_choices(),
+        products=commission_product_choices(provider_id=int(provider) if provider and provider.isdigit() else None),
+        today=timezone.localdate())
+
+
+def commission_job_params(form: CommissionFilterForm) -> dict:
+    return {"report": form.params().as_dict(), "filter_labels": form.filter_labels(),
+            "groups": [value for value, _label in form.fields["group"].choices]}
+
+
+def shop_sales_form(data, *, scope: ReportScope) -> ShopSalesFilterForm:
+    """The sales filters, offering only the townships, stations and merchants of `scope`."""
+    return ShopSalesFilterForm(data or None, townships=township_choices(scope=scope),
+                               stations=station_choices(scope=scope), merchants=merchant_choices(scope=scope),
+                               today=timezone.localdate())
+
+
+def shop_sales_filter_labels(form: ShopSalesFilterForm, params: dict) -> list[str]:
+    return [f"{form.fields[n].label}: {dict(form.fields[n].choices).get(params[n])}"
+            for n in ("township", "station", "merchant") if params.get(n) and n in form.fields]
+
+
+def shop_sales_job_params(form: ShopSalesFilterForm) -> dict:
+    params = form.params()
+    return {"report": sales_params_as_dict(params), "filter_labels": shop_sales_filter_labels(form, params)}

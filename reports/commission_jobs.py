@@ -1,12 +1,10 @@
-"""The commission report's background jobs (registered in reports.jobs.BUILDERS): the PDF with its
+"""The commission report's background jobs (registered in reports.registry): the PDF with its
 charts, the workbook or CSV of the page, and every transaction one row each, with progress.
 
 The figures are computed when the job runs, under the asking user's scope at that moment.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_noop
 from core.money import yuan_decimal
 from core.pdf import render_pdf
 from core.spreadsheets import Sheet, to_csv, to_xlsx, write_sheets
+from reports.building import STEP_CHARTS, STEP_PDF, STEP_WRITING, Progress, file_stamp
 from reports.commission_report import CommissionParams, commission_report
 from reports.models import ReportJob
 from reports.selectors.commissions import CommissionFilters, commission_journal_list
@@ -23,12 +22,7 @@ from reports.selectors.scope import ReportScope, report_scope_for
 from stations.models import Region
 from stations.scope import scope_for
 
-Progress = Callable[[int, str], None]
-
 STEP_SUMMING = gettext_noop("Adding up commission")
-STEP_CHARTS = gettext_noop("Drawing charts")
-STEP_PDF = gettext_noop("Typesetting the PDF")
-STEP_WRITING = gettext_noop("Writing the file")
 STEP_ROWS = gettext_noop("Writing transactions")
 
 ROW_HEADERS = [
@@ -46,16 +40,12 @@ def commission_job_scope(job: ReportJob) -> ReportScope:
     return report_scope_for(user=user)
 
 
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
-
-
 def build_commissions(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
     params = CommissionParams.from_dict(job.params["report"])
     progress(10, STEP_SUMMING)
     report = commission_report(scope=commission_job_scope(job), params=params, filter_labels=job.params.get("filter_labels", []),
                                groups=tuple(job.params.get("groups") or ()) or None)
-    name = f"commissions-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{_stamp()}.{job.file_format}"
+    name = f"commissions-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{file_stamp()}.{job.file_format}"
     if job.file_format == ReportJob.Format.CSV:
         return to_csv(report.sheets()[0]), name
     if job.file_format == ReportJob.Format.XLSX:
@@ -83,7 +73,7 @@ def build_commission_rows(job: ReportJob, progress: Progress) -> tuple[bytes, st
     sheet = Sheet(title=_("Commission transactions"), headers=[_(h) for h in ROW_HEADERS],
                   widths=[17, 18, 10, 20, 16, 20, 12, 12, 12, 12], rows=_rows(journals, total, progress))
     content = write_sheets(sheet, job.file_format)
-    name = f"commission-transactions-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{_stamp()}"
+    name = f"commission-transactions-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{file_stamp()}"
     return content, f"{name}.{job.file_format}"
 
 

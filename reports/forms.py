@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.gov_report import GROUP_CHOICES, RATE_LABELS, GovKpiParams, default_period
+from reports.selectors.choices import department_choices, station_choices, township_choices
+from reports.selectors.scope import ReportScope
 
 
 class GovKpiFilterForm(forms.Form):
@@ -73,3 +76,15 @@ class GovKpiFilterForm(forms.Form):
                 choice = dict(self.fields[name].choices).get(value)
                 labels.append(f"{self.fields[name].label}: {choice}")
         return labels
+
+
+def gov_kpi_form(data, *, scope: ReportScope) -> GovKpiFilterForm:
+    """The government-service filters (`data`: a query dict, or None for the defaults), offering only
+    the departments, townships and stations of `scope`."""
+    return GovKpiFilterForm(data or None, departments=department_choices(scope=scope),
+                            townships=township_choices(scope=scope), stations=station_choices(scope=scope),
+                            today=timezone.localdate())
+
+
+def gov_kpi_job_params(form: GovKpiFilterForm) -> dict:
+    return {"report": form.params().as_dict(), "filter_labels": form.filter_labels()}

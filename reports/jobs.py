@@ -1,44 +1,20 @@
-"""What a report job builds, step by step, with its progress (run by reports.tasks.run_report_job).
+"""Runs a report job (reports.tasks.run_report_job): the builder its kind names in reports.registry,
+in the language it was asked in, with its progress recorded for the job's page.
 
 Each builder takes the job and a `progress(percent, step)` callback and returns (bytes, file name).
-The figures are computed when the job runs, under the asking user's scope at that moment, in the
-language they asked in.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils import translation
 
-from core.pdf import render_pdf
-from core.spreadsheets import Sheet, to_csv, to_xlsx, write_sheets
-from core.timeutil import local_date
-from gov_services.models import ServiceItem, ServiceRequest
-from gov_services.selectors.calendar import work_calendar
-from reports.commission_jobs import build_commission_rows, build_commissions
-from reports.gov_report import GovKpiParams, gov_kpi_report
-from reports.kpis import WorkingDayIndex
 from reports.models import ReportJob
-from reports.selectors.request_rows import iterate_rows, request_row_list, township_names, township_of
-from reports.selectors.scope import report_scope_for
+from reports.registry import job_file_of
 from reports.services import report_job_fail, report_job_finish, report_job_progress, report_job_start
-from reports.shop_sales_jobs import build_shop_sales
-from stations.models import Region
 
 logger = logging.getLogger(__name__)
-Progress = Callable[[int, str], None]
-
-# Progress steps, stored untranslated and shown in the reader's language.
-STEP_COUNTING = gettext_noop("Counting requests")
-STEP_CHARTS = gettext_noop("Drawing charts")
-STEP_PDF = gettext_noop("Typesetting the PDF")
-STEP_WRITING = gettext_noop("Writing the file")
-STEP_ROWS = gettext_noop("Writing requests")
 
 
 def report_job_run(*, job_id: int) -> ReportJob | None:
@@ -51,89 +27,8 @@ def report_job_run(*, job_id: int) -> ReportJob | None:
 
     try:
         with translation.override(job.params.get("language") or "zh-hans"):
-            content, filename = BUILDERS[job.kind](job, progress)
+            content, filename = job_file_of(job.kind).build(job, progress)
     except Exception as exc:  # any failure is shown on the job's page; the details go to the log
         logger.exception("report job %s failed", job.pk)
         return report_job_fail(job=job, error=f"{type(exc).__name__}: {exc}")
     return report_job_finish(job=job, content=content, filename=filename)
-
-
-def _stamp() -> str:
-    return timezone.localtime().strftime("%Y%m%d-%H%M")
-
-
-def build_gov_kpis(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
-    params = GovKpiParams.from_dict(job.params["report"])
-    progress(10, STEP_COUNTING)
-    report = gov_kpi_report(scope=report_scope_for(user=job.user), params=params,
-                            filter_labels=job.params.get("filter_labels", []), link_requests=False)
-    name = f"kpis-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{_stamp()}.{job.file_format}"
-    if job.file_format == ReportJob.Format.CSV:
-        return to_csv(report.sheets()[0]), name
-    if job.file_format == ReportJob.Format.XLSX:
-        progress(60, STEP_WRITING)
-        return to_xlsx(report.sheets()), name
-    progress(40, STEP_CHARTS)
-    html = render_to_string("reports/gov_kpis_pdf.html", {
-        "report": report, "trend_chart": report.trend_chart(), "ranking_chart": report.ranking_chart(),
-        "generated_at": timezone.localtime(), "user": job.user})
-    progress(60, STEP_PDF)
-    return render_pdf(html=html), name
-
-
-REQUEST_ROW_HEADERS = [
-    gettext_noop("Tracking code"), gettext_noop("Submitted at"), gettext_noop("Kind"), gettext_noop("Category"),
-    gettext_noop("Service item or subject"), gettext_noop("Department"), gettext_noop("Township"),
-    gettext_noop("Village"), gettext_noop("Station"), gettext_noop("Channel"), gettext_noop("Status"),
-    gettext_noop("Accepted at"), gettext_noop("Due at"), gettext_noop("Completed at"),
-    gettext_noop("Working days to complete"), gettext_noop("On time"), gettext_noop("Rating"),
-]
-
-
-def build_request_rows(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
-    params = GovKpiParams.from_dict(job.params["report"])
-    township = Region.objects.filter(pk=params.township).first() if params.township else None
-    rows = request_row_list(scope=report_scope_for(user=job.user), period=params.period,
-                            department_id=params.department, township=township, station_id=params.station)
-    total = rows.count()
-    progress(5, STEP_ROWS)
-    sheet = Sheet(title=_("Requests"), headers=[_(h) for h in REQUEST_ROW_HEADERS],
-                  widths=[14, 17, 8, 12, 30, 20, 12, 12, 16, 10, 10, 17, 17, 17, 10, 8, 8],
-                  rows=_request_rows(rows, total, params, progress))
-    content = write_sheets(sheet, job.file_format)
-    return content, f"requests-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{_stamp()}.{job.file_format}"
-
-
-def _request_rows(rows, total: int, params: GovKpiParams, progress: Progress):
-    """The export's rows, streamed; progress every 2,000 rows from 5 % to 95 %."""
-    names = township_names()
-    index = WorkingDayIndex(work_calendar(), params.date_from, max(params.date_to, timezone.localdate()))
-    labels = {**dict(ServiceRequest.Kind.choices), **dict(ServiceRequest.Status.choices),
-              **dict(ServiceRequest.Channel.choices), **dict(ServiceItem.Category.choices),
-              **dict(ServiceRequest.AppealCategory.choices)}
-
-    def label(value):
-        return str(labels.get(value, value or ""))
-
-    for n, row in enumerate(iterate_rows(rows), start=1):
-        days = on_time = None
-        if row["completed_at"]:
-            start, end = local_date(row["submitted_at"]), local_date(row["completed_at"])
-            days = index.between(start, end) if index.last >= end else None
-            on_time = _("Yes") if row["due_at"] and row["completed_at"] <= row["due_at"] else _("No")
-        yield [row["tracking_code"], row["submitted_at"], label(row["kind"]),
-               label(row["item__category"] or row["appeal_category"]), row["item__name"] or row["subject"],
-               row["department__name"], township_of(row, names), row["village__name"] or row["station__village__name"],
-               row["station__name"] or "", label(row["channel"]), label(row["status"]), row["accepted_at"],
-               row["due_at"], row["completed_at"], days, on_time, row["rating__score"]]
-        if n % 2000 == 0:
-            progress(5 + 90 * n // max(total, 1), STEP_ROWS)
-
-
-BUILDERS: dict[str, Callable[[ReportJob, Progress], tuple[bytes, str]]] = {
-    ReportJob.Kind.GOV_KPIS: build_gov_kpis,
-    ReportJob.Kind.REQUEST_ROWS: build_request_rows,
-    ReportJob.Kind.COMMISSIONS: build_commissions,
-    ReportJob.Kind.COMMISSION_ROWS: build_commission_rows,
-    ReportJob.Kind.SHOP_SALES: build_shop_sales,
-}

@@ -14,25 +14,16 @@ from django.utils.translation import gettext as _
 from core.audit import audit_event_record
 from core.idempotency import create_once
 from reports.models import ReportJob
+from reports.registry import job_formats
 
 logger = logging.getLogger(__name__)
 Status = ReportJob.Status
-
-# Which formats each report comes in.
-FORMATS = {
-    ReportJob.Kind.GOV_KPIS: {ReportJob.Format.PDF, ReportJob.Format.XLSX, ReportJob.Format.CSV},
-    ReportJob.Kind.REQUEST_ROWS: {ReportJob.Format.XLSX, ReportJob.Format.CSV},
-    ReportJob.Kind.COMMISSIONS: {ReportJob.Format.PDF, ReportJob.Format.XLSX, ReportJob.Format.CSV},
-    ReportJob.Kind.COMMISSION_ROWS: {ReportJob.Format.XLSX, ReportJob.Format.CSV},
-    ReportJob.Kind.SHOP_SALES: {ReportJob.Format.PDF},  # the page itself downloads CSV and XLSX
-}
-
 
 def report_job_request(*, user, kind: str, file_format: str, params: dict,
                        idempotency_key: uuid.UUID) -> ReportJob:
     """Queue a report for `user`; the file is built by Celery after the commit. A second call with
     the same key (a double click, a retried POST) returns the first job and queues nothing."""
-    if kind not in ReportJob.Kind.values or file_format not in FORMATS[kind]:
+    if file_format not in job_formats(kind):
         raise ValidationError(_("This report is not available in that format."))
     with transaction.atomic():
         job, created = create_once(

@@ -1,4 +1,4 @@
-"""The store sales report's background job (registered in reports.jobs.BUILDERS): the PDF with its
+"""The store sales report's background job (registered in reports.registry): the PDF with its
 tables and charts, built from the same `ShopSalesReport` as the page.
 
 The figures are computed when the job runs, under the asking user's scope at that moment (nothing if
@@ -7,18 +7,15 @@ they may no longer see commission figures, as for the commission report).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from core.pdf import render_pdf
-from reports.commission_jobs import STEP_CHARTS, STEP_PDF, commission_job_scope
+from reports.building import STEP_CHARTS, STEP_PDF, Progress, file_stamp
+from reports.commission_jobs import commission_job_scope
 from reports.models import ReportJob
 from reports.shop_sales_report import sales_params_from_dict, shop_sales_report
-
-Progress = Callable[[int, str], None]
 
 STEP_SUMMING = gettext_noop("Adding up store sales")
 
@@ -35,4 +32,4 @@ def build_shop_sales(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
         "generated_at": timezone.localtime()})
     progress(60, STEP_PDF)
     name = f"shop-sales-{params['date_from']:%Y%m%d}-{params['date_to']:%Y%m%d}"
-    return render_pdf(html=html), f"{name}-{timezone.localtime():%Y%m%d-%H%M}.pdf"
+    return render_pdf(html=html), f"{name}-{file_stamp()}.pdf"

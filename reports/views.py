@@ -14,10 +14,9 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -28,31 +27,19 @@ from reports.analytics_report import analytics_report
 from reports.forms import GovKpiFilterForm
 from reports.gov_report import COLUMNS, GovKpiReport, gov_kpi_report, page_columns
 from reports.models import ReportJob
-from reports.selectors.choices import department_choices, station_choices, township_choices
+from reports.registry import GOV_KPIS, REQUEST_ANALYTICS, report_of_job_kind
 from reports.selectors.jobs import access_report_job_by_id, recent_report_jobs
-from reports.selectors.scope import ReportScope, report_scope_for
+from reports.selectors.scope import ReportScope
 from reports.services import report_job_request
-from stations.mixins import STAFF_POSTS, WorkspaceMixin
-
-GOV_JOB_BUTTONS = [
-    ("gov_kpis:pdf", gettext_lazy("PDF report with charts")),
-    ("request_rows:xlsx", gettext_lazy("Every request (XLSX)")),
-    ("request_rows:csv", gettext_lazy("Every request (CSV)")),
-]
+from stations.mixins import WorkspaceMixin
 
 
 class ReportsMixin(WorkspaceMixin):
     """The reports' workspace: any staff post (the same people whose report scope is not empty); checked
-    before a job or a filter is read."""
+    before a job or a filter is read. Each report's own rule (registry's `scope`) is checked after."""
 
-    required_post = STAFF_POSTS
+    required_post = "is_any_staff"
     refusal = gettext_lazy("Reports are for station, department, township and county staff.")
-
-
-def _gov_kpi_form(request, scope: ReportScope) -> GovKpiFilterForm:
-    return GovKpiFilterForm(request.GET or None, departments=department_choices(scope=scope),
-                            townships=township_choices(scope=scope), stations=station_choices(scope=scope),
-                            today=timezone.localdate())
 
 
 def _gov_kpi_report(form: GovKpiFilterForm, scope: ReportScope) -> GovKpiReport:
@@ -68,8 +55,8 @@ class GovKpiReportView(ReportsMixin, View):
     template_name = "reports/gov_kpis.html"
 
     def get(self, request):
-        scope = report_scope_for(user=request.user)
-        form = _gov_kpi_form(request, scope)
+        scope = GOV_KPIS.scope(user=request.user)
+        form = GOV_KPIS.form(request.GET, scope=scope)
         report = _gov_kpi_report(form, scope)
         fmt = request.GET.get("format")
         name = f"kpis-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}"
@@ -80,7 +67,7 @@ class GovKpiReportView(ReportsMixin, View):
             "total_values": report.total_values(), "trend_chart": report.trend_chart(),
             "ranking_chart": report.ranking_chart(), "ranking": report.ranking(),
             "rate_columns": [name for name, _label, shown in COLUMNS if shown and name.endswith("_rate")],
-            "query": report.params.query(), "idempotency_key": uuid.uuid4(), "job_buttons": GOV_JOB_BUTTONS,
+            "query": report.params.query(), "idempotency_key": uuid.uuid4(), "job_buttons": GOV_KPIS.job_buttons(),
             "jobs": recent_report_jobs(user=request.user), "regional": scope.is_regional,
         })
 
@@ -92,8 +79,8 @@ class RequestAnalyticsView(ReportsMixin, View):
     template_name = "reports/request_analytics.html"
 
     def get(self, request):
-        scope = report_scope_for(user=request.user)
-        form = _gov_kpi_form(request, scope)
+        scope = REQUEST_ANALYTICS.scope(user=request.user)
+        form = REQUEST_ANALYTICS.form(request.GET, scope=scope)
         asked = int_or_none(request.GET.get("minimum"), low=0)
         minimum = 3 if asked is None else min(max(asked, 2), 50)
         report = analytics_report(scope=scope, params=form.params(), minimum=minimum)
@@ -109,32 +96,28 @@ class RequestAnalyticsView(ReportsMixin, View):
 
 
 class ReportJobCreateView(ReportsMixin, View):
-    """POST: queue a PDF report or a large export with the filters of the page it came from."""
+    """POST: queue a report's PDF or large export (`job` = "<kind>:<format>") with the filters of the
+    page it came from (`query`), under the rule of the report the kind belongs to (reports.registry)."""
 
     def post(self, request):
-        scope = report_scope_for(user=request.user)
         kind, _sep, file_format = request.POST.get("job", "").partition(":")
-        form = GovKpiFilterForm(_query_dict(request.POST.get("query", "")), departments=department_choices(scope=scope),
-                                townships=township_choices(scope=scope), stations=station_choices(scope=scope),
-                                today=timezone.localdate())
+        report = report_of_job_kind(kind)
+        if report is None:
+            return HttpResponse(_("This report is not available in that format."), status=400)
+        scope = report.scope(user=request.user)
+        query = request.POST.get("query", "")
+        form = report.form(QueryDict(query) if query else None, scope=scope)
+        params = report.job_params(form) | {"language": request.LANGUAGE_CODE}
         try:
             key = uuid.UUID(request.POST.get("idempotency_key", ""))
         except ValueError:
             key = uuid.uuid4()
-        params = {"report": form.params().as_dict(), "filter_labels": form.filter_labels(),
-                  "language": request.LANGUAGE_CODE}
         try:
             job = report_job_request(user=request.user, kind=kind, file_format=file_format, params=params,
                                      idempotency_key=key)
         except ValidationError as error:
             return HttpResponse("; ".join(error.messages), status=400)
         return HttpResponseRedirect(reverse("reports:job-detail", args=[job.pk]))
-
-
-def _query_dict(query: str):
-    from django.http import QueryDict
-
-    return QueryDict(query, mutable=False) if query else None
 
 
 class ReportJobDetailView(ReportsMixin, View):

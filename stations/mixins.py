@@ -10,9 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from stations.scope import is_resident, scope_for
 
-# Any staff post: a station's, a department's or a region's (the superuser holds them all).
-STAFF_POSTS = ("is_counter_staff", "is_department_staff", "is_county_staff")
-
 
 class WorkspaceMixin(LoginRequiredMixin):
     """Lets in whoever's scope has `required_post` (a Scope property name, or a tuple: any of them);
@@ -72,7 +69,7 @@ class RequestFilesMixin(WorkspaceMixin):
     """A request's files and its certificates: the staff who may see requests (station, department,
     region) and residents (their own; which rows is the selectors' business)."""
 
-    required_post = STAFF_POSTS
+    required_post = "is_any_staff"
     refusal = _("These files are for the staff who handle requests and for the applicants.")
 
     def has_workspace(self, user) -> bool:

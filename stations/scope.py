@@ -216,6 +216,11 @@ class Scope:
         return self.everything or bool(self.departments)
 
     @property
+    def is_any_staff(self) -> bool:
+        """A post at a station, a department or a region: reports and request files are for them."""
+        return self.is_counter_staff or self.is_department_staff or self.is_county_staff
+
+    @property
     def is_merchant(self) -> bool:
         return bool(self.merchants)
 

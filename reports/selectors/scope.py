@@ -19,7 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from stations.models import Region
 from stations.scope import Scope, grants_q, scope_for
@@ -105,3 +107,21 @@ class ReportScope:
 def report_scope_for(*, user) -> ReportScope:
     """The scope of `user`'s reports (stations/scope.py's, once per request)."""
     return ReportScope.of(scope_for(user))
+
+
+def staff_report_scope(*, user) -> ReportScope:
+    """The government-service reports' scope: any staff post (station, department, township, county);
+    PermissionDenied for anyone else."""
+    scope = scope_for(user)
+    if not scope.is_any_staff:
+        raise PermissionDenied(_("Reports are for station, department, township and county staff."))
+    return ReportScope.of(scope)
+
+
+def commission_report_scope(*, user) -> ReportScope:
+    """The till's figures (commissions, store sales): whoever may see commission statements (operators,
+    township and county admins); PermissionDenied for anyone else."""
+    scope = scope_for(user)
+    if not scope.can_see_commissions:
+        raise PermissionDenied(_("Commission reports are for station operators and township and county admins."))
+    return ReportScope.of(scope)

@@ -647,13 +647,7 @@ EXPECTATIONS: dict[str, Case] = {
     # Commission and store-sales figures are the till's and the counter's: for station operators and admins.
     "reports:commissions": Case(OPERATOR | REGION),
     "reports:commission-transactions": Case(OPERATOR | REGION),
-    "reports:commission-job-create": Case(OPERATOR | REGION, get=False, post=Post(lambda t, w: {
-        "idempotency_key": key(), "job": "commission_rows:xlsx"},
-                                                                      control="county_admin")),
     "reports:shop-sales": Case(OPERATOR | REGION),
-    "reports:shop-sales-job-create": Case(OPERATOR | REGION, get=False, post=Post(lambda t, w: {
-        "idempotency_key": key(), "job": "shop_sales:pdf"},
-                                                                      control="county_admin")),
     "reports:job-create": Case(STAFF, get=False, post=Post(lambda t, w: {
         "idempotency_key": key(), "job": "request_rows:csv"}, control="county_admin")),
     "reports:job-detail": Case(STAFF, Obj("report_job", pk="pk")),

@@ -35,7 +35,7 @@ def test_people_without_commission_figures_are_refused(client, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get(URL).status_code == 403
     assert client.get(reverse("reports:commission-transactions")).status_code == 403
-    assert client.post(reverse("reports:commission-job-create"), {"job": "commissions:pdf"}).status_code == 403
+    assert client.post(reverse("reports:job-create"), {"job": "commissions:pdf"}).status_code == 403
 
 
 def test_county_admin_sees_the_county_by_township_with_charts_and_tiers(client, county_admin, world, tree):
@@ -134,7 +134,7 @@ def test_a_pdf_report_is_prepared_in_the_background(client, county_admin, world,
     data = {"job": "commissions:pdf", "query": "date_from=2026-03-01&date_to=2026-04-30&group=station",
             "idempotency_key": str(uuid.uuid4())}
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:commission-job-create"), data)
+        response = client.post(reverse("reports:job-create"), data)
     job = ReportJob.objects.get()
     assert response["Location"] == reverse("reports:job-detail", args=[job.pk])
     assert job.status == "done", job.error
@@ -142,7 +142,7 @@ def test_a_pdf_report_is_prepared_in_the_background(client, county_admin, world,
     with job.file.open("rb") as f:
         assert f.read(4) == b"%PDF"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        client.post(reverse("reports:commission-job-create"), data)  # a double click
+        client.post(reverse("reports:job-create"), data)  # a double click
     assert ReportJob.objects.count() == 1 and callbacks == []
 
 
@@ -150,7 +150,7 @@ def test_every_transaction_export_has_one_row_per_posting(client, township_admin
                                                           django_capture_on_commit_callbacks):
     client.force_login(township_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:commission-job-create"), {
+        client.post(reverse("reports:job-create"), {
             "job": "commission_rows:csv", "idempotency_key": str(uuid.uuid4()),
             "query": "date_from=2026-03-01&date_to=2026-04-30"})
     job = ReportJob.objects.get()
@@ -161,10 +161,10 @@ def test_every_transaction_export_has_one_row_per_posting(client, township_admin
     assert sorted(line[7] for line in lines[1:]) == ["-1.00", "1.00", "1.00", "1.00", "2.50", "5.00"]
 
 
-def test_a_gov_report_kind_is_not_queued_through_the_commission_form(client, county_admin, world):
+@pytest.mark.parametrize("job", ["no_such_report:pdf", "commission_rows:pdf", "shop_sales:csv", "commissions"])
+def test_a_file_no_report_prepares_is_refused_and_nothing_is_queued(client, county_admin, world, job):
     client.force_login(county_admin)
-    response = client.post(reverse("reports:commission-job-create"), {"job": "gov_kpis:pdf",
-                                                                      "idempotency_key": str(uuid.uuid4())})
+    response = client.post(reverse("reports:job-create"), {"job": job, "idempotency_key": str(uuid.uuid4())})
     assert response.status_code == 400 and not ReportJob.objects.exists()
 
 
