@@ -4,6 +4,7 @@ paths are written in full and the names are gov_services:<name>."""
 from django.urls import path, re_path
 
 from gov_services import views_certificates as views
+from gov_services.views_offline_verifier import OfflineVerifierView
 
 urlpatterns = [
     # County set-up
@@ -34,6 +35,7 @@ urlpatterns = [
     path("verify/", views.VerifyView.as_view(), name="certificate-verify"),
     path("verify/keys.json", views.PublicKeysView.as_view(), name="certificate-public-keys"),
     path("verify/revocations.json", views.RevocationListView.as_view(), name="certificate-revocations"),
+    path("verify/offline/", OfflineVerifierView.as_view(), name="certificate-offline-verifier"),
     path("verify/format/", views.CertificateTokenDocView.as_view(), name="certificate-token-format"),
     re_path(r"^verify/(?P<token>[^/]{1,600})/?$", views.VerifyTokenView.as_view(), name="certificate-verify-token"),
 ]

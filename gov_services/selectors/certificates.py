@@ -163,6 +163,11 @@ def public_keys() -> list[dict]:
     return keys
 
 
+def certificate_type_titles() -> dict[str, str]:
+    """Type code → title of every certificate type (public: printed on every certificate), for verifiers."""
+    return dict(CertificateType.objects.order_by("code").values_list("code", "title"))
+
+
 def public_key_raw(key_id: str) -> bytes | None:
     key = next((k for k in public_keys() if k["key_id"] == key_id), None)
     return tokens.b64url_decode(key["public_key"]) if key else None

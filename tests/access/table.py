@@ -496,6 +496,7 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:certificate-public-keys": Case(PUBLIC),
     "gov_services:certificate-revocations": Case(PUBLIC),
     "gov_services:certificate-token-format": Case(PUBLIC),
+    "gov_services:certificate-offline-verifier": Case(PUBLIC),
     "gov_services:certificate-verify-token": Case(PUBLIC, Obj("certificate", public=True, token="token"),
                                                   post=Unexercised("public verification of a scanned code")),
 
