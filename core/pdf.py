@@ -17,8 +17,9 @@ html { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; }
 """
 
 # Room for the CMS signature with the signer's certificate and a short chain (an RSA-4096 chain of
-# three fits); a chain too long for it makes pyHanko raise rather than write a broken file.
-SIGNATURE_BYTES_RESERVED = 16 * 1024
+# three fits) and an RFC 3161 timestamp token with its TSA's chain; a signature too large for it makes
+# pyHanko raise rather than write a broken file.
+SIGNATURE_BYTES_RESERVED = 24 * 1024
 _lock = threading.Lock()
 _state: dict = {}
 
@@ -91,21 +92,44 @@ def _signer(key_pem: bytes, passphrase: bytes | None, certificate_pem: bytes, ch
     )
 
 
+class TimestampUnavailable(RuntimeError):
+    """The time-stamping authority did not answer, or answered with an error: the PDF is not signed."""
+
+
+def _timestamper():
+    """An RFC 3161 client for settings.PDF_TIMESTAMP_URL (pyHanko's, over `requests`), or None."""
+    from django.conf import settings
+
+    if not settings.PDF_TIMESTAMP_URL:
+        return None
+    from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+
+    return RequestsHTTPTimeStamper(settings.PDF_TIMESTAMP_URL, timeout=settings.PDF_TIMESTAMP_TIMEOUT)
+
+
 def sign_pdf(*, pdf: bytes, key_pem: bytes, passphrase: bytes | None, certificate_pem: bytes,
              chain_pem: bytes = b"", reason: str = "", location: str = "") -> bytes:
-    """Sign a PDF (PAdES baseline B, an incremental update) with an X.509 certificate and its key.
+    """Sign a PDF (PAdES, an incremental update) with an X.509 certificate and its key: baseline B-T, with
+    an RFC 3161 timestamp from settings.PDF_TIMESTAMP_URL, when that is set; baseline B otherwise.
 
     Any later change of the signed bytes makes a standard validator (pyHanko, Adobe) report the
-    signature as broken. `chain_pem` holds the CA certificates to embed.
+    signature as broken. `chain_pem` holds the CA certificates to embed. TimestampUnavailable when the
+    time-stamping authority fails (the caller retries; nothing is signed without the promised time).
     """
     import io
 
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
     signer = _signer(key_pem, passphrase, certificate_pem, chain_pem)
     meta = signers.PdfSignatureMetadata(field_name="CunzhanSignature", subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256", reason=reason or None, location=location or None)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     # Reserving the signature's room up front skips pyHanko's trial signature (one more key operation).
-    return signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES_RESERVED).getvalue()
+    try:
+        signed = signers.sign_pdf(writer, meta, signer=signer, timestamper=_timestamper(),
+                                  bytes_reserved=SIGNATURE_BYTES_RESERVED)
+    except TimestampRequestError as error:
+        raise TimestampUnavailable(str(error)) from error
+    return signed.getvalue()

@@ -411,6 +411,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Certificate PDFs carry an RFC 3161 timestamp from this time-stamping authority (PAdES B-T) when set;
+# unset, they are signed without a trusted time (B-B). A TSA that does not answer fails the render, which
+# is retried by its task and then shown to the department with a retry button: no certificate is ever
+# silently left without the time it was promised.
+PDF_TIMESTAMP_URL = read("PDF_TIMESTAMP_URL", env.str, "", "PDF_TIMESTAMP_URL=http://tsa.county.example/tsr")
+PDF_TIMESTAMP_TIMEOUT = read("PDF_TIMESTAMP_TIMEOUT", env.int, 10, "PDF_TIMESTAMP_TIMEOUT=10 (seconds)")
+
 # Stripe: unset keys hide card payment; cash at the counter always works.
 STRIPE_SECRET_KEY = read("STRIPE_SECRET_KEY", env.str, "", "sk_test_…")
 STRIPE_PUBLISHABLE_KEY = read("STRIPE_PUBLISHABLE_KEY", env.str, "", "pk_test_…")

@@ -1,5 +1,7 @@
+# ruff: noqa: F811  (the local_tsa fixture imported from tests/core/tsa.py is redefined as an argument)
 """core/pdf.py: WeasyPrint rendering with the installed CJK font, the start-up check, PAdES signing."""
 
+import datetime
 import io
 import re
 import shutil
@@ -8,8 +10,9 @@ import subprocess
 import pytest
 
 from core import checks
-from core.pdf import harfbuzz_subset_available, render_pdf, sign_pdf
+from core.pdf import TimestampUnavailable, harfbuzz_subset_available, render_pdf, sign_pdf
 from gov_services.certificate_pki import demo_county_signer
+from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.gov_services.certificate_helpers import pdf_text, squash
 
 # Common and rarer characters: a missing glyph would come out as nothing or a box in the extracted text.
@@ -123,3 +126,45 @@ def test_a_pdf_signed_by_another_ca_is_not_trusted(signer):
     other = demo_county_signer(county_name="别的县", passphrase=b"pass")
     status = _validate(_signed(other), signer)
     assert status.intact and not status.trusted and not status.bottom_line
+
+
+def test_without_a_tsa_the_signature_has_no_timestamp(signer, settings):
+    settings.PDF_TIMESTAMP_URL = ""
+    assert _validate(_signed(signer), signer).timestamp_validity is None
+
+
+def test_with_a_tsa_the_signature_carries_a_trusted_rfc3161_timestamp(signer, local_tsa):
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    before = datetime.datetime.now(datetime.UTC)
+    pdf = _signed(signer)
+    [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    status = validate_pdf_signature(
+        signature, ValidationContext(trust_roots=list(load_certs_from_pemder_data(signer.chain_pem.encode()))),
+        ts_validation_context=ValidationContext(trust_roots=list(load_certs_from_pemder_data(local_tsa.root_pem))))
+    assert status.bottom_line and status.timestamp_validity.valid and status.timestamp_validity.trusted
+    stamped = status.timestamp_validity.timestamp
+    assert before - datetime.timedelta(seconds=5) <= stamped <= datetime.datetime.now(datetime.UTC)
+    assert local_tsa.requests == ["application/timestamp-query"]
+
+
+def test_a_tsa_that_is_down_fails_the_signing_instead_of_leaving_out_the_time(signer, local_tsa):
+    local_tsa.failing = True
+    with pytest.raises(TimestampUnavailable):
+        _signed(signer)
+
+
+def test_a_timestamp_from_an_unknown_tsa_is_not_trusted(signer, local_tsa):
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    [signature] = PdfFileReader(io.BytesIO(_signed(signer))).embedded_signatures
+    roots = list(load_certs_from_pemder_data(signer.chain_pem.encode()))
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=roots),
+                                    ts_validation_context=ValidationContext(trust_roots=roots))
+    assert status.timestamp_validity.intact and not status.timestamp_validity.trusted

@@ -22,6 +22,7 @@ from gov_services.models import (
 from gov_services.selectors import certificates as selectors
 from gov_services.services import certificates as services
 from gov_services.services import requests as request_services
+from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.factories import (
     ServiceRequestFactory,
     UserFactory,
@@ -128,6 +129,36 @@ def test_the_county_signs_the_pdf_when_it_has_a_signing_certificate(approved, of
     with certificate.pdf.open("rb") as handle:
         [signature] = PdfFileReader(io.BytesIO(handle.read())).embedded_signatures
     assert certificate.pdf_signed and signature.field_name == "CunzhanSignature"
+
+
+def test_with_a_tsa_the_certificate_pdf_carries_a_timestamp(approved, officer, seal, tree, local_tsa,
+                                                             django_capture_on_commit_callbacks):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    services.county_signer_create_demo(county=tree["county"], actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.certificate_issue(request=approved, actor=officer)
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as handle:
+        [signature] = PdfFileReader(io.BytesIO(handle.read())).embedded_signatures
+    unsigned = [attr["type"].native for attr in signature.signer_info["unsigned_attrs"]]
+    assert certificate.pdf_signed and unsigned == ["signature_time_stamp_token"]
+    assert len(local_tsa.requests) == 1
+
+
+def test_a_tsa_that_is_down_leaves_the_pdf_failed_for_the_department_to_retry(
+        approved, officer, seal, tree, local_tsa, django_capture_on_commit_callbacks):
+    services.county_signer_create_demo(county=tree["county"], actor=None)
+    local_tsa.failing = True
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.certificate_issue(request=approved, actor=officer)
+    certificate.refresh_from_db()
+    assert certificate.pdf_status == Certificate.PdfStatus.FAILED and not certificate.pdf
+    local_tsa.failing = False
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_render_retry(certificate=certificate, actor=officer)
+    certificate.refresh_from_db()
+    assert certificate.pdf_status == Certificate.PdfStatus.READY and certificate.pdf_signed
 
 
 def test_the_pdf_is_rendered_only_after_commit(approved, officer, seal, django_capture_on_commit_callbacks):
