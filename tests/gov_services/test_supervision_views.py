@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gov_services.models import Escalation, EscalationStep, FollowUp, Rating, SupervisionSettings
 from gov_services.selectors.supervision import department_assessment
@@ -114,6 +115,18 @@ def test_the_request_page_shows_the_card(client, county_admin, carded):
     response = client.get(reverse("gov_services:county-request-detail", args=[carded["mine"].pk]))
     badge = 'cz-deadline--overdue"><span class="cz-badge cz-deadline__badge">'
     assert response.content.decode().count(badge) == 1
+
+
+def test_the_board_counts_open_requests_by_card_and_the_report_counts_cards_issued_under_other_labels(
+        client, county_admin, carded):
+    client.force_login(county_admin)
+    board = client.get(BOARD).content.decode()
+    assert "黄牌在办件" in board and "红牌在办件" in board and ">黄牌<" not in board
+    today = timezone.localdate().isoformat()  # the office's requests are stored as submitted today
+    report = client.get(reverse("reports:gov-kpis"), {"date_from": today, "date_to": today})
+    total = report.context["report"].total
+    assert (total.yellow_cards, total.red_cards) == (2, 2)  # each red-carded request had its yellow card first
+    assert "发出黄牌 / 红牌数" in report.content.decode()
 
 
 def test_the_county_home_links_to_the_board(client, county_admin):

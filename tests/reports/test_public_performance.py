@@ -41,6 +41,19 @@ def test_page_shows_received_completion_on_time_and_satisfaction_by_department(c
     assert "0.0%" in labour_row  # completed late, rated unsatisfied
 
 
+def test_every_table_shows_received_completed_on_time_rated_and_satisfied_with_their_own_labels(client, history):
+    html = client.get(URL).content.decode()
+
+    heads = "".join(f'<th scope="col" class="pt-num">{label}</th>' for label in
+                    ("收件数", "办结率", "按时办结率", "评价率", "满意率"))
+    assert html.replace("\n", "").count(heads) == 1 + 1 + 2  # departments, months, each department by month
+    assert "已收材料" not in html and "受理件数" not in html
+    civil_row = html[html.index("县民政局"):html.index("</tr>", html.index("县民政局"))]
+    # received 2, completed 1 (50 %), on time 1 of 1, rated 1 of 2 (50 %), satisfied 1 of 1
+    assert [cell.split("%")[0] for cell in civil_row.split('<td class="pt-num">')[2:]] == ["50.0", "100.0", "50.0",
+                                                                                        "100.0"]
+
+
 def test_county_totals_and_months_come_from_the_kpi_tables(history):
     figures = public_performance(months=12)
 
