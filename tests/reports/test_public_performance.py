@@ -4,6 +4,7 @@ department and month, on the public site: in its footer and sitemap, kept by the
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from core.timeutil import month_start
@@ -94,3 +95,23 @@ def test_an_anonymous_visitor_gets_the_page_from_the_whole_page_cache(client, hi
 
     assert first["X-Portal-Cache"] == "miss" and second["X-Portal-Cache"] == "hit"
     assert "县民政局" in second.content.decode()
+
+
+def test_bad_ratings_are_published_with_how_they_were_put_right_and_no_one_named(client, history):
+    from gov_services.models import FollowUp, Rating, ServiceRequest
+
+    _civil, labour = history
+    late = ServiceRequest.objects.get(department=labour)
+    late.applicant_name, late.subject = "赵大明", "赵大明的低保"
+    late.save()
+    assert FollowUp.objects.get(request=late).status == FollowUp.Status.OPEN  # opened by the bad rating
+    html = client.get(URL).content.decode()
+    section = html[html.index('id="bad-title"'):html.index("</section>", html.index('id="bad-title"'))]
+    assert "县人社局" in section and "非常不满意" in section and "待部门回访" in section
+    assert "赵大明" not in html and late.tracking_code not in html and "县民政局" not in section
+
+    FollowUp.objects.filter(request=late).update(status=FollowUp.Status.DONE)
+    Rating.objects.filter(request=late).update(original_score=1, score=4, rerated_at=timezone.now())
+    cache.clear()
+    section = client.get(URL).content.decode().split('id="bad-title"')[1]
+    assert "已回访，群众重新评价：满意" in section
