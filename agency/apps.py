@@ -19,3 +19,8 @@ class AgencyConfig(AppConfig):
 
         # `flush` (and so a transactional test's teardown) empties the tables and then sends post_migrate.
         post_migrate.connect(chart_cache_clear, dispatch_uid="agency_chart_cache_clear")
+
+        from agency.selectors import ledger_restore_problems
+        from core.restore_checks import register_restore_check
+
+        register_restore_check("ledger", ledger_restore_problems)

@@ -229,3 +229,16 @@ def reserved_mismatches() -> list[tuple[FloatWallet, int]]:
     held = {(r["station_id"], r["product__provider__float_group"]): r["total"] for r in open_}
     return [(w, held.get((w.station_id, w.float_group), 0)) for w in FloatWallet.objects.all()
             if w.reserved_fen != held.get((w.station_id, w.float_group), 0)]
+
+
+def ledger_restore_problems() -> list[str]:
+    """The ledger as a restored backup must hold it (core/restore_checks.py): every journal balances, the
+    whole ledger sums to zero, cached wallet and cash balances agree with the entries."""
+    problems = [f"journal {j.pk} adds up to {j.total} fen" for j in unbalanced_journals()[:50]]
+    if (total := ledger_total_fen()) != 0:
+        problems.append(f"the ledger sums to {total} fen, not 0")
+    problems += [f"wallet {w.pk}: balance {w.balance_fen} fen, entries {derived} fen"
+                 for w, derived in float_wallet_mismatches()]
+    problems += [f"cash account {a.code}: running {running} fen, entries {derived} fen"
+                 for a, running, derived in cash_balance_mismatches()]
+    return problems

@@ -24,5 +24,9 @@ class GovServicesConfig(AppConfig):
         from stations.scope import register_posts
 
         register_posts("departments", department_posts)
+        from core.restore_checks import register_restore_check
+        from gov_services.selectors.certificates import certificate_restore_problems
+
+        register_restore_check("certificates", certificate_restore_problems)
         for source in SOURCES:
             register_attention(source)

@@ -371,6 +371,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # The nightly backup (refused, and logged, while BACKUP_PASSPHRASE is unset).
+    "backup-nightly": {
+        "task": "core.tasks.backup_nightly",
+        "schedule": crontab(minute=30, hour=1),
+    },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
@@ -410,6 +415,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 15 * 60,
     },
 }
+
+# Backups (core/backup.py, docs/backup.md): `manage.py backup` nightly through Celery beat when a
+# passphrase is set (backups are always encrypted with it: keep it apart from the server, in the county's
+# safe); `manage.py restore_drill` restores the latest into a fresh database and checks it.
+BACKUP_DIR = read("BACKUP_DIR", env.path, BASE_DIR / "var" / "backups", "/srv/cunzhan/backups")
+BACKUP_PASSPHRASE = read("BACKUP_PASSPHRASE", env.str, "", "BACKUP_PASSPHRASE=<long random passphrase>")
+BACKUP_KEEP_DAILY = read("BACKUP_KEEP_DAILY", env.int, 7, "BACKUP_KEEP_DAILY=7")
+BACKUP_KEEP_WEEKLY = read("BACKUP_KEEP_WEEKLY", env.int, 8, "BACKUP_KEEP_WEEKLY=8")
 
 # Certificate PDFs carry an RFC 3161 timestamp from this time-stamping authority (PAdES B-T) when set;
 # unset, they are signed without a trusted time (B-B). A TSA that does not answer fails the render, which

@@ -226,3 +226,27 @@ def certificate_verify(*, token: str, today: datetime.date | None = None) -> Ver
 def revoked_certificates() -> QuerySet[Certificate]:
     return (Certificate.objects.filter(status=Certificate.Status.REVOKED).select_related("department", "signing_key")
             .order_by("department__code", "revoked_at", "pk"))
+
+
+def certificate_restore_problems() -> list[str]:
+    """Certificates as a restored backup must hold them (core/restore_checks.py): every QR token verifies
+    with the restored public key it names, and every stored PDF is the file whose SHA-256 was recorded."""
+    public = {key.key_id: tokens.b64url_decode(key.public_key) for key in SigningKey.objects.all()}
+    problems = []
+    for certificate in Certificate.objects.only("serial", "token", "pdf", "pdf_sha256").iterator(chunk_size=500):
+        if not tokens.verify_token(certificate.token, public_key_for=public.get).ok:
+            problems.append(f"certificate {certificate.serial}: its QR token does not verify")
+        if certificate.pdf_sha256 and not _stored_file_matches(certificate.pdf, certificate.pdf_sha256):
+            problems.append(f"certificate {certificate.serial}: its PDF is missing or not the one issued")
+    return problems
+
+
+def _stored_file_matches(field_file, sha256: str) -> bool:
+    import hashlib
+
+    try:
+        with field_file.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256")
+    except (FileNotFoundError, ValueError):
+        return False
+    return digest.hexdigest() == sha256
