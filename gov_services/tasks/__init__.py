@@ -6,3 +6,5 @@ from gov_services.tasks import (
     setup,  # noqa: F401  (department and staff imports)
     supervision,  # noqa: F401  (the supervision sweep)
 )
+from gov_services.channels import tasks as channel_tasks  # noqa: E402, F401  (webhook deliveries)
+from gov_services.open311 import tasks as open311_tasks  # noqa: E402, F401  (requests accepted by token)
