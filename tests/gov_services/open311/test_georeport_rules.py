@@ -30,7 +30,8 @@ def test_missing_and_unknown_parameters_get_the_standards_errors(client, hotline
     assert errors(client.get(f"{BASE}/services/NOPE.json", {"jurisdiction_id": county}), 404)
     assert "999999" in errors(client.get(f"{BASE}/services.json", {"jurisdiction_id": "999999"}), 404)[0]
     no_place = report(hotline_key, lat=None, long=None)
-    assert "lat and long" in errors(client.post(f"{BASE}/requests.json", no_place), 400)[0]
+    assert errors(client.post(f"{BASE}/requests.json", no_place), 400) == [
+        "必须提供位置：lat 和 long、address_string 或 address_id 之一。"]
     far = report(hotline_key, lat="22.500000", long="114.000000")
     assert "lat/long" in errors(client.post(f"{BASE}/requests.json", far), 400)[0]
     assert errors(client.post(f"{BASE}/requests.json", report(hotline_key, lat="north")), 400)
@@ -45,8 +46,9 @@ def test_missing_and_unknown_parameters_get_the_standards_errors(client, hotline
 
 def test_the_intakes_own_checks_come_back_named_by_the_standards_parameters(client, hotline_key, dispatch_desk):
     unknown = report(hotline_key, **{"attribute[colour]": "red"})
-    assert errors(client.post(f"{BASE}/requests.json", unknown), 400) == [
-        "attribute[colour] is not asked by this service."]
+    assert errors(client.post(f"{BASE}/requests.json", unknown), 400) == ["此服务不需要 attribute[colour]。"]
+    in_english = client.post(f"{BASE}/requests.json", unknown, HTTP_ACCEPT_LANGUAGE="en")
+    assert errors(in_english, 400) == ["attribute[colour] is not asked by this service."]
     bad = report(hotline_key, phone="12345", **{"attribute[applicant_id_number]": "123"})
     described = errors(client.post(f"{BASE}/requests.json", bad), 400)
     assert any(line.startswith("phone: ") for line in described)
@@ -67,7 +69,7 @@ def test_a_key_must_be_a_live_channel_key_of_the_jurisdiction(client, hotline, h
     assert "api_key" in errors(client.post(f"{BASE}/requests.json", report("")), 403)[0]
     assert errors(client.post(f"{BASE}/requests.json", report("cz_not-a-key")), 403)
     plain_key = api_key_create(user=county_admin, name="别的系统", actor=None)[1]  # /api/'s key, no channel
-    assert "channel" in errors(client.post(f"{BASE}/requests.json", report(plain_key)), 403)[0]
+    assert "渠道" in errors(client.post(f"{BASE}/requests.json", report(plain_key)), 403)[0]
     elsewhere = county_tree()["county"]
     assert errors(client.post(f"{BASE}/requests.json", report(hotline_key, jurisdiction_id=elsewhere.code)), 403)
     hotline.is_active = False
