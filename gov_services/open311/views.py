@@ -17,6 +17,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.services import api_key_lookup
 from gov_services.channels.models import ChannelKey
+from gov_services.identifiers import normalise_tracking_code
 from gov_services.models import RequestEvent, ServiceRequest
 from gov_services.open311 import formats
 from gov_services.open311.catalogue import APPEAL_PREFIX, open311_services, service_definition
@@ -224,8 +226,12 @@ def _search(call: Call):
 
 @open311()
 def request_detail(call: Call, service_request_id: str):
+    try:
+        code = normalise_tracking_code(service_request_id)
+    except ValidationError:
+        code = ""
     found = _annotated(open311_requests_visible(county=call.county, channel=call.channel)).filter(
-        tracking_code=service_request_id.strip().upper()).first()
+        tracking_code=code).first() if code else None
     if found is None:
         raise Open311Error(404, _("service_request_id %(id)s was not found.") % {"id": service_request_id})
     return 200, [request_row(found)], "service_requests"
@@ -256,7 +262,7 @@ def _iso(moment) -> str | None:
 
 def request_row(request: ServiceRequest) -> dict:
     """The standard's fields (no personal data: never who reported it), then our detailed status."""
-    link = getattr(request, "channel_link", None) if hasattr(request, "channel_link") else None
+    link = getattr(request, "channel_link", None)  # None: no channel filed it (select_related gives None)
     if request.item_id:
         code, name = request.item.code, request.item.name
     else:

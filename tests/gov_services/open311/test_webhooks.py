@@ -119,3 +119,19 @@ def test_another_regions_admin_cannot_see_or_replay_a_delivery(client, hotline, 
     client.force_login(township_admin)
     assert filed.tracking_code not in client.get("/county/webhooks/").content.decode()
     assert client.post(f"/county/webhooks/{delivery.pk}/replay/").status_code == 404
+
+
+def test_a_channel_and_its_key_are_made_on_the_command_line(client, mapped_tree, county_admin, dispatch_desk):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("channel", "create", "wechat-oa", "县政务公众号", mapped_tree["county"].code, "--as", "wechat",
+                 "--webhook", "https://wx.example.cn/hooks", stdout=out)
+    call_command("channel", "key", "wechat-oa", county_admin.username, stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    assert client.post(f"{BASE}/requests.json", report(key)).status_code == 200
+    assert ServiceRequest.objects.get().channel == "wechat"
+    call_command("channel", "list", stdout=out)
+    assert "wechat-oa" in out.getvalue()
