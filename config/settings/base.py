@@ -395,6 +395,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.sms_outbox_redispatch_stale",
         "schedule": 5 * 60,
     },
+    # Channels: webhook deliveries and Open311 tokens whose hand-off to Celery was lost (broker down).
+    "webhook-deliveries-redispatch-stale": {
+        "task": "gov_services.channels.tasks.webhook_deliveries_redispatch_stale",
+        "schedule": 5 * 60,
+    },
+    "open311-tokens-redispatch": {
+        "task": "gov_services.open311.tasks.open311_tokens_redispatch",
+        "schedule": 5 * 60,
+    },
     # Till: ask providers about payments left "unknown" (timeouts) or "pending" by a crash.
     "agency-reconcile-unknown": {
         "task": "agency.tasks.reconcile_unknown_transactions",

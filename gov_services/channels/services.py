@@ -168,3 +168,16 @@ def webhook_delivery_replay(*, actor: User, delivery: WebhookDelivery) -> Webhoo
     transaction.on_commit(lambda: _dispatch(locked.pk, actor.pk))
     locked.refresh_from_db()
     return locked
+
+
+def webhook_deliveries_redispatch(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Hand Celery again the deliveries never tried whose first hand-off was lost (the broker was down when
+    the move committed). Those being retried have attempts and wait for their back-off."""
+    stale = (WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, attempts=0,
+                                            created_at__lt=timezone.now() - older_than)
+             .exclude(locked_until__gt=timezone.now()).values_list("pk", flat=True)[:500])
+    count = 0
+    for delivery_id in stale:
+        _dispatch(delivery_id)
+        count += 1
+    return count

@@ -4,7 +4,7 @@ on the outbox screen (/county/webhooks/) for an admin to replay it."""
 
 from celery import shared_task
 
-from gov_services.channels.services import webhook_delivery_attempt
+from gov_services.channels.services import webhook_deliveries_redispatch, webhook_delivery_attempt
 
 WEBHOOK_MAX_RETRIES = 8
 
@@ -19,3 +19,9 @@ def webhook_deliver(self, delivery_id: int, replayed_by: int | None = None) -> N
     if not webhook_delivery_attempt(delivery_id=delivery_id, replayed_by=replayed_by,
                                     last_attempt=self.request.retries >= self.max_retries):
         raise WebhookNotDelivered(delivery_id)
+
+
+@shared_task(ignore_result=True)
+def webhook_deliveries_redispatch_stale() -> int:
+    """Every few minutes: deliveries whose first hand-off to Celery was lost."""
+    return webhook_deliveries_redispatch()

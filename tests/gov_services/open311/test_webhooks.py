@@ -135,3 +135,22 @@ def test_a_channel_and_its_key_are_made_on_the_command_line(client, mapped_tree,
     assert ServiceRequest.objects.get().channel == "wechat"
     call_command("channel", "list", stdout=out)
     assert "wechat-oa" in out.getvalue()
+
+
+def test_a_delivery_whose_hand_off_to_celery_was_lost_is_sent_by_the_sweep(
+        client, hotline, hotline_key, receiver, dispatch_desk, superuser):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gov_services.channels.tasks import webhook_deliveries_redispatch_stale
+
+    hotline.webhook_url = receiver.url
+    hotline.save()
+    filed = _file(client, hotline_key)
+    service_request_accept(request=filed, actor=superuser)  # not committed: the hand-off never happened
+    assert receiver.got == [] and WebhookDelivery.objects.get().status == WebhookDelivery.Status.PENDING
+    assert webhook_deliveries_redispatch_stale() == 0  # too fresh: the hand-off may still be under way
+    WebhookDelivery.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    assert webhook_deliveries_redispatch_stale() == 1
+    assert len(receiver.accepted) == 1 and WebhookDelivery.objects.get().status == WebhookDelivery.Status.DELIVERED
