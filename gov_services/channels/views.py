@@ -15,6 +15,7 @@ from django.views.generic import View
 from gov_services.channels.models import WebhookDelivery
 from gov_services.channels.selectors import access_webhook_delivery_by_id, webhook_outbox_in_scope
 from gov_services.channels.services import webhook_delivery_replay
+from gov_services.models import ServiceRequest
 from stations.mixins import CountyStaffMixin
 
 PAGE_SIZE = 50
@@ -34,8 +35,11 @@ class WebhookOutboxListView(CountyStaffMixin, View):
         else:
             status = ""
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        labels = dict(ServiceRequest.Status.choices)
         for delivery in page.object_list:
             delivery.status_css = STATUS_CSS[delivery.status]
+            delivery.change = [str(labels.get(delivery.payload.get(key), "")) for key in
+                               ("previous_detailed_status", "detailed_status")]
         return TemplateResponse(request, self.template_name, {
             "page_obj": page, "deliveries": page.object_list, "status": status,
             "statuses": [{"value": value, "label": label, "css": STATUS_CSS[value]} for value, label in Status.choices],
