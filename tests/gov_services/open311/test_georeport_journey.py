@@ -87,3 +87,18 @@ def _photo():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("light.jpg", jpeg_bytes(), content_type="image/jpeg")
+
+
+def test_the_request_search_is_one_query_however_many_requests(client, hotline_key, mapped_tree, dispatch_desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(3):
+        client.post(f"{BASE}/requests.json", report(hotline_key, description=f"第{number}盏路灯坏了"))
+    county = mapped_tree["county"].code
+    client.get(f"{BASE}/requests.json", {"jurisdiction_id": county})  # warm the county look-up's caches
+    with CaptureQueriesContext(connection) as queries:
+        rows = client.get(f"{BASE}/requests.json", {"jurisdiction_id": county}).json()
+    assert len(rows) == 3
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 2, statements  # the county, then the requests with their latest event and note

@@ -154,3 +154,23 @@ def test_a_delivery_whose_hand_off_to_celery_was_lost_is_sent_by_the_sweep(
     WebhookDelivery.objects.update(created_at=timezone.now() - timedelta(minutes=10))
     assert webhook_deliveries_redispatch_stale() == 1
     assert len(receiver.accepted) == 1 and WebhookDelivery.objects.get().status == WebhookDelivery.Status.DELIVERED
+
+
+def test_the_sweeps_automatic_close_of_a_channels_request_is_sent_too(hotline, receiver, tree,
+                                                                       django_capture_on_commit_callbacks):
+    from gov_services.models import ChannelRequest
+    from gov_services.services.supervision import supervision_sweep_run
+    from tests.gov_services.supervision_helpers import Office, at
+
+    hotline.webhook_url = receiver.url
+    hotline.save()
+    office = Office(tree)
+    request = office.accepted(at(2025, 3, 3, 10), status="returned", paused_at=at(2025, 3, 3, 10))
+    ChannelRequest.objects.create(channel=hotline, request=request)
+    with django_capture_on_commit_callbacks(execute=True):
+        supervision_sweep_run(now=at(2025, 3, 31, 9))  # 20 working days without the supplement: closed
+    [(_headers, body, _status)] = receiver.accepted
+    payload = json.loads(body)
+    assert (payload["status"], payload["detailed_status"], payload["previous_detailed_status"]) == (
+        "closed", "closed", "returned")
+    assert "2025-03-03" in payload["status_notes"]
