@@ -227,7 +227,14 @@ def api_key_hash(key: str) -> str:
 
 def api_key_authenticate(*, key: str) -> User | None:
     """The active user behind a live key, or None."""
-    if not key.startswith(API_KEY_PREFIX):
+    token = api_key_lookup(key=key)
+    return token.user if token is not None else None
+
+
+def api_key_lookup(*, key: str) -> ApiKey | None:
+    """The live key (its active user selected) for the raw `key`, or None; stamps its last use. For callers
+    that scope keys further (gov_services' channels: a key of one channel and county)."""
+    if not key or not key.startswith(API_KEY_PREFIX):
         return None
     token = (ApiKey.objects.select_related("user")
              .filter(key_hash=api_key_hash(key), revoked_at__isnull=True, user__is_active=True).first())
@@ -236,7 +243,7 @@ def api_key_authenticate(*, key: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 @transaction.atomic

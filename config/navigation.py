@@ -18,6 +18,7 @@ REQUESTS = NavGroup("requests", pgettext_lazy("navigation group", "Service reque
     NavLink(_("Log a call or WeChat message"), "gov_services:county-appeal-create"),
     NavLink(_("Service catalogue"), "gov_services:service-item-list"),
     NavLink(_("Text messages"), "gov_services:sms-outbox-list"),  # a township admin reads their township's
+    NavLink(_("Webhook deliveries"), "gov_services:webhook-outbox-list"),  # to the channels that filed them
 ))
 
 SUPERVISION = NavGroup("supervision", pgettext_lazy("navigation group", "Supervision"), (

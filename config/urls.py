@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("api/", api.urls),
+    path("open311/v2/", include("gov_services.open311.urls")),
     path("", include("accounts.urls")),
     path("", include("stations.urls")),
     path("", include("gov_services.urls")),

@@ -237,7 +237,8 @@ def field_label(field: dict) -> str:
     return field.get("label") or field.get("name", "")
 
 
-def _field_help(field: dict) -> str:
+def field_help(field: dict) -> str:
+    """The field's help text in the active language (help_en in English when present)."""
     if _english() and field.get("help_en"):
         return field["help_en"]
     return field.get("help", "")
@@ -294,7 +295,7 @@ def build_field(field: dict) -> forms.Field:
     """One Django form field for one schema field (the schema is assumed valid)."""
     kind = field["type"]
     common = {"label": field_label(field), "required": bool(field.get("required", False)),
-              "help_text": _field_help(field)}
+              "help_text": field_help(field)}
     if kind in (TEXT, TEXTAREA):
         validators = []
         if field.get("pattern"):

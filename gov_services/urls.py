@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("gov_services.urls_certificates")),
     path("", include("gov_services.urls_notifications")),
     path("", include("gov_services.urls_setup")),
+    path("", include("gov_services.channels.urls")),
 ]

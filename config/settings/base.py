@@ -270,6 +270,12 @@ CACHES = {"default": read("CACHE_URL", env.cache_url, "locmemcache://cunzhan", "
 # client address (core/http.py). Not an installed app: its checks reject the embedded local-memory cache,
 # which is right for the one-process demo; production's Redis is shared by every web process.
 RATELIMIT_IP_META_KEY = "core.http.ratelimit_ip"
+# Open311 GeoReport v2 (/open311/v2/): "realtime" files a POSTed request at once and answers its id;
+# "batch" answers a token and files it in a Celery task (GET tokens/{token} then gives the id). Callers
+# without a key are limited per address; a channel's key by the channel's own rate.
+OPEN311_REQUEST_TYPE = read("OPEN311_REQUEST_TYPE", env.str, "realtime", "OPEN311_REQUEST_TYPE=batch")
+OPEN311_ANONYMOUS_RATE = read("OPEN311_ANONYMOUS_RATE", env.str, "120/m", "OPEN311_ANONYMOUS_RATE=120/m")
+OPEN311_CONTACT = read("OPEN311_CONTACT", env.str, "", "OPEN311_CONTACT=12345@county.gov.cn")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -392,6 +398,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sms-outbox-redispatch-stale": {
         "task": "core.tasks.sms_outbox_redispatch_stale",
+        "schedule": 5 * 60,
+    },
+    # Channels: webhook deliveries and Open311 tokens whose hand-off to Celery was lost (broker down).
+    "webhook-deliveries-redispatch-stale": {
+        "task": "gov_services.channels.tasks.webhook_deliveries_redispatch_stale",
+        "schedule": 5 * 60,
+    },
+    "open311-tokens-redispatch": {
+        "task": "gov_services.open311.tasks.open311_tokens_redispatch",
         "schedule": 5 * 60,
     },
     # Till: ask providers about payments left "unknown" (timeouts) or "pending" by a crash.

@@ -24,3 +24,15 @@ __all__ = [
     "ServiceItem",
     "ServiceRequest",
 ]
+
+# Feature packages keep their models beside their code; Django finds them through this import.
+from gov_services.channels.models import (
+    Channel,
+    ChannelKey,
+    ChannelRequest,
+    WebhookAttempt,
+    WebhookDelivery,
+)
+from gov_services.open311.models import Open311Token
+
+__all__ += ["Channel", "ChannelKey", "ChannelRequest", "Open311Token", "WebhookAttempt", "WebhookDelivery"]

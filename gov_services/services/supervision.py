@@ -41,6 +41,7 @@ from accounts.models import User
 from core.audit import audit_event_record
 from core.sms import OutgoingSms, sms_enqueue_many
 from core.timeutil import local_date
+from gov_services.channels.services import webhook_status_changes_enqueue
 from gov_services.models import (
     Card,
     Department,
@@ -667,13 +668,14 @@ def _expire_returned(plan: _CountyPlan, now: datetime, calendar) -> int:
             locked = list(stale.filter(pk__in=batch).select_for_update(skip_locked=True).order_by("pk")
                           .values_list("pk", "paused_at"))
             ServiceRequest.objects.filter(pk__in=[pk for pk, _paused in locked]).update(status=to_status)
-            RequestEvent.objects.bulk_create([
+            expired = RequestEvent.objects.bulk_create([
                 RequestEvent(request_id=pk, action=Action.EXPIRE, from_status=Status.RETURNED, to_status=to_status,
                              note=_("Closed automatically: the material asked for on %(date)s was not brought "
                                     "within %(days)s working days. Please file a new request.")
                              % {"date": local_date(paused).isoformat(), "days": days},
                              data={"paused_at": paused.isoformat(), "days": days})
                 for pk, paused in locked])
+            webhook_status_changes_enqueue(events=expired)  # channels that filed them hear of it
         closed_total += len(locked)
     return closed_total
 

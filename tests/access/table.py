@@ -135,6 +135,11 @@ def _api_application(thing, world) -> dict:
             "applicant_phone": "13912345678"}
 
 
+def _open311_url(world, tail: str) -> str:
+    """A GeoReport URL in county A (the world has two counties, so the jurisdiction must be named)."""
+    return f"/open311/v2/{tail}?jurisdiction_id={world.sides['A'].county.code}"
+
+
 def _village_url(name: str, world, station_key: str) -> str:
     from django.urls import reverse
 
@@ -507,6 +512,22 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:sms-outbox-list": Case(REGION),
     "gov_services:sms-outbox-retry": Case(REGION, Obj("sms", pk="pk"), get=False,
                                           post=Post({}, control="township_admin")),
+
+    # --- the webhook outbox (gov_services/channels): as the SMS outbox, by region; a replay sends again --------
+    "gov_services:webhook-outbox-list": Case(REGION),
+    "gov_services:webhook-replay": Case(REGION, Obj("webhook", pk="pk"), get=False,
+                                        post=Post({}, control="township_admin")),
+
+    # --- Open311 GeoReport v2 (/open311/v2/): public reads, no session; POST needs a channel's api_key ---------
+    "open311:discovery": Case(PUBLIC, values={"fmt": "json"}),
+    "open311:service-list": Case(PUBLIC, url=lambda w: _open311_url(w, "services.json")),
+    "open311:service-definition": Case(PUBLIC, url=lambda w: _open311_url(w, "services/appeal-help.xml")),
+    "open311:request-list": Case(PUBLIC, url=lambda w: _open311_url(w, "requests.json"), post=Unexercised(
+        "filing needs a channel's api_key in the form, not a session: tests/gov_services/open311 prove who may")),
+    # A request none of the world's residents let be shown publicly is not found, for everyone alike.
+    "open311:request-detail": Case(PUBLIC, ok=NOT_FOUND, url=lambda w: _open311_url(
+        w, f"requests/{w.of('request')[0].attrs['tracking_code']}.json")),
+    "open311:token-detail": Case(PUBLIC, ok=NOT_FOUND, url=lambda w: _open311_url(w, "tokens/unknown.json")),
 
     # --- the till at the counter ---------------------------------------------------------------------------------
     "agency:till": Case(OPERATOR, superuser=False),

@@ -338,6 +338,7 @@ def _requests(world: World) -> None:
                                           submission=uuid.uuid4(), result="resolved", outcome="已解决")
             world.add("follow_up", follow_up, state=state, tags=tags)
     _sms(world)
+    _webhooks(world)
 
 
 def _request_thing(world: World, request, state: str, tags: dict) -> None:
@@ -357,6 +358,24 @@ def _sms(world: World) -> None:
             message.status = SmsOutboxMessage.Status.FAILED  # what a retry is for
             message.save(update_fields=["status"])
             world.add("sms", message, tags=tags)
+
+
+def _webhooks(world: World) -> None:
+    """A failed webhook delivery about each request (a channel of its county filed none of them: the outbox
+    row is what the screens show and replay), owned by the request's tags."""
+    from gov_services.channels.models import Channel, WebhookDelivery
+
+    channels = {}
+    for thing in world.of("request"):
+        request = thing.obj
+        county = world.sides[thing.tags["county"]].county
+        if county.pk not in channels:
+            channels[county.pk] = Channel.objects.create(name=f"矩阵热线{county.code}", code=f"matrix-{county.code}",
+                                                         jurisdiction=county, webhook_url="http://127.0.0.1:9/")
+        delivery = WebhookDelivery.objects.create(
+            channel=channels[county.pk], request=request, event_id=request.pk, region_path=request.place_path,
+            status=WebhookDelivery.Status.FAILED, payload={"service_request_id": request.tracking_code})
+        world.add("webhook", delivery, tags=thing.tags)
 
 
 # --- the till -------------------------------------------------------------------------------------------

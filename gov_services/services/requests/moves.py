@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from gov_services.channels.services import webhook_status_change_enqueue
 from gov_services.deadlines import add_working_days, extend_for_pause
 from gov_services.models import Department, FollowUp, Rating, RequestEvent, ServiceRequest
 from gov_services.notifications import (
@@ -59,8 +60,9 @@ def _move(request: ServiceRequest, *, actor, action: Action, to_status: str, not
     from_status = request.status
     request.status = to_status
     request.save(update_fields=["status", *fields])
-    _record(request, actor=actor, action=action, from_status=from_status, to_status=to_status, note=note,
-            data=data)
+    event = _record(request, actor=actor, action=action, from_status=from_status, to_status=to_status, note=note,
+                    data=data)
+    webhook_status_change_enqueue(request=request, event=event)  # the channel that filed it hears of it
     return request
 
 
