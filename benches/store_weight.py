@@ -8,7 +8,8 @@ How: headless Chromium (Playwright with Debian's chromium, as the e2e journeys) 
 viewport, a cold cache per load, the network throttled through CDP (Network.emulateNetworkConditions:
 400 kbit/s down, 300 ms latency). Figures: bytes received for the page and everything it loads (CDP's
 encodedDataLength: compressed bodies and headers) once the network is idle, and the time to the load
-event. Any request to another host is refused and counted (a CDN leak). Each page is loaded once
+event. Any request to another host (a CDN leak) is refused and counted, also when the page's
+Content-Security-Policy stopped it first. Each page is loaded once
 unthrottled first (thumbnails made, store cache filled), then `--repeat` times measured (medians).
 
 Servers: gunicorn (2 sync workers) with DEBUG off, HTML gzip-compressed and the static files' .gz copies
@@ -113,6 +114,7 @@ def _load(browser, base: str, path: str, session_cookie: str, *, throttled: bool
             raise RuntimeError(f"{path}: HTTP {response.status if response else '—'}; not measuring an error page")
         page.wait_for_load_state("networkidle", timeout=120_000)
         heavy = sorted({u for u in urls.values() if any(h in u.lower() for h in HEAVY)})
+        foreign += sorted({u for u in urls.values() if not u.startswith((base, "data:")) and u not in foreign})
         return {"bytes": sum(received.values()), "seconds": seconds, "requests": len(urls), "foreign": foreign,
                 "heavy": heavy}
     finally:
