@@ -12,10 +12,13 @@ event. Any request to another host (a CDN leak) is refused and counted, also whe
 Content-Security-Policy stopped it first. Each page is loaded once
 unthrottled first (thumbnails made, store cache filled), then `--repeat` times measured (medians).
 
-Servers: gunicorn (2 sync workers) with DEBUG off, HTML gzip-compressed and the static files' .gz copies
+Servers: gunicorn (one sync worker: the figures are one visitor's, and the warm-up load then warms the
+process the measured load hits — jieba's dictionary for the search, thumbnails) with DEBUG off, HTML gzip-compressed and the static files' .gz copies
 served by WhiteNoise (benches/store_front/), on var/bench/store.sqlite3 (benches/store_pages.py seeds it).
 Baseline, in the same run: the same views and data behind Oscar's stock store-front templates
-(benches/store_front/stock_settings.py) — the store residents got before our own templates.
+(benches/store_front/stock_settings.py) — the store residents got before our own templates. Oscar has
+no page for the checkout's first step (ours, shop/checkout_fulfilment.html), so that row compares ours with
+ours.
 Goals: every page ≤ 60 KB and < 3 s; our pages load no jQuery, Bootstrap, Oscar CSS or web font.
 """
 
@@ -156,11 +159,11 @@ def run(ctx: Context) -> list[Row]:
     pages, cookies = _prepare()
     repeat = max(ctx.repeat, 1)
     stock_pages = {"home": pages["home"]} if ctx.short else pages  # --short: one baseline page proves the path
-    progress("starting gunicorn for ours and for Oscar's stock templates (2 sync workers each)")
-    with gunicorn("benches.store_front.wsgi:application", env=_env("benches.store_front.settings"),
+    progress("starting gunicorn for ours and for Oscar's stock templates (one sync worker each)")
+    with gunicorn("benches.store_front.wsgi:application", env=_env("benches.store_front.settings"), workers=1,
                   name="store-weight-ours") as ours_url, \
             gunicorn("benches.store_front.wsgi:application", env=_env("benches.store_front.stock_settings"),
-                     name="store-weight-stock") as stock_url, sync_playwright() as playwright:
+                     workers=1, name="store-weight-stock") as stock_url, sync_playwright() as playwright:
         browser = _browser(playwright)
         try:
             ours = _measure(browser, ours_url, pages, cookies["session"], repeat, "ours")
