@@ -34,6 +34,7 @@ from benches import (
     reports_kpis,
     spreadsheet_imports,
     store_pages,
+    store_weight,
     supervision_sweep,
 )
 from benches.harness import Context, Row, format_table, progress
@@ -46,6 +47,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "commission-rollups": commission_rollups.run,
     "certificate-render": certificate_render.run,
     "store-pages": store_pages.run,
+    "store-weight": store_weight.run,
     "spreadsheet-imports": spreadsheet_imports.run,
     "province-load": province_load.run,
     "partitioning": partitioning.run,

@@ -5,7 +5,7 @@ Why: Oscar's list and detail pages cost tens of queries and a deep template rend
 loaded 2-core box); nearly all of it — products, prices, availability, categories — is the same for
 everyone. Only a few *regions* differ per visitor: the mini-basket and the basket total in the menu
 (basket), the "your station" line and the account links (signed in, station), the add-to-basket form
-with wish lists and stock alerts and the review invitation (signed in), and the recently viewed strip
+(signed in: its form carries their CSRF token), and the recently viewed strip
 (history cookie). Those are marked in the templates with `{% store_region "<name>" %}` (shop/regions.py
 lists them), stored in their blank form (an anonymous visitor with nothing in the basket), and on a hit
 re-rendered for a visitor only when the visitor has what they depend on. A visitor with a basket costs a

@@ -57,23 +57,6 @@ def _product(product_id, page_context):
 
 
 def _basket_form(request, product_id, page_context):
-    ProductAlert = get_model("customer", "ProductAlert")
-    ProductAlertForm = get_class("customer.forms", "ProductAlertForm")
-    product = _product(product_id, page_context)
-    has_alert = (
-        request.user.is_authenticated
-        and ProductAlert.objects.filter(
-            product=product, user=request.user, status=ProductAlert.ACTIVE
-        ).exists()
-    )
-    return {
-        "product": product,
-        "alert_form": ProductAlertForm(user=request.user, product=product),
-        "has_active_alert": has_alert,
-    }
-
-
-def _review_invite(request, product_id, page_context):
     return {"product": _product(product_id, page_context)}
 
 
@@ -116,9 +99,6 @@ REGIONS = {
     "account": Region("shop/regions/account.html", frozenset({"user", "station"}), _account, _account_tags),
     "basket_form": Region(
         "shop/regions/basket_form.html", frozenset({"user"}), _basket_form, _product_user_tags
-    ),
-    "review_invite": Region(
-        "shop/regions/review_invite.html", frozenset({"user"}), _review_invite, _product_user_tags
     ),
     "recently_viewed": Region(
         "shop/regions/recently_viewed.html", frozenset({"history"}), _recently_viewed, _history_tags

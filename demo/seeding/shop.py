@@ -1,7 +1,7 @@
 """Demo member merchants, their goods and orders for `manage.py seed_demo`.
 
 Ten merchants go through the real membership flow (application → vetting); one stays pending and
-one is suspended. About 200 products get pictures drawn here with Pillow (nothing is downloaded),
+one is suspended. About 100 products get pictures drawn here with Pillow (nothing is downloaded),
 and the demo resident's orders stand in every status of the order flow. Idempotent: merchants are
 found by credit code, products by their merchant's code, orders by the resident's demo orders.
 """
@@ -128,7 +128,6 @@ MERCHANTS = [
     ]),
     ("", "乐亭县新华书店便民部", 10, [0], ["other"], "pending", []),
 ]
-GRADES = [("", Decimal("1")), ("精选", Decimal("1.2"))]  # each item in a standard and a select grade
 TOWNSHIP_FEES = [500, 800, 800, 1000, None]  # fen per merchant's delivery; None: no home delivery there
 CATEGORY_COLOURS = {"农产品": (118, 170, 84), "日用百货": (84, 140, 200), "农资": (160, 120, 60),
                     "家用电器": (90, 90, 160), "手机数码": (60, 60, 60), "服装鞋帽": (190, 90, 120),
@@ -152,13 +151,21 @@ def seed_merchants(demo: DemoCounty, progress, *, orders: bool = True) -> None:
         if member is not None:
             for sku_no, (title, category, price, variants) in enumerate(goods):
                 for variant_no, variant in enumerate(variants):
-                    for grade, (prefix, markup) in enumerate(GRADES):
-                        _product(member.partner, product_class, f"M{serial:02d}-{sku_no:02d}{variant_no}{grade}",
-                                 f"{prefix}{title}（{variant}）", category,
-                                 Decimal(price) * (1 + Decimal(variant_no) / 4) * markup)
+                    _product(member.partner, product_class, f"M{serial:02d}-{sku_no:02d}{variant_no}0",
+                             f"{title}（{variant}）", category, Decimal(price) * (1 + Decimal(variant_no) / 4))
+            _select_grade_copies_remove(member.partner)
         progress.step(business)
     if orders:
         _orders(demo)
+
+
+def _select_grade_copies_remove(partner) -> None:
+    """Earlier demo seeds listed every item twice, a "精选" copy at 1.2× the price (SKU ending in 1): a
+    doubled catalogue that only made the lists longer. A reseed removes those copies; orders keep their
+    lines (an order line keeps the title and price, its product link is emptied)."""
+    copies = StockRecord.objects.filter(partner=partner, partner_sku__regex=r"^M\d{2}-\d{3}1$",
+                                        product__title__startswith="精选")
+    Product.objects.filter(pk__in=copies.values("product_id")).delete()
 
 
 def _delivery_fees(demo: DemoCounty) -> None:

@@ -27,3 +27,12 @@ class OrderLineView(oscar_views.OrderLineView):
             return redirect("customer:order", order_number=line.order.number)
         self.do_reorder(line)
         return self.response
+
+
+class OrderHistoryView(oscar_views.OrderHistoryView):
+    """My orders: each order with its parts, fulfilment and payments read in a fixed number of queries."""
+
+    def get_queryset(self):
+        from shop.selectors.resident_orders import resident_order_prefetch
+
+        return resident_order_prefetch(super().get_queryset())

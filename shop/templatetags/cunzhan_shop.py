@@ -25,3 +25,11 @@ def store_region(context, name, product_id=None):
     if request is None:
         return ""
     return mark_safe(regions.render(request, name, int(product_id) if product_id else None, page_context=context))
+
+
+@register.simple_tag
+def order_situation(order):
+    """How the resident's order reaches them and how they pay (shop/selectors/resident_orders.py)."""
+    from shop.selectors.resident_orders import resident_order_situation
+
+    return resident_order_situation(order=order)

@@ -88,13 +88,14 @@ def test_only_wagtails_admin_allows_inline_scripts_and_only_oscar_pages_allow_it
     assert "script-src-attr" not in policy(portal) and "script-src-attr" not in policy(cms)
 
 
-def test_a_store_page_has_a_new_nonce_on_every_response_also_from_the_page_cache(client, product):
+def test_a_store_page_from_the_page_cache_never_replays_another_responses_nonce(client, product):
     first, second = client.get("/shop/catalogue/"), client.get("/shop/catalogue/")
     assert (first["X-Store-Cache"], second["X-Store-Cache"]) == ("miss", "hit")
+    # The resident's store pages have no inline script at all (shop/templates/shop/store/base.html),
+    # so their policy needs no nonce; one that has one gets a new one for every response.
+    assert inline_script_nonces(first) == inline_script_nonces(second) == []
     nonces = [header_nonce(first), header_nonce(second)]
-    assert None not in nonces and nonces[0] != nonces[1]
-    assert set(inline_script_nonces(first)) == {nonces[0]}
-    assert set(inline_script_nonces(second)) == {nonces[1]}
+    assert nonces == [None, None] or (None not in nonces and nonces[0] != nonces[1])
     assert "__csp_nonce__" not in second.content.decode()
 
 

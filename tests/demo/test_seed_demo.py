@@ -104,6 +104,9 @@ def test_seed_demo_builds_the_county_prints_every_login_and_a_second_run_changes
     assert statuses >= {"submitted", "accepted", "under_review", "returned", "completed", "rated", "closed"}
     assert ServiceRequest.objects.filter(kind="appeal").exists()
     _assert_master_data_came_through_the_imports()
+    # The store lists each item once (no "精选" copy at 1.2× the price of the same goods).
+    titles = list(apps.get_model("catalogue", "Product").objects.values_list("title", flat=True))
+    assert titles and len(titles) == len(set(titles)) and not any(t.startswith("精选") for t in titles)
     _assert_every_printed_login_lands_on_its_own_workspace(printed)
 
     before = _row_counts()

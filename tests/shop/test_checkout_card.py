@@ -82,7 +82,7 @@ def test_the_card_is_paid_on_the_preview_page_and_then_the_order_is_placed(shopp
     order = Order.objects.get()
     payment.refresh_from_db()
     assert payment.order == order and PaymentEvent.objects.count() == 1
-    assert 'data-payment-status="paid"' in shopper.get(response.url).content.decode()
+    assert 'data-payment-status="card_paid"' in shopper.get(response.url).content.decode()
     assert shopper.get(reverse("basket:summary")).context["basket"].num_items == 0
 
 

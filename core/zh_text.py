@@ -3,7 +3,8 @@
 Neither SQLite's FTS5 nor PostgreSQL's tsvector segments Chinese: a run of Han characters up to the
 next punctuation mark is one token, so "补贴" never finds "农机购置补贴". We segment with jieba on both
 sides — at indexing time (portal/zh_search.py's fields) and at query time (its backend) — and join
-the words with spaces, which both databases split on. jieba's search mode also emits the parts of a
+the words with spaces, which both databases split on. The store's product search (shop/search_words.py)
+uses the same segmentation and stop words with its own everyday words for goods (`query_groups`). jieba's search mode also emits the parts of a
 long word ("营业执照" → "营业 执照 营业执照"), so a resident's shorter word still matches.
 
 Residents do not type the catalogue's official names: they say 低保 for 最低生活保障, 盖房 for 建房,
@@ -70,6 +71,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "没电视": ("有线电视", "报修"),
 }
 
+_extra_words: set[str] = set()  # words other apps registered (register_words), added to jieba once loaded
 _NOT_WORD = re.compile(r"\W+", re.UNICODE)  # punctuation, spaces and FTS operators ("*", '"', "-")
 _ready = threading.Lock()
 _initialised = False
@@ -86,9 +88,21 @@ def initialise() -> None:
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         targets = [term for terms in SYNONYMS.values() for term in terms]
-        for word in [*DOMAIN_WORDS, *SYNONYMS, *targets]:
+        for word in [*DOMAIN_WORDS, *SYNONYMS, *targets, *_extra_words]:
             jieba.add_word(word, freq=20000)
         _initialised = True
+
+
+def register_words(words) -> None:
+    """More dictionary words (another app's synonyms and their targets), so each segments as one word."""
+    new = set(words) - _extra_words
+    if not new:
+        return
+    with _ready:
+        _extra_words.update(new)
+        if _initialised:
+            for word in new:
+                jieba.add_word(word, freq=20000)
 
 
 def tokens(text: str, *, fine: bool = True) -> list[str]:
@@ -106,6 +120,25 @@ def segment(text: str) -> str:
     return " ".join(tokens(text))
 
 
+def query_groups(query: str, *, synonyms: dict[str, tuple[str, ...]] | None = None, fine: bool = False,
+                 stop_words: frozenset[str] = frozenset()) -> list[list[str]]:
+    """The query's words, each with the words that mean the same to a searcher: [[word, synonym, …], …].
+    Stop words (ours plus `stop_words`) dropped unless nothing else is left; each word once, in order.
+    `synonyms` defaults to the government-service table (SYNONYMS)."""
+    table = SYNONYMS if synonyms is None else synonyms
+    words = tokens(query, fine=fine)
+    kept = [w for w in words if w not in STOP_WORDS and w not in stop_words] or words
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for word in kept:
+        if word in seen:
+            continue
+        group = [term for term in (word, *table.get(word, ())) if term not in seen]
+        seen.update(group)
+        groups.append(group)
+    return groups
+
+
 def query_terms(query: str, *, synonyms: bool = True, fine: bool = False) -> list[str]:
     """The words to look for when a resident types `query`: segmented (precise mode unless `fine`),
     stop words dropped, widened by SYNONYMS, each word once, in the order first met. A query made
@@ -113,12 +146,5 @@ def query_terms(query: str, *, synonyms: bool = True, fine: bool = False) -> lis
 
     Precise mode keeps "上户口" one word rather than adding its part "户口", which would also find
     户籍证明; the index holds whole words as well as their parts, so whole words still match."""
-    words = tokens(query, fine=fine)
-    kept = [w for w in words if w not in STOP_WORDS] or words
-    terms: list[str] = []
-    for word in kept:
-        # Synonyms are dictionary words (initialise() adds them), so each is one index token.
-        for term in (word, *(SYNONYMS.get(word, ()) if synonyms else ())):
-            if term not in terms:
-                terms.append(term)
-    return terms
+    # Synonyms are dictionary words (initialise() adds them), so each is one index token.
+    return [term for group in query_groups(query, synonyms=None if synonyms else {}, fine=fine) for term in group]
