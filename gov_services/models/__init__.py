@@ -1,5 +1,6 @@
 from gov_services.models.catalogue import Department, DepartmentMembership, RequiredMaterial, ServiceItem
 from gov_services.models.certificates import *  # noqa: F403  certificates
+from gov_services.models.fees import RequestFee
 from gov_services.models.requests import (
     Attachment,
     CalendarDay,
@@ -19,6 +20,7 @@ __all__ = [
     "FollowUp",
     "Rating",
     "RequestEvent",
+    "RequestFee",
     "RequiredMaterial",
     "RoutingRule",
     "ServiceItem",
