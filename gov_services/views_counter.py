@@ -26,6 +26,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from accounts.lockout import LOCKED_OUT, code_guard
 from accounts.phone_codes import is_wrong_code
+from agency.visit_links import next_url, visit_context, visit_of
 from core.http import client_address, user_file_response
 from core.masking import mask_mobile
 from core.money import yuan_plain
@@ -61,7 +62,7 @@ from gov_services.services.requests import (
     service_request_resubmit,
     service_request_submit,
 )
-from gov_services.views_visit import fee_and_visit_after_filing, next_url, visit_context, visit_of
+from gov_services.views_visit import fee_and_visit_after_filing
 from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action
 from stations.scope import get_in_scope, scope_for
 
@@ -184,11 +185,9 @@ class CounterItemSearchView(CounterAccessMixin, TemplateView):
                                     sub_items=available, nested=not query)[:ITEM_RESULTS + 1])
         for item in items:
             item.fee_yuan = yuan_plain(item.fee_fen)
-        visit = visit_context(self.request)
-        carry = urlencode({"visit": visit["visit"].pk, "next": visit["visit_next"]}) if visit["visit"] else ""
         return super().get_context_data(form=form, query=query, items=items[:ITEM_RESULTS],
-                                        more=len(items) > ITEM_RESULTS, station=self.station, visit_query=carry,
-                                        **visit, **kwargs)
+                                        more=len(items) > ITEM_RESULTS, station=self.station,
+                                        **visit_context(self.request), **kwargs)
 
 
 class CounterApplicationCreateView(CounterAccessMixin, View):
