@@ -7,7 +7,7 @@ for a row out of scope, as for one that does not exist.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
@@ -109,6 +109,23 @@ def access_open_visit_for_till(*, user, visit_id) -> Visit | None:
     if visit is None or not scope_for(user).can_keep_till(visit.station):
         return None
     return visit
+
+
+def resident_recent_payments(*, user, station_id: int, phone: str = "", name: str = "", days: int = 90,
+                             limit: int = 5) -> list[CounterTransaction]:
+    """A resident's recent till transactions at the station (the account number is their phone, or the
+    name the provider gave): the counter's visit screen. One query."""
+    matches = Q()
+    if phone.strip():
+        matches |= Q(account_number=phone.strip())
+    if name.strip():
+        matches |= Q(customer_name=name.strip())
+    if not matches:
+        return []
+    since = timezone.now() - timedelta(days=days)
+    return list(counter_transaction_list(user=user, station_id=station_id).filter(
+        matches, created_at__gte=since, status__in=[CounterTransaction.Status.SUCCEEDED,
+                                                    CounterTransaction.Status.REVERSED])[:limit])
 
 
 def visit_errands(*, visit: Visit) -> QuerySet[VisitErrand]:
