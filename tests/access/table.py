@@ -533,6 +533,23 @@ EXPECTATIONS: dict[str, Case] = {
     "agency:counter-statement-csv": Case(OPERATOR, Obj("statement", pk="pk"), ok=FILE, superuser=False),
     "agency:counter-statement-pdf": Case(OPERATOR, Obj("statement", pk="pk"), ok=FILE, superuser=False),
 
+    # --- a visit at the counter (visits/) ---------------------------------------------------------------------
+    "visits:visit-find": Case(OPERATOR, superuser=False, post=Post(lambda t, w: {
+        "idempotency_key": key(), "resident_name": "王秀英", "resident_phone": "13800000002"}, control="operator")),
+    "visits:visit-detail": Case(OPERATOR, Obj("visit", "open", pk="pk"), superuser=False),
+    "visits:visit-close": Case(OPERATOR, Obj("visit", "open", pk="pk"), get=False, superuser=False,
+                               post=Post({"cash_received": "0.00"}, control="operator")),
+    "visits:visit-receipt-print": Case(OPERATOR, Obj("visit", "closed", pk="pk"), get=False, superuser=False,
+                                       post=Post(lambda t, w: {"idempotency_key": key(), "paper": "80",
+                                                               "format": "html"}, control="operator")),
+    "visits:visit-receipt": Case(OPERATOR, Obj("visit", "closed", pk="pk", copy="copy"), superuser=False),
+    "visits:visit-receipt-pdf": Case(OPERATOR, Obj("visit", "closed", pk="pk", copy="copy"), ok=FILE,
+                                     superuser=False),
+    "gov_services:counter-request-fee": Case(OPERATOR, Obj("request", "submitted", pk="pk"), get=False,
+                                             superuser=False, post=Post({}, why_no_control=(
+                                                 "the world's items are free: nothing to charge; "
+                                                 "tests/gov_services/test_fees_and_visits.py takes a fee here"))),
+
     # --- the till's back office ---------------------------------------------------------------------------------
     "agency:county-floats": Case(REGION),
     "agency:top-up-decide": Case(COUNTY, Obj("top_up", pk="pk"), get=False,
