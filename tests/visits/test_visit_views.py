@@ -157,9 +157,9 @@ def test_the_receipt_lists_an_application_with_its_tracking_code_and_qr(operator
     request_item.fee_fen = 1_500
     request_item.save()
     visit = till.visit_open(actor=operator, station=station, idempotency_key=uuid.uuid4(), resident_name="王秀英")
-    from tests.gov_services.test_fees_and_visits import file
     from gov_services.services.fees import service_request_fee_charge
     from gov_services.services.visits import service_request_visit_register
+    from tests.gov_services.test_fees_and_visits import file
 
     request = file(operator, station, request_item, request_item.materials.get(name="身份证"))
     service_request_fee_charge(actor=operator, service_request=request)
