@@ -545,6 +545,7 @@ EXPECTATIONS: dict[str, Case] = {
     "visits:visit-receipt": Case(OPERATOR, Obj("visit", "closed", pk="pk", copy="copy"), superuser=False),
     "visits:visit-receipt-pdf": Case(OPERATOR, Obj("visit", "closed", pk="pk", copy="copy"), ok=FILE,
                                      superuser=False),
+    "gov_services:dept-fees": Case(DEPARTMENT),
     "gov_services:counter-request-fee": Case(OPERATOR, Obj("request", "submitted", pk="pk"), get=False,
                                              superuser=False, post=Post({}, why_no_control=(
                                                  "the world's items are free: nothing to charge; "

@@ -177,3 +177,21 @@ def test_a_fee_charge_refused_by_the_till_is_said_and_the_request_stands(operato
     with pytest.raises(ValidationError):
         service_request_fee_charge(actor=operator, service_request=ServiceRequest.objects.get(pk=request.pk))
     assert not RequestFee.objects.exists()
+
+
+def test_the_departments_statement_shows_its_fees_and_refunds(client, operator, officer, station, fee_item,
+                                                               id_card):
+    kept = file(operator, station, fee_item, id_card)
+    service_request_fee_charge(actor=operator, service_request=kept)
+    refused = file(operator, station, fee_item, id_card, n=8)
+    service_request_fee_charge(actor=operator, service_request=refused)
+    services.service_request_reject(request=refused, actor=officer, note="不予受理")
+    client.force_login(officer)
+    page = client.get(reverse("gov_services:dept-fees"))
+    assert page.status_code == 200 and page.context["department"] == fee_item.department
+    assert (page.context["charged_fen"], page.context["refunded_fen"], page.context["net_fen"]) == (4_000, 2_000, 2_000)
+    html = page.content.decode()
+    assert kept.tracking_code in html and refused.tracking_code in html
+    assert client.get(reverse("gov_services:dept-fees"), {"month": "bad"}).status_code == 200
+    client.force_login(operator)
+    assert client.get(reverse("gov_services:dept-fees")).status_code == 403
