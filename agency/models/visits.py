@@ -11,6 +11,7 @@ once, through the errands' own journals.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agency.models.till import CounterTransaction
 from stations.models import Station
@@ -18,8 +19,8 @@ from stations.models import Station
 
 class Visit(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("visit", "Open")
+        CLOSED = "closed", pgettext_lazy("visit", "Closed")
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     idempotency_key = models.UUIDField(_("idempotency key"), unique=True)

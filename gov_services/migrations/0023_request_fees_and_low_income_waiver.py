@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agency', '0012_visits_and_their_errands'),
+        ('agency', '0011_room_for_hot_updates_on_postgresql'),
         ('gov_services', '0016_servicerequest_location_public'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
