@@ -5,7 +5,7 @@ Settings: WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "portal.zh_search"}}.
 How: the stock database backend (SQLite FTS5 / PostgreSQL tsvector, chosen for the connection) is
 kept; we only change the text going in and out. Page models declare `ZhSearchField` /
 `ZhAutocompleteField`, whose values are segmented by jieba into space-separated words before they are
-indexed (portal/zh_text.py). Every query — the portal's search box and the Wagtail admin's page
+indexed (core/zh_text.py). Every query — the portal's search box and the Wagtail admin's page
 search alike — is segmented the same way, stop words dropped and synonyms added, before the stock
 backend sees it. Pages are indexed on save by Wagtail's signal handlers; after changing the
 segmentation (new domain words), rebuild with `manage.py wagtail_update_index`
@@ -20,7 +20,7 @@ from modelsearch.backends import database
 from modelsearch.query import PlainText
 from wagtail.search import index
 
-from portal import zh_text
+from core import zh_text
 
 
 def _as_text(value) -> str:

@@ -10,6 +10,7 @@ from gov_services.models.requests import (
     RoutingRule,
     ServiceRequest,
 )
+from gov_services.models.search import SearchSynonym
 from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "RequestFee",
     "RequiredMaterial",
     "RoutingRule",
+    "SearchSynonym",
     "ServiceItem",
     "ServiceRequest",
 ]

@@ -432,6 +432,8 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:routing-rule-delete": Case(COUNTY, Obj("routing_rule", pk="pk"), post=Post({},
                                                                                             control="county_admin")),
     "gov_services:calendar-day-list": Case(REGION),
+    "gov_services:search-words": Case(COUNTY, post=Post({"word": "养老钱", "means": "高龄津贴"},
+                                                        control="county_admin")),
     "gov_services:calendar-day-create": Case(COUNTY, post=Post(
         {"date": "2031-05-06", "kind": "holiday", "name": "矩阵假日"}, control="county_admin")),
     "gov_services:calendar-day-delete": Case(COUNTY, Obj("calendar_day", pk="pk"),

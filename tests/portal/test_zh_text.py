@@ -1,6 +1,6 @@
-"""Chinese segmentation for search (portal/zh_text.py): pure functions, no database."""
+"""Chinese segmentation for search (core/zh_text.py): pure functions, no database."""
 
-from portal import zh_text
+from core import zh_text
 
 
 def test_segment_splits_han_text_into_words_and_keeps_the_whole_word():

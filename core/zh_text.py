@@ -8,7 +8,8 @@ long word ("营业执照" → "营业 执照 营业执照"), so a resident's sho
 
 Residents do not type the catalogue's official names: they say 低保 for 最低生活保障, 盖房 for 建房,
 生孩子 for 生育. SYNONYMS widens a query with the official words; each guide's own keywords (typed by
-editors) cover the rest.
+editors) cover the rest; a county adds its own (gov_services.SearchSynonym, passed in as `extra`).
+Shared by the portal's search backend and the service catalogue's search (counter, online, portal).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ DOMAIN_WORDS = [
 
 # Words that say nothing about which service is meant; dropped from queries (not from the index).
 STOP_WORDS = frozenset(
-    ["的", "了", "和", "与", "或", "及", "在", "是", "我", "我们", "你", "您", "他", "她", "要", "想", "想要", "能", "能不能", "可以", "怎么", "怎样", "如何", "哪里", "哪儿", "什么", "啥", "去", "到", "办", "办理", "办事", "怎么办", "一下", "吗", "呢", "啊", "吧", "呀", "请问", "需要", "该", "给", "把", "有", "没有", "一个", "个", "本", "这", "那"]
+    ["的", "了", "和", "与", "或", "及", "在", "是", "我", "我们", "你", "您", "他", "她", "要", "想", "想要", "能", "能不能", "可以", "怎么", "怎样", "如何", "哪里", "哪儿", "什么", "啥", "去", "到", "办", "办理", "办事", "怎么办", "一下", "吗", "呢", "啊", "吧", "呀", "请问", "需要", "该", "给", "把", "有", "没有", "一个", "个", "本", "这", "那", "开"]
 )
 
 # A resident's word → the catalogue's words. Applied to every query word (after segmentation).
@@ -64,6 +65,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "结婚": ("结婚登记",),
     "去世": ("殡葬",),
     "丧葬": ("殡葬",),
+    "准生证": ("生育登记", "生育服务证"),
+    "开证明": ("证明",),
     "拖拉机": ("农机购置补贴",),
     "种地": ("耕地地力保护补贴",),
     "停水": ("自来水", "报修"),
@@ -72,6 +75,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 _NOT_WORD = re.compile(r"\W+", re.UNICODE)  # punctuation, spaces and FTS operators ("*", '"', "-")
 _ready = threading.Lock()
+_added: set[str] = set()  # a county's words added to jieba's dictionary in this process
 _initialised = False
 
 
@@ -104,6 +108,28 @@ def tokens(text: str, *, fine: bool = True) -> list[str]:
 def segment(text: str) -> str:
     """`text` as space-separated words, for the search index: 营业执照 → "营业 执照 营业执照"."""
     return " ".join(tokens(text))
+
+
+def word_groups(query: str, *, extra: dict[str, tuple[str, ...]] | None = None) -> list[list[str]]:
+    """For each word a resident typed (precise mode, stop words dropped): the word and its synonyms (ours,
+    then `extra`, a county's own), each group once. "低保 户口" → [["低保", "最低生活保障"], ["户口", "户籍"]].
+    A county's word is made a dictionary word first, so jieba keeps it whole (养老钱, not 养老 / 钱)."""
+    initialise()
+    for word in extra or {}:
+        if word in (query or "") and word not in _added:
+            jieba.add_word(word, freq=20000)
+            _added.add(word)
+    words = tokens(query, fine=False)
+    kept = [w for w in words if w not in STOP_WORDS] or words
+    groups: list[list[str]] = []
+    for word in kept:
+        group = [word]
+        for term in (*SYNONYMS.get(word, ()), *((extra or {}).get(word, ()))):
+            if term not in group:
+                group.append(term)
+        if group not in groups:
+            groups.append(group)
+    return groups
 
 
 def query_terms(query: str, *, synonyms: bool = True, fine: bool = False) -> list[str]:
