@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from agency import selectors as till_selectors
 from agency import services as till
 from agency.models import CounterTransaction, VisitErrand
 from agency.visit_links import visit_of
@@ -19,10 +20,9 @@ from shop.models import CounterSale, OrderPart
 _NAMESPACE = uuid.UUID("5c0b1b56-7a8e-4d7e-8f43-2b0f1f5f6a21")
 
 
-def _till(reference: str, station) -> CounterTransaction | None:
-    if not reference:
-        return None
-    return CounterTransaction.objects.filter(reference=reference, station=station).first()
+def _till(request, reference: str) -> CounterTransaction | None:
+    return till_selectors.counter_transaction_by_reference(user=request.user, reference=reference) \
+        if reference else None
 
 
 def _add(request, **fields) -> bool:
@@ -45,7 +45,7 @@ def sale_to_visit(request, sale: CounterSale) -> bool:
     return _add(request, kind=VisitErrand.Kind.SALE, reference=str(order.number),
                 label=_("Goods bought, order %(number)s (%(total)s)") % {
                     "number": order.number, "total": format_yuan(order.total_incl_tax)},
-                counter_transaction=_till(sale.till_reference, sale.station))
+                counter_transaction=_till(request, sale.till_reference))
 
 
 def parcel_to_visit(request, part: OrderPart) -> bool:
@@ -53,4 +53,4 @@ def parcel_to_visit(request, part: OrderPart) -> bool:
     return _add(request, kind=VisitErrand.Kind.PARCEL, reference=part.reference,
                 label=_("Parcel %(ref)s handed over (%(merchant)s)") % {"ref": part.reference,
                                                                        "merchant": part.partner.name},
-                counter_transaction=_till(part.counter_sale_reference, part.station))
+                counter_transaction=_till(request, part.counter_sale_reference))

@@ -184,3 +184,21 @@ def test_another_stations_visit_is_not_found_and_a_liaison_is_refused(client, op
     assert client.get(reverse("visits:visit-detail", args=[visit.pk])).status_code == 404
     client.force_login(liaison)
     assert client.get(reverse("visits:visit-find")).status_code == 403
+
+
+def test_a_counter_sale_inside_a_visit_joins_it_once(operator_client, operator, station, merchant_a):
+    from shop.models import CounterSale
+
+    eggs = shop_factories.product(merchant_a.partner, title="鸡蛋", price="12.50")
+    visit = till.visit_open(actor=operator, station=station, idempotency_key=uuid.uuid4(), resident_name="刘桂兰")
+    here = reverse("visits:visit-detail", args=[visit.pk])
+    page = operator_client.get(reverse("shop:counter-sale-create"), {"visit": visit.pk, "next": here})
+    assert f'name="visit" value="{visit.pk}"' in page.content.decode()
+    data = {"idempotency_key": str(uuid.uuid4()), "mode": "hand_over", "product_0": eggs.pk, "quantity_0": 2,
+            "visit": visit.pk, "next": here}
+    for _twice in range(2):
+        assert operator_client.post(reverse("shop:counter-sale-create"), data)["Location"] == here
+    errand = visit.errands.get()
+    sale = CounterSale.objects.get()
+    assert (errand.kind, errand.amount_fen, errand.reference) == ("sale", 2_500, str(sale.order.number))
+    assert errand.counter_transaction.reference == sale.till_reference
