@@ -7,7 +7,7 @@ for a row out of scope, as for one that does not exist.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
@@ -25,8 +25,10 @@ from agency.models import (
     Journal,
     LedgerEntry,
     Product,
+    Visit,
+    VisitErrand,
 )
-from agency.services.ledger import Purpose, station_account_code, station_cash_fen
+from agency.services.ledger import Purpose, payee_account_code, station_account_code, station_cash_fen
 from core.timeutil import day_bounds, month_bounds
 from stations.models import Station
 from stations.scope import get_in_scope, scope_for
@@ -78,6 +80,68 @@ def access_counter_transaction_by_id(*, user, transaction_id: int) -> CounterTra
 
 def counter_transaction_by_reference(*, user, reference: str) -> CounterTransaction | None:
     return counter_transaction_list(user=user).filter(reference=reference.strip().upper()).first()
+
+
+# --- visits -------------------------------------------------------------------------------------
+
+def visit_list(*, user, station_id: int | None = None, status: str | None = None) -> QuerySet[Visit]:
+    """Visits at the stations in the user's scope, newest first."""
+    visits = _station_rows(Visit.objects.all(), user=user)
+    if station_id:
+        visits = visits.filter(station_id=station_id)
+    if status:
+        visits = visits.filter(status=status)
+    return visits.select_related("station", "opened_by").order_by("-opened_at", "-pk")
+
+
+def access_visit_by_id(*, user, visit_id: int) -> Visit:
+    return get_in_scope(visit_list(user=user), pk=visit_id)
+
+
+def access_open_visit_for_till(*, user, visit_id) -> Visit | None:
+    """The open visit a counter form names (its `visit` field), at a station whose till the user keeps;
+    None for no id, a closed visit or one out of reach: the errand is then done outside any visit."""
+    try:
+        visit_id = int(visit_id)
+    except (TypeError, ValueError):
+        return None
+    visit = visit_list(user=user, status=Visit.Status.OPEN).filter(pk=visit_id).first()
+    if visit is None or not scope_for(user).can_keep_till(visit.station):
+        return None
+    return visit
+
+
+def resident_recent_payments(*, user, station_id: int, phone: str = "", name: str = "", days: int = 90,
+                             limit: int = 5) -> list[CounterTransaction]:
+    """A resident's recent till transactions at the station (the account number is their phone, or the
+    name the provider gave): the counter's visit screen. One query."""
+    matches = Q()
+    if phone.strip():
+        matches |= Q(account_number=phone.strip())
+    if name.strip():
+        matches |= Q(customer_name=name.strip())
+    if not matches:
+        return []
+    since = timezone.now() - timedelta(days=days)
+    return list(counter_transaction_list(user=user, station_id=station_id).filter(
+        matches, created_at__gte=since, status__in=[CounterTransaction.Status.SUCCEEDED,
+                                                    CounterTransaction.Status.REVERSED])[:limit])
+
+
+def visit_errands(*, visit: Visit) -> QuerySet[VisitErrand]:
+    return visit.errands.select_related("counter_transaction").order_by("created_at", "pk")
+
+
+def payee_entries(*, payee_code: str, start=None, end=None) -> QuerySet[LedgerEntry]:
+    """The postings to a payee's account (a department's fees held: a fee is a credit, its refund a debit),
+    oldest first, with the station and the till reference of each."""
+    entries = LedgerEntry.objects.filter(account__code=payee_account_code(payee_code))
+    if start is not None:
+        entries = entries.filter(journal__posted_at__gte=start)
+    if end is not None:
+        entries = entries.filter(journal__posted_at__lt=end)
+    return entries.select_related("journal__station", "journal__counter_transaction").order_by(
+        "journal__posted_at", "pk")
 
 
 # --- floats -------------------------------------------------------------------------------------

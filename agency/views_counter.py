@@ -42,10 +42,18 @@ from agency.forms import (
     TopUpRequestForm,
     TransactionFilterForm,
 )
-from agency.models import CounterTransaction, DailyCashClose, Product
+from agency.models import CounterTransaction, DailyCashClose, Product, VisitErrand
 from agency.providers import ProviderError, adapter_for
-from agency.receipts import PRINTABLE, receipt_html, receipt_pdf, receipt_print_count, receipt_print_record
+from agency.receipts import (
+    PRINTABLE,
+    mask_account,
+    receipt_html,
+    receipt_pdf,
+    receipt_print_count,
+    receipt_print_record,
+)
 from agency.views_common import FIELD_OF_SERVICE_KEY, TillAccessMixin, error_text
+from agency.visit_links import next_url, visit_context, visit_of
 from core.audit import audit_events_for
 from core.http import site_file_response
 from core.money import format_yuan, yuan_plain
@@ -85,7 +93,8 @@ class ProductPickView(TillAccessMixin, View):
     def get(self, request):
         products = list(selectors.product_list())
         groups = [(provider, list(items)) for provider, items in groupby(products, key=lambda p: p.provider)]
-        return TemplateResponse(request, "agency/product_pick.html", {"station": self.station, "groups": groups})
+        return TemplateResponse(request, "agency/product_pick.html", {"station": self.station, "groups": groups,
+                                                                      **visit_context(request)})
 
 
 @non_atomic
@@ -115,6 +124,7 @@ class PaymentCreateView(TillAccessMixin, View):
         return TemplateResponse(self.request, "agency/payment_form.html", {
             "station": self.station, "product": product, "form": form, "lookup": lookup,
             "floats": {w.float_group: w for w in selectors.station_floats(station=self.station)},
+            **visit_context(self.request),
         }, status=status)
 
     def get(self, request, product_id):
@@ -180,7 +190,7 @@ class PaymentCreateView(TillAccessMixin, View):
             "method_label": CounterTransaction.PaymentMethod(data["payment_method"]).label,
             "is_card": data["payment_method"] == CounterTransaction.PaymentMethod.CARD,
             "due_differs": bool(found and found.amount_due_fen and found.amount_due_fen != data["amount"]),
-            "is_payout": product.direction == Product.Direction.PAYOUT,
+            "is_payout": product.direction == Product.Direction.PAYOUT, **visit_context(self.request),
         })
 
     def pay(self, product, form, number):
@@ -193,7 +203,19 @@ class PaymentCreateView(TillAccessMixin, View):
         except ValidationError as error:
             errors_onto(form, error, fields=FIELD_OF_SERVICE_KEY)
             return self.render_form(product, form, status=400)
-        return HttpResponseRedirect(reverse("agency:transaction-detail", args=[tx.pk]))
+        detail = reverse("agency:transaction-detail", args=[tx.pk])
+        visit = visit_of(self.request)
+        if visit is None or tx.status != CounterTransaction.Status.SUCCEEDED or product.direction != \
+                Product.Direction.COLLECT:
+            return HttpResponseRedirect(detail)  # one the provider has not confirmed yet joins no visit
+        try:
+            services.visit_errand_add(actor=self.request.user, visit=visit, kind=VisitErrand.Kind.BILL,
+                                      reference=tx.reference, label=f"{product.name} {mask_account(tx)}",
+                                      idempotency_key=data["idempotency_key"], counter_transaction=tx)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return HttpResponseRedirect(detail)
+        return HttpResponseRedirect(next_url(self.request, detail))
 
 
 # ---------------------------------------------------------------------------------------------

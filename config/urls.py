@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("agency.urls")),
     path("", include("shop.urls")),
     path("", include("reports.urls")),
+    path("", include("visits.urls")),
     path("", include("portal.urls")),
 ]
 

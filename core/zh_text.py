@@ -9,7 +9,8 @@ long word ("营业执照" → "营业 执照 营业执照"), so a resident's sho
 
 Residents do not type the catalogue's official names: they say 低保 for 最低生活保障, 盖房 for 建房,
 生孩子 for 生育. SYNONYMS widens a query with the official words; each guide's own keywords (typed by
-editors) cover the rest.
+editors) cover the rest; a county adds its own (gov_services.SearchSynonym, passed in as `extra`).
+Shared by the portal's search backend and the service catalogue's search (counter, online, portal).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ DOMAIN_WORDS = [
 
 # Words that say nothing about which service is meant; dropped from queries (not from the index).
 STOP_WORDS = frozenset(
-    ["的", "了", "和", "与", "或", "及", "在", "是", "我", "我们", "你", "您", "他", "她", "要", "想", "想要", "能", "能不能", "可以", "怎么", "怎样", "如何", "哪里", "哪儿", "什么", "啥", "去", "到", "办", "办理", "办事", "怎么办", "一下", "吗", "呢", "啊", "吧", "呀", "请问", "需要", "该", "给", "把", "有", "没有", "一个", "个", "本", "这", "那"]
+    ["的", "了", "和", "与", "或", "及", "在", "是", "我", "我们", "你", "您", "他", "她", "要", "想", "想要", "能", "能不能", "可以", "怎么", "怎样", "如何", "哪里", "哪儿", "什么", "啥", "去", "到", "办", "办理", "办事", "怎么办", "一下", "吗", "呢", "啊", "吧", "呀", "请问", "需要", "该", "给", "把", "有", "没有", "一个", "个", "本", "这", "那", "开"]
 )
 
 # A resident's word → the catalogue's words. Applied to every query word (after segmentation).
@@ -65,6 +66,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "结婚": ("结婚登记",),
     "去世": ("殡葬",),
     "丧葬": ("殡葬",),
+    "准生证": ("生育登记", "生育服务证"),
+    "开证明": ("证明",),
     "拖拉机": ("农机购置补贴",),
     "种地": ("耕地地力保护补贴",),
     "停水": ("自来水", "报修"),
@@ -120,12 +123,17 @@ def segment(text: str) -> str:
     return " ".join(tokens(text))
 
 
-def query_groups(query: str, *, synonyms: dict[str, tuple[str, ...]] | None = None, fine: bool = False,
+def query_groups(query: str, *, synonyms: dict[str, tuple[str, ...]] | None = None,
+                 extra: dict[str, tuple[str, ...]] | None = None, fine: bool = False,
                  stop_words: frozenset[str] = frozenset()) -> list[list[str]]:
     """The query's words, each with the words that mean the same to a searcher: [[word, synonym, …], …].
     Stop words (ours plus `stop_words`) dropped unless nothing else is left; each word once, in order.
-    `synonyms` defaults to the government-service table (SYNONYMS)."""
+    `synonyms` defaults to the government-service table (SYNONYMS); `extra` (a county's own, kept as data)
+    adds to it, its words made dictionary words first so that jieba keeps them whole (养老钱, not 养老 / 钱).
+    "低保 户口" → [["低保", "最低生活保障"], ["户口", "户籍"]]."""
     table = SYNONYMS if synonyms is None else synonyms
+    if extra:
+        register_words(word for word in extra if word in (query or ""))
     words = tokens(query, fine=fine)
     kept = [w for w in words if w not in STOP_WORDS and w not in stop_words] or words
     groups: list[list[str]] = []
@@ -133,7 +141,7 @@ def query_groups(query: str, *, synonyms: dict[str, tuple[str, ...]] | None = No
     for word in kept:
         if word in seen:
             continue
-        group = [term for term in (word, *table.get(word, ())) if term not in seen]
+        group = [term for term in (word, *table.get(word, ()), *(extra or {}).get(word, ())) if term not in seen]
         seen.update(group)
         groups.append(group)
     return groups

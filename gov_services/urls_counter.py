@@ -16,6 +16,7 @@ urlpatterns = [
     path("counter/requests/<int:pk>/", views.CounterRequestDetailView.as_view(), name="counter-request-detail"),
     path("counter/requests/<int:pk>/supplement/", views.CounterRequestSupplementView.as_view(),
          name="counter-request-supplement"),
+    path("counter/requests/<int:pk>/fee/", views.CounterRequestFeeView.as_view(), name="counter-request-fee"),
     path("counter/requests/<int:pk>/receipt/", views.CounterRequestReceiptView.as_view(),
          name="counter-request-receipt"),
     path("counter/appeals/new/", views.CounterAppealCreateView.as_view(), name="counter-appeal-create"),

@@ -4,10 +4,12 @@ also log appeals that came in by phone or WeChat."""
 from django.urls import path
 
 from gov_services import views_dept as views
+from gov_services.views_dept_fees import DepartmentFeeStatementView
 from gov_services.views_intake import RelayedAppealCreateView
 
 urlpatterns = [
     path("dept/", views.DepartmentHomeView.as_view(), name="dept-home"),
+    path("dept/fees/", DepartmentFeeStatementView.as_view(), name="dept-fees"),
     path("dept/requests/<int:pk>/", views.DepartmentRequestDetailView.as_view(), name="dept-request-detail"),
     path("dept/requests/<int:pk>/actions/", views.DepartmentRequestActionView.as_view(),
          name="dept-request-action"),

@@ -4,8 +4,10 @@ site root inside the gov_services namespace, so the paths are written out in ful
 from django.urls import path
 
 from gov_services import views_settings as views
+from gov_services.views_search_words import SearchWordListView
 
 urlpatterns = [
+    path("county/search-words/", SearchWordListView.as_view(), name="search-words"),
     path("county/routing/", views.RoutingRuleListView.as_view(), name="routing-rule-list"),
     path("county/routing/new/", views.RoutingRuleCreateView.as_view(), name="routing-rule-create"),
     path("county/routing/<int:pk>/edit/", views.RoutingRuleUpdateView.as_view(), name="routing-rule-update"),

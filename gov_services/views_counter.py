@@ -26,6 +26,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from accounts.lockout import LOCKED_OUT, code_guard
 from accounts.phone_codes import is_wrong_code
+from agency.visit_links import next_url, visit_context, visit_of
 from core.http import client_address, user_file_response
 from core.masking import mask_mobile
 from core.money import yuan_plain
@@ -44,7 +45,7 @@ from gov_services.forms_counter import (
 )
 from gov_services.identifiers import format_tracking_code, validate_mobile
 from gov_services.ledger_export import ledger_sheet
-from gov_services.models import ServiceItem, ServiceRequest
+from gov_services.models import RequestFee, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import parent_item_refusal, service_items_available_at, with_sub_items
 from gov_services.selectors.requests import (
     attachment_for_download,
@@ -52,6 +53,7 @@ from gov_services.selectors.requests import (
     service_request_list,
     station_ledger,
 )
+from gov_services.services.fees import fee_due_fen, service_request_fee_charge
 from gov_services.services.requests import (
     ATTACHMENTS,
     FORM_DATA_ERROR_PREFIX,
@@ -60,6 +62,7 @@ from gov_services.services.requests import (
     service_request_resubmit,
     service_request_submit,
 )
+from gov_services.views_visit import fee_and_visit_after_filing
 from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action
 from stations.scope import get_in_scope, scope_for
 
@@ -183,7 +186,8 @@ class CounterItemSearchView(CounterAccessMixin, TemplateView):
         for item in items:
             item.fee_yuan = yuan_plain(item.fee_fen)
         return super().get_context_data(form=form, query=query, items=items[:ITEM_RESULTS],
-                                        more=len(items) > ITEM_RESULTS, station=self.station, **kwargs)
+                                        more=len(items) > ITEM_RESULTS, station=self.station,
+                                        **visit_context(self.request), **kwargs)
 
 
 class CounterApplicationCreateView(CounterAccessMixin, View):
@@ -203,6 +207,7 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
             "item": item, "fee_yuan": yuan_plain(item.fee_fen), "materials": materials, "form": form,
             "eform": eform, "scans": scans, "station": self.station, "has_errors": has_errors,
             "error_forms": [form, scans, eform], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            **visit_context(self.request),
         })
 
     def get(self, request, item_id):
@@ -212,7 +217,11 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
             search = reverse("gov_services:counter-request-create")
             return HttpResponseRedirect(f"{search}?{urlencode({'q': item.code})}")
         materials = list(item.materials.all())
-        form = ApplicationForm(initial={"idempotency_key": uuid.uuid4()})
+        initial = {"idempotency_key": uuid.uuid4()}
+        if (visit := visit_of(request)) is not None:  # the resident of the visit is the applicant
+            initial.update(applicant_name=visit.resident_name, applicant_phone=visit.resident_phone,
+                           applicant_id_number=visit.resident_id_number)
+        form = ApplicationForm(initial=initial)
         eform = build_form(item.form_schema, prefix="eform") if item.form_schema else None
         return self.render_forms(item, materials, form, eform, ScanUploadForm(materials=materials))
 
@@ -233,7 +242,9 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
             place_service_errors(error, form=form, scans=scans, eform=eform)
             return self.render_forms(item, materials, form, eform, scans)
         messages.success(request, _("Application filed. Print the receipt for the resident."))
-        return HttpResponseRedirect(reverse("gov_services:counter-request-receipt", args=[service_request.pk]))
+        fee_and_visit_after_filing(request, service_request)
+        return HttpResponseRedirect(next_url(request, reverse("gov_services:counter-request-receipt",
+                                                              args=[service_request.pk])))
 
 
 def _submit(request, **fields) -> ServiceRequest:
@@ -369,6 +380,9 @@ class CounterRequestDetailView(CounterAccessMixin, View):
             "return_note": return_event.note if return_event else "",
             "has_errors": bool(returned and (supplement.errors or scans.errors)),
             "error_forms": [supplement, scans], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            "fee": RequestFee.objects.filter(request=service_request).select_related("counter_transaction").first(),
+            "fee_due_yuan": yuan_plain(due) if (due := fee_due_fen(service_request)) else "",
+            "can_take_fee": scope_for(self.request.user).is_till_keeper, **visit_context(self.request),
         })
 
     def get(self, request, pk):
@@ -394,13 +408,34 @@ class CounterRequestSupplementView(CounterRequestDetailView):
         except TransitionNotAllowed:
             # A double click or a resend: the first one went through, or the department acted meanwhile.
             messages.info(request, _("This request is no longer waiting for supplement; nothing more was sent."))
-            return HttpResponseRedirect(detail_url)
+            return HttpResponseRedirect(next_url(request, detail_url))
         except ValidationError as error:
             place_service_errors(error, form=supplement, scans=scans)
             return self.render_detail(service_request, supplement=supplement, scans=scans)
         messages.success(request, _("Supplement sent to %(department)s; the clock runs again.")
                          % {"department": service_request.department.name})
-        return HttpResponseRedirect(detail_url)
+        fee_and_visit_after_filing(request, service_request, supplement=True)
+        return HttpResponseRedirect(next_url(request, detail_url))
+
+
+class CounterRequestFeeView(CounterAccessMixin, View):
+    """Take the fee of a request filed at this counter afterwards (filed by a liaison, or the till refused
+    at filing): once; the item's waiver rule applies. The station's operators only."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        if not scope_for(request.user).is_till_keeper:
+            raise PermissionDenied(_("The till is kept by the operators of a station."))
+        service_request = self.get_service_request(pk)
+        detail = reverse("gov_services:counter-request-detail", args=[service_request.pk])
+        try:
+            service_request_fee_charge(actor=request.user, service_request=service_request)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Fee recorded."))
+        return HttpResponseRedirect(next_url(request, detail))
 
 
 class CounterAttachmentDownloadView(CounterAccessMixin, View):

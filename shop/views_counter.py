@@ -5,14 +5,17 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from accounts.models import mainland_mobile
+from agency.visit_links import next_url, visit_context
 from core.money import fen_from_decimal, format_yuan
 from shop.models import CounterSale
 from shop.selectors.catalogue import product_browse_list
 from shop.services.counter import MAX_QUANTITY, counter_sale_create
+from shop.visits import sale_to_visit
 from stations.mixins import TillKeeperMixin
 from stations.scope import scope_for
 
@@ -64,12 +67,15 @@ class CounterSaleCreateView(TillKeeperMixin, View):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
+                if sale_to_visit(request, sale):  # inside a visit: back to it, one receipt at its end
+                    return redirect(next_url(request, reverse("shop:counter-sale-receipt", args=[sale.pk])))
                 return redirect("shop:counter-sale-receipt", pk=sale.pk)
         return self._render(form, status=422)
 
     def _render(self, form, status=200):
         station = scope_for(self.request.user).till_station
-        return render(self.request, self.template_name, {"form": form, "station": station}, status=status)
+        return render(self.request, self.template_name, {"form": form, "station": station,
+                                                         **visit_context(self.request)}, status=status)
 
 
 class CounterSaleReceiptView(TillKeeperMixin, View):

@@ -4,14 +4,17 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from agency.visit_links import next_url
 from shop import order_flow, services
 from shop.models import OrderPart
 from shop.selectors import orders as selectors
+from shop.visits import parcel_to_visit
 from stations.mixins import MerchantMixin, TillKeeperMixin
 
 
@@ -82,14 +85,16 @@ class CounterParcelHandOverView(ParcelShelfMixin, View):
         form = HandOverForm(request.POST)
         if not form.is_valid():
             messages.error(request, form.errors["code"][0])
-            return redirect("shop:counter-parcels")
+            return redirect(next_url(request, reverse("shop:counter-parcels")))
         try:
-            services.order_part_hand_over(user=request.user, part_id=part.pk, code=form.cleaned_data["code"].strip())
+            part = services.order_part_hand_over(user=request.user, part_id=part.pk,
+                                                 code=form.cleaned_data["code"].strip())
         except ValidationError as error:
             messages.error(request, _("%(ref)s: %(error)s") % {"ref": part.reference, "error": error.messages[0]})
         else:
             messages.success(request, _("%(ref)s handed over.") % {"ref": part.reference})
-        return redirect("shop:counter-parcels")
+            parcel_to_visit(request, part)  # inside a visit: one of its errands
+        return redirect(next_url(request, reverse("shop:counter-parcels")))
 
 
 class CounterParcelCodeResendView(ParcelShelfMixin, View):

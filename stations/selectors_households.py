@@ -54,3 +54,12 @@ def station_liaisons(*, station: Station) -> QuerySet[User]:
     posts = StaffAssignment.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today), station=station,
                                            role=StaffAssignment.Role.LIAISON, started_on__lte=today)
     return User.objects.filter(pk__in=posts.values("user_id")).order_by("full_name", "username")
+
+
+def low_income_household_of(*, id_number: str) -> Household | None:
+    """The low-income (低保) household a resident with this ID number is registered in, if any: the rule of
+    a fee waived for low-income households asks it (not a permission-dependent read)."""
+    number = id_number.strip().upper()
+    if not number:
+        return None
+    return Household.objects.filter(low_income=True, members__id_number=number).select_related("grid").first()

@@ -1,6 +1,6 @@
 """agency models, split by concern: catalogue (providers, products, plans), ledger (accounts,
 journals, entries), rollups (the commission report's sums), till (counter transactions, floats,
-closes, statements)."""
+closes, statements), visits (a resident's errands at one sitting)."""
 
 from agency.models.catalogue import CommissionPlan, CommissionPlanVersion, Product, Provider
 from agency.models.ledger import Account, CashBalance, Journal, LedgerEntry
@@ -13,6 +13,7 @@ from agency.models.till import (
     FloatTopUpRequest,
     FloatWallet,
 )
+from agency.models.visits import Visit, VisitErrand
 
 __all__ = [
     "Account",
@@ -31,4 +32,6 @@ __all__ = [
     "LedgerEntry",
     "Product",
     "Provider",
+    "Visit",
+    "VisitErrand",
 ]

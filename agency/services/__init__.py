@@ -2,7 +2,7 @@
 
 Modules: payments.py (provider transactions: submit, settle, resolve, reverse), api.py (for other
 apps: government fee, cash sale, order commission), floats.py (top-ups), closes.py (daily cash
-close), statements.py (monthly commission statements), ledger.py (posting), common.py (shared
+close), statements.py (monthly commission statements), visits.py (a resident's errands at one sitting), ledger.py (posting), common.py (shared
 pieces), access.py (who may act).
 
 Chart of postings (debit +, credit −; "money" is the station's cash drawer, or card clearing):
@@ -10,7 +10,7 @@ Chart of postings (debit +, credit −; "money" is the station's cash drawer, or
 * payout            float +A, money −A; fee as above
 * commission        provider +C; station commission −op, township −t, county −c, platform −p;
                     tax: station commission +T, tax withheld −T
-* government fee    money +A, government fees held −A
+* government fee    money +A, government fees held −A (the payee's account when the app names one)
 * store cash sale   money +A, store sales held −A
 * order commission  store +C, station commission −C; tax as above
 * float top-up      float +A, station funding −A
@@ -19,7 +19,12 @@ Chart of postings (debit +, credit −; "money" is the station's cash drawer, or
 * reversal          the mirror image of the journal it reverses (linked, once)
 """
 
-from agency.services.api import cash_sale_record, government_fee_take, order_commission_post
+from agency.services.api import (
+    cash_sale_record,
+    government_fee_refund,
+    government_fee_take,
+    order_commission_post,
+)
 from agency.services.closes import (
     daily_cash_close_approve,
     daily_cash_close_reject,
@@ -48,6 +53,15 @@ from agency.services.statements import (
     commission_statements_generate_month,
     statement_figures,
 )
+from agency.services.visits import (
+    visit_cash_due_fen,
+    visit_close,
+    visit_errand_add,
+    visit_first_printed_at,
+    visit_open,
+    visit_receipt_print_count,
+    visit_receipt_print_record,
+)
 
 __all__ = [
     "card_methods",
@@ -69,8 +83,16 @@ __all__ = [
     "float_top_up_reject",
     "float_top_up_request",
     "float_wallet_set_threshold",
+    "government_fee_refund",
     "government_fee_take",
     "order_commission_post",
     "reversal_deadline",
     "statement_figures",
+    "visit_cash_due_fen",
+    "visit_close",
+    "visit_errand_add",
+    "visit_first_printed_at",
+    "visit_open",
+    "visit_receipt_print_count",
+    "visit_receipt_print_record",
 ]

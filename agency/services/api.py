@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agency import states
 from agency.models import CounterTransaction, Journal
 from agency.services.access import require_operator, require_signed_in
 from agency.services.common import insert_with_reference, payment_lines, replay
-from agency.services.ledger import journal_post
+from agency.services.ledger import journal_post, journal_reverse, payee_account
 from agency.services.payments import card_methods
 from core.audit import audit_event_record
 from core.idempotency import fingerprint
@@ -31,12 +32,39 @@ Method = CounterTransaction.PaymentMethod
 
 
 def government_fee_take(*, actor: User, station: Station, amount_fen: int, idempotency_key: uuid.UUID,
-                        external_reference: str, description: str = "",
-                        payment_method: str = Method.CASH) -> CounterTransaction:
-    """The resident pays a government fee at the counter (cash drawer → government fees held)."""
+                        external_reference: str, description: str = "", payment_method: str = Method.CASH,
+                        payee_code: str = "", payee_name: str = "") -> CounterTransaction:
+    """The resident pays a government fee at the counter (cash drawer → government fees held). With a
+    `payee_code` (the department's, as the calling app names it) the fee is held in that payee's own
+    account (gov_payable:payee:<code>), which the payee's statement reads (selectors.payee_entries)."""
     require_operator(actor, station)
+    payee = payee_account(payee_code.strip(), payee_name.strip()) if payee_code.strip() else None
     return _record(actor=actor, station=station, kind=Kind.GOV_FEE, amount_fen=amount_fen, key=idempotency_key,
-                   external_reference=external_reference, description=description, payment_method=payment_method)
+                   external_reference=external_reference, description=description, payment_method=payment_method,
+                   payee=payee)
+
+
+def government_fee_refund(*, actor: User, counter_transaction: CounterTransaction, reason: str) -> CounterTransaction:
+    """Give a government fee back (the request was not accepted): the mirror journal of the fee, linked to
+    it, once. A second call returns the reversed transaction. The calling app has checked that `actor`
+    may decide the request (agency knows nothing of departments); the station's drawer pays it back."""
+    require_signed_in(actor)
+    if counter_transaction.kind != Kind.GOV_FEE:
+        raise ValidationError(_("Only a government fee is refunded this way."), code="not_a_fee")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the fee is refunded.")})
+    with transaction.atomic():
+        tx = CounterTransaction.objects.select_for_update().get(pk=counter_transaction.pk)
+        if tx.status == CounterTransaction.Status.REVERSED:
+            return tx
+        new_status = states.TRANSACTION.target(tx.status, "reverse")
+        journal_reverse(journal=tx.journals.get(kind=Journal.Kind.PAYMENT), actor=actor,
+                        memo=f"{tx.reference}: {reason.strip()}"[:200])
+        tx.status, tx.reversed_at, tx.reversed_by = new_status, timezone.now(), actor
+        tx.reversal_reason = reason.strip()[:200]
+        tx.save(update_fields=["status", "reversed_at", "reversed_by", "reversal_reason"])
+        audit_event_record(actor=actor, action="agency.gov_fee.refund", target=tx, data={"reason": reason.strip()})
+    return tx
 
 
 def cash_sale_record(*, actor: User, station: Station, amount_fen: int, idempotency_key: uuid.UUID,
@@ -76,10 +104,11 @@ def _check(*, amount_fen: int, external_reference: str, payment_method: str, kin
         raise ValidationError(errors)
 
 
-def _record(*, actor, station, kind, amount_fen, key, external_reference, description, payment_method):
+def _record(*, actor, station, kind, amount_fen, key, external_reference, description, payment_method, payee=None):
     _check(amount_fen=amount_fen, external_reference=external_reference, payment_method=payment_method, kind=kind)
     print_ = fingerprint(kind=kind, station=station.pk, amount=amount_fen, ref=external_reference.strip(),
-                         description=description.strip(), method=payment_method)
+                         description=description.strip(), method=payment_method,
+                         **({"payee": payee.code} if payee is not None else {}))
     existing = CounterTransaction.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return replay(existing, print_)
@@ -93,7 +122,7 @@ def _record(*, actor, station, kind, amount_fen, key, external_reference, descri
         winner = insert_with_reference(tx)
         if winner is not None:
             return replay(winner, print_)
-        journal_post(kind=Journal.Kind.PAYMENT, lines=payment_lines(tx), actor=actor, station=station,
+        journal_post(kind=Journal.Kind.PAYMENT, lines=payment_lines(tx, payee=payee), actor=actor, station=station,
                      counter_transaction=tx, memo=f"{tx.reference} {tx.external_reference}")
         audit_event_record(actor=actor, action=f"agency.{kind}.record", target=tx,
                            data={"amount_fen": amount_fen, "external_reference": tx.external_reference})

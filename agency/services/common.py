@@ -90,8 +90,9 @@ def transaction_commission(tx: CounterTransaction) -> Commission | None:
     return None
 
 
-def payment_lines(tx: CounterTransaction) -> list[Line]:
-    """The balanced lines a succeeded transaction posts (see the package docstring for the chart)."""
+def payment_lines(tx: CounterTransaction, *, payee=None) -> list[Line]:
+    """The balanced lines a succeeded transaction posts (see the package docstring for the chart). A
+    government fee with a `payee` account (a department's) is held for it rather than for the station."""
     station = tx.station
     money = station_account(station, Purpose.CARD if tx.payment_method == tx.PaymentMethod.CARD else Purpose.CASH)
     lines: list[Line] = []
@@ -104,7 +105,8 @@ def payment_lines(tx: CounterTransaction) -> list[Line]:
                                                               Role.FEE)]
         payer = provider_account(tx.product.provider)
     elif tx.kind in (Kind.GOV_FEE, Kind.CASH_SALE):
-        held = station_account(station, Purpose.GOV_PAYABLE if tx.kind == Kind.GOV_FEE else Purpose.STORE_PAYABLE)
+        held = payee or station_account(station, Purpose.GOV_PAYABLE if tx.kind == Kind.GOV_FEE
+                                        else Purpose.STORE_PAYABLE)
         lines += [Line(money, tx.amount_fen, Role.PRINCIPAL), Line(held, -tx.amount_fen, Role.PRINCIPAL)]
         payer = None
     else:

@@ -78,6 +78,17 @@ def float_account(station: Station, float_group: str) -> Account:
                     name_parts=(station.name, Purpose.FLOAT.label, Provider.FloatGroup(float_group).label))
 
 
+def payee_account_code(payee_code: str) -> str:
+    return f"gov_payable:payee:{payee_code}"
+
+
+def payee_account(payee_code: str, payee_name: str) -> Account:
+    """The account of a body a fee is collected for (a government department): what the stations
+    hold for it. agency knows only the code and the name the calling app gives."""
+    return _account(payee_account_code(payee_code), purpose=Purpose.GOV_PAYABLE,
+                    name_parts=(payee_name or payee_code, Purpose.GOV_PAYABLE.label))
+
+
 def region_commission_account(region: Region) -> Account:
     return _account(f"commission:R{region.code}", purpose=Purpose.COMMISSION, region=region,
                     name_parts=(region.name, Purpose.COMMISSION.label))

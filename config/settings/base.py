@@ -36,6 +36,7 @@ OUR_APPS = [
     "shop",
     "portal",
     "reports",
+    "visits",
 ]
 
 WAGTAIL_APPS = [

@@ -1,5 +1,6 @@
 from gov_services.models.catalogue import Department, DepartmentMembership, RequiredMaterial, ServiceItem
 from gov_services.models.certificates import *  # noqa: F403  certificates
+from gov_services.models.fees import RequestFee
 from gov_services.models.requests import (
     Attachment,
     CalendarDay,
@@ -9,6 +10,7 @@ from gov_services.models.requests import (
     RoutingRule,
     ServiceRequest,
 )
+from gov_services.models.search import SearchSynonym
 from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
 
 __all__ = [
@@ -19,8 +21,10 @@ __all__ = [
     "FollowUp",
     "Rating",
     "RequestEvent",
+    "RequestFee",
     "RequiredMaterial",
     "RoutingRule",
+    "SearchSynonym",
     "ServiceItem",
     "ServiceRequest",
 ]

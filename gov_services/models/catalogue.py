@@ -99,6 +99,9 @@ class ServiceItem(models.Model):
     legal_limit_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"))
     promised_limit_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
     fee_fen = models.BigIntegerField(_("fee (fen)"), default=0, validators=[MinValueValidator(0)])
+    fee_waived_low_income = models.BooleanField(
+        _("fee waived for low-income households"), default=False,
+        help_text=_("No fee for an applicant whose household is registered as low-income (低保)"))
     issues_certificate = models.BooleanField(_("ends in a certificate"), default=False)
     online_allowed = models.BooleanField(_("residents may apply online"), default=False)
     form_schema = models.JSONField(_("electronic form"), default=list, blank=True)

@@ -9,11 +9,14 @@ Scope in the back office:
 * anyone else (operators, residents) sees nothing here: the counter uses `service_item_search`.
 """
 
+import re
+
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from gov_services.models import Department, ServiceItem
+from core import zh_text
+from gov_services.models import Department, SearchSynonym, ServiceItem
 from stations.models import Region
 from stations.scope import get_in_scope, require, scope_for
 
@@ -36,19 +39,30 @@ def items_acceptable_at(level: str, items: QuerySet[ServiceItem] | None = None) 
 
 def service_item_search(*, query: str = "", department_id: int | None = None, category: str | None = None,
                         online_only: bool = False, accepting_level: str | None = None,
-                        include_inactive: bool = False) -> QuerySet[ServiceItem]:
-    """Catalogue items matching `query`: a Chinese substring of the name, part of the code, or pinyin
-    initials ("hjzm" and "户籍" both find 户籍证明). Several words must all match.
+                        include_inactive: bool = False, place: Region | None = None) -> QuerySet[ServiceItem]:
+    """Catalogue items matching `query` — the one search of the counter, the online services and the
+    portal's catalogue. Codes and pinyin initials ("hjzm", "HJ-001"): each word must match part of the
+    code, the initials or the name. Chinese: the words a resident types, segmented as the portal's search
+    does (core/zh_text.py: jieba, stop words out) and widened by synonyms (ours and the county's
+    SearchSynonym rows, `place` naming where), so 低保 finds 最低生活保障 and 开证明 every 证明; an item
+    matches when its name holds any of a word's variants, for every word.
     Best matches first: exact code, then names / initials starting with the query, then the rest.
-    One query (department selected).
+    One query (department selected), and one for the county's words when the query is Chinese.
     """
     items = ServiceItem.objects.select_related("department", "parent")
     if not include_inactive:
         items = items.filter(is_active=True)
     words = (query or "").split()
-    for word in words:
-        items = items.filter(Q(name__icontains=word) | Q(code__icontains=word)
-                             | Q(pinyin_initials__contains=word.lower()))
+    if _HAN.search(query or ""):
+        for group in zh_text.query_groups(query, extra=county_synonyms(place=place)):
+            match = Q()
+            for term in group:
+                match |= Q(name__icontains=term)
+            items = items.filter(match | Q(pinyin_initials__contains=group[0].lower()))
+    else:
+        for word in words:
+            items = items.filter(Q(name__icontains=word) | Q(code__icontains=word)
+                                 | Q(pinyin_initials__contains=word.lower()))
     if department_id:
         items = items.filter(department_id=department_id)
     if category:
@@ -67,6 +81,23 @@ def service_item_search(*, query: str = "", department_id: int | None = None, ca
     else:
         items = items.order_by(*CATALOGUE_ORDER)
     return items
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def county_synonyms(*, place: Region | None = None) -> dict[str, tuple[str, ...]]:
+    """The search words counties added (SearchSynonym): those for every county, and those of the county
+    holding `place`."""
+    rows = SearchSynonym.objects.filter(county__isnull=True)
+    if place is not None:
+        step = Region.steplen
+        prefixes = [place.path[:end] for end in range(step, len(place.path) + 1, step)]
+        rows = SearchSynonym.objects.filter(Q(county__isnull=True) | Q(county__path__in=prefixes))
+    found: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        found[row.word] = (*found.get(row.word, ()), *row.terms)
+    return found
 
 
 # By code, each sub-item right after its parent.
@@ -124,7 +155,7 @@ def service_items_available_at(*, place: Region, query: str = "", online_only: b
     allow it. One query."""
     if place.level not in PLACE_LEVELS:
         return ServiceItem.objects.none()
-    return service_item_search(query=query, online_only=online_only).filter(
+    return service_item_search(query=query, online_only=online_only, place=place).filter(
         _fileable_at_level(place.level), department__region__path__in=_enclosing_paths(place.path))
 
 

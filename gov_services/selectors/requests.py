@@ -19,7 +19,7 @@ from gov_services.deadlines import add_working_days
 from gov_services.identifiers import is_valid_tracking_code, normalise_tracking_code
 from gov_services.models import Attachment, RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
-from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES
+from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES, Action
 from stations.models import Region
 from stations.scope import get_in_scope, place_q, scope_for
 
@@ -156,3 +156,31 @@ def attachment_for_download(*, user, attachment_id: int) -> Attachment:
     """An attachment of a request the user may see; 404 otherwise. One query (with the scope's)."""
     return get_in_scope(Attachment.objects.select_related("request").filter(request__in=_visible(user).values("pk")),
                         pk=attachment_id)
+
+
+def resident_requests_at_station(*, user, station_id: int, phone: str = "", id_number: str = "", name: str = "",
+                                 tracking_code: str = "", limit: int = 20) -> list[ServiceRequest]:
+    """A resident's requests filed at the station (the counter's visit screen): by phone, ID number, exact
+    name or tracking code, any of them; newest first. Each returned one carries `return_note` (what the
+    department asked for, when it is back for supplement). Two queries."""
+    matches = Q()
+    if phone.strip():
+        matches |= Q(applicant_phone=phone.strip())
+    if id_number.strip():
+        matches |= Q(applicant_id_number=id_number.strip().upper())
+    if name.strip():
+        matches |= Q(applicant_name=name.strip())
+    if tracking_code.strip() and is_valid_tracking_code(tracking_code):
+        matches |= Q(tracking_code=normalise_tracking_code(tracking_code))
+    if not matches:
+        return []
+    rows = list(_visible(user).filter(matches, station_id=station_id).select_related(*_LIST_RELATED)
+                .order_by("-submitted_at", "-pk")[:limit])
+    returned = [r.pk for r in rows if r.status == ServiceRequest.Status.RETURNED]
+    notes: dict[int, str] = {}
+    for event in RequestEvent.objects.filter(request_id__in=returned, action=Action.RETURN_FOR_SUPPLEMENT).order_by("at", "pk"):
+        notes[event.request_id] = event.note
+    for row in rows:
+        row.return_note = notes.get(row.pk, "")
+        row.is_open = row.status in OPEN_STATUSES
+    return rows

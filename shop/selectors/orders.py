@@ -92,3 +92,18 @@ def moves_for(*, user, part: OrderPart) -> list[Status]:
     for kind in actor_kinds(user=user, part=part):
         moves += [m for m in order_flow.allowed_moves(part.status, method=part.method, actor=kind) if m not in moves]
     return moves
+
+
+def resident_parcels_waiting(*, user, phone: str = "", name: str = "") -> list[OrderPart]:
+    """Parcels waiting for pick-up at the operator's station for a resident (the recipient's phone or
+    exact name): the counter's visit screen. One query."""
+    station = scope_for(user).till_station
+    matches = Q()
+    if phone.strip():
+        matches |= Q(order__fulfilment__phone=phone.strip())
+    if name.strip():
+        matches |= Q(order__fulfilment__recipient=name.strip())
+    if station is None or not matches:
+        return []
+    return list(OrderPart.objects.filter(matches, station=station, method="pickup", status=Status.READY)
+                .select_related("order__fulfilment", "partner").order_by("updated_at", "pk"))

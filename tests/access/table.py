@@ -437,6 +437,8 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:routing-rule-delete": Case(COUNTY, Obj("routing_rule", pk="pk"), post=Post({},
                                                                                             control="county_admin")),
     "gov_services:calendar-day-list": Case(REGION),
+    "gov_services:search-words": Case(COUNTY, post=Post({"word": "养老钱", "means": "高龄津贴"},
+                                                        control="county_admin")),
     "gov_services:calendar-day-create": Case(COUNTY, post=Post(
         {"date": "2031-05-06", "kind": "holiday", "name": "矩阵假日"}, control="county_admin")),
     "gov_services:calendar-day-delete": Case(COUNTY, Obj("calendar_day", pk="pk"),
@@ -554,6 +556,24 @@ EXPECTATIONS: dict[str, Case] = {
     "agency:counter-statement-detail": Case(OPERATOR, Obj("statement", pk="pk"), superuser=False),
     "agency:counter-statement-csv": Case(OPERATOR, Obj("statement", pk="pk"), ok=FILE, superuser=False),
     "agency:counter-statement-pdf": Case(OPERATOR, Obj("statement", pk="pk"), ok=FILE, superuser=False),
+
+    # --- a visit at the counter (visits/) ---------------------------------------------------------------------
+    "visits:visit-find": Case(OPERATOR, superuser=False, post=Post(lambda t, w: {
+        "idempotency_key": key(), "resident_name": "王秀英", "resident_phone": "13800000002"}, control="operator")),
+    "visits:visit-detail": Case(OPERATOR, Obj("visit", "open", pk="pk"), superuser=False),
+    "visits:visit-close": Case(OPERATOR, Obj("visit", "open", pk="pk"), get=False, superuser=False,
+                               post=Post({"cash_received": "0.00"}, control="operator")),
+    "visits:visit-receipt-print": Case(OPERATOR, Obj("visit", "closed", pk="pk"), get=False, superuser=False,
+                                       post=Post(lambda t, w: {"idempotency_key": key(), "paper": "80",
+                                                               "format": "html"}, control="operator")),
+    "visits:visit-receipt": Case(OPERATOR, Obj("visit", "closed", pk="pk", copy="copy"), superuser=False),
+    "visits:visit-receipt-pdf": Case(OPERATOR, Obj("visit", "closed", pk="pk", copy="copy"), ok=FILE,
+                                     superuser=False),
+    "gov_services:dept-fees": Case(DEPARTMENT),
+    "gov_services:counter-request-fee": Case(OPERATOR, Obj("request", "submitted", pk="pk"), get=False,
+                                             superuser=False, post=Post({}, why_no_control=(
+                                                 "the world's items are free: nothing to charge; "
+                                                 "tests/gov_services/test_fees_and_visits.py takes a fee here"))),
 
     # --- the till's back office ---------------------------------------------------------------------------------
     "agency:county-floats": Case(REGION),

@@ -422,6 +422,15 @@ def _till(world: World) -> None:
         close = services.daily_cash_close_submit(actor=operator, station=station, counted_fen=500,
                                                  idempotency_key=uuid.uuid4(), explanation="少了五元")
         world.add("close", close, tags=tags)
+        visit = services.visit_open(actor=operator, station=station, idempotency_key=uuid.uuid4(),
+                                    resident_name="王秀英", resident_phone="13800000001")
+        world.add("visit", visit, state="open", tags=tags)
+        done = services.visit_open(actor=operator, station=station, idempotency_key=uuid.uuid4(), resident_name="李")
+        services.visit_errand_add(actor=operator, visit=done, kind="bill", reference=tx.reference, label="电费",
+                                  idempotency_key=uuid.uuid4(), counter_transaction=tx)
+        services.visit_close(actor=operator, visit=done, cash_received_fen=20_000)
+        copy = services.visit_receipt_print_record(actor=operator, visit=done, width="80", idempotency_key=uuid.uuid4())
+        world.add("visit", done, state="closed", tags=tags, copy=copy)
 
 
 # --- grids and households ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from gov_services.notifications import (
 from gov_services.selectors.calendar import work_calendar
 from gov_services.selectors.requests import track_request
 from gov_services.selectors.supervision import rerate_refusal
+from gov_services.services.fees import service_request_fee_refund
 from gov_services.services.requests.access import (
     require_handler,
     require_head,
@@ -137,7 +138,9 @@ def service_request_reject(*, request: ServiceRequest, actor: User, note: str) -
     require_handler(request, actor)
     to_status = transition(request.status, Action.REJECT)
     note = _require_note(note, _("Give the reason the request is not accepted."))
-    return _move(request, actor=actor, action=Action.REJECT, to_status=to_status, note=note)
+    moved = _move(request, actor=actor, action=Action.REJECT, to_status=to_status, note=note)
+    service_request_fee_refund(actor=actor, service_request=moved, reason=note)  # a fee paid comes back, once
+    return moved
 
 
 @transaction.atomic
