@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agency', '0011_room_for_hot_updates_on_postgresql'),
-        ('gov_services', '0016_servicerequest_location_public'),
+        ('gov_services', '0017_channels_webhooks_open311_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

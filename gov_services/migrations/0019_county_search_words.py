@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gov_services', '0023_request_fees_and_low_income_waiver'),
+        ('gov_services', '0018_request_fees_and_low_income_waiver'),
         ('stations', '0003_station_status_closed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
