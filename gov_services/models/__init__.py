@@ -9,6 +9,7 @@ from gov_services.models.requests import (
     RoutingRule,
     ServiceRequest,
 )
+from gov_services.models.reports import RequestFollower
 from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "FollowUp",
     "Rating",
     "RequestEvent",
+    "RequestFollower",
     "RequiredMaterial",
     "RoutingRule",
     "ServiceItem",
