@@ -1,5 +1,6 @@
 from gov_services.models.catalogue import Department, DepartmentMembership, RequiredMaterial, ServiceItem
 from gov_services.models.certificates import *  # noqa: F403  certificates
+from gov_services.models.reports import RequestFollower
 from gov_services.models.requests import (
     Attachment,
     CalendarDay,
@@ -9,7 +10,6 @@ from gov_services.models.requests import (
     RoutingRule,
     ServiceRequest,
 )
-from gov_services.models.reports import RequestFollower
 from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
 
 __all__ = [

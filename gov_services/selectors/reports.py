@@ -107,7 +107,7 @@ def public_report_timeline(report: ServiceRequest) -> list[dict]:
     for event in events:
         if event.action == Action.PUBLIC_REPLY:
             steps.append({"at": event.at, "reply": event.note, "title": _("Reply from the department")})
-        elif event.to_status and event.to_status != event.from_status or event.action == Action.SUBMIT:
+        elif (event.to_status and event.to_status != event.from_status) or event.action == Action.SUBMIT:
             steps.append({"at": event.at, "reply": "", "title": Status(event.to_status).label})
     return steps
 

@@ -2,8 +2,8 @@
 
 import hashlib
 import uuid
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Final
 
 from django.core.exceptions import PermissionDenied, ValidationError

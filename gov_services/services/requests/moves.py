@@ -12,8 +12,8 @@ from core.audit import audit_event_record
 from gov_services.deadlines import add_working_days, extend_for_pause
 from gov_services.models import Department, FollowUp, Rating, RequestEvent, ServiceRequest
 from gov_services.notifications import (
-    notify_resident_of_completion,
     notify_followers_of_status,
+    notify_resident_of_completion,
     notify_resident_of_return,
     notify_staff_of_assignment,
 )

@@ -68,8 +68,8 @@
         links[0].querySelector("strong").textContent = report.title;
         links[1].href = report.url;
         item.querySelector("span").textContent = metaTemplate.content.textContent
-          .replace("%(village)s", report.village).replace("%(distance)s", String(report.distance))
-          .replace("%(date)s", report.submitted).replace("%(state)s", report.state);
+          .replace("{village}", report.village).replace("{distance}", String(report.distance))
+          .replace("{date}", report.submitted).replace("{state}", report.state);
         list.appendChild(item);
       });
       box.hidden = reports.length === 0;
