@@ -40,6 +40,7 @@ from gov_services.selectors.catalogue import (
     service_item_search,
     with_sub_items,
 )
+from gov_services.selectors.reports import followed_reports, report_row
 from gov_services.selectors.requests import request_timeline, resident_request_list, track_request
 from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests import (
@@ -358,7 +359,8 @@ class ResidentServiceRequestListView(LoginRequiredMixin, View):
         rows = [{"req": r, "title": r.item.name if r.item_id else (r.subject or r.get_appeal_category_display()),
                  "tracking_code": format_tracking_code(r.tracking_code)}
                 for r in page.object_list]
-        return TemplateResponse(request, self.template_name, {"page_obj": page, "rows": rows})
+        followed = [report_row(r) for r in followed_reports(user=request.user)[:20]]
+        return TemplateResponse(request, self.template_name, {"page_obj": page, "rows": rows, "followed": followed})
 
 
 class _ResidentRequestMixin(LoginRequiredMixin):

@@ -134,6 +134,8 @@ def test_a_neighbour_follows_a_public_report(client, public_report):
     assert response.status_code == 302
     assert RequestFollower.objects.filter(request=public_report, user=neighbour).exists()
     assert "取消关注" in client.get(url("report-detail", public_report.pk)).content.decode()
+    mine = client.get(url("resident-service-request-list")).content.decode()
+    assert "我关注的诉求" in mine and url("report-detail", public_report.pk) in mine
     client.post(url("report-follow", public_report.pk), {"stop": "1"})
     assert not RequestFollower.objects.filter(request=public_report, user=neighbour).exists()
 
