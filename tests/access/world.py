@@ -366,7 +366,7 @@ def _resident_reports(world: World) -> None:
 
     from gov_services.services.reports import report_submit
 
-    for name, side in world.sides.items():
+    for side in world.sides.values():
         report = report_submit(
             actor=side.users["resident"], idempotency_key=uuid.uuid4(), category="complaint", subject="路灯不亮",
             description="村口路灯坏了", village=side.stations["S11"].village, latitude=Decimal("39.410000"),
