@@ -14,14 +14,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.http import user_file_response
+from core.http import site_file_response, user_file_response
 from core.service_errors import errors_onto
 from gov_services.forms_reports import AddInformationForm, PublicReplyForm, ReportForm
 from gov_services.identifiers import format_tracking_code
@@ -29,6 +29,7 @@ from gov_services.models import ServiceRequest
 from gov_services.selectors import reports as selectors
 from gov_services.services.reports import (
     PHOTOS,
+    photo_preview,
     report_add_information,
     report_follow,
     report_submit,
@@ -187,7 +188,19 @@ class PublicReportPhotoView(View):
 
     def get(self, request, pk):
         attachment = selectors.access_public_photo_by_id(attachment_id=pk)
-        return user_file_response(attachment.file, filename=attachment.original_name, preview=True)
+        if request.GET.get("size") != "small":
+            return user_file_response(attachment.file, filename=attachment.original_name, preview=True)
+        try:
+            with attachment.file.open("rb") as handle:
+                small = photo_preview(handle.read())
+        except FileNotFoundError as missing:
+            raise Http404(_("The file is missing from storage.")) from missing
+        except Exception as broken:  # a kept photo Pillow cannot draw: no preview, never a 500
+            raise Http404(_("There is no such photo.")) from broken
+        response = site_file_response(small, filename=attachment.original_name, content_type="image/jpeg",
+                                      inline=True)
+        response["Cache-Control"] = "public, max-age=86400"
+        return response
 
 
 class ReportFollowView(LoginRequiredMixin, View):
@@ -216,6 +229,7 @@ class ReportAddInformationView(LoginRequiredMixin, View):
     """POST /me/requests/<pk>/add-information/: the reporter adds words or photos while the report is open."""
 
     def get(self, request, pk):
+        _own_request_or_404(request.user, pk)  # another's request is a 404, as on its page
         return redirect("gov_services:resident-service-request-detail", pk=pk)
 
     def post(self, request, pk):

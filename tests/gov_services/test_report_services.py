@@ -234,3 +234,19 @@ def test_only_public_appeals_are_listed_and_their_rows_carry_no_personal_data(re
     assert list(selectors.public_reports()) == [shown]
     row = selectors.report_row(shown)
     assert not {"李秀兰", "13800000001", shown.tracking_code} & {str(v) for v in row.values()}
+
+
+def test_an_overdue_report_is_carded_and_a_bad_rating_opens_the_follow_up(reporter, tree, roads):
+    from gov_services.models import FollowUp, SupervisionCard
+    from gov_services.services.supervision import supervision_settings_ensure, supervision_sweep_run
+
+    supervision_settings_ensure(county=tree["county"])
+    filed = report(reporter, tree)
+    officer = roads["officer"]
+    moves.service_request_accept(request=filed, actor=officer)
+    supervision_sweep_run(now=timezone.now() + timedelta(days=60))
+    assert SupervisionCard.objects.filter(request=filed).exists()  # the same clock and cards as any appeal
+    for move in (moves.service_request_start_review, moves.service_request_approve, moves.service_request_complete):
+        move(request=filed, actor=officer)
+    moves.service_request_rate(request=filed, actor=reporter, score=1, comment="还是不亮")
+    assert FollowUp.objects.filter(request=filed, status=FollowUp.Status.OPEN).exists()

@@ -118,6 +118,9 @@ def test_public_list_map_and_page_show_the_problem_but_no_personal_data(client, 
     photo = public_report.attachments.get()
     response = client.get(url("report-photo", photo.pk))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    small = client.get(url("report-photo", photo.pk), {"size": "small"})
+    assert small.status_code == 200 and small["Content-Type"] == "image/jpeg"
+    assert max(Image.open(io.BytesIO(small.content)).size) == 480
 
 
 def test_private_reports_are_not_public(client, reporter, tree, roads):
