@@ -63,6 +63,7 @@ from gov_services.notifications import (
     CARD_YELLOW,
     DIGEST,
     ESCALATION,
+    notify_followers_of_status,
     render_digest,
     render_message,
 )
@@ -674,6 +675,10 @@ def _expire_returned(plan: _CountyPlan, now: datetime, calendar) -> int:
                              % {"date": local_date(paused).isoformat(), "days": days},
                              data={"paused_at": paused.isoformat(), "days": days})
                 for pk, paused in locked])
+            # The followers of residents' reports are told, as on any status change (none for most requests).
+            for followed in ServiceRequest.objects.filter(pk__in=[pk for pk, _paused in locked],
+                                                          followers__isnull=False).distinct():
+                notify_followers_of_status(service_request=followed, to_status=to_status)
         closed_total += len(locked)
     return closed_total
 

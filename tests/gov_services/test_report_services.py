@@ -250,3 +250,18 @@ def test_an_overdue_report_is_carded_and_a_bad_rating_opens_the_follow_up(report
         move(request=filed, actor=officer)
     moves.service_request_rate(request=filed, actor=reporter, score=1, comment="还是不亮")
     assert FollowUp.objects.filter(request=filed, status=FollowUp.Status.OPEN).exists()
+
+
+def test_followers_are_told_when_the_sweep_closes_a_report_left_returned(reporter, neighbour, tree, roads):
+    from gov_services.services.supervision import supervision_settings_ensure, supervision_sweep_run
+
+    supervision_settings_ensure(county=tree["county"])
+    filed = report(reporter, tree)
+    report_follow(request=filed, actor=neighbour)
+    moves.service_request_return(request=filed, actor=roads["officer"], note="请补充照片")
+    committed()
+    supervision_sweep_run(now=timezone.now() + timedelta(days=90))
+    filed.refresh_from_db()
+    assert filed.status == ServiceRequest.Status.CLOSED
+    closed = SmsOutboxMessage.objects.filter(purpose=FOLLOWED_STATUS, text__contains="已关闭")
+    assert sorted(closed.values_list("phone", flat=True)) == ["13800000001", "13800000002"]
