@@ -27,6 +27,7 @@ from gov_services.forms_reports import AddInformationForm, PublicReplyForm, Repo
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
 from gov_services.selectors import reports as selectors
+from gov_services.selectors.requests import resident_request_list
 from gov_services.services.reports import (
     PHOTOS,
     photo_preview,
@@ -61,7 +62,10 @@ class ReportCreateView(LoginRequiredMixin, View):
     template_name = "gov_services/report_form.html"
 
     def render(self, form):
-        county = selectors.report_county([])
+        # The map opens on the county of the resident's last request (else the first county).
+        last = resident_request_list(user=self.request.user).filter(village__isnull=False).values_list(
+            "village__path", flat=True).first()
+        county = selectors.report_county([last] if last else [])
         return TemplateResponse(self.request, self.template_name, {
             "form": form, "errors": error_summary(form),
             "nearby_url": reverse("gov_services:report-nearby"),
