@@ -163,7 +163,7 @@ def test_a_resident_reports_a_broken_light_on_a_phone_and_follows_it_to_a_rating
     expect(page.locator(".cz-report--done")).to_be_visible()
     expect(page.locator(".cz-report-photos img")).to_have_count(1)
     page.locator(".cz-report-photos img").scroll_into_view_if_needed()  # (loaded lazily)
-    page.wait_for_function("document.querySelector('.cz-report-photos img').complete"
+    page.wait_for_function("() => document.querySelector('.cz-report-photos img').complete"
                            " && document.querySelector('.cz-report-photos img').naturalWidth > 0")
     assert page.evaluate("document.querySelector('.cz-report-photos img').naturalWidth") == 480  # the small copy
     public = page.locator("main").inner_html()
