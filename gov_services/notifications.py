@@ -22,7 +22,7 @@ from django.utils.translation import ngettext, override
 from core.models import SmsOutboxMessage
 from core.sms import sms_enqueue
 from gov_services.identifiers import format_tracking_code
-from gov_services.models import ServiceRequest
+from gov_services.models import RequestFollower, ServiceRequest
 from stations.scope import get_in_scope, require, scope_for
 
 logger = logging.getLogger("cunzhan.notifications")
@@ -38,6 +38,7 @@ CARD_YELLOW = "card_yellow"
 CARD_RED = "card_red"
 ESCALATION = "escalation"
 DIGEST = "supervision_digest"
+FOLLOWED_STATUS = "report_status"  # to the followers of a resident's report (gov_services/services/reports.py)
 
 TEMPLATES = {
     SUBMITTED: _("Your request %(code)s (%(service)s) has been received. Follow its progress at %(link)s"),
@@ -50,6 +51,9 @@ TEMPLATES = {
     CARD_RED: _("Red card: request %(code)s (%(service)s) is overdue%(due)s. Please deal with it at once."),
     ESCALATION: _("Supervision: request %(code)s (%(service)s) has been escalated: %(step)s."),
 }
+# Followers are not told the tracking code: with the phone's last four digits it opens the request.
+FOLLOWED_STATUS_TEMPLATE = _("The problem you follow (%(service)s, %(place)s) is now: %(status)s. See %(link)s")
+
 # Appended to a staff message when the request has a deadline; the leading space/comma is part of it.
 DUE_SUFFIXES = {
     ASSIGNED: _(" Due %(due)s."),
@@ -160,6 +164,50 @@ def notify_resident_of_completion(*, service_request: ServiceRequest, language: 
     _send(COMPLETED, service_request, [service_request.applicant_phone], language=language)
 
 
+def report_url(service_request: ServiceRequest) -> str:
+    """The public page of a report shown publicly, else the tracking page; absolute, from SITE_URL."""
+    if not service_request.is_public:
+        return track_url(service_request)
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('gov_services:report-detail', args=[service_request.pk])}"
+
+
+def follower_phone(user) -> str:
+    """The number a follower is texted at: the account's phone, else a username that is one."""
+    phone = getattr(user, "phone", "") or ""
+    if not phone and str(getattr(user, "username", "")).isdigit() and len(user.username) == 11:
+        phone = user.username
+    return phone
+
+
+def notify_followers_of_status(*, service_request: ServiceRequest, to_status: str, actor=None,
+                               language: str = DEFAULT_LANGUAGE) -> None:
+    """Text every follower of the request that it is now `to_status` (one query when nobody follows).
+
+    The reporter is not texted twice: the moves that already text the applicant (returned, completed)
+    leave them out here. Whoever made the move is not told of it."""
+    followers = list(RequestFollower.objects.filter(request=service_request).select_related("user"))
+    if not followers:
+        return
+    skip = {follower_phone(actor)} if actor is not None else set()
+    if to_status in (ServiceRequest.Status.RETURNED, ServiceRequest.Status.COMPLETED):
+        skip.add(service_request.applicant_phone)
+    phones = [phone for phone in (follower_phone(f.user) for f in followers) if phone and phone not in skip]
+    if not phones:
+        return
+    try:
+        with override(language):
+            place = service_request.village.name if service_request.village_id else ""
+            text = str(FOLLOWED_STATUS_TEMPLATE) % {
+                "service": _shorten(_service_label(service_request), 20), "place": place,
+                "status": str(ServiceRequest.Status(to_status).label), "link": report_url(service_request)}
+    except Exception:  # a broken template must not cost the department its move
+        logger.exception("SMS %s for request %s could not be rendered", FOLLOWED_STATUS, service_request.pk)
+        return
+    for phone in dict.fromkeys(phones):
+        sms_enqueue(phone=phone, text=text, purpose=FOLLOWED_STATUS, reference=service_request.tracking_code,
+                    region_path=service_request.place_path)
+
+
 # --- to staff ----------------------------------------------------------------------------------
 
 
@@ -194,6 +242,7 @@ PURPOSE_LABELS = {
     CARD_RED: _("Red card (staff)"),
     ESCALATION: _("Escalation (staff)"),
     DIGEST: _("Supervision digest (staff)"),
+    FOLLOWED_STATUS: _("Status of a followed report (residents)"),
     # Purposes other modules queue (see their sms_enqueue calls).
     "certificate_mailed": _("Certificate mailed (resident)"),
     "pickup_code": _("Pick-up code (store)"),

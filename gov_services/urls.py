@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("gov_services.urls_counter")),
     path("", include("gov_services.urls_dept")),
     path("", include("gov_services.urls_resident")),
+    path("", include("gov_services.urls_reports")),
     path("", include("gov_services.urls_settings")),
     path("", include("gov_services.urls_supervision")),
     path("", include("gov_services.urls_certificates")),

@@ -50,6 +50,7 @@ from gov_services.forms_dept import (
     CountyRequestFilterForm,
     RequestActionForm,
 )
+from gov_services.forms_reports import PublicReplyForm
 from gov_services.forms_supervision import RatingAppealForm
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Department, DepartmentMembership, Rating, ServiceRequest
@@ -59,6 +60,7 @@ from gov_services.selectors import supervision as supervision_selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services import requests as services
 from gov_services.services import supervision as supervision_services
+from gov_services.services.reports import may_reply_publicly
 from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, allowed_actions
 from stations.mixins import CountyStaffMixin, DepartmentStaffMixin, RequestFilesMixin
@@ -339,6 +341,8 @@ class _RequestPageMixin:
             "is_assignee": service_request.assignee_id == user.pk,
             "certificate_panel": certificate_panel(service_request, user) if self.mode == "dept" else None,
             "rating_panel": rating_panel(service_request) if self.mode == "dept" else None,
+            "public_reply_form": PublicReplyForm(prefix="reply") if self.mode == "dept" and may_reply_publicly(
+                user=user, request=service_request) else None,
         }, status=status)
 
 

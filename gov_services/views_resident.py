@@ -30,6 +30,7 @@ from core.masking import mask_id_number, mask_name
 from core.money import yuan_plain
 from core.service_errors import errors_onto
 from gov_services import eforms
+from gov_services.forms_reports import AddInformationForm
 from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
 from gov_services.identifiers import format_tracking_code, normalise_tracking_code
 from gov_services.models import Rating, ServiceItem, ServiceRequest
@@ -39,6 +40,7 @@ from gov_services.selectors.catalogue import (
     service_item_search,
     with_sub_items,
 )
+from gov_services.selectors.reports import followed_reports, report_row
 from gov_services.selectors.requests import request_timeline, resident_request_list, track_request
 from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests import (
@@ -51,7 +53,7 @@ from gov_services.services.requests import (
     service_request_resubmit,
     service_request_submit,
 )
-from gov_services.workflow import CLOCK_RUNNING, Action
+from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES, Action
 
 Status = ServiceRequest.Status
 
@@ -114,6 +116,8 @@ EVENT_TITLES = {
     Action.CLOSE: gettext_lazy("Closed"),
     Action.NOTE: gettext_lazy("Message from the department"),
     Action.RERATE: gettext_lazy("Rated again after the callback"),
+    Action.ADD_INFORMATION: gettext_lazy("You added information"),
+    Action.PUBLIC_REPLY: gettext_lazy("Public reply from the department"),
 }
 
 
@@ -355,7 +359,8 @@ class ResidentServiceRequestListView(LoginRequiredMixin, View):
         rows = [{"req": r, "title": r.item.name if r.item_id else (r.subject or r.get_appeal_category_display()),
                  "tracking_code": format_tracking_code(r.tracking_code)}
                 for r in page.object_list]
-        return TemplateResponse(request, self.template_name, {"page_obj": page, "rows": rows})
+        followed = [report_row(r) for r in followed_reports(user=request.user)[:20]]
+        return TemplateResponse(request, self.template_name, {"page_obj": page, "rows": rows, "followed": followed})
 
 
 class _ResidentRequestMixin(LoginRequiredMixin):
@@ -384,6 +389,9 @@ class _ResidentRequestMixin(LoginRequiredMixin):
             "material_fields": resubmit_form.material_fields() if resubmit_form else [],
             "rating_form": rating_form or (RatingForm(prefix="rating") if summary["can_rate"] else None),
             "rerate_form": rerate_form or (RatingForm(prefix="rerate") if summary["can_rerate"] else None),
+            # A problem the resident reported: they may add to it while it is open (views_reports).
+            "info_form": AddInformationForm(prefix="info") if req.kind == ServiceRequest.Kind.APPEAL
+            and req.channel == ServiceRequest.Channel.WEB and req.status in OPEN_STATUSES else None,
             "errors": error_summary(resubmit_form if resubmit_form and resubmit_form.is_bound else None,
                                     eform if eform is not None and eform.is_bound else None,
                                     rating_form, rerate_form),

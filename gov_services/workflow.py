@@ -71,6 +71,9 @@ class Action(models.TextChoices):
     RERATE = "rerate", _("Rated again after the callback")
     RATING_APPEAL = "rating_appeal", _("Rating appealed by the department")
     RATING_APPEAL_DECIDED = "rating_appeal_decided", _("Rating appeal decided by the county")
+    # A resident's own report (gov_services/services/reports.py): neither moves the status either.
+    PUBLIC_REPLY = "public_reply", _("Public reply from the department")
+    ADD_INFORMATION = "add_information", _("Information added by the resident")
 
 
 # Targets that are not a fixed status.

@@ -353,3 +353,17 @@ def position_problems(latitude, longitude, area: Area) -> dict[str, list[str]]:
 
 def _degrees(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Metres along the earth's surface between two WGS-84 points (haversine; a sphere is close enough
+    for "is this the same street lamp")."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_000 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def degrees_box(latitude: float, metres: float) -> tuple[float, float]:
+    """Half the sides, in degrees of latitude and of longitude, of a box `metres` around a point."""
+    return metres / 111_000, metres / (111_000 * max(0.01, math.cos(math.radians(latitude))))

@@ -1,6 +1,7 @@
 from gov_services.models.catalogue import Department, DepartmentMembership, RequiredMaterial, ServiceItem
 from gov_services.models.certificates import *  # noqa: F403  certificates
 from gov_services.models.fees import RequestFee
+from gov_services.models.reports import RequestFollower
 from gov_services.models.requests import (
     Attachment,
     CalendarDay,
@@ -22,6 +23,7 @@ __all__ = [
     "Rating",
     "RequestEvent",
     "RequestFee",
+    "RequestFollower",
     "RequiredMaterial",
     "RoutingRule",
     "SearchSynonym",

@@ -107,6 +107,7 @@ def open311_request_file(*, api_key: ApiKey, channel: Channel, params: Open311Pa
     if problems:
         raise Open311Error(400, *problems)
     point = params.point()
+    public = service.item is None and (params.attributes.get(PUBLIC_CODE) or [""])[0].lower() in TRUE_VALUES
     try:
         request = service_request_submit(
             actor=api_key.user, idempotency_key=_idempotency_key(channel, params), kind=service.kind,
@@ -115,19 +116,14 @@ def open311_request_file(*, api_key: ApiKey, channel: Channel, params: Open311Pa
             applicant_id_number=(params.attributes.get(ID_NUMBER_CODE) or [""])[0],
             applicant_phone=params.phone, consent=ServiceRequest.Consent.WITNESSED,
             channel=channel.intake_channel, village=village, form_data=form_data,
-            attachments=[media] if media is not None else ())
+            attachments=[media] if media is not None else (), is_public=public,
+            latitude=point[0] if point else None, longitude=point[1] if point else None)
     except PermissionDenied as denied:
         raise Open311Error(403, str(denied)) from None
     except ValidationError as error:
         raise Open311Error(400, *_error_lines(error)) from None
     if not hasattr(request, "channel_link"):
-        # The intake keeps what every channel gives; the map point and the public flag are set here until
-        # service_request_submit takes them (residents' own reports add them there).
-        public = service.item is None and (params.attributes.get(PUBLIC_CODE) or [""])[0].lower() in TRUE_VALUES
-        ServiceRequest.objects.filter(pk=request.pk).update(
-            latitude=point[0] if point else None, longitude=point[1] if point else None, is_public=public)
         channel_request_link(channel=channel, request=request, media_url=params.media_url)
-        request.refresh_from_db()
     return request
 
 

@@ -64,6 +64,7 @@ from gov_services.notifications import (
     CARD_YELLOW,
     DIGEST,
     ESCALATION,
+    notify_followers_of_status,
     render_digest,
     render_message,
 )
@@ -676,6 +677,10 @@ def _expire_returned(plan: _CountyPlan, now: datetime, calendar) -> int:
                              data={"paused_at": paused.isoformat(), "days": days})
                 for pk, paused in locked])
             webhook_status_changes_enqueue(events=expired)  # channels that filed them hear of it
+            # The followers of residents' reports are told, as on any status change (none for most requests).
+            for followed in ServiceRequest.objects.filter(pk__in=[pk for pk, _paused in locked],
+                                                          followers__isnull=False).distinct():
+                notify_followers_of_status(service_request=followed, to_status=to_status)
         closed_total += len(locked)
     return closed_total
 

@@ -422,6 +422,24 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:resident-service-request-rerate": Case(SIGNED_IN, Obj("request", "called_back", pk="pk"),
                                                          owner="resident", ok=REDIRECT, post=Post({"rerate-score": "5", "rerate-comment": "好了"},
                                                                    control="resident")),
+    # Residents' own reports: the public list, map, page and photos are everybody's (no personal data);
+    # reporting and following need an account; adding information is the reporter's; the public reply is
+    # the department's holding the report.
+    "gov_services:report-list": Case(PUBLIC),
+    "gov_services:report-map": Case(PUBLIC),
+    "gov_services:report-nearby": Case(PUBLIC),
+    "gov_services:report-detail": Case(PUBLIC, Obj("report", "public", public=True, pk="pk")),
+    "gov_services:report-photo": Case(PUBLIC, Obj("report_photo", public=True, pk="pk"), ok=FILE),
+    "gov_services:report-create": Case(SIGNED_IN, post=Post(
+        lambda t, w: {"idempotency_key": key(), "category": "complaint"},
+        why_no_control="anyone signed in may report a problem; the POST is the resident's own")),
+    "gov_services:report-follow": Case(SIGNED_IN, Obj("report", "public", public=True, pk="pk"), ok=REDIRECT,
+                                       post=Post({}, why_no_control="anyone signed in may follow a public report")),
+    "gov_services:resident-report-add-information": Case(
+        SIGNED_IN, Obj("report", "public", pk="pk"), owner="resident", ok=REDIRECT,
+        post=Post({"info-text": "晚上完全不亮"}, control="resident")),
+    "gov_services:dept-public-reply": Case(DEPARTMENT, Obj("report", "public", pk="pk"), get=False,
+                                           post=Post({"reply-text": "已安排维修"}, control="officer")),
     "gov_services:track": Case(PUBLIC, post=Unexercised("public tracking: code + four digits, throttled")),
     "gov_services:track-rate": Case(PUBLIC, get=False, post=Unexercised(
         "rating from the tracking page needs the proof a lookup left in the session")),

@@ -112,6 +112,7 @@ def build_world() -> World:
     _roles_without_place(world)
     _catalogue(world)
     _requests(world)
+    _resident_reports(world)
     _till(world)
     _grids(world)
     _shop(world)
@@ -376,6 +377,24 @@ def _webhooks(world: World) -> None:
             channel=channels[county.pk], request=request, event_id=request.pk, region_path=request.place_path,
             status=WebhookDelivery.Status.FAILED, payload={"service_request_id": request.tracking_code})
         world.add("webhook", delivery, tags=thing.tags)
+
+
+def _resident_reports(world: World) -> None:
+    """A resident's own public report on each side, with a photo: routed to D1 (the dispatch desk)."""
+    from decimal import Decimal
+
+    from gov_services.services.reports import report_submit
+
+    for side in world.sides.values():
+        report = report_submit(
+            actor=side.users["resident"], idempotency_key=uuid.uuid4(), category="complaint", subject="路灯不亮",
+            description="村口路灯坏了", village=side.stations["S11"].village, latitude=Decimal("39.410000"),
+            longitude=Decimal("118.910000"), is_public=True,
+            photos=[upload("路灯.jpg", jpeg_bytes(), content_type="image/jpeg")])
+        tags = _request_tags(side, "S11", "D1")
+        world.add("report", report, state="public", tags=tags)
+        for attachment in report.attachments.all():
+            world.add("report_photo", attachment, tags=tags)
 
 
 # --- the till -------------------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ EXPECTED = {
 }
 
 # Events that never move the status: the first event, and the supervision sweep's records.
-EVENT_ONLY = {A.SUBMIT, A.CARD_YELLOW, A.CARD_RED, A.ESCALATE, A.RERATE, A.RATING_APPEAL, A.RATING_APPEAL_DECIDED}
+EVENT_ONLY = {A.SUBMIT, A.CARD_YELLOW, A.CARD_RED, A.ESCALATE, A.RERATE, A.RATING_APPEAL, A.RATING_APPEAL_DECIDED,
+              A.PUBLIC_REPLY, A.ADD_INFORMATION}
 TABLE_ACTIONS = [a for a in A if a not in EVENT_ONLY]
 MATRIX = list(itertools.product(TABLE_ACTIONS, S))
 

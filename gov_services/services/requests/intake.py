@@ -3,6 +3,7 @@
 import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,6 +112,9 @@ def service_request_submit(
     attachments: Sequence[Upload] = (),
     signature: bytes | None = None,
     consent_code: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    is_public: bool = False,
 ) -> ServiceRequest:
     """File an application (kind=application, for `item`) or an appeal (kind=appeal, with a category).
 
@@ -120,6 +124,10 @@ def service_request_submit(
     the same key with different content is refused. `village` defaults to the station's village.
     Consent by SMS code needs `consent_code`, checked last (a code is used up when it is accepted).
     `form_data` is for applications (checked against the item's e-form); appeals keep none.
+    `latitude`/`longitude` (WGS-84, both or neither) mark where the problem is; `is_public` says the
+    resident lets the problem (never who reported it) be shown on the public list and map. A resident
+    reporting a problem for themselves online (an appeal, channel web, their own phone-verified account)
+    may leave the ID number out: their account is who they are to the department.
     """
     require_signed_in(actor)
     files_errors: dict[str, list[str]] = {}
@@ -132,6 +140,9 @@ def service_request_submit(
         consent=consent, channel=channel, station=getattr(station, "pk", None), village=getattr(village, "pk", None),
         form_data=form_data, attachments=sorted((f.sha256, f.material_id or 0) for f in checked_files),
         signature=hashlib.sha256(signature).hexdigest() if signature else None,
+        # Only when given, so that the fingerprints of forms without a point stay what they were.
+        **({"point": [str(latitude), str(longitude)]} if latitude is not None or longitude is not None else {}),
+        **({"is_public": True} if is_public else {}),
     )
     existing = ServiceRequest.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -148,6 +159,7 @@ def service_request_submit(
         applicant_user=applicant_user, actor=actor, consent=consent, channel=channel, village=village,
         place=station.village if station is not None else village, form_data=form_data, signature=signature,
         errors=errors)
+    _check_point(latitude, longitude, errors)
     if item is not None and channel in CHANNELS_REQUIRING_MATERIALS:
         covered = {f.material_id for f in checked_files}
         for material in item.materials.filter(required=True):
@@ -179,6 +191,7 @@ def service_request_submit(
         applicant_phone=cleaned["applicant_phone"], applicant_user=applicant_user,
         filed_by=None if self_filed else actor, consent=consent, channel=channel, station=station,
         village=village, form_data=cleaned["form_data"], status=Status.SUBMITTED, department=department,
+        latitude=latitude, longitude=longitude, is_public=bool(is_public),
     )
     winner = insert_once(request, code="tracking_code", new_code=new_tracking_code)
     if winner is not None:
@@ -262,8 +275,14 @@ def _check_fields(*, kind, item, appeal_category, description, applicant_name, a
         add("kind", _("Choose an application or an appeal."))
     if not applicant_name.strip():
         add("applicant_name", _("Enter the applicant's name."))
-    for field, validator, value in (("applicant_id_number", validate_id_number, applicant_id_number),
-                                    ("applicant_phone", validate_mobile, applicant_phone)):
+    for_self = applicant_user is not None and applicant_user.pk == actor.pk
+    checks = [("applicant_phone", validate_mobile, applicant_phone)]
+    if (kind == ServiceRequest.Kind.APPEAL and channel == Channel.WEB and for_self
+            and not (applicant_id_number or "").strip()):
+        cleaned["applicant_id_number"] = ""  # a resident's own report: their account identifies them
+    else:
+        checks.insert(0, ("applicant_id_number", validate_id_number, applicant_id_number))
+    for field, validator, value in checks:
         try:
             cleaned[field] = validator(value)
         except ValidationError as error:
@@ -275,7 +294,6 @@ def _check_fields(*, kind, item, appeal_category, description, applicant_name, a
         add("village", _("Choose the village the request concerns."))
     elif village.level not in (Region.Level.VILLAGE, Region.Level.COMMUNITY):
         add("village", _("Choose a village or community."))
-    for_self = applicant_user is not None and applicant_user.pk == actor.pk
     if channel == Channel.WEB and not for_self:
         add("applicant_user", _("Online, residents file requests for themselves only."))
     if consent not in ServiceRequest.Consent.values:
@@ -290,3 +308,14 @@ def _check_fields(*, kind, item, appeal_category, description, applicant_name, a
         if problem:
             add("signature", problem)
     return cleaned
+
+
+def _check_point(latitude, longitude, errors: dict[str, list[str]]) -> None:
+    """A point on the map is both coordinates or neither, each within the earth's range."""
+    if latitude is None and longitude is None:
+        return
+    if latitude is None or longitude is None:
+        errors.setdefault("latitude", []).append(_("Give both the latitude and the longitude, or neither."))
+        return
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        errors.setdefault("latitude", []).append(_("This is not a position on the earth."))

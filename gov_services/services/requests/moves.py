@@ -13,6 +13,7 @@ from gov_services.channels.services import webhook_status_change_enqueue
 from gov_services.deadlines import add_working_days, extend_for_pause
 from gov_services.models import Department, FollowUp, Rating, RequestEvent, ServiceRequest
 from gov_services.notifications import (
+    notify_followers_of_status,
     notify_resident_of_completion,
     notify_resident_of_return,
     notify_staff_of_assignment,
@@ -64,6 +65,8 @@ def _move(request: ServiceRequest, *, actor, action: Action, to_status: str, not
     event = _record(request, actor=actor, action=action, from_status=from_status, to_status=to_status, note=note,
                     data=data)
     webhook_status_change_enqueue(request=request, event=event)  # the channel that filed it hears of it
+    if to_status != from_status:  # the followers of a resident's report (none for most requests)
+        notify_followers_of_status(service_request=request, to_status=to_status, actor=user_or_none(actor))
     return request
 
 
