@@ -1,4 +1,4 @@
-"""Moving order parts: the merchant from Oscar's order page, the operator at the counter's parcel shelf."""
+"""Moving order parts: the merchant from their order pages (/merchant/orders/), the operator at the counter's parcel shelf."""
 
 from django import forms
 from django.contrib import messages
@@ -55,7 +55,9 @@ class MerchantPartMoveView(MerchantMixin, View):
 
     def post(self, request, pk):
         part = _move(request, pk)
-        return redirect("dashboard:order-detail", number=part.order.number)
+        if request.POST.get("next") == "list":
+            return redirect("shop:merchant-orders")
+        return redirect("shop:merchant-order-detail", pk=part.pk)
 
 
 class CounterParcelListView(ParcelShelfMixin, TemplateView):

@@ -76,7 +76,7 @@ OSCAR_APPS = [
     "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "shop.dashboard.orders.apps.OrdersDashboardConfig",
+    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
     "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -309,6 +309,7 @@ LOGIN_REDIRECT_URL = reverse_lazy("accounts:landing")
 LOGOUT_REDIRECT_URL = "/"
 # The back office's navigation, declared in config and rendered by stations (stations/navigation.py).
 COUNTY_NAVIGATION = "config.navigation.COUNTY_NAVIGATION"
+MERCHANT_NAVIGATION = "config.navigation.MERCHANT_NAVIGATION"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
