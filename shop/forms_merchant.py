@@ -28,7 +28,7 @@ class MerchantProductForm(forms.Form):
     title = forms.CharField(label=_("Product name"), max_length=255,
                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
     price = YuanField(label=_("Price (yuan)"), min_fen=1, help_text=_("For example 12.50. The store sells in yuan."))
-    stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=MAX_STOCK,
+    stock = forms.IntegerField(label=_("Quantity in stock"), min_value=0, max_value=MAX_STOCK,
                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
     images = MultipleImageField(label=_("Photos"), required=False, help_text=_(
@@ -47,4 +47,4 @@ class MerchantProductForm(forms.Form):
 
 
 class StockForm(forms.Form):
-    stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=MAX_STOCK)
+    stock = forms.IntegerField(label=_("Quantity in stock"), min_value=0, max_value=MAX_STOCK)

@@ -122,7 +122,7 @@ def test_orders_show_what_to_prepare_for_which_station_and_move_from_the_list(
     part.refresh_from_db()
     assert part.status == Status.CONFIRMED
     detail = client.get(reverse("shop:merchant-order-detail", args=[part.pk])).content.decode()
-    assert "标记为已发出" in detail or "Mark as sent" in detail
+    assert "标记为已发货" in detail
 
 
 def test_another_merchants_order_part_is_a_404(client, merchant_a_user, merchant_b, station):
