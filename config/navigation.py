@@ -63,7 +63,7 @@ MERCHANT_NAVIGATION = (
     NavGroup("merchant", pgettext_lazy("navigation group", "My shop"), (
         NavLink(_("Overview"), "shop:merchant-home", allowed=MERCHANT),
         NavLink(_("Products"), "shop:merchant-products", allowed=MERCHANT),
-        NavLink(_("Add a product"), "shop:merchant-product-create", allowed=MERCHANT),
+        NavLink(_("New product"), "shop:merchant-product-create", allowed=MERCHANT),
         NavLink(_("Import products"), "shop:merchant-product-import", allowed=MERCHANT),
         NavLink(_("Orders"), "shop:merchant-orders", allowed=MERCHANT),
         NavLink(_("Statements"), "shop:merchant-statements", allowed=MERCHANT),
