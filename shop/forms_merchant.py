@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.money import YuanField
 from core.uploads import CheckedImageField
@@ -33,7 +34,7 @@ class MerchantProductForm(forms.Form):
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
     images = MultipleImageField(label=_("Photos"), required=False, help_text=_(
         "JPEG, PNG or WebP, up to %(max)d photos; the first is shown in the store.") % {"max": MAX_IMAGES})
-    description = forms.CharField(label=_("Description"), required=False, max_length=5000,
+    description = forms.CharField(label=pgettext_lazy("store goods", "Description"), required=False, max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     sku = forms.CharField(label=_("Product code"), required=False, max_length=128, help_text=_(
         "Your own code, used by the spreadsheet import. Left empty, one is made for you."))

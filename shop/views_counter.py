@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from accounts.models import mainland_mobile
@@ -42,7 +43,7 @@ class CounterSaleForm(forms.Form):
         choices = [("", _("— product —"))] + [
             (p.pk, f"{p.title} · {p.merchant} · {format_yuan(p.price_fen)}") for p in products]
         for row in range(ROWS):
-            self.fields[f"product_{row}"] = forms.TypedChoiceField(label=_("Product"), choices=choices, coerce=int,
+            self.fields[f"product_{row}"] = forms.TypedChoiceField(label=pgettext_lazy("store goods", "Product"), choices=choices, coerce=int,
                                                                    required=False, empty_value=None)
             self.fields[f"quantity_{row}"] = forms.IntegerField(label=_("Quantity"), min_value=1,
                                                                 max_value=MAX_QUANTITY, required=False)

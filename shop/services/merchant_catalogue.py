@@ -98,7 +98,7 @@ def merchant_product_save(*, user: User, product_id: int | None = None, title: s
 def _images(product, images, remove_image_ids) -> None:
     if remove_image_ids:
         for image in ProductImage.objects.filter(product=product, pk__in=list(remove_image_ids)):
-            image.delete()  # Oscar's delete also removes the file and renumbers the rest
+            image.delete()  # Oscar's delete renumbers the photos left
     kept = ProductImage.objects.filter(product=product).count()
     if kept + len(images) > MAX_IMAGES:
         raise ValidationError({"images": [_("A product has at most %(max)d photos.") % {"max": MAX_IMAGES}]})

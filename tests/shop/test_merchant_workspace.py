@@ -153,3 +153,40 @@ def test_re_vetting_due_soon_is_shown_on_every_workspace_page(client, merchant_a
     merchant_a.save()
     client.force_login(merchant_a_user)
     assert "复审" in client.get(reverse("shop:merchant-products")).content.decode()
+
+
+# --- the services ----------------------------------------------------------------------------------------------
+
+def test_only_a_merchant_keeps_products_and_a_code_is_theirs_once(merchant_a_user, operator, eggs):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    with pytest.raises(PermissionDenied):
+        services.merchant_product_save(user=operator, title="鸡蛋", category_id=eggs.pk, price_fen=100, stock=1)
+    services.merchant_product_save(user=merchant_a_user, title="鸡蛋", category_id=eggs.pk, price_fen=100, stock=1,
+                                   sku="E-1")
+    with pytest.raises(ValidationError) as error:
+        services.merchant_product_save(user=merchant_a_user, title="鸭蛋", category_id=eggs.pk, price_fen=100,
+                                       stock=1, sku="E-1")
+    assert "sku" in error.value.message_dict
+
+
+def test_a_product_keeps_at_most_six_photos_and_bad_numbers_are_refused(merchant_a_user, eggs):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.merchant_product_save(user=merchant_a_user, title="鸡蛋", category_id=eggs.pk, price_fen=100,
+                                       stock=1, images=[_photo(f"{n}.jpg") for n in range(7)])
+    assert "images" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.merchant_product_save(user=merchant_a_user, title=" ", category_id=0, price_fen=0, stock=-1)
+    assert set(error.value.message_dict) == {"title", "price", "stock", "category"}
+    assert not StockRecord.objects.exists()
+
+
+def test_setting_the_same_stock_again_writes_nothing(merchant_a, merchant_a_user):
+    item = factories.product(merchant_a.partner, stock=5)
+    services.merchant_stock_set(user=merchant_a_user, product_id=item.pk, stock=5)
+    assert not AuditEvent.objects.filter(action="merchant.stock_set").exists()
+    services.merchant_stock_set(user=merchant_a_user, product_id=item.pk, stock=6)
+    assert AuditEvent.objects.get(action="merchant.stock_set").data == {"sku": item.stockrecords.get().partner_sku,
+                                                                        "from": 5, "to": 6}

@@ -76,3 +76,10 @@ def test_a_bad_pay_post_is_a_message_not_a_500(client, county_admin, approved):
     assert response.status_code == 200
     approved.refresh_from_db()
     assert approved.status == "approved"
+
+
+def test_agency_refuses_a_payout_of_nothing(county_admin):
+    from agency import services as agency
+
+    with pytest.raises(ValidationError):
+        agency.merchant_payout_post(actor=county_admin, amount_fen=0, external_reference="x", payment_reference="B")

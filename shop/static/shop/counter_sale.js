@@ -30,7 +30,12 @@
   function parts(row) { return { select: row.querySelector("select"), qty: row.querySelector("input"), out: row.querySelector("[data-line-total]") }; }
 
   function update() {
-    var total = 0;
+    var total = 0, emptyShown = false;
+    rows.forEach(function (row) {
+      var empty = !parts(row).select.value;
+      row.hidden = empty && emptyShown;  /* one empty row at a time: the screen stays short on a phone */
+      emptyShown = emptyShown || empty;
+    });
     rows.forEach(function (row) {
       var r = parts(row), p = byId[r.select.value], q = parseInt(r.qty.value || "1", 10) || 1;
       r.out.textContent = p ? yuan(p.price * q) : "";
