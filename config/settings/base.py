@@ -405,6 +405,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.tasks.generate_merchant_statements",
         "schedule": crontab(minute=45, hour=2, day_of_month=1),
     },
+    # Merchants due for re-vetting within 30 days get one text message per date (idempotent).
+    "shop-merchant-revet-reminders": {
+        "task": "shop.tasks.remind_merchants_of_revetting",
+        "schedule": crontab(minute=0, hour=9),
+    },
     # Checkout card attempts paid or started but never placed: refunded or cancelled (idempotent).
     "shop-card-attempts-sweep": {
         "task": "shop.tasks.sweep_abandoned_card_attempts",

@@ -190,3 +190,18 @@ def test_setting_the_same_stock_again_writes_nothing(merchant_a, merchant_a_user
     services.merchant_stock_set(user=merchant_a_user, product_id=item.pk, stock=6)
     assert AuditEvent.objects.get(action="merchant.stock_set").data == {"sku": item.stockrecords.get().partner_sku,
                                                                         "from": 5, "to": 6}
+
+
+def test_a_merchant_due_for_re_vetting_gets_one_text_message_per_date(merchant_a, merchant_b):
+    from datetime import timedelta
+
+    from core.models import SmsOutboxMessage
+    from shop.services.revet_reminders import merchant_revet_reminders_send
+
+    merchant_a.revet_on = merchant_a.admitted_on + timedelta(days=20)
+    merchant_a.save()
+    today = merchant_a.admitted_on
+    assert merchant_revet_reminders_send(today=today) == 1
+    assert merchant_revet_reminders_send(today=today + timedelta(days=1)) == 0
+    message = SmsOutboxMessage.objects.get(purpose="merchant_revet")
+    assert message.phone == merchant_a.contact_phone and "复审" in message.text
