@@ -41,9 +41,10 @@ def _start_staff_session(sender, request, user, **kwargs):
 
 @cache
 def staff_path_prefixes() -> tuple[str, ...]:
-    """Every workspace a role lands in (/counter/, /dept/, /county/, /shop/dashboard/, /cms/) and the
-    Django admin: their pages, login pages included, are never cached by a browser."""
-    return tuple({reverse(url_name) for _role, url_name in ROLE_WORKSPACES} | {reverse("admin:index")})
+    """Every workspace a role lands in (/counter/, /dept/, /county/, /merchant/, /cms/), the Django admin
+    and Oscar's staff dashboard: their pages, login pages included, are never cached by a browser."""
+    return tuple({reverse(url_name) for _role, url_name in ROLE_WORKSPACES}
+                 | {reverse("admin:index"), reverse("dashboard:index")})
 
 
 class StaffSessionMiddleware:

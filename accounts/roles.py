@@ -79,6 +79,6 @@ ROLE_WORKSPACES: list[tuple[Role, str]] = [
     (Role.OFFICER, "gov_services:dept-home"),
     (Role.OPERATOR, "stations:counter-home"),
     (Role.LIAISON, "stations:counter-home"),
-    (Role.MERCHANT, "dashboard:index"),
+    (Role.MERCHANT, "shop:merchant-home"),
     (Role.EDITOR, "wagtailadmin_home"),
 ]

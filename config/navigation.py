@@ -37,6 +37,9 @@ MONEY = NavGroup("money", pgettext_lazy("navigation group", "Settlement and fund
 STORE = NavGroup("store", pgettext_lazy("navigation group", "Store"), (
     NavLink(_("Member merchants"), "shop:county-merchant-list"),
     NavLink(_("Delivery fees"), "shop:county-delivery-fees"),
+    NavLink(_("Merchants' products"), "shop:county-merchant-products"),
+    NavLink(_("Merchants' orders"), "shop:county-merchant-orders"),
+    NavLink(_("Merchant statements and payouts"), "shop:county-merchant-statements"),
 ))
 
 SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
@@ -55,3 +58,16 @@ SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
 ))
 
 COUNTY_NAVIGATION = (REQUESTS, SUPERVISION, MONEY, STORE, SETUP)
+
+# The merchant's workspace (/merchant/…): the same data, rendered by stations on every merchant page.
+MERCHANT = "is_merchant"
+MERCHANT_NAVIGATION = (
+    NavGroup("merchant", pgettext_lazy("navigation group", "My shop"), (
+        NavLink(_("Overview"), "shop:merchant-home", allowed=MERCHANT),
+        NavLink(_("Products"), "shop:merchant-products", allowed=MERCHANT),
+        NavLink(_("New product"), "shop:merchant-product-create", allowed=MERCHANT),
+        NavLink(_("Import products"), "shop:merchant-product-import", allowed=MERCHANT),
+        NavLink(_("Orders"), "shop:merchant-orders", allowed=MERCHANT),
+        NavLink(_("Statements"), "shop:merchant-statements", allowed=MERCHANT),
+    )),
+)

@@ -6,6 +6,7 @@ from celery import shared_task
 from core.timeutil import last_full_month, parse_month
 from shop.services.card_attempts import card_attempts_sweep
 from shop.services.catalogue import product_import_job_run
+from shop.services.revet_reminders import merchant_revet_reminders_send
 from shop.services.statements import merchant_statements_generate_month
 
 
@@ -27,3 +28,9 @@ def product_import_job(job_id: int) -> None:
     """Check and import one merchant's uploaded product file. A second delivery finds the job started
     and does nothing; a failure marks the job failed (no retry: the same file fails the same way)."""
     product_import_job_run(job_id=job_id)
+
+
+@shared_task
+def remind_merchants_of_revetting() -> int:
+    """Text the merchants whose re-vetting falls due soon (once per date: a rerun sends nothing new)."""
+    return merchant_revet_reminders_send()

@@ -1,4 +1,4 @@
-"""A merchant's spreadsheet import of products (linked from their dashboard home)."""
+"""A merchant's spreadsheet import of products (a tab of their workspace, /merchant/)."""
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import render
@@ -42,7 +42,7 @@ class MerchantProductImportView(MerchantMixin, PermissionRequiredMixin, ImportPa
     def _render(self, form, status=200):
         return render(self.request, self.template_name, {
             "form": form, "columns": product_io.COLUMNS, "title": _("Import products"),
-            "done_url": reverse("dashboard:catalogue-product-list"), "done_label": _("See your products"),
+            "done_url": reverse("shop:merchant-products"), "done_label": _("See your products"),
             **self.job_context()}, status=status)
 
 

@@ -1,42 +1,52 @@
-"""The counter's store screens: ring up a sale (cash into the till) and print its receipt."""
+"""The counter's store screens: ring up a sale (cash into the till) and print its receipt.
+
+The sale screen works without script (rows of product selects). With script (shop/static/shop/
+counter_sale.js) the operator finds goods by name or pinyin initials, sees merchant and stock, a running
+total and the change due from the cash the resident hands over, before taking it.
+"""
 
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from accounts.models import mainland_mobile
 from agency.visit_links import next_url, visit_context
-from core.money import fen_from_decimal, format_yuan
+from core.money import YuanField, format_yuan
+from core.service_errors import errors_onto
 from shop.models import CounterSale
-from shop.selectors.catalogue import product_browse_list
+from shop.selectors.counter import counter_sale_products
 from shop.services.counter import MAX_QUANTITY, counter_sale_create
 from shop.visits import sale_to_visit
 from stations.mixins import TillKeeperMixin
-from stations.scope import scope_for
+from stations.scope import get_in_scope, scope_for
 
-ROWS = 5
+ROWS = 8
 
 
 class CounterSaleForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     mode = forms.ChoiceField(label=_("Kind of sale"), choices=CounterSale.Mode.choices, widget=forms.RadioSelect,
                              initial=CounterSale.Mode.HAND_OVER)
+    cash_received = YuanField(label=_("Cash received"), required=False, min_fen=0, help_text=_(
+        "What the resident hands over; the change due is shown before you take it."))
     customer_name = forms.CharField(label=_("Customer's name"), required=False, max_length=60)
     phone = forms.CharField(label=_("Customer's mobile"), required=False, max_length=11, validators=[mainland_mobile],
                             help_text=_("Needed for an order to collect later: the pick-up code goes there."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, products, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("— product —"))] + [
-            (p.pk, f"{p.title} · {format_yuan(fen_from_decimal(p.stockrecords.all()[0].price))}") for p in product_browse_list()
-            if p.stockrecords.all()]
+            (p.pk, f"{p.title} · {p.merchant} · {format_yuan(p.price_fen)}") for p in products]
         for row in range(ROWS):
-            self.fields[f"product_{row}"] = forms.TypedChoiceField(label=_("Product"), choices=choices, coerce=int,
+            self.fields[f"product_{row}"] = forms.TypedChoiceField(label=pgettext_lazy("store goods", "Product"), choices=choices, coerce=int,
                                                                    required=False, empty_value=None)
             self.fields[f"quantity_{row}"] = forms.IntegerField(label=_("Quantity"), min_value=1,
                                                                 max_value=MAX_QUANTITY, required=False)
@@ -54,34 +64,56 @@ class CounterSaleCreateView(TillKeeperMixin, View):
     template_name = "shop/counter_sale_form.html"
 
     def get(self, request):
-        return self._render(CounterSaleForm(initial={"idempotency_key": uuid.uuid4()}))
+        products = counter_sale_products()
+        return self._render(CounterSaleForm(initial={"idempotency_key": uuid.uuid4()}, products=products), products)
 
     def post(self, request):
-        form = CounterSaleForm(request.POST)
+        products = counter_sale_products()
+        form = CounterSaleForm(request.POST, products=products)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                sale = counter_sale_create(user=request.user, idempotency_key=form.cleaned_data["idempotency_key"],
-                                           mode=form.cleaned_data["mode"], items=form.items(),
-                                           customer_name=form.cleaned_data["customer_name"],
-                                           phone=form.cleaned_data["phone"])
+                sale = counter_sale_create(user=request.user, idempotency_key=data["idempotency_key"],
+                                           mode=data["mode"], items=form.items(), customer_name=data["customer_name"],
+                                           phone=data["phone"], cash_received_fen=data["cash_received"])
             except ValidationError as error:
-                form.add_error(None, error.messages)
+                errors_onto(form, error)
             else:
                 if sale_to_visit(request, sale):  # inside a visit: back to it, one receipt at its end
                     return redirect(next_url(request, reverse("shop:counter-sale-receipt", args=[sale.pk])))
                 return redirect("shop:counter-sale-receipt", pk=sale.pk)
-        return self._render(form, status=422)
+        return self._render(form, products, status=422)
 
-    def _render(self, form, status=200):
+    def _render(self, form, products, status=200):
         station = scope_for(self.request.user).till_station
-        return render(self.request, self.template_name, {"form": form, "station": station,
-                                                         **visit_context(self.request)}, status=status)
+        return render(self.request, self.template_name, {
+            "form": form, "station": station, "products": [p.as_json() for p in products],
+            **visit_context(self.request)}, status=status)
+
+
+def _sale(request, pk) -> CounterSale:
+    station = scope_for(request.user).till_station
+    return get_in_scope(CounterSale.objects.select_related("order", "station", "operator"), pk=pk, station=station)
+
+
+def _sale_context(sale: CounterSale) -> dict:
+    return {"sale": sale, "order": sale.order, "lines": sale.order.lines.all(), "station": sale.station}
 
 
 class CounterSaleReceiptView(TillKeeperMixin, View):
     def get(self, request, pk):
-        station = scope_for(request.user).till_station
-        sale = get_object_or_404(CounterSale.objects.select_related("order", "station", "operator"), pk=pk,
-                                 station=station)
-        return render(request, "shop/counter_sale_receipt.html",
-                      {"sale": sale, "order": sale.order, "lines": sale.order.lines.all()})
+        return render(request, "shop/counter_sale_receipt.html", _sale_context(_sale(request, pk)))
+
+
+class CounterSaleReceiptPdfView(TillKeeperMixin, View):
+    """The same slip as a PDF (core/pdf.py), for a printer the browser cannot reach or to keep."""
+
+    def get(self, request, pk):
+        from core.pdf import render_pdf
+
+        sale = _sale(request, pk)
+        html = render_to_string("shop/receipt_pdf.html", {**_sale_context(sale), "slip": "shop/_sale_slip.html"},
+                                request=request)
+        response = HttpResponse(render_pdf(html=html), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="sale-{sale.order.number}.pdf"'
+        return response

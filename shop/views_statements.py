@@ -1,4 +1,4 @@
-"""Monthly merchant statements: the county generates and approves them; a merchant reads their own."""
+"""Monthly merchant statements: the county generates, approves and pays them; a merchant reads their own."""
 
 from datetime import date
 
@@ -13,7 +13,8 @@ from core.timeutil import last_full_month, parse_month
 from shop.models import MerchantStatement
 from shop.selectors import merchants as merchant_selectors
 from shop.services import statements as services
-from stations.mixins import CountyStaffMixin, MerchantMixin
+from shop.views_merchant import MerchantWorkspaceMixin
+from stations.mixins import CountyStaffMixin
 from stations.scope import require
 
 
@@ -47,6 +48,11 @@ class CountyMerchantStatementListView(CountyStaffMixin, View):
                 statement_id = required_int(request.POST, "approve")
                 services.merchant_statement_approve(actor=request.user, statement_id=statement_id)
                 messages.success(request, _("The statement is approved."))
+            elif request.POST.get("pay"):
+                statement_id = required_int(request.POST, "pay")
+                services.merchant_statement_pay(actor=request.user, statement_id=statement_id,
+                                                payment_reference=request.POST.get("payment_reference", ""))
+                messages.success(request, _("The payout is recorded."))
             else:
                 made = services.merchant_statements_generate_month(actor=request.user, month=month)
                 messages.success(request, _("%(n)d statements are ready.") % {"n": len(made)})
@@ -55,8 +61,8 @@ class CountyMerchantStatementListView(CountyStaffMixin, View):
         return redirect(f"{request.path}?month={month:%Y-%m}")
 
 
-class MerchantStatementListView(MerchantMixin, View):
+class MerchantStatementListView(MerchantWorkspaceMixin, View):
     def get(self, request):
         merchant = merchant_selectors.merchant_for_user(user=request.user)
         statements = merchant.statements.all() if merchant else MerchantStatement.objects.none()
-        return render(request, "shop/merchant_statements.html", {"merchant": merchant, "statements": statements})
+        return self.render("shop/merchant_statements.html", {"statements": statements})

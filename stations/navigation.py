@@ -48,6 +48,11 @@ def county_navigation() -> tuple[NavGroup, ...]:
     return tuple(import_string(settings.COUNTY_NAVIGATION))
 
 
+def merchant_navigation() -> tuple[NavGroup, ...]:
+    """The merchant workspace's declared navigation (settings.MERCHANT_NAVIGATION, a dotted path)."""
+    return tuple(import_string(settings.MERCHANT_NAVIGATION))
+
+
 def navigation_for(scope: Scope, groups: tuple[NavGroup, ...] | None = None) -> list[ShownGroup]:
     """The groups with the links `scope` may open, URLs resolved; a group left empty is not shown."""
     shown = []

@@ -237,7 +237,7 @@ def upload(name: str, content: bytes, material=None, content_type: str | None = 
 # --- Service catalogue (gov_services) ---------------------------------------------------------
 
 def _initials(item) -> str:
-    from gov_services.services.catalogue import pinyin_initials
+    from core.pinyin import pinyin_initials
 
     return pinyin_initials(item.name)
 

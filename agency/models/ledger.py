@@ -68,6 +68,7 @@ class Journal(models.Model):
         TOP_UP = "top_up", _("Float top-up")
         VARIANCE = "variance", _("Cash variance")
         PAYOUT = "payout", _("Commission paid")
+        MERCHANT_PAYOUT = "m_payout", _("Merchant paid")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     posted_at = models.DateTimeField(_("posted at"), db_index=True)

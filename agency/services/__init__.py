@@ -1,8 +1,9 @@
 """Writes of the station till. Import from here (`from agency import services`).
 
 Modules: payments.py (provider transactions: submit, settle, resolve, reverse), api.py (for other
-apps: government fee, cash sale, order commission), floats.py (top-ups), closes.py (daily cash
-close), statements.py (monthly commission statements), visits.py (a resident's errands at one sitting), ledger.py (posting), common.py (shared
+apps: government fee, cash sale, order commission, merchant payout), floats.py (top-ups), closes.py (daily
+cash close), statements.py (monthly commission statements), visits.py (a resident's errands at one sitting),
+ledger.py (posting), common.py (shared
 pieces), access.py (who may act).
 
 Chart of postings (debit +, credit −; "money" is the station's cash drawer, or card clearing):
@@ -16,6 +17,7 @@ Chart of postings (debit +, credit −; "money" is the station's cash drawer, or
 * float top-up      float +A, station funding −A
 * cash variance     cash ±V, over-and-short ∓V
 * statement paid    station commission +N, platform bank −N
+* merchant paid     store sales held (platform) +N, platform bank −N
 * reversal          the mirror image of the journal it reverses (linked, once)
 """
 
@@ -23,6 +25,7 @@ from agency.services.api import (
     cash_sale_record,
     government_fee_refund,
     government_fee_take,
+    merchant_payout_post,
     order_commission_post,
 )
 from agency.services.closes import (
@@ -85,7 +88,7 @@ __all__ = [
     "float_wallet_set_threshold",
     "government_fee_refund",
     "government_fee_take",
-    "order_commission_post",
+    "merchant_payout_post", "order_commission_post",
     "reversal_deadline",
     "statement_figures",
     "visit_cash_due_fen",

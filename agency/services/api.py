@@ -1,5 +1,5 @@
 """The till's API for other apps: a government fee taken at the counter, a store cash sale, a
-station's commission on a store order. Each is a CounterTransaction of its own kind with its own
+station's commission on a store order, and the store's monthly payout to a merchant (a journal only). Each is a CounterTransaction of its own kind with its own
 reference, succeeded at once and posted in the same transaction; each is idempotent on the
 caller's key (same key → the first transaction; same key, other content → refused).
 agency knows nothing of gov_services or shop: they pass amounts and their own reference.
@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agency import states
-from agency.models import CounterTransaction, Journal
+from agency.models import Account, CounterTransaction, Journal, LedgerEntry
 from agency.services.access import require_operator, require_signed_in
 from agency.services.common import insert_with_reference, payment_lines, replay
-from agency.services.ledger import journal_post, journal_reverse, payee_account
+from agency.services.ledger import Line, journal_post, journal_reverse, payee_account, platform_account
 from agency.services.payments import card_methods
 from core.audit import audit_event_record
 from core.idempotency import fingerprint
@@ -28,6 +28,7 @@ from core.money import yuan_plain
 from stations.models import Station
 
 Kind = CounterTransaction.Kind
+Purpose = Account.Purpose
 Method = CounterTransaction.PaymentMethod
 
 
@@ -86,6 +87,32 @@ def order_commission_post(*, actor: User | None, station: Station, commission_fe
     return _record(actor=actor, station=station, kind=Kind.ORDER_COMMISSION, amount_fen=commission_fen,
                    key=idempotency_key, external_reference=external_reference, description=description,
                    payment_method=Method.NONE)
+
+
+def merchant_payout_post(*, actor: User, amount_fen: int, external_reference: str,
+                         payment_reference: str) -> Journal:
+    """The store paid a merchant what their approved statement says (store sales held → platform bank).
+
+    The caller holds the lock that makes this once per statement and has checked who may pay; agency
+    only refuses what no ledger should take (nothing to pay, no bank reference).
+    """
+    require_signed_in(actor)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+        errors["amount_fen"] = [_("The amount must be more than zero.")]
+    if not payment_reference.strip():
+        errors["payment_reference"] = [_("Enter the bank payment reference.")]
+    if errors:
+        raise ValidationError(errors)
+    journal = journal_post(
+        kind=Journal.Kind.MERCHANT_PAYOUT, actor=actor,
+        memo=f"{external_reference.strip()} {payment_reference.strip()}",
+        lines=[Line(platform_account(Purpose.STORE_PAYABLE), amount_fen, LedgerEntry.Role.PAYOUT),
+               Line(platform_account(Purpose.PLATFORM_BANK), -amount_fen, LedgerEntry.Role.PAYOUT)])
+    audit_event_record(actor=actor, action="agency.merchant_payout.post", target=journal,
+                       data={"amount_fen": amount_fen, "external_reference": external_reference.strip()[:60],
+                             "payment_reference": payment_reference.strip()[:60]})
+    return journal
 
 
 def _check(*, amount_fen: int, external_reference: str, payment_method: str, kind: str) -> None:

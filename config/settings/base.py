@@ -77,7 +77,7 @@ OSCAR_APPS = [
     "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "shop.dashboard.orders.apps.OrdersDashboardConfig",
+    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
     "shop.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -316,6 +316,7 @@ LOGIN_REDIRECT_URL = reverse_lazy("accounts:landing")
 LOGOUT_REDIRECT_URL = "/"
 # The back office's navigation, declared in config and rendered by stations (stations/navigation.py).
 COUNTY_NAVIGATION = "config.navigation.COUNTY_NAVIGATION"
+MERCHANT_NAVIGATION = "config.navigation.MERCHANT_NAVIGATION"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -424,6 +425,11 @@ CELERY_BEAT_SCHEDULE = {
     "shop-monthly-merchant-statements": {
         "task": "shop.tasks.generate_merchant_statements",
         "schedule": crontab(minute=45, hour=2, day_of_month=1),
+    },
+    # Merchants due for re-vetting within 30 days get one text message per date (idempotent).
+    "shop-merchant-revet-reminders": {
+        "task": "shop.tasks.remind_merchants_of_revetting",
+        "schedule": crontab(minute=0, hour=9),
     },
     # Checkout card attempts paid or started but never placed: refunded or cancelled (idempotent).
     "shop-card-attempts-sweep": {

@@ -5,14 +5,12 @@ Every change leaves an audit event (core.audit) in the same transaction; nothing
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 
 from accounts.models import User
 from core.audit import audit_event_record
@@ -25,6 +23,7 @@ from core.import_jobs import (
     reading_progress,
 )
 from core.models import ImportJob
+from core.pinyin import pinyin_initials
 from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
 from gov_services import catalogue_io
 from gov_services.eforms import validate_schema
@@ -36,12 +35,6 @@ ITEM_FIELDS = ("code", "name", "department", "category", "lowest_level", "descri
                "promised_limit_days", "fee_fen", "issues_certificate", "online_allowed", "form_schema",
                "is_active", "parent", "fee_waived_low_income")
 MATERIAL_FIELDS = ("name", "form", "required", "note")
-
-
-def pinyin_initials(name: str) -> str:
-    """户籍证明 → "hjzm"; letters and digits in the name are kept (5G 基站 → "5gjz"), the rest dropped."""
-    letters = "".join(lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default"))
-    return re.sub(r"[^0-9a-z]", "", letters.lower())[:120]
 
 
 # ---------------------------------------------------------------------------------------------

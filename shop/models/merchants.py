@@ -105,11 +105,13 @@ class Merchant(models.Model):
 
 class MerchantStatement(models.Model):
     """What the store owes a merchant for one month: sales handed over, less refunds and the
-    stations' commission. Generated after the month ends, approved by a second person."""
+    stations' commission. Generated after the month ends, approved by a second person, then paid (the
+    payout is posted to agency's ledger; its journal is kept here)."""
 
     class Status(models.TextChoices):
         GENERATED = "generated", pgettext_lazy("statement", "Generated")
         APPROVED = "approved", pgettext_lazy("statement", "Approved")
+        PAID = "paid", pgettext_lazy("statement", "Paid")
 
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="statements")
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
@@ -125,6 +127,12 @@ class MerchantStatement(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    paid_at = models.DateTimeField(null=True, blank=True)
+    payment_reference = models.CharField(_("bank payment reference"), max_length=60, blank=True)
+    payout_journal = models.OneToOneField("agency.Journal", on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
 
     class Meta:
         verbose_name = _("merchant statement")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import mainland_mobile
-from core.money import format_yuan
+from core.money import fen_from_decimal, format_yuan
 
 
 class ShopperStation(models.Model):
@@ -150,6 +150,7 @@ class CounterSale(models.Model):
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(_("kind of sale"), max_length=10, choices=Mode.choices)
     till_reference = models.CharField(_("till reference"), max_length=40, blank=True)
+    cash_received_fen = models.BigIntegerField(_("cash received (fen)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -159,3 +160,10 @@ class CounterSale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station} · {self.order_id}"
+
+    @property
+    def change_fen(self) -> int | None:
+        """The change handed back, when the cash received was entered."""
+        if self.cash_received_fen is None:
+            return None
+        return self.cash_received_fen - fen_from_decimal(self.order.total_incl_tax)

@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 
 from accounts.roles import Role
 from shop import order_flow
-from shop.models import OrderPart, Payment
+from shop.models import OrderPart
 from shop.order_flow import Actor
 from stations.scope import get_in_scope, grants_q, scope_for
 
@@ -51,23 +51,6 @@ def station_parcels(*, user) -> dict:
         "waiting": parts.filter(status=Status.READY).order_by("updated_at"),
         "done": parts.filter(status__in=[Status.COLLECTED, Status.RETURNED]).order_by("-updated_at")[:20],
     }
-
-
-def merchant_part_panel(*, user, order) -> dict:
-    """The merchant's own part of `order` for Oscar's order page: status, history, possible moves."""
-    part = OrderPart.objects.filter(order=order, partner_id__in=scope_for(user).partner_ids).select_related(
-        "station", "order__fulfilment").first()
-    if part is None:
-        return {"part": None}
-    return {"part": part, "part_events": part.events.select_related("actor"),
-            "part_moves": [(m, order_flow.ACTION_LABELS[m]) for m in moves_for(user=user, part=part)],
-            "part_paid": Payment.objects.filter(order=order, status=Payment.Status.PAID).exists()}
-
-
-def merchant_open_parts(*, user) -> QuerySet[OrderPart]:
-    return OrderPart.objects.filter(partner_id__in=scope_for(user).partner_ids,
-                                    status__in=order_flow.OPEN_STATUSES).select_related(
-        "order", "station").order_by("created_at")
 
 
 def resident_order_parts(*, order) -> QuerySet[OrderPart]:

@@ -16,7 +16,7 @@ from accounts.models import User
 from agency import services as agency
 from core.audit import audit_event_record
 from core.idempotency import create_once
-from core.money import fen_from_decimal
+from core.money import fen_from_decimal, format_yuan
 from shop.addresses import china_id
 from shop.models import CounterSale, OrderPart, OrderPartEvent
 from shop.services import payments, settlement
@@ -61,8 +61,13 @@ def _basket(items: list[tuple[int, int]]):
 
 @transaction.atomic
 def counter_sale_create(*, user: User, idempotency_key: uuid.UUID, mode: str, items: list[tuple[int, int]],
-                        customer_name: str = "", phone: str = "") -> CounterSale:
-    """Ring up a sale; the same form sent twice returns the first sale."""
+                        customer_name: str = "", phone: str = "", cash_received_fen: int | None = None
+                        ) -> CounterSale:
+    """Ring up a sale; the same form sent twice returns the first sale.
+
+    `cash_received_fen`, when the operator typed what the resident handed over, must cover the total
+    of goods handed over now; the receipt then shows it and the change.
+    """
 
     def build() -> CounterSale:
         station = _operator_station(user)
@@ -73,9 +78,14 @@ def counter_sale_create(*, user: User, idempotency_key: uuid.UUID, mode: str, it
                                     "code."))
         basket = _basket(items)
         order = _place(basket, station, customer_name)
+        total_fen = fen_from_decimal(order.total_incl_tax)
+        if mode == CounterSale.Mode.HAND_OVER and cash_received_fen is not None and cash_received_fen < total_fen:
+            raise ValidationError({"cash_received": [_("The cash received is less than the total of %(total)s.")
+                                                     % {"total": format_yuan(total_fen)}]})
         order_parts_create(order=order, method="pickup", station=station,
                            recipient=customer_name or _("Walk-in customer"), phone=phone, payment_method="cash")
-        return CounterSale(order=order, station=station, operator=user, mode=mode)
+        received = cash_received_fen if mode == CounterSale.Mode.HAND_OVER else None
+        return CounterSale(order=order, station=station, operator=user, mode=mode, cash_received_fen=received)
 
     # A concurrent send of the same form wins: the order placed here is undone with the savepoint.
     sale, created = create_once(CounterSale, key={"idempotency_key": idempotency_key}, build=build)

@@ -1,6 +1,10 @@
 """Monthly merchant statements: sales handed over in the month, less refunds paid in the month and the
 stations' commission, is what the store owes the merchant. Generated once a month has ended (by staff
-or the monthly task, actor None), approved by a different person."""
+or the monthly task, actor None), approved by a different person, then paid: the bank transfer's
+reference is recorded and the payout posted to agency's ledger (agency.merchant_payout_post).
+
+    generated --approve--> approved --pay--> paid
+"""
 
 from datetime import date
 
@@ -11,12 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agency import services as agency
 from core.audit import audit_event_record
 from core.timeutil import month_bounds
 from shop import order_flow
 from shop.models import Merchant, MerchantStatement, OrderPart, OrderPartEvent, Refund
 from shop.selectors.merchants import can_manage_merchants, merchant_statement_list
 from stations.scope import require
+
+Status = MerchantStatement.Status
 
 
 def statement_figures(*, merchant: Merchant, month: date) -> dict:
@@ -68,4 +75,29 @@ def merchant_statement_approve(*, actor: User, statement_id: int) -> MerchantSta
     statement.save(update_fields=["status", "approved_by", "approved_at"])
     audit_event_record(actor=actor, action="merchant_statement.approved", target=statement,
                        data={"net_fen": statement.net_fen})
+    return statement
+
+
+@transaction.atomic
+def merchant_statement_pay(*, actor: User, statement_id: int, payment_reference: str) -> MerchantStatement:
+    """Record the bank transfer of an approved statement and post it to the ledger, once."""
+    require(can_manage_merchants(user=actor), _("You may not pay merchant statements."))
+    statement = merchant_statement_list(user=actor).select_for_update().filter(pk=statement_id).first()
+    if statement is None:
+        raise ValidationError(_("There is no such statement in your region."))
+    if not payment_reference.strip():
+        raise ValidationError({"payment_reference": [_("Enter the bank payment reference.")]})
+    if statement.status == Status.PAID:
+        raise ValidationError(_("This statement is already paid."))
+    if statement.status != Status.APPROVED:
+        raise ValidationError(_("A statement is paid once it is approved."))
+    if statement.net_fen > 0:
+        statement.payout_journal = agency.merchant_payout_post(
+            actor=actor, amount_fen=statement.net_fen, payment_reference=payment_reference,
+            external_reference=f"{statement.merchant.partner.name[:30]} {statement.month:%Y-%m}")
+    statement.status, statement.paid_by, statement.paid_at = Status.PAID, actor, timezone.now()
+    statement.payment_reference = payment_reference.strip()[:60]
+    statement.save(update_fields=["status", "paid_by", "paid_at", "payment_reference", "payout_journal"])
+    audit_event_record(actor=actor, action="merchant_statement.paid", target=statement,
+                       data={"net_fen": statement.net_fen, "payment_reference": statement.payment_reference})
     return statement

@@ -643,6 +643,8 @@ EXPECTATIONS: dict[str, Case] = {
     "shop:merchant-apply": Case(PUBLIC, post=Unexercised("the membership application: anyone may apply")),
     "shop:merchant-apply-done": Case(PUBLIC, Obj("merchant_application", public=True, reference="reference")),
     "shop:county-merchant-list": Case(REGION),
+    "shop:county-merchant-products": Case(REGION),
+    "shop:county-merchant-orders": Case(REGION),
     # Generating and approving merchants' statements is the county's; the statement's id is in the form.
     "shop:county-merchant-statements": Case(REGION, Obj("merchant_statement"), post_who=COUNTY, foreign=ok(302),
                                             post=Post(lambda t, w: {"approve": t.attrs["pk"]},
@@ -667,6 +669,17 @@ EXPECTATIONS: dict[str, Case] = {
         {"fee": "4.50", "active": "on", "reason": "油价上涨"}, control="county_admin")),
 
     # --- the store: merchants and the counter ------------------------------------------------------------------------
+    # The merchant's workspace (/merchant/): their own products and order parts; other merchants' are 404.
+    "shop:merchant-home": Case(MERCHANT, superuser=False),
+    "shop:merchant-products": Case(MERCHANT, superuser=False),
+    "shop:merchant-product-create": Case(MERCHANT, superuser=False, post=Post(
+        {}, why_no_control="a product needs a category and a photo upload; tests/shop/test_merchant_workspace.py")),
+    "shop:merchant-product-edit": Case(MERCHANT, Obj("product", pk="pk"), superuser=False, post=Post(
+        {"title": "改名"}, why_no_control="the full form (price, stock, category) is in test_merchant_workspace.py")),
+    "shop:merchant-stock-set": Case(MERCHANT, Obj("product", pk="pk"), get=False, superuser=False,
+                                    post=Post({"stock": "321"}, control="merchant")),
+    "shop:merchant-orders": Case(MERCHANT, superuser=False),
+    "shop:merchant-order-detail": Case(MERCHANT, Obj("order_part", pk="pk"), superuser=False),
     "shop:merchant-product-import": Case(MERCHANT, superuser=False, post=Post(
         {}, why_no_control="an import needs a spreadsheet; tests/shop/test_product_import.py covers it")),
     # A job is its starter's own: any other id answers 404 (the world has no import jobs; one's own job and
@@ -678,6 +691,13 @@ EXPECTATIONS: dict[str, Case] = {
         "idempotency_key": key(), "mode": "hand_over", "product_1": w.of("product")[0].attrs["pk"],
         "quantity_1": 1}, control="operator")),
     "shop:counter-sale-receipt": Case(OPERATOR, Obj("counter_sale", pk="pk"), superuser=False),
+    "shop:counter-sale-receipt-pdf": Case(OPERATOR, Obj("counter_sale", pk="pk"), superuser=False, ok=FILE),
+    # A search by pick-up code or phone; a code that matches no waiting parcel is counted (an audit event).
+    "shop:counter-parcel-find": Case(OPERATOR, superuser=False, ok=REDIRECT, post=Post(
+        {"find": "000000"}, control="operator", control_ok=ok(200, 422))),
+    # A receipt exists once a parcel is handed over; the world's parcels are not (own and foreign: 404).
+    "shop:counter-parcel-receipt": Case(OPERATOR, values={"pk": MISSING}, ok=NOT_FOUND, superuser=False),
+    "shop:counter-parcel-receipt-pdf": Case(OPERATOR, values={"pk": MISSING}, ok=NOT_FOUND, superuser=False),
     "shop:counter-parcels": Case(OPERATOR, superuser=False),
     "shop:counter-parcel-move": Case(OPERATOR, Obj("order_part", pk="pk"), get=False, superuser=False, post=Post(
         {"to_status": "ready", "note": ""}, why_no_control="a parcel is received once the merchant has sent it")),
@@ -867,42 +887,27 @@ EXPECTATIONS: dict[str, Case] = {
                                    post=Unexercised("the e-mailed token is the proof")),
     "password-reset-complete": Case(SIGNED_OUT),
 
-    # === django-oscar: the dashboard (a merchant's own catalogue and order parts; the rest is staff's) =========
+    # === django-oscar: the dashboard (staff's; a merchant is sent to /merchant/) =====================================
     "dashboard:login": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the dashboard's sign-in form (throttled)")),
     "dashboard:logout": Case(PUBLIC, ok=ok(200, 302, 405), post=Unexercised("signing out changes no data")),
-    "dashboard:index": Case(MERCHANT, login_url=OSCAR_LOGIN),
-    "dashboard:catalogue-product-list": Case(MERCHANT, login_url=OSCAR_LOGIN,
-                                             post=Unexercised("the list's filter form; it writes nothing")),
-    "dashboard:catalogue-product-lookup": Case(MERCHANT, login_url=OSCAR_LOGIN),
-    "dashboard:catalogue-product-create[]": Case(MERCHANT, login_url=OSCAR_LOGIN, ok=ok(200, 302),
-                                                 post=Unexercised("creates in the merchant's own catalogue")),
-    "dashboard:catalogue-product-create[product_class_slug]": Case(
-        MERCHANT, Obj("product_class", public=True, product_class_slug="slug"), login_url=OSCAR_LOGIN,
-        post=Unexercised("creates in the merchant's own catalogue")),
-    "dashboard:catalogue-product": Case(MERCHANT, Obj("product", pk="pk"), login_url=OSCAR_LOGIN, post=Post(
-        {"title": "改名"}, why_no_control="Oscar's product form and stock formsets; tests/shop cover editing")),
-    "dashboard:catalogue-product-delete": Case(MERCHANT, Obj("product", pk="pk"), login_url=OSCAR_LOGIN,
-                                               post=Post({}, control="merchant")),
-    "dashboard:catalogue-product-bulk-action": Case(MERCHANT, Obj("product"), login_url=OSCAR_LOGIN, get=False,
-                                                    foreign=ok(200, 302), post=Post(lambda t, w: {
-                                                        "action": "delete", "selected_product": [t.attrs["pk"]]},
-                                                        why_no_control="Oscar offers merchants no bulk action")),
-    "dashboard:order-list": Case(MERCHANT, login_url=OSCAR_LOGIN,
-                                 post=Unexercised("Oscar's bulk order actions: see order-detail")),
-    "dashboard:order-stats": Case(MERCHANT, login_url=OSCAR_LOGIN, post=Unexercised("the statistics' filter form")),
-    # A merchant reads their part of an order; order-wide actions and notes are the county's (staff).
-    "dashboard:order-detail": Case(MERCHANT, Obj("order", number="number"), login_url=OSCAR_LOGIN, post_who=NOBODY,
-                                   post=Post({"order_action": "save_note", "message": "已发货"}, control="superuser")),
-    "dashboard:order-detail-note": Case(MERCHANT, Obj("order_note", number="number", note_id="pk"),
-                                        login_url=OSCAR_LOGIN, post_who=NOBODY, post=Post(
-                                            {"message": "改了", "note_type": "Info"},
-                                            why_no_control="Oscar edits a note only for the staff who wrote it")),
-    "dashboard:order-line-detail": Case(MERCHANT, Obj("order_line", number="number", line_id="pk"),
-                                        login_url=OSCAR_LOGIN),
+    # A merchant who opens the dashboard's home is sent on to their own workspace (/merchant/).
+    "dashboard:index": Case(MERCHANT, login_url=OSCAR_LOGIN, ok=ok(200, 302)),
+    # Merchants no longer work in Oscar's dashboard (shop/dashboard/permissions.py): staff only.
+    "dashboard:catalogue-product-list": staff_dashboard(),
+    "dashboard:catalogue-product-lookup": staff_dashboard(post=False),
+    "dashboard:catalogue-product-create[]": staff_dashboard(answers=ok(200, 302)),
+    "dashboard:catalogue-product-create[product_class_slug]": staff_dashboard(
+        Obj("product_class", public=True, product_class_slug="slug")),
+    "dashboard:catalogue-product": staff_dashboard(Obj("product", pk="pk")),
+    "dashboard:catalogue-product-delete": staff_dashboard(Obj("product", pk="pk")),
+    "dashboard:catalogue-product-bulk-action": staff_dashboard(Obj("product"), get=False),
+    "dashboard:order-list": staff_dashboard(),
+    "dashboard:order-stats": staff_dashboard(),
+    "dashboard:order-detail": staff_dashboard(Obj("order", number="number")),
+    "dashboard:order-detail-note": staff_dashboard(Obj("order_note", number="number", note_id="pk")),
+    "dashboard:order-line-detail": staff_dashboard(Obj("order_line", number="number", line_id="pk"), post=False),
     # (The world's orders are picked up at a station: Oscar answers 404 for an order without a shipping address.)
-    "dashboard:order-shipping-address": Case(NOBODY, Obj("order", number="number"), login_url=OSCAR_LOGIN,
-                                             ok=ok(200, 404), missing=False,
-                                             post=Post({"line1": "改了"}, why_no_control=STAFF_DASHBOARD)),
+    "dashboard:order-shipping-address": staff_dashboard(Obj("order", number="number"), answers=ok(200, 404)),
     "dashboard:catalogue-product-create-child": staff_dashboard(Obj("product", public=True, parent_pk="pk"),
                                                                 answers=ok(200, 302)),
     "dashboard:stock-alert-list": staff_dashboard(post=False),

@@ -59,9 +59,9 @@ def test_department_officer_lands_at_their_department(client, tree):
     assert response.url == reverse("gov_services:dept-home") == "/dept/"
 
 
-def test_merchant_lands_in_the_store_dashboard(client):
+def test_merchant_lands_in_their_workspace(client):
     merchant = UserFactory(roles=[Role.MERCHANT])
-    assert _sign_in(client, merchant.username).url == reverse("dashboard:index")
+    assert _sign_in(client, merchant.username).url == reverse("shop:merchant-home")
 
 
 def test_plain_resident_lands_in_their_customer_account(client, resident):

@@ -80,7 +80,7 @@ def test_every_page_a_staff_member_sees_is_no_store(client, operator, path):
     assert "no-store" in client.get(path)["Cache-Control"]
 
 
-@pytest.mark.parametrize("path", ["/cms/login/", "/admin/login/", "/shop/dashboard/", "/county/", "/dept/"])
+@pytest.mark.parametrize("path", ["/cms/login/", "/admin/login/", "/shop/dashboard/", "/county/", "/dept/", "/merchant/"])
 def test_staff_pages_are_no_store_even_before_signing_in(path):
     assert "no-store" in Client().get(path).get("Cache-Control", "")
 

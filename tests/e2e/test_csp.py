@@ -20,7 +20,8 @@ PAGES = {
     "officer": ["/dept/"],
     "county_admin": ["/county/", "/county/requests/", "/county/supervision/", "/county/catalogue/",
                      "/county/reports/", "/county/statements/", "/county/merchants/", "/county/stations/"],
-    "merchant": ["/shop/dashboard/", "/shop/dashboard/catalogue/", "/shop/dashboard/orders/"],
+    "merchant": ["/merchant/", "/merchant/products/", "/merchant/products/new/", "/merchant/orders/",
+                 "/merchant/statements/"],
     "superuser": ["/cms/", "/cms/pages/", "/cms/pages/{home}/edit/", "/cms/images/", "/admin/",
                   "/admin/accounts/user/", "/shop/dashboard/catalogue/products/{product_id}/"],
 }

@@ -1,5 +1,5 @@
 """The store through the browser: a resident orders for pick-up at their station, the merchant
-confirms and sends it in Oscar's dashboard, the operator receives it and hands it over with the code."""
+confirms and sends it in their workspace, the operator receives it and hands it over with the code."""
 
 import re
 
@@ -58,9 +58,9 @@ def test_a_resident_orders_for_pick_up_the_merchant_confirms_the_operator_hands_
 
     sign_in(shop_world["merchant_user"], step="05-merchant-signs-in")
     for step in ("confirmed", "sent"):
-        assert_ok(page.goto(f"/shop/dashboard/orders/{part.order.number}/"), "order page")
+        assert_ok(page.goto(f"/merchant/orders/{part.pk}/"), "order page")
         with page.expect_navigation():
-            page.locator(f"[data-part-moves] input[value='{step}'] ~ button").click()
+            page.locator(f"input[name='to_status'][value='{step}'] ~ button").click()
     shot("06-merchant-sent")
     _sign_out(page)
 

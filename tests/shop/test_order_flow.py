@@ -194,13 +194,13 @@ def test_every_move_is_in_the_parts_history_and_the_audit_trail(mixed_order, mer
 
 # --- screens -----------------------------------------------------------------------------------------
 
-def test_the_merchant_confirms_from_oscars_order_page(client, mixed_order, merchant_a, merchant_a_user):
+def test_the_merchant_confirms_from_their_order_page(client, mixed_order, merchant_a, merchant_a_user):
     client.force_login(merchant_a_user)
-    page = client.get(reverse("dashboard:order-detail", args=[mixed_order.number])).content.decode()
-    assert "data-part-moves" in page
     part = _part(mixed_order, merchant_a)
+    page = client.get(reverse("shop:merchant-order-detail", args=[part.pk])).content.decode()
+    assert reverse("shop:merchant-part-move", args=[part.pk]) in page
     response = client.post(reverse("shop:merchant-part-move", args=[part.pk]), {"to_status": "confirmed"})
-    assert response.status_code == 302
+    assert response["Location"] == reverse("shop:merchant-order-detail", args=[part.pk])
     part.refresh_from_db()
     assert part.status == Status.CONFIRMED
 
