@@ -95,6 +95,14 @@ class DepartmentPost:
 
 
 @dataclass(frozen=True)
+class CareDeskPost:
+    """A care operator's desk (care's CareDesk): the calls and registries of one region."""
+
+    region_id: int
+    path: str
+
+
+@dataclass(frozen=True)
 class MerchantPost:
     partner_id: int
     merchant_id: int | None
@@ -105,8 +113,8 @@ _POST_LOADERS: dict[str, Callable[[int], Iterable]] = {}
 
 
 def register_posts(kind: str, loader: Callable[[int], Iterable]) -> None:
-    """Called from an AppConfig.ready(): "departments" (gov_services) or "merchants" (shop)."""
-    if kind not in ("departments", "merchants"):
+    """Called from an AppConfig.ready(): "departments" (gov_services), "merchants" (shop), "care_desks" (care)."""
+    if kind not in ("departments", "merchants", "care_desks"):
         raise ValueError(f"unknown kind of post {kind!r}")
     _POST_LOADERS[kind] = loader
 
@@ -137,6 +145,7 @@ class Scope:
     regions: tuple[RegionPost, ...] = ()
     departments: tuple[DepartmentPost, ...] = ()
     merchants: tuple[MerchantPost, ...] = ()
+    care_desks: tuple[CareDeskPost, ...] = ()
 
     # -- what the posts amount to
 
@@ -175,7 +184,8 @@ class Scope:
     @property
     def is_empty(self) -> bool:
         """No staff post at all (a resident, an anonymous visitor): nothing beyond their own rows."""
-        return not (self.everything or self.stations or self.regions or self.departments or self.merchants)
+        return not (self.everything or self.stations or self.regions or self.departments or self.merchants
+                    or self.care_desks)
 
     # -- workspace predicates: who gets into /county/, /counter/, /dept/, the merchant dashboard
 
@@ -214,6 +224,11 @@ class Scope:
     def is_department_staff(self) -> bool:
         """The department queue (/dept/…): officers and heads."""
         return self.everything or bool(self.departments)
+
+    @property
+    def is_care_staff(self) -> bool:
+        """The care desk (/care/…): care operators, and the township and county admins who supervise it."""
+        return self.everything or bool(self.regions) or bool(self.care_desks)
 
     @property
     def is_merchant(self) -> bool:
@@ -328,6 +343,30 @@ class Scope:
         if assignment.region_id is None or (not self.everything and self.is_user(assignment.user_id)):
             return False
         return self.can_give_admin_post(assignment.region, assignment.role)
+
+    # -- care for vulnerable residents (care): residents, calls and responders by their region's path
+
+    def care_paths(self) -> tuple[str, ...]:
+        """The regions whose care the user works: their care desks' and the regions they administer."""
+        return tuple(sorted({post.path for post in self.care_desks} | set(self.admin_paths())))
+
+    def care_q(self, *, place: str) -> Q:
+        """Care rows (residents, calls, responders) whose place lies in a region of `care_paths`."""
+        if self.everything:
+            return Q()
+        q = NOTHING
+        for path in self.care_paths():
+            q |= place_q(path, place)
+        return q
+
+    def can_work_care(self, path: str | None) -> bool:
+        """Take calls, dispatch, record check-ins, keep the registry of residents at `path` (a village),
+        and see them in full (each showing audited): its care desk and its admins."""
+        return self.everything or bool(path) and any(path.startswith(p) for p in self.care_paths())
+
+    def can_contract_responders(self, path: str | None) -> bool:
+        """Register, edit and suspend responders contracted by the region at `path`: its admins."""
+        return self.covers(path)
 
     # -- grids and households
 
@@ -612,7 +651,8 @@ def _build(user) -> Scope:
     loaders = _POST_LOADERS
     return Scope(user_id=user.pk, stations=tuple(stations), regions=tuple(regions),
                  departments=tuple(loaders["departments"](user.pk)) if "departments" in loaders else (),
-                 merchants=tuple(loaders["merchants"](user.pk)) if "merchants" in loaders else ())
+                 merchants=tuple(loaders["merchants"](user.pk)) if "merchants" in loaders else (),
+                 care_desks=tuple(loaders["care_desks"](user.pk)) if "care_desks" in loaders else ())
 
 
 def active_assignments(*, user) -> QuerySet[StaffAssignment]:
