@@ -13,12 +13,16 @@ from datetime import date, timedelta
 GRACE_DAYS = 1
 
 
-def next_due(*, every_days: int, last_done: date | None, registered_on: date, today: date) -> date | None:
-    """The day the next check-in is due, or None when the resident has none scheduled."""
+def next_due(*, every_days: int, last_done: date | None, registered_on: date, today: date,
+             after: date | None = None) -> date | None:
+    """The day the next check-in is due, or None when the resident has none scheduled. `after`: the due
+    day of the check-in just done (one done early does not bring the next one back onto its own day)."""
     if every_days <= 0:
         return None
-    due = (last_done or registered_on) + timedelta(days=every_days)
-    return max(due, today)
+    due = max((last_done or registered_on) + timedelta(days=every_days), today)
+    if after is not None and due <= after:
+        due = after + timedelta(days=every_days)
+    return due
 
 
 def is_missed(*, due_on: date, today: date) -> bool:

@@ -1,9 +1,9 @@
 """A care call's transition table (pure): who moves a call from which status to which.
 
-    new ──offer──▶ offered ──accept──▶ accepted ──arrive──▶ arrived ──complete──▶ completed ──confirm──▶ confirmed
-                     │ ▲                                                        
-          hand_on ◀──┘ └── offer (next responder)          any open status ──cancel──▶ cancelled
-                     └──exhaust──▶ unassigned ──offer──▶ offered
+    new ─offer─▶ offered ─accept─▶ accepted ─arrive─▶ arrived ─complete─▶ completed ─confirm─▶ confirmed
+    offered ─offer─▶ offered (declined or timed out: the next responder)
+    new | offered | unassigned ─exhaust─▶ unassigned (nobody left) ─offer─▶ offered
+    new | offered | unassigned | accepted ─cancel─▶ cancelled
 """
 
 from django.db import models

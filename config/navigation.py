@@ -38,6 +38,13 @@ STORE = NavGroup("store", pgettext_lazy("navigation group", "Store"), (
     NavLink(_("Delivery fees"), "shop:county-delivery-fees"),
 ))
 
+CARE = NavGroup("care", pgettext_lazy("navigation group", "Care for vulnerable residents"), (
+    NavLink(_("Care desk"), "care:desk", allowed="is_care_staff"),
+    NavLink(_("Care calls"), "care:call-list", allowed="is_care_staff"),
+    NavLink(_("Care residents"), "care:resident-list", allowed="is_care_staff"),
+    NavLink(_("Care responders"), "care:responder-list", allowed="is_care_staff"),
+))
+
 SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
     NavLink(_("Counties"), "stations:county-list", allowed=PLATFORM),
     NavLink(_("Regions"), "stations:region-list"),
@@ -52,4 +59,4 @@ SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
     NavLink(_("Till set-up"), "agency:setup-home"),
 ))
 
-COUNTY_NAVIGATION = (REQUESTS, SUPERVISION, MONEY, STORE, SETUP)
+COUNTY_NAVIGATION = (REQUESTS, SUPERVISION, MONEY, STORE, CARE, SETUP)

@@ -362,7 +362,7 @@ class Scope:
     def can_work_care(self, path: str | None) -> bool:
         """Take calls, dispatch, record check-ins, keep the registry of residents at `path` (a village),
         and see them in full (each showing audited): its care desk and its admins."""
-        return self.everything or bool(path) and any(path.startswith(p) for p in self.care_paths())
+        return self.everything or (bool(path) and any(path.startswith(p) for p in self.care_paths()))
 
     def can_contract_responders(self, path: str | None) -> bool:
         """Register, edit and suspend responders contracted by the region at `path`: its admins."""

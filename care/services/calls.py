@@ -8,6 +8,7 @@ the responder's steps by the offer's state (a second tap changes nothing), the t
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 from django.conf import settings
@@ -125,10 +126,8 @@ def _offer_next(call: CareCall, *, actor=None) -> CareOffer | None:
 def _schedule_timeout(offer: CareOffer) -> None:
     from care.tasks import care_offer_timeout  # the task module imports this one
 
-    try:
+    with contextlib.suppress(Exception):  # a broker that is down: the beat sweep hands the offer on
         care_offer_timeout.apply_async((offer.pk,), countdown=settings.CARE_OFFER_MINUTES * 60)
-    except Exception:  # a broker that is down: the beat sweep hands the offer on
-        pass
 
 
 @transaction.atomic
@@ -157,20 +156,30 @@ def _gone() -> ValidationError:
                            code="offer_closed")
 
 
-@transaction.atomic
 def care_offer_answer(*, offer_id: int, nonce: str, accept: bool) -> CareOffer:
     """The responder accepts or declines. The same answer again changes nothing; an offer already
-    closed (answered otherwise, timed out, withdrawn) cannot be answered."""
-    offer, call = _locked_offer(offer_id, nonce)
-    wanted = OfferStatus.ACCEPTED if accept else OfferStatus.DECLINED
-    if offer.status == wanted:
-        return offer
-    if offer.status != OfferStatus.OFFERED:
+    closed (answered otherwise, timed out, withdrawn) cannot be answered — one answered too late is
+    handed on first (that stays done) and then refused."""
+    with transaction.atomic():
+        offer, call = _locked_offer(offer_id, nonce)
+        wanted = OfferStatus.ACCEPTED if accept else OfferStatus.DECLINED
+        if offer.status == wanted:
+            return offer
+        if offer.status != OfferStatus.OFFERED:
+            raise _gone()
+        now = timezone.now()
+        too_late = now >= offer.expires_at
+        if too_late:
+            _expire(offer, call, now)
+        else:
+            _answer(offer, call, wanted, now)
+    if too_late:
         raise _gone()
-    now = timezone.now()
-    if now >= offer.expires_at:
-        _expire(offer, call, now)
-        raise _gone()
+    return offer
+
+
+def _answer(offer: CareOffer, call: CareCall, wanted: str, now) -> None:
+    accept = wanted == OfferStatus.ACCEPTED
     if accept and not offer.responder.under_contract(timezone.localdate()):
         raise ValidationError(_("Your contract is not in force: the call cannot be given to you."),
                               code="not_under_contract")
@@ -184,7 +193,6 @@ def care_offer_answer(*, offer_id: int, nonce: str, accept: bool) -> CareOffer:
     else:
         _record(call, "declined", responder=offer.responder_id, offer=offer.pk)
         _offer_next(call)
-    return offer
 
 
 def _expire(offer: CareOffer, call: CareCall, now) -> None:

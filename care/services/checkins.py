@@ -17,12 +17,12 @@ from stations.scope import require, scope_for
 Status = CareCheckIn.Status
 
 
-def _schedule(resident: CareResident, today) -> CareCheckIn | None:
+def _schedule(resident: CareResident, today, *, after=None) -> CareCheckIn | None:
     last = (resident.checkins.filter(status=Status.DONE).order_by("-done_at").values_list("done_at", flat=True)
             .first())
     due = checkins.next_due(every_days=resident.checkin_every_days,
                             last_done=timezone.localdate(last) if last else None,
-                            registered_on=timezone.localdate(resident.created_at), today=today)
+                            registered_on=timezone.localdate(resident.created_at), today=today, after=after)
     if due is None:
         return None
     checkin, _created = CareCheckIn.objects.get_or_create(resident=resident, due_on=due)
@@ -63,5 +63,5 @@ def care_checkin_record(*, actor: User, checkin: CareCheckIn, note: str = "") ->
     checkin.status, checkin.done_at, checkin.done_by, checkin.note = Status.DONE, timezone.now(), actor, note[:300]
     checkin.save(update_fields=["status", "done_at", "done_by", "note"])
     audit_event_record(actor=actor, action="care.checkin.done", target=checkin)
-    _schedule(checkin.resident, timezone.localdate())
+    _schedule(checkin.resident, timezone.localdate(), after=checkin.due_on)
     return checkin
