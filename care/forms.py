@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from care.models import CareCall, CareResident, Need, Responder, Service
 from core.money import YuanField
@@ -113,5 +114,6 @@ class ResponderForm(forms.ModelForm):
 
 
 class CompleteForm(forms.Form):
-    note = forms.CharField(label=_("What was done"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=pgettext_lazy("care completion", "What was done"), max_length=300,
+                           widget=forms.Textarea(attrs={"rows": 2}))
     amount = YuanField(label=_("Charged to the resident (yuan)"), initial=0)

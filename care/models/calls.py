@@ -13,7 +13,7 @@ from stations.models import Region
 
 
 def new_call_reference() -> str:
-    return "CC" + secrets.token_hex(4).upper()
+    return "CC-" + secrets.token_hex(4).upper()
 
 
 def new_nonce() -> str:
