@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import Role
+from accounts.services import user_role_grant
 from care.models import CareDesk, CareResident, EmergencyContact, Need, Responder, Service
 from core.audit import audit_event_record
 from stations.models import Household, Region
@@ -139,7 +141,6 @@ def care_desk_give(*, actor: User, user: User, region: Region) -> CareDesk:
     if CareDesk.objects.active().filter(user=user, region=region).exists():
         raise ValidationError({"user": _("This person already works this care desk.")})
     desk = CareDesk.objects.create(user=user, region=region, started_on=timezone.localdate())
-    group, _created = Group.objects.get_or_create(name=Role.CARE_OPERATOR)
-    user.groups.add(group)
+    user_role_grant(user=user, role=Role.CARE_OPERATOR, actor=actor)
     audit_event_record(actor=actor, action="care.desk.given", target=desk, data={"user": user.pk})
     return desk
