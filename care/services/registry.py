@@ -132,10 +132,6 @@ def responder_update(*, actor: User, responder: Responder, villages=None, **fiel
 @transaction.atomic
 def care_desk_give(*, actor: User, user: User, region: Region) -> CareDesk:
     """Make `user` a care operator at `region`'s care desk: the region's admins."""
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import Role
-
     require(scope_for(actor).covers(region.path),
             _("Only the admins of the region give care-desk posts there."))
     if CareDesk.objects.active().filter(user=user, region=region).exists():
