@@ -1,9 +1,10 @@
 """agency models, split by concern: catalogue (providers, products, plans), ledger (accounts,
-journals, entries), rollups (the commission report's sums), till (counter transactions, floats,
+journals, entries), payees (statements for contracted payees), rollups (the commission report's sums), till (counter transactions, floats,
 closes, statements)."""
 
 from agency.models.catalogue import CommissionPlan, CommissionPlanVersion, Product, Provider
 from agency.models.ledger import Account, CashBalance, Journal, LedgerEntry
+from agency.models.payees import PayeeStatement
 from agency.models.rollups import CommissionDayRollup, CommissionRollup
 from agency.models.till import (
     CommissionStatement,
@@ -29,6 +30,7 @@ __all__ = [
     "FloatWallet",
     "Journal",
     "LedgerEntry",
+    "PayeeStatement",
     "Product",
     "Provider",
 ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agency.services.payees import payee_service_post
 from care import clock, notifications, ranking
 from care.models import CareAlert, CareCall, CareOffer, CareResident, Responder, new_call_reference
 from care.workflow import CALL_MACHINE, Action
@@ -274,7 +275,22 @@ def care_call_confirm(*, actor: User, call: CareCall, rating: int, note: str = "
     call.confirmed_at, call.rating, call.rating_note = timezone.now(), rating, note.strip()[:300]
     call.save(update_fields=["status", "confirmed_at", "rating", "rating_note"])
     _record(call, "confirmed", actor=actor, rating=rating)
+    subsidy_post(call, actor=actor)
     return call
+
+
+def payee_code(responder: Responder) -> str:
+    return f"care:{responder.pk}"
+
+
+def subsidy_post(call: CareCall, *, actor=None) -> None:
+    """The county's subsidy for a confirmed service, one journal in agency's ledger (the responder's account
+    credited, the contracting region's subsidies debited), referenced by the call; settled monthly."""
+    if call.subsidy_fen <= 0 or call.responder_id is None:
+        return
+    responder = call.responder
+    payee_service_post(region=responder.region, payee_code=payee_code(responder), payee_name=responder.name,
+                       amount_fen=call.subsidy_fen, reference=call.reference, actor=actor)
 
 
 @transaction.atomic

@@ -702,6 +702,12 @@ EXPECTATIONS: dict[str, Case] = {
         "capacity": "9", "max_charge_fen": "50", "subsidy_fen": "10", "contact_name": "店长",
         "phone": "13700009999", "contract_starts_on": "2020-01-01", "contract_ends_on": "2099-12-31",
         "status": "active"}, control="county_admin")),
+    # The monthly settlement with the responders: county admins (maker-checker: the control approves a statement
+    # its county's other admin made).
+    "care:settlement-list": Case(COUNTY, post=Post(lambda t, w: {"month": last_month()}, why_no_control=(
+        "statements need last month's confirmed services: tests/care/test_settlement.py"))),
+    "care:settlement-detail": Case(COUNTY, Obj("care_statement", pk="pk"), post=Post(
+        {"action": "approve"}, control="county_finance")),
     "care:responder-offer": Case(PUBLIC, Obj("care_offer", public=True, token="token"), post=Unexercised(
         "the responder's answer behind the signed link: tests/care/test_views.py")),
     "reports:job-download": Case(STAFF, Obj("report_job", pk="pk"), roles={}, ok=FILE),

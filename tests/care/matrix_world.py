@@ -7,7 +7,9 @@ public responder's page opens."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import date, time, timedelta
+
+from django.utils import timezone
 
 from care.models import CareCheckIn, CareResident, Responder, Service
 from care.services import calls
@@ -60,9 +62,28 @@ def add_care(world) -> None:
         world.add("care_checkin", checkin, tags=tags)
         alert_raise(resident, kind="late", key=f"matrix:{resident.pk}", message="矩阵提醒")
         world.add("care_alert", resident.alerts.get(), tags=tags)
+    _statements(world)
     resident = world.of("care_resident")[0].obj
     call = calls.care_call_take(actor=superuser, resident=resident, service=Service.MEDICINE, urgency="routine",
                                 description="送药", idempotency_key=uuid.uuid4())
     calls.care_call_dispatch(actor=superuser, call=call)
     offer = call.offers.get()
     world.add("care_offer", offer, tags={"global": True}, token=offer_token(offer))
+
+
+def _statements(world) -> None:
+    """Last month's statement of each county's responder (one subsidised service), made by its county admin."""
+    from agency.services.payees import payee_service_post, payee_statement_generate
+    from core.timeutil import month_start
+    from tests.clock import clock_at
+
+    last_month = month_start(timezone.localdate(), -1)
+    for name, side in world.sides.items():
+        responder = next(t.obj for t in world.of("care_responder", "county") if t.tags["county"] == name)
+        with clock_at(timezone.now() - timedelta(days=timezone.localdate().day + 1)):
+            payee_service_post(region=side.county, payee_code=f"care:{responder.pk}", payee_name=responder.name,
+                               amount_fen=1000, reference=f"MATRIX-{name}")
+        statement = payee_statement_generate(actor=side.users["county_admin"], region=side.county,
+                                             payee_code=f"care:{responder.pk}", payee_name=responder.name,
+                                             month=last_month)
+        world.add("care_statement", statement, tags={"county": name})

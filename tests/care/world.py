@@ -38,9 +38,10 @@ def care_world() -> dict:
     grid = GridFactory(station=station, liaison=liaison)
     household = HouseholdFactory(grid=grid, elderly_alone=True)
     operator = UserFactory(roles=[Role.CARE_OPERATOR], phone="13500000005")
-    CareDesk.objects.create(user=operator, region=tree["county"])
+    CareDesk.objects.create(user=operator, region=tree["county"], started_on=date(2020, 1, 1))
     county_admin = UserFactory(roles=[Role.COUNTY_ADMIN])
-    StaffAssignmentFactory(user=county_admin, region=tree["county"], role=StaffAssignment.Role.COUNTY_ADMIN)
+    StaffAssignmentFactory(user=county_admin, region=tree["county"], role=StaffAssignment.Role.COUNTY_ADMIN,
+                           started_on=date(2020, 1, 1))
     resident = CareResident.objects.create(
         household=household, village=village, name="王秀兰", phone="13812345678", needs=["hearing"],
         needs_consent_on=date(2026, 1, 5), kind=CareResident.Kind.ELDERLY_ALONE, lives_alone=True)

@@ -1,11 +1,12 @@
 """医敬Town through the browser: a care operator takes a call for an elderly resident living alone (her
 record opens at once by phone number), dispatches it to a pharmacy; the first pharmacy declines on its
 phone, the second accepts on a 375 px phone, arrives and completes within its terms; the operator records
-the resident's rating."""
+the resident's rating, and the county's subsidy is owed to the pharmacy in the ledger."""
 
 import pytest
 from playwright.sync_api import expect
 
+from agency.models import Journal, LedgerEntry
 from care.models import CareCall, CareOffer
 from care.notifications import offer_url
 from core.models import SmsOutboxMessage
@@ -106,3 +107,7 @@ def test_a_care_call_from_intake_to_the_residents_rating(page, browser, live_ser
     shot("11-confirmed")
     call.refresh_from_db()
     assert (call.status, call.rating) == (CareCall.Status.CONFIRMED, 5)
+    # The county's subsidy for the service is owed to the second pharmacy in agency's ledger, for its month's
+    # statement (a month is settled once it has ended: tests/care/test_settlement.py).
+    owed = LedgerEntry.objects.get(journal__kind=Journal.Kind.SERVICE, account__code=f"payee:care:{world['second'].pk}")
+    assert owed.amount_fen == -world["second"].subsidy_fen and call.reference in owed.journal.memo
