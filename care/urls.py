@@ -7,6 +7,7 @@ app_name = "care"
 urlpatterns = [
     path("care/", views_desk.DeskView.as_view(), name="desk"),
     path("care/calls/", views_desk.CallListView.as_view(), name="call-list"),
+    path("care/map/", views_desk.CareMapView.as_view(), name="call-map"),
     path("care/residents/<int:pk>/calls/new/", views_desk.CallCreateView.as_view(), name="call-create"),
     path("care/calls/<int:pk>/", views_desk.CallDetailView.as_view(), name="call-detail"),
     path("care/calls/<int:pk>/dispatch/", views_desk.CallActionView.as_view(action="dispatch"),

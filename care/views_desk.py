@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from care import selectors
+from care import selectors, selectors_figures
 from care.forms import CallForm, CancelForm, CheckInForm, ConfirmForm, PhoneLookupForm
 from care.models import CareCall
 from care.ranking import REASONS
@@ -179,3 +179,11 @@ class AlertResolveView(CareDeskMixin, View):
         messages.success(request, _("Alert dealt with."))
         target = int_or_none(request.POST.get("call"))
         return redirect("care:call-detail", pk=target) if target else redirect("care:desk")
+
+
+class CareMapView(CareDeskMixin, View):
+    """The open calls on the county map, and the same calls listed (the map needs JavaScript; the list not)."""
+
+    def get(self, request):
+        payload, open_calls = selectors_figures.open_calls_map(user=request.user)
+        return TemplateResponse(request, "care/map.html", {"map": payload, "calls": open_calls})

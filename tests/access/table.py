@@ -666,6 +666,8 @@ EXPECTATIONS: dict[str, Case] = {
     # signed link to one offer (tests/care/test_views.py: only that offer, only what the call needs).
     "care:desk": Case(REGION),
     "care:call-list": Case(REGION),
+    "care:call-map": Case(REGION),
+    "reports:care-figures": Case(REGION),
     "care:call-create": Case(REGION, Obj("care_resident", pk="pk"), post=Post(lambda t, w: {
         "idempotency_key": key(), "service": "medicine", "urgency": "routine", "channel": "hotline",
         "description": "矩阵来电"}, control="county_admin")),
