@@ -99,3 +99,22 @@ def offer_by_token(token: str) -> CareOffer | None:
     if offer is None or offer.nonce != nonce:
         return None
     return offer
+
+
+def desks(*, user: User) -> QuerySet:
+    """The care-desk posts in force in the regions the user administers."""
+    from care.models import CareDesk
+
+    return CareDesk.objects.active().filter(scope_for(user).q(place="region__path")).select_related("user", "region")
+
+
+def access_desk_by_id(*, user: User, desk_id: int):
+    return get_in_scope(desks(user=user), pk=desk_id)
+
+
+def person_by_name_or_phone(text: str) -> User | None:
+    """An active account by its sign-in name or mobile number (what an admin types to give a post)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return User.objects.filter(is_active=True).filter(Q(username=text) | Q(phone=text)).first()

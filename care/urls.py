@@ -1,6 +1,6 @@
 from django.urls import path
 
-from care import views_desk, views_money, views_registry, views_responder
+from care import views_desk, views_money, views_registry, views_responder, views_staff
 
 app_name = "care"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("care/responders/new/", views_registry.ResponderFormView.as_view(), name="responder-create"),
     path("care/responders/<int:pk>/", views_registry.ResponderDetailView.as_view(), name="responder-detail"),
     path("care/responders/<int:pk>/edit/", views_registry.ResponderFormView.as_view(), name="responder-update"),
+    path("care/desks/", views_staff.DeskStaffView.as_view(), name="desk-staff"),
+    path("care/desks/<int:pk>/end/", views_staff.DeskEndView.as_view(), name="desk-end"),
     path("care/settlements/", views_money.SettlementListView.as_view(), name="settlement-list"),
     path("care/settlements/<int:pk>/", views_money.SettlementDetailView.as_view(), name="settlement-detail"),
     path("care/r/<str:token>/", views_responder.ResponderOfferView.as_view(), name="responder-offer"),

@@ -46,6 +46,7 @@ CARE = NavGroup("care", pgettext_lazy("navigation group", "Care for vulnerable r
     NavLink(_("Care residents"), "care:resident-list", allowed="is_care_staff"),
     NavLink(_("Care responders"), "care:responder-list", allowed="is_care_staff"),
     NavLink(_("Settlement with the responders"), "care:settlement-list", allowed=COUNTY_ADMIN),
+    NavLink(_("Care desk staff"), "care:desk-staff"),
 ))
 
 SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (

@@ -10,10 +10,11 @@ their posts:
 * a station post: operator (代办员) or grid liaison (民情联络员) of one station (StaffAssignment);
 * a region post: township or county admin of one region (StaffAssignment);
 * a department post: officer, or head, of one department (gov_services' DepartmentMembership);
-* a merchant post: a user of one member merchant's partner account (shop's Merchant / Oscar Partner).
+* a merchant post: a user of one member merchant's partner account (shop's Merchant / Oscar Partner);
+* a care-desk post: a care operator taking calls for the residents of one region (care's CareDesk).
 
 Ended assignments give no scope (`ended_on` is the first day without access). gov_services and shop
-sit above stations, so they contribute their posts through `register_posts` in their AppConfig.ready();
+(and care) sit above stations, so they contribute their posts through `register_posts` in their AppConfig.ready();
 the rules below stay here.
 
 Who sees what (a user holding several posts sees the union):
@@ -30,6 +31,7 @@ Who sees what (a user holding several posts sees the union):
 | township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it, grids and households (in full); the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages; creates, edits, imports, suspends and closes its stations; sets up grids, chooses their liaisons, keeps and imports households |
 | county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; sets up the till's providers, products and commission plans (shared by the platform's counties; township admins read them); vets merchants and sets delivery fees; sets up departments (the county's, its townships', and the city-level ones at its city) and their staff (with the role's permission); gives and ends the township-admin posts of its townships and the county-admin posts of its county (never ends its own) |
 | merchant | their own membership, products and order parts | moves their order parts |
+| care operator (a care-desk post, care's CareDesk) | the care registry, calls, check-ins and alerts of the residents of their region (in full on a resident's own page, audited); the responders serving it | takes calls, dispatches, records check-ins, keeps the registry of residents (the township and county admins do the same for their region, and contract the responders) |
 | superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate); opens a county (its city and county regions and its first county admin) |
 
 Households' personal data (names, ID and phone numbers) is shown masked wherever it is listed

@@ -140,3 +140,15 @@ def care_desk_give(*, actor: User, user: User, region: Region) -> CareDesk:
     user_role_grant(user=user, role=Role.CARE_OPERATOR, actor=actor)
     audit_event_record(actor=actor, action="care.desk.given", target=desk, data={"user": user.pk})
     return desk
+
+
+@transaction.atomic
+def care_desk_end(*, actor: User, desk: CareDesk) -> CareDesk:
+    """End a care-desk post today (the first day without access)."""
+    require(scope_for(actor).covers(desk.region.path), _("Only the admins of the region end care-desk posts there."))
+    desk = CareDesk.objects.select_for_update().get(pk=desk.pk)
+    if desk.ended_on is None:
+        desk.ended_on = timezone.localdate()
+        desk.save(update_fields=["ended_on"])
+        audit_event_record(actor=actor, action="care.desk.ended", target=desk)
+    return desk

@@ -710,6 +710,11 @@ EXPECTATIONS: dict[str, Case] = {
         "statements need last month's confirmed services: tests/care/test_settlement.py"))),
     "care:settlement-detail": Case(COUNTY, Obj("care_statement", pk="pk"), post=Post(
         {"action": "approve"}, control="county_finance")),
+    # Care-desk posts: the region's admins give them (the person and the region in the form) and end them.
+    "care:desk-staff": Case(REGION, post=Post(lambda t, w: {"person": w.sides["A"].users["resident"].username,
+                                                            "region": w.sides["A"].townships["T1"].pk},
+                                              control="county_admin")),
+    "care:desk-end": Case(REGION, Obj("care_desk", pk="pk"), get=False, post=Post({}, control="county_admin")),
     "care:responder-offer": Case(PUBLIC, Obj("care_offer", public=True, token="token"), post=Unexercised(
         "the responder's answer behind the signed link: tests/care/test_views.py")),
     "reports:job-download": Case(STAFF, Obj("report_job", pk="pk"), roles={}, ok=FILE),

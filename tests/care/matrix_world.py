@@ -14,8 +14,10 @@ from django.utils import timezone
 from care.models import CareCheckIn, CareResident, Responder, Service
 from care.services import calls
 from care.services.calls import alert_raise
+from care.services.registry import care_desk_give
 from care.tokens import offer_token
 from stations.models import Household, Region
+from tests.factories import UserFactory
 
 PLACES = (("A", "S11"), ("A", "S21"), ("B", "S11"))
 
@@ -63,6 +65,9 @@ def add_care(world) -> None:
         alert_raise(resident, kind="late", key=f"matrix:{resident.pk}", message="矩阵提醒")
         world.add("care_alert", resident.alerts.get(), tags=tags)
     _statements(world)
+    for name, side in world.sides.items():  # a care operator at each township T1
+        desk = care_desk_give(actor=side.users["county_admin"], user=UserFactory(), region=side.townships["T1"])
+        world.add("care_desk", desk, tags={"county": name, "township": f"{name}.T1"})
     resident = world.of("care_resident")[0].obj
     call = calls.care_call_take(actor=superuser, resident=resident, service=Service.MEDICINE, urgency="routine",
                                 description="送药", idempotency_key=uuid.uuid4())

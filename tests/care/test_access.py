@@ -59,3 +59,17 @@ def test_station_staff_and_residents_have_no_care_desk(client, world):
     assert client.get(reverse("care:desk")).status_code == 403
     client.force_login(UserFactory(roles=[Role.RESIDENT]))
     assert client.get(reverse("care:call-list")).status_code == 403
+
+
+def test_the_admins_give_and_end_care_desk_posts_from_the_screen(client, world):
+    person = UserFactory(phone="13511112222")
+    client.force_login(world["county_admin"])
+    response = client.post(reverse("care:desk-staff"), {"person": "13511112222", "region": world["county"].pk})
+    assert response.status_code == 302
+    desk = CareDesk.objects.get(user=person)
+    assert scope_for(UserFactory._meta.model.objects.get(pk=person.pk)).is_care_staff
+    assert client.post(reverse("care:desk-staff"), {"person": "nobody", "region": world["county"].pk}
+                       ).status_code == 400
+    client.post(reverse("care:desk-end", kwargs={"pk": desk.pk}))
+    desk.refresh_from_db()
+    assert desk.ended_on is not None
