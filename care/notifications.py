@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from care.models import CareCall, CareOffer
-from care.tokens import offer_token
+from care.tokens import offer_token, rate_token
 from core.masking import mask_name
 from core.sms import sms_enqueue
 
@@ -58,3 +58,18 @@ def send_late_alert(call: CareCall, step: str) -> None:
             "ref": call.reference, "step": step}
     sms_enqueue(phone=operator.phone, text=text, purpose="care_late", reference=f"{call.reference}:{step}",
                 region_path=call.place_path)
+
+
+def rate_url(call: CareCall) -> str:
+    path = reverse("care:resident-rate", kwargs={"token": rate_token(call)})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def send_rating_link(call: CareCall) -> None:
+    """Served: the resident is asked to confirm and rate, by a link to that one call."""
+    link = rate_url(call)
+    with override(LANGUAGE):
+        text = _("%(responder)s has completed your care call %(ref)s. Please confirm and rate the service: "
+                 "%(link)s") % {"responder": call.responder.name, "ref": call.reference, "link": link}
+    sms_enqueue(phone=call.resident.phone, text=text, purpose="care_rate", reference=call.reference,
+                region_path=call.place_path, secrets=[link.rsplit("/", 2)[-2]])

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from care.models import CareAlert, CareCall, CareCheckIn, CareOffer, CareResident, Responder
-from care.tokens import offer_from_token
+from care.tokens import call_from_rate_token, offer_from_token
 from stations.models import Household, Region
 from stations.scope import get_in_scope, scope_for
 
@@ -118,3 +118,14 @@ def person_by_name_or_phone(text: str) -> User | None:
     if not text:
         return None
     return User.objects.filter(is_active=True).filter(Q(username=text) | Q(phone=text)).first()
+
+
+def call_by_rate_token(token: str) -> CareCall | None:
+    """The call a resident's rating link opens (only that one; only once it is served), or None."""
+    parsed = call_from_rate_token(token)
+    if parsed is None:
+        return None
+    call_id, reference = parsed
+    return (CareCall.objects.select_related("responder", "village")
+            .filter(pk=call_id, reference=reference, status__in=(CareCall.Status.COMPLETED, CareCall.Status.CONFIRMED))
+            .first())

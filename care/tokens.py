@@ -25,3 +25,24 @@ def offer_from_token(token: str) -> tuple[int, str] | None:
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
         return None
     return value[0], value[1]
+
+
+_RATE_SALT = "care.rate"
+
+
+def rate_token(call) -> str:
+    """The resident's link to confirm and rate one call (texted when the responder completes it)."""
+    return signing.dumps([call.pk, call.reference], salt=_RATE_SALT)
+
+
+def call_from_rate_token(token: str) -> tuple[int, str] | None:
+    try:
+        value = signing.loads(token, salt=_RATE_SALT, max_age=RATE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
+        return None
+    return value[0], value[1]
+
+
+RATE_MAX_AGE = 14 * 24 * 3600

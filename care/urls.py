@@ -29,4 +29,5 @@ urlpatterns = [
     path("care/settlements/", views_money.SettlementListView.as_view(), name="settlement-list"),
     path("care/settlements/<int:pk>/", views_money.SettlementDetailView.as_view(), name="settlement-detail"),
     path("care/r/<str:token>/", views_responder.ResponderOfferView.as_view(), name="responder-offer"),
+    path("care/rate/<str:token>/", views_responder.ResidentRateView.as_view(), name="resident-rate"),
 ]

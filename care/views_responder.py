@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.views import View
 
 from care import selectors
-from care.forms import CompleteForm
+from care.forms import CompleteForm, ConfirmForm
 from care.models import CareOffer
 from care.services import calls as services
 from core.audit import audit_event_record
@@ -69,3 +69,32 @@ class ResponderOfferView(View):
             "resident": call.resident, "household": call.resident.household,
             "emergency_number": settings.CARE_EMERGENCY_NUMBER, "responder": offer.responder,
         }, status=status)
+
+
+class ResidentRateView(View):
+    """The resident's page (/care/rate/<signed token>/): the text sent when the responder completed the call
+    links here; it shows that call's service, responder and note, and takes the confirmation and rating."""
+
+    def get(self, request, token):
+        call = selectors.call_by_rate_token(token)
+        if call is None:
+            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        return self.render(request, call, ConfirmForm())
+
+    def post(self, request, token):
+        call = selectors.call_by_rate_token(token)
+        if call is None:
+            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            return self.render(request, call, form, status=400)
+        try:
+            services.care_call_rate_by_resident(call_id=call.pk, reference=call.reference, **form.cleaned_data)
+        except ValidationError as error:
+            return self.render(request, call, form, errors=error.messages, status=409)
+        return redirect("care:resident-rate", token=token)
+
+    def render(self, request, call, form, *, errors=(), status=200):
+        call.refresh_from_db()
+        return TemplateResponse(request, "care/resident_rate.html", {"call": call, "form": form, "errors": errors},
+                                status=status)

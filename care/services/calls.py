@@ -251,6 +251,7 @@ def care_call_complete(*, offer_id: int, nonce: str, note: str, amount_fen: int)
     call.amount_fen, call.subsidy_fen = amount_fen, responder.subsidy_fen
     call.save(update_fields=["status", "completed_at", "completion_note", "amount_fen", "subsidy_fen"])
     _record(call, "completed", responder=responder.pk, amount_fen=amount_fen, subsidy_fen=responder.subsidy_fen)
+    notifications.send_rating_link(call)
     return call
 
 
@@ -266,7 +267,20 @@ def can_confirm(user: User, call: CareCall) -> bool:
 def care_call_confirm(*, actor: User, call: CareCall, rating: int, note: str = "") -> CareCall:
     """The resident (through the desk or their liaison) confirms the service and rates it, 1–5."""
     require(can_confirm(actor, call), _("Only the care desk or the resident's liaison confirm a call."))
-    call = _locked(call.pk)
+    return _confirm(call.pk, actor=actor, rating=rating, note=note)
+
+
+@transaction.atomic
+def care_call_rate_by_resident(*, call_id: int, reference: str, rating: int, note: str = "") -> CareCall:
+    """The resident confirms and rates on the page their text message links to (that one call)."""
+    call = CareCall.objects.filter(pk=call_id, reference=reference).first()
+    if call is None:
+        raise ValidationError(_("This link is not valid."), code="bad_link")
+    return _confirm(call.pk, actor=None, rating=rating, note=note, by="resident")
+
+
+def _confirm(call_id: int, *, actor, rating: int, note: str, by: str = "desk") -> CareCall:
+    call = _locked(call_id)
     if call.status == Status.CONFIRMED and call.rating == rating:
         return call
     if not 1 <= rating <= 5:
@@ -274,7 +288,7 @@ def care_call_confirm(*, actor: User, call: CareCall, rating: int, note: str = "
     CALL_MACHINE.move(call, Action.CONFIRM)
     call.confirmed_at, call.rating, call.rating_note = timezone.now(), rating, note.strip()[:300]
     call.save(update_fields=["status", "confirmed_at", "rating", "rating_note"])
-    _record(call, "confirmed", actor=actor, rating=rating)
+    _record(call, "confirmed", actor=actor, rating=rating, by=by)
     subsidy_post(call, actor=actor)
     return call
 

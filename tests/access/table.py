@@ -715,6 +715,8 @@ EXPECTATIONS: dict[str, Case] = {
                                                             "region": w.sides["A"].townships["T1"].pk},
                                               control="county_admin")),
     "care:desk-end": Case(REGION, Obj("care_desk", pk="pk"), get=False, post=Post({}, control="county_admin")),
+    "care:resident-rate": Case(PUBLIC, Obj("care_call", "completed", public=True, token="rate_token"), post=Unexercised(
+        "the resident's rating behind the signed link: tests/care/test_views.py")),
     "care:responder-offer": Case(PUBLIC, Obj("care_offer", public=True, token="token"), post=Unexercised(
         "the responder's answer behind the signed link: tests/care/test_views.py")),
     "reports:job-download": Case(STAFF, Obj("report_job", pk="pk"), roles={}, ok=FILE),

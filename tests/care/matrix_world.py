@@ -15,7 +15,7 @@ from care.models import CareCheckIn, CareResident, Responder, Service
 from care.services import calls
 from care.services.calls import alert_raise
 from care.services.registry import care_desk_give
-from care.tokens import offer_token
+from care.tokens import offer_token, rate_token
 from stations.models import Household, Region
 from tests.factories import UserFactory
 
@@ -59,7 +59,7 @@ def add_care(world) -> None:
                 calls.care_offer_answer(offer_id=offer.pk, nonce=offer.nonce, accept=True)
                 calls.care_call_arrive(offer_id=offer.pk, nonce=offer.nonce)
                 calls.care_call_complete(offer_id=offer.pk, nonce=offer.nonce, note="已送", amount_fen=0)
-            world.add("care_call", call, state=state, tags=tags)
+            world.add("care_call", call, state=state, tags=tags, rate_token=rate_token(call))
         checkin = CareCheckIn.objects.create(resident=resident, due_on=date.today())
         world.add("care_checkin", checkin, tags=tags)
         alert_raise(resident, kind="late", key=f"matrix:{resident.pk}", message="矩阵提醒")

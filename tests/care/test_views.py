@@ -178,3 +178,24 @@ def test_offers_still_waiting_are_withdrawn_when_the_call_is_cancelled(client, w
     client = signed_in(client, world["operator"])
     client.post(reverse("care:call-cancel", kwargs={"pk": call.pk}), {"reason": "家人已送药"})
     assert call.offers.get().status == CareOffer.Status.WITHDRAWN
+
+
+def test_the_resident_confirms_and_rates_by_the_link_texted_on_completion(client, world, django_capture_on_commit_callbacks):
+    from core.models import SmsOutboxMessage
+
+    call = dispatched(world)
+    offer = call.offers.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.care_offer_answer(offer_id=offer.pk, nonce=offer.nonce, accept=True)
+        services.care_call_arrive(offer_id=offer.pk, nonce=offer.nonce)
+        services.care_call_complete(offer_id=offer.pk, nonce=offer.nonce, note="药已送到", amount_fen=0)
+    sms = SmsOutboxMessage.objects.get(purpose="care_rate")
+    assert sms.phone == "13812345678" and "******" in sms.text
+    from care.notifications import rate_url
+
+    url = rate_url(call).split("cunzhan.test", 1)[1]
+    assert "药已送到" in client.get(url).content.decode()
+    assert client.get(url[:-3] + "xx/").status_code == 404
+    assert client.post(url, {"rating": "5", "note": "谢谢"}).status_code == 302
+    call.refresh_from_db()
+    assert (call.status, call.rating) == (CareCall.Status.CONFIRMED, 5)
