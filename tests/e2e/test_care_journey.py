@@ -111,3 +111,65 @@ def test_a_care_call_from_intake_to_the_residents_rating(page, browser, live_ser
     # statement (a month is settled once it has ended: tests/care/test_settlement.py).
     owed = LedgerEntry.objects.get(journal__kind=Journal.Kind.SERVICE, account__code=f"payee:care:{world['second'].pk}")
     assert owed.amount_fen == -world["second"].subsidy_fen and call.reference in owed.journal.memo
+
+
+def test_a_county_admin_sets_up_care_from_the_screens_on_a_phone(page, shot, sign_in, county_admin, tree):
+    """From an empty care registry: the county admin contracts a pharmacy, registers an elderly resident
+    living alone and looks over the desk, the map, the figures, the desk staff and the settlement — on a
+    375 px phone."""
+    from care.models import CareResident, Responder
+    from tests.factories import GridFactory, HouseholdFactory, StationFactory
+
+    village = tree["villages"][0]
+    station = StationFactory(village=village, name="城关村综合服务站")
+    household = HouseholdFactory(grid=GridFactory(station=station, name="第一网格"), house_number="一-009",
+                                 elderly_alone=True)
+    page.set_viewport_size(PHONE)
+    sign_in(county_admin, step="s01-sign-in")
+
+    assert_ok(page.goto("/care/responders/new/"), "the responder form")
+    page.locator("select[name='region']").select_option(str(tree["county"].pk))
+    page.locator("input[name='name']").fill("康宁大药房")
+    page.locator("select[name='kind']").select_option("pharmacy")
+    page.locator("input[name='services'][value='medicine']").check()
+    page.locator(f"input[name='villages'][value='{village.pk}']").check()
+    page.locator("input[name='opens_at']").fill("08:00")
+    page.locator("input[name='closes_at']").fill("20:00")
+    page.locator("input[name='capacity']").fill("3")
+    page.locator("textarea[name='terms']").fill("送药上门，药价按店内标价")
+    page.locator("input[name='max_charge_fen']").fill("30")
+    page.locator("input[name='subsidy_fen']").fill("10")
+    page.locator("input[name='contact_name']").fill("张店长")
+    page.locator("input[name='phone']").fill("13712000001")
+    page.locator("input[name='contract_starts_on']").fill("2026-01-01")
+    page.locator("input[name='contract_ends_on']").fill("2027-12-31")
+    _fits_the_phone(page)
+    shot("s02-responder-form")
+    _click_and_wait(page, page.locator("form.cz-card button[type='submit']"), "the responder")
+    responder = Responder.objects.get()
+    assert path_of(page) == f"/care/responders/{responder.pk}/" and responder.subsidy_fen == 1000
+    _fits_the_phone(page)
+    shot("s03-responder")
+
+    assert_ok(page.goto("/care/residents/new/"), "the resident form")
+    page.locator("select[name='household']").select_option(str(household.pk))
+    page.locator("input[name='name']").fill("朱春生")
+    page.locator("input[name='phone']").fill("13932606267")
+    page.locator("input[name='needs'][value='hearing']").check()
+    page.locator("input[name='needs_consent_on']").fill("2026-12-01")
+    page.locator("input[name='contact1_name']").fill("朱小红")
+    page.locator("input[name='contact1_relation']").fill("女儿")
+    page.locator("input[name='contact1_phone']").fill("13935100001")
+    _fits_the_phone(page)
+    _click_and_wait(page, page.locator("form.cz-card button[type='submit']"), "the resident")
+    resident = CareResident.objects.get()
+    assert path_of(page) == f"/care/residents/{resident.pk}/" and resident.contacts.count() == 1
+    _fits_the_phone(page)
+    shot("s04-resident")
+
+    for step, url in (("s05-desk", "/care/"), ("s06-residents", "/care/residents/"), ("s07-map", "/care/map/"),
+                      ("s08-figures", "/county/reports/care/"), ("s09-desk-staff", "/care/desks/"),
+                      ("s10-settlements", "/care/settlements/"), ("s11-responders", "/care/responders/")):
+        assert_ok(page.goto(url), url)
+        _fits_the_phone(page)
+        shot(step)
