@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from care.models import CareCall, CareResident, Need, Responder, Service
 from core.money import YuanField
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

@@ -10,18 +10,20 @@ from django import forms
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from care import figures
 from care.selectors_figures import DIMENSIONS, care_call_rows
 from stations.mixins import WorkspaceMixin
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DIMENSION_LABELS = {"village": _("Village"), "responder": _("Responder"), "service": _("Service")}
 
 
 class CareFiguresForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=pgettext_lazy("date range", "From"), widget=DATE)
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), widget=DATE)
     dimension = forms.ChoiceField(label=_("By"), choices=[(d, DIMENSION_LABELS[d]) for d in DIMENSIONS])
 
     def clean(self):
