@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from care.models.registry import CareResident, Responder, Service
 from stations.models import Region
@@ -107,8 +108,8 @@ class CareOffer(models.Model):
 
     class Status(models.TextChoices):
         OFFERED = "offered", _("Waiting for an answer")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        ACCEPTED = "accepted", pgettext_lazy("care offer", "Accepted")
+        DECLINED = "declined", pgettext_lazy("care offer", "Declined")
         EXPIRED = "expired", _("No answer in time")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
