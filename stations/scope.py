@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from django.core.exceptions import PermissionDenied
@@ -147,9 +148,20 @@ class Scope:
     regions: tuple[RegionPost, ...] = ()
     departments: tuple[DepartmentPost, ...] = ()
     merchants: tuple[MerchantPost, ...] = ()
-    care_desks: tuple[CareDeskPost, ...] = ()
+    # None: loaded when first asked (care pages only), so that no other page pays the query.
+    care_desk_posts: tuple[CareDeskPost, ...] | None = field(default=None, compare=False, repr=False)
 
     # -- what the posts amount to
+
+    @cached_property
+    def care_desks(self) -> tuple[CareDeskPost, ...]:
+        """The care-desk posts (care's CareDesk): given, or loaded on first use (one query)."""
+        if self.care_desk_posts is not None:
+            return self.care_desk_posts
+        loader = _POST_LOADERS.get("care_desks")
+        if loader is None or self.user_id is None or self.everything:
+            return ()
+        return tuple(loader(self.user_id))
 
     @property
     def is_authenticated(self) -> bool:
@@ -186,8 +198,7 @@ class Scope:
     @property
     def is_empty(self) -> bool:
         """No staff post at all (a resident, an anonymous visitor): nothing beyond their own rows."""
-        return not (self.everything or self.stations or self.regions or self.departments or self.merchants
-                    or self.care_desks)
+        return not (self.everything or self.stations or self.regions or self.departments or self.merchants)
 
     # -- workspace predicates: who gets into /county/, /counter/, /dept/, the merchant dashboard
 
@@ -653,8 +664,7 @@ def _build(user) -> Scope:
     loaders = _POST_LOADERS
     return Scope(user_id=user.pk, stations=tuple(stations), regions=tuple(regions),
                  departments=tuple(loaders["departments"](user.pk)) if "departments" in loaders else (),
-                 merchants=tuple(loaders["merchants"](user.pk)) if "merchants" in loaders else (),
-                 care_desks=tuple(loaders["care_desks"](user.pk)) if "care_desks" in loaders else ())
+                 merchants=tuple(loaders["merchants"](user.pk)) if "merchants" in loaders else ())
 
 
 def active_assignments(*, user) -> QuerySet[StaffAssignment]:

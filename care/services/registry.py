@@ -16,7 +16,7 @@ from accounts.services import user_role_grant
 from care.models import CareDesk, CareResident, EmergencyContact, Need, Responder, Service
 from core.audit import audit_event_record
 from stations.models import Household, Region
-from stations.scope import require, scope_for
+from stations.scope import require, scope_for, scope_forget
 
 
 def _clean_needs(needs, consent_on: date | None) -> list[str]:
@@ -138,6 +138,7 @@ def care_desk_give(*, actor: User, user: User, region: Region) -> CareDesk:
         raise ValidationError({"user": _("This person already works this care desk.")})
     desk = CareDesk.objects.create(user=user, region=region, started_on=timezone.localdate())
     user_role_grant(user=user, role=Role.CARE_OPERATOR, actor=actor)
+    scope_forget(user)
     audit_event_record(actor=actor, action="care.desk.given", target=desk, data={"user": user.pk})
     return desk
 
