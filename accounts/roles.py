@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     TOWNSHIP_ADMIN = "township_admin", _("Township admin")
     COUNTY_ADMIN = "county_admin", _("County admin")
     EDITOR = "editor", _("Portal editor")
+    CARE_OPERATOR = "care_operator", _("Care operator")
 
 
 # Model permissions each role's group carries ("app_label.codename").
@@ -30,6 +31,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.MERCHANT: ["partner.dashboard_access"],
     # Into the CMS; what an editor may do to which pages is Wagtail's (its Editors and Moderators groups).
     Role.EDITOR: ["wagtailadmin.access_admin"],
+    # The care desk (care/): which region's calls is the scope's (a care desk post), like every post.
+    Role.CARE_OPERATOR: [],
     Role.TOWNSHIP_ADMIN: ["stations.view_region", "stations.add_region", "stations.change_region",
                           "stations.view_station", "stations.add_station", "stations.change_station",
                           "stations.view_staffassignment", "stations.view_grid", "gov_services.view_serviceitem",
@@ -79,6 +82,7 @@ ROLE_WORKSPACES: list[tuple[Role, str]] = [
     (Role.OFFICER, "gov_services:dept-home"),
     (Role.OPERATOR, "stations:counter-home"),
     (Role.LIAISON, "stations:counter-home"),
+    (Role.CARE_OPERATOR, "care:desk"),
     (Role.MERCHANT, "shop:merchant-home"),
     (Role.EDITOR, "wagtailadmin_home"),
 ]

@@ -42,6 +42,17 @@ STORE = NavGroup("store", pgettext_lazy("navigation group", "Store"), (
     NavLink(_("Merchant statements and payouts"), "shop:county-merchant-statements"),
 ))
 
+CARE = NavGroup("care", pgettext_lazy("navigation group", "Care for vulnerable residents"), (
+    NavLink(_("Care desk"), "care:desk", allowed="is_care_staff"),
+    NavLink(_("Care calls"), "care:call-list", allowed="is_care_staff"),
+    NavLink(_("Map of open calls"), "care:call-map", allowed="is_care_staff"),
+    NavLink(_("Care figures"), "reports:care-figures", allowed="is_care_staff"),
+    NavLink(_("Care residents"), "care:resident-list", allowed="is_care_staff"),
+    NavLink(_("Care responders"), "care:responder-list", allowed="is_care_staff"),
+    NavLink(_("Settlement with the responders"), "care:settlement-list", allowed=COUNTY_ADMIN),
+    NavLink(_("Care desk staff"), "care:desk-staff"),
+))
+
 SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
     NavLink(_("Counties"), "stations:county-list", allowed=PLATFORM),
     NavLink(_("Regions"), "stations:region-list"),
@@ -57,7 +68,7 @@ SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
     NavLink(_("Till set-up"), "agency:setup-home"),
 ))
 
-COUNTY_NAVIGATION = (REQUESTS, SUPERVISION, MONEY, STORE, SETUP)
+COUNTY_NAVIGATION = (REQUESTS, SUPERVISION, MONEY, STORE, CARE, SETUP)
 
 # The merchant's workspace (/merchant/…): the same data, rendered by stations on every merchant page.
 MERCHANT = "is_merchant"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("gov_services.urls")),
     path("", include("agency.urls")),
     path("", include("shop.urls")),
+    path("", include("care.urls")),
     path("", include("reports.urls")),
     path("", include("visits.urls")),
     path("", include("portal.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views, views_commissions, views_public
+from reports import views, views_care, views_commissions, views_public
 
 app_name = "reports"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("county/reports/commissions/transactions/", views_commissions.CommissionTransactionListView.as_view(),
          name="commission-transactions"),
     path("county/reports/shop-sales/", views_commissions.ShopSalesReportView.as_view(), name="shop-sales"),
+    path("county/reports/care/", views_care.CareFiguresView.as_view(), name="care-figures"),
     path("county/reports/jobs/", views.ReportJobCreateView.as_view(), name="job-create"),
     path("county/reports/jobs/<int:pk>/", views.ReportJobDetailView.as_view(), name="job-detail"),
     path("county/reports/jobs/<int:pk>/status/", views.ReportJobStatusView.as_view(), name="job-status"),

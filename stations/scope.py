@@ -10,10 +10,11 @@ their posts:
 * a station post: operator (代办员) or grid liaison (民情联络员) of one station (StaffAssignment);
 * a region post: township or county admin of one region (StaffAssignment);
 * a department post: officer, or head, of one department (gov_services' DepartmentMembership);
-* a merchant post: a user of one member merchant's partner account (shop's Merchant / Oscar Partner).
+* a merchant post: a user of one member merchant's partner account (shop's Merchant / Oscar Partner);
+* a care-desk post: a care operator taking calls for the residents of one region (care's CareDesk).
 
 Ended assignments give no scope (`ended_on` is the first day without access). gov_services and shop
-sit above stations, so they contribute their posts through `register_posts` in their AppConfig.ready();
+(and care) sit above stations, so they contribute their posts through `register_posts` in their AppConfig.ready();
 the rules below stay here.
 
 Who sees what (a user holding several posts sees the union):
@@ -30,6 +31,7 @@ Who sees what (a user holding several posts sees the union):
 | township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it, grids and households (in full); the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages; creates, edits, imports, suspends and closes its stations; sets up grids, chooses their liaisons, keeps and imports households |
 | county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; sets up the till's providers, products and commission plans (shared by the platform's counties; township admins read them); vets merchants and sets delivery fees; sets up departments (the county's, its townships', and the city-level ones at its city) and their staff (with the role's permission); gives and ends the township-admin posts of its townships and the county-admin posts of its county (never ends its own) |
 | merchant | their own membership, products and order parts | moves their order parts |
+| care operator (a care-desk post, care's CareDesk) | the care registry, calls, check-ins and alerts of the residents of their region (in full on a resident's own page, audited); the responders serving it | takes calls, dispatches, records check-ins, keeps the registry of residents (the township and county admins do the same for their region, and contract the responders) |
 | superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate); opens a county (its city and county regions and its first county admin) |
 
 Households' personal data (names, ID and phone numbers) is shown masked wherever it is listed
@@ -52,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from django.core.exceptions import PermissionDenied
@@ -95,6 +98,14 @@ class DepartmentPost:
 
 
 @dataclass(frozen=True)
+class CareDeskPost:
+    """A care operator's desk (care's CareDesk): the calls and registries of one region."""
+
+    region_id: int
+    path: str
+
+
+@dataclass(frozen=True)
 class MerchantPost:
     partner_id: int
     merchant_id: int | None
@@ -105,8 +116,8 @@ _POST_LOADERS: dict[str, Callable[[int], Iterable]] = {}
 
 
 def register_posts(kind: str, loader: Callable[[int], Iterable]) -> None:
-    """Called from an AppConfig.ready(): "departments" (gov_services) or "merchants" (shop)."""
-    if kind not in ("departments", "merchants"):
+    """Called from an AppConfig.ready(): "departments" (gov_services), "merchants" (shop), "care_desks" (care)."""
+    if kind not in ("departments", "merchants", "care_desks"):
         raise ValueError(f"unknown kind of post {kind!r}")
     _POST_LOADERS[kind] = loader
 
@@ -137,8 +148,20 @@ class Scope:
     regions: tuple[RegionPost, ...] = ()
     departments: tuple[DepartmentPost, ...] = ()
     merchants: tuple[MerchantPost, ...] = ()
+    # None: loaded when first asked (care pages only), so that no other page pays the query.
+    care_desk_posts: tuple[CareDeskPost, ...] | None = field(default=None, compare=False, repr=False)
 
     # -- what the posts amount to
+
+    @cached_property
+    def care_desks(self) -> tuple[CareDeskPost, ...]:
+        """The care-desk posts (care's CareDesk): given, or loaded on first use (one query)."""
+        if self.care_desk_posts is not None:
+            return self.care_desk_posts
+        loader = _POST_LOADERS.get("care_desks")
+        if loader is None or self.user_id is None or self.everything:
+            return ()
+        return tuple(loader(self.user_id))
 
     @property
     def is_authenticated(self) -> bool:
@@ -219,6 +242,11 @@ class Scope:
     def is_any_staff(self) -> bool:
         """A post at a station, a department or a region: reports and request files are for them."""
         return self.is_counter_staff or self.is_department_staff or self.is_county_staff
+
+    @property
+    def is_care_staff(self) -> bool:
+        """The care desk (/care/…): care operators, and the township and county admins who supervise it."""
+        return self.everything or bool(self.regions) or bool(self.care_desks)
 
     @property
     def is_merchant(self) -> bool:
@@ -333,6 +361,30 @@ class Scope:
         if assignment.region_id is None or (not self.everything and self.is_user(assignment.user_id)):
             return False
         return self.can_give_admin_post(assignment.region, assignment.role)
+
+    # -- care for vulnerable residents (care): residents, calls and responders by their region's path
+
+    def care_paths(self) -> tuple[str, ...]:
+        """The regions whose care the user works: their care desks' and the regions they administer."""
+        return tuple(sorted({post.path for post in self.care_desks} | set(self.admin_paths())))
+
+    def care_q(self, *, place: str) -> Q:
+        """Care rows (residents, calls, responders) whose place lies in a region of `care_paths`."""
+        if self.everything:
+            return Q()
+        q = NOTHING
+        for path in self.care_paths():
+            q |= place_q(path, place)
+        return q
+
+    def can_work_care(self, path: str | None) -> bool:
+        """Take calls, dispatch, record check-ins, keep the registry of residents at `path` (a village),
+        and see them in full (each showing audited): its care desk and its admins."""
+        return self.everything or (bool(path) and any(path.startswith(p) for p in self.care_paths()))
+
+    def can_contract_responders(self, path: str | None) -> bool:
+        """Register, edit and suspend responders contracted by the region at `path`: its admins."""
+        return self.covers(path)
 
     # -- grids and households
 

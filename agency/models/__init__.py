@@ -1,9 +1,10 @@
 """agency models, split by concern: catalogue (providers, products, plans), ledger (accounts,
-journals, entries), rollups (the commission report's sums), till (counter transactions, floats,
-closes, statements), visits (a resident's errands at one sitting)."""
+journals, entries), payees (statements for contracted payees), rollups (the commission report's sums), till
+(counter transactions, floats, closes, statements), visits (a resident's errands at one sitting)."""
 
 from agency.models.catalogue import CommissionPlan, CommissionPlanVersion, Product, Provider
 from agency.models.ledger import Account, CashBalance, Journal, LedgerEntry
+from agency.models.payees import PayeeStatement
 from agency.models.rollups import CommissionDayRollup, CommissionRollup
 from agency.models.till import (
     CommissionStatement,
@@ -30,6 +31,7 @@ __all__ = [
     "FloatWallet",
     "Journal",
     "LedgerEntry",
+    "PayeeStatement",
     "Product",
     "Provider",
     "Visit",

@@ -36,6 +36,8 @@ class Account(models.Model):
         STORE = "store", _("Store commission payable")
         TAX = "tax", _("Tax withheld")
         PLATFORM_BANK = "platform_bank", _("Platform bank")
+        SUBSIDY = "subsidy", _("Subsidies granted")
+        PAYEE = "payee", _("Owed to a contracted payee")
 
     code = models.CharField(_("code"), max_length=60, unique=True)
     purpose = models.CharField(_("purpose"), max_length=15, choices=Purpose.choices)
@@ -69,6 +71,8 @@ class Journal(models.Model):
         VARIANCE = "variance", _("Cash variance")
         PAYOUT = "payout", _("Commission paid")
         MERCHANT_PAYOUT = "m_payout", _("Merchant paid")
+        SERVICE = "service", _("Subsidised service")
+        PAYEE_PAID = "payee_paid", _("Paid to a contracted payee")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     posted_at = models.DateTimeField(_("posted at"), db_index=True)

@@ -34,6 +34,7 @@ OUR_APPS = [
     "agency",
     "gov_services",
     "shop",
+    "care",
     "portal",
     "reports",
     "visits",
@@ -431,6 +432,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.tasks.remind_merchants_of_revetting",
         "schedule": crontab(minute=0, hour=9),
     },
+    # Care calls: offers left unanswered pass on, late steps alert, check-ins fall due (idempotent; the
+    # offer's own countdown task does the hand-on on time, this is the safety net).
+    "care-sweep": {
+        "task": "care.tasks.care_sweep",
+        "schedule": 60,
+    },
     # Checkout card attempts paid or started but never placed: refunded or cancelled (idempotent).
     "shop-card-attempts-sweep": {
         "task": "shop.tasks.sweep_abandoned_card_attempts",
@@ -452,6 +459,11 @@ BACKUP_KEEP_WEEKLY = read("BACKUP_KEEP_WEEKLY", env.int, 8, "BACKUP_KEEP_WEEKLY=
 # silently left without the time it was promised.
 PDF_TIMESTAMP_URL = read("PDF_TIMESTAMP_URL", env.str, "", "PDF_TIMESTAMP_URL=http://tsa.county.example/tsr")
 PDF_TIMESTAMP_TIMEOUT = read("PDF_TIMESTAMP_TIMEOUT", env.int, 10, "PDF_TIMESTAMP_TIMEOUT=10 (seconds)")
+
+# Care (医敬Town): minutes a responder has to answer an offer before it passes to the next; the number
+# shown on urgent calls.
+CARE_OFFER_MINUTES = read("CARE_OFFER_MINUTES", env.int, 5, "CARE_OFFER_MINUTES=5")
+CARE_EMERGENCY_NUMBER = read("CARE_EMERGENCY_NUMBER", env.str, "120", "CARE_EMERGENCY_NUMBER=120")
 
 # Stripe: unset keys hide card payment; cash at the counter always works.
 STRIPE_SECRET_KEY = read("STRIPE_SECRET_KEY", env.str, "", "sk_test_…")

@@ -119,6 +119,7 @@ def build_world() -> World:
     _oscar(world)
     _reports(world)
     _api_keys(world)
+    _care(world)
     return world
 
 
@@ -646,6 +647,12 @@ def _reports(world: World) -> None:
         job = report_job_run(job_id=job.pk)  # what Celery does after the commit
         assert job.status == "done", job.error
         world.add("report_job", job, tags={"county": name, "user": f"{name}.{role}"})
+
+
+def _care(world: World) -> None:
+    from tests.care.matrix_world import add_care
+
+    add_care(world)
 
 
 def _api_keys(world: World) -> None:

@@ -35,7 +35,7 @@ def _printed_logins(printed: str) -> list[tuple[str, str]]:
 
 def _assert_every_printed_login_lands_on_its_own_workspace(printed: str) -> None:
     logins = _printed_logins(printed)
-    assert len(logins) == 12
+    assert len(logins) == 13
     for username, first_page in logins:
         client = Client()
         response = client.post("/login/", {"username": username, "password": "cunzhan-demo"}, follow=True)
@@ -103,6 +103,10 @@ def test_seed_demo_builds_the_county_prints_every_login_and_a_second_run_changes
     statuses = set(ServiceRequest.objects.values_list("status", flat=True))
     assert statuses >= {"submitted", "accepted", "under_review", "returned", "completed", "rated", "closed"}
     assert ServiceRequest.objects.filter(kind="appeal").exists()
+    from care.models import CareCall, CareResident, Responder
+
+    assert CareResident.objects.count() >= 3 and Responder.objects.count() == 6
+    assert set(CareCall.objects.values_list("status", flat=True)) & {"confirmed", "new"}
     _assert_master_data_came_through_the_imports()
     # The store lists each item once (no "精选" copy at 1.2× the price of the same goods).
     titles = list(apps.get_model("catalogue", "Product").objects.values_list("title", flat=True))

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from core.progress import Progress
 from demo.seeding.agency import HISTORY_MONTHS, seed_agency, seed_till
+from demo.seeding.care import seed_care
 from demo.seeding.catalogue import seed_catalogue
 from demo.seeding.certificates import seed_certificates
 from demo.seeding.county import (
@@ -30,7 +31,7 @@ from stations.models import Station
 
 # regions, admins, stations, departments, staff, grids, till set-up, catalogue; requests by forties; the
 # till's history by month and its total; certificates, supervision; one per merchant; portal, people.
-STEPS = 8 + REQUEST_COUNT // 40 + HISTORY_MONTHS + 2 + 2 + len(MERCHANTS) + 2
+STEPS = 8 + REQUEST_COUNT // 40 + HISTORY_MONTHS + 2 + 2 + len(MERCHANTS) + 2 + 1  # + care
 
 
 class Command(BaseCommand):
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             seed_merchants(demo, progress)
             seed_portal(demo, progress)
             seed_resident(progress)
+            seed_care(demo, progress)
         self._print_logins(demo)
 
     def _print_logins(self, demo: DemoCounty) -> None:
@@ -69,10 +71,11 @@ class Command(BaseCommand):
             ("department officer", "officer", f"/dept/ ({department})"),
             ("department head", "dept_head", f"/dept/ ({department})"),
             ("county finance", "county_finance", "/county/  /county/statements/"),
-            ("merchant", MERCHANTS[0][0], f"/shop/dashboard/ ({MERCHANTS[0][1]})"),
+            ("merchant", MERCHANTS[0][0], f"/merchant/ ({MERCHANTS[0][1]})"),
             ("county editor (Wagtail)", "editor", "/cms/"),
             ("portal moderator (Wagtail)", "moderator", "/cms/"),
             ("resident", "resident", "/me/requests/  /me/certificates/"),
+            ("care operator", "care_desk", "/care/"),
             ("superuser", demo.admin.username, "/county/  /admin/  /cms/"),
         ]
         self.stdout.write(self.style.SUCCESS(f"\nDemo county ready: {demo.county.name}, "

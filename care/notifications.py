@@ -1,0 +1,75 @@
+"""The care desk's text messages (through core/sms.py's outbox): the offer link to a responder, the
+urgent-call notice to the liaison and emergency contacts, the late-step alert to the operator."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from care.models import CareCall, CareOffer
+from care.tokens import offer_token, rate_token
+from core.masking import mask_name
+from core.sms import sms_enqueue
+
+LANGUAGE = settings.LANGUAGE_CODE
+
+
+def offer_url(offer: CareOffer) -> str:
+    path = reverse("care:responder-offer", kwargs={"token": offer_token(offer)})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def send_offer(offer: CareOffer) -> None:
+    call = offer.call
+    link = offer_url(offer)
+    with override(LANGUAGE):
+        text = _("Care call %(ref)s (%(service)s, %(village)s)%(urgent)s. Accept or decline within %(minutes)s "
+                 "minutes: %(link)s") % {
+            "ref": call.reference, "service": call.get_service_display(), "village": call.village.name,
+            "urgent": _(", URGENT") if call.is_urgent else "", "minutes": settings.CARE_OFFER_MINUTES,
+            "link": link}
+    sms_enqueue(phone=offer.responder.phone, text=text, purpose="care_offer", reference=call.reference,
+                region_path=call.place_path, secrets=[link.rsplit("/", 2)[-2]])
+
+
+def send_urgent_notice(call: CareCall) -> None:
+    """An urgent call: its resident's liaison and emergency contacts are told at once."""
+    resident = call.resident
+    with override(LANGUAGE):
+        text = _("Urgent care call %(ref)s for %(name)s (%(village)s): %(what)s. The care desk is dispatching "
+                 "help; in an emergency call %(emergency)s.") % {
+            "ref": call.reference, "name": mask_name(resident.name), "village": call.village.name,
+            "what": call.get_service_display(), "emergency": settings.CARE_EMERGENCY_NUMBER}
+    liaison = resident.liaison_user
+    phones = [liaison.phone if liaison is not None else "", *(c.phone for c in resident.contacts.all())]
+    for phone in dict.fromkeys(p for p in phones if p):
+        sms_enqueue(phone=phone, text=text, purpose="care_urgent", reference=call.reference,
+                    region_path=call.place_path)
+
+
+def send_late_alert(call: CareCall, step: str) -> None:
+    operator = call.taken_by
+    if operator is None or not getattr(operator, "phone", ""):
+        return
+    with override(LANGUAGE):
+        text = _("Care call %(ref)s is late (%(step)s). Please follow it up at the care desk.") % {
+            "ref": call.reference, "step": step}
+    sms_enqueue(phone=operator.phone, text=text, purpose="care_late", reference=f"{call.reference}:{step}",
+                region_path=call.place_path)
+
+
+def rate_url(call: CareCall) -> str:
+    path = reverse("care:resident-rate", kwargs={"token": rate_token(call)})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def send_rating_link(call: CareCall) -> None:
+    """Served: the resident is asked to confirm and rate, by a link to that one call."""
+    link = rate_url(call)
+    with override(LANGUAGE):
+        text = _("%(responder)s has completed your care call %(ref)s. Please confirm and rate the service: "
+                 "%(link)s") % {"responder": call.responder.name, "ref": call.reference, "link": link}
+    sms_enqueue(phone=call.resident.phone, text=text, purpose="care_rate", reference=call.reference,
+                region_path=call.place_path, secrets=[link.rsplit("/", 2)[-2]])

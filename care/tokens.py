@@ -1,0 +1,48 @@
+"""The signed links in the text messages: a responder's link to one offer, a resident's link to rate one call.
+
+A link carries the row's id and its random nonce, signed (django.core.signing, salted per purpose);
+it opens that one row and nothing else, and stops working after LINK_MAX_AGE or when the nonce changes.
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+
+LINK_MAX_AGE = 3 * 24 * 3600
+_OFFER_SALT = "care.offer"
+
+
+def offer_token(offer) -> str:
+    return signing.dumps([offer.pk, offer.nonce], salt=_OFFER_SALT)
+
+
+def offer_from_token(token: str) -> tuple[int, str] | None:
+    """(offer id, nonce), or None for a link that is forged, altered or too old."""
+    try:
+        value = signing.loads(token, salt=_OFFER_SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
+        return None
+    return value[0], value[1]
+
+
+_RATE_SALT = "care.rate"
+
+
+def rate_token(call) -> str:
+    """The resident's link to confirm and rate one call (texted when the responder completes it)."""
+    return signing.dumps([call.pk, call.reference], salt=_RATE_SALT)
+
+
+def call_from_rate_token(token: str) -> tuple[int, str] | None:
+    try:
+        value = signing.loads(token, salt=_RATE_SALT, max_age=RATE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
+        return None
+    return value[0], value[1]
+
+
+RATE_MAX_AGE = 14 * 24 * 3600

@@ -1,0 +1,100 @@
+"""The responder's page (/care/r/<signed token>/): no app and no account — the text message's link opens
+this one offer and shows only what the call needs. Before accepting: the service, the village, the
+urgency and the conditions that matter at the door; once accepted: the house and the resident's phone
+(each showing audited), then arrival and completion."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views import View
+
+from care import selectors
+from care.forms import CompleteForm, ConfirmForm
+from care.models import CareOffer
+from care.services import calls as services
+from core.audit import audit_event_record
+
+
+class ResponderOfferView(View):
+    def get(self, request, token):
+        offer = selectors.offer_by_token(token)
+        if offer is None:
+            return self.invalid(request)
+        return self.render(request, offer, token, CompleteForm())
+
+    def post(self, request, token):
+        offer = selectors.offer_by_token(token)
+        if offer is None:
+            return self.invalid(request)
+        action = request.POST.get("action")
+        form = CompleteForm(request.POST if action == "complete" else None)
+        error = None
+        try:
+            if action in ("accept", "decline"):
+                services.care_offer_answer(offer_id=offer.pk, nonce=offer.nonce, accept=action == "accept")
+            elif action == "arrive":
+                services.care_call_arrive(offer_id=offer.pk, nonce=offer.nonce)
+            elif action == "complete":
+                if not form.is_valid():
+                    return self.render(request, offer, token, form, status=400)
+                services.care_call_complete(offer_id=offer.pk, nonce=offer.nonce, note=form.cleaned_data["note"],
+                                            amount_fen=form.cleaned_data["amount"])
+            else:
+                error = ValidationError("?")
+        except ValidationError as refused:
+            error = refused
+            if hasattr(refused, "error_dict") and action == "complete":
+                form.add_error("amount", refused.error_dict.get("amount", refused.messages))
+                return self.render(request, offer, token, form, status=400)
+        if error is not None:
+            offer.refresh_from_db()
+            return self.render(request, offer, token, form, errors=error.messages, status=409)
+        return redirect("care:responder-offer", token=token)
+
+    def invalid(self, request):
+        return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+
+    def render(self, request, offer, token, form, *, errors=(), status=200):
+        call = offer.call
+        call.refresh_from_db()
+        mine = offer.status == CareOffer.Status.ACCEPTED and call.responder_id == offer.responder_id
+        if mine and request.method == "GET":
+            audit_event_record(actor=None, action="care.resident.shown_to_responder", target=call.resident,
+                               data={"responder": offer.responder_id, "call": call.pk})
+        return TemplateResponse(request, "care/responder_offer.html", {
+            "offer": offer, "call": call, "mine": mine, "form": form, "errors": errors,
+            "resident": call.resident, "household": call.resident.household,
+            "emergency_number": settings.CARE_EMERGENCY_NUMBER, "responder": offer.responder,
+        }, status=status)
+
+
+class ResidentRateView(View):
+    """The resident's page (/care/rate/<signed token>/): the text sent when the responder completed the call
+    links here; it shows that call's service, responder and note, and takes the confirmation and rating."""
+
+    def get(self, request, token):
+        call = selectors.call_by_rate_token(token)
+        if call is None:
+            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        return self.render(request, call, ConfirmForm())
+
+    def post(self, request, token):
+        call = selectors.call_by_rate_token(token)
+        if call is None:
+            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            return self.render(request, call, form, status=400)
+        try:
+            services.care_call_rate_by_resident(call_id=call.pk, reference=call.reference, **form.cleaned_data)
+        except ValidationError as error:
+            return self.render(request, call, form, errors=error.messages, status=409)
+        return redirect("care:resident-rate", token=token)
+
+    def render(self, request, call, form, *, errors=(), status=200):
+        call.refresh_from_db()
+        return TemplateResponse(request, "care/resident_rate.html", {"call": call, "form": form, "errors": errors},
+                                status=status)
