@@ -13,9 +13,13 @@ class CoreConfig(AppConfig):
 
         from core import checks  # noqa: F401  registers the system checks
         from core.db_invariants import create_sqlite_triggers, drop_sqlite_triggers
+        from core.logging import logging_signals_connect
+        from core.metrics import register_core_gauges
 
         # Every Pillow in the process (Oscar's thumbnails, Wagtail's renditions, the QR reader) refuses
         # an image of more than twice this many pixels; our own upload checks refuse more than this.
         Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
         pre_migrate.connect(drop_sqlite_triggers, sender=self, dispatch_uid="core-drop-sqlite-triggers")
         post_migrate.connect(create_sqlite_triggers, dispatch_uid="core-create-sqlite-triggers")
+        register_core_gauges()
+        logging_signals_connect()

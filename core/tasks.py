@@ -83,3 +83,11 @@ def db_partitions_ahead() -> dict:
         }
         for report in reports
     }
+
+
+@shared_task
+def audit_chain_seal() -> int:
+    """Every minute: link the settled audit events into the hash chain (core/audit_chain.py)."""
+    from core.audit_chain import audit_chain_seal as seal
+
+    return seal()

@@ -20,9 +20,11 @@ class GovServicesConfig(AppConfig):
     def ready(self):
         from gov_services import checks  # noqa: F401 (registers the system checks)
         from gov_services.attention import SOURCES
+        from gov_services.health import operations_register
         from stations.attention import register_attention
         from stations.scope import register_posts
 
         register_posts("departments", department_posts)
+        operations_register()  # readiness checks and Prometheus gauges (core/health.py, core/metrics.py)
         for source in SOURCES:
             register_attention(source)

@@ -26,6 +26,7 @@ from tests.access.policy import (
     COUNTY,
     DEPARTMENT,
     EDITOR,
+    FORBIDDEN,
     MERCHANT,
     NOBODY,
     NOT_FOUND,
@@ -200,6 +201,11 @@ def _setup_file(thing, world) -> dict:
 # --- the rows ------------------------------------------------------------------------------------------------
 
 EXPECTATIONS: dict[str, Case] = {
+    # --- operations (core/health.py, core/metrics.py): probes answer anyone; details and metrics are the
+    # system admin's (core.view_operations) or an allowed network's (none in tests: config/settings/test.py).
+    "ops:liveness": Case(PUBLIC, note="the process manager's probe"),
+    "ops:readiness": Case(PUBLIC, note="the verdict for anyone; which check failed only for the system admin"),
+    "ops:metrics": Case(NOBODY, anonymous=FORBIDDEN, note="Prometheus from OPS_ALLOWED_NETWORKS; the system admin"),
     # --- sign-in and the landing page -------------------------------------------------------------------------
     "accounts:login": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the sign-in form: anyone may post it (throttled)")),
     "accounts:logout": Case(PUBLIC, ok=ok(200, 302, 405), post=Unexercised("signing out changes no data")),
