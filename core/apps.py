@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _inventory_sync(**kwargs) -> None:
+    from core.personal_data import personal_data_inventory_sync
+
+    personal_data_inventory_sync()
+
+
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
@@ -21,5 +27,6 @@ class CoreConfig(AppConfig):
         Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
         pre_migrate.connect(drop_sqlite_triggers, sender=self, dispatch_uid="core-drop-sqlite-triggers")
         post_migrate.connect(create_sqlite_triggers, dispatch_uid="core-create-sqlite-triggers")
+        post_migrate.connect(_inventory_sync, sender=self, dispatch_uid="core-personal-data-inventory")
         register_core_gauges()
         logging_signals_connect()

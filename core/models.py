@@ -27,6 +27,8 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
+        # The audit admin reads every event; the data officer only the views of personal data.
+        permissions = [("view_personal_data_access", _("Can review views of personal data"))]
         indexes = [models.Index(fields=["target_type", "target_id", "at"])]
 
     def __str__(self) -> str:

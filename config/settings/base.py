@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff sessions end with the browser and after STAFF_SESSION_IDLE_MINUTES; staff pages are no-store.
     "accounts.middleware.StaffSessionMiddleware",
+    "accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Whole public pages for anonymous visitors, answered before routing (core/page_cache.py).
     "core.page_cache.PageCacheMiddleware",
@@ -322,7 +323,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff (等保 2.0): complexity and no reuse of the last few (accounts/passwords.py); expiry below.
+    {"NAME": "accounts.passwords.StaffPasswordComplexityValidator", "OPTIONS": {"min_length": 10, "min_classes": 3}},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"history": 5}},
 ]
+# A staff password older than this is changed at the next sign-in (0: never).
+STAFF_PASSWORD_MAX_AGE_DAYS = read("STAFF_PASSWORD_MAX_AGE_DAYS", env.int, 90, "STAFF_PASSWORD_MAX_AGE_DAYS=90")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

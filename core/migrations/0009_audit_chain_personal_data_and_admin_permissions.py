@@ -73,5 +73,9 @@ class Migration(migrations.Migration):
             name='smsoutboxmessage',
             options={'ordering': ['-created_at', '-pk'], 'permissions': [('view_operations', 'Can see health details and metrics')], 'verbose_name': 'text message', 'verbose_name_plural': 'text messages'},
         ),
+        migrations.AlterModelOptions(
+            name='auditevent',
+            options={'ordering': ['-at', '-pk'], 'permissions': [('view_personal_data_access', 'Can review views of personal data')], 'verbose_name': 'audit event', 'verbose_name_plural': 'audit events'},
+        ),
         migrations.RunPython(append_only, append_only_off),
     ]
