@@ -271,11 +271,11 @@ def login_lockout_lift(*, actor: User, username: str = "", address: str = "") ->
     """Lift a lock-out before it runs out: forget the failed attempts of the account `username` (from
     every address, its number's SMS codes included) or of the client `address` (for every account).
 
-    For the system administrator (who may delete attempt rows). Returns how many attempt rows went;
+    For the security administrator (axes.delete_accessattempt; 等保's three roles). Returns how many attempt rows went;
     with none, nothing was locked and no audit event is written.
     """
     if not actor.has_perm("axes.delete_accessattempt"):
-        raise PermissionDenied(_("Only the system administrator may lift a sign-in lock-out."))
+        raise PermissionDenied(_("Only the security administrator may lift a sign-in lock-out."))
     if bool(username) == bool(address):
         raise ValueError("name either an account or an address")
     if username:

@@ -27,7 +27,7 @@ from django.views import View
 
 from accounts.models import User
 from accounts.roles import SEPARATED_ROLES, Role
-from accounts.services import user_role_grant, user_role_revoke
+from accounts.services import login_lockout_lift, user_role_grant, user_role_revoke
 from core.health import OPERATIONS_PERMISSION, health_run, health_verdict
 from core.models import AuditEvent, AuditSeal
 from core.personal_data import personal_data_access_list, personal_data_inventory
@@ -149,6 +149,8 @@ class AdminRoleListView(LoginRequiredMixin, View):
     def post(self, request):
         self._require(request)
         verb = request.POST.get("action")
+        if verb == "lift":
+            return self._lift(request)
         role_value = request.POST.get("role", "")
         if verb not in ("grant", "revoke") or role_value not in {r.value for r in ADMIN_ROLES}:
             return self.get(request, status=400, error=_("Choose a role to give or take away."))
@@ -163,4 +165,16 @@ class AdminRoleListView(LoginRequiredMixin, View):
         messages.success(request, (_("%(user)s is now %(role)s.") if verb == "grant" else
                                    _("%(user)s is no longer %(role)s.")) % {"user": user,
                                                                            "role": Role(role_value).label})
+        return redirect("accounts:ops-admins")
+
+    def _lift(self, request):
+        username = request.POST.get("username", "").strip()[:150]
+        if not username:
+            return self.get(request, status=400, error=_("Give the user name whose lock-out to lift."))
+        try:
+            lifted = login_lockout_lift(actor=request.user, username=username)
+        except PermissionDenied as refusal:
+            return self.get(request, status=403, error=str(refusal))
+        messages.success(request, _("The lock-out of %(user)s is lifted.") % {"user": username} if lifted
+                         else _("%(user)s was not locked out.") % {"user": username})
         return redirect("accounts:ops-admins")
