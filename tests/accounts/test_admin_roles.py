@@ -45,7 +45,7 @@ def test_nobody_holds_two_of_the_three(client):
     person = UserFactory()
     user_role_grant(user=person, role=Role.SYSTEM_ADMIN, actor=security)
     for other in SEPARATED_ROLES - {Role.SYSTEM_ADMIN}:
-        with pytest.raises(PermissionDenied, match="three different people"):
+        with pytest.raises(PermissionDenied, match="三个不同的人"):
             user_role_grant(user=person, role=other, actor=security)
     assert person.roles & SEPARATED_ROLES == {Role.SYSTEM_ADMIN}
     assert AuditEvent.objects.filter(action="role.granted", target_id=str(person.pk), actor=security).count() == 1
@@ -53,14 +53,14 @@ def test_nobody_holds_two_of_the_three(client):
 
 def test_nobody_gives_themselves_an_administrators_role():
     security = _holder(Role.SECURITY_ADMIN)
-    with pytest.raises(PermissionDenied, match="themselves"):
+    with pytest.raises(PermissionDenied, match="给自己"):
         user_role_grant(user=security, role=Role.DATA_OFFICER, actor=security)
 
 
 def test_only_the_security_admin_gives_and_takes_the_administrators_roles(county_admin):
     person = UserFactory()
     for actor in (county_admin, _holder(Role.SYSTEM_ADMIN), _holder(Role.AUDIT_ADMIN)):
-        with pytest.raises(PermissionDenied, match="Only the security administrator"):
+        with pytest.raises(PermissionDenied, match="只有安全管理员"):
             user_role_grant(user=person, role=Role.AUDIT_ADMIN, actor=actor)
     audit = _holder(Role.AUDIT_ADMIN)
     with pytest.raises(PermissionDenied):
@@ -74,7 +74,7 @@ def test_the_first_security_admin_is_named_on_the_command_line():
     call_command("admin_role", "grant", "--user", "wang.security", "--role", "security_admin")
     assert Role.SECURITY_ADMIN in type(person).objects.get(pk=person.pk).roles
     call_command("admin_role", "grant", "--user", "wang.security", "--role", "security_admin")  # no change
-    with pytest.raises(CommandError, match="three different people"):
+    with pytest.raises(CommandError, match="三个不同的人"):
         call_command("admin_role", "grant", "--user", "wang.security", "--role", "audit_admin")
     with pytest.raises(CommandError, match="no active account"):
         call_command("admin_role", "grant", "--user", "nobody", "--role", "audit_admin")
@@ -118,7 +118,7 @@ def test_the_security_admin_gives_a_role_on_the_admins_page(client):
     assert response.status_code == 302
     assert Role.AUDIT_ADMIN in type(person).objects.get(pk=person.pk).roles
     refused = client.post("/ops/admins/", {"action": "grant", "username": "li.audit", "role": "system_admin"})
-    assert (refused.status_code == 403 and "three different people" in refused.content.decode()) or \
+    assert (refused.status_code == 403 and "三个不同的人" in refused.content.decode()) or \
         refused.status_code == 403
     assert client.post("/ops/admins/", {"action": "grant", "username": "nobody", "role": "audit_admin"}).status_code == 400
     assert client.post("/ops/admins/", {"action": "grant", "username": "li.audit", "role": "county_admin"}).status_code == 400
