@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import ROLE_WORKSPACES, Role
 
 LAST_SEEN = "cz_last_seen"
+PASSWORD_EXPIRED = "cz_password_expired"  # set at sign-in when the staff password is too old (accounts/passwords.py)
 STAFF_SESSION = "cz_staff"  # set at sign-in, so that no request pays a query to know
 _TOUCH_EVERY = 60  # seconds: the idle clock needs no finer grain, and each touch is a session write
 
@@ -34,6 +35,10 @@ def _start_staff_session(sender, request, user, **kwargs):
     """A staff member's session: a cookie that ends with the browser, and the idle clock started.
     (A role granted later takes effect at the next sign-in.)"""
     if request is not None and is_staff_user(user):
+        from accounts.passwords import password_expired
+
+        if password_expired(user):
+            request.session[PASSWORD_EXPIRED] = True
         request.session[STAFF_SESSION] = True
         request.session[LAST_SEEN] = int(time.time())
         request.session.set_expiry(0)
@@ -82,3 +87,23 @@ class StaffSessionMiddleware:
         now = time.time()
         if now - request.session.get(LAST_SEEN, 0) >= _TOUCH_EVERY:
             request.session[LAST_SEEN] = int(now)
+
+
+class PasswordExpiryMiddleware:
+    """A staff member signed in with an expired password changes it before any other page (sign-out and
+    the static files excepted). Decided once at sign-in: no query per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.get(PASSWORD_EXPIRED)
+                and request.user.is_authenticated):
+            allowed = (reverse("accounts:password-change"), reverse("accounts:logout"), settings.STATIC_URL)
+            if not request.path.startswith(allowed):
+                from django.shortcuts import redirect
+
+                messages.warning(request, _("Your password is more than %(days)d days old. Choose a new one to go on.")
+                                 % {"days": settings.STAFF_PASSWORD_MAX_AGE_DAYS})
+                return redirect("accounts:password-change")
+        return self.get_response(request)

@@ -66,3 +66,24 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordHistoryEntry(models.Model):
+    """A password a staff account has had (its hash): a new password may not be one of the last
+    STAFF_PASSWORD_HISTORY, and the newest entry dates the password for STAFF_PASSWORD_MAX_AGE_DAYS
+    (accounts/passwords.py). Written whenever a password is saved (Django calls the validators'
+    password_changed)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history",
+                             verbose_name=_("user"))
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

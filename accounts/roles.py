@@ -18,6 +18,17 @@ class Role(models.TextChoices):
     COUNTY_ADMIN = "county_admin", _("County admin")
     EDITOR = "editor", _("Portal editor")
     CARE_OPERATOR = "care_operator", _("Care operator")
+    # 等保 2.0 three-role administration (三员分立), and the personal-information officer (PIPL art. 52).
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
+    DATA_OFFICER = "data_officer", _("Personal information officer")
+
+
+# No one holds two of these, and no one grants one to themselves (accounts.services.user_role_grant):
+# the system admin runs the system but reads no audit log and changes no security setting; the security
+# admin manages accounts, roles and policies; the audit admin only reads the audit trail.
+SEPARATED_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 # Model permissions each role's group carries ("app_label.codename").
@@ -50,6 +61,19 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
                         "shop.change_deliveryfee"],
 }
 
+# The three administrators and the data officer (docs: README "Operating Cunzhan"). Audit models are read
+# only by the audit admin (and, for the log of views of personal data, the data officer); security settings
+# and accounts only by the security admin; health and metrics only by the system admin.
+ROLE_PERMISSIONS[Role.SYSTEM_ADMIN] = ["core.view_operations", "core.view_smsoutboxmessage"]
+ROLE_PERMISSIONS[Role.SECURITY_ADMIN] = ["accounts.view_user", "accounts.add_user", "accounts.change_user",
+                                         "accounts.view_apikey", "axes.view_accessattempt",
+                                         "axes.delete_accessattempt", "core.view_personaldataitem",
+                                         "core.add_personaldataitem", "core.change_personaldataitem"]
+ROLE_PERMISSIONS[Role.AUDIT_ADMIN] = ["core.view_auditevent", "core.view_auditseal",
+                                      "core.view_personal_data_access", "axes.view_accesslog",
+                                      "axes.view_accessattempt", "core.view_personaldataitem"]
+ROLE_PERMISSIONS[Role.DATA_OFFICER] = ["core.view_personaldataitem", "core.view_personal_data_access"]
+
 # Grids and households: the admins set up grids and keep (and import) households; liaisons keep theirs.
 _GRIDS_AND_HOUSEHOLDS = ["stations.add_grid", "stations.change_grid", "stations.view_household",
                          "stations.add_household", "stations.change_household"]
@@ -77,6 +101,10 @@ ROLE_PERMISSIONS[Role.COUNTY_ADMIN] += [*_AGENCY_VIEW, "agency.approve_dailycash
 # Where each role works after sign-in, most senior first: someone holding two roles
 # lands in the workspace of the first one listed.
 ROLE_WORKSPACES: list[tuple[Role, str]] = [
+    (Role.SECURITY_ADMIN, "accounts:ops-home"),
+    (Role.AUDIT_ADMIN, "accounts:ops-home"),
+    (Role.SYSTEM_ADMIN, "accounts:ops-home"),
+    (Role.DATA_OFFICER, "accounts:ops-home"),
     (Role.COUNTY_ADMIN, "stations:county-home"),
     (Role.TOWNSHIP_ADMIN, "stations:county-home"),
     (Role.OFFICER, "gov_services:dept-home"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.lockout import SMS_PREFIX, attempt_target
 from accounts.models import ApiKey, User
-from accounts.roles import ROLE_PERMISSIONS, Role
+from accounts.roles import ROLE_PERMISSIONS, SEPARATED_ROLES, Role
 from core.audit import audit_event_record
 
 API_KEY_PREFIX: Final = "cz_"
@@ -38,11 +38,35 @@ def role_groups_sync() -> None:
         group.permissions.set(permissions)
 
 
+def separated_role_refusal(*, user: User, role: Role, actor: User | None) -> str | None:
+    """Why `actor` may not give `user` one of the three administrators' roles (or the data officer's),
+    or None. The command line (actor None: whoever installs the system) names the first security admin;
+    after that only a security admin gives these roles, never to themselves, and nobody holds two of
+    the three."""
+    role = Role(role)
+    if role not in SEPARATED_ROLES | {Role.DATA_OFFICER}:
+        return None
+    if actor is not None:
+        if actor.pk == user.pk:
+            return _("Nobody gives an administrator's role to themselves.")
+        if not (actor.is_superuser or actor.has_role(Role.SECURITY_ADMIN)):
+            return _("Only the security administrator gives the administrators' roles.")
+    if role in SEPARATED_ROLES:
+        held = (user.roles & SEPARATED_ROLES) - {role}
+        if held:
+            return _("%(user)s is already %(role)s: the system, security and audit administrators are "
+                     "three different people.") % {"user": user, "role": Role(next(iter(held))).label}
+    return None
+
+
 @transaction.atomic
 def user_role_grant(*, user: User, role: Role, actor: User | None) -> None:
     group = Group.objects.get(name=role.value)
     if user.groups.filter(pk=group.pk).exists():
         return
+    refusal = separated_role_refusal(user=user, role=role, actor=actor)
+    if refusal:
+        raise PermissionDenied(refusal)
     user.groups.add(group)
     user.__dict__.pop("roles", None)
     audit_event_record(actor=actor, action="role.granted", target=user, data={"role": role.value})
@@ -54,6 +78,9 @@ def user_role_revoke(*, user: User, role: Role, actor: User | None) -> None:
     group = Group.objects.get(name=role.value)
     if not user.groups.filter(pk=group.pk).exists():
         return
+    if Role(role) in SEPARATED_ROLES | {Role.DATA_OFFICER} and actor is not None and not (
+            actor.is_superuser or actor.has_role(Role.SECURITY_ADMIN)):
+        raise PermissionDenied(_("Only the security administrator takes the administrators' roles away."))
     user.groups.remove(group)
     user.__dict__.pop("roles", None)
     audit_event_record(actor=actor, action="role.revoked", target=user, data={"role": role.value})
@@ -251,11 +278,11 @@ def login_lockout_lift(*, actor: User, username: str = "", address: str = "") ->
     """Lift a lock-out before it runs out: forget the failed attempts of the account `username` (from
     every address, its number's SMS codes included) or of the client `address` (for every account).
 
-    For the system administrator (who may delete attempt rows). Returns how many attempt rows went;
+    For the security administrator (axes.delete_accessattempt; 等保's three roles). Returns how many attempt rows went;
     with none, nothing was locked and no audit event is written.
     """
     if not actor.has_perm("axes.delete_accessattempt"):
-        raise PermissionDenied(_("Only the system administrator may lift a sign-in lock-out."))
+        raise PermissionDenied(_("Only the security administrator may lift a sign-in lock-out."))
     if bool(username) == bool(address):
         raise ValueError("name either an account or an address")
     if username:

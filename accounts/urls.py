@@ -1,15 +1,22 @@
 from django.urls import path
 
-from accounts import views, views_signup
+from accounts import views, views_ops, views_signup
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
     path("workspace/", views.LandingView.as_view(), name="landing"),
     path("signup/", views_signup.SignupView.as_view(), name="signup"),
     path("signup/verify/", views_signup.SignupVerifyView.as_view(), name="signup-verify"),
     path("password/reset/", views_signup.PasswordResetView.as_view(), name="password-reset"),
+    # The administrators' workspace (accounts/views_ops.py).
+    path("ops/", views_ops.OpsHomeView.as_view(), name="ops-home"),
+    path("ops/audit/", views_ops.AuditEventListView.as_view(), name="ops-audit"),
+    path("ops/personal-data/", views_ops.PersonalDataInventoryView.as_view(), name="ops-personal-data"),
+    path("ops/personal-data/access/", views_ops.PersonalDataAccessListView.as_view(), name="ops-personal-data-access"),
+    path("ops/admins/", views_ops.AdminRoleListView.as_view(), name="ops-admins"),
     path("password/reset/verify/", views_signup.PasswordResetVerifyView.as_view(), name="password-reset-verify"),
 ]

@@ -37,3 +37,26 @@ class LandingView(View):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password (the old one asked first); staff passwords meet accounts/passwords.py.
+    An expired staff password leads here (accounts.middleware.PasswordExpiryMiddleware)."""
+
+    template_name = "accounts/password_change.html"
+
+    def get_success_url(self):
+        return workspace_url_for(self.request.user)
+
+    def form_valid(self, form):
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        from accounts.middleware import PASSWORD_EXPIRED
+        from core.audit import audit_event_record
+
+        response = super().form_valid(form)
+        self.request.session.pop(PASSWORD_EXPIRED, None)
+        audit_event_record(actor=self.request.user, action="user.password_changed", target=self.request.user)
+        messages.success(self.request, _("Your password is changed."))
+        return response

@@ -8,10 +8,12 @@ class AgencyConfig(AppConfig):
 
     def ready(self):
         from agency.attention import SOURCES
+        from agency.selectors_operations import operations_register
         from stations.attention import register_attention
 
         for source in SOURCES:
             register_attention(source)
+        operations_register()  # the till's Prometheus gauge (core/metrics.py)
 
         from django.db.models.signals import post_migrate
 

@@ -3,12 +3,16 @@
 import os
 
 from celery import Celery, signals
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("cunzhan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Worker log lines carry the request id of the web request that queued the task (django-structlog:
+# DJANGO_STRUCTLOG_CELERY_ENABLED puts it in the message headers, this step binds it in the worker).
+app.steps["worker"].add(DjangoStructLogInitStep)
 
 
 # Report jobs read from the replica when there is one (config/db_router.py); what they write (the job's

@@ -13,6 +13,7 @@ from portal.cms_ids import guard_id_lists
 handler400 = "core.http.bad_request"
 
 urlpatterns = [
+    path("", include("core.urls_ops")),  # /healthz, /readyz, /metrics (core/health.py, core/metrics.py)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("cms/", include(guard_id_lists(wagtailadmin_urls.urlpatterns))),

@@ -134,4 +134,4 @@ def create_sqlite_triggers(*, app_config, using: str, **kwargs) -> None:
             cursor.execute(trigger.sql)
 
 
-SQLITE_TRIGGERS = append_only("core_auditevent")
+SQLITE_TRIGGERS = [*append_only("core_auditevent"), *append_only("core_auditseal")]

@@ -27,6 +27,8 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
+        # The audit admin reads every event; the data officer only the views of personal data.
+        permissions = [("view_personal_data_access", _("Can review views of personal data"))]
         indexes = [models.Index(fields=["target_type", "target_id", "at"])]
 
     def __str__(self) -> str:
@@ -68,6 +70,8 @@ class SmsOutboxMessage(models.Model):
         verbose_name = _("text message")
         verbose_name_plural = _("text messages")
         ordering = ["-created_at", "-pk"]
+        # Django hangs a permission on a model: the system admin's (health details, /metrics) lives here.
+        permissions = [("view_operations", _("Can see health details and metrics"))]
         indexes = [
             models.Index(fields=["status", "created_at"], name="core_sms_status_created"),
             models.Index(fields=["purpose", "created_at"], name="core_sms_purpose_created"),
@@ -131,3 +135,72 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class AuditSeal(models.Model):
+    """One link of the hash chain over the audit trail (core/audit_chain.py): audit event `event_id`
+    is the `seq`-th sealed, and `digest` = SHA-256(previous link's digest + the event's canonical form).
+    Append-only (a trigger on PostgreSQL). Changing, removing or slipping in an audit event, or removing
+    or rewriting a link, is found by `manage.py audit_chain_verify`."""
+
+    seq = models.BigIntegerField(_("position in the chain"), unique=True)
+    event_id = models.BigIntegerField(_("audit event"), unique=True)
+    event_at = models.DateTimeField(_("event at"))
+    algorithm = models.CharField(_("algorithm"), max_length=10, default="sha256")
+    digest = models.CharField(_("digest"), max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        ordering = ["seq"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.digest[:12]}…"
+
+
+class PersonalDataItem(models.Model):
+    """One line of the inventory of personal data (个人信息清单, PIPL art. 51): which field holds what,
+    why, on what legal basis, who sees it in full and how long it is kept. Kept as data: the data officer
+    reads it at /ops/personal-data/ and the security admin keeps it up to date; a test fails when a model
+    gains a personal-data field the inventory does not list (tests/core/test_personal_data.py)."""
+
+    class Category(models.TextChoices):
+        NAME = "name", _("Name")
+        ID_NUMBER = "id_number", _("ID number")
+        PHONE = "phone", _("Mobile number")
+        ADDRESS = "address", _("Address")
+        LOCATION = "location", _("Location")
+        DOCUMENT = "document", _("Scanned document or signature")
+        HEALTH = "health", _("Health or vulnerability (sensitive)")
+        MESSAGE = "message", _("Message text")
+        OTHER = "other", _("Other")
+
+    class LegalBasis(models.TextChoices):
+        # 个人信息保护法 第十三条
+        CONSENT = "consent", _("Consent of the person (art. 13 (1))")
+        CONTRACT = "contract", _("Needed for a contract with the person (art. 13 (2))")
+        LEGAL_DUTY = "legal_duty", _("Statutory duty or obligation (art. 13 (3))")
+        PUBLIC_HEALTH = "public_health", _("Public health emergency or protecting life (art. 13 (4))")
+        PUBLIC_INTEREST = "public_interest", _("Public interest reporting (art. 13 (5))")
+        STATE_ORGAN = "state_organ", _("Statutory duties of a state organ (art. 34)")
+
+    field = models.CharField(_("field"), max_length=100, unique=True,
+                             help_text=_("app_label.Model.field, e.g. stations.Household.phone"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    purpose = models.TextField(_("purpose"))
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    full_view = models.CharField(_("who sees it in full"), max_length=200)
+    masked_in_lists = models.BooleanField(_("masked in lists"), default=True)
+    retention = models.CharField(_("retention"), max_length=200)
+    sensitive = models.BooleanField(_("sensitive personal information"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("personal data item")
+        verbose_name_plural = _("personal data inventory")
+        ordering = ["field"]
+
+    def __str__(self) -> str:
+        return self.field

@@ -92,3 +92,11 @@ def backup_nightly() -> str:
     from core.backup import backup_create
 
     return str(backup_create().path)
+
+
+@shared_task
+def audit_chain_seal() -> int:
+    """Every minute: link the settled audit events into the hash chain (core/audit_chain.py)."""
+    from core.audit_chain import audit_chain_seal as seal
+
+    return seal()

@@ -20,10 +20,12 @@ class GovServicesConfig(AppConfig):
     def ready(self):
         from gov_services import checks  # noqa: F401 (registers the system checks)
         from gov_services.attention import SOURCES
+        from gov_services.health import operations_register
         from stations.attention import register_attention
         from stations.scope import register_posts
 
         register_posts("departments", department_posts)
+        operations_register()  # readiness checks and Prometheus gauges (core/health.py, core/metrics.py)
         from core.restore_checks import register_restore_check
         from gov_services.selectors.certificates import certificate_restore_problems
 

@@ -30,6 +30,7 @@ from agency.visit_links import next_url, visit_context, visit_of
 from core.http import client_address, user_file_response
 from core.masking import mask_mobile
 from core.money import yuan_plain
+from core.personal_data import personal_data_view_record
 from core.service_errors import errors_onto
 from core.spreadsheets import spreadsheet_response
 from core.state_machine import TransitionNotAllowed
@@ -369,6 +370,9 @@ class CounterRequestDetailView(CounterAccessMixin, View):
             scans = ScanUploadForm(materials=materials)
         return_event = next((e for e in reversed(events) if e.action == Action.RETURN_FOR_SUPPLEMENT), None)
         item = service_request.item
+        if service_request.applicant_phone:  # shown in full, to call the applicant (PIPL log)
+            personal_data_view_record(viewer=self.request.user, target=service_request, fields=["applicant_phone"],
+                                      purpose=_("contacting the applicant from the station"))
         return TemplateResponse(self.request, self.template_name, {
             "service_request": service_request, "station": self.station,
             "tracking_display": format_tracking_code(service_request.tracking_code),

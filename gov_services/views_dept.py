@@ -39,6 +39,7 @@ from django.views import View
 from accounts.models import User
 from core.http import int_or_none, user_file_response
 from core.masking import mask_id_number
+from core.personal_data import personal_data_view_record
 from core.service_errors import errors_onto
 from core.state_machine import TransitionNotAllowed
 from core.timeutil import local_date
@@ -320,6 +321,12 @@ class _RequestPageMixin:
         attachments = list(service_request.attachments.all())
         materials, other_attachments = _materials(service_request, attachments)
         full_view = self.mode == "dept"
+        # The page shows the phone number in full, the ID number too for the handling department (PIPL log).
+        personal_data_view_record(
+            viewer=user, target=service_request,
+            fields=[name for name, shown in (("applicant_id_number", full_view),
+                                             ("applicant_phone", bool(service_request.applicant_phone))) if shown],
+            purpose=_("handling the request in the department") if full_view else _("supervising the request"))
         schema = service_request.item.form_schema if service_request.item_id else []
         _decorate([service_request])
         return TemplateResponse(request, self.template_name, {

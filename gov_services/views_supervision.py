@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from core.http import int_or_none
+from core.personal_data import personal_data_view_record
 from core.service_errors import errors_onto
 from gov_services.forms_supervision import (
     AssessmentMonthForm,
@@ -201,6 +202,9 @@ class FollowUpDetailView(SupervisionMixin, View):
         follow_up, now = self.follow_up, timezone.now()
         selectors.follow_up_deadlines(follow_ups=[follow_up], county=self.county, now=now, calendar=work_calendar())
         rating = getattr(follow_up.request, "rating", None)
+        if follow_up.request.applicant_phone:  # shown in full, for the callback (PIPL log)
+            personal_data_view_record(viewer=self.request.user, target=follow_up.request, fields=["applicant_phone"],
+                                      purpose=_("calling the resident back about the rating"))
         appeal = selectors.rating_appeal_of(rating=rating)
         # Township admins see the appeal; only the county decides it.
         decides = (appeal is not None and appeal.status == RatingAppeal.Status.PENDING

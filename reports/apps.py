@@ -10,6 +10,8 @@ class ReportsConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from reports.selectors.aggregates import register_sqlite_functions
+        from reports.selectors.operations import operations_register
 
         # PercentileCont on SQLite: a Python aggregate on every new connection (PostgreSQL has its own).
         connection_created.connect(register_sqlite_functions, dispatch_uid="reports.sqlite_functions")
+        operations_register()  # report jobs waiting, a Prometheus gauge (core/metrics.py)

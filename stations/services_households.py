@@ -31,6 +31,7 @@ from core.import_jobs import (
     reading_progress,
 )
 from core.models import ImportJob
+from core.personal_data import personal_data_view_record
 from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
 from stations import households_io
 from stations.models import Grid, Household, HouseholdMember, Station
@@ -93,8 +94,9 @@ def household_view_full(*, household: Household, actor: User) -> Household:
     name, and recorded as an audit event for everyone else."""
     require(scope_for(actor).can_see_households_in_full(household.grid),
             _("Only the grid's liaison, the station's operators and the region's admins see a household in full."))
-    with transaction.atomic():
-        audit_event_record(actor=actor, action="household.viewed", target=household)
+    personal_data_view_record(viewer=actor, target=household, action="household.viewed",
+                              fields=["head_name", "phone", "members.name", "members.id_number", "members.phone"],
+                              purpose=_("the grid's household register"))
     return household
 
 

@@ -79,11 +79,13 @@ def _post_migrate_output() -> dict:
 
     from accounts.roles import ROLE_PERMISSIONS
     from core.db_invariants import _sqlite_triggers
+    from core.personal_data_inventory import INVENTORY
 
     return {
         "sqlite_triggers": sorted(trigger.sql for app_config in apps.get_app_configs()
                                   for trigger in _sqlite_triggers(app_config)),
         "role_permissions": sorted((str(role), sorted(names)) for role, names in ROLE_PERMISSIONS.items()),
+        "personal_data_inventory": sorted(entry["field"] for entry in INVENTORY),
     }
 
 

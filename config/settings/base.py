@@ -7,6 +7,7 @@ eager Celery, local-memory cache, console SMS.
 
 from datetime import timedelta
 
+import structlog
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.urls import reverse_lazy
@@ -112,11 +113,15 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.humanize",
     "axes",  # sign-in lock-outs (accounts/lockout.py)
+    "django_prometheus",  # request, database and cache metrics (core/metrics.py adds the business gauges)
+    "django_structlog",  # JSON logs with a request id, carried into Celery tasks (LOGGING below)
 ]
 
 # Oscar's basket needs session and auth,
 # Wagtail's redirect middleware goes last.
 MIDDLEWARE = [
+    # First and last: every request's count and latency (core/metrics.py serves them at /metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the page caches, so that a cached page gets a header (and a nonce) of its own; before the
     # text check too, so that its 400 page carries the policy.
@@ -133,6 +138,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff sessions end with the browser and after STAFF_SESSION_IDLE_MINUTES; staff pages are no-store.
     "accounts.middleware.StaffSessionMiddleware",
+    "accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Whole public pages for anonymous visitors, answered before routing (core/page_cache.py).
     "core.page_cache.PageCacheMiddleware",
@@ -142,6 +148,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns a locked-out sign-in on any form into accounts.lockout.lockout_response.
     "axes.middleware.AxesMiddleware",
+    # After sign-in, so the log lines carry the user; binds the request id every later line carries.
+    "django_structlog.middlewares.RequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 # Content-Security-Policy (core/csp.py). Scripts: our own files, and inline scripts only with the
@@ -323,7 +332,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff (等保 2.0): complexity and no reuse of the last few (accounts/passwords.py); expiry below.
+    {"NAME": "accounts.passwords.StaffPasswordComplexityValidator", "OPTIONS": {"min_length": 10, "min_classes": 3}},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"history": 5}},
 ]
+# A staff password older than this is changed at the next sign-in (0: never).
+STAFF_PASSWORD_MAX_AGE_DAYS = read("STAFF_PASSWORD_MAX_AGE_DAYS", env.int, 90, "STAFF_PASSWORD_MAX_AGE_DAYS=90")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -398,6 +412,11 @@ CELERY_BEAT_SCHEDULE = {
     "db-partitions-ahead": {
         "task": "core.tasks.db_partitions_ahead",
         "schedule": crontab(minute=10, hour=3),
+    },
+    # The audit trail's hash chain (core/audit_chain.py): new events linked a minute after they land.
+    "audit-chain-seal": {
+        "task": "core.tasks.audit_chain_seal",
+        "schedule": 60,
     },
     "sms-outbox-redispatch-stale": {
         "task": "core.tasks.sms_outbox_redispatch_stale",
@@ -553,10 +572,32 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
+# Logs: one JSON object a line on stderr (journald keeps them), every line of a request or of the Celery
+# task it started carrying the same request_id (django-structlog; nginx's X-Request-ID when it sends one).
+# LOG_FORMAT=console for a person reading a terminal. core/logging.py binds the client's address.
+LOG_FORMAT = read("LOG_FORMAT", env.str, "json", "LOG_FORMAT=json (or console)")
+if LOG_FORMAT not in ("json", "console"):
+    fail("LOG_FORMAT", f"is {LOG_FORMAT!r}; it must be json or console")
+_LOG_PRE_CHAIN = [
+    structlog.contextvars.merge_contextvars,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.stdlib.add_logger_name,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.ExtraAdder(),
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": structlog.stdlib.ProcessorFormatter, "foreign_pre_chain": _LOG_PRE_CHAIN,
+                 "processors": [structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                                structlog.processors.format_exc_info,
+                                structlog.processors.JSONRenderer(ensure_ascii=False)]},
+        "console": {"()": structlog.stdlib.ProcessorFormatter, "foreign_pre_chain": _LOG_PRE_CHAIN,
+                    "processors": [structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                                   structlog.dev.ConsoleRenderer(colors=False)]},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": read("LOG_LEVEL", env.str, "INFO", "LOG_LEVEL=WARNING")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -567,6 +608,37 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # each failure is a warning; lock-outs are audit events too
     },
 }
+structlog.configure(
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.filter_by_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.PositionalArgumentsFormatter(),
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.UnicodeDecoder(),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# The address comes from core.http.client_address (TRUSTED_PROXIES), not ipware: core/logging.py binds it.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# nginx sets X-Request-ID itself (docs/deploy/nginx.conf); gunicorn listens on loopback only.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+
+# Health details and /metrics: from these networks (Prometheus, the IT office), or the system admin.
+OPS_ALLOWED_NETWORKS = read("OPS_ALLOWED_NETWORKS", networks, ["127.0.0.1", "::1"],
+                            "OPS_ALLOWED_NETWORKS=127.0.0.1,10.0.0.0/24")
+
+# Errors to a Sentry-compatible service (Sentry, GlitchTip) only when a DSN is set; nothing leaves otherwise.
+SENTRY_DSN = read("SENTRY_DSN", env.str, "", "SENTRY_DSN=https://key@sentry.example.cn/2")
+if SENTRY_DSN:
+    from core.error_reporting import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=read("SENTRY_ENVIRONMENT", env.str, "production", "SENTRY_ENVIRONMENT=production"))
 
 if SECRET_KEY == "":
     fail("SECRET_KEY", "is empty")

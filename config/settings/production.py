@@ -56,6 +56,8 @@ STORAGES = {
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes on the machine itself speak plain HTTP to gunicorn's port (docs/deploy/).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_SSL_REDIRECT = read("SECURE_SSL_REDIRECT", env.bool, True, "SECURE_SSL_REDIRECT=true")
 SECURE_HSTS_SECONDS = read("SECURE_HSTS_SECONDS", env.int, 60 * 60 * 24 * 365, "SECURE_HSTS_SECONDS=31536000")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -35,3 +35,6 @@ STORAGES = {
 # conftest.py): on SQLite each test process gets an in-memory copy, on PostgreSQL a database of its own.
 LANGUAGE_CODE = "zh-hans"
 AGENCY_CARD_TERMINAL = "simulator"  # the till's card reader in tests (agency/card_terminals/simulator.py)
+# Health details and metrics: the system admin only, so that the access matrix (whose client comes from
+# 127.0.0.1) proves the refusal; tests/core/test_health.py proves the allowed networks.
+OPS_ALLOWED_NETWORKS: list[str] = []

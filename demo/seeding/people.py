@@ -57,8 +57,15 @@ def demo_resident() -> User:
     return demo_user("resident", "刘桂兰", "13935000001")
 
 
+# 等保's three administrators and the data officer: four different people (accounts/roles.py).
+ADMINISTRATORS = [("sysadmin", "周建国", Role.SYSTEM_ADMIN), ("secadmin", "吴海燕", Role.SECURITY_ADMIN),
+                  ("auditor", "郑立新", Role.AUDIT_ADMIN), ("dataofficer", "冯淑珍", Role.DATA_OFFICER)]
+
+
 def seed_resident(progress) -> User:
     resident = demo_resident()
     user_role_grant(user=resident, role=Role.RESIDENT, actor=None)
+    for username, full_name, role in ADMINISTRATORS:
+        user_role_grant(user=demo_user(username, full_name), role=role, actor=None)
     progress.step("people")
     return resident

@@ -26,6 +26,7 @@ from tests.access.policy import (
     COUNTY,
     DEPARTMENT,
     EDITOR,
+    FORBIDDEN,
     MERCHANT,
     NOBODY,
     NOT_FOUND,
@@ -205,6 +206,22 @@ def _setup_file(thing, world) -> dict:
 # --- the rows ------------------------------------------------------------------------------------------------
 
 EXPECTATIONS: dict[str, Case] = {
+    # --- operations (core/health.py, core/metrics.py): probes answer anyone; details and metrics are the
+    # system admin's (core.view_operations) or an allowed network's (none in tests: config/settings/test.py).
+    "ops:liveness": Case(PUBLIC, note="the process manager's probe"),
+    "ops:readiness": Case(PUBLIC, note="the verdict for anyone; which check failed only for the system admin"),
+    "ops:metrics": Case(NOBODY, anonymous=FORBIDDEN, note="Prometheus from OPS_ALLOWED_NETWORKS; the system admin"),
+    # The administrators' workspace (accounts/views_ops.py): the three 等保 administrators and the data officer,
+    # none of whom is a role of this world; tests/accounts/test_admin_roles.py and tests/core/test_personal_data.py
+    # prove each page for each of them. Here: every other role is refused, the superuser let in.
+    "accounts:ops-home": Case(NOBODY),
+    "accounts:ops-audit": Case(NOBODY),
+    "accounts:ops-personal-data": Case(NOBODY),
+    "accounts:ops-personal-data-access": Case(NOBODY),
+    "accounts:ops-admins": Case(NOBODY, post=Post({"action": "grant", "username": "mx-nobody", "role": "data_officer"},
+                                                  why_no_control="tests/accounts/test_admin_roles.py gives a role")),
+    "accounts:password-change": Case(SIGNED_IN, post=Post({}, why_no_control=(
+        "the old password is asked first; tests/accounts/test_passwords.py changes one"))),
     # --- sign-in and the landing page -------------------------------------------------------------------------
     "accounts:login": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the sign-in form: anyone may post it (throttled)")),
     "accounts:logout": Case(PUBLIC, ok=ok(200, 302, 405), post=Unexercised("signing out changes no data")),

@@ -180,18 +180,18 @@ def _product_import(client, world, upload):
 
 
 def _product_page(world) -> None:
-    """The product's edit form as the merchant's browser has it (the page makes its thumbnails)."""
+    """The product's edit form (the merchant's one-screen product page) as the merchant's browser has it."""
     client = Client()
     client.force_login(world["merchant_user"])
-    url = reverse("dashboard:catalogue-product", args=[world["product"].pk])
-    [form] = [f for f in post_forms(client.get(url).content.decode(), url) if "images-0-original" in f.files]
+    url = reverse("shop:merchant-product-edit", args=[world["product"].pk])
+    [form] = [f for f in post_forms(client.get(url).content.decode(), url) if "images" in f.files]
     world["product_form"] = form
 
 
 def _product_image(client, world, upload):
     client.force_login(world["merchant_user"])
     form = world["product_form"]
-    return client.post(form.action, {**form.fields, form.files[-1]: upload})  # the empty slot for a new photo
+    return client.post(form.action, {**form.fields, "images": upload})
 
 
 def _wagtail_image(client, world, upload):

@@ -35,7 +35,7 @@ def _printed_logins(printed: str) -> list[tuple[str, str]]:
 
 def _assert_every_printed_login_lands_on_its_own_workspace(printed: str) -> None:
     logins = _printed_logins(printed)
-    assert len(logins) == 13
+    assert len(logins) == 17
     for username, first_page in logins:
         client = Client()
         response = client.post("/login/", {"username": username, "password": "cunzhan-demo"}, follow=True)

@@ -76,6 +76,10 @@ class Command(BaseCommand):
             ("portal moderator (Wagtail)", "moderator", "/cms/"),
             ("resident", "resident", "/me/requests/  /me/certificates/"),
             ("care operator", "care_desk", "/care/"),
+            ("system administrator", "sysadmin", "/ops/ (health, metrics)"),
+            ("security administrator", "secadmin", "/ops/  /ops/admins/"),
+            ("audit administrator", "auditor", "/ops/  /ops/audit/"),
+            ("data officer", "dataofficer", "/ops/  /ops/personal-data/"),
             ("superuser", demo.admin.username, "/county/  /admin/  /cms/"),
         ]
         self.stdout.write(self.style.SUCCESS(f"\nDemo county ready: {demo.county.name}, "

@@ -1,0 +1,180 @@
+"""The administrators' workspace (/ops/): 等保 three-role administration and the personal-information
+officer. Each page is open to the holders of one permission (accounts/roles.py gives them to the roles):
+
+| page | who |
+| --- | --- |
+| /ops/ | any of the four (each sees their own sections) |
+| (on /ops/) the readiness checks in detail | system admin (core.view_operations) |
+| /ops/audit/ | audit admin (core.view_auditevent) |
+| /ops/personal-data/ | data officer, security and audit admins (core.view_personaldataitem) |
+| /ops/personal-data/access/ | audit admin, data officer (core.view_personal_data_access) |
+| /ops/admins/ | security admin (the role; grants go through accounts.services.user_role_grant) |
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.models import User
+from accounts.roles import SEPARATED_ROLES, Role
+from accounts.services import login_lockout_lift, user_role_grant, user_role_revoke
+from core.health import OPERATIONS_PERMISSION, health_run, health_verdict
+from core.models import AuditEvent, AuditSeal
+from core.personal_data import personal_data_access_list, personal_data_inventory
+
+ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.DATA_OFFICER)
+AUDIT_PERMISSION = "core.view_auditevent"
+PAGE_SIZE = 50
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _is_security_admin(user) -> bool:
+    return user.is_superuser or user.has_role(Role.SECURITY_ADMIN)
+
+
+def _day(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _day_bounds(request) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    since, until = _day(request.GET.get("since")), _day(request.GET.get("until"))
+    zone = timezone.get_current_timezone()
+    return (datetime.datetime.combine(since, datetime.time(), zone) if since else None,
+            datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time(), zone) if until else None)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+class OpsHomeView(LoginRequiredMixin, View):
+    def get(self, request):
+        user = request.user
+        sections = {
+            "health": user.has_perm(OPERATIONS_PERMISSION),
+            "audit": user.has_perm(AUDIT_PERMISSION),
+            "inventory": user.has_perm("core.view_personaldataitem"),
+            "access": user.has_perm("core.view_personal_data_access"),
+            "admins": _is_security_admin(user),
+        }
+        require(any(sections.values()), _("This page is for the system, security and audit administrators "
+                                          "and the data officer."))
+        outcomes = health_run() if sections["health"] else []
+        return TemplateResponse(request, "accounts/ops_home.html", {
+            "sections": sections, "outcomes": outcomes, "verdict": health_verdict(outcomes) if outcomes else "",
+        })
+
+
+class AuditEventListView(LoginRequiredMixin, View):
+    """The audit trail, newest first, with the chain's head: the audit admin's, read-only."""
+
+    def get(self, request):
+        require(request.user.has_perm(AUDIT_PERMISSION), _("Only the audit administrator reads the audit trail."))
+        events = AuditEvent.objects.select_related("actor", "target_type").order_by("-at", "-pk")
+        action = request.GET.get("action", "").strip()[:60]
+        if action:
+            events = events.filter(action__startswith=action)
+        actor = request.GET.get("actor", "").strip()[:150]
+        if actor:
+            events = events.filter(actor__username=actor)
+        since, until = _day_bounds(request)
+        if since:
+            events = events.filter(at__gte=since)
+        if until:
+            events = events.filter(at__lt=until)
+        return TemplateResponse(request, "accounts/ops_audit.html", {
+            "page_obj": _page(request, events), "head": AuditSeal.objects.order_by("-seq").first(),
+            "filters": {"action": action, "actor": actor, "since": request.GET.get("since", ""),
+                        "until": request.GET.get("until", "")},
+        })
+
+
+class PersonalDataInventoryView(LoginRequiredMixin, View):
+    def get(self, request):
+        return TemplateResponse(request, "accounts/ops_personal_data.html", {
+            "items": personal_data_inventory(user=request.user)})
+
+
+class PersonalDataAccessListView(LoginRequiredMixin, View):
+    """Who was shown which resident's full ID number, phone or address, when, and why."""
+
+    def get(self, request):
+        since, until = _day_bounds(request)
+        viewer = request.GET.get("viewer", "").strip()[:150]
+        viewer_id = User.objects.filter(username=viewer).values_list("pk", flat=True).first() if viewer else None
+        events = personal_data_access_list(user=request.user, since=since, until=until,
+                                           actor_id=viewer_id if viewer else None)
+        if viewer and viewer_id is None:
+            events = events.none()
+        return TemplateResponse(request, "accounts/ops_personal_data_access.html", {
+            "page_obj": _page(request, events),
+            "filters": {"viewer": viewer, "since": request.GET.get("since", ""), "until": request.GET.get("until", "")},
+        })
+
+
+class AdminRoleListView(LoginRequiredMixin, View):
+    """The security admin's: who holds the administrators' roles; give or take one."""
+
+    def _require(self, request):
+        require(_is_security_admin(request.user), _("Only the security administrator manages the administrators."))
+
+    def get(self, request, *, status: int = 200, error: str = ""):
+        self._require(request)
+        holders = (User.objects.filter(groups__name__in=[r.value for r in ADMIN_ROLES]).distinct()
+                   .prefetch_related("groups").order_by("username"))
+        rows = [(holder, [Role(g.name) for g in holder.groups.all() if g.name in {r.value for r in ADMIN_ROLES}])
+                for holder in holders]
+        return TemplateResponse(request, "accounts/ops_admins.html", {
+            "rows": rows, "roles": ADMIN_ROLES, "separated": SEPARATED_ROLES, "error": error,
+            "username": request.POST.get("username", "") if request.method == "POST" else "",
+        }, status=status)
+
+    def post(self, request):
+        self._require(request)
+        verb = request.POST.get("action")
+        if verb == "lift":
+            return self._lift(request)
+        role_value = request.POST.get("role", "")
+        if verb not in ("grant", "revoke") or role_value not in {r.value for r in ADMIN_ROLES}:
+            return self.get(request, status=400, error=_("Choose a role to give or take away."))
+        user = User.objects.filter(username=request.POST.get("username", "").strip()[:150], is_active=True).first()
+        if user is None:
+            return self.get(request, status=400, error=_("There is no active account with this user name."))
+        service = user_role_grant if verb == "grant" else user_role_revoke
+        try:
+            service(user=user, role=Role(role_value), actor=request.user)
+        except PermissionDenied as refusal:
+            return self.get(request, status=403, error=str(refusal))
+        messages.success(request, (_("%(user)s is now %(role)s.") if verb == "grant" else
+                                   _("%(user)s is no longer %(role)s.")) % {"user": user,
+                                                                           "role": Role(role_value).label})
+        return redirect("accounts:ops-admins")
+
+    def _lift(self, request):
+        username = request.POST.get("username", "").strip()[:150]
+        if not username:
+            return self.get(request, status=400, error=_("Give the user name whose lock-out to lift."))
+        try:
+            lifted = login_lockout_lift(actor=request.user, username=username)
+        except PermissionDenied as refusal:
+            return self.get(request, status=403, error=str(refusal))
+        messages.success(request, _("The lock-out of %(user)s is lifted.") % {"user": username} if lifted
+                         else _("%(user)s was not locked out.") % {"user": username})
+        return redirect("accounts:ops-admins")
