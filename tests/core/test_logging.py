@@ -59,7 +59,7 @@ def test_the_request_log_line_has_the_client_address_from_the_trusted_proxy(clie
 
 
 def test_a_task_queued_during_a_request_carries_its_request_id():
-    app = Celery("probe", broker="memory://")
+    app = Celery("probe", broker="memory://", set_as_current=False)  # never the app later tests queue on
     headers_seen = {}
 
     def capture(sender=None, headers=None, **kwargs):
