@@ -240,7 +240,7 @@ _REQUESTS = """
 INSERT INTO gov_services_servicerequest
   (tracking_code, idempotency_key, kind, appeal_category, subject, description, place, applicant_name,
    applicant_id_number, applicant_phone, consent, signature, channel, form_data, status, submitted_at,
-   accepted_at, due_at, completed_at, department_id, item_id, station_id, village_id)
+   accepted_at, due_at, completed_at, department_id, item_id, station_id, village_id, is_public)
 SELECT 'B' || lpad(%(c)s::text, 2, '0') || lpad(i::text, 9, '0'), gen_random_uuid(), 'application', '', '', '',
        '', '基准申请人', '130225198001010011', '13800000000', 'witnessed', '',
        CASE WHEN i %% 10 < 7 THEN 'counter' ELSE 'web' END, '{}',
@@ -249,7 +249,7 @@ SELECT 'B' || lpad(%(c)s::text, 2, '0') || lpad(i::text, 9, '0'), gen_random_uui
        CASE WHEN i %% 10 BETWEEN 1 AND 6 THEN s.at + (i %% 13) * interval '1 day' END,
        (%(departments)s::bigint[])[1 + i %% 20], (%(items)s::bigint[])[1 + i %% 20],
        CASE WHEN i %% 10 < 7 THEN (%(stations)s::bigint[])[1 + (i / 3) %% 100] END,
-       CASE WHEN i %% 10 >= 7 THEN (%(villages)s::bigint[])[1 + (i / 7) %% 100] END
+       CASE WHEN i %% 10 >= 7 THEN (%(villages)s::bigint[])[1 + (i / 7) %% 100] END, false
 FROM generate_series(1, %(n)s) AS i,
      LATERAL (SELECT (%(first)s::date + ((i - 1)::bigint * %(days)s / %(n)s)::integer)::timestamp
                      AT TIME ZONE 'Asia/Shanghai' + interval '8 hours' + (i %% 600) * interval '1 minute' AS at) AS s

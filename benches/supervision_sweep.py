@@ -187,7 +187,7 @@ _GENERATE = """
 INSERT INTO gov_services_servicerequest
   (tracking_code, idempotency_key, kind, appeal_category, subject, description, place, applicant_name,
    applicant_id_number, applicant_phone, consent, signature, channel, form_data, status, submitted_at,
-   accepted_at, due_at, department_id, item_id, assignee_id, village_id)
+   accepted_at, due_at, department_id, item_id, assignee_id, village_id, is_public)
 SELECT 'B' || lpad(i::text, 10, '0'), gen_random_uuid(), 'application', '', '', '', '', '基准申请人',
        '130225198001010011', '13800000000', 'witnessed', '', 'counter', '{}', 'accepted',
        %(now)s - interval '20 days', %(now)s - interval '20 days',
@@ -197,7 +197,7 @@ SELECT 'B' || lpad(i::text, 10, '0'), gen_random_uuid(), 'application', '', '', 
        (%(items)s::bigint[])[1 + 2 * ((i / 100) %% %(nd)s) + (i / 1000) %% 2],
        CASE WHEN (i / 7) %% 10 = 0 THEN NULL
             ELSE (%(officers)s::bigint[])[1 + %(no)s * ((i / 100) %% %(nd)s) + (i / 1000) %% %(no)s] END,
-       %(village)s
+       %(village)s, false
 FROM generate_series(1, %(n)s) AS i
 """
 
