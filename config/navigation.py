@@ -19,6 +19,7 @@ REQUESTS = NavGroup("requests", pgettext_lazy("navigation group", "Service reque
     NavLink(_("Service catalogue"), "gov_services:service-item-list"),
     NavLink(_("Text messages"), "gov_services:sms-outbox-list"),  # a township admin reads their township's
     NavLink(_("Webhook deliveries"), "gov_services:webhook-outbox-list"),  # to the channels that filed them
+    NavLink(_("Channels (hotline, WeChat, Open311)"), "gov_services:channel-list", allowed=COUNTY_ADMIN),
 ))
 
 SUPERVISION = NavGroup("supervision", pgettext_lazy("navigation group", "Supervision"), (

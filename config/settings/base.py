@@ -287,6 +287,11 @@ RATELIMIT_IP_META_KEY = "core.http.ratelimit_ip"
 OPEN311_REQUEST_TYPE = read("OPEN311_REQUEST_TYPE", env.str, "realtime", "OPEN311_REQUEST_TYPE=batch")
 OPEN311_ANONYMOUS_RATE = read("OPEN311_ANONYMOUS_RATE", env.str, "120/m", "OPEN311_ANONYMOUS_RATE=120/m")
 OPEN311_CONTACT = read("OPEN311_CONTACT", env.str, "", "OPEN311_CONTACT=12345@county.gov.cn")
+# WeChat official accounts (gov_services/channels/wechat*.py): where a photo a resident sent is fetched from
+# ("http": WeChat's PicUrl; "simulator": the WeChat simulator's store), and whether county admins get the
+# "try it" page that talks to the account through the simulator. Production: http and off.
+WECHAT_MEDIA_SOURCE = read("WECHAT_MEDIA_SOURCE", env.str, "simulator", "WECHAT_MEDIA_SOURCE=http")
+WECHAT_SIMULATOR = read("WECHAT_SIMULATOR", env.bool, True, "WECHAT_SIMULATOR=false")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

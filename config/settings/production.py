@@ -38,6 +38,8 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 # their URLs are not routed (shop/urls.py) and no adapter or card reader can name them.
 ENABLE_SIMULATORS = read("ENABLE_SIMULATORS", env.bool, False, "ENABLE_SIMULATORS=true (a pilot only)")
 SHOP_CARD_SIMULATOR = ENABLE_SIMULATORS
+WECHAT_SIMULATOR = ENABLE_SIMULATORS
+WECHAT_MEDIA_SOURCE = read("WECHAT_MEDIA_SOURCE", env.str, "http", "WECHAT_MEDIA_SOURCE=http") if ENABLE_SIMULATORS else "http"
 if not ENABLE_SIMULATORS:
     if AGENCY_CARD_TERMINAL == "simulator":
         fail("AGENCY_CARD_TERMINAL", "is the simulator, which production refuses; use stripe (or leave it empty "

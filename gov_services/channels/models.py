@@ -136,3 +136,86 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} {self.status_code or self.error[:40]}"
+
+
+# --- the WeChat official account (公众号) channel ------------------------------------------------------------
+
+class WeChatAccount(models.Model):
+    """A county's WeChat official account, set up as its server (服务器配置): WeChat signs every push with
+    `token` and, in safe mode (安全模式), encrypts it with `encoding_aes_key`. `app_secret` is only needed
+    to fetch a photo's original from WeChat's media API. Reports arrive as `acting_user`, whose posts
+    decide which villages they may be filed for (like an Open311 key's user)."""
+
+    channel = models.OneToOneField(Channel, on_delete=models.CASCADE, related_name="wechat",
+                                   verbose_name=_("channel"))
+    app_id = models.CharField(_("AppID"), max_length=32, unique=True,
+                              validators=[RegexValidator(r"^wx[0-9a-f]{16}$", _("An AppID is wx and 16 hex digits."))])
+    token = models.CharField(_("token"), max_length=32,
+                             validators=[RegexValidator(r"^[A-Za-z0-9]{3,32}$",
+                                                        _("3 to 32 letters or digits, as WeChat asks."))])
+    encoding_aes_key = models.CharField(
+        _("EncodingAESKey"), max_length=43, blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9]{43}$", _("43 letters or digits, as WeChat shows it."))],
+        help_text=_("Empty: plain mode (明文模式). Set: safe mode (安全模式), every message encrypted."))
+    app_secret = models.CharField(_("AppSecret"), max_length=64, blank=True)
+    acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("files reports as"))
+
+    class Meta:
+        verbose_name = _("WeChat official account")
+        verbose_name_plural = _("WeChat official accounts")
+
+    def __str__(self) -> str:
+        return f"{self.channel.name} ({self.app_id})"
+
+
+class WeChatConversation(models.Model):
+    """What one WeChat user (by OpenID) has told the account towards their next report; emptied when the
+    report is filed or the user cancels. Every reply asks for the next thing still missing."""
+
+    account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="conversations")
+    openid = models.CharField(max_length=64)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=15, blank=True, choices=ServiceRequest.AppealCategory.choices)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=11, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "openid"], name="gov_wechat_conversation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} · {self.openid}"
+
+
+class WeChatDraftPhoto(models.Model):
+    """A photo sent towards the next report, already re-drawn (gov_services.services.reports.photos_prepare)."""
+
+    conversation = models.ForeignKey(WeChatConversation, on_delete=models.CASCADE, related_name="photos")
+    content = models.BinaryField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} · {len(self.content)} bytes"
+
+
+class WeChatInbound(models.Model):
+    """Each message WeChat pushed, once: WeChat pushes again when no answer came within 5 s, so the
+    same MsgId gets the first answer again and changes nothing. `request` is set when it filed one."""
+
+    account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="inbound")
+    msg_key = models.CharField(max_length=100)  # MsgId, or FromUserName + CreateTime for events
+    openid = models.CharField(max_length=64)
+    msg_type = models.CharField(max_length=20)
+    reply = models.TextField(blank=True)
+    request = models.ForeignKey(ServiceRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "msg_key"], name="gov_wechat_inbound_once")]
+        indexes = [models.Index(fields=["account", "openid", "received_at"], name="gov_wechat_inbound_user")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} · {self.msg_key}"

@@ -15,7 +15,14 @@ from accounts.models import ApiKey, User
 from accounts.services import api_key_create
 from core.audit import audit_event_record
 from gov_services.channels import signing, transport
-from gov_services.channels.models import Channel, ChannelKey, ChannelRequest, WebhookAttempt, WebhookDelivery
+from gov_services.channels.models import (
+    Channel,
+    ChannelKey,
+    ChannelRequest,
+    WebhookAttempt,
+    WebhookDelivery,
+    WeChatAccount,
+)
 from gov_services.models import RequestEvent, ServiceRequest
 from gov_services.open311.statuses import open311_status
 from stations.models import Region
@@ -181,3 +188,76 @@ def webhook_deliveries_redispatch(*, older_than: timedelta = timedelta(minutes=5
         _dispatch(delivery_id)
         count += 1
     return count
+
+
+# --- the county's own screens (/county/channels/) ------------------------------------------------------------
+
+CHANNEL_EDITABLE = ("name", "rate_limit", "webhook_url", "is_active")
+
+
+@transaction.atomic
+def channel_update(*, actor: User, channel: Channel, **fields) -> Channel:
+    """Change what a county admin may change of a channel (its code and county stay)."""
+    _require_county_admin_of(actor, channel.jurisdiction)
+    unknown = set(fields) - set(CHANNEL_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = Channel.objects.select_for_update().get(pk=channel.pk)
+    before = {name: getattr(locked, name) for name in fields}
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save(update_fields=[*fields])
+    changed = {name: [before[name], value] for name, value in fields.items() if before[name] != value}
+    if changed:
+        audit_event_record(actor=actor, action="channel.update", target=locked, data=changed)
+    return locked
+
+
+@transaction.atomic
+def channel_webhook_secret_rotate(*, actor: User, channel: Channel) -> Channel:
+    """A new webhook secret: the receiving system must be given it; deliveries from now on use it."""
+    from gov_services.channels.models import new_webhook_secret
+
+    _require_county_admin_of(actor, channel.jurisdiction)
+    Channel.objects.filter(pk=channel.pk).update(webhook_secret=new_webhook_secret())
+    audit_event_record(actor=actor, action="channel.webhook_secret_rotate", target=channel, data={})
+    channel.refresh_from_db()
+    return channel
+
+
+@transaction.atomic
+def channel_key_revoke(*, actor: User, channel: Channel, key: ChannelKey) -> None:
+    from accounts.services import api_key_revoke
+
+    _require_county_admin_of(actor, channel.jurisdiction)
+    if key.channel_id != channel.pk:
+        raise PermissionDenied(_("This key belongs to another channel."))
+    api_key_revoke(token=key.api_key, actor=actor)
+
+
+@transaction.atomic
+def wechat_account_save(*, actor: User, channel: Channel, app_id: str, token: str, encoding_aes_key: str,
+                        app_secret: str, acting_user: User) -> "WeChatAccount":
+    """Connect a WeChat channel to its official account (or change the connection). An empty AppSecret
+    keeps the one stored (it is never shown again)."""
+    from gov_services.channels.selectors import channel_actors
+
+    _require_county_admin_of(actor, channel.jurisdiction)
+    if channel.intake_channel != ServiceRequest.Channel.WECHAT:
+        raise ValidationError(_("Only a WeChat channel connects to an official account."))
+    if not channel_actors(county=channel.jurisdiction).filter(pk=acting_user.pk).exists():
+        raise ValidationError({"acting_user": _("Choose an admin or officer of this county.")})
+    account = WeChatAccount.objects.select_for_update().filter(channel=channel).first() or WeChatAccount(
+        channel=channel)
+    created = account.pk is None
+    account.app_id, account.token, account.encoding_aes_key = app_id, token, encoding_aes_key
+    account.acting_user = acting_user
+    if app_secret:
+        account.app_secret = app_secret
+    account.full_clean()
+    account.save()
+    audit_event_record(actor=actor, action="wechat.account_connect" if created else "wechat.account_update",
+                       target=channel, data={"app_id": app_id, "safe_mode": bool(encoding_aes_key),
+                                             "acting_user": acting_user.pk, "secret_changed": bool(app_secret)})
+    return account

@@ -38,7 +38,22 @@ from gov_services.channels.models import (
     ChannelRequest,
     WebhookAttempt,
     WebhookDelivery,
+    WeChatAccount,
+    WeChatConversation,
+    WeChatDraftPhoto,
+    WeChatInbound,
 )
 from gov_services.open311.models import Open311Token
 
-__all__ += ["Channel", "ChannelKey", "ChannelRequest", "Open311Token", "WebhookAttempt", "WebhookDelivery"]
+__all__ += [
+    "Channel",
+    "ChannelKey",
+    "ChannelRequest",
+    "Open311Token",
+    "WeChatAccount",
+    "WeChatConversation",
+    "WeChatDraftPhoto",
+    "WeChatInbound",
+    "WebhookAttempt",
+    "WebhookDelivery",
+]

@@ -555,6 +555,19 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:webhook-replay": Case(REGION, Obj("webhook", pk="pk"), get=False,
                                         post=Post({}, control="township_admin")),
 
+    # --- the county's channels (gov_services/channels/views_county.py): county admins of the channel's county ---
+    "gov_services:channel-list": Case(COUNTY, post=Post(lambda t, w: {
+        "name": "矩阵渠道", "code": f"matrix-new-{uuid.uuid4().hex[:8]}", "intake_channel": "api",
+        "rate_limit": "60/m"}, control="county_admin")),
+    "gov_services:channel-detail": Case(COUNTY, Obj("channel", pk="pk"), post=Post(
+        {"action": "update", "name": "矩阵热线（改）", "rate_limit": "30/m", "webhook_url": "http://127.0.0.1:9/",
+         "is_active": "on"}, control="county_admin")),
+    "gov_services:wechat-try": Case(COUNTY, Obj("wechat_channel", pk="pk"), post=Post(
+        {"openid": "x", "text": "矩阵测试"}, control="county_admin")),
+    # WeChat's calls: the signature is the authentication (tests/gov_services/test_wechat_channel.py).
+    "gov_services:wechat-server": Case(PUBLIC, get=False, url=lambda w: _wechat_server_url(w), post=Unexercised(
+        "a WeChat push, verified by its signature", check=lambda world, pattern: _unsigned_wechat_push(world))),
+
     # --- Open311 GeoReport v2 (/open311/v2/): public reads, no session; POST needs a channel's api_key ---------
     "open311:discovery": Case(PUBLIC, values={"fmt": "json"}),
     "open311:service-list": Case(PUBLIC, url=lambda w: _open311_url(w, "services.json")),
@@ -1123,6 +1136,27 @@ def _unsigned_webhook(world, pattern: Pattern) -> str | None:
         response = world.clients["anonymous"].post(url, data=b'{"id": "evt_1"}', content_type="application/json")
     if response.status_code != 400 or writes.tables():
         return f"unsigned webhook answered {response.status_code}, wrote {writes.tables()}"
+    return None
+
+
+def _wechat_server_url(world) -> str:
+    from django.urls import reverse
+
+    return reverse("gov_services:wechat-server", args=[world.of("wechat_channel")[0].attrs["code"]])
+
+
+def _unsigned_wechat_push(world) -> str | None:
+    """A push without WeChat's signature is refused (403) and changes nothing; so is an unsigned URL check."""
+    from tests.access import db_changes
+
+    url = _wechat_server_url(world)
+    body = ("<xml><ToUserName>gh_1</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+            "<MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId></xml>")
+    with db_changes.journal() as writes:
+        pushed = world.clients["anonymous"].post(url, data=body, content_type="text/xml")
+        checked = world.clients["anonymous"].get(url, {"echostr": "x"})
+    if pushed.status_code != 403 or checked.status_code != 403 or writes.tables():
+        return f"unsigned WeChat push answered {pushed.status_code}/{checked.status_code}, wrote {writes.tables()}"
     return None
 
 

@@ -374,10 +374,23 @@ def _webhooks(world: World) -> None:
         if county.pk not in channels:
             channels[county.pk] = Channel.objects.create(name=f"矩阵热线{county.code}", code=f"matrix-{county.code}",
                                                          jurisdiction=county, webhook_url="http://127.0.0.1:9/")
+            world.add("channel", channels[county.pk], tags={"county": thing.tags["county"]})
+            _wechat_channel(world, county, thing.tags["county"])
         delivery = WebhookDelivery.objects.create(
             channel=channels[county.pk], request=request, event_id=request.pk, region_path=request.place_path,
             status=WebhookDelivery.Status.FAILED, payload={"service_request_id": request.tracking_code})
         world.add("webhook", delivery, tags=thing.tags)
+
+
+def _wechat_channel(world: World, county, side: str) -> None:
+    """The county's WeChat official account (plain mode), filing as the side's county admin."""
+    from gov_services.channels.models import Channel, WeChatAccount
+
+    channel = Channel.objects.create(name=f"矩阵公众号{county.code}", code=f"matrix-wx-{county.code}",
+                                     jurisdiction=county, intake_channel="wechat")
+    WeChatAccount.objects.create(channel=channel, app_id=f"wx{county.pk:016x}", token="MatrixToken",
+                                 acting_user=world.sides[side].users["county_admin"])
+    world.add("wechat_channel", channel, tags={"county": side}, code=channel.code)
 
 
 def _resident_reports(world: World) -> None:

@@ -108,6 +108,7 @@ def test_seed_demo_builds_the_county_prints_every_login_and_a_second_run_changes
     assert CareResident.objects.count() >= 3 and Responder.objects.count() == 6
     assert set(CareCall.objects.values_list("status", flat=True)) & {"confirmed", "new"}
     _assert_master_data_came_through_the_imports()
+    _assert_the_demo_wechat_account_answers()
     # The store lists each item once (no "精选" copy at 1.2× the price of the same goods).
     titles = list(apps.get_model("catalogue", "Product").objects.values_list("title", flat=True))
     assert titles and len(titles) == len(set(titles)) and not any(t.startswith("精选") for t in titles)
@@ -116,6 +117,21 @@ def test_seed_demo_builds_the_county_prints_every_login_and_a_second_run_changes
     before = _row_counts()
     call_command("seed_demo", stdout=StringIO())
     assert _row_counts() == before
+
+
+def _assert_the_demo_wechat_account_answers() -> None:
+    """The county's official account is connected in safe mode: a resident's message (through the WeChat
+    simulator, encrypted as WeChat does) gets an encrypted answer asking what kind of problem it is."""
+    from gov_services.channels.models import WeChatAccount
+    from gov_services.channels.views_wechat import push_answer
+    from gov_services.channels.wechat_simulator import WeChatServerSimulator
+
+    account = WeChatAccount.objects.select_related("channel").get()
+    assert account.encoding_aes_key and account.channel.jurisdiction.level == "county"
+    simulator = WeChatServerSimulator(account)
+    push = simulator.text("oDemoResident0001", "村口路灯坏了")
+    status, body = push_answer(account=account, query=push.query, body=push.body)
+    assert status == 200 and "回复编号" in simulator.reply_text(body)
 
 
 def test_while_seeding_the_console_shows_no_informational_logs_and_no_broker_warning(caplog):

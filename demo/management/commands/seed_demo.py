@@ -10,6 +10,7 @@ from demo.seeding.agency import HISTORY_MONTHS, seed_agency, seed_till
 from demo.seeding.care import seed_care
 from demo.seeding.catalogue import seed_catalogue
 from demo.seeding.certificates import seed_certificates
+from demo.seeding.channels import seed_channels
 from demo.seeding.county import (
     DEMO_DEPARTMENT,
     DEMO_STATION,
@@ -31,7 +32,7 @@ from stations.models import Station
 
 # regions, admins, stations, departments, staff, grids, till set-up, catalogue; requests by forties; the
 # till's history by month and its total; certificates, supervision; one per merchant; portal, people.
-STEPS = 8 + REQUEST_COUNT // 40 + HISTORY_MONTHS + 2 + 2 + len(MERCHANTS) + 2 + 1  # + care
+STEPS = 8 + REQUEST_COUNT // 40 + HISTORY_MONTHS + 2 + 2 + len(MERCHANTS) + 2 + 1 + 1  # + care, channels
 
 
 class Command(BaseCommand):
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             seed_portal(demo, progress)
             seed_resident(progress)
             seed_care(demo, progress)
+            seed_channels(demo, progress)
         self._print_logins(demo)
 
     def _print_logins(self, demo: DemoCounty) -> None:

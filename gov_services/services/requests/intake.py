@@ -115,6 +115,7 @@ def service_request_submit(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     is_public: bool = False,
+    self_reported: bool = False,
 ) -> ServiceRequest:
     """File an application (kind=application, for `item`) or an appeal (kind=appeal, with a category).
 
@@ -127,7 +128,9 @@ def service_request_submit(
     `latitude`/`longitude` (WGS-84, both or neither) mark where the problem is; `is_public` says the
     resident lets the problem (never who reported it) be shown on the public list and map. A resident
     reporting a problem for themselves online (an appeal, channel web, their own phone-verified account)
-    may leave the ID number out: their account is who they are to the department.
+    may leave the ID number out: their account is who they are to the department. So may a resident who
+    writes an appeal to the county's WeChat official account (`self_reported`, channel wechat): their own
+    message is their consent, and their WeChat identity and phone are who they are.
     """
     require_signed_in(actor)
     files_errors: dict[str, list[str]] = {}
@@ -158,7 +161,7 @@ def service_request_submit(
         applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
         applicant_user=applicant_user, actor=actor, consent=consent, channel=channel, village=village,
         place=station.village if station is not None else village, form_data=form_data, signature=signature,
-        errors=errors)
+        self_reported=self_reported, errors=errors)
     _check_point(latitude, longitude, errors)
     if item is not None and channel in CHANNELS_REQUIRING_MATERIALS:
         covered = {f.material_id for f in checked_files}
@@ -237,7 +240,7 @@ def _check_filer(*, actor, channel: str, station: Station | None, village: Regio
 
 def _check_fields(*, kind, item, appeal_category, description, applicant_name, applicant_id_number,
                   applicant_phone, applicant_user, actor, consent, channel, village, place, form_data, signature,
-                  errors: dict[str, list[str]]) -> dict:
+                  errors: dict[str, list[str]], self_reported: bool = False) -> dict:
     """Add every problem to `errors`; return the normalised ID number, phone and e-form data.
 
     `place` is where the request is filed: the station's village at a counter, else the village. An
@@ -275,9 +278,10 @@ def _check_fields(*, kind, item, appeal_category, description, applicant_name, a
         add("kind", _("Choose an application or an appeal."))
     if not applicant_name.strip():
         add("applicant_name", _("Enter the applicant's name."))
-    for_self = applicant_user is not None and applicant_user.pk == actor.pk
+    wrote_in = self_reported and kind == ServiceRequest.Kind.APPEAL and channel == Channel.WECHAT
+    for_self = wrote_in or (applicant_user is not None and applicant_user.pk == actor.pk)
     checks = [("applicant_phone", validate_mobile, applicant_phone)]
-    if (kind == ServiceRequest.Kind.APPEAL and channel == Channel.WEB and for_self
+    if (kind == ServiceRequest.Kind.APPEAL and channel in (Channel.WEB, Channel.WECHAT) and for_self
             and not (applicant_id_number or "").strip()):
         cleaned["applicant_id_number"] = ""  # a resident's own report: their account identifies them
     else:
