@@ -11,7 +11,7 @@ KINDS = [(c.value, c.label) for c in (ServiceRequest.Channel.API, ServiceRequest
 
 
 class ChannelCreateForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("For example: 12345 hotline, county WeChat"))
+    name = forms.CharField(label=_("Channel name"), max_length=80, help_text=_("For example: 12345 hotline, county WeChat"))
     code = forms.SlugField(label=_("Code"), max_length=40,
                            help_text=_("Letters, digits and hyphens; part of the WeChat server address."))
     intake_channel = forms.ChoiceField(label=_("Requests arrive as"), choices=KINDS)
@@ -30,9 +30,12 @@ class ChannelCreateForm(forms.Form):
 
 
 class ChannelUpdateForm(forms.ModelForm):
+    webhook_url = ChannelCreateForm.base_fields["webhook_url"]
+
     class Meta:
         model = Channel
         fields = ["name", "rate_limit", "webhook_url", "is_active"]
+        labels = {"name": _("Channel name")}
 
 
 class ChannelKeyForm(forms.Form):

@@ -79,7 +79,8 @@ class ChannelDetailView(CountyAdminMixin, View):
             "keys": channel.keys.select_related("api_key__user").order_by("-api_key__created_at"),
             "update_form": forms.get("update_form") or ChannelUpdateForm(instance=channel),
             "key_form": forms.get("key_form") or ChannelKeyForm(actors=actors),
-            "wechat_form": forms.get("wechat_form") or WeChatAccountForm(instance=account, actors=actors),
+            "wechat_form": forms.get("wechat_form") or WeChatAccountForm(
+                instance=account, actors=actors, initial=None if account else {"acting_user": request.user.pk}),
             "is_wechat": channel.intake_channel == ServiceRequest.Channel.WECHAT,
             "server_url": request.build_absolute_uri(reverse("gov_services:wechat-server", args=[channel.code])),
             "new_key": forms.get("new_key"), "simulator": settings.WECHAT_SIMULATOR,
