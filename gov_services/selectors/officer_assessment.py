@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ def handler_expression():
     last_mover = (RequestEvent.objects.filter(request=OuterRef("pk"), actor__isnull=False,
                                               action__in=HANDLING_ACTIONS)
                   .order_by("-at", "-pk").values("actor_id")[:1])
-    return Coalesce(F("assignee_id"), Subquery(last_mover))
+    return Coalesce(F("assignee_id"), Subquery(last_mover), output_field=BigIntegerField())
 
 
 def request_handler_id(request: ServiceRequest) -> int | None:
