@@ -168,6 +168,8 @@ def official_key_department_list(*, user) -> QuerySet[Department]:
     if not scope.is_authenticated:
         return Department.objects.none()
     departments = Department.objects.select_related("region").order_by("code")
+    if scope.everything:
+        return departments
     return departments.filter(Q(pk__in=scope.head_department_ids)
                               | (scope.q(place="region__path", county_only=True) if scope.is_county_admin
                                  else Q(pk__in=[])))

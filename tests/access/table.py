@@ -521,7 +521,7 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:official-key-departments": Case(SIGNED_IN, ok=DONE),
     "gov_services:official-keys": Case(HEAD | COUNTY, Obj("department", pk="pk")),
     "gov_services:official-key-issue": Case(HEAD | COUNTY, Obj("department_official", pk="pk", user_id="user_id"),
-                                            get=False, post=Post({}, control="department_head")),
+                                            get=False, post=Post(lambda t, w: _current_official_key(t, w), control="department_head")),
     "gov_services:official-key-import": Case(HEAD | COUNTY, Obj("department_official", pk="pk", user_id="user_id"),
                                              post=Post(lambda t, w: {"private_key_pem": _ed25519_pem()},
                                                        control="department_head")),
@@ -1128,6 +1128,15 @@ def _seal():
     from tests.gov_services.certificate_helpers import seal_png
 
     return SimpleUploadedFile("seal.png", seal_png(), content_type="image/png")
+
+
+def _current_official_key(thing, world) -> dict:
+    """The issue form as the page sends it: the key id it showed in use (a new key replaces that one)."""
+    from gov_services.models import SigningKey
+
+    key = SigningKey.objects.filter(department_id=thing.attrs["pk"], official_id=thing.attrs["user_id"],
+                                    retired_at__isnull=True).first()
+    return {"current": key.key_id if key else ""}
 
 
 def _ed25519_pem() -> str:
