@@ -66,6 +66,7 @@ SETUP = NavGroup("setup", pgettext_lazy("navigation group", "Set-up"), (
     NavLink(_("Holiday calendar"), "gov_services:calendar-day-list"),
     NavLink(_("Search words"), "gov_services:search-words", allowed=COUNTY_ADMIN),
     NavLink(_("Certificate templates"), "gov_services:certificate-type-list", allowed=COUNTY_ADMIN),
+    NavLink(_("Officials' keys and seals"), "gov_services:official-key-departments", allowed=COUNTY_ADMIN),
     NavLink(_("Till set-up"), "agency:setup-home"),
 ))
 

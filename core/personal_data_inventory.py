@@ -51,6 +51,10 @@ INVENTORY = [
     _entry("stations.HouseholdMember.relation", "other", "户内关系登记", "state_organ", _HOUSEHOLD_FULL,
            _HOUSEHOLD_RETENTION),
     # gov_services: requests and certificates
+    _entry("gov_services.Rating.officer_score", "other", "群众对承办人员的评价（考核到人）", "state_organ",
+           "本人、所在部门负责人、县乡督办管理员", "考核年度结束后 3 年", masked=False),
+    _entry("gov_services.OfficialSeal.image", "document", "工作人员个人电子名章（签发电子证照）", "state_organ",
+           "部门负责人、县级管理员（仅系统加盖）", "停用后按档案规定保存", masked=False),
     _entry("gov_services.ServiceRequest.applicant_name", "name", "受理和办理政务申请", "state_organ",
            _REQUEST_FULL, _REQUEST_RETENTION),
     _entry("gov_services.ServiceRequest.applicant_id_number", "id_number", "核实申请人身份、出具证明",

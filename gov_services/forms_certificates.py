@@ -14,7 +14,8 @@ MAX_PHOTO_BYTES = 8 * 1024 * 1024
 class CertificateTypeForm(forms.ModelForm):
     class Meta:
         model = CertificateType
-        fields = ["title", "code", "validity_days", "auto_issue", "is_active", "body_html", "css"]
+        fields = ["title", "code", "validity_days", "auto_issue", "personal_seal_required", "is_active", "body_html",
+                  "css"]
         widgets = {
             "title": forms.TextInput(attrs={"class": "cz-input"}),
             "code": forms.TextInput(attrs={"class": "cz-input cz-mono", "autocapitalize": "characters"}),
@@ -110,3 +111,28 @@ class HolderCheckForm(forms.Form):
                            widget=forms.TextInput(attrs={"class": "cz-input", "autocomplete": "off"}))
     id_number = forms.CharField(label=_("ID card number"), max_length=18,
                                 widget=forms.TextInput(attrs={"class": "cz-input cz-mono", "autocomplete": "off"}))
+
+
+class OfficialKeyIssueForm(forms.Form):
+    """Issue a key: `current` is the key id the page showed (empty: none), so that a second click of the
+    same page makes no second key."""
+
+    current = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+
+
+class OfficialKeyImportForm(forms.Form):
+    private_key_pem = forms.CharField(
+        label=_("Private key (PEM)"), max_length=4000,
+        help_text=_("An Ed25519 private key in PKCS#8 PEM form, from the county's key ceremony. It is stored "
+                    "encrypted and never shown again."),
+        widget=forms.Textarea(attrs={"class": "cz-input cz-mono", "rows": 6, "autocomplete": "off",
+                                     "spellcheck": "false"}))
+    passphrase = forms.CharField(label=_("Passphrase of the key file"), required=False, max_length=200,
+                                 help_text=_("Leave empty when the key file is not encrypted."),
+                                 widget=forms.PasswordInput(attrs={"class": "cz-input", "autocomplete": "off"}))
+
+
+class OfficialKeyRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=200,
+                             help_text=_("For the record, e.g. the official left or the key may have leaked."),
+                             widget=forms.TextInput(attrs={"class": "cz-input"}))

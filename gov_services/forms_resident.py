@@ -126,6 +126,10 @@ class RatingForm(forms.Form):
         label=_("How satisfied are you with how your request was handled?"), coerce=int,
         choices=sorted(Rating.Score.choices, reverse=True), widget=forms.RadioSelect,
         error_messages={"required": _("Choose one of the five answers.")})
+    officer_score = forms.TypedChoiceField(
+        label=_("And with the officer who handled it?"), coerce=int, empty_value=None, required=False,
+        choices=sorted(Rating.Score.choices, reverse=True), widget=forms.RadioSelect,
+        help_text=_("Optional. Your rating of the officer counts in their own assessment."))
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -102,6 +102,11 @@ class SupervisionSettingsForm(forms.Form):
                                           widget=forms.NumberInput(attrs=_NUMBER))
     weight_follow_ups = forms.IntegerField(label=_("Weight: follow-ups done"), min_value=0, max_value=100,
                                            widget=forms.NumberInput(attrs=_NUMBER))
+    officer_share = forms.IntegerField(
+        label=_("Share of the officers' scores (%)"), min_value=0, max_value=100, required=False,
+        widget=forms.NumberInput(attrs=_NUMBER),
+        help_text=_("How much of a department's monthly score comes from the mean score of its officers "
+                    "(on time and their own ratings); 0: the department's figures only."))
 
     @classmethod
     def initial_for(cls, config: SupervisionSettings) -> dict:

@@ -257,3 +257,53 @@ def assessment_score(figures: DepartmentFigures, weights: AssessmentWeights) -> 
     if total_weight == 0:
         return None
     return (100 * total / total_weight).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --- Assessment down to the person (人机考核到人) ------------------------------------------------------
+
+@dataclass(frozen=True)
+class OfficerFigures:
+    """One officer's month in one department: requests they handled to completion and how many of them on
+    time; requests they returned for supplement; the residents' ratings of them and how many satisfied;
+    and, as of now, requests they hold that are past their due time."""
+
+    handled: int = 0
+    on_time: int = 0
+    returned: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    overdue: int = 0
+
+
+def officer_components(figures: OfficerFigures) -> dict[str, Decimal | None]:
+    return {"on_time": _rate(figures.on_time, figures.handled),
+            "satisfaction": _rate(figures.satisfied, figures.rated)}
+
+
+def officer_score(figures: OfficerFigures, weights: AssessmentWeights) -> Decimal | None:
+    """Out of 100: the on-time and satisfaction rates weighted as for departments (a component without
+    data left out); None without data."""
+    total_weight, total = 0, Decimal(0)
+    for name, value in officer_components(figures).items():
+        weight = getattr(weights, name)
+        if value is None or weight == 0:
+            continue
+        total_weight += weight
+        total += weight * value
+    if total_weight == 0:
+        return None
+    return (100 * total / total_weight).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def combined_score(department: Decimal | None, officers: Iterable[Decimal | None], *,
+                   officer_share: int) -> Decimal | None:
+    """The department's score with `officer_share` percent taken from the mean of its officers' scores
+    (those that have one). Either side alone when the other has no data."""
+    scored = [score for score in officers if score is not None]
+    if officer_share == 0 or not scored:
+        return department
+    mean = sum(scored, Decimal(0)) / len(scored)
+    if department is None:
+        return mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    value = (Decimal(100 - officer_share) * department + Decimal(officer_share) * mean) / 100
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -4,6 +4,7 @@ paths are written in full and the names are gov_services:<name>."""
 from django.urls import path, re_path
 
 from gov_services import views_certificates as views
+from gov_services import views_official_keys as official_views
 from gov_services.views_offline_verifier import OfflineVerifierView
 
 urlpatterns = [
@@ -17,6 +18,18 @@ urlpatterns = [
          name="certificate-department-seal"),
     path("county/certificates/departments/<int:pk>/rotate-key/", views.SigningKeyRotateView.as_view(),
          name="certificate-key-rotate"),
+    # Officials' keys and personal seals (the department head, or the county's admins)
+    path("certificates/officials/", official_views.OfficialKeysDepartmentListView.as_view(),
+         name="official-key-departments"),
+    path("certificates/officials/<int:pk>/", official_views.OfficialKeysView.as_view(), name="official-keys"),
+    path("certificates/officials/<int:pk>/<int:user_id>/issue/", official_views.OfficialKeyIssueView.as_view(),
+         name="official-key-issue"),
+    path("certificates/officials/<int:pk>/<int:user_id>/import/", official_views.OfficialKeyImportView.as_view(),
+         name="official-key-import"),
+    path("certificates/officials/<int:pk>/<int:user_id>/seal/", official_views.OfficialSealView.as_view(),
+         name="official-seal"),
+    path("certificates/officials/<int:pk>/keys/<int:key_pk>/revoke/", official_views.OfficialKeyRevokeView.as_view(),
+         name="official-key-revoke"),
     # Department and station
     path("dept/requests/<int:pk>/certificate/", views.CertificateIssueView.as_view(), name="certificate-issue"),
     path("certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),

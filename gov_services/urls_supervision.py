@@ -4,6 +4,7 @@ the site root inside the gov_services namespace, so the paths are written out in
 from django.urls import path
 
 from gov_services import views_supervision as views
+from gov_services.views_officer_assessment import OfficerAssessmentView
 
 urlpatterns = [
     path("county/supervision/", views.SupervisionBoardView.as_view(), name="supervision-board"),
@@ -18,6 +19,7 @@ urlpatterns = [
          name="follow-up-appeal-decide"),
     path("county/supervision/assessment/", views.DepartmentAssessmentView.as_view(),
          name="department-assessment"),
+    path("assessment/officers/", OfficerAssessmentView.as_view(), name="officer-assessment"),
     path("county/supervision/settings/", views.SupervisionSettingsView.as_view(), name="supervision-settings"),
     path("county/supervision/steps/new/", views.EscalationStepCreateView.as_view(), name="escalation-step-create"),
     path("county/supervision/steps/<int:pk>/edit/", views.EscalationStepUpdateView.as_view(),

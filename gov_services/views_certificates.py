@@ -86,7 +86,8 @@ class CertificateTypeListView(_CountyStaffMixin, View):
                            .prefetch_related("signing_keys"))
         for department in departments:
             department.has_seal = hasattr(department, "seal")
-            department.active_key = next((k for k in department.signing_keys.all() if k.retired_at is None), None)
+            department.active_key = next((k for k in department.signing_keys.all()
+                                          if k.retired_at is None and k.official_id is None), None)
         return TemplateResponse(request, "gov_services/certificates/type_list.html",
                                 {"items": items, "departments": departments})
 

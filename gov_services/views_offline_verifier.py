@@ -51,6 +51,8 @@ def _messages() -> dict[str, str]:
         "refreshed": _("Updated: this browser now keeps the current keys and revocations."),
         "refresh_failed": _("Could not reach the county's site: still using the copy below."),
         "online": _("Online"), "offline": _("Offline"),
+        "signed_by": _("Signed by"),
+        "key_revoked": _("It is signed with a key that was revoked on %(date)s, before it was dated."),
     }
 
 

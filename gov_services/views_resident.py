@@ -460,7 +460,8 @@ class ServiceRequestRateView(_ResidentRequestMixin, View):
             return self.render(rating_form=form)
         try:
             service_request_rate(request=req, actor=request.user, score=form.cleaned_data["score"],
-                                 comment=form.cleaned_data["comment"])
+                                 comment=form.cleaned_data["comment"],
+                                 officer_score=form.cleaned_data.get("officer_score"))
         except PermissionDenied as error:
             raise Http404(str(error)) from error
         except ValidationError as error:
@@ -579,7 +580,8 @@ class ServiceRequestTrackRateView(View):
         if form.is_valid():
             try:
                 service_request_rate_by_tracking(tracking_code=code, phone_last4=last4,
-                                                 score=form.cleaned_data["score"], comment=form.cleaned_data["comment"])
+                                                 score=form.cleaned_data["score"], comment=form.cleaned_data["comment"],
+                                                 officer_score=form.cleaned_data.get("officer_score"))
             except ValidationError as error:
                 if getattr(error, "code", None) != "illegal_transition":
                     raise

@@ -5,6 +5,8 @@ environment (see config/env.py); with nothing set the project runs embedded: SQL
 eager Celery, local-memory cache, console SMS.
 """
 
+import base64
+import hashlib
 from datetime import timedelta
 
 import structlog
@@ -16,6 +18,7 @@ from oscar.defaults import *  # noqa: F403  Oscar's documented way to get its de
 
 from config.env import BASE_DIR, env, fail, networks, read
 from core.csp import source_hash, url_source
+from core.file_crypto import FileKeyError, parse_master_keys
 
 DEBUG = read("DEBUG", env.bool, False, "DEBUG=false")
 # Published in this repository, so production refuses it (config/settings/production.py).
@@ -359,6 +362,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 PRIVATE_MEDIA_ROOT = read("PRIVATE_MEDIA_ROOT", env.path, BASE_DIR / "var" / "private", "/srv/cunzhan/private")
+# Private files are encrypted at rest (core/storage.py, core/file_crypto.py): a data key per file, wrapped
+# with the county's master key named by FILE_MASTER_KEY_ID among FILE_MASTER_KEYS ("id:<base64 of 32
+# bytes>", comma-separated; keep retired keys listed until `manage.py rotate_file_keys` has rewrapped every
+# file). Keep them apart from the database and its backups. The development key is published: production
+# refuses it.
+DEVELOPMENT_FILE_MASTER_KEYS = "dev:" + base64.b64encode(hashlib.sha256(b"cunzhan-development-file-key").digest()).decode()
+try:
+    FILE_MASTER_KEYS = parse_master_keys(read("FILE_MASTER_KEYS", env.str, DEVELOPMENT_FILE_MASTER_KEYS,
+                                              "FILE_MASTER_KEYS=k2026:<base64 of 32 random bytes>"))
+except FileKeyError as error:
+    fail("FILE_MASTER_KEYS", str(error))
+FILE_MASTER_KEY_ID = read("FILE_MASTER_KEY_ID", env.str, next(iter(FILE_MASTER_KEYS), ""), "FILE_MASTER_KEY_ID=k2026")
+if FILE_MASTER_KEY_ID not in FILE_MASTER_KEYS:
+    fail("FILE_MASTER_KEY_ID", f"names {FILE_MASTER_KEY_ID!r}, which FILE_MASTER_KEYS does not hold")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

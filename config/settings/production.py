@@ -3,6 +3,8 @@
 Several gunicorn and Celery processes share nothing but the database and the broker.
 """
 
+import base64
+
 from config.env import required
 
 from .base import *  # noqa: F403
@@ -11,7 +13,9 @@ from .base import (
     AGENCY_CARD_TERMINALS,
     AGENCY_PROVIDER_ADAPTERS,
     DATABASES,
+    DEVELOPMENT_FILE_MASTER_KEYS,
     DEVELOPMENT_SECRET_KEY,
+    FILE_MASTER_KEYS,
     MIDDLEWARE,
     env,
     fail,
@@ -28,6 +32,10 @@ if len(SECRET_KEY) < 50:
     fail("SECRET_KEY", f"is {len(SECRET_KEY)} characters long; production needs at least 50, {NEW_KEY}")
 if len(set(SECRET_KEY)) < 5:
     fail("SECRET_KEY", f"has only {len(set(SECRET_KEY))} different characters; it must be random, {NEW_KEY}")
+required("FILE_MASTER_KEYS", "k2026:<base64 of 32 random bytes>")
+if set(FILE_MASTER_KEYS.values()) & {base64.b64decode(DEVELOPMENT_FILE_MASTER_KEYS.split(":", 1)[1])}:
+    fail("FILE_MASTER_KEYS", "holds the development key published in the source code; make one with: python3 -c "
+         "'import os,base64; print(base64.b64encode(os.urandom(32)).decode())'")
 ALLOWED_HOSTS = read("ALLOWED_HOSTS", env.list, [], "ALLOWED_HOSTS=cunzhan.example.cn")
 if not ALLOWED_HOSTS:
     fail("ALLOWED_HOSTS", "must list the host names this site answers to, e.g. ALLOWED_HOSTS=cunzhan.example.cn")

@@ -22,6 +22,7 @@ __all__ = [
     "CertificateType",
     "CountySigningCertificate",
     "DepartmentSeal",
+    "OfficialSeal",
     "SigningKey",
 ]
 
@@ -45,6 +46,9 @@ class CertificateType(models.Model):
     validity_days = models.PositiveIntegerField(_("valid for (days)"), null=True, blank=True,
                                                 help_text=_("Empty: the certificate does not expire."))
     auto_issue = models.BooleanField(_("issue automatically on approval"), default=False)
+    personal_seal_required = models.BooleanField(
+        _("signed with the official's own key and seal"), default=False,
+        help_text=_("The official who issues (or approved) it must have their own signing key and seal."))
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -79,27 +83,65 @@ class DepartmentSeal(models.Model):
         return str(self.department)
 
 
+class OfficialSeal(models.Model):
+    """An official's personal seal (名章) in a department, applied beside the department's seal to the
+    certificates they sign where the item requires a personal seal. Managed by the department head or
+    the county's administrators; never shown for download to anyone else."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="official_seals",
+                                   verbose_name=_("department"))
+    official = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="official_seals",
+                                 verbose_name=_("official"))
+    image = models.FileField(_("seal image"), upload_to="seals/officials/", storage=private_storage_callable)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("official's seal")
+        verbose_name_plural = _("officials' seals")
+        constraints = [models.UniqueConstraint(fields=["department", "official"], name="one_seal_per_official")]
+
+    def __str__(self) -> str:
+        return f"{self.official} · {self.department}"
+
+
 class SigningKey(models.Model):
-    """A department's Ed25519 key for QR tokens. The private half is stored encrypted (PKCS#8, the
-    passphrase from settings) and never leaves the server; retired keys stay published so that
-    certificates signed with them still verify."""
+    """An Ed25519 key for QR tokens: the department's, or one official's in the department (`official`).
+    The private half is stored encrypted (PKCS#8, the passphrase from settings) and never leaves the
+    server; retired keys stay published so that certificates signed with them still verify. A revoked
+    key (lost, the official left) signs nothing more, and a token dated after its revocation is refused."""
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="signing_keys",
                                    verbose_name=_("department"))
+    official = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="signing_keys", verbose_name=_("official"))
     key_id = models.CharField(_("key id"), max_length=32, unique=True, validators=[token_part])
     public_key = models.CharField(_("public key (base64url)"), max_length=64)
     private_key_pem = models.TextField(editable=False)
+    imported = models.BooleanField(_("imported"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("revoked by"))
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("signing key")
         verbose_name_plural = _("signing keys")
         ordering = ["department", "-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["department"], condition=models.Q(retired_at__isnull=True),
-                                               name="one_active_signing_key_per_department")]
+        constraints = [
+            models.UniqueConstraint(fields=["department"],
+                                    condition=models.Q(retired_at__isnull=True, official__isnull=True),
+                                    name="one_active_signing_key_per_department"),
+            models.UniqueConstraint(fields=["department", "official"],
+                                    condition=models.Q(retired_at__isnull=True, official__isnull=False),
+                                    name="one_active_signing_key_per_official"),
+        ]
 
     def __str__(self) -> str:
         return self.key_id
@@ -179,6 +221,9 @@ class Certificate(models.Model):
                                   related_name="+", verbose_name=_("issued by"))
     signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="certificates",
                                     verbose_name=_("signing key"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("signed by"),
+                                  help_text=_("The official whose own key signed it; empty: the department's key."))
     token = models.TextField(_("QR token"))
     fields = models.JSONField(_("printed values"), default=dict)
     layout = models.JSONField(_("layout at issue"), default=dict)

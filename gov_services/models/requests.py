@@ -207,6 +207,13 @@ class Rating(models.Model):
     rerated_at = models.DateTimeField(_("re-rated at"), null=True, blank=True)
     # The county upheld the department's appeal: the rating no longer counts in the satisfaction rate.
     set_aside = models.BooleanField(_("set aside on appeal"), default=False)
+    # The resident's rating of the officer who handled the request (五级评价 per person, as 好差评 does):
+    # optional; `officer` is who handled it when the rating was given.
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="officer_ratings", verbose_name=_("officer rated"))
+    officer_score = models.PositiveSmallIntegerField(_("officer's score"), choices=Score.choices, null=True,
+                                                     blank=True,
+                                                     validators=[MinValueValidator(1), MaxValueValidator(5)])
 
     class Meta:
         verbose_name = _("rating")

@@ -53,6 +53,10 @@ class SupervisionSettings(models.Model):
                                                         validators=[MaxValueValidator(100)])
     weight_follow_ups = models.PositiveSmallIntegerField(_("weight: follow-ups done"), default=10,
                                                          validators=[MaxValueValidator(100)])
+    officer_share = models.PositiveSmallIntegerField(
+        _("share of the officers' scores (%)"), default=0, validators=[MaxValueValidator(100)],
+        help_text=_("How much of a department's monthly score comes from the mean score of its officers "
+                    "(on time and their own ratings); 0: the department's figures only."))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -29,6 +29,8 @@ from gov_services.models import (
     Certificate,
     CertificateType,
     Department,
+    DepartmentMembership,
+    OfficialSeal,
     ServiceItem,
     ServiceRequest,
     SigningKey,
@@ -146,7 +148,84 @@ def certificate_type_for_item(*, item: ServiceItem) -> CertificateType | None:
 
 
 def department_keys(*, department: Department) -> QuerySet[SigningKey]:
-    return department.signing_keys.order_by("-created_at", "-pk")
+    """The department's own keys (officials' keys are listed on the officials' page)."""
+    return department.signing_keys.filter(official__isnull=True).order_by("-created_at", "-pk")
+
+
+# --- Officials' keys and seals -----------------------------------------------------------------------
+
+def can_manage_official_keys(*, user, department: Department) -> bool:
+    """The department's head, or a county admin of the county holding it (a superuser: any)."""
+    scope = scope_for(user)
+    return scope.heads(department.pk) or (scope.is_county_admin
+                                          and scope.covers(department.region.path, county_only=True))
+
+
+def official_key_department_list(*, user) -> QuerySet[Department]:
+    """Departments whose officials' keys and seals the user manages: those they head, and for a county
+    admin every department of their county."""
+    scope = scope_for(user)
+    if not scope.is_authenticated:
+        return Department.objects.none()
+    departments = Department.objects.select_related("region").order_by("code")
+    if scope.everything:
+        return departments
+    return departments.filter(Q(pk__in=scope.head_department_ids)
+                              | (scope.q(place="region__path", county_only=True) if scope.is_county_admin
+                                 else Q(pk__in=[])))
+
+
+def access_department_for_official_keys(*, user, department_id: int) -> Department:
+    """403 for anyone who manages no officials' keys; 404 for a department they do not manage."""
+    scope = scope_for(user)
+    require(scope.is_county_admin or bool(scope.head_department_ids) or scope.everything,
+            _("Officials' keys and seals are managed by the department head or the county's administrators."))
+    return get_in_scope(official_key_department_list(user=user), pk=department_id)
+
+
+@dataclass(frozen=True)
+class OfficialKeys:
+    official: object
+    is_head: bool
+    active_key: SigningKey | None
+    keys: list
+    seal: OfficialSeal | None
+
+
+def department_officials(*, department: Department) -> list[OfficialKeys]:
+    """The department's officers in force, each with their keys (newest first) and seal. Three queries."""
+    memberships = list(DepartmentMembership.objects.active().filter(department=department)
+                       .select_related("user").order_by("-is_head", "user__username"))
+    keys: dict[int, list[SigningKey]] = {}
+    for key in (SigningKey.objects.filter(department=department, official__isnull=False)
+                .order_by("-created_at", "-pk")):
+        keys.setdefault(key.official_id, []).append(key)
+    seals = {seal.official_id: seal for seal in OfficialSeal.objects.filter(department=department)}
+    return [OfficialKeys(official=m.user, is_head=m.is_head, keys=keys.get(m.user_id, []),
+                         active_key=next((k for k in keys.get(m.user_id, []) if k.retired_at is None), None),
+                         seal=seals.get(m.user_id)) for m in memberships]
+
+
+def official_key_history(*, department: Department) -> list:
+    """The last ten changes to the department's officials' keys and seals, from the audit trail."""
+    from core.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(action__startswith="official_", data__department=department.code)
+                .select_related("actor").order_by("-pk")[:10])
+
+
+def access_official_key(*, user, department: Department, key_id: int) -> SigningKey:
+    return get_in_scope(SigningKey.objects.filter(department=department, official__isnull=False), pk=key_id)
+
+
+def access_official_seal(*, department: Department, official_id: int) -> OfficialSeal:
+    return get_in_scope(OfficialSeal.objects.filter(department=department), official_id=official_id)
+
+
+def access_department_official(*, department: Department, official_id: int):
+    membership = get_in_scope(DepartmentMembership.objects.active().filter(department=department)
+                              .select_related("user"), user_id=official_id)
+    return membership.user
 
 
 # --- Public verification ---------------------------------------------------------------------------
@@ -157,10 +236,17 @@ def public_keys() -> list[dict]:
     if keys is None:
         keys = [{"key_id": k.key_id, "algorithm": "Ed25519", "public_key": k.public_key,
                  "department_code": k.department.code, "department": k.department.name,
-                 "created_at": k.created_at.isoformat(), "retired_at": k.retired_at.isoformat() if k.retired_at else None}
-                for k in SigningKey.objects.select_related("department").order_by("created_at", "pk")]
+                 "official": official_display_name(k.official) if k.official_id else None,
+                 "created_at": k.created_at.isoformat(), "retired_at": k.retired_at.isoformat() if k.retired_at else None,
+                 "revoked_on": timezone.localdate(k.revoked_at).isoformat() if k.revoked_at else None}
+                for k in SigningKey.objects.select_related("department", "official").order_by("created_at", "pk")]
         cache.set(PUBLIC_KEYS_CACHE_KEY, keys, timeout=300)
     return keys
+
+
+def official_display_name(user) -> str:
+    """How an official is named on a certificate and to verifiers: their full name, else their login."""
+    return (user.get_full_name() or user.username) if user is not None else ""
 
 
 def certificate_type_titles() -> dict[str, str]:
@@ -187,6 +273,7 @@ class VerifyResult:
     serial: str = ""
     revoked_at: datetime.datetime | None = None
     revocation_reason: str = ""
+    signed_by: str = ""
 
     @property
     def is_valid(self) -> bool:
@@ -207,13 +294,18 @@ def certificate_verify(*, token: str, today: datetime.date | None = None) -> Ver
     if not checked.ok:
         return VerifyResult("forged", reason=str(FORGED_REASONS[checked.outcome]))
     claims = checked.claims
-    certificate = (Certificate.objects.select_related("certificate_type", "department", "signing_key")
+    key = next((k for k in public_keys() if k["key_id"] == claims.key_id), None)
+    if key and key.get("revoked_on") and claims.issued_on.isoformat() > key["revoked_on"]:
+        return VerifyResult("forged", reason=_("It is signed with a key that was revoked on %(date)s, before it "
+                                               "was dated.") % {"date": key["revoked_on"]})
+    certificate = (Certificate.objects.select_related("certificate_type", "department", "signing_key", "signed_by")
                    .filter(serial=claims.serial).first())
     if certificate is None or certificate.token != token.strip():
         return VerifyResult("forged", reason=_("No certificate with this serial number was issued with this code."))
     facts = {"title": certificate.certificate_type.title, "department": certificate.department.name,
              "issued_on": certificate.issued_on, "expires_on": certificate.expires_on,
-             "holder_masked": mask_name(certificate.holder_name), "serial": certificate.serial}
+             "holder_masked": mask_name(certificate.holder_name), "serial": certificate.serial,
+             "signed_by": official_display_name(certificate.signed_by) if certificate.signed_by_id else ""}
     if certificate.status == Certificate.Status.REVOKED:
         return VerifyResult("revoked", reason=_("The issuing department revoked this certificate."),
                             revoked_at=certificate.revoked_at, revocation_reason=certificate.revocation_reason,

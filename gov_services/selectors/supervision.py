@@ -40,11 +40,13 @@ from gov_services.models import (
     SupervisionSettings,
     SupervisionSweep,
 )
+from gov_services.selectors.officer_assessment import officer_scores_by_department
 from gov_services.supervision import (
     AssessmentWeights,
     DepartmentFigures,
     assessment_components,
     assessment_score,
+    combined_score,
     follow_up_due,
     follow_up_overdue_bound,
 )
@@ -374,6 +376,8 @@ class AssessmentRow:
     components: dict
     score: object
     rank: int | None = None
+    department_score: object = None  # before the officers' share is mixed in
+    officers_score: object = None  # the mean of its officers' scores, where any has one
 
 
 def _figures(departments: list[int], start, end) -> dict[int, dict]:
@@ -415,11 +419,17 @@ def department_assessment(*, user, county: Region, month: datetime.date) -> list
     departments = list(Department.objects.filter(region__path__startswith=county.path).order_by("code"))
     start, end = month_bounds(month)
     raw = _figures([d.pk for d in departments], start, end)
+    officers = (officer_scores_by_department(department_ids=[d.pk for d in departments], month=month,
+                                             weights=weights) if config.officer_share else {})
     rows = []
     for department in departments:
         figures = DepartmentFigures(**raw[department.pk])
+        own = assessment_score(figures, weights)
+        scored = [score for score in officers.get(department.pk, []) if score is not None]
+        mean = combined_score(None, scored, officer_share=100) if scored else None
         rows.append(AssessmentRow(department, figures, assessment_components(figures),
-                                  assessment_score(figures, weights)))
+                                  combined_score(own, scored, officer_share=config.officer_share),
+                                  department_score=own, officers_score=mean))
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.department.code))
     previous, rank = None, 0
     for position, row in enumerate(rows, start=1):

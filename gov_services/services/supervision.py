@@ -115,15 +115,16 @@ def supervision_settings_ensure(*, county: Region) -> SupervisionSettings:
 
 
 _SETTING_FIELDS = ("yellow_percent", "red_percent", "returned_close_days", "follow_up_days", "weight_on_time",
-                   "weight_satisfaction", "weight_red_cards", "weight_follow_ups")
+                   "weight_satisfaction", "weight_red_cards", "weight_follow_ups", "officer_share")
 
 
 @transaction.atomic
 def supervision_settings_update(*, county: Region, actor: User, yellow_percent: int, red_percent: int,
                                 returned_close_days: int, weight_on_time: int, weight_satisfaction: int,
                                 weight_red_cards: int, weight_follow_ups: int,
-                                follow_up_days: int | None = None) -> SupervisionSettings:
-    """Change the county's settings; `follow_up_days` None keeps the callback limit as it is."""
+                                follow_up_days: int | None = None,
+                                officer_share: int | None = None) -> SupervisionSettings:
+    """Change the county's settings; `follow_up_days` (`officer_share`) None keeps it as it is."""
     config = supervision_settings_ensure(county=county)
     config = SupervisionSettings.objects.select_for_update().get(pk=config.pk)
     before = {name: getattr(config, name) for name in _SETTING_FIELDS}
@@ -131,7 +132,8 @@ def supervision_settings_update(*, county: Region, actor: User, yellow_percent: 
               "returned_close_days": returned_close_days, "weight_on_time": weight_on_time,
               "weight_satisfaction": weight_satisfaction, "weight_red_cards": weight_red_cards,
               "weight_follow_ups": weight_follow_ups,
-              "follow_up_days": config.follow_up_days if follow_up_days is None else follow_up_days}
+              "follow_up_days": config.follow_up_days if follow_up_days is None else follow_up_days,
+              "officer_share": config.officer_share if officer_share is None else officer_share}
     if yellow_percent >= red_percent:
         raise ValidationError({"red_percent": _("The red card must come after the yellow card.")})
     if weight_on_time + weight_satisfaction + weight_red_cards + weight_follow_ups == 0:

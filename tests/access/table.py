@@ -25,8 +25,10 @@ from tests.access.patterns import Pattern
 from tests.access.policy import (
     COUNTY,
     DEPARTMENT,
+    DONE,
     EDITOR,
     FORBIDDEN,
+    HEAD,
     MERCHANT,
     NOBODY,
     NOT_FOUND,
@@ -493,6 +495,7 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:follow-up-appeal-decide": Case(COUNTY, Obj("follow_up", "appealed", pk="pk"), ok=REDIRECT, post=Post(
         {"decision": "upheld", "note": "情况属实"}, control="county_admin")),
     "gov_services:department-assessment": Case(REGION),
+    "gov_services:officer-assessment": Case(DEPARTMENT | REGION),
     "gov_services:supervision-settings": Case(REGION, post_who=COUNTY, post=Post({
         "yellow_percent": 60, "red_percent": 90, "returned_close_days": 20, "follow_up_days": 3,
         "weight_on_time": 40, "weight_satisfaction": 30, "weight_red_cards": 20, "weight_follow_ups": 10},
@@ -514,6 +517,19 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:certificate-department-seal": Case(COUNTY, Obj("department", pk="pk"), ok=FILE),
     "gov_services:certificate-key-rotate": Case(COUNTY, Obj("department", pk="pk"), get=False,
                                                 post=Post({}, control="county_admin")),
+    # Officials' keys and personal seals: the department head (own department) and the county's admins.
+    "gov_services:official-key-departments": Case(SIGNED_IN, ok=DONE),
+    "gov_services:official-keys": Case(HEAD | COUNTY, Obj("department", pk="pk")),
+    "gov_services:official-key-issue": Case(HEAD | COUNTY, Obj("department_official", pk="pk", user_id="user_id"),
+                                            get=False, post=Post(lambda t, w: _current_official_key(t, w), control="department_head")),
+    "gov_services:official-key-import": Case(HEAD | COUNTY, Obj("department_official", pk="pk", user_id="user_id"),
+                                             post=Post(lambda t, w: {"private_key_pem": _ed25519_pem()},
+                                                       control="department_head")),
+    "gov_services:official-seal": Case(HEAD | COUNTY, Obj("department_official", pk="pk", user_id="user_id"),
+                                       ok=FILE, post=Post(lambda t, w: {"image": _seal()},
+                                                          control="department_head")),
+    "gov_services:official-key-revoke": Case(HEAD | COUNTY, Obj("official_key", pk="pk", key_pk="key_pk"),
+                                             get=False, post=Post({"reason": "调离"}, control="department_head")),
     # A certificate is seen by its holder and the staff of its request (station, department, region).
     "gov_services:certificate-detail": Case(STAFF | RESIDENT, Obj("certificate", pk="pk")),
     "gov_services:certificate-pdf": Case(STAFF | RESIDENT, Obj("certificate", pk="pk"), ok=FILE),
@@ -1125,6 +1141,24 @@ def _seal():
     from tests.gov_services.certificate_helpers import seal_png
 
     return SimpleUploadedFile("seal.png", seal_png(), content_type="image/png")
+
+
+def _current_official_key(thing, world) -> dict:
+    """The issue form as the page sends it: the key id it showed in use (a new key replaces that one)."""
+    from gov_services.models import SigningKey
+
+    key = SigningKey.objects.filter(department_id=thing.attrs["pk"], official_id=thing.attrs["user_id"],
+                                    retired_at__isnull=True).first()
+    return {"current": key.key_id if key else ""}
+
+
+def _ed25519_pem() -> str:
+    """A fresh Ed25519 private key, as a county's key ceremony hands one over (unencrypted PKCS#8 PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                      serialization.NoEncryption()).decode()
 
 
 def _unsigned_webhook(world, pattern: Pattern) -> str | None:

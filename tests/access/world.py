@@ -214,6 +214,13 @@ def _catalogue(world: World) -> None:
                 item=item, actor=admin, code=f"ZM{name}{key}", title=f"{name}{key}证明", validity_days=180,
                 body_html="<h1>{{ title }}</h1><p>{{ serial }} {{ holder_name }}</p>{{ seal }}{{ qr }}", css="")
             cert_services.department_seal_upload(department=department, content=seal_png(), actor=admin)
+            # An official of each department with their own signing key and personal seal.
+            official = side.users["officer"] if key == "D1" else side.users["d2_officer"]
+            official_key = cert_services.official_key_issue(department=department, official=official, actor=admin)
+            cert_services.official_seal_upload(department=department, official=official, content=seal_png(),
+                                               actor=admin)
+            world.add("department_official", department, tags=tags, user_id=official.pk)
+            world.add("official_key", department, tags=tags, key_pk=official_key.pk)
         cert_services.county_signer_create_demo(county=side.county, actor=admin)
         rule = routing_rule_create(actor=admin, county=side.county, category="help",
                                    department=side.departments["D1"])

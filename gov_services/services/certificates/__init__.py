@@ -26,6 +26,12 @@ from gov_services.services.certificates.issue import (
     qr_html,
     verify_url,
 )
+from gov_services.services.certificates.officials import (
+    official_key_import,
+    official_key_issue,
+    official_key_revoke,
+    official_seal_upload,
+)
 from gov_services.services.certificates.rewrap import RewrapError, certificate_keys_rewrap
 from gov_services.services.certificates.setup import (
     active_signing_key,
@@ -60,6 +66,10 @@ __all__ = [
     "department_seal_upload",
     "key_passphrase",
     "next_serial",
+    "official_key_import",
+    "official_key_issue",
+    "official_key_revoke",
+    "official_seal_upload",
     "printed_values",
     "qr_html",
     "revocation_list_build",

@@ -32,9 +32,11 @@ from gov_services.models import (
     CertificateType,
     CountySigningCertificate,
     DepartmentSeal,
+    OfficialSeal,
     RequestEvent,
     ServiceRequest,
 )
+from gov_services.services.certificates.officials import active_official_key
 from gov_services.services.certificates.setup import (
     active_signing_key,
     county_of,
@@ -94,10 +96,41 @@ def _check_issuable(request: ServiceRequest) -> tuple[CertificateType, Departmen
     return ctype, seal
 
 
+def _signing_official(request: ServiceRequest, actor: User | None) -> User | None:
+    """Who signs: the officer who issues it; for an automatic issue, the officer who approved it."""
+    if actor is not None:
+        return actor
+    event = (RequestEvent.objects.filter(request=request, action=Action.APPROVE, actor__isnull=False)
+             .select_related("actor").order_by("-at", "-pk").first())
+    return event.actor if event else None
+
+
+def _signer(request: ServiceRequest, ctype: CertificateType, actor: User | None):
+    """(key, official or None, official's seal or None). The official's own key when they hold one;
+    the department's otherwise, unless the item requires a personal key and seal."""
+    department = request.department
+    official = _signing_official(request, actor)
+    key = active_official_key(department=department, official=official)
+    seal = OfficialSeal.objects.filter(department=department, official=official).first() if official else None
+    if ctype.personal_seal_required:
+        name = (official.get_full_name() or official.username) if official else _("the issuing official")
+        if key is None:
+            raise ValidationError(_("This certificate is signed with the official's own key, and %(name)s has "
+                                    "none: ask the department head to issue one.") % {"name": name},
+                              code="no_official_key")
+        if seal is None:
+            raise ValidationError(_("This certificate carries the official's own seal, and %(name)s has none: "
+                                    "ask the department head to upload it.") % {"name": name},
+                                  code="no_official_seal")
+    if key is None:
+        return active_signing_key(department=department), None, None
+    return key, official, seal
+
+
 def _issue(request: ServiceRequest, actor: User | None) -> Certificate:
     ctype, seal = _check_issuable(request)
     department = request.department
-    key = active_signing_key(department=department)
+    key, official, official_seal = _signer(request, ctype, actor)
     county = county_of(department.region)
     issued_at = timezone.now()
     issued_on = timezone.localdate(issued_at)
@@ -111,16 +144,19 @@ def _issue(request: ServiceRequest, actor: User | None) -> Certificate:
         department=department, holder_name=request.applicant_name,
         holder_id_masked=mask_id_number(request.applicant_id_number), holder_user=request.applicant_user,
         issued_at=issued_at, issued_on=issued_on, expires_on=expires_on, issued_by=actor, signing_key=key,
-        token=tokens.sign_token(claims, private_key_of(key)),
+        signed_by=official, token=tokens.sign_token(claims, private_key_of(key)),
         fields=printed_values(request=request, ctype=ctype, serial=serial, issued_on=issued_on,
                               expires_on=expires_on, county=county),
-        layout={"body_html": ctype.body_html, "css": ctype.css, "seal_sha256": seal.sha256})
+        layout={"body_html": ctype.body_html, "css": ctype.css, "seal_sha256": seal.sha256,
+                **({"official_seal_sha256": official_seal.sha256} if official_seal and ctype.personal_seal_required
+                   else {})})
     RequestEvent.objects.create(
         request=request, actor=actor, action=Action.NOTE, from_status=request.status, to_status=request.status,
         note=_("Certificate %(serial)s issued.") % {"serial": serial},
         data={"certificate": certificate.pk, "serial": serial, "automatic": actor is None})
     audit_event_record(actor=actor, action="certificate.issue", target=certificate,
-                       data={"request": request.tracking_code, "key_id": key.key_id, "automatic": actor is None})
+                       data={"request": request.tracking_code, "key_id": key.key_id, "automatic": actor is None,
+                             "signed_by": official.pk if official else None})
     _render_after_commit(certificate.pk)
     return certificate
 
@@ -176,7 +212,7 @@ def qr_html(token: str) -> str:
     return f'<img class="cz-cert-qr" alt="QR" src="{qr.svg_data_uri(scale=4, border=2)}">'
 
 
-def seal_html(seal: DepartmentSeal | None) -> str:
+def seal_html(seal: DepartmentSeal | OfficialSeal | None, *, css_class: str = "cz-cert-seal") -> str:
     if seal is None:
         return ""
     import base64
@@ -184,13 +220,18 @@ def seal_html(seal: DepartmentSeal | None) -> str:
     with seal.image.open("rb") as handle:
         content = handle.read()
     mime = "image/png" if content[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
-    return f'<img class="cz-cert-seal" alt="" src="data:{mime};base64,{base64.b64encode(content).decode()}">'
+    return f'<img class="{css_class}" alt="" src="data:{mime};base64,{base64.b64encode(content).decode()}">'
 
 
 def certificate_html(certificate: Certificate) -> str:
     """The certificate's HTML document, from the layout and values frozen at issue."""
     seal = DepartmentSeal.objects.filter(department_id=certificate.department_id).first()
-    body = layout.fill(certificate.layout["body_html"], certificate.fields, seal_html=seal_html(seal),
+    seals = seal_html(seal)
+    if certificate.layout.get("official_seal_sha256") and certificate.signed_by_id:
+        personal = OfficialSeal.objects.filter(department_id=certificate.department_id,
+                                               official_id=certificate.signed_by_id).first()
+        seals += seal_html(personal, css_class="cz-cert-seal cz-cert-seal-official")
+    body = layout.fill(certificate.layout["body_html"], certificate.fields, seal_html=seals,
                        qr_html=qr_html(certificate.token))
     return layout.document(title=f"{certificate.fields.get('title', '')} {certificate.serial}", body=body,
                            css=certificate.layout.get("css", ""))

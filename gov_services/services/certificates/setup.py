@@ -75,6 +75,7 @@ def county_of(region: Region) -> Region:
 @transaction.atomic
 def certificate_type_save(*, item: ServiceItem, actor: User, code: str, title: str, body_html: str, css: str = "",
                           validity_days: int | None = None, auto_issue: bool = False,
+                          personal_seal_required: bool = False,
                           is_active: bool = True) -> CertificateType:
     """Create or change the certificate an item ends in. Refuses a layout with unknown placeholders,
     scripts or external files (certificate_layout.layout_problems); nothing is saved then."""
@@ -83,9 +84,11 @@ def certificate_type_save(*, item: ServiceItem, actor: User, code: str, title: s
         raise ValidationError(_("“%(item)s” does not end in a certificate: tick that in the catalogue first.")
                               % {"item": item.name})
     ctype = CertificateType.objects.select_for_update().filter(item=item).first() or CertificateType(item=item)
-    before = {f: getattr(ctype, f) for f in ("code", "title", "validity_days", "auto_issue", "is_active")}
+    before = {f: getattr(ctype, f) for f in ("code", "title", "validity_days", "auto_issue", "personal_seal_required",
+                                             "is_active")}
     ctype.code, ctype.title, ctype.body_html, ctype.css = code.strip(), title.strip(), body_html, css
     ctype.validity_days, ctype.auto_issue, ctype.is_active = validity_days, auto_issue, is_active
+    ctype.personal_seal_required = personal_seal_required
     ctype.updated_by = actor
     errors: dict[str, list[str]] = {}
     try:
@@ -144,7 +147,7 @@ def department_seal_upload(*, department: Department, content: bytes, actor: Use
 
 def _key_id(department: Department) -> str:
     base = re.sub(r"[^A-Za-z0-9-]", "", department.code)[:20] or f"D{department.pk}"
-    number = department.signing_keys.count() + 1
+    number = department.signing_keys.filter(official__isnull=True).count() + 1
     while SigningKey.objects.filter(key_id=f"{base}-K{number}").exists():
         number += 1
     return f"{base}-K{number}"
@@ -162,7 +165,7 @@ def _new_key(department: Department, actor) -> SigningKey:
 def active_signing_key(*, department: Department) -> SigningKey:
     """The department's current key, made on first use (within the caller's transaction)."""
     Department.objects.select_for_update().filter(pk=department.pk).first()  # one creator at a time
-    key = department.signing_keys.filter(retired_at__isnull=True).first()
+    key = department.signing_keys.filter(retired_at__isnull=True, official__isnull=True).first()
     if key is None:
         key = _new_key(department, None)
         audit_event_record(actor=None, action="signing_key.create", target=key, data={"department": department.code})
@@ -175,7 +178,7 @@ def signing_key_rotate(*, department: Department, actor: User) -> SigningKey:
     keys stay published at /verify/keys.json."""
     _require_staff(actor, department=department)
     Department.objects.select_for_update().filter(pk=department.pk).first()
-    retired = list(department.signing_keys.filter(retired_at__isnull=True))
+    retired = list(department.signing_keys.filter(retired_at__isnull=True, official__isnull=True))
     for key in retired:
         key.retired_at = timezone.now()
         key.save(update_fields=["retired_at"])

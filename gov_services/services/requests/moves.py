@@ -19,6 +19,7 @@ from gov_services.notifications import (
     notify_staff_of_assignment,
 )
 from gov_services.selectors.calendar import work_calendar
+from gov_services.selectors.officer_assessment import request_handler_id
 from gov_services.selectors.requests import track_request
 from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.fees import service_request_fee_refund
@@ -189,34 +190,46 @@ def service_request_complete(*, request: ServiceRequest, actor: User, note: str 
 
 
 @transaction.atomic
-def service_request_rate(*, request: ServiceRequest, actor: User, score: int, comment: str = "") -> Rating:
-    """The resident's one rating; dissatisfied or worse (score ≤ 2) opens a follow-up for the department."""
+def service_request_rate(*, request: ServiceRequest, actor: User, score: int, comment: str = "",
+                         officer_score: int | None = None) -> Rating:
+    """The resident's one rating; dissatisfied or worse (score ≤ 2) opens a follow-up for the department.
+    `officer_score` (optional, the same five levels) rates the officer who handled the request."""
     _lock(request)
     require_resident_side(request, actor, message=_("Only the applicant may rate this request."))
-    return _rate(request, actor=actor, score=score, comment=comment, via="account")
+    return _rate(request, actor=actor, score=score, comment=comment, via="account", officer_score=officer_score)
 
 
 @transaction.atomic
 def service_request_rate_by_tracking(*, tracking_code: str, phone_last4: str, score: int,
-                                     comment: str = "") -> Rating:
+                                     comment: str = "", officer_score: int | None = None) -> Rating:
     """The same rating from the public tracking page: holding the code and the phone's last four
     digits is the proof, as it is for reading the request there. The event has no actor."""
     request = track_request(tracking_code=tracking_code, phone_last4=phone_last4)
     if request is None:
         raise PermissionDenied(_("No request matches this tracking code and these four digits."))
     _lock(request)
-    return _rate(request, actor=None, score=score, comment=comment, via="tracking")
+    return _rate(request, actor=None, score=score, comment=comment, via="tracking", officer_score=officer_score)
 
 
-def _rate(request: ServiceRequest, *, actor, score: int, comment: str, via: str) -> Rating:
+def _valid_score(score) -> bool:
+    return not isinstance(score, bool) and isinstance(score, int) and score in Rating.Score.values
+
+
+def _rate(request: ServiceRequest, *, actor, score: int, comment: str, via: str,
+          officer_score: int | None = None) -> Rating:
     to_status = transition(request.status, Action.RATE)
-    if isinstance(score, bool) or not isinstance(score, int) or score not in Rating.Score.values:
+    if not _valid_score(score):
         raise ValidationError({"score": _("Choose a rating from very satisfied to very dissatisfied.")})
-    rating = Rating.objects.create(request=request, score=score, comment=comment.strip())
+    if officer_score is not None and not _valid_score(officer_score):
+        raise ValidationError({"officer_score": _("Choose a rating from very satisfied to very dissatisfied.")})
+    officer_id = request_handler_id(request) if officer_score is not None else None
+    rating = Rating.objects.create(request=request, score=score, comment=comment.strip(), officer_id=officer_id,
+                                   officer_score=officer_score if officer_id else None)
     if score not in Rating.SATISFIED_SCORES:
         FollowUp.objects.create(request=request)
     _move(request, actor=actor, action=Action.RATE, to_status=to_status, note=comment,
-          data={"score": score, "via": via})
+          data={"score": score, "via": via, **({"officer": officer_id, "officer_score": officer_score}
+                                              if officer_id else {})})
     return rating
 
 

@@ -108,6 +108,9 @@
     if (!key) return Promise.resolve({state: "unknown", reason: T.unknown_key, claims: claims});
     return verifyBytes(key.public_key, claims.signed, claims.signature).then(function (ok) {
       if (!ok) return {state: "forged", reason: T.bad_signature, claims: claims};
+      if (key.revoked_on && claims.issued > key.revoked_on) {  // an official's key revoked before this date
+        return {state: "forged", reason: T.key_revoked.replace("%(date)s", key.revoked_on), claims: claims};
+      }
       return trustedRevocations(data.keys, data.revocations).then(function (sections) {
         for (var i = 0; i < sections.length; i++) {
           if (sections[i].department_code !== key.department_code) continue;
@@ -161,6 +164,7 @@
       var items = [row(T.certificate, (data.types[c.typeCode] || c.typeCode)), row(T.serial, c.serial),
                    row(T.issued, c.issued), row(T.expires, c.expires || T.no_expiry)];
       if (result.key) items.push(row(T.department, result.key.department));
+      if (result.key && result.key.official) items.push(row(T.signed_by, result.key.official));
       items.forEach(function (pair) { facts.appendChild(pair[0]); facts.appendChild(pair[1]); });
     }
     $("cz-holder").hidden = !(result.state === "valid" || result.state === "expired" || result.state === "revoked");
