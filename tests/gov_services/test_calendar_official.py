@@ -18,6 +18,7 @@ from gov_services.selectors.calendar import (
     work_calendar,
 )
 from gov_services.services.calendar import calendar_day_add, calendar_year_load
+from stations.models import StaffAssignment
 from tests.clock import clock_at
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,8 @@ def test_only_county_admins_load_a_year(client, request, who):
 
 
 def test_the_county_home_asks_for_next_years_calendar_from_november(client, county_admin, township_admin):
+    # Posts held since before the pinned days (a post made "today" would not be in force on an earlier day).
+    StaffAssignment.objects.filter(user__in=[county_admin, township_admin]).update(started_on=datetime.date(2026, 1, 1))
     client.force_login(county_admin)
     with clock_at(datetime.datetime(2026, 12, 6, 9, tzinfo=COUNTY_TZ)):
         page = client.get(reverse("stations:county-home")).content.decode()
