@@ -127,7 +127,7 @@ def _walk(request, path, rng, officer, operator, submitted, now) -> None:
 
 def _move(request, action: str, rng: random.Random, officer, operator):
     notes = {"return": "请补充近期家庭收入证明。", "reject": "不属于本部门受理范围，请到乡镇便民服务中心办理。",
-             "refuse": "经审核不符合条件。", "resubmit": "已补齐材料。"}
+             "refuse": "经审核不符合条件。", "resubmit": "已补齐材料。", "approve": "经审核符合条件，同意。"}
     if action == "rate":
         score = _weighted(rng, SCORES)
         return moves.service_request_rate(request=request, actor=operator, score=score,

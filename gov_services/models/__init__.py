@@ -12,6 +12,7 @@ from gov_services.models.requests import (
     ServiceRequest,
 )
 from gov_services.models.search import SearchSynonym
+from gov_services.models.steps import ItemStep, RequestStep, SavedQueueView, StepKind, StepRole
 from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
 
 __all__ = [
@@ -29,6 +30,11 @@ __all__ = [
     "SearchSynonym",
     "ServiceItem",
     "ServiceRequest",
+    "ItemStep",
+    "RequestStep",
+    "SavedQueueView",
+    "StepKind",
+    "StepRole",
 ]
 
 # Feature packages keep their models beside their code; Django finds them through this import.

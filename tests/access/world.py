@@ -311,7 +311,7 @@ def _requests(world: World) -> None:
         approved = _file(side, station_key, department_key)
         for move in (moves.service_request_accept, moves.service_request_start_review):
             move(request=approved, actor=officer)
-        moves.service_request_approve(request=approved, actor=officer)
+        moves.service_request_approve(request=approved, actor=officer, note="同意")
         _request_thing(world, approved, "approved", tags)
 
         completed = _file(side, station_key, department_key)
