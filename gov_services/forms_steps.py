@@ -11,7 +11,7 @@ from gov_services.steps import REQUIRED_KINDS, StepPlan, default_plan
 
 class StepRowForm(forms.Form):
     used = forms.BooleanField(label=_("Used"), required=False)
-    position = forms.IntegerField(label=_("Order"), min_value=1, max_value=99)
+    position = forms.IntegerField(label=_("Step order"), min_value=1, max_value=99)
     limit_days = forms.IntegerField(label=_("Time limit (working days)"), min_value=0, max_value=365)
     role = forms.ChoiceField(label=_("Who may do it"), choices=StepRole.choices)
     separate_from = forms.MultipleChoiceField(label=_("Not by whoever did"), required=False,

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('kind', models.CharField(choices=[('accept', 'Acceptance'), ('inspection', 'Site inspection'), ('review', 'Review'), ('notice', 'Public notice'), ('approve', 'Approval')], max_length=12, verbose_name='step')),
+                ('kind', models.CharField(choices=[('accept', 'Acceptance'), ('inspection', 'Site inspection'), ('review', 'Review'), ('notice', 'Public notice'), ('approve', 'Approval')], max_length=12, verbose_name='approval step')),
                 ('limit_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(365)], verbose_name='time limit (working days)')),
                 ('role', models.CharField(choices=[('officer', 'Any officer of the department'), ('head', 'Only a department head')], default='officer', max_length=8, verbose_name='who may do it')),
                 ('separate_from', models.JSONField(blank=True, default=list, verbose_name='not by whoever did')),
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('kind', models.CharField(choices=[('accept', 'Acceptance'), ('inspection', 'Site inspection'), ('review', 'Review'), ('notice', 'Public notice'), ('approve', 'Approval')], max_length=12, verbose_name='step')),
+                ('kind', models.CharField(choices=[('accept', 'Acceptance'), ('inspection', 'Site inspection'), ('review', 'Review'), ('notice', 'Public notice'), ('approve', 'Approval')], max_length=12, verbose_name='approval step')),
                 ('limit_days', models.PositiveSmallIntegerField(verbose_name='time limit (working days)')),
                 ('role', models.CharField(choices=[('officer', 'Any officer of the department'), ('head', 'Only a department head')], default='officer', max_length=8, verbose_name='who may do it')),
                 ('separate_from', models.JSONField(blank=True, default=list, verbose_name='not by whoever did')),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gov_services.models.catalogue import ServiceItem
 from gov_services.models.requests import ServiceRequest
@@ -19,7 +20,7 @@ __all__ = ["ItemStep", "RequestStep", "SavedQueueView", "StepKind", "StepRole"]
 class StepKind(models.TextChoices):
     ACCEPT = "accept", _("Acceptance")
     INSPECTION = "inspection", _("Site inspection")
-    REVIEW = "review", _("Review")
+    REVIEW = "review", pgettext_lazy("approval step", "Review")
     NOTICE = "notice", _("Public notice")
     APPROVE = "approve", _("Approval")
 
@@ -36,7 +37,7 @@ class ItemStep(models.Model):
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="steps",
                              verbose_name=_("service item"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    kind = models.CharField(_("step"), max_length=12, choices=StepKind.choices)
+    kind = models.CharField(_("approval step"), max_length=12, choices=StepKind.choices)
     limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"),
                                                   validators=[MaxValueValidator(365)])
     role = models.CharField(_("who may do it"), max_length=8, choices=StepRole.choices, default=StepRole.OFFICER)
@@ -61,7 +62,7 @@ class RequestStep(models.Model):
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="steps",
                                 verbose_name=_("request"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    kind = models.CharField(_("step"), max_length=12, choices=StepKind.choices)
+    kind = models.CharField(_("approval step"), max_length=12, choices=StepKind.choices)
     limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"))
     role = models.CharField(_("who may do it"), max_length=8, choices=StepRole.choices, default=StepRole.OFFICER)
     separate_from = models.JSONField(_("not by whoever did"), default=list, blank=True)
