@@ -32,9 +32,9 @@ from gov_services.forms_catalogue import (
 from gov_services.forms_steps import ItemStepsForm, plan_from, step_row_forms
 from gov_services.models import ServiceItem, StepKind
 from gov_services.selectors import catalogue as selectors
-from gov_services.services.requests.steps import item_plan
 from gov_services.services import catalogue as services
 from gov_services.services import item_steps as item_steps_services
+from gov_services.services.requests.steps import item_plan
 from stations.mixins import WorkspaceMixin
 
 

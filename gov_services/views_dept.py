@@ -45,28 +45,35 @@ from core.state_machine import TransitionNotAllowed
 from core.timeutil import local_date
 from gov_services.deadlines import working_days_between
 from gov_services.eforms import display_rows
+from gov_services.filters_dept import QueueFilter
 from gov_services.forms_dept import (
     ACTION_SPECS,
     STAFF_ACTIONS,
     CountyRequestFilterForm,
     RequestActionForm,
 )
-from gov_services.filters_dept import QueueFilter
 from gov_services.forms_reports import PublicReplyForm
 from gov_services.forms_supervision import RatingAppealForm
 from gov_services.identifiers import format_tracking_code
-from gov_services.models import Department, DepartmentMembership, Rating, SavedQueueView, ServiceRequest, StepKind
+from gov_services.models import (
+    Department,
+    DepartmentMembership,
+    Rating,
+    SavedQueueView,
+    ServiceRequest,
+    StepKind,
+)
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
 from gov_services.selectors import supervision as supervision_selectors
 from gov_services.selectors.calendar import work_calendar
-from gov_services.services import requests as services
 from gov_services.services import queue as queue_services
+from gov_services.services import requests as services
 from gov_services.services import supervision as supervision_services
 from gov_services.services.reports import may_reply_publicly
-from gov_services.views_certificates import certificate_panel
 from gov_services.services.requests.steps import current_step, request_steps, step_refusal
 from gov_services.steps import OPTIONAL_KINDS, STEP_ACTIONS, STEP_OF_ACTION
+from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, allowed_actions
 from stations.mixins import CountyStaffMixin, DepartmentStaffMixin, RequestFilesMixin
 from stations.models import Region
@@ -730,9 +737,9 @@ __all__ = [
     "CountyRequestActionView",
     "CountyRequestDetailView",
     "CountyRequestListView",
+    "DepartmentBulkAssignView",
     "DepartmentHomeView",
     "DepartmentRequestActionView",
-    "DepartmentBulkAssignView",
     "DepartmentRequestDetailView",
     "RequestSignatureView",
     "SavedQueueViewCreateView",

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from core.audit import audit_events_for
-from gov_services.models import CalendarDay, ItemStep, RequestEvent, RequestStep, SavedQueueView, ServiceRequest
+from gov_services.models import (
+    CalendarDay,
+    RequestEvent,
+    RequestStep,
+    SavedQueueView,
+    ServiceRequest,
+)
 from gov_services.selectors.calendar import calendar_changed
 from gov_services.services import item_steps
 from gov_services.services import requests as services

@@ -108,7 +108,7 @@ def step_label(kind: str) -> str:
 def step_refusal(request: ServiceRequest, actor, action: str, steps: list[RequestStep]) -> str | None:
     """Why `actor` may not take `action` as the request's current step now; None if they may (or if the
     action does no step). The service raises it; the request page shows it beside the step."""
-    if action not in STEP_OF_ACTION and action != Action.STEP_DONE or not steps:
+    if (action not in STEP_OF_ACTION and action != Action.STEP_DONE) or not steps:
         return None
     step = current_step(steps)
     if step is None:
