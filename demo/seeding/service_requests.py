@@ -157,7 +157,7 @@ STEP_NOTES = {"inspection": "已入户调查，家庭情况属实。", "notice":
 
 
 def _move(request, action: str, rng: random.Random, officers, operator):
-    officer = officers[0]
+    officer = request.assignee or officers[0]  # whoever holds it acts on it
     if action in ("start_review", "approve", "refuse"):
         _optional_steps_first(request, officer)
     if action in ("approve", "refuse"):
