@@ -120,7 +120,7 @@ def step_refusal(request: ServiceRequest, actor, action: str, steps: list[Reques
         return _("The current step is “%(step)s”; “%(action)s” belongs to the step “%(expected)s”.") % {
             "step": step_label(step.kind), "action": Action(action).label,
             "expected": step_label(STEP_OF_ACTION[action])}
-    if request.assignee_id is None:
+    if request.assignee_id is None and action not in (Action.ACCEPT, Action.REJECT):  # these claim it first
         return _("Nobody holds this request: claim it, or ask the department head to assign it, before "
                  "doing the step “%(step)s”.") % {"step": step_label(step.kind)}
     scope = scope_for(actor)
