@@ -24,6 +24,7 @@ class ActionSpec:
     note_help: str = ""
     style: str = "secondary"      # primary | secondary | danger (the button)
     public_note: bool = True      # the note is shown to the resident (a status move's note)
+    confirm: bool = False         # a decision: the officer ticks a confirmation before it is sent
 
 
 ACTION_SPECS: dict[str, ActionSpec] = {
@@ -34,10 +35,16 @@ ACTION_SPECS: dict[str, ActionSpec] = {
     Action.REJECT: ActionSpec(
         note_required=True, note_label=_("Reason for not accepting"), note_help=_("Shown to the resident."),
         style="danger"),
-    Action.START_REVIEW: ActionSpec(style="primary"),
-    Action.APPROVE: ActionSpec(style="primary"),
+    Action.START_REVIEW: ActionSpec(style="primary", note_label=_("Review opinion (optional)"),
+                                    note_help=_("Completes the review step and sends the request for approval.")),
+    Action.STEP_DONE: ActionSpec(style="primary", note_required=True, note_label=_("What the step found"),
+                                 note_help=_("For an inspection, what was found on site; for a public notice, "
+                                             "where it was posted and whether anyone objected."),
+                                 public_note=False),
+    Action.APPROVE: ActionSpec(style="primary", note_required=True, note_label=_("Approval opinion"),
+                               note_help=_("Shown to the resident."), confirm=True),
     Action.REFUSE: ActionSpec(note_required=True, note_label=_("Reason for refusing"),
-                              note_help=_("Shown to the resident."), style="danger"),
+                              note_help=_("Shown to the resident."), style="danger", confirm=True),
     Action.COMPLETE: ActionSpec(style="primary", note_help=_("Say how the result is issued (collected, "
                                                               "mailed, at the station …).")),
     Action.CLOSE: ActionSpec(),
@@ -67,6 +74,8 @@ class RequestActionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX_LENGTH, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
     internal = forms.BooleanField(label=_("Internal (hidden from the resident)"), required=False, initial=True)
+    confirm = forms.BooleanField(label=_("I have checked the materials and confirm this decision"), required=True,
+                                 error_messages={"required": _("Tick the box to confirm the decision.")})
 
     def __init__(self, *args, action: str, departments=(), members=(), **kwargs):
         kwargs.setdefault("auto_id", f"id_{action}_%s")
@@ -78,6 +87,8 @@ class RequestActionForm(forms.Form):
         for name in ("department", "assignee", "note", "internal"):
             if name not in spec.fields:
                 del self.fields[name]
+        if not spec.confirm:
+            del self.fields["confirm"]
         if "department" in self.fields:
             self.fields["department"].choices = [("", _("Choose a department")), *departments]
         if "assignee" in self.fields:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("import/jobs/<int:pk>/", views.CatalogueImportJobView.as_view(), name="catalogue-import-job"),
     path("export/<str:fmt>/", views.CatalogueExportView.as_view(), name="catalogue-export"),
     path("<int:pk>/", views.ServiceItemDetailView.as_view(), name="service-item-detail"),
+    path("<int:pk>/steps/", views.ServiceItemStepsView.as_view(), name="service-item-steps"),
     path("<int:pk>/edit/", views.ServiceItemUpdateView.as_view(), name="service-item-update"),
 ]

@@ -9,6 +9,9 @@ from gov_services.views_intake import RelayedAppealCreateView
 
 urlpatterns = [
     path("dept/", views.DepartmentHomeView.as_view(), name="dept-home"),
+    path("dept/views/", views.SavedQueueViewCreateView.as_view(), name="dept-view-create"),
+    path("dept/views/<int:pk>/delete/", views.SavedQueueViewDeleteView.as_view(), name="dept-view-delete"),
+    path("dept/bulk-assign/", views.DepartmentBulkAssignView.as_view(), name="dept-bulk-assign"),
     path("dept/fees/", DepartmentFeeStatementView.as_view(), name="dept-fees"),
     path("dept/requests/<int:pk>/", views.DepartmentRequestDetailView.as_view(), name="dept-request-detail"),
     path("dept/requests/<int:pk>/actions/", views.DepartmentRequestActionView.as_view(),

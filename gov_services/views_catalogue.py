@@ -29,9 +29,12 @@ from gov_services.forms_catalogue import (
     ServiceItemForm,
     material_initial,
 )
-from gov_services.models import ServiceItem
+from gov_services.forms_steps import ItemStepsForm, plan_from, step_row_forms
+from gov_services.models import ServiceItem, StepKind
 from gov_services.selectors import catalogue as selectors
 from gov_services.services import catalogue as services
+from gov_services.services import item_steps as item_steps_services
+from gov_services.services.requests.steps import item_plan
 from stations.mixins import WorkspaceMixin
 
 
@@ -99,6 +102,9 @@ class ServiceItemDetailView(CatalogueAccessMixin, DetailView):
         preview = eforms.build_form(item.form_schema, prefix="preview") if item.form_schema else None
         return super().get_context_data(
             materials=item.materials.all(),
+            steps=[{"kind": StepKind(p.kind).label, "limit_days": p.limit_days, "role": p.role,
+                    "separate_from": "、".join(str(StepKind(k).label) for k in p.separate_from)}
+                   for p in item_plan(item)],
             sub_items=item.sub_items.order_by("code"),
             fee_yuan=yuan_plain(item.fee_fen),
             preview_form=preview,
@@ -175,6 +181,45 @@ class ServiceItemUpdateView(_ServiceItemEditMixin, View):
 
     def save(self, fields, materials):
         return services.service_item_update(item=self.item, actor=self.request.user, materials=materials, **fields)
+
+
+class ServiceItemStepsView(CatalogueAccessMixin, View):
+    """/county/catalogue/<pk>/steps/: the item's approval steps, their limits, roles and separation of
+    duties (county admins who may edit the item; anyone else who may see the catalogue gets 403)."""
+
+    template_name = "gov_services/catalogue_steps.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.item = selectors.access_service_item_for_edit(user=request.user, item_id=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, rows, form, errors=()):
+        return TemplateResponse(self.request, self.template_name, {
+            "item": self.item, "rows": rows, "form": form, "step_errors": list(errors)})
+
+    def get(self, request, pk):
+        form = ItemStepsForm(initial={"overall_limit_fixed": self.item.overall_limit_fixed,
+                                      "promised_limit_days": self.item.promised_limit_days})
+        return self.render(step_row_forms(self.item), form)
+
+    def post(self, request, pk):
+        rows, form = step_row_forms(self.item, request.POST), ItemStepsForm(request.POST)
+        if not (all([row.is_valid() for row in rows]) & form.is_valid()):
+            return self.render(rows, form)
+        try:
+            item_steps_services.service_item_steps_set(
+                item=self.item, actor=request.user, steps=plan_from(rows),
+                overall_limit_fixed=form.cleaned_data["overall_limit_fixed"],
+                promised_limit_days=form.cleaned_data["promised_limit_days"])
+        except ValidationError as error:
+            step_errors = error.message_dict.pop("steps", [])
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.render(rows, form, step_errors)
+        messages.success(request, _("Steps of “%(name)s” saved.") % {"name": self.item.name})
+        return HttpResponseRedirect(reverse("gov_services:service-item-detail", args=[self.item.pk]))
 
 
 class CatalogueImportView(CatalogueImportAccessMixin, ImportPageMixin, FormView):

@@ -45,6 +45,7 @@ from core.state_machine import TransitionNotAllowed
 from core.timeutil import local_date
 from gov_services.deadlines import working_days_between
 from gov_services.eforms import display_rows
+from gov_services.filters_dept import QueueFilter
 from gov_services.forms_dept import (
     ACTION_SPECS,
     STAFF_ACTIONS,
@@ -54,14 +55,24 @@ from gov_services.forms_dept import (
 from gov_services.forms_reports import PublicReplyForm
 from gov_services.forms_supervision import RatingAppealForm
 from gov_services.identifiers import format_tracking_code
-from gov_services.models import Department, DepartmentMembership, Rating, ServiceRequest
+from gov_services.models import (
+    Department,
+    DepartmentMembership,
+    Rating,
+    SavedQueueView,
+    ServiceRequest,
+    StepKind,
+)
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
 from gov_services.selectors import supervision as supervision_selectors
 from gov_services.selectors.calendar import work_calendar
+from gov_services.services import queue as queue_services
 from gov_services.services import requests as services
 from gov_services.services import supervision as supervision_services
 from gov_services.services.reports import may_reply_publicly
+from gov_services.services.requests.steps import current_step, request_steps, step_refusal
+from gov_services.steps import OPTIONAL_KINDS, STEP_ACTIONS, STEP_OF_ACTION
 from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, allowed_actions
 from stations.mixins import CountyStaffMixin, DepartmentStaffMixin, RequestFilesMixin
@@ -76,7 +87,7 @@ COUNTY_PAGE_SIZE = 30
 # Actions an admin of the region takes on the read-only page (the services allow them reroute and notes).
 ADMIN_ACTIONS = (Action.REROUTE, Action.NOTE)
 _STATUS_MOVES = frozenset({Action.ACCEPT, Action.RETURN_FOR_SUPPLEMENT, Action.REJECT, Action.START_REVIEW,
-                           Action.APPROVE, Action.REFUSE, Action.COMPLETE})
+                           Action.APPROVE, Action.REFUSE, Action.COMPLETE, Action.STEP_DONE})
 
 
 def may_take(scope, action: str, service_request: ServiceRequest) -> bool:
@@ -91,6 +102,17 @@ def may_take(scope, action: str, service_request: ServiceRequest) -> bool:
         Action.TRANSFER: scope.can_transfer_request,
         Action.NOTE: scope.can_note_request,
     }[action](service_request)
+
+
+def _belongs_to_step(action: str, current, *, has_steps: bool) -> bool:
+    """Offer a step's own buttons only while that step is current (other actions always)."""
+    if not has_steps or action not in STEP_ACTIONS:
+        return True
+    if current is None:
+        return False
+    if action == Action.STEP_DONE:
+        return current.kind in OPTIONAL_KINDS
+    return STEP_OF_ACTION[action] == current.kind
 
 
 # --- The deadline hint (pure) ----------------------------------------------------------------------
@@ -227,15 +249,25 @@ class DepartmentHomeView(DepartmentStaffMixin, View):
         queue = request_selectors.department_queue(user=user, bucket=bucket)
         if department_id:
             queue = queue.filter(department_id=department_id)
+        colleagues = {m.user_id: m.user for dep in memberships
+                      for m in department_selectors.department_members(department=dep.department)}
+        search = QueueFilter(request.GET or None, queryset=queue, request=request,
+                             members=[(pk, str(u)) for pk, u in colleagues.items()])
+        if search.is_bound and search.is_valid():
+            queue = search.qs
         counts = _queue_counts(user=user, department_id=department_id)
         page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = _decorate(page.object_list)
 
         departments = [
             {"department": m.department, "is_head": m.is_head,
-             "members": list(department_selectors.department_members(department=m.department))}
+             "members": list(department_selectors.department_members(department=m.department)),
+             "workload": department_selectors.department_workload(department=m.department) if m.is_head else None}
             for m in memberships
         ]
+        may_bulk = any(m.is_head for m in memberships) or user.is_superuser
+        query = request.GET.copy()
+        query.pop("page", None)
         return TemplateResponse(request, self.template_name, {
             "bucket": bucket,
             "buckets": [{"name": name, "label": BUCKET_LABELS[name], "count": counts[name]}
@@ -246,7 +278,73 @@ class DepartmentHomeView(DepartmentStaffMixin, View):
             "department_choices": department_choices,
             "department_id": department_id,
             "due_soon_days": request_selectors.DUE_SOON_WORKING_DAYS,
+            "search": search,
+            "searching": any(search.form.data.get(name) for name in ("q", "step", "deadline", "handler", "item")),
+            "saved_views": list(SavedQueueView.objects.filter(user=user)),
+            "current_query": query.urlencode(),
+            "bulk_members": sorted(colleagues.items(), key=lambda pair: str(pair[1])) if may_bulk else [],
         })
+
+
+class SavedQueueViewCreateView(DepartmentStaffMixin, View):
+    """POST /dept/views/: save the queue's current search under a name (the officer's own)."""
+
+    def post(self, request):
+        try:
+            queue_services.saved_queue_view_create(user=request.user, name=request.POST.get("name", ""),
+                                                   query=request.POST.get("query", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("View saved."))
+        return HttpResponseRedirect(reverse("gov_services:dept-home") + "?" + request.POST.get("query", ""))
+
+
+class SavedQueueViewDeleteView(DepartmentStaffMixin, View):
+    """POST /dept/views/<pk>/delete/: an officer removes one of their saved views (another's is a 404)."""
+
+    def post(self, request, pk):
+        view = SavedQueueView.objects.filter(user=request.user, pk=pk).first()
+        if view is None:
+            raise Http404(_("No such view."))
+        queue_services.saved_queue_view_delete(user=request.user, view=view)
+        messages.success(request, _("View removed."))
+        return HttpResponseRedirect(reverse("gov_services:dept-home"))
+
+
+class DepartmentBulkAssignView(DepartmentStaffMixin, View):
+    """POST /dept/bulk-assign/: give the ticked requests to one officer (assign, or hand over with a note).
+    Only assignment and hand-over are offered in bulk; decisions never are."""
+
+    def post(self, request):
+        back = _safe_next(request, reverse("gov_services:dept-home"))
+        ids = [pk for pk in (int_or_none(v) for v in request.POST.getlist("requests")) if pk][:200]
+        assignee_id = int_or_none(request.POST.get("assignee"))
+        if not ids:
+            messages.error(request, _("Tick the requests to assign first."))
+            return HttpResponseRedirect(back)
+        department_ids = {m.department_id for m in _memberships(request.user)}
+        queue = request_selectors.service_request_list(user=request.user)
+        if not request.user.is_superuser:
+            queue = queue.filter(department_id__in=department_ids)
+        chosen = list(queue.filter(pk__in=ids))
+        assignee = User.objects.filter(pk=assignee_id, department_memberships__department_id__in=[
+            r.department_id for r in chosen]).distinct().first() if assignee_id else None
+        if assignee is None:
+            messages.error(request, _("Choose an officer of the department."))
+            return HttpResponseRedirect(back)
+        try:
+            moved, refused = queue_services.service_requests_bulk_assign(
+                actor=request.user, requests=chosen, assignee=assignee, note=request.POST.get("note", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(back)
+        if moved:
+            messages.success(request, _("%(n)s requests given to %(name)s.") % {"n": len(moved), "name": assignee})
+        for service_request, reason in refused:
+            messages.warning(request, _("%(code)s was not moved: %(reason)s") % {
+                "code": format_tracking_code(service_request.tracking_code), "reason": reason})
+        return HttpResponseRedirect(back)
 
 
 # --- A request's page ----------------------------------------------------------------------------
@@ -292,6 +390,33 @@ def _materials(service_request: ServiceRequest, attachments: list) -> tuple[list
     return rows, others
 
 
+def _step_rows(service_request: ServiceRequest, steps: list, user) -> list[dict]:
+    """Each step with its deadline, its state and who holds or did it (the request page's steps table)."""
+    now = timezone.now()
+    current = current_step(steps)
+    calendar = work_calendar()
+    rows = []
+    for step in steps:
+        if step.done_at is not None:
+            state = "done_late" if step.due_at and step.done_at > step.due_at else "done"
+            who = step.done_by
+        elif step is current and service_request.status in OPEN_STATUSES_FOR_STEPS:
+            paused = service_request.paused_at is not None
+            state = "paused" if paused else ("overdue" if step.due_at and step.due_at < now else "running")
+            who = service_request.assignee
+        else:
+            state, who = "waiting", None
+        days_left = (working_days_between(now, step.due_at, calendar)
+                     if state == "running" and step.due_at else None)
+        rows.append({"step": step, "state": state, "who": who, "is_current": step is current,
+                     "days_left": days_left, "separate_from": [StepKind(k).label for k in step.separate_from
+                                                                if k in StepKind.values]})
+    return rows
+
+
+OPEN_STATUSES_FOR_STEPS = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RETURNED})
+
+
 class _RequestPageMixin:
     """Renders a request's page (officer's or admin's) with the action panel."""
 
@@ -301,9 +426,12 @@ class _RequestPageMixin:
     def available_actions(self, service_request, member) -> tuple[list[str], str]:
         raise NotImplementedError
 
+    steps: list = ()
+
     def render_page(self, request, service_request, member, *, bound: RequestActionForm | None = None,
                     status: int = 200):
         user = request.user
+        self.steps = request_steps(service_request) if service_request.item_id else []
         actions, blocked_reason = self.available_actions(service_request, member)
         needs_members = {Action.ASSIGN, Action.TRANSFER} & set(actions)
         members = list(department_selectors.department_members(department=service_request.department)) \
@@ -340,6 +468,9 @@ class _RequestPageMixin:
             "materials": materials,
             "other_attachments": other_attachments,
             "timeline": _timeline(service_request),
+            "steps": _step_rows(service_request, self.steps, user),
+            "step_refusal": next((reason for a in actions if a in STEP_ACTIONS
+                                  for reason in [step_refusal(service_request, user, a, self.steps)] if reason), ""),
             "action_forms": forms,
             "open_action": None if bound is not None else next(
                 (a for a in actions if ACTION_SPECS[a].style == "primary" and a != Action.CLAIM), None),
@@ -364,8 +495,10 @@ class DepartmentRequestDetailView(DepartmentStaffMixin, _RequestPageMixin, View)
         blocked = "" if scope.can_handle_request(service_request) else _(
             "%(name)s holds this request: only they or the department head may move it.") % {
             "name": service_request.assignee}
+        current = current_step(self.steps) if self.steps else None
         return [a for a in allowed_actions(service_request.status)
-                if a in STAFF_ACTIONS and may_take(scope, a, service_request)], blocked
+                if a in STAFF_ACTIONS and may_take(scope, a, service_request)
+                and _belongs_to_step(a, current, has_steps=bool(self.steps))], blocked
 
     def get(self, request, pk):
         service_request, member = _officer_request(request.user, pk)
@@ -407,6 +540,9 @@ def _perform(action: str, *, service_request: ServiceRequest, actor, data: dict,
     if action == Action.START_REVIEW:
         services.service_request_start_review(**kwargs, note=note)
         return _("Review of %(code)s started.") % {"code": code}
+    if action == Action.STEP_DONE:
+        services.service_request_step_done(**kwargs, note=note)
+        return _("Step done on %(code)s; the next step has started.") % {"code": code}
     if action == Action.APPROVE:
         services.service_request_approve(**kwargs, note=note)
         return _("%(code)s approved. Complete it once the result is issued.") % {"code": code}
@@ -601,10 +737,13 @@ __all__ = [
     "CountyRequestActionView",
     "CountyRequestDetailView",
     "CountyRequestListView",
+    "DepartmentBulkAssignView",
     "DepartmentHomeView",
     "DepartmentRequestActionView",
     "DepartmentRequestDetailView",
     "RequestSignatureView",
+    "SavedQueueViewCreateView",
+    "SavedQueueViewDeleteView",
 ]
 
 

@@ -24,6 +24,8 @@ Actions that do not move the status (the request stays where it is):
     claim, assign,         submitted | returned | accepted | under_review |  (one officer at a time)
     transfer               approved | refused
     note                   any status                                         (internal or public note)
+    step_done              accepted | under_review                            (an optional step: inspection,
+                                                                              public notice; gov_services/steps.py)
 
 "submit" is the first event of every request; nothing transitions *to* it, so it is not in
 the table. Neither are the supervision sweep's events (card_yellow, card_red, escalate): they
@@ -74,6 +76,8 @@ class Action(models.TextChoices):
     # A resident's own report (gov_services/services/reports.py): neither moves the status either.
     PUBLIC_REPLY = "public_reply", _("Public reply from the department")
     ADD_INFORMATION = "add_information", _("Information added by the resident")
+    # An optional step of the item (site inspection, public notice) done: no status moves (steps.py).
+    STEP_DONE = "step_done", _("Step done")
 
 
 # Targets that are not a fixed status.
@@ -101,6 +105,7 @@ TRANSITIONS: Final = (
     Transition(Action.ASSIGN, _WORKING, SAME),
     Transition(Action.TRANSFER, _WORKING, SAME),
     Transition(Action.NOTE, frozenset(Status), SAME),
+    Transition(Action.STEP_DONE, frozenset({Status.ACCEPTED, Status.UNDER_REVIEW}), SAME),
 )
 MACHINE: Final = StateMachine(
     Status, TRANSITIONS, actions=Action,

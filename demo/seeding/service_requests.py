@@ -22,6 +22,8 @@ from gov_services.identifiers import id_check_character
 from gov_services.models import DepartmentMembership, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import service_items_available_at
 from gov_services.services.requests import intake, moves
+from gov_services.services.requests.steps import request_steps
+from gov_services.steps import OPTIONAL_KINDS
 from stations.models import StaffAssignment, Station
 
 REQUEST_COUNT = 240
@@ -81,15 +83,16 @@ def seed_requests(demo: DemoCounty, progress) -> None:
             request = _file(index, rng, station, operators[station.pk], items[station.pk])
         old = (now - submitted).days > 30
         path = _weighted(rng, PATHS_OLD if old else PATHS_RECENT)
-        _walk(request, path, rng, officers.get(request.department_id), operators[station.pk], submitted, now)
+        _walk(request, path, rng, officers.get(request.department_id, [None]), operators[station.pk], submitted, now)
         if index % 40 == 39:
             progress.step(f"requests {index + 1}/{REQUEST_COUNT}")
 
 
-def _officers_by_department() -> dict[int, object]:
-    officers = {}
-    for membership in DepartmentMembership.objects.select_related("user").order_by("-is_head"):
-        officers[membership.department_id] = membership.user
+def _officers_by_department() -> dict[int, list]:
+    """Each department's members, the officers before the head (the first one handles the requests)."""
+    officers: dict[int, list] = {}
+    for membership in DepartmentMembership.objects.select_related("user").order_by("is_head", "pk"):
+        officers.setdefault(membership.department_id, []).append(membership.user)
     return officers
 
 
@@ -115,19 +118,54 @@ def _file(index: int, rng: random.Random, station: Station, operator, items: lis
                                          attachments=uploads, **common)
 
 
-def _walk(request, path, rng, officer, operator, submitted, now) -> None:
+def _walk(request, path, rng, officers, operator, submitted, now) -> None:
     moment = submitted
     for action in path:
         moment += timedelta(hours=rng.randint(2, 70))
         if moment >= now:
             return
         with at(moment):
-            request = _move(request, action, rng, officer, operator)
+            request = _move(request, action, rng, officers, operator)
 
 
-def _move(request, action: str, rng: random.Random, officer, operator):
+def _optional_steps_first(request, officer) -> None:
+    """Record the item's optional steps (入户调查, 公示) that stand before the next move."""
+    for step in request_steps(request):
+        if step.done_at is None and step.kind in OPTIONAL_KINDS:
+            moves.service_request_step_done(request=request, actor=request.assignee or officer,
+                                            note=STEP_NOTES.get(step.kind, "已完成。"))
+        elif step.done_at is None:
+            return
+
+
+def _hand_to_another_for_approval(request, officers) -> None:
+    """Where the item keeps approval apart from review, the reviewer hands the request to a colleague."""
+    steps = request_steps(request)
+    current = next((s for s in steps if s.done_at is None), None)
+    if current is None or not current.separate_from:
+        return
+    barred = {s.done_by_id for s in steps if s.kind in current.separate_from and s.done_by_id}
+    if request.assignee_id not in barred:
+        return
+    other = next((o for o in officers if o is not None and o.pk not in barred), None)
+    if other is not None:
+        moves.service_request_transfer(request=request, actor=request.assignee, assignee=other,
+                                       note="审查与审批分人办理，移交审批。")
+
+
+STEP_NOTES = {"inspection": "已入户调查，家庭情况属实。", "notice": "已在村务公开栏公示七天，无异议。"}
+
+
+def _move(request, action: str, rng: random.Random, officers, operator):
+    officer = request.assignee or officers[0]  # whoever holds it acts on it
+    if action in ("start_review", "approve", "refuse"):
+        _optional_steps_first(request, officer)
+    if action in ("approve", "refuse"):
+        _hand_to_another_for_approval(request, officers)
+        request.refresh_from_db()
+        officer = request.assignee or officer
     notes = {"return": "请补充近期家庭收入证明。", "reject": "不属于本部门受理范围，请到乡镇便民服务中心办理。",
-             "refuse": "经审核不符合条件。", "resubmit": "已补齐材料。"}
+             "refuse": "经审核不符合条件。", "resubmit": "已补齐材料。", "approve": "经审核符合条件，同意。"}
     if action == "rate":
         score = _weighted(rng, SCORES)
         return moves.service_request_rate(request=request, actor=operator, score=score,

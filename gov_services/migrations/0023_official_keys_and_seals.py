@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gov_services', '0020_requestfollower'),
+        ('gov_services', '0021_approval_steps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

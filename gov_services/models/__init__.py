@@ -12,6 +12,7 @@ from gov_services.models.requests import (
     ServiceRequest,
 )
 from gov_services.models.search import SearchSynonym
+from gov_services.models.steps import ItemStep, RequestStep, SavedQueueView, StepKind, StepRole
 from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
 
 __all__ = [
@@ -20,15 +21,20 @@ __all__ = [
     "Department",
     "DepartmentMembership",
     "FollowUp",
+    "ItemStep",
     "Rating",
     "RequestEvent",
     "RequestFee",
     "RequestFollower",
+    "RequestStep",
     "RequiredMaterial",
     "RoutingRule",
+    "SavedQueueView",
     "SearchSynonym",
     "ServiceItem",
     "ServiceRequest",
+    "StepKind",
+    "StepRole",
 ]
 
 # Feature packages keep their models beside their code; Django finds them through this import.

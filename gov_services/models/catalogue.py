@@ -98,6 +98,11 @@ class ServiceItem(models.Model):
     description = models.TextField(_("description"), blank=True)
     legal_limit_days = models.PositiveSmallIntegerField(_("legal time limit (working days)"))
     promised_limit_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
+    # False: the promised limit is the sum of the limits of the steps after acceptance (set by the steps
+    # editor); True: the item sets it by hand ("overall limit unless the item says otherwise").
+    overall_limit_fixed = models.BooleanField(
+        _("overall limit set by hand"), default=False,
+        help_text=_("Unticked: the promised limit is the sum of the step limits after acceptance."))
     fee_fen = models.BigIntegerField(_("fee (fen)"), default=0, validators=[MinValueValidator(0)])
     fee_waived_low_income = models.BooleanField(
         _("fee waived for low-income households"), default=False,

@@ -1,10 +1,12 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from gov_services.models import Department, DepartmentMembership
+from gov_services.models import Department, DepartmentMembership, RequestStep, ServiceRequest
+from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES
 from stations import selectors as station_selectors
 from stations.models import Region
 from stations.scope import can_set_up_departments, get_in_scope, require, scope_for
@@ -120,3 +122,22 @@ def staff_posts(*, accounts) -> dict[int, list[StaffPost]]:
         role = _("Department head") if membership.is_head else _("Department officer")
         posts.setdefault(membership.user_id, []).append(StaffPost(f"{role} · {membership.department}", membership))
     return posts
+
+
+def department_workload(*, department) -> list[dict]:
+    """Each active member of the department with the open requests they hold, how many of those are
+    overdue and how many have a step overdue (the head's view for reassigning). Two queries."""
+    now = timezone.now()
+    late_step = RequestStep.objects.filter(request_id=OuterRef("pk"), started_at__isnull=False,
+                                           done_at__isnull=True, due_at__lt=now)
+    rows = (ServiceRequest.objects.filter(department=department, status__in=OPEN_STATUSES, assignee__isnull=False)
+            .annotate(late_step=Exists(late_step)).values("assignee_id")
+            .annotate(open=Count("pk"),
+                      overdue=Count("pk", filter=Q(status__in=CLOCK_RUNNING, paused_at__isnull=True,
+                                                   due_at__lt=now)),
+                      steps_overdue=Count("pk", filter=Q(late_step=True))))
+    by_user = {row["assignee_id"]: row for row in rows}
+    members = DepartmentMembership.objects.active().filter(department=department).select_related("user")
+    return [{"membership": m, "user": m.user, **{k: by_user.get(m.user_id, {}).get(k, 0)
+                                                 for k in ("open", "overdue", "steps_overdue")}}
+            for m in members.order_by("-is_head", "user__username")]

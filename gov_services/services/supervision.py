@@ -53,8 +53,10 @@ from gov_services.models import (
     Rating,
     RatingAppeal,
     RequestEvent,
+    RequestStep,
     ServiceItem,
     ServiceRequest,
+    StepKind,
     SupervisionCard,
     SupervisionSettings,
     SupervisionSweep,
@@ -385,10 +387,10 @@ def _plan(county: Region) -> _CountyPlan:
 
 
 def sweep_stage_count() -> int:
-    """How many stages a sweep will run (for a progress bar): per county (or city), expiry + two cards + its
-    steps."""
+    """How many stages a sweep will run (for a progress bar): per county (or city), expiry + two cards + the
+    step cards + its escalation steps."""
     steps = EscalationStep.objects.filter(is_active=True).count()
-    return len(_supervised_regions()) * 3 + steps
+    return len(_supervised_regions()) * 4 + steps
 
 
 def _running(department_ids: list[int]):
@@ -483,6 +485,52 @@ def _issue_cards_sql(sweep: SupervisionSweep, level: str, now: datetime, candida
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+# --- Cards per step: each running step on its own limit (the request's overall card is issued above) ----
+
+STEP_RUNNING_STATUSES = frozenset({Status.SUBMITTED, *CLOCK_RUNNING})
+
+
+def _issue_step_cards(sweep: SupervisionSweep, plan: _CountyPlan, now: datetime, calendar,
+                      notices: _Notices) -> dict[str, int]:
+    """Yellow, then red, cards on running steps (the request's current step, its clock not paused), by the
+    county's thresholds applied to the step's own limit. A step holds each card once (its `card` only moves
+    up); rows are taken with SKIP LOCKED so two sweeps never card one step twice. A yellow step card texts
+    the officer holding the request, a red one the officer and the department heads (the sweep's digest)."""
+    running = RequestStep.objects.filter(
+        request__department_id__in=plan.department_ids, request__status__in=STEP_RUNNING_STATUSES,
+        request__paused_at__isnull=True, started_at__isnull=False, done_at__isnull=True, due_at__isnull=False)
+    counts = {Card.YELLOW.value: 0, Card.RED.value: 0}
+    for level in (Card.YELLOW, Card.RED):
+        lookup = "due_at__lte" if level == Card.YELLOW else "due_at__lt"
+        held = ["red"] if level == Card.RED else ["yellow", "red"]
+        condition = Q(pk__in=[])
+        for limit in set(running.values_list("limit_days", flat=True)):
+            bounds = card_bounds(now=now, limit_days=limit, thresholds=plan.thresholds, calendar=calendar)
+            bound = bounds.yellow_due_by if level == Card.YELLOW else bounds.red_due_before
+            condition |= Q(limit_days=limit, **{lookup: bound})
+        due = list(running.filter(condition).exclude(card__in=held).select_for_update(skip_locked=True, of=("self",))
+                   .order_by("pk").values_list("pk", "request_id", "kind", "request__department_id",
+                                               "request__assignee_id", "request__status", "due_at"))
+        if not due:
+            continue
+        RequestStep.objects.filter(pk__in=[row[0] for row in due]).update(card=level.value, card_at=now)
+        RequestEvent.objects.bulk_create([
+            RequestEvent(request_id=request_id, action=CARD_ACTIONS[level], from_status=status, to_status=status,
+                         internal=True, note=f"{StepKind(kind).label}: {Card(level).label}",
+                         data={"card": level.value, "step": kind, "due_at": due_at.isoformat(), "sweep": sweep.pk})
+            for _pk, request_id, kind, _dept, _assignee, status, due_at in due])
+        for kind in {row[2] for row in due}:
+            rule = EscalationStep(label=_("%(step)s step overdue") % {"step": StepKind(kind).label}
+                                  if level == Card.RED else _("%(step)s step due soon") % {"step": StepKind(kind).label},
+                                  card=level.value, task=EscalationStep.Task.NONE,
+                                  notify=EscalationStep.Notify.BOTH if level == Card.RED
+                                  else EscalationStep.Notify.ASSIGNEE)
+            notices.add(rule, [(request_id, dept, assignee) for _pk, request_id, k, dept, assignee, _s, _d in due
+                               if k == kind])
+        counts[level.value] = len(due)
+    return counts
 
 
 def _escalation_candidates_qs(plan: _CountyPlan, step: EscalationStep, now: datetime, calendar):
@@ -710,6 +758,10 @@ def _merge_counts(sweep: SupervisionSweep, region: Region, counts: dict) -> Supe
     for name in ("expired", Card.YELLOW.value, Card.RED.value, "escalations", "texts"):
         total[name] = total.get(name, 0) + counts[name]
     total.setdefault("steps", {}).update(counts["steps"])
+    if any(counts.get("step_cards", {}).values()):
+        step_cards = total.setdefault("step_cards", {})
+        for level, issued in counts["step_cards"].items():
+            step_cards[level] = step_cards.get(level, 0) + issued
     done = total.setdefault("regions_done", [])
     if region.pk not in done:
         done.append(region.pk)
@@ -743,6 +795,9 @@ def supervision_sweep_region_run(*, sweep: SupervisionSweep, region: Region,
                 counts[level.value] = _issue_cards(sweep, plan, level, now, calendar)
                 stage(f"{region.name}: {level.label}")
             notices = _Notices(plan)
+            step_cards = _issue_step_cards(sweep, plan, now, calendar, notices)
+            counts["step_cards"] = step_cards
+            stage(f"{region.name}: {_('step cards')}")
             for step in plan.steps:
                 issued = _escalate(sweep, plan, step, now, calendar)
                 notices.add(step, issued)

@@ -377,6 +377,13 @@ EXPECTATIONS: dict[str, Case] = {
                       "promised_limit_days": 5, "fee_yuan": "0", "materials-TOTAL_FORMS": 0,
                       "materials-INITIAL_FORMS": 0}, control="county_admin")),
 
+    # An item's approval steps: county admins of its county; the three required steps, one day each.
+    "gov_services:service-item-steps": Case(COUNTY, Obj("service_item", pk="pk"), post=Post(
+        {**{f"step-{kind}-{name}": value for kind in ("accept", "inspection", "review", "notice", "approve")
+            for name, value in (("position", {"accept": 10, "inspection": 20, "review": 30, "notice": 40,
+                                              "approve": 50}[kind]), ("limit_days", 1), ("role", "officer"))},
+         "step-review-separate_from": "accept"}, control="county_admin")),
+
     # --- the counter: filing and the ledger ---------------------------------------------------------------------
     "gov_services:counter-ledger": Case(STATION, superuser=False),
     "gov_services:counter-ledger-export": Case(STATION, ok=FILE, superuser=False),
@@ -402,6 +409,15 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:dept-request-detail": Case(DEPARTMENT, Obj("request", "submitted", pk="pk")),
     "gov_services:dept-request-action": Case(DEPARTMENT, Obj("request", "submitted", pk="pk"), get=False,
                                              post=Post({"action": "accept", "note": ""}, control="officer")),
+    # Saved views are the officer's own: saving one writes a row; the world holds none to delete (one's own
+    # and another's are in tests/gov_services/test_approval_steps.py).
+    "gov_services:dept-view-create": Case(DEPARTMENT, get=False, post=Post({"name": "逾期", "query": "deadline=overdue"},
+                                                                        control="officer")),
+    "gov_services:dept-view-delete": Case(DEPARTMENT, values={"pk": MISSING}, ok=NOT_FOUND, get=False, post=Post(
+        {}, why_no_control="the world holds no saved view: tests/gov_services/test_approval_steps.py")),
+    "gov_services:dept-bulk-assign": Case(DEPARTMENT, get=False, post=Post(
+        {"requests": [], "assignee": ""},
+        why_no_control="bulk assignment of the department's own requests: tests/gov_services/test_approval_steps.py")),
     "gov_services:dept-rating-appeal": Case(DEPARTMENT, Obj("request", "rated_bad", pk="pk"), get=False,
                                             post=Post(lambda t, w: {"reason": "已按时办结", "submission": key()},
                                                       control="officer")),

@@ -318,13 +318,13 @@ def _requests(world: World) -> None:
         approved = _file(side, station_key, department_key)
         for move in (moves.service_request_accept, moves.service_request_start_review):
             move(request=approved, actor=officer)
-        moves.service_request_approve(request=approved, actor=officer)
+        moves.service_request_approve(request=approved, actor=officer, note="同意")
         _request_thing(world, approved, "approved", tags)
 
         completed = _file(side, station_key, department_key)
         for move in (moves.service_request_accept, moves.service_request_start_review,
                      moves.service_request_approve):
-            move(request=completed, actor=officer)
+            move(request=completed, actor=officer, **({"note": "同意"} if move is moves.service_request_approve else {}))
         certificate = cert_services.certificate_issue(request=completed, actor=officer)
         cert_services.certificate_render_pdf_now(certificate_id=certificate.pk)
         world.add("certificate", certificate, tags=tags, request=completed.pk, token=certificate.token)
@@ -335,7 +335,7 @@ def _requests(world: World) -> None:
             rated = _file(side, station_key, department_key)
             for move in (moves.service_request_accept, moves.service_request_start_review,
                          moves.service_request_approve, moves.service_request_complete):
-                move(request=rated, actor=officer)
+                move(request=rated, actor=officer, **({"note": "同意"} if move is moves.service_request_approve else {}))
             rating = moves.service_request_rate(request=rated, actor=resident, score=1, comment="没人理我")
             _request_thing(world, rated, state, tags)
             if state == "appealed":

@@ -75,7 +75,7 @@ def approved_request(item, station, officer, *, applicant_user=None, **fields) -
                                     applicant_user=applicant_user, form_data={"purpose": "job"}, **fields)
     request_services.service_request_accept(request=request, actor=officer)
     request_services.service_request_start_review(request=request, actor=officer)
-    request_services.service_request_approve(request=request, actor=officer)
+    request_services.service_request_approve(request=request, actor=officer, note="同意")
     return request
 
 

@@ -212,9 +212,9 @@ def test_queue_costs_the_same_queries_for_5_or_30_requests(client, officer, head
         response = client.get(QUEUE, {"bucket": "all"})
     assert len(response.context["requests"]) == 30
     # session, user, the scope (assignments, department and merchant posts), memberships, bucket counts
-    # (one query), page count, the page, the department's members; the request's savepoint pair; the
-    # storefront's unread-notification count in base.html
-    assert few <= 13
+    # (one query), page count, the page, the department's members (for the search's "held by" and on the
+    # cards), the saved views; the request's savepoint pair; the storefront's unread-notification count
+    assert few <= 15
 
 
 # --- access --------------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ def test_accept_review_approve_complete_through_posts(client, officer, filed):
     act(client, filed, "claim")
     for action, status in [("accept", S.ACCEPTED), ("start_review", S.UNDER_REVIEW), ("approve", S.APPROVED),
                            ("complete", S.COMPLETED)]:
-        response = act(client, filed, action, note=f"{action} 备注")
+        response = act(client, filed, action, note=f"{action} 备注", **({"confirm": "on"} if action == "approve" else {}))
         assert response.status_code == 302 and response.url == detail_url(filed), action
         filed.refresh_from_db()
         assert filed.status == status
@@ -355,7 +355,10 @@ def test_refuse_needs_a_reason(client, officer, filed):
     assert act(client, filed, "refuse").status_code == 200
     filed.refresh_from_db()
     assert filed.status == S.UNDER_REVIEW
-    act(client, filed, "refuse", note="不符合条件")
+    act(client, filed, "refuse", note="不符合条件")  # no confirmation ticked: nothing is done
+    filed.refresh_from_db()
+    assert filed.status == S.UNDER_REVIEW
+    act(client, filed, "refuse", note="不符合条件", confirm="on")
     filed.refresh_from_db()
     assert filed.status == S.REFUSED
 
@@ -450,7 +453,7 @@ def test_double_submit_of_accept_writes_one_event_and_explains_the_second(client
     second = act(client, filed, "accept")
     assert first.status_code == second.status_code == 302
     assert second.url == detail_url(filed)
-    assert actions_of(filed) == ["submit", "accept"]
+    assert actions_of(filed) == ["submit", "claim", "accept"]  # accepting claims a request nobody holds
     assert "warning" in [m.level_tag for m in get_messages(second.wsgi_request)]
     assert client.get(second.url).status_code == 200
 

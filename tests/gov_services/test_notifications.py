@@ -164,7 +164,7 @@ def test_completing_a_request_sends_the_rating_link(filed, officer, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         services.service_request_accept(request=filed, actor=officer)
         services.service_request_start_review(request=filed, actor=officer)
-        services.service_request_approve(request=filed, actor=officer)
+        services.service_request_approve(request=filed, actor=officer, note="同意")
         services.service_request_complete(request=filed, actor=officer)
     (message,) = outbox(notifications.COMPLETED)
     assert notifications.track_url(filed) in message.text

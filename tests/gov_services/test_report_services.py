@@ -171,7 +171,7 @@ def test_a_neighbour_follows_and_every_follower_is_texted_on_status_changes(repo
     assert "已受理" in texts.first().text
     for move in (moves.service_request_start_review, moves.service_request_approve, moves.service_request_complete):
         committed()
-        move(request=filed, actor=officer)
+        move(request=filed, actor=officer, **({"note": "同意"} if move is moves.service_request_approve else {}))
     # Completed: the reporter already gets the "please rate" message, so only the neighbour is texted.
     completed = texts.filter(text__contains="已办结")
     assert list(completed.values_list("phone", flat=True)) == ["13800000002"]
@@ -247,7 +247,7 @@ def test_an_overdue_report_is_carded_and_a_bad_rating_opens_the_follow_up(report
     supervision_sweep_run(now=timezone.now() + timedelta(days=60))
     assert SupervisionCard.objects.filter(request=filed).exists()  # the same clock and cards as any appeal
     for move in (moves.service_request_start_review, moves.service_request_approve, moves.service_request_complete):
-        move(request=filed, actor=officer)
+        move(request=filed, actor=officer, **({"note": "同意"} if move is moves.service_request_approve else {}))
     moves.service_request_rate(request=filed, actor=reporter, score=1, comment="还是不亮")
     assert FollowUp.objects.filter(request=filed, status=FollowUp.Status.OPEN).exists()
 

@@ -113,7 +113,7 @@ def to_review(request_obj, officer):
 
 def completed(request_obj, officer):
     to_review(request_obj, officer)
-    services.service_request_approve(request=request_obj, actor=officer)
+    services.service_request_approve(request=request_obj, actor=officer, note="同意")
     return services.service_request_complete(request=request_obj, actor=officer)
 
 
@@ -531,7 +531,7 @@ def test_the_whole_way_from_submit_to_closed_records_one_event_per_move(applican
     applicant.refresh_from_db()
     assert applicant.status == S.CLOSED and applicant.completed_at is not None
     assert [(e.action, e.from_status, e.to_status) for e in events(applicant)] == [
-        ("submit", "", "submitted"), ("accept", "submitted", "accepted"),
+        ("submit", "", "submitted"), ("claim", "submitted", "submitted"), ("accept", "submitted", "accepted"),
         ("start_review", "accepted", "under_review"), ("approve", "under_review", "approved"),
         ("complete", "approved", "completed"), ("rate", "completed", "rated"), ("close", "rated", "closed")]
 
@@ -548,7 +548,7 @@ def test_refusal_needs_a_reason_and_is_then_completed(filed, officer):
 def test_approve_before_review_is_illegal(filed, officer):
     services.service_request_accept(request=filed, actor=officer)
     with pytest.raises(TransitionNotAllowed):
-        services.service_request_approve(request=filed, actor=officer)
+        services.service_request_approve(request=filed, actor=officer, note="同意")
 
 
 def test_resident_rates_once_and_satisfied_opens_no_follow_up(applicant, officer, resident):

@@ -77,7 +77,7 @@ def completed(applicant, item, village, officer) -> ServiceRequest:
     req = filed(applicant, item, village)
     for move in (service_request_accept, service_request_start_review, service_request_approve,
                  service_request_complete):
-        move(request=req, actor=officer)
+        move(request=req, actor=officer, **({"note": "同意"} if move is service_request_approve else {}))
     return req
 
 

@@ -41,6 +41,7 @@ EXPECTED = {
     (A.CLOSE, S.REJECTED): S.CLOSED,
     (A.EXPIRE, S.RETURNED): S.CLOSED,
     **{(A.REROUTE, s): s for s in (S.SUBMITTED, S.ACCEPTED, S.UNDER_REVIEW, S.RETURNED)},
+    **{(A.STEP_DONE, s): s for s in (S.ACCEPTED, S.UNDER_REVIEW)},  # an optional step (inspection, notice)
     **{(action, s): s
        for action in (A.CLAIM, A.ASSIGN, A.TRANSFER)
        for s in (S.SUBMITTED, S.RETURNED, S.ACCEPTED, S.UNDER_REVIEW, S.APPROVED, S.REFUSED)},
@@ -55,7 +56,7 @@ MATRIX = list(itertools.product(TABLE_ACTIONS, S))
 
 
 def test_the_matrix_covers_every_status_and_every_action():
-    assert len(MATRIX) == len(S) * (len(A) - len(EVENT_ONLY)) == 10 * 16
+    assert len(MATRIX) == len(S) * (len(A) - len(EVENT_ONLY)) == 10 * 17
     assert {t.action for t in TRANSITIONS} == set(TABLE_ACTIONS)
 
 

@@ -64,6 +64,7 @@ from gov_services.services.requests.moves import (
     service_request_resubmit,
     service_request_return,
     service_request_start_review,
+    service_request_step_done,
     service_request_transfer,
 )
 from gov_services.services.requests.scans import MAX_ATTACHMENT_BYTES, MAX_SIGNATURE_BYTES, Upload
@@ -93,6 +94,7 @@ __all__ = [
     "service_request_resubmit",
     "service_request_return",
     "service_request_start_review",
+    "service_request_step_done",
     "service_request_submit",
     "service_request_transfer",
 ]

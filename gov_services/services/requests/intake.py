@@ -23,6 +23,7 @@ from gov_services.selectors.routing import appeal_department_for
 from gov_services.services.requests.access import require_signed_in, user_or_none
 from gov_services.services.requests.consent import consent_code_check
 from gov_services.services.requests.scans import CheckedFile, Upload, check_signature, check_upload
+from gov_services.services.requests.steps import request_steps_create
 from gov_services.workflow import Action
 from stations.models import Region, Station
 from stations.scope import scope_for
@@ -205,6 +206,7 @@ def service_request_submit(
     # No AuditEvent: this RequestEvent, and the ones every move appends, are the request's audit trail.
     RequestEvent.objects.create(request=request, actor=actor, action=Action.SUBMIT, to_status=Status.SUBMITTED,
                                 data={"fingerprint": fingerprint, "channel": channel})
+    request_steps_create(request)  # the item's steps, acceptance's clock running from now
     attachments_create(request, checked_files, actor=actor)
     notify_resident_of_submission(service_request=request)  # the outbox row now, the SMS after commit
     return request

@@ -34,6 +34,7 @@ from gov_services.services.requests.access import (
 )
 from gov_services.services.requests.intake import attachments_create, check_uploads, clean_form_data_into
 from gov_services.services.requests.scans import Upload
+from gov_services.services.requests.steps import step_complete, step_extend_for_pause, step_require
 from gov_services.workflow import APPEAL_LIMIT_DAYS, Action, transition
 
 Status = ServiceRequest.Status
@@ -71,18 +72,28 @@ def _move(request: ServiceRequest, *, actor, action: Action, to_status: str, not
     return request
 
 
+def _claim_for_acceptance(request: ServiceRequest, actor) -> None:
+    """Whoever decides acceptance (受理 or 不予受理) of a request nobody holds becomes its handler (受理人):
+    the claim is recorded first, so every step is done by someone holding the request."""
+    if request.item_id and request.assignee_id is None and user_or_none(actor) is not None:
+        _reassign(request, actor=actor, action=Action.CLAIM, assignee=actor)
+
+
 @transaction.atomic
 def service_request_accept(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
     """受理: the clock starts; due_at from the item's promised limit (appeals: APPEAL_LIMIT_DAYS)."""
     _lock(request)
     require_handler(request, actor)
     to_status = transition(request.status, Action.ACCEPT)
+    _claim_for_acceptance(request, actor)
+    steps = step_require(request, actor, Action.ACCEPT)
     now = timezone.now()
     days = request.item.promised_limit_days if request.item_id else APPEAL_LIMIT_DAYS
     request.accepted_at = now
     request.due_at = add_working_days(now, days, work_calendar())
     return _move(request, actor=actor, action=Action.ACCEPT, to_status=to_status, note=note,
-                 fields=["accepted_at", "due_at"], data={"limit_days": days})
+                 fields=["accepted_at", "due_at"],
+                 data={"limit_days": days, **step_complete(steps, actor=user_or_none(actor), now=now)})
 
 
 @transaction.atomic
@@ -129,6 +140,8 @@ def service_request_resubmit(*, request: ServiceRequest, actor: User, note: str 
         request.due_at = extend_for_pause(request.due_at, request.paused_at, now, work_calendar())
         fields.append("due_at")
         data["due_at"] = request.due_at.isoformat()
+    if request.paused_at:
+        step_extend_for_pause(request, paused_from=request.paused_at, resumed_at=now)
     request.paused_at = None
     _move(request, actor=actor, action=Action.RESUBMIT, to_status=to_status, note=note, fields=fields, data=data)
     attachments_create(request, checked_files, actor=actor)
@@ -142,7 +155,10 @@ def service_request_reject(*, request: ServiceRequest, actor: User, note: str) -
     require_handler(request, actor)
     to_status = transition(request.status, Action.REJECT)
     note = _require_note(note, _("Give the reason the request is not accepted."))
-    moved = _move(request, actor=actor, action=Action.REJECT, to_status=to_status, note=note)
+    _claim_for_acceptance(request, actor)
+    steps = step_require(request, actor, Action.REJECT)
+    moved = _move(request, actor=actor, action=Action.REJECT, to_status=to_status, note=note,
+                  data=step_complete(steps, actor=user_or_none(actor), now=timezone.now(), last=True))
     service_request_fee_refund(actor=actor, service_request=moved, reason=note)  # a fee paid comes back, once
     return moved
 
@@ -152,15 +168,37 @@ def service_request_start_review(*, request: ServiceRequest, actor: User, note: 
     _lock(request)
     require_handler(request, actor)
     to_status = transition(request.status, Action.START_REVIEW)
-    return _move(request, actor=actor, action=Action.START_REVIEW, to_status=to_status, note=note)
+    steps = step_require(request, actor, Action.START_REVIEW)
+    return _move(request, actor=actor, action=Action.START_REVIEW, to_status=to_status, note=note,
+                 data=step_complete(steps, actor=user_or_none(actor), now=timezone.now()))
 
 
 @transaction.atomic
-def service_request_approve(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
+def service_request_step_done(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
+    """An optional step of the item done (site inspection, public notice): `note` records what was found
+    or how the notice ran; the next step starts. No status moves."""
+    _lock(request)
+    require_handler(request, actor)
+    to_status = transition(request.status, Action.STEP_DONE)
+    note = _require_note(note, _("Record what the step found or how it went."))
+    steps = step_require(request, actor, Action.STEP_DONE)
+    data = step_complete(steps, actor=user_or_none(actor), now=timezone.now())
+    _record(request, actor=actor, action=Action.STEP_DONE, from_status=request.status, to_status=to_status,
+            note=note, internal=True, data=data)
+    audit_event_record(actor=user_or_none(actor), action="request.step_done", target=request, data=data)
+    return request
+
+
+@transaction.atomic
+def service_request_approve(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
+    """审批: the decision to grant; the note (the approval opinion) is required."""
     _lock(request)
     require_handler(request, actor)
     to_status = transition(request.status, Action.APPROVE)
-    _move(request, actor=actor, action=Action.APPROVE, to_status=to_status, note=note)
+    note = _require_note(note, _("Write the approval opinion."))
+    steps = step_require(request, actor, Action.APPROVE)
+    _move(request, actor=actor, action=Action.APPROVE, to_status=to_status, note=note,
+          data=step_complete(steps, actor=user_or_none(actor), now=timezone.now()))
     # Imported here: certificates build on these request services (access checks), not the reverse.
     from gov_services.services.certificates import certificate_issue_on_approval
 
@@ -174,7 +212,9 @@ def service_request_refuse(*, request: ServiceRequest, actor: User, note: str) -
     require_handler(request, actor)
     to_status = transition(request.status, Action.REFUSE)
     note = _require_note(note, _("Give the reason the request is refused."))
-    return _move(request, actor=actor, action=Action.REFUSE, to_status=to_status, note=note)
+    steps = step_require(request, actor, Action.REFUSE)
+    return _move(request, actor=actor, action=Action.REFUSE, to_status=to_status, note=note,
+                 data=step_complete(steps, actor=user_or_none(actor), now=timezone.now(), last=True))
 
 
 @transaction.atomic
@@ -350,6 +390,7 @@ def _reassign(request: ServiceRequest, *, actor, action: Action, assignee: User,
     request.save(update_fields=["assignee"])
     _record(request, actor=actor, action=action, from_status=request.status, to_status=request.status,
             note=note, internal=True, data=data)
+    audit_event_record(actor=user_or_none(actor), action=f"request.{action}", target=request, data=data)
     if assignee.pk != getattr(actor, "pk", None):  # who claims a request knows it already
         notify_staff_of_assignment(service_request=request, assignee=assignee)
     return request

@@ -68,7 +68,7 @@ def test_an_outside_client_finds_the_services_files_a_report_and_follows_it(clie
     assert [r["detailed_status"] for r in opened] == ["accepted"]
     assert client.get(f"{BASE}/requests.json", {"status": "closed"}).json() == []
     service_request_start_review(request=filed, actor=superuser)
-    service_request_approve(request=filed, actor=superuser)
+    service_request_approve(request=filed, actor=superuser, note="同意")
     service_request_complete(request=filed, actor=superuser, note="路灯已修好")
     [closed] = client.get(f"{BASE}/requests.json", {"status": "closed", "service_code": "appeal-help"}).json()
     assert (closed["status"], closed["detailed_status"], closed["status_notes"]) == ("closed", "completed", "路灯已修好")

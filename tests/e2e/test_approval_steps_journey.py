@@ -1,0 +1,156 @@
+"""Approval in steps through the browser, at desktop width and on a 375 px phone: an item with three
+steps where the reviewer may not approve; officer A accepts and reviews, is refused when trying to
+approve, the head assigns officer B, and B approves with a note and a ticked confirmation."""
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from gov_services.models import ItemStep, RequestStep, ServiceRequest
+from gov_services.services import requests as services
+from tests.e2e.helpers import assert_ok
+from tests.factories import (
+    DepartmentMembershipFactory,
+    RequiredMaterialFactory,
+    ServiceItemFactory,
+    UserFactory,
+    jpeg_bytes,
+    png_bytes,
+    upload,
+    valid_id_number,
+)
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 800}}
+
+
+@pytest.fixture
+def three_step_item(department):
+    item = ServiceItemFactory(department=department, code="DB-E2E-01", name="最低生活保障申请",
+                              lowest_level="village", legal_limit_days=20, promised_limit_days=5, form_schema=[])
+    ItemStep.objects.create(item=item, position=10, kind="accept", limit_days=1)
+    ItemStep.objects.create(item=item, position=20, kind="review", limit_days=3)
+    ItemStep.objects.create(item=item, position=30, kind="approve", limit_days=2, separate_from=["review"])
+    RequiredMaterialFactory(item=item, name="身份证", form="scan", required=True, position=1)
+    return item
+
+
+def _act(page, action: str, *, note: str = "", confirm: bool = False):
+    entry = page.locator(f"details#action-{action}")
+    expect(entry, f"the action panel does not offer {action!r}").to_have_count(1)
+    if entry.get_attribute("open") is None:
+        entry.locator("summary").click()
+    form = entry.locator(f"form:has(input[name='action'][value='{action}'])")
+    if note:
+        form.locator("textarea[name='note']").fill(note)
+    if confirm:
+        form.locator("input[name='confirm']").check()
+    with page.expect_navigation() as landing:
+        form.locator("button[type='submit']").click()
+    assert_ok(landing.value, f"after {action}")
+
+
+def _sign_out(page) -> None:
+    with page.expect_navigation():
+        page.locator("form[action*='/logout/'] [type='submit']").first.click()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_reviewer_may_not_approve_the_head_assigns_another_officer_who_approves_with_confirmation(
+    page, shot, sign_in, size, operator, station, department, three_step_item, private_files
+):
+    page.set_viewport_size(SIZES[size])
+    officer_a = UserFactory(roles=[Role.OFFICER], full_name="赵审查")
+    officer_b = UserFactory(roles=[Role.OFFICER], full_name="钱审批")
+    head = UserFactory(roles=[Role.OFFICER], full_name="孙科长")
+    for user, is_head in ((officer_a, False), (officer_b, False), (head, True)):
+        DepartmentMembershipFactory(department=department, user=user, is_head=is_head)
+    id_card = three_step_item.materials.get()
+    filed = services.service_request_submit(
+        actor=operator, idempotency_key=uuid.uuid4(), kind="application", item=three_step_item,
+        applicant_name="周桂兰", applicant_id_number=valid_id_number(3), applicant_phone="13812345678",
+        consent="signature", channel="counter", station=station, form_data={},
+        attachments=[upload("身份证.jpg", jpeg_bytes(), id_card)], signature=png_bytes())
+    detail = f"/dept/requests/{filed.pk}/"
+
+    # --- Officer A finds it in the queue by the ID number's last digits, accepts it and reviews it ---------
+    sign_in(officer_a, step="01-officer-a-sign-in")
+    assert_ok(page.goto(f"/dept/?bucket=all&q={filed.applicant_id_number[-6:]}"), "queue search")
+    row = page.locator(f"a[href='{detail}']")
+    expect(row).to_have_count(1)
+    expect(page.locator("main")).not_to_contain_text(filed.applicant_id_number)  # masked in the list
+    shot("02-queue-searched-by-id")
+    assert_ok(page.goto(detail), "request page")
+    expect(page.locator("#steps-title")).to_have_text("办理环节与时限")
+    expect(page.locator("tr[data-step='accept']")).to_contain_text("无人经办")
+    # The scan is a thumbnail opening the viewer, not a link to a new tab.
+    thumb = page.locator("a[data-scan]").first
+    thumb.click()
+    viewer = page.locator("dialog[data-scan-viewer]")
+    expect(viewer).to_be_visible()
+    viewer.locator("[data-scan-action='rotate']").click()
+    viewer.locator("[data-scan-action='zoom-in']").click()
+    assert "rotate(90deg)" in viewer.locator("img[data-scan-image]").get_attribute("style")
+    shot("03-scan-viewer")
+    viewer.locator("[data-scan-action='close']").click()
+
+    _act(page, "accept")
+    expect(page.locator("tr[data-step='accept']")).to_contain_text("赵审查")
+    expect(page.locator("tr[data-step='review']")).to_contain_text("赵审查")  # A holds the running step
+    _act(page, "start_review", note="材料齐全，家庭收入低于标准")
+    shot("04-reviewed-by-a")
+
+    # --- A may not approve what A reviewed ---------------------------------------------------------------
+    expect(page.locator("#step-refusal")).to_contain_text("本事项要求“审批”环节由其他人办理")
+    _act(page, "approve", note="同意", confirm=True)
+    expect(page.locator(".cz-messages, [role='alert'], .cz-alert").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("您已办理该申请的“审查”环节")
+    filed.refresh_from_db()
+    assert filed.status == ServiceRequest.Status.UNDER_REVIEW
+    shot("05-a-refused-approval")
+    _sign_out(page)
+
+    # --- The head sees the workload and assigns B ---------------------------------------------------------
+    sign_in(head, step="06-head-sign-in")
+    assert_ok(page.goto("/dept/?bucket=all"), "head's queue")
+    expect(page.locator(".cz-workload")).to_contain_text("赵审查")
+    shot("07-head-workload")
+    assert_ok(page.goto(detail), "request page for the head")
+    entry = page.locator("details#action-transfer")
+    entry.locator("summary").click()
+    form = entry.locator("form")
+    form.locator("select[name='assignee']").select_option(str(officer_b.pk))
+    form.locator("textarea[name='note']").fill("审查与审批须分人办理")
+    with page.expect_navigation() as landing:
+        form.locator("button[type='submit']").click()
+    assert_ok(landing.value, "after the hand-over")
+    filed.refresh_from_db()
+    assert filed.assignee_id == officer_b.pk
+    _sign_out(page)
+
+    # --- B approves, with a note and the confirmation ---------------------------------------------------
+    sign_in(officer_b, step="08-officer-b-sign-in")
+    assert_ok(page.goto(detail), "request page for B")
+    expect(page.locator("tr[data-step='approve']")).to_contain_text("钱审批")
+    entry = page.locator("details#action-approve")
+    if entry.get_attribute("open") is None:
+        entry.locator("summary").click()
+    form = entry.locator("form")
+    form.locator("textarea[name='note']").fill("经审查符合条件，同意")
+    with page.expect_navigation():
+        form.locator("button[type='submit']").click()  # not confirmed yet: nothing is done
+    expect(page.locator(".cz-error-summary")).to_contain_text("请勾选以确认此决定")
+    filed.refresh_from_db()
+    assert filed.status == ServiceRequest.Status.UNDER_REVIEW
+    shot("09-b-asked-to-confirm")
+    _act(page, "approve", note="经审查符合条件，同意", confirm=True)
+    filed.refresh_from_db()
+    assert filed.status == ServiceRequest.Status.APPROVED
+    steps = {s.kind: s for s in RequestStep.objects.filter(request=filed)}
+    assert (steps["accept"].done_by, steps["review"].done_by, steps["approve"].done_by) == (
+        officer_a, officer_a, officer_b)
+    expect(page.locator("tr[data-step='approve']")).to_contain_text("钱审批")
+    shot("10-approved-by-b")
