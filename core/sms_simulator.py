@@ -28,6 +28,7 @@ import hashlib
 import hmac
 import json
 import logging
+import queue
 import threading
 import time
 import uuid
@@ -70,6 +71,8 @@ class SmsGatewaySimulator:
         self._release = threading.Event()
         self._lock = threading.Lock()
         self.receipt_push = receipt_push
+        self._receipts: queue.Queue = queue.Queue()
+        self._pusher: threading.Thread | None = None
         simulator = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -145,13 +148,21 @@ class SmsGatewaySimulator:
         with self._lock:
             self.sent.append(sms)
         if self.receipt_push is not None:
-            threading.Timer(1.0, self._push, args=[sms]).start()
+            if self._pusher is None:
+                self._pusher = threading.Thread(target=self._push_loop, daemon=True, name="sms-simulator-receipts")
+                self._pusher.start()
+            self._receipts.put((time.monotonic() + 1.0, sms))
 
-    def _push(self, sms: SimulatedSms) -> None:
-        try:
-            self.receipt_push(sms)
-        except Exception:
-            logger.exception("the simulated receipt for %s could not be pushed", sms.message_id)
+    def _push_loop(self) -> None:
+        """One thread pushes the receipts, each about a second after its message (the row is marked sent
+        by then), as the providers push them: by HTTP to the configured URL."""
+        while True:
+            due, sms = self._receipts.get()
+            time.sleep(max(0.0, due - time.monotonic()))
+            try:
+                self.receipt_push(sms)
+            except Exception as error:  # nobody listening (seed_demo runs without the server): no receipt
+                logger.info("the simulated receipt for %s could not be pushed: %s", sms.message_id, error)
 
     # Aliyun ----------------------------------------------------------------------------------------
 
