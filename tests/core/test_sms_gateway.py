@@ -55,13 +55,13 @@ def test_aliyun_a_wrong_secret_fails_the_signature_check_for_good(simulator, set
 
 def test_aliyun_an_unknown_access_key_is_rejected_for_good(simulator, settings):
     settings.SMS_ALIYUN_ACCESS_KEY_ID = "LTAI5tSomeoneElse"
-    with pytest.raises(SmsRejectedError, match="InvalidAccessKeyId.NotFound"):
+    with pytest.raises(SmsRejectedError, match=r"InvalidAccessKeyId.NotFound"):
         AliyunSmsBackend().send(MESSAGE)
 
 
 def test_aliyun_an_invalid_number_is_rejected_for_good(simulator):
     bad = SmsMessage(**{**MESSAGE.__dict__, "phone": "1381234"})
-    with pytest.raises(SmsRejectedError, match="isv.MOBILE_NUMBER_ILLEGAL"):
+    with pytest.raises(SmsRejectedError, match=r"isv.MOBILE_NUMBER_ILLEGAL"):
         AliyunSmsBackend().send(bad)
 
 
@@ -137,14 +137,14 @@ def test_tencent_sends_the_template_with_its_parameters_in_order_and_returns_the
 
 def test_tencent_a_wrong_secret_key_fails_the_signature_check_for_good(simulator, settings):
     settings.SMS_TENCENT_SECRET_KEY = "not-the-key"
-    with pytest.raises(SmsRejectedError, match="AuthFailure.SignatureFailure"):
+    with pytest.raises(SmsRejectedError, match=r"AuthFailure.SignatureFailure"):
         TencentSmsBackend().send(MESSAGE)
     assert simulator.sent == []
 
 
 def test_tencent_an_unknown_secret_id_or_app_is_rejected_for_good(simulator, settings):
     settings.SMS_TENCENT_SECRET_ID = "AKIDSomeoneElse"
-    with pytest.raises(SmsRejectedError, match="AuthFailure.SecretIdNotFound"):
+    with pytest.raises(SmsRejectedError, match=r"AuthFailure.SecretIdNotFound"):
         TencentSmsBackend().send(MESSAGE)
     settings.SMS_TENCENT_SECRET_ID, settings.SMS_TENCENT_SDK_APP_ID = TENCENT_ID, "1400999999"
     with pytest.raises(SmsRejectedError, match="SdkAppIdNotExist"):
