@@ -215,19 +215,12 @@ def sms_render(*, purpose: str, params: Mapping[str, str], template: TemplateCho
         return VARIABLE.sub(lambda match: str(params.get(match.group(1), match.group(0))), template.content)
     with override(language or settings.LANGUAGE_CODE):
         wording = str(spec.text)
-    numbers = set(NUMBER_FIELD.findall(wording))  # %(minutes)d: the parameter is kept as text, given as a number
-    return wording % {name: _number(params.get(name, "")) if name in numbers else params.get(name, "")
-                      for name in spec.params}
+    # %(minutes)d: the parameters are text (a gateway's are), so each number is put in as written
+    wording = NUMBER_FIELD.sub(r"%(\1)s", wording)
+    return wording % {name: params.get(name, "") for name in spec.params}
 
 
 NUMBER_FIELD = re.compile(r"%\((\w+)\)d")
-
-
-def _number(value) -> int | str:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
 
 
 def _clean_params(spec: SmsPurpose, params: Mapping[str, object]) -> dict[str, str]:
@@ -726,6 +719,8 @@ def _attempt(message: SmsOutboxMessage, *, last_attempt: bool, templates: dict |
                                                   "SECRET_KEY or its fallbacks"), final=True)
         return
     except ValueError:  # a row sealed before purposes had parameters: its sealed text is the message
+        sealed = None
+    if message.sealed_text and not (isinstance(sealed, dict) and "params" in sealed):
         sealed = {"text": _unseal(message.sealed_text)}
     params = sealed["params"] if isinstance(sealed, dict) and "params" in sealed else dict(message.params or {})
     try:

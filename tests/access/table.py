@@ -555,7 +555,7 @@ EXPECTATIONS: dict[str, Case] = {
                                           post=Post({}, control="township_admin")),
     # The county's SMS gateway templates: county admins, for their own county (another county's is a 404).
     "gov_services:sms-template-list": Case(COUNTY),
-    "gov_services:sms-template-edit": Case(COUNTY, Obj("county", pk="region"), values={"purpose": "pickup_code"},
+    "gov_services:sms-template-edit": Case(COUNTY, Obj("county", region="pk"), values={"purpose": "pickup_code"},
                                            post=Post({"template_code": "SMS_465800001", "sign_name": "矩阵村站",
                                                       "content": "", "param_names": "ref, station, code, hours",
                                                       "approved": "on"}, control="county_admin")),

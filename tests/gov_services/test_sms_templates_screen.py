@@ -83,3 +83,8 @@ def test_the_outbox_shows_the_purpose_the_template_and_the_delivery(client, coun
     assert "取货码（商城）" in text
     assert "SMS_465800007" in text and "乐亭村站" in text and "取件码******" in text and "482913" not in text
     assert "已送达" in text
+
+
+def test_the_superuser_sees_the_platform_wide_purposes_with_their_variables(admin_client):
+    page = admin_client.get(reverse("gov_services:sms-template-list")).content.decode()
+    assert "phone_code" in page and "${code}" in page and "${minutes}" in page
