@@ -212,3 +212,46 @@ def test_the_process_simulator_signs_with_the_settings_keys_and_takes_both_provi
     finally:
         sms_simulator.simulator().stop()
         sms_simulator._SIMULATOR = None
+
+
+def test_the_simulator_pushes_each_providers_receipt_shape_to_the_receipt_url(settings):
+    """As the providers do (the demo's simulator pushes to the site's own /sms/receipts/…/<token>/)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from core.sms_simulator import _push_to
+
+    pushed, arrived = [], threading.Event()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            pushed.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+            self.send_response(200)
+            self.end_headers()
+            if len(pushed) == 2:
+                arrived.set()
+
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{receiver.server_address[1]}/sms/receipts/{{provider}}/tok/"
+    try:
+        with SmsGatewaySimulator(aliyun={ALIYUN_ID: ALIYUN_SECRET}, tencent={TENCENT_ID: TENCENT_KEY},
+                                 receipt_push=_push_to(url)) as sim:
+            settings.SMS_ALIYUN_ENDPOINT = settings.SMS_TENCENT_ENDPOINT = sim.url
+            settings.SMS_ALIYUN_ACCESS_KEY_ID, settings.SMS_ALIYUN_ACCESS_KEY_SECRET = ALIYUN_ID, ALIYUN_SECRET
+            settings.SMS_TENCENT_SECRET_ID, settings.SMS_TENCENT_SECRET_KEY = TENCENT_ID, TENCENT_KEY
+            settings.SMS_TENCENT_SDK_APP_ID = TENCENT_APP
+            biz_id = AliyunSmsBackend().send(MESSAGE)
+            serial = TencentSmsBackend().send(MESSAGE)
+            assert arrived.wait(10)
+    finally:
+        receiver.shutdown()
+        receiver.server_close()
+    by_path = dict(pushed)
+    [aliyun] = by_path["/sms/receipts/aliyun/tok/"]
+    [tencent] = by_path["/sms/receipts/tencent/tok/"]
+    assert (aliyun["biz_id"], aliyun["success"], aliyun["phone_number"]) == (biz_id, True, "13812345678")
+    assert (tencent["sid"], tencent["report_status"], tencent["mobile"]) == (serial, "SUCCESS", "13812345678")
