@@ -29,10 +29,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django_ratelimit.core import is_ratelimited
 
-from core.sms import sms_send
+from core.sms import SmsLimitError, SmsPurpose, sms_purpose_register, sms_send
 
 SIGNUP: Final = "signup"
 PASSWORD_RESET: Final = "reset"
@@ -52,12 +52,27 @@ THROTTLED: Final = "code_throttled"            # asked again within RESEND_AFTER
 PHONE_HOURLY_LIMIT: Final = "code_phone_limit"
 IP_HOURLY_LIMIT: Final = "code_ip_limit"
 SEND_FAILED: Final = "code_send_failed"
+DAILY_LIMIT: Final = "code_daily_limit"      # the SMS purpose's daily limit for the number (core/sms.py)
 EXPIRED: Final = "code_expired"                # none sent, expired, used or locked
 WRONG: Final = "code_wrong"
 LOCKED: Final = "code_locked"                  # the wrong guess that used up the attempts
 MALFORMED: Final = "code_malformed"
 
 _SALT: Final = "cunzhan.accounts.phone_codes"
+
+# The text messages, as SMS purposes (core/sms.py): about no place, so one platform-wide template each.
+CODES_PER_DAY: Final = 10
+SMS_CODE = sms_purpose_register(SmsPurpose(
+    "phone_code", gettext_lazy("Verification code (sign-up, password reset)"),
+    gettext_lazy("Cunzhan verification code: %(code)s. It is valid for %(minutes)d minutes. "
+                 "Never tell it to anyone, not even station staff."),
+    ("code", "minutes"), secret_params=("code",), daily_limit=CODES_PER_DAY, county=False))
+SMS_CONSENT = sms_purpose_register(SmsPurpose(
+    "consent_code", gettext_lazy("Consent code (filing at the counter)"),
+    gettext_lazy("Cunzhan: your village station is filing “%(about)s” for you. If you agree, tell the operator "
+                 "this code: %(code)s (valid for %(minutes)d minutes). If you did not ask for this, do not "
+                 "give it."),
+    ("about", "code", "minutes"), secret_params=("code",), daily_limit=CODES_PER_DAY, county=False))
 
 
 def _digest(*parts: str) -> str:
@@ -116,13 +131,11 @@ def ip_charge(*, ip: str) -> None:
                                 "Please try again later, or ask at your village station."), code=IP_HOURLY_LIMIT)
 
 
-def _message(code: str, purpose: str, about: str) -> str:
+def _message(code: str, purpose: str, about: str) -> tuple[str, dict]:
+    """The SMS purpose and its parameters for a code sent for `purpose`."""
     if purpose == CONSENT:
-        return _("Cunzhan: your village station is filing “%(about)s” for you. If you agree, tell the operator "
-                 "this code: %(code)s (valid for %(minutes)d minutes). If you did not ask for this, do not "
-                 "give it.") % {"about": about, "code": code, "minutes": CODE_TTL // 60}
-    return _("Cunzhan verification code: %(code)s. It is valid for %(minutes)d minutes. "
-             "Never tell it to anyone, not even station staff.") % {"code": code, "minutes": CODE_TTL // 60}
+        return SMS_CONSENT.key, {"about": about, "code": code, "minutes": CODE_TTL // 60}
+    return SMS_CODE.key, {"code": code, "minutes": CODE_TTL // 60}
 
 
 def phone_code_send(*, phone: str, purpose: str, ip: str, scope: str = "", about: str = "") -> None:
@@ -130,7 +143,7 @@ def phone_code_send(*, phone: str, purpose: str, ip: str, scope: str = "", about
 
     `phone` must already be validated. `scope` binds the code to one use (see _code_keys); `about`
     names what a consent code agrees to. Raises ValidationError (codes THROTTLED, PHONE_HOURLY_LIMIT,
-    IP_HOURLY_LIMIT, SEND_FAILED) without sending anything.
+    IP_HOURLY_LIMIT, DAILY_LIMIT, SEND_FAILED) without sending anything.
     """
     _check_purpose(purpose)
     wait = seconds_until_resend(phone=phone, purpose=purpose)
@@ -150,8 +163,13 @@ def phone_code_send(*, phone: str, purpose: str, ip: str, scope: str = "", about
     code_key, wrong_key = _code_keys(purpose, phone, scope)
     cache.set(code_key, _digest("code", purpose, phone, code), timeout=CODE_TTL)
     cache.delete(wrong_key)
+    sms_purpose_key, params = _message(code, purpose, about)
     try:
-        sms_send(phone=phone, text=_message(code, purpose, about))
+        sms_send(phone=phone, purpose=sms_purpose_key, params=params)
+    except SmsLimitError as error:
+        cache.delete_many([code_key, _key("sent", purpose, phone)])
+        raise ValidationError(_("This number has had as many codes as it may have today. Please try again "
+                                "tomorrow, or ask at your village station."), code=DAILY_LIMIT) from error
     except Exception as error:  # any gateway failure: the resident may simply try again
         cache.delete_many([code_key, _key("sent", purpose, phone)])
         raise ValidationError(_("The text message could not be sent just now. Please check the number and "

@@ -16,6 +16,7 @@ class CareConfig(AppConfig):
     verbose_name = _("Care for vulnerable residents")
 
     def ready(self):
+        from care import notifications  # noqa: F401  declares the care desk's SMS purposes
         from stations.scope import register_posts
 
         register_posts("care_desks", care_desk_posts)

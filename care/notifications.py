@@ -6,14 +6,31 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from care.models import CareCall, CareOffer
 from care.tokens import offer_token, rate_token
 from core.masking import mask_name
-from core.sms import sms_enqueue
+from core.sms import SmsPurpose, sms_enqueue, sms_purpose_register
 
 LANGUAGE = settings.LANGUAGE_CODE
+
+OFFER, URGENT, LATE, RATE = "care_offer", "care_urgent", "care_late", "care_rate"
+sms_purpose_register(SmsPurpose(
+    OFFER, gettext_lazy("Care call offered (responder)"),
+    gettext_lazy("Care call %(ref)s (%(service)s, %(village)s)%(urgent)s. Accept or decline within %(minutes)s "
+                 "minutes: %(link)s"), ("ref", "service", "village", "urgent", "minutes", "link")))
+sms_purpose_register(SmsPurpose(
+    URGENT, gettext_lazy("Urgent care call (liaison, contacts)"),
+    gettext_lazy("Urgent care call %(ref)s for %(name)s (%(village)s): %(what)s. The care desk is dispatching "
+                 "help; in an emergency call %(emergency)s."), ("ref", "name", "village", "what", "emergency")))
+sms_purpose_register(SmsPurpose(
+    LATE, gettext_lazy("Care call late (operator)"),
+    gettext_lazy("Care call %(ref)s is late (%(step)s). Please follow it up at the care desk."), ("ref", "step")))
+sms_purpose_register(SmsPurpose(
+    RATE, gettext_lazy("Care call served: rate it (resident)"),
+    gettext_lazy("%(responder)s has completed your care call %(ref)s. Please confirm and rate the service: "
+                 "%(link)s"), ("responder", "ref", "link"), daily_limit=20))
 
 
 def offer_url(offer: CareOffer) -> str:
@@ -25,12 +42,10 @@ def send_offer(offer: CareOffer) -> None:
     call = offer.call
     link = offer_url(offer)
     with override(LANGUAGE):
-        text = _("Care call %(ref)s (%(service)s, %(village)s)%(urgent)s. Accept or decline within %(minutes)s "
-                 "minutes: %(link)s") % {
-            "ref": call.reference, "service": call.get_service_display(), "village": call.village.name,
-            "urgent": _(", URGENT") if call.is_urgent else "", "minutes": settings.CARE_OFFER_MINUTES,
-            "link": link}
-    sms_enqueue(phone=offer.responder.phone, text=text, purpose="care_offer", reference=call.reference,
+        params = {"ref": call.reference, "service": call.get_service_display(), "village": call.village.name,
+                  "urgent": _(", URGENT") if call.is_urgent else "", "minutes": settings.CARE_OFFER_MINUTES,
+                  "link": link}
+    sms_enqueue(phone=offer.responder.phone, purpose=OFFER, params=params, reference=call.reference,
                 region_path=call.place_path, secrets=[link.rsplit("/", 2)[-2]])
 
 
@@ -38,14 +53,12 @@ def send_urgent_notice(call: CareCall) -> None:
     """An urgent call: its resident's liaison and emergency contacts are told at once."""
     resident = call.resident
     with override(LANGUAGE):
-        text = _("Urgent care call %(ref)s for %(name)s (%(village)s): %(what)s. The care desk is dispatching "
-                 "help; in an emergency call %(emergency)s.") % {
-            "ref": call.reference, "name": mask_name(resident.name), "village": call.village.name,
-            "what": call.get_service_display(), "emergency": settings.CARE_EMERGENCY_NUMBER}
+        params = {"ref": call.reference, "name": mask_name(resident.name), "village": call.village.name,
+                  "what": call.get_service_display(), "emergency": settings.CARE_EMERGENCY_NUMBER}
     liaison = resident.liaison_user
     phones = [liaison.phone if liaison is not None else "", *(c.phone for c in resident.contacts.all())]
     for phone in dict.fromkeys(p for p in phones if p):
-        sms_enqueue(phone=phone, text=text, purpose="care_urgent", reference=call.reference,
+        sms_enqueue(phone=phone, purpose=URGENT, params=params, reference=call.reference,
                     region_path=call.place_path)
 
 
@@ -53,10 +66,8 @@ def send_late_alert(call: CareCall, step: str) -> None:
     operator = call.taken_by
     if operator is None or not getattr(operator, "phone", ""):
         return
-    with override(LANGUAGE):
-        text = _("Care call %(ref)s is late (%(step)s). Please follow it up at the care desk.") % {
-            "ref": call.reference, "step": step}
-    sms_enqueue(phone=operator.phone, text=text, purpose="care_late", reference=f"{call.reference}:{step}",
+    sms_enqueue(phone=operator.phone, purpose=LATE, params={"ref": call.reference, "step": step},
+                reference=f"{call.reference}:{step}",
                 region_path=call.place_path)
 
 
@@ -68,8 +79,7 @@ def rate_url(call: CareCall) -> str:
 def send_rating_link(call: CareCall) -> None:
     """Served: the resident is asked to confirm and rate, by a link to that one call."""
     link = rate_url(call)
-    with override(LANGUAGE):
-        text = _("%(responder)s has completed your care call %(ref)s. Please confirm and rate the service: "
-                 "%(link)s") % {"responder": call.responder.name, "ref": call.reference, "link": link}
-    sms_enqueue(phone=call.resident.phone, text=text, purpose="care_rate", reference=call.reference,
+    sms_enqueue(phone=call.resident.phone, purpose=RATE, params={"responder": call.responder.name,
+                                                                 "ref": call.reference, "link": link},
+                reference=call.reference,
                 region_path=call.place_path, secrets=[link.rsplit("/", 2)[-2]])

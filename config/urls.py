@@ -14,6 +14,7 @@ handler400 = "core.http.bad_request"
 
 urlpatterns = [
     path("", include("core.urls_ops")),  # /healthz, /readyz, /metrics (core/health.py, core/metrics.py)
+    path("", include("core.urls_sms")),  # /sms/receipts/<provider>/<token>/ (core/sms_receipts.py)
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("cms/", include(guard_id_lists(wagtailadmin_urls.urlpatterns))),

@@ -51,10 +51,19 @@ class SmsOutboxMessage(models.Model):
         QUEUED = "queued", _("Queued")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        REFUSED = "refused", _("Refused (daily limit)")
+
+    class Delivery(models.TextChoices):
+        UNKNOWN = "", _("No receipt yet")
+        DELIVERED = "delivered", _("Delivered")
+        UNDELIVERED = "undelivered", _("Not delivered")
 
     phone = models.CharField(_("mobile number"), max_length=20)
     text = models.TextField(_("text"))
     purpose = models.CharField(_("purpose"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    template_code = models.CharField(_("template code"), max_length=64, blank=True)
+    sign_name = models.CharField(_("sign name"), max_length=30, blank=True)
     reference = models.CharField(_("reference"), max_length=64, blank=True)
     region_path = models.CharField(_("region"), max_length=64, blank=True)
     sealed_text = models.TextField(_("sealed text"), blank=True)
@@ -65,6 +74,10 @@ class SmsOutboxMessage(models.Model):
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The gateway's delivery receipt (core/sms_receipts.py): the first one counts, a replay changes nothing.
+    delivery = models.CharField(_("delivery"), max_length=12, choices=Delivery.choices, blank=True, default="")
+    delivered_at = models.DateTimeField(_("receipt at"), null=True, blank=True)
+    delivery_error = models.CharField(_("receipt code"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("text message")
@@ -77,10 +90,38 @@ class SmsOutboxMessage(models.Model):
             models.Index(fields=["purpose", "created_at"], name="core_sms_purpose_created"),
             models.Index(fields=["reference"], name="core_sms_reference"),
             models.Index(fields=["region_path", "created_at"], name="core_sms_region_created"),
+            models.Index(fields=["gateway_id"], name="core_sms_gateway_id"),
+            models.Index(fields=["phone", "purpose", "created_at"], name="core_sms_phone_purpose"),
         ]
 
     def __str__(self) -> str:
         return f"{self.purpose} → {self.phone} ({self.status})"
+
+
+class SmsTemplate(models.Model):
+    """The SMS template a county (or, with an empty region, the whole platform) had approved by its
+    gateway for one purpose (core/sms.py): what a message of that purpose about a place in the region is
+    sent with. Set up by county admins on /county/sms/templates/; every change is audited."""
+
+    purpose = models.CharField(_("purpose"), max_length=40)
+    region_path = models.CharField(_("region"), max_length=64, blank=True)
+    template_code = models.CharField(_("template code"), max_length=64)
+    sign_name = models.CharField(_("sign name"), max_length=30)
+    content = models.TextField(_("approved wording"), blank=True)
+    param_names = models.JSONField(_("variables"), default=list, blank=True)
+    approved = models.BooleanField(_("approved by the gateway"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("updated by"))
+
+    class Meta:
+        verbose_name = _("SMS template")
+        verbose_name_plural = _("SMS templates")
+        ordering = ["region_path", "purpose"]
+        constraints = [models.UniqueConstraint(fields=["region_path", "purpose"], name="core_smstemplate_region_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} @ {self.region_path or '*'}: {self.template_code}"
 
 
 class ImportJob(models.Model):

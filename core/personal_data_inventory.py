@@ -31,6 +31,8 @@ INVENTORY = [
            "系统管理员（排查发送故障）", _SMS_RETENTION),
     _entry("core.SmsOutboxMessage.text", "message", "短信正文（一次性密码已遮盖）", "state_organ",
            "系统管理员（排查发送故障）", _SMS_RETENTION),
+    _entry("core.SmsOutboxMessage.params", "message", "短信模板参数（姓名已遮盖，一次性密码已遮盖）", "state_organ",
+           "系统管理员（排查发送故障）", _SMS_RETENTION),
     # stations: the household register of the grids
     _entry("stations.Household.head_name", "name", "网格走访和民情联系", "state_organ", _HOUSEHOLD_FULL,
            _HOUSEHOLD_RETENTION),

@@ -18,7 +18,7 @@ class GovServicesConfig(AppConfig):
     verbose_name = _("Government services")
 
     def ready(self):
-        from gov_services import checks  # noqa: F401 (registers the system checks)
+        from gov_services import checks, notifications  # noqa: F401 (the system checks; the SMS purposes)
         from gov_services.attention import SOURCES
         from gov_services.health import operations_register
         from stations.attention import register_attention

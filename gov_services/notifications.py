@@ -2,14 +2,17 @@
 
 Each message is a template rendered in the recipient's language (zh-hans unless told otherwise: the
 data model keeps no language preference per person, and the county's residents read Chinese) and
-handed to core.sms.sms_enqueue, which writes the outbox row in the caller's transaction and sends
-after commit. So a service calls these inside its transaction: a rolled-back move leaves no message,
+handed to core.sms.sms_enqueue as a purpose and its parameters (each purpose is declared below: its
+wording here is the built-in template and the zh-hans preview; a county's approved gateway template,
+set up on /county/sms/templates/, is what a real gateway sends), which writes the outbox row in the
+caller's transaction and sends after commit. So a service calls these inside its transaction: a rolled-back move leaves no message,
 a committed one always has its row. Nothing here raises into the caller: a message that cannot be
 rendered is logged and skipped, never a reason to lose a resident's request.
 """
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,10 +22,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, override
 
-from core.models import SmsOutboxMessage
-from core.sms import sms_enqueue
+from core.models import SmsOutboxMessage, SmsTemplate
+from core.sms import (
+    SmsPurpose,
+    sms_enqueue,
+    sms_gateway_is_real,
+    sms_purpose_register,
+    sms_purposes,
+    sms_render,
+)
+from core.sms import purpose_label as sms_purpose_label
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import RequestFollower, ServiceRequest
+from stations.models import Region
 from stations.scope import get_in_scope, require, scope_for
 
 logger = logging.getLogger("cunzhan.notifications")
@@ -62,6 +74,41 @@ DUE_SUFFIXES = {
 }
 
 
+# The parameters of each purpose: what its template's variables are called.
+PARAMS = {
+    SUBMITTED: ("code", "service", "link"),
+    RETURNED: ("code", "service", "note"),
+    COMPLETED: ("code", "service", "link"),
+    ASSIGNED: ("code", "service", "due"),
+    CARD_YELLOW: ("code", "service", "due"),
+    CARD_RED: ("code", "service", "due"),
+    ESCALATION: ("code", "service", "step"),
+}
+CERTIFICATE_MAILED = "certificate_mailed"
+CERTIFICATE_MAILED_TEMPLATE = _("Your %(certificate)s (No. %(serial)s) has been mailed; tracking number %(tracking)s.")
+DIGEST_TEMPLATE = _("Supervision: you have %(items)s. Please deal with them: %(link)s")
+
+PURPOSE_LABELS = {
+    SUBMITTED: _("Request received (resident)"),
+    RETURNED: _("Returned for supplement (resident)"),
+    COMPLETED: _("Request completed (resident)"),
+    ASSIGNED: _("Request assigned (staff)"),
+    CARD_YELLOW: _("Yellow card (staff)"),
+    CARD_RED: _("Red card (staff)"),
+    ESCALATION: _("Escalation (staff)"),
+    DIGEST: _("Supervision digest (staff)"),
+    FOLLOWED_STATUS: _("Status of a followed report (residents)"),
+    CERTIFICATE_MAILED: _("Certificate mailed (resident)"),
+}
+for _purpose, _params in PARAMS.items():
+    sms_purpose_register(SmsPurpose(_purpose, PURPOSE_LABELS[_purpose], TEMPLATES[_purpose], _params))
+sms_purpose_register(SmsPurpose(DIGEST, PURPOSE_LABELS[DIGEST], DIGEST_TEMPLATE, ("items", "link")))
+sms_purpose_register(SmsPurpose(FOLLOWED_STATUS, PURPOSE_LABELS[FOLLOWED_STATUS], FOLLOWED_STATUS_TEMPLATE,
+                                ("service", "place", "status", "link")))
+sms_purpose_register(SmsPurpose(CERTIFICATE_MAILED, PURPOSE_LABELS[CERTIFICATE_MAILED], CERTIFICATE_MAILED_TEMPLATE,
+                                ("certificate", "serial", "tracking")))
+
+
 def track_url(service_request: ServiceRequest) -> str:
     """The public tracking page for this request (code filled in), absolute, from SITE_URL."""
     query = urlencode({"code": format_tracking_code(service_request.tracking_code)})
@@ -86,11 +133,11 @@ def _shorten(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def render_message(purpose: str, service_request: ServiceRequest, *, language: str = DEFAULT_LANGUAGE,
-                   note: str = "", step: str = "") -> str:
-    """The text of one message, in `language`."""
+def message_params(purpose: str, service_request: ServiceRequest, *, language: str = DEFAULT_LANGUAGE,
+                   note: str = "", step: str = "") -> dict[str, str]:
+    """The parameters of one message about a request, their words in `language`."""
     with override(language):
-        return str(TEMPLATES[purpose]) % {
+        values = {
             "code": format_tracking_code(service_request.tracking_code),
             "service": _service_label(service_request),
             "link": track_url(service_request),
@@ -98,6 +145,14 @@ def render_message(purpose: str, service_request: ServiceRequest, *, language: s
             "step": _shorten(str(step), NOTE_LENGTH),
             "due": _due(purpose, service_request),
         }
+    return {name: str(values[name]) for name in PARAMS[purpose]}
+
+
+def render_message(purpose: str, service_request: ServiceRequest, *, language: str = DEFAULT_LANGUAGE,
+                   note: str = "", step: str = "") -> str:
+    """The text of one message with the built-in template, in `language`."""
+    params = message_params(purpose, service_request, language=language, note=note, step=step)
+    return sms_render(purpose=purpose, params=params, language=language)
 
 
 # --- the supervision sweep's digest: one text per person per sweep -------------------------------
@@ -121,26 +176,31 @@ def digest_url(counts: dict[str, int]) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{reverse('gov_services:dept-home')}?{urlencode({'bucket': bucket})}"
 
 
-def render_digest(counts: dict[str, int], *, language: str = DEFAULT_LANGUAGE) -> str:
-    """The sweep's one text to a person about several requests: how many got a yellow card, a red card,
-    an escalation (`counts` by purpose: CARD_YELLOW, CARD_RED, ESCALATION), and where to see them."""
+def digest_params(counts: dict[str, int], *, language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The parameters of the sweep's one text to a person about several requests: how many got a yellow
+    card, a red card, an escalation (`counts` by purpose: CARD_YELLOW, CARD_RED, ESCALATION), and where
+    to see them."""
     counts = {purpose: n for purpose, n in counts.items() if n}
     with override(language):
         parts = [_digest_part(purpose, counts[purpose]) for purpose in (CARD_YELLOW, CARD_RED, ESCALATION)
                  if purpose in counts]
-        return str(_("Supervision: you have %(items)s. Please deal with them: %(link)s")) % {
-            "items": str(_(", ")).join(parts), "link": digest_url(counts)}
+        return {"items": str(_(", ")).join(parts), "link": digest_url(counts)}
+
+
+def render_digest(counts: dict[str, int], *, language: str = DEFAULT_LANGUAGE) -> str:
+    """The digest's text with the built-in template, in `language`."""
+    return sms_render(purpose=DIGEST, params=digest_params(counts, language=language), language=language)
 
 
 def _send(purpose: str, service_request: ServiceRequest, phones: Iterable[str], *,
           language: str = DEFAULT_LANGUAGE, note: str = "", step: str = "") -> None:
     try:
-        text = render_message(purpose, service_request, language=language, note=note, step=step)
+        params = message_params(purpose, service_request, language=language, note=note, step=step)
     except Exception:  # a broken template must not cost the resident their request
         logger.exception("SMS %s for request %s could not be rendered", purpose, service_request.pk)
         return
     for phone in dict.fromkeys(p for p in phones if p):  # each number once, in order
-        sms_enqueue(phone=phone, text=text, purpose=purpose, reference=service_request.tracking_code,
+        sms_enqueue(phone=phone, purpose=purpose, params=params, reference=service_request.tracking_code,
                     region_path=service_request.place_path)
 
 
@@ -197,14 +257,13 @@ def notify_followers_of_status(*, service_request: ServiceRequest, to_status: st
     try:
         with override(language):
             place = service_request.village.name if service_request.village_id else ""
-            text = str(FOLLOWED_STATUS_TEMPLATE) % {
-                "service": _shorten(_service_label(service_request), 20), "place": place,
-                "status": str(ServiceRequest.Status(to_status).label), "link": report_url(service_request)}
+            params = {"service": _shorten(_service_label(service_request), 20), "place": place,
+                      "status": str(ServiceRequest.Status(to_status).label), "link": report_url(service_request)}
     except Exception:  # a broken template must not cost the department its move
         logger.exception("SMS %s for request %s could not be rendered", FOLLOWED_STATUS, service_request.pk)
         return
     for phone in dict.fromkeys(phones):
-        sms_enqueue(phone=phone, text=text, purpose=FOLLOWED_STATUS, reference=service_request.tracking_code,
+        sms_enqueue(phone=phone, purpose=FOLLOWED_STATUS, params=params, reference=service_request.tracking_code,
                     region_path=service_request.place_path)
 
 
@@ -231,27 +290,11 @@ def notify_staff_of_escalation(*, service_request: ServiceRequest, step_label: s
     _send(ESCALATION, service_request, _staff_phones(recipients), language=language, step=step_label)
 
 
-# --- who may see the outbox ----------------------------------------------------------------------
-
-PURPOSE_LABELS = {
-    SUBMITTED: _("Request received (resident)"),
-    RETURNED: _("Returned for supplement (resident)"),
-    COMPLETED: _("Request completed (resident)"),
-    ASSIGNED: _("Request assigned (staff)"),
-    CARD_YELLOW: _("Yellow card (staff)"),
-    CARD_RED: _("Red card (staff)"),
-    ESCALATION: _("Escalation (staff)"),
-    DIGEST: _("Supervision digest (staff)"),
-    FOLLOWED_STATUS: _("Status of a followed report (residents)"),
-    # Purposes other modules queue (see their sms_enqueue calls).
-    "certificate_mailed": _("Certificate mailed (resident)"),
-    "pickup_code": _("Pick-up code (store)"),
-    "merchant_vetting": _("Merchant application decided (store)"),
-}
+# --- who may see the outbox and set up the templates ------------------------------------------------
 
 
 def purpose_label(purpose: str) -> str:
-    return str(PURPOSE_LABELS.get(purpose, purpose))
+    return sms_purpose_label(purpose)
 
 
 def can_manage_sms_outbox(*, user) -> bool:
@@ -273,3 +316,63 @@ def sms_outbox_in_scope(*, user) -> QuerySet[SmsOutboxMessage]:
 def access_sms_outbox_message_by_id(*, user, message_id: int) -> SmsOutboxMessage:
     """403 for anyone but admins; 404 for a message outside their region, as for a missing one."""
     return get_in_scope(sms_outbox_in_scope(user=user), pk=message_id)
+
+
+# --- the counties' SMS templates (/county/sms/templates/) ------------------------------------------------
+
+
+def can_set_up_sms_templates(*, user) -> bool:
+    """County admins record the templates their county had approved; the superuser also the platform's."""
+    return scope_for(user).is_county_admin
+
+
+def sms_template_counties(*, user) -> QuerySet:
+    """The counties whose templates the user sets up (a county admin's own; every county for a superuser)."""
+    require(can_set_up_sms_templates(user=user), _("Only county admins set up the text-message templates."))
+    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("path")
+    return scope_for(user).filter(counties, place="path", county_only=True)
+
+
+def access_sms_template_county_by_id(*, user, region_id: int) -> Region | None:
+    """The county (None: the platform-wide templates, region 0, the superuser's) whose templates are set
+    up; 403 for anyone but county admins, 404 for another county's, as for a missing one."""
+    if region_id == 0:
+        require(scope_for(user).everything, _("Only the platform's administrator sets up platform-wide templates."))
+        return None
+    return get_in_scope(sms_template_counties(user=user), pk=region_id)
+
+
+@dataclass(frozen=True)
+class SmsTemplateRow:
+    purpose: SmsPurpose
+    own: SmsTemplate | None  # the region's own template
+    inherited: SmsTemplate | None  # the platform-wide one that applies without it
+    missing: bool  # with a real gateway, nothing approved applies: the purpose cannot be sent
+
+    @property
+    def label(self) -> str:
+        return str(self.purpose.label)
+
+    @property
+    def wording(self) -> str:
+        template = self.own if self.own is not None and self.own.approved else self.inherited
+        if template is not None and template.content:
+            return template.content
+        return sms_render(purpose=self.purpose.key, params={name: f"${{{name}}}" for name in self.purpose.params})
+
+
+def sms_template_table(*, region: Region | None) -> list[SmsTemplateRow]:
+    """Every purpose with the template the region has, or inherits, or lacks (two queries)."""
+    path = region.path if region is not None else ""
+    rows = {(t.region_path, t.purpose): t for t in SmsTemplate.objects.filter(region_path__in={path, ""})}
+    real = sms_gateway_is_real()
+    table = []
+    for purpose in sms_purposes():
+        if region is not None and not purpose.county:
+            continue  # the phone codes: platform-wide only
+        own = rows.get((path, purpose.key))
+        inherited = rows.get(("", purpose.key)) if path else None
+        inherited = inherited if inherited is not None and inherited.approved else None
+        approved = (own is not None and own.approved) or inherited is not None
+        table.append(SmsTemplateRow(purpose, own, inherited, missing=real and not approved))
+    return table

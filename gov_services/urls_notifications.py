@@ -8,4 +8,7 @@ from gov_services import views_notifications as views
 urlpatterns = [
     path("county/sms/", views.SmsOutboxListView.as_view(), name="sms-outbox-list"),
     path("county/sms/<int:pk>/retry/", views.SmsOutboxRetryView.as_view(), name="sms-outbox-retry"),
+    path("county/sms/templates/", views.SmsTemplateListView.as_view(), name="sms-template-list"),
+    path("county/sms/templates/<int:region>/<str:purpose>/", views.SmsTemplateEditView.as_view(),
+         name="sms-template-edit"),
 ]

@@ -20,6 +20,7 @@ class ShopConfig(AppConfig):
     verbose_name = _("Member-merchant store")
 
     def ready(self):
+        from shop import notifications  # noqa: F401  declares the store's SMS purposes
         from shop.attention import SOURCES
         from stations.attention import register_attention
         from stations.scope import register_posts

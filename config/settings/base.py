@@ -393,14 +393,29 @@ DEMO_SEED_ALLOWED = True
 EMAIL_BACKEND = read("EMAIL_BACKEND", env.str, "django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", env.str, "noreply@cunzhan.local", "noreply@county.gov.cn")
 
-# SMS: core/sms.py resolves this dotted path; console prints, nothing leaves the machine.
-SMS_BACKEND = read("SMS_BACKEND", env.str, "core.sms.ConsoleBackend", "core.sms.HttpGatewayBackend")
-# core.sms.HttpGatewayBackend: the county's SMS provider (signed JSON POST; SIGN_NAME is the 短信签名).
-SMS_HTTP_URL = read("SMS_HTTP_URL", env.str, "", "https://sms.provider.example.cn/v1/send")
-SMS_HTTP_ACCOUNT = read("SMS_HTTP_ACCOUNT", env.str, "", "SMS_HTTP_ACCOUNT=LTAI5t…")
-SMS_HTTP_KEY = read("SMS_HTTP_KEY", env.str, "", "SMS_HTTP_KEY=<the provider's secret>")
-SMS_HTTP_SIGN_NAME = read("SMS_HTTP_SIGN_NAME", env.str, "村站", "SMS_HTTP_SIGN_NAME=乐亭村站")
-SMS_HTTP_TIMEOUT = read("SMS_HTTP_TIMEOUT", env.float, 10.0, "SMS_HTTP_TIMEOUT=10")
+# SMS: core/sms.py resolves this dotted path; console prints, nothing leaves the machine. The gateways
+# (core/sms_gateways.py): core.sms_gateways.AliyunSmsBackend or core.sms_gateways.TencentSmsBackend, each
+# with SMS_<PROVIDER>_ENDPOINT=simulator for the loopback simulator (core/sms_simulator.py), else the real one.
+SMS_BACKEND = read("SMS_BACKEND", env.str, "core.sms.ConsoleBackend", "core.sms_gateways.AliyunSmsBackend")
+# The sign name (短信签名) of the built-in templates (console, outbox, simulators); counties set their own.
+SMS_DEFAULT_SIGN_NAME = read("SMS_DEFAULT_SIGN_NAME", env.str, "村站", "SMS_DEFAULT_SIGN_NAME=乐亭村站")
+SMS_TIMEOUT = read("SMS_TIMEOUT", env.float, 10.0, "SMS_TIMEOUT=10")
+SMS_ALIYUN_ENDPOINT = read("SMS_ALIYUN_ENDPOINT", env.str, "dysmsapi.aliyuncs.com", "SMS_ALIYUN_ENDPOINT=simulator")
+SMS_ALIYUN_REGION = read("SMS_ALIYUN_REGION", env.str, "cn-hangzhou", "SMS_ALIYUN_REGION=cn-hangzhou")
+SMS_ALIYUN_ACCESS_KEY_ID = read("SMS_ALIYUN_ACCESS_KEY_ID", env.str, "", "SMS_ALIYUN_ACCESS_KEY_ID=LTAI5t…")
+SMS_ALIYUN_ACCESS_KEY_SECRET = read("SMS_ALIYUN_ACCESS_KEY_SECRET", env.str, "", "SMS_ALIYUN_ACCESS_KEY_SECRET=<secret>")
+SMS_TENCENT_ENDPOINT = read("SMS_TENCENT_ENDPOINT", env.str, "sms.tencentcloudapi.com", "SMS_TENCENT_ENDPOINT=simulator")
+SMS_TENCENT_REGION = read("SMS_TENCENT_REGION", env.str, "ap-guangzhou", "SMS_TENCENT_REGION=ap-beijing")
+SMS_TENCENT_SECRET_ID = read("SMS_TENCENT_SECRET_ID", env.str, "", "SMS_TENCENT_SECRET_ID=AKID…")
+SMS_TENCENT_SECRET_KEY = read("SMS_TENCENT_SECRET_KEY", env.str, "", "SMS_TENCENT_SECRET_KEY=<secret>")
+SMS_TENCENT_SDK_APP_ID = read("SMS_TENCENT_SDK_APP_ID", env.str, "", "SMS_TENCENT_SDK_APP_ID=1400006666")
+# Delivery receipts are pushed to /sms/receipts/<provider>/<token>/ (core/sms_receipts.py); empty: refused.
+SMS_RECEIPT_TOKEN = read("SMS_RECEIPT_TOKEN", env.str, "", "SMS_RECEIPT_TOKEN=<long random string>")
+# The simulator pushes receipts here ({provider} filled in), as the providers do; empty: it does not.
+SMS_SIMULATOR_RECEIPT_URL = read("SMS_SIMULATOR_RECEIPT_URL", env.str, "",
+                                 "SMS_SIMULATOR_RECEIPT_URL=http://127.0.0.1:8000/sms/receipts/{provider}/<token>/")
+# Messages of a purpose per mobile number per day, beyond the purposes' own (core/sms.py SmsPurpose).
+SMS_DAILY_LIMITS = read("SMS_DAILY_LIMITS", env.json, {}, 'SMS_DAILY_LIMITS={"phone_code": 10}')
 # Absolute links in text messages (the tracking page) start with this.
 SITE_URL = read("SITE_URL", env.str, "http://127.0.0.1:8000", "https://cunzhan.example.cn")
 

@@ -17,6 +17,7 @@ from .base import (
     DEVELOPMENT_SECRET_KEY,
     FILE_MASTER_KEYS,
     MIDDLEWARE,
+    SMS_BACKEND,
     env,
     fail,
     read,
@@ -52,6 +53,11 @@ if not ENABLE_SIMULATORS:
     if AGENCY_CARD_TERMINAL == "simulator":
         fail("AGENCY_CARD_TERMINAL", "is the simulator, which production refuses; use stripe (or leave it empty "
              "for cash only), or set ENABLE_SIMULATORS=true for a pilot")
+    _sms_endpoint = {"AliyunSmsBackend": "SMS_ALIYUN_ENDPOINT",
+                     "TencentSmsBackend": "SMS_TENCENT_ENDPOINT"}.get(SMS_BACKEND.rsplit(".", 1)[-1])
+    if _sms_endpoint and globals()[_sms_endpoint] == "simulator":
+        fail(_sms_endpoint, "is the SMS gateway simulator, which production refuses; use the provider's endpoint, "
+             "or set ENABLE_SIMULATORS=true for a pilot")
     AGENCY_PROVIDER_ADAPTERS = {k: v for k, v in AGENCY_PROVIDER_ADAPTERS.items() if k != "simulator"}
     AGENCY_CARD_TERMINALS = {k: v for k, v in AGENCY_CARD_TERMINALS.items() if k != "simulator"}
 

@@ -66,9 +66,9 @@ from gov_services.notifications import (
     CARD_YELLOW,
     DIGEST,
     ESCALATION,
+    digest_params,
+    message_params,
     notify_followers_of_status,
-    render_digest,
-    render_message,
 )
 from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
@@ -591,21 +591,21 @@ class _Notices:
                 singles[person] = (purpose, request_id, label)
                 continue
             try:
-                text = render_digest({purpose: len(requests) for purpose, requests in by_purpose.items()})
+                params = digest_params({purpose: len(requests) for purpose, requests in by_purpose.items()})
             except Exception:
                 logger.exception("The supervision digest for user %s could not be rendered", person)
                 continue
-            messages.append(OutgoingSms(phone=phones[person], text=text, purpose=DIGEST, reference=reference,
+            messages.append(OutgoingSms(phone=phones[person], purpose=DIGEST, params=params, reference=reference,
                                         region_path=self.plan.county.path))
         requests = ServiceRequest.objects.select_related("item").in_bulk({r for _p, r, _l in singles.values()})
         for person, (purpose, request_id, label) in singles.items():
             request = requests[request_id]
             try:
-                text = render_message(purpose, request, step=label)
+                params = message_params(purpose, request, step=label)
             except Exception:
                 logger.exception("SMS %s for request %s could not be rendered", purpose, request_id)
                 continue
-            messages.append(OutgoingSms(phone=phones[person], text=text, purpose=purpose,
+            messages.append(OutgoingSms(phone=phones[person], purpose=purpose, params=params,
                                         reference=request.tracking_code, region_path=request.place_path))
         return messages
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -24,6 +24,7 @@ from core.sms import sms_enqueue
 from shop.credit_code import validate_credit_code
 from shop.licence_files import check_licence
 from shop.models import Merchant, MerchantApplication, MerchantCategory
+from shop.notifications import MERCHANT_APPROVED, MERCHANT_REJECTED
 from shop.selectors.merchants import (
     application_in_scope,
     can_manage_merchants,
@@ -178,14 +179,12 @@ def merchant_application_reject(*, user: User, application_id: int, reason: str)
 
 
 def _tell_applicant(application: MerchantApplication, *, approved: bool) -> None:
-    with translation.override("zh-hans"):
-        if approved:
-            text = _("Your member-merchant application %(ref)s was approved. Sign in with this mobile number; "
-                     "the county office gives you the first password.") % {"ref": application.reference}
-        else:
-            text = _("Your member-merchant application %(ref)s was not approved: %(reason)s") % {
-                "ref": application.reference, "reason": application.decision_reason}
-    sms_enqueue(phone=application.contact_phone, text=text, purpose="merchant_vetting",
+    if approved:
+        purpose, params = MERCHANT_APPROVED.key, {"ref": application.reference}
+    else:
+        purpose, params = MERCHANT_REJECTED.key, {"ref": application.reference,
+                                                  "reason": application.decision_reason}
+    sms_enqueue(phone=application.contact_phone, purpose=purpose, params=params,
                 reference=application.reference, region_path=served_region_path(application))
 
 

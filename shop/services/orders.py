@@ -7,7 +7,6 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -17,6 +16,7 @@ from core.sms import sms_enqueue
 from core.state_machine import TransitionNotAllowed
 from shop import order_flow
 from shop.models import Fulfilment, OrderPart, OrderPartEvent
+from shop.notifications import PICKUP_CODE
 from shop.order_flow import Actor
 from shop.payments import get_provider
 from shop.selectors.orders import actor_kinds
@@ -120,11 +120,9 @@ def _new_code() -> str:
 
 def _send_pickup_code(part: OrderPart, fulfilment: Fulfilment) -> None:
     station = part.station
-    with translation.override("zh-hans"):
-        text = _("Your order %(ref)s has arrived at %(station)s. Pick-up code %(code)s; show it at the counter "
-                 "(%(hours)s).") % {"ref": part.reference, "station": station.name, "code": part.pickup_code,
-                                    "hours": station.opening_hours or station.address}
-    sms_enqueue(phone=fulfilment.phone, text=text, purpose="pickup_code", reference=part.reference,
+    sms_enqueue(phone=fulfilment.phone, purpose=PICKUP_CODE.key, reference=part.reference,
+                params={"ref": part.reference, "station": station.name, "code": part.pickup_code,
+                        "hours": station.opening_hours or station.address},
                 region_path=station.village.path, secrets=[part.pickup_code])
 
 

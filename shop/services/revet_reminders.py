@@ -4,13 +4,13 @@ message for that date (their workspace shows the same warning on every page). Ru
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from core.audit import audit_event_record
 from core.models import AuditEvent
 from core.sms import sms_enqueue
 from shop.models import Merchant
+from shop.notifications import MERCHANT_REVET
 from shop.selectors.merchants import REVET_WARNING_DAYS
 
 ACTION = "merchant.revet_reminded"
@@ -28,12 +28,9 @@ def merchant_revet_reminders_send(*, today: date | None = None) -> int:
     for merchant in due:
         if (str(merchant.pk), merchant.revet_on.isoformat()) in reminded:
             continue
-        with translation.override("zh-hans"):
-            text = _("%(name)s: your membership of the village store is due for re-vetting on %(date)s. Please "
-                     "have your business licence ready; the county office will contact you.") % {
-                "name": merchant.name, "date": merchant.revet_on.isoformat()}
         township = merchant.townships.order_by("path").first()
-        sms_enqueue(phone=merchant.contact_phone, text=text, purpose="merchant_revet",
+        sms_enqueue(phone=merchant.contact_phone, purpose=MERCHANT_REVET.key,
+                    params={"name": merchant.name, "date": merchant.revet_on.isoformat()},
                     reference=f"M{merchant.pk}-{merchant.revet_on:%Y%m%d}", region_path=township.path if township else "")
         audit_event_record(actor=None, action=ACTION, target=merchant, data={"revet_on": merchant.revet_on.isoformat()})
         sent += 1

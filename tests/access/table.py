@@ -213,6 +213,10 @@ EXPECTATIONS: dict[str, Case] = {
     "ops:liveness": Case(PUBLIC, note="the process manager's probe"),
     "ops:readiness": Case(PUBLIC, note="the verdict for anyone; which check failed only for the system admin"),
     "ops:metrics": Case(NOBODY, anonymous=FORBIDDEN, note="Prometheus from OPS_ALLOWED_NETWORKS; the system admin"),
+    # The SMS gateways push delivery receipts here; the secret token in the URL is their authentication.
+    "sms:receipts": Case(PUBLIC, get=False, values={"provider": "aliyun", "token": "not-the-token"}, post=Unexercised(
+        "an SMS gateway's delivery receipts, authenticated by the token in the URL",
+        check=lambda world, pattern: _receipt_with_wrong_token(world, pattern))),
     # The administrators' workspace (accounts/views_ops.py): the three 等保 administrators and the data officer,
     # none of whom is a role of this world; tests/accounts/test_admin_roles.py and tests/core/test_personal_data.py
     # prove each page for each of them. Here: every other role is refused, the superuser let in.
@@ -581,6 +585,12 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:sms-outbox-list": Case(REGION),
     "gov_services:sms-outbox-retry": Case(REGION, Obj("sms", pk="pk"), get=False,
                                           post=Post({}, control="township_admin")),
+    # The county's SMS gateway templates: county admins, for their own county (another county's is a 404).
+    "gov_services:sms-template-list": Case(COUNTY),
+    "gov_services:sms-template-edit": Case(COUNTY, Obj("county", region="pk"), values={"purpose": "pickup_code"},
+                                           post=Post({"template_code": "SMS_465800001", "sign_name": "矩阵村站",
+                                                      "content": "", "param_names": "ref, station, code, hours",
+                                                      "approved": "on"}, control="county_admin")),
 
     # --- the webhook outbox (gov_services/channels): as the SMS outbox, by region; a replay sends again --------
     "gov_services:webhook-outbox-list": Case(REGION),
@@ -1175,6 +1185,17 @@ def _ed25519_pem() -> str:
 
     return Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                       serialization.NoEncryption()).decode()
+def _receipt_with_wrong_token(world, pattern: Pattern) -> str | None:
+    """A receipt push with a wrong token is not found and changes nothing."""
+    from tests.access import db_changes
+
+    url = pattern.url({"provider": "aliyun", "token": "not-the-token"})
+    with db_changes.journal() as writes:
+        response = world.clients["anonymous"].post(url, data=b'[{"biz_id": "1^2", "success": true}]',
+                                                   content_type="application/json")
+    if response.status_code != 404 or writes.tables():
+        return f"a receipt with a wrong token answered {response.status_code}, wrote {writes.tables()}"
+    return None
 
 
 def _unsigned_webhook(world, pattern: Pattern) -> str | None:

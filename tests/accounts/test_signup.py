@@ -12,6 +12,7 @@ from accounts import phone_codes
 from accounts.models import User
 from accounts.roles import Role
 from core.audit import audit_events_for
+from core.models import SmsOutboxMessage
 from core.sms import BaseBackend
 from tests.factories import UserFactory
 
@@ -93,6 +94,10 @@ def test_sign_up_sends_a_six_digit_code_by_sms_and_goes_to_step_two(client, sms)
     assert len(sms) == 1
     assert sms[0].phone == PHONE
     assert re.search(r"\b\d{6}\b", sms[0].text)
+    assert (sms[0].purpose, sms[0].params["code"]) == ("phone_code", last_code(sms))
+    row = SmsOutboxMessage.objects.get()  # the outbox keeps the row, the code masked
+    assert (row.purpose, row.status, row.params["code"]) == ("phone_code", "sent", "******")
+    assert last_code(sms) not in row.text
     page = client.get(url("signup-verify")).content.decode()
     assert "139****1234" in page
     assert PHONE not in page

@@ -50,6 +50,7 @@ def test_dispatch_offers_the_best_responder_with_a_signed_link_by_text(world, dj
     assert call.status == CareCall.Status.OFFERED and offer.responder == world["first"]
     sms = SmsOutboxMessage.objects.get(purpose="care_offer")
     assert sms.phone == "13700000001" and "/care/r/" in sms.text and "******" in sms.text  # the link kept masked
+    assert sms.params["ref"] == call.reference and sms.params["link"].endswith("/******/")
 
 
 def test_a_decline_hands_the_call_on_and_the_second_accepts(world):

@@ -64,7 +64,8 @@ def rejecting(settings):
 
 
 def enqueue(**overrides):
-    kwargs = {"phone": "13812345678", "text": "您的事项已办结", "purpose": "request_completed", "reference": "7KQ4M2XBY"}
+    kwargs = {"phone": "13812345678", "purpose": "request_completed", "reference": "7KQ4M2XBY",
+              "params": {"code": "7KQ4-M2XB-Y", "service": "户口迁移", "link": "https://cz.example.cn/t"}}
     kwargs.update(overrides)
     sms_enqueue(**kwargs)
 
@@ -246,15 +247,18 @@ def test_only_a_failed_message_can_be_sent_again(django_capture_on_commit_callba
 # --- many at once: bulk rows, one task per batch, nothing sent twice --------------------------------------
 
 def _many(n, **overrides):
-    return [OutgoingSms(**{"phone": f"1381234{i:04d}", "text": f"督办提醒 {i}", "purpose": "supervision_digest",
+    return [OutgoingSms(**{"phone": f"1381234{i:04d}", "purpose": "supervision_digest",
+                           "params": {"items": f"{i} 件即将超期", "link": "https://cz.example.cn/dept/"},
                            "reference": "S1-1", **overrides}) for i in range(n)]
 
 
 def test_many_messages_are_queued_in_bulk_and_handed_over_one_task_per_batch(
         monkeypatch, flaky, django_capture_on_commit_callbacks, django_assert_max_num_queries):
     monkeypatch.setattr(sms, "SMS_BATCH_SIZE", 2)
-    with django_capture_on_commit_callbacks(execute=False) as hooks, django_assert_max_num_queries(3):
-        assert sms_enqueue_many([*_many(5), *_many(1), OutgoingSms(phone=" ", text="x", purpose="p")]) == 5
+    # the savepoint, the templates, one INSERT, its release
+    with django_capture_on_commit_callbacks(execute=False) as hooks, django_assert_max_num_queries(4):
+        assert sms_enqueue_many([*_many(5), *_many(1), OutgoingSms(phone=" ", purpose="supervision_digest",
+                                                                   params={"items": "x", "link": "y"})]) == 5
     assert len(hooks) == 3 and SmsOutboxMessage.objects.filter(status=Status.QUEUED).count() == 5
     for hook in hooks:
         hook()
@@ -313,6 +317,7 @@ def test_a_batch_is_claimed_in_one_statement_and_each_sent_message_recorded_at_o
         flaky, django_assert_num_queries):
     sms_enqueue_many(_many(5))
     tokens = [(pk, 0) for pk in SmsOutboxMessage.objects.values_list("pk", flat=True)]
-    with django_assert_num_queries(2 + 5):  # claim, read the claimed rows; one "sent" per message
+    # claim, read the claimed rows, their template (once); one "sent" per message
+    with django_assert_num_queries(3 + 5):
         assert sms_outbox_deliver_batch(tokens=tokens, last_attempt=False) == []
     assert flaky.calls == 5 and set(SmsOutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}

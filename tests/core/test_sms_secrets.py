@@ -8,7 +8,8 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-CLEAR = "您的订单P-1已到城关村服务站，取货码482913，请到柜台出示。"
+PARAMS = {"ref": "P-1", "station": "城关村服务站", "code": "482913", "hours": "8:00-18:00"}
+CLEAR = "您的订单P-1已到城关村服务站，取货码482913，请到柜台出示（8:00-18:00）。"
 
 
 class CapturingBackend(BaseBackend):
@@ -31,7 +32,7 @@ def gateway(settings):
 
 def _queue(django_capture_on_commit_callbacks, **overrides):
     with django_capture_on_commit_callbacks(execute=True):
-        sms_enqueue(phone="13812345678", text=CLEAR, purpose="pickup_code", reference="P-1",
+        sms_enqueue(phone="13812345678", purpose="pickup_code", params=PARAMS, reference="P-1",
                     region_path="000100010001", secrets=["482913"], **overrides)
     return SmsOutboxMessage.objects.get()
 
@@ -40,12 +41,13 @@ def test_the_code_is_masked_in_the_outbox_sent_in_clear_and_then_wiped(gateway, 
     message = _queue(django_capture_on_commit_callbacks)
     assert gateway.sent == [CLEAR]
     assert message.status == "sent" and "482913" not in message.text and "取货码******" in message.text
+    assert message.params["code"] == "******" and message.params["ref"] == "P-1"
     assert message.sealed_text == ""
     assert message.region_path == "000100010001"
 
 
 def test_while_a_message_waits_its_code_is_stored_only_encrypted(gateway):
-    sms_enqueue(phone="13812345678", text=CLEAR, purpose="pickup_code", reference="P-1", secrets=["482913"])
+    sms_enqueue(phone="13812345678", purpose="pickup_code", params=PARAMS, reference="P-1", secrets=["482913"])
     message = SmsOutboxMessage.objects.get()  # queued: the transaction has not committed
     assert message.status == "queued" and "482913" not in message.text
     assert message.sealed_text and "482913" not in message.sealed_text
@@ -65,7 +67,7 @@ def test_a_failed_message_keeps_its_sealed_code_for_a_retry_which_sends_it_in_cl
 
 
 def test_a_rotated_secret_key_still_opens_a_waiting_message(gateway, settings):
-    sms_enqueue(phone="13812345678", text=CLEAR, purpose="pickup_code", reference="P-1", secrets=["482913"])
+    sms_enqueue(phone="13812345678", purpose="pickup_code", params=PARAMS, reference="P-1", secrets=["482913"])
     message = SmsOutboxMessage.objects.get()
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "a-new-secret-key-after-rotation-" + "x" * 30
@@ -76,7 +78,7 @@ def test_a_rotated_secret_key_still_opens_a_waiting_message(gateway, settings):
 
 
 def test_a_message_no_key_opens_fails_with_a_reason_and_sends_nothing(gateway, settings):
-    sms_enqueue(phone="13812345678", text=CLEAR, purpose="pickup_code", reference="P-1", secrets=["482913"])
+    sms_enqueue(phone="13812345678", purpose="pickup_code", params=PARAMS, reference="P-1", secrets=["482913"])
     message = SmsOutboxMessage.objects.get()
     settings.SECRET_KEY = "an-unrelated-secret-key-" + "y" * 40
     from core.sms import sms_outbox_deliver
@@ -88,6 +90,9 @@ def test_a_message_no_key_opens_fails_with_a_reason_and_sends_nothing(gateway, s
 
 def test_a_message_without_secrets_is_stored_as_it_is(gateway, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        sms_enqueue(phone="13812345678", text="您的事项已办结", purpose="request_completed", reference="X")
+        sms_enqueue(phone="13812345678", purpose="request_completed", reference="X",
+                    params={"code": "7KQ4-M2XB-Y", "service": "户口迁移", "link": "https://cz.example.cn/t"})
     message = SmsOutboxMessage.objects.get()
-    assert (message.text, message.sealed_text, gateway.sent) == ("您的事项已办结", "", ["您的事项已办结"])
+    assert message.text == "您的事项7KQ4-M2XB-Y（户口迁移）已办结，请对办理服务进行评价：https://cz.example.cn/t"
+    assert (message.sealed_text, gateway.sent) == ("", [message.text])
+    assert message.params == {"code": "7KQ4-M2XB-Y", "service": "户口迁移", "link": "https://cz.example.cn/t"}

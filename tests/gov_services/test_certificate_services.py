@@ -315,6 +315,8 @@ def test_mailing_records_the_tracking_number_and_texts_the_resident(issued, offi
     assert issued.delivery == "mail" and issued.mailed_at and issued.mail_tracking_number == "SF1234567890"
     message = SmsOutboxMessage.objects.get(purpose="certificate_mailed")
     assert "SF1234567890" in message.text and message.phone == issued.request.applicant_phone
+    assert message.params == {"certificate": issued.certificate_type.title, "serial": issued.serial,
+                              "tracking": "SF1234567890"}
 
 
 def test_a_print_to_the_holder_checks_their_name_and_id_against_the_certificate(issued, station_operator):

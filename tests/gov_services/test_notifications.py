@@ -131,6 +131,8 @@ def test_submitting_a_request_queues_the_resident_message_with_the_tracking_code
     assert (message.purpose, message.phone, message.reference) == (notifications.SUBMITTED, PHONE, filed.tracking_code)
     assert format_tracking_code(filed.tracking_code) in message.text
     assert message.status == SmsOutboxMessage.Status.SENT
+    assert message.params == {"code": format_tracking_code(filed.tracking_code), "service": filed.item.name,
+                              "link": notifications.track_url(filed)}
 
 
 def test_sending_the_same_form_again_queues_no_second_message(filed, operator, station, request_item):

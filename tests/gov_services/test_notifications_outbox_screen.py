@@ -222,8 +222,8 @@ def test_a_request_message_is_stamped_with_the_requests_village(tree, department
 
 
 def test_a_pick_up_code_shows_masked_on_the_screen(client, tree, county_admin):
-    sms_enqueue(phone="13812345678", text="您的订单P-9已到服务站，取货码482913，请到柜台出示。", purpose="pickup_code",
-                reference="P-9", region_path=tree["villages"][1].path, secrets=["482913"])
+    sms_enqueue(phone="13812345678", purpose="pickup_code", reference="P-9", region_path=tree["villages"][1].path,
+                params={"ref": "P-9", "station": "服务站", "code": "482913", "hours": "8-18"}, secrets=["482913"])
     client.force_login(county_admin)
     page = client.get(LIST_URL).content.decode()
     assert "P-9" in page and "取货码******" in page and "482913" not in page

@@ -94,7 +94,7 @@ def test_approval_creates_partner_membership_and_a_phone_login_shown_once(tree, 
     assert list(merchant_.partner.users.all()) == [account]
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"merchant_application.approved", "merchant.admitted", "merchant.user_linked"} <= actions
-    assert SmsOutboxMessage.objects.filter(phone="13833300001", purpose="merchant_vetting").exists()
+    assert SmsOutboxMessage.objects.filter(phone="13833300001", purpose="merchant_approved").exists()
 
 
 def test_an_application_is_decided_only_once(tree, private_files, county_admin):
@@ -110,7 +110,7 @@ def test_rejection_needs_a_reason_which_the_applicant_receives(tree, private_fil
     with pytest.raises(ValidationError):
         services.merchant_application_reject(user=county_admin, application_id=application.pk, reason="  ")
     services.merchant_application_reject(user=county_admin, application_id=application.pk, reason="执照已过期")
-    sms = SmsOutboxMessage.objects.get(purpose="merchant_vetting")
+    sms = SmsOutboxMessage.objects.get(purpose="merchant_rejected")
     assert "执照已过期" in sms.text and application.reference in sms.text
 
 

@@ -106,6 +106,8 @@ def test_arrival_at_the_station_texts_the_resident_a_six_digit_code_the_outbox_n
     sms = SmsOutboxMessage.objects.get(purpose="pickup_code", reference=part.reference)
     assert sms.phone == "13911112222" and part.pickup_code not in sms.text + sms.sealed_text  # … the outbox does not
     assert "******" in sms.text and sms.region_path == part.station.village.path
+    assert sms.params == {"ref": part.reference, "station": part.station.name, "code": "******",
+                          "hours": part.station.opening_hours or part.station.address}
 
 
 def test_an_operator_of_another_station_cannot_receive_the_parcel(mixed_order, merchant_a, merchant_a_user,

@@ -26,13 +26,14 @@ from demo.seeding.people import DEMO_PASSWORD, seed_resident
 from demo.seeding.portal import seed_portal
 from demo.seeding.service_requests import REQUEST_COUNT, seed_requests
 from demo.seeding.shop import MERCHANTS, seed_merchants
+from demo.seeding.sms import seed_sms_templates
 from demo.seeding.supervision import seed_supervision
 from gov_services.models import Department
 from stations.models import Station
 
 # regions, admins, stations, departments, staff, grids, till set-up, catalogue; requests by forties; the
 # till's history by month and its total; certificates, supervision; one per merchant; portal, people.
-STEPS = 8 + REQUEST_COUNT // 40 + HISTORY_MONTHS + 2 + 2 + len(MERCHANTS) + 2 + 1 + 1  # + care, channels
+STEPS = 8 + REQUEST_COUNT // 40 + HISTORY_MONTHS + 2 + 2 + len(MERCHANTS) + 2 + 1 + 1 + 1  # + care, SMS templates, channels
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         with quiet(), Progress(STEPS, self.stdout) as progress, transaction.atomic():
             demo = seed_regions(progress)  # the county's master data, imported from demo/data/ …
             seed_admins(demo, progress)
+            seed_sms_templates(demo, progress)
             seed_stations(demo, progress)
             seed_departments(demo, progress)
             seed_staff(demo, progress)

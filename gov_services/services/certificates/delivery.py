@@ -24,6 +24,7 @@ from gov_services.models import (
     ServiceRequest,
     SigningKey,
 )
+from gov_services.notifications import CERTIFICATE_MAILED
 from gov_services.selectors import certificates as selectors
 from gov_services.services.certificates.setup import private_key_of
 from gov_services.services.requests.access import require_signed_in
@@ -99,10 +100,10 @@ def certificate_mail(*, certificate: Certificate, actor: User, address: str, tra
           % {"serial": certificate.serial, "number": certificate.mail_tracking_number}, {"mailed": True})
     audit_event_record(actor=actor, action="certificate.mail", target=certificate,
                        data={"tracking_number": certificate.mail_tracking_number})
-    sms_enqueue(phone=certificate.request.applicant_phone, purpose="certificate_mailed",
+    sms_enqueue(phone=certificate.request.applicant_phone, purpose=CERTIFICATE_MAILED,
                 reference=certificate.serial, region_path=certificate.request.place_path,
-                text=f"【村站】您的{certificate.certificate_type.title}（编号{certificate.serial}）已寄出，"
-                     f"快递单号{certificate.mail_tracking_number}。")
+                params={"certificate": certificate.certificate_type.title, "serial": certificate.serial,
+                        "tracking": certificate.mail_tracking_number})
     return certificate
 
 
