@@ -1,5 +1,6 @@
 from gov_services.models.catalogue import Department, DepartmentMembership, RequiredMaterial, ServiceItem
 from gov_services.models.certificates import *  # noqa: F403  certificates
+from gov_services.models.drafts import ApplicationDraft, DraftScan
 from gov_services.models.fees import RequestFee
 from gov_services.models.reports import RequestFollower
 from gov_services.models.requests import (
@@ -15,10 +16,12 @@ from gov_services.models.search import SearchSynonym
 from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
 
 __all__ = [
+    "ApplicationDraft",
     "Attachment",
     "CalendarDay",
     "Department",
     "DepartmentMembership",
+    "DraftScan",
     "FollowUp",
     "Rating",
     "RequestEvent",
