@@ -109,6 +109,6 @@ def id_number_input_attrs() -> dict[str, str]:
 
 
 def mobile_input_attrs() -> dict[str, str]:
-    """HTML attributes of a mobile number input: 11 digits on the numeric keypad."""
-    return {"type": "tel", "inputmode": "numeric", "maxlength": str(MOBILE_LENGTH), "pattern": MOBILE_SHAPE,
+    """HTML attributes of a mobile number input: 11 digits on the numeric keypad (an input of type tel)."""
+    return {"inputmode": "numeric", "maxlength": str(MOBILE_LENGTH), "pattern": MOBILE_SHAPE,
             "autocomplete": "off"}

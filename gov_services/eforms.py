@@ -300,6 +300,7 @@ class MobileField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 24)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel"}))
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):

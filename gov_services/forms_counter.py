@@ -112,7 +112,7 @@ class CounterRequestForm(forms.Form):
     applicant_phone = HintedCharField(
         hints=mobile_input_attrs, label=_("Mobile number"), max_length=24, required=False,
         help_text=_("The resident follows the request with its last four digits."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}))
+        widget=forms.TextInput(attrs={"type": "tel"}))
     consent = forms.ChoiceField(label=_("How the resident consents"), required=False, widget=forms.RadioSelect,
                                 choices=[(c.value, c.label) for c in COUNTER_CONSENTS], initial=Consent.SIGNATURE)
     consent_code = forms.CharField(

@@ -47,7 +47,12 @@ from gov_services.forms_counter import (
 from gov_services.identifiers import format_tracking_code, validate_mobile
 from gov_services.ledger_export import ledger_sheet
 from gov_services.models import RequestFee, ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import parent_item_refusal, service_items_available_at, with_sub_items
+from gov_services.selectors.catalogue import (
+    parent_item_refusal,
+    ranked_by_station_use,
+    service_items_available_at,
+    with_sub_items,
+)
 from gov_services.selectors.drafts import (
     access_application_draft_by_id,
     access_draft_scan_by_id,
@@ -207,8 +212,9 @@ class CounterItemSearchView(CounterAccessMixin, TemplateView):
         form = ItemSearchForm(self.request.GET)
         query = form.cleaned_data["q"].strip() if form.is_valid() else ""
         available = service_items_available_at(place=self.station.village)
-        items = list(with_sub_items(service_items_available_at(place=self.station.village, query=query),
-                                    sub_items=available, nested=not query)[:ITEM_RESULTS + 1])
+        found = ranked_by_station_use(service_items_available_at(place=self.station.village, query=query),
+                                      station_id=self.station.pk)  # what this station files most, first
+        items = list(with_sub_items(found, sub_items=available, nested=not query)[:ITEM_RESULTS + 1])
         for item in items:
             item.fee_yuan = yuan_plain(item.fee_fen)
         return super().get_context_data(form=form, query=query, items=items[:ITEM_RESULTS],
