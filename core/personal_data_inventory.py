@@ -71,6 +71,8 @@ INVENTORY = [
            "state_organ", "填写草稿的代办员本人及所在站点代办员", "提交即删除；未提交的草稿 3 天后删除"),
     _entry("gov_services.ApplicationDraft.signature", "document", "代办申请草稿中的申请人签名", "state_organ",
            "填写草稿的代办员本人及所在站点代办员", "提交即删除；未提交的草稿 3 天后删除", sensitive=True),
+    _entry("gov_services.DraftScan.thumbnail", "document", "代办申请草稿中扫描件的缩略图（表单上显示）", "state_organ",
+           "填写草稿的代办员本人及所在站点代办员", "提交即删除；未提交的草稿 3 天后删除", sensitive=True),
     _entry("gov_services.DraftScan.file", "document", "代办申请草稿中的材料扫描件", "state_organ",
            "填写草稿的代办员本人及所在站点代办员", "提交即删除；未提交的草稿 3 天后删除", sensitive=True),
     _entry("gov_services.Certificate.holder_name", "name", "证明持有人", "state_organ", "承办部门、持有人本人",

@@ -45,7 +45,8 @@ def kept_scans_onto(scans, draft) -> None:
         else:
             field.kept_scans = [scan for scan in kept if material is not None and scan.material_id == material.pk]
         for scan in field.kept_scans:
-            scan.is_image = scan.content_type.startswith("image/")
+            scan.thumbnail_url = ("data:image/jpeg;base64," + base64.b64encode(bytes(scan.thumbnail)).decode("ascii")
+                                  if scan.thumbnail else "")
 
 
 def draft_signature_url(draft) -> str:

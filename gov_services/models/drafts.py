@@ -55,6 +55,8 @@ class DraftScan(models.Model):
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64)
+    # A small JPEG of an image scan, made when it came in: shown inline on the form (no request per scan).
+    thumbnail = models.BinaryField(_("thumbnail"), null=True, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

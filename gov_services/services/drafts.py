@@ -13,6 +13,7 @@ deletes expired drafts and their files.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -23,6 +24,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from core.audit import audit_event_record
 from gov_services.models import ApplicationDraft, DraftScan, ServiceItem, ServiceRequest
@@ -64,6 +66,24 @@ def application_draft_open(*, actor, station, item: ServiceItem, key: uuid.UUID,
     return draft
 
 
+THUMBNAIL_BOX: Final = (240, 240)
+
+
+def scan_thumbnail(content: bytes) -> bytes | None:
+    """A small JPEG of an image already checked by check_upload (its pixels are within the limit); None
+    for a PDF or an image Pillow cannot draw."""
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.draft("RGB", THUMBNAIL_BOX)  # JPEG: decode at a reduced size
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail(THUMBNAIL_BOX)
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=70)
+            return buffer.getvalue()
+    except Exception:  # Pillow raises many kinds for a broken file; a missing thumbnail only shows a tile
+        return None
+
+
 def _store_scan(draft: ApplicationDraft, upload: Upload, material_id, errors: dict[str, list[str]],
                 material_ids: set[int]) -> DraftScan | None:
     upload.material_id = material_id
@@ -76,7 +96,8 @@ def _store_scan(draft: ApplicationDraft, upload: Upload, material_id, errors: di
             _("“%(name)s” is filed under a material this service does not ask for.") % {"name": file.name})
         return None
     scan = DraftScan(draft=draft, material_id=file.material_id, original_name=file.name,
-                     content_type=file.content_type, size=len(file.content), sha256=file.sha256)
+                     content_type=file.content_type, size=len(file.content), sha256=file.sha256,
+                     thumbnail=scan_thumbnail(file.content) if file.content_type.startswith("image/") else None)
     scan.file.save(f"{uuid.uuid4().hex}.{file.extension}", ContentFile(file.content), save=False)
     scan.save()
     return scan

@@ -76,7 +76,7 @@ def test_a_typo_after_four_scans_is_fixed_without_reattaching_and_a_reload_resto
     assert_ok(page.goto(f"/counter/requests/new/{item.pk}/"), "the application form")
     form = _form(page)
     # The file inputs hide behind a Chinese label-button: no English "Choose File" anywhere.
-    expect(form.locator(f"label[for='id_material-{id_card.pk}']")).to_have_text("选择文件")
+    expect(form.locator(f"label.cz-file-button[for='id_material-{id_card.pk}']")).to_have_text("选择文件")
     assert "Choose File" not in page.inner_text("main")
     form.locator("input[name='applicant_name']").fill(NAME)
     form.locator("input[name='applicant_id_number']").fill(typo)

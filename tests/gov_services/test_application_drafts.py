@@ -116,7 +116,9 @@ def test_a_typo_keeps_the_four_scans_and_the_signature_and_the_fix_files_them_wi
     assert bytes(draft.signature).startswith(b"\x89PNG")
     assert files_in(private_files, "drafts") == 4
     page = response.content.decode()
-    for scan in draft.scans.all():  # a thumbnail (or the PDF's link) with its own replace and remove
+    assert page.count('src="data:image/jpeg;base64,') == 3  # the three images' thumbnails, inline
+    assert DraftScan.objects.get(original_name="户口簿-2.pdf").thumbnail is None
+    for scan in draft.scans.all():  # a thumbnail (or the PDF's tile) opening the scan, with replace and remove
         assert url("counter-draft-scan", scan.pk) in page
         assert f'name="draft-replace-{scan.pk}"' in page and f'name="draft_remove" value="{scan.pk}"' in page
     assert 'name="signature_kept" value="data:image/png;base64,' in page
