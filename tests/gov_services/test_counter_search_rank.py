@@ -41,7 +41,7 @@ def test_the_counter_search_puts_what_this_station_files_most_first(client, oper
 
 
 def test_an_exact_code_stays_on_top_of_the_stations_habits(station, certificates):
-    birth, residence, kinship = certificates
+    birth, _residence, kinship = certificates
     _file(kinship, station, 4)
     ranked = list(ranked_by_station_use(service_item_search(query="ZM-01"), station_id=station.pk))
     assert ranked[0] == birth
