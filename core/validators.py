@@ -27,7 +27,11 @@ def fold(value: str) -> str:
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+ID_NUMBER_LENGTH = 18
+# The shape after folding and upper-casing; also the browser's `pattern` (HTML patterns match the whole
+# value, as fullmatch does), with a lower-case x allowed there because the server upper-cases it.
+ID_NUMBER_SHAPE = "[0-9]{17}[0-9X]"
+_ID_SHAPE = re.compile(ID_NUMBER_SHAPE)
 # Earlier years are typing errors (0990…); GB 11643's own example holder was born in 1880.
 _EARLIEST_BIRTH_YEAR = 1850
 
@@ -49,7 +53,7 @@ def validate_id_number(value: str, *, today: date | None = None) -> str:
         raise ValidationError(
             _("An ID card number has 18 characters; this one has %(length)d."),
             code="id_length", params={"length": len(number)})
-    if not _ID_SHAPE.match(number):
+    if not _ID_SHAPE.fullmatch(number):
         raise ValidationError(
             _("An ID card number is 17 digits followed by a digit or the letter X."), code="id_characters")
     try:
@@ -73,7 +77,9 @@ def validate_id_number(value: str, *, today: date | None = None) -> str:
 
 # --- Mainland mobile number ----------------------------------------------------------------
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_LENGTH = 11
+MOBILE_SHAPE = "1[3-9][0-9]{9}"
+_MOBILE = re.compile(MOBILE_SHAPE)
 _MOBILE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=\d{11}$)")
 
 
@@ -84,8 +90,25 @@ def validate_mobile(value: str) -> str:
     """
     number = re.sub(r"[\s\-()‐‑–—]+", "", fold(value))
     number = _MOBILE_PREFIX.sub("", number)
-    if not _MOBILE.match(number):
+    if not _MOBILE.fullmatch(number):
         raise ValidationError(
             _("Enter an 11-digit mainland mobile number starting with 13–19, e.g. 13812345678."),
             code="mobile")
     return number
+
+
+# --- Browser-side hints, made from the rules above ----------------------------------------------
+# The server stays the authority (it also folds full-width digits, spaces and a +86 prefix); these
+# attributes only let the browser show the right keyboard, stop at the right length and mark a value
+# of the wrong shape before it is sent.
+
+def id_number_input_attrs() -> dict[str, str]:
+    """HTML attributes of an ID number input: 18 characters, 17 digits then a digit or X."""
+    return {"maxlength": str(ID_NUMBER_LENGTH), "pattern": ID_NUMBER_SHAPE[:-1] + "Xx]", "autocomplete": "off",
+            "autocapitalize": "characters", "spellcheck": "false", "inputmode": "text"}
+
+
+def mobile_input_attrs() -> dict[str, str]:
+    """HTML attributes of a mobile number input: 11 digits on the numeric keypad (an input of type tel)."""
+    return {"inputmode": "numeric", "maxlength": str(MOBILE_LENGTH), "pattern": MOBILE_SHAPE,
+            "autocomplete": "off"}

@@ -18,6 +18,14 @@ Text fields take "min_length" / "max_length" and "pattern" (a regular expression
 *whole* value must match) with an optional "pattern_message". Choice fields take
 "choices": [[value, label], …] (label may be a Chinese string; values are strings).
 A required boolean is a box that must be ticked ("I confirm …").
+
+A field may be bound to the applicant section of the filing form with "bind" (see BINDINGS): the
+applicant's name, ID number or mobile number is then not asked again. The server fills a bound
+field from the applicant's value whatever was sent (`apply_bindings`); the page shows it read-only
+and mirrors the applicant's input as it is typed.
+
+The browser's hints (required, maxlength, pattern, inputmode) are generated here from the same field
+definitions, and for ID and mobile numbers from core/validators.py, so one rule lives in one place.
 """
 
 import re
@@ -31,7 +39,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core.masking import mask_id_number, mask_mobile
-from core.validators import validate_id_number, validate_mobile
+from core.validators import id_number_input_attrs, mobile_input_attrs, validate_id_number, validate_mobile
 
 TEXT, TEXTAREA, INTEGER, DECIMAL, DATE = "text", "textarea", "integer", "decimal", "date"
 CHOICE, MULTICHOICE, BOOLEAN, ID_NUMBER, PHONE = "choice", "multichoice", "boolean", "id_number", "phone"
@@ -46,7 +54,13 @@ TYPE_LABELS = {
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FIELDS = 60
 MAX_LABEL = 100
-COMMON_KEYS = {"name", "type", "label", "label_en", "required", "help", "help_en"}
+COMMON_KEYS = {"name", "type", "label", "label_en", "required", "help", "help_en", "bind"}
+# What a field may be bound to (the applicant section's inputs), and the field types each fits.
+BINDINGS = {
+    "applicant_name": (TEXT,),
+    "applicant_id_number": (ID_NUMBER, TEXT),
+    "applicant_phone": (PHONE, TEXT),
+}
 EXTRA_KEYS = {
     TEXT: {"min_length", "max_length", "pattern", "pattern_message"},
     TEXTAREA: {"min_length", "max_length", "pattern", "pattern_message"},
@@ -117,6 +131,13 @@ def _field_problems(field: dict, seen: dict[str, int], position: int) -> list[st
             problems.append(_("“%(key)s” must be text.") % {"key": key})
     if "required" in field and not isinstance(field["required"], bool):
         problems.append(_("“required” must be true or false."))
+    if "bind" in field:
+        bind = field["bind"]
+        if bind not in BINDINGS:
+            problems.append(_("“bind” must be one of %(bindings)s.") % {"bindings": ", ".join(BINDINGS)})
+        elif kind not in BINDINGS[bind]:
+            problems.append(_("a field bound to %(bind)s must be of type %(types)s.")
+                            % {"bind": bind, "types": ", ".join(BINDINGS[bind])})
 
     unknown = set(field) - COMMON_KEYS - EXTRA_KEYS[kind]
     if unknown:
@@ -264,9 +285,10 @@ class IdNumberField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 30)  # spaces and full-width digits are folded by the validator
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text",
-                                                           "spellcheck": "false"}))
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), **id_number_input_attrs()}
 
     def clean(self, value):
         value = super().clean(value)
@@ -278,9 +300,11 @@ class MobileField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 24)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "off",
-                                                           "inputmode": "tel"}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel"}))
         super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), **mobile_input_attrs()}
 
     def clean(self, value):
         value = super().clean(value)
@@ -292,7 +316,23 @@ def _decimal_bound(value) -> Decimal:
 
 
 def build_field(field: dict) -> forms.Field:
-    """One Django form field for one schema field (the schema is assumed valid)."""
+    """One Django form field for one schema field (the schema is assumed valid), with its browser hints."""
+    built = _build_field(field)
+    if field.get("type") == INTEGER:
+        built.widget.attrs["inputmode"] = "numeric"
+    elif field.get("type") == DECIMAL:
+        built.widget.attrs["inputmode"] = "decimal"
+    elif field.get("pattern"):
+        built.widget.attrs["pattern"] = field["pattern"]
+    if field.get("bind"):
+        # Filled from the applicant section (the server does it; the page mirrors it as it is typed).
+        built.widget.attrs.update({"readonly": True, "data-bind": field["bind"]})
+        built.bound_to = field["bind"]
+        built.help_text = _("Filled in from the applicant section above.")
+    return built
+
+
+def _build_field(field: dict) -> forms.Field:
     kind = field["type"]
     common = {"label": field_label(field), "required": bool(field.get("required", False)),
               "help_text": field_help(field)}
@@ -345,6 +385,20 @@ def form_class_for(schema: list[dict]) -> type[forms.Form]:
 def build_form(schema: list[dict], *, data=None, prefix: str | None = "eform", initial=None) -> forms.Form:
     """A bound (when `data` is given) or unbound instance of the schema's form."""
     return form_class_for(schema)(data=data, prefix=prefix, initial=initial)
+
+
+def bound_fields(schema: list[dict]) -> dict[str, str]:
+    """{e-form field name: the applicant input it is bound to} for the schema's bound fields."""
+    return {field["name"]: field["bind"] for field in schema or () if field.get("bind") in BINDINGS}
+
+
+def apply_bindings(schema: list[dict], data: dict, *, applicant: dict[str, str]) -> dict:
+    """`data` with every bound field set to the applicant's value (`applicant`: "applicant_name",
+    "applicant_id_number", "applicant_phone"); what the browser sent for a bound field is ignored."""
+    bindings = bound_fields(schema)
+    if not bindings or not isinstance(data, dict):
+        return data
+    return {**data, **{name: (applicant.get(bind) or "").strip() for name, bind in bindings.items()}}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.timeutil import month_choices, parse_month
+from core.validators import id_number_input_attrs, mobile_input_attrs
 from gov_services.models import RequiredMaterial, ServiceItem, ServiceRequest
 
 Consent = ServiceRequest.Consent
@@ -80,6 +81,18 @@ class SignatureField(forms.CharField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+class HintedCharField(forms.CharField):
+    """A text field whose browser hints (maxlength, pattern, inputmode) come from the server's rule
+    (core/validators.py); `max_length` stays a generous parse guard, the service judges the value."""
+
+    def __init__(self, *, hints, **kwargs):
+        self.hints = hints
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), **self.hints()}
+
+
 class CounterRequestForm(forms.Form):
     """What every request filed at the counter carries: the key, the applicant, the consent."""
 
@@ -92,14 +105,14 @@ class CounterRequestForm(forms.Form):
     })
     applicant_name = forms.CharField(label=_("Applicant's name"), max_length=60, required=False,
                                      widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    applicant_id_number = forms.CharField(
-        label=_("ID card number"), max_length=30, required=False,
+    applicant_id_number = HintedCharField(
+        hints=id_number_input_attrs, label=_("ID card number"), max_length=30, required=False,
         help_text=_("18 characters; the last may be X. Checked against its check digit."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "cz-mono"}))
-    applicant_phone = forms.CharField(
-        label=_("Mobile number"), max_length=24, required=False,
+    applicant_phone = HintedCharField(
+        hints=mobile_input_attrs, label=_("Mobile number"), max_length=24, required=False,
         help_text=_("The resident follows the request with its last four digits."),
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}))
+        widget=forms.TextInput(attrs={"type": "tel"}))
     consent = forms.ChoiceField(label=_("How the resident consents"), required=False, widget=forms.RadioSelect,
                                 choices=[(c.value, c.label) for c in COUNTER_CONSENTS], initial=Consent.SIGNATURE)
     consent_code = forms.CharField(
@@ -116,6 +129,8 @@ class CounterRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in self.SERVICE_REQUIRED:
             self.fields[name].widget.attrs["aria-required"] = "true"
+            if name.startswith("applicant_"):  # a hint only: the form is sent with novalidate
+                self.fields[name].widget.attrs["required"] = True
 
     def signature_bytes(self) -> bytes | None:
         return self.cleaned_data.get("signature") or self.cleaned_data.get("signature_kept")
@@ -205,7 +220,8 @@ class ScanField(forms.FileField):
     """Any number of files under one material. The service checks each one by its content."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf",
+                                                             "class": "cz-file-input"}))
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
@@ -231,6 +247,8 @@ class ScanUploadForm(forms.Form):
             self.materials[name] = material
         self.fields[OTHER_FILES] = ScanField(label=other_label or _("Other documents"))
         self.fields[OTHER_FILES].material = None
+        for name, field in self.fields.items():  # where the page's script lists the chosen files' names
+            field.widget.attrs["data-file-names"] = f"{self.auto_id % self.add_prefix(name)}_names"
 
     def uploads(self) -> list:
         files = []

@@ -21,6 +21,8 @@ urlpatterns = [
          name="counter-request-receipt"),
     path("counter/appeals/new/", views.CounterAppealCreateView.as_view(), name="counter-appeal-create"),
     path("counter/consent-code/", views.CounterConsentCodeSendView.as_view(), name="counter-consent-code-send"),
+    path("counter/drafts/scans/<int:pk>/", views.CounterDraftScanView.as_view(), name="counter-draft-scan"),
+    path("counter/drafts/<int:pk>/discard/", views.CounterDraftDiscardView.as_view(), name="counter-draft-discard"),
     path("counter/attachments/<int:pk>/", views.CounterAttachmentDownloadView.as_view(),
          name="counter-attachment-download"),
 ]

@@ -47,12 +47,31 @@ from gov_services.forms_counter import (
 from gov_services.identifiers import format_tracking_code, validate_mobile
 from gov_services.ledger_export import ledger_sheet
 from gov_services.models import RequestFee, ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import parent_item_refusal, service_items_available_at, with_sub_items
+from gov_services.selectors.catalogue import (
+    parent_item_refusal,
+    ranked_by_station_use,
+    service_items_available_at,
+    with_sub_items,
+)
+from gov_services.selectors.drafts import (
+    access_application_draft_by_id,
+    access_draft_scan_by_id,
+    open_application_draft,
+    recently_filed_draft_keys,
+)
 from gov_services.selectors.requests import (
     attachment_for_download,
     request_timeline,
     service_request_list,
     station_ledger,
+)
+from gov_services.services.drafts import (
+    FILED_DRAFT_LIFETIME,
+    application_draft_discard,
+    application_draft_filed,
+    application_draft_open,
+    application_draft_save,
+    draft_uploads,
 )
 from gov_services.services.fees import fee_due_fen, service_request_fee_charge
 from gov_services.services.requests import (
@@ -62,6 +81,17 @@ from gov_services.services.requests import (
     consent_code_send,
     service_request_resubmit,
     service_request_submit,
+)
+from gov_services.views_drafts import (
+    APPLICANT_FIELDS,
+    EFORM_PREFIX,
+    draft_replacements,
+    draft_signature_url,
+    hide_bound_field_errors,
+    kept_scans_onto,
+    typed_fields,
+    unbound_eform,
+    with_bound_fields,
 )
 from gov_services.views_visit import fee_and_visit_after_filing
 from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action
@@ -182,8 +212,9 @@ class CounterItemSearchView(CounterAccessMixin, TemplateView):
         form = ItemSearchForm(self.request.GET)
         query = form.cleaned_data["q"].strip() if form.is_valid() else ""
         available = service_items_available_at(place=self.station.village)
-        items = list(with_sub_items(service_items_available_at(place=self.station.village, query=query),
-                                    sub_items=available, nested=not query)[:ITEM_RESULTS + 1])
+        found = ranked_by_station_use(service_items_available_at(place=self.station.village, query=query),
+                                      station_id=self.station.pk)  # what this station files most, first
+        items = list(with_sub_items(found, sub_items=available, nested=not query)[:ITEM_RESULTS + 1])
         for item in items:
             item.fee_yuan = yuan_plain(item.fee_fen)
         return super().get_context_data(form=form, query=query, items=items[:ITEM_RESULTS],
@@ -192,7 +223,13 @@ class CounterItemSearchView(CounterAccessMixin, TemplateView):
 
 
 class CounterApplicationCreateView(CounterAccessMixin, View):
-    """Step 2: the item's checklist, scans, applicant, e-form, consent and signature; then file it."""
+    """Step 2: the item's checklist, scans, applicant, e-form, consent and signature; then file it.
+
+    Nothing is lost on the way (gov_services/services/drafts.py): every post keeps the scans, the
+    signature and the typed fields in a draft named by the form's idempotency key, so a page that comes
+    back with errors shows the scans as thumbnails (each replaceable and removable) and files them without
+    re-attaching; opening the form again (a reload, a network drop) restores the operator's open draft.
+    """
 
     template_name = "gov_services/counter_application_form.html"
 
@@ -202,12 +239,17 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
             raise Http404(_("This service is not offered at your station."))
         return item
 
-    def render_forms(self, item, materials, form, eform, scans):
+    def render_forms(self, item, materials, form, eform, scans, *, draft=None, restored=False):
+        hide_bound_field_errors(eform)
         has_errors = bool(form.errors or scans.errors or (eform is not None and eform.errors))
+        kept_scans_onto(scans, draft)
         return TemplateResponse(self.request, self.template_name, {
             "item": item, "fee_yuan": yuan_plain(item.fee_fen), "materials": materials, "form": form,
             "eform": eform, "scans": scans, "station": self.station, "has_errors": has_errors,
             "error_forms": [form, scans, eform], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            "draft": draft, "draft_restored": restored, "draft_signature_url": draft_signature_url(draft),
+            "filed_keys": [str(key) for key in recently_filed_draft_keys(user=self.request.user, item=item)],
+            "draft_local_max_age": int(FILED_DRAFT_LIFETIME.total_seconds()),
             **visit_context(self.request),
         })
 
@@ -218,34 +260,91 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
             search = reverse("gov_services:counter-request-create")
             return HttpResponseRedirect(f"{search}?{urlencode({'q': item.code})}")
         materials = list(item.materials.all())
-        initial = {"idempotency_key": uuid.uuid4()}
-        if (visit := visit_of(request)) is not None:  # the resident of the visit is the applicant
+        visit = visit_of(request)
+        draft = open_application_draft(user=request.user, item=item, visit=visit)
+        initial = {"idempotency_key": draft.key if draft else uuid.uuid4()}
+        if visit is not None:  # the resident of the visit is the applicant
             initial.update(applicant_name=visit.resident_name, applicant_phone=visit.resident_phone,
                            applicant_id_number=visit.resident_id_number)
+        eform_initial = {}
+        if draft is not None:
+            initial.update({name: value for name, value in draft.fields.items() if name in APPLICANT_FIELDS and value})
+            eform_initial = {name[len(EFORM_PREFIX) + 1:]: value for name, value in draft.fields.items()
+                             if name.startswith(EFORM_PREFIX + "-")}
         form = ApplicationForm(initial=initial)
-        eform = build_form(item.form_schema, prefix="eform") if item.form_schema else None
-        return self.render_forms(item, materials, form, eform, ScanUploadForm(materials=materials))
+        eform = build_form(item.form_schema, prefix=EFORM_PREFIX, initial=eform_initial) if item.form_schema else None
+        return self.render_forms(item, materials, form, eform, ScanUploadForm(materials=materials), draft=draft,
+                                 restored=draft is not None)
 
     def post(self, request, item_id):
         item = self.get_item()
         materials = list(item.materials.all())
         form = ApplicationForm(request.POST)
-        eform = build_form(item.form_schema, data=request.POST, prefix="eform") if item.form_schema else None
+        eform = (build_form(item.form_schema, data=with_bound_fields(request.POST, item.form_schema),
+                            prefix=EFORM_PREFIX) if item.form_schema else None)
         scans = ScanUploadForm(request.POST, request.FILES, materials=materials)
-        if not (form.is_valid() & scans.is_valid()):
+        forms_valid = form.is_valid() & scans.is_valid()
+        key = form.cleaned_data.get("idempotency_key") if hasattr(form, "cleaned_data") else None
+        if key is None:  # no key, no draft: the page says the form lost its key
             return self.render_forms(item, materials, form, eform, scans)
+        try:
+            draft = application_draft_open(actor=request.user, station=self.station, item=item, key=key,
+                                           visit=visit_of(request))
+        except PermissionDenied as refusal:
+            form.add_error(None, str(refusal))
+            return self.render_forms(item, materials, form, eform, scans)
+        remove = [int(value) for value in request.POST.getlist("draft_remove") if value.isdigit()]
+        file_errors = application_draft_save(
+            draft=draft, actor=request.user, uploads=scans.uploads() if forms_valid else (),
+            replacements=draft_replacements(request.FILES), remove=remove, fields=typed_fields(request.POST, eform),
+            signature=form.signature_bytes() if "signature" not in form.errors else None)
+        if remove and not file_errors:  # "remove" only changes the draft: the form is shown again, unjudged
+            messages.info(request, _("The scan was removed."))
+            return self.render_forms(item, materials, ApplicationForm(initial=request.POST.dict()),
+                                     unbound_eform(item, eform), ScanUploadForm(materials=materials), draft=draft)
+        if file_errors:
+            place_service_errors(ValidationError(file_errors), form=form, scans=scans, eform=eform)
+        if file_errors or not forms_valid:
+            return self.render_forms(item, materials, form, eform, scans, draft=draft)
+        fields = form.service_fields()
+        if not fields["signature"] and draft.signature:
+            fields["signature"] = bytes(draft.signature)
         try:
             service_request = _submit(
                 request, actor=request.user, kind=ServiceRequest.Kind.APPLICATION, item=item,
                 channel=self.channel, station=self.station, form_data=_raw_eform_data(eform),
-                attachments=scans.uploads(), **form.service_fields())
+                attachments=draft_uploads(draft), **fields)
         except ValidationError as error:
             place_service_errors(error, form=form, scans=scans, eform=eform)
-            return self.render_forms(item, materials, form, eform, scans)
+            return self.render_forms(item, materials, form, eform, scans, draft=draft)
+        application_draft_filed(draft=draft, request=service_request, actor=request.user)
         messages.success(request, _("Application filed. Print the receipt for the resident."))
         fee_and_visit_after_filing(request, service_request)
         return HttpResponseRedirect(next_url(request, reverse("gov_services:counter-request-receipt",
                                                               args=[service_request.pk])))
+
+
+class CounterDraftScanView(CounterAccessMixin, View):
+    """A scan kept in a draft of this station, shown in the browser (its thumbnail) when it is an image."""
+
+    def get(self, request, pk):
+        scan = access_draft_scan_by_id(user=request.user, scan_id=pk)
+        return user_file_response(scan.file, filename=scan.original_name, preview=True)
+
+
+class CounterDraftDiscardView(CounterAccessMixin, View):
+    """Throw a draft of this station away (its scans, signature and typed fields), then open an empty form."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        draft = access_application_draft_by_id(user=request.user, draft_id=pk)
+        item_id = draft.item_id
+        application_draft_discard(draft=draft, actor=request.user)
+        messages.info(request, _("The draft was discarded."))
+        form_url = reverse("gov_services:counter-application-create", args=[item_id])
+        query = urlencode({k: request.GET[k] for k in ("visit", "next") if request.GET.get(k)})
+        return HttpResponseRedirect(f"{form_url}?{query}" if query else form_url)
 
 
 def _submit(request, **fields) -> ServiceRequest:

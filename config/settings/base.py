@@ -445,6 +445,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gov_services.tasks.supervision.supervision_sweep",
         "schedule": 15 * 60,
     },
+    # Application drafts at the counter (scans kept across errors) past their expiry, with their files.
+    "application-drafts-cleanup": {
+        "task": "gov_services.tasks.drafts.application_drafts_cleanup",
+        "schedule": 60 * 60,
+    },
     # PostgreSQL: the coming months' partitions of the audit trail, outbox and request events (never drops).
     "db-partitions-ahead": {
         "task": "core.tasks.db_partitions_ahead",

@@ -1,5 +1,6 @@
 from gov_services.models.catalogue import Department, DepartmentMembership, RequiredMaterial, ServiceItem
 from gov_services.models.certificates import *  # noqa: F403  certificates
+from gov_services.models.drafts import ApplicationDraft, DraftScan
 from gov_services.models.fees import RequestFee
 from gov_services.models.reports import RequestFollower
 from gov_services.models.requests import (
@@ -16,10 +17,12 @@ from gov_services.models.steps import ItemStep, RequestStep, SavedQueueView, Ste
 from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
 
 __all__ = [
+    "ApplicationDraft",
     "Attachment",
     "CalendarDay",
     "Department",
     "DepartmentMembership",
+    "DraftScan",
     "FollowUp",
     "ItemStep",
     "Rating",

@@ -9,14 +9,28 @@ Scope in the back office:
 * anyone else (operators, residents) sees nothing here: the counter uses `service_item_search`.
 """
 
+import datetime
 import re
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import zh_text
-from gov_services.models import Department, SearchSynonym, ServiceItem
+from gov_services.models import Department, SearchSynonym, ServiceItem, ServiceRequest
 from stations.models import Region
 from stations.scope import get_in_scope, require, scope_for
 
@@ -81,6 +95,23 @@ def service_item_search(*, query: str = "", department_id: int | None = None, ca
     else:
         items = items.order_by(*CATALOGUE_ORDER)
     return items
+
+
+STATION_USE_DAYS = 365
+
+
+def ranked_by_station_use(items: QuerySet[ServiceItem], *, station_id: int,
+                          days: int = STATION_USE_DAYS) -> QuerySet[ServiceItem]:
+    """`items` (from service_item_search) with what this station files most first: after the search's own
+    match rank (an exact code stays on top), by the station's applications of each item in the last `days`,
+    then by code or catalogue order. Each item carries `station_uses`. Still one query (a subquery)."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    uses = (ServiceRequest.objects.filter(station_id=station_id, item_id=OuterRef("pk"), submitted_at__gte=since)
+            .order_by().values("item_id").annotate(n=Count("pk")).values("n"))
+    items = items.annotate(station_uses=Coalesce(Subquery(uses, output_field=IntegerField()), Value(0)))
+    if "match_rank" in items.query.annotations:
+        return items.order_by("match_rank", "-station_uses", "code")
+    return items.order_by("-station_uses", *CATALOGUE_ORDER)
 
 
 _HAN = re.compile(r"[\u3400-\u9fff]")

@@ -5,6 +5,7 @@ from gov_services.open311 import tasks as open311_tasks  # noqa: F401  (requests
 from gov_services.tasks import (
     catalogue,  # noqa: F401  (catalogue imports)
     certificates,  # noqa: F401  (certificate PDFs)
+    drafts,  # noqa: F401  (expired application drafts)
     setup,  # noqa: F401  (department and staff imports)
     supervision,  # noqa: F401  (the supervision sweep)
 )

@@ -407,6 +407,10 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:counter-attachment-download": Case(STATION, Obj("attachment", "submitted", pk="pk"), ok=FILE,
                                                      superuser=False),
     "gov_services:certificate-station-list": Case(STATION, superuser=False),
+    # An application's draft (scans kept across errors): its station's counter staff only.
+    "gov_services:counter-draft-scan": Case(STATION, Obj("draft_scan", pk="pk"), ok=FILE, superuser=False),
+    "gov_services:counter-draft-discard": Case(STATION, Obj("application_draft", pk="pk"), get=False,
+                                               superuser=False, post=Post({}, control="operator")),
 
     # --- the department's queue ---------------------------------------------------------------------------------
     "gov_services:dept-home": Case(DEPARTMENT),

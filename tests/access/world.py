@@ -112,6 +112,7 @@ def build_world() -> World:
     _roles_without_place(world)
     _catalogue(world)
     _requests(world)
+    _application_drafts(world)
     _resident_reports(world)
     _till(world)
     _grids(world)
@@ -348,6 +349,24 @@ def _requests(world: World) -> None:
             world.add("follow_up", follow_up, state=state, tags=tags)
     _sms(world)
     _webhooks(world)
+
+
+def _application_drafts(world: World) -> None:
+    """An application draft at each station a request is filed at, with one kept scan (the operator's)."""
+    from gov_services.services.drafts import application_draft_open, application_draft_save
+
+    for name, station_key, department_key in REQUEST_PLACES:
+        side = world.sides[name]
+        item = side.items[department_key]
+        operator = side.operators[station_key]
+        draft = application_draft_open(actor=operator, station=side.stations[station_key], item=item,
+                                       key=uuid.uuid4())
+        application_draft_save(draft=draft, actor=operator, uploads=[
+            upload("身份证.jpg", jpeg_bytes(), material=item.materials.get(), content_type="image/jpeg")])
+        tags = side.tags_of_station(station_key)
+        world.add("application_draft", draft, tags=tags)
+        for scan in draft.scans.all():
+            world.add("draft_scan", scan, tags=tags)
 
 
 def _request_thing(world: World, request, state: str, tags: dict) -> None:

@@ -192,10 +192,12 @@ def test_the_application_page_shows_the_item_its_checklist_and_a_fresh_idempoten
 
 def test_operator_files_an_application_with_a_png_scan_and_a_signature(operator_client, operator, station,
                                                                        request_item, id_card, household_book,
-                                                                       application_data, private_files):
+                                                                       application_data, private_files,
+                                                                       django_capture_on_commit_callbacks):
     data = application_data(**{f"material-{household_book.pk}": [upload("户口簿-1.png", scan_png((50, 50))),
                                                                   upload("户口簿-2.pdf", pdf_bytes())]})
-    response = operator_client.post(url("counter-application-create", request_item.pk), data)
+    with django_capture_on_commit_callbacks(execute=True):  # the draft's copies are deleted after the commit
+        response = operator_client.post(url("counter-application-create", request_item.pk), data)
 
     filed = ServiceRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == url("counter-request-receipt", filed.pk)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.idempotency import fingerprint as form_fingerprint
 from core.idempotency import idempotency_conflict, insert_once
-from gov_services.eforms import clean_form_data
+from gov_services.eforms import apply_bindings, bound_fields, clean_form_data
 from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
 from gov_services.models import Attachment, RequestEvent, ServiceItem, ServiceRequest
 from gov_services.notifications import notify_resident_of_submission
@@ -134,6 +134,11 @@ def service_request_submit(
     message is their consent, and their WeChat identity and phone are who they are.
     """
     require_signed_in(actor)
+    if item is not None and kind == ServiceRequest.Kind.APPLICATION:
+        # E-form fields bound to the applicant (eforms.BINDINGS) take the applicant's values, whatever was sent.
+        form_data = apply_bindings(item.form_schema, form_data, applicant={
+            "applicant_name": applicant_name, "applicant_id_number": applicant_id_number,
+            "applicant_phone": applicant_phone})
     files_errors: dict[str, list[str]] = {}
     checked_files = check_uploads(attachments, item=item, errors=files_errors)
     fingerprint = form_fingerprint(
@@ -164,6 +169,10 @@ def service_request_submit(
         place=station.village if station is not None else village, form_data=form_data, signature=signature,
         self_reported=self_reported, errors=errors)
     _check_point(latitude, longitude, errors)
+    if item is not None:  # a bound field's problem is the applicant field's, said once there
+        for name, bind in bound_fields(item.form_schema).items():
+            if bind in errors:
+                errors.pop(f"{FORM_DATA_ERROR_PREFIX}.{name}", None)
     if item is not None and channel in CHANNELS_REQUIRING_MATERIALS:
         covered = {f.material_id for f in checked_files}
         for material in item.materials.filter(required=True):
