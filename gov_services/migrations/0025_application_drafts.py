@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agency', '0014_payee_statements_and_subsidised_services'),
-        ('gov_services', '0020_requestfollower'),
+        ('gov_services', '0024_officer_ratings_and_share'),
         ('stations', '0003_station_status_closed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

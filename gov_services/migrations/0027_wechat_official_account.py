@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gov_services', '0024_officer_ratings_and_share'),
+        ('gov_services', '0025_application_drafts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
