@@ -117,7 +117,8 @@ def completed(department, team, resident, tree):
     request = ServiceRequestFactory(item=item, village=tree["villages"][0], applicant_user=resident)
     for move in (request_services.service_request_accept, request_services.service_request_start_review,
                  request_services.service_request_approve, request_services.service_request_complete):
-        move(request=request, actor=team["bo"])
+        move(request=request, actor=team["bo"],
+             **({"note": "同意"} if move is request_services.service_request_approve else {}))
     return request
 
 
