@@ -84,6 +84,7 @@ urlpatterns = [
     path("shop/orders/<str:number>/pay/", views_payments.OrderPayView.as_view(), name="order-pay"),
     path("shop/payments/<str:provider>/webhook/", views_payments.PaymentWebhookView.as_view(),
          name="payment-webhook"),
+    path("shop/payments/<str:provider>/notify/", views_payments.WalletNotifyView.as_view(), name="wallet-notify"),
 ]
 
 # The demo card gateway: not routed at all unless simulators are enabled (production: a pilot only).
