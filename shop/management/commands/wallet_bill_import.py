@@ -48,6 +48,7 @@ class Command(BaseCommand):
             bill_id=bill.pk, progress=lambda done, total: self.stdout.write(f"  {done}/{total} rows compared"))
         if bill.error:
             raise CommandError(bill.error)
+        self.stdout.write(f"{bill.rows_done}/{bill.rows_total} rows compared")
         self.stdout.write(f"{bill.get_provider_display()} {day}: matched {bill.matched}, missing on our side "
                           f"{bill.missing_ours}, missing in the bill {bill.missing_theirs}, amount differs "
                           f"{bill.amount_differs}")
