@@ -3,6 +3,7 @@ from the wallet), follow the comparison's progress, read the mismatches. County 
 imports) and the platform's administrator."""
 
 import uuid
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -43,7 +44,7 @@ class WalletBillListView(CountyAdminMixin, View):
     template_name = "shop/county_wallet_bills.html"
 
     def get(self, request):
-        yesterday = timezone.localdate() - timezone.timedelta(days=1)
+        yesterday = timezone.localdate() - timedelta(days=1)
         form = WalletBillForm(initial={"provider": "wechat", "bill_date": yesterday, "idempotency_key": uuid.uuid4()})
         return self._render(form)
 
