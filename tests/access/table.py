@@ -743,7 +743,7 @@ EXPECTATIONS: dict[str, Case] = {
     # Reconciling the wallets' bills: county admins, their county's imports (the platform's admin: all).
     "shop:county-wallet-bills": Case(COUNTY, post=Unexercised(
         "imports a bill (a file, or fetched from the wallet): tests/shop/test_pay_reconciliation.py")),
-    "shop:county-wallet-bill-detail": Case(COUNTY, Obj("wallet_bill")),
+    "shop:county-wallet-bill-detail": Case(COUNTY, Obj("wallet_bill", pk="pk")),
     # The wallet simulators (agency/wallets/views_simulator.py) stand for WeChat Pay's and Alipay's servers: they
     # answer anyone, but only requests signed with the merchant's key, and pages only by an order's token.
     "agency:wechatpay-simulator-api": Case(PUBLIC, values={"rest": "certificates"}, ok=UNSIGNED, post=Unexercised(
