@@ -4,10 +4,16 @@ from django.urls import include, path
 
 from agency import views_counter as counter
 from agency import views_county as county
+from agency.wallets import views_simulator as wallet_sim
 
 app_name = "agency"
 
 urlpatterns = [
+    # The wallet simulators (404 unless ENABLE_SIMULATORS): WeChat Pay API v3, Alipay's gateway, the pay page
+    path("sim/wechatpay/v3/<path:rest>", wallet_sim.WechatApiView.as_view(), name="wechatpay-simulator-api"),
+    path("sim/alipay/gateway.do", wallet_sim.AlipayGatewayView.as_view(), name="alipay-simulator-gateway"),
+    path("sim/alipay/bill/<str:token>", wallet_sim.AlipayBillView.as_view(), name="alipay-simulator-bill"),
+    path("sim/<str:wallet>/pay/<str:token>/", wallet_sim.WalletPayPageView.as_view(), name="wallet-simulator-pay"),
     # At the counter
     path("counter/till/", counter.TillView.as_view(), name="till"),
     path("counter/till/pay/", counter.ProductPickView.as_view(), name="product-pick"),

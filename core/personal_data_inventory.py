@@ -99,6 +99,9 @@ INVENTORY = [
     _entry("shop.Merchant.address", "address", "会员商家地址", "contract", "县管理员", "退出后 3 年"),
     _entry("shop.Fulfilment.address", "address", "商品配送", "contract", "配送商家、站点代办员", "签收后 1 年"),
     _entry("shop.Fulfilment.phone", "phone", "商品配送联系", "contract", "配送商家、站点代办员", "签收后 1 年"),
+    _entry("shop.WalletBillImport.content", "other",
+           "微信支付、支付宝日账单原文（含付款人标识 openid、遮盖的支付宝账号），用于与本方付款记录对账", "contract",
+           "县管理员（对账）", "导入后 1 年"),
     # agency: a visit at the counter (one receipt for a resident's errands)
     _entry("agency.Visit.resident_name", "name", "来访办事登记、合并收据", "state_organ", "所在站点代办员",
            "来访结束后 1 年"),

@@ -34,3 +34,12 @@ def product_import_job(job_id: int) -> None:
 def remind_merchants_of_revetting() -> int:
     """Text the merchants whose re-vetting falls due soon (once per date: a rerun sends nothing new)."""
     return merchant_revet_reminders_send()
+
+
+@shared_task(acks_late=True)
+def wallet_bill_reconcile(bill_id: int) -> None:
+    """Compare one wallet bill import with our payments (shop/services/reconciliation.py). A second delivery
+    of a finished import does nothing."""
+    from shop.services.reconciliation import wallet_bill_reconcile_run
+
+    wallet_bill_reconcile_run(bill_id=bill_id)

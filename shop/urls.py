@@ -12,6 +12,7 @@ from shop import (
     views_payments,
     views_statements,
     views_store,
+    views_wallet_bills,
 )
 
 app_name = "shop"
@@ -21,6 +22,9 @@ urlpatterns = [
     path("merchants/apply/<str:reference>/done/", views_merchants.MerchantApplyDoneView.as_view(),
          name="merchant-apply-done"),
     path("county/merchants/", views_merchants.CountyMerchantListView.as_view(), name="county-merchant-list"),
+    path("county/payments/bills/", views_wallet_bills.WalletBillListView.as_view(), name="county-wallet-bills"),
+    path("county/payments/bills/<int:pk>/", views_wallet_bills.WalletBillDetailView.as_view(),
+         name="county-wallet-bill-detail"),
     path("county/merchants/statements/", views_statements.CountyMerchantStatementListView.as_view(),
          name="county-merchant-statements"),
     path("county/merchants/products/", views_merchant_orders.CountyMerchantProductListView.as_view(),
@@ -84,6 +88,7 @@ urlpatterns = [
     path("shop/orders/<str:number>/pay/", views_payments.OrderPayView.as_view(), name="order-pay"),
     path("shop/payments/<str:provider>/webhook/", views_payments.PaymentWebhookView.as_view(),
          name="payment-webhook"),
+    path("shop/payments/<str:provider>/notify/", views_payments.WalletNotifyView.as_view(), name="wallet-notify"),
 ]
 
 # The demo card gateway: not routed at all unless simulators are enabled (production: a pilot only).

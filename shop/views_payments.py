@@ -10,10 +10,15 @@ from django.views.decorators.csrf import csrf_exempt
 
 from shop.checkout.views import SESSION_ORDERS_KEY
 from shop.models import Payment
-from shop.payments import WebhookRejected, decline_message, simulator
+from shop.payments import WebhookRejected, decline_message, get_provider, simulator
 from shop.payments.stripe_card import allows_stripe_js
 from shop.selectors import orders as order_selectors
-from shop.services.payments import payment_webhook_receive, simulated_card_confirm
+from shop.services.payments import (
+    payment_webhook_receive,
+    simulated_card_confirm,
+    wallet_notice_receive,
+    wallet_payment_confirm,
+)
 
 SIGNATURE_HEADERS = {"stripe": "HTTP_STRIPE_SIGNATURE", "card_sim": "HTTP_X_SIMULATOR_SIGNATURE"}
 
@@ -33,8 +38,12 @@ class OrderPayView(View):
         payment = Payment.objects.filter(order=order).exclude(provider="cash").order_by("-pk").first()
         if payment is None:
             raise Http404
+        provider = get_provider(payment.provider, available_only=False)
+        if getattr(provider, "is_wallet", False):  # a lost notification: the wallet's own answer tells
+            payment = wallet_payment_confirm(payment=payment)
         return render(request, "shop/order_pay.html", {
             "order": order, "payment": payment, "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "wallet": provider if getattr(provider, "is_wallet", False) else None,
             "is_simulator": payment.provider == "card_sim" and settings.ENABLE_SIMULATORS})
 
 
@@ -82,3 +91,27 @@ class PaymentWebhookView(View):
         except WebhookRejected:
             return HttpResponseBadRequest("signature")
         return HttpResponse("ok")
+
+
+WALLET_CODES = ("wechat", "alipay")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class WalletNotifyView(View):
+    """WeChat Pay's and Alipay's asynchronous notifications. Verified (WeChat: Wechatpay-* signature headers
+    with the platform certificate, then the AEAD_AES_256_GCM resource; Alipay: RSA2 with its public key) and
+    acted on once; a replay is answered as received and changes nothing. Refused: 401 / "fail", so that the
+    gateway retries, and nothing is recorded."""
+
+    def post(self, request, provider):
+        if provider not in WALLET_CODES:
+            raise Http404
+        try:
+            wallet_notice_receive(provider_code=provider, meta=request.META, body=request.body)
+        except WebhookRejected:
+            if provider == "wechat":
+                return JsonResponse({"code": "FAIL", "message": "签名错误"}, status=401)
+            return HttpResponse("fail", content_type="text/plain", status=400)
+        if provider == "wechat":
+            return HttpResponse(status=204)
+        return HttpResponse("success", content_type="text/plain")

@@ -535,6 +535,34 @@ STRIPE_WEBHOOK_SECRET = read("STRIPE_WEBHOOK_SECRET", env.str, "", "whsec_…")
 SHOP_CARD_ATTEMPT_GRACE_MINUTES = read("SHOP_CARD_ATTEMPT_GRACE_MINUTES", env.int, 60,
                                        "SHOP_CARD_ATTEMPT_GRACE_MINUTES=60")
 
+# WeChat Pay (API v3) and Alipay (open API, RSA2) — agency/wallets/. Live credentials set → the real
+# gateway; unset, with ENABLE_SIMULATORS, the simulator at SITE_URL/sim/… (keys made in WALLET_SIMULATOR_KEY_DIR);
+# neither → the wallet is not offered. Notifications come to SITE_URL/shop/payments/<wechat|alipay>/notify/.
+WECHATPAY_MCHID = read("WECHATPAY_MCHID", env.str, "", "WECHATPAY_MCHID=1900000109")
+WECHATPAY_APPID = read("WECHATPAY_APPID", env.str, "", "WECHATPAY_APPID=wxd678efh567hg6787")
+WECHATPAY_CERT_SERIAL_NO = read("WECHATPAY_CERT_SERIAL_NO", env.str, "", "WECHATPAY_CERT_SERIAL_NO=444F4864EA9B3441…")
+WECHATPAY_PRIVATE_KEY_PATH = read("WECHATPAY_PRIVATE_KEY_PATH", env.str, "",
+                                  "WECHATPAY_PRIVATE_KEY_PATH=/etc/cunzhan/wechatpay/apiclient_key.pem")
+WECHATPAY_APIV3_KEY = read("WECHATPAY_APIV3_KEY", env.str, "", "WECHATPAY_APIV3_KEY=<32 characters>")
+WECHATPAY_CERT_DIR = read("WECHATPAY_CERT_DIR", env.str, "", "WECHATPAY_CERT_DIR=/var/lib/cunzhan/wechatpay-certs")
+WECHATPAY_API_BASE = read("WECHATPAY_API_BASE", env.str, "https://api.mch.weixin.qq.com",
+                          "WECHATPAY_API_BASE=https://api.mch.weixin.qq.com")
+WECHATPAY_TIMEOUT = (5, read("WECHATPAY_TIMEOUT", env.int, 15, "WECHATPAY_TIMEOUT=15 (seconds to read an answer)"))
+ALIPAY_APPID = read("ALIPAY_APPID", env.str, "", "ALIPAY_APPID=2021000000000000")
+ALIPAY_APP_PRIVATE_KEY_PATH = read("ALIPAY_APP_PRIVATE_KEY_PATH", env.str, "",
+                                   "ALIPAY_APP_PRIVATE_KEY_PATH=/etc/cunzhan/alipay/app_private_key.pem")
+ALIPAY_PUBLIC_KEY_PATH = read("ALIPAY_PUBLIC_KEY_PATH", env.str, "",
+                              "ALIPAY_PUBLIC_KEY_PATH=/etc/cunzhan/alipay/alipay_public_key.pem")
+ALIPAY_GATEWAY = read("ALIPAY_GATEWAY", env.str, "https://openapi.alipay.com/gateway.do",
+                      "ALIPAY_GATEWAY=https://openapi-sandbox.dl.alipaydev.com/gateway.do")
+ALIPAY_TIMEOUT = read("ALIPAY_TIMEOUT", env.int, 15, "ALIPAY_TIMEOUT=15")
+WALLET_SIMULATORS = read("WALLET_SIMULATORS", env.bool, True, "WALLET_SIMULATORS=false")
+WALLET_SIMULATOR_KEY_DIR = read("WALLET_SIMULATOR_KEY_DIR", env.str, str(BASE_DIR / "var" / "wallet_simulator"),
+                                "WALLET_SIMULATOR_KEY_DIR=var/wallet_simulator")
+WALLET_SIMULATOR_NOTIFY_TIMEOUT = 10
+WECHATPAY_SIMULATOR_MCHID, WECHATPAY_SIMULATOR_APPID = "1900000109", "wxcz0000simulator"
+ALIPAY_SIMULATOR_APPID = "2021000000000001"
+
 # Simulated gateways (the till's provider and card reader, the store's card gateway) and the URLs
 # that drive them. On in the demo and the tests; production turns them off unless a pilot asks.
 ENABLE_SIMULATORS = read("ENABLE_SIMULATORS", env.bool, True, "ENABLE_SIMULATORS=false")

@@ -15,6 +15,7 @@ from oscar.apps.checkout import views as oscar_views
 from oscar.apps.checkout.views import *  # noqa: F403  Oscar's forked module keeps every name
 from oscar.core.loading import get_class, get_classes, get_model
 
+from agency.wallets import WalletError
 from core.money import fen_from_decimal
 from shop.addresses import china_id
 from shop.checkout.forms import FulfilmentForm
@@ -164,9 +165,12 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             ctx["order_number"] = self.generate_order_number(basket)
         if self.preview and provider is not None and not provider.settles_on_handover and ctx.get("order_total"):
             # The card payment for exactly this basket and total (the same one on every reload).
-            ctx["card_payment"] = checkout_card_attempt(
-                basket_id=basket.id, order_number=ctx["order_number"], provider_code=provider.code,
-                amount_fen=fen_from_decimal(ctx["order_total"].incl_tax))
+            try:
+                ctx["card_payment"] = checkout_card_attempt(
+                    basket_id=basket.id, order_number=ctx["order_number"], provider_code=provider.code,
+                    amount_fen=fen_from_decimal(ctx["order_total"].incl_tax))
+            except WalletError:  # the wallet did not answer or refused: nothing was started, nothing is kept
+                ctx["wallet_unreachable"] = True
             ctx["stripe_key"] = settings.STRIPE_PUBLISHABLE_KEY if provider.code == "stripe" else ""
         return ctx
 

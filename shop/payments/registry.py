@@ -4,9 +4,11 @@ from shop.payments.base import PaymentProvider
 from shop.payments.cash import CashProvider
 from shop.payments.simulator import CardSimulatorProvider
 from shop.payments.stripe_card import StripeCardProvider
+from shop.payments.wallets import AlipayProvider, WechatPayProvider
 
-# A WeChat Pay or Alipay gateway is one more class with the same methods, added here.
-PROVIDERS: tuple[PaymentProvider, ...] = (CashProvider(), StripeCardProvider(), CardSimulatorProvider())
+# WeChat Pay and Alipay (shop/payments/wallets.py) are offered when configured, or simulated (agency.wallets).
+PROVIDERS: tuple[PaymentProvider, ...] = (CashProvider(), WechatPayProvider(), AlipayProvider(), StripeCardProvider(),
+                                          CardSimulatorProvider())
 
 
 def available_providers() -> list[PaymentProvider]:

@@ -21,6 +21,9 @@ class PayState:
     CARD_PAID = "card_paid"
     CARD_CONFIRMING = "card_confirming"  # paid inside the checkout; the provider's signed notice is on its way
     CARD_DUE = "card_due"  # a card order not paid yet: the "pay now" button
+    WALLET_PAID = "wallet_paid"  # WeChat Pay or Alipay, confirmed by the wallet
+    WALLET_CONFIRMING = "wallet_confirming"
+    WALLET_DUE = "wallet_due"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class OrderSituation:
     delivery_fee: Decimal
     parts: list[PartView]
     email: str  # where Oscar sent a confirmation e-mail, or "" (phone-only accounts get none)
+    wallet_label: str = ""  # "WeChat Pay" / "Alipay" for an order paid with a wallet
 
     @property
     def is_delivery(self) -> bool:
@@ -54,9 +58,10 @@ class OrderSituation:
 def _pay_state(order, fulfilment: Fulfilment | None, payments: list[Payment], parts: list[OrderPart]) -> str:
     method = fulfilment.payment_method if fulfilment else "cash"
     try:
-        settles_on_handover = get_provider(method, available_only=False).settles_on_handover
+        provider = get_provider(method, available_only=False)
+        settles_on_handover, wallet = provider.settles_on_handover, getattr(provider, "is_wallet", False)
     except LookupError:
-        settles_on_handover = True
+        settles_on_handover, wallet = True, False
     if settles_on_handover:
         live = [p for p in parts if p.status not in (Status.CANCELLED,)]
         if live and all(p.status in (Status.COLLECTED, Status.DELIVERED, Status.RETURNED, Status.REFUNDED)
@@ -65,10 +70,10 @@ def _pay_state(order, fulfilment: Fulfilment | None, payments: list[Payment], pa
         delivery = fulfilment is not None and fulfilment.method == Fulfilment.Method.DELIVERY
         return PayState.CASH_ON_DELIVERY if delivery else PayState.CASH_AT_PICKUP
     if any(p.status == Payment.Status.PAID for p in payments):
-        return PayState.CARD_PAID
+        return PayState.WALLET_PAID if wallet else PayState.CARD_PAID
     if any(p.status == Payment.Status.PENDING and p.attempt_key for p in payments):
-        return PayState.CARD_CONFIRMING
-    return PayState.CARD_DUE
+        return PayState.WALLET_CONFIRMING if wallet else PayState.CARD_CONFIRMING
+    return PayState.WALLET_DUE if wallet else PayState.CARD_DUE
 
 
 def resident_order_situation(*, order) -> OrderSituation:
@@ -87,7 +92,16 @@ def resident_order_situation(*, order) -> OrderSituation:
         parts=[PartView(part=p, code=p.pickup_code if p.status == Status.READY and p.method == "pickup" else "")
                for p in parts],
         email=order.email or "",
+        wallet_label=_wallet_label(fulfilment),
     )
+
+
+def _wallet_label(fulfilment: Fulfilment | None) -> str:
+    try:
+        provider = get_provider(fulfilment.payment_method, available_only=False) if fulfilment else None
+    except LookupError:
+        return ""
+    return str(provider.label) if getattr(provider, "is_wallet", False) else ""
 
 
 RESIDENT_ORDER_PREFETCH = ("parts__partner", "parts__station", "shop_payments", "lines")

@@ -117,6 +117,28 @@ def payment_webhook_receive(*, provider_code: str, payload: bytes, signature: st
                                 event=provider.parse_webhook(payload=payload, signature=signature))
 
 
+def wallet_notice_receive(*, provider_code: str, meta: dict, body: bytes) -> bool:
+    """A WeChat Pay or Alipay notification: verified (signature, timestamp, decryption) and acted on once;
+    a replay returns False and changes nothing. WebhookRejected when it does not verify."""
+    provider = get_provider(provider_code, available_only=False)
+    if not getattr(provider, "is_wallet", False):
+        raise LookupError(provider_code)
+    return payment_event_handle(provider_code=provider.code, event=provider.parse_notice(meta=meta, body=body))
+
+
+def wallet_payment_confirm(*, payment: Payment) -> Payment:
+    """A wallet payment still pending: ask the wallet, and record it paid if (and only if) its verified answer
+    says so. No answer, or not paid: nothing changes (the payment is never shown paid on a guess)."""
+    provider = get_provider(payment.provider, available_only=False)
+    if payment.status not in PAYABLE or not getattr(provider, "is_wallet", False) or not payment.external_id:
+        return payment
+    event = provider.confirmed_event(external_id=payment.external_id)
+    if event is not None:
+        payment_event_handle(provider_code=provider.code, event=event)
+        payment.refresh_from_db()
+    return payment
+
+
 # --- Card payment inside the checkout: the order is placed only after the card went through. ---
 
 class CardNotTaken(Exception):
@@ -162,8 +184,12 @@ def checkout_card_verify(*, attempt_key: str, amount_fen: int) -> Payment:
     one checkout one after the other, and keeps the sweep from closing an attempt being placed."""
     seen = _open_attempt(attempt_key, amount_fen)
     state = None
+    provider = get_provider(seen.provider, available_only=False)
+    wallet = getattr(provider, "is_wallet", False)
     if seen.status != Payment.Status.PAID:
-        state = get_provider(seen.provider, available_only=False).intent_status(external_id=seen.external_id)
+        state = provider.intent_status(external_id=seen.external_id)
+        if wallet and state == "succeeded":  # paid, but the notification has not come: the query's answer records it
+            seen = wallet_payment_confirm(payment=seen)
     payment = Payment.objects.select_for_update().get(pk=seen.pk)
     if payment.attempt_key != attempt_key or payment.status in CLOSED:
         raise CardNotTaken(card_attempt_closed_message())  # the sweep closed it while the provider answered
@@ -172,9 +198,12 @@ def checkout_card_verify(*, attempt_key: str, amount_fen: int) -> Payment:
     if state is None:  # no state at the provider: its (verified) notifications have told us
         state = {Payment.Status.FAILED: "declined"}.get(payment.status, "pending")
     if state == "declined":
-        raise CardNotTaken(decline_message("card_declined"))
+        raise CardNotTaken(_("This payment was closed and took no money. Reload the page for a new QR code.")
+                           if wallet else decline_message("card_declined"))
     if state != "succeeded":
-        raise CardNotTaken(_("The card payment has not gone through yet. Enter your card and press Pay."))
+        raise CardNotTaken(_("Your payment has not arrived yet. Scan the QR code with %(wallet)s, confirm the "
+                             "payment on your phone, then press the button again.") % {"wallet": provider.label}
+                           if wallet else _("The card payment has not gone through yet. Enter your card and press Pay."))
     return payment
 
 

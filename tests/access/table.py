@@ -55,6 +55,7 @@ HOUSEHOLD_KEEPERS = frozenset({"liaison"}) | REGION
 REDIRECT = ok(302)
 # A form naming another's object in its body: re-shown with an error, or refused — not carried out (302).
 FORM_REFUSED = Expect("form refused", (200, 400, 403, 404, 422))
+UNSIGNED = Expect("unsigned: refused", (401,))  # a wallet simulator's API, asked without our merchant key
 FILE = ok(200)
 OSCAR_LOGIN = "/shop/dashboard/login/"
 ADMIN_LOGIN = "/admin/login/"
@@ -794,6 +795,25 @@ EXPECTATIONS: dict[str, Case] = {
     "shop:payment-webhook": Case(PUBLIC, get=False, values={"provider": "card_sim"}, post=Unexercised(
         "a provider's notification, verified by its signature", check=lambda world, pattern: _unsigned_webhook(
             world, pattern))),
+    # WeChat Pay's and Alipay's notifications: verified by signature (tests/shop/test_pay_wechat.py, …_alipay.py).
+    "shop:wallet-notify": Case(PUBLIC, get=False, values={"provider": "wechat"}, post=Unexercised(
+        "a wallet's notification, verified by its signature", check=lambda world, pattern: _unsigned_wallet_notice(
+            world, pattern))),
+    # Reconciling the wallets' bills: county admins, their county's imports (the platform's admin: all).
+    "shop:county-wallet-bills": Case(COUNTY, post=Unexercised(
+        "imports a bill (a file, or fetched from the wallet): tests/shop/test_pay_reconciliation.py")),
+    "shop:county-wallet-bill-detail": Case(COUNTY, Obj("wallet_bill", pk="pk")),
+    # The wallet simulators (agency/wallets/views_simulator.py) stand for WeChat Pay's and Alipay's servers: they
+    # answer anyone, but only requests signed with the merchant's key, and pages only by an order's token.
+    "agency:wechatpay-simulator-api": Case(PUBLIC, values={"rest": "certificates"}, ok=UNSIGNED, post=Unexercised(
+        "WeChat Pay's API: refuses an unsigned request", check=lambda world, pattern: _unsigned_simulator_call(
+            world, pattern, {"rest": "pay/transactions/native"}))),
+    "agency:alipay-simulator-gateway": Case(PUBLIC, post=Unexercised(
+        "Alipay's gateway: refuses an unsigned request", check=lambda world, pattern: _unsigned_simulator_call(
+            world, pattern, {}))),
+    "agency:alipay-simulator-bill": Case(PUBLIC, values={"token": "no-such-bill"}, ok=NOT_FOUND),
+    "agency:wallet-simulator-pay": Case(PUBLIC, values={"wallet": "wechat", "token": "no-such-order"}, ok=NOT_FOUND,
+                                        post=Unexercised("the payer confirms an order known by its token")),
 
     # --- reports -------------------------------------------------------------------------------------------------
     # The county's published figures: a page of the public site (/performance/).
@@ -1232,6 +1252,33 @@ def _unsigned_wechat_push(world) -> str | None:
         checked = world.clients["anonymous"].get(url, {"echostr": "x"})
     if pushed.status_code != 403 or checked.status_code != 403 or writes.tables():
         return f"unsigned WeChat push answered {pushed.status_code}/{checked.status_code}, wrote {writes.tables()}"
+    return None
+
+
+def _unsigned_wallet_notice(world, pattern: Pattern) -> str | None:
+    """An unsigned wallet notification is refused and changes nothing."""
+    from tests.access import db_changes
+
+    problems = []
+    for provider, body, kind in (("wechat", b'{"id": "EV-1"}', "application/json"),
+                                 ("alipay", b"notify_id=1&out_trade_no=X", "application/x-www-form-urlencoded")):
+        with db_changes.journal() as writes:
+            response = world.clients["anonymous"].post(pattern.url({"provider": provider}), data=body, content_type=kind)
+        if response.status_code not in (400, 401) or writes.tables():
+            problems.append(f"unsigned {provider} notice answered {response.status_code}, wrote {writes.tables()}")
+    return "; ".join(problems) or None
+
+
+def _unsigned_simulator_call(world, pattern: Pattern, values: dict) -> str | None:
+    """A wallet simulator refuses a request our merchant key did not sign, and writes nothing."""
+    from tests.access import db_changes
+
+    with db_changes.journal() as writes:
+        response = world.clients["anonymous"].post(pattern.url(values) + "?method=alipay.trade.query", data=b"{}",
+                                                   content_type="application/json")
+    body = response.content.decode(errors="replace")
+    if writes.tables() or not (response.status_code == 401 or "invalid-signature" in body):
+        return f"unsigned simulator call answered {response.status_code}, wrote {writes.tables()}"
     return None
 
 

@@ -576,6 +576,12 @@ def _shop(world: World) -> None:
             world.add("counter_sale", sale, tags={**tags, **side.tags_of_station(station_key)})
             statement = merchant_statement_generate(actor=None, merchant=merchant, month=last_month)
             world.add("merchant_statement", statement, tags=tags)
+        from shop.models import WalletBillImport
+
+        bill = WalletBillImport.objects.create(  # a compared WeChat Pay bill of the county's
+            idempotency_key=uuid.uuid4(), provider="wechat", bill_date=last_month, county=side.county,
+            content=b"-", status="done", created_by=side.users["county_admin"])
+        world.add("wallet_bill", bill, tags={"county": name})
         for township_key, township in side.townships.items():
             application = merchant_application_submit(
                 idempotency_key=uuid.uuid4(), business_name=f"{name}{township_key}新商户",

@@ -1,6 +1,9 @@
 import pytest
+from django.urls import reverse
 
+from tests.factories import StationFactory
 from tests.shop import factories
+from tests.wallet_transport import wallet_http  # noqa: F401  (WeChat Pay / Alipay tests: the HTTP transport)
 
 
 @pytest.fixture
@@ -21,3 +24,18 @@ def merchant_a_user(merchant_a):
 @pytest.fixture
 def merchant_b_user(merchant_b):
     return merchant_b.partner.users.get()
+
+
+@pytest.fixture
+def pickup_station(tree):
+    return StationFactory(village=tree["villages"][0], services=["shop_pickup"], name="城关村服务站")
+
+
+@pytest.fixture
+def shopper(client, resident, merchant_a):
+    resident.email, resident.phone = "liu@example.cn", "13935000001"
+    resident.save()
+    client.force_login(resident)
+    eggs = factories.product(merchant_a.partner, title="甲的鸡蛋", price="12.00")
+    assert client.post(reverse("basket:add", args=[eggs.pk]), {"quantity": 2}).status_code == 302
+    return client
