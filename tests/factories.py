@@ -1,5 +1,7 @@
 """factory_boy factories. Region factories build a real path under a parent via treebeard."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -112,7 +114,9 @@ class StaffAssignmentFactory(factory.django.DjangoModelFactory):
         model = StaffAssignment
 
     user = factory.SubFactory(UserFactory)
-    started_on = factory.LazyFunction(timezone.localdate)
+    # In post since a month ago: a test that runs its clock back a few hours is still within the post (made
+    # "today", it was not, once Shanghai's date had turned and the clock went back before midnight).
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
 
 
 class GridFactory(factory.django.DjangoModelFactory):
