@@ -22,6 +22,7 @@ discarded; a conflict or an error is tried again (the operator may have changed 
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 import uuid
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -71,7 +72,7 @@ class Conflict:
 
 def offline_config() -> ModuleType:
     """The declared kinds, pages and data of the offline counter (settings.OFFLINE_COUNTER)."""
-    return import_string(settings.OFFLINE_COUNTER)
+    return import_module(settings.OFFLINE_COUNTER)
 
 
 def offline_kinds() -> dict[str, str]:
