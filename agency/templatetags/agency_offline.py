@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -9,8 +10,8 @@ register = template.Library()
 @register.simple_tag
 def offline_texts() -> dict:
     return {
-        "online": _("Online"),
-        "offline": _("Offline"),
+        "online": pgettext("network status", "Online"),
+        "offline": pgettext("network status", "Offline"),
         "waiting": _("%(n)s waiting"),
         "none_waiting": _("Nothing waiting"),
         "conflicts": _("%(n)s to resolve"),

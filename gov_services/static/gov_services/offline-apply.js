@@ -32,7 +32,7 @@
     var input = $("[data-scan-input]", node), button = $("[data-scan-button]", node), id = "offline-" + field;
     input.name = field; input.id = id; button.setAttribute("for", id);
     $("[data-scan-name]", node).textContent = name;
-    $("[data-scan-required]", node).hidden = !required;
+    if (!required) { $("[data-scan-required]", node).remove(); }
     var chosen = $("[data-scan-chosen]", node);
     input.addEventListener("change", function () {
       chosen.textContent = input.files.length ? input.files.length + " " + texts.getAttribute("data-files-chosen") + "：" +

@@ -39,9 +39,12 @@
   window.addEventListener("cz-outbox-change", render);
   window.addEventListener("online", function () {
     render();
-    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({type: "refresh"});
-    }
+    // The outbox first (what was captured offline goes before anything else), then fresh data.
+    CzOutbox.sync().then(function () {
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({type: "refresh"});
+      }
+    });
   });
   window.addEventListener("offline", render);
 

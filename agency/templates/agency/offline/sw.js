@@ -12,14 +12,20 @@ var VERSION = "{{ version }}";
 var CACHE = "cz-counter-" + VERSION;
 var URLS = {{ urls_json|safe }};
 
-self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) {
-    var all = URLS.static.concat(URLS.shell, URLS.data);
-    return Promise.all(all.map(function (url) {
+// One request at a time: kinder to a slow village link than a burst of them.
+function keepAll(cache, urls) {
+  return urls.reduce(function (chain, url) {
+    return chain.then(function () {
       return fetch(url, {credentials: "same-origin"}).then(function (response) {
         if (response.ok && !response.redirected) { return cache.put(url, response); }
-      }).catch(function () { /* offline at install: the next visit fills it */ });
-    }));
+      }).catch(function () { /* offline now: the next visit fills it */ });
+    });
+  }, Promise.resolve());
+}
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return keepAll(cache, URLS.static.concat(URLS.shell, URLS.data));
   }).then(function () { return self.skipWaiting(); }));
 });
 
@@ -34,13 +40,7 @@ self.addEventListener("activate", function (event) {
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "refresh") {  // online again: refresh the data and the shell
-    caches.open(CACHE).then(function (cache) {
-      URLS.data.concat(URLS.shell).forEach(function (url) {
-        fetch(url, {credentials: "same-origin"}).then(function (response) {
-          if (response.ok && !response.redirected) { cache.put(url, response); }
-        }).catch(function () {});
-      });
-    });
+    event.waitUntil(caches.open(CACHE).then(function (cache) { return keepAll(cache, URLS.data.concat(URLS.shell)); }));
   } else if (data.type === "forget") {  // signing out: the station's pages and data go
     caches.delete(CACHE);
   }
