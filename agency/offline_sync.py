@@ -22,9 +22,9 @@ discarded; a conflict or an error is tried again (the operator may have changed 
 from __future__ import annotations
 
 import datetime
-from importlib import import_module
 import uuid
 from dataclasses import dataclass, field
+from importlib import import_module
 from types import ModuleType
 
 from django.conf import settings

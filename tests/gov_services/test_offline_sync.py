@@ -49,11 +49,11 @@ def signature() -> str:
 
 
 def application(item, *, key=None, name="王秀英", id_number=None, phone="13912345678", captured_at=None,
-                confirm=False, material=None, sign=signature()):
+                confirm=False, material=None, sign=None):
     key = key or str(uuid.uuid4())
     fields = [["item_id", str(item.pk)], ["applicant_name", name],
               ["applicant_id_number", id_number or valid_id_number(3)], ["applicant_phone", phone],
-              ["consent", "signature"], ["signature", sign], ["eform-purpose", "办理低保"]]
+              ["consent", "signature"], ["signature", sign or signature()], ["eform-purpose", "办理低保"]]
     files = [{"field": f"material-{material.pk}", "name": "身份证.png", "part": f"f-{key}-0"}] if material else []
     return {"key": key, "kind": "application", "local_number": "临20261206-001",
             "captured_at": (captured_at or timezone.now()).isoformat(), "confirm": confirm,
