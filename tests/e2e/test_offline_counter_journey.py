@@ -143,7 +143,8 @@ def test_the_network_drops_the_operator_files_and_hands_over_and_both_sync_once_
     expect(page.locator("[data-outbox-item][data-state='waiting']")).to_have_count(2)
     shot(f"{screen}-06-outbox-offline")
     _no_overflow(page, wide)
-    assert not ServiceRequest.objects.exists() and not OfflineItem.objects.exists()
+    assert not ServiceRequest.objects.filter(station=station).exists()
+    assert not OfflineItem.objects.filter(station=station).exists()
     part.refresh_from_db()
     assert part.status == OrderPart.Status.READY
 
@@ -151,7 +152,7 @@ def test_the_network_drops_the_operator_files_and_hands_over_and_both_sync_once_
     page.context.set_offline(False)
     expect(_status(page)).to_contain_text("无待发送", timeout=15000)
     expect(page.locator("[data-outbox-item][data-state='done']")).to_have_count(2)
-    request = ServiceRequest.objects.get()
+    request = ServiceRequest.objects.get(station=station)
     part.refresh_from_db()
     assert part.status == OrderPart.Status.COLLECTED
     assert Attachment.objects.filter(request=request, material=material).count() == 1 and request.signature
@@ -175,8 +176,9 @@ def test_the_network_drops_the_operator_files_and_hands_over_and_both_sync_once_
         return (await CzOutbox.all()).map(i => i.state);
     }""")
     assert results == ["done", "done"]
-    assert ServiceRequest.objects.count() == 1 and Attachment.objects.count() == 1
-    assert part.events.count() == events and OfflineItem.objects.filter(attempts=1).count() == 2
+    assert ServiceRequest.objects.filter(station=station).count() == 1
+    assert Attachment.objects.filter(request__station=station).count() == 1
+    assert part.events.count() == events and OfflineItem.objects.filter(station=station, attempts=1).count() == 2
     assert not wide, f"wider than the screen: {wide}"
 
 
