@@ -65,6 +65,7 @@ lint: install
 	bash scripts/check-translations.sh
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	SECRET_KEY=ci-dummy-secret-key-for-check-deploy-0123456789-abcdefghijklmnop \
+	FILE_MASTER_KEYS=ci:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= \
 	ALLOWED_HOSTS=cunzhan.example.cn DATABASE_URL=postgres://cunzhan@127.0.0.1:5432/cunzhan_check_deploy_only \
 	$(PY) manage.py check --deploy --fail-level WARNING
 

@@ -3,6 +3,7 @@
 Each case imports settings in a fresh interpreter (no database, no migrations).
 """
 
+import base64
 import os
 import subprocess
 import sys
@@ -16,13 +17,15 @@ READ_SETTINGS = "from django.conf import settings; print(settings.DATABASES['def
 
 
 CONFIG_VARIABLES = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "ENABLE_SIMULATORS",
-                    "AGENCY_CARD_TERMINAL"}
+                    "AGENCY_CARD_TERMINAL", "FILE_MASTER_KEYS", "FILE_MASTER_KEY_ID"}
+# A county's own file master key (not the development one), unless a test names its own.
+FILE_KEYS = "k2026:" + base64.b64encode(bytes(range(32))).decode()
 
 
 def _settings(module: str, **env: str) -> subprocess.CompletedProcess:
     """Import `module`'s settings in a fresh interpreter with only `env` of the variables we read."""
     environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
-    environment.update(DJANGO_SETTINGS_MODULE=module, **env)
+    environment.update(DJANGO_SETTINGS_MODULE=module, **{"FILE_MASTER_KEYS": FILE_KEYS, **env})
     return subprocess.run([sys.executable, "-c", READ_SETTINGS], cwd=BASE_DIR, env=environment,
                           capture_output=True, text=True, timeout=120)
 
@@ -103,7 +106,8 @@ def test_production_loads_with_everything_set():
     assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
 
 
-PRODUCTION = {"ALLOWED_HOSTS": "cunzhan.example.cn", "DATABASE_URL": "postgres://cunzhan@127.0.0.1:5432/cunzhan"}
+PRODUCTION = {"ALLOWED_HOSTS": "cunzhan.example.cn", "DATABASE_URL": "postgres://cunzhan@127.0.0.1:5432/cunzhan",
+              "FILE_MASTER_KEYS": FILE_KEYS}
 
 
 def test_production_refuses_the_development_secret_key_published_in_the_source():

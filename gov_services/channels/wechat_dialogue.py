@@ -25,6 +25,7 @@ from core.audit import audit_event_record
 from gov_services.channels import wechat_media
 from gov_services.channels.models import WeChatAccount, WeChatConversation, WeChatDraftPhoto, WeChatInbound
 from gov_services.channels.services import channel_request_link
+from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
 from gov_services.services.reports import MAX_PHOTOS, MAX_TEXT, nearest_village, photos_prepare
 from gov_services.services.requests.intake import service_request_submit
@@ -167,7 +168,8 @@ def _file_when_complete(*, account, conversation: WeChatConversation, inbound: W
     _start_again(conversation)
     return _("Filed. Tracking code %(code)s, status: %(status)s. The department will contact you at %(phone)s. "
              "Reply 查询 to see its progress.") % {
-        "code": request.tracking_code, "status": request.get_status_display(), "phone": request.applicant_phone}
+        "code": format_tracking_code(request.tracking_code), "status": request.get_status_display(),
+        "phone": request.applicant_phone}
 
 
 def _start_again(conversation: WeChatConversation) -> None:
@@ -208,7 +210,8 @@ def _help() -> str:
 def _my_reports(*, account, openid: str) -> str:
     filed = (WeChatInbound.objects.filter(account=account, openid=openid, request__isnull=False)
              .select_related("request").order_by("-received_at")[:LISTED])
-    lines = [f"{row.request.tracking_code} {row.request.subject[:20]}：{row.request.get_status_display()}"
+    lines = [f"{format_tracking_code(row.request.tracking_code)} {row.request.subject[:20]}："
+             f"{row.request.get_status_display()}"
              for row in filed]
     if not lines:
         return _("You have no reports yet. %(help)s") % {"help": _help()}

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
 from tests.factories import DepartmentFactory, RoutingRuleFactory
 
@@ -84,12 +85,12 @@ def test_a_county_admin_connects_the_official_account_and_tries_it(page, shot, s
     expect(page.locator(".cz-chat__line--account").last).to_contain_text("已保存第 1 张照片")
     _say(page, "13812345678")
     filed = ServiceRequest.objects.get()
-    expect(page.locator(".cz-chat__line--account").last).to_contain_text(filed.tracking_code)
+    expect(page.locator(".cz-chat__line--account").last).to_contain_text(format_tracking_code(filed.tracking_code))
     shot("03-report-filed-phone")
     assert (filed.channel, filed.department, filed.attachments.count()) == ("wechat", county, 1)
 
     _say(page, "查询")
     expect(page.locator(".cz-chat__line--account").last).to_contain_text("已提交")
     page.goto("/county/requests/")
-    expect(page.locator("body")).to_contain_text(filed.tracking_code)
+    expect(page.locator("body")).to_contain_text(format_tracking_code(filed.tracking_code))
     shot("04-in-the-county-requests-phone")

@@ -25,6 +25,7 @@ from gov_services.channels.models import (
 )
 from gov_services.channels.services import channel_create, wechat_account_save
 from gov_services.channels.wechat_simulator import WeChatServerSimulator
+from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
 from tests.factories import (
     DepartmentFactory,
@@ -106,7 +107,7 @@ def test_a_resident_reports_a_problem_in_a_conversation_and_gets_the_tracking_co
     assert "1" in say(client, account, sim.image(OPENID, jpeg()))
     reply = say(client, account, sim.text(OPENID, "13812345678"))
     filed = ServiceRequest.objects.get()
-    assert filed.tracking_code in reply and "查询" in reply
+    assert format_tracking_code(filed.tracking_code) in reply and "查询" in reply
     assert (filed.kind, filed.channel, filed.appeal_category) == ("appeal", "wechat", "help")
     assert filed.department == roads and filed.applicant_phone == "13812345678"
     assert filed.description == "村口路灯坏了，晚上很黑" and filed.place == "村口"
@@ -117,7 +118,7 @@ def test_a_resident_reports_a_problem_in_a_conversation_and_gets_the_tracking_co
     conversation = WeChatConversation.objects.get(openid=OPENID)
     assert conversation.description == "" and conversation.photos.count() == 0
     listed = say(client, account, sim.text(OPENID, "查询"))
-    assert filed.tracking_code in listed and filed.get_status_display() in listed
+    assert format_tracking_code(filed.tracking_code) in listed and filed.get_status_display() in listed
 
 
 def test_wechats_retry_of_a_push_gets_the_first_answer_and_files_nothing_more(client, account, roads):
@@ -214,7 +215,7 @@ def test_a_county_admin_sets_up_a_wechat_channel_from_the_screens_and_tries_it(c
     client.post(try_url, {"openid": "x", "text": "13812345678"})
     page = client.get(try_url).content.decode()
     filed = ServiceRequest.objects.get()
-    assert filed.tracking_code in page and filed.channel == "wechat"
+    assert format_tracking_code(filed.tracking_code) in page and filed.channel == "wechat"
 
 
 def test_a_key_is_shown_once_and_revoked_from_the_screen(client, mapped_tree, county_admin):
