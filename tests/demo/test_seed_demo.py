@@ -45,8 +45,13 @@ def _assert_every_printed_login_lands_on_its_own_workspace(printed: str) -> None
 
 
 def _row_counts() -> dict[str, int]:
+    # Only models with a table: importing oscar.test.factories (the store's tests do) registers Oscar's
+    # own test models, which no migration creates.
+    from django.db import connection
+
+    tables = set(connection.introspection.table_names())
     return {model._meta.label: model.objects.count() for model in apps.get_models()
-            if model._meta.managed and not model._meta.proxy}
+            if model._meta.managed and not model._meta.proxy and model._meta.db_table in tables}
 
 
 def _assert_master_data_came_through_the_imports() -> None:
