@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         help="auto = wrk when installed, else the Python generator",
     )
     parser.add_argument(
-        "--short", action="store_true",
+        "--short",
+        action="store_true",
         help="small data and 1 s of load per figure: proves every bench runs; goals are not judged",
     )
     args = parser.parse_args(argv)
@@ -126,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(rows))
     print(
         "\nratio = ours / baseline (↑ higher is better, ↓ lower is better); baseline measured in the same run;"
-        " goal ✓ met / ✗ missed in this run" + (" (--short: small data, goals not judged)" if args.short else "")
+        " goal ✓ met / ✗ missed in this run"
+        + (" (--short: small data, goals not judged)" if args.short else "")
     )
     missed = [row.figure for row in rows if row.met is False]
     if missed:

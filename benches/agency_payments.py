@@ -36,7 +36,7 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, manage, postgres_database_ensure, progress
+from benches.harness import ROOT, Context, Row, clean_env, postgres_migrated, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_agency_bench"
 GOAL = 0.5
@@ -55,17 +55,6 @@ def bench_env() -> dict[str, str]:
     )
 
 
-def _migrated(env: dict[str, str]) -> None:
-    postgres_database_ensure(env["DATABASE_URL"])
-    if manage("migrate", "--check", env=env, check=False).returncode == 0:
-        progress("agency bench database is up to date")
-        return
-    progress("migrating the agency bench database (a few minutes, once)…")
-    result = manage("migrate", "--no-input", env=env, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-
-
 def _measure(env: dict[str, str], mode: str, clients: int, seconds: float, warmup: float) -> dict:
     done = subprocess.run(
         [sys.executable, "-m", "benches.agency_payments", mode, str(clients), str(seconds), str(warmup)],
@@ -81,7 +70,7 @@ def _measure(env: dict[str, str], mode: str, clients: int, seconds: float, warmu
 
 def run(ctx: Context) -> list[Row]:
     env = bench_env()
-    _migrated(env)
+    postgres_migrated(env, "agency")
     clients_list = (1, 8) if not ctx.short else (2,)  # --short: one figure, two clients, to prove the path
     repeat = max(ctx.repeat, ctx.scaled(3, 1))
     warmup = min(ctx.warmup, 1.0) if ctx.short else ctx.warmup

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, postgres_database_ensure, progress
+from benches.harness import ROOT, Context, Row, clean_env, postgres_migrated, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_rollups_bench"
 ROWS = int(os.environ.get("BENCH_ROLLUPS_ROWS", "10000000"))
@@ -44,40 +44,70 @@ def run(ctx: Context) -> list[Row]:
     if ctx.short:  # its own database: the full data is reused by size, so small data must not replace it
         url = os.environ.get("BENCH_ROLLUPS_SHORT_DATABASE_URL", url + "_short")
     rows, runs = ctx.scaled(ROWS, 20_000), ctx.scaled(RUNS, 1)
-    postgres_database_ensure(url)
-    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false", DATABASE_URL=url,
-                    CACHE_URL="locmemcache://bench", CELERY_BROKER_URL="", LOG_LEVEL="WARNING",
-                    SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
-                    BENCH_ROLLUPS_ROWS=str(rows), BENCH_ROLLUPS_RUNS=str(runs))
-    child = subprocess.run([sys.executable, "-m", "benches.commission_rollups", "--child"], env=env, cwd=ROOT,
-                           stdout=subprocess.PIPE, text=True, check=False)
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DEBUG="false",
+        DATABASE_URL=url,
+        CACHE_URL="locmemcache://bench",
+        CELERY_BROKER_URL="",
+        LOG_LEVEL="WARNING",
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
+        BENCH_ROLLUPS_ROWS=str(rows),
+        BENCH_ROLLUPS_RUNS=str(runs),
+    )
+    postgres_migrated(env, "commission rollups")
+    child = subprocess.run(
+        [sys.executable, "-m", "benches.commission_rollups", "--child"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if child.returncode != 0:
         raise RuntimeError(f"the commission rollups benchmark's child failed with status {child.returncode}")
     r = json.loads(child.stdout.strip().splitlines()[-1])
-    ctx.note(f"commission rollups: {r['rows']:,} transactions ({r['journals']:,} journals, {r['entries']:,} entries) "
-             f"on PostgreSQL over 2024–2025, {r['stations']} stations; {r['month_rows']:,} month and "
-             f"{r['day_rows']:,} day rollup rows, rebuilt in {r['rebuild_s']:.0f} s; median of {runs} runs after a "
-             "warm-up; ours and the baseline agree on every figure")
+    ctx.note(
+        f"commission rollups: {r['rows']:,} transactions ({r['journals']:,} journals, {r['entries']:,} entries) "
+        f"on PostgreSQL over 2024–2025, {r['stations']} stations; {r['month_rows']:,} month and "
+        f"{r['day_rows']:,} day rollup rows, rebuilt in {r['rebuild_s']:.0f} s; median of {runs} runs after a "
+        "warm-up; ours and the baseline agree on every figure"
+    )
     return [
-        Row(f"county commission report, 24 whole months, 4 breakdowns, {r['rows']:,} tx", r["ours_whole"],
-            r["raw_whole"], fmt="{:,.1f} ms", better="lower", note="rollups vs GROUP BY over the ledger"),
-        Row("county commission report, 24 months with ragged ends", r["ours_ragged"], r["raw_ragged"],
-            fmt="{:,.1f} ms", better="lower", note="rollups vs GROUP BY over the ledger"),
-        Row("operator's report (one station), 24 whole months", r["ours_station"], r["raw_station"],
-            fmt="{:,.1f} ms", better="lower", note="rollups vs GROUP BY over the ledger"),
+        Row(
+            f"county commission report, 24 whole months, 4 breakdowns, {r['rows']:,} tx",
+            r["ours_whole"],
+            r["raw_whole"],
+            fmt="{:,.1f} ms",
+            better="lower",
+            note="rollups vs GROUP BY over the ledger",
+        ),
+        Row(
+            "county commission report, 24 months with ragged ends",
+            r["ours_ragged"],
+            r["raw_ragged"],
+            fmt="{:,.1f} ms",
+            better="lower",
+            note="rollups vs GROUP BY over the ledger",
+        ),
+        Row(
+            "operator's report (one station), 24 whole months",
+            r["ours_station"],
+            r["raw_station"],
+            fmt="{:,.1f} ms",
+            better="lower",
+            note="rollups vs GROUP BY over the ledger",
+        ),
     ]
 
 
 # --- the child: Django set up against the bench database ---------------------------------------------
 
+
 def _child() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    progress("migrating the bench database (minutes, the first time only)…")
-    call_command("migrate", verbosity=0, interactive=False)
     world = _world()
     result = {"rows": ROWS, "stations": len(world["stations"])}
     result.update(_generate(world))
@@ -95,8 +125,11 @@ def _world() -> dict:
         found = Region.objects.filter(code=code).first()
         if found:
             return found
-        return parent.add_child(code=code, name=name, level=level) if parent else Region.add_root(
-            code=code, name=name, level=level)
+        return (
+            parent.add_child(code=code, name=name, level=level)
+            if parent
+            else Region.add_root(code=code, name=name, level=level)
+        )
 
     city = node(None, "970000", "佣金基准市", "city")
     county = node(city, "970100", "佣金基准县", "county")
@@ -106,21 +139,53 @@ def _world() -> dict:
         townships.append(town)
         for v in range(VILLAGES):
             village = node(town, f"970100{t:03d}{v:03d}", f"佣金村{t}-{v}", "village")
-            station, _ = Station.objects.get_or_create(code=f"BR{t:02d}{v:02d}", defaults={
-                "name": f"佣金站{t}-{v}", "village": village, "address": "村委会", "status": "open"})
+            station, _ = Station.objects.get_or_create(
+                code=f"BR{t:02d}{v:02d}",
+                defaults={
+                    "name": f"佣金站{t}-{v}",
+                    "village": village,
+                    "address": "村委会",
+                    "status": "open",
+                },
+            )
             stations.append(station)
     plan, _ = CommissionPlan.objects.get_or_create(code="bench-rollups", defaults={"name": "基准佣金"})
-    CommissionPlanVersion.objects.get_or_create(plan=plan, effective_from="2020-01-01", defaults={
-        "method": "percentage", "rate_bp": 100, "min_fen": 10, "share_operator_bp": 7000, "share_township_bp": 1000,
-        "share_county_bp": 1000, "share_platform_bp": 1000, "tax_rate_bp": 300})
+    CommissionPlanVersion.objects.get_or_create(
+        plan=plan,
+        effective_from="2020-01-01",
+        defaults={
+            "method": "percentage",
+            "rate_bp": 100,
+            "min_fen": 10,
+            "share_operator_bp": 7000,
+            "share_township_bp": 1000,
+            "share_county_bp": 1000,
+            "share_platform_bp": 1000,
+            "tax_rate_bp": 300,
+        },
+    )
     products = []
     for p in range(PROVIDERS):
-        provider, _ = Provider.objects.get_or_create(code=f"bench-rollups-{p}", defaults={
-            "name": f"基准服务商{p}", "float_group": Provider.FloatGroup.choices[p % len(Provider.FloatGroup.choices)][0]})
+        provider, _ = Provider.objects.get_or_create(
+            code=f"bench-rollups-{p}",
+            defaults={
+                "name": f"基准服务商{p}",
+                "float_group": Provider.FloatGroup.choices[p % len(Provider.FloatGroup.choices)][0],
+            },
+        )
         for k in range(PRODUCTS_EACH):
-            products.append(Product.objects.get_or_create(code=f"bench-rollups-{p}-{k}", defaults={
-                "provider": provider, "name": f"基准产品{p}-{k}", "kind": Product.Kind.choices[0][0],
-                "amount_max_fen": 500_000, "commission_plan": plan})[0])
+            products.append(
+                Product.objects.get_or_create(
+                    code=f"bench-rollups-{p}-{k}",
+                    defaults={
+                        "provider": provider,
+                        "name": f"基准产品{p}-{k}",
+                        "kind": Product.Kind.choices[0][0],
+                        "amount_max_fen": 500_000,
+                        "commission_plan": plan,
+                    },
+                )[0]
+            )
     accounts = {
         "operator": [station_account(s, "commission").pk for s in stations],
         "township": [region_commission_account(townships[i // VILLAGES]).pk for i in range(len(stations))],
@@ -152,27 +217,50 @@ def _generate(world: dict) -> dict:
 
     with connection.cursor() as cursor:
         # The entries are written last: a run stopped half-way regenerates everything.
-        cursor.execute("SELECT (SELECT count(*) FROM agency_countertransaction WHERE reference LIKE 'B%%'), "
-                       "EXISTS (SELECT 1 FROM agency_ledgerentry)")
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM agency_countertransaction WHERE reference LIKE 'B%%'), "
+            "EXISTS (SELECT 1 FROM agency_ledgerentry)"
+        )
         fresh = cursor.fetchone() != (ROWS, True)
         if fresh:
             progress(f"generating {ROWS:,} transactions with SQL…")
             started = time.monotonic()
-            given = {"reference", "idempotency_key", "fingerprint", "kind", "station_id", "product_id",
-                     "amount_fen", "commission_fen", "status", "created_at", "completed_at", "payment_method"}
+            given = {
+                "reference",
+                "idempotency_key",
+                "fingerprint",
+                "kind",
+                "station_id",
+                "product_id",
+                "amount_fen",
+                "commission_fen",
+                "status",
+                "created_at",
+                "completed_at",
+                "payment_method",
+            }
             extra_columns, extra_values = _defaults(CounterTransaction, given)
-            args = {"n": ROWS, "stations": [s.pk for s in world["stations"]],
-                    "products": [p.pk for p in world["products"]], **world["accounts"],
-                    "operators": world["accounts"]["operator"], "townships": world["accounts"]["township"]}
-            sql = _TRANSACTIONS.format(extra="".join(f", {c}" for c in extra_columns),
-                                       extra_values="".join(f", %(extra{i})s" for i in range(len(extra_values))))
+            args = {
+                "n": ROWS,
+                "stations": [s.pk for s in world["stations"]],
+                "products": [p.pk for p in world["products"]],
+                **world["accounts"],
+                "operators": world["accounts"]["operator"],
+                "townships": world["accounts"]["township"],
+            }
+            sql = _TRANSACTIONS.format(
+                extra="".join(f", {c}" for c in extra_columns),
+                extra_values="".join(f", %(extra{i})s" for i in range(len(extra_values))),
+            )
             # All or nothing, with the database's triggers off for this one transaction: the ledger is
             # append-only (TRUNCATE is refused) and the transactions' state machine admits a row only as
             # pending, while this throwaway database is written directly in its final states.
             with transaction.atomic():
                 cursor.execute("SET LOCAL session_replication_role = replica")
-                cursor.execute("TRUNCATE agency_ledgerentry, agency_journal, agency_countertransaction, "
-                               "agency_commissionrollup, agency_commissiondayrollup RESTART IDENTITY CASCADE")
+                cursor.execute(
+                    "TRUNCATE agency_ledgerentry, agency_journal, agency_countertransaction, "
+                    "agency_commissionrollup, agency_commissiondayrollup RESTART IDENTITY CASCADE"
+                )
                 cursor.execute(sql, {**args, **{f"extra{i}": v for i, v in enumerate(extra_values)}})
                 for statement in _DERIVED:
                     cursor.execute(statement, args)
@@ -191,8 +279,13 @@ def _generate(world: dict) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE agency_commissionrollup")
             cursor.execute("VACUUM ANALYZE agency_commissiondayrollup")
-    return {"journals": journals, "entries": entries, "rebuild_s": rebuild,
-            "month_rows": CommissionRollup.objects.count(), "day_rows": CommissionDayRollup.objects.count()}
+    return {
+        "journals": journals,
+        "entries": entries,
+        "rebuild_s": rebuild,
+        "month_rows": CommissionRollup.objects.count(),
+        "day_rows": CommissionDayRollup.objects.count(),
+    }
 
 
 # Transaction i: station (i × 7919) mod 400, product i mod 17 (16 = a store order commission, no
@@ -249,14 +342,22 @@ _DERIVED = [
 
 # --- measuring ---------------------------------------------------------------------------------------
 
+
 def _report(scope, start, end, source: str):
     from reports.commission_report import CommissionParams, commission_report
 
-    report = commission_report(scope=scope, params=CommissionParams(date_from=start, date_to=end, group="township"),
-                               source=source)
-    return {name: [(row.keys, row.figures) for row in table.rows] + [("total", table.total)]
-            for name, table in (("table", report.table), ("trend", report.trend), ("products", report.products),
-                                ("stations", report.stations))}
+    report = commission_report(
+        scope=scope, params=CommissionParams(date_from=start, date_to=end, group="township"), source=source
+    )
+    return {
+        name: [(row.keys, row.figures) for row in table.rows] + [("total", table.total)]
+        for name, table in (
+            ("table", report.table),
+            ("trend", report.trend),
+            ("products", report.products),
+            ("stations", report.stations),
+        )
+    }
 
 
 def _median_ms(fn) -> float:
@@ -275,9 +376,11 @@ def _measure(world: dict) -> dict:
 
     county = ReportScope(region_paths=(world["county"].path,))
     operator = ReportScope(station_ids=(world["stations"][0].pk,))
-    cases = {"whole": (county, datetime.date(2024, 1, 1), datetime.date(2025, 12, 31)),
-             "ragged": (county, datetime.date(2024, 1, 16), datetime.date(2025, 12, 15)),
-             "station": (operator, datetime.date(2024, 1, 1), datetime.date(2025, 12, 31))}
+    cases = {
+        "whole": (county, datetime.date(2024, 1, 1), datetime.date(2025, 12, 31)),
+        "ragged": (county, datetime.date(2024, 1, 16), datetime.date(2025, 12, 15)),
+        "station": (operator, datetime.date(2024, 1, 1), datetime.date(2025, 12, 31)),
+    }
     result = {}
     for name, (scope, start, end) in cases.items():
         ours = _report(scope, start, end, "rollups")

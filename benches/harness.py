@@ -258,3 +258,43 @@ def postgres_database_ensure(url: str) -> None:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             progress(f"creating database {name}")
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _postgres_database_drop(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_migrated(env: dict[str, str], label: str) -> None:
+    """Bring the PostgreSQL database env's DATABASE_URL names up to date with the code's migrations.
+
+    Bench databases outlive a checkout (their data is reused across runs), so their migration history
+    can stop matching the code when a branch renumbers or drops a migration: `migrate` then refuses
+    (inconsistent history) or trips on tables an old name made. Such a database is built again from
+    empty rather than failing the bench."""
+    url = env["DATABASE_URL"]
+    postgres_database_ensure(url)
+    if manage("migrate", "--check", env=env, check=False).returncode == 0:
+        progress(f"{label} bench database is up to date")
+        return
+    progress(f"migrating the {label} bench database (minutes, the first time only)…")
+    result = manage("migrate", "--no-input", env=env, check=False)
+    if result.returncode == 0:
+        return
+    progress(
+        f"the {label} bench database no longer matches the migrations ({_last_line(result.stderr)}); "
+        "building it again from empty"
+    )
+    _postgres_database_drop(url)
+    postgres_database_ensure(url)
+    result = manage("migrate", "--no-input", env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "no message"

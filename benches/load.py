@@ -42,8 +42,15 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run(url: str, *, seconds: float, threads: int, connections: int, tool: str = "auto",
-        headers: dict[str, str] | None = None) -> LoadResult:
+def run(
+    url: str,
+    *,
+    seconds: float,
+    threads: int,
+    connections: int,
+    tool: str = "auto",
+    headers: dict[str, str] | None = None,
+) -> LoadResult:
     """`headers` go with every request (a Cookie: a visitor with a basket or a session)."""
     if tool == "wrk" or (tool == "auto" and have_wrk()):
         return run_wrk(url, seconds=seconds, threads=threads, connections=connections, headers=headers)
@@ -66,10 +73,18 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * _UNITS_MS[unit]
 
 
-def run_wrk(url: str, *, seconds: float, threads: int, connections: int,
-            headers: dict[str, str] | None = None) -> LoadResult:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
-           *(arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")), url]
+def run_wrk(
+    url: str, *, seconds: float, threads: int, connections: int, headers: dict[str, str] | None = None
+) -> LoadResult:
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+        *(arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")),
+        url,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
     return parse_wrk(out)
 
@@ -151,13 +166,16 @@ def _process(url: str, seconds: float, n_threads: int, queue, headers: dict[str,
     queue.put((latencies, counters["errors"], counters["bad"]))
 
 
-def run_python(url: str, *, seconds: float, processes: int, connections: int,
-               headers: dict[str, str] | None = None) -> LoadResult:
+def run_python(
+    url: str, *, seconds: float, processes: int, connections: int, headers: dict[str, str] | None = None
+) -> LoadResult:
     """`connections` client threads spread over `processes` processes, each on its own connection."""
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     per = [connections // processes + (1 if i < connections % processes else 0) for i in range(processes)]
-    procs = [ctx.Process(target=_process, args=(url, seconds, n, queue, headers), daemon=True) for n in per if n]
+    procs = [
+        ctx.Process(target=_process, args=(url, seconds, n, queue, headers), daemon=True) for n in per if n
+    ]
     started = time.monotonic()
     for p in procs:
         p.start()

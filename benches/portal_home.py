@@ -113,8 +113,10 @@ def seeded_guide_path(env: dict[str, str]) -> str:
 
 def _pages(ours_url: str, guide_path: str) -> dict[str, tuple[str, str]]:
     """key → (label, URL) of the pages measured on the caching server."""
-    return {"home": ('portal home "/", cached', ours_url + "/"),
-            "guide": (f"service guide {guide_path}, cached", ours_url + guide_path)}
+    return {
+        "home": ('portal home "/", cached', ours_url + "/"),
+        "guide": (f"service guide {guide_path}, cached", ours_url + guide_path),
+    }
 
 
 def run(ctx: Context) -> list[Row]:
@@ -123,15 +125,24 @@ def run(ctx: Context) -> list[Row]:
     runs: dict[str, list[load.LoadResult]] = {}
     rows: list[Row] = []
     progress("starting gunicorn for ours (config.wsgi, 2 sync workers) with and without the page cache")
-    with gunicorn("config.wsgi:application", env=ours_env(), name="portal-ours") as ours_url, \
-            gunicorn("config.wsgi:application", env=ours_env(PORTAL_PAGE_CACHE_SECONDS="0"),
-                     name="portal-ours-uncached") as uncached_url:
-        targets = {**_pages(ours_url, guide_path),
-                   "guide-uncached": (f"service guide {guide_path}, uncached", uncached_url + guide_path)}
+    with (
+        gunicorn("config.wsgi:application", env=ours_env(), name="portal-ours") as ours_url,
+        gunicorn(
+            "config.wsgi:application",
+            env=ours_env(PORTAL_PAGE_CACHE_SECONDS="0"),
+            name="portal-ours-uncached",
+        ) as uncached_url,
+    ):
+        targets = {
+            **_pages(ours_url, guide_path),
+            "guide-uncached": (f"service guide {guide_path}, uncached", uncached_url + guide_path),
+        }
         sizes = {key: len(_checked_page(url, "ours")) for key, (_label, url) in targets.items()}
         for key, (label, url) in targets.items():
             progress(f"starting the bare baseline for {label} (page sized to {sizes[key]:,} bytes)")
-            with gunicorn("benches.bare.wsgi:application", env=bare_env(sizes[key]), name="portal-bare") as bare_url:
+            with gunicorn(
+                "benches.bare.wsgi:application", env=bare_env(sizes[key]), name="portal-bare"
+            ) as bare_url:
                 bare_size = len(_checked_page(bare_url + "/", "bare baseline"))
                 pair = {"bare": bare_url + "/", "ours": url}
                 runs = {"bare": [], "ours": []}
@@ -144,12 +155,18 @@ def run(ctx: Context) -> list[Row]:
     ctx.note(
         load.describe(runs["bare"][0].tool, ctx.threads, ctx.connections, ctx.duration)
         + f" after a {ctx.warmup:g} s warm-up, loopback; gunicorn 2 sync workers per server; "
-        + (f"median of {ctx.repeat} interleaved runs" if ctx.repeat > 1 else "one run each (--repeat N for medians)")
+        + (
+            f"median of {ctx.repeat} interleaved runs"
+            if ctx.repeat > 1
+            else "one run each (--repeat N for medians)"
+        )
     )
     return rows
 
 
-def _rows(ctx: Context, title: str, runs: dict[str, list[load.LoadResult]], size: int, bare_size: int) -> list[Row]:
+def _rows(
+    ctx: Context, title: str, runs: dict[str, list[load.LoadResult]], size: int, bare_size: int
+) -> list[Row]:
     for key, results in runs.items():
         problems = "; ".join(p for p in (r.problems() for r in results) if p)
         if problems:
@@ -157,7 +174,19 @@ def _rows(ctx: Context, title: str, runs: dict[str, list[load.LoadResult]], size
     ours, bare = runs["ours"], runs["bare"]
     return [
         Row(f"{title}: throughput", _median(ours, "rps"), _median(bare, "rps"), "{:,.0f} req/s"),
-        Row(f"{title}: p50 latency", _median(ours, "p50_ms"), _median(bare, "p50_ms"), "{:,.1f} ms", better="lower"),
-        Row(f"{title}: p99 latency", _median(ours, "p99_ms"), _median(bare, "p99_ms"), "{:,.1f} ms", better="lower"),
+        Row(
+            f"{title}: p50 latency",
+            _median(ours, "p50_ms"),
+            _median(bare, "p50_ms"),
+            "{:,.1f} ms",
+            better="lower",
+        ),
+        Row(
+            f"{title}: p99 latency",
+            _median(ours, "p99_ms"),
+            _median(bare, "p99_ms"),
+            "{:,.1f} ms",
+            better="lower",
+        ),
         Row(f"{title}: page size", size, bare_size, "{:,.0f} B", better=""),
     ]

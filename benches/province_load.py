@@ -48,8 +48,7 @@ from benches.harness import (
     Row,
     clean_env,
     gunicorn,
-    manage,
-    postgres_database_ensure,
+    postgres_migrated,
     progress,
 )
 
@@ -84,16 +83,6 @@ def server_env(**overrides: str) -> dict[str, str]:
         **extra,
         **overrides,
     )
-
-
-def _migrated(env: dict[str, str]) -> None:
-    if manage("migrate", "--check", env=env, check=False).returncode == 0:
-        progress("province bench database is up to date")
-        return
-    progress("migrating the province bench database (a few minutes, once)…")
-    result = manage("migrate", "--no-input", env=env, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"migrate failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
 
 
 def _world(env: dict[str, str], stations: int) -> dict:
@@ -308,8 +297,7 @@ def run(ctx: Context) -> list[Row]:
     warmup = ctx.scaled(5, 1)
     stations = ctx.scaled(STATIONS, 4)
     env = server_env()
-    postgres_database_ensure(_database_url())
-    _migrated(env)
+    postgres_migrated(env, "province")
     progress(f"province: building {stations} stations with operators (once)…")
     world = _world(env, stations)
     servers = int(os.environ.get("BENCH_PROVINCE_SERVERS", "2"))

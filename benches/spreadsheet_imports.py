@@ -30,7 +30,7 @@ import tracemalloc
 import types
 import zipfile
 
-from benches.harness import ROOT, Context, Row, clean_env, postgres_database_ensure, progress
+from benches.harness import ROOT, Context, Row, clean_env, postgres_migrated, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_imports_bench"
 BASELINE = os.environ.get("BENCH_IMPORTS_BASELINE", "e41a2ed")
@@ -43,7 +43,6 @@ MANY_ROWS = int(os.environ.get("BENCH_IMPORTS_MANY_ROWS", "20000"))
 
 def run(ctx: Context) -> list[Row]:
     url = os.environ.get("BENCH_IMPORTS_DATABASE_URL", DEFAULT_URL)
-    postgres_database_ensure(url)
     runs, rows, many, limit = ctx.scaled(RUNS, 1), ctx.scaled(1000, 100), ctx.scaled(20_000, 6_000), OLD_LIMIT
     if ctx.short:
         limit = min(OLD_LIMIT, 5.0)
@@ -59,6 +58,7 @@ def run(ctx: Context) -> list[Row]:
         BENCH_IMPORTS_MANY_ROWS=str(many),
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
     )
+    postgres_migrated(env, "spreadsheet imports")
     progress(f"spreadsheet imports: ours and the reader at {BASELINE}, {runs} runs each")
     r = _child_json(["--child"], env)
     progress(
@@ -142,9 +142,6 @@ def _setup():
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _old_modules():

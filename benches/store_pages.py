@@ -125,8 +125,9 @@ def _bare(size: int, label: str):
         yield bare_url + "/", len(_checked_page(bare_url + "/", "bare baseline"))
 
 
-def _compare(ctx: Context, label: str, url: str, headers, judged: bool, size: int, bare_url: str,
-             bare_size: int) -> list[Row]:
+def _compare(
+    ctx: Context, label: str, url: str, headers, judged: bool, size: int, bare_url: str, bare_size: int
+) -> list[Row]:
     runs: dict[str, list[load.LoadResult]] = {"bare": [], "ours": []}
     for i in range(ctx.repeat):  # interleaved, so drift hits both servers alike
         suffix = f" (run {i + 1}/{ctx.repeat})" if ctx.repeat > 1 else ""
@@ -139,19 +140,33 @@ def _compare(ctx: Context, label: str, url: str, headers, judged: bool, size: in
 def run(ctx: Context) -> list[Row]:
     migrated_sqlite(DB_NAME, ours_env())
     product_path, cookies = seeded_store()
-    visitors = {"anonymous": None, "with a basket": {"Cookie": cookies["basket"]},
-                "signed in": {"Cookie": cookies["session"]}}
+    visitors = {
+        "anonymous": None,
+        "with a basket": {"Cookie": cookies["basket"]},
+        "signed in": {"Cookie": cookies["session"]},
+    }
     rows: list[Row] = []
     progress("starting gunicorn for ours (config.wsgi, 2 sync workers), with the store cache and without")
-    with gunicorn("config.wsgi:application", env=ours_env(), name="store-ours") as ours_url, \
-            gunicorn("config.wsgi:application", env=ours_env(SHOP_PAGE_CACHE_SECONDS="0"),
-                     name="store-ours-uncached") as uncached_url:
+    with (
+        gunicorn("config.wsgi:application", env=ours_env(), name="store-ours") as ours_url,
+        gunicorn(
+            "config.wsgi:application", env=ours_env(SHOP_PAGE_CACHE_SECONDS="0"), name="store-ours-uncached"
+        ) as uncached_url,
+    ):
         pages = {"store catalogue list": "/shop/catalogue/", f"product detail {product_path}": product_path}
         for page, path in pages.items():
-            targets = [(f"{page}, {who}", ours_url + path, headers, True) for who, headers in visitors.items()]
+            targets = [
+                (f"{page}, {who}", ours_url + path, headers, True) for who, headers in visitors.items()
+            ]
             if not ctx.short or "list" in page:
-                targets.append((f"{page}, with a basket, rendered (cache off)", uncached_url + path,
-                                visitors["with a basket"], False))
+                targets.append(
+                    (
+                        f"{page}, with a basket, rendered (cache off)",
+                        uncached_url + path,
+                        visitors["with a basket"],
+                        False,
+                    )
+                )
             sizes = [len(_checked_page(url, "ours", headers)) for _label, url, headers, _judged in targets]
             if ctx.short:  # one bare page per store page (the visitors' pages differ by 1-3 %): fewer servers
                 with _bare(sizes[0], page) as (bare_url, bare_size):
@@ -161,8 +176,18 @@ def run(ctx: Context) -> list[Row]:
                 for target, size in zip(targets, sizes, strict=True):
                     with _bare(size, target[0]) as (bare_url, bare_size):
                         rows += _compare(ctx, *target, size, bare_url, bare_size)
-    ctx.note(load.describe("wrk" if ctx.loadgen == "wrk" or (ctx.loadgen == "auto" and load.have_wrk()) else "python",
-                           ctx.threads, ctx.connections, ctx.duration)
-             + f" after a {ctx.warmup:g} s warm-up, loopback; gunicorn 2 sync workers per server; "
-             + (f"median of {ctx.repeat} interleaved runs" if ctx.repeat > 1 else "one run each (--repeat N for medians)"))
+    ctx.note(
+        load.describe(
+            "wrk" if ctx.loadgen == "wrk" or (ctx.loadgen == "auto" and load.have_wrk()) else "python",
+            ctx.threads,
+            ctx.connections,
+            ctx.duration,
+        )
+        + f" after a {ctx.warmup:g} s warm-up, loopback; gunicorn 2 sync workers per server; "
+        + (
+            f"median of {ctx.repeat} interleaved runs"
+            if ctx.repeat > 1
+            else "one run each (--repeat N for medians)"
+        )
+    )
     return rows

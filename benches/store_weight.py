@@ -33,7 +33,12 @@ from benches.store_pages import ours_env as store_env
 from benches.store_pages import seeded_store
 
 KBIT = 1000 / 8  # bytes per second per kbit/s
-THROTTLE = {"offline": False, "latency": 300, "downloadThroughput": 400 * KBIT, "uploadThroughput": 400 * KBIT}
+THROTTLE = {
+    "offline": False,
+    "latency": 300,
+    "downloadThroughput": 400 * KBIT,
+    "uploadThroughput": 400 * KBIT,
+}
 GOAL_KB, GOAL_S = 60, 3.0
 HEAVY = ("jquery", "bootstrap", "/oscar/css/", "fontawesome", "font-awesome", ".woff", ".ttf", ".eot")
 
@@ -74,9 +79,15 @@ def _prepare() -> tuple[dict[str, str], dict[str, str]]:
     category_path = result.stdout.strip().splitlines()[-1]
     progress("collecting static files with their gzip copies into var/bench/static…")
     manage("collectstatic", "--no-input", "-v0", env=_env("benches.store_front.settings"))
-    pages = {"home": "/shop/catalogue/", "list": category_path, "search": "/shop/search/?q=鸡蛋",
-             "product": product_path, "basket": "/shop/basket/", "checkout": "/shop/checkout/",
-             "my orders": "/shop/accounts/orders/"}
+    pages = {
+        "home": "/shop/catalogue/",
+        "list": category_path,
+        "search": "/shop/search/?q=鸡蛋",
+        "product": product_path,
+        "basket": "/shop/basket/",
+        "checkout": "/shop/checkout/",
+        "my orders": "/shop/accounts/orders/",
+    }
     return pages, cookies
 
 
@@ -89,8 +100,12 @@ def _browser(playwright):
 def _load(browser, base: str, path: str, session_cookie: str, *, throttled: bool) -> dict:
     """One cold load of `path`: bytes received, seconds to the load event, requests, foreign hosts."""
     name, value = session_cookie.split("=", 1)
-    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1, locale="zh-CN",
-                                  timezone_id="Asia/Shanghai")
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812},
+        device_scale_factor=1,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    )
     context.add_cookies([{"name": name, "value": value, "url": base}])
     foreign: list[str] = []
 
@@ -114,17 +129,28 @@ def _load(browser, base: str, path: str, session_cookie: str, *, throttled: bool
         response = page.goto(base + path, wait_until="load", timeout=120_000)
         seconds = time.monotonic() - started
         if response is None or response.status != 200:
-            raise RuntimeError(f"{path}: HTTP {response.status if response else '—'}; not measuring an error page")
+            raise RuntimeError(
+                f"{path}: HTTP {response.status if response else '—'}; not measuring an error page"
+            )
         page.wait_for_load_state("networkidle", timeout=120_000)
         heavy = sorted({u for u in urls.values() if any(h in u.lower() for h in HEAVY)})
-        foreign += sorted({u for u in urls.values() if not u.startswith((base, "data:")) and u not in foreign})
-        return {"bytes": sum(received.values()), "seconds": seconds, "requests": len(urls), "foreign": foreign,
-                "heavy": heavy}
+        foreign += sorted(
+            {u for u in urls.values() if not u.startswith((base, "data:")) and u not in foreign}
+        )
+        return {
+            "bytes": sum(received.values()),
+            "seconds": seconds,
+            "requests": len(urls),
+            "foreign": foreign,
+            "heavy": heavy,
+        }
     finally:
         context.close()
 
 
-def _measure(browser, base: str, pages: dict[str, str], cookie: str, repeat: int, who: str) -> dict[str, dict]:
+def _measure(
+    browser, base: str, pages: dict[str, str], cookie: str, repeat: int, who: str
+) -> dict[str, dict]:
     results = {}
     for label, path in pages.items():
         _load(browser, base, path, cookie, throttled=False)  # thumbnails made, the store cache filled
@@ -132,9 +158,13 @@ def _measure(browser, base: str, pages: dict[str, str], cookie: str, repeat: int
         for i in range(repeat):
             progress(f"{who}: {label} {path} (load {i + 1}/{repeat}, 400 kbit/s + 300 ms)")
             runs.append(_load(browser, base, path, cookie, throttled=True))
-        results[label] = {"bytes": statistics.median(r["bytes"] for r in runs),
-                          "seconds": statistics.median(r["seconds"] for r in runs),
-                          "requests": runs[0]["requests"], "foreign": runs[0]["foreign"], "heavy": runs[0]["heavy"]}
+        results[label] = {
+            "bytes": statistics.median(r["bytes"] for r in runs),
+            "seconds": statistics.median(r["seconds"] for r in runs),
+            "requests": runs[0]["requests"],
+            "foreign": runs[0]["foreign"],
+            "heavy": runs[0]["heavy"],
+        }
     return results
 
 
@@ -146,10 +176,29 @@ def _rows(ctx: Context, pages: dict[str, str], ours: dict, stock: dict) -> list[
         note = f"{mine['requests']} requests (Oscar stock: {base['requests'] if base else '—'})"
         if mine["heavy"] or mine["foreign"]:
             note += "; loads " + ", ".join(mine["heavy"] + mine["foreign"])[:200]
-        rows.append(Row(f"store {label}: KB received", kb, base["bytes"] / 1000 if base else None, fmt="{:,.1f} KB",
-                        better="lower", note=note, goal=f"≤ {GOAL_KB} KB", met=ctx.judge(kb <= GOAL_KB and clean)))
-        rows.append(Row(f"store {label}: seconds to load", mine["seconds"], base["seconds"] if base else None,
-                        fmt="{:.2f} s", better="lower", goal=f"< {GOAL_S:g} s", met=ctx.judge(mine["seconds"] < GOAL_S)))
+        rows.append(
+            Row(
+                f"store {label}: KB received",
+                kb,
+                base["bytes"] / 1000 if base else None,
+                fmt="{:,.1f} KB",
+                better="lower",
+                note=note,
+                goal=f"≤ {GOAL_KB} KB",
+                met=ctx.judge(kb <= GOAL_KB and clean),
+            )
+        )
+        rows.append(
+            Row(
+                f"store {label}: seconds to load",
+                mine["seconds"],
+                base["seconds"] if base else None,
+                fmt="{:.2f} s",
+                better="lower",
+                goal=f"< {GOAL_S:g} s",
+                met=ctx.judge(mine["seconds"] < GOAL_S),
+            )
+        )
     return rows
 
 
@@ -158,21 +207,38 @@ def run(ctx: Context) -> list[Row]:
 
     pages, cookies = _prepare()
     repeat = max(ctx.repeat, 1)
-    stock_pages = {"home": pages["home"]} if ctx.short else pages  # --short: one baseline page proves the path
+    stock_pages = (
+        {"home": pages["home"]} if ctx.short else pages
+    )  # --short: one baseline page proves the path
     progress("starting gunicorn for ours and for Oscar's stock templates (one sync worker each)")
-    with gunicorn("benches.store_front.wsgi:application", env=_env("benches.store_front.settings"), workers=1,
-                  name="store-weight-ours") as ours_url, \
-            gunicorn("benches.store_front.wsgi:application", env=_env("benches.store_front.stock_settings"),
-                     workers=1, name="store-weight-stock") as stock_url, sync_playwright() as playwright:
+    with (
+        gunicorn(
+            "benches.store_front.wsgi:application",
+            env=_env("benches.store_front.settings"),
+            workers=1,
+            name="store-weight-ours",
+        ) as ours_url,
+        gunicorn(
+            "benches.store_front.wsgi:application",
+            env=_env("benches.store_front.stock_settings"),
+            workers=1,
+            name="store-weight-stock",
+        ) as stock_url,
+        sync_playwright() as playwright,
+    ):
         browser = _browser(playwright)
         try:
             ours = _measure(browser, ours_url, pages, cookies["session"], repeat, "ours")
             stock = _measure(browser, stock_url, stock_pages, cookies["session"], repeat, "Oscar stock")
         finally:
             browser.close()
-    (VAR / "store_weight.json").write_text(json.dumps({"ours": ours, "stock": stock}, ensure_ascii=False, indent=1))
-    ctx.note("store pages: headless Chromium, 375×812, cold cache, CDP throttling 400 kbit/s down / 300 ms; bytes = "
-             "CDP encodedDataLength (gzip bodies + headers) until network idle; time = to the load event; "
-             f"{'median of ' + str(repeat) + ' loads' if repeat > 1 else 'one load each'}; per-request detail in "
-             "var/bench/store_weight.json")
+    (VAR / "store_weight.json").write_text(
+        json.dumps({"ours": ours, "stock": stock}, ensure_ascii=False, indent=1)
+    )
+    ctx.note(
+        "store pages: headless Chromium, 375×812, cold cache, CDP throttling 400 kbit/s down / 300 ms; bytes = "
+        "CDP encodedDataLength (gzip bodies + headers) until network idle; time = to the load event; "
+        f"{'median of ' + str(repeat) + ' loads' if repeat > 1 else 'one load each'}; per-request detail in "
+        "var/bench/store_weight.json"
+    )
     return _rows(ctx, pages, ours, stock)

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, postgres_database_ensure, progress
+from benches.harness import ROOT, Context, Row, clean_env, postgres_migrated, progress
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_supervision"
 GOAL_SECONDS = 60
@@ -47,45 +47,76 @@ OFFICERS = 50  # per department
 def run(ctx: Context) -> list[Row]:
     url = os.environ.get("BENCH_SUPERVISION_DATABASE_URL", DEFAULT_URL)
     rows = int(os.environ.get("BENCH_SUPERVISION_ROWS") or ctx.scaled(1_000_000, 20_000))
-    postgres_database_ensure(url)
-    env = clean_env(DJANGO_SETTINGS_MODULE="config.settings.local", DEBUG="false", DATABASE_URL=url,
-                    CACHE_URL="locmemcache://bench", CELERY_BROKER_URL="", LOG_LEVEL="WARNING",
-                    SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
-                    SMS_BACKEND="core.sms.ConsoleBackend", BENCH_SUPERVISION_ROWS=str(rows),
-                    BENCH_SUPERVISION_REPEAT=str(max(1, ctx.repeat)))
-    child = subprocess.run([sys.executable, "-m", "benches.supervision_sweep", "--child"], env=env, cwd=ROOT,
-                           stdout=subprocess.PIPE, text=True, check=False)
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DEBUG="false",
+        DATABASE_URL=url,
+        CACHE_URL="locmemcache://bench",
+        CELERY_BROKER_URL="",
+        LOG_LEVEL="WARNING",
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
+        SMS_BACKEND="core.sms.ConsoleBackend",
+        BENCH_SUPERVISION_ROWS=str(rows),
+        BENCH_SUPERVISION_REPEAT=str(max(1, ctx.repeat)),
+    )
+    postgres_migrated(env, "supervision")
+    child = subprocess.run(
+        [sys.executable, "-m", "benches.supervision_sweep", "--child"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if child.returncode != 0:
         raise RuntimeError(f"the sweep benchmark's child failed with status {child.returncode}")
     result = json.loads(child.stdout.strip().splitlines()[-1])
-    ctx.note(f"supervision sweep: {result['open']:,} open requests on PostgreSQL, {DEPARTMENTS} departments, "
-             f"{result['people']:,} heads and officers; a first sweep issues {result['cards']:,} cards and "
-             f"{result['escalations']:,} escalations and, with phones, {result['texts']:,} texts (one per "
-             f"person) where one per request and person would be {result['texts_per_request']:,}")
+    ctx.note(
+        f"supervision sweep: {result['open']:,} open requests on PostgreSQL, {DEPARTMENTS} departments, "
+        f"{result['people']:,} heads and officers; a first sweep issues {result['cards']:,} cards and "
+        f"{result['escalations']:,} escalations and, with phones, {result['texts']:,} texts (one per "
+        f"person) where one per request and person would be {result['texts_per_request']:,}"
+    )
     first_plain, first_phones = result["first_plain"], result["first_phones"]
     return [
-        Row(f"supervision sweep, {result['open']:,} open, first run, no phones", first_plain,
-            result["baseline_all"], fmt="{:,.2f} s", better="lower", note="vs SELECT every open request",
-            goal=f"< {GOAL_SECONDS} s", met=ctx.judge(first_plain < GOAL_SECONDS)),
-        Row(f"supervision sweep, {result['open']:,} open, first run, heads and officers with phones",
-            first_phones, result["baseline_all"], fmt="{:,.2f} s", better="lower",
-            note="vs SELECT every open request", goal=f"< {GOAL_SECONDS} s",
-            met=ctx.judge(first_phones < GOAL_SECONDS)),
-        Row("supervision sweep, same moment again (issues nothing)", result["second"], result["baseline_due"],
-            fmt="{:,.2f} s", better="lower", note="vs SELECT the rows due a card"),
+        Row(
+            f"supervision sweep, {result['open']:,} open, first run, no phones",
+            first_plain,
+            result["baseline_all"],
+            fmt="{:,.2f} s",
+            better="lower",
+            note="vs SELECT every open request",
+            goal=f"< {GOAL_SECONDS} s",
+            met=ctx.judge(first_plain < GOAL_SECONDS),
+        ),
+        Row(
+            f"supervision sweep, {result['open']:,} open, first run, heads and officers with phones",
+            first_phones,
+            result["baseline_all"],
+            fmt="{:,.2f} s",
+            better="lower",
+            note="vs SELECT every open request",
+            goal=f"< {GOAL_SECONDS} s",
+            met=ctx.judge(first_phones < GOAL_SECONDS),
+        ),
+        Row(
+            "supervision sweep, same moment again (issues nothing)",
+            result["second"],
+            result["baseline_due"],
+            fmt="{:,.2f} s",
+            better="lower",
+            note="vs SELECT the rows due a card",
+        ),
     ]
 
 
 # --- the child: Django set up against the bench database ---------------------------------------------
 
+
 def _child() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    progress("migrating the bench database (minutes, the first time only)…")
-    call_command("migrate", verbosity=0, interactive=False)
     rows = int(os.environ["BENCH_SUPERVISION_ROWS"])
     # The first reverse() imports every URLconf (seconds): a running worker has long done it.
     from django.urls import reverse
@@ -133,42 +164,71 @@ def _world(rows: int, now) -> dict:
     if world is not None:
         progress(f"reusing {rows:,} open requests")
         return world
-    progress(f"building {rows:,} open requests, {DEPARTMENTS} departments and their staff in one transaction…")
+    progress(
+        f"building {rows:,} open requests, {DEPARTMENTS} departments and their staff in one transaction…"
+    )
     started = time.monotonic()
     with transaction.atomic():
-        city = (Region.objects.filter(code="990000").first()
-                or Region.add_root(name="基准市", code="990000", level="city"))
-        county = (Region.objects.filter(code="990100").first()
-                  or city.add_child(name="基准县", code="990100", level="county"))
-        town = (Region.objects.filter(code="990100001").first()
-                or county.add_child(name="基准镇", code="990100001", level="township"))
-        village = (Region.objects.filter(code="990100001001").first()
-                   or town.add_child(name="基准村", code="990100001001", level="village"))
+        city = Region.objects.filter(code="990000").first() or Region.add_root(
+            name="基准市", code="990000", level="city"
+        )
+        county = Region.objects.filter(code="990100").first() or city.add_child(
+            name="基准县", code="990100", level="county"
+        )
+        town = Region.objects.filter(code="990100001").first() or county.add_child(
+            name="基准镇", code="990100001", level="township"
+        )
+        village = Region.objects.filter(code="990100001001").first() or town.add_child(
+            name="基准村", code="990100001001", level="village"
+        )
         with connection.cursor() as cursor:
             cursor.execute(_TRIGGERS_OFF)
             cursor.execute("TRUNCATE gov_services_servicerequest CASCADE")
         departments, items, officers = [], [], []
         for d in range(DEPARTMENTS):
-            department, _ = Department.objects.get_or_create(code=f"BENCH-SUP-D{d:02d}",
-                                                             defaults={"name": f"基准局{d}", "region": county})
+            department, _ = Department.objects.get_or_create(
+                code=f"BENCH-SUP-D{d:02d}", defaults={"name": f"基准局{d}", "region": county}
+            )
             departments.append(department)
-            items += [ServiceItem.objects.get_or_create(
-                code=f"BENCH-SUP-D{d:02d}-{days}", defaults={
-                    "name": f"基准事项{d}-{days}", "department": department, "category": "public_service",
-                    "legal_limit_days": days, "promised_limit_days": days})[0].pk for days in (10, 20)]
-            head, _ = User.objects.get_or_create(username=f"bench-sup-head-{d:02d}",
-                                                 defaults={"full_name": f"基准局长{d}"})
-            DepartmentMembership.objects.get_or_create(department=department, user=head, ended_on=None,
-                                                       defaults={"is_head": True})
+            items += [
+                ServiceItem.objects.get_or_create(
+                    code=f"BENCH-SUP-D{d:02d}-{days}",
+                    defaults={
+                        "name": f"基准事项{d}-{days}",
+                        "department": department,
+                        "category": "public_service",
+                        "legal_limit_days": days,
+                        "promised_limit_days": days,
+                    },
+                )[0].pk
+                for days in (10, 20)
+            ]
+            head, _ = User.objects.get_or_create(
+                username=f"bench-sup-head-{d:02d}", defaults={"full_name": f"基准局长{d}"}
+            )
+            DepartmentMembership.objects.get_or_create(
+                department=department, user=head, ended_on=None, defaults={"is_head": True}
+            )
             for k in range(OFFICERS):
-                officer, _ = User.objects.get_or_create(username=f"bench-sup-officer-{d:02d}-{k:02d}",
-                                                        defaults={"full_name": f"基准科员{d}-{k}"})
+                officer, _ = User.objects.get_or_create(
+                    username=f"bench-sup-officer-{d:02d}-{k:02d}", defaults={"full_name": f"基准科员{d}-{k}"}
+                )
                 DepartmentMembership.objects.get_or_create(department=department, user=officer, ended_on=None)
                 officers.append(officer.pk)
         with connection.cursor() as cursor:
-            cursor.execute(_GENERATE, {"n": rows, "now": now, "depts": [d.pk for d in departments],
-                                       "items": items, "officers": officers, "village": village.pk,
-                                       "nd": DEPARTMENTS, "no": OFFICERS})
+            cursor.execute(
+                _GENERATE,
+                {
+                    "n": rows,
+                    "now": now,
+                    "depts": [d.pk for d in departments],
+                    "items": items,
+                    "officers": officers,
+                    "village": village.pk,
+                    "nd": DEPARTMENTS,
+                    "no": OFFICERS,
+                },
+            )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE gov_services_servicerequest")
     progress(f"  built in {time.monotonic() - started:.0f} s")
@@ -215,8 +275,13 @@ def _phones(people, on: bool) -> None:
     if not on:
         people.update(phone="")
         return
-    User.objects.bulk_update([User(pk=pk, phone=f"139{n:08d}") for n, pk in
-                              enumerate(people.order_by("pk").values_list("pk", flat=True))], ["phone"])
+    User.objects.bulk_update(
+        [
+            User(pk=pk, phone=f"139{n:08d}")
+            for n, pk in enumerate(people.order_by("pk").values_list("pk", flat=True))
+        ],
+        ["phone"],
+    )
 
 
 def _measure(world: dict, now, *, repeat: int) -> dict:
@@ -231,27 +296,38 @@ def _measure(world: dict, now, *, repeat: int) -> dict:
 
     def select_all():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id, department_id, status, due_at, item_id, assignee_id "
-                           "FROM gov_services_servicerequest WHERE status = ANY(%s) AND paused_at IS NULL",
-                           [running])
+            cursor.execute(
+                "SELECT id, department_id, status, due_at, item_id, assignee_id "
+                "FROM gov_services_servicerequest WHERE status = ANY(%s) AND paused_at IS NULL",
+                [running],
+            )
             return len(cursor.fetchall())
 
     def select_due():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT id, department_id, status, due_at, item_id, assignee_id "
-                           "FROM gov_services_servicerequest "
-                           "WHERE status = ANY(%s) AND paused_at IS NULL AND due_at <= %s",
-                           [running, now.replace(hour=23, minute=59) + _days(2)])
+            cursor.execute(
+                "SELECT id, department_id, status, due_at, item_id, assignee_id "
+                "FROM gov_services_servicerequest "
+                "WHERE status = ANY(%s) AND paused_at IS NULL AND due_at <= %s",
+                [running, now.replace(hour=23, minute=59) + _days(2)],
+            )
             return len(cursor.fetchall())
 
     def empty():
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_TRIGGERS_OFF)
-            cursor.execute("TRUNCATE gov_services_supervisioncard, gov_services_escalation, "
-                           "gov_services_requestevent, gov_services_supervisionsweep, core_smsoutboxmessage")
+            cursor.execute(
+                "TRUNCATE gov_services_supervisioncard, gov_services_escalation, "
+                "gov_services_requestevent, gov_services_supervisionsweep, core_smsoutboxmessage"
+            )
 
-    figures: dict[str, list[float]] = {"baseline_all": [], "first_plain": [], "first_phones": [], "second": [],
-                                       "baseline_due": []}
+    figures: dict[str, list[float]] = {
+        "baseline_all": [],
+        "first_plain": [],
+        "first_phones": [],
+        "second": [],
+        "baseline_due": [],
+    }
     open_count = cards = escalations = texts = 0
     for run in range(1, repeat + 1):
         progress(f"run {run}/{repeat}: baseline, SELECT every open request…")
@@ -266,8 +342,10 @@ def _measure(world: dict, now, *, repeat: int) -> dict:
             seconds, sweep = _timed(lambda: supervision_sweep_run(now=now))
             figures["first_phones" if phones else "first_plain"].append(seconds)
             cards, escalations = SupervisionCard.objects.count(), Escalation.objects.count()
-            progress(f"  {seconds:.2f} s: {cards:,} cards, {escalations:,} escalations, "
-                     f"{SmsOutboxMessage.objects.count():,} texts")
+            progress(
+                f"  {seconds:.2f} s: {cards:,} cards, {escalations:,} escalations, "
+                f"{SmsOutboxMessage.objects.count():,} texts"
+            )
         texts = SmsOutboxMessage.objects.count()
         progress(f"run {run}/{repeat}: baseline, SELECT the rows due a card…")
         seconds, due_count = _timed(select_due)
@@ -276,18 +354,29 @@ def _measure(world: dict, now, *, repeat: int) -> dict:
         progress(f"run {run}/{repeat}: ours, the same moment again…")
         seconds, sweep = _timed(lambda: supervision_sweep_run(now=now))
         figures["second"].append(seconds)
-        progress(f"  {seconds:.2f} s, issued {sweep.counts['yellow'] + sweep.counts['red']} cards, "
-                 f"{SmsOutboxMessage.objects.count() - texts} texts")
+        progress(
+            f"  {seconds:.2f} s, issued {sweep.counts['yellow'] + sweep.counts['red']} cards, "
+            f"{SmsOutboxMessage.objects.count() - texts} texts"
+        )
     # What one text per request and person would have been: each escalation's step tells the officer
     # holding it (its department's head while nobody does) or the head (1 per department here).
     notify = dict(EscalationStep.objects.values_list("pk", "notify"))
-    texts_per_request = sum(1 + (notify[step] == EscalationStep.Notify.BOTH)
-                            for step in Escalation.objects.values_list("step_id", flat=True)
-                            if notify[step] != EscalationStep.Notify.NOBODY)
+    texts_per_request = sum(
+        1 + (notify[step] == EscalationStep.Notify.BOTH)
+        for step in Escalation.objects.values_list("step_id", flat=True)
+        if notify[step] != EscalationStep.Notify.NOBODY
+    )
     _phones(world["people"], False)
     result = {name: statistics.median(values) for name, values in figures.items()}
-    return {**result, "open": open_count, "cards": cards, "escalations": escalations, "texts": texts,
-            "texts_per_request": texts_per_request, "people": world["people"].count()}
+    return {
+        **result,
+        "open": open_count,
+        "cards": cards,
+        "escalations": escalations,
+        "texts": texts,
+        "texts_per_request": texts_per_request,
+        "people": world["people"].count(),
+    }
 
 
 def _days(n: int):

@@ -10,6 +10,7 @@ from whitenoise import WhiteNoise
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benches.store_front.settings")
 
-application = WhiteNoise(get_wsgi_application(), root=settings.STATIC_ROOT, prefix=settings.STATIC_URL,
-                         autorefresh=True)
+application = WhiteNoise(
+    get_wsgi_application(), root=settings.STATIC_ROOT, prefix=settings.STATIC_URL, autorefresh=True
+)
 application.add_files(settings.MEDIA_ROOT, prefix=settings.MEDIA_URL)
