@@ -107,16 +107,6 @@ def _code_field() -> forms.SlugField:
                            widget=forms.TextInput(attrs={"autocomplete": "off", "class": "cz-mono"}))
 
 
-def place_errors(error: ValidationError, form: forms.Form) -> None:
-    """A service's errors beside the fields that caused them, the rest above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, messages in error.message_dict.items():
-        field = SERVICE_FIELD.get(key, key)
-        form.add_error(field if field in form.fields else None, messages)
-
-
 # --- providers and products --------------------------------------------------------------------------
 
 class ProviderForm(forms.Form):

@@ -22,6 +22,7 @@ from django.views.generic import ListView, View
 
 from agency import selectors_setup as selectors
 from agency.forms_setup import (
+    SERVICE_FIELD,
     CommissionPreviewForm,
     PlanCreateForm,
     PlanTermsForm,
@@ -29,13 +30,13 @@ from agency.forms_setup import (
     ProviderForm,
     SetupApplyForm,
     SetupImportForm,
-    place_errors,
 )
 from agency.services import setup as services
 from agency.services import setup_import
 from core.audit import audit_events_for
 from core.http import int_or_none
 from core.import_views import ImportPageMixin
+from core.service_errors import errors_onto
 from core.spreadsheets import FORMATS, spreadsheet_response
 from core.views import ImportJobStatusView
 from stations.mixins import CountyStaffMixin
@@ -135,7 +136,7 @@ class _EditView(SetupEditMixin, View):
         try:
             row = self.save(form)
         except ValidationError as error:
-            place_errors(error, form)
+            errors_onto(form, error, fields=SERVICE_FIELD)
             return self.render(form)
         messages.success(request, self.success_message % {"name": row})
         return HttpResponseRedirect(self.success_url(row))
@@ -232,7 +233,7 @@ class _TermsView(_EditView):
         version = services.plan_version_build(plan=None, **terms)
         errors = services.version_errors(version)
         if errors:
-            place_errors(ValidationError(errors), form)
+            errors_onto(form, ValidationError(errors), fields=SERVICE_FIELD)
             return None
         amount = form.cleaned_data.get("try_amount")
         if amount is None:

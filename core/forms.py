@@ -38,12 +38,3 @@ class ImportUploadForm(forms.Form):
 
     def clean_idempotency_key(self):
         return self.cleaned_data["idempotency_key"] or uuid.uuid4()
-
-
-def service_errors_onto(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError shown on `form`: beside the fields it names, the rest above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)

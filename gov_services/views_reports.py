@@ -47,15 +47,6 @@ PAGE_SIZE = 20
 MAP_LIMIT = 500  # markers on the public map: the newest reports
 
 
-def _photo_errors_onto(form, error: ValidationError) -> None:
-    """A service's errors beside the fields they name; photo problems beside the first photo."""
-    if hasattr(error, "error_dict") and PHOTOS in error.error_dict:
-        for message in error.error_dict.pop(PHOTOS):
-            form.add_error("photo_1", message)
-    if not hasattr(error, "error_dict") or error.error_dict:
-        errors_onto(form, error)
-
-
 class ReportCreateView(LoginRequiredMixin, View):
     """/reports/new/: a resident reports a problem with photos and a place."""
 
@@ -99,7 +90,7 @@ class ReportCreateView(LoginRequiredMixin, View):
                 form.add_error(None, _("This form was already sent with different content. Check “My requests” "
                                        "first; to report another problem, open the form again."))
             else:
-                _photo_errors_onto(form, error)
+                errors_onto(form, error, fields={PHOTOS: "photo_1"})  # photo problems: the first photo
             return self.render(form)
         messages.success(request, _("Thank you: your report has been sent to %(department)s. Your tracking code "
                                     "is %(code)s; you will get a text message when it moves on.") % {

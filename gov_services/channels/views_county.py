@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
-from core.forms import service_errors_onto
+from core.service_errors import errors_onto
 from gov_services.channels import services
 from gov_services.channels.forms import (
     ChannelCreateForm,
@@ -59,7 +59,7 @@ class ChannelListView(CountyAdminMixin, View):
             try:
                 channel = services.channel_create(actor=request.user, jurisdiction=county, **form.cleaned_data)
             except ValidationError as error:
-                service_errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("Channel “%(name)s” is set up.") % {"name": channel.name})
                 return HttpResponseRedirect(reverse("gov_services:channel-detail", args=[channel.pk]))
@@ -101,7 +101,7 @@ class ChannelDetailView(CountyAdminMixin, View):
             services.channel_update(actor=request.user, channel=channel, **{
                 name: form.cleaned_data[name] for name in services.CHANNEL_EDITABLE})
         except ValidationError as error:
-            service_errors_onto(form, error)
+            errors_onto(form, error)
             return self.get(request, channel.pk, update_form=form)
         messages.success(request, _("Saved."))
         return HttpResponseRedirect(request.path)
@@ -136,7 +136,7 @@ class ChannelDetailView(CountyAdminMixin, View):
                                          app_secret=form.cleaned_data["app_secret"],
                                          **{name: form.cleaned_data[name] for name in form.Meta.fields})
         except ValidationError as error:
-            service_errors_onto(form, error)
+            errors_onto(form, error)
             return self.get(request, channel.pk, wechat_form=form)
         messages.success(request, _("The official account is connected. Paste the server address, the token and "
                                     "the EncodingAESKey into WeChat's server settings."))
