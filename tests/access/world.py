@@ -602,8 +602,6 @@ def _oscar(world: World) -> None:
     from oscar.core.loading import get_model
     from oscar.test import factories as oscar
 
-    Email = get_model("communication", "Email")
-    Notification = get_model("communication", "Notification")
     CommunicationEventType = get_model("communication", "CommunicationEventType")
     Country = get_model("address", "Country")
     china, _ = Country.objects.get_or_create(iso_3166_1_a2="CN", defaults={
@@ -619,18 +617,6 @@ def _oscar(world: World) -> None:
         product = side.merchants["M1"].partner.stockrecords.first().product
         alert = oscar.ProductAlertFactory(user=resident, product=product)
         world.add("product_alert", alert, tags=tags)
-        # A visitor's alert by e-mail: its key (mailed to them) is the proof on the confirm and cancel links.
-        by_mail = oscar.ProductAlertFactory(user=None, email=f"{name}@example.cn", product=product,
-                                            status="Unconfirmed")
-        world.add("product_alert_by_mail", by_mail, tags=tags, key=by_mail.key)
-        wishlist = oscar.WishListFactory(owner=resident)
-        wishlist.add(product)
-        line = wishlist.lines.get()
-        world.add("wishlist", wishlist, tags=tags, key=wishlist.key, product=product.pk, line=line.pk)
-        email = Email.objects.create(user=resident, subject="订单已确认", body_text="您的订单已确认。")
-        world.add("email", email, tags=tags)
-        note = Notification.objects.create(recipient=resident, subject="取件提醒", body="包裹已到服务站。")
-        world.add("notification", note, tags=tags)
     for thing in world.of("order"):
         thing.attrs["hash"] = thing.obj.verification_hash()
 

@@ -1,5 +1,5 @@
-"""The customer's account pages forked from Oscar (shop/customer, shop/wishlists): a line's re-order,
-the notifications redirect, and wish lists answering 404 to whoever may not see them."""
+"""The store's account area (shop/customer, shop/wishlists): a line's re-order, Oscar's sign-in and
+account pages leading to ours, and the pages the store does not offer answering 404."""
 
 import pytest
 from django.urls import reverse
@@ -51,30 +51,37 @@ def test_another_residents_line_and_a_missing_line_are_not_found(client, own_ord
     assert client.post(missing, {"action": "reorder"}).status_code == 404
 
 
-def test_the_notifications_address_leads_to_the_inbox_under_the_store_and_asks_visitors_to_sign_in(
-        client, resident):
-    url = reverse("customer:summary") + "notifications/"
-    assert client.get(url).url.startswith(reverse("accounts:login"))
-    client.force_login(resident)
-    assert client.get(url).url == reverse("customer:notifications-inbox")
-
-
-def test_a_wish_list_s_own_page_asks_visitors_to_sign_in(client, resident):
-    wishlist = WishListFactory(owner=resident)
-    response = client.get(reverse("customer:wishlists-detail", args=[wishlist.key]))
-    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
-
-
-@pytest.mark.parametrize("visibility, signed_in, expected", [
-    (WishList.PRIVATE, True, 404),  # Oscar: 403, which tells a list is there
-    (WishList.PRIVATE, False, 404),
-    (WishList.SHARED, True, 404),  # not shared with this account
-    (WishList.SHARED, False, 302),  # sign in: it may be shared with theirs
-    (WishList.PUBLIC, False, 200),
+@pytest.mark.parametrize("name, target", [
+    ("customer:login", "accounts:login"),
+    ("customer:register", "accounts:signup"),
 ])
-def test_a_wish_list_s_sharing_link_is_not_found_by_whoever_may_not_see_it(
-        client, resident, visibility, signed_in, expected):
-    wishlist = WishListFactory(owner=resident, visibility=visibility)
-    if signed_in:
-        client.force_login(UserFactory())
-    assert client.get(reverse("wishlists:detail", args=[wishlist.key])).status_code == expected
+def test_signing_in_and_up_at_the_store_lead_to_the_accounts_app_keeping_where_to_go_next(client, name, target):
+    response = client.get(reverse(name), {"next": "/shop/basket/"})
+    assert response.status_code == 302 and response.url == reverse(target) + "?next=%2Fshop%2Fbasket%2F"
+
+
+@pytest.mark.parametrize("name, target", [
+    ("customer:summary", "customer:order-list"),
+    ("customer:change-password", "accounts:password-change"),
+    ("customer:profile-view", "accounts:landing"),
+    ("customer:profile-update", "accounts:landing"),
+])
+def test_the_store_s_account_pages_lead_a_resident_to_their_orders_or_to_the_accounts_app(
+        client, resident, name, target):
+    assert client.get(reverse(name)).url.startswith(reverse("accounts:login"))
+    client.force_login(resident)
+    assert client.get(reverse(name)).url == reverse(target)
+
+
+@pytest.mark.parametrize("path", [
+    "addresses/", "emails/", "notifications/", "notifications/inbox/", "alerts/", "wishlists/",
+    "profile/delete/",
+])
+def test_oscar_s_other_account_pages_are_not_served(client, resident, path):
+    client.force_login(resident)
+    assert client.get(reverse("customer:order-list").replace("orders/", path)).status_code == 404
+
+
+def test_a_wish_list_s_sharing_link_is_not_served(client, resident):
+    wishlist = WishListFactory(owner=resident, visibility=WishList.PUBLIC)
+    assert client.get(f"/shop/wishlists/{wishlist.key}/").status_code == 404
