@@ -18,4 +18,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_role_groups, dispatch_uid="accounts.sync_role_groups")
-        from accounts import lockout, middleware, phone_codes  # noqa: F401  receivers; the SMS purposes
+        from accounts import checks, lockout, middleware, phone_codes  # noqa: F401  receivers; checks; SMS purposes

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views, views_ops, views_signup
+from accounts import views, views_ops, views_signup, views_two_factor
 
 app_name = "accounts"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("two-factor/", views_two_factor.TwoFactorHomeView.as_view(), name="two-factor"),
+    path("two-factor/setup/", views_two_factor.TwoFactorSetupView.as_view(), name="two-factor-setup"),
+    path("two-factor/verify/", views_two_factor.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("workspace/", views.LandingView.as_view(), name="landing"),
     path("signup/", views_signup.SignupView.as_view(), name="signup"),
     path("signup/verify/", views_signup.SignupVerifyView.as_view(), name="signup-verify"),

@@ -28,6 +28,7 @@ from django.views import View
 from accounts.models import User
 from accounts.roles import SEPARATED_ROLES, Role
 from accounts.services import login_lockout_lift, user_role_grant, user_role_revoke
+from accounts.two_factor import two_factor_reset
 from core.health import OPERATIONS_PERMISSION, health_run, health_verdict
 from core.models import AuditEvent, AuditSeal
 from core.personal_data import personal_data_access_list, personal_data_inventory
@@ -151,6 +152,8 @@ class AdminRoleListView(LoginRequiredMixin, View):
         verb = request.POST.get("action")
         if verb == "lift":
             return self._lift(request)
+        if verb == "two_factor_reset":
+            return self._two_factor_reset(request)
         role_value = request.POST.get("role", "")
         if verb not in ("grant", "revoke") or role_value not in {r.value for r in ADMIN_ROLES}:
             return self.get(request, status=400, error=_("Choose a role to give or take away."))
@@ -177,4 +180,18 @@ class AdminRoleListView(LoginRequiredMixin, View):
             return self.get(request, status=403, error=str(refusal))
         messages.success(request, _("The lock-out of %(user)s is lifted.") % {"user": username} if lifted
                          else _("%(user)s was not locked out.") % {"user": username})
+        return redirect("accounts:ops-admins")
+
+    def _two_factor_reset(self, request):
+        """A lost phone: the person sets up a new authenticator at their next sign-in."""
+        user = User.objects.filter(username=request.POST.get("username", "").strip()[:150]).first()
+        if user is None:
+            return self.get(request, status=400, error=_("There is no account with this user name."))
+        try:
+            reset = two_factor_reset(actor=request.user, user=user)
+        except PermissionDenied as refusal:
+            return self.get(request, status=403, error=str(refusal))
+        messages.success(request, _("The two-factor sign-in of %(user)s is reset; they set up a new phone at "
+                                    "their next sign-in.") % {"user": user.username} if reset
+                         else _("%(user)s had no two-factor sign-in set up.") % {"user": user.username})
         return redirect("accounts:ops-admins")

@@ -118,6 +118,10 @@ INSTALLED_APPS = [
     "axes",  # sign-in lock-outs (accounts/lockout.py)
     "django_prometheus",  # request, database and cache metrics (core/metrics.py adds the business gauges)
     "django_structlog",  # JSON logs with a request id, carried into Celery tasks (LOGGING below)
+    # Two-factor sign-in (accounts/two_factor.py): authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 # Oscar's basket needs session and auth,
@@ -136,11 +140,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor given this session
     # GET requests of the report pages read from the replica, when there is one (config/db_router.py).
     "config.db_router.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff sessions end with the browser and after STAFF_SESSION_IDLE_MINUTES; staff pages are no-store.
     "accounts.middleware.StaffSessionMiddleware",
+    # A sign-in that owes a second factor gives it (or sets up an authenticator) before any other page.
+    "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Whole public pages for anonymous visitors, answered before routing (core/page_cache.py).
@@ -328,6 +335,14 @@ AXES_VERBOSE = False
 # Counter PCs are shared (accounts/middleware.py): a staff session ends when the browser closes and after
 # this many minutes without a request. Residents keep SESSION_COOKIE_AGE (two weeks).
 STAFF_SESSION_IDLE_MINUTES = read("STAFF_SESSION_IDLE_MINUTES", env.int, 30, "STAFF_SESSION_IDLE_MINUTES=30")
+
+# Two-factor sign-in (accounts/two_factor.py; 等保 2.0 asks it of administrators): holders of these roles
+# (and platform superusers) give a code from an authenticator app after their password. Officers and
+# operators may be added by the county's policy; an empty list asks it of nobody (the demo's default).
+TWO_FACTOR_ROLES = read("TWO_FACTOR_ROLES", env.list,
+                        ["county_admin", "township_admin", "system_admin", "security_admin", "audit_admin",
+                         "data_officer"], "TWO_FACTOR_ROLES=county_admin,township_admin,system_admin,security_admin")
+OTP_TOTP_ISSUER = read("OTP_TOTP_ISSUER", env.str, "村站", "OTP_TOTP_ISSUER=乐亭县村站")
 
 LOGIN_URL = reverse_lazy("accounts:login")
 LOGIN_REDIRECT_URL = reverse_lazy("accounts:landing")

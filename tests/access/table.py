@@ -229,6 +229,13 @@ EXPECTATIONS: dict[str, Case] = {
                                                   why_no_control="tests/accounts/test_admin_roles.py gives a role")),
     "accounts:password-change": Case(SIGNED_IN, post=Post({}, why_no_control=(
         "the old password is asked first; tests/accounts/test_passwords.py changes one"))),
+    # Two-factor sign-in (accounts/views_two_factor.py): one's own authenticator and codes, nobody else's.
+    "accounts:two-factor": Case(SIGNED_IN, post=Post({}, why_no_control=(
+        "new recovery codes need a code given this session; tests/accounts/test_two_factor.py renews them"))),
+    "accounts:two-factor-setup": Case(SIGNED_IN, post=Post({"code": "12345"}, why_no_control=(
+        "the first code comes from the person's app; tests/accounts/test_two_factor.py enrols one"))),
+    "accounts:two-factor-verify": Case(SIGNED_IN, ok=ok(200, 302), post=Post({"code": "12345"}, why_no_control=(
+        "the code comes from the person's app; tests/accounts/test_two_factor.py signs in with one"))),
     # --- sign-in and the landing page -------------------------------------------------------------------------
     "accounts:login": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the sign-in form: anyone may post it (throttled)")),
     "accounts:logout": Case(PUBLIC, ok=ok(200, 302, 405), post=Unexercised("signing out changes no data")),
