@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views, views_ops, views_signup, views_two_factor
+from accounts import views, views_data_requests, views_ops, views_signup, views_two_factor
 
 app_name = "accounts"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("ops/audit/", views_ops.AuditEventListView.as_view(), name="ops-audit"),
     path("ops/personal-data/", views_ops.PersonalDataInventoryView.as_view(), name="ops-personal-data"),
     path("ops/personal-data/access/", views_ops.PersonalDataAccessListView.as_view(), name="ops-personal-data-access"),
+    path("ops/data-requests/", views_data_requests.DataRequestQueueView.as_view(), name="ops-data-requests"),
+    path("ops/data-requests/<int:pk>/", views_data_requests.DataRequestAnswerView.as_view(), name="ops-data-request"),
+    # A resident's own personal data: what is held, a copy, correction and deletion requests.
+    path("me/data/", views_data_requests.MyDataView.as_view(), name="my-data"),
+    path("me/data/export/", views_data_requests.MyDataExportView.as_view(), name="my-data-export"),
     path("ops/admins/", views_ops.AdminRoleListView.as_view(), name="ops-admins"),
     path("password/reset/verify/", views_signup.PasswordResetVerifyView.as_view(), name="password-reset-verify"),
 ]

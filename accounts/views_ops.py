@@ -30,8 +30,9 @@ from accounts.roles import SEPARATED_ROLES, Role
 from accounts.services import login_lockout_lift, user_role_grant, user_role_revoke
 from accounts.two_factor import two_factor_reset
 from core.health import OPERATIONS_PERMISSION, health_run, health_verdict
-from core.models import AuditEvent, AuditSeal
+from core.models import AuditEvent, AuditSeal, RetentionRun
 from core.personal_data import personal_data_access_list, personal_data_inventory
+from core.retention import retention_rules
 
 ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.DATA_OFFICER)
 AUDIT_PERMISSION = "core.view_auditevent"
@@ -74,6 +75,7 @@ class OpsHomeView(LoginRequiredMixin, View):
             "inventory": user.has_perm("core.view_personaldataitem"),
             "access": user.has_perm("core.view_personal_data_access"),
             "admins": _is_security_admin(user),
+            "data_requests": user.has_perm("core.view_personaldatarequest"),
         }
         require(any(sections.values()), _("This page is for the system, security and audit administrators "
                                           "and the data officer."))
@@ -110,7 +112,8 @@ class AuditEventListView(LoginRequiredMixin, View):
 class PersonalDataInventoryView(LoginRequiredMixin, View):
     def get(self, request):
         return TemplateResponse(request, "accounts/ops_personal_data.html", {
-            "items": personal_data_inventory(user=request.user)})
+            "items": personal_data_inventory(user=request.user), "rules": retention_rules(),
+            "runs": RetentionRun.objects.all()[:10]})
 
 
 class PersonalDataAccessListView(LoginRequiredMixin, View):

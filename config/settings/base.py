@@ -445,7 +445,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Retention of personal data (core/retention.py): days after which each rule deletes or anonymises,
+# per rule code (`manage.py personal_data_retention --dry-run` lists the codes); unlisted rules keep their
+# default. The county's archives rules decide; the inventory at /ops/personal-data/ says them in words.
+PERSONAL_DATA_RETENTION_DAYS = read("PERSONAL_DATA_RETENTION_DAYS",
+                                    lambda name, default: env.dict(name, cast={"value": int}, default=default), {},
+                                    "PERSONAL_DATA_RETENTION_DAYS=request_scans=1095;request_applicant=1825")
+
+# Days the data officer has to answer a resident's request to correct or delete their data.
+PERSONAL_DATA_REQUEST_DAYS = read("PERSONAL_DATA_REQUEST_DAYS", env.int, 15, "PERSONAL_DATA_REQUEST_DAYS=15")
+
 CELERY_BEAT_SCHEDULE = {
+    # Personal data past its retention period, deleted or anonymised (core/retention.py), with a report.
+    "personal-data-retention": {
+        "task": "core.tasks.personal_data_retention",
+        "schedule": crontab(minute=40, hour=2),
+    },
     # The nightly backup (refused, and logged, while BACKUP_PASSPHRASE is unset).
     "backup-nightly": {
         "task": "core.tasks.backup_nightly",

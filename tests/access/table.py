@@ -227,6 +227,16 @@ EXPECTATIONS: dict[str, Case] = {
     "accounts:ops-personal-data-access": Case(NOBODY),
     "accounts:ops-admins": Case(NOBODY, post=Post({"action": "grant", "username": "mx-nobody", "role": "data_officer"},
                                                   why_no_control="tests/accounts/test_admin_roles.py gives a role")),
+    # Residents' data requests (accounts/views_data_requests.py): the data officer's queue (a role this world
+    # lacks: tests/accounts/test_data_requests.py proves it), and anyone's own data page and copy.
+    "accounts:ops-data-requests": Case(NOBODY),
+    "accounts:ops-data-request": Case(NOBODY, values={"pk": MISSING}, ok=NOT_FOUND, missing=False,
+                                      post=Post({"status": "done", "reply": "已更正"}, why_no_control=(
+                                          "tests/accounts/test_data_requests.py answers a request as the data officer"))),
+    "accounts:my-data": Case(SIGNED_IN, post=Post({"kind": "correct", "details": "电话号码有误",
+                                                    "idempotency_key": "6f1c4c2e-8d51-4d43-9a3e-0a4b8c1d2e3f"},
+                                                   control="resident")),
+    "accounts:my-data-export": Case(SIGNED_IN, note="one's own data as a file; the export is logged"),
     "accounts:password-change": Case(SIGNED_IN, post=Post({}, why_no_control=(
         "the old password is asked first; tests/accounts/test_passwords.py changes one"))),
     # Two-factor sign-in (accounts/views_two_factor.py): one's own authenticator and codes, nobody else's.
