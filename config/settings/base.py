@@ -389,6 +389,11 @@ try:
 except FileKeyError as error:
     fail("FILE_MASTER_KEYS", str(error))
 FILE_MASTER_KEY_ID = read("FILE_MASTER_KEY_ID", env.str, next(iter(FILE_MASTER_KEYS), ""), "FILE_MASTER_KEY_ID=k2026")
+# New private files are sealed with AES-256-GCM, or with SM4-GCM (国密, GB/T 32907) when "sm4-gcm"; files of
+# either kind are read whatever this says, so it may change at any time.
+FILE_CIPHER = read("FILE_CIPHER", env.str, "aes-256-gcm", "FILE_CIPHER=sm4-gcm")
+if FILE_CIPHER not in ("aes-256-gcm", "sm4-gcm"):
+    fail("FILE_CIPHER", f"is {FILE_CIPHER!r}; choose aes-256-gcm or sm4-gcm")
 if FILE_MASTER_KEY_ID not in FILE_MASTER_KEYS:
     fail("FILE_MASTER_KEY_ID", f"names {FILE_MASTER_KEY_ID!r}, which FILE_MASTER_KEYS does not hold")
 STORAGES = {
