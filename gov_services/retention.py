@@ -27,16 +27,20 @@ from gov_services.workflow import Action
 Status = ServiceRequest.Status
 ENDED = (Status.REJECTED, Status.REFUSED, Status.COMPLETED, Status.RATED, Status.CLOSED)
 DAYS_IN_THREE_YEARS = 3 * 365
+# Requests a rule handles in one run (one transaction): a county's first run over years of history catches up
+# over several nights, or sooner by running `manage.py personal_data_retention` again.
+BATCH = 2000
 
 
-def requests_closed_before(cutoff: datetime.datetime) -> QuerySet[ServiceRequest]:
-    """Ended requests whose last event is older than `cutoff`, as a plain (lockable) query by id."""
+def requests_closed_before(cutoff: datetime.datetime, pending: Q) -> QuerySet[ServiceRequest]:
+    """Up to BATCH ended requests still `pending` for a rule whose last event is older than `cutoff`, as a
+    plain (lockable) query: the grouped query is a sub-select, since PostgreSQL locks no row of a grouped one."""
     # The retention job's own notes do not count as something happening to the request.
     last_event = Max("events__at", filter=~Q(events__data__has_key="retention"))
-    ended = (ServiceRequest.objects.filter(status__in=ENDED).annotate(last_event_at=last_event)
-             .filter(Q(last_event_at__lt=cutoff) | Q(last_event_at__isnull=True, submitted_at__lt=cutoff)))
-    # PostgreSQL locks no row of a grouped query: the ids first, then the rows.
-    return ServiceRequest.objects.filter(pk__in=list(ended.values_list("pk", flat=True)))
+    ended = (ServiceRequest.objects.filter(status__in=ENDED).filter(pending).annotate(last_event_at=last_event)
+             .filter(Q(last_event_at__lt=cutoff) | Q(last_event_at__isnull=True, submitted_at__lt=cutoff))
+             .order_by("pk").values("pk")[:BATCH])
+    return ServiceRequest.objects.filter(pk__in=ended).order_by("pk")
 
 
 def _delete_files_after_commit(fields) -> None:
@@ -47,13 +51,11 @@ def _delete_files_after_commit(fields) -> None:
 
 def request_scans_erase(cutoff: datetime.datetime, dry_run: bool) -> int:
     """Delete the scans and signatures of requests closed before `cutoff`; the number of files."""
-    with_files = requests_closed_before(cutoff).filter(Q(attachments__isnull=False) | ~Q(signature="")).distinct()
+    with_files = requests_closed_before(cutoff, Q(attachments__isnull=False) | ~Q(signature=""))
     if dry_run:
-        return (Attachment.objects.filter(request__in=with_files).count()
-                + with_files.exclude(signature="").count())
+        return Attachment.objects.filter(request__in=with_files).count() + with_files.exclude(signature="").count()
     erased = 0
-    for request in ServiceRequest.objects.filter(pk__in=list(with_files.values_list("pk", flat=True))) \
-            .select_for_update():
+    for request in with_files.select_for_update():
         attachments = list(Attachment.objects.filter(request=request))
         count = len(attachments) + (1 if request.signature else 0)
         erased += count
@@ -76,7 +78,7 @@ def request_applicant_anonymise(cutoff: datetime.datetime, dry_run: bool) -> int
     e-form answers; requests already anonymised are left alone. The number of requests."""
     anonymised = ((Q(applicant_phone__contains="*") | Q(applicant_phone=""))
                   & (Q(applicant_id_number__contains="*") | Q(applicant_id_number="")) & Q(form_data={}))
-    pending = requests_closed_before(cutoff).exclude(anonymised)
+    pending = requests_closed_before(cutoff, ~anonymised)
     if dry_run:
         return pending.count()
     count = 0

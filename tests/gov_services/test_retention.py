@@ -119,3 +119,15 @@ def test_the_data_officer_sees_the_rules_and_the_runs(client, department):
     client.force_login(UserFactory(roles=[Role.DATA_OFFICER]))
     page = client.get("/ops/personal-data/").content.decode()
     assert "request_scans" in page and "1095" in page and "试运行" in page
+
+
+def test_a_long_history_is_worked_off_in_batches(department, monkeypatch):
+    from gov_services import retention
+
+    monkeypatch.setattr(retention, "BATCH", 2)
+    for _n in range(3):
+        _request(department, status=ServiceRequest.Status.COMPLETED, age=YEARS_AGO_4)
+    assert personal_data_retention_run().outcome["request_applicant"]["records"] == 2
+    assert personal_data_retention_run().outcome["request_applicant"]["records"] == 1
+    assert personal_data_retention_run().outcome["request_applicant"]["records"] == 0
+    assert not Attachment.objects.exists()
