@@ -18,4 +18,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_role_groups, dispatch_uid="accounts.sync_role_groups")
-        from accounts import lockout, middleware, phone_codes  # noqa: F401  receivers; the SMS purposes
+        from accounts import checks, lockout, middleware, phone_codes  # noqa: F401  receivers; checks; SMS purposes
+        from accounts.personal_data import SECTION
+        from core.personal_data_requests import register_export_section
+
+        register_export_section(SECTION)

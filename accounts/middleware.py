@@ -21,6 +21,7 @@ from accounts.roles import ROLE_WORKSPACES, Role
 
 LAST_SEEN = "cz_last_seen"
 PASSWORD_EXPIRED = "cz_password_expired"  # set at sign-in when the staff password is too old (accounts/passwords.py)
+TWO_FACTOR_PENDING = "cz_two_factor"  # "verify" or "setup": set at sign-in while a second factor is owed
 STAFF_SESSION = "cz_staff"  # set at sign-in, so that no request pays a query to know
 _TOUCH_EVERY = 60  # seconds: the idle clock needs no finer grain, and each touch is a session write
 
@@ -42,6 +43,23 @@ def _start_staff_session(sender, request, user, **kwargs):
         request.session[STAFF_SESSION] = True
         request.session[LAST_SEEN] = int(time.time())
         request.session.set_expiry(0)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.middleware.two_factor")
+def _owe_second_factor(sender, request, user, **kwargs):
+    """Decided once at sign-in (one query), so that no later request pays for it."""
+    from accounts.two_factor import two_factor_step
+
+    step = two_factor_step(user) if request is not None else ""
+    if step:
+        request.session[TWO_FACTOR_PENDING] = step
+
+
+@cache
+def two_factor_open_paths() -> tuple[str, ...]:
+    """What a session that still owes its second factor may open."""
+    return (reverse("accounts:two-factor-verify"), reverse("accounts:two-factor-setup"),
+            reverse("accounts:logout"), settings.STATIC_URL)
 
 
 @cache
@@ -99,11 +117,32 @@ class PasswordExpiryMiddleware:
     def __call__(self, request):
         if (settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.get(PASSWORD_EXPIRED)
                 and request.user.is_authenticated):
-            allowed = (reverse("accounts:password-change"), reverse("accounts:logout"), settings.STATIC_URL)
+            allowed = (reverse("accounts:password-change"), *two_factor_open_paths())
             if not request.path.startswith(allowed):
                 from django.shortcuts import redirect
 
                 messages.warning(request, _("Your password is more than %(days)d days old. Choose a new one to go on.")
                                  % {"days": settings.STAFF_PASSWORD_MAX_AGE_DAYS})
                 return redirect("accounts:password-change")
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Someone whose sign-in still owes a second factor (accounts/two_factor.py) is sent to give it, or to
+    set up an authenticator first, before any other page. Before PasswordExpiryMiddleware: the code comes
+    before a new password."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            step = request.session.get(TWO_FACTOR_PENDING)
+            if step and not request.path.startswith(two_factor_open_paths()):
+                from urllib.parse import quote
+
+                from django.shortcuts import redirect
+
+                target = reverse("accounts:two-factor-verify" if step == "verify" else "accounts:two-factor-setup")
+                return redirect(f"{target}?next={quote(request.get_full_path())}")
         return self.get_response(request)

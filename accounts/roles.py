@@ -72,7 +72,8 @@ ROLE_PERMISSIONS[Role.SECURITY_ADMIN] = ["accounts.view_user", "accounts.add_use
 ROLE_PERMISSIONS[Role.AUDIT_ADMIN] = ["core.view_auditevent", "core.view_auditseal",
                                       "core.view_personal_data_access", "axes.view_accesslog",
                                       "axes.view_accessattempt", "core.view_personaldataitem"]
-ROLE_PERMISSIONS[Role.DATA_OFFICER] = ["core.view_personaldataitem", "core.view_personal_data_access"]
+ROLE_PERMISSIONS[Role.DATA_OFFICER] = ["core.view_personaldataitem", "core.view_personal_data_access",
+                                       "core.view_personaldatarequest", "core.change_personaldatarequest"]
 
 # Grids and households: the admins set up grids and keep (and import) households; liaisons keep theirs.
 _GRIDS_AND_HOUSEHOLDS = ["stations.add_grid", "stations.change_grid", "stations.view_household",

@@ -28,9 +28,11 @@ from django.views import View
 from accounts.models import User
 from accounts.roles import SEPARATED_ROLES, Role
 from accounts.services import login_lockout_lift, user_role_grant, user_role_revoke
+from accounts.two_factor import two_factor_reset
 from core.health import OPERATIONS_PERMISSION, health_run, health_verdict
-from core.models import AuditEvent, AuditSeal
+from core.models import AuditEvent, AuditSeal, RetentionRun
 from core.personal_data import personal_data_access_list, personal_data_inventory
+from core.retention import retention_rules
 
 ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.DATA_OFFICER)
 AUDIT_PERMISSION = "core.view_auditevent"
@@ -73,6 +75,7 @@ class OpsHomeView(LoginRequiredMixin, View):
             "inventory": user.has_perm("core.view_personaldataitem"),
             "access": user.has_perm("core.view_personal_data_access"),
             "admins": _is_security_admin(user),
+            "data_requests": user.has_perm("core.view_personaldatarequest"),
         }
         require(any(sections.values()), _("This page is for the system, security and audit administrators "
                                           "and the data officer."))
@@ -109,7 +112,8 @@ class AuditEventListView(LoginRequiredMixin, View):
 class PersonalDataInventoryView(LoginRequiredMixin, View):
     def get(self, request):
         return TemplateResponse(request, "accounts/ops_personal_data.html", {
-            "items": personal_data_inventory(user=request.user)})
+            "items": personal_data_inventory(user=request.user), "rules": retention_rules(),
+            "runs": RetentionRun.objects.all()[:10]})
 
 
 class PersonalDataAccessListView(LoginRequiredMixin, View):
@@ -151,6 +155,8 @@ class AdminRoleListView(LoginRequiredMixin, View):
         verb = request.POST.get("action")
         if verb == "lift":
             return self._lift(request)
+        if verb == "two_factor_reset":
+            return self._two_factor_reset(request)
         role_value = request.POST.get("role", "")
         if verb not in ("grant", "revoke") or role_value not in {r.value for r in ADMIN_ROLES}:
             return self.get(request, status=400, error=_("Choose a role to give or take away."))
@@ -177,4 +183,18 @@ class AdminRoleListView(LoginRequiredMixin, View):
             return self.get(request, status=403, error=str(refusal))
         messages.success(request, _("The lock-out of %(user)s is lifted.") % {"user": username} if lifted
                          else _("%(user)s was not locked out.") % {"user": username})
+        return redirect("accounts:ops-admins")
+
+    def _two_factor_reset(self, request):
+        """A lost phone: the person sets up a new authenticator at their next sign-in."""
+        user = User.objects.filter(username=request.POST.get("username", "").strip()[:150]).first()
+        if user is None:
+            return self.get(request, status=400, error=_("There is no account with this user name."))
+        try:
+            reset = two_factor_reset(actor=request.user, user=user)
+        except PermissionDenied as refusal:
+            return self.get(request, status=403, error=str(refusal))
+        messages.success(request, _("The two-factor sign-in of %(user)s is reset; they set up a new phone at "
+                                    "their next sign-in.") % {"user": user.username} if reset
+                         else _("%(user)s had no two-factor sign-in set up.") % {"user": user.username})
         return redirect("accounts:ops-admins")

@@ -31,3 +31,15 @@ def county_time_zone_check(app_configs=None, **kwargs) -> list[Error]:
         hint=f"Set TIME_ZONE = {COUNTY_TZ.key!r}.",
         id="core.E001",
     )]
+
+
+@register()
+def retention_codes_check(app_configs=None, **kwargs) -> list[Error]:
+    """A misspelt rule code in PERSONAL_DATA_RETENTION_DAYS would silently keep that data for the default."""
+    from core.retention import RULES
+
+    unknown = sorted(set(settings.PERSONAL_DATA_RETENTION_DAYS) - set(RULES))
+    if not unknown:
+        return []
+    return [Error(f"PERSONAL_DATA_RETENTION_DAYS names rules that do not exist: {', '.join(unknown)}.",
+                  hint=f"Rules: {', '.join(sorted(RULES))} (code=days;code=days).", id="core.E002")]

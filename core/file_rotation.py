@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 
 from core import file_crypto
-from core.storage import current_key_id, master_keys
+from core.storage import current_cipher, current_key_id, master_keys
 
 
 @dataclass
@@ -68,7 +68,7 @@ def private_files_rotate(*, dry_run: bool = False, root: Path | None = None,
     for path in private_files(base):
         blob = path.read_bytes()
         try:
-            new = file_crypto.rewrap(blob, keys=keys, key_id=key_id)
+            new = file_crypto.rewrap(blob, keys=keys, key_id=key_id, cipher=current_cipher())
         except file_crypto.FileKeyError as error:
             result.failed.append(f"{path.relative_to(base)}: {error}")
         else:

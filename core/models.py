@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.storage import private_storage_callable
 
@@ -245,3 +246,60 @@ class PersonalDataItem(models.Model):
 
     def __str__(self) -> str:
         return self.field
+
+
+class RetentionRun(models.Model):
+    """One pass of the retention job (core/retention.py): what each rule removed or anonymised, with the
+    period and the cut-off it used. The data officer's report that the inventory's periods are kept."""
+
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True,
+                               help_text=_("Per rule: days kept, cut-off, records affected."))
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PersonalDataRequest(models.Model):
+    """A resident's request about their own personal data (个人信息保护法 art. 46, 47): correct it or delete
+    it. The data officer answers by `due_on` (PERSONAL_DATA_REQUEST_DAYS after it came in). A copy of the
+    data is no request: the resident downloads it at once (core/personal_data_export.py)."""
+
+    class Kind(models.TextChoices):
+        CORRECT = "correct", _("Correct my data")
+        DELETE = "delete", _("Delete my data")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        DONE = "done", pgettext_lazy("data request", "Done")
+        REFUSED = "refused", _("Refused, with reasons")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="personal_data_requests",
+                             verbose_name=_("resident"))
+    kind = models.CharField(_("request"), max_length=10, choices=Kind.choices)
+    details = models.TextField(_("what and why"), max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    due_on = models.DateField(_("answer due by"))
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("handled by"))
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    reply = models.TextField(_("answer"), max_length=2000, blank=True)
+    idempotency_key = models.UUIDField(unique=True)
+
+    class Meta:
+        verbose_name = _("personal data request")
+        verbose_name_plural = _("personal data requests")
+        ordering = ["-submitted_at", "-pk"]
+        default_permissions = ("view", "change")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

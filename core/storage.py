@@ -29,8 +29,13 @@ def current_key_id() -> str:
     return getattr(settings, "FILE_MASTER_KEY_ID", "") or ""
 
 
+def current_cipher() -> str:
+    """The algorithm new files are sealed with: AES-256-GCM, or SM4-GCM (国密) by FILE_CIPHER."""
+    return getattr(settings, "FILE_CIPHER", file_crypto.AES_256_GCM)
+
+
 class EncryptedFileSystemStorage(FileSystemStorage):
-    """A FileSystemStorage that seals what it saves and opens what it sealed (AES-256-GCM envelopes)."""
+    """A FileSystemStorage that seals what it saves and opens what it sealed (AES-256-GCM or SM4-GCM envelopes)."""
 
     def _save(self, name, content):
         if hasattr(content, "seek"):
@@ -38,7 +43,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
         plain = content.read()
         if isinstance(plain, str):
             plain = plain.encode("utf-8")
-        sealed = file_crypto.encrypt(plain, keys=master_keys(), key_id=current_key_id())
+        sealed = file_crypto.encrypt(plain, keys=master_keys(), key_id=current_key_id(), cipher=current_cipher())
         return super()._save(name, ContentFile(sealed))
 
     def _open(self, name, mode="rb"):

@@ -100,3 +100,12 @@ def audit_chain_seal() -> int:
     from core.audit_chain import audit_chain_seal as seal
 
     return seal()
+
+
+@shared_task(ignore_result=True)
+def personal_data_retention() -> None:
+    """Nightly: personal data past its period deleted or anonymised (core/retention.py), with a report."""
+    from core.retention import personal_data_retention_run
+
+    run = personal_data_retention_run()
+    logger.info("personal data retention run", extra={"run": run.pk, "outcome": run.outcome})

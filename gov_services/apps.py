@@ -30,5 +30,16 @@ class GovServicesConfig(AppConfig):
         from gov_services.selectors.certificates import certificate_restore_problems
 
         register_restore_check("certificates", certificate_restore_problems)
+
+        from core.retention import register_retention_rule
+        from gov_services.retention import RULES as RETENTION_RULES
+
+        for rule in RETENTION_RULES:
+            register_retention_rule(rule)
+
+        from core.personal_data_requests import register_export_section
+        from gov_services.personal_data import SECTION
+
+        register_export_section(SECTION)
         for source in SOURCES:
             register_attention(source)

@@ -118,6 +118,10 @@ INSTALLED_APPS = [
     "axes",  # sign-in lock-outs (accounts/lockout.py)
     "django_prometheus",  # request, database and cache metrics (core/metrics.py adds the business gauges)
     "django_structlog",  # JSON logs with a request id, carried into Celery tasks (LOGGING below)
+    # Two-factor sign-in (accounts/two_factor.py): authenticator apps (TOTP) and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 # Oscar's basket needs session and auth,
@@ -136,11 +140,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor given this session
     # GET requests of the report pages read from the replica, when there is one (config/db_router.py).
     "config.db_router.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff sessions end with the browser and after STAFF_SESSION_IDLE_MINUTES; staff pages are no-store.
     "accounts.middleware.StaffSessionMiddleware",
+    # A sign-in that owes a second factor gives it (or sets up an authenticator) before any other page.
+    "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Whole public pages for anonymous visitors, answered before routing (core/page_cache.py).
@@ -329,6 +336,14 @@ AXES_VERBOSE = False
 # this many minutes without a request. Residents keep SESSION_COOKIE_AGE (two weeks).
 STAFF_SESSION_IDLE_MINUTES = read("STAFF_SESSION_IDLE_MINUTES", env.int, 30, "STAFF_SESSION_IDLE_MINUTES=30")
 
+# Two-factor sign-in (accounts/two_factor.py; 等保 2.0 asks it of administrators): holders of these roles
+# (and platform superusers) give a code from an authenticator app after their password. Officers and
+# operators may be added by the county's policy; an empty list asks it of nobody (the demo's default).
+TWO_FACTOR_ROLES = read("TWO_FACTOR_ROLES", env.list,
+                        ["county_admin", "township_admin", "system_admin", "security_admin", "audit_admin",
+                         "data_officer"], "TWO_FACTOR_ROLES=county_admin,township_admin,system_admin,security_admin")
+OTP_TOTP_ISSUER = read("OTP_TOTP_ISSUER", env.str, "村站", "OTP_TOTP_ISSUER=乐亭县村站")
+
 LOGIN_URL = reverse_lazy("accounts:login")
 LOGIN_REDIRECT_URL = reverse_lazy("accounts:landing")
 LOGOUT_REDIRECT_URL = "/"
@@ -374,6 +389,11 @@ try:
 except FileKeyError as error:
     fail("FILE_MASTER_KEYS", str(error))
 FILE_MASTER_KEY_ID = read("FILE_MASTER_KEY_ID", env.str, next(iter(FILE_MASTER_KEYS), ""), "FILE_MASTER_KEY_ID=k2026")
+# New private files are sealed with AES-256-GCM, or with SM4-GCM (国密, GB/T 32907) when "sm4-gcm"; files of
+# either kind are read whatever this says, so it may change at any time.
+FILE_CIPHER = read("FILE_CIPHER", env.str, "aes-256-gcm", "FILE_CIPHER=sm4-gcm")
+if FILE_CIPHER not in ("aes-256-gcm", "sm4-gcm"):
+    fail("FILE_CIPHER", f"is {FILE_CIPHER!r}; choose aes-256-gcm or sm4-gcm")
 if FILE_MASTER_KEY_ID not in FILE_MASTER_KEYS:
     fail("FILE_MASTER_KEY_ID", f"names {FILE_MASTER_KEY_ID!r}, which FILE_MASTER_KEYS does not hold")
 STORAGES = {
@@ -430,7 +450,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Retention of personal data (core/retention.py): days after which each rule deletes or anonymises,
+# per rule code (`manage.py personal_data_retention --dry-run` lists the codes); unlisted rules keep their
+# default. The county's archives rules decide; the inventory at /ops/personal-data/ says them in words.
+PERSONAL_DATA_RETENTION_DAYS = read("PERSONAL_DATA_RETENTION_DAYS",
+                                    lambda name, default: env.dict(name, cast={"value": int}, default=default), {},
+                                    "PERSONAL_DATA_RETENTION_DAYS=request_scans=1095;request_applicant=1825")
+
+# Days the data officer has to answer a resident's request to correct or delete their data.
+PERSONAL_DATA_REQUEST_DAYS = read("PERSONAL_DATA_REQUEST_DAYS", env.int, 15, "PERSONAL_DATA_REQUEST_DAYS=15")
+
 CELERY_BEAT_SCHEDULE = {
+    # Personal data past its retention period, deleted or anonymised (core/retention.py), with a report.
+    "personal-data-retention": {
+        "task": "core.tasks.personal_data_retention",
+        "schedule": crontab(minute=40, hour=2),
+    },
     # The nightly backup (refused, and logged, while BACKUP_PASSPHRASE is unset).
     "backup-nightly": {
         "task": "core.tasks.backup_nightly",

@@ -5,6 +5,9 @@ from .base import SITE_URL, env, read
 
 DEBUG = read("DEBUG", env.bool, True, "DEBUG=true")
 
+# The demo's printed logins sign in with a password alone; set TWO_FACTOR_ROLES to try two-factor sign-in.
+TWO_FACTOR_ROLES = read("TWO_FACTOR_ROLES", env.list, [], "TWO_FACTOR_ROLES=county_admin,system_admin")
+
 # The demo's counter takes cards on the simulated reader (set AGENCY_CARD_TERMINAL=stripe for a real one).
 AGENCY_CARD_TERMINAL = read("AGENCY_CARD_TERMINAL", env.str, "simulator", "AGENCY_CARD_TERMINAL=simulator")
 

@@ -62,6 +62,10 @@ if not ENABLE_SIMULATORS:
     AGENCY_CARD_TERMINALS = {k: v for k, v in AGENCY_CARD_TERMINALS.items() if k != "simulator"}
 
 CACHES = {"default": read("CACHE_URL", env.cache_url, "redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/1")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis outage is a cache miss, not a failed page (core/cache.py); a hung Redis costs at most a second.
+    CACHES["default"]["BACKEND"] = "core.cache.TolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 1})
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # WhiteNoise serves the collected, hashed static files from every web process (no CDN).

@@ -227,8 +227,25 @@ EXPECTATIONS: dict[str, Case] = {
     "accounts:ops-personal-data-access": Case(NOBODY),
     "accounts:ops-admins": Case(NOBODY, post=Post({"action": "grant", "username": "mx-nobody", "role": "data_officer"},
                                                   why_no_control="tests/accounts/test_admin_roles.py gives a role")),
+    # Residents' data requests (accounts/views_data_requests.py): the data officer's queue (a role this world
+    # lacks: tests/accounts/test_data_requests.py proves it), and anyone's own data page and copy.
+    "accounts:ops-data-requests": Case(NOBODY),
+    "accounts:ops-data-request": Case(NOBODY, values={"pk": MISSING}, ok=NOT_FOUND, missing=False,
+                                      post=Post({"status": "done", "reply": "已更正"}, why_no_control=(
+                                          "tests/accounts/test_data_requests.py answers a request as the data officer"))),
+    "accounts:my-data": Case(SIGNED_IN, post=Post({"kind": "correct", "details": "电话号码有误",
+                                                    "idempotency_key": "6f1c4c2e-8d51-4d43-9a3e-0a4b8c1d2e3f"},
+                                                   control="resident")),
+    "accounts:my-data-export": Case(SIGNED_IN, note="one's own data as a file; the export is logged"),
     "accounts:password-change": Case(SIGNED_IN, post=Post({}, why_no_control=(
         "the old password is asked first; tests/accounts/test_passwords.py changes one"))),
+    # Two-factor sign-in (accounts/views_two_factor.py): one's own authenticator and codes, nobody else's.
+    "accounts:two-factor": Case(SIGNED_IN, post=Post({}, why_no_control=(
+        "new recovery codes need a code given this session; tests/accounts/test_two_factor.py renews them"))),
+    "accounts:two-factor-setup": Case(SIGNED_IN, post=Post({"code": "12345"}, why_no_control=(
+        "the first code comes from the person's app; tests/accounts/test_two_factor.py enrols one"))),
+    "accounts:two-factor-verify": Case(SIGNED_IN, ok=ok(200, 302), post=Post({"code": "12345"}, why_no_control=(
+        "the code comes from the person's app; tests/accounts/test_two_factor.py signs in with one"))),
     # --- sign-in and the landing page -------------------------------------------------------------------------
     "accounts:login": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the sign-in form: anyone may post it (throttled)")),
     "accounts:logout": Case(PUBLIC, ok=ok(200, 302, 405), post=Unexercised("signing out changes no data")),

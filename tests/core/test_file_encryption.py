@@ -83,6 +83,52 @@ def test_master_keys_setting_reads_standard_and_url_safe_base64():
         assert file_crypto.parse_master_keys(f"k9:{encoded}, k8:{key()}")["k9"] == raw
 
 
+# --- 国密: SM4-GCM envelopes, SM3 key derivation ------------------------------------------------------
+
+def test_the_library_s_sm4_and_sm3_are_the_standard_algorithms():
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    block = bytes.fromhex("0123456789abcdeffedcba9876543210")  # GB/T 32907 appendix A, example 1
+    encryptor = Cipher(algorithms.SM4(block), modes.ECB()).encryptor()
+    assert (encryptor.update(block) + encryptor.finalize()).hex() == "681edf34d206965e86b3e94f536e4246"
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(b"abc")  # GB/T 32905 appendix A, example 1
+    assert digest.finalize().hex() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+
+
+def test_sm4_round_trip_refusals_and_rewrap_keep_the_file_s_algorithm():
+    keys = {"a": os.urandom(32)}
+    sealed = file_crypto.encrypt(b"scan" * 100, keys=keys, key_id="a", cipher="sm4-gcm")
+    assert sealed.startswith(file_crypto.MAGIC_SM4) and b"scan" not in sealed
+    assert file_crypto.decrypt(sealed, keys=keys) == b"scan" * 100
+    assert file_crypto.plain_size(sealed[:256], len(sealed)) == 400
+    with pytest.raises(file_crypto.FileKeyError, match="not the one this file was sealed with"):
+        file_crypto.decrypt(sealed, keys={"a": os.urandom(32)})
+    altered = bytearray(sealed)
+    altered[-1] ^= 1
+    with pytest.raises(file_crypto.FileKeyError, match="altered"):
+        file_crypto.decrypt(bytes(altered), keys=keys)
+    keys["b"] = os.urandom(32)
+    rewrapped = file_crypto.rewrap(sealed, keys=keys, key_id="b")  # the default cipher is AES: the file stays SM4
+    assert rewrapped.startswith(file_crypto.MAGIC_SM4) and rewrapped[-416:] == sealed[-416:]
+    assert file_crypto.decrypt(rewrapped, keys={"b": keys["b"]}) == b"scan" * 100
+    with pytest.raises(file_crypto.FileKeyError, match="FILE_CIPHER 'des'"):
+        file_crypto.encrypt(b"x", keys=keys, key_id="a", cipher="des")
+
+
+def test_the_storage_seals_new_files_with_sm4_when_set_and_reads_both(master, private_files):
+    aes_name = private_storage.save("attachments/old.jpg", ContentFile(jpeg_bytes()))
+    master.FILE_CIPHER = "sm4-gcm"
+    sm4_name = private_storage.save("attachments/new.jpg", ContentFile(jpeg_bytes()))
+    assert private_storage.read_raw(aes_name).startswith(file_crypto.MAGIC)
+    assert private_storage.read_raw(sm4_name).startswith(file_crypto.MAGIC_SM4)
+    for name in (aes_name, sm4_name):
+        with private_storage.open(name) as handle:
+            assert handle.read() == jpeg_bytes()
+        assert private_storage.size(name) == len(jpeg_bytes())
+
+
 # --- The storage -----------------------------------------------------------------------------------
 
 def test_stored_bytes_are_not_the_plain_file_and_read_back_whole(master, private_files):
