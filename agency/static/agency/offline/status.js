@@ -1,6 +1,6 @@
 /* The counter header's status (agency/templates/agency/offline/_status.html): online / offline, how many
- * items wait in the outbox, how many need resolving, the last sync. Registers the service worker and asks
- * it to refresh the station's data whenever the network returns. window.czText(name, {n: …}) words a
+ * items wait in the outbox, how many need resolving, the last sync. Registers the service worker (after the
+ * page's load, when idle) and asks it to refresh the station's data whenever the network returns. window.czText(name, {n: …}) words a
  * message in the page's language (agency/templatetags/agency_offline.py). */
 (function () {
   "use strict";
@@ -48,12 +48,24 @@
   });
   window.addEventListener("offline", render);
 
-  document.addEventListener("DOMContentLoaded", function () {
+  // The worker is registered once the page has loaded and the browser is idle: installing it fetches the
+  // station's pages and data (one request at a time), which must not compete with the page's own requests
+  // on a slow village link.
+  function whenIdle(callback) {
+    if (window.requestIdleCallback) { window.requestIdleCallback(callback, {timeout: 5000}); }
+    else { window.setTimeout(callback, 1000); }
+  }
+
+  window.addEventListener("load", function () {
     var box = document.querySelector("[data-offline-status]");
-    render();
-    if (box && "serviceWorker" in navigator) {
+    if (!box || !("serviceWorker" in navigator)) { return; }
+    whenIdle(function () {
       navigator.serviceWorker.register(box.getAttribute("data-offline-sw"), {scope: "/counter/"}).catch(function () {});
-    }
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    render();
     // Signing out: the station's cached pages and data are forgotten (the outbox stays, to be sent).
     document.querySelectorAll("form[action$='/logout/']").forEach(function (form) {
       form.addEventListener("submit", function () {
