@@ -190,19 +190,20 @@ class SqliteTemplate:
     def _copy_to_file(self, worker: str) -> str:
         for stale in DIRECTORY.glob(f"threaded-{self.connection.alias}-*.sqlite3"):
             if not _process_alive(int(stale.stem.rsplit("-", 1)[1])):
-                stale.unlink(missing_ok=True)
+                _unlink_database(stale)
         path = DIRECTORY / f"threaded-{self.connection.alias}-{worker}-{os.getpid()}.sqlite3"
-        path.unlink(missing_ok=True)
+        _unlink_database(path)
         target = sqlite3.connect(path)
         try:
             self._load_into(target)
+            # Write-ahead log: a request reading is never held up by another one writing (as on PostgreSQL):
+            # a request that calls a simulator served by the same live server while in its transaction
+            # gets its answer. Writers queue for the lock (the timeout).
+            target.execute("PRAGMA journal_mode=WAL")
         finally:
             target.close()
         self._point_at(str(path))
-        # Threads writing at once queue for the lock (SQLite's "database is locked" is what two deferred
-        # transactions that both start to write get, at once, whatever the timeout).
-        self.connection.settings_dict["OPTIONS"] = {
-            **self.connection.settings_dict.get("OPTIONS", {}), "transaction_mode": "IMMEDIATE", "timeout": 30}
+        self.connection.settings_dict["OPTIONS"] = {**self.connection.settings_dict.get("OPTIONS", {}), "timeout": 30}
         return str(path)
 
     def _point_at(self, name: str) -> None:
@@ -216,6 +217,11 @@ class SqliteTemplate:
             source.backup(target)
         finally:
             source.close()
+
+
+def _unlink_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _process_alive(pid: int) -> bool:
