@@ -35,12 +35,10 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     if not django_db_use_migrations:
         _disable_migrations()
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
-    if any("live_server" in getattr(item, "fixturenames", ()) for item in request.session.items):
-        # The browser journeys' live server shares Django's own in-memory SQLite database between threads;
-        # a copied template is not that database, so they build theirs the way Django does.
-        yield from _django_test_databases(verbosity, django_db_blocker, django_db_keepdb, aliases,
-                                          serialized_aliases)
-        return
+    # The browser journeys' live server answers from several threads at once, as a real server does: each
+    # thread needs a connection of its own, so their SQLite copy is a file rather than an in-memory database
+    # (which Django would share between the threads as one connection).
+    threaded = any("live_server" in getattr(item, "fixturenames", ()) for item in request.session.items)
     test_databases, mirrored_aliases = get_unique_databases_and_mirrors(aliases)
     old_config = []
     with django_db_blocker.unblock():
@@ -51,7 +49,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
                 raise pytest.UsageError(f"no test database template for {connection.vendor}")
             db_template.database_from_template(connection, worker=db_template.worker_id(request.config),
                                                rebuild=django_db_createdb, migrations=django_db_use_migrations,
-                                               verbosity=verbosity)
+                                               verbosity=verbosity, threaded=threaded)
             old_config.append((connection, real_name, True))
             for alias in others:
                 old_config.append((connections[alias], real_name, False))
@@ -65,17 +63,6 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
     with django_db_blocker.unblock():
         teardown_databases(old_config, verbosity=verbosity, keepdb=django_db_keepdb)
-
-
-def _django_test_databases(verbosity, django_db_blocker, keepdb, aliases, serialized_aliases):
-    from django.test.utils import setup_databases, teardown_databases
-
-    with django_db_blocker.unblock():
-        old_config = setup_databases(verbosity=verbosity, interactive=False, keepdb=keepdb, aliases=aliases,
-                                     serialized_aliases=serialized_aliases)
-    yield
-    with django_db_blocker.unblock():
-        teardown_databases(old_config, verbosity=verbosity, keepdb=keepdb)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from agency import views_counter as counter
 from agency import views_county as county
+from agency import views_offline as offline
 from agency.wallets import views_simulator as wallet_sim
 
 app_name = "agency"
@@ -33,6 +34,16 @@ urlpatterns = [
     path("counter/till/statements/", counter.CounterStatementListView.as_view(), name="counter-statements"),
     path("counter/till/statements/<int:pk>/", county.CounterStatementDetailView.as_view(),
          name="counter-statement-detail"),
+    # The offline counter (agency/views_offline.py)
+    path("counter/sw.js", offline.OfflineServiceWorkerView.as_view(), name="offline-service-worker"),
+    path("counter/manifest.webmanifest", offline.OfflineManifestView.as_view(), name="offline-manifest"),
+    path("counter/offline/", offline.OfflineDeskView.as_view(), name="offline-desk"),
+    path("counter/offline/conflicts/", offline.OfflineConflictsView.as_view(), name="offline-conflicts"),
+    path("counter/offline/receipt/", offline.OfflineReceiptView.as_view(), name="offline-receipt"),
+    path("counter/offline/till-products.json", offline.OfflineTillProductsView.as_view(),
+         name="offline-till-products"),
+    path("counter/offline/sync/", offline.OfflineSyncView.as_view(), name="offline-sync"),
+    path("counter/offline/discard/", offline.OfflineDiscardView.as_view(), name="offline-discard"),
     # Back office
     path("county/till-setup/", include("agency.urls_setup")),
     path("county/floats/", county.FloatAdminView.as_view(), name="county-floats"),

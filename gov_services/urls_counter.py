@@ -6,6 +6,7 @@ Included from gov_services/urls.py at the site root, inside the gov_services nam
 from django.urls import path
 
 from gov_services import views_counter as views
+from gov_services import views_offline
 
 urlpatterns = [
     path("counter/requests/", views.CounterRequestListView.as_view(), name="counter-ledger"),
@@ -25,4 +26,9 @@ urlpatterns = [
     path("counter/drafts/<int:pk>/discard/", views.CounterDraftDiscardView.as_view(), name="counter-draft-discard"),
     path("counter/attachments/<int:pk>/", views.CounterAttachmentDownloadView.as_view(),
          name="counter-attachment-download"),
+]
+
+urlpatterns += [
+    path("counter/offline/apply/", views_offline.OfflineApplyView.as_view(), name="offline-apply"),
+    path("counter/offline/catalogue.json", views_offline.OfflineCatalogueView.as_view(), name="offline-catalogue"),
 ]

@@ -5,7 +5,8 @@ every focused run) used to pay it. Here the first process to need a database bui
 by running the migrations (so they stay tested), and every process then gets its own copy:
 
 * SQLite: the template is a file, ``var/test-db/sqlite-<key>.sqlite3``; each process loads it into
-  an in-memory database of its own (SQLite's backup API, a fraction of a second).
+  an in-memory database of its own (SQLite's backup API, a fraction of a second) — or, for the browser
+  journeys' live server (many threads), into a file ``var/test-db/threaded-<alias>-<worker>-<pid>.sqlite3``.
 * PostgreSQL: the template is a database, ``test_<NAME>_tpl_<key>``; each process gets
   ``test_<NAME>_<worker>`` made by ``CREATE DATABASE … TEMPLATE``.
 
@@ -174,19 +175,63 @@ class SqliteTemplate:
                 stale.unlink(missing_ok=True)
                 _stamp(stale.stem).unlink(missing_ok=True)
 
-    def copy(self, worker: str) -> str:
-        """Load the template into this process's own in-memory database; returns its NAME."""
+    def copy(self, worker: str, *, threaded: bool) -> str:
+        """Load the template into this process's own database; returns its NAME. In memory, unless
+        `threaded`: Django shares an in-memory database between threads as one connection, which cannot
+        hold two threads' transactions at once, so a threaded server gets a file, a connection per thread."""
+        if threaded:
+            return self._copy_to_file(worker)
         name = f"file:memorydb_{self.connection.alias}_{worker}?mode=memory&cache=shared"
+        self._point_at(name)
+        self.connection.connect()
+        self._load_into(self.connection.connection)
+        return name
+
+    def _copy_to_file(self, worker: str) -> str:
+        for stale in DIRECTORY.glob(f"threaded-{self.connection.alias}-*.sqlite3"):
+            if not _process_alive(int(stale.stem.rsplit("-", 1)[1])):
+                _unlink_database(stale)
+        path = DIRECTORY / f"threaded-{self.connection.alias}-{worker}-{os.getpid()}.sqlite3"
+        _unlink_database(path)
+        target = sqlite3.connect(path)
+        try:
+            self._load_into(target)
+            # Write-ahead log: a request reading is never held up by another one writing (as on PostgreSQL):
+            # a request that calls a simulator served by the same live server while in its transaction
+            # gets its answer. Writers queue for the lock (the timeout).
+            target.execute("PRAGMA journal_mode=WAL")
+        finally:
+            target.close()
+        self._point_at(str(path))
+        self.connection.settings_dict["OPTIONS"] = {**self.connection.settings_dict.get("OPTIONS", {}), "timeout": 30}
+        return str(path)
+
+    def _point_at(self, name: str) -> None:
         self.connection.close()
         self.connection.settings_dict["NAME"] = name
         settings.DATABASES[self.connection.alias]["NAME"] = name
-        self.connection.connect()
+
+    def _load_into(self, target) -> None:
         source = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
-            source.backup(self.connection.connection)
+            source.backup(target)
         finally:
             source.close()
-        return name
+
+
+def _unlink_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class PostgresTemplate:
@@ -223,7 +268,8 @@ class PostgresTemplate:
                 if stale != self.name:
                     cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)} WITH (FORCE)")
 
-    def copy(self, worker: str) -> str:
+    def copy(self, worker: str, *, threaded: bool) -> str:
+        """Every connection to PostgreSQL is its own, whatever the thread: `threaded` changes nothing."""
         quote = self.connection.ops.quote_name
         name = f"test_{self.real}_{worker}"
         self.connection.close()
@@ -243,12 +289,13 @@ def supported(connection) -> bool:
     return connection.vendor in TEMPLATES
 
 
-def database_from_template(connection, *, worker: str, rebuild: bool, migrations: bool, verbosity: int) -> str:
+def database_from_template(connection, *, worker: str, rebuild: bool, migrations: bool, verbosity: int,
+                           threaded: bool = False) -> str:
     """Point `connection` at a database of this process's own, copied from the (built if need be)
-    template. Returns the name of that database."""
+    template; `threaded`: one that several threads (a live server's) can use at once. Returns its name."""
     template = TEMPLATES[connection.vendor](connection, template_key(connection, migrations=migrations))
     with _locked(f"{connection.vendor}-{connection.alias}"):
         if not template.exists() or (rebuild and not _built_this_run(template.name)):
             template.build(verbosity)
             _mark_built(template.name)
-        return template.copy(worker)
+        return template.copy(worker, threaded=threaded)

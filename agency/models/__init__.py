@@ -4,6 +4,7 @@ journals, entries), payees (statements for contracted payees), rollups (the comm
 
 from agency.models.catalogue import CommissionPlan, CommissionPlanVersion, Product, Provider
 from agency.models.ledger import Account, CashBalance, Journal, LedgerEntry
+from agency.models.offline import OfflineItem
 from agency.models.payees import PayeeStatement
 from agency.models.rollups import CommissionDayRollup, CommissionRollup
 from agency.models.till import (
@@ -31,6 +32,7 @@ __all__ = [
     "FloatWallet",
     "Journal",
     "LedgerEntry",
+    "OfflineItem",
     "PayeeStatement",
     "Product",
     "Provider",

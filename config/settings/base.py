@@ -350,6 +350,7 @@ LOGOUT_REDIRECT_URL = "/"
 # The back office's navigation, declared in config and rendered by stations (stations/navigation.py).
 COUNTY_NAVIGATION = "config.navigation.COUNTY_NAVIGATION"
 MERCHANT_NAVIGATION = "config.navigation.MERCHANT_NAVIGATION"
+OFFLINE_COUNTER = "config.offline"  # what the counter does offline and who handles it at sync
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -429,6 +429,8 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:counter-draft-scan": Case(STATION, Obj("draft_scan", pk="pk"), ok=FILE, superuser=False),
     "gov_services:counter-draft-discard": Case(STATION, Obj("application_draft", pk="pk"), get=False,
                                                superuser=False, post=Post({}, control="operator")),
+    "gov_services:offline-apply": Case(OPERATOR, superuser=False),
+    "gov_services:offline-catalogue": Case(OPERATOR, ok=FILE, superuser=False),
 
     # --- the department's queue ---------------------------------------------------------------------------------
     "gov_services:dept-home": Case(DEPARTMENT),
@@ -668,6 +670,22 @@ EXPECTATIONS: dict[str, Case] = {
     "agency:counter-statement-detail": Case(OPERATOR, Obj("statement", pk="pk"), superuser=False),
     "agency:counter-statement-csv": Case(OPERATOR, Obj("statement", pk="pk"), ok=FILE, superuser=False),
     "agency:counter-statement-pdf": Case(OPERATOR, Obj("statement", pk="pk"), ok=FILE, superuser=False),
+    # The offline counter (agency/views_offline.py): its operators' pages, data, worker and sync.
+    "agency:offline-service-worker": Case(OPERATOR, ok=FILE, superuser=False),
+    "agency:offline-manifest": Case(OPERATOR, ok=FILE, superuser=False),
+    "agency:offline-desk": Case(OPERATOR, superuser=False),
+    "agency:offline-conflicts": Case(OPERATOR, superuser=False),
+    "agency:offline-receipt": Case(OPERATOR, superuser=False),
+    "agency:offline-till-products": Case(OPERATOR, ok=FILE, superuser=False),
+    # An item naming a parcel that is not there comes back as an error, and its row is kept (nothing dropped).
+    "agency:offline-sync": Case(OPERATOR, get=False, superuser=False, post=Post(lambda t, w: {"items": json.dumps([{
+        "key": key(), "kind": "parcel_handover", "captured_at": "2026-12-06T10:00:00+08:00",
+        "fields": [["part_id", str(MISSING)], ["code", "123456"]], "files": []}])}, control="operator",
+        control_ok=ok(200))),
+    "agency:offline-discard": Case(OPERATOR, get=False, superuser=False, post=Post(
+        lambda t, w: {"key": key(), "reason": "居民改日再来"}, why_no_control=(
+            "an item is discarded once a sync brought it back as a conflict; "
+            "tests/gov_services/test_offline_sync.py discards one"))),
 
     # --- a visit at the counter (visits/) ---------------------------------------------------------------------
     "visits:visit-find": Case(OPERATOR, superuser=False, post=Post(lambda t, w: {
@@ -793,6 +811,9 @@ EXPECTATIONS: dict[str, Case] = {
     "shop:counter-parcel-receipt": Case(OPERATOR, values={"pk": MISSING}, ok=NOT_FOUND, superuser=False),
     "shop:counter-parcel-receipt-pdf": Case(OPERATOR, values={"pk": MISSING}, ok=NOT_FOUND, superuser=False),
     "shop:counter-parcels": Case(OPERATOR, superuser=False),
+    "shop:offline-shelf": Case(OPERATOR, ok=FILE, superuser=False),
+    "shop:offline-parcels": Case(OPERATOR, superuser=False),
+    "shop:offline-sale": Case(OPERATOR, superuser=False),
     "shop:counter-parcel-move": Case(OPERATOR, Obj("order_part", pk="pk"), get=False, superuser=False, post=Post(
         {"to_status": "ready", "note": ""}, why_no_control="a parcel is received once the merchant has sent it")),
     "shop:counter-parcel-hand-over": Case(OPERATOR, Obj("order_part", pk="pk"), get=False, superuser=False, post=Post(

@@ -13,7 +13,9 @@ Fixtures
 
 Data is built per test with the factories (tests/factories.py, tests/conftest.py). Every test runs on a
 transactional database (the live server is another thread) with serialized rollback, so data that
-migrations create — Wagtail's home page and site, the role groups — is back for the next test.
+migrations create — Wagtail's home page and site, the role groups — is back for the next test. On SQLite
+that database is a file (tests/db_template.py): the live server answers requests in several threads at
+once (the counter's service worker fills its cache beside the page), each with its own connection.
 """
 
 import os
