@@ -16,10 +16,15 @@ from django.utils import timezone
 
 from agency import selectors, services
 from agency.models import CounterTransaction, LedgerEntry, TillWalletPayment
-from agency.services.till_wallets import till_wallet_check, till_wallet_close, till_wallet_start, till_wallets_sweep
+from agency.services.till_wallets import (
+    till_wallet_check,
+    till_wallet_close,
+    till_wallet_start,
+    till_wallets_sweep,
+)
 from agency.wallets import simulator
 from core.models import AuditEvent
-from tests.agency.factories import account_number, error_codes, fund, key
+from tests.agency.factories import account_number, error_codes, key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wallet_http")]
 Paid = TillWalletPayment.Status
