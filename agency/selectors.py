@@ -25,6 +25,7 @@ from agency.models import (
     Journal,
     LedgerEntry,
     Product,
+    TillWalletPayment,
     Visit,
     VisitErrand,
 )
@@ -80,6 +81,14 @@ def access_counter_transaction_by_id(*, user, transaction_id: int) -> CounterTra
 
 def counter_transaction_by_reference(*, user, reference: str) -> CounterTransaction | None:
     return counter_transaction_list(user=user).filter(reference=reference.strip().upper()).first()
+
+
+# --- wallet payments at the till -----------------------------------------------------------------
+
+def access_till_wallet_payment_by_id(*, user, payment_id: int) -> TillWalletPayment:
+    """A WeChat Pay / Alipay payment of a station in the user's scope (404 otherwise)."""
+    rows = _station_rows(TillWalletPayment.objects.select_related("station", "counter_transaction"), user=user)
+    return get_in_scope(rows, pk=payment_id)
 
 
 # --- visits -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from agency.services import commission_statements_generate_month, counter_transactions_reconcile
+from agency.services.till_wallets import till_wallets_sweep
 from core.timeutil import last_full_month, parse_month
 
 
@@ -16,8 +17,9 @@ def generate_commission_statements(month: str | None = None) -> int:
 @shared_task
 def reconcile_unknown_transactions() -> dict:
     """Ask providers about payments that ended unknown (or were left pending by a crash), and give back
-    what cards paid for payments that did not stand (refunds the terminal did not confirm)."""
-    return counter_transactions_reconcile()
+    what cards paid for payments that did not stand (refunds the terminal did not confirm); then the wallet
+    payments of the till left open, paid but not recorded, or with a refund not confirmed."""
+    return {**counter_transactions_reconcile(), **{f"wallet_{k}": v for k, v in till_wallets_sweep().items()}}
 
 
 @shared_task(acks_late=True)

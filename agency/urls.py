@@ -5,6 +5,7 @@ from django.urls import include, path
 from agency import views_counter as counter
 from agency import views_county as county
 from agency import views_offline as offline
+from agency import views_till_wallet as till_wallet
 from agency.wallets import views_simulator as wallet_sim
 
 app_name = "agency"
@@ -29,6 +30,12 @@ urlpatterns = [
     path("counter/till/transactions/<int:pk>/receipt/<int:copy>/", counter.ReceiptView.as_view(), name="receipt"),
     path("counter/till/transactions/<int:pk>/receipt/<int:copy>.pdf", counter.ReceiptPdfView.as_view(),
          name="receipt-pdf"),
+    path("counter/till/wallet/<int:pk>/", till_wallet.TillWalletPageView.as_view(), name="till-wallet"),
+    path("counter/till/wallet/<int:pk>/check/", till_wallet.TillWalletCheckView.as_view(), name="till-wallet-check"),
+    path("counter/till/wallet/<int:pk>/cancel/", till_wallet.TillWalletCancelView.as_view(),
+         name="till-wallet-cancel"),
+    path("counter/till/wallet/<int:pk>/done/", till_wallet.TillWalletDoneView.as_view(), name="till-wallet-done"),
+    path("till/wallet/<str:wallet>/notify/", till_wallet.TillWalletNotifyView.as_view(), name="till-wallet-notify"),
     path("counter/till/floats/", counter.FloatTopUpCreateView.as_view(), name="counter-floats"),
     path("counter/till/close/", counter.CashCloseView.as_view(), name="counter-close"),
     path("counter/till/statements/", counter.CounterStatementListView.as_view(), name="counter-statements"),

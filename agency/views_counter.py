@@ -53,6 +53,7 @@ from agency.receipts import (
     receipt_print_record,
 )
 from agency.views_common import FIELD_OF_SERVICE_KEY, TillAccessMixin, error_text
+from agency.views_till_wallet import provider_wallet_redirect
 from agency.visit_links import next_url, visit_context, visit_of
 from core.audit import audit_events_for
 from core.http import site_file_response
@@ -115,7 +116,7 @@ class PaymentCreateView(TillAccessMixin, View):
     def methods(self, product: Product) -> tuple[str, ...]:
         if product.direction == Product.Direction.PAYOUT:
             return (CounterTransaction.PaymentMethod.CASH,)
-        return services.card_methods()
+        return services.till_methods()
 
     def make_form(self, product, data=None, initial=None) -> PaymentForm:
         return PaymentForm(data, initial=initial, product=product, methods=self.methods(product))
@@ -196,6 +197,9 @@ class PaymentCreateView(TillAccessMixin, View):
     def pay(self, product, form, number):
         data = form.cleaned_data
         try:
+            if services.is_wallet(data["payment_method"]):  # the QR first; the provider once the wallet confirms
+                return provider_wallet_redirect(self.request, station=self.station, product=product, number=number,
+                                                data=data)
             tx = services.counter_payment_submit(
                 actor=self.request.user, station=self.station, product=product, account_number=number,
                 amount_fen=data["amount"], idempotency_key=data["idempotency_key"],
@@ -358,6 +362,9 @@ def reversal_message(tx: CounterTransaction) -> str:
             return _("Reversed. The refund of %(amount)s to the resident's card is not confirmed yet; it is tried "
                      "again automatically.") % {"amount": format_yuan(tx.total_fen)}
         return _("Reversed. %(amount)s goes back to the resident's card.") % {"amount": format_yuan(tx.total_fen)}
+    if services.is_wallet(tx.payment_method):
+        return _("Reversed. %(amount)s goes back to the resident's %(wallet)s.") % {
+            "amount": format_yuan(tx.total_fen), "wallet": tx.get_payment_method_display()}
     return _("Reversed. Give the resident %(amount)s back in cash.") % {"amount": format_yuan(tx.total_fen)}
 
 

@@ -26,6 +26,8 @@ from django.views.generic import ListView, TemplateView, View
 
 from accounts.lockout import LOCKED_OUT, code_guard
 from accounts.phone_codes import is_wrong_code
+from agency import services as till
+from agency.views_till_wallet import wallet_choices
 from agency.visit_links import next_url, visit_context, visit_of
 from core.http import client_address, user_file_response
 from core.masking import mask_mobile
@@ -73,7 +75,7 @@ from gov_services.services.drafts import (
     application_draft_save,
     draft_uploads,
 )
-from gov_services.services.fees import fee_due_fen, service_request_fee_charge
+from gov_services.services.fees import fee_due_fen, fee_wallet_payment, service_request_fee_charge
 from gov_services.services.requests import (
     ATTACHMENTS,
     FORM_DATA_ERROR_PREFIX,
@@ -82,6 +84,7 @@ from gov_services.services.requests import (
     service_request_resubmit,
     service_request_submit,
 )
+from gov_services.services.visits import service_request_visit_register
 from gov_services.views_drafts import (
     APPLICANT_FIELDS,
     EFORM_PREFIX,
@@ -93,7 +96,7 @@ from gov_services.views_drafts import (
     unbound_eform,
     with_bound_fields,
 )
-from gov_services.views_visit import fee_and_visit_after_filing
+from gov_services.views_visit import fee_and_visit_after_filing, fee_wallet_page
 from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action
 from stations.scope import get_in_scope, scope_for
 
@@ -245,6 +248,7 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
         kept_scans_onto(scans, draft)
         return TemplateResponse(self.request, self.template_name, {
             "item": item, "fee_yuan": yuan_plain(item.fee_fen), "materials": materials, "form": form,
+            "fee_wallets": wallet_choices(self.request.user) if item.fee_fen else [],
             "eform": eform, "scans": scans, "station": self.station, "has_errors": has_errors,
             "error_forms": [form, scans, eform], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
             "draft": draft, "draft_restored": restored, "draft_signature_url": draft_signature_url(draft),
@@ -319,9 +323,9 @@ class CounterApplicationCreateView(CounterAccessMixin, View):
             return self.render_forms(item, materials, form, eform, scans, draft=draft)
         application_draft_filed(draft=draft, request=service_request, actor=request.user)
         messages.success(request, _("Application filed. Print the receipt for the resident."))
-        fee_and_visit_after_filing(request, service_request)
-        return HttpResponseRedirect(next_url(request, reverse("gov_services:counter-request-receipt",
-                                                              args=[service_request.pk])))
+        wallet_page = fee_and_visit_after_filing(request, service_request)
+        return HttpResponseRedirect(wallet_page or next_url(request, reverse("gov_services:counter-request-receipt",
+                                                                             args=[service_request.pk])))
 
 
 class CounterDraftScanView(CounterAccessMixin, View):
@@ -486,6 +490,7 @@ class CounterRequestDetailView(CounterAccessMixin, View):
             "fee": RequestFee.objects.filter(request=service_request).select_related("counter_transaction").first(),
             "fee_due_yuan": yuan_plain(due) if (due := fee_due_fen(service_request)) else "",
             "can_take_fee": scope_for(self.request.user).is_till_keeper, **visit_context(self.request),
+            "fee_wallets": wallet_choices(self.request.user),
         })
 
     def get(self, request, pk):
@@ -532,13 +537,32 @@ class CounterRequestFeeView(CounterAccessMixin, View):
             raise PermissionDenied(_("The till is kept by the operators of a station."))
         service_request = self.get_service_request(pk)
         detail = reverse("gov_services:counter-request-detail", args=[service_request.pk])
+        method = request.POST.get("payment_method", "cash")
         try:
+            if till.is_wallet(method):
+                return fee_by_wallet(request, service_request, wallet=method, detail=detail)
             service_request_fee_charge(actor=request.user, service_request=service_request)
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
             messages.success(request, _("Fee recorded."))
         return HttpResponseRedirect(next_url(request, detail))
+
+
+def fee_by_wallet(request, service_request, *, wallet: str, detail: str) -> HttpResponseRedirect:
+    """The fee by WeChat Pay / Alipay: once the wallet has confirmed (the QR page's "done" step comes back
+    here) record it and add it to the visit; before that, show the QR."""
+    payment = fee_wallet_payment(service_request)
+    if payment is None or payment.status != payment.Status.PAID or payment.counter_transaction_id is None:
+        page = fee_wallet_page(request, service_request, wallet=wallet)
+        return HttpResponseRedirect(page or detail)
+    service_request_fee_charge(actor=request.user, service_request=service_request, payment_method=payment.wallet)
+    visit = visit_of(request)
+    if visit is not None:
+        service_request_visit_register(actor=request.user, visit=visit, service_request=service_request)
+    messages.success(request, _("Fee recorded: %(wallet)s confirmed the payment.") % {
+        "wallet": payment.get_wallet_display()})
+    return HttpResponseRedirect(next_url(request, detail))
 
 
 class CounterAttachmentDownloadView(CounterAccessMixin, View):

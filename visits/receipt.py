@@ -78,7 +78,18 @@ def receipt_context(*, visit: Visit, copy: int, paper: str, for_pdf: bool = Fals
         "first_printed_at": till_services.visit_first_printed_at(visit) if copy > 1 else None,
         "total_fen": sum(line.errand.amount_fen for line in lines),
         "card_fen": sum(line.errand.amount_fen for line in lines if line.errand.payment_method == "card"),
+        "wallet_paid": wallet_paid(lines),
     }
+
+
+def wallet_paid(lines: list[Line]) -> list[tuple[str, int]]:
+    """(label, fen) for each wallet the visit's errands were paid with (none of it is cash in the drawer)."""
+    methods = VisitErrand._meta.get_field("payment_method")
+    totals: dict[str, int] = {}
+    for line in lines:
+        if till_services.is_wallet(line.errand.payment_method):
+            totals[line.errand.payment_method] = totals.get(line.errand.payment_method, 0) + line.errand.amount_fen
+    return [(str(dict(methods.choices)[method]), fen) for method, fen in totals.items()]
 
 
 def receipt_html(*, visit: Visit, copy: int, paper: str, request=None, for_pdf: bool = False) -> str:

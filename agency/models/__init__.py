@@ -1,6 +1,6 @@
 """agency models, split by concern: catalogue (providers, products, plans), ledger (accounts,
 journals, entries), payees (statements for contracted payees), rollups (the commission report's sums), till
-(counter transactions, floats, closes, statements), visits (a resident's errands at one sitting)."""
+(counter transactions, floats, closes, statements), till_wallets (WeChat Pay / Alipay at the till), visits (a resident's errands at one sitting)."""
 
 from agency.models.catalogue import CommissionPlan, CommissionPlanVersion, Product, Provider
 from agency.models.ledger import Account, CashBalance, Journal, LedgerEntry
@@ -15,6 +15,7 @@ from agency.models.till import (
     FloatTopUpRequest,
     FloatWallet,
 )
+from agency.models.till_wallets import TillWalletPayment
 from agency.models.visits import Visit, VisitErrand
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "PayeeStatement",
     "Product",
     "Provider",
+    "TillWalletPayment",
     "Visit",
     "VisitErrand",
 ]

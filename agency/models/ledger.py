@@ -25,6 +25,7 @@ class Account(models.Model):
     class Purpose(models.TextChoices):
         CASH = "cash", _("Cash drawer")
         CARD = "card", _("Card payments to settle")
+        WALLET = "wallet", _("WeChat Pay and Alipay payments to settle")
         FLOAT = "float", _("Float")
         FUNDING = "funding", _("Station funding")
         FEES = "fees", _("Customer fees earned")

@@ -37,6 +37,8 @@ class CounterTransaction(models.Model):
     class PaymentMethod(models.TextChoices):
         CASH = "cash", _("Cash")
         CARD = "card", _("Card")
+        WECHAT = "wechat", _("WeChat Pay")
+        ALIPAY = "alipay", _("Alipay")
         NONE = "none", _("No payment (commission only)")
 
     class CardStatus(models.TextChoices):
@@ -64,7 +66,7 @@ class CounterTransaction(models.Model):
     commission_fen = models.BigIntegerField(_("commission (fen)"), default=0)
     plan_version = models.ForeignKey(CommissionPlanVersion, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
-    payment_method = models.CharField(_("paid by"), max_length=5, choices=PaymentMethod.choices,
+    payment_method = models.CharField(_("paid by"), max_length=8, choices=PaymentMethod.choices,
                                       default=PaymentMethod.CASH)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     provider_reference = models.CharField(_("provider reference"), max_length=60, blank=True)

@@ -78,7 +78,7 @@ class VisitErrand(models.Model):
     label = models.CharField(_("errand"), max_length=120)
     amount_fen = models.BigIntegerField(_("amount (fen)"), default=0,
                                         help_text=_("What the resident paid for this errand (0 for none)"))
-    payment_method = models.CharField(_("paid by"), max_length=5, choices=CounterTransaction.PaymentMethod.choices,
+    payment_method = models.CharField(_("paid by"), max_length=8, choices=CounterTransaction.PaymentMethod.choices,
                                       default=CounterTransaction.PaymentMethod.NONE)
     counter_transaction = models.OneToOneField(CounterTransaction, on_delete=models.PROTECT, null=True, blank=True,
                                                related_name="visit_errand", verbose_name=_("till transaction"))

@@ -2,7 +2,8 @@
 
 Modules: payments.py (provider transactions: submit, settle, resolve, reverse), api.py (for other
 apps: government fee, cash sale, order commission, merchant payout), floats.py (top-ups), closes.py (daily
-cash close), statements.py (monthly commission statements), visits.py (a resident's errands at one sitting),
+cash close), statements.py (monthly commission statements), wallet_tender.py and till_wallets.py (WeChat Pay and Alipay at the
+till), visits.py (a resident's errands at one sitting),
 ledger.py (posting), common.py (shared
 pieces), access.py (who may act).
 
@@ -48,6 +49,7 @@ from agency.services.payments import (
     counter_transaction_reverse,
     counter_transactions_reconcile,
     reversal_deadline,
+    till_methods,
 )
 from agency.services.statements import (
     commission_statement_approve,
@@ -65,6 +67,7 @@ from agency.services.visits import (
     visit_receipt_print_count,
     visit_receipt_print_record,
 )
+from agency.services.wallet_tender import is_wallet, wallet_methods
 
 __all__ = [
     "card_methods",
@@ -88,9 +91,11 @@ __all__ = [
     "float_wallet_set_threshold",
     "government_fee_refund",
     "government_fee_take",
+    "is_wallet",
     "merchant_payout_post", "order_commission_post",
     "reversal_deadline",
     "statement_figures",
+    "till_methods",
     "visit_cash_due_fen",
     "visit_close",
     "visit_errand_add",
@@ -98,4 +103,5 @@ __all__ = [
     "visit_open",
     "visit_receipt_print_count",
     "visit_receipt_print_record",
+    "wallet_methods",
 ]

@@ -21,7 +21,8 @@ from agency.models import Account, CounterTransaction, Journal, LedgerEntry
 from agency.services.access import require_operator, require_signed_in
 from agency.services.common import insert_with_reference, payment_lines, replay
 from agency.services.ledger import Line, journal_post, journal_reverse, payee_account, platform_account
-from agency.services.payments import card_methods
+from agency.services.payments import till_methods
+from agency.services.wallet_tender import is_wallet, wallet_follow_up, wallet_paid_check
 from core.audit import audit_event_record
 from core.idempotency import fingerprint
 from core.money import yuan_plain
@@ -48,7 +49,8 @@ def government_fee_take(*, actor: User, station: Station, amount_fen: int, idemp
 def government_fee_refund(*, actor: User, counter_transaction: CounterTransaction, reason: str) -> CounterTransaction:
     """Give a government fee back (the request was not accepted): the mirror journal of the fee, linked to
     it, once. A second call returns the reversed transaction. The calling app has checked that `actor`
-    may decide the request (agency knows nothing of departments); the station's drawer pays it back."""
+    may decide the request (agency knows nothing of departments); the station's drawer pays it back, or,
+    for a fee paid by WeChat Pay or Alipay, the wallet refunds it (after the commit)."""
     require_signed_in(actor)
     if counter_transaction.kind != Kind.GOV_FEE:
         raise ValidationError(_("Only a government fee is refunded this way."), code="not_a_fee")
@@ -65,6 +67,8 @@ def government_fee_refund(*, actor: User, counter_transaction: CounterTransactio
         tx.reversal_reason = reason.strip()[:200]
         tx.save(update_fields=["status", "reversed_at", "reversed_by", "reversal_reason"])
         audit_event_record(actor=actor, action="agency.gov_fee.refund", target=tx, data={"reason": reason.strip()})
+        # A fee paid by a wallet goes back to it once the reversal is committed (no lock held meanwhile).
+        transaction.on_commit(lambda: wallet_follow_up(tx, actor=actor))
     return tx
 
 
@@ -124,7 +128,7 @@ def _check(*, amount_fen: int, external_reference: str, payment_method: str, kin
                                 % {"high": yuan_plain(settings.AGENCY_MAX_COUNTER_AMOUNT_FEN)}]
     if not external_reference.strip():
         errors["external_reference"] = [_("A reference of the calling record is required.")]
-    allowed = (Method.NONE,) if kind == Kind.ORDER_COMMISSION else card_methods()
+    allowed = (Method.NONE,) if kind == Kind.ORDER_COMMISSION else till_methods()
     if payment_method not in allowed:
         errors["payment_method"] = [_("This payment method is not available here.")]
     if errors:
@@ -139,6 +143,8 @@ def _record(*, actor, station, kind, amount_fen, key, external_reference, descri
     existing = CounterTransaction.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return replay(existing, print_)
+    if is_wallet(payment_method):
+        wallet_paid_check(key=key, method=payment_method, total_fen=amount_fen)
     with transaction.atomic():
         tx = CounterTransaction(
             idempotency_key=key, fingerprint=print_, kind=kind, station=station, amount_fen=amount_fen,

@@ -26,6 +26,9 @@ from stations.models import Station
 
 Role = LedgerEntry.Role
 Kind = CounterTransaction.Kind
+# Where the resident's money goes: the drawer for cash, a clearing account for what a card or wallet settles.
+MONEY_ACCOUNT = {CounterTransaction.PaymentMethod.CARD: Purpose.CARD, CounterTransaction.PaymentMethod.WECHAT: Purpose.WALLET,
+                 CounterTransaction.PaymentMethod.ALIPAY: Purpose.WALLET}
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the counter
 
 
@@ -94,7 +97,7 @@ def payment_lines(tx: CounterTransaction, *, payee=None) -> list[Line]:
     """The balanced lines a succeeded transaction posts (see the package docstring for the chart). A
     government fee with a `payee` account (a department's) is held for it rather than for the station."""
     station = tx.station
-    money = station_account(station, Purpose.CARD if tx.payment_method == tx.PaymentMethod.CARD else Purpose.CASH)
+    money = station_account(station, MONEY_ACCOUNT.get(tx.payment_method, Purpose.CASH))
     lines: list[Line] = []
     if tx.kind == Kind.PROVIDER:
         sign = 1 if tx.product.direction == tx.product.Direction.COLLECT else -1

@@ -59,6 +59,7 @@ from agency.services.common import (
     transaction_commission,
 )
 from agency.services.ledger import journal_post, journal_reverse
+from agency.services.wallet_tender import is_wallet, wallet_follow_up, wallet_methods, wallet_paid_check
 from agency.tariffs import NO_COMMISSION
 from core.audit import audit_event_record
 from core.money import yuan_plain
@@ -93,7 +94,7 @@ def check_payment(*, product: Product, account_number: str, amount_fen: int, pay
         errors.setdefault("amount_fen", []).append(
             _("The amount must be between %(low)s and %(high)s yuan.")
             % {"low": yuan_plain(product.amount_min_fen), "high": yuan_plain(product.amount_max_fen)})
-    allowed = {Method.CASH} if product.direction == Product.Direction.PAYOUT else set(card_methods())
+    allowed = {Method.CASH} if product.direction == Product.Direction.PAYOUT else {*card_methods(), *wallet_methods()}
     if payment_method not in allowed:
         errors.setdefault("payment_method", []).append(_("This payment method is not available here."))
     if errors:
@@ -104,6 +105,11 @@ def check_payment(*, product: Product, account_number: str, amount_fen: int, pay
 def card_methods() -> tuple[str, ...]:
     """Cash always; card only where a card terminal is configured (settings.AGENCY_CARD_TERMINAL)."""
     return (Method.CASH, Method.CARD) if terminal_name() else (Method.CASH,)
+
+
+def till_methods() -> tuple[str, ...]:
+    """Every way the till may be paid now: cash (the default), card, and the wallets offered."""
+    return card_methods() + wallet_methods()
 
 
 def counter_payment_submit(*, actor: User, station: Station, product: Product, account_number: str,
@@ -122,6 +128,8 @@ def counter_payment_submit(*, actor: User, station: Station, product: Product, a
                            payment_method=payment_method)
     print_ = fingerprint(kind=CounterTransaction.Kind.PROVIDER, station=station.pk, product=product.pk,
                          account=number, amount=amount_fen, method=payment_method, customer=customer_name.strip())
+    if is_wallet(payment_method) and _by_key(idempotency_key) is None:  # (a resend returns the first below)
+        wallet_paid_check(key=idempotency_key, method=payment_method, total_fen=amount_fen + product.customer_fee_fen)
     # The key is looked up once, under the float lock (_open): a resend finds the first transaction there.
     tx, created = _open(actor=actor, station=station, product=product, number=number, amount_fen=amount_fen,
                         key=idempotency_key, print_=print_, payment_method=payment_method,
@@ -135,7 +143,12 @@ def counter_payment_submit(*, actor: User, station: Station, product: Product, a
     adapter = adapter_for(product.provider)
     outcome = call_provider(lambda: adapter.pay(product=product, account_number=number, amount_fen=amount_fen,
                                                 reference=tx.reference))
-    return card_follow_up(settle(tx_id=tx.pk, outcome=outcome, actor=actor, known=tx), actor=actor)
+    return money_follow_up(settle(tx_id=tx.pk, outcome=outcome, actor=actor, known=tx), actor=actor)
+
+
+def money_follow_up(tx: CounterTransaction, *, actor) -> CounterTransaction:
+    """What the resident's card or wallet is still owed once the payment is settled (nothing for cash)."""
+    return wallet_follow_up(card_follow_up(tx, actor=actor), actor=actor)
 
 
 def _by_key(key: uuid.UUID) -> CounterTransaction | None:
@@ -277,7 +290,7 @@ def counter_transaction_resolve(*, actor: User | None, counter_transaction: Coun
                                                    amount_fen=tx.amount_fen, reference=tx.reference))
     if outcome.status == "unknown":
         return tx
-    return card_follow_up(settle(tx_id=tx.pk, outcome=outcome, actor=actor), actor=actor)
+    return money_follow_up(settle(tx_id=tx.pk, outcome=outcome, actor=actor), actor=actor)
 
 
 def _resolve_card_first(tx: CounterTransaction, *, actor) -> CounterTransaction:
@@ -340,9 +353,9 @@ def counter_transaction_reverse(*, actor: User, counter_transaction: CounterTran
         tx.reversal_reason = reason.strip()[:200]
         tx.save(update_fields=["status", "reversed_at", "reversed_by", "reversal_reason"])
         audit_event_record(actor=actor, action="agency.transaction.reverse", target=tx, data={"reason": reason})
-    # The card's money goes back after the reversal is committed (no lock held while the terminal
-    # answers); a refund it does not confirm stays pending for the reconciliation task.
-    return card_follow_up(tx, actor=actor)
+    # The card's or wallet's money goes back after the reversal is committed (no lock held while the
+    # terminal or wallet answers); a refund it does not confirm stays pending for the reconciliation task.
+    return money_follow_up(tx, actor=actor)
 
 
 def reversal_deadline(tx: CounterTransaction):

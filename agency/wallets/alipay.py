@@ -91,10 +91,14 @@ def _ok(data: dict) -> bool:
     return str(data.get("code")) == "10000"
 
 
-def precreate(*, out_trade_no: str, amount_fen: int, subject: str, notify_url: str) -> WalletOrder:
-    """A QR order (当面付 precreate): qr_code is what the counter screen or the desktop store shows."""
+def precreate(*, out_trade_no: str, amount_fen: int, subject: str, notify_url: str,
+              timeout_express: str | None = None) -> WalletOrder:
+    """A QR order (当面付 precreate): qr_code is what the counter screen or the desktop store shows.
+    `timeout_express` (e.g. "5m"): after it the QR takes no money (an unscanned QR cannot be closed)."""
+    extra = {"timeout_express": timeout_express} if timeout_express else {}
     data = _call(lambda: client().api_alipay_trade_precreate(
-        subject=subject[:256], out_trade_no=out_trade_no, total_amount=yuan(amount_fen), notify_url=notify_url),
+        subject=subject[:256], out_trade_no=out_trade_no, total_amount=yuan(amount_fen), notify_url=notify_url,
+        **extra),
         "alipay_trade_precreate_response")
     if not _ok(data):
         raise WalletError(f"{data.get('sub_code', data.get('code'))}: {data.get('sub_msg', data.get('msg', ''))}")

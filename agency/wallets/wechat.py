@@ -133,10 +133,13 @@ def _order(kind: WeChatPayType, *, out_trade_no: str, amount_fen: int, descripti
     return data
 
 
-def native(*, out_trade_no: str, amount_fen: int, description: str, notify_url: str) -> WalletOrder:
-    """A native order: its code_url is what the QR on the counter screen or the desktop store shows."""
+def native(*, out_trade_no: str, amount_fen: int, description: str, notify_url: str,
+           time_expire: str | None = None) -> WalletOrder:
+    """A native order: its code_url is what the QR on the counter screen or the desktop store shows.
+    `time_expire` (RFC 3339): after it WeChat Pay takes no money for the order."""
+    extra = {"time_expire": time_expire} if time_expire else {}
     data = _order(WeChatPayType.NATIVE, out_trade_no=out_trade_no, amount_fen=amount_fen,
-                  description=description, notify_url=notify_url)
+                  description=description, notify_url=notify_url, **extra)
     return WalletOrder(out_trade_no=out_trade_no, code_url=data["code_url"])
 
 

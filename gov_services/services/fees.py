@@ -6,6 +6,10 @@ waived by a rule on the item (`fee_waived_low_income`: the applicant's household
 low-income), with the reason recorded; refunded (a reversal journal, once) when the request is not
 accepted (service_request_reject calls service_request_fee_refund in its own transaction).
 The till's key is derived from the request's own key, so a resent form never takes the fee twice.
+Paid by WeChat Pay or Alipay: the wallet payment is opened under that same key (service_request_fee_wallet_start,
+a QR on the counter screen); once the wallet confirms, the till records the fee under the key and
+service_request_fee_charge finds it there (it never records wallet money the wallet has not confirmed).
+A refund of a fee paid by a wallet goes back to the wallet (agency.services.government_fee_refund).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agency import services as till
+from agency.models import CounterTransaction, TillWalletPayment
+from agency.services.till_wallets import till_wallet_start
 from core.audit import audit_event_record
 from gov_services.models import RequestFee, ServiceRequest
 from stations.selectors_households import low_income_household_of
@@ -50,6 +56,34 @@ def fee_due_fen(service_request: ServiceRequest) -> int:
     return 0 if RequestFee.objects.filter(request=service_request).exists() else item.fee_fen
 
 
+def fee_till_order(service_request: ServiceRequest) -> dict:
+    """What the till records for the fee: the same whether it is taken at once or after a wallet confirms."""
+    item = service_request.item
+    return {"external_reference": service_request.tracking_code, "description": item.name[:200],
+            "payee_code": item.department.code, "payee_name": item.department.name}
+
+
+def fee_wallet_payment(service_request: ServiceRequest) -> TillWalletPayment | None:
+    """The wallet payment opened for the request's fee, if any."""
+    return TillWalletPayment.objects.filter(idempotency_key=fee_key(service_request)).first()
+
+
+def service_request_fee_wallet_start(*, actor: User, service_request: ServiceRequest, wallet: str,
+                                     done_url: str) -> TillWalletPayment | None:
+    """Open (or find again) the WeChat Pay / Alipay payment of the fee: its QR goes on the counter screen.
+    None when nothing is to be paid by wallet: no fee, already recorded, or waived (the waiver is recorded)."""
+    request = service_request
+    if not fee_due_fen(request):
+        return None
+    if fee_waiver_reason(item=request.item, id_number=request.applicant_id_number)[0]:
+        service_request_fee_charge(actor=actor, service_request=request)
+        return None
+    return till_wallet_start(actor=actor, station=request.station, wallet=wallet,
+                             purpose=CounterTransaction.Kind.GOV_FEE, amount_fen=request.item.fee_fen,
+                             idempotency_key=fee_key(request), description=request.item.name,
+                             order=fee_till_order(request), done_url=done_url)
+
+
 def service_request_fee_charge(*, actor: User, service_request: ServiceRequest,
                                payment_method: str = "cash") -> RequestFee | None:
     """Take the item's fee for a request filed at a counter (None when the item has no fee). Waived by
@@ -68,10 +102,9 @@ def service_request_fee_charge(*, actor: User, service_request: ServiceRequest,
     with transaction.atomic():
         tx = None
         if not exemption:
-            tx = till.government_fee_take(
-                actor=actor, station=request.station, amount_fen=item.fee_fen, idempotency_key=fee_key(request),
-                external_reference=request.tracking_code, description=item.name[:200],
-                payment_method=payment_method, payee_code=item.department.code, payee_name=item.department.name)
+            tx = till.government_fee_take(actor=actor, station=request.station, amount_fen=item.fee_fen,
+                                          idempotency_key=fee_key(request), payment_method=payment_method,
+                                          **fee_till_order(request))
         fee, created = RequestFee.objects.get_or_create(
             request=request, defaults={"amount_fen": item.fee_fen, "exemption": exemption,
                                        "exemption_reason": reason[:200], "counter_transaction": tx,

@@ -7,6 +7,8 @@ every mismatch:
                    or not ours at all);
 * missing_theirs — we hold a payment as paid on that day that the bill does not list;
 * amount_differs — both have it, for different amounts (payments, and refunds per order).
+The till's QR payments (WeChat Pay / Alipay at a station's counter) are in the same bills and are compared
+the same way (reconciliation_till.py); their mismatches name the station and the till transaction.
 Nothing is changed by the comparison: it reports; people decide (a missing notification is recovered by
 opening the order's pay page, which queries the wallet). Every import leaves audit events.
 """
@@ -30,6 +32,12 @@ from agency.wallets.bills import PARSERS, BillRow, BillUnreadable
 from core.audit import audit_event_record
 from core.idempotency import create_once
 from shop.models import Payment, Refund, WalletBillImport
+from shop.services.reconciliation_till import (
+    till_compare,
+    till_missing_in_bill,
+    till_payments,
+    till_refund_compare,
+)
 from stations.models import Region
 from stations.scope import scope_for
 
@@ -124,12 +132,18 @@ def wallet_bill_reconcile_run(*, bill_id: int, progress=None) -> WalletBillImpor
     seen: set[str] = set()
     for start in range(0, len(payments), CHUNK):
         chunk: list[BillRow] = payments[start:start + CHUNK]
+        numbers = [r.out_trade_no for r in chunk]
         ours = {p.external_id: p for p in Payment.objects.filter(
-            provider=bill.provider, external_id__in=[r.out_trade_no for r in chunk]).select_related("order")}
+            provider=bill.provider, external_id__in=numbers).select_related("order")}
+        till = till_payments(provider=bill.provider, out_trade_nos=numbers)
         for row in chunk:
             seen.add(row.out_trade_no)
             payment = ours.get(row.out_trade_no)
-            if payment is None or payment.status not in (Payment.Status.PAID, Payment.Status.REFUNDED):
+            if payment is None and row.out_trade_no in till:  # a QR payment at a station's till
+                found = till_compare(row, till[row.out_trade_no])
+                mismatches += [found] if found else []
+                matched += 0 if found else 1
+            elif payment is None or payment.status not in (Payment.Status.PAID, Payment.Status.REFUNDED):
                 mismatches.append(_mismatch("missing_ours", out_trade_no=row.out_trade_no, theirs=row.amount_fen,
                                             ours=None, line=row.line, payment=payment))
             elif payment.amount_fen != row.amount_fen:
@@ -144,6 +158,7 @@ def wallet_bill_reconcile_run(*, bill_id: int, progress=None) -> WalletBillImpor
     mismatches += _refund_mismatches(bill, refunds, refund_lines)
     mismatches += [_mismatch("missing_theirs", out_trade_no=p.external_id, theirs=None, ours=p.amount_fen, payment=p)
                    for p in _ours_of_day(bill).exclude(external_id__in=seen).select_related("order")]
+    mismatches += till_missing_in_bill(provider=bill.provider, bill_date=bill.bill_date, seen=seen)
     return _finish(bill, matched=matched, mismatches=mismatches)
 
 
@@ -153,8 +168,12 @@ def _refund_mismatches(bill: WalletBillImport, refunds: dict[str, int], lines: d
                                                                  external_id__in=list(refunds)).select_related("order")}
     parts = dict(Refund.objects.filter(payment__in=payments.values()).values("payment_id")
                  .annotate(total=Sum("amount_fen")).values_list("payment_id", "total"))
+    till = till_payments(provider=bill.provider, out_trade_nos=[n for n in refunds if n not in payments])
     for out_trade_no, theirs in refunds.items():
         payment = payments.get(out_trade_no)
+        if payment is None and out_trade_no in till:
+            found.extend(filter(None, [till_refund_compare(till[out_trade_no], theirs=theirs, line=lines[out_trade_no])]))
+            continue
         if payment is None:
             found.append(_mismatch("missing_ours", out_trade_no=out_trade_no, theirs=theirs, ours=None,
                                    line=lines[out_trade_no], what="refund"))

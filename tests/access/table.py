@@ -666,6 +666,18 @@ EXPECTATIONS: dict[str, Case] = {
     "agency:counter-close": Case(OPERATOR, superuser=False, post=Post(lambda t, w: {
         "idempotency_key": key(), "counted": "0.00", "explanation": "清点"}, why_no_control=(
             "the station closed today already (that close waits for close-decide); tests/agency cover closing"))),
+    # WeChat Pay / Alipay at the till: the QR page of a station's own payment (the world's was closed unpaid, so
+    # checking, cancelling and "done" change nothing; tests/agency/test_till_wallets.py covers them acting).
+    "agency:till-wallet": Case(OPERATOR, Obj("till_wallet", pk="pk"), superuser=False),
+    "agency:till-wallet-check": Case(OPERATOR, Obj("till_wallet", pk="pk"), get=False, superuser=False, post=Post(
+        {}, why_no_control="the world's wallet payment is closed: nothing left to ask the wallet")),
+    "agency:till-wallet-cancel": Case(OPERATOR, Obj("till_wallet", pk="pk"), get=False, superuser=False, post=Post(
+        {}, why_no_control="the world's wallet payment is closed already")),
+    "agency:till-wallet-done": Case(OPERATOR, Obj("till_wallet", pk="pk"), get=False, superuser=False, post=Post(
+        {}, why_no_control="the world's wallet payment was never paid: nothing to add to a visit")),
+    "agency:till-wallet-notify": Case(PUBLIC, get=False, values={"wallet": "wechat"}, post=Unexercised(
+        "a wallet's notification, verified by its signature", check=lambda world, pattern: _unsigned_till_notice(
+            world, pattern))),
     "agency:counter-statements": Case(OPERATOR, superuser=False),
     "agency:counter-statement-detail": Case(OPERATOR, Obj("statement", pk="pk"), superuser=False),
     "agency:counter-statement-csv": Case(OPERATOR, Obj("statement", pk="pk"), ok=FILE, superuser=False),
@@ -1248,6 +1260,20 @@ def _unsigned_wallet_notice(world, pattern: Pattern) -> str | None:
             response = world.clients["anonymous"].post(pattern.url({"provider": provider}), data=body, content_type=kind)
         if response.status_code not in (400, 401) or writes.tables():
             problems.append(f"unsigned {provider} notice answered {response.status_code}, wrote {writes.tables()}")
+    return "; ".join(problems) or None
+
+
+def _unsigned_till_notice(world, pattern: Pattern) -> str | None:
+    """An unsigned notification about a till order is refused and changes nothing."""
+    from tests.access import db_changes
+
+    problems = []
+    for wallet, body, kind in (("wechat", b'{"id": "EV-1"}', "application/json"),
+                               ("alipay", b"notify_id=1&out_trade_no=X", "application/x-www-form-urlencoded")):
+        with db_changes.journal() as writes:
+            response = world.clients["anonymous"].post(pattern.url({"wallet": wallet}), data=body, content_type=kind)
+        if response.status_code not in (400, 401) or writes.tables():
+            problems.append(f"unsigned {wallet} till notice answered {response.status_code}, wrote {writes.tables()}")
     return "; ".join(problems) or None
 
 

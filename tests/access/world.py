@@ -478,6 +478,7 @@ def _till(world: World) -> None:
             world.add("wallet", wallet, tags=tags)
         services.government_fee_take(actor=operator, station=station, amount_fen=1_000, idempotency_key=uuid.uuid4(),
                                      external_reference=f"SR{station.pk}")
+        world.add("till_wallet", _closed_wallet_payment(station, operator), tags=tags)
         close = services.daily_cash_close_submit(actor=operator, station=station, counted_fen=500,
                                                  idempotency_key=uuid.uuid4(), explanation="少了五元")
         world.add("close", close, tags=tags)
@@ -490,6 +491,17 @@ def _till(world: World) -> None:
         services.visit_close(actor=operator, visit=done, cash_received_fen=20_000)
         copy = services.visit_receipt_print_record(actor=operator, visit=done, width="80", idempotency_key=uuid.uuid4())
         world.add("visit", done, state="closed", tags=tags, copy=copy)
+
+
+def _closed_wallet_payment(station, operator):
+    """A WeChat Pay QR payment the resident did not pay (closed at the wallet): made as the service leaves one,
+    without asking a wallet (the matrix has no wallet transport)."""
+    from agency.models import TillWalletPayment
+
+    return TillWalletPayment.objects.create(
+        idempotency_key=uuid.uuid4(), fingerprint="-", out_trade_no=f"CZTMATRIX{station.pk:08d}", wallet="wechat",
+        station=station, purpose="gov_fee", amount_fen=1_000, description="规费", status="closed",
+        created_by=operator, expires_at=timezone.now(), closed_at=timezone.now())
 
 
 # --- grids and households ---------------------------------------------------------------------------------

@@ -153,12 +153,22 @@ def test_a_payment_beyond_the_float_is_refused_on_the_amount(client, operator, p
 
 def test_card_is_offered_only_where_a_card_terminal_is_configured(client, operator, product, funded, settings):
     client.force_login(operator)
-    settings.AGENCY_CARD_TERMINAL = ""
+    settings.AGENCY_CARD_TERMINAL, settings.WALLET_SIMULATORS = "", False  # no wallets either
     choices = client.get(pay_url(product)).context["form"].fields["payment_method"].choices
     assert [value for value, _label in choices] == ["cash"]
     settings.AGENCY_CARD_TERMINAL = "simulator"
     choices = client.get(pay_url(product)).context["form"].fields["payment_method"].choices
     assert [value for value, _label in choices] == ["cash", "card"]
+
+
+def test_wallets_are_offered_after_cash_and_card_where_they_are_configured(client, operator, product, funded,
+                                                                           settings):
+    client.force_login(operator)
+    settings.ENABLE_SIMULATORS = settings.WALLET_SIMULATORS = True
+    settings.WECHATPAY_MCHID = settings.ALIPAY_APPID = ""
+    form = client.get(pay_url(product)).context["form"]
+    assert [value for value, _label in form.fields["payment_method"].choices] == ["cash", "card", "wechat", "alipay"]
+    assert form.fields["payment_method"].initial == "cash"
 
 
 def test_a_declined_payment_shows_the_reason(client, operator, station, funded):
