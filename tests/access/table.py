@@ -433,6 +433,9 @@ EXPECTATIONS: dict[str, Case] = {
     # A request's files are for whoever may see the request (its station, department, region, applicant).
     "gov_services:request-signature": Case(STAFF | RESIDENT, Obj("request", "submitted", pk="pk"), ok=FILE),
     "gov_services:request-attachment": Case(STAFF | RESIDENT, Obj("attachment", "submitted", pk="pk"), ok=FILE),
+    # A PDF scan's page drawn as a picture: the same people as the scan itself.
+    "gov_services:request-attachment-page": Case(STAFF | RESIDENT, Obj("pdf_attachment", "submitted", pk="pk"),
+                                                 ok=FILE),
     "gov_services:certificate-issue": Case(DEPARTMENT, Obj("request", "approved", pk="pk"), get=False,
                                            post=Post({}, control="officer")),
 
