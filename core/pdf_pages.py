@@ -53,6 +53,12 @@ def pdf_page_jpeg(data: bytes, *, page: int, width: int) -> bytes:
                  "-scale-to-x", str(width), "-scale-to-y", "-1", "-singlefile", "-"], data)
 
 
+def _read(file) -> bytes:
+    # The storage each time (decrypted in memory): a FieldFile once closed cannot be opened again.
+    with file.storage.open(file.name, "rb") as handle:
+        return handle.read()
+
+
 def _cache_key(kind: str, name: str, *parts) -> str:
     return ":".join(["pdf-pages", "v1", kind, name, *map(str, parts)])
 
@@ -63,8 +69,7 @@ def stored_pdf_page_count(file) -> int:
     key = _cache_key("count", file.name)
     pages = cache.get(key)
     if pages is None:
-        with file.open("rb") as handle:
-            pages = pdf_page_count(handle.read())
+        pages = pdf_page_count(_read(file))
         cache.set(key, pages, _CACHE_SECONDS)
     return pages
 
@@ -82,7 +87,6 @@ def stored_pdf_page_jpeg(file, *, page: int, size: str) -> bytes:
             return file_crypto.decrypt(sealed, keys=keys)
         except file_crypto.FileKeyError:
             pass  # sealed under a master key since retired: draw it again
-    with file.open("rb") as handle:
-        picture = pdf_page_jpeg(handle.read(), page=page, width=PAGE_WIDTHS[size])
+    picture = pdf_page_jpeg(_read(file), page=page, width=PAGE_WIDTHS[size])
     cache.set(key, file_crypto.encrypt(picture, keys=keys, key_id=current_key_id()), _CACHE_SECONDS)
     return picture

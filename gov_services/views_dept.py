@@ -38,8 +38,8 @@ from django.views import View
 
 from accounts.models import User
 from core.http import int_or_none, private_image_response, user_file_response
-from core.pdf_pages import PAGE_WIDTHS, PdfPageError, stored_pdf_page_count, stored_pdf_page_jpeg
 from core.masking import mask_id_number
+from core.pdf_pages import PAGE_WIDTHS, PdfPageError, stored_pdf_page_count, stored_pdf_page_jpeg
 from core.personal_data import personal_data_view_record
 from core.service_errors import errors_onto
 from core.state_machine import TransitionNotAllowed

@@ -457,6 +457,9 @@ EXPECTATIONS: dict[str, Case] = {
         post=Post(lambda t, w: {"idempotency_key": key(), "applicant_name": "王秀英"},
                   why_no_control="anyone signed in may apply online; the POST is the resident's own")),
     "gov_services:resident-service-request-list": Case(SIGNED_IN),
+    # An unfinished online application is its resident's alone (anyone else: 404, nothing deleted).
+    "gov_services:resident-draft-discard": Case(SIGNED_IN, Obj("resident_draft", pk="pk"), get=False,
+                                                superuser=False, post=Post({}, control="resident")),
     # "My requests": a request is the applicant's own, whatever other roles they hold. The action pages
     # answer a GET by sending back to the request's page.
     "gov_services:resident-service-request-detail": Case(SIGNED_IN, Obj("request", "submitted", pk="pk"),
@@ -823,6 +826,8 @@ EXPECTATIONS: dict[str, Case] = {
     "reports:public-performance": Case(PUBLIC),
     "reports:gov-kpis": Case(STAFF),
     "reports:request-analytics": Case(STAFF),
+    # Per-officer figures name officers: department heads and admins only, never a plain officer.
+    "reports:officer-figures": Case(HEAD | REGION),
     # Commission and store-sales figures are the till's and the counter's: for station operators and admins.
     "reports:commissions": Case(OPERATOR | REGION),
     "reports:commission-transactions": Case(OPERATOR | REGION),

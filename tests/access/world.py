@@ -369,6 +369,10 @@ def _application_drafts(world: World) -> None:
         world.add("application_draft", draft, tags=tags)
         for scan in draft.scans.all():
             world.add("draft_scan", scan, tags=tags)
+    for side in world.sides.values():  # a resident's unfinished online application: theirs alone
+        draft = application_draft_open(actor=side.users["resident"], station=None, item=side.items["D1"],
+                                       key=uuid.uuid4())
+        world.add("resident_draft", draft, tags={"county": side.name, "user": f"{side.name}.resident"})
 
 
 def _request_thing(world: World, request, state: str, tags: dict) -> None:

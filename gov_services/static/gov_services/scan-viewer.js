@@ -23,7 +23,7 @@
         pages.push({src: link.href, scan: scan, page: 1, pages: 1, name: link.getAttribute("data-scan")});
       }
     });
-    var pageLabel = dialog.getAttribute("data-page-label") || "p. %(page)s / %(pages)s";
+    var pageLabel = dialog.getAttribute("data-page-label") || "{page} / {pages}";
     var img = dialog.querySelector("[data-scan-image]");
     var caption = dialog.querySelector("[data-scan-caption]");
     var index = 0, zoom = 1, turn = 0;
@@ -38,7 +38,7 @@
       img.alt = entry.name;
       var text = entry.name + " (" + (entry.scan + 1) + " / " + links.length + ")";
       if (entry.pages > 1) {
-        text += " · " + pageLabel.replace("%(page)s", entry.page).replace("%(pages)s", entry.pages);
+        text += " · " + pageLabel.replace("{pages}", entry.pages).replace("{page}", entry.page);
       }
       caption.textContent = text;
       draw();
