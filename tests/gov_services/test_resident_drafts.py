@@ -89,7 +89,7 @@ def test_save_and_finish_later_from_my_requests_then_delete_the_draft(client, ap
     client.force_login(applicant)
     assert client.post(discard).status_code == 302
     assert not ApplicationDraft.objects.exists()
-    assert [e.action for e in audit_events_for(draft)][-1] == "gov_services.draft.discard"
+    assert "gov_services.draft.discard" in [e.action for e in audit_events_for(draft)]
 
 
 def test_a_photo_can_be_removed_from_the_draft_and_a_bad_file_is_refused_beside_its_input(
