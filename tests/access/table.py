@@ -459,7 +459,7 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:resident-service-request-list": Case(SIGNED_IN),
     # An unfinished online application is its resident's alone (anyone else: 404, nothing deleted).
     "gov_services:resident-draft-discard": Case(SIGNED_IN, Obj("resident_draft", pk="pk"), get=False,
-                                                superuser=False, post=Post({}, control="resident")),
+                                                post=Post({}, control="resident")),
     # "My requests": a request is the applicant's own, whatever other roles they hold. The action pages
     # answer a GET by sending back to the request's page.
     "gov_services:resident-service-request-detail": Case(SIGNED_IN, Obj("request", "submitted", pk="pk"),

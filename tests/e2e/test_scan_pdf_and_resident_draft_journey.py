@@ -94,7 +94,8 @@ def test_a_resident_keeps_their_online_application_across_a_typo_a_reload_and_a_
     assert kept.evaluate("img => img.complete && img.naturalWidth > 0"), "the kept photo's thumbnail did not load"
     shot(f"02-{viewport}-typo-with-the-photo-kept")
 
-    assert_ok(page.reload(), "the form reloaded")  # a GET: the draft comes back
+    # Opened again (a GET, as after closing the tab): the draft comes back.
+    assert_ok(page.goto(f"/services/{request_item.code}/apply/"), "the online application again")
     expect(page.locator("[data-resident-draft-note]")).to_be_visible()
     form = page.locator("form.cz-resident-form")
     expect(form.locator("input[name='eform-purpose']")).to_have_value("办理社保")
