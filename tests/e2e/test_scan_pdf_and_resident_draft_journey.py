@@ -42,8 +42,8 @@ def test_an_officer_pages_through_a_pdf_scan_in_the_viewer(page, shot, sign_in, 
     sign_in(officer, step=f"01-{viewport}-sign-in")
     assert_ok(page.goto(f"/dept/requests/{filed.pk}/"), "the request page")
     thumb = page.locator("a[data-scan-pages='3']")
-    expect(thumb.locator("img")).to_be_visible()
-    assert thumb.locator("img").evaluate("img => img.complete && img.naturalWidth > 0"), "no first-page thumbnail"
+    thumb.scroll_into_view_if_needed()  # the thumbnail loads lazily
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.locator("img").element_handle())
     thumb.click()
     viewer = page.locator("dialog[data-scan-viewer]")
     expect(viewer).to_be_visible()
