@@ -116,6 +116,11 @@ def user_file_response(file, *, filename: str, preview: bool = False) -> FileRes
     return _with_headers(response, policy=IMAGE_PREVIEW_SANDBOX if inline else SANDBOX)
 
 
+def private_image_response(content: bytes, *, content_type: str) -> HttpResponse:
+    """A picture the site drew from a private file (a PDF scan's page): inline, never cached by the browser."""
+    return _with_headers(HttpResponse(content, content_type=content_type), policy=IMAGE_PREVIEW_SANDBOX)
+
+
 def site_file_response(source, *, filename: str, content_type: str,
                        inline: bool = False) -> HttpResponse | FileResponse:
     """A file the site made (bytes, or a stored FieldFile streamed), as a download or, `inline`, opened in

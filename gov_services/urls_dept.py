@@ -20,6 +20,7 @@ urlpatterns = [
          name="dept-rating-appeal"),
     path("dept/requests/<int:pk>/signature/", views.RequestSignatureView.as_view(), name="request-signature"),
     path("dept/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="request-attachment"),
+    path("dept/attachments/<int:pk>/pages/", views.AttachmentPageView.as_view(), name="request-attachment-page"),
     path("county/requests/", views.CountyRequestListView.as_view(), name="county-request-list"),
     path("county/requests/new/", RelayedAppealCreateView.as_view(), name="county-appeal-create"),
     path("county/requests/<int:pk>/", views.CountyRequestDetailView.as_view(), name="county-request-detail"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("services/<str:code>/", views.ServiceItemGuideView.as_view(), name="resident-service-item-detail"),
     path("services/<str:code>/apply/", views.ServiceRequestApplyView.as_view(),
          name="resident-service-request-create"),
+    path("me/drafts/<int:pk>/discard/", views.ResidentDraftDiscardView.as_view(), name="resident-draft-discard"),
     path("me/requests/", views.ResidentServiceRequestListView.as_view(), name="resident-service-request-list"),
     path("me/requests/<int:pk>/", views.ResidentServiceRequestDetailView.as_view(),
          name="resident-service-request-detail"),

@@ -37,8 +37,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import User
-from core.http import int_or_none, user_file_response
+from core.http import int_or_none, private_image_response, user_file_response
 from core.masking import mask_id_number
+from core.pdf_pages import PAGE_WIDTHS, PdfPageError, stored_pdf_page_count, stored_pdf_page_jpeg
 from core.personal_data import personal_data_view_record
 from core.service_errors import errors_onto
 from core.state_machine import TransitionNotAllowed
@@ -390,6 +391,18 @@ def _materials(service_request: ServiceRequest, attachments: list) -> tuple[list
     return rows, others
 
 
+def _with_pdf_pages(attachments: list) -> list:
+    """Each PDF scan gets `pdf_pages` (its page count; 0 when poppler cannot read it, then it only downloads)
+    for the viewer to page through it."""
+    for attachment in attachments:
+        if attachment.content_type == "application/pdf":
+            try:
+                attachment.pdf_pages = stored_pdf_page_count(attachment.file)
+            except (PdfPageError, FileNotFoundError):
+                attachment.pdf_pages = 0
+    return attachments
+
+
 def _step_rows(service_request: ServiceRequest, steps: list, user) -> list[dict]:
     """Each step with its deadline, its state and who holds or did it (the request page's steps table)."""
     now = timezone.now()
@@ -446,7 +459,7 @@ class _RequestPageMixin:
             else:
                 forms.append(RequestActionForm(action=action, departments=department_choices,
                                                members=member_choices))
-        attachments = list(service_request.attachments.all())
+        attachments = _with_pdf_pages(list(service_request.attachments.all()))
         materials, other_attachments = _materials(service_request, attachments)
         full_view = self.mode == "dept"
         # The page shows the phone number in full, the ID number too for the handling department (PIPL log).
@@ -678,6 +691,24 @@ class AttachmentDownloadView(RequestFilesMixin, View):
                                   preview=request.GET.get("download") != "1")
 
 
+class AttachmentPageView(RequestFilesMixin, View):
+    """One page of a PDF scan as a JPEG (`?page=` from 1, `?size=thumb|view`), drawn on the server for the
+    scan viewer, for whoever may see the request; 404 for a page the PDF does not have or a scan that is not
+    a PDF."""
+
+    def get(self, request, pk):
+        attachment = request_selectors.attachment_for_download(user=request.user, attachment_id=pk)
+        page = int_or_none(request.GET.get("page"), low=1) or 1
+        size = request.GET.get("size") if request.GET.get("size") in PAGE_WIDTHS else "view"
+        if attachment.content_type != "application/pdf":
+            raise Http404(_("This scan is not a PDF."))
+        try:
+            picture = stored_pdf_page_jpeg(attachment.file, page=page, size=size)
+        except (PdfPageError, FileNotFoundError) as error:
+            raise Http404(_("This page of the scan cannot be shown; download the file instead.")) from error
+        return private_image_response(picture, content_type="image/jpeg")
+
+
 class RequestSignatureView(RequestFilesMixin, View):
     """The resident's signature from the pad (PNG), for whoever may see the request."""
 
@@ -734,6 +765,7 @@ class CountyRequestListView(CountyStaffMixin, View):
 __all__ = [
     "ACTION_SPECS",
     "AttachmentDownloadView",
+    "AttachmentPageView",
     "CountyRequestActionView",
     "CountyRequestDetailView",
     "CountyRequestListView",

@@ -11,12 +11,13 @@ from gov_services.forms_counter import OTHER_FILES, SIGNATURE_DATA_URL_PREFIX
 
 EFORM_PREFIX = "eform"
 APPLICANT_FIELDS = ("applicant_name", "applicant_id_number", "applicant_phone", "consent")
+ONLINE_APPLICANT_FIELDS = ("applicant_name", "applicant_id_number", "applicant_phone", "village")
 REPLACE_PREFIX = "draft-replace-"
 
 
-def typed_fields(post, eform) -> dict:
+def typed_fields(post, eform, *, names=APPLICANT_FIELDS) -> dict:
     """The applicant's and the e-form's fields as posted (never the key, the code or the signature)."""
-    fields = {name: post.get(name, "") for name in APPLICANT_FIELDS}
+    fields = {name: post.get(name, "") for name in names}
     if eform is not None:
         for name in eform.fields:
             key = eform.add_prefix(name)
@@ -45,8 +46,12 @@ def kept_scans_onto(scans, draft) -> None:
         else:
             field.kept_scans = [scan for scan in kept if material is not None and scan.material_id == material.pk]
         for scan in field.kept_scans:
-            scan.thumbnail_url = ("data:image/jpeg;base64," + base64.b64encode(bytes(scan.thumbnail)).decode("ascii")
-                                  if scan.thumbnail else "")
+            scan.thumbnail_url = scan_thumbnail_url(scan)
+
+
+def scan_thumbnail_url(scan) -> str:
+    """A kept scan's thumbnail inline (a data URL: no request per scan); "" for a PDF."""
+    return "data:image/jpeg;base64," + base64.b64encode(bytes(scan.thumbnail)).decode("ascii") if scan.thumbnail else ""
 
 
 def draft_signature_url(draft) -> str:

@@ -11,6 +11,7 @@ code and the last four digits of the applicant's phone, and is rate-limited per 
 """
 
 import time
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -29,9 +30,16 @@ from django_ratelimit.core import is_ratelimited
 from core.masking import mask_id_number, mask_name
 from core.money import yuan_plain
 from core.service_errors import errors_onto
+from core.timeutil import local_date
 from gov_services import eforms
 from gov_services.forms_reports import AddInformationForm
-from gov_services.forms_resident import OnlineApplicationForm, RatingForm, ResubmitForm, TrackForm
+from gov_services.forms_resident import (
+    OnlineApplicationForm,
+    RatingForm,
+    ResubmitForm,
+    TrackForm,
+    material_field_name,
+)
 from gov_services.identifiers import format_tracking_code, normalise_tracking_code
 from gov_services.models import Rating, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import (
@@ -40,9 +48,17 @@ from gov_services.selectors.catalogue import (
     service_item_search,
     with_sub_items,
 )
+from gov_services.selectors.drafts import access_resident_draft_by_id, open_resident_draft, resident_drafts
 from gov_services.selectors.reports import followed_reports, report_row
 from gov_services.selectors.requests import request_timeline, resident_request_list, track_request
 from gov_services.selectors.supervision import rerate_refusal
+from gov_services.services.drafts import (
+    application_draft_discard,
+    application_draft_filed,
+    application_draft_open,
+    application_draft_save,
+    draft_uploads,
+)
 from gov_services.services.requests import (
     ATTACHMENTS,
     FORM_DATA_ERROR_PREFIX,
@@ -53,6 +69,7 @@ from gov_services.services.requests import (
     service_request_resubmit,
     service_request_submit,
 )
+from gov_services.views_drafts import EFORM_PREFIX, ONLINE_APPLICANT_FIELDS, scan_thumbnail_url, typed_fields
 from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES, Action
 
 Status = ServiceRequest.Status
@@ -278,36 +295,77 @@ class ServiceRequestApplyView(LoginRequiredMixin, View):
             return redirect("gov_services:resident-service-item-detail", code=self.item.code)
         return super().dispatch(request, *args, **kwargs)
 
-    def render(self, form, eform):
+    def render(self, form, eform, draft=None, *, restored=False):
+        kept = list(draft.scans.all()) if draft is not None else []
+        for scan in kept:
+            scan.thumbnail_url = scan_thumbnail_url(scan)
         return TemplateResponse(self.request, self.template_name, {
-            "item": self.item, "form": form, "eform": eform, "material_fields": form.material_fields(),
-            "fee_yuan": yuan_plain(self.item.fee_fen), "errors": error_summary(form, eform),
+            "item": self.item, "form": form, "eform": eform, "fee_yuan": yuan_plain(self.item.fee_fen),
+            "material_rows": [{"field": field, "kept": [s for s in kept if s.material_id == material.pk]}
+                              for field, material in zip(form.material_fields(), form.materials, strict=True)],
+            "errors": error_summary(form, eform), "draft": draft, "draft_restored": restored,
         })
 
     def get(self, request, code):
         user = request.user
+        draft = open_resident_draft(user=user, item=self.item)
+        typed = draft.fields if draft is not None else {}
         last = resident_request_list(user=user).values("village_id").first()
         form = OnlineApplicationForm(item=self.item, initial={
-            "idempotency_key": OnlineApplicationForm.new_key(), "applicant_name": user.full_name,
+            "idempotency_key": draft.key if draft is not None else OnlineApplicationForm.new_key(),
+            "applicant_name": user.full_name,
             "applicant_phone": user.phone or (user.username if user.username.isdigit() else ""),
             "village": last["village_id"] if last else None,
-        })
+        } | {name: typed[name] for name in ONLINE_APPLICANT_FIELDS if typed.get(name)})
         phone = form.initial["applicant_phone"]
         eform = eforms.build_form(self.item.form_schema, initial={  # the account's number in "contact phone" fields
             field["name"]: phone for field in self.item.form_schema if field.get("type") == eforms.PHONE and phone
-        }) if self.item.form_schema else None
-        return self.render(form, eform)
+        } | {name.removeprefix(f"{EFORM_PREFIX}-"): value for name, value in typed.items()
+             if name.startswith(f"{EFORM_PREFIX}-") and value}) if self.item.form_schema else None
+        return self.render(form, eform, draft, restored=draft is not None)
+
+    def _keep(self, request, form, eform):
+        """Keep what was typed and the chosen photos in the resident's draft (named by the form's key); the
+        photos refused by the upload checks are reported beside their input. None when the key is not sound."""
+        try:
+            key = uuid.UUID(request.POST.get("idempotency_key", ""))
+        except ValueError:
+            return None
+        try:
+            draft = application_draft_open(actor=request.user, station=None, item=self.item, key=key)
+        except PermissionDenied:
+            return None
+        uploads = []
+        for material in form.materials:
+            for upload in request.FILES.getlist(material_field_name(material)):
+                upload.material_id = material.pk
+                uploads.append(upload)
+        remove = [int(pk) for pk in request.POST.getlist("draft-remove") if pk.isdigit()]
+        refused = application_draft_save(draft=draft, actor=request.user, uploads=uploads, remove=remove,
+                                         fields=typed_fields(request.POST, eform, names=ONLINE_APPLICANT_FIELDS))
+        for key_name, problems in refused.items():
+            field = form.field_of_material(key_name.partition(".")[2])
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+        return draft
 
     def post(self, request, code):
         form = OnlineApplicationForm(request.POST, request.FILES, item=self.item)
         eform = eforms.build_form(self.item.form_schema, data=request.POST) if self.item.form_schema else None
         form_ok = form.is_valid()
         eform_ok = eform is None or eform.is_valid()
-        if not (form_ok and eform_ok):
-            if "idempotency_key" in form.errors:  # a tampered or truncated page: give it a fresh key
+        draft = self._keep(request, form, eform)
+        if draft is None and not form.errors:
+            form.add_error(None, _("This page was out of date. Please check the form and send it again."))
+        if draft is not None and "save_draft" in request.POST and not form.errors.get("__all__"):
+            messages.success(request, _("Your application is saved as a draft until %(date)s. Finish it from "
+                                        "“My requests”.") % {"date": local_date(draft.expires_at).isoformat()})
+            return redirect("gov_services:resident-service-request-list")
+        if not (form_ok and eform_ok) or form.errors:
+            if "idempotency_key" in form.errors or draft is None:  # a tampered or truncated page: a fresh key
                 form.data = form.data.copy()
                 form.data["idempotency_key"] = str(OnlineApplicationForm.new_key())
-            return self.render(form, eform)
+            return self.render(form, eform, draft)
         data = form.cleaned_data
         try:
             service_request = service_request_submit(
@@ -317,16 +375,27 @@ class ServiceRequestApplyView(LoginRequiredMixin, View):
                 applicant_user=request.user, consent=ServiceRequest.Consent.SELF, channel=ServiceRequest.Channel.WEB,
                 village=form.village_region(),
                 form_data=eforms.to_json_data(self.item.form_schema, eform.cleaned_data) if eform else {},
-                attachments=form.uploads())
+                attachments=draft_uploads(draft))
         except PermissionDenied as error:
             form.add_error(None, str(error))
-            return self.render(form, eform)
+            return self.render(form, eform, draft)
         except ValidationError as error:
             _errors_to_forms(error, form, eform)
-            return self.render(form, eform)
+            return self.render(form, eform, draft)
+        application_draft_filed(draft=draft, request=service_request, actor=request.user)
         messages.success(request, _("Your application has been sent. Your tracking code is %(code)s.")
                          % {"code": format_tracking_code(service_request.tracking_code)})
         return redirect("gov_services:resident-service-request-detail", pk=service_request.pk)
+
+
+class ResidentDraftDiscardView(LoginRequiredMixin, View):
+    """POST /me/drafts/<pk>/discard/: the resident throws an unfinished online application away."""
+
+    def post(self, request, pk):
+        draft = access_resident_draft_by_id(user=request.user, draft_id=pk)
+        application_draft_discard(draft=draft, actor=request.user)
+        messages.success(request, _("The draft of %(item)s was deleted, with its photos.") % {"item": draft.item.name})
+        return redirect("gov_services:resident-service-request-list")
 
 
 def _errors_to_forms(error: ValidationError, form, eform=None) -> None:
@@ -360,7 +429,8 @@ class ResidentServiceRequestListView(LoginRequiredMixin, View):
                  "tracking_code": format_tracking_code(r.tracking_code)}
                 for r in page.object_list]
         followed = [report_row(r) for r in followed_reports(user=request.user)[:20]]
-        return TemplateResponse(request, self.template_name, {"page_obj": page, "rows": rows, "followed": followed})
+        return TemplateResponse(request, self.template_name, {"page_obj": page, "rows": rows, "followed": followed,
+                                                              "drafts": resident_drafts(user=request.user)})
 
 
 class _ResidentRequestMixin(LoginRequiredMixin):

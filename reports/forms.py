@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from reports.gov_report import GROUP_CHOICES, RATE_LABELS, GovKpiParams, default_period
 from reports.selectors.choices import department_choices, station_choices, township_choices
+from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
 
 
@@ -88,3 +89,43 @@ def gov_kpi_form(data, *, scope: ReportScope) -> GovKpiFilterForm:
 
 def gov_kpi_job_params(form: GovKpiFilterForm) -> dict:
     return {"report": form.params().as_dict(), "filter_labels": form.filter_labels()}
+
+
+class OfficerFigureFilterForm(forms.Form):
+    """The per-officer figures' filters: the period (this year so far by default) and one department."""
+
+    date_from = forms.DateField(label=gettext_lazy("Done from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("Done until"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    department = forms.TypedChoiceField(label=gettext_lazy("Department"), required=False, coerce=int,
+                                        empty_value=None)
+
+    def __init__(self, *args, departments=(), today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["department"].choices = [("", _("All departments")), *departments]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    def params(self) -> tuple[Period, int | None]:
+        """(the period, the department id or None): the fields that parsed, defaults for the rest."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        start, end = default_period(self.today)
+        return Period(data.get("date_from") or start, data.get("date_to") or end), data.get("department")
+
+    def filter_labels(self) -> list[str]:
+        _period, department = self.params()
+        if department is None:
+            return []
+        return [f"{self.fields['department'].label}: {dict(self.fields['department'].choices).get(department)}"]
+
+
+def officer_figures_form(data, *, scope: ReportScope) -> OfficerFigureFilterForm:
+    return OfficerFigureFilterForm(data or None, departments=department_choices(scope=scope),
+                                   today=timezone.localdate())

@@ -24,10 +24,15 @@ from reports.commission_forms import (
     shop_sales_job_params,
 )
 from reports.commission_jobs import build_commission_rows, build_commissions
-from reports.forms import gov_kpi_form, gov_kpi_job_params
+from reports.forms import gov_kpi_form, gov_kpi_job_params, officer_figures_form
 from reports.gov_jobs import build_gov_kpis, build_request_rows
 from reports.models import ReportJob
-from reports.selectors.scope import ReportScope, commission_report_scope, staff_report_scope
+from reports.selectors.scope import (
+    ReportScope,
+    commission_report_scope,
+    officer_report_scope,
+    staff_report_scope,
+)
 from reports.shop_sales_jobs import build_shop_sales
 
 Kind, Format = ReportJob.Kind, ReportJob.Format
@@ -82,7 +87,11 @@ SHOP_SALES = ReportDefinition(
         JobFile(Kind.SHOP_SALES, frozenset({Format.PDF}), build_shop_sales, buttons=((Format.PDF, PDF_WITH_CHARTS),)),
     ))
 
-REPORTS: dict[str, ReportDefinition] = {d.name: d for d in (GOV_KPIS, REQUEST_ANALYTICS, COMMISSIONS, SHOP_SALES)}
+# The page itself downloads CSV and XLSX: a county's officers are tens of rows, never a background job.
+OFFICER_FIGURES = ReportDefinition(name="officer-figures", scope=officer_report_scope, form=officer_figures_form)
+
+REPORTS: dict[str, ReportDefinition] = {d.name: d for d in (GOV_KPIS, REQUEST_ANALYTICS, COMMISSIONS, SHOP_SALES,
+                                                            OFFICER_FIGURES)}
 _BY_KIND: dict[str, tuple[ReportDefinition, JobFile]] = {
     file.kind: (definition, file) for definition in REPORTS.values() for file in definition.files}
 

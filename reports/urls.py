@@ -9,6 +9,7 @@ urlpatterns = [
     path("performance/", views_public.PublicPerformanceView.as_view(), name="public-performance"),
     path("county/reports/", views.GovKpiReportView.as_view(), name="gov-kpis"),
     path("county/reports/requests/", views.RequestAnalyticsView.as_view(), name="request-analytics"),
+    path("county/reports/officers/", views.OfficerFiguresView.as_view(), name="officer-figures"),
     path("county/reports/commissions/", views_commissions.CommissionReportView.as_view(), name="commissions"),
     path("county/reports/commissions/transactions/", views_commissions.CommissionTransactionListView.as_view(),
          name="commission-transactions"),

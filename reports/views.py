@@ -27,7 +27,8 @@ from reports.analytics_report import analytics_report
 from reports.forms import GovKpiFilterForm
 from reports.gov_report import COLUMNS, GovKpiReport, gov_kpi_report, page_columns
 from reports.models import ReportJob
-from reports.registry import GOV_KPIS, REQUEST_ANALYTICS, report_of_job_kind
+from reports.officer_report import officer_report
+from reports.registry import GOV_KPIS, OFFICER_FIGURES, REQUEST_ANALYTICS, report_of_job_kind
 from reports.selectors.jobs import access_report_job_by_id, recent_report_jobs
 from reports.selectors.scope import ReportScope
 from reports.services import report_job_request
@@ -92,6 +93,30 @@ class RequestAnalyticsView(ReportsMixin, View):
             "category_chart": report.category_chart(), "item_chart": report.item_chart(),
             "trend_chart": report.trend_chart(), "station_chart": report.station_chart(),
             "map_chart": report.map_chart(), "regional": scope.is_regional,
+        })
+
+
+class OfficerFiguresView(ReportsMixin, View):
+    """Per-officer figures for a department head (their departments) or an admin (their region): steps done by
+    kind, on time, median working days a step, ratings; `?format=csv|xlsx` downloads what the page shows."""
+
+    template_name = "reports/officer_figures.html"
+
+    def get(self, request):
+        scope = OFFICER_FIGURES.scope(user=request.user)
+        form = OFFICER_FIGURES.form(request.GET, scope=scope)
+        period, department = form.params()
+        report = officer_report(scope=scope, period=period, department_id=department,
+                                filter_labels=form.filter_labels())
+        fmt = request.GET.get("format")
+        if fmt in FORMATS:
+            return spreadsheet_response(report.sheets(), fmt=fmt,
+                                        filename=f"officers-{period.start:%Y%m%d}-{period.end:%Y%m%d}")
+        query = request.GET.copy()
+        query.pop("format", None)
+        return TemplateResponse(request, self.template_name, {
+            "form": form, "report": report, "headings": report.headings(), "table": report.table(),
+            "query": query.urlencode(), "regional": scope.is_regional,
         })
 
 

@@ -1,5 +1,6 @@
-"""Drafts of an application being filed at the counter: what the operator typed, the scans and the
-signature, kept server-side so that a validation error, a reload or a network drop loses nothing.
+"""Drafts of an application being filed at the counter — or by a resident online (no station; `operator`
+is then the resident): what was typed, the scans and the signature, kept server-side so that a validation
+error, a reload or a network drop loses nothing, and a resident can finish later from "my requests".
 
 A draft is named by the form's idempotency key (made when the form is first shown and posted back on
 every retry) and belongs to the operator and station that started it, and to the visit when the filing
@@ -21,9 +22,11 @@ from stations.models import Station
 class ApplicationDraft(models.Model):
     key = models.UUIDField(_("form key"), unique=True)
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="+", verbose_name=_("service"))
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+", verbose_name=_("station"))
+    # None: the resident's own online application.
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                verbose_name=_("station"))
     operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                 verbose_name=_("operator"))
+                                 verbose_name=_("started by"))
     visit = models.ForeignKey("agency.Visit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                               verbose_name=_("visit"))
     # The applicant's and the e-form's fields as last posted (strings; never the key or the signature).

@@ -2,7 +2,8 @@
 issues, and a record of each sweep. The rules themselves live in gov_services/supervision.py.
 
 Idempotency lives in the database: a request holds each card at most once (request, level) and
-takes each escalation step at most once (request, step), so two sweeps running at the same moment
+takes each escalation step at most once (request, step) — and once per late approval step of the request
+(request step, step) — so two sweeps running at the same moment
 cannot issue anything twice; each row names the sweep that issued it, which is how a sweep learns
 which of its inserts won.
 """
@@ -15,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from gov_services.models.catalogue import Department
 from gov_services.models.requests import FollowUp, ServiceRequest
+from gov_services.models.steps import RequestStep
 from stations.models import Region
 
 __all__ = ["Card", "Escalation", "EscalationStep", "FollowUpCallback", "RatingAppeal", "SupervisionCard", "SupervisionSettings", "SupervisionSweep"]
@@ -159,7 +161,8 @@ class Escalation(models.Model):
     """A step of the chain taken for one request: a record staff can see and act on (call made, outcome).
 
     Notification-only steps are recorded as `notified`; steps with a task start `open` until someone
-    records the outcome.
+    records the outcome. With `request_step`, the chain was taken for one late approval step of the request
+    (its own card and limit) rather than for the request as a whole.
     """
 
     class Status(models.TextChoices):
@@ -171,6 +174,8 @@ class Escalation(models.Model):
                                 verbose_name=_("request"))
     step = models.ForeignKey(EscalationStep, on_delete=models.PROTECT, related_name="escalations",
                              verbose_name=_("step"))
+    request_step = models.ForeignKey(RequestStep, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="escalations", verbose_name=_("approval step"))
     label = models.CharField(_("step"), max_length=60)
     card = models.CharField(_("card"), max_length=6, choices=Card.choices)
     task = models.CharField(_("task"), max_length=9, choices=EscalationStep.Task.choices)
@@ -193,7 +198,12 @@ class Escalation(models.Model):
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
         ordering = ["-issued_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["request", "step"], name="escalation_step_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "step"], condition=models.Q(request_step__isnull=True),
+                                    name="escalation_step_once"),
+            models.UniqueConstraint(fields=["request_step", "step"], condition=models.Q(request_step__isnull=False),
+                                    name="escalation_request_step_once"),
+        ]
         indexes = [
             models.Index(fields=["status", "issued_at"]),
             models.Index(fields=["sweep"]),

@@ -1,6 +1,7 @@
 """Reads of application drafts (gov_services.models.drafts): the draft a counter form restores, and a
-draft's scan for its thumbnail. A draft is the station's business: its counter staff may see its
-scans and throw it away; only the operator who started it gets it restored into their form."""
+draft's scan for its thumbnail. A counter draft is the station's business: its counter staff may see its
+scans and throw it away; only the operator who started it gets it restored into their form. An online
+draft (no station) is its resident's alone."""
 
 from django.utils import timezone
 
@@ -44,3 +45,27 @@ def recently_filed_draft_keys(*, user, item) -> list:
     script drops a copy kept in the browser under one of them, since that application was filed."""
     return list(_station_drafts(user=user).filter(operator=user, item=item, filed_request__isnull=False)
                 .values_list("key", flat=True)[:20])
+
+
+def _own_online_drafts(*, user):
+    if not user.is_authenticated:
+        return ApplicationDraft.objects.none()
+    return ApplicationDraft.objects.filter(operator=user, station__isnull=True, filed_request__isnull=True,
+                                           expires_at__gt=timezone.now())
+
+
+def resident_drafts(*, user) -> list[ApplicationDraft]:
+    """The resident's unfinished online applications, newest first, with their item (for "my requests")."""
+    return list(_own_online_drafts(user=user).select_related("item").prefetch_related("scans")
+                .order_by("-updated_at", "-pk"))
+
+
+def open_resident_draft(*, user, item) -> ApplicationDraft | None:
+    """The resident's newest unfinished online draft of `item`, with its scans; None when there is none."""
+    return (_own_online_drafts(user=user).filter(item=item).prefetch_related("scans")
+            .order_by("-updated_at", "-pk").first())
+
+
+def access_resident_draft_by_id(*, user, draft_id: int) -> ApplicationDraft:
+    """One of the resident's own unfinished online drafts (404 otherwise)."""
+    return get_in_scope(_own_online_drafts(user=user), pk=draft_id)

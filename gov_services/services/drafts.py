@@ -32,6 +32,8 @@ from gov_services.services.requests.intake import attachment_key
 from gov_services.services.requests.scans import Upload, check_signature, check_upload
 
 DRAFT_LIFETIME: Final = timedelta(days=3)
+# A resident finishes at home, perhaps after fetching a document: their online draft waits longer.
+ONLINE_DRAFT_LIFETIME: Final = timedelta(days=14)
 FILED_DRAFT_LIFETIME: Final = timedelta(hours=1)
 MAX_DRAFT_SCANS: Final = 40
 MAX_FIELD_LENGTH: Final = 4000
@@ -47,21 +49,25 @@ def _delete_files_on_commit(names: Iterable[str]) -> None:
 
 @transaction.atomic
 def application_draft_open(*, actor, station, item: ServiceItem, key: uuid.UUID, visit=None) -> ApplicationDraft:
-    """The draft named by the form's `key`, made on first use; another operator's, another station's or
-    another item's draft under the same key is refused (PermissionDenied)."""
+    """The draft named by the form's `key`, made on first use; another person's, another station's or
+    another item's draft under the same key is refused (PermissionDenied). `station` None: the resident's
+    own online application (kept ONLINE_DRAFT_LIFETIME from its last change)."""
     now = timezone.now()
+    lifetime = DRAFT_LIFETIME if station is not None else ONLINE_DRAFT_LIFETIME
     draft = ApplicationDraft.objects.select_for_update().filter(key=key).first()
     if draft is None:
         draft, created = ApplicationDraft.objects.get_or_create(key=key, defaults={
-            "item": item, "station": station, "operator": actor, "visit": visit, "expires_at": now + DRAFT_LIFETIME})
+            "item": item, "station": station, "operator": actor, "visit": visit, "expires_at": now + lifetime})
         if created:
             audit_event_record(actor=actor, action="gov_services.draft.create", target=draft,
-                               data={"item": item.pk, "station": station.pk, "visit": getattr(visit, "pk", None)})
+                               data={"item": item.pk, "station": getattr(station, "pk", None),
+                                     "visit": getattr(visit, "pk", None)})
             return draft
-    if draft.operator_id != actor.pk or draft.station_id != station.pk or draft.item_id != item.pk:
+    if (draft.operator_id != actor.pk or draft.station_id != getattr(station, "pk", None)
+            or draft.item_id != item.pk):
         raise PermissionDenied(_("This draft belongs to another form. Open the form again."))
     if draft.filed_request_id is None:
-        draft.expires_at = now + DRAFT_LIFETIME
+        draft.expires_at = now + lifetime
         draft.save(update_fields=["expires_at", "updated_at"])
     return draft
 
@@ -204,7 +210,7 @@ def _delete_drafts(drafts) -> int:
 
 @transaction.atomic
 def application_draft_discard(*, draft: ApplicationDraft, actor) -> None:
-    """The operator throws the draft away: its scans, signature and typed fields are deleted."""
+    """The operator (or, online, the resident) throws the draft away: its scans, signature and typed fields are deleted."""
     audit_event_record(actor=actor, action="gov_services.draft.discard", target=draft,
                        data={"item": draft.item_id, "scans": draft.scans.count()})
     _delete_drafts([draft])

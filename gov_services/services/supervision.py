@@ -13,7 +13,11 @@ person per region and sweep: the officer or head concerned by several new cards 
 digest counting them with a link to the department queue (one request: the text about it), queued in
 the outbox with bulk INSERTs and sent after commit by one Celery task per batch (core.sms).
 
-Idempotency: the unique keys (request, level) and (request, step) let only one sweep insert a row; each
+A late approval step (a step card, on the step's own limit) takes the county's escalation chain like a late
+request: each link, after its working days on the step's card, once per approval step.
+
+Idempotency: the unique keys (request, level), (request, step) and (request step, step) let only one sweep
+insert a row; each
 row carries its sweep's id, so a sweep knows which rows are its own and writes events and texts for
 those alone. A second run at the same moment — or a concurrent one — issues nothing new and texts
 nobody. Stale returned requests are closed under row locks taken with SKIP LOCKED, so two sweeps never
@@ -539,7 +543,8 @@ def _escalation_candidates_qs(plan: _CountyPlan, step: EscalationStep, now: date
     cards = SupervisionCard.objects.filter(
         level=step.card, issued_at__lte=bound, request__department_id__in=plan.department_ids,
         request__status__in=CLOCK_RUNNING, request__paused_at__isnull=True,
-    ).exclude(Exists(Escalation.objects.filter(request_id=OuterRef("request_id"), step=step)))
+    ).exclude(Exists(Escalation.objects.filter(request_id=OuterRef("request_id"), step=step,
+                                               request_step__isnull=True)))
     if step.card == Card.YELLOW:  # a red card's steps speak for a request that already holds one
         cards = cards.exclude(Exists(SupervisionCard.objects.filter(request_id=OuterRef("request_id"),
                                                                     level=Card.RED)))
@@ -644,13 +649,58 @@ def _escalate(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationStep, 
                             department_id=r.department_id, responsible_id=r.assignee_id,
                             named_person=named.get(r.department_id), issued_at=now, sweep=sweep,
                             status=_escalation_status(step)) for r in requests], ignore_conflicts=True)
-            mine = set(Escalation.objects.filter(sweep=sweep, step=step, request_id__in=batch)
+            mine = set(Escalation.objects.filter(sweep=sweep, step=step, request_id__in=batch,
+                                                 request_step__isnull=True)
                        .values_list("request_id", flat=True))
             issued = [r for r in requests if r.pk in mine]
             RequestEvent.objects.bulk_create(
                 [_escalation_event(r, step, named.get(r.department_id), sweep) for r in issued])
         issued_all += [(r.pk, r.department_id, r.assignee_id) for r in issued]
     return issued_all
+
+
+def _late_step_candidates_qs(plan: _CountyPlan, step: EscalationStep, now: datetime, calendar):
+    """Running approval steps that have held the chain step's card long enough and have not taken it: the
+    request-level rule applied to each step's own card (a yellow-card link is skipped once the step is red)."""
+    bound = held_since_bound(now=now, days=step.after_days, calendar=calendar)
+    return RequestStep.objects.filter(
+        request__department_id__in=plan.department_ids, request__status__in=STEP_RUNNING_STATUSES,
+        request__paused_at__isnull=True, done_at__isnull=True, card=step.card, card_at__lte=bound,
+    ).exclude(Exists(Escalation.objects.filter(request_step_id=OuterRef("pk"), step=step)))
+
+
+def _escalate_late_steps(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationStep, now: datetime,
+                         calendar) -> list[tuple[int, int, int | None]]:
+    """Take the chain step for every late approval step due it (once per approval step: the unique key
+    (request step, step) lets one sweep only insert it); (request id, department id, officer) of each taken."""
+    named = _heads_named(plan, step)
+    due = list(_late_step_candidates_qs(plan, step, now, calendar).select_related("request").order_by("pk"))
+    issued_all: list[tuple[int, int, int | None]] = []
+    for batch in _chunks(due, BATCH_SIZE):
+        with transaction.atomic():
+            Escalation.objects.bulk_create(
+                [Escalation(request=s.request, request_step=s, step=step, label=_late_step_label(s, step.label)[:60],
+                            card=step.card, task=step.task, department_id=s.request.department_id,
+                            responsible_id=s.request.assignee_id, named_person=named.get(s.request.department_id),
+                            issued_at=now, sweep=sweep, status=_escalation_status(step)) for s in batch],
+                ignore_conflicts=True)
+            mine = set(Escalation.objects.filter(sweep=sweep, step=step, request_step__in=batch)
+                       .values_list("request_step_id", flat=True))
+            taken = [s for s in batch if s.pk in mine]
+            events = []
+            for late in taken:
+                event = _escalation_event(late.request, step, named.get(late.request.department_id), sweep)
+                event.note = _late_step_label(late, event.note)
+                event.data |= {"request_step": late.pk, "step_kind": late.kind}
+                events.append(event)
+            RequestEvent.objects.bulk_create(events)
+        issued_all += [(s.request_id, s.request.department_id, s.request.assignee_id) for s in taken]
+    return issued_all
+
+
+def _late_step_label(request_step: RequestStep, text: str) -> str:
+    """The chain step's words prefixed with the approval step they concern (审查: 超期督办)."""
+    return f"{StepKind(request_step.kind).label}: {text}"
 
 
 def _escalate_sql(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationStep, now: datetime,
@@ -674,7 +724,7 @@ def _escalate_sql(sweep: SupervisionSweep, plan: _CountyPlan, step: EscalationSt
             SELECT id, %s, %s, %s, %s, department_id, assignee_id,
                    (%s::jsonb ->> department_id::text)::bigint, %s, %s, %s, ''
             FROM due ORDER BY id
-            ON CONFLICT (request_id, step_id) DO NOTHING
+            ON CONFLICT (request_id, step_id) WHERE request_step_id IS NULL DO NOTHING
             RETURNING request_id, department_id, responsible_id, named_person_id
         ),
         ev AS (
@@ -799,7 +849,8 @@ def supervision_sweep_region_run(*, sweep: SupervisionSweep, region: Region,
             counts["step_cards"] = step_cards
             stage(f"{region.name}: {_('step cards')}")
             for step in plan.steps:
-                issued = _escalate(sweep, plan, step, now, calendar)
+                issued = (_escalate(sweep, plan, step, now, calendar)
+                          + _escalate_late_steps(sweep, plan, step, now, calendar))
                 notices.add(step, issued)
                 counts["escalations"] += len(issued)
                 counts["steps"][str(step.pk)] = len(issued)

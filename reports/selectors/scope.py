@@ -5,7 +5,8 @@
 * a station operator or grid liaison: their own station's;
 * a department officer: their departments' requests;
 * anyone else (a resident, an anonymous visitor): nothing — a report never shows a resident their own
-  requests, and no names of people are ever in a report.
+  requests, and no names of residents are ever in a report. The per-officer figures name officers: they
+  are for department heads (their departments) and township and county admins (their region) only.
 
 A user holding several roles sees the union. The public performance page uses `ReportScope.public()`
 (every request, county-wide figures only). The filters are the scope module's (`grants_q`), except the
@@ -125,3 +126,13 @@ def commission_report_scope(*, user) -> ReportScope:
     if not scope.can_see_commissions:
         raise PermissionDenied(_("Commission reports are for station operators and township and county admins."))
     return ReportScope.of(scope)
+
+
+def officer_report_scope(*, user) -> ReportScope:
+    """The per-officer figures' scope: an admin's region, a head's departments (not the departments where they
+    are only an officer); PermissionDenied for anyone else, plain officers included."""
+    scope = scope_for(user)
+    if not (scope.is_county_staff or scope.head_department_ids):
+        raise PermissionDenied(_("Per-officer figures are for department heads and township and county admins."))
+    return ReportScope(everything=scope.everything, region_paths=scope.region_paths,
+                       department_ids=scope.head_department_ids)

@@ -452,6 +452,9 @@ EXPECTATIONS: dict[str, Case] = {
     # A request's files are for whoever may see the request (its station, department, region, applicant).
     "gov_services:request-signature": Case(STAFF | RESIDENT, Obj("request", "submitted", pk="pk"), ok=FILE),
     "gov_services:request-attachment": Case(STAFF | RESIDENT, Obj("attachment", "submitted", pk="pk"), ok=FILE),
+    # A PDF scan's page drawn as a picture: the same people as the scan itself.
+    "gov_services:request-attachment-page": Case(STAFF | RESIDENT, Obj("pdf_attachment", "submitted", pk="pk"),
+                                                 ok=FILE),
     "gov_services:certificate-issue": Case(DEPARTMENT, Obj("request", "approved", pk="pk"), get=False,
                                            post=Post({}, control="officer")),
 
@@ -473,6 +476,9 @@ EXPECTATIONS: dict[str, Case] = {
         post=Post(lambda t, w: {"idempotency_key": key(), "applicant_name": "王秀英"},
                   why_no_control="anyone signed in may apply online; the POST is the resident's own")),
     "gov_services:resident-service-request-list": Case(SIGNED_IN),
+    # An unfinished online application is its resident's alone (anyone else: 404, nothing deleted).
+    "gov_services:resident-draft-discard": Case(SIGNED_IN, Obj("resident_draft", pk="pk"), get=False,
+                                                post=Post({}, control="resident")),
     # "My requests": a request is the applicant's own, whatever other roles they hold. The action pages
     # answer a GET by sending back to the request's page.
     "gov_services:resident-service-request-detail": Case(SIGNED_IN, Obj("request", "submitted", pk="pk"),
@@ -870,6 +876,8 @@ EXPECTATIONS: dict[str, Case] = {
     "reports:public-performance": Case(PUBLIC),
     "reports:gov-kpis": Case(STAFF),
     "reports:request-analytics": Case(STAFF),
+    # Per-officer figures name officers: department heads and admins only, never a plain officer.
+    "reports:officer-figures": Case(HEAD | REGION),
     # Commission and store-sales figures are the till's and the counter's: for station operators and admins.
     "reports:commissions": Case(OPERATOR | REGION),
     "reports:commission-transactions": Case(OPERATOR | REGION),

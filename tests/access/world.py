@@ -33,6 +33,7 @@ from tests.factories import (
     StationFactory,
     UserFactory,
     jpeg_bytes,
+    pdf_bytes,
     png_bytes,
     region,
     upload,
@@ -263,11 +264,12 @@ def _file(side: Side, station_key: str, department_key: str):
 
     item = side.items[department_key]
     scan = upload("身份证.jpg", jpeg_bytes(), material=item.materials.get(), content_type="image/jpeg")
+    booklet = upload("户口簿.pdf", pdf_bytes(), material=item.materials.get(), content_type="application/pdf")
     return service_request_submit(
         actor=side.operators[station_key], idempotency_key=uuid.uuid4(), kind="application", item=item,
         applicant_name=f"{side.name}村民", applicant_id_number=valid_id_number(next(_id_numbers)),
         applicant_phone=side.users["resident"].phone, applicant_user=side.users["resident"], consent="witnessed",
-        channel="counter", station=side.stations[station_key], form_data={}, attachments=[scan],
+        channel="counter", station=side.stations[station_key], form_data={}, attachments=[scan, booklet],
         signature=png_bytes())
 
 
@@ -367,12 +369,17 @@ def _application_drafts(world: World) -> None:
         world.add("application_draft", draft, tags=tags)
         for scan in draft.scans.all():
             world.add("draft_scan", scan, tags=tags)
+    for side in world.sides.values():  # a resident's unfinished online application: theirs alone
+        draft = application_draft_open(actor=side.users["resident"], station=None, item=side.items["D1"],
+                                       key=uuid.uuid4())
+        world.add("resident_draft", draft, tags={"county": side.name, "user": f"{side.name}.resident"})
 
 
 def _request_thing(world: World, request, state: str, tags: dict) -> None:
     world.add("request", request, state=state, tags=tags, tracking_code=request.tracking_code)
     for attachment in request.attachments.all():
-        world.add("attachment", attachment, state=state, tags=tags)
+        kind = "pdf_attachment" if attachment.content_type == "application/pdf" else "attachment"
+        world.add(kind, attachment, state=state, tags=tags)
 
 
 def _sms(world: World) -> None:

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from core.audit import audit_events_for
 from gov_services.models import (
     CalendarDay,
+    Escalation,
     RequestEvent,
     RequestStep,
     SavedQueueView,
@@ -367,3 +368,33 @@ def test_the_sweep_cards_an_overdue_step_once(operator, station, item, officer):
     supervision_sweep_run(now=at(2027, 6, 9, 10))
     assert RequestEvent.objects.filter(request=filed, action="card_red").count() == 1
     assert timedelta(0) < step.card_at - step.due_at
+
+
+def test_a_late_step_takes_the_countys_escalation_chain_once_per_step(operator, station, item, officer, head):
+    with clock_at(at(2027, 6, 7, 9)):  # Monday: acceptance due by the end of Tuesday, the request in 5 days
+        filed = submit(operator, station, item)
+    supervision_sweep_run(now=at(2027, 6, 9, 9))
+    accept = steps_of(filed)["accept"]
+    taken = Escalation.objects.filter(request=filed)
+    # The red link with no wait (a call) is taken for the step; the yellow link is not (the step is red).
+    [call] = taken
+    assert call.request_step == accept and call.task == "call" and call.card == "red"
+    assert call.label.startswith(str(accept.get_kind_display()))
+    event = RequestEvent.objects.get(request=filed, action="escalate")
+    assert event.data["request_step"] == accept.pk and event.data["step_kind"] == "accept"
+    assert not taken.filter(request_step__isnull=True).exists()  # the request as a whole is not late
+    supervision_sweep_run(now=at(2027, 6, 9, 15))
+    assert taken.count() == 1  # never twice
+    supervision_sweep_run(now=at(2027, 6, 21, 9))  # held red for more than 3 working days: the interview
+    interview = taken.get(task="interview")
+    assert interview.request_step == accept and interview.named_person == head
+    assert not taken.filter(request_step__isnull=True).exists()  # not accepted: the request's clock never ran
+
+
+def test_a_step_done_in_time_or_before_its_card_escalates_nothing(operator, station, item, officer):
+    with clock_at(at(2027, 6, 7, 9)):
+        filed = submit(operator, station, item)
+    with clock_at(at(2027, 6, 8, 10)):
+        services.service_request_accept(request=filed, actor=officer)
+    supervision_sweep_run(now=at(2027, 6, 9, 9))
+    assert not Escalation.objects.filter(request=filed).exists()

@@ -1,12 +1,29 @@
 /* The scans of a request as thumbnails with one viewer: zoom, rotate, previous/next, keyboard.
    Markup: a [data-scan-gallery] holding a[data-scan] thumbnails (href = the inline image) and one
-   <dialog data-scan-viewer>. Without JavaScript the thumbnails stay plain links. Ours, no library. */
+   <dialog data-scan-viewer>. A PDF's thumbnail carries data-scan-pages (its page count) and
+   data-scan-page-url (the server draws each page as a JPEG: ?page=N): the viewer pages through it
+   like through the scans. Without JavaScript the thumbnails stay plain links. Ours, no library. */
 (function () {
   "use strict";
   function setUp(gallery) {
     var dialog = document.querySelector("[data-scan-viewer]");
     if (!dialog || typeof dialog.showModal !== "function") return;
     var links = Array.prototype.slice.call(gallery.querySelectorAll("a[data-scan]"));
+    // One entry per picture: an image scan is one, a PDF one per page.
+    var pages = [], firstPage = [];
+    links.forEach(function (link, scan) {
+      var count = parseInt(link.getAttribute("data-scan-pages") || "0", 10);
+      firstPage.push(pages.length);
+      if (count > 0) {
+        for (var page = 1; page <= count; page++) {
+          pages.push({src: link.getAttribute("data-scan-page-url") + "?page=" + page, scan: scan, page: page,
+                      pages: count, name: link.getAttribute("data-scan")});
+        }
+      } else {
+        pages.push({src: link.href, scan: scan, page: 1, pages: 1, name: link.getAttribute("data-scan")});
+      }
+    });
+    var pageLabel = dialog.getAttribute("data-page-label") || "{page} / {pages}";
     var img = dialog.querySelector("[data-scan-image]");
     var caption = dialog.querySelector("[data-scan-caption]");
     var index = 0, zoom = 1, turn = 0;
@@ -14,11 +31,16 @@
       img.style.transform = "rotate(" + turn + "deg) scale(" + zoom + ")";
     }
     function show(i) {
-      index = (i + links.length) % links.length;
+      index = (i + pages.length) % pages.length;
       zoom = 1; turn = 0;
-      img.src = links[index].href;
-      img.alt = links[index].getAttribute("data-scan");
-      caption.textContent = links[index].getAttribute("data-scan") + " (" + (index + 1) + " / " + links.length + ")";
+      var entry = pages[index];
+      img.src = entry.src;
+      img.alt = entry.name;
+      var text = entry.name + " (" + (entry.scan + 1) + " / " + links.length + ")";
+      if (entry.pages > 1) {
+        text += " · " + pageLabel.replace("{pages}", entry.pages).replace("{page}", entry.page);
+      }
+      caption.textContent = text;
       draw();
     }
     var actions = {
@@ -43,7 +65,7 @@
     links.forEach(function (link, i) {
       link.addEventListener("click", function (event) {
         event.preventDefault();
-        show(i);
+        show(firstPage[i]);
         dialog.showModal();
       });
     });
