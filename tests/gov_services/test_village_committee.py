@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Village committees as issuers (村委会证明): a committee is a department at village level with its own
 seal; an item the catalogue marks as issued by the applicant's village committee goes to that committee,
 which approves it and issues a certificate that names it under its seal."""
