@@ -16,6 +16,7 @@ from django.urls import reverse
 from gov_services import certificate_pki as pki
 from gov_services import tsa_simulator
 from gov_services.services import certificates as services
+from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.factories import DepartmentMembershipFactory, UserFactory
 from tests.gov_services.certificate_helpers import approved, cert_item, holder, seal  # noqa: F401  fixtures
 from tests.wallet_transport import wallet_http  # noqa: F401  fixture
@@ -188,3 +189,17 @@ def test_a_revoked_key_no_longer_signs_pdfs_the_county_certificate_does(
     pdf = _issued_pdf(approved, officer, django_capture_on_commit_callbacks)
     [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
     assert "电子证照签章" in signature.signer_cert.subject.human_friendly
+
+
+def test_a_tsa_whose_root_is_not_given_still_stamps_the_pdf_without_validation_data(
+        approved, officer, seal, county_ca, local_tsa, settings, django_capture_on_commit_callbacks):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
+
+    settings.PDF_TIMESTAMP_TRUST_ROOTS = ""
+    reader = PdfFileReader(io.BytesIO(_issued_pdf(approved, officer, django_capture_on_commit_callbacks)))
+    [signature] = reader.embedded_signatures
+    assert [attr["type"].native for attr in signature.signer_info["unsigned_attrs"]] == ["signature_time_stamp_token"]
+    with pytest.raises(NoDSSFoundError):
+        DocumentSecurityStore.read_dss(reader)

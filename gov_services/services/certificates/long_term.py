@@ -9,6 +9,7 @@ Security Store (pyHanko's embed_validation_info).
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from gov_services import certificate_tokens as tokens
 from gov_services import tsa_simulator
 from gov_services.models import CountySigningCertificate, Department, SigningKey
 from gov_services.services.certificates.setup import county_of, crl_url, key_passphrase
+
+logger = logging.getLogger("cunzhan.certificates")
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,17 @@ def _timestamp_roots() -> bytes:
 
 
 def validation_data(*, signer: CountySigningCertificate) -> ValidationData:
-    """The roots and CRLs to embed with a signature made under `signer`'s CA chain."""
+    """The roots and CRLs to embed with a signature made under `signer`'s CA chain. A TSA whose root is not
+    given (PDF_TIMESTAMP_TRUST_ROOTS) still stamps the PDF, without the validation data (B-T, not B-LT):
+    pyHanko could not build its chain, and a certificate is never left unsigned for it."""
+    timestamp_roots = _timestamp_roots()
+    if settings.PDF_TIMESTAMP_URL and not timestamp_roots:
+        logger.warning("PDF_TIMESTAMP_TRUST_ROOTS is unset: certificate PDFs are B-T, without validation data")
+        return ValidationData(trust_roots_pem=b"")
     crls = []
     if signer.ca_private_key_pem:
         crls.append(county_crl(signer=signer))
     if tsa_simulator.in_use():
         crls.append(tsa_simulator.crl())
-    return ValidationData(trust_roots_pem=signer.chain_pem.encode("ascii") + b"\n" + _timestamp_roots(),
+    return ValidationData(trust_roots_pem=signer.chain_pem.encode("ascii") + b"\n" + timestamp_roots,
                           crls_der=tuple(crls), fetch=settings.PDF_VALIDATION_FETCH)
