@@ -107,10 +107,29 @@ def _timestamper():
     return RequestsHTTPTimeStamper(settings.PDF_TIMESTAMP_URL, timeout=settings.PDF_TIMESTAMP_TIMEOUT)
 
 
+def _validation_context(trust_roots_pem: bytes, crls_der: tuple[bytes, ...], fetch: bool):
+    """What pyHanko validates the signer's and the TSA's chains with while signing, and embeds (DSS)."""
+    from asn1crypto import crl as asn1_crl
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko_certvalidator import ValidationContext
+
+    fetching = {}
+    if fetch:
+        from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+
+        fetching = {"fetcher_backend": RequestsFetcherBackend()}
+    return ValidationContext(trust_roots=list(load_certs_from_pemder_data(trust_roots_pem)),
+                             crls=[asn1_crl.CertificateList.load(der) for der in crls_der], allow_fetching=fetch,
+                             **fetching)
+
+
 def sign_pdf(*, pdf: bytes, key_pem: bytes, passphrase: bytes | None, certificate_pem: bytes,
-             chain_pem: bytes = b"", reason: str = "", location: str = "") -> bytes:
-    """Sign a PDF (PAdES, an incremental update) with an X.509 certificate and its key: baseline B-T, with
-    an RFC 3161 timestamp from settings.PDF_TIMESTAMP_URL, when that is set; baseline B otherwise.
+             chain_pem: bytes = b"", reason: str = "", location: str = "", trust_roots_pem: bytes = b"",
+             crls_der: tuple[bytes, ...] = (), fetch_revocation: bool = False) -> bytes:
+    """Sign a PDF (PAdES, an incremental update) with an X.509 certificate and its key: with an RFC 3161
+    timestamp from settings.PDF_TIMESTAMP_URL when that is set (B-T, else B-B); with `trust_roots_pem`
+    given, the chains of the signer and the TSA up to those roots and their revocation data (`crls_der`,
+    and what is fetched when `fetch_revocation`) are embedded too: B-LT, verifiable offline long after.
 
     Any later change of the signed bytes makes a standard validator (pyHanko, Adobe) report the
     signature as broken. `chain_pem` holds the CA certificates to embed. TimestampUnavailable when the
@@ -123,8 +142,14 @@ def sign_pdf(*, pdf: bytes, key_pem: bytes, passphrase: bytes | None, certificat
     from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
     signer = _signer(key_pem, passphrase, certificate_pem, chain_pem)
+    long_term = ({"embed_validation_info": True,
+                  "validation_context": _validation_context(trust_roots_pem, crls_der, fetch_revocation)}
+                 if trust_roots_pem else {})
+    # Ed25519 (officials' keys) signs with SHA-512 by definition; the ECDSA and RSA keys with SHA-256.
+    digest = "sha512" if signer.signing_key.algorithm == "ed25519" else "sha256"
     meta = signers.PdfSignatureMetadata(field_name="CunzhanSignature", subfilter=fields.SigSeedSubFilter.PADES,
-                                        md_algorithm="sha256", reason=reason or None, location=location or None)
+                                        md_algorithm=digest, reason=reason or None, location=location or None,
+                                        **long_term)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     # Reserving the signature's room up front skips pyHanko's trial signature (one more key operation).
     try:

@@ -48,13 +48,14 @@ class ServiceItemForm(forms.ModelForm):
                     "boolean, id_number, phone), label, required, and rules. Leave empty for no form."))
 
     field_order = ["code", "name", "department", "parent", "category", "lowest_level", "legal_limit_days",
-                   "promised_limit_days", "fee_yuan", "fee_waived_low_income", "issues_certificate", "online_allowed", "is_active"]
+                   "promised_limit_days", "fee_yuan", "fee_waived_low_income", "issues_certificate", "issued_by_village_committee",
+                   "online_allowed", "is_active"]
 
     class Meta:
         model = ServiceItem
         fields = ["code", "name", "department", "category", "lowest_level", "legal_limit_days",
                   "promised_limit_days", "issues_certificate", "online_allowed", "is_active", "description",
-                  "form_schema", "parent", "fee_waived_low_income"]
+                  "form_schema", "parent", "fee_waived_low_income", "issued_by_village_committee"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, departments, **kwargs):

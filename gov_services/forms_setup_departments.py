@@ -19,9 +19,9 @@ class DepartmentForm(forms.Form):
                            help_text=_("E.g. LT-MZJ; imports and reports name the department by it. It never changes."))
     name = forms.CharField(label=_("Department name"), max_length=80)
     level = forms.ChoiceField(label=_("Level"), choices=Department.Level.choices, initial=Department.Level.COUNTY,
-                              help_text=_("City-level (市直), county or township (乡镇便民服务中心)."))
+                              help_text=_("City-level (市直), county, township (乡镇便民服务中心) or a village committee (村委会)."))
     region = RegionChoiceField(label=_("Region served"), queryset=None,
-                               help_text=_("The city, county or township of that level."))
+                               help_text=_("The city, county, township or village of that level."))
     phone = forms.CharField(label=_("Service phone"), max_length=20, required=False)
     is_dispatch_desk = forms.BooleanField(label=_("Dispatch desk: receives the appeals no routing rule matches"),
                                           required=False)

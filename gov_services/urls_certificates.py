@@ -5,6 +5,7 @@ from django.urls import path, re_path
 
 from gov_services import views_certificates as views
 from gov_services import views_official_keys as official_views
+from gov_services import views_tsa_simulator as tsa_views
 from gov_services.views_offline_verifier import OfflineVerifierView
 
 urlpatterns = [
@@ -50,5 +51,10 @@ urlpatterns = [
     path("verify/revocations.json", views.RevocationListView.as_view(), name="certificate-revocations"),
     path("verify/offline/", OfflineVerifierView.as_view(), name="certificate-offline-verifier"),
     path("verify/format/", views.CertificateTokenDocView.as_view(), name="certificate-token-format"),
+    path("verify/ca/<int:signer_id>.crl", views.CountyCrlView.as_view(), name="certificate-ca-crl"),
+    # The demo's RFC 3161 time-stamping authority (404 unless ENABLE_SIMULATORS)
+    path("sim/tsa/", tsa_views.TimestampView.as_view(), name="tsa-simulator"),
+    path("sim/tsa/root.crt", tsa_views.RootCertificateView.as_view(), name="tsa-simulator-root"),
+    path("sim/tsa/crl", tsa_views.RevocationListView.as_view(), name="tsa-simulator-crl"),
     re_path(r"^verify/(?P<token>[^/]{1,600})/?$", views.VerifyTokenView.as_view(), name="certificate-verify-token"),
 ]

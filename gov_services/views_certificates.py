@@ -16,7 +16,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -530,6 +530,19 @@ class RevocationListView(View):
         response = JsonResponse(services.revocation_list_build(), json_dumps_params={"ensure_ascii": False})
         response["Cache-Control"] = "public, max-age=60"
         response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class CountyCrlView(View):
+    """/verify/ca/<id>.crl: the county demo CA's certificate revocation list (DER), the distribution point
+    written in the certificates it issues, so that PDF validators (and our signer, for B-LT) can fetch it."""
+
+    def get(self, request, signer_id: int):
+        crl = services.published_crl(signer_id=signer_id)
+        if crl is None:
+            raise Http404
+        response = HttpResponse(crl, content_type="application/pkix-crl")
+        response["Cache-Control"] = "public, max-age=300"
         return response
 
 

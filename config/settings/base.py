@@ -556,6 +556,15 @@ BACKUP_KEEP_WEEKLY = read("BACKUP_KEEP_WEEKLY", env.int, 8, "BACKUP_KEEP_WEEKLY=
 # silently left without the time it was promised.
 PDF_TIMESTAMP_URL = read("PDF_TIMESTAMP_URL", env.str, "", "PDF_TIMESTAMP_URL=http://tsa.county.example/tsr")
 PDF_TIMESTAMP_TIMEOUT = read("PDF_TIMESTAMP_TIMEOUT", env.int, 10, "PDF_TIMESTAMP_TIMEOUT=10 (seconds)")
+# PAdES B-LT: every signed PDF embeds the chains and revocation data of its signer and its TSA (the demo CA's
+# CRL and the TSA simulator's are made here). A real TSA's root is read from PDF_TIMESTAMP_TRUST_ROOTS (PEM),
+# and its revocation data — like a real county CA's — is fetched over the network when PDF_VALIDATION_FETCH.
+# The demo's TSA simulator answers at SITE_URL/sim/tsa/ (ENABLE_SIMULATORS): set PDF_TIMESTAMP_URL to it.
+PDF_TIMESTAMP_TRUST_ROOTS = read("PDF_TIMESTAMP_TRUST_ROOTS", env.str, "",
+                                 "PDF_TIMESTAMP_TRUST_ROOTS=/etc/cunzhan/tsa-root.pem")
+PDF_VALIDATION_FETCH = read("PDF_VALIDATION_FETCH", env.bool, False, "PDF_VALIDATION_FETCH=true")
+TSA_SIMULATOR_KEY_DIR = read("TSA_SIMULATOR_KEY_DIR", env.str, str(BASE_DIR / "var" / "tsa_simulator"),
+                             "TSA_SIMULATOR_KEY_DIR=var/tsa_simulator")
 
 # Care (医敬Town): minutes a responder has to answer an offer before it passes to the next; the number
 # shown on urgent calls.

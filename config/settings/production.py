@@ -48,6 +48,8 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 ENABLE_SIMULATORS = read("ENABLE_SIMULATORS", env.bool, False, "ENABLE_SIMULATORS=true (a pilot only)")
 SHOP_CARD_SIMULATOR = ENABLE_SIMULATORS
 WECHAT_SIMULATOR = ENABLE_SIMULATORS
+# A real TSA's (and CA's) revocation data is fetched while signing, so that every PDF is B-LT.
+PDF_VALIDATION_FETCH = read("PDF_VALIDATION_FETCH", env.bool, True, "PDF_VALIDATION_FETCH=true")
 WECHAT_MEDIA_SOURCE = read("WECHAT_MEDIA_SOURCE", env.str, "http", "WECHAT_MEDIA_SOURCE=http") if ENABLE_SIMULATORS else "http"
 if not ENABLE_SIMULATORS:
     if AGENCY_CARD_TERMINAL == "simulator":

@@ -8,12 +8,14 @@ from stations.models import Region
 
 
 class Department(models.Model):
-    """A government department that works requests routed to it (民政局, 人社局, 乡镇便民服务中心 …)."""
+    """A government department that works requests routed to it (民政局, 人社局, 乡镇便民服务中心 …), or a
+    village committee (村民委员会) that issues its village's certificates (村委会证明) under its own seal."""
 
     class Level(models.TextChoices):
         CITY = "city", _("City")
         COUNTY = "county", _("County")
         TOWNSHIP = "township", _("Township")
+        VILLAGE = "village", _("Village committee")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=80)
@@ -108,6 +110,10 @@ class ServiceItem(models.Model):
         _("fee waived for low-income households"), default=False,
         help_text=_("No fee for an applicant whose household is registered as low-income (低保)"))
     issues_certificate = models.BooleanField(_("ends in a certificate"), default=False)
+    issued_by_village_committee = models.BooleanField(
+        _("issued by the applicant's village committee"), default=False,
+        help_text=_("村委会证明: the request goes to the committee of the applicant's village, which approves it "
+                    "and issues the certificate under its own seal."))
     online_allowed = models.BooleanField(_("residents may apply online"), default=False)
     form_schema = models.JSONField(_("electronic form"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -129,6 +129,12 @@ class SigningKey(models.Model):
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("revoked by"))
     revocation_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
+    # An official's key certified by the county's demo CA: their PDF signatures name them, and revoking
+    # the key puts this certificate on that CA's CRL. Empty for department keys, or when the county's CA
+    # is elsewhere.
+    certificate_pem = models.TextField(_("X.509 certificate (PEM)"), blank=True, editable=False)
+    certificate_issuer = models.ForeignKey("CountySigningCertificate", on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="certified_keys", editable=False)
 
     class Meta:
         verbose_name = _("signing key")
@@ -155,6 +161,9 @@ class CountySigningCertificate(models.Model):
     certificate_pem = models.TextField(_("signing certificate (PEM)"))
     chain_pem = models.TextField(_("CA chain (PEM)"), blank=True)
     private_key_pem = models.TextField(editable=False)
+    # The demo CA's own key (encrypted): certifies officials' keys and signs the CRL at /verify/ca/<pk>.crl.
+    # Empty for a county whose certificate comes from a real CA (that CA publishes its revocations).
+    ca_private_key_pem = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
 

@@ -194,6 +194,11 @@ def service_item_available_at(*, item: ServiceItem, place: Region) -> bool:
     return service_items_available_at(place=place).filter(pk=item.pk).exists()
 
 
+def village_committee_for(*, village: Region) -> Department | None:
+    """The village's committee (a department at village level), which issues its 村委会证明."""
+    return Department.objects.filter(level=Department.Level.VILLAGE, region=village, is_active=True).first()
+
+
 def places_offering(*, item: ServiceItem) -> QuerySet[Region]:
     """The villages and communities where `item` is available (service_items_available_at, read the other
     way: under the department's region, at a level where the item is fileable)."""

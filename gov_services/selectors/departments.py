@@ -62,11 +62,12 @@ def access_setup_department_by_id(*, user, department_id: int) -> Department:
 
 
 def setup_region_choices(*, user) -> QuerySet[Region]:
-    """Where a department may sit: the admin's county and its townships, and the county's city (市直)."""
+    """Where a department may sit: the admin's county, its townships and villages (a village committee), and
+    the county's city (市直)."""
     if not can_set_up_departments(user):
         return Region.objects.none()
     scope = scope_for(user)
-    levels = [Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP]
+    levels = [Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP, Region.Level.VILLAGE]
     if scope.everything:
         return Region.objects.filter(level__in=levels).order_by("path")
     cities = {path[: Region.steplen] for path in scope.admin_paths(county_only=True)}

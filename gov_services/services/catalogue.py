@@ -33,7 +33,7 @@ from stations.models import Region
 # The fields a caller may set; pinyin_initials is always derived from the name.
 ITEM_FIELDS = ("code", "name", "department", "category", "lowest_level", "description", "legal_limit_days",
                "promised_limit_days", "fee_fen", "issues_certificate", "online_allowed", "form_schema",
-               "is_active", "parent", "fee_waived_low_income")
+               "is_active", "parent", "fee_waived_low_income", "issued_by_village_committee")
 MATERIAL_FIELDS = ("name", "form", "required", "note")
 
 

@@ -604,6 +604,13 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:certificate-public-keys": Case(PUBLIC),
     "gov_services:certificate-revocations": Case(PUBLIC),
     "gov_services:certificate-token-format": Case(PUBLIC),
+    # The county demo CA's CRL: public, as the distribution point in its certificates must be.
+    "gov_services:certificate-ca-crl": Case(PUBLIC, Obj("county_signer", public=True, signer_id="pk")),
+    # The demo TSA (RFC 3161 over HTTP) answers anyone, like a real TSA; its root and CRL are public.
+    "gov_services:tsa-simulator": Case(PUBLIC, get=False, post=Unexercised(
+        "a DER TimeStampReq, not a form: tests/gov_services/test_certificate_long_term.py")),
+    "gov_services:tsa-simulator-root": Case(PUBLIC),
+    "gov_services:tsa-simulator-crl": Case(PUBLIC),
     "gov_services:certificate-offline-verifier": Case(PUBLIC),
     "gov_services:certificate-verify-token": Case(PUBLIC, Obj("certificate", public=True, token="token"),
                                                   post=Unexercised("public verification of a scanned code")),

@@ -223,7 +223,8 @@ def _catalogue(world: World) -> None:
                                                actor=admin)
             world.add("department_official", department, tags=tags, user_id=official.pk)
             world.add("official_key", department, tags=tags, key_pk=official_key.pk)
-        cert_services.county_signer_create_demo(county=side.county, actor=admin)
+        signer = cert_services.county_signer_create_demo(county=side.county, actor=admin)
+        world.add("county_signer", signer, tags={"county": name})
         rule = routing_rule_create(actor=admin, county=side.county, category="help",
                                    department=side.departments["D1"])
         world.add("routing_rule", rule, tags={"county": name})

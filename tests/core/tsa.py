@@ -53,8 +53,8 @@ def _tsa_keys():
 
 
 @pytest.fixture
-def local_tsa(_tsa_keys, settings):
-    """A running TSA; settings.PDF_TIMESTAMP_URL points at it for the test."""
+def local_tsa(_tsa_keys, settings, tmp_path):
+    """A running TSA; settings.PDF_TIMESTAMP_URL points at it and PDF_TIMESTAMP_TRUST_ROOTS holds its root."""
     from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
     root, cert, key, root_pem = _tsa_keys
@@ -84,6 +84,8 @@ def local_tsa(_tsa_keys, settings):
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_port}/tsr"
     settings.PDF_TIMESTAMP_URL = state.url
+    (tmp_path / "tsa-root.pem").write_bytes(root_pem)
+    settings.PDF_TIMESTAMP_TRUST_ROOTS = str(tmp_path / "tsa-root.pem")
     yield state
     server.shutdown()
     server.server_close()

@@ -1,14 +1,22 @@
 """Approval in steps through the browser, at desktop width and on a 375 px phone: an item with three
 steps where the reviewer may not approve; officer A accepts and reviews, is refused when trying to
-approve, the head assigns officer B, and B approves with a note and a ticked confirmation."""
+approve, the head assigns officer B, and B approves with a note and a ticked confirmation. B then issues
+the certificate: it names B, its QR token verifies with B's own key on the public check page, and its PDF is
+signed with B's certificate from the county's CA; the applicant's scan on disk is not a JPEG (encrypted at
+rest)."""
 
+import io
 import uuid
 
 import pytest
+from PIL import Image, UnidentifiedImageError
 from playwright.sync_api import expect
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from accounts.roles import Role
-from gov_services.models import ItemStep, RequestStep, ServiceRequest
+from gov_services import certificate_tokens as tokens
+from gov_services.models import Certificate, ItemStep, RequestStep, ServiceRequest
+from gov_services.services import certificates as certificate_services
 from gov_services.services import requests as services
 from tests.e2e.helpers import assert_ok
 from tests.factories import (
@@ -21,6 +29,7 @@ from tests.factories import (
     upload,
     valid_id_number,
 )
+from tests.gov_services.certificate_helpers import seal_png
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +39,14 @@ SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "hei
 @pytest.fixture
 def three_step_item(department):
     item = ServiceItemFactory(department=department, code="DB-E2E-01", name="最低生活保障申请",
-                              lowest_level="village", legal_limit_days=20, promised_limit_days=5, form_schema=[])
+                              lowest_level="village", legal_limit_days=20, promised_limit_days=5, form_schema=[],
+                              issues_certificate=True)
+    certificate_services.certificate_type_save(
+        item=item, actor=None, code="DBZM", title="最低生活保障证明", validity_days=None,
+        body_html="<h1>{{ title }}</h1><p>{{ serial }} {{ holder_name }}</p><p>{{ department }}</p>{{ seal }}{{ qr }}",
+        css="")
+    item.certificate_type.personal_seal_required = True
+    item.certificate_type.save(update_fields=["personal_seal_required"])
     ItemStep.objects.create(item=item, position=10, kind="accept", limit_days=1)
     ItemStep.objects.create(item=item, position=20, kind="review", limit_days=3)
     ItemStep.objects.create(item=item, position=30, kind="approve", limit_days=2, separate_from=["review"])
@@ -60,7 +76,7 @@ def _sign_out(page) -> None:
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_reviewer_may_not_approve_the_head_assigns_another_officer_who_approves_with_confirmation(
-    page, shot, sign_in, size, operator, station, department, three_step_item, private_files
+    page, shot, sign_in, size, operator, station, department, three_step_item, private_files, tree
 ):
     page.set_viewport_size(SIZES[size])
     officer_a = UserFactory(roles=[Role.OFFICER], full_name="赵审查")
@@ -68,6 +84,13 @@ def test_reviewer_may_not_approve_the_head_assigns_another_officer_who_approves_
     head = UserFactory(roles=[Role.OFFICER], full_name="孙科长")
     for user, is_head in ((officer_a, False), (officer_b, False), (head, True)):
         DepartmentMembershipFactory(department=department, user=user, is_head=is_head)
+    # The county's demo CA, the department's seal, and B's own key and personal seal (the head's screens at
+    # /certificates/officials/ have journeys of their own).
+    certificate_services.county_signer_create_demo(county=tree["county"], actor=None)
+    certificate_services.department_seal_upload(department=department, content=seal_png(), actor=None)
+    key_b = certificate_services.official_key_issue(department=department, official=officer_b, actor=head)
+    certificate_services.official_seal_upload(department=department, official=officer_b, content=seal_png(),
+                                              actor=head)
     id_card = three_step_item.materials.get()
     filed = services.service_request_submit(
         actor=operator, idempotency_key=uuid.uuid4(), kind="application", item=three_step_item,
@@ -154,3 +177,29 @@ def test_reviewer_may_not_approve_the_head_assigns_another_officer_who_approves_
         officer_a, officer_a, officer_b)
     expect(page.locator("tr[data-step='approve']")).to_contain_text("钱审批")
     shot("10-approved-by-b")
+
+    # --- B issues the certificate: it names B and verifies with B's own key --------------------------------
+    panel = page.locator("section[aria-labelledby='certificate-title']")
+    with page.expect_navigation() as landing:
+        panel.locator("button[type='submit']").click()
+    assert_ok(landing.value, "after issuing the certificate")
+    certificate = Certificate.objects.get(request=filed)
+    assert (certificate.signed_by, certificate.signing_key) == (officer_b, key_b)
+    expect(page.locator("main")).to_contain_text(key_b.key_id)
+    shot("11-certificate-issued-by-b")
+    assert tokens.verify_token(certificate.token,
+                               public_key_for={key_b.key_id: tokens.b64url_decode(key_b.public_key)}.get).ok
+    assert_ok(page.goto(f"/verify/{certificate.token}"), "the public check page")
+    expect(page.locator("#verify-valid")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("钱审批")
+    shot("12-verified-with-b-key")
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as handle:
+        [signature] = PdfFileReader(io.BytesIO(handle.read())).embedded_signatures
+    assert "钱审批" in signature.signer_cert.subject.human_friendly
+
+    # --- The applicant's scan is stored encrypted: the file on disk is not a JPEG ------------------------
+    stored = (private_files / filed.attachments.get().file.name).read_bytes()
+    assert not stored.startswith(b"\xff\xd8") and jpeg_bytes() not in stored
+    with pytest.raises(UnidentifiedImageError):
+        Image.open(io.BytesIO(stored))

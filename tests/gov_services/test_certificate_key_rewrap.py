@@ -53,7 +53,8 @@ def test_a_second_run_changes_nothing(keys_under_old_secret, monkeypatch):
     call_command("certificate_keys_rewrap", "--old-secret-env", "OLD_SECRET")
     sealed = list(SigningKey.objects.values_list("private_key_pem", flat=True))
 
-    assert services.certificate_keys_rewrap(old_secret=OLD) == {"signing_keys": 0, "county_signers": 0}
+    assert services.certificate_keys_rewrap(old_secret=OLD) == {"signing_keys": 0, "county_signers": 0,
+                                                                     "county_cas": 0}
     assert list(SigningKey.objects.values_list("private_key_pem", flat=True)) == sealed
 
 

@@ -29,5 +29,5 @@ class Command(BaseCommand):
         except services.RewrapError as error:
             raise CommandError(f"{error} Nothing was changed.") from error
         self.stdout.write(self.style.SUCCESS(
-            f"Re-encrypted {counts['signing_keys']} department signing key(s) and "
-            f"{counts['county_signers']} county PDF signing key(s)."))
+            f"Re-encrypted {counts['signing_keys']} department signing key(s), "
+            f"{counts['county_signers']} county PDF signing key(s) and {counts['county_cas']} demo CA key(s)."))

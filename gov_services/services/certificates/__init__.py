@@ -26,6 +26,7 @@ from gov_services.services.certificates.issue import (
     qr_html,
     verify_url,
 )
+from gov_services.services.certificates.long_term import published_crl
 from gov_services.services.certificates.officials import (
     official_key_import,
     official_key_issue,
@@ -71,6 +72,7 @@ __all__ = [
     "official_key_revoke",
     "official_seal_upload",
     "printed_values",
+    "published_crl",
     "qr_html",
     "revocation_list_build",
     "signing_key_rotate",

@@ -35,7 +35,9 @@ from gov_services.models import (
     OfficialSeal,
     RequestEvent,
     ServiceRequest,
+    SigningKey,
 )
+from gov_services.services.certificates import long_term
 from gov_services.services.certificates.officials import active_official_key
 from gov_services.services.certificates.setup import (
     active_signing_key,
@@ -237,22 +239,35 @@ def certificate_html(certificate: Certificate) -> str:
                            css=certificate.layout.get("css", ""))
 
 
+def _pdf_signer(certificate: Certificate) -> tuple[SigningKey | CountySigningCertificate, CountySigningCertificate]:
+    """(what signs, the county signer whose CA chain it hangs from): the official's own certified key when
+    it is still good, so that the PDF signature names them; the county's signing certificate otherwise."""
+    key = certificate.signing_key
+    if key.certificate_issuer_id and key.revoked_at is None:
+        return key, key.certificate_issuer
+    county_signer = CountySigningCertificate.objects.filter(county_id=certificate.county_id,
+                                                            retired_at__isnull=True).first()
+    return county_signer, county_signer
+
+
 def _sign(pdf: bytes, certificate: Certificate) -> tuple[bytes, bool]:
-    signer = CountySigningCertificate.objects.filter(county_id=certificate.county_id, retired_at__isnull=True).first()
+    signer, issuer = _pdf_signer(certificate)
     if signer is None:
         logger.warning("No PDF signing certificate for county %s: certificate %s left unsigned",
                        certificate.county_id, certificate.serial)
         return pdf, False
+    validation = long_term.validation_data(signer=issuer)
     signed = sign_pdf(pdf=pdf, key_pem=signer.private_key_pem.encode("ascii"), passphrase=key_passphrase(),
                       certificate_pem=signer.certificate_pem.encode("ascii"),
-                      chain_pem=signer.chain_pem.encode("ascii"), reason=f"电子证照 {certificate.serial}",
-                      location=certificate.county.name)
+                      chain_pem=issuer.chain_pem.encode("ascii"), reason=f"电子证照 {certificate.serial}",
+                      location=certificate.county.name, trust_roots_pem=validation.trust_roots_pem,
+                      crls_der=validation.crls_der, fetch_revocation=validation.fetch)
     return signed, True
 
 
 def certificate_render_pdf_now(*, certificate_id: int) -> Certificate:
     """Render, sign and store the PDF (the Celery task's body). Idempotent: a ready PDF is kept."""
-    certificate = Certificate.objects.select_related("county").get(pk=certificate_id)
+    certificate = Certificate.objects.select_related("county", "signing_key__certificate_issuer").get(pk=certificate_id)
     if certificate.pdf_status == Certificate.PdfStatus.READY and certificate.pdf:
         return certificate
     pdf, signed = _sign(render_pdf(html=certificate_html(certificate)), certificate)

@@ -24,6 +24,7 @@ from core.audit import audit_event_record
 from gov_services import certificate_tokens as tokens
 from gov_services.models import Department, DepartmentMembership, OfficialSeal, SigningKey
 from gov_services.selectors.certificates import PUBLIC_KEYS_CACHE_KEY, can_manage_official_keys
+from gov_services.services.certificates.long_term import certify_official_key
 from gov_services.services.certificates.setup import _checked_seal, key_passphrase
 from stations.scope import require
 
@@ -65,6 +66,7 @@ def _store(department: Department, official: User, actor: User, private, *, impo
         department=department, official=official, key_id=_key_id(department, official),
         public_key=tokens.b64url(tokens.public_key_raw(private)),
         private_key_pem=tokens.encrypt_private_key(private, key_passphrase()), created_by=actor, imported=imported)
+    certify_official_key(key=key, department=department, official=official)
     transaction.on_commit(lambda: cache.delete(PUBLIC_KEYS_CACHE_KEY))
     return key
 

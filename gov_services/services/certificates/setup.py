@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,22 +206,33 @@ def forget_opened_keys() -> None:
 
 # --- The county's PDF signing certificate ---------------------------------------------------------------
 
+def crl_url(signer: CountySigningCertificate) -> str:
+    """Where the county's demo CA publishes its CRL (written into every certificate it issues)."""
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('gov_services:certificate-ca-crl', args=[signer.pk])}"
+
+
 def _replace_signer(county: Region, material: pki.SignerMaterial, actor, action: str) -> CountySigningCertificate:
     now = timezone.now()
     CountySigningCertificate.objects.filter(county=county, retired_at__isnull=True).update(retired_at=now)
     signer = CountySigningCertificate.objects.create(
         county=county, certificate_pem=material.certificate_pem, chain_pem=material.chain_pem,
-        private_key_pem=material.private_key_pem)
+        private_key_pem=material.private_key_pem, ca_private_key_pem=material.ca_private_key_pem)
     audit_event_record(actor=actor, action=action, target=signer, data={"county": county.code})
     return signer
 
 
 @transaction.atomic
 def county_signer_create_demo(*, county: Region, actor: User | None) -> CountySigningCertificate:
-    """A demo CA and signing certificate for the county (seed_demo). Not trusted outside the demo."""
+    """A demo CA and signing certificate for the county (seed_demo). Not trusted outside the demo. The CA's
+    CRL URL names the row, so the row is made first and filled once the URL is known."""
     _require_staff(actor, county=county)
-    material = pki.demo_county_signer(county_name=county.name, passphrase=key_passphrase())
-    return _replace_signer(county, material, actor, "county_signer.create_demo")
+    signer = _replace_signer(county, pki.SignerMaterial(certificate_pem="", chain_pem="", private_key_pem=""),
+                             actor, "county_signer.create_demo")
+    material = pki.demo_county_signer(county_name=county.name, passphrase=key_passphrase(), crl_url=crl_url(signer))
+    signer.certificate_pem, signer.chain_pem = material.certificate_pem, material.chain_pem
+    signer.private_key_pem, signer.ca_private_key_pem = material.private_key_pem, material.ca_private_key_pem
+    signer.save(update_fields=["certificate_pem", "chain_pem", "private_key_pem", "ca_private_key_pem"])
+    return signer
 
 
 @transaction.atomic

@@ -18,7 +18,12 @@ from gov_services.eforms import apply_bindings, bound_fields, clean_form_data
 from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
 from gov_services.models import Attachment, RequestEvent, ServiceItem, ServiceRequest
 from gov_services.notifications import notify_resident_of_submission
-from gov_services.selectors.catalogue import PLACE_LEVELS, parent_item_refusal, service_item_available_at
+from gov_services.selectors.catalogue import (
+    PLACE_LEVELS,
+    parent_item_refusal,
+    service_item_available_at,
+    village_committee_for,
+)
 from gov_services.selectors.routing import appeal_department_for
 from gov_services.services.requests.access import require_signed_in, user_or_none
 from gov_services.services.requests.consent import consent_code_check
@@ -169,6 +174,7 @@ def service_request_submit(
         place=station.village if station is not None else village, form_data=form_data, signature=signature,
         self_reported=self_reported, errors=errors)
     _check_point(latitude, longitude, errors)
+    committee = _village_committee(kind=kind, item=item, village=village, errors=errors)
     if item is not None:  # a bound field's problem is the applicant field's, said once there
         for name, bind in bound_fields(item.form_schema).items():
             if bind in errors:
@@ -188,7 +194,7 @@ def service_request_submit(
             raise ValidationError({"consent_code": error.error_list}) from None  # codes kept: wrong or expired
 
     if kind == ServiceRequest.Kind.APPLICATION:
-        department = item.department
+        department = committee or item.department
     else:
         county = _county_of(village)
         if county is None:
@@ -219,6 +225,20 @@ def service_request_submit(
     attachments_create(request, checked_files, actor=actor)
     notify_resident_of_submission(service_request=request)  # the outbox row now, the SMS after commit
     return request
+
+
+def _village_committee(*, kind: str, item: ServiceItem | None, village: Region | None,
+                       errors: dict[str, list[str]]):
+    """The committee of the applicant's village, for an item its village committee issues (村委会证明)."""
+    if kind != ServiceRequest.Kind.APPLICATION or item is None or not item.issued_by_village_committee \
+            or village is None:
+        return None
+    committee = village_committee_for(village=village)
+    if committee is None:
+        errors.setdefault("village", []).append(
+            _("%(village)s has no village committee set up to issue “%(item)s”: ask the county to add it.")
+            % {"village": village.name, "item": item.name})
+    return committee
 
 
 def _replay(existing: ServiceRequest, fingerprint: str) -> ServiceRequest:
