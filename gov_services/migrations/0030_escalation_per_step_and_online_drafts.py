@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gov_services', '0027_wechat_official_account'),
+        ('gov_services', '0029_officials_x509_village_committees'),
         ('stations', '0003_station_status_closed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
