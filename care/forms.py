@@ -31,6 +31,12 @@ class CallForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CounterCallForm(CallForm):
+    """At the counter or by the liaison: the channel is who takes it (care.views_counter.channel_for)."""
+
+    channel = None
+
+
 class ConfirmForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("Rating"), coerce=int, widget=forms.RadioSelect,
                                     choices=[(n, "★" * n) for n in range(5, 0, -1)])

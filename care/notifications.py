@@ -1,5 +1,6 @@
 """The care desk's text messages (through core/sms.py's outbox): the offer link to a responder, the
-urgent-call notice to the liaison and emergency contacts, the late-step alert to the operator."""
+urgent-call notice to the liaison and emergency contacts, the late-step alert to the care operators and
+its escalation to the township and county admins, the rating link to the resident."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from care import selectors
 from care.models import CareCall, CareOffer
 from care.tokens import offer_token, rate_token
 from core.masking import mask_name
@@ -15,7 +17,7 @@ from core.sms import SmsPurpose, sms_enqueue, sms_purpose_register
 
 LANGUAGE = settings.LANGUAGE_CODE
 
-OFFER, URGENT, LATE, RATE = "care_offer", "care_urgent", "care_late", "care_rate"
+OFFER, URGENT, LATE, ESCALATED, RATE = "care_offer", "care_urgent", "care_late", "care_escalated", "care_rate"
 sms_purpose_register(SmsPurpose(
     OFFER, gettext_lazy("Care call offered (responder)"),
     gettext_lazy("Care call %(ref)s (%(service)s, %(village)s)%(urgent)s. Accept or decline within %(minutes)s "
@@ -27,6 +29,10 @@ sms_purpose_register(SmsPurpose(
 sms_purpose_register(SmsPurpose(
     LATE, gettext_lazy("Care call late (operator)"),
     gettext_lazy("Care call %(ref)s is late (%(step)s). Please follow it up at the care desk."), ("ref", "step")))
+sms_purpose_register(SmsPurpose(
+    ESCALATED, gettext_lazy("Care call escalated (township and county admins)"),
+    gettext_lazy("Care call %(ref)s (%(village)s) is still late (%(step)s) after the care desk was alerted. "
+                 "Please step in."), ("ref", "village", "step")))
 sms_purpose_register(SmsPurpose(
     RATE, gettext_lazy("Care call served: rate it (resident)"),
     gettext_lazy("%(responder)s has completed your care call %(ref)s. Please confirm and rate the service: "
@@ -62,13 +68,23 @@ def send_urgent_notice(call: CareCall) -> None:
                     region_path=call.place_path)
 
 
+def _phones(users) -> list[str]:
+    return list(dict.fromkeys(user.phone for user in users if user is not None and getattr(user, "phone", "")))
+
+
 def send_late_alert(call: CareCall, step: str) -> None:
-    operator = call.taken_by
-    if operator is None or not getattr(operator, "phone", ""):
-        return
-    sms_enqueue(phone=operator.phone, purpose=LATE, params={"ref": call.reference, "step": step},
-                reference=f"{call.reference}:{step}",
-                region_path=call.place_path)
+    """A late step: whoever took the call and the care operators of the resident's place."""
+    for phone in _phones([call.taken_by, *selectors.desk_operators_for(call.place_path)]):
+        sms_enqueue(phone=phone, purpose=LATE, params={"ref": call.reference, "step": step},
+                    reference=f"{call.reference}:{step}", region_path=call.place_path)
+
+
+def send_escalation(call: CareCall, step: str) -> None:
+    """A step still late after the desk was alerted: the township and county admins over the resident."""
+    params = {"ref": call.reference, "village": call.village.name, "step": step}
+    for phone in _phones(selectors.admins_for(call.place_path)):
+        sms_enqueue(phone=phone, purpose=ESCALATED, params=params, reference=f"{call.reference}:{step}:escalated",
+                    region_path=call.place_path)
 
 
 def rate_url(call: CareCall) -> str:
