@@ -37,6 +37,12 @@ class CounterCallForm(CallForm):
     channel = None
 
 
+class HelpForm(forms.Form):
+    """The resident's help button: its key makes a double press one call."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
 class ConfirmForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("Rating"), coerce=int, widget=forms.RadioSelect,
                                     choices=[(n, "★" * n) for n in range(5, 0, -1)])

@@ -1,6 +1,7 @@
 """The care desk's text messages (through core/sms.py's outbox): the offer link to a responder, the
 urgent-call notice to the liaison and emergency contacts, the late-step alert to the care operators and
-its escalation to the township and county admins, the rating link to the resident."""
+its escalation to the township and county admins, the rating link to the resident, the resident's help
+button and its pressing to the care operators."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from care import selectors
-from care.models import CareCall, CareOffer
-from care.tokens import offer_token, rate_token
+from care.models import CareCall, CareOffer, CareResident
+from care.tokens import help_token, offer_token, rate_token
 from core.masking import mask_name
 from core.sms import SmsPurpose, sms_enqueue, sms_purpose_register
 
 LANGUAGE = settings.LANGUAGE_CODE
 
 OFFER, URGENT, LATE, ESCALATED, RATE = "care_offer", "care_urgent", "care_late", "care_escalated", "care_rate"
+HELP_LINK, HELP_PRESSED = "care_help_link", "care_help"
 sms_purpose_register(SmsPurpose(
     OFFER, gettext_lazy("Care call offered (responder)"),
     gettext_lazy("Care call %(ref)s (%(service)s, %(village)s)%(urgent)s. Accept or decline within %(minutes)s "
@@ -37,6 +39,16 @@ sms_purpose_register(SmsPurpose(
     RATE, gettext_lazy("Care call served: rate it (resident)"),
     gettext_lazy("%(responder)s has completed your care call %(ref)s. Please confirm and rate the service: "
                  "%(link)s"), ("responder", "ref", "link"), daily_limit=20))
+
+
+sms_purpose_register(SmsPurpose(
+    HELP_LINK, gettext_lazy("Care help button (resident)"),
+    gettext_lazy("This is your help button from the care desk. When you need help at home, open it and press the "
+                 "button; we will call you back: %(link)s"), ("link",)))
+sms_purpose_register(SmsPurpose(
+    HELP_PRESSED, gettext_lazy("Care help button pressed (care operators)"),
+    gettext_lazy("%(name)s (%(village)s) pressed the help button: call %(ref)s. Please call them back from the "
+                 "care desk."), ("name", "village", "ref")))
 
 
 def offer_url(offer: CareOffer) -> str:
@@ -99,3 +111,22 @@ def send_rating_link(call: CareCall) -> None:
                                                                  "ref": call.reference, "link": link},
                 reference=call.reference,
                 region_path=call.place_path, secrets=[link.rsplit("/", 2)[-2]])
+
+
+def help_url(resident: CareResident) -> str:
+    path = reverse("care:resident-help", kwargs={"token": help_token(resident)})
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def send_help_link(resident: CareResident) -> None:
+    link = help_url(resident)
+    sms_enqueue(phone=resident.phone, purpose=HELP_LINK, params={"link": link}, reference=f"help:{resident.pk}",
+                region_path=resident.place_path, secrets=[link.rsplit("/", 2)[-2]])
+
+
+def send_help_pressed(call: CareCall) -> None:
+    """The help button pressed: every care operator of the resident's place is told at once."""
+    params = {"name": mask_name(call.resident.name), "village": call.village.name, "ref": call.reference}
+    for phone in _phones(selectors.desk_operators_for(call.place_path)):
+        sms_enqueue(phone=phone, purpose=HELP_PRESSED, params=params, reference=call.reference,
+                    region_path=call.place_path)

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from accounts.roles import Role
 from care.models import CareAlert, CareCall, CareCheckIn, CareDesk, CareOffer, CareResident, Responder
-from care.tokens import call_from_rate_token, offer_from_token
+from care.tokens import call_from_rate_token, offer_from_token, resident_from_help_token
 from stations.models import Household, Region, StaffAssignment
 from stations.scope import get_in_scope, scope_for
 
@@ -180,3 +180,12 @@ def admins_for(path: str) -> QuerySet[User]:
     posts = StaffAssignment.objects.active().filter(region__path__in=_enclosing(path),
                                                     role__in=(Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN))
     return User.objects.filter(pk__in=posts.values("user_id"), is_active=True).order_by("pk")
+
+
+def resident_by_help_token(token: str) -> CareResident | None:
+    """The resident whose help button a link opens (only while that button is theirs), or None."""
+    parsed = resident_from_help_token(token)
+    if parsed is None:
+        return None
+    resident_id, nonce = parsed
+    return CareResident.objects.select_related("village").filter(pk=resident_id, help_nonce=nonce, active=True).first()

@@ -33,5 +33,7 @@ urlpatterns = [
          name="counter-call-create"),
     path("counter/care/calls/<int:pk>/", views_counter.CounterCallDetailView.as_view(), name="counter-call-detail"),
     path("care/r/<str:token>/", views_responder.ResponderOfferView.as_view(), name="responder-offer"),
+    path("care/help/<str:token>/", views_responder.ResidentHelpView.as_view(), name="resident-help"),
+    path("care/residents/<int:pk>/help-button/", views_registry.HelpButtonGiveView.as_view(), name="help-button-give"),
     path("care/rate/<str:token>/", views_responder.ResidentRateView.as_view(), name="resident-rate"),
 ]

@@ -168,6 +168,7 @@ class CareAlert(models.Model):
     class Kind(models.TextChoices):
         LATE = "late", _("Step late")
         ESCALATED = "escalated", _("Escalated: still late")
+        HELP = "help", _("Help button pressed: call back")
         UNASSIGNED = "unassigned", _("No responder available")
         MISSED_CHECKIN = "missed_checkin", _("Check-in missed")
 

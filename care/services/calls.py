@@ -17,14 +17,16 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from accounts.models import User
 from agency.services.payees import payee_service_post
 from care import clock, notifications, ranking
-from care.models import CareAlert, CareCall, CareOffer, CareResident, Responder, new_call_reference
+from care.models import CareAlert, CareCall, CareOffer, CareResident, Responder, Service, new_call_reference, new_nonce
 from care.workflow import CALL_MACHINE, Action
 from core.audit import audit_event_record
 from core.idempotency import create_once, fingerprint, idempotency_conflict
+from core.masking import mask_name
 from stations.scope import require, scope_for
 
 Status = CareCall.Status
@@ -403,3 +405,53 @@ def _raise_late(call: CareCall, step: str, level: str) -> None:
 def _times(call: CareCall) -> dict:
     return {"urgency": call.urgency, "created_at": call.created_at, "accepted_at": call.accepted_at,
             "arrived_at": call.arrived_at, "completed_at": call.completed_at}
+
+
+# --- the resident's help button -------------------------------------------------------------------------
+
+@transaction.atomic
+def care_help_button_give(*, actor: User, resident: CareResident) -> CareResident:
+    """Text the resident a link to their own help button; a new one stops the old link."""
+    require(scope_for(actor).can_work_care(resident.place_path), _("Only the care desk gives help buttons."))
+    resident = CareResident.objects.select_for_update().select_related("village").get(pk=resident.pk)
+    resident.help_nonce = new_nonce()
+    resident.save(update_fields=["help_nonce"])
+    audit_event_record(actor=actor, action="care.resident.help_button_given", target=resident)
+    notifications.send_help_link(resident)
+    return resident
+
+
+def care_help_press(*, resident_id: int, nonce: str, idempotency_key: uuid.UUID) -> CareCall:
+    """The resident pressed their help button: a call for the desk to ring back (what is needed is found out
+    on the phone), with an alert and a text to the care operators. While a call from the button is open,
+    pressing again gives that call back."""
+    with transaction.atomic():
+        resident = (CareResident.objects.select_for_update().select_related("village")
+                    .filter(pk=resident_id, active=True).first())
+        if resident is None or not resident.help_nonce or resident.help_nonce != nonce:
+            raise ValidationError(_("This link is not valid."), code="bad_link")
+        waiting = resident.calls.filter(channel=CareCall.Channel.RESIDENT, status__in=CareCall.OPEN_STATUSES).first()
+        if waiting is not None:
+            return waiting
+
+        def build() -> CareCall:
+            with override(settings.LANGUAGE_CODE):
+                description = _("Pressed the help button: call back to find out what is needed.")
+            return CareCall(resident=resident, village=resident.village, service=Service.COMPANY,
+                            channel=CareCall.Channel.RESIDENT, description=description, created_at=timezone.now(),
+                            reference="")
+
+        def replay(call: CareCall) -> CareCall:
+            if call.resident_id != resident.pk:
+                raise idempotency_conflict()
+            return call
+
+        call, created = create_once(CareCall, key={"idempotency_key": idempotency_key}, build=build, replay=replay,
+                                    code="reference", new_code=new_call_reference)
+        if created:
+            _record(call, "taken", channel=call.channel)
+            alert_raise(resident, kind=CareAlert.Kind.HELP, call=call, key=f"help:{call.pk}",
+                        message=_("%(name)s pressed the help button (call %(ref)s): call them back.")
+                        % {"name": mask_name(resident.name), "ref": call.reference})
+            notifications.send_help_pressed(call)
+    return call

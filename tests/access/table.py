@@ -895,6 +895,12 @@ EXPECTATIONS: dict[str, Case] = {
     "care:counter-call-detail": Case(STATION, Obj("care_call", "completed", pk="pk"), superuser=False,
                                      post_who=frozenset({"liaison"}), post=Post({"rating": "5", "note": "满意"},
                                                                                control="liaison")),
+    # The resident's help button: public behind a signed link to that resident's button (its press:
+    # tests/care/test_help_button.py); the desk texts the link.
+    "care:resident-help": Case(PUBLIC, Obj("care_resident", public=True, token="help_token"), post=Unexercised(
+        "the resident's press behind the signed link: tests/care/test_help_button.py")),
+    "care:help-button-give": Case(REGION, Obj("care_resident", pk="pk"), get=False, post=Post(
+        {}, control="county_admin")),
     "care:resident-rate": Case(PUBLIC, Obj("care_call", "completed", public=True, token="rate_token"), post=Unexercised(
         "the resident's rating behind the signed link: tests/care/test_views.py")),
     "care:responder-offer": Case(PUBLIC, Obj("care_offer", public=True, token="token"), post=Unexercised(
