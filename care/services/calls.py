@@ -22,7 +22,16 @@ from django.utils.translation import override
 from accounts.models import User
 from agency.services.payees import payee_service_post
 from care import clock, notifications, ranking
-from care.models import CareAlert, CareCall, CareOffer, CareResident, Responder, Service, new_call_reference, new_nonce
+from care.models import (
+    CareAlert,
+    CareCall,
+    CareOffer,
+    CareResident,
+    Responder,
+    Service,
+    new_call_reference,
+    new_nonce,
+)
 from care.workflow import CALL_MACHINE, Action
 from core.audit import audit_event_record
 from core.idempotency import create_once, fingerprint, idempotency_conflict
