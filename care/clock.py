@@ -3,6 +3,11 @@
 From the moment a call is taken the responder must accept, then arrive, then complete, each within
 its limit counted from the previous step (urgent calls run on tighter limits). A step still not done
 after its limit is late; the desk gets one alert per late step (services.calls.care_calls_sweep).
+
+Like the government-service chain (a card, then escalation up the chain), a late step climbs: late by
+its limit, the care desk of the resident's place is alerted (and the operator who took the call); still
+not done when its limit has passed again, it is escalated to the admins of the resident's township and
+county. Each (step, level) is raised once.
 """
 
 from __future__ import annotations
@@ -55,3 +60,24 @@ def steps(*, urgency: str, created_at: datetime, accepted_at: datetime | None, a
 def late_steps(now: datetime, **call_times) -> list[str]:
     """The names of the steps late at `now` (at most one: later steps have not begun)."""
     return [step.name for step in steps(**call_times) if step.late(now)]
+
+
+LATE, ESCALATED = "late", "escalated"
+# How far along the chain a late step is, by the multiple of its limit that has passed since it began.
+LEVELS = ((LATE, 1), (ESCALATED, 2))
+
+
+def overdue(now: datetime, **call_times) -> list[tuple[str, str]]:
+    """(step, level) for every level the late step has reached at `now`, lowest first."""
+    result = []
+    for step in steps(**call_times):
+        if not step.late(now):
+            continue
+        limit = step.due_at - step.started_at
+        result += [(step.name, level) for level, times in LEVELS if now > step.started_at + limit * times]
+    return result
+
+
+def mark(step: str, level: str) -> str:
+    """How a raised (step, level) is kept on the call: the step alone for the first level (as always)."""
+    return step if level == LATE else f"{step}:{level}"

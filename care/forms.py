@@ -31,6 +31,18 @@ class CallForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CounterCallForm(CallForm):
+    """At the counter or by the liaison: the channel is who takes it (care.views_counter.channel_for)."""
+
+    channel = None
+
+
+class HelpForm(forms.Form):
+    """The resident's help button: its key makes a double press one call."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
 class ConfirmForm(forms.Form):
     rating = forms.TypedChoiceField(label=_("Rating"), coerce=int, widget=forms.RadioSelect,
                                     choices=[(n, "★" * n) for n in range(5, 0, -1)])

@@ -7,9 +7,10 @@ import re
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from care.models import CareAlert, CareCall, CareCheckIn, CareOffer, CareResident, Responder
-from care.tokens import call_from_rate_token, offer_from_token
-from stations.models import Household, Region
+from accounts.roles import Role
+from care.models import CareAlert, CareCall, CareCheckIn, CareDesk, CareOffer, CareResident, Responder
+from care.tokens import call_from_rate_token, offer_from_token, resident_from_help_token
+from stations.models import Household, Region, StaffAssignment
 from stations.scope import get_in_scope, scope_for
 
 
@@ -24,10 +25,13 @@ def access_resident_by_id(*, user: User, resident_id: int) -> CareResident:
 
 def residents_by_phone(*, user: User, phone: str) -> QuerySet[CareResident]:
     """Residents whose own phone, or an emergency contact's, is `phone` (spaces and +86 ignored)."""
+    return _by_phone(residents(user=user).filter(active=True), phone)
+
+
+def _by_phone(found: QuerySet[CareResident], phone: str) -> QuerySet[CareResident]:
     number = re.sub(r"\D", "", phone or "")[-11:]
     if len(number) < 7:
         return CareResident.objects.none()
-    found = residents(user=user).filter(active=True)
     return found.filter(Q(phone__endswith=number) | Q(contacts__phone__endswith=number)).distinct()
 
 
@@ -103,8 +107,6 @@ def offer_by_token(token: str) -> CareOffer | None:
 
 def desks(*, user: User) -> QuerySet:
     """The care-desk posts in force in the regions the user administers."""
-    from care.models import CareDesk
-
     return CareDesk.objects.active().filter(scope_for(user).q(place="region__path")).select_related("user", "region")
 
 
@@ -129,3 +131,61 @@ def call_by_rate_token(token: str) -> CareCall | None:
     return (CareCall.objects.select_related("responder", "village")
             .filter(pk=call_id, reference=reference, status__in=(CareCall.Status.COMPLETED, CareCall.Status.CONFIRMED))
             .first())
+
+
+# --- the counter's care page: station operators and liaisons (stations/scope.py's care_counter_q) ----------
+
+def _counter_q(user: User, prefix: str = "") -> Q:
+    return scope_for(user).care_counter_q(station=f"{prefix}household__grid__station_id", liaison=f"{prefix}liaison_id",
+                                          grid_liaison=f"{prefix}household__grid__liaison_id")
+
+
+def counter_residents(*, user: User) -> QuerySet[CareResident]:
+    return CareResident.objects.filter(_counter_q(user), active=True).select_related(
+        "village", "household", "household__grid", "liaison")
+
+
+def counter_residents_by_phone(*, user: User, phone: str) -> QuerySet[CareResident]:
+    return _by_phone(counter_residents(user=user), phone)
+
+
+def access_counter_resident_by_id(*, user: User, resident_id: int) -> CareResident:
+    return get_in_scope(counter_residents(user=user).prefetch_related("contacts"), pk=resident_id)
+
+
+def counter_calls(*, user: User) -> QuerySet[CareCall]:
+    return CareCall.objects.filter(_counter_q(user, "resident__")).select_related(
+        "resident", "village", "responder", "resident__household__grid")
+
+
+def access_counter_call_by_id(*, user: User, call_id: int) -> CareCall:
+    return get_in_scope(counter_calls(user=user), pk=call_id)
+
+
+# --- who the minute clock's chain tells (care/clock.py) ---------------------------------------------------
+
+def _enclosing(path: str) -> list[str]:
+    """`path` and the paths of every region holding it (village → township → county → city)."""
+    return [path[:end] for end in range(Region.steplen, len(path) + 1, Region.steplen)]
+
+
+def desk_operators_for(path: str) -> QuerySet[User]:
+    """The care operators in post at a desk whose region holds `path`."""
+    posts = CareDesk.objects.active().filter(region__path__in=_enclosing(path))
+    return User.objects.filter(pk__in=posts.values("user_id"), is_active=True).order_by("pk")
+
+
+def admins_for(path: str) -> QuerySet[User]:
+    """The township and county admins in post over `path`."""
+    posts = StaffAssignment.objects.active().filter(region__path__in=_enclosing(path),
+                                                    role__in=(Role.TOWNSHIP_ADMIN, Role.COUNTY_ADMIN))
+    return User.objects.filter(pk__in=posts.values("user_id"), is_active=True).order_by("pk")
+
+
+def resident_by_help_token(token: str) -> CareResident | None:
+    """The resident whose help button a link opens (only while that button is theirs), or None."""
+    parsed = resident_from_help_token(token)
+    if parsed is None:
+        return None
+    resident_id, nonce = parsed
+    return CareResident.objects.select_related("village").filter(pk=resident_id, help_nonce=nonce, active=True).first()

@@ -1,4 +1,5 @@
-"""The signed links in the text messages: a responder's link to one offer, a resident's link to rate one call.
+"""The signed links in the text messages: a responder's link to one offer, a resident's link to rate one call,
+a resident's help button.
 
 A link carries the row's id and its random nonce, signed (django.core.signing, salted per purpose);
 it opens that one row and nothing else, and stops working after LINK_MAX_AGE or when the nonce changes.
@@ -46,3 +47,22 @@ def call_from_rate_token(token: str) -> tuple[int, str] | None:
 
 
 RATE_MAX_AGE = 14 * 24 * 3600
+
+
+_HELP_SALT = "care.help"
+
+
+def help_token(resident) -> str:
+    """The resident's help button: kept until the desk gives a new one (no age limit; the nonce revokes)."""
+    return signing.dumps([resident.pk, resident.help_nonce], salt=_HELP_SALT)
+
+
+def resident_from_help_token(token: str) -> tuple[int, str] | None:
+    try:
+        value = signing.loads(token, salt=_HELP_SALT)
+    except signing.BadSignature:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)
+            and value[1]):
+        return None
+    return value[0], value[1]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from care import views_desk, views_money, views_registry, views_responder, views_staff
+from care import views_counter, views_desk, views_money, views_registry, views_responder, views_staff
 
 app_name = "care"
 
@@ -28,6 +28,12 @@ urlpatterns = [
     path("care/desks/<int:pk>/end/", views_staff.DeskEndView.as_view(), name="desk-end"),
     path("care/settlements/", views_money.SettlementListView.as_view(), name="settlement-list"),
     path("care/settlements/<int:pk>/", views_money.SettlementDetailView.as_view(), name="settlement-detail"),
+    path("counter/care/", views_counter.CounterCareView.as_view(), name="counter-care"),
+    path("counter/care/residents/<int:pk>/call/", views_counter.CounterCallCreateView.as_view(),
+         name="counter-call-create"),
+    path("counter/care/calls/<int:pk>/", views_counter.CounterCallDetailView.as_view(), name="counter-call-detail"),
     path("care/r/<str:token>/", views_responder.ResponderOfferView.as_view(), name="responder-offer"),
+    path("care/help/<str:token>/", views_responder.ResidentHelpView.as_view(), name="resident-help"),
+    path("care/residents/<int:pk>/help-button/", views_registry.HelpButtonGiveView.as_view(), name="help-button-give"),
     path("care/rate/<str:token>/", views_responder.ResidentRateView.as_view(), name="resident-rate"),
 ]

@@ -38,6 +38,7 @@ EVENT_LABELS = {
     "care.call.confirmed": gettext_lazy("Confirmed and rated"),
     "care.call.cancelled": gettext_lazy("Cancelled"),
     "care.call.late": gettext_lazy("Step late"),
+    "care.call.escalated": gettext_lazy("Escalated to the township and county admins"),
 }
 
 

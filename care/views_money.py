@@ -93,4 +93,6 @@ class SettlementDetailView(SettlementMixin, View):
             "entries": [(e.journal.posted_at, e.journal.memo, -e.amount_fen)
                         for e in payee_service_entries(payee_code=statement.payee_code, month=statement.month)],
             "can_decide": scope.covers(statement.region.path, county_only=True),
+            # Maker-checker: whoever generated it waits for another county admin's approval.
+            "is_maker": statement.generated_by_id == self.request.user.pk,
         }, status=status)

@@ -12,6 +12,7 @@ from django.views import View
 
 from care import selectors
 from care.forms import ResidentForm, ResponderForm
+from care.services import calls
 from care.services import registry as services
 from care.views_desk import CareDeskMixin
 from core.service_errors import errors_onto
@@ -34,6 +35,16 @@ class ResidentDetailView(CareDeskMixin, View):
         return TemplateResponse(request, "care/resident_detail.html", {
             "resident": resident, "calls": resident.calls.all()[:20], "checkins": resident.checkins.order_by(
                 "-due_on")[:10]})
+
+
+class HelpButtonGiveView(CareDeskMixin, View):
+    """POST: text the resident the link to their own help button (a new one stops the old)."""
+
+    def post(self, request, pk):
+        resident = selectors.access_resident_by_id(user=request.user, resident_id=pk)
+        calls.care_help_button_give(actor=request.user, resident=resident)
+        messages.success(request, _("The help button's link is texted to the resident's phone."))
+        return redirect("care:resident-detail", pk=resident.pk)
 
 
 class ResidentFormView(CareDeskMixin, View):

@@ -1,4 +1,6 @@
-"""The responder's page (/care/r/<signed token>/): no app and no account — the text message's link opens
+"""The public pages behind signed links: the resident's help button and rating page, and the responder's page.
+
+The responder's page (/care/r/<signed token>/): no app and no account — the text message's link opens
 this one offer and shows only what the call needs. Before accepting: the service, the village, the
 urgency and the conditions that matter at the door; once accepted: the house and the resident's phone
 (each showing audited), then arrival and completion."""
@@ -12,8 +14,8 @@ from django.template.response import TemplateResponse
 from django.views import View
 
 from care import selectors
-from care.forms import CompleteForm, ConfirmForm
-from care.models import CareOffer
+from care.forms import CompleteForm, ConfirmForm, HelpForm
+from care.models import CareCall, CareOffer
 from care.services import calls as services
 from core.audit import audit_event_record
 
@@ -98,3 +100,34 @@ class ResidentRateView(View):
         call.refresh_from_db()
         return TemplateResponse(request, "care/resident_rate.html", {"call": call, "form": form, "errors": errors},
                                 status=status)
+
+
+class ResidentHelpView(View):
+    """The resident's help button (/care/help/<signed token>/): one button that asks the care desk to call back.
+    The link opens that resident's button only; it shows their name masked and the calls' status, nothing else."""
+
+    def get(self, request, token):
+        resident = selectors.resident_by_help_token(token)
+        if resident is None:
+            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        return self.render(request, resident)
+
+    def post(self, request, token):
+        resident = selectors.resident_by_help_token(token)
+        if resident is None:
+            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        form = HelpForm(request.POST)
+        if not form.is_valid():
+            return self.render(request, resident, status=400)
+        try:
+            services.care_help_press(resident_id=resident.pk, nonce=resident.help_nonce,
+                                     idempotency_key=form.cleaned_data["idempotency_key"])
+        except ValidationError as error:
+            return self.render(request, resident, errors=error.messages, status=409)
+        return redirect("care:resident-help", token=token)
+
+    def render(self, request, resident, *, errors=(), status=200):
+        waiting = resident.calls.filter(channel=CareCall.Channel.RESIDENT, status__in=CareCall.OPEN_STATUSES).first()
+        return TemplateResponse(request, "care/resident_help.html", {
+            "resident": resident, "waiting": waiting, "form": HelpForm(), "errors": errors,
+            "emergency_number": settings.CARE_EMERGENCY_NUMBER}, status=status)

@@ -31,6 +31,7 @@ Who sees what (a user holding several posts sees the union):
 | township admin | everything whose place lies in their township: stations, requests, certificates, till rows, order parts, merchants serving it, the text messages about it, grids and households (in full); the county's catalogue and settings read-only | reroutes and closes requests there; decides cash variances; sends a failed text message again; adds, renames and merges its villages; creates, edits, imports, suspends and closes its stations; sets up grids, chooses their liaisons, keeps and imports households |
 | county admin | the same for the whole county | the same for its townships and villages (imports the tree); also edits the catalogue, settings, certificates set-up and supervision; decides top-ups and statements; sets up the till's providers, products and commission plans (shared by the platform's counties; township admins read them); vets merchants and sets delivery fees; sets up departments (the county's, its townships', and the city-level ones at its city) and their staff (with the role's permission); gives and ends the township-admin posts of its townships and the county-admin posts of its county (never ends its own) |
 | merchant | their own membership, products and order parts | moves their order parts |
+| … at the counter (operator, liaison) | the care residents of the stations they operate and those they are liaison for, and those residents' calls | take a care call for them (offered to the responders at once); the liaison confirms and rates on the resident's behalf |
 | care operator (a care-desk post, care's CareDesk) | the care registry, calls, check-ins and alerts of the residents of their region (in full on a resident's own page, audited); the responders serving it | takes calls, dispatches, records check-ins, keeps the registry of residents (the township and county admins do the same for their region, and contract the responders) |
 | superuser | everything | everything staff may do (not what only the resident may do: resubmit, rate); opens a county (its city and county regions and its first county admin) |
 
@@ -381,6 +382,21 @@ class Scope:
         """Take calls, dispatch, record check-ins, keep the registry of residents at `path` (a village),
         and see them in full (each showing audited): its care desk and its admins."""
         return self.everything or (bool(path) and any(path.startswith(p) for p in self.care_paths()))
+
+    def can_raise_care_call(self, *, path: str | None, station_id: int | None, liaison_id: int | None) -> bool:
+        """Take a care call for a resident on the registry (and see their record for it, audited): the care
+        desk and admins of their place; at the counter, an operator of their household's station; their
+        liaison (the resident's own, else their grid's)."""
+        return self.can_work_care(path) or self.operates(station_id) or self.is_user(liaison_id)
+
+    def care_counter_q(self, *, station: str, liaison: str, grid_liaison: str) -> Q:
+        """The residents the counter's care page offers (`can_raise_care_call` without the desk): those of
+        the stations the user operates, and those the user is liaison for."""
+        if self.user_id is None:
+            return NOTHING
+        q = Q(**{liaison: self.user_id}) | Q(**{f"{liaison}__isnull": True, grid_liaison: self.user_id})
+        ids = self.operator_station_ids
+        return q | Q(**{f"{station}__in": ids}) if ids else q
 
     def can_contract_responders(self, path: str | None) -> bool:
         """Register, edit and suspend responders contracted by the region at `path`: its admins."""

@@ -73,7 +73,8 @@ class CareCall(models.Model):
     subsidy_fen = models.BigIntegerField(_("county subsidy (fen)"), default=0)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_note = models.CharField(_("comment"), max_length=300, blank=True)
-    # Steps already alerted as late ("accept", "arrive", "complete"): each alerts once.
+    # Steps already alerted as late ("accept", "arrive", "complete") and escalated ("accept:escalated" …):
+    # each (step, level) of care/clock.py's chain is raised once.
     late_steps = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -166,6 +167,8 @@ class CareAlert(models.Model):
 
     class Kind(models.TextChoices):
         LATE = "late", _("Step late")
+        ESCALATED = "escalated", _("Escalated: still late")
+        HELP = "help", _("Help button pressed: call back")
         UNASSIGNED = "unassigned", _("No responder available")
         MISSED_CHECKIN = "missed_checkin", _("Check-in missed")
 

@@ -84,6 +84,9 @@ class CareResident(models.Model):
     checkin_every_days = models.PositiveSmallIntegerField(
         _("check-in every (days)"), default=7, help_text=_("0: no scheduled check-in."))
     active = models.BooleanField(_("on the registry"), default=True)
+    # The resident's help button (care/tokens.py's help link carries it): empty, none given; a new one
+    # given stops the old link.
+    help_nonce = models.CharField(max_length=16, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,14 +17,25 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from accounts.models import User
 from agency.services.payees import payee_service_post
 from care import clock, notifications, ranking
-from care.models import CareAlert, CareCall, CareOffer, CareResident, Responder, new_call_reference
+from care.models import (
+    CareAlert,
+    CareCall,
+    CareOffer,
+    CareResident,
+    Responder,
+    Service,
+    new_call_reference,
+    new_nonce,
+)
 from care.workflow import CALL_MACHINE, Action
 from core.audit import audit_event_record
 from core.idempotency import create_once, fingerprint, idempotency_conflict
+from core.masking import mask_name
 from stations.scope import require, scope_for
 
 Status = CareCall.Status
@@ -42,11 +53,21 @@ def _locked(call_id: int) -> CareCall:
 
 # --- intake ---------------------------------------------------------------------------------------------
 
+def can_raise(user: User, resident: CareResident) -> bool:
+    """The care desk, an operator of the resident's station at the counter, or the resident's liaison."""
+    liaison = resident.liaison_user
+    return scope_for(user).can_raise_care_call(path=resident.place_path, station_id=resident.household.grid.station_id,
+                                               liaison_id=liaison.pk if liaison is not None else None)
+
+
 def care_call_take(*, actor: User, resident: CareResident, service: str, urgency: str, description: str,
-                   idempotency_key: uuid.UUID, channel: str = CareCall.Channel.HOTLINE) -> CareCall:
-    """Record a call for `resident`. The same form sent twice gives the first call back."""
-    require(scope_for(actor).can_work_care(resident.place_path),
-            _("Only the care desk and the admins of the resident's place take care calls."))
+                   idempotency_key: uuid.UUID, channel: str = CareCall.Channel.HOTLINE,
+                   offer_at_once: bool = False) -> CareCall:
+    """Record a call for `resident`. The same form sent twice gives the first call back. With
+    `offer_at_once` (taken at the counter or by the liaison, where no one ranks responders) the call is
+    offered to the best responder in the same step; the desk follows it on its clock."""
+    require(can_raise(actor, resident),
+            _("Only the care desk, the resident's station and their liaison take care calls for them."))
     content = fingerprint(resident=resident.pk, service=service, urgency=urgency, description=description)
 
     def build() -> CareCall:
@@ -70,6 +91,9 @@ def care_call_take(*, actor: User, resident: CareResident, service: str, urgency
             _record(call, "taken", actor=actor, service=service, urgency=urgency, channel=channel)
             if call.is_urgent:
                 notifications.send_urgent_notice(call)
+            if offer_at_once:
+                _offer_next(_locked(call.pk), actor=actor)
+                call.refresh_from_db()
     return call
 
 
@@ -352,25 +376,91 @@ def care_calls_sweep() -> dict[str, int]:
     expired = 0
     for offer_id in CareOffer.objects.filter(status=OfferStatus.OFFERED, expires_at__lte=now).values_list("pk", flat=True):
         expired += care_offer_expire(offer_id=offer_id)
-    late = 0
+    late = escalated = 0
     for call_id in CareCall.objects.filter(status__in=CareCall.OPEN_STATUSES).values_list("pk", flat=True):
         with transaction.atomic():
             call = _locked(call_id)
-            new = [step for step in clock.late_steps(now, **_times(call)) if step not in call.late_steps]
+            new = [(step, level) for step, level in clock.overdue(now, **_times(call))
+                   if clock.mark(step, level) not in call.late_steps]
             if not new:
                 continue
-            for step in new:
-                alert_raise(call.resident, kind=CareAlert.Kind.LATE, call=call, key=f"late:{call.pk}:{step}",
-                            message=_("Call %(ref)s: the “%(step)s” step is late.") % {"ref": call.reference,
-                                                                                     "step": clock.STEP_LABELS[step]})
-                notifications.send_late_alert(call, str(clock.STEP_LABELS[step]))
-            call.late_steps = [*call.late_steps, *new]
+            for step, level in new:
+                _raise_late(call, step, level)
+            call.late_steps = [*call.late_steps, *(clock.mark(step, level) for step, level in new)]
             call.save(update_fields=["late_steps"])
-            _record(call, "late", steps=new)
-            late += len(new)
-    return {"expired": expired, "late": late}
+            for level in (clock.LATE, clock.ESCALATED):
+                steps = [step for step, at in new if at == level]
+                if steps:
+                    _record(call, level, steps=steps)
+            late += sum(level == clock.LATE for _step, level in new)
+            escalated += sum(level == clock.ESCALATED for _step, level in new)
+    return {"expired": expired, "late": late, "escalated": escalated}
+
+
+def _raise_late(call: CareCall, step: str, level: str) -> None:
+    """One (step, level) of the chain: the desk's alert, and the texts to whom that level concerns."""
+    label = clock.STEP_LABELS[step]
+    if level == clock.LATE:
+        alert_raise(call.resident, kind=CareAlert.Kind.LATE, call=call, key=f"late:{call.pk}:{step}",
+                    message=_("Call %(ref)s: the “%(step)s” step is late.") % {"ref": call.reference, "step": label})
+        notifications.send_late_alert(call, str(label))
+    else:
+        alert_raise(call.resident, kind=CareAlert.Kind.ESCALATED, call=call, key=f"escalated:{call.pk}:{step}",
+                    message=_("Call %(ref)s: the “%(step)s” step is still late; escalated to the township and "
+                              "county admins.") % {"ref": call.reference, "step": label})
+        notifications.send_escalation(call, str(label))
 
 
 def _times(call: CareCall) -> dict:
     return {"urgency": call.urgency, "created_at": call.created_at, "accepted_at": call.accepted_at,
             "arrived_at": call.arrived_at, "completed_at": call.completed_at}
+
+
+# --- the resident's help button -------------------------------------------------------------------------
+
+@transaction.atomic
+def care_help_button_give(*, actor: User, resident: CareResident) -> CareResident:
+    """Text the resident a link to their own help button; a new one stops the old link."""
+    require(scope_for(actor).can_work_care(resident.place_path), _("Only the care desk gives help buttons."))
+    resident = CareResident.objects.select_for_update().select_related("village").get(pk=resident.pk)
+    resident.help_nonce = new_nonce()
+    resident.save(update_fields=["help_nonce"])
+    audit_event_record(actor=actor, action="care.resident.help_button_given", target=resident)
+    notifications.send_help_link(resident)
+    return resident
+
+
+def care_help_press(*, resident_id: int, nonce: str, idempotency_key: uuid.UUID) -> CareCall:
+    """The resident pressed their help button: a call for the desk to ring back (what is needed is found out
+    on the phone), with an alert and a text to the care operators. While a call from the button is open,
+    pressing again gives that call back."""
+    with transaction.atomic():
+        resident = (CareResident.objects.select_for_update().select_related("village")
+                    .filter(pk=resident_id, active=True).first())
+        if resident is None or not resident.help_nonce or resident.help_nonce != nonce:
+            raise ValidationError(_("This link is not valid."), code="bad_link")
+        waiting = resident.calls.filter(channel=CareCall.Channel.RESIDENT, status__in=CareCall.OPEN_STATUSES).first()
+        if waiting is not None:
+            return waiting
+
+        def build() -> CareCall:
+            with override(settings.LANGUAGE_CODE):
+                description = _("Pressed the help button: call back to find out what is needed.")
+            return CareCall(resident=resident, village=resident.village, service=Service.COMPANY,
+                            channel=CareCall.Channel.RESIDENT, description=description, created_at=timezone.now(),
+                            reference="")
+
+        def replay(call: CareCall) -> CareCall:
+            if call.resident_id != resident.pk:
+                raise idempotency_conflict()
+            return call
+
+        call, created = create_once(CareCall, key={"idempotency_key": idempotency_key}, build=build, replay=replay,
+                                    code="reference", new_code=new_call_reference)
+        if created:
+            _record(call, "taken", channel=call.channel)
+            alert_raise(resident, kind=CareAlert.Kind.HELP, call=call, key=f"help:{call.pk}",
+                        message=_("%(name)s pressed the help button (call %(ref)s): call them back.")
+                        % {"name": mask_name(resident.name), "ref": call.reference})
+            notifications.send_help_pressed(call)
+    return call

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_role_grant
 from care.models import CareDesk, CareResident, EmergencyContact, Need, Responder, Service
+from care.services.calls import can_raise
 from core.audit import audit_event_record
 from stations.models import Household, Region
 from stations.scope import require, scope_for, scope_forget
@@ -78,8 +79,8 @@ def care_resident_update(*, actor: User, resident: CareResident, contacts=None, 
 def care_resident_view_full(*, actor: User, resident: CareResident) -> CareResident:
     """The resident to be shown unmasked (name, phone, contacts): refused to anyone the scope does not
     name, an audit event for everyone else."""
-    require(scope_for(actor).can_work_care(resident.place_path),
-            _("Only the care desk and the admins of the resident's place see a resident in full."))
+    require(can_raise(actor, resident),
+            _("Only the care desk, the resident's station and their liaison see a resident in full."))
     with transaction.atomic():
         audit_event_record(actor=actor, action="care.resident.viewed", target=resident)
     return resident

@@ -950,6 +950,22 @@ EXPECTATIONS: dict[str, Case] = {
                                                             "region": w.sides["A"].townships["T1"].pk},
                                               control="county_admin")),
     "care:desk-end": Case(REGION, Obj("care_desk", pk="pk"), get=False, post=Post({}, control="county_admin")),
+    # The counter's care page: a station's operators and liaisons take calls for the care residents of their station
+    # (a liaison: of the grids they walk), another station's a 404; only the resident's liaison confirms and rates
+    # (the operator's POST: 403).
+    "care:counter-care": Case(STATION, superuser=False),
+    "care:counter-call-create": Case(STATION, Obj("care_resident", pk="pk"), superuser=False, post=Post(
+        lambda t, w: {"idempotency_key": key(), "service": "medicine", "urgency": "routine",
+                      "description": "柜台来电"}, control="operator")),
+    "care:counter-call-detail": Case(STATION, Obj("care_call", "completed", pk="pk"), superuser=False,
+                                     post_who=frozenset({"liaison"}), post=Post({"rating": "5", "note": "满意"},
+                                                                               control="liaison")),
+    # The resident's help button: public behind a signed link to that resident's button (its press:
+    # tests/care/test_help_button.py); the desk texts the link.
+    "care:resident-help": Case(PUBLIC, Obj("care_resident", public=True, token="help_token"), post=Unexercised(
+        "the resident's press behind the signed link: tests/care/test_help_button.py")),
+    "care:help-button-give": Case(REGION, Obj("care_resident", pk="pk"), get=False, post=Post(
+        {}, control="county_admin")),
     "care:resident-rate": Case(PUBLIC, Obj("care_call", "completed", public=True, token="rate_token"), post=Unexercised(
         "the resident's rating behind the signed link: tests/care/test_views.py")),
     "care:responder-offer": Case(PUBLIC, Obj("care_offer", public=True, token="token"), post=Unexercised(

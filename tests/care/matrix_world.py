@@ -15,7 +15,7 @@ from care.models import CareCheckIn, CareResident, Responder, Service
 from care.services import calls
 from care.services.calls import alert_raise
 from care.services.registry import care_desk_give
-from care.tokens import offer_token, rate_token
+from care.tokens import help_token, offer_token, rate_token
 from stations.models import Household, Region
 from tests.factories import UserFactory
 
@@ -49,7 +49,8 @@ def add_care(world) -> None:
         household = Household.objects.filter(grid__station=station).first()
         resident = CareResident.objects.create(household=household, village=station.village, name="王秀兰",
                                                phone="13812340000", kind=CareResident.Kind.ELDERLY_ALONE)
-        world.add("care_resident", resident, tags=tags)
+        resident = calls.care_help_button_give(actor=superuser, resident=resident)
+        world.add("care_resident", resident, tags=tags, help_token=help_token(resident))
         for state in ("new", "completed"):
             call = calls.care_call_take(actor=superuser, resident=resident, service=Service.MEDICINE,
                                         urgency="routine", description="送药", idempotency_key=uuid.uuid4())

@@ -1,17 +1,29 @@
 """医敬Town through the browser: a care operator takes a call for an elderly resident living alone (her
 record opens at once by phone number), dispatches it to a pharmacy; the first pharmacy declines on its
 phone, the second accepts on a 375 px phone, arrives and completes within its terms; the operator records
-the resident's rating, and the county's subsidy is owed to the pharmacy in the ledger."""
+the resident's rating, and the county's subsidy is owed to the pharmacy in the ledger; when the month has
+ended a county admin makes the responders' statements, which include the subsidy, a second approves it and
+records the payment. Also: the grid liaison takes a call on a phone at the counter and rates it."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from agency.models import Journal, LedgerEntry
+from accounts.roles import Role
+from agency.models import Journal, LedgerEntry, PayeeStatement
 from care.models import CareCall, CareOffer
 from care.notifications import offer_url
+from care.services import calls as services
 from core.models import SmsOutboxMessage
+from core.timeutil import month_start
+from stations.models import StaffAssignment
 from tests.care.world import care_world
+from tests.clock import clock_at
 from tests.e2e.helpers import assert_ok, path_of
+from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -111,6 +123,79 @@ def test_a_care_call_from_intake_to_the_residents_rating(page, browser, live_ser
     # statement (a month is settled once it has ended: tests/care/test_settlement.py).
     owed = LedgerEntry.objects.get(journal__kind=Journal.Kind.SERVICE, account__code=f"payee:care:{world['second'].pk}")
     assert owed.amount_fen == -world["second"].subsidy_fen and call.reference in owed.journal.memo
+
+    # --- The month has ended: its statements, made by one county admin and approved by another --------------
+    checker = UserFactory(roles=[Role.COUNTY_ADMIN])
+    StaffAssignmentFactory(user=checker, region=world["county"], role=StaffAssignment.Role.COUNTY_ADMIN,
+                           started_on=world["county_admin"].staff_assignments.get().started_on)
+    second_of_next_month = month_start(timezone.localdate(), 1) + timedelta(days=1)
+    with clock_at(datetime.combine(second_of_next_month, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))):
+        _settle_the_month(page, sign_in, shot, world, checker)
+
+
+def _settle_the_month(page, sign_in, shot, world, checker) -> None:
+    page.context.clear_cookies()
+    sign_in(world["county_admin"], step="12-sign-in-maker")
+    assert_ok(page.goto("/care/settlements/"), "the settlement")
+    _click_and_wait(page, page.get_by_role("button", name="生成本月结算单"), "the statements")
+    statement = PayeeStatement.objects.get()  # the first pharmacy served nothing: no statement
+    assert (statement.payee_code, statement.service_count, statement.total_fen) == (
+        f"care:{world['second'].pk}", 1, world["second"].subsidy_fen)
+    expect(page.locator("tbody")).to_contain_text(world["second"].name)
+    shot("13-statements")
+    page.get_by_role("link", name=world["second"].name).click()
+    expect(page.locator("[data-total]")).to_have_attribute("data-total", str(world["second"].subsidy_fen))
+    expect(page.get_by_role("button", name="审核通过（复核人）")).to_have_count(0)  # not their own
+    expect(page.locator("[data-checker-needed]")).to_be_visible()
+    shot("14-statement-maker")
+
+    page.context.clear_cookies()
+    sign_in(checker, step="15-sign-in-checker")
+    assert_ok(page.goto(f"/care/settlements/{statement.pk}/"), "the statement")
+    _click_and_wait(page, page.get_by_role("button", name="审核通过（复核人）"), "the approval")
+    expect(page.locator(".care-status")).to_have_attribute("data-status", "approved")
+    page.locator("input[name='payment_reference']").fill("BANK-2026-0001")
+    _click_and_wait(page, page.get_by_role("button", name="登记付款"), "the payment")
+    expect(page.locator(".care-status")).to_have_attribute("data-status", "paid")
+    shot("16-statement-paid")
+    statement.refresh_from_db()
+    assert (statement.generated_by, statement.approved_by, statement.paid_by) == (
+        world["county_admin"], checker, checker)
+
+
+def test_the_liaison_takes_a_call_on_a_phone_and_rates_it_for_the_resident(page, shot, sign_in):
+    """The grid liaison, on a 375 px phone at the counter: the caller's number opens her record, the call goes
+    to the best pharmacy at once; once served, the liaison records her rating."""
+    world = care_world()
+    page.set_viewport_size(PHONE)
+    sign_in(world["liaison"], step="l01-sign-in")
+    assert_ok(page.goto("/counter/"), "the counter")
+    _click_and_wait(page, page.locator("a[href='/counter/care/']"), "the care page")
+    page.locator("input[name='phone']").fill("13812345678")
+    _click_and_wait(page, page.locator("form[role='search'] [type='submit']"), "the intake")
+    expect(page.locator("h1")).to_contain_text("王秀兰")
+    page.locator("input[name='urgency'][value='urgent']").check()
+    page.locator("textarea[name='description']").fill("头晕，家里的药没了")
+    _fits_the_phone(page)
+    shot("l02-intake")
+    _click_and_wait(page, page.get_by_role("button", name="接听登记"), "the call")
+    call = CareCall.objects.get()
+    assert (call.channel, call.status, call.taken_by) == ("liaison", CareCall.Status.OFFERED, world["liaison"])
+    expect(page.locator(".care-emergency")).to_be_visible()
+    _fits_the_phone(page)
+    shot("l03-offered")
+
+    offer = call.offers.get()
+    services.care_offer_answer(offer_id=offer.pk, nonce=offer.nonce, accept=True)
+    services.care_call_arrive(offer_id=offer.pk, nonce=offer.nonce)
+    services.care_call_complete(offer_id=offer.pk, nonce=offer.nonce, note="药已送到", amount_fen=0)
+    assert_ok(page.reload(), "the call served")
+    page.locator("input[name='rating'][value='5']").check()
+    _click_and_wait(page, page.get_by_role("button", name="记录评价"), "the rating")
+    expect(page.locator("[data-rating]")).to_contain_text("5/5")
+    _fits_the_phone(page)
+    shot("l04-rated")
+    assert CareCall.objects.get().rating == 5
 
 
 def test_a_county_admin_sets_up_care_from_the_screens_on_a_phone(page, shot, sign_in, county_admin, tree):
