@@ -45,10 +45,13 @@ class _MaterialUploadsMixin:
         for material in self.materials:
             label = str(material) if material.required else _("%(material)s (if you have it)") % {
                 "material": material}
-            self.fields[material_field_name(material)] = forms.FileField(
+            name = material_field_name(material)
+            self.fields[name] = forms.FileField(
                 label=label, required=False,
                 help_text=material.note or _("A photo or scan: JPEG, PNG or PDF, up to 10 MB."),
-                widget=forms.ClearableFileInput(attrs={"accept": SCAN_ACCEPT}))
+                # Behind a button of our words (resident_field.html); the chosen name shows beside it.
+                widget=forms.ClearableFileInput(attrs={"accept": SCAN_ACCEPT, "class": "cz-file-button__input",
+                                                       "data-file-names": f"id_{name}_names"}))
 
     @staticmethod
     def field_of_material(material_id: str) -> str:

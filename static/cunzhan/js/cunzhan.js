@@ -47,3 +47,15 @@ document.addEventListener("submit", function (event) {
 document.addEventListener("click", function (event) {
   if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
 });
+
+/* A file input behind a button of our own words (Chromium's says "Choose File" in English) names the
+ * chosen files in the element its data-file-names points to. */
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!input.matches || !input.matches("input[type=file][data-file-names]")) { return; }
+  var out = document.getElementById(input.getAttribute("data-file-names"));
+  if (!out) { return; }
+  if (!out.hasAttribute("data-none")) { out.setAttribute("data-none", out.textContent); }
+  var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+  out.textContent = names.length ? names.join("、") : out.getAttribute("data-none");
+});
