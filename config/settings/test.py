@@ -39,3 +39,6 @@ AGENCY_CARD_TERMINAL = "simulator"  # the till's card reader in tests (agency/ca
 # Health details and metrics: the system admin only, so that the access matrix (whose client comes from
 # 127.0.0.1) proves the refusal; tests/core/test_health.py proves the allowed networks.
 OPS_ALLOWED_NETWORKS: list[str] = []
+# A staff client of the access matrix may wait longer than half an hour for its next row on a loaded
+# machine; the idle limit itself is tested with its own value (tests/accounts/test_staff_sessions.py).
+STAFF_SESSION_IDLE_MINUTES = 24 * 60
