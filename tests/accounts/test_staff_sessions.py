@@ -36,7 +36,8 @@ def test_a_resident_keeps_a_session_that_outlives_the_browser(client, resident):
     assert int(cookie["max-age"]) >= 7 * 24 * 3600
 
 
-def test_staff_are_signed_out_after_thirty_idle_minutes(client, operator):
+def test_staff_are_signed_out_after_thirty_idle_minutes(client, operator, settings):
+    settings.STAFF_SESSION_IDLE_MINUTES = 30  # the default (config/settings/base.py); tests run with a day
     sign_in(client, operator)
     idle(client, 31)
     response = client.get("/counter/")
@@ -46,7 +47,8 @@ def test_staff_are_signed_out_after_thirty_idle_minutes(client, operator):
     assert "30 分钟未操作" in page
 
 
-def test_staff_who_keep_working_stay_signed_in(client, operator):
+def test_staff_who_keep_working_stay_signed_in(client, operator, settings):
+    settings.STAFF_SESSION_IDLE_MINUTES = 30
     sign_in(client, operator)
     idle(client, 20)
     assert client.get("/counter/").status_code == 200
