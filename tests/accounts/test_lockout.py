@@ -94,19 +94,20 @@ def test_a_lock_runs_out_after_the_lockout_minutes(client, person, settings):
     assert sign_in(client, "wangxy", PASSWORD).status_code == 302
 
 
-@pytest.mark.parametrize(("path", "fields"), [
-    ("/admin/login/", ("username", "password")),
-    ("/cms/login/", ("username", "password")),
-    ("/shop/accounts/login/", ("login-username", "login-password")),
-])
-def test_every_sign_in_form_is_throttled(client, settings, path, fields):
-    staff = UserFactory(email="guard@example.cn", is_staff=True, is_superuser=True)
-    name = staff.email if fields[0].startswith("login-") else staff.username
-    extra = {"login_submit": "1"} if fields[0].startswith("login-") else {}
+@pytest.mark.parametrize("path", ["/admin/login/", "/cms/login/"])  # the store's leads to /login/
+def test_every_sign_in_form_is_throttled(client, settings, path):
+    staff = UserFactory(is_staff=True, is_superuser=True)
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        client.post(path, {fields[0]: name, fields[1]: "wrong-guess", **extra})
-    response = client.post(path, {fields[0]: name, fields[1]: PASSWORD, **extra})
+        client.post(path, {"username": staff.username, "password": "wrong-guess"})
+    response = client.post(path, {"username": staff.username, "password": PASSWORD})
     assert response.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+def test_the_store_s_sign_in_address_signs_nobody_in_and_leads_to_the_throttled_one(client, person):
+    response = client.post("/shop/accounts/login/", {"login-username": "wangxy", "login-password": PASSWORD,
+                                                     "login_submit": "1"})
+    assert response.status_code == 302 and response.url == "/login/"
     assert SESSION_KEY not in client.session
 
 
