@@ -83,6 +83,8 @@ COLUMNS = [Column(key, header, aliases, required=key in REQUIRED) for key, heade
     ("form_schema", "电子表单", ("表单", "form", "form schema", "form_schema", "e-form", "eform")),
     ("description", "说明", ("事项说明", "描述", "办理说明", "description")),
     ("parent", "上级事项编码", ("上级事项", "父项编码", "主项编码", "parent", "parent code", "parent_code")),
+    ("issued_by_village_committee", "村委会出具", ("村委会证明", "由村委会出具", "village committee",
+                                               "issued_by_village_committee")),
 ]]
 # An e-form's JSON is the longest cell a catalogue has.
 CAPS = Caps(max_bytes=10 * 2**20, max_rows=5000, max_columns=30, max_cell_chars=20_000)
@@ -303,6 +305,7 @@ CELL_PARSERS = {
     "fee": ("fee_fen", parse_fee_fen),
     "issues_certificate": ("issues_certificate", parse_bool),
     "online_allowed": ("online_allowed", parse_bool),
+    "issued_by_village_committee": ("issued_by_village_committee", parse_bool),
     "category": ("category", parse_category),
     "lowest_level": ("lowest_level", lambda text: parse_level(text) if text.strip() else "county"),
     "form_schema": ("form_schema", parse_schema),
@@ -430,6 +433,7 @@ def item_row(item, *, fmt: str) -> list:
         json.dumps(item.form_schema, ensure_ascii=False, separators=(",", ":")) if item.form_schema else "",
         item.description,
         item.parent.code if item.parent_id else "",
+        format_bool(item.issued_by_village_committee),
     ]
 
 

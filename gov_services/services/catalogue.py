@@ -262,7 +262,8 @@ FIELD_COLUMN = {
     "code": "code", "name": "name", "department": "department", "category": "category",
     "lowest_level": "lowest_level", "legal_limit_days": "legal_limit_days",
     "promised_limit_days": "promised_limit_days", "fee_fen": "fee", "issues_certificate": "issues_certificate",
-    "online_allowed": "online_allowed", "form_schema": "form_schema", "description": "description",
+    "online_allowed": "online_allowed", "issued_by_village_committee": "issued_by_village_committee",
+    "form_schema": "form_schema", "description": "description",
     "materials": "materials", "parent": "parent",
 }
 

@@ -408,7 +408,7 @@ def _snapshot():
     return sorted(
         (i.code, i.name, i.pinyin_initials, i.department_id, i.category, i.lowest_level, i.legal_limit_days,
          i.promised_limit_days, i.fee_fen, i.issues_certificate, i.online_allowed, json.dumps(i.form_schema),
-         i.description, tuple((m.name, m.form, m.required, m.note, m.position) for m in i.materials.all()))
+         i.description, i.issued_by_village_committee, tuple((m.name, m.form, m.required, m.note, m.position) for m in i.materials.all()))
         for i in ServiceItem.objects.prefetch_related("materials")
     )
 
@@ -423,7 +423,8 @@ def varied_catalogue(departments):
                             position=0)
     RequiredMaterialFactory(item=tricky, name="-户口簿", form="copy", position=1)
     ServiceItemFactory(code="R-2", name="路灯维修", department=departments["T0"], fee_fen=123456,
-                       category="convenience", lowest_level="village", legal_limit_days=5, promised_limit_days=5)
+                       category="convenience", lowest_level="village", legal_limit_days=5, promised_limit_days=5,
+                       issued_by_village_committee=True)
     ServiceItemFactory(code="R-3", name="+86热线", department=departments["MZ"], fee_fen=0, lowest_level="city",
                        category="daily_management", legal_limit_days=0, promised_limit_days=0)
 
@@ -455,11 +456,21 @@ def test_export_then_import_over_the_same_catalogue_changes_nothing(tree, varied
 
 
 @pytest.mark.django_db
+def test_the_village_committee_column_sets_the_flag_and_a_file_without_it_leaves_the_flag_alone(tree, departments):
+    flagged = [[*row(code="CW-01", name="居住证明"), "是"], [*row(code="CW-02", name="亲属关系证明"), "否"]]
+    assert do_import(csv_bytes(flagged, header=[*HEADER, "村委会出具"]), tree["county"]).ok
+    assert dict(ServiceItem.objects.values_list("code", "issued_by_village_committee")) == {
+        "CW-01": True, "CW-02": False}
+    renamed = do_import(csv_bytes([row(code="CW-01", name="居住证明（村）")]), tree["county"])
+    assert renamed.updated == 1 and ServiceItem.objects.get(code="CW-01").issued_by_village_committee
+
+
+@pytest.mark.django_db
 def test_csv_export_is_utf8_with_bom_and_chinese_headers_and_defuses_formulas(varied_catalogue):
     data = _export("csv")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == [*HEADER, "上级事项编码"]  # the sub-item's parent (test_catalogue_subitems.py)
+    assert rows[0] == [*HEADER, "上级事项编码", "村委会出具"]  # the sub-item's parent (test_catalogue_subitems.py)
     by_code = {r[0]: r for r in rows[1:]}
     assert by_code["R-1"][12].startswith("'=HYPERLINK")
     assert by_code["R-1"][10] == "身份证\\:正反面:扫描件:可选:注\\;见背面;-户口簿:复印件"
@@ -471,7 +482,7 @@ def test_csv_export_is_utf8_with_bom_and_chinese_headers_and_defuses_formulas(va
 def test_xlsx_export_writes_text_cells_as_text_never_as_formulas(varied_catalogue):
     sheet = load_workbook(io.BytesIO(_export("xlsx"))).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == [*HEADER, "上级事项编码"]
+    assert list(values[0]) == [*HEADER, "上级事项编码", "村委会出具"]
     description = next(r for r in values if r[0] == "R-1")[12]
     assert description.startswith("=HYPERLINK")
     cell = next(row for row in sheet.iter_rows() if row[0].value == "R-1")[12]
