@@ -162,7 +162,7 @@ class SmsGatewaySimulator:
             try:
                 self.receipt_push(sms)
             except Exception as error:  # nobody listening (seed_demo runs without the server): no receipt
-                logger.info("the simulated receipt for %s could not be pushed: %s", sms.message_id, error)
+                logger.debug("the simulated receipt for %s could not be pushed: %s", sms.message_id, error)
 
     # Aliyun ----------------------------------------------------------------------------------------
 

@@ -712,6 +712,7 @@ LOGGING = {
                     "processors": [structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                                    structlog.dev.ConsoleRenderer(colors=False)]},
     },
+    "filters": {"offline_validation_notice": {"()": "core.log_filters.OfflineValidationNotice"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": read("LOG_LEVEL", env.str, "INFO", "LOG_LEVEL=WARNING")},
     "loggers": {
@@ -721,6 +722,7 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "oscar.alerts": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # each failure is a warning; lock-outs are audit events too
+        "pyhanko.sign.signers.pdf_signer": {"filters": ["offline_validation_notice"]},
     },
 }
 structlog.configure(
