@@ -50,8 +50,7 @@ class _MaterialUploadsMixin:
                 label=label, required=False,
                 help_text=material.note or _("A photo or scan: JPEG, PNG or PDF, up to 10 MB."),
                 # Behind a button of our words (resident_field.html); the chosen name shows beside it.
-                widget=forms.ClearableFileInput(attrs={"accept": SCAN_ACCEPT, "class": "cz-file-button__input",
-                                                       "data-file-names": f"id_{name}_names"}))
+                widget=forms.ClearableFileInput(attrs={"accept": SCAN_ACCEPT}))
 
     @staticmethod
     def field_of_material(material_id: str) -> str:

@@ -49,11 +49,14 @@ document.addEventListener("click", function (event) {
 });
 
 /* A file input behind a button of our own words (Chromium's says "Choose File" in English) names the
- * chosen files in the element its data-file-names points to. */
+ * chosen files in the element its data-file-names points to, or else in its field's .cz-file-names
+ * (resident_field.html). */
 document.addEventListener("change", function (event) {
   var input = event.target;
-  if (!input.matches || !input.matches("input[type=file][data-file-names]")) { return; }
-  var out = document.getElementById(input.getAttribute("data-file-names"));
+  if (!input.matches || !input.matches("input[type=file]")) { return; }
+  var field = input.closest(".cz-file-button") && input.closest(".cz-field");
+  var out = input.hasAttribute("data-file-names") ? document.getElementById(input.getAttribute("data-file-names"))
+    : field && field.querySelector(".cz-file-names");
   if (!out) { return; }
   if (!out.hasAttribute("data-none")) { out.setAttribute("data-none", out.textContent); }
   var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
