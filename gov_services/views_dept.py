@@ -70,9 +70,9 @@ from gov_services.selectors import supervision as supervision_selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services import queue as queue_services
 from gov_services.services import requests as services
-from gov_services.services import supervision as supervision_services
 from gov_services.services.reports import may_reply_publicly
 from gov_services.services.requests.steps import current_step, request_steps, step_refusal
+from gov_services.services.supervision.casework import rating_appeal_submit
 from gov_services.steps import OPTIONAL_KINDS, STEP_ACTIONS, STEP_OF_ACTION
 from gov_services.views_certificates import certificate_panel
 from gov_services.workflow import CLOCK_RUNNING, Action, allowed_actions
@@ -810,7 +810,7 @@ class DepartmentRatingAppealView(DepartmentStaffMixin, View):
                     messages.error(request, message)
             return HttpResponseRedirect(detail)
         try:
-            supervision_services.rating_appeal_submit(rating=rating, actor=request.user,
+            rating_appeal_submit(rating=rating, actor=request.user,
                                                       submission=form.cleaned_data["submission"],
                                                       reason=form.cleaned_data["reason"])
         except ValidationError as error:
