@@ -38,7 +38,7 @@ from gov_services.models import Escalation, FollowUp, RatingAppeal
 from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services.supervision import casework, county_settings
-from gov_services.views_dept import deadline_hint
+from gov_services.views_dept.deadline_hints import deadline_hint
 from stations.mixins import WorkspaceMixin
 
 PAGE_SIZE = 30
