@@ -36,22 +36,16 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, postgres_migrated, progress
+from benches.harness import ROOT, Context, Row, postgres_migrated, progress, project_env
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_agency_bench"
 GOAL = 0.5
 
 
 def bench_env() -> dict[str, str]:
-    return clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="false",
+    return project_env(
         DATABASE_URL=os.environ.get("BENCH_AGENCY_DATABASE_URL", DEFAULT_URL),
-        CACHE_URL="locmemcache://bench",
-        CELERY_BROKER_URL="",
-        LOG_LEVEL="WARNING",
         AGENCY_SIMULATOR_LATENCY_MS="0",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
     )
 
 

@@ -12,38 +12,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, progress
+from benches.harness import Context, Row, child_json, progress, project_env
 
 RENDERS = int(os.environ.get("BENCH_CERTIFICATE_RENDERS", "20"))
 
 
 def run(ctx: Context) -> list[Row]:
     renders = ctx.scaled(RENDERS, 3)
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="false",
-        CACHE_URL="locmemcache://bench",
-        CELERY_BROKER_URL="",
-        LOG_LEVEL="WARNING",
-        BENCH_CERTIFICATE_RENDERS=str(renders),
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
-    )
+    env = project_env(BENCH_CERTIFICATE_RENDERS=str(renders))
     progress(f"certificate render: {renders} PDFs ours and {renders} bare, interleaved")
-    child = subprocess.run(
-        [sys.executable, "-m", "benches.certificate_render", "--child"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if child.returncode != 0:
-        raise RuntimeError(f"the certificate benchmark's child failed with status {child.returncode}")
-    result = json.loads(child.stdout.strip().splitlines()[-1])
+    result = child_json("benches.certificate_render", "--child", env=env)
     ctx.note(
         f"certificate render: one A4 page, Noto Serif CJK SC, seal PNG, QR SVG; PAdES ECDSA P-256; "
         f"harfbuzz subsetting {'on' if result['harfbuzz'] else 'OFF (install libharfbuzz-subset0)'}"

@@ -27,11 +27,10 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, postgres_migrated, progress
+from benches.harness import ROOT, Context, Row, child_json, postgres_migrated, progress, project_env
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_rollups_bench"
 ROWS = int(os.environ.get("BENCH_ROLLUPS_ROWS", "10000000"))
@@ -44,29 +43,9 @@ def run(ctx: Context) -> list[Row]:
     if ctx.short:  # its own database: the full data is reused by size, so small data must not replace it
         url = os.environ.get("BENCH_ROLLUPS_SHORT_DATABASE_URL", url + "_short")
     rows, runs = ctx.scaled(ROWS, 20_000), ctx.scaled(RUNS, 1)
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="false",
-        DATABASE_URL=url,
-        CACHE_URL="locmemcache://bench",
-        CELERY_BROKER_URL="",
-        LOG_LEVEL="WARNING",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
-        BENCH_ROLLUPS_ROWS=str(rows),
-        BENCH_ROLLUPS_RUNS=str(runs),
-    )
+    env = project_env(DATABASE_URL=url, BENCH_ROLLUPS_ROWS=str(rows), BENCH_ROLLUPS_RUNS=str(runs))
     postgres_migrated(env, "commission rollups")
-    child = subprocess.run(
-        [sys.executable, "-m", "benches.commission_rollups", "--child"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if child.returncode != 0:
-        raise RuntimeError(f"the commission rollups benchmark's child failed with status {child.returncode}")
-    r = json.loads(child.stdout.strip().splitlines()[-1])
+    r = child_json("benches.commission_rollups", "--child", env=env)
     ctx.note(
         f"commission rollups: {r['rows']:,} transactions ({r['journals']:,} journals, {r['entries']:,} entries) "
         f"on PostgreSQL over 2024–2025, {r['stations']} stations; {r['month_rows']:,} month and "

@@ -8,6 +8,7 @@ asserts a timing: absolute figures on shared 2-core machines drift by up to 2x, 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -220,6 +221,45 @@ def clean_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(overrides)
     return env
+
+
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789abcdefghij"
+
+
+def project_env(**overrides: str) -> dict[str, str]:
+    """clean_env for a bench child that runs the project itself: local settings without debug, a cache of
+    its own process, no broker, quiet logs and a throwaway secret key; `overrides` name the bench's
+    database and sizes (and may replace any of these)."""
+    return clean_env(
+        **{
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "DEBUG": "false",
+            "CACHE_URL": "locmemcache://bench",
+            "CELERY_BROKER_URL": "",
+            "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": BENCH_SECRET_KEY,
+            **overrides,
+        }
+    )
+
+
+def child_json(module: str, *args: str, env: dict[str, str], timeout: float | None = None) -> dict:
+    """Run `python -m module args` under env and return the JSON object its last line of output prints.
+
+    A bench measures in a child process so that Django is set up against the bench's own database; the
+    child's stderr passes through to the terminal, and a child that fails stops the bench."""
+    child = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    if child.returncode != 0:
+        raise RuntimeError(f"the bench child {module} {' '.join(args)} failed with status {child.returncode}")
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 def manage(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:

@@ -29,12 +29,11 @@ import datetime
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 import zoneinfo
 
-from benches.harness import ROOT, Context, Row, clean_env, postgres_database_ensure, progress
+from benches.harness import Context, Row, child_json, postgres_database_ensure, progress, project_env
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_partition_bench"
 
@@ -45,26 +44,8 @@ def run(ctx: Context) -> list[Row]:
     months = int(os.environ.get("BENCH_PARTITION_MONTHS", ctx.scaled(24, 6)))
     per_month = int(os.environ.get("BENCH_PARTITION_ROWS_PER_MONTH", ctx.scaled(100_000, 2_000)))
     runs = int(os.environ.get("BENCH_PARTITION_RUNS", ctx.scaled(5, 1)))
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="false",
-        DATABASE_URL=url,
-        CACHE_URL="locmemcache://bench",
-        CELERY_BROKER_URL="",
-        LOG_LEVEL="WARNING",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
-    )
-    child = subprocess.run(
-        [sys.executable, "-m", "benches.partitioning", "--child", str(months), str(per_month), str(runs)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if child.returncode != 0:
-        raise RuntimeError(f"the partitioning benchmark's child failed with status {child.returncode}")
-    r = json.loads(child.stdout.strip().splitlines()[-1])
+    env = project_env(DATABASE_URL=url)
+    r = child_json("benches.partitioning", "--child", str(months), str(per_month), str(runs), env=env)
     ctx.note(
         f"partitioning: {r['rows']:,} audit rows over {months} months in each table on PostgreSQL; converted in "
         f"place in {r['convert_s']:.1f} s ({r['rows'] / r['convert_s']:,.0f} rows/s, indexes and triggers "

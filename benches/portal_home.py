@@ -24,22 +24,27 @@ from __future__ import annotations
 import statistics
 
 from benches import load
-from benches.harness import VAR, Context, Row, clean_env, fetch, gunicorn, manage, migrated_sqlite, progress
+from benches.harness import (
+    VAR,
+    Context,
+    Row,
+    clean_env,
+    fetch,
+    gunicorn,
+    manage,
+    migrated_sqlite,
+    progress,
+    project_env,
+)
 
 DB_NAME = "portal.sqlite3"
 
 
 def ours_env(**extra: str) -> dict[str, str]:
-    return clean_env(
+    return project_env(
         **extra,
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="false",
         DATABASE_URL=f"sqlite:///{VAR / DB_NAME}",
-        CACHE_URL="locmemcache://bench",
-        CELERY_BROKER_URL="",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        LOG_LEVEL="WARNING",
     )
 
 

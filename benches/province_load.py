@@ -46,10 +46,10 @@ from benches.harness import (
     ROOT,
     Context,
     Row,
-    clean_env,
     gunicorn,
     postgres_migrated,
     progress,
+    project_env,
 )
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_province_bench"
@@ -70,16 +70,11 @@ def server_env(**overrides: str) -> dict[str, str]:
     extra = {}
     if os.environ.get("BENCH_PROVINCE_REPLICA_URL"):
         extra["REPLICA_DATABASE_URL"] = os.environ["BENCH_PROVINCE_REPLICA_URL"]
-    return clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="false",
+    return project_env(
         DATABASE_URL=_database_url(),
         CACHE_URL="locmemcache://province",
-        CELERY_BROKER_URL="",
-        LOG_LEVEL="WARNING",
         AGENCY_SIMULATOR_LATENCY_MS="0",
         SMS_BACKEND="core.sms.OutboxBackend",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
         **extra,
         **overrides,
     )

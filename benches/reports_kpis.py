@@ -45,7 +45,7 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, postgres_migrated, progress
+from benches.harness import ROOT, Context, Row, postgres_migrated, progress, project_env
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_reports_bench"
 PER_COUNTY = int(os.environ.get("BENCH_REPORTS_PER_COUNTY", "150000"))
@@ -64,14 +64,8 @@ def run(ctx: Context) -> list[Row]:
     per_county = ctx.scaled(PER_COUNTY, 2000)
     counties = [1, 2] if ctx.short else COUNTIES
     runs = ctx.scaled(RUNS, 1)
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="false",
+    env = project_env(
         DATABASE_URL=url,
-        CACHE_URL="locmemcache://bench",
-        CELERY_BROKER_URL="",
-        LOG_LEVEL="WARNING",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
         BENCH_REPORTS_PER_COUNTY=str(per_county),
         BENCH_REPORTS_COUNTIES=",".join(map(str, counties)),
         BENCH_REPORTS_RUNS=str(runs),

@@ -30,7 +30,7 @@ import tracemalloc
 import types
 import zipfile
 
-from benches.harness import ROOT, Context, Row, clean_env, postgres_migrated, progress
+from benches.harness import ROOT, Context, Row, child_json, postgres_migrated, progress, project_env
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_imports_bench"
 BASELINE = os.environ.get("BENCH_IMPORTS_BASELINE", "e41a2ed")
@@ -46,26 +46,20 @@ def run(ctx: Context) -> list[Row]:
     runs, rows, many, limit = ctx.scaled(RUNS, 1), ctx.scaled(1000, 100), ctx.scaled(20_000, 6_000), OLD_LIMIT
     if ctx.short:
         limit = min(OLD_LIMIT, 5.0)
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="false",
+    env = project_env(
         DATABASE_URL=url,
-        CACHE_URL="locmemcache://bench",
-        CELERY_BROKER_URL="",
-        LOG_LEVEL="WARNING",
         BENCH_IMPORTS_RUNS=str(runs),
         BENCH_IMPORTS_ROWS=str(rows),
         BENCH_IMPORTS_MANY_ROWS=str(many),
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
     )
     postgres_migrated(env, "spreadsheet imports")
     progress(f"spreadsheet imports: ours and the reader at {BASELINE}, {runs} runs each")
-    r = _child_json(["--child"], env)
+    r = child_json("benches.spreadsheet_imports", "--child", env=env)
     progress(
         f"spreadsheet imports: the old reader on the 857 KB-style workbook (stopped after {limit:.0f} s)"
     )
     try:
-        old = _child_json(["--old-bomb"], env, timeout=limit)
+        old = child_json("benches.spreadsheet_imports", "--old-bomb", env=env, timeout=limit)
         old_bomb, old_note = old["seconds"], f"old: {old['outcome']}"
     except subprocess.TimeoutExpired:
         old_bomb, old_note = limit, f"old: still parsing after {limit:.0f} s, stopped"
@@ -116,23 +110,6 @@ def run(ctx: Context) -> list[Row]:
             note=f"median of {runs}",
         ),
     ]
-
-
-def _child_json(args: list[str], env: dict, timeout: float | None = None) -> dict:
-    child = subprocess.run(
-        [sys.executable, "-m", "benches.spreadsheet_imports", *args],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-        timeout=timeout,
-    )
-    if child.returncode != 0:
-        raise RuntimeError(
-            f"the spreadsheet imports benchmark's child {args} failed with status {child.returncode}"
-        )
-    return json.loads(child.stdout.strip().splitlines()[-1])
 
 
 # --- the children: Django set up against the bench database ---------------------------------------

@@ -29,11 +29,10 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, clean_env, postgres_migrated, progress
+from benches.harness import ROOT, Context, Row, child_json, postgres_migrated, progress, project_env
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_supervision"
 GOAL_SECONDS = 60
@@ -47,30 +46,14 @@ OFFICERS = 50  # per department
 def run(ctx: Context) -> list[Row]:
     url = os.environ.get("BENCH_SUPERVISION_DATABASE_URL", DEFAULT_URL)
     rows = int(os.environ.get("BENCH_SUPERVISION_ROWS") or ctx.scaled(1_000_000, 20_000))
-    env = clean_env(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DEBUG="false",
+    env = project_env(
         DATABASE_URL=url,
-        CACHE_URL="locmemcache://bench",
-        CELERY_BROKER_URL="",
-        LOG_LEVEL="WARNING",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdefghij",
         SMS_BACKEND="core.sms.ConsoleBackend",
         BENCH_SUPERVISION_ROWS=str(rows),
         BENCH_SUPERVISION_REPEAT=str(max(1, ctx.repeat)),
     )
     postgres_migrated(env, "supervision")
-    child = subprocess.run(
-        [sys.executable, "-m", "benches.supervision_sweep", "--child"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if child.returncode != 0:
-        raise RuntimeError(f"the sweep benchmark's child failed with status {child.returncode}")
-    result = json.loads(child.stdout.strip().splitlines()[-1])
+    result = child_json("benches.supervision_sweep", "--child", env=env)
     ctx.note(
         f"supervision sweep: {result['open']:,} open requests on PostgreSQL, {DEPARTMENTS} departments, "
         f"{result['people']:,} heads and officers; a first sweep issues {result['cards']:,} cards and "
@@ -289,7 +272,7 @@ def _measure(world: dict, now, *, repeat: int) -> dict:
 
     from core.models import SmsOutboxMessage
     from gov_services.models import Escalation, EscalationStep, SupervisionCard
-    from gov_services.services.supervision import supervision_sweep_run
+    from gov_services.services.supervision.sweep import supervision_sweep_run
     from gov_services.workflow import CLOCK_RUNNING
 
     running = [str(s) for s in CLOCK_RUNNING]

@@ -3,27 +3,27 @@ also log appeals that came in by phone or WeChat."""
 
 from django.urls import path
 
-from gov_services import views_dept as views
+from gov_services.views_dept import county_requests, queue, request_actions, request_files, request_page
 from gov_services.views_dept_fees import DepartmentFeeStatementView
 from gov_services.views_intake import RelayedAppealCreateView
 
 urlpatterns = [
-    path("dept/", views.DepartmentHomeView.as_view(), name="dept-home"),
-    path("dept/views/", views.SavedQueueViewCreateView.as_view(), name="dept-view-create"),
-    path("dept/views/<int:pk>/delete/", views.SavedQueueViewDeleteView.as_view(), name="dept-view-delete"),
-    path("dept/bulk-assign/", views.DepartmentBulkAssignView.as_view(), name="dept-bulk-assign"),
+    path("dept/", queue.DepartmentHomeView.as_view(), name="dept-home"),
+    path("dept/views/", queue.SavedQueueViewCreateView.as_view(), name="dept-view-create"),
+    path("dept/views/<int:pk>/delete/", queue.SavedQueueViewDeleteView.as_view(), name="dept-view-delete"),
+    path("dept/bulk-assign/", queue.DepartmentBulkAssignView.as_view(), name="dept-bulk-assign"),
     path("dept/fees/", DepartmentFeeStatementView.as_view(), name="dept-fees"),
-    path("dept/requests/<int:pk>/", views.DepartmentRequestDetailView.as_view(), name="dept-request-detail"),
-    path("dept/requests/<int:pk>/actions/", views.DepartmentRequestActionView.as_view(),
+    path("dept/requests/<int:pk>/", request_page.DepartmentRequestDetailView.as_view(), name="dept-request-detail"),
+    path("dept/requests/<int:pk>/actions/", request_actions.DepartmentRequestActionView.as_view(),
          name="dept-request-action"),
-    path("dept/requests/<int:pk>/rating-appeal/", views.DepartmentRatingAppealView.as_view(),
+    path("dept/requests/<int:pk>/rating-appeal/", request_actions.DepartmentRatingAppealView.as_view(),
          name="dept-rating-appeal"),
-    path("dept/requests/<int:pk>/signature/", views.RequestSignatureView.as_view(), name="request-signature"),
-    path("dept/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="request-attachment"),
-    path("dept/attachments/<int:pk>/pages/", views.AttachmentPageView.as_view(), name="request-attachment-page"),
-    path("county/requests/", views.CountyRequestListView.as_view(), name="county-request-list"),
+    path("dept/requests/<int:pk>/signature/", request_files.RequestSignatureView.as_view(), name="request-signature"),
+    path("dept/attachments/<int:pk>/", request_files.AttachmentDownloadView.as_view(), name="request-attachment"),
+    path("dept/attachments/<int:pk>/pages/", request_files.AttachmentPageView.as_view(), name="request-attachment-page"),
+    path("county/requests/", county_requests.CountyRequestListView.as_view(), name="county-request-list"),
     path("county/requests/new/", RelayedAppealCreateView.as_view(), name="county-appeal-create"),
-    path("county/requests/<int:pk>/", views.CountyRequestDetailView.as_view(), name="county-request-detail"),
-    path("county/requests/<int:pk>/actions/", views.CountyRequestActionView.as_view(),
+    path("county/requests/<int:pk>/", request_page.CountyRequestDetailView.as_view(), name="county-request-detail"),
+    path("county/requests/<int:pk>/actions/", request_actions.CountyRequestActionView.as_view(),
          name="county-request-action"),
 ]

@@ -37,7 +37,7 @@ from gov_services.services.reports import (
     report_unfollow,
     service_request_public_reply,
 )
-from gov_services.views_dept import _officer_request
+from gov_services.views_dept.access import officer_request
 from gov_services.views_resident import _own_request_or_404, error_summary
 from stations.mixins import DepartmentStaffMixin
 from stations.models import Region
@@ -253,7 +253,7 @@ class DepartmentPublicReplyView(DepartmentStaffMixin, View):
         return redirect("gov_services:dept-request-detail", pk=pk)
 
     def post(self, request, pk):
-        service_request, _member = _officer_request(request.user, pk)
+        service_request, _member = officer_request(request.user, pk)
         detail = reverse("gov_services:dept-request-detail", args=[pk])
         form = PublicReplyForm(request.POST, prefix="reply")
         if not form.is_valid():

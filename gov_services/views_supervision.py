@@ -37,8 +37,8 @@ from gov_services.identifiers import format_tracking_code
 from gov_services.models import Escalation, FollowUp, RatingAppeal
 from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
-from gov_services.services import supervision as services
-from gov_services.views_dept import deadline_hint
+from gov_services.services.supervision import casework, county_settings
+from gov_services.views_dept.deadline_hints import deadline_hint
 from stations.mixins import WorkspaceMixin
 
 PAGE_SIZE = 30
@@ -152,7 +152,7 @@ class EscalationDetailView(SupervisionMixin, View):
         form = EscalationOutcomeForm(request.POST)
         if form.is_valid():
             try:
-                services.escalation_record_outcome(escalation=self.escalation, actor=request.user,
+                casework.escalation_record_outcome(escalation=self.escalation, actor=request.user,
                                                    **form.cleaned_data)
             except ValidationError as error:
                 if error.code == "already_recorded":
@@ -224,7 +224,7 @@ class FollowUpDetailView(SupervisionMixin, View):
         form = FollowUpCallbackForm(request.POST)
         if form.is_valid():
             try:
-                services.follow_up_record_callback(follow_up=self.follow_up, actor=request.user,
+                casework.follow_up_record_callback(follow_up=self.follow_up, actor=request.user,
                                                    **form.cleaned_data)
             except ValidationError as error:
                 if error.code == "already_closed":
@@ -256,7 +256,7 @@ class FollowUpAppealDecideView(FollowUpDetailView):
         form = RatingAppealDecisionForm(request.POST)
         if form.is_valid():
             try:
-                services.rating_appeal_decide(appeal=appeal, actor=request.user,
+                casework.rating_appeal_decide(appeal=appeal, actor=request.user,
                                               upheld=form.cleaned_data["decision"] == "upheld",
                                               note=form.cleaned_data["note"])
             except ValidationError as error:
@@ -305,7 +305,7 @@ class SupervisionSettingsView(SupervisionMixin, View):
         form = SupervisionSettingsForm(request.POST)
         if form.is_valid():
             try:
-                services.supervision_settings_update(county=self.county, actor=request.user, **form.cleaned_data)
+                county_settings.supervision_settings_update(county=self.county, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
                 errors_onto(form, error)
             else:
@@ -350,7 +350,7 @@ class _StepEditView(SupervisionMixin, View):
 class EscalationStepCreateView(_StepEditView):
     def save(self, data):
         data.pop("is_active", None)
-        return services.escalation_step_create(county=self.county, actor=self.request.user, **data)
+        return county_settings.escalation_step_create(county=self.county, actor=self.request.user, **data)
 
 
 class EscalationStepUpdateView(_StepEditView):
@@ -361,4 +361,4 @@ class EscalationStepUpdateView(_StepEditView):
 
     def save(self, data):
         self.county = self.step.county
-        return services.escalation_step_update(step=self.step, actor=self.request.user, **data)
+        return county_settings.escalation_step_update(step=self.step, actor=self.request.user, **data)

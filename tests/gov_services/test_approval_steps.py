@@ -26,7 +26,7 @@ from gov_services.services import item_steps
 from gov_services.services import requests as services
 from gov_services.services.queue import service_requests_bulk_assign
 from gov_services.services.requests.steps import request_steps
-from gov_services.services.supervision import supervision_sweep_run
+from gov_services.services.supervision.sweep import supervision_sweep_run
 from gov_services.steps import StepPlan, default_plan, overall_limit, plan_errors
 from tests.clock import clock_at
 from tests.factories import (

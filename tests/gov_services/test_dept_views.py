@@ -16,7 +16,7 @@ from gov_services.deadlines import WorkCalendar, add_working_days
 from gov_services.models import RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services import requests as services
-from gov_services.views_dept import DeadlineHint, deadline_hint
+from gov_services.views_dept.deadline_hints import DeadlineHint, deadline_hint
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,

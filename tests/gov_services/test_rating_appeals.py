@@ -21,7 +21,7 @@ from gov_services.services.requests.moves import (
     service_request_rerate,
     service_request_rerate_by_tracking,
 )
-from gov_services.services.supervision import (
+from gov_services.services.supervision.casework import (
     follow_up_record_callback,
     rating_appeal_decide,
     rating_appeal_submit,

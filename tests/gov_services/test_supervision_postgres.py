@@ -7,8 +7,9 @@ from django.db.models import Count
 
 from core.models import SmsOutboxMessage
 from gov_services.models import Escalation, RequestEvent, ServiceRequest, SupervisionCard
-from gov_services.services import supervision as services
-from gov_services.services.supervision import supervision_settings_ensure, supervision_sweep_run
+from gov_services.services.supervision import batches
+from gov_services.services.supervision.county_settings import supervision_settings_ensure
+from gov_services.services.supervision.sweep import supervision_sweep_run
 from tests.concurrency import run_together
 from tests.gov_services.supervision_helpers import Office, at
 
@@ -25,7 +26,7 @@ ACCEPTED = at(2025, 3, 3, 10)
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_issue_nothing_twice(office, tree, monkeypatch):
-    monkeypatch.setattr(services, "BATCH_SIZE", 7)          # many small batches: the runs interleave
+    monkeypatch.setattr(batches, "BATCH_SIZE", 7)          # many small batches: the runs interleave
     supervision_settings_ensure(county=tree["county"])
     running = [office.accepted(ACCEPTED) for _ in range(40)]
     returned = [office.accepted(ACCEPTED, status="returned", paused_at=at(2025, 1, 6)) for _ in range(10)]
@@ -85,7 +86,7 @@ def test_the_set_based_path_writes_what_the_portable_path_writes(office, tree, m
     now = at(2025, 3, 18, 9)
     outcomes = []
     for set_based in (True, False):
-        monkeypatch.setattr(services, "_set_based", lambda value=set_based: value)
+        monkeypatch.setattr(batches, "set_based", lambda value=set_based: value)
         with transaction.atomic():  # rolled back: the other path starts from the same requests (events are kept)
             supervision_sweep_run(now=now)
             supervision_sweep_run(now=now)  # and idempotent on both

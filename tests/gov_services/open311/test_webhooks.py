@@ -159,7 +159,7 @@ def test_a_delivery_whose_hand_off_to_celery_was_lost_is_sent_by_the_sweep(
 def test_the_sweeps_automatic_close_of_a_channels_request_is_sent_too(hotline, receiver, tree,
                                                                        django_capture_on_commit_callbacks):
     from gov_services.models import ChannelRequest
-    from gov_services.services.supervision import supervision_sweep_run
+    from gov_services.services.supervision.sweep import supervision_sweep_run
     from tests.gov_services.supervision_helpers import Office, at
 
     hotline.webhook_url = receiver.url
