@@ -73,7 +73,7 @@ def seed_requests(demo: DemoCounty, progress) -> None:
     # Each counter files what it may file: the items available at its village (the counter's catalogue).
     items = {station.pk: list(service_items_available_at(place=station.village).prefetch_related("materials"))
              for station in stations}
-    officers = _officers_by_department()
+    officers = officers_by_department()
     now = timezone.now()
     for index in range(REQUEST_COUNT):
         station = rng.choice(stations)
@@ -88,7 +88,7 @@ def seed_requests(demo: DemoCounty, progress) -> None:
             progress.step(f"requests {index + 1}/{REQUEST_COUNT}")
 
 
-def _officers_by_department() -> dict[int, list]:
+def officers_by_department() -> dict[int, list]:
     """Each department's members, the officers before the head (the first one handles the requests)."""
     officers: dict[int, list] = {}
     for membership in DepartmentMembership.objects.select_related("user").order_by("is_head", "pk"):
@@ -125,7 +125,7 @@ def _walk(request, path, rng, officers, operator, submitted, now) -> None:
         if moment >= now:
             return
         with at(moment):
-            request = _move(request, action, rng, officers, operator)
+            request = move(request, action, rng, officers, operator)
 
 
 def _optional_steps_first(request, officer) -> None:
@@ -156,7 +156,7 @@ def _hand_to_another_for_approval(request, officers) -> None:
 STEP_NOTES = {"inspection": "已入户调查，家庭情况属实。", "notice": "已在村务公开栏公示七天，无异议。"}
 
 
-def _move(request, action: str, rng: random.Random, officers, operator):
+def move(request, action: str, rng: random.Random, officers, operator):
     officer = request.assignee or officers[0]  # whoever holds it acts on it
     if action in ("start_review", "approve", "refuse"):
         _optional_steps_first(request, officer)

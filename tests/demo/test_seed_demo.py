@@ -112,6 +112,7 @@ def test_seed_demo_builds_the_county_prints_every_login_and_a_second_run_changes
 
     assert CareResident.objects.count() >= 3 and Responder.objects.count() == 6
     assert set(CareCall.objects.values_list("status", flat=True)) & {"confirmed", "new"}
+    _assert_residents_reports_are_on_the_public_map()
     _assert_master_data_came_through_the_imports()
     _assert_the_demo_wechat_account_answers()
     # The store lists each item once (no "精选" copy at 1.2× the price of the same goods).
@@ -122,6 +123,20 @@ def test_seed_demo_builds_the_county_prints_every_login_and_a_second_run_changes
     before = _row_counts()
     call_command("seed_demo", stdout=StringIO())
     assert _row_counts() == before
+
+
+def _assert_residents_reports_are_on_the_public_map() -> None:
+    """Residents' own reports at their stages: one just in, one answered publicly, done and rated, one
+    followed by a neighbour; the public list shows them without a name or a phone."""
+    from gov_services.models import RequestFollower
+
+    reports = ServiceRequest.objects.filter(channel="web", kind="appeal", is_public=True)
+    assert {"submitted", "accepted", "rated"} <= set(reports.values_list("status", flat=True))
+    assert all(report.latitude and report.department_id for report in reports)
+    assert reports.filter(events__action="public_reply").count() >= 3
+    assert RequestFollower.objects.filter(request__in=reports, is_reporter=False).exists()
+    page = Client().get("/reports/").content.decode()
+    assert "村口路灯不亮" in page and "赵红梅" not in page and "13935000011" not in page
 
 
 def _assert_the_demo_wechat_account_answers() -> None:

@@ -24,6 +24,7 @@ from demo.seeding.county import (
 )
 from demo.seeding.people import DEMO_PASSWORD, seed_resident
 from demo.seeding.portal import seed_portal
+from demo.seeding.reports import seed_reports
 from demo.seeding.service_requests import REQUEST_COUNT, seed_requests
 from demo.seeding.shop import MERCHANTS, seed_merchants
 from demo.seeding.sms import seed_sms_templates
@@ -33,7 +34,7 @@ from stations.models import Station
 
 # regions, admins, stations, departments, staff, grids, till set-up, catalogue; requests by forties; the
 # till's history by month and its total; certificates, supervision; one per merchant; portal, people.
-STEPS = 8 + REQUEST_COUNT // 40 + HISTORY_MONTHS + 2 + 2 + len(MERCHANTS) + 2 + 1 + 1 + 1  # + care, SMS templates, channels
+STEPS = 8 + REQUEST_COUNT // 40 + HISTORY_MONTHS + 2 + 2 + len(MERCHANTS) + 2 + 1 + 1 + 1 + 1  # + care, SMS templates, channels, reports
 
 
 class Command(BaseCommand):
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             seed_till(demo, progress)
             seed_catalogue(demo, progress)
             seed_requests(demo, progress)  # … then its activity, through the services
+            seed_reports(demo, progress)
             seed_agency(demo, progress)
             seed_certificates(demo, progress)
             seed_supervision(demo, progress)
