@@ -38,7 +38,6 @@ from tests.access.policy import (
     REGION,
     RESIDENT,
     SIGNED_IN,
-    SIGNED_OUT,
     STAFF,
     STATION,
     Case,
