@@ -7,7 +7,7 @@ Oscar's own code and the staff dashboard can still build links to them (an offer
 site"), but they answer "not found", and the e-mail reset leads to the accounts app's SMS reset."""
 
 from django.http import Http404
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, reverse_lazy
 from django.views.generic import RedirectView
 from oscar.config import Shop as OscarShop
 
@@ -19,7 +19,7 @@ def not_served(request, *args, **kwargs):
     raise Http404("not offered by the village store")
 
 
-_to_sms_reset = RedirectView.as_view(pattern_name="accounts:password-reset")
+_to_sms_reset = RedirectView.as_view(url=reverse_lazy("accounts:password-reset"))  # (the e-mailed token is dropped)
 
 
 def _closed(patterns: list, namespace: str = "") -> list:
