@@ -126,7 +126,7 @@ def _thanks_for(client, order):
 def test_the_delivery_and_card_pages_are_in_chinese(shopper, resident, goods, pickup_station, tree,  # noqa: F811
                                                     merchant_a):
     """The other payment and delivery cases: home delivery with the township's fee (its checkout step and
-    thanks), a card order still to pay (thanks and the pay page) and one paid."""
+    thanks), a card order still to pay and one paid."""
     from shop.models import DeliveryFee, Payment
     from tests.shop import factories
     from tests.shop.test_checkout import _checkout
@@ -142,7 +142,6 @@ def test_the_delivery_and_card_pages_are_in_chinese(shopper, resident, goods, pi
     pages.append(_page(shopper, response.url, what="thanks for cash on delivery"))
     card = factories.order((goods["eggs"], 1), user=resident, station=pickup_station, payment_method="card_sim")
     pages.append(_thanks_for(shopper, card))
-    pages.append(_page(shopper, reverse("shop:order-pay", args=[card.number]), what="the pay page"))
     Payment.objects.create(order=card, provider="card_sim", amount_fen=3600, status=Payment.Status.PAID)
     pages.append(_thanks_for(shopper, card))
     pages.append(_page(shopper, reverse("customer:order", args=[card.number]), what="a paid card order"))
