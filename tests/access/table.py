@@ -1067,10 +1067,10 @@ EXPECTATIONS: dict[str, Case] = {
                                      post=Unexercised("the order's signed hash is the proof")),
     # Oscar's password reset by e-mail leads to the accounts app's, by SMS (shop/oscar_shop.py).
     "password-reset": Case(PUBLIC, ok=REDIRECT, post=Unexercised("a redirect to the accounts app's reset")),
-    "password-reset-done": Case(PUBLIC, ok=REDIRECT),
+    "password-reset-done": Case(PUBLIC, ok=REDIRECT, post=Unexercised("a redirect to the accounts app's reset")),
     "password-reset-confirm": Case(PUBLIC, values={"uidb64": "MQ", "token": "set-password"}, ok=REDIRECT,
                                    post=Unexercised("a redirect to the accounts app's reset")),
-    "password-reset-complete": Case(PUBLIC, ok=REDIRECT),
+    "password-reset-complete": Case(PUBLIC, ok=REDIRECT, post=Unexercised("a redirect to the accounts app's reset")),
 
     # === django-oscar: the dashboard (staff's; a merchant is sent to /merchant/) =====================================
     "dashboard:login": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the dashboard's sign-in form (throttled)")),
