@@ -62,7 +62,7 @@ WAGTAIL_APPS = [
 ]
 
 OSCAR_APPS = [
-    "oscar.config.Shop",
+    "shop.oscar_shop.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",

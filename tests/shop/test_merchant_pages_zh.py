@@ -134,3 +134,32 @@ def test_no_latin_only_label_on_the_counters_store_pages(client, world, operator
         if found := latin_labels(response.content.decode()):
             problems[url] = found
     assert problems == {}
+
+
+def test_no_latin_only_label_on_the_membership_and_the_countys_store_pages(client, world, merchant_a,
+                                                                          merchant_a_user, county_admin):
+    """The membership application, a merchant due for re-vetting, and county staff's scoped view of the
+    merchants, their products, orders and statements and the delivery fees."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    problems = {}
+
+    def crawl(url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if found := latin_labels(response.content.decode()):
+            problems[url] = found
+
+    crawl(reverse("shop:merchant-apply"))
+    merchant_a.revet_on = timezone.localdate() + timedelta(days=3)
+    merchant_a.save(update_fields=["revet_on"])
+    client.force_login(merchant_a_user)
+    crawl(reverse("shop:merchant-home"))
+    client.force_login(county_admin)
+    for url in (reverse("shop:county-merchant-list"), reverse("shop:county-merchant-detail", args=[merchant_a.pk]),
+                reverse("shop:county-merchant-products"), reverse("shop:county-merchant-orders"),
+                reverse("shop:county-merchant-statements"), reverse("shop:county-delivery-fees")):
+        crawl(url)
+    assert problems == {}

@@ -114,3 +114,38 @@ def test_every_store_page_a_resident_walks_through_is_in_chinese(shopper, goods,
 
     found = {url: labels for url, html in pages if (labels := latin_only_labels(html))}
     assert not found, f"English labels on zh-hans store pages: {found}"
+
+
+def _thanks_for(client, order):
+    session = client.session
+    session["checkout_order_id"] = order.pk
+    session.save()
+    return _page(client, reverse("checkout:thank-you"), what=f"thank-you for {order.number}")
+
+
+def test_the_delivery_and_card_pages_are_in_chinese(shopper, resident, goods, pickup_station, tree,  # noqa: F811
+                                                    merchant_a):
+    """The other payment and delivery cases: home delivery with the township's fee (its checkout step and
+    thanks), a card order still to pay and one paid."""
+    from shop.models import DeliveryFee, Payment
+    from tests.shop import factories
+    from tests.shop.test_checkout import _checkout
+
+    township = tree["townships"][0]
+    DeliveryFee.objects.create(township=township, fee_fen=500)
+    merchant_a.townships.add(township)
+    _add(shopper, goods["eggs"])
+    delivery = {"method": "delivery", "station": pickup_station.pk, "township": township.pk,
+                "address": "城关村三组12号", "recipient": "刘桂兰", "phone": "13935000001"}
+    pages = [_page(shopper, reverse("checkout:shipping-address"), what="checkout with a basket")]
+    response = _checkout(shopper, delivery)
+    pages.append(_page(shopper, response.url, what="thanks for cash on delivery"))
+    card = factories.order((goods["eggs"], 1), user=resident, station=pickup_station, payment_method="card_sim")
+    pages.append(_thanks_for(shopper, card))
+    Payment.objects.create(order=card, provider="card_sim", amount_fen=3600, status=Payment.Status.PAID)
+    pages.append(_thanks_for(shopper, card))
+    pages.append(_page(shopper, reverse("customer:order", args=[card.number]), what="a paid card order"))
+
+    found = {url: labels for url, html in pages if (labels := latin_only_labels(html))}
+    assert not found, f"English labels on zh-hans store pages: {found}"
+    assert not any("邮" in html or "email" in html.lower() for _url, html in pages[1:]), "email for a phone-only account"

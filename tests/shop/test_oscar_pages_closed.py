@@ -1,0 +1,39 @@
+"""Oscar's pages the village store does not offer (reviews, offers, ranges, the e-mail password reset)
+are not reachable in Oscar's own templates: they answer 404, or lead to the accounts app's SMS reset,
+to every method, while their names still resolve for Oscar's and the dashboard's links."""
+
+import pytest
+from django.urls import reverse
+
+from tests.shop import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _urls(product):
+    kwargs = {"product_slug": product.slug, "product_pk": product.pk}
+    return [reverse("offer:list"), reverse("offer:detail", kwargs={"slug": "summer"}),
+            reverse("catalogue:range", kwargs={"slug": "summer"}),
+            reverse("catalogue:reviews-list", kwargs=kwargs), reverse("catalogue:reviews-add", kwargs=kwargs),
+            reverse("catalogue:reviews-detail", kwargs={**kwargs, "pk": 1}),
+            reverse("catalogue:reviews-vote", kwargs={**kwargs, "pk": 1})]
+
+
+def test_reviews_offers_and_ranges_are_not_found(client, resident, merchant_a):
+    product = factories.product(merchant_a.partner, title="农家土鸡蛋（30枚）", price="36.00")
+    for signed_in in (False, True):
+        if signed_in:
+            client.force_login(resident)
+        for url in _urls(product):
+            assert client.get(url).status_code == 404, url
+            assert client.post(url, {"title": "好", "score": 5, "body": "好"}).status_code == 404, url
+    assert not product.reviews.exists()
+    assert client.get(product.get_absolute_url()).status_code == 200
+
+
+def test_the_email_password_reset_leads_to_the_sms_reset(client):
+    for url in (reverse("password-reset"), reverse("password-reset-done"), reverse("password-reset-complete"),
+                reverse("password-reset-confirm", kwargs={"uidb64": "MQ", "token": "set-password"})):
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 302 and response["Location"] == reverse("accounts:password-reset"), url
