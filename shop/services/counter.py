@@ -26,6 +26,7 @@ from stations.scope import require, scope_for
 
 Basket = get_model("basket", "Basket")
 Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 ShippingAddress = get_model("order", "ShippingAddress")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
@@ -42,8 +43,12 @@ def _operator_station(user: User):
 
 
 def _basket(items: list[tuple[int, int]]):
+    """A basket of the goods, their stock checked under a lock on their stock records (so that two sales of
+    the last units at the same moment cannot both pass the check)."""
     if not items:
         raise ValidationError(_("Add at least one item."))
+    list(StockRecord.objects.select_for_update().filter(product_id__in=[pk for pk, _qty in items]).order_by("pk")
+         .values_list("pk", flat=True))
     basket = Basket.objects.create()
     basket.strategy = Selector().strategy()
     products = Product.objects.in_bulk([product_id for product_id, _qty in items])
@@ -112,17 +117,25 @@ def _place(basket, station, customer_name: str):
     return order
 
 
-def _hand_over_now(sale: CounterSale, user: User) -> None:
-    tx = agency.cash_sale_record(actor=user, station=sale.station, amount_fen=fen_from_decimal(sale.order.total_incl_tax),
+def _hand_over_now(sale: CounterSale, user: User):
+    """The till's record of the sale (cash into the drawer, or the wallet's confirmed payment under the same
+    key into the wallet clearing account) and the goods handed over. Returns the till transaction."""
+    total_fen = fen_from_decimal(sale.order.total_incl_tax)
+    tx = agency.cash_sale_record(actor=user, station=sale.station, amount_fen=total_fen,
                                  idempotency_key=sale.idempotency_key, external_reference=str(sale.order.number),
-                                 description=_("Counter sale"))
+                                 description=_("Counter sale"), payment_method=sale.payment_method)
     sale.till_reference = tx.reference
     sale.save(update_fields=["till_reference"])
+    if sale.wallet_order:
+        payments.wallet_taken_record(order=sale.order, provider=sale.payment_method, out_trade_no=sale.wallet_order,
+                                     amount_fen=total_fen, actor=user)
     for part in sale.order.parts.select_related("partner", "station"):
         part.status, part.counter_sale_reference = OrderPart.Status.COLLECTED, tx.reference
-        payments.cash_taken_record(part=part, actor=user)
+        if not sale.wallet_order:
+            payments.cash_taken_record(part=part, actor=user)
         settlement.part_commission_post(part=part, actor=user)
         part.save(update_fields=["status", "counter_sale_reference", "commission_fen", "commission_reference",
                                  "updated_at"])
         OrderPartEvent.objects.create(part=part, actor=user, from_status=OrderPart.Status.PLACED,
                                       to_status=OrderPart.Status.COLLECTED, note=_("Counter sale"))
+    return tx
