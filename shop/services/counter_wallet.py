@@ -30,7 +30,15 @@ from core.audit import audit_event_record
 from core.idempotency import create_once
 from core.money import fen_from_decimal, format_yuan
 from shop.models import CounterSale
-from shop.services.counter import MAX_QUANTITY, Product, Selector, _basket, _hand_over_now, _operator_station, _place
+from shop.services.counter import (
+    MAX_QUANTITY,
+    Product,
+    Selector,
+    operator_station,
+    sale_basket,
+    sale_hand_over,
+    sale_place,
+)
 from shop.services.orders import order_parts_create
 
 RECORDER = "shop.counter_sale"
@@ -61,7 +69,7 @@ def counter_sale_wallet_start(*, user: User, idempotency_key: uuid.UUID, wallet:
                               customer_name: str = "", done_url: str = "") -> TillWalletPayment:
     """Open the wallet payment of a sale of goods on display (its QR for the counter screen). The same key
     returns the first payment; `done_url`: where the counter goes once the sale is placed."""
-    station = _operator_station(user)
+    station = operator_station(user)
     priced = _priced(items)
     total_fen = sum(quantity * unit_fen for _pk, quantity, unit_fen in priced)
     payment = till_wallet_start(
@@ -107,10 +115,10 @@ def counter_sale_wallet_record(*, payment: TillWalletPayment, operator: User) ->
                 return CounterTransaction.objects.get(reference=sale.till_reference)
 
             def build() -> CounterSale:
-                basket = _basket([(pk, quantity) for pk, quantity, _unit in order_data["items"]])
+                basket = sale_basket([(pk, quantity) for pk, quantity, _unit in order_data["items"]])
                 _same_prices(basket, order_data["items"], payment.amount_fen)
                 customer_name = order_data.get("customer_name", "")
-                order = _place(basket, payment.station, customer_name)
+                order = sale_place(basket, payment.station, customer_name)
                 order_parts_create(order=order, method="pickup", station=payment.station,
                                    recipient=customer_name or _("Walk-in customer"), phone="",
                                    payment_method=payment.wallet)
@@ -121,7 +129,7 @@ def counter_sale_wallet_record(*, payment: TillWalletPayment, operator: User) ->
             sale, created = create_once(CounterSale, key={"idempotency_key": payment.idempotency_key}, build=build)
             if not created:
                 return CounterTransaction.objects.get(reference=sale.till_reference)
-            tx = _hand_over_now(sale, operator)
+            tx = sale_hand_over(sale, operator)
             audit_event_record(actor=operator, action="counter_sale.created", target=sale,
                                data={"order": str(sale.order.number), "mode": sale.mode, "till": sale.till_reference,
                                      "wallet": payment.wallet, "out_trade_no": payment.out_trade_no})
