@@ -72,14 +72,16 @@ def counter_sale_wallet_start(*, user: User, idempotency_key: uuid.UUID, wallet:
     station = operator_station(user)
     priced = _priced(items)
     total_fen = sum(quantity * unit_fen for _pk, quantity, unit_fen in priced)
+    resent = TillWalletPayment.objects.filter(idempotency_key=idempotency_key).exists()
     payment = till_wallet_start(
         actor=user, station=station, wallet=wallet, purpose=CounterTransaction.Kind.CASH_SALE, amount_fen=total_fen,
         idempotency_key=idempotency_key, description=_("Counter sale"), done_url=done_url,
         order={"recorder": RECORDER, "items": priced, "customer_name": customer_name.strip()[:60],
                "external_reference": str(idempotency_key), "description": _("Counter sale")})
-    audit_event_record(actor=user, action="counter_sale.wallet_started", target=payment,
-                       data={"wallet": wallet, "amount_fen": total_fen, "out_trade_no": payment.out_trade_no,
-                             "items": priced})
+    if not resent:
+        audit_event_record(actor=user, action="counter_sale.wallet_started", target=payment,
+                           data={"wallet": wallet, "amount_fen": total_fen, "out_trade_no": payment.out_trade_no,
+                                 "items": priced})
     return payment
 
 

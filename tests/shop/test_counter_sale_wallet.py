@@ -105,6 +105,8 @@ def test_a_replayed_notification_a_double_submit_and_the_page_asking_again_place
     assert again.pk == payment.pk and again.status == Paid.PAID
     assert (CounterSale.objects.count(), Order.objects.count(), CounterTransaction.objects.count(),
             TillWalletPayment.objects.count(), Payment.objects.count()) == (1, 1, 1, 1, 1)
+    assert AuditEvent.objects.filter(action="counter_sale.wallet_started").count() == 1
+    assert AuditEvent.objects.filter(action="counter_sale.created").count() == 1
     made = [p for _m, p in wallet_http.calls if p.endswith(("/pay/transactions/native", "/gateway.do"))]
     assert len([p for p in made if "native" in p]) <= 1
 
