@@ -109,6 +109,10 @@ class TillWalletPageView(TillWalletMixin, View):
             "state": _state(payment), "poll_ms": POLL_EVERY_MS,
             "is_simulator": wallet_mode(payment.wallet) == "simulator",
             "done_url": payment.done_url or reverse("agency:till-wallet-done", args=[payment.pk]),
+            # A sale is only placed once paid: closed or refunded, its screen takes the operator back.
+            "back_url": payment.done_url if (payment.purpose == CounterTransaction.Kind.CASH_SALE and payment.done_url
+                                             and not payment.is_open and payment.counter_transaction_id is None
+                                             and payment.status != Paid.PAID) else "",
             **visit_context(request)})
 
 

@@ -26,6 +26,10 @@ class ShopConfig(AppConfig):
         from stations.scope import register_posts
 
         register_posts("merchants", merchant_posts)
+        from agency.services.till_wallets import sale_recorder_register
+        from shop.services.counter_wallet import RECORDER, counter_sale_wallet_record
+
+        sale_recorder_register(RECORDER, counter_sale_wallet_record)  # a counter sale paid by WeChat Pay / Alipay
         for source in SOURCES:
             register_attention(source)
         from shop import cache_signals

@@ -72,6 +72,8 @@ urlpatterns = [
     path("counter/offline/parcels/", views_offline.OfflineParcelsView.as_view(), name="offline-parcels"),
     path("counter/offline/sale/", views_offline.OfflineSaleView.as_view(), name="offline-sale"),
     path("counter/sales/new/", views_counter.CounterSaleCreateView.as_view(), name="counter-sale-create"),
+    path("counter/sales/paid/<uuid:key>/", views_counter.CounterSaleWalletDoneView.as_view(),
+         name="counter-sale-wallet-done"),
     path("counter/sales/<int:pk>/receipt/", views_counter.CounterSaleReceiptView.as_view(),
          name="counter-sale-receipt"),
     path("counter/sales/<int:pk>/receipt.pdf", views_counter.CounterSaleReceiptPdfView.as_view(),

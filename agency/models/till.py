@@ -24,7 +24,7 @@ class CounterTransaction(models.Model):
     class Kind(models.TextChoices):
         PROVIDER = "provider", _("Bill payment or provider service")
         GOV_FEE = "gov_fee", _("Government fee")
-        CASH_SALE = "cash_sale", _("Store cash sale")
+        CASH_SALE = "cash_sale", _("Store sale at the counter")
         ORDER_COMMISSION = "order_commission", _("Store order commission")
 
     class Status(models.TextChoices):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -249,8 +250,25 @@ def _record_fee(payment: TillWalletPayment, operator: User) -> CounterTransactio
         payee_code=order.get("payee_code", ""), payee_name=order.get("payee_name", ""))
 
 
+# Sales whose goods are only handed over once the wallet confirms: the selling app names its recorder in the
+# payment's order ({"recorder": name}) and registers it here (its AppConfig.ready); agency knows nothing of it.
+# A recorder places what was paid for and records the till's sale (cash_sale_record under the payment's
+# key, paid by the wallet) in one transaction, or raises ValidationError (nothing placed: the money goes back).
+SALE_RECORDERS: dict[str, Callable[..., CounterTransaction]] = {}
+
+
+def sale_recorder_register(name: str, recorder: Callable[..., CounterTransaction]) -> None:
+    """recorder(*, payment, operator) -> CounterTransaction; called once the wallet has confirmed."""
+    SALE_RECORDERS[name] = recorder
+
+
 def _record_sale(payment: TillWalletPayment, operator: User) -> CounterTransaction:
     order = payment.order
+    if order.get("recorder"):
+        recorder = SALE_RECORDERS.get(order["recorder"])
+        if recorder is None:
+            raise ValidationError(_("Nothing here records this sale."), code="no_recorder")
+        return recorder(payment=payment, operator=operator)
     return cash_sale_record(actor=operator, station=payment.station, amount_fen=payment.amount_fen,
                             idempotency_key=payment.idempotency_key, external_reference=order["external_reference"],
                             description=order.get("description", ""), payment_method=payment.wallet)

@@ -144,6 +144,11 @@ class CounterSale(models.Model):
         HAND_OVER = "hand_over", _("Goods on display, handed over now")
         ORDER = "order", _("Order for the resident to collect later")
 
+    class PaidBy(models.TextChoices):
+        CASH = "cash", _("Cash")
+        WECHAT = "wechat", _("WeChat Pay")
+        ALIPAY = "alipay", _("Alipay")
+
     idempotency_key = models.UUIDField(unique=True, editable=False)
     order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="counter_sale")
     station = models.ForeignKey("stations.Station", on_delete=models.PROTECT, related_name="+")
@@ -151,6 +156,9 @@ class CounterSale(models.Model):
     mode = models.CharField(_("kind of sale"), max_length=10, choices=Mode.choices)
     till_reference = models.CharField(_("till reference"), max_length=40, blank=True)
     cash_received_fen = models.BigIntegerField(_("cash received (fen)"), null=True, blank=True)
+    # Cash, or the wallet (WeChat Pay / Alipay) whose confirmed QR payment the sale was placed on.
+    payment_method = models.CharField(_("paid by"), max_length=10, choices=PaidBy.choices, default=PaidBy.CASH)
+    wallet_order = models.CharField(_("wallet order number"), max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

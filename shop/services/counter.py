@@ -26,6 +26,7 @@ from stations.scope import require, scope_for
 
 Basket = get_model("basket", "Basket")
 Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 ShippingAddress = get_model("order", "ShippingAddress")
 OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
@@ -35,15 +36,19 @@ Selector = get_class("partner.strategy", "Selector")
 MAX_QUANTITY = 99
 
 
-def _operator_station(user: User):
+def operator_station(user: User):
     station = scope_for(user).till_station
     require(station is not None, _("Only a station's operator sells at its counter."))
     return station
 
 
-def _basket(items: list[tuple[int, int]]):
+def sale_basket(items: list[tuple[int, int]]):
+    """A basket of the goods, their stock checked under a lock on their stock records (so that two sales of
+    the last units at the same moment cannot both pass the check)."""
     if not items:
         raise ValidationError(_("Add at least one item."))
+    list(StockRecord.objects.select_for_update().filter(product_id__in=[pk for pk, _qty in items]).order_by("pk")
+         .values_list("pk", flat=True))
     basket = Basket.objects.create()
     basket.strategy = Selector().strategy()
     products = Product.objects.in_bulk([product_id for product_id, _qty in items])
@@ -70,14 +75,14 @@ def counter_sale_create(*, user: User, idempotency_key: uuid.UUID, mode: str, it
     """
 
     def build() -> CounterSale:
-        station = _operator_station(user)
+        station = operator_station(user)
         if mode not in CounterSale.Mode.values:
             raise ValidationError(_("Choose the kind of sale."))
         if mode == CounterSale.Mode.ORDER and not phone:
             raise ValidationError(_("An order to collect later needs the resident's mobile number for the pick-up "
                                     "code."))
-        basket = _basket(items)
-        order = _place(basket, station, customer_name)
+        basket = sale_basket(items)
+        order = sale_place(basket, station, customer_name)
         total_fen = fen_from_decimal(order.total_incl_tax)
         if mode == CounterSale.Mode.HAND_OVER and cash_received_fen is not None and cash_received_fen < total_fen:
             raise ValidationError({"cash_received": [_("The cash received is less than the total of %(total)s.")
@@ -93,13 +98,13 @@ def counter_sale_create(*, user: User, idempotency_key: uuid.UUID, mode: str, it
         return sale
     order = sale.order
     if mode == CounterSale.Mode.HAND_OVER:
-        _hand_over_now(sale, user)
+        sale_hand_over(sale, user)
     audit_event_record(actor=user, action="counter_sale.created", target=sale,
                        data={"order": str(order.number), "mode": mode, "till": sale.till_reference})
     return sale
 
 
-def _place(basket, station, customer_name: str):
+def sale_place(basket, station, customer_name: str):
     method = StationPickup()
     charge = method.calculate(basket)
     total = OrderTotalCalculator().calculate(basket, charge)
@@ -112,17 +117,25 @@ def _place(basket, station, customer_name: str):
     return order
 
 
-def _hand_over_now(sale: CounterSale, user: User) -> None:
-    tx = agency.cash_sale_record(actor=user, station=sale.station, amount_fen=fen_from_decimal(sale.order.total_incl_tax),
+def sale_hand_over(sale: CounterSale, user: User):
+    """The till's record of the sale (cash into the drawer, or the wallet's confirmed payment under the same
+    key into the wallet clearing account) and the goods handed over. Returns the till transaction."""
+    total_fen = fen_from_decimal(sale.order.total_incl_tax)
+    tx = agency.cash_sale_record(actor=user, station=sale.station, amount_fen=total_fen,
                                  idempotency_key=sale.idempotency_key, external_reference=str(sale.order.number),
-                                 description=_("Counter sale"))
+                                 description=_("Counter sale"), payment_method=sale.payment_method)
     sale.till_reference = tx.reference
     sale.save(update_fields=["till_reference"])
+    if sale.wallet_order:
+        payments.wallet_taken_record(order=sale.order, provider=sale.payment_method, out_trade_no=sale.wallet_order,
+                                     amount_fen=total_fen, actor=user)
     for part in sale.order.parts.select_related("partner", "station"):
         part.status, part.counter_sale_reference = OrderPart.Status.COLLECTED, tx.reference
-        payments.cash_taken_record(part=part, actor=user)
+        if not sale.wallet_order:
+            payments.cash_taken_record(part=part, actor=user)
         settlement.part_commission_post(part=part, actor=user)
         part.save(update_fields=["status", "counter_sale_reference", "commission_fen", "commission_reference",
                                  "updated_at"])
         OrderPartEvent.objects.create(part=part, actor=user, from_status=OrderPart.Status.PLACED,
                                       to_status=OrderPart.Status.COLLECTED, note=_("Counter sale"))
+    return tx

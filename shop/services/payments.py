@@ -88,6 +88,17 @@ def cash_taken_record(*, part: OrderPart, actor: User) -> Payment:
     return payment
 
 
+def wallet_taken_record(*, order, provider: str, out_trade_no: str, amount_fen: int, actor: User) -> Payment:
+    """A counter sale paid by WeChat Pay / Alipay at the till's QR (the wallet has confirmed it): one payment for
+    the order under the wallet's order number, so a part returned later is refunded to the wallet. Called
+    inside the sale's transaction."""
+    payment = Payment.objects.create(order=order, provider=provider, amount_fen=amount_fen, external_id=out_trade_no,
+                                     status=Payment.Status.PAID, paid_at=timezone.now())
+    audit_event_record(actor=actor, action="payment.wallet_taken", target=payment,
+                       data={"order": str(order.number), "amount_fen": amount_fen, "out_trade_no": out_trade_no})
+    return payment
+
+
 def part_refund(*, part: OrderPart, actor: User) -> Refund:
     """Give the part's money back through the provider that took it. Called inside the move's transaction."""
     payment = _payment_for_part(part)

@@ -186,11 +186,13 @@ def _refund_mismatches(bill: WalletBillImport, refunds: dict[str, int], lines: d
 
 
 def _ours_of_day(bill: WalletBillImport):
-    """Our payments the wallet confirmed on the bill's day (China time, as the bills are)."""
+    """Our payments the wallet confirmed on the bill's day (China time, as the bills are). A counter sale's
+    payment under the till's QR order (CZT…) is the till's to report (till_missing_in_bill)."""
     china = datetime.timezone(datetime.timedelta(hours=8))
     start = datetime.datetime.combine(bill.bill_date, datetime.time.min, tzinfo=china)
     return Payment.objects.filter(provider=bill.provider, status__in=[Payment.Status.PAID, Payment.Status.REFUNDED],
-                                  paid_at__gte=start, paid_at__lt=start + datetime.timedelta(days=1))
+                                  paid_at__gte=start, paid_at__lt=start + datetime.timedelta(days=1)
+                                  ).exclude(external_id__startswith="CZT")
 
 
 def _finish(bill: WalletBillImport, *, matched: int = 0, mismatches: list[dict] | None = None,

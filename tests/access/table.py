@@ -828,6 +828,11 @@ EXPECTATIONS: dict[str, Case] = {
     "shop:counter-sale-create": Case(OPERATOR, superuser=False, post=Post(lambda t, w: {
         "idempotency_key": key(), "mode": "hand_over", "product_1": w.of("product")[0].attrs["pk"],
         "quantity_1": 1}, control="operator")),
+    # The till's QR page comes back here once a wallet confirmed a sale (its key): no sale on the world's key,
+    # so it leads back to the sale screen; tests/shop/test_counter_sale_wallet_views.py covers a placed sale.
+    "shop:counter-sale-wallet-done": Case(OPERATOR, get=False, superuser=False,
+                                          values={"key": "00000000-0000-4000-8000-00000000c0de"}, post=Post(
+        {}, why_no_control="no sale was placed on the world's key: nothing changes, the operator goes back")),
     "shop:counter-sale-receipt": Case(OPERATOR, Obj("counter_sale", pk="pk"), superuser=False),
     "shop:counter-sale-receipt-pdf": Case(OPERATOR, Obj("counter_sale", pk="pk"), superuser=False, ok=FILE),
     # A search by pick-up code or phone; a code that matches no waiting parcel is counted (an audit event).

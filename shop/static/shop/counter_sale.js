@@ -1,5 +1,6 @@
 /* The counter sale screen (shop/templates/shop/counter_sale_form.html): find goods by name or pinyin
-   initials, fill the rows, show the running total and the change due. Amounts are integer fen. */
+   initials, fill the rows, show the running total and the change due. Paid by WeChat Pay or Alipay: no cash
+   to count, and the button leads to the QR code. Amounts are integer fen. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-sale-form]");
@@ -13,6 +14,8 @@
   var template = form.querySelector("[data-sale-result]");
   var rows = Array.prototype.slice.call(form.querySelectorAll("[data-sale-row]"));
   var cash = form.querySelector("input[name=cash_received]");
+  var cashBox = form.querySelector("[data-sale-cash]");
+  var submit = form.querySelector("[data-sale-submit]");
   form.querySelector("[data-sale-search-box]").hidden = false;
   form.querySelector("[data-sale-totals]").hidden = false;
 
@@ -42,8 +45,17 @@
       if (p) { total += p.price * q; }
     });
     form.querySelector("[data-sale-total]").textContent = yuan(total);
-    var received = cash ? fenOf(cash.value) : null, change = form.querySelector("[data-sale-change]");
+    var change = form.querySelector("[data-sale-change]");
     var handOver = (form.querySelector("input[name=mode]:checked") || {}).value !== "order";
+    var received = cash ? fenOf(cash.value) : null;
+    var method = (form.querySelector("input[name=payment_method]:checked") || {}).value || "cash";
+    var byWallet = method !== "cash";
+    if (cashBox) { cashBox.hidden = byWallet; }
+    if (submit) {
+      if (!submit.getAttribute("data-label-cash")) { submit.setAttribute("data-label-cash", submit.textContent); }
+      submit.textContent = submit.getAttribute(byWallet ? "data-label-wallet" : "data-label-cash");
+    }
+    if (byWallet) { received = null; }
     change.textContent = received === null || !handOver ? "—" : yuan(received - total);
     form.querySelector("[data-sale-short]").hidden = !(handOver && received !== null && received < total);
   }
