@@ -76,6 +76,7 @@ from gov_services.notifications import (
 )
 from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
+from gov_services.services.requests.figures import request_figures_changed
 from gov_services.supervision import Thresholds, card_bounds, held_since_bound
 from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action, transition
 from stations.models import Region
@@ -334,6 +335,7 @@ def rating_appeal_decide(*, appeal: RatingAppeal, actor: User, upheld: bool, not
     if upheld:
         rating.set_aside = True
         rating.save(update_fields=["set_aside"])
+        request_figures_changed(request_ids=[rating.request_id])  # no longer counts in the rollups
     request = rating.request
     RequestEvent.objects.create(
         request=request, actor=actor, action=Action.RATING_APPEAL_DECIDED, from_status=request.status,
