@@ -284,6 +284,13 @@ for _database in DATABASES.values():
 # Which requests and tasks may read from the replica (config/db_router.py).
 REPLICA_READ_NAMESPACES = ["reports"]
 REPLICA_READ_TASKS = ["reports.tasks.run_report_job"]
+# The government-service report pages read the daily request rollups (reports/rollups.py), kept exact in the
+# transaction of every request change; false reads the requests themselves (the tests' default: their
+# fixtures write requests directly, and tests/reports/test_request_rollups.py compares the two ways).
+REPORTS_READ_ROLLUPS = read("REPORTS_READ_ROLLUPS", env.bool, True, "REPORTS_READ_ROLLUPS=false")
+# work_mem of one report query on PostgreSQL (SET LOCAL in its own short transaction): a two-year report
+# by month sorted on disk at the server's 4 MB. Empty: the server's setting.
+REPORTS_WORK_MEM = read("REPORTS_WORK_MEM", env.str, "64MB", "REPORTS_WORK_MEM=64MB")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": read("CACHE_URL", env.cache_url, "locmemcache://cunzhan", "redis://127.0.0.1:6379/1")}

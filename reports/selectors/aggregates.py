@@ -18,9 +18,11 @@ import datetime
 import json
 import math
 from collections.abc import Sequence
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connections, router
+from django.conf import settings
+from django.db import connections, router, transaction
 from django.db.models import Aggregate, FloatField, Func, IntegerField
 
 from gov_services.deadlines import ONE_DAY, WorkCalendar
@@ -154,6 +156,21 @@ class WorkingDays(Func):
         )
 
 
+@contextmanager
+def report_query(db: str):
+    """A cursor for one large report query. On PostgreSQL the query runs in a transaction of its own with
+    `SET LOCAL work_mem` = settings.REPORTS_WORK_MEM (a report sorts and hashes more than the server's
+    small default allows a page, and would spill to disk), ended at once; elsewhere a plain cursor."""
+    connection = connections[db]
+    if connection.vendor != "postgresql" or not settings.REPORTS_WORK_MEM:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    with transaction.atomic(using=db), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REPORTS_WORK_MEM])
+        yield cursor
+
+
 def grouped_several_ways(
     queryset,
     groupings: Sequence[Sequence[str]],
@@ -162,9 +179,9 @@ def grouped_several_ways(
     aggregates: dict[str, tuple[str, str | None]],
 ) -> list[list[dict]]:
     """One query that aggregates `queryset`'s rows by each of `groupings` (and by nothing, for `()`):
-    the rows are read, joined and computed once (a CTE, which PostgreSQL materialises once because it
-    is read several times), then grouped once per grouping, the groups glued with UNION ALL — what
-    GROUP BY GROUPING SETS does, written so that SQLite runs it too.
+    the rows are read, joined and computed once. On PostgreSQL with GROUP BY GROUPING SETS (one pass, no
+    materialised copy of the rows: a two-year report by month wrote one to disk); on SQLite, which has
+    no grouping sets, as a CTE grouped once per grouping, the groups glued with UNION ALL.
 
     `keys`: {alias: expression} of every key a grouping names (a grouping is a tuple of aliases);
     `columns`: {alias: expression}, per-row values the aggregates read; `aggregates`: {name: (kind,
@@ -186,6 +203,8 @@ def grouped_several_ways(
     selected = ", ".join(
         templates[kind].format(q(column) if column else "") for kind, column in aggregates.values()
     )
+    if connection.vendor == "postgresql" and keys:
+        return _grouping_sets(db, inner_sql, params, groupings, list(keys), names, selected)
     branches = []
     for i, grouping in enumerate(groupings):
         # A key this grouping does not have is NULL, typed as the key (a bare NULL would be typed text
@@ -197,9 +216,35 @@ def grouped_several_ways(
         branches.append(f"SELECT {i}, {key_columns}{', ' if keys else ''}{selected} FROM cz_rows{group_by}")
     sql = f"WITH cz_rows AS ({inner_sql}) " + " UNION ALL ".join(branches)
     out: list[list[dict]] = [[] for _ in groupings]
-    with connection.cursor() as cursor:
+    with report_query(db) as cursor:
         cursor.execute(sql, params)
         for record in cursor.fetchall():
             values = dict(zip([*keys, *names], record[1:], strict=True))
             out[record[0]].append({name: values[name] for name in (*groupings[record[0]], *names)})
+    return out
+
+
+def _grouping_sets(db, inner_sql, params, groupings, aliases, names, selected) -> list[list[dict]]:
+    """grouped_several_ways on PostgreSQL: GROUPING(…) tells which set a row belongs to (a bit per key
+    the set does not have, the first key the highest bit)."""
+    q = connections[db].ops.quote_name
+
+    def mask(grouping) -> int:
+        return sum(1 << (len(aliases) - 1 - i) for i, alias in enumerate(aliases) if alias not in grouping)
+
+    sets = list(dict.fromkeys(tuple(grouping) for grouping in groupings))
+    listed = ", ".join(q(alias) for alias in aliases)
+    group_by = ", ".join("(" + ", ".join(q(alias) for alias in grouping) + ")" for grouping in sets)
+    sql = (f"SELECT GROUPING({listed}), {listed}, {selected} FROM ({inner_sql}) AS cz_rows "
+           f"GROUP BY GROUPING SETS ({group_by})")
+    takers: dict[int, list[int]] = {}
+    for i, grouping in enumerate(groupings):
+        takers.setdefault(mask(grouping), []).append(i)
+    out: list[list[dict]] = [[] for _ in groupings]
+    with report_query(db) as cursor:
+        cursor.execute(sql, params)
+        for record in cursor.fetchall():
+            values = dict(zip([*aliases, *names], record[1:], strict=True))
+            for i in takers[record[0]]:
+                out[i].append({name: values[name] for name in (*groupings[i], *names)})
     return out
