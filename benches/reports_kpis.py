@@ -197,7 +197,6 @@ def _child() -> None:
 def _rollups_current() -> None:
     """The counties are written with SQL, around the services that keep the daily request rollups: rebuild
     them (`manage.py report_rollups --rebuild`) when they do not count every request."""
-    from django.db import connection
     from django.db.models import Sum
 
     from gov_services.models import ServiceRequest
@@ -209,8 +208,6 @@ def _rollups_current() -> None:
     progress("rebuilding the daily request rollups…")
     started = time.monotonic()
     rows = request_rollups_rebuild()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE reports_requestrollup")
     progress(f"  {rows:,} rollup rows in {time.monotonic() - started:.0f} s")
 
 
