@@ -18,11 +18,9 @@ import datetime
 import json
 import math
 from collections.abc import Sequence
-from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import Aggregate, FloatField, Func, IntegerField
 
 from gov_services.deadlines import ONE_DAY, WorkCalendar
@@ -156,21 +154,6 @@ class WorkingDays(Func):
         )
 
 
-@contextmanager
-def report_query(db: str):
-    """A cursor for one large report query. On PostgreSQL the query runs in a transaction of its own with
-    `SET LOCAL work_mem` = settings.REPORTS_WORK_MEM (a report sorts and hashes more than the server's
-    small default allows a page, and would spill to disk), ended at once; elsewhere a plain cursor."""
-    connection = connections[db]
-    if connection.vendor != "postgresql" or not settings.REPORTS_WORK_MEM:
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    with transaction.atomic(using=db), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REPORTS_WORK_MEM])
-        yield cursor
-
-
 def grouped_several_ways(
     queryset,
     groupings: Sequence[Sequence[str]],
@@ -180,7 +163,8 @@ def grouped_several_ways(
 ) -> list[list[dict]]:
     """One query that aggregates `queryset`'s rows by each of `groupings` (and by nothing, for `()`):
     the rows are read, joined and computed once. On PostgreSQL with GROUP BY GROUPING SETS (one pass, no
-    materialised copy of the rows: a two-year report by month wrote one to disk); on SQLite, which has
+    materialised copy of the rows: at the server's 4 MB work_mem a two-year report by month wrote one to
+    disk; the replica's report connections also get REPORTS_WORK_MEM); on SQLite, which has
     no grouping sets, as a CTE grouped once per grouping, the groups glued with UNION ALL.
 
     `keys`: {alias: expression} of every key a grouping names (a grouping is a tuple of aliases);
@@ -216,7 +200,7 @@ def grouped_several_ways(
         branches.append(f"SELECT {i}, {key_columns}{', ' if keys else ''}{selected} FROM cz_rows{group_by}")
     sql = f"WITH cz_rows AS ({inner_sql}) " + " UNION ALL ".join(branches)
     out: list[list[dict]] = [[] for _ in groupings]
-    with report_query(db) as cursor:
+    with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         for record in cursor.fetchall():
             values = dict(zip([*keys, *names], record[1:], strict=True))
@@ -241,7 +225,7 @@ def _grouping_sets(db, inner_sql, params, groupings, aliases, names, selected) -
     for i, grouping in enumerate(groupings):
         takers.setdefault(mask(grouping), []).append(i)
     out: list[list[dict]] = [[] for _ in groupings]
-    with report_query(db) as cursor:
+    with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         for record in cursor.fetchall():
             values = dict(zip([*aliases, *names], record[1:], strict=True))
