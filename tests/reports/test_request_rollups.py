@@ -4,6 +4,7 @@ figures the requests themselves give. Runs on SQLite and, in CI's second run, on
 
 import datetime
 import uuid
+from dataclasses import replace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -93,7 +94,9 @@ def test_analytics_from_the_rollups_equal_the_ones_from_the_requests(seeded, set
     for scope in _scopes(tree, station, department):
         from_requests, from_rollups = _both_ways(settings, lambda scope=scope: analytics_report(
             scope=scope, params=params, minimum=1))
-        assert from_rollups == from_requests
+        # Repeats of equal count in one village come in no set order (ORDER BY count, village): compare them sorted.
+        assert sorted(from_rollups.repeats, key=repr) == sorted(from_requests.repeats, key=repr)
+        assert replace(from_rollups, repeats=[]) == replace(from_requests, repeats=[])
         for by in ("category", "item", "month", "village", "station", "township", "department"):
             assert _both_ways(settings, lambda scope=scope, by=by: request_counts(
                 scope=scope, period=params.period, by=by))[0] == request_counts(scope=scope, period=params.period,
