@@ -64,3 +64,51 @@ class ReportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class RequestRollup(models.Model):
+    """Service requests counted by the local day they were filed, their place, department, item, category,
+    channel and the local day they were completed (NULL while open): what the report pages read instead of
+    the requests (reports/rollups.py keeps it; `manage.py report_rollups --check` compares it with a
+    recount).
+
+    One row per distinct cell. The completion day in the cell is the exact histogram the medians come
+    from: working days between `day` and `completed_day` are counted when a report runs, with the
+    calendar of that moment, so an edited holiday never leaves a stale figure. A request's village and
+    station are its own (not its station's village): the scope module's place rule reads them as it reads
+    the request's. Rows are recounted per (day, station, village) — a station's or a village's own rows,
+    never a township's — in the transaction that changed the request."""
+
+    day = models.DateField()
+    village = models.ForeignKey("stations.Region", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+                                related_name="+")
+    station = models.ForeignKey("stations.Station", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+                                related_name="+")
+    department = models.ForeignKey("gov_services.Department", on_delete=models.DO_NOTHING, db_constraint=False,
+                                   related_name="+")
+    item = models.ForeignKey("gov_services.ServiceItem", on_delete=models.DO_NOTHING, db_constraint=False,
+                             null=True, related_name="+")
+    appeal_category = models.CharField(max_length=15, blank=True)
+    channel = models.CharField(max_length=10)
+    completed_day = models.DateField(null=True)
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    completed_on_time = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    follow_ups = models.PositiveIntegerField(default=0)
+    returns = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day"], name="reports_rollup_day_idx"),
+            models.Index(fields=["village", "day"], name="reports_rollup_village_idx"),
+            models.Index(fields=["station", "day"], name="reports_rollup_station_idx"),
+            models.Index(fields=["department", "day"], name="reports_rollup_dept_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.station_id or self.village_id}: {self.received}"

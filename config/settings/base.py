@@ -262,6 +262,9 @@ DATABASE_POOL_MAX_SIZE = read("DATABASE_POOL_MAX_SIZE", env.int, 0, "DATABASE_PO
 # A read replica of the default database (streaming replication): report pages and report jobs read
 # from it through config.db_router.ReplicaRouter; every write goes to the primary.
 REPLICA_DATABASE_URL = read("REPLICA_DATABASE_URL", env.str, "", "postgres://cunzhan@127.0.0.1:5433/cunzhan")
+# work_mem of the replica's connections, which serve only report pages and jobs: their sorts and hashes stay
+# in memory (the server's 4 MB default sent a two-year report by month to disk). Empty: the server's.
+REPORTS_WORK_MEM = read("REPORTS_WORK_MEM", env.str, "64MB", "REPORTS_WORK_MEM=64MB")
 if REPLICA_DATABASE_URL:
     DATABASES["replica"] = {
         **DATABASES["default"],
@@ -270,6 +273,9 @@ if REPLICA_DATABASE_URL:
         "ATOMIC_REQUESTS": False,
         "TEST": {"MIRROR": "default"},
     }
+    if REPORTS_WORK_MEM:
+        DATABASES["replica"]["OPTIONS"] = {**DATABASES["replica"].get("OPTIONS", {}),
+                                           "options": f"-c work_mem={REPORTS_WORK_MEM}"}
     DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 if DATABASE_POOLER == "pgbouncer":  # the replica is reached directly: its report reads may stream
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
@@ -284,6 +290,10 @@ for _database in DATABASES.values():
 # Which requests and tasks may read from the replica (config/db_router.py).
 REPLICA_READ_NAMESPACES = ["reports"]
 REPLICA_READ_TASKS = ["reports.tasks.run_report_job"]
+# The government-service report pages read the daily request rollups (reports/rollups.py), kept exact in the
+# transaction of every request change; false reads the requests themselves (the tests' default: their
+# fixtures write requests directly, and tests/reports/test_request_rollups.py compares the two ways).
+REPORTS_READ_ROLLUPS = read("REPORTS_READ_ROLLUPS", env.bool, True, "REPORTS_READ_ROLLUPS=false")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": read("CACHE_URL", env.cache_url, "locmemcache://cunzhan", "redis://127.0.0.1:6379/1")}

@@ -34,6 +34,7 @@ STORAGES = {
 # The test database is copied from a template migrated once (tests/db_template.py, used by the root
 # conftest.py): on SQLite each test process gets an in-memory copy, on PostgreSQL a database of its own.
 LANGUAGE_CODE = "zh-hans"
+REPORTS_READ_ROLLUPS = False  # fixtures write requests directly; tests/reports/test_request_rollups.py turns it on
 TWO_FACTOR_ROLES: list[str] = []  # tests/accounts/test_two_factor.py turns it on
 AGENCY_CARD_TERMINAL = "simulator"  # the till's card reader in tests (agency/card_terminals/simulator.py)
 # Health details and metrics: the system admin only, so that the access matrix (whose client comes from

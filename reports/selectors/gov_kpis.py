@@ -16,15 +16,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from core.timeutil import COUNTY_TZ
 from gov_services.models import Card, Rating, RequestEvent, ServiceRequest, SupervisionCard
 from gov_services.selectors.calendar import work_calendar
 from gov_services.workflow import Action
-from reports.kpis import Kpis, kpis_from_counts
+from reports.kpis import Kpis, kpis_from_counts, weighted_median
+from reports.models import RequestRollup
 from reports.selectors.aggregates import WorkingDayOrdinals, WorkingDays, grouped_several_ways, one_decimal
 from reports.selectors.dimensions import Period, dimension, filter_q, row_key, unknown_label
 from reports.selectors.scope import ReportScope
@@ -134,6 +136,57 @@ def days_to_complete(period: Period) -> WorkingDays:
                        ordinals=WorkingDayOrdinals(work_calendar(), first, last))
 
 
+def rollup_rows(*, scope: ReportScope, period: Period, **filters):
+    """The RequestRollup rows of the requests received in `period` within `scope`, narrowed by the filters:
+    the scope module's place rule and the report filters read a rollup row as they read a request (the
+    same village, station and department columns)."""
+    return RequestRollup.objects.filter(scope.request_q(), Q(day__gte=period.start, day__lte=period.end),
+                                        filter_q(**filters))
+
+
+def rollup_key(name: str):
+    """A dimension's GROUP BY expression over RequestRollup: a request's, with the local day for the month."""
+    return TruncMonth("day") if name == "month" else dimension(name).expression("")
+
+
+def _rollup_counts(*, scope: ReportScope, period: Period, groupings, filters: dict):
+    """`_grouped_request_counts` (with the medians) and `_return_counts` from the daily rollups, one query:
+    each grouping is also grouped by the working days to complete (NULL while open), the exact histogram
+    the median is read from."""
+    names = {name for grouping in groupings for name in grouping}
+    days = days_to_complete(period)
+    keys = {f"k_{name}": rollup_key(name) for name in sorted(names)}
+    keys["c_days"] = WorkingDays(F("day"), F("completed_day"), ordinals=days.ordinals)
+    columns = {f"c_{name}": F(name) for name in _ROLLUP_COUNTS}
+    # Every grouping splits the rows without overlap, and sums and histograms add up: the total is read
+    # from the first grouping's rows rather than grouped again.
+    read = [grouping for grouping in groupings if grouping] or [()]
+    grouped = dict(zip(read, grouped_several_ways(rollup_rows(scope=scope, period=period, **filters),
+                                                  [(*alias, "c_days") for alias in _aliases(read)], keys, columns,
+                                                  {name: ("sum", f"c_{name}") for name in _ROLLUP_COUNTS}),
+                       strict=True))
+    counts_out, returns_out = [], []
+    for grouping in groupings:
+        rows = grouped.get(grouping) or grouped[read[0]]
+        sums: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+        histograms: dict[tuple, list] = defaultdict(list)
+        for row in rows:
+            key = row_key(row, grouping)
+            for name in _ROLLUP_COUNTS:
+                sums[key][name] += int(row[name] or 0)
+            if row["c_days"] is not None and row["completed"]:
+                histograms[key].append((int(row["c_days"]), int(row["completed"])))
+        counts_out.append({key: {**{n: v for n, v in figures.items() if n != "returns"},
+                                 "median_days": weighted_median(histograms[key])}
+                           for key, figures in sums.items()})
+        returns_out.append({key: figures["returns"] for key, figures in sums.items()})
+    return counts_out, returns_out
+
+
+_ROLLUP_COUNTS = ("received", "accepted", "completed", "completed_on_time", "rated", "satisfied", "follow_ups",
+                  "returns")
+
+
 def _labels(dimensions: Sequence[str], keys: set[tuple]) -> list[dict]:
     return [dimension(name).labels({key[i] for key in keys}) for i, name in enumerate(dimensions)]
 
@@ -168,8 +221,11 @@ def kpi_tables(*, scope: ReportScope, period: Period, groupings: Sequence[Sequen
     cohort = _cohort_q(scope=scope, period=period, **filters)
     via_request = _cohort_q(scope=scope, period=period, prefix="request__", **filters)
     asked = [*groupings, ()]  # and the total
-    counts = _grouped_request_counts(cohort, asked, days_to_complete(period))
-    returns = _return_counts(via_request, asked)
+    if settings.REPORTS_READ_ROLLUPS:  # the daily rollups: counts, returns and medians in one query
+        counts, returns = _rollup_counts(scope=scope, period=period, groupings=asked, filters=filters)
+    else:  # the same figures from the requests themselves
+        counts = _grouped_request_counts(cohort, asked, days_to_complete(period))
+        returns = _return_counts(via_request, asked)
     cards = _card_counts(via_request, asked)
     total = _kpis(counts[-1].get((), {}), returns[-1].get((), 0), cards[-1].get((), {}))
     # One label query per dimension, for the keys of every table that has it.

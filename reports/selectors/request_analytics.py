@@ -1,7 +1,9 @@
 """What residents ask for, where, and how often again: counts of the requests received in a period.
 
 Every function is one GROUP BY in the database (plus one label query per named dimension); Python
-only touches the grouped rows.
+only touches the grouped rows. With settings.REPORTS_READ_ROLLUPS the GROUP BY reads the daily request
+rollups (reports/rollups.py: a row's `received` requests, their first and last submission), otherwise the
+requests; both give the same figures.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Min, Q
+from django.conf import settings
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from gov_services.models import ServiceItem, ServiceRequest
 from reports.selectors.aggregates import grouped_several_ways
 from reports.selectors.dimensions import Period, dimension, filter_q, group_values, row_key, unknown_label
+from reports.selectors.gov_kpis import rollup_key, rollup_rows
 from reports.selectors.scope import ReportScope
 from stations import geo
 from stations.models import Region
@@ -46,7 +50,11 @@ def request_counts(*, scope: ReportScope, period: Period, by: str, limit: int | 
     "department"), most first (months in time order). Two queries (one for months and categories)."""
     if scope.is_empty:
         return []
-    rows = group_values(_requests(scope, period, filters), (by,)).annotate(n=Count("pk"))
+    if settings.REPORTS_READ_ROLLUPS:
+        rows = rollup_rows(scope=scope, period=period, **filters).values(**{f"k_{by}": rollup_key(by)}).annotate(
+            n=Sum("received"))
+    else:
+        rows = group_values(_requests(scope, period, filters), (by,)).annotate(n=Count("pk"))
     rows = rows.order_by("k_month") if by == "month" else rows.order_by("-n", "k_" + by)
     rows = list(rows[:limit] if limit else rows)
     keys = [row_key(row, (by,))[0] for row in rows]
@@ -62,9 +70,14 @@ def request_counts_by(*, scope: ReportScope, period: Period, by: Sequence[str],
     One query, and one label query per dimension named in the database."""
     if scope.is_empty:
         return {name: [] for name in by}
-    grouped = grouped_several_ways(_requests(scope, period, filters), [(f"k_{name}",) for name in by],
-                                   {f"k_{name}": dimension(name).expression("") for name in by}, {},
-                                   {"n": ("count", None)})
+    if settings.REPORTS_READ_ROLLUPS:
+        grouped = grouped_several_ways(rollup_rows(scope=scope, period=period, **filters),
+                                       [(f"k_{name}",) for name in by], {f"k_{name}": rollup_key(name) for name in by},
+                                       {"c_received": F("received")}, {"n": ("sum", "c_received")})
+    else:
+        grouped = grouped_several_ways(_requests(scope, period, filters), [(f"k_{name}",) for name in by],
+                                       {f"k_{name}": dimension(name).expression("") for name in by}, {},
+                                       {"n": ("count", None)})
     out = {}
     for name, rows in zip(by, grouped, strict=True):
         counted = [(row_key(row, (name,))[0], row["n"]) for row in rows]
@@ -87,10 +100,15 @@ def repeat_requests(*, scope: ReportScope, period: Period, minimum: int = 3, lim
     if scope.is_empty:
         return []
     village = Coalesce(F("village_id"), F("station__village_id"))
-    rows = list(_requests(scope, period, filters)
+    if settings.REPORTS_READ_ROLLUPS:
+        rows = (rollup_rows(scope=scope, period=period, **filters)
                 .values(v=village, item_=F("item_id"), category_=F("appeal_category"))
-                .annotate(n=Count("pk"), first=Min("submitted_at"), last=Max("submitted_at"))
-                .filter(n__gte=minimum).order_by("-n", "v")[:limit])
+                .annotate(n=Sum("received"), first=Min("first_at"), last=Max("last_at")))
+    else:
+        rows = (_requests(scope, period, filters)
+                .values(v=village, item_=F("item_id"), category_=F("appeal_category"))
+                .annotate(n=Count("pk"), first=Min("submitted_at"), last=Max("submitted_at")))
+    rows = list(rows.filter(n__gte=minimum).order_by("-n", "v")[:limit])
     villages = dict(Region.objects.filter(pk__in={r["v"] for r in rows}).values_list("pk", "name"))
     items = dict(ServiceItem.objects.filter(pk__in={r["item_"] for r in rows if r["item_"]})
                  .values_list("pk", "name"))

@@ -27,6 +27,7 @@ from gov_services.selectors.catalogue import (
 from gov_services.selectors.routing import appeal_department_for
 from gov_services.services.requests.access import require_signed_in, user_or_none
 from gov_services.services.requests.consent import consent_code_check
+from gov_services.services.requests.figures import request_figures_changed
 from gov_services.services.requests.scans import CheckedFile, Upload, check_signature, check_upload
 from gov_services.services.requests.steps import request_steps_create
 from gov_services.workflow import Action
@@ -223,6 +224,7 @@ def service_request_submit(
                                 data={"fingerprint": fingerprint, "channel": channel})
     request_steps_create(request)  # the item's steps, acceptance's clock running from now
     attachments_create(request, checked_files, actor=actor)
+    request_figures_changed(request_ids=[request.pk])  # the report rollups count it now
     notify_resident_of_submission(service_request=request)  # the outbox row now, the SMS after commit
     return request
 

@@ -32,6 +32,7 @@ from gov_services.services.requests.access import (
     require_staff_viewer,
     user_or_none,
 )
+from gov_services.services.requests.figures import request_figures_changed
 from gov_services.services.requests.intake import attachments_create, check_uploads, clean_form_data_into
 from gov_services.services.requests.scans import Upload
 from gov_services.services.requests.steps import step_complete, step_extend_for_pause, step_require
@@ -54,9 +55,12 @@ def _require_note(note: str, message: str) -> str:
 
 def _record(request: ServiceRequest, *, actor, action: Action, from_status: str, to_status: str,
             note: str = "", internal: bool = False, data: dict | None = None) -> RequestEvent:
-    return RequestEvent.objects.create(request=request, actor=user_or_none(actor), action=action,
-                                       from_status=from_status, to_status=to_status, note=note.strip(),
-                                       internal=internal, data=data or {})
+    event = RequestEvent.objects.create(request=request, actor=user_or_none(actor), action=action,
+                                        from_status=from_status, to_status=to_status, note=note.strip(),
+                                        internal=internal, data=data or {})
+    # Every move and rating ends here, after its writes: the report rollups recount the request.
+    request_figures_changed(request_ids=[request.pk])
+    return event
 
 
 def _move(request: ServiceRequest, *, actor, action: Action, to_status: str, note: str = "",

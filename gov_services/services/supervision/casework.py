@@ -16,6 +16,7 @@ from accounts.models import User
 from core.audit import audit_event_record
 from gov_services.models import Escalation, FollowUp, FollowUpCallback, Rating, RatingAppeal, RequestEvent
 from gov_services.selectors import supervision as selectors
+from gov_services.services.requests.figures import request_figures_changed
 from gov_services.workflow import Action
 from stations.scope import require, scope_for
 
@@ -165,6 +166,7 @@ def rating_appeal_decide(*, appeal: RatingAppeal, actor: User, upheld: bool, not
     if upheld:
         rating.set_aside = True
         rating.save(update_fields=["set_aside"])
+        request_figures_changed(request_ids=[rating.request_id])  # no longer counts in the rollups
     request = rating.request
     RequestEvent.objects.create(
         request=request, actor=actor, action=Action.RATING_APPEAL_DECIDED, from_status=request.status,
