@@ -9,6 +9,7 @@ correction; the data officer answers it; the resident reads the answer."""
 import base64
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django_otp.oath import totp
@@ -93,7 +94,7 @@ def test_a_resident_asks_for_a_correction_of_their_data_and_the_data_officer_ans
     expect(page.locator("main h1")).to_contain_text("我的个人信息")
     with page.expect_download() as download:
         page.locator("main a", has_text="下载").first.click()
-    copy = json.loads(open(download.value.path(), encoding="utf-8").read())
+    copy = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert "13935000021" in json.dumps(copy, ensure_ascii=False)
     form = page.locator("main form[method='post']")
     _send(page, form)  # nothing chosen, nothing written: said so, in Chinese
