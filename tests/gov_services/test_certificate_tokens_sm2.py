@@ -223,3 +223,22 @@ def test_a_revoked_officials_sm2_key_signs_nothing_dated_later(
     forged = tokens.sign_token(claims(key.key_id, serial=signed.serial, issued_on=later),
                                services.setup.private_key_of(key))
     assert selectors.certificate_verify(token=forged).state == "forged"
+
+
+@pytest.mark.django_db
+def test_an_sm2_key_is_rewrapped_after_the_secret_changes_and_a_second_run_changes_nothing(
+        sm2_county, settings, department):
+    old, new = "the-old-secret-key-" + "x" * 40, "the-new-secret-key-" + "y" * 40
+    settings.SECRET_KEY, settings.CERTIFICATE_KEY_PASSPHRASE = old, ""
+    key = services.active_signing_key(department=department)
+    assert key.algorithm == "SM2" and tokens.is_sm2_pem(key.private_key_pem)
+    settings.SECRET_KEY = new
+    services.setup.forget_opened_keys()
+    with pytest.raises(ValueError):
+        services.setup.private_key_of(key)
+    assert services.certificate_keys_rewrap(old_secret=old)["signing_keys"] == 1
+    key.refresh_from_db()
+    services.setup.forget_opened_keys()
+    private = services.setup.private_key_of(key)
+    assert tokens.b64url(private.public_raw()) == key.public_key
+    assert services.certificate_keys_rewrap(old_secret=old)["signing_keys"] == 0
