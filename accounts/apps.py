@@ -23,3 +23,8 @@ class AccountsConfig(AppConfig):
         from core.personal_data_requests import register_export_section
 
         register_export_section(SECTION)
+        from accounts.retention import RULES as RETENTION_RULES
+        from core.retention import register_retention_rule
+
+        for rule in RETENTION_RULES:
+            register_retention_rule(rule)

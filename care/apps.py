@@ -20,3 +20,9 @@ class CareConfig(AppConfig):
         from stations.scope import register_posts
 
         register_posts("care_desks", care_desk_posts)
+
+        from care.retention import RULES as RETENTION_RULES
+        from core.retention import register_retention_rule
+
+        for rule in RETENTION_RULES:
+            register_retention_rule(rule)

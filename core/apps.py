@@ -35,3 +35,9 @@ class CoreConfig(AppConfig):
         from core.restore_checks import register_restore_check
 
         register_restore_check("audit chain", audit_chain_restore_problems)
+
+        from core.retention import RetentionRule, register_retention_rule
+        from core.sms_retention import SMS_TEXT_DAYS, sms_texts_anonymise
+
+        register_retention_rule(RetentionRule("sms_texts", _("Text messages sent (number masked, text emptied)"),
+                                              SMS_TEXT_DAYS, sms_texts_anonymise))

@@ -2,7 +2,9 @@
 
 Audit events are written by every service in its own transaction (core/audit.py) and stay as they are;
 a *sealer* (Celery beat every minute, `manage.py audit_chain_seal`) then links each committed event into
-a chain of AuditSeal rows: link n holds SHA-256(link n-1's digest ‖ the event's canonical form). The
+a chain of AuditSeal rows: link n holds H(link n-1's digest ‖ the event's canonical form), H being SHA-256 or
+SM3 (国密): settings.DIGEST_ALGORITHM chooses it for new links, each link records its own (`algorithm`),
+and verification recomputes every link with the algorithm it names, so a chain switched part-way verifies. The
 seal is written after the event, not with it, so that no service transaction waits for a chain-wide lock
 (every counter write records an audit event); the price is that an event is unsealed for a minute.
 
@@ -23,7 +25,6 @@ chain is what catches a change made by someone who could switch those off.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -33,11 +34,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import digests
 from core.models import AuditEvent, AuditSeal
 
 logger = logging.getLogger(__name__)
 
-ALGORITHM = "sha256"
+ALGORITHM = digests.SHA256  # of links made before the algorithm was a setting (the column's default)
 GENESIS = "0" * 64
 # An event is sealed once it is this old: a transaction that wrote it has committed by then (or never will).
 SETTLE = datetime.timedelta(seconds=30)
@@ -71,8 +73,9 @@ def canonical(event: AuditEvent) -> bytes:
                       cls=DjangoJSONEncoder).encode("utf-8")
 
 
-def link_digest(previous: str, event: AuditEvent) -> str:
-    return hashlib.sha256(previous.encode("ascii") + b"\n" + canonical(event)).hexdigest()
+def link_digest(previous: str, event: AuditEvent, algorithm: str = ALGORITHM) -> str:
+    """H(previous ‖ "\n" ‖ canonical(event)); UnknownAlgorithm for a name that is neither sha256 nor sm3."""
+    return digests.hexdigest(previous.encode("ascii") + b"\n" + canonical(event), algorithm)
 
 
 def _lock() -> None:
@@ -100,11 +103,12 @@ def audit_chain_seal(*, now: datetime.datetime | None = None, limit: int = 50_00
             if not todo:
                 break
             previous, seq = (head.digest, head.seq) if head else (GENESIS, 0)
+            algorithm = digests.current_algorithm()
             links = []
             for event in AuditEvent.objects.filter(pk__in=todo).order_by("pk"):
                 seq += 1
-                previous = link_digest(previous, event)
-                links.append(AuditSeal(seq=seq, event_id=event.pk, event_at=event.at, algorithm=ALGORITHM,
+                previous = link_digest(previous, event, algorithm)
+                links.append(AuditSeal(seq=seq, event_id=event.pk, event_at=event.at, algorithm=algorithm,
                                        digest=previous))
             AuditSeal.objects.bulk_create(links)
             sealed += len(links)
@@ -112,6 +116,13 @@ def audit_chain_seal(*, now: datetime.datetime | None = None, limit: int = 50_00
             if len(todo) < _BATCH:
                 break
     return sealed
+
+
+def _link_holds(previous: str, event: AuditEvent, link: AuditSeal) -> bool:
+    try:
+        return link_digest(previous, event, link.algorithm) == link.digest
+    except digests.UnknownAlgorithm:  # an algorithm column changed to something we never wrote
+        return False
 
 
 @dataclass
@@ -147,7 +158,7 @@ def audit_chain_verify(*, now: datetime.datetime | None = None, batch: int = _BA
             event = events.get(link.event_id)
             if event is None:
                 report.missing.append(link.seq)
-            elif link_digest(previous_digest, event) != link.digest:
+            elif not _link_holds(previous_digest, event, link):
                 report.changed.append(link.seq)
             sealed_ids.add(link.event_id)
             previous_digest, previous_seq = link.digest, link.seq

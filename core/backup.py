@@ -9,7 +9,7 @@ A backup is a folder `<BACKUP_DIR>/cunzhan-<YYYYmmdd-HHMMSS>/` holding
   tools, so that the county's IT office can restore by hand with the commands in docs/backup.md;
 * `manifest.json`: when, the engine, every table's row count *in the dumped snapshot* (PostgreSQL:
   counted in the transaction whose snapshot pg_dump exports; SQLite: counted in the copy), and each
-  file's SHA-256.
+  file's digest (SHA-256, or "sm3:<hex>" under DIGEST_ALGORITHM=sm3).
 
 The drill (`restore_drill`) restores the latest backup into a fresh database beside the live one and
 runs `manage.py restore_checks` against it in a child process: row counts as in the manifest, then
@@ -19,7 +19,6 @@ every check the apps registered (core/restore_checks.py: the ledger balances, ce
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import os
 import shutil
@@ -35,9 +34,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import digests
+
 MANIFEST = "manifest.json"
 PREFIX = "cunzhan-"
-CHUNK = 1 << 20
 
 
 class BackupError(RuntimeError):
@@ -84,14 +84,6 @@ def _wait(process: subprocess.Popen, what: str) -> None:
     _out, err = process.communicate()
     if process.returncode != 0:
         raise BackupError(f"{what} failed: {(err or b'').decode(errors='replace').strip()}")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # --- taking a backup ---------------------------------------------------------------------------------
@@ -174,7 +166,7 @@ def backup_create(*, now: datetime.datetime | None = None) -> Backup:
             for plain in (plain_db, plain_files):
                 sealed = folder / f"{plain.name}.gpg"
                 encrypt_file(plain, sealed)
-                files[sealed.name] = sha256_of(sealed)
+                files[sealed.name] = digests.file_fingerprint(sealed)
     except Exception:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -231,8 +223,8 @@ def verify_files(backup: Backup) -> list[str]:
         path = backup.path / name
         if not path.exists():
             problems.append(f"{name}: missing")
-        elif sha256_of(path) != digest:
-            problems.append(f"{name}: SHA-256 differs from the manifest (damaged or altered)")
+        elif not digests.fingerprint_matches(path, digest):
+            problems.append(f"{name}: its digest differs from the manifest (damaged or altered)")
     return problems
 
 

@@ -181,7 +181,8 @@ class ImportJob(models.Model):
 
 class AuditSeal(models.Model):
     """One link of the hash chain over the audit trail (core/audit_chain.py): audit event `event_id`
-    is the `seq`-th sealed, and `digest` = SHA-256(previous link's digest + the event's canonical form).
+    is the `seq`-th sealed, and `digest` = H(previous link's digest + the event's canonical form), H the
+    link's `algorithm`: sha256, or sm3 (国密) for links sealed under settings.DIGEST_ALGORITHM = "sm3".
     Append-only (a trigger on PostgreSQL). Changing, removing or slipping in an audit event, or removing
     or rewriting a link, is found by `manage.py audit_chain_verify`."""
 

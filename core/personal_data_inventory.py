@@ -10,10 +10,12 @@ _STAFF = "本人；所在辖区的县、乡管理员（账号管理）"
 _REQUEST_FULL = "承办部门的办理人员（核对材料、出具结果）"
 _HOUSEHOLD_FULL = "本网格联络员、所在站点代办员、辖区县乡管理员（逐次记录查看）"
 _REQUEST_RETENTION = "办结后按县档案规定保存（默认 3 年），到期匿名化"
-_HOUSEHOLD_RETENTION = "户籍迁出或注销后 1 年删除"
-_SMS_RETENTION = "发送后 180 天删除正文"
+_HOUSEHOLD_RETENTION = "户籍迁出或注销后 1 年匿名化：户内成员删除，户主姓名遮盖，电话和关爱标记清除（规则 households）"
+_SMS_RETENTION = "发送后 180 天遮盖号码、清空正文（规则 sms_texts）；验证码短信 30 天（规则 sms_codes）"
 _CARE_FULL = "关爱热线话务员、所在服务站代办员（柜台登记来电）、负责的网格联络员；接单服务方仅在接单后看到上门所需信息（逐次记录查看）"
-_CARE_RETENTION = "退出关爱名单后 1 年删除"
+_CARE_RETENTION = "退出关爱名单后 1 年匿名化：姓名、电话遮盖，身体状况清除，紧急联系人删除（规则 care_residents）"
+_CARE_CALL_RETENTION = "服务结束后 3 年清空（规则 care_calls）；单号、日期、评分和金额按会计档案规定保存"
+_ACCOUNT_RETENTION = "居民账号 3 年未登录即匿名化并停用（规则 inactive_accounts）；工作人员账号按人事档案规定保存"
 
 
 def _entry(field, category, purpose, legal_basis, full_view, retention, *, masked=True, sensitive=False):
@@ -23,9 +25,9 @@ def _entry(field, category, purpose, legal_basis, full_view, retention, *, maske
 
 INVENTORY = [
     # accounts
-    _entry("accounts.User.full_name", "name", "识别工作人员和申请人账号", "contract", _STAFF, "账号注销后 1 年"),
+    _entry("accounts.User.full_name", "name", "识别工作人员和申请人账号", "contract", _STAFF, _ACCOUNT_RETENTION),
     _entry("accounts.User.phone", "phone", "短信验证码登录、找回密码、办理进度通知", "contract", _STAFF,
-           "账号注销后 1 年"),
+           _ACCOUNT_RETENTION),
     # core
     _entry("core.SmsOutboxMessage.phone", "phone", "发送办理进度和取件短信", "state_organ",
            "系统管理员（排查发送故障）", _SMS_RETENTION),
@@ -119,6 +121,12 @@ INVENTORY = [
            _CARE_RETENTION, sensitive=True),
     _entry("care.EmergencyContact.name", "name", "紧急情况通知联系人", "consent", _CARE_FULL, _CARE_RETENTION),
     _entry("care.EmergencyContact.phone", "phone", "紧急情况通知联系人", "consent", _CARE_FULL, _CARE_RETENTION),
+    _entry("care.CareCall.description", "health", "求助内容（可能涉及身体状况）", "consent", _CARE_FULL,
+           _CARE_CALL_RETENTION, sensitive=True),
+    _entry("care.CareCall.completion_note", "other", "服务方的服务记录", "consent", _CARE_FULL, _CARE_CALL_RETENTION),
+    _entry("care.CareCall.rating_note", "other", "关爱对象对服务的评价意见", "consent", _CARE_FULL,
+           _CARE_CALL_RETENTION),
+    _entry("care.CareCheckIn.note", "other", "定期问候记录", "consent", _CARE_FULL, _CARE_RETENTION),
     _entry("care.Responder.contact_name", "name", "签约服务方联系", "contract", "县乡管理员、关爱热线话务员",
            "合同终止后 3 年"),
     _entry("care.Responder.phone", "phone", "派单短信、服务联系", "contract", "县乡管理员、关爱热线话务员",

@@ -1,6 +1,7 @@
 """/verify/offline/: the certificate verifier a station or a bank saves and opens with no network.
 
-One HTML file with everything inside it — its style, its script (static/gov_services/offline-verifier.js)
+One HTML file with everything inside it — its style, its script (static/gov_services/offline-verifier.js,
+and static/vendor/sm-crypto/sm2.js for SM2 signatures)
 and the county's public keys and signed revocation list as of the moment it was fetched — so that
 "Save page" (or the download link, `?download=1`) gives a file that works from disk. When online it
 refreshes the keys and revocations from this site (the JSON endpoints send CORS headers for it).
@@ -20,11 +21,18 @@ from gov_services.selectors import certificates as selectors
 from gov_services.services import certificates as services
 
 SCRIPT = Path(__file__).resolve().parent / "static" / "gov_services" / "offline-verifier.js"
+# SM2 verification in the browser (WebCrypto has none): the vendored sm-crypto (static/vendor/sm-crypto).
+SM2_SCRIPT = Path(__file__).resolve().parent.parent / "static" / "vendor" / "sm-crypto" / "sm2.js"
 
 
 @cache
 def _script() -> str:
     return SCRIPT.read_text(encoding="utf-8")
+
+
+@cache
+def _sm2_script() -> str:
+    return SM2_SCRIPT.read_text(encoding="utf-8")
 
 
 def _messages() -> dict[str, str]:
@@ -66,7 +74,7 @@ class OfflineVerifierView(View):
             "revocations": services.revocation_list_build(), "types": selectors.certificate_type_titles(),
         }
         html = render_to_string("gov_services/certificates/offline_verifier.html", {
-            "data": data, "messages_json": _messages(), "script": _script(),
+            "data": data, "messages_json": _messages(), "script": _script(), "sm2_script": _sm2_script(),
             "online_url": request.build_absolute_uri(reverse("gov_services:certificate-verify")),
         }, request=request)
         response = HttpResponse(html)

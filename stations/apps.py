@@ -11,3 +11,9 @@ class StationsConfig(AppConfig):
 
         for source in SOURCES:
             register_attention(source)
+
+        from core.retention import register_retention_rule
+        from stations.retention import RULES as RETENTION_RULES
+
+        for rule in RETENTION_RULES:
+            register_retention_rule(rule)

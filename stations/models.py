@@ -244,6 +244,9 @@ class Household(models.Model):
     disabled_member = models.BooleanField(_("has a disabled member"), default=False)
     low_income = models.BooleanField(_("low income"), default=False,
                                      help_text=_("Receives subsistence allowance (低保) or is otherwise in hardship."))
+    # Moved out of the village or deregistered (户籍迁出、注销): the register keeps it for the retention period
+    # (PERSONAL_DATA_RETENTION_DAYS "households", stations/retention.py), then anonymises it.
+    left_at = models.DateTimeField(_("moved out or deregistered at"), null=True, blank=True)
 
     CARE_FLAGS = ("elderly_alone", "disabled_member", "low_income")
 

@@ -17,6 +17,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -115,6 +116,22 @@ def household_create(*, grid: Grid, house_number: str, actor: User | None, membe
     HouseholdMember.objects.bulk_create(HouseholdMember(household=household, **member) for member in members)
     audit_event_record(actor=actor, action="household.created", target=household,
                        data={"members": len(members)})
+    return household
+
+
+@transaction.atomic
+def household_mark_left(*, household: Household, actor: User | None, left: bool = True) -> Household:
+    """The household moved out or was deregistered (or, `left=False`, came back): from then on the retention
+    period of the register runs (stations/retention.py anonymises it when it is over)."""
+    if actor is not None:
+        require(can_keep_households(actor, household.grid),
+                _("Only the grid's liaison and the region's admins edit households."))
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if bool(household.left_at) == left:
+        return household
+    household.left_at = timezone.now() if left else None
+    household.save(update_fields=["left_at"])
+    audit_event_record(actor=actor, action="household.left" if left else "household.returned", target=household)
     return household
 
 

@@ -84,6 +84,9 @@ class CareResident(models.Model):
     checkin_every_days = models.PositiveSmallIntegerField(
         _("check-in every (days)"), default=7, help_text=_("0: no scheduled check-in."))
     active = models.BooleanField(_("on the registry"), default=True)
+    # When the resident last left the registry (active turned off): the retention period runs from here
+    # (PERSONAL_DATA_RETENTION_DAYS "care_residents", care/retention.py).
+    left_at = models.DateTimeField(_("left the registry at"), null=True, blank=True)
     # The resident's help button (care/tokens.py's help link carries it): empty, none given; a new one
     # given stops the old link.
     help_nonce = models.CharField(max_length=16, blank=True, default="")

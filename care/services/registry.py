@@ -65,8 +65,13 @@ def care_resident_update(*, actor: User, resident: CareResident, contacts=None, 
     consent = fields.get("needs_consent_on", resident.needs_consent_on)
     if "needs" in fields:
         fields["needs"] = _clean_needs(fields["needs"], consent)
+    was_active = resident.active
     for key, value in fields.items():
         setattr(resident, key, value)
+    if was_active and not resident.active:
+        resident.left_at = timezone.now()
+    elif resident.active:
+        resident.left_at = None
     resident.full_clean()
     resident.save()
     if contacts is not None:

@@ -468,6 +468,18 @@ PERSONAL_DATA_RETENTION_DAYS = read("PERSONAL_DATA_RETENTION_DAYS",
                                     lambda name, default: env.dict(name, cast={"value": int}, default=default), {},
                                     "PERSONAL_DATA_RETENTION_DAYS=request_scans=1095;request_applicant=1825")
 
+# The digest of new integrity records (core/digests.py): links of the audit hash chain and the backup manifest's
+# file fingerprints. "sha256" or "sm3" (GB/T 32905, 国密); records keep theirs, so mixed histories verify.
+DIGEST_ALGORITHM = read("DIGEST_ALGORITHM", env.str, "sha256", "DIGEST_ALGORITHM=sm3").lower()
+if DIGEST_ALGORITHM not in ("sha256", "sm3"):
+    fail("DIGEST_ALGORITHM", "must be sha256 or sm3")
+
+# The algorithm of new certificate-token keys (department and officials' keys made or rotated from now on):
+# "Ed25519" or "SM2" (GB/T 32918, 国密). Keys already made keep theirs, and tokens of both verify everywhere.
+CERTIFICATE_TOKEN_ALGORITHM = read("CERTIFICATE_TOKEN_ALGORITHM", env.str, "Ed25519", "CERTIFICATE_TOKEN_ALGORITHM=SM2")
+if CERTIFICATE_TOKEN_ALGORITHM not in ("Ed25519", "SM2"):
+    fail("CERTIFICATE_TOKEN_ALGORITHM", "must be Ed25519 or SM2")
+
 # Days the data officer has to answer a resident's request to correct or delete their data.
 PERSONAL_DATA_REQUEST_DAYS = read("PERSONAL_DATA_REQUEST_DAYS", env.int, 15, "PERSONAL_DATA_REQUEST_DAYS=15")
 

@@ -108,7 +108,7 @@ class OfficialSeal(models.Model):
 
 
 class SigningKey(models.Model):
-    """An Ed25519 key for QR tokens: the department's, or one official's in the department (`official`).
+    """An Ed25519 or SM2 key for QR tokens (the county's choice, settings.CERTIFICATE_TOKEN_ALGORITHM): the department's, or one official's in the department (`official`).
     The private half is stored encrypted (PKCS#8, the passphrase from settings) and never leaves the
     server; retired keys stay published so that certificates signed with them still verify. A revoked
     key (lost, the official left) signs nothing more, and a token dated after its revocation is refused."""
@@ -118,7 +118,13 @@ class SigningKey(models.Model):
     official = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="signing_keys", verbose_name=_("official"))
     key_id = models.CharField(_("key id"), max_length=32, unique=True, validators=[token_part])
-    public_key = models.CharField(_("public key (base64url)"), max_length=64)
+    class Algorithm(models.TextChoices):
+        ED25519 = "Ed25519", "Ed25519"
+        SM2 = "SM2", _("SM2 (national standard GB/T 32918)")
+
+    algorithm = models.CharField(_("algorithm"), max_length=10, choices=Algorithm.choices, default=Algorithm.ED25519)
+    # Ed25519: 32 bytes (43 characters); SM2: 65 bytes, 04 ‖ x ‖ y (87 characters).
+    public_key = models.CharField(_("public key (base64url)"), max_length=100)
     private_key_pem = models.TextField(editable=False)
     imported = models.BooleanField(_("imported"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -234,7 +234,7 @@ def public_keys() -> list[dict]:
     """Every signing key ever used (retired ones too, so old certificates still verify), for /verify/keys.json."""
     keys = cache.get(PUBLIC_KEYS_CACHE_KEY)
     if keys is None:
-        keys = [{"key_id": k.key_id, "algorithm": "Ed25519", "public_key": k.public_key,
+        keys = [{"key_id": k.key_id, "algorithm": k.algorithm, "public_key": k.public_key,
                  "department_code": k.department.code, "department": k.department.name,
                  "official": official_display_name(k.official) if k.official_id else None,
                  "created_at": k.created_at.isoformat(), "retired_at": k.retired_at.isoformat() if k.retired_at else None,

@@ -12,7 +12,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.audit import audit_event_record
-from core.audit_chain import GENESIS, audit_chain_seal, audit_chain_verify, link_digest
+from core.audit_chain import (
+    GENESIS,
+    audit_chain_restore_problems,
+    audit_chain_seal,
+    audit_chain_verify,
+    canonical,
+    link_digest,
+)
 from core.models import AuditEvent, AuditSeal
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +154,69 @@ def test_the_command_exits_with_an_error_when_the_chain_is_broken(station, capsy
         cursor.execute("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [events[0].pk])
     with pytest.raises(CommandError, match="1 changed"):
         call_command("audit_chain_verify")
+
+
+# --- SM3 (国密): settings.DIGEST_ALGORITHM chooses the algorithm of new links ---------------------------
+
+def test_under_sm3_new_links_are_sm3_and_a_mixed_chain_verifies(station, settings):
+    from core import digests
+
+    _events(station, 2)
+    _seal()
+    settings.DIGEST_ALGORITHM = "sm3"
+    events = _events(station, 3)
+    assert _seal() == 3
+    links = list(AuditSeal.objects.order_by("seq"))
+    assert [link.algorithm for link in links] == ["sha256", "sha256", "sm3", "sm3", "sm3"]
+    # Link 3 is SM3 over link 2's (SHA-256) digest and the event, as GB/T 32905 computes it.
+    expected = digests.hexdigest(links[1].digest.encode() + b"\n" + canonical(AuditEvent.objects.get(pk=events[0].pk)),
+                                 "sm3")
+    assert links[2].digest == expected == link_digest(links[1].digest, events[0], "sm3")
+    assert expected != link_digest(links[1].digest, events[0], "sha256")
+    report = _verify()
+    assert report.intact and report.links == 5 and report.head_digest == links[-1].digest
+    settings.DIGEST_ALGORITHM = "sha256"  # switching back: verification follows each link's own algorithm
+    assert _verify().intact and audit_chain_restore_problems() == []
+
+
+def test_a_tampered_row_is_detected_under_sm3(station, settings):
+    settings.DIGEST_ALGORITHM = "sm3"
+    events = _events(station)
+    _seal()
+    assert set(AuditSeal.objects.values_list("algorithm", flat=True)) == {"sm3"}
+    with triggers_off() as cursor:
+        cursor.execute("UPDATE core_auditevent SET target_repr = 'forged' WHERE id = %s", [events[2].pk])
+    report = _verify()
+    assert report.changed == [3] and not report.missing and not report.gaps
+    assert audit_chain_restore_problems() == ["audit link 3: its event or digest was changed"]
+
+
+def test_a_link_whose_algorithm_was_rewritten_is_detected(station, settings):
+    settings.DIGEST_ALGORITHM = "sm3"
+    _events(station, 3)
+    _seal()
+    with triggers_off() as cursor:
+        cursor.execute("UPDATE core_auditseal SET algorithm = 'sha256' WHERE seq = 2")
+        cursor.execute("UPDATE core_auditseal SET algorithm = 'md5' WHERE seq = 3")
+    assert _verify().changed == [2, 3]
+
+
+def test_the_verify_command_reports_an_sm3_chain(station, settings, capsys):
+    settings.DIGEST_ALGORITHM = "sm3"
+    events = _events(station, 3)
+    _seal()
+    call_command("audit_chain_verify", "--json")
+    assert json.loads(capsys.readouterr().out)["intact"] is True
+    with triggers_off() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [events[1].pk])
+    with pytest.raises(CommandError, match="1 changed"):
+        call_command("audit_chain_verify")
+
+
+def test_sm3_is_the_standards_hash():
+    from core import digests
+
+    # GB/T 32905-2016 Annex A, examples 1 and 2.
+    assert digests.hexdigest(b"abc", "sm3") == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    assert digests.hexdigest(b"abcd" * 16, "sm3") == (
+        "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732")

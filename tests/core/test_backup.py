@@ -53,7 +53,7 @@ def test_a_damaged_backup_file_fails_the_drill_before_restoring(backup_dir, issu
     data[len(data) // 2] ^= 0xFF
     sealed.write_bytes(bytes(data))
     result = restore_drill()
-    assert not result.ok and "SHA-256 differs" in result.problems[0]
+    assert not result.ok and "digest differs" in result.problems[0]
 
 
 def test_a_restore_missing_rows_fails_the_drill(backup_dir, issued):
@@ -71,6 +71,31 @@ def test_a_certificate_pdf_that_does_not_restore_fails_the_drill(backup_dir, iss
     backup_create()
     result = restore_drill()
     assert not result.ok and f"certificate {issued.serial}: its PDF is missing or not the one issued" in result.report
+
+
+def test_under_sm3_and_sm2_the_drill_checks_sm3_fingerprints_a_mixed_chain_and_sm2_certificates(
+        backup_dir, settings, issued, cert_item, station, officer, county_admin, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from core.audit_chain import audit_chain_seal
+    from core.models import AuditSeal
+    from gov_services.services import certificates as services
+    from tests.gov_services.certificate_helpers import approved_request
+
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    audit_chain_seal(now=later)
+    settings.DIGEST_ALGORITHM, settings.CERTIFICATE_TOKEN_ALGORITHM = "sm3", "SM2"
+    services.signing_key_rotate(department=cert_item.department, actor=county_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_issue(request=approved_request(cert_item, station, officer), actor=officer)
+    audit_chain_seal(now=later)
+    assert set(AuditSeal.objects.values_list("algorithm", flat=True)) == {"sha256", "sm3"}
+
+    backup = backup_create()
+    assert all(digest.startswith("sm3:") for digest in backup.manifest["files"].values())
+    result = restore_drill()
+    assert result.ok, result.report
+    assert "✓ certificates" in result.report
 
 
 def test_backups_are_refused_without_a_passphrase(backup_dir, settings):

@@ -86,3 +86,50 @@ def test_the_saved_verifier_checks_certificates_with_the_network_off(page, shot,
     expect(page.locator("#cz-result-title")).to_have_text("已吊销")
     shot("03-offline-revoked-desktop")
     assert errors == []
+
+
+def test_the_saved_verifier_checks_sm2_and_ed25519_certificates_with_the_network_off(
+        page, shot, settings, issued, cert_item, station, officer, county_admin, seal, tmp_path,
+        django_capture_on_commit_callbacks):
+    """A county that switched to SM2 (国密): the saved page checks the new SM2 certificates with the vendored
+    sm-crypto and the earlier Ed25519 ones with WebCrypto, both with the network off."""
+    from tests.gov_services.certificate_helpers import approved_request
+
+    settings.CERTIFICATE_TOKEN_ALGORITHM = "SM2"
+    services.signing_key_rotate(department=cert_item.department, actor=county_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        sm2 = services.certificate_issue(request=approved_request(cert_item, station, officer), actor=officer)
+    sm2.refresh_from_db()
+    assert sm2.signing_key.algorithm == "SM2" and issued.signing_key.algorithm == "Ed25519"
+
+    response = page.request.get("/verify/offline/?download=1")
+    assert response.ok and "SM2" in response.text()
+    saved = tmp_path / "verifier.html"
+    saved.write_text(response.text(), encoding="utf-8")
+
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.context.set_offline(True)
+    page.goto(saved.as_uri())
+    expect(page.locator("#cz-network")).to_have_text("离线")
+
+    assert verify(page, f"http://county.example/verify/{sm2.token}") == "valid"
+    expect(page.locator("#cz-result-facts")).to_contain_text(sm2.serial)
+    page.locator("#cz-holder-name").fill(HOLDER_NAME)
+    page.locator("#cz-holder-id").fill(sm2.request.applicant_id_number)
+    page.locator("#cz-holder button[type=submit]").click()
+    expect(page.locator("#cz-holder-answer")).to_have_attribute("data-match", "yes")
+    shot("04-offline-sm2-valid")
+    assert verify(page, altered(sm2.token)) == "forged"
+    body, signature = sm2.token.rsplit(".", 1)
+    assert verify(page, f"{body[:-1]}{'A' if body[-1] != 'A' else 'B'}.{signature}") == "forged"
+    assert verify(page, issued.token) == "valid"  # the Ed25519 one, signed before the switch
+
+    # Revoked online, then refreshed: the SM2-signed revocation section is trusted offline too.
+    services.certificate_revoke(certificate=sm2, actor=officer, reason="证明内容有误")
+    page.context.set_offline(False)
+    page.locator("#cz-refresh").click()
+    expect(page.locator("#cz-refresh-status")).to_contain_text("已更新")
+    page.context.set_offline(True)
+    assert verify(page, sm2.token) == "revoked"
+    assert errors == []

@@ -45,7 +45,9 @@ def certify_official_key(*, key: SigningKey, department: Department, official: U
     """Give the official's new key an X.509 certificate from the county's demo CA (when the county has one;
     a county on a real CA enrols its officials there)."""
     signer = _demo_ca(county_of(department.region))
-    if signer is None:
+    if signer is None or key.algorithm != tokens.ED25519:
+        # An SM2 key gets no X.509 certificate here (`cryptography` cannot make one for SM2): that official's
+        # PDFs are signed with the county's certificate, their QR tokens with their SM2 key.
         return
     private = tokens.decrypt_private_key(key.private_key_pem, key_passphrase())
     key.certificate_pem = pki.official_certificate(

@@ -25,7 +25,7 @@ from gov_services import certificate_tokens as tokens
 from gov_services.models import Department, DepartmentMembership, OfficialSeal, SigningKey
 from gov_services.selectors.certificates import PUBLIC_KEYS_CACHE_KEY, can_manage_official_keys
 from gov_services.services.certificates.long_term import certify_official_key
-from gov_services.services.certificates.setup import _checked_seal, key_passphrase
+from gov_services.services.certificates.setup import _checked_seal, key_passphrase, token_algorithm
 from stations.scope import require
 
 MAX_REASON = 200
@@ -64,7 +64,7 @@ def _retire_current(department: Department, official: User) -> list[str]:
 def _store(department: Department, official: User, actor: User, private, *, imported: bool) -> SigningKey:
     key = SigningKey.objects.create(
         department=department, official=official, key_id=_key_id(department, official),
-        public_key=tokens.b64url(tokens.public_key_raw(private)),
+        algorithm=tokens.algorithm_of(private), public_key=tokens.b64url(tokens.public_key_raw(private)),
         private_key_pem=tokens.encrypt_private_key(private, key_passphrase()), created_by=actor, imported=imported)
     certify_official_key(key=key, department=department, official=official)
     transaction.on_commit(lambda: cache.delete(PUBLIC_KEYS_CACHE_KEY))
@@ -86,7 +86,8 @@ def official_key_issue(*, department: Department, official: User, actor: User,
         if (current.key_id if current else "") != replacing and current is not None:
             return current
     retired = _retire_current(department, official)
-    key = _store(department, official, actor, tokens.generate_private_key(), imported=False)
+    key = _store(department, official, actor, tokens.generate_private_key(token_algorithm()),
+                 imported=False)
     audit_event_record(actor=actor, action="official_key.issue", target=key,
                        data={"department": department.code, "official": official.pk, "retired": retired})
     return key
@@ -95,7 +96,8 @@ def official_key_issue(*, department: Department, official: User, actor: User,
 @transaction.atomic
 def official_key_import(*, department: Department, official: User, actor: User, private_key_pem: str,
                         passphrase: str = "") -> SigningKey:
-    """Install an Ed25519 private key (PKCS#8 PEM, optionally encrypted) for the official; it is
+    """Install an Ed25519 private key (PKCS#8 PEM, optionally encrypted), or an SM2 one in our own sealed
+    PEM (certificate_tokens.encrypt_private_key), for the official; it is
     re-encrypted with ours. Refuses another algorithm, a key already in use, or the wrong passphrase."""
     _require_manager(actor, department)
     _require_member(department, official)

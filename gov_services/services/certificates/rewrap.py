@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from django.db import transaction
 
 from core.audit import audit_event_record
+from gov_services import certificate_tokens as tokens
 from gov_services.models import CountySigningCertificate, SigningKey
 from gov_services.services.certificates import setup
 
@@ -20,6 +21,14 @@ class RewrapError(ValueError):
 
 def _rewrapped(pem: str, *, old: bytes, new: bytes) -> str | None:
     """The key sealed with `new`, or None when it already is (a second run changes nothing)."""
+    if tokens.is_sm2_pem(pem):
+        for password, already in ((old, False), (new, True)):
+            try:
+                key = tokens.decrypt_private_key(pem, password)
+            except (ValueError, TypeError):
+                continue
+            return None if already else tokens.encrypt_private_key(key, new)
+        raise RewrapError
     for password, already in ((old, False), (new, True)):
         try:
             key = serialization.load_pem_private_key(pem.encode("ascii"), password=password)

@@ -154,10 +154,16 @@ def _key_id(department: Department) -> str:
     return f"{base}-K{number}"
 
 
+def token_algorithm() -> str:
+    """The algorithm of keys made from now on (settings.CERTIFICATE_TOKEN_ALGORITHM: Ed25519 or SM2)."""
+    return getattr(settings, "CERTIFICATE_TOKEN_ALGORITHM", tokens.ED25519) or tokens.ED25519
+
+
 def _new_key(department: Department, actor) -> SigningKey:
-    private = tokens.generate_private_key()
+    private = tokens.generate_private_key(token_algorithm())
     key = SigningKey.objects.create(
-        department=department, key_id=_key_id(department), public_key=tokens.b64url(tokens.public_key_raw(private)),
+        department=department, key_id=_key_id(department), algorithm=tokens.algorithm_of(private),
+        public_key=tokens.b64url(tokens.public_key_raw(private)),
         private_key_pem=tokens.encrypt_private_key(private, key_passphrase()), created_by=actor)
     transaction.on_commit(lambda: cache.delete(PUBLIC_KEYS_CACHE_KEY))
     return key
@@ -169,7 +175,8 @@ def active_signing_key(*, department: Department) -> SigningKey:
     key = department.signing_keys.filter(retired_at__isnull=True, official__isnull=True).first()
     if key is None:
         key = _new_key(department, None)
-        audit_event_record(actor=None, action="signing_key.create", target=key, data={"department": department.code})
+        audit_event_record(actor=None, action="signing_key.create", target=key,
+                           data={"department": department.code, "algorithm": key.algorithm})
     return key
 
 
@@ -185,7 +192,8 @@ def signing_key_rotate(*, department: Department, actor: User) -> SigningKey:
         key.save(update_fields=["retired_at"])
     key = _new_key(department, actor)
     audit_event_record(actor=actor, action="signing_key.rotate", target=key,
-                       data={"department": department.code, "retired": [k.key_id for k in retired]})
+                       data={"department": department.code, "retired": [k.key_id for k in retired],
+                             "algorithm": key.algorithm})
     return key
 
 

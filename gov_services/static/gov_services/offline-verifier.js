@@ -1,5 +1,6 @@
 /* The offline certificate verifier (/verify/offline/): checks a CZ1 token against the public keys and the
-   signed revocation list the page carries, with the browser's own Ed25519 (WebCrypto), no network.
+   signed revocation list the page carries, with the browser's own Ed25519 (WebCrypto) or, for SM2 keys, the
+   vendored sm-crypto (static/vendor/sm-crypto/sm2.js, inlined before this script), no network.
    The format and the steps are docs/certificate-token.md's; gov_services/certificate_tokens.py is the
    reference implementation. When online, "Refresh" fetches the county's current keys and revocations
    and keeps them in this browser (localStorage), so a saved copy of the page stays current. */
@@ -72,8 +73,25 @@
             holder: holder, signed: new TextEncoder().encode(body), signature: signature};
   }
 
+  function hex(bytes) {
+    var out = "";
+    for (var i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return out;
+  }
+  // SM2 (GB/T 32918.2: SM3 with the Z value of the default user id 1234567812345678), r ‖ s of 32 bytes each,
+  // by the vendored sm-crypto (window.sm2); the key is 65 bytes, 04 ‖ x ‖ y.
+  function verifySm2(raw, bytes, signature) {
+    if (raw[0] !== 4 || signature.length !== 64 || !window.sm2) return Promise.resolve(false);
+    try {
+      return Promise.resolve(window.sm2.doVerifySignature(Array.prototype.slice.call(bytes), hex(signature),
+                                                          hex(raw), {hash: true}) === true);
+    } catch (e) { return Promise.resolve(false); }
+  }
+
+  // The key's algorithm follows from its length: 32 bytes Ed25519 (WebCrypto), 65 bytes SM2.
   function verifyBytes(publicKeyB64, bytes, signature) {
     var raw = b64urlDecode(publicKeyB64 || "");
+    if (raw && raw.length === 65) return verifySm2(raw, bytes, signature);
     if (!raw || raw.length !== 32) return Promise.resolve(false);
     return crypto.subtle.importKey("raw", raw, {name: "Ed25519"}, false, ["verify"])
       .then(function (key) { return crypto.subtle.verify({name: "Ed25519"}, key, signature, bytes); })
