@@ -42,6 +42,9 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "pass-1234-word"  # tests.factories.UserFactory
 TIMEOUT_MS = int(os.environ.get("E2E_TIMEOUT_MS", "10000"))
+# The live server's first page loads the URL configuration, the templates and the translations: on a busy
+# machine that alone took more than TIMEOUT_MS, failing whichever journey happened to run first.
+WARM_UP_MS = max(TIMEOUT_MS, 90_000)
 NO_BROWSER = (
     f"E2E TESTS SKIPPED: no Chromium at {CHROMIUM}. "
     "Install it with `scripts/install-system-deps.sh --for e2e` (or set E2E_CHROMIUM=/path/to/chromium)."
@@ -170,8 +173,21 @@ def page(browser, live_server, artifacts_dir):
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
+    if not _warmed_up(live_server):
+        page.goto("/login/", timeout=WARM_UP_MS)
+        page.goto("about:blank")
     yield page
     context.close()
+
+
+_WARM_SERVERS: set[str] = set()
+
+
+def _warmed_up(live_server) -> bool:
+    """Whether this session's live server has served a page already (and note that it will have now)."""
+    warmed = live_server.url in _WARM_SERVERS
+    _WARM_SERVERS.add(live_server.url)
+    return warmed
 
 
 @pytest.fixture
