@@ -398,23 +398,26 @@ class _Dispatch:
     drops those hooks on rollback (also of a savepoint), exactly when the row itself disappears.
     """
 
-    def __init__(self, message_id: int, key: tuple[str, str, str]) -> None:
+    def __init__(self, message_id: int, key: tuple[str, str, str], attempts: int = 0) -> None:
         self.message_id = message_id
         self.key = key
+        self.attempts = attempts
 
     def __call__(self) -> None:
-        sms_dispatch(message_id=self.message_id)
+        sms_dispatch(message_id=self.message_id, attempts=self.attempts)
 
 
-def sms_dispatch(*, message_id: int) -> None:
-    """Hand a queued row to Celery. A broker that is down leaves it queued for sms_outbox_redispatch."""
+def sms_dispatch(*, message_id: int, attempts: int | None = None) -> None:
+    """Hand a queued row to Celery with the attempts it has now (see _claim: a delivery that finds them
+    moved on leaves the row to the one that claimed it). A broker that is down leaves it queued for
+    sms_outbox_redispatch."""
     from core.tasks import sms_outbox_send  # the task module imports this one
 
     try:
         if sms_outbox_send.app.conf.task_always_eager:
             _deliver_inline(message_id)
         else:
-            sms_outbox_send.delay(message_id)
+            sms_outbox_send.delay(message_id, attempts)
     except Exception:  # never let a broker failure reach the request that triggered the message
         logger.exception("SMS %s could not be handed to Celery; it stays queued", message_id)
 
@@ -781,7 +784,7 @@ def sms_outbox_retry(*, user, message: SmsOutboxMessage) -> SmsOutboxMessage:
         locked.save(update_fields=["status"])
         audit_event_record(actor=user, action="sms.retry", target=locked,
                            data={"attempts": locked.attempts, "last_error": locked.last_error})
-        transaction.on_commit(_Dispatch(locked.pk, (locked.purpose, locked.reference, locked.phone)))
+        transaction.on_commit(_Dispatch(locked.pk, (locked.purpose, locked.reference, locked.phone), locked.attempts))
     return locked
 
 

@@ -54,9 +54,18 @@ def report_job_progress(*, job_id: int, percent: int, step: str) -> None:
 
 
 @transaction.atomic
-def report_job_start(*, job_id: int) -> ReportJob | None:
-    """queued → running; None when the job is not waiting (a duplicate delivery of the task)."""
+def report_job_start(*, job_id: int, redelivered: bool = False) -> ReportJob | None:
+    """queued → running; None when the job is not waiting (a duplicate delivery of the task).
+
+    `redelivered`: the broker handed this task out again because the worker that had it died (killed,
+    out of memory, the machine restarted) before acknowledging it: a job that worker left running is
+    started over, or it would stay running for ever."""
     job = ReportJob.objects.select_for_update().get(pk=job_id)
+    if job.status == Status.RUNNING and redelivered:
+        job.progress, job.step, job.started_at = 0, "", timezone.now()
+        job.save(update_fields=["progress", "step", "started_at"])
+        audit_event_record(actor=job.user, action="report_job.restarted", target=job)
+        return job
     if job.status != Status.QUEUED:
         return None
     ReportJob.TRANSITIONS.move(job, Status.RUNNING)
@@ -68,6 +77,8 @@ def report_job_start(*, job_id: int) -> ReportJob | None:
 @transaction.atomic
 def report_job_finish(*, job: ReportJob, content: bytes, filename: str) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != Status.RUNNING:  # a run the broker gave up on finished after all: the first result stands
+        return job
     ReportJob.TRANSITIONS.move(job, Status.DONE)
     job.file.save(filename, ContentFile(content), save=False)
     job.filename, job.progress, job.step, job.finished_at = filename, 100, "", timezone.now()
@@ -79,6 +90,8 @@ def report_job_finish(*, job: ReportJob, content: bytes, filename: str) -> Repor
 @transaction.atomic
 def report_job_fail(*, job: ReportJob, error: str) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status in (Status.DONE, Status.FAILED):
+        return job
     ReportJob.TRANSITIONS.move(job, Status.FAILED)
     job.error, job.finished_at = error[:2000], timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])

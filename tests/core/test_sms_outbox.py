@@ -274,6 +274,21 @@ def test_a_batch_delivered_twice_sends_each_message_once(flaky):
     assert set(SmsOutboxMessage.objects.values_list("attempts", flat=True)) == {1}
 
 
+def test_the_single_task_leaves_alone_a_message_a_batch_is_sending_and_still_retries_its_own(
+        flaky, celery_keeps_errors):
+    """A row handed out twice (its first task waited in a backlog past the redispatch): the task handed out
+    at 0 attempts finds the batch's claim and sends nothing; its own retries count its own attempts."""
+    message = SmsOutboxMessage.objects.create(phone="13812345678", text="t", purpose="p")
+    SmsOutboxMessage.objects.filter(pk=message.pk).update(attempts=1, last_attempt_at=timezone.now())
+    sms_outbox_send.delay(message.pk, 0)
+    assert flaky.calls == 0
+    flaky.failures = 2
+    other = SmsOutboxMessage.objects.create(phone="13812345679", text="t", purpose="p")
+    sms_outbox_send.delay(other.pk, 0)
+    other.refresh_from_db()
+    assert (other.status, other.attempts) == (Status.SENT, 3)
+
+
 def test_a_batch_leaves_alone_a_message_another_delivery_is_sending_until_that_one_is_long_dead(flaky):
     sms_enqueue_many(_many(1))
     message = SmsOutboxMessage.objects.get()
