@@ -175,7 +175,7 @@ class CeleryWorker:
             cwd=ROOT, env={**os.environ, **self.env, **extra_env}, start_new_session=True,
             stdout=self.log.open("w"), stderr=subprocess.STDOUT)
 
-    def wait_ready(self, seconds: float = 60) -> None:
+    def wait_ready(self, seconds: float = 300) -> None:
         wait_until(lambda: self.log.exists() and "ready." in self.log.read_text(errors="replace"),
                    seconds=seconds, step=0.2, what="the Celery worker's start")
 

@@ -40,7 +40,7 @@ def _report(user):
 
 def test_the_tasks_of_a_killed_worker_are_done_once_by_the_next(workers, celery_eager, cert_item, seal,  # noqa: F811
                                                                station, officer, county_admin, private_files):
-    first = workers(concurrency=5, FAULTS_SLOW=",".join(f"{k}={v}" for k, v in MIDDLE.items()),
+    first = workers(concurrency=4, FAULTS_SLOW=",".join(f"{k}={v}" for k, v in MIDDLE.items()),
                     FAULTS_VISIBILITY_TIMEOUT="10")
     celery_eager(True)  # the request's own texts (filed, approved) are not what this test kills
     request = approved_request(cert_item, station, officer)
