@@ -76,8 +76,9 @@ def test_the_tasks_of_a_killed_worker_are_done_once_by_the_next(workers, celery_
     certificate.refresh_from_db()
     job.refresh_from_db()
     texts = sms_accepted(workers.env["FAULTS_SMS_LOG"])["13900000001"]
-    pdfs = list(Path(private_files).rglob(f"{certificate.serial}*.pdf"))
-    report_files = list(Path(private_files).rglob(f"{Path(job.file.name).stem.split('_')[0]}*"))
+    # Files in the storage the fields use; a second save of the same name would have got a suffix.
+    pdfs = list(Path(certificate.pdf.path).parent.glob(f"{Path(certificate.pdf.name).stem.split('_')[0]}*"))
+    report_files = list(Path(job.file.path).parent.glob(f"{Path(job.filename).stem}*"))
     print(f"\nworker killed mid-task: 3 tasks (certificate render, SMS send, report job); lost 0; "
           f"texts accepted by the gateway {texts}, certificate PDFs {len(pdfs)}, report files {len(report_files)}; "
           f"all done {recovered:.1f} s after the kill (visibility timeout 10 s)")
