@@ -72,6 +72,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.audit import audit_event_record
+from core.handoff import hand_off
 from core.models import SmsOutboxMessage, SmsTemplate
 
 logger = logging.getLogger("cunzhan.sms")
@@ -413,13 +414,13 @@ def sms_dispatch(*, message_id: int, attempts: int | None = None) -> None:
     sms_outbox_redispatch."""
     from core.tasks import sms_outbox_send  # the task module imports this one
 
+    if not sms_outbox_send.app.conf.task_always_eager:
+        hand_off(sms_outbox_send, args=(message_id, attempts), what=f"SMS {message_id}")
+        return
     try:
-        if sms_outbox_send.app.conf.task_always_eager:
-            _deliver_inline(message_id)
-        else:
-            sms_outbox_send.delay(message_id, attempts)
-    except Exception:  # never let a broker failure reach the request that triggered the message
-        logger.exception("SMS %s could not be handed to Celery; it stays queued", message_id)
+        _deliver_inline(message_id)
+    except Exception:  # never let a failure reach the request that triggered the message
+        logger.exception("SMS %s could not be sent; it stays queued", message_id)
 
 
 def sms_dispatch_batch(*, tokens: Sequence[tuple[int, int]]) -> None:
@@ -430,13 +431,13 @@ def sms_dispatch_batch(*, tokens: Sequence[tuple[int, int]]) -> None:
     tokens = [(int(message_id), int(attempts)) for message_id, attempts in tokens]
     if not tokens:
         return
+    if not sms_outbox_send_batch.app.conf.task_always_eager:
+        hand_off(sms_outbox_send_batch, args=([list(token) for token in tokens],), what=f"{len(tokens)} SMS")
+        return
     try:
-        if sms_outbox_send_batch.app.conf.task_always_eager:
-            _deliver_batch_inline(tokens)
-        else:
-            sms_outbox_send_batch.delay([list(token) for token in tokens])
+        _deliver_batch_inline(tokens)
     except Exception:
-        logger.exception("%s SMS could not be handed to Celery; they stay queued", len(tokens))
+        logger.exception("%s SMS could not be sent; they stay queued", len(tokens))
 
 
 def _deliver_batch_inline(tokens: list[tuple[int, int]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_event_record
+from core.handoff import hand_off
 from core.idempotency import create_once
 from reports.models import ReportJob
 from reports.registry import job_formats
@@ -43,9 +45,21 @@ def _same_user(job: ReportJob, user) -> ReportJob:
 
 
 def _enqueue(job_id: int) -> None:
+    """Hand the job to Celery; a broker that is down leaves it queued for report_jobs_redispatch."""
     from reports.tasks import run_report_job
 
-    run_report_job.delay(job_id)
+    hand_off(run_report_job, args=(job_id,), what=f"Report job {job_id}")
+
+
+def report_jobs_redispatch(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Hand Celery again the jobs queued longer ago than `older_than` and never started (their hand-off was
+    lost: the broker was down, or lost its memory); count them. A job handed out twice is built once:
+    report_job_start leaves a job that is no longer queued to the delivery that started it."""
+    stale = list(ReportJob.objects.filter(status=Status.QUEUED, created_at__lt=timezone.now() - older_than)
+                 .order_by("pk").values_list("pk", flat=True)[:1000])
+    for job_id in stale:
+        _enqueue(job_id)
+    return len(stale)
 
 
 def report_job_progress(*, job_id: int, percent: int, step: str) -> None:

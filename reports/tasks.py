@@ -15,3 +15,11 @@ def run_report_job(self, job_id: int) -> None:
     from reports.jobs import report_job_run
 
     report_job_run(job_id=job_id, redelivered=bool((self.request.delivery_info or {}).get("redelivered")))
+
+
+@shared_task
+def report_jobs_redispatch_stale() -> int:
+    """Every few minutes: re-hand to Celery report jobs whose hand-off was lost (broker down)."""
+    from reports.services import report_jobs_redispatch
+
+    return report_jobs_redispatch()

@@ -507,6 +507,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.sms_outbox_redispatch_stale",
         "schedule": 5 * 60,
     },
+    # Report jobs queued while the broker was down (their hand-off refused, core/handoff.py).
+    "report-jobs-redispatch-stale": {
+        "task": "reports.tasks.report_jobs_redispatch_stale",
+        "schedule": 5 * 60,
+    },
     # Channels: webhook deliveries and Open311 tokens whose hand-off to Celery was lost (broker down).
     "webhook-deliveries-redispatch-stale": {
         "task": "gov_services.channels.tasks.webhook_deliveries_redispatch_stale",
