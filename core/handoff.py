@@ -22,7 +22,9 @@ def hand_off(task, *, args: Sequence, what: str) -> bool:
     """Publish `task(*args)` without waiting for a broker that is down; False (logged) when it was refused."""
     try:
         task.apply_async(args=tuple(args), retry_policy=HANDOFF_RETRY_POLICY)
-    except Exception:  # never let a broker failure reach the request that did the work
-        logger.exception("%s could not be handed to Celery; it stays queued for the redispatch", what)
+    except Exception as error:  # never let a broker failure reach the request that did the work
+        # One line, no traceback: during an outage every request that queues work says this.
+        logger.warning("%s could not be handed to Celery (%s: %s); it stays queued for the redispatch",
+                       what, type(error).__name__, error)
         return False
     return True

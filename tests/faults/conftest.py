@@ -79,7 +79,16 @@ def on_private_redis(redis_server, settings, monkeypatch):
                                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1}}}
     settings.CELERY_BROKER_URL = f"{redis_server.url}/1"
     monkeypatch.setattr(current_app.conf, "broker_url", f"{redis_server.url}/1")
-    return redis_server
+    _forget_broker_pools()  # the app's pools are made once, for the URL of their time: an earlier test's broker
+    yield redis_server
+    _forget_broker_pools()
+
+
+def _forget_broker_pools():
+    if current_app._pool is not None:
+        current_app._pool.force_close_all()
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
 
 
 @pytest.fixture
