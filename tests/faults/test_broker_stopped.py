@@ -26,7 +26,7 @@ OPERATIONS, DOWN_FROM, UP_AT = 1_000, 300, 500
 def test_a_broker_stopped_during_1000_counter_operations_loses_and_doubles_nothing(
         settings, workers, station, operator, dispatch_desk):
     product, biller = till(settings, station)
-    workers(concurrency=2)
+    worker = workers(concurrency=2)
     broker = workers.redis
     keys = {"payment": [], "filing": []}
     failures = 0
@@ -58,6 +58,12 @@ def test_a_broker_stopped_during_1000_counter_operations_loses_and_doubles_nothi
             except Exception:
                 failures += 1
     operations_seconds = time.monotonic() - started
+    # Celery 5.7's worker exits ("Unrecoverable error: AttributeError ... 'hostname'", kombu restoring its unacked
+    # messages on a connection already dropped) when the broker goes away under it; the worker's systemd unit
+    # (docs/deploy/cunzhan-worker.service, Restart=on-failure) starts it again: so does the test.
+    worker_exit = worker.process.poll()
+    if worker_exit is not None:
+        workers(concurrency=2)
     stranded = SmsOutboxMessage.objects.filter(status=SmsOutboxMessage.Status.QUEUED, attempts=0).count()
     # What the worker got is sent; what never reached the broker is handed over by beat's redispatch.
     wait_until(lambda: broker_holds(workers.env["FAULTS_BROKER_URL"]) == 0
@@ -79,7 +85,7 @@ def test_a_broker_stopped_during_1000_counter_operations_loses_and_doubles_nothi
     doubled = sum(1 for n in accepted.values() if n > 1) + figures["doubled_at_biller"]
     print(f"\nbroker stopped: {OPERATIONS} operations ({payments} payments, {filings} filings) in "
           f"{operations_seconds:.1f} s, broker down {down_seconds:.1f} s for {UP_AT - DOWN_FROM} of them; "
-          f"{failures} failed and were retried; {stranded} texts stranded by the outage, {redispatched} handed "
+          f"{failures} failed and were retried; the worker {'exited and was restarted' if worker_exit is not None else 'kept running'}; {stranded} texts stranded by the outage, {redispatched} handed "
           f"over again, all {len(accepted)} sent {caught_up:.1f} s after; lost {lost}, doubled {doubled}")
     assert failures == 0 and lost == 0 and doubled == 0
     assert filings == payments == OPERATIONS // 2 and texts.count() == OPERATIONS // 2
