@@ -135,3 +135,21 @@ def workers(on_private_redis, celery_eager, private_files, tmp_path):
     for worker in started:
         worker.stop()
 
+
+
+# Each test prints one line of figures (docs/faults.md records them); `make faults` runs without -s, so the
+# lines are gathered from the captured output and repeated at the end of the run.
+FIGURE_PREFIXES = ("broker stopped:", "postgres restart:", "provider timeouts:", "worker killed mid-task:")
+_figures: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.nodeid.startswith("tests/faults/"):
+        _figures.extend(line for line in report.capstdout.splitlines() if line.startswith(FIGURE_PREFIXES))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _figures:
+        terminalreporter.section("fault figures")
+        for line in _figures:
+            terminalreporter.write_line(line)

@@ -85,8 +85,8 @@ def test_a_broker_stopped_during_1000_counter_operations_loses_and_doubles_nothi
     doubled = sum(1 for n in accepted.values() if n > 1) + figures["doubled_at_biller"]
     print(f"\nbroker stopped: {OPERATIONS} operations ({payments} payments, {filings} filings) in "
           f"{operations_seconds:.1f} s, broker down {down_seconds:.1f} s for {UP_AT - DOWN_FROM} of them; "
-          f"{failures} failed and were retried; the worker {'exited and was restarted' if worker_exit is not None else 'kept running'}; {stranded} texts stranded by the outage, {redispatched} handed "
-          f"over again, all {len(accepted)} sent {caught_up:.1f} s after; lost {lost}, doubled {doubled}")
+          f"{failures} failed and were retried; the worker {'exited and was restarted' if worker_exit is not None else 'kept running'}; {stranded} texts still untried when they ended, "
+          f"{redispatched} (refused by the stopped broker or lost with it) handed over again, all {len(accepted)} sent {caught_up:.1f} s after; lost {lost}, doubled {doubled}")
     assert failures == 0 and lost == 0 and doubled == 0
     assert filings == payments == OPERATIONS // 2 and texts.count() == OPERATIONS // 2
     assert set(texts.values_list("status", "attempts").distinct()) == {(SmsOutboxMessage.Status.SENT, 1)}
