@@ -9,11 +9,12 @@ PYTEST_ARGS ?=
 # Tests run in parallel, one worker per core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: lock demo test e2e lint bench bench-short province province-down install system-deps messages migrate seed serve production clean help
+.PHONY: lock demo test faults e2e lint bench bench-short province province-down install system-deps messages migrate seed serve production clean help
 
 help:
 	@echo "make demo    install, migrate, seed the demo county and serve at http://$(HOST):$(PORT)"
 	@echo "make test    the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)"
+	@echo "make faults  fault injection: a private PostgreSQL, Redis and Celery workers stopped and killed (docs/faults.md)"
 	@echo "make e2e     browser journeys in headless Chromium (screenshots in artifacts/e2e/)"
 	@echo "make lint    ruff, import-linter layers, makemigrations --check, check --deploy"
 	@echo "make bench   benchmarks: ours against a baseline measured in the same run"
@@ -51,7 +52,13 @@ serve:
 demo: seed serve
 
 test: install
-	$(PY) -m pytest -m "not e2e" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not e2e and not faults" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Fault injection (docs/faults.md): each test starts its own PostgreSQL cluster, Redis and Celery workers on
+# free loopback ports, in one process (the services are the test's). A missing binary skips, or fails
+# under FAULTS_REQUIRE=1 (CI).
+faults: install
+	$(PY) -m pytest -m faults tests/faults -p no:xdist $(PYTEST_ARGS)
 
 e2e: install
 	bash scripts/install-system-deps.sh --for e2e

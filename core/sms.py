@@ -72,6 +72,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.audit import audit_event_record
+from core.handoff import hand_off
 from core.models import SmsOutboxMessage, SmsTemplate
 
 logger = logging.getLogger("cunzhan.sms")
@@ -398,25 +399,28 @@ class _Dispatch:
     drops those hooks on rollback (also of a savepoint), exactly when the row itself disappears.
     """
 
-    def __init__(self, message_id: int, key: tuple[str, str, str]) -> None:
+    def __init__(self, message_id: int, key: tuple[str, str, str], attempts: int = 0) -> None:
         self.message_id = message_id
         self.key = key
+        self.attempts = attempts
 
     def __call__(self) -> None:
-        sms_dispatch(message_id=self.message_id)
+        sms_dispatch(message_id=self.message_id, attempts=self.attempts)
 
 
-def sms_dispatch(*, message_id: int) -> None:
-    """Hand a queued row to Celery. A broker that is down leaves it queued for sms_outbox_redispatch."""
+def sms_dispatch(*, message_id: int, attempts: int | None = None) -> None:
+    """Hand a queued row to Celery with the attempts it has now (see _claim: a delivery that finds them
+    moved on leaves the row to the one that claimed it). A broker that is down leaves it queued for
+    sms_outbox_redispatch."""
     from core.tasks import sms_outbox_send  # the task module imports this one
 
+    if not sms_outbox_send.app.conf.task_always_eager:
+        hand_off(sms_outbox_send, args=(message_id, attempts), what=f"SMS {message_id}")
+        return
     try:
-        if sms_outbox_send.app.conf.task_always_eager:
-            _deliver_inline(message_id)
-        else:
-            sms_outbox_send.delay(message_id)
-    except Exception:  # never let a broker failure reach the request that triggered the message
-        logger.exception("SMS %s could not be handed to Celery; it stays queued", message_id)
+        _deliver_inline(message_id)
+    except Exception:  # never let a failure reach the request that triggered the message
+        logger.exception("SMS %s could not be sent; it stays queued", message_id)
 
 
 def sms_dispatch_batch(*, tokens: Sequence[tuple[int, int]]) -> None:
@@ -427,13 +431,13 @@ def sms_dispatch_batch(*, tokens: Sequence[tuple[int, int]]) -> None:
     tokens = [(int(message_id), int(attempts)) for message_id, attempts in tokens]
     if not tokens:
         return
+    if not sms_outbox_send_batch.app.conf.task_always_eager:
+        hand_off(sms_outbox_send_batch, args=([list(token) for token in tokens],), what=f"{len(tokens)} SMS")
+        return
     try:
-        if sms_outbox_send_batch.app.conf.task_always_eager:
-            _deliver_batch_inline(tokens)
-        else:
-            sms_outbox_send_batch.delay([list(token) for token in tokens])
+        _deliver_batch_inline(tokens)
     except Exception:
-        logger.exception("%s SMS could not be handed to Celery; they stay queued", len(tokens))
+        logger.exception("%s SMS could not be sent; they stay queued", len(tokens))
 
 
 def _deliver_batch_inline(tokens: list[tuple[int, int]]) -> None:
@@ -781,7 +785,7 @@ def sms_outbox_retry(*, user, message: SmsOutboxMessage) -> SmsOutboxMessage:
         locked.save(update_fields=["status"])
         audit_event_record(actor=user, action="sms.retry", target=locked,
                            data={"attempts": locked.attempts, "last_error": locked.last_error})
-        transaction.on_commit(_Dispatch(locked.pk, (locked.purpose, locked.reference, locked.phone)))
+        transaction.on_commit(_Dispatch(locked.pk, (locked.purpose, locked.reference, locked.phone), locked.attempts))
     return locked
 
 

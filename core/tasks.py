@@ -27,10 +27,17 @@ def clear_expired_sessions() -> None:
 
 @shared_task(bind=True, autoretry_for=(SmsTransientError,), max_retries=SMS_MAX_RETRIES,
              retry_backoff=30, retry_backoff_max=30 * 60, retry_jitter=True, acks_late=True)
-def sms_outbox_send(self, message_id: int) -> None:
+def sms_outbox_send(self, message_id: int, attempts: int | None = None) -> None:
     """Try one outbox message; a transient failure raises and Celery retries it with exponential back-off.
-    After the last retry the row is marked failed and shows on the outbox screen (/county/sms/)."""
-    sms_outbox_deliver(message_id=message_id, last_attempt=self.request.retries >= self.max_retries)
+    After the last retry the row is marked failed and shows on the outbox screen (/county/sms/).
+
+    `attempts`: the row's count when it was handed out; each of this task's own tries counts one more.
+    Another delivery of the same row (the redispatch of a batch) that claimed it first is left to finish:
+    without the count this task would claim the row again while that one sends it, and send it twice.
+    (None: a task queued by an earlier release, which claims whatever it finds queued.)"""
+    expected = None if attempts is None else attempts + self.request.retries
+    sms_outbox_deliver(message_id=message_id, last_attempt=self.request.retries >= self.max_retries,
+                       expected_attempts=expected)
 
 
 @shared_task(bind=True, max_retries=SMS_MAX_RETRIES, acks_late=True, ignore_result=True)

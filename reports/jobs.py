@@ -17,8 +17,8 @@ from reports.services import report_job_fail, report_job_finish, report_job_prog
 logger = logging.getLogger(__name__)
 
 
-def report_job_run(*, job_id: int) -> ReportJob | None:
-    job = report_job_start(job_id=job_id)
+def report_job_run(*, job_id: int, redelivered: bool = False) -> ReportJob | None:
+    job = report_job_start(job_id=job_id, redelivered=redelivered)
     if job is None:
         return None
 

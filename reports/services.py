@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_event_record
+from core.handoff import hand_off
 from core.idempotency import create_once
 from reports.models import ReportJob
 from reports.registry import job_formats
@@ -43,9 +45,21 @@ def _same_user(job: ReportJob, user) -> ReportJob:
 
 
 def _enqueue(job_id: int) -> None:
+    """Hand the job to Celery; a broker that is down leaves it queued for report_jobs_redispatch."""
     from reports.tasks import run_report_job
 
-    run_report_job.delay(job_id)
+    hand_off(run_report_job, args=(job_id,), what=f"Report job {job_id}")
+
+
+def report_jobs_redispatch(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Hand Celery again the jobs queued longer ago than `older_than` and never started (their hand-off was
+    lost: the broker was down, or lost its memory); count them. A job handed out twice is built once:
+    report_job_start leaves a job that is no longer queued to the delivery that started it."""
+    stale = list(ReportJob.objects.filter(status=Status.QUEUED, created_at__lt=timezone.now() - older_than)
+                 .order_by("pk").values_list("pk", flat=True)[:1000])
+    for job_id in stale:
+        _enqueue(job_id)
+    return len(stale)
 
 
 def report_job_progress(*, job_id: int, percent: int, step: str) -> None:
@@ -54,9 +68,18 @@ def report_job_progress(*, job_id: int, percent: int, step: str) -> None:
 
 
 @transaction.atomic
-def report_job_start(*, job_id: int) -> ReportJob | None:
-    """queued → running; None when the job is not waiting (a duplicate delivery of the task)."""
+def report_job_start(*, job_id: int, redelivered: bool = False) -> ReportJob | None:
+    """queued → running; None when the job is not waiting (a duplicate delivery of the task).
+
+    `redelivered`: the broker handed this task out again because the worker that had it died (killed,
+    out of memory, the machine restarted) before acknowledging it: a job that worker left running is
+    started over, or it would stay running for ever."""
     job = ReportJob.objects.select_for_update().get(pk=job_id)
+    if job.status == Status.RUNNING and redelivered:
+        job.progress, job.step, job.started_at = 0, "", timezone.now()
+        job.save(update_fields=["progress", "step", "started_at"])
+        audit_event_record(actor=job.user, action="report_job.restarted", target=job)
+        return job
     if job.status != Status.QUEUED:
         return None
     ReportJob.TRANSITIONS.move(job, Status.RUNNING)
@@ -68,6 +91,8 @@ def report_job_start(*, job_id: int) -> ReportJob | None:
 @transaction.atomic
 def report_job_finish(*, job: ReportJob, content: bytes, filename: str) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != Status.RUNNING:  # a run the broker gave up on finished after all: the first result stands
+        return job
     ReportJob.TRANSITIONS.move(job, Status.DONE)
     job.file.save(filename, ContentFile(content), save=False)
     job.filename, job.progress, job.step, job.finished_at = filename, 100, "", timezone.now()
@@ -79,6 +104,8 @@ def report_job_finish(*, job: ReportJob, content: bytes, filename: str) -> Repor
 @transaction.atomic
 def report_job_fail(*, job: ReportJob, error: str) -> ReportJob:
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status in (Status.DONE, Status.FAILED):
+        return job
     ReportJob.TRANSITIONS.move(job, Status.FAILED)
     job.error, job.finished_at = error[:2000], timezone.now()
     job.save(update_fields=["status", "error", "finished_at"])

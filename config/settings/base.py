@@ -458,6 +458,13 @@ PARTITION_RETENTION_MONTHS = read("PARTITION_RETENTION_MONTHS", env.int, 24, "PA
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = read("CELERY_RESULT_BACKEND", env.str, None, "redis://127.0.0.1:6379/2")
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process dies (killed, out of memory) goes back to the queue instead of being
+# acknowledged as failed (Celery's default, which loses it): every acks_late task is safe to run again.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task taken by a worker that then vanished whole (SIGKILL, the machine down) is handed out again by Redis
+# after this many seconds; it must outlast the longest task and the longest retry countdown (docs/faults.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": read("CELERY_VISIBILITY_TIMEOUT", env.int, 3600,
+                                                              "CELERY_VISIBILITY_TIMEOUT=3600")}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -520,6 +527,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sms-outbox-redispatch-stale": {
         "task": "core.tasks.sms_outbox_redispatch_stale",
+        "schedule": 5 * 60,
+    },
+    # Report jobs queued while the broker was down (their hand-off refused, core/handoff.py).
+    "report-jobs-redispatch-stale": {
+        "task": "reports.tasks.report_jobs_redispatch_stale",
         "schedule": 5 * 60,
     },
     # Channels: webhook deliveries and Open311 tokens whose hand-off to Celery was lost (broker down).

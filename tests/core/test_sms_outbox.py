@@ -196,10 +196,13 @@ def test_a_message_already_sent_is_not_sent_again(flaky, django_capture_on_commi
 
 def test_a_broker_failure_leaves_the_message_queued_and_the_caller_unharmed(monkeypatch,
                                                                           django_capture_on_commit_callbacks):
+    published = []
+
     def broker_down(*args, **kwargs):
+        published.append(kwargs)
         raise ConnectionError("redis refused")
 
-    monkeypatch.setattr(sms_outbox_send, "delay", broker_down)
+    monkeypatch.setattr(sms_outbox_send, "apply_async", broker_down)
     app.conf.task_always_eager = False  # a real broker, which is down
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -207,6 +210,7 @@ def test_a_broker_failure_leaves_the_message_queued_and_the_caller_unharmed(monk
     finally:
         app.conf.task_always_eager = True
     assert SmsOutboxMessage.objects.get().status == Status.QUEUED
+    assert published[0]["retry_policy"]["max_retries"] <= 1  # no waiting for Celery's publish retries
 
 
 def test_redispatch_sends_old_messages_that_were_never_tried(django_capture_on_commit_callbacks):
@@ -272,6 +276,21 @@ def test_a_batch_delivered_twice_sends_each_message_once(flaky):
     assert sms_outbox_deliver_batch(tokens=tokens, last_attempt=False) == []  # the broker's redelivery
     assert flaky.calls == 3
     assert set(SmsOutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_the_single_task_leaves_alone_a_message_a_batch_is_sending_and_still_retries_its_own(
+        flaky, celery_keeps_errors):
+    """A row handed out twice (its first task waited in a backlog past the redispatch): the task handed out
+    at 0 attempts finds the batch's claim and sends nothing; its own retries count its own attempts."""
+    message = SmsOutboxMessage.objects.create(phone="13812345678", text="t", purpose="p")
+    SmsOutboxMessage.objects.filter(pk=message.pk).update(attempts=1, last_attempt_at=timezone.now())
+    sms_outbox_send.delay(message.pk, 0)
+    assert flaky.calls == 0
+    flaky.failures = 2
+    other = SmsOutboxMessage.objects.create(phone="13812345679", text="t", purpose="p")
+    sms_outbox_send.delay(other.pk, 0)
+    other.refresh_from_db()
+    assert (other.status, other.attempts) == (Status.SENT, 3)
 
 
 def test_a_batch_leaves_alone_a_message_another_delivery_is_sending_until_that_one_is_long_dead(flaky):
