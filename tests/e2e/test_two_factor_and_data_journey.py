@@ -53,6 +53,8 @@ def test_an_administrator_sets_up_two_factor_and_is_asked_for_a_code_at_the_next
     _send(page, form)
     expect(page.locator("#code-error")).to_be_visible()  # a wrong code: said so, nothing turned on
     shot("03-wrong-code")
+    # django-otp refuses any code for a second after a wrong one (then two, four, ...): a person takes longer.
+    page.wait_for_timeout(1_500)
     form.locator("input[name='code']").fill(_app_code(page))
     assert_ok(_send(page, form), "after turning it on")
     codes = page.locator(".cz-codes code").all_inner_texts()
