@@ -44,6 +44,7 @@ from agency.wallets import WECHAT, NoticeRejected, WalletError, WalletState, Wal
 from core.audit import audit_event_record
 from core.idempotency import fingerprint
 from core.money import yuan_plain
+from core.row_locks import locked_row
 from stations.models import Station
 
 logger = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def till_wallet_close(*, actor: User | None, payment: TillWalletPayment, reason:
 
 def _closed(payment: TillWalletPayment, *, actor, reason: str) -> TillWalletPayment:
     with transaction.atomic():
-        payment = TillWalletPayment.objects.select_for_update().get(pk=payment.pk)
+        payment = locked_row(TillWalletPayment.objects.filter(pk=payment.pk))
         if not payment.is_open:
             return payment
         payment.status, payment.closed_at, payment.message = Paid.CLOSED, timezone.now(), str(reason)[:200]
@@ -202,7 +203,7 @@ def _paid_after_close(payment: TillWalletPayment) -> TillWalletPayment:
     if state.status != "paid":
         return payment
     with transaction.atomic():
-        payment = TillWalletPayment.objects.select_for_update().get(pk=payment.pk)
+        payment = locked_row(TillWalletPayment.objects.filter(pk=payment.pk))
         if payment.status != Paid.CLOSED:
             return payment
         payment.status, payment.paid_at, payment.transaction_id = Paid.PAID, timezone.now(), state.transaction_id[:64]
@@ -214,7 +215,7 @@ def _paid_after_close(payment: TillWalletPayment) -> TillWalletPayment:
 
 def _paid(payment: TillWalletPayment, state: WalletState, *, actor) -> TillWalletPayment:
     with transaction.atomic():
-        payment = TillWalletPayment.objects.select_for_update().get(pk=payment.pk)
+        payment = locked_row(TillWalletPayment.objects.filter(pk=payment.pk))
         if not payment.is_open:
             return payment
         if state.amount_fen and state.amount_fen != payment.amount_fen:  # never ours to record: the bill will say

@@ -29,6 +29,7 @@ from agency.services.till_wallets import till_wallet_start
 from core.audit import audit_event_record
 from core.idempotency import create_once
 from core.money import fen_from_decimal, format_yuan
+from core.row_locks import locked_row
 from shop.models import CounterSale
 from shop.services.counter import (
     MAX_QUANTITY,
@@ -111,7 +112,7 @@ def counter_sale_wallet_record(*, payment: TillWalletPayment, operator: User) ->
         with transaction.atomic():
             # The page's check and the wallet's notification may arrive together: the second waits here and
             # then finds the first's sale instead of checking stock the first has just taken.
-            TillWalletPayment.objects.select_for_update().filter(pk=payment.pk).first()
+            locked_row(TillWalletPayment.objects.filter(pk=payment.pk))
             sale = counter_sale_of_payment(payment)
             if sale is not None:
                 return CounterTransaction.objects.get(reference=sale.till_reference)
