@@ -15,5 +15,6 @@ from django.db.models import F, Model, QuerySet
 def locked_row(queryset: QuerySet) -> Model | None:
     """The one row `queryset` selects, locked until the transaction ends; None when there is none."""
     if connection.vendor == "sqlite":
-        queryset.update(pk=F("pk"))  # takes SQLite's write lock (waits for it) before anything is read
+        key = queryset.model._meta.pk.attname
+        queryset.update(**{key: F(key)})  # takes SQLite's write lock (waits for it) before anything is read
     return queryset.select_for_update().first()
