@@ -41,7 +41,9 @@ class CounterSaleForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     mode = forms.ChoiceField(label=_("Kind of sale"), choices=CounterSale.Mode.choices, widget=forms.RadioSelect,
                              initial=CounterSale.Mode.HAND_OVER)
+    # Not required: a post without it (a page cached before wallets came, a script) is a cash sale, as before.
     payment_method = forms.ChoiceField(label=_("Paid by"), widget=forms.RadioSelect, initial=CounterSale.PaidBy.CASH,
+                                       required=False,
                                        help_text=_("WeChat Pay or Alipay: a QR code for the resident to scan; the "
                                                    "goods are sold once the wallet confirms."))
     cash_received = YuanField(label=_("Cash received"), required=False, min_fen=0, help_text=_(
@@ -49,6 +51,9 @@ class CounterSaleForm(forms.Form):
     customer_name = forms.CharField(label=_("Customer's name"), required=False, max_length=60)
     phone = forms.CharField(label=_("Customer's mobile"), required=False, max_length=11, validators=[mainland_mobile],
                             help_text=_("Needed for an order to collect later: the pick-up code goes there."))
+
+    def clean_payment_method(self) -> str:
+        return self.cleaned_data["payment_method"] or CounterSale.PaidBy.CASH
 
     def __init__(self, *args, products, wallets=(), **kwargs):
         super().__init__(*args, **kwargs)
