@@ -61,14 +61,21 @@ def test_a_broker_stopped_during_1000_counter_operations_loses_and_doubles_nothi
     # Celery 5.7's worker exits ("Unrecoverable error: AttributeError ... 'hostname'", kombu restoring its unacked
     # messages on a connection already dropped) when the broker goes away under it; the worker's systemd unit
     # (docs/deploy/cunzhan-worker.service, Restart=on-failure) starts it again: so does the test.
-    worker_exit = worker.process.poll()
-    if worker_exit is not None:
-        workers(concurrency=2)
+    running = [worker]
+    restarts = 0
+
+    def worker_caught_up() -> bool:
+        nonlocal restarts
+        if running[-1].process.poll() is not None:  # exited (now, or later while the backlog drains)
+            running.append(workers(concurrency=2))
+            restarts += 1
+        return broker_holds(workers.env["FAULTS_BROKER_URL"]) == 0 and not SmsOutboxMessage.objects.filter(
+            status=SmsOutboxMessage.Status.QUEUED).exclude(attempts=0).exists()
+
     stranded = SmsOutboxMessage.objects.filter(status=SmsOutboxMessage.Status.QUEUED, attempts=0).count()
-    # What the worker got is sent; what never reached the broker is handed over by beat's redispatch.
-    wait_until(lambda: broker_holds(workers.env["FAULTS_BROKER_URL"]) == 0
-               and not SmsOutboxMessage.objects.filter(status=SmsOutboxMessage.Status.QUEUED).exclude(attempts=0)
-               .exists(), seconds=60, what="the worker catching up")
+    # What the worker got is sent; what never reached the broker is handed over by beat's redispatch. (A
+    # bound for a stuck run, not a timing: the figure printed is the measure; a busy machine takes longer.)
+    wait_until(worker_caught_up, seconds=240, what="the worker catching up")
     back_at = time.monotonic()
     redispatched = sms_outbox_redispatch(older_than_minutes=0)
     wait_until(lambda: not SmsOutboxMessage.objects.filter(status=SmsOutboxMessage.Status.QUEUED).exists(),
@@ -85,7 +92,7 @@ def test_a_broker_stopped_during_1000_counter_operations_loses_and_doubles_nothi
     doubled = sum(1 for n in accepted.values() if n > 1) + figures["doubled_at_biller"]
     print(f"\nbroker stopped: {OPERATIONS} operations ({payments} payments, {filings} filings) in "
           f"{operations_seconds:.1f} s, broker down {down_seconds:.1f} s for {UP_AT - DOWN_FROM} of them; "
-          f"{failures} failed and were retried; the worker {'exited and was restarted' if worker_exit is not None else 'kept running'}; {stranded} texts still untried when they ended, "
+          f"{failures} failed and were retried; the worker {f'exited and was restarted ({restarts}×)' if restarts else 'kept running'}; {stranded} texts still untried when they ended, "
           f"{redispatched} (refused by the stopped broker or lost with it) handed over again, all {len(accepted)} sent {caught_up:.1f} s after; lost {lost}, doubled {doubled}")
     assert failures == 0 and lost == 0 and doubled == 0
     assert filings == payments == OPERATIONS // 2 and texts.count() == OPERATIONS // 2
