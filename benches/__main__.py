@@ -112,12 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     for name in args.only or list(BENCHMARKS):
         progress(f"== {name}")
+        bench_started = time.monotonic()
         try:
             rows += BENCHMARKS[name](ctx)
         except Exception as exc:  # one broken benchmark must not hide the others' figures
             traceback.print_exc(file=sys.stderr)
             failed.append(name)
             rows.append(Row(f"{name}: FAILED", None, None, note=str(exc).splitlines()[0][:80], better=""))
+        progress(f"== {name}: {time.monotonic() - bench_started:.0f} s")
     progress(f"done in {time.monotonic() - started:.0f} s")
 
     print(
