@@ -6,6 +6,8 @@
     python -m benches --loadgen python      # force the Python load generator
     python -m benches --short               # every benchmark on small data, ~1 s of load (CI: a broken
                                             # bench fails the run; goals are not judged)
+    python -m benches --template postgres   # only migrate the template new bench databases are copied
+                                            # from (sqlite or postgres; CI builds them beside the tests')
 
 Adding a benchmark: write `benches/<name>.py` with `run(ctx: Context) -> list[Row]` that measures ours
 and a baseline in the same run, and list it in BENCHMARKS below. Benchmarks never assert timings.
@@ -37,7 +39,16 @@ from benches import (
     store_weight,
     supervision_sweep,
 )
-from benches.harness import Context, Row, format_table, progress
+from benches.harness import (
+    POSTGRES_SERVER,
+    Context,
+    Row,
+    format_table,
+    postgres_template,
+    progress,
+    project_env,
+    sqlite_template,
+)
 
 BENCHMARKS: dict[str, Callable[[Context], list[Row]]] = {
     "portal-home": portal_home.run,
@@ -78,7 +89,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="small data and 1 s of load per figure: proves every bench runs; goals are not judged",
     )
+    parser.add_argument(
+        "--template",
+        choices=["sqlite", "postgres"],
+        help="only bring the template new bench databases are copied from up to date, then exit",
+    )
     args = parser.parse_args(argv)
+    if args.template:
+        started = time.monotonic()
+        if args.template == "sqlite":
+            sqlite_template(project_env())
+        else:
+            postgres_template(project_env(DATABASE_URL=f"{POSTGRES_SERVER}/postgres"))
+        progress(f"bench template ({args.template}) ready in {time.monotonic() - started:.0f} s")
+        return 0
     if args.short:
         args.duration, args.warmup, args.repeat = 1.0, 0.5, 1
     # Turn TERM/HUP into an exception so that every server's `finally` stops its process group.

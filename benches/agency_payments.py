@@ -36,9 +36,9 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, postgres_migrated, progress, project_env
+from benches.harness import POSTGRES_SERVER, ROOT, Context, Row, postgres_migrated, progress, project_env
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_agency_bench"
+DEFAULT_URL = f"{POSTGRES_SERVER}/cz_agency_bench"
 GOAL = 0.5
 
 

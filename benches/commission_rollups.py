@@ -30,9 +30,18 @@ import statistics
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, child_json, postgres_migrated, progress, project_env
+from benches.harness import (
+    POSTGRES_SERVER,
+    ROOT,
+    Context,
+    Row,
+    child_json,
+    postgres_migrated,
+    progress,
+    project_env,
+)
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_rollups_bench"
+DEFAULT_URL = f"{POSTGRES_SERVER}/cz_rollups_bench"
 ROWS = int(os.environ.get("BENCH_ROLLUPS_ROWS", "10000000"))
 RUNS = int(os.environ.get("BENCH_ROLLUPS_RUNS", "5"))
 TOWNSHIPS, VILLAGES, PROVIDERS, PRODUCTS_EACH = 20, 20, 8, 2

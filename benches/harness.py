@@ -276,32 +276,45 @@ def manage(*args: str, env: dict[str, str], check: bool = True) -> subprocess.Co
 
 SQLITE_TEMPLATE = VAR / "template.sqlite3"
 POSTGRES_TEMPLATE = "cz_bench_template"
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"  # where the benches' default databases live
 # Templates brought up to date in this run (a `migrate --check` costs a Django start-up: once is enough).
 _templates_current: set[str] = set()
 
 
-def migrated_sqlite(name: str, env: dict[str, str]) -> None:
-    """Bring var/bench/<name> up to date: reuse it when `migrate --check` says nothing is pending; a new one
-    is a copy of a template migrated once for every SQLite bench (a migrate run is a minute of CPU)."""
+def _migrate_sqlite(path: Path, env: dict[str, str], label: str) -> None:
+    progress(f"migrating {path.relative_to(ROOT)} ({label})…")
+    started = time.monotonic()
+    result = manage("migrate", "--no-input", env={**env, "DATABASE_URL": f"sqlite:///{path}"}, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
+    progress(f"migrated in {time.monotonic() - started:.0f} s")
+
+
+def sqlite_template(env: dict[str, str]) -> Path:
+    """The SQLite database every new SQLite bench database is copied from, migrated once per run."""
     VAR.mkdir(parents=True, exist_ok=True)
+    if str(SQLITE_TEMPLATE) not in _templates_current:
+        template_env = {**env, "DATABASE_URL": f"sqlite:///{SQLITE_TEMPLATE}"}
+        if not SQLITE_TEMPLATE.exists() or manage("migrate", "--check", env=template_env, check=False).returncode:
+            _migrate_sqlite(SQLITE_TEMPLATE, env, "the template of every SQLite bench, about two minutes")
+        _templates_current.add(str(SQLITE_TEMPLATE))
+    return SQLITE_TEMPLATE
+
+
+def migrated_sqlite(name: str, env: dict[str, str]) -> None:
+    """Bring var/bench/<name> (env's DATABASE_URL) up to date: reuse it when `migrate --check` says nothing
+    is pending, migrate it when something is; a new one is a copy of the migrated template (a migrate run
+    is two minutes of CPU, a copy a fraction of a second)."""
     path = VAR / name
     if path.exists():
         if manage("migrate", "--check", env=env, check=False).returncode == 0:
             progress(f"database {path.relative_to(ROOT)} is up to date")
-            return
-        path.unlink()
-    template_env = {**env, "DATABASE_URL": f"sqlite:///{SQLITE_TEMPLATE}"}
-    if str(SQLITE_TEMPLATE) not in _templates_current:
-        if not SQLITE_TEMPLATE.exists() or manage("migrate", "--check", env=template_env, check=False).returncode:
-            progress(f"migrating {SQLITE_TEMPLATE.relative_to(ROOT)} (about a minute, once for every bench)…")
-            started = time.monotonic()
-            result = manage("migrate", "--no-input", env=template_env, check=False)
-            if result.returncode != 0:
-                raise RuntimeError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
-            progress(f"migrated in {time.monotonic() - started:.0f} s")
-        _templates_current.add(str(SQLITE_TEMPLATE))
+        else:
+            _migrate_sqlite(path, env, "its new migrations")
+        return
+    template = sqlite_template(env)
     # SQLite's backup API, not a file copy: a copy could miss pages still in the template's write-ahead log.
-    with contextlib.closing(sqlite3.connect(SQLITE_TEMPLATE)) as source, contextlib.closing(sqlite3.connect(path)) as copy:
+    with contextlib.closing(sqlite3.connect(template)) as source, contextlib.closing(sqlite3.connect(path)) as copy:
         source.backup(copy)
     progress(f"database {path.relative_to(ROOT)} copied from the migrated template")
 
@@ -380,11 +393,17 @@ def postgres_migrated(env: dict[str, str], label: str) -> None:
             "making it again from the template"
         )
         _postgres_database_drop(url)
-    template_url = f"{url.rsplit('/', 1)[0]}/{POSTGRES_TEMPLATE}"
+    postgres_database_ensure(url, template=postgres_template(env))
+
+
+def postgres_template(env: dict[str, str]) -> str:
+    """The database (on the server env's DATABASE_URL names) every new PostgreSQL bench database is copied
+    from, migrated once per run; returns its name."""
+    template_url = f"{env['DATABASE_URL'].rsplit('/', 1)[0]}/{POSTGRES_TEMPLATE}"
     if template_url not in _templates_current:
         _postgres_migrate_in_place({**env, "DATABASE_URL": template_url}, "bench template")
         _templates_current.add(template_url)
-    postgres_database_ensure(url, template=POSTGRES_TEMPLATE)
+    return POSTGRES_TEMPLATE
 
 
 def _last_line(text: str) -> str:

@@ -33,9 +33,17 @@ import sys
 import time
 import zoneinfo
 
-from benches.harness import Context, Row, child_json, postgres_database_ensure, progress, project_env
+from benches.harness import (
+    POSTGRES_SERVER,
+    Context,
+    Row,
+    child_json,
+    postgres_database_ensure,
+    progress,
+    project_env,
+)
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_partition_bench"
+DEFAULT_URL = f"{POSTGRES_SERVER}/cz_partition_bench"
 
 
 def run(ctx: Context) -> list[Row]:

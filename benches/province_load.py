@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from benches.harness import (
+    POSTGRES_SERVER,
     ROOT,
     Context,
     Row,
@@ -52,7 +53,7 @@ from benches.harness import (
     project_env,
 )
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_province_bench"
+DEFAULT_URL = f"{POSTGRES_SERVER}/cz_province_bench"
 PASSWORD = "province-bench-pass-2026"  # bench operators only, in the bench database
 RATE = float(os.environ.get("BENCH_PROVINCE_RATE", "100"))
 SECONDS = float(os.environ.get("BENCH_PROVINCE_SECONDS", "60"))

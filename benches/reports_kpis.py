@@ -47,9 +47,9 @@ import subprocess
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, postgres_migrated, progress, project_env
+from benches.harness import POSTGRES_SERVER, ROOT, Context, Row, postgres_migrated, progress, project_env
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_reports_bench"
+DEFAULT_URL = f"{POSTGRES_SERVER}/cz_reports_bench"
 PER_COUNTY = int(os.environ.get("BENCH_REPORTS_PER_COUNTY", "150000"))
 COUNTIES = [int(n) for n in os.environ.get("BENCH_REPORTS_COUNTIES", "1,4,12").split(",")]
 RUNS = int(os.environ.get("BENCH_REPORTS_RUNS", "3"))

@@ -30,9 +30,18 @@ import tracemalloc
 import types
 import zipfile
 
-from benches.harness import ROOT, Context, Row, child_json, postgres_migrated, progress, project_env
+from benches.harness import (
+    POSTGRES_SERVER,
+    ROOT,
+    Context,
+    Row,
+    child_json,
+    postgres_migrated,
+    progress,
+    project_env,
+)
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_imports_bench"
+DEFAULT_URL = f"{POSTGRES_SERVER}/cz_imports_bench"
 BASELINE = os.environ.get("BENCH_IMPORTS_BASELINE", "e41a2ed")
 RUNS = int(os.environ.get("BENCH_IMPORTS_RUNS", "3"))
 OLD_LIMIT = float(os.environ.get("BENCH_IMPORTS_OLD_LIMIT", "120"))

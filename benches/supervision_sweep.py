@@ -32,9 +32,18 @@ import statistics
 import sys
 import time
 
-from benches.harness import ROOT, Context, Row, child_json, postgres_migrated, progress, project_env
+from benches.harness import (
+    POSTGRES_SERVER,
+    ROOT,
+    Context,
+    Row,
+    child_json,
+    postgres_migrated,
+    progress,
+    project_env,
+)
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cz_supervision"
+DEFAULT_URL = f"{POSTGRES_SERVER}/cz_supervision"
 GOAL_SECONDS = 60
 DEPARTMENTS = 10
 # Request 70 is held by nobody in this layout, by an officer in the bench's first layout (which gave a

@@ -234,11 +234,16 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def postgres_template_prefix(database_name: str) -> str:
+    """The names of the templates for a PostgreSQL database called `database_name` start so (+ the key)."""
+    return f"test_{database_name}_tpl_"[:46]
+
+
 class PostgresTemplate:
     def __init__(self, connection, key: str):
         self.connection = connection
         real = connection.settings_dict["NAME"]
-        self.prefix = f"test_{real}_tpl_"[:46]
+        self.prefix = postgres_template_prefix(real)
         self.name = f"{self.prefix}{key}"
         self.real = real
 
@@ -289,6 +294,18 @@ def supported(connection) -> bool:
     return connection.vendor in TEMPLATES
 
 
+def ensure_template(connection, *, verbosity: int = 0) -> str:
+    """Build the template for `connection` unless it is there; returns its name. CI builds the SQLite and the
+    PostgreSQL templates side by side before the suites (`python -m tests.db_template`): a build is one
+    process on one core, and a suite's other workers wait for it."""
+    template = TEMPLATES[connection.vendor](connection, template_key(connection))
+    with _locked(f"{connection.vendor}-{connection.alias}"):
+        if not template.exists():
+            template.build(verbosity)
+            _mark_built(template.name)
+    return template.name
+
+
 def database_from_template(connection, *, worker: str, rebuild: bool, migrations: bool, verbosity: int,
                            threaded: bool = False) -> str:
     """Point `connection` at a database of this process's own, copied from the (built if need be)
@@ -299,3 +316,17 @@ def database_from_template(connection, *, worker: str, rebuild: bool, migrations
             template.build(verbosity)
             _mark_built(template.name)
         return template.copy(worker, threaded=threaded)
+
+
+if __name__ == "__main__":
+    # DJANGO_SETTINGS_MODULE=config.settings.test [DATABASE_URL=…] python -m tests.db_template
+    import time
+
+    import django
+
+    django.setup()
+    from django.db import connection as default_connection
+
+    started = time.monotonic()
+    made = ensure_template(default_connection)
+    print(f"test database template {made} ready ({default_connection.vendor}, {time.monotonic() - started:.0f} s)")

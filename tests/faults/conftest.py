@@ -55,6 +55,27 @@ def _database_on_private_postgres(private_postgres, django_db_blocker):
     settings.DATABASES["default"] = default
     connections.settings["default"] = default
     del connections["default"]
+    with django_db_blocker.unblock():
+        _template_from_the_suites_server(private_postgres, connections["default"])
+
+
+def _template_from_the_suites_server(cluster, connection):
+    """CI has just run the suite on PostgreSQL, whose migrated template (same migrations, same key) sits on
+    the machine's server: FAULTS_TEMPLATE_SOURCE (that run's DATABASE_URL) copies it into the private
+    cluster in seconds instead of migrating again for minutes. Without it, or when the copy fails, the
+    root conftest's set-up migrates as usual."""
+    source = os.environ.get("FAULTS_TEMPLATE_SOURCE")
+    if not source:
+        return
+    from tests import db_template
+
+    key = db_template.template_key(connection)
+    template = db_template.PostgresTemplate(connection, key)
+    if template.exists():
+        return
+    server, _, database = source.rpartition("/")
+    copied = cluster.copy_database(f"{server}/{db_template.postgres_template_prefix(database)}{key}", template.name)
+    print(f"\nfaults: the test template {'copied from' if copied else 'not found on'} {server} ({template.name})")
 
 
 @pytest.fixture(scope="session")

@@ -143,6 +143,26 @@ class PostgresCluster:
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop", check=False)
 
+    def copy_database(self, source_url: str, name: str) -> bool:
+        """Copy the database `source_url` names (on another server) into this cluster as `name`, through
+        pg_dump | pg_restore; False, with nothing made, when the source is not there or the copy fails."""
+        dump = subprocess.Popen([str(Path(self.bin_dir) / "pg_dump"), "--format=custom", "--dbname", source_url],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        here = f"postgresql://postgres@127.0.0.1:{self.port}"
+        building = f"{name}_building"
+        psql = [str(Path(self.bin_dir) / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "--dbname", f"{here}/postgres", "-c"]
+        subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{building}"'], check=True, capture_output=True)
+        subprocess.run([*psql, f'CREATE DATABASE "{building}" TEMPLATE template0'], check=True, capture_output=True)
+        restore = subprocess.run([str(Path(self.bin_dir) / "pg_restore"), "--exit-on-error", "--single-transaction",
+                                  "--dbname", f"{here}/{building}"], stdin=dump.stdout, capture_output=True,
+                                 timeout=600)
+        dump.stdout.close()
+        if dump.wait() != 0 or restore.returncode != 0:
+            subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{building}"'], check=False, capture_output=True)
+            return False
+        subprocess.run([*psql, f'ALTER DATABASE "{building}" RENAME TO "{name}"'], check=True, capture_output=True)
+        return True
+
     def save(self, snapshot: Path) -> None:
         """Stop cleanly and keep the data directory as `snapshot` for the next run."""
         self.stop("fast")
