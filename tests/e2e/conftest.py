@@ -10,6 +10,7 @@ Fixtures
 - `shot`      `shot("01-home")` saves artifacts/e2e/<test-name>-01-home.png; a failing test always gets
               artifacts/e2e/<test-name>-failure.png (see pytest_runtest_makereport below).
 - `sign_in`   fills the one sign-in page and returns the first page it lands on.
+- `wallet_simulators`  WeChat Pay and Alipay simulated by the live server itself.
 
 Data is built per test with the factories (tests/factories.py, tests/conftest.py). Every test runs on a
 transactional database (the live server is another thread) with serialized rollback, so data that
@@ -219,3 +220,20 @@ def sign_in(page, shot):
         return landing.value
 
     return do
+
+
+@pytest.fixture
+def wallet_simulators(settings, live_server):
+    """WeChat Pay and Alipay are simulated by this live server: our API calls to them and their signed
+    notifications to us go over HTTP, as with the real gateways (no merchant ids: the simulators answer)."""
+    from django.core.cache import cache
+
+    from agency.wallets import wechat
+
+    settings.ENABLE_SIMULATORS = settings.WALLET_SIMULATORS = True
+    settings.WECHATPAY_MCHID = settings.ALIPAY_APPID = ""
+    settings.SITE_URL = live_server.url
+    cache.clear()
+    wechat.client_cache_clear()
+    yield
+    wechat.client_cache_clear()

@@ -11,6 +11,8 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 LANGUAGE_SWITCH = 'form[action*="/i18n/setlang/"]'
+# The two widths every journey that is done at the counter and on a phone is walked at.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 800}}
 
 
 def assert_ok(response, what: str) -> None:
@@ -82,3 +84,34 @@ def sign_on_pad(page) -> None:
     page.mouse.up()
     signature = pad.locator("input[name='signature']")
     expect(signature).to_have_value(re.compile(r"^data:image/png;base64,"))
+
+
+def assert_fits(page) -> None:
+    """Nothing on the page is wider than the window: on a 375 px phone the page scrolls only down."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
+
+
+def expect_wallet_qr(page, *, window_width: int) -> None:
+    """The wallet order's QR code is shown, large enough to scan and whole inside the window."""
+    qr = page.locator("[data-wallet-qr] svg")
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert box["width"] >= 150 and box["x"] >= 0 and box["x"] + box["width"] <= window_width
+
+
+def pay_on_the_wallet_simulator(page, *, amount: str, screenshot, pay_page_screenshot=None) -> None:
+    """What the resident's phone does with the QR: open the wallet simulator's pay page (the link the QR holds,
+    in a new tab), check the amount, pay, and see it paid; screenshots of the paid page (and, if asked, of
+    the pay page before paying) go to the paths given."""
+    with page.context.expect_page() as popup_info:
+        page.locator("[data-wallet-open]").click()
+    phone = popup_info.value
+    phone.wait_for_load_state()
+    expect(phone.locator("[data-wallet-amount]")).to_contain_text(amount)
+    if pay_page_screenshot is not None:
+        phone.screenshot(path=str(pay_page_screenshot), full_page=True)
+    with phone.expect_navigation():
+        phone.locator("[data-wallet-pay]").click()
+    expect(phone.locator("[data-wallet-outcome='paid']")).to_be_visible()
+    phone.screenshot(path=str(screenshot), full_page=True)
+    phone.close()

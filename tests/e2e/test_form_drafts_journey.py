@@ -7,12 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from gov_services.models import ApplicationDraft, ServiceRequest
-from tests.e2e.helpers import assert_ok, path_of, sign_on_pad
+from tests.e2e.helpers import VIEWPORTS, assert_ok, path_of, sign_on_pad
 from tests.factories import RequiredMaterialFactory, ServiceItemFactory, pdf_bytes, valid_id_number
 
 pytestmark = pytest.mark.e2e
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 800}}
 NAME, PHONE = "刘桂兰", "13912345678"
 SCHEMA = [
     {"name": "purpose", "type": "text", "label": "用途", "required": True},

@@ -12,12 +12,11 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from gov_services.models import ApplicationDraft, ServiceRequest
 from gov_services.services import requests as services
-from tests.e2e.helpers import assert_ok
+from tests.e2e.helpers import VIEWPORTS, assert_ok
 from tests.factories import ServiceItemFactory, UserFactory, upload, valid_id_number
 
 pytestmark = pytest.mark.e2e
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 800}}
 
 
 def pdf_of(pages: int) -> bytes:

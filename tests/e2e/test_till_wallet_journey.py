@@ -7,34 +7,25 @@ The cash drawer does not move: the money sits in the station's wallet clearing a
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from agency import services
 from agency.models import CounterTransaction, TillWalletPayment
-from agency.wallets import wechat
 from tests.agency.factories import ProductFactory, account_number, fund
-from tests.e2e.helpers import assert_ok
+from tests.e2e.helpers import VIEWPORTS, assert_ok, expect_wallet_qr, pay_on_the_wallet_simulator
 
 pytestmark = pytest.mark.e2e
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 800}}
 ACCOUNT = account_number(42)
 
 
 @pytest.fixture
-def wallet_till(settings, live_server, station):
-    settings.ENABLE_SIMULATORS = settings.WALLET_SIMULATORS = True
-    settings.WECHATPAY_MCHID = settings.ALIPAY_APPID = ""
-    settings.SITE_URL = live_server.url  # the simulator is this server: API calls and notifications over HTTP
-    cache.clear()
-    wechat.client_cache_clear()
+def wallet_till(wallet_simulators, station):
     product = ProductFactory(name="电费缴纳", provider__name="国网河北省电力有限公司", provider__code="state-grid")
     fund(station, product.provider.float_group, 200_000)
-    yield product
-    wechat.client_cache_clear()
+    return product
 
 
-@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_an_operator_takes_a_bill_with_the_wechat_pay_simulators_qr(
         page, shot, sign_in, artifacts_dir, wallet_till, operator, station, width):
     page.set_viewport_size(VIEWPORTS[width])
@@ -53,25 +44,14 @@ def test_an_operator_takes_a_bill_with_the_wechat_pay_simulators_qr(
         page.locator("#confirm-pay").click()
     page.wait_for_url(re.compile(r"/counter/till/wallet/\d+/"))
 
-    qr = page.locator("[data-wallet-qr] svg")
-    expect(qr).to_be_visible()
-    box = qr.bounding_box()
-    assert box["width"] >= 150 and box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS[width]["width"]
+    expect_wallet_qr(page, window_width=VIEWPORTS[width]["width"])
     expect(page.locator("#wallet-amount")).to_have_text("¥88.00")
     expect(page.locator("[data-till-wallet]")).to_have_attribute("data-paid", "0")
     assert not CounterTransaction.objects.exists()  # nothing recorded before the wallet confirms
     shot(f"03-{width}-qr-waiting")
 
-    with page.context.expect_page() as popup_info:
-        page.locator("[data-wallet-open]").click()
-    phone = popup_info.value
-    phone.wait_for_load_state()
-    expect(phone.locator("[data-wallet-amount]")).to_contain_text("88.00")
-    with phone.expect_navigation():
-        phone.locator("[data-wallet-pay]").click()
-    expect(phone.locator("[data-wallet-outcome='paid']")).to_be_visible()
-    phone.screenshot(path=str(artifacts_dir / f"till-wallet-journey-{width}-04-simulator-paid.png"), full_page=True)
-    phone.close()
+    pay_on_the_wallet_simulator(
+        page, amount="88.00", screenshot=artifacts_dir / f"till-wallet-journey-{width}-04-simulator-paid.png")
 
     # The counter page notices by itself and moves on to the transaction's result.
     page.wait_for_url(re.compile(r"/counter/till/transactions/\d+/"), timeout=20_000)

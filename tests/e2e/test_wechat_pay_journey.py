@@ -6,37 +6,28 @@ over HTTP, and the order is placed and shown paid."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from agency.wallets import wechat
 from shop.models import Payment, PaymentEvent
 from stations.models import StationService
-from tests.e2e.helpers import assert_ok
+from tests.e2e.helpers import VIEWPORTS, assert_ok, expect_wallet_qr, pay_on_the_wallet_simulator
 from tests.shop import factories
 
 pytestmark = pytest.mark.e2e
-VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 800}}
 
 
 @pytest.fixture
-def wechat_world(settings, live_server, station, resident, tree):
-    settings.ENABLE_SIMULATORS = settings.WALLET_SIMULATORS = True
-    settings.WECHATPAY_MCHID = settings.ALIPAY_APPID = ""
-    settings.SITE_URL = live_server.url  # the simulator is this server: API calls and notifications over HTTP
-    cache.clear()
-    wechat.client_cache_clear()
+def wechat_world(wallet_simulators, station, resident, tree):
     StationService.objects.create(station=station, kind="shop_pickup")
     merchant = factories.merchant(name="乐亭绿源合作社", townships=[tree["townships"][0]])
     product = factories.product(merchant.partner, title="农家土鸡蛋", price="36.00")
     resident.email, resident.phone = "liu@example.cn", "13935000001"
     resident.save()
-    yield {"product": product}
-    wechat.client_cache_clear()
+    return {"product": product}
 
 
-@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_a_resident_pays_a_store_order_with_the_wechat_pay_simulators_qr(
         page, shot, sign_in, artifacts_dir, wechat_world, station, resident, width):
     page.set_viewport_size(VIEWPORTS[width])
@@ -58,10 +49,7 @@ def test_a_resident_pays_a_store_order_with_the_wechat_pay_simulators_qr(
         page.locator("form [type='submit']").last.click()
     page.wait_for_url(re.compile(r"/checkout/preview/"))
 
-    qr = page.locator("[data-wallet-qr] svg")
-    expect(qr).to_be_visible()
-    box = qr.bounding_box()
-    assert box["width"] >= 150 and box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS[width]["width"]
+    expect_wallet_qr(page, window_width=VIEWPORTS[width]["width"])
     shot(f"03-{width}-preview-with-qr")
     # Pressing the button before paying: not placed, the resident is told why (in Chinese).
     with page.expect_navigation():
@@ -69,17 +57,9 @@ def test_a_resident_pays_a_store_order_with_the_wechat_pay_simulators_qr(
     expect(page.locator(".cz-alert--error, [role='alert']").first).to_contain_text("还没有收到您的付款")
     shot(f"04-{width}-not-paid-yet")
 
-    with page.context.expect_page() as popup_info:
-        page.locator("[data-wallet-open]").click()
-    phone = popup_info.value
-    phone.wait_for_load_state()
-    expect(phone.locator("[data-wallet-amount]")).to_contain_text("36.00")
-    phone.screenshot(path=str(artifacts_dir / f"wechat-pay-journey-{width}-05-simulator-pay-page.png"), full_page=True)
-    with phone.expect_navigation():
-        phone.locator("[data-wallet-pay]").click()
-    expect(phone.locator("[data-wallet-outcome='paid']")).to_be_visible()
-    phone.screenshot(path=str(artifacts_dir / f"wechat-pay-journey-{width}-06-simulator-paid.png"), full_page=True)
-    phone.close()
+    pay_on_the_wallet_simulator(
+        page, amount="36.00", screenshot=artifacts_dir / f"wechat-pay-journey-{width}-06-simulator-paid.png",
+        pay_page_screenshot=artifacts_dir / f"wechat-pay-journey-{width}-05-simulator-pay-page.png")
 
     payment = Payment.objects.get(provider="wechat")
     assert payment.status == "paid"  # by the notification, verified with the platform certificate
