@@ -19,4 +19,5 @@ urlpatterns = [
     path("grids/<int:pk>/households/new/", views.HouseholdCreateView.as_view(), name="household-create"),
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
     path("households/<int:pk>/edit/", views.HouseholdUpdateView.as_view(), name="household-update"),
+    path("households/<int:pk>/left/", views.HouseholdLeftView.as_view(), name="household-left"),
 ]

@@ -38,6 +38,7 @@ from stations.forms_households import (
 )
 from stations.mixins import CountyStaffMixin, GridStaffMixin, HouseholdKeeperMixin
 from stations.models import Grid, Household, Region
+from stations.retention import HOUSEHOLD_DAYS
 from stations.scope import (
     can_change_grid_liaison,
     can_import_households,
@@ -237,6 +238,26 @@ class HouseholdUpdateView(HouseholdKeeperMixin, LoadsObjectMixin, HouseholdFormM
         return self.household
 
 
+class HouseholdLeftView(HouseholdKeeperMixin, LoadsObjectMixin, View):
+    """POST left=1: the household moved out or was deregistered (the register's retention period starts);
+    left=0: it came back. Asked twice, the second changes nothing."""
+
+    def load(self, pk):
+        self.household = selectors_households.access_household_by_id(user=self.request.user, household_id=pk)
+
+    def post(self, request, pk):
+        left = request.POST.get("left") == "1"
+        services.household_mark_left(household=self.household, actor=request.user, left=left)
+        if left:
+            messages.success(request, _("Household %(number)s is marked as moved out. Its members' personal data "
+                                        "is deleted %(days)s days from today.")
+                             % {"number": self.household.house_number, "days": HOUSEHOLD_DAYS})
+        else:
+            messages.success(request, _("Household %(number)s is in the register again.")
+                             % {"number": self.household.house_number})
+        return redirect("stations:household-detail", pk=self.household.pk)
+
+
 class HouseholdDetailView(GridStaffMixin, View):
     """A household in full: its members with ID and phone numbers. Each showing is audited."""
 
@@ -245,7 +266,7 @@ class HouseholdDetailView(GridStaffMixin, View):
         household = services.household_view_full(household=household, actor=request.user)
         return TemplateResponse(request, "stations/household_detail.html", {
             "household": household, "grid": household.grid, "members": household.members.all(),
-            "can_keep": can_keep_households(request.user, household.grid),
+            "can_keep": can_keep_households(request.user, household.grid), "retention_days": HOUSEHOLD_DAYS,
             "history": audit_events_for(household)[:10]})
 
 

@@ -322,6 +322,8 @@ EXPECTATIONS: dict[str, Case] = {
     "stations:household-update": Case(HOUSEHOLD_KEEPERS, Obj("household", pk="pk"), post=Post(
         lambda t, w: {"house_number": t.obj.house_number, "head_name": t.obj.head_name, "phone": "13900000003",
                       "members-TOTAL_FORMS": 0, "members-INITIAL_FORMS": 0}, control="liaison")),
+    "stations:household-left": Case(HOUSEHOLD_KEEPERS, Obj("household", pk="pk"), get=False, post=Post(
+        {"left": "1"}, control="liaison")),
     "stations:household-import": Case(REGION, post=Post(
         {}, why_no_control="an import needs a spreadsheet; tests/stations/test_setup_households.py covers it")),
     # An import job is its starter's own ("user" tag): anyone else's is a 404.

@@ -340,6 +340,31 @@ def test_an_operator_may_not_open_the_household_form(client, operator, grid):
     assert client.get(reverse("stations:household-create", args=[grid.pk])).status_code == 403
 
 
+def test_the_liaison_marks_a_household_moved_out_and_back_from_its_page(client, liaison, household, grid):
+    client.force_login(liaison)
+    page = client.get(reverse("stations:household-detail", args=[household.pk]))
+    assert "登记迁出" in page.content.decode() and "data-household-left" not in page.content.decode()
+    url = reverse("stations:household-left", args=[household.pk])
+    moved = client.post(url, {"left": "1"}, follow=True)
+    household.refresh_from_db()
+    html = moved.content.decode()
+    assert household.left_at is not None and "365" in html and "data-household-left" in html
+    assert client.post(url, {"left": "1"}).status_code == 302  # a double submit changes nothing more
+    assert actions("household.left") == 1 and Household.objects.get().left_at == household.left_at
+    grid_page = client.get(reverse("stations:grid-detail", args=[grid.pk])).content.decode()
+    assert "已迁出" in grid_page
+    client.post(url, {"left": "0"})
+    household.refresh_from_db()
+    assert household.left_at is None and actions("household.returned") == 1
+
+
+def test_an_operator_may_not_mark_a_household_moved_out(client, operator, household):
+    client.force_login(operator)
+    assert client.post(reverse("stations:household-left", args=[household.pk]), {"left": "1"}).status_code == 403
+    household.refresh_from_db()
+    assert household.left_at is None and actions("household.left") == 0
+
+
 @pytest.fixture
 def _uploads(private_files):
     """Uploaded household files are kept in a temporary private folder while their jobs need them."""
