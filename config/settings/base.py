@@ -543,6 +543,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gov_services.open311.tasks.open311_tokens_redispatch",
         "schedule": 5 * 60,
     },
+    # Certificate PDFs issued while the broker was down (their hand-off refused, core/handoff.py).
+    "certificate-pdfs-redispatch-stale": {
+        "task": "gov_services.tasks.certificates.certificate_pdfs_redispatch_stale",
+        "schedule": 5 * 60,
+    },
     # Till: ask providers about payments left "unknown" (timeouts) or "pending" by a crash.
     "agency-reconcile-unknown": {
         "task": "agency.tasks.reconcile_unknown_transactions",

@@ -3,7 +3,6 @@ status change of those requests, try a delivery, replay one. Keyword-only; one t
 audit event for every change an admin makes; Celery only after commit."""
 
 import json
-import logging
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiKey, User
 from accounts.services import api_key_create
 from core.audit import audit_event_record
+from core.handoff import hand_off
 from gov_services.channels import signing, transport
 from gov_services.channels.models import (
     Channel,
@@ -28,7 +28,6 @@ from gov_services.open311.statuses import open311_status
 from stations.models import Region
 from stations.scope import scope_for
 
-logger = logging.getLogger(__name__)
 EVENT_STATUS_CHANGED = "request.status_changed"
 LEASE = timedelta(seconds=60)  # a sender holds a delivery at most this long (above the HTTP timeouts)
 
@@ -124,10 +123,8 @@ def webhook_status_changes_enqueue(*, events: list[RequestEvent]) -> int:
 def _dispatch(delivery_id: int, replayed_by: int | None = None) -> None:
     from gov_services.channels.tasks import webhook_deliver
 
-    try:
-        webhook_deliver.delay(delivery_id, replayed_by)
-    except Exception:  # the broker is down: the delivery stays pending; the outbox screen replays it
-        logger.exception("webhook delivery %s could not be handed to Celery", delivery_id)
+    # Broker down: the delivery stays pending for tasks.webhook_deliveries_redispatch_stale (or a replay).
+    hand_off(webhook_deliver, args=(delivery_id, replayed_by), what=f"webhook delivery {delivery_id}")
 
 
 def webhook_delivery_attempt(*, delivery_id: int, last_attempt: bool, replayed_by: int | None = None) -> bool:

@@ -2,7 +2,6 @@
 every channel uses (gov_services.services.requests.service_request_submit: checks, routing, the clock,
 the request's events as its audit trail, the resident's SMS). Realtime, or later by token (batch)."""
 
-import logging
 import uuid
 from pathlib import PurePath
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiKey
+from core.handoff import hand_off
 from core.uploads import read_within
 from gov_services.channels.models import Channel
 from gov_services.channels.services import channel_request_link
@@ -32,7 +32,6 @@ from gov_services.open311.selectors import village_by_code, village_named_in, vi
 from gov_services.services.requests import MAX_ATTACHMENT_BYTES, service_request_submit
 from stations.models import Region
 
-logger = logging.getLogger(__name__)
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1d3c2e-9f0b-5b1e-9a57-311311311311")
 # Our intake's field names as a GeoReport client knows them, for its error messages.
 PARAMETER_OF = {"applicant_id_number": f"attribute[{ID_NUMBER_CODE}]", "applicant_phone": "phone",
@@ -151,10 +150,8 @@ def open311_token_accept(*, api_key: ApiKey, channel: Channel, params: Open311Pa
 def _dispatch(token_id: int) -> None:
     from gov_services.open311.tasks import open311_token_file
 
-    try:
-        open311_token_file.delay(token_id)
-    except Exception:  # the broker is down: the token stays pending (tasks.open311_tokens_redispatch)
-        logger.exception("Open311 token %s could not be handed to Celery", token_id)
+    # Broker down: the token stays pending for tasks.open311_tokens_redispatch.
+    hand_off(open311_token_file, args=(token_id,), what=f"Open311 token {token_id}")
 
 
 def open311_token_process(*, token_id: int) -> Open311Token:

@@ -23,3 +23,9 @@ def certificate_render_pdf(self, certificate_id: int) -> None:
             services.certificate_render_failed(certificate_id=certificate_id)
             return
         raise self.retry(exc=error) from error
+
+
+@shared_task(ignore_result=True)
+def certificate_pdfs_redispatch_stale() -> int:
+    """Every few minutes: PDFs whose hand-off to Celery was lost (broker down when the certificate was issued)."""
+    return services.certificate_pdfs_redispatch()

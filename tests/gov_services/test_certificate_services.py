@@ -174,6 +174,30 @@ def test_the_pdf_is_rendered_only_after_commit(approved, officer, seal, django_c
     assert certificate.pdf_status == Certificate.PdfStatus.READY
 
 
+def test_a_certificate_issued_while_the_broker_is_down_is_issued_and_its_pdf_handed_over_later(
+        approved, officer, seal, monkeypatch, django_capture_on_commit_callbacks):
+    from django.conf import settings
+
+    from gov_services.tasks.certificates import certificate_render_pdf
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("redis refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(certificate_render_pdf, "apply_async", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            certificate = services.certificate_issue(request=approved, actor=officer)  # no error reaches the officer
+    certificate.refresh_from_db()
+    assert certificate.pdf_status == Certificate.PdfStatus.PENDING and not certificate.pdf
+    assert services.certificate_pdfs_redispatch() == 0  # handed over again only once it is old
+    Certificate.objects.filter(pk=certificate.pk).update(issued_at=timezone.now() - datetime.timedelta(hours=1))
+    assert services.certificate_pdfs_redispatch() == 1  # the broker is back (tasks run at once in tests)
+    certificate.refresh_from_db()
+    assert certificate.pdf_status == Certificate.PdfStatus.READY and certificate.pdf
+    assert services.certificate_pdfs_redispatch() == 0
+    assert "certificate-pdfs-redispatch-stale" in settings.CELERY_BEAT_SCHEDULE
+
+
 def test_a_second_click_returns_the_same_certificate(issued, approved, officer):
     assert services.certificate_issue(request=approved, actor=officer) == issued
     assert Certificate.objects.count() == 1

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.audit import audit_event_record
+from core.handoff import hand_off
 from core.masking import mask_id_number
 from core.pdf import render_pdf, sign_pdf
 from gov_services import certificate_layout as layout
@@ -164,9 +165,27 @@ def _issue(request: ServiceRequest, actor: User | None) -> Certificate:
 
 
 def _render_after_commit(certificate_id: int) -> None:
+    """Hand the PDF to Celery once the certificate is committed. A broker that is down neither holds up nor
+    fails the officer's request: the PDF stays pending for certificate_pdfs_redispatch."""
+    transaction.on_commit(lambda: _hand_off_render(certificate_id))
+
+
+def _hand_off_render(certificate_id: int) -> bool:
     from gov_services.tasks.certificates import certificate_render_pdf
 
-    transaction.on_commit(lambda: certificate_render_pdf.delay(certificate_id))
+    return hand_off(certificate_render_pdf, args=(certificate_id,), what=f"certificate {certificate_id}'s PDF")
+
+
+def certificate_pdfs_redispatch(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Hand Celery again the PDFs of certificates issued longer ago than `older_than` and still pending (their
+    hand-off was lost: the broker was down, or lost its queue); count them. Rendering twice stores one PDF:
+    certificate_render_pdf_now keeps the first that is ready."""
+    stale = list(Certificate.objects.filter(pdf_status=Certificate.PdfStatus.PENDING,
+                                            issued_at__lt=timezone.now() - older_than)
+                 .order_by("pk").values_list("pk", flat=True)[:500])
+    for certificate_id in stale:
+        _hand_off_render(certificate_id)
+    return len(stale)
 
 
 @transaction.atomic

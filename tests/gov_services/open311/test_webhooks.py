@@ -156,6 +156,23 @@ def test_a_delivery_whose_hand_off_to_celery_was_lost_is_sent_by_the_sweep(
     assert len(receiver.accepted) == 1 and WebhookDelivery.objects.get().status == WebhookDelivery.Status.DELIVERED
 
 
+def test_a_change_made_while_the_broker_is_down_is_saved_and_its_delivery_waits_for_the_sweep(
+        client, hotline, hotline_key, receiver, dispatch_desk, superuser, monkeypatch,
+        django_capture_on_commit_callbacks):
+    from gov_services.channels.tasks import webhook_deliver
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("redis refused")
+
+    hotline.webhook_url = receiver.url
+    hotline.save()
+    filed = _file(client, hotline_key)
+    monkeypatch.setattr(webhook_deliver, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        service_request_accept(request=filed, actor=superuser)  # no error reaches the officer
+    assert receiver.got == [] and WebhookDelivery.objects.get().status == WebhookDelivery.Status.PENDING
+
+
 def test_the_sweeps_automatic_close_of_a_channels_request_is_sent_too(hotline, receiver, tree,
                                                                        django_capture_on_commit_callbacks):
     from gov_services.models import ChannelRequest
