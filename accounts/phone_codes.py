@@ -52,7 +52,7 @@ THROTTLED: Final = "code_throttled"            # asked again within RESEND_AFTER
 PHONE_HOURLY_LIMIT: Final = "code_phone_limit"
 IP_HOURLY_LIMIT: Final = "code_ip_limit"
 SEND_FAILED: Final = "code_send_failed"
-DAILY_LIMIT: Final = "code_daily_limit"      # the SMS purpose's daily limit for the number (core/sms.py)
+DAILY_LIMIT: Final = "code_daily_limit"      # the SMS purpose's daily limit for the number (core/sms/)
 EXPIRED: Final = "code_expired"                # none sent, expired, used or locked
 WRONG: Final = "code_wrong"
 LOCKED: Final = "code_locked"                  # the wrong guess that used up the attempts
@@ -60,7 +60,7 @@ MALFORMED: Final = "code_malformed"
 
 _SALT: Final = "cunzhan.accounts.phone_codes"
 
-# The text messages, as SMS purposes (core/sms.py): about no place, so one platform-wide template each.
+# The text messages, as SMS purposes (core/sms/): about no place, so one platform-wide template each.
 CODES_PER_DAY: Final = 10
 SMS_CODE = sms_purpose_register(SmsPurpose(
     "phone_code", gettext_lazy("Verification code (sign-up, password reset)"),

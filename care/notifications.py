@@ -1,4 +1,4 @@
-"""The care desk's text messages (through core/sms.py's outbox): the offer link to a responder, the
+"""The care desk's text messages (through core/sms/'s outbox): the offer link to a responder, the
 urgent-call notice to the liaison and emergency contacts, the late-step alert to the care operators and
 its escalation to the township and county admins, the rating link to the resident, the resident's help
 button and its pressing to the care operators."""

@@ -45,7 +45,7 @@ class SmsOutboxMessage(models.Model):
     `region_path` is the Region path of the place the message is about (a request's village, a parcel's
     station …), stamped when it is queued: admins see the messages of their region (empty: superusers
     only). A one-time secret in a message (a pick-up code) is masked in `text`; the clear text waits,
-    encrypted, in `sealed_text` until the gateway has taken it, and is then wiped (core/sms.py).
+    encrypted, in `sealed_text` until the gateway has taken it, and is then wiped (core/sms/).
     """
 
     class Status(models.TextChoices):
@@ -101,7 +101,7 @@ class SmsOutboxMessage(models.Model):
 
 class SmsTemplate(models.Model):
     """The SMS template a county (or, with an empty region, the whole platform) had approved by its
-    gateway for one purpose (core/sms.py): what a message of that purpose about a place in the region is
+    gateway for one purpose (core/sms/): what a message of that purpose about a place in the region is
     sent with. Set up by county admins on /county/sms/templates/; every change is audited."""
 
     purpose = models.CharField(_("purpose"), max_length=40)

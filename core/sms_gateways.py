@@ -1,4 +1,4 @@
-"""The adapters of China's SMS gateways, through their official SDKs (core/sms.py chooses and calls them).
+"""The adapters of China's SMS gateways, through their official SDKs (core/sms/ chooses and calls them).
 
 * `AliyunSmsBackend` — Aliyun SMS, dysmsapi 2017-05-25 SendSms (`alibabacloud_dysmsapi20170525`):
   PhoneNumbers, SignName, TemplateCode and TemplateParam (a JSON object of the template's variables);

@@ -1,4 +1,4 @@
-"""Delivery receipts of the SMS gateways: whether the handset got the message (core/sms.py sent it).
+"""Delivery receipts of the SMS gateways: whether the handset got the message (core/sms/ sent it).
 
 Both providers push receipts as a JSON array by HTTP POST to a URL configured in their console, with no
 signature of their own (Aliyun's SmsReport "HTTP批量推送", Tencent Cloud's "短信下发状态回调"), so the URL

@@ -34,7 +34,7 @@ def calendar_year_check(app_configs=None, databases=None, **kwargs) -> list[Warn
 @register("sms")
 def sms_templates_check(app_configs=None, **kwargs) -> list[Error]:
     """With a real SMS gateway (core/sms_gateways.py), every county must have an approved template for
-    every purpose the platform sends (core/sms.py), and the purposes about no place a platform-wide one:
+    every purpose the platform sends (core/sms/), and the purposes about no place a platform-wide one:
     a message without one would be refused at send time. The console, outbox and simulator backends
     use the built-in templates, so nothing is missing there.
 

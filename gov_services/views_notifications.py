@@ -1,6 +1,6 @@
 """The text-message outbox for township and county admins (/county/sms/): every SMS the platform queued
 about a place in their region, whether it went out, and a way to send a failed one again. One-time
-codes show masked (core/sms.py).
+codes show masked (core/sms/).
 
 Views parse input, check access, call one service or selector, and render.
 """

@@ -1,4 +1,4 @@
-"""The store's text messages, declared as SMS purposes (core/sms.py): each one's parameters and built-in
+"""The store's text messages, declared as SMS purposes (core/sms/): each one's parameters and built-in
 wording (the zh-hans preview; a county's approved gateway template is what a real gateway sends). The
 services that send them (orders, merchants, revet_reminders) pass the purpose and its parameters."""
 

@@ -424,7 +424,7 @@ DEMO_SEED_ALLOWED = True
 EMAIL_BACKEND = read("EMAIL_BACKEND", env.str, "django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", env.str, "noreply@cunzhan.local", "noreply@county.gov.cn")
 
-# SMS: core/sms.py resolves this dotted path; console prints, nothing leaves the machine. The gateways
+# SMS: core/sms/ resolves this dotted path; console prints, nothing leaves the machine. The gateways
 # (core/sms_gateways.py): core.sms_gateways.AliyunSmsBackend or core.sms_gateways.TencentSmsBackend, each
 # with SMS_<PROVIDER>_ENDPOINT=simulator for the loopback simulator (core/sms_simulator.py), else the real one.
 SMS_BACKEND = read("SMS_BACKEND", env.str, "core.sms.ConsoleBackend", "core.sms_gateways.AliyunSmsBackend")
@@ -445,7 +445,7 @@ SMS_RECEIPT_TOKEN = read("SMS_RECEIPT_TOKEN", env.str, "", "SMS_RECEIPT_TOKEN=<l
 # The simulator pushes receipts here ({provider} filled in), as the providers do; empty: it does not.
 SMS_SIMULATOR_RECEIPT_URL = read("SMS_SIMULATOR_RECEIPT_URL", env.str, "",
                                  "SMS_SIMULATOR_RECEIPT_URL=http://127.0.0.1:8000/sms/receipts/{provider}/<token>/")
-# Messages of a purpose per mobile number per day, beyond the purposes' own (core/sms.py SmsPurpose).
+# Messages of a purpose per mobile number per day, beyond the purposes' own (core/sms/ SmsPurpose).
 SMS_DAILY_LIMITS = read("SMS_DAILY_LIMITS", env.json, {}, 'SMS_DAILY_LIMITS={"phone_code": 10}')
 # Absolute links in text messages (the tracking page) start with this.
 SITE_URL = read("SITE_URL", env.str, "http://127.0.0.1:8000", "https://cunzhan.example.cn")

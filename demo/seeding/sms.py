@@ -1,4 +1,4 @@
-"""The demo county's SMS templates (core/sms.py), recorded the way a county admin records them on
+"""The demo county's SMS templates (core/sms/), recorded the way a county admin records them on
 /county/sms/templates/: one per purpose, as if the gateway had approved them, and the platform-wide
 ones (the verification codes) by the platform's administrator. So the demo sends every message with a
 template code and sign name of its own, to the gateway simulator (config/settings/local.py)."""

@@ -258,7 +258,7 @@ def _many(n, **overrides):
 
 def test_many_messages_are_queued_in_bulk_and_handed_over_one_task_per_batch(
         monkeypatch, flaky, django_capture_on_commit_callbacks, django_assert_max_num_queries):
-    monkeypatch.setattr(sms, "SMS_BATCH_SIZE", 2)
+    monkeypatch.setattr(sms.outbox, "SMS_BATCH_SIZE", 2)  # read where the batches are cut
     # the savepoint, the templates, one INSERT, its release
     with django_capture_on_commit_callbacks(execute=False) as hooks, django_assert_max_num_queries(4):
         assert sms_enqueue_many([*_many(5), *_many(1), OutgoingSms(phone=" ", purpose="supervision_digest",

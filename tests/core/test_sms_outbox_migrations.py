@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 
 from core.models import SmsOutboxMessage
-from core.sms import SECRET_MASK, _unseal
+from core.sms import SECRET_MASK, outbox_unseal
 from tests.factories import DepartmentFactory, ServiceItemFactory, ServiceRequestFactory, StationFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_pick_up_codes_are_masked_and_a_waiting_one_is_sealed_with_the_part_stat
     sent.refresh_from_db()
     waiting.refresh_from_db()
     assert "482913" not in sent.text and f"取货码{SECRET_MASK}" in sent.text and sent.sealed_text == ""
-    assert "105577" not in waiting.text and _unseal(waiting.sealed_text) == clear.replace("482913", "105577")
+    assert "105577" not in waiting.text and outbox_unseal(waiting.sealed_text) == clear.replace("482913", "105577")
     assert sent.region_path == waiting.region_path == station.village.path
 
 
