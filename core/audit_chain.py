@@ -1,4 +1,5 @@
-"""The hash chain over the audit trail (等保 2.0: audit records protected against change and deletion).
+"""The hash chains over the audit trail and the requests' timelines (等保 2.0: audit records protected
+against change and deletion).
 
 Audit events are written by every service in its own transaction (core/audit.py) and stay as they are;
 a *sealer* (Celery beat every minute, `manage.py audit_chain_seal`) then links each committed event into
@@ -20,6 +21,11 @@ verify and logged by every seal, is kept outside the database for (the county's 
 
 Events and links are append-only in the database as well (triggers, docs/database-invariants.md); the
 chain is what catches a change made by someone who could switch those off.
+
+The same machinery chains any append-only event table with a seal table of its own (a `Chain`): core
+registers the audit trail's (`AUDIT`); gov_services registers the requests' timelines (RequestEvent,
+RequestEventSeal) in its AppConfig.ready. The sealer, `audit_chain_verify` and the restore drill go over
+every registered chain.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -47,8 +54,20 @@ SETTLE = datetime.timedelta(seconds=30)
 LOOKBACK = datetime.timedelta(hours=1)
 # verify: an event younger than this may wait for the sealer's next run (every minute) and is not reported.
 VERIFY_GRACE = datetime.timedelta(minutes=5)
-_LOCK_KEY = 0x637A_6175_6474  # "czaudt": one sealer at a time on PostgreSQL
 _BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Chain:
+    """An append-only event table (`events`: a pk and `at`) sealed into `seals` (core.models.ChainSeal's
+    fields). `document` is what of an event the chain covers (a JSON-able dict); `lock_key` keeps one sealer
+    per chain at a time on PostgreSQL."""
+
+    name: str
+    events: type
+    seals: type
+    document: Callable[[object], dict]
+    lock_key: int
 
 
 def _content_type_label(content_type_id: int) -> str:
@@ -56,10 +75,10 @@ def _content_type_label(content_type_id: int) -> str:
     return f"{content_type.app_label}.{content_type.model}"
 
 
-def canonical(event: AuditEvent) -> bytes:
-    """The bytes of an event the chain covers: every column, keys sorted, UTF-8. The content type is
-    named (app_label.model), not numbered, so that the chain survives a restore into a new database."""
-    document = {
+def _audit_document(event: AuditEvent) -> dict:
+    """Every column of an audit event. The content type is named (app_label.model), not numbered, so that
+    the chain survives a restore into a new database."""
+    return {
         "id": event.pk,
         "at": event.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
         "actor": event.actor_id,
@@ -69,58 +88,85 @@ def canonical(event: AuditEvent) -> bytes:
         "target_repr": event.target_repr,
         "data": event.data,
     }
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+
+
+AUDIT = Chain("audit", AuditEvent, AuditSeal, _audit_document, lock_key=0x637A_6175_6474)  # "czaudt"
+_CHAINS: dict[str, Chain] = {AUDIT.name: AUDIT}
+
+
+def chain_register(chain: Chain) -> Chain:
+    """Add a chain the sealer, the verify command and the restore drill go over (from AppConfig.ready)."""
+    known = _CHAINS.get(chain.name)
+    if known is not None and known != chain:
+        raise ValueError(f"hash chain {chain.name!r} is registered twice, differently")
+    _CHAINS[chain.name] = chain
+    return chain
+
+
+def chains() -> list[Chain]:
+    return list(_CHAINS.values())
+
+
+def canonical(event, chain: Chain = AUDIT) -> bytes:
+    """The bytes of an event the chain covers: its document, keys sorted, UTF-8."""
+    return json.dumps(chain.document(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       cls=DjangoJSONEncoder).encode("utf-8")
 
 
-def link_digest(previous: str, event: AuditEvent, algorithm: str = ALGORITHM) -> str:
+def link_digest(previous: str, event, algorithm: str = ALGORITHM, chain: Chain = AUDIT) -> str:
     """H(previous ‖ "\n" ‖ canonical(event)); UnknownAlgorithm for a name that is neither sha256 nor sm3."""
-    return digests.hexdigest(previous.encode("ascii") + b"\n" + canonical(event), algorithm)
+    return digests.hexdigest(previous.encode("ascii") + b"\n" + canonical(event, chain), algorithm)
 
 
-def _lock() -> None:
+def _lock(chain: Chain) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.lock_key])
 
 
 def audit_chain_seal(*, now: datetime.datetime | None = None, limit: int = 50_000) -> int:
-    """Link every settled, unsealed audit event into the chain, oldest id first; the number linked.
+    """Seal every registered chain (chain_seal); the number of events linked in all."""
+    return sum(chain_seal(chain, now=now, limit=limit) for chain in chains())
+
+
+def chain_seal(chain: Chain, *, now: datetime.datetime | None = None, limit: int = 50_000) -> int:
+    """Link every settled, unsealed event of `chain` into it, oldest id first; the number linked.
     Safe to run concurrently and repeatedly (one sealer at a time; a rerun links nothing twice)."""
     now = now or timezone.now()
     sealed = 0
     while sealed < limit:
         with transaction.atomic():
-            _lock()
-            head = AuditSeal.objects.order_by("-seq").first()
+            _lock(chain)
+            head = chain.seals.objects.order_by("-seq").first()
             since = (head.event_at - LOOKBACK) if head else None
-            candidates = AuditEvent.objects.filter(at__lt=now - SETTLE)
+            candidates = chain.events.objects.filter(at__lt=now - SETTLE)
             if since is not None:
                 candidates = candidates.filter(at__gte=since)
             ids = list(candidates.order_by("pk").values_list("pk", flat=True)[: _BATCH * 4])
-            taken = set(AuditSeal.objects.filter(event_id__in=ids).values_list("event_id", flat=True))
+            taken = set(chain.seals.objects.filter(event_id__in=ids).values_list("event_id", flat=True))
             todo = [pk for pk in ids if pk not in taken][:_BATCH]
             if not todo:
                 break
             previous, seq = (head.digest, head.seq) if head else (GENESIS, 0)
             algorithm = digests.current_algorithm()
             links = []
-            for event in AuditEvent.objects.filter(pk__in=todo).order_by("pk"):
+            for event in chain.events.objects.filter(pk__in=todo).order_by("pk"):
                 seq += 1
-                previous = link_digest(previous, event, algorithm)
-                links.append(AuditSeal(seq=seq, event_id=event.pk, event_at=event.at, algorithm=algorithm,
-                                       digest=previous))
-            AuditSeal.objects.bulk_create(links)
+                previous = link_digest(previous, event, algorithm, chain)
+                links.append(chain.seals(seq=seq, event_id=event.pk, event_at=event.at, algorithm=algorithm,
+                                         digest=previous))
+            chain.seals.objects.bulk_create(links)
             sealed += len(links)
-            logger.info("audit chain sealed", extra={"linked": len(links), "head_seq": seq, "head_digest": previous})
+            logger.info(f"{chain.name} chain sealed",
+                        extra={"linked": len(links), "head_seq": seq, "head_digest": previous})
             if len(todo) < _BATCH:
                 break
     return sealed
 
 
-def _link_holds(previous: str, event: AuditEvent, link: AuditSeal) -> bool:
+def _link_holds(previous: str, event, link, chain: Chain) -> bool:
     try:
-        return link_digest(previous, event, link.algorithm) == link.digest
+        return link_digest(previous, event, link.algorithm, chain) == link.digest
     except digests.UnknownAlgorithm:  # an algorithm column changed to something we never wrote
         return False
 
@@ -140,41 +186,45 @@ class ChainReport:
         return not (self.changed or self.missing or self.gaps or self.unsealed)
 
 
-def audit_chain_verify(*, now: datetime.datetime | None = None, batch: int = _BATCH) -> ChainReport:
-    """Recompute every link from the events as they are now (module docstring). Reads in batches."""
+def audit_chain_verify(*, now: datetime.datetime | None = None, batch: int = _BATCH,
+                       chain: Chain = AUDIT) -> ChainReport:
+    """Recompute every link of `chain` from the events as they are now (module docstring). Reads in batches."""
     now = now or timezone.now()
     report = ChainReport()
     previous_digest, previous_seq = GENESIS, 0
     sealed_ids: set[int] = set()
     last_seq = 0
     while True:
-        links = list(AuditSeal.objects.filter(seq__gt=last_seq).order_by("seq")[:batch])
+        links = list(chain.seals.objects.filter(seq__gt=last_seq).order_by("seq")[:batch])
         if not links:
             break
-        events = AuditEvent.objects.in_bulk([link.event_id for link in links])
+        events = chain.events.objects.in_bulk([link.event_id for link in links])
         for link in links:
             if link.seq != previous_seq + 1:
                 report.gaps.extend(range(previous_seq + 1, link.seq))
             event = events.get(link.event_id)
             if event is None:
                 report.missing.append(link.seq)
-            elif not _link_holds(previous_digest, event, link):
+            elif not _link_holds(previous_digest, event, link, chain):
                 report.changed.append(link.seq)
             sealed_ids.add(link.event_id)
             previous_digest, previous_seq = link.digest, link.seq
             report.links += 1
         last_seq = links[-1].seq
     report.head_seq, report.head_digest = previous_seq, previous_digest
-    settled = AuditEvent.objects.filter(at__lt=now - VERIFY_GRACE).order_by("pk").values_list("pk", flat=True)
+    settled = chain.events.objects.filter(at__lt=now - VERIFY_GRACE).order_by("pk").values_list("pk", flat=True)
     report.unsealed = [pk for pk in settled.iterator(chunk_size=10_000) if pk not in sealed_ids]
     return report
 
 
 def audit_chain_restore_problems() -> list[str]:
-    """The chain as a restored backup must hold it (core/restore_checks.py): no changed, missing or skipped
+    """Every chain as a restored backup must hold it (core/restore_checks.py): no changed, missing or skipped
     link. Events newer than the last seal are not a problem here: the backup may have been taken before
     the next minute's seal."""
-    report = audit_chain_verify()
-    return ([f"audit link {n}: its event or digest was changed" for n in report.changed[:20]]
-            + [f"audit link {n}: its event is gone" for n in report.missing[:20]]
-            + [f"audit link {n}: missing from the sequence" for n in report.gaps[:20]])
+    problems = []
+    for chain in chains():
+        report = audit_chain_verify(chain=chain)
+        problems += ([f"{chain.name} link {n}: its event or digest was changed" for n in report.changed[:20]]
+                     + [f"{chain.name} link {n}: its event is gone" for n in report.missing[:20]]
+                     + [f"{chain.name} link {n}: missing from the sequence" for n in report.gaps[:20]])
+    return problems

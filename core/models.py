@@ -179,12 +179,12 @@ class ImportJob(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
-class AuditSeal(models.Model):
-    """One link of the hash chain over the audit trail (core/audit_chain.py): audit event `event_id`
+class ChainSeal(models.Model):
+    """One link of a hash chain over an append-only event table (core/audit_chain.py): event `event_id`
     is the `seq`-th sealed, and `digest` = H(previous link's digest + the event's canonical form), H the
     link's `algorithm`: sha256, or sm3 (国密) for links sealed under settings.DIGEST_ALGORITHM = "sm3".
-    Append-only (a trigger on PostgreSQL). Changing, removing or slipping in an audit event, or removing
-    or rewriting a link, is found by `manage.py audit_chain_verify`."""
+    Append-only (triggers). Changing, removing or slipping in an event, or removing or rewriting a link, is
+    found by `manage.py audit_chain_verify`."""
 
     seq = models.BigIntegerField(_("position in the chain"), unique=True)
     event_id = models.BigIntegerField(_("audit event"), unique=True)
@@ -194,13 +194,20 @@ class AuditSeal(models.Model):
     sealed_at = models.DateTimeField(_("sealed at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("audit seal")
-        verbose_name_plural = _("audit seals")
+        abstract = True
         ordering = ["seq"]
         default_permissions = ("view",)
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.digest[:12]}…"
+
+
+class AuditSeal(ChainSeal):
+    """A link of the chain over the audit trail (AuditEvent)."""
+
+    class Meta(ChainSeal.Meta):
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
 
 
 class PersonalDataItem(models.Model):

@@ -31,6 +31,11 @@ class GovServicesConfig(AppConfig):
 
         register_restore_check("certificates", certificate_restore_problems)
 
+        from core.audit_chain import chain_register
+        from gov_services.event_chain import REQUEST_EVENTS
+
+        chain_register(REQUEST_EVENTS)
+
         from core.retention import register_retention_rule
         from gov_services.retention import RULES as RETENTION_RULES
 

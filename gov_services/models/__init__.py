@@ -9,6 +9,7 @@ from gov_services.models.requests import (
     FollowUp,
     Rating,
     RequestEvent,
+    RequestEventSeal,
     RoutingRule,
     ServiceRequest,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "ItemStep",
     "Rating",
     "RequestEvent",
+    "RequestEventSeal",
     "RequestFee",
     "RequestFollower",
     "RequestStep",

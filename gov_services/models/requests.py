@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_id_number
+from core.models import ChainSeal
 from core.storage import private_storage_callable
 from gov_services.models.catalogue import Department, ServiceItem
 from stations.models import Region, Station
@@ -157,6 +158,15 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.action} {self.from_status}→{self.to_status}"
+
+
+class RequestEventSeal(ChainSeal):
+    """A link of the hash chain over the requests' timelines (RequestEvent; core/audit_chain.py,
+    gov_services/event_chain.py): `event_id` is the request event's id."""
+
+    class Meta(ChainSeal.Meta):
+        verbose_name = _("request event seal")
+        verbose_name_plural = _("request event seals")
 
 
 class Attachment(models.Model):

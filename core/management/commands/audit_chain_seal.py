@@ -1,4 +1,4 @@
-"""Link the settled audit events into the hash chain now (Celery beat does it every minute)."""
+"""Link the settled events into the hash chains now (Celery beat does it every minute)."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +6,7 @@ from core.audit_chain import audit_chain_seal
 
 
 class Command(BaseCommand):
-    help = "Link every settled, unsealed audit event into the audit trail's hash chain."
+    help = "Link every settled, unsealed event into its hash chain (the audit trail, the requests' timelines)."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"linked {audit_chain_seal()} audit event(s)")
+        self.stdout.write(f"linked {audit_chain_seal()} event(s)")
