@@ -1,6 +1,7 @@
 """Grids and households through the browser, on a 375 px phone: a county admin sets up a grid with the
 station's liaison, checks the demo household file (a dry run), imports it, and finds the grid's households
-masked and one household in full; the liaison then opens the same household from the counter."""
+masked and one household in full; the liaison then opens the same household from the counter and, the family
+having moved away, marks it as moved out (confirming the question), which starts its retention period."""
 
 from pathlib import Path
 
@@ -86,3 +87,12 @@ def test_a_county_admin_sets_up_a_grid_imports_its_households_and_the_liaison_se
     _click_and_wait(page, page.locator(f"a[href='/households/{household.pk}/']"), "the household")
     expect(page.locator("a[href$='/edit/']")).to_be_visible()
     assert AuditEvent.objects.filter(action="household.viewed", actor=liaison).count() == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    _click_and_wait(page, page.locator("form[action$='/left/'] [type='submit']"), "marking it moved out")
+    expect(page.locator("[data-household-left]")).to_be_visible()
+    expect(page.locator(".cz-messages, [role='status']").first).to_contain_text("已登记迁出")
+    shot("08-household-moved-out")
+    _fits_the_phone(page)
+    household.refresh_from_db()
+    assert household.left_at is not None and AuditEvent.objects.filter(action="household.left", actor=liaison).count() == 1
