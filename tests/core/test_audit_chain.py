@@ -4,11 +4,10 @@ goes past the append-only triggers as someone holding the database's owner accou
 
 import datetime
 import json
-from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_event_record
@@ -21,28 +20,11 @@ from core.audit_chain import (
     link_digest,
 )
 from core.models import AuditEvent, AuditSeal
+from tests.tampering import triggers_off
 
 pytestmark = pytest.mark.django_db
 
 LATER = datetime.timedelta(minutes=10)
-
-
-@contextmanager
-def triggers_off():
-    """As the owner of the database could: PostgreSQL's triggers off for one transaction (the tests run as
-    the superuser), SQLite's dropped and made again."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            yield cursor
-            return
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'cz_core_audit%'")
-        triggers = cursor.fetchall()
-        for name, _sql in triggers:
-            cursor.execute(f"DROP TRIGGER {name}")
-        yield cursor
-        for _name, sql in triggers:
-            cursor.execute(sql)
 
 
 def _events(station, n=5):
@@ -91,7 +73,7 @@ def test_events_after_the_first_seal_continue_the_chain(station):
 def test_a_changed_event_is_found(station):
     events = _events(station)
     _seal()
-    with triggers_off() as cursor:
+    with triggers_off("core_audit") as cursor:
         cursor.execute("UPDATE core_auditevent SET target_repr = 'forged' WHERE id = %s", [events[2].pk])
     report = _verify()
     assert not report.intact
@@ -101,7 +83,7 @@ def test_a_changed_event_is_found(station):
 def test_a_changed_detail_is_found(station):
     events = _events(station)
     _seal()
-    with triggers_off() as cursor:
+    with triggers_off("core_audit") as cursor:
         cursor.execute("UPDATE core_auditevent SET data = %s WHERE id = %s",
                        [json.dumps({"n": 99, "名": "站"}), events[0].pk])
     assert _verify().changed == [1]
@@ -110,7 +92,7 @@ def test_a_changed_detail_is_found(station):
 def test_a_deleted_event_is_found(station):
     events = _events(station)
     _seal()
-    with triggers_off() as cursor:
+    with triggers_off("core_audit") as cursor:
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
     report = _verify()
     assert report.missing == [2] and not report.changed
@@ -119,7 +101,7 @@ def test_a_deleted_event_is_found(station):
 def test_a_deleted_link_and_a_rewritten_link_are_found(station):
     _events(station)
     _seal()
-    with triggers_off() as cursor:
+    with triggers_off("core_audit") as cursor:
         cursor.execute("DELETE FROM core_auditseal WHERE seq = 2")
         cursor.execute("UPDATE core_auditseal SET digest = %s WHERE seq = 4", ["f" * 64])
     report = _verify()
@@ -133,7 +115,7 @@ def test_an_event_slipped_in_behind_the_sealer_is_reported_unsealed(station):
     _seal()
     # An event dated well before the chain's head: the sealer's look-back does not reach it.
     old = audit_event_record(actor=None, action="station.checked", target=station)
-    with triggers_off() as cursor:
+    with triggers_off("core_audit") as cursor:
         cursor.execute("UPDATE core_auditevent SET at = %s WHERE id = %s",
                        [timezone.now() - datetime.timedelta(days=3), old.pk])
     _seal()
@@ -156,7 +138,7 @@ def test_the_command_exits_with_an_error_when_the_chain_is_broken(station, capsy
     _seal()
     call_command("audit_chain_verify", "--json")
     assert _reports(capsys)["audit"]["intact"] is True
-    with triggers_off() as cursor:
+    with triggers_off("core_audit") as cursor:
         cursor.execute("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [events[0].pk])
     with pytest.raises(CommandError, match="1 changed"):
         call_command("audit_chain_verify")
@@ -190,7 +172,7 @@ def test_a_tampered_row_is_detected_under_sm3(station, settings):
     events = _events(station)
     _seal()
     assert set(AuditSeal.objects.values_list("algorithm", flat=True)) == {"sm3"}
-    with triggers_off() as cursor:
+    with triggers_off("core_audit") as cursor:
         cursor.execute("UPDATE core_auditevent SET target_repr = 'forged' WHERE id = %s", [events[2].pk])
     report = _verify()
     assert report.changed == [3] and not report.missing and not report.gaps
@@ -201,7 +183,7 @@ def test_a_link_whose_algorithm_was_rewritten_is_detected(station, settings):
     settings.DIGEST_ALGORITHM = "sm3"
     _events(station, 3)
     _seal()
-    with triggers_off() as cursor:
+    with triggers_off("core_audit") as cursor:
         cursor.execute("UPDATE core_auditseal SET algorithm = 'sha256' WHERE seq = 2")
         cursor.execute("UPDATE core_auditseal SET algorithm = 'md5' WHERE seq = 3")
     assert _verify().changed == [2, 3]
@@ -213,7 +195,7 @@ def test_the_verify_command_reports_an_sm3_chain(station, settings, capsys):
     _seal()
     call_command("audit_chain_verify", "--json")
     assert _reports(capsys)["audit"]["intact"] is True
-    with triggers_off() as cursor:
+    with triggers_off("core_audit") as cursor:
         cursor.execute("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [events[1].pk])
     with pytest.raises(CommandError, match="1 changed"):
         call_command("audit_chain_verify")

@@ -5,7 +5,6 @@ the append-only triggers as the database's owner could."""
 
 import datetime
 import json
-from contextlib import contextmanager
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,26 +21,11 @@ from core.audit_chain import (
 from gov_services.event_chain import REQUEST_EVENTS
 from gov_services.models import RequestEvent, RequestEventSeal
 from tests.factories import ServiceItemFactory, ServiceRequestFactory, StationFactory
+from tests.tampering import triggers_off
 
 pytestmark = pytest.mark.django_db
 
 LATER = datetime.timedelta(minutes=10)
-
-
-@contextmanager
-def triggers_off():
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            yield cursor
-            return
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'cz_gov_services_req%'")
-        triggers = cursor.fetchall()
-        for name, _sql in triggers:
-            cursor.execute(f"DROP TRIGGER {name}")
-        yield cursor
-        for _name, sql in triggers:
-            cursor.execute(sql)
 
 
 @pytest.fixture
@@ -81,14 +65,14 @@ def test_sealing_links_every_request_event_once_and_verify_finds_it_intact(reque
 def test_an_edited_note_a_deleted_event_and_one_slipped_in_are_found(request_at_the_counter):
     events = _timeline(request_at_the_counter)
     _seal()
-    with triggers_off() as cursor:
+    with triggers_off("gov_services_req") as cursor:
         cursor.execute("UPDATE gov_services_requestevent SET note = '材料不齐' WHERE id = %s", [events[1].pk])
         cursor.execute("DELETE FROM gov_services_requestevent WHERE id = %s", [events[2].pk])
     seq = {link.event_id: link.seq for link in RequestEventSeal.objects.all()}
     report = _verify()
     assert report.changed == [seq[events[1].pk]] and report.missing == [seq[events[2].pk]]
     late = RequestEvent.objects.create(request=events[0].request, action="note", note="补录")
-    with triggers_off() as cursor:  # slipped in behind the sealer: dated hours before the last link
+    with triggers_off("gov_services_req") as cursor:  # slipped in behind the sealer: dated hours before the last link
         cursor.execute("UPDATE gov_services_requestevent SET at = %s WHERE id = %s",
                        [connection.ops.adapt_datetimefield_value(timezone.now() - datetime.timedelta(hours=3)), late.pk])
     _seal()
@@ -112,7 +96,7 @@ def test_the_verify_command_reports_each_chain_and_fails_on_a_broken_timeline(re
     call_command("audit_chain_verify", "--json")
     reports = {report["chain"]: report for report in map(json.loads, capsys.readouterr().out.splitlines())}
     assert set(reports) >= {"audit", "request events"} and reports["request events"]["intact"] is True
-    with triggers_off() as cursor:
+    with triggers_off("gov_services_req") as cursor:
         cursor.execute("UPDATE gov_services_requestevent SET to_status = 'completed' WHERE id = %s", [events[0].pk])
     with pytest.raises(CommandError, match="the request events chain is broken: 1 changed"):
         call_command("audit_chain_verify")
