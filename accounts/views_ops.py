@@ -14,6 +14,8 @@ officer. Each page is open to the holders of one permission (accounts/roles.py g
 from __future__ import annotations
 
 import datetime
+import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -29,14 +31,17 @@ from accounts.models import User
 from accounts.roles import SEPARATED_ROLES, Role
 from accounts.services import login_lockout_lift, user_role_grant, user_role_revoke
 from accounts.two_factor import two_factor_reset
+from core.audit import audit_event_record
 from core.health import OPERATIONS_PERMISSION, health_run, health_verdict
 from core.models import AuditEvent, AuditSeal, RetentionRun
 from core.personal_data import personal_data_access_list, personal_data_inventory
 from core.retention import retention_rules
+from core.spreadsheets import FORMATS, Sheet, spreadsheet_response
 
 ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.DATA_OFFICER)
 AUDIT_PERMISSION = "core.view_auditevent"
 PAGE_SIZE = 50
+AUDIT_EXPORT_LIMIT = 100_000  # rows in one export file; a longer period is exported in parts
 
 
 def require(allowed: bool, message: str) -> None:
@@ -86,7 +91,8 @@ class OpsHomeView(LoginRequiredMixin, View):
 
 
 class AuditEventListView(LoginRequiredMixin, View):
-    """The audit trail, newest first, with the chain's head: the audit admin's, read-only."""
+    """The audit trail, newest first, with the chain's head: the audit admin's, read-only. `?format=csv|xlsx`
+    exports the filtered events with their chain links (at most AUDIT_EXPORT_LIMIT; the export is audited)."""
 
     def get(self, request):
         require(request.user.has_perm(AUDIT_PERMISSION), _("Only the audit administrator reads the audit trail."))
@@ -102,11 +108,49 @@ class AuditEventListView(LoginRequiredMixin, View):
             events = events.filter(at__gte=since)
         if until:
             events = events.filter(at__lt=until)
+        filters = {"action": action, "actor": actor, "since": request.GET.get("since", ""),
+                   "until": request.GET.get("until", "")}
+        fmt = request.GET.get("format")
+        if fmt in FORMATS:
+            return self.export(request, events, filters, fmt)
         return TemplateResponse(request, "accounts/ops_audit.html", {
             "page_obj": _page(request, events), "head": AuditSeal.objects.order_by("-seq").first(),
-            "filters": {"action": action, "actor": actor, "since": request.GET.get("since", ""),
-                        "until": request.GET.get("until", "")},
+            "filters": filters, "export_query": urlencode({k: v for k, v in filters.items() if v}),
         })
+
+    def export(self, request, events, filters, fmt):
+        count = events.count()
+        if count > AUDIT_EXPORT_LIMIT:
+            messages.error(request, _("%(count)s events match; an export holds at most %(limit)s. Choose a shorter "
+                                      "period.") % {"count": f"{count:,}", "limit": f"{AUDIT_EXPORT_LIMIT:,}"})
+            return redirect(f"{request.path}?{urlencode({k: v for k, v in filters.items() if v})}")
+        audit_event_record(actor=request.user, action="audit.exported", target=request.user,
+                           data={"format": fmt, "events": count, "filters": {k: v for k, v in filters.items() if v}})
+        sheet = Sheet(title=_("Audit trail"), headers=[
+            _("Event"), _("When"), _("Who"), _("Action"), _("Record type"), _("Record"), _("Details"),
+            _("Chain link"), _("Link digest")], rows=_audit_rows(events), widths=[10, 18, 16, 24, 16, 30, 40, 10, 66])
+        return spreadsheet_response(sheet, fmt=fmt, filename=f"audit-{timezone.localdate():%Y%m%d}")
+
+
+def _audit_rows(events):
+    """The events as export rows, each with its link in the hash chain (empty until sealed)."""
+    batch = []
+    for event in events.iterator(chunk_size=2000):
+        batch.append(event)
+        if len(batch) == 2000:
+            yield from _rows_with_links(batch)
+            batch = []
+    yield from _rows_with_links(batch)
+
+
+def _rows_with_links(events):
+    links = {seal.event_id: seal for seal in AuditSeal.objects.filter(event_id__in=[e.pk for e in events])}
+    for event in events:
+        link = links.get(event.pk)
+        yield [event.pk, event.at, event.actor.username if event.actor else _("the system"), event.action,
+               event.target_type.name, f"#{event.target_id} {event.target_repr}",
+               json.dumps(event.data, ensure_ascii=False, sort_keys=True) if event.data else "",
+               link.seq if link else None, link.digest if link else ""]
 
 
 class PersonalDataInventoryView(LoginRequiredMixin, View):

@@ -92,6 +92,37 @@ def test_the_audit_trail_page_is_the_audit_admins_only(client, station):
     assert client.post("/ops/audit/").status_code == 405
 
 
+def test_the_audit_admin_exports_the_filtered_trail_with_its_chain_links_and_the_export_is_audited(
+        client, station, monkeypatch):
+    from django.utils import timezone
+
+    from accounts import views_ops
+    from core.audit_chain import audit_chain_seal
+
+    for n in range(3):
+        audit_event_record(actor=None, action="station.checked", target=station, data={"n": n, "说明": "巡查"})
+    audit_event_record(actor=None, action="other.thing", target=station)
+    audit_chain_seal(now=timezone.now() + timezone.timedelta(minutes=10))
+    admin = _holder(Role.AUDIT_ADMIN)
+    client.force_login(admin)
+    page = client.get("/ops/audit/?action=station.").content.decode()
+    assert "action=station.&amp;format=xlsx" in page and "format=csv" in page
+    response = client.get("/ops/audit/", {"action": "station.", "format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert len(lines) == 4 and lines[0].startswith("事件") and '"{""n"": 0, ""说明"": ""巡查""}"' in text
+    assert all(len(line.rsplit(",", 1)[1]) == 64 for line in lines[1:])  # each row carries its link's digest
+    assert AuditEvent.objects.filter(action="audit.exported", actor=admin).get().data["events"] == 3
+    xlsx = client.get("/ops/audit/", {"format": "xlsx"})
+    assert xlsx.status_code == 200 and "spreadsheetml" in xlsx["Content-Type"]
+    monkeypatch.setattr(views_ops, "AUDIT_EXPORT_LIMIT", 2)
+    too_many = client.get("/ops/audit/", {"action": "station.", "format": "csv"}, follow=True)
+    assert "最多" in too_many.content.decode() and too_many.redirect_chain
+    client.force_login(_holder(Role.SYSTEM_ADMIN))
+    assert client.get("/ops/audit/", {"format": "csv"}).status_code == 403
+
+
 def test_each_administrator_lands_on_their_workspace_and_sees_their_own_part(client):
     expected = {Role.SYSTEM_ADMIN: "System health", Role.AUDIT_ADMIN: "/ops/audit/",
                 Role.SECURITY_ADMIN: "/ops/admins/", Role.DATA_OFFICER: "/ops/personal-data/"}
