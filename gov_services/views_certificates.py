@@ -41,7 +41,7 @@ from gov_services.forms_certificates import (
     SealUploadForm,
     VerifyForm,
 )
-from gov_services.models import Certificate, CertificateType, ServiceRequest
+from gov_services.models import Certificate, CertificateType, ServiceRequest, SigningKey
 from gov_services.selectors import certificates as selectors
 from gov_services.selectors import requests as request_selectors
 from gov_services.services import certificates as services
@@ -173,6 +173,7 @@ class DepartmentCertificateSetupView(_CountyStaffMixin, View):
         return TemplateResponse(request, self.template_name, {
             "department": department, "form": form, "seal": getattr(department, "seal", None),
             "keys": selectors.department_keys(department=department),
+            "algorithms": SigningKey.Algorithm.choices, "default_algorithm": _key_algorithm_now(department),
             "history": audit_events_for(department).filter(action__startswith="department_seal")[:10],
         }, status=status)
 
@@ -207,12 +208,24 @@ class DepartmentSealImageView(_CountyStaffMixin, View):
         return user_file_response(seal.image, filename=f"seal-{department.pk}", preview=True)
 
 
+def _key_algorithm_now(department) -> str:
+    """What the rotate form offers first: the algorithm of the key in use, else the platform's default."""
+    current = department.signing_keys.filter(retired_at__isnull=True, official__isnull=True).first()
+    return current.algorithm if current else services.token_algorithm()
+
+
 class SigningKeyRotateView(_CountyStaffMixin, View):
     def post(self, request, pk):
         department = selectors.access_department_for_certificates(user=request.user, department_id=pk)
-        key = services.signing_key_rotate(department=department, actor=request.user)
-        messages.success(request, _("New signing key %(key)s is in use. Certificates signed with the old key "
-                                    "still verify.") % {"key": key.key_id})
+        try:
+            key = services.signing_key_rotate(department=department, actor=request.user,
+                                              algorithm=request.POST.get("algorithm") or None)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("New signing key %(key)s (%(algorithm)s) is in use. Certificates signed "
+                                        "with the old key still verify.")
+                             % {"key": key.key_id, "algorithm": key.get_algorithm_display()})
         return HttpResponseRedirect(reverse("gov_services:certificate-department", args=[pk]))
 
 

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.models import AuditEvent
 from gov_services.models import Certificate, CertificateType, DepartmentSeal
 from gov_services.selectors import certificates as selectors
 from gov_services.views_certificates import VERIFY_ATTEMPTS
@@ -181,6 +182,22 @@ def test_county_staff_upload_the_seal_and_rotate_the_key(client, county_admin, d
     assert department.signing_keys.filter(retired_at__isnull=True).count() == 1
     page = client.get(url("certificate-department", department.pk)).content.decode()
     assert "PRIVATE KEY" not in page
+
+
+def test_the_county_chooses_sm2_for_a_departments_new_key_while_the_platform_default_stays_ed25519(
+        client, county_admin, department, settings):
+    settings.CERTIFICATE_TOKEN_ALGORITHM = "Ed25519"
+    client.force_login(county_admin)
+    page = client.get(url("certificate-department", department.pk)).content.decode()
+    assert ('name="algorithm" value="Ed25519" checked' in page and "国家标准" in page) or "GB/T 32918" in page
+    response = client.post(url("certificate-key-rotate", department.pk), {"algorithm": "SM2"}, follow=True)
+    key = department.signing_keys.get(retired_at__isnull=True)
+    assert key.algorithm == "SM2" and "SM2" in response.content.decode()
+    assert 'name="algorithm" value="SM2" checked' in response.content.decode()  # the key in use is offered next
+    assert AuditEvent.objects.filter(action="signing_key.rotate").last().data["algorithm"] == "SM2"
+    refused = client.post(url("certificate-key-rotate", department.pk), {"algorithm": "RSA"}, follow=True)
+    assert "请选择 Ed25519 或 SM2" in refused.content.decode()
+    assert department.signing_keys.get(retired_at__isnull=True) == key  # nothing rotated
 
 
 def test_a_bad_seal_upload_is_refused_beside_the_field(client, county_admin, department):

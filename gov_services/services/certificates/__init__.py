@@ -44,6 +44,7 @@ from gov_services.services.certificates.setup import (
     department_seal_upload,
     key_passphrase,
     signing_key_rotate,
+    token_algorithm,
 )
 
 __all__ = [
@@ -78,5 +79,6 @@ __all__ = [
     "qr_html",
     "revocation_list_build",
     "signing_key_rotate",
+    "token_algorithm",
     "verify_url",
 ]

@@ -154,13 +154,18 @@ def _key_id(department: Department) -> str:
     return f"{base}-K{number}"
 
 
-def token_algorithm() -> str:
-    """The algorithm of keys made from now on (settings.CERTIFICATE_TOKEN_ALGORITHM: Ed25519 or SM2)."""
+def token_algorithm(chosen: str | None = None) -> str:
+    """The algorithm of a key made now: the one the county staff chose for it (Ed25519 or SM2), else the
+    platform's default for new keys (settings.CERTIFICATE_TOKEN_ALGORITHM). ValidationError for another name."""
+    if chosen:
+        if chosen not in tokens.ALGORITHMS:
+            raise ValidationError({"algorithm": _("Choose Ed25519 or SM2.")})
+        return chosen
     return getattr(settings, "CERTIFICATE_TOKEN_ALGORITHM", tokens.ED25519) or tokens.ED25519
 
 
-def _new_key(department: Department, actor) -> SigningKey:
-    private = tokens.generate_private_key(token_algorithm())
+def _new_key(department: Department, actor, algorithm: str | None = None) -> SigningKey:
+    private = tokens.generate_private_key(token_algorithm(algorithm))
     key = SigningKey.objects.create(
         department=department, key_id=_key_id(department), algorithm=tokens.algorithm_of(private),
         public_key=tokens.b64url(tokens.public_key_raw(private)),
@@ -181,16 +186,18 @@ def active_signing_key(*, department: Department) -> SigningKey:
 
 
 @transaction.atomic
-def signing_key_rotate(*, department: Department, actor: User) -> SigningKey:
-    """Retire the department's key and make a new one. Old certificates keep verifying: retired
-    keys stay published at /verify/keys.json."""
+def signing_key_rotate(*, department: Department, actor: User, algorithm: str | None = None) -> SigningKey:
+    """Retire the department's key and make a new one, of `algorithm` (Ed25519 or SM2: a county moving to
+    国密 rotates its departments' keys to SM2) or the platform's default. Old certificates keep verifying:
+    retired keys stay published at /verify/keys.json."""
     _require_staff(actor, department=department)
+    algorithm = token_algorithm(algorithm)
     Department.objects.select_for_update().filter(pk=department.pk).first()
     retired = list(department.signing_keys.filter(retired_at__isnull=True, official__isnull=True))
     for key in retired:
         key.retired_at = timezone.now()
         key.save(update_fields=["retired_at"])
-    key = _new_key(department, actor)
+    key = _new_key(department, actor, algorithm)
     audit_event_record(actor=actor, action="signing_key.rotate", target=key,
                        data={"department": department.code, "retired": [k.key_id for k in retired],
                              "algorithm": key.algorithm})
