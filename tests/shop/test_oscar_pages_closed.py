@@ -37,3 +37,20 @@ def test_the_email_password_reset_leads_to_the_sms_reset(client):
         for method in (client.get, client.post):
             response = method(url)
             assert response.status_code == 302 and response["Location"] == reverse("accounts:password-reset"), url
+
+
+def test_a_guests_order_page_from_the_e_mail_link_is_ours_and_asks_for_the_address_first(client, merchant_a, station):
+    product = factories.product(merchant_a.partner, title="农家土鸡蛋（30枚）", price="36.00")
+    placed = factories.order((product, 2), station=station)
+    placed.guest_email = "liu@example.cn"
+    placed.save()
+    kwargs = {"order_number": placed.number, "hash": placed.verification_hash()}
+    asked = client.get(reverse("customer:anon-order", kwargs=kwargs), follow=True)
+    html = asked.content.decode()
+    assert asked.redirect_chain and "下单时填写的电子邮箱" in html and "btn-secondary" not in html
+    wrong = client.post(reverse("customer:anon-order-form", kwargs=kwargs), {"email": "someone@example.cn"})
+    assert wrong.status_code == 200 and "农家土鸡蛋" not in wrong.content.decode() and 'role="alert"' in wrong.content.decode()
+    shown = client.post(reverse("customer:anon-order-form", kwargs=kwargs), {"email": "liu@example.cn"}, follow=True)
+    html = shown.content.decode()
+    assert shown.status_code == 200 and str(placed.number) in html and "农家土鸡蛋" in html
+    assert "cz-store" in html and "oscar/css" not in html and "bootstrap" not in html.lower()
