@@ -80,6 +80,22 @@ def _worker_ready(page):
     }""", "the shell and data in the cache")
 
 
+def _abort(route):
+    route.abort("internetdisconnected")
+
+
+def _network(page, *, up: bool) -> None:
+    """The network as the counter meets it when it drops: the browser offline and every request that still
+    tries the network refused. Chromium's offline mode leaves the service worker's own requests through (a
+    POST the worker passes on reached the live server in one run of this journey); the context's routes
+    catch those too."""
+    page.context.set_offline(not up)
+    if up:
+        page.context.unroute("**/*", _abort)
+    else:
+        page.context.route("**/*", _abort)
+
+
 @pytest.mark.parametrize("screen", list(VIEWPORTS))
 def test_the_network_drops_the_operator_files_and_hands_over_and_both_sync_once_it_returns(
         page, shot, sign_in, operator, station, offline_world, private_files, screen):
@@ -96,7 +112,7 @@ def test_the_network_drops_the_operator_files_and_hands_over_and_both_sync_once_
     shot(f"{screen}-02-counter-online")
 
     # --- The network drops -----------------------------------------------------------------------------
-    page.context.set_offline(True)
+    _network(page, up=False)
     page.goto(f"/counter/requests/new/{item.pk}/")  # the usual link: the offline form comes instead
     expect(page.locator("h1")).to_have_text("离线办理申请")
     expect(_status(page)).to_contain_text("离线")
@@ -149,7 +165,7 @@ def test_the_network_drops_the_operator_files_and_hands_over_and_both_sync_once_
     assert part.status == OrderPart.Status.READY
 
     # --- The network returns: both sync, in order --------------------------------------------------------
-    page.context.set_offline(False)
+    _network(page, up=True)
     expect(_status(page)).to_contain_text("无待发送", timeout=15000)
     expect(page.locator("[data-outbox-item][data-state='done']")).to_have_count(2)
     request = ServiceRequest.objects.get(station=station)
