@@ -25,7 +25,7 @@ from tests.gov_services.certificate_helpers import approved_request, cert_item, 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 # Each task waits this long in its middle on the first worker: after it claimed its row, before it is done.
-MIDDLE = {"core.sms:get_backend": 120, "gov_services.services.certificates.issue:render_pdf": 120,
+MIDDLE = {"core.sms.delivery:get_backend": 120, "gov_services.services.certificates.issue:render_pdf": 120,
           "reports.jobs:report_job_progress": 120}
 
 

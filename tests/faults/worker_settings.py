@@ -37,6 +37,10 @@ def _slow_down(**kwargs):
         module_name, _, name = target.partition(":")
         module = importlib.import_module(module_name)
         original = getattr(module, name)
+        # A package's names are re-exports: slowing one there slows nothing the task calls (it looks the
+        # name up in the module that imported it), and the kill would land after the task had finished.
+        if hasattr(module, "__path__"):
+            raise ValueError(f"FAULTS_SLOW {target}: name the module whose code calls {name}, not a package")
 
         @wraps(original)
         def slow(*args, _original=original, _seconds=float(seconds), **kwargs):
