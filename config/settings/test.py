@@ -43,3 +43,11 @@ OPS_ALLOWED_NETWORKS: list[str] = []
 # A staff client of the access matrix may wait longer than half an hour for its next row on a loaded
 # machine; the idle limit itself is tested with its own value (tests/accounts/test_staff_sessions.py).
 STAFF_SESSION_IDLE_MINUTES = 24 * 60
+# Request logs are the point of production's logging and noise here: every 4xx a test asks for on purpose
+# would be a formatted WARNING (Django's with a traceback) and every request two INFO lines, about a
+# tenth of a page's time under the test client. Server errors still log; tests/core/test_logging.py
+# checks the lines themselves with the production configuration.
+LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": "WARNING"},  # noqa: F405
+           "loggers": {**LOGGING["loggers"], "django.request": {"level": "ERROR"},  # noqa: F405
+                       "django.security": {"level": "ERROR"},
+                       "django_structlog.middlewares.request": {"level": "ERROR"}}}
