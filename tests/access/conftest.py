@@ -12,11 +12,11 @@ import shutil
 import tempfile
 
 import pytest
-from django.db import transaction
 from django.test import Client, override_settings
 from django.utils.functional import empty
 
 from tests.access.world import ROLES, build_world
+from tests.module_data import module_transaction
 
 SIMULATORS = {
     "AGENCY_PROVIDER_ADAPTERS": {"simulator": {
@@ -45,24 +45,20 @@ def world(django_db_setup, django_db_blocker):
     files = tempfile.mkdtemp(prefix="access-matrix-")
     settings = override_settings(PRIVATE_MEDIA_ROOT=f"{files}/private", MEDIA_ROOT=f"{files}/media", **SIMULATORS)
     quiet = _quiet_loggers()
-    with django_db_blocker.unblock():
-        settings.enable()
-        _reset_cached_backends()
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
+    settings.enable()
+    _reset_cached_backends()
+    try:
+        with module_transaction(django_db_blocker):
             built = build_world()
             built.clients = _clients(built)
             built.cookies = {role: copy.deepcopy(client.cookies) for role, client in built.clients.items()}
             yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            settings.disable()
-            _reset_cached_backends()
-            shutil.rmtree(files, ignore_errors=True)
-            for logger, level in quiet:
-                logger.setLevel(level)
+    finally:
+        settings.disable()
+        _reset_cached_backends()
+        shutil.rmtree(files, ignore_errors=True)
+        for logger, level in quiet:
+            logger.setLevel(level)
 
 
 def _quiet_loggers() -> list[tuple[logging.Logger, int]]:

@@ -8,8 +8,9 @@ from django.urls import reverse
 from demo.seeding.catalogue import seed_catalogue
 from demo.seeding.county import seed_admins, seed_departments, seed_regions
 from demo.seeding.portal import seed_guides, seed_life_events
-from portal.models import ServiceGuidePage
+from portal.models import HomePage, ServiceGuidePage
 from portal.selectors import guide_search
+from tests.module_data import module_transaction
 
 # query → catalogue code of the guide that must be the first result (a tuple: any of them first)
 TOP_RESULT = {
@@ -49,14 +50,22 @@ class _Quiet:
         pass
 
 
+@pytest.fixture(scope="module")
+def _seeded_guides(django_db_setup, django_db_blocker):
+    """The demo county's catalogue and guides, seeded once for the module (three and a half seconds)."""
+    with module_transaction(django_db_blocker):
+        demo = seed_regions(_Quiet())
+        seed_admins(demo, _Quiet())
+        seed_departments(demo, _Quiet())
+        seed_catalogue(demo, _Quiet())
+        seed_guides(HomePage.objects.get(), (None, None), seed_life_events())
+        yield {g.service_item.code: g for g in ServiceGuidePage.objects.select_related("service_item")}
+
+
 @pytest.fixture
-def demo_guides(db, home):
-    demo = seed_regions(_Quiet())
-    seed_admins(demo, _Quiet())
-    seed_departments(demo, _Quiet())
-    seed_catalogue(demo, _Quiet())
-    seed_guides(home, (None, None), seed_life_events())
-    return {g.service_item.code: g for g in ServiceGuidePage.objects.select_related("service_item")}
+def demo_guides(_seeded_guides, db):
+    """The guides by catalogue code, for a test that runs in a savepoint of the module's transaction."""
+    return {code: ServiceGuidePage.objects.get(pk=guide.pk) for code, guide in _seeded_guides.items()}
 
 
 def test_real_queries_find_the_right_guide_first(demo_guides):
