@@ -226,9 +226,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "oscar.apps.search.context_processors.search_form",
+                # Not Oscar's search_form and notifications processors: our store templates use neither
+                # (the store's search form is ours; residents' messages are texts), and together they cost
+                # every page on the site, staff pages included, a haystack form and a COUNT query (~1 ms).
                 "oscar.apps.checkout.context_processors.checkout",
-                "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "core.context_processors.site_chrome",
                 "csp.context_processors.nonce",

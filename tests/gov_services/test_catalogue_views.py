@@ -139,8 +139,8 @@ def test_the_list_hides_edit_buttons_from_readers(client, township_admin, catalo
 
 # session, user, savepoint pair (ATOMIC_REQUESTS), the admin's region (once: view scope, department filter
 # and edit rights share it), count, items with their departments, the user's and the groups' permissions,
-# Oscar's unread-notification count in the page frame, the departments for the filter.
-LIST_QUERIES = 13  # with the scope: assignments, department and merchant posts, once per request
+# the departments for the filter.
+LIST_QUERIES = 12  # with the scope: assignments, department and merchant posts, once per request
 
 
 def _list_queries(client, django_assert_num_queries, expected):

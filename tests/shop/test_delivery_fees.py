@@ -41,8 +41,8 @@ def test_a_county_admin_sees_every_township_of_the_county_with_its_fee_or_no_del
     delivery_fee_set(user=county_admin, township_id=first.pk, fee_fen=350, active=True)
     county_tree()  # another county: its townships are not listed
     # Session, user, savepoints (2), the scope (assignments, department and merchant posts), permissions (2),
-    # townships with fees, last changes, header.
-    with django_assert_num_queries(12):
+    # townships with fees, last changes.
+    with django_assert_num_queries(11):
         response = admin_client.get(LIST_URL)
     assert response.status_code == 200
     rows = response.context["rows"]
