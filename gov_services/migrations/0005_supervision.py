@@ -1,4 +1,4 @@
-"""Supervision (issue 4): per-county settings and escalation steps, sweeps, cards and escalations."""
+"""Supervision: per-county settings and escalation steps, sweeps, cards and escalations."""
 
 import django.core.validators
 import django.db.models.deletion

@@ -1,4 +1,4 @@
-# Service guides, life events, news and the phone page (issue 8).
+# Service guides, life events, news and the phone page.
 
 import django.db.models.deletion
 import django.utils.timezone

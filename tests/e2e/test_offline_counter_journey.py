@@ -1,4 +1,4 @@
-"""The counter keeps working when the network drops (issue 23), in the browser with Playwright's offline
+"""The counter keeps working when the network drops, in the browser with Playwright's offline
 mode: the operator opens the counter online (the service worker keeps its pages and data); the network
 drops; the operator files an application with a scan and a signature, and hands a parcel over against its
 code (checked against the cached hash); reloads the page (the outbox survives); the network returns; both

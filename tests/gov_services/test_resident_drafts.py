@@ -1,4 +1,4 @@
-"""The resident's online application keeps its work (issue 18): what was typed and the photos chosen are kept
+"""The resident's online application keeps its work: what was typed and the photos chosen are kept
 in a draft across validation errors and reloads, resumed from "my requests", deleted there or on expiry."""
 
 import uuid
