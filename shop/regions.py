@@ -17,6 +17,7 @@ changed costs no query at all on a cached page.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -60,8 +61,15 @@ def _basket_form(request, product_id, page_context):
     return {"product": _product(product_id, page_context)}
 
 
+@functools.cache
+def _history_manager():
+    """Oscar's history manager class. Looked up once: get_class tries the forked app's module first, and
+    that failed import costs ~0.2 ms on every product page served from the cache."""
+    return get_class("customer.history", "CustomerHistoryManager")
+
+
 def _recently_viewed(request, product_id, page_context):
-    history = get_class("customer.history", "CustomerHistoryManager")
+    history = _history_manager()
     return {"products": [p for p in history.get(request) if p.pk != product_id]}
 
 
@@ -293,7 +301,7 @@ def with_blanks(request, body: bytes) -> bytes:
 
 def remember_viewed(request, response, product_id: int) -> None:
     """Oscar's history cookie, as its product view would have updated it."""
-    history = get_class("customer.history", "CustomerHistoryManager")
+    history = _history_manager()
 
     class Viewed:
         id = product_id

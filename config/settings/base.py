@@ -155,7 +155,8 @@ MIDDLEWARE = [
     # Store lists and product pages for anonymous visitors (shop/page_cache.py).
     "shop.page_cache.StorePageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects for moved portal pages, not looked up on a 404 in a workspace or the API.
+    "portal.middleware.PortalRedirectMiddleware",
     # Turns a locked-out sign-in on any form into accounts.lockout.lockout_response.
     "axes.middleware.AxesMiddleware",
     # After sign-in, so the log lines carry the user; binds the request id every later line carries.
@@ -342,6 +343,12 @@ AXES_ENABLE_ADMIN = False  # accounts/admin.py lists attempts; every lift goes t
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login-username", "login-password", "password1",
                              "password2", "code"]
 AXES_VERBOSE = False
+
+# Sessions live in the database. Production reads them through its shared Redis first ("cached_db": no query
+# on most requests); the embedded default cannot, because its local-memory cache belongs to one process and a
+# sign-out in one process would leave the session alive in another's copy.
+SESSION_ENGINE = read("SESSION_ENGINE", env.str, "django.contrib.sessions.backends.db",
+                      "SESSION_ENGINE=django.contrib.sessions.backends.cached_db")
 
 # Counter PCs are shared (accounts/middleware.py): a staff session ends when the browser closes and after
 # this many minutes without a request. Residents keep SESSION_COOKIE_AGE (two weeks).

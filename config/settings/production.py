@@ -68,7 +68,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # A Redis outage is a cache miss, not a failed page (core/cache.py); a hung Redis costs at most a second.
     CACHES["default"]["BACKEND"] = "core.cache.TolerantRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 1})
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = read("SESSION_ENGINE", env.str, "django.contrib.sessions.backends.cached_db",
+                      "SESSION_ENGINE=django.contrib.sessions.backends.cached_db")
 
 # WhiteNoise serves the collected, hashed static files from every web process (no CDN).
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
