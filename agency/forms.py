@@ -1,4 +1,4 @@
-"""Forms of the till's pages (agency/views_counter.py, agency/views_county.py).
+"""Forms of the till's pages (agency/views_counter.py, views_payment.py, views_transactions.py, views_county.py, views_statements.py).
 
 They only parse what the browser sent: yuan amounts into integer fen (core.money's YuanField, never
 float), the idempotency key, choices. Whether an account number, an amount or a payment method

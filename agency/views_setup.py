@@ -33,6 +33,8 @@ from agency.forms_setup import (
 )
 from agency.services import setup as services
 from agency.services import setup_import
+from agency.services.setup_import_cells import SetupSheet
+from agency.services.setup_import_sheets import SHEETS
 from core.audit import audit_events_for
 from core.http import int_or_none
 from core.import_views import ImportPageMixin
@@ -62,8 +64,8 @@ class SetupEditMixin(SetupReadMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _sheet(kind: str) -> setup_import.SetupSheet:
-    sheet = setup_import.SHEETS.get(kind)
+def _sheet(kind: str) -> SetupSheet:
+    sheet = SHEETS.get(kind)
     if sheet is None:
         raise Http404(_("Unknown kind of import."))
     return sheet
@@ -80,7 +82,7 @@ class SetupHomeView(SetupReadMixin, View):
         return TemplateResponse(request, "agency/setup/home.html", {
             "providers": selectors.provider_list(), "plans": plans, "today": today,
             "product_count": selectors.setup_product_list().count(), "can_edit": self.can_edit(),
-            "sheets": setup_import.SHEETS.values()})
+            "sheets": SHEETS.values()})
 
 
 class SetupProductListView(SetupReadMixin, ListView):
@@ -335,7 +337,7 @@ class SetupImportView(SetupEditMixin, ImportPageMixin, View):
 
     def render(self, form, apply_error: str = ""):
         context = {"form": form, "sheet": self.sheet, "columns": self.sheet.columns, "apply_error": apply_error,
-                   "sheets": setup_import.SHEETS.values(), "title": _("Import %(what)s") % {"what": self.sheet.title},
+                   "sheets": SHEETS.values(), "title": _("Import %(what)s") % {"what": self.sheet.title},
                    "done_url": reverse("agency:setup-home"), "done_label": _("Back to the till set-up"),
                    **self.job_context()}
         if "job" in context:

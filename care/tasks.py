@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from care.services.calls import care_calls_sweep, care_offer_expire
+from care.services.calls.dispatch import care_offer_expire
+from care.services.calls.sweep import care_calls_sweep
 from care.services.checkins import care_checkins_sweep
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from care import checkins
 from care.models import CareAlert, CareCheckIn, CareResident
-from care.services.calls import alert_raise
+from care.services.calls.common import alert_raise
 from core.audit import audit_event_record
 from stations.scope import require, scope_for
 

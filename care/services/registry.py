@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_role_grant
 from care.models import CareDesk, CareResident, EmergencyContact, Need, Responder, Service
-from care.services.calls import can_raise
+from care.services.calls.intake import can_raise
 from core.audit import audit_event_record
 from stations.models import Household, Region
 from stations.scope import require, scope_for, scope_forget

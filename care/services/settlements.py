@@ -12,7 +12,7 @@ from accounts.models import User
 from agency.models import PayeeStatement
 from agency.services.payees import payee_month_figures, payee_statement_generate
 from care.models import Responder
-from care.services.calls import payee_code
+from care.services.calls.closing import payee_code
 from stations.scope import require, scope_for
 
 PAYEE_PREFIX = "care:"

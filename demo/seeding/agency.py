@@ -36,11 +36,11 @@ from agency.models import (
 )
 from agency.providers import ProviderError, adapter_for
 from agency.services.setup_import import (
-    SHEETS,
     setup_import_apply_submit,
     setup_import_check_submit,
     setup_import_job_run,
 )
+from agency.services.setup_import_sheets import SHEETS
 from demo.seeding.clock import SET_UP_AT, at
 from demo.seeding.county import DemoCounty
 from demo.seeding.imports import import_demo_file

@@ -18,6 +18,7 @@ from django.utils import timezone
 from agency import selectors_setup
 from agency.models import CommissionPlan, CommissionPlanVersion, LedgerEntry, Product, Provider
 from agency.services import setup, setup_import
+from agency.services.setup_import_sheets import SHEETS
 from core.models import AuditEvent, ImportJob
 from core.spreadsheets import to_csv
 from tests.agency.factories import (
@@ -205,7 +206,7 @@ DEMO_FILES = (("providers", "providers.csv"), ("plans", "commission_plans.csv"),
 
 
 def import_file(kind: str, data: bytes, actor, *, apply: bool = True, name: str = "file.csv"):
-    return setup_import.setup_import(sheet=setup_import.SHEETS[kind], file=data, filename=name, actor=actor,
+    return setup_import.setup_import(sheet=SHEETS[kind], file=data, filename=name, actor=actor,
                                      apply=apply)
 
 
@@ -305,7 +306,7 @@ def test_a_plan_row_may_add_a_version_from_today_on_but_never_change_one(county_
 
 def test_a_check_job_keeps_its_file_until_it_is_applied_once(county_admin, django_capture_on_commit_callbacks,
                                                              private_files):
-    sheet = setup_import.SHEETS["providers"]
+    sheet = SHEETS["providers"]
     upload = SimpleUploadedFile("providers.csv", (DEMO_DATA / "providers.csv").read_bytes())
     with django_capture_on_commit_callbacks(execute=True):
         check = setup_import.setup_import_check_submit(user=county_admin, sheet=sheet, upload=upload,
@@ -332,7 +333,7 @@ def test_a_check_job_keeps_its_file_until_it_is_applied_once(county_admin, djang
 def test_an_exported_sheet_imports_back_unchanged(county_admin):
     import_demo_files(county_admin)
     for kind in ("providers", "plans", "products"):
-        sheet = setup_import.SHEETS[kind]
+        sheet = SHEETS[kind]
         exported = to_csv(setup_import.setup_export(sheet=sheet, rows=selectors_setup.setup_export_rows(kind=kind)))
         report = import_file(kind, exported, county_admin)
         assert (report.ok, report.created, report.updated) == (True, 0, 0), report.problems

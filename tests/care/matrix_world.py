@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from care.models import CareCheckIn, CareResident, Responder, Service
 from care.services import calls
-from care.services.calls import alert_raise
+from care.services.calls.common import alert_raise
 from care.services.registry import care_desk_give
 from care.tokens import help_token, offer_token, rate_token
 from stations.models import Household, Region

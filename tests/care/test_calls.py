@@ -1,4 +1,4 @@
-"""care/services/calls.py: intake, dispatch, decline and hand-on, the offer's timeout (Celery, eager) and
+"""care/services/calls/: intake, dispatch, decline and hand-on, the offer's timeout (Celery, eager) and
 the beat sweep as safety net, the steps at the door, confirmation; each idempotent."""
 
 import uuid
