@@ -29,18 +29,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
-import random
 import statistics
 import subprocess
 import sys
-import threading
-import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from benches.harness import (
     POSTGRES_SERVER,
@@ -52,15 +44,13 @@ from benches.harness import (
     progress,
     project_env,
 )
+from benches.province_load_driver import MIX, drive
+from benches.province_load_world import build_world
 
 DEFAULT_URL = f"{POSTGRES_SERVER}/cz_province_bench"
-PASSWORD = "province-bench-pass-2026"  # bench operators only, in the bench database
 RATE = float(os.environ.get("BENCH_PROVINCE_RATE", "100"))
 SECONDS = float(os.environ.get("BENCH_PROVINCE_SECONDS", "60"))
 STATIONS = int(os.environ.get("BENCH_PROVINCE_STATIONS", "60"))
-GIVE_UP = float(os.environ.get("BENCH_PROVINCE_GIVE_UP", "5"))
-MIX = os.environ.get("BENCH_PROVINCE_MIX", "payment=85,filing=10,report=5")
-KINDS = ("payment", "filing", "report")
 
 
 def _database_url() -> str:
@@ -92,199 +82,6 @@ def _world(env: dict[str, str], stations: int) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"building the province world failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-# --- the load -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    kind: str
-    due: float
-    latency: float | None  # seconds from due time to the last byte; None: missed or failed
-    status: str  # "ok", "missed", or what went wrong
-
-
-@dataclass
-class Results:
-    outcomes: list[Outcome] = field(default_factory=list)
-    seconds: float = 0.0
-    cpu_seconds: float = 0.0  # the web servers' CPU over the measured part
-
-    def of(self, kind: str | None = None, status: str | None = "ok") -> list[Outcome]:
-        return [
-            o
-            for o in self.outcomes
-            if (kind is None or o.kind == kind) and (status is None or o.status == status)
-        ]
-
-    def percentile(self, q: float, kind: str | None = None) -> float | None:
-        values = sorted(o.latency for o in self.of(kind))
-        if not values:
-            return None
-        return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))] * 1000
-
-
-class Client:
-    """One signed-in browser: an operator at their till, or the county admin."""
-
-    def __init__(self, base: str, username: str):
-        import requests
-
-        self.base, self.username = base, username
-        self.session = requests.Session()
-        self.session.headers["Accept-Language"] = "zh-hans"
-
-    def login(self) -> None:
-        self.session.get(self.base + "/login/", timeout=30)
-        token = self.session.cookies.get("csrftoken")
-        response = self.session.post(
-            self.base + "/login/",
-            timeout=30,
-            allow_redirects=False,
-            data={"csrfmiddlewaretoken": token, "username": self.username, "password": PASSWORD},
-        )
-        if response.status_code != 302:
-            raise RuntimeError(f"{self.username} could not sign in at {self.base}: {response.status_code}")
-
-    def post(self, path: str, data: dict) -> str:
-        token = self.session.cookies.get("csrftoken")
-        response = self.session.post(
-            self.base + path, data={"csrfmiddlewaretoken": token, **data}, timeout=60, allow_redirects=False
-        )
-        if response.status_code != 302:
-            return f"POST {path}: {response.status_code}"
-        page = self.session.get(
-            self.base + response.headers["Location"], timeout=60
-        )  # what the operator sees
-        return "ok" if page.status_code == 200 else f"GET {response.headers['Location']}: {page.status_code}"
-
-    def get(self, path: str, params: dict) -> str:
-        response = self.session.get(self.base + path, params=params, timeout=60)
-        return "ok" if response.status_code == 200 else f"GET {path}: {response.status_code}"
-
-
-def _id_number(n: int) -> str:
-    """A valid 18-character resident ID number (GB 11643 check digit), different for each n."""
-    body = f"130225199{n % 10}{(n // 10) % 12 + 1:02d}{n % 28 + 1:02d}{n % 1000:03d}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-
-
-def _action(kind: str, client: Client, world: dict, n: int) -> str:
-    if kind == "payment":
-        return client.post(
-            f"/counter/till/pay/{world['product']}/",
-            {
-                "step": "pay",
-                "idempotency_key": str(uuid.uuid4()),
-                "account_number": f"{n:010d}",
-                "amount": f"{50 + n % 200}.00",
-                "payment_method": "cash",
-            },
-        )
-    if kind == "filing":
-        return client.post(
-            f"/counter/requests/new/{world['item']}/",
-            {
-                "idempotency_key": str(uuid.uuid4()),
-                "applicant_name": f"居民{n}",
-                "applicant_id_number": _id_number(n),
-                "applicant_phone": f"138{n % 100_000_000:08d}",
-                "consent": "witnessed",
-            },
-        )
-    today = time.strftime("%Y-%m-%d")
-    return client.get("/county/reports/", {"date_from": today[:8] + "01", "date_to": today})
-
-
-def server_cpu_seconds(bases: list[str]) -> float:
-    """CPU seconds (user + system) used so far by the gunicorn masters serving `bases` and their workers."""
-    ports = {urlsplit(base).port for base in bases}
-    stats: dict[str, list[str]] = {}
-    masters = set()
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                command = f.read().replace(b"\0", b" ").decode(errors="replace")
-            with open(f"/proc/{pid}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        stats[pid] = stat[stat.rfind(")") + 2 :].split()
-        if "gunicorn" in command and any(f"127.0.0.1:{port}" in command for port in ports):
-            masters.add(pid)
-    ticks = sum(
-        int(fields[11]) + int(fields[12])
-        for pid, fields in stats.items()
-        if pid in masters or fields[1] in masters
-    )
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def drive(
-    bases: list[str], world: dict, *, rate: float, seconds: float, warmup: float, seed: int = 24
-) -> Results:
-    """Signs everyone in, then offers `rate` actions a second for `warmup` + `seconds`; keeps the last `seconds`."""
-    weights = dict(part.split("=") for part in MIX.split(","))
-    kinds = [k for k in KINDS if float(weights.get(k, 0)) > 0]
-    operators: queue.Queue[Client] = queue.Queue()
-    admins: queue.Queue[Client] = queue.Queue()
-    clients = [Client(bases[i % len(bases)], username) for i, username in enumerate(world["operators"])]
-    clients += [Client(bases[i % len(bases)], world["admin"]) for i in range(2)]
-    with ThreadPoolExecutor(max_workers=4) as pool:  # sign-ins hash passwords: a few at a time
-        list(pool.map(Client.login, clients))
-    for client in clients:
-        (admins if client.username == world["admin"] else operators).put(client)
-    rng = random.Random(seed)
-    total = int((warmup + seconds) * rate)
-    plan = rng.choices(kinds, weights=[float(weights[k]) for k in kinds], k=total)
-    results = Results(seconds=seconds)
-    lock = threading.Lock()
-    work: queue.Queue[tuple[int, str, float] | None] = queue.Queue()
-
-    def worker() -> None:
-        while (job := work.get()) is not None:
-            n, kind, due = job
-            pool = admins if kind == "report" else operators
-            try:
-                client = pool.get(timeout=max(0.0, due + GIVE_UP - time.monotonic()))
-            except queue.Empty:
-                outcome = Outcome(kind, due, None, "missed")
-            else:
-                try:
-                    status = "missed" if time.monotonic() > due + GIVE_UP else _action(kind, client, world, n)
-                except Exception as exc:  # a timeout or a dropped connection is a failed transaction
-                    status = f"{type(exc).__name__}"
-                finally:
-                    pool.put(client)
-                outcome = Outcome(kind, due, time.monotonic() - due if status == "ok" else None, status)
-            if n >= warmup * rate:
-                with lock:
-                    results.outcomes.append(outcome)
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(len(world["operators"]) + 2)]
-    for thread in threads:
-        thread.start()
-    start = time.monotonic() + 0.2
-    for n, kind in enumerate(plan):
-        if n == int(warmup * rate):
-            cpu_before = server_cpu_seconds(bases)
-        due = start + n / rate
-        time.sleep(max(0.0, due - time.monotonic()))
-        work.put((n, kind, due))
-    for _ in threads:
-        work.put(None)
-    for thread in threads:
-        thread.join(timeout=GIVE_UP + 120)
-    results.cpu_seconds = server_cpu_seconds(bases) - cpu_before
-    results.seconds = max(
-        seconds, max((o.due + (o.latency or 0) for o in results.outcomes), default=0) - (start + warmup)
-    )
-    return results
-
-
-# --- the benchmark --------------------------------------------------------------------------------
 
 
 def run(ctx: Context) -> list[Row]:
@@ -407,116 +204,12 @@ def run(ctx: Context) -> list[Row]:
     return rows
 
 
-# --- the world (a child process with Django set up) ------------------------------------------------
-
-
-def _build_world(stations: int) -> dict:
-    """Stations with one operator each, a county admin, a cash-in product with floats topped up, and a
-    catalogue item every station may file; made in one transaction and reused by later runs."""
-    from datetime import date, timedelta
-
-    from django.contrib.auth.models import Group
-    from django.db import transaction
-
-    from accounts.models import User
-    from accounts.roles import Role
-    from agency.models import CommissionPlan, CommissionPlanVersion, Product, Provider
-    from agency.services.common import wallet_for
-    from agency.services.ledger import Line, float_account, journal_post, station_account
-    from gov_services.models import Department, ServiceItem
-    from stations.models import Region, StaffAssignment, Station
-
-    def node(code, name, level, parent=None):
-        found = Region.objects.filter(code=code).first()
-        return found or (parent.add_child if parent else Region.add_root)(code=code, name=name, level=level)
-
-    def user(username: str, role: str, **post) -> User:
-        found, created = User.objects.get_or_create(username=username, defaults={"full_name": username})
-        if created:
-            found.set_password(PASSWORD)
-            found.save(update_fields=["password"])
-            found.groups.add(Group.objects.get(name=role))
-            StaffAssignment.objects.create(
-                user=found, role=role, started_on=date.today() - timedelta(days=1), **post
-            )
-        return found
-
-    with transaction.atomic():
-        city = node("980000", "省基准市", "city")
-        county = node("980100", "省基准县", "county", city)
-        department, _ = Department.objects.get_or_create(
-            code="PROV-MZJ", defaults={"name": "省基准县民政局", "region": county}
-        )
-        item, _ = ServiceItem.objects.get_or_create(
-            code="PROV-MZJ-01",
-            defaults={
-                "name": "基准证明",
-                "department": department,
-                "category": "public_service",
-                "lowest_level": "village",
-                "legal_limit_days": 20,
-                "promised_limit_days": 10,
-            },
-        )
-        provider, _ = Provider.objects.get_or_create(
-            code="prov-grid", defaults={"name": "省基准电网", "float_group": "utilities"}
-        )
-        plan, _ = CommissionPlan.objects.get_or_create(code="prov-plan", defaults={"name": "省基准佣金"})
-        CommissionPlanVersion.objects.get_or_create(
-            plan=plan,
-            effective_from=date(2020, 1, 1),
-            defaults={
-                "method": "percentage",
-                "rate_bp": 100,
-                "share_operator_bp": 7000,
-                "share_township_bp": 1000,
-                "share_county_bp": 1000,
-                "share_platform_bp": 1000,
-                "tax_rate_bp": 300,
-            },
-        )
-        product, _ = Product.objects.get_or_create(
-            code="prov-electricity",
-            defaults={
-                "provider": provider,
-                "name": "省基准电费",
-                "kind": "electricity",
-                "amount_min_fen": 1,
-                "amount_max_fen": 10**9,
-                "commission_plan": plan,
-                "account_check_digit": "none",
-            },
-        )
-        admin = user("prov-county-admin", Role.COUNTY_ADMIN, region=county)
-        operators = []
-        for n in range(stations):
-            township = node(f"980101{n // 10:03d}", f"省基准镇{n // 10}", "township", county)
-            village = node(f"980101{n // 10:03d}{n % 10 + 1:03d}", f"省基准村{n}", "village", township)
-            station, _ = Station.objects.get_or_create(
-                code=f"PROV{n:04d}",
-                defaults={"name": f"省基准站{n}", "village": village, "address": "—", "status": "open"},
-            )
-            operators.append(user(f"prov-operator-{n}", Role.OPERATOR, station=station).username)
-            wallet = wallet_for(station, "utilities")
-            station_account(station, "cash")
-            if wallet.balance_fen < 10**13:
-                journal_post(
-                    kind="top_up",
-                    station=station,
-                    lines=[
-                        Line(float_account(station, "utilities"), 10**14, "top_up"),
-                        Line(station_account(station, "funding"), -(10**14), "top_up"),
-                    ],
-                )
-    return {"product": product.pk, "item": item.pk, "operators": operators, "admin": admin.username}
-
-
 if __name__ == "__main__":
     if "--world" in sys.argv:
         import django
 
         django.setup()
-        print(json.dumps(_build_world(int(sys.argv[sys.argv.index("--world") + 1]))))
+        print(json.dumps(build_world(int(sys.argv[sys.argv.index("--world") + 1]))))
     else:
         from benches.harness import format_table
 

@@ -1,6 +1,6 @@
 """Primary and read replica: which database alias a query uses.
 
-With REPLICA_DATABASE_URL set (config/settings/base.py), DATABASES has a second alias, `replica`, a
+With REPLICA_DATABASE_URL set (config/settings/databases.py), DATABASES has a second alias, `replica`, a
 streaming replica of `default` (scripts/province/up.sh starts one on loopback; docs/scale.md). Then:
 
 * every write goes to `default` — saves, updates, deletes, `select_for_update()`, and so also the

@@ -1,5 +1,5 @@
 """Expired application drafts (gov_services/services/drafts.py) deleted with their files, on Celery beat
-(config/settings/base.py CELERY_BEAT_SCHEDULE). Idempotent; concurrent runs skip each other's rows."""
+(config/settings/tasks.py CELERY_BEAT_SCHEDULE). Idempotent; concurrent runs skip each other's rows."""
 
 from celery import shared_task
 

@@ -1,4 +1,4 @@
-"""The supervision sweep on Celery beat (config/settings/base.py CELERY_BEAT_SCHEDULE): one task records
+"""The supervision sweep on Celery beat (config/settings/tasks.py CELERY_BEAT_SCHEDULE): one task records
 the sweep and fans the regions out, one task per county (a group), so that workers sweep counties in
 parallel. Without a broker (eager Celery) the group runs the counties one after another, inline."""
 

@@ -37,7 +37,7 @@ def test_a_resident_keeps_a_session_that_outlives_the_browser(client, resident):
 
 
 def test_staff_are_signed_out_after_thirty_idle_minutes(client, operator, settings):
-    settings.STAFF_SESSION_IDLE_MINUTES = 30  # the default (config/settings/base.py); tests run with a day
+    settings.STAFF_SESSION_IDLE_MINUTES = 30  # the default (config/settings/security.py); tests run with a day
     sign_in(client, operator)
     idle(client, 31)
     response = client.get("/counter/")

@@ -1,5 +1,5 @@
 """Structured logs: JSON lines carrying the request id, the id sent back to the client and carried into
-Celery tasks (django-structlog, config/settings/base.py LOGGING, core/logging.py); errors reported to a
+Celery tasks (django-structlog, config/settings/observability.py LOGGING, core/logging.py); errors reported to a
 Sentry-compatible service only with a DSN, without personal data (core/error_reporting.py)."""
 
 import json
