@@ -161,7 +161,9 @@ def _child(months: int, per_month: int, runs: int) -> None:
     from django.conf import settings
     from django.db import connection, transaction
 
-    from core.partitioning import add_months, install_functions, month_start, table_partition_by_month
+    from core.partitioning.convert import table_partition_by_month
+    from core.partitioning.functions import install_functions
+    from core.partitioning.months import add_months, month_start
 
     rows = months * per_month
 

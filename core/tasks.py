@@ -4,7 +4,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.core.management import call_command
 
-from core.partitioning import partitions_ensure
+from core.partitioning.maintenance import partitions_ensure
 from core.sms import (
     SMS_MAX_RETRIES,
     SmsTransientError,

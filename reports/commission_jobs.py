@@ -17,7 +17,8 @@ from core.spreadsheets import Sheet, to_csv, to_xlsx, write_sheets
 from reports.building import STEP_CHARTS, STEP_PDF, STEP_WRITING, Progress, file_stamp
 from reports.commission_report import CommissionParams, commission_report
 from reports.models import ReportJob
-from reports.selectors.commissions import CommissionFilters, commission_journal_list
+from reports.selectors.commission_dimensions import CommissionFilters
+from reports.selectors.commissions import commission_journal_list
 from reports.selectors.scope import ReportScope, report_scope_for
 from stations.models import Region
 from stations.scope import scope_for

@@ -22,13 +22,8 @@ from core.timeutil import last_full_month, month_end, parse_month
 from reports import charts
 from reports.commission_figures import CommissionFigures
 from reports.kpis import rank_by
-from reports.selectors.commissions import (
-    CommissionFilters,
-    CommissionRow,
-    CommissionTable,
-    commission_dimension,
-    commission_table,
-)
+from reports.selectors.commission_dimensions import CommissionFilters, commission_dimension
+from reports.selectors.commissions import CommissionRow, CommissionTable, commission_table
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
 from stations.models import Region

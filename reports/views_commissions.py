@@ -19,11 +19,8 @@ from core.spreadsheets import FORMATS, spreadsheet_response
 from reports.commission_forms import CommissionFilterForm, shop_sales_filter_labels
 from reports.commission_report import CommissionReport, commission_report
 from reports.registry import COMMISSIONS, SHOP_SALES
-from reports.selectors.commissions import (
-    CommissionFilters,
-    commission_journal_list,
-    commission_statement_rows,
-)
+from reports.selectors.commission_dimensions import CommissionFilters
+from reports.selectors.commissions import commission_journal_list, commission_statement_rows
 from reports.selectors.jobs import recent_report_jobs
 from reports.selectors.scope import ReportScope
 from reports.shop_sales_report import sales_values, shop_sales_report

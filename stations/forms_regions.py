@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ImportUploadForm
 from stations.models import Region
 from stations.regions import codes
-from stations.regions.importer import CAPS
+from stations.regions.import_file import CAPS
 
 VILLAGE_CHOICES = [(Region.Level.VILLAGE.value, Region.Level.VILLAGE.label),
                    (Region.Level.COMMUNITY.value, Region.Level.COMMUNITY.label)]

@@ -35,7 +35,7 @@ from stations.forms_regions import (
 )
 from stations.mixins import CountyStaffMixin
 from stations.models import Region
-from stations.regions import importer, selectors, services
+from stations.regions import import_file, importer, selectors, services
 from stations.regions.selectors import VILLAGE_LEVELS
 from stations.scope import can_add_region, can_change_region
 from stations.selectors import access_region_by_id
@@ -208,7 +208,7 @@ class RegionImportView(_ImportAccessMixin, ImportPageMixin, FormView):
         return reverse("stations:region-import-job", args=[job.pk])
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(columns=importer.COLUMNS, title=_("Import division codes"), **kwargs)
+        context = super().get_context_data(columns=import_file.COLUMNS, title=_("Import division codes"), **kwargs)
         context.update(self.job_context())
         report = context.get("report")
         context["apply_form"] = RegionImportApplyForm() if report and report.can_apply else None
@@ -245,7 +245,7 @@ class RegionExportView(CountyStaffMixin, View):
     """The user's tree (and the regions above it) in the import's format."""
 
     def get(self, request, fmt):
-        if fmt not in importer.EXPORT_FORMATS:
+        if fmt not in import_file.EXPORT_FORMATS:
             raise Http404(_("Unknown export format."))
-        data = importer.region_export(roots=selectors.region_roots(user=request.user), fmt=fmt)
+        data = import_file.region_export(roots=selectors.region_roots(user=request.user), fmt=fmt)
         return spreadsheet_response(data, fmt=fmt, filename=f"regions-{timezone.localdate():%Y%m%d}")

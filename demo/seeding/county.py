@@ -34,7 +34,7 @@ from gov_services.setup_import import (
     setup_import_preview,
 )
 from stations.models import Grid, Region, StaffAssignment, Station
-from stations.regions import codes, importer
+from stations.regions import codes, import_file
 from stations.regions.importer import region_import_apply_submit, region_import_job_run, region_import_submit
 from stations.services import staff_assign
 from stations.services_households import (
@@ -98,7 +98,7 @@ def seed_regions(progress) -> DemoCounty:
 
 def _region_of_file(tier: str) -> Region:
     """The region of the regions file's (only) row at `tier`, read as the import reads it."""
-    rows, _problems, _ignored = importer.parse_rows(read_table(demo_file(REGIONS), REGIONS, caps=importer.CAPS))
+    rows, _problems, _ignored = import_file.parse_rows(read_table(demo_file(REGIONS), REGIONS, caps=import_file.CAPS))
     code = next(row.code for row in rows if row.tier == tier)
     return Region.objects.get(code__in=codes.short_forms(code))
 

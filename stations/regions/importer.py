@@ -30,12 +30,10 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -48,71 +46,26 @@ from core.import_jobs import (
     reading_progress,
 )
 from core.models import ImportJob
-from core.spreadsheets import (
-    Caps,
-    Column,
-    ImportReport,
-    Problem,
-    Sheet,
-    SpreadsheetError,
-    Table,
-    code_text,
-    map_headers,
-    read_table,
-    write_sheets,
-)
+from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
 from stations.models import Region, common_region_path
 from stations.regions import codes
-from stations.regions.selectors import merged_away
+from stations.regions.import_file import CAPS, Row, parse_rows
+from stations.regions.import_plan import (
+    CHANGE,
+    CREATE,
+    MOVE,
+    REFUSED,
+    RENAME,
+    SKIPPED,
+    UNCHANGED,
+    Planner,
+    Step,
+)
 from stations.regions.services import region_move, region_update
-from stations.scope import can_add_region, can_change_region, can_place_region, scope_for
+from stations.scope import scope_for
 from stations.services import region_add
 
 REGION_IMPORT = "stations.regions"
-CAPS = Caps(max_rows=5000, max_columns=20, max_cell_chars=200)
-COLUMNS = (
-    Column("code", "区划代码", aliases=("统计用区划代码", "行政区划代码", "代码", "division code"), required=True),
-    Column("name", "名称", aliases=("区划名称", "单位名称", "name"), required=True),
-    Column("parent", "上级代码", aliases=("上级区划代码", "父级代码", "parent code", "parent"), required=False),
-    Column("level", "层级", aliases=("级别", "level"), required=False),
-    Column("latitude", "纬度", aliases=("latitude", "lat"), required=False),
-    Column("longitude", "经度", aliases=("longitude", "lng", "lon"), required=False),
-)
-EXPORT_FORMATS = ("csv", "xlsx")
-
-# What a row does, as the report writes it.
-CREATE, CHANGE, UNCHANGED, SKIPPED, REFUSED = "create", "change", "unchanged", "skipped", "refused"
-RENAME, MOVE, RELEVEL, LOCATE = "rename", "move", "level", "position"
-
-
-@dataclass(frozen=True)
-class Row:
-    """A row as read: the code and parent code canonical, the level as written (None: from the code)."""
-
-    line: int
-    code: str
-    name: str
-    parent: str | None
-    level: str | None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-
-    @property
-    def tier(self) -> str:
-        return codes.structural_level(self.code)
-
-    def kept(self) -> list:
-        return [self.line, self.code, self.name, self.parent, self.level, _text(self.latitude), _text(self.longitude)]
-
-    @classmethod
-    def from_kept(cls, values: list) -> Row:
-        line, code, name, parent, level, latitude, longitude = values
-        return cls(line, code, name, parent, level, Decimal(latitude) if latitude else None,
-                   Decimal(longitude) if longitude else None)
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value)
 
 
 @dataclass
@@ -156,253 +109,7 @@ class RegionImportReport(ImportReport):
         return self.ok and not self.applied and bool(self.created or self.updated)
 
 
-# --- reading ------------------------------------------------------------------------------------------------
-
-def parse_rows(table: Table) -> tuple[list[Row], list[Problem], list[str]]:
-    """The file's rows, every problem with its line and column, and the columns it did not know."""
-    columns = map_headers(table.headers, COLUMNS)
-    if columns.problems:
-        return [], columns.problems, columns.ignored
-    rows, problems, seen = [], [], {}
-    for line, cells in table.rows:
-        row, row_problems = _parse_row(line, cells, columns)
-        problems += row_problems
-        if row is None:
-            continue
-        if row.code in seen:
-            problems.append(Problem(line, columns.label("code"), _("Code %(code)s is on line %(line)d already.")
-                                    % {"code": row.code, "line": seen[row.code]}))
-            continue
-        seen[row.code] = line
-        rows.append(row)
-    return rows, problems, columns.ignored
-
-
-def _parse_row(line: int, cells, columns) -> tuple[Row | None, list[Problem]]:
-    problems = []
-
-    def value(key, parse):
-        try:
-            return parse(columns.cell(cells, key).strip())
-        except ValidationError as error:
-            problems.extend(Problem(line, columns.label(key), message) for message in error.messages)
-            return None
-
-    code = value("code", _code)
-    name = value("name", _region_name)
-    parent = value("parent", lambda text: codes.canonical(code_text(text)) if text else None)
-    level = value("level", codes.parse_level)
-    latitude = value("latitude", lambda text: _degrees(text, 90))
-    longitude = value("longitude", lambda text: _degrees(text, 180))
-    if problems:
-        return None, problems
-    tier = codes.structural_level(code)
-    expected = codes.structural_parent(code)
-    if parent is not None and parent != expected:
-        problems.append(Problem(line, columns.label("parent"), _(
-            "The region above %(code)s is %(expected)s by its code, not %(parent)s; a region that moved has a "
-            "new code.") % {"code": code, "expected": expected, "parent": parent}))
-    if level is not None and not codes.same_tier(level, tier):
-        problems.append(Problem(line, columns.label("level"), _("Code %(code)s is a %(tier)s's, not a %(level)s's.")
-                                % {"code": code, "tier": _level_label(tier), "level": _level_label(level)}))
-    if (latitude is None) != (longitude is None):
-        problems.append(Problem(line, columns.label("latitude"), _("Give both latitude and longitude, or neither.")))
-    if problems:
-        return None, problems
-    return Row(line, code, name, expected, level, latitude, longitude), []
-
-
-def _code(text: str) -> str:
-    if not text:
-        raise ValidationError(_("The code is empty."))
-    code = codes.canonical(code_text(text))
-    codes.structural_level(code)  # refuses a code that names no region
-    return code
-
-
-def _region_name(text: str) -> str:
-    name = " ".join(text.split())
-    if not name:
-        raise ValidationError(_("The name is empty."))
-    if len(name) > Region._meta.get_field("name").max_length:
-        raise ValidationError(_("The name is longer than %(max)d characters.")
-                              % {"max": Region._meta.get_field("name").max_length})
-    return name
-
-
-def _degrees(text: str, limit: int) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or abs(number) > limit or -number.as_tuple().exponent > 6:
-        raise ValidationError(_("“%(value)s” is not a position in degrees (at most six decimals, up to %(limit)d).")
-                              % {"value": text, "limit": limit})
-    return number
-
-
-def _level_label(level: str) -> str:
-    return _("province") if level == codes.PROVINCE else str(Region.Level(level).label)
-
-
-# --- planning -----------------------------------------------------------------------------------------------
-
-@dataclass
-class _Step:
-    row: Row
-    outcome: str
-    region: Region | None = None        # the region the row names, when it exists
-    parent: Region | None = None        # an existing parent; None with parent_code: one the file creates
-    parent_code: str | None = None      # None: the top of the tree
-    level: str | None = None
-    fields: dict = field(default_factory=dict)  # the fields that change
-    kinds: list[str] = field(default_factory=list)
-    detail: str = ""
-
-    def entry(self) -> dict:
-        return {"line": self.row.line, "code": self.row.code, "name": self.row.name, "outcome": self.outcome,
-                "kinds": self.kinds, "detail": self.detail}
-
-
-class _Planner:
-    """What applying `rows` would do to the tree as it is now, for `actor` (None: the system)."""
-
-    def __init__(self, rows: list[Row], actor: User | None):
-        self.rows, self.actor = rows, actor
-        self.scope = scope_for(actor) if actor is not None else None
-        wanted = {row.code for row in rows} | {row.parent for row in rows if row.parent}
-        self.by_code, self.twins = _regions_by_code(wanted)
-        parent_paths = {r.path[:-Region.steplen] for r in self.by_code.values() if r.depth > 1}
-        self.by_path = {r.path: r for r in Region.objects.filter(path__in=parent_paths)}
-        self.merged = merged_away(codes=[row.code for row in rows if row.code not in self.by_code])
-        self.file = {row.code: row for row in rows}
-        self.addable: dict[str, bool] = {}  # codes the file creates → whether the actor may
-
-    def steps(self) -> list[_Step]:
-        ordered = sorted(self.rows, key=lambda row: (codes.GROUP_LEVELS.index(row.tier), row.line))
-        return sorted((self._step(row) for row in ordered), key=lambda step: step.row.line)
-
-    def _step(self, row: Row) -> _Step:
-        if row.tier == codes.PROVINCE:
-            return _Step(row, SKIPPED, detail=_("Provinces are not kept: the tree starts at the city."))
-        if row.code in self.twins:
-            return self._refuse(row, _("The tree holds this code twice (%(names)s); ask the platform's "
-                                       "administrator to merge them.") % {"names": "、".join(self.twins[row.code])})
-        parent_code = None if row.tier == codes.CITY else row.parent
-        parent = self.by_code.get(parent_code) if parent_code else None
-        if parent_code and parent is None and parent_code not in self.file:
-            return self._refuse(row, _("Its parent %(parent)s is neither in the file nor in the tree; add the "
-                                       "parent's row.") % {"parent": parent_code})
-        parent_level = parent.level if parent else (self._row_level(self.file[parent_code]) if parent_code else None)
-        region = self.by_code.get(row.code)
-        if region is not None and not codes.same_tier(region.level, row.tier):
-            return self._refuse(row, _("%(name)s is a %(level)s in the tree, but code %(code)s is a %(tier)s's.")
-                                % {"name": region.name, "level": region.get_level_display(), "code": row.code,
-                                   "tier": _level_label(row.tier)})
-        level = region.level if region is not None else self._row_level(row)
-        if level not in Region.CHILD_LEVELS[parent_level]:
-            return self._refuse(row, _("A %(level)s cannot sit under a %(parent)s: the tree is city › county › "
-                                       "township › village or community.")
-                                % {"level": _level_label(level), "parent": _level_label(parent_level or codes.PROVINCE)})
-        if region is None:
-            return self._create(row, parent, parent_code, level)
-        return self._change(row, region, parent, parent_code)
-
-    def _row_level(self, row: Row) -> str:
-        if row.level is not None:
-            return row.level
-        return codes.village_level_by_code(row.code) if row.tier == codes.VILLAGE else row.tier
-
-    def _refuse(self, row: Row, reason: str) -> _Step:
-        return _Step(row, REFUSED, detail=reason)
-
-    def _outside(self, row: Row) -> _Step:
-        regions = self.scope.regions if self.scope else ()
-        return self._refuse(row, _("%(name)s: only the regions under %(regions)s are yours to add or change.")
-                            % {"name": row.name, "regions": "、".join(post.region.name for post in regions) or "—"})
-
-    def _create(self, row: Row, parent: Region | None, parent_code: str | None, level: str) -> _Step:
-        if row.code in self.merged:
-            event = self.merged[row.code]
-            return self._refuse(row, _("%(name)s was merged into %(into)s on %(date)s: its code is not used again. "
-                                       "Delete the row, or add the village by hand.")
-                                % {"name": event.data.get("name"), "into": event.data.get("into_name"),
-                                   "date": formats.date_format(event.at, "DATE_FORMAT")})
-        if parent is not None or parent_code is None:
-            allowed = self.actor is None or can_add_region(self.actor, parent)
-        elif parent_code not in self.addable:
-            return self._refuse(row, _("Its parent's row (line %(line)d) is refused.")
-                                % {"line": self.file[parent_code].line})
-        else:
-            allowed = self.addable[parent_code]
-        self.addable[row.code] = allowed
-        if not allowed:
-            return self._outside(row)
-        under = parent.name if parent else (self.file[parent_code].name if parent_code else "")
-        detail = _("New %(level)s under %(parent)s") % {"level": _level_label(level), "parent": under} if under \
-            else _("New %(level)s at the top of the tree") % {"level": _level_label(level)}
-        return _Step(row, CREATE, parent=parent, parent_code=parent_code, level=level, kinds=[CREATE], detail=detail)
-
-    def _change(self, row: Row, region: Region, parent: Region | None, parent_code: str | None) -> _Step:
-        if self.scope is not None and not self.scope.sees_region_path(region.path):
-            return self._outside(row)
-        step = _Step(row, CHANGE, region=region, parent=parent, parent_code=parent_code)
-        notes = []
-        if region.name != row.name:
-            step.fields["name"] = row.name
-            step.kinds.append(RENAME)
-            notes.append(_("Renamed from %(old)s") % {"old": region.name})
-        if row.level is not None and row.level != region.level:
-            step.fields["level"] = row.level
-            step.kinds.append(RELEVEL)
-            notes.append(_("%(old)s becomes %(new)s") % {"old": region.get_level_display(),
-                                                         "new": _level_label(row.level)})
-        if row.latitude is not None and (row.latitude, row.longitude) != (region.latitude, region.longitude):
-            step.fields.update(latitude=row.latitude, longitude=row.longitude)
-            step.kinds.append(LOCATE)
-            notes.append(_("New position %(lat)s, %(lng)s") % {"lat": row.latitude, "lng": row.longitude})
-        current = self.by_path.get(region.path[:-Region.steplen]) if region.depth > 1 else None
-        if (current.pk if current else None) != (parent.pk if parent else None) or (parent is None and parent_code):
-            step.kinds.append(MOVE)
-            notes.append(_("Moved from %(old)s to %(new)s") % {
-                "old": current.name if current else "—",
-                "new": parent.name if parent else self.file[parent_code].name})
-        if not step.kinds:
-            return _Step(row, UNCHANGED, region=region)
-        if not self._may_change(region, step):
-            return self._outside(row)
-        step.detail = "; ".join(notes)
-        return step
-
-    def _may_change(self, region: Region, step: _Step) -> bool:
-        if self.actor is None:
-            return True
-        if step.kinds == [LOCATE]:
-            return can_place_region(self.actor, region)
-        if not can_change_region(self.actor, region):
-            return False
-        if MOVE in step.kinds:
-            return can_add_region(self.actor, step.parent) if step.parent else self.addable.get(step.parent_code, False)
-        return True
-
-
-def _regions_by_code(wanted: set[str]) -> tuple[dict[str, Region], dict[str, list[str]]]:
-    """Regions by canonical code (a code may be stored without its trailing zeros), and the codes the tree
-    holds twice in different forms."""
-    forms = sorted({form for code in wanted for form in codes.short_forms(code)})
-    by_code, twins = {}, {}
-    for start in range(0, len(forms), 500):
-        for region in Region.objects.filter(code__in=forms[start:start + 500]):
-            code = codes.canonical(region.code)
-            if code in by_code:
-                twins[code] = [by_code[code].name, region.name]
-            by_code[code] = region
-    return by_code, twins
-
-
-def _report(rows: list[Row], steps: list[_Step], *, problems: list[Problem], ignored: list[str],
+def _report(rows: list[Row], steps: list[Step], *, problems: list[Problem], ignored: list[str],
             actor: User | None) -> RegionImportReport:
     report = RegionImportReport(rows=len(rows), ignored_columns=ignored, kept=[row.kept() for row in rows])
     report.entries = [step.entry() for step in steps]
@@ -421,7 +128,7 @@ def _report(rows: list[Row], steps: list[_Step], *, problems: list[Problem], ign
     return report
 
 
-def _absent(steps: list[_Step], actor: User | None) -> int:
+def _absent(steps: list[Step], actor: User | None) -> int:
     """How many regions under the user's (or under the file's regions, for the system) the file leaves out."""
     named = {step.region.pk for step in steps if step.region is not None}
     if actor is not None and not scope_for(actor).everything:
@@ -452,7 +159,7 @@ def region_import_check(*, file, filename: str, actor: User | None,
         problems = [Problem(None, "", _("The file has a header but no region rows."))]
     if any(problem.line == 1 for problem in problems) or not rows:
         return RegionImportReport(rows=len(table.rows), problems=problems, ignored_columns=ignored)
-    return _report(rows, _Planner(rows, actor).steps(), problems=problems, ignored=ignored, actor=actor)
+    return _report(rows, Planner(rows, actor).steps(), problems=problems, ignored=ignored, actor=actor)
 
 
 def region_import_apply(*, rows: list[Row], digest: str, actor: User | None,
@@ -462,7 +169,7 @@ def region_import_apply(*, rows: list[Row], digest: str, actor: User | None,
     report = RegionImportReport(rows=len(rows))
     try:
         with transaction.atomic():
-            steps = _Planner(rows, actor).steps()
+            steps = Planner(rows, actor).steps()
             report = _report(rows, steps, problems=[], ignored=[], actor=actor)
             if not report.ok:
                 return report
@@ -487,7 +194,7 @@ def region_import(*, file, filename: str, actor: User | None) -> RegionImportRep
                                actor=actor)
 
 
-def _apply(steps: list[_Step], actor: User | None) -> None:
+def _apply(steps: list[Step], actor: User | None) -> None:
     """Creates and moves top-down (a parent before its children), each on fresh rows: a write may shift the
     paths of the regions after it (the services re-stamp what follows paths)."""
     created: dict[str, int] = {}
@@ -507,7 +214,7 @@ def _apply(steps: list[_Step], actor: User | None) -> None:
             region_move(region=step.region, parent=parent, actor=actor)
 
 
-def _parent(step: _Step, created: dict[str, int]) -> Region | None:
+def _parent(step: Step, created: dict[str, int]) -> Region | None:
     if step.parent is not None:
         return Region.objects.get(pk=step.parent.pk)
     if step.parent_code is not None:
@@ -552,24 +259,3 @@ def region_import_job_run(*, job_id: int) -> ImportJob | None:
         return region_import_check(file=file, filename=job.filename, actor=job.user, progress=progress)
 
     return import_job_run(job_id=job_id, run=run)
-
-
-# --- export -------------------------------------------------------------------------------------------------
-
-def region_export(*, roots: list[Region], fmt: str) -> bytes:
-    """The regions under `roots`, with the regions above them, in the import's format: importing the file
-    back changes nothing."""
-    paths = {root.path[:end] for root in roots for end in range(Region.steplen, len(root.path) + 1, Region.steplen)}
-    regions = Region.objects.filter(path__in=paths)
-    for root in roots:
-        regions = regions | Region.objects.filter(path__startswith=root.path)
-    regions = list(regions.order_by("path"))
-    code_by_path = {region.path: codes.canonical(region.code) for region in regions}
-    rows = []
-    for region in regions:
-        code = code_by_path[region.path]
-        parent = code_by_path.get(region.path[:-Region.steplen]) or codes.structural_parent(code) or ""
-        rows.append([code, region.name, parent, codes.level_word(region.level), region.latitude, region.longitude])
-    sheet = Sheet(title=_("Regions"), headers=[column.header for column in COLUMNS], rows=rows,
-                  widths=(16, 20, 16, 8, 12, 12))
-    return write_sheets(sheet, fmt)

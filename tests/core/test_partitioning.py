@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from core.partitioning import add_months, month_start, months_between, partition_name, partitions_ensure
+from core.partitioning.maintenance import partitions_ensure
+from core.partitioning.months import add_months, month_start, months_between, partition_name
 
 UTC = datetime.UTC
 

@@ -12,14 +12,9 @@ from django.db import IntegrityError, connection, transaction
 
 from core.audit import audit_event_record
 from core.models import AuditEvent, SmsOutboxMessage
-from core.partitioning import (
-    PartitioningRefused,
-    add_months,
-    month_start,
-    partitions_ensure,
-    table_partition_by_month,
-    table_unpartition,
-)
+from core.partitioning.convert import PartitioningRefused, table_partition_by_month, table_unpartition
+from core.partitioning.maintenance import partitions_ensure
+from core.partitioning.months import add_months, month_start
 from core.tasks import db_partitions_ahead
 from tests.clock import clock_at
 

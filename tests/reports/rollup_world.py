@@ -25,7 +25,8 @@ from agency.models import (
 from agency.models.rollups import ROLLUP_SUMS
 from agency.services import ledger as ledger_module
 from core.timeutil import COUNTY_TZ
-from reports.selectors.commissions import CommissionFilters, commission_table
+from reports.selectors.commission_dimensions import CommissionFilters
+from reports.selectors.commissions import commission_table
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
 from tests.agency.factories import ProductFactory, ProviderFactory, account_number, fund

@@ -10,7 +10,8 @@ from django.utils import translation
 from agency.models import CounterTransaction, Journal
 from agency.services import statement_figures
 from reports.commission_figures import CommissionFigures, figures_from_sums, total_of
-from reports.selectors.commissions import CommissionFilters, commission_journal_list, commission_table
+from reports.selectors.commission_dimensions import CommissionFilters
+from reports.selectors.commissions import commission_journal_list, commission_table
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope, report_scope_for
 from tests.reports.commission_world import build_commission_world, pay, reverse

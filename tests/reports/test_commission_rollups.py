@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from agency.models import CommissionDayRollup, CommissionRollup, CounterTransaction, Journal
 from agency.models.rollups import ALL_PRODUCTS
 from agency.services.rollups import ROLLUP_TABLES, rollups_rebuild
-from reports.selectors.commissions import CommissionFilters, commission_journal_list, commission_table
+from reports.selectors.commission_dimensions import CommissionFilters
+from reports.selectors.commissions import commission_journal_list, commission_table
 from reports.selectors.scope import ReportScope
 from stations.models import Region
 from tests.reports.rollup_world import (

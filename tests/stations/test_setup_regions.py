@@ -17,13 +17,8 @@ from demo.seeding.county import seed_regions
 from stations.models import Region, Station
 from stations.regions import codes
 from stations.regions import services as region_services
-from stations.regions.importer import (
-    Row,
-    region_export,
-    region_import,
-    region_import_apply,
-    region_import_check,
-)
+from stations.regions.import_file import Row, region_export
+from stations.regions.importer import region_import, region_import_apply, region_import_check
 from stations.regions.selectors import region_history
 from tests.factories import (
     DepartmentFactory,

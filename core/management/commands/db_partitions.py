@@ -5,7 +5,8 @@ anything; months older than the retention are listed for an operator to archive.
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from core.partitioning import MONTHS_AHEAD, partitions_ensure, partitions_move_default
+from core.partitioning.maintenance import partitions_ensure, partitions_move_default
+from core.partitioning.months import MONTHS_AHEAD
 
 
 class Command(BaseCommand):
