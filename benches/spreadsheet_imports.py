@@ -209,7 +209,7 @@ def _child() -> None:
     _setup()
     from django.db import transaction
 
-    from gov_services.services.catalogue import catalogue_import
+    from gov_services.services.catalogue_import import catalogue_import
     from tests.spreadsheet_files import csv_bytes, dense_sheet, xlsx_bytes, xlsx_with_sheet, zip_bomb_xlsx
 
     _old_io, old_service = _old_modules()

@@ -33,6 +33,7 @@ from gov_services.forms_steps import ItemStepsForm, plan_from, step_row_forms
 from gov_services.models import ServiceItem, StepKind
 from gov_services.selectors import catalogue as selectors
 from gov_services.services import catalogue as services
+from gov_services.services import catalogue_import as import_services
 from gov_services.services import item_steps as item_steps_services
 from gov_services.services.requests.steps import item_plan
 from stations.mixins import WorkspaceMixin
@@ -228,7 +229,7 @@ class CatalogueImportView(CatalogueImportAccessMixin, ImportPageMixin, FormView)
 
     template_name = "gov_services/catalogue_import.html"
     form_class = CatalogueImportForm
-    kind = services.CATALOGUE_IMPORT
+    kind = import_services.CATALOGUE_IMPORT
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "counties": selectors.import_county_list(user=self.request.user)}
@@ -243,7 +244,7 @@ class CatalogueImportView(CatalogueImportAccessMixin, ImportPageMixin, FormView)
             done_label=_("Back to the catalogue"), **self.job_context(), **kwargs)
 
     def form_valid(self, form):
-        return self.to_job(services.catalogue_import_submit(
+        return self.to_job(import_services.catalogue_import_submit(
             user=self.request.user, county=form.cleaned_data["county"], upload=form.cleaned_data["file"],
             idempotency_key=form.cleaned_data["idempotency_key"]))
 
@@ -252,7 +253,7 @@ class CatalogueImportJobView(CatalogueImportAccessMixin, ImportJobStatusView):
     """An import's progress as JSON (core's view): 403 for anyone who may not import, then the user's
     own job or a 404."""
 
-    kind = services.CATALOGUE_IMPORT
+    kind = import_services.CATALOGUE_IMPORT
 
 
 class CatalogueExportView(CatalogueAccessMixin, View):

@@ -22,7 +22,7 @@ from core.forms import ImportUploadForm
 from core.http import int_or_none
 from core.import_views import PreviewImportView
 from core.service_errors import errors_onto
-from gov_services import setup_import
+from gov_services import setup_import, setup_import_rows
 from gov_services.forms_setup_departments import (
     DepartmentActiveForm,
     DepartmentForm,
@@ -31,6 +31,8 @@ from gov_services.forms_setup_departments import (
 )
 from gov_services.selectors import departments as selectors
 from gov_services.services import departments as services
+from gov_services.setup_import_departments import DEPARTMENT_COLUMNS
+from gov_services.setup_import_staff import STAFF_COLUMNS
 from stations.scope import can_set_up_departments
 
 
@@ -234,7 +236,7 @@ class StaffPasswordView(SetupMixin, View):
 
 
 class _SetupImportForm(ImportUploadForm):
-    caps = setup_import.CAPS
+    caps = setup_import_rows.CAPS
 
 
 class _SetupImportView(SetupMixin, PreviewImportView):
@@ -254,7 +256,7 @@ class _SetupImportView(SetupMixin, PreviewImportView):
 
 class DepartmentImportView(_SetupImportView):
     kind = setup_import.DEPARTMENT_IMPORT
-    columns = setup_import.DEPARTMENT_COLUMNS
+    columns = DEPARTMENT_COLUMNS
     title = gettext_lazy("Import departments")
     format_help = gettext_lazy(
         "层级: 市直, 县级 or 乡镇. 所属区划: the division code of the city, county or township the department "
@@ -269,7 +271,7 @@ class DepartmentImportView(_SetupImportView):
 
 class StaffImportView(_SetupImportView):
     kind = setup_import.STAFF_IMPORT
-    columns = setup_import.STAFF_COLUMNS
+    columns = STAFF_COLUMNS
     title = gettext_lazy("Import staff")
     format_help = gettext_lazy(
         "角色: 代办员 or 联络员 (with 服务站编码), 科员 or 部门负责人 (with 部门编码), 乡镇管理员 (with the township's "

@@ -37,6 +37,7 @@ from gov_services.identifiers import format_tracking_code
 from gov_services.models import Escalation, FollowUp, RatingAppeal
 from gov_services.selectors import supervision as selectors
 from gov_services.selectors.calendar import work_calendar
+from gov_services.selectors.department_assessment import department_assessment
 from gov_services.services.supervision import casework, county_settings
 from gov_services.views_dept.deadline_hints import deadline_hint
 from stations.mixins import WorkspaceMixin
@@ -278,7 +279,7 @@ class DepartmentAssessmentView(SupervisionMixin, View):
     def get(self, request):
         form = AssessmentMonthForm(request.GET or None)
         month = form.month_or(timezone.localdate())
-        rows = selectors.department_assessment(user=request.user, county=self.county, month=month)
+        rows = department_assessment(user=request.user, county=self.county, month=month)
         config = selectors.supervision_settings_for(county=self.county)
         return TemplateResponse(request, self.template_name, {
             **self.base_context(), "form": form, "month": month, "rows": rows, "config": config,

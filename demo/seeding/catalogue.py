@@ -9,7 +9,7 @@ from demo.seeding.clock import SET_UP_AT, at
 from demo.seeding.county import DemoCounty
 from demo.seeding.imports import import_demo_file
 from gov_services.models import ServiceItem
-from gov_services.services.catalogue import catalogue_import_job_run, catalogue_import_submit
+from gov_services.services.catalogue_import import catalogue_import_job_run, catalogue_import_submit
 from gov_services.services.item_steps import service_item_steps_set
 from gov_services.steps import StepPlan
 

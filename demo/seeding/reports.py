@@ -16,7 +16,7 @@ from demo.seeding.people import demo_user
 from demo.seeding.service_requests import move, officers_by_department
 from gov_services.models import ServiceRequest
 from gov_services.services.reports import report_follow, report_submit, service_request_public_reply
-from gov_services.services.requests import moves
+from gov_services.services.requests import ratings
 from stations.models import Station
 
 NAMESPACE = uuid.UUID("0b6f3d2e-52c4-4d8e-9b3a-4f7f6a1c2d90")  # demo idempotency keys are uuid5s
@@ -71,7 +71,7 @@ def seed_reports(demo, progress) -> None:
                                                  text=reply)
         if score:
             with at(moment + timedelta(days=1)):
-                moves.service_request_rate(request=report, actor=reporter, score=score, comment="处理得很及时，谢谢。")
+                ratings.service_request_rate(request=report, actor=reporter, score=score, comment="处理得很及时，谢谢。")
     with at(now - timedelta(days=1)):
         report_follow(request=first, actor=_resident(*FOLLOWER))
     progress.step("reports")

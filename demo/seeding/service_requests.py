@@ -21,7 +21,7 @@ from demo.seeding.people import GIVEN, SURNAMES
 from gov_services.identifiers import id_check_character
 from gov_services.models import DepartmentMembership, ServiceItem, ServiceRequest
 from gov_services.selectors.catalogue import service_items_available_at
-from gov_services.services.requests import intake, moves
+from gov_services.services.requests import intake, moves, ratings
 from gov_services.services.requests.steps import request_steps
 from gov_services.steps import OPTIONAL_KINDS
 from stations.models import StaffAssignment, Station
@@ -168,8 +168,8 @@ def move(request, action: str, rng: random.Random, officers, operator):
              "refuse": "经审核不符合条件。", "resubmit": "已补齐材料。", "approve": "经审核符合条件，同意。"}
     if action == "rate":
         score = _weighted(rng, SCORES)
-        return moves.service_request_rate(request=request, actor=operator, score=score,
-                                          comment="办得快，态度好。" if score >= 4 else "").request
+        return ratings.service_request_rate(request=request, actor=operator, score=score,
+                                            comment="办得快，态度好。" if score >= 4 else "").request
     if action == "resubmit":
         return moves.service_request_resubmit(request=request, actor=operator, note=notes["resubmit"])
     service = getattr(moves, f"service_request_{action}")

@@ -70,7 +70,7 @@ class DepartmentMembership(models.Model):
 class ServiceItem(models.Model):
     """One entry of the county's service catalogue (e.g. 户籍证明, 最低生活保障申请).
 
-    `form_schema` defines the item's electronic form as data; gov_services/eforms.py turns
+    `form_schema` defines the item's electronic form as data; gov_services/eforms/ turns
     it into a Django form, so adding an item never needs code.
     """
 

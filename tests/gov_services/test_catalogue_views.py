@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from core.models import AuditEvent, ImportJob
 from gov_services.models import ServiceItem
-from gov_services.services.catalogue import catalogue_import_submit
+from gov_services.services.catalogue_import import catalogue_import_submit
 from tests.factories import DepartmentFactory, RequiredMaterialFactory, ServiceItemFactory, region
 
 pytestmark = pytest.mark.django_db

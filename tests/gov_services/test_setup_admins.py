@@ -14,7 +14,7 @@ from accounts.models import User
 from core.models import AuditEvent
 from gov_services.models import DepartmentMembership
 from gov_services.selectors.routing_rules import routing_department_choices
-from gov_services.setup_import import staff_import
+from gov_services.setup_import_staff import staff_import
 from stations.models import StaffAssignment
 from stations.services_admins import admin_post_end, admin_post_give
 from tests.factories import DepartmentFactory, DepartmentMembershipFactory, UserFactory, county_tree, region

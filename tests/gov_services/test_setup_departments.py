@@ -13,7 +13,8 @@ from accounts.models import User
 from demo.seeding.county import seed_regions
 from gov_services.models import Department, DepartmentMembership
 from gov_services.services import departments as services
-from gov_services.setup_import import department_import, staff_import
+from gov_services.setup_import_departments import department_import
+from gov_services.setup_import_staff import staff_import
 from stations.station_import import station_import
 from tests.factories import (
     DepartmentFactory,

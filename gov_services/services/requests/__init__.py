@@ -1,7 +1,7 @@
 """Writes for service requests: submit, and one function per workflow action.
 
-Import from here. Modules: intake.py (submit), consent.py (consent by SMS code), moves.py (the actions), access.py (who may act),
-scans.py (file content checks, pure).
+Import from here. Modules: intake.py (submit), consent.py (consent by SMS code), moves.py (the actions), ratings.py
+(rate and re-rate), events.py (what every move records), access.py (who may act), scans.py (file content checks, pure).
 
 Every function is keyword-only, takes the acting user and runs in one transaction. Every move
 locks the request row first (SELECT … FOR UPDATE), then checks that the actor may act, then asks
@@ -54,18 +54,20 @@ from gov_services.services.requests.moves import (
     service_request_close,
     service_request_complete,
     service_request_note,
-    service_request_rate,
-    service_request_rate_by_tracking,
     service_request_refuse,
     service_request_reject,
-    service_request_rerate,
-    service_request_rerate_by_tracking,
     service_request_reroute,
     service_request_resubmit,
     service_request_return,
     service_request_start_review,
     service_request_step_done,
     service_request_transfer,
+)
+from gov_services.services.requests.ratings import (
+    service_request_rate,
+    service_request_rate_by_tracking,
+    service_request_rerate,
+    service_request_rerate_by_tracking,
 )
 from gov_services.services.requests.scans import MAX_ATTACHMENT_BYTES, MAX_SIGNATURE_BYTES, Upload
 
