@@ -1,4 +1,4 @@
-"""Forms for the operator's request screens at the counter (gov_services/views_counter.py).
+"""Forms for the operator's request screens at the counter (gov_services/views_counter_filing.py, views_counter_requests.py).
 
 These forms only *parse* what the browser sent (lengths, choices, the idempotency key, the signature
 pad's data URL). Whether an ID number, a phone number, a consent, a scan or an e-form answer is

@@ -6,23 +6,30 @@ and the names are gov_services:<name>.
 
 from django.urls import path
 
-from gov_services import views_resident as views
+from gov_services import views_resident_apply as apply_views
+from gov_services import views_resident_catalogue as catalogue_views
+from gov_services import views_resident_requests as request_views
+from gov_services import views_track as track_views
 
 urlpatterns = [
-    path("services/", views.ServiceItemBrowseView.as_view(), name="resident-service-item-list"),
-    path("services/<str:code>/", views.ServiceItemGuideView.as_view(), name="resident-service-item-detail"),
-    path("services/<str:code>/apply/", views.ServiceRequestApplyView.as_view(),
+    path("services/", catalogue_views.ServiceItemBrowseView.as_view(), name="resident-service-item-list"),
+    path("services/<str:code>/", catalogue_views.ServiceItemGuideView.as_view(),
+         name="resident-service-item-detail"),
+    path("services/<str:code>/apply/", apply_views.ServiceRequestApplyView.as_view(),
          name="resident-service-request-create"),
-    path("me/drafts/<int:pk>/discard/", views.ResidentDraftDiscardView.as_view(), name="resident-draft-discard"),
-    path("me/requests/", views.ResidentServiceRequestListView.as_view(), name="resident-service-request-list"),
-    path("me/requests/<int:pk>/", views.ResidentServiceRequestDetailView.as_view(),
+    path("me/drafts/<int:pk>/discard/", apply_views.ResidentDraftDiscardView.as_view(),
+         name="resident-draft-discard"),
+    path("me/requests/", request_views.ResidentServiceRequestListView.as_view(),
+         name="resident-service-request-list"),
+    path("me/requests/<int:pk>/", request_views.ResidentServiceRequestDetailView.as_view(),
          name="resident-service-request-detail"),
-    path("me/requests/<int:pk>/resubmit/", views.ServiceRequestResubmitView.as_view(),
+    path("me/requests/<int:pk>/resubmit/", request_views.ServiceRequestResubmitView.as_view(),
          name="resident-service-request-resubmit"),
-    path("me/requests/<int:pk>/rate/", views.ServiceRequestRateView.as_view(), name="resident-service-request-rate"),
-    path("me/requests/<int:pk>/rerate/", views.ServiceRequestRerateView.as_view(),
+    path("me/requests/<int:pk>/rate/", request_views.ServiceRequestRateView.as_view(),
+         name="resident-service-request-rate"),
+    path("me/requests/<int:pk>/rerate/", request_views.ServiceRequestRerateView.as_view(),
          name="resident-service-request-rerate"),
-    path("track/", views.ServiceRequestTrackView.as_view(), name="track"),
-    path("track/rate/", views.ServiceRequestTrackRateView.as_view(), name="track-rate"),
-    path("track/rerate/", views.ServiceRequestTrackRerateView.as_view(), name="track-rerate"),
+    path("track/", track_views.ServiceRequestTrackView.as_view(), name="track"),
+    path("track/rate/", track_views.ServiceRequestTrackRateView.as_view(), name="track-rate"),
+    path("track/rerate/", track_views.ServiceRequestTrackRerateView.as_view(), name="track-rerate"),
 ]

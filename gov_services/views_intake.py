@@ -16,7 +16,7 @@ from django.views import View
 from gov_services.forms_counter import RelayedAppealForm, ScanUploadForm
 from gov_services.models import ServiceRequest
 from gov_services.services.requests import MAX_ATTACHMENT_BYTES, service_request_submit
-from gov_services.views_counter import place_service_errors
+from gov_services.views_counter_common import place_service_errors
 from stations.models import Region
 from stations.scope import scope_for
 from stations.selectors import region_list

@@ -38,7 +38,8 @@ from gov_services.services.reports import (
     service_request_public_reply,
 )
 from gov_services.views_dept.access import officer_request
-from gov_services.views_resident import _own_request_or_404, error_summary
+from gov_services.views_resident_common import error_summary
+from gov_services.views_resident_requests import _own_request_or_404
 from stations.mixins import DepartmentStaffMixin
 from stations.models import Region
 from stations.selectors_map import picker_map

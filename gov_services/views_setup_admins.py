@@ -2,7 +2,7 @@
 and the county-admin posts of their county, and reads who held which post when.
 
 County admins (and the superuser) only: a township admin and everyone else gets 403
-(stations/scope.py can_manage_admin_posts); a post or region outside the admin's county is a 404, or is
+(stations/scope can_manage_admin_posts); a post or region outside the admin's county is a 404, or is
 refused as a bad choice in the form. Views parse, call one service (stations/services_admins.py), render.
 """
 

@@ -2,7 +2,7 @@
 city-level (市直) departments; their officers and heads; staff accounts; imports of both.
 
 County admins (and superusers) only: everyone else gets 403, a department or account outside the admin's
-county is a 404 (stations/scope.py via gov_services/selectors/departments.py). Views parse, call one
+county is a 404 (stations/scope via gov_services/selectors/departments.py). Views parse, call one
 service, render; a refused form is shown again with what was typed and the reasons (422).
 """
 

@@ -119,7 +119,7 @@ class ServiceRequest(models.Model):
             ),
         ]
 
-    # Where a request is, for scope (stations/scope.py): its village, else its station's village, else
+    # Where a request is, for scope (stations/scope): its village, else its station's village, else
     # its department's region. The lookups, in that order, and the path of one request:
     PLACE = ("village__path", "station__village__path", "department__region__path")
 

@@ -208,7 +208,7 @@ def places_offering(*, item: ServiceItem) -> QuerySet[Region]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Back-office scope (stations/scope.py)
+# Back-office scope (stations/scope)
 # ---------------------------------------------------------------------------------------------
 
 def _view_q(scope) -> Q:

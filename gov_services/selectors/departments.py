@@ -41,7 +41,7 @@ def departments_serving(*, path: str) -> QuerySet[Department]:
 # --- Set-up: the county admin's departments and staff --------------------------------------
 
 def setup_department_list(*, user) -> QuerySet[Department]:
-    """Departments the user sets up (stations/scope.py: Scope.department_setup_q), active ones first."""
+    """Departments the user sets up (stations/scope: Scope.department_setup_q), active ones first."""
     if not can_set_up_departments(user):
         return Department.objects.none()
     return (Department.objects.filter(scope_for(user).department_setup_q()).select_related("region")

@@ -1,4 +1,4 @@
-"""Reads for service requests, narrowed by who asks (stations/scope.py: a user holding several posts
+"""Reads for service requests, narrowed by who asks (stations/scope: a user holding several posts
 sees the union):
 * an operator or liaison: the requests filed at the station they serve;
 * a department officer: the requests routed to their departments;

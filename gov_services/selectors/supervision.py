@@ -10,7 +10,7 @@ Who sees what:
   admin's region is a 404, as a missing one.
 
 A request's place is ServiceRequest.PLACE: its village, else its station's village, else its
-department's region (stations/scope.py).
+department's region (stations/scope).
 """
 
 from __future__ import annotations

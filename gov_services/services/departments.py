@@ -1,6 +1,6 @@
 """Writes to departments and their members. Each leaves an audit event.
 
-Who may set up which department is stations/scope.py's rule (county admins: their county's departments
+Who may set up which department is stations/scope's rule (county admins: their county's departments
 and the city-level ones at its city); `actor=None` is the system (the demo seed, management commands).
 An officer whose membership ends loses the department's queue on their next request.
 """

@@ -1,7 +1,7 @@
 """The department queue (/dept/), a request's page for its officers, and the admins' request list
 (/county/requests/), plus the access-checked file views both use.
 
-Who gets in (stations/scope.py):
+Who gets in (stations/scope):
 * /dept/…: officers (members of a department) and superusers; anyone else gets 403. A request's page
   is for the officers of the department that holds it now; for anyone else, including an officer of
   another department or one whose request was just rerouted away, it is a 404.

@@ -25,7 +25,7 @@ from gov_services.selectors.calendar import work_calendar
 from gov_services.services.reports import may_reply_publicly
 from gov_services.services.requests.steps import current_step, request_steps, step_refusal
 from gov_services.steps import STEP_ACTIONS
-from gov_services.views_certificates import certificate_panel
+from gov_services.views_certificates_issue import certificate_panel
 from gov_services.views_dept.access import (
     ADMIN_ACTIONS,
     belongs_to_step,

@@ -15,7 +15,7 @@ from accounts.roles import Role
 from core.models import AuditEvent
 from gov_services.models import Certificate, CertificateType, DepartmentSeal
 from gov_services.selectors import certificates as selectors
-from gov_services.views_certificates import VERIFY_ATTEMPTS
+from gov_services.views_certificates_verify import VERIFY_ATTEMPTS
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.masking import mask_name
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import FollowUp, Rating, ServiceRequest
 from gov_services.services.requests import (
@@ -21,7 +22,7 @@ from gov_services.services.requests import (
     service_request_start_review,
     service_request_submit,
 )
-from gov_services.views_resident import TRACK_ATTEMPTS, mask_name
+from gov_services.views_track import TRACK_ATTEMPTS
 from tests.factories import ServiceItemFactory, UserFactory, jpeg_bytes, valid_id_number
 
 pytestmark = pytest.mark.django_db

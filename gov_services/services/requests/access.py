@@ -1,4 +1,4 @@
-"""Why a request move is refused. The rules are stations/scope.py's predicates (the same ones the
+"""Why a request move is refused. The rules are stations/scope's predicates (the same ones the
 department page asks to offer its buttons); each check here raises PermissionDenied with a message
 that says why."""
 
