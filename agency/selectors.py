@@ -1,6 +1,6 @@
 """Reads of the station till. Every permission-dependent read starts here.
 
-Scope is stations/scope.py's: an operator (or liaison) sees their station's rows, a township or county
+Scope is stations/scope's: an operator (or liaison) sees their station's rows, a township or county
 admin the rows of the stations under their region, a superuser everything. access_*_by_id answer 404
 for a row out of scope, as for one that does not exist.
 """

@@ -1,4 +1,4 @@
-"""Reads of the payee statements (agency/services/payees.py), narrowed by stations/scope.py."""
+"""Reads of the payee statements (agency/services/payees.py), narrowed by stations/scope."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ The counter pages (views_counter.py, views_payment.py, views_transactions.py) ar
 station (`TillAccessMixin`); the back-office pages (views_county.py, views_statements.py) for township and
 county admins (`BackOfficeMixin`), their
 county-wide acts for county admins (`CountyOfficeMixin`); anyone else gets 403. Which rows someone may see is always the selectors' business (agency.selectors, scoped by
-stations/scope.py: a foreign row is a 404); whether they may act, the services' (they raise
+stations/scope: a foreign row is a 404); whether they may act, the services' (they raise
 PermissionDenied with a message that says why) — the pages offer a button where the same scope
 predicate allows it.
 """

@@ -1,4 +1,4 @@
-"""Month partitioning on PostgreSQL (core/partitioning.py): the audit trail as one plain table (before)
+"""Month partitioning on PostgreSQL (core/partitioning): the audit trail as one plain table (before)
 against the same rows partitioned by month (after), in the same run.
 
 Data: two copies of an audit-trail table shaped like core_auditevent (its columns, its four indexes and

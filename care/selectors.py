@@ -1,4 +1,4 @@
-"""Reads of the care desk, narrowed by stations/scope.py (a row out of scope: 404)."""
+"""Reads of the care desk, narrowed by stations/scope (a row out of scope: 404)."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ def call_by_rate_token(token: str) -> CareCall | None:
             .first())
 
 
-# --- the counter's care page: station operators and liaisons (stations/scope.py's care_counter_q) ----------
+# --- the counter's care page: station operators and liaisons (stations/scope's care_counter_q) ----------
 
 def _counter_q(user: User, prefix: str = "") -> Q:
     return scope_for(user).care_counter_q(station=f"{prefix}household__grid__station_id", liaison=f"{prefix}liaison_id",

@@ -16,7 +16,7 @@ so a page never shows more than the policy allows. A name is cut the same way wh
 a compound surname (欧阳) is not told apart, there is no list of surnames to keep up. A
 single-character name is shown as it is (it is the first character).
 
-Who sees what (who may see a record at all is stations/scope.py's rule):
+Who sees what (who may see a record at all is stations/scope's rule):
 - in full: a household's own page, for those scope's `can_see_households_in_full` names (the grid's
   liaison, its station's operators, the admins of its place), each showing an audit event
   (core/audit.py); a request's page, ID and phone numbers in its e-form too, for the officers of

@@ -1,4 +1,4 @@
-"""Commission report figures as pure arithmetic (no ORM): the sums come from reports/selectors/commissions.py.
+"""Commission report figures as pure arithmetic (no ORM): the sums come from reports/selectors/commission_sums.py.
 
 Over a period (journals *posted* in it, Beijing time, as the monthly statements count them) and a scope,
 for the till's commission-earning transactions (bill payments and provider services, and store order

@@ -233,7 +233,7 @@ class Grid(models.Model):
 class Household(models.Model):
     """A household in a grid. Only what the liaison needs to reach and help it: who lives there
     (HouseholdMember), a contact phone and the flags the care programme works from. Personal data:
-    lists show it masked (core/masking.py); the full record is for those stations/scope.py names, and
+    lists show it masked (core/masking.py); the full record is for those stations/scope names, and
     each time it is shown an audit event says who saw it (stations/services_households.py)."""
 
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="households")

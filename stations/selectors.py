@@ -1,4 +1,4 @@
-"""Reads of regions, stations, grids and staff. Who may see which is stations/scope.py's rule;
+"""Reads of regions, stations, grids and staff. Who may see which is stations/scope's rule;
 access_*_by_id answer 404 for a row out of scope, as for one that does not exist."""
 
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Reads of grids, households and their members. Who sees which is stations/scope.py's rule (grid_q);
+"""Reads of grids, households and their members. Who sees which is stations/scope's rule (grid_q);
 access_*_by_id answer 404 for a row out of scope, as for one that does not exist. Whether a household
 may be shown in full is the view's question (Scope.can_see_households_in_full), asked of the row found."""
 

@@ -1,6 +1,6 @@
 """Reads for the county map (stations/templates/stations/_map.html): township outlines and station
 positions, as the one JSON the map's script draws, for the back office, the public directory and the
-location picker. Which stations a user sees is stations/scope.py's rule (through stations.selectors)."""
+location picker. Which stations a user sees is stations/scope's rule (through stations.selectors)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Writes to regions, stations and staff assignments (grids and households: services_households.py). Each
 leaves an audit event.
 
-Who may change a station or its staff is stations/scope.py's rule (the role's permission and a region
+Who may change a station or its staff is stations/scope's rule (the role's permission and a region
 holding the station); `actor=None` is the system (the demo seed, management commands)."""
 
 from datetime import date

@@ -1,7 +1,7 @@
 """Admin posts: opening a county on the platform (its city and county regions and its first county admin),
 and giving and ending township- and county-admin posts. Each change leaves audit events, in one transaction.
 
-Who may do which is stations/scope.py's rule: the superuser opens counties (can_open_county); a county admin
+Who may do which is stations/scope's rule: the superuser opens counties (can_open_county); a county admin
 gives the township-admin posts of their townships and the county-admin posts of their county, and ends them
 (never their own); a township admin gives none (can_give_admin_post, can_end_admin_post). An admin post is a
 StaffAssignment with a region; ending it (`ended_on` today) takes the back office away on the person's next

@@ -1,6 +1,6 @@
 """Writes to grids and households, and the audited read of a household in full.
 
-Who may do what is stations/scope.py's rule: the admins who run a station set up its grids and choose
+Who may do what is stations/scope's rule: the admins who run a station set up its grids and choose
 their liaisons (`can_plan_grids`, `can_change_grid_liaison`); a grid's liaison and the admins keep its
 households (`can_keep_households`); township and county admins import them. `actor=None` is the system
 (the demo seed, management commands). Every change leaves an audit event, and so does every showing of a

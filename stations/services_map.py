@@ -6,7 +6,7 @@ township whose outline changed. Saving the same file again changes nothing.
 
 stations/geo.py reads the file (size, JSON, geometry types, coordinates) and makes each outline light.
 A feature names its township by the division code in its properties (12 digits, or the township's nine),
-else by its name. Which townships a user may outline is stations/scope.py's rule (can_change_region: a
+else by its name. Which townships a user may outline is stations/scope's rule (can_change_region: a
 county admin their county's townships, a superuser any); `actor=None` is the system (the demo seed).
 """
 

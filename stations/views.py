@@ -1,6 +1,6 @@
 """The counter's home (/counter/) and the back office's station pages (/county/…).
 
-Who gets in is stations/scope.py's rule: the counter for a station's operators and liaisons, the
+Who gets in is stations/scope's rule: the counter for a station's operators and liaisons, the
 back office for township and county admins, putting staff to work (or ending it) for county admins
 (403 for anyone else; anonymous visitors go to the login page); a station outside the admin's region
 is a 404, looked up only once the visitor is let in.

@@ -2,7 +2,7 @@
 (/grids/…), a household's record (/households/…) and the household import (/county/households/import/).
 
 Who gets in is stations/mixins.py's; which rows each sees is the selectors' (a row out of scope: 404);
-what each may do is stations/scope.py's predicates, enforced by the services (403, nothing changed).
+what each may do is stations/scope's predicates, enforced by the services (403, nothing changed).
 Lists show personal data masked (core/masking.py); a household's own page and its edit form show it in
 full, and each showing is an audit event (services_households.household_view_full).
 """

@@ -2,7 +2,7 @@
 station's position picked on the map (/county/stations/<pk>/location/).
 
 Who gets in is the workspace mixins' rule (outlines: county admins; a position: township and county admins);
-which townships and stations they reach is stations/scope.py's (a station outside theirs: 404).
+which townships and stations they reach is stations/scope's (a station outside theirs: 404).
 """
 
 from django.contrib import messages

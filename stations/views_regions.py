@@ -3,7 +3,7 @@ township, rename a region, merge a village into another, import the tree from a 
 
 Who gets in is the back office's rule (township and county admins; 403 for anyone else); a region outside
 the admin's is a 404, one they see but may not change (their own township, for its admin) a 403 —
-stations/scope.py decides both.
+stations/scope decides both.
 """
 
 import uuid

@@ -1,7 +1,7 @@
 """Setting up stations in the back office: create, edit, import. Suspending and closing are
 the station page's status form (views.StationStatusChangeView).
 
-Township and county admins set up the stations of their region (stations/scope.py): the villages
+Township and county admins set up the stations of their region (stations/scope): the villages
 offered are theirs, a station outside it is a 404, and the services refuse anything else.
 """
 

@@ -1,4 +1,4 @@
-"""Why an act on the till is refused. The rules are stations/scope.py's predicates (the same ones the
+"""Why an act on the till is refused. The rules are stations/scope's predicates (the same ones the
 till's pages ask to offer their buttons):
 
 * counter work (payments, top-up requests, the daily count): an operator of the station;

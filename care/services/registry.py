@@ -1,5 +1,5 @@
 """Writes to the care registries: residents (with their emergency contacts), responders, care-desk posts.
-Who may do what is stations/scope.py's (`can_work_care`, `can_contract_responders`)."""
+Who may do what is stations/scope's (`can_work_care`, `can_contract_responders`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Whose figures a user may see in the reports: a frozen, reports-only view of stations/scope.py's Scope.
+"""Whose figures a user may see in the reports: a frozen, reports-only view of stations/scope's Scope.
 
 * a superuser: everything;
 * a township or county admin: the requests (and stations) whose place lies in their region;
@@ -106,7 +106,7 @@ class ReportScope:
 
 
 def report_scope_for(*, user) -> ReportScope:
-    """The scope of `user`'s reports (stations/scope.py's, once per request)."""
+    """The scope of `user`'s reports (stations/scope's, once per request)."""
     return ReportScope.of(scope_for(user))
 
 

@@ -1,7 +1,7 @@
 """What the operator's store screens read: the goods to ring up (with pinyin initials to find them as
 one types), parcels found by pick-up code or the resident's phone, and the wrong codes counted today.
 
-Station-scoped through stations/scope.py: the operator's own till station (Scope.till_station).
+Station-scoped through stations/scope: the operator's own till station (Scope.till_station).
 """
 
 from dataclasses import dataclass

@@ -1,6 +1,6 @@
 """Reads of the townships' home-delivery fees, scoped to who is asking.
 
-The townships an admin may see are their region's (stations/scope.py: a county admin every township
+The townships an admin may see are their region's (stations/scope: a county admin every township
 of the county, a township admin their own; a superuser all). Whether they may also change a fee is
 `can_change_delivery_fees` (the role's permission: county admins), which the service enforces.
 """

@@ -1,6 +1,6 @@
 """A merchant's own catalogue, and the county's scoped view of every merchant's goods.
 
-Scoped through stations/scope.py: a merchant's users see the stock records of their own partner; a
+Scoped through stations/scope: a merchant's users see the stock records of their own partner; a
 county or township admin sees the goods of the merchants serving their region (shop/selectors/merchants.py);
 one out of scope is a 404, as a missing one.
 """

@@ -1,7 +1,7 @@
 """The merchant's orders as their own screens show them, and the county's scoped view of them.
 
 Each row is an order part (shop/models/orders.py): the lines of one order that one merchant fills.
-Scoped by shop/selectors/orders.py (stations/scope.py): a merchant sees their own parts, an admin the
+Scoped by shop/selectors/orders.py (stations/scope): a merchant sees their own parts, an admin the
 parts of stations in their region.
 """
 

@@ -1,4 +1,4 @@
-"""Reads of merchants and their applications, scoped to who is asking (stations/scope.py).
+"""Reads of merchants and their applications, scoped to who is asking (stations/scope).
 
 A superuser sees every merchant; a county or township admin sees the merchants (and
 applications) serving at least one township in their region; a merchant's own users see

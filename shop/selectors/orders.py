@@ -1,4 +1,4 @@
-"""Reads of order parts, scoped (stations/scope.py): a merchant sees their own parts, an operator the
+"""Reads of order parts, scoped (stations/scope): a merchant sees their own parts, an operator the
 parcels of their station, a resident their own orders, admins everything in their region; a part out
 of scope is a 404, as a missing one."""
 

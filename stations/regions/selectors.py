@@ -1,7 +1,7 @@
 """Reads for the region pages: the tree in the user's scope, a region's neighbourhood and history, and
 what refers to a region (what a merge must move).
 
-Which regions a user sees is stations/scope.py's rule (stations.selectors.region_list); a region out
+Which regions a user sees is stations/scope's rule (stations.selectors.region_list); a region out
 of scope is a 404 there (access_region_by_id)."""
 
 from __future__ import annotations

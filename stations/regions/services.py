@@ -2,7 +2,7 @@
 region, move one, merge a village into another. Each change leaves an audit event on the region, in the
 same transaction.
 
-Who may change which region is stations/scope.py's rule (can_add_region, can_change_region: a township
+Who may change which region is stations/scope's rule (can_add_region, can_change_region: a township
 admin their township's villages, a county admin its townships and villages, the rest a superuser);
 `actor=None` is the system (the demo seed, management commands). A region that another user may not
 change is refused with PermissionDenied (403); a bad value with a ValidationError keyed by field.

@@ -1,4 +1,4 @@
-"""`{% scope as scope %}`: the signed-in user's scope (stations/scope.py) for a template's links and
+"""`{% scope as scope %}`: the signed-in user's scope (stations/scope) for a template's links and
 buttons, so a template asks the same predicates the views and services enforce, never `perms.*`."""
 
 from django import template

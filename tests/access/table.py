@@ -620,7 +620,7 @@ EXPECTATIONS: dict[str, Case] = {
 
     # --- the text-message outbox ---------------------------------------------------------------------------------
     # A scope decision (8793f4f, "SMS outbox by region"), not a gap: township admins see the text messages
-    # about their own township and send its failed ones again (stations/scope.py's table); another
+    # about their own township and send its failed ones again (stations/scope's table); another
     # township's or county's message is a 404. The township admin is the control: their own region's retry.
     "gov_services:sms-outbox-list": Case(REGION),
     "gov_services:sms-outbox-retry": Case(REGION, Obj("sms", pk="pk"), get=False,

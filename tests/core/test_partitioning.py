@@ -1,4 +1,4 @@
-"""The month arithmetic behind the partitions (core/partitioning.py), and what the maintenance does where
+"""The month arithmetic behind the partitions (core/partitioning), and what the maintenance does where
 there is no PostgreSQL. The partitions themselves: test_partitioning_postgres.py."""
 
 import datetime

@@ -1,5 +1,5 @@
 """The audit trail, the SMS outbox and the request events are partitioned by month on PostgreSQL
-(core/partitioning.py, docs/partitioning.md): rows land in their month, the append-only rules hold on
+(core/partitioning, docs/partitioning.md): rows land in their month, the append-only rules hold on
 every partition, a month-bounded query reads one month, and a table holding rows converts both ways."""
 
 import datetime

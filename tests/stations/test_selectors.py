@@ -283,7 +283,7 @@ def test_grid_list_costs_the_same_queries_however_many_grids(operator, station, 
         assert len([(g.liaison.username, g.station.name) for g in selectors.grid_list(user=next_request)]) == 11
 
 
-# --- the counter station and the admin region (stations/scope.py) -------------------------------------------------------
+# --- the counter station and the admin region (stations/scope) -------------------------------------------------------
 
 
 def test_the_counter_station_of_an_operator_or_liaison_is_their_station(operator, liaison, station):

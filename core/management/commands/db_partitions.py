@@ -1,5 +1,5 @@
 """`manage.py db_partitions`: make the coming months' partitions of every month-partitioned table and
-report each table's partitions (core/partitioning.py, docs/partitioning.md). Never drops or detaches
+report each table's partitions (core/partitioning, docs/partitioning.md). Never drops or detaches
 anything; months older than the retention are listed for an operator to archive."""
 
 from django.core.management.base import BaseCommand
