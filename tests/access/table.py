@@ -386,11 +386,11 @@ EXPECTATIONS: dict[str, Case] = {
     "gov_services:setup-admin-end": Case(COUNTY, Obj("admin_post", pk="pk"), get=False,
                                          post=Post({}, control="county_admin")),
     "gov_services:catalogue-import": Case(COUNTY, post=Post(
-        {}, why_no_control="an import needs a spreadsheet; tests/gov_services/test_catalogue_io.py covers it")),
+        {}, why_no_control="an import needs a spreadsheet; tests/gov_services/test_catalogue_import.py covers it")),
     # An import's progress (JSON) is for those who may import, like the import itself. The world holds no
     # import job (one starts from a spreadsheet), so the row asks about an id that does not exist: 404 to
     # county admins, and the wall (403, sign in) to everyone else. One's own job (200) and another user's
-    # (404) are in tests/gov_services/test_catalogue_views.py.
+    # (404) are in tests/gov_services/test_catalogue_import_export_views.py.
     "gov_services:catalogue-import-job": Case(COUNTY, values={"pk": MISSING}, ok=NOT_FOUND),
     "gov_services:catalogue-export": Case(REGION | DEPARTMENT, ok=FILE, values={"fmt": "csv"}),
     # Township admins read their county's whole catalogue; officers their own departments' items.

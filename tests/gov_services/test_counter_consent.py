@@ -13,7 +13,7 @@ from core.sms import BaseBackend
 from gov_services.models import RequestEvent, ServiceRequest
 from gov_services.services import requests as services
 from tests.factories import upload, valid_id_number
-from tests.gov_services.test_counter_views import scan_png
+from tests.gov_services.counter_helpers import scan_png
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 

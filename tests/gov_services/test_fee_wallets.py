@@ -13,12 +13,7 @@ from agency.models import CounterTransaction, TillWalletPayment
 from agency.wallets import simulator
 from gov_services.models import RequestFee, ServiceRequest
 from gov_services.services import requests as services
-from tests.gov_services import test_counter_views as counter_views
 from tests.wallet_transport import wallet_http  # noqa: F401  (the wallet's HTTP transport)
-
-id_card = pytest.fixture(counter_views.id_card.__wrapped__, name="id_card")
-operator_client = pytest.fixture(counter_views.operator_client.__wrapped__, name="operator_client")
-application_data = pytest.fixture(counter_views.application_data.__wrapped__, name="application_data")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wallet_http")]
 

@@ -18,13 +18,9 @@ from gov_services.services.fees import service_request_fee_charge, service_reque
 from gov_services.services.visits import service_request_visit_register
 from stations.models import HouseholdMember
 from tests.factories import GridFactory, HouseholdFactory, upload, valid_id_number
-from tests.gov_services import test_counter_views as counter_views
-from tests.gov_services.test_counter_views import scan_png
+from tests.gov_services.counter_helpers import scan_png
 
 # The counter views' fixtures, under their own names here.
-id_card = pytest.fixture(counter_views.id_card.__wrapped__, name="id_card")
-operator_client = pytest.fixture(counter_views.operator_client.__wrapped__, name="operator_client")
-application_data = pytest.fixture(counter_views.application_data.__wrapped__, name="application_data")
 
 pytestmark = pytest.mark.django_db
 

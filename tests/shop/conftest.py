@@ -1,8 +1,11 @@
 import pytest
 from django.urls import reverse
 
+from shop.payments import stripe_card
 from tests.factories import StationFactory
 from tests.shop import factories
+from tests.shop.card_sweep import StripeApi
+from tests.shop.stripe_fixtures import WEBHOOK_SECRET
 from tests.wallet_transport import wallet_http  # noqa: F401  (WeChat Pay / Alipay tests: the HTTP transport)
 
 
@@ -39,3 +42,13 @@ def shopper(client, resident, merchant_a):
     eggs = factories.product(merchant_a.partner, title="甲的鸡蛋", price="12.00")
     assert client.post(reverse("basket:add", args=[eggs.pk]), {"quantity": 2}).status_code == 302
     return client
+
+
+@pytest.fixture
+def stripe_api(settings, monkeypatch):
+    """The recorded Stripe API (tests/shop/card_sweep.py) in place of Stripe, with test keys."""
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_cunzhan", "pk_test_cunzhan"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    api = StripeApi()
+    monkeypatch.setattr(stripe_card, "http_client", api)
+    return api

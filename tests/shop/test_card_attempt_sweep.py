@@ -1,30 +1,24 @@
 """The sweep of checkout card attempts left without an order: a paid one is refunded, an open one
 cancelled at the provider, once; young ones and placed ones are left alone; a provider that fails
-leaves the attempt for the next run. And the checkout's card check asks the provider with no row lock."""
+leaves the attempt for the next run. And the checkout's card check asks the provider with no row lock.
+The row locks at work on PostgreSQL are in test_card_attempt_sweep_postgres.py."""
 
-import json
-import threading
-import time
 from datetime import timedelta
-from urllib.parse import parse_qs
 
 import pytest
-from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.db.utils import OperationalError
 from django.urls import reverse
 from django.utils import timezone, translation
 from oscar.core.loading import get_model
 
 from core.models import AuditEvent
 from shop.models import Payment
-from shop.payments import decline_message, simulator, stripe_card
+from shop.payments import decline_message, simulator
 from shop.services.card_attempts import card_attempts_sweep
 from shop.services.payments import (
     CardNotTaken,
     card_attempt_closed_message,
     checkout_card_attach,
-    checkout_card_attempt,
     checkout_card_verify,
     payment_webhook_receive,
     simulated_card_confirm,
@@ -32,91 +26,14 @@ from shop.services.payments import (
 from shop.tasks import sweep_abandoned_card_attempts
 from tests.shop import factories
 from tests.shop import test_checkout_card as card_checkout
-from tests.shop.stripe_fixtures import WEBHOOK_SECRET, RecordedStripe, signed_event
+from tests.shop.card_sweep import NOTHING, _actions, _attempt, _calls, _later
+from tests.shop.stripe_fixtures import signed_event
 from tests.shop.test_checkout_card import GOOD_CARD, _confirm, _place, _preview
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
-NOTHING = {"refunded": 0, "cancelled": 0, "skipped": 0, "failed": 0}
 # The card checkout's fixtures: a resident with a basket, a pick-up station, the demo card gateway.
 shopper, pickup_station, simulator_on = card_checkout.shopper, card_checkout.pickup_station, card_checkout.simulator_on
-
-
-def _later(minutes: int = 61):
-    """A moment past the default grace period (60 minutes) for attempts started now."""
-    return timezone.now() + timedelta(minutes=minutes)
-
-
-class StripeApi(RecordedStripe):
-    """The recorded Stripe API plus PaymentIntent cancel, a fresh intent id per create, and Stripe's
-    error answers a test can switch on."""
-
-    def __init__(self):
-        super().__init__()
-        self.intents = 0
-        self.cancel_refused_as: str | None = None  # "succeeded": Stripe refuses, naming the intent's state
-        self.refund_refused = False
-        self.on_request = None  # called with (method, url) before each answer
-
-    def request(self, method, url, headers, post_data=None, *, _usage=None):
-        if self.on_request is not None:
-            self.on_request(method, url)
-        if url.endswith("/cancel") and method == "post":
-            self.requests.append((method, url, dict(headers or {}), _form(post_data)))
-            return self._cancel(url.split("/")[-2])
-        if url.endswith("/v1/refunds") and self.refund_refused:
-            self.requests.append((method, url, dict(headers or {}), _form(post_data)))
-            return _error(400, "charge_disputed", "The charge has been disputed.")
-        body, status, answer_headers = super().request(method, url, headers, post_data)
-        if url.endswith("/v1/payment_intents") and method == "post":
-            self.intents += 1
-            intent = json.loads(body)
-            intent["id"] = f"pi_3Qcunzhan{self.intents:04d}"
-            intent["client_secret"] = f"{intent['id']}_secret_abc"
-            body = json.dumps(intent)
-        return body, status, answer_headers
-
-    def _cancel(self, intent_id):
-        if self.cancel_refused_as:
-            return _error(400, "payment_intent_unexpected_state",
-                          f"You cannot cancel this PaymentIntent because it has a status of {self.cancel_refused_as}.",
-                          payment_intent={"id": intent_id, "object": "payment_intent",
-                                          "status": self.cancel_refused_as})
-        return json.dumps({"id": intent_id, "object": "payment_intent", "status": "canceled",
-                           "cancellation_reason": "abandoned"}), 200, {"Request-Id": "req_cancel"}
-
-
-def _form(post_data):
-    return {k: v[0] for k, v in parse_qs(post_data or "").items()}
-
-
-def _error(status, code, message, **extra):
-    return json.dumps({"error": {"type": "invalid_request_error", "code": code, "message": message,
-                                 **extra}}), status, {"Request-Id": "req_err"}
-
-
-@pytest.fixture
-def stripe_api(settings, monkeypatch):
-    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_cunzhan", "pk_test_cunzhan"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    api = StripeApi()
-    monkeypatch.setattr(stripe_card, "http_client", api)
-    return api
-
-
-def _attempt(provider: str, *, basket_id: int = 7, amount_fen: int = 2400) -> Payment:
-    return checkout_card_attempt(basket_id=basket_id, order_number="100007", provider_code=provider,
-                                 amount_fen=amount_fen)
-
-
-def _actions(payment: Payment) -> list[str]:
-    return list(AuditEvent.objects.filter(target_id=str(payment.pk), action__startswith="payment.abandoned")
-                .order_by("pk").values_list("action", flat=True))
-
-
-def _calls(api: StripeApi) -> list[str]:
-    """Stripe calls after the intent was created: "get pi_…", "post …/cancel", "post /v1/refunds"."""
-    return [f"{method} {url.split('stripe.com')[-1]}" for method, url, _h, _f in api.requests[1:]]
 
 
 def test_a_paid_attempt_never_placed_is_refunded_once_and_its_key_freed(simulator_on):
@@ -314,131 +231,6 @@ def test_the_checkout_refuses_an_attempt_the_sweep_closed_while_stripe_answered(
             status=Payment.Status.REFUNDED, refunded_at=timezone.now(), attempt_key=f"{attempt.attempt_key}~closed-1"))
     with pytest.raises(CardNotTaken, match="付款已关闭"):
         checkout_card_verify(attempt_key=attempt.attempt_key, amount_fen=2400)
-
-
-# --- PostgreSQL: the row locks at work. ---
-
-def _in_thread(target) -> threading.Thread:
-    def run():
-        try:
-            target()
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_sweeps_at_the_same_moment_refund_once(stripe_api):
-    attempt = _attempt("stripe")
-    stripe_api.intent_status = "succeeded"
-    both_asked = threading.Barrier(2, timeout=30)
-
-    def on_request(method, url):
-        if method == "get":
-            both_asked.wait()  # both sweeps have read the attempt before either locks it
-        elif url.endswith("/v1/refunds"):
-            time.sleep(0.5)  # the first holds the lock while the second tries
-
-    stripe_api.on_request = on_request
-    results = []
-    threads = [_in_thread(lambda: results.append(card_attempts_sweep(now=_later()))) for _ in range(2)]
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(r["refunded"] for r in results) == [0, 1] and sorted(r["skipped"] for r in results) == [0, 1]
-    assert _calls(stripe_api).count("post /v1/refunds") == 1
-    attempt.refresh_from_db()
-    assert attempt.status == Payment.Status.REFUNDED and _actions(attempt) == ["payment.abandoned_refunded"]
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_the_sweep_skips_an_attempt_being_placed_and_then_leaves_it_with_its_order(
-        simulator_on, merchant_a, station):
-    attempt = _attempt("card_sim")
-    simulated_card_confirm(client_secret=attempt.client_secret, card_number=GOOD_CARD)
-    order = factories.order((factories.product(merchant_a.partner), 1), station=station, payment_method="card_sim")
-    locked, swept, failures = threading.Event(), threading.Event(), []
-
-    def place():  # the resident's placing request: verify, (Oscar places the order), attach — one transaction
-        try:
-            with transaction.atomic():
-                checkout_card_verify(attempt_key=attempt.attempt_key, amount_fen=2400)
-                locked.set()
-                assert swept.wait(30)
-                checkout_card_attach(attempt_key=attempt.attempt_key, order=order)
-        except Exception as error:
-            failures.append(error)
-            locked.set()
-
-    placing = _in_thread(place)
-    assert locked.wait(30)
-    assert card_attempts_sweep(now=_later()) == NOTHING | {"skipped": 1}  # locked by the placing
-    swept.set()
-    placing.join(timeout=60)
-    assert failures == []
-    assert card_attempts_sweep(now=_later()) == NOTHING  # it has its order now
-    attempt.refresh_from_db()
-    assert attempt.order == order and attempt.status == Payment.Status.PAID and _actions(attempt) == []
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_resident_placing_while_the_sweep_refunds_waits_and_is_refused(stripe_api):
-    attempt = _attempt("stripe")
-    stripe_api.intent_status = "succeeded"
-    outcome = []
-
-    def place():
-        try:
-            with transaction.atomic():
-                outcome.append(checkout_card_verify(attempt_key=attempt.attempt_key, amount_fen=2400))
-        except CardNotTaken as error:
-            outcome.append(str(error))
-
-    placing = []
-
-    def on_request(method, url):
-        if url.endswith("/v1/refunds"):  # the sweep holds the row lock now
-            placing.append(_in_thread(place))
-            time.sleep(0.5)  # the resident reads, asks Stripe and waits for the lock
-
-    stripe_api.on_request = on_request
-    assert card_attempts_sweep(now=_later())["refunded"] == 1
-    placing[0].join(timeout=60)
-    assert outcome == [card_attempt_closed_message()]
-    attempt.refresh_from_db()
-    assert attempt.status == Payment.Status.REFUNDED and attempt.order is None
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_the_attempt_row_is_not_locked_while_stripe_answers_but_is_once_checked(stripe_api):
-    attempt = _attempt("stripe")
-    stripe_api.intent_status = "succeeded"
-    free_during_call = []
-
-    def try_lock():
-        try:
-            with transaction.atomic():
-                Payment.objects.select_for_update(nowait=True).get(pk=attempt.pk)
-            free_during_call.append(True)
-        except OperationalError:
-            free_during_call.append(False)
-
-    def on_request(method, url):
-        if method == "get":
-            _in_thread(try_lock).join(timeout=30)
-
-    stripe_api.on_request = on_request
-    with transaction.atomic():  # as in the placing request
-        checkout_card_verify(attempt_key=attempt.attempt_key, amount_fen=2400)
-        stripe_api.on_request = None
-        _in_thread(try_lock).join(timeout=30)  # now held until the order is placed
-    assert free_during_call == [True, False]
 
 
 def test_the_checkout_reads_an_unconfirmed_stripe_intent_as_not_paid_yet(stripe_api):

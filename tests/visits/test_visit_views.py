@@ -15,7 +15,7 @@ from shop.models import OrderPart
 from shop.services import orders as shop_services
 from tests.agency.factories import ProductFactory, account_number, fund
 from tests.factories import upload, valid_id_number
-from tests.gov_services.test_counter_views import scan_png
+from tests.gov_services.counter_helpers import scan_png
 from tests.shop import factories as shop_factories
 from visits.lookup import Who, classify
 

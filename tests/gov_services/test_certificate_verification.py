@@ -1,0 +1,99 @@
+# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+"""Verifying and revoking certificates (gov_services/services/certificates): encrypted signing keys and their
+rotation, forged, tampered and expired tokens, revocation and the signed revocation list."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from core.models import AuditEvent
+from gov_services import certificate_tokens as tokens
+from gov_services.models import Certificate, SigningKey
+from gov_services.selectors import certificates as selectors
+from gov_services.services import certificates as services
+from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
+    approved,
+    cert_item,
+    holder,
+    issued,
+    seal,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
+
+
+# --- Keys ----------------------------------------------------------------------------------------
+
+def test_keys_are_stored_encrypted_and_rotation_keeps_old_certificates_valid(issued, department, county_admin):
+    old = issued.signing_key
+    assert "ENCRYPTED PRIVATE KEY" in old.private_key_pem
+    new = services.signing_key_rotate(department=department, actor=county_admin)
+    old.refresh_from_db()
+    assert old.retired_at is not None and new.retired_at is None and new.key_id != old.key_id
+    assert selectors.certificate_verify(token=issued.token).state == "valid"
+    assert {k["key_id"] for k in selectors.public_keys()} == {old.key_id, new.key_id}
+
+
+def test_a_token_signed_by_a_leaked_key_for_a_serial_never_issued_is_forged(issued):
+    private = services.setup.private_key_of(issued.signing_key)
+    claims, _signed, _signature = tokens.parse_token(issued.token)
+    fake = tokens.sign_token(tokens.Claims(**{**claims.__dict__, "serial": "130225-2026-999999"}), private)
+    assert selectors.certificate_verify(token=fake).state == "forged"
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda t: t[:-3] + ("AAA" if t[-3:] != "AAA" else "BBB"),
+    lambda t: t.replace(".HJZM.", ".HJZN."),
+    lambda t: "nonsense",
+    lambda t: "",
+])
+def test_tampered_tokens_verify_as_forged_with_a_reason(issued, mutate):
+    result = selectors.certificate_verify(token=mutate(issued.token))
+    assert result.state == "forged" and result.reason and not result.serial
+
+
+def test_an_expired_certificate_says_so(issued):
+    result = selectors.certificate_verify(token=issued.token, today=issued.expires_on + datetime.timedelta(days=1))
+    assert result.state == "expired" and result.serial == issued.serial
+
+
+# --- Revocation ----------------------------------------------------------------------------------
+
+def test_revocation_shows_at_once_with_its_reason_and_is_audited(issued, officer):
+    services.certificate_revoke(certificate=issued, actor=officer, reason="信息有误，重新开具")
+    result = selectors.certificate_verify(token=issued.token)
+    assert result.state == "revoked" and result.revocation_reason == "信息有误，重新开具"
+    assert AuditEvent.objects.filter(action="certificate.revoke", actor=officer).exists()
+    with pytest.raises(ValidationError):
+        services.certificate_revoke(certificate=issued, actor=officer, reason="again")
+
+
+def test_revocation_needs_a_reason_and_the_issuing_department(issued, officer, county_admin):
+    with pytest.raises(ValidationError):
+        services.certificate_revoke(certificate=issued, actor=officer, reason="  ")
+    with pytest.raises(PermissionDenied):
+        services.certificate_revoke(certificate=issued, actor=county_admin, reason="x")
+    issued.refresh_from_db()
+    assert issued.status == Certificate.Status.VALID
+
+
+def test_after_revocation_a_new_certificate_can_be_issued_for_the_request(issued, approved, officer):
+    services.certificate_revoke(certificate=issued, actor=officer, reason="重开")
+    again = services.certificate_issue(request=approved, actor=officer)
+    assert again.pk != issued.pk and again.number == issued.number + 1
+
+
+def test_the_revocation_list_is_signed_per_department(issued, officer):
+    services.certificate_revoke(certificate=issued, actor=officer, reason="错误")
+    document = services.revocation_list_build()
+    [section] = document["sections"]
+    signature = tokens.b64url_decode(section.pop("signature"))
+    assert section["revoked"] == [{"serial": issued.serial, "revoked_on": timezone.localdate().isoformat()}]
+    public = tokens.b64url_decode(SigningKey.objects.get(key_id=section["key_id"]).public_key)
+    assert tokens.verify_bytes(public, tokens.canonical_json(section), signature)
+    section["revoked"] = []
+    assert not tokens.verify_bytes(public, tokens.canonical_json(section), signature)
+
+
