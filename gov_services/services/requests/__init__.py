@@ -1,7 +1,8 @@
 """Writes for service requests: submit, and one function per workflow action.
 
 Import from here. Modules: intake.py (submit), consent.py (consent by SMS code), moves.py (the actions), ratings.py
-(rate and re-rate), events.py (what every move records), access.py (who may act), scans.py (file content checks, pure).
+(rate and re-rate), events.py (what every move records; `request_event_record` is how any feature appends to a request's
+timeline), access.py (who may act), scans.py (file content checks, pure).
 
 Every function is keyword-only, takes the acting user and runs in one transaction. Every move
 locks the request row first (SELECT … FOR UPDATE), then checks that the actor may act, then asks
@@ -40,6 +41,7 @@ and sent by Celery only after it commits, so a rolled-back move sends nothing.
 """
 
 from gov_services.services.requests.consent import consent_code_send
+from gov_services.services.requests.events import request_event_record, request_events_record_many
 from gov_services.services.requests.intake import (
     ATTACHMENTS,
     CHANNELS_REQUIRING_MATERIALS,
@@ -79,6 +81,8 @@ __all__ = [
     "MAX_SIGNATURE_BYTES",
     "Upload",
     "consent_code_send",
+    "request_event_record",
+    "request_events_record_many",
     "service_request_accept",
     "service_request_approve",
     "service_request_assign",

@@ -28,7 +28,12 @@ from gov_services.services.requests.access import (
     require_staff_viewer,
     user_or_none,
 )
-from gov_services.services.requests.events import lock_request, move_request, record_event, require_note
+from gov_services.services.requests.events import (
+    lock_request,
+    move_request,
+    request_event_record,
+    require_note,
+)
 from gov_services.services.requests.intake import attachments_create, check_uploads, clean_form_data_into
 from gov_services.services.requests.scans import Upload
 from gov_services.services.requests.steps import step_complete, step_extend_for_pause, step_require
@@ -146,7 +151,7 @@ def service_request_step_done(*, request: ServiceRequest, actor: User, note: str
     note = require_note(note, _("Record what the step found or how it went."))
     steps = step_require(request, actor, Action.STEP_DONE)
     data = step_complete(steps, actor=user_or_none(actor), now=timezone.now())
-    record_event(request, actor=actor, action=Action.STEP_DONE, from_status=request.status, to_status=to_status,
+    request_event_record(request, actor=actor, action=Action.STEP_DONE, from_status=request.status, to_status=to_status,
                  note=note, internal=True, data=data)
     audit_event_record(actor=user_or_none(actor), action="request.step_done", target=request, data=data)
     return request
@@ -218,7 +223,7 @@ def service_request_reroute(*, request: ServiceRequest, actor: User, department:
             "from_assignee": request.assignee_id}
     request.department, request.assignee = department, None
     request.save(update_fields=["department", "assignee"])
-    record_event(request, actor=actor, action=Action.REROUTE, from_status=request.status, to_status=request.status,
+    request_event_record(request, actor=actor, action=Action.REROUTE, from_status=request.status, to_status=request.status,
                  note=note, internal=True, data=data)
     return request
 
@@ -267,7 +272,7 @@ def _reassign(request: ServiceRequest, *, actor, action: Action, assignee: User,
     data = {"from_assignee": request.assignee_id, "to_assignee": assignee.pk}
     request.assignee = assignee
     request.save(update_fields=["assignee"])
-    record_event(request, actor=actor, action=action, from_status=request.status, to_status=request.status,
+    request_event_record(request, actor=actor, action=action, from_status=request.status, to_status=request.status,
                  note=note, internal=True, data=data)
     audit_event_record(actor=user_or_none(actor), action=f"request.{action}", target=request, data=data)
     if assignee.pk != getattr(actor, "pk", None):  # who claims a request knows it already
@@ -282,5 +287,5 @@ def service_request_note(*, request: ServiceRequest, actor: User, note: str, int
     require_staff_viewer(request, actor)
     transition(request.status, Action.NOTE)
     note = require_note(note, _("Write the note."))
-    return record_event(request, actor=actor, action=Action.NOTE, from_status=request.status,
+    return request_event_record(request, actor=actor, action=Action.NOTE, from_status=request.status,
                         to_status=request.status, note=note, internal=internal)

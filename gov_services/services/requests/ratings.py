@@ -13,7 +13,7 @@ from gov_services.selectors.officer_assessment import request_handler_id
 from gov_services.selectors.requests import track_request
 from gov_services.selectors.supervision import rerate_refusal
 from gov_services.services.requests.access import require_resident_side
-from gov_services.services.requests.events import lock_request, move_request, record_event
+from gov_services.services.requests.events import lock_request, move_request, request_event_record
 from gov_services.workflow import Action, transition
 
 
@@ -94,7 +94,7 @@ def _rerate(request: ServiceRequest, *, actor, score: int, comment: str, via: st
     rating.original_score, rating.original_comment = rating.score, rating.comment
     rating.score, rating.comment, rating.rerated_at = score, comment.strip(), timezone.now()
     rating.save(update_fields=["original_score", "original_comment", "score", "comment", "rerated_at"])
-    record_event(request, actor=actor, action=Action.RERATE, from_status=request.status, to_status=request.status,
+    request_event_record(request, actor=actor, action=Action.RERATE, from_status=request.status, to_status=request.status,
                  note=comment, data={"score": score, "original_score": first["score"], "via": via})
     audit_event_record(actor=actor, action="rating.rerated", target=rating,
                        data={"score": score, "first": first, "comment": rating.comment, "via": via})
