@@ -63,9 +63,9 @@ def _child() -> None:
 
     from core.pdf import harfbuzz_subset_available, render_pdf, sign_pdf
     from demo.seeding.certificates import seal_image
-    from gov_services import certificate_layout as layout
-    from gov_services.certificate_pki import demo_county_signer
-    from gov_services.services.certificates.issue import qr_html
+    from gov_services.certificates import layout
+    from gov_services.certificates.pki import demo_county_signer
+    from gov_services.certificates.services.issue import qr_html
 
     seal = f'<img class="cz-cert-seal" src="data:image/png;base64,{base64.b64encode(seal_image("县公安局")).decode()}">'
     values = {

@@ -1,6 +1,7 @@
 """Spreadsheet imports: refusing hostile or oversized workbooks and importing a normal 1,000-row service
-catalogue, with core.spreadsheets against the code before it (gov_services/catalogue_io.py's own reader
-at BENCH_IMPORTS_BASELINE, default e41a2ed), in the same run.
+catalogue (gov_services/catalogue/imports.py), with core.spreadsheets against the code before it (the
+catalogue's own reader, then gov_services/catalogue_io.py, at BENCH_IMPORTS_BASELINE, default e41a2ed), in
+the same run.
 
 Figures (seconds, lower is better; peak memory in MB):
 * refusing the 857 KB-style workbook: 5,000 rows × 4,000 cells, a sheet of about 300 MB that packs into
@@ -131,9 +132,12 @@ def _setup():
 
 
 def _old_modules():
-    """The catalogue reader and import service as they were at BASELINE, loaded beside ours."""
+    """The catalogue reader and import service as they were at BASELINE, loaded beside ours. The old code
+    imports `gov_services.catalogue_io` and `gov_services.eforms` (that commit's paths; today's are
+    gov_services/catalogue/spreadsheets.py and gov_services/catalogue/eforms/): while it loads, those names
+    stand for the old reader and today's e-forms, and they are taken away again afterwards."""
     import gov_services
-    import gov_services.catalogue_io  # ours, put back after the old service is loaded
+    import gov_services.catalogue.eforms
 
     def source(path: str) -> str:
         return subprocess.run(
@@ -141,17 +145,21 @@ def _old_modules():
         ).stdout
 
     old_io = sys.modules["old_catalogue_io"] = types.ModuleType("old_catalogue_io")  # dataclasses look it up
-    exec(compile(source("gov_services/catalogue_io.py"), "old catalogue_io.py", "exec"), old_io.__dict__)
     old_service = sys.modules["old_catalogue_service"] = types.ModuleType("old_catalogue_service")
-    ours = sys.modules["gov_services.catalogue_io"]
-    sys.modules["gov_services.catalogue_io"], gov_services.catalogue_io = old_io, old_io
-    try:  # its `from gov_services import catalogue_io` must find the old module
+    sys.modules["gov_services.eforms"] = gov_services.catalogue.eforms
+    try:
+        exec(compile(source("gov_services/catalogue_io.py"), "old catalogue_io.py", "exec"), old_io.__dict__)
+        # the old service's `from gov_services import catalogue_io` must find the old module
+        sys.modules["gov_services.catalogue_io"], gov_services.catalogue_io = old_io, old_io
         exec(
             compile(source("gov_services/services/catalogue.py"), "old services/catalogue.py", "exec"),
             old_service.__dict__,
         )
     finally:
-        sys.modules["gov_services.catalogue_io"], gov_services.catalogue_io = ours, ours
+        for name in ("gov_services.eforms", "gov_services.catalogue_io"):
+            sys.modules.pop(name, None)
+        if hasattr(gov_services, "catalogue_io"):
+            del gov_services.catalogue_io
     return old_io, old_service
 
 
@@ -169,7 +177,7 @@ def _county():
 
 
 def _catalogue_rows(count: int) -> tuple[list[str], list[list]]:
-    from gov_services.catalogue_io import COLUMNS
+    from gov_services.catalogue.spreadsheets import COLUMNS
 
     rows = [
         [
@@ -209,7 +217,7 @@ def _child() -> None:
     _setup()
     from django.db import transaction
 
-    from gov_services.services.catalogue_import import catalogue_import
+    from gov_services.catalogue.imports import catalogue_import
     from tests.spreadsheet_files import csv_bytes, dense_sheet, xlsx_bytes, xlsx_with_sheet, zip_bomb_xlsx
 
     _old_io, old_service = _old_modules()

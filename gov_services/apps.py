@@ -27,7 +27,7 @@ class GovServicesConfig(AppConfig):
         register_posts("departments", department_posts)
         operations_register()  # readiness checks and Prometheus gauges (core/health.py, core/metrics.py)
         from core.restore_checks import register_restore_check
-        from gov_services.selectors.certificates import certificate_restore_problems
+        from gov_services.certificates.selectors import certificate_restore_problems
 
         register_restore_check("certificates", certificate_restore_problems)
 

@@ -2,7 +2,7 @@
 
 They parse and check what the resident typed, with messages beside each field; the services check
 everything again (gov_services/services/requests) and their errors are put back beside the fields
-by the views. The item's own e-form is built separately by gov_services/eforms.build_form.
+by the views. The item's own e-form is built separately by gov_services/catalogue/eforms.build_form.
 """
 
 import unicodedata
@@ -12,10 +12,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gov_services.eforms import IdNumberField, MobileField
+from gov_services.catalogue.eforms import IdNumberField, MobileField
+from gov_services.catalogue.selectors import places_offering
 from gov_services.identifiers import normalise_tracking_code
 from gov_services.models import Rating, RequiredMaterial, ServiceItem
-from gov_services.selectors.catalogue import places_offering
 from stations.models import Region
 
 SCAN_ACCEPT = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"

@@ -14,8 +14,7 @@ from health_check.exceptions import ServiceWarning
 
 from core.health import health_check_register
 from core.metrics import gauge_register
-from gov_services import certificate_pki as pki
-from gov_services import certificate_tokens as tokens
+from gov_services.certificates import pki, tokens
 from gov_services.selectors import operations
 
 
@@ -43,7 +42,7 @@ class SigningKeys(HealthCheck):
     a PDF signer's certificate is within its validity."""
 
     def run(self):
-        from gov_services.services.certificates.setup import key_passphrase, private_key_of
+        from gov_services.certificates.services.setup import key_passphrase, private_key_of
 
         problems = []
         for key in operations.active_signing_keys():

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from agency.offline_sync import Conflict, Ok
 from core.masking import mask_mobile, mask_name
 from core.models import AuditEvent
-from gov_services.eforms import build_form
+from gov_services.catalogue.eforms import build_form
+from gov_services.catalogue.selectors import parent_item_refusal, service_items_available_at
 from gov_services.forms_counter import ApplicationForm, ScanUploadForm
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import parent_item_refusal, service_items_available_at
 from gov_services.services.requests import service_request_submit
 from stations.models import Household, HouseholdMember, Station
 from stations.scope import scope_for

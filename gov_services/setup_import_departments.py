@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.import_jobs import Progress
 from core.spreadsheets import Column, ImportReport, Problem, code_text
-from gov_services.catalogue_cells import parse_bool
+from gov_services.catalogue.cells import parse_bool
 from gov_services.models import Department
 from gov_services.selectors import departments as selectors
 from gov_services.services import departments as services

@@ -6,14 +6,14 @@ from django.urls import include, path
 app_name = "gov_services"
 
 urlpatterns = [
-    path("county/catalogue/", include("gov_services.urls_catalogue")),
+    path("county/catalogue/", include("gov_services.catalogue.urls")),
     path("", include("gov_services.urls_counter")),
     path("", include("gov_services.urls_dept")),
     path("", include("gov_services.urls_resident")),
     path("", include("gov_services.urls_reports")),
     path("", include("gov_services.urls_settings")),
-    path("", include("gov_services.urls_supervision")),
-    path("", include("gov_services.urls_certificates")),
+    path("", include("gov_services.supervision.urls")),
+    path("", include("gov_services.certificates.urls")),
     path("", include("gov_services.urls_notifications")),
     path("", include("gov_services.urls_setup")),
     path("", include("gov_services.channels.urls")),

@@ -7,9 +7,9 @@ and the names are gov_services:<name>.
 from django.urls import path
 
 from gov_services import views_resident_apply as apply_views
-from gov_services import views_resident_catalogue as catalogue_views
 from gov_services import views_resident_requests as request_views
 from gov_services import views_track as track_views
+from gov_services.catalogue import views_resident as catalogue_views
 
 urlpatterns = [
     path("services/", catalogue_views.ServiceItemBrowseView.as_view(), name="resident-service-item-list"),

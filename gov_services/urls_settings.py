@@ -4,7 +4,7 @@ site root inside the gov_services namespace, so the paths are written out in ful
 from django.urls import path
 
 from gov_services import views_settings as views
-from gov_services.views_search_words import SearchWordListView
+from gov_services.catalogue.views_search_words import SearchWordListView
 
 urlpatterns = [
     path("county/search-words/", SearchWordListView.as_view(), name="search-words"),

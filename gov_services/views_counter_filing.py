@@ -24,7 +24,12 @@ from agency.visit_links import next_url, visit_context, visit_of
 from core.http import client_address, user_file_response
 from core.masking import mask_mobile
 from core.money import yuan_plain
-from gov_services.eforms import build_form
+from gov_services.catalogue.eforms import build_form
+from gov_services.catalogue.selectors import (
+    parent_item_refusal,
+    service_items_available_at,
+    with_sub_items,
+)
 from gov_services.forms_counter import (
     AppealForm,
     ApplicationForm,
@@ -34,12 +39,7 @@ from gov_services.forms_counter import (
 )
 from gov_services.identifiers import validate_mobile
 from gov_services.models import ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import (
-    parent_item_refusal,
-    ranked_by_station_use,
-    service_items_available_at,
-    with_sub_items,
-)
+from gov_services.selectors.counter import ranked_by_station_use
 from gov_services.selectors.drafts import (
     access_application_draft_by_id,
     access_draft_scan_by_id,

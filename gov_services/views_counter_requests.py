@@ -21,7 +21,7 @@ from core.money import yuan_plain
 from core.personal_data import personal_data_view_record
 from core.spreadsheets import spreadsheet_response
 from core.state_machine import TransitionNotAllowed
-from gov_services.eforms import display_rows
+from gov_services.catalogue.eforms import display_rows
 from gov_services.forms_counter import LedgerFilterForm, ScanUploadForm, SupplementForm
 from gov_services.identifiers import format_tracking_code
 from gov_services.ledger_export import ledger_sheet

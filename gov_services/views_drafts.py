@@ -6,7 +6,7 @@ import base64
 
 from django import forms
 
-from gov_services.eforms import bound_fields, build_form
+from gov_services.catalogue.eforms import bound_fields, build_form
 from gov_services.forms_counter import OTHER_FILES, SIGNATURE_DATA_URL_PREFIX
 
 EFORM_PREFIX = "eform"

@@ -11,10 +11,10 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views import View
 
-from gov_services.eforms import build_form
+from gov_services.catalogue.eforms import build_form
+from gov_services.catalogue.selectors import service_items_available_at
 from gov_services.forms_counter import ApplicationForm
 from gov_services.models import ServiceRequest
-from gov_services.selectors.catalogue import service_items_available_at
 from gov_services.services.requests import MAX_ATTACHMENT_BYTES
 from stations.mixins import TillKeeperMixin
 from stations.scope import scope_for

@@ -17,11 +17,12 @@ from django.views import View
 
 from core.money import yuan_plain
 from core.timeutil import local_date
-from gov_services import eforms
+from gov_services.catalogue import eforms
+from gov_services.catalogue.selectors import parent_item_refusal, places_offering
+from gov_services.catalogue.views_resident import _item_or_404
 from gov_services.forms_resident import OnlineApplicationForm, material_field_name
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
-from gov_services.selectors.catalogue import parent_item_refusal, places_offering
 from gov_services.selectors.drafts import access_resident_draft_by_id, open_resident_draft
 from gov_services.selectors.requests import resident_request_list
 from gov_services.services.drafts import (
@@ -33,7 +34,6 @@ from gov_services.services.drafts import (
 )
 from gov_services.services.requests import service_request_submit
 from gov_services.views_drafts import EFORM_PREFIX, ONLINE_APPLICANT_FIELDS, scan_thumbnail_url, typed_fields
-from gov_services.views_resident_catalogue import _item_or_404
 from gov_services.views_resident_common import _errors_to_forms, error_summary
 
 

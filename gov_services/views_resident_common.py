@@ -11,8 +11,7 @@ from core.masking import mask_name
 from core.service_errors import errors_onto
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Rating, ServiceRequest
-from gov_services.selectors.requests import request_timeline
-from gov_services.selectors.supervision import rerate_refusal
+from gov_services.selectors.requests import request_timeline, rerate_refusal
 from gov_services.services.requests import ATTACHMENTS, FORM_DATA_ERROR_PREFIX
 from gov_services.workflow import CLOCK_RUNNING, Action
 

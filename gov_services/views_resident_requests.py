@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.masking import mask_id_number
-from gov_services import eforms
+from gov_services.catalogue import eforms
 from gov_services.forms_reports import AddInformationForm
 from gov_services.forms_resident import RatingForm, ResubmitForm
 from gov_services.identifiers import format_tracking_code

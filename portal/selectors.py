@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import zh_text
 from core.money import yuan_plain
+from gov_services.catalogue.selectors import levels_accepted_at, service_item_search
 from gov_services.models import Department, ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import levels_accepted_at, service_item_search
 from portal.models import SECTION_SLUGS, GuideIndexPage, LifeEvent, NewsIndexPage, NewsPage, ServiceGuidePage
 from stations.models import Region, Station, StationService
 from stations.selectors import public_region_list, public_station_directory

@@ -8,10 +8,10 @@ with its sub-items (catalogue_subitems.csv). Runs after the departments; idempot
 from demo.seeding.clock import SET_UP_AT, at
 from demo.seeding.county import DemoCounty
 from demo.seeding.imports import import_demo_file
+from gov_services.catalogue.imports import catalogue_import_job_run, catalogue_import_submit
+from gov_services.catalogue.services import service_item_steps_set
+from gov_services.catalogue.steps import StepPlan
 from gov_services.models import ServiceItem
-from gov_services.services.catalogue_import import catalogue_import_job_run, catalogue_import_submit
-from gov_services.services.item_steps import service_item_steps_set
-from gov_services.steps import StepPlan
 
 CATALOGUE_FILES = ("catalogue.csv", "catalogue_subitems.csv")
 # The county sets the steps of 低保 as its rules read (入户调查 → 审查 → 公示 → 审批; the reviewer does not

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from demo.seeding.county import DemoCounty
 from demo.seeding.people import demo_user
-from gov_services import certificate_layout as layout
+from gov_services.certificates import layout, services
 from gov_services.models import (
     Certificate,
     CertificateType,
@@ -26,7 +26,6 @@ from gov_services.models import (
     ServiceItem,
     ServiceRequest,
 )
-from gov_services.services import certificates as services
 from gov_services.services.requests import intake, moves
 
 ISSUED_PER_ITEM = 2
@@ -94,6 +93,7 @@ def _resident_certificate(demo: DemoCounty) -> None:
     for move in (moves.service_request_accept, moves.service_request_start_review):
         request = move(request=request, actor=officer)
     request = moves.service_request_approve(request=request, actor=officer, note="经审核符合条件，同意。")
+    services.certificate_issue_on_approval(request=request)  # the approval's own step (seed_demo's transaction)
     services.certificate_issue(request=request, actor=officer)
 
 

@@ -18,12 +18,12 @@ from PIL import Image
 from demo.seeding.clock import at
 from demo.seeding.county import DemoCounty
 from demo.seeding.people import GIVEN, SURNAMES
+from gov_services.catalogue.selectors import service_items_available_at
+from gov_services.catalogue.steps import OPTIONAL_KINDS
 from gov_services.identifiers import id_check_character
 from gov_services.models import DepartmentMembership, ServiceItem, ServiceRequest
-from gov_services.selectors.catalogue import service_items_available_at
 from gov_services.services.requests import intake, moves, ratings
 from gov_services.services.requests.steps import request_steps
-from gov_services.steps import OPTIONAL_KINDS
 from stations.models import StaffAssignment, Station
 
 REQUEST_COUNT = 240

@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.models import User
 from demo.seeding.county import DemoCounty
 from gov_services.models import Escalation, EscalationStep, SupervisionSweep
-from gov_services.services.supervision.casework import escalation_record_outcome
-from gov_services.services.supervision.county_settings import supervision_settings_ensure
-from gov_services.services.supervision.sweep import supervision_sweep_run
+from gov_services.supervision.services.casework import escalation_record_outcome
+from gov_services.supervision.services.county_settings import supervision_settings_ensure
+from gov_services.supervision.services.sweep import supervision_sweep_run
 
 SWEEP_DAYS_AGO = (10, 6, 3, 1, 0)
 

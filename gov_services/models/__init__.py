@@ -1,5 +1,14 @@
-from gov_services.models.catalogue import Department, DepartmentMembership, RequiredMaterial, ServiceItem
-from gov_services.models.certificates import *  # noqa: F403  certificates
+# The catalogue is a feature package (gov_services/catalogue/) below every other; its models first.
+from gov_services.catalogue.models import (
+    Department,
+    DepartmentMembership,
+    ItemStep,
+    RequiredMaterial,
+    SearchSynonym,
+    ServiceItem,
+    StepKind,
+    StepRole,
+)
 from gov_services.models.drafts import ApplicationDraft, DraftScan
 from gov_services.models.fees import RequestFee
 from gov_services.models.reports import RequestFollower
@@ -13,9 +22,7 @@ from gov_services.models.requests import (
     RoutingRule,
     ServiceRequest,
 )
-from gov_services.models.search import SearchSynonym
-from gov_services.models.steps import ItemStep, RequestStep, SavedQueueView, StepKind, StepRole
-from gov_services.models.supervision import *  # noqa: F403  (supervision: Card, SupervisionSettings, …)
+from gov_services.models.steps import RequestStep, SavedQueueView
 
 __all__ = [
     "ApplicationDraft",
@@ -43,6 +50,16 @@ __all__ = [
 ]
 
 # Feature packages keep their models beside their code; Django finds them through this import.
+from gov_services.certificates.models import (
+    Certificate,
+    CertificatePrint,
+    CertificateSerialCounter,
+    CertificateType,
+    CountySigningCertificate,
+    DepartmentSeal,
+    OfficialSeal,
+    SigningKey,
+)
 from gov_services.channels.models import (
     Channel,
     ChannelKey,
@@ -55,12 +72,38 @@ from gov_services.channels.models import (
     WeChatInbound,
 )
 from gov_services.open311.models import Open311Token
+from gov_services.supervision.models import (
+    Card,
+    Escalation,
+    EscalationStep,
+    FollowUpCallback,
+    RatingAppeal,
+    SupervisionCard,
+    SupervisionSettings,
+    SupervisionSweep,
+)
 
 __all__ += [
+    "Card",
+    "Certificate",
+    "CertificatePrint",
+    "CertificateSerialCounter",
+    "CertificateType",
     "Channel",
     "ChannelKey",
     "ChannelRequest",
+    "CountySigningCertificate",
+    "DepartmentSeal",
+    "Escalation",
+    "EscalationStep",
+    "FollowUpCallback",
+    "OfficialSeal",
     "Open311Token",
+    "RatingAppeal",
+    "SigningKey",
+    "SupervisionCard",
+    "SupervisionSettings",
+    "SupervisionSweep",
     "WeChatAccount",
     "WeChatConversation",
     "WeChatDraftPhoto",

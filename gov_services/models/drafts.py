@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.storage import private_storage_callable
-from gov_services.models.catalogue import RequiredMaterial, ServiceItem
+from gov_services.catalogue.models import RequiredMaterial, ServiceItem
 from gov_services.models.requests import ServiceRequest
 from stations.models import Station
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.masking import mask_id_number
 from core.models import ChainSeal
 from core.storage import private_storage_callable
-from gov_services.models.catalogue import Department, ServiceItem
+from gov_services.catalogue.models import Department, ServiceItem
 from stations.models import Region, Station
 
 

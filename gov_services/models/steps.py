@@ -1,57 +1,18 @@
-"""Steps of an item's approval (受理 → 审查 → [现场勘查, 公示] → 审批), each with its own working-day limit,
-and the same steps as one request goes through them (a copy taken when the request is filed, so that a
-later change to the catalogue never moves a running request's deadlines).
+"""The steps of an item's approval as one request goes through them (a copy of the item's ItemStep rows,
+gov_services/catalogue/models.py, taken when the request is filed, so that a later change to the
+catalogue never moves a running request's deadlines), and an officer's saved searches of the work queue.
 
 The rules are in gov_services/services/requests/steps.py; the catalogue's set-up screens edit ItemStep.
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
-from gov_services.models.catalogue import ServiceItem
+from gov_services.catalogue.models import StepKind, StepRole
 from gov_services.models.requests import ServiceRequest
 
-__all__ = ["ItemStep", "RequestStep", "SavedQueueView", "StepKind", "StepRole"]
-
-
-class StepKind(models.TextChoices):
-    ACCEPT = "accept", _("Acceptance")
-    INSPECTION = "inspection", _("Site inspection")
-    REVIEW = "review", pgettext_lazy("approval step", "Review")
-    NOTICE = "notice", _("Public notice")
-    APPROVE = "approve", _("Approval")
-
-
-class StepRole(models.TextChoices):
-    OFFICER = "officer", _("Any officer of the department")
-    HEAD = "head", _("Only a department head")
-
-
-class ItemStep(models.Model):
-    """One step of a catalogue item's approval: its limit in working days, who may do it, and the
-    earlier steps whose doer may not do this one too (separation of duties: reviewer ≠ approver)."""
-
-    item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="steps",
-                             verbose_name=_("service item"))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    kind = models.CharField(_("approval step"), max_length=12, choices=StepKind.choices)
-    limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"),
-                                                  validators=[MaxValueValidator(365)])
-    role = models.CharField(_("who may do it"), max_length=8, choices=StepRole.choices, default=StepRole.OFFICER)
-    # Kinds of earlier steps: whoever did one of them may not do this step.
-    separate_from = models.JSONField(_("not by whoever did"), default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("item step")
-        verbose_name_plural = _("item steps")
-        ordering = ["item", "position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["item", "kind"], name="item_step_kind_once")]
-
-    def __str__(self) -> str:
-        return f"{self.item_id} {self.get_kind_display()}"
+__all__ = ["RequestStep", "SavedQueueView"]
 
 
 class RequestStep(models.Model):

@@ -8,7 +8,7 @@ Services of a county (its jurisdiction_id is its division code):
 
 Every service has metadata (a definition): the applicant's ID card number is always asked (the
 department must know who reports, even where the public never does); appeals also ask whether the
-problem may be shown publicly; an item's e-form fields (gov_services/eforms/) follow, in order.
+problem may be shown publicly; an item's e-form fields (gov_services/catalogue/eforms/) follow, in order.
 """
 
 from dataclasses import dataclass
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from gov_services import eforms
+from gov_services.catalogue import eforms
 from gov_services.models import ServiceItem, ServiceRequest
 from stations.models import Region
 

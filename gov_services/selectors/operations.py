@@ -8,8 +8,15 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from gov_services.models import CalendarDay, Certificate, CountySigningCertificate, ServiceRequest, SigningKey
-from gov_services.models.supervision import Card, SupervisionCard
+from gov_services.models import (
+    CalendarDay,
+    Card,
+    Certificate,
+    CountySigningCertificate,
+    ServiceRequest,
+    SigningKey,
+    SupervisionCard,
+)
 from gov_services.workflow import OPEN_STATUSES
 
 

@@ -6,18 +6,25 @@ sees the union):
 * a resident: the requests filed for their account (applicant_user);
 * a superuser: everything; an anonymous visitor: nothing (they use `track_request`).
 A request out of scope is a 404, as one that does not exist.
+
+Also the request's own rules that other features read: who handled it (the assignee, else the last
+officer who moved it; the officers' assessment counts by it) and whether the resident may rate it again
+(`rerate_refusal`).
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
 
 from core.timeutil import end_of_day, month_bounds, start_of_day
 from gov_services.deadlines import add_working_days
 from gov_services.identifiers import is_valid_tracking_code, normalise_tracking_code
-from gov_services.models import Attachment, RequestEvent, ServiceRequest
+from gov_services.models import Attachment, FollowUpCallback, Rating, RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
 from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES, Action
 from stations.models import Region
@@ -184,3 +191,51 @@ def resident_requests_at_station(*, user, station_id: int, phone: str = "", id_n
         row.return_note = notes.get(row.pk, "")
         row.is_open = row.status in OPEN_STATUSES
     return rows
+
+
+# --- Who handled a request --------------------------------------------------------------------------
+
+HANDLING_ACTIONS = (Action.ACCEPT, Action.START_REVIEW, Action.APPROVE, Action.REFUSE, Action.REJECT,
+                    Action.RETURN_FOR_SUPPLEMENT, Action.COMPLETE)
+
+
+def handler_expression():
+    """The request's handler as an SQL expression: the assignee, else the last officer who moved it."""
+    last_mover = (RequestEvent.objects.filter(request=OuterRef("pk"), actor__isnull=False,
+                                              action__in=HANDLING_ACTIONS)
+                  .order_by("-at", "-pk").values("actor_id")[:1])
+    return Coalesce(F("assignee_id"), Subquery(last_mover), output_field=BigIntegerField())
+
+
+def request_handler_id(request: ServiceRequest) -> int | None:
+    """The handler of one request (for the resident's rating of the officer)."""
+    if request.assignee_id:
+        return request.assignee_id
+    return (RequestEvent.objects.filter(request=request, actor__isnull=False, action__in=HANDLING_ACTIONS)
+            .order_by("-at", "-pk").values_list("actor_id", flat=True).first())
+
+
+# --- Re-rating (回访后再评价) ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why something may not be done now: a stable code (for tests and templates) and the message."""
+
+    code: str
+    message: str
+
+
+def rerate_refusal(*, rating: Rating | None) -> Refusal | None:
+    """Why the resident may not rate the request again now; None when they may (once, after a callback
+    that resolved the follow-up of their dissatisfied rating)."""
+    if rating is None:
+        return Refusal("not_rated", _("This request has not been rated yet."))
+    if rating.rerated_at is not None:
+        return Refusal("already_rerated", _("You have already rated this request again. A request is re-rated "
+                                            "only once."))
+    resolved = FollowUpCallback.objects.filter(follow_up__request_id=rating.request_id,
+                                               result=FollowUpCallback.Result.RESOLVED).exists()
+    if not resolved:
+        return Refusal("no_callback", _("You can rate again once the department has called you back and the "
+                                        "matter is resolved."))
+    return None

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from gov_services.services.catalogue_import import catalogue_import_job_run
+from gov_services.catalogue.imports import catalogue_import_job_run
 
 
 @shared_task(acks_late=True)

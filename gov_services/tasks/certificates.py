@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from gov_services.services import certificates as services
+from gov_services.certificates import services
 
 logger = logging.getLogger("cunzhan.certificates")
 

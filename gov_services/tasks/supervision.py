@@ -5,7 +5,7 @@ parallel. Without a broker (eager Celery) the group runs the counties one after 
 from celery import group, shared_task
 
 from gov_services.models import SupervisionSweep
-from gov_services.services.supervision.sweep import supervision_sweep_open, supervision_sweep_region_run
+from gov_services.supervision.services.sweep import supervision_sweep_open, supervision_sweep_region_run
 from stations.models import Region
 
 

@@ -5,10 +5,11 @@ where a form may send the user back to."""
 
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from gov_services.catalogue.steps import OPTIONAL_KINDS
 from gov_services.models import Department, DepartmentMembership, ServiceRequest
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
-from gov_services.steps import OPTIONAL_KINDS, STEP_ACTIONS, STEP_OF_ACTION
+from gov_services.steps import STEP_ACTIONS, STEP_OF_ACTION
 from gov_services.workflow import Action
 from stations.models import Region
 from stations.scope import get_in_scope, scope_for

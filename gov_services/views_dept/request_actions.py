@@ -4,6 +4,7 @@ messages; and the department's appeal of a dissatisfied rating (申诉)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,14 +13,15 @@ from django.views import View
 from core.service_errors import errors_onto
 from core.state_machine import TransitionNotAllowed
 from core.timeutil import local_date
+from gov_services.certificates.services import certificate_issue_on_approval
 from gov_services.forms_dept import STAFF_ACTIONS, RequestActionForm
-from gov_services.forms_supervision import RatingAppealForm
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Rating, ServiceRequest
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
 from gov_services.services import requests as services
-from gov_services.services.supervision.casework import rating_appeal_submit
+from gov_services.supervision.forms import RatingAppealForm
+from gov_services.supervision.services.casework import rating_appeal_submit
 from gov_services.views_dept.access import ADMIN_ACTIONS, officer_request, safe_next, serving_departments
 from gov_services.views_dept.request_page import CountyRequestDetailView, DepartmentRequestDetailView
 from gov_services.workflow import Action, allowed_actions
@@ -49,7 +51,9 @@ def _perform(action: str, *, service_request: ServiceRequest, actor, data: dict,
         services.service_request_step_done(**kwargs, note=note)
         return _("Step done on %(code)s; the next step has started.") % {"code": code}
     if action == Action.APPROVE:
-        services.service_request_approve(**kwargs, note=note)
+        with transaction.atomic():  # the approval and its certificate (where the item's is automatic) or neither
+            services.service_request_approve(**kwargs, note=note)
+            certificate_issue_on_approval(request=service_request)
         return _("%(code)s approved. Complete it once the result is issued.") % {"code": code}
     if action == Action.REFUSE:
         services.service_request_refuse(**kwargs, note=note)

@@ -12,20 +12,20 @@ from django.views import View
 from accounts.models import User
 from core.pdf_pages import PdfPageError, stored_pdf_page_count
 from core.personal_data import personal_data_view_record
+from gov_services.catalogue.eforms import display_rows
+from gov_services.certificates.views_issue import certificate_panel
 from gov_services.deadlines import working_days_between
-from gov_services.eforms import display_rows
 from gov_services.forms_dept import ACTION_SPECS, STAFF_ACTIONS, RequestActionForm
 from gov_services.forms_reports import PublicReplyForm
-from gov_services.forms_supervision import RatingAppealForm
 from gov_services.models import Department, Rating, ServiceRequest, StepKind
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
-from gov_services.selectors import supervision as supervision_selectors
 from gov_services.selectors.calendar import work_calendar
 from gov_services.services.reports import may_reply_publicly
 from gov_services.services.requests.steps import current_step, request_steps, step_refusal
 from gov_services.steps import STEP_ACTIONS
-from gov_services.views_certificates_issue import certificate_panel
+from gov_services.supervision import selectors as supervision_selectors
+from gov_services.supervision.forms import RatingAppealForm
 from gov_services.views_dept.access import (
     ADMIN_ACTIONS,
     belongs_to_step,

@@ -196,9 +196,9 @@ def _roles_without_place(world: World) -> None:
 # --- catalogue, routing, supervision and certificate set-up -------------------------------------------
 
 def _catalogue(world: World) -> None:
-    from gov_services.services import certificates as cert_services
+    from gov_services.certificates import services as cert_services
     from gov_services.services.routing import routing_rule_create
-    from gov_services.services.supervision.county_settings import supervision_settings_ensure
+    from gov_services.supervision.services.county_settings import supervision_settings_ensure
     from tests.gov_services.certificate_helpers import seal_png
 
     for name, side in world.sides.items():
@@ -279,11 +279,11 @@ def _officer_of(side: Side, department_key: str):
 
 
 def _requests(world: World) -> None:
+    from gov_services.certificates import services as cert_services
     from gov_services.models import FollowUp, RatingAppeal, SupervisionCard
-    from gov_services.services import certificates as cert_services
     from gov_services.services import requests as moves
-    from gov_services.services.supervision.casework import follow_up_record_callback, rating_appeal_submit
-    from gov_services.services.supervision.sweep import supervision_sweep_run
+    from gov_services.supervision.services.casework import follow_up_record_callback, rating_appeal_submit
+    from gov_services.supervision.services.sweep import supervision_sweep_run
 
     overdue = []
     for name, station_key, department_key in REQUEST_PLACES:

@@ -79,7 +79,7 @@ def test_under_sm3_and_sm2_the_drill_checks_sm3_fingerprints_a_mixed_chain_and_s
 
     from core.audit_chain import audit_chain_seal
     from core.models import AuditSeal
-    from gov_services.services import certificates as services
+    from gov_services.certificates import services
     from tests.gov_services.certificate_helpers import approved_request
 
     later = timezone.now() + datetime.timedelta(minutes=10)

@@ -143,7 +143,7 @@ def test_the_counter_downloads_its_scans_in_a_sandbox(client, operator, filed_wi
 
 
 def test_the_department_seal_is_previewed_as_a_verified_image(client, county_admin, department, private_files):
-    from gov_services.services import certificates as cert_services
+    from gov_services.certificates import services as cert_services
     from tests.gov_services.certificate_helpers import seal_png
 
     cert_services.department_seal_upload(department=department, content=seal_png(), actor=None)

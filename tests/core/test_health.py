@@ -99,7 +99,7 @@ def test_migrations_check_passes_on_a_migrated_database():
 
 
 def test_a_signing_key_that_no_longer_opens_is_a_warning(department, settings):
-    from gov_services.services.certificates.setup import active_signing_key, forget_opened_keys
+    from gov_services.certificates.services.setup import active_signing_key, forget_opened_keys
 
     active_signing_key(department=department)
     assert health_run([SigningKeys()])[0].ok

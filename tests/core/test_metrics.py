@@ -43,8 +43,7 @@ def test_the_system_admin_and_an_allowed_network_get_the_metrics(client, setting
 
 
 def test_the_gauges_count_what_an_operator_watches(client, settings, request_item, station):
-    from gov_services.models import SupervisionCard, SupervisionSweep
-    from gov_services.models.supervision import Card
+    from gov_services.models import Card, SupervisionCard, SupervisionSweep
     from reports.models import ReportJob
 
     now = timezone.now()

@@ -25,7 +25,7 @@ from core.money import (
     yuan_decimal,
     yuan_plain,
 )
-from gov_services.forms_catalogue import ServiceItemForm
+from gov_services.catalogue.forms import ServiceItemForm
 from gov_services.models import Department, ServiceItem
 from shop.forms_delivery_fees import DeliveryFeeForm
 from shop.models import DeliveryFee

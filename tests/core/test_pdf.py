@@ -11,7 +11,7 @@ import pytest
 
 from core import checks
 from core.pdf import TimestampUnavailable, harfbuzz_subset_available, render_pdf, sign_pdf
-from gov_services.certificate_pki import demo_county_signer
+from gov_services.certificates.pki import demo_county_signer
 from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.gov_services.certificate_helpers import pdf_text, squash
 

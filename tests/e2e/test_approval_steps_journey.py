@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from accounts.roles import Role
-from gov_services import certificate_tokens as tokens
+from gov_services.certificates import services as certificate_services
+from gov_services.certificates import tokens
 from gov_services.models import Certificate, ItemStep, RequestStep, ServiceRequest
-from gov_services.services import certificates as certificate_services
 from gov_services.services import requests as services
 from tests.e2e.helpers import assert_ok
 from tests.factories import (

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from gov_services.services import certificates as services
+from gov_services.certificates import services
 from tests.e2e.helpers import assert_ok
 from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     HOLDER_NAME,

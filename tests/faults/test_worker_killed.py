@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from core.models import SmsOutboxMessage
 from core.sms import SMS_CLAIM_LEASE, sms_enqueue, sms_outbox_redispatch
+from gov_services.certificates import services as cert_services
 from gov_services.models import Certificate
-from gov_services.services import certificates as cert_services
 from reports.models import ReportJob
 from reports.services import report_job_request
 from tests.faults.servers import broker_holds, wait_until
@@ -25,7 +25,7 @@ from tests.gov_services.certificate_helpers import approved_request, cert_item, 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 # Each task waits this long in its middle on the first worker: after it claimed its row, before it is done.
-MIDDLE = {"core.sms.delivery:get_backend": 120, "gov_services.services.certificates.issue:render_pdf": 120,
+MIDDLE = {"core.sms.delivery:get_backend": 120, "gov_services.certificates.services.issue:render_pdf": 120,
           "reports.jobs:report_job_progress": 120}
 
 

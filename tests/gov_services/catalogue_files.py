@@ -5,8 +5,8 @@ catalogue to compare before and after."""
 import io
 import json
 
+from gov_services.catalogue.imports import catalogue_import
 from gov_services.models import ServiceItem
-from gov_services.services.catalogue_import import catalogue_import
 from tests.spreadsheet_files import csv_bytes as _csv_bytes
 from tests.spreadsheet_files import xlsx_bytes as _xlsx_bytes
 

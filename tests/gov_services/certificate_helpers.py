@@ -8,11 +8,12 @@ import shutil
 import subprocess
 
 import pytest
+from django.db import transaction
 from PIL import Image
 
 from accounts.roles import Role
+from gov_services.certificates import services as cert_services
 from gov_services.models import ServiceRequest
-from gov_services.services import certificates as cert_services
 from gov_services.services import requests as request_services
 from tests.factories import ServiceItemFactory, ServiceRequestFactory, StaffAssignmentFactory, UserFactory
 
@@ -70,12 +71,15 @@ def holder(db):
 
 
 def approved_request(item, station, officer, *, applicant_user=None, **fields) -> ServiceRequest:
-    """A request for `item` filed at `station`, accepted, reviewed and approved by `officer`."""
+    """A request for `item` filed at `station`, accepted, reviewed and approved by `officer`; as the approval
+    screens do, the approval is followed, in its transaction, by the automatic certificate step."""
     request = ServiceRequestFactory(item=item, station=station, applicant_name=HOLDER_NAME,
                                     applicant_user=applicant_user, form_data={"purpose": "job"}, **fields)
     request_services.service_request_accept(request=request, actor=officer)
     request_services.service_request_start_review(request=request, actor=officer)
-    request_services.service_request_approve(request=request, actor=officer, note="同意")
+    with transaction.atomic():
+        request_services.service_request_approve(request=request, actor=officer, note="同意")
+        cert_services.certificate_issue_on_approval(request=request)
     return request
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.models import SmsOutboxMessage
 from gov_services import notifications
+from gov_services.certificates import selectors as certificates
 from gov_services.models import (
     CalendarDay,
     Escalation,
@@ -20,7 +21,8 @@ from gov_services.models import (
     RatingAppeal,
     SupervisionSweep,
 )
-from gov_services.selectors import certificates, routing_rules, supervision
+from gov_services.selectors import routing_rules
+from gov_services.supervision import selectors as supervision
 from tests.factories import (
     DepartmentFactory,
     RoutingRuleFactory,

@@ -15,7 +15,7 @@ from core.validators import (
     validate_id_number,
     validate_mobile,
 )
-from gov_services import eforms
+from gov_services.catalogue import eforms
 from gov_services.forms_counter import ApplicationForm
 from gov_services.services.requests import service_request_submit
 from tests.factories import upload, valid_id_number

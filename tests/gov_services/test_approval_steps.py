@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from core.audit import audit_events_for
+from gov_services.catalogue.services import service_item_steps_set
+from gov_services.catalogue.steps import StepPlan, default_plan, overall_limit, plan_errors
 from gov_services.models import (
     CalendarDay,
     Escalation,
@@ -22,12 +24,10 @@ from gov_services.models import (
     ServiceRequest,
 )
 from gov_services.selectors.calendar import calendar_changed
-from gov_services.services import item_steps
 from gov_services.services import requests as services
 from gov_services.services.queue import service_requests_bulk_assign
 from gov_services.services.requests.steps import request_steps
-from gov_services.services.supervision.sweep import supervision_sweep_run
-from gov_services.steps import StepPlan, default_plan, overall_limit, plan_errors
+from gov_services.supervision.services.sweep import supervision_sweep_run
 from tests.clock import clock_at
 from tests.factories import (
     DepartmentMembershipFactory,
@@ -65,7 +65,7 @@ def item(department):
     """Accept in 1, review in 3, approve in 2 working days; the approver may not be the reviewer."""
     item = ServiceItemFactory(department=department, name="最低生活保障申请", lowest_level="village",
                               legal_limit_days=20, promised_limit_days=5, form_schema=[])
-    item_steps.service_item_steps_set(item=item, actor=None, overall_limit_fixed=False, steps=[
+    service_item_steps_set(item=item, actor=None, overall_limit_fixed=False, steps=[
         StepPlan("accept", 1), StepPlan("review", 3), StepPlan("approve", 2, separate_from=("review",))])
     RequiredMaterialFactory(item=item, name="身份证", form="scan", required=True, position=1)
     return item
@@ -115,8 +115,8 @@ def test_the_overall_limit_is_the_sum_of_the_steps_after_acceptance_unless_set_b
     item.refresh_from_db()
     assert (item.promised_limit_days, item.overall_limit_fixed) == (5, False)
     assert list(item.steps.values_list("kind", "limit_days")) == [("accept", 1), ("review", 3), ("approve", 2)]
-    item_steps.service_item_steps_set(item=item, actor=None, overall_limit_fixed=True, promised_limit_days=4,
-                                      steps=[StepPlan("accept", 1), StepPlan("review", 3), StepPlan("approve", 2)])
+    service_item_steps_set(item=item, actor=None, overall_limit_fixed=True, promised_limit_days=4,
+                           steps=[StepPlan("accept", 1), StepPlan("review", 3), StepPlan("approve", 2)])
     item.refresh_from_db()
     assert item.promised_limit_days == 4
     assert audit_events_for(item).filter(action="service_item.steps_set").count() == 2
@@ -124,12 +124,12 @@ def test_the_overall_limit_is_the_sum_of_the_steps_after_acceptance_unless_set_b
 
 def test_steps_beyond_the_legal_limit_or_without_approval_are_refused_and_nothing_changes(item):
     with pytest.raises(ValidationError) as refused:
-        item_steps.service_item_steps_set(item=item, actor=None, overall_limit_fixed=False, steps=[
+        service_item_steps_set(item=item, actor=None, overall_limit_fixed=False, steps=[
             StepPlan("accept", 1), StepPlan("review", 15), StepPlan("approve", 10)])
     assert "法定时限" in str(refused.value) or "legal limit" in str(refused.value)
     with pytest.raises(ValidationError):
-        item_steps.service_item_steps_set(item=item, actor=None, overall_limit_fixed=False,
-                                          steps=[StepPlan("accept", 1), StepPlan("review", 3)])
+        service_item_steps_set(item=item, actor=None, overall_limit_fixed=False,
+                               steps=[StepPlan("accept", 1), StepPlan("review", 3)])
     assert item.steps.count() == 3
 
 
@@ -228,7 +228,7 @@ def test_a_step_nobody_holds_is_refused_until_someone_claims_it(operator, statio
 
 
 def test_a_head_only_step_is_refused_to_an_officer(operator, station, item, officer, head):
-    item_steps.service_item_steps_set(item=item, actor=None, overall_limit_fixed=False, steps=[
+    service_item_steps_set(item=item, actor=None, overall_limit_fixed=False, steps=[
         StepPlan("accept", 1), StepPlan("review", 3), StepPlan("approve", 2, role="head")])
     filed = submit(operator, station, item)
     services.service_request_accept(request=filed, actor=officer)
@@ -240,7 +240,7 @@ def test_a_head_only_step_is_refused_to_an_officer(operator, station, item, offi
 
 
 def test_an_optional_step_comes_in_its_place_and_needs_a_record(operator, station, item, officer):
-    item_steps.service_item_steps_set(item=item, actor=None, overall_limit_fixed=False, steps=[
+    service_item_steps_set(item=item, actor=None, overall_limit_fixed=False, steps=[
         StepPlan("accept", 1), StepPlan("inspection", 2), StepPlan("review", 3), StepPlan("approve", 2)])
     filed = submit(operator, station, item)
     services.service_request_accept(request=filed, actor=officer)

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from gov_services import catalogue_cells
-from gov_services import catalogue_io as cio
+from gov_services.catalogue import cells
+from gov_services.catalogue import spreadsheets as cio
 from tests.factories import ServiceItemFactory
 from tests.gov_services.catalogue_files import SCHEMA
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("english_messages")
     ("12.", 1200), ("１２.５", 1250), ("-0", 0),  # read as every money field of the project reads them (core.money)
 ])
 def test_fee_in_yuan_becomes_exact_fen(text, fen):
-    assert catalogue_cells.parse_fee_fen(text) == fen
+    assert cells.parse_fee_fen(text) == fen
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -33,7 +33,7 @@ def test_fee_in_yuan_becomes_exact_fen(text, fen):
 ])
 def test_a_bad_fee_is_refused_with_a_reason(text, fragment):
     with pytest.raises(ValidationError, match=fragment):
-        catalogue_cells.parse_fee_fen(text)
+        cells.parse_fee_fen(text)
 
 
 @pytest.mark.parametrize("fen, text", [(0, "0.00"), (1, "0.01"), (500, "5.00"), (1250, "12.50"), (120000, "1200.00")])
@@ -42,19 +42,19 @@ def test_fees_are_written_as_yuan_with_two_decimals_and_read_back(department, fe
     fee = [column.key for column in cio.COLUMNS].index("fee")
     item = ServiceItemFactory(department=department, fee_fen=fen)
     assert cio.item_row(item, fmt="csv")[fee] == text and cio.item_row(item, fmt="xlsx")[fee] == Decimal(text)
-    assert catalogue_cells.parse_fee_fen(text) == fen
+    assert cells.parse_fee_fen(text) == fen
 
 
 @pytest.mark.parametrize("text, value", [
     ("是", True), ("否", False), ("", False), ("Y", True), ("no", False), ("TRUE", True), ("0", False), ("√", True),
 ])
 def test_yes_no_cells(text, value):
-    assert catalogue_cells.parse_bool(text) is value
+    assert cells.parse_bool(text) is value
 
 
 def test_a_yes_no_cell_with_something_else_is_refused():
     with pytest.raises(ValidationError, match="not 是 or 否"):
-        catalogue_cells.parse_bool("也许")
+        cells.parse_bool("也许")
 
 
 @pytest.mark.parametrize("text, value", [
@@ -63,7 +63,7 @@ def test_a_yes_no_cell_with_something_else_is_refused():
     ("Administrative licence", "licence"), ("convenience service", "convenience"),
 ])
 def test_categories_by_chinese_label_value_or_english_name(text, value):
-    assert catalogue_cells.parse_category(text) == value
+    assert cells.parse_category(text) == value
 
 
 @pytest.mark.parametrize("text, value", [
@@ -71,10 +71,10 @@ def test_categories_by_chinese_label_value_or_english_name(text, value):
     ("县级", "county"), ("县", "county"), ("市级", "city"), ("village", "village"), ("Township", "township"),
 ])
 def test_accepting_levels_by_chinese_label_or_value(text, value):
-    assert catalogue_cells.parse_level(text) == value
+    assert cells.parse_level(text) == value
 
 
-@pytest.mark.parametrize("parser, text", [(catalogue_cells.parse_category, "彩票"), (catalogue_cells.parse_level, "省级")])
+@pytest.mark.parametrize("parser, text", [(cells.parse_category, "彩票"), (cells.parse_level, "省级")])
 def test_unknown_category_or_level_lists_the_choices(parser, text):
     with pytest.raises(ValidationError) as caught:
         parser(text)
@@ -96,9 +96,9 @@ def test_unknown_category_or_level_lists_the_choices(parser, text):
     ("", []),
 ])
 def test_materials_cell_syntax(text, materials):
-    parsed = catalogue_cells.parse_materials(text)
+    parsed = cells.parse_materials(text)
     assert [(m["name"], m["form"], m["required"], m["note"]) for m in parsed] == materials
-    assert catalogue_cells.parse_materials(catalogue_cells.format_materials(parsed)) == parsed
+    assert cells.parse_materials(cells.format_materials(parsed)) == parsed
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -110,14 +110,14 @@ def test_materials_cell_syntax(text, materials):
 ])
 def test_a_bad_materials_cell_says_why(text, fragment):
     with pytest.raises(ValidationError) as caught:
-        catalogue_cells.parse_materials(text)
+        cells.parse_materials(text)
     assert fragment in " ".join(caught.value.messages)
 
 
 def test_an_e_form_cell_must_be_valid_json_and_a_valid_schema():
-    assert catalogue_cells.parse_schema("") == []
-    assert catalogue_cells.parse_schema(json.dumps(SCHEMA, ensure_ascii=False)) == SCHEMA
+    assert cells.parse_schema("") == []
+    assert cells.parse_schema(json.dumps(SCHEMA, ensure_ascii=False)) == SCHEMA
     with pytest.raises(ValidationError, match="not valid JSON"):
-        catalogue_cells.parse_schema('[{"name": "x",}]')
+        cells.parse_schema('[{"name": "x",}]')
     with pytest.raises(ValidationError, match="unknown type"):
-        catalogue_cells.parse_schema('[{"name": "x", "type": "colour", "label": "颜色"}]')
+        cells.parse_schema('[{"name": "x", "type": "colour", "label": "颜色"}]')

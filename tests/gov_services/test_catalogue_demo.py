@@ -20,7 +20,7 @@ def test_the_demo_catalogue_is_believable_and_seeding_twice_adds_nothing():
     from core.models import AuditEvent, ImportJob
     from demo.seeding.catalogue import seed_catalogue
     from demo.seeding.county import seed_admins, seed_departments, seed_regions
-    from gov_services.eforms import build_form, validate_schema
+    from gov_services.catalogue.eforms import build_form, validate_schema
 
     progress = _Progress()
     demo = seed_regions(progress)

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from gov_services import catalogue_io as cio
+from gov_services.catalogue import spreadsheets as cio
 from gov_services.models import ServiceItem
 from tests.factories import RequiredMaterialFactory, ServiceItemFactory
 from tests.gov_services.catalogue_files import HEADER, SCHEMA, csv_bytes, do_import, row

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from core.models import AuditEvent
-from gov_services import catalogue_io as cio
+from gov_services.catalogue import spreadsheets as cio
 from gov_services.models import RequiredMaterial, ServiceItem
 from tests.factories import DepartmentFactory, ServiceItemFactory
 from tests.gov_services.catalogue_files import HEADER, SCHEMA, csv_bytes, do_import, row, xlsx_bytes

@@ -11,8 +11,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from core.models import AuditEvent, ImportJob
+from gov_services.catalogue.imports import catalogue_import_submit
 from gov_services.models import ServiceItem
-from gov_services.services.catalogue_import import catalogue_import_submit
 from tests.factories import RequiredMaterialFactory, region
 from tests.gov_services.catalogue_screens import login, url
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 
 from core.audit import audit_events_for
 from core.models import AuditEvent
+from gov_services.catalogue import services
 from gov_services.models import RequiredMaterial, ServiceItem
-from gov_services.services import catalogue as services
 from tests.factories import ServiceItemFactory
 
 # Messages are asserted by their English msgids (the english_messages fixture, conftest.py).

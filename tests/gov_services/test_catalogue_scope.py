@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from gov_services.selectors import catalogue as selectors
+from gov_services.catalogue import selectors
 from stations.scope import scope_for
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory, region
 

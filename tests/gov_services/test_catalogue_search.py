@@ -3,7 +3,7 @@ office accepts items."""
 
 import pytest
 
-from gov_services.selectors import catalogue as selectors
+from gov_services.catalogue import selectors
 from tests.factories import DepartmentFactory, ServiceItemFactory
 
 # Messages are asserted by their English msgids (the english_messages fixture, conftest.py).

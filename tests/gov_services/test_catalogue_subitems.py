@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.models import AuditEvent
-from gov_services import catalogue_io as cio
+from gov_services.catalogue import spreadsheets as cio
+from gov_services.catalogue.imports import catalogue_import
+from gov_services.catalogue.services import service_item_create, service_item_update
 from gov_services.models import ServiceItem
-from gov_services.services.catalogue import service_item_create, service_item_update
-from gov_services.services.catalogue_import import catalogue_import
 from tests.factories import DepartmentFactory, ServiceItemFactory, region
 
 pytestmark = pytest.mark.django_db

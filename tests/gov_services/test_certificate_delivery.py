@@ -1,5 +1,5 @@
 # ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
-"""Delivering and re-using certificates (gov_services/services/certificates): mailing, printing to the holder
+"""Delivering and re-using certificates (gov_services/certificates/services): mailing, printing to the holder
 or a collector, reprints, and attaching a certificate from the wallet to a later application."""
 
 import uuid
@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import AuditEvent
-from gov_services.services import certificates as services
+from gov_services.certificates import services
 from tests.factories import ServiceRequestFactory, UserFactory, valid_id_number
 from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     HOLDER_NAME,

@@ -1,5 +1,5 @@
 # ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
-"""Issuing certificates (gov_services/services/certificates): numbering, signing, rendering the PDF (with a TSA,
+"""Issuing certificates (gov_services/certificates/services): numbering, signing, rendering the PDF (with a TSA,
 after commit, retried after a failure), who issues, and automatic issuance on approval."""
 
 import datetime
@@ -10,9 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.models import AuditEvent
+from gov_services.certificates import selectors, services
 from gov_services.models import Certificate, CertificateType, RequestEvent, ServiceRequest
-from gov_services.selectors import certificates as selectors
-from gov_services.services import certificates as services
 from gov_services.services import requests as request_services
 from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.factories import ServiceRequestFactory, valid_id_number
@@ -28,6 +27,7 @@ from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     squash,
     station_operator,
 )
+from tests.gov_services.dept_helpers import act
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 
@@ -175,16 +175,30 @@ def test_only_an_officer_of_the_department_issues(approved, seal, county_admin, 
 
 def test_automatic_issuance_on_approval_where_the_item_says_so(cert_item, station, officer, seal):
     CertificateType.objects.filter(item=cert_item).update(auto_issue=True)
-    request = approved_request(cert_item, station, officer)  # the approval issues it
+    request = approved_request(cert_item, station, officer)  # the approval's certificate step issues it
     certificate = request.certificates.get()
     assert certificate.status == Certificate.Status.VALID and certificate.issued_by is None
     assert services.certificate_issue_on_approval(request=request) is None  # already issued
     assert request.certificates.count() == 1
 
 
+def test_approving_on_the_request_page_issues_the_automatic_certificate(client, cert_item, station, officer, seal):
+    CertificateType.objects.filter(item=cert_item).update(auto_issue=True)
+    request = ServiceRequestFactory(item=cert_item, station=station, applicant_name=HOLDER_NAME,
+                                    form_data={"purpose": "job"})
+    request_services.service_request_accept(request=request, actor=officer)
+    request_services.service_request_start_review(request=request, actor=officer)
+    client.force_login(officer)
+    assert act(client, request, "approve", note="同意", confirm="on").status_code == 302
+    request.refresh_from_db()
+    certificate = request.certificates.get()
+    assert request.status == ServiceRequest.Status.APPROVED
+    assert certificate.status == Certificate.Status.VALID and certificate.issued_by is None
+
+
 def test_automatic_issuance_without_a_seal_leaves_a_note_and_does_not_fail(cert_item, station, officer):
     CertificateType.objects.filter(item=cert_item).update(auto_issue=True)
-    request = approved_request(cert_item, station, officer)  # the approval tried, and left a note
+    request = approved_request(cert_item, station, officer)  # the certificate step tried, and left a note
     assert request.status == ServiceRequest.Status.APPROVED and not request.certificates.exists()
     note = request.events.get(internal=True, action="note")
     assert "seal" in note.note or "印章" in note.note
@@ -207,7 +221,7 @@ def test_the_issued_pdf_stays_the_same_when_rendering_runs_twice(issued):
 
 def test_a_failed_render_is_marked_and_can_be_retried(approved, officer, seal, monkeypatch,
                                                       django_capture_on_commit_callbacks):
-    from gov_services.services.certificates import issue
+    from gov_services.certificates.services import issue
 
     def broken(**kwargs):
         raise RuntimeError("renderer down")

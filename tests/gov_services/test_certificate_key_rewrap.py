@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.models import AuditEvent
+from gov_services.certificates import services
 from gov_services.models import CountySigningCertificate, SigningKey
-from gov_services.services import certificates as services
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_keys_sealed_with_the_old_secret_open_again_after_the_rewrap(keys_under_
     key.refresh_from_db()
     signer.refresh_from_db()
     assert _opens(key)
-    from gov_services import certificate_pki as pki
+    from gov_services.certificates import pki
     pki.check_signer(certificate_pem=signer.certificate_pem, private_key_pem=signer.private_key_pem,
                      passphrase=services.key_passphrase())
     assert set(AuditEvent.objects.filter(action="certificate_key.rewrap").values_list("target_repr", flat=True)) \

@@ -13,9 +13,7 @@ from asn1crypto import tsp
 from cryptography import x509
 from django.urls import reverse
 
-from gov_services import certificate_pki as pki
-from gov_services import tsa_simulator
-from gov_services.services import certificates as services
+from gov_services.certificates import pki, services, tsa_simulator
 from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.factories import DepartmentMembershipFactory, UserFactory
 from tests.gov_services.certificate_helpers import approved, cert_item, holder, seal  # noqa: F401  fixtures

@@ -4,8 +4,8 @@ same moment (the counter row lock), and a double click issues one certificate (t
 
 import pytest
 
+from gov_services.certificates import services
 from gov_services.models import Certificate
-from gov_services.services import certificates as services
 from tests.concurrency import run_together
 from tests.factories import valid_id_number
 from tests.gov_services.certificate_helpers import approved_request, cert_item, seal  # noqa: F401  fixtures
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("private_files")]
 @pytest.fixture
 def no_render(monkeypatch):
     """The PDF is not what these tests are about: skip the after-commit render."""
-    from gov_services.services.certificates import issue
+    from gov_services.certificates.services import issue
 
     monkeypatch.setattr(issue, "_render_after_commit", lambda certificate_id: None)
 

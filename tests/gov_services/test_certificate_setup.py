@@ -1,12 +1,12 @@
 # ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
-"""Setting up certificates (gov_services/services/certificates): layouts, department seals, who may set them up,
+"""Setting up certificates (gov_services/certificates/services): layouts, department seals, who may set them up,
 and the county's demo signing certificate."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from gov_services.certificates import services
 from gov_services.models import CertificateType, CountySigningCertificate
-from gov_services.services import certificates as services
 from tests.factories import UserFactory, jpeg_bytes
 from tests.gov_services.certificate_helpers import cert_item, seal_png  # noqa: F401  fixtures
 

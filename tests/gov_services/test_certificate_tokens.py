@@ -1,4 +1,4 @@
-"""The QR token (gov_services/certificate_tokens.py): signing, verifying, and every way to break it."""
+"""The QR token (gov_services/certificates/tokens.py): signing, verifying, and every way to break it."""
 
 import datetime
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gov_services import certificate_tokens as tokens
-from gov_services.certificate_tokens import Claims, Outcome
+from gov_services.certificates import tokens
+from gov_services.certificates.tokens import Claims, Outcome
 
 KEY = tokens.generate_private_key()
 OTHER_KEY = tokens.generate_private_key()

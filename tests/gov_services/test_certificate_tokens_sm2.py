@@ -12,10 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from gmssl import sm2 as gmssl_sm2
 
-from gov_services import certificate_tokens as tokens
-from gov_services.certificate_tokens import Claims, Outcome
-from gov_services.selectors import certificates as selectors
-from gov_services.services import certificates as services
+from gov_services.certificates import selectors, services, tokens
+from gov_services.certificates.tokens import Claims, Outcome
 from tests.factories import DepartmentMembershipFactory, UserFactory
 from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     approved,

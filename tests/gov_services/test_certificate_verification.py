@@ -1,5 +1,5 @@
 # ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
-"""Verifying and revoking certificates (gov_services/services/certificates): encrypted signing keys and their
+"""Verifying and revoking certificates (gov_services/certificates/services): encrypted signing keys and their
 rotation, forged, tampered and expired tokens, revocation and the signed revocation list."""
 
 import datetime
@@ -9,10 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.models import AuditEvent
-from gov_services import certificate_tokens as tokens
+from gov_services.certificates import selectors, services, tokens
 from gov_services.models import Certificate, SigningKey
-from gov_services.selectors import certificates as selectors
-from gov_services.services import certificates as services
 from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     approved,
     cert_item,

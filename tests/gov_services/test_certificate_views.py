@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from core.models import AuditEvent
+from gov_services.certificates import selectors
+from gov_services.certificates.views_verify import VERIFY_ATTEMPTS
 from gov_services.models import Certificate, CertificateType, DepartmentSeal
-from gov_services.selectors import certificates as selectors
-from gov_services.views_certificates_verify import VERIFY_ATTEMPTS
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
@@ -79,7 +79,7 @@ def test_access_certificate_by_id_per_role(request, issued, who, sees):
 
 
 def test_station_staff_lose_sight_of_a_certificate_that_is_mailed(issued, officer, station_operator):
-    from gov_services.services import certificates as services
+    from gov_services.certificates import services
 
     services.certificate_mail(certificate=issued, actor=officer, address="某地", tracking_number="EMS1")
     with pytest.raises(Http404):
@@ -301,7 +301,7 @@ def test_a_photo_without_a_qr_code_gets_a_clear_answer(client):
 
 
 def test_a_revoked_certificate_verifies_as_revoked_with_the_reason(client, issued, officer):
-    from gov_services.services import certificates as services
+    from gov_services.certificates import services
 
     services.certificate_revoke(certificate=issued, actor=officer, reason="证明内容有误")
     body = client.get(f"/verify/{issued.token}").content.decode()
@@ -332,7 +332,7 @@ def test_public_keys_are_published_with_their_ids(client, issued):
 
 
 def test_the_revocation_list_is_published(client, issued, officer):
-    from gov_services.services import certificates as services
+    from gov_services.certificates import services
 
     services.certificate_revoke(certificate=issued, actor=officer, reason="x")
     data = client.get(url("certificate-revocations")).json()

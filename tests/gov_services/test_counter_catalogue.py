@@ -92,7 +92,7 @@ def test_an_item_accepted_only_higher_up_or_elsewhere_is_not_filed_at_a_village_
 def test_the_counter_and_the_online_form_read_one_rule_both_ways(laoting):
     """For every place and item: the item is in the place's catalogue exactly when the place is offered for
     the item online (the counter's search and the resident's village list)."""
-    from gov_services.selectors.catalogue import places_offering, service_items_available_at
+    from gov_services.catalogue.selectors import places_offering, service_items_available_at
 
     places = [laoting[name] for name in ("chengguan", "hujiatuo_village", "nanjie")]
     items = [laoting[name] for name in ("water_there", "lamp_here", "certificate", "community_only",
@@ -147,7 +147,7 @@ def test_an_item_accepted_only_at_a_county_office_and_not_online_sends_the_resid
 
 
 def test_the_counters_search_costs_one_query_however_many_items(laoting, django_assert_num_queries):
-    from gov_services.selectors.catalogue import service_items_available_at
+    from gov_services.catalogue.selectors import service_items_available_at
 
     place = laoting["chengguan"]
     with django_assert_num_queries(1):

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from gov_services.catalogue.selectors import service_item_search
 from gov_services.models import ServiceRequest
-from gov_services.selectors.catalogue import ranked_by_station_use, service_item_search
+from gov_services.selectors.counter import ranked_by_station_use
 from tests.factories import ServiceItemFactory, ServiceRequestFactory
 
 pytestmark = pytest.mark.django_db

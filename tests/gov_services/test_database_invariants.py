@@ -7,8 +7,8 @@ import uuid
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from gov_services.certificates import services
 from gov_services.models import RequestEvent
-from gov_services.services import certificates as services
 from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     HOLDER_NAME,
     approved,

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from gov_services import eforms
+from gov_services.catalogue import eforms
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The catalogue's one search (gov_services.selectors.catalogue.service_item_search, used by the counter,
+"""The catalogue's one search (gov_services.catalogue.selectors.service_item_search, used by the counter,
 the online services and the portal's catalogue) finds items by the words residents say: jieba segmentation
 and stop words as the portal's search (core/zh_text.py), built-in synonyms and a county's own words
 (SearchSynonym), pinyin initials and codes as before. Recall on a list of everyday words."""
@@ -6,8 +6,8 @@ and stop words as the portal's search (core/zh_text.py), built-in synonyms and a
 import pytest
 from django.urls import reverse
 
+from gov_services.catalogue.selectors import service_item_search, service_items_available_at
 from gov_services.models import SearchSynonym
-from gov_services.selectors.catalogue import service_item_search, service_items_available_at
 from tests.factories import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db

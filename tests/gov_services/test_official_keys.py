@@ -12,10 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
-from gov_services import certificate_tokens as tokens
+from gov_services.certificates import selectors, services, tokens
 from gov_services.models import CertificateType, SigningKey
-from gov_services.selectors import certificates as selectors
-from gov_services.services import certificates as services
 from tests.factories import DepartmentMembershipFactory, UserFactory
 from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     approved,

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from gov_services.certificate_tokens import b64url_decode, canonical_json, verify_bytes
+from gov_services.certificates.tokens import b64url_decode, canonical_json, verify_bytes
 from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     approved,
     cert_item,
@@ -40,7 +40,7 @@ def test_the_page_loads_nothing_from_outside_itself(client, issued):
 
 
 def test_the_page_carries_the_keys_the_revocations_and_the_type_titles(client, issued, officer):
-    from gov_services.services import certificates as services
+    from gov_services.certificates import services
 
     services.certificate_revoke(certificate=issued, actor=officer, reason="证明内容有误")
     data = _data(client.get(URL).content.decode())

@@ -15,14 +15,14 @@ from accounts.roles import Role
 from core.models import AuditEvent
 from gov_services.models import FollowUp, Rating, RatingAppeal, RequestEvent
 from gov_services.selectors.calendar import work_calendar
-from gov_services.selectors.department_assessment import department_assessment
-from gov_services.selectors.supervision import follow_up_list
 from gov_services.services.requests.ratings import (
     service_request_rate,
     service_request_rerate,
     service_request_rerate_by_tracking,
 )
-from gov_services.services.supervision.casework import (
+from gov_services.supervision.department_assessment import department_assessment
+from gov_services.supervision.selectors import follow_up_list
+from gov_services.supervision.services.casework import (
     follow_up_record_callback,
     rating_appeal_decide,
     rating_appeal_submit,

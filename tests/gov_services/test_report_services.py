@@ -238,8 +238,8 @@ def test_only_public_appeals_are_listed_and_their_rows_carry_no_personal_data(re
 
 def test_an_overdue_report_is_carded_and_a_bad_rating_opens_the_follow_up(reporter, tree, roads):
     from gov_services.models import FollowUp, SupervisionCard
-    from gov_services.services.supervision.county_settings import supervision_settings_ensure
-    from gov_services.services.supervision.sweep import supervision_sweep_run
+    from gov_services.supervision.services.county_settings import supervision_settings_ensure
+    from gov_services.supervision.services.sweep import supervision_sweep_run
 
     supervision_settings_ensure(county=tree["county"])
     filed = report(reporter, tree)
@@ -254,8 +254,8 @@ def test_an_overdue_report_is_carded_and_a_bad_rating_opens_the_follow_up(report
 
 
 def test_followers_are_told_when_the_sweep_closes_a_report_left_returned(reporter, neighbour, tree, roads):
-    from gov_services.services.supervision.county_settings import supervision_settings_ensure
-    from gov_services.services.supervision.sweep import supervision_sweep_run
+    from gov_services.supervision.services.county_settings import supervision_settings_ensure
+    from gov_services.supervision.services.sweep import supervision_sweep_run
 
     supervision_settings_ensure(county=tree["county"])
     filed = report(reporter, tree)

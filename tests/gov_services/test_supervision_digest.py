@@ -13,7 +13,7 @@ from config.celery import app
 from core.models import SmsOutboxMessage
 from gov_services.models import Escalation, RequestEvent, SupervisionCard, SupervisionSweep
 from gov_services.notifications import render_digest
-from gov_services.services.supervision.sweep import (
+from gov_services.supervision.services.sweep import (
     supervision_sweep_open,
     supervision_sweep_region_run,
     supervision_sweep_run,

@@ -1,4 +1,4 @@
-"""The follow-up deadline rules (gov_services/supervision.py): the callback deadline on the working-day
+"""The follow-up deadline rules (gov_services/supervision/rules.py): the callback deadline on the working-day
 clock and the one bound the database filters overdue follow-ups with. Pure: no database."""
 
 from datetime import date, datetime, timedelta
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from core.timeutil import COUNTY_TZ
 from gov_services.deadlines import WorkCalendar
-from gov_services.supervision import follow_up_due, follow_up_overdue_bound
+from gov_services.supervision.rules import follow_up_due, follow_up_overdue_bound
 
 # Labour Day 2025: 1–5 May off, Sunday 27 April and Saturday 10 May worked.
 CALENDAR = WorkCalendar(holidays={date(2025, 5, d) for d in range(1, 6)},

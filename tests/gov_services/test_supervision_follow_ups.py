@@ -13,10 +13,10 @@ from django.utils import translation
 from core.models import AuditEvent
 from gov_services.models import FollowUp, FollowUpCallback, Rating, RequestEvent, SupervisionSettings
 from gov_services.selectors.calendar import work_calendar
-from gov_services.selectors.department_assessment import department_assessment
-from gov_services.selectors.supervision import follow_up_list
-from gov_services.services.supervision.casework import follow_up_record_callback
-from gov_services.services.supervision.county_settings import supervision_settings_update
+from gov_services.supervision.department_assessment import department_assessment
+from gov_services.supervision.selectors import follow_up_list
+from gov_services.supervision.services.casework import follow_up_record_callback
+from gov_services.supervision.services.county_settings import supervision_settings_update
 from tests.gov_services.supervision_helpers import Office, at, end_of
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.db.models import Count
 
 from core.models import SmsOutboxMessage
 from gov_services.models import Escalation, RequestEvent, ServiceRequest, SupervisionCard
-from gov_services.services.supervision import batches
-from gov_services.services.supervision.county_settings import supervision_settings_ensure
-from gov_services.services.supervision.sweep import supervision_sweep_run
+from gov_services.supervision.services import batches
+from gov_services.supervision.services.county_settings import supervision_settings_ensure
+from gov_services.supervision.services.sweep import supervision_sweep_run
 from tests.concurrency import run_together
 from tests.gov_services.supervision_helpers import Office, at
 

@@ -1,4 +1,4 @@
-"""The supervision rules (gov_services/supervision.py): card thresholds on the working-day clock,
+"""The supervision rules (gov_services/supervision/rules.py): card thresholds on the working-day clock,
 escalation steps, and the assessment score. Pure: no database."""
 
 import importlib
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from core.timeutil import COUNTY_TZ
 from gov_services.deadlines import WorkCalendar
-from gov_services.supervision import (
+from gov_services.supervision.rules import (
     RED,
     YELLOW,
     AssessmentWeights,

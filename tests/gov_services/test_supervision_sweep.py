@@ -18,12 +18,12 @@ from gov_services.models import (
     SupervisionSettings,
 )
 from gov_services.selectors.calendar import work_calendar
-from gov_services.services.supervision.casework import escalation_record_outcome
-from gov_services.services.supervision.county_settings import (
+from gov_services.supervision.services.casework import escalation_record_outcome
+from gov_services.supervision.services.county_settings import (
     supervision_settings_ensure,
     supervision_settings_update,
 )
-from gov_services.services.supervision.sweep import supervision_sweep_run
+from gov_services.supervision.services.sweep import supervision_sweep_run
 from tests.factories import DepartmentFactory, ServiceItemFactory, ServiceRequestFactory
 from tests.gov_services.supervision_helpers import Office, at
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gov_services.models import Escalation, EscalationStep, FollowUp, Rating, SupervisionSettings
-from gov_services.selectors.department_assessment import department_assessment
-from gov_services.services.supervision.sweep import supervision_sweep_run
+from gov_services.supervision.department_assessment import department_assessment
+from gov_services.supervision.services.sweep import supervision_sweep_run
 from tests.factories import DepartmentFactory, ServiceItemFactory, ServiceRequestFactory
 from tests.gov_services.supervision_helpers import Office, at
 

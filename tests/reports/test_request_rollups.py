@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from gov_services.models import Rating, ServiceRequest
 from gov_services.services import requests as services
-from gov_services.services.supervision.casework import rating_appeal_decide, rating_appeal_submit
+from gov_services.supervision.services.casework import rating_appeal_decide, rating_appeal_submit
 from reports.analytics_report import analytics_report
 from reports.gov_report import GovKpiParams
 from reports.models import RequestRollup

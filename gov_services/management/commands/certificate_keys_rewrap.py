@@ -10,7 +10,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gov_services.services import certificates as services
+from gov_services.certificates import services
 
 
 class Command(BaseCommand):

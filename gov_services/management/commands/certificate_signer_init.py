@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from gov_services.services import certificates as services
+from gov_services.certificates import services
 from stations.models import Region
 from stations.regions import codes
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.progress import Progress
 from core.timeutil import COUNTY_TZ
 from gov_services.models import SupervisionSweep
-from gov_services.services.supervision.sweep import supervision_sweep_run, sweep_stage_count
+from gov_services.supervision.services.sweep import supervision_sweep_run, sweep_stage_count
 
 
 class Command(BaseCommand):

@@ -14,16 +14,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.idempotency import fingerprint as form_fingerprint
 from core.idempotency import idempotency_conflict, insert_once
-from gov_services.eforms import apply_bindings, bound_fields, clean_form_data
-from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
-from gov_services.models import Attachment, RequestEvent, ServiceItem, ServiceRequest
-from gov_services.notifications import notify_resident_of_submission
-from gov_services.selectors.catalogue import (
+from gov_services.catalogue.eforms import apply_bindings, bound_fields, clean_form_data
+from gov_services.catalogue.selectors import (
     PLACE_LEVELS,
     parent_item_refusal,
     service_item_available_at,
     village_committee_for,
 )
+from gov_services.identifiers import new_tracking_code, validate_id_number, validate_mobile
+from gov_services.models import Attachment, RequestEvent, ServiceItem, ServiceRequest
+from gov_services.notifications import notify_resident_of_submission
 from gov_services.selectors.routing import appeal_department_for
 from gov_services.services.requests.access import require_signed_in, user_or_none
 from gov_services.services.requests.consent import consent_code_check
@@ -277,9 +277,9 @@ def _check_fields(*, kind, item, appeal_category, description, applicant_name, a
     """Add every problem to `errors`; return the normalised ID number, phone and e-form data.
 
     `place` is where the request is filed: the station's village at a counter, else the village. An
-    item is filed only where it is available (selectors.catalogue.service_items_available_at): the
+    item is filed only where it is available (catalogue.selectors.service_items_available_at): the
     counter's search, the online form and this check ask the same rule. An item with active sub-items is
-    never filed itself: one of its sub-items is (selectors.catalogue.parent_item_refusal)."""
+    never filed itself: one of its sub-items is (catalogue.selectors.parent_item_refusal)."""
     cleaned: dict = {"form_data": {}}
 
     def add(field: str, message) -> None:

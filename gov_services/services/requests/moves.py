@@ -159,19 +159,16 @@ def service_request_step_done(*, request: ServiceRequest, actor: User, note: str
 
 @transaction.atomic
 def service_request_approve(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
-    """审批: the decision to grant; the note (the approval opinion) is required."""
+    """审批: the decision to grant; the note (the approval opinion) is required. Requests knows nothing of
+    certificates: the caller issues an automatic certificate next, in its transaction
+    (`certificate_issue_on_approval`)."""
     lock_request(request)
     require_handler(request, actor)
     to_status = transition(request.status, Action.APPROVE)
     note = require_note(note, _("Write the approval opinion."))
     steps = step_require(request, actor, Action.APPROVE)
-    move_request(request, actor=actor, action=Action.APPROVE, to_status=to_status, note=note,
-                 data=step_complete(steps, actor=user_or_none(actor), now=timezone.now()))
-    # Imported here: certificates build on these request services (access checks), not the reverse.
-    from gov_services.services.certificates import certificate_issue_on_approval
-
-    certificate_issue_on_approval(request=request)  # issues only where the item's certificate is automatic
-    return request
+    return move_request(request, actor=actor, action=Action.APPROVE, to_status=to_status, note=note,
+                        data=step_complete(steps, actor=user_or_none(actor), now=timezone.now()))
 
 
 @transaction.atomic

@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import audit_event_record
 from gov_services.models import FollowUp, Rating, ServiceRequest
-from gov_services.selectors.officer_assessment import request_handler_id
-from gov_services.selectors.requests import track_request
-from gov_services.selectors.supervision import rerate_refusal
+from gov_services.selectors.requests import request_handler_id, rerate_refusal, track_request
 from gov_services.services.requests.access import require_resident_side
 from gov_services.services.requests.events import lock_request, move_request, request_event_record
 from gov_services.workflow import Action, transition

@@ -1,5 +1,6 @@
-"""The steps of one request (gov_services/steps.py has the rules): taken from the item when the request
-is filed, checked before every move that does a step, done and started by it.
+"""The steps of one request (the rules: gov_services/catalogue/steps.py for an item's steps,
+gov_services/steps.py for the action that does each): taken from the item when the request is filed
+(catalogue/selectors.py `item_plan`), checked before every move that does a step, done and started by it.
 
 Checks, in this order, each refused with a message that says why (PermissionDenied):
 * the move belongs to the current step ("approve" while review is not done is refused);
@@ -15,22 +16,16 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from gov_services.catalogue.selectors import item_plan
+from gov_services.catalogue.steps import OPTIONAL_KINDS
 from gov_services.deadlines import add_working_days, extend_for_pause
 from gov_services.models import RequestStep, ServiceRequest, StepKind, StepRole
 from gov_services.selectors.calendar import work_calendar
-from gov_services.steps import OPTIONAL_KINDS, STEP_OF_ACTION, StepPlan, default_plan
+from gov_services.steps import STEP_OF_ACTION
 from gov_services.workflow import Action
 from stations.scope import scope_for
 
 Status = ServiceRequest.Status
-
-
-def item_plan(item) -> list[StepPlan]:
-    """The item's steps, or the default three for an item that has none of its own."""
-    steps = list(item.steps.all()) if item is not None else []
-    if not steps:
-        return default_plan(item.promised_limit_days if item is not None else 0)
-    return [StepPlan(s.kind, s.limit_days, s.role, tuple(s.separate_from)) for s in steps]
 
 
 def _first_event(request: ServiceRequest, action: str):

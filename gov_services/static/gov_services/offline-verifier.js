@@ -1,7 +1,7 @@
 /* The offline certificate verifier (/verify/offline/): checks a CZ1 token against the public keys and the
    signed revocation list the page carries, with the browser's own Ed25519 (WebCrypto) or, for SM2 keys, the
    vendored sm-crypto (static/vendor/sm-crypto/sm2.js, inlined before this script), no network.
-   The format and the steps are docs/certificate-token.md's; gov_services/certificate_tokens.py is the
+   The format and the steps are docs/certificate-token.md's; gov_services/certificates/tokens.py is the
    reference implementation. When online, "Refresh" fetches the county's current keys and revocations
    and keeps them in this browser (localStorage), so a saved copy of the page stays current. */
 (function () {
@@ -149,7 +149,7 @@
     });
   }
 
-  function holderDigest(serial, name, idNumber) {  // certificate_tokens.holder_digest
+  function holderDigest(serial, name, idNumber) {  // gov_services/certificates/tokens.py holder_digest
     var cleanName = (name || "").normalize("NFKC").replace(/\s+/gu, "");
     var text = "CZ1|" + serial + "|" + cleanName + "|" + (idNumber || "").trim().toUpperCase();
     return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (digest) {

@@ -176,7 +176,7 @@ def test_a_change_made_while_the_broker_is_down_is_saved_and_its_delivery_waits_
 def test_the_sweeps_automatic_close_of_a_channels_request_is_sent_too(hotline, receiver, tree,
                                                                        django_capture_on_commit_callbacks):
     from gov_services.models import ChannelRequest
-    from gov_services.services.supervision.sweep import supervision_sweep_run
+    from gov_services.supervision.services.sweep import supervision_sweep_run
     from tests.gov_services.supervision_helpers import Office, at
 
     hotline.webhook_url = receiver.url
