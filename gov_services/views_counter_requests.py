@@ -26,29 +26,20 @@ from gov_services.forms_counter import LedgerFilterForm, ScanUploadForm, Supplem
 from gov_services.identifiers import format_tracking_code
 from gov_services.ledger_export import ledger_sheet
 from gov_services.models import RequestFee, ServiceRequest
+from gov_services.request_display import request_deadline, with_row_display
+from gov_services.selectors.calendar import work_calendar
 from gov_services.selectors.requests import attachment_for_download, request_timeline, station_ledger
 from gov_services.services.fees import fee_due_fen, fee_wallet_payment, service_request_fee_charge
 from gov_services.services.requests import MAX_ATTACHMENT_BYTES, service_request_resubmit
 from gov_services.services.visits import service_request_visit_register
 from gov_services.views_counter_common import CounterAccessMixin, place_service_errors
 from gov_services.views_visit import fee_and_visit_after_filing, fee_wallet_page
-from gov_services.workflow import APPEAL_LIMIT_DAYS, CLOCK_RUNNING, Action
+from gov_services.workflow import APPEAL_LIMIT_DAYS, Action
 from stations.scope import scope_for
 
 Status = ServiceRequest.Status
 
 LEDGER_PAGE_SIZE = 25
-
-
-def deadline_state(service_request: ServiceRequest, now) -> str:
-    """How the ledger and the detail show the deadline: paused | pending | overdue | running | done."""
-    if service_request.status == Status.RETURNED:
-        return "paused"
-    if service_request.due_at is None:
-        return "pending" if service_request.status == Status.SUBMITTED else "done"
-    if service_request.status in CLOCK_RUNNING:
-        return "overdue" if service_request.due_at < now else "running"
-    return "done"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,11 +63,7 @@ class CounterRequestListView(CounterAccessMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        now = timezone.now()
-        rows = list(context["service_requests"])
-        for row in rows:
-            row.tracking_display = format_tracking_code(row.tracking_code)
-            row.deadline_state = deadline_state(row, now)
+        rows = with_row_display(context["service_requests"])
         filters = self.get_filter_form().filters()
         return {**context, "service_requests": rows, "station": self.station, "filter_form": self.get_filter_form(),
                 "filtered": any(filters.values())}
@@ -130,7 +117,7 @@ class CounterRequestDetailView(CounterAccessMixin, View):
         return TemplateResponse(self.request, self.template_name, {
             "service_request": service_request, "station": self.station,
             "tracking_display": format_tracking_code(service_request.tracking_code),
-            "deadline_state": deadline_state(service_request, timezone.now()),
+            "deadline": request_deadline(service_request, now=timezone.now(), calendar=work_calendar()),
             "timeline": _timeline_rows(events),
             "form_rows": display_rows(item.form_schema, service_request.form_data, mask=True) if item else [],
             "attachments": service_request.attachments.select_related("material").order_by("uploaded_at", "pk"),

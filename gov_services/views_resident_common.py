@@ -4,6 +4,7 @@ at the top of every resident form (also used by views_reports).
 """
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,9 +12,11 @@ from core.masking import mask_name
 from core.service_errors import errors_onto
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Rating, ServiceRequest
+from gov_services.request_display import request_deadline
+from gov_services.selectors.calendar import work_calendar
 from gov_services.selectors.requests import request_timeline, rerate_refusal
 from gov_services.services.requests import ATTACHMENTS, FORM_DATA_ERROR_PREFIX
-from gov_services.workflow import CLOCK_RUNNING, Action
+from gov_services.workflow import Action
 
 Status = ServiceRequest.Status
 
@@ -100,7 +103,7 @@ def request_summary(service_request: ServiceRequest) -> dict:
         "tracking_code": format_tracking_code(service_request.tracking_code),
         "status_label": status.label,
         "status_next": STATUS_NEXT.get(status, ""),
-        "clock_running": status in CLOCK_RUNNING and service_request.paused_at is None,
+        "deadline": request_deadline(service_request, now=timezone.now(), calendar=work_calendar()),
         "timeline": timeline,
         "missing": _missing_note(timeline) if status == Status.RETURNED else "",
         "rating": rating,

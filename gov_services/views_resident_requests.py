@@ -22,8 +22,8 @@ from core.masking import mask_id_number
 from gov_services.catalogue import eforms
 from gov_services.forms_reports import AddInformationForm
 from gov_services.forms_resident import RatingForm, ResubmitForm
-from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
+from gov_services.request_display import with_row_display
 from gov_services.selectors.drafts import resident_drafts
 from gov_services.selectors.reports import followed_reports, report_row
 from gov_services.selectors.requests import resident_request_list
@@ -68,8 +68,8 @@ class ResidentServiceRequestListView(LoginRequiredMixin, View):
     def get(self, request):
         page = Paginator(resident_request_list(user=request.user), self.paginate_by).get_page(request.GET.get("page"))
         rows = [{"req": r, "title": r.item.name if r.item_id else (r.subject or r.get_appeal_category_display()),
-                 "tracking_code": format_tracking_code(r.tracking_code)}
-                for r in page.object_list]
+                 "tracking_code": r.code_display, "deadline": r.deadline}
+                for r in with_row_display(page.object_list)]
         followed = [report_row(r) for r in followed_reports(user=request.user)[:20]]
         return TemplateResponse(request, self.template_name, {"page_obj": page, "rows": rows, "followed": followed,
                                                               "drafts": resident_drafts(user=request.user)})

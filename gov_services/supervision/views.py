@@ -24,6 +24,7 @@ from core.personal_data import personal_data_view_record
 from core.service_errors import errors_onto
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Escalation, FollowUp, RatingAppeal
+from gov_services.request_display import with_row_display
 from gov_services.selectors.calendar import work_calendar
 from gov_services.supervision import selectors
 from gov_services.supervision.department_assessment import department_assessment
@@ -39,7 +40,6 @@ from gov_services.supervision.forms import (
     SupervisionSettingsForm,
 )
 from gov_services.supervision.services import casework, county_settings
-from gov_services.views_dept.deadline_hints import deadline_hint
 from stations.mixins import WorkspaceMixin
 
 PAGE_SIZE = 30
@@ -63,14 +63,6 @@ class SupervisionMixin(WorkspaceMixin):
         return {"county": self.county, "counties": selectors.supervision_county_list(user=user),
                 "scope": selectors.supervision_scope_region(user=user, county=self.county),
                 "can_manage": selectors.can_manage_supervision(user=user)}
-
-
-def _decorate(rows) -> list:
-    rows, now, calendar = list(rows), timezone.now(), work_calendar()
-    for row in rows:
-        row.code_display = format_tracking_code(row.tracking_code)
-        row.hint = deadline_hint(row, now=now, calendar=calendar, soon_days=2)
-    return rows
 
 
 class SupervisionBoardView(SupervisionMixin, View):
@@ -104,7 +96,7 @@ class SupervisionRequestListView(SupervisionMixin, View):
                                                 township=townships.get(filters.get("township")),
                                                 card=filters.get("card"))
         page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = _decorate(page.object_list)
+        page.object_list = with_row_display(page.object_list)
         return TemplateResponse(request, self.template_name, {
             **self.base_context(), "form": form, "filtered": bool(filters), "page_obj": page,
             "requests": page.object_list})

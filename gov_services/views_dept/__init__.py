@@ -22,5 +22,6 @@ repeated moves (a double click). Their refusals come back as messages, never as 
 
 Modules: queue.py (the department queue), request_page.py (a request's page), request_actions.py (the moves
 posted from it, the rating appeal), request_files.py (attachments and signature), county_requests.py (the
-admins' list), deadline_hints.py (deadline words and colours), access.py (who may do what).
+admins' list), access.py (who may do what); deadline states, timelines and the material checklist
+come from gov_services/request_display.py.
 """

@@ -8,9 +8,9 @@ from django.views import View
 
 from gov_services.forms_dept import CountyRequestFilterForm
 from gov_services.models import ServiceRequest
+from gov_services.request_display import with_row_display
 from gov_services.selectors import requests as request_selectors
 from gov_services.views_dept.access import admin_region
-from gov_services.views_dept.deadline_hints import with_deadline_hints
 from stations.mixins import CountyStaffMixin
 from stations.models import Region
 from stations.selectors import region_list, station_list
@@ -47,7 +47,7 @@ class CountyRequestListView(CountyStaffMixin, View):
         if filters.get("status"):
             requests = requests.filter(status=filters["status"])
         page = Paginator(requests, COUNTY_PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = with_deadline_hints(page.object_list)
+        page.object_list = with_row_display(page.object_list)
         return TemplateResponse(request, self.template_name, {
             "form": form,
             "filtered": bool(filters),

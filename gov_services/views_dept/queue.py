@@ -17,11 +17,11 @@ from core.http import int_or_none
 from gov_services.filters_dept import QueueFilter
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import SavedQueueView
+from gov_services.request_display import with_row_display
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
 from gov_services.services import queue as queue_services
 from gov_services.views_dept.access import officer_memberships, safe_next
-from gov_services.views_dept.deadline_hints import with_deadline_hints
 from stations.mixins import DepartmentStaffMixin
 
 QUEUE_PAGE_SIZE = 50
@@ -80,7 +80,7 @@ class DepartmentHomeView(DepartmentStaffMixin, View):
             queue = search.qs
         counts = _queue_counts(user=user, department_id=department_id)
         page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = with_deadline_hints(page.object_list)
+        page.object_list = with_row_display(page.object_list)
 
         departments = [
             {"department": m.department, "is_head": m.is_head,

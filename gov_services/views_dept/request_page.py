@@ -14,10 +14,10 @@ from core.pdf_pages import PdfPageError, stored_pdf_page_count
 from core.personal_data import personal_data_view_record
 from gov_services.catalogue.eforms import display_rows
 from gov_services.certificates.views_issue import certificate_panel
-from gov_services.deadlines import working_days_between
 from gov_services.forms_dept import ACTION_SPECS, STAFF_ACTIONS, RequestActionForm
 from gov_services.forms_reports import PublicReplyForm
 from gov_services.models import Department, Rating, ServiceRequest, StepKind
+from gov_services.request_display import STEP_OPEN_STATUSES, step_deadline, with_row_display
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
 from gov_services.selectors.calendar import work_calendar
@@ -33,7 +33,6 @@ from gov_services.views_dept.access import (
     officer_request,
     serving_departments,
 )
-from gov_services.views_dept.deadline_hints import with_deadline_hints
 from gov_services.workflow import Action, allowed_actions
 from stations.mixins import CountyStaffMixin, DepartmentStaffMixin
 from stations.scope import scope_for
@@ -85,9 +84,6 @@ def _with_pdf_pages(attachments: list) -> list:
     return attachments
 
 
-OPEN_STATUSES_FOR_STEPS = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RETURNED})
-
-
 def _step_rows(service_request: ServiceRequest, steps: list, user) -> list[dict]:
     """Each step with its deadline, its state and who holds or did it (the request page's steps table)."""
     now = timezone.now()
@@ -95,20 +91,16 @@ def _step_rows(service_request: ServiceRequest, steps: list, user) -> list[dict]
     calendar = work_calendar()
     rows = []
     for step in steps:
+        deadline = step_deadline(step, is_current=step is current, request=service_request, now=now,
+                                 calendar=calendar)
         if step.done_at is not None:
-            state = "done_late" if step.due_at and step.done_at > step.due_at else "done"
             who = step.done_by
-        elif step is current and service_request.status in OPEN_STATUSES_FOR_STEPS:
-            paused = service_request.paused_at is not None
-            state = "paused" if paused else ("overdue" if step.due_at and step.due_at < now else "running")
+        elif step is current and service_request.status in STEP_OPEN_STATUSES:
             who = service_request.assignee
         else:
-            state, who = "waiting", None
-        days_left = (working_days_between(now, step.due_at, calendar)
-                     if state == "running" and step.due_at else None)
-        rows.append({"step": step, "state": state, "who": who, "is_current": step is current,
-                     "days_left": days_left, "separate_from": [StepKind(k).label for k in step.separate_from
-                                                                if k in StepKind.values]})
+            who = None
+        rows.append({"step": step, "deadline": deadline, "who": who, "is_current": step is current,
+                     "separate_from": [StepKind(k).label for k in step.separate_from if k in StepKind.values]})
     return rows
 
 
@@ -162,7 +154,7 @@ class RequestPageMixin:
                                              ("applicant_phone", bool(service_request.applicant_phone))) if shown],
             purpose=_("handling the request in the department") if full_view else _("supervising the request"))
         schema = service_request.item.form_schema if service_request.item_id else []
-        with_deadline_hints([service_request])
+        with_row_display([service_request])
         return TemplateResponse(request, self.template_name, {
             "sr": service_request,
             "member": member,

@@ -274,7 +274,7 @@ def test_the_request_page_shows_each_steps_deadline_and_holder_and_the_refusal(c
     client.force_login(officer)
     response = client.get(reverse("gov_services:dept-request-detail", args=[filed.pk]))
     rows = {row["step"].kind: row for row in response.context["steps"]}
-    assert rows["review"]["who"] == officer and rows["review"]["state"] == "done"
+    assert rows["review"]["who"] == officer and rows["review"]["deadline"].state == "done_on_time"
     assert rows["approve"]["is_current"] and rows["approve"]["who"] == officer
     assert "其他人" in response.context["step_refusal"]
     assert "data-scan=" in response.content.decode()  # the scan is a thumbnail for the viewer

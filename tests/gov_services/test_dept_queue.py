@@ -1,5 +1,5 @@
 """The department queue (/dept/): its buckets, sorting and counts, the departments an officer sees, its
-query count, and the deadline hint on each row (head, colleague and the other
+query count, and the deadline on each row (head, colleague and the other
 department's officer are in conftest.py)."""
 
 import datetime
@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gov_services.deadlines import WorkCalendar, add_working_days
+from gov_services.deadlines import add_working_days
 from gov_services.models import ServiceRequest
+from gov_services.request_display import Deadline
 from gov_services.selectors.calendar import work_calendar
-from gov_services.views_dept.deadline_hints import DeadlineHint, deadline_hint
 from tests.factories import (
     DepartmentMembershipFactory,
     ServiceItemFactory,
@@ -62,10 +62,10 @@ def test_queue_sorts_each_bucket_by_deadline_and_counts_every_bucket(client, off
     assert bucket("all") == [waiting, late, mine_soon, mine_later, new]
 
     rows = {r.pk: r for r in client.get(QUEUE, {"bucket": "all"}).context["requests"]}
-    assert rows[late.pk].hint.state == "overdue" and rows[late.pk].hint.days > 0
-    assert rows[mine_soon.pk].hint == DeadlineHint("due_soon", 1)
-    assert rows[waiting.pk].hint.state == "paused"
-    assert rows[new.pk].hint.state == "not_started"
+    assert rows[late.pk].deadline.state == "overdue" and rows[late.pk].deadline.days > 0
+    assert rows[mine_soon.pk].deadline == Deadline("due_soon", 1)
+    assert rows[waiting.pk].deadline.state == "paused"
+    assert rows[new.pk].deadline.state == "not_started"
     body = client.get(QUEUE, {"bucket": "all"}).content.decode()
     assert late.applicant_id_number not in body and late.masked_id_number in body  # masked in lists
     assert f'action="{action_url(new)}"' in body  # a claim button on the unassigned row only
@@ -141,28 +141,3 @@ def test_queue_costs_the_same_queries_for_5_or_30_requests(client, officer, head
     # (one query), page count, the page, the department's members (for the search's "held by" and on the
     # cards), the saved views; the request's savepoint pair; the storefront's unread-notification count
     assert few <= 15
-
-
-# --- the deadline hint (pure) --------------------------------------------------------------------
-
-def _at(day: str, hour: int = 10) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(f"{day}T{hour:02d}:00:00+08:00")
-
-
-@pytest.mark.parametrize("status, due, paused, completed, now, expected", [
-    (S.SUBMITTED, None, None, None, "2025-03-03", DeadlineHint("not_started")),
-    (S.RETURNED, "2025-03-05", "2025-03-03", None, "2025-03-04", DeadlineHint("paused")),
-    (S.ACCEPTED, "2025-03-14", None, None, "2025-03-03", DeadlineHint("due", 9)),        # Mon → Fri next week
-    (S.ACCEPTED, "2025-03-05", None, None, "2025-03-03", DeadlineHint("due_soon", 2)),
-    (S.UNDER_REVIEW, "2025-03-03", None, None, "2025-03-03", DeadlineHint("today")),
-    (S.ACCEPTED, "2025-03-07", None, None, "2025-03-11", DeadlineHint("overdue", 2)),    # Fri → Tue
-    (S.ACCEPTED, "2025-03-07", None, None, "2025-03-08", DeadlineHint("overdue", 0)),    # Fri → Sat
-    (S.COMPLETED, "2025-03-07", None, "2025-03-06", "2025-03-20", DeadlineHint("done_on_time")),
-    (S.COMPLETED, "2025-03-07", None, "2025-03-10", "2025-03-20", DeadlineHint("done_late", 1)),
-    (S.REJECTED, None, None, None, "2025-03-20", DeadlineHint("none")),
-])
-def test_deadline_hint_counts_working_days(status, due, paused, completed, now, expected):
-    request = ServiceRequest(status=status, due_at=_at(due, 23) if due else None,
-                             paused_at=_at(paused) if paused else None,
-                             completed_at=_at(completed) if completed else None)
-    assert deadline_hint(request, now=_at(now), calendar=WorkCalendar(), soon_days=2) == expected

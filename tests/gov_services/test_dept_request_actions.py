@@ -124,7 +124,7 @@ def test_return_for_supplement_with_a_note_pauses_the_clock(client, officer, fil
     event = RequestEvent.objects.get(request=filed, action="return_for_supplement")
     assert (event.note, event.internal, event.data["returned_from"]) == ("缺户口簿复印件", False, S.ACCEPTED)
     row = client.get(detail_url(filed)).context["sr"]
-    assert row.hint.state == "paused"
+    assert row.deadline.state == "paused"
 
 
 def test_refuse_needs_a_reason(client, officer, filed):

@@ -1,0 +1,103 @@
+"""gov_services/request_display.py: the one deadline vocabulary (pure, at its boundaries) and what the
+request pages show with it."""
+
+import datetime
+
+import pytest
+
+from gov_services.deadlines import WorkCalendar
+from gov_services.models import RequestStep, ServiceRequest
+from gov_services.request_display import Deadline, request_deadline, step_deadline
+
+S = ServiceRequest.Status
+
+
+def _at(day: str, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(f"{day}T{hour:02d}:{minute:02d}:00+08:00")
+
+
+def _request(status, *, due=None, paused=None, completed=None) -> ServiceRequest:
+    return ServiceRequest(status=status, due_at=_at(due, 23) if due else None, paused_at=_at(paused) if paused else None,
+                          completed_at=_at(completed) if completed else None)
+
+
+# --- a request's deadline (pure; 2025-03-03 is a Monday) ---------------------------------------------
+
+@pytest.mark.parametrize("status, due, paused, completed, now, expected", [
+    (S.SUBMITTED, None, None, None, "2025-03-03", Deadline("not_started")),
+    (S.RETURNED, "2025-03-05", "2025-03-03", None, "2025-03-04", Deadline("paused")),
+    (S.RETURNED, None, "2025-03-03", None, "2025-03-04", Deadline("paused")),           # returned before acceptance
+    (S.RETURNED, None, None, None, "2025-03-04", Deadline("paused")),                   # by its status alone
+    (S.CLOSED, "2025-03-05", "2025-03-03", None, "2025-03-20", Deadline("none")),       # expired: nobody waits
+    (S.ACCEPTED, "2025-03-14", None, None, "2025-03-03", Deadline("due", 9)),           # Mon → Fri next week
+    (S.ACCEPTED, "2025-03-06", None, None, "2025-03-03", Deadline("due", 3)),           # one past "soon"
+    (S.ACCEPTED, "2025-03-05", None, None, "2025-03-03", Deadline("due_soon", 2)),      # the last "soon" day
+    (S.APPROVED, "2025-03-04", None, None, "2025-03-03", Deadline("due_soon", 1)),      # the clock runs until done
+    (S.REFUSED, "2025-03-10", None, None, "2025-03-07", Deadline("due_soon", 1)),       # Fri → Mon skips the weekend
+    (S.UNDER_REVIEW, "2025-03-03", None, None, "2025-03-03", Deadline("today")),
+    (S.ACCEPTED, "2025-03-07", None, None, "2025-03-08", Deadline("overdue", 0)),       # Fri → Sat
+    (S.ACCEPTED, "2025-03-07", None, None, "2025-03-11", Deadline("overdue", 2)),       # Fri → Tue
+    (S.COMPLETED, "2025-03-07", None, "2025-03-06", "2025-03-20", Deadline("done_on_time")),
+    (S.RATED, "2025-03-07", None, "2025-03-10", "2025-03-20", Deadline("done_late", 1)),
+    (S.CLOSED, "2025-03-07", None, "2025-03-07", "2025-03-20", Deadline("done_on_time")),  # closed after completion
+    (S.REJECTED, None, None, None, "2025-03-20", Deadline("none")),
+])
+def test_a_requests_deadline_counts_working_days(status, due, paused, completed, now, expected):
+    request = _request(status, due=due, paused=paused, completed=completed)
+    assert request_deadline(request, now=_at(now), calendar=WorkCalendar()) == expected
+
+
+def test_the_minute_the_deadline_passes_it_is_overdue_by_zero_working_days():
+    request = ServiceRequest(status=S.ACCEPTED, due_at=_at("2025-03-03", 17))
+    assert request_deadline(request, now=_at("2025-03-03", 17), calendar=WorkCalendar()) == Deadline("today")
+    assert request_deadline(request, now=_at("2025-03-03", 17, 1), calendar=WorkCalendar()) == Deadline("overdue")
+
+
+def test_completed_at_the_deadline_itself_is_on_time():
+    request = ServiceRequest(status=S.COMPLETED, due_at=_at("2025-03-07", 17), completed_at=_at("2025-03-07", 17))
+    assert request_deadline(request, now=_at("2025-03-20"), calendar=WorkCalendar()).state == "done_on_time"
+
+
+def test_holidays_and_make_up_days_count_as_the_calendar_says():
+    # Mon 3 March a holiday, Sat 8 March a make-up working day.
+    calendar = WorkCalendar(holidays={datetime.date(2025, 3, 3)}, workdays={datetime.date(2025, 3, 8)})
+    request = ServiceRequest(status=S.ACCEPTED, due_at=_at("2025-03-10", 23))
+    assert request_deadline(request, now=_at("2025-03-02"), calendar=calendar) == Deadline("due", 6)
+
+
+def test_soon_is_the_callers_number_of_working_days():
+    request = ServiceRequest(status=S.ACCEPTED, due_at=_at("2025-03-06", 23))
+    assert request_deadline(request, now=_at("2025-03-03"), calendar=WorkCalendar(), soon_days=3).state == "due_soon"
+
+
+@pytest.mark.parametrize("state, css, running, done", [
+    ("overdue", "overdue", True, False), ("today", "soon", True, False), ("due_soon", "soon", True, False),
+    ("due", "ok", True, False), ("paused", "paused", False, False), ("not_started", "ok", False, False),
+    ("done_late", "overdue", False, True), ("done_on_time", "ok", False, True), ("none", "ok", False, False),
+])
+def test_each_state_has_one_colour_and_says_whether_the_clock_runs(state, css, running, done):
+    deadline = Deadline(state)
+    assert (deadline.css, deadline.is_running, deadline.is_done) == (css, running, done)
+
+
+# --- an approval step's deadline (pure) -----------------------------------------------------------------
+
+def _step(*, due=None, done=None) -> RequestStep:
+    return RequestStep(due_at=_at(due, 23) if due else None, done_at=_at(done) if done else None)
+
+
+@pytest.mark.parametrize("step, is_current, status, paused, now, expected", [
+    (_step(due="2025-03-05", done="2025-03-04"), False, S.UNDER_REVIEW, None, "2025-03-10", Deadline("done_on_time")),
+    (_step(done="2025-03-04"), False, S.UNDER_REVIEW, None, "2025-03-10", Deadline("done_on_time")),  # no limit
+    (_step(due="2025-03-05", done="2025-03-07"), False, S.UNDER_REVIEW, None, "2025-03-10", Deadline("done_late", 2)),
+    (_step(), False, S.UNDER_REVIEW, None, "2025-03-03", Deadline("not_started")),      # waits for the one before
+    (_step(due="2025-03-05"), True, S.UNDER_REVIEW, None, "2025-03-03", Deadline("due_soon", 2)),
+    (_step(due="2025-03-03"), True, S.ACCEPTED, None, "2025-03-03", Deadline("today")),
+    (_step(due="2025-03-03"), True, S.ACCEPTED, None, "2025-03-04", Deadline("overdue", 1)),
+    (_step(due="2025-03-05"), True, S.RETURNED, "2025-03-04", "2025-03-10", Deadline("paused")),
+    (_step(due="2025-03-05"), True, S.APPROVED, None, "2025-03-10", Deadline("not_started")),  # decided: no clock
+])
+def test_a_steps_deadline_runs_only_while_it_is_the_current_one(step, is_current, status, paused, now, expected):
+    request = ServiceRequest(status=status, paused_at=_at(paused) if paused else None)
+    assert step_deadline(step, is_current=is_current, request=request, now=_at(now),
+                         calendar=WorkCalendar()) == expected
