@@ -1,9 +1,11 @@
 """What the request pages show about a request, built once for all of them: how it stands against its
-deadline, in one vocabulary counted in working days.
+deadline (one vocabulary, counted in working days) and its timeline for an audience (staff, the resident,
+the public).
 
 Pages: the counter's ledger and request page (views_counter_requests), the department queue, request page
 and the admins' list (views_dept), the supervision drill-down (supervision/views), the resident's requests
-and the tracking page (views_resident_common, views_resident_requests).
+and the tracking page (views_resident_common, views_resident_requests), the public report page
+(views_reports).
 
 Display only: no access checks (the views and selectors calling this have made them) and no writes.
 """
@@ -13,14 +15,17 @@ from datetime import datetime
 from typing import Final
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from core.masking import mask_id_number
 from gov_services.deadlines import working_days_between
 from gov_services.identifiers import format_tracking_code
-from gov_services.models import ServiceRequest
+from gov_services.models import Department, Rating, RequestEvent, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
-from gov_services.selectors.requests import DUE_SOON_WORKING_DAYS
-from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES
+from gov_services.selectors.requests import DUE_SOON_WORKING_DAYS, request_timeline
+from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES, Action
 
 Status = ServiceRequest.Status
 
@@ -126,3 +131,118 @@ def with_row_display(rows, *, now: datetime | None = None) -> list[ServiceReques
         row.id_masked = mask_id_number(row.applicant_id_number)
         row.deadline = request_deadline(row, now=now, calendar=calendar)
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. The timeline
+# ---------------------------------------------------------------------------------------------
+
+# Who reads it: the staff (every event, internal ones too, with who did it), the resident (applicant's
+# page and the tracking page: no internal events, no names, steps in plain words) or the public (a report
+# shown publicly: status moves without their notes, which may name the resident, and the public replies).
+STAFF, RESIDENT, PUBLIC = "staff", "resident", "public"
+AUDIENCES: Final = (STAFF, RESIDENT, PUBLIC)
+
+RESIDENT_TITLES: Final = {
+    Action.SUBMIT: gettext_lazy("Submitted"),
+    Action.ACCEPT: gettext_lazy("Accepted by the department"),
+    Action.RETURN_FOR_SUPPLEMENT: gettext_lazy("Returned: more material needed"),
+    Action.RESUBMIT: gettext_lazy("Material sent again"),
+    Action.REJECT: gettext_lazy("Not accepted"),
+    Action.START_REVIEW: gettext_lazy("Review started"),
+    Action.APPROVE: gettext_lazy("Approved"),
+    Action.REFUSE: gettext_lazy("Refused"),
+    Action.COMPLETE: gettext_lazy("Completed: result issued"),
+    Action.RATE: gettext_lazy("Rated"),
+    Action.CLOSE: gettext_lazy("Closed"),
+    Action.NOTE: gettext_lazy("Message from the department"),
+    Action.RERATE: gettext_lazy("Rated again after the callback"),
+    Action.ADD_INFORMATION: gettext_lazy("You added information"),
+    Action.PUBLIC_REPLY: gettext_lazy("Public reply from the department"),
+}
+PUBLIC_ACTIONS: Final = (Action.SUBMIT, Action.ACCEPT, Action.RETURN_FOR_SUPPLEMENT, Action.RESUBMIT, Action.REJECT,
+                         Action.START_REVIEW, Action.APPROVE, Action.REFUSE, Action.COMPLETE, Action.RATE,
+                         Action.CLOSE, Action.EXPIRE, Action.PUBLIC_REPLY)
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One line of a request's timeline as a page shows it. What the audience may not see stays empty:
+    `actor`, `internal` and the reroute/assign targets are the staff's; `extra` (the rating given) the
+    resident's; the public gets no `note`, only the department's public `reply`."""
+
+    at: datetime
+    action: str
+    title: str
+    note: str = ""
+    extra: str = ""
+    reply: str = ""
+    internal: bool = False
+    actor: User | None = None
+    from_label: str = ""
+    to_label: str = ""
+    moved: bool = False
+    to_department: Department | None = None
+    to_assignee: User | None = None
+
+
+def _action_label(action: str) -> str:
+    return Action(action).label if action in Action.values else action
+
+
+def _status_label(status: str) -> str:
+    return Status(status).label if status in Status.values else ""
+
+
+def _moved(event: RequestEvent) -> bool:
+    return bool(event.from_status and event.to_status and event.from_status != event.to_status)
+
+
+def _staff_rows(events: list[RequestEvent]) -> list[TimelineRow]:
+    """Every event, with the departments and officers named in reroute and assign events (two queries at
+    most, only when there are such events)."""
+    user_ids = {e.data.get(k) for e in events for k in ("from_assignee", "to_assignee") if e.data.get(k)}
+    dept_ids = {e.data.get(k) for e in events for k in ("from_department", "to_department") if e.data.get(k)}
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    departments = {d.pk: d for d in Department.objects.filter(pk__in=dept_ids)} if dept_ids else {}
+    return [TimelineRow(at=e.at, action=e.action, title=_action_label(e.action), note=e.note, internal=e.internal,
+                        actor=e.actor, from_label=_status_label(e.from_status), to_label=_status_label(e.to_status),
+                        moved=_moved(e), to_department=departments.get(e.data.get("to_department")),
+                        to_assignee=users.get(e.data.get("to_assignee")))
+            for e in events]
+
+
+def _resident_row(event: RequestEvent) -> TimelineRow:
+    score = event.data.get("score")
+    rated = event.action in (Action.RATE, Action.RERATE) and score in Rating.Score.values
+    return TimelineRow(at=event.at, action=event.action, note=event.note,
+                       title=RESIDENT_TITLES.get(event.action) or _action_label(event.action),
+                       extra=Rating.Score(score).label if rated else "")
+
+
+def _public_row(event: RequestEvent) -> TimelineRow | None:
+    if event.action == Action.PUBLIC_REPLY:
+        return TimelineRow(at=event.at, action=event.action, title=_("Reply from the department"), reply=event.note)
+    if _moved(event) or event.action == Action.SUBMIT:
+        return TimelineRow(at=event.at, action=event.action, title=_status_label(event.to_status))
+    return None  # an event that moved nothing says nothing to the public
+
+
+def timeline_rows(service_request: ServiceRequest, *, audience: str) -> list[TimelineRow]:
+    """The request's timeline as `audience` (STAFF, RESIDENT or PUBLIC) reads it, oldest first."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"Unknown audience {audience!r}; use one of {AUDIENCES}.")
+    events = list(request_timeline(request=service_request, for_resident=audience != STAFF,
+                                   actions=PUBLIC_ACTIONS if audience == PUBLIC else None))
+    if audience == STAFF:
+        return _staff_rows(events)
+    if audience == RESIDENT:
+        return [_resident_row(event) for event in events]
+    return [row for event in events if (row := _public_row(event)) is not None]
+
+
+def missing_note(service_request: ServiceRequest, rows: list[TimelineRow]) -> str:
+    """What the department asked for, while the request is back for supplement: the last return's note."""
+    if service_request.status != Status.RETURNED:
+        return ""
+    return next((row.note for row in reversed(rows) if row.action == Action.RETURN_FOR_SUPPLEMENT), "")

@@ -26,15 +26,21 @@ from gov_services.forms_counter import LedgerFilterForm, ScanUploadForm, Supplem
 from gov_services.identifiers import format_tracking_code
 from gov_services.ledger_export import ledger_sheet
 from gov_services.models import RequestFee, ServiceRequest
-from gov_services.request_display import request_deadline, with_row_display
+from gov_services.request_display import (
+    STAFF,
+    missing_note,
+    request_deadline,
+    timeline_rows,
+    with_row_display,
+)
 from gov_services.selectors.calendar import work_calendar
-from gov_services.selectors.requests import attachment_for_download, request_timeline, station_ledger
+from gov_services.selectors.requests import attachment_for_download, station_ledger
 from gov_services.services.fees import fee_due_fen, fee_wallet_payment, service_request_fee_charge
 from gov_services.services.requests import MAX_ATTACHMENT_BYTES, service_request_resubmit
 from gov_services.services.visits import service_request_visit_register
 from gov_services.views_counter_common import CounterAccessMixin, place_service_errors
 from gov_services.views_visit import fee_and_visit_after_filing, fee_wallet_page
-from gov_services.workflow import APPEAL_LIMIT_DAYS, Action
+from gov_services.workflow import APPEAL_LIMIT_DAYS
 from stations.scope import scope_for
 
 Status = ServiceRequest.Status
@@ -84,32 +90,18 @@ class CounterRequestExportView(CounterAccessMixin, View):
 # 2. A request at the counter: detail, supplement (补正), attachments
 # ---------------------------------------------------------------------------------------------
 
-def _timeline_rows(events) -> list[dict]:
-    rows = []
-    for event in events:
-        rows.append({
-            "at": event.at, "actor": event.actor, "note": event.note, "internal": event.internal,
-            "action": Action(event.action).label if event.action in Action.values else event.action,
-            "from": Status(event.from_status).label if event.from_status in Status.values else "",
-            "to": Status(event.to_status).label if event.to_status in Status.values else "",
-            "moved": bool(event.from_status) and event.from_status != event.to_status,
-        })
-    return rows
-
-
 class CounterRequestDetailView(CounterAccessMixin, View):
     """Status, deadline, timeline (staff view), e-form data, scans; the supplement form when returned."""
 
     template_name = "gov_services/counter_request_detail.html"
 
     def render_detail(self, service_request, *, supplement=None, scans=None):
-        events = list(request_timeline(request=service_request, for_resident=False))
+        timeline = timeline_rows(service_request, audience=STAFF)
         materials = list(service_request.item.materials.all()) if service_request.item_id else []
         returned = service_request.status == Status.RETURNED
         if returned and supplement is None:
             supplement = SupplementForm()
             scans = ScanUploadForm(materials=materials)
-        return_event = next((e for e in reversed(events) if e.action == Action.RETURN_FOR_SUPPLEMENT), None)
         item = service_request.item
         if service_request.applicant_phone:  # shown in full, to call the applicant (PIPL log)
             personal_data_view_record(viewer=self.request.user, target=service_request, fields=["applicant_phone"],
@@ -118,11 +110,11 @@ class CounterRequestDetailView(CounterAccessMixin, View):
             "service_request": service_request, "station": self.station,
             "tracking_display": format_tracking_code(service_request.tracking_code),
             "deadline": request_deadline(service_request, now=timezone.now(), calendar=work_calendar()),
-            "timeline": _timeline_rows(events),
+            "timeline": timeline,
             "form_rows": display_rows(item.form_schema, service_request.form_data, mask=True) if item else [],
             "attachments": service_request.attachments.select_related("material").order_by("uploaded_at", "pk"),
             "supplement": supplement if returned else None, "scans": scans if returned else None,
-            "return_note": return_event.note if return_event else "",
+            "return_note": missing_note(service_request, timeline),
             "has_errors": bool(returned and (supplement.errors or scans.errors)),
             "error_forms": [supplement, scans], "max_mb": MAX_ATTACHMENT_BYTES // (1024 * 1024),
             "fee": RequestFee.objects.filter(request=service_request).select_related("counter_transaction").first(),

@@ -26,6 +26,7 @@ from core.service_errors import errors_onto
 from gov_services.forms_reports import AddInformationForm, PublicReplyForm, ReportForm
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
+from gov_services.request_display import PUBLIC, timeline_rows
 from gov_services.selectors import reports as selectors
 from gov_services.selectors.requests import resident_request_list
 from gov_services.services.reports import (
@@ -171,7 +172,7 @@ class PublicReportDetailView(View):
         report = selectors.access_public_report_by_id(report_id=pk)
         row = selectors.report_row(report)
         return TemplateResponse(request, self.template_name, {
-            "row": row, "report": report, "timeline": selectors.public_report_timeline(report),
+            "row": row, "report": report, "timeline": timeline_rows(report, audience=PUBLIC),
             "photos": list(selectors.public_report_photos(report)),
             "following": selectors.is_following(user=request.user, report=report),
             "is_reporter": request.user.is_authenticated and report.applicant_user_id == request.user.pk,

@@ -12,11 +12,10 @@ from core.masking import mask_name
 from core.service_errors import errors_onto
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Rating, ServiceRequest
-from gov_services.request_display import request_deadline
+from gov_services.request_display import RESIDENT, missing_note, request_deadline, timeline_rows
 from gov_services.selectors.calendar import work_calendar
-from gov_services.selectors.requests import request_timeline, rerate_refusal
+from gov_services.selectors.requests import rerate_refusal
 from gov_services.services.requests import ATTACHMENTS, FORM_DATA_ERROR_PREFIX
-from gov_services.workflow import Action
 
 Status = ServiceRequest.Status
 
@@ -35,50 +34,6 @@ STATUS_NEXT = {
     Status.CLOSED: gettext_lazy("This request is closed."),
 }
 
-EVENT_TITLES = {
-    Action.SUBMIT: gettext_lazy("Submitted"),
-    Action.ACCEPT: gettext_lazy("Accepted by the department"),
-    Action.RETURN_FOR_SUPPLEMENT: gettext_lazy("Returned: more material needed"),
-    Action.RESUBMIT: gettext_lazy("Material sent again"),
-    Action.REJECT: gettext_lazy("Not accepted"),
-    Action.START_REVIEW: gettext_lazy("Review started"),
-    Action.APPROVE: gettext_lazy("Approved"),
-    Action.REFUSE: gettext_lazy("Refused"),
-    Action.COMPLETE: gettext_lazy("Completed: result issued"),
-    Action.RATE: gettext_lazy("Rated"),
-    Action.CLOSE: gettext_lazy("Closed"),
-    Action.NOTE: gettext_lazy("Message from the department"),
-    Action.RERATE: gettext_lazy("Rated again after the callback"),
-    Action.ADD_INFORMATION: gettext_lazy("You added information"),
-    Action.PUBLIC_REPLY: gettext_lazy("Public reply from the department"),
-}
-
-
-def resident_timeline(service_request: ServiceRequest) -> list[dict]:
-    """The steps the resident may see, oldest first (internal events and notes are left out)."""
-    steps = []
-    for event in request_timeline(request=service_request, for_resident=True):
-        title = EVENT_TITLES.get(event.action)
-        if title is None:
-            try:
-                title = Action(event.action).label
-            except ValueError:
-                title = event.action
-        extra = ""
-        if event.action in (Action.RATE, Action.RERATE) and event.data.get("score") in Rating.Score.values:
-            extra = Rating.Score(event.data["score"]).label
-        steps.append({"at": event.at, "title": title, "note": event.note, "extra": extra,
-                      "action": event.action})
-    return steps
-
-
-def _missing_note(timeline: list[dict]) -> str:
-    for step in reversed(timeline):
-        if step["action"] == Action.RETURN_FOR_SUPPLEMENT:
-            return step["note"]
-    return ""
-
-
 def _one_to_one(obj, name):
     try:
         return getattr(obj, name)
@@ -93,7 +48,7 @@ def _can_rerate(rating, follow_up) -> bool:
 
 def request_summary(service_request: ServiceRequest) -> dict:
     """What both the resident's page and the tracking page show about a request (no ID number)."""
-    timeline = resident_timeline(service_request)
+    timeline = timeline_rows(service_request, audience=RESIDENT)
     status = Status(service_request.status)
     rating, follow_up = _one_to_one(service_request, "rating"), _one_to_one(service_request, "follow_up")
     return {
@@ -105,7 +60,7 @@ def request_summary(service_request: ServiceRequest) -> dict:
         "status_next": STATUS_NEXT.get(status, ""),
         "deadline": request_deadline(service_request, now=timezone.now(), calendar=work_calendar()),
         "timeline": timeline,
-        "missing": _missing_note(timeline) if status == Status.RETURNED else "",
+        "missing": missing_note(service_request, timeline),
         "rating": rating,
         "follow_up": follow_up,
         "can_rate": status == Status.COMPLETED,

@@ -1,7 +1,8 @@
 """Reads for residents' reports shown publicly (the resident said yes when reporting): the public list,
 map and page, and the "reported nearby already" suggestions. Nothing here carries personal data: rows
 are built from the problem's fields (category, words, village, point, status, dates) and the
-department's public replies, never the applicant's name, phone, ID number, account or tracking code."""
+department's public replies, never the applicant's name, phone, ID number, account or tracking code. A
+report's public timeline is request_display.timeline_rows(report, audience=PUBLIC)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -13,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gov_services.models import Attachment, RequestEvent, RequestFollower, ServiceRequest
-from gov_services.workflow import OPEN_STATUSES, Action
+from gov_services.models import Attachment, RequestFollower, ServiceRequest
+from gov_services.workflow import OPEN_STATUSES
 from stations.geo import degrees_box, distance_m
 from stations.models import Region
 from stations.selectors_map import STATUS, map_payload
@@ -29,11 +30,6 @@ DONE_STATUSES: Final = frozenset({Status.COMPLETED, Status.RATED, Status.CLOSED}
 PUBLIC_STATE = {**{s: "open" for s in OPEN_STATUSES}, **{s: "done" for s in DONE_STATUSES},
                 Status.REJECTED: "declined"}
 PUBLIC_IMAGE_TYPES: Final = ("image/jpeg", "image/png")
-# The events the public timeline shows: status moves (their notes left out: a note may name the
-# resident) and the department's public replies.
-_PUBLIC_ACTIONS = (Action.SUBMIT, Action.ACCEPT, Action.RETURN_FOR_SUPPLEMENT, Action.RESUBMIT, Action.REJECT,
-                   Action.START_REVIEW, Action.APPROVE, Action.REFUSE, Action.COMPLETE, Action.RATE, Action.CLOSE,
-                   Action.EXPIRE, Action.PUBLIC_REPLY)
 
 
 def public_state_label(state: str) -> str:
@@ -97,19 +93,6 @@ def reports_nearby(*, category: str, latitude: Decimal, longitude: Decimal, radi
             found.append((metres, report))
     found.sort(key=lambda pair: pair[0])
     return [report_row(report, distance=metres) for metres, report in found[:NEARBY_LIMIT]]
-
-
-def public_report_timeline(report: ServiceRequest) -> list[dict]:
-    """The public steps of a report, oldest first: status moves (without their notes) and public replies."""
-    events = (RequestEvent.objects.filter(request=report, internal=False, action__in=_PUBLIC_ACTIONS)
-              .order_by("at", "pk").only("at", "action", "to_status", "note", "from_status"))
-    steps = []
-    for event in events:
-        if event.action == Action.PUBLIC_REPLY:
-            steps.append({"at": event.at, "reply": event.note, "title": _("Reply from the department")})
-        elif (event.to_status and event.to_status != event.from_status) or event.action == Action.SUBMIT:
-            steps.append({"at": event.at, "reply": "", "title": Status(event.to_status).label})
-    return steps
 
 
 def public_report_photos(report: ServiceRequest) -> QuerySet[Attachment]:

@@ -13,6 +13,7 @@ officer who moved it; the officers' assessment counts by it) and whether the res
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery
@@ -91,9 +92,13 @@ def resident_request_list(*, user) -> QuerySet[ServiceRequest]:
             .order_by("-submitted_at", "-pk"))
 
 
-def request_timeline(*, request: ServiceRequest, for_resident: bool) -> QuerySet[RequestEvent]:
-    """The request's events in order; the resident's view leaves out internal ones."""
+def request_timeline(*, request: ServiceRequest, for_resident: bool,
+                     actions: Iterable[str] | None = None) -> QuerySet[RequestEvent]:
+    """The request's events in order; the resident's view leaves out internal ones; `actions`, when given,
+    keeps only those (the public report page's)."""
     events = RequestEvent.objects.filter(request=request).select_related("actor").order_by("at", "pk")
+    if actions is not None:
+        events = events.filter(action__in=list(actions))
     return events.filter(internal=False) if for_resident else events
 
 

@@ -9,15 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.models import User
 from core.pdf_pages import PdfPageError, stored_pdf_page_count
 from core.personal_data import personal_data_view_record
 from gov_services.catalogue.eforms import display_rows
 from gov_services.certificates.views_issue import certificate_panel
 from gov_services.forms_dept import ACTION_SPECS, STAFF_ACTIONS, RequestActionForm
 from gov_services.forms_reports import PublicReplyForm
-from gov_services.models import Department, Rating, ServiceRequest, StepKind
-from gov_services.request_display import STEP_OPEN_STATUSES, step_deadline, with_row_display
+from gov_services.models import Rating, ServiceRequest, StepKind
+from gov_services.request_display import (
+    STAFF,
+    STEP_OPEN_STATUSES,
+    step_deadline,
+    timeline_rows,
+    with_row_display,
+)
 from gov_services.selectors import departments as department_selectors
 from gov_services.selectors import requests as request_selectors
 from gov_services.selectors.calendar import work_calendar
@@ -38,25 +43,6 @@ from stations.mixins import CountyStaffMixin, DepartmentStaffMixin
 from stations.scope import scope_for
 
 Status = ServiceRequest.Status
-
-
-def _timeline(service_request: ServiceRequest) -> list:
-    """The full staff timeline, with the departments and officers named in reroute/assign events."""
-    events = list(request_selectors.request_timeline(request=service_request, for_resident=False))
-    user_ids = {e.data.get(k) for e in events for k in ("from_assignee", "to_assignee") if e.data.get(k)}
-    dept_ids = {e.data.get(k) for e in events for k in ("from_department", "to_department") if e.data.get(k)}
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
-    depts = {d.pk: d for d in Department.objects.filter(pk__in=dept_ids)} if dept_ids else {}
-    statuses = dict(Status.choices)
-    actions = dict(Action.choices)
-    for event in events:
-        event.action_label = actions.get(event.action, event.action)
-        event.from_label = statuses.get(event.from_status, "")
-        event.to_label = statuses.get(event.to_status, "")
-        event.moved = bool(event.from_status and event.to_status and event.from_status != event.to_status)
-        event.to_assignee = users.get(event.data.get("to_assignee"))
-        event.to_department = depts.get(event.data.get("to_department"))
-    return events
 
 
 def _materials(service_request: ServiceRequest, attachments: list) -> tuple[list[dict], list]:
@@ -165,7 +151,7 @@ class RequestPageMixin:
             if service_request.form_data else [],
             "materials": materials,
             "other_attachments": other_attachments,
-            "timeline": _timeline(service_request),
+            "timeline": timeline_rows(service_request, audience=STAFF),
             "steps": _step_rows(service_request, self.steps, user),
             "step_refusal": next((reason for a in actions if a in STEP_ACTIONS
                                   for reason in [step_refusal(service_request, user, a, self.steps)] if reason), ""),

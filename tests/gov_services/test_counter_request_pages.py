@@ -93,7 +93,7 @@ def test_request_detail_shows_status_timeline_eform_and_scans(operator_client, f
     assert ("用途", "就业") in response.context["form_rows"]
     assert url("counter-attachment-download", filed.attachments.get().pk) in page
     with translation.override("zh-hans"):
-        assert [(row["to"], row["moved"]) for row in response.context["timeline"]] == [(str(S.SUBMITTED.label), False)]
+        assert [(row.to_label, row.moved) for row in response.context["timeline"]] == [(str(S.SUBMITTED.label), False)]
     assert response.context["supplement"] is None
 
 

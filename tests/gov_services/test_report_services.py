@@ -18,6 +18,7 @@ from accounts.roles import Role
 from core.models import SmsOutboxMessage
 from gov_services.models import RequestEvent, RequestFollower, ServiceRequest
 from gov_services.notifications import FOLLOWED_STATUS
+from gov_services.request_display import PUBLIC, timeline_rows
 from gov_services.selectors import reports as selectors
 from gov_services.services import requests as moves
 from gov_services.services.reports import (
@@ -222,8 +223,8 @@ def test_the_public_timeline_shows_status_steps_and_replies_but_no_notes(reporte
     moves.service_request_accept(request=filed, actor=officer, note="联系李秀兰 13800000001")
     moves.service_request_note(request=filed, actor=officer, note="内部：电工班组", internal=True)
     service_request_public_reply(request=filed, actor=officer, text="已安排维修")
-    steps = selectors.public_report_timeline(filed)
-    assert [s["reply"] for s in steps] == ["", "", "已安排维修"]
+    steps = timeline_rows(filed, audience=PUBLIC)
+    assert [s.reply for s in steps] == ["", "", "已安排维修"]
     assert "13800000001" not in str(steps) and "李秀兰" not in str(steps) and "电工班组" not in str(steps)
     assert RequestEvent.objects.filter(request=filed, action=Action.PUBLIC_REPLY).count() == 1
 

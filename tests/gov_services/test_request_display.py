@@ -1,13 +1,24 @@
-"""gov_services/request_display.py: the one deadline vocabulary (pure, at its boundaries) and what the
-request pages show with it."""
+"""gov_services/request_display.py: the one deadline vocabulary (pure, at its boundaries), the timeline
+for each audience (staff, resident, public) and the "what is missing" note."""
 
 import datetime
 
 import pytest
 
 from gov_services.deadlines import WorkCalendar
-from gov_services.models import RequestStep, ServiceRequest
-from gov_services.request_display import Deadline, request_deadline, step_deadline
+from gov_services.models import Rating, RequestEvent, RequestStep, ServiceRequest
+from gov_services.request_display import (
+    PUBLIC,
+    RESIDENT,
+    STAFF,
+    Deadline,
+    missing_note,
+    request_deadline,
+    step_deadline,
+    timeline_rows,
+)
+from gov_services.workflow import Action
+from tests.factories import DepartmentFactory, ServiceRequestFactory, UserFactory
 
 S = ServiceRequest.Status
 
@@ -101,3 +112,82 @@ def test_a_steps_deadline_runs_only_while_it_is_the_current_one(step, is_current
     request = ServiceRequest(status=status, paused_at=_at(paused) if paused else None)
     assert step_deadline(step, is_current=is_current, request=request, now=_at(now),
                          calendar=WorkCalendar()) == expected
+
+
+# --- the timeline, per audience ---------------------------------------------------------------------------
+
+@pytest.fixture
+def story(request_item, station, officer, tree):
+    """A request's life: filed, accepted (the note names the applicant), an internal note, rerouted and
+    assigned, returned for supplement, completed, rated, and a public reply."""
+    request = ServiceRequestFactory(item=request_item, station=station, status=S.RETURNED)
+    roads, colleague = DepartmentFactory(name="交通局", region=tree["county"]), UserFactory(full_name="王同事")
+
+    def event(action, from_status="", to_status="", **fields):
+        return RequestEvent.objects.create(request=request, action=action, from_status=from_status,
+                                           to_status=to_status, **fields)
+
+    event(Action.SUBMIT, "", S.SUBMITTED)
+    event(Action.ACCEPT, S.SUBMITTED, S.ACCEPTED, actor=officer, note="已联系李秀兰 13800000001")
+    event(Action.NOTE, S.ACCEPTED, S.ACCEPTED, actor=officer, note="内部：核对户口簿", internal=True)
+    event(Action.REROUTE, S.ACCEPTED, S.ACCEPTED, actor=officer, internal=True,
+          data={"from_department": request.department_id, "to_department": roads.pk})
+    event(Action.ASSIGN, S.ACCEPTED, S.ACCEPTED, actor=officer, data={"from_assignee": None,
+                                                                      "to_assignee": colleague.pk})
+    event(Action.RETURN_FOR_SUPPLEMENT, S.ACCEPTED, S.RETURNED, actor=officer, note="请补交户口簿首页")
+    event(Action.RATE, S.COMPLETED, S.RATED, data={"score": Rating.Score.SATISFIED})
+    event(Action.PUBLIC_REPLY, S.RATED, S.RATED, actor=officer, note="已安排维修")
+    return {"request": request, "roads": roads, "colleague": colleague, "officer": officer}
+
+
+def test_the_staff_read_every_event_with_who_did_it_and_where_it_went(story, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the events, the departments and the officers they name
+        rows = timeline_rows(story["request"], audience=STAFF)
+    assert [r.action for r in rows] == ["submit", "accept", "note", "reroute", "assign", "return_for_supplement",
+                                        "rate", "public_reply"]
+    submit, accept, note, reroute, assign, returned, *_ = rows
+    assert (submit.title, submit.moved, submit.actor) == (Action.SUBMIT.label, False, None)
+    assert (accept.from_label, accept.to_label, accept.moved) == (S.SUBMITTED.label, S.ACCEPTED.label, True)
+    assert accept.actor == story["officer"] and accept.note == "已联系李秀兰 13800000001"
+    assert note.internal and note.note == "内部：核对户口簿" and not note.moved
+    assert reroute.to_department == story["roads"] and assign.to_assignee == story["colleague"]
+    assert returned.title == Action.RETURN_FOR_SUPPLEMENT.label
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_the_resident_reads_plain_words_without_internal_events_or_names(story):
+    rows = timeline_rows(story["request"], audience=RESIDENT)
+    assert [r.action for r in rows] == ["submit", "accept", "assign", "return_for_supplement", "rate",
+                                        "public_reply"]
+    assert [str(r.title) for r in rows[:2]] == ["Submitted", "Accepted by the department"]
+    assert str(rows[2].title) == str(Action.ASSIGN.label)  # no plain words of its own: the action's name
+    assert rows[3].note == "请补交户口簿首页" and str(rows[4].extra) == str(Rating.Score.SATISFIED.label)
+    assert all(r.actor is None and not r.internal and r.to_assignee is None for r in rows)
+    assert "核对户口簿" not in str(rows) and "王同事" not in str(rows)
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_the_public_read_status_moves_without_notes_and_the_public_replies(story):
+    rows = timeline_rows(story["request"], audience=PUBLIC)
+    assert [r.action for r in rows] == ["submit", "accept", "return_for_supplement", "rate", "public_reply"]
+    assert [str(r.title) for r in rows[:2]] == [str(S.SUBMITTED.label), str(S.ACCEPTED.label)]
+    assert str(rows[-1].title) == "Reply from the department" and rows[-1].reply == "已安排维修"
+    assert [r.reply for r in rows[:-1]] == [""] * 4
+    text = str(rows)
+    assert [word for word in ("李秀兰", "13800000001", "请补交户口簿首页", "核对户口簿", "王同事") if word in text] == []
+    assert all(r.actor is None and r.note == "" for r in rows)
+
+
+def test_an_unknown_audience_is_refused(story):
+    with pytest.raises(ValueError):
+        timeline_rows(story["request"], audience="everyone")
+
+
+def test_what_is_missing_is_the_last_returns_note_only_while_returned(story):
+    request = story["request"]
+    RequestEvent.objects.create(request=request, action=Action.RETURN_FOR_SUPPLEMENT, from_status=S.ACCEPTED,
+                                to_status=S.RETURNED, note="还缺结婚证")
+    for audience in (STAFF, RESIDENT):
+        assert missing_note(request, timeline_rows(request, audience=audience)) == "还缺结婚证"
+    request.status = S.ACCEPTED
+    assert missing_note(request, timeline_rows(request, audience=STAFF)) == ""
