@@ -1,8 +1,8 @@
 """What the request pages show about a request, built once for all of them: how it stands against its
-deadline (one vocabulary, counted in working days) and its timeline for an audience (staff, the resident,
-the public).
+deadline (one vocabulary, counted in working days), its timeline for an audience (staff, the resident,
+the public) and the item's material checklist with the scans received.
 
-Pages: the counter's ledger and request page (views_counter_requests), the department queue, request page
+Pages: the counter's ledger, request page and receipt (views_counter_requests), the department queue, request page
 and the admins' list (views_dept), the supervision drill-down (supervision/views), the resident's requests
 and the tracking page (views_resident_common, views_resident_requests), the public report page
 (views_reports).
@@ -22,7 +22,7 @@ from accounts.models import User
 from core.masking import mask_id_number
 from gov_services.deadlines import working_days_between
 from gov_services.identifiers import format_tracking_code
-from gov_services.models import Department, Rating, RequestEvent, ServiceRequest
+from gov_services.models import Attachment, Department, Rating, RequestEvent, RequiredMaterial, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
 from gov_services.selectors.requests import DUE_SOON_WORKING_DAYS, request_timeline
 from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES, Action
@@ -246,3 +246,50 @@ def missing_note(service_request: ServiceRequest, rows: list[TimelineRow]) -> st
     if service_request.status != Status.RETURNED:
         return ""
     return next((row.note for row in reversed(rows) if row.action == Action.RETURN_FOR_SUPPLEMENT), "")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The material checklist
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MaterialLine:
+    """One material the item asks for, with the scans received for it."""
+
+    material: RequiredMaterial
+    attachments: list[Attachment]
+
+    @property
+    def missing(self) -> bool:
+        """Required and nothing received for it."""
+        return self.material.required and not self.attachments
+
+
+@dataclass(frozen=True)
+class MaterialChecklist:
+    """The item's materials in the catalogue's order, and the scans filed under none of them (an appeal's
+    files, "other documents")."""
+
+    lines: list[MaterialLine]
+    others: list[Attachment]
+
+    def received(self) -> list[tuple[str, int]]:
+        """What came, as the receipt lists it: each material with its number of files, in the order they
+        were scanned; other documents last."""
+        came = sorted((line for line in self.lines if line.attachments),
+                      key=lambda line: min(a.pk for a in line.attachments))
+        counted = [(str(line.material), len(line.attachments)) for line in came]
+        return counted + ([(_("Other documents"), len(self.others))] if self.others else [])
+
+
+def material_checklist(service_request: ServiceRequest, attachments: list[Attachment]) -> MaterialChecklist:
+    """`attachments` (the request's, in the order the page lists them) under the item's materials. One
+    query (the item's materials; none for an appeal)."""
+    by_material: dict[int | None, list[Attachment]] = {}
+    for attachment in attachments:
+        by_material.setdefault(attachment.material_id, []).append(attachment)
+    lines = []
+    if service_request.item_id:
+        for material in service_request.item.materials.all():
+            lines.append(MaterialLine(material, by_material.pop(material.pk, [])))
+    return MaterialChecklist(lines, [a for files in by_material.values() for a in files])

@@ -28,6 +28,7 @@ from gov_services.ledger_export import ledger_sheet
 from gov_services.models import RequestFee, ServiceRequest
 from gov_services.request_display import (
     STAFF,
+    material_checklist,
     missing_note,
     request_deadline,
     timeline_rows,
@@ -224,10 +225,7 @@ class CounterRequestReceiptView(CounterAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         service_request = self.get_service_request(self.kwargs["pk"])
-        received: dict[str, int] = {}
-        for attachment in service_request.attachments.select_related("material").order_by("pk"):
-            label = str(attachment.material) if attachment.material else _("Other documents")
-            received[label] = received.get(label, 0) + 1
+        checklist = material_checklist(service_request, list(service_request.attachments.order_by("pk")))
         track_path = _track_path()
         item = service_request.item
         return super().get_context_data(
@@ -235,7 +233,7 @@ class CounterRequestReceiptView(CounterAccessMixin, TemplateView):
             tracking_display=format_tracking_code(service_request.tracking_code),
             limit_days=item.promised_limit_days if item else APPEAL_LIMIT_DAYS,
             fee_yuan=yuan_plain(item.fee_fen) if item and item.fee_fen else "",
-            received=sorted(received.items(), key=lambda pair: pair[0] == _("Other documents")),
+            received=checklist.received(),
             track_url=self.request.build_absolute_uri(track_path) if track_path else "",
             # The tracking page's deep link: its form with the code filled in (the digits are typed there).
             track_link=f"{track_path}?{urlencode({'code': service_request.tracking_code})}" if track_path else "",

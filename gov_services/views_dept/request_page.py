@@ -19,6 +19,7 @@ from gov_services.models import Rating, ServiceRequest, StepKind
 from gov_services.request_display import (
     STAFF,
     STEP_OPEN_STATUSES,
+    material_checklist,
     step_deadline,
     timeline_rows,
     with_row_display,
@@ -43,19 +44,6 @@ from stations.mixins import CountyStaffMixin, DepartmentStaffMixin
 from stations.scope import scope_for
 
 Status = ServiceRequest.Status
-
-
-def _materials(service_request: ServiceRequest, attachments: list) -> tuple[list[dict], list]:
-    """The item's checklist, each line with the scans received for it; and the scans filed under no line."""
-    by_material: dict[int | None, list] = {}
-    for attachment in attachments:
-        by_material.setdefault(attachment.material_id, []).append(attachment)
-    rows = []
-    if service_request.item_id:
-        for material in service_request.item.materials.all():
-            rows.append({"material": material, "attachments": by_material.pop(material.pk, [])})
-    others = [a for files in by_material.values() for a in files]
-    return rows, others
 
 
 def _with_pdf_pages(attachments: list) -> list:
@@ -131,7 +119,7 @@ class RequestPageMixin:
                 forms.append(RequestActionForm(action=action, departments=department_choices,
                                                members=member_choices))
         attachments = _with_pdf_pages(list(service_request.attachments.all()))
-        materials, other_attachments = _materials(service_request, attachments)
+        checklist = material_checklist(service_request, attachments)
         full_view = self.mode == "dept"
         # The page shows the phone number in full, the ID number too for the handling department (PIPL log).
         personal_data_view_record(
@@ -149,8 +137,8 @@ class RequestPageMixin:
             "id_shown": service_request.applicant_id_number if full_view else service_request.masked_id_number,
             "form_rows": display_rows(schema, service_request.form_data, mask=not full_view)
             if service_request.form_data else [],
-            "materials": materials,
-            "other_attachments": other_attachments,
+            "materials": checklist.lines,
+            "other_attachments": checklist.others,
             "timeline": timeline_rows(service_request, audience=STAFF),
             "steps": _step_rows(service_request, self.steps, user),
             "step_refusal": next((reason for a in actions if a in STEP_ACTIONS

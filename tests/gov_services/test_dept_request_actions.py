@@ -37,8 +37,8 @@ def test_request_page_shows_materials_form_signature_and_full_staff_timeline(cli
     # The handling department sees the full number (it checks it against the scans).
     assert filed.applicant_id_number in body
     [id_card_row, register_row] = response.context["materials"]
-    assert [a.original_name for a in id_card_row["attachments"]] == ["身份证.jpg"]
-    assert register_row["attachments"] == []
+    assert [a.original_name for a in id_card_row.attachments] == ["身份证.jpg"]
+    assert register_row.attachments == [] and not register_row.missing  # optional
     scan = filed.attachments.get()
     assert reverse("gov_services:request-attachment", args=[scan.pk]) in body
     assert reverse("gov_services:request-signature", args=[filed.pk]) in body

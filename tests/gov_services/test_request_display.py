@@ -1,17 +1,18 @@
 """gov_services/request_display.py: the one deadline vocabulary (pure, at its boundaries), the timeline
-for each audience (staff, resident, public) and the "what is missing" note."""
+for each audience (staff, resident, public), the "what is missing" note and the material checklist."""
 
 import datetime
 
 import pytest
 
 from gov_services.deadlines import WorkCalendar
-from gov_services.models import Rating, RequestEvent, RequestStep, ServiceRequest
+from gov_services.models import Attachment, Rating, RequestEvent, RequestStep, ServiceRequest
 from gov_services.request_display import (
     PUBLIC,
     RESIDENT,
     STAFF,
     Deadline,
+    material_checklist,
     missing_note,
     request_deadline,
     step_deadline,
@@ -191,3 +192,35 @@ def test_what_is_missing_is_the_last_returns_note_only_while_returned(story):
         assert missing_note(request, timeline_rows(request, audience=audience)) == "还缺结婚证"
     request.status = S.ACCEPTED
     assert missing_note(request, timeline_rows(request, audience=STAFF)) == ""
+
+
+# --- the material checklist ---------------------------------------------------------------------------
+
+def _scan(pk: int, material=None) -> Attachment:
+    return Attachment(pk=pk, material=material, original_name=f"scan-{pk}.jpg")
+
+
+@pytest.mark.usefixtures("english_messages")
+def test_the_checklist_puts_each_scan_under_its_material_and_flags_what_is_missing(request_item, station):
+    id_card, register = request_item.materials.order_by("position")
+    request = ServiceRequestFactory(item=request_item, station=station)
+    scans = [_scan(3, register), _scan(5, id_card), _scan(7), _scan(9, id_card)]
+    checklist = material_checklist(request, scans)
+    assert [(line.material, [a.pk for a in line.attachments], line.missing) for line in checklist.lines] == [
+        (id_card, [5, 9], False), (register, [3], False)]
+    assert [a.pk for a in checklist.others] == [7]
+    # The receipt: in the order they were scanned, other documents last.
+    assert [(str(label), n) for label, n in checklist.received()] == [(str(register), 1), (str(id_card), 2),
+                                                                      ("Other documents", 1)]
+
+    nothing = material_checklist(request, [])
+    assert [line.missing for line in nothing.lines] == [True, False]  # the ID card is required, the register not
+    assert nothing.others == [] and nothing.received() == []
+
+
+def test_an_appeal_has_no_checklist_only_other_documents(dispatch_desk, django_assert_num_queries):
+    appeal = ServiceRequest(kind="appeal", appeal_category="help", department=dispatch_desk)
+    with django_assert_num_queries(0):
+        checklist = material_checklist(appeal, [_scan(1), _scan(2)])
+    assert checklist.lines == [] and [a.pk for a in checklist.others] == [1, 2]
+    assert [n for _label, n in checklist.received()] == [2]
