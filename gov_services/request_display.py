@@ -2,10 +2,10 @@
 deadline (one vocabulary, counted in working days), its timeline for an audience (staff, the resident,
 the public) and the item's material checklist with the scans received.
 
-Pages: the counter's ledger, request page and receipt (views_counter_requests), the department queue, request page
-and the admins' list (views_dept), the supervision drill-down (supervision/views), the resident's requests
-and the tracking page (views_resident_common, views_resident_requests), the public report page
-(views_reports).
+Pages: the counter's ledger, request page and receipt (views_counter_requests), the department queue,
+request page and the admins' list (views_dept), the supervision drill-down (supervision/views), the
+resident's requests and the tracking page (views_resident_common, views_resident_requests), the public
+report page (views_reports).
 
 Display only: no access checks (the views and selectors calling this have made them) and no writes.
 """

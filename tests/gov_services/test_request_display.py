@@ -1,9 +1,12 @@
 """gov_services/request_display.py: the one deadline vocabulary (pure, at its boundaries), the timeline
-for each audience (staff, resident, public), the "what is missing" note and the material checklist."""
+for each audience (staff, resident, public), the "what is missing" note, the material checklist, and
+the pages that read them."""
 
 import datetime
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from gov_services.deadlines import WorkCalendar
 from gov_services.models import Attachment, Rating, RequestEvent, RequestStep, ServiceRequest
@@ -224,3 +227,49 @@ def test_an_appeal_has_no_checklist_only_other_documents(dispatch_desk, django_a
         checklist = material_checklist(appeal, [_scan(1), _scan(2)])
     assert checklist.lines == [] and [a.pk for a in checklist.others] == [1, 2]
     assert [n for _label, n in checklist.received()] == [2]
+
+
+# --- the pages read the one vocabulary ---------------------------------------------------------------------
+
+@pytest.fixture
+def four_states(request_item, station, resident):
+    """A request in each deadline state the counter tells apart, filed for `resident`, plus one that expired."""
+    now, day = timezone.now(), datetime.timedelta(days=1)
+
+    def make(**fields):
+        return ServiceRequestFactory(item=request_item, station=station, applicant_user=resident, **fields)
+
+    return {
+        "not_started": make(),
+        "paused": make(status=S.RETURNED, accepted_at=now - 9 * day, due_at=now + 41 * day, paused_at=now - day),
+        "overdue": make(status=S.ACCEPTED, accepted_at=now - 9 * day, due_at=now - 2 * day),
+        "due": make(status=S.UNDER_REVIEW, accepted_at=now, due_at=now + 30 * day),
+        "none": make(status=S.CLOSED, accepted_at=now - 30 * day, due_at=now - 20 * day, paused_at=now - 25 * day),
+    }
+
+
+def test_the_counter_ledger_shows_each_state_as_before(operator_client, four_states):
+    response = operator_client.get(reverse("gov_services:counter-ledger"))
+    states = {row.pk: row.deadline.state for row in response.context["service_requests"]}
+    assert {name: states[request.pk] for name, request in four_states.items()} == {name: name for name in four_states}
+    page = response.content.decode()
+    assert page.count("cz-badge cz-badge--warn") == 1 and page.count("cz-badge cz-req--overdue") == 1
+    assert page.count("cz-row--warn") == 2  # the paused and the overdue row
+
+
+def test_an_expired_request_is_no_longer_shown_as_paused_on_the_admins_page(client, county_admin, four_states):
+    client.force_login(county_admin)
+    expired = four_states["none"]
+    response = client.get(reverse("gov_services:county-request-detail", args=[expired.pk]))
+    assert response.context["sr"].deadline == Deadline("none")
+    assert "cz-deadline--paused" not in response.content.decode()
+
+
+def test_my_requests_gives_a_due_date_only_while_the_clock_runs(client, resident, four_states):
+    client.force_login(resident)
+    response = client.get(reverse("gov_services:resident-service-request-list"))
+    running = {row["req"].pk for row in response.context["rows"] if row["deadline"].is_running}
+    assert running == {four_states["overdue"].pk, four_states["due"].pk}
+    page = response.content.decode()
+    assert timezone.localtime(four_states["due"].due_at).strftime("%Y-%m-%d") in page
+    assert timezone.localtime(four_states["paused"].due_at).strftime("%Y-%m-%d") not in page  # paused: no date
