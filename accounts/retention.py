@@ -4,7 +4,7 @@
   no sign-in during the period (since it was made, if never) is anonymised: login name, name, phone and
   e-mail replaced or emptied, password unusable, account disabled, its password history deleted. The row
   stays, so that what it did (requests, orders, audit events) still points at an account; the requests
-  keep their own applicant data under their own rules (gov_services/retention.py). Coming back, the
+  keep their own applicant data under their own rules (gov_services/requests/retention.py). Coming back, the
   resident signs up again.
 - `sms_codes`: the text messages that carried verification and consent codes (the codes themselves live
   ten minutes in the cache, hashed, never in the database): number masked, text emptied, sooner than

@@ -69,8 +69,8 @@ def raw_table(period, county_path: str) -> dict:
     from django.utils import timezone
 
     from core.timeutil import end_of_day, start_of_day
+    from gov_services.requests.workflow import Action
     from gov_services.selectors.calendar import work_calendar
-    from gov_services.workflow import Action
     from reports.selectors.aggregates import WorkingDayOrdinals, one_decimal
 
     first = period.start - datetime.timedelta(days=31)

@@ -138,7 +138,7 @@ def build_county(world: dict) -> None:
     from django.db import connection, transaction
 
     from gov_services.models import SupervisionSweep
-    from gov_services.workflow import Action
+    from gov_services.requests.workflow import Action
 
     c = world["n"]
     with connection.cursor() as cursor:

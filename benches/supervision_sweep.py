@@ -281,8 +281,8 @@ def _measure(world: dict, now, *, repeat: int) -> dict:
 
     from core.models import SmsOutboxMessage
     from gov_services.models import Escalation, EscalationStep, SupervisionCard
+    from gov_services.requests.workflow import CLOCK_RUNNING
     from gov_services.supervision.services.sweep import supervision_sweep_run
-    from gov_services.workflow import CLOCK_RUNNING
 
     running = [str(s) for s in CLOCK_RUNNING]
 

@@ -12,7 +12,7 @@ SHELL: the pages cached whole for offline use.
 from django.utils.translation import gettext_lazy as _
 
 KINDS = {
-    "application": "gov_services.offline.application_sync",
+    "application": "gov_services.requests.offline.application_sync",
     "sale": "shop.offline.sale_sync",
     "parcel_handover": "shop.offline.parcel_handover_sync",
 }

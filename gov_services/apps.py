@@ -32,18 +32,18 @@ class GovServicesConfig(AppConfig):
         register_restore_check("certificates", certificate_restore_problems)
 
         from core.audit_chain import chain_register
-        from gov_services.event_chain import REQUEST_EVENTS
+        from gov_services.requests.event_chain import REQUEST_EVENTS
 
         chain_register(REQUEST_EVENTS)
 
         from core.retention import register_retention_rule
-        from gov_services.retention import RULES as RETENTION_RULES
+        from gov_services.requests.retention import RULES as RETENTION_RULES
 
         for rule in RETENTION_RULES:
             register_retention_rule(rule)
 
         from core.personal_data_requests import register_export_section
-        from gov_services.personal_data import SECTION
+        from gov_services.requests.personal_data import SECTION
 
         register_export_section(SECTION)
         for source in SOURCES:

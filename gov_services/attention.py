@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from gov_services.catalogue import selectors as catalogue_selectors
 from gov_services.models import Card, DepartmentMembership, Escalation
+from gov_services.requests.selectors import requests as request_selectors
 from gov_services.selectors import departments as department_selectors
-from gov_services.selectors import requests as request_selectors
 from gov_services.selectors.calendar import calendar_year_missing
 from gov_services.supervision import selectors as supervision_selectors
 from stations.attention import Attention, counted

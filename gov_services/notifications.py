@@ -50,7 +50,7 @@ CARD_YELLOW = "card_yellow"
 CARD_RED = "card_red"
 ESCALATION = "escalation"
 DIGEST = "supervision_digest"
-FOLLOWED_STATUS = "report_status"  # to the followers of a resident's report (gov_services/services/reports.py)
+FOLLOWED_STATUS = "report_status"  # to the followers of a resident's report (gov_services/requests/services/reports.py)
 
 TEMPLATES = {
     SUBMITTED: _("Your request %(code)s (%(service)s) has been received. Follow its progress at %(link)s"),

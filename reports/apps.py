@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from gov_services.services.requests.figures import request_figures_listen
+        from gov_services.requests.services.figures import request_figures_listen
         from reports.rollups import request_rollups_refresh
         from reports.selectors.aggregates import register_sqlite_functions
         from reports.selectors.operations import operations_register

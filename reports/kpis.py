@@ -11,7 +11,7 @@ the period* (the cohort), so that each rate stays between 0 and 100 %:
 * satisfaction rate very satisfied, satisfied or basically satisfied ÷ rated   (满意率)
 * yellow and red cards, returns for supplement and follow-ups: counts over the same requests;
 * median working days to complete: from the day of submission to the day of completion, counted
-  as gov_services/deadlines.py counts (the day of submission does not count).
+  as gov_services/requests/deadlines.py counts (the day of submission does not count).
 
 Rates are percentages with one decimal, rounded half up (Decimal, never float); a rate whose
 denominator is zero is None (shown as "—"), not 0.
@@ -25,7 +25,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from gov_services.deadlines import ONE_DAY, WorkCalendar
+from gov_services.requests.deadlines import ONE_DAY, WorkCalendar
 
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -65,7 +65,7 @@ def weighted_median(counts: Iterable[tuple[int, int]]) -> Decimal | None:
 class WorkingDayIndex:
     """Working days between local dates in O(log n): a sorted list of the working days in a span.
 
-    `between(a, b)` equals gov_services.deadlines.working_days_between for the same dates (the
+    `between(a, b)` equals gov_services.requests.deadlines.working_days_between for the same dates (the
     working days in (a, b]); built once per report instead of walking the calendar per request.
     """
 

@@ -1,7 +1,7 @@
 """The daily request rollups (reports.models.RequestRollup): recounted, rebuilt and checked here.
 
 * `request_rollups_refresh(request_ids=…)` — gov_services' services call it (through
-  gov_services/services/requests/figures.py) in the transaction that changed the requests: the rollup rows
+  gov_services/requests/services/figures.py) in the transaction that changed the requests: the rollup rows
   of each (local day, station, village) the requests fall in are deleted and counted again from the
   requests. On PostgreSQL a transaction-level advisory lock per (day, station, village) serialises two
   transactions recounting the same station's day (each recount runs after the other's commit, so it sees
@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from core.timeutil import COUNTY_TZ, end_of_day, start_of_day
 from gov_services.models import Rating, RequestEvent, ServiceRequest
-from gov_services.workflow import Action
+from gov_services.requests.workflow import Action
 from reports.models import RequestRollup
 
 CELL = ("day", "village_id", "station_id", "department_id", "item_id", "appeal_category", "channel", "completed_day")

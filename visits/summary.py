@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from agency import selectors as till
 from gov_services.certificates.selectors import station_certificate_list
-from gov_services.selectors.requests import resident_requests_at_station
-from gov_services.services.fees import fee_due_fen
+from gov_services.requests.selectors.requests import resident_requests_at_station
+from gov_services.requests.services.fees import fee_due_fen
 from shop.selectors.orders import resident_parcels_waiting
 from visits.lookup import Who
 

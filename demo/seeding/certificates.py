@@ -26,7 +26,7 @@ from gov_services.models import (
     ServiceItem,
     ServiceRequest,
 )
-from gov_services.services.requests import intake, moves
+from gov_services.requests.services import intake, moves
 
 ISSUED_PER_ITEM = 2
 SEAL_FONT = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc")

@@ -15,8 +15,8 @@ from demo.seeding.clock import at
 from demo.seeding.people import demo_user
 from demo.seeding.service_requests import move, officers_by_department
 from gov_services.models import ServiceRequest
-from gov_services.services.reports import report_follow, report_submit, service_request_public_reply
-from gov_services.services.requests import ratings
+from gov_services.requests.services import ratings
+from gov_services.requests.services.reports import report_follow, report_submit, service_request_public_reply
 from stations.models import Station
 
 NAMESPACE = uuid.UUID("0b6f3d2e-52c4-4d8e-9b3a-4f7f6a1c2d90")  # demo idempotency keys are uuid5s

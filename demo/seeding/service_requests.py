@@ -22,8 +22,8 @@ from gov_services.catalogue.selectors import service_items_available_at
 from gov_services.catalogue.steps import OPTIONAL_KINDS
 from gov_services.identifiers import id_check_character
 from gov_services.models import DepartmentMembership, ServiceItem, ServiceRequest
-from gov_services.services.requests import intake, moves, ratings
-from gov_services.services.requests.steps import request_steps
+from gov_services.requests.services import intake, moves, ratings
+from gov_services.requests.services.steps import request_steps
 from stations.models import StaffAssignment, Station
 
 REQUEST_COUNT = 240

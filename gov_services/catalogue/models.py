@@ -182,7 +182,7 @@ class ItemStep(models.Model):
     """One step of a catalogue item's approval (受理 → 审查 → [现场勘查, 公示] → 审批): its limit in working
     days, who may do it, and the earlier steps whose doer may not do this one too (separation of duties:
     reviewer ≠ approver). The rules are in gov_services/catalogue/steps.py; a request takes a copy of these
-    when it is filed (RequestStep, gov_services/models/steps.py)."""
+    when it is filed (RequestStep, gov_services/requests/models/steps.py)."""
 
     item = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="steps",
                              verbose_name=_("service item"))

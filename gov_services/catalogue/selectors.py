@@ -141,7 +141,7 @@ def parent_item_refusal(*, item: ServiceItem) -> str:
 
 def item_plan(item: ServiceItem | None) -> list[StepPlan]:
     """The item's approval steps, or the default three for an item that has none of its own (a request
-    filed for the item takes a copy of these: gov_services/services/requests/steps.py)."""
+    filed for the item takes a copy of these: gov_services/requests/services/steps.py)."""
     steps = list(item.steps.all()) if item is not None else []
     if not steps:
         return default_plan(item.promised_limit_days if item is not None else 0)

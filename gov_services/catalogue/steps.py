@@ -7,7 +7,7 @@ site inspection and public notice in between; each has its own limit in working 
 * Separation of duties: a step lists the earlier steps whose doer may not do it (reviewer ≠ approver).
 
 Which workflow action completes which step of a running request is the requests' side
-(gov_services/steps.py).
+(gov_services/requests/steps.py).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.storage import private_storage_callable
 from gov_services.catalogue.models import Department, ServiceItem
-from gov_services.models.requests import ServiceRequest
+from gov_services.requests.models.requests import ServiceRequest
 from stations.models import Region, Station
 
 __all__ = [

@@ -22,7 +22,7 @@ from gov_services.certificates import selectors, services
 from gov_services.certificates.forms import DeliveryForm, MailForm, PrintForm, RevokeForm
 from gov_services.certificates.services.issue import ISSUABLE
 from gov_services.models import Certificate, ServiceRequest
-from gov_services.selectors import requests as request_selectors
+from gov_services.requests.selectors import requests as request_selectors
 from stations.mixins import CounterStaffMixin, DepartmentStaffMixin, RequestFilesMixin
 from stations.scope import scope_for
 

@@ -16,7 +16,7 @@ from gov_services.certificates.forms import AttachForm
 from gov_services.certificates.services.delivery import ATTACHABLE
 from gov_services.certificates.views_issue import _messages_of
 from gov_services.models import ServiceRequest
-from gov_services.selectors import requests as request_selectors
+from gov_services.requests.selectors import requests as request_selectors
 from stations.scope import get_in_scope
 
 

@@ -191,7 +191,7 @@ class WeChatConversation(models.Model):
 
 
 class WeChatDraftPhoto(models.Model):
-    """A photo sent towards the next report, already re-drawn (gov_services.services.reports.photos_prepare)."""
+    """A photo sent towards the next report, already re-drawn (gov_services.requests.services.reports.photos_prepare)."""
 
     conversation = models.ForeignKey(WeChatConversation, on_delete=models.CASCADE, related_name="photos")
     content = models.BinaryField()

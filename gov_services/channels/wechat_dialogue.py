@@ -3,7 +3,7 @@
 The account asks for what is still missing, one thing at a time: what is wrong (any text), what kind
 of problem (a number), where (WeChat's "Location" message; the nearest village of the county is
 chosen), photos (optional, up to three), then a mobile number — and files the report through the same
-service as the website's report form's intake (gov_services.services.requests.service_request_submit:
+service as the website's report form's intake (gov_services.requests.services.service_request_submit:
 routing, the clock, cards, rating). The reply carries the tracking code; 查询 lists the resident's
 reports with their status; 取消 starts again.
 
@@ -27,8 +27,8 @@ from gov_services.channels.models import WeChatAccount, WeChatConversation, WeCh
 from gov_services.channels.services import channel_request_link
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
-from gov_services.services.reports import MAX_PHOTOS, MAX_TEXT, nearest_village, photos_prepare
-from gov_services.services.requests.intake import service_request_submit
+from gov_services.requests.services.intake import service_request_submit
+from gov_services.requests.services.reports import MAX_PHOTOS, MAX_TEXT, nearest_village, photos_prepare
 
 logger = logging.getLogger(__name__)
 MOBILE = re.compile(r"^1[3-9]\d{9}$")

@@ -9,20 +9,24 @@ from gov_services.catalogue.models import (
     StepKind,
     StepRole,
 )
-from gov_services.models.drafts import ApplicationDraft, DraftScan
-from gov_services.models.fees import RequestFee
-from gov_services.models.reports import RequestFollower
-from gov_services.models.requests import (
+
+# The requests (gov_services/requests/) build on the catalogue; the county settings (routing rules, the
+# working-day calendar) on both.
+from gov_services.models.settings import CalendarDay, RoutingRule
+from gov_services.requests.models import (
+    ApplicationDraft,
     Attachment,
-    CalendarDay,
+    DraftScan,
     FollowUp,
     Rating,
     RequestEvent,
     RequestEventSeal,
-    RoutingRule,
+    RequestFee,
+    RequestFollower,
+    RequestStep,
+    SavedQueueView,
     ServiceRequest,
 )
-from gov_services.models.steps import RequestStep, SavedQueueView
 
 __all__ = [
     "ApplicationDraft",

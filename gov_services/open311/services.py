@@ -1,5 +1,5 @@
 """Filing a GeoReport v2 request: the standard's parameters turned into our intake's, then the one intake
-every channel uses (gov_services.services.requests.service_request_submit: checks, routing, the clock,
+every channel uses (gov_services.requests.services.service_request_submit: checks, routing, the clock,
 the request's events as its audit trail, the resident's SMS). Realtime, or later by token (batch)."""
 
 import uuid
@@ -29,7 +29,7 @@ from gov_services.open311.errors import Open311Error
 from gov_services.open311.models import Open311Token
 from gov_services.open311.params import Open311Params
 from gov_services.open311.selectors import village_by_code, village_named_in, village_near
-from gov_services.services.requests import MAX_ATTACHMENT_BYTES, service_request_submit
+from gov_services.requests.services import MAX_ATTACHMENT_BYTES, service_request_submit
 from stations.models import Region
 
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1d3c2e-9f0b-5b1e-9a57-311311311311")

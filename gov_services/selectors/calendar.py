@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from gov_services.deadlines import WorkCalendar
 from gov_services.models import CalendarDay
+from gov_services.requests.deadlines import WorkCalendar
 
-# Bump the version whenever WorkCalendar's shape changes, so old pickles are never read.
-CACHE_VERSION = 1
+# Bump the version whenever WorkCalendar's shape or module changes, so old pickles are never read
+# (2: it moved to gov_services/requests/deadlines.py; a pickle naming gov_services.deadlines would not load).
+CACHE_VERSION = 2
 CACHE_TIMEOUT = 60 * 60
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from gov_services.models import Department, DepartmentMembership, RequestStep, ServiceRequest
-from gov_services.workflow import CLOCK_RUNNING, OPEN_STATUSES
+from gov_services.requests.workflow import CLOCK_RUNNING, OPEN_STATUSES
 from stations import selectors as station_selectors
 from stations.models import Region
 from stations.scope import can_set_up_departments, get_in_scope, require, scope_for

@@ -17,7 +17,7 @@ from gov_services.models import (
     SigningKey,
     SupervisionCard,
 )
-from gov_services.workflow import OPEN_STATUSES
+from gov_services.requests.workflow import OPEN_STATUSES
 
 
 def overdue_request_count(*, now: datetime.datetime | None = None) -> int:

@@ -17,7 +17,7 @@ from accounts.roles import Role
 from accounts.services import staff_account_create, user_role_grant, user_role_revoke
 from core.audit import audit_event_record
 from gov_services.models import Department, DepartmentMembership, RoutingRule, ServiceItem, ServiceRequest
-from gov_services.workflow import OPEN_STATUSES
+from gov_services.requests.workflow import OPEN_STATUSES
 from stations.models import Region
 from stations.scope import can_set_up_department_at, require, scope_forget
 

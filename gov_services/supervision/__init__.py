@@ -11,9 +11,11 @@ forms.py, views.py, views_officers.py and urls.py (the screens; templates stay i
 gov_services/templates/gov_services/supervision/). The Celery tasks stay in gov_services/tasks/supervision.py
 (their names are stored in beat schedules).
 
-What it may import: the requests and catalogue features below it (models, selectors, services; a
-request's timeline is written through `gov_services.services.requests.request_event_record` and
-`request_events_record_many`), gov_services' shared modules (deadlines, workflow, notifications,
-channels) and the layers below gov_services. Never certificates; and nothing in requests imports it
-(the re-rating rule and the handler of a request are requests' own: gov_services/selectors/requests.py).
+What it may import: the requests and catalogue features below it (models, selectors, services, and the
+requests' working-day clock and workflow, gov_services/requests/deadlines.py and workflow.py; a request's
+timeline is written through `gov_services.requests.services.request_event_record` and
+`request_events_record_many`), gov_services' shared modules (notifications, channels) and the layers below
+gov_services. Never certificates; and nothing in requests imports it but the department's request page,
+which shows the rating appeal (the re-rating rule and the handler of a request are requests' own:
+gov_services/requests/selectors/requests.py).
 """

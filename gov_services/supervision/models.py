@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gov_services.catalogue.models import Department
-from gov_services.models.requests import FollowUp, ServiceRequest
-from gov_services.models.steps import RequestStep
+from gov_services.requests.models.requests import FollowUp, ServiceRequest
+from gov_services.requests.models.steps import RequestStep
 from stations.models import Region
 
 __all__ = ["Card", "Escalation", "EscalationStep", "FollowUpCallback", "RatingAppeal", "SupervisionCard", "SupervisionSettings", "SupervisionSweep"]

@@ -1,6 +1,6 @@
 """Assessment down to the person (人机考核到人): per-officer figures for a month, beside the department's.
 
-Who handled a request (gov_services/selectors/requests.py, `handler_expression`): its assignee, else the
+Who handled a request (gov_services/requests/selectors/requests.py, `handler_expression`): its assignee, else the
 officer who last moved it (accept, review, approve, refuse, return, complete). Figures per officer and
 department:
 * handled: requests completed in the month that they handled; on time: of those, completed by the due time;
@@ -24,14 +24,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.timeutil import month_bounds
 from gov_services.models import Department, DepartmentMembership, Rating, RequestEvent, ServiceRequest
-from gov_services.selectors.requests import handler_expression
+from gov_services.requests.selectors.requests import handler_expression
+from gov_services.requests.workflow import OPEN_STATUSES, Action
 from gov_services.supervision.rules import (
     AssessmentWeights,
     OfficerFigures,
     officer_components,
     officer_score,
 )
-from gov_services.workflow import OPEN_STATUSES, Action
 from stations.models import Region
 from stations.scope import require, scope_for
 

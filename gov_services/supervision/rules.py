@@ -2,7 +2,7 @@
 and the department assessment score. Pure code, no ORM: the sweep (services/) turns
 these into query bounds, so that the database, not Python, picks the requests that need a card.
 
-Cards, on the working-day clock of gov_services/deadlines.py:
+Cards, on the working-day clock of gov_services/requests/deadlines.py:
 
 * a request's *remaining working time* is the working time from now to its deadline (negative
   once overdue). Only working days count, so a weekend or a holiday changes nothing; a pause for
@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.timeutil import COUNTY_TZ, end_of_day, local_date, start_of_day
-from gov_services.deadlines import (
+from gov_services.requests.deadlines import (
     ONE_DAY,
     WorkCalendar,
     add_working_days,

@@ -25,7 +25,6 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 
-from gov_services.deadlines import WorkCalendar
 from gov_services.models import (
     Card,
     Department,
@@ -40,9 +39,10 @@ from gov_services.models import (
     SupervisionSettings,
     SupervisionSweep,
 )
-from gov_services.selectors.requests import Refusal
+from gov_services.requests.deadlines import WorkCalendar
+from gov_services.requests.selectors.requests import Refusal
+from gov_services.requests.workflow import OPEN_STATUSES
 from gov_services.supervision.rules import follow_up_due, follow_up_overdue_bound
-from gov_services.workflow import OPEN_STATUSES
 from stations.models import Region
 from stations.scope import get_in_scope, place_q, require, scope_for
 
@@ -310,7 +310,7 @@ def follow_up_callbacks(*, follow_up: FollowUp) -> list[FollowUpCallback]:
     return list(follow_up.callbacks.select_related("recorded_by").order_by("called_at", "pk"))
 
 
-# --- Appeals of ratings (the resident's re-rating is requests': gov_services/selectors/requests.py) -------
+# --- Appeals of ratings (the resident's re-rating is requests': gov_services/requests/selectors/requests.py) -------
 
 def rating_appeal_of(*, rating: Rating | None) -> RatingAppeal | None:
     if rating is None:

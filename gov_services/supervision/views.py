@@ -24,7 +24,7 @@ from core.personal_data import personal_data_view_record
 from core.service_errors import errors_onto
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Escalation, FollowUp, RatingAppeal
-from gov_services.request_display import with_row_display
+from gov_services.requests.display import with_row_display
 from gov_services.selectors.calendar import work_calendar
 from gov_services.supervision import selectors
 from gov_services.supervision.department_assessment import department_assessment

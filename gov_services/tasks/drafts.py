@@ -1,9 +1,9 @@
-"""Expired application drafts (gov_services/services/drafts.py) deleted with their files, on Celery beat
+"""Expired application drafts (gov_services/requests/services/drafts.py) deleted with their files, on Celery beat
 (config/settings/tasks.py CELERY_BEAT_SCHEDULE). Idempotent; concurrent runs skip each other's rows."""
 
 from celery import shared_task
 
-from gov_services.services.drafts import application_drafts_expire
+from gov_services.requests.services.drafts import application_drafts_expire
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -6,7 +6,7 @@
   registered on every new connection (`register_sqlite_functions`), computed with the same formula, so
   both databases give the same float.
 * `WorkingDays(date_from, date_to, ordinals=…)` — working days in (date_from, date_to], counted as
-  gov_services/deadlines.py counts them, from `WorkingDayOrdinals`: for each day of a span, how many
+  gov_services/requests/deadlines.py counts them, from `WorkingDayOrdinals`: for each day of a span, how many
   working days there are from the span's first day up to it. The span travels as one array parameter
   (PostgreSQL) or one JSON text (SQLite); a date outside the span gives NULL (and is ignored by the
   percentile), so the span must cover every date the query can meet.
@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connections, router
 from django.db.models import Aggregate, FloatField, Func, IntegerField
 
-from gov_services.deadlines import ONE_DAY, WorkCalendar
+from gov_services.requests.deadlines import ONE_DAY, WorkCalendar
 
 ONE_DECIMAL = Decimal("0.1")
 

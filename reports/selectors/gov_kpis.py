@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from core.timeutil import COUNTY_TZ
 from gov_services.models import Card, Rating, RequestEvent, ServiceRequest, SupervisionCard
+from gov_services.requests.workflow import Action
 from gov_services.selectors.calendar import work_calendar
-from gov_services.workflow import Action
 from reports.kpis import Kpis, kpis_from_counts, weighted_median
 from reports.models import RequestRollup
 from reports.selectors.aggregates import WorkingDayOrdinals, WorkingDays, grouped_several_ways, one_decimal

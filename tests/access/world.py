@@ -261,7 +261,7 @@ def _request_tags(side: Side, station_key: str, department_key: str) -> dict:
 
 def _file(side: Side, station_key: str, department_key: str):
     """A counter application, as the station's operator files it: a scan, a signature, the resident's account."""
-    from gov_services.services.requests import service_request_submit
+    from gov_services.requests.services import service_request_submit
 
     item = side.items[department_key]
     scan = upload("身份证.jpg", jpeg_bytes(), material=item.materials.get(), content_type="image/jpeg")
@@ -281,7 +281,7 @@ def _officer_of(side: Side, department_key: str):
 def _requests(world: World) -> None:
     from gov_services.certificates import services as cert_services
     from gov_services.models import FollowUp, RatingAppeal, SupervisionCard
-    from gov_services.services import requests as moves
+    from gov_services.requests import services as moves
     from gov_services.supervision.services.casework import follow_up_record_callback, rating_appeal_submit
     from gov_services.supervision.services.sweep import supervision_sweep_run
 
@@ -353,7 +353,7 @@ def _requests(world: World) -> None:
 
 def _application_drafts(world: World) -> None:
     """An application draft at each station a request is filed at, with one kept scan (the operator's)."""
-    from gov_services.services.drafts import application_draft_open, application_draft_save
+    from gov_services.requests.services.drafts import application_draft_open, application_draft_save
 
     for name, station_key, department_key in REQUEST_PLACES:
         side = world.sides[name]
@@ -428,7 +428,7 @@ def _resident_reports(world: World) -> None:
     """A resident's own public report on each side, with a photo: routed to D1 (the dispatch desk)."""
     from decimal import Decimal
 
-    from gov_services.services.reports import report_submit
+    from gov_services.requests.services.reports import report_submit
 
     for side in world.sides.values():
         report = report_submit(

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from core.http import client_address
-from gov_services.views_track import TRACK_ATTEMPTS
+from gov_services.requests.views_track import TRACK_ATTEMPTS
 
 PROXY = "10.0.0.5"
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core import file_crypto
 from core.storage import private_storage
-from gov_services.services import requests as request_services
+from gov_services.requests import services as request_services
 from tests.factories import jpeg_bytes, pdf_bytes, png_bytes, upload, valid_id_number
 
 pytestmark = pytest.mark.usefixtures("private_files")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.http import IMAGE_PREVIEW_SANDBOX, SANDBOX, safe_filename, site_file_response, user_file_response
 from core.storage import private_storage
-from gov_services.services.requests import service_request_submit
+from gov_services.requests.services import service_request_submit
 from shop.services import merchants as merchant_services
 from tests.core import hostile_files
 from tests.factories import upload, valid_id_number

@@ -27,7 +27,7 @@ from wagtail.models import Collection
 from accounts.roles import Role
 from core.models import AuditEvent
 from gov_services.models import Attachment, ServiceItem, ServiceRequest
-from gov_services.services.requests import service_request_return, service_request_submit
+from gov_services.requests.services import service_request_return, service_request_submit
 from shop.models import MerchantApplication
 from tests.core import hostile_files
 from tests.core.hostile_files import CORPUS

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from core import uploads
-from gov_services.services.requests import scans
+from gov_services.requests.services import scans
 from shop import licence_files
 from tests.core import hostile_files
 from tests.factories import jpeg_bytes, pdf_bytes, png_bytes

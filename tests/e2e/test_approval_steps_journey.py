@@ -17,7 +17,7 @@ from accounts.roles import Role
 from gov_services.certificates import services as certificate_services
 from gov_services.certificates import tokens
 from gov_services.models import Certificate, ItemStep, RequestStep, ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.e2e.helpers import assert_ok
 from tests.factories import (
     DepartmentMembershipFactory,

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from gov_services.models import RequestEvent, ServiceRequest
-from gov_services.services.reports import report_submit
-from gov_services.workflow import Action
+from gov_services.requests.services.reports import report_submit
+from gov_services.requests.workflow import Action
 from stations.services_map import township_outlines_save
 from tests.e2e.helpers import assert_ok, path_of
 from tests.e2e.test_station_map import PHONE, outlines_file

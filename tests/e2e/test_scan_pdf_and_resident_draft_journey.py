@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from gov_services.models import ApplicationDraft, ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.e2e.helpers import VIEWPORTS, assert_ok
 from tests.factories import ServiceItemFactory, UserFactory, upload, valid_id_number
 

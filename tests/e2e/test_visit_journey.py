@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from agency import services as till
 from agency.models import Visit
-from gov_services.services import requests as request_services
+from gov_services.requests import services as request_services
 from shop.services import orders as shop_services
 from tests.agency.factories import ProductFactory, account_number, fund
 from tests.e2e.helpers import assert_ok, path_of, sign_on_pad

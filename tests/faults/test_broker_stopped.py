@@ -13,7 +13,7 @@ from agency.services import counter_payment_submit
 from core.models import SmsOutboxMessage
 from core.sms import sms_outbox_redispatch
 from gov_services.models import ServiceRequest
-from gov_services.services.requests import service_request_submit
+from gov_services.requests.services import service_request_submit
 from tests.factories import valid_id_number
 from tests.faults.servers import broker_holds, wait_until
 from tests.faults.simulators import sms_accepted

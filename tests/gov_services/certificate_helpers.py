@@ -14,7 +14,7 @@ from PIL import Image
 from accounts.roles import Role
 from gov_services.certificates import services as cert_services
 from gov_services.models import ServiceRequest
-from gov_services.services import requests as request_services
+from gov_services.requests import services as request_services
 from tests.factories import ServiceItemFactory, ServiceRequestFactory, StaffAssignmentFactory, UserFactory
 
 HOLDER_NAME = "王秀英"

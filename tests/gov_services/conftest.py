@@ -88,7 +88,7 @@ def submit(operator, station, request_item, id_card):
     """File an application at the counter; keyword arguments override the defaults."""
     import uuid
 
-    from gov_services.services import requests as services
+    from gov_services.requests import services as services
     from tests.factories import jpeg_bytes, png_bytes, upload, valid_id_number
 
     def _submit(**overrides):

@@ -5,7 +5,7 @@ events, and walking a request through the workflow."""
 from pathlib import Path
 
 from gov_services.models import Attachment, RequestEvent, ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 

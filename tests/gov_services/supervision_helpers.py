@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 
 from accounts.roles import Role
 from core.timeutil import COUNTY_TZ
-from gov_services.deadlines import add_working_days
+from gov_services.requests.deadlines import add_working_days
 from gov_services.selectors.calendar import work_calendar
 from tests.factories import (
     DepartmentFactory,

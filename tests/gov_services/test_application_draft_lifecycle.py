@@ -1,4 +1,4 @@
-"""The life of a counter application's draft (gov_services/services/drafts.py): restored on reload (in its
+"""The life of a counter application's draft (gov_services/requests/services/drafts.py): restored on reload (in its
 visit, for its operator only), discarded, served to the station's staff, and expired with its files."""
 
 import uuid
@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from agency.services import visits as till
 from gov_services.models import ApplicationDraft, DraftScan, ServiceRequest
-from gov_services.services import drafts as draft_services
+from gov_services.requests.services import drafts as draft_services
 from gov_services.tasks.drafts import application_drafts_cleanup
 from tests.factories import StaffAssignmentFactory, UserFactory, upload
 from tests.gov_services.counter_helpers import scan_png, url

@@ -1,5 +1,5 @@
 """Forms that never lose work: the counter's application keeps its scans, signature and typed fields in a
-server-side draft (gov_services/services/drafts.py) across validation errors; scans are replaceable and
+server-side draft (gov_services/requests/services/drafts.py) across validation errors; scans are replaceable and
 removable one by one (the fixture `form_data` is in conftest.py)."""
 
 

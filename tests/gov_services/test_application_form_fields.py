@@ -16,8 +16,8 @@ from core.validators import (
     validate_mobile,
 )
 from gov_services.catalogue import eforms
-from gov_services.forms_counter import ApplicationForm
-from gov_services.services.requests import service_request_submit
+from gov_services.requests.forms_counter import ApplicationForm
+from gov_services.requests.services import service_request_submit
 from tests.factories import upload, valid_id_number
 from tests.gov_services.counter_helpers import scan_png, url
 from tests.gov_services.draft_helpers import bad_id, post

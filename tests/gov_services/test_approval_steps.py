@@ -23,10 +23,10 @@ from gov_services.models import (
     SavedQueueView,
     ServiceRequest,
 )
+from gov_services.requests import services as services
+from gov_services.requests.services.queue import service_requests_bulk_assign
+from gov_services.requests.services.steps import request_steps
 from gov_services.selectors.calendar import calendar_changed
-from gov_services.services import requests as services
-from gov_services.services.queue import service_requests_bulk_assign
-from gov_services.services.requests.steps import request_steps
 from gov_services.supervision.services.sweep import supervision_sweep_run
 from tests.clock import clock_at
 from tests.factories import (

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from gov_services.certificates import selectors, services
 from gov_services.models import Certificate, CertificateType, RequestEvent, ServiceRequest
-from gov_services.services import requests as request_services
+from gov_services.requests import services as request_services
 from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.factories import ServiceRequestFactory, valid_id_number
 from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures

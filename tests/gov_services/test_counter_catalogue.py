@@ -10,7 +10,7 @@ from django.utils import translation
 
 from accounts.roles import Role
 from gov_services.models import ServiceRequest
-from gov_services.services.requests import service_request_submit
+from gov_services.requests.services import service_request_submit
 from tests.factories import (
     DepartmentFactory,
     ServiceItemFactory,

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.sms import BaseBackend
 from gov_services.models import RequestEvent, ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.factories import upload, valid_id_number
 from tests.gov_services.counter_helpers import scan_png
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from accounts.roles import Role
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import RequestEvent, ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.factories import (
     DepartmentFactory,
     RequiredMaterialFactory,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from gov_services.catalogue.selectors import service_item_search
 from gov_services.models import ServiceRequest
-from gov_services.selectors.counter import ranked_by_station_use
+from gov_services.requests.selectors.counter import ranked_by_station_use
 from tests.factories import ServiceItemFactory, ServiceRequestFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The working-day calendar (gov_services/deadlines.py): weekends, holidays and make-up days, the holiday data
+"""The working-day calendar (gov_services/requests/deadlines.py): weekends, holidays and make-up days, the holiday data
 against the published notices, and the calendar table with its cache."""
 
 from datetime import date, timedelta
@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.apps import apps
 
-from gov_services.deadlines import WorkCalendar, add_working_days
+from gov_services.requests.deadlines import WorkCalendar, add_working_days
 from tests.gov_services.work_calendars import CHINA, PLAIN, at, end_of, holidays_migration
 
 # --- the calendar ----------------------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""The working-day clock (gov_services/deadlines.py): pauses for supplement (补正) that push the deadline, and the
+"""The working-day clock (gov_services/requests/deadlines.py): pauses for supplement (补正) that push the deadline, and the
 fraction of the limit used (the supervision's 90% yellow card)."""
 
 from datetime import UTC, datetime
 
 import pytest
 
-from gov_services.deadlines import (
+from gov_services.requests.deadlines import (
     add_working_days,
     extend_for_pause,
     fraction_of_limit_elapsed,

@@ -1,4 +1,4 @@
-"""The working-day clock (gov_services/deadlines.py): deadlines N working days after acceptance in Beijing time
+"""The working-day clock (gov_services/requests/deadlines.py): deadlines N working days after acceptance in Beijing time
 (add_working_days) and the working days between two moments (working_days_between)."""
 
 from datetime import UTC, datetime, timedelta
@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.timeutil import COUNTY_TZ
-from gov_services.deadlines import add_working_days, working_days_between
+from gov_services.requests.deadlines import add_working_days, working_days_between
 from tests.gov_services.work_calendars import CHINA, PLAIN, at, end_of
 
 # --- add_working_days ------------------------------------------------------------------------

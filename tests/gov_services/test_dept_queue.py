@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gov_services.deadlines import add_working_days
 from gov_services.models import ServiceRequest
-from gov_services.request_display import Deadline
+from gov_services.requests.deadlines import add_working_days
+from gov_services.requests.display import Deadline
 from gov_services.selectors.calendar import work_calendar
 from tests.factories import (
     DepartmentMembershipFactory,

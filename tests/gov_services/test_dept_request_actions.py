@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from gov_services.models import RequestEvent, ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.factories import (
     DepartmentFactory,
 )

@@ -1,4 +1,4 @@
-"""A government fee paid by WeChat Pay at filing (gov_services/services/fees.py with agency's till wallets): the
+"""A government fee paid by WeChat Pay at filing (gov_services/requests/services/fees.py with agency's till wallets): the
 operator chooses the wallet, the QR page follows the filing, the fee is recorded (and joins the visit) only once
 the wallet confirms, cash is not due for it, and a request refused before acceptance gives the fee back to the
 wallet. Against the WeChat Pay simulator; only the HTTP transport is the test's."""
@@ -12,7 +12,7 @@ from agency import services as till
 from agency.models import CounterTransaction, TillWalletPayment
 from agency.wallets import simulator
 from gov_services.models import RequestFee, ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.wallet_transport import wallet_http  # noqa: F401  (the wallet's HTTP transport)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wallet_http")]

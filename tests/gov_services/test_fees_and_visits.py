@@ -1,5 +1,5 @@
-"""Government fees at the counter (gov_services/services/fees.py) and a request's errands in a visit
-(gov_services/services/visits.py): charged at filing into the department's account, waived by the item's
+"""Government fees at the counter (gov_services/requests/services/fees.py) and a request's errands in a visit
+(gov_services/requests/services/visits.py): charged at filing into the department's account, waived by the item's
 rule for low-income households with the reason, refunded once when the request is not accepted; the
 counter's pages carry the visit and come back to it."""
 
@@ -13,9 +13,9 @@ from agency import selectors as till_selectors
 from agency import services as till
 from agency.models import Account, CounterTransaction, Journal, VisitErrand
 from gov_services.models import RequestFee, ServiceRequest
-from gov_services.services import requests as services
-from gov_services.services.fees import service_request_fee_charge, service_request_fee_refund
-from gov_services.services.visits import service_request_visit_register
+from gov_services.requests import services as services
+from gov_services.requests.services.fees import service_request_fee_charge, service_request_fee_refund
+from gov_services.requests.services.visits import service_request_visit_register
 from stations.models import HouseholdMember
 from tests.factories import GridFactory, HouseholdFactory, upload, valid_id_number
 from tests.gov_services.counter_helpers import scan_png

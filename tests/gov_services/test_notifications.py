@@ -11,7 +11,7 @@ from core.models import SmsOutboxMessage
 from gov_services import notifications
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.factories import (
     DepartmentMembershipFactory,
     ServiceRequestFactory,

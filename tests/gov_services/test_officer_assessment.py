@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from core.timeutil import start_of_day
 from gov_services.models import Rating, RequestEvent, SupervisionSettings
-from gov_services.selectors.requests import request_handler_id
-from gov_services.services import requests as request_services
+from gov_services.requests import services as request_services
+from gov_services.requests.selectors.requests import request_handler_id
+from gov_services.requests.workflow import Action
 from gov_services.supervision.department_assessment import department_assessment
 from gov_services.supervision.officer_assessment import officer_assessment
 from gov_services.supervision.rules import AssessmentWeights, OfficerFigures, combined_score, officer_score
-from gov_services.workflow import Action
 from tests.factories import (
     DepartmentMembershipFactory,
     ServiceItemFactory,

@@ -1,4 +1,4 @@
-"""The offline counter's sync, for applications (agency/offline_sync.py, gov_services/offline.py): an item
+"""The offline counter's sync, for applications (agency/offline_sync.py, gov_services/requests/offline.py): an item
 captured offline is filed once however often it is sent; a withdrawn service, a changed resident record
 and bad input come back typed; conflicts are discarded only with a reason (audited); the endpoint is the
 station operator's, session-authenticated and CSRF-protected. Also the data the service worker keeps."""

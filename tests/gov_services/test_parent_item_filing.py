@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.services import api_key_create
 from gov_services.models import ServiceRequest
-from gov_services.services.requests import service_request_submit
+from gov_services.requests.services import service_request_submit
 from tests.factories import valid_id_number
 
 pytestmark = pytest.mark.django_db

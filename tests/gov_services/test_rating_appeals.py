@@ -14,12 +14,13 @@ from django.urls import reverse
 from accounts.roles import Role
 from core.models import AuditEvent
 from gov_services.models import FollowUp, Rating, RatingAppeal, RequestEvent
-from gov_services.selectors.calendar import work_calendar
-from gov_services.services.requests.ratings import (
+from gov_services.requests.services.ratings import (
     service_request_rate,
     service_request_rerate,
     service_request_rerate_by_tracking,
 )
+from gov_services.requests.workflow import Action
+from gov_services.selectors.calendar import work_calendar
 from gov_services.supervision.department_assessment import department_assessment
 from gov_services.supervision.selectors import follow_up_list
 from gov_services.supervision.services.casework import (
@@ -27,7 +28,6 @@ from gov_services.supervision.services.casework import (
     rating_appeal_decide,
     rating_appeal_submit,
 )
-from gov_services.workflow import Action
 from reports.selectors.gov_kpis import _request_counts
 from tests.factories import (
     DepartmentFactory,

@@ -1,4 +1,4 @@
-"""Residents' own reports (gov_services/services/reports.py, selectors/reports.py): they go through the
+"""Residents' own reports (gov_services/requests/services/reports.py, selectors/reports.py): they go through the
 one intake service and its routing, photos are checked and re-drawn, nearby reports are suggested,
 followers are texted on status changes, and nothing public carries personal data."""
 
@@ -18,10 +18,10 @@ from accounts.roles import Role
 from core.models import SmsOutboxMessage
 from gov_services.models import RequestEvent, RequestFollower, ServiceRequest
 from gov_services.notifications import FOLLOWED_STATUS
-from gov_services.request_display import PUBLIC, timeline_rows
-from gov_services.selectors import reports as selectors
-from gov_services.services import requests as moves
-from gov_services.services.reports import (
+from gov_services.requests import services as moves
+from gov_services.requests.display import PUBLIC, timeline_rows
+from gov_services.requests.selectors import reports as selectors
+from gov_services.requests.services.reports import (
     PHOTO_MAX_SIDE,
     nearest_village,
     report_add_information,
@@ -30,7 +30,7 @@ from gov_services.services.reports import (
     report_unfollow,
     service_request_public_reply,
 )
-from gov_services.workflow import APPEAL_LIMIT_DAYS, Action
+from gov_services.requests.workflow import APPEAL_LIMIT_DAYS, Action
 from tests.factories import DepartmentFactory, DepartmentMembershipFactory, RoutingRuleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

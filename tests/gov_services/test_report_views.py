@@ -12,9 +12,9 @@ from PIL import Image
 
 from accounts.roles import Role
 from gov_services.models import RequestEvent, RequestFollower, ServiceRequest
-from gov_services.services import requests as moves
-from gov_services.services.reports import report_submit
-from gov_services.workflow import Action
+from gov_services.requests import services as moves
+from gov_services.requests.services.reports import report_submit
+from gov_services.requests.workflow import Action
 from tests.factories import DepartmentFactory, DepartmentMembershipFactory, RoutingRuleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.db.models import F
 
 from accounts.roles import Role
 from core.state_machine import TransitionNotAllowed
-from gov_services.deadlines import WorkCalendar, add_working_days
 from gov_services.models import ServiceRequest
-from gov_services.services import requests as services
-from gov_services.workflow import APPEAL_LIMIT_DAYS
+from gov_services.requests import services as services
+from gov_services.requests.deadlines import WorkCalendar, add_working_days
+from gov_services.requests.workflow import APPEAL_LIMIT_DAYS
 from tests.factories import (
     DepartmentFactory,
     RoutingRuleFactory,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Attachment, RequestEvent, ServiceRequest
-from gov_services.selectors import requests as selectors
+from gov_services.requests.selectors import requests as selectors
 from stations.scope import scope_for
 from tests.factories import (
     DepartmentFactory,

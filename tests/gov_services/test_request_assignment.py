@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.roles import Role
 from core.state_machine import TransitionNotAllowed
 from gov_services.models import ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.factories import (
     DepartmentFactory,
     StaffAssignmentFactory,

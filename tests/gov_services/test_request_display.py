@@ -1,4 +1,4 @@
-"""gov_services/request_display.py: the one deadline vocabulary (pure, at its boundaries), the timeline
+"""gov_services/requests/display.py: the one deadline vocabulary (pure, at its boundaries), the timeline
 for each audience (staff, resident, public), the "what is missing" note, the material checklist, and
 the pages that read them."""
 
@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gov_services.deadlines import WorkCalendar
 from gov_services.models import Attachment, Rating, RequestEvent, RequestStep, ServiceRequest
-from gov_services.request_display import (
+from gov_services.requests.deadlines import WorkCalendar
+from gov_services.requests.display import (
     PUBLIC,
     RESIDENT,
     STAFF,
@@ -21,7 +21,7 @@ from gov_services.request_display import (
     step_deadline,
     timeline_rows,
 )
-from gov_services.workflow import Action
+from gov_services.requests.workflow import Action
 from tests.factories import DepartmentFactory, ServiceRequestFactory, UserFactory
 
 S = ServiceRequest.Status

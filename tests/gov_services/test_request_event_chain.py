@@ -1,4 +1,4 @@
-"""The hash chain over the requests' timelines (gov_services/event_chain.py, kept by core/audit_chain.py beside
+"""The hash chain over the requests' timelines (gov_services/requests/event_chain.py, kept by core/audit_chain.py beside
 the audit trail's): sealing links every request event once; an edited, deleted or slipped-in event is found by
 verify, the command and the restore drill's check. Runs on SQLite and on PostgreSQL; the tampering goes past
 the append-only triggers as the database's owner could."""
@@ -18,8 +18,8 @@ from core.audit_chain import (
     audit_chain_verify,
     chains,
 )
-from gov_services.event_chain import REQUEST_EVENTS
 from gov_services.models import RequestEvent, RequestEventSeal
+from gov_services.requests.event_chain import REQUEST_EVENTS
 from tests.factories import ServiceItemFactory, ServiceRequestFactory, StationFactory
 from tests.tampering import triggers_off
 

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 
 from core.state_machine import TransitionNotAllowed
 from gov_services.models import Attachment, RequestEvent, ServiceRequest
-from gov_services.services import requests as services
-from gov_services.services.requests import intake
+from gov_services.requests import services as services
+from gov_services.requests.services import intake
 from tests.concurrency import run_together
 from tests.factories import jpeg_bytes, png_bytes, upload, valid_id_number
 

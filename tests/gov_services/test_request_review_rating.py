@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.state_machine import TransitionNotAllowed
 from gov_services.models import FollowUp, Rating, ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.gov_services.request_helpers import completed, events, to_review
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.roles import Role
 from gov_services.identifiers import is_valid_tracking_code
 from gov_services.models import ServiceRequest
-from gov_services.services import requests as services
-from gov_services.services.requests import intake
+from gov_services.requests import services as services
+from gov_services.requests.services import intake
 from tests.factories import (
     StaffAssignmentFactory,
     UserFactory,

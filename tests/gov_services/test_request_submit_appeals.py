@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gov_services.models import ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.factories import (
     RoutingRuleFactory,
     valid_id_number,

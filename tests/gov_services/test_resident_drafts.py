@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from core.audit import audit_events_for
 from gov_services.models import ApplicationDraft, DraftScan, ServiceRequest
-from gov_services.services.drafts import application_drafts_expire
+from gov_services.requests.services.drafts import application_drafts_expire
 from tests.factories import UserFactory, jpeg_bytes, valid_id_number
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
@@ -115,7 +115,7 @@ def test_an_online_draft_expires_with_its_files(client, applicant, request_item,
 
 
 def test_a_counter_draft_key_cannot_be_taken_over_online(client, applicant, request_item, village, operator, station):
-    from gov_services.services.drafts import application_draft_open
+    from gov_services.requests.services.drafts import application_draft_open
 
     counter = application_draft_open(actor=operator, station=station, item=request_item, key=uuid.uuid4())
     client.force_login(applicant)

@@ -13,7 +13,7 @@ from accounts.roles import Role
 from core.masking import mask_name
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import FollowUp, Rating, ServiceRequest
-from gov_services.services.requests import (
+from gov_services.requests.services import (
     service_request_accept,
     service_request_approve,
     service_request_complete,
@@ -22,7 +22,7 @@ from gov_services.services.requests import (
     service_request_start_review,
     service_request_submit,
 )
-from gov_services.views_track import TRACK_ATTEMPTS
+from gov_services.requests.views_track import TRACK_ATTEMPTS
 from tests.factories import ServiceItemFactory, UserFactory, jpeg_bytes, valid_id_number
 
 pytestmark = pytest.mark.django_db
@@ -386,7 +386,7 @@ def test_rating_from_the_tracking_page_needs_the_lookup_first(client, applicant,
 def test_the_rating_service_refuses_a_wrong_proof(applicant, request_item, village, officer):
     from django.core.exceptions import PermissionDenied
 
-    from gov_services.services.requests import service_request_rate_by_tracking
+    from gov_services.requests.services import service_request_rate_by_tracking
 
     req = completed(applicant, request_item, village, officer)
     with pytest.raises(PermissionDenied):

@@ -1,4 +1,4 @@
-"""Retention of requests' personal data (gov_services/retention.py through core/retention.py): scans and
+"""Retention of requests' personal data (gov_services/requests/retention.py through core/retention.py): scans and
 signatures of requests closed longer than the period are deleted (files too), applicants anonymised; open
 requests and recent ones are untouched; a dry run changes nothing; every run is reported and audited."""
 
@@ -122,7 +122,7 @@ def test_the_data_officer_sees_the_rules_and_the_runs(client, department):
 
 
 def test_a_long_history_is_worked_off_in_batches(department, monkeypatch):
-    from gov_services import retention
+    from gov_services.requests import retention
 
     monkeypatch.setattr(retention, "BATCH", 2)
     for _n in range(3):

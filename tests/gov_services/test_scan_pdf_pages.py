@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core import file_crypto
 from core.pdf_pages import PdfPageError, pdf_page_count, stored_pdf_page_jpeg
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from tests.factories import ServiceItemFactory, UserFactory, upload, valid_id_number
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]

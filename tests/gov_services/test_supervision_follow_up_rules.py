@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.timeutil import COUNTY_TZ
-from gov_services.deadlines import WorkCalendar
+from gov_services.requests.deadlines import WorkCalendar
 from gov_services.supervision.rules import follow_up_due, follow_up_overdue_bound
 
 # Labour Day 2025: 1–5 May off, Sunday 27 April and Saturday 10 May worked.

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.timeutil import COUNTY_TZ
-from gov_services.deadlines import WorkCalendar
+from gov_services.requests.deadlines import WorkCalendar
 from gov_services.supervision.rules import (
     RED,
     YELLOW,

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from core.models import SmsOutboxMessage
-from gov_services.deadlines import add_working_days
 from gov_services.models import (
     Escalation,
     EscalationStep,
@@ -17,6 +16,7 @@ from gov_services.models import (
     SupervisionCard,
     SupervisionSettings,
 )
+from gov_services.requests.deadlines import add_working_days
 from gov_services.selectors.calendar import work_calendar
 from gov_services.supervision.services.casework import escalation_record_outcome
 from gov_services.supervision.services.county_settings import (

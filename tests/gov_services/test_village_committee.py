@@ -12,8 +12,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from gov_services.certificates import services as cert_services
 from gov_services.models import Department
+from gov_services.requests import services as request_services
 from gov_services.services import departments as department_services
-from gov_services.services import requests as request_services
 from tests.factories import DepartmentMembershipFactory, ServiceItemFactory, UserFactory, valid_id_number
 from tests.gov_services.certificate_helpers import pdf_text, seal_png, squash
 

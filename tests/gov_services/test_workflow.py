@@ -1,6 +1,6 @@
 """The request workflow's transition table: every (status, action) pair, legal and illegal.
 
-The expected table is written out here by hand, independently of gov_services/workflow.py, and
+The expected table is written out here by hand, independently of gov_services/requests/workflow.py, and
 the whole Status × Action matrix is compared against it.
 """
 
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from core.state_machine import TransitionNotAllowed
 from gov_services.models import ServiceRequest
-from gov_services.workflow import (
+from gov_services.requests.workflow import (
     RETURNABLE,
     TRANSITIONS,
     Action,

@@ -5,7 +5,7 @@ import importlib
 from datetime import date, datetime, time
 
 from core.timeutil import COUNTY_TZ
-from gov_services.deadlines import WorkCalendar
+from gov_services.requests.deadlines import WorkCalendar
 
 holidays_migration = importlib.import_module("gov_services.migrations.0004_china_public_holidays_2025_2026")
 

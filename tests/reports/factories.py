@@ -5,7 +5,7 @@ import datetime
 
 from core.timeutil import COUNTY_TZ
 from gov_services.models import FollowUp, Rating, RequestEvent, ServiceRequest
-from gov_services.workflow import Action
+from gov_services.requests.workflow import Action
 from tests.factories import ServiceItemFactory, ServiceRequestFactory
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core.timeutil import COUNTY_TZ
-from gov_services.deadlines import WorkCalendar, working_days_between
+from gov_services.requests.deadlines import WorkCalendar, working_days_between
 from reports.kpis import Kpis, WorkingDayIndex, kpis_from_counts, percent, rank_by, weighted_median
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gov_services.models import Rating, ServiceRequest
-from gov_services.services import requests as services
+from gov_services.requests import services as services
 from gov_services.supervision.services.casework import rating_appeal_decide, rating_appeal_submit
 from reports.analytics_report import analytics_report
 from reports.gov_report import GovKpiParams

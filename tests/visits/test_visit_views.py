@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agency import services as till
 from agency.models import CounterTransaction, Visit, VisitErrand
-from gov_services.services import requests as request_services
+from gov_services.requests import services as request_services
 from shop.models import OrderPart
 from shop.services import orders as shop_services
 from tests.agency.factories import ProductFactory, account_number, fund
@@ -157,8 +157,8 @@ def test_the_receipt_lists_an_application_with_its_tracking_code_and_qr(operator
     request_item.fee_fen = 1_500
     request_item.save()
     visit = till.visit_open(actor=operator, station=station, idempotency_key=uuid.uuid4(), resident_name="王秀英")
-    from gov_services.services.fees import service_request_fee_charge
-    from gov_services.services.visits import service_request_visit_register
+    from gov_services.requests.services.fees import service_request_fee_charge
+    from gov_services.requests.services.visits import service_request_visit_register
     from tests.gov_services.test_fees_and_visits import file
 
     request = file(operator, station, request_item, request_item.materials.get(name="身份证"))

@@ -25,9 +25,9 @@ from gov_services.models import (
     SigningKey,
 )
 from gov_services.notifications import CERTIFICATE_MAILED
-from gov_services.services.requests import request_event_record
-from gov_services.services.requests.access import require_signed_in
-from gov_services.workflow import Action
+from gov_services.requests.services import request_event_record
+from gov_services.requests.services.access import require_signed_in
+from gov_services.requests.workflow import Action
 
 ATTACHABLE = frozenset({ServiceRequest.Status.SUBMITTED, ServiceRequest.Status.RETURNED})
 

@@ -45,9 +45,9 @@ from gov_services.models import (
     ServiceRequest,
     SigningKey,
 )
-from gov_services.services.requests import request_event_record
-from gov_services.services.requests.access import require_handler
-from gov_services.workflow import Action
+from gov_services.requests.services import request_event_record
+from gov_services.requests.services.access import require_handler
+from gov_services.requests.workflow import Action
 from stations.models import Region
 
 logger = logging.getLogger("cunzhan.certificates")

@@ -5,7 +5,7 @@
  *   had not received them, they are put back, the note "Draft restored" is shown with a discard button, and
  *   the form keeps its first key (a request the server did file under it is then returned, never a second).
  *   A copy under a key the server says was filed, or older than data-draft-max-age seconds, is dropped. Scans and the signature are kept by the server
- *   (gov_services/services/drafts.py), not here.
+ *   (gov_services/requests/services/drafts.py), not here.
  * - E-form fields bound to the applicant (data-bind="applicant_phone" …) mirror the applicant's input as it
  *   is typed; the server fills them anyway.
  * The form's own submission is left alone.

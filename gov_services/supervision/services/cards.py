@@ -20,13 +20,13 @@ from gov_services.models import (
     SupervisionCard,
     SupervisionSweep,
 )
-from gov_services.services.requests import request_events_record_many
+from gov_services.requests.services import request_events_record_many
+from gov_services.requests.workflow import APPEAL_LIMIT_DAYS, Action
 from gov_services.supervision.rules import card_bounds
 from gov_services.supervision.services import batches
 from gov_services.supervision.services.batches import ISO_UTC_SQL, in_batches, sql_of, table_name
 from gov_services.supervision.services.notices import SweepNotices
 from gov_services.supervision.services.region_plan import STEP_RUNNING_STATUSES, CountyPlan, running_requests
-from gov_services.workflow import APPEAL_LIMIT_DAYS, Action
 
 CARD_ACTIONS = {Card.YELLOW: Action.CARD_YELLOW, Card.RED: Action.CARD_RED}
 

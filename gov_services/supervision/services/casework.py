@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.audit import audit_event_record
 from gov_services.models import Escalation, FollowUp, FollowUpCallback, Rating, RatingAppeal
-from gov_services.services.requests import request_event_record
+from gov_services.requests.services import request_event_record
+from gov_services.requests.workflow import Action
 from gov_services.supervision import selectors
-from gov_services.workflow import Action
 from stations.scope import require, scope_for
 
 OUTSIDE_REGION = gettext_lazy("This request lies outside your region.")

@@ -24,12 +24,12 @@ from gov_services.models import (
     SupervisionCard,
     SupervisionSweep,
 )
-from gov_services.services.requests import request_events_record_many
+from gov_services.requests.services import request_events_record_many
+from gov_services.requests.workflow import CLOCK_RUNNING, Action
 from gov_services.supervision.rules import held_since_bound
 from gov_services.supervision.services import batches
 from gov_services.supervision.services.batches import in_batches, sql_of, table_name
 from gov_services.supervision.services.region_plan import STEP_RUNNING_STATUSES, CountyPlan, running_requests
-from gov_services.workflow import CLOCK_RUNNING, Action
 
 
 def _escalation_candidates_qs(plan: CountyPlan, step: EscalationStep, now: datetime, calendar):

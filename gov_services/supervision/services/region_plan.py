@@ -16,10 +16,10 @@ from gov_services.models import (
     ServiceRequest,
     SupervisionSettings,
 )
+from gov_services.requests.workflow import CLOCK_RUNNING
 from gov_services.supervision import selectors
 from gov_services.supervision.rules import Thresholds
 from gov_services.supervision.services.county_settings import supervision_settings_ensure
-from gov_services.workflow import CLOCK_RUNNING
 from stations.models import Region
 
 Status = ServiceRequest.Status

@@ -19,15 +19,15 @@ from core.timeutil import local_date
 from gov_services.channels.services import webhook_status_changes_enqueue
 from gov_services.models import Card, EscalationStep, RequestEvent, ServiceRequest, SupervisionSweep
 from gov_services.notifications import notify_followers_of_status
+from gov_services.requests.services import request_events_record_many
+from gov_services.requests.workflow import Action, transition
 from gov_services.selectors.calendar import work_calendar
-from gov_services.services.requests import request_events_record_many
 from gov_services.supervision.rules import held_since_bound
 from gov_services.supervision.services.batches import in_batches
 from gov_services.supervision.services.cards import issue_cards, issue_step_cards
 from gov_services.supervision.services.escalations import escalate_late_steps, escalate_requests
 from gov_services.supervision.services.notices import SweepNotices
 from gov_services.supervision.services.region_plan import CountyPlan, county_plan, supervised_regions
-from gov_services.workflow import Action, transition
 from stations.models import Region
 
 Status = ServiceRequest.Status

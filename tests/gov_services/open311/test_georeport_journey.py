@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.models import SmsOutboxMessage
 from gov_services.models import ChannelRequest, RequestEvent, ServiceRequest
-from gov_services.services.requests import (
+from gov_services.requests.services import (
     service_request_accept,
     service_request_approve,
     service_request_complete,

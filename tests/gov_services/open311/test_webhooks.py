@@ -10,7 +10,7 @@ from core.models import AuditEvent
 from gov_services.channels import signing
 from gov_services.channels.tasks import WEBHOOK_MAX_RETRIES, webhook_deliver
 from gov_services.models import ServiceRequest, WebhookAttempt, WebhookDelivery
-from gov_services.services.requests import service_request_accept
+from gov_services.requests.services import service_request_accept
 from tests.gov_services.open311.conftest import BASE, report
 from tests.gov_services.open311.receiver import Receiver
 
