@@ -1,1 +1,2 @@
-"""Writes, one module per entity family; import the function from its module."""
+"""Writes of the county set-up, one module per entity family (calendar, departments, routing); import the
+function from its module. The features' writes are in their packages (requests/services/, catalogue/, …)."""
