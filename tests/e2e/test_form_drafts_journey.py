@@ -93,7 +93,7 @@ def test_a_typo_after_four_scans_is_fixed_without_reattaching_and_a_reload_resto
 
     _submit(page)
     expect(page.locator("#error-summary")).to_be_visible()
-    expect(page.locator("#id_applicant_id_number_errors")).to_be_visible()
+    expect(page.locator("#id_applicant_id_number_error")).to_be_visible()
     thumbs = page.locator("[data-kept-scan]")
     expect(thumbs).to_have_count(4)
     expect(page.locator("img.cz-kept-scan__thumb")).to_have_count(3)

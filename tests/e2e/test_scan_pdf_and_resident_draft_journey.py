@@ -87,7 +87,7 @@ def test_a_resident_keeps_their_online_application_across_a_typo_a_reload_and_a_
     form.locator("input[name='declaration']").check()
     with page.expect_navigation():
         form.locator("button[type='submit']:not([name])").click()
-    expect(page.locator("#id_applicant_id_number-error")).to_be_visible()
+    expect(page.locator("#id_applicant_id_number_error")).to_be_visible()
     kept = page.locator("[data-kept-scan] img")
     expect(kept).to_have_count(1)
     assert kept.evaluate("img => img.complete && img.naturalWidth > 0"), "the kept photo's thumbnail did not load"

@@ -108,7 +108,7 @@ def test_a_region_outside_the_county_is_refused_beside_the_field_and_nothing_is_
         "category": "help", "region": elsewhere.pk, "keyword": "", "department": department.pk})
     assert response.status_code == 422
     assert response.context["form"].errors["region"]
-    assert 'id="id_region-errors"' in response.content.decode()
+    assert 'id="id_region_error"' in response.content.decode()
     assert not RoutingRule.objects.exists()
     assert not AuditEvent.objects.filter(action="routing_rule.created").exists()
 

@@ -50,7 +50,7 @@ document.addEventListener("click", function (event) {
 
 /* A file input behind a button of our own words (Chromium's says "Choose File" in English) names the
  * chosen files in the element its data-file-names points to, or else in its field's .cz-file-names
- * (resident_field.html). */
+ * (includes/field.html with large=True). */
 document.addEventListener("change", function (event) {
   var input = event.target;
   if (!input.matches || !input.matches("input[type=file]")) { return; }
