@@ -49,7 +49,7 @@ class _MaterialUploadsMixin:
             self.fields[name] = forms.FileField(
                 label=label, required=False,
                 help_text=material.note or _("A photo or scan: JPEG, PNG or PDF, up to 10 MB."),
-                # Behind a button of our words (resident_field.html); the chosen name shows beside it.
+                # Behind a button of our words (includes/field.html, large=True); the chosen name shows beside it.
                 widget=forms.ClearableFileInput(attrs={"accept": SCAN_ACCEPT}))
 
     @staticmethod
