@@ -1,8 +1,8 @@
 """The generated access matrix: every URL pattern the resolver knows, asked by every role, about their own
 objects and about objects of another station, department, township, county, merchant or resident.
 
-The expectations are the table in tests/access/table.py; the policy behind it is in
-tests/access/policy.py; the world the questions are asked about is tests/access/world.py.
+The expectations are the table in tests/access/table/ (one module of rows per app or area); the policy
+behind it is in tests/access/policy.py; the world the questions are asked about is tests/access/world.py.
 A new URL pattern without a row in the table fails here, saying how to add one.
 
 Set ACCESS_MATRIX_RESULTS=path to collect every failing cell as JSON lines
@@ -18,8 +18,8 @@ from tests.access.table import case_for, stale_keys
 PATTERNS = all_patterns()
 
 HOW_TO_ADD = """No row in the access matrix for {key} ({route}).
-Add one to EXPECTATIONS in tests/access/table.py, keyed "{key}": who has the page's workspace, the object its
-URL names and how a permitted POST looks, e.g.
+Add one to the ROWS of its app's module under tests/access/table/ (they make up EXPECTATIONS), keyed "{key}":
+who has the page's workspace, the object its URL names and how a permitted POST looks, e.g.
 
     "{key}": Case(REGION, Obj("station", pk="pk"), post=Post({{"field": "value"}}, control="county_admin")),
 """

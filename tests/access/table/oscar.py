@@ -1,0 +1,208 @@
+"""The access matrix's rows for django-oscar's pages: the shop front, the customer's account and the
+staff dashboard."""
+
+from __future__ import annotations
+
+from tests.access.policy import (
+    MERCHANT,
+    NOBODY,
+    NOT_FOUND,
+    PAGE,
+    PUBLIC,
+    SIGNED_IN,
+    Case,
+    Expect,
+    Obj,
+    Post,
+    Unexercised,
+    ok,
+)
+from tests.access.table.common import REDIRECT
+
+OSCAR_LOGIN = "/shop/dashboard/login/"
+# An Oscar page the store does not offer answers 404 to a POST too (tests/shop/test_oscar_pages_closed.py).
+NOT_SERVED_POST = Unexercised("not offered by the store: 404 to every method (shop/oscar_shop.py)")
+STAFF_DASHBOARD = "Oscar's staff dashboard forms: only its wall (staff only) is this matrix's business"
+# (staff_dashboard rows ask no missing id: how Oscar's own staff pages answer one is theirs to decide.)
+
+
+def staff_dashboard(obj: Obj | None = None, *, answers: Expect = PAGE, get: bool = True, post: bool = True) -> Case:
+    """A section of Oscar's dashboard that only staff (here: the superuser) may use."""
+    return Case(NOBODY, obj, ok=answers, get=get, login_url=OSCAR_LOGIN, missing=False,
+                post=Post({}, why_no_control=STAFF_DASHBOARD) if post else None)
+
+
+ROWS: dict[str, Case] = {
+    # === django-oscar: the shop front ===========================================================================
+    "home": Case(PUBLIC, ok=ok(200, 301, 302), post=Unexercised("a redirect to the catalogue")),
+    "admin:javascript-catalog": Case(PUBLIC, note="treebeard's translations for the category admin's script"),
+    "catalogue:index": Case(PUBLIC),
+    "catalogue:detail": Case(PUBLIC, Obj("product", public=True, product_slug="slug", pk="pk")),
+    "catalogue:category": Case(PUBLIC, Obj("category", public=True, category_slug="slug", pk="pk")),
+    # Reviews, offers and ranges are Oscar's pages the village store does not offer: their names stay (the staff
+    # dashboard links to them) and every method answers 404 (shop/oscar_shop.py).
+    "catalogue:range": Case(PUBLIC, Obj("range", public=True, slug="slug"), ok=NOT_FOUND),
+    "catalogue:reviews-list": Case(PUBLIC, Obj("product", public=True, product_slug="slug", product_pk="pk"),
+                                   ok=NOT_FOUND),
+    "catalogue:reviews-detail": Case(PUBLIC, Obj("review", public=True, product_slug="slug", product_pk="product",
+                                                 pk="pk"), ok=NOT_FOUND),
+    "catalogue:reviews-add": Case(PUBLIC, Obj("product", public=True, product_slug="slug", product_pk="pk"),
+                                  ok=NOT_FOUND, post=NOT_SERVED_POST),
+    "catalogue:reviews-vote": Case(PUBLIC, Obj("review", public=True, product_slug="slug", product_pk="product",
+                                               pk="pk"), get=False, post=NOT_SERVED_POST),
+    "search:search": Case(PUBLIC),
+    "offer:list": Case(PUBLIC, ok=NOT_FOUND),
+    "offer:detail": Case(PUBLIC, Obj("offer", public=True, slug="slug"), ok=NOT_FOUND),
+    # The visitor's own basket and checkout: bound to their session or account, nobody else's to reach.
+    "basket:summary": Case(PUBLIC, post=Unexercised("the visitor's own basket (session or account)")),
+    "basket:add": Case(PUBLIC, Obj("product", public=True, pk="pk"), get=False,
+                       post=Unexercised("adds to the visitor's own basket")),
+    "basket:vouchers-add": Case(PUBLIC, get=False, post=Unexercised("adds a code to the visitor's own basket")),
+    "basket:vouchers-remove": Case(PUBLIC, Obj("voucher", public=True, pk="pk"), get=False,
+                                   post=Unexercised("removes a code from the visitor's own basket")),
+    "basket:saved": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the visitor's own saved basket")),
+    "checkout:index": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the visitor's own checkout")),
+    "checkout:shipping-address": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the visitor's own checkout")),
+    "checkout:shipping-method": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the visitor's own checkout")),
+    "checkout:payment-method": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the visitor's own checkout")),
+    "checkout:payment-details": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the visitor's own checkout")),
+    "checkout:preview": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the visitor's own checkout")),
+    "checkout:thank-you": Case(PUBLIC, ok=ok(200, 302)),
+    "checkout:user-address-update": Case(SIGNED_IN, Obj("user_address", pk="pk"), owner="resident", ok=ok(200, 302),
+                                         post=Post({"first_name": "秀兰"}, why_no_control=(
+                                             "the checkout sends a visitor with an empty basket back to it"))),
+    "checkout:user-address-delete": Case(SIGNED_IN, Obj("user_address", pk="pk"), owner="resident", ok=ok(200, 302),
+                                         post=Post({}, why_no_control=(
+                                             "the checkout sends a visitor with an empty basket back to it"))),
+
+    # === django-oscar: the customer's account (personal pages: a resident's own things) ========================
+    # Signing in, signing up, passwords and "my account" lead to the accounts app (shop/customer/apps.py).
+    "customer:login": Case(PUBLIC, ok=ok(302), post=Unexercised("a redirect to the accounts app's sign-in")),
+    "customer:logout": Case(PUBLIC, ok=ok(302), post=Unexercised("a redirect to the accounts app's sign-in")),
+    "customer:register": Case(PUBLIC, ok=ok(302), post=Unexercised("a redirect to the accounts app's sign-up")),
+    "customer:summary": Case(SIGNED_IN, ok=ok(302), post=Unexercised("a redirect to one's orders")),
+    "customer:change-password": Case(SIGNED_IN, ok=ok(302), post=Unexercised("a redirect to the accounts app")),
+    "customer:profile-view": Case(SIGNED_IN, ok=ok(302), post=Unexercised("a redirect to the accounts app")),
+    "customer:profile-update": Case(SIGNED_IN, ok=ok(302), post=Unexercised("a redirect to the accounts app")),
+    "customer:order-list": Case(SIGNED_IN),
+    "customer:order": Case(SIGNED_IN, Obj("order", order_number="number"), owner="resident",
+                           post=Post({"action": "reorder"}, control="resident")),
+    # POST only (shop/customer/views.py): the target of each line's "re-order" button; Oscar gives a line no page.
+    "customer:order-line": Case(SIGNED_IN, Obj("order_line", order_number="number", line_id="pk"), owner="resident",
+                                get=False, post=Post({"action": "reorder"}, control="resident")),
+    "customer:anon-order": Case(PUBLIC, Obj("order", public=True, order_number="number", hash="hash"),
+                                ok=ok(200, 302)),
+    "customer:anon-order-form": Case(PUBLIC, Obj("order", public=True, order_number="number", hash="hash"),
+                                     post=Unexercised("the order's signed hash is the proof")),
+    # Oscar's password reset by e-mail leads to the accounts app's, by SMS (shop/oscar_shop.py).
+    "password-reset": Case(PUBLIC, ok=REDIRECT, post=Unexercised("a redirect to the accounts app's reset")),
+    "password-reset-done": Case(PUBLIC, ok=REDIRECT, post=Unexercised("a redirect to the accounts app's reset")),
+    "password-reset-confirm": Case(PUBLIC, values={"uidb64": "MQ", "token": "set-password"}, ok=REDIRECT,
+                                   post=Unexercised("a redirect to the accounts app's reset")),
+    "password-reset-complete": Case(PUBLIC, ok=REDIRECT, post=Unexercised("a redirect to the accounts app's reset")),
+
+    # === django-oscar: the dashboard (staff's; a merchant is sent to /merchant/) =====================================
+    "dashboard:login": Case(PUBLIC, ok=ok(200, 302), post=Unexercised("the dashboard's sign-in form (throttled)")),
+    "dashboard:logout": Case(PUBLIC, ok=ok(200, 302, 405), post=Unexercised("signing out changes no data")),
+    # A merchant who opens the dashboard's home is sent on to their own workspace (/merchant/).
+    "dashboard:index": Case(MERCHANT, login_url=OSCAR_LOGIN, ok=ok(200, 302)),
+    # Merchants no longer work in Oscar's dashboard (shop/dashboard/permissions.py): staff only.
+    "dashboard:catalogue-product-list": staff_dashboard(),
+    "dashboard:catalogue-product-lookup": staff_dashboard(post=False),
+    "dashboard:catalogue-product-create[]": staff_dashboard(answers=ok(200, 302)),
+    "dashboard:catalogue-product-create[product_class_slug]": staff_dashboard(
+        Obj("product_class", public=True, product_class_slug="slug")),
+    "dashboard:catalogue-product": staff_dashboard(Obj("product", pk="pk")),
+    "dashboard:catalogue-product-delete": staff_dashboard(Obj("product", pk="pk")),
+    "dashboard:catalogue-product-bulk-action": staff_dashboard(Obj("product"), get=False),
+    "dashboard:order-list": staff_dashboard(),
+    "dashboard:order-stats": staff_dashboard(),
+    "dashboard:order-detail": staff_dashboard(Obj("order", number="number")),
+    "dashboard:order-detail-note": staff_dashboard(Obj("order_note", number="number", note_id="pk")),
+    "dashboard:order-line-detail": staff_dashboard(Obj("order_line", number="number", line_id="pk"), post=False),
+    # (The world's orders are picked up at a station: Oscar answers 404 for an order without a shipping address.)
+    "dashboard:order-shipping-address": staff_dashboard(Obj("order", number="number"), answers=ok(200, 404)),
+    "dashboard:catalogue-product-create-child": staff_dashboard(Obj("product", public=True, parent_pk="pk"),
+                                                                answers=ok(200, 302)),
+    "dashboard:stock-alert-list": staff_dashboard(post=False),
+    "dashboard:catalogue-category-list": staff_dashboard(),
+    "dashboard:catalogue-category-detail-list": staff_dashboard(Obj("category", pk="pk")),
+    "dashboard:catalogue-category-create": staff_dashboard(),
+    "dashboard:catalogue-category-create-child": staff_dashboard(Obj("category", parent="pk")),
+    "dashboard:catalogue-category-update": staff_dashboard(Obj("category", pk="pk")),
+    "dashboard:catalogue-category-delete": staff_dashboard(Obj("category", pk="pk")),
+    "dashboard:catalogue-class-create": staff_dashboard(),
+    "dashboard:catalogue-class-list": staff_dashboard(post=False),
+    "dashboard:catalogue-class-update": staff_dashboard(Obj("product_class", pk="pk")),
+    "dashboard:catalogue-class-delete": staff_dashboard(Obj("product_class", pk="pk"), answers=ok(200, 302)),
+    "dashboard:catalogue-attribute-option-group-create": staff_dashboard(),
+    "dashboard:catalogue-attribute-option-group-list": staff_dashboard(post=False),
+    "dashboard:catalogue-attribute-option-group-update": staff_dashboard(Obj("attribute_option_group", pk="pk")),
+    "dashboard:catalogue-attribute-option-group-delete": staff_dashboard(Obj("attribute_option_group", pk="pk")),
+    "dashboard:catalogue-option-list": staff_dashboard(post=False),
+    "dashboard:catalogue-option-create": staff_dashboard(),
+    "dashboard:catalogue-option-update": staff_dashboard(Obj("option", pk="pk")),
+    "dashboard:catalogue-option-delete": staff_dashboard(Obj("option", pk="pk")),
+    "dashboard:reports-index": staff_dashboard(post=False),
+    "dashboard:users-index": staff_dashboard(),
+    "dashboard:user-detail": staff_dashboard(Obj("user", pk="pk"), post=False),
+    "dashboard:user-password-reset": staff_dashboard(Obj("user", pk="pk"), get=False),
+    "dashboard:user-alert-list": staff_dashboard(post=False),
+    "dashboard:user-alert-delete": staff_dashboard(Obj("product_alert_staff", pk="pk")),
+    "dashboard:user-alert-update": staff_dashboard(Obj("product_alert_staff", pk="pk")),
+    "dashboard:page-list": staff_dashboard(post=False),
+    "dashboard:page-create": staff_dashboard(),
+    "dashboard:page-update": staff_dashboard(Obj("flatpage", pk="pk")),
+    "dashboard:page-delete": staff_dashboard(Obj("flatpage", pk="pk")),
+    "dashboard:partner-list": staff_dashboard(post=False),
+    "dashboard:partner-create": staff_dashboard(),
+    "dashboard:partner-manage": staff_dashboard(Obj("partner", pk="pk")),
+    "dashboard:partner-delete": staff_dashboard(Obj("partner", pk="pk")),
+    "dashboard:partner-user-create": staff_dashboard(Obj("partner", partner_pk="pk")),
+    "dashboard:partner-user-select": staff_dashboard(Obj("partner", partner_pk="pk"), post=False),
+    "dashboard:partner-user-link": staff_dashboard(Obj("partner_user", partner_pk="partner", user_pk="user"),
+                                                   get=False),
+    "dashboard:partner-user-unlink": staff_dashboard(Obj("partner_user", partner_pk="partner", user_pk="user"),
+                                                     get=False),
+    "dashboard:partner-user-update": staff_dashboard(Obj("partner_user", partner_pk="partner", user_pk="user")),
+    "dashboard:offer-list": staff_dashboard(post=False),
+    "dashboard:offer-metadata[]": staff_dashboard(),
+    "dashboard:offer-condition[]": staff_dashboard(answers=ok(200, 302)),
+    "dashboard:offer-benefit[]": staff_dashboard(answers=ok(200, 302)),
+    "dashboard:offer-restrictions[]": staff_dashboard(answers=ok(200, 302)),
+    "dashboard:offer-metadata[pk]": staff_dashboard(Obj("offer", pk="pk")),
+    "dashboard:offer-condition[pk]": staff_dashboard(Obj("offer", pk="pk"), answers=ok(200, 302)),
+    "dashboard:offer-benefit[pk]": staff_dashboard(Obj("offer", pk="pk"), answers=ok(200, 302)),
+    "dashboard:offer-restrictions[pk]": staff_dashboard(Obj("offer", pk="pk"), answers=ok(200, 302)),
+    "dashboard:offer-delete": staff_dashboard(Obj("offer", pk="pk")),
+    "dashboard:offer-detail": staff_dashboard(Obj("offer", pk="pk")),
+    "dashboard:range-list": staff_dashboard(post=False),
+    "dashboard:range-create": staff_dashboard(),
+    "dashboard:range-update": staff_dashboard(Obj("range", pk="pk")),
+    "dashboard:range-delete": staff_dashboard(Obj("range", pk="pk")),
+    "dashboard:range-products": staff_dashboard(Obj("range", pk="pk")),
+    "dashboard:range-reorder": staff_dashboard(Obj("range", pk="pk"), get=False),
+    "dashboard:reviews-list": staff_dashboard(),
+    "dashboard:reviews-update": staff_dashboard(Obj("review", pk="pk")),
+    "dashboard:reviews-delete": staff_dashboard(Obj("review", pk="pk")),
+    "dashboard:voucher-list": staff_dashboard(post=False),
+    "dashboard:voucher-create": staff_dashboard(),
+    "dashboard:voucher-update": staff_dashboard(Obj("voucher", pk="pk")),
+    "dashboard:voucher-delete": staff_dashboard(Obj("voucher", pk="pk")),
+    "dashboard:voucher-stats": staff_dashboard(Obj("voucher", pk="pk"), post=False),
+    "dashboard:voucher-set-list": staff_dashboard(post=False),
+    "dashboard:voucher-set-create": staff_dashboard(),
+    "dashboard:voucher-set-update": staff_dashboard(Obj("voucher_set", pk="pk")),
+    "dashboard:voucher-set-detail": staff_dashboard(Obj("voucher_set", pk="pk"), post=False),
+    "dashboard:voucher-set-download": staff_dashboard(Obj("voucher_set", pk="pk"), post=False),
+    "dashboard:voucher-set-delete": staff_dashboard(Obj("voucher_set", pk="pk")),
+    "dashboard:comms-list": staff_dashboard(post=False),
+    "dashboard:comms-update": staff_dashboard(Obj("comms_event_type", slug="slug")),
+    "dashboard:shipping-method-list": staff_dashboard(post=False),
+    "dashboard:shipping-method-create": staff_dashboard(),
+    "dashboard:shipping-method-detail": staff_dashboard(Obj("shipping_method", pk="pk")),
+    "dashboard:shipping-method-edit": staff_dashboard(Obj("shipping_method", pk="pk")),
+    "dashboard:shipping-method-delete": staff_dashboard(Obj("shipping_method", pk="pk")),
+    "dashboard:shipping-method-band-edit": staff_dashboard(Obj("shipping_band", method_pk="method", pk="pk")),
+    "dashboard:shipping-method-band-delete": staff_dashboard(Obj("shipping_band", method_pk="method", pk="pk")),
+}
