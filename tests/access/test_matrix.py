@@ -2,7 +2,7 @@
 objects and about objects of another station, department, township, county, merchant or resident.
 
 The expectations are the table in tests/access/table/ (one module of rows per app or area); the policy
-behind it is in tests/access/policy.py; the world the questions are asked about is tests/access/world.py.
+behind it is in tests/access/policy.py; the world the questions are asked about is tests/access/world/.
 A new URL pattern without a row in the table fails here, saying how to add one.
 
 Set ACCESS_MATRIX_RESULTS=path to collect every failing cell as JSON lines

@@ -1,4 +1,4 @@
-"""The access matrix's care objects (tests/access/world.py calls `add_care`): in counties A and B, a care
+"""The access matrix's care objects (tests/access/world/ calls `add_care`): in counties A and B, a care
 resident in the grid household of S11 (and of A's S21, another township), each with a call just taken, a
 completed call, a check-in due and an alert; a responder contracted by each county (serving all its
 villages) and one contracted by each of A's townships and B's T1; and a call offered to A's responder, whose signed link the
