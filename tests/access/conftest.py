@@ -41,7 +41,7 @@ def _reset_cached_backends() -> None:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The two-county world (tests/access/world.py), built once for the module and rolled back after it."""
+    """The two-county world (tests/access/world/), built once for the module and rolled back after it."""
     files = tempfile.mkdtemp(prefix="access-matrix-")
     settings = override_settings(PRIVATE_MEDIA_ROOT=f"{files}/private", MEDIA_ROOT=f"{files}/media", **SIMULATORS)
     quiet = _quiet_loggers()

@@ -10,7 +10,7 @@ The target ("One scope and access layer"):
 * inside the workspace, an object out of the person's scope answers 404 — the same as an id that
   does not exist — and their own object answers the page's normal response.
 
-"Own" is decided by the object's tags (tests/access/world.py) against the role's home in county A.
+"Own" is decided by the object's tags (tests/access/world/) against the role's home in county A.
 """
 
 from __future__ import annotations

@@ -146,7 +146,7 @@ def cells(pattern: Pattern, case: Case, world: World, method: str) -> list[Cell]
             result.append(Cell(role, method, "own", _url(pattern, case, world, own), case.ok, own))
         elif own is None and case.who not in (PUBLIC, SIGNED_IN) and role != "superuser" and method == "GET":
             raise AssertionError(f"the world has no {case.obj.kind}[{case.obj.state}] of {role}'s own for "
-                                 f"{pattern.key}: add one to tests/access/world.py")
+                                 f"{pattern.key}: add one to its domain's module under tests/access/world/")
         if case.who == PUBLIC:
             continue
         for label, thing in _foreign(case, things, role).items():
