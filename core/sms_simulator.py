@@ -105,8 +105,9 @@ class SmsGatewaySimulator:
     # -- control (tests)
 
     def start(self) -> SmsGatewaySimulator:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="sms-simulator")
+        if self._thread is None:  # a short poll: stop() (shutdown) waits for the loop's next poll
+            self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                            daemon=True, name="sms-simulator")
             self._thread.start()
         return self
 

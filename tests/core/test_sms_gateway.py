@@ -235,7 +235,7 @@ def test_the_simulator_pushes_each_providers_receipt_shape_to_the_receipt_url(se
                 arrived.set()
 
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    threading.Thread(target=receiver.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     url = f"http://127.0.0.1:{receiver.server_address[1]}/sms/receipts/{{provider}}/tok/"
     try:
         with SmsGatewaySimulator(aliyun={ALIYUN_ID: ALIYUN_SECRET}, tencent={TENCENT_ID: TENCENT_KEY},
