@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.money import yuan_decimal
 from core.spreadsheets import Sheet
-from core.timeutil import last_full_month, month_end, parse_month
+from core.timeutil import last_full_month, month_end
 from reports import charts
 from reports.commission_figures import CommissionFigures
+from reports.drill import next_level, row_filter
 from reports.kpis import rank_by
 from reports.selectors.commission_dimensions import CommissionFilters, commission_dimension
 from reports.selectors.commissions import CommissionRow, CommissionTable, commission_table
@@ -166,15 +167,10 @@ class CommissionReport:
             return None
         if group == "station":  # the bottom of the drill-down: the station's transactions
             return reverse("reports:commission-transactions") + "?" + self.params.query(station=value, group="station")
-        if group == "month":
-            first = parse_month(value)
-            last = month_end(first)
-            changes = {"date_from": max(first, self.params.date_from), "date_to": min(last, self.params.date_to)}
-        else:
-            changes = {group: value}
-        following = next((g for g in NEXT_LEVELS[group] if g in self.groups and g != group), None)
+        following = next_level(NEXT_LEVELS, group, self.groups)
         if following is None:
             return None
+        changes = row_filter(group, value, self.params.date_from, self.params.date_to)
         return "?" + self.params.query(group=following, **changes)
 
     # --- charts (every chart's figures are also in a table on the page) ----------------------------

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.spreadsheets import Sheet
-from core.timeutil import month_end, parse_month
 from reports import charts
+from reports.drill import next_level, row_filter
 from reports.kpis import RATE_NAMES, Kpis, rank_by
 from reports.selectors.dimensions import Period, dimension
 from reports.selectors.gov_kpis import KpiRow, KpiTable, kpi_table, kpi_tables
@@ -150,15 +150,10 @@ class GovKpiReport:
             return reverse("gov_services:county-request-list") + "?" + urlencode(
                 {"station": value, "date_from": self.params.date_from.isoformat(),
                  "date_to": self.params.date_to.isoformat()})
-        if group == "month":
-            first = parse_month(value)
-            last = month_end(first)
-            changes = {"date_from": max(first, self.params.date_from), "date_to": min(last, self.params.date_to)}
-        else:
-            changes = {group: value}
-        following = next((g for g in NEXT_LEVELS[group] if g in self.groups and g != group), None)
+        following = next_level(NEXT_LEVELS, group, self.groups)
         if following is None:
             return None
+        changes = row_filter(group, value, self.params.date_from, self.params.date_to)
         return "?" + self.params.query(group=following, **changes)
 
     def trend_chart(self):

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from core.money import yuan_decimal
 from core.spreadsheets import Sheet
-from core.timeutil import month_end, parse_month
 from reports import charts
+from reports.drill import next_level, row_filter
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
 from reports.selectors.shop_sales import DIMENSION_LABELS, SalesFigures, SalesTable, shop_sales_table
@@ -31,7 +31,7 @@ SALES_COLUMNS = [
     ("returns", gettext_lazy("Returned after sale"), False),
     ("returned_goods_fen", gettext_lazy("Goods returned (yuan)"), True),
 ]
-NEXT_LEVELS = {"township": "station", "merchant": "station", "month": "merchant"}
+NEXT_LEVELS = {"township": ("station",), "merchant": ("station",), "month": ("merchant",)}
 SHARED_MERCHANTS = 9  # merchants with a slice of their own in the share chart; the rest share one
 
 
@@ -78,15 +78,11 @@ class ShopSalesReport:
 
     def drill_url(self, row) -> str | None:
         group, value = self.params["group"], row.drill[0]
-        following = NEXT_LEVELS.get(group)
-        if value is None or following not in self.groups:
+        following = next_level(NEXT_LEVELS, group, self.groups)
+        if value is None or following is None:
             return None
-        if group == "month":
-            first = parse_month(value)
-            last = month_end(first)
-            return "?" + self.query(group=following, date_from=max(first, self.params["date_from"]),
-                                    date_to=min(last, self.params["date_to"]))
-        return "?" + self.query(group=following, **{group: value})
+        return "?" + self.query(group=following, **row_filter(group, value, self.params["date_from"],
+                                                                self.params["date_to"]))
 
     def rows(self) -> list[dict]:
         return [{"label": r.labels[0], "values": sales_values(r.figures), "url": self.drill_url(r)}
