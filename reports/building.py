@@ -1,5 +1,6 @@
 """What every report job's builder shares: the progress callback's type, the common progress steps
-(stored untranslated, shown in the reader's language) and the time stamp in file names."""
+(stored untranslated, shown in the reader's language), the time stamp in file names and the tables as a
+CSV or XLSX file."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+
+from core.spreadsheets import Sheet, to_csv, to_xlsx
+from reports.models import ReportJob
 
 Progress = Callable[[int, str], None]
 
@@ -18,3 +22,13 @@ STEP_WRITING = gettext_noop("Writing the file")
 def file_stamp() -> str:
     """When the file was made, local time, as file names carry it: 20261206-1430."""
     return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+def table_file(file_format: str, sheets: list[Sheet], progress: Progress) -> bytes | None:
+    """A report's tables as the job's CSV (its first table) or XLSX file; None when the job asks for a PDF."""
+    if file_format == ReportJob.Format.CSV:
+        return to_csv(sheets[0])
+    if file_format == ReportJob.Format.XLSX:
+        progress(60, STEP_WRITING)
+        return to_xlsx(sheets)
+    return None

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_noop
 
 from core.money import yuan_decimal
 from core.pdf import render_pdf
-from core.spreadsheets import Sheet, to_csv, to_xlsx, write_sheets
-from reports.building import STEP_CHARTS, STEP_PDF, STEP_WRITING, Progress, file_stamp
+from core.spreadsheets import Sheet, write_sheets
+from reports.building import STEP_CHARTS, STEP_PDF, Progress, file_stamp, table_file
 from reports.commission_report import CommissionParams, commission_report
 from reports.models import ReportJob
 from reports.selectors.commission_dimensions import CommissionFilters
@@ -47,11 +47,9 @@ def build_commissions(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
     report = commission_report(scope=commission_job_scope(job), params=params, filter_labels=job.params.get("filter_labels", []),
                                groups=tuple(job.params.get("groups") or ()) or None)
     name = f"commissions-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{file_stamp()}.{job.file_format}"
-    if job.file_format == ReportJob.Format.CSV:
-        return to_csv(report.sheets()[0]), name
-    if job.file_format == ReportJob.Format.XLSX:
-        progress(60, STEP_WRITING)
-        return to_xlsx(report.sheets()), name
+    tables = table_file(job.file_format, report.sheets(), progress)
+    if tables is not None:
+        return tables, name
     progress(40, STEP_CHARTS)
     html = render_to_string("reports/commissions_pdf.html", {
         "report": report, "rows": report.rows(), "headings": report.headings(), "money": report.money_columns(),

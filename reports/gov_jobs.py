@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.pdf import render_pdf
-from core.spreadsheets import Sheet, to_csv, to_xlsx, write_sheets
+from core.spreadsheets import Sheet, write_sheets
 from core.timeutil import local_date
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
-from reports.building import STEP_CHARTS, STEP_PDF, STEP_WRITING, Progress, file_stamp
+from reports.building import STEP_CHARTS, STEP_PDF, Progress, file_stamp, table_file
 from reports.gov_report import GovKpiParams, gov_kpi_report
 from reports.kpis import WorkingDayIndex
 from reports.models import ReportJob
@@ -34,11 +34,9 @@ def build_gov_kpis(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
     report = gov_kpi_report(scope=report_scope_for(user=job.user), params=params,
                             filter_labels=job.params.get("filter_labels", []), link_requests=False)
     name = f"kpis-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{file_stamp()}.{job.file_format}"
-    if job.file_format == ReportJob.Format.CSV:
-        return to_csv(report.sheets()[0]), name
-    if job.file_format == ReportJob.Format.XLSX:
-        progress(60, STEP_WRITING)
-        return to_xlsx(report.sheets()), name
+    tables = table_file(job.file_format, report.sheets(), progress)
+    if tables is not None:
+        return tables, name
     progress(40, STEP_CHARTS)
     html = render_to_string("reports/gov_kpis_pdf.html", {
         "report": report, "trend_chart": report.trend_chart(), "ranking_chart": report.ranking_chart(),
