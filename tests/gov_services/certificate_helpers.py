@@ -1,11 +1,17 @@
 """Fixtures and helpers for the certificate tests. Import the fixtures by name:
 
     from tests.gov_services.certificate_helpers import cert_item, seal, approved, ...
+
+Rendering a certificate's PDF (WeasyPrint, then PAdES signing) takes about half a second. `issued` pays
+it; a test that never reads the PDF takes `issued_no_pdf` instead, the same certificate before the
+worker has rendered it.
 """
 
 import io
 import shutil
 import subprocess
+from contextlib import contextmanager, nullcontext
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -13,8 +19,10 @@ from PIL import Image
 
 from accounts.roles import Role
 from gov_services.certificates import services as cert_services
-from gov_services.models import ServiceRequest
+from gov_services.certificates.services import issue as issue_module
+from gov_services.models import Certificate, ServiceRequest
 from gov_services.requests import services as request_services
+from gov_services.tasks.certificates import certificate_render_pdf
 from tests.factories import ServiceItemFactory, ServiceRequestFactory, StaffAssignmentFactory, UserFactory
 
 HOLDER_NAME = "王秀英"
@@ -88,12 +96,41 @@ def approved(cert_item, station, officer, holder):
     return approved_request(cert_item, station, officer, applicant_user=holder)
 
 
+@contextmanager
+def pdf_rendering_held():
+    """Inside, a certificate's PDF is handed to Celery (the mock records the hand-off) but its task does not
+    run, where tasks otherwise run at once in tests: the certificate stays as the system holds it until the
+    worker is done (pdf_status pending, no PDF file, no pdf_sha256), and the test is spared the ~0.5 s of
+    WeasyPrint and PAdES signing. Other on-commit work (a new signing key's cache reset) still runs."""
+    with mock.patch.object(issue_module, "hand_off", return_value=True) as hand_off:
+        yield hand_off
+
+
+def issue_committed(request: ServiceRequest, actor, capture, *, render_pdf: bool = True) -> Certificate:
+    """`actor` issues the certificate of `request`, then what waits for the commit runs (`capture` is
+    pytest-django's django_capture_on_commit_callbacks), the PDF's rendering too unless render_pdf=False
+    (see pdf_rendering_held)."""
+    held = nullcontext() if render_pdf else pdf_rendering_held()
+    with held as hand_off, capture(execute=True):
+        certificate = cert_services.certificate_issue(request=request, actor=actor)
+    if not render_pdf:
+        hand_off.assert_called_once_with(certificate_render_pdf, args=(certificate.pk,), what=mock.ANY)
+    certificate.refresh_from_db()
+    return certificate
+
+
 @pytest.fixture
 def issued(approved, officer, seal, django_capture_on_commit_callbacks):
     """A certificate issued by the officer, its PDF rendered by the (eager) task after commit."""
-    with django_capture_on_commit_callbacks(execute=True):
-        certificate = cert_services.certificate_issue(request=approved, actor=officer)
-    certificate.refresh_from_db()
+    return issue_committed(approved, officer, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def issued_no_pdf(approved, officer, seal, django_capture_on_commit_callbacks):
+    """The certificate of `issued` before the worker renders its PDF (pdf_status pending, no PDF): for the
+    tests that never need the PDF, nor an action that waits for it (printing, attaching from the wallet)."""
+    certificate = issue_committed(approved, officer, django_capture_on_commit_callbacks, render_pdf=False)
+    assert certificate.pdf_status == Certificate.PdfStatus.PENDING and not certificate.pdf
     return certificate
 
 

@@ -16,6 +16,7 @@ from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     cert_item,
     holder,
     issued,
+    issued_no_pdf,
     seal,
     station_operator,
 )
@@ -25,16 +26,18 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 
 # --- Delivery ------------------------------------------------------------------------------------
 
-def test_mailing_records_the_tracking_number_and_texts_the_resident(issued, officer):
+def test_mailing_records_the_tracking_number_and_texts_the_resident(issued_no_pdf, officer):
     from core.models import SmsOutboxMessage
 
-    services.certificate_mail(certificate=issued, actor=officer, address="乐亭县胡家坨镇大黑坨村5号",
+    services.certificate_mail(certificate=issued_no_pdf, actor=officer, address="乐亭县胡家坨镇大黑坨村5号",
                               tracking_number="SF1234567890")
-    issued.refresh_from_db()
-    assert issued.delivery == "mail" and issued.mailed_at and issued.mail_tracking_number == "SF1234567890"
+    issued_no_pdf.refresh_from_db()
+    assert issued_no_pdf.delivery == "mail" and issued_no_pdf.mailed_at
+    assert issued_no_pdf.mail_tracking_number == "SF1234567890"
     message = SmsOutboxMessage.objects.get(purpose="certificate_mailed")
-    assert "SF1234567890" in message.text and message.phone == issued.request.applicant_phone
-    assert message.params == {"certificate": issued.certificate_type.title, "serial": issued.serial,
+    assert "SF1234567890" in message.text and message.phone == issued_no_pdf.request.applicant_phone
+    assert message.params == {"certificate": issued_no_pdf.certificate_type.title,
+                              "serial": issued_no_pdf.serial,
                               "tracking": "SF1234567890"}
 
 

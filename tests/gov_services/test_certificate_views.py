@@ -29,6 +29,7 @@ from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     cert_item,
     holder,
     issued,
+    issued_no_pdf,
     seal,
     seal_png,
     station_operator,
@@ -69,21 +70,21 @@ def other_operator(other_station):
     ("station_operator", True), ("superuser", True),
     ("resident", False), ("other_officer", False), ("other_township_admin", False), ("other_operator", False),
 ])
-def test_access_certificate_by_id_per_role(request, issued, who, sees):
+def test_access_certificate_by_id_per_role(request, issued_no_pdf, who, sees):
     user = request.getfixturevalue(who)
     if sees:
-        assert selectors.access_certificate_by_id(user=user, certificate_id=issued.pk) == issued
+        assert selectors.access_certificate_by_id(user=user, certificate_id=issued_no_pdf.pk) == issued_no_pdf
     else:
         with pytest.raises(Http404):
-            selectors.access_certificate_by_id(user=user, certificate_id=issued.pk)
+            selectors.access_certificate_by_id(user=user, certificate_id=issued_no_pdf.pk)
 
 
-def test_station_staff_lose_sight_of_a_certificate_that_is_mailed(issued, officer, station_operator):
+def test_station_staff_lose_sight_of_a_certificate_that_is_mailed(issued_no_pdf, officer, station_operator):
     from gov_services.certificates import services
 
-    services.certificate_mail(certificate=issued, actor=officer, address="某地", tracking_number="EMS1")
+    services.certificate_mail(certificate=issued_no_pdf, actor=officer, address="某地", tracking_number="EMS1")
     with pytest.raises(Http404):
-        selectors.access_certificate_by_id(user=station_operator, certificate_id=issued.pk)
+        selectors.access_certificate_by_id(user=station_operator, certificate_id=issued_no_pdf.pk)
 
 
 @pytest.mark.parametrize(("who", "status"), [
@@ -98,10 +99,11 @@ def test_the_pdf_is_served_only_to_those_who_may_see_it(request, client, issued,
 
 
 @pytest.mark.parametrize("roles", [[Role.MERCHANT], []])
-def test_the_certificate_pages_are_forbidden_to_accounts_neither_staff_nor_resident(client, issued, roles):
+def test_the_certificate_pages_are_forbidden_to_accounts_neither_staff_nor_resident(
+        client, issued_no_pdf, roles):
     client.force_login(UserFactory(roles=roles))
-    assert client.get(url("certificate-detail", issued.pk)).status_code == 403
-    assert client.get(url("certificate-pdf", issued.pk)).status_code == 403
+    assert client.get(url("certificate-detail", issued_no_pdf.pk)).status_code == 403
+    assert client.get(url("certificate-pdf", issued_no_pdf.pk)).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "data"), [
@@ -110,17 +112,17 @@ def test_the_certificate_pages_are_forbidden_to_accounts_neither_staff_nor_resid
     ("certificate-print", {"collector_is_holder": "holder", "id_checked": "on"})])
 @pytest.mark.parametrize("who", ["county_admin", "holder"])
 def test_a_certificates_actions_are_forbidden_without_a_department_before_the_form_is_read(
-        request, client, issued, name, data, who):
+        request, client, issued_no_pdf, name, data, who):
     client.force_login(request.getfixturevalue(who))
-    response = client.post(url(name, issued.pk), data)
-    issued.refresh_from_db()
-    assert response.status_code == 403 and issued.status == "valid" and not issued.delivery
-    assert not issued.prints.exists()
+    response = client.post(url(name, issued_no_pdf.pk), data)
+    issued_no_pdf.refresh_from_db()
+    assert response.status_code == 403 and issued_no_pdf.status == "valid" and not issued_no_pdf.delivery
+    assert not issued_no_pdf.prints.exists()
 
 
-def test_the_wallet_lists_only_the_residents_own_certificates(client, issued, holder, resident):
+def test_the_wallet_lists_only_the_residents_own_certificates(client, issued_no_pdf, holder, resident):
     client.force_login(holder)
-    assert [c.pk for c in client.get(url("certificate-wallet")).context["certificates"]] == [issued.pk]
+    assert [c.pk for c in client.get(url("certificate-wallet")).context["certificates"]] == [issued_no_pdf.pk]
     client.force_login(resident)
     response = client.get(url("certificate-wallet"))
     assert response.status_code == 200 and list(response.context["certificates"]) == []
@@ -232,17 +234,18 @@ def test_issuing_without_a_seal_explains_why_and_issues_nothing(client, approved
     assert any("seal" in str(m) or "印章" in str(m) for m in response.context["messages"])
 
 
-def test_the_officer_revokes_and_the_page_shows_it(client, issued, officer):
+def test_the_officer_revokes_and_the_page_shows_it(client, issued_no_pdf, officer):
     client.force_login(officer)
-    response = client.post(url("certificate-revoke", issued.pk), {"reason": ""})
+    response = client.post(url("certificate-revoke", issued_no_pdf.pk), {"reason": ""})
     assert response.status_code == 400 and response.context["revoke_form"].errors["reason"]
-    client.post(url("certificate-revoke", issued.pk), {"reason": "姓名有误"})
-    issued.refresh_from_db()
-    assert issued.status == "revoked" and issued.revocation_reason == "姓名有误"
+    client.post(url("certificate-revoke", issued_no_pdf.pk), {"reason": "姓名有误"})
+    issued_no_pdf.refresh_from_db()
+    assert issued_no_pdf.status == "revoked" and issued_no_pdf.revocation_reason == "姓名有误"
 
 
 @pytest.mark.parametrize("who", ["holder", "officer", "county_admin"])
-def test_the_stations_print_list_is_forbidden_to_anyone_but_station_staff(client, request, issued, who):
+def test_the_stations_print_list_is_forbidden_to_anyone_but_station_staff(
+        client, request, issued_no_pdf, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(url("certificate-station-list")).status_code == 403
 
@@ -262,11 +265,11 @@ def test_the_station_prints_and_hands_over_with_the_id_checked(client, issued, s
 
 # --- Public verification ------------------------------------------------------------------------------
 
-def test_verify_by_url_shows_valid_with_the_holder_masked(client, issued):
-    response = client.get(f"/verify/{issued.token}")
+def test_verify_by_url_shows_valid_with_the_holder_masked(client, issued_no_pdf):
+    response = client.get(f"/verify/{issued_no_pdf.token}")
     body = response.content.decode()
     assert response.status_code == 200 and 'id="verify-valid"' in body
-    assert "王*英" in body and HOLDER_NAME not in body and issued.department.name in body
+    assert "王*英" in body and HOLDER_NAME not in body and issued_no_pdf.department.name in body
 
 
 @pytest.mark.parametrize("token", ["CZ1.bogus", "not-a-token", "CZ1." + "A" * 590])
@@ -275,16 +278,18 @@ def test_verify_by_url_with_garbage_is_not_valid_not_an_error(client, token):
     assert response.status_code == 200 and 'id="verify-forged"' in response.content.decode()
 
 
-def test_verify_by_pasting_the_scanned_address(client, issued):
-    response = client.post(url("certificate-verify"), {"code": f"https://x.example/verify/{issued.token}\n"})
+def test_verify_by_pasting_the_scanned_address(client, issued_no_pdf):
+    response = client.post(url("certificate-verify"),
+                           {"code": f"https://x.example/verify/{issued_no_pdf.token}\n"})
     assert response.status_code == 200 and response.context["result"].state == "valid"
 
 
-def test_verify_by_uploading_a_photo_of_the_qr_code(client, issued):
+def test_verify_by_uploading_a_photo_of_the_qr_code(client, issued_no_pdf):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     buffer = io.BytesIO()
-    segno.make(f"http://127.0.0.1:8000/verify/{issued.token}", error="m").save(buffer, kind="png", scale=6)
+    address = f"http://127.0.0.1:8000/verify/{issued_no_pdf.token}"
+    segno.make(address, error="m").save(buffer, kind="png", scale=6)
     photo = SimpleUploadedFile("qr.png", buffer.getvalue(), content_type="image/png")
     response = client.post(url("certificate-verify"), {"photo": photo})
     assert response.status_code == 200 and response.context["result"].state == "valid"
@@ -300,43 +305,44 @@ def test_a_photo_without_a_qr_code_gets_a_clear_answer(client):
     assert response.status_code == 400 and response.context["form"].errors["photo"]
 
 
-def test_a_revoked_certificate_verifies_as_revoked_with_the_reason(client, issued, officer):
+def test_a_revoked_certificate_verifies_as_revoked_with_the_reason(client, issued_no_pdf, officer):
     from gov_services.certificates import services
 
-    services.certificate_revoke(certificate=issued, actor=officer, reason="证明内容有误")
-    body = client.get(f"/verify/{issued.token}").content.decode()
+    services.certificate_revoke(certificate=issued_no_pdf, actor=officer, reason="证明内容有误")
+    body = client.get(f"/verify/{issued_no_pdf.token}").content.decode()
     assert 'id="verify-revoked"' in body and "证明内容有误" in body
 
 
-def test_the_verifier_checks_the_holder_against_the_id_card(client, issued):
-    path = url("certificate-verify-token", issued.token)
-    right = client.post(path, {"name": HOLDER_NAME, "id_number": issued.request.applicant_id_number})
+def test_the_verifier_checks_the_holder_against_the_id_card(client, issued_no_pdf):
+    path = url("certificate-verify-token", issued_no_pdf.token)
+    right = client.post(path, {"name": HOLDER_NAME, "id_number": issued_no_pdf.request.applicant_id_number})
     assert right.context["holder_match"] is True
-    wrong = client.post(path, {"name": "李四", "id_number": issued.request.applicant_id_number})
+    wrong = client.post(path, {"name": "李四", "id_number": issued_no_pdf.request.applicant_id_number})
     assert wrong.context["holder_match"] is False
 
 
-def test_verification_is_rate_limited_per_address(client, issued):
+def test_verification_is_rate_limited_per_address(client, issued_no_pdf):
     for _ in range(VERIFY_ATTEMPTS):
-        assert client.get(f"/verify/{issued.token}").status_code == 200
-    response = client.get(f"/verify/{issued.token}")
+        assert client.get(f"/verify/{issued_no_pdf.token}").status_code == 200
+    response = client.get(f"/verify/{issued_no_pdf.token}")
     assert response.status_code == 429 and 'id="verify-limited"' in response.content.decode()
-    assert client.get(f"/verify/{issued.token}", REMOTE_ADDR="10.1.2.3").status_code == 200
+    assert client.get(f"/verify/{issued_no_pdf.token}", REMOTE_ADDR="10.1.2.3").status_code == 200
 
 
-def test_public_keys_are_published_with_their_ids(client, issued):
+def test_public_keys_are_published_with_their_ids(client, issued_no_pdf):
     data = client.get(url("certificate-public-keys")).json()
     [key] = data["keys"]
-    assert key["key_id"] == issued.signing_key.key_id and key["algorithm"] == "Ed25519"
-    assert key["public_key"] == issued.signing_key.public_key and "private" not in str(data).lower()
+    assert key["key_id"] == issued_no_pdf.signing_key.key_id and key["algorithm"] == "Ed25519"
+    assert key["public_key"] == issued_no_pdf.signing_key.public_key and "private" not in str(data).lower()
 
 
-def test_the_revocation_list_is_published(client, issued, officer):
+def test_the_revocation_list_is_published(client, issued_no_pdf, officer):
     from gov_services.certificates import services
 
-    services.certificate_revoke(certificate=issued, actor=officer, reason="x")
+    services.certificate_revoke(certificate=issued_no_pdf, actor=officer, reason="x")
     data = client.get(url("certificate-revocations")).json()
-    assert data["sections"][0]["revoked"][0]["serial"] == issued.serial and data["sections"][0]["signature"]
+    assert (data["sections"][0]["revoked"][0]["serial"] == issued_no_pdf.serial
+            and data["sections"][0]["signature"])
 
 
 def test_the_token_format_is_readable_at_a_stable_address(client):

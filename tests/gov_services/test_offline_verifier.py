@@ -13,7 +13,7 @@ from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     approved,
     cert_item,
     holder,
-    issued,
+    issued_no_pdf,
     seal,
 )
 
@@ -31,7 +31,7 @@ def test_the_page_has_a_stable_address_and_is_linked_from_the_online_check(clien
     assert URL in client.get(reverse("gov_services:certificate-verify")).content.decode()
 
 
-def test_the_page_loads_nothing_from_outside_itself(client, issued):
+def test_the_page_loads_nothing_from_outside_itself(client, issued_no_pdf):
     html = client.get(URL).content.decode()
     assert not re.search(r"<(script|img|link|iframe)[^>]+(src|href)=", html)
     style = re.search(r"<style[^>]*>(.*?)</style>", html, re.S).group(1)
@@ -39,22 +39,24 @@ def test_the_page_loads_nothing_from_outside_itself(client, issued):
     assert "crypto.subtle.verify" in html  # the script is inside the page
 
 
-def test_the_page_carries_the_keys_the_revocations_and_the_type_titles(client, issued, officer):
+def test_the_page_carries_the_keys_the_revocations_and_the_type_titles(client, issued_no_pdf, officer):
     from gov_services.certificates import services
 
-    services.certificate_revoke(certificate=issued, actor=officer, reason="证明内容有误")
+    services.certificate_revoke(certificate=issued_no_pdf, actor=officer, reason="证明内容有误")
     data = _data(client.get(URL).content.decode())
     [key] = data["keys"]
-    assert key["key_id"] == issued.signing_key.key_id and key["public_key"] == issued.signing_key.public_key
+    assert key["key_id"] == issued_no_pdf.signing_key.key_id
+    assert key["public_key"] == issued_no_pdf.signing_key.public_key
     assert data["types"] == {"HJZM": "户籍证明"}
     [section] = data["revocations"]["sections"]
-    assert section["revoked"] == [{"serial": issued.serial, "revoked_on": section["revoked"][0]["revoked_on"]}]
+    assert section["revoked"] == [{"serial": issued_no_pdf.serial,
+                                   "revoked_on": section["revoked"][0]["revoked_on"]}]
     body = {k: v for k, v in section.items() if k != "signature"}
     assert verify_bytes(b64url_decode(key["public_key"]), canonical_json(body), b64url_decode(section["signature"]))
     assert data["keys_path"] == "/verify/keys.json" and data["revocations_path"] == "/verify/revocations.json"
 
 
-def test_the_page_is_in_chinese_first_and_the_scripts_texts_follow_the_language(client, issued):
+def test_the_page_is_in_chinese_first_and_the_scripts_texts_follow_the_language(client, issued_no_pdf):
     html = client.get(URL).content.decode()
     assert '<html lang="zh-hans">' in html and "证明核验（可离线使用）" in html
     messages = json.loads(re.search(r'id="cz-verifier-messages" type="application/json">(.*?)</script>',
@@ -62,13 +64,13 @@ def test_the_page_is_in_chinese_first_and_the_scripts_texts_follow_the_language(
     assert messages["state_valid"] == "有效" and messages["state_revoked"] == "已吊销"
 
 
-def test_download_gives_the_same_page_as_a_file(client, issued):
+def test_download_gives_the_same_page_as_a_file(client, issued_no_pdf):
     response = client.get(URL, {"download": "1"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="cunzhan-certificate-verifier.html"'
     assert "cz-verifier-data" in response.content.decode()
 
 
-def test_the_keys_and_revocations_can_be_refreshed_from_a_saved_copy(client, issued):
+def test_the_keys_and_revocations_can_be_refreshed_from_a_saved_copy(client, issued_no_pdf):
     for name in ("certificate-public-keys", "certificate-revocations"):
         assert client.get(reverse(f"gov_services:{name}"))["Access-Control-Allow-Origin"] == "*"
