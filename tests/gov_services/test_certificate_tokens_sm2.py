@@ -20,6 +20,7 @@ from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     approved_request,
     cert_item,
     holder,
+    issue_committed,
     seal,
 )
 
@@ -159,10 +160,8 @@ def sm2_county(settings):
 
 
 def issue(request, actor, capture):
-    with capture(execute=True):
-        certificate = services.certificate_issue(request=request, actor=actor)
-    certificate.refresh_from_db()
-    return certificate
+    """Issued and committed; no test here reads the PDF, so it is not rendered."""
+    return issue_committed(request, actor, capture, render_pdf=False)
 
 
 @pytest.mark.django_db

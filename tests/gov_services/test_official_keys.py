@@ -20,6 +20,8 @@ from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     approved_request,
     cert_item,
     holder,
+    issue_committed,
+    pdf_rendering_held,
     seal,
     seal_png,
 )
@@ -42,10 +44,8 @@ def officer_b(department):
 
 
 def issue(request, actor, capture):
-    with capture(execute=True):
-        certificate = services.certificate_issue(request=request, actor=actor)
-    certificate.refresh_from_db()
-    return certificate
+    """Issued and committed; no test here reads the PDF, so it is not rendered."""
+    return issue_committed(request, actor, capture, render_pdf=False)
 
 
 def test_head_issues_a_key_and_the_certificate_names_the_official_and_verifies_with_their_key(
@@ -160,7 +160,7 @@ def test_automatic_issue_is_signed_by_the_official_who_approved(
         head, officer, cert_item, station, seal, django_capture_on_commit_callbacks):
     CertificateType.objects.filter(item=cert_item).update(auto_issue=True)
     key = services.official_key_issue(department=cert_item.department, official=officer, actor=head)
-    with django_capture_on_commit_callbacks(execute=True):
+    with pdf_rendering_held(), django_capture_on_commit_callbacks(execute=True):
         request = approved_request(cert_item, station, officer)
     certificate = request.certificates.get()
     assert certificate.issued_by is None and certificate.signed_by == officer and certificate.signing_key == key
