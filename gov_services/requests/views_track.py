@@ -111,9 +111,11 @@ class ServiceRequestTrackView(View):
         return redirect(f"{reverse('gov_services:track')}?code={format_tracking_code(code)}")
 
 
-class ServiceRequestTrackRateView(View):
-    """POST /track/rate/: rate from the tracking page. The proof is the one the lookup left in the
-    session (code + last four digits), so only someone who just tracked the request can rate it."""
+class _TrackedRatingView(View):
+    """A rating posted from the tracking page. The proof is the one the lookup left in the session (code +
+    last four digits), so only someone who just tracked the request can rate it."""
+
+    prefix = ""  # the form's prefix on the tracking page: "rating" or "rerate"
 
     def post(self, request):
         try:
@@ -121,56 +123,52 @@ class ServiceRequestTrackRateView(View):
         except ValidationError:
             return redirect("gov_services:track")
         last4 = _tracked_last4(request, code)
-        back = f"{reverse('gov_services:track')}?code={format_tracking_code(code)}"
+        back = redirect(f"{reverse('gov_services:track')}?code={format_tracking_code(code)}")
         if last4 is None:
             messages.info(request, _("Please enter the tracking code and the four digits again, then rate."))
-            return redirect(back)
-        form = RatingForm(request.POST, prefix="rating")
+            return back
+        form = RatingForm(request.POST, prefix=self.prefix)
         if form.is_valid():
-            try:
-                service_request_rate_by_tracking(tracking_code=code, phone_last4=last4,
-                                                 score=form.cleaned_data["score"], comment=form.cleaned_data["comment"],
-                                                 officer_score=form.cleaned_data.get("officer_score"))
-            except ValidationError as error:
-                if getattr(error, "code", None) != "illegal_transition":
-                    raise
-                messages.info(request, _("This request has already been rated. Each request is rated once."))
-                return redirect(back)
-            messages.success(request, rating_message(form.cleaned_data["score"]))
-            return redirect(back)
+            self.save(request, code, last4, form.cleaned_data)
+            return back
         service_request = track_request(tracking_code=code, phone_last4=last4)
         return ServiceRequestTrackView(request=request).render(
             TrackForm(initial={"code": format_tracking_code(code)}), summary=request_summary(service_request),
-            rating_form=form)
+            **{f"{self.prefix}_form": form})
+
+    def save(self, request, code: str, last4: str, data: dict) -> None:
+        raise NotImplementedError
 
 
-class ServiceRequestTrackRerateView(View):
-    """POST /track/rerate/: re-rate from the tracking page, with the proof the lookup left in the session."""
+class ServiceRequestTrackRateView(_TrackedRatingView):
+    """POST /track/rate/: rate from the tracking page."""
 
-    def post(self, request):
+    prefix = "rating"
+
+    def save(self, request, code: str, last4: str, data: dict) -> None:
         try:
-            code = normalise_tracking_code((request.POST.get("code") or "")[:30])
-        except ValidationError:
-            return redirect("gov_services:track")
-        last4 = _tracked_last4(request, code)
-        back = f"{reverse('gov_services:track')}?code={format_tracking_code(code)}"
-        if last4 is None:
-            messages.info(request, _("Please enter the tracking code and the four digits again, then rate."))
-            return redirect(back)
-        form = RatingForm(request.POST, prefix="rerate")
-        if form.is_valid():
-            try:
-                service_request_rerate_by_tracking(tracking_code=code, phone_last4=last4,
-                                                   score=form.cleaned_data["score"],
-                                                   comment=form.cleaned_data["comment"])
-            except ValidationError as error:
-                if getattr(error, "code", None) not in RERATE_REFUSALS:
-                    raise
-                messages.info(request, " ".join(error.messages))
-                return redirect(back)
-            messages.success(request, _("Thank you for rating again."))
-            return redirect(back)
-        service_request = track_request(tracking_code=code, phone_last4=last4)
-        return ServiceRequestTrackView(request=request).render(
-            TrackForm(initial={"code": format_tracking_code(code)}), summary=request_summary(service_request),
-            rerate_form=form)
+            service_request_rate_by_tracking(tracking_code=code, phone_last4=last4, score=data["score"],
+                                             comment=data["comment"], officer_score=data.get("officer_score"))
+        except ValidationError as error:
+            if getattr(error, "code", None) != "illegal_transition":
+                raise
+            messages.info(request, _("This request has already been rated. Each request is rated once."))
+            return
+        messages.success(request, rating_message(data["score"]))
+
+
+class ServiceRequestTrackRerateView(_TrackedRatingView):
+    """POST /track/rerate/: re-rate from the tracking page."""
+
+    prefix = "rerate"
+
+    def save(self, request, code: str, last4: str, data: dict) -> None:
+        try:
+            service_request_rerate_by_tracking(tracking_code=code, phone_last4=last4, score=data["score"],
+                                               comment=data["comment"])
+        except ValidationError as error:
+            if getattr(error, "code", None) not in RERATE_REFUSALS:
+                raise
+            messages.info(request, " ".join(error.messages))
+            return
+        messages.success(request, _("Thank you for rating again."))
