@@ -18,6 +18,7 @@ from django.views.generic import View
 
 from core.http import int_or_none
 from core.service_errors import errors_onto
+from core.views import ServiceFormView
 from gov_services.forms_settings import CalendarDayForm, RouteTestForm, RoutingRuleForm
 from gov_services.models import CalendarDay
 from gov_services.selectors import calendar as calendar_selectors
@@ -82,7 +83,7 @@ class RoutingRuleListView(SettingsViewMixin, View):
         })
 
 
-class _RoutingRuleEditView(SettingsViewMixin, View):
+class _RoutingRuleEditView(SettingsViewMixin, ServiceFormView):
     template_name = "gov_services/settings_routing_form.html"
     edit = True
     rule = None
@@ -98,20 +99,9 @@ class _RoutingRuleEditView(SettingsViewMixin, View):
                                 {"form": form, "rule": self.rule, "county": self.county,
                                  "list_url": self.list_url()}, status=status)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_form(self.form())
-
-    def post(self, request, *args, **kwargs):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                self.save(form.cleaned_data)
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return HttpResponseRedirect(self.list_url())
-        return self.render_form(form, status=422)
+    def after_save(self, rule) -> str:
+        messages.success(self.request, self.success_message)
+        return self.list_url()
 
 
 class RoutingRuleCreateView(_RoutingRuleEditView):

@@ -22,6 +22,7 @@ from core.forms import ImportUploadForm
 from core.http import int_or_none
 from core.import_views import PreviewImportView
 from core.service_errors import errors_onto
+from core.views import ServiceFormView
 from gov_services import setup_import, setup_import_rows
 from gov_services.forms_setup_departments import (
     DepartmentActiveForm,
@@ -52,7 +53,7 @@ class DepartmentListView(SetupMixin, View):
         return TemplateResponse(request, "gov_services/setup/department_list.html", {"departments": departments})
 
 
-class _DepartmentFormView(SetupMixin, View):
+class _DepartmentFormView(SetupMixin, ServiceFormView):
     department = None
 
     def form(self, data=None):
@@ -63,19 +64,8 @@ class _DepartmentFormView(SetupMixin, View):
         return TemplateResponse(self.request, "gov_services/setup/department_form.html",
                                 {"form": form, "department": self.department}, status=status)
 
-    def get(self, request, *args, **kwargs):
-        return self.render_form(self.form())
-
-    def post(self, request, *args, **kwargs):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                department = self.save(form.cleaned_data)
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                return HttpResponseRedirect(reverse("gov_services:setup-department-detail", args=[department.pk]))
-        return self.render_form(form, status=422)
+    def after_save(self, department) -> str:
+        return reverse("gov_services:setup-department-detail", args=[department.pk])
 
 
 class DepartmentCreateView(_DepartmentFormView):

@@ -6,24 +6,22 @@ offered are theirs, a station outside it is a 404, and the services refuse anyth
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
 from core.forms import ImportUploadForm
 from core.import_views import PreviewImportView
-from core.service_errors import errors_onto
+from core.views import ServiceFormView
 from stations import selectors, selectors_map, services, station_import, station_io
 from stations.forms import StationForm
 from stations.mixins import CountyStaffMixin
 from stations.scope import can_edit_station, scope_for
 
 
-class _StationFormView(CountyStaffMixin, View):
+class _StationFormView(CountyStaffMixin, ServiceFormView):
     template_name = "stations/station_form.html"
     station = None
 
@@ -42,19 +40,8 @@ class _StationFormView(CountyStaffMixin, View):
             region = selectors_map.home_region(user=self.request.user)
         return selectors_map.picker_map(region=region) if region is not None else None
 
-    def get(self, request, *args, **kwargs):
-        return self.render_form(self.form())
-
-    def post(self, request, *args, **kwargs):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                station = self.save(form.cleaned_data)
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                return HttpResponseRedirect(reverse("stations:station-detail", args=[station.pk]))
-        return self.render_form(form, status=422)
+    def after_save(self, station) -> str:
+        return reverse("stations:station-detail", args=[station.pk])
 
 
 class StationCreateView(_StationFormView):

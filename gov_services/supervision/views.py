@@ -22,6 +22,7 @@ from django.views.generic import View
 from core.http import int_or_none
 from core.personal_data import personal_data_view_record
 from core.service_errors import errors_onto
+from core.views import ServiceFormView
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Escalation, FollowUp, RatingAppeal
 from gov_services.requests.display import with_row_display
@@ -312,7 +313,7 @@ def _settings_url(request, county) -> str:
     return f"{url}?county={county.pk}" if request.user.is_superuser else url
 
 
-class _StepEditView(SupervisionMixin, View):
+class _StepEditView(SupervisionMixin, ServiceFormView):
     template_name = "gov_services/supervision/step_form.html"
     required_post = "is_county_admin"
     refusal = gettext_lazy("Only county admins may change the supervision settings.")
@@ -323,21 +324,12 @@ class _StepEditView(SupervisionMixin, View):
             **self.base_context(), "form": form, "step": self.step,
             "settings_url": _settings_url(self.request, self.county)}, status=status)
 
-    def get(self, request, *args, **kwargs):
-        initial = EscalationStepForm.initial_for(self.step) if self.step else None
-        return self.render_form(EscalationStepForm(initial=initial))
+    def form(self, data=None):
+        return EscalationStepForm(data, initial=EscalationStepForm.initial_for(self.step) if self.step else None)
 
-    def post(self, request, *args, **kwargs):
-        form = EscalationStepForm(request.POST)
-        if form.is_valid():
-            try:
-                self.save(form.cleaned_data)
-            except ValidationError as error:
-                errors_onto(form, error)
-            else:
-                messages.success(request, _("Escalation step saved."))
-                return HttpResponseRedirect(_settings_url(request, self.county))
-        return self.render_form(form, status=422)
+    def after_save(self, step) -> str:
+        messages.success(self.request, _("Escalation step saved."))
+        return _settings_url(self.request, self.county)
 
 
 class EscalationStepCreateView(_StepEditView):
