@@ -247,8 +247,13 @@ def assessment_score(figures: DepartmentFigures, weights: AssessmentWeights) -> 
     on-time rate; satisfaction rate (basically satisfied or better); red cards: 1 − red cards per
     completed request (0 at one red card per completion or worse); follow-ups: the share done.
     """
+    return _weighted_score(assessment_components(figures), weights)
+
+
+def _weighted_score(components: dict[str, Decimal | None], weights: AssessmentWeights) -> Decimal | None:
+    """Out of 100, to one decimal: the weighted mean of the components that have data; None if none has."""
     total_weight, total = 0, Decimal(0)
-    for name, value in assessment_components(figures).items():
+    for name, value in components.items():
         weight = getattr(weights, name)
         if value is None or weight == 0:
             continue
@@ -283,16 +288,7 @@ def officer_components(figures: OfficerFigures) -> dict[str, Decimal | None]:
 def officer_score(figures: OfficerFigures, weights: AssessmentWeights) -> Decimal | None:
     """Out of 100: the on-time and satisfaction rates weighted as for departments (a component without
     data left out); None without data."""
-    total_weight, total = 0, Decimal(0)
-    for name, value in officer_components(figures).items():
-        weight = getattr(weights, name)
-        if value is None or weight == 0:
-            continue
-        total_weight += weight
-        total += weight * value
-    if total_weight == 0:
-        return None
-    return (100 * total / total_weight).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return _weighted_score(officer_components(figures), weights)
 
 
 def combined_score(department: Decimal | None, officers: Iterable[Decimal | None], *,
