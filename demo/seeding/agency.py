@@ -158,6 +158,12 @@ class TillHistory:
         value = timezone.make_aware(datetime.combine(day, time(hour, minute)))
         return min(value, self.now - timedelta(minutes=1))
 
+    def just_now(self, index: int, count: int) -> datetime:
+        """The index-th of today's last `count` payments: 12 minutes apart up to now, but never before local
+        midnight, so that a demo seeded just after midnight still has them on today's till page."""
+        start = max(self.now - timedelta(minutes=12 * count), timezone.make_aware(datetime.combine(self.today, time(0))))
+        return start + (self.now - start) * index / count
+
     def run(self, progress) -> None:
         day = self.start
         while day <= self.today:
@@ -225,7 +231,7 @@ class TillHistory:
             plan = [self.busy] * 6  # today's page of the demo operator's till has something on it
         hours = sorted(self.rng.randint(8 * 60 + 30, 17 * 60 + 30) for _ in plan)
         for index, (station, minutes) in enumerate(zip(plan, hours, strict=True)):
-            when = (self.now - timedelta(minutes=12 * (len(plan) - index)) if day == self.today
+            when = (self.just_now(index, len(plan)) if day == self.today
                     else self.moment(day, minutes // 60, minutes % 60))
             # One of today's payments at the demo operator's counter waits for the provider's answer.
             self.sell(station, when, index, unknown=day == self.today and index == 3,

@@ -1,6 +1,8 @@
 """The till's demo data: realistic, through the real services, a sound ledger, and idempotent."""
 
+from datetime import datetime, time, timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -16,7 +18,7 @@ from agency.models import (
     Provider,
 )
 from core.progress import Progress
-from demo.seeding.agency import seed_agency, seed_till
+from demo.seeding.agency import TillHistory, seed_agency, seed_till
 from demo.seeding.county import seed_admins, seed_departments, seed_regions, seed_staff, seed_stations
 from stations.models import Station
 
@@ -80,3 +82,16 @@ def test_the_demo_pays_some_bills_by_card_on_the_simulated_reader(demo):
     assert cards.filter(status="succeeded", card_status="charged").exclude(card_last4="").exists()
     assert cards.filter(status="failed", card_status="declined").exists()  # one of today's, at LT001
     assert not selectors.unbalanced_journals().exists() and selectors.ledger_total_fen() == 0
+
+
+@pytest.mark.parametrize("local_now", ["00:05", "00:40", "15:30"])
+def test_todays_demo_payments_fall_on_today_even_just_after_midnight(local_now):
+    """`make demo` run at 00:05 once put today's payments (the one awaiting the provider too) on yesterday."""
+    today = timezone.localdate()
+    now = timezone.make_aware(datetime.combine(today, time.fromisoformat(local_now)))
+    history = SimpleNamespace(now=now, today=today)
+    moments = [TillHistory.just_now(history, index, 6) for index in range(6)]
+    assert all(timezone.localtime(moment).date() == today and moment <= now for moment in moments)
+    assert moments == sorted(set(moments))
+    if local_now == "15:30":  # with time enough, 12 minutes apart as before
+        assert moments[1] - moments[0] == timedelta(minutes=12)
