@@ -46,6 +46,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 messages: $(MO_FILES)
 $(MO_FILES) &: $(PO_FILES) $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+	@touch $(MO_FILES)  # compilemessages leaves an up-to-date .mo as it was: all newer than every .po now
 
 migrate: install
 	mkdir -p var
