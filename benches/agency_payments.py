@@ -38,6 +38,7 @@ import sys
 from benches.agency_payments_ours import pay_ours
 from benches.agency_payments_raw import pay_raw
 from benches.harness import POSTGRES_SERVER, ROOT, Context, Row, postgres_migrated, progress, project_env
+from benches.harness.regions import region_node
 
 DEFAULT_URL = f"{POSTGRES_SERVER}/cz_agency_bench"
 GOAL = 0.5
@@ -139,16 +140,12 @@ def _world(clients: int) -> dict:
     from agency.models import CommissionPlan, CommissionPlanVersion, Product, Provider
     from agency.services.common import wallet_for
     from agency.services.ledger import Line, float_account, journal_post, station_account
-    from stations.models import Region, StaffAssignment, Station
-
-    def node(code, name, level, parent=None):
-        found = Region.objects.filter(code=code).first()
-        return found or (parent.add_child if parent else Region.add_root)(code=code, name=name, level=level)
+    from stations.models import StaffAssignment, Station
 
     with transaction.atomic():
-        city = node("990000", "基准市", "city")
-        county = node("990100", "基准县", "county", city)
-        township = node("990101000", "基准镇", "township", county)
+        city = region_node("990000", "基准市", "city")
+        county = region_node("990100", "基准县", "county", city)
+        township = region_node("990101000", "基准镇", "township", county)
         provider, _ = Provider.objects.get_or_create(
             code="bench-grid", defaults={"name": "基准电网", "float_group": "utilities"}
         )
@@ -180,7 +177,7 @@ def _world(clients: int) -> dict:
         )
         pairs = []
         for n in range(clients):
-            village = node(f"990101{n + 1:03d}000", f"基准村{n}", "village", township)
+            village = region_node(f"990101{n + 1:03d}000", f"基准村{n}", "village", township)
             station, _ = Station.objects.get_or_create(
                 code=f"BENCH{n:02d}",
                 defaults={"name": f"基准站{n}", "village": village, "address": "—", "status": "open"},

@@ -9,6 +9,7 @@ import sys
 import time
 
 from benches.harness import progress
+from benches.harness.regions import region_node
 
 TOWNSHIPS, VILLAGES, PROVIDERS, PRODUCTS_EACH = 20, 20, 8, 2
 
@@ -17,26 +18,16 @@ def make_world() -> dict:
     """The county, its stations, the products and every commission account (made once)."""
     from agency.models import CommissionPlan, CommissionPlanVersion, Product, Provider
     from agency.services.ledger import platform_account, region_commission_account, station_account
-    from stations.models import Region, Station
+    from stations.models import Station
 
-    def node(parent, code, name, level):
-        found = Region.objects.filter(code=code).first()
-        if found:
-            return found
-        return (
-            parent.add_child(code=code, name=name, level=level)
-            if parent
-            else Region.add_root(code=code, name=name, level=level)
-        )
-
-    city = node(None, "970000", "佣金基准市", "city")
-    county = node(city, "970100", "佣金基准县", "county")
+    city = region_node("970000", "佣金基准市", "city")
+    county = region_node("970100", "佣金基准县", "county", city)
     stations, townships = [], []
     for t in range(TOWNSHIPS):
-        town = node(county, f"970100{t:03d}", f"佣金镇{t}", "township")
+        town = region_node(f"970100{t:03d}", f"佣金镇{t}", "township", county)
         townships.append(town)
         for v in range(VILLAGES):
-            village = node(town, f"970100{t:03d}{v:03d}", f"佣金村{t}-{v}", "village")
+            village = region_node(f"970100{t:03d}{v:03d}", f"佣金村{t}-{v}", "village", town)
             station, _ = Station.objects.get_or_create(
                 code=f"BR{t:02d}{v:02d}",
                 defaults={

@@ -19,12 +19,9 @@ def build_world(stations: int) -> dict:
     from agency.models import CommissionPlan, CommissionPlanVersion, Product, Provider
     from agency.services.common import wallet_for
     from agency.services.ledger import Line, float_account, journal_post, station_account
+    from benches.harness.regions import region_node
     from gov_services.models import Department, ServiceItem
-    from stations.models import Region, StaffAssignment, Station
-
-    def node(code, name, level, parent=None):
-        found = Region.objects.filter(code=code).first()
-        return found or (parent.add_child if parent else Region.add_root)(code=code, name=name, level=level)
+    from stations.models import StaffAssignment, Station
 
     def user(username: str, role: str, **post) -> User:
         found, created = User.objects.get_or_create(username=username, defaults={"full_name": username})
@@ -38,8 +35,8 @@ def build_world(stations: int) -> dict:
         return found
 
     with transaction.atomic():
-        city = node("980000", "省基准市", "city")
-        county = node("980100", "省基准县", "county", city)
+        city = region_node("980000", "省基准市", "city")
+        county = region_node("980100", "省基准县", "county", city)
         department, _ = Department.objects.get_or_create(
             code="PROV-MZJ", defaults={"name": "省基准县民政局", "region": county}
         )
@@ -86,8 +83,8 @@ def build_world(stations: int) -> dict:
         admin = user("prov-county-admin", Role.COUNTY_ADMIN, region=county)
         operators = []
         for n in range(stations):
-            township = node(f"980101{n // 10:03d}", f"省基准镇{n // 10}", "township", county)
-            village = node(f"980101{n // 10:03d}{n % 10 + 1:03d}", f"省基准村{n}", "village", township)
+            township = region_node(f"980101{n // 10:03d}", f"省基准镇{n // 10}", "township", county)
+            village = region_node(f"980101{n // 10:03d}{n % 10 + 1:03d}", f"省基准村{n}", "village", township)
             station, _ = Station.objects.get_or_create(
                 code=f"PROV{n:04d}",
                 defaults={"name": f"省基准站{n}", "village": village, "address": "—", "status": "open"},

@@ -8,6 +8,7 @@ import os
 import time
 
 from benches.harness import progress
+from benches.harness.regions import region_node
 
 PER_COUNTY = int(os.environ.get("BENCH_REPORTS_PER_COUNTY", "150000"))
 DEPARTMENTS, TOWNSHIPS, VILLAGES_PER_TOWNSHIP = 20, 10, 10
@@ -36,25 +37,15 @@ def county_world(c: int) -> dict:
     each, a county admin (made once, reused)."""
     from accounts.models import User
     from gov_services.models import Department, ServiceItem
-    from stations.models import Region, StaffAssignment, Station
+    from stations.models import StaffAssignment, Station
 
-    def node(parent, code, name, level):
-        found = Region.objects.filter(code=code).first()
-        if found:
-            return found
-        return (
-            parent.add_child(code=code, name=name, level=level)
-            if parent
-            else Region.add_root(code=code, name=name, level=level)
-        )
-
-    province = node(None, "980000", "基准省", "city")
-    county = node(province, f"98{c + 1:02d}00", f"基准县{c}", "county")
+    province = region_node("980000", "基准省", "city")
+    county = region_node(f"98{c + 1:02d}00", f"基准县{c}", "county", province)
     stations = []
     for t in range(TOWNSHIPS):
-        town = node(county, f"{county.code}{t:03d}", f"基准镇{c}-{t}", "township")
+        town = region_node(f"{county.code}{t:03d}", f"基准镇{c}-{t}", "township", county)
         for v in range(VILLAGES_PER_TOWNSHIP):
-            village = node(town, f"{town.code}{v:03d}", f"基准村{c}-{t}-{v}", "village")
+            village = region_node(f"{town.code}{v:03d}", f"基准村{c}-{t}-{v}", "village", town)
             station, _ = Station.objects.get_or_create(
                 code=f"BK{c:02d}{t}{v}",
                 defaults={
