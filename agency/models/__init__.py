@@ -8,6 +8,7 @@ from agency.models.offline import OfflineItem
 from agency.models.payees import PayeeStatement
 from agency.models.rollups import CommissionDayRollup, CommissionRollup
 from agency.models.till import (
+    AdminDecision,
     CommissionStatement,
     CommissionStatementLine,
     CounterTransaction,
@@ -20,6 +21,7 @@ from agency.models.visits import Visit, VisitErrand
 
 __all__ = [
     "Account",
+    "AdminDecision",
     "CashBalance",
     "CommissionDayRollup",
     "CommissionPlan",

@@ -167,7 +167,21 @@ class FloatWallet(models.Model):
         return self.available_fen < self.low_threshold_fen
 
 
-class FloatTopUpRequest(models.Model):
+class AdminDecision(models.Model):
+    """What an admin's decision on a station's request leaves (a float top-up, a cash variance): who, when,
+    why, and the journal its approval posted. Recorded by agency/services/common.py `decision_record`."""
+
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+    journal = models.OneToOneField(Journal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class FloatTopUpRequest(AdminDecision):
     """A station asks to add money to a float wallet (after paying it in); a county admin approves."""
 
     class Status(models.TextChoices):
@@ -187,11 +201,6 @@ class FloatTopUpRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("decided by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
-    journal = models.OneToOneField(Journal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("float top-up request")
@@ -207,7 +216,7 @@ class FloatTopUpRequest(models.Model):
         return f"{self.reference} {self.station}"
 
 
-class DailyCashClose(models.Model):
+class DailyCashClose(AdminDecision):
     """The day's cash count (日结): expected cash from the ledger against what the operator counted.
 
     A close without variance is final at once; one with a variance waits for the township admin,
@@ -232,11 +241,6 @@ class DailyCashClose(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("closed by"))
     closed_at = models.DateTimeField(_("closed at"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("decided by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
-    journal = models.OneToOneField(Journal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("daily cash close")

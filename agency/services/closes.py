@@ -19,6 +19,7 @@ from accounts.models import User
 from agency import states
 from agency.models import DailyCashClose, Journal, LedgerEntry
 from agency.services.access import require_operator, require_region_admin
+from agency.services.common import decision_record
 from agency.services.ledger import (
     Line,
     Purpose,
@@ -89,7 +90,7 @@ def daily_cash_close_approve(*, actor: User, close: DailyCashClose, note: str = 
             memo=f"{close.station.code} {close.business_date}",
             lines=[Line(station_account(close.station, Purpose.CASH), close.variance_fen, role),
                    Line(station_account(close.station, Purpose.VARIANCE), -close.variance_fen, role)])
-        _decide(close, actor, note)
+        decision_record(close, actor=actor, note=note)
         audit_event_record(actor=actor, action="agency.close.approve", target=close,
                            data={"variance_fen": close.variance_fen})
     return close
@@ -103,7 +104,7 @@ def daily_cash_close_reject(*, actor: User, close: DailyCashClose, note: str) ->
         close = DailyCashClose.objects.select_for_update().get(pk=close.pk)
         _not_own(close, actor)
         states.CLOSE.move(close, "reject")
-        _decide(close, actor, note)
+        decision_record(close, actor=actor, note=note)
         audit_event_record(actor=actor, action="agency.close.reject", target=close, data={"note": note})
     return close
 
@@ -111,8 +112,3 @@ def daily_cash_close_reject(*, actor: User, close: DailyCashClose, note: str) ->
 def _not_own(close: DailyCashClose, actor: User) -> None:
     if close.closed_by_id == actor.pk:
         raise PermissionDenied(_("You may not approve your own cash count."))
-
-
-def _decide(close: DailyCashClose, actor: User, note: str) -> None:
-    close.decided_by, close.decided_at, close.decision_note = actor, timezone.now(), note.strip()[:200]
-    close.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "journal"])

@@ -1,5 +1,5 @@
 """What every till service shares: references, fingerprints, idempotent inserts, the lines a
-counter transaction posts, and the float wallet lock."""
+counter transaction posts, the float wallet lock, and an admin's decision on a station's request."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from agency.models import CommissionPlan, CommissionPlanVersion, CounterTransaction, FloatWallet, LedgerEntry
+from accounts.models import User
+from agency.models import (
+    AdminDecision,
+    CommissionPlan,
+    CommissionPlanVersion,
+    CounterTransaction,
+    FloatWallet,
+    LedgerEntry,
+)
 from agency.services.ledger import (
     Line,
     Purpose,
@@ -56,6 +64,13 @@ def plan_version_in_force(plan: CommissionPlan | None, on: date) -> CommissionPl
     if plan is None:
         return None
     return plan.versions.filter(effective_from__lte=on).order_by("-effective_from").first()
+
+
+def decision_record(row: AdminDecision, *, actor: User, note: str) -> None:
+    """Who decided a station's request (a float top-up, a cash variance), when and why; saved with the
+    status the decision moved it to and the journal an approval posted. Inside the caller's transaction."""
+    row.decided_by, row.decided_at, row.decision_note = actor, timezone.now(), note.strip()[:200]
+    row.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "journal"])
 
 
 def wallet_for(station: Station, float_group: str) -> FloatWallet:

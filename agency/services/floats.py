@@ -8,14 +8,13 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agency import states
 from agency.models import FloatTopUpRequest, FloatWallet, Journal, LedgerEntry, Provider
 from agency.services.access import require_operator, require_region_admin
-from agency.services.common import insert_with_reference, locked_wallet, wallet_for
+from agency.services.common import decision_record, insert_with_reference, locked_wallet, wallet_for
 from agency.services.ledger import Line, Purpose, float_account, journal_post, station_account
 from core.audit import audit_event_record
 from core.idempotency import fingerprint, idempotency_conflict
@@ -76,7 +75,7 @@ def float_top_up_approve(*, actor: User, top_up: FloatTopUpRequest, note: str = 
             kind=Journal.Kind.TOP_UP, actor=actor, station=top_up.station, memo=top_up.reference,
             lines=[Line(float_account(top_up.station, top_up.float_group), top_up.amount_fen, LedgerEntry.Role.TOP_UP),
                    Line(station_account(top_up.station, Purpose.FUNDING), -top_up.amount_fen, LedgerEntry.Role.TOP_UP)])
-        _decide(top_up, actor, note)
+        decision_record(top_up, actor=actor, note=note)
         audit_event_record(actor=actor, action="agency.top_up.approve", target=top_up,
                            data={"amount_fen": top_up.amount_fen})
     return top_up
@@ -89,14 +88,9 @@ def float_top_up_reject(*, actor: User, top_up: FloatTopUpRequest, note: str) ->
     with transaction.atomic():
         top_up = FloatTopUpRequest.objects.select_for_update().get(pk=top_up.pk)
         states.TOP_UP.move(top_up, "reject")
-        _decide(top_up, actor, note)
+        decision_record(top_up, actor=actor, note=note)
         audit_event_record(actor=actor, action="agency.top_up.reject", target=top_up, data={"note": note})
     return top_up
-
-
-def _decide(top_up: FloatTopUpRequest, actor: User, note: str) -> None:
-    top_up.decided_by, top_up.decided_at, top_up.decision_note = actor, timezone.now(), note.strip()[:200]
-    top_up.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "journal"])
 
 
 def float_wallet_set_threshold(*, actor: User, wallet: FloatWallet, low_threshold_fen: int) -> FloatWallet:
