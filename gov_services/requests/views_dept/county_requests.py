@@ -51,7 +51,8 @@ class CountyRequestListView(CountyStaffMixin, View):
         return TemplateResponse(request, self.template_name, {
             "form": form,
             "filtered": bool(filters),
-            "status_counts": [{"value": value, "label": label, "count": by_status.get(value, 0)}
+            "status_counts": [{"value": value, "label": label, "count": by_status.get(value, 0),
+                               "css": f"cz-rstatus--{value}"}
                               for value, label in Status.choices],
             "total": sum(by_status.values()),
             "status": filters.get("status", ""),
