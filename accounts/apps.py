@@ -18,7 +18,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_role_groups, dispatch_uid="accounts.sync_role_groups")
-        from accounts import checks, lockout, middleware, phone_codes  # noqa: F401  receivers; checks; SMS purposes
+        from accounts import checks, lockout, middleware, phone_codes, user_cache  # noqa: F401  receivers; checks; SMS purposes
         from accounts.personal_data import SECTION
         from core.personal_data_requests import register_export_section
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import PasswordHistoryEntry, User
 from accounts.roles import Role
+from accounts.user_cache import user_cache_forget
 from core.retention import RetentionRule
 from core.sms_retention import sms_outbox_anonymise
 
@@ -46,6 +47,7 @@ def inactive_accounts_anonymise(cutoff: datetime.datetime, dry_run: bool) -> int
             username=f"{REMOVED_PREFIX}{user.pk}", full_name="", first_name="", last_name="", phone="", email="",
             is_active=False, password=user.password)
         PasswordHistoryEntry.objects.filter(user=user).delete()
+    user_cache_forget([user.pk for user in users])  # .update() sends no post_save
     return len(users)
 
 

@@ -30,7 +30,7 @@ from core.masking import mask_mobile
 
 SIGNUP_SESSION_KEY = "cz_signup"
 RESET_SESSION_KEY = "cz_password_reset"
-_BACKEND = "django.contrib.auth.backends.ModelBackend"
+_BACKEND = "accounts.backends.UsernameBackend"
 
 
 def resident_home_url() -> str:

@@ -85,7 +85,7 @@ with transaction.atomic():
         own.add_product(product, 1)
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.backends.UsernameBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
 print(json.dumps({

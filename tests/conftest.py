@@ -33,6 +33,16 @@ def _fresh_chart_of_accounts():
     chart_cache_clear()
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _fresh_user_cache():
+    """Signed-in users are cached by id (accounts/user_cache.py) and a test's users are rolled back, their
+    ids reused by the next test's. Making a user forgets its id (post_save); this forgets, once a module,
+    any user made without one (bulk_create, SQL)."""
+    from accounts.user_cache import user_cache_clear
+
+    user_cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _site_language():
     """Every test starts in the site's language (zh-hans). A request through the test client activates its

@@ -65,10 +65,13 @@ CSP_PATH_DIRECTIVES = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "accounts.lockout.LockoutBackend",  # first: refuses a locked account or address before any password check
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, ours and Oscar's sign-ins, each giving later requests their user from the cache
+    # (accounts/user_cache.py). A session signed in before they were named so ends: sign in again.
+    "accounts.backends.UsernameBackend",
     "accounts.backends.PhoneBackend",
-    "oscar.apps.customer.auth_backends.EmailBackend",
+    "accounts.backends.EmailBackend",
 ]
+USER_CACHE_SECONDS = read("USER_CACHE_SECONDS", env.int, 60, "USER_CACHE_SECONDS=60")
 # Guessing passwords and SMS codes (accounts/lockout.py): within LOGIN_LOCKOUT_MINUTES of the last failure,
 # LOGIN_FAILURE_LIMIT wrong passwords lock an account, SMS_CODE_FAILURE_LIMIT wrong codes a number and
 # LOGIN_ADDRESS_FAILURE_LIMIT failures of either kind a client address, for LOGIN_LOCKOUT_MINUTES.
