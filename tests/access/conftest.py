@@ -17,7 +17,6 @@ from django.test import Client, override_settings
 from django.utils.functional import empty
 
 from accounts.middleware import LAST_SEEN
-
 from tests.access.world import ROLES, build_world
 from tests.module_data import module_transaction
 
