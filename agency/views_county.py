@@ -43,6 +43,37 @@ def _back(request, default: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target if target.startswith("/county/") else default)
 
 
+class DecisionView(View):
+    """POST: approve or reject (DecisionForm, with its note) one row an admin decides, then back to the list
+    with what happened or why the service refused. Subclasses: `list_url_name`, `row` (the access_*
+    selector) and `approve` / `reject` (the service call, returning the message of success)."""
+
+    http_method_names = ["post"]
+    list_url_name: str
+
+    def row(self, request, pk):
+        raise NotImplementedError
+
+    def approve(self, request, row, note: str) -> str:
+        raise NotImplementedError
+
+    def reject(self, request, row, note: str) -> str:
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        row = self.row(request, pk)
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose approve or reject."))
+            return _back(request, reverse(self.list_url_name))
+        decide = self.approve if form.cleaned_data["decision"] == "approve" else self.reject
+        try:
+            messages.success(request, decide(request, row, form.cleaned_data["note"]))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        return _back(request, reverse(self.list_url_name))
+
+
 # ---------------------------------------------------------------------------------------------
 # 1. Floats: top-up requests to decide, wallets and their warning thresholds
 # ---------------------------------------------------------------------------------------------
@@ -74,27 +105,19 @@ class FloatAdminView(BackOfficeMixin, ListView):
                 "may_set_threshold": scope_for(user).is_county_admin}
 
 
-class TopUpDecideView(CountyOfficeMixin, View):
-    http_method_names = ["post"]
+class TopUpDecideView(CountyOfficeMixin, DecisionView):
+    list_url_name = "agency:county-floats"
 
-    def post(self, request, pk):
-        top_up = selectors.access_float_top_up_request_by_id(user=request.user, top_up_id=pk)
-        form = DecisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose approve or reject."))
-            return _back(request, reverse("agency:county-floats"))
-        note = form.cleaned_data["note"]
-        try:
-            if form.cleaned_data["decision"] == "approve":
-                services.float_top_up_approve(actor=request.user, top_up=top_up, note=note)
-                messages.success(request, _("Top-up %(reference)s approved: the float is credited.")
-                                 % {"reference": top_up.reference})
-            else:
-                services.float_top_up_reject(actor=request.user, top_up=top_up, note=note)
-                messages.success(request, _("Top-up %(reference)s rejected.") % {"reference": top_up.reference})
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, error_text(error))
-        return _back(request, reverse("agency:county-floats"))
+    def row(self, request, pk):
+        return selectors.access_float_top_up_request_by_id(user=request.user, top_up_id=pk)
+
+    def approve(self, request, top_up, note):
+        services.float_top_up_approve(actor=request.user, top_up=top_up, note=note)
+        return _("Top-up %(reference)s approved: the float is credited.") % {"reference": top_up.reference}
+
+    def reject(self, request, top_up, note):
+        services.float_top_up_reject(actor=request.user, top_up=top_up, note=note)
+        return _("Top-up %(reference)s rejected.") % {"reference": top_up.reference}
 
 
 class WalletThresholdView(CountyOfficeMixin, View):
@@ -144,24 +167,16 @@ class CloseAdminView(BackOfficeMixin, ListView):
                                         **kwargs)
 
 
-class CloseDecideView(BackOfficeMixin, View):
-    http_method_names = ["post"]
+class CloseDecideView(BackOfficeMixin, DecisionView):
+    list_url_name = "agency:county-closes"
 
-    def post(self, request, pk):
-        close = selectors.access_daily_cash_close_by_id(user=request.user, close_id=pk)
-        form = DecisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Choose approve or reject."))
-            return _back(request, reverse("agency:county-closes"))
-        note = form.cleaned_data["note"]
-        try:
-            if form.cleaned_data["decision"] == "approve":
-                services.daily_cash_close_approve(actor=request.user, close=close, note=note)
-                messages.success(request, _("The variance of %(close)s is approved and posted.") % {"close": close})
-            else:
-                services.daily_cash_close_reject(actor=request.user, close=close, note=note)
-                messages.success(request, _("The count of %(close)s is sent back to be done again.")
-                                 % {"close": close})
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, error_text(error))
-        return _back(request, reverse("agency:county-closes"))
+    def row(self, request, pk):
+        return selectors.access_daily_cash_close_by_id(user=request.user, close_id=pk)
+
+    def approve(self, request, close, note):
+        services.daily_cash_close_approve(actor=request.user, close=close, note=note)
+        return _("The variance of %(close)s is approved and posted.") % {"close": close}
+
+    def reject(self, request, close, note):
+        services.daily_cash_close_reject(actor=request.user, close=close, note=note)
+        return _("The count of %(close)s is sent back to be done again.") % {"close": close}
