@@ -35,8 +35,14 @@ from stations.models import Station
 from stations.scope import get_in_scope, scope_for
 
 
-def _station_rows(queryset: QuerySet, *, user) -> QuerySet:
-    return scope_for(user).filter(queryset, place="station__village__path", station="station_id")
+def _station_rows(queryset: QuerySet, *, user, status: str | None = None, station_id: int | None = None) -> QuerySet:
+    """The rows of the stations in the user's scope; of one status and one station where they are given."""
+    rows = scope_for(user).filter(queryset, place="station__village__path", station="station_id")
+    if status:
+        rows = rows.filter(status=status)
+    if station_id:
+        rows = rows.filter(station_id=station_id)
+    return rows
 
 
 # --- catalogue ----------------------------------------------------------------------------------
@@ -62,14 +68,10 @@ def plan_version_list(*, plan_id: int) -> QuerySet[CommissionPlanVersion]:
 
 def counter_transaction_list(*, user, station_id: int | None = None, on: date | None = None,
                              status: str | None = None, kind: str | None = None) -> QuerySet[CounterTransaction]:
-    txs = _station_rows(CounterTransaction.objects.all(), user=user)
-    if station_id:
-        txs = txs.filter(station_id=station_id)
+    txs = _station_rows(CounterTransaction.objects.all(), user=user, status=status, station_id=station_id)
     if on:
         start, end = day_bounds(on)
         txs = txs.filter(created_at__gte=start, created_at__lt=end)
-    if status:
-        txs = txs.filter(status=status)
     if kind:
         txs = txs.filter(kind=kind)
     return txs.select_related("product__provider", "station", "created_by").order_by("-created_at", "-pk")
@@ -156,9 +158,7 @@ def payee_entries(*, payee_code: str, start=None, end=None) -> QuerySet[LedgerEn
 # --- floats -------------------------------------------------------------------------------------
 
 def float_wallet_list(*, user, station_id: int | None = None) -> QuerySet[FloatWallet]:
-    wallets = _station_rows(FloatWallet.objects.all(), user=user)
-    if station_id:
-        wallets = wallets.filter(station_id=station_id)
+    wallets = _station_rows(FloatWallet.objects.all(), user=user, station_id=station_id)
     return wallets.select_related("station").order_by("station__code", "float_group")
 
 
@@ -173,11 +173,7 @@ def station_floats(*, station: Station) -> list[FloatWallet]:
 
 def float_top_up_request_list(*, user, status: str | None = None,
                               station_id: int | None = None) -> QuerySet[FloatTopUpRequest]:
-    top_ups = _station_rows(FloatTopUpRequest.objects.all(), user=user)
-    if status:
-        top_ups = top_ups.filter(status=status)
-    if station_id:
-        top_ups = top_ups.filter(station_id=station_id)
+    top_ups = _station_rows(FloatTopUpRequest.objects.all(), user=user, status=status, station_id=station_id)
     return top_ups.select_related("station", "requested_by", "decided_by").order_by("-requested_at", "-pk")
 
 
@@ -188,11 +184,7 @@ def access_float_top_up_request_by_id(*, user, top_up_id: int) -> FloatTopUpRequ
 # --- daily closes -------------------------------------------------------------------------------
 
 def daily_cash_close_list(*, user, status: str | None = None, station_id: int | None = None) -> QuerySet[DailyCashClose]:
-    closes = _station_rows(DailyCashClose.objects.all(), user=user)
-    if status:
-        closes = closes.filter(status=status)
-    if station_id:
-        closes = closes.filter(station_id=station_id)
+    closes = _station_rows(DailyCashClose.objects.all(), user=user, status=status, station_id=station_id)
     return closes.select_related("station", "closed_by", "decided_by").order_by("-business_date", "station__code")
 
 
@@ -208,13 +200,9 @@ def daily_cash_close_for(*, station: Station, on: date | None = None) -> DailyCa
 
 def commission_statement_list(*, user, month: date | None = None, status: str | None = None,
                               station_id: int | None = None) -> QuerySet[CommissionStatement]:
-    statements = _station_rows(CommissionStatement.objects.all(), user=user)
+    statements = _station_rows(CommissionStatement.objects.all(), user=user, status=status, station_id=station_id)
     if month:
         statements = statements.filter(month=month.replace(day=1))
-    if status:
-        statements = statements.filter(status=status)
-    if station_id:
-        statements = statements.filter(station_id=station_id)
     return statements.select_related("station", "generated_by", "approved_by", "paid_by").order_by(
         "-month", "station__code")
 
