@@ -1,15 +1,17 @@
 """config/env.py: bad configuration stops start-up with one clear last line on stderr.
 
-Each case imports settings in a fresh interpreter (no database, no migrations).
+Each case imports settings in a fresh interpreter (no database, no migrations): a fork of one that has
+imported the libraries but none of the project (tests/fresh_interpreter.py).
 """
 
 import base64
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.fresh_interpreter import run_fresh
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 GOOD_SECRET = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP"
@@ -26,8 +28,7 @@ def _settings(module: str, **env: str) -> subprocess.CompletedProcess:
     """Import `module`'s settings in a fresh interpreter with only `env` of the variables we read."""
     environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
     environment.update(DJANGO_SETTINGS_MODULE=module, **{"FILE_MASTER_KEYS": FILE_KEYS, **env})
-    return subprocess.run([sys.executable, "-c", READ_SETTINGS], cwd=BASE_DIR, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return run_fresh(READ_SETTINGS, environment)
 
 
 def _last_line(result: subprocess.CompletedProcess) -> str:
@@ -178,8 +179,7 @@ def _simulators(**env: str) -> list[str]:
     environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=GOOD_SECRET,
                        CACHE_URL="locmemcache://", **PRODUCTION, **env)
-    result = subprocess.run([sys.executable, "-c", SIMULATORS], cwd=BASE_DIR, env=environment,
-                            capture_output=True, text=True, timeout=120)
+    result = run_fresh(SIMULATORS, environment)
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
 

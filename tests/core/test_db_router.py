@@ -7,7 +7,6 @@ so that it sees the test's own rows; a recording router tells which alias each q
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -21,6 +20,7 @@ from core.replica import read_only_report, reading_from_replica, replica_reads
 from gov_services.models import ServiceRequest
 from reports.models import ReportJob
 from stations.models import Station
+from tests.fresh_interpreter import run_fresh
 from tests.reports import conftest as reports_fixtures
 
 ROUTER = "config.db_router.ReplicaRouter"
@@ -156,7 +156,8 @@ def test_a_report_job_reads_from_the_replica_and_writes_its_result_to_the_primar
 
 
 def _settings_with(**env: str) -> subprocess.CompletedProcess:
-    """The settings imported in a fresh interpreter with `env`: databases, routers, cursors."""
+    """The settings imported in a fresh interpreter with `env` (tests/fresh_interpreter.py): databases, routers,
+    cursors."""
     code = (
         "import json; from django.conf import settings; print(json.dumps({alias: [db['PORT'], "
         "db['ATOMIC_REQUESTS'], db.get('DISABLE_SERVER_SIDE_CURSORS', False), db.get('TEST', {}).get('MIRROR')] "
@@ -165,9 +166,7 @@ def _settings_with(**env: str) -> subprocess.CompletedProcess:
     drop = {"DATABASE_URL", "REPLICA_DATABASE_URL", "DATABASE_POOLER", "DATABASE_POOL_MAX_SIZE"}
     environment = {k: v for k, v in os.environ.items() if k not in drop}
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.local", **env)
-    return subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120
-    )
+    return run_fresh(code, environment)
 
 
 def test_replica_database_url_adds_the_replica_alias_and_the_router():
