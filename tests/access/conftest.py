@@ -17,6 +17,8 @@ from django.test import Client, override_settings
 from django.utils.functional import empty
 
 from accounts.middleware import LAST_SEEN
+from accounts.models import User
+from accounts.user_cache import cached_user
 from tests.access.world import ROLES, build_world
 from tests.module_data import module_transaction
 
@@ -54,6 +56,7 @@ def world(django_db_setup, django_db_blocker):
             built = build_world()
             built.clients = _clients(built)
             built.cookies = {role: copy.deepcopy(client.cookies) for role, client in built.clients.items()}
+            built.signed_in = _signed_in_users(built)
             yield built
     finally:
         settings.disable()
@@ -97,7 +100,19 @@ def _seen_all_module(client: Client) -> None:
         session.save()
 
 
+def _signed_in_users(world) -> list[User]:
+    """The signed-in actors as a request loads them (with their roles), to keep in the user cache."""
+    users = list(User.objects.filter(pk__in=[user.pk for user in world.actors.values() if user is not None]))
+    for user in users:
+        user.roles  # noqa: B018
+    return users
+
+
 @pytest.fixture
 def in_world(world, db):
-    """The world, for a test that runs in a savepoint of the module's transaction."""
+    """The world, for a test that runs in a savepoint of the module's transaction. Its signed-in users go
+    back into the user cache (accounts/user_cache.py), which every test starts empty: as a row's changes
+    are rolled back, the users are again as they were loaded, and the row's requests find them there."""
+    for user in world.signed_in:
+        cached_user(user.pk, lambda _pk, user=user: copy.deepcopy(user))
     return world
