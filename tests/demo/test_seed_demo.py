@@ -108,6 +108,9 @@ def test_seed_demo_builds_the_county_prints_every_login_and_a_second_run_changes
     statuses = set(ServiceRequest.objects.values_list("status", flat=True))
     assert statuses >= {"submitted", "accepted", "under_review", "returned", "completed", "rated", "closed"}
     assert ServiceRequest.objects.filter(kind="appeal").exists()
+    from reports.rollups import request_rollup_differences
+
+    assert request_rollup_differences() == []  # the seeding's one recount at the end (request_figures_batched)
     from care.models import CareCall, CareResident, Responder
 
     assert CareResident.objects.count() >= 3 and Responder.objects.count() == 6

@@ -160,6 +160,43 @@ def test_the_services_keep_the_rollups_exact_in_their_own_transaction(operator, 
     assert set(RequestRollup.objects.values_list("department_id", flat=True)) == {department.pk, other.pk}
 
 
+def _submit(operator, station, request_item):
+    return services.service_request_submit(
+        actor=operator, idempotency_key=uuid.uuid4(), kind="application", item=request_item,
+        applicant_name="王秀英", applicant_id_number=valid_id_number(1), applicant_phone="13812345678",
+        consent="signature", channel="counter", station=station, form_data={"purpose": "子女入学"},
+        attachments=[upload("身份证.jpg", jpeg_bytes(), request_item.materials.get(name="身份证"))],
+        signature=png_bytes())
+
+
+def test_a_batch_recounts_each_request_once_at_its_end_and_a_failed_batch_none(operator, station, request_item,
+                                                                                officer, monkeypatch):
+    """request_figures_batched (the demo's seeding): inside, the rollups stay as they were; at the end, they
+    equal a recount, each changed request recounted once (in chunks); a block that raises recounts nothing."""
+    from gov_services.requests.services import figures
+    from reports import rollups
+
+    recounted = []
+    monkeypatch.setattr(figures, "BATCH_CHUNK", 2)
+    monkeypatch.setattr(figures, "_listeners", [lambda *, request_ids: (recounted.append(list(request_ids)),
+                                                                         rollups.request_rollups_refresh(
+                                                                             request_ids=request_ids))])
+    with figures.request_figures_batched():
+        filed = [_submit(operator, station, request_item) for _ in range(3)]
+        with figures.request_figures_batched():  # nested: the outer block recounts
+            for request in filed:
+                services.service_request_accept(request=request, actor=officer)
+        assert not RequestRollup.objects.exists() and recounted == []
+    assert recounted == [sorted(r.pk for r in filed)[:2], sorted(r.pk for r in filed)[2:]]
+    assert request_rollup_differences() == [] and RequestRollup.objects.get().accepted == 3
+    with pytest.raises(RuntimeError), figures.request_figures_batched():
+        services.service_request_return(request=filed[0], actor=officer, note="补充材料")
+        raise RuntimeError("the caller's work fails")
+    assert len(recounted) == 2
+    services.service_request_return(request=filed[1], actor=officer, note="补充材料")  # unbatched again
+    assert len(recounted) == 3
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_transactions_recounting_one_station_day_both_land_on_postgresql(operator, station, request_item,
