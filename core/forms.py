@@ -38,3 +38,20 @@ class ImportUploadForm(forms.Form):
 
     def clean_idempotency_key(self):
         return self.cleaned_data["idempotency_key"] or uuid.uuid4()
+
+
+class DateRangeCheck:
+    """A form's `date_from` … `date_to` (either may be left empty): an end before the start is refused on
+    `date_to`, and with `max_days` set, a longer range with `max_days_message`."""
+
+    max_days: int | None = None
+    max_days_message = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        elif start and end and self.max_days is not None and (end - start).days > self.max_days:
+            self.add_error("date_to", self.max_days_message)
+        return cleaned

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
+from core.forms import DateRangeCheck
 from core.models import SmsOutboxMessage, SmsTemplate
 from core.sms import (
     sms_gateway_is_real,
@@ -46,7 +47,7 @@ STATUS_CSS = {Status.QUEUED: "cz-rstatus--returned", Status.SENT: "cz-rstatus--c
               Status.FAILED: "cz-rstatus--rejected", Status.REFUSED: "cz-rstatus--rejected"}
 
 
-class SmsOutboxFilterForm(forms.Form):
+class SmsOutboxFilterForm(DateRangeCheck, forms.Form):
     """The filter bar (GET). A value that does not parse is shown beside its field and ignored."""
 
     q = forms.CharField(label=gettext_lazy("Mobile number or tracking code"), required=False, max_length=30)
@@ -61,13 +62,6 @@ class SmsOutboxFilterForm(forms.Form):
     def __init__(self, *args, purposes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["purpose"].choices = [("", _("Any purpose")), *((p, purpose_label(p)) for p in purposes)]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
     def filters(self) -> dict:
         if not self.is_bound:

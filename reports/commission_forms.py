@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import DateRangeCheck
 from reports.commission_report import GROUP_CHOICES, CommissionParams, default_period
 from reports.selectors.choices import station_choices, township_choices
 from reports.selectors.commissions import commission_product_choices, commission_provider_choices
@@ -18,15 +19,6 @@ from reports.selectors.shop_sales import merchant_choices
 from reports.shop_sales_report import sales_params_as_dict
 
 MAX_DAYS = 3 * 366  # a range longer than this is refused: ask for whole years in turn
-
-
-def _check_dates(form: forms.Form, cleaned: dict) -> dict:
-    start, end = cleaned.get("date_from"), cleaned.get("date_to")
-    if start and end and start > end:
-        form.add_error("date_to", _("The end date is before the start date."))
-    elif start and end and (end - start).days > MAX_DAYS:
-        form.add_error("date_to", _("Choose at most three years at a time."))
-    return cleaned
 
 
 def _parsed(form: forms.Form) -> dict:
@@ -47,7 +39,8 @@ def _period(data: dict, today: datetime.date) -> tuple[datetime.date, datetime.d
     return date_from, date_to
 
 
-class CommissionFilterForm(forms.Form):
+class CommissionFilterForm(DateRangeCheck, forms.Form):
+    max_days, max_days_message = MAX_DAYS, gettext_lazy("Choose at most three years at a time.")
     date_from = forms.DateField(label=gettext_lazy("Posted from"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=gettext_lazy("Posted until"), required=False,
@@ -80,9 +73,6 @@ class CommissionFilterForm(forms.Form):
     def default_group(self) -> str:
         return self.fields["group"].choices[0][0]
 
-    def clean(self):
-        return _check_dates(self, super().clean())
-
     def params(self) -> CommissionParams:
         """The report's parameters: the fields that parsed, defaults for the rest."""
         data = _parsed(self)
@@ -110,7 +100,8 @@ SALES_GROUP_CHOICES = [
 ]
 
 
-class ShopSalesFilterForm(forms.Form):
+class ShopSalesFilterForm(DateRangeCheck, forms.Form):
+    max_days, max_days_message = MAX_DAYS, gettext_lazy("Choose at most three years at a time.")
     """The store sales report's filters; same rules as the commission report's."""
 
     date_from = forms.DateField(label=gettext_lazy("Sold from"), required=False,
@@ -134,9 +125,6 @@ class ShopSalesFilterForm(forms.Form):
             del self.fields["township"], self.fields["station"]
             groups = [c for c in groups if c[0] not in ("township", "station")]
         self.fields["group"].choices = groups
-
-    def clean(self):
-        return _check_dates(self, super().clean())
 
     def params(self) -> dict:
         data = _parsed(self)

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import DateRangeCheck
 from reports.gov_report import GROUP_CHOICES, RATE_LABELS, GovKpiParams, default_period
 from reports.selectors.choices import department_choices, station_choices, township_choices
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
 
 
-class GovKpiFilterForm(forms.Form):
+class GovKpiFilterForm(DateRangeCheck, forms.Form):
     date_from = forms.DateField(label=gettext_lazy("Received from"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=gettext_lazy("Received until"), required=False,
@@ -45,13 +46,6 @@ class GovKpiFilterForm(forms.Form):
         start, end = default_period(today)
         self.fields["date_from"].widget.attrs["placeholder"] = start.isoformat()
         self.fields["date_to"].widget.attrs["placeholder"] = end.isoformat()
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
     def params(self) -> GovKpiParams:
         """The report's parameters: the fields that parsed, defaults for the rest."""
@@ -91,7 +85,7 @@ def gov_kpi_job_params(form: GovKpiFilterForm) -> dict:
     return {"report": form.params().as_dict(), "filter_labels": form.filter_labels()}
 
 
-class OfficerFigureFilterForm(forms.Form):
+class OfficerFigureFilterForm(DateRangeCheck, forms.Form):
     """The per-officer figures' filters: the period (this year so far by default) and one department."""
 
     date_from = forms.DateField(label=gettext_lazy("Done from"), required=False,
@@ -105,13 +99,6 @@ class OfficerFigureFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["department"].choices = [("", _("All departments")), *departments]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
     def params(self) -> tuple[Period, int | None]:
         """(the period, the department id or None): the fields that parsed, defaults for the rest."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateRangeCheck
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.requests.workflow import Action
 
@@ -117,7 +118,7 @@ def _category_choices():
     ]
 
 
-class CountyRequestFilterForm(forms.Form):
+class CountyRequestFilterForm(DateRangeCheck, forms.Form):
     """The filter bar of /county/requests/ (GET). A value that does not parse is reported beside its
     field and ignored; the other filters still apply."""
 
@@ -141,13 +142,6 @@ class CountyRequestFilterForm(forms.Form):
         self.fields["department"].choices = [("", _("All departments")), *departments]
         self.fields["township"].choices = [("", _("All townships")), *townships]
         self.fields["station"].choices = [("", _("All stations")), *stations]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
     def filters(self) -> dict:
         """The filters that parsed (a form with errors still filters by its valid fields)."""

@@ -190,3 +190,13 @@ def test_rows_by_provider_have_no_statement_columns_and_the_trend_lines_up(clien
     assert not report.with_statements and len(headings) == 11
     assert all(len(row["values"]) == len(headings) for row in response.context["rows"])
     assert all(len(row["values"]) == len(headings) for row in report.trend_rows())
+
+
+@pytest.mark.parametrize(("query", "error"), [
+    ({"date_from": "2026-03-31", "date_to": "2026-03-01"}, "结束日期早于开始日期。"),
+    ({"date_from": "2022-01-01", "date_to": "2026-03-31"}, "每次最多选择三年。"),
+])
+def test_a_reversed_or_over_long_period_is_refused_beside_the_end_date(client, county_admin, world, query, error):
+    client.force_login(county_admin)
+    response = client.get(URL, query)
+    assert response.context["form"].errors["date_to"] == [error]
