@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 # Tests run in parallel, one worker per core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+# Handed out two at a time: the slow transactional tests come last (pytest-django orders them so) and in
+# larger chunks one worker got them all, finishing ~45 s after the other.
 PYTEST_WORKERS ?= auto
 # Python keeps its compiled modules (__pycache__/, ignored by git) even where the environment says not to:
 # every test worker, server and bench process imports ~1,000 of our modules, and compiling them each time
@@ -61,7 +63,7 @@ serve:
 demo: seed serve
 
 test: install
-	$(PY) -m pytest -m "not e2e and not faults" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not e2e and not faults" -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--maxschedchunk 2) $(PYTEST_ARGS)
 
 # Fault injection (docs/faults.md): each test starts its own PostgreSQL cluster, Redis and Celery workers on
 # free loopback ports, in one process (the services are the test's). A missing binary skips, or fails
