@@ -14,17 +14,9 @@ from accounts.retention import inactive_accounts_anonymise
 from accounts.roles import Role
 from accounts.services import user_role_revoke
 from accounts.user_cache import _key, cached_user
+from tests.accounts.test_staff_sessions import sign_in
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "pass-1234-word"
-
-
-def _signed_in(client, user):
-    response = client.post("/login/", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
 
 def _user_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
@@ -34,7 +26,7 @@ def _user_queries(client, url):
 
 
 def test_after_the_first_request_a_signed_in_page_reads_neither_the_user_nor_the_roles(client, operator):
-    _signed_in(client, operator)
+    sign_in(client, operator)
     client.get("/counter/")
     response, queries = _user_queries(client, "/counter/")
     assert response.status_code == 200 and queries == []
@@ -42,14 +34,14 @@ def test_after_the_first_request_a_signed_in_page_reads_neither_the_user_nor_the
 
 def test_with_the_cache_off_every_request_reads_the_user(client, operator, settings):
     settings.USER_CACHE_SECONDS = 0
-    _signed_in(client, operator)
+    sign_in(client, operator)
     client.get("/counter/")
     response, queries = _user_queries(client, "/counter/")
     assert response.status_code == 200 and queries
 
 
 def test_a_disabled_account_is_signed_out_on_its_next_request(client, operator):
-    _signed_in(client, operator)
+    sign_in(client, operator)
     assert client.get("/counter/").status_code == 200
     operator.is_active = False
     operator.save(update_fields=["is_active"])
@@ -58,7 +50,7 @@ def test_a_disabled_account_is_signed_out_on_its_next_request(client, operator):
 
 
 def test_a_password_changed_elsewhere_ends_the_session(client, operator):
-    _signed_in(client, operator)
+    sign_in(client, operator)
     assert client.get("/counter/").status_code == 200
     fresh = User.objects.get(pk=operator.pk)
     fresh.set_password("another-pass-5678")
@@ -68,7 +60,7 @@ def test_a_password_changed_elsewhere_ends_the_session(client, operator):
 
 
 def test_a_role_taken_away_holds_on_the_next_request(client, operator, superuser):
-    _signed_in(client, operator)
+    sign_in(client, operator)
     assert client.get("/workspace/")["Location"] == "/counter/"
     user_role_revoke(user=operator, role=Role.OPERATOR, actor=superuser)
     assert client.get("/workspace/")["Location"] != "/counter/"
@@ -77,7 +69,7 @@ def test_a_role_taken_away_holds_on_the_next_request(client, operator, superuser
 def test_a_role_taken_away_from_the_groups_side_is_forgotten_too(client, operator):
     from django.contrib.auth.models import Group
 
-    _signed_in(client, operator)
+    sign_in(client, operator)
     client.get("/counter/")
     group = Group.objects.get(name=Role.OPERATOR)
     for change in (lambda: group.user_set.remove(operator), lambda: group.user_set.add(operator), group.user_set.clear):
@@ -88,7 +80,7 @@ def test_a_role_taken_away_from_the_groups_side_is_forgotten_too(client, operato
 
 
 def test_an_anonymised_account_is_forgotten(client, resident, settings):
-    _signed_in(client, resident)
+    sign_in(client, resident)
     client.get("/me/requests/")
     assert cache.get(_key(resident.pk)) is not None
     User.objects.filter(pk=resident.pk).update(last_login=timezone.now() - datetime.timedelta(days=4 * 365))
