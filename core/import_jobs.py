@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from core.audit import audit_event_record
 from core.idempotency import insert_once
 from core.models import ImportJob
-from core.spreadsheets import ImportReport
+from core.spreadsheets import Caps, ImportReport, Problem, SpreadsheetError, Table, read_table
 from core.state_machine import StateMachine
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,18 @@ def reading_progress(progress: Progress | None) -> Callable[[int, int | None], N
         progress(READING_SHARE * done // max(expected or done, done, 1), STEP_READING)
 
     return report
+
+
+def import_table_read(file, filename: str, *, caps: Caps, progress: Progress | None) -> tuple[Table | None, list[Problem]]:
+    """Every import's opening: read the file on the first half of the bar, then set the bar to checking.
+    (the table, []), or (None, [the problem]) when the file cannot be read (not a spreadsheet, over `caps`, …)."""
+    try:
+        table = read_table(file, filename, caps=caps, progress=reading_progress(progress))
+    except SpreadsheetError as error:
+        return None, [Problem(None, "", str(error))]
+    if progress is not None:
+        progress(60, STEP_CHECKING)
+    return table, []
 
 
 def import_job_submit(*, user, kind: str, params: dict, upload, idempotency_key: uuid.UUID,

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit_event_record
-from core.import_jobs import STEP_CHECKING, STEP_SAVING, reading_progress
-from core.spreadsheets import Caps, ImportReport, Problem, SpreadsheetError, map_headers, read_table
+from core.import_jobs import STEP_SAVING, import_table_read
+from core.spreadsheets import Caps, ImportReport, Problem, map_headers
 from stations.scope import scope_for
 
 CAPS = Caps(max_bytes=5 * 2**20, max_rows=5000, max_columns=20, max_cell_chars=500)
@@ -19,12 +19,9 @@ CAPS = Caps(max_bytes=5 * 2**20, max_rows=5000, max_columns=20, max_cell_chars=5
 
 def read_rows(file, filename, columns, progress):
     """(rows, header map, report) or (None, None, a refusing report)."""
-    try:
-        table = read_table(file, filename, caps=CAPS, progress=reading_progress(progress))
-    except SpreadsheetError as error:
-        return None, None, ImportReport(problems=[Problem(None, "", str(error))])
-    if progress is not None:
-        progress(60, STEP_CHECKING)
+    table, unreadable = import_table_read(file, filename, caps=CAPS, progress=progress)
+    if table is None:
+        return None, None, ImportReport(problems=unreadable)
     header = map_headers(table.headers, columns)
     report = ImportReport(rows=len(table.rows), ignored_columns=header.ignored)
     if header.problems or not table.rows:

@@ -23,17 +23,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import audit_event_record
 from core.import_jobs import (
-    STEP_CHECKING,
     STEP_SAVING,
     Progress,
     import_job_apply,
     import_job_run,
     import_job_submit,
-    reading_progress,
+    import_table_read,
 )
 from core.models import ImportJob
 from core.personal_data import personal_data_view_record
-from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
+from core.spreadsheets import ImportReport, Problem
 from stations import households_io
 from stations.models import Grid, Household, HouseholdMember, Station
 from stations.scope import (
@@ -262,12 +261,9 @@ def household_import(*, file, filename: str, actor: User, preview: bool,
     Queries: the stations in scope named, their grids, the grids' households with their members; then
     per household created or changed a few writes and its audit event."""
     require(can_import_households(actor), _("Only township and county admins import households."))
-    try:
-        table = read_table(file, filename, caps=households_io.CAPS, progress=reading_progress(progress))
-    except SpreadsheetError as error:
-        return ImportReport(problems=[Problem(None, "", str(error))])
-    if progress is not None:
-        progress(60, STEP_CHECKING)
+    table, unreadable = import_table_read(file, filename, caps=households_io.CAPS, progress=progress)
+    if table is None:
+        return ImportReport(problems=unreadable)
     households, problems, columns = households_io.parse_rows(table)
     report = ImportReport(rows=len(table.rows), ignored_columns=columns.ignored)
     if not households and not problems:

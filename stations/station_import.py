@@ -18,17 +18,16 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import audit_event_record
 from core.import_jobs import (
-    STEP_CHECKING,
     STEP_SAVING,
     Progress,
     import_job_apply,
     import_job_is_preview,
     import_job_preview_submit,
     import_job_run,
-    reading_progress,
+    import_table_read,
 )
 from core.models import ImportJob
-from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
+from core.spreadsheets import ImportReport, Problem
 from stations import geo, station_io
 from stations.models import Region, Station
 from stations.scope import scope_for
@@ -74,12 +73,9 @@ def station_import(*, file, filename: str, actor: User, dry_run: bool,
                    progress: Progress | None = None) -> ImportReport:
     """Check every row of a station file against the actor's region; unless `dry_run`, write them all in one
     transaction. The report lists, row by row, what is (or would be) created and changed, or every problem."""
-    try:
-        table = read_table(file, filename, caps=station_io.CAPS, progress=reading_progress(progress))
-    except SpreadsheetError as error:
-        return ImportReport(problems=[Problem(None, "", str(error))])
-    if progress is not None:
-        progress(60, STEP_CHECKING)
+    table, unreadable = import_table_read(file, filename, caps=station_io.CAPS, progress=progress)
+    if table is None:
+        return ImportReport(problems=unreadable)
     rows, problems, columns = station_io.parse_rows(table)
     report = ImportReport(rows=len(table.rows), ignored_columns=columns.ignored)
     if problems or not rows:

@@ -37,13 +37,12 @@ from agency.services.setup_import_cells import (
 )
 from agency.services.setup_import_sheets import SHEETS
 from core.import_jobs import (
-    STEP_CHECKING,
     STEP_SAVING,
     Progress,
     import_job_apply,
     import_job_run,
     import_job_submit,
-    reading_progress,
+    import_table_read,
 )
 from core.models import ImportJob
 from core.spreadsheets import (
@@ -52,9 +51,7 @@ from core.spreadsheets import (
     ImportReport,
     Problem,
     Sheet,
-    SpreadsheetError,
     map_headers,
-    read_table,
 )
 
 CAPS = Caps(max_rows=2000, max_columns=30, max_cell_chars=500)
@@ -101,12 +98,9 @@ def _duplicates(rows: list[Row], key: Callable[[Row], object], column: str, colu
 def setup_import(*, sheet: SetupSheet, file, filename: str, actor, apply: bool,
                  progress: Progress | None = None) -> ImportReport:
     """Check every row of `file` (and, with `apply`, import them all, or none). See the module's note."""
-    try:
-        table = read_table(file, filename, caps=CAPS, progress=reading_progress(progress))
-    except SpreadsheetError as error:
-        return ImportReport(problems=[Problem(None, "", str(error))])
-    if progress is not None:
-        progress(60, STEP_CHECKING)
+    table, unreadable = import_table_read(file, filename, caps=CAPS, progress=progress)
+    if table is None:
+        return ImportReport(problems=unreadable)
     columns = map_headers(table.headers, sheet.columns)
     report = ImportReport(rows=len(table.rows), ignored_columns=columns.ignored)
     if columns.problems:

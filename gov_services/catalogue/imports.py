@@ -14,16 +14,15 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.audit import audit_event_record
 from core.import_jobs import (
-    STEP_CHECKING,
     STEP_SAVING,
     Progress,
     import_job_run,
     import_job_submit,
-    reading_progress,
+    import_table_read,
 )
 from core.models import ImportJob
 from core.pinyin import pinyin_initials
-from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
+from core.spreadsheets import ImportReport, Problem
 from gov_services.catalogue import spreadsheets
 from gov_services.catalogue.models import Department, ServiceItem
 from gov_services.catalogue.services import (
@@ -87,13 +86,9 @@ def catalogue_import(*, file, filename: str, actor: User | None, county: Region,
     Queries: one for the county's departments, two for the existing items with their materials,
     then bulk writes and one insert per audit event.
     """
-    try:
-        table = read_table(file, filename, caps=spreadsheets.CAPS, progress=reading_progress(progress))
-    except SpreadsheetError as error:
-        return ImportReport(problems=[Problem(None, "", str(error))])
-
-    if progress is not None:
-        progress(60, STEP_CHECKING)
+    table, unreadable = import_table_read(file, filename, caps=spreadsheets.CAPS, progress=progress)
+    if table is None:
+        return ImportReport(problems=unreadable)
     departments = list(Department.objects.filter(region__path__startswith=county.path).order_by("code"))
     rows, problems, columns = spreadsheets.parse_rows(table, departments=departments)
     result = ImportReport(rows=len(table.rows), ignored_columns=columns.ignored)

@@ -13,15 +13,14 @@ from oscar.core.loading import get_model
 from accounts.models import User
 from core.audit import audit_event_record
 from core.import_jobs import (
-    STEP_CHECKING,
     STEP_SAVING,
     Progress,
     import_job_run,
     import_job_submit,
-    reading_progress,
+    import_table_read,
 )
 from core.models import ImportJob
-from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
+from core.spreadsheets import ImportReport, Problem
 from shop import product_io
 from shop.selectors.merchants import merchant_for_user
 
@@ -74,12 +73,9 @@ def product_import(*, user: User, file, filename: str, progress: Progress | None
     merchant = merchant_for_user(user=user)
     if merchant is None:
         raise PermissionDenied(_("Only a member merchant imports products."))
-    try:
-        table = read_table(file, filename, caps=product_io.CAPS, progress=reading_progress(progress))
-    except SpreadsheetError as error:
-        return ImportReport(problems=[Problem(None, "", str(error))])
-    if progress is not None:
-        progress(60, STEP_CHECKING)
+    table, unreadable = import_table_read(file, filename, caps=product_io.CAPS, progress=progress)
+    if table is None:
+        return ImportReport(problems=unreadable)
     paths, leaves = category_lookups()
     rows, problems, columns = product_io.parse(table, categories=paths, leaf_names=leaves)
     report = ImportReport(rows=len(table.rows), ignored_columns=columns.ignored)

@@ -38,15 +38,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.import_jobs import (
-    STEP_CHECKING,
     STEP_SAVING,
     Progress,
     import_job_run,
     import_job_submit,
-    reading_progress,
+    import_table_read,
 )
 from core.models import ImportJob
-from core.spreadsheets import ImportReport, Problem, SpreadsheetError, read_table
+from core.spreadsheets import ImportReport, Problem
 from stations.models import Region, common_region_path
 from stations.regions import codes
 from stations.regions.import_file import CAPS, Row, parse_rows
@@ -148,12 +147,9 @@ def _absent(steps: list[Step], actor: User | None) -> int:
 def region_import_check(*, file, filename: str, actor: User | None,
                         progress: Progress | None = None) -> RegionImportReport:
     """Read the file and say, row by row, what applying it would do. Writes nothing."""
-    try:
-        table = read_table(file, filename, caps=CAPS, progress=reading_progress(progress))
-    except SpreadsheetError as error:
-        return RegionImportReport(problems=[Problem(None, "", str(error))])
-    if progress is not None:
-        progress(60, STEP_CHECKING)
+    table, unreadable = import_table_read(file, filename, caps=CAPS, progress=progress)
+    if table is None:
+        return RegionImportReport(problems=unreadable)
     rows, problems, ignored = parse_rows(table)
     if not rows and not problems:
         problems = [Problem(None, "", _("The file has a header but no region rows."))]
