@@ -92,6 +92,14 @@ def changes_between(before: dict, after: dict) -> dict:
     return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
 
 
+def assign(row: Model, values: dict, fields: tuple[str, ...]) -> dict:
+    """Set `values` on `row` (unsaved) and return what that changes among `fields`: {name: [before, after]}."""
+    before = snapshot(row, fields)
+    for name, value in values.items():
+        setattr(row, name, value)
+    return changes_between(before, snapshot(row, fields))
+
+
 def _save_new(row: Model, *, code_field: str = "code") -> None:
     """Insert `row`; a code taken a moment ago by someone else is the same error as one taken long ago."""
     try:
@@ -101,6 +109,35 @@ def _save_new(row: Model, *, code_field: str = "code") -> None:
         if type(row).objects.filter(code=row.code).exists():
             raise ValidationError({code_field: [_("This code is taken; choose another.")]}) from None
         raise
+
+
+# Providers and products are created and changed alike; their permission, audit action and service
+# name follow from the model's name ("agency.add_provider", "agency.provider.created", "provider_create").
+
+def _row_create(model: type[Model], *, actor, code: str, values: dict, fields: tuple[str, ...],
+                errors_of) -> Model:
+    kind = model._meta.model_name
+    _known(values, fields, f"{kind}_create")
+    require_till_setup(actor, f"agency.add_{kind}")
+    row = model(code=code, **values)
+    _raise_if(errors_of(row))
+    _save_new(row)
+    audit_event_record(actor=actor, action=f"agency.{kind}.created", target=row,
+                       data={"code": row.code, **snapshot(row, fields)})
+    return row
+
+
+def _row_update(row: Model, *, actor, values: dict, fields: tuple[str, ...], errors_of) -> Model:
+    kind = row._meta.model_name
+    _known(values, fields, f"{kind}_update")
+    require_till_setup(actor, f"agency.change_{kind}")
+    current = type(row).objects.select_for_update().get(pk=row.pk)
+    changes = assign(current, values, fields)
+    _raise_if(errors_of(current))
+    if changes:
+        current.save(update_fields=list(changes))
+        audit_event_record(actor=actor, action=f"agency.{kind}.updated", target=current, data={"changes": changes})
+    return current
 
 
 # --- providers -------------------------------------------------------------------------------------
@@ -115,31 +152,14 @@ def provider_errors(provider: Provider, *, unique: bool = True) -> dict[str, lis
 
 @transaction.atomic
 def provider_create(*, actor, code: str, **fields) -> Provider:
-    _known(fields, PROVIDER_FIELDS, "provider_create")
-    require_till_setup(actor, "agency.add_provider")
-    provider = Provider(code=code, **fields)
-    _raise_if(provider_errors(provider))
-    _save_new(provider)
-    audit_event_record(actor=actor, action="agency.provider.created", target=provider,
-                       data={"code": provider.code, **snapshot(provider, PROVIDER_FIELDS)})
-    return provider
+    return _row_create(Provider, actor=actor, code=code, values=fields, fields=PROVIDER_FIELDS,
+                       errors_of=provider_errors)
 
 
 @transaction.atomic
 def provider_update(*, actor, provider: Provider, **fields) -> Provider:
     """Change a provider (deactivating it takes its products off the counter). No change, no write."""
-    _known(fields, PROVIDER_FIELDS, "provider_update")
-    require_till_setup(actor, "agency.change_provider")
-    current = Provider.objects.select_for_update().get(pk=provider.pk)
-    before = snapshot(current, PROVIDER_FIELDS)
-    for name, value in fields.items():
-        setattr(current, name, value)
-    _raise_if(provider_errors(current))
-    changes = changes_between(before, snapshot(current, PROVIDER_FIELDS))
-    if changes:
-        current.save(update_fields=list(changes))
-        audit_event_record(actor=actor, action="agency.provider.updated", target=current, data={"changes": changes})
-    return current
+    return _row_update(provider, actor=actor, values=fields, fields=PROVIDER_FIELDS, errors_of=provider_errors)
 
 
 # --- products --------------------------------------------------------------------------------------
@@ -168,32 +188,14 @@ def product_errors(product: Product, *, unique: bool = True) -> dict[str, list[s
 
 @transaction.atomic
 def product_create(*, actor, code: str, **fields) -> Product:
-    _known(fields, PRODUCT_FIELDS, "product_create")
-    require_till_setup(actor, "agency.add_product")
-    product = Product(code=code, **fields)
-    _raise_if(product_errors(product))
-    _save_new(product)
-    audit_event_record(actor=actor, action="agency.product.created", target=product,
-                       data={"code": product.code, **snapshot(product, PRODUCT_FIELDS)})
-    return product
+    return _row_create(Product, actor=actor, code=code, values=fields, fields=PRODUCT_FIELDS, errors_of=product_errors)
 
 
 @transaction.atomic
 def product_update(*, actor, product: Product, **fields) -> Product:
     """Change a product's limits, fees, plan or status; the counter uses them from the next payment
     (a payment made keeps what it was made with). No change, no write."""
-    _known(fields, PRODUCT_FIELDS, "product_update")
-    require_till_setup(actor, "agency.change_product")
-    current = Product.objects.select_for_update().get(pk=product.pk)
-    before = snapshot(current, PRODUCT_FIELDS)
-    for name, value in fields.items():
-        setattr(current, name, value)
-    _raise_if(product_errors(current))
-    changes = changes_between(before, snapshot(current, PRODUCT_FIELDS))
-    if changes:
-        current.save(update_fields=list(changes))
-        audit_event_record(actor=actor, action="agency.product.updated", target=current, data={"changes": changes})
-    return current
+    return _row_update(product, actor=actor, values=fields, fields=PRODUCT_FIELDS, errors_of=product_errors)
 
 
 # --- commission plans ------------------------------------------------------------------------------

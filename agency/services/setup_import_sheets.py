@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
@@ -88,7 +89,23 @@ def _percent(text: str) -> int:
     return parse_percent(text)
 
 
-# --- providers -------------------------------------------------------------------------------------
+# --- providers and products ------------------------------------------------------------------------
+
+def _plan_row(row: Row, code: str, values: dict, current, *, sheet: SetupSheet, model, fields: tuple[str, ...],
+              errors_of, create, update) -> Planned:
+    """A provider's or product's row against its stored one (None: new), through the set-up service's own
+    checks (`errors_of`); applying it calls `create(code=, **values)` or `update(current, values)`."""
+    if current is None:
+        errors = errors_of(model(code=code, **values), unique=False)
+        if errors:
+            raise RowProblem(field_problems(sheet, errors))
+        return Planned(row.line, code, "create", write=lambda: create(code=code, **values))
+    changes = setup.assign(current, values, fields)
+    errors = errors_of(current, unique=False)
+    if errors:
+        raise RowProblem(field_problems(sheet, errors))
+    return planned_update(row, code, changes, sheet, lambda: update(current, values))
+
 
 def _plan_providers(rows: list[Row], columns: HeaderMap, actor) -> list[Planned]:
     existing = {p.code: p for p in Provider.objects.filter(code__in=[r.values["code"] for r in rows])}
@@ -96,29 +113,12 @@ def _plan_providers(rows: list[Row], columns: HeaderMap, actor) -> list[Planned]
     for row in rows:
         values = dict(row.values)
         code = values.pop("code")
-        current = existing.get(code)
-        if current is None:
-            candidate = Provider(code=code, **values)
-            errors = setup.provider_errors(candidate, unique=False)
-            if errors:
-                raise RowProblem(field_problems(PROVIDERS, errors))
-            planned.append(Planned(row.line, code, "create", write=lambda code=code, values=values: setup.provider_create(
-                actor=actor, code=code, **values)))
-            continue
-        before = setup.snapshot(current, setup.PROVIDER_FIELDS)
-        for name, value in values.items():
-            setattr(current, name, value)
-        errors = setup.provider_errors(current, unique=False)
-        if errors:
-            raise RowProblem(field_problems(PROVIDERS, errors))
-        changes = setup.changes_between(before, setup.snapshot(current, setup.PROVIDER_FIELDS))
-        planned.append(planned_update(row, code, changes, PROVIDERS,
-                                      lambda current=current, values=values: setup.provider_update(
-                                          actor=actor, provider=current, **values)))
+        planned.append(_plan_row(
+            row, code, values, existing.get(code), sheet=PROVIDERS, model=Provider, fields=setup.PROVIDER_FIELDS,
+            errors_of=setup.provider_errors, create=partial(setup.provider_create, actor=actor),
+            update=lambda current, values: setup.provider_update(actor=actor, provider=current, **values)))
     return planned
 
-
-# --- products --------------------------------------------------------------------------------------
 
 def _plan_products(rows: list[Row], columns: HeaderMap, actor) -> list[Planned]:
     codes = [r.values["code"] for r in rows]
@@ -143,25 +143,10 @@ def _plan_products(rows: list[Row], columns: HeaderMap, actor) -> list[Planned]:
                                  % {"code": row.values["commission_plan"]}))
         if problems:
             raise RowProblem(problems)
-        current = existing.get(code)
-        if current is None:
-            candidate = Product(code=code, **values)
-            errors = setup.product_errors(candidate, unique=False)
-            if errors:
-                raise RowProblem(field_problems(PRODUCTS, errors))
-            planned.append(Planned(row.line, code, "create", write=lambda code=code, values=values: setup.product_create(
-                actor=actor, code=code, **values)))
-            continue
-        before = setup.snapshot(current, setup.PRODUCT_FIELDS)
-        for name, value in values.items():
-            setattr(current, name, value)
-        errors = setup.product_errors(current, unique=False)
-        if errors:
-            raise RowProblem(field_problems(PRODUCTS, errors))
-        changes = setup.changes_between(before, setup.snapshot(current, setup.PRODUCT_FIELDS))
-        planned.append(planned_update(row, code, changes, PRODUCTS,
-                                      lambda current=current, values=values: setup.product_update(
-                                          actor=actor, product=current, **values)))
+        planned.append(_plan_row(
+            row, code, values, existing.get(code), sheet=PRODUCTS, model=Product, fields=setup.PRODUCT_FIELDS,
+            errors_of=setup.product_errors, create=partial(setup.product_create, actor=actor),
+            update=lambda current, values: setup.product_update(actor=actor, product=current, **values)))
     return planned
 
 
