@@ -23,6 +23,20 @@ from stations.scope import require, scope_for
 OUTSIDE_REGION = gettext_lazy("This request lies outside your region.")
 
 
+def _done_before(message: str, *, by, at: datetime | None, code: str) -> ValidationError:
+    """A second submit's refusal, naming who did it first (`message` has %(name)s and %(date)s)."""
+    when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else "—"
+    return ValidationError(message % {"name": by or "—", "date": when}, code=code)
+
+
+def _written(text: str | None, *, field: str, missing: str) -> str:
+    """The text a person wrote, trimmed; `missing` on `field` when there is none."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({field: missing})
+    return text
+
+
 @transaction.atomic
 def escalation_record_outcome(*, escalation: Escalation, actor: User, call_made: bool, outcome: str) -> Escalation:
     """The supervision office records the call made (or the referral held) and its outcome; the task is
@@ -34,15 +48,9 @@ def escalation_record_outcome(*, escalation: Escalation, actor: User, call_made:
     escalation = (Escalation.objects.select_for_update(of=("self",)).select_related("handled_by")
                   .get(pk=escalation.pk))
     if escalation.status != Escalation.Status.OPEN:
-        raise ValidationError(
-            _("This escalation was already recorded by %(name)s on %(date)s.") % {
-                "name": escalation.handled_by or "—",
-                "date": timezone.localtime(escalation.handled_at).strftime("%Y-%m-%d %H:%M")
-                if escalation.handled_at else "—"},
-            code="already_recorded")
-    outcome = (outcome or "").strip()
-    if not outcome:
-        raise ValidationError({"outcome": _("Write down what was agreed or found.")})
+        raise _done_before(_("This escalation was already recorded by %(name)s on %(date)s."),
+                           by=escalation.handled_by, at=escalation.handled_at, code="already_recorded")
+    outcome = _written(outcome, field="outcome", missing=_("Write down what was agreed or found."))
     now = timezone.now()
     escalation.status, escalation.outcome = Escalation.Status.DONE, outcome
     escalation.call_made_at = now if call_made else None
@@ -75,17 +83,11 @@ def follow_up_record_callback(*, follow_up: FollowUp, actor: User, submission, r
         return earlier
     if follow_up.status != FollowUp.Status.OPEN:
         last = follow_up.callbacks.select_related("recorded_by").order_by("-pk").first()
-        raise ValidationError(
-            _("This follow-up was already closed by %(name)s on %(date)s.") % {
-                "name": last.recorded_by if last else "—",
-                "date": timezone.localtime(follow_up.closed_at).strftime("%Y-%m-%d %H:%M")
-                if follow_up.closed_at else "—"},
-            code="already_closed")
+        raise _done_before(_("This follow-up was already closed by %(name)s on %(date)s."),
+                           by=last.recorded_by if last else None, at=follow_up.closed_at, code="already_closed")
     if result not in FollowUpCallback.Result.values:
         raise ValidationError({"result": _("Choose the result of the call.")})
-    outcome = (outcome or "").strip()
-    if not outcome:
-        raise ValidationError({"outcome": _("Write down what the resident said and what was agreed.")})
+    outcome = _written(outcome, field="outcome", missing=_("Write down what the resident said and what was agreed."))
     now = timezone.now()
     callback = FollowUpCallback.objects.create(follow_up=follow_up, called_at=called_at or now, result=result,
                                                outcome=outcome, recorded_by=actor, submission=submission)
@@ -121,9 +123,7 @@ def rating_appeal_submit(*, rating: Rating, actor: User, submission, reason: str
             raise ValidationError(_("This form was already used for another appeal."), code="reused")
         return earlier
     _refuse(selectors.appeal_refusal(rating=rating))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the rating is unfair.")})
+    reason = _written(reason, field="reason", missing=_("Say why the rating is unfair."))
     appeal = RatingAppeal.objects.create(rating=rating, department=request.department, score=rating.score,
                                          reason=reason, appealed_by=actor, submission=submission)
     # Internal: the resident is not told that the department disputes their rating.
@@ -145,15 +145,9 @@ def rating_appeal_decide(*, appeal: RatingAppeal, actor: User, upheld: bool, not
     appeal = (RatingAppeal.objects.select_for_update(of=("self",)).select_related("decided_by", "rating__request")
               .get(pk=appeal.pk))
     if appeal.status != RatingAppeal.Status.PENDING:
-        raise ValidationError(
-            _("This appeal was already decided by %(name)s on %(date)s.") % {
-                "name": appeal.decided_by or "—",
-                "date": timezone.localtime(appeal.decided_at).strftime("%Y-%m-%d %H:%M")
-                if appeal.decided_at else "—"},
-            code="already_decided")
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": _("Write down the reasons for the decision.")})
+        raise _done_before(_("This appeal was already decided by %(name)s on %(date)s."),
+                           by=appeal.decided_by, at=appeal.decided_at, code="already_decided")
+    note = _written(note, field="note", missing=_("Write down the reasons for the decision."))
     now = timezone.now()
     appeal.status = RatingAppeal.Status.UPHELD if upheld else RatingAppeal.Status.REJECTED
     appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, now, note
