@@ -12,15 +12,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agency import states
 from agency.models import Account, Journal, LedgerEntry, PayeeStatement
-from agency.services.ledger import Line, _account, journal_post, platform_account
+from agency.services.ledger import Line, _account, journal_post
+from agency.services.statement_steps import (
+    require_payment_reference,
+    statement_approve,
+    statement_paid_record,
+)
 from core.audit import audit_event_record
 from core.idempotency import create_once
 from core.timeutil import local_date, month_bounds, month_start
@@ -101,35 +105,18 @@ def payee_statement_generate(*, actor, region: Region, payee_code: str, payee_na
 def payee_statement_approve(*, actor, statement: PayeeStatement) -> PayeeStatement:
     """The checker: a county admin other than the one who generated it."""
     _require_county_admin(actor, statement.region)
-    with transaction.atomic():
-        statement = PayeeStatement.objects.select_for_update().get(pk=statement.pk)
-        if statement.generated_by_id == actor.pk:
-            raise PermissionDenied(_("A statement is approved by someone other than the person who generated it."))
-        states.STATEMENT.move(statement, "approve")
-        statement.approved_by, statement.approved_at = actor, timezone.now()
-        statement.save(update_fields=["status", "approved_by", "approved_at"])
-        audit_event_record(actor=actor, action="agency.payee_statement.approve", target=statement)
-    return statement
+    return statement_approve(statement, actor=actor, action="agency.payee_statement.approve")
 
 
 def payee_statement_mark_paid(*, actor, statement: PayeeStatement, payment_reference: str) -> PayeeStatement:
     """Record the bank payment of an approved statement and post it (payee's account → platform bank)."""
     _require_county_admin(actor, statement.region)
-    if not payment_reference.strip():
-        raise ValidationError({"payment_reference": _("Enter the bank payment reference.")})
+    require_payment_reference(payment_reference)
     with transaction.atomic():
         statement = PayeeStatement.objects.select_for_update().select_related("region").get(pk=statement.pk)
-        states.STATEMENT.move(statement, "pay")
-        if statement.total_fen > 0:
-            statement.payout_journal = journal_post(
-                kind=Journal.Kind.PAYEE_PAID, actor=actor,
-                memo=f"{statement.payee_code} {statement.month:%Y-%m} {payment_reference.strip()}",
-                lines=[Line(payee_account(payee_code=statement.payee_code, payee_name=statement.payee_name,
-                                          region=statement.region), statement.total_fen, Role.PAYOUT),
-                       Line(platform_account(Purpose.PLATFORM_BANK), -statement.total_fen, Role.PAYOUT)])
-        statement.paid_by, statement.paid_at = actor, timezone.now()
-        statement.payment_reference = payment_reference.strip()[:60]
-        statement.save(update_fields=["status", "paid_by", "paid_at", "payment_reference", "payout_journal"])
-        audit_event_record(actor=actor, action="agency.payee_statement.pay", target=statement,
-                           data={"payment_reference": statement.payment_reference})
+        statement_paid_record(
+            statement, actor=actor, payment_reference=payment_reference, amount_fen=statement.total_fen,
+            paid_from=lambda: payee_account(payee_code=statement.payee_code, payee_name=statement.payee_name,
+                                            region=statement.region),
+            kind=Journal.Kind.PAYEE_PAID, memo=statement.payee_code, action="agency.payee_statement.pay")
     return statement

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from agency import states
 from agency.models import (
     CommissionStatement,
     CommissionStatementLine,
@@ -29,11 +28,13 @@ from agency.models import (
 )
 from agency.services.access import require_region_admin, require_signed_in
 from agency.services.ledger import (
-    Line,
     Purpose,
-    journal_post,
-    platform_account,
     station_account,
+)
+from agency.services.statement_steps import (
+    require_payment_reference,
+    statement_approve,
+    statement_paid_record,
 )
 from core.audit import audit_event_record
 from core.idempotency import create_once
@@ -152,15 +153,7 @@ def commission_statements_generate_month(*, actor: User | None, month: date) -> 
 def commission_statement_approve(*, actor: User, statement: CommissionStatement) -> CommissionStatement:
     """The checker: a county admin other than the one who generated it."""
     require_region_admin(actor, statement.station, county_only=True)
-    with transaction.atomic():
-        statement = CommissionStatement.objects.select_for_update().get(pk=statement.pk)
-        if statement.generated_by_id == actor.pk:
-            raise PermissionDenied(_("A statement is approved by someone other than the person who generated it."))
-        states.STATEMENT.move(statement, "approve")
-        statement.approved_by, statement.approved_at = actor, timezone.now()
-        statement.save(update_fields=["status", "approved_by", "approved_at"])
-        audit_event_record(actor=actor, action="agency.statement.approve", target=statement)
-    return statement
+    return statement_approve(statement, actor=actor, action="agency.statement.approve")
 
 
 def commission_statement_mark_paid(*, actor: User, statement: CommissionStatement,
@@ -168,21 +161,12 @@ def commission_statement_mark_paid(*, actor: User, statement: CommissionStatemen
     """Record the bank payment of an approved statement and post it (commission → platform bank)."""
     require_signed_in(actor)
     require_region_admin(actor, statement.station, county_only=True)
-    if not payment_reference.strip():
-        raise ValidationError({"payment_reference": _("Enter the bank payment reference.")})
+    require_payment_reference(payment_reference)
     with transaction.atomic():
         statement = (CommissionStatement.objects.select_for_update(of=("self",)).select_related("station")
                      .get(pk=statement.pk))
-        states.STATEMENT.move(statement, "pay")
-        if statement.net_fen > 0:
-            statement.payout_journal = journal_post(
-                kind=Journal.Kind.PAYOUT, actor=actor, station=statement.station,
-                memo=f"{statement.station.code} {statement.month:%Y-%m} {payment_reference.strip()}",
-                lines=[Line(station_account(statement.station, Purpose.COMMISSION), statement.net_fen, Role.PAYOUT),
-                       Line(platform_account(Purpose.PLATFORM_BANK), -statement.net_fen, Role.PAYOUT)])
-        statement.paid_by, statement.paid_at = actor, timezone.now()
-        statement.payment_reference = payment_reference.strip()[:60]
-        statement.save(update_fields=["status", "paid_by", "paid_at", "payment_reference", "payout_journal"])
-        audit_event_record(actor=actor, action="agency.statement.pay", target=statement,
-                           data={"payment_reference": statement.payment_reference})
+        statement_paid_record(
+            statement, actor=actor, payment_reference=payment_reference, amount_fen=statement.net_fen,
+            paid_from=lambda: station_account(statement.station, Purpose.COMMISSION), kind=Journal.Kind.PAYOUT,
+            memo=statement.station.code, station=statement.station, action="agency.statement.pay")
     return statement
