@@ -71,6 +71,18 @@ class _WalletProvider:
         return ProviderEvent(event_id=f"query:{state.transaction_id}", kind="succeeded", external_id=external_id,
                              amount_fen=state.amount_fen, raw_type="wallet.query_paid")
 
+    def start(self, *, payment_id: int, order_number: str, amount_fen: int) -> ProviderStart:
+        """A QR order at the wallet (WeChat Pay native, Alipay precreate)."""
+        order = self._qr_order(out_trade_no=out_trade_no(payment_id), amount_fen=amount_fen,
+                               title=f"村站商城订单 {order_number}", notify_url=notify_url(self.code))
+        return ProviderStart(external_id=order.out_trade_no, client_secret=order.code_url)
+
+    def _qr_order(self, *, title: str, **order):
+        raise NotImplementedError
+
+    def cancel(self, *, external_id: str) -> None:
+        self._client.close(out_trade_no=external_id)
+
     def parse_webhook(self, *, payload: bytes, signature: str) -> ProviderEvent:
         raise WebhookRejected("wallets notify through shop:wallet-notify")
 
@@ -84,10 +96,8 @@ class WechatPayProvider(_WalletProvider):
     label = _("WeChat Pay")
     _client = wechat
 
-    def start(self, *, payment_id: int, order_number: str, amount_fen: int) -> ProviderStart:
-        order = wechat.native(out_trade_no=out_trade_no(payment_id), amount_fen=amount_fen,
-                              description=f"村站商城订单 {order_number}", notify_url=notify_url(self.code))
-        return ProviderStart(external_id=order.out_trade_no, client_secret=order.code_url)
+    def _qr_order(self, *, title: str, **order):
+        return wechat.native(description=title, **order)
 
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         total = wechat.query(out_trade_no=external_id)
@@ -95,9 +105,6 @@ class WechatPayProvider(_WalletProvider):
             raise WalletError(f"cannot refund an order that is {total.status}")
         return wechat.refund(out_trade_no=external_id, out_refund_no=f"{external_id}-{reference}",
                              refund_fen=amount_fen, total_fen=total.amount_fen)
-
-    def cancel(self, *, external_id: str) -> None:
-        wechat.close(out_trade_no=external_id)
 
     def parse_notice(self, *, meta: dict, body: bytes) -> ProviderEvent:
         try:
@@ -112,17 +119,12 @@ class AlipayProvider(_WalletProvider):
     label = _("Alipay")
     _client = alipay
 
-    def start(self, *, payment_id: int, order_number: str, amount_fen: int) -> ProviderStart:
-        order = alipay.precreate(out_trade_no=out_trade_no(payment_id), amount_fen=amount_fen,
-                                 subject=f"村站商城订单 {order_number}", notify_url=notify_url(self.code))
-        return ProviderStart(external_id=order.out_trade_no, client_secret=order.code_url)
+    def _qr_order(self, *, title: str, **order):
+        return alipay.precreate(subject=title, **order)
 
     def refund(self, *, external_id: str, amount_fen: int, reference: str) -> str:
         return alipay.refund(out_trade_no=external_id, out_request_no=f"{external_id}-{reference}",
                              refund_fen=amount_fen)
-
-    def cancel(self, *, external_id: str) -> None:
-        alipay.close(out_trade_no=external_id)
 
     def parse_notice(self, *, meta: dict, body: bytes) -> ProviderEvent:
         from urllib.parse import parse_qsl
