@@ -28,8 +28,9 @@ from reports.forms import GovKpiFilterForm
 from reports.gov_report import COLUMNS, GovKpiReport, gov_kpi_report, page_columns
 from reports.models import ReportJob
 from reports.officer_report import officer_report
+from reports.page import ReportPageView, group_values
 from reports.registry import GOV_KPIS, OFFICER_FIGURES, REQUEST_ANALYTICS, report_of_job_kind
-from reports.selectors.jobs import access_report_job_by_id, recent_report_jobs
+from reports.selectors.jobs import access_report_job_by_id
 from reports.selectors.scope import ReportScope
 from reports.services import report_job_request
 from stations.mixins import WorkspaceMixin
@@ -43,34 +44,27 @@ class ReportsMixin(WorkspaceMixin):
     refusal = gettext_lazy("Reports are for station, department, township and county staff.")
 
 
-def _gov_kpi_report(form: GovKpiFilterForm, scope: ReportScope) -> GovKpiReport:
-    return gov_kpi_report(scope=scope, params=form.params(), filter_labels=form.filter_labels(),
-                          link_requests=scope.is_regional,
-                          groups=tuple(value for value, _label in form.fields["group"].choices))
-
-
-class GovKpiReportView(ReportsMixin, View):
+class GovKpiReportView(ReportsMixin, ReportPageView):
     """Government-service KPIs by department, township, station or month, with the monthly trend and
     a ranking by the chosen rate; `?format=csv|xlsx` downloads what the page shows."""
 
+    definition = GOV_KPIS
     template_name = "reports/gov_kpis.html"
 
-    def get(self, request):
-        scope = GOV_KPIS.scope(user=request.user)
-        form = GOV_KPIS.form(request.GET, scope=scope)
-        report = _gov_kpi_report(form, scope)
-        fmt = request.GET.get("format")
-        name = f"kpis-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}"
-        if fmt in FORMATS:
-            return spreadsheet_response(report.sheets(), fmt=fmt, filename=name)
-        return TemplateResponse(request, self.template_name, {
-            "form": form, "report": report, "columns": page_columns(), "rows": report.rows(),
-            "total_values": report.total_values(), "trend_chart": report.trend_chart(),
-            "ranking_chart": report.ranking_chart(), "ranking": report.ranking(),
+    def build(self, form: GovKpiFilterForm, scope: ReportScope) -> GovKpiReport:
+        return gov_kpi_report(scope=scope, params=form.params(), filter_labels=form.filter_labels(),
+                              link_requests=scope.is_regional, groups=group_values(form))
+
+    def filename(self, report: GovKpiReport) -> str:
+        return f"kpis-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}"
+
+    def page_context(self, report: GovKpiReport) -> dict:
+        return {
+            "columns": page_columns(), "rows": report.rows(), "total_values": report.total_values(),
+            "trend_chart": report.trend_chart(), "ranking_chart": report.ranking_chart(), "ranking": report.ranking(),
             "rate_columns": [name for name, _label, shown in COLUMNS if shown and name.endswith("_rate")],
-            "query": report.params.query(), "idempotency_key": uuid.uuid4(), "job_buttons": GOV_KPIS.job_buttons(),
-            "jobs": recent_report_jobs(user=request.user), "regional": scope.is_regional,
-        })
+            "query": report.params.query(),
+        }
 
 
 class RequestAnalyticsView(ReportsMixin, View):

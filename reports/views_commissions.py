@@ -8,20 +8,17 @@ township, an operator their own station. Figures are read from agency's ledger; 
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 from django.views import View
 
-from core.spreadsheets import FORMATS, spreadsheet_response
 from reports.commission_forms import CommissionFilterForm, shop_sales_filter_labels
 from reports.commission_report import CommissionReport, commission_report
+from reports.page import ReportPageView, group_values
 from reports.registry import COMMISSIONS, SHOP_SALES
 from reports.selectors.commission_dimensions import CommissionFilters
 from reports.selectors.commissions import commission_journal_list, commission_statement_rows
-from reports.selectors.jobs import recent_report_jobs
 from reports.selectors.scope import ReportScope
 from reports.shop_sales_report import sales_values, shop_sales_report
 from stations.models import Region
@@ -29,34 +26,28 @@ from stations.models import Region
 TRANSACTIONS_PAGE_SIZE = 50
 
 
-def build_report(form: CommissionFilterForm, scope: ReportScope) -> CommissionReport:
-    return commission_report(scope=scope, params=form.params(), filter_labels=form.filter_labels(),
-                             groups=tuple(value for value, _label in form.fields["group"].choices))
-
-
-class CommissionReportView(LoginRequiredMixin, View):
+class CommissionReportView(LoginRequiredMixin, ReportPageView):
     """Commission by township, station, provider, product or month, with the monthly trend, the share
     by product and the station ranking; `?format=csv|xlsx` downloads what the page shows."""
 
+    definition = COMMISSIONS
     template_name = "reports/commissions.html"
 
-    def get(self, request):
-        scope = COMMISSIONS.scope(user=request.user)
-        form = COMMISSIONS.form(request.GET, scope=scope)
-        report = build_report(form, scope)
-        fmt = request.GET.get("format")
-        name = f"commissions-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}"
-        if fmt in FORMATS:
-            return spreadsheet_response(report.sheets(), fmt=fmt, filename=name)
-        return TemplateResponse(request, self.template_name, {
-            "form": form, "report": report, "rows": report.rows(), "headings": report.headings(),
-            "money": report.money_columns(), "total_values": report.total_values(),
-            "trend_chart": report.trend_chart(), "product_chart": report.product_chart(),
-            "station_chart": report.station_chart(), "ranking": report.station_ranking(),
-            "product_shares": report.product_shares(), "query": report.params.query(),
-            "idempotency_key": uuid.uuid4(), "job_buttons": COMMISSIONS.job_buttons(),
-            "jobs": recent_report_jobs(user=request.user), "regional": scope.is_regional,
-        })
+    def build(self, form: CommissionFilterForm, scope: ReportScope) -> CommissionReport:
+        return commission_report(scope=scope, params=form.params(), filter_labels=form.filter_labels(),
+                                 groups=group_values(form))
+
+    def filename(self, report: CommissionReport) -> str:
+        return f"commissions-{report.params.date_from:%Y%m%d}-{report.params.date_to:%Y%m%d}"
+
+    def page_context(self, report: CommissionReport) -> dict:
+        return {
+            "rows": report.rows(), "headings": report.headings(), "money": report.money_columns(),
+            "total_values": report.total_values(), "trend_chart": report.trend_chart(),
+            "product_chart": report.product_chart(), "station_chart": report.station_chart(),
+            "ranking": report.station_ranking(), "product_shares": report.product_shares(),
+            "query": report.params.query(),
+        }
 
 
 class CommissionTransactionListView(LoginRequiredMixin, View):
@@ -85,27 +76,24 @@ class CommissionTransactionListView(LoginRequiredMixin, View):
         })
 
 
-class ShopSalesReportView(LoginRequiredMixin, View):
+class ShopSalesReportView(LoginRequiredMixin, ReportPageView):
     """Store sales and the stations' commission on them by merchant, station, township or month, with
     the monthly trend and the merchant ranking; `?format=csv|xlsx` downloads what the page shows, and
     the PDF with charts is prepared in the background (reports.views.ReportJobCreateView)."""
 
+    definition = SHOP_SALES
     template_name = "reports/shop_sales.html"
 
-    def get(self, request):
-        scope = SHOP_SALES.scope(user=request.user)
-        form = SHOP_SALES.form(request.GET, scope=scope)
+    def build(self, form, scope: ReportScope):
         params = form.params()
-        labels = shop_sales_filter_labels(form, params)
-        report = shop_sales_report(scope=scope, params=params, filter_labels=labels,
-                                   groups=tuple(value for value, _label in form.fields["group"].choices))
-        name = f"shop-sales-{params['date_from']:%Y%m%d}-{params['date_to']:%Y%m%d}"
-        if (fmt := request.GET.get("format")) in FORMATS:
-            return spreadsheet_response(report.sheets(), fmt=fmt, filename=name)
-        return TemplateResponse(request, self.template_name, {
-            "form": form, "report": report, "rows": report.rows(), "headings": report.headings(),
-            "total_values": sales_values(report.total), "trend_chart": report.trend_chart(),
-            "merchant_chart": report.merchant_chart(), "query": report.query(), "regional": scope.is_regional,
-            "idempotency_key": uuid.uuid4(), "job_buttons": SHOP_SALES.job_buttons(),
-            "jobs": recent_report_jobs(user=request.user),
-        })
+        return shop_sales_report(scope=scope, params=params, filter_labels=shop_sales_filter_labels(form, params),
+                                 groups=group_values(form))
+
+    def filename(self, report) -> str:
+        return f"shop-sales-{report.params['date_from']:%Y%m%d}-{report.params['date_to']:%Y%m%d}"
+
+    def page_context(self, report) -> dict:
+        return {
+            "rows": report.rows(), "headings": report.headings(), "total_values": sales_values(report.total),
+            "trend_chart": report.trend_chart(), "merchant_chart": report.merchant_chart(), "query": report.query(),
+        }
