@@ -39,33 +39,47 @@ def _period(data: dict, today: datetime.date) -> tuple[datetime.date, datetime.d
     return date_from, date_to
 
 
-class CommissionFilterForm(DateRangeCheck, forms.Form):
+def _date_field(label) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class _PlacesFilterForm(DateRangeCheck, forms.Form):
+    """What the commission and store sales filters share: dates at most MAX_DAYS apart (each form names
+    them), rows grouped by one of `group_choices`, and the townships and stations of the user's scope — an
+    operator has neither (their station only), nor can group by them."""
+
     max_days, max_days_message = MAX_DAYS, gettext_lazy("Choose at most three years at a time.")
-    date_from = forms.DateField(label=gettext_lazy("Posted from"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("Posted until"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-    group = forms.ChoiceField(label=gettext_lazy("Rows by"), required=False, choices=GROUP_CHOICES)
+    field_order = ("date_from", "date_to", "group", "township", "station")
+    group_choices: list[tuple[str, str]] = []
+    group = forms.ChoiceField(label=gettext_lazy("Rows by"), required=False)
     township = forms.TypedChoiceField(label=gettext_lazy("Township"), required=False, coerce=int,
                                       empty_value=None)
     station = forms.TypedChoiceField(label=gettext_lazy("Station"), required=False, coerce=int, empty_value=None)
-    provider = forms.TypedChoiceField(label=gettext_lazy("Provider"), required=False, coerce=int, empty_value=None)
-    product = forms.TypedChoiceField(label=gettext_lazy("Product"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, townships=(), stations=(), providers=(), products=(), today: datetime.date,
-                 **kwargs):
+    def __init__(self, *args, townships=(), stations=(), today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["township"].choices = [("", _("All townships")), *townships]
         self.fields["station"].choices = [("", _("All stations")), *stations]
-        self.fields["provider"].choices = [("", _("All providers")), *providers]
-        self.fields["product"].choices = [("", _("All products")), *products]
-        groups = list(GROUP_CHOICES)
+        groups = list(self.group_choices)
         if not townships:  # an operator: their station only, nothing to choose or group by
             del self.fields["township"], self.fields["station"]
             groups = [c for c in groups if c[0] not in ("township", "station")]
         self.fields["group"].choices = groups
-        start, end = default_period(today)
+
+
+class CommissionFilterForm(_PlacesFilterForm):
+    group_choices = GROUP_CHOICES
+    date_from = _date_field(gettext_lazy("Posted from"))
+    date_to = _date_field(gettext_lazy("Posted until"))
+    provider = forms.TypedChoiceField(label=gettext_lazy("Provider"), required=False, coerce=int, empty_value=None)
+    product = forms.TypedChoiceField(label=gettext_lazy("Product"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, providers=(), products=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [("", _("All providers")), *providers]
+        self.fields["product"].choices = [("", _("All products")), *products]
+        start, end = default_period(self.today)
         self.fields["date_from"].widget.attrs["placeholder"] = start.isoformat()
         self.fields["date_to"].widget.attrs["placeholder"] = end.isoformat()
 
@@ -100,31 +114,17 @@ SALES_GROUP_CHOICES = [
 ]
 
 
-class ShopSalesFilterForm(DateRangeCheck, forms.Form):
-    max_days, max_days_message = MAX_DAYS, gettext_lazy("Choose at most three years at a time.")
+class ShopSalesFilterForm(_PlacesFilterForm):
     """The store sales report's filters; same rules as the commission report's."""
 
-    date_from = forms.DateField(label=gettext_lazy("Sold from"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("Sold until"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-    group = forms.ChoiceField(label=gettext_lazy("Rows by"), required=False, choices=SALES_GROUP_CHOICES)
-    township = forms.TypedChoiceField(label=gettext_lazy("Township"), required=False, coerce=int,
-                                      empty_value=None)
-    station = forms.TypedChoiceField(label=gettext_lazy("Station"), required=False, coerce=int, empty_value=None)
+    group_choices = SALES_GROUP_CHOICES
+    date_from = _date_field(gettext_lazy("Sold from"))
+    date_to = _date_field(gettext_lazy("Sold until"))
     merchant = forms.TypedChoiceField(label=gettext_lazy("Merchant"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, townships=(), stations=(), merchants=(), today: datetime.date, **kwargs):
+    def __init__(self, *args, merchants=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["township"].choices = [("", _("All townships")), *townships]
-        self.fields["station"].choices = [("", _("All stations")), *stations]
         self.fields["merchant"].choices = [("", _("All merchants")), *merchants]
-        groups = list(SALES_GROUP_CHOICES)
-        if not townships:  # an operator: their station only
-            del self.fields["township"], self.fields["station"]
-            groups = [c for c in groups if c[0] not in ("township", "station")]
-        self.fields["group"].choices = groups
 
     def params(self) -> dict:
         data = _parsed(self)
