@@ -1,12 +1,13 @@
 """What every report job's builder shares: the progress callback's type, the common progress steps
-(stored untranslated, shown in the reader's language), the time stamp in file names and the tables as a
-CSV or XLSX file."""
+(stored untranslated, shown in the reader's language), the time stamp in file names, the tables as a
+CSV or XLSX file, and the "About this report" sheet every report's file ends with."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.spreadsheets import Sheet, to_csv, to_xlsx
@@ -32,3 +33,10 @@ def table_file(file_format: str, sheets: list[Sheet], progress: Progress) -> byt
         progress(60, STEP_WRITING)
         return to_xlsx(sheets)
     return None
+
+
+def about_sheet(*, date_from, date_to, filter_labels, definitions, width: int = 70) -> Sheet:
+    """The last sheet of a report's file: its period, the filters it was narrowed by, what its figures mean."""
+    return Sheet(title=_("About this report"), headers=[_("Item"), _("Value")], widths=[24, width],
+                 rows=[[_("Period"), f"{date_from} – {date_to}"], *[[_("Filter"), label] for label in filter_labels],
+                       [_("Definitions"), str(definitions)]])

@@ -20,8 +20,9 @@ from core.money import yuan_decimal
 from core.spreadsheets import Sheet
 from core.timeutil import last_full_month, month_end
 from reports import charts
+from reports.building import about_sheet
 from reports.commission_figures import CommissionFigures
-from reports.drill import next_level, row_filter
+from reports.drill import drill_query
 from reports.kpis import rank_by
 from reports.selectors.commission_dimensions import CommissionFilters, commission_dimension
 from reports.selectors.commissions import CommissionRow, CommissionTable, commission_table
@@ -167,11 +168,8 @@ class CommissionReport:
             return None
         if group == "station":  # the bottom of the drill-down: the station's transactions
             return reverse("reports:commission-transactions") + "?" + self.params.query(station=value, group="station")
-        following = next_level(NEXT_LEVELS, group, self.groups)
-        if following is None:
-            return None
-        changes = row_filter(group, value, self.params.date_from, self.params.date_to)
-        return "?" + self.params.query(group=following, **changes)
+        return drill_query(self.params.query, levels=NEXT_LEVELS, group=group, value=value, allowed=self.groups,
+                           date_from=self.params.date_from, date_to=self.params.date_to)
 
     # --- charts (every chart's figures are also in a table on the page) ----------------------------
 
@@ -212,10 +210,8 @@ class CommissionReport:
             sheet(_("By month"), _("Month"), self.trend),
             sheet(_("By product"), _("Product"), self.products),
             sheet(_("By station"), _("Station"), self.stations),
-            Sheet(title=_("About this report"), headers=[_("Item"), _("Value")], widths=[24, 70],
-                  rows=[[_("Period"), f"{self.params.date_from} – {self.params.date_to}"],
-                        *[[_("Filter"), label] for label in self.filter_labels],
-                        [_("Definitions"), str(DEFINITIONS)]]),
+            about_sheet(date_from=self.params.date_from, date_to=self.params.date_to,
+                        filter_labels=self.filter_labels, definitions=DEFINITIONS),
         ]
 
     @staticmethod

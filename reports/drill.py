@@ -4,7 +4,7 @@ the row's value. Each report says which levels follow which (its NEXT_LEVELS); t
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from core.timeutil import month_end, parse_month
 
@@ -21,3 +21,13 @@ def row_filter(group: str, value: str, date_from: datetime.date, date_to: dateti
         first = parse_month(value)
         return {"date_from": max(first, date_from), "date_to": min(month_end(first), date_to)}
     return {group: value}
+
+
+def drill_query(query: Callable[..., str], *, levels: Mapping[str, tuple[str, ...]], group: str, value,
+                allowed: Collection[str], date_from: datetime.date, date_to: datetime.date) -> str | None:
+    """"?…": the report's own query string (`query(**changes)`) one level below a row of `group` with `value`,
+    filtered by the row; None for a row without a value or at the bottom."""
+    following = next_level(levels, group, allowed)
+    if value is None or following is None:
+        return None
+    return "?" + query(group=following, **row_filter(group, value, date_from, date_to))

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.spreadsheets import Sheet
 from reports import charts
-from reports.drill import next_level, row_filter
+from reports.building import about_sheet
+from reports.drill import drill_query
 from reports.kpis import RATE_NAMES, Kpis, rank_by
 from reports.selectors.dimensions import Period, dimension
 from reports.selectors.gov_kpis import KpiRow, KpiTable, kpi_table, kpi_tables
@@ -150,11 +151,8 @@ class GovKpiReport:
             return reverse("gov_services:county-request-list") + "?" + urlencode(
                 {"station": value, "date_from": self.params.date_from.isoformat(),
                  "date_to": self.params.date_to.isoformat()})
-        following = next_level(NEXT_LEVELS, group, self.groups)
-        if following is None:
-            return None
-        changes = row_filter(group, value, self.params.date_from, self.params.date_to)
-        return "?" + self.params.query(group=following, **changes)
+        return drill_query(self.params.query, levels=NEXT_LEVELS, group=group, value=value, allowed=self.groups,
+                           date_from=self.params.date_from, date_to=self.params.date_to)
 
     def trend_chart(self):
         months = [row.labels[0] for row in self.trend.rows]
@@ -181,11 +179,10 @@ class GovKpiReport:
                      footer=[_("Total"), *_values(self.total, every=True)])
         trend = Sheet(title=_("KPIs by month"), headers=[_("Month"), *headers[1:]], widths=widths,
                       rows=[[row.labels[0], *_values(row.kpis, every=True)] for row in self.trend.rows])
-        about = Sheet(title=_("About this report"), headers=[_("Item"), _("Value")], widths=[24, 60],
-                      rows=[[_("Period"), f"{self.params.date_from} – {self.params.date_to}"],
-                            *[[_("Filter"), label] for label in self.filter_labels],
-                            [_("Definitions"), _("Every count is of the requests received in the period. Rates are "
-                                                 "percentages rounded half up to one decimal.")]])
+        about = about_sheet(date_from=self.params.date_from, date_to=self.params.date_to,
+                            filter_labels=self.filter_labels, width=60,
+                            definitions=_("Every count is of the requests received in the period. Rates are "
+                                          "percentages rounded half up to one decimal."))
         return [main, trend, about]
 
 

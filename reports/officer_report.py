@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.spreadsheets import Sheet
 from gov_services.models import StepKind
+from reports.building import about_sheet
 from reports.selectors.dimensions import Period
 from reports.selectors.officers import STEP_KINDS, OfficerFigures, officer_figures
 from reports.selectors.scope import ReportScope
@@ -37,14 +38,12 @@ class OfficerReport:
     def sheets(self) -> list[Sheet]:
         return [Sheet(title=_("Officers"), headers=self.headings(), widths=[20, 14, *[9] * (len(STEP_KINDS) + 7)],
                       rows=self.table()),
-                Sheet(title=_("About this report"), headers=[_("Item"), _("Value")], widths=[24, 70],
-                      rows=[[_("Period"), f"{self.period.start} – {self.period.end}"],
-                            *[[_("Filter"), label] for label in self.filter_labels],
-                            [_("Definitions"), _(
+                about_sheet(date_from=self.period.start, date_to=self.period.end, filter_labels=self.filter_labels,
+                            definitions=_(
                                 "Steps count in the period they were done, by whoever did them; on time = done by "
                                 "the step's own deadline; median working days from the step's start to its end on "
                                 "the county's calendar; ratings are the residents' ratings of the officer given in "
-                                "the period, less those set aside on appeal.")]])]
+                                "the period, less those set aside on appeal."))]
 
 
 def officer_report(*, scope: ReportScope, period: Period, department_id: int | None = None,

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from core.money import yuan_decimal
 from core.spreadsheets import Sheet
 from reports import charts
-from reports.drill import next_level, row_filter
+from reports.building import about_sheet
+from reports.drill import drill_query
 from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
 from reports.selectors.shop_sales import DIMENSION_LABELS, SalesFigures, SalesTable, shop_sales_table
@@ -77,12 +78,8 @@ class ShopSalesReport:
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
     def drill_url(self, row) -> str | None:
-        group, value = self.params["group"], row.drill[0]
-        following = next_level(NEXT_LEVELS, group, self.groups)
-        if value is None or following is None:
-            return None
-        return "?" + self.query(group=following, **row_filter(group, value, self.params["date_from"],
-                                                                self.params["date_to"]))
+        return drill_query(self.query, levels=NEXT_LEVELS, group=self.params["group"], value=row.drill[0],
+                           allowed=self.groups, date_from=self.params["date_from"], date_to=self.params["date_to"])
 
     def rows(self) -> list[dict]:
         return [{"label": r.labels[0], "values": sales_values(r.figures), "url": self.drill_url(r)}
@@ -130,10 +127,8 @@ class ShopSalesReport:
 
         return [sheet(_("Sales by %(group)s") % {"group": self.group_label}, self.group_label, self.table),
                 sheet(_("By month"), _("Month"), self.trend),
-                Sheet(title=_("About this report"), headers=[_("Item"), _("Value")], widths=[24, 70],
-                      rows=[[_("Period"), f"{self.params['date_from']} – {self.params['date_to']}"],
-                            *[[_("Filter"), label] for label in self.filter_labels],
-                            [_("Definitions"), str(SALES_DEFINITIONS)]])]
+                about_sheet(date_from=self.params["date_from"], date_to=self.params["date_to"],
+                            filter_labels=self.filter_labels, definitions=SALES_DEFINITIONS)]
 
 
 SALES_DEFINITIONS = gettext_lazy(
