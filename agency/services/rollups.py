@@ -27,10 +27,22 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models import F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Substr, TruncDate
 
 from agency.chart import cached
+from agency.commission_counting import (
+    COMMISSION,
+    COMMISSION_ENTRIES,
+    COUNTED_JOURNALS,
+    CREDITED,
+    EARNING_KINDS,
+    PAYMENT,
+    TAX,
+    counted_journals_q,
+    entry_aggregates,
+    journal_aggregates,
+)
 from agency.models import (
     Account,
     CommissionDayRollup,
@@ -43,10 +55,6 @@ from agency.models.rollups import ALL_PRODUCTS, NO_PRODUCT, ROLLUP_SUMS
 from core.timeutil import COUNTY_TZ, local_date, month_bounds, months_between, next_month_start
 from stations.models import TOWNSHIP_PATH_LENGTH, Region, Station
 
-EARNING_KINDS = (CounterTransaction.Kind.PROVIDER, CounterTransaction.Kind.ORDER_COMMISSION)
-COUNTED_JOURNALS = (Journal.Kind.PAYMENT, Journal.Kind.REVERSAL)
-PAYMENT, REVERSAL = Journal.Kind.PAYMENT, Journal.Kind.REVERSAL
-COMMISSION, TAX = LedgerEntry.Role.COMMISSION, LedgerEntry.Role.TAX
 ROLLUP_TABLES = (CommissionRollup, CommissionDayRollup)
 MONTH_TABLES = (CommissionRollup,)
 
@@ -159,8 +167,7 @@ def rollup_add(model, date: datetime.date, rows: Sequence[tuple]) -> None:
 # --- rebuilding from the raw rows -------------------------------------------------------------------
 
 def _counted_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}kind__in": COUNTED_JOURNALS, f"{prefix}counter_transaction__kind__in": EARNING_KINDS,
-                f"{prefix}station__isnull": False})
+    return counted_journals_q(prefix) & Q(**{f"{prefix}station__isnull": False})
 
 
 def _day_keys(prefix: str = "") -> dict:
@@ -169,12 +176,8 @@ def _day_keys(prefix: str = "") -> dict:
             "k_township": Substr(F(f"{prefix}station__village__path"), 1, TOWNSHIP_PATH_LENGTH)}
 
 
-def _sum0(expression, **extra):
-    return Coalesce(Sum(expression, **extra), Value(0))
-
-
-def _neg_sum0(expression, **extra):
-    return Value(0) - _sum0(expression, **extra)
+def _sum0(aggregate):
+    return Coalesce(aggregate, Value(0))
 
 
 def _every_sum(sums: dict) -> dict:
@@ -184,10 +187,7 @@ def _every_sum(sums: dict) -> dict:
 
 def _raw_journal_sums(start: datetime.datetime, end: datetime.datetime) -> QuerySet:
     """Per (day, station, product): the counts and volumes of the journals posted in [start, end)."""
-    provider = Q(counter_transaction__kind=CounterTransaction.Kind.PROVIDER)
-    sums = {"transactions": Count("pk", filter=Q(kind=PAYMENT)), "reversals": Count("pk", filter=Q(kind=REVERSAL)),
-            "volume_fen": _sum0("counter_transaction__amount_fen", filter=Q(kind=PAYMENT) & provider),
-            "reversed_volume_fen": _sum0("counter_transaction__amount_fen", filter=Q(kind=REVERSAL) & provider)}
+    sums = {name: _sum0(aggregate) for name, aggregate in journal_aggregates().items()}
     return (Journal.objects.filter(_counted_q(), posted_at__gte=start, posted_at__lt=end)
             .values(**_day_keys()).annotate(**_every_sum(sums)).order_by())
 
@@ -195,19 +195,10 @@ def _raw_journal_sums(start: datetime.datetime, end: datetime.datetime) -> Query
 def _raw_entry_sums(start: datetime.datetime, end: datetime.datetime) -> QuerySet:
     """Per (day, station, product): the commission and tax lines of those journals (credits are
     negative: a payment credits each tier its share, its reversal debits it back)."""
-    commission = Q(role=COMMISSION)
-    sums = {"gross_fen": _neg_sum0("amount_fen", filter=commission & Q(journal__kind=PAYMENT)),
-            "clawback_fen": _sum0("amount_fen", filter=commission & Q(journal__kind=REVERSAL)),
-            "tax_fen": _sum0("amount_fen", filter=Q(role=TAX)),
-            "operator_fen": _neg_sum0("amount_fen", filter=commission & Q(account__station__isnull=False)),
-            "township_fen": _neg_sum0("amount_fen", filter=commission & Q(
-                account__region__level=Region.Level.TOWNSHIP)),
-            "county_fen": _neg_sum0("amount_fen", filter=commission & Q(account__region__level=Region.Level.COUNTY)),
-            "platform_fen": _neg_sum0("amount_fen", filter=commission & Q(account__station__isnull=True,
-                                                                          account__region__isnull=True))}
-    return (LedgerEntry.objects.filter(_counted_q("journal__"), journal__posted_at__gte=start,
-                                       journal__posted_at__lt=end, account__purpose=Account.Purpose.COMMISSION,
-                                       role__in=(COMMISSION, TAX))
+    sums = {name: Value(0) - _sum0(aggregate) if name in CREDITED else _sum0(aggregate)
+            for name, aggregate in entry_aggregates().items()}
+    return (LedgerEntry.objects.filter(_counted_q("journal__"), COMMISSION_ENTRIES, journal__posted_at__gte=start,
+                                       journal__posted_at__lt=end)
             .values(**_day_keys("journal__")).annotate(**_every_sum(sums)).order_by())
 
 

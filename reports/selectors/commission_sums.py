@@ -10,12 +10,17 @@ from collections.abc import Sequence
 
 from django.db.models import Count, Expression, Q, Sum, Value
 
+from agency.commission_counting import (
+    COMMISSION_ENTRIES,
+    CREDITED,
+    counted_journals_q,
+    entry_aggregates,
+    journal_aggregates,
+)
 from agency.models import (
-    Account,
     CommissionDayRollup,
     CommissionRollup,
     CommissionStatement,
-    CounterTransaction,
     Journal,
     LedgerEntry,
     Product,
@@ -25,12 +30,7 @@ from core.timeutil import month_end, start_of_day
 from reports.selectors.commission_dimensions import CommissionFilters, commission_dimension
 from reports.selectors.dimensions import TOWNSHIP_PATH_LENGTH, Period, month_key
 from reports.selectors.scope import ReportScope
-from stations.models import Region
 
-EARNING_KINDS = (CounterTransaction.Kind.PROVIDER, CounterTransaction.Kind.ORDER_COMMISSION)
-COUNTED_JOURNALS = (Journal.Kind.PAYMENT, Journal.Kind.REVERSAL)
-PAYMENT, REVERSAL = Journal.Kind.PAYMENT, Journal.Kind.REVERSAL
-COMMISSION, TAX = LedgerEntry.Role.COMMISSION, LedgerEntry.Role.TAX
 STATEMENT_STATUS = CommissionStatement.Status
 
 
@@ -42,7 +42,7 @@ def _posted_q(period: Period, prefix: str = "") -> Q:
 def journal_q(*, scope: ReportScope, period: Period, filters: CommissionFilters, prefix: str = "") -> Q:
     """The counted journals (reached through `prefix`, e.g. "journal__" from LedgerEntry)."""
     return (scope.station_q(f"{prefix}station__") & _posted_q(period, prefix) & filters.journal_q(prefix)
-            & Q(**{f"{prefix}kind__in": COUNTED_JOURNALS, f"{prefix}counter_transaction__kind__in": EARNING_KINDS}))
+            & counted_journals_q(prefix))
 
 
 def _keys(dimensions: Sequence[str], prefix: str) -> dict[str, Expression]:
@@ -55,36 +55,18 @@ def _row_key(row: dict, dimensions: Sequence[str]) -> tuple:
 
 
 def journal_sums(q: Q, dimensions: Sequence[str]) -> dict[tuple, dict]:
-    provider = Q(counter_transaction__kind=CounterTransaction.Kind.PROVIDER)
-    rows = (Journal.objects.filter(q).values(**_keys(dimensions, "")).annotate(
-        transactions=Count("pk", filter=Q(kind=PAYMENT)),
-        reversals=Count("pk", filter=Q(kind=REVERSAL)),
-        volume_fen=Sum("counter_transaction__amount_fen", filter=Q(kind=PAYMENT) & provider),
-        reversed_volume_fen=Sum("counter_transaction__amount_fen", filter=Q(kind=REVERSAL) & provider),
-    ).order_by())
+    rows = Journal.objects.filter(q).values(**_keys(dimensions, "")).annotate(**journal_aggregates()).order_by()
     return {_row_key(row, dimensions): row for row in rows}
 
 
 def entry_sums(q_via_journal: Q, dimensions: Sequence[str]) -> dict[tuple, dict]:
-    """Commission and tax entries on the tiers' commission accounts. Credits are negative: a payment
-    credits each tier its share, its reversal debits it back; tax is a debit on the station's account."""
-    commission = Q(role=COMMISSION)
-    rows = (LedgerEntry.objects.filter(q_via_journal, account__purpose=Account.Purpose.COMMISSION,
-                                       role__in=(COMMISSION, TAX))
-            .values(**_keys(dimensions, "journal__")).annotate(
-                credited=Sum("amount_fen", filter=commission & Q(journal__kind=PAYMENT)),
-                clawback_fen=Sum("amount_fen", filter=commission & Q(journal__kind=REVERSAL)),
-                tax_fen=Sum("amount_fen", filter=Q(role=TAX)),
-                operator=Sum("amount_fen", filter=commission & Q(account__station__isnull=False)),
-                township=Sum("amount_fen", filter=commission & Q(account__region__level=Region.Level.TOWNSHIP)),
-                county=Sum("amount_fen", filter=commission & Q(account__region__level=Region.Level.COUNTY)),
-                platform=Sum("amount_fen", filter=commission & Q(account__station__isnull=True,
-                                                                  account__region__isnull=True)),
-            ).order_by())
-    return {_row_key(row, dimensions): {
-        "gross_fen": -(row["credited"] or 0), "clawback_fen": row["clawback_fen"] or 0, "tax_fen": row["tax_fen"] or 0,
-        **{f"{tier}_fen": -(row[tier] or 0) for tier in ("operator", "township", "county", "platform")},
-    } for row in rows}
+    """Commission and tax entries on the tiers' commission accounts (agency.commission_counting): credits
+    are negative, shown positive."""
+    aggregates = entry_aggregates()
+    rows = (LedgerEntry.objects.filter(q_via_journal, COMMISSION_ENTRIES).values(**_keys(dimensions, "journal__"))
+            .annotate(**aggregates).order_by())
+    return {_row_key(row, dimensions): {name: -(row[name] or 0) if name in CREDITED else row[name] or 0
+                                        for name in aggregates} for row in rows}
 
 
 def rollup_parts(period: Period) -> tuple[Q | None, Q | None]:

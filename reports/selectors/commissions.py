@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet, Sum
 
+from agency.commission_counting import COMMISSION, TAX
 from agency.models import Account, CommissionStatement, Journal, Product, Provider
 from reports.commission_figures import CommissionFigures, figures_from_sums, total_of
 from reports.selectors.commission_dimensions import CommissionFilters, commission_dimension, unknown_label
 from reports.selectors.commission_sums import (
-    COMMISSION,
-    TAX,
     entry_sums,
     journal_q,
     journal_sums,
