@@ -19,6 +19,19 @@ def _lifted(modeladmin, request, lifts: list[dict]) -> None:
                             % {"count": count}, messages.SUCCESS)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     # Oscar's OrderAdmin autocompletes users: a registered User admin is required (admin.E039).
@@ -40,7 +53,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AccessAttempt)
-class AccessAttemptAdmin(admin.ModelAdmin):
+class AccessAttemptAdmin(ReadOnlyAdmin):
     """Failed sign-ins and SMS codes of the last LOGIN_LOCKOUT_MINUTES (accounts/lockout.py), read-only:
     a lock is lifted by the actions, which write an audit event, never by deleting rows."""
 
@@ -62,33 +75,15 @@ class AccessAttemptAdmin(admin.ModelAdmin):
     def has_lift_permission(self, request):
         return request.user.has_perm("axes.delete_accessattempt")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     """Who signed in, from where and when (and when they signed out): read-only."""
 
     list_display = ("attempt_time", "username", "ip_address", "logout_time", "path_info")
     list_filter = ("attempt_time",)
     search_fields = ("username", "ip_address")
     exclude = ("http_accept", "session_hash")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiKey)
