@@ -73,8 +73,19 @@ class _PhoneStepView(View):
         saved = request.session.get(self.session_key) or {}
         return self.render(PhoneForm(initial={"phone": saved.get("phone", "")}))
 
-    def remember(self, phone: str) -> None:
+    def post(self, request):
+        form = PhoneForm(request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        return self.answer(form, form.cleaned_data["phone"])
+
+    def answer(self, form, phone: str):
+        raise NotImplementedError
+
+    def go_on(self, phone: str):
+        """To step 2, the number remembered."""
         self.request.session[self.session_key] = {"phone": phone, "next": self.next_url}
+        return redirect(self.next_step)
 
     def send(self, form, phone: str):
         try:
@@ -84,8 +95,16 @@ class _PhoneStepView(View):
                 form.add_error("phone", error)
                 return self.render(form)
             # A code sent less than a minute ago is still good: go on and type it.
-        self.remember(phone)
-        return redirect(self.next_step)
+        return self.go_on(phone)
+
+    def charge_refusal(self, form):
+        """An answer that says something about the number costs like a send: None, or the page refusing it."""
+        try:
+            phone_codes.ip_charge(ip=client_address(self.request))
+        except ValidationError as error:
+            form.add_error("phone", error)
+            return self.render(form)
+        return None
 
 
 class SignupView(_PhoneStepView):
@@ -99,18 +118,10 @@ class SignupView(_PhoneStepView):
             return redirect(self.next_url or resident_home_url())
         return super().get(request)
 
-    def post(self, request):
-        form = PhoneForm(request.POST)
-        if not form.is_valid():
-            return self.render(form)
-        phone = form.cleaned_data["phone"]
+    def answer(self, form, phone: str):
         if phone_account_exists(phone=phone):
-            try:  # this answer says something about the number, so it costs like a send
-                phone_codes.ip_charge(ip=client_address(request))
-            except ValidationError as error:
-                form.add_error("phone", error)
-                return self.render(form)
-            return self.render(form, account_exists=True)
+            refusal = self.charge_refusal(form)
+            return refusal if refusal is not None else self.render(form, account_exists=True)
         return self.send(form, phone)
 
 
@@ -123,20 +134,11 @@ class PasswordResetView(_PhoneStepView):
     purpose = phone_codes.PASSWORD_RESET
     next_step = "accounts:password-reset-verify"
 
-    def post(self, request):
-        form = PhoneForm(request.POST)
-        if not form.is_valid():
-            return self.render(form)
-        phone = form.cleaned_data["phone"]
+    def answer(self, form, phone: str):
         if sms_resettable_account(phone=phone) is not None:
             return self.send(form, phone)
-        try:
-            phone_codes.ip_charge(ip=client_address(request))
-        except ValidationError as error:
-            form.add_error("phone", error)
-            return self.render(form)
-        self.remember(phone)
-        return redirect(self.next_step)
+        refusal = self.charge_refusal(form)
+        return refusal if refusal is not None else self.go_on(phone)
 
 
 class _CodeStepView(View):
