@@ -40,6 +40,22 @@ from gov_services.requests.workflow import APPEAL_LIMIT_DAYS, Action, transition
 from gov_services.selectors.calendar import work_calendar
 
 
+def _handled(request: ServiceRequest, actor, action: Action, *, region_admin_may: bool = False) -> str:
+    """The request locked, the actor checked as one who handles it and `action` as allowed from its status:
+    the status the action moves it to."""
+    lock_request(request)
+    require_handler(request, actor, region_admin_may=region_admin_may)
+    return transition(request.status, action)
+
+
+def _move_with_step(request: ServiceRequest, *, actor, action: Action, to_status: str, note: str,
+                    last: bool = False) -> ServiceRequest:
+    """The move `action`, completing the item's approval step it stands for (`last`: the request's last)."""
+    steps = step_require(request, actor, action)
+    return move_request(request, actor=actor, action=action, to_status=to_status, note=note,
+                        data=step_complete(steps, actor=user_or_none(actor), now=timezone.now(), last=last))
+
+
 def _claim_for_acceptance(request: ServiceRequest, actor) -> None:
     """Whoever decides acceptance (受理 or 不予受理) of a request nobody holds becomes its handler (受理人):
     the claim is recorded first, so every step is done by someone holding the request."""
@@ -50,9 +66,7 @@ def _claim_for_acceptance(request: ServiceRequest, actor) -> None:
 @transaction.atomic
 def service_request_accept(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
     """受理: the clock starts; due_at from the item's promised limit (appeals: APPEAL_LIMIT_DAYS)."""
-    lock_request(request)
-    require_handler(request, actor)
-    to_status = transition(request.status, Action.ACCEPT)
+    to_status = _handled(request, actor, Action.ACCEPT)
     _claim_for_acceptance(request, actor)
     steps = step_require(request, actor, Action.ACCEPT)
     now = timezone.now()
@@ -67,9 +81,7 @@ def service_request_accept(*, request: ServiceRequest, actor: User, note: str = 
 @transaction.atomic
 def service_request_return(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
     """补正: back to the resident for missing material (`note` says what); the clock pauses."""
-    lock_request(request)
-    require_handler(request, actor)
-    to_status = transition(request.status, Action.RETURN_FOR_SUPPLEMENT)
+    to_status = _handled(request, actor, Action.RETURN_FOR_SUPPLEMENT)
     note = require_note(note, _("Say what is missing, so that the resident can bring it."))
     returned_from = request.status  # resubmit goes back here
     request.paused_at = timezone.now()
@@ -119,35 +131,25 @@ def service_request_resubmit(*, request: ServiceRequest, actor: User, note: str 
 @transaction.atomic
 def service_request_reject(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
     """不予受理: the request is not accepted; the reason is shown to the resident."""
-    lock_request(request)
-    require_handler(request, actor)
-    to_status = transition(request.status, Action.REJECT)
+    to_status = _handled(request, actor, Action.REJECT)
     note = require_note(note, _("Give the reason the request is not accepted."))
     _claim_for_acceptance(request, actor)
-    steps = step_require(request, actor, Action.REJECT)
-    moved = move_request(request, actor=actor, action=Action.REJECT, to_status=to_status, note=note,
-                         data=step_complete(steps, actor=user_or_none(actor), now=timezone.now(), last=True))
+    moved = _move_with_step(request, actor=actor, action=Action.REJECT, to_status=to_status, note=note, last=True)
     service_request_fee_refund(actor=actor, service_request=moved, reason=note)  # a fee paid comes back, once
     return moved
 
 
 @transaction.atomic
 def service_request_start_review(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
-    lock_request(request)
-    require_handler(request, actor)
-    to_status = transition(request.status, Action.START_REVIEW)
-    steps = step_require(request, actor, Action.START_REVIEW)
-    return move_request(request, actor=actor, action=Action.START_REVIEW, to_status=to_status, note=note,
-                        data=step_complete(steps, actor=user_or_none(actor), now=timezone.now()))
+    to_status = _handled(request, actor, Action.START_REVIEW)
+    return _move_with_step(request, actor=actor, action=Action.START_REVIEW, to_status=to_status, note=note)
 
 
 @transaction.atomic
 def service_request_step_done(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
     """An optional step of the item done (site inspection, public notice): `note` records what was found
     or how the notice ran; the next step starts. No status moves."""
-    lock_request(request)
-    require_handler(request, actor)
-    to_status = transition(request.status, Action.STEP_DONE)
+    to_status = _handled(request, actor, Action.STEP_DONE)
     note = require_note(note, _("Record what the step found or how it went."))
     steps = step_require(request, actor, Action.STEP_DONE)
     data = step_complete(steps, actor=user_or_none(actor), now=timezone.now())
@@ -162,32 +164,22 @@ def service_request_approve(*, request: ServiceRequest, actor: User, note: str) 
     """审批: the decision to grant; the note (the approval opinion) is required. Requests knows nothing of
     certificates: the caller issues an automatic certificate next, in its transaction
     (`certificate_issue_on_approval`)."""
-    lock_request(request)
-    require_handler(request, actor)
-    to_status = transition(request.status, Action.APPROVE)
+    to_status = _handled(request, actor, Action.APPROVE)
     note = require_note(note, _("Write the approval opinion."))
-    steps = step_require(request, actor, Action.APPROVE)
-    return move_request(request, actor=actor, action=Action.APPROVE, to_status=to_status, note=note,
-                        data=step_complete(steps, actor=user_or_none(actor), now=timezone.now()))
+    return _move_with_step(request, actor=actor, action=Action.APPROVE, to_status=to_status, note=note)
 
 
 @transaction.atomic
 def service_request_refuse(*, request: ServiceRequest, actor: User, note: str) -> ServiceRequest:
-    lock_request(request)
-    require_handler(request, actor)
-    to_status = transition(request.status, Action.REFUSE)
+    to_status = _handled(request, actor, Action.REFUSE)
     note = require_note(note, _("Give the reason the request is refused."))
-    steps = step_require(request, actor, Action.REFUSE)
-    return move_request(request, actor=actor, action=Action.REFUSE, to_status=to_status, note=note,
-                        data=step_complete(steps, actor=user_or_none(actor), now=timezone.now(), last=True))
+    return _move_with_step(request, actor=actor, action=Action.REFUSE, to_status=to_status, note=note, last=True)
 
 
 @transaction.atomic
 def service_request_complete(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
     """办结: the result (approval or refusal) is issued to the resident."""
-    lock_request(request)
-    require_handler(request, actor)
-    to_status = transition(request.status, Action.COMPLETE)
+    to_status = _handled(request, actor, Action.COMPLETE)
     request.completed_at = timezone.now()
     move_request(request, actor=actor, action=Action.COMPLETE, to_status=to_status, note=note, fields=["completed_at"])
     notify_resident_of_completion(service_request=request)
@@ -196,9 +188,7 @@ def service_request_complete(*, request: ServiceRequest, actor: User, note: str 
 
 @transaction.atomic
 def service_request_close(*, request: ServiceRequest, actor: User, note: str = "") -> ServiceRequest:
-    lock_request(request)
-    require_handler(request, actor, region_admin_may=True)
-    to_status = transition(request.status, Action.CLOSE)
+    to_status = _handled(request, actor, Action.CLOSE, region_admin_may=True)
     return move_request(request, actor=actor, action=Action.CLOSE, to_status=to_status, note=note)
 
 
@@ -206,9 +196,7 @@ def service_request_close(*, request: ServiceRequest, actor: User, note: str = "
 def service_request_reroute(*, request: ServiceRequest, actor: User, department: Department,
                             note: str) -> ServiceRequest:
     """Send the request to another department (it lands there unassigned); internal."""
-    lock_request(request)
-    require_handler(request, actor, region_admin_may=True)
-    transition(request.status, Action.REROUTE)
+    _handled(request, actor, Action.REROUTE, region_admin_may=True)
     note = require_note(note, _("Say why the request goes to another department."))
     if department.pk == request.department_id:
         raise ValidationError({"department": _("The request is already with %(department)s.")
@@ -253,9 +241,7 @@ def service_request_assign(*, request: ServiceRequest, actor: User, assignee: Us
 @transaction.atomic
 def service_request_transfer(*, request: ServiceRequest, actor: User, assignee: User, note: str) -> ServiceRequest:
     """The assignee (or a head) hands the request to another officer of the same department."""
-    lock_request(request)
-    require_handler(request, actor)
-    transition(request.status, Action.TRANSFER)
+    _handled(request, actor, Action.TRANSFER)
     note = require_note(note, _("Say why you hand the request over."))
     if not request.assignee_id:
         raise ValidationError(_("Nobody holds this request yet: claim or assign it instead."), code="unassigned")
