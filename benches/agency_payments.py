@@ -32,13 +32,22 @@ import json
 import multiprocessing
 import os
 import statistics
-import subprocess
 import sys
 
 from benches.agency_payments_ours import pay_ours
 from benches.agency_payments_raw import pay_raw
-from benches.harness import POSTGRES_SERVER, ROOT, Context, Row, postgres_migrated, progress, project_env
+from benches.harness import (
+    POSTGRES_SERVER,
+    ROOT,
+    Context,
+    Row,
+    child_json,
+    postgres_migrated,
+    progress,
+    project_env,
+)
 from benches.harness.regions import region_node
+from benches.harness.worlds import electricity_product, float_topped_up, staff_member, station_node
 
 DEFAULT_URL = f"{POSTGRES_SERVER}/cz_agency_bench"
 GOAL = 0.5
@@ -52,16 +61,7 @@ def bench_env() -> dict[str, str]:
 
 
 def _measure(env: dict[str, str], mode: str, clients: int, seconds: float, warmup: float) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "benches.agency_payments", mode, str(clients), str(seconds), str(warmup)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{mode} worker failed: {done.stderr[-1500:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return child_json("benches.agency_payments", mode, str(clients), str(seconds), str(warmup), env=env)
 
 
 def run(ctx: Context) -> list[Row]:
@@ -130,75 +130,21 @@ def run(ctx: Context) -> list[Row]:
 
 def _world(clients: int) -> dict:
     """Stations, operators and a product for the run; created once (in one transaction), reused later."""
-    from datetime import date, timedelta
-
-    from django.contrib.auth.models import Group
     from django.db import transaction
 
-    from accounts.models import User
     from accounts.roles import Role
-    from agency.models import CommissionPlan, CommissionPlanVersion, Product, Provider
-    from agency.services.common import wallet_for
-    from agency.services.ledger import Line, float_account, journal_post, station_account
-    from stations.models import StaffAssignment, Station
 
     with transaction.atomic():
         city = region_node("990000", "基准市", "city")
         county = region_node("990100", "基准县", "county", city)
         township = region_node("990101000", "基准镇", "township", county)
-        provider, _ = Provider.objects.get_or_create(
-            code="bench-grid", defaults={"name": "基准电网", "float_group": "utilities"}
-        )
-        plan, _ = CommissionPlan.objects.get_or_create(code="bench-plan", defaults={"name": "基准佣金"})
-        CommissionPlanVersion.objects.get_or_create(
-            plan=plan,
-            effective_from=date(2020, 1, 1),
-            defaults={
-                "method": "percentage",
-                "rate_bp": 100,
-                "share_operator_bp": 7000,
-                "share_township_bp": 1000,
-                "share_county_bp": 1000,
-                "share_platform_bp": 1000,
-                "tax_rate_bp": 300,
-            },
-        )
-        product, _ = Product.objects.get_or_create(
-            code="bench-electricity",
-            defaults={
-                "provider": provider,
-                "name": "基准电费",
-                "kind": "electricity",
-                "amount_min_fen": 1,
-                "amount_max_fen": 10**9,
-                "commission_plan": plan,
-                "account_check_digit": "none",
-            },
-        )
+        product = electricity_product("bench", "基准")
         pairs = []
         for n in range(clients):
             village = region_node(f"990101{n + 1:03d}000", f"基准村{n}", "village", township)
-            station, _ = Station.objects.get_or_create(
-                code=f"BENCH{n:02d}",
-                defaults={"name": f"基准站{n}", "village": village, "address": "—", "status": "open"},
-            )
-            user, created = User.objects.get_or_create(username=f"bench-operator-{n}")
-            if created:
-                user.groups.add(Group.objects.get(name=Role.OPERATOR))
-                StaffAssignment.objects.create(
-                    user=user, role="operator", station=station, started_on=date.today() - timedelta(days=1)
-                )
-            wallet = wallet_for(station, "utilities")
-            station_account(station, "cash")
-            if wallet.balance_fen < 10**13:
-                journal_post(
-                    kind="top_up",
-                    station=station,
-                    lines=[
-                        Line(float_account(station, "utilities"), 10**14, "top_up"),
-                        Line(station_account(station, "funding"), -(10**14), "top_up"),
-                    ],
-                )
+            station = station_node(f"BENCH{n:02d}", f"基准站{n}", village)
+            user = staff_member(f"bench-operator-{n}", Role.OPERATOR, full_name="", station=station)
+            float_topped_up(station)
             pairs.append((station.pk, user.pk))
     return {"product": product.pk, "pairs": pairs}
 

@@ -10,15 +10,15 @@ import time
 
 from benches.harness import progress
 from benches.harness.regions import region_node
+from benches.harness.worlds import commission_plan, station_node
 
 TOWNSHIPS, VILLAGES, PROVIDERS, PRODUCTS_EACH = 20, 20, 8, 2
 
 
 def make_world() -> dict:
     """The county, its stations, the products and every commission account (made once)."""
-    from agency.models import CommissionPlan, CommissionPlanVersion, Product, Provider
+    from agency.models import Product, Provider
     from agency.services.ledger import platform_account, region_commission_account, station_account
-    from stations.models import Station
 
     city = region_node("970000", "佣金基准市", "city")
     county = region_node("970100", "佣金基准县", "county", city)
@@ -28,31 +28,8 @@ def make_world() -> dict:
         townships.append(town)
         for v in range(VILLAGES):
             village = region_node(f"970100{t:03d}{v:03d}", f"佣金村{t}-{v}", "village", town)
-            station, _ = Station.objects.get_or_create(
-                code=f"BR{t:02d}{v:02d}",
-                defaults={
-                    "name": f"佣金站{t}-{v}",
-                    "village": village,
-                    "address": "村委会",
-                    "status": "open",
-                },
-            )
-            stations.append(station)
-    plan, _ = CommissionPlan.objects.get_or_create(code="bench-rollups", defaults={"name": "基准佣金"})
-    CommissionPlanVersion.objects.get_or_create(
-        plan=plan,
-        effective_from="2020-01-01",
-        defaults={
-            "method": "percentage",
-            "rate_bp": 100,
-            "min_fen": 10,
-            "share_operator_bp": 7000,
-            "share_township_bp": 1000,
-            "share_county_bp": 1000,
-            "share_platform_bp": 1000,
-            "tax_rate_bp": 300,
-        },
-    )
+            stations.append(station_node(f"BR{t:02d}{v:02d}", f"佣金站{t}-{v}", village, address="村委会"))
+    plan = commission_plan("bench-rollups", "基准佣金", min_fen=10)
     products = []
     for p in range(PROVIDERS):
         provider, _ = Provider.objects.get_or_create(

@@ -30,15 +30,14 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 from contextlib import ExitStack
 
 from benches.harness import (
     POSTGRES_SERVER,
-    ROOT,
     Context,
     Row,
+    child_json,
     gunicorn,
     postgres_migrated,
     progress,
@@ -71,19 +70,6 @@ def server_env(**overrides: str) -> dict[str, str]:
     )
 
 
-def _world(env: dict[str, str], stations: int) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "benches.province_load", "--world", str(stations)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"building the province world failed: {done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def run(ctx: Context) -> list[Row]:
     rate = ctx.scaled(int(RATE), 10)
     seconds = ctx.scaled(int(SECONDS), 3)
@@ -92,7 +78,7 @@ def run(ctx: Context) -> list[Row]:
     env = server_env()
     postgres_migrated(env, "province")
     progress(f"province: building {stations} stations with operators (once)…")
-    world = _world(env, stations)
+    world = child_json("benches.province_load", "--world", str(stations), env=env)
     servers = int(os.environ.get("BENCH_PROVINCE_SERVERS", "2"))
     workers = int(os.environ.get("BENCH_PROVINCE_WORKERS", "2"))
     with ExitStack() as stack:

@@ -9,6 +9,7 @@ import time
 
 from benches.harness import progress
 from benches.harness.regions import region_node
+from benches.harness.worlds import station_node
 
 PER_COUNTY = int(os.environ.get("BENCH_REPORTS_PER_COUNTY", "150000"))
 DEPARTMENTS, TOWNSHIPS, VILLAGES_PER_TOWNSHIP = 20, 10, 10
@@ -37,7 +38,7 @@ def county_world(c: int) -> dict:
     each, a county admin (made once, reused)."""
     from accounts.models import User
     from gov_services.models import Department, ServiceItem
-    from stations.models import StaffAssignment, Station
+    from stations.models import StaffAssignment
 
     province = region_node("980000", "基准省", "city")
     county = region_node(f"98{c + 1:02d}00", f"基准县{c}", "county", province)
@@ -46,16 +47,7 @@ def county_world(c: int) -> dict:
         town = region_node(f"{county.code}{t:03d}", f"基准镇{c}-{t}", "township", county)
         for v in range(VILLAGES_PER_TOWNSHIP):
             village = region_node(f"{town.code}{v:03d}", f"基准村{c}-{t}-{v}", "village", town)
-            station, _ = Station.objects.get_or_create(
-                code=f"BK{c:02d}{t}{v}",
-                defaults={
-                    "name": f"基准站{c}-{t}-{v}",
-                    "village": village,
-                    "address": "村委会",
-                    "status": "open",
-                },
-            )
-            stations.append(station)
+            stations.append(station_node(f"BK{c:02d}{t}{v}", f"基准站{c}-{t}-{v}", village, address="村委会"))
     items = []
     for d in range(DEPARTMENTS):
         code = f"BENCH-KPI-{c:02d}-{d:02d}"
