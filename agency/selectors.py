@@ -30,6 +30,7 @@ from agency.models import (
     VisitErrand,
 )
 from agency.services.ledger import Purpose, payee_account_code, station_account_code, station_cash_fen
+from core.queries import narrowed
 from core.timeutil import day_bounds, month_bounds
 from stations.models import Station
 from stations.scope import get_in_scope, scope_for
@@ -37,12 +38,8 @@ from stations.scope import get_in_scope, scope_for
 
 def _station_rows(queryset: QuerySet, *, user, status: str | None = None, station_id: int | None = None) -> QuerySet:
     """The rows of the stations in the user's scope; of one status and one station where they are given."""
-    rows = scope_for(user).filter(queryset, place="station__village__path", station="station_id")
-    if status:
-        rows = rows.filter(status=status)
-    if station_id:
-        rows = rows.filter(station_id=station_id)
-    return rows
+    return narrowed(scope_for(user).filter(queryset, place="station__village__path", station="station_id"),
+                    status=status, station_id=station_id)
 
 
 # --- catalogue ----------------------------------------------------------------------------------
@@ -97,11 +94,7 @@ def access_till_wallet_payment_by_id(*, user, payment_id: int) -> TillWalletPaym
 
 def visit_list(*, user, station_id: int | None = None, status: str | None = None) -> QuerySet[Visit]:
     """Visits at the stations in the user's scope, newest first."""
-    visits = _station_rows(Visit.objects.all(), user=user)
-    if station_id:
-        visits = visits.filter(station_id=station_id)
-    if status:
-        visits = visits.filter(status=status)
+    visits = _station_rows(Visit.objects.all(), user=user, status=status, station_id=station_id)
     return visits.select_related("station", "opened_by").order_by("-opened_at", "-pk")
 
 

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from core import zh_text
+from core.queries import narrowed
 from gov_services.catalogue.models import Department, SearchSynonym, ServiceItem
 from gov_services.catalogue.steps import StepPlan, default_plan
 from stations.models import Region
@@ -73,12 +74,7 @@ def service_item_search(*, query: str = "", department_id: int | None = None, ca
         for word in words:
             items = items.filter(Q(name__icontains=word) | Q(code__icontains=word)
                                  | Q(pinyin_initials__contains=word.lower()))
-    if department_id:
-        items = items.filter(department_id=department_id)
-    if category:
-        items = items.filter(category=category)
-    if online_only:
-        items = items.filter(online_allowed=True)
+    items = narrowed(items, department_id=department_id, category=category, online_allowed=online_only)
     if accepting_level:
         items = items_acceptable_at(accepting_level, items)
     if words:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.masking import mask_name
+from core.queries import narrowed
 from gov_services.catalogue.selectors import access_service_item_for_edit, service_item_list_for_admin
 from gov_services.certificates import tokens
 from gov_services.models import (
@@ -62,10 +63,7 @@ def certificate_list(*, user, department_id: int | None = None, status: str | No
     place = tuple(f"request__{lookup}" for lookup in ServiceRequest.PLACE)
     certificates = certificates.filter(scope.q(owner="holder_user_id", department="department_id", place=place)
                                        | _printed_at_their_station(scope))
-    if department_id:
-        certificates = certificates.filter(department_id=department_id)
-    if status:
-        certificates = certificates.filter(status=status)
+    certificates = narrowed(certificates, department_id=department_id, status=status)
     if query and query.strip():
         text = query.strip()
         certificates = certificates.filter(Q(serial__icontains=text) | Q(holder_name__icontains=text))

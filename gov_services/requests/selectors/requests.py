@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from core.queries import narrowed
 from core.timeutil import end_of_day, month_bounds, start_of_day
 from gov_services.identifiers import is_valid_tracking_code, normalise_tracking_code
 from gov_services.models import Attachment, FollowUpCallback, Rating, RequestEvent, ServiceRequest
@@ -62,14 +63,7 @@ def service_request_list(*, user, status: str | None = None, department_id: int 
         requests = requests.filter(submitted_at__lte=end_of_day(submitted_to))
     if overdue:
         requests = requests.filter(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__lt=timezone.now())
-    if status:
-        requests = requests.filter(status=status)
-    if department_id:
-        requests = requests.filter(department_id=department_id)
-    if station_id:
-        requests = requests.filter(station_id=station_id)
-    if kind:
-        requests = requests.filter(kind=kind)
+    requests = narrowed(requests, status=status, department_id=department_id, station_id=station_id, kind=kind)
     if query and query.strip():
         text = query.strip()
         matches = (Q(applicant_name__icontains=text) | Q(applicant_phone__contains=text)
