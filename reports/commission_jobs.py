@@ -6,15 +6,12 @@ The figures are computed when the job runs, under the asking user's scope at tha
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.money import yuan_decimal
-from core.pdf import render_pdf
 from core.spreadsheets import Sheet, write_sheets
-from reports.building import STEP_CHARTS, STEP_PDF, Progress, file_stamp, table_file
+from reports.building import Progress, file_stamp, report_job_file
 from reports.commission_report import CommissionParams, commission_report
 from reports.models import ReportJob
 from reports.selectors.commission_dimensions import CommissionFilters
@@ -46,18 +43,13 @@ def build_commissions(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
     progress(10, STEP_SUMMING)
     report = commission_report(scope=commission_job_scope(job), params=params, filter_labels=job.params.get("filter_labels", []),
                                groups=tuple(job.params.get("groups") or ()) or None)
-    name = f"commissions-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{file_stamp()}.{job.file_format}"
-    tables = table_file(job.file_format, report.sheets(), progress)
-    if tables is not None:
-        return tables, name
-    progress(40, STEP_CHARTS)
-    html = render_to_string("reports/commissions_pdf.html", {
-        "report": report, "rows": report.rows(), "headings": report.headings(), "money": report.money_columns(),
-        "total_values": report.total_values(), "trend_chart": report.trend_chart(),
-        "product_chart": report.product_chart(), "station_chart": report.station_chart(),
-        "ranking": report.station_ranking(), "generated_at": timezone.localtime()})
-    progress(60, STEP_PDF)
-    return render_pdf(html=html), name
+    return report_job_file(
+        job, progress, stem=f"commissions-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}", sheets=report.sheets(),
+        pdf_template="reports/commissions_pdf.html", pdf_context=lambda: {
+            "report": report, "rows": report.rows(), "headings": report.headings(),
+            "money": report.money_columns(), "total_values": report.total_values(),
+            "trend_chart": report.trend_chart(), "product_chart": report.product_chart(),
+            "station_chart": report.station_chart(), "ranking": report.station_ranking()})
 
 
 def build_commission_rows(job: ReportJob, progress: Progress) -> tuple[bytes, str]:

@@ -6,17 +6,15 @@ The figures are computed when the job runs, under the asking user's scope at tha
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.pdf import render_pdf
 from core.spreadsheets import Sheet, write_sheets
 from core.timeutil import local_date
 from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.selectors.calendar import work_calendar
-from reports.building import STEP_CHARTS, STEP_PDF, Progress, file_stamp, table_file
+from reports.building import Progress, file_stamp, report_job_file
 from reports.gov_report import GovKpiParams, gov_kpi_report
 from reports.kpis import WorkingDayIndex
 from reports.models import ReportJob
@@ -33,16 +31,11 @@ def build_gov_kpis(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
     progress(10, STEP_COUNTING)
     report = gov_kpi_report(scope=report_scope_for(user=job.user), params=params,
                             filter_labels=job.params.get("filter_labels", []), link_requests=False)
-    name = f"kpis-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}-{file_stamp()}.{job.file_format}"
-    tables = table_file(job.file_format, report.sheets(), progress)
-    if tables is not None:
-        return tables, name
-    progress(40, STEP_CHARTS)
-    html = render_to_string("reports/gov_kpis_pdf.html", {
-        "report": report, "trend_chart": report.trend_chart(), "ranking_chart": report.ranking_chart(),
-        "generated_at": timezone.localtime(), "user": job.user})
-    progress(60, STEP_PDF)
-    return render_pdf(html=html), name
+    return report_job_file(
+        job, progress, stem=f"kpis-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}", sheets=report.sheets(),
+        pdf_template="reports/gov_kpis_pdf.html", pdf_context=lambda: {
+            "report": report, "trend_chart": report.trend_chart(), "ranking_chart": report.ranking_chart(),
+            "user": job.user})
 
 
 REQUEST_ROW_HEADERS = [

@@ -7,12 +7,9 @@ they may no longer see commission figures, as for the commission report).
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from core.pdf import render_pdf
-from reports.building import STEP_CHARTS, STEP_PDF, Progress, file_stamp
+from reports.building import Progress, file_stamp, pdf_file
 from reports.commission_jobs import commission_job_scope
 from reports.models import ReportJob
 from reports.shop_sales_report import sales_params_from_dict, shop_sales_report
@@ -25,11 +22,8 @@ def build_shop_sales(job: ReportJob, progress: Progress) -> tuple[bytes, str]:
     progress(10, STEP_SUMMING)
     report = shop_sales_report(scope=commission_job_scope(job), params=params, with_stations=True,
                                filter_labels=job.params.get("filter_labels", []))
-    progress(40, STEP_CHARTS)
-    html = render_to_string("reports/shop_sales_pdf.html", {
+    pdf = pdf_file("reports/shop_sales_pdf.html", lambda: {
         "report": report, "tables": report.print_tables(), "headings": report.headings(),
-        "trend_chart": report.trend_chart(), "share_chart": report.merchant_share_chart(),
-        "generated_at": timezone.localtime()})
-    progress(60, STEP_PDF)
+        "trend_chart": report.trend_chart(), "share_chart": report.merchant_share_chart()}, progress)
     name = f"shop-sales-{params['date_from']:%Y%m%d}-{params['date_to']:%Y%m%d}"
-    return render_pdf(html=html), f"{name}-{file_stamp()}.pdf"
+    return pdf, f"{name}-{file_stamp()}.pdf"

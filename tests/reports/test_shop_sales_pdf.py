@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from reports.commission_jobs import STEP_CHARTS, STEP_PDF
+from reports.building import STEP_CHARTS, STEP_PDF
 from reports.models import ReportJob
 from reports.selectors.dimensions import Period
 from reports.selectors.shop_sales import SalesFigures, SalesRow, SalesTable
