@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "ninja",  # its Swagger UI files are served locally only when installed as an app
     "csp",
-    "django.contrib.admin",
+    "config.admin.CunzhanAdminConfig",  # Django's admin without the store's models (shop/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -54,3 +54,21 @@ def test_a_guests_order_page_from_the_e_mail_link_is_ours_and_asks_for_the_addre
     html = shown.content.decode()
     assert shown.status_code == 200 and str(placed.number) in html and "农家土鸡蛋" in html
     assert "cz-store" in html and "oscar/css" not in html and "bootstrap" not in html.lower()
+
+
+def test_the_django_admin_edits_none_of_the_stores_records(client, superuser, merchant_a):
+    """Orders, stock and the catalogue change through the store's screens, which keep their history
+    (shop/admin.py): the admin lists none of Oscar's models, and their admin addresses are not found."""
+    from django.contrib import admin
+
+    from shop.admin import STORE_APP_LABELS
+
+    assert not {model._meta.app_label for model in admin.site._registry} & STORE_APP_LABELS
+    product = factories.product(merchant_a.partner, title="农家土鸡蛋（30枚）", price="36.00")
+    client.force_login(superuser)
+    for url in ("/admin/order/order/", "/admin/catalogue/product/", f"/admin/catalogue/product/{product.pk}/change/",
+                "/admin/partner/stockrecord/", "/admin/payment/transaction/add/"):
+        assert client.get(url).status_code == 404, url
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert b"/admin/accounts/user/" in page.content and b"/admin/order/" not in page.content

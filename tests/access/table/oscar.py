@@ -35,7 +35,6 @@ def staff_dashboard(obj: Obj | None = None, *, answers: Expect = PAGE, get: bool
 ROWS: dict[str, Case] = {
     # === django-oscar: the shop front ===========================================================================
     "home": Case(PUBLIC, ok=ok(200, 301, 302), post=Unexercised("a redirect to the catalogue")),
-    "admin:javascript-catalog": Case(PUBLIC, note="treebeard's translations for the category admin's script"),
     "catalogue:index": Case(PUBLIC),
     "catalogue:detail": Case(PUBLIC, Obj("product", public=True, product_slug="slug", pk="pk")),
     "catalogue:category": Case(PUBLIC, Obj("category", public=True, category_slug="slug", pk="pk")),
