@@ -8,7 +8,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from stations.scope import is_resident, scope_for
+from stations import selectors
+from stations.scope import can_edit_station, is_resident, scope_for
 
 
 class WorkspaceMixin(LoginRequiredMixin):
@@ -106,3 +107,15 @@ class MerchantMixin(WorkspaceMixin):
 
     required_post = "is_merchant"
     refusal = _("These pages are for the users of a member merchant.")
+
+
+class StationEditMixin(CountyStaffMixin):
+    """A page that edits the station of the URL's `pk` (self.station): the back office first (403 for staff
+    without it), then the station (404 outside the admin's region, 403 if they may not edit it)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and scope_for(request.user).is_county_staff:
+            self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
+            if not can_edit_station(request.user, self.station):
+                raise PermissionDenied(_("You may not edit this station."))
+        return super().dispatch(request, *args, **kwargs)

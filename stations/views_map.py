@@ -6,17 +6,16 @@ which townships and stations they reach is stations/scope's (a station outside t
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from stations import geo, selectors, selectors_map, services_map
+from stations import geo, selectors_map, services_map
 from stations.forms_map import OutlineSaveForm, OutlineUploadForm, StationLocationForm
-from stations.mixins import CountyAdminMixin, CountyStaffMixin
-from stations.scope import can_edit_station, scope_for
+from stations.mixins import CountyAdminMixin, StationEditMixin
 
 
 class TownshipOutlineView(CountyAdminMixin, View):
@@ -70,18 +69,10 @@ class TownshipOutlineView(CountyAdminMixin, View):
         }, status=status)
 
 
-class StationLocationView(CountyStaffMixin, View):
+class StationLocationView(StationEditMixin, View):
     """A station's position: click the map (or type the degrees); saved into the station's history."""
 
     template_name = "stations/station_location.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        # The workspace first (403 for staff without it), then the station (404 outside the region).
-        if request.user.is_authenticated and scope_for(request.user).is_county_staff:
-            self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
-            if not can_edit_station(request.user, self.station):
-                raise PermissionDenied(_("You may not edit this station."))
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk):
         return self.render(StationLocationForm(initial={"latitude": self.station.latitude,

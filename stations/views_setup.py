@@ -17,8 +17,7 @@ from core.import_views import PreviewImportView
 from core.views import ServiceFormView
 from stations import selectors, selectors_map, services, station_import, station_io
 from stations.forms import StationForm
-from stations.mixins import CountyStaffMixin
-from stations.scope import can_edit_station, scope_for
+from stations.mixins import CountyStaffMixin, StationEditMixin
 
 
 class _StationFormView(CountyStaffMixin, ServiceFormView):
@@ -58,16 +57,8 @@ class StationCreateView(_StationFormView):
         return station
 
 
-class StationUpdateView(_StationFormView):
+class StationUpdateView(StationEditMixin, _StationFormView):
     """A station's details and services; 404 outside the admin's region."""
-
-    def dispatch(self, request, *args, **kwargs):
-        # The workspace first (403 for staff without it), then the station (404 outside the region).
-        if request.user.is_authenticated and scope_for(request.user).is_county_staff:
-            self.station = selectors.access_station_by_id(user=request.user, station_id=kwargs["pk"])
-            if not can_edit_station(request.user, self.station):
-                raise PermissionDenied(_("You may not edit this station."))
-        return super().dispatch(request, *args, **kwargs)
 
     def save(self, data):
         changes = services.station_update(station=self.station, actor=self.request.user, **data)
