@@ -91,13 +91,19 @@ def clean_household(*, head_name: str, phone: str, **flags: bool) -> dict:
         errors["head_name"] = _("Give the name of the head of household.")
     elif len(head_name) > 60:
         errors["head_name"] = _("A name has at most 60 characters.")
-    try:
-        phone = validate_mobile(phone) if (phone or "").strip() else ""
-    except ValidationError as error:
-        errors["phone"] = error.messages
+    phone = _optional_mobile(phone, errors)
     if errors:
         raise ValidationError(errors)
     return {"head_name": head_name, "phone": phone, **{flag: bool(flags.get(flag)) for flag in Household.CARE_FLAGS}}
+
+
+def _optional_mobile(phone: str | None, errors: dict) -> str:
+    """A valid mobile number or "" for none; a wrong one goes into `errors` under "phone"."""
+    try:
+        return validate_mobile(phone) if (phone or "").strip() else ""
+    except ValidationError as error:
+        errors["phone"] = error.messages
+        return phone
 
 
 def clean_member(*, name: str, id_number: str, relation: str, phone: str = "") -> dict:
@@ -114,10 +120,7 @@ def clean_member(*, name: str, id_number: str, relation: str, phone: str = "") -
         errors["id_number"] = error.messages
     if relation not in Relation.values:
         errors["relation"] = [_("Choose how the member is related to the head of household.")]
-    try:
-        phone = validate_mobile(phone) if (phone or "").strip() else ""
-    except ValidationError as error:
-        errors["phone"] = error.messages
+    phone = _optional_mobile(phone, errors)
     if errors:
         raise ValidationError(errors)
     return {"name": name, "id_number": id_number, "relation": relation, "phone": phone}
