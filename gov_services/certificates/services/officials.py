@@ -9,12 +9,10 @@ key stops it signing and touches no other key. Managed by the department's head 
 administrators; every change is audited.
 """
 
-import hashlib
 import re
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +22,12 @@ from core.audit import audit_event_record
 from gov_services.certificates import tokens
 from gov_services.certificates.selectors import PUBLIC_KEYS_CACHE_KEY, can_manage_official_keys
 from gov_services.certificates.services.long_term import certify_official_key
-from gov_services.certificates.services.setup import _checked_seal, key_passphrase, token_algorithm
+from gov_services.certificates.services.setup import (
+    _checked_seal,
+    key_passphrase,
+    seal_image_store,
+    token_algorithm,
+)
 from gov_services.models import Department, DepartmentMembership, OfficialSeal, SigningKey
 from stations.scope import require
 
@@ -152,11 +155,7 @@ def official_seal_upload(*, department: Department, official: User, content: byt
     extension = _checked_seal(content)
     seal = (OfficialSeal.objects.select_for_update().filter(department=department, official=official).first()
             or OfficialSeal(department=department, official=official))
-    previous = seal.sha256
-    seal.sha256 = hashlib.sha256(content).hexdigest()
-    seal.uploaded_by = actor
-    seal.image.save(f"{department.pk}-{official.pk}-{seal.sha256[:16]}.{extension}", ContentFile(content), save=False)
-    seal.save()
+    previous = seal_image_store(seal, content, extension, actor=actor, stem=f"{department.pk}-{official.pk}")
     audit_event_record(actor=actor, action="official_seal.upload", target=seal,
                        data={"department": department.code, "official": official.pk, "sha256": seal.sha256,
                              "previous_sha256": previous})

@@ -125,6 +125,17 @@ def _checked_seal(content: bytes) -> str:
     return uploads.canonical_extension(content_type)
 
 
+def seal_image_store(seal, content: bytes, extension: str, *, actor: User, stem: str) -> str:
+    """Save `content` (checked by _checked_seal, which gave `extension`) as the seal's image, named `stem` and
+    its digest; the digest of the image it replaces ("" for none)."""
+    previous = seal.sha256
+    seal.sha256 = hashlib.sha256(content).hexdigest()
+    seal.uploaded_by = actor
+    seal.image.save(f"{stem}-{seal.sha256[:16]}.{extension}", ContentFile(content), save=False)
+    seal.save()
+    return previous
+
+
 @transaction.atomic
 def department_seal_upload(*, department: Department, content: bytes, actor: User) -> DepartmentSeal:
     """Replace the department's seal. Only the system applies it, to the certificates it issues."""
@@ -132,11 +143,7 @@ def department_seal_upload(*, department: Department, content: bytes, actor: Use
     extension = _checked_seal(content)
     seal = DepartmentSeal.objects.select_for_update().filter(department=department).first() \
         or DepartmentSeal(department=department)
-    previous = seal.sha256
-    seal.sha256 = hashlib.sha256(content).hexdigest()
-    seal.uploaded_by = actor
-    seal.image.save(f"{department.pk}-{seal.sha256[:16]}.{extension}", ContentFile(content), save=False)
-    seal.save()
+    previous = seal_image_store(seal, content, extension, actor=actor, stem=str(department.pk))
     audit_event_record(actor=actor, action="department_seal.upload", target=department,
                        data={"sha256": seal.sha256, "previous_sha256": previous})
     return seal
