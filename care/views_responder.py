@@ -20,17 +20,31 @@ from care.services import calls as services
 from core.audit import audit_event_record
 
 
-class ResponderOfferView(View):
+class _SignedLinkView(View):
+    """A page behind a signed link: `find(token)` is what the link opens (self.found); a link that opens
+    nothing (forged, expired or spent) gets the same 404 page whatever it was for."""
+
+    def find(self, token):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if hasattr(self, request.method.lower()):
+            self.found = self.find(kwargs["token"])
+            if self.found is None:
+                return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ResponderOfferView(_SignedLinkView):
+    def find(self, token):
+        return selectors.offer_by_token(token)
+
     def get(self, request, token):
-        offer = selectors.offer_by_token(token)
-        if offer is None:
-            return self.invalid(request)
+        offer = self.found
         return self.render(request, offer, token, CompleteForm())
 
     def post(self, request, token):
-        offer = selectors.offer_by_token(token)
-        if offer is None:
-            return self.invalid(request)
+        offer = self.found
         action = request.POST.get("action")
         form = CompleteForm(request.POST if action == "complete" else None)
         error = None
@@ -56,9 +70,6 @@ class ResponderOfferView(View):
             return self.render(request, offer, token, form, errors=error.messages, status=409)
         return redirect("care:responder-offer", token=token)
 
-    def invalid(self, request):
-        return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
-
     def render(self, request, offer, token, form, *, errors=(), status=200):
         call = offer.call
         call.refresh_from_db()
@@ -73,20 +84,19 @@ class ResponderOfferView(View):
         }, status=status)
 
 
-class ResidentRateView(View):
+class ResidentRateView(_SignedLinkView):
     """The resident's page (/care/rate/<signed token>/): the text sent when the responder completed the call
     links here; it shows that call's service, responder and note, and takes the confirmation and rating."""
 
+    def find(self, token):
+        return selectors.call_by_rate_token(token)
+
     def get(self, request, token):
-        call = selectors.call_by_rate_token(token)
-        if call is None:
-            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        call = self.found
         return self.render(request, call, ConfirmForm())
 
     def post(self, request, token):
-        call = selectors.call_by_rate_token(token)
-        if call is None:
-            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        call = self.found
         form = ConfirmForm(request.POST)
         if not form.is_valid():
             return self.render(request, call, form, status=400)
@@ -102,20 +112,19 @@ class ResidentRateView(View):
                                 status=status)
 
 
-class ResidentHelpView(View):
+class ResidentHelpView(_SignedLinkView):
     """The resident's help button (/care/help/<signed token>/): one button that asks the care desk to call back.
     The link opens that resident's button only; it shows their name masked and the calls' status, nothing else."""
 
+    def find(self, token):
+        return selectors.resident_by_help_token(token)
+
     def get(self, request, token):
-        resident = selectors.resident_by_help_token(token)
-        if resident is None:
-            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        resident = self.found
         return self.render(request, resident)
 
     def post(self, request, token):
-        resident = selectors.resident_by_help_token(token)
-        if resident is None:
-            return TemplateResponse(request, "care/responder_offer_invalid.html", status=404)
+        resident = self.found
         form = HelpForm(request.POST)
         if not form.is_valid():
             return self.render(request, resident, status=400)
