@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -25,8 +24,9 @@ from accounts.signup import (
     resident_password_reset,
     sms_resettable_account,
 )
-from core.http import client_address
+from core.http import client_address, safe_next
 from core.masking import mask_mobile
+from core.service_errors import errors_onto
 
 SIGNUP_SESSION_KEY = "cz_signup"
 RESET_SESSION_KEY = "cz_password_reset"
@@ -35,23 +35,6 @@ _BACKEND = "accounts.backends.UsernameBackend"
 
 def resident_home_url() -> str:
     return reverse("gov_services:resident-service-request-list")
-
-
-def _safe_next(request, value: str | None) -> str:
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
-        return value
-    return ""
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """A service's ValidationError beside the field it concerns ("password" is password1 here)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        field = "password1" if field == "password" else field
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class _PhoneStepView(View):
@@ -63,7 +46,7 @@ class _PhoneStepView(View):
     next_step = ""
 
     def dispatch(self, request, *args, **kwargs):
-        self.next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+        self.next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, form, **extra):
@@ -218,7 +201,7 @@ class SignupVerifyView(_CodeStepView):
                 self.request.session.pop(self.session_key, None)
                 messages.info(self.request, error.messages[0])
                 return redirect("accounts:login")
-            _add_service_error(form, error)
+            errors_onto(form, error, fields={"password": "password1"})
             return self.render(form)
         messages.success(self.request, _("Welcome, %(name)s. Your account is ready and you are signed in.")
                          % {"name": user.full_name})
@@ -236,7 +219,7 @@ class PasswordResetVerifyView(_CodeStepView):
         try:
             user = resident_password_reset(phone=self.phone, password=form.cleaned_data["password1"])
         except ValidationError as error:
-            _add_service_error(form, error)
+            errors_onto(form, error, fields={"password": "password1"})
             return self.render(form)
         messages.success(self.request, _("Your password has been changed and you are signed in."))
         return self.sign_in(user)

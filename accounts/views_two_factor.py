@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -23,14 +22,11 @@ from accounts.two_factor import (
     two_factor_verify,
 )
 from accounts.views import workspace_url_for
+from core.http import safe_next
 
 
 def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return target
-    return workspace_url_for(request.user)
+    return safe_next(request, request.POST.get("next") or request.GET.get("next")) or workspace_url_for(request.user)
 
 
 def _codes_page(request, codes: list[str], *, status: int = 200) -> TemplateResponse:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.utils.http import url_has_allowed_host_and_scheme
-
 from agency.selectors import access_open_visit_for_till
+from core.http import safe_next
 
 
 def visit_of(request):
@@ -21,11 +20,7 @@ def visit_of(request):
 
 def next_url(request, default: str) -> str:
     """Where to go after the form: `next` when it is a page of this site, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
+    return safe_next(request, request.POST.get("next") or request.GET.get("next")) or default
 
 
 def visit_context(request) -> dict:

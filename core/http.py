@@ -14,6 +14,9 @@ asks for a preview and the bytes are a JPEG or PNG that passes core.uploads' che
 time (older files were stored before some of those checks existed). The site's own PDFs may open in
 the browser: a sandbox would stop the browser's PDF viewer.
 
+Where to go after a form (`safe_next`): the `next` the page carried, only when it is an address on this
+site, so that a crafted link never sends anyone elsewhere.
+
 The client's address (`client_address`) is the one function that rate limits, sign-in lock-outs and
 the audit trail ask. Behind the TLS terminator every request arrives from the proxy, which appends the address it saw to
 X-Forwarded-For. That header is believed only when the request comes from a proxy named in
@@ -32,7 +35,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from core import uploads
@@ -43,6 +46,14 @@ _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
 
 class InvalidParameter(BadRequest):
     """A query or form value the page cannot work with; its message is shown on the 400 page."""
+
+
+def safe_next(request: HttpRequest, value: str | None) -> str:
+    """`value` (a `next` parameter) when it is an address on this site, else ""."""
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return value
+    return ""
 
 
 def int_or_none(value, *, low: int = 1, high: int = MAX_ID) -> int | None:

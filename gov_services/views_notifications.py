@@ -13,12 +13,12 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from core.forms import DateRangeCheck
+from core.http import safe_next
 from core.models import SmsOutboxMessage, SmsTemplate
 from core.sms import (
     sms_gateway_is_real,
@@ -112,11 +112,7 @@ class SmsOutboxRetryView(CountyStaffMixin, View):
             messages.error(request, error.messages[0])
         else:
             messages.success(request, _("The text message to %(phone)s is queued again.") % {"phone": message.phone})
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-            back = reverse("gov_services:sms-outbox-list")
-        return HttpResponseRedirect(back)
+        return HttpResponseRedirect(safe_next(request, request.POST.get("next")) or reverse("gov_services:sms-outbox-list"))
 
 
 # --- the counties' SMS templates ----------------------------------------------------------------------------

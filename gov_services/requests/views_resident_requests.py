@@ -14,10 +14,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.http import safe_next
 from core.masking import mask_id_number
 from gov_services.catalogue import eforms
 from gov_services.models import ServiceRequest
@@ -42,13 +42,6 @@ from gov_services.requests.views_resident_common import (
 from gov_services.requests.workflow import OPEN_STATUSES
 
 Status = ServiceRequest.Status
-
-
-def _safe_next(request, value: str | None) -> str | None:
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
-        return value
-    return None
 
 
 def _own_request_or_404(user, pk: int) -> ServiceRequest:
@@ -158,7 +151,7 @@ class ServiceRequestRateView(_ResidentRequestMixin, View):
 
     def post(self, request, pk):
         req = self.service_request
-        back = _safe_next(request, request.POST.get("next")) or reverse(
+        back = safe_next(request, request.POST.get("next")) or reverse(
             "gov_services:resident-service-request-detail", kwargs={"pk": pk})
         form = RatingForm(request.POST, prefix="rating")
         if not form.is_valid():
