@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ImportUploadForm
+from core.service_errors import errors_onto
 from stations import households_io
 from stations.models import Household, HouseholdMember
 
@@ -56,8 +57,7 @@ class HouseholdForm(forms.Form):
                 head_name=data.get("head_name", ""), phone=data.get("phone", ""),
                 **{flag: data.get(flag) for flag in Household.CARE_FLAGS}))
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field, messages)
+            errors_onto(self, error)
         return data
 
 
@@ -80,8 +80,7 @@ class MemberForm(forms.Form):
                 name=data.get("name", ""), id_number=data.get("id_number", ""),
                 relation=data.get("relation", ""), phone=data.get("phone", "")))
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field, messages)
+            errors_onto(self, error)
         return data
 
     def member(self) -> dict | None:
