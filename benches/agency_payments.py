@@ -36,16 +36,8 @@ import sys
 
 from benches.agency_payments_ours import pay_ours
 from benches.agency_payments_raw import pay_raw
-from benches.harness import (
-    POSTGRES_SERVER,
-    ROOT,
-    Context,
-    Row,
-    child_json,
-    postgres_migrated,
-    progress,
-    project_env,
-)
+from benches.harness import POSTGRES_SERVER, ROOT, Context, Row, postgres_migrated, progress, project_env
+from benches.harness.processes import child_json
 from benches.harness.regions import region_node
 from benches.harness.worlds import electricity_product, float_topped_up, staff_member, station_node
 
