@@ -17,6 +17,7 @@ from gov_services.catalogue.selectors import places_offering
 from gov_services.identifiers import normalise_tracking_code
 from gov_services.models import Rating, RequiredMaterial, ServiceItem
 from stations.models import Region
+from stations.selectors import places_by_township
 
 SCAN_ACCEPT = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
 
@@ -24,13 +25,7 @@ SCAN_ACCEPT = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
 def village_choices(item: ServiceItem) -> list[tuple[str, list[tuple[int, str]]]]:
     """The villages and communities where the item is available (the counter's rule), grouped by
     township. Two queries."""
-    places = list(places_offering(item=item).order_by("path").only("pk", "name", "path"))
-    township_paths = {place.path[: Region.steplen * 3] for place in places}
-    townships = dict(Region.objects.filter(path__in=township_paths).values_list("path", "name"))
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for place in places:
-        groups.setdefault(townships.get(place.path[: Region.steplen * 3], ""), []).append((place.pk, place.name))
-    return list(groups.items())
+    return places_by_township(places_offering(item=item))
 
 
 def material_field_name(material: RequiredMaterial) -> str:

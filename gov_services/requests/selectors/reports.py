@@ -18,6 +18,7 @@ from gov_services.models import Attachment, RequestFollower, ServiceRequest
 from gov_services.requests.workflow import OPEN_STATUSES
 from stations.geo import degrees_box, distance_m
 from stations.models import Region
+from stations.selectors import places_by_township
 from stations.selectors_map import STATUS, map_payload
 
 Status = ServiceRequest.Status
@@ -148,14 +149,7 @@ def report_county(rows_region_paths: list[str]) -> Region | None:
 
 def village_groups() -> list[tuple[str, list[tuple[int, str]]]]:
     """Every village and community, grouped by township, for the report form's list. Two queries."""
-    places = list(Region.objects.filter(level__in=(Region.Level.VILLAGE, Region.Level.COMMUNITY))
-                  .order_by("path").only("pk", "name", "path"))
-    township_paths = {place.path[: Region.steplen * 3] for place in places}
-    townships = dict(Region.objects.filter(path__in=township_paths).values_list("path", "name"))
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for place in places:
-        groups.setdefault(townships.get(place.path[: Region.steplen * 3], ""), []).append((place.pk, place.name))
-    return list(groups.items())
+    return places_by_township(Region.objects.filter(level__in=(Region.Level.VILLAGE, Region.Level.COMMUNITY)))
 
 
 def followed_reports(*, user) -> QuerySet[ServiceRequest]:
