@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import Caps, Column, HeaderMap, Problem, Table, code_text, map_headers
+from core.spreadsheets import Caps, Column, HeaderMap, Problem, Table, code_text, map_headers, named_one
 
 REQUIRED = ("code", "name", "village", "address")
 COLUMNS = [Column(key, header, aliases, required=key in REQUIRED) for key, header, aliases in [
@@ -187,12 +187,6 @@ def parse_rows(table: Table) -> tuple[list[StationRow], list[Problem], HeaderMap
 
 def village_lookup(reference: str, by_code: dict, by_name: dict):
     """The village a cell names among those in the importer's region, or a message saying why none."""
-    found = by_code.get(reference)
-    if found is not None:
-        return found
-    named = by_name.get(reference, [])
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        return _("Several villages in your region are called “%(name)s”; use the division code.") % {"name": reference}
-    return _("No village or community with the code or name “%(ref)s” in your region.") % {"ref": reference}
+    return named_one(reference, by_code, by_name,
+                     several=_("Several villages in your region are called “%(name)s”; use the division code."),
+                     missing=_("No village or community with the code or name “%(ref)s” in your region."))

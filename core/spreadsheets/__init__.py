@@ -13,7 +13,15 @@ opens Chinese correctly) and XLSX with bold, frozen headings, written row by row
 text is never written as a formula, so codes stay text. `spreadsheet_response` is the download.
 """
 
-from core.spreadsheets.headers import Column, HeaderMap, ImportReport, Problem, code_text, map_headers
+from core.spreadsheets.headers import (
+    Column,
+    HeaderMap,
+    ImportReport,
+    Problem,
+    code_text,
+    map_headers,
+    named_one,
+)
 from core.spreadsheets.reader import Caps, SpreadsheetError, Table, decode_text, read_table
 from core.spreadsheets.writer import (
     CONTENT_TYPES,
@@ -28,6 +36,6 @@ from core.spreadsheets.writer import (
 
 __all__ = [
     "CONTENT_TYPES", "FORMATS", "Caps", "Column", "HeaderMap", "ImportReport", "Problem", "Sheet", "SpreadsheetError",
-    "Table", "code_text", "decode_text", "map_headers", "read_table", "spreadsheet_response", "to_csv", "to_xlsx",
-    "write_csv", "write_sheets",
+    "Table", "code_text", "decode_text", "map_headers", "named_one", "read_table", "spreadsheet_response", "to_csv",
+    "to_xlsx", "write_csv", "write_sheets",
 ]

@@ -100,6 +100,22 @@ def code_text(text: str) -> str:
     return text
 
 
+def named_one(reference: str, by_code: dict, by_name: dict[str, list], *, several: str, missing: str,
+              code: str | None = None):
+    """What a cell names, by its code (`code`, else the cell as written) or else by a name only one has; or
+    the message saying why there is none: `several` (with %(name)s) when the name is shared, `missing`
+    (with %(ref)s) when nothing has that code or name."""
+    found = by_code.get(reference if code is None else code)
+    if found is not None:
+        return found
+    named = by_name.get(reference, [])
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        return several % {"name": reference}
+    return missing % {"ref": reference}
+
+
 @dataclass
 class ImportReport:
     """What an import did, or why it did nothing: every problem with its line and column."""

@@ -56,6 +56,7 @@ from core.spreadsheets import (
     Table,
     code_text,
     map_headers,
+    named_one,
     write_sheets,
 )
 from gov_services.catalogue.cells import (
@@ -211,16 +212,9 @@ def _department(reference: str, by_code: dict, by_name: dict):
     """The department for a cell, or a message saying why there is none."""
     if not reference:
         return _("The department is missing.")
-    found = by_code.get(reference.lower())
-    if found is not None:
-        return found
-    named = by_name.get(reference, [])
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        return _("Several departments in this county are called “%(name)s”; use the department code.") \
-            % {"name": reference}
-    return _("No department with the code or name “%(ref)s” in this county.") % {"ref": reference}
+    return named_one(reference, by_code, by_name, code=reference.lower(),
+                     several=_("Several departments in this county are called “%(name)s”; use the department code."),
+                     missing=_("No department with the code or name “%(ref)s” in this county."))
 
 
 # ---------------------------------------------------------------------------------------------
