@@ -17,15 +17,20 @@ def offer_token(offer) -> str:
     return signing.dumps([offer.pk, offer.nonce], salt=_OFFER_SALT)
 
 
-def offer_from_token(token: str) -> tuple[int, str] | None:
-    """(offer id, nonce), or None for a link that is forged, altered or too old."""
+def _id_and_nonce(token: str, *, salt: str, max_age: int | None = None) -> tuple[int, str] | None:
+    """(row id, nonce) that a link signed with `salt` carries, or None for one forged, altered or too old."""
     try:
-        value = signing.loads(token, salt=_OFFER_SALT, max_age=LINK_MAX_AGE)
+        value = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
         return None
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
         return None
     return value[0], value[1]
+
+
+def offer_from_token(token: str) -> tuple[int, str] | None:
+    """(offer id, nonce), or None for a link that is forged, altered or too old."""
+    return _id_and_nonce(token, salt=_OFFER_SALT, max_age=LINK_MAX_AGE)
 
 
 _RATE_SALT = "care.rate"
@@ -37,13 +42,7 @@ def rate_token(call) -> str:
 
 
 def call_from_rate_token(token: str) -> tuple[int, str] | None:
-    try:
-        value = signing.loads(token, salt=_RATE_SALT, max_age=RATE_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
-        return None
-    return value[0], value[1]
+    return _id_and_nonce(token, salt=_RATE_SALT, max_age=RATE_MAX_AGE)
 
 
 RATE_MAX_AGE = 14 * 24 * 3600
@@ -58,11 +57,5 @@ def help_token(resident) -> str:
 
 
 def resident_from_help_token(token: str) -> tuple[int, str] | None:
-    try:
-        value = signing.loads(token, salt=_HELP_SALT)
-    except signing.BadSignature:
-        return None
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)
-            and value[1]):
-        return None
-    return value[0], value[1]
+    found = _id_and_nonce(token, salt=_HELP_SALT)
+    return found if found is not None and found[1] else None  # a resident without a nonce has no button
