@@ -98,6 +98,23 @@ def test_migrations_check_passes_on_a_migrated_database():
     assert health_run([MigrationsApplied()])[0].ok
 
 
+def test_a_migration_missing_from_the_database_is_found_though_the_last_probe_found_none(monkeypatch):
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    import core.health
+
+    assert health_run([MigrationsApplied()])[0].ok
+    with monkeypatch.context() as patched:  # the rows are as the last probe saw them: the files are not read
+        patched.setattr(core.health, "MigrationExecutor", None)
+        assert health_run([MigrationsApplied()])[0].ok
+    app, newest = next(node for node in MigrationLoader(None).graph.leaf_nodes() if node[0] == "gov_services")
+    MigrationRecorder(connection).record_unapplied(app, newest)  # an upgrade half done
+    outcome = health_run([MigrationsApplied()])[0]
+    assert outcome.level == "error" and f"gov_services.{newest}" in outcome.message
+
+
 def test_a_signing_key_that_no_longer_opens_is_a_warning(department, settings):
     from gov_services.certificates.services.setup import active_signing_key, forget_opened_keys
 
