@@ -227,9 +227,11 @@ def _on_curve(public_raw: bytes) -> bool:
 
 
 def _gmssl(public_raw: bytes = b"", private: int | None = None) -> gmssl_sm2.CryptSM2:
-    # Hex x ‖ y without the 04 (gmssl's lstrip("04") would eat a leading 0 or 4 of x).
-    return gmssl_sm2.CryptSM2(private_key=f"{private:064x}" if private is not None else "",
-                              public_key=public_raw[1:].hex() if public_raw else "00" * 64)
+    crypt = gmssl_sm2.CryptSM2(private_key=f"{private:064x}" if private is not None else "", public_key="")
+    # Hex x ‖ y, set after the constructor: it strips "04" with lstrip("04"), which also eats the leading 0s
+    # and 4s of an x that itself starts with 04 (one key in 256) and then verifies nothing.
+    crypt.public_key = public_raw[1:].hex() if public_raw else "00" * 64
+    return crypt
 
 
 class Sm2PrivateKey:
