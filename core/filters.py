@@ -80,3 +80,16 @@ class MonthFilter(django_filters.ChoiceFilter):
     """A month picked from a list; the FilterSet sets the choices and says how a month narrows (`method`)."""
 
     field_class = MonthChoiceField
+
+
+class CheckboxField(forms.BooleanField):
+    """A checkbox whose unticked state is "not given" (None), not False."""
+
+    def to_python(self, value):
+        return super().to_python(value) or None
+
+
+class CheckboxFilter(django_filters.Filter):
+    """A ticked checkbox narrows (`method`, or `field_name` = True); an unticked one leaves the list."""
+
+    field_class = CheckboxField
