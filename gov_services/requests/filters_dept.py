@@ -107,6 +107,17 @@ class CategoryFilter(django_filters.ChoiceFilter):
         return qs.filter(category_q(value)) if value else qs
 
 
+class TownshipFilter(django_filters.ChoiceFilter):
+    """Requests whose place lies in one of the townships offered (`offer`, the user's)."""
+
+    def offer(self, townships) -> None:
+        self.townships = {str(region.pk): region for region in townships}
+        self.extra["choices"] = [(pk, region.name) for pk, region in self.townships.items()]
+
+    def filter(self, qs, value):
+        return qs.filter(place_q(self.townships[value].path, ServiceRequest.PLACE)) if value else qs
+
+
 class CountyRequestFilter(ListFilter):
     q = django_filters.CharFilter(label=_("Tracking code or applicant"), max_length=50,
                                   method=lambda queryset, name, value: requests_matching(queryset, value))
@@ -117,8 +128,7 @@ class CountyRequestFilter(ListFilter):
     category = CategoryFilter(label=_("Category"), empty_label=_("Any category"))
     department = django_filters.ChoiceFilter(label=_("Department"), field_name="department_id",
                                              empty_label=_("All departments"))
-    township = django_filters.ChoiceFilter(label=_("Township"), method="filter_township",
-                                           empty_label=_("All townships"))
+    township = TownshipFilter(label=_("Township"), empty_label=_("All townships"))
     station = django_filters.ChoiceFilter(label=_("Station"), field_name="station_id", empty_label=_("All stations"))
     date_from, date_to = day_range_filters("submitted_at", from_label=_("Submitted from"),
                                            to_label=_("Submitted until"))
@@ -131,10 +141,6 @@ class CountyRequestFilter(ListFilter):
     def __init__(self, *args, departments=(), townships=(), stations=(), **kwargs):
         """`departments`, `stations`: (pk, name) in the admin's region; `townships`: its township Regions."""
         super().__init__(*args, **kwargs)
-        self.townships = {str(region.pk): region for region in townships}
         self.filters["department"].extra["choices"] = [(str(pk), name) for pk, name in departments]
-        self.filters["township"].extra["choices"] = [(pk, region.name) for pk, region in self.townships.items()]
+        self.filters["township"].offer(townships)
         self.filters["station"].extra["choices"] = [(str(pk), name) for pk, name in stations]
-
-    def filter_township(self, queryset, name, value):
-        return queryset.filter(place_q(self.townships[value].path, ServiceRequest.PLACE))
