@@ -15,6 +15,10 @@ from core.filters import ListFilter, MonthFilter
 from core.timeutil import day_bounds, last_full_month, month_choices
 
 
+def _reference(queryset, name, value):
+    return queryset.filter(reference=value.upper())
+
+
 def _on_day(queryset, name, value):
     start, end = day_bounds(value)
     return queryset.filter(created_at__gte=start, created_at__lt=end)
@@ -25,13 +29,14 @@ class TransactionFilter(ListFilter):
     and a status."""
 
     reference = django_filters.CharFilter(
-        label=_("Reference"), max_length=20, method=lambda queryset, name, value: queryset.filter(reference=value.upper()),
+        label=_("Reference"), max_length=20, method=_reference,
         widget=forms.TextInput(attrs={"class": "cz-mono", "autocomplete": "off", "placeholder": "AG…"}))
     on = django_filters.DateFilter(label=_("Day"), method=_on_day, widget=forms.DateInput(attrs={"type": "date"}))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CounterTransaction.Status.choices,
                                          empty_label=_("All statuses"))
 
     def filter_queryset(self, queryset):
+        # A slip's reference finds its transaction whatever the day and status.
         return self.narrow(queryset, leave_out=("on", "status") if self.cleaned().get("reference") else ())
 
 
