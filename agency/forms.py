@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from agency.models import CommissionStatement, CounterTransaction, DailyCashClose, FloatTopUpRequest, Provider
+from agency.models import CounterTransaction, Provider
 from core.money import YuanField, format_yuan
 from core.timeutil import last_full_month, month_choices, parse_month
 
@@ -86,26 +86,6 @@ class ReceiptPrintForm(KeyedForm):
     format = forms.ChoiceField(choices=[("html", "HTML"), ("pdf", "PDF")], initial="html", widget=forms.HiddenInput)
 
 
-class TransactionFilterForm(forms.Form):
-    """The transactions page's filters (GET): a reference (from a resident's slip), or a day and a status.
-    Bad values are ignored."""
-
-    reference = forms.CharField(label=_("Reference"), required=False, max_length=20,
-                                widget=forms.TextInput(attrs={"class": "cz-mono", "autocomplete": "off",
-                                                              "placeholder": "AG…"}))
-    on = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *CounterTransaction.Status.choices])
-
-    def filters(self) -> dict:
-        self.is_valid()
-        data = self.cleaned_data
-        reference = (data.get("reference") or "").strip().upper()
-        if reference:  # a slip's reference finds its transaction whatever the day
-            return {"reference": reference}
-        return {"on": data.get("on"), "status": data.get("status") or None}
-
-
 # --- Floats ---------------------------------------------------------------------------------
 
 class TopUpRequestForm(KeyedForm):
@@ -128,15 +108,6 @@ class ThresholdForm(forms.Form):
     low_threshold = YuanField(label=_("Warn below (yuan)"), min_fen=0)
 
 
-class TopUpFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *FloatTopUpRequest.Status.choices])
-
-    def filters(self) -> dict:
-        self.is_valid()
-        return {"status": self.cleaned_data.get("status") or None}
-
-
 # --- Daily close ------------------------------------------------------------------------------
 
 class CashCloseForm(KeyedForm):
@@ -145,15 +116,6 @@ class CashCloseForm(KeyedForm):
         label=_("Explanation of any difference"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when the count differs from what the ledger expects; the township admin reviews it."))
-
-
-class CloseFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *DailyCashClose.Status.choices])
-
-    def filters(self) -> dict:
-        self.is_valid()
-        return {"status": self.cleaned_data.get("status") or None}
 
 
 # --- Statements -------------------------------------------------------------------------------
@@ -167,22 +129,6 @@ class StatementGenerateForm(forms.Form):
 
     def clean_month(self) -> datetime.date:
         return parse_month(self.cleaned_data["month"])
-
-
-class StatementFilterForm(forms.Form):
-    month = forms.ChoiceField(label=_("Month"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *CommissionStatement.Status.choices])
-
-    def __init__(self, *args, today: datetime.date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [("", _("All months")), *month_choices(last_full_month(today), STATEMENT_MONTHS)]
-
-    def filters(self) -> dict:
-        self.is_valid()
-        data = self.cleaned_data
-        return {"month": parse_month(data["month"]) if data.get("month") else None,
-                "status": data.get("status") or None}
 
 
 class MarkPaidForm(forms.Form):

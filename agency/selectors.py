@@ -63,12 +63,10 @@ def plan_version_list(*, plan_id: int) -> QuerySet[CommissionPlanVersion]:
 
 # --- counter transactions -----------------------------------------------------------------------
 
-def counter_transaction_list(*, user, station_id: int | None = None, on: date | None = None,
-                             status: str | None = None, kind: str | None = None) -> QuerySet[CounterTransaction]:
+def counter_transaction_list(*, user, station_id: int | None = None, status: str | None = None,
+                             kind: str | None = None) -> QuerySet[CounterTransaction]:
+    """The transactions in scope, newest first (the till's list narrows them further: filters.TransactionFilter)."""
     txs = _station_rows(CounterTransaction.objects.all(), user=user, status=status, station_id=station_id)
-    if on:
-        start, end = day_bounds(on)
-        txs = txs.filter(created_at__gte=start, created_at__lt=end)
     if kind:
         txs = txs.filter(kind=kind)
     return txs.select_related("product__provider", "station", "created_by").order_by("-created_at", "-pk")
@@ -191,11 +189,9 @@ def daily_cash_close_for(*, station: Station, on: date | None = None) -> DailyCa
 
 # --- statements ---------------------------------------------------------------------------------
 
-def commission_statement_list(*, user, month: date | None = None, status: str | None = None,
+def commission_statement_list(*, user, status: str | None = None,
                               station_id: int | None = None) -> QuerySet[CommissionStatement]:
     statements = _station_rows(CommissionStatement.objects.all(), user=user, status=status, station_id=station_id)
-    if month:
-        statements = statements.filter(month=month.replace(day=1))
     return statements.select_related("station", "generated_by", "approved_by", "paid_by").order_by(
         "-month", "station__code")
 

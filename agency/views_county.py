@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, View
 
 from agency import selectors, services
-from agency.forms import CloseFilterForm, DecisionForm, ThresholdForm, TopUpFilterForm
+from agency.filters import StatusFilter
+from agency.forms import DecisionForm, ThresholdForm
 from agency.models import DailyCashClose, FloatTopUpRequest
 from agency.views_common import BackOfficeMixin, CountyOfficeMixin, error_text
 from stations.scope import scope_for
@@ -94,11 +95,13 @@ class FloatAdminView(BackOfficeMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        filter_form = TopUpFilterForm(with_default(self.request.GET, status=FloatTopUpRequest.Status.REQUESTED))
-        top_ups = selectors.float_top_up_request_list(user=user, **filter_form.filters())
+        search = StatusFilter(with_default(self.request.GET, status=FloatTopUpRequest.Status.REQUESTED),
+                              queryset=selectors.float_top_up_request_list(user=user),
+                              statuses=FloatTopUpRequest.Status.choices)
+        top_ups = search.qs
         wallets = list(context["wallets"])
         low_count = sum(w.is_low for w in selectors.float_wallet_list(user=user))  # every page's, not this one's
-        return {**context, "region": self.region, "wallets": wallets, "filter_form": filter_form,
+        return {**context, "region": self.region, "wallets": wallets, "filter_form": search.form,
                 "low_only": bool(self.request.GET.get("low")),
                 "top_ups": list(top_ups[:LIST_PAGE_SIZE]), "low_count": low_count,
                 "may_decide": scope_for(user).is_county_admin,
@@ -150,19 +153,20 @@ class CloseAdminView(BackOfficeMixin, ListView):
     context_object_name = "closes"
     paginate_by = LIST_PAGE_SIZE
 
-    def get_filter_form(self) -> CloseFilterForm:
-        if not hasattr(self, "filter_form"):
-            self.filter_form = CloseFilterForm(with_default(self.request.GET,
-                                                            status=DailyCashClose.Status.AWAITING_APPROVAL))
-        return self.filter_form
+    def get_filter(self) -> StatusFilter:
+        if not hasattr(self, "search"):
+            self.search = StatusFilter(with_default(self.request.GET, status=DailyCashClose.Status.AWAITING_APPROVAL),
+                                       queryset=selectors.daily_cash_close_list(user=self.request.user),
+                                       statuses=DailyCashClose.Status.choices)
+        return self.search
 
     def get_queryset(self):
-        return selectors.daily_cash_close_list(user=self.request.user, **self.get_filter_form().filters())
+        return self.get_filter().qs
 
     def get_context_data(self, **kwargs):
         waiting = selectors.daily_cash_close_list(user=self.request.user,
                                                   status=DailyCashClose.Status.AWAITING_APPROVAL).count()
-        return super().get_context_data(region=self.region, filter_form=self.get_filter_form(), waiting=waiting,
+        return super().get_context_data(region=self.region, filter_form=self.get_filter().form, waiting=waiting,
                                         may_decide=scope_for(self.request.user).is_county_staff,
                                         **kwargs)
 

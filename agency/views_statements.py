@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import ListView, View
 
 from agency import selectors, services
-from agency.forms import MarkPaidForm, StatementFilterForm, StatementGenerateForm
+from agency.filters import StatementFilter
+from agency.forms import MarkPaidForm, StatementGenerateForm
 from agency.models import CommissionStatement
 from agency.views_common import (
     FIELD_OF_SERVICE_KEY,
@@ -50,23 +51,29 @@ class StatementAdminListView(BackOfficeMixin, ListView):
     context_object_name = "statements"
     paginate_by = LIST_PAGE_SIZE
 
-    def get_filter_form(self) -> StatementFilterForm:
-        if not hasattr(self, "filter_form"):
-            self.filter_form = StatementFilterForm(self.request.GET, today=timezone.localdate())
-        return self.filter_form
+    def get_filter(self) -> StatementFilter:
+        if not hasattr(self, "search"):
+            self.search = statement_filter(self.request)
+        return self.search
 
     def get_queryset(self):
-        return selectors.commission_statement_list(user=self.request.user, **self.get_filter_form().filters())
+        return self.get_filter().qs
 
     def get_context_data(self, **kwargs):
         statements = self.get_queryset()
         totals = {f: sum(getattr(s, f) for s in statements) for f in ("gross_fen", "clawback_fen", "tax_fen", "net_fen")}
-        filters = self.get_filter_form().filters()
+        search = self.get_filter()
         return super().get_context_data(
-            workspace="county", region=self.region, filter_form=self.get_filter_form(), totals=totals,
-            export_month=filters["month"],
+            workspace="county", region=self.region, filter_form=search.form, totals=totals,
+            export_month=search.cleaned().get("month"),
             generate_form=StatementGenerateForm(today=timezone.localdate()),
             may_generate=scope_for(self.request.user).is_county_admin, **kwargs)
+
+
+def statement_filter(request) -> StatementFilter:
+    """The statements in the admin's region with the query string's filters (the list's and its CSV's)."""
+    return StatementFilter(request.GET, queryset=selectors.commission_statement_list(user=request.user),
+                           today=timezone.localdate())
 
 
 class StatementGenerateView(CountyOfficeMixin, View):
@@ -262,11 +269,11 @@ class StatementMonthCsvView(BackOfficeMixin, View):
     """Every statement of a month in the admin's region, one row per station."""
 
     def get(self, request):
-        filters = StatementFilterForm(request.GET, today=timezone.localdate()).filters()
-        statements = selectors.commission_statement_list(user=request.user, **filters)
+        search = statement_filter(request)
+        statements, month = search.qs, search.cleaned().get("month")
         rows = [[_("Station code"), _("Station"), _("Month"), _("Status"), *[str(h) for h in AMOUNT_HEADERS],
                  _("Customer fees (yuan)"), _("Bank payment reference")]]
         rows += [[s.station.code, s.station.name, f"{s.month:%Y-%m}", s.get_status_display(), *_amounts(s),
                   yuan_plain(s.fees_fen), s.payment_reference] for s in statements]
-        period = f"{filters['month']:%Y-%m}" if filters["month"] else "all"
+        period = f"{month:%Y-%m}" if month else "all"
         return spreadsheet_response(write_csv(rows), fmt="csv", filename=f"commission-statements-{period}.csv")

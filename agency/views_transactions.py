@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, View
 
 from agency import selectors, services
-from agency.forms import ReceiptPrintForm, ReverseForm, TransactionFilterForm
+from agency.filters import TransactionFilter
+from agency.forms import ReceiptPrintForm, ReverseForm
 from agency.models import CounterTransaction, Product
 from agency.receipts import (
     PRINTABLE,
@@ -60,22 +61,19 @@ class TransactionListView(TillAccessMixin, ListView):
     context_object_name = "transactions"
     paginate_by = TRANSACTIONS_PAGE_SIZE
 
-    def get_filter_form(self) -> TransactionFilterForm:
-        if not hasattr(self, "filter_form"):
+    def get_filter(self) -> TransactionFilter:
+        if not hasattr(self, "search"):
             data = self.request.GET.copy()
             data.setdefault("on", timezone.localdate().isoformat())
-            self.filter_form = TransactionFilterForm(data)
-        return self.filter_form
+            self.search = TransactionFilter(data, queryset=selectors.counter_transaction_list(
+                user=self.request.user, station_id=self.station.pk))
+        return self.search
 
     def get_queryset(self):
-        filters = self.get_filter_form().filters()
-        reference = filters.pop("reference", None)
-        transactions = selectors.counter_transaction_list(user=self.request.user, station_id=self.station.pk,
-                                                          **filters)
-        return transactions.filter(reference=reference) if reference else transactions
+        return self.get_filter().qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(station=self.station, filter_form=self.get_filter_form(), **kwargs)
+        return super().get_context_data(station=self.station, filter_form=self.get_filter().form, **kwargs)
 
 
 class TransactionMixin(TillAccessMixin):

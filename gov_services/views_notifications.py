@@ -17,18 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
-from core.forms import DateRangeCheck
 from core.http import safe_next
 from core.models import SmsOutboxMessage, SmsTemplate
 from core.sms import (
     sms_gateway_is_real,
-    sms_outbox_list,
     sms_outbox_purposes,
     sms_outbox_retry,
     sms_purpose,
     sms_render,
     sms_template_save,
 )
+from gov_services.filters_notifications import SmsOutboxFilter
 from gov_services.notifications import (
     access_sms_outbox_message_by_id,
     access_sms_template_county_by_id,
@@ -47,49 +46,23 @@ STATUS_CSS = {Status.QUEUED: "cz-rstatus--returned", Status.SENT: "cz-rstatus--c
               Status.FAILED: "cz-rstatus--rejected", Status.REFUSED: "cz-rstatus--rejected"}
 
 
-class SmsOutboxFilterForm(DateRangeCheck, forms.Form):
-    """The filter bar (GET). A value that does not parse is shown beside its field and ignored."""
-
-    q = forms.CharField(label=gettext_lazy("Mobile number or tracking code"), required=False, max_length=30)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
-                               choices=[("", gettext_lazy("Any status")), *Status.choices])
-    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), required=False)
-    date_from = forms.DateField(label=gettext_lazy("Queued from"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("Queued until"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, purposes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [("", _("Any purpose")), *((p, purpose_label(p)) for p in purposes)]
-
-    def filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in (None, "")}
-
-
 class SmsOutboxListView(CountyStaffMixin, View):
     template_name = "gov_services/notifications/sms_outbox_list.html"
 
     def get(self, request):
         in_scope = sms_outbox_in_scope(user=request.user)
-        form = SmsOutboxFilterForm(request.GET or None, purposes=sms_outbox_purposes(rows=in_scope))
-        filters = form.filters()
-        rows = sms_outbox_list(rows=in_scope, purpose=filters.get("purpose"), date_from=filters.get("date_from"),
-                               date_to=filters.get("date_to"), query=filters.get("q"))
-        by_status = dict(rows.order_by().values_list("status").annotate(n=Count("pk")))
-        if filters.get("status"):
-            rows = rows.filter(status=filters["status"])
+        purposes = [(p, purpose_label(p)) for p in sms_outbox_purposes(rows=in_scope)]
+        search = SmsOutboxFilter(request.GET or None, queryset=in_scope, purposes=purposes)
+        by_status = dict(search.qs_without("status").order_by().values_list("status").annotate(n=Count("pk")))
+        rows = search.qs
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         for message in page.object_list:
             message.purpose_label = purpose_label(message.purpose)
             message.status_css = STATUS_CSS[message.status]
         return TemplateResponse(request, self.template_name, {
-            "form": form,
-            "filtered": bool(filters),
-            "status": filters.get("status", ""),
+            "form": search.form,
+            "filtered": search.filtered,
+            "status": search.cleaned().get("status") or "",
             "status_counts": [{"value": value, "label": label, "count": by_status.get(value, 0),
                                "css": STATUS_CSS[value]}
                               for value, label in Status.choices],

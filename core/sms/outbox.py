@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from core.audit import audit_event_record
 from core.handoff import hand_off
 from core.models import SmsOutboxMessage
-from core.queries import narrowed
 from core.sms.backends import SmsLimitError, SmsRejectedError, SmsTransientError, get_backend
 from core.sms.delivery import (
     SMS_CLAIM_LEASE,
@@ -330,17 +329,6 @@ def sms_outbox_redispatch(*, older_than_minutes: int = 10) -> int:
     return len(stale)
 
 # --- reads for the outbox screen (who may see it is the caller's business: pass `rows` in scope) ----
-
-
-def sms_outbox_list(*, rows=None, status: str | None = None, purpose: str | None = None, date_from=None,
-                    date_to=None, query: str | None = None):
-    """Outbox rows (`rows`, or all), newest first, narrowed by the filters given (dates are local days)."""
-    rows = narrowed(SmsOutboxMessage.objects.all() if rows is None else rows, status=status, purpose=purpose,
-                    created_at__date__gte=date_from, created_at__date__lte=date_to)
-    if query:
-        query = query.strip().replace("-", "").upper()
-        rows = rows.filter(Q(phone__startswith=query) | Q(reference__startswith=query))
-    return rows
 
 
 def sms_outbox_purposes(*, rows=None) -> list[str]:

@@ -9,15 +9,13 @@ an empty name gets the service's own message, once.
 
 import base64
 import binascii
-import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.timeutil import month_choices, parse_month
 from core.validators import id_number_input_attrs, mobile_input_attrs
-from gov_services.models import RequiredMaterial, ServiceItem, ServiceRequest
+from gov_services.models import RequiredMaterial, ServiceRequest
 
 Consent = ServiceRequest.Consent
 
@@ -25,7 +23,6 @@ Consent = ServiceRequest.Consent
 # they cannot come to the pad's side or prefer it), or a witness when they can do neither.
 COUNTER_CONSENTS = (Consent.SIGNATURE, Consent.SMS_CODE, Consent.WITNESSED)
 SIGNATURE_DATA_URL_PREFIX = "data:image/png;base64,"
-LEDGER_MONTHS = 36  # the month filter offers this month and the 35 before it
 OTHER_FILES = "material-other"
 
 
@@ -33,31 +30,6 @@ class ItemSearchForm(forms.Form):
     q = forms.CharField(label=_("Service name, code or pinyin initials"), required=False, max_length=50,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
                                                       "placeholder": _("e.g. 户籍证明, hjzm or LT-GAJ-01")}))
-
-
-class LedgerFilterForm(forms.Form):
-    """The ledger's filters (GET). An unknown value is reported beside its filter and ignored."""
-
-    month = forms.ChoiceField(label=_("Month"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All statuses")), *ServiceRequest.Status.choices])
-
-    def __init__(self, *args, today: datetime.date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [("", _("All months")), *month_choices(today, LEDGER_MONTHS)]
-        self.fields["category"].choices = [
-            ("", _("All categories")),
-            (_("Applications"), ServiceItem.Category.choices),
-            (_("Appeals"), ServiceRequest.AppealCategory.choices),
-        ]
-
-    def filters(self) -> dict:
-        """Keyword arguments for station_ledger: month (a date), category, status; None when not set."""
-        self.is_valid()  # fields with errors are left out of cleaned_data
-        data = self.cleaned_data
-        month = parse_month(data["month"]) if data.get("month") else None
-        return {"month": month, "category": data.get("category") or None, "status": data.get("status") or None}
 
 
 class SignatureField(forms.CharField):

@@ -1,8 +1,8 @@
-"""Forms of the department queue and the admins' request list.
+"""Forms of the department's request page.
 
 RequestActionForm is the note / department / officer form beside each action on a request's page
-(one form per action, the fields that action takes); CountyRequestFilterForm is the admins' filter
-bar. Both only parse input: who may do what is the services' business.
+(one form per action, the fields that action takes). It only parses input: who may do what is the
+services' business. The queue's and the admins' list filters are FilterSets (filters_dept.py).
 """
 
 from dataclasses import dataclass
@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateRangeCheck
-from gov_services.models import ServiceItem, ServiceRequest
 from gov_services.requests.workflow import Action
 
 
@@ -108,45 +106,3 @@ class RequestActionForm(forms.Form):
     @property
     def label(self) -> str:
         return Action(self.action_name).label
-
-
-def _category_choices():
-    return [
-        ("", _("Any category")),
-        (_("Applications"), ServiceItem.Category.choices),
-        (_("Appeals"), ServiceRequest.AppealCategory.choices),
-    ]
-
-
-class CountyRequestFilterForm(DateRangeCheck, forms.Form):
-    """The filter bar of /county/requests/ (GET). A value that does not parse is reported beside its
-    field and ignored; the other filters still apply."""
-
-    q = forms.CharField(label=_("Tracking code or applicant"), required=False, max_length=50)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status")), *ServiceRequest.Status.choices])
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("Applications and appeals")), *ServiceRequest.Kind.choices])
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=_category_choices)
-    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
-    township = forms.TypedChoiceField(label=_("Township"), required=False, coerce=int, empty_value=None)
-    station = forms.TypedChoiceField(label=_("Station"), required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label=_("Submitted from"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Submitted until"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def __init__(self, *args, departments=(), townships=(), stations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("All departments")), *departments]
-        self.fields["township"].choices = [("", _("All townships")), *townships]
-        self.fields["station"].choices = [("", _("All stations")), *stations]
-
-    def filters(self) -> dict:
-        """The filters that parsed (a form with errors still filters by its valid fields)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in getattr(self, "cleaned_data", {}).items()
-                if value not in (None, "", False)}

@@ -32,7 +32,8 @@ from gov_services.requests.display import (
     timeline_rows,
     with_row_display,
 )
-from gov_services.requests.forms_counter import LedgerFilterForm, ScanUploadForm, SupplementForm
+from gov_services.requests.filters_counter import LedgerFilter
+from gov_services.requests.forms_counter import ScanUploadForm, SupplementForm
 from gov_services.requests.ledger_export import ledger_sheet
 from gov_services.requests.selectors.requests import attachment_for_download, station_ledger
 from gov_services.requests.services import MAX_ATTACHMENT_BYTES, service_request_resubmit
@@ -60,30 +61,36 @@ class CounterRequestListView(CounterAccessMixin, ListView):
     context_object_name = "service_requests"
     paginate_by = LEDGER_PAGE_SIZE
 
-    def get_filter_form(self) -> LedgerFilterForm:
-        if not hasattr(self, "filter_form"):
-            self.filter_form = LedgerFilterForm(self.request.GET, today=timezone.localdate())
-        return self.filter_form
+    def get_filter(self) -> LedgerFilter:
+        if not hasattr(self, "search"):
+            self.search = ledger_filter(self.request, station=self.station)
+        return self.search
 
     def get_queryset(self):
-        return station_ledger(user=self.request.user, **self.get_filter_form().filters()).filter(station=self.station)
+        return self.get_filter().qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = with_row_display(context["service_requests"])
-        filters = self.get_filter_form().filters()
-        return {**context, "service_requests": rows, "station": self.station, "filter_form": self.get_filter_form(),
-                "filtered": any(filters.values())}
+        search = self.get_filter()
+        return {**context, "service_requests": rows, "station": self.station, "filter_form": search.form,
+                "filtered": search.filtered}
+
+
+def ledger_filter(request, *, station) -> LedgerFilter:
+    """The ledger of `station` with the query string's filters (the page's and its export's)."""
+    return LedgerFilter(request.GET, queryset=station_ledger(user=request.user).filter(station=station),
+                        today=timezone.localdate())
 
 
 class CounterRequestExportView(CounterAccessMixin, View):
     """The ledger with the page's filters (all pages) as an XLSX file."""
 
     def get(self, request):
-        filters = LedgerFilterForm(request.GET, today=timezone.localdate()).filters()
-        rows = station_ledger(user=request.user, **filters).filter(station=self.station)
-        period = f"{filters['month']:%Y%m}" if filters["month"] else f"{timezone.localdate():%Y%m%d}"
-        return spreadsheet_response([ledger_sheet(rows, title=_("Service ledger"))], fmt="xlsx",
+        search = ledger_filter(request, station=self.station)
+        month = search.cleaned().get("month")
+        period = f"{month:%Y%m}" if month else f"{timezone.localdate():%Y%m%d}"
+        return spreadsheet_response([ledger_sheet(search.qs, title=_("Service ledger"))], fmt="xlsx",
                                     filename=f"ledger-{self.station.code}-{period}.xlsx")
 
 

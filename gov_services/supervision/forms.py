@@ -1,5 +1,6 @@
-"""Forms of the supervision screens: board filters, the outcome of an escalation, the county's settings
-and escalation steps, the assessment month."""
+"""Forms of the supervision screens: the follow-ups' choice, the outcome of an escalation, the county's
+settings and escalation steps, the assessment month. The board's and the escalations' filters are
+FilterSets (filters.py)."""
 
 import datetime
 import uuid
@@ -9,41 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.timeutil import month_start, parse_month
-from gov_services.models import Card, Escalation, EscalationStep, FollowUpCallback, SupervisionSettings
+from gov_services.models import Card, EscalationStep, FollowUpCallback, SupervisionSettings
 
 _NUMBER = {"class": "cz-input", "inputmode": "numeric"}
-
-
-class BoardFilterForm(forms.Form):
-    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
-    township = forms.TypedChoiceField(label=_("Township"), required=False, coerce=int, empty_value=None)
-    card = forms.ChoiceField(label=_("Card"), required=False,
-                             choices=[("", _("Yellow or red")), *Card.choices])
-
-    def __init__(self, *args, departments, townships, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", _("All departments")), *departments]
-        self.fields["township"].choices = [("", _("All townships")), *townships]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "cz-select"
-
-    def filters(self) -> dict:
-        """The valid filters; an invalid value (a stale link) is ignored rather than refused."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v}
-
-
-class EscalationFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status")), *Escalation.Status.choices])
-    tasks = forms.BooleanField(label=_("Only steps with a task"), required=False)
-
-    def filters(self) -> dict:
-        if not self.is_bound or not self.is_valid():
-            return {}
-        return self.cleaned_data
 
 
 class EscalationOutcomeForm(forms.Form):

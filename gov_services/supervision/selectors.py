@@ -199,15 +199,11 @@ def board_summary(*, user, county: Region) -> dict:
     }
 
 
-def board_request_list(*, user, county: Region | None = None, department_id: int | None = None,
-                       township: Region | None = None, card: str | None = None) -> QuerySet[ServiceRequest]:
+def board_request_list(*, user, county: Region | None = None, card: str | None = None) -> QuerySet[ServiceRequest]:
     """The drill-down: open requests in scope with a card (`card` narrows to one), soonest deadline first;
-    each row has `card` ("red"/"yellow"). `county` by default the user's own."""
+    each row has `card` ("red"/"yellow"). `county` by default the user's own; the page narrows it further
+    (filters.BoardFilter)."""
     requests = _open_in_scope(user=user, county=county).annotate(card=_card_annotation()).exclude(card="")
-    if department_id:
-        requests = requests.filter(department_id=department_id)
-    if township is not None:
-        requests = requests.filter(_in_region(township))
     if card in Card.values:
         requests = requests.filter(card=card)
     return (requests.select_related("item", "department", "station", "village", "assignee")
@@ -221,6 +217,10 @@ def board_townships(*, user, county: Region) -> QuerySet[Region]:
 
 # --- Escalations -------------------------------------------------------------------------------------
 
+# An escalation step that asks for something (a call, a talk), not only a notification.
+WITH_TASK = ~Q(task=EscalationStep.Task.NONE)
+
+
 def escalation_list(*, user, county: Region | None = None, status: str | None = None, tasks_only: bool = False,
                     department_id: int | None = None) -> QuerySet[Escalation]:
     """Escalations of requests in scope, newest first (the timeline); `tasks_only` leaves out the
@@ -231,7 +231,7 @@ def escalation_list(*, user, county: Region | None = None, status: str | None = 
     if status:
         escalations = escalations.filter(status=status)
     if tasks_only:
-        escalations = escalations.exclude(task=EscalationStep.Task.NONE)
+        escalations = escalations.filter(WITH_TASK)
     if department_id:
         escalations = escalations.filter(department_id=department_id)
     return (escalations.select_related("request", "request__item", "department", "responsible", "named_person",

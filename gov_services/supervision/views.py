@@ -29,10 +29,9 @@ from gov_services.requests.display import with_row_display
 from gov_services.selectors.calendar import work_calendar
 from gov_services.supervision import selectors
 from gov_services.supervision.department_assessment import department_assessment
+from gov_services.supervision.filters import BoardFilter, EscalationFilter
 from gov_services.supervision.forms import (
     AssessmentMonthForm,
-    BoardFilterForm,
-    EscalationFilterForm,
     EscalationOutcomeForm,
     EscalationStepForm,
     FollowUpCallbackForm,
@@ -87,19 +86,15 @@ class SupervisionRequestListView(SupervisionMixin, View):
 
     def get(self, request):
         user = request.user
-        townships = {t.pk: t for t in selectors.board_townships(user=user, county=self.county)}
         summary_departments = selectors.board_summary(user=user, county=self.county)["by_department"]
-        form = BoardFilterForm(request.GET or None, departments=[(r.key, r.name) for r in summary_departments],
-                               townships=[(pk, t.name) for pk, t in townships.items()])
-        filters = form.filters()
-        requests = selectors.board_request_list(user=user, county=self.county,
-                                                department_id=filters.get("department"),
-                                                township=townships.get(filters.get("township")),
-                                                card=filters.get("card"))
+        search = BoardFilter(request.GET or None, departments=[(r.key, r.name) for r in summary_departments],
+                             townships=selectors.board_townships(user=user, county=self.county),
+                             queryset=selectors.board_request_list(user=user, county=self.county))
+        requests = search.qs
         page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = with_row_display(page.object_list)
         return TemplateResponse(request, self.template_name, {
-            **self.base_context(), "form": form, "filtered": bool(filters), "page_obj": page,
+            **self.base_context(), "form": search.form, "filtered": search.filtered, "page_obj": page,
             "requests": page.object_list})
 
 
@@ -109,15 +104,14 @@ class EscalationListView(SupervisionMixin, View):
     template_name = "gov_services/supervision/escalation_list.html"
 
     def get(self, request):
-        form = EscalationFilterForm(request.GET or None)
-        filters = form.filters()
-        escalations = selectors.escalation_list(user=request.user, county=self.county,
-                                                status=filters.get("status") or None,
-                                                tasks_only=bool(filters.get("tasks")))
+        escalations = selectors.escalation_list(user=request.user, county=self.county)
+        search = EscalationFilter(request.GET or None, queryset=escalations)
+        if search.is_valid():
+            escalations = search.qs
         page = Paginator(escalations, PAGE_SIZE).get_page(request.GET.get("page"))
         return TemplateResponse(request, self.template_name, {
-            **self.base_context(), "form": form, "page_obj": page, "escalations": page.object_list,
-            "task_list": filters.get("status") == Escalation.Status.OPEN and filters.get("tasks")})
+            **self.base_context(), "form": search.form, "page_obj": page, "escalations": page.object_list,
+            "task_list": search.task_list})
 
 
 class EscalationDetailView(SupervisionMixin, View):

@@ -397,3 +397,16 @@ def test_id_numbers_and_bank_cards_are_masked_on_pages_and_slips(client, operato
     for url in (reverse("agency:till"), reverse("agency:transaction-detail", args=[tx.pk]), printed.url):
         content = client.get(url).content.decode()
         assert id_number not in content and "130225********031X" in content, url
+
+
+def test_a_day_that_does_not_parse_is_reported_in_chinese_and_the_status_still_applies(
+        client, operator, station, product, funded):
+    tx = paid(operator, station, product)
+    client.force_login(operator)
+    response = client.get(reverse("agency:transaction-list"), {"on": "tomorrow", "status": tx.status})
+    assert response.status_code == 200
+    assert response.context["filter_form"].errors["on"] == ["输入一个有效的日期。"]
+    assert list(response.context["transactions"]) == [tx]
+    assert 'value="tomorrow"' in response.content.decode()
+    other = "failed" if tx.status != "failed" else "succeeded"
+    assert not client.get(reverse("agency:transaction-list"), {"status": other}).context["transactions"]

@@ -287,3 +287,34 @@ def test_the_closes_list_shows_waiting_variances_unless_asked_for_every_close(cl
     assert list(client.get(reverse("agency:county-closes"), {"page": "1"}).context["closes"]) == [waiting]
     every = client.get(reverse("agency:county-closes"), {"status": ""}).context["closes"]
     assert set(every) == {waiting, balanced}
+
+
+def test_a_status_not_offered_is_reported_in_chinese_and_every_close_is_listed(client, operator, station,
+                                                                               county_admin):
+    sent_back = services.daily_cash_close_reject(actor=county_admin, close=close_with_variance(operator, station),
+                                                 note="请重新清点")
+    client.force_login(county_admin)
+    assert not client.get(reverse("agency:county-closes")).context["closes"]  # none waits for a decision
+    assert not client.get(reverse("agency:county-closes"), {"status": "balanced"}).context["closes"]
+    response = client.get(reverse("agency:county-closes"), {"status": "lost"})
+    assert response.status_code == 200
+    assert "不在可用的选项中" in response.context["filter_form"].errors["status"][0]
+    assert list(response.context["closes"]) == [sent_back]
+    floats = client.get(reverse("agency:county-floats"), {"status": "lost"})
+    assert floats.status_code == 200 and floats.context["filter_form"].errors["status"]
+
+
+def test_statements_filter_by_an_ended_month_and_a_month_not_offered_is_reported_in_chinese(
+        client, county_admin, station, last_month_paid):
+    statement = services.commission_statement_generate(actor=county_admin, station=station, month=last_month_paid)
+    client.force_login(county_admin)
+    page = client.get(reverse("agency:county-statements"), {"month": f"{last_month_paid:%Y-%m}"})
+    assert list(page.context["statements"]) == [statement] and page.context["export_month"] == last_month_paid
+    other = f"{last_month_paid.replace(year=last_month_paid.year - 1):%Y-%m}"
+    assert not client.get(reverse("agency:county-statements"), {"month": other}).context["statements"]
+    stale = client.get(reverse("agency:county-statements"), {"month": "1999-01", "status": "generated"})
+    assert stale.status_code == 200
+    assert "不在可用的选项中" in stale.context["filter_form"].errors["month"][0]
+    assert list(stale.context["statements"]) == [statement] and stale.context["export_month"] is None
+    month_csv = client.get(reverse("agency:statement-month-csv"), {"month": "1999-01"})
+    assert month_csv.status_code == 200 and "commission-statements-all.csv" in month_csv["Content-Disposition"]

@@ -99,3 +99,12 @@ def test_ledger_exports_the_filtered_rows_to_xlsx(operator_client, ledger):
     assert appeal[4] == "噪音扰民" and appeal[6] == ledger["now_appeal"].masked_id_number
     assert isinstance(appeal[1], datetime.datetime)
     assert all(row[6] and "********" in row[6] for row in rows)
+
+
+def test_a_month_not_offered_is_reported_in_chinese_and_the_other_filters_still_apply(operator_client, ledger):
+    response = operator_client.get(url("counter-ledger"), {"month": "1999-01", "status": "accepted"})
+    assert response.status_code == 200
+    assert "不在可用的选项中" in response.context["filter_form"].errors["month"][0]
+    assert {r.pk for r in response.context["service_requests"]} == {ledger["now_licence"].pk}
+    export = operator_client.get(url("counter-ledger-export"), {"month": "1999-01"})
+    assert export.status_code == 200 and "1999" not in export["Content-Disposition"]

@@ -163,6 +163,15 @@ def test_end_date_before_start_date_is_an_error(client, county_admin, world):
     assert "date_to" in response.context["form"].errors
 
 
+def test_a_bad_date_is_reported_in_chinese_and_what_was_typed_stays_in_the_form(client, county_admin, world):
+    client.force_login(county_admin)
+    response = client.get(LIST, {"date_from": "yesterday", "q": "王秀英"})
+    assert response.context["form"].errors["date_from"] == ["输入一个有效的日期。"]
+    page = response.content.decode()
+    assert 'value="yesterday"' in page and 'value="王秀英"' in page
+    assert set(response.context["requests"]) == {world["new_here"]}
+
+
 def test_township_filter_outside_the_admins_region_is_refused(client, township_admin, world, tree):
     client.force_login(township_admin)
     response = client.get(LIST, {"township": tree["townships"][1].pk})

@@ -94,6 +94,17 @@ def test_an_impossible_date_range_is_reported_beside_the_field(client, county_ad
     assert response.context["form"].errors["date_to"]
 
 
+def test_a_status_that_is_not_offered_is_reported_in_chinese_and_the_other_filters_still_apply(
+        client, county_admin, failed):
+    message(reference="CARDREF", purpose=notifications.CARD_RED, phone="13700000001")
+    client.force_login(county_admin)
+    response = client.get(LIST_URL, {"status": "lost", "q": "1370000"})
+    assert response.status_code == 200
+    assert "不在可用的选项中" in response.context["form"].errors["status"][0]
+    assert [m.reference for m in response.context["sms_messages"]] == ["CARDREF"]
+    assert 'value="1370000"' in response.content.decode()
+
+
 def test_the_list_is_a_fixed_number_of_queries(client, county_admin, django_assert_max_num_queries):
     for n in range(30):
         message(reference=f"REF{n}")

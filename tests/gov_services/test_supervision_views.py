@@ -79,6 +79,26 @@ def test_the_drill_down_filters_by_department_and_card(client, county_admin, car
     assert len(client.get(LIST, {"card": "yellow"}).context["requests"]) == 0
 
 
+def test_the_drill_down_filters_by_township_and_reports_a_stale_card_in_chinese(client, county_admin, carded, tree):
+    client.force_login(county_admin)
+    mine = client.get(LIST, {"township": tree["townships"][0].pk})
+    assert [r.pk for r in mine.context["requests"]] == [carded["mine"].pk] and mine.context["filtered"]
+    stale = client.get(LIST, {"card": "purple", "township": tree["townships"][1].pk})
+    assert stale.status_code == 200
+    assert "不在可用的选项中" in stale.context["form"].errors["card"][0]
+    assert [r.pk for r in stale.context["requests"]] == [carded["theirs"].pk]  # the township still applies
+
+
+def test_a_stale_escalation_status_is_reported_in_chinese_and_leaves_the_list_whole(client, county_admin, carded):
+    client.force_login(county_admin)
+    response = client.get(ESCALATIONS, {"status": "lost", "tasks": "on"})
+    assert response.status_code == 200
+    assert "不在可用的选项中" in response.context["form"].errors["status"][0]
+    assert len(response.context["escalations"]) == Escalation.objects.count()
+    assert not response.context["task_list"]
+    assert client.get(ESCALATIONS, {"status": "open", "tasks": "on"}).context["task_list"]
+
+
 def test_the_county_admin_records_a_call_from_the_task_list(client, county_admin, carded):
     client.force_login(county_admin)
     tasks = client.get(ESCALATIONS, {"status": "open", "tasks": "on"}).context["escalations"]

@@ -23,14 +23,13 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from core.queries import narrowed
-from core.timeutil import end_of_day, month_bounds, start_of_day
+from core.timeutil import month_bounds
 from gov_services.identifiers import is_valid_tracking_code, normalise_tracking_code
 from gov_services.models import Attachment, FollowUpCallback, Rating, RequestEvent, ServiceRequest
 from gov_services.requests.deadlines import add_working_days
 from gov_services.requests.workflow import CLOCK_RUNNING, OPEN_STATUSES, Action
 from gov_services.selectors.calendar import work_calendar
-from stations.models import Region
-from stations.scope import get_in_scope, place_q, scope_for
+from stations.scope import get_in_scope, scope_for
 
 QUEUE_BUCKETS = ("unassigned", "mine", "due_soon", "overdue", "all")
 # "Due soon" in the department queue: the deadline falls within this many working days.
@@ -44,33 +43,45 @@ def _visible(user) -> QuerySet[ServiceRequest]:
                                   department="department_id", owner="applicant_user_id")
 
 
+def overdue_q(now: datetime.datetime) -> Q:
+    """Requests whose clock runs and whose deadline has passed at `now`."""
+    return Q(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__lt=now)
+
+
+def category_q(category: str) -> Q:
+    """Requests of a category: an item's category, or an appeal's."""
+    return Q(item__category=category) | Q(appeal_category=category)
+
+
+def submitted_in_month_q(month: datetime.date) -> Q:
+    """Requests submitted in `month`'s month (any day of it; local time)."""
+    start, end = month_bounds(month)
+    return Q(submitted_at__gte=start, submitted_at__lt=end)
+
+
+def requests_matching(requests: QuerySet[ServiceRequest], query: str) -> QuerySet[ServiceRequest]:
+    """`requests` whose tracking code (however typed), applicant's name or phone, subject or item's name
+    match `query`; all of them for an empty one."""
+    text = (query or "").strip()
+    if not text:
+        return requests
+    matches = (Q(applicant_name__icontains=text) | Q(applicant_phone__contains=text)
+               | Q(subject__icontains=text) | Q(item__name__icontains=text))
+    if is_valid_tracking_code(text):
+        matches |= Q(tracking_code=normalise_tracking_code(text))
+    return requests.filter(matches)
+
+
 def service_request_list(*, user, status: str | None = None, department_id: int | None = None,
                          station_id: int | None = None, kind: str | None = None,
-                         query: str | None = None, township: Region | None = None, category: str | None = None,
-                         submitted_from: datetime.date | None = None, submitted_to: datetime.date | None = None,
-                         overdue: bool = False) -> QuerySet[ServiceRequest]:
-    """Requests in the user's scope, newest first; `query` matches the tracking code, the applicant's
-    name or phone, the subject or the item's name; `category` is an item or an appeal category; the
-    dates are local (Asia/Shanghai) days. One query when evaluated (and the scope's, once per request)."""
+                         query: str | None = None, overdue: bool = False) -> QuerySet[ServiceRequest]:
+    """Requests in the user's scope, newest first; `query` as `requests_matching`. One query when evaluated
+    (and the scope's, once per request). The admins' list narrows it further (filters_dept.CountyRequestFilter)."""
     requests = _visible(user)
-    if township is not None:
-        requests = requests.filter(place_q(township.path, ServiceRequest.PLACE))
-    if category:
-        requests = requests.filter(Q(item__category=category) | Q(appeal_category=category))
-    if submitted_from:
-        requests = requests.filter(submitted_at__gte=start_of_day(submitted_from))
-    if submitted_to:
-        requests = requests.filter(submitted_at__lte=end_of_day(submitted_to))
     if overdue:
-        requests = requests.filter(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__lt=timezone.now())
+        requests = requests.filter(overdue_q(timezone.now()))
     requests = narrowed(requests, status=status, department_id=department_id, station_id=station_id, kind=kind)
-    if query and query.strip():
-        text = query.strip()
-        matches = (Q(applicant_name__icontains=text) | Q(applicant_phone__contains=text)
-                   | Q(subject__icontains=text) | Q(item__name__icontains=text))
-        if is_valid_tracking_code(text):
-            matches |= Q(tracking_code=normalise_tracking_code(text))
-        requests = requests.filter(matches)
+    requests = requests_matching(requests, query)
     return requests.select_related(*_LIST_RELATED).order_by("-submitted_at", "-pk")
 
 
@@ -135,7 +146,7 @@ def department_queue(*, user, bucket: str) -> QuerySet[ServiceRequest]:
         requests = requests.filter(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__gte=now,
                                    due_at__lte=soon)
     elif bucket == "overdue":
-        requests = requests.filter(status__in=CLOCK_RUNNING, paused_at__isnull=True, due_at__lt=now)
+        requests = requests.filter(overdue_q(now))
     return requests.select_related(*_LIST_RELATED).order_by(F("due_at").asc(nulls_last=True), "submitted_at",
                                                              "pk")
 
@@ -149,10 +160,9 @@ def station_ledger(*, user, month: datetime.date | None = None, category: str | 
     """
     requests = scope_for(user).filter(ServiceRequest.objects.all(), station="station_id")
     if month is not None:
-        start, end = month_bounds(month)
-        requests = requests.filter(submitted_at__gte=start, submitted_at__lt=end)
+        requests = requests.filter(submitted_in_month_q(month))
     if category:
-        requests = requests.filter(Q(item__category=category) | Q(appeal_category=category))
+        requests = requests.filter(category_q(category))
     if status:
         requests = requests.filter(status=status)
     return requests.select_related("item", "department", "station", "filed_by").order_by("-submitted_at", "-pk")

@@ -8,7 +8,7 @@ from django.views import View
 
 from gov_services.models import ServiceRequest
 from gov_services.requests.display import with_row_display
-from gov_services.requests.forms_dept import CountyRequestFilterForm
+from gov_services.requests.filters_dept import CountyRequestFilter
 from gov_services.requests.selectors import requests as request_selectors
 from gov_services.requests.views_dept.access import admin_region
 from stations.mixins import CountyStaffMixin
@@ -30,32 +30,24 @@ class CountyRequestListView(CountyStaffMixin, View):
         user = request.user
         region = admin_region(user)
         scoped = request_selectors.service_request_list(user=user)
-        townships = {r.pk: r for r in region_list(user=user).filter(level=Region.Level.TOWNSHIP).order_by("code")}
+        townships = region_list(user=user).filter(level=Region.Level.TOWNSHIP).order_by("code")
         department_choices = list(scoped.order_by("department__code").values_list("department_id", "department__name")
                                   .distinct())
         station_choices = [(s.pk, s.name) for s in station_list(user=user)]
-        form = CountyRequestFilterForm(request.GET or None, departments=department_choices,
-                                       townships=[(pk, r.name) for pk, r in townships.items()],
-                                       stations=station_choices)
-        filters = form.filters()
-        requests = request_selectors.service_request_list(
-            user=user, department_id=filters.get("department"), station_id=filters.get("station"),
-            kind=filters.get("kind"), query=filters.get("q"), township=townships.get(filters.get("township")),
-            category=filters.get("category"), submitted_from=filters.get("date_from"),
-            submitted_to=filters.get("date_to"), overdue=bool(filters.get("overdue")))
-        by_status = dict(requests.order_by().values_list("status").annotate(n=Count("pk")))
-        if filters.get("status"):
-            requests = requests.filter(status=filters["status"])
+        search = CountyRequestFilter(request.GET or None, queryset=scoped, departments=department_choices,
+                                     townships=townships, stations=station_choices)
+        by_status = dict(search.qs_without("status").order_by().values_list("status").annotate(n=Count("pk")))
+        requests = search.qs
         page = Paginator(requests, COUNTY_PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = with_row_display(page.object_list)
         return TemplateResponse(request, self.template_name, {
-            "form": form,
-            "filtered": bool(filters),
+            "form": search.form,
+            "filtered": search.filtered,
             "status_counts": [{"value": value, "label": label, "count": by_status.get(value, 0),
                                "css": f"cz-rstatus--{value}"}
                               for value, label in Status.choices],
             "total": sum(by_status.values()),
-            "status": filters.get("status", ""),
+            "status": search.cleaned().get("status") or "",
             "page_obj": page,
             "requests": page.object_list,
             "region": region,
