@@ -122,6 +122,17 @@ OPEN_STATUSES: Final = _WORKING
 CLOCK_RUNNING: Final = frozenset({Status.ACCEPTED, Status.UNDER_REVIEW, Status.APPROVED, Status.REFUSED})
 
 
+# Actions whose services write nothing the report rollups count (reports/rollups.py: when and where a
+# request was filed, its department, item and channel, acceptance, due date, completion, rating, follow-up
+# and returns) — who holds the request, its steps and status, notes, appeals not yet decided, supervision
+# marks. request_event_record and request_events_record_many recount a request after any other action, so
+# a new action is recounted until it is put here; tests/reports/test_request_rollups.py checks each one.
+FIGURES_UNCHANGED: Final = frozenset({
+    Action.NOTE, Action.CLAIM, Action.ASSIGN, Action.TRANSFER, Action.STEP_DONE, Action.START_REVIEW,
+    Action.APPROVE, Action.REFUSE, Action.REJECT, Action.CLOSE, Action.EXPIRE, Action.RATING_APPEAL,
+    Action.PUBLIC_REPLY, Action.ADD_INFORMATION, Action.CARD_YELLOW, Action.CARD_RED, Action.ESCALATE})
+
+
 def transition(status: str, action: str, *, returned_from: str | None = None) -> str:
     """The status after `action` on a request in `status`; raises TransitionNotAllowed if not allowed.
 

@@ -28,6 +28,7 @@ from gov_services.requests.services.queue import service_requests_bulk_assign
 from gov_services.requests.services.steps import request_steps
 from gov_services.selectors.calendar import calendar_changed
 from gov_services.supervision.services.sweep import supervision_sweep_run
+from reports.rollups import request_rollup_differences
 from tests.clock import clock_at
 from tests.factories import (
     DepartmentMembershipFactory,
@@ -251,6 +252,7 @@ def test_an_optional_step_comes_in_its_place_and_needs_a_record(operator, statio
         services.service_request_step_done(request=filed, actor=officer, note="")
     services.service_request_step_done(request=filed, actor=officer, note="入户核实，情况属实")
     assert steps_of(filed)["inspection"].done_by == officer and steps_of(filed)["review"].due_at is not None
+    assert request_rollup_differences() == []  # a step done changes no figure (no recount)
     services.service_request_start_review(request=filed, actor=officer)
     filed.refresh_from_db()
     assert filed.status == S.UNDER_REVIEW
@@ -365,6 +367,7 @@ def test_the_sweep_cards_an_overdue_step_once(operator, station, item, officer):
     assert step.card == "red" and sweep.counts["step_cards"]["red"] == 1
     event = RequestEvent.objects.get(request=filed, action="card_red")
     assert event.data["step"] == "accept"
+    assert request_rollup_differences() == []  # a card changes no figure (no recount)
     supervision_sweep_run(now=at(2027, 6, 9, 10))
     assert RequestEvent.objects.filter(request=filed, action="card_red").count() == 1
     assert timedelta(0) < step.card_at - step.due_at
@@ -382,6 +385,7 @@ def test_a_late_step_takes_the_countys_escalation_chain_once_per_step(operator, 
     assert call.label.startswith(str(accept.get_kind_display()))
     event = RequestEvent.objects.get(request=filed, action="escalate")
     assert event.data["request_step"] == accept.pk and event.data["step_kind"] == "accept"
+    assert request_rollup_differences() == []  # an escalation changes no figure (no recount)
     assert not taken.filter(request_step__isnull=True).exists()  # the request as a whole is not late
     supervision_sweep_run(now=at(2027, 6, 9, 15))
     assert taken.count() == 1  # never twice

@@ -31,6 +31,7 @@ from gov_services.requests.services.reports import (
     service_request_public_reply,
 )
 from gov_services.requests.workflow import APPEAL_LIMIT_DAYS, Action
+from reports.rollups import request_rollup_differences
 from tests.factories import DepartmentFactory, DepartmentMembershipFactory, RoutingRuleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +198,7 @@ def test_the_reporter_adds_information_while_the_report_is_open(reporter, neighb
     event = report_add_information(request=filed, actor=reporter, text="晚上完全不亮", photos=[photo()])
     assert event.action == Action.ADD_INFORMATION and not event.internal
     assert filed.attachments.count() == 1
+    assert request_rollup_differences() == []  # the report rollups count nothing it changed (no recount)
     with pytest.raises(PermissionDenied):
         report_add_information(request=filed, actor=neighbour, text="我也看到了")
     with pytest.raises(ValidationError):
@@ -210,6 +212,7 @@ def test_the_handling_officer_replies_publicly_only_on_public_reports(reporter, 
     filed = report(reporter, tree)
     event = service_request_public_reply(request=filed, actor=roads["officer"], text="已安排电工周三维修")
     assert event.action == Action.PUBLIC_REPLY and event.to_status == filed.status
+    assert request_rollup_differences() == []  # the report rollups count nothing it changed (no recount)
     with pytest.raises(PermissionDenied):
         service_request_public_reply(request=filed, actor=neighbour, text="我来回复")
     private = report(reporter, tree, is_public=False)
@@ -248,6 +251,7 @@ def test_an_overdue_report_is_carded_and_a_bad_rating_opens_the_follow_up(report
     moves.service_request_accept(request=filed, actor=officer)
     supervision_sweep_run(now=timezone.now() + timedelta(days=60))
     assert SupervisionCard.objects.filter(request=filed).exists()  # the same clock and cards as any appeal
+    assert request_rollup_differences() == []  # cards change no figure (no recount)
     for move in (moves.service_request_start_review, moves.service_request_approve, moves.service_request_complete):
         move(request=filed, actor=officer, **({"note": "同意"} if move is moves.service_request_approve else {}))
     moves.service_request_rate(request=filed, actor=reporter, score=1, comment="还是不亮")
@@ -266,5 +270,6 @@ def test_followers_are_told_when_the_sweep_closes_a_report_left_returned(reporte
     supervision_sweep_run(now=timezone.now() + timedelta(days=90))
     filed.refresh_from_db()
     assert filed.status == ServiceRequest.Status.CLOSED
+    assert request_rollup_differences() == []  # an expiry changes no figure (no recount)
     closed = SmsOutboxMessage.objects.filter(purpose=FOLLOWED_STATUS, text__contains="已关闭")
     assert sorted(closed.values_list("phone", flat=True)) == ["13800000001", "13800000002"]

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.roles import Role
 from gov_services.models import Rating, ServiceRequest
 from gov_services.requests import services as services
 from gov_services.supervision.services.casework import rating_appeal_decide, rating_appeal_submit
@@ -23,7 +24,9 @@ from reports.selectors.scope import ReportScope
 from stations.models import Region
 from tests.factories import (
     DepartmentFactory,
+    DepartmentMembershipFactory,
     ServiceItemFactory,
+    UserFactory,
     jpeg_bytes,
     png_bytes,
     upload,
@@ -158,6 +161,58 @@ def test_the_services_keep_the_rollups_exact_in_their_own_transaction(operator, 
     services.service_request_reroute(request=second, actor=county_admin, department=other, note="职能调整")
     exact()
     assert set(RequestRollup.objects.values_list("department_id", flat=True)) == {department.pk, other.pk}
+
+
+@pytest.mark.usefixtures("private_files")
+def test_the_actions_that_change_no_figure_recount_nothing_and_leave_the_rollups_exact(
+        operator, station, request_item, officer, department, monkeypatch):
+    """workflow.FIGURES_UNCHANGED, done through their services: no recount, and the rollups still equal a
+    recount of the requests afterwards (a counted field one of them did change would show as a difference).
+    The counted moves in between recount as before."""
+    from gov_services.requests.services import figures
+    from gov_services.requests.workflow import FIGURES_UNCHANGED, Action
+    from reports import rollups
+
+    recounts = []
+    monkeypatch.setattr(figures, "_listeners", [lambda *, request_ids: (recounts.append(list(request_ids)),
+                                                                         rollups.request_rollups_refresh(
+                                                                             request_ids=request_ids))])
+    head = UserFactory(roles=[Role.OFFICER])
+    DepartmentMembershipFactory(department=department, user=head, is_head=True)
+    colleague = UserFactory(roles=[Role.OFFICER])
+    DepartmentMembershipFactory(department=department, user=colleague)
+    first, second, third = (_submit(operator, station, request_item) for _ in range(3))
+    done = []
+
+    def unchanged(action, move):
+        before = len(recounts)
+        move()
+        assert len(recounts) == before, action
+        assert request_rollup_differences() == [], action
+        done.append(action)
+
+    unchanged(Action.CLAIM, lambda: services.service_request_claim(request=first, actor=officer))
+    unchanged(Action.TRANSFER, lambda: services.service_request_transfer(request=first, actor=officer,
+                                                                         assignee=colleague, note="休假"))
+    unchanged(Action.ASSIGN, lambda: services.service_request_assign(request=first, actor=head, assignee=officer))
+    unchanged(Action.NOTE, lambda: services.service_request_note(request=first, actor=officer, note="已电话联系"))
+    unchanged(Action.REJECT, lambda: services.service_request_reject(request=third, actor=officer, note="不属实"))
+    for request in (first, second):
+        services.service_request_accept(request=request, actor=officer)
+        unchanged(Action.START_REVIEW, lambda r=request: services.service_request_start_review(request=r,
+                                                                                               actor=officer))
+    unchanged(Action.APPROVE, lambda: services.service_request_approve(request=first, actor=officer, note="同意"))
+    unchanged(Action.REFUSE, lambda: services.service_request_refuse(request=second, actor=officer, note="不符"))
+    services.service_request_complete(request=first, actor=officer)
+    rating = services.service_request_rate(request=first, actor=operator, score=Rating.Score.DISSATISFIED)
+    unchanged(Action.RATING_APPEAL, lambda: rating_appeal_submit(rating=rating, actor=officer,
+                                                                 submission=uuid.uuid4(), reason="不实"))
+    unchanged(Action.CLOSE, lambda: services.service_request_close(request=first, actor=officer))
+    assert len(recounts) == 3 + 2 + 2  # filed ×3, accepted ×2, completed and rated
+    # The resident's reports, a step done and the supervision sweep's marks are checked where they are made
+    # (test_report_services, test_approval_steps, test_supervision_sweep): the same two assertions.
+    assert FIGURES_UNCHANGED - set(done) == {Action.STEP_DONE, Action.PUBLIC_REPLY, Action.ADD_INFORMATION,
+                                             Action.EXPIRE, Action.CARD_YELLOW, Action.CARD_RED, Action.ESCALATE}
 
 
 def _submit(operator, station, request_item):

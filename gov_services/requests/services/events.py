@@ -10,7 +10,7 @@ from gov_services.models import RequestEvent, ServiceRequest
 from gov_services.notifications import notify_followers_of_status
 from gov_services.requests.services.access import user_or_none
 from gov_services.requests.services.figures import request_figures_changed
-from gov_services.requests.workflow import Action
+from gov_services.requests.workflow import FIGURES_UNCHANGED, Action
 
 
 def lock_request(request: ServiceRequest) -> ServiceRequest:
@@ -35,15 +35,19 @@ def request_event_record(request: ServiceRequest, *, actor, action: Action, from
         from_status=request.status if from_status is None else from_status,
         to_status=request.status if to_status is None else to_status,
         note=note.strip(), internal=internal, data=data or {})
-    # Every move and rating ends here, after its writes: the report rollups recount the request.
-    request_figures_changed(request_ids=[request.pk])
+    # Every move and rating ends here, after its writes: the report rollups recount the request, unless
+    # the action changes nothing they count (a note, a claim, a review started …).
+    request_figures_changed(request_ids=[request.pk] if action not in FIGURES_UNCHANGED else [])
     return event
 
 
 def request_events_record_many(events: Sequence[RequestEvent]) -> list[RequestEvent]:
-    """Append many unsaved events at once (a sweep's cards, escalations, expiries): one INSERT. The caller
-    says which requests' figures changed (a card moves no status, an expiry does)."""
-    return RequestEvent.objects.bulk_create(events)
+    """Append many unsaved events at once (a sweep's cards, escalations, expiries): one INSERT; the report
+    rollups recount the requests as request_event_record's would (none, for the sweep's actions)."""
+    recorded = RequestEvent.objects.bulk_create(events)
+    request_figures_changed(request_ids=[event.request_id for event in recorded
+                                         if event.action not in FIGURES_UNCHANGED])
+    return recorded
 
 
 def move_request(request: ServiceRequest, *, actor, action: Action, to_status: str, note: str = "",

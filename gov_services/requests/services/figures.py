@@ -2,8 +2,9 @@
 
 gov_services sits below reports and cannot import it, so reports registers a listener here once
 (reports/apps.py) and every service that changes what a report counts — a request filed, a move (accept,
-return, complete, pause, rate, re-rate, close, reroute…), a rating set aside — calls
-`request_figures_changed` before its transaction ends. The listener updates its own tables in the same
+return, resubmit, complete, rate, re-rate, reroute…), a rating set aside — calls
+`request_figures_changed` before its transaction ends (request_event_record does, for every action but those
+in workflow.FIGURES_UNCHANGED). The listener updates its own tables in the same
 transaction: the figures and the requests commit, or roll back, together. This is not a signal: the call is
 explicit in each service, and a listener holds no domain logic (it recounts, it never decides).
 """

@@ -37,6 +37,7 @@ from core.uploads import MAX_UPLOAD_BYTES, Upload, hazard, read_within, sniff
 from gov_services.models import RequestEvent, RequestFollower, ServiceRequest
 from gov_services.notifications import follower_phone
 from gov_services.requests.services.access import require_handler, require_signed_in
+from gov_services.requests.services.events import lock_request, request_event_record
 from gov_services.requests.services.intake import attachments_create, check_uploads, service_request_submit
 from gov_services.requests.workflow import OPEN_STATUSES, Action
 from stations.geo import degrees_box, distance_m
@@ -207,7 +208,7 @@ def report_add_information(*, request: ServiceRequest, actor: User, text: str,
                            photos: Sequence[Upload] = ()) -> RequestEvent:
     """The reporter adds what they have learnt since (and photos) while the report is open. The
     department sees it on the request's timeline; the public does not."""
-    request.refresh_from_db(from_queryset=ServiceRequest.objects.select_for_update())
+    lock_request(request)
     require_signed_in(actor)
     require(request.applicant_user_id == actor.pk, _("Only the resident who reported this problem may add to it."))
     if request.status not in OPEN_STATUSES:
@@ -223,16 +224,15 @@ def report_add_information(*, request: ServiceRequest, actor: User, text: str,
     if errors:
         raise ValidationError({PHOTOS: [m for messages in errors.values() for m in messages]})
     attachments = attachments_create(request, checked, actor=actor)
-    return RequestEvent.objects.create(request=request, actor=actor, action=Action.ADD_INFORMATION,
-                                       from_status=request.status, to_status=request.status, note=text,
-                                       data={"attachments": [a.pk for a in attachments]})
+    return request_event_record(request, actor=actor, action=Action.ADD_INFORMATION, note=text,
+                                data={"attachments": [a.pk for a in attachments]})
 
 
 @transaction.atomic
 def service_request_public_reply(*, request: ServiceRequest, actor: User, text: str) -> RequestEvent:
     """The handling officer's reply, shown on the public page of a report shown publicly (and to the
     resident). Words for everyone: it must not name the resident."""
-    request.refresh_from_db(from_queryset=ServiceRequest.objects.select_for_update())
+    lock_request(request)
     require_handler(request, actor)
     if not request.is_public:
         raise ValidationError(_("This request is not shown publicly: write to the resident with a note instead."),
@@ -242,8 +242,7 @@ def service_request_public_reply(*, request: ServiceRequest, actor: User, text: 
         raise ValidationError({"text": _("Write the reply.")})
     if len(text) > MAX_TEXT:
         raise ValidationError({"text": _("Keep the reply under %(max)d characters.") % {"max": MAX_TEXT}})
-    return RequestEvent.objects.create(request=request, actor=actor, action=Action.PUBLIC_REPLY,
-                                       from_status=request.status, to_status=request.status, note=text)
+    return request_event_record(request, actor=actor, action=Action.PUBLIC_REPLY, note=text)
 
 
 def may_reply_publicly(*, user, request: ServiceRequest) -> bool:
