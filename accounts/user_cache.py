@@ -4,10 +4,11 @@ Every signed-in request asks for its user (Django's session authentication loads
 then read the roles: one more query). The sign-in backends (accounts/backends.py) keep that user in the
 cache, keyed by id, so a signed-in page costs what an anonymous one does.
 
-Forgotten whenever it may have changed, at once and again when the transaction commits (a request that
-read the old row between the two would otherwise keep it): any save or delete of the user (a new password,
-a disabled account, a sign-in's last_login), a change of their groups (roles), and the services that
-update users in bulk (accounts/retention.py). The session's password hash is still checked against the
+Its permissions are kept with it (Django's ModelBackend caches them on the object). Forgotten whenever
+they may have changed, at once and again when the transaction commits (a request that read the old row
+between the two would otherwise keep it): any save or delete of the user (a new password, a disabled
+account, a sign-in's last_login), a change of their groups (roles) or their own permissions, a change of a
+group's permissions (its members), and the services that update users in bulk (accounts/retention.py). The session's password hash is still checked against the
 cached row on every request, and the cache keeps an entry at most USER_CACHE_SECONDS: an update that
 bypasses all of this (raw SQL, a cache that was unreachable when it should have forgotten) lasts no longer.
 Production's cache is Redis, shared by every process; a local-memory cache is per process (one process
@@ -19,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -44,6 +47,9 @@ def cached_user(user_id, load: Callable[[object], User | None]) -> User | None:
         user = load(user_id)
         if user is not None:
             user.roles  # noqa: B018  (the roles query, made once and kept with the row)
+            # The permissions too (ModelBackend keeps them on the object): has_perm costs two queries a
+            # request otherwise (Wagtail's admin and permission-checked views ask on every page).
+            ModelBackend().get_all_permissions(user)
             cache.set(_key(user_id), user, seconds)
     return user
 
@@ -78,3 +84,21 @@ def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
         user_cache_forget(instance.user_set.values_list("pk", flat=True))
     elif pk_set:
         user_cache_forget(pk_set)
+
+
+@receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="accounts.user_cache.perms_changed")
+def _user_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_") and action != "pre_clear":
+        return
+    if not reverse:
+        user_cache_forget([instance.pk])
+    else:  # a permission given to or taken from users (all of its users, when it is cleared)
+        user_cache_forget(pk_set if pk_set else instance.user_set.values_list("pk", flat=True))
+
+
+@receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="accounts.user_cache.group_perms_changed")
+def _group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_") and action != "pre_clear":
+        return
+    groups = [instance.pk] if not reverse else list(pk_set or instance.group_set.values_list("pk", flat=True))
+    user_cache_forget(User.objects.filter(groups__in=groups).values_list("pk", flat=True).distinct())

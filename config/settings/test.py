@@ -21,6 +21,8 @@ _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _worker.startswith("gw") and "redis" in CACHES["default"]["BACKEND"].lower():
     _base, _, _db = CACHES["default"]["LOCATION"].rpartition("/")
     CACHES["default"]["LOCATION"] = f"{_base}/{int(_db or 0) + int(_worker[2:])}"
+# Sessions as production keeps them (the database, read through the cache): one query less a request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "core.sms.OutboxBackend"  # the outbox rows are what tests assert
 SITE_URL = "https://cunzhan.test"

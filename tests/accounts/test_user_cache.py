@@ -108,3 +108,34 @@ def test_an_old_row_cached_while_a_change_was_uncommitted_is_forgotten_at_commit
 def test_a_user_who_may_not_sign_in_is_not_kept():
     assert cached_user(987654, lambda user_id: None) is None
     assert cache.get(_key(987654)) is None
+
+
+def _load(pk):
+    return User.objects.filter(pk=pk).first()
+
+
+def test_the_permissions_are_kept_with_the_user_so_has_perm_reads_nothing(operator):
+    cached_user(operator.pk, _load)
+    with CaptureQueriesContext(connection) as queries:
+        again = cached_user(operator.pk, _load)
+        permissions = again.get_all_permissions()
+        again.has_perm("core.view_auditevent")
+    assert queries.captured_queries == []
+    assert permissions and permissions == User.objects.get(pk=operator.pk).get_all_permissions()
+
+
+def test_a_permission_given_or_taken_from_either_side_is_forgotten(operator):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.get(name=Role.OPERATOR)
+    permission = Permission.objects.get(codename="view_auditevent")
+    changes = (lambda: group.permissions.add(permission), lambda: group.permissions.remove(permission),
+               lambda: permission.group_set.add(group), permission.group_set.clear,
+               lambda: operator.user_permissions.add(permission), operator.user_permissions.clear,
+               lambda: permission.user_set.add(operator), permission.user_set.clear)
+    for change in changes:
+        cached_user(operator.pk, _load)
+        assert cache.get(_key(operator.pk)) is not None
+        change()
+        assert cache.get(_key(operator.pk)) is None
+    assert cached_user(operator.pk, _load).has_perm("core.view_auditevent") is False

@@ -99,10 +99,10 @@ def test_the_list_hides_edit_buttons_from_readers(client, township_admin, catalo
     assert url("service-item-create") not in html and url("catalogue-import") not in html
 
 
-# session, user, savepoint pair (ATOMIC_REQUESTS), the admin's region (once: view scope, department filter
-# and edit rights share it), count, items with their departments, the user's and the groups' permissions,
-# the departments for the filter.
-LIST_QUERIES = 11  # with the scope: assignments, department and merchant posts, once per request (the user: cached)
+# Savepoint pair (ATOMIC_REQUESTS), the scope (assignments, department and merchant posts, once a request),
+# count, items with their departments, the departments for the filter. The session, the user, their roles
+# and permissions come from the cache (cached_db sessions, accounts/user_cache.py).
+LIST_QUERIES = 8
 
 
 def _list_queries(client, django_assert_num_queries, expected):

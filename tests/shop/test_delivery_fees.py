@@ -41,9 +41,9 @@ def test_a_county_admin_sees_every_township_of_the_county_with_its_fee_or_no_del
     delivery_fee_set(user=county_admin, township_id=first.pk, fee_fen=350, active=True)
     county_tree()  # another county: its townships are not listed
     admin_client.get(LIST_URL)  # the first request keeps the user and roles in the cache (accounts/user_cache.py)
-    # Session, savepoints (2), the scope (assignments, department and merchant posts), permissions (2),
-    # townships with fees, last changes.
-    with django_assert_num_queries(10):
+    # Savepoints (2), the scope (assignments, department and merchant posts), townships with fees, last
+    # changes (the session, the user and their permissions come from the cache).
+    with django_assert_num_queries(7):
         response = admin_client.get(LIST_URL)
     assert response.status_code == 200
     rows = response.context["rows"]
