@@ -46,11 +46,16 @@ def cached_user(user_id, load: Callable[[object], User | None]) -> User | None:
     if user is None:
         user = load(user_id)
         if user is not None:
-            user.roles  # noqa: B018  (the roles query, made once and kept with the row)
-            # The permissions too (ModelBackend keeps them on the object): has_perm costs two queries a
-            # request otherwise (Wagtail's admin and permission-checked views ask on every page).
-            ModelBackend().get_all_permissions(user)
-            cache.set(_key(user_id), user, seconds)
+            cache.set(_key(user_id), with_what_is_kept(user), seconds)
+    return user
+
+
+def with_what_is_kept(user: User) -> User:
+    """`user` with what the cache keeps with the row read onto it: the roles, and the permissions
+    (ModelBackend keeps them on the object; has_perm costs two queries a request otherwise, and Wagtail's
+    admin and the permission-checked views ask on every page)."""
+    user.roles  # noqa: B018
+    ModelBackend().get_all_permissions(user)
     return user
 
 

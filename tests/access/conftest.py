@@ -13,12 +13,13 @@ import tempfile
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 from django.utils.functional import empty
 
 from accounts.middleware import LAST_SEEN
 from accounts.models import User
-from accounts.user_cache import cached_user
+from accounts.user_cache import cached_user, with_what_is_kept
 from tests.access.world import ROLES, build_world
 from tests.module_data import module_transaction
 
@@ -57,6 +58,7 @@ def world(django_db_setup, django_db_blocker):
             built.clients = _clients(built)
             built.cookies = {role: copy.deepcopy(client.cookies) for role, client in built.clients.items()}
             built.signed_in = _signed_in_users(built)
+            _forget_commit_callbacks()
             yield built
     finally:
         settings.disable()
@@ -101,11 +103,17 @@ def _seen_all_module(client: Client) -> None:
 
 
 def _signed_in_users(world) -> list[User]:
-    """The signed-in actors as a request loads them (with their roles), to keep in the user cache."""
-    users = list(User.objects.filter(pk__in=[user.pk for user in world.actors.values() if user is not None]))
-    for user in users:
-        user.roles  # noqa: B018
-    return users
+    """The signed-in actors as a request loads them (with their roles and permissions), to keep in the user
+    cache."""
+    return [with_what_is_kept(user) for user in
+            User.objects.filter(pk__in=[user.pk for user in world.actors.values() if user is not None])]
+
+
+def _forget_commit_callbacks(keep: int = 0) -> None:
+    """The module's transaction is rolled back, never committed: the on-commit callbacks its rows leave
+    (cache forgets, hand-offs) never run. Kept, every savepoint rolled back later (each refused POST) scans
+    them all — ~2,000 by the module's end."""
+    del connection.run_on_commit[keep:]
 
 
 @pytest.fixture
@@ -115,4 +123,6 @@ def in_world(world, db):
     are rolled back, the users are again as they were loaded, and the row's requests find them there."""
     for user in world.signed_in:
         cached_user(user.pk, lambda _pk, user=user: copy.deepcopy(user))
-    return world
+    kept = len(connection.run_on_commit)
+    yield world
+    _forget_commit_callbacks(kept)
