@@ -115,3 +115,30 @@ def pay_on_the_wallet_simulator(page, *, amount: str, screenshot, pay_page_scree
     expect(phone.locator("[data-wallet-outcome='paid']")).to_be_visible()
     phone.screenshot(path=str(screenshot), full_page=True)
     phone.close()
+
+
+def checkout_for_pick_up(page, product, station, *, before_submit=None) -> None:
+    """A signed-in resident puts one `product` in the basket and checks out for pick-up at `station`, as far
+    as the choice of payment; `before_submit` is called with the fulfilment form filled in (a screenshot)."""
+    assert_ok(page.goto(product.get_absolute_url()), "product page")
+    with page.expect_navigation():
+        page.locator("form[action*='/basket/add/'] [type='submit']").first.click()
+    assert_ok(page.goto("/shop/checkout/"), "checkout")
+    form = page.locator("form[data-fulfilment-form]")
+    form.locator("select[name='station']").select_option(str(station.pk))
+    form.locator("input[name='phone']").fill("13935000001")
+    if before_submit:
+        before_submit()
+    with page.expect_navigation():
+        form.locator("[type='submit']").click()
+    page.wait_for_url(re.compile(r"/checkout/payment-method/"))
+
+
+def choose_payment(page, provider: str, *, before_submit=None) -> None:
+    """On the checkout's payment page: `provider` chosen, on to the preview page; `before_submit` as above."""
+    page.locator(f"input[name='provider'][value='{provider}']").check()
+    if before_submit:
+        before_submit()
+    with page.expect_navigation():
+        page.locator("form[data-payment-method-form] [type='submit']").click()
+    page.wait_for_url(re.compile(r"/checkout/preview/"))
