@@ -19,7 +19,6 @@ from agency import offline_sync
 from agency.models import CounterTransaction, OfflineItem
 from gov_services.models import Attachment, ServiceRequest
 from shop.models import OrderPart, OrderPartEvent
-from shop.services import orders as order_services
 from tests.concurrency import run_together
 from tests.factories import png_bytes, valid_id_number
 from tests.shop import factories
@@ -34,9 +33,7 @@ def waiting(tree, operator, station, resident):
     merchant = factories.merchant(name="甲商户", townships=[tree["townships"][0]])
     eggs = factories.product(merchant.partner, title="土鸡蛋", price="12.50", stock=10)
     part = factories.order((eggs, 2), station=station, user=resident, phone="13911112222").parts.get()
-    for status in ("confirmed", "sent"):
-        order_services.order_part_move(user=merchant.partner.users.get(), part_id=part.pk, to_status=status)
-    return order_services.order_part_move(user=operator, part_id=part.pk, to_status="ready")
+    return factories.part_ready(part, merchant_user=merchant.partner.users.get(), operator=operator)
 
 
 def _signature() -> str:

@@ -30,6 +30,18 @@ def merchant_b_user(merchant_b):
 
 
 @pytest.fixture
+def eggs(merchant_a):
+    return factories.product(merchant_a.partner, title="土鸡蛋", price="12.50", stock=10)
+
+
+@pytest.fixture
+def waiting(eggs, merchant_a_user, operator, station, resident):
+    """A cash-on-pick-up parcel of two eggs waiting at the operator's station."""
+    part = factories.order((eggs, 2), station=station, user=resident, phone="13911112222").parts.get()
+    return factories.part_ready(part, merchant_user=merchant_a_user, operator=operator)
+
+
+@pytest.fixture
 def pickup_station(tree):
     return StationFactory(village=tree["villages"][0], services=["shop_pickup"], name="城关村服务站")
 
