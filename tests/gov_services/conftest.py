@@ -1,8 +1,19 @@
 """Fixtures of the gov_services tests."""
 
+from decimal import Decimal
+
 import pytest
 
 from tests.factories import ServiceItemFactory
+
+
+@pytest.fixture
+def mapped_tree(tree):
+    """The test county's villages with points on the map (about 11 km apart)."""
+    for number, village in enumerate(tree["villages"]):
+        village.latitude, village.longitude = Decimal("39.400000") + number / Decimal(10), Decimal("118.900000")
+        village.save(update_fields=["latitude", "longitude"])
+    return tree
 
 
 @pytest.fixture

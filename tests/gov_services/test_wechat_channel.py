@@ -42,14 +42,6 @@ OPENID = "oWx5t1_resident_0001"
 
 
 @pytest.fixture
-def mapped_tree(tree):
-    for number, village in enumerate(tree["villages"]):
-        village.latitude, village.longitude = Decimal("39.400000") + number / Decimal(10), Decimal("118.900000")
-        village.save(update_fields=["latitude", "longitude"])
-    return tree
-
-
-@pytest.fixture
 def roads(mapped_tree, dispatch_desk):
     bureau = DepartmentFactory(region=mapped_tree["county"], name="县住建局")
     RoutingRuleFactory(county=mapped_tree["county"], category="help", department=bureau)
