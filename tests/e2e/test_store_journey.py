@@ -8,14 +8,9 @@ from playwright.sync_api import expect
 
 from core.models import SmsOutboxMessage
 from shop.models import OrderPart
-from tests.e2e.helpers import assert_ok, checkout_for_pick_up, choose_payment
+from tests.e2e.helpers import assert_ok, checkout_for_pick_up, choose_payment, sign_out
 
 pytestmark = pytest.mark.e2e
-
-
-def _sign_out(page):
-    with page.expect_navigation():
-        page.locator("form[action*='/logout/'] [type='submit']").first.click()
 
 
 def test_a_resident_orders_for_pick_up_the_merchant_confirms_the_operator_hands_over(
@@ -29,7 +24,7 @@ def test_a_resident_orders_for_pick_up_the_merchant_confirms_the_operator_hands_
     expect(page.locator("[data-order-parts]")).to_be_visible()
     shot("04-thank-you")
     part = OrderPart.objects.get()
-    _sign_out(page)
+    sign_out(page)
 
     sign_in(pickup_store["merchant_user"], step="05-merchant-signs-in")
     for step in ("confirmed", "sent"):
@@ -37,7 +32,7 @@ def test_a_resident_orders_for_pick_up_the_merchant_confirms_the_operator_hands_
         with page.expect_navigation():
             page.locator(f"input[name='to_status'][value='{step}'] ~ button").click()
     shot("06-merchant-sent")
-    _sign_out(page)
+    sign_out(page)
 
     sign_in(operator, step="07-operator-signs-in")
     assert_ok(page.goto("/counter/parcels/"), "parcel shelf")
