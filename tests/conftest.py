@@ -4,10 +4,10 @@ from accounts.roles import Role
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
-    StaffAssignmentFactory,
     StationFactory,
     UserFactory,
     county_tree,
+    staff_user,
 )
 
 
@@ -74,30 +74,22 @@ def other_station(tree):
 
 @pytest.fixture
 def operator(station):
-    user = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=user, role="operator", station=station)
-    return user
+    return staff_user(Role.OPERATOR, station=station)
 
 
 @pytest.fixture
 def liaison(station):
-    user = UserFactory(roles=[Role.LIAISON])
-    StaffAssignmentFactory(user=user, role="liaison", station=station)
-    return user
+    return staff_user(Role.LIAISON, station=station)
 
 
 @pytest.fixture
 def township_admin(tree):
-    user = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-    StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][0])
-    return user
+    return staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][0])
 
 
 @pytest.fixture
 def county_admin(tree):
-    user = UserFactory(roles=[Role.COUNTY_ADMIN])
-    StaffAssignmentFactory(user=user, role="county_admin", region=tree["county"])
-    return user
+    return staff_user(Role.COUNTY_ADMIN, region=tree["county"])
 
 
 @pytest.fixture

@@ -119,6 +119,14 @@ class StaffAssignmentFactory(factory.django.DjangoModelFactory):
     started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
 
 
+def staff_user(role, **post):
+    """A user with the role `role` in post (a StaffAssignment with that role: `station=` or `region=`, and
+    any other field of the post)."""
+    user = UserFactory(roles=[role])
+    StaffAssignmentFactory(user=user, role=role, **post)
+    return user
+
+
 class GridFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Grid

@@ -20,8 +20,8 @@ from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
     ServiceRequestFactory,
-    StaffAssignmentFactory,
     UserFactory,
+    staff_user,
 )
 from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
     HOLDER_NAME,
@@ -53,16 +53,12 @@ def other_officer(tree):
 
 @pytest.fixture
 def other_township_admin(tree):
-    user = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-    StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][1])
-    return user
+    return staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][1])
 
 
 @pytest.fixture
 def other_operator(other_station):
-    user = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=user, role="operator", station=other_station)
-    return user
+    return staff_user(Role.OPERATOR, station=other_station)
 
 
 @pytest.mark.parametrize(("who", "sees"), [

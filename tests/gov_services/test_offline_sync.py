@@ -21,8 +21,7 @@ from gov_services.models import Attachment, ServiceRequest
 from tests.factories import (
     GridFactory,
     HouseholdFactory,
-    StaffAssignmentFactory,
-    UserFactory,
+    staff_user,
     valid_id_number,
 )
 from tests.gov_services.counter_helpers import scan_png, signature_data_url
@@ -165,8 +164,7 @@ def test_another_stations_operator_cannot_replay_or_take_over_an_item(client, co
                                                                       other_station):
     item = application(request_item, material=id_card)
     send(counter, item)
-    stranger = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=stranger, role="operator", station=other_station)
+    stranger = staff_user(Role.OPERATOR, station=other_station)
     other = Client()
     other.force_login(stranger)
     [result] = send(other, item)

@@ -93,10 +93,9 @@ def test_a_code_changed_meanwhile_is_a_conflict_counted_as_a_wrong_code_and_the_
 
 def test_another_stations_parcel_is_an_error(client, waiting, other_station):
     from accounts.roles import Role
-    from tests.factories import StaffAssignmentFactory, UserFactory
+    from tests.factories import staff_user
 
-    stranger = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=stranger, role="operator", station=other_station)
+    stranger = staff_user(Role.OPERATOR, station=other_station)
     client.force_login(stranger)
     [result] = send(client, hand_over(waiting, waiting.pickup_code))
     waiting.refresh_from_db()
