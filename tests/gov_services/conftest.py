@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import ServiceItemFactory
+from accounts.roles import Role
+from tests.factories import (
+    DepartmentFactory,
+    DepartmentMembershipFactory,
+    RoutingRuleFactory,
+    ServiceItemFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -14,6 +21,16 @@ def mapped_tree(tree):
         village.latitude, village.longitude = Decimal("39.400000") + number / Decimal(10), Decimal("118.900000")
         village.save(update_fields=["latitude", "longitude"])
     return tree
+
+
+@pytest.fixture
+def roads(tree, dispatch_desk):
+    """The county's roads bureau takes complaints; its officer."""
+    bureau = DepartmentFactory(region=tree["county"], name="县住建局")
+    RoutingRuleFactory(county=tree["county"], category="complaint", department=bureau)
+    officer = UserFactory(roles=[Role.OFFICER], phone="13900000009")
+    DepartmentMembershipFactory(department=bureau, user=officer)
+    return {"bureau": bureau, "officer": officer}
 
 
 @pytest.fixture
