@@ -53,16 +53,6 @@ def licence(department):
 # test_catalogue_views.py (test_catalogue_browse_views, _edit_views, _import_export_views). ---
 
 @pytest.fixture
-def english_messages():
-    """Messages are asserted by their English msgids; the zh-hans catalogue must not change that.
-    A module asks for it with pytestmark = pytest.mark.usefixtures("english_messages")."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
 def departments(tree):
     """The departments named in the catalogue files: two county bureaus, a township centre, another county's."""
     from tests.factories import DepartmentFactory, region

@@ -17,7 +17,7 @@ from stations.models import Region
 from tests.factories import StationFactory, county_tree, staff_user
 from tests.stations.map_files import code, feature, geojson, polygon, two_townships_file
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 OUTLINES_URL = "/county/regions/outlines/"
 
