@@ -168,6 +168,13 @@ def group_values(queryset: QuerySet, dimensions, prefix: str = "", **extra) -> Q
     return queryset.values(**(keys or {"k_all": Value(0)}), **extra)
 
 
+def row_order(row, dimensions) -> tuple:
+    """Where a table's row (with keys and labels, one per dimension) sorts: months in time order, everything
+    else by name; the "unknown" rows (None keys) last."""
+    return tuple((k is None, str(k) if name == "month" else label)
+                 for name, k, label in zip(dimensions, row.keys, row.labels, strict=True))
+
+
 def row_key(row: dict, dimensions) -> tuple:
     """A grouped row's key: one value per dimension (months as the first day of the month)."""
     return tuple(month_key(row[f"k_{name}"]) if name == "month" else row[f"k_{name}"] for name in dimensions)
