@@ -13,6 +13,17 @@ from tests.factories import (
     UserFactory,
 )
 
+# The certificate fixtures, for every module of this package.
+from tests.gov_services.certificate_helpers import (  # noqa: F401
+    approved,
+    cert_item,
+    holder,
+    issued,
+    issued_no_pdf,
+    seal,
+    station_operator,
+)
+
 
 @pytest.fixture
 def mapped_tree(tree):

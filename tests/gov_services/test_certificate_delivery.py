@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Delivering and re-using certificates (gov_services/certificates/services): mailing, printing to the holder
 or a collector, reprints, and attaching a certificate from the wallet to a later application."""
 
@@ -10,16 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.models import AuditEvent
 from gov_services.certificates import services
 from tests.factories import ServiceRequestFactory, staff_user, valid_id_number
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    HOLDER_NAME,
-    approved,
-    cert_item,
-    holder,
-    issued,
-    issued_no_pdf,
-    seal,
-    station_operator,
-)
+from tests.gov_services.certificate_helpers import HOLDER_NAME
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 

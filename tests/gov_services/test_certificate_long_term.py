@@ -16,7 +16,6 @@ from django.urls import reverse
 from gov_services.certificates import pki, services, tsa_simulator
 from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.factories import DepartmentMembershipFactory, UserFactory
-from tests.gov_services.certificate_helpers import approved, cert_item, holder, seal  # noqa: F401  fixtures
 from tests.wallet_transport import wallet_http  # noqa: F401  fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]

@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Setting up certificates (gov_services/certificates/services): layouts, department seals, who may set them up,
 and the county's demo signing certificate."""
 
@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from gov_services.certificates import services
 from gov_services.models import CertificateType, CountySigningCertificate
 from tests.factories import jpeg_bytes, staff_user
-from tests.gov_services.certificate_helpers import cert_item, seal_png  # noqa: F401  fixtures
+from tests.gov_services.certificate_helpers import seal_png
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 

@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Certificate screens over HTTP: county set-up, issue from the request page, the certificate page,
 public verification (paste, photo, token URL, keys, revocation list, rate limit), the wallet; and who
 may see a certificate (only the holder, the issuing department, admins of the region, the station)."""
@@ -23,17 +23,7 @@ from tests.factories import (
     UserFactory,
     staff_user,
 )
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    HOLDER_NAME,
-    approved,
-    cert_item,
-    holder,
-    issued,
-    issued_no_pdf,
-    seal,
-    seal_png,
-    station_operator,
-)
+from tests.gov_services.certificate_helpers import HOLDER_NAME, seal_png
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 
