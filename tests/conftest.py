@@ -1,6 +1,7 @@
 import pytest
 
 from accounts.roles import Role
+from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures for every module: a local timestamp authority
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
@@ -9,6 +10,7 @@ from tests.factories import (
     county_tree,
     staff_user,
 )
+from tests.wallet_transport import wallet_http  # noqa: F401  a fixture for every module: the wallets' HTTP transport
 
 
 @pytest.fixture(autouse=True)

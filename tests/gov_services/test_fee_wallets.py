@@ -13,7 +13,6 @@ from agency.models import CounterTransaction, TillWalletPayment
 from agency.wallets import simulator
 from gov_services.models import RequestFee, ServiceRequest
 from gov_services.requests import services as services
-from tests.wallet_transport import wallet_http  # noqa: F401  (the wallet's HTTP transport)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wallet_http")]
 

@@ -6,7 +6,6 @@ from tests.factories import StationFactory
 from tests.shop import factories
 from tests.shop.card_sweep import StripeApi
 from tests.shop.stripe_fixtures import WEBHOOK_SECRET, RecordedStripe
-from tests.wallet_transport import wallet_http  # noqa: F401  (WeChat Pay / Alipay tests: the HTTP transport)
 
 
 @pytest.fixture
