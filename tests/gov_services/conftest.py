@@ -45,6 +45,14 @@ def roads(tree, dispatch_desk):
 
 
 @pytest.fixture
+def fee_item(request_item):
+    """The request item with a government fee of 20 yuan."""
+    request_item.fee_fen = 2_000
+    request_item.save()
+    return request_item
+
+
+@pytest.fixture
 def licence(department):
     """食品经营许可 (county bureau) with two sub-items, and a top-level item beside it."""
     parent = ServiceItemFactory(department=department, code="XK-01", name="食品经营许可", lowest_level="village",

@@ -17,13 +17,6 @@ from gov_services.requests import services as services
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wallet_http")]
 
 
-@pytest.fixture
-def fee_item(request_item):
-    request_item.fee_fen = 2_000
-    request_item.save()
-    return request_item
-
-
 def test_a_fee_paid_by_wechat_at_filing_joins_the_visit_once_the_wallet_confirms(
         operator_client, operator, officer, station, fee_item, application_data, django_capture_on_commit_callbacks):
     visit = till.visit_open(actor=operator, station=station, idempotency_key=uuid.uuid4(), resident_name="王秀英")
