@@ -35,9 +35,9 @@ import time
 from benches.commission_rollups_data import generate, make_world
 from benches.harness import (
     POSTGRES_SERVER,
-    ROOT,
     Context,
     Row,
+    bench_script,
     child_json,
     postgres_migrated,
     progress,
@@ -63,31 +63,15 @@ def run(ctx: Context) -> list[Row]:
         f"{r['day_rows']:,} day rollup rows, rebuilt in {r['rebuild_s']:.0f} s; median of {runs} runs after a "
         "warm-up; ours and the baseline agree on every figure"
     )
+    reports = (
+        ("whole", f"county commission report, 24 whole months, 4 breakdowns, {r['rows']:,} tx"),
+        ("ragged", "county commission report, 24 months with ragged ends"),
+        ("station", "operator's report (one station), 24 whole months"),
+    )
     return [
-        Row(
-            f"county commission report, 24 whole months, 4 breakdowns, {r['rows']:,} tx",
-            r["ours_whole"],
-            r["raw_whole"],
-            fmt="{:,.1f} ms",
-            better="lower",
-            note="rollups vs GROUP BY over the ledger",
-        ),
-        Row(
-            "county commission report, 24 months with ragged ends",
-            r["ours_ragged"],
-            r["raw_ragged"],
-            fmt="{:,.1f} ms",
-            better="lower",
-            note="rollups vs GROUP BY over the ledger",
-        ),
-        Row(
-            "operator's report (one station), 24 whole months",
-            r["ours_station"],
-            r["raw_station"],
-            fmt="{:,.1f} ms",
-            better="lower",
-            note="rollups vs GROUP BY over the ledger",
-        ),
+        Row(figure, r[f"ours_{name}"], r[f"raw_{name}"], fmt="{:,.1f} ms", better="lower",
+            note="rollups vs GROUP BY over the ledger")
+        for name, figure in reports
     ]
 
 
@@ -161,12 +145,6 @@ def _measure(world: dict) -> dict:
 
 
 if __name__ == "__main__":
-    if "--child" in sys.argv:
-        sys.path.insert(0, str(ROOT))
-        _child()
-    else:
-        if "--rows" in sys.argv:  # python -m benches.commission_rollups --rows 1000000
-            os.environ["BENCH_ROLLUPS_ROWS"] = sys.argv[sys.argv.index("--rows") + 1]
-        from benches.__main__ import main
-
-        sys.exit(main(["--only", "commission-rollups"]))
+    if "--rows" in sys.argv:  # python -m benches.commission_rollups --rows 1000000
+        os.environ["BENCH_ROLLUPS_ROWS"] = sys.argv[sys.argv.index("--rows") + 1]
+    bench_script("commission-rollups", _child)

@@ -64,6 +64,20 @@ def describe(tool: str, threads: int, connections: int, seconds: float) -> str:
     return f"load: Python load generator ({why}; weaker than wrk, compare ratios): {threads} processes, {connections} connections, {seconds:g} s"
 
 
+def describe_server_runs(ctx, tool: str) -> str:
+    """The note under a table of servers measured under load (`ctx`: the bench's Context): the load, the
+    warm-up, the servers, how many runs."""
+    return (
+        describe(tool, ctx.threads, ctx.connections, ctx.duration)
+        + f" after a {ctx.warmup:g} s warm-up, loopback; gunicorn 2 sync workers per server; "
+        + (
+            f"median of {ctx.repeat} interleaved runs"
+            if ctx.repeat > 1
+            else "one run each (--repeat N for medians)"
+        )
+    )
+
+
 # --- wrk ---------------------------------------------------------------------------------------
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}

@@ -157,15 +157,7 @@ def run(ctx: Context) -> list[Row]:
                         name = "bare Django template view" if side == "bare" else label
                         runs[side].append(_measure(ctx, name + suffix, target))
             rows += _rows(ctx, label, runs, sizes[key], bare_size)
-    ctx.note(
-        load.describe(runs["bare"][0].tool, ctx.threads, ctx.connections, ctx.duration)
-        + f" after a {ctx.warmup:g} s warm-up, loopback; gunicorn 2 sync workers per server; "
-        + (
-            f"median of {ctx.repeat} interleaved runs"
-            if ctx.repeat > 1
-            else "one run each (--repeat N for medians)"
-        )
-    )
+    ctx.note(load.describe_server_runs(ctx, runs["bare"][0].tool))
     return rows
 
 

@@ -47,7 +47,16 @@ import subprocess
 import sys
 import time
 
-from benches.harness import POSTGRES_SERVER, ROOT, Context, Row, postgres_migrated, progress, project_env
+from benches.harness import (
+    POSTGRES_SERVER,
+    ROOT,
+    Context,
+    Row,
+    bench_script,
+    postgres_migrated,
+    progress,
+    project_env,
+)
 from benches.reports_kpis_baseline import assert_same, raw_table
 from benches.reports_kpis_province import (
     PER_COUNTY,
@@ -279,10 +288,4 @@ def _measure(worlds: list[dict]) -> dict:
 
 
 if __name__ == "__main__":
-    if "--child" in sys.argv:
-        sys.path.insert(0, str(ROOT))
-        _child()
-    else:
-        from benches.__main__ import main
-
-        sys.exit(main(["--only", "reports-kpis"]))
+    bench_script("reports-kpis", _child)

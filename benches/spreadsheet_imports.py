@@ -103,22 +103,9 @@ def run(ctx: Context) -> list[Row]:
             better="lower",
             note=f"peak {r['ours_rows_mb']:.1f} MB ours, {r['old_rows_mb']:.1f} MB old",
         ),
-        Row(
-            f"import a {rows:,}-row catalogue (CSV)",
-            r["ours_csv"],
-            r["old_csv"],
-            fmt="{:,.2f} s",
-            better="lower",
-            note=f"median of {runs}",
-        ),
-        Row(
-            f"import a {rows:,}-row catalogue (XLSX)",
-            r["ours_xlsx"],
-            r["old_xlsx"],
-            fmt="{:,.2f} s",
-            better="lower",
-            note=f"median of {runs}",
-        ),
+        *(Row(f"import a {rows:,}-row catalogue ({kind.upper()})", r[f"ours_{kind}"], r[f"old_{kind}"],
+              fmt="{:,.2f} s", better="lower", note=f"median of {runs}")
+          for kind in ("csv", "xlsx")),
     ]
 
 

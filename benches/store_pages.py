@@ -180,18 +180,6 @@ def run(ctx: Context) -> list[Row]:
                 for target, size in zip(targets, sizes, strict=True):
                     with _bare(size, target[0]) as (bare_url, bare_size):
                         rows += _compare(ctx, *target, size, bare_url, bare_size)
-    ctx.note(
-        load.describe(
-            "wrk" if ctx.loadgen == "wrk" or (ctx.loadgen == "auto" and load.have_wrk()) else "python",
-            ctx.threads,
-            ctx.connections,
-            ctx.duration,
-        )
-        + f" after a {ctx.warmup:g} s warm-up, loopback; gunicorn 2 sync workers per server; "
-        + (
-            f"median of {ctx.repeat} interleaved runs"
-            if ctx.repeat > 1
-            else "one run each (--repeat N for medians)"
-        )
-    )
+    tool = "wrk" if ctx.loadgen == "wrk" or (ctx.loadgen == "auto" and load.have_wrk()) else "python"
+    ctx.note(load.describe_server_runs(ctx, tool))
     return rows

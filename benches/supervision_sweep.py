@@ -29,14 +29,13 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import sys
 import time
 
 from benches.harness import (
     POSTGRES_SERVER,
-    ROOT,
     Context,
     Row,
+    bench_script,
     child_json,
     postgres_migrated,
     progress,
@@ -69,28 +68,12 @@ def run(ctx: Context) -> list[Row]:
         f"{result['escalations']:,} escalations and, with phones, {result['texts']:,} texts (one per "
         f"person) where one per request and person would be {result['texts_per_request']:,}"
     )
-    first_plain, first_phones = result["first_plain"], result["first_phones"]
+    firsts = (("no phones", result["first_plain"]), ("heads and officers with phones", result["first_phones"]))
     return [
-        Row(
-            f"supervision sweep, {result['open']:,} open, first run, no phones",
-            first_plain,
-            result["baseline_all"],
-            fmt="{:,.2f} s",
-            better="lower",
-            note="vs SELECT every open request",
-            goal=f"< {GOAL_SECONDS} s",
-            met=ctx.judge(first_plain < GOAL_SECONDS),
-        ),
-        Row(
-            f"supervision sweep, {result['open']:,} open, first run, heads and officers with phones",
-            first_phones,
-            result["baseline_all"],
-            fmt="{:,.2f} s",
-            better="lower",
-            note="vs SELECT every open request",
-            goal=f"< {GOAL_SECONDS} s",
-            met=ctx.judge(first_phones < GOAL_SECONDS),
-        ),
+        *(Row(f"supervision sweep, {result['open']:,} open, first run, {who}", seconds, result["baseline_all"],
+              fmt="{:,.2f} s", better="lower", note="vs SELECT every open request", goal=f"< {GOAL_SECONDS} s",
+              met=ctx.judge(seconds < GOAL_SECONDS))
+          for who, seconds in firsts),
         Row(
             "supervision sweep, same moment again (issues nothing)",
             result["second"],
@@ -378,10 +361,4 @@ def _days(n: int):
 
 
 if __name__ == "__main__":
-    if "--child" in sys.argv:
-        sys.path.insert(0, str(ROOT))
-        _child()
-    else:
-        from benches.__main__ import main
-
-        sys.exit(main(["--only", "supervision-sweep"]))
+    bench_script("supervision-sweep", _child)

@@ -8,9 +8,8 @@ yuan as Decimal (exact), the sheets get yuan as Decimal with two places.
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,9 +23,9 @@ from reports.building import about_sheet
 from reports.commission_figures import CommissionFigures
 from reports.drill import drill_query
 from reports.kpis import rank_by
+from reports.params import PeriodParams
 from reports.selectors.commission_dimensions import CommissionFilters, commission_dimension
 from reports.selectors.commissions import CommissionRow, CommissionTable, commission_table
-from reports.selectors.dimensions import Period
 from reports.selectors.scope import ReportScope
 from stations.models import Region
 
@@ -73,9 +72,7 @@ def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 @dataclass(frozen=True)
-class CommissionParams:
-    date_from: datetime.date
-    date_to: datetime.date
+class CommissionParams(PeriodParams):
     group: str = "township"
     township: int | None = None
     station: int | None = None
@@ -88,23 +85,6 @@ class CommissionParams:
         if self.date_to < self.date_from:
             raise ValueError("A period cannot end before it starts.")
 
-    @property
-    def period(self) -> Period:
-        return Period(self.date_from, self.date_to)
-
-    def as_dict(self) -> dict:
-        """JSON-able (a report job stores it); `from_dict` reads it back."""
-        return asdict(self) | {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> CommissionParams:
-        return cls(**(data | {"date_from": datetime.date.fromisoformat(data["date_from"]),
-                              "date_to": datetime.date.fromisoformat(data["date_to"])}))
-
-    def query(self, **changes) -> str:
-        """The page's query string for these parameters with `changes` applied (None drops a filter)."""
-        params = replace(self, **changes).as_dict()
-        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
 def _columns(with_statements: bool) -> list[tuple]:

@@ -7,7 +7,7 @@ always matches the page it was taken from.
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -19,7 +19,8 @@ from reports import charts
 from reports.building import about_sheet
 from reports.drill import drill_query
 from reports.kpis import RATE_NAMES, Kpis, rank_by
-from reports.selectors.dimensions import Period, dimension
+from reports.params import PeriodParams
+from reports.selectors.dimensions import dimension
 from reports.selectors.gov_kpis import KpiRow, KpiTable, kpi_table, kpi_tables
 from reports.selectors.scope import ReportScope
 from stations.models import Region
@@ -69,9 +70,7 @@ def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 @dataclass(frozen=True)
-class GovKpiParams:
-    date_from: datetime.date
-    date_to: datetime.date
+class GovKpiParams(PeriodParams):
     group: str = "department"
     rate: str = "completion_rate"
     department: int | None = None
@@ -84,24 +83,6 @@ class GovKpiParams:
         if self.rate not in RATE_NAMES:
             raise ValueError(f"Unknown rate {self.rate!r}.")
 
-    @property
-    def period(self) -> Period:
-        return Period(self.date_from, self.date_to)
-
-    def as_dict(self) -> dict:
-        """JSON-able (a report job stores it); `from_dict` reads it back."""
-        data = asdict(self)
-        return data | {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> GovKpiParams:
-        return cls(**(data | {"date_from": datetime.date.fromisoformat(data["date_from"]),
-                              "date_to": datetime.date.fromisoformat(data["date_to"])}))
-
-    def query(self, **changes) -> str:
-        """The page's query string for these parameters with `changes` applied (None drops a filter)."""
-        params = replace(self, **changes).as_dict()
-        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
 @dataclass

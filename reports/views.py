@@ -60,7 +60,7 @@ class GovKpiReportView(ReportsMixin, ReportPageView):
 
     def page_context(self, report: GovKpiReport) -> dict:
         return {
-            "columns": page_columns(), "rows": report.rows(), "total_values": report.total_values(),
+            "headings": page_columns(), "rows": report.rows(), "total_values": report.total_values(),
             "trend_chart": report.trend_chart(), "ranking_chart": report.ranking_chart(), "ranking": report.ranking(),
             "rate_columns": [name for name, _label, shown in COLUMNS if shown and name.endswith("_rate")],
             "query": report.params.query(),

@@ -1,14 +1,16 @@
 import pytest
 
 from accounts.roles import Role
+from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures for every module: a local timestamp authority
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
-    StaffAssignmentFactory,
     StationFactory,
     UserFactory,
     county_tree,
+    staff_user,
 )
+from tests.wallet_transport import wallet_http  # noqa: F401  a fixture for every module: the wallets' HTTP transport
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +59,16 @@ def _site_language():
 
 
 @pytest.fixture
+def english_messages():
+    """Messages are asserted by their English msgids; the zh-hans catalogue must not change that.
+    A module (or package) asks for it with pytestmark = pytest.mark.usefixtures("english_messages")."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def tree(db):
     return county_tree()
 
@@ -74,30 +86,22 @@ def other_station(tree):
 
 @pytest.fixture
 def operator(station):
-    user = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=user, role="operator", station=station)
-    return user
+    return staff_user(Role.OPERATOR, station=station)
 
 
 @pytest.fixture
 def liaison(station):
-    user = UserFactory(roles=[Role.LIAISON])
-    StaffAssignmentFactory(user=user, role="liaison", station=station)
-    return user
+    return staff_user(Role.LIAISON, station=station)
 
 
 @pytest.fixture
 def township_admin(tree):
-    user = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-    StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][0])
-    return user
+    return staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][0])
 
 
 @pytest.fixture
 def county_admin(tree):
-    user = UserFactory(roles=[Role.COUNTY_ADMIN])
-    StaffAssignmentFactory(user=user, role="county_admin", region=tree["county"])
-    return user
+    return staff_user(Role.COUNTY_ADMIN, region=tree["county"])
 
 
 @pytest.fixture

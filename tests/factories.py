@@ -119,6 +119,14 @@ class StaffAssignmentFactory(factory.django.DjangoModelFactory):
     started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
 
 
+def staff_user(role, **post):
+    """A user with the role `role` in post (a StaffAssignment with that role: `station=` or `region=`, and
+    any other field of the post)."""
+    user = UserFactory(roles=[role])
+    StaffAssignmentFactory(user=user, role=role, **post)
+    return user
+
+
 class GridFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Grid
@@ -221,12 +229,14 @@ def png_bytes(size: tuple[int, int] = (120, 40)) -> bytes:
     return buffer.getvalue()
 
 
-def pdf_bytes() -> bytes:
-    """A minimal one-page PDF."""
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A minimal PDF of `pages` blank A4 pages (poppler reads it, warning about the missing xref)."""
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    body = [b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n",
+            f"2 0 obj<</Type/Pages/Kids[{kids}]/Count {pages}>>endobj\n".encode()]
+    body += [f"{3 + i} 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n".encode()
+             for i in range(pages)]
+    return b"".join(body) + b"trailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def upload(name: str, content: bytes, material=None, content_type: str | None = None):

@@ -163,6 +163,18 @@ def child_json(module: str, *args: str, env: dict[str, str], timeout: float | No
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
+def bench_script(name: str, child) -> None:
+    """A bench module run with `python -m`: with --child, its child (called by `child_json`, the project on
+    the path); otherwise the bench `name` alone, through benches/__main__.py."""
+    if "--child" in sys.argv:
+        sys.path.insert(0, str(ROOT))
+        child()
+    else:
+        from benches.__main__ import main
+
+        sys.exit(main(["--only", name]))
+
+
 def manage(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],

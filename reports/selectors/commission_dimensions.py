@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from agency.models import Product, Provider
 from agency.models.rollups import NO_PRODUCT
 from core.timeutil import COUNTY_TZ
-from reports.selectors.dimensions import TOWNSHIP_PATH_LENGTH, dimension
+from reports.selectors.dimensions import TOWNSHIP_PATH_LENGTH, dimension, labels_by_pk
 from stations.models import Region
 
 
@@ -58,17 +58,12 @@ class CommissionDimension:
     rollup_fold: Callable[[Iterable], dict] | None = None
 
 
-def _by_pk(model, keys) -> dict:
-    return {pk: (name, pk) for pk, name in model.objects.filter(pk__in=[k for k in keys if k])
-            .values_list("pk", "name")}
-
-
 def _provider_labels(keys) -> dict:
-    return _by_pk(Provider, keys)
+    return labels_by_pk(Provider, keys)
 
 
 def _product_labels(keys) -> dict:
-    return _by_pk(Product, keys)
+    return labels_by_pk(Product, keys)
 
 
 def _township_expression(path_field: str) -> Expression:

@@ -35,7 +35,7 @@ from reports.selectors.commission_sums import (
     statement_q,
     statement_sums,
 )
-from reports.selectors.dimensions import Period
+from reports.selectors.dimensions import Period, row_order
 from reports.selectors.scope import ReportScope
 
 NO_FILTERS = CommissionFilters()  # the default: the scope alone
@@ -61,12 +61,6 @@ class CommissionTable:
 def holds_stations(scope: ReportScope) -> bool:
     """Commission figures are per station: an officer's scope (departments only) holds none."""
     return scope.everything or bool(scope.region_paths or scope.station_ids)
-
-
-def _sort_key(row: CommissionRow, dimensions: Sequence[str]):
-    # Months in time order, everything else by name; the None keys last.
-    return tuple((k is None, str(k) if name == "month" else label)
-                 for name, k, label in zip(dimensions, row.keys, row.labels, strict=True))
 
 
 def commission_table(*, scope: ReportScope, period: Period, dimensions: Sequence[str] = ("township",),
@@ -104,7 +98,7 @@ def commission_table(*, scope: ReportScope, period: Period, dimensions: Sequence
             keys=key, labels=tuple(n[0] if n else unknown_label(dimensions[i]) for i, n in enumerate(named)),
             drill=tuple(n[1] if n else None for n in named),
             figures=figures_from_sums(journals.get(key, {}), entries.get(key, {}), statements.get(key, {}))))
-    rows.sort(key=lambda r: _sort_key(r, dimensions))
+    rows.sort(key=lambda r: row_order(r, dimensions))
     return CommissionTable(dimensions=dimensions, period=period, rows=rows, total=total_of(r.figures for r in rows),
                            has_statements=with_statements)
 

@@ -58,17 +58,19 @@ def _place_path(prefix: str) -> Expression:
     return Coalesce(F(f"{prefix}village__path"), F(f"{prefix}station__village__path"))
 
 
-def _by_pk(model, keys) -> dict:
+def labels_by_pk(model, keys) -> dict:
+    """{pk: (name, pk)} of the `model` rows whose pks are among `keys` (None and 0 skipped): a dimension's
+    labels with the key to drill down by."""
     return {pk: (name, pk) for pk, name in model.objects.filter(pk__in=[k for k in keys if k])
             .values_list("pk", "name")}
 
 
 def _department_labels(keys) -> dict:
-    return _by_pk(Department, keys)
+    return labels_by_pk(Department, keys)
 
 
 def _station_labels(keys) -> dict:
-    return _by_pk(Station, keys)
+    return labels_by_pk(Station, keys)
 
 
 def _township_labels(keys) -> dict:
@@ -77,11 +79,11 @@ def _township_labels(keys) -> dict:
 
 
 def _village_labels(keys) -> dict:
-    return _by_pk(Region, keys)
+    return labels_by_pk(Region, keys)
 
 
 def _item_labels(keys) -> dict:
-    return _by_pk(ServiceItem, keys)
+    return labels_by_pk(ServiceItem, keys)
 
 
 def _month_labels(keys) -> dict:
@@ -166,6 +168,13 @@ def group_values(queryset: QuerySet, dimensions, prefix: str = "", **extra) -> Q
     """
     keys = {alias: dimension(name).expression(prefix) for alias, name in key_aliases(dimensions).items()}
     return queryset.values(**(keys or {"k_all": Value(0)}), **extra)
+
+
+def row_order(row, dimensions) -> tuple:
+    """Where a table's row (with keys and labels, one per dimension) sorts: months in time order, everything
+    else by name; the "unknown" rows (None keys) last."""
+    return tuple((k is None, str(k) if name == "month" else label)
+                 for name, k, label in zip(dimensions, row.keys, row.labels, strict=True))
 
 
 def row_key(row: dict, dimensions) -> tuple:

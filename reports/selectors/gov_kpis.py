@@ -28,7 +28,7 @@ from gov_services.selectors.calendar import work_calendar
 from reports.kpis import Kpis, kpis_from_counts, weighted_median
 from reports.models import RequestRollup
 from reports.selectors.aggregates import WorkingDayOrdinals, WorkingDays, grouped_several_ways, one_decimal
-from reports.selectors.dimensions import Period, dimension, filter_q, row_key, unknown_label
+from reports.selectors.dimensions import Period, dimension, filter_q, row_key, row_order, unknown_label
 from reports.selectors.scope import ReportScope
 from stations.models import Region
 
@@ -191,12 +191,6 @@ def _labels(dimensions: Sequence[str], keys: set[tuple]) -> list[dict]:
     return [dimension(name).labels({key[i] for key in keys}) for i, name in enumerate(dimensions)]
 
 
-def _sort_key(row: KpiRow, dimensions: Sequence[str]):
-    # Months in time order, everything else by name; the "unknown" rows (None keys) last.
-    return tuple((k is None, str(k) if name == "month" else label)
-                 for name, k, label in zip(dimensions, row.keys, row.labels, strict=True))
-
-
 def _kpis(counts: dict, returns: int, cards: dict) -> Kpis:
     row_counts = {k: v for k, v in counts.items() if k != "median_days"} | {"returns": returns, **cards}
     return kpis_from_counts(row_counts, median=one_decimal(counts.get("median_days")))
@@ -246,7 +240,7 @@ def kpi_tables(*, scope: ReportScope, period: Period, groupings: Sequence[Sequen
                 labels=tuple(n[0] if n else unknown_label(dimensions[d]) for d, n in enumerate(named)),
                 drill=tuple(n[1] if n else None for n in named),
                 kpis=_kpis(counts[i].get(key, {}), returns[i].get(key, 0), cards[i].get(key, {}))))
-        rows.sort(key=lambda r, dimensions=dimensions: _sort_key(r, dimensions))
+        rows.sort(key=lambda r, dimensions=dimensions: row_order(r, dimensions))
         tables.append(KpiTable(dimensions=dimensions, period=period, rows=rows, total=total))
     return tables
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.timeutil import COUNTY_TZ, start_of_day
-from reports.selectors.dimensions import TOWNSHIP_PATH_LENGTH, Period, dimension, month_key
+from reports.selectors.dimensions import TOWNSHIP_PATH_LENGTH, Period, dimension, month_key, row_order
 from reports.selectors.scope import ReportScope
 from shop.models import OrderPart, OrderPartEvent
 from shop.order_flow import HANDED_OVER
@@ -122,8 +122,7 @@ def shop_sales_table(*, scope: ReportScope, period: Period, dimensions: Sequence
         out.append(SalesRow(keys=key, labels=tuple(n[0] if n else _("Unknown") for n in named),
                             drill=tuple(n[1] if n else None for n in named),
                             figures=SalesFigures(*(int(row[n] or 0) for n in _FIELDS))))
-    out.sort(key=lambda r: tuple((k is None, str(k) if name == "month" else label)
-                                 for name, k, label in zip(dimensions, r.keys, r.labels, strict=True)))
+    out.sort(key=lambda r: row_order(r, dimensions))
     total = SalesFigures()
     for row in out:
         total = total + row.figures

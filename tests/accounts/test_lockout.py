@@ -12,8 +12,9 @@ from django.urls import reverse
 from accounts import phone_codes
 from accounts.services import login_lockout_lift
 from core.models import AuditEvent
-from tests.accounts.test_signup import OutboxBackend, last_code, wrong_code
+from tests.accounts.test_signup import last_code, wrong_code
 from tests.factories import UserFactory
+from tests.sms_capture import BACKEND, CapturingBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -178,9 +179,9 @@ def test_an_api_key_is_not_a_password_and_is_not_counted(client, person):
 
 @pytest.fixture
 def sms(settings):
-    settings.SMS_BACKEND = "tests.accounts.test_signup.OutboxBackend"
-    OutboxBackend.outbox = []
-    return OutboxBackend.outbox
+    settings.SMS_BACKEND = BACKEND
+    CapturingBackend.sent = []
+    return CapturingBackend.sent
 
 
 def test_guessing_sign_up_codes_locks_the_number_across_fresh_codes(client, sms, settings, monkeypatch):

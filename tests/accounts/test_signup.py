@@ -15,21 +15,12 @@ from core.audit import audit_events_for
 from core.models import SmsOutboxMessage
 from core.sms import BaseBackend
 from tests.factories import UserFactory
+from tests.sms_capture import BACKEND, texts_captured
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "13935001234"
 PASSWORD = "qiuShou-2025-mai"
-
-
-class OutboxBackend(BaseBackend):
-    """Keeps every text message in `outbox` instead of sending it."""
-
-    outbox: list = []
-
-    def send(self, message):
-        self.outbox.append(message)
-        return f"test-{len(self.outbox)}"
 
 
 class BrokenBackend(BaseBackend):
@@ -39,15 +30,7 @@ class BrokenBackend(BaseBackend):
 
 @pytest.fixture(autouse=True)
 def sms(settings):
-    # The throttles are tested by moving the clock, which a local-memory cache follows and Redis
-    # (CI's second run) does not: these tests pin the cache to local memory.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "signup-tests"}}
-    settings.SMS_BACKEND = "tests.accounts.test_signup.OutboxBackend"
-    OutboxBackend.outbox = []
-    cache.clear()
-    yield OutboxBackend.outbox
-    cache.clear()
+    yield from texts_captured(settings, cache_location="signup-tests")
 
 
 @pytest.fixture
@@ -179,7 +162,7 @@ def test_a_gateway_failure_says_try_again_and_does_not_block_the_retry(client, s
     response = start(client)
     assert response.status_code == 200
     assert response.context["form"].errors.as_data()["phone"][0].code == phone_codes.SEND_FAILED
-    settings.SMS_BACKEND = "tests.accounts.test_signup.OutboxBackend"
+    settings.SMS_BACKEND = BACKEND
     assert start(client).status_code == 302
     assert len(sms) == 1
 

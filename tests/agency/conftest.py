@@ -3,7 +3,6 @@ import pytest
 from agency.card_terminals import terminal_cache_clear
 from agency.providers import adapter_cache_clear
 from tests.agency.factories import ProductFactory, fund
-from tests.wallet_transport import wallet_http  # noqa: F401  (the wallet gateways' tests: the HTTP transport)
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,15 @@
-"""What the database-invariant tests share (test_database_invariants*.py)."""
+"""What the till's tests share: the ledger checked sound, a payment, a second county admin (the checker), the
+raw SQL the database-invariant tests (test_database_invariants*.py) try."""
 
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from accounts.roles import Role
 from agency import selectors, services
 from core.timeutil import last_full_month
 from tests.agency.factories import account_number, key, last_month_moment, posting_at
-from tests.factories import StaffAssignmentFactory, UserFactory
+from tests.factories import staff_user
 
 DECLINED = "1234560000"  # the simulated provider declines a payment to this account
 
@@ -40,9 +42,8 @@ def pay(operator, station, product, *, amount=10_000, method="cash", number=None
 
 
 def second_county_admin(tree):
-    user = UserFactory(roles=["county_admin"])
-    StaffAssignmentFactory(user=user, role="county_admin", region=tree["county"])
-    return user
+    """Another county admin of the test county: the checker of what the first one made."""
+    return staff_user(Role.COUNTY_ADMIN, region=tree["county"])
 
 
 def last_month():

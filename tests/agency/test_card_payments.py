@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 
-from agency import selectors, services
+from agency import services
 from agency.card_terminals import CardOutcome, terminal
 from agency.card_terminals.simulator import _digest as card_digest
 from agency.models import CounterTransaction, FloatWallet, Journal, LedgerEntry
@@ -20,6 +20,7 @@ from agency.services.card_payments import card_charge_record
 from agency.services.payments import _open
 from core.models import AuditEvent
 from tests.agency.factories import ProductFactory, account_number, key
+from tests.agency.invariant_helpers import assert_ledger_sound
 from tests.clock import clock_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
@@ -51,13 +52,6 @@ def balance(station, purpose: str) -> int:
 def card_actions(tx) -> list[str]:
     return list(AuditEvent.objects.filter(target_id=str(tx.pk), action__startswith="agency.card.")
                 .order_by("pk").values_list("action", flat=True))
-
-
-def assert_ledger_sound():
-    assert not selectors.unbalanced_journals().exists()
-    assert selectors.ledger_total_fen() == 0
-    assert selectors.float_wallet_mismatches() == []
-    assert selectors.reserved_mismatches() == []
 
 
 @pytest.fixture

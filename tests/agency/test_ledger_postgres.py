@@ -5,19 +5,13 @@ concurrent payments against a small float (row locks), a double-clicked reversal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from agency import selectors, services
+from agency import services
 from agency.models import CounterTransaction, FloatWallet, Journal, LedgerEntry
 from tests.agency.factories import account_number, error_codes, fund, key
+from tests.agency.invariant_helpers import assert_ledger_sound
 from tests.concurrency import run_together
 
 pytestmark = pytest.mark.postgres
-
-
-def assert_ledger_sound():
-    assert not selectors.unbalanced_journals().exists()
-    assert selectors.ledger_total_fen() == 0
-    assert selectors.float_wallet_mismatches() == []
-    assert selectors.reserved_mismatches() == []
 
 
 def _raw(sql: str) -> None:

@@ -3,8 +3,6 @@ has the counter open twice; when the network returns both tabs send the same out
 scan, a parcel hand-over) at the same moment. The item's row is inserted under its key first, so the second
 tab waits for the first tab's answer and gets it: one request, one scan, one hand-over, one cash entry."""
 
-import base64
-import io
 import json
 import threading
 import uuid
@@ -13,15 +11,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from PIL import Image
 
 from agency import offline_sync
 from agency.models import CounterTransaction, OfflineItem
 from gov_services.models import Attachment, ServiceRequest
 from shop.models import OrderPart, OrderPartEvent
-from shop.services import orders as order_services
 from tests.concurrency import run_together
 from tests.factories import png_bytes, valid_id_number
+from tests.gov_services.counter_helpers import signature_data_url
 from tests.shop import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True),
@@ -34,18 +31,7 @@ def waiting(tree, operator, station, resident):
     merchant = factories.merchant(name="甲商户", townships=[tree["townships"][0]])
     eggs = factories.product(merchant.partner, title="土鸡蛋", price="12.50", stock=10)
     part = factories.order((eggs, 2), station=station, user=resident, phone="13911112222").parts.get()
-    for status in ("confirmed", "sent"):
-        order_services.order_part_move(user=merchant.partner.users.get(), part_id=part.pk, to_status=status)
-    return order_services.order_part_move(user=operator, part_id=part.pk, to_status="ready")
-
-
-def _signature() -> str:
-    image = Image.new("RGBA", (300, 100), (255, 255, 255, 255))
-    for x in range(40, 260):
-        image.putpixel((x, 50 + (x % 7)), (17, 17, 17, 255))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return factories.part_ready(part, merchant_user=merchant.partner.users.get(), operator=operator)
 
 
 def _outbox(request_item, part) -> list[dict]:
@@ -57,7 +43,7 @@ def _outbox(request_item, part) -> list[dict]:
         "confirm": False,
         "fields": [["item_id", str(request_item.pk)], ["applicant_name", "王秀英"],
                    ["applicant_id_number", valid_id_number(3)], ["applicant_phone", "13912345678"],
-                   ["consent", "signature"], ["signature", _signature()], ["eform-purpose", "办理低保"]],
+                   ["consent", "signature"], ["signature", signature_data_url()], ["eform-purpose", "办理低保"]],
         "files": [{"field": f"material-{material.pk}", "name": "身份证.png", "part": f"f-{application_key}-0"}],
     }
     handover = {"key": handover_key, "kind": "parcel_handover", "local_number": "临20261206-002",

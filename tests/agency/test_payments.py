@@ -13,6 +13,7 @@ from agency.providers.simulator import _digest
 from core.models import AuditEvent
 from core.state_machine import TransitionNotAllowed
 from tests.agency.factories import ProductFactory, account_number, error_codes, fund, key
+from tests.agency.invariant_helpers import assert_ledger_sound
 from tests.clock import clock_at
 from tests.factories import StaffAssignmentFactory, UserFactory
 
@@ -30,14 +31,6 @@ def balances(station) -> dict[str, int]:
     rows = LedgerEntry.objects.filter(account__station=station).values("account__code").annotate(t=Sum("amount_fen"))
     return {r["account__code"].split(":")[0]: r["t"] for r in rows if not r["account__code"].startswith("float:")
             } | {"float": sum(r["t"] for r in rows if r["account__code"].startswith("float:"))}
-
-
-def assert_ledger_sound():
-    assert not selectors.unbalanced_journals().exists()
-    assert selectors.ledger_total_fen() == 0
-    assert selectors.float_wallet_mismatches() == []
-    assert selectors.cash_balance_mismatches() == []
-    assert selectors.reserved_mismatches() == []
 
 
 def test_a_paid_bill_posts_cash_float_and_the_split_commission(operator, station, product, funded):

@@ -21,6 +21,7 @@ from agency.tasks import generate_commission_statements
 from core.state_machine import TransitionNotAllowed
 from core.timeutil import last_full_month
 from tests.agency.factories import account_number, fund, key, last_month_moment, posting_at
+from tests.agency.invariant_helpers import second_county_admin
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +29,6 @@ pytestmark = pytest.mark.django_db
 
 def cash(station) -> int:
     return services.expected_cash_fen(station)
-
-
-def second_county_admin(tree):
-    user = UserFactory(roles=["county_admin"])
-    StaffAssignmentFactory(user=user, role="county_admin", region=tree["county"])
-    return user
 
 
 # --- API for other apps -------------------------------------------------------------------------

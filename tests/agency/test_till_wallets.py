@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 
-from agency import selectors, services
+from agency import services
 from agency.models import CounterTransaction, LedgerEntry, TillWalletPayment
 from agency.services.till_wallets import (
     till_wallet_check,
@@ -25,6 +25,7 @@ from agency.services.till_wallets import (
 from agency.wallets import simulator
 from core.models import AuditEvent
 from tests.agency.factories import account_number, error_codes, key
+from tests.agency.invariant_helpers import assert_ledger_sound
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wallet_http")]
 Paid = TillWalletPayment.Status
@@ -46,13 +47,6 @@ def start_fee(operator, station, wallet="wechat", k=None, amount=1_500):
 def resident_pays(payment, *, notify=True):
     """The resident's phone scanned the QR and confirmed; the wallet sends its notification (unless lost)."""
     return simulator.order_pay(simulator.order_get(payment.wallet, payment.out_trade_no), notify=notify)
-
-
-def assert_ledger_sound():
-    assert not selectors.unbalanced_journals().exists()
-    assert selectors.ledger_total_fen() == 0
-    assert selectors.reserved_mismatches() == []
-    assert selectors.cash_balance_mismatches() == []
 
 
 @pytest.mark.parametrize("wallet", WALLETS)

@@ -13,6 +13,7 @@ from agency import services
 from agency.models import CommissionStatement, DailyCashClose, FloatTopUpRequest, FloatWallet, Journal
 from core.timeutil import last_full_month
 from tests.agency.factories import account_number, key, last_month_moment, posting_at
+from tests.agency.invariant_helpers import second_county_admin
 from tests.factories import StaffAssignmentFactory, StationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +22,6 @@ pytestmark = pytest.mark.django_db
 def operator_of(station):
     user = UserFactory(roles=["operator"])
     StaffAssignmentFactory(user=user, role="operator", station=station)
-    return user
-
-
-def second_county_admin(tree):
-    user = UserFactory(roles=["county_admin"])
-    StaffAssignmentFactory(user=user, role="county_admin", region=tree["county"])
     return user
 
 

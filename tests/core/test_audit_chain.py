@@ -133,7 +133,9 @@ def test_the_database_refuses_to_change_a_link(station):
         AuditSeal.objects.all().delete()
 
 
-def test_the_command_exits_with_an_error_when_the_chain_is_broken(station, capsys):
+@pytest.mark.parametrize("algorithm", ["sha256", "sm3"])
+def test_the_command_exits_with_an_error_when_the_chain_is_broken(station, settings, capsys, algorithm):
+    settings.DIGEST_ALGORITHM = algorithm
     events = _events(station, 3)
     _seal()
     call_command("audit_chain_verify", "--json")
@@ -187,18 +189,6 @@ def test_a_link_whose_algorithm_was_rewritten_is_detected(station, settings):
         cursor.execute("UPDATE core_auditseal SET algorithm = 'sha256' WHERE seq = 2")
         cursor.execute("UPDATE core_auditseal SET algorithm = 'md5' WHERE seq = 3")
     assert _verify().changed == [2, 3]
-
-
-def test_the_verify_command_reports_an_sm3_chain(station, settings, capsys):
-    settings.DIGEST_ALGORITHM = "sm3"
-    events = _events(station, 3)
-    _seal()
-    call_command("audit_chain_verify", "--json")
-    assert _reports(capsys)["audit"]["intact"] is True
-    with triggers_off("core_audit") as cursor:
-        cursor.execute("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [events[1].pk])
-    with pytest.raises(CommandError, match="1 changed"):
-        call_command("audit_chain_verify")
 
 
 def test_sm3_is_the_standards_hash():

@@ -16,7 +16,7 @@ from django.test import Client
 
 from accounts.roles import Role
 from tests.core.sweep import plain_paths, post_forms
-from tests.factories import StaffAssignmentFactory, UserFactory
+from tests.factories import UserFactory, staff_user
 from tests.shop import factories as shop_factories
 
 # The names the views read (q, page, status, station, …) with a NUL; UTF-8-encoded surrogates and an
@@ -61,8 +61,7 @@ SWEPT_AS = {action: "anonymous" for action in (
 
 @pytest.fixture
 def sweep_clients(tree, station, operator, officer, county_admin, resident, superuser):
-    township_admin = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-    StaffAssignmentFactory(user=township_admin, role="township_admin", region=tree["townships"][0])
+    township_admin = staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][0])
     merchant_user = UserFactory(roles=[Role.MERCHANT])
     shop_factories.merchant(townships=[tree["townships"][0]], user=merchant_user)
     clients = {"anonymous": Client(raise_request_exception=False)}

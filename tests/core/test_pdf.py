@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (the local_tsa fixture imported from tests/core/tsa.py is redefined as an argument)
+
 """core/pdf.py: WeasyPrint rendering with the installed CJK font, the start-up check, PAdES signing."""
 
 import datetime
@@ -12,7 +12,6 @@ import pytest
 from core import checks
 from core.pdf import TimestampUnavailable, harfbuzz_subset_available, render_pdf, sign_pdf
 from gov_services.certificates.pki import demo_county_signer
-from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.gov_services.certificate_helpers import pdf_text, squash
 
 # Common and rarer characters: a missing glyph would come out as nothing or a box in the extracted text.

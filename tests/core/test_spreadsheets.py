@@ -32,15 +32,10 @@ from core.spreadsheets import (
 from core.spreadsheets.reader import cell_text
 from tests.spreadsheet_files import csv_bytes, dense_sheet, xlsx_bytes, xlsx_with_sheet, zip_bomb_xlsx
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 HEADER = ["编码", "名称", "数量"]
 SMALL = Caps(max_bytes=2**20, max_rows=50, max_columns=5, max_cell_chars=100)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted by their English msgids; one test checks the zh-hans wording."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -223,6 +223,21 @@ def sign_in(page, shot):
 
 
 @pytest.fixture
+def pickup_store(station, resident, tree):
+    """The station hands over store orders; a merchant of its township sells eggs at ¥36.00; the resident has
+    a phone and an e-mail address. {"merchant_user", "product"}."""
+    from stations.models import StationService
+    from tests.shop import factories
+
+    StationService.objects.create(station=station, kind="shop_pickup")
+    merchant = factories.merchant(name="乐亭绿源合作社", townships=[tree["townships"][0]])
+    product = factories.product(merchant.partner, title="农家土鸡蛋", price="36.00")
+    resident.email, resident.phone = "liu@example.cn", "13935000001"
+    resident.save()
+    return {"merchant_user": merchant.partner.users.get(), "product": product}
+
+
+@pytest.fixture
 def wallet_simulators(settings, live_server):
     """WeChat Pay and Alipay are simulated by this live server: our API calls to them and their signed
     notifications to us go over HTTP, as with the real gateways (no merchant ids: the simulators answer)."""

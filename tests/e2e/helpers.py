@@ -86,6 +86,38 @@ def sign_on_pad(page) -> None:
     expect(signature).to_have_value(re.compile(r"^data:image/png;base64,"))
 
 
+def click_and_wait(page, locator, what: str):
+    """Click `locator`, wait for the page it leads to and check it answered; the page's response."""
+    with page.expect_navigation() as landing:
+        locator.click()
+    assert_ok(landing.value, what)
+    return landing.value
+
+
+def sign_out(page) -> None:
+    # Where signing out lands (the portal's home) is not the journeys' business.
+    with page.expect_navigation():
+        page.locator("form[action*='/logout/'] [type='submit']").first.click()
+
+
+def act_on_request(page, action: str) -> None:
+    """On a department's request page: open the action's panel entry (a <details>) if closed, fill in an
+    opinion and tick the confirmation where the form asks for them, submit it, and see no error."""
+    entry = page.locator(f"details#action-{action}")
+    expect(entry, f"the action panel does not offer {action!r}").to_have_count(1)
+    if entry.get_attribute("open") is None:
+        entry.locator("summary").click()
+    form = entry.locator(f"form:has(input[name='action'][value='{action}'])")
+    if form.locator("textarea[name='note']").count():  # approve and refuse need an opinion (others take one)
+        form.locator("textarea[name='note']").fill("同意")
+    if form.locator("input[name='confirm']").count():  # … and a ticked confirmation
+        form.locator("input[name='confirm']").check()
+    with page.expect_navigation() as landing:
+        form.locator("button[type='submit']").click()
+    assert_ok(landing.value, f"after {action}")
+    expect(page.locator(".cz-error-summary")).to_have_count(0)
+
+
 def assert_fits(page) -> None:
     """Nothing on the page is wider than the window: on a 375 px phone the page scrolls only down."""
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
@@ -115,3 +147,30 @@ def pay_on_the_wallet_simulator(page, *, amount: str, screenshot, pay_page_scree
     expect(phone.locator("[data-wallet-outcome='paid']")).to_be_visible()
     phone.screenshot(path=str(screenshot), full_page=True)
     phone.close()
+
+
+def checkout_for_pick_up(page, product, station, *, before_submit=None) -> None:
+    """A signed-in resident puts one `product` in the basket and checks out for pick-up at `station`, as far
+    as the choice of payment; `before_submit` is called with the fulfilment form filled in (a screenshot)."""
+    assert_ok(page.goto(product.get_absolute_url()), "product page")
+    with page.expect_navigation():
+        page.locator("form[action*='/basket/add/'] [type='submit']").first.click()
+    assert_ok(page.goto("/shop/checkout/"), "checkout")
+    form = page.locator("form[data-fulfilment-form]")
+    form.locator("select[name='station']").select_option(str(station.pk))
+    form.locator("input[name='phone']").fill("13935000001")
+    if before_submit:
+        before_submit()
+    with page.expect_navigation():
+        form.locator("[type='submit']").click()
+    page.wait_for_url(re.compile(r"/checkout/payment-method/"))
+
+
+def choose_payment(page, provider: str, *, before_submit=None) -> None:
+    """On the checkout's payment page: `provider` chosen, on to the preview page; `before_submit` as above."""
+    page.locator(f"input[name='provider'][value='{provider}']").check()
+    if before_submit:
+        before_submit()
+    with page.expect_navigation():
+        page.locator("form[data-payment-method-form] [type='submit']").click()
+    page.wait_for_url(re.compile(r"/checkout/preview/"))

@@ -18,7 +18,7 @@ from gov_services.certificates import services as certificate_services
 from gov_services.certificates import tokens
 from gov_services.models import Certificate, ItemStep, RequestStep, ServiceRequest
 from gov_services.requests import services as services
-from tests.e2e.helpers import assert_ok
+from tests.e2e.helpers import assert_ok, sign_out
 from tests.factories import (
     DepartmentMembershipFactory,
     RequiredMaterialFactory,
@@ -67,11 +67,6 @@ def _act(page, action: str, *, note: str = "", confirm: bool = False):
     with page.expect_navigation() as landing:
         form.locator("button[type='submit']").click()
     assert_ok(landing.value, f"after {action}")
-
-
-def _sign_out(page) -> None:
-    with page.expect_navigation():
-        page.locator("form[action*='/logout/'] [type='submit']").first.click()
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
@@ -134,7 +129,7 @@ def test_reviewer_may_not_approve_the_head_assigns_another_officer_who_approves_
     filed.refresh_from_db()
     assert filed.status == ServiceRequest.Status.UNDER_REVIEW
     shot("05-a-refused-approval")
-    _sign_out(page)
+    sign_out(page)
 
     # --- The head sees the workload and assigns B ---------------------------------------------------------
     sign_in(head, step="06-head-sign-in")
@@ -152,7 +147,7 @@ def test_reviewer_may_not_approve_the_head_assigns_another_officer_who_approves_
     assert_ok(landing.value, "after the hand-over")
     filed.refresh_from_db()
     assert filed.assignee_id == officer_b.pk
-    _sign_out(page)
+    sign_out(page)
 
     # --- B approves, with a note and the confirmation ---------------------------------------------------
     sign_in(officer_b, step="08-officer-b-sign-in")

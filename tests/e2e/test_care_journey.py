@@ -22,23 +22,12 @@ from core.timeutil import month_start
 from stations.models import StaffAssignment
 from tests.care.world import care_world
 from tests.clock import clock_at
-from tests.e2e.helpers import assert_ok, path_of
+from tests.e2e.helpers import assert_fits, assert_ok, click_and_wait, path_of
 from tests.factories import StaffAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 375, "height": 800}
-
-
-def _click_and_wait(page, locator, what: str):
-    with page.expect_navigation() as landing:
-        locator.click()
-    assert_ok(landing.value, what)
-
-
-def _fits_the_phone(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{path_of(page)} is {width}px wide on a {PHONE['width']}px phone"
 
 
 def _link(offer: CareOffer) -> str:
@@ -52,20 +41,20 @@ def test_a_care_call_from_intake_to_the_residents_rating(page, browser, live_ser
 
     # --- Intake: the caller's number opens her record ---------------------------------------------------
     page.locator("input[name='phone']").fill("13812345678")
-    _click_and_wait(page, page.locator("form[role='search'] [type='submit']"), "the intake")
+    click_and_wait(page, page.locator("form[role='search'] [type='submit']"), "the intake")
     expect(page.locator("h1")).to_contain_text("王秀兰")
     expect(page.locator(".cz-facts")).to_contain_text("13912345678")  # her son, in full (audited)
     page.locator("select[name='service']").select_option("medicine")
     page.locator("textarea[name='description']").fill("降压药吃完了，请送一盒硝苯地平")
     shot("02-intake")
-    _click_and_wait(page, page.get_by_role("button", name="接听登记"), "the call")
+    click_and_wait(page, page.get_by_role("button", name="接听登记"), "the call")
     call = CareCall.objects.get()
     assert path_of(page) == f"/care/calls/{call.pk}/"
     expect(page.locator("#dispatch-title")).to_be_visible()
     shot("03-call-taken")
 
     # --- Dispatch: offered to the first pharmacy (by name: both idle) ---------------------------------------
-    _click_and_wait(page, page.locator(f"form[action='/care/calls/{call.pk}/dispatch/'] button"), "the dispatch")
+    click_and_wait(page, page.locator(f"form[action='/care/calls/{call.pk}/dispatch/'] button"), "the dispatch")
     first = CareOffer.objects.get(call=call, position=1)
     assert first.responder == world["first"]
     assert SmsOutboxMessage.objects.filter(purpose="care_offer", phone=world["first"].phone).exists()
@@ -88,7 +77,7 @@ def test_a_care_call_from_intake_to_the_residents_rating(page, browser, live_ser
     assert second.responder == world["second"]
     assert_ok(phone.goto(_link(second)), "the second offer")
     expect(phone.locator(".cz-facts")).not_to_contain_text("13812345678")  # not before accepting
-    _fits_the_phone(phone)
+    assert_fits(phone)
     phone.screenshot(path=str(artifacts_dir / "care-journey-06-second-offer-phone.png"), full_page=True)
     with phone.expect_navigation():
         phone.get_by_role("button", name="接单，我去").click()
@@ -99,7 +88,7 @@ def test_a_care_call_from_intake_to_the_residents_rating(page, browser, live_ser
         phone.get_by_role("button", name="已到门口").click()
     phone.locator("textarea[name='note']").fill("药已送到，说明了用法")
     phone.locator("input[name='amount']").fill("18.50")
-    _fits_the_phone(phone)
+    assert_fits(phone)
     phone.screenshot(path=str(artifacts_dir / "care-journey-08-complete-phone.png"), full_page=True)
     with phone.expect_navigation():
         phone.get_by_role("button", name="服务完成").click()
@@ -114,7 +103,7 @@ def test_a_care_call_from_intake_to_the_residents_rating(page, browser, live_ser
     page.locator("input[name='rating'][value='5']").check()
     page.locator("input[name='note']").fill("很及时")
     shot("10-rate")
-    _click_and_wait(page, page.locator(f"form[action='/care/calls/{call.pk}/confirm/'] button"), "the rating")
+    click_and_wait(page, page.locator(f"form[action='/care/calls/{call.pk}/confirm/'] button"), "the rating")
     expect(page.locator("[data-rating]")).to_contain_text("5/5")
     shot("11-confirmed")
     call.refresh_from_db()
@@ -137,7 +126,7 @@ def _settle_the_month(page, sign_in, shot, world, checker) -> None:
     page.context.clear_cookies()
     sign_in(world["county_admin"], step="12-sign-in-maker")
     assert_ok(page.goto("/care/settlements/"), "the settlement")
-    _click_and_wait(page, page.get_by_role("button", name="生成本月结算单"), "the statements")
+    click_and_wait(page, page.get_by_role("button", name="生成本月结算单"), "the statements")
     statement = PayeeStatement.objects.get()  # the first pharmacy served nothing: no statement
     assert (statement.payee_code, statement.service_count, statement.total_fen) == (
         f"care:{world['second'].pk}", 1, world["second"].subsidy_fen)
@@ -152,10 +141,10 @@ def _settle_the_month(page, sign_in, shot, world, checker) -> None:
     page.context.clear_cookies()
     sign_in(checker, step="15-sign-in-checker")
     assert_ok(page.goto(f"/care/settlements/{statement.pk}/"), "the statement")
-    _click_and_wait(page, page.get_by_role("button", name="审核通过（复核人）"), "the approval")
+    click_and_wait(page, page.get_by_role("button", name="审核通过（复核人）"), "the approval")
     expect(page.locator(".care-status")).to_have_attribute("data-status", "approved")
     page.locator("input[name='payment_reference']").fill("BANK-2026-0001")
-    _click_and_wait(page, page.get_by_role("button", name="登记付款"), "the payment")
+    click_and_wait(page, page.get_by_role("button", name="登记付款"), "the payment")
     expect(page.locator(".care-status")).to_have_attribute("data-status", "paid")
     shot("16-statement-paid")
     statement.refresh_from_db()
@@ -170,19 +159,19 @@ def test_the_liaison_takes_a_call_on_a_phone_and_rates_it_for_the_resident(page,
     page.set_viewport_size(PHONE)
     sign_in(world["liaison"], step="l01-sign-in")
     assert_ok(page.goto("/counter/"), "the counter")
-    _click_and_wait(page, page.locator("a[href='/counter/care/']"), "the care page")
+    click_and_wait(page, page.locator("a[href='/counter/care/']"), "the care page")
     page.locator("input[name='phone']").fill("13812345678")
-    _click_and_wait(page, page.locator("form[role='search'] [type='submit']"), "the intake")
+    click_and_wait(page, page.locator("form[role='search'] [type='submit']"), "the intake")
     expect(page.locator("h1")).to_contain_text("王秀兰")
     page.locator("input[name='urgency'][value='urgent']").check()
     page.locator("textarea[name='description']").fill("头晕，家里的药没了")
-    _fits_the_phone(page)
+    assert_fits(page)
     shot("l02-intake")
-    _click_and_wait(page, page.get_by_role("button", name="接听登记"), "the call")
+    click_and_wait(page, page.get_by_role("button", name="接听登记"), "the call")
     call = CareCall.objects.get()
     assert (call.channel, call.status, call.taken_by) == ("liaison", CareCall.Status.OFFERED, world["liaison"])
     expect(page.locator(".care-emergency")).to_be_visible()
-    _fits_the_phone(page)
+    assert_fits(page)
     shot("l03-offered")
 
     offer = call.offers.get()
@@ -191,9 +180,9 @@ def test_the_liaison_takes_a_call_on_a_phone_and_rates_it_for_the_resident(page,
     services.care_call_complete(offer_id=offer.pk, nonce=offer.nonce, note="药已送到", amount_fen=0)
     assert_ok(page.reload(), "the call served")
     page.locator("input[name='rating'][value='5']").check()
-    _click_and_wait(page, page.get_by_role("button", name="记录评价"), "the rating")
+    click_and_wait(page, page.get_by_role("button", name="记录评价"), "the rating")
     expect(page.locator("[data-rating]")).to_contain_text("5/5")
-    _fits_the_phone(page)
+    assert_fits(page)
     shot("l04-rated")
     assert CareCall.objects.get().rating == 5
 
@@ -228,12 +217,12 @@ def test_a_county_admin_sets_up_care_from_the_screens_on_a_phone(page, shot, sig
     page.locator("input[name='phone']").fill("13712000001")
     page.locator("input[name='contract_starts_on']").fill("2026-01-01")
     page.locator("input[name='contract_ends_on']").fill("2027-12-31")
-    _fits_the_phone(page)
+    assert_fits(page)
     shot("s02-responder-form")
-    _click_and_wait(page, page.locator("form.cz-card button[type='submit']"), "the responder")
+    click_and_wait(page, page.locator("form.cz-card button[type='submit']"), "the responder")
     responder = Responder.objects.get()
     assert path_of(page) == f"/care/responders/{responder.pk}/" and responder.subsidy_fen == 1000
-    _fits_the_phone(page)
+    assert_fits(page)
     shot("s03-responder")
 
     assert_ok(page.goto("/care/residents/new/"), "the resident form")
@@ -245,16 +234,16 @@ def test_a_county_admin_sets_up_care_from_the_screens_on_a_phone(page, shot, sig
     page.locator("input[name='contact1_name']").fill("朱小红")
     page.locator("input[name='contact1_relation']").fill("女儿")
     page.locator("input[name='contact1_phone']").fill("13935100001")
-    _fits_the_phone(page)
-    _click_and_wait(page, page.locator("form.cz-card button[type='submit']"), "the resident")
+    assert_fits(page)
+    click_and_wait(page, page.locator("form.cz-card button[type='submit']"), "the resident")
     resident = CareResident.objects.get()
     assert path_of(page) == f"/care/residents/{resident.pk}/" and resident.contacts.count() == 1
-    _fits_the_phone(page)
+    assert_fits(page)
     shot("s04-resident")
 
     for step, url in (("s05-desk", "/care/"), ("s06-residents", "/care/residents/"), ("s07-map", "/care/map/"),
                       ("s08-figures", "/county/reports/care/"), ("s09-desk-staff", "/care/desks/"),
                       ("s10-settlements", "/care/settlements/"), ("s11-responders", "/care/responders/")):
         assert_ok(page.goto(url), url)
-        _fits_the_phone(page)
+        assert_fits(page)
         shot(step)

@@ -18,7 +18,7 @@ from agency.models import CommissionPlan, CounterTransaction, Product, Provider
 from gov_services.models import CalendarDay, Department, ServiceItem, ServiceRequest
 from stations.models import Grid, Household, Region, Station
 from tests.agency.factories import account_number
-from tests.e2e.helpers import assert_ok, path_of, sign_on_pad
+from tests.e2e.helpers import assert_ok, click_and_wait, path_of, sign_on_pad, sign_out
 from tests.factories import valid_id_number
 
 pytestmark = pytest.mark.e2e
@@ -28,13 +28,6 @@ ROOT_PASSWORD = "root-pass-2026-county"
 ADMIN_PASSWORD = "county-admin-pass-2026"
 STATION_CODE = "LT001"
 ACCOUNT = account_number(42)  # a valid 10-digit State Grid customer number
-
-
-def _go(page, locator, what: str):
-    with page.expect_navigation() as landing:
-        locator.click()
-    assert_ok(landing.value, what)
-    return landing.value
 
 
 def _no_errors(page, what: str) -> None:
@@ -47,23 +40,17 @@ def _sign_in(page, username: str, password: str, what: str):
     form = page.locator("form:has(input[name='username'])")
     form.locator("input[name='username']").fill(username)
     form.locator("input[name='password']").fill(password)
-    return _go(page, form.locator("[type='submit']").first, what)
-
-
-def _sign_out(page) -> None:
-    # Where signing out lands (the portal's home) is not this journey's business.
-    with page.expect_navigation():
-        page.locator("form[action*='/logout/'] [type='submit']").first.click()
+    return click_and_wait(page, form.locator("[type='submit']").first, what)
 
 
 def _import(page, url: str, file: Path, what: str) -> None:
     """Check the file (nothing written), then apply the check."""
     assert_ok(page.goto(url), what)
     page.locator("input[name='file']").set_input_files(str(file))
-    _go(page, page.locator("form[enctype='multipart/form-data'] [type='submit']").first, f"checking {what}")
+    click_and_wait(page, page.locator("form[enctype='multipart/form-data'] [type='submit']").first, f"checking {what}")
     apply = page.locator("main form[method='post']:not([enctype]):not([action*='logout']) [type='submit']")
     expect(apply.first, f"{what}: the check offers no apply button").to_be_visible()
-    _go(page, apply.first, f"applying {what}")
+    click_and_wait(page, apply.first, f"applying {what}")
     _no_errors(page, what)
 
 
@@ -95,20 +82,20 @@ def test_a_county_sets_itself_up_from_an_empty_database_and_its_first_visit_is_s
     item = _add_a_catalogue_item(page, shot)
     _set_up_the_till(page, shot)
     _load_the_calendar(page, shot)
-    _sign_out(page)
+    sign_out(page)
 
     code = _operator_files_a_request(page, shot, operator, item)
     _operator_asks_for_float(page, operator)
-    _sign_out(page)
+    sign_out(page)
     _sign_in(page, officer[0], officer[1], "the officer's sign-in")
     _officer_sees_the_request(page, shot, code)
-    _sign_out(page)
+    sign_out(page)
     _sign_in(page, "lt-admin", ADMIN_PASSWORD, "the county admin again")
     _approve_the_top_up(page)
-    _sign_out(page)
+    sign_out(page)
     _sign_in(page, operator[0], operator[1], "the operator again")
     reference = _operator_takes_an_electricity_bill(page, shot)
-    _sign_out(page)
+    sign_out(page)
     _sign_in(page, "lt-admin", ADMIN_PASSWORD, "the county admin, for the report")
     _commission_report_shows_it(page, shot, reference)
 
@@ -118,18 +105,18 @@ def _open_the_county(page, shot) -> None:
     _sign_in(page, "root", ROOT_PASSWORD, "the superuser's sign-in")
     assert path_of(page) == "/county/counties/", f"the superuser landed on {page.url}"
     shot("01-superuser-home")
-    _go(page, page.locator("a[href='/county/counties/new/']").first, "opening a county")
+    click_and_wait(page, page.locator("a[href='/county/counties/new/']").first, "opening a county")
     form = page.locator("main form[method='post']:has(input[name='county_code'])")
     for name, value in (("county_code", "130225"), ("county_name", "乐亭县"), ("city_name", "唐山市"),
                         ("username", "lt-admin"), ("full_name", "孙立新"), ("phone", "13931990001"),
                         ("password", ADMIN_PASSWORD)):
         form.locator(f"input[name='{name}']").fill(value)
     shot("02-open-county")
-    _go(page, form.locator("[type='submit']").first, "opening the county")
+    click_and_wait(page, form.locator("[type='submit']").first, "opening the county")
     _no_errors(page, "opening the county")
     assert path_of(page) == "/county/counties/"
     expect(page.locator("main")).to_contain_text("乐亭县")
-    _sign_out(page)
+    sign_out(page)
 
 
 def _add_a_department_with_an_officer(page, shot) -> tuple[str, str]:
@@ -139,14 +126,14 @@ def _add_a_department_with_an_officer(page, shot) -> tuple[str, str]:
     page.locator("input[name='name']").fill("县民政局")
     page.locator("select[name='level']").select_option("county")
     page.locator("select[name='region']").select_option(str(county.pk))
-    _go(page, page.locator("main form[method='post'] [type='submit']").first, "saving the department")
+    click_and_wait(page, page.locator("main form[method='post'] [type='submit']").first, "saving the department")
     _no_errors(page, "the department")
     department = Department.objects.get(code="LT-MZJ")
     assert path_of(page) == f"/county/setup/departments/{department.pk}/"
     form = page.locator("form[action$='/members/']")
     form.locator("input[name='full_name']").fill("赵春花")
     form.locator("input[name='phone']").fill("13931990002")
-    _go(page, form.locator("[type='submit']").first, "adding the officer")
+    click_and_wait(page, form.locator("[type='submit']").first, "adding the officer")
     password = _one_time_password(page)
     shot("04-department-officer")
     return "13931990002", password
@@ -160,7 +147,7 @@ def _staff_the_station(page, shot, station) -> tuple[str, str]:
         form.locator("select[name='role']").select_option(role)
         form.locator("input[name='full_name']").fill(name)
         form.locator("input[name='phone']").fill(phone)
-        _go(page, form.locator("[type='submit']").first, f"adding the {role}")
+        click_and_wait(page, form.locator("[type='submit']").first, f"adding the {role}")
         people[role] = (phone, _one_time_password(page))
     shot("05-station-staff")
     return people["operator"]
@@ -169,11 +156,11 @@ def _staff_the_station(page, shot, station) -> tuple[str, str]:
 def _set_up_a_grid_and_households(page, shot, station) -> None:
     assert_ok(page.goto("/county/grids/new/"), "the grid set-up")
     page.locator("select[name='station']").select_option(str(station.pk))
-    _go(page, page.locator("select[name='station']").locator("xpath=ancestor::form").locator("[type='submit']"),
+    click_and_wait(page, page.locator("select[name='station']").locator("xpath=ancestor::form").locator("[type='submit']"),
         "the grid form")
     page.locator("input[name='name']").fill("第一网格")
     page.locator("select[name='liaison']").select_option(index=1)
-    _go(page, page.locator("form[action='/county/grids/new/'] [type='submit']"), "the new grid")
+    click_and_wait(page, page.locator("form[action='/county/grids/new/'] [type='submit']"), "the new grid")
     grid = Grid.objects.get(station=station)
     assert grid.liaison is not None
     _import(page, "/county/households/import/", DEMO_DATA / "households.csv", "the households")
@@ -193,7 +180,7 @@ def _add_a_catalogue_item(page, shot) -> ServiceItem:
     for name, value in (("legal_limit_days", "20"), ("promised_limit_days", "10")):
         form.locator(f"input[name='{name}']").fill(value)
     shot("07-catalogue-item")
-    _go(page, form.locator("[type='submit']").first, "saving the item")
+    click_and_wait(page, form.locator("[type='submit']").first, "saving the item")
     _no_errors(page, "the catalogue item")
     return ServiceItem.objects.get(code="LT-MZJ-01")
 
@@ -225,14 +212,14 @@ def _operator_files_a_request(page, shot, operator, item) -> str:
     _sign_in(page, operator[0], operator[1], "the operator's sign-in")
     assert path_of(page) == "/counter/", f"the operator landed on {page.url}"
     assert_ok(page.goto(f"/counter/requests/new/?q={item.name}"), "the item search")
-    _go(page, page.locator(f"a[href$='/counter/requests/new/{item.pk}/']"), "the application form")
+    click_and_wait(page, page.locator(f"a[href$='/counter/requests/new/{item.pk}/']"), "the application form")
     form = page.locator("form[enctype='multipart/form-data']:has(input[name='idempotency_key'])")
     form.locator("input[name='applicant_name']").fill("刘桂兰")
     form.locator("input[name='applicant_id_number']").fill(valid_id_number(7))
     form.locator("input[name='applicant_phone']").fill("13935000001")
     form.locator("input[name='consent'][value='signature']").check()
     sign_on_pad(page)
-    _go(page, form.locator("button[type='submit']:not([formaction])"), "filing the request")
+    click_and_wait(page, form.locator("button[type='submit']:not([formaction])"), "filing the request")
     _no_errors(page, "the application")
     code = page.locator(".cz-receipt__code").inner_text().strip()
     shot("10-request-receipt")
@@ -248,7 +235,7 @@ def _operator_asks_for_float(page, operator) -> None:
     form.locator("select[name='float_group']").select_option("utilities")
     form.locator("input[name='amount']").fill("2000")
     form.locator("input[name='bank_reference']").fill("BANK-20261206-01")
-    _go(page, form.locator("[type='submit']").first, "asking for a top-up")
+    click_and_wait(page, form.locator("[type='submit']").first, "asking for a top-up")
     _no_errors(page, "the top-up request")
 
 
@@ -273,8 +260,8 @@ def _operator_takes_an_electricity_bill(page, shot) -> str:
     page.locator("input[name='account_number']").fill(ACCOUNT)
     page.locator("input[name='amount']").fill("123.45")
     page.locator("input[name='payment_method'][value='cash']").check()
-    _go(page, page.locator("#review-payment"), "the confirmation")
-    _go(page, page.locator("#confirm-pay"), "paying")
+    click_and_wait(page, page.locator("#review-payment"), "the confirmation")
+    click_and_wait(page, page.locator("#confirm-pay"), "paying")
     expect(page.locator("h1[data-status='succeeded']")).to_be_visible()
     shot("12-bill-paid")
     return page.locator("#tx-reference").inner_text().strip()
@@ -289,7 +276,7 @@ def _commission_report_shows_it(page, shot, reference: str) -> None:
     filters = page.locator("form[method='get']:has(input[name='date_from'])")
     filters.locator("input[name='date_from']").fill(today.replace(day=1).isoformat())
     filters.locator("input[name='date_to']").fill(today.isoformat())
-    _go(page, filters.locator("[type='submit']").first, "this month's commissions")
+    click_and_wait(page, filters.locator("[type='submit']").first, "this month's commissions")
     report = page.locator("main")
     expect(report).to_contain_text("城关村综合服务站")
     expect(report).to_contain_text("0.60")

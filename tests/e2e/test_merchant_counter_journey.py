@@ -11,7 +11,7 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from playwright.sync_api import expect
 
 from shop.models import CounterSale, OrderPart
-from tests.e2e.helpers import assert_fits, assert_ok
+from tests.e2e.helpers import assert_fits, assert_ok, sign_out
 from tests.factories import jpeg_bytes
 from tests.shop import factories
 
@@ -25,11 +25,6 @@ def store(tree, station, operator, resident):
     create_from_breadcrumbs("农产品 > 禽蛋")
     merchant = factories.merchant(name="乐亭绿源合作社", townships=[tree["townships"][0]])
     return {"merchant": merchant, "merchant_user": merchant.partner.users.get()}
-
-
-def _sign_out(page):
-    with page.expect_navigation():
-        page.locator("form[action*='/logout/'] [type='submit']").first.click()
 
 
 @pytest.mark.parametrize("screen", list(VIEWPORTS))
@@ -79,7 +74,7 @@ def test_a_merchant_adds_a_product_and_prepares_an_order_and_the_operator_hands_
     assert part.status == OrderPart.Status.SENT
     shot(f"{screen}-06-order-sent")
     assert_fits(page)
-    _sign_out(page)
+    sign_out(page)
 
     sign_in(operator, step=f"{screen}-07-operator-signs-in")
     assert_ok(page.goto("/counter/parcels/"), "parcel shelf")

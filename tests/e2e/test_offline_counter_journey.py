@@ -15,7 +15,6 @@ from agency.models import OfflineItem
 from gov_services.identifiers import format_tracking_code
 from gov_services.models import Attachment, ServiceRequest
 from shop.models import OrderPart
-from shop.services import orders as order_services
 from tests.e2e.helpers import assert_ok, path_of, sign_on_pad
 from tests.factories import RequiredMaterialFactory, ServiceItemFactory, png_bytes, valid_id_number
 from tests.shop import factories
@@ -35,9 +34,7 @@ def offline_world(tree, department, station, operator, resident):
     merchant_user = merchant.partner.users.get()
     eggs = factories.product(merchant.partner, title="土鸡蛋", price="12.50", stock=10)
     part = factories.order((eggs, 2), station=station, user=resident, phone="13935000001").parts.get()
-    for status in ("confirmed", "sent"):
-        order_services.order_part_move(user=merchant_user, part_id=part.pk, to_status=status)
-    part = order_services.order_part_move(user=operator, part_id=part.pk, to_status="ready")
+    part = factories.part_ready(part, merchant_user=merchant_user, operator=operator)
     return {"item": item, "material": material, "part": part}
 
 

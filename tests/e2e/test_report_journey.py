@@ -17,7 +17,7 @@ from gov_services.models import RequestEvent, ServiceRequest
 from gov_services.requests.services.reports import report_submit
 from gov_services.requests.workflow import Action
 from stations.services_map import township_outlines_save
-from tests.e2e.helpers import assert_ok, path_of
+from tests.e2e.helpers import act_on_request, assert_ok, path_of, sign_out
 from tests.e2e.test_station_map import PHONE, outlines_file
 from tests.factories import DepartmentFactory, DepartmentMembershipFactory, RoutingRuleFactory, UserFactory
 
@@ -46,26 +46,6 @@ def lamp_photo(tmp_path):
     path = tmp_path / "IMG_20261206_路灯.jpg"
     Image.frombytes("RGB", (2400, 1800), os.urandom(2400 * 1800 * 3)).save(path, format="JPEG", quality=95)
     return path
-
-
-def _sign_out(page) -> None:
-    with page.expect_navigation():
-        page.locator("form[action*='/logout/'] [type='submit']").first.click()
-
-
-def _act(page, action: str) -> None:
-    entry = page.locator(f"details#action-{action}")
-    expect(entry).to_have_count(1)
-    if entry.get_attribute("open") is None:
-        entry.locator("summary").click()
-    form = entry.locator(f"form:has(input[name='action'][value='{action}'])")
-    if form.locator("textarea[name='note']").count():  # approve and refuse need an opinion (others take one)
-        form.locator("textarea[name='note']").fill("同意")
-    if form.locator("input[name='confirm']").count():  # … and a ticked confirmation
-        form.locator("input[name='confirm']").check()
-    with page.expect_navigation() as landing:
-        form.locator("button[type='submit']").click()
-    assert_ok(landing.value, f"after {action}")
 
 
 def test_a_resident_reports_a_broken_light_on_a_phone_and_follows_it_to_a_rating(
@@ -137,7 +117,7 @@ def test_a_resident_reports_a_broken_light_on_a_phone_and_follows_it_to_a_rating
     public = page.locator("main").inner_html()  # (the header says who is signed in: herself)
     assert "李秀兰" not in public and RESIDENT_PHONE not in public and report.tracking_code not in public
     shot("05-phone-public-map")
-    _sign_out(page)
+    sign_out(page)
 
     # --- The department replies publicly and completes it (desktop) ------------------------------------------
     page.set_viewport_size(DESKTOP)
@@ -148,10 +128,10 @@ def test_a_resident_reports_a_broken_light_on_a_phone_and_follows_it_to_a_rating
     with page.expect_navigation():
         reply.locator("button[type='submit']").click()
     for action in ("accept", "start_review", "approve", "complete"):
-        _act(page, action)
+        act_on_request(page, action)
     expect(page.locator("h1 .cz-rstatus--completed")).to_be_visible()
     shot("07-desktop-officer-completed")
-    _sign_out(page)
+    sign_out(page)
 
     # --- The resident rates it from the phone --------------------------------------------------------------
     page.set_viewport_size(PHONE)

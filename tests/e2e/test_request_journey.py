@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gov_services.models import Attachment, ServiceRequest
-from tests.e2e.helpers import assert_ok, path_of, sign_on_pad
+from tests.e2e.helpers import act_on_request, assert_ok, path_of, sign_on_pad, sign_out
 from tests.factories import RequiredMaterialFactory, ServiceItemFactory, png_bytes, valid_id_number
 
 pytestmark = pytest.mark.e2e
@@ -37,28 +37,6 @@ def scan_file(tmp_path):
     path = tmp_path / "id-card.png"
     path.write_bytes(png_bytes((200, 120)))
     return path
-
-
-def _act(page, action: str) -> None:
-    """Open the action's panel entry (a <details>) if closed, and submit its form."""
-    entry = page.locator(f"details#action-{action}")
-    expect(entry, f"the action panel does not offer {action!r}").to_have_count(1)
-    if entry.get_attribute("open") is None:
-        entry.locator("summary").click()
-    form = entry.locator(f"form:has(input[name='action'][value='{action}'])")
-    if form.locator("textarea[name='note']").count():  # approve and refuse need an opinion (others take one)
-        form.locator("textarea[name='note']").fill("同意")
-    if form.locator("input[name='confirm']").count():  # … and a ticked confirmation
-        form.locator("input[name='confirm']").check()
-    with page.expect_navigation() as landing:
-        form.locator("button[type='submit']").click()
-    assert_ok(landing.value, f"after {action}")
-    expect(page.locator(".cz-error-summary")).to_have_count(0)
-
-
-def _sign_out(page) -> None:
-    with page.expect_navigation():
-        page.locator("form[action*='/logout/'] [type='submit']").first.click()
 
 
 def test_an_operator_files_a_request_the_officer_completes_it_and_the_resident_tracks_and_rates_it(
@@ -97,7 +75,7 @@ def test_an_operator_files_a_request_the_officer_completes_it_and_the_resident_t
     assert code, "the receipt shows no tracking code"
     expect(page.locator(".cz-receipt")).to_contain_text(material.name)
     shot("03-receipt")
-    _sign_out(page)
+    sign_out(page)
 
     # --- The department's officer ------------------------------------------------------------------
     sign_in(officer, step="04-officer-sign-in")
@@ -108,10 +86,10 @@ def test_an_operator_files_a_request_the_officer_completes_it_and_the_resident_t
         row_link.click()
     assert path_of(page).startswith("/dept/requests/")
     for action in LIFECYCLE:
-        _act(page, action)
+        act_on_request(page, action)
     expect(page.locator("h1 .cz-rstatus--completed")).to_be_visible()
     shot("05-officer-completed")
-    _sign_out(page)
+    sign_out(page)
 
     # --- The resident, anonymous, on the tracking page ---------------------------------------------
     assert_ok(page.goto("/track/"), "tracking page")

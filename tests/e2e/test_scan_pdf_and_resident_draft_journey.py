@@ -13,19 +13,9 @@ from accounts.roles import Role
 from gov_services.models import ApplicationDraft, ServiceRequest
 from gov_services.requests import services as services
 from tests.e2e.helpers import VIEWPORTS, assert_ok
-from tests.factories import ServiceItemFactory, UserFactory, upload, valid_id_number
+from tests.factories import ServiceItemFactory, UserFactory, pdf_bytes, upload, valid_id_number
 
 pytestmark = pytest.mark.e2e
-
-
-
-def pdf_of(pages: int) -> bytes:
-    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
-    body = [b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n",
-            f"2 0 obj<</Type/Pages/Kids[{kids}]/Count {pages}>>endobj\n".encode()]
-    body += [f"{3 + i} 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n".encode()
-             for i in range(pages)]
-    return b"".join(body) + b"trailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -37,7 +27,7 @@ def test_an_officer_pages_through_a_pdf_scan_in_the_viewer(page, shot, sign_in, 
         actor=operator, idempotency_key=uuid.uuid4(), kind="application", item=item, applicant_name="周桂兰",
         applicant_id_number=valid_id_number(3), applicant_phone="13812345678", consent="witnessed",
         channel="counter", station=station, form_data={},
-        attachments=[upload("户口簿.pdf", pdf_of(3), content_type="application/pdf")])
+        attachments=[upload("户口簿.pdf", pdf_bytes(3), content_type="application/pdf")])
     sign_in(officer, step=f"01-{viewport}-sign-in")
     assert_ok(page.goto(f"/dept/requests/{filed.pk}/"), "the request page")
     thumb = page.locator("a[data-scan-pages='3']")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from shop.models import OrderPart
 from stations.models import StationService
-from tests.e2e.helpers import assert_ok
+from tests.e2e.helpers import assert_ok, choose_payment
 from tests.shop import factories
 
 pytestmark = pytest.mark.e2e
@@ -101,11 +101,7 @@ def test_a_resident_on_a_phone_finds_goods_and_buys_for_pick_up_at_the_station(
     with page.expect_navigation():
         form.locator("[type='submit']").click()
     page.wait_for_url(re.compile(r"/checkout/payment-method/"))
-    page.locator("input[name='provider'][value='cash']").check()
-    shot("07-phone-payment")
-    with page.expect_navigation():
-        page.locator("form[data-payment-method-form] [type='submit']").click()
-    page.wait_for_url(re.compile(r"/checkout/preview/"))
+    choose_payment(page, "cash", before_submit=lambda: shot("07-phone-payment"))
     expect(page.locator("[data-preview-fulfilment]")).to_contain_text(station.name)
     expect(page.locator("[data-order-total]")).to_have_text("¥72.00")
     shot("08-phone-preview")

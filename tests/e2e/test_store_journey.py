@@ -8,61 +8,31 @@ from playwright.sync_api import expect
 
 from core.models import SmsOutboxMessage
 from shop.models import OrderPart
-from stations.models import StationService
-from tests.e2e.helpers import assert_ok
-from tests.shop import factories
+from tests.e2e.helpers import assert_ok, checkout_for_pick_up, choose_payment, sign_out
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def shop_world(station, operator, resident, tree):
-    StationService.objects.create(station=station, kind="shop_pickup")
-    merchant = factories.merchant(name="乐亭绿源合作社", townships=[tree["townships"][0]])
-    product = factories.product(merchant.partner, title="农家土鸡蛋", price="36.00")
-    resident.email, resident.phone = "liu@example.cn", "13935000001"
-    resident.save()
-    return {"merchant_user": merchant.partner.users.get(), "product": product}
-
-
-def _sign_out(page):
-    with page.expect_navigation():
-        page.locator("form[action*='/logout/'] [type='submit']").first.click()
-
-
 def test_a_resident_orders_for_pick_up_the_merchant_confirms_the_operator_hands_over(
-        page, shot, sign_in, shop_world, station, operator, resident):
+        page, shot, sign_in, pickup_store, station, operator, resident):
     sign_in(resident, step="01-resident-signs-in")
-    assert_ok(page.goto(shop_world["product"].get_absolute_url()), "product page")
-    with page.expect_navigation():
-        page.locator("form[action*='/basket/add/'] [type='submit']").first.click()
-    assert_ok(page.goto("/shop/checkout/"), "checkout")
-    form = page.locator("form[data-fulfilment-form]")
-    form.locator("select[name='station']").select_option(str(station.pk))
-    form.locator("input[name='phone']").fill("13935000001")
-    shot("02-fulfilment")
-    with page.expect_navigation():
-        form.locator("[type='submit']").click()
-    page.wait_for_url(re.compile(r"/checkout/payment-method/"))
-    page.locator("input[name='provider'][value='cash']").check()
-    with page.expect_navigation():
-        page.locator("form [type='submit']").last.click()
-    page.wait_for_url(re.compile(r"/checkout/preview/"))
+    checkout_for_pick_up(page, pickup_store["product"], station, before_submit=lambda: shot("02-fulfilment"))
+    choose_payment(page, "cash")
     shot("03-preview")
     with page.expect_navigation():
         page.locator("#place-order").click()
     expect(page.locator("[data-order-parts]")).to_be_visible()
     shot("04-thank-you")
     part = OrderPart.objects.get()
-    _sign_out(page)
+    sign_out(page)
 
-    sign_in(shop_world["merchant_user"], step="05-merchant-signs-in")
+    sign_in(pickup_store["merchant_user"], step="05-merchant-signs-in")
     for step in ("confirmed", "sent"):
         assert_ok(page.goto(f"/merchant/orders/{part.pk}/"), "order page")
         with page.expect_navigation():
             page.locator(f"input[name='to_status'][value='{step}'] ~ button").click()
     shot("06-merchant-sent")
-    _sign_out(page)
+    sign_out(page)
 
     sign_in(operator, step="07-operator-signs-in")
     assert_ok(page.goto("/counter/parcels/"), "parcel shelf")
@@ -83,7 +53,7 @@ def test_a_resident_orders_for_pick_up_the_merchant_confirms_the_operator_hands_
 
 
 def test_a_resident_pays_by_card_inside_the_checkout_after_a_declined_card(
-        page, shot, sign_in, shop_world, station, resident, settings):
+        page, shot, sign_in, pickup_store, station, resident, settings):
     """The demo card simulator on the preview page: our own JS, no CDN. A declined card shows the
     error and places nothing; a good card then pays and places exactly one order."""
     from oscar.core.loading import get_model
@@ -93,20 +63,8 @@ def test_a_resident_pays_by_card_inside_the_checkout_after_a_declined_card(
     settings.SHOP_CARD_SIMULATOR = True
     Order = get_model("order", "Order")
     sign_in(resident, step="c01-resident-signs-in")
-    assert_ok(page.goto(shop_world["product"].get_absolute_url()), "product page")
-    with page.expect_navigation():
-        page.locator("form[action*='/basket/add/'] [type='submit']").first.click()
-    assert_ok(page.goto("/shop/checkout/"), "checkout")
-    form = page.locator("form[data-fulfilment-form]")
-    form.locator("select[name='station']").select_option(str(station.pk))
-    form.locator("input[name='phone']").fill("13935000001")
-    with page.expect_navigation():
-        form.locator("[type='submit']").click()
-    page.wait_for_url(re.compile(r"/checkout/payment-method/"))
-    page.locator("input[name='provider'][value='card_sim']").check()
-    with page.expect_navigation():
-        page.locator("form [type='submit']").last.click()
-    page.wait_for_url(re.compile(r"/checkout/preview/"))
+    checkout_for_pick_up(page, pickup_store["product"], station)
+    choose_payment(page, "card_sim")
     page.locator("#card-number").fill("4000 0000 0000 0002")
     page.locator("#place-order").click()
     expect(page.locator("[data-card-error]")).to_have_text(re.compile(r"拒绝|declined"))

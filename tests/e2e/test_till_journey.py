@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from agency.models import CounterTransaction, DailyCashClose
 from core.models import AuditEvent
 from tests.agency.factories import ProductFactory, account_number, fund
-from tests.e2e.helpers import assert_ok, path_of
+from tests.e2e.helpers import assert_ok, click_and_wait, path_of
 
 pytestmark = pytest.mark.e2e
 
@@ -24,12 +24,6 @@ def electricity(station):
     return product
 
 
-def _click_and_wait(page, locator, what: str):
-    with page.expect_navigation() as landing:
-        locator.click()
-    assert_ok(landing.value, what)
-
-
 def test_an_operator_takes_an_electricity_bill_in_cash_prints_the_receipt_and_closes_the_day(
     page, shot, sign_in, operator, station, electricity
 ):
@@ -37,26 +31,26 @@ def test_an_operator_takes_an_electricity_bill_in_cash_prints_the_receipt_and_cl
     assert path_of(page) == "/counter/", f"signed in, but landed on {page.url}"
 
     # --- The till, from the counter's tiles ------------------------------------------------------
-    _click_and_wait(page, page.locator("a.cz-entry[href='/counter/till/']"), "the till")
+    click_and_wait(page, page.locator("a.cz-entry[href='/counter/till/']"), "the till")
     shot("02-till")
-    _click_and_wait(page, page.locator("a[href='/counter/till/pay/']").first, "the product picker")
-    _click_and_wait(page, page.locator(f"a[href='/counter/till/pay/{electricity.pk}/']"), "the payment form")
+    click_and_wait(page, page.locator("a[href='/counter/till/pay/']").first, "the product picker")
+    click_and_wait(page, page.locator(f"a[href='/counter/till/pay/{electricity.pk}/']"), "the payment form")
 
     # --- Account, lookup, amount, cash -----------------------------------------------------------------
     page.locator("input[name='account_number']").fill(ACCOUNT)
-    _click_and_wait(page, page.locator("#lookup-account"), "the account lookup")
+    click_and_wait(page, page.locator("#lookup-account"), "the account lookup")
     expect(page.locator("#lookup-result")).to_contain_text("*")  # the holder's masked name
     amount = page.locator("input[name='amount']")
     expect(amount).not_to_have_value("")  # filled in with the amount due
     amount.fill("123.45")
     page.locator("input[name='payment_method'][value='cash']").check()
     shot("03-payment-form")
-    _click_and_wait(page, page.locator("#review-payment"), "the confirmation")
+    click_and_wait(page, page.locator("#review-payment"), "the confirmation")
     expect(page.locator(".cz-error-summary")).to_have_count(0)
     expect(page.locator("#confirm-account")).to_have_text(ACCOUNT)
     expect(page.locator("#confirm-total")).to_have_text("¥123.45")
     shot("04-confirm")
-    _click_and_wait(page, page.locator("#confirm-pay"), "the result")
+    click_and_wait(page, page.locator("#confirm-pay"), "the result")
     expect(page.locator("h1[data-status='succeeded']")).to_be_visible()
     reference = page.locator("#tx-reference").inner_text().strip()
     assert re.fullmatch(r"AG\d{6}[2-9A-Z]{6}", reference), reference
@@ -64,7 +58,7 @@ def test_an_operator_takes_an_electricity_bill_in_cash_prints_the_receipt_and_cl
 
     # --- The receipt on a 58 mm roll, then a reprint ------------------------------------------------
     page.locator("input[name='width'][value='58']").check()
-    _click_and_wait(page, page.locator("#print-receipt"), "the receipt")
+    click_and_wait(page, page.locator("#print-receipt"), "the receipt")
     expect(page.locator("article.slip")).to_contain_text(reference)
     expect(page.locator("article.slip")).to_contain_text("¥123.45")
     expect(page.locator("#reprint-mark")).to_have_count(0)
@@ -74,19 +68,19 @@ def test_an_operator_takes_an_electricity_bill_in_cash_prints_the_receipt_and_cl
     assert page.evaluate("window.czPrinted === true"), "the print button did not open the print dialog"
     shot("06-receipt")
     tx_path = f"/counter/till/transactions/{CounterTransaction.objects.get().pk}/"
-    _click_and_wait(page, page.locator(f".toolbar a[href='{tx_path}']"), "back to the transaction")
-    _click_and_wait(page, page.locator("#print-receipt"), "the reprint")
+    click_and_wait(page, page.locator(f".toolbar a[href='{tx_path}']"), "back to the transaction")
+    click_and_wait(page, page.locator("#print-receipt"), "the reprint")
     expect(page.locator("#reprint-mark")).to_contain_text("REPRINT")
     shot("07-reprint")
 
     # --- The day's close -----------------------------------------------------------------------------
     assert_ok(page.goto("/counter/till/"), "the till again")
     expect(page.locator("main")).to_contain_text(reference)
-    _click_and_wait(page, page.locator("a[href='/counter/till/close/']").first, "the daily close")
+    click_and_wait(page, page.locator("a[href='/counter/till/close/']").first, "the daily close")
     expect(page.locator("#expected-cash")).to_have_text("¥123.45")
     page.locator("input[name='counted']").fill("123.45")
     shot("08-close-form")
-    _click_and_wait(page, page.locator("#close-day"), "after closing")
+    click_and_wait(page, page.locator("#close-day"), "after closing")
     expect(page.locator(".cz-error-summary")).to_have_count(0)
     expect(page.locator("#close-result")).to_be_visible()
     shot("09-closed")
@@ -107,9 +101,9 @@ def _card_payment(page, product, amount: str):
     page.locator("input[name='account_number']").fill(ACCOUNT)
     page.locator("input[name='amount']").fill(amount)
     page.locator("input[name='payment_method'][value='card']").check()
-    _click_and_wait(page, page.locator("#review-payment"), "the confirmation")
+    click_and_wait(page, page.locator("#review-payment"), "the confirmation")
     expect(page.locator("#card-step")).to_be_visible()  # "present the card on the reader"
-    _click_and_wait(page, page.locator("#confirm-pay"), "the result")
+    click_and_wait(page, page.locator("#confirm-pay"), "the result")
 
 
 def test_an_operator_takes_a_bill_by_card_and_a_declined_card_is_shown_as_such(
@@ -122,7 +116,7 @@ def test_an_operator_takes_a_bill_by_card_and_a_declined_card_is_shown_as_such(
     paid = CounterTransaction.objects.get()
     expect(page.locator("#tx-paid-by")).to_contain_text(f"•••• {paid.card_last4}")
     page.locator("input[name='width'][value='80']").check()
-    _click_and_wait(page, page.locator("#print-receipt"), "the receipt")
+    click_and_wait(page, page.locator("#print-receipt"), "the receipt")
     expect(page.locator("#receipt-paid-by")).to_contain_text(f"•••• {paid.card_last4}")
 
     _card_payment(page, electricity, "88.51")  # the simulated reader declines .51: insufficient funds

@@ -10,41 +10,30 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from agency.models import CommissionPlan, Product, Provider
-from tests.e2e.helpers import assert_ok, path_of
+from tests.e2e.helpers import assert_fits, assert_ok, click_and_wait, path_of
 
 pytestmark = pytest.mark.e2e
 
 PROVIDERS_CSV = Path(__file__).resolve().parents[2] / "demo" / "data" / "providers.csv"
 
 
-def _submit(page, button, what: str):
-    with page.expect_navigation() as landing:
-        button.click()
-    assert_ok(landing.value, what)
-
-
-def _no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"{page.url} is {width} px wide on a 375 px phone"
-
-
 def test_a_county_admin_sets_up_the_till_on_a_phone(page, shot, sign_in, county_admin, private_files):
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(county_admin)
     assert_ok(page.goto("/county/"), "the county home")
-    _submit(page, page.get_by_role("link", name="代收代付设置", exact=True), "the till set-up")
+    click_and_wait(page, page.get_by_role("link", name="代收代付设置", exact=True), "the till set-up")
     shot("01-set-up")
-    _no_sideways_scroll(page)
+    assert_fits(page)
 
     # --- providers from the demo's file: checked, then applied ------------------------------------------------
     assert_ok(page.goto("/county/till-setup/import/providers/"), "the providers' import")
     page.locator("input[name='file']").set_input_files(str(PROVIDERS_CSV))
-    _submit(page, page.locator("form[enctype] button[type='submit']"), "the check")
+    click_and_wait(page, page.locator("form[enctype] button[type='submit']"), "the check")
     expect(page.locator("[data-import-result='check']")).to_be_visible()
     shot("02-checked")
-    _no_sideways_scroll(page)
+    assert_fits(page)
     assert not Provider.objects.exists()
-    _submit(page, page.locator("[data-import-result='check'] form button"), "applying the file")
+    click_and_wait(page, page.locator("[data-import-result='check'] form button"), "applying the file")
     expect(page.locator("[data-import-result='applied']")).to_be_visible()
     assert Provider.objects.filter(code="state-grid").exists()
 
@@ -60,12 +49,12 @@ def test_a_county_admin_sets_up_the_till_on_a_phone(page, shot, sign_in, county_
                         ("share_platform", "10"), ("tax_rate", "3")):
         page.locator(f"input[name='{name}']").fill(value)
     page.locator("input[name='try_amount']").fill("1000")
-    _submit(page, page.locator("button[value='try']"), "trying the terms")
+    click_and_wait(page, page.locator("button[value='try']"), "trying the terms")
     expect(page.locator("[data-commission]")).to_contain_text("¥2.00")
     shot("03-tried")
-    _no_sideways_scroll(page)
+    assert_fits(page)
     assert not CommissionPlan.objects.exists()
-    _submit(page, page.locator("button[value='save']"), "saving the plan")
+    click_and_wait(page, page.locator("button[value='save']"), "saving the plan")
     plan = CommissionPlan.objects.get(code="utility-slabs")
     assert path_of(page) == f"/county/till-setup/plans/{plan.pk}/"
 
@@ -81,9 +70,9 @@ def test_a_county_admin_sets_up_the_till_on_a_phone(page, shot, sign_in, county_
     page.locator("input[name='account_max_length']").fill("10")
     page.locator("input[name='amount_max']").fill("5000")
     shot("04-product")
-    _submit(page, page.locator("form[data-once] button[type='submit']"), "saving the product")
+    click_and_wait(page, page.locator("form[data-once] button[type='submit']"), "saving the product")
     assert Product.objects.get(code="sgcc-electricity").commission_plan == plan
-    _no_sideways_scroll(page)
+    assert_fits(page)
 
     # --- new terms from tomorrow; the calculator --------------------------------------------------------------
     assert_ok(page.goto(f"/county/till-setup/plans/{plan.pk}/versions/new/"), "the new terms form")
@@ -91,11 +80,11 @@ def test_a_county_admin_sets_up_the_till_on_a_phone(page, shot, sign_in, county_
     page.locator("input[name='effective_from']").fill(tomorrow.isoformat())
     page.locator("input[name='share_operator']").fill("80")
     page.locator("input[name='share_platform']").fill("0")
-    _submit(page, page.locator("button[value='save']"), "saving the new terms")
+    click_and_wait(page, page.locator("button[value='save']"), "saving the new terms")
     expect(page.locator("[data-version-state='scheduled']")).to_have_count(1)
     expect(page.locator("[data-version-state='in_force']")).to_have_count(1)
     page.locator("input[name='amount']").fill("300")
-    _submit(page, page.locator("form[method='get'] button"), "the calculator")
+    click_and_wait(page, page.locator("form[method='get'] button"), "the calculator")
     expect(page.locator("[data-commission]")).to_contain_text("¥0.60")
     shot("05-plan")
-    _no_sideways_scroll(page)
+    assert_fits(page)

@@ -14,7 +14,7 @@ from agency.models import Visit
 from gov_services.requests import services as request_services
 from shop.services import orders as shop_services
 from tests.agency.factories import ProductFactory, account_number, fund
-from tests.e2e.helpers import assert_ok, path_of, sign_on_pad
+from tests.e2e.helpers import click_and_wait, path_of, sign_on_pad
 from tests.factories import RequiredMaterialFactory, ServiceItemFactory, png_bytes, upload, valid_id_number
 from tests.shop import factories as shop_factories
 
@@ -51,12 +51,6 @@ def world(station, operator, officer, department, tree, private_files):
             "product": product}
 
 
-def _go(page, locator, what: str):
-    with page.expect_navigation() as landing:
-        locator.click()
-    assert_ok(landing.value, what)
-
-
 def test_one_visit_many_errands_one_receipt_whose_total_is_the_cash(page, shot, sign_in, operator, station, world,
                                                                      tmp_path):
     scan = tmp_path / "id.png"
@@ -65,12 +59,12 @@ def test_one_visit_many_errands_one_receipt_whose_total_is_the_cash(page, shot, 
     sign_in(operator, step="01-sign-in")
 
     # --- Find the resident by phone; start the visit -----------------------------------------------
-    _go(page, page.locator("a.cz-entry[href='/counter/visits/']"), "the visit screen")
+    click_and_wait(page, page.locator("a.cz-entry[href='/counter/visits/']"), "the visit screen")
     page.locator("input[name='q']").fill(PHONE)
-    _go(page, page.locator("form[role='search'] button[type='submit']"), "the search")
+    click_and_wait(page, page.locator("form[role='search'] button[type='submit']"), "the search")
     expect(page.locator("#visit-candidates")).to_contain_text(NAME)
     shot("02-found")
-    _go(page, page.locator("#visit-candidates button[type='submit']").first, "the visit")
+    click_and_wait(page, page.locator("#visit-candidates button[type='submit']").first, "the visit")
     visit = Visit.objects.get()
     here = f"/counter/visits/{visit.pk}/"
     assert path_of(page) == here
@@ -82,16 +76,16 @@ def test_one_visit_many_errands_one_receipt_whose_total_is_the_cash(page, shot, 
     page.set_viewport_size({"width": 1280, "height": 800})
 
     # --- The supplement for the returned request ----------------------------------------------------
-    _go(page, page.locator("[data-supplement-link]").first, "the returned request")
+    click_and_wait(page, page.locator("[data-supplement-link]").first, "the returned request")
     page.locator("textarea[name='note'], input[name='note']").first.fill("补交了户口簿首页")
-    _go(page, page.locator("form[action$='/supplement/'] button[type='submit']"), "the supplement")
+    click_and_wait(page, page.locator("form[action$='/supplement/'] button[type='submit']"), "the supplement")
     assert path_of(page) == here, page.url
 
     # --- A new application with a fee ---------------------------------------------------------------
-    _go(page, page.locator("#add-application"), "the item search")
+    click_and_wait(page, page.locator("#add-application"), "the item search")
     page.locator("input[name='q']").fill("SY-E2E")
-    _go(page, page.locator("form[role='search'] button[type='submit']"), "the search")
-    _go(page, page.locator(f"a[href*='/counter/requests/new/{world['fee_item'].pk}/']").first, "the application")
+    click_and_wait(page, page.locator("form[role='search'] button[type='submit']"), "the search")
+    click_and_wait(page, page.locator(f"a[href*='/counter/requests/new/{world['fee_item'].pk}/']").first, "the application")
     form = page.locator("form[enctype='multipart/form-data']:has(input[name='idempotency_key'])")
     expect(form.locator("input[name='applicant_phone']")).to_have_value(PHONE)  # from the visit
     form.locator("input[name='applicant_id_number']").fill(valid_id_number(3))
@@ -99,22 +93,22 @@ def test_one_visit_many_errands_one_receipt_whose_total_is_the_cash(page, shot, 
     form.locator("input[name='consent'][value='signature']").check()
     sign_on_pad(page)
     shot("04-application")
-    _go(page, form.locator("button[type='submit']:not([formaction])"), "filing")
+    click_and_wait(page, form.locator("button[type='submit']:not([formaction])"), "filing")
     assert path_of(page) == here, f"not back at the visit: {page.url} {page.locator('.cz-error').all_inner_texts()}"
 
     # --- The electricity bill -----------------------------------------------------------------------
-    _go(page, page.locator("#add-bill"), "the product picker")
-    _go(page, page.locator(f"a[href^='/counter/till/pay/{world['product'].pk}/']"), "the payment form")
+    click_and_wait(page, page.locator("#add-bill"), "the product picker")
+    click_and_wait(page, page.locator(f"a[href^='/counter/till/pay/{world['product'].pk}/']"), "the payment form")
     page.locator("input[name='account_number']").fill(ACCOUNT)
     page.locator("input[name='amount']").fill("123.45")
     page.locator("input[name='payment_method'][value='cash']").check()
-    _go(page, page.locator("#review-payment"), "the confirmation")
-    _go(page, page.locator("#confirm-pay"), "paying")
+    click_and_wait(page, page.locator("#review-payment"), "the confirmation")
+    click_and_wait(page, page.locator("#confirm-pay"), "paying")
     assert path_of(page) == here, page.url
 
     # --- The parcel, from the visit screen ----------------------------------------------------------
     page.locator(f"#code-{world['parcel'].pk}").fill(world["parcel"].pickup_code)
-    _go(page, page.locator("#visit-parcels button[type='submit']"), "the hand-over")
+    click_and_wait(page, page.locator("#visit-parcels button[type='submit']"), "the hand-over")
     expect(page.locator("#visit-errands")).to_contain_text(world["parcel"].reference)
     kinds = list(visit.errands.values_list("kind", flat=True))
     assert sorted(kinds) == ["application", "bill", "gov_fee", "parcel", "supplement"], kinds
@@ -126,10 +120,10 @@ def test_one_visit_many_errands_one_receipt_whose_total_is_the_cash(page, shot, 
     assert due == till.expected_cash_fen(station) - cash_before, "the visit's cash is not the drawer's"
     assert f"{due / 100:,.2f}" in due_text
     page.locator("input[name='cash_received']").fill("300")
-    _go(page, page.locator("#close-visit"), "closing")
+    click_and_wait(page, page.locator("#close-visit"), "closing")
     expect(page.locator("#visit-change")).to_contain_text(f"{(30_000 - due) / 100:,.2f}")
     page.locator("input[name='paper'][value='80']").check()
-    _go(page, page.locator("#print-receipt"), "the receipt")
+    click_and_wait(page, page.locator("#print-receipt"), "the receipt")
     slip = page.locator("article.slip")
     expect(slip).to_contain_text(f"{due / 100:,.2f}")
     expect(page.locator("#receipt-total")).to_contain_text(f"{due / 100:,.2f}")
@@ -140,9 +134,9 @@ def test_one_visit_many_errands_one_receipt_whose_total_is_the_cash(page, shot, 
     page.set_viewport_size({"width": 375, "height": 800})
     shot("06-receipt-375px")
     page.set_viewport_size({"width": 1280, "height": 800})
-    _go(page, page.locator(f".toolbar a[href='{here}']"), "back to the visit")
+    click_and_wait(page, page.locator(f".toolbar a[href='{here}']"), "back to the visit")
     page.locator("input[name='paper'][value='58']").check()
-    _go(page, page.locator("#print-receipt"), "the reprint")
+    click_and_wait(page, page.locator("#print-receipt"), "the reprint")
     expect(page.locator("#reprint-mark")).to_contain_text("REPRINT")
     assert re.search(r"size:\s*58mm", page.content())
     shot("07-reprint")

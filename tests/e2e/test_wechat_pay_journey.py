@@ -3,51 +3,32 @@ order with WeChat Pay, the checkout shows the native order's QR code, the tester
 page (what the QR holds), confirms, the simulator sends the signed, encrypted notification to our notify URL
 over HTTP, and the order is placed and shown paid."""
 
-import re
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from shop.models import Payment, PaymentEvent
-from stations.models import StationService
-from tests.e2e.helpers import VIEWPORTS, assert_ok, expect_wallet_qr, pay_on_the_wallet_simulator
-from tests.shop import factories
+from tests.e2e.helpers import (
+    VIEWPORTS,
+    assert_ok,
+    checkout_for_pick_up,
+    choose_payment,
+    expect_wallet_qr,
+    pay_on_the_wallet_simulator,
+)
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def wechat_world(wallet_simulators, station, resident, tree):
-    StationService.objects.create(station=station, kind="shop_pickup")
-    merchant = factories.merchant(name="乐亭绿源合作社", townships=[tree["townships"][0]])
-    product = factories.product(merchant.partner, title="农家土鸡蛋", price="36.00")
-    resident.email, resident.phone = "liu@example.cn", "13935000001"
-    resident.save()
-    return {"product": product}
-
-
 @pytest.mark.parametrize("width", list(VIEWPORTS))
 def test_a_resident_pays_a_store_order_with_the_wechat_pay_simulators_qr(
-        page, shot, sign_in, artifacts_dir, wechat_world, station, resident, width):
+        page, shot, sign_in, artifacts_dir, wallet_simulators, pickup_store, station, resident, width):
     page.set_viewport_size(VIEWPORTS[width])
     sign_in(resident, step=f"01-{width}-sign-in")
-    assert_ok(page.goto(wechat_world["product"].get_absolute_url()), "product page")
-    with page.expect_navigation():
-        page.locator("form[action*='/basket/add/'] [type='submit']").first.click()
-    assert_ok(page.goto("/shop/checkout/"), "checkout")
-    form = page.locator("form[data-fulfilment-form]")
-    form.locator("select[name='station']").select_option(str(station.pk))
-    form.locator("input[name='phone']").fill("13935000001")
-    with page.expect_navigation():
-        form.locator("[type='submit']").click()
-    page.wait_for_url(re.compile(r"/checkout/payment-method/"))
+    checkout_for_pick_up(page, pickup_store["product"], station)
     expect(page.locator("label.cz-option", has_text="微信支付")).to_be_visible()
-    page.locator("input[name='provider'][value='wechat']").check()
-    shot(f"02-{width}-choose-wechat-pay")
-    with page.expect_navigation():
-        page.locator("form [type='submit']").last.click()
-    page.wait_for_url(re.compile(r"/checkout/preview/"))
+    choose_payment(page, "wechat", before_submit=lambda: shot(f"02-{width}-choose-wechat-pay"))
 
     expect_wallet_qr(page, window_width=VIEWPORTS[width]["width"])
     shot(f"03-{width}-preview-with-qr")

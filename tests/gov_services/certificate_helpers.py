@@ -23,7 +23,12 @@ from gov_services.certificates.services import issue as issue_module
 from gov_services.models import Certificate, ServiceRequest
 from gov_services.requests import services as request_services
 from gov_services.tasks.certificates import certificate_render_pdf
-from tests.factories import ServiceItemFactory, ServiceRequestFactory, StaffAssignmentFactory, UserFactory
+from tests.factories import (
+    ServiceItemFactory,
+    ServiceRequestFactory,
+    UserFactory,
+    staff_user,
+)
 
 HOLDER_NAME = "王秀英"
 
@@ -136,6 +141,4 @@ def issued_no_pdf(approved, officer, seal, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def station_operator(station):
-    user = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=user, role="operator", station=station)
-    return user
+    return staff_user(Role.OPERATOR, station=station)

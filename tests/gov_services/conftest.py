@@ -1,8 +1,55 @@
 """Fixtures of the gov_services tests."""
 
+from decimal import Decimal
+
 import pytest
 
-from tests.factories import ServiceItemFactory
+from accounts.roles import Role
+from tests.factories import (
+    DepartmentFactory,
+    DepartmentMembershipFactory,
+    RoutingRuleFactory,
+    ServiceItemFactory,
+    UserFactory,
+)
+
+# The certificate fixtures, for every module of this package.
+from tests.gov_services.certificate_helpers import (  # noqa: F401
+    approved,
+    cert_item,
+    holder,
+    issued,
+    issued_no_pdf,
+    seal,
+    station_operator,
+)
+
+
+@pytest.fixture
+def mapped_tree(tree):
+    """The test county's villages with points on the map (about 11 km apart)."""
+    for number, village in enumerate(tree["villages"]):
+        village.latitude, village.longitude = Decimal("39.400000") + number / Decimal(10), Decimal("118.900000")
+        village.save(update_fields=["latitude", "longitude"])
+    return tree
+
+
+@pytest.fixture
+def roads(tree, dispatch_desk):
+    """The county's roads bureau takes complaints; its officer."""
+    bureau = DepartmentFactory(region=tree["county"], name="县住建局")
+    RoutingRuleFactory(county=tree["county"], category="complaint", department=bureau)
+    officer = UserFactory(roles=[Role.OFFICER], phone="13900000009")
+    DepartmentMembershipFactory(department=bureau, user=officer)
+    return {"bureau": bureau, "officer": officer}
+
+
+@pytest.fixture
+def fee_item(request_item):
+    """The request item with a government fee of 20 yuan."""
+    request_item.fee_fen = 2_000
+    request_item.save()
+    return request_item
 
 
 @pytest.fixture
@@ -23,16 +70,6 @@ def licence(department):
 # --- Catalogue tests (tsplit-gb): shared by the modules split from test_catalogue_io.py (test_catalogue_cells,
 # _import, _export), test_catalogue_services.py (test_catalogue_item_services, _search, _scope, _demo) and
 # test_catalogue_views.py (test_catalogue_browse_views, _edit_views, _import_export_views). ---
-
-@pytest.fixture
-def english_messages():
-    """Messages are asserted by their English msgids; the zh-hans catalogue must not change that.
-    A module asks for it with pytestmark = pytest.mark.usefixtures("english_messages")."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
 
 @pytest.fixture
 def departments(tree):

@@ -13,7 +13,7 @@ from agency.services import visits as till
 from gov_services.models import ApplicationDraft, DraftScan, ServiceRequest
 from gov_services.requests.services import drafts as draft_services
 from gov_services.tasks.drafts import application_drafts_cleanup
-from tests.factories import StaffAssignmentFactory, UserFactory, upload
+from tests.factories import staff_user, upload
 from tests.gov_services.counter_helpers import scan_png, url
 from tests.gov_services.draft_helpers import KEY, bad_id, committed, files_in, post
 
@@ -73,8 +73,7 @@ def test_another_operators_draft_is_neither_restored_nor_writable_and_another_st
     draft = ApplicationDraft.objects.get(key=KEY)
     scan = draft.scans.first()
 
-    colleague = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=colleague, role="operator", station=station)
+    colleague = staff_user(Role.OPERATOR, station=station)
     client.force_login(colleague)
     assert client.get(url("counter-application-create", request_item.pk)).context["draft"] is None
     response = post(client, request_item, form_data(scans=False))  # the same key, from someone else
@@ -82,8 +81,7 @@ def test_another_operators_draft_is_neither_restored_nor_writable_and_another_st
     assert ServiceRequest.objects.count() == 0
     assert client.get(url("counter-draft-scan", scan.pk)).status_code == 200  # the station's staff see it
 
-    stranger = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=stranger, role="operator", station=other_station)
+    stranger = staff_user(Role.OPERATOR, station=other_station)
     client.force_login(stranger)
     assert client.get(url("counter-draft-scan", scan.pk)).status_code == 404
     assert client.post(url("counter-draft-discard", draft.pk)).status_code == 404

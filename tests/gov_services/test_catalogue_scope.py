@@ -7,7 +7,7 @@ from django.http import Http404
 
 from gov_services.catalogue import selectors
 from stations.scope import scope_for
-from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory, region
+from tests.factories import DepartmentFactory, ServiceItemFactory, region, staff_user
 
 # Messages are asserted by their English msgids (the english_messages fixture, conftest.py).
 pytestmark = [pytest.mark.usefixtures("english_messages"), pytest.mark.django_db]
@@ -95,12 +95,10 @@ def test_a_county_admin_without_the_change_permission_may_not_edit(tree, departm
     from django.contrib.auth.models import Group
 
     from accounts.roles import Role
-    from tests.factories import StaffAssignmentFactory
 
     Group.objects.get(name=Role.COUNTY_ADMIN).permissions.remove(
         *Group.objects.get(name=Role.COUNTY_ADMIN).permissions.filter(codename="change_serviceitem"))
-    admin = UserFactory(roles=[Role.COUNTY_ADMIN])
-    StaffAssignmentFactory(user=admin, role="county_admin", region=tree["county"])
+    admin = staff_user(Role.COUNTY_ADMIN, region=tree["county"])
     item = ServiceItemFactory(department=department)
     assert not admin.has_perm("gov_services.change_serviceitem")
     with pytest.raises(PermissionDenied):

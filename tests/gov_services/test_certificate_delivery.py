@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Delivering and re-using certificates (gov_services/certificates/services): mailing, printing to the holder
 or a collector, reprints, and attaching a certificate from the wallet to a later application."""
 
@@ -9,17 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import AuditEvent
 from gov_services.certificates import services
-from tests.factories import ServiceRequestFactory, UserFactory, valid_id_number
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    HOLDER_NAME,
-    approved,
-    cert_item,
-    holder,
-    issued,
-    issued_no_pdf,
-    seal,
-    station_operator,
-)
+from tests.factories import ServiceRequestFactory, staff_user, valid_id_number
+from tests.gov_services.certificate_helpers import HOLDER_NAME
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 
@@ -73,10 +64,8 @@ def test_reprints_are_logged_and_a_double_submit_logs_once(issued, officer, stat
 
 def test_staff_of_another_station_cannot_print(issued, other_station):
     from accounts.roles import Role
-    from tests.factories import StaffAssignmentFactory
 
-    stranger = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=stranger, role="operator", station=other_station)
+    stranger = staff_user(Role.OPERATOR, station=other_station)
     with pytest.raises(PermissionDenied):
         services.certificate_print_record(certificate=issued, actor=stranger, idempotency_key=uuid.uuid4(),
                                           collector_name="李四", collector_id_number=valid_id_number(500),

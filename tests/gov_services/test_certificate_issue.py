@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Issuing certificates (gov_services/certificates/services): numbering, signing, rendering the PDF (with a TSA,
 after commit, retried after a failure), who issues, and automatic issuance on approval."""
 
@@ -13,21 +13,8 @@ from core.models import AuditEvent
 from gov_services.certificates import selectors, services
 from gov_services.models import Certificate, CertificateType, RequestEvent, ServiceRequest
 from gov_services.requests import services as request_services
-from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.factories import ServiceRequestFactory, valid_id_number
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    HOLDER_NAME,
-    approved,
-    approved_request,
-    cert_item,
-    holder,
-    issued,
-    issued_no_pdf,
-    pdf_text,
-    seal,
-    squash,
-    station_operator,
-)
+from tests.gov_services.certificate_helpers import HOLDER_NAME, approved_request, pdf_text, squash
 from tests.gov_services.dept_helpers import act
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]

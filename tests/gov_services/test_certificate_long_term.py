@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """PAdES B-LT: certificate PDFs carry a timestamp from the TSA (the demo's simulator, through pyHanko's HTTP
 client) and the chains and CRLs to verify them offline; the county's demo CA certifies each official's key
 and publishes its CRL at the distribution point its certificates name, so a revoked official shows as
@@ -14,10 +14,7 @@ from cryptography import x509
 from django.urls import reverse
 
 from gov_services.certificates import pki, services, tsa_simulator
-from tests.core.tsa import _tsa_keys, local_tsa  # noqa: F401  fixtures
 from tests.factories import DepartmentMembershipFactory, UserFactory
-from tests.gov_services.certificate_helpers import approved, cert_item, holder, seal  # noqa: F401  fixtures
-from tests.wallet_transport import wallet_http  # noqa: F401  fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 

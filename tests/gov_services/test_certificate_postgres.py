@@ -8,7 +8,7 @@ from gov_services.certificates import services
 from gov_services.models import Certificate
 from tests.concurrency import run_together
 from tests.factories import valid_id_number
-from tests.gov_services.certificate_helpers import approved_request, cert_item, seal  # noqa: F401  fixtures
+from tests.gov_services.certificate_helpers import approved_request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("private_files")]
 
@@ -22,7 +22,7 @@ def no_render(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_issues_get_distinct_consecutive_serials(cert_item, seal, station, officer, no_render):  # noqa: F811
+def test_concurrent_issues_get_distinct_consecutive_serials(cert_item, seal, station, officer, no_render):
     requests = [approved_request(cert_item, station, officer, applicant_id_number=valid_id_number(n))
                 for n in range(6)]
     results = run_together(*[lambda r=r: services.certificate_issue(request=r, actor=officer) for r in requests])
@@ -33,7 +33,7 @@ def test_concurrent_issues_get_distinct_consecutive_serials(cert_item, seal, sta
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_concurrent_double_click_issues_one_certificate(cert_item, seal, station, officer, no_render):  # noqa: F811
+def test_a_concurrent_double_click_issues_one_certificate(cert_item, seal, station, officer, no_render):
     request = approved_request(cert_item, station, officer)
     results = run_together(*[lambda: services.certificate_issue(request=request, actor=officer)] * 2)
     assert all(isinstance(r, Certificate) for r in results), results

@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Setting up certificates (gov_services/certificates/services): layouts, department seals, who may set them up,
 and the county's demo signing certificate."""
 
@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gov_services.certificates import services
 from gov_services.models import CertificateType, CountySigningCertificate
-from tests.factories import UserFactory, jpeg_bytes
-from tests.gov_services.certificate_helpers import cert_item, seal_png  # noqa: F401  fixtures
+from tests.factories import jpeg_bytes, staff_user
+from tests.gov_services.certificate_helpers import seal_png
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 
@@ -52,10 +52,9 @@ def test_an_officer_cannot_upload_a_seal_or_rotate_keys(department, officer):
 
 def test_a_county_admin_of_another_county_cannot_set_up_this_department(department):
     from accounts.roles import Role
-    from tests.factories import StaffAssignmentFactory, county_tree
+    from tests.factories import county_tree
 
-    stranger = UserFactory(roles=[Role.COUNTY_ADMIN])
-    StaffAssignmentFactory(user=stranger, role="county_admin", region=county_tree()["county"])
+    stranger = staff_user(Role.COUNTY_ADMIN, region=county_tree()["county"])
     with pytest.raises(PermissionDenied):
         services.department_seal_upload(department=department, content=seal_png(), actor=stranger)
 

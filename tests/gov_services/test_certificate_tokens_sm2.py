@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """SM2 certificate tokens (国密, GB/T 32918): the signature checked against the standard's own example and
 against OpenSSL, tokens of both algorithms side by side, forged and revoked ones refused, key storage."""
 
@@ -15,14 +15,7 @@ from gmssl import sm2 as gmssl_sm2
 from gov_services.certificates import selectors, services, tokens
 from gov_services.certificates.tokens import Claims, Outcome
 from tests.factories import DepartmentMembershipFactory, UserFactory
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    approved,
-    approved_request,
-    cert_item,
-    holder,
-    issue_committed,
-    seal,
-)
+from tests.gov_services.certificate_helpers import approved_request, issue_committed
 
 # GB/T 32918.2-2016 Annex A.2: the example on its 256-bit test curve (not the recommended one), signer ALICE.
 TEST_CURVE = {

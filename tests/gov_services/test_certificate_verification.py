@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Verifying and revoking certificates (gov_services/certificates/services): encrypted signing keys and their
 rotation, forged, tampered and expired tokens, revocation and the signed revocation list."""
 
@@ -11,13 +11,6 @@ from django.utils import timezone
 from core.models import AuditEvent
 from gov_services.certificates import selectors, services, tokens
 from gov_services.models import Certificate, SigningKey
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    approved,
-    cert_item,
-    holder,
-    issued_no_pdf,
-    seal,
-)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 

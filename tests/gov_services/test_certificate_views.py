@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Certificate screens over HTTP: county set-up, issue from the request page, the certificate page,
 public verification (paste, photo, token URL, keys, revocation list, rate limit), the wallet; and who
 may see a certificate (only the holder, the issuing department, admins of the region, the station)."""
@@ -20,20 +20,10 @@ from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
     ServiceRequestFactory,
-    StaffAssignmentFactory,
     UserFactory,
+    staff_user,
 )
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    HOLDER_NAME,
-    approved,
-    cert_item,
-    holder,
-    issued,
-    issued_no_pdf,
-    seal,
-    seal_png,
-    station_operator,
-)
+from tests.gov_services.certificate_helpers import HOLDER_NAME, seal_png
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 
@@ -53,16 +43,12 @@ def other_officer(tree):
 
 @pytest.fixture
 def other_township_admin(tree):
-    user = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-    StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][1])
-    return user
+    return staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][1])
 
 
 @pytest.fixture
 def other_operator(other_station):
-    user = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=user, role="operator", station=other_station)
-    return user
+    return staff_user(Role.OPERATOR, station=other_station)
 
 
 @pytest.mark.parametrize(("who", "sees"), [

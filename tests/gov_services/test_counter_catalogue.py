@@ -14,10 +14,10 @@ from gov_services.requests.services import service_request_submit
 from tests.factories import (
     DepartmentFactory,
     ServiceItemFactory,
-    StaffAssignmentFactory,
     StationFactory,
     UserFactory,
     region,
+    staff_user,
     valid_id_number,
 )
 
@@ -36,8 +36,7 @@ def laoting(db):
     hujiatuo_centre = DepartmentFactory(region=hujiatuo, name="胡家坨镇便民服务中心", level="township")
     bureau = DepartmentFactory(region=county, name="县公安局")
     station = StationFactory(village=chengguan, name="城关村服务站")
-    operator = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=operator, role="operator", station=station)
+    operator = staff_user(Role.OPERATOR, station=station)
     return {
         "county": county, "chengguan": chengguan, "hujiatuo_village": hujiatuo_village, "nanjie": nanjie,
         "station": station, "operator": operator, "hujiatuo_centre": hujiatuo_centre,

@@ -6,37 +6,22 @@ import uuid
 
 import pytest
 from axes.models import AccessAttempt
-from django.core.cache import cache
 from django.urls import reverse
 
-from core.sms import BaseBackend
 from gov_services.models import RequestEvent, ServiceRequest
 from gov_services.requests import services as services
 from tests.factories import upload, valid_id_number
 from tests.gov_services.counter_helpers import scan_png
+from tests.sms_capture import texts_captured
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 
 PHONE = "13812345678"
 
 
-class Capture(BaseBackend):
-    sent: list = []
-
-    def send(self, message):
-        self.sent.append(message)
-        return f"capture-{len(self.sent)}"
-
-
 @pytest.fixture(autouse=True)
 def texts(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "consent-tests"}}
-    settings.SMS_BACKEND = "tests.gov_services.test_counter_consent.Capture"
-    Capture.sent = []
-    cache.clear()
-    yield Capture.sent
-    cache.clear()
+    yield from texts_captured(settings, cache_location="consent-tests")
 
 
 def code_in(texts) -> str:

@@ -14,9 +14,8 @@ from tests.factories import (
     DepartmentFactory,
     RequiredMaterialFactory,
     ServiceItemFactory,
-    StaffAssignmentFactory,
-    UserFactory,
     pdf_bytes,
+    staff_user,
     upload,
     valid_id_number,
 )
@@ -29,9 +28,7 @@ S = ServiceRequest.Status
 
 @pytest.fixture
 def other_operator(other_station):
-    user = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=user, role="operator", station=other_station)
-    return user
+    return staff_user(Role.OPERATOR, station=other_station)
 
 
 @pytest.fixture

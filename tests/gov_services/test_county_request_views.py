@@ -17,10 +17,9 @@ from tests.factories import (
     DepartmentFactory,
     ServiceItemFactory,
     ServiceRequestFactory,
-    StaffAssignmentFactory,
     StationFactory,
-    UserFactory,
     region,
+    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -266,7 +265,6 @@ def test_township_admin_cannot_act_outside_their_township(client, township_admin
 
 
 def test_township_admin_of_another_township_gets_404(client, world, tree):
-    other = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-    StaffAssignmentFactory(user=other, role="township_admin", region=tree["townships"][1])
+    other = staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][1])
     client.force_login(other)
     assert client.get(detail_url(world["new_here"])).status_code == 404

@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """A request's events and the certificate print log are append-only in the database itself, on
 SQLite as on PostgreSQL (docs/database-invariants.md): raw SQL cannot change or delete them."""
 
@@ -9,15 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from gov_services.certificates import services
 from gov_services.models import RequestEvent
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    HOLDER_NAME,
-    approved,
-    cert_item,
-    holder,
-    issued,
-    seal,
-    station_operator,
-)
+from tests.gov_services.certificate_helpers import HOLDER_NAME
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 

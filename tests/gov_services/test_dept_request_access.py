@@ -7,12 +7,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from gov_services.models import ServiceRequest
-from tests.factories import (
-    ServiceRequestFactory,
-    UserFactory,
-    jpeg_bytes,
-    png_bytes,
-)
+from tests.factories import ServiceRequestFactory, UserFactory, jpeg_bytes, png_bytes, staff_user
 from tests.gov_services.dept_helpers import QUEUE, act, actions_of, detail_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
@@ -76,10 +71,8 @@ def test_attachment_streams_inline_with_safe_headers_and_downloads_on_request(cl
 def test_attachment_and_signature_are_refused_to_those_who_may_not_see_the_request(client, request, filed, tree,
                                                                                   who, status):
     if who == "township_admin_elsewhere":
-        from tests.factories import StaffAssignmentFactory
 
-        user = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-        StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][1])
+        user = staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][1])
     elif who in ("merchant", "no_role"):
         user = UserFactory(roles=[Role.MERCHANT] if who == "merchant" else [])
     else:

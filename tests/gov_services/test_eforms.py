@@ -9,12 +9,7 @@ from django.utils import translation
 
 from gov_services.catalogue import eforms
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted by their English msgids; the zh-hans catalogue must not change that."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 VALID_ID = "11010519491231002X"

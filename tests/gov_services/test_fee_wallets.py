@@ -13,16 +13,8 @@ from agency.models import CounterTransaction, TillWalletPayment
 from agency.wallets import simulator
 from gov_services.models import RequestFee, ServiceRequest
 from gov_services.requests import services as services
-from tests.wallet_transport import wallet_http  # noqa: F401  (the wallet's HTTP transport)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wallet_http")]
-
-
-@pytest.fixture
-def fee_item(request_item):
-    request_item.fee_fen = 2_000
-    request_item.save()
-    return request_item
 
 
 def test_a_fee_paid_by_wechat_at_filing_joins_the_visit_once_the_wallet_confirms(

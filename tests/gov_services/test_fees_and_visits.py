@@ -25,13 +25,6 @@ from tests.gov_services.counter_helpers import scan_png
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fee_item(request_item):
-    request_item.fee_fen = 2_000
-    request_item.save()
-    return request_item
-
-
 def file(operator, station, item, id_card, n=7):
     return services.service_request_submit(
         actor=operator, idempotency_key=uuid.uuid4(), kind="application", item=item,

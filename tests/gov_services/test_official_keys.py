@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """Per-official signing keys and personal seals: issue, import, sign, verify, revoke."""
 
 import datetime
@@ -15,14 +15,10 @@ from core.models import AuditEvent
 from gov_services.certificates import selectors, services, tokens
 from gov_services.models import CertificateType, SigningKey
 from tests.factories import DepartmentMembershipFactory, UserFactory
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    approved,
+from tests.gov_services.certificate_helpers import (
     approved_request,
-    cert_item,
-    holder,
     issue_committed,
     pdf_rendering_held,
-    seal,
     seal_png,
 )
 

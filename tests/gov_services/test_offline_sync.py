@@ -3,9 +3,7 @@ captured offline is filed once however often it is sent; a withdrawn service, a 
 and bad input come back typed; conflicts are discarded only with a reason (audited); the endpoint is the
 station operator's, session-authenticated and CSRF-protected. Also the data the service worker keeps."""
 
-import base64
 import datetime
-import io
 import json
 import uuid
 
@@ -14,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from accounts.roles import Role
 from agency.models import OfflineItem
@@ -24,28 +21,13 @@ from gov_services.models import Attachment, ServiceRequest
 from tests.factories import (
     GridFactory,
     HouseholdFactory,
-    StaffAssignmentFactory,
-    UserFactory,
+    staff_user,
     valid_id_number,
 )
+from tests.gov_services.counter_helpers import scan_png, signature_data_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 SYNC = "/counter/offline/sync/"
-
-
-def png(size=(60, 40)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (230, 225, 210)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def signature() -> str:
-    buffer = io.BytesIO()
-    image = Image.new("RGBA", (300, 100), (255, 255, 255, 255))
-    for x in range(40, 260):
-        image.putpixel((x, 50 + (x % 7)), (17, 17, 17, 255))
-    image.save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def application(item, *, key=None, name="王秀英", id_number=None, phone="13912345678", captured_at=None,
@@ -53,7 +35,7 @@ def application(item, *, key=None, name="王秀英", id_number=None, phone="1391
     key = key or str(uuid.uuid4())
     fields = [["item_id", str(item.pk)], ["applicant_name", name],
               ["applicant_id_number", id_number or valid_id_number(3)], ["applicant_phone", phone],
-              ["consent", "signature"], ["signature", sign or signature()], ["eform-purpose", "办理低保"]]
+              ["consent", "signature"], ["signature", sign or signature_data_url()], ["eform-purpose", "办理低保"]]
     files = [{"field": f"material-{material.pk}", "name": "身份证.png", "part": f"f-{key}-0"}] if material else []
     return {"key": key, "kind": "application", "local_number": "临20261206-001",
             "captured_at": (captured_at or timezone.now()).isoformat(), "confirm": confirm,
@@ -65,7 +47,7 @@ def send(client, *items, with_files=True):
     if with_files:
         for item in items:
             for spec in item["files"]:
-                data[spec["part"]] = SimpleUploadedFile(spec["name"], png(), content_type="image/png")
+                data[spec["part"]] = SimpleUploadedFile(spec["name"], scan_png(), content_type="image/png")
     response = client.post(SYNC, data)
     assert response.status_code == 200, response.content
     return response.json()["results"]
@@ -182,8 +164,7 @@ def test_another_stations_operator_cannot_replay_or_take_over_an_item(client, co
                                                                       other_station):
     item = application(request_item, material=id_card)
     send(counter, item)
-    stranger = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=stranger, role="operator", station=other_station)
+    stranger = staff_user(Role.OPERATOR, station=other_station)
     other = Client()
     other.force_login(stranger)
     [result] = send(other, item)

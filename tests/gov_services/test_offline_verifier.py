@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from certificate_helpers are redefined as arguments)
+
 """The offline verifier page over HTTP: one self-contained file carrying the keys, the signed revocations
 and the type titles. Its script is exercised in a real browser, offline, by tests/e2e/test_offline_verifier.py."""
 
@@ -9,13 +9,6 @@ import pytest
 from django.urls import reverse
 
 from gov_services.certificates.tokens import b64url_decode, canonical_json, verify_bytes
-from tests.gov_services.certificate_helpers import (  # noqa: F401  fixtures
-    approved,
-    cert_item,
-    holder,
-    issued_no_pdf,
-    seal,
-)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 URL = "/verify/offline/"

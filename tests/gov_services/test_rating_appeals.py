@@ -32,9 +32,9 @@ from reports.selectors.gov_kpis import _request_counts
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
-    StaffAssignmentFactory,
     UserFactory,
     county_tree,
+    staff_user,
 )
 from tests.gov_services.supervision_helpers import Office, at
 
@@ -220,8 +220,7 @@ def test_rejected_leaves_the_rating_counting(office, resident, county_admin):
 def test_only_admins_of_the_county_decide(office, resident, township_admin):
     _request, appeal = _appealed(office, resident)
     other = county_tree()
-    stranger = UserFactory(roles=[Role.COUNTY_ADMIN])
-    StaffAssignmentFactory(user=stranger, role="county_admin", region=other["county"])
+    stranger = staff_user(Role.COUNTY_ADMIN, region=other["county"])
     for actor in (stranger, township_admin, office.head):
         with pytest.raises(PermissionDenied):
             rating_appeal_decide(appeal=appeal, actor=actor, upheld=True, note="不行")

@@ -32,7 +32,7 @@ from gov_services.requests.services.reports import (
 )
 from gov_services.requests.workflow import APPEAL_LIMIT_DAYS, Action
 from reports.rollups import request_rollup_differences
-from tests.factories import DepartmentFactory, DepartmentMembershipFactory, RoutingRuleFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,16 +59,6 @@ def reporter(db):
 @pytest.fixture
 def neighbour(db):
     return UserFactory(roles=[Role.RESIDENT], phone="13800000002", full_name="王大山")
-
-
-@pytest.fixture
-def roads(tree, dispatch_desk):
-    """The county's roads bureau takes complaints; its officer."""
-    bureau = DepartmentFactory(region=tree["county"], name="县住建局")
-    RoutingRuleFactory(county=tree["county"], category="complaint", department=bureau)
-    officer = UserFactory(roles=[Role.OFFICER], phone="13900000009")
-    DepartmentMembershipFactory(department=bureau, user=officer)
-    return {"bureau": bureau, "officer": officer}
 
 
 def committed() -> None:

@@ -15,7 +15,7 @@ from gov_services.models import RequestEvent, RequestFollower, ServiceRequest
 from gov_services.requests import services as moves
 from gov_services.requests.services.reports import report_submit
 from gov_services.requests.workflow import Action
-from tests.factories import DepartmentFactory, DepartmentMembershipFactory, RoutingRuleFactory, UserFactory
+from tests.factories import DepartmentFactory, DepartmentMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +35,6 @@ def jpeg(name="light.jpg") -> SimpleUploadedFile:
 @pytest.fixture
 def reporter(db):
     return UserFactory(roles=[Role.RESIDENT], username=PHONE, phone=PHONE, full_name=NAME)
-
-
-@pytest.fixture
-def roads(tree, dispatch_desk):
-    bureau = DepartmentFactory(region=tree["county"], name="县住建局")
-    RoutingRuleFactory(county=tree["county"], category="complaint", department=bureau)
-    officer = UserFactory(roles=[Role.OFFICER], phone="13900000009")
-    DepartmentMembershipFactory(department=bureau, user=officer)
-    return {"bureau": bureau, "officer": officer}
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from gov_services.requests.workflow import APPEAL_LIMIT_DAYS
 from tests.factories import (
     DepartmentFactory,
     RoutingRuleFactory,
-    StaffAssignmentFactory,
     UserFactory,
     pdf_bytes,
+    staff_user,
     upload,
 )
 from tests.gov_services.request_helpers import EXE, appeal, counts, events, to_review
@@ -143,8 +143,7 @@ def test_resubmit_with_bad_form_data_or_a_disguised_file_changes_nothing(filed, 
 def test_only_the_applicant_or_their_station_may_resubmit(request, filed, officer, other_station, who):
     services.service_request_return(request=filed, actor=officer, note="缺材料")
     if who == "other_station_operator":
-        actor = UserFactory(roles=[Role.OPERATOR])
-        StaffAssignmentFactory(user=actor, role="operator", station=other_station)
+        actor = staff_user(Role.OPERATOR, station=other_station)
     elif who == "stranger":
         actor = UserFactory(roles=[Role.RESIDENT])
     else:

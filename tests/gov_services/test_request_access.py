@@ -23,6 +23,7 @@ from tests.factories import (
     UserFactory,
     jpeg_bytes,
     region,
+    staff_user,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
@@ -342,8 +343,7 @@ def test_attachment_of_residents_own_request_is_theirs_to_download(world, reside
 @pytest.mark.parametrize("who", ["resident", "other_station_operator", "other_officer", "anonymous"])
 def test_attachment_is_refused_to_everyone_else(request, scan, other_station, other_department, who):
     if who == "other_station_operator":
-        user = UserFactory(roles=[Role.OPERATOR])
-        StaffAssignmentFactory(user=user, role="operator", station=other_station)
+        user = staff_user(Role.OPERATOR, station=other_station)
     elif who == "other_officer":
         user = UserFactory(roles=[Role.OFFICER])
         DepartmentMembershipFactory(department=other_department, user=user)

@@ -8,11 +8,7 @@ from accounts.roles import Role
 from core.state_machine import TransitionNotAllowed
 from gov_services.models import ServiceRequest
 from gov_services.requests import services as services
-from tests.factories import (
-    DepartmentFactory,
-    StaffAssignmentFactory,
-    UserFactory,
-)
+from tests.factories import DepartmentFactory, staff_user
 from tests.gov_services.request_helpers import completed, events
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
@@ -50,8 +46,7 @@ def test_reroute_to_the_same_department_or_without_a_note_is_refused(filed, offi
 
 def test_admin_of_the_region_may_reroute_but_not_one_elsewhere(filed, county_admin, tree):
     target = DepartmentFactory(region=tree["county"])
-    outsider = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-    StaffAssignmentFactory(user=outsider, role="township_admin", region=tree["townships"][1])
+    outsider = staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][1])
     with pytest.raises(PermissionDenied):
         services.service_request_reroute(request=filed, actor=outsider, department=target, note="x")
     services.service_request_reroute(request=filed, actor=county_admin, department=target, note="派给民政")

@@ -12,11 +12,10 @@ from gov_services.models import ServiceRequest
 from gov_services.requests import services as services
 from gov_services.requests.services import intake
 from tests.factories import (
-    StaffAssignmentFactory,
-    UserFactory,
     jpeg_bytes,
     pdf_bytes,
     png_bytes,
+    staff_user,
     upload,
     valid_id_number,
 )
@@ -224,8 +223,7 @@ def test_same_key_with_different_content_is_refused(submit, overrides):
 
 
 def test_same_key_from_another_user_is_refused(submit, station):
-    other = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=other, role="operator", station=station)
+    other = staff_user(Role.OPERATOR, station=station)
     key = uuid.uuid4()
     submit(idempotency_key=key)
     with pytest.raises(ValidationError) as refused:

@@ -10,19 +10,9 @@ from django.urls import reverse
 from core import file_crypto
 from core.pdf_pages import PdfPageError, pdf_page_count, stored_pdf_page_jpeg
 from gov_services.requests import services as services
-from tests.factories import ServiceItemFactory, UserFactory, upload, valid_id_number
+from tests.factories import ServiceItemFactory, UserFactory, pdf_bytes, upload, valid_id_number
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
-
-
-def pdf_of(pages: int) -> bytes:
-    """A PDF of `pages` blank A4 pages (poppler reads it, warning about the missing xref)."""
-    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
-    body = [b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n",
-            f"2 0 obj<</Type/Pages/Kids[{kids}]/Count {pages}>>endobj\n".encode()]
-    body += [f"{3 + i} 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n".encode()
-             for i in range(pages)]
-    return b"".join(body) + b"trailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -32,11 +22,11 @@ def filed(operator, station, department):
         actor=operator, idempotency_key=uuid.uuid4(), kind="application", item=item, applicant_name="周桂兰",
         applicant_id_number=valid_id_number(1), applicant_phone="13812345678", consent="witnessed",
         channel="counter", station=station, form_data={},
-        attachments=[upload("户口簿.pdf", pdf_of(3), content_type="application/pdf")])
+        attachments=[upload("户口簿.pdf", pdf_bytes(3), content_type="application/pdf")])
 
 
 def test_page_count_and_a_damaged_pdf_is_refused_not_a_crash():
-    assert pdf_page_count(pdf_of(3)) == 3
+    assert pdf_page_count(pdf_bytes(3)) == 3
     with pytest.raises(PdfPageError):
         pdf_page_count(b"%PDF-1.4 not really")
 

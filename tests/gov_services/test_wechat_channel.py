@@ -30,23 +30,14 @@ from gov_services.models import ServiceRequest
 from tests.factories import (
     DepartmentFactory,
     RoutingRuleFactory,
-    StaffAssignmentFactory,
-    UserFactory,
     county_tree,
+    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
 
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeChat shows it
 OPENID = "oWx5t1_resident_0001"
-
-
-@pytest.fixture
-def mapped_tree(tree):
-    for number, village in enumerate(tree["villages"]):
-        village.latitude, village.longitude = Decimal("39.400000") + number / Decimal(10), Decimal("118.900000")
-        village.save(update_fields=["latitude", "longitude"])
-    return tree
 
 
 @pytest.fixture
@@ -236,8 +227,7 @@ def test_a_key_is_shown_once_and_revoked_from_the_screen(client, mapped_tree, co
 
 def test_a_key_may_act_only_as_staff_of_the_county(client, mapped_tree, county_admin):
     client.force_login(county_admin)
-    stranger = UserFactory(roles=[Role.COUNTY_ADMIN])
-    StaffAssignmentFactory(user=stranger, role="county_admin", region=county_tree()["county"])
+    stranger = staff_user(Role.COUNTY_ADMIN, region=county_tree()["county"])
     channel = channel_create(actor=county_admin, name="12345热线", code="hotline", jurisdiction=mapped_tree["county"])
     refused = client.post(reverse("gov_services:channel-detail", args=[channel.pk]),
                           {"action": "key_issue", "user": stranger.pk})

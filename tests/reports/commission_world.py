@@ -25,7 +25,7 @@ import uuid
 from agency import services
 from agency.providers import adapter_cache_clear
 from tests.agency.factories import ProductFactory, ProviderFactory, account_number, fund, posting_at
-from tests.factories import StaffAssignmentFactory, UserFactory
+from tests.factories import staff_user
 from tests.reports.factories import at
 
 SIMULATOR = {"simulator": {"BACKEND": "agency.providers.simulator.SimulatorAdapter",
@@ -41,9 +41,7 @@ def use_simulator(settings) -> None:
 def operator_of(station):
     from accounts.roles import Role
 
-    user = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=user, role="operator", station=station)
-    return user
+    return staff_user(Role.OPERATOR, station=station)
 
 
 def pay(*, operator, station, product, amount_fen: int, on: str, n: int = 1):

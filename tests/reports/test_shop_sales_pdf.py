@@ -16,7 +16,7 @@ from reports.selectors.dimensions import Period
 from reports.selectors.shop_sales import SalesFigures, SalesRow, SalesTable
 from reports.shop_sales_jobs import STEP_SUMMING, build_shop_sales
 from reports.shop_sales_report import ShopSalesReport
-from tests.factories import StaffAssignmentFactory, UserFactory
+from tests.factories import staff_user
 from tests.gov_services.certificate_helpers import pdf_text, squash
 from tests.reports import test_shop_sales
 
@@ -28,9 +28,7 @@ A, B = "甲商户", "乙商户"  # merchant A sells at `station` (township 0), B
 
 @pytest.fixture
 def other_township_admin(tree):
-    user = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-    StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][-1])
-    return user
+    return staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][-1])
 
 
 def _queue(client, query: str = MARCH, job: str = "shop_sales:pdf", key: str | None = None):

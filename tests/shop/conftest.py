@@ -5,8 +5,7 @@ from shop.payments import stripe_card
 from tests.factories import StationFactory
 from tests.shop import factories
 from tests.shop.card_sweep import StripeApi
-from tests.shop.stripe_fixtures import WEBHOOK_SECRET
-from tests.wallet_transport import wallet_http  # noqa: F401  (WeChat Pay / Alipay tests: the HTTP transport)
+from tests.shop.stripe_fixtures import WEBHOOK_SECRET, RecordedStripe
 
 
 @pytest.fixture
@@ -30,6 +29,18 @@ def merchant_b_user(merchant_b):
 
 
 @pytest.fixture
+def eggs(merchant_a):
+    return factories.product(merchant_a.partner, title="土鸡蛋", price="12.50", stock=10)
+
+
+@pytest.fixture
+def waiting(eggs, merchant_a_user, operator, station, resident):
+    """A cash-on-pick-up parcel of two eggs waiting at the operator's station."""
+    part = factories.order((eggs, 2), station=station, user=resident, phone="13911112222").parts.get()
+    return factories.part_ready(part, merchant_user=merchant_a_user, operator=operator)
+
+
+@pytest.fixture
 def pickup_station(tree):
     return StationFactory(village=tree["villages"][0], services=["shop_pickup"], name="城关村服务站")
 
@@ -45,10 +56,27 @@ def shopper(client, resident, merchant_a):
 
 
 @pytest.fixture
-def stripe_api(settings, monkeypatch):
-    """The recorded Stripe API (tests/shop/card_sweep.py) in place of Stripe, with test keys."""
+def simulator_on(settings):
+    """The demo's card gateway (the simulator) in place of Stripe."""
+    settings.SHOP_CARD_SIMULATOR = True
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_PUBLISHABLE_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
+
+
+def _stripe_with(settings, monkeypatch, http_client):
+    """Stripe configured with test keys, its HTTP answered by `http_client`."""
     settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_cunzhan", "pk_test_cunzhan"
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    api = StripeApi()
-    monkeypatch.setattr(stripe_card, "http_client", api)
-    return api
+    monkeypatch.setattr(stripe_card, "http_client", http_client)
+    return http_client
+
+
+@pytest.fixture
+def stripe_api(settings, monkeypatch):
+    """The recorded Stripe API (tests/shop/card_sweep.py) in place of Stripe, with test keys."""
+    return _stripe_with(settings, monkeypatch, StripeApi())
+
+
+@pytest.fixture
+def stripe_on(settings, monkeypatch):
+    """Stripe's recorded HTTP responses (tests/shop/stripe_fixtures.py), with test keys."""
+    return _stripe_with(settings, monkeypatch, RecordedStripe())

@@ -1,4 +1,5 @@
-"""Store fixtures' builders: valid credit codes, licence scans, merchants, products and orders."""
+"""Store fixtures' builders: valid credit codes, licence scans, merchants, products, orders and parcels
+ready at a station."""
 
 import io
 import itertools
@@ -79,3 +80,12 @@ def order(*items, user=None, station, method: str = "pickup", payment_method: st
                        payment_method=payment_method, township=township, address=address,
                        delivery_fee_fen=delivery_fee_fen)
     return placed
+
+
+def part_ready(part, *, merchant_user, operator):
+    """The order part confirmed and sent by its merchant and received at its station: waiting to be picked up."""
+    from shop.services.orders import order_part_move
+
+    for status in ("confirmed", "sent"):
+        order_part_move(user=merchant_user, part_id=part.pk, to_status=status)
+    return order_part_move(user=operator, part_id=part.pk, to_status="ready")

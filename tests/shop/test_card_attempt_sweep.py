@@ -25,15 +25,12 @@ from shop.services.payments import (
 )
 from shop.tasks import sweep_abandoned_card_attempts
 from tests.shop import factories
-from tests.shop import test_checkout_card as card_checkout
 from tests.shop.card_sweep import NOTHING, _actions, _attempt, _calls, _later
+from tests.shop.checkout_steps import GOOD_CARD, confirm_card, place, preview_with
 from tests.shop.stripe_fixtures import signed_event
-from tests.shop.test_checkout_card import GOOD_CARD, _confirm, _place, _preview
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
-# The card checkout's fixtures: a resident with a basket, a pick-up station, the demo card gateway.
-shopper, pickup_station, simulator_on = card_checkout.shopper, card_checkout.pickup_station, card_checkout.simulator_on
 
 
 def test_a_paid_attempt_never_placed_is_refunded_once_and_its_key_freed(simulator_on):
@@ -174,12 +171,12 @@ def test_a_late_succeeded_notification_after_the_cancel_is_refunded_by_the_next_
 
 def test_after_a_sweep_the_stale_page_is_refused_and_the_same_basket_pays_with_a_fresh_attempt(
         shopper, pickup_station, simulator_on):
-    preview = _preview(shopper, pickup_station, "card_sim")
+    preview = preview_with(shopper, pickup_station, "card_sim")
     stale = preview.context["card_payment"]
-    _confirm(shopper, stale, GOOD_CARD)  # paid, then the resident walked away from the page
+    confirm_card(shopper, stale, GOOD_CARD)  # paid, then the resident walked away from the page
     assert card_attempts_sweep(now=_later())["refunded"] == 1
 
-    refused = _place(shopper, preview)  # the old page is submitted anyway
+    refused = place(shopper, preview)  # the old page is submitted anyway
     assert refused.status_code == 200 and not Order.objects.exists()
     assert card_attempt_closed_message() in refused.content.decode()
     fresh = refused.context["card_payment"]
@@ -187,8 +184,8 @@ def test_after_a_sweep_the_stale_page_is_refused_and_the_same_basket_pays_with_a
         shopper.get(reverse("basket:summary")).context["basket"].id)
     assert fresh.status == Payment.Status.PENDING and fresh.external_id != stale.external_id
 
-    _confirm(shopper, fresh, GOOD_CARD)
-    assert _place(shopper, refused).status_code == 302
+    confirm_card(shopper, fresh, GOOD_CARD)
+    assert place(shopper, refused).status_code == 302
     fresh.refresh_from_db()
     assert fresh.order == Order.objects.get() and fresh.status == Payment.Status.PAID
     assert Payment.objects.get(pk=stale.pk).status == Payment.Status.REFUNDED

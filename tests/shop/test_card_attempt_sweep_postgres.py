@@ -18,13 +18,10 @@ from shop.services.payments import (
     simulated_card_confirm,
 )
 from tests.shop import factories
-from tests.shop import test_checkout_card as card_checkout
 from tests.shop.card_sweep import NOTHING, _actions, _attempt, _calls, _later
-from tests.shop.test_checkout_card import GOOD_CARD
+from tests.shop.checkout_steps import GOOD_CARD
 
 pytestmark = pytest.mark.django_db
-# The card checkout's demo card gateway.
-simulator_on = card_checkout.simulator_on
 
 
 # --- PostgreSQL: the row locks at work. ---

@@ -1,83 +1,36 @@
 """Paying by card inside the checkout: the card is confirmed on the preview page (simulator or Stripe),
 the order is placed only once it went through, and a double submit never makes a second order or payment."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_model
 
 from shop.models import Payment, PaymentEvent
-from shop.payments import decline_message, stripe_card
-from tests.factories import StationFactory
-from tests.shop import factories
-from tests.shop.stripe_fixtures import WEBHOOK_SECRET, RecordedStripe, signed_event
+from shop.payments import decline_message
+from tests.concurrency import run_together
+from tests.shop.checkout_steps import DECLINED_CARD, GOOD_CARD, confirm_card, place, preview_with
+from tests.shop.stripe_fixtures import signed_event
 
 pytestmark = pytest.mark.django_db
 Order = get_model("order", "Order")
-GOOD_CARD, DECLINED_CARD = "4242 4242 4242 4242", "4000 0000 0000 0002"
-
-
-@pytest.fixture
-def pickup_station(tree):
-    return StationFactory(village=tree["villages"][0], services=["shop_pickup"], name="城关村服务站")
-
-
-@pytest.fixture
-def shopper(client, resident, merchant_a):
-    resident.email, resident.phone = "liu@example.cn", "13935000001"
-    resident.save()
-    client.force_login(resident)
-    eggs = factories.product(merchant_a.partner, title="甲的鸡蛋", price="12.00")
-    assert client.post(reverse("basket:add", args=[eggs.pk]), {"quantity": 2}).status_code == 302
-    return client
-
-
-@pytest.fixture
-def simulator_on(settings):
-    settings.SHOP_CARD_SIMULATOR = True
-    settings.STRIPE_SECRET_KEY = settings.STRIPE_PUBLISHABLE_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
-
-
-def _preview(client, station, provider):
-    client.get(reverse("checkout:index"))
-    assert client.post(reverse("checkout:shipping-address"), {
-        "method": "pickup", "station": station.pk, "recipient": "刘桂兰", "phone": "13935000001"}).status_code == 302
-    client.get(reverse("checkout:shipping-method"))
-    assert client.post(reverse("checkout:payment-method"), {"provider": provider}).status_code == 302
-    preview = client.get(reverse("checkout:preview"))
-    assert preview.status_code == 200
-    return preview
-
-
-def _place(client, preview):
-    payment = preview.context["card_payment"]
-    return client.post(reverse("checkout:preview"), {"action": "place_order", "card_attempt": payment.attempt_key,
-                                                     "order_number": preview.context["order_number"]})
-
-
-def _confirm(client, payment, card):
-    return client.post(reverse("shop:card-simulator-confirm"),
-                       {"client_secret": payment.client_secret, "card_number": card})
 
 
 def test_the_card_is_paid_on_the_preview_page_and_then_the_order_is_placed(shopper, pickup_station, simulator_on):
-    preview = _preview(shopper, pickup_station, "card_sim")
+    preview = preview_with(shopper, pickup_station, "card_sim")
     page = preview.content.decode()
     assert "data-card-step" in page and "shop/checkout_card.js" in page and "js.stripe.com" not in page
     payment = preview.context["card_payment"]
     assert payment.order is None and payment.amount_fen == 2400 and payment.status == "pending"
-    assert _preview(shopper, pickup_station, "card_sim").context["card_payment"].pk == payment.pk  # reload: same one
+    assert preview_with(shopper, pickup_station, "card_sim").context["card_payment"].pk == payment.pk  # reload: same one
 
-    confirmed = _confirm(shopper, payment, GOOD_CARD)
+    confirmed = confirm_card(shopper, payment, GOOD_CARD)
     assert confirmed.status_code == 200 and confirmed.json() == {"status": "succeeded"}
     payment.refresh_from_db()
     assert payment.status == "paid"  # by the signed notification, before any order exists
 
-    response = _place(shopper, preview)
+    response = place(shopper, preview)
     assert response.status_code == 302 and response.url.endswith(reverse("checkout:thank-you"))
     order = Order.objects.get()
     payment.refresh_from_db()
@@ -87,16 +40,16 @@ def test_the_card_is_paid_on_the_preview_page_and_then_the_order_is_placed(shopp
 
 
 def test_a_declined_card_leaves_the_basket_intact_and_says_so(shopper, pickup_station, simulator_on):
-    preview = _preview(shopper, pickup_station, "card_sim")
+    preview = preview_with(shopper, pickup_station, "card_sim")
     payment = preview.context["card_payment"]
-    declined = _confirm(shopper, payment, DECLINED_CARD)
+    declined = confirm_card(shopper, payment, DECLINED_CARD)
     assert declined.status_code == 402
     assert declined.json()["status"] == "declined" and declined.json()["error"] == decline_message("card_declined")
     with translation.override("en"):
         assert "declined" in decline_message("card_declined") and "basket is unchanged" in decline_message("")
 
     # Even if the form is sent anyway, no order is placed and the preview shows the error.
-    response = _place(shopper, preview)
+    response = place(shopper, preview)
     assert response.status_code == 200 and decline_message("card_declined") in response.content.decode()
     assert not Order.objects.exists()
     assert shopper.get(reverse("basket:summary")).context["basket"].num_items == 2
@@ -104,29 +57,29 @@ def test_a_declined_card_leaves_the_basket_intact_and_says_so(shopper, pickup_st
     assert payment.status == "failed"
 
     # Another card on the same page then goes through, on the same payment.
-    assert _confirm(shopper, payment, GOOD_CARD).json()["status"] == "succeeded"
-    assert _place(shopper, preview).status_code == 302
+    assert confirm_card(shopper, payment, GOOD_CARD).json()["status"] == "succeeded"
+    assert place(shopper, preview).status_code == 302
     assert Order.objects.count() == 1 and Payment.objects.count() == 1
 
 
 def test_an_invalid_number_is_refused_without_reaching_the_gateway(shopper, pickup_station, simulator_on):
-    payment = _preview(shopper, pickup_station, "card_sim").context["card_payment"]
-    answer = _confirm(shopper, payment, "1234 5678").json()
+    payment = preview_with(shopper, pickup_station, "card_sim").context["card_payment"]
+    answer = confirm_card(shopper, payment, "1234 5678").json()
     assert answer["code"] == "incorrect_number" and not PaymentEvent.objects.exists()
 
 
 def test_an_unpaid_card_does_not_place_the_order(shopper, pickup_station, simulator_on):
-    preview = _preview(shopper, pickup_station, "card_sim")
-    response = _place(shopper, preview)
+    preview = preview_with(shopper, pickup_station, "card_sim")
+    response = place(shopper, preview)
     assert response.status_code == 200 and not Order.objects.exists()
 
 
 def test_a_double_submit_makes_one_order_and_one_payment(shopper, pickup_station, simulator_on):
-    preview = _preview(shopper, pickup_station, "card_sim")
+    preview = preview_with(shopper, pickup_station, "card_sim")
     payment = preview.context["card_payment"]
-    _confirm(shopper, payment, GOOD_CARD)
-    _confirm(shopper, payment, GOOD_CARD)  # a second press of Pay sends nothing again
-    first, second = _place(shopper, preview), _place(shopper, preview)
+    confirm_card(shopper, payment, GOOD_CARD)
+    confirm_card(shopper, payment, GOOD_CARD)  # a second press of Pay sends nothing again
+    first, second = place(shopper, preview), place(shopper, preview)
     assert first.status_code == second.status_code == 302
     assert second.url.endswith(reverse("checkout:thank-you"))
     assert Order.objects.count() == 1 and Payment.objects.count() == 1 and PaymentEvent.objects.count() == 1
@@ -134,7 +87,7 @@ def test_a_double_submit_makes_one_order_and_one_payment(shopper, pickup_station
 
 
 def test_a_double_submit_of_a_cash_order_makes_one_order(shopper, pickup_station):
-    preview = _preview(shopper, pickup_station, "cash")
+    preview = preview_with(shopper, pickup_station, "cash")
     data = {"action": "place_order", "order_number": preview.context["order_number"]}
     first = shopper.post(reverse("checkout:preview"), data)
     second = shopper.post(reverse("checkout:preview"), data)
@@ -147,27 +100,18 @@ def test_the_simulator_gateway_is_off_when_stripe_is_configured(client, settings
     assert client.post(reverse("shop:card-simulator-confirm"), {}).status_code == 404
 
 
-@pytest.fixture
-def stripe_on(settings, monkeypatch):
-    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_cunzhan", "pk_test_cunzhan"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    recorded = RecordedStripe()
-    monkeypatch.setattr(stripe_card, "http_client", recorded)
-    return recorded
-
-
 def test_with_stripe_the_payment_intent_is_made_once_and_the_webhook_marks_it_paid_once(
         client, shopper, pickup_station, stripe_on):
-    preview = _preview(shopper, pickup_station, "stripe")
+    preview = preview_with(shopper, pickup_station, "stripe")
     assert "js.stripe.com" in preview.content.decode() and 'data-card-mode="stripe"' in preview.content.decode()
-    _preview(shopper, pickup_station, "stripe")  # a reload asks Stripe nothing new
+    preview_with(shopper, pickup_station, "stripe")  # a reload asks Stripe nothing new
     creates = [r for r in stripe_on.requests if r[0] == "post"]
     payment = preview.context["card_payment"]
     assert len(creates) == 1 and creates[0][2]["Idempotency-Key"] == f"cunzhan-payment-{payment.pk}"
 
-    assert _place(shopper, preview).status_code == 200 and not Order.objects.exists()  # not confirmed yet
+    assert place(shopper, preview).status_code == 200 and not Order.objects.exists()  # not confirmed yet
     stripe_on.intent_status = "succeeded"  # Stripe.js confirmed the card in the page
-    response = _place(shopper, preview)
+    response = place(shopper, preview)
     assert response.status_code == 302 and Order.objects.count() == 1
     payment.refresh_from_db()
     assert payment.status == "pending" and payment.order == Order.objects.get()  # paid only by the webhook
@@ -187,29 +131,17 @@ def test_two_place_order_requests_at_the_same_moment_make_one_order_and_one_paym
         shopper, pickup_station, simulator_on):
     """A double tap on a slow network: both requests pass the first check; the basket's row lock
     lines them up and the second finds the order the first placed."""
-    preview = _preview(shopper, pickup_station, "card_sim")
+    preview = preview_with(shopper, pickup_station, "card_sim")
     payment = preview.context["card_payment"]
-    _confirm(shopper, payment, GOOD_CARD)
+    confirm_card(shopper, payment, GOOD_CARD)
     data = {"action": "place_order", "card_attempt": payment.attempt_key,
             "order_number": preview.context["order_number"]}
-    barrier, results = threading.Barrier(2, timeout=30), [None, None]
-
-    def submit(index):
+    def submit():
         browser = Client()
         browser.cookies = shopper.cookies  # the same browser: same session, same basket
-        try:
-            barrier.wait()
-            results[index] = browser.post(reverse("checkout:preview"), data)
-        except Exception as error:  # handed back to the test
-            results[index] = error
-        finally:
-            connection.close()
+        return browser.post(reverse("checkout:preview"), data)
 
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_together(submit, submit, timeout=30)
     assert all(getattr(r, "status_code", None) == 302 for r in results), results
     assert all(r.url.endswith(reverse("checkout:thank-you")) for r in results)
     assert Order.objects.count() == 1 and Payment.objects.count() == 1 and PaymentEvent.objects.count() == 1
@@ -217,7 +149,7 @@ def test_two_place_order_requests_at_the_same_moment_make_one_order_and_one_paym
 
 def test_stripe_js_is_allowed_on_the_card_page_only_and_only_while_stripe_is_configured(
         shopper, pickup_station, stripe_on):
-    header = _preview(shopper, pickup_station, "stripe")["Content-Security-Policy"]
+    header = preview_with(shopper, pickup_station, "stripe")["Content-Security-Policy"]
     rules = {name: sources for name, *sources in (part.split() for part in header.split(";"))}
     assert rules["script-src"][0] == "'self'" and "https://js.stripe.com" in rules["script-src"]
     assert rules["frame-src"] == ["https://js.stripe.com", "https://hooks.stripe.com"]
@@ -226,4 +158,4 @@ def test_stripe_js_is_allowed_on_the_card_page_only_and_only_while_stripe_is_con
 
 
 def test_without_stripe_keys_the_card_page_allows_no_third_party(shopper, pickup_station, simulator_on):
-    assert "stripe" not in _preview(shopper, pickup_station, "card_sim")["Content-Security-Policy"]
+    assert "stripe" not in preview_with(shopper, pickup_station, "card_sim")["Content-Security-Policy"]

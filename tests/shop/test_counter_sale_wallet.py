@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from agency import selectors, services
+from agency import services
 from agency.models import CounterTransaction, LedgerEntry, TillWalletPayment
 from agency.services.till_wallets import till_wallet_check, till_wallets_sweep
 from agency.wallets import simulator
@@ -24,6 +24,7 @@ from core.models import AuditEvent
 from shop.models import CounterSale, OrderPart, Payment
 from shop.services.counter_wallet import counter_sale_wallet_start
 from shop.services.reconciliation import wallet_bill_import_create
+from tests.agency.invariant_helpers import assert_ledger_sound
 from tests.shop import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wallet_http")]
@@ -51,11 +52,6 @@ def resident_pays(payment, *, notify=True):
 def balance(station, purpose: str) -> int:
     return (LedgerEntry.objects.filter(account__station=station, account__code__startswith=f"{purpose}:")
             .aggregate(t=Sum("amount_fen"))["t"] or 0)
-
-
-def assert_ledger_sound():
-    assert not selectors.unbalanced_journals().exists()
-    assert selectors.ledger_total_fen() == 0
 
 
 @pytest.mark.parametrize("wallet", WALLETS)

@@ -10,26 +10,11 @@ from core.models import AuditEvent
 from core.pinyin import pinyin_initials
 from shop.models import CounterSale, OrderPart
 from shop.selectors.counter import code_misses_today, counter_sale_products
-from shop.services import orders as order_services
 from shop.services.counter import counter_sale_create
 from tests.shop import factories
 
 pytestmark = pytest.mark.django_db
 Status = OrderPart.Status
-
-
-@pytest.fixture
-def eggs(merchant_a):
-    return factories.product(merchant_a.partner, title="土鸡蛋", price="12.50", stock=10)
-
-
-@pytest.fixture
-def waiting(eggs, merchant_a_user, operator, station, resident):
-    """A cash-on-pick-up parcel waiting at the operator's station."""
-    part = factories.order((eggs, 2), station=station, user=resident, phone="13911112222").parts.get()
-    for status in ("confirmed", "sent"):
-        order_services.order_part_move(user=merchant_a_user, part_id=part.pk, to_status=status)
-    return order_services.order_part_move(user=operator, part_id=part.pk, to_status="ready")
 
 
 def test_pinyin_initials_find_goods_as_the_operator_types():

@@ -1,16 +1,14 @@
 """The county's delivery-fee screen: townships in the admin's region, fees typed in yuan and kept in fen,
 delivery turned on and off, every change audited and shown, nothing outside the admin's region."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from core.models import AuditEvent
 from shop.models import DeliveryFee, Fulfilment
 from shop.services.delivery_fees import delivery_fee_set
+from tests.concurrency import run_together
 from tests.factories import StationFactory, county_tree
 from tests.shop import factories
 
@@ -174,16 +172,6 @@ def test_every_change_is_audited_and_shown_with_who_when_from_to_and_reason(admi
 
 # --- What residents and orders see ----------------------------------------------------------------------
 
-@pytest.fixture
-def shopper(client, resident, merchant_a):
-    resident.email, resident.phone = "liu@example.cn", "13935000001"
-    resident.save()
-    client.force_login(resident)
-    eggs = factories.product(merchant_a.partner, title="甲的鸡蛋", price="12.00")
-    assert client.post(reverse("basket:add", args=[eggs.pk]), {"quantity": 1}).status_code == 302
-    return client
-
-
 def _fulfilment_form(client):
     client.get(reverse("checkout:index"))
     return client.get(reverse("checkout:shipping-address")).context["form"]
@@ -217,24 +205,10 @@ def test_a_new_fee_does_not_touch_orders_already_placed(tree, county_admin, merc
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_submits_make_one_row_and_one_history_entry(tree, county_admin):
     township = tree["townships"][0]
-    barrier = threading.Barrier(2, timeout=30)
-    results: list = [None, None]
+    def submit():
+        return delivery_fee_set(user=county_admin, township_id=township.pk, fee_fen=300, active=True)
 
-    def submit(index):
-        try:
-            barrier.wait()
-            results[index] = delivery_fee_set(user=county_admin, township_id=township.pk, fee_fen=300,
-                                              active=True)
-        except Exception as error:  # handed back to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_together(submit, submit, timeout=30)
     assert all(isinstance(result, tuple) for result in results), results
     assert sorted(changed for _fee, changed in results) == [False, True]
     assert DeliveryFee.objects.filter(township=township).count() == 1 and _fee_events().count() == 1

@@ -83,9 +83,7 @@ def world(merchant_a, merchant_a_user, operator, station, resident):
     sale = counter_sale_create(user=operator, idempotency_key=uuid.uuid4(), mode="hand_over",
                                items=[(record.product.pk, 1)], cash_received_fen=2000)
     ready = factories.order((record.product, 1), station=station, user=resident).parts.get()
-    for status in ("confirmed", "sent"):
-        order_services.order_part_move(user=merchant_a_user, part_id=ready.pk, to_status=status)
-    ready = order_services.order_part_move(user=operator, part_id=ready.pk, to_status="ready")
+    ready = factories.part_ready(ready, merchant_user=merchant_a_user, operator=operator)
     order_services.order_part_hand_over(user=operator, part_id=ready.pk, code=ready.pickup_code)
     return {"product": record.product, "part": part, "sale": sale, "handed": ready}
 

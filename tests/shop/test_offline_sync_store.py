@@ -15,24 +15,10 @@ from core.models import AuditEvent
 from shop.models import CounterSale, OrderPart, OrderPartEvent
 from shop.services import orders as order_services
 from shop.views_offline import code_hash
-from tests.shop import factories
 
 pytestmark = pytest.mark.django_db
 SYNC = "/counter/offline/sync/"
 Status = OrderPart.Status
-
-
-@pytest.fixture
-def eggs(merchant_a):
-    return factories.product(merchant_a.partner, title="土鸡蛋", price="12.50", stock=10)
-
-
-@pytest.fixture
-def waiting(eggs, merchant_a_user, operator, station, resident):
-    part = factories.order((eggs, 2), station=station, user=resident, phone="13911112222").parts.get()
-    for status in ("confirmed", "sent"):
-        order_services.order_part_move(user=merchant_a_user, part_id=part.pk, to_status=status)
-    return order_services.order_part_move(user=operator, part_id=part.pk, to_status="ready")
 
 
 @pytest.fixture
@@ -107,10 +93,9 @@ def test_a_code_changed_meanwhile_is_a_conflict_counted_as_a_wrong_code_and_the_
 
 def test_another_stations_parcel_is_an_error(client, waiting, other_station):
     from accounts.roles import Role
-    from tests.factories import StaffAssignmentFactory, UserFactory
+    from tests.factories import staff_user
 
-    stranger = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=stranger, role="operator", station=other_station)
+    stranger = staff_user(Role.OPERATOR, station=other_station)
     client.force_login(stranger)
     [result] = send(client, hand_over(waiting, waiting.pickup_code))
     waiting.refresh_from_db()

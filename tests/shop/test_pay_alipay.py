@@ -13,7 +13,7 @@ from agency.wallets import WalletError, alipay, simulator
 from shop.models import Payment, PaymentEvent
 from shop.payments.wallets import AlipayProvider
 from shop.services.card_attempts import card_attempt_close
-from tests.shop.wallet_checkout import place, preview_with
+from tests.shop.checkout_steps import place, preview_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wallet_http")]
 Order = get_model("order", "Order")

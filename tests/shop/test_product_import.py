@@ -6,7 +6,6 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
@@ -16,7 +15,7 @@ from shop.services.catalogue import product_import
 from tests.shop import factories
 from tests.spreadsheet_files import xlsx_bytes, xlsx_with_sheet, zip_bomb_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 StockRecord = get_model("partner", "StockRecord")
 
 HEADER = "商品编码,商品名称,分类,价格(元),库存,描述\n"
@@ -25,13 +24,6 @@ HEADER = "商品编码,商品名称,分类,价格(元),库存,描述\n"
 @pytest.fixture(autouse=True)
 def _uploads(private_files):
     """Uploaded files are stored in a temporary private folder until their job is done."""
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted by their English msgids."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

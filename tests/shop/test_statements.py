@@ -28,9 +28,7 @@ def _last_month() -> date:
 def _handed_over(merchant, merchant_user, operator, station, price="80.00"):
     item = factories.product(merchant.partner, title="暖水瓶", price=price)
     part = factories.order((item, 1), station=station).parts.get()
-    for status in ("confirmed", "sent"):
-        order_services.order_part_move(user=merchant_user, part_id=part.pk, to_status=status)
-    part = order_services.order_part_move(user=operator, part_id=part.pk, to_status="ready")
+    part = factories.part_ready(part, merchant_user=merchant_user, operator=operator)
     return order_services.order_part_hand_over(user=operator, part_id=part.pk, code=part.pickup_code)
 
 

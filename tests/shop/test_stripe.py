@@ -4,22 +4,13 @@ import pytest
 from django.urls import reverse
 
 from shop.models import OrderPart, Payment, PaymentEvent
-from shop.payments import available_providers, stripe_card
+from shop.payments import available_providers
 from shop.services import orders as order_services
 from shop.services.payments import payment_start
 from tests.shop import factories
-from tests.shop.stripe_fixtures import WEBHOOK_SECRET, RecordedStripe, signed_event
+from tests.shop.stripe_fixtures import signed_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def stripe_on(settings, monkeypatch):
-    settings.STRIPE_SECRET_KEY, settings.STRIPE_PUBLISHABLE_KEY = "sk_test_cunzhan", "pk_test_cunzhan"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    recorded = RecordedStripe()
-    monkeypatch.setattr(stripe_card, "http_client", recorded)
-    return recorded
 
 
 @pytest.fixture

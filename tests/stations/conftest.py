@@ -1,19 +1,9 @@
 """Fixtures shared by the stations' test modules."""
 
 import pytest
-from django.utils import translation
 
 from accounts.roles import Role
 from tests.factories import StaffAssignmentFactory, StationFactory, UserFactory
-
-
-@pytest.fixture
-def _english():
-    """Services' messages are asserted by their English msgids; the pages' tests ask for zh-hans.
-
-    Used by the set-up modules (regions, map) through ``pytest.mark.usefixtures("_english")``."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

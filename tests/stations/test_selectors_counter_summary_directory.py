@@ -11,12 +11,7 @@ from accounts.roles import Role
 from stations import selectors
 from stations.models import Region
 from stations.scope import active_assignments, scope_for
-from tests.factories import (
-    StaffAssignmentFactory,
-    StationFactory,
-    UserFactory,
-    region,
-)
+from tests.factories import StaffAssignmentFactory, StationFactory, UserFactory, region, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +37,7 @@ def test_the_counter_station_of_an_admin_or_resident_is_none(county_admin, resid
 
 def test_the_counter_station_of_is_the_earliest_active_assignment(station, other_station):
     today = timezone.localdate()
-    user = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=user, role="operator", station=other_station, started_on=today)
+    user = staff_user(Role.OPERATOR, station=other_station, started_on=today)
     StaffAssignmentFactory(user=user, role="operator", station=station, started_on=today - timedelta(days=5))
     assert scope_for(user).counter_station == station
 

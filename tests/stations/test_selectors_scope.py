@@ -19,6 +19,7 @@ from tests.factories import (
     StationFactory,
     UserFactory,
     region,
+    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +96,7 @@ def test_an_assignment_starting_tomorrow_gives_nothing_yet(tree, stations_everyw
 
 
 def test_a_user_with_two_assignments_sees_both_scopes(tree, stations_everywhere):
-    user = UserFactory(roles=[Role.OPERATOR])
-    StaffAssignmentFactory(user=user, role="operator", station=stations_everywhere[0])
+    user = staff_user(Role.OPERATOR, station=stations_everywhere[0])
     StaffAssignmentFactory(user=user, role="operator", station=stations_everywhere[3])
     assert list(selectors.station_list(user=user)) == [stations_everywhere[0], stations_everywhere[3]]
 

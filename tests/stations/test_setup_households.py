@@ -11,7 +11,7 @@ from core.models import AuditEvent
 from stations import selectors_households
 from stations import services_households as services
 from stations.models import Grid, Household, HouseholdMember
-from tests.factories import GridFactory, StaffAssignmentFactory, UserFactory, valid_id_number
+from tests.factories import GridFactory, StaffAssignmentFactory, UserFactory, staff_user, valid_id_number
 from tests.stations.household_files import wrong_check
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,7 @@ def test_a_township_admin_sets_up_a_grid_walked_by_one_of_the_stations_liaisons(
 
 
 def test_a_grid_liaison_must_be_a_liaison_at_that_station(county_admin, station, other_station, operator):
-    stranger = UserFactory(roles=[Role.LIAISON])
-    StaffAssignmentFactory(user=stranger, role="liaison", station=other_station)
+    stranger = staff_user(Role.LIAISON, station=other_station)
     for not_a_liaison_here in (stranger, operator):
         with pytest.raises(ValidationError) as error:
             services.grid_create(station=station, name="第二网格", liaison=not_a_liaison_here, actor=county_admin)
@@ -66,8 +65,7 @@ def test_operators_liaisons_and_admins_of_another_township_may_not_set_up_grids(
 
 def test_a_grids_liaison_is_changed_with_an_audit_event_and_choosing_the_same_again_changes_nothing(
         county_admin, grid, station):
-    other = UserFactory(roles=[Role.LIAISON])
-    StaffAssignmentFactory(user=other, role="liaison", station=station)
+    other = staff_user(Role.LIAISON, station=station)
     services.grid_liaison_change(grid=grid, liaison=other, actor=county_admin)
     services.grid_liaison_change(grid=grid, liaison=other, actor=county_admin)
     grid.refresh_from_db()

@@ -14,7 +14,7 @@ from stations.selectors_map import outline_townships
 from tests.factories import county_tree
 from tests.stations.map_files import code, feature, geojson, polygon, square, two_townships_file
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 def outline_events():

@@ -14,10 +14,10 @@ from core.csp import url_source
 from core.models import AuditEvent
 from stations import geo, services_map
 from stations.models import Region
-from tests.factories import StaffAssignmentFactory, StationFactory, UserFactory, county_tree
+from tests.factories import StationFactory, county_tree, staff_user
 from tests.stations.map_files import code, feature, geojson, polygon, two_townships_file
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 OUTLINES_URL = "/county/regions/outlines/"
 
@@ -196,8 +196,7 @@ def test_another_countys_station_is_not_found(client, tree, county_admin):
 
 
 def test_a_township_admin_sees_the_position_link_on_their_station(client, tree, station):
-    user = UserFactory(roles=[Role.TOWNSHIP_ADMIN])
-    StaffAssignmentFactory(user=user, role="township_admin", region=tree["townships"][0])
+    user = staff_user(Role.TOWNSHIP_ADMIN, region=tree["townships"][0])
 
     html = zh(client, user).get(reverse("stations:station-detail", args=[station.pk])).content.decode()
 

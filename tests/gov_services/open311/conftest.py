@@ -1,6 +1,5 @@
-"""Fixtures for the Open311 and channel tests: a county with a channel and its key; a GeoReport client's POST."""
-
-from decimal import Decimal
+"""Fixtures for the Open311 and channel tests: a county with a channel and its key; a GeoReport client's POST
+(the villages on the map: mapped_tree in tests/gov_services/conftest.py)."""
 
 import pytest
 
@@ -8,15 +7,6 @@ from gov_services.channels.services import channel_create, channel_key_issue
 from tests.factories import ServiceItemFactory, valid_id_number
 
 BASE = "/open311/v2"
-
-
-@pytest.fixture
-def mapped_tree(tree):
-    """The test county's villages with points on the map (about 11 km apart)."""
-    for number, village in enumerate(tree["villages"]):
-        village.latitude, village.longitude = Decimal("39.400000") + number / Decimal(10), Decimal("118.900000")
-        village.save(update_fields=["latitude", "longitude"])
-    return tree
 
 
 @pytest.fixture

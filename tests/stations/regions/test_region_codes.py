@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from stations.regions import codes
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 # --- official codes ------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from tests.stations.region_files import (
     by_code,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 # --- by hand: add, rename ------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from tests.stations.region_files import (
     outcomes,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 # --- import: scope ---------------------------------------------------------------------------------------

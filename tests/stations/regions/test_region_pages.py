@@ -23,7 +23,7 @@ from tests.stations.region_files import (
     demo_rows,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 # --- the pages -------------------------------------------------------------------------------------------
